@@ -1,0 +1,286 @@
+//! Forecast of the value in the target year (目标年预测值), the gap to the target and the yearly
+//! change still needed from now on (每年需变化量).
+//!
+//! Two forecasts, as `anchors.md` §2.3 and §9.3 ask:
+//! - the UNSD "Progress Chart" extrapolation (2023 technical note, as applied by EUSTAT):
+//!   `CAGR_a = (v_t / v_b)^(1/(t − b)) − 1`, `v_T^e = v_t · (1 + CAGR_a)^(T − t)`, and with a target the
+//!   expected share of the required change `(v_T^e − v_b) / (v_T − v_b)` with its bands
+//!   ≥ 0.95 / 0.10; without a target the CAGR bands 2 % / 0.5 % (mirrored for decrease);
+//! - a time-weighted linear least-squares fit in the spirit of UN ESCAP's Anticipated Progress
+//!   Index. ESCAP's exact weights were not retrieved (anchors.md names none): we weight each year
+//!   by `w = t − t_first + 1` (the earliest year 1, each later year one more), which is our own
+//!   choice, stated in [`LINEAR_WEIGHTING`] and in `data/README.md`.
+
+use serde::Serialize;
+
+use crate::statcan::SeriesProgress;
+use crate::types::{Direction, Note, Observation};
+
+/// Description of the weights of the linear fit, recorded in every [`WeightedLinearFit`].
+pub const LINEAR_WEIGHTING: &str = "weighted least squares, w = year - first_year + 1 (ecociv choice; ESCAP's exact weights unverified)";
+
+/// UNSD band of the expected share of the required change (or of the CAGR without a target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsdBand {
+    /// The latest value already meets the target.
+    TargetMet,
+    /// Share ≥ 0.95 (or CAGR ≥ 2 % in the desired direction).
+    OnTrack,
+    /// Share in [0.10, 0.95) (or CAGR in [0.5 %, 2 %)).
+    FairProgressAccelerationNeeded,
+    /// Share < 0.10 (or CAGR < 0.5 %).
+    StagnationOrRegression,
+}
+
+/// The UNSD extrapolation from the base year to the latest year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnsdExtrapolation {
+    pub base_year: i32,
+    pub base_value: f64,
+    pub current_year: i32,
+    pub current_value: f64,
+    /// CAGR_a between base and current.
+    pub cagr: f64,
+    /// v_T^e, the value expected in the target year.
+    pub expected_value: f64,
+    /// `expected_value − target` (signed; `None` without a target).
+    pub gap_to_target: Option<f64>,
+    pub meets_target: Option<bool>,
+    /// `(v_T^e − v_b) / (v_T − v_b)`; `None` without a target or when the target equals the base.
+    pub expected_share_of_required_change: Option<f64>,
+    pub band: Option<UnsdBand>,
+}
+
+/// The time-weighted linear fit over every observation up to the latest year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightedLinearFit {
+    pub weighting: &'static str,
+    /// `(year, value, weight)` of each point used.
+    pub points: Vec<(i32, f64, f64)>,
+    /// Fitted change per year.
+    pub slope: f64,
+    /// Fitted value at `reference_year`.
+    pub fitted_at_reference: f64,
+    /// The weighted mean year, where the fit is anchored.
+    pub reference_year: f64,
+    pub expected_value: f64,
+    pub gap_to_target: Option<f64>,
+    pub meets_target: Option<bool>,
+}
+
+/// Both forecasts and what is still needed to reach the target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forecast {
+    pub target_year: i32,
+    pub target: Option<f64>,
+    pub unsd: Option<UnsdExtrapolation>,
+    pub weighted_linear: Option<WeightedLinearFit>,
+    /// Years from the latest data to the target year.
+    pub years_remaining: Option<i32>,
+    /// `(target − current) / years_remaining`, signed (+ = must rise, − = must fall); 0 when the
+    /// latest value already meets the target; `None` without a target or without years left.
+    pub required_yearly_change: Option<f64>,
+    /// The compound yearly growth rate needed from the latest value to the target (same conventions).
+    pub required_yearly_growth_rate: Option<f64>,
+    /// Average yearly change observed from the base year to the latest year, for comparison.
+    pub observed_yearly_change: Option<f64>,
+    /// Why a forecast is missing, when one is.
+    pub notes: Vec<Note>,
+}
+
+impl UnsdBand {
+    /// The machine name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnsdBand::TargetMet => "target_met",
+            UnsdBand::OnTrack => "on_track",
+            UnsdBand::FairProgressAccelerationNeeded => "fair_progress_acceleration_needed",
+            UnsdBand::StagnationOrRegression => "stagnation_or_regression",
+        }
+    }
+}
+
+fn unsd_band_with_target(share: f64) -> UnsdBand {
+    if share >= 0.95 {
+        UnsdBand::OnTrack
+    } else if share >= 0.10 {
+        UnsdBand::FairProgressAccelerationNeeded
+    } else {
+        UnsdBand::StagnationOrRegression
+    }
+}
+
+fn unsd_band_without_target(cagr: f64, direction: Direction) -> UnsdBand {
+    let g = cagr * direction.d();
+    if g >= 0.02 {
+        UnsdBand::OnTrack
+    } else if g >= 0.005 {
+        UnsdBand::FairProgressAccelerationNeeded
+    } else {
+        UnsdBand::StagnationOrRegression
+    }
+}
+
+/// The time-weighted linear fit of `points` (sorted, distinct years), evaluated at `target_year`.
+/// `None` with fewer than two points.
+pub fn weighted_linear_fit(
+    points: &[Observation],
+    target_year: i32,
+    target: Option<f64>,
+    direction: Direction,
+) -> Option<WeightedLinearFit> {
+    let first = points.first()?.year;
+    if points.len() < 2 {
+        return None;
+    }
+    let weighted: Vec<(i32, f64, f64)> = points
+        .iter()
+        .map(|p| (p.year, p.value, f64::from(p.year - first + 1)))
+        .collect();
+    let sw: f64 = weighted.iter().map(|w| w.2).sum();
+    let xm = weighted
+        .iter()
+        .map(|(x, _, w)| w * f64::from(*x))
+        .sum::<f64>()
+        / sw;
+    let ym = weighted.iter().map(|(_, y, w)| w * y).sum::<f64>() / sw;
+    let sxx: f64 = weighted
+        .iter()
+        .map(|(x, _, w)| w * (f64::from(*x) - xm).powi(2))
+        .sum();
+    let sxy: f64 = weighted
+        .iter()
+        .map(|(x, y, w)| w * (f64::from(*x) - xm) * (y - ym))
+        .sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let slope = sxy / sxx;
+    let expected = ym + slope * (f64::from(target_year) - xm);
+    if !expected.is_finite() {
+        return None;
+    }
+    Some(WeightedLinearFit {
+        weighting: LINEAR_WEIGHTING,
+        points: weighted,
+        slope,
+        fitted_at_reference: ym,
+        reference_year: xm,
+        expected_value: expected,
+        gap_to_target: target.map(|t| expected - t),
+        meets_target: target.map(|t| direction.meets(expected, t)),
+    })
+}
+
+/// Builds both forecasts for a series already measured by [`crate::statcan::measure`].
+/// `points` are the validated, sorted observations; `target` is the target as given (not the
+/// 0.001 replacement).
+pub fn forecast(
+    progress: &SeriesProgress,
+    points: &[Observation],
+    target: Option<f64>,
+) -> Forecast {
+    let direction = progress.direction;
+    let target_year = progress.target_year;
+    let mut out = Forecast {
+        target_year,
+        target,
+        unsd: None,
+        weighted_linear: None,
+        years_remaining: None,
+        required_yearly_change: None,
+        required_yearly_growth_rate: None,
+        observed_yearly_change: None,
+        notes: Vec::new(),
+    };
+    let (Some(cy), Some(cv)) = (progress.current_year, progress.current_value) else {
+        out.notes.push(Note::new(
+            "no_data",
+            "没有数据，无法预测".to_string(),
+            "no data: no forecast".to_string(),
+        ));
+        return out;
+    };
+    if cy >= target_year {
+        out.notes.push(Note::new(
+            "target_year_reached",
+            format!("最新数据年份 {cy} 已到目标年 {target_year}，不再预测，以实际值评估"),
+            format!("latest data ({cy}) already reach the target year {target_year}: judged on actual values, no forecast"),
+        ));
+        return out;
+    }
+    let remaining = target_year - cy;
+    out.years_remaining = Some(remaining);
+
+    if let Some(t) = target {
+        if direction.meets(cv, t) {
+            out.required_yearly_change = Some(0.0);
+            out.required_yearly_growth_rate = Some(0.0);
+        } else {
+            out.required_yearly_change = Some((t - cv) / f64::from(remaining));
+            if cv != 0.0 && (t > 0.0) == (cv > 0.0) && t != 0.0 {
+                out.required_yearly_growth_rate =
+                    Some(crate::statcan::cagr(t, cv, target_year, cy));
+            }
+        }
+    }
+
+    // UNSD extrapolation from the (effective) base year.
+    match (progress.base_year, progress.base_value) {
+        (Some(by), Some(bv)) if cy > by => {
+            out.observed_yearly_change = Some((cv - bv) / f64::from(cy - by));
+            if bv == 0.0 || ((bv > 0.0) != (cv > 0.0) && cv != 0.0) {
+                out.notes.push(Note::new(
+                    "unsd_not_applicable",
+                    format!("基准值 {bv} 为 0 或与现状值 {cv} 符号不同，UNSD 外推不适用"),
+                    format!("base value {bv} is zero or of another sign than the current value {cv}: no UNSD extrapolation"),
+                ));
+            } else {
+                let a = crate::statcan::cagr(cv, bv, cy, by);
+                let expected = cv * (1.0 + a).powf(f64::from(remaining));
+                if expected.is_finite() {
+                    let share = target.and_then(|t| {
+                        if t == bv {
+                            None
+                        } else {
+                            Some((expected - bv) / (t - bv))
+                        }
+                    });
+                    let band = match target {
+                        Some(t) if direction.meets(cv, t) => Some(UnsdBand::TargetMet),
+                        Some(_) => share.map(unsd_band_with_target),
+                        None => Some(unsd_band_without_target(a, direction)),
+                    };
+                    out.unsd = Some(UnsdExtrapolation {
+                        base_year: by,
+                        base_value: bv,
+                        current_year: cy,
+                        current_value: cv,
+                        cagr: a,
+                        expected_value: expected,
+                        gap_to_target: target.map(|t| expected - t),
+                        meets_target: target.map(|t| direction.meets(expected, t)),
+                        expected_share_of_required_change: share,
+                        band,
+                    });
+                }
+            }
+        }
+        _ => out.notes.push(Note::new(
+            "unsd_too_few_years",
+            "基准年以来不足 2 个年份，无法做 UNSD 外推".to_string(),
+            "fewer than two years since the base year: no UNSD extrapolation".to_string(),
+        )),
+    }
+
+    out.weighted_linear = weighted_linear_fit(points, target_year, target, direction);
+    if out.weighted_linear.is_none() {
+        out.notes.push(Note::new(
+            "linear_too_few_years",
+            "不足 2 个年份，无法做加权线性拟合".to_string(),
+            "fewer than two years: no weighted linear fit".to_string(),
+        ));
+    }
+    out
+}
