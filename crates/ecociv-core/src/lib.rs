@@ -1,0 +1,28 @@
+//! The pure domain core of ecociv.
+//!
+//! This crate knows the *shape* of the demonstration-zone regime and how a value is judged against a
+//! criterion. It performs no IO, reads no clock or environment, knows no file format, SQL or HTTP.
+//! Everything it needs (the framework, a zone's plan, the observed values) is handed to it as data.
+//!
+//! Brief overview:
+//! - [`framework`]: an indicator framework edition (domains → tasks → indicators → rows), each row's
+//!   criterion, its state vocabulary and its regional variants, and the designation rule.
+//! - [`value`]: a value on record ([`Value`]), an [`Observation`] of a row in a year with its provenance.
+//! - [`zone`]: a zone's profile and plan (targets, lead departments, projects).
+//! - [`judge`]: judging one row in one year — the criterion kinds and their explanations.
+//! - [`assess`]: the assessment of a zone for a year, and readiness for designation.
+//! - [`targets`]: judging the plan's own 2025/2030 targets against the standard.
+
+pub mod assess;
+pub mod framework;
+pub mod judge;
+pub mod num;
+pub mod targets;
+pub mod value;
+pub mod zone;
+
+pub use assess::{Assessment, RowAssessment, Readiness, assess};
+pub use framework::{Attribute, Criterion, Direction, Framework, Indicator, Row, StateVerdict};
+pub use judge::{Basis, Judgement, Status};
+pub use value::{Assigned, Observation, Recorded, Source, Value};
+pub use zone::{Plan, Project, Zone, ZoneProfile};

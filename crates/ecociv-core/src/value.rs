@@ -1,0 +1,282 @@
+//! Values on record: what was observed for a row in a year, with what the higher level assigned, what a
+//! document recorded, and where it all came from.
+
+use crate::framework::{Row, StateVerdict};
+use crate::num::show;
+
+/// A row's value (现状值): a number in the row's unit, or a state text from the row's vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(f64),
+    State(String),
+    /// A record for the spatial rule (面积不减少，性质不改变，功能不降低).
+    Spatial(SpatialRecord),
+}
+
+/// The state of a protected space (生态保护红线, 自然保护地) in a year: its area, whether its nature
+/// (性质) is unchanged and whether its function (功能) has not been lowered. Any part may be unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpatialRecord {
+    /// Area in km².
+    pub area_km2: Option<f64>,
+    pub nature_unchanged: Option<bool>,
+    pub function_kept: Option<bool>,
+}
+
+impl Value {
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(number) => Some(*number),
+            Value::State(_) | Value::Spatial(_) => None,
+        }
+    }
+
+    /// The value as the table would print it.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Number(number) => show(*number),
+            Value::State(text) => text.clone(),
+            Value::Spatial(record) => {
+                let mut parts = Vec::new();
+                if let Some(area) = record.area_km2 {
+                    parts.push(format!("面积={}", show(area)));
+                }
+                if let Some(nature) = record.nature_unchanged {
+                    parts.push(format!("性质={}", if nature { "不变" } else { "改变" }));
+                }
+                if let Some(function) = record.function_kept {
+                    parts.push(format!("功能={}", if function { "不降低" } else { "降低" }));
+                }
+                parts.join(";")
+            }
+        }
+    }
+}
+
+/// What the higher level (上级) set for a row in a year.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assigned {
+    /// An assigned value in the row's unit (e.g. a PM2.5 concentration target of 30 μg/m³).
+    Value(f64),
+    /// The higher level's recorded verdict on the task: 完成 (`true`) or 未完成 (`false`).
+    Verdict(bool),
+}
+
+/// A verdict recorded in a document (e.g. the 达标情况 column of the plan's Table 2-1). It is used only
+/// where the standard's rule cannot judge the value itself, and the explanation then says so; where the
+/// rule can judge, a disagreement with the recorded verdict is reported as a warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub met: bool,
+    /// The document and place that records it.
+    pub source: String,
+}
+
+/// Where a value comes from (出处).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A document, e.g. the plan's Table 2-1 or chapter 1.
+    Document { citation: String },
+    /// A line of a data file.
+    File { path: String, line: u64 },
+    /// Computed from monitoring data.
+    Computed {
+        /// What was computed and by which standard, e.g. "HJ 663-2013 优良天数比例".
+        method: String,
+        /// The edition(s) of the standards that produced it.
+        edition: String,
+        /// Stations / sections, days, samples used.
+        provenance: String,
+    },
+    /// Synthetic data for demos and tests — always shown as such.
+    Synthetic { note: String },
+}
+
+impl Source {
+    /// A one-line description in Chinese.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Document { citation } => citation.clone(),
+            Source::File { path, line } => format!("{path} 第{line}行"),
+            Source::Computed { method, edition, provenance } => {
+                format!("由监测数据计算：{method}（{edition}）；{provenance}")
+            }
+            Source::Synthetic { note } => format!("合成数据（SYNTHETIC）：{note}"),
+        }
+    }
+
+    pub fn is_synthetic(&self) -> bool {
+        matches!(self, Source::Synthetic { .. })
+    }
+}
+
+/// One row's value in one year, with everything needed to judge and explain it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub row: String,
+    pub year: i32,
+    pub value: Value,
+    pub assigned: Option<Assigned>,
+    pub recorded: Option<Recorded>,
+    pub source: Source,
+}
+
+/// Why a value text is not acceptable for a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueError {
+    Empty,
+    /// A state text outside the row's vocabulary.
+    UnknownState { text: String, allowed: Vec<String> },
+    /// A number for a row that takes only state texts.
+    NumberNotAllowed,
+    NotANumber { text: String },
+    OutOfRange { value: f64, low: f64, high: f64 },
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueError::Empty => write!(f, "值为空 (empty value)"),
+            ValueError::UnknownState { text, allowed } => {
+                if allowed.is_empty() {
+                    write!(f, "“{text}”不是数字，本指标不接受状态文字 (not a number, and this row takes no state texts)")
+                } else {
+                    write!(
+                        f,
+                        "“{text}”不是本指标允许的状态；允许：{} (state not allowed for this row)",
+                        allowed.join("、")
+                    )
+                }
+            }
+            ValueError::NumberNotAllowed => write!(f, "本指标只接受状态文字，不接受数字 (this row takes state texts only)"),
+            ValueError::NotANumber { text } => write!(f, "“{text}”不是有效数字 (not a valid number)"),
+            ValueError::OutOfRange { value, low, high } => write!(
+                f,
+                "{} 超出允许范围 {}–{} (out of range)",
+                show(*value),
+                show(*low),
+                show(*high)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// Parses a value text for a row: a number (a trailing `%` is accepted on `%` rows) or a state text
+/// from the row's vocabulary. An unknown text is an error, never a silent fail.
+pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if let Some(state) = row.state(text) {
+        return Ok(Value::State(state.text.clone()));
+    }
+    if row.spatial
+        && let Some(record) = parse_spatial(text)
+    {
+        return record.map(Value::Spatial);
+    }
+    let numeric = if row.unit == "%" { text.strip_suffix('%').unwrap_or(text).trim() } else { text };
+    let looks_numeric = numeric.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && numeric.chars().any(|c| c.is_ascii_digit());
+    if !looks_numeric {
+        return Err(ValueError::UnknownState {
+            text: text.to_string(),
+            allowed: row.states.iter().map(|state| state.text.clone()).collect(),
+        });
+    }
+    if !row.takes_numbers() {
+        return Err(ValueError::NumberNotAllowed);
+    }
+    let number: f64 = numeric.parse().map_err(|_| ValueError::NotANumber { text: text.to_string() })?;
+    if !number.is_finite() {
+        return Err(ValueError::NotANumber { text: text.to_string() });
+    }
+    if let Some((low, high)) = row.range
+        && !(low..=high).contains(&number)
+    {
+        return Err(ValueError::OutOfRange { value: number, low, high });
+    }
+    Ok(Value::Number(number))
+}
+
+/// Parses the `assigned` cell: a number in the row's unit, or the verdict 完成 / 未完成.
+pub fn parse_assigned(row: &Row, text: &str) -> Result<Option<Assigned>, ValueError> {
+    let text = text.trim();
+    match text {
+        "" => Ok(None),
+        "完成" | "已完成" => Ok(Some(Assigned::Verdict(true))),
+        "未完成" => Ok(Some(Assigned::Verdict(false))),
+        _ => {
+            let numeric = if row.unit == "%" { text.strip_suffix('%').unwrap_or(text).trim() } else { text };
+            match numeric.parse::<f64>() {
+                Ok(number) if number.is_finite() && row.takes_numbers() => Ok(Some(Assigned::Value(number))),
+                Ok(_) if !row.takes_numbers() => Err(ValueError::NumberNotAllowed),
+                _ => Err(ValueError::UnknownState {
+                    text: text.to_string(),
+                    allowed: vec!["完成".to_string(), "未完成".to_string(), "数字 (a number)".to_string()],
+                }),
+            }
+        }
+    }
+}
+
+/// Parses a recorded verdict: 达标 / 不达标.
+pub fn parse_recorded(text: &str) -> Result<Option<bool>, ValueError> {
+    match text.trim() {
+        "" => Ok(None),
+        "达标" => Ok(Some(true)),
+        "不达标" => Ok(Some(false)),
+        other => Err(ValueError::UnknownState {
+            text: other.to_string(),
+            allowed: vec!["达标".to_string(), "不达标".to_string()],
+        }),
+    }
+}
+
+/// What the vocabulary says about a state value, if it is one.
+pub fn state_verdict(row: &Row, value: &Value) -> Option<StateVerdict> {
+    match value {
+        Value::State(text) => row.state(text).map(|state| state.verdict),
+        Value::Number(_) | Value::Spatial(_) => None,
+    }
+}
+
+/// Parses a spatial record: `面积=12.5;性质=不变;功能=不降低` (or `area=12.5;nature=unchanged;function=kept`).
+/// Returns `None` when the text is not of that form.
+pub fn parse_spatial(text: &str) -> Option<Result<SpatialRecord, ValueError>> {
+    if !text.contains('=') {
+        return None;
+    }
+    let mut record = SpatialRecord { area_km2: None, nature_unchanged: None, function_kept: None };
+    for part in text.split([';', '；']).map(str::trim).filter(|part| !part.is_empty()) {
+        let Some((key, value)) = part.split_once('=') else {
+            return Some(Err(ValueError::NotANumber { text: part.to_string() }));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let bad = || ValueError::UnknownState {
+            text: part.to_string(),
+            allowed: vec!["面积=数字".into(), "性质=不变|改变".into(), "功能=不降低|降低".into()],
+        };
+        match key {
+            "面积" | "area" => match value.parse::<f64>() {
+                Ok(area) if area.is_finite() && area >= 0.0 => record.area_km2 = Some(area),
+                _ => return Some(Err(ValueError::NotANumber { text: value.to_string() })),
+            },
+            "性质" | "nature" => match value {
+                "不变" | "未改变" | "unchanged" => record.nature_unchanged = Some(true),
+                "改变" | "changed" => record.nature_unchanged = Some(false),
+                _ => return Some(Err(bad())),
+            },
+            "功能" | "function" => match value {
+                "不降低" | "未降低" | "kept" => record.function_kept = Some(true),
+                "降低" | "lowered" => record.function_kept = Some(false),
+                _ => return Some(Err(bad())),
+            },
+            _ => return Some(Err(bad())),
+        }
+    }
+    Some(Ok(record))
+}

@@ -1,0 +1,130 @@
+//! A zone (示范区创建地区): a county-level unit with its profile, its plan and its values on record.
+
+use std::collections::BTreeMap;
+
+use crate::value::{Observation, Value};
+
+fn comparable(a: &Value, b: &Value) -> bool {
+    matches!((a, b), (Value::Number(_), Value::Number(_)) | (Value::Spatial(_), Value::Spatial(_)))
+}
+
+/// A zone's profile: who it is and what kind of place it is. The attributes (`level`, `climate`,
+/// `terrain`) select the regional variants of the framework.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneProfile {
+    /// The administrative division code (行政区划代码), e.g. `450202`.
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    /// The parent units, outermost first: province, city.
+    pub parents: Vec<ParentUnit>,
+    /// `level` (县级 / 市级), `climate` (湿润 …), `terrain` (丘陵 …).
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A parent administrative unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentUnit {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// A zone's plan (规划): the framework it is judged by, its base year, its targets and who leads each row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub title: String,
+    pub framework: String,
+    pub base_year: i32,
+    /// Targets (目标值) by row id, then by target year.
+    pub targets: BTreeMap<String, BTreeMap<i32, Target>>,
+    /// Lead departments (牵头部门) by row id.
+    pub lead_departments: BTreeMap<String, Vec<String>>,
+    /// Key projects (重点工程), Table 4-1.
+    pub projects: Vec<Project>,
+}
+
+/// A plan target as the table states it, with its meaning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The text as printed, e.g. `≥ 22`, `62`, `持续实施`, `不低于现状值`.
+    pub text: String,
+    pub kind: TargetKind,
+}
+
+/// What a target text means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetKind {
+    /// A figure to reach in the row's direction (`62`, `≥ 22`, `100`).
+    Value(f64),
+    /// A state from the row's vocabulary (`持续实施`, `完善`, `无劣V类水体`).
+    State(String),
+    /// Not below the base-year value (不低于现状值).
+    NotBelowBase,
+    /// The same wording as the standard's criterion (完成上级规定的考核任务, 保持稳定或持续改善, …): the
+    /// target restates the standard.
+    RestatesStandard,
+    /// A description of work to do, not comparable with the standard.
+    Describes,
+}
+
+/// A key project category of Table 4-1 (重点工程项目投资估算).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    pub number: u32,
+    /// The category (生态制度, 生态安全, …).
+    pub category: String,
+    pub content: String,
+    pub count: u32,
+    /// Investment in 万元 (10⁴ yuan).
+    pub investment_wan_yuan: f64,
+}
+
+/// A zone with everything on record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub profile: ZoneProfile,
+    pub plan: Plan,
+    pub observations: Vec<Observation>,
+}
+
+impl Zone {
+    /// The observation of a row in a year, if any. Later entries override earlier ones, so callers can
+    /// append overrides (a values file, computed figures) to the list.
+    pub fn observation(&self, row: &str, year: i32) -> Option<&Observation> {
+        self.observations.iter().rev().find(|obs| obs.row == row && obs.year == year)
+    }
+
+    /// The latest observation of a row strictly before `year` whose value can be compared with `like`
+    /// (a number with a number, a spatial record with a spatial record). For one year, the last entry
+    /// on record wins, as in [`Zone::observation`].
+    pub fn latest_earlier_comparable(&self, row: &str, year: i32, like: &Value) -> Option<&Observation> {
+        let mut best: Option<&Observation> = None;
+        for obs in self.observations.iter().rev() {
+            if obs.row != row || obs.year >= year || !comparable(&obs.value, like) {
+                continue;
+            }
+            // Only the value that is in force for that year counts.
+            if !self.observation(row, obs.year).is_some_and(|current| std::ptr::eq(current, obs)) {
+                continue;
+            }
+            if best.is_none_or(|current| obs.year > current.year) {
+                best = Some(obs);
+            }
+        }
+        best
+    }
+
+    /// Appends observations that override what is on record for the same (row, year).
+    pub fn override_with(&mut self, observations: impl IntoIterator<Item = Observation>) {
+        self.observations.extend(observations);
+    }
+
+    /// The years that have at least one observation.
+    pub fn years(&self) -> Vec<i32> {
+        let mut years: Vec<i32> = self.observations.iter().map(|obs| obs.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+}

@@ -1,0 +1,21 @@
+//! ecociv's data files, read into the core's types.
+//!
+//! - [`framework`]: a framework edition from TOML (`data/frameworks/*.toml`).
+//! - [`zone`]: a zone's profile and plan from `zone.toml`, and Table 4-1 from `projects.csv`.
+//! - [`values`]: a values file (`indicator,year,value,assigned[,recorded,source]`), validated against the
+//!   framework: all or nothing, every problem named by file, line and field.
+//! - [`bundled`]: the frameworks and example zones compiled into the binary, so they work from any
+//!   directory.
+//! - [`load`]: a zone from a directory or from a bundled code.
+//!
+//! This crate is the only one that knows these file formats; the core knows none.
+
+pub mod bundled;
+pub mod error;
+pub mod framework;
+pub mod load;
+pub mod values;
+pub mod zone;
+
+pub use error::{DataError, Problem};
+pub use load::{LoadedZone, load_zone};

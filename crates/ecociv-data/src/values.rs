@@ -1,0 +1,129 @@
+//! Values files: `indicator,year,value,assigned` with the optional columns `recorded` (达标 / 不达标 as a
+//! document records it) and `source` (a citation; text starting with `synthetic:` marks synthetic data).
+//!
+//! UTF-8 (a BOM is accepted). Every row is checked against the framework: a known row id, a year, a number
+//! in range or a state text of that row's vocabulary, an assigned value or verdict. All problems are
+//! reported with file, line and field, and then nothing is returned: all or nothing.
+
+use std::collections::BTreeMap;
+
+use ecociv_core::value::{parse_assigned, parse_recorded, parse_value};
+use ecociv_core::{Framework, Observation, Recorded, Source};
+
+use crate::error::{DataError, Problem};
+
+const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
+const OPTIONAL: [&str; 2] = ["recorded", "source"];
+
+/// Parses a values file. `file` names it in errors and in the observations' provenance.
+pub fn parse_values(file: &str, text: &str, framework: &Framework) -> Result<Vec<Observation>, DataError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
+        file: file.to_string(),
+        line,
+        field: field.map(str::to_string),
+        message,
+    };
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => return Err(DataError { problems: vec![problem(Some(1), None, format!("无法读取表头 (cannot read the header): {error}"))] }),
+    };
+    let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (index, name) in headers.iter().enumerate() {
+        let name = name.trim();
+        if REQUIRED.contains(&name) || OPTIONAL.contains(&name) {
+            if columns.insert(REQUIRED.iter().chain(OPTIONAL.iter()).find(|known| **known == name).copied().unwrap_or(""), index).is_some() {
+                problems.push(problem(Some(1), Some(name), "列重复 (duplicate column)".into()));
+            }
+        } else {
+            problems.push(problem(
+                Some(1),
+                Some(name),
+                format!("未知列；应为 {} (unknown column)", REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect::<Vec<_>>().join(",")),
+            ));
+        }
+    }
+    for required in REQUIRED {
+        if !columns.contains_key(required) {
+            problems.push(problem(Some(1), Some(required), "缺少必需的列 (missing column)".into()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(DataError { problems });
+    }
+    let column = |name: &str| columns.get(name).copied();
+    let mut observations = Vec::new();
+    let mut seen: BTreeMap<(String, i32), u64> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map(|position| position.line());
+                problems.push(problem(line, None, format!("CSV格式错误 (malformed CSV): {error}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|position| position.line()).unwrap_or(0);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let cell = |name: &str| column(name).and_then(|index| record.get(index)).unwrap_or("").trim();
+        let id = cell("indicator");
+        let Some((_, row)) = framework.row(id) else {
+            let hint = if framework.indicator(id).is_some_and(|indicator| indicator.has_sub_rows()) {
+                "；该指标有子指标，请填写子指标编号（如 7.1）"
+            } else {
+                ""
+            };
+            problems.push(problem(Some(line), Some("indicator"), format!("未知指标编号“{id}”{hint} (unknown indicator id)")));
+            continue;
+        };
+        let year = match cell("year").parse::<i32>() {
+            Ok(year) if (1949..=2100).contains(&year) => year,
+            _ => {
+                problems.push(problem(Some(line), Some("year"), format!("“{}”不是有效年份 (not a valid year)", cell("year"))));
+                continue;
+            }
+        };
+        let value = match parse_value(row, cell("value")) {
+            Ok(value) => value,
+            Err(error) => {
+                problems.push(problem(Some(line), Some("value"), format!("指标 {id}：{error}")));
+                continue;
+            }
+        };
+        let assigned = match parse_assigned(row, cell("assigned")) {
+            Ok(assigned) => assigned,
+            Err(error) => {
+                problems.push(problem(Some(line), Some("assigned"), format!("指标 {id}：{error}")));
+                continue;
+            }
+        };
+        let source_text = cell("source");
+        let recorded = match parse_recorded(cell("recorded")) {
+            Ok(recorded) => recorded.map(|met| Recorded {
+                met,
+                source: if source_text.is_empty() { format!("{file} 第{line}行") } else { source_text.to_string() },
+            }),
+            Err(error) => {
+                problems.push(problem(Some(line), Some("recorded"), format!("指标 {id}：{error}")));
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert((id.to_string(), year), line) {
+            problems.push(problem(Some(line), Some("indicator"), format!("指标 {id} 的 {year} 年数值重复（第{first}行已有） (duplicate)")));
+            continue;
+        }
+        let source = if let Some(note) = source_text.strip_prefix("synthetic:") {
+            Source::Synthetic { note: note.trim().to_string() }
+        } else if source_text.is_empty() {
+            Source::File { path: file.to_string(), line }
+        } else {
+            Source::Document { citation: source_text.to_string() }
+        };
+        observations.push(Observation { row: row.id.clone(), year, value, assigned, recorded, source });
+    }
+    if problems.is_empty() { Ok(observations) } else { Err(DataError { problems }) }
+}

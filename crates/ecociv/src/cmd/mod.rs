@@ -1,0 +1,54 @@
+//! The subcommands. Each lives in its own file with its `Args` and a `run` function; add a subcommand by
+//! adding a variant here and one arm in [`run`].
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use ecociv_data::LoadedZone;
+
+pub mod assess;
+pub mod targets;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 按标准评估一个区域某年的全部指标 (assess a zone for a year)
+    Assess(assess::Args),
+    /// 检查规划2025/2030年目标值是否符合标准 (check the plan's targets against the standard)
+    Targets(targets::Args),
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Assess(args) => assess::run(args),
+        Command::Targets(args) => targets::run(args),
+    }
+}
+
+/// Output format of the reporting commands.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 终端表格 (a table for people)
+    Table,
+    /// JSON (for programs)
+    Json,
+}
+
+/// Loads a zone and applies, in order of precedence, the figures computed from monitoring data (the
+/// zone's `monitoring/` folder or `monitoring`) and a values file. Every input is validated before
+/// anything is used: a bad file fails the whole command.
+pub fn load_zone_with(zone: &str, values: Option<&Path>, monitoring: Option<&Path>) -> anyhow::Result<LoadedZone> {
+    let mut loaded = ecociv_data::load_zone(zone)?;
+    let monitoring_dir = monitoring
+        .map(Path::to_path_buf)
+        .or_else(|| loaded.dir.as_ref().map(|dir| dir.join("monitoring")).filter(|dir| dir.is_dir()));
+    if let Some(dir) = monitoring_dir {
+        let computed = crate::monitoring::observations(&loaded.framework, &dir)?;
+        loaded.zone.override_with(computed);
+    }
+    if let Some(path) = values {
+        let observations = ecociv_data::load::load_values_file(path, &loaded.framework)?;
+        loaded.zone.override_with(observations);
+    }
+    Ok(loaded)
+}
