@@ -1,0 +1,709 @@
+//! Streaming CSV ingestion (the IO edge of this crate): water-quality samples, black-odorous surveys and
+//! EI inputs, read over any `impl Read` one record at a time (memory flat in file size).
+//!
+//! Every error names the 1-based line and column (with the header name) and the offending text; the
+//! readers never panic on any input. Formats are documented in `crates/ecociv-water/README.md`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{Read, Write};
+
+use csv::{ByteRecord, ReaderBuilder};
+
+use crate::black_odorous;
+use crate::evaluation2011::{PeriodAccumulator, Thresholds};
+use crate::gb3838::{self, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody};
+use crate::hj192::{Restriction, SubIndices};
+
+/// An input error, located by line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestError {
+    /// 1-based line in the input (0 when unknown).
+    pub line: u64,
+    /// 1-based column and its header name, when the error concerns one field.
+    pub column: Option<(usize, String)>,
+    /// Chinese message first, then English.
+    pub message: String,
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some((c, name)) => write!(
+                f,
+                "第 {} 行第 {} 列（{}）/ line {}, column {} ({}): {}",
+                self.line, c, name, self.line, c, name, self.message
+            ),
+            None => write!(
+                f,
+                "第 {} 行 / line {}: {}",
+                self.line, self.line, self.message
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+fn csv_error(e: &csv::Error) -> IngestError {
+    let line = e.position().map_or(0, |p| p.line());
+    IngestError {
+        line,
+        column: None,
+        message: format!("CSV 格式错误 / malformed CSV: {e}"),
+    }
+}
+
+/// Column positions resolved from a header line.
+struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    fn read<R: Read>(rdr: &mut csv::Reader<R>) -> Result<Self, IngestError> {
+        let h = rdr.byte_headers().map_err(|e| csv_error(&e))?;
+        let names = h
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let b = if i == 0 {
+                    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+                } else {
+                    b
+                };
+                String::from_utf8_lossy(b).trim().to_ascii_lowercase()
+            })
+            .collect::<Vec<_>>();
+        if names.iter().all(String::is_empty) {
+            return Err(IngestError {
+                line: 1,
+                column: None,
+                message: "缺少表头 / missing header line".into(),
+            });
+        }
+        Ok(Self { names })
+    }
+
+    fn require(&self, name: &str) -> Result<usize, IngestError> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| IngestError {
+                line: 1,
+                column: None,
+                message: format!(
+                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
+                    self.names.join(",")
+                ),
+            })
+    }
+
+    fn optional(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+/// Access to the fields of one record with located errors.
+struct Fields<'a> {
+    rec: &'a ByteRecord,
+    line: u64,
+    names: &'a [String],
+}
+
+impl<'a> Fields<'a> {
+    fn err(&self, col: usize, message: String) -> IngestError {
+        let name = self.names.get(col).cloned().unwrap_or_default();
+        IngestError {
+            line: self.line,
+            column: Some((col + 1, name)),
+            message,
+        }
+    }
+
+    fn raw(&self, col: usize) -> &'a [u8] {
+        self.rec.get(col).unwrap_or(b"").trim_ascii()
+    }
+
+    fn text(&self, col: usize) -> Result<&'a str, IngestError> {
+        std::str::from_utf8(self.raw(col))
+            .map_err(|_| self.err(col, "不是 UTF-8 文本 / not UTF-8 text".into()))
+    }
+
+    fn required_text(&self, col: usize) -> Result<&'a str, IngestError> {
+        let t = self.text(col)?;
+        if t.is_empty() {
+            return Err(self.err(col, "不能为空 / must not be empty".into()));
+        }
+        Ok(t)
+    }
+
+    /// A number; `xL` (below detection limit x) is `x × below_detection` when that is given.
+    fn number(&self, col: usize, below_detection: Option<f64>) -> Result<Option<f64>, IngestError> {
+        let t = self.text(col)?;
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let (num, factor) = match (below_detection, t.strip_suffix(['L', 'l'])) {
+            (Some(f), Some(n)) => (n.trim(), f),
+            _ => (t, 1.0),
+        };
+        let v: f64 = num.parse().map_err(|_| {
+            self.err(
+                col,
+                format!("无法解析数值 “{t}” / cannot parse number \"{t}\""),
+            )
+        })?;
+        if !v.is_finite() {
+            return Err(self.err(
+                col,
+                format!("数值必须有限 / number must be finite: \"{t}\""),
+            ));
+        }
+        Ok(Some(v * factor))
+    }
+
+    fn concentration(
+        &self,
+        col: usize,
+        below_detection: Option<f64>,
+    ) -> Result<Option<f64>, IngestError> {
+        let v = self.number(col, below_detection)?;
+        if let Some(x) = v
+            && x < 0.0
+        {
+            return Err(self.err(
+                col,
+                format!("浓度不能为负 / concentration must not be negative: {x}"),
+            ));
+        }
+        Ok(v)
+    }
+
+    /// A date `YYYY-MM-DD` (or with `/`; a time after a space or `T` is ignored); returns the year.
+    fn date_year(&self, col: usize) -> Result<i32, IngestError> {
+        let t = self.required_text(col)?;
+        parse_date_year(t).ok_or_else(|| {
+            self.err(
+                col,
+                format!("日期应为 YYYY-MM-DD / date must be YYYY-MM-DD, got \"{t}\""),
+            )
+        })
+    }
+
+    fn year(&self, col: usize) -> Result<i32, IngestError> {
+        let t = self.required_text(col)?;
+        t.parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| {
+                self.err(
+                    col,
+                    format!("年份应为 4 位数字 / year must be a 4-digit number, got \"{t}\""),
+                )
+            })
+    }
+}
+
+/// The year of a `YYYY-MM-DD` or `YYYY/MM/DD` date (optionally followed by a time), with month and day checked.
+pub fn parse_date_year(t: &str) -> Option<i32> {
+    let date = t.split([' ', 'T']).next()?;
+    let mut parts = date.split(['-', '/']);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&m.len())
+        || !(1..=2).contains(&d.len())
+    {
+        return None;
+    }
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1..=days).contains(&d) && (1900..=2200).contains(&y)).then_some(y)
+}
+
+/// One water-quality sample borrowed from the reader's buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRef<'a> {
+    /// 1-based input line.
+    pub line: u64,
+    /// Section (断面) or source id.
+    pub section: &'a str,
+    /// Date as written.
+    pub date: &'a str,
+    /// Year of the date.
+    pub year: i32,
+    /// River or lake.
+    pub waterbody: Waterbody,
+    /// Item values (mg/L; fecal coliform per L).
+    pub values: Values,
+}
+
+/// Streaming reader of water-quality samples. Input header (extra columns ignored, order free):
+/// `section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc`.
+pub struct SampleReader<R: Read> {
+    rdr: csv::Reader<R>,
+    rec: ByteRecord,
+    names: Vec<String>,
+    section: usize,
+    date: usize,
+    waterbody: usize,
+    items: [usize; ITEM_COUNT],
+    below_detection: f64,
+}
+
+impl<R: Read> SampleReader<R> {
+    /// Reads the header; the `xL` fraction comes from the 2011 method thresholds.
+    pub fn new(input: R, thresholds: &Thresholds) -> Result<Self, IngestError> {
+        let mut rdr = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(input);
+        let h = Header::read(&mut rdr)?;
+        let mut items = [0; ITEM_COUNT];
+        for item in Item::ALL {
+            items[item.index()] = h.require(item.code())?;
+        }
+        Ok(Self {
+            section: h.require("section")?,
+            date: h.require("date")?,
+            waterbody: h.require("waterbody")?,
+            items,
+            names: h.names,
+            rdr,
+            rec: ByteRecord::new(),
+            below_detection: thresholds.below_detection_fraction,
+        })
+    }
+
+    /// The next sample, `Ok(None)` at the end of input.
+    pub fn next_sample(&mut self) -> Result<Option<SampleRef<'_>>, IngestError> {
+        loop {
+            if !self
+                .rdr
+                .read_byte_record(&mut self.rec)
+                .map_err(|e| csv_error(&e))?
+            {
+                return Ok(None);
+            }
+            // Skip lines that are entirely empty (e.g. trailing ",,,," rows from spreadsheets).
+            if self.rec.iter().all(|f| f.trim_ascii().is_empty()) {
+                continue;
+            }
+            break;
+        }
+        let line = self.rec.position().map_or(0, |p| p.line());
+        let f = Fields {
+            rec: &self.rec,
+            line,
+            names: &self.names,
+        };
+        let section = f.required_text(self.section)?;
+        let date = f.required_text(self.date)?;
+        let year = f.date_year(self.date)?;
+        let wb_text = f.text(self.waterbody)?;
+        let waterbody = Waterbody::parse(wb_text).ok_or_else(|| {
+            f.err(
+                self.waterbody,
+                format!("应为 river 或 lake / must be river or lake, got \"{wb_text}\""),
+            )
+        })?;
+        let mut values = [None; ITEM_COUNT];
+        for item in Item::ALL {
+            let col = self.items[item.index()];
+            let v = f.concentration(col, Some(self.below_detection))?;
+            if item == Item::Ph
+                && let Some(ph) = v
+                && ph > 14.0
+            {
+                return Err(f.err(
+                    col,
+                    format!("pH 应在 0–14 / pH must be within 0–14, got {ph}"),
+                ));
+            }
+            values[item.index()] = v;
+        }
+        Ok(Some(SampleRef {
+            line,
+            section,
+            date,
+            year,
+            waterbody,
+            values,
+        }))
+    }
+}
+
+/// Either side of a streaming command failing.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// Bad input.
+    #[error("{0}")]
+    Input(#[from] IngestError),
+    /// Writing the output failed.
+    #[error("写出失败 / write failed: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl From<csv::Error> for StreamError {
+    fn from(e: csv::Error) -> Self {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => StreamError::Output(io),
+            other => StreamError::Output(std::io::Error::other(format!("{other:?}"))),
+        }
+    }
+}
+
+/// `ecociv water classify`: classifies each sample, writing `section,date,class,status,class_items`.
+/// A sample with no section item measured gets an empty class and status `未评价`.
+/// Streams: memory does not grow with the input. Returns the number of samples.
+pub fn classify_stream<R: Read, W: Write>(
+    input: R,
+    output: W,
+    table: &Table,
+    thresholds: &Thresholds,
+) -> Result<u64, StreamError> {
+    let mut reader = SampleReader::new(input, thresholds)?;
+    let mut out = csv::WriterBuilder::new().from_writer(output);
+    out.write_record(["section", "date", "class", "status", "class_items"])?;
+    let mut n = 0u64;
+    let mut items = String::new();
+    while let Some(s) = reader.next_sample()? {
+        let a = table.classify(s.waterbody, &s.values);
+        items.clear();
+        for (k, i) in a.class_items().enumerate() {
+            if k > 0 {
+                items.push(';');
+            }
+            items.push_str(i.code());
+        }
+        let (class, status) = match a.class {
+            Some(c) => (c.label(), c.status()),
+            None => ("", "未评价"),
+        };
+        out.write_record([s.section, s.date, class, status, items.as_str()])?;
+        n += 1;
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+/// One section-year of `ecociv water annual`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualRow {
+    /// Section id.
+    pub section: String,
+    /// Year.
+    pub year: i32,
+    /// Water-body kind.
+    pub waterbody: Waterbody,
+    /// The samples' accumulator (annual means).
+    pub period: PeriodAccumulator,
+    /// Class of the annual means; `None` when no section item was measured.
+    pub class: Option<WaterClass>,
+    /// Main pollutants (up to three items worse than III).
+    pub main_pollutants: Vec<gb3838::MainPollutant>,
+}
+
+/// Reads all samples and evaluates each section and year by the 2011 method (annual arithmetic means).
+/// Memory grows with the number of section-years, not with the number of samples.
+pub fn annual<R: Read>(
+    input: R,
+    table: &Table,
+    thresholds: &Thresholds,
+) -> Result<Vec<AnnualRow>, IngestError> {
+    let mut reader = SampleReader::new(input, thresholds)?;
+    let mut acc: BTreeMap<(String, i32), PeriodAccumulator> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, (Waterbody, u64)> = BTreeMap::new();
+    let wb_col = reader.waterbody;
+    while let Some(s) = reader.next_sample()? {
+        match kinds.get(s.section) {
+            Some((wb, first)) if *wb != s.waterbody => {
+                return Err(IngestError {
+                    line: s.line,
+                    column: Some((wb_col + 1, "waterbody".into())),
+                    message: format!(
+                        "断面 “{}” 在第 {} 行为 {}，此处为 {} / section \"{}\" was {} on line {}, here {}",
+                        s.section,
+                        first,
+                        wb.code(),
+                        s.waterbody.code(),
+                        s.section,
+                        wb.code(),
+                        first,
+                        s.waterbody.code()
+                    ),
+                });
+            }
+            Some(_) => {}
+            None => {
+                kinds.insert(s.section.to_string(), (s.waterbody, s.line));
+            }
+        }
+        let key = (s.section.to_string(), s.year);
+        acc.entry(key)
+            .or_insert_with(|| PeriodAccumulator::new(s.waterbody))
+            .add(&s.values);
+    }
+    Ok(acc
+        .into_iter()
+        .map(|((section, year), period)| {
+            let a = period.evaluate(table);
+            let main_pollutants = a.main_pollutants(table);
+            AnnualRow {
+                section,
+                year,
+                waterbody: period.waterbody,
+                class: a.class,
+                main_pollutants,
+                period,
+            }
+        })
+        .collect())
+}
+
+/// Writes annual rows as `section,year,samples,class,status,main_pollutants`.
+pub fn write_annual<W: Write>(rows: &[AnnualRow], output: W) -> Result<(), StreamError> {
+    let mut out = csv::WriterBuilder::new().from_writer(output);
+    out.write_record([
+        "section",
+        "year",
+        "samples",
+        "class",
+        "status",
+        "main_pollutants",
+    ])?;
+    for r in rows {
+        let (class, status) = match r.class {
+            Some(c) => (c.label(), c.status()),
+            None => ("", "未评价"),
+        };
+        out.write_record([
+            r.section.as_str(),
+            &r.year.to_string(),
+            &r.period.samples().to_string(),
+            class,
+            status,
+            &gb3838::format_main_pollutants(&r.main_pollutants),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// One black-odorous survey sample, owned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyRow {
+    /// 1-based input line.
+    pub line: u64,
+    /// Water body id.
+    pub body: String,
+    /// Point position along the body (integer order).
+    pub point_seq: u32,
+    /// Year of the sample date.
+    pub year: i32,
+    /// The measured sample.
+    pub sample: black_odorous::Sample,
+}
+
+/// Reads a black-odorous survey: `body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n`
+/// (`clear_to_bottom` is `1`/`0`/`yes`/`no`/`true`/`false`/empty; `orp` in mV may be negative).
+pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let h = Header::read(&mut rdr)?;
+    let c = [
+        h.require("body")?,
+        h.require("point_seq")?,
+        h.require("date")?,
+        h.require("depth_cm")?,
+        h.require("transparency_cm")?,
+        h.require("clear_to_bottom")?,
+        h.require("do")?,
+        h.require("orp")?,
+        h.require("nh3n")?,
+    ];
+    let mut rec = ByteRecord::new();
+    let mut out = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
+        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let f = Fields {
+            rec: &rec,
+            line,
+            names: &h.names,
+        };
+        let seq_text = f.required_text(c[1])?;
+        let point_seq = seq_text.parse::<u32>().map_err(|_| {
+            f.err(
+                c[1],
+                format!("应为非负整数 / must be a whole number, got \"{seq_text}\""),
+            )
+        })?;
+        let clear_text = f.text(c[5])?;
+        let clear_to_bottom = match clear_text.to_ascii_lowercase().as_str() {
+            "" | "0" | "no" | "false" | "否" => false,
+            "1" | "yes" | "true" | "是" => true,
+            _ => {
+                return Err(f.err(
+                    c[5],
+                    format!("应为 1 或 0 / must be 1 or 0, got \"{clear_text}\""),
+                ));
+            }
+        };
+        out.push(SurveyRow {
+            line,
+            body: f.required_text(c[0])?.to_string(),
+            point_seq,
+            year: f.date_year(c[2])?,
+            sample: black_odorous::Sample {
+                depth_cm: f.concentration(c[3], None)?,
+                transparency_cm: f.concentration(c[4], None)?,
+                clear_to_bottom,
+                do_mg_l: f.concentration(c[6], None)?,
+                orp_mv: f.number(c[7], None)?,
+                nh3n_mg_l: f.concentration(c[8], None)?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// A registered black-odorous water body (`body,name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRow {
+    /// Water body id.
+    pub body: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Reads the register of black-odorous water bodies: `body,name`.
+pub fn read_bodies<R: Read>(input: R) -> Result<Vec<BodyRow>, IngestError> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let h = Header::read(&mut rdr)?;
+    let (cb, cn) = (h.require("body")?, h.require("name")?);
+    let mut rec = ByteRecord::new();
+    let mut out: Vec<BodyRow> = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
+        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let f = Fields {
+            rec: &rec,
+            line,
+            names: &h.names,
+        };
+        let body = f.required_text(cb)?.to_string();
+        if out.iter().any(|b| b.body == body) {
+            return Err(f.err(
+                cb,
+                format!("重复的水体 “{body}” / duplicate body \"{body}\""),
+            ));
+        }
+        out.push(BodyRow {
+            body,
+            name: f.text(cn)?.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// One year of EI sub-indices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EiRow {
+    /// 1-based input line.
+    pub line: u64,
+    /// Year.
+    pub year: i32,
+    /// Sub-indices.
+    pub sub: SubIndices,
+    /// Environmental restriction.
+    pub restriction: Restriction,
+}
+
+/// Reads EI inputs: `year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction`
+/// (`restriction` empty/`none`, `drop1` or `not_good`; sub-indices 0–100 before capping).
+pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let h = Header::read(&mut rdr)?;
+    let names = [
+        "year",
+        "biological_abundance",
+        "vegetation_cover",
+        "water_network_density",
+        "land_stress",
+        "pollution_load",
+    ];
+    let mut c = [0usize; 6];
+    for (k, n) in names.iter().enumerate() {
+        c[k] = h.require(n)?;
+    }
+    let cr = h.optional("restriction");
+    let mut rec = ByteRecord::new();
+    let mut out: Vec<EiRow> = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
+        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let f = Fields {
+            rec: &rec,
+            line,
+            names: &h.names,
+        };
+        let year = f.year(c[0])?;
+        if out.iter().any(|r| r.year == year) {
+            return Err(f.err(c[0], format!("年份 {year} 重复 / duplicate year {year}")));
+        }
+        let mut v = [0.0; 5];
+        for k in 0..5 {
+            v[k] = f
+                .concentration(c[k + 1], None)?
+                .ok_or_else(|| f.err(c[k + 1], "不能为空 / must not be empty".into()))?;
+        }
+        let restriction = match cr {
+            Some(col) => {
+                let t = f.text(col)?;
+                Restriction::parse(t).ok_or_else(|| {
+                    f.err(col, format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""))
+                })?
+            }
+            None => Restriction::None,
+        };
+        out.push(EiRow {
+            line,
+            year,
+            sub: SubIndices {
+                biological_abundance: v[0],
+                vegetation_cover: v[1],
+                water_network_density: v[2],
+                land_stress: v[3],
+                pollution_load: v[4],
+            },
+            restriction,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,268 @@
+//! Tests of the streaming CSV edge: contract headers, located errors, nothing written on error.
+
+use ecociv_water::evaluation2011::Thresholds;
+use ecociv_water::gb3838::Table;
+use ecociv_water::ingest::{
+    StreamError, annual, classify_stream, parse_date_year, read_bodies, read_ei, read_survey,
+    write_annual,
+};
+
+pub const HEADER: &str = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc";
+
+/// A row with the given section, date, waterbody and `item=value` settings (others empty).
+pub fn row(section: &str, date: &str, wb: &str, set: &[(&str, &str)]) -> String {
+    let cols: Vec<&str> = HEADER.split(',').collect();
+    let mut fields = vec![String::new(); cols.len()];
+    fields[0] = section.into();
+    fields[1] = date.into();
+    fields[2] = wb.into();
+    for (k, v) in set {
+        let i = cols.iter().position(|c| c == k).unwrap();
+        fields[i] = (*v).into();
+    }
+    fields.join(",")
+}
+
+fn classify(input: &str) -> Result<String, StreamError> {
+    let mut out = Vec::new();
+    classify_stream(
+        input.as_bytes(),
+        &mut out,
+        Table::embedded(),
+        Thresholds::embedded(),
+    )?;
+    Ok(String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn classify_contract() {
+    let input = [
+        HEADER.to_string(),
+        row(
+            "S1",
+            "2024-01-15",
+            "river",
+            &[
+                ("ph", "7.2"),
+                ("do", "8.1"),
+                ("nh3n", "0.12"),
+                ("tp", "0.02"),
+            ],
+        ),
+        row(
+            "S1",
+            "2024-02-15",
+            "river",
+            &[
+                ("ph", "7.0"),
+                ("do", "4.0"),
+                ("nh3n", "1.2"),
+                ("tp", "0.25"),
+                ("fc", "90000"),
+            ],
+        ),
+        row("L1", "2024-02-15", "lake", &[("tp", "0.25"), ("tn", "3.0")]),
+        row("X", "2024-03-01", "river", &[("tn", "3.0")]),
+    ]
+    .join("\n");
+    let out = classify(&input).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "section,date,class,status,class_items");
+    assert_eq!(lines[1], "S1,2024-01-15,I,优,");
+    assert_eq!(lines[2], "S1,2024-02-15,IV,轻度污染,do;nh3n;tp");
+    assert_eq!(lines[3], "L1,2024-02-15,劣V,重度污染,tp");
+    assert_eq!(lines[4], "X,2024-03-01,,未评价,");
+    assert_eq!(lines.len(), 5);
+}
+
+#[test]
+fn extra_columns_ignored_and_order_free() {
+    let cols: Vec<&str> = HEADER.split(',').rev().collect();
+    let mut header = cols.join(",");
+    header.push_str(",remark");
+    let mut vals = vec![""; cols.len()];
+    let pos = |c: &str| cols.iter().position(|x| *x == c).unwrap();
+    vals[pos("section")] = "S9";
+    vals[pos("date")] = "2023/7/4";
+    vals[pos("waterbody")] = "River";
+    vals[pos("cod")] = "25";
+    let input = format!("\u{feff}{header}\n{},any note\n", vals.join(","));
+    let out = classify(&input).unwrap();
+    assert_eq!(out.lines().nth(1), Some("S9,2023/7/4,IV,轻度污染,cod"));
+}
+
+#[test]
+fn below_detection_limit_uses_half() {
+    // Hg "0.0001L" → 0.00005 → class I (at the class I limit); without the rule 0.0001 would be III.
+    let input = format!(
+        "{HEADER}\n{}",
+        row("S", "2024-01-01", "river", &[("hg", "0.0001L")])
+    );
+    assert_eq!(
+        classify(&input).unwrap().lines().nth(1),
+        Some("S,2024-01-01,I,优,")
+    );
+}
+
+fn input_error(input: &str) -> ecociv_water::ingest::IngestError {
+    match classify(input) {
+        Err(StreamError::Input(e)) => e,
+        other => panic!("expected input error, got {other:?}"),
+    }
+}
+
+#[test]
+fn errors_name_line_and_column() {
+    let good = row("S", "2024-01-01", "river", &[("cod", "10")]);
+    let bad_num = row("S", "2024-01-02", "river", &[("nh3n", "abc")]);
+    let e = input_error(&format!("{HEADER}\n{good}\n{bad_num}\n"));
+    assert_eq!(e.line, 3);
+    assert_eq!(e.column, Some((9, "nh3n".to_string())));
+    let msg = e.to_string();
+    assert!(
+        msg.contains("第 3 行第 9 列")
+            && msg.contains("line 3, column 9 (nh3n)")
+            && msg.contains("abc"),
+        "{msg}"
+    );
+
+    let e = input_error(&format!(
+        "{HEADER}\n{}",
+        row("S", "2024-02-30", "river", &[])
+    ));
+    assert_eq!((e.line, e.column.map(|c| c.0)), (2, Some(2)));
+    let e = input_error(&format!("{HEADER}\n{}", row("S", "2024-01-01", "sea", &[])));
+    assert_eq!(e.column.map(|c| c.1), Some("waterbody".into()));
+    let e = input_error(&format!(
+        "{HEADER}\n{}",
+        row("S", "2024-01-01", "river", &[("cod", "-1")])
+    ));
+    assert!(e.message.contains("negative"));
+    let e = input_error(&format!(
+        "{HEADER}\n{}",
+        row("S", "2024-01-01", "river", &[("ph", "15")])
+    ));
+    assert_eq!(e.column.map(|c| c.1), Some("ph".into()));
+    let e = input_error(&format!(
+        "{HEADER}\n{}",
+        row("S", "2024-01-01", "river", &[("do", "NaN")])
+    ));
+    assert_eq!(e.column.map(|c| c.1), Some("do".into()));
+    let e = input_error(&format!(
+        "{HEADER}\n{}",
+        row("", "2024-01-01", "river", &[])
+    ));
+    assert_eq!(e.column.map(|c| c.1), Some("section".into()));
+    // Missing column in the header.
+    let e = input_error("section,date,waterbody,ph\nS,2024-01-01,river,7\n");
+    assert_eq!(e.line, 1);
+    assert!(e.message.contains("\"do\""));
+    // Empty input.
+    assert!(matches!(classify(""), Err(StreamError::Input(_))));
+}
+
+#[test]
+fn blank_lines_are_skipped() {
+    let input = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("S", "2024-01-01", "river", &[("cod", "10")]),
+        ",".repeat(25)
+    );
+    assert_eq!(classify(&input).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn dates() {
+    assert_eq!(parse_date_year("2024-02-29"), Some(2024));
+    assert_eq!(parse_date_year("2023-02-29"), None);
+    assert_eq!(parse_date_year("2024-12-31 08:30"), Some(2024));
+    assert_eq!(parse_date_year("2024-12-31T08:30:00"), Some(2024));
+    assert_eq!(parse_date_year("24-12-31"), None);
+    assert_eq!(parse_date_year("2024-13-01"), None);
+    assert_eq!(parse_date_year("2024-1-1"), Some(2024));
+    assert_eq!(parse_date_year("二〇二四"), None);
+}
+
+#[test]
+fn annual_contract() {
+    let input = [
+        HEADER.to_string(),
+        row(
+            "A",
+            "2024-01-10",
+            "river",
+            &[("nh3n", "0.8"), ("tp", "0.1")],
+        ),
+        row(
+            "A",
+            "2024-06-10",
+            "river",
+            &[("nh3n", "1.6"), ("tp", "0.5")],
+        ),
+        row("A", "2025-01-10", "river", &[("nh3n", "0.3")]),
+        row(
+            "B",
+            "2024-03-10",
+            "river",
+            &[("nh3n", "3.0"), ("cod", "50"), ("do", "1.5")],
+        ),
+    ]
+    .join("\n");
+    let rows = annual(input.as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap();
+    let mut out = Vec::new();
+    write_annual(&rows, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "section,year,samples,class,status,main_pollutants"
+    );
+    // A 2024: NH3-N mean 1.2 (IV), TP mean 0.3 (IV) → IV; multiples (1.2−1)/1 = 0.2, (0.3−0.2)/0.2 = 0.5.
+    assert_eq!(lines[1], "A,2024,2,IV,轻度污染,tp(0.50);nh3n(0.20)");
+    assert_eq!(lines[2], "A,2025,1,II,优,");
+    // B: NH3-N 3.0 → 劣V (2.00), COD 50 → 劣V (1.50), DO 1.5 → 劣V (no multiple).
+    assert_eq!(lines[3], "B,2024,1,劣V,重度污染,nh3n(2.00);cod(1.50);do");
+    assert_eq!(lines.len(), 4);
+}
+
+#[test]
+fn annual_rejects_section_changing_waterbody() {
+    let input = [
+        HEADER.to_string(),
+        row("A", "2024-01-10", "river", &[("tp", "0.1")]),
+        row("A", "2024-02-10", "lake", &[("tp", "0.1")]),
+    ]
+    .join("\n");
+    let e = annual(input.as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap_err();
+    assert_eq!(e.line, 3);
+    assert_eq!(e.column, Some((3, "waterbody".into())));
+}
+
+#[test]
+fn survey_bodies_ei_readers() {
+    let survey = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n\
+                  B1,1,2024-05-01,80,8,0,0.1,-250,18\n\
+                  B1,2,2024-05-01,20,15,yes,3,100,1\n";
+    let rows = read_survey(survey.as_bytes()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].sample.orp_mv, Some(-250.0));
+    assert!(rows[1].sample.clear_to_bottom);
+    let bad = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\nB1,x,2024-05-01,,,,,,\n";
+    let e = read_survey(bad.as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.line, e.column.map(|c| c.1)),
+        (2, Some("point_seq".into()))
+    );
+
+    let bodies = read_bodies("body,name\nB1,东沟\nB2,西沟\n".as_bytes()).unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert!(read_bodies("body,name\nB1,a\nB1,b\n".as_bytes()).is_err());
+
+    let ei = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction\n\
+              2023,70,80,40,20,5,\n2024,71,80,40,20,5,drop1\n";
+    let rows = read_ei(ei.as_bytes()).unwrap();
+    assert_eq!(rows.len(), 2);
+    let bad = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction\n2024,70,80,40,20,5,maybe\n";
+    let e = read_ei(bad.as_bytes()).unwrap_err();
+    assert_eq!(e.column, Some((7, "restriction".into())));
+}
