@@ -1,0 +1,419 @@
+//! The IO edge of `ecociv-air`: streaming CSV readers (hourly and daily), the `ecociv air` runners and
+//! the reader of a zone's `monitoring/air/` folder.
+//!
+//! Reading is a single pass with one reused `csv::ByteRecord` (no allocation per row); memory does not
+//! grow with the file. A malformed row is an error naming the source, line, column and field; with
+//! `skip_bad` it is counted instead (the first ten are kept for the report). Output is written only after
+//! the whole input was read without error, so a failing command writes nothing.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use crate::edition::{Date, EditionChoice};
+use crate::hj633::{self, DailyInput, ITEMS};
+use crate::hj663::{fmt_tenths, AnnualStat};
+use crate::rounding::parse_milli;
+use crate::station::{AnnualEngine, HourlyRow, OrderError, StationAnnual};
+use crate::zone::{ZoneEngine, ZoneYear};
+
+/// Header of the hourly input of `ecociv air annual`.
+pub const HOURLY_HEADER: [&str; 9] = ["station", "date", "hour", "so2", "no2", "pm10", "co", "o3", "pm25"];
+/// Header of the daily input of `ecociv air daily`.
+pub const DAILY_HEADER: [&str; 9] = ["station", "date", "so2", "no2", "pm10", "co", "o3_1h", "o3_8h", "pm25"];
+/// Header of the output of `ecociv air daily`.
+pub const DAILY_OUT_HEADER: [&str; 13] = [
+    "station", "date", "aqi", "level", "category", "primary", "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_co",
+    "iaqi_o3_1h", "iaqi_o3_8h", "iaqi_pm25",
+];
+/// Header of the output of `ecociv air annual`.
+pub const ANNUAL_OUT_HEADER: [&str; 11] =
+    ["station", "year", "valid_days", "good_days", "good_rate", "so2", "no2", "pm10", "pm25", "co_p95", "o3_8h_p90"];
+
+/// A bad input row or header: where and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// File name, or `-` for standard input.
+    pub source: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// 1-based column number, when one field is at fault.
+    pub column: Option<usize>,
+    /// The column's header name.
+    pub field: Option<String>,
+    /// Bilingual message.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: 第 {} 行 / line {}", self.source, self.line, self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ", 第 {c} 列 / column {c}")?;
+        }
+        if let Some(n) = &self.field {
+            write!(f, " ({n})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Why reading failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{0}")]
+    Input(InputError),
+    #[error("读取 {source_name} 失败 / cannot read {source_name}: {error}")]
+    Io { source_name: String, error: io::Error },
+    #[error("写出结果失败 / cannot write output: {0}")]
+    Write(io::Error),
+}
+
+/// Options of a read.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Name shown in messages (file path or `-`).
+    pub source: String,
+    /// Count and skip malformed rows instead of failing.
+    pub skip_bad: bool,
+}
+
+/// What a read saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// Data rows read (header excluded), bad ones included.
+    pub rows: u64,
+    /// Rows skipped as malformed (only with `skip_bad`).
+    pub bad_rows: u64,
+    /// The first ten skipped rows' errors.
+    pub first_bad: Vec<InputError>,
+}
+
+impl IngestSummary {
+    fn bad(&mut self, e: InputError) {
+        self.bad_rows += 1;
+        if self.first_bad.len() < 10 {
+            self.first_bad.push(e);
+        }
+    }
+}
+
+struct Reader<R: Read> {
+    rd: csv::Reader<R>,
+    rec: csv::ByteRecord,
+    source: String,
+    header: &'static [&'static str],
+}
+
+impl<R: Read> Reader<R> {
+    fn new(r: R, opts: &ReadOptions, header: &'static [&'static str]) -> Result<Self, IngestError> {
+        let rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(r);
+        let mut me = Reader { rd, rec: csv::ByteRecord::new(), source: opts.source.clone(), header };
+        if !me.next()? {
+            return Err(me.err(1, None, "输入为空，缺少表头 / empty input: header missing".into()));
+        }
+        let ok = me.rec.len() == header.len()
+            && me.rec.iter().zip(header).enumerate().all(|(i, (got, want))| {
+                let got = if i == 0 { got.strip_prefix("\u{feff}".as_bytes()).unwrap_or(got) } else { got };
+                crate::edition::trim(got).eq_ignore_ascii_case(want.as_bytes())
+            });
+        if !ok {
+            let got: Vec<String> = me.rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+            return Err(me.err(
+                1,
+                None,
+                format!("表头应为 / header must be `{}`, found `{}`", header.join(","), got.join(",")),
+            ));
+        }
+        Ok(me)
+    }
+
+    fn next(&mut self) -> Result<bool, IngestError> {
+        match self.rd.read_byte_record(&mut self.rec) {
+            Ok(b) => Ok(b),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                match e.into_kind() {
+                    csv::ErrorKind::Io(error) => Err(IngestError::Io { source_name: self.source.clone(), error }),
+                    other => Err(self.err(line, None, format!("CSV 格式错误 / malformed CSV: {other:?}"))),
+                }
+            }
+        }
+    }
+
+    fn line(&self) -> u64 {
+        self.rec.position().map_or(0, |p| p.line())
+    }
+
+    fn err(&self, line: u64, column: Option<usize>, message: String) -> IngestError {
+        IngestError::Input(self.input_err(line, column, message))
+    }
+
+    fn input_err(&self, line: u64, column: Option<usize>, message: String) -> InputError {
+        InputError {
+            source: self.source.clone(),
+            line,
+            column: column.map(|c| c + 1),
+            field: column.and_then(|c| self.header.get(c)).map(|s| (*s).to_owned()),
+            message,
+        }
+    }
+
+    fn field_count(&self) -> Result<(), InputError> {
+        if self.rec.len() != self.header.len() {
+            return Err(self.input_err(
+                self.line(),
+                None,
+                format!("应有 {} 列，实有 {} 列 / expected {} fields, found {}", self.header.len(), self.rec.len(), self.header.len(), self.rec.len()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn station(&self, c: usize) -> Result<&str, InputError> {
+        let s = std::str::from_utf8(crate::edition::trim(&self.rec[c]))
+            .map_err(|_| self.input_err(self.line(), Some(c), "不是有效的 UTF-8 / not valid UTF-8".into()))?;
+        if s.is_empty() {
+            return Err(self.input_err(self.line(), Some(c), "站点为空 / empty station".into()));
+        }
+        Ok(s)
+    }
+
+    fn date(&self, c: usize) -> Result<Date, InputError> {
+        Date::parse(&self.rec[c]).ok_or_else(|| {
+            self.input_err(
+                self.line(),
+                Some(c),
+                format!("日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`", String::from_utf8_lossy(&self.rec[c])),
+            )
+        })
+    }
+
+    fn value(&self, c: usize) -> Result<Option<i64>, InputError> {
+        let f = crate::edition::trim(&self.rec[c]);
+        if f.is_empty() {
+            return Ok(None);
+        }
+        parse_milli(f).map(Some).map_err(|e| {
+            self.input_err(self.line(), Some(c), format!("{}: `{}`", e.message(), String::from_utf8_lossy(f)))
+        })
+    }
+}
+
+fn parse_hour(b: &[u8]) -> Option<u8> {
+    let b = crate::edition::trim(b);
+    if b.is_empty() || b.len() > 2 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let h = b.iter().fold(0u8, |a, &d| a * 10 + (d - b'0'));
+    (h <= 23).then_some(h)
+}
+
+/// Reads hourly rows (`station,date,hour,so2,no2,pm10,co,o3,pm25`) into `sink`. Disorder reported by the
+/// sink is fatal; a duplicate hour is a bad row.
+pub fn read_hourly<R: Read>(
+    r: R,
+    opts: &ReadOptions,
+    mut sink: impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError>,
+) -> Result<IngestSummary, IngestError> {
+    let mut rd = Reader::new(r, opts, &HOURLY_HEADER)?;
+    let mut sum = IngestSummary::default();
+    while rd.next()? {
+        sum.rows += 1;
+        let parsed = (|| {
+            rd.field_count()?;
+            let station = rd.station(0)?;
+            let date = rd.date(1)?;
+            let hour = parse_hour(&rd.rec[2]).ok_or_else(|| {
+                rd.input_err(rd.line(), Some(2), format!("小时应为 0–23 / hour must be 0–23: `{}`", String::from_utf8_lossy(&rd.rec[2])))
+            })?;
+            let mut values = [None; 6];
+            for (k, v) in values.iter_mut().enumerate() {
+                *v = rd.value(3 + k)?;
+            }
+            let row = HourlyRow { station, date, hour, values };
+            match sink(&row) {
+                Ok(()) => Ok(Ok(())),
+                Err(e) => Ok(Err(e)),
+            }
+        })();
+        match parsed {
+            Ok(Ok(())) => {}
+            Ok(Err(order)) => {
+                let e = rd.input_err(rd.line(), None, order.to_string());
+                if order.is_skippable() && opts.skip_bad {
+                    sum.bad(e);
+                } else {
+                    return Err(IngestError::Input(e));
+                }
+            }
+            Err(e) if opts.skip_bad => sum.bad(e),
+            Err(e) => return Err(IngestError::Input(e)),
+        }
+    }
+    Ok(sum)
+}
+
+/// One row of the daily input.
+#[derive(Clone, Copy, Debug)]
+pub struct DailyRow<'a> {
+    pub station: &'a str,
+    pub date: Date,
+    pub input: DailyInput,
+}
+
+/// Reads daily rows (`station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25`) into `sink`.
+pub fn read_daily<R: Read>(
+    r: R,
+    opts: &ReadOptions,
+    mut sink: impl FnMut(&DailyRow<'_>) -> Result<(), IngestError>,
+) -> Result<IngestSummary, IngestError> {
+    let mut rd = Reader::new(r, opts, &DAILY_HEADER)?;
+    let mut sum = IngestSummary::default();
+    while rd.next()? {
+        sum.rows += 1;
+        let parsed = (|| {
+            rd.field_count()?;
+            let station = rd.station(0)?;
+            let date = rd.date(1)?;
+            let v = |c| rd.value(c);
+            let input = DailyInput {
+                so2: v(2)?,
+                no2: v(3)?,
+                pm10: v(4)?,
+                co: v(5)?,
+                o3_1h: v(6)?,
+                o3_8h: v(7)?,
+                pm25: v(8)?,
+            };
+            Ok(DailyRow { station, date, input })
+        })();
+        match parsed {
+            Ok(row) => sink(&row)?,
+            Err(e) if opts.skip_bad => sum.bad(e),
+            Err(e) => return Err(IngestError::Input(e)),
+        }
+    }
+    Ok(sum)
+}
+
+fn opt_num(v: Option<u16>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// `ecociv air daily`: daily AQI per row, streamed to `out` (the caller buffers or uses a temporary file
+/// so that nothing is published on error).
+pub fn run_daily<R: Read, W: Write>(
+    input: R,
+    out: W,
+    opts: &ReadOptions,
+    choice: EditionChoice,
+) -> Result<IngestSummary, IngestError> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let werr = |e: csv::Error| IngestError::Write(io::Error::other(e.to_string()));
+    w.write_record(DAILY_OUT_HEADER).map_err(werr)?;
+    let mut cells: [String; 13] = Default::default();
+    let sum = read_daily(input, opts, |row| {
+        let res = hj633::table(choice.for_date(row.date)).daily(&row.input);
+        cells[0].clear();
+        cells[0].push_str(row.station);
+        cells[1] = row.date.to_string();
+        cells[2] = opt_num(res.aqi);
+        let lv = res.level();
+        cells[3] = lv.map(|l| l.level.to_string()).unwrap_or_default();
+        cells[4] = lv.map(|l| l.category_zh.clone()).unwrap_or_default();
+        cells[5] = res.primary.to_string();
+        for it in ITEMS {
+            cells[6 + it.index()] = opt_num(res.iaqi[it.index()]);
+        }
+        w.write_record(&cells).map_err(werr)
+    })?;
+    w.flush().map_err(IngestError::Write)?;
+    Ok(sum)
+}
+
+fn stat_cell(s: &AnnualStat, tenths: bool) -> String {
+    match s.value {
+        Some(v) if s.valid => {
+            if tenths {
+                fmt_tenths(v)
+            } else {
+                v.to_string()
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// Writes annual results as the `ecociv air annual` CSV. A statistic whose coverage rule fails
+/// (< 324 days or a short month) is left empty.
+pub fn write_annual<W: Write>(rows: &[StationAnnual], out: W) -> Result<(), IngestError> {
+    let werr = |e: csv::Error| IngestError::Write(io::Error::other(e.to_string()));
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(ANNUAL_OUT_HEADER).map_err(werr)?;
+    for r in rows {
+        let a = &r.annual;
+        w.write_record([
+            r.station.clone(),
+            a.year.to_string(),
+            a.valid_days.to_string(),
+            a.good_days.to_string(),
+            a.good_rate_tenths.map(fmt_tenths).unwrap_or_default(),
+            stat_cell(&a.so2, false),
+            stat_cell(&a.no2, false),
+            stat_cell(&a.pm10, false),
+            stat_cell(&a.pm25, false),
+            stat_cell(&a.co_p95, true),
+            stat_cell(&a.o3_8h_p90, false),
+        ])
+        .map_err(werr)?;
+    }
+    w.flush().map_err(IngestError::Write)
+}
+
+/// `ecociv air annual`: reads all hourly rows, then (only if all went well) writes the CSV.
+pub fn run_annual<R: Read, W: Write>(
+    input: R,
+    out: W,
+    opts: &ReadOptions,
+    choice: EditionChoice,
+) -> Result<(Vec<StationAnnual>, IngestSummary), IngestError> {
+    let mut eng = AnnualEngine::new(choice);
+    let sum = read_hourly(input, opts, |row| eng.push(row))?;
+    let rows = eng.finish();
+    write_annual(&rows, out)?;
+    Ok((rows, sum))
+}
+
+/// Reads every `*.csv` file (hourly format, name order) of a zone's `monitoring/air/` folder and computes the
+/// zone's figures for `year`. `Ok(None)` when the folder is missing or holds no row of that year.
+pub fn read_zone_dir(
+    dir: &Path,
+    zone: &str,
+    year: i32,
+    choice: EditionChoice,
+    skip_bad: bool,
+) -> Result<Option<(ZoneYear, IngestSummary)>, IngestError> {
+    let ioerr = |error| IngestError::Io { source_name: dir.display().to_string(), error };
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(ioerr)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .collect();
+    files.sort();
+    let mut eng = ZoneEngine::new(zone, year, choice);
+    let mut total = IngestSummary::default();
+    for f in files {
+        let source = f.display().to_string();
+        let file = std::fs::File::open(&f).map_err(|error| IngestError::Io { source_name: source.clone(), error })?;
+        let s = read_hourly(io::BufReader::new(file), &ReadOptions { source, skip_bad }, |row| eng.push(row))?;
+        total.rows += s.rows;
+        total.bad_rows += s.bad_rows;
+        total.first_bad.extend(s.first_bad.into_iter().take(10usize.saturating_sub(total.first_bad.len())));
+    }
+    Ok(eng.finish().map(|z| (z, total)))
+}

@@ -1,0 +1,145 @@
+//! Exact rounding per GB/T 8170 (数值修约规则, 四舍六入五成双 = round half to even) and exact decimal
+//! parsing of concentrations.
+//!
+//! Concentrations are carried as integers of thousandths of their unit ("milli", e.g. 35.4 µg/m³ → 35 400),
+//! so means, interpolations and percentiles are computed as exact fractions and rounded once, with no float
+//! noise at a .5 or at a breakpoint (standards.md §1.3, §2.4).
+
+/// Scale of the fixed-point representation: 1 unit = 1000 milli.
+pub const MILLI: i64 = 1000;
+
+/// `num / den` rounded half to even (GB/T 8170). `den` must be positive.
+pub fn div_round_half_even(num: i64, den: i64) -> i64 {
+    debug_assert!(den > 0);
+    let (n, d) = (i128::from(num), i128::from(den.max(1)));
+    let q = n.div_euclid(d);
+    let r = n.rem_euclid(d);
+    let twice = 2 * r;
+    let q = if twice > d || (twice == d && q % 2 != 0) { q + 1 } else { q };
+    q as i64
+}
+
+/// `num / den` rounded up (ceiling). `den` must be positive.
+pub fn div_ceil(num: i64, den: i64) -> i64 {
+    let (n, d) = (i128::from(num), i128::from(den.max(1)));
+    let q = n.div_euclid(d);
+    (if n.rem_euclid(d) != 0 { q + 1 } else { q }) as i64
+}
+
+/// Why a concentration cell could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumError {
+    /// Not a plain decimal number.
+    NotANumber,
+    /// A negative concentration.
+    Negative,
+    /// Above 1 000 000 000 in its unit.
+    TooLarge,
+}
+
+impl NumError {
+    /// Bilingual message.
+    pub fn message(self) -> &'static str {
+        match self {
+            NumError::NotANumber => "不是数字 / not a number",
+            NumError::Negative => "浓度为负 / negative concentration",
+            NumError::TooLarge => "数值过大 / value too large",
+        }
+    }
+}
+
+/// Parses a non-negative decimal (`12`, `12.5`, `.5`, `12.`) into milli-units. Digits after the third
+/// decimal are rounded half to even (exactly, on the digits). Surrounding spaces are allowed.
+pub fn parse_milli(b: &[u8]) -> Result<i64, NumError> {
+    let b = crate::edition::trim(b);
+    let (neg, b) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut int: i64 = 0;
+    let mut i = 0;
+    let mut digits = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        if int > 1_000_000_000 {
+            return Err(NumError::TooLarge);
+        }
+        int = int * 10 + i64::from(b[i] - b'0');
+        i += 1;
+        digits += 1;
+    }
+    let mut frac: i64 = 0;
+    let mut fdigits = 0;
+    let mut round_up = false;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let fr = &b[start..i];
+        digits += fr.len();
+        for &c in fr.iter().take(3) {
+            frac = frac * 10 + i64::from(c - b'0');
+            fdigits += 1;
+        }
+        while fdigits < 3 {
+            frac *= 10;
+            fdigits += 1;
+        }
+        if fr.len() > 3 {
+            let first = fr[3];
+            let rest_nonzero = fr[4..].iter().any(|&c| c != b'0');
+            round_up = first > b'5' || (first == b'5' && (rest_nonzero || frac % 2 == 1));
+        }
+    } else {
+        frac = 0;
+    }
+    if i != b.len() || digits == 0 {
+        return Err(NumError::NotANumber);
+    }
+    if int > 1_000_000_000 {
+        return Err(NumError::TooLarge);
+    }
+    let v = int * MILLI + frac + i64::from(round_up);
+    if neg && v != 0 {
+        return Err(NumError::Negative);
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_even() {
+        assert_eq!(div_round_half_even(25, 10), 2);
+        assert_eq!(div_round_half_even(35, 10), 4);
+        assert_eq!(div_round_half_even(251, 100), 3);
+        assert_eq!(div_round_half_even(249, 100), 2);
+        assert_eq!(div_round_half_even(605, 10), 60);
+        assert_eq!(div_round_half_even(606, 10), 61);
+        assert_eq!(div_round_half_even(0, 7), 0);
+        assert_eq!(div_ceil(1, 3), 1);
+        assert_eq!(div_ceil(3, 3), 1);
+        assert_eq!(div_ceil(0, 3), 0);
+    }
+
+    #[test]
+    fn parse() {
+        assert_eq!(parse_milli(b"12"), Ok(12_000));
+        assert_eq!(parse_milli(b" 12.5 "), Ok(12_500));
+        assert_eq!(parse_milli(b".5"), Ok(500));
+        assert_eq!(parse_milli(b"1."), Ok(1000));
+        assert_eq!(parse_milli(b"0.0005"), Ok(0));
+        assert_eq!(parse_milli(b"0.0015"), Ok(2));
+        assert_eq!(parse_milli(b"0.00051"), Ok(1));
+        assert_eq!(parse_milli(b"-0"), Ok(0));
+        assert_eq!(parse_milli(b"-1"), Err(NumError::Negative));
+        assert_eq!(parse_milli(b"1e3"), Err(NumError::NotANumber));
+        assert_eq!(parse_milli(b"."), Err(NumError::NotANumber));
+        assert_eq!(parse_milli(b""), Err(NumError::NotANumber));
+        assert_eq!(parse_milli(b"99999999999999999999"), Err(NumError::TooLarge));
+    }
+}

@@ -1,0 +1,202 @@
+//! Streaming aggregation of hourly rows into station-days and station-years (pure: no IO).
+//!
+//! Rows may come sorted by station then time (typical export) or by time then station (one file per day):
+//! the only requirement is that, **for each station, dates never go back**. Hours within a day may come in
+//! any order; a repeated hour is an error. Memory is bounded by the number of stations (one open day of
+//! hourly values and one open year of daily records per station), not by the number of rows.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::edition::{Date, EditionChoice};
+use crate::hj663::{self, Annual, DailyValues, DayHours, DayRecord};
+
+/// One hourly row: station, date, hour (0–23, the hour starting then) and the six concentrations in
+/// milli-units (`so2, no2, pm10, co, o3, pm25`; CO in mg/m³), `None` = missing.
+#[derive(Clone, Copy, Debug)]
+pub struct HourlyRow<'a> {
+    pub station: &'a str,
+    pub date: Date,
+    pub hour: u8,
+    pub values: [Option<i64>; 6],
+}
+
+/// A row that cannot be placed in its station's sequence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrderError {
+    /// The station's date went back: the input is not ordered by date within each station.
+    OutOfOrder { station: String, previous: Date, date: Date },
+    /// The same station, date and hour twice.
+    DuplicateHour { station: String, date: Date, hour: u8 },
+}
+
+impl OrderError {
+    /// A duplicate can be skipped (`--skip-bad`); disorder cannot.
+    pub fn is_skippable(&self) -> bool {
+        matches!(self, OrderError::DuplicateHour { .. })
+    }
+}
+
+impl fmt::Display for OrderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OrderError::OutOfOrder { station, previous, date } => write!(
+                f,
+                "站点 {station} 的日期倒退（{previous} 之后出现 {date}）：同一站点的行须按日期排序，可先执行 \
+                 `sort -t, -k1,1 -k2,2` / station {station}: date {date} after {previous}; rows of a station must be \
+                 in date order (e.g. sort by station, date)"
+            ),
+            OrderError::DuplicateHour { station, date, hour } => {
+                write!(f, "站点 {station} {date} {hour} 时重复 / duplicate hour {hour} for station {station} on {date}")
+            }
+        }
+    }
+}
+
+struct OpenDay {
+    name: String,
+    date: Option<Date>,
+    hours: DayHours,
+}
+
+/// Splits a stream of hourly rows into closed station-days.
+pub struct DaySplitter {
+    index: HashMap<Box<str>, usize>,
+    open: Vec<OpenDay>,
+    last: usize,
+}
+
+impl Default for DaySplitter {
+    fn default() -> Self {
+        DaySplitter { index: HashMap::new(), open: Vec::new(), last: usize::MAX }
+    }
+}
+
+impl DaySplitter {
+    /// Station index of a name, creating it.
+    fn station(&mut self, name: &str) -> usize {
+        if self.last < self.open.len() && self.open[self.last].name == name {
+            return self.last;
+        }
+        let i = match self.index.get(name) {
+            Some(&i) => i,
+            None => {
+                let i = self.open.len();
+                self.index.insert(name.into(), i);
+                self.open.push(OpenDay { name: name.to_owned(), date: None, hours: DayHours::default() });
+                i
+            }
+        };
+        self.last = i;
+        i
+    }
+
+    /// Adds a row; calls `on_day(station index, station name, date, hours)` for each station-day it closes.
+    pub fn push(
+        &mut self,
+        row: &HourlyRow<'_>,
+        mut on_day: impl FnMut(usize, &str, Date, &DayHours),
+    ) -> Result<(), OrderError> {
+        let i = self.station(row.station);
+        let od = &mut self.open[i];
+        match od.date {
+            Some(d) if d == row.date => {}
+            Some(d) if d > row.date => {
+                return Err(OrderError::OutOfOrder { station: od.name.clone(), previous: d, date: row.date });
+            }
+            Some(d) => {
+                on_day(i, &od.name, d, &od.hours);
+                od.hours.clear();
+                od.date = Some(row.date);
+            }
+            None => od.date = Some(row.date),
+        }
+        if !od.hours.set(row.hour, &row.values) {
+            return Err(OrderError::DuplicateHour { station: od.name.clone(), date: row.date, hour: row.hour });
+        }
+        Ok(())
+    }
+
+    /// Closes every open day.
+    pub fn finish(&mut self, mut on_day: impl FnMut(usize, &str, Date, &DayHours)) {
+        for (i, od) in self.open.iter_mut().enumerate() {
+            if let Some(d) = od.date.take() {
+                on_day(i, &od.name, d, &od.hours);
+                od.hours.clear();
+            }
+        }
+    }
+
+    /// Number of stations seen.
+    pub fn stations(&self) -> usize {
+        self.open.len()
+    }
+}
+
+/// The annual evaluation of one station and year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StationAnnual {
+    pub station: String,
+    pub annual: Annual,
+}
+
+/// Streams hourly rows into per-station annual evaluations (`ecociv air annual`).
+pub struct AnnualEngine {
+    split: DaySplitter,
+    years: Vec<(i32, Vec<DayRecord>)>,
+    done: Vec<StationAnnual>,
+    choice: EditionChoice,
+}
+
+impl AnnualEngine {
+    pub fn new(choice: EditionChoice) -> Self {
+        AnnualEngine { split: DaySplitter::default(), years: Vec::new(), done: Vec::new(), choice }
+    }
+
+    fn close_day(
+        years: &mut Vec<(i32, Vec<DayRecord>)>,
+        done: &mut Vec<StationAnnual>,
+        choice: EditionChoice,
+        i: usize,
+        name: &str,
+        date: Date,
+        hours: &DayHours,
+    ) {
+        let ed = choice.for_date(date);
+        let values: DailyValues = hj663::daily_values(hours, hj663::params(ed));
+        let rec = DayRecord::evaluate(date, values, ed);
+        while years.len() <= i {
+            years.push((0, Vec::new()));
+        }
+        let slot = &mut years[i];
+        if !slot.1.is_empty() && slot.0 != date.year {
+            let annual = hj663::annual(slot.0, &slot.1, choice.for_year(slot.0));
+            done.push(StationAnnual { station: name.to_owned(), annual });
+            slot.1.clear();
+        }
+        slot.0 = date.year;
+        slot.1.push(rec);
+    }
+
+    /// Adds an hourly row.
+    pub fn push(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
+        let AnnualEngine { split, years, done, choice } = self;
+        split.push(row, |i, name, date, hours| Self::close_day(years, done, *choice, i, name, date, hours))
+    }
+
+    /// Closes everything; results sorted by station then year.
+    pub fn finish(mut self) -> Vec<StationAnnual> {
+        let AnnualEngine { split, years, done, choice } = &mut self;
+        split.finish(|i, name, date, hours| Self::close_day(years, done, *choice, i, name, date, hours));
+        for (i, od) in split.open.iter().enumerate() {
+            if let Some((y, days)) = years.get(i)
+                && !days.is_empty()
+            {
+                done.push(StationAnnual { station: od.name.clone(), annual: hj663::annual(*y, days, choice.for_year(*y)) });
+            }
+        }
+        let mut out = std::mem::take(done);
+        out.sort_by(|a, b| a.station.cmp(&b.station).then(a.annual.year.cmp(&b.annual.year)));
+        out
+    }
+}

@@ -1,0 +1,145 @@
+//! Zone figures for indicator 7 by the point-average method (点位平均法): the zone's daily concentration of
+//! each pollutant is the arithmetic mean of its stations' valid daily values (rounded per GB/T 8170), the
+//! zone's daily AQI is computed from those means (HJ 633), and the zone's year is evaluated like a station's
+//! (HJ 663): 7.1 优良天数比例 (good-day share, %) and 7.2 PM2.5 annual mean (µg/m³). Pure: no IO.
+//!
+//! Source of the method: standards.md §2.5 ([V1]: city AQI by 点位平均法 per HJ 663-2013). DOUBT [M]: the
+//! zone's O3 8-h and 1-h daily values are taken as the mean of the stations' daily maxima, and a zone day
+//! needs only one valid station per pollutant.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::edition::{Date, Edition, EditionChoice};
+use crate::hj633::ITEMS;
+use crate::hj663::{self, Annual, DailyValues, DayRecord};
+use crate::rounding::div_round_half_even;
+use crate::station::{DaySplitter, HourlyRow, OrderError};
+
+/// A zone's year for indicator 7, with provenance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneYear {
+    pub zone: String,
+    pub year: i32,
+    /// Stations whose data entered the figures.
+    pub stations: Vec<String>,
+    /// The zone's annual evaluation (its `edition`, valid days, good days, PM2.5 mean and coverage).
+    pub annual: Annual,
+}
+
+impl ZoneYear {
+    /// 7.1 优良天数比例 in % (one decimal, as tenths: 853 = 85.3 %).
+    pub fn good_rate_tenths(&self) -> Option<i64> {
+        self.annual.good_rate_tenths
+    }
+    /// 7.2 PM2.5 annual mean in µg/m³ (integer), and whether the annual coverage rule holds.
+    pub fn pm25(&self) -> Option<(i64, bool)> {
+        self.annual.pm25.value.map(|v| (v, self.annual.pm25.valid))
+    }
+    /// The edition of the annual evaluation.
+    pub fn edition(&self) -> Edition {
+        self.annual.edition
+    }
+    /// One-line bilingual provenance.
+    pub fn provenance(&self) -> String {
+        let a = &self.annual;
+        format!(
+            "点位平均法，{n} 个站点（{st}），{y} 年有效天数 {v}/{d}，PM2.5 有效日 {p}{pv}；{e} / point-average of {n} \
+             stations, {v} valid days of {d}, PM2.5 on {p} days{pv_en}; {e}",
+            n = self.stations.len(),
+            st = self.stations.join("、"),
+            y = self.year,
+            v = a.valid_days,
+            d = a.days,
+            p = a.pm25.days,
+            pv = if a.pm25.valid { "" } else { "（不满足年均值有效性要求）" },
+            pv_en = if a.pm25.valid { "" } else { " (annual validity rule NOT met)" },
+            e = self.annual.edition,
+        )
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct ZoneDay {
+    sum: [i64; 7],
+    n: [u32; 7],
+}
+
+/// Streams the hourly rows of a zone's stations into the zone's figures for one year.
+pub struct ZoneEngine {
+    zone: String,
+    year: i32,
+    choice: EditionChoice,
+    split: DaySplitter,
+    days: BTreeMap<Date, ZoneDay>,
+    stations: BTreeSet<String>,
+}
+
+impl ZoneEngine {
+    pub fn new(zone: &str, year: i32, choice: EditionChoice) -> Self {
+        ZoneEngine {
+            zone: zone.to_owned(),
+            year,
+            choice,
+            split: DaySplitter::default(),
+            days: BTreeMap::new(),
+            stations: BTreeSet::new(),
+        }
+    }
+
+    fn close(
+        days: &mut BTreeMap<Date, ZoneDay>,
+        stations: &mut BTreeSet<String>,
+        choice: EditionChoice,
+        name: &str,
+        date: Date,
+        hours: &hj663::DayHours,
+    ) {
+        let dv = hj663::daily_values(hours, hj663::params(choice.for_date(date)));
+        let zd = days.entry(date).or_default();
+        let mut any = false;
+        for it in ITEMS {
+            if let Some(v) = dv.get(it) {
+                zd.sum[it.index()] += v;
+                zd.n[it.index()] += 1;
+                any = true;
+            }
+        }
+        if any && !stations.contains(name) {
+            stations.insert(name.to_owned());
+        }
+    }
+
+    /// Adds an hourly row; rows of other years are ignored.
+    pub fn push(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
+        if row.date.year != self.year {
+            return Ok(());
+        }
+        let ZoneEngine { split, days, stations, choice, .. } = self;
+        split.push(row, |_, name, date, hours| Self::close(days, stations, *choice, name, date, hours))
+    }
+
+    /// The zone's year; `None` when no row of the year was given.
+    pub fn finish(mut self) -> Option<ZoneYear> {
+        let ZoneEngine { split, days, stations, choice, .. } = &mut self;
+        split.finish(|_, name, date, hours| Self::close(days, stations, *choice, name, date, hours));
+        if self.days.is_empty() {
+            return None;
+        }
+        let records: Vec<DayRecord> = self
+            .days
+            .iter()
+            .map(|(&date, zd)| {
+                let mut dv = DailyValues::default();
+                for it in ITEMS {
+                    let k = it.index();
+                    if zd.n[k] > 0 {
+                        dv.v[k] = Some(div_round_half_even(zd.sum[k], i64::from(zd.n[k])));
+                    }
+                }
+                DayRecord::evaluate(date, dv, self.choice.for_date(date))
+            })
+            .collect();
+        let annual = hj663::annual(self.year, &records, self.choice.for_year(self.year));
+        Some(ZoneYear { zone: self.zone, year: self.year, stations: self.stations.into_iter().collect(), annual })
+    }
+}

@@ -1,0 +1,158 @@
+//! Ingestion: headers, errors with line/column/field, `skip_bad` counting, ordering, nothing written on
+//! error, and equal results whatever the row order allowed.
+
+use ecociv_air::EditionChoice;
+use ecociv_air::ingest::{self, IngestError, ReadOptions};
+
+fn opts(skip_bad: bool) -> ReadOptions {
+    ReadOptions { source: "t.csv".into(), skip_bad }
+}
+
+const H: &str = "station,date,hour,so2,no2,pm10,co,o3,pm25\n";
+
+fn hourly_day(station: &str, date: &str, pm25: u32) -> String {
+    (0..24).map(|h| format!("{station},{date},{h},10,20,40,0.8,{},{pm25}\n", 40 + h)).collect()
+}
+
+fn annual(input: &str, skip: bool) -> (Result<usize, IngestError>, Vec<u8>) {
+    let mut out = Vec::new();
+    let r = ingest::run_annual(input.as_bytes(), &mut out, &opts(skip), EditionChoice::ByDate).map(|(rows, _)| rows.len());
+    (r, out)
+}
+
+fn input_err(r: Result<usize, IngestError>) -> ingest::InputError {
+    match r {
+        Err(IngestError::Input(e)) => e,
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_value_names_line_column_field_and_writes_nothing() {
+    let s = format!("{H}{}A,2023-01-01,5,10,x,40,0.8,50,30\n", hourly_day("A", "2022-12-31", 30));
+    let (r, out) = annual(&s, false);
+    let e = input_err(r);
+    assert_eq!((e.line, e.column, e.field.as_deref()), (26, Some(5), Some("no2")));
+    assert!(e.to_string().contains("t.csv: 第 26 行 / line 26, 第 5 列 / column 5 (no2)"), "{e}");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn other_bad_cells() {
+    let cases = [
+        ("A,2023-02-30,1,1,1,1,1,1,1\n", 2, Some(2)),
+        ("A,2023-02-03,24,1,1,1,1,1,1\n", 2, Some(3)),
+        ("A,2023-02-03,1,1,1,-3,1,1,1\n", 2, Some(6)),
+        ("A,2023-02-03,1,1,1,1\n", 2, None),
+        (",2023-02-03,1,1,1,1,1,1,1\n", 2, Some(1)),
+    ];
+    for (row, line, col) in cases {
+        let e = input_err(annual(&format!("{H}{row}"), false).0);
+        assert_eq!((e.line, e.column), (line, col), "{row}");
+    }
+    let e = input_err(annual("station,date,hour,so2\nA,2023-01-01,1,1\n", false).0);
+    assert_eq!(e.line, 1);
+    assert!(e.message.contains("header"));
+    let e = input_err(annual("", false).0);
+    assert!(e.message.contains("empty"));
+}
+
+#[test]
+fn skip_bad_counts_rows() {
+    let good = hourly_day("A", "2023-01-01", 30);
+    let s = format!("{H}{good}A,2023-01-02,1,1,zz,1,1,1,1\nA,2023-01-02,2,1,1,1,1,1,1\nA,2023-01-01,5,1,1,1,1,1,1\n");
+    // The last row is out of order (date went back): fatal even with skip_bad.
+    let (r, out) = annual(&s, true);
+    assert!(input_err(r).message.contains("date"));
+    assert!(out.is_empty());
+    let s = format!("{H}{good}A,2023-01-02,1,1,zz,1,1,1,1\nA,2023-01-02,99,1,1,1,1,1,1\nA,2023-01-02,99\n");
+    let mut out = Vec::new();
+    let (rows, sum) = ingest::run_annual(s.as_bytes(), &mut out, &opts(true), EditionChoice::ByDate).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((sum.rows, sum.bad_rows), (27, 3));
+    assert_eq!(sum.first_bad[0].line, 26);
+    // Duplicate hour: a bad row (skippable), fatal without skip_bad.
+    let dup = format!("{H}{good}A,2023-01-01,3,1,1,1,1,1,1\n");
+    assert!(input_err(annual(&dup, false).0).message.contains("duplicate"));
+    assert_eq!(annual(&dup, true).0.unwrap(), 1);
+}
+
+#[test]
+fn order_station_major_and_date_major_agree() {
+    // Two stations, 400 days (crossing a year), station-major vs date-major with hours reversed.
+    let dates: Vec<String> = {
+        let mut v = Vec::new();
+        let (mut y, mut mo, mut d) = (2022, 12u8, 1u8);
+        for _ in 0..400 {
+            v.push(format!("{y:04}-{mo:02}-{d:02}"));
+            d += 1;
+            if d > ecociv_air::edition::days_in_month(y, mo) {
+                d = 1;
+                mo += 1;
+                if mo > 12 {
+                    mo = 1;
+                    y += 1;
+                }
+            }
+        }
+        v
+    };
+    let row = |st: &str, i: usize, date: &str, h: u32| {
+        format!("{st},{date},{h},{},{},{},{}.{},{},{}\n", 5 + i % 7, 20 + i % 30, 40 + i % 90, i % 3, h % 10, 30 + (h * 7 + i as u32) % 150, 10 + (i * 13) % 100)
+    };
+    let mut a = String::from(H);
+    for st in ["S1", "S2"] {
+        for (i, d) in dates.iter().enumerate() {
+            for h in 0..24 {
+                if (i + h as usize) % 29 != 0 {
+                    a.push_str(&row(st, i, d, h));
+                }
+            }
+        }
+    }
+    let mut b = String::from(H);
+    for (i, d) in dates.iter().enumerate() {
+        for h in (0..24).rev() {
+            for st in ["S2", "S1"] {
+                if (i + h as usize) % 29 != 0 {
+                    b.push_str(&row(st, i, d, h));
+                }
+            }
+        }
+    }
+    let (ra, oa) = annual(&a, false);
+    let (rb, ob) = annual(&b, false);
+    assert_eq!(ra.unwrap(), 6); // S1 and S2 × 2022 (31 days), 2023, 2024 (4 days)
+    assert_eq!(rb.unwrap(), 6);
+    assert_eq!(String::from_utf8(oa.clone()).unwrap(), String::from_utf8(ob).unwrap());
+    let text = String::from_utf8(oa).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "station,year,valid_days,good_days,good_rate,so2,no2,pm10,pm25,co_p95,o3_8h_p90");
+    assert!(lines[1].starts_with("S1,2022,31,"), "{}", lines[1]);
+    // 2022 has only December: the annual statistics are empty (coverage rule not met).
+    assert!(lines[1].ends_with(",,,,,,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("S1,2023,365,"), "{}", lines[2]);
+}
+
+#[test]
+fn daily_command_contract() {
+    let s = "station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25\n\
+             A,2023-05-01,10,40,150,0.5,120,100,75\n\
+             A,2023-05-02,,,,,,,\n\
+             \"B, east\",2026-05-02,5,10,20,0.4,50,40,60.5\n\
+             C,2023-07-01,5,10,20,0.4,300,801,20\n";
+    let mut out = Vec::new();
+    ingest::run_daily(s.as_bytes(), &mut out, &opts(false), EditionChoice::ByDate).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let want = "station,date,aqi,level,category,primary,iaqi_so2,iaqi_no2,iaqi_pm10,iaqi_co,iaqi_o3_1h,iaqi_o3_8h,iaqi_pm25\n\
+                A,2023-05-01,100,2,良,pm10;pm25,10,50,100,13,38,50,100\n\
+                A,2023-05-02,,,,,,,,,,,\n\
+                \"B, east\",2026-05-02,100,2,良,pm25,5,13,20,10,16,20,100\n\
+                C,2023-07-01,150,3,轻度污染,o3_1h,5,13,20,10,150,,29\n";
+    assert_eq!(text, want);
+    // --edition 2012 forces the 2012 table on 2026 data: PM2.5 60.5 → 60 → 50 + ceil(50·25/40) = 82.
+    let mut out = Vec::new();
+    let forced = ecociv_air::EditionChoice::Fixed(ecociv_air::Edition::E2012);
+    ingest::run_daily(s.as_bytes(), &mut out, &opts(false), forced).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("\"B, east\",2026-05-02,82,2,良,pm25"));
+}

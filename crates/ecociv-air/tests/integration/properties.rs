@@ -1,0 +1,108 @@
+//! Property tests: AQI is monotone in each concentration (for physically consistent inputs, O3 1-h max ≥
+//! O3 8-h max), AQI = max IAQI with the primary pollutants exactly the maxima, and no panic on any CSV.
+
+use ecociv_air::hj633::{self, DailyInput, ITEMS};
+use ecociv_air::ingest::{self, ReadOptions};
+use ecociv_air::{Edition, EditionChoice};
+use proptest::prelude::*;
+
+fn conc() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![1 => Just(None), 6 => (0i64..1_500_000).prop_map(Some), 1 => (0i64..200).prop_map(|x| Some(x * 1000))]
+}
+
+fn input() -> impl Strategy<Value = DailyInput> {
+    (conc(), conc(), conc(), (0i64..80_000).prop_map(Some), conc(), conc(), conc()).prop_map(
+        |(so2, no2, pm10, co, o3_1h, o3_8h, pm25)| {
+            // O3 1-h daily max ≥ O3 8-h daily max (a max of hours ≥ a mean of hours).
+            let o3_1h = match (o3_1h, o3_8h) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, _) => a,
+            };
+            DailyInput { so2, no2, pm10, co, o3_1h, o3_8h, pm25 }
+        },
+    )
+}
+
+fn edition() -> impl Strategy<Value = Edition> {
+    prop_oneof![Just(Edition::E2012), Just(Edition::E2026)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn aqi_is_max_iaqi_and_primary_are_the_maxima(d in input(), ed in edition()) {
+        let r = hj633::table(ed).daily(&d);
+        prop_assert_eq!(r.aqi, r.iaqi.iter().flatten().copied().max());
+        for it in ITEMS {
+            let is_max = r.aqi.is_some_and(|a| a > 50 && r.iaqi[it.index()] == Some(a));
+            prop_assert_eq!(r.primary.contains(it), is_max);
+        }
+        if let Some(a) = r.aqi {
+            prop_assert!(a <= 500);
+            let l = r.level().unwrap();
+            prop_assert!(a >= l.aqi_min && l.aqi_max.is_none_or(|m| a <= m));
+        }
+    }
+
+    #[test]
+    fn aqi_never_decreases_when_one_concentration_rises(d in input(), ed in edition(), which in 0usize..7, up in 0i64..300_000) {
+        let t = hj633::table(ed);
+        let before = t.daily(&d).aqi.unwrap_or(0);
+        let mut e = d;
+        let bump = |x: Option<i64>| Some(x.unwrap_or(0) + up);
+        match which {
+            0 => e.so2 = bump(e.so2),
+            1 => e.no2 = bump(e.no2),
+            2 => e.pm10 = bump(e.pm10),
+            3 => e.co = bump(e.co),
+            4 => e.o3_1h = bump(e.o3_1h),
+            5 => {
+                // keep O3 1-h ≥ O3 8-h
+                e.o3_8h = bump(e.o3_8h);
+                if e.o3_1h.is_some_and(|a| a < e.o3_8h.unwrap_or(0)) || e.o3_1h.is_none() {
+                    e.o3_1h = e.o3_8h;
+                }
+            }
+            _ => e.pm25 = bump(e.pm25),
+        }
+        let after = t.daily(&e).aqi.unwrap_or(0);
+        prop_assert!(after >= before, "{:?} → {:?}: {} → {}", d, e, before, after);
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_hourly_csv(body in "[A-Za-z0-9,.\\-\" \n\r/]{0,400}", header in any::<bool>()) {
+        let text = if header { format!("station,date,hour,so2,no2,pm10,co,o3,pm25\n{body}") } else { body.clone() };
+        for skip in [false, true] {
+            let mut out = Vec::new();
+            let opts = ReadOptions { source: "fuzz".into(), skip_bad: skip };
+            let r = ingest::run_annual(text.as_bytes(), &mut out, &opts, EditionChoice::ByDate);
+            if r.is_err() { prop_assert!(out.is_empty()); }
+        }
+    }
+
+    #[test]
+    fn no_panic_on_plausible_hourly_rows(rows in proptest::collection::vec(
+        ("[AB]", 2022i32..2027, 1u8..14, 0u8..33, 0u8..26, proptest::collection::vec(prop_oneof![Just(String::new()), "[0-9]{1,5}(\\.[0-9]{1,4})?", "-?[0-9x.]{1,3}"], 6)), 0..120)) {
+        let mut text = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
+        for (st, y, mo, d, h, vals) in rows {
+            text.push_str(&format!("{st},{y:04}-{mo:02}-{d:02},{h},{}\n", vals.join(",")));
+        }
+        for skip in [false, true] {
+            let mut out = Vec::new();
+            let opts = ReadOptions { source: "fuzz".into(), skip_bad: skip };
+            let _ = ingest::run_annual(text.as_bytes(), &mut out, &opts, EditionChoice::ByDate);
+        }
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let mut data = b"station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25\n".to_vec();
+        data.extend_from_slice(&bytes);
+        let mut out = Vec::new();
+        let opts = ReadOptions { source: "fuzz".into(), skip_bad: true };
+        let _ = ingest::run_daily(&data[..], &mut out, &opts, EditionChoice::ByDate);
+        let mut out = Vec::new();
+        let _ = ingest::run_annual(&bytes[..], &mut out, &opts, EditionChoice::ByDate);
+    }
+}

@@ -1,0 +1,48 @@
+//! Zone figures (点位平均法): the zone's daily values are the means of its stations' daily values.
+
+use ecociv_air::EditionChoice;
+use ecociv_air::station::HourlyRow;
+use ecociv_air::zone::ZoneEngine;
+use ecociv_air::Date;
+
+#[test]
+fn point_average_over_stations() {
+    let mut eng = ZoneEngine::new("450202", 2023, EditionChoice::ByDate);
+    let mut date = Date::new(2023, 1, 1).unwrap();
+    let mut n = 0;
+    while date.year == 2023 {
+        n += 1;
+        // Station A PM2.5 60, station B PM2.5 11 → zone 35.5 → 36 (half to even) → AQI 52 (良) on even days;
+        // on odd days A 40, B 20 → 30 → AQI 43 (优). PM10 on day 1 is 400 at A only (B missing) → AQI 325.
+        for (st, pm25) in [("A", if n % 2 == 0 { 60 } else { 40 }), ("B", if n % 2 == 0 { 11 } else { 20 })] {
+            for h in 0..24u8 {
+                let pm10 = if n == 1 { if st == "A" { 400_000 } else { -1 } } else { 30_000 };
+                let mut values = [Some(5_000), Some(20_000), Some(pm10), Some(500), Some(60_000), Some(pm25 * 1000)];
+                if pm10 < 0 {
+                    values[2] = None;
+                }
+                eng.push(&HourlyRow { station: st, date, hour: h, values }).unwrap();
+            }
+        }
+        // rows of another year are ignored
+        eng.push(&HourlyRow { station: "C", date: Date::new(2022, 1, 1).unwrap(), hour: 0, values: [None; 6] }).unwrap();
+        date = next(date);
+    }
+    let z = eng.finish().unwrap();
+    assert_eq!(z.stations, vec!["A".to_string(), "B".to_string()]);
+    assert_eq!(z.annual.valid_days, 365);
+    // good days: 364 (day 1 is 严重污染 by PM10 400 → IAQI 300 + ceil(100·50/70) = 372? No: 350–420 → 200–300:
+    // 200 + ceil(100·50/70) = 272 → 重度污染).
+    assert_eq!(z.annual.good_days, 364);
+    assert_eq!(z.annual.days_by_level[4], 1);
+    assert_eq!(z.good_rate_tenths(), Some(997)); // 364/365 = 99.726 → 99.7
+    // PM2.5 annual: 182 even days × 36 (35.5 → 36) + 183 odd days × 30 = 6552 + 5490 = 12042 / 365 = 32.99 → 33
+    assert_eq!(z.pm25(), Some((33, true)));
+    assert!(z.provenance().contains("2 个站点"));
+}
+
+fn next(d: Date) -> Date {
+    Date::new(d.year, d.month, d.day + 1)
+        .or_else(|| Date::new(d.year, d.month + 1, 1))
+        .unwrap_or(Date { year: d.year + 1, month: 1, day: 1 })
+}
