@@ -1,0 +1,4 @@
+//! Tests of the `ecociv` binary as users run it. Each module covers one subcommand.
+
+mod assess;
+mod support;
