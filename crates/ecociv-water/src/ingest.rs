@@ -707,3 +707,134 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
     }
     Ok(out)
 }
+
+/// All water and ecology inputs of a zone's `monitoring/water/` folder, each optional.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneInputs {
+    /// Section-years from `sections.csv`.
+    pub sections: Option<Vec<AnnualRow>>,
+    /// Source-years from `drinking_sources.csv`.
+    pub drinking_sources: Option<Vec<AnnualRow>>,
+    /// Register from `black_odorous_bodies.csv`.
+    pub bodies: Option<Vec<BodyRow>>,
+    /// Survey from `black_odorous.csv`.
+    pub survey: Option<Vec<SurveyRow>>,
+    /// EI rows from `ei.csv`.
+    pub ei: Option<Vec<EiRow>>,
+    /// True when any file read is labelled SYNTHETIC in its name (`NAME.SYNTHETIC.csv`).
+    pub synthetic: bool,
+    /// Files read, by kind (a name of [`ZONE_FILES`]), for provenance.
+    pub files: BTreeMap<&'static str, std::path::PathBuf>,
+}
+
+/// An error reading a zone's water folder: the file, then the located input error or the IO error.
+#[derive(Debug, thiserror::Error)]
+pub enum DirError {
+    /// A file's content was refused.
+    #[error("文件 {path} / file {path}: {error}")]
+    Input {
+        /// The file.
+        path: String,
+        /// The located error.
+        error: IngestError,
+    },
+    /// A file could not be opened or read.
+    #[error("无法读取 {path} / cannot read {path}: {error}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The IO error.
+        error: std::io::Error,
+    },
+    /// Both `NAME.csv` and `NAME.SYNTHETIC.csv` exist.
+    #[error(
+        "{dir} 中 {name}.csv 与 {name}.SYNTHETIC.csv 同时存在 / both {name}.csv and {name}.SYNTHETIC.csv in {dir}"
+    )]
+    Ambiguous {
+        /// The folder.
+        dir: String,
+        /// The file kind.
+        name: &'static str,
+    },
+}
+
+/// The file names read from a zone's `monitoring/water/` folder (each as `NAME.csv` or `NAME.SYNTHETIC.csv`).
+pub const ZONE_FILES: [&str; 5] = [
+    "sections",
+    "drinking_sources",
+    "black_odorous_bodies",
+    "black_odorous",
+    "ei",
+];
+
+/// Reads every known file present in `dir` (see [`ZONE_FILES`] and the crate README for the formats).
+/// Every file is validated completely; the first refused file fails the whole read.
+pub fn read_zone_dir(
+    dir: &std::path::Path,
+    table: &Table,
+    thresholds: &Thresholds,
+) -> Result<ZoneInputs, DirError> {
+    let mut z = ZoneInputs::default();
+    let mut survey_path = String::new();
+    for name in ZONE_FILES {
+        let plain = dir.join(format!("{name}.csv"));
+        let synthetic = dir.join(format!("{name}.SYNTHETIC.csv"));
+        let path = match (plain.is_file(), synthetic.is_file()) {
+            (true, true) => {
+                return Err(DirError::Ambiguous {
+                    dir: dir.display().to_string(),
+                    name,
+                });
+            }
+            (true, false) => plain,
+            (false, true) => {
+                z.synthetic = true;
+                synthetic
+            }
+            (false, false) => continue,
+        };
+        let shown = path.display().to_string();
+        let file = std::fs::File::open(&path).map_err(|error| DirError::Io {
+            path: shown.clone(),
+            error,
+        })?;
+        let input = std::io::BufReader::new(file);
+        let wrap = |error: IngestError| DirError::Input {
+            path: shown.clone(),
+            error,
+        };
+        match name {
+            "sections" => z.sections = Some(annual(input, table, thresholds).map_err(wrap)?),
+            "drinking_sources" => {
+                z.drinking_sources = Some(annual(input, table, thresholds).map_err(wrap)?)
+            }
+            "black_odorous_bodies" => z.bodies = Some(read_bodies(input).map_err(wrap)?),
+            "black_odorous" => {
+                z.survey = Some(read_survey(input).map_err(wrap)?);
+                survey_path.clone_from(&shown);
+            }
+            _ => z.ei = Some(read_ei(input).map_err(wrap)?),
+        }
+        z.files.insert(name, path);
+    }
+    if let (Some(bodies), Some(survey)) = (&z.bodies, &z.survey)
+        && let Some(s) = survey
+            .iter()
+            .find(|s| !bodies.iter().any(|b| b.body == s.body))
+    {
+        {
+            return Err(DirError::Input {
+                path: survey_path,
+                error: IngestError {
+                    line: s.line,
+                    column: Some((1, "body".into())),
+                    message: format!(
+                        "水体 “{}” 不在黑臭水体清单中 / body \"{}\" is not on the register",
+                        s.body, s.body
+                    ),
+                },
+            });
+        }
+    }
+    Ok(z)
+}

@@ -27,6 +27,8 @@ pub struct Provenance {
     pub samples: u64,
     /// Human-readable explanation, Chinese first then English.
     pub detail: String,
+    /// Input files the figure was computed from (filled by [`all_figures`]).
+    pub files: Vec<String>,
 }
 
 /// One computed indicator value for a zone and year.
@@ -86,8 +88,9 @@ pub fn section_figures(rows: &[AnnualRow], year: i32, base_year: Option<i32>) ->
         editions: vec![edition::GB3838, edition::EVALUATION_2011],
         units: counts.total,
         samples,
+        files: Vec::new(),
         detail: format!(
-            "{year} 年 {} 个断面中 {n} 个{what}（年均值单因子评价）/ {n} of {} sections {what_en} (annual means, single-factor); 断面 sections: {}",
+            "{year} 年 {} 个断面中 {n} 个{what}（年均值单因子评价）/ {n} of {} sections {what_en} (annual means, single-factor); 样品 {samples} 个 (samples); 断面 sections: {}",
             counts.total,
             counts.total,
             names.join(" "),
@@ -135,8 +138,9 @@ pub fn drinking_figure(rows: &[AnnualRow], year: i32) -> Option<Figure> {
             editions: vec![edition::GB3838, edition::EVALUATION_2011],
             units: counts.total,
             samples,
+            files: Vec::new(),
             detail: format!(
-                "{year} 年 {} 个集中式饮用水水源地中 {} 个年均水质达到III类 / {} of {} sources meet class III (annual means); 水源地 sources: {}",
+                "{year} 年 {} 个集中式饮用水水源地中 {} 个年均水质达到III类 / {} of {} sources meet class III (annual means); 样品 {samples} 个 (samples); 水源地 sources: {}",
                 counts.total,
                 counts.i_iii,
                 counts.i_iii,
@@ -211,8 +215,9 @@ pub fn black_odorous_figure(
             editions: vec![edition::BLACK_ODOROUS_2015],
             units: total,
             samples: samples as u64,
+            files: Vec::new(),
             detail: format!(
-                "{year} 年 {total} 个黑臭水体中 {eliminated} 个经监测判定不黑臭 / {eliminated} of {total} registered black-odorous bodies judged not black-odorous; {}",
+                "{year} 年 {total} 个黑臭水体中 {eliminated} 个经监测判定不黑臭 / {eliminated} of {total} registered black-odorous bodies judged not black-odorous; 样品 {samples} 个 (samples); {}",
                 listing.join(" ")
             ),
         },
@@ -250,6 +255,7 @@ pub fn ei_figure(
             editions: vec![edition::HJ192],
             units: 1,
             samples: 1,
+            files: Vec::new(),
             detail: format!(
                 "EI = {:.2}（{}；加权和 {:.2}，环境限制 {:?}）{change_text} / EI from sub-indices, weights 0.35/0.25/0.15/0.15/0.10 (input line {})",
                 ei.value,
@@ -260,4 +266,40 @@ pub fn ei_figure(
             ),
         },
     })
+}
+
+/// Every figure the inputs support, for every year present: 8.1/8.2 (change against the earliest year of
+/// section data), 23, 8.3 (years with survey data), 9 (ΔEI against the previous year when present).
+pub fn all_figures(
+    z: &crate::ingest::ZoneInputs,
+    bo: &black_odorous::Thresholds,
+    model: &hj192::Model,
+) -> Vec<Figure> {
+    let mut out = Vec::new();
+    if let Some(rows) = &z.sections {
+        let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
+        let base = years.first().copied();
+        for &y in &years {
+            out.extend(section_figures(rows, y, base));
+        }
+    }
+    if let Some(rows) = &z.drinking_sources {
+        let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
+        out.extend(years.into_iter().filter_map(|y| drinking_figure(rows, y)));
+    }
+    if let (Some(bodies), Some(survey)) = (&z.bodies, &z.survey) {
+        let years: std::collections::BTreeSet<i32> = survey.iter().map(|s| s.year).collect();
+        out.extend(
+            years
+                .into_iter()
+                .filter_map(|y| black_odorous_figure(bodies, survey, y, bo)),
+        );
+    }
+    if let Some(rows) = &z.ei {
+        out.extend(
+            rows.iter()
+                .filter_map(|r| ei_figure(rows, r.year, Some(r.year - 1), model)),
+        );
+    }
+    out
 }

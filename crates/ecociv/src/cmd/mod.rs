@@ -9,6 +9,7 @@ use ecociv_data::LoadedZone;
 
 pub mod assess;
 pub mod targets;
+pub mod water;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -16,12 +17,15 @@ pub enum Command {
     Assess(assess::Args),
     /// 检查规划2025/2030年目标值是否符合标准 (check the plan's targets against the standard)
     Targets(targets::Args),
+    /// 水质评价：GB 3838-2002 单因子评价与年度断面评价 (water quality: classify samples, annual evaluation)
+    Water(water::Args),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Assess(args) => assess::run(args),
         Command::Targets(args) => targets::run(args),
+        Command::Water(args) => water::run(args),
     }
 }
 

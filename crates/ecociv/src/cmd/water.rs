@@ -1,0 +1,189 @@
+//! `ecociv water classify|annual`: GB 3838-2002 classification of samples and 2011-method annual evaluation
+//! of sections, streaming CSV in and out; and the `monitoring/water/` feed for `ecociv assess`
+//! (indicators 8.1, 8.2, 8.3, 9, 23). Glue only: the computations live in `ecociv-water`.
+//!
+//! Nothing is written when the input is refused: `classify` spools its output to a temporary file (memory
+//! stays flat in the input size) and copies it to standard output, or renames it onto `--output`, only
+//! after the whole input was read without error.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ecociv_core::{Framework, Observation, Source, Value};
+use ecociv_water::evaluation2011::Thresholds;
+use ecociv_water::gb3838::Table;
+use ecociv_water::{black_odorous, hj192, ingest, zone};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: WaterCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum WaterCommand {
+    /// 按 GB 3838-2002 逐个样品单因子评价 (classify each sample) → section,date,class,status,class_items
+    Classify(Io),
+    /// 按《地表水环境质量评价办法》逐断面逐年评价 (annual evaluation per section) → section,year,samples,class,status,main_pollutants
+    Annual(Io),
+}
+
+#[derive(clap::Args)]
+pub struct Io {
+    /// 输入 CSV 文件，“-” 为标准输入 (input CSV file, or - for standard input)
+    #[arg(long)]
+    pub input: String,
+    /// 输出文件（缺省：标准输出）(output file; default standard output)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        WaterCommand::Classify(io) => classify(&io),
+        WaterCommand::Annual(io) => annual(&io),
+    }
+}
+
+fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
+    if input == "-" {
+        return Ok(Box::new(io::stdin().lock()));
+    }
+    let file = File::open(input)
+        .with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
+    Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// A temporary file next to the output (or in the temp directory), removed on drop unless kept.
+struct Spool {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Spool {
+    fn create(near: Option<&Path>) -> anyhow::Result<(Self, File)> {
+        let dir = match near.and_then(Path::parent) {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            Some(_) => PathBuf::from("."),
+            None => std::env::temp_dir(),
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = dir.join(format!(
+            ".ecociv-water-{}-{nanos}.partial",
+            std::process::id()
+        ));
+        let file = File::options()
+            .write(true)
+            .read(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| {
+                format!(
+                    "无法创建临时文件 (cannot create temporary file) {}",
+                    path.display()
+                )
+            })?;
+        Ok((Self { path, keep: false }, file))
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn input_error(input: &str, e: ingest::StreamError) -> anyhow::Error {
+    match e {
+        ingest::StreamError::Input(e) => anyhow::anyhow!("输入 (input) {input}: {e}"),
+        ingest::StreamError::Output(e) => anyhow::anyhow!("写出失败 (write failed): {e}"),
+    }
+}
+
+/// Writes through a spool: `produce` writes everything, then the spool goes to `--output` or stdout.
+fn write_atomically(
+    io_args: &Io,
+    produce: impl FnOnce(&mut BufWriter<&File>) -> Result<(), ingest::StreamError>,
+) -> anyhow::Result<()> {
+    let (mut spool, file) = Spool::create(io_args.output.as_deref())?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 16, &file);
+        produce(&mut w).map_err(|e| input_error(&io_args.input, e))?;
+        w.flush()?;
+    }
+    match &io_args.output {
+        Some(out) => {
+            std::fs::rename(&spool.path, out)
+                .with_context(|| format!("无法写出 (cannot write) {}", out.display()))?;
+            spool.keep = true;
+        }
+        None => {
+            let mut reader = File::open(&spool.path)?;
+            let stdout = io::stdout();
+            let mut lock = stdout.lock();
+            io::copy(&mut reader, &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn classify(io_args: &Io) -> anyhow::Result<ExitCode> {
+    let input = open_input(&io_args.input)?;
+    write_atomically(io_args, |w| {
+        ingest::classify_stream(input, w, Table::embedded(), Thresholds::embedded()).map(|_| ())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn annual(io_args: &Io) -> anyhow::Result<ExitCode> {
+    let input = open_input(&io_args.input)?;
+    let rows = ingest::annual(input, Table::embedded(), Thresholds::embedded())
+        .map_err(|e| input_error(&io_args.input, e.into()))?;
+    write_atomically(io_args, |w| ingest::write_annual(&rows, w))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `monitoring/water/` feed: every figure the folder supports, as observations of the rows the
+/// framework has. Files named `NAME.SYNTHETIC.csv` make the observations [`Source::Synthetic`].
+pub fn observations(framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
+    let inputs = ingest::read_zone_dir(dir, Table::embedded(), Thresholds::embedded())?;
+    let figures = zone::all_figures(
+        &inputs,
+        black_odorous::Thresholds::embedded(),
+        hj192::Model::embedded(),
+    );
+    Ok(figures
+        .into_iter()
+        .filter_map(|f| {
+            let (_, row) = framework.row(f.row)?;
+            let method = format!("{} {}", f.row, row.name);
+            let edition = f.provenance.editions.join("；");
+            let change = match (f.base_year, f.change) {
+                (Some(b), Some(c)) => format!("；较 {b} 年变化 {c:+.2} (change against {b})"),
+                _ => String::new(),
+            };
+            let provenance = format!("{}{change}；文件 (files): {}", f.provenance.detail, f.provenance.files.join(", "));
+            let source = if inputs.synthetic {
+                Source::Synthetic { note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}") }
+            } else {
+                Source::Computed { method, edition, provenance }
+            };
+            Some(Observation {
+                row: f.row.to_string(),
+                year: f.year,
+                value: Value::Number(f.value),
+                assigned: None,
+                recorded: None,
+                source,
+            })
+        })
+        .collect())
+}
