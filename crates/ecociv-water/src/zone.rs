@@ -301,5 +301,18 @@ pub fn all_figures(
                 .filter_map(|r| ei_figure(rows, r.year, Some(r.year - 1), model)),
         );
     }
+    for f in &mut out {
+        let kinds: &[&str] = match f.row {
+            "8.1" | "8.2" => &["sections"],
+            "23" => &["drinking_sources"],
+            "8.3" => &["black_odorous_bodies", "black_odorous"],
+            _ => &["ei"],
+        };
+        f.provenance.files = kinds
+            .iter()
+            .filter_map(|k| z.files.get(k))
+            .map(|p| p.display().to_string())
+            .collect();
+    }
     out
 }

@@ -1,4 +1,5 @@
 //! Tests of the `ecociv` binary as users run it. Each module covers one subcommand.
 
 mod assess;
+mod water;
 mod support;
