@@ -1,0 +1,136 @@
+//! The SVG output.
+
+use ecociv_chart::LineChart;
+
+fn sample() -> LineChart {
+    let mut chart = LineChart::new("空气质量优良天数比例", "%");
+    chart.series = vec![(2019, 88.5), (2020, 93.2), (2021, 95.1)];
+    chart.forecast = vec![(2022, 95.8), (2023, 96.4)];
+    chart.threshold = Some((80.0, "标准 ≥80".to_string()));
+    chart.targets = vec![(2025, 96.0, "2025年目标 96".to_string()), (2030, 97.0, "2030年目标 97".to_string())];
+    chart
+}
+
+fn attr(node: &roxmltree::Node<'_, '_>, name: &str) -> f64 {
+    node.attribute(name).unwrap_or_else(|| panic!("missing {name}")).parse().expect("number")
+}
+
+#[test]
+fn svg_is_well_formed_and_accessible() {
+    let svg = sample().to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("role"), Some("img"));
+    let title = root.children().find(|n| n.has_tag_name("title")).expect("title");
+    assert_eq!(title.text(), Some("空气质量优良天数比例"));
+    let desc = root.children().find(|n| n.has_tag_name("desc")).expect("desc").text().unwrap_or_default().to_string();
+    for needle in ["2019年 88.5%", "2021年 95.1%", "预测值", "2023年 96.4%", "标准 ≥80", "2030年目标 97"] {
+        assert!(desc.contains(needle), "desc lacks {needle}: {desc}");
+    }
+    assert!(svg.contains("Noto Sans CJK SC") && svg.contains("sans-serif"));
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
+}
+
+#[test]
+fn points_sit_at_their_scaled_coordinates() {
+    let chart = sample();
+    let layout = chart.layout().expect("layout");
+    // The domain covers every year and value, including targets and the threshold.
+    assert_eq!((layout.x_min, layout.x_max), (2019, 2030));
+    assert!(layout.y_min <= 80.0 && layout.y_max >= 97.0);
+    let svg = chart.to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let points: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("point")).collect();
+    assert_eq!(points.len(), 3);
+    for (node, (year, value)) in points.iter().zip(&chart.series) {
+        assert_eq!(node.attribute("data-year"), Some(year.to_string().as_str()));
+        assert!((attr(node, "cx") - layout.x(*year)).abs() < 0.01);
+        assert!((attr(node, "cy") - layout.y(*value)).abs() < 0.01);
+    }
+    // Years increase to the right, higher values sit higher (smaller y).
+    assert!(attr(&points[0], "cx") < attr(&points[2], "cx"));
+    assert!(attr(&points[0], "cy") > attr(&points[2], "cy"));
+    // The first and last years sit inside the plot.
+    assert!(layout.x(2019) > layout.plot.left && layout.x(2030) < layout.plot.right);
+    assert!(layout.y(layout.y_min) <= layout.plot.bottom + 1e-9 && layout.y(layout.y_max) >= layout.plot.top - 1e-9);
+    // The threshold line is horizontal at y(80) across the plot.
+    let threshold = doc.descendants().find(|n| n.attribute("class") == Some("threshold")).expect("threshold");
+    let line = threshold.children().find(|n| n.has_tag_name("line")).expect("line");
+    assert!((attr(&line, "y1") - layout.y(80.0)).abs() < 0.01);
+    assert_eq!(attr(&line, "y1"), attr(&line, "y2"));
+    assert!((attr(&line, "x1") - layout.plot.left).abs() < 0.01 && (attr(&line, "x2") - layout.plot.right).abs() < 0.01);
+    // Targets and forecast points are marked at their years.
+    let targets: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("target")).collect();
+    assert_eq!(targets.iter().map(|n| n.attribute("data-year").unwrap_or_default()).collect::<Vec<_>>(), ["2025", "2030"]);
+    let forecast: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("forecast-point")).collect();
+    assert_eq!(forecast.len(), 2);
+    assert!((attr(&forecast[1], "cx") - layout.x(2023)).abs() < 0.01);
+    // The forecast line starts at the last observed point.
+    let line = doc.descendants().find(|n| n.attribute("class") == Some("forecast-line")).expect("forecast line");
+    let first = line.attribute("points").unwrap_or_default().split(' ').next().unwrap_or_default().to_string();
+    assert_eq!(first, format!("{:.2},{:.2}", layout.x(2021), layout.y(95.1)));
+}
+
+#[test]
+fn value_axis_ticks_are_round_and_cover_the_domain() {
+    let layout = sample().layout().expect("layout");
+    let ticks = layout.y_ticks();
+    assert!(ticks.len() >= 3 && ticks.len() <= 12, "{ticks:?}");
+    assert!((ticks[0] - layout.y_min).abs() < 1e-9);
+    assert!((ticks[ticks.len() - 1] - layout.y_max).abs() < 1e-9);
+}
+
+#[test]
+fn empty_chart_renders_a_no_data_panel() {
+    let chart = LineChart::new("单位GDP能耗", "吨标准煤/万元");
+    assert!(chart.layout().is_none());
+    let svg = chart.to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    assert!(doc.descendants().any(|n| n.attribute("class") == Some("no-data")));
+    assert!(!doc.descendants().any(|n| n.attribute("class") == Some("point")));
+    // A threshold alone gives nothing to place on the year axis: still the no-data panel.
+    let mut only_threshold = chart.clone();
+    only_threshold.threshold = Some((0.5, "标准".into()));
+    assert!(only_threshold.layout().is_none());
+}
+
+#[test]
+fn non_finite_values_are_dropped_never_drawn() {
+    let mut chart = LineChart::new("测试", "-");
+    chart.series = vec![(2019, f64::NAN), (2020, 3.0), (2021, f64::INFINITY), (2022, 5.0)];
+    chart.threshold = Some((f64::NAN, "坏".into()));
+    chart.targets = vec![(2025, f64::NEG_INFINITY, "坏".into())];
+    let svg = chart.to_svg();
+    roxmltree::Document::parse(&svg).expect("valid XML");
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    assert_eq!(svg.matches(r#"class="point""#).count(), 2);
+    assert!(!svg.contains(r#"class="threshold""#) && !svg.contains(r#"class="target""#));
+    // A unit of "-" prints no unit label.
+    assert!(!svg.contains("单位："));
+}
+
+#[test]
+fn single_point_and_flat_series_get_a_usable_domain() {
+    let mut chart = LineChart::new("一点", "%");
+    chart.series = vec![(2021, 100.0)];
+    let layout = chart.layout().expect("layout");
+    assert!(layout.x_min < 2021 && layout.x_max > 2021);
+    assert!(layout.y_min < 100.0 && layout.y_max > 100.0);
+    let y = layout.y(100.0);
+    assert!(y > layout.plot.top && y < layout.plot.bottom);
+    chart.series = vec![(2019, 0.0), (2020, 0.0)];
+    let layout = chart.layout().expect("layout");
+    assert_eq!(layout.y_min, 0.0, "non-negative data never gets a negative axis");
+    assert!(layout.y_max > 0.0);
+}
+
+#[test]
+fn text_is_escaped() {
+    let mut chart = LineChart::new("A<B & \"C\"", "%");
+    chart.series = vec![(2020, 1.0)];
+    let svg = chart.to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let title = doc.root_element().children().find(|n| n.has_tag_name("title")).expect("title");
+    assert_eq!(title.text(), Some("A<B & \"C\""));
+}
