@@ -386,17 +386,18 @@ pub fn run_annual<R: Read, W: Write>(
 }
 
 /// Reads every `*.csv` file (hourly format, name order) of a zone's `monitoring/air/` folder and computes the
-/// zone's figures for `year`. `Ok(None)` when the folder is missing or holds no row of that year.
+/// zone's figures for `year` (or every year when `None`). Empty when the folder is missing or has no rows.
+/// Also returns the files read, for provenance.
 pub fn read_zone_dir(
     dir: &Path,
     zone: &str,
-    year: i32,
+    year: Option<i32>,
     choice: EditionChoice,
     skip_bad: bool,
-) -> Result<Option<(ZoneYear, IngestSummary)>, IngestError> {
+) -> Result<(Vec<ZoneYear>, IngestSummary, Vec<String>), IngestError> {
     let ioerr = |error| IngestError::Io { source_name: dir.display().to_string(), error };
     if !dir.is_dir() {
-        return Ok(None);
+        return Ok((Vec::new(), IngestSummary::default(), Vec::new()));
     }
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(ioerr)?
@@ -407,7 +408,9 @@ pub fn read_zone_dir(
     files.sort();
     let mut eng = ZoneEngine::new(zone, year, choice);
     let mut total = IngestSummary::default();
+    let mut names = Vec::new();
     for f in files {
+        names.push(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let source = f.display().to_string();
         let file = std::fs::File::open(&f).map_err(|error| IngestError::Io { source_name: source.clone(), error })?;
         let s = read_hourly(io::BufReader::new(file), &ReadOptions { source, skip_bad }, |row| eng.push(row))?;
@@ -415,5 +418,5 @@ pub fn read_zone_dir(
         total.bad_rows += s.bad_rows;
         total.first_bad.extend(s.first_bad.into_iter().take(10usize.saturating_sub(total.first_bad.len())));
     }
-    Ok(eng.finish().map(|z| (z, total)))
+    Ok((eng.finish(), total, names))
 }

@@ -64,31 +64,33 @@ struct ZoneDay {
     n: [u32; 7],
 }
 
-/// Streams the hourly rows of a zone's stations into the zone's figures for one year.
+/// Streams the hourly rows of a zone's stations into the zone's figures, for one year or for every year
+/// present (memory: one open day per station plus one small record per zone-day).
 pub struct ZoneEngine {
     zone: String,
-    year: i32,
+    year: Option<i32>,
     choice: EditionChoice,
     split: DaySplitter,
     days: BTreeMap<Date, ZoneDay>,
-    stations: BTreeSet<String>,
+    stations: BTreeMap<i32, BTreeSet<String>>,
 }
 
 impl ZoneEngine {
-    pub fn new(zone: &str, year: i32, choice: EditionChoice) -> Self {
+    /// `year`: only that year, or `None` for every year in the data.
+    pub fn new(zone: &str, year: Option<i32>, choice: EditionChoice) -> Self {
         ZoneEngine {
             zone: zone.to_owned(),
             year,
             choice,
             split: DaySplitter::default(),
             days: BTreeMap::new(),
-            stations: BTreeSet::new(),
+            stations: BTreeMap::new(),
         }
     }
 
     fn close(
         days: &mut BTreeMap<Date, ZoneDay>,
-        stations: &mut BTreeSet<String>,
+        stations: &mut BTreeMap<i32, BTreeSet<String>>,
         choice: EditionChoice,
         name: &str,
         date: Date,
@@ -104,42 +106,51 @@ impl ZoneEngine {
                 any = true;
             }
         }
-        if any && !stations.contains(name) {
-            stations.insert(name.to_owned());
+        let set = stations.entry(date.year).or_default();
+        if any && !set.contains(name) {
+            set.insert(name.to_owned());
         }
     }
 
     /// Adds an hourly row; rows of other years are ignored.
     pub fn push(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
-        if row.date.year != self.year {
+        if self.year.is_some_and(|y| y != row.date.year) {
             return Ok(());
         }
         let ZoneEngine { split, days, stations, choice, .. } = self;
         split.push(row, |_, name, date, hours| Self::close(days, stations, *choice, name, date, hours))
     }
 
-    /// The zone's year; `None` when no row of the year was given.
-    pub fn finish(mut self) -> Option<ZoneYear> {
+    /// The zone's years, in order (empty when no row was given).
+    pub fn finish(mut self) -> Vec<ZoneYear> {
         let ZoneEngine { split, days, stations, choice, .. } = &mut self;
         split.finish(|_, name, date, hours| Self::close(days, stations, *choice, name, date, hours));
-        if self.days.is_empty() {
-            return None;
-        }
-        let records: Vec<DayRecord> = self
-            .days
-            .iter()
-            .map(|(&date, zd)| {
-                let mut dv = DailyValues::default();
-                for it in ITEMS {
-                    let k = it.index();
-                    if zd.n[k] > 0 {
-                        dv.v[k] = Some(div_round_half_even(zd.sum[k], i64::from(zd.n[k])));
-                    }
+        let mut out = Vec::new();
+        let mut records: Vec<DayRecord> = Vec::new();
+        let mut current: Option<i32> = None;
+        let mut emit = |year: i32, records: &mut Vec<DayRecord>| {
+            let annual = hj663::annual(year, records, self.choice.for_year(year));
+            let st = self.stations.get(&year).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+            out.push(ZoneYear { zone: self.zone.clone(), year, stations: st, annual });
+            records.clear();
+        };
+        for (&date, zd) in &self.days {
+            if current.is_some_and(|y| y != date.year) {
+                emit(current.unwrap_or(date.year), &mut records);
+            }
+            current = Some(date.year);
+            let mut dv = DailyValues::default();
+            for it in ITEMS {
+                let k = it.index();
+                if zd.n[k] > 0 {
+                    dv.v[k] = Some(div_round_half_even(zd.sum[k], i64::from(zd.n[k])));
                 }
-                DayRecord::evaluate(date, dv, self.choice.for_date(date))
-            })
-            .collect();
-        let annual = hj663::annual(self.year, &records, self.choice.for_year(self.year));
-        Some(ZoneYear { zone: self.zone, year: self.year, stations: self.stations.into_iter().collect(), annual })
+            }
+            records.push(DayRecord::evaluate(date, dv, self.choice.for_date(date)));
+        }
+        if let Some(y) = current {
+            emit(y, &mut records);
+        }
+        out
     }
 }

@@ -7,7 +7,7 @@ use ecociv_air::Date;
 
 #[test]
 fn point_average_over_stations() {
-    let mut eng = ZoneEngine::new("450202", 2023, EditionChoice::ByDate);
+    let mut eng = ZoneEngine::new("450202", Some(2023), EditionChoice::ByDate);
     let mut date = Date::new(2023, 1, 1).unwrap();
     let mut n = 0;
     while date.year == 2023 {
@@ -28,7 +28,9 @@ fn point_average_over_stations() {
         eng.push(&HourlyRow { station: "C", date: Date::new(2022, 1, 1).unwrap(), hour: 0, values: [None; 6] }).unwrap();
         date = next(date);
     }
-    let z = eng.finish().unwrap();
+    let zs = eng.finish();
+    assert_eq!(zs.len(), 1);
+    let z = &zs[0];
     assert_eq!(z.stations, vec!["A".to_string(), "B".to_string()]);
     assert_eq!(z.annual.valid_days, 365);
     // good days: 364 (day 1 is 严重污染 by PM10 400 → IAQI 300 + ceil(100·50/70) = 372? No: 350–420 → 200–300:

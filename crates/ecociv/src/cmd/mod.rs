@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use ecociv_data::LoadedZone;
 
+pub mod air;
 pub mod assess;
 pub mod targets;
 pub mod water;
@@ -19,6 +20,9 @@ pub enum Command {
     Targets(targets::Args),
     /// 水质评价：GB 3838-2002 单因子评价与年度断面评价 (water quality: classify samples, annual evaluation)
     Water(water::Args),
+    /// 环境空气质量：AQI 日报与年度评价 (air quality: daily AQI and annual evaluation, HJ 633 / HJ 663)
+    #[command(subcommand)]
+    Air(air::AirCommand),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -26,6 +30,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Assess(args) => assess::run(args),
         Command::Targets(args) => targets::run(args),
         Command::Water(args) => water::run(args),
+        Command::Air(command) => air::run(command),
     }
 }
 

@@ -1,0 +1,194 @@
+//! `ecociv air daily` and `ecociv air annual`: AQI (HJ 633) and the annual evaluation (HJ 663 / GB 3095)
+//! from monitoring CSV files. Glue only: the computation and the CSV contract live in `ecociv-air`.
+//!
+//! Also the air feed of `ecociv assess` ([`observations`], registered in `crate::monitoring`).
+//!
+//! Nothing is written when the input is refused: `annual` writes its (small) result only at the end;
+//! `daily` writes to a temporary file renamed at the end with `--output`, or buffers for standard output.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ecociv_air::ingest::{self, IngestSummary, ReadOptions};
+use ecociv_air::{Edition, EditionChoice};
+use ecociv_core::{Framework, Observation, Source, Value};
+
+#[derive(clap::Subcommand)]
+pub enum AirCommand {
+    /// 由日均值计算 AQI 日报 (daily AQI from daily values: station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25)
+    Daily(Args),
+    /// 由小时值计算年度评价 (annual evaluation from hourly values: station,date,hour,so2,no2,pm10,co,o3,pm25)
+    Annual(Args),
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// 输入 CSV 文件，`-` 为标准输入 (input CSV file, `-` for standard input)
+    #[arg(long)]
+    pub input: String,
+    /// 输出文件（默认标准输出）(output file; default standard output)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// 指定标准版本，覆盖按日期选择 (force the edition: 2012 = HJ 633-2012/HJ 663-2013/GB 3095-2012, 2026)
+    #[arg(long, value_parser = parse_edition)]
+    pub edition: Option<Edition>,
+    /// 跳过并统计格式错误的行 (skip malformed rows and report how many)
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+fn parse_edition(s: &str) -> Result<Edition, String> {
+    Edition::parse(s).ok_or_else(|| "应为 2012 或 2026 (expected 2012 or 2026)".to_owned())
+}
+
+pub fn run(command: AirCommand) -> anyhow::Result<ExitCode> {
+    let (args, daily) = match command {
+        AirCommand::Daily(a) => (a, true),
+        AirCommand::Annual(a) => (a, false),
+    };
+    let choice = args.edition.map_or(EditionChoice::ByDate, EditionChoice::Fixed);
+    let opts = ReadOptions { source: args.input.clone(), skip_bad: args.skip_bad };
+    let input: Box<dyn Read> = if args.input == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(File::open(&args.input).with_context(|| format!("无法打开输入文件 (cannot open input) {}", args.input))?)
+    };
+    let input = BufReader::with_capacity(1 << 16, input);
+    let summary = if daily {
+        run_daily(input, args.output.as_deref(), &opts, choice)?
+    } else {
+        let mut buf = Vec::new();
+        let (_, summary) = ingest::run_annual(input, &mut buf, &opts, choice)?;
+        publish(&buf, args.output.as_deref())?;
+        summary
+    };
+    report(&summary, choice);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_daily(
+    input: impl Read,
+    output: Option<&Path>,
+    opts: &ReadOptions,
+    choice: EditionChoice,
+) -> anyhow::Result<IngestSummary> {
+    match output {
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            let file = File::create(&tmp).with_context(|| format!("无法创建 (cannot create) {}", tmp.display()))?;
+            match ingest::run_daily(input, BufWriter::new(file), opts, choice) {
+                Ok(s) => {
+                    std::fs::rename(&tmp, path).with_context(|| format!("无法写出 (cannot write) {}", path.display()))?;
+                    Ok(s)
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Err(e.into())
+                }
+            }
+        }
+        None => {
+            let mut buf = Vec::new();
+            let s = ingest::run_daily(input, &mut buf, opts, choice)?;
+            publish(&buf, None)?;
+            Ok(s)
+        }
+    }
+}
+
+fn publish(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写出 (cannot write) {}", path.display())),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn report(summary: &IngestSummary, choice: EditionChoice) {
+    let edition = match choice {
+        EditionChoice::ByDate => "按日期选择：2026-03-01 前 HJ 633-2012 / HJ 663-2013 / GB 3095-2012，之后 2026 版 \
+                                  (by date: 2012 editions before 2026-03-01, 2026 editions from then)"
+            .to_owned(),
+        EditionChoice::Fixed(e) => format!("指定 (fixed): {e}"),
+    };
+    eprintln!("读取 {} 行 (rows read)；标准版本 (edition): {edition}", summary.rows);
+    if summary.bad_rows > 0 {
+        eprintln!("跳过格式错误的行 {} 行 (malformed rows skipped):", summary.bad_rows);
+        for e in &summary.first_bad {
+            eprintln!("  {e}");
+        }
+    }
+}
+
+/// Air (`monitoring/air/*.csv`, hourly `station,date,hour,so2,no2,pm10,co,o3,pm25`): the zone's figures by
+/// the point-average method (`ecociv_air::zone`) for every year in the files → 7.1 优良天数比例 (%) and
+/// 7.2 PM2.5 annual mean (μg/m³). A year is used only where the HJ 663 coverage rule holds (≥ 324 valid
+/// days, ≥ 27 per month, February ≥ 25); other years are reported on stderr and left out.
+pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
+    let zone = dir.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (years, _summary, files) = ecociv_air::ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
+    let min_days = |z: &ecociv_air::zone::ZoneYear| ecociv_air::hj663::params(z.edition()).days_per_valid_year;
+    let mut out = Vec::new();
+    for z in &years {
+        let a = &z.annual;
+        let edition = format!("{}；{}", z.edition(), describe_aqi_editions(a.aqi_days_by_edition));
+        let provenance = format!("{}；文件 (files): {}", z.provenance(), files.join(", "));
+        match z.good_rate_tenths() {
+            Some(t) if a.valid_days >= min_days(z) => out.push(Observation {
+                row: "7.1".into(),
+                year: z.year,
+                value: Value::Number(t as f64 / 10.0),
+                assigned: None,
+                recorded: None,
+                source: Source::Computed {
+                    method: format!(
+                        "{} 优良天数比例 = AQI≤100 天数 {} / 有效天数 {} (share of days with AQI ≤ 100)",
+                        z.edition().evaluation_standard(),
+                        a.good_days,
+                        a.valid_days
+                    ),
+                    edition: edition.clone(),
+                    provenance: provenance.clone(),
+                },
+            }),
+            _ => eprintln!(
+                "注意：{} 年空气有效监测天数 {} 不足 {}，未计算 7.1 (air: {} valid days in {}, below {}; 7.1 not computed)",
+                z.year, a.valid_days, min_days(z), a.valid_days, z.year, min_days(z)
+            ),
+        }
+        match z.pm25() {
+            Some((v, true)) => out.push(Observation {
+                row: "7.2".into(),
+                year: z.year,
+                value: Value::Number(v as f64),
+                assigned: None,
+                recorded: None,
+                source: Source::Computed {
+                    method: format!("{} PM2.5 年平均浓度 (annual mean, 点位平均法)", z.edition().evaluation_standard()),
+                    edition,
+                    provenance,
+                },
+            }),
+            _ => eprintln!(
+                "注意：{} 年 PM2.5 日均值 {} 天，不满足年均值有效性要求，未计算 7.2 (air: PM2.5 annual mean of {} not valid; 7.2 not computed)",
+                z.year, a.pm25.days, z.year
+            ),
+        }
+    }
+    Ok(out)
+}
+
+fn describe_aqi_editions(days: [u32; 2]) -> String {
+    match days {
+        [a, 0] => format!("日 AQI 均按 HJ 633-2012（{a} 天）(daily AQI: HJ 633-2012)"),
+        [0, b] => format!("日 AQI 均按 HJ 633-2026（{b} 天）(daily AQI: HJ 633-2026)"),
+        [a, b] => format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天 (daily AQI by date: 2012 {a} days, 2026 {b} days)"),
+    }
+}
