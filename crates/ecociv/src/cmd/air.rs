@@ -130,11 +130,23 @@ fn report(summary: &IngestSummary, choice: EditionChoice) {
 /// Air (`monitoring/air/*.csv`, hourly `station,date,hour,so2,no2,pm10,co,o3,pm25`): the zone's figures by
 /// the point-average method (`ecociv_air::zone`) for every year in the files → 7.1 优良天数比例 (%) and
 /// 7.2 PM2.5 annual mean (μg/m³). A year is used only where the HJ 663 coverage rule holds (≥ 324 valid
-/// days, ≥ 27 per month, February ≥ 25); other years are reported on stderr and left out.
+/// days, ≥ 27 per month, February ≥ 25); other years are reported on stderr and left out. Files named
+/// `*SYNTHETIC*` make the observations [`Source::Synthetic`].
 pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
     let zone = dir.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (years, _summary, files) = ecociv_air::ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
     let min_days = |z: &ecociv_air::zone::ZoneYear| ecociv_air::hj663::params(z.edition()).days_per_valid_year;
+    // Files whose name carries SYNTHETIC make the observations `Source::Synthetic` (shown as such).
+    let synthetic = files.iter().any(|f| f.contains("SYNTHETIC"));
+    let source = |method: String, edition: String, provenance: String| {
+        if synthetic {
+            Source::Synthetic {
+                note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"),
+            }
+        } else {
+            Source::Computed { method, edition, provenance }
+        }
+    };
     let mut out = Vec::new();
     for z in &years {
         let a = &z.annual;
@@ -147,16 +159,16 @@ pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Ob
                 value: Value::Number(t as f64 / 10.0),
                 assigned: None,
                 recorded: None,
-                source: Source::Computed {
-                    method: format!(
+                source: source(
+                    format!(
                         "{} 优良天数比例 = AQI≤100 天数 {} / 有效天数 {} (share of days with AQI ≤ 100)",
                         z.edition().evaluation_standard(),
                         a.good_days,
                         a.valid_days
                     ),
-                    edition: edition.clone(),
-                    provenance: provenance.clone(),
-                },
+                    edition.clone(),
+                    provenance.clone(),
+                ),
             }),
             _ => eprintln!(
                 "注意：{} 年空气有效监测天数 {} 不足 {}，未计算 7.1 (air: {} valid days in {}, below {}; 7.1 not computed)",
@@ -170,11 +182,11 @@ pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Ob
                 value: Value::Number(v as f64),
                 assigned: None,
                 recorded: None,
-                source: Source::Computed {
-                    method: format!("{} PM2.5 年平均浓度 (annual mean, 点位平均法)", z.edition().evaluation_standard()),
+                source: source(
+                    format!("{} PM2.5 年平均浓度 (annual mean, 点位平均法)", z.edition().evaluation_standard()),
                     edition,
                     provenance,
-                },
+                ),
             }),
             _ => eprintln!(
                 "注意：{} 年 PM2.5 日均值 {} 天，不满足年均值有效性要求，未计算 7.2 (air: PM2.5 annual mean of {} not valid; 7.2 not computed)",

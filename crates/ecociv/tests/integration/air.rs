@@ -46,14 +46,16 @@ fn assess_uses_computed_air_figures_with_provenance() {
     let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("row {id}"));
     let r71 = row("7.1");
     assert_eq!(r71["value"].as_f64(), Some(z.good_rate_tenths().unwrap() as f64 / 10.0));
-    assert_eq!(r71["source"]["kind"], "computed");
-    let prov = r71["source"]["provenance"].as_str().unwrap();
+    // Computed from files named SYNTHETIC: shown as synthetic, with method, edition and provenance.
+    assert_eq!(r71["source"]["kind"], "synthetic");
+    let prov = r71["source"]["description"].as_str().unwrap();
     assert!(prov.contains("SYN-A0000") && prov.contains("SYN-B0000") && prov.contains("SYNTHETIC"), "{prov}");
-    assert!(r71["source"]["edition"].as_str().unwrap().contains("HJ 663-2013"));
+    assert!(prov.contains("HJ 663-2013") && prov.contains("HJ 633-2012") && prov.contains("有效天数"), "{prov}");
     let r72 = row("7.2");
     assert_eq!(r72["value"].as_f64(), Some(z.pm25().unwrap().0 as f64));
     assert!(z.pm25().unwrap().1, "coverage rule holds for the synthetic year");
-    assert_eq!(r72["source"]["kind"], "computed");
+    assert_eq!(r72["source"]["kind"], "synthetic");
+    assert!(r72["source"]["description"].as_str().unwrap().contains("PM2.5 年平均浓度"));
     // Plausibility: a share in %, a concentration in µg/m³.
     let v71 = r71["value"].as_f64().unwrap();
     assert!((50.0..=100.0).contains(&v71), "{v71}");
