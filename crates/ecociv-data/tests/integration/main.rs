@@ -1,5 +1,7 @@
 //! The shipped data files read correctly, and bad files are refused with file, line and field named.
 
+mod no_panic;
+
 use ecociv_core::{Attribute, Status, Value, assess};
 use ecociv_data::bundled;
 use ecociv_data::values::parse_values;
