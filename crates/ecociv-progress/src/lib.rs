@@ -4,7 +4,8 @@
 //!
 //! Pure computation: no IO, no clock, no environment. Callers build a [`SeriesInput`] per row
 //! (direction always explicit) and call [`evaluate`], or the parts: [`statcan::measure`],
-//! [`forecast::forecast`], [`warning::early_warning`], [`aggregate::aggregate`].
+//! [`forecast::forecast`], [`warning::early_warning`], [`aggregate::aggregate`]. For a whole zone,
+//! [`zone::zone_progress`] maps the core's framework, plan and observations onto these inputs.
 //!
 //! The method and its sources: `shared/reference/anchors.md` §2.3; conformance cases and their
 //! provenance: `crates/ecociv-progress/data/`.
@@ -15,6 +16,7 @@ pub mod forecast;
 pub mod statcan;
 pub mod types;
 pub mod warning;
+pub mod zone;
 
 use serde::Serialize;
 

@@ -1,0 +1,815 @@
+//! Progress of a whole zone toward its plan's 2025 or 2030 targets (创建规划目标进展): every row of the
+//! framework measured, forecast and flagged, then aggregated to indicators, tasks and domains.
+//!
+//! This is the bridge from the core's types (framework rows with their explicit direction and range,
+//! the plan's targets, the observations on record) to the method's own inputs ([`SeriesInput`]).
+//! Pure: the caller loads the zone; nothing here reads a file or the clock.
+//!
+//! How a row is treated (each choice is stated in the row's `treatment` text):
+//! - a numeric row whose target for the year is a figure (`62`, `≥22`, `100`): method 2 with that target;
+//! - a numeric row whose target is 不低于现状值: method 1 (no quantitative target), and the forecasts
+//!   are compared with the base-year value as the floor the target sets;
+//! - a numeric row whose target restates the standard (完成上级规定的考核任务, 保持稳定或持续改善, …),
+//!   describes work, or is missing: method 1 (trend only, no forecast target);
+//! - a row with state texts only, or without any numeric value: qualitative — achieved / not achieved /
+//!   no data, from the latest state against the target state, or else the core's judgement of the
+//!   latest value against the standard.
+//!
+//! The natural limit of method 1 is the better end of the row's admissible range (100 for a share that
+//! should rise; the lower end for a row that should fall).
+
+use std::collections::BTreeMap;
+
+use ecociv_core::framework::{Direction as CoreDirection, Row};
+use ecociv_core::judge::{Evidence, judge};
+use ecociv_core::num::show;
+use ecociv_core::value::Value;
+use ecociv_core::zone::TargetKind;
+use ecociv_core::{Framework, Zone};
+use serde::Serialize;
+
+use crate::aggregate::{Aggregand, Aggregate, aggregate, status_from_score};
+use crate::forecast::{self, Forecast};
+use crate::statcan::{self, SeriesProgress};
+use crate::types::{Direction, Observation, SeriesInput, Status};
+use crate::warning::{EarlyWarning, QualitativeStatus, early_warning};
+
+/// A text in Chinese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// How a row was assessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowMethod {
+    Method1NoTarget,
+    Method2Target,
+    Qualitative,
+}
+
+impl RowMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowMethod::Method1NoTarget => "method1_no_target",
+            RowMethod::Method2Target => "method2_target",
+            RowMethod::Qualitative => "qualitative",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RowMethod::Method1NoTarget => "方法1（趋势）",
+            RowMethod::Method2Target => "方法2（目标）",
+            RowMethod::Qualitative => "定性",
+        }
+    }
+}
+
+/// One row's progress toward its target for the target year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowReport {
+    pub id: String,
+    pub indicator: String,
+    pub name: String,
+    pub name_en: String,
+    pub unit: String,
+    pub domain: String,
+    pub task: String,
+    /// `binding` / `reference`.
+    pub attribute: &'static str,
+    pub lead_departments: Vec<String>,
+    /// `higher` / `lower` / `none`, from the framework.
+    pub direction: &'static str,
+    pub method: RowMethod,
+    pub target_year: i32,
+    /// The target as the plan prints it.
+    pub target_text: Option<String>,
+    /// The quantitative target used by the forecasts (a figure, or the base value for 不低于现状值).
+    pub target: Option<f64>,
+    /// How the target text was turned into a method, in words.
+    pub treatment: Bilingual,
+    pub status: Status,
+    pub score: Option<f64>,
+    /// For qualitative rows: achieved / not achieved / no data.
+    pub qualitative_status: Option<QualitativeStatus>,
+    /// The primary forecast of the target-year value: the UNSD extrapolation, else the weighted
+    /// linear fit.
+    pub forecast: Option<f64>,
+    /// `unsd_extrapolation` or `weighted_linear_fit`.
+    pub forecast_method: Option<&'static str>,
+    pub required_yearly_change: Option<f64>,
+    /// E.g. 每年需提高 3 个百分点.
+    pub required_change_text: Option<Bilingual>,
+    pub latest_year: Option<i32>,
+    pub latest_value: Option<String>,
+    /// Years of the series whose values are synthetic (shown as such).
+    pub synthetic_years: Vec<i32>,
+    pub at_risk: bool,
+    pub warning: EarlyWarning,
+    /// Every intermediate quantity of the method (quantitative rows).
+    pub progress: Option<SeriesProgress>,
+    /// Both forecasts in full (quantitative rows).
+    pub forecast_detail: Option<Forecast>,
+    pub explanation: Bilingual,
+}
+
+/// An aggregate over indicators, tasks, domains or the whole zone (mean of scores).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    pub id: String,
+    pub name: String,
+    /// Status of the group: `target_achieved` when every assessable child (qualitative rows
+    /// included) achieved its target, else the band of the mean score.
+    pub status: Status,
+    pub target_achieved: bool,
+    /// At least one child could be assessed.
+    pub assessable: bool,
+    /// The method's own aggregate (mean of the children's scores).
+    pub aggregate: Aggregate,
+}
+
+/// The progress of a zone toward the targets of one target year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneProgress {
+    pub zone: String,
+    pub zone_name: String,
+    pub framework: String,
+    pub framework_edition: String,
+    pub base_year: i32,
+    pub target_year: i32,
+    /// The method edition (Statistics Canada / Open SDG measure) that produced every status.
+    pub method_edition: &'static str,
+    pub rows: Vec<RowReport>,
+    pub indicators: Vec<GroupReport>,
+    pub tasks: Vec<GroupReport>,
+    pub domains: Vec<GroupReport>,
+    pub overall: GroupReport,
+    /// Ids of the rows at risk, in table order.
+    pub at_risk: Vec<String>,
+}
+
+fn direction_of(row: &Row) -> Option<Direction> {
+    match row.direction {
+        CoreDirection::HigherIsBetter => Some(Direction::HigherIsBetter),
+        CoreDirection::LowerIsBetter => Some(Direction::LowerIsBetter),
+        CoreDirection::NotApplicable => None,
+    }
+}
+
+/// The better end of the admissible range: the natural limit of method 1.
+fn natural_limit(row: &Row, direction: Direction) -> Option<f64> {
+    row.range.map(|(low, high)| match direction {
+        Direction::HigherIsBetter => high,
+        Direction::LowerIsBetter => low,
+    })
+}
+
+/// The numeric series of a row: one value a year (the one in force, later entries overriding earlier),
+/// with the years whose value is synthetic.
+fn numeric_series(zone: &Zone, row: &Row) -> (Vec<Observation>, Vec<i32>) {
+    let mut years: Vec<i32> = zone
+        .observations
+        .iter()
+        .filter(|obs| obs.row == row.id)
+        .map(|obs| obs.year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut points = Vec::new();
+    let mut synthetic = Vec::new();
+    for year in years {
+        if let Some(obs) = zone.observation(&row.id, year)
+            && let Value::Number(number) = obs.value
+        {
+            points.push(Observation::new(year, number));
+            if obs.source.is_synthetic() {
+                synthetic.push(year);
+            }
+        }
+    }
+    (points, synthetic)
+}
+
+/// "每年需提高 x 个百分点" and its English.
+pub fn required_change_text(change: f64, unit: &str) -> Bilingual {
+    if change == 0.0 {
+        return Bilingual::new(
+            "已达到目标值，保持即可",
+            "target already met: hold the level",
+        );
+    }
+    let (verb, verb_en) = if change > 0.0 {
+        ("提高", "rise")
+    } else {
+        ("降低", "fall")
+    };
+    let amount = show(change.abs());
+    if unit == "%" {
+        Bilingual::new(
+            format!("每年需{verb} {amount} 个百分点"),
+            format!("must {verb_en} {amount} percentage points a year"),
+        )
+    } else if unit.is_empty() || unit == "-" {
+        Bilingual::new(
+            format!("每年需{verb} {amount}"),
+            format!("must {verb_en} {amount} a year"),
+        )
+    } else {
+        Bilingual::new(
+            format!("每年需{verb} {amount} {unit}"),
+            format!("must {verb_en} {amount} {unit} a year"),
+        )
+    }
+}
+
+struct RowContext<'a> {
+    framework: &'a Framework,
+    zone: &'a Zone,
+    target_year: i32,
+}
+
+impl RowContext<'_> {
+    fn quantitative(
+        &self,
+        row: &Row,
+        direction: Direction,
+        points: Vec<Observation>,
+        target_kind: Option<&TargetKind>,
+    ) -> (RowMethod, Option<f64>, Bilingual, SeriesProgress, Forecast) {
+        let base_year = self.zone.plan.base_year;
+        let base_value = points.iter().find(|p| p.year == base_year).map(|p| p.value);
+        let (method_target, forecast_target, treatment) = match target_kind {
+            Some(TargetKind::Value(v)) => (
+                Some(*v),
+                Some(*v),
+                Bilingual::new(
+                    format!(
+                        "目标值 {} 为量化目标：按方法2（实际增速与所需增速之比 R）评估",
+                        show(*v)
+                    ),
+                    format!(
+                        "quantitative target {}: method 2 (observed over required growth, R)",
+                        show(*v)
+                    ),
+                ),
+            ),
+            Some(TargetKind::NotBelowBase) => (
+                None,
+                base_value,
+                Bilingual::new(
+                    match base_value {
+                        Some(b) => format!(
+                            "目标为“不低于现状值”，无量化目标值：按方法1（趋势）评估；预测值与{base_year}年现状值 {} 比较",
+                            show(b)
+                        ),
+                        None => format!(
+                            "目标为“不低于现状值”，但{base_year}年无现状值：按方法1（趋势）评估"
+                        ),
+                    },
+                    "target 'not below the base value': method 1 (trend); forecasts compared with the base-year value",
+                ),
+            ),
+            Some(TargetKind::RestatesStandard) => (
+                None,
+                None,
+                Bilingual::new(
+                    "目标重述标准（如“完成上级规定的考核任务”“保持稳定或持续改善”），无量化目标值：按方法1（趋势）评估",
+                    "the target restates the standard (no figure): method 1 (trend only)",
+                ),
+            ),
+            Some(TargetKind::Describes) => (
+                None,
+                None,
+                Bilingual::new(
+                    "目标为工作内容描述，无量化目标值：按方法1（趋势）评估",
+                    "the target describes work (no figure): method 1 (trend only)",
+                ),
+            ),
+            Some(TargetKind::State(text)) => (
+                None,
+                None,
+                Bilingual::new(
+                    format!("目标为状态“{text}”，数值按方法1（趋势）评估"),
+                    format!(
+                        "the target is the state '{text}': the figures are assessed by method 1 (trend)"
+                    ),
+                ),
+            ),
+            None => (
+                None,
+                None,
+                Bilingual::new(
+                    format!("规划未给出{}年目标：按方法1（趋势）评估", self.target_year),
+                    format!(
+                        "no target for {} in the plan: method 1 (trend)",
+                        self.target_year
+                    ),
+                ),
+            ),
+        };
+        let input = SeriesInput {
+            points: points.clone(),
+            direction,
+            base_year,
+            target_year: self.target_year,
+            target: method_target,
+            natural_limit: if method_target.is_none() {
+                natural_limit(row, direction)
+            } else {
+                None
+            },
+        };
+        // The series comes from validated observations (one a year, finite) and the plan's years; an
+        // error here can only be a plan whose target year is not after its base year.
+        let progress = match statcan::measure(&input) {
+            Ok(progress) => progress,
+            Err(error) => refused_progress(&input, &error.to_string()),
+        };
+        let mut sorted = points;
+        sorted.sort_by_key(|p| p.year);
+        let forecast = forecast::forecast(&progress, &sorted, forecast_target);
+        let method = if method_target.is_some() {
+            RowMethod::Method2Target
+        } else {
+            RowMethod::Method1NoTarget
+        };
+        (method, forecast_target, treatment, progress, forecast)
+    }
+
+    fn qualitative(
+        &self,
+        row: &Row,
+        target_kind: Option<&TargetKind>,
+    ) -> (QualitativeStatus, Bilingual, Bilingual) {
+        let zone = self.zone;
+        let mut years: Vec<i32> = zone
+            .observations
+            .iter()
+            .filter(|obs| obs.row == row.id)
+            .map(|obs| obs.year)
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let Some(&latest_year) = years.last() else {
+            return (
+                QualitativeStatus::NoData,
+                Bilingual::new(
+                    "定性指标：按最新状态与目标对照",
+                    "qualitative row: latest state against the target",
+                ),
+                Bilingual::new("无任何年份的数据", "no data for any year"),
+            );
+        };
+        let Some(latest) = zone.observation(&row.id, latest_year) else {
+            return (
+                QualitativeStatus::NoData,
+                Bilingual::new("定性指标", "qualitative row"),
+                Bilingual::new("无数据", "no data"),
+            );
+        };
+        if let (Some(TargetKind::State(target)), Value::State(current)) =
+            (target_kind, &latest.value)
+        {
+            let canonical = |text: &str| {
+                row.state(text)
+                    .map(|s| s.text.clone())
+                    .unwrap_or_else(|| text.to_string())
+            };
+            let met = canonical(current) == canonical(target);
+            let status = QualitativeStatus::from_met(Some(met));
+            return (
+                status,
+                Bilingual::new(
+                    format!("定性指标：{latest_year}年状态与目标状态“{target}”对照"),
+                    format!(
+                        "qualitative row: the {latest_year} state against the target state '{target}'"
+                    ),
+                ),
+                Bilingual::new(
+                    format!(
+                        "{latest_year}年为“{current}”，目标为“{target}”：{}",
+                        status.label_zh()
+                    ),
+                    format!(
+                        "{latest_year}: '{current}', target '{target}': {}",
+                        if met { "achieved" } else { "not achieved" }
+                    ),
+                ),
+            );
+        }
+        // Otherwise: the core's judgement of the latest value against the standard.
+        let Some(variant) = row.variant_for(&zone.profile.attributes) else {
+            return (
+                QualitativeStatus::NoData,
+                Bilingual::new(
+                    "定性指标：本区域适用的标准未知",
+                    "qualitative row: the standard for this zone is unknown",
+                ),
+                Bilingual::new("无法判断", "cannot judge"),
+            );
+        };
+        let earlier = zone.latest_earlier_comparable(&row.id, latest_year, &latest.value);
+        let judgement = judge(
+            row,
+            &variant.criterion,
+            &variant.standard,
+            &Evidence {
+                year: latest_year,
+                current: Some(latest),
+                earlier,
+            },
+        );
+        let met = match judgement.status {
+            ecociv_core::Status::Met => Some(true),
+            ecociv_core::Status::NotMet => Some(false),
+            ecociv_core::Status::NoData => None,
+        };
+        (
+            QualitativeStatus::from_met(met),
+            Bilingual::new(
+                format!(
+                    "定性指标：以{latest_year}年按标准“{}”的判定为准",
+                    variant.standard
+                ),
+                format!(
+                    "qualitative row: the {latest_year} judgement against the standard '{}'",
+                    variant.standard
+                ),
+            ),
+            Bilingual::new(judgement.explanation.zh, judgement.explanation.en),
+        )
+    }
+
+    fn row(&self, indicator: &ecociv_core::Indicator, row: &Row) -> RowReport {
+        let framework = self.framework;
+        let zone = self.zone;
+        let target = zone
+            .plan
+            .targets
+            .get(&row.id)
+            .and_then(|by_year| by_year.get(&self.target_year));
+        let target_kind = target.map(|t| &t.kind);
+        let (points, synthetic_years) = numeric_series(zone, row);
+        let latest = zone
+            .observations
+            .iter()
+            .filter(|obs| obs.row == row.id)
+            .map(|obs| obs.year)
+            .max();
+        let latest_value = latest
+            .and_then(|year| zone.observation(&row.id, year))
+            .map(|obs| obs.value.display());
+        let task = framework
+            .task(&indicator.task)
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        let domain = framework
+            .domain_of(indicator)
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        let mut report = RowReport {
+            id: row.id.clone(),
+            indicator: indicator.id.clone(),
+            name: row.name.clone(),
+            name_en: row.name_en.clone(),
+            unit: row.unit.clone(),
+            domain,
+            task,
+            attribute: indicator.attribute.code(),
+            lead_departments: zone
+                .plan
+                .lead_departments
+                .get(&row.id)
+                .cloned()
+                .unwrap_or_default(),
+            direction: row.direction.code(),
+            method: RowMethod::Qualitative,
+            target_year: self.target_year,
+            target_text: target.map(|t| t.text.clone()),
+            target: None,
+            treatment: Bilingual::new("", ""),
+            status: Status::NotAvailable,
+            score: None,
+            qualitative_status: None,
+            forecast: None,
+            forecast_method: None,
+            required_yearly_change: None,
+            required_change_text: None,
+            latest_year: latest,
+            latest_value,
+            synthetic_years,
+            at_risk: false,
+            warning: EarlyWarning {
+                at_risk: false,
+                assessable: false,
+                reasons: Vec::new(),
+            },
+            progress: None,
+            forecast_detail: None,
+            explanation: Bilingual::new("", ""),
+        };
+        match direction_of(row) {
+            Some(direction) if !points.is_empty() => {
+                let (method, forecast_target, treatment, progress, forecast) =
+                    self.quantitative(row, direction, points, target_kind);
+                let warning = early_warning(&progress, &forecast);
+                report.method = method;
+                report.target = forecast_target;
+                report.treatment = treatment;
+                report.status = progress.status;
+                report.score = progress.score;
+                let (value, which) = match (&forecast.unsd, &forecast.weighted_linear) {
+                    (Some(u), _) => (Some(u.expected_value), Some("unsd_extrapolation")),
+                    (None, Some(l)) => (Some(l.expected_value), Some("weighted_linear_fit")),
+                    (None, None) => (None, None),
+                };
+                report.forecast = value;
+                report.forecast_method = which;
+                report.required_yearly_change = forecast.required_yearly_change;
+                report.required_change_text = forecast
+                    .required_yearly_change
+                    .map(|c| required_change_text(c, &row.unit));
+                report.explanation = explain_quantitative(&progress, &forecast, &row.unit);
+                report.at_risk = warning.at_risk;
+                report.warning = warning;
+                report.progress = Some(progress);
+                report.forecast_detail = Some(forecast);
+            }
+            _ => {
+                let (status, treatment, explanation) = self.qualitative(row, target_kind);
+                let warning = status.early_warning();
+                report.qualitative_status = Some(status);
+                report.status = if status == QualitativeStatus::Achieved {
+                    Status::TargetAchieved
+                } else {
+                    Status::NotAvailable
+                };
+                report.treatment = treatment;
+                report.explanation = explanation;
+                report.at_risk = warning.at_risk;
+                report.warning = warning;
+            }
+        }
+        report
+    }
+}
+
+fn refused_progress(input: &SeriesInput, message: &str) -> SeriesProgress {
+    SeriesProgress {
+        edition: statcan::EDITION,
+        method: if input.target.is_some() {
+            crate::types::Method::Method2Target
+        } else {
+            crate::types::Method::Method1NoTarget
+        },
+        direction: input.direction,
+        sign: None,
+        base_year_requested: input.base_year,
+        base_year: None,
+        base_value: None,
+        base_value_used: None,
+        current_year: None,
+        current_value: None,
+        target_year: input.target_year,
+        target: input.target,
+        target_used: None,
+        natural_limit: input.natural_limit,
+        limit_coefficient: None,
+        thresholds: if input.target.is_some() {
+            statcan::METHOD2_THRESHOLDS
+        } else {
+            statcan::METHOD1_THRESHOLDS
+        },
+        cagr_observed: None,
+        cagr_required: None,
+        progress_value: None,
+        target_achieved: false,
+        status: Status::NotAvailable,
+        score: None,
+        warnings: Vec::new(),
+        refusal: Some(crate::types::Note::new(
+            "input_error",
+            message.to_string(),
+            message.to_string(),
+        )),
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", show(x * 100.0))
+}
+
+fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingual {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let (Some(by), Some(bv), Some(cy), Some(cv)) =
+        (p.base_year, p.base_value, p.current_year, p.current_value)
+    {
+        zh.push(format!("基准{by}年 {} → 最新{cy}年 {}", show(bv), show(cv)));
+        en.push(format!(
+            "base {by}: {} → latest {cy}: {}",
+            show(bv),
+            show(cv)
+        ));
+    }
+    if let Some(c) = p.cagr_observed {
+        zh.push(format!("实际年均增速 {}", pct(c)));
+        en.push(format!("observed CAGR {}", pct(c)));
+    }
+    if let Some(c) = p.cagr_required {
+        zh.push(format!("所需年均增速 {}", pct(c)));
+        en.push(format!("required CAGR {}", pct(c)));
+    }
+    if let Some(v) = p.progress_value {
+        let name = if p.target.is_some() { "R" } else { "P" };
+        zh.push(format!("{name} = {}", show(v)));
+        en.push(format!("{name} = {}", show(v)));
+    }
+    if let Some(c) = p.limit_coefficient {
+        zh.push(format!("自然极限系数 C = {}", show(c)));
+        en.push(format!("natural-limit coefficient C = {}", show(c)));
+    }
+    zh.push(format!("结论：{}", p.status.label_zh()));
+    en.push(format!("result: {}", p.status.label_en()));
+    if let Some(r) = &p.refusal {
+        zh.push(r.message_zh.clone());
+        en.push(r.message_en.clone());
+    }
+    for w in &p.warnings {
+        zh.push(format!("注意：{}", w.message_zh));
+        en.push(format!("note: {}", w.message_en));
+    }
+    if let Some(u) = &f.unsd {
+        zh.push(format!(
+            "UNSD外推{}年 {}",
+            f.target_year,
+            show(u.expected_value)
+        ));
+        en.push(format!(
+            "UNSD extrapolation {}: {}",
+            f.target_year,
+            show(u.expected_value)
+        ));
+    }
+    if let Some(l) = &f.weighted_linear {
+        zh.push(format!(
+            "加权线性趋势{}年 {}",
+            f.target_year,
+            show(l.expected_value)
+        ));
+        en.push(format!(
+            "weighted linear trend {}: {}",
+            f.target_year,
+            show(l.expected_value)
+        ));
+    }
+    if let Some(c) = f.required_yearly_change {
+        let t = required_change_text(c, unit);
+        zh.push(t.zh);
+        en.push(t.en);
+    }
+    for n in &f.notes {
+        zh.push(n.message_zh.clone());
+        en.push(n.message_en.clone());
+    }
+    Bilingual {
+        zh: zh.join("；"),
+        en: en.join("; "),
+    }
+}
+
+/// One child of a zone-level group: its score (quantitative rows), whether it achieved its target,
+/// and whether it could be assessed at all.
+#[derive(Debug, Clone, Copy)]
+struct Child {
+    score: Option<f64>,
+    achieved: bool,
+    assessable: bool,
+}
+
+impl Child {
+    fn of_row(r: &RowReport) -> Self {
+        let assessable = r.score.is_some()
+            || matches!(
+                r.qualitative_status,
+                Some(QualitativeStatus::Achieved | QualitativeStatus::NotAchieved)
+            );
+        Child {
+            score: r.score,
+            achieved: r.status == Status::TargetAchieved,
+            assessable,
+        }
+    }
+
+    fn of_group(g: &GroupReport) -> Self {
+        Child {
+            score: g.aggregate.score,
+            achieved: g.target_achieved,
+            assessable: g.assessable,
+        }
+    }
+}
+
+/// The method's aggregate (mean of scores; unscored children left out), then the zone rule for
+/// "target achieved": every assessable child — qualitative rows included — achieved. The method
+/// itself ignores unscored (binary) series in that test; a district must not read "target achieved"
+/// for a task whose plan (a qualitative row) is still 正在制定.
+fn group(id: &str, name: &str, children: &[Child]) -> GroupReport {
+    let aggregands: Vec<Aggregand> = children
+        .iter()
+        .map(|c| Aggregand {
+            score: c.score,
+            target_achieved: c.achieved,
+        })
+        .collect();
+    let method = aggregate(&aggregands);
+    let assessable: Vec<&Child> = children.iter().filter(|c| c.assessable).collect();
+    let target_achieved = !assessable.is_empty() && assessable.iter().all(|c| c.achieved);
+    GroupReport {
+        id: id.to_string(),
+        name: name.to_string(),
+        status: status_from_score(method.score, target_achieved),
+        target_achieved,
+        assessable: !assessable.is_empty(),
+        aggregate: method,
+    }
+}
+
+/// Measures every row of the framework for a zone toward the plan's targets of `target_year`, and
+/// aggregates the scores: sub-indicators into their indicator, indicators into tasks, tasks into
+/// domains, domains into the zone — each level a mean, so every child weighs equally.
+pub fn zone_progress(framework: &Framework, zone: &Zone, target_year: i32) -> ZoneProgress {
+    let ctx = RowContext {
+        framework,
+        zone,
+        target_year,
+    };
+    let mut rows = Vec::new();
+    let mut indicators = Vec::new();
+    let mut by_task: BTreeMap<String, Vec<Child>> = BTreeMap::new();
+    for indicator in &framework.indicators {
+        let reports: Vec<RowReport> = indicator
+            .rows
+            .iter()
+            .map(|row| ctx.row(indicator, row))
+            .collect();
+        let children: Vec<Child> = reports.iter().map(Child::of_row).collect();
+        let g = group(&indicator.id, &indicator.name, &children);
+        by_task
+            .entry(indicator.task.clone())
+            .or_default()
+            .push(Child::of_group(&g));
+        indicators.push(g);
+        rows.extend(reports);
+    }
+    let mut tasks = Vec::new();
+    let mut by_domain: BTreeMap<String, Vec<Child>> = BTreeMap::new();
+    for task in &framework.tasks {
+        let children = by_task.get(&task.id).cloned().unwrap_or_default();
+        let g = group(&task.id, &task.name, &children);
+        by_domain
+            .entry(task.domain.clone())
+            .or_default()
+            .push(Child::of_group(&g));
+        tasks.push(g);
+    }
+    let mut domains = Vec::new();
+    for domain in &framework.domains {
+        let children = by_domain.get(&domain.id).cloned().unwrap_or_default();
+        domains.push(group(&domain.id, &domain.name, &children));
+    }
+    let domain_children: Vec<Child> = domains.iter().map(Child::of_group).collect();
+    let overall = group(&zone.profile.code, &zone.profile.name, &domain_children);
+    let at_risk = rows
+        .iter()
+        .filter(|r| r.at_risk)
+        .map(|r| r.id.clone())
+        .collect();
+    ZoneProgress {
+        zone: zone.profile.code.clone(),
+        zone_name: zone.profile.name.clone(),
+        framework: framework.id.clone(),
+        framework_edition: framework.edition.clone(),
+        base_year: zone.plan.base_year,
+        target_year,
+        method_edition: statcan::EDITION,
+        rows,
+        indicators,
+        tasks,
+        domains,
+        overall,
+        at_risk,
+    }
+}

@@ -1,0 +1,195 @@
+//! The example zone 450202 with the seed's history (2017 and 2021 from the plan) plus the SYNTHETIC
+//! 2022–2024 series of `data/synthetic/progress/`: the rows at risk for 2025 and the yearly change
+//! each needs.
+
+use std::path::PathBuf;
+
+use ecociv_progress::zone::{RowMethod, ZoneProgress, zone_progress};
+use ecociv_progress::{QualitativeStatus, RiskReason, Status};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn progress(target_year: i32, with_synthetic: bool) -> ZoneProgress {
+    let mut loaded = ecociv_data::load_zone("450202").expect("bundled example zone loads");
+    if with_synthetic {
+        let path = repo_root().join("data/synthetic/progress/450202-2022-2024.csv");
+        let observations = ecociv_data::load::load_values_file(&path, &loaded.framework)
+            .expect("synthetic series is valid");
+        loaded.zone.override_with(observations);
+    }
+    zone_progress(&loaded.framework, &loaded.zone, target_year)
+}
+
+fn row<'a>(p: &'a ZoneProgress, id: &str) -> &'a ecociv_progress::zone::RowReport {
+    p.rows
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("row {id} present"))
+}
+
+#[test]
+fn names_the_rows_at_risk_for_2025_and_the_change_each_needs() {
+    let p = progress(2025, true);
+    assert_eq!(p.zone, "450202");
+    assert_eq!(p.target_year, 2025);
+    assert_eq!(p.base_year, 2021);
+    // The rows the synthetic series was built to put at risk (README of the data), and no other.
+    assert_eq!(
+        p.at_risk,
+        ["1", "9", "10", "19", "20.1", "21.2", "24", "32", "35"]
+    );
+
+    // 24 村镇饮用水卫生合格率: 80 in 2024, target 100 in 2025: 20 points in one year.
+    let r24 = row(&p, "24");
+    assert_eq!(r24.method, RowMethod::Method2Target);
+    assert_eq!(r24.target, Some(100.0));
+    assert_eq!(r24.required_yearly_change, Some(20.0));
+    assert_eq!(
+        r24.required_change_text.as_ref().map(|t| t.zh.as_str()),
+        Some("每年需提高 20 个百分点")
+    );
+    assert_eq!(r24.lead_departments, ["城中区卫生健康局"]);
+    assert_eq!(r24.synthetic_years, [2022, 2023, 2024]);
+    assert!(
+        r24.warning
+            .reasons
+            .contains(&RiskReason::UnsdForecastMissesTarget)
+    );
+
+    // 20.1 化肥利用率: 42.3 in 2024, target 44: 1.7 points.
+    let r201 = row(&p, "20.1");
+    let change = r201.required_yearly_change.expect("a change is needed");
+    assert!((change - 1.7).abs() < 1e-9, "{change}");
+
+    // 32 政府绿色采购比例 falls: deterioration, at risk by band, 2.4 points needed.
+    let r32 = row(&p, "32");
+    assert_eq!(r32.status, Status::Deterioration);
+    assert!(r32.warning.reasons.contains(&RiskReason::BandBelowModerate));
+    assert!((r32.required_yearly_change.expect("needed") - 2.4).abs() < 1e-9);
+
+    // 19 不低于现状值: method 1, forecasts compared with the 2021 value 7.37.
+    let r19 = row(&p, "19");
+    assert_eq!(r19.method, RowMethod::Method1NoTarget);
+    assert_eq!(r19.target, Some(7.37));
+    assert_eq!(r19.status, Status::Deterioration);
+
+    // 1 生态文明建设规划: still 正在制定, target 制定实施: qualitative, not achieved.
+    let r1 = row(&p, "1");
+    assert_eq!(r1.method, RowMethod::Qualitative);
+    assert_eq!(r1.qualitative_status, Some(QualitativeStatus::NotAchieved));
+
+    // Rows on course are not flagged: 20.2 and 30 progress substantially, 3 has met ≥22.
+    assert_eq!(row(&p, "20.2").status, Status::SubstantialProgress);
+    assert_eq!(row(&p, "30").status, Status::SubstantialProgress);
+    assert_eq!(row(&p, "3").status, Status::TargetAchieved);
+    assert_eq!(row(&p, "3").required_yearly_change, Some(0.0));
+
+    // 17 energy intensity restates the standard: method 1 over 2021–2024 (2017 used only by the fit).
+    let r17 = row(&p, "17");
+    assert_eq!(r17.method, RowMethod::Method1NoTarget);
+    let prog = r17.progress.as_ref().expect("measured");
+    assert_eq!(prog.base_year, Some(2021));
+    let fit = r17
+        .forecast_detail
+        .as_ref()
+        .and_then(|f| f.weighted_linear.as_ref())
+        .expect("fit");
+    assert_eq!(fit.points.first().map(|p| p.0), Some(2017));
+}
+
+#[test]
+fn aggregates_count_qualitative_rows_for_target_achieved() {
+    let p = progress(2025, true);
+    // Task (一): rows 3 and 5 achieved (score 5 each), but row 1 (qualitative, 正在制定) is not.
+    let task1 = p.tasks.iter().find(|t| t.id == "1").expect("task 1");
+    assert_eq!(task1.aggregate.score, Some(5.0));
+    assert!(
+        task1.aggregate.target_achieved,
+        "the method alone ignores the unscored row"
+    );
+    assert!(!task1.target_achieved);
+    assert_eq!(task1.status, Status::SubstantialProgress);
+    // Indicator 2 is qualitative only and achieved.
+    let ind2 = p
+        .indicators
+        .iter()
+        .find(|i| i.id == "2")
+        .expect("indicator 2");
+    assert_eq!(ind2.status, Status::TargetAchieved);
+    assert_eq!(ind2.aggregate.score, None);
+    // Indicator 20 = mean of its two sub-rows' scores.
+    let ind20 = p
+        .indicators
+        .iter()
+        .find(|i| i.id == "20")
+        .expect("indicator 20");
+    let mean =
+        (row(&p, "20.1").score.expect("scored") + row(&p, "20.2").score.expect("scored")) / 2.0;
+    assert!((ind20.aggregate.score.expect("scored") - mean).abs() < 1e-12);
+}
+
+#[test]
+fn seed_alone_has_too_few_years_for_most_rows() {
+    // Without the synthetic series only 2021 (and 2017 before the base year) is on record: the
+    // method refuses rows not yet at their target, with a message, instead of inventing a trend.
+    let p = progress(2025, false);
+    let r24 = row(&p, "24");
+    assert_eq!(r24.status, Status::NotAvailable);
+    assert_eq!(
+        r24.progress
+            .as_ref()
+            .and_then(|p| p.refusal.as_ref())
+            .map(|n| n.code),
+        Some("too_few_years")
+    );
+    assert_eq!(
+        r24.required_yearly_change,
+        Some(12.5),
+        "(100 - 50) / 4 years"
+    );
+    // 7.1 has 2017 and 2021, but the base year is 2021: one year since the base.
+    assert_eq!(row(&p, "7.1").status, Status::NotAvailable);
+    // A row at its target in 2021 is target_achieved by the method's short-cut.
+    assert_eq!(row(&p, "5").status, Status::TargetAchieved);
+}
+
+#[test]
+fn json_has_the_agreed_fields() {
+    let p = progress(2030, true);
+    let v = serde_json::to_value(&p).expect("serialises");
+    assert_eq!(v["zone"], "450202");
+    assert_eq!(v["target_year"], 2030);
+    let rows = v["rows"].as_array().expect("rows");
+    assert!(rows.len() >= 40);
+    let allowed = [
+        "target_achieved",
+        "substantial_progress",
+        "moderate_progress",
+        "limited_progress",
+        "deterioration",
+        "not_available",
+    ];
+    for r in rows {
+        for key in [
+            "id",
+            "method",
+            "status",
+            "score",
+            "forecast",
+            "target",
+            "target_year",
+            "required_yearly_change",
+        ] {
+            assert!(r.get(key).is_some(), "row {} lacks {key}", r["id"]);
+        }
+        let status = r["status"].as_str().expect("status is a string");
+        assert!(allowed.contains(&status), "{status}");
+        assert_eq!(r["target_year"], 2030);
+    }
+    let r9 = rows.iter().find(|r| r["id"] == "9").expect("row 9");
+    assert_eq!(r9["target"], 62.5);
+    assert!(r9["progress"]["cagr_required"].is_number());
+    assert!(r9["forecast_detail"]["weighted_linear"]["slope"].is_number());
+}
