@@ -122,6 +122,37 @@ fn unsd_band_without_target(cagr: f64, direction: Direction) -> UnsdBand {
     }
 }
 
+/// Caps both forecasts to the admissible range of the indicator (e.g. 0–100 for a share): an
+/// extrapolated 204.8 % is shown as 100 %, with a note. Gaps and "meets target" are recomputed on the
+/// capped values; the uncapped values are kept in the note.
+pub fn cap_to_range(forecast: &mut Forecast, low: f64, high: f64, direction: Direction) {
+    let target = forecast.target;
+    let mut capped = Vec::new();
+    if let Some(u) = forecast.unsd.as_mut()
+        && (u.expected_value < low || u.expected_value > high)
+    {
+        capped.push(("UNSD外推", "UNSD extrapolation", u.expected_value));
+        u.expected_value = u.expected_value.clamp(low, high);
+        u.gap_to_target = target.map(|t| u.expected_value - t);
+        u.meets_target = target.map(|t| direction.meets(u.expected_value, t));
+    }
+    if let Some(l) = forecast.weighted_linear.as_mut()
+        && (l.expected_value < low || l.expected_value > high)
+    {
+        capped.push(("加权线性趋势", "weighted linear trend", l.expected_value));
+        l.expected_value = l.expected_value.clamp(low, high);
+        l.gap_to_target = target.map(|t| l.expected_value - t);
+        l.meets_target = target.map(|t| direction.meets(l.expected_value, t));
+    }
+    for (zh, en, raw) in capped {
+        forecast.notes.push(Note::new(
+            "forecast_capped_to_range",
+            format!("{zh}值 {raw} 超出指标取值范围 {low}–{high}，按范围截取"),
+            format!("{en} value {raw} lies outside the admissible range {low}–{high}: capped"),
+        ));
+    }
+}
+
 /// The time-weighted linear fit of `points` (sorted, distinct years), evaluated at `target_year`.
 /// `None` with fewer than two points.
 pub fn weighted_linear_fit(

@@ -12,8 +12,10 @@
 //! - a numeric row whose target restates the standard (完成上级规定的考核任务, 保持稳定或持续改善, …),
 //!   describes work, or is missing: method 1 (trend only, no forecast target);
 //! - a row with state texts only, or without any numeric value: qualitative — achieved / not achieved /
-//!   no data, from the latest state against the target state, or else the core's judgement of the
-//!   latest value against the standard.
+//!   no data, from the latest state against the target state (a "持续…" target is met by any state
+//!   that meets the standard; another target state must be on record itself: 建立 does not meet 完善),
+//!   or else the core's judgement of the latest value against the standard.
+//! - forecasts are capped to the row's admissible range (a share cannot be forecast above 100 %).
 //!
 //! The natural limit of method 1 is the better end of the row's admissible range (100 for a share that
 //! should rise; the lower end for a row that should fall).
@@ -339,7 +341,10 @@ impl RowContext<'_> {
         };
         let mut sorted = points;
         sorted.sort_by_key(|p| p.year);
-        let forecast = forecast::forecast(&progress, &sorted, forecast_target);
+        let mut forecast = forecast::forecast(&progress, &sorted, forecast_target);
+        if let Some((low, high)) = row.range {
+            forecast::cap_to_range(&mut forecast, low, high, direction);
+        }
         let method = if method_target.is_some() {
             RowMethod::Method2Target
         } else {
@@ -387,7 +392,13 @@ impl RowContext<'_> {
                     .map(|s| s.text.clone())
                     .unwrap_or_else(|| text.to_string())
             };
-            let met = canonical(current) == canonical(target);
+            // A target of continuing (持续实施, 持续推进, 持续开展) is met by a current state that meets
+            // the standard; any other target state must be on record as such (建立 does not meet 完善).
+            let continuing = target.starts_with("持续")
+                && row
+                    .state(current)
+                    .is_some_and(|s| s.verdict == ecociv_core::StateVerdict::Meets);
+            let met = canonical(current) == canonical(target) || continuing;
             let status = QualitativeStatus::from_met(Some(met));
             return (
                 status,

@@ -193,3 +193,36 @@ fn json_has_the_agreed_fields() {
     assert!(r9["progress"]["cagr_required"].is_number());
     assert!(r9["forecast_detail"]["weighted_linear"]["slope"].is_number());
 }
+
+#[test]
+fn targets_of_2030_continuing_states_and_capped_forecasts() {
+    let p = progress(2030, true);
+    // 持续推进 / 持续开展 are met by a state that meets the standard; 完善 is not met by 建立.
+    assert_eq!(
+        row(&p, "4").qualitative_status,
+        Some(QualitativeStatus::Achieved)
+    );
+    assert_eq!(
+        row(&p, "6").qualitative_status,
+        Some(QualitativeStatus::Achieved)
+    );
+    assert_eq!(
+        row(&p, "13").qualitative_status,
+        Some(QualitativeStatus::NotAchieved)
+    );
+    assert!(row(&p, "13").at_risk);
+    // 24 rises 10 points a year: the UNSD extrapolation passes 100 %, shown capped at the range.
+    let r24 = row(&p, "24");
+    assert_eq!(r24.forecast, Some(100.0));
+    let detail = r24.forecast_detail.as_ref().expect("forecast");
+    assert!(
+        detail
+            .notes
+            .iter()
+            .any(|n| n.code == "forecast_capped_to_range")
+    );
+    assert!(!r24.at_risk, "capped at 100 it still meets the 100 target");
+    // 30 needs 0.516667 points a year: (98 - 94.9) / 6.
+    let need = row(&p, "30").required_yearly_change.expect("needed");
+    assert!((need - 3.1 / 6.0).abs() < 1e-9, "{need}");
+}
