@@ -41,7 +41,16 @@ def main():
         for pts, d, by, ty, tgt, lim in inputs:
             measure(pts, d, by, ty, tgt, lim)
         best = min(best, time.perf_counter() - start)
+    counts = {}
+    score_sum = 0.0
+    for pts, d, by, ty, tgt, lim in inputs:
+        r = measure(pts, d, by, ty, tgt, lim)
+        key = r.get("status", "error")
+        counts[key] = counts.get(key, 0) + 1
+        score_sum += r.get("score", 0.0)
     print(f"series: {len(inputs)}")
+    print("statuses: {" + ", ".join(f'"{k}": {counts[k]}' for k in sorted(counts)) + "}")
+    print(f"score sum: {score_sum:.6f}")
     print(f"python measure only: {best:.3f} s total, {best / len(inputs) * 1e9:.0f} ns/series")
 
 

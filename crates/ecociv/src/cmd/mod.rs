@@ -9,6 +9,7 @@ use ecociv_data::LoadedZone;
 
 pub mod air;
 pub mod assess;
+pub mod progress;
 pub mod targets;
 pub mod water;
 
@@ -23,6 +24,8 @@ pub enum Command {
     /// 环境空气质量：AQI 日报与年度评价 (air quality: daily AQI and annual evaluation, HJ 633 / HJ 663)
     #[command(subcommand)]
     Air(air::AirCommand),
+    /// 规划2025/2030年目标进展评估与预警 (progress toward the plan's targets, forecast, early warning)
+    Progress(progress::Args),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -31,6 +34,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Targets(args) => targets::run(args),
         Command::Water(args) => water::run(args),
         Command::Air(command) => air::run(command),
+        Command::Progress(args) => progress::run(args),
     }
 }
 

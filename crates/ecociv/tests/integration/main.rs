@@ -2,5 +2,6 @@
 
 mod air;
 mod assess;
+mod progress;
 mod water;
 mod support;
