@@ -108,3 +108,13 @@ pub fn targets(zone: &str, target_year: i32, checks: &[TargetCheck]) -> Json {
         "flagged": checks.iter().filter(|check| check.flagged()).map(|check| check.row.clone()).collect::<Vec<_>>(),
     })
 }
+
+/// Open data: the assessments of a zone for a range of years (`ecociv report --format json`).
+pub fn open_data(assessments: &[Assessment]) -> Json {
+    json!({
+        "zone": assessments.first().map(|a| a.zone_code.clone()),
+        "zone_name": assessments.first().map(|a| a.zone_name.clone()),
+        "years": assessments.iter().map(|a| a.year).collect::<Vec<_>>(),
+        "assessments": assessments.iter().map(assessment).collect::<Vec<_>>(),
+    })
+}

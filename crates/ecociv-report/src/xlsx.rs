@@ -1,0 +1,433 @@
+//! Excel workbooks (xlsx) of a zone's indicators: Table 2-1 (指标体系表) for a year laid out as the plan
+//! prints it, Table 4-1 (重点工程项目投资估算表) with its total, and the values by year (历年数值).
+//!
+//! Layout of Table 2-1, following the plan's table: 领域 | 任务 | 序号 | 指标名称 (indicator, sub-indicator) |
+//! 单位 | 指标值 | 指标属性 | 现状值（年） | 达标情况 | 目标值（2025年） | 目标值（2030年） | 牵头部门, plus a last
+//! column with the judgement's explanation. Domain, task, number, indicator name and attribute cells are
+//! merged over an indicator's sub-rows; numbers are stored as numbers (a `%` value 94.5 is the number
+//! 94.5 with the unit `%` in its own column, as the plan prints it). Status cells are coloured. The header
+//! is frozen and repeated on every printed page; pages are A4 landscape, one page wide.
+//!
+//! Pure: the workbook is returned as bytes.
+
+use ecociv_core::value::Value;
+use ecociv_core::{Assessment, Framework, Status, Zone, assess};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+
+use crate::common::{ReportError, departments, plain_number, status_colours, target_text, target_years};
+
+/// Sheet names.
+pub const TABLE_2_1: &str = "表2-1 指标体系";
+pub const TABLE_4_1: &str = "表4-1 重点工程";
+pub const BY_YEAR: &str = "历年数值";
+
+/// Table 2-1 column indexes (0-based), shared with the tests and the template.
+pub mod col {
+    pub const DOMAIN: u16 = 0;
+    pub const TASK: u16 = 1;
+    pub const NUMBER: u16 = 2;
+    pub const INDICATOR: u16 = 3;
+    pub const SUB: u16 = 4;
+    pub const UNIT: u16 = 5;
+    pub const STANDARD: u16 = 6;
+    pub const ATTRIBUTE: u16 = 7;
+    pub const VALUE: u16 = 8;
+    pub const STATUS: u16 = 9;
+    /// The first target year's column; the others follow.
+    pub const FIRST_TARGET: u16 = 10;
+}
+
+/// The first data row of Table 2-1 (row 0 is the title, row 1 the header).
+pub const FIRST_DATA_ROW: u32 = 2;
+
+pub(crate) const BODY_FONT: &str = "宋体";
+pub(crate) const TITLE_FONT: &str = "黑体";
+
+/// The full workbook: Table 2-1 for `year`, Table 4-1, and the values of `years` (all years on record
+/// when empty).
+pub fn workbook(framework: &Framework, zone: &Zone, year: i32, years: &[i32]) -> Result<Vec<u8>, ReportError> {
+    let mut book = Workbook::new();
+    let assessment = assess(framework, zone, year);
+    table_2_1(book.add_worksheet(), framework, zone, &assessment)?;
+    table_4_1(book.add_worksheet(), zone)?;
+    let years: Vec<i32> = if years.is_empty() { zone.years() } else { years.to_vec() };
+    by_year(book.add_worksheet(), framework, zone, &years)?;
+    Ok(book.save_to_buffer()?)
+}
+
+pub(crate) struct Formats {
+    pub title: Format,
+    pub header: Format,
+    pub text: Format,
+    pub centre: Format,
+    pub number: Format,
+    pub note: Format,
+}
+
+impl Formats {
+    pub fn new() -> Formats {
+        let base = Format::new()
+            .set_font_name(BODY_FONT)
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            title: Format::new().set_font_name(TITLE_FONT).set_font_size(14).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+            header: base.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xD9E1F2)),
+            text: base.clone(),
+            centre: base.clone().set_align(FormatAlign::Center),
+            number: base.clone().set_align(FormatAlign::Center).set_num_format("General"),
+            note: Format::new().set_font_name(BODY_FONT).set_font_size(9).set_text_wrap().set_align(FormatAlign::Top),
+        }
+    }
+
+    pub fn status(&self, status: Status) -> Format {
+        let (fill, font) = status_colours(status);
+        self.centre.clone().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(font))
+    }
+
+    pub fn status_value(&self, status: Status, number: bool) -> Format {
+        let (fill, _) = status_colours(status);
+        let base = if number { self.number.clone() } else { self.centre.clone() };
+        base.set_background_color(Color::RGB(fill))
+    }
+}
+
+/// Writes a cell, merging the range when it spans more than one cell.
+pub(crate) fn merge_or_write(
+    sheet: &mut Worksheet,
+    (first_row, first_col): (u32, u16),
+    (last_row, last_col): (u32, u16),
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if first_row == last_row && first_col == last_col {
+        sheet.write_string_with_format(first_row, first_col, text, format)?;
+    } else {
+        sheet.merge_range(first_row, first_col, last_row, last_col, text, format)?;
+    }
+    Ok(())
+}
+
+/// One printed line of Table 2-1: an indicator without sub-indicators, or one sub-indicator.
+struct Line<'a> {
+    row: &'a ecociv_core::RowAssessment,
+    indicator_name: &'a str,
+    sub: bool,
+}
+
+fn lines<'a>(framework: &'a Framework, assessment: &'a Assessment) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for indicator in &framework.indicators {
+        for row in &indicator.rows {
+            if let Some(found) = assessment.rows.iter().find(|entry| entry.id == row.id) {
+                lines.push(Line { row: found, indicator_name: &indicator.name, sub: indicator.has_sub_rows() });
+            }
+        }
+    }
+    lines
+}
+
+/// Runs of equal keys: (first index, last index) of each run.
+fn runs<T: PartialEq>(keys: &[T]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for index in 1..=keys.len() {
+        if index == keys.len() || keys[index] != keys[start] {
+            if start < keys.len() {
+                runs.push((start, index - 1));
+            }
+            start = index;
+        }
+    }
+    runs
+}
+
+/// Writes a value cell: numbers as numbers, states and spatial records as text, nothing when absent.
+pub(crate) fn write_value(sheet: &mut Worksheet, row: u32, column: u16, value: Option<&Value>, format: &Format) -> Result<(), XlsxError> {
+    match value {
+        Some(Value::Number(number)) => sheet.write_number_with_format(row, column, *number, format)?,
+        Some(other) => sheet.write_string_with_format(row, column, other.display(), format)?,
+        None => sheet.write_blank(row, column, format)?,
+    };
+    Ok(())
+}
+
+/// Table 2-1 of a zone for the assessment's year.
+pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, assessment: &Assessment) -> Result<(), ReportError> {
+    let formats = Formats::new();
+    let year = assessment.year;
+    let targets = target_years(zone);
+    let target_cols = targets.len() as u16;
+    let lead_col = col::FIRST_TARGET + target_cols;
+    let explain_col = lead_col + 1;
+    sheet.set_name(TABLE_2_1)?;
+
+    merge_or_write(
+        sheet,
+        (0, 0),
+        (0, explain_col),
+        &format!("表2-1 {}生态文明建设示范区指标体系（{}年）", zone.profile.name, year),
+        &formats.title,
+    )?;
+    sheet.set_row_height(0, 28)?;
+    let headers: Vec<(u16, String)> = [
+        (col::DOMAIN, "领域".to_string()),
+        (col::TASK, "任务".to_string()),
+        (col::NUMBER, "序号".to_string()),
+        (col::UNIT, "单位".to_string()),
+        (col::STANDARD, "指标值".to_string()),
+        (col::ATTRIBUTE, "指标属性".to_string()),
+        (col::VALUE, format!("现状值（{year}年）")),
+        (col::STATUS, "达标情况".to_string()),
+    ]
+    .into_iter()
+    .chain(targets.iter().enumerate().map(|(k, target)| (col::FIRST_TARGET + k as u16, format!("目标值（{target}年）"))))
+    .chain([(lead_col, "牵头部门".to_string()), (explain_col, "判定说明".to_string())])
+    .collect();
+    for (column, text) in &headers {
+        sheet.write_string_with_format(1, *column, text, &formats.header)?;
+    }
+    sheet.merge_range(1, col::INDICATOR, 1, col::SUB, "指标名称", &formats.header)?;
+    sheet.set_row_height(1, 30)?;
+
+    let lines = lines(framework, assessment);
+    for (index, line) in lines.iter().enumerate() {
+        let r = FIRST_DATA_ROW + index as u32;
+        let entry = line.row;
+        if line.sub {
+            sheet.write_string_with_format(r, col::SUB, &entry.name, &formats.text)?;
+        } else {
+            sheet.merge_range(r, col::INDICATOR, r, col::SUB, &entry.name, &formats.text)?;
+        }
+        sheet.write_string_with_format(r, col::UNIT, &entry.unit, &formats.centre)?;
+        sheet.write_string_with_format(r, col::STANDARD, &entry.standard, &formats.centre)?;
+        let is_number = matches!(entry.value, Some(Value::Number(_)));
+        write_value(sheet, r, col::VALUE, entry.value.as_ref(), if is_number { &formats.number } else { &formats.centre })?;
+        sheet.write_string_with_format(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
+        for (k, target_year) in targets.iter().enumerate() {
+            let column = col::FIRST_TARGET + k as u16;
+            match target_text(zone, &entry.id, *target_year) {
+                Some(text) => match plain_number(text) {
+                    Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
+                    None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
+                },
+                None => sheet.write_blank(r, column, &formats.centre)?,
+            };
+        }
+        sheet.write_string_with_format(r, lead_col, departments(&entry.lead_departments), &formats.text)?;
+        let mut explanation = entry.explanation.zh.clone();
+        for warning in &entry.warnings {
+            explanation.push_str("；注意：");
+            explanation.push_str(&warning.zh);
+        }
+        sheet.write_string_with_format(r, explain_col, &explanation, &formats.text)?;
+    }
+
+    // Merged cells: domain, task, and per indicator the number, name (for sub-rows) and attribute.
+    let at = |index: usize| FIRST_DATA_ROW + index as u32;
+    let domains: Vec<&str> = lines.iter().map(|line| line.row.domain.as_str()).collect();
+    for (first, last) in runs(&domains) {
+        merge_or_write(sheet, (at(first), col::DOMAIN), (at(last), col::DOMAIN), domains[first], &formats.centre)?;
+    }
+    let tasks: Vec<(&str, &str)> = lines.iter().map(|line| (line.row.domain.as_str(), line.row.task.as_str())).collect();
+    for (first, last) in runs(&tasks) {
+        merge_or_write(sheet, (at(first), col::TASK), (at(last), col::TASK), tasks[first].1, &formats.centre)?;
+    }
+    let indicators: Vec<&str> = lines.iter().map(|line| line.row.indicator.as_str()).collect();
+    for (first, last) in runs(&indicators) {
+        let line = &lines[first];
+        let number = indicators[first];
+        match number.parse::<f64>() {
+            Ok(value) => {
+                if first == last {
+                    sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
+                } else {
+                    sheet.merge_range(at(first), col::NUMBER, at(last), col::NUMBER, "", &formats.number)?;
+                    sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
+                }
+            }
+            Err(_) => merge_or_write(sheet, (at(first), col::NUMBER), (at(last), col::NUMBER), number, &formats.centre)?,
+        }
+        if line.sub {
+            merge_or_write(sheet, (at(first), col::INDICATOR), (at(last), col::INDICATOR), line.indicator_name, &formats.text)?;
+        }
+        merge_or_write(sheet, (at(first), col::ATTRIBUTE), (at(last), col::ATTRIBUTE), line.row.attribute.zh(), &formats.centre)?;
+    }
+
+    let last_row = FIRST_DATA_ROW + lines.len() as u32;
+    merge_or_write(
+        sheet,
+        (last_row + 1, 0),
+        (last_row + 1, explain_col),
+        &format!(
+            "注：依据《{}》判定；{}。达标情况由 ecociv 按标准计算，“据记载”表示规则无法判定时采用文件记载的结论。",
+            assessment.framework_name, assessment.readiness.explanation.zh
+        ),
+        &formats.note,
+    )?;
+    sheet.set_row_height(last_row + 1, 42)?;
+
+    let widths: Vec<(u16, f64)> = [
+        (col::DOMAIN, 6.0),
+        (col::TASK, 11.0),
+        (col::NUMBER, 5.0),
+        (col::INDICATOR, 16.0),
+        (col::SUB, 14.0),
+        (col::UNIT, 8.0),
+        (col::STANDARD, 16.0),
+        (col::ATTRIBUTE, 7.0),
+        (col::VALUE, 14.0),
+        (col::STATUS, 8.0),
+    ]
+    .into_iter()
+    .chain((0..target_cols).map(|k| (col::FIRST_TARGET + k, 14.0)))
+    .chain([(lead_col, 16.0), (explain_col, 44.0)])
+    .collect();
+    for (column, width) in widths {
+        sheet.set_column_width(column, width)?;
+    }
+    sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    print_setup(sheet)?;
+    sheet.set_repeat_rows(1, 1)?;
+    Ok(())
+}
+
+/// A4 landscape, one page wide, page numbers in the footer.
+pub(crate) fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// Table 4-1: key project categories, project counts and investment in 万元, with the total.
+pub fn table_4_1(sheet: &mut Worksheet, zone: &Zone) -> Result<(), ReportError> {
+    let formats = Formats::new();
+    let money = formats.number.clone().set_num_format("#,##0.00");
+    sheet.set_name(TABLE_4_1)?;
+    merge_or_write(sheet, (0, 0), (0, 4), &format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title), &formats.title)?;
+    sheet.set_row_height(0, 28)?;
+    for (column, text) in ["序号", "项目名称", "项目主要内容", "项目数（项）", "投资金额（万元）"].iter().enumerate() {
+        sheet.write_string_with_format(1, column as u16, *text, &formats.header)?;
+    }
+    let projects = &zone.plan.projects;
+    for (index, project) in projects.iter().enumerate() {
+        let r = 2 + index as u32;
+        sheet.write_number_with_format(r, 0, f64::from(project.number), &formats.number)?;
+        sheet.write_string_with_format(r, 1, &project.category, &formats.centre)?;
+        sheet.write_string_with_format(r, 2, &project.content, &formats.text)?;
+        sheet.write_number_with_format(r, 3, f64::from(project.count), &formats.number)?;
+        sheet.write_number_with_format(r, 4, project.investment_wan_yuan, &money)?;
+    }
+    let total_row = 2 + projects.len() as u32;
+    let (count, investment) = project_totals(zone);
+    sheet.merge_range(total_row, 0, total_row, 2, "合计", &formats.header)?;
+    if projects.is_empty() {
+        sheet.write_number_with_format(total_row, 3, 0.0, &formats.number)?;
+        sheet.write_number_with_format(total_row, 4, 0.0, &money)?;
+    } else {
+        // A live formula, with its result cached so readers that do not calculate see the total.
+        let range = |column: &str| format!("{column}3:{column}{}", total_row);
+        sheet.write_formula_with_format(
+            total_row,
+            3,
+            Formula::new(format!("=SUM({})", range("D"))).set_result(count.to_string()),
+            &formats.number,
+        )?;
+        sheet.write_formula_with_format(
+            total_row,
+            4,
+            Formula::new(format!("=SUM({})", range("E"))).set_result(format!("{investment:.2}")),
+            &money,
+        )?;
+    }
+    for (column, width) in [(0u16, 6.0), (1, 12.0), (2, 80.0), (3, 12.0), (4, 18.0)] {
+        sheet.set_column_width(column, width)?;
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    print_setup(sheet)?;
+    sheet.set_repeat_rows(1, 1)?;
+    Ok(())
+}
+
+/// The number of projects and the investment in 万元 (summed in cents, so 396,229.77 stays exact).
+pub fn project_totals(zone: &Zone) -> (u32, f64) {
+    let count = zone.plan.projects.iter().map(|project| project.count).sum();
+    let cents: i64 = zone.plan.projects.iter().map(|project| (project.investment_wan_yuan * 100.0).round() as i64).sum();
+    (count, cents as f64 / 100.0)
+}
+
+/// The values of every row by year, each cell coloured by that year's status, with the plan's targets.
+pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years: &[i32]) -> Result<(), ReportError> {
+    let formats = Formats::new();
+    sheet.set_name(BY_YEAR)?;
+    let targets = target_years(zone);
+    let assessments: Vec<Assessment> = years.iter().map(|year| assess(framework, zone, *year)).collect();
+    let last_col = 3 + years.len() as u16 + targets.len() as u16;
+    merge_or_write(sheet, (0, 0), (0, last_col), &format!("{}指标历年数值", zone.profile.name), &formats.title)?;
+    let mut headers: Vec<String> = vec!["序号".into(), "指标名称".into(), "单位".into(), "指标值".into()];
+    headers.extend(years.iter().map(|year| format!("{year}年")));
+    headers.extend(targets.iter().map(|year| format!("{year}年目标")));
+    for (column, text) in headers.iter().enumerate() {
+        sheet.write_string_with_format(1, column as u16, text, &formats.header)?;
+    }
+    let mut r = 2;
+    for indicator in &framework.indicators {
+        for row in &indicator.rows {
+            let name = if indicator.has_sub_rows() { format!("{}—{}", indicator.name, row.name) } else { row.name.clone() };
+            sheet.write_string_with_format(r, 0, &row.id, &formats.centre)?;
+            sheet.write_string_with_format(r, 1, &name, &formats.text)?;
+            sheet.write_string_with_format(r, 2, &row.unit, &formats.centre)?;
+            let standard = assessments
+                .first()
+                .and_then(|a| a.rows.iter().find(|entry| entry.id == row.id))
+                .map(|entry| entry.standard.clone())
+                .unwrap_or_default();
+            sheet.write_string_with_format(r, 3, &standard, &formats.centre)?;
+            for (k, assessment) in assessments.iter().enumerate() {
+                let column = 4 + k as u16;
+                match assessment.rows.iter().find(|entry| entry.id == row.id) {
+                    Some(entry) if entry.value.is_some() => {
+                        let is_number = matches!(entry.value, Some(Value::Number(_)));
+                        write_value(sheet, r, column, entry.value.as_ref(), &formats.status_value(entry.status, is_number))?;
+                    }
+                    _ => {
+                        sheet.write_blank(r, column, &formats.centre)?;
+                    }
+                }
+            }
+            for (k, target_year) in targets.iter().enumerate() {
+                let column = 4 + years.len() as u16 + k as u16;
+                match target_text(zone, &row.id, *target_year) {
+                    Some(text) => match plain_number(text) {
+                        Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
+                        None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
+                    },
+                    None => sheet.write_blank(r, column, &formats.centre)?,
+                };
+            }
+            r += 1;
+        }
+    }
+    merge_or_write(
+        sheet,
+        (r + 1, 0),
+        (r + 1, last_col),
+        "注：单元格底色为当年判定：绿色达标，红色不达标，黄色无数据。",
+        &formats.note,
+    )?;
+    sheet.set_column_width(0, 6)?;
+    sheet.set_column_width(1, 36)?;
+    sheet.set_column_width(2, 10)?;
+    sheet.set_column_width(3, 18)?;
+    for column in 4..=last_col {
+        sheet.set_column_width(column, 12)?;
+    }
+    sheet.set_freeze_panes(2, 2)?;
+    print_setup(sheet)?;
+    sheet.set_repeat_rows(1, 1)?;
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the report formats, reading every produced file back with a reader crate.
+
+mod xlsx;
+
+/// The bundled example zone (柳州市城中区) with its framework.
+pub fn example() -> ecociv_data::LoadedZone {
+    ecociv_data::load_zone("450202").expect("bundled zone 450202")
+}
+mod open_data;
