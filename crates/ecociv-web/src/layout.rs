@@ -1,0 +1,333 @@
+//! The page frame and the pieces every page shares: the request context ([`PageContext`]), the roles
+//! that decide what the navigation shows, the URLs of the pages ([`urls`]), status badges, and
+//! [`page`], which wraps a page body in the document (header, navigation, language switch, footer).
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::assets::CSS_PATH;
+use crate::i18n::{Lang, t};
+use ecociv_core::Status;
+
+/// A user's role (角色). The server decides who has which; the pages only use it to choose links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// 系统管理员: users and departments.
+    Admin,
+    /// 生态环境局审核员: reviews submitted values.
+    Reviewer,
+    /// 部门填报员: enters its department's rows.
+    Editor,
+    /// 查看者 (leaders): reads everything, changes nothing.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Reviewer, Role::Editor, Role::Viewer];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reviewer => "reviewer",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.code() == code)
+    }
+
+    pub fn label(self, lang: Lang) -> std::borrow::Cow<'static, str> {
+        t(lang, &format!("role.{}", self.code()))
+    }
+}
+
+/// The signed-in user as the header shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserBadge {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+}
+
+/// The zone the pages are about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneBadge {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+/// A one-off message shown at the top of the page (after a save, a refusal, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    /// Already translated.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Info,
+    Error,
+}
+
+/// Everything about the request that the frame needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageContext {
+    pub lang: Lang,
+    /// The path and query of this page, for the language switch to come back to.
+    pub path: String,
+    pub user: Option<UserBadge>,
+    pub zone: Option<ZoneBadge>,
+    /// The CSRF token every POST form carries (the logout button included).
+    pub csrf_token: Option<String>,
+    pub flash: Option<Flash>,
+}
+
+impl PageContext {
+    /// A context for an anonymous visitor.
+    pub fn public(lang: Lang, path: impl Into<String>) -> PageContext {
+        PageContext { lang, path: path.into(), user: None, zone: None, csrf_token: None, flash: None }
+    }
+
+    fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|user| user.role)
+    }
+}
+
+/// The navigation entries; the current page's is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Dashboard,
+    Table,
+    Indicator,
+    Air,
+    Water,
+    Entry,
+    Review,
+    Admin,
+    Login,
+    None,
+}
+
+/// The URLs of the pages, so that links and routes agree.
+pub mod urls {
+    /// Percent-encodes a query or path component (UTF-8 bytes outside the unreserved set).
+    pub fn encode(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(byte)),
+                other => out.push_str(&format!("%{other:02X}")),
+            }
+        }
+        out
+    }
+
+    pub fn dashboard(zone: &str) -> String {
+        format!("/z/{}", encode(zone))
+    }
+    pub fn dashboard_year(zone: &str, year: i32) -> String {
+        format!("/z/{}?year={year}", encode(zone))
+    }
+    pub fn table(zone: &str) -> String {
+        format!("/z/{}/table", encode(zone))
+    }
+    pub fn indicator(zone: &str, row: &str, year: i32) -> String {
+        format!("/z/{}/indicators/{}?year={year}", encode(zone), encode(row))
+    }
+    pub fn indicator_path(zone: &str, row: &str) -> String {
+        format!("/z/{}/indicators/{}", encode(zone), encode(row))
+    }
+    pub fn air(zone: &str) -> String {
+        format!("/z/{}/air", encode(zone))
+    }
+    pub fn water(zone: &str) -> String {
+        format!("/z/{}/water", encode(zone))
+    }
+    pub fn entry(zone: &str) -> String {
+        format!("/z/{}/entry", encode(zone))
+    }
+    pub fn review(zone: &str) -> String {
+        format!("/z/{}/review", encode(zone))
+    }
+    pub fn review_decide(zone: &str, submission: &str) -> String {
+        format!("/z/{}/review/{}", encode(zone), encode(submission))
+    }
+    pub const LOGIN: &str = "/login";
+    pub const LOGOUT: &str = "/logout";
+    pub const ADMIN_USERS: &str = "/admin/users";
+    pub const ADMIN_DEPARTMENTS: &str = "/admin/departments";
+    /// The language switch: sets the language and comes back to `next`.
+    pub fn lang(lang: crate::i18n::Lang, next: &str) -> String {
+        format!("/lang/{}?next={}", lang.code(), encode(next))
+    }
+}
+
+/// The name of the CSRF form field.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// The hidden CSRF field of a POST form (empty when the context has no token).
+pub fn csrf_field(ctx: &PageContext) -> Markup {
+    html! {
+        @if let Some(token) = &ctx.csrf_token {
+            input type="hidden" name=(CSRF_FIELD) value=(token);
+        }
+    }
+}
+
+/// A status shown by text and by colour: 达标 / 不达标 / 无数据.
+pub fn status_badge(lang: Lang, status: Status) -> Markup {
+    html! {
+        span class={ "status status-" (status.code()) } { (status_label(lang, status)) }
+    }
+}
+
+/// The label of a status.
+pub fn status_label(lang: Lang, status: Status) -> std::borrow::Cow<'static, str> {
+    t(lang, &format!("status.{}", status.code()))
+}
+
+/// Reads a status code (`met`, `not_met`, `no_data`).
+pub fn status_from_code(code: &str) -> Option<Status> {
+    [Status::Met, Status::NotMet, Status::NoData].into_iter().find(|status| status.code() == code)
+}
+
+/// Wraps a page body in the document: head, skip link, header with the navigation, the language switch
+/// and the user, the flash message, the body, and the footer.
+pub fn page(ctx: &PageContext, title: &str, active: Nav, body: Markup) -> String {
+    let lang = ctx.lang;
+    let zone_name = ctx.zone.as_ref().map(|zone| lang.pick(&zone.name, &zone.name_en).to_string());
+    let full_title = match &zone_name {
+        Some(zone) => format!("{title} · {zone} · {}", t(lang, "app.short")),
+        None => format!("{title} · {}", t(lang, "app.short")),
+    };
+    let doc = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (full_title) }
+                link rel="stylesheet" href=(CSS_PATH);
+            }
+            body {
+                a class="skip" href="#main" { (t(lang, "layout.skip")) }
+                header class="site" {
+                    div class="brand" {
+                        span class="emblem" aria-hidden="true" {}
+                        div {
+                            div class="app-name" { (t(lang, "app.name")) }
+                            @if let Some(zone) = &zone_name {
+                                div class="zone-name" { (zone) }
+                            }
+                        }
+                    }
+                    div class="tools" {
+                        a class="lang" href=(urls::lang(lang.other(), &ctx.path)) lang=(lang.other().code()) hreflang=(lang.other().code()) {
+                            (lang.other().native_name())
+                        }
+                        @if let Some(user) = &ctx.user {
+                            span class="user" {
+                                (user.display_name) " · " (user.role.label(lang))
+                                @if let Some(department) = &user.department { " · " (department) }
+                            }
+                            form class="inline" method="post" action=(urls::LOGOUT) {
+                                (csrf_field(ctx))
+                                button type="submit" class="link" { (t(lang, "nav.logout")) }
+                            }
+                        } @else {
+                            a href=(urls::LOGIN) { (t(lang, "nav.login")) }
+                        }
+                    }
+                }
+                (navigation(ctx, active))
+                main id="main" tabindex="-1" {
+                    @if let Some(flash) = &ctx.flash {
+                        @let class = match flash.kind { FlashKind::Success => "flash flash-success", FlashKind::Info => "flash flash-info", FlashKind::Error => "flash flash-error" };
+                        div class=(class) role="status" { (flash.text) }
+                    }
+                    (body)
+                }
+                footer class="site" {
+                    p { (t(lang, "layout.footer")) }
+                }
+            }
+        }
+    };
+    doc.into_string()
+}
+
+fn navigation(ctx: &PageContext, active: Nav) -> Markup {
+    let lang = ctx.lang;
+    let role = ctx.role();
+    let mut items: Vec<(Nav, String, std::borrow::Cow<'static, str>)> = Vec::new();
+    if let Some(zone) = &ctx.zone {
+        items.push((Nav::Dashboard, urls::dashboard(&zone.code), t(lang, "nav.dashboard")));
+        items.push((Nav::Table, urls::table(&zone.code), t(lang, "nav.table")));
+        items.push((Nav::Air, urls::air(&zone.code), t(lang, "nav.air")));
+        items.push((Nav::Water, urls::water(&zone.code), t(lang, "nav.water")));
+        if matches!(role, Some(Role::Editor)) {
+            items.push((Nav::Entry, urls::entry(&zone.code), t(lang, "nav.entry")));
+        }
+        if matches!(role, Some(Role::Reviewer | Role::Admin)) {
+            items.push((Nav::Review, urls::review(&zone.code), t(lang, "nav.review")));
+        }
+    }
+    if matches!(role, Some(Role::Admin)) {
+        items.push((Nav::Admin, urls::ADMIN_USERS.to_string(), t(lang, "nav.admin")));
+    }
+    html! {
+        @if !items.is_empty() {
+            nav class="main" aria-label=(t(lang, "layout.nav")) {
+                ul {
+                    @for (nav, href, label) in &items {
+                        li {
+                            @if *nav == active {
+                                a href=(href) aria-current="page" { (label) }
+                            } @else {
+                                a href=(href) { (label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A year chooser: a GET form with a `<select>` and a button (works without JavaScript).
+pub fn year_form(lang: Lang, action: &str, years: &[i32], year: i32, hidden: &[(&str, &str)]) -> Markup {
+    html! {
+        form class="filters" method="get" action=(action) {
+            @for (name, value) in hidden {
+                input type="hidden" name=(name) value=(value);
+            }
+            label for="year" { (t(lang, "filter.year")) }
+            select id="year" name="year" {
+                @for y in years {
+                    option value=(y) selected[*y == year] { (y) }
+                }
+            }
+            button type="submit" { (t(lang, "filter.apply")) }
+        }
+    }
+}
+
+/// Inserts markup we produced ourselves (the chart SVG) without escaping.
+pub fn trusted(markup: &str) -> Markup {
+    PreEscaped(markup.to_string())
+}
+
+/// A simple page with a heading and a message (403, 404, …).
+pub fn render_message(ctx: &PageContext, title_key: &str, body_key: &str) -> String {
+    let lang = ctx.lang;
+    let body = html! {
+        h1 { (t(lang, title_key)) }
+        p { (t(lang, body_key)) }
+    };
+    page(ctx, &t(lang, title_key), Nav::None, body)
+}

@@ -1,0 +1,510 @@
+//! The indicator page (指标详情): definition, the standard and its regional variants (the one that applies
+//! to the zone marked), the judgement for the year with its full explanation and warnings, the values over
+//! the years (a chart slot for the SVG of the chart crate, and always a table of the same figures), the
+//! 2025/2030 targets with their check against the standard, the history of the value (who changed what),
+//! evidence files, and for computed values the provenance (method, edition, stations/sections, days).
+
+use ecociv_core::judge::{Evidence, judge};
+use ecociv_core::targets::TargetCheck;
+use ecociv_chart::LineChart;
+use ecociv_core::zone::TargetKind;
+use ecociv_core::{Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Value, Zone};
+use maud::html;
+
+use super::{Named, place_of, unit_text, with_unit};
+use crate::i18n::{Lang, fmt_number, fmt_timestamp, t, tf};
+use crate::layout::{Nav, PageContext, page, status_badge, trusted, urls, year_form};
+
+/// One regional / level variant of the standard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantView {
+    /// Conditions as `key=value` (empty: any zone).
+    pub conditions: Vec<(String, String)>,
+    pub standard: String,
+    pub note: String,
+    pub applies: bool,
+    pub unknown: bool,
+}
+
+/// A value of the row in one year, judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesPoint {
+    pub year: i32,
+    pub value: String,
+    pub number: Option<f64>,
+    pub status: Status,
+    pub synthetic: bool,
+}
+
+/// A target of the plan with its check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetView {
+    pub year: i32,
+    pub text: String,
+    pub check: Status,
+    pub explanation: Named,
+}
+
+/// What happened to a value (from the workflow store's audit log).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub who: String,
+    /// `created`, `saved`, `submitted`, `approved`, `returned`, `imported`, `computed`.
+    pub action: String,
+    pub value: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// An evidence file attached to the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceFile {
+    pub name: String,
+    pub href: String,
+    pub bytes: u64,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+}
+
+/// The source of the year's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceView {
+    /// `document`, `file`, `computed`, `synthetic`.
+    pub kind: String,
+    pub description: String,
+    /// For computed values: method, edition, provenance.
+    pub computed: Option<(String, String, String)>,
+}
+
+impl SourceView {
+    pub fn from_source(source: &Source) -> SourceView {
+        let kind = match source {
+            Source::Document { .. } => "document",
+            Source::File { .. } => "file",
+            Source::Computed { .. } => "computed",
+            Source::Synthetic { .. } => "synthetic",
+        };
+        SourceView {
+            kind: kind.to_string(),
+            description: source.describe(),
+            computed: match source {
+                Source::Computed { method, edition, provenance } => Some((method.clone(), edition.clone(), provenance.clone())),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Everything the indicator page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorView {
+    pub zone_code: String,
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub id: String,
+    pub indicator: String,
+    pub name: Named,
+    pub domain: Named,
+    pub task: Named,
+    pub attribute: Attribute,
+    pub unit: String,
+    /// `higher`, `lower`, `none`.
+    pub direction: String,
+    pub range: Option<(f64, f64)>,
+    /// State texts with `meets` / `fails` / `describes`.
+    pub states: Vec<(String, String)>,
+    pub variants: Vec<VariantView>,
+    pub standard: String,
+    pub value: Option<String>,
+    pub status: Status,
+    pub basis: Basis,
+    pub explanation: Named,
+    pub warnings: Vec<Named>,
+    pub source: Option<SourceView>,
+    pub series: Vec<SeriesPoint>,
+    pub targets: Vec<TargetView>,
+    /// The standard's figure for the chart's threshold line (`≥ x`, `≤ x`, a bare `x`), when it has one.
+    pub threshold: Option<f64>,
+    /// The plan's targets that are figures, for the chart: (year, figure, text).
+    pub target_figures: Vec<(i32, f64, String)>,
+    /// A chart to show instead of the one drawn from the series (SVG markup); normally `None`.
+    pub chart_svg: Option<String>,
+    pub history: Vec<HistoryEntry>,
+    pub evidence: Vec<EvidenceFile>,
+    pub lead: Vec<String>,
+    /// For an indicator with sub-indicators: its rows with their status.
+    pub sub_rows: Vec<(String, Named, Status)>,
+}
+
+fn verdict_code(verdict: StateVerdict) -> &'static str {
+    match verdict {
+        StateVerdict::Meets => "meets",
+        StateVerdict::Fails => "fails",
+        StateVerdict::Describes => "describes",
+    }
+}
+
+impl IndicatorView {
+    /// Builds the page of row (or indicator) `id`; `None` when the framework has no such row. The
+    /// `history`, `evidence` and `chart_svg` fields start empty: the server fills them from the workflow
+    /// store and the chart crate.
+    pub fn build(framework: &Framework, zone: &Zone, assessment: &Assessment, checks: &[TargetCheck], id: &str, years: Vec<i32>) -> Option<IndicatorView> {
+        let assessed = assessment.rows.iter().find(|row| row.id == id)?;
+        let indicator = framework.indicator(&assessed.indicator)?;
+        let (_, domain, task) = place_of(framework, indicator);
+        let row = if assessed.is_indicator && indicator.has_sub_rows() { None } else { framework.row(id).map(|(_, row)| row) };
+        let sub_rows = if row.is_none() {
+            assessment
+                .rows
+                .iter()
+                .filter(|other| !other.is_indicator && other.indicator == indicator.id)
+                .map(|other| (other.id.clone(), Named::new(&other.name, &other.name_en), other.status))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut series = Vec::new();
+        let mut variants = Vec::new();
+        let mut targets = Vec::new();
+        if let Some(row) = row {
+            let applying = row.variant_for(&zone.profile.attributes);
+            for variant in &row.variants {
+                variants.push(VariantView {
+                    conditions: variant.when.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
+                    standard: variant.standard.clone(),
+                    note: variant.note.clone(),
+                    applies: applying.is_some_and(|applying| std::ptr::eq(applying, variant)),
+                    unknown: matches!(variant.criterion, Criterion::Unknown { .. }),
+                });
+            }
+            for year in zone.years() {
+                let Some(current) = zone.observation(&row.id, year) else { continue };
+                let status = match applying {
+                    Some(variant) => {
+                        let earlier = zone.latest_earlier_comparable(&row.id, year, &current.value);
+                        judge(row, &variant.criterion, &variant.standard, &Evidence { year, current: Some(current), earlier }).status
+                    }
+                    None => Status::NoData,
+                };
+                series.push(SeriesPoint {
+                    year,
+                    value: with_unit(&current.value.display(), &row.unit, matches!(current.value, Value::Number(_))),
+                    number: current.value.as_number(),
+                    status,
+                    synthetic: current.source.is_synthetic(),
+                });
+            }
+            for check in checks.iter().filter(|check| check.row == row.id) {
+                targets.push(TargetView {
+                    year: check.target_year,
+                    text: check.text.clone(),
+                    check: check.status,
+                    explanation: Named::from(&check.explanation),
+                });
+            }
+            targets.sort_by_key(|target| target.year);
+        }
+        Some(IndicatorView {
+            zone_code: assessment.zone_code.clone(),
+            year: assessment.year,
+            years,
+            id: assessed.id.clone(),
+            indicator: assessed.indicator.clone(),
+            name: Named::new(&assessed.name, &assessed.name_en),
+            domain,
+            task,
+            attribute: assessed.attribute,
+            unit: assessed.unit.clone(),
+            direction: row.map_or(Direction::NotApplicable, |row| row.direction).code().to_string(),
+            range: row.and_then(|row| row.range),
+            states: row
+                .map(|row| row.states.iter().map(|state| (state.text.clone(), verdict_code(state.verdict).to_string())).collect())
+                .unwrap_or_default(),
+            variants,
+            standard: assessed.standard.clone(),
+            value: assessed.value.as_ref().map(|value| with_unit(&value.display(), &assessed.unit, matches!(value, Value::Number(_)))),
+            status: assessed.status,
+            basis: assessed.basis,
+            explanation: Named::from(&assessed.explanation),
+            warnings: assessed.warnings.iter().map(Named::from).collect(),
+            source: assessed.source.as_ref().map(SourceView::from_source),
+            series,
+            targets,
+            threshold: row.and_then(|row| row.variant_for(&zone.profile.attributes)).and_then(|variant| threshold_of(&variant.criterion)),
+            target_figures: row
+                .and_then(|row| zone.plan.targets.get(&row.id))
+                .map(|by_year| {
+                    by_year
+                        .iter()
+                        .filter_map(|(year, target)| match target.kind {
+                            TargetKind::Value(figure) => Some((*year, figure, target.text.clone())),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            chart_svg: None,
+            history: Vec::new(),
+            evidence: Vec::new(),
+            lead: assessed.lead_departments.clone(),
+            sub_rows,
+        })
+    }
+
+    /// The figures a chart needs: `(year, value)` of the numeric values on record.
+    pub fn chart_points(&self) -> Vec<(i32, f64)> {
+        self.series.iter().filter_map(|point| point.number.map(|number| (point.year, number))).collect()
+    }
+
+    /// The chart of the values over the years with the standard's threshold and the plan's targets, drawn
+    /// by `ecociv-chart` with labels in `lang`; `None` when there is no figure to draw.
+    pub fn chart(&self, lang: Lang) -> Option<String> {
+        if let Some(svg) = &self.chart_svg {
+            return Some(svg.clone());
+        }
+        let points = self.chart_points();
+        if points.is_empty() {
+            return None;
+        }
+        let mut chart = LineChart::new(format!("{} {}", self.id, self.name.get(lang)), self.unit.clone());
+        chart.series_label = t(lang, "chart.observed").into_owned();
+        chart.series = points;
+        chart.threshold = self.threshold.map(|value| (value, tf(lang, "chart.threshold", &[("standard", &self.standard)])));
+        chart.targets = self
+            .target_figures
+            .iter()
+            .map(|(year, value, text)| (*year, *value, tf(lang, "chart.target", &[("year", year), ("text", text)])))
+            .collect();
+        chart.height = 320;
+        Some(chart.to_svg())
+    }
+}
+
+/// The figure of a criterion that a chart can draw as the standard's line.
+fn threshold_of(criterion: &Criterion) -> Option<f64> {
+    match criterion {
+        Criterion::AtLeast(value) | Criterion::AtMost(value) | Criterion::Reach(value) => Some(*value),
+        Criterion::AllOf(parts) => parts.iter().find_map(threshold_of),
+        _ => None,
+    }
+}
+
+fn fmt_bytes(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else if bytes >= 1024 {
+        format!("{:.0} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+fn condition_label(lang: Lang, key: &str, value: &str) -> String {
+    format!("{}：{}", t(lang, &format!("zone_attr.{key}")), value)
+}
+
+/// Renders the indicator page.
+pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
+    let lang = ctx.lang;
+    let zone = &view.zone_code;
+    let title = format!("{} {}", view.id, view.name.get(lang));
+    let body = html! {
+        nav class="crumbs" aria-label=(t(lang, "layout.breadcrumb")) {
+            a href=(urls::table(zone)) { (t(lang, "nav.table")) } " › " (view.domain.get(lang)) " › " (view.task.get(lang))
+        }
+        div class="page-head" {
+            h1 { (title) }
+            (year_form(lang, &urls::indicator_path(zone, &view.id), &view.years, view.year, &[]))
+        }
+        div class="grid-2" {
+            section class="card" aria-labelledby="judgement-h" {
+                h2 id="judgement-h" { (tf(lang, "indicator.judgement_year", &[("year", &view.year)])) }
+                p class="big" {
+                    (status_badge(lang, view.status))
+                    " "
+                    span class="value" { (view.value.as_deref().unwrap_or("—")) }
+                }
+                dl class="facts" {
+                    dt { (t(lang, "table.standard")) } dd { (view.standard) }
+                    dt { (t(lang, "indicator.basis")) } dd { (t(lang, &format!("basis.{}", view.basis.code()))) }
+                }
+                h3 { (t(lang, "common.explanation")) }
+                p class="explanation" { (view.explanation.get(lang)) }
+                @if !view.warnings.is_empty() {
+                    h3 { (t(lang, "indicator.warnings")) }
+                    ul class="warnings" {
+                        @for warning in &view.warnings { li { (warning.get(lang)) } }
+                    }
+                }
+                @if let Some(source) = &view.source {
+                    h3 { (t(lang, "indicator.source")) }
+                    p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
+                    @if let Some((method, edition, provenance)) = &source.computed {
+                        dl class="facts provenance" {
+                            dt { (t(lang, "indicator.method")) } dd { (method) }
+                            dt { (t(lang, "indicator.edition")) } dd { (edition) }
+                            dt { (t(lang, "indicator.provenance")) } dd { (provenance) }
+                        }
+                    }
+                }
+            }
+            section class="card" aria-labelledby="definition-h" {
+                h2 id="definition-h" { (t(lang, "indicator.definition")) }
+                dl class="facts" {
+                    dt { (t(lang, "table.domain")) } dd { (view.domain.get(lang)) }
+                    dt { (t(lang, "table.task")) } dd { (view.task.get(lang)) }
+                    dt { (t(lang, "table.attribute")) } dd { (t(lang, &format!("attribute.{}", view.attribute.code()))) }
+                    dt { (t(lang, "table.unit")) } dd { @if unit_text(&view.unit).is_empty() { "—" } @else { (view.unit) } }
+                    dt { (t(lang, "indicator.direction")) } dd { (t(lang, &format!("direction.{}", view.direction))) }
+                    @if let Some((low, high)) = view.range {
+                        dt { (t(lang, "indicator.range")) } dd { (fmt_number(low)) " – " (fmt_number(high)) }
+                    }
+                    dt { (t(lang, "table.lead")) } dd { @if view.lead.is_empty() { "—" } @else { (view.lead.join("、")) } }
+                }
+                @if !view.states.is_empty() {
+                    h3 { (t(lang, "indicator.states")) }
+                    ul class="plain" {
+                        @for (text, verdict) in &view.states {
+                            li { (text) " — " span class={ "tag verdict-" (verdict) } { (t(lang, &format!("verdict.{verdict}"))) } }
+                        }
+                    }
+                }
+                @if !view.variants.is_empty() {
+                    h3 { (t(lang, "indicator.variants")) }
+                    table class="data compact" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "indicator.applies_to")) }
+                            th scope="col" { (t(lang, "table.standard")) }
+                            th scope="col" { (t(lang, "indicator.note")) }
+                        } }
+                        tbody {
+                            @for variant in &view.variants {
+                                tr class={ @if variant.applies { "applies" } } {
+                                    td {
+                                        @if variant.conditions.is_empty() { (t(lang, "indicator.any_zone")) }
+                                        @else {
+                                            @for (index, (key, value)) in variant.conditions.iter().enumerate() {
+                                                @if index > 0 { "；" }
+                                                (condition_label(lang, key, value))
+                                            }
+                                        }
+                                        @if variant.applies { " " span class="tag applies" { (t(lang, "indicator.applies")) } }
+                                    }
+                                    td { @if variant.unknown { (t(lang, "indicator.unknown_standard")) } @else { (variant.standard) } }
+                                    td class="note" { (variant.note) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !view.sub_rows.is_empty() {
+            section aria-labelledby="subs-h" {
+                h2 id="subs-h" { (t(lang, "indicator.sub_rows")) }
+                ul class="plain" {
+                    @for (id, name, status) in &view.sub_rows {
+                        li { a href=(urls::indicator(zone, id, view.year)) { (id) " " (name.get(lang)) } " " (status_badge(lang, *status)) }
+                    }
+                }
+            }
+        }
+        @if view.sub_rows.is_empty() {
+            section aria-labelledby="series-h" {
+                h2 id="series-h" { (t(lang, "indicator.series")) }
+                div class="chart" id="chart" {
+                    @if let Some(svg) = view.chart(lang) { (trusted(&svg)) }
+                }
+                @if view.series.is_empty() {
+                    p class="empty" { (t(lang, "indicator.no_values")) }
+                } @else {
+                    table class="data compact" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "filter.year")) }
+                            th scope="col" { (t(lang, "table.value")) }
+                            th scope="col" { (t(lang, "table.status")) }
+                        } }
+                        tbody {
+                            @for point in &view.series {
+                                tr {
+                                    th scope="row" { a href=(urls::indicator(zone, &view.id, point.year)) { (point.year) } }
+                                    td { (point.value) @if point.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } } }
+                                    td { (status_badge(lang, point.status)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="targets-h" {
+                h2 id="targets-h" { (t(lang, "indicator.targets")) }
+                @if view.targets.is_empty() {
+                    p class="empty" { (t(lang, "indicator.no_targets")) }
+                } @else {
+                    table class="data compact" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "indicator.target_year")) }
+                            th scope="col" { (t(lang, "dashboard.target")) }
+                            th scope="col" { (t(lang, "indicator.target_check")) }
+                            th scope="col" { (t(lang, "common.explanation")) }
+                        } }
+                        tbody {
+                            @for target in &view.targets {
+                                tr {
+                                    th scope="row" { (target.year) }
+                                    td { (target.text) }
+                                    td { (status_badge(lang, target.check)) }
+                                    td { (target.explanation.get(lang)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="history-h" {
+            h2 id="history-h" { (t(lang, "indicator.history")) }
+            @if view.history.is_empty() {
+                p class="empty" { (t(lang, "indicator.no_history")) }
+            } @else {
+                table class="data compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "indicator.when")) }
+                        th scope="col" { (t(lang, "indicator.who")) }
+                        th scope="col" { (t(lang, "indicator.action")) }
+                        th scope="col" { (t(lang, "table.value")) }
+                        th scope="col" { (t(lang, "review.comment")) }
+                    } }
+                    tbody {
+                        @for entry in &view.history {
+                            tr {
+                                td { time datetime=(entry.at) { (fmt_timestamp(lang, &entry.at)) } }
+                                td { (entry.who) }
+                                td { (t(lang, &format!("action.{}", entry.action))) }
+                                td { (entry.value.as_deref().unwrap_or("—")) }
+                                td { (entry.comment.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="evidence-h" {
+            h2 id="evidence-h" { (t(lang, "indicator.evidence")) }
+            @if view.evidence.is_empty() {
+                p class="empty" { (t(lang, "indicator.no_evidence")) }
+            } @else {
+                ul class="plain" {
+                    @for file in &view.evidence {
+                        li {
+                            a href=(file.href) { (file.name) } " (" (fmt_bytes(file.bytes)) ") · " (file.uploaded_by) " · "
+                            time datetime=(file.uploaded_at) { (fmt_timestamp(lang, &file.uploaded_at)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(ctx, &title, Nav::Indicator, body)
+}

@@ -1,0 +1,355 @@
+//! Structural tests of every page: well-formed, labelled, linked locally, and showing what the core
+//! computed (readiness, statuses, filters, explanations, validation messages next to their fields).
+
+use std::collections::BTreeMap;
+
+use ecociv_core::Status;
+use ecociv_web::Lang;
+use ecociv_web::pages::dashboard::DepartmentProgress;
+use ecociv_web::pages::table::TableFilter;
+use ecociv_web::pages::{self, entry};
+
+use crate::fixtures::{EPB, Fixture, all_pages, ctx};
+use crate::html::{Element, parse};
+
+fn doc(html: &str) -> Element {
+    parse(html).unwrap_or_else(|error| panic!("malformed page: {error}\n{html}"))
+}
+
+#[test]
+fn every_page_is_well_formed_labelled_and_local_in_both_languages() {
+    let fixture = Fixture::load();
+    for lang in Lang::ALL {
+        for (name, html) in all_pages(&fixture, lang) {
+            let page = doc(&html);
+            let root = &page.tag_all("html")[0];
+            assert_eq!(root.attr("lang"), Some(lang.code()), "{name}");
+            assert!(!html.contains('⟦'), "{name} ({}) has a missing label: {}", lang.code(), html.split('⟦').nth(1).unwrap_or("").split('⟧').next().unwrap_or(""));
+            assert_eq!(page.tag_all("h1").len(), 1, "{name}: one h1");
+            assert!(!page.tag_all("title")[0].text().trim().is_empty(), "{name}: title");
+            // Nothing from another host: every href/src/action is a local path or an anchor.
+            for element in page.descendants() {
+                for attr in ["href", "src", "action"] {
+                    if let Some(url) = element.attr(attr) {
+                        assert!(url.starts_with('/') || url.starts_with('#'), "{name}: {attr}={url}");
+                    }
+                }
+            }
+            // Every form control has a label pointing at it (hidden fields and buttons aside).
+            for control in page.find_all(|e| matches!(e.tag.as_str(), "input" | "select" | "textarea")) {
+                if control.attr("type") == Some("hidden") {
+                    continue;
+                }
+                let id = control.attr("id").unwrap_or_else(|| panic!("{name}: control without id {:?}", control.attrs));
+                assert!(
+                    page.find_all(|e| e.tag == "label" && e.attr("for") == Some(id)).len() == 1,
+                    "{name}: control {id} has no label"
+                );
+            }
+            // Every status colour class also carries its text.
+            for badge in page.find_all(|e| e.has_class("status")) {
+                assert!(!badge.text().trim().is_empty(), "{name}: empty status badge");
+            }
+            // The language switch leads to the other language and back to this page.
+            let switch = page.find_all(|e| e.has_class("lang"));
+            assert_eq!(switch.len(), 1, "{name}");
+            assert!(switch[0].attr("href").unwrap().starts_with(&format!("/lang/{}?next=", lang.other().code())));
+        }
+    }
+}
+
+#[test]
+fn post_forms_carry_the_csrf_token() {
+    let fixture = Fixture::load();
+    for (name, html) in all_pages(&fixture, Lang::Zh) {
+        let page = doc(&html);
+        for form in page.find_all(|e| e.tag == "form" && e.attr("method") == Some("post")) {
+            let has_token = form
+                .find_all(|e| e.tag == "input" && e.attr("name") == Some("csrf_token"))
+                .iter()
+                .any(|input| input.attr("value") == Some("tok123"));
+            // The login page is rendered here for an anonymous visitor without a token in the context.
+            assert!(has_token || name == "login", "{name}: POST form to {:?} without CSRF token", form.attr("action"));
+        }
+    }
+}
+
+#[test]
+fn dashboard_shows_the_cores_readiness_counts_and_lists() {
+    let fixture = Fixture::load();
+    let assessment = fixture.assessment(2021);
+    let view = fixture.dashboard(2021);
+    // Counts are of indicators and add up to the framework's indicators, by domain and by attribute.
+    let indicators = fixture.framework.indicators.len();
+    assert_eq!(view.total.total(), indicators);
+    assert_eq!(view.by_domain.iter().map(|c| c.total()).sum::<usize>(), indicators);
+    assert_eq!(view.by_attribute.iter().map(|c| c.total()).sum::<usize>(), indicators);
+    let expected_not_met = assessment.rows.iter().filter(|r| r.is_indicator && r.status == Status::NotMet).count();
+    assert_eq!(view.total.not_met, expected_not_met);
+
+    let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
+    let page = doc(&html);
+    let readiness = page.find_all(|e| e.has_class("readiness"))[0];
+    let verdict = if assessment.readiness.ready { "具备申报条件" } else { "尚不具备申报条件" };
+    assert_eq!(readiness.find_all(|e| e.has_class("verdict"))[0].text().trim(), verdict);
+    assert!(readiness.text().contains(&format!("{}/{}", assessment.readiness.reference_met, assessment.readiness.reference_total)));
+    // Each leaf row not met is listed with a link to its page and a 不达标 badge.
+    let not_met_leaves: Vec<&str> = assessment
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::NotMet && !(r.is_indicator && assessment.rows.iter().any(|o| !o.is_indicator && o.indicator == r.id)))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(!not_met_leaves.is_empty(), "the 2021 plan has rows not met (e.g. 1 正在制定)");
+    let section = page.by_id("notmet-h").unwrap();
+    assert!(section.text().contains(&format!("({})", not_met_leaves.len())));
+    for id in &not_met_leaves {
+        let href = format!("/z/450202/indicators/{id}?year=2021");
+        assert!(!page.find_all(|e| e.tag == "a" && e.attr("href") == Some(href.as_str())).is_empty(), "not-met row {id} linked");
+    }
+}
+
+#[test]
+fn departments_without_values_are_late() {
+    let fixture = Fixture::load();
+    let progress = DepartmentProgress::from_assessment(&fixture.assessment(2022));
+    // No value at all is on record for 2022: every department with rows is late, with all rows missing.
+    assert!(!progress.is_empty());
+    assert!(progress.iter().all(|d| d.late() && d.missing == d.rows && d.approved == 0));
+    let in_2021 = DepartmentProgress::from_assessment(&fixture.assessment(2021));
+    let epb = in_2021.iter().find(|d| d.department == EPB).unwrap();
+    assert_eq!(epb.missing + epb.approved, epb.rows);
+    let view = fixture.dashboard(2022);
+    let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
+    assert!(doc(&html).by_id("late-h").unwrap().text().contains(&format!("({})", progress.len())));
+    assert!(html.contains(EPB));
+}
+
+#[test]
+fn table_lists_every_row_and_filters_by_status_domain_and_department() {
+    let fixture = Fixture::load();
+    let assessment = fixture.assessment(2021);
+    let all = fixture.table(2021, TableFilter::default());
+    assert_eq!(all.rows.len(), assessment.rows.len());
+    assert_eq!(all.rows.iter().map(|r| r.domain_span).sum::<usize>(), all.rows.len());
+    assert_eq!(all.rows.iter().map(|r| r.task_span).sum::<usize>(), all.rows.len());
+    let page = doc(&pages::table::render_table(&ctx(Lang::Zh, None), &all));
+    let body_rows = page.by_id("table-2-1").unwrap().find_all(|e| e.tag == "tr" && e.attr("data-row").is_some());
+    assert_eq!(body_rows.len(), assessment.rows.len());
+    // Each line shows the core's status as text.
+    for (line, row) in body_rows.iter().zip(&assessment.rows) {
+        assert_eq!(line.attr("data-row"), Some(row.id.as_str()));
+        let badge = line.find_all(|e| e.has_class("status"))[0].text();
+        assert_eq!(badge, row.status.zh(), "row {}", row.id);
+    }
+    // Row 1's 2025 target and lead department are in its line.
+    let row1 = body_rows.iter().find(|e| e.attr("data-row") == Some("1")).unwrap().text();
+    assert!(row1.contains("制定实施") && row1.contains("城中区人民政府"));
+
+    let query = [("status", "not_met"), ("domain", ""), ("dept", "")];
+    let not_met = fixture.table(2021, TableFilter::from_query(query));
+    assert!(!not_met.rows.is_empty());
+    for row in &not_met.rows {
+        assert!(row.status == Status::NotMet || row.has_subs, "row {} passes the filter", row.id);
+    }
+    let html = pages::table::render_table(&ctx(Lang::Zh, None), &not_met);
+    let page = doc(&html);
+    let selected = page.by_id("f-status").unwrap().find_all(|e| e.tag == "option" && e.attr("selected").is_some());
+    assert_eq!(selected[0].attr("value"), Some("not_met"));
+
+    let security = fixture.table(2021, TableFilter { domain: Some("security".into()), ..TableFilter::default() });
+    assert!(!security.rows.is_empty() && security.rows.iter().all(|r| r.domain_id == "security"));
+    assert_eq!(security.rows[0].domain_span, security.rows.len());
+
+    let stats = fixture.table(2021, TableFilter { department: Some("城中区统计局".into()), ..TableFilter::default() });
+    assert!(!stats.rows.is_empty());
+    assert!(stats.rows.iter().all(|r| r.lead.iter().any(|d| d == "城中区统计局") || r.has_subs));
+
+    let none = fixture.table(2021, TableFilter { department: Some("不存在的部门".into()), ..TableFilter::default() });
+    assert!(none.rows.is_empty());
+    assert!(pages::table::render_table(&ctx(Lang::Zh, None), &none).contains("没有符合条件的指标"));
+}
+
+#[test]
+fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_chart() {
+    let fixture = Fixture::load();
+    let assessment = fixture.assessment(2021);
+    let row = assessment.rows.iter().find(|r| r.id == "7.2").unwrap();
+    let mut view = fixture.indicator("7.2", 2021);
+    assert_eq!(view.series.iter().map(|p| p.year).collect::<Vec<_>>(), vec![2017, 2021]);
+    assert_eq!(view.chart_points(), vec![(2017, 38.0), (2021, 29.0)]);
+    assert_eq!(view.targets.iter().map(|t| t.year).collect::<Vec<_>>(), vec![2025, 2030]);
+    assert!(view.variants.iter().filter(|v| v.applies).count() <= 1);
+    view.chart_svg = Some("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"the-chart\"></svg>".into());
+    let html = pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view);
+    let page = doc(&html);
+    assert!(page.text().contains(&row.explanation.zh), "the core's explanation is shown in full");
+    assert!(page.by_id("chart").unwrap().by_id("the-chart").is_some(), "the chart SVG sits in its slot");
+    assert!(page.text().contains("王工") && page.text().contains("2022年3月1日 10:15"), "history in Beijing time");
+    assert!(page.text().contains("2021年环境质量公报.pdf"));
+    let en = pages::indicator::render_indicator(&ctx(Lang::En, None), &view);
+    assert!(doc(&en).text().contains(&row.explanation.en));
+
+    // Row 3 (≥20; targets ≥22 and ≥24) gets the chart crate's drawing with the threshold and target lines,
+    // labelled in the page's language.
+    let share = fixture.indicator("3", 2021);
+    assert_eq!(share.threshold, Some(20.0));
+    assert_eq!(share.target_figures.iter().map(|(y, v, _)| (*y, *v)).collect::<Vec<_>>(), vec![(2025, 22.0), (2030, 24.0)]);
+    let page = doc(&pages::indicator::render_indicator(&ctx(Lang::Zh, None), &share));
+    let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
+    let svg_text = svg.text();
+    assert!(svg_text.contains("标准值 ≥20") && svg_text.contains("2025年目标 ≥22") && svg_text.contains("2030年目标 ≥24"), "{svg_text}");
+    let page_en = doc(&pages::indicator::render_indicator(&ctx(Lang::En, None), &share));
+    assert!(page_en.by_id("chart").unwrap().text().contains("Target 2025: ≥22"));
+    // A state-only row has no chart.
+    assert!(fixture.indicator("1", 2021).chart(Lang::Zh).is_none());
+
+    let parent = fixture.indicator("7", 2021);
+    assert_eq!(parent.sub_rows.iter().map(|(id, _, _)| id.as_str()).collect::<Vec<_>>(), vec!["7.1", "7.2"]);
+    assert!(parent.series.is_empty());
+}
+
+#[test]
+fn entry_form_shows_refusals_next_to_their_fields() {
+    let fixture = Fixture::load();
+    let mut view = fixture.entry(2022);
+    // Only the department's own rows.
+    for row in &view.rows {
+        assert!(fixture.zone.plan.lead_departments[&row.id].iter().any(|d| d == EPB), "row {}", row.id);
+    }
+    let ids: Vec<&str> = view.rows.iter().map(|r| r.id.as_str()).collect();
+    assert!(ids.contains(&"5") && ids.contains(&"7.2") && !ids.contains(&"3"));
+    let mut input = BTreeMap::new();
+    input.insert("v:5".to_string(), "150".to_string());
+    input.insert("v:7.2".to_string(), "30".to_string());
+    input.insert("v:1".to_string(), "差不多".to_string());
+    let refused = view.apply_input(&fixture.framework, &input);
+    assert_eq!(refused, 2);
+    assert_eq!(view.error_count(), 2);
+    let html = pages::entry::render_entry(&ctx(Lang::Zh, Some(ecociv_web::Role::Editor)), &view);
+    let page = doc(&html);
+    let field = page.by_id("v-5").unwrap();
+    assert_eq!(field.attr("aria-invalid"), Some("true"));
+    assert!(field.attr("aria-describedby").unwrap().contains("v-5-error"));
+    let error = page.by_id("v-5-error").unwrap().text();
+    assert_eq!(error, "150超出允许范围0–100");
+    assert_eq!(field.attr("value"), Some("150"), "what was typed is kept");
+    let state_error = page.by_id("v-1-error").unwrap().text();
+    assert!(state_error.starts_with("“差不多”不是本指标允许的状态"), "{state_error}");
+    assert!(page.by_id("v-7-2-error").unwrap().text().is_empty());
+    // A state-only row is a <select> of its states.
+    let select = page.by_id("v-1").unwrap();
+    assert_eq!(select.tag, "select");
+    let options: Vec<String> = select.tag_all("option").iter().map(|o| o.text()).collect();
+    assert!(options.contains(&"制定实施".to_string()) && options.contains(&"正在制定".to_string()));
+    // The returned row shows the reviewer's comment; the summary counts the refusals.
+    assert!(page.text().contains("请附监测报告"));
+    assert!(page.by_id("form-errors").unwrap().text().contains("有2处填写有误"));
+    // Save and submit buttons.
+    let buttons: Vec<Option<&str>> = page.tag_all("button").iter().filter(|b| b.attr("name") == Some("action")).map(|b| b.attr("value")).collect();
+    assert_eq!(buttons, vec![Some("save"), Some("submit")]);
+    // English messages come from the English table.
+    let en = pages::entry::render_entry(&ctx(Lang::En, Some(ecociv_web::Role::Editor)), &view);
+    assert_eq!(doc(&en).by_id("v-5-error").unwrap().text(), "150 is outside the admissible range 0–100");
+}
+
+#[test]
+fn validation_is_the_cores() {
+    let fixture = Fixture::load();
+    let f = &fixture.framework;
+    assert_eq!(entry::validate_field(f, "7.2", "29").unwrap(), Some(ecociv_core::Value::Number(29.0)));
+    assert_eq!(entry::validate_field(f, "7.2", "  ").unwrap(), None);
+    assert_eq!(entry::validate_field(f, "3", "101").unwrap_err().key, "entry.error.out_of_range");
+    assert_eq!(entry::validate_field(f, "1", "5").unwrap_err().key, "entry.error.number_not_allowed");
+    assert_eq!(entry::validate_field(f, "99", "5").unwrap_err().key, "entry.error.unknown_row");
+    assert!(entry::validate_assigned(f, "17", "完成").unwrap().is_some());
+    assert_eq!(entry::validate_assigned(f, "17", "好").unwrap_err().key, "entry.error.bad_assigned");
+}
+
+#[test]
+fn review_shows_last_year_the_jump_and_the_judgement() {
+    let fixture = Fixture::load();
+    let view = fixture.review();
+    let pm = &view.items[0];
+    let (previous_year, previous_value) = pm.previous.clone().unwrap();
+    assert_eq!(previous_year, 2021);
+    assert!(previous_value.starts_with("29"), "{previous_value}");
+    let jump = pm.jump.unwrap();
+    assert!((jump.absolute - 7.0).abs() < 1e-9);
+    assert!(jump.large(), "29 → 36 is +24 %");
+    let html = pages::review::render_review(&ctx(Lang::Zh, Some(ecociv_web::Role::Reviewer)), &view);
+    let page = doc(&html);
+    let item = page.by_id("s-s1").unwrap();
+    assert!(item.text().contains("+7") && item.text().contains("+24.1%"));
+    let forms = item.tag_all("form");
+    assert_eq!(forms.len(), 2);
+    assert!(forms.iter().all(|f| f.attr("action") == Some("/z/450202/review/s1")));
+    let decisions: Vec<&str> = forms.iter().flat_map(|f| f.find_all(|e| e.attr("name") == Some("decision"))).filter_map(|e| e.attr("value")).collect();
+    assert_eq!(decisions, vec!["approve", "return"]);
+    // A state has no jump.
+    assert!(view.items[1].jump.is_none());
+    assert_eq!(view.items[1].would_be, Status::Met);
+}
+
+#[test]
+fn air_calendar_and_monthly_shares_count_the_days() {
+    let view = crate::fixtures::air();
+    let monthly = view.monthly();
+    assert_eq!(monthly.len(), 12);
+    let valid: usize = monthly.iter().map(|m| m.valid).sum();
+    let expected_valid = view.days.iter().filter(|d| d.aqi.is_some()).count();
+    assert_eq!(valid, expected_valid);
+    let good = view.days.iter().filter(|d| d.category.is_some_and(|c| c <= 2)).count();
+    assert_eq!(view.total().good, good);
+    let html = pages::air::render_air(&ctx(Lang::Zh, None), &view);
+    let page = doc(&html);
+    let cells = page.find_all(|e| e.tag == "td" && e.attr("class").is_some_and(|c| c.starts_with("aqi-")));
+    assert_eq!(cells.len(), 365);
+    let jan1 = &cells[0];
+    let day = &view.days[0];
+    assert!(jan1.text().contains(&day.aqi.unwrap().to_string()));
+    assert!(jan1.attr("title").unwrap().starts_with("2023年1月1日：AQI"));
+    // 1 January 2023 was a Sunday: six blank cells before it in a Monday-first week.
+    let january = &page.find_all(|e| e.has_class("month"))[0];
+    let first_week = &january.tag_all("tr")[1];
+    assert_eq!(first_week.find_all(|e| e.has_class("pad")).len(), 6);
+}
+
+#[test]
+fn water_shows_classes_by_text_and_whether_targets_are_met() {
+    let view = crate::fixtures::water();
+    assert_eq!(view.sections[0].meets(), Some(true));
+    assert_eq!(view.sections[1].meets(), Some(false));
+    let html = pages::water::render_water(&ctx(Lang::Zh, None), &view);
+    assert!(html.contains("劣Ⅴ类") && html.contains("2个断面中1个达到水质目标"));
+    let en = pages::water::render_water(&ctx(Lang::En, None), &view);
+    assert!(en.contains("Worse than V") && en.contains("1 of 2 sections"));
+}
+
+#[test]
+fn navigation_follows_the_role() {
+    let fixture = Fixture::load();
+    let view = fixture.dashboard(2021);
+    let nav_links = |role| {
+        let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, role), &view);
+        let page = doc(&html);
+        page.find_all(|e| e.tag == "nav" && e.has_class("main"))[0].tag_all("a").iter().map(|a| a.attr("href").unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let public = nav_links(None);
+    assert!(!public.iter().any(|h| h.ends_with("/entry") || h.ends_with("/review") || h.starts_with("/admin")));
+    assert!(nav_links(Some(ecociv_web::Role::Editor)).iter().any(|h| h.ends_with("/entry")));
+    assert!(!nav_links(Some(ecociv_web::Role::Editor)).iter().any(|h| h.ends_with("/review")));
+    assert!(nav_links(Some(ecociv_web::Role::Reviewer)).iter().any(|h| h.ends_with("/review")));
+    assert!(nav_links(Some(ecociv_web::Role::Admin)).iter().any(|h| h.starts_with("/admin")));
+}
+
+#[test]
+fn data_is_escaped() {
+    let fixture = Fixture::load();
+    let mut view = fixture.dashboard(2022);
+    view.late_departments[0].department = "<script>alert(1)</script>".into();
+    let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;"));
+    doc(&html);
+}
