@@ -5,12 +5,14 @@
 //!   --format json`) and the HTTP API return exactly these, so they are a compatibility promise: add
 //!   fields, never rename or remove them.
 //! - [`xlsx`]: Table 2-1, Table 4-1 and the values by year as an Excel workbook.
+//! - [`template`]: department templates (export, and import with cell-level validation, all or nothing).
 //! - [`csv`]: open data, values and judgements for a range of years, UTF-8 with BOM.
 //! - [`common`]: what the document formats share (error type, target texts, status colours).
 
 pub mod common;
 pub mod csv;
 pub mod json;
+pub mod template;
 pub mod xlsx;
 
 pub use common::ReportError;

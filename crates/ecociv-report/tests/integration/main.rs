@@ -7,3 +7,5 @@ pub fn example() -> ecociv_data::LoadedZone {
     ecociv_data::load_zone("450202").expect("bundled zone 450202")
 }
 mod open_data;
+mod template;
+pub mod fill;
