@@ -10,7 +10,9 @@ use ecociv_data::LoadedZone;
 pub mod air;
 pub mod assess;
 pub mod progress;
+pub mod report;
 pub mod targets;
+pub mod template;
 pub mod water;
 
 #[derive(Subcommand)]
@@ -26,6 +28,11 @@ pub enum Command {
     Air(air::AirCommand),
     /// 规划2025/2030年目标进展评估与预警 (progress toward the plan's targets, forecast, early warning)
     Progress(progress::Args),
+    /// 生成报告文件：Excel 表2-1/表4-1、公开数据 CSV/JSON (write Table 2-1/4-1 in Excel, open data CSV/JSON)
+    Report(report::Args),
+    /// 部门填报模板：导出与导入 (department templates: export and import)
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -35,6 +42,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Water(args) => water::run(args),
         Command::Air(command) => air::run(command),
         Command::Progress(args) => progress::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Template(command) => template::run(command),
     }
 }
 

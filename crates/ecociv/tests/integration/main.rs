@@ -3,5 +3,7 @@
 mod air;
 mod assess;
 mod progress;
+mod report;
+mod template;
 mod water;
 mod support;

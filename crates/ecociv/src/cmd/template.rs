@@ -1,0 +1,171 @@
+//! `ecociv template export|import`: department templates. Export writes one department's rows for a year
+//! as an xlsx to fill in; import validates every cell of a filled file (all or nothing) and appends the
+//! accepted values to the zone directory's `values.csv`, recording the file as their source.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ecociv_report::template::{self, Imported, assigned_text, value_text};
+
+use crate::cmd::report::write_atomically;
+
+#[derive(clap::Subcommand)]
+pub enum TemplateCommand {
+    /// 导出部门填报模板 (export a department's template for a year)
+    Export(ExportArgs),
+    /// 导入已填写的模板，写入区域目录的 values.csv (import a filled template into the zone's values.csv)
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// 区域目录或内置区域代码 (a zone directory, or a bundled zone code)
+    #[arg(long)]
+    pub zone: String,
+    /// 牵头部门名称，与 zone.toml 的 lead 一致 (the department, as named in zone.toml's lead lists)
+    #[arg(long)]
+    pub department: String,
+    /// 填报年份 (the year to fill in)
+    #[arg(long)]
+    pub year: i32,
+    /// 输出的 xlsx 文件 (the xlsx to write)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 区域目录（内置区域只读） (a zone directory; bundled zones are read-only)
+    #[arg(long)]
+    pub zone: PathBuf,
+    /// 已填写的模板 (the filled template)
+    #[arg(long)]
+    pub file: PathBuf,
+    /// 只校验，不写入 (validate only, write nothing)
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(command: TemplateCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        TemplateCommand::Export(args) => export(args),
+        TemplateCommand::Import(args) => import(args),
+    }
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let loaded = ecociv_data::load_zone(&args.zone)?;
+    let bytes = template::export(&loaded.framework, &loaded.zone, &args.department, args.year)?;
+    write_atomically(&args.out, &bytes)?;
+    println!("已写出 {}：{} {}年填报模板 (template written)", args.out.display(), args.department, args.year);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The columns a new values file gets.
+const NEW_HEADER: &str = "indicator,year,value,assigned,recorded,source";
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let dir = &args.zone;
+    if !dir.is_dir() {
+        let spec = dir.display().to_string();
+        if ecociv_data::bundled::zone(&spec).is_some() {
+            anyhow::bail!(
+                "内置区域 {spec} 是只读的，不能导入；请把 data/zones/{spec} 复制为一个目录，再用 --zone 指向该目录 \
+                 (bundled zones are read-only: copy the zone to a directory first)"
+            );
+        }
+        anyhow::bail!("区域目录不存在：{spec} (zone directory not found)");
+    }
+    let loaded = ecociv_data::load_zone(&dir.display().to_string())?;
+    let bytes = std::fs::read(&args.file).map_err(|error| anyhow::anyhow!("无法读取 {}：{error} (cannot read)", args.file.display()))?;
+    let evidence_name = args.file.display().to_string();
+    let imported = template::import(&loaded.framework, &loaded.zone, &bytes, &evidence_name)?;
+
+    let values_path = dir.join("values.csv");
+    let existing = match std::fs::read(&values_path) {
+        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} 不是 UTF-8 文本 (not UTF-8)", values_path.display()))?),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => anyhow::bail!("无法读取 {}：{error}", values_path.display()),
+    };
+    let text = compose(&values_path, existing.as_deref(), &imported, &loaded.framework)?;
+    if args.check {
+        println!("校验通过：{} 个数值可导入（未写入，--check） (valid; nothing written)", imported.values.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    write_atomically(&values_path, text.as_bytes())?;
+    println!(
+        "已导入 {} 个数值（{}，{}年）到 {}；来源记为 {} (imported)",
+        imported.values.len(),
+        imported.department,
+        imported.year,
+        values_path.display(),
+        args.file.display()
+    );
+    for value in &imported.values {
+        println!("  {} {} = {}", value.cell, value.observation.row, value.observation.value.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The new text of the values file: the existing bytes unchanged, then one line per imported value in
+/// the file's own column order. Refuses a (row, year) already on record in the file (the values file
+/// holds one line per row and year; naming the template cell), and validates the whole result with the
+/// same parser that loads it.
+fn compose(path: &Path, existing: Option<&str>, imported: &Imported, framework: &ecociv_core::Framework) -> anyhow::Result<String> {
+    let name = path.display().to_string();
+    let mut text = existing.map(str::to_string).unwrap_or_else(|| format!("{NEW_HEADER}\n"));
+    let on_record = ecociv_data::values::parse_values(&name, &text, framework)?;
+    let mut problems = Vec::new();
+    for value in &imported.values {
+        let observation = &value.observation;
+        if on_record.iter().any(|obs| obs.row == observation.row && obs.year == observation.year) {
+            problems.push(format!(
+                "工作表“{}” 单元格 {}：指标 {} 的 {} 年数值已记录在 {name} 中；数值文件每个指标每年只有一行，更正请编辑该行 \
+                 (already on record for that year)",
+                template::INPUT_SHEET,
+                value.cell,
+                observation.row,
+                observation.year
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{}：整份文件未导入 (nothing was imported)\n  {}", imported.department, problems.join("\n  "));
+    }
+    let header_text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(header_text.as_bytes());
+    let columns: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_string()).collect();
+    if !columns.iter().any(|c| c == "source") {
+        anyhow::bail!("{name} 没有 source 列，无法记录数据来源；请先加上该列 (the values file needs a source column)");
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    for value in &imported.values {
+        let observation = &value.observation;
+        let mut source = observation.source.describe();
+        if !value.note.is_empty() {
+            source.push_str("；说明：");
+            source.push_str(&value.note);
+        }
+        let cells: BTreeMap<&str, String> = [
+            ("indicator", observation.row.clone()),
+            ("year", observation.year.to_string()),
+            ("value", value_text(&observation.value)),
+            ("assigned", assigned_text(observation.assigned.as_ref())),
+            ("recorded", String::new()),
+            ("source", source),
+        ]
+        .into_iter()
+        .collect();
+        let record: Vec<String> = columns.iter().map(|column| cells.get(column.as_str()).cloned().unwrap_or_default()).collect();
+        writer.write_record(&record)?;
+    }
+    let lines = String::from_utf8(writer.into_inner().map_err(|error| anyhow::anyhow!("{error}"))?)?;
+    text.push_str(&lines);
+    // The result must load like any values file.
+    ecociv_data::values::parse_values(&name, &text, framework)?;
+    Ok(text)
+}
