@@ -74,7 +74,13 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         let mut leaves = Vec::new();
         for row in &indicator.rows {
             let current = zone.observation(&row.id, year);
-            let earlier = current.and_then(|obs| zone.latest_earlier_comparable(&row.id, year, &obs.value));
+            // The earlier value to compare with: a figure (or a state standing for one) for a figure, a
+            // spatial record for a spatial record.
+            let earlier = current.and_then(|obs| match &obs.value {
+                Value::Spatial(_) => zone.latest_earlier(&row.id, year, |value| matches!(value, Value::Spatial(_))),
+                value if row.numeric(value).is_some() => zone.latest_earlier(&row.id, year, |value| row.numeric(value).is_some()),
+                _ => None,
+            });
             let evidence = Evidence { year, current, earlier };
             let variant = row.variant_for(&zone.profile.attributes);
             let (standard, note, judgement) = match variant {

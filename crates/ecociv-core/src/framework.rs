@@ -123,6 +123,15 @@ impl Row {
         })
     }
 
+    /// The figure a value stands for: a number itself, or a state's declared equivalent.
+    pub fn numeric(&self, value: &crate::value::Value) -> Option<f64> {
+        match value {
+            crate::value::Value::Number(number) => Some(*number),
+            crate::value::Value::State(text) => self.state(text).and_then(|state| state.equals),
+            crate::value::Value::Spatial(_) => None,
+        }
+    }
+
     /// True when the row takes numbers (its criterion is not a pure state vocabulary).
     pub fn takes_numbers(&self) -> bool {
         self.direction != Direction::NotApplicable
@@ -199,6 +208,9 @@ pub struct StateDef {
     /// Other spellings accepted on input (e.g. without the full-width punctuation).
     pub aliases: Vec<String>,
     pub verdict: StateVerdict,
+    /// The figure the state stands for, when it stands for one (无劣V类水体 = 0 %, "…比例为100%" = 100 %):
+    /// it lets a later figure be compared with it for "stable or improving".
+    pub equals: Option<f64>,
 }
 
 /// What a state text says about a row.

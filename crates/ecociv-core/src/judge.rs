@@ -283,7 +283,7 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
             let Some(value) = number else {
                 return Outcome::open(Text::new("该值不是数字", "the value is not a number"));
             };
-            match evidence.earlier.and_then(|obs| obs.value.as_number().map(|earlier| (obs.year, earlier))) {
+            match evidence.earlier.and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier))) {
                 Some((earlier_year, earlier)) => {
                     let rise = match row.direction {
                         Direction::LowerIsBetter => earlier - value,
@@ -396,7 +396,7 @@ fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) 
     let Some(value) = number else {
         return Outcome::open(Text::new("保持稳定或持续改善：该值不是数字", "stable or improving: the value is not a number"));
     };
-    match evidence.earlier.and_then(|obs| obs.value.as_number().map(|earlier| (obs.year, earlier))) {
+    match evidence.earlier.and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier))) {
         Some((earlier_year, earlier)) => {
             let ok = row.direction.at_least_as_good(value, earlier);
             let (zh_word, en_word) = better_word(row.direction);

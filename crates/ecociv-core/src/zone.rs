@@ -95,6 +95,24 @@ impl Zone {
         self.observations.iter().rev().find(|obs| obs.row == row && obs.year == year)
     }
 
+    /// The latest observation of a row strictly before `year` whose value `accept`s, among the values in
+    /// force for their year.
+    pub fn latest_earlier(&self, row: &str, year: i32, accept: impl Fn(&Value) -> bool) -> Option<&Observation> {
+        let mut best: Option<&Observation> = None;
+        for obs in self.observations.iter().rev() {
+            if obs.row != row || obs.year >= year || !accept(&obs.value) {
+                continue;
+            }
+            if !self.observation(row, obs.year).is_some_and(|current| std::ptr::eq(current, obs)) {
+                continue;
+            }
+            if best.is_none_or(|current| obs.year > current.year) {
+                best = Some(obs);
+            }
+        }
+        best
+    }
+
     /// The latest observation of a row strictly before `year` whose value can be compared with `like`
     /// (a number with a number, a spatial record with a spatial record). For one year, the last entry
     /// on record wins, as in [`Zone::observation`].

@@ -105,6 +105,9 @@ struct StatesFile {
     fails: Vec<String>,
     #[serde(default)]
     describes: Vec<String>,
+    /// The figure a state stands for, e.g. { "无劣V类水体" = 0 }.
+    #[serde(default)]
+    values: BTreeMap<String, f64>,
 }
 
 #[derive(Deserialize)]
@@ -211,12 +214,22 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
         _ => problems.push(format!("row {}: standard and criterion go together", parts.id)),
     }
     let mut states = Vec::new();
+    let values = parts.states.values;
+    for text in values.keys() {
+        let declared = [&parts.states.meets, &parts.states.fails, &parts.states.describes].iter().any(|list| list.contains(text));
+        if !declared {
+            problems.push(format!("row {}: states.values names “{text}”, which is not a listed state", parts.id));
+        }
+    }
     for (texts, verdict) in [
         (parts.states.meets, StateVerdict::Meets),
         (parts.states.fails, StateVerdict::Fails),
         (parts.states.describes, StateVerdict::Describes),
     ] {
-        states.extend(texts.into_iter().map(|text| StateDef { text, aliases: Vec::new(), verdict }));
+        states.extend(texts.into_iter().map(|text| {
+            let equals = values.get(&text).copied();
+            StateDef { text, aliases: Vec::new(), verdict, equals }
+        }));
     }
     Row {
         id: parts.id,

@@ -31,7 +31,7 @@ pub fn share(id: &str, criterion: Criterion) -> Row {
 pub fn with_states(mut row: Row, meets: &[&str], fails: &[&str], describes: &[&str]) -> Row {
     for (texts, verdict) in [(meets, StateVerdict::Meets), (fails, StateVerdict::Fails), (describes, StateVerdict::Describes)] {
         for text in texts {
-            row.states.push(StateDef { text: text.to_string(), aliases: Vec::new(), verdict });
+            row.states.push(StateDef { text: text.to_string(), aliases: Vec::new(), verdict, equals: None });
         }
     }
     row

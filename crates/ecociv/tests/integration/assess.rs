@@ -137,3 +137,18 @@ fn a_target_below_the_standard_is_flagged() {
     let result = json(&ecociv(&["targets", "--zone", dir.to_str().unwrap(), "--year", "2025", "--format", "json"]));
     assert_eq!(result[0]["flagged"], serde_json::json!(["20.1", "20.2"]));
 }
+
+/// A state that stands for a figure (无劣V类水体 = 0 %, "…比例为100%" = 100 %) is the earlier value a
+/// later figure is compared with: falling from "100 %" to 90 % is not "stable or improving".
+#[test]
+fn later_figures_are_compared_with_the_figure_a_state_stands_for() {
+    let dir = scratch("state-figures");
+    let values = dir.join("values.csv");
+    std::fs::write(&values, "indicator,year,value,assigned\n8.1,2022,90,\n8.2,2022,5,\n8.3,2022,100,\n").unwrap();
+    let result = json(&ecociv(&["assess", "--zone", "450202", "--year", "2022", "--values", values.to_str().unwrap(), "--format", "json"]));
+    let row = |id: &str| result["rows"].as_array().unwrap().iter().find(|row| row["id"] == id).unwrap().clone();
+    assert_eq!(row("8.1")["status"], "not_met", "{}", row("8.1")["explanation"]);
+    assert!(row("8.1")["explanation"].as_str().unwrap().contains("2021年为 100%"));
+    assert_eq!(row("8.2")["status"], "not_met", "{}", row("8.2")["explanation"]);
+    assert_eq!(row("8.3")["status"], "met", "{}", row("8.3")["explanation"]);
+}
