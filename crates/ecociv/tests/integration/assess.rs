@@ -152,3 +152,70 @@ fn later_figures_are_compared_with_the_figure_a_state_stands_for() {
     assert_eq!(row("8.2")["status"], "not_met", "{}", row("8.2")["explanation"]);
     assert_eq!(row("8.3")["status"], "met", "{}", row("8.3")["explanation"]);
 }
+
+/// Another framework edition is a data file, not code: a zone directory may carry its own
+/// `framework.toml` (here a small TEST edition, not any official set) and is assessed under it, with the
+/// edition recorded in the result.
+#[test]
+fn another_framework_edition_needs_no_code() {
+    let dir = scratch("edition");
+    std::fs::write(
+        dir.join("framework.toml"),
+        r#"
+id = "test-edition"
+name = "测试版指标体系（TEST，非官方）"
+name_en = "Test edition (not official)"
+edition = "TEST-2024"
+source = "tests"
+[designation]
+all_binding_met = true
+reference_min_share = 0.5
+note = "test"
+[[domains]]
+id = "d"
+name = "生态安全"
+name_en = "security"
+[[tasks]]
+id = "1"
+domain = "d"
+name = "（一）测试任务"
+name_en = "task"
+[[indicators]]
+id = "1"
+task = "1"
+name = "生态质量指数"
+name_en = "EQI"
+attribute = "binding"
+unit = "-"
+direction = "higher"
+range = [0, 100]
+  [[indicators.variants]]
+  when = { climate = "湿润" }
+  standard = "≥55"
+  criterion = { at_least = 55 }
+[[indicators]]
+id = "2"
+task = "1"
+name = "测试参考指标"
+name_en = "reference"
+attribute = "reference"
+unit = "%"
+direction = "lower"
+range = [0, 100]
+standard = "≤10"
+criterion = { at_most = 10 }
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("zone.toml"),
+        "code = \"450202\"\nname = \"测试区\"\nframework = \"test-edition\"\n[attributes]\nclimate = \"湿润\"\n[plan]\ntitle = \"t\"\nbase_year = 2023\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("values.csv"), "indicator,year,value,assigned\n1,2024,55,\n2,2024,10.5,\n").unwrap();
+    let result = json(&ecociv(&["assess", "--zone", dir.to_str().unwrap(), "--year", "2024", "--format", "json"]));
+    assert_eq!(result["framework"]["edition"], "TEST-2024");
+    let status: Vec<&str> = result["rows"].as_array().unwrap().iter().map(|row| row["status"].as_str().unwrap()).collect();
+    assert_eq!(status, ["met", "not_met"]);
+    assert_eq!(result["readiness"]["ready"], false, "0/1 reference met < 0.5");
+}
