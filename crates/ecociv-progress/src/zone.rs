@@ -178,23 +178,25 @@ fn natural_limit(row: &Row, direction: Direction) -> Option<f64> {
     })
 }
 
-/// The numeric series of a row: one value a year (the one in force, later entries overriding earlier),
-/// with the years whose value is synthetic.
-fn numeric_series(zone: &Zone, row: &Row) -> (Vec<Observation>, Vec<i32>) {
-    let mut years: Vec<i32> = zone
-        .observations
-        .iter()
-        .filter(|obs| obs.row == row.id)
-        .map(|obs| obs.year)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+/// The observations in force per row and year (a later entry overrides an earlier one for the same
+/// row and year, as `Zone::observation` does), built once per zone.
+type InForce<'a> = BTreeMap<&'a str, BTreeMap<i32, &'a ecociv_core::Observation>>;
+
+fn in_force(zone: &Zone) -> InForce<'_> {
+    let mut index: InForce<'_> = BTreeMap::new();
+    for obs in &zone.observations {
+        index.entry(obs.row.as_str()).or_default().insert(obs.year, obs);
+    }
+    index
+}
+
+/// The numeric series of a row: one value a year (the one in force), with the years whose value is
+/// synthetic.
+fn numeric_series(by_year: Option<&BTreeMap<i32, &ecociv_core::Observation>>) -> (Vec<Observation>, Vec<i32>) {
     let mut points = Vec::new();
     let mut synthetic = Vec::new();
-    for year in years {
-        if let Some(obs) = zone.observation(&row.id, year)
-            && let Value::Number(number) = obs.value
-        {
+    for (&year, obs) in by_year.into_iter().flatten() {
+        if let Value::Number(number) = obs.value {
             points.push(Observation::new(year, number));
             if obs.source.is_synthetic() {
                 synthetic.push(year);
@@ -240,6 +242,7 @@ struct RowContext<'a> {
     framework: &'a Framework,
     zone: &'a Zone,
     target_year: i32,
+    in_force: InForce<'a>,
 }
 
 impl RowContext<'_> {
@@ -359,15 +362,8 @@ impl RowContext<'_> {
         target_kind: Option<&TargetKind>,
     ) -> (QualitativeStatus, Bilingual, Bilingual) {
         let zone = self.zone;
-        let mut years: Vec<i32> = zone
-            .observations
-            .iter()
-            .filter(|obs| obs.row == row.id)
-            .map(|obs| obs.year)
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        let Some(&latest_year) = years.last() else {
+        let by_year = self.in_force.get(row.id.as_str());
+        let Some((&latest_year, &latest)) = by_year.and_then(|m| m.iter().next_back()) else {
             return (
                 QualitativeStatus::NoData,
                 Bilingual::new(
@@ -375,13 +371,6 @@ impl RowContext<'_> {
                     "qualitative row: latest state against the target",
                 ),
                 Bilingual::new("无任何年份的数据", "no data for any year"),
-            );
-        };
-        let Some(latest) = zone.observation(&row.id, latest_year) else {
-            return (
-                QualitativeStatus::NoData,
-                Bilingual::new("定性指标", "qualitative row"),
-                Bilingual::new("无数据", "no data"),
             );
         };
         if let (Some(TargetKind::State(target)), Value::State(current)) =
@@ -431,7 +420,16 @@ impl RowContext<'_> {
                 Bilingual::new("无法判断", "cannot judge"),
             );
         };
-        let earlier = zone.latest_earlier_comparable(&row.id, latest_year, &latest.value);
+        // The latest earlier value of the same kind (number with number, spatial record with spatial
+        // record), as `Zone::latest_earlier_comparable` finds it.
+        let earlier = by_year.and_then(|m| {
+            m.range(..latest_year).rev().map(|(_, obs)| *obs).find(|obs| {
+                matches!(
+                    (&obs.value, &latest.value),
+                    (Value::Number(_), Value::Number(_)) | (Value::Spatial(_), Value::Spatial(_))
+                )
+            })
+        });
         let judgement = judge(
             row,
             &variant.criterion,
@@ -472,16 +470,11 @@ impl RowContext<'_> {
             .get(&row.id)
             .and_then(|by_year| by_year.get(&self.target_year));
         let target_kind = target.map(|t| &t.kind);
-        let (points, synthetic_years) = numeric_series(zone, row);
-        let latest = zone
-            .observations
-            .iter()
-            .filter(|obs| obs.row == row.id)
-            .map(|obs| obs.year)
-            .max();
-        let latest_value = latest
-            .and_then(|year| zone.observation(&row.id, year))
-            .map(|obs| obs.value.display());
+        let by_year = self.in_force.get(row.id.as_str());
+        let (points, synthetic_years) = numeric_series(by_year);
+        let latest_obs = by_year.and_then(|m| m.iter().next_back());
+        let latest = latest_obs.map(|(&year, _)| year);
+        let latest_value = latest_obs.map(|(_, obs)| obs.value.display());
         let task = framework
             .task(&indicator.task)
             .map(|t| t.name.clone())
@@ -766,6 +759,7 @@ pub fn zone_progress(framework: &Framework, zone: &Zone, target_year: i32) -> Zo
         framework,
         zone,
         target_year,
+        in_force: in_force(zone),
     };
     let mut rows = Vec::new();
     let mut indicators = Vec::new();
