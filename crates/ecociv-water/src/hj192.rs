@@ -41,6 +41,15 @@ pub enum Restriction {
 }
 
 impl Restriction {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "无",
+            Self::DropOneGrade => "降一级",
+            Self::NotExcellentOrGood => "不得为优、良且降一级",
+        }
+    }
+
     /// Parses the data-file codes: empty or `none`, `drop1`, `not_good`.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
@@ -180,6 +189,8 @@ const REQUIRED: &[&str] = &[
     "a_lak",
     "a_res",
     "a_ero",
+    "water_resource_full_max_ratio",
+    "water_resource_zero_min_ratio",
     "grade_excellent_min",
     "grade_good_min",
     "grade_fair_min",

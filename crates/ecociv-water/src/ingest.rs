@@ -638,6 +638,8 @@ pub struct EiRow {
     pub sub: SubIndices,
     /// Environmental restriction.
     pub restriction: Restriction,
+    /// True when the sub-indices were computed from land use and emissions (`ei_land_use.csv`).
+    pub from_land_use: bool,
 }
 
 /// Reads EI inputs: `year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction`
@@ -703,6 +705,145 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
                 pollution_load: v[4],
             },
             restriction,
+            from_land_use: false,
+        });
+    }
+    Ok(out)
+}
+
+/// Columns of `ei_land_use.csv`, in [`crate::hj192::RegionInputs`] order (optional ones marked `?`).
+pub const EI_LAND_USE_COLUMNS: [&str; 37] = [
+    "area_km2",
+    "forest_dense",
+    "forest_shrub",
+    "forest_sparse",
+    "grass_high",
+    "grass_mid",
+    "grass_low",
+    "water_river",
+    "water_lake",
+    "water_beach",
+    "crop_paddy",
+    "crop_dry",
+    "built_urban",
+    "built_rural",
+    "built_other",
+    "unused_sand",
+    "unused_saline",
+    "unused_bare_soil",
+    "unused_bare_rock",
+    "unused_other",
+    "biodiversity_index?",
+    "mean_ndvi",
+    "river_length_km",
+    "lake_area_km2",
+    "water_resources",
+    "water_resources_mean?",
+    "erosion_heavy",
+    "erosion_moderate",
+    "other_stress_km2",
+    "precipitation_mm",
+    "cod_t",
+    "nh3n_t",
+    "so2_t",
+    "dust_t",
+    "nox_t",
+    "solid_waste_t",
+    "restriction?",
+];
+
+/// Reads EI inputs as land use, water and emissions (`year` plus [`EI_LAND_USE_COLUMNS`]; areas km², length
+/// km, water resources 10⁴ m³, precipitation mm, emissions t) and computes the sub-indices by HJ 192-2015.
+pub fn read_ei_land_use<R: Read>(
+    input: R,
+    model: &crate::hj192::Model,
+) -> Result<Vec<EiRow>, IngestError> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let h = Header::read(&mut rdr)?;
+    let cy = h.require("year")?;
+    let mut cols = Vec::with_capacity(EI_LAND_USE_COLUMNS.len());
+    for name in EI_LAND_USE_COLUMNS {
+        cols.push(match name.strip_suffix('?') {
+            Some(opt) => h.optional(opt),
+            None => Some(h.require(name)?),
+        });
+    }
+    let mut rec = ByteRecord::new();
+    let mut out: Vec<EiRow> = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
+        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let f = Fields {
+            rec: &rec,
+            line,
+            names: &h.names,
+        };
+        let year = f.year(cy)?;
+        if out.iter().any(|r| r.year == year) {
+            return Err(f.err(cy, format!("年份 {year} 重复 / duplicate year {year}")));
+        }
+        let mut v = [None; 36];
+        for (k, col) in cols.iter().take(36).enumerate() {
+            if let Some(col) = *col {
+                v[k] = f.concentration(col, None)?;
+                let optional = EI_LAND_USE_COLUMNS[k].ends_with('?');
+                if v[k].is_none() && !optional {
+                    return Err(f.err(col, "不能为空 / must not be empty".into()));
+                }
+            }
+        }
+        let x = |k: usize| v[k].unwrap_or(0.0);
+        let area_col = cols[0].unwrap_or(0);
+        if x(0) <= 0.0 {
+            return Err(f.err(
+                area_col,
+                "区域面积必须为正 / region area must be positive".into(),
+            ));
+        }
+        let region = crate::hj192::RegionInputs {
+            area_km2: x(0),
+            forest: [x(1), x(2), x(3)],
+            grass: [x(4), x(5), x(6)],
+            water: [x(7), x(8), x(9)],
+            cropland: [x(10), x(11)],
+            built: [x(12), x(13), x(14)],
+            unused: [x(15), x(16), x(17), x(18), x(19)],
+            biodiversity_index: v[20],
+            mean_ndvi: x(21),
+            river_length_km: x(22),
+            lake_area_km2: x(23),
+            water_resources: x(24),
+            water_resources_mean: v[25],
+            erosion: [x(26), x(27)],
+            other_stress_km2: x(28),
+            precipitation_mm: x(29),
+            emissions: [x(30), x(31), x(32), x(33), x(34), x(35)],
+        };
+        let sub = model.sub_indices_from(&region).map_err(|e| IngestError {
+            line,
+            column: None,
+            message: e.message,
+        })?;
+        let restriction = match cols[36] {
+            Some(col) => {
+                let t = f.text(col)?;
+                Restriction::parse(t).ok_or_else(|| {
+                    f.err(col, format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""))
+                })?
+            }
+            None => Restriction::None,
+        };
+        out.push(EiRow {
+            line,
+            year,
+            sub,
+            restriction,
+            from_land_use: true,
         });
     }
     Ok(out)
@@ -759,12 +900,13 @@ pub enum DirError {
 }
 
 /// The file names read from a zone's `monitoring/water/` folder (each as `NAME.csv` or `NAME.SYNTHETIC.csv`).
-pub const ZONE_FILES: [&str; 5] = [
+pub const ZONE_FILES: [&str; 6] = [
     "sections",
     "drinking_sources",
     "black_odorous_bodies",
     "black_odorous",
     "ei",
+    "ei_land_use",
 ];
 
 /// Reads every known file present in `dir` (see [`ZONE_FILES`] and the crate README for the formats).
@@ -813,7 +955,26 @@ pub fn read_zone_dir(
                 z.survey = Some(read_survey(input).map_err(wrap)?);
                 survey_path.clone_from(&shown);
             }
-            _ => z.ei = Some(read_ei(input).map_err(wrap)?),
+            "ei" => z.ei = Some(read_ei(input).map_err(wrap)?),
+            _ => {
+                let computed =
+                    read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
+                let rows = z.ei.get_or_insert_with(Vec::new);
+                if let Some(dup) = computed
+                    .iter()
+                    .find(|c| rows.iter().any(|r| r.year == c.year))
+                {
+                    return Err(wrap(IngestError {
+                        line: dup.line,
+                        column: None,
+                        message: format!(
+                            "{} 年的 EI 已由 ei.csv 给出 / year {} is also in ei.csv",
+                            dup.year, dup.year
+                        ),
+                    }));
+                }
+                rows.extend(computed);
+            }
         }
         z.files.insert(name, path);
     }

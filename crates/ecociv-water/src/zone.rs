@@ -257,11 +257,16 @@ pub fn ei_figure(
             samples: 1,
             files: Vec::new(),
             detail: format!(
-                "EI = {:.2}（{}；加权和 {:.2}，环境限制 {:?}）{change_text} / EI from sub-indices, weights 0.35/0.25/0.15/0.15/0.10 (input line {})",
+                "EI = {:.2}（{}；加权和 {:.2}，环境限制：{}）{change_text} / EI from {} (weights in data/hj192-2015.csv; input line {})",
                 ei.value,
                 ei.grade.label(),
                 ei.raw,
-                ei.restriction,
+                ei.restriction.label(),
+                if row.from_land_use {
+                    "sub-indices computed from land use and emissions (ei_land_use.csv)"
+                } else {
+                    "the given sub-indices (ei.csv)"
+                },
                 row.line
             ),
         },
@@ -306,7 +311,7 @@ pub fn all_figures(
             "8.1" | "8.2" => &["sections"],
             "23" => &["drinking_sources"],
             "8.3" => &["black_odorous_bodies", "black_odorous"],
-            _ => &["ei"],
+            _ => &["ei", "ei_land_use"],
         };
         f.provenance.files = kinds
             .iter()

@@ -266,3 +266,70 @@ fn survey_bodies_ei_readers() {
     let e = read_ei(bad.as_bytes()).unwrap_err();
     assert_eq!(e.column, Some((7, "restriction".into())));
 }
+
+#[test]
+fn ei_from_land_use_file() {
+    use ecociv_water::hj192::{Model, RegionInputs};
+    use ecociv_water::ingest::{EI_LAND_USE_COLUMNS, read_ei_land_use};
+    let header: Vec<&str> = EI_LAND_USE_COLUMNS
+        .iter()
+        .map(|c| c.trim_end_matches('?'))
+        .collect();
+    let mut values = vec!["0"; header.len()];
+    let set = |values: &mut Vec<&str>, name: &str, v: &'static str| {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        values[i] = v;
+    };
+    set(&mut values, "area_km2", "100");
+    set(&mut values, "forest_dense", "50");
+    set(&mut values, "crop_paddy", "20");
+    set(&mut values, "water_river", "10");
+    set(&mut values, "built_urban", "20");
+    set(&mut values, "river_length_km", "30");
+    set(&mut values, "precipitation_mm", "1500");
+    set(&mut values, "cod_t", "3000");
+    set(&mut values, "biodiversity_index", "");
+    set(&mut values, "water_resources_mean", "");
+    set(&mut values, "restriction", "drop1");
+    let text = format!("year,{}\n2024,{}\n", header.join(","), values.join(","));
+    let rows = read_ei_land_use(text.as_bytes(), Model::embedded()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].from_land_use);
+    let region = RegionInputs {
+        area_km2: 100.0,
+        forest: [50.0, 0.0, 0.0],
+        cropland: [20.0, 0.0],
+        water: [10.0, 0.0, 0.0],
+        built: [20.0, 0.0, 0.0],
+        river_length_km: 30.0,
+        precipitation_mm: 1500.0,
+        emissions: [3000.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ..Default::default()
+    };
+    assert_eq!(
+        rows[0].sub,
+        Model::embedded().sub_indices_from(&region).unwrap()
+    );
+    assert_eq!(
+        rows[0].restriction,
+        ecociv_water::hj192::Restriction::DropOneGrade
+    );
+    // A required column missing from the header, and a required value missing.
+    let e = read_ei_land_use(
+        text.replace("mean_ndvi", "ndvi").as_bytes(),
+        Model::embedded(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("\"mean_ndvi\""), "{e}");
+    let mut blank = values.clone();
+    blank[0] = "";
+    let e = read_ei_land_use(
+        format!("year,{}\n2024,{}\n", header.join(","), blank.join(",")).as_bytes(),
+        Model::embedded(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.line, e.column.map(|c| c.1)),
+        (2, Some("area_km2".into()))
+    );
+}
