@@ -6,7 +6,9 @@
 //! Pure: the caller loads the zone; nothing here reads a file or the clock.
 //!
 //! How a row is treated (each choice is stated in the row's `treatment` text):
-//! - a numeric row whose target for the year is a figure (`62`, `≥22`, `100`): method 2 with that target;
+//! - a numeric row whose target for the year is a figure (`62`, `≥22`, `100`), or a state that stands for
+//!   a figure (无劣V类水体 = 0 %): method 2 with that target; states standing for a figure join the numeric
+//!   series as that figure once the row has at least one figure on record;
 //! - a numeric row whose target is 不低于现状值: method 1 (no quantitative target), and the forecasts
 //!   are compared with the base-year value as the floor the target sets;
 //! - a numeric row whose target restates the standard (完成上级规定的考核任务, 保持稳定或持续改善, …),
@@ -185,25 +187,34 @@ type InForce<'a> = BTreeMap<&'a str, BTreeMap<i32, &'a ecociv_core::Observation>
 fn in_force(zone: &Zone) -> InForce<'_> {
     let mut index: InForce<'_> = BTreeMap::new();
     for obs in &zone.observations {
-        index.entry(obs.row.as_str()).or_default().insert(obs.year, obs);
+        index
+            .entry(obs.row.as_str())
+            .or_default()
+            .insert(obs.year, obs);
     }
     index
 }
 
-/// The numeric series of a row: one value a year (the one in force), with the years whose value is
-/// synthetic.
-fn numeric_series(by_year: Option<&BTreeMap<i32, &ecociv_core::Observation>>) -> (Vec<Observation>, Vec<i32>) {
+/// The numeric series of a row: one value a year (the one in force), a state that stands for a figure
+/// (无劣V类水体 = 0 %) counting as that figure; with the years whose value is synthetic, and whether any
+/// value is a number proper (a row whose values are all states is assessed as a qualitative row).
+fn numeric_series(
+    row: &Row,
+    by_year: Option<&BTreeMap<i32, &ecociv_core::Observation>>,
+) -> (Vec<Observation>, Vec<i32>, bool) {
     let mut points = Vec::new();
     let mut synthetic = Vec::new();
+    let mut has_number = false;
     for (&year, obs) in by_year.into_iter().flatten() {
-        if let Value::Number(number) = obs.value {
+        if let Some(number) = row.numeric(&obs.value) {
+            has_number |= matches!(obs.value, Value::Number(_));
             points.push(Observation::new(year, number));
             if obs.source.is_synthetic() {
                 synthetic.push(year);
             }
         }
     }
-    (points, synthetic)
+    (points, synthetic, has_number)
 }
 
 /// "每年需提高 x 个百分点" and its English.
@@ -256,6 +267,28 @@ impl RowContext<'_> {
         let base_year = self.zone.plan.base_year;
         let base_value = points.iter().find(|p| p.year == base_year).map(|p| p.value);
         let (method_target, forecast_target, treatment) = match target_kind {
+            Some(TargetKind::State(text))
+                if row.state(text).and_then(|state| state.equals).is_some() =>
+            {
+                let v = row
+                    .state(text)
+                    .and_then(|state| state.equals)
+                    .unwrap_or_default();
+                (
+                    Some(v),
+                    Some(v),
+                    Bilingual::new(
+                        format!(
+                            "目标状态“{text}”即 {}：按方法2（实际增速与所需增速之比 R）评估",
+                            show(v)
+                        ),
+                        format!(
+                            "the target state '{text}' stands for {}: method 2 (observed over required growth, R)",
+                            show(v)
+                        ),
+                    ),
+                )
+            }
             Some(TargetKind::Value(v)) => (
                 Some(*v),
                 Some(*v),
@@ -423,12 +456,16 @@ impl RowContext<'_> {
         // The latest earlier value of the same kind (number with number, spatial record with spatial
         // record), as `Zone::latest_earlier_comparable` finds it.
         let earlier = by_year.and_then(|m| {
-            m.range(..latest_year).rev().map(|(_, obs)| *obs).find(|obs| {
-                matches!(
-                    (&obs.value, &latest.value),
-                    (Value::Number(_), Value::Number(_)) | (Value::Spatial(_), Value::Spatial(_))
-                )
-            })
+            m.range(..latest_year)
+                .rev()
+                .map(|(_, obs)| *obs)
+                .find(|obs| {
+                    matches!(
+                        (&obs.value, &latest.value),
+                        (Value::Number(_), Value::Number(_))
+                            | (Value::Spatial(_), Value::Spatial(_))
+                    )
+                })
         });
         let judgement = judge(
             row,
@@ -471,7 +508,7 @@ impl RowContext<'_> {
             .and_then(|by_year| by_year.get(&self.target_year));
         let target_kind = target.map(|t| &t.kind);
         let by_year = self.in_force.get(row.id.as_str());
-        let (points, synthetic_years) = numeric_series(by_year);
+        let (points, synthetic_years, has_number) = numeric_series(row, by_year);
         let latest_obs = by_year.and_then(|m| m.iter().next_back());
         let latest = latest_obs.map(|(&year, _)| year);
         let latest_value = latest_obs.map(|(_, obs)| obs.value.display());
@@ -525,7 +562,7 @@ impl RowContext<'_> {
             explanation: Bilingual::new("", ""),
         };
         match direction_of(row) {
-            Some(direction) if !points.is_empty() => {
+            Some(direction) if has_number => {
                 let (method, forecast_target, treatment, progress, forecast) =
                     self.quantitative(row, direction, points, target_kind);
                 let warning = early_warning(&progress, &forecast);

@@ -226,3 +226,34 @@ fn targets_of_2030_continuing_states_and_capped_forecasts() {
     let need = row(&p, "30").required_yearly_change.expect("needed");
     assert!((need - 3.1 / 6.0).abs() < 1e-9, "{need}");
 }
+
+#[test]
+fn a_state_standing_for_a_figure_joins_a_numeric_series() {
+    // 8.2 劣V类水体比例: 2021 "无劣V类水体" (= 0 %), later years as figures; the target state is 0 too.
+    let run = |csv: &str| {
+        let mut loaded = ecociv_data::load_zone("450202").expect("zone");
+        let obs = ecociv_data::values::parse_values("test.csv", csv, &loaded.framework).expect("valid");
+        loaded.zone.override_with(obs);
+        zone_progress(&loaded.framework, &loaded.zone, 2025)
+    };
+    let clean = run("indicator,year,value,assigned\n8.2,2022,0,\n8.2,2023,0,\n8.2,2024,0,\n");
+    let r = row(&clean, "8.2");
+    assert_eq!(r.method, RowMethod::Method2Target);
+    assert_eq!(r.target, Some(0.0));
+    assert_eq!(r.status, Status::TargetAchieved);
+    assert!(!r.at_risk);
+
+    let worse = run("indicator,year,value,assigned\n8.2,2022,0,\n8.2,2023,2,\n8.2,2024,5,\n");
+    let r = row(&worse, "8.2");
+    // Base 0 and target 0 (both 0.001 for the method): R is undefined, the method refuses...
+    assert_eq!(r.status, Status::NotAvailable);
+    let refusal = r.progress.as_ref().and_then(|p| p.refusal.as_ref()).map(|n| n.code);
+    assert_eq!(refusal, Some("zero_required_growth"));
+    // ...but the trend is still forecast against the target, and the row is flagged.
+    assert!(r.at_risk);
+    assert!(r.warning.reasons.contains(&RiskReason::LinearForecastMissesTarget));
+    assert_eq!(r.required_yearly_change, Some(-5.0));
+
+    // Without any figure, the row stays qualitative.
+    assert_eq!(row(&progress(2025, true), "8.2").method, RowMethod::Qualitative);
+}
