@@ -54,6 +54,29 @@ fn csv_error(e: &csv::Error) -> IngestError {
     }
 }
 
+/// `Ok(true)` for a blank record (every field empty: skipped); an error when the record's field count differs
+/// from the header's (a truncated line, or an unquoted comma inside a field).
+fn blank_or_checked(rec: &ByteRecord, header_len: usize) -> Result<bool, IngestError> {
+    if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        return Ok(true);
+    }
+    if rec.len() != header_len {
+        let line = rec.position().map_or(0, |p| p.line());
+        return Err(IngestError {
+            line,
+            column: None,
+            message: format!(
+                "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
+                rec.len(),
+                header_len,
+                rec.len(),
+                header_len
+            ),
+        });
+    }
+    Ok(false)
+}
+
 /// Column positions resolved from a header line.
 struct Header {
     names: Vec<String>,
@@ -297,7 +320,7 @@ impl<R: Read> SampleReader<R> {
                 return Ok(None);
             }
             // Skip lines that are entirely empty (e.g. trailing ",,,," rows from spreadsheets).
-            if self.rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            if blank_or_checked(&self.rec, self.names.len())? {
                 continue;
             }
             break;
@@ -423,40 +446,46 @@ pub fn annual<R: Read>(
     thresholds: &Thresholds,
 ) -> Result<Vec<AnnualRow>, IngestError> {
     let mut reader = SampleReader::new(input, thresholds)?;
-    let mut acc: BTreeMap<(String, i32), PeriodAccumulator> = BTreeMap::new();
-    let mut kinds: BTreeMap<String, (Waterbody, u64)> = BTreeMap::new();
+    // Section → (kind, first line, year → accumulator); the key is allocated once per section, not per sample.
+    let mut acc: BTreeMap<String, (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>)> =
+        BTreeMap::new();
     let wb_col = reader.waterbody;
     while let Some(s) = reader.next_sample()? {
-        match kinds.get(s.section) {
-            Some((wb, first)) if *wb != s.waterbody => {
-                return Err(IngestError {
-                    line: s.line,
-                    column: Some((wb_col + 1, "waterbody".into())),
-                    message: format!(
-                        "断面 “{}” 在第 {} 行为 {}，此处为 {} / section \"{}\" was {} on line {}, here {}",
-                        s.section,
-                        first,
-                        wb.code(),
-                        s.waterbody.code(),
-                        s.section,
-                        wb.code(),
-                        first,
-                        s.waterbody.code()
-                    ),
-                });
-            }
-            Some(_) => {}
-            None => {
-                kinds.insert(s.section.to_string(), (s.waterbody, s.line));
-            }
+        let entry = match acc.get_mut(s.section) {
+            Some(e) => e,
+            None => acc
+                .entry(s.section.to_string())
+                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new())),
+        };
+        let (wb, first, years) = entry;
+        if *wb != s.waterbody {
+            return Err(IngestError {
+                line: s.line,
+                column: Some((wb_col + 1, "waterbody".into())),
+                message: format!(
+                    "断面 “{}” 在第 {} 行为 {}，此处为 {} / section \"{}\" was {} on line {}, here {}",
+                    s.section,
+                    first,
+                    wb.code(),
+                    s.waterbody.code(),
+                    s.section,
+                    wb.code(),
+                    first,
+                    s.waterbody.code()
+                ),
+            });
         }
-        let key = (s.section.to_string(), s.year);
-        acc.entry(key)
+        years
+            .entry(s.year)
             .or_insert_with(|| PeriodAccumulator::new(s.waterbody))
             .add(&s.values);
     }
+    let acc = acc.into_iter().flat_map(|(section, (_, _, years))| {
+        years
+            .into_iter()
+            .map(move |(year, period)| ((section.clone(), year), period))
+    });
     Ok(acc
-        .into_iter()
         .map(|((section, year), period)| {
             let a = period.evaluate(table);
             let main_pollutants = a.main_pollutants(table);
@@ -538,7 +567,7 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
     let mut rec = ByteRecord::new();
     let mut out = Vec::new();
     while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        if blank_or_checked(&rec, h.names.len())? {
             continue;
         }
         let line = rec.position().map_or(0, |p| p.line());
@@ -603,7 +632,7 @@ pub fn read_bodies<R: Read>(input: R) -> Result<Vec<BodyRow>, IngestError> {
     let mut rec = ByteRecord::new();
     let mut out: Vec<BodyRow> = Vec::new();
     while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        if blank_or_checked(&rec, h.names.len())? {
             continue;
         }
         let line = rec.position().map_or(0, |p| p.line());
@@ -666,7 +695,7 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
     let mut rec = ByteRecord::new();
     let mut out: Vec<EiRow> = Vec::new();
     while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        if blank_or_checked(&rec, h.names.len())? {
             continue;
         }
         let line = rec.position().map_or(0, |p| p.line());
@@ -774,7 +803,7 @@ pub fn read_ei_land_use<R: Read>(
     let mut rec = ByteRecord::new();
     let mut out: Vec<EiRow> = Vec::new();
     while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        if blank_or_checked(&rec, h.names.len())? {
             continue;
         }
         let line = rec.position().map_or(0, |p| p.line());

@@ -333,3 +333,17 @@ fn ei_from_land_use_file() {
         (2, Some("area_km2".into()))
     );
 }
+
+#[test]
+fn field_count_must_match_header() {
+    let short = format!("{HEADER}\n{}\nS,2024-01-02,river,7,8\n", row("S", "2024-01-01", "river", &[("cod", "10")]));
+    let e = input_error(&short);
+    assert_eq!((e.line, e.column.clone()), (3, None));
+    assert!(e.message.contains("5 fields, the header 26"), "{e}");
+    // An unquoted comma inside a section name shifts every field: refused, not misread.
+    let shifted = format!("{HEADER}\n{}\n", row("A,B", "2024-01-01", "river", &[("cod", "10")]));
+    assert_eq!(input_error(&shifted).line, 2);
+    // Quoted, it is fine.
+    let quoted = format!("{HEADER}\n{}\n", row("\"A,B\"", "2024-01-01", "river", &[("cod", "10")]));
+    assert_eq!(classify(&quoted).unwrap().lines().nth(1), Some("\"A,B\",2024-01-01,I,优,"));
+}
