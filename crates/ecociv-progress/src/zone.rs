@@ -113,6 +113,8 @@ pub struct RowReport {
     pub forecast: Option<f64>,
     /// `unsd_extrapolation` or `weighted_linear_fit`.
     pub forecast_method: Option<&'static str>,
+    /// `forecast − target` (signed, in the row's unit); `None` without a forecast or a target.
+    pub gap_to_target: Option<f64>,
     pub required_yearly_change: Option<f64>,
     /// E.g. 每年需提高 3 个百分点.
     pub required_change_text: Option<Bilingual>,
@@ -546,6 +548,7 @@ impl RowContext<'_> {
             qualitative_status: None,
             forecast: None,
             forecast_method: None,
+            gap_to_target: None,
             required_yearly_change: None,
             required_change_text: None,
             latest_year: latest,
@@ -578,6 +581,7 @@ impl RowContext<'_> {
                 };
                 report.forecast = value;
                 report.forecast_method = which;
+                report.gap_to_target = value.zip(forecast_target).map(|(f, t)| f - t);
                 report.required_yearly_change = forecast.required_yearly_change;
                 report.required_change_text = forecast
                     .required_yearly_change

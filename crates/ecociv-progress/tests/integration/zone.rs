@@ -232,7 +232,8 @@ fn a_state_standing_for_a_figure_joins_a_numeric_series() {
     // 8.2 劣V类水体比例: 2021 "无劣V类水体" (= 0 %), later years as figures; the target state is 0 too.
     let run = |csv: &str| {
         let mut loaded = ecociv_data::load_zone("450202").expect("zone");
-        let obs = ecociv_data::values::parse_values("test.csv", csv, &loaded.framework).expect("valid");
+        let obs =
+            ecociv_data::values::parse_values("test.csv", csv, &loaded.framework).expect("valid");
         loaded.zone.override_with(obs);
         zone_progress(&loaded.framework, &loaded.zone, 2025)
     };
@@ -247,13 +248,68 @@ fn a_state_standing_for_a_figure_joins_a_numeric_series() {
     let r = row(&worse, "8.2");
     // Base 0 and target 0 (both 0.001 for the method): R is undefined, the method refuses...
     assert_eq!(r.status, Status::NotAvailable);
-    let refusal = r.progress.as_ref().and_then(|p| p.refusal.as_ref()).map(|n| n.code);
+    let refusal = r
+        .progress
+        .as_ref()
+        .and_then(|p| p.refusal.as_ref())
+        .map(|n| n.code);
     assert_eq!(refusal, Some("zero_required_growth"));
     // ...but the trend is still forecast against the target, and the row is flagged.
     assert!(r.at_risk);
-    assert!(r.warning.reasons.contains(&RiskReason::LinearForecastMissesTarget));
+    assert!(
+        r.warning
+            .reasons
+            .contains(&RiskReason::LinearForecastMissesTarget)
+    );
     assert_eq!(r.required_yearly_change, Some(-5.0));
 
     // Without any figure, the row stays qualitative.
-    assert_eq!(row(&progress(2025, true), "8.2").method, RowMethod::Qualitative);
+    assert_eq!(
+        row(&progress(2025, true), "8.2").method,
+        RowMethod::Qualitative
+    );
+}
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        /// Any figures for any numeric rows and years: no panic, every status is one of the six, a row
+        /// is in `at_risk` exactly when flagged, and the gap is forecast minus target.
+        #[test]
+        fn zone_progress_never_panics(
+            values in proptest::collection::vec((0usize..30, 2015i32..2031, 0.0f64..100.0), 0..60),
+            year in prop_oneof![Just(2025), Just(2030)],
+        ) {
+            let mut loaded = ecociv_data::load_zone("450202").expect("zone");
+            let numeric: Vec<String> = loaded
+                .framework
+                .rows()
+                .filter(|(_, r)| r.takes_numbers())
+                .map(|(_, r)| r.id.clone())
+                .collect();
+            let mut seen = std::collections::BTreeSet::new();
+            let mut csv = String::from("indicator,year,value,assigned\n");
+            for (i, y, v) in values {
+                let id = &numeric[i % numeric.len()];
+                if seen.insert((id.clone(), y)) {
+                    csv.push_str(&format!("{id},{y},{v:.3},\n"));
+                }
+            }
+            let obs = ecociv_data::values::parse_values("p.csv", &csv, &loaded.framework).expect("valid values");
+            loaded.zone.override_with(obs);
+            let p = zone_progress(&loaded.framework, &loaded.zone, year);
+            for r in &p.rows {
+                prop_assert_eq!(r.at_risk, p.at_risk.contains(&r.id));
+                if let (Some(f), Some(t), Some(g)) = (r.forecast, r.target, r.gap_to_target) {
+                    prop_assert!((f - t - g).abs() < 1e-9);
+                }
+                if let Some(s) = r.score {
+                    prop_assert!((-5.0..=5.0).contains(&s));
+                }
+            }
+        }
+    }
 }

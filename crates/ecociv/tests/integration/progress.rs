@@ -97,7 +97,11 @@ fn json_object_with_zone_target_year_and_rows() {
             "target",
             "target_year",
             "required_yearly_change",
+            "gap_to_target",
+            "at_risk",
+            "lead_departments",
             "progress",
+            "forecast_detail",
         ] {
             assert!(r.get(key).is_some(), "row {} lacks {key}", r["id"]);
         }
