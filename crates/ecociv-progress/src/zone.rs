@@ -104,7 +104,10 @@ pub struct RowReport {
     pub target: Option<f64>,
     /// How the target text was turned into a method, in words.
     pub treatment: Bilingual,
+    /// One of the method's six statuses. A qualitative row has no band: `target_achieved` when its
+    /// requirement is met, otherwise `not_available` — read `qualitative_status` and `at_risk` for it.
     pub status: Status,
+    /// Score in [−5, 5] (quantitative rows only).
     pub score: Option<f64>,
     /// For qualitative rows: achieved / not achieved / no data.
     pub qualitative_status: Option<QualitativeStatus>,
