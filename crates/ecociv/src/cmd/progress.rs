@@ -181,7 +181,7 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
         "{}（{}）规划{}年目标进展评估 (progress toward the {} targets) — 基准年 {}",
         p.zone_name, p.zone, p.target_year, p.target_year, p.base_year
     );
-    let _ = writeln!(out, "方法 (method)：{}", p.method_edition);
+    let _ = writeln!(out, "方法：加拿大统计局／Open SDG 进展测算法；预测：UNSD外推与加权线性趋势 (method: {})", p.method_edition);
     let _ = writeln!(out);
     let headers = [
         "编号",
@@ -217,7 +217,7 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
             .as_ref()
             .map(|t| t.zh.clone())
             .unwrap_or_default();
-        let mut traj = trajectory(row);
+        let mut traj = clip(&trajectory(row), 28);
         if !row.synthetic_years.is_empty() {
             traj.push('*');
             any_synthetic = true;
