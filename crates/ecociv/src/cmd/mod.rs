@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use ecociv_data::LoadedZone;
 
+pub mod admin;
 pub mod air;
 pub mod assess;
 pub mod progress;
 pub mod report;
+pub mod serve;
 pub mod targets;
 pub mod template;
 pub mod water;
@@ -33,6 +35,11 @@ pub enum Command {
     /// 部门填报模板：导出与导入 (department templates: export and import)
     #[command(subcommand)]
     Template(template::TemplateCommand),
+    /// 启动多用户服务器（JSON API）；--demo 载入示例区域和演示账号 (run the multi-user server)
+    Serve(serve::Args),
+    /// 账号管理：创建首个管理员等 (account administration, e.g. the first admin)
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -44,6 +51,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Progress(args) => progress::run(args),
         Command::Report(args) => report::run(args),
         Command::Template(command) => template::run(command),
+        Command::Serve(args) => serve::run(args),
+        Command::Admin(command) => admin::run(command),
     }
 }
 

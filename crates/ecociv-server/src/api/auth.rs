@@ -1,0 +1,160 @@
+//! Login, logout, the current user, and the pre-login CSRF token. [`authenticate`] and [`start_session`]
+//! are shared with HTML login forms.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ecociv_store::{User, clock};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{
+    AuthUser, CSRF_COOKIE, Principal, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie, token_hash, verify_password,
+};
+use crate::error::{ApiError, ApiResult, Code};
+
+/// The client's address, when the server was started with connection info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+/// A user as the API shows it (never the hash).
+pub fn user_json(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "is_admin": user.is_admin,
+        "disabled": user.disabled,
+        "created_at": user.created_at,
+    })
+}
+
+fn principal_json(principal: &Principal) -> Value {
+    json!({
+        "user": user_json(&principal.user),
+        "memberships": principal.memberships.iter().map(|m| json!({
+            "zone": m.zone_code, "role": m.role.code(), "department": m.department_id,
+        })).collect::<Vec<_>>(),
+        "csrf_token": principal.session.csrf_token,
+    })
+}
+
+/// A hash to verify against when the username is unknown, so that unknown and known users take as long.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| crate::auth::hash_password("ecociv-timing-equaliser").unwrap_or_default())
+}
+
+/// Checks a username and password with the throttling rules: an address with too many recent failures
+/// is refused; an account is locked for a while after `max_failed_logins` failures in a row, and a locked
+/// account refuses even the right password. Returns the user on success.
+pub async fn authenticate(state: &AppState, username: &str, password: &str, address: Option<IpAddr>) -> ApiResult<User> {
+    let now = Instant::now();
+    if !state.limiter.allowed(address, now) {
+        return Err(ApiError::new(Code::TooManyRequests, "登录失败次数过多，请稍后再试 (too many failed logins from this address)"));
+    }
+    let user = state.store.user_by_username(username).await?;
+    if let Some(user) = &user
+        && let Some(until) = &user.locked_until
+        && *until > clock::now()
+    {
+        return Err(ApiError::new(Code::LoginLocked, format!("账号因多次登录失败已锁定至 {until} (account locked after repeated failures)")));
+    }
+    let hash = user.as_ref().map(|user| user.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let password = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)?;
+    match user {
+        Some(user) if verified && !user.disabled => {
+            if user.failed_logins != 0 || user.locked_until.is_some() {
+                state.store.set_login_state(&user.id, 0, None).await?;
+            }
+            state.limiter.succeeded(address);
+            Ok(user)
+        }
+        Some(user) => {
+            state.limiter.failed(address, now);
+            let failures = user.failed_logins + 1;
+            if failures >= state.config.max_failed_logins {
+                let until = clock::now_plus(state.config.lock_seconds);
+                state.store.set_login_state(&user.id, 0, Some(&until)).await?;
+                return Err(ApiError::new(Code::LoginLocked, format!("连续 {failures} 次登录失败，账号已锁定至 {until} (account locked)")));
+            }
+            state.store.set_login_state(&user.id, failures, None).await?;
+            Err(ApiError::new(Code::LoginFailed, "用户名或密码错误 (wrong username or password)"))
+        }
+        None => {
+            state.limiter.failed(address, now);
+            Err(ApiError::new(Code::LoginFailed, "用户名或密码错误 (wrong username or password)"))
+        }
+    }
+}
+
+/// Starts a session for a user: returns the `Set-Cookie` value and the session's CSRF token.
+pub async fn start_session(state: &AppState, user: &User) -> ApiResult<(String, String)> {
+    let token = random_token()?;
+    let csrf = random_token()?;
+    state.store.create_session(&token_hash(&token), &user.id, &csrf, &clock::now_plus(SESSION_SECONDS)).await?;
+    Ok((set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies), csrf))
+}
+
+fn with_cookie(mut response: Response, cookie: &str) -> ApiResult<Response> {
+    let value = HeaderValue::from_str(cookie).map_err(ApiError::internal)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+/// `GET /api/v1/auth/csrf`: a token for the login request, also set as the `ecociv_csrf` cookie.
+pub async fn csrf(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let token = match cookie(&headers, CSRF_COOKIE).filter(|token| token.len() == 64) {
+        Some(token) => token,
+        None => random_token()?,
+    };
+    let response = Json(json!({ "csrf_token": token })).into_response();
+    with_cookie(response, &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies))
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, Json(login): Json<Login>) -> ApiResult<Response> {
+    let user = authenticate(&state, &login.username, &login.password, address).await?;
+    let (cookie, csrf) = start_session(&state, &user).await?;
+    let memberships = state.store.memberships(&user.id).await?;
+    let body = json!({
+        "user": user_json(&user),
+        "memberships": memberships.iter().map(|m| json!({"zone": m.zone_code, "role": m.role.code(), "department": m.department_id})).collect::<Vec<_>>(),
+        "csrf_token": csrf,
+    });
+    with_cookie(Json(body).into_response(), &cookie)
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout(State(state): State<AppState>, AuthUser(principal): AuthUser) -> ApiResult<Response> {
+    state.store.delete_session(&principal.session.token_hash).await?;
+    let response = Json(json!({ "logged_out": true })).into_response();
+    with_cookie(response, &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies))
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(AuthUser(principal): AuthUser) -> Json<Value> {
+    Json(principal_json(&principal))
+}

@@ -1,0 +1,62 @@
+//! The JSON API under `/api/v1`. The router is built from [`crate::routes::ROUTES`]; each handler lives
+//! in the module of its resource.
+
+pub mod auth;
+pub mod import;
+pub mod meta;
+pub mod users;
+pub mod values;
+pub mod zones;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post, put};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::routes::{ROUTES, RouteSpec};
+
+/// The largest import body (CSV or JSON).
+pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+
+fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
+    match (spec.method, spec.path) {
+        ("GET", "/api/v1/openapi.json") => get(meta::openapi),
+        ("GET", "/api/v1/health") => get(meta::health),
+        ("GET", "/api/v1/auth/csrf") => get(auth::csrf),
+        ("POST", "/api/v1/auth/login") => post(auth::login),
+        ("POST", "/api/v1/auth/logout") => post(auth::logout),
+        ("GET", "/api/v1/me") => get(auth::me),
+        ("GET", "/api/v1/frameworks/{id}") => get(zones::framework),
+        ("GET", "/api/v1/zones") => get(zones::list),
+        ("GET", "/api/v1/zones/{code}") => get(zones::profile),
+        ("GET", "/api/v1/zones/{code}/plan") => get(zones::plan),
+        ("GET", "/api/v1/zones/{code}/assessment") => get(zones::assessment),
+        ("GET", "/api/v1/zones/{code}/departments") => get(zones::departments),
+        ("GET", "/api/v1/zones/{code}/values") => get(values::list),
+        ("GET", "/api/v1/zones/{code}/values/{row}/{year}/history") => get(values::history),
+        ("PUT", "/api/v1/zones/{code}/values/{row}/{year}") => put(values::save),
+        ("POST", "/api/v1/zones/{code}/values/{row}/{year}/submit") => post(values::submit),
+        ("POST", "/api/v1/zones/{code}/values/{row}/{year}/approve") => post(values::approve),
+        ("POST", "/api/v1/zones/{code}/values/{row}/{year}/return") => post(values::return_),
+        ("POST", "/api/v1/zones/{code}/values/{row}/{year}/reopen") => post(values::reopen),
+        ("POST", "/api/v1/zones/{code}/import") => post(import::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        ("GET", "/api/v1/users") => get(users::list),
+        ("POST", "/api/v1/users") => post(users::create),
+        ("PUT", "/api/v1/zones/{code}/members/{user_id}") => put(users::set_member),
+        (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
+    }
+}
+
+/// The API router: every route of [`ROUTES`], and a JSON 404 for the rest of `/api/`.
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for spec in ROUTES {
+        router = router.route(spec.path, handler(spec));
+    }
+    router.route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("API 路径 (API route)")
+}

@@ -1,0 +1,179 @@
+//! Authentication: Argon2id password hashes, session cookies (a random 256-bit token in an HttpOnly,
+//! SameSite=Strict, Secure cookie; only its SHA-256 is stored), the request's [`Principal`], and the
+//! extractors [`AuthUser`] (login required) and [`MaybeAuthUser`] (anyone).
+//!
+//! The session is resolved once per request by [`crate::csrf::guard`] (which also checks CSRF) and put in
+//! the request's extensions; the extractors read it from there.
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use ecociv_store::{Membership, Role, Session, User};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "ecociv_session";
+/// The pre-login CSRF cookie (double-submit), used before a session exists.
+pub const CSRF_COOKIE: &str = "ecociv_csrf";
+/// How long a session lives, in seconds (8 hours: a working day).
+pub const SESSION_SECONDS: i64 = 8 * 3600;
+
+/// A logged-in user with their roles.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub session: Session,
+    pub memberships: Vec<Membership>,
+}
+
+/// What a principal is in one zone. Admins are admins everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneRole {
+    Admin,
+    Reviewer,
+    /// A department editor, with the department's id.
+    Editor { department: String },
+    Viewer,
+}
+
+impl Principal {
+    /// The principal's role in a zone, if any.
+    pub fn zone_role(&self, zone: &str) -> Option<ZoneRole> {
+        if self.user.is_admin {
+            return Some(ZoneRole::Admin);
+        }
+        let membership = self.memberships.iter().find(|m| m.zone_code == zone)?;
+        Some(match membership.role {
+            Role::Reviewer => ZoneRole::Reviewer,
+            Role::Viewer => ZoneRole::Viewer,
+            Role::Editor => ZoneRole::Editor { department: membership.department_id.clone()? },
+        })
+    }
+}
+
+/// The principal of the request; rejects with 401 when nobody is logged in.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub Arc<Principal>);
+
+/// The principal of the request, if any (public pages).
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<Arc<Principal>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Option<Arc<Principal>>>() {
+            Some(Some(principal)) => Ok(AuthUser(principal.clone())),
+            _ => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeAuthUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeAuthUser(parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten()))
+    }
+}
+
+/// Hashes a password with Argon2id (default parameters, random salt) into a PHC string.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let hash: Result<argon2::password_hash::phc::PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
+    hash.map(|hash| hash.to_string()).map_err(ApiError::internal)
+}
+
+/// Checks a password against a PHC string. A malformed hash never verifies.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match argon2::password_hash::phc::PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The minimum password length for new accounts.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Refuses weak passwords (too short).
+pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::bad_request(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符 (password too short)")));
+    }
+    Ok(())
+}
+
+/// A random token: 32 bytes from the OS, hex.
+pub fn random_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    Ok(hex(&bytes))
+}
+
+/// A random password for demo accounts: 16 characters from an unambiguous alphabet.
+pub fn random_password() -> Result<String, ApiError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    Ok(bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect())
+}
+
+/// SHA-256 of a session token, hex: what the session table stores.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, and Secure unless the server runs with
+/// insecure cookies (plain-HTTP intranets; logged as a warning at start).
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(hash, hash_password("correct horse battery").unwrap(), "salted");
+    }
+
+    #[test]
+    fn cookies_are_read_and_written_safely() {
+        let mut headers = HeaderMap::new();
+        headers.insert(axum::http::header::COOKIE, "a=1; ecociv_session=abc; b=2".parse().unwrap());
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
+        let set = set_cookie(SESSION_COOKIE, "t", 60, true);
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"));
+        assert_eq!(token_hash("x").len(), 64);
+        assert_eq!(random_token().unwrap().len(), 64);
+        assert_eq!(random_password().unwrap().chars().count(), 16);
+    }
+}

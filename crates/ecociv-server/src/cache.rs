@@ -1,0 +1,53 @@
+//! The assessment cache: the JSON of an assessment per (zone, year, selection), valid while the zone's data
+//! version (bumped in the same transaction as every value change) is unchanged. Reading the version is one
+//! key lookup, so the cache stays correct across several server instances sharing one database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use ecociv_store::Selection;
+
+type Key = (String, i32, Selection);
+
+/// Cached assessment JSON texts.
+#[derive(Default)]
+pub struct AssessmentCache {
+    entries: RwLock<HashMap<Key, (i64, Arc<String>)>>,
+}
+
+/// Above this many entries the cache starts afresh (a crude bound on memory).
+const MAX_ENTRIES: usize = 200_000;
+
+impl AssessmentCache {
+    /// The cached JSON if it was computed at this data version.
+    pub fn get(&self, zone: &str, year: i32, selection: Selection, version: i64) -> Option<Arc<String>> {
+        let entries = self.entries.read().ok()?;
+        match entries.get(&(zone.to_string(), year, selection)) {
+            Some((cached, json)) if *cached == version => Some(json.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, zone: &str, year: i32, selection: Selection, version: i64, json: Arc<String>) {
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert((zone.to_string(), year, selection), (version, json));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_valid_only_at_its_version() {
+        let cache = AssessmentCache::default();
+        cache.put("450202", 2021, Selection::Approved, 3, Arc::new("{}".into()));
+        assert!(cache.get("450202", 2021, Selection::Approved, 3).is_some());
+        assert!(cache.get("450202", 2021, Selection::Approved, 4).is_none());
+        assert!(cache.get("450202", 2021, Selection::SubmittedOrApproved, 3).is_none());
+    }
+}

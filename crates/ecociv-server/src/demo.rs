@@ -1,0 +1,89 @@
+//! The demo: the bundled example zone (柳州市城中区, 450202) with its framework, plan and values (stored as
+//! approved revisions by a `system` account), departments from the plan's lead lists, and demo accounts
+//! with random passwords (returned once, to be printed once).
+
+use ecociv_store::{Action, NewRevision, Role, Status, Store};
+
+use crate::auth::{hash_password, random_password};
+use crate::error::{ApiError, ApiResult};
+
+/// The example zone's code.
+pub const DEMO_ZONE: &str = "450202";
+
+/// A demo account and its password (shown once).
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// The account that authors system-loaded values. Its password hash is not a valid hash: it cannot log in.
+pub async fn system_user(store: &Store) -> ApiResult<ecociv_store::User> {
+    if let Some(user) = store.user_by_username("system").await? {
+        return Ok(user);
+    }
+    Ok(store.create_user("system", "系统（演示数据导入）", "!locked", false).await?)
+}
+
+/// Loads the demo into a database without the example zone. Returns `None` when the zone is already there
+/// (nothing is changed, no password is made).
+pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
+    if store.zone(DEMO_ZONE).await?.is_some() {
+        return Ok(None);
+    }
+    let loaded = ecociv_data::load_zone(DEMO_ZONE).map_err(ApiError::internal)?;
+    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS
+        .iter()
+        .find(|(id, _)| *id == loaded.framework.id)
+        .ok_or_else(|| ApiError::internal("bundled framework missing"))?;
+    store.put_framework(toml_text).await?;
+    store.create_zone(&loaded.zone.profile, &loaded.zone.plan, true).await?;
+    let system = system_user(store).await?;
+    let revisions = loaded
+        .zone
+        .observations
+        .iter()
+        .map(|observation| NewRevision {
+            after: 0,
+            action: Action::Import,
+            status: Status::Approved,
+            unit: loaded.framework.row(&observation.row).map(|(_, row)| row.unit.clone()).unwrap_or_default(),
+            evidence: String::new(),
+            reason: "演示数据：规划文本中的数值 (demo: figures stated in the plan)".into(),
+            observation: observation.clone(),
+        })
+        .collect();
+    store.append_revisions(DEMO_ZONE, &system.id, None, revisions).await?;
+    let departments = store.departments(DEMO_ZONE).await?;
+    let department = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id.clone());
+    let mut plan: Vec<(&str, &str, Option<Role>, Option<String>, &str)> = vec![
+        ("admin", "系统管理员", None, None, "admin"),
+        ("reviewer", "城中生态环境局审核员", Some(Role::Reviewer), None, "reviewer"),
+        ("viewer", "区领导（只读）", Some(Role::Viewer), None, "viewer"),
+    ];
+    if let Some(id) = department("城中生态环境局") {
+        plan.push(("editor-env", "城中生态环境局填报员", Some(Role::Editor), Some(id), "editor: 城中生态环境局"));
+    }
+    if let Some(id) = department("城中区农业农村局") {
+        plan.push(("editor-agri", "城中区农业农村局填报员", Some(Role::Editor), Some(id), "editor: 城中区农业农村局"));
+    }
+    let mut accounts = Vec::new();
+    for (username, display_name, role, department, label) in plan {
+        if store.user_by_username(username).await?.is_some() {
+            continue;
+        }
+        let password = random_password()?;
+        let hash = {
+            let password = password.clone();
+            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)??
+        };
+        let user = store.create_user(username, display_name, &hash, role.is_none()).await?;
+        if let Some(role) = role {
+            store.set_membership(DEMO_ZONE, &user.id, role, department.as_deref()).await?;
+        }
+        accounts.push(DemoAccount { username: username.into(), display_name: display_name.into(), role: label.into(), password });
+    }
+    Ok(Some(accounts))
+}

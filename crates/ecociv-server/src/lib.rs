@@ -1,0 +1,84 @@
+//! ecociv's multi-user server: the JSON API under `/api/v1` over [`ecociv_store::Store`].
+//!
+//! Layout:
+//! - [`app`] builds the router: the API ([`api::router`]), then the request guard ([`csrf::guard`]) that
+//!   resolves the session and refuses state-changing requests without a valid CSRF token. HTML pages
+//!   (issue 6) are to be merged in [`app`] as `web::router()`; they get the same guard, the extractors
+//!   [`auth::AuthUser`] / [`auth::MaybeAuthUser`], the session helpers in [`auth`] and the decisions in
+//!   [`policy`].
+//! - [`policy`] decides every authorisation (who may read or write what); [`workflow`] the value
+//!   workflow's transitions; [`validate`] checks values on entry. All three are pure.
+//! - [`error::ApiError`] is the one error type (JSON with a stable code).
+//! - [`openapi`] describes every route of [`routes::ROUTES`] — the table the route × role tests walk.
+//!
+//! Invariant: every authorisation decision is made here, on the server, from the session; nothing the
+//! client says about itself is trusted.
+
+pub mod api;
+pub mod auth;
+pub mod cache;
+pub mod csrf;
+pub mod demo;
+pub mod error;
+pub mod openapi;
+pub mod policy;
+pub mod ratelimit;
+pub mod routes;
+pub mod validate;
+pub mod workflow;
+
+use std::sync::Arc;
+
+use axum::Router;
+use ecociv_store::Store;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (default). Off only for plain-HTTP intranets.
+    pub secure_cookies: bool,
+    /// Failed logins in a row before an account is locked.
+    pub max_failed_logins: i64,
+    /// How long a locked account stays locked, in seconds.
+    pub lock_seconds: i64,
+    /// Failed logins allowed per client address per window before it is throttled.
+    pub max_failures_per_address: u32,
+    /// The throttling window, in seconds.
+    pub address_window_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: true,
+            max_failed_logins: 5,
+            lock_seconds: 15 * 60,
+            max_failures_per_address: 20,
+            address_window_seconds: 15 * 60,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub cache: Arc<cache::AssessmentCache>,
+    pub limiter: Arc<ratelimit::LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
+        AppState { store, config: Arc::new(config), cache: Arc::default(), limiter: Arc::new(limiter) }
+    }
+}
+
+/// The whole application. Pages from `web::router()` are to be merged here, before the guard layer.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .with_state(state)
+}

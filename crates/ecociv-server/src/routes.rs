@@ -1,0 +1,91 @@
+//! The table of every API route: method, path, who may call it, and what it does. The router is built
+//! from this table ([`crate::api::router`]), the OpenAPI document is generated from it
+//! ([`crate::openapi`]), and the route × role tests walk it — so no route can exist without being
+//! described and tested.
+
+/// Who may call a route (the details per zone and row are decided in [`crate::policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, including the anonymous public.
+    Public,
+    /// Anyone for a disclosed zone; members of the zone otherwise.
+    Disclosed,
+    /// Any logged-in user.
+    LoggedIn,
+    /// Members of the zone (viewer, editor, reviewer) and admins; editors only for their rows.
+    Member,
+    /// Editors of the row's department, reviewers and admins.
+    Editor,
+    /// Reviewers of the zone and admins.
+    Reviewer,
+    /// Admins only.
+    Admin,
+}
+
+impl Access {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::Disclosed => "public for disclosed zones; members otherwise",
+            Access::LoggedIn => "any logged-in user",
+            Access::Member => "zone members (editors: their department's rows only) and admins",
+            Access::Editor => "the row's department editors, reviewers and admins",
+            Access::Reviewer => "reviewers and admins",
+            Access::Admin => "admins",
+        }
+    }
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub summary: &'static str,
+    /// A JSON request body is expected (for the OpenAPI document).
+    pub body: Option<&'static str>,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access, summary: &'static str, body: Option<&'static str>) -> RouteSpec {
+    RouteSpec { method, path, access, summary, body }
+}
+
+/// Every route of the API.
+pub const ROUTES: &[RouteSpec] = &[
+    route("GET", "/api/v1/openapi.json", Access::Public, "OpenAPI 文档 (this API's OpenAPI document)", None),
+    route("GET", "/api/v1/health", Access::Public, "健康检查 (health check)", None),
+    route("GET", "/api/v1/auth/csrf", Access::Public, "获取登录用 CSRF 令牌 (a CSRF token and cookie for the login form)", None),
+    route("POST", "/api/v1/auth/login", Access::Public, "登录 (log in: sets the session cookie)", Some("Login")),
+    route("POST", "/api/v1/auth/logout", Access::LoggedIn, "退出 (log out)", None),
+    route("GET", "/api/v1/me", Access::LoggedIn, "当前用户及角色 (the current user, roles and CSRF token)", None),
+    route("GET", "/api/v1/frameworks/{id}", Access::Public, "指标体系 (a framework edition's rows)", None),
+    route("GET", "/api/v1/zones", Access::Public, "区域列表 (zones visible to the caller)", None),
+    route("GET", "/api/v1/zones/{code}", Access::Disclosed, "区域概况 (a zone's profile)", None),
+    route("GET", "/api/v1/zones/{code}/plan", Access::Disclosed, "规划：目标值、牵头部门、重点工程 (the zone's plan)", None),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/assessment",
+        Access::Disclosed,
+        "年度达标评估，与 `ecociv assess --format json` 相同 (the assessment; ?year=YYYY, &include=submitted for members)",
+        None,
+    ),
+    route("GET", "/api/v1/zones/{code}/departments", Access::Member, "部门 (the zone's departments)", None),
+    route("GET", "/api/v1/zones/{code}/values", Access::Member, "当前数值及状态 (current values with workflow status; ?year=)", None),
+    route("GET", "/api/v1/zones/{code}/values/{row}/{year}/history", Access::Member, "数值修订历史 (every revision of a value)", None),
+    route("PUT", "/api/v1/zones/{code}/values/{row}/{year}", Access::Editor, "填报或更正数值（草稿） (save a value as draft)", Some("Entry")),
+    route("POST", "/api/v1/zones/{code}/values/{row}/{year}/submit", Access::Editor, "提交审核 (submit for review)", Some("Step")),
+    route("POST", "/api/v1/zones/{code}/values/{row}/{year}/approve", Access::Reviewer, "审核通过并锁定 (approve and lock)", Some("Step")),
+    route("POST", "/api/v1/zones/{code}/values/{row}/{year}/return", Access::Reviewer, "退回（须填写意见） (return with a comment)", Some("Step")),
+    route("POST", "/api/v1/zones/{code}/values/{row}/{year}/reopen", Access::Reviewer, "重新打开（须填写原因） (reopen an approved value)", Some("Step")),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/import",
+        Access::Editor,
+        "批量导入 CSV/JSON，全部成功或全部不导入 (bulk import, all or nothing; ?dry_run=true&status=draft|submitted|approved)",
+        Some("Import"),
+    ),
+    route("GET", "/api/v1/users", Access::Admin, "用户列表 (accounts)", None),
+    route("POST", "/api/v1/users", Access::Admin, "创建用户 (create an account)", Some("NewUser")),
+    route("PUT", "/api/v1/zones/{code}/members/{user_id}", Access::Admin, "设置用户在区域中的角色 (set a user's role in a zone)", Some("Member")),
+];

@@ -1,0 +1,138 @@
+//! The route × role table: every route of the API, called by every kind of caller, allowed or refused
+//! as the table below says. The table is written out here independently of the server's own route
+//! table, and the test fails if the two list different routes.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use ecociv_server::routes::ROUTES;
+use serde_json::{Value, json};
+
+use crate::support::{Client, server};
+
+/// The kinds of caller. `EditorOwn` acts on a row its department leads (7.1, 城中生态环境局);
+/// `EditorOther` is the agriculture editor acting on that same row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Viewer,
+    EditorOwn,
+    EditorOther,
+    Reviewer,
+    Admin,
+}
+
+const EVERYONE: &[Who] = &[Who::Public, Who::Viewer, Who::EditorOwn, Who::EditorOther, Who::Reviewer, Who::Admin];
+const LOGGED_IN: &[Who] = &[Who::Viewer, Who::EditorOwn, Who::EditorOther, Who::Reviewer, Who::Admin];
+const ROW_READERS: &[Who] = &[Who::Viewer, Who::EditorOwn, Who::Reviewer, Who::Admin];
+const ROW_EDITORS: &[Who] = &[Who::EditorOwn, Who::Reviewer, Who::Admin];
+const REVIEWERS: &[Who] = &[Who::Reviewer, Who::Admin];
+const ADMINS: &[Who] = &[Who::Admin];
+
+/// (method, path, who is allowed). Everyone else must be refused (401 for the public, 403 otherwise).
+const TABLE: &[(&str, &str, &[Who])] = &[
+    ("GET", "/api/v1/openapi.json", EVERYONE),
+    ("GET", "/api/v1/health", EVERYONE),
+    ("GET", "/api/v1/auth/csrf", EVERYONE),
+    ("POST", "/api/v1/auth/login", EVERYONE),
+    ("POST", "/api/v1/auth/logout", LOGGED_IN),
+    ("GET", "/api/v1/me", LOGGED_IN),
+    ("GET", "/api/v1/frameworks/{id}", EVERYONE),
+    ("GET", "/api/v1/zones", EVERYONE),
+    ("GET", "/api/v1/zones/{code}", EVERYONE),
+    ("GET", "/api/v1/zones/{code}/plan", EVERYONE),
+    ("GET", "/api/v1/zones/{code}/assessment", EVERYONE),
+    ("GET", "/api/v1/zones/{code}/departments", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/values", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/values/{row}/{year}/history", ROW_READERS),
+    ("PUT", "/api/v1/zones/{code}/values/{row}/{year}", ROW_EDITORS),
+    ("POST", "/api/v1/zones/{code}/values/{row}/{year}/submit", ROW_EDITORS),
+    ("POST", "/api/v1/zones/{code}/values/{row}/{year}/approve", REVIEWERS),
+    ("POST", "/api/v1/zones/{code}/values/{row}/{year}/return", REVIEWERS),
+    ("POST", "/api/v1/zones/{code}/values/{row}/{year}/reopen", REVIEWERS),
+    ("POST", "/api/v1/zones/{code}/import", ROW_EDITORS),
+    ("GET", "/api/v1/users", ADMINS),
+    ("POST", "/api/v1/users", ADMINS),
+    ("PUT", "/api/v1/zones/{code}/members/{user_id}", ADMINS),
+];
+
+fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
+    match (method, path) {
+        ("POST", "/api/v1/auth/login") => Some(json!({"username": "nobody", "password": "wrong password"})),
+        ("PUT", "/api/v1/zones/{code}/values/{row}/{year}") => Some(json!({"value": "95", "source": "route test"})),
+        ("POST", p) if p.ends_with("/return") || p.ends_with("/reopen") => Some(json!({"comment": "route test"})),
+        ("POST", "/api/v1/zones/{code}/import") => None,
+        ("POST", "/api/v1/users") => Some(json!({"username": format!("u{n}-{who:?}").to_lowercase(), "display_name": "x", "password": "a long enough password"})),
+        ("PUT", "/api/v1/zones/{code}/members/{user_id}") => Some(json!({"role": "viewer"})),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_of_the_table() {
+    let server = server("access").await;
+    let table_routes: BTreeSet<(&str, &str)> = TABLE.iter().map(|(m, p, _)| (*m, *p)).collect();
+    let server_routes: BTreeSet<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(table_routes, server_routes, "the route × role table must list exactly the server's routes");
+    let viewer_id = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
+    let mut failures = Vec::new();
+    for (n, (method, template, allowed)) in TABLE.iter().enumerate() {
+        for &who in EVERYONE {
+            let mut client = match who {
+                Who::Public => Client::anonymous(),
+                Who::Viewer => Client::login(&server, "viewer").await,
+                Who::EditorOwn => Client::login(&server, "editor-env").await,
+                Who::EditorOther => Client::login(&server, "editor-agri").await,
+                Who::Reviewer => Client::login(&server, "reviewer").await,
+                Who::Admin => Client::login(&server, "admin").await,
+            };
+            if who == Who::Public && *method != "GET" {
+                // The public gets a valid pre-login CSRF token, so a refusal is about rights, not CSRF.
+                client.prepare_login(&server).await;
+            }
+            let path = template
+                .replace("{id}", "national-2021")
+                .replace("{code}", "450202")
+                .replace("{row}", "7.1")
+                .replace("{year}", "2022")
+                .replace("{user_id}", &viewer_id);
+            let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let response = if template.ends_with("/import") {
+                let csv = "indicator,year,value,assigned\n7.1,2023,93.2,\n";
+                client.send(&server, method.clone(), &format!("{path}?dry_run=true"), Some(csv.into()), "text/csv").await
+            } else {
+                client.json(&server, method.clone(), &path, body_for(method.as_str(), template, who, n)).await
+            };
+            let refused = matches!(response.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+            let expected_refusal = if who == Who::Public { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+            let is_login = template.ends_with("/auth/login");
+            let ok = if allowed.contains(&who) {
+                // Login with a wrong password answers 401 login_failed: that is the route working, not a refusal.
+                if is_login { response.code() == "login_failed" } else { !refused }
+            } else {
+                response.status == expected_refusal
+            };
+            if !ok {
+                failures.push(format!("{method} {path} as {who:?}: {} {}", response.status, response.body));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "route × role table violated:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn undisclosed_zones_are_invisible_to_the_public_and_to_non_members() {
+    let server = server("undisclosed").await;
+    server.store.set_disclosed("450202", false).await.unwrap();
+    let mut public = Client::anonymous();
+    for path in ["/api/v1/zones/450202", "/api/v1/zones/450202/plan", "/api/v1/zones/450202/assessment?year=2021"] {
+        let response = public.get(&server, path).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(response.code(), "not_found");
+    }
+    assert_eq!(public.get(&server, "/api/v1/zones").await.body["zones"], json!([]));
+    let mut viewer = Client::login(&server, "viewer").await;
+    assert_eq!(viewer.get(&server, "/api/v1/zones/450202/assessment?year=2021").await.status, StatusCode::OK);
+    assert_eq!(viewer.get(&server, "/api/v1/zones").await.body["zones"].as_array().map(Vec::len), Some(1));
+}

@@ -1,0 +1,6 @@
+//! The server's tests, through the whole router (guard, extractors, handlers, store on a SQLite file).
+
+mod access;
+mod api;
+mod security;
+mod support;

@@ -1,0 +1,128 @@
+//! A demo server in memory and a small cookie-keeping client.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use ecociv_server::{AppState, Config, app, demo};
+use ecociv_store::Store;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct TestServer {
+    pub app: Router,
+    pub store: Store,
+    pub passwords: HashMap<String, String>,
+}
+
+pub async fn server(test: &str) -> TestServer {
+    server_with(test, Config::default()).await
+}
+
+pub async fn server_with(test: &str, config: Config) -> TestServer {
+    let path = std::env::temp_dir().join(format!("ecociv-server-{test}-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display())).await.expect("open store");
+    let accounts = demo::load(&store).await.expect("demo").expect("fresh");
+    let passwords = accounts.into_iter().map(|a| (a.username, a.password)).collect();
+    let app = app(AppState::new(store.clone(), config));
+    TestServer { app, store, passwords }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub body: Value,
+    pub set_cookies: Vec<String>,
+}
+
+impl Response {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+/// A client: its cookies and its CSRF token.
+#[derive(Clone, Default)]
+pub struct Client {
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+    pub address: Option<SocketAddr>,
+}
+
+impl Client {
+    pub fn anonymous() -> Client {
+        Client::default()
+    }
+
+    pub async fn send(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Body>, content_type: &str) -> Response {
+        let mut request = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(header::COOKIE, cookie.join("; "));
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request = request.header(header::CONTENT_TYPE, content_type);
+        let mut request = request.body(body.unwrap_or_else(Body::empty)).expect("request");
+        if let Some(address) = self.address {
+            request.extensions_mut().insert(ConnectInfo(address));
+        }
+        let response = server.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let set_cookies: Vec<String> =
+            response.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        for cookie in &set_cookies {
+            if let Some((pair, _)) = cookie.split_once(';')
+                && let Some((name, value)) = pair.split_once('=')
+            {
+                if value.is_empty() {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        Response { status, body, set_cookies }
+    }
+
+    pub async fn json(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Value>) -> Response {
+        let body = body.map(|value| Body::from(value.to_string()));
+        self.send(server, method, path, body, "application/json").await
+    }
+
+    pub async fn get(&mut self, server: &TestServer, path: &str) -> Response {
+        self.json(server, Method::GET, path, None).await
+    }
+
+    /// Fetches the pre-login CSRF token (and cookie).
+    pub async fn prepare_login(&mut self, server: &TestServer) {
+        let response = self.get(server, "/api/v1/auth/csrf").await;
+        assert_eq!(response.status, StatusCode::OK);
+        self.csrf = response.body["csrf_token"].as_str().map(str::to_string);
+    }
+
+    pub async fn try_login(&mut self, server: &TestServer, username: &str, password: &str) -> Response {
+        self.prepare_login(server).await;
+        let response = self
+            .json(server, Method::POST, "/api/v1/auth/login", Some(json!({"username": username, "password": password})))
+            .await;
+        if response.status == StatusCode::OK {
+            self.csrf = response.body["csrf_token"].as_str().map(str::to_string);
+        }
+        response
+    }
+
+    pub async fn login(server: &TestServer, username: &str) -> Client {
+        let mut client = Client::anonymous();
+        let password = server.passwords[username].clone();
+        let response = client.try_login(server, username, &password).await;
+        assert_eq!(response.status, StatusCode::OK, "login {username}: {:?}", response.body);
+        client
+    }
+}

@@ -1,0 +1,271 @@
+//! Accounts (用户), their roles in zones (角色) and login sessions. Password hashing and the rules of who
+//! may do what live in `ecociv-server`; this module stores what it is given.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, Store, StoreError, clock};
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// The Argon2id PHC string.
+    pub password_hash: String,
+    /// 系统管理员: manages accounts and zones everywhere.
+    pub is_admin: bool,
+    pub disabled: bool,
+    /// Consecutive failed logins since the last success.
+    pub failed_logins: i64,
+    /// Logins are refused until this time (RFC 3339 UTC), after too many failures.
+    pub locked_until: Option<String>,
+    pub created_at: String,
+}
+
+/// A role within a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// 审核员 (生态环境局): reviews, approves, returns and reopens values; edits any row.
+    Reviewer,
+    /// 部门填报员: drafts and submits the rows its department leads.
+    Editor,
+    /// 查看者 (领导): reads everything of the zone, writes nothing.
+    Viewer,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Role> {
+        Some(match code {
+            "reviewer" => Role::Reviewer,
+            "editor" => Role::Editor,
+            "viewer" => Role::Viewer,
+            _ => return None,
+        })
+    }
+}
+
+/// A user's role in one zone; an editor's department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub zone_code: String,
+    pub user_id: String,
+    pub role: Role,
+    pub department_id: Option<String>,
+}
+
+/// A login session. The token itself is never stored: only its SHA-256 hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: String,
+    /// The session's CSRF token, required on every state-changing request.
+    pub csrf_token: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at";
+
+fn user_from(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: row.try_get("locked_until")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn membership_from(row: &AnyRow) -> Result<Membership> {
+    let role: String = row.try_get("role")?;
+    Ok(Membership {
+        zone_code: row.try_get("zone_code")?,
+        user_id: row.try_get("user_id")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("role {role}")))?,
+        department_id: row.try_get("department_id")?,
+    })
+}
+
+impl Store {
+    /// Creates an account with an already hashed password. A taken username is a [`StoreError::Conflict`].
+    pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
+        let username = username.trim();
+        if username.is_empty() || username.chars().any(char::is_whitespace) {
+            return Err(StoreError::Invalid("用户名不能为空或含空格 (username empty or with spaces)".into()));
+        }
+        let user = User {
+            id: clock::new_id(),
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            password_hash: password_hash.to_string(),
+            is_admin,
+            disabled: false,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: clock::now(),
+        };
+        sqlx::query(
+            "INSERT INTO app_user (id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at)
+             VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, $6)",
+        )
+        .bind(&user.id)
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(i64::from(is_admin))
+        .bind(&user.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|error| match StoreError::from(error) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("用户名 {username} 已存在 (username taken)")),
+            other => other,
+        })?;
+        Ok(user)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.trim()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY username");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    /// The number of administrators (the first one is made by the CLI).
+    pub async fn admin_count(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM app_user WHERE is_admin = 1").fetch_one(&self.pool).await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Records the outcome of a login attempt: the failure count and the lock time.
+    pub async fn set_login_state(&self, user_id: &str, failed_logins: i64, locked_until: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE app_user SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(failed_logins)
+            .bind(locked_until)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives a user a role in a zone (replacing an earlier one). Editors need a department of that zone.
+    pub async fn set_membership(&self, zone_code: &str, user_id: &str, role: Role, department_id: Option<&str>) -> Result<()> {
+        if (role == Role::Editor) != department_id.is_some() {
+            return Err(StoreError::Invalid("填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
+            .bind(zone_code)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(zone_code)
+            .bind(user_id)
+            .bind(role.code())
+            .bind(department_id)
+            .bind(clock::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A user's role in a zone, if any.
+    pub async fn membership(&self, zone_code: &str, user_id: &str) -> Result<Option<Membership>> {
+        let row = sqlx::query("SELECT zone_code, user_id, role, department_id FROM membership WHERE zone_code = $1 AND user_id = $2")
+            .bind(zone_code)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(membership_from).transpose()
+    }
+
+    /// All roles of a user.
+    pub async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>> {
+        let rows = sqlx::query("SELECT zone_code, user_id, role, department_id FROM membership WHERE user_id = $1 ORDER BY zone_code")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(membership_from).collect()
+    }
+
+    /// Stores a new session.
+    pub async fn create_session(&self, token_hash: &str, user_id: &str, csrf_token: &str, expires_at: &str) -> Result<Session> {
+        let session = Session {
+            token_hash: token_hash.to_string(),
+            user_id: user_id.to_string(),
+            csrf_token: csrf_token.to_string(),
+            created_at: clock::now(),
+            expires_at: expires_at.to_string(),
+        };
+        sqlx::query("INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&session.token_hash)
+            .bind(&session.user_id)
+            .bind(&session.csrf_token)
+            .bind(&session.created_at)
+            .bind(&session.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(session)
+    }
+
+    /// A live session and its user: unexpired, and the user not disabled.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>> {
+        let row = sqlx::query("SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM session WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let session = Session {
+            token_hash: row.try_get("token_hash")?,
+            user_id: row.try_get("user_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        };
+        if session.expires_at <= clock::now() {
+            return Ok(None);
+        }
+        match self.user_by_id(&session.user_id).await? {
+            Some(user) if !user.disabled => Ok(Some((session, user))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions; returns how many.
+    pub async fn purge_sessions(&self) -> Result<u64> {
+        let result = sqlx::query("DELETE FROM session WHERE expires_at <= $1").bind(clock::now()).execute(&self.pool).await?;
+        Ok(result.rows_affected())
+    }
+}

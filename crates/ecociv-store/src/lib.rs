@@ -1,0 +1,132 @@
+//! ecociv's durable store: the only crate that speaks SQL.
+//!
+//! One code path serves both backends through `sqlx::Any` with runtime queries (`$1` placeholders work on
+//! SQLite and PostgreSQL alike): SQLite is the embedded default (a file created on first run, WAL mode),
+//! PostgreSQL is selected by a `postgres://` URL. Each backend has its own migration directory with the
+//! same schema design (`migrations/README.md`); migrations run automatically on [`Store::open`].
+//!
+//! Invariants:
+//! - Nothing is updated or deleted in place for values: every change is a new row of `value_revision`
+//!   (see [`values`]). Account and session rows are the only ones updated or deleted.
+//! - Every zone-scoped table is keyed by `zone_code` first (Citus-ready, `deploy/citus/distribute.sql`).
+//! - Times are RFC 3339 UTC text made in Rust ([`clock::now`]); ids are text made in Rust ([`clock::new_id`]).
+//! - Converting rows to and from `ecociv_core` types happens here and nowhere else.
+//!
+//! The store knows no HTTP and no roles: who may do what is decided by `ecociv-server`.
+
+pub mod accounts;
+pub mod clock;
+mod error;
+mod migrate;
+pub mod reference;
+pub mod values;
+pub mod zones;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use ecociv_core::Framework;
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+
+pub use accounts::{Membership, Role, Session, User};
+pub use error::StoreError;
+pub use values::{Action, NewRevision, Revision, Selection, Status};
+pub use zones::{Department, ZoneRecord};
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The store: a connection pool and the parsed frameworks (immutable reference data, cached).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    frameworks: Arc<RwLock<HashMap<String, Arc<Framework>>>>,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Opens (and creates, for a SQLite file) the database at `url`, then applies the migrations.
+    ///
+    /// URLs: `sqlite://PATH` (the file is created when missing), `sqlite::memory:`, `postgres://…` or
+    /// `postgresql://…`.
+    pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, None).await
+    }
+
+    /// As [`Store::open`], with an explicit pool size.
+    pub async fn open_with(url: &str, max_connections: Option<u32>) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalize_url(url)?;
+        let memory = backend == Backend::Sqlite && url.contains(":memory:");
+        let size = if memory { 1 } else { max_connections.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }) };
+        let pool = AnyPoolOptions::new().max_connections(size).connect(&url).await?;
+        if backend == Backend::Sqlite && !memory {
+            // WAL is a property of the database file: set once, it stays.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        migrate::run(&pool, backend).await?;
+        Ok(Store { pool, backend, frameworks: Arc::default() })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for tests that inspect the schema. Application code goes through the store's methods.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue on the busy timeout instead of failing when a read lock cannot be upgraded.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Checks the scheme and, for a SQLite file, asks for it to be created when missing.
+fn normalize_url(url: &str) -> Result<(Backend, String)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        if rest.contains(":memory:") || rest.contains("mode=") {
+            return Ok((Backend::Sqlite, url.to_string()));
+        }
+        let separator = if rest.contains('?') { '&' } else { '?' };
+        return Ok((Backend::Sqlite, format!("{url}{separator}mode=rwc")));
+    }
+    Err(StoreError::Invalid(format!(
+        "不支持的数据库地址“{url}”：应以 sqlite:// 或 postgres:// 开头 (unsupported database URL)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend_and_create_sqlite_files() {
+        assert_eq!(normalize_url("sqlite://eco.db").unwrap(), (Backend::Sqlite, "sqlite://eco.db?mode=rwc".into()));
+        assert_eq!(normalize_url("sqlite::memory:").unwrap().0, Backend::Sqlite);
+        assert_eq!(normalize_url("postgres://a@b/c").unwrap().0, Backend::Postgres);
+        assert!(normalize_url("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! Fresh stores for each backend.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ecociv_store::{Backend, Store};
+use sqlx::Connection;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh SQLite store in a temporary file, and a fresh PostgreSQL store when one is configured.
+pub async fn stores(test: &str) -> Vec<Store> {
+    let mut stores = vec![sqlite(test).await];
+    if let Some(store) = postgres(test).await {
+        stores.push(store);
+    }
+    stores
+}
+
+pub fn temp_path(test: &str, ext: &str) -> std::path::PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("ecociv-store-{test}-{}-{n}.{ext}", std::process::id()))
+}
+
+pub async fn sqlite(test: &str) -> Store {
+    let path = temp_path(test, "sqlite3");
+    let _ = std::fs::remove_file(&path);
+    Store::open(&format!("sqlite://{}", path.display())).await.expect("open sqlite")
+}
+
+/// The PostgreSQL URL, or `None` (with a loud message) when the tests are to be skipped.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("REQUIRE_PG").as_deref() == Ok("1") {
+                panic!("REQUIRE_PG=1 but TEST_DATABASE_URL is not set");
+            }
+            eprintln!("!!! SKIPPED: PostgreSQL half of the store tests (set TEST_DATABASE_URL to run it; .ci/run does) !!!");
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL database for one test.
+pub async fn postgres(test: &str) -> Option<Store> {
+    let url = postgres_url()?;
+    let name = format!("ecociv_t_{}_{}_{}", test.to_lowercase(), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&url).await.expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+    admin.close().await.ok();
+    let base = match url.rfind('/') {
+        Some(index) => &url[..index],
+        None => panic!("TEST_DATABASE_URL has no database path: {url}"),
+    };
+    let store = Store::open(&format!("{base}/{name}")).await.expect("open postgres");
+    assert_eq!(store.backend(), Backend::Postgres);
+    Some(store)
+}
+
+/// The bundled example zone stored: framework, zone and plan (no values).
+pub async fn with_example_zone(store: &Store) -> ecociv_data::LoadedZone {
+    let loaded = ecociv_data::load_zone("450202").expect("bundled zone");
+    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS.iter().find(|(id, _)| *id == loaded.framework.id).expect("framework");
+    store.put_framework(toml_text).await.expect("put framework");
+    store.create_zone(&loaded.zone.profile, &loaded.zone.plan, true).await.expect("create zone");
+    loaded
+}
+
+/// A plain account for authoring revisions.
+pub async fn author(store: &Store) -> ecociv_store::User {
+    store.create_user("author", "填报人", "$argon2id$not-a-real-hash", false).await.expect("create user")
+}

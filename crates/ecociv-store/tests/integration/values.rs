@@ -1,0 +1,116 @@
+//! Values as append-only revisions: round trip, selection for assessments, history, conflicts, atomicity.
+
+use ecociv_core::{Observation, Source, Value, assess};
+use ecociv_store::{Action, NewRevision, Selection, Status, StoreError};
+
+use crate::support::{author, stores, with_example_zone};
+
+fn revision(observation: Observation, after: i64, action: Action, status: Status) -> NewRevision {
+    NewRevision { after, action, status, unit: String::new(), evidence: String::new(), reason: String::new(), observation }
+}
+
+fn sorted(mut observations: Vec<Observation>) -> Vec<Observation> {
+    observations.sort_by(|a, b| (&a.row, a.year).cmp(&(&b.row, b.year)));
+    observations
+}
+
+#[tokio::test]
+async fn approved_example_values_round_trip_and_assess_as_from_the_files() {
+    for store in stores("values_round_trip").await {
+        let loaded = with_example_zone(&store).await;
+        let user = author(&store).await;
+        let news = loaded.zone.observations.iter().map(|obs| revision(obs.clone(), 0, Action::Import, Status::Approved)).collect();
+        store.append_revisions("450202", &user.id, None, news).await.unwrap();
+        let (_, zone) = store.load_zone("450202", Selection::Approved).await.unwrap();
+        assert_eq!(sorted(zone.observations.clone()), sorted(loaded.zone.observations.clone()), "{:?}", store.backend());
+        for year in [2017, 2021] {
+            assert_eq!(assess(&loaded.framework, &zone, year), assess(&loaded.framework, &loaded.zone, year));
+        }
+    }
+}
+
+#[tokio::test]
+async fn history_keeps_every_revision_and_assessments_use_the_approved_one() {
+    for store in stores("history").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await;
+        let obs = |number: f64| Observation {
+            row: "3".into(),
+            year: 2022,
+            value: Value::Number(number),
+            assigned: None,
+            recorded: None,
+            source: Source::Document { citation: "测试".into() },
+        };
+        let v0 = store.data_version("450202").await.unwrap().unwrap();
+        store.append_revisions("450202", &user.id, None, vec![revision(obs(21.0), 0, Action::Save, Status::Draft)]).await.unwrap();
+        assert!(store.load_zone("450202", Selection::SubmittedOrApproved).await.unwrap().1.observations.is_empty());
+        store.append_revisions("450202", &user.id, None, vec![revision(obs(21.0), 1, Action::Submit, Status::Submitted)]).await.unwrap();
+        let (_, zone) = store.load_zone("450202", Selection::SubmittedOrApproved).await.unwrap();
+        assert_eq!(zone.observations.len(), 1);
+        assert!(store.load_zone("450202", Selection::Approved).await.unwrap().1.observations.is_empty());
+        store.append_revisions("450202", &user.id, None, vec![revision(obs(21.0), 2, Action::Approve, Status::Approved)]).await.unwrap();
+        store.append_revisions("450202", &user.id, None, vec![revision(obs(21.0), 3, Action::Reopen, Status::Draft)]).await.unwrap();
+        store.append_revisions("450202", &user.id, None, vec![revision(obs(25.5), 4, Action::Save, Status::Draft)]).await.unwrap();
+        // The draft correction does not replace the approved figure in the assessment.
+        let (record, zone) = store.load_zone("450202", Selection::Approved).await.unwrap();
+        assert_eq!(zone.observations[0].value, Value::Number(21.0));
+        assert_eq!(record.data_version, v0 + 5);
+        let history = store.history("450202", "3", 2022).await.unwrap();
+        let steps: Vec<(i64, Action, Status)> = history.iter().map(|r| (r.revision_no, r.action, r.status)).collect();
+        assert_eq!(
+            steps,
+            vec![
+                (1, Action::Save, Status::Draft),
+                (2, Action::Submit, Status::Submitted),
+                (3, Action::Approve, Status::Approved),
+                (4, Action::Reopen, Status::Draft),
+                (5, Action::Save, Status::Draft)
+            ]
+        );
+        assert_eq!(history[4].observation.value, Value::Number(25.5));
+        assert_eq!(history[0].author_name, "填报人");
+        assert!(history.windows(2).all(|w| w[0].created_at <= w[1].created_at));
+        let current = store.current("450202", "3", 2022).await.unwrap().unwrap();
+        assert_eq!(current.revision_no, 5);
+        assert_eq!(store.current_revisions("450202", Some(2022)).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_stale_revision_is_refused_and_a_batch_is_all_or_nothing() {
+    for store in stores("conflict").await {
+        let loaded = with_example_zone(&store).await;
+        let user = author(&store).await;
+        let first = loaded.zone.observations[0].clone();
+        let second = loaded.zone.observations[1].clone();
+        store.append_revisions("450202", &user.id, None, vec![revision(first.clone(), 0, Action::Save, Status::Draft)]).await.unwrap();
+        let before = store.revision_count("450202").await.unwrap();
+        let version = store.data_version("450202").await.unwrap();
+        // A batch whose second revision is stale (it follows 0, but revision 1 exists): nothing is stored.
+        let batch = vec![revision(second, 0, Action::Import, Status::Draft), revision(first, 0, Action::Import, Status::Draft)];
+        let result = store.append_revisions("450202", &user.id, Some(ecociv_store::values::Batch { format: "csv".into() }), batch).await;
+        assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
+        assert_eq!(store.revision_count("450202").await.unwrap(), before);
+        assert_eq!(store.data_version("450202").await.unwrap(), version);
+    }
+}
+
+#[tokio::test]
+async fn every_value_kind_and_source_kind_round_trips() {
+    use ecociv_core::value::SpatialRecord;
+    use ecociv_core::{Assigned, Recorded};
+    for store in stores("kinds").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await;
+        let observations = vec![
+            Observation { row: "3".into(), year: 2020, value: Value::Number(0.1 + 0.2), assigned: Some(Assigned::Value(1.0 / 3.0)), recorded: Some(Recorded { met: true, source: "表".into() }), source: Source::File { path: "v.csv".into(), line: 7 } },
+            Observation { row: "1".into(), year: 2020, value: Value::State("制定实施".into()), assigned: Some(Assigned::Verdict(false)), recorded: None, source: Source::Synthetic { note: "演示".into() } },
+            Observation { row: "15.1".into(), year: 2020, value: Value::Spatial(SpatialRecord { area_km2: Some(12.5), nature_unchanged: None, function_kept: Some(false) }), assigned: Some(Assigned::Verdict(true)), recorded: Some(Recorded { met: false, source: String::new() }), source: Source::Computed { method: "m".into(), edition: "e".into(), provenance: "p".into() } },
+        ];
+        let news = observations.iter().map(|obs| revision(obs.clone(), 0, Action::Save, Status::Approved)).collect();
+        store.append_revisions("450202", &user.id, None, news).await.unwrap();
+        let (_, zone) = store.load_zone("450202", Selection::Approved).await.unwrap();
+        assert_eq!(sorted(zone.observations), sorted(observations), "{:?}", store.backend());
+    }
+}

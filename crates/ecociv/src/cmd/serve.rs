@@ -1,0 +1,62 @@
+//! `ecociv serve`: the multi-user server over a SQLite file (default) or PostgreSQL.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ecociv_server::{AppState, Config, app, demo};
+use ecociv_store::Store;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// 数据库地址：sqlite://文件 或 postgres://… (database URL; the SQLite file is created when missing)
+    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
+    pub db: String,
+    /// 监听地址 (address to listen on)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// 载入示例区域（柳州市城中区）和演示账号，密码只显示一次 (load the example zone and demo accounts)
+    #[arg(long)]
+    pub demo: bool,
+    /// Cookie 不加 Secure 标记：仅用于没有 HTTPS 的内网 (cookies without Secure: plain-HTTP intranets only)
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&args.db).await.with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+    if args.demo {
+        match demo::load(&store).await.map_err(|error| anyhow::anyhow!(error.message))? {
+            Some(accounts) => {
+                println!("已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):", demo::DEMO_ZONE);
+                for account in accounts {
+                    println!("  {:<12} {:<34} {}", account.username, account.role, account.password);
+                }
+            }
+            None => println!("示例区域 {} 已在数据库中，未作改动 (demo zone already present; nothing changed)", demo::DEMO_ZONE),
+        }
+    }
+    if store.admin_count().await? == 0 {
+        eprintln!("提示：尚无管理员账号，请运行 `ecociv admin create-user --admin` (no admin yet)");
+    }
+    if args.insecure_cookies {
+        eprintln!("警告：Cookie 未设置 Secure，仅可用于受信任的内网 (warning: cookies without Secure)");
+    }
+    let config = Config { secure_cookies: !args.insecure_cookies, ..Config::default() };
+    let state = AppState::new(store, config);
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("监听 {} (listening)", args.listen))?;
+    let address = listener.local_addr()?;
+    println!("ecociv 服务已启动 (listening on) http://{address}/api/v1/health");
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
