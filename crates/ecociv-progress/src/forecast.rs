@@ -16,6 +16,10 @@ use serde::Serialize;
 use crate::statcan::SeriesProgress;
 use crate::types::{Direction, Note, Observation};
 
+/// The edition of the UNSD extrapolation, recorded in every [`UnsdExtrapolation`].
+pub const UNSD_EDITION: &str =
+    "UNSD SDG Progress Chart 2023 technical note (as summarised in anchors.md §2.3)";
+
 /// Description of the weights of the linear fit, recorded in every [`WeightedLinearFit`].
 pub const LINEAR_WEIGHTING: &str = "weighted least squares, w = year - first_year + 1 (ecociv choice; ESCAP's exact weights unverified)";
 
@@ -36,6 +40,7 @@ pub enum UnsdBand {
 /// The UNSD extrapolation from the base year to the latest year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnsdExtrapolation {
+    pub edition: &'static str,
     pub base_year: i32,
     pub base_value: f64,
     pub current_year: i32,
@@ -284,6 +289,7 @@ pub fn forecast(
                         None => Some(unsd_band_without_target(a, direction)),
                     };
                     out.unsd = Some(UnsdExtrapolation {
+                        edition: UNSD_EDITION,
                         base_year: by,
                         base_value: bv,
                         current_year: cy,
