@@ -9,7 +9,8 @@
 //! - a time-weighted linear least-squares fit in the spirit of UN ESCAP's Anticipated Progress
 //!   Index. ESCAP's exact weights were not retrieved (anchors.md names none): we weight each year
 //!   by `w = t − t_first + 1` (the earliest year 1, each later year one more), which is our own
-//!   choice, stated in [`LINEAR_WEIGHTING`] and in `data/README.md`.
+//!   choice, stated in [`LINEAR_WEIGHTING`] and in `data/README.md`; with it, the anticipated gap as a
+//!   share of the progress required since the base year ([`Forecast::anticipated_gap_share`]).
 
 use serde::Serialize;
 
@@ -79,8 +80,17 @@ pub struct WeightedLinearFit {
 pub struct Forecast {
     pub target_year: i32,
     pub target: Option<f64>,
+    /// The base value the progress is measured from (the effective base year's value).
+    pub base_value: Option<f64>,
     pub unsd: Option<UnsdExtrapolation>,
     pub weighted_linear: Option<WeightedLinearFit>,
+    /// The anticipated gap in the spirit of ESCAP's Anticipated Progress Index: for a target the linear
+    /// forecast misses, `(target − forecast) / (target − base value)` — the share of the progress required
+    /// since the base year that is anticipated to be missing (0 when the forecast meets the target; `None`
+    /// when the base value already met the target, as no progress was required).
+    /// UNECE's technical notes describe the index as "the anticipated gap between the target value and the
+    /// projected value … relative to the progress required"; ESCAP's exact normalisation was not retrieved.
+    pub anticipated_gap_share: Option<f64>,
     /// Years from the latest data to the target year.
     pub years_remaining: Option<i32>,
     /// `(target − current) / years_remaining`, signed (+ = must rise, − = must fall); 0 when the
@@ -149,6 +159,7 @@ pub fn cap_to_range(forecast: &mut Forecast, low: f64, high: f64, direction: Dir
         l.gap_to_target = target.map(|t| l.expected_value - t);
         l.meets_target = target.map(|t| direction.meets(l.expected_value, t));
     }
+    forecast.anticipated_gap_share = anticipated_gap_share(forecast, direction);
     for (zh, en, raw) in capped {
         forecast.notes.push(Note::new(
             "forecast_capped_to_range",
@@ -156,6 +167,20 @@ pub fn cap_to_range(forecast: &mut Forecast, low: f64, high: f64, direction: Dir
             format!("{en} value {raw} lies outside the admissible range {low}–{high}: capped"),
         ));
     }
+}
+
+/// `(target − linear forecast) / (target − base)`, 0 when the forecast meets the target.
+fn anticipated_gap_share(f: &Forecast, direction: Direction) -> Option<f64> {
+    let (l, t, b) = (f.weighted_linear.as_ref()?, f.target?, f.base_value?);
+    if direction.meets(b, t) {
+        // No progress was required from the base year: the share is undefined.
+        return None;
+    }
+    Some(if direction.meets(l.expected_value, t) {
+        0.0
+    } else {
+        (t - l.expected_value) / (t - b)
+    })
 }
 
 /// The time-weighted linear fit of `points` (sorted, distinct years), evaluated at `target_year`.
@@ -222,8 +247,10 @@ pub fn forecast(
     let mut out = Forecast {
         target_year,
         target,
+        base_value: progress.base_value,
         unsd: None,
         weighted_linear: None,
+        anticipated_gap_share: None,
         years_remaining: None,
         required_yearly_change: None,
         required_yearly_growth_rate: None,
@@ -312,6 +339,7 @@ pub fn forecast(
     }
 
     out.weighted_linear = weighted_linear_fit(points, target_year, target, direction);
+    out.anticipated_gap_share = anticipated_gap_share(&out, direction);
     if out.weighted_linear.is_none() {
         out.notes.push(Note::new(
             "linear_too_few_years",

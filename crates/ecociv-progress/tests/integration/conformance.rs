@@ -461,6 +461,7 @@ struct ForecastCase {
     linear_slope: Option<f64>,
     linear_expected: Option<f64>,
     linear_meets: Option<bool>,
+    anticipated_gap_share: Option<f64>,
     years_remaining: Option<i32>,
     required_yearly_change: Option<f64>,
     required_yearly_growth_rate: Option<f64>,
@@ -556,6 +557,18 @@ fn forecast_and_warning_cases() {
         }
         if c.unsd_expected.is_none() && c.unsd_band.is_none() {
             assert!(f.unsd.is_none(), "case {id}: no UNSD forecast expected");
+        }
+        check_opt(
+            id,
+            "anticipated_gap_share",
+            f.anticipated_gap_share,
+            c.anticipated_gap_share,
+        );
+        if c.anticipated_gap_share.is_none() {
+            assert_eq!(
+                f.anticipated_gap_share, None,
+                "case {id}: no anticipated gap expected"
+            );
         }
         assert_eq!(
             f.years_remaining, c.years_remaining,
