@@ -165,6 +165,7 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+#[inline]
 pub(crate) fn trim(b: &[u8]) -> &[u8] {
     let mut s = 0;
     let mut e = b.len();

@@ -186,16 +186,21 @@ pub fn daily_values(h: &DayHours, p: &Params) -> DailyValues {
             out.v[it.index()] = Some(div_round_half_even(s, n * unit));
         }
     }
-    // O3 8-h moving means within the day: windows [s, s+8) for s = 0..=16.
+    // O3 8-h moving means within the day: windows [s, s+8) for s = 0..=16 (prefix sums over the hours).
     let mask = h.present[O3];
+    let (mut ps, mut pn) = ([0i64; 25], [0i64; 25]);
+    for hr in 0..24 {
+        let on = (mask >> hr) & 1 == 1;
+        ps[hr + 1] = ps[hr] + if on { h.vals[O3][hr] } else { 0 };
+        pn[hr + 1] = pn[hr] + i64::from(on);
+    }
     let mut best: Option<i64> = None;
     let mut windows = 0u8;
     for s in 0..=16 {
-        let w = mask & (0xFF << s);
-        let n = i64::from(w.count_ones());
+        let n = pn[s + 8] - pn[s];
         if n >= i64::from(p.hours_per_valid_8h) {
             windows += 1;
-            let v = div_round_half_even(sum_bits(&h.vals[O3], w), n * MILLI);
+            let v = div_round_half_even(ps[s + 8] - ps[s], n * MILLI);
             best = Some(best.map_or(v, |b| b.max(v)));
         }
     }

@@ -17,6 +17,8 @@ use crate::rounding::parse_milli;
 use crate::station::{AnnualEngine, HourlyRow, OrderError, StationAnnual};
 use crate::zone::{ZoneEngine, ZoneYear};
 
+mod parallel;
+
 /// Header of the hourly input of `ecociv air annual`.
 pub const HOURLY_HEADER: [&str; 9] = ["station", "date", "hour", "so2", "no2", "pm10", "co", "o3", "pm25"];
 /// Header of the daily input of `ecociv air daily`.
@@ -98,105 +100,192 @@ impl IngestSummary {
     }
 }
 
-struct Reader<R: Read> {
-    rd: csv::Reader<R>,
-    rec: csv::ByteRecord,
-    source: String,
+/// The fields of a record: a `csv::ByteRecord`, or a quote-free line split at commas.
+trait Fields {
+    fn n(&self) -> usize;
+    fn get(&self, i: usize) -> &[u8];
+}
+
+impl Fields for csv::ByteRecord {
+    fn n(&self) -> usize {
+        self.len()
+    }
+    fn get(&self, i: usize) -> &[u8] {
+        &self[i]
+    }
+}
+
+/// A quote-free line split at commas (the first `MAX_FIELDS` fields kept, all counted).
+struct Split<'a> {
+    line: &'a [u8],
+    bounds: [(u32, u32); MAX_FIELDS],
+    n: usize,
+}
+
+const MAX_FIELDS: usize = 16;
+
+impl<'a> Split<'a> {
+    fn new(line: &'a [u8]) -> Self {
+        let mut bounds = [(0u32, 0u32); MAX_FIELDS];
+        let mut n = 0;
+        let mut start = 0usize;
+        for i in memchr::memchr_iter(b',', line) {
+            if n < MAX_FIELDS {
+                bounds[n] = (start as u32, i as u32);
+            }
+            n += 1;
+            start = i + 1;
+        }
+        if n < MAX_FIELDS {
+            bounds[n] = (start as u32, line.len() as u32);
+        }
+        Split { line, bounds, n: n + 1 }
+    }
+}
+
+impl Fields for Split<'_> {
+    fn n(&self) -> usize {
+        self.n
+    }
+    fn get(&self, i: usize) -> &[u8] {
+        match self.bounds.get(i) {
+            Some(&(a, b)) if i < self.n => &self.line[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// One record being read, with where it is (for messages).
+struct Rec<'a, F: Fields = csv::ByteRecord> {
+    rec: &'a F,
+    line: u64,
+    source: &'a str,
     header: &'static [&'static str],
 }
 
-impl<R: Read> Reader<R> {
-    fn new(r: R, opts: &ReadOptions, header: &'static [&'static str]) -> Result<Self, IngestError> {
-        let rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(r);
-        let mut me = Reader { rd, rec: csv::ByteRecord::new(), source: opts.source.clone(), header };
-        if !me.next()? {
-            return Err(me.err(1, None, "输入为空，缺少表头 / empty input: header missing".into()));
-        }
-        let ok = me.rec.len() == header.len()
-            && me.rec.iter().zip(header).enumerate().all(|(i, (got, want))| {
-                let got = if i == 0 { got.strip_prefix("\u{feff}".as_bytes()).unwrap_or(got) } else { got };
-                crate::edition::trim(got).eq_ignore_ascii_case(want.as_bytes())
-            });
-        if !ok {
-            let got: Vec<String> = me.rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-            return Err(me.err(
-                1,
-                None,
-                format!("表头应为 / header must be `{}`, found `{}`", header.join(","), got.join(",")),
-            ));
-        }
-        Ok(me)
-    }
-
-    fn next(&mut self) -> Result<bool, IngestError> {
-        match self.rd.read_byte_record(&mut self.rec) {
-            Ok(b) => Ok(b),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                match e.into_kind() {
-                    csv::ErrorKind::Io(error) => Err(IngestError::Io { source_name: self.source.clone(), error }),
-                    other => Err(self.err(line, None, format!("CSV 格式错误 / malformed CSV: {other:?}"))),
-                }
-            }
-        }
-    }
-
-    fn line(&self) -> u64 {
-        self.rec.position().map_or(0, |p| p.line())
-    }
-
-    fn err(&self, line: u64, column: Option<usize>, message: String) -> IngestError {
-        IngestError::Input(self.input_err(line, column, message))
-    }
-
-    fn input_err(&self, line: u64, column: Option<usize>, message: String) -> InputError {
+impl<F: Fields> Rec<'_, F> {
+    fn input_err(&self, column: Option<usize>, message: String) -> InputError {
         InputError {
-            source: self.source.clone(),
-            line,
+            source: self.source.to_owned(),
+            line: self.line,
             column: column.map(|c| c + 1),
             field: column.and_then(|c| self.header.get(c)).map(|s| (*s).to_owned()),
             message,
         }
     }
 
+    fn check_header(&self) -> Result<(), InputError> {
+        let ok = self.rec.n() == self.header.len()
+            && self.header.iter().enumerate().all(|(i, want)| {
+                let got = self.rec.get(i);
+                let got = if i == 0 { got.strip_prefix("\u{feff}".as_bytes()).unwrap_or(got) } else { got };
+                crate::edition::trim(got).eq_ignore_ascii_case(want.as_bytes())
+            });
+        if ok {
+            return Ok(());
+        }
+        let got: Vec<String> = (0..self.rec.n()).map(|i| String::from_utf8_lossy(self.rec.get(i)).into_owned()).collect();
+        Err(self.input_err(None, format!("表头应为 / header must be `{}`, found `{}`", self.header.join(","), got.join(","))))
+    }
+
     fn field_count(&self) -> Result<(), InputError> {
-        if self.rec.len() != self.header.len() {
-            return Err(self.input_err(
-                self.line(),
-                None,
-                format!("应有 {} 列，实有 {} 列 / expected {} fields, found {}", self.header.len(), self.rec.len(), self.header.len(), self.rec.len()),
-            ));
+        if self.rec.n() != self.header.len() {
+            let (want, got) = (self.header.len(), self.rec.n());
+            return Err(self.input_err(None, format!("应有 {want} 列，实有 {got} 列 / expected {want} fields, found {got}")));
         }
         Ok(())
     }
 
     fn station(&self, c: usize) -> Result<&str, InputError> {
-        let s = std::str::from_utf8(crate::edition::trim(&self.rec[c]))
-            .map_err(|_| self.input_err(self.line(), Some(c), "不是有效的 UTF-8 / not valid UTF-8".into()))?;
+        let s = std::str::from_utf8(crate::edition::trim(self.rec.get(c)))
+            .map_err(|_| self.input_err(Some(c), "不是有效的 UTF-8 / not valid UTF-8".into()))?;
         if s.is_empty() {
-            return Err(self.input_err(self.line(), Some(c), "站点为空 / empty station".into()));
+            return Err(self.input_err(Some(c), "站点为空 / empty station".into()));
         }
         Ok(s)
     }
 
     fn date(&self, c: usize) -> Result<Date, InputError> {
-        Date::parse(&self.rec[c]).ok_or_else(|| {
+        Date::parse(self.rec.get(c)).ok_or_else(|| {
             self.input_err(
-                self.line(),
                 Some(c),
-                format!("日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`", String::from_utf8_lossy(&self.rec[c])),
+                format!("日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`", String::from_utf8_lossy(self.rec.get(c))),
             )
         })
     }
 
     fn value(&self, c: usize) -> Result<Option<i64>, InputError> {
-        let f = crate::edition::trim(&self.rec[c]);
+        let f = crate::edition::trim(self.rec.get(c));
         if f.is_empty() {
             return Ok(None);
         }
-        parse_milli(f).map(Some).map_err(|e| {
-            self.input_err(self.line(), Some(c), format!("{}: `{}`", e.message(), String::from_utf8_lossy(f)))
-        })
+        parse_milli(f)
+            .map(Some)
+            .map_err(|e| self.input_err(Some(c), format!("{}: `{}`", e.message(), String::from_utf8_lossy(f))))
+    }
+
+    fn hourly(&self) -> Result<HourlyRow<'_>, InputError> {
+        self.hourly_cached(&mut DateCache::default())
+    }
+
+    /// [`Self::hourly`] with the last date parsed kept (rows of a day repeat their date).
+    fn hourly_cached(&self, cache: &mut DateCache) -> Result<HourlyRow<'_>, InputError> {
+        self.field_count()?;
+        let station = self.station(0)?;
+        let raw = self.rec.get(1);
+        let date = match cache.0 {
+            Some((len, bytes, d)) if usize::from(len) == raw.len() && bytes[..raw.len()] == *raw => d,
+            _ => {
+                let d = self.date(1)?;
+                if raw.len() <= 16 {
+                    let mut bytes = [0u8; 16];
+                    bytes[..raw.len()].copy_from_slice(raw);
+                    cache.0 = Some((raw.len() as u8, bytes, d));
+                }
+                d
+            }
+        };
+        let hour = parse_hour(self.rec.get(2)).ok_or_else(|| {
+            self.input_err(Some(2), format!("小时应为 0–23 / hour must be 0–23: `{}`", String::from_utf8_lossy(self.rec.get(2))))
+        })?;
+        let mut values = [None; 6];
+        for (k, v) in values.iter_mut().enumerate() {
+            *v = self.value(3 + k)?;
+        }
+        Ok(HourlyRow { station, date, hour, values })
+    }
+}
+
+/// The last date field seen and its parsed value.
+#[derive(Default)]
+struct DateCache(Option<(u8, [u8; 16], Date)>);
+
+fn csv_reader<R: Read>(r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(r)
+}
+
+/// Reads the next record; CSV-level errors carry the line (plus `line_base`).
+fn next_record<R: Read>(
+    rd: &mut csv::Reader<R>,
+    rec: &mut csv::ByteRecord,
+    source: &str,
+    line_base: u64,
+) -> Result<bool, IngestError> {
+    match rd.read_byte_record(rec) {
+        Ok(b) => Ok(b),
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line()) + line_base;
+            match e.into_kind() {
+                csv::ErrorKind::Io(error) => Err(IngestError::Io { source_name: source.to_owned(), error }),
+                other => Err(IngestError::Input(InputError {
+                    source: source.to_owned(),
+                    line,
+                    column: None,
+                    field: None,
+                    message: format!("CSV 格式错误 / malformed CSV: {other:?}"),
+                })),
+            }
+        }
     }
 }
 
@@ -209,48 +298,105 @@ fn parse_hour(b: &[u8]) -> Option<u8> {
     (h <= 23).then_some(h)
 }
 
-/// Reads hourly rows (`station,date,hour,so2,no2,pm10,co,o3,pm25`) into `sink`. Disorder reported by the
-/// sink is fatal; a duplicate hour is a bad row.
+/// Applies one parsed hourly row (or its error) to the sink, with the skip-bad policy. `Err` = stop.
+fn apply_hourly(
+    parsed: Result<HourlyRow<'_>, InputError>,
+    line: u64,
+    source: &str,
+    opts: &ReadOptions,
+    sum: &mut IngestSummary,
+    sink: &mut impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError>,
+) -> Result<(), IngestError> {
+    sum.rows += 1;
+    match parsed {
+        Ok(row) => match sink(&row) {
+            Ok(()) => Ok(()),
+            Err(order) => {
+                let e = InputError { source: source.to_owned(), line, column: None, field: None, message: order.to_string() };
+                if order.is_skippable() && opts.skip_bad {
+                    sum.bad(e);
+                    Ok(())
+                } else {
+                    Err(IngestError::Input(e))
+                }
+            }
+        },
+        Err(e) if opts.skip_bad => {
+            sum.bad(e);
+            Ok(())
+        }
+        Err(e) => Err(IngestError::Input(e)),
+    }
+}
+
+fn empty_input(source: &str) -> IngestError {
+    IngestError::Input(InputError {
+        source: source.to_owned(),
+        line: 1,
+        column: None,
+        field: None,
+        message: "输入为空，缺少表头 / empty input: header missing".into(),
+    })
+}
+
+/// Sequential reading of hourly rows from `r`, whose first line is `line_base + 1` of the source; the
+/// header is expected first when `header_first`.
+fn read_hourly_seq<R: Read>(
+    r: R,
+    opts: &ReadOptions,
+    line_base: u64,
+    header_first: bool,
+    sum: &mut IngestSummary,
+    sink: &mut impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError>,
+) -> Result<(), IngestError> {
+    let mut rd = csv_reader(r);
+    let mut rec = csv::ByteRecord::new();
+    let src = opts.source.as_str();
+    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line()) + line_base;
+    if header_first {
+        if !next_record(&mut rd, &mut rec, src, line_base)? {
+            return Err(empty_input(src));
+        }
+        let r = Rec { rec: &rec, line: line_of(&rec), source: src, header: &HOURLY_HEADER };
+        r.check_header().map_err(IngestError::Input)?;
+    }
+    while next_record(&mut rd, &mut rec, src, line_base)? {
+        let line = line_of(&rec);
+        let r = Rec { rec: &rec, line, source: src, header: &HOURLY_HEADER };
+        apply_hourly(r.hourly(), line, src, opts, sum, sink)?;
+    }
+    Ok(())
+}
+
+/// Reads hourly rows like [`read_hourly`], parsing on `workers` threads (blocks of `block` bytes) while the
+/// rows are applied to `sink` in input order on one thread: same results, errors and line numbers.
+pub fn read_hourly_parallel<R: Read>(
+    r: R,
+    opts: &ReadOptions,
+    workers: usize,
+    block: usize,
+    mut sink: impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send,
+) -> Result<IngestSummary, IngestError> {
+    parallel::read_hourly_parallel(r, opts, workers, block, &mut sink)
+}
+
+/// Parsing threads for the hourly reader: the machine's parallelism (at least 1, at most 8).
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
+}
+
+/// Block size of the parallel reader.
+pub const BLOCK: usize = 1 << 20;
+
+/// Reads hourly rows (`station,date,hour,so2,no2,pm10,co,o3,pm25`) into `sink`, in one thread. Disorder
+/// reported by the sink is fatal; a duplicate hour is a bad row.
 pub fn read_hourly<R: Read>(
     r: R,
     opts: &ReadOptions,
     mut sink: impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError>,
 ) -> Result<IngestSummary, IngestError> {
-    let mut rd = Reader::new(r, opts, &HOURLY_HEADER)?;
     let mut sum = IngestSummary::default();
-    while rd.next()? {
-        sum.rows += 1;
-        let parsed = (|| {
-            rd.field_count()?;
-            let station = rd.station(0)?;
-            let date = rd.date(1)?;
-            let hour = parse_hour(&rd.rec[2]).ok_or_else(|| {
-                rd.input_err(rd.line(), Some(2), format!("小时应为 0–23 / hour must be 0–23: `{}`", String::from_utf8_lossy(&rd.rec[2])))
-            })?;
-            let mut values = [None; 6];
-            for (k, v) in values.iter_mut().enumerate() {
-                *v = rd.value(3 + k)?;
-            }
-            let row = HourlyRow { station, date, hour, values };
-            match sink(&row) {
-                Ok(()) => Ok(Ok(())),
-                Err(e) => Ok(Err(e)),
-            }
-        })();
-        match parsed {
-            Ok(Ok(())) => {}
-            Ok(Err(order)) => {
-                let e = rd.input_err(rd.line(), None, order.to_string());
-                if order.is_skippable() && opts.skip_bad {
-                    sum.bad(e);
-                } else {
-                    return Err(IngestError::Input(e));
-                }
-            }
-            Err(e) if opts.skip_bad => sum.bad(e),
-            Err(e) => return Err(IngestError::Input(e)),
-        }
-    }
+    read_hourly_seq(r, opts, 0, true, &mut sum, &mut sink)?;
     Ok(sum)
 }
 
@@ -268,23 +414,30 @@ pub fn read_daily<R: Read>(
     opts: &ReadOptions,
     mut sink: impl FnMut(&DailyRow<'_>) -> Result<(), IngestError>,
 ) -> Result<IngestSummary, IngestError> {
-    let mut rd = Reader::new(r, opts, &DAILY_HEADER)?;
+    let mut rd = csv_reader(r);
+    let mut rec = csv::ByteRecord::new();
+    let src = opts.source.as_str();
+    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line());
+    if !next_record(&mut rd, &mut rec, src, 0)? {
+        return Err(empty_input(src));
+    }
+    Rec { rec: &rec, line: line_of(&rec), source: src, header: &DAILY_HEADER }.check_header().map_err(IngestError::Input)?;
     let mut sum = IngestSummary::default();
-    while rd.next()? {
+    while next_record(&mut rd, &mut rec, src, 0)? {
         sum.rows += 1;
+        let r = Rec { rec: &rec, line: line_of(&rec), source: src, header: &DAILY_HEADER };
         let parsed = (|| {
-            rd.field_count()?;
-            let station = rd.station(0)?;
-            let date = rd.date(1)?;
-            let v = |c| rd.value(c);
+            r.field_count()?;
+            let station = r.station(0)?;
+            let date = r.date(1)?;
             let input = DailyInput {
-                so2: v(2)?,
-                no2: v(3)?,
-                pm10: v(4)?,
-                co: v(5)?,
-                o3_1h: v(6)?,
-                o3_8h: v(7)?,
-                pm25: v(8)?,
+                so2: r.value(2)?,
+                no2: r.value(3)?,
+                pm10: r.value(4)?,
+                co: r.value(5)?,
+                o3_1h: r.value(6)?,
+                o3_8h: r.value(7)?,
+                pm25: r.value(8)?,
             };
             Ok(DailyRow { station, date, input })
         })();
@@ -379,7 +532,7 @@ pub fn run_annual<R: Read, W: Write>(
     choice: EditionChoice,
 ) -> Result<(Vec<StationAnnual>, IngestSummary), IngestError> {
     let mut eng = AnnualEngine::new(choice);
-    let sum = read_hourly(input, opts, |row| eng.push(row))?;
+    let sum = read_hourly_parallel(input, opts, default_workers(), BLOCK, |row| eng.push(row))?;
     let rows = eng.finish();
     write_annual(&rows, out)?;
     Ok((rows, sum))
@@ -413,7 +566,7 @@ pub fn read_zone_dir(
         names.push(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let source = f.display().to_string();
         let file = std::fs::File::open(&f).map_err(|error| IngestError::Io { source_name: source.clone(), error })?;
-        let s = read_hourly(io::BufReader::new(file), &ReadOptions { source, skip_bad }, |row| eng.push(row))?;
+        let s = read_hourly_parallel(file, &ReadOptions { source, skip_bad }, default_workers(), BLOCK, |row| eng.push(row))?;
         total.rows += s.rows;
         total.bad_rows += s.bad_rows;
         total.first_bad.extend(s.first_bad.into_iter().take(10usize.saturating_sub(total.first_bad.len())));

@@ -9,8 +9,15 @@
 pub const MILLI: i64 = 1000;
 
 /// `num / den` rounded half to even (GB/T 8170). `den` must be positive.
+#[inline]
 pub fn div_round_half_even(num: i64, den: i64) -> i64 {
     debug_assert!(den > 0);
+    if den > 0 && den < i64::MAX / 2 {
+        // fast path: 2·r < 2·den cannot overflow
+        let q = num.div_euclid(den);
+        let twice = 2 * num.rem_euclid(den);
+        return if twice > den || (twice == den && q % 2 != 0) { q + 1 } else { q };
+    }
     let (n, d) = (i128::from(num), i128::from(den.max(1)));
     let q = n.div_euclid(d);
     let r = n.rem_euclid(d);
@@ -20,7 +27,12 @@ pub fn div_round_half_even(num: i64, den: i64) -> i64 {
 }
 
 /// `num / den` rounded up (ceiling). `den` must be positive.
+#[inline]
 pub fn div_ceil(num: i64, den: i64) -> i64 {
+    if den > 0 {
+        let q = num.div_euclid(den);
+        return if num.rem_euclid(den) != 0 { q + 1 } else { q };
+    }
     let (n, d) = (i128::from(num), i128::from(den.max(1)));
     let q = n.div_euclid(d);
     (if n.rem_euclid(d) != 0 { q + 1 } else { q }) as i64
@@ -51,6 +63,10 @@ impl NumError {
 /// Parses a non-negative decimal (`12`, `12.5`, `.5`, `12.`) into milli-units. Digits after the third
 /// decimal are rounded half to even (exactly, on the digits). Surrounding spaces are allowed.
 pub fn parse_milli(b: &[u8]) -> Result<i64, NumError> {
+    // fast path: a plain integer of up to 9 digits (the usual hourly value)
+    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
+        return Ok(b.iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0')) * MILLI);
+    }
     let b = crate::edition::trim(b);
     let (neg, b) = match b.first() {
         Some(b'-') => (true, &b[1..]),
@@ -124,6 +140,10 @@ mod tests {
         assert_eq!(div_ceil(1, 3), 1);
         assert_eq!(div_ceil(3, 3), 1);
         assert_eq!(div_ceil(0, 3), 0);
+        assert_eq!(div_round_half_even(-25, 10), -2);
+        assert_eq!(div_round_half_even(-35, 10), -4);
+        assert_eq!(div_round_half_even(i64::MAX, i64::MAX - 1), 1);
+        assert_eq!(div_round_half_even(7, i64::MAX), 0);
     }
 
     #[test]

@@ -106,3 +106,46 @@ proptest! {
         let _ = ingest::run_annual(&bytes[..], &mut out, &opts, EditionChoice::ByDate);
     }
 }
+
+fn outcome(r: Result<(Vec<ecociv_air::station::StationAnnual>, ingest::IngestSummary), ingest::IngestError>, out: Vec<u8>) -> String {
+    match r {
+        Ok((rows, sum)) => format!("{rows:?}\n{sum:?}\n{}", String::from_utf8_lossy(&out)),
+        Err(e) => format!("error {e}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The parallel reader (small blocks, 1–3 workers) gives exactly the sequential reader's results,
+    /// summaries and errors (line numbers included), with quotes, bad rows, blank lines and CRLF.
+    #[test]
+    fn parallel_reader_equals_sequential(
+        rows in proptest::collection::vec((0usize..3, 1u8..4, 0u8..24, proptest::collection::vec(prop_oneof![
+            4 => "[0-9]{1,3}", 1 => Just(String::new()), 1 => "[0-9]\\.[0-9]{1,2}"], 6), 0u8..40), 0..150),
+        block in 64usize..400, workers in 1usize..4, skip in any::<bool>(),
+    ) {
+        let mut text = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
+        let names = ["A", "B", "\"C, q\""];
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| (r.0, r.1, r.2));
+        for (st, d, h, vals, noise) in sorted {
+            let line = format!("{},2023-01-{d:02},{h},{}", names[st], vals.join(","));
+            match noise {
+                0 => text.push_str("A,2023-01-01,xx,1,1,1,1,1,1\n"),
+                1 => text.push('\n'),
+                2 => { text.push_str(&line); text.push_str("\r\n"); continue; }
+                3 => { text.push_str(&line); text.push('\r'); continue; }
+                _ => {}
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let opts = ReadOptions { source: "p".into(), skip_bad: skip };
+        let mut eng = ecociv_air::station::AnnualEngine::new(EditionChoice::ByDate);
+        let seq = ingest::read_hourly(text.as_bytes(), &opts, |r| eng.push(r)).map(|s| (eng.finish(), s));
+        let mut eng = ecociv_air::station::AnnualEngine::new(EditionChoice::ByDate);
+        let par = ingest::read_hourly_parallel(text.as_bytes(), &opts, workers, block, |r| eng.push(r)).map(|s| (eng.finish(), s));
+        prop_assert_eq!(outcome(seq, Vec::new()), outcome(par, Vec::new()));
+    }
+}

@@ -1,0 +1,290 @@
+//! Parallel reading of the hourly CSV: the stream is cut into blocks at record boundaries, blocks are parsed
+//! (csv crate + number parsing) on worker threads, and the parsed rows are applied to the sink **in input
+//! order** on one thread, so results, errors and line numbers are exactly those of the sequential reader.
+//!
+//! Cutting needs to know where records end. A block is cut after its last newline only while the input has no
+//! quote character at all; at the first block containing `"` the pipeline drains and the rest of the input is
+//! read sequentially (quoted fields may contain newlines). Memory is bounded: at most a few blocks are in flight.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use super::{
+    DateCache, HOURLY_HEADER, IngestError, IngestSummary, InputError, ReadOptions, Rec, Split, apply_hourly, csv_reader,
+    next_record,
+};
+use crate::edition::Date;
+use crate::station::{HourlyRow, OrderError};
+
+/// A parsed row whose station lives in the block's arena.
+struct Row {
+    station: (u32, u32),
+    date: Date,
+    hour: u8,
+    values: [Option<i64>; 6],
+    line: u64,
+}
+
+enum Item {
+    Row(Row),
+    Bad(InputError),
+}
+
+struct Parsed {
+    arena: String,
+    items: Vec<Item>,
+    /// Newlines in the block (to number the lines of the next one).
+    newlines: u64,
+    /// A fatal error of this block (header, CSV structure).
+    fatal: Option<IngestError>,
+}
+
+/// Parses a block (quote-free, so lines are records): splits lines at `\n` and fields at `,`, with the csv
+/// crate's conventions (a `\r` before `\n` ends the record too; empty lines are skipped). A block with
+/// another `\r` is parsed by the csv crate instead.
+fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
+    let newlines = memchr::memchr_iter(b'\n', block).count() as u64;
+    let lone_cr = memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n'));
+    if lone_cr {
+        return parse_block_csv(block, first, source, newlines);
+    }
+    let mut out = Parsed { arena: String::new(), items: Vec::with_capacity(block.len() / 32), newlines, fatal: None };
+    let mut header_pending = first;
+    let mut cache = DateCache::default();
+    let mut start = 0usize;
+    let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
+    for (k, end) in ends.enumerate() {
+        let raw = &block[start.min(end)..end];
+        start = end + 1;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.is_empty() {
+            continue;
+        }
+        let fields = Split::new(line);
+        let r = Rec { rec: &fields, line: k as u64 + 1, source, header: &HOURLY_HEADER };
+        if header_pending {
+            header_pending = false;
+            if let Err(e) = r.check_header() {
+                out.fatal = Some(IngestError::Input(e));
+                break;
+            }
+            continue;
+        }
+        push_item(&mut out, r.hourly_cached(&mut cache), r.line);
+    }
+    if header_pending && out.fatal.is_none() {
+        out.fatal = Some(super::empty_input(source));
+    }
+    out
+}
+
+fn push_item(out: &mut Parsed, parsed: Result<HourlyRow<'_>, InputError>, line: u64) {
+    match parsed {
+        Ok(h) => {
+            let start = out.arena.len() as u32;
+            out.arena.push_str(h.station);
+            out.items.push(Item::Row(Row {
+                station: (start, out.arena.len() as u32),
+                date: h.date,
+                hour: h.hour,
+                values: h.values,
+                line,
+            }));
+        }
+        Err(e) => out.items.push(Item::Bad(e)),
+    }
+}
+
+fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Parsed {
+    let mut rd = csv_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Parsed { arena: String::new(), items: Vec::new(), newlines, fatal: None };
+    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line());
+    let mut header_pending = first;
+    loop {
+        match next_record(&mut rd, &mut rec, source, 0) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                out.fatal = Some(e);
+                break;
+            }
+        }
+        let r = Rec { rec: &rec, line: line_of(&rec), source, header: &HOURLY_HEADER };
+        if header_pending {
+            header_pending = false;
+            if let Err(e) = r.check_header() {
+                out.fatal = Some(IngestError::Input(e));
+                break;
+            }
+            continue;
+        }
+        push_item(&mut out, r.hourly(), r.line);
+    }
+    if header_pending && out.fatal.is_none() {
+        out.fatal = Some(super::empty_input(source));
+    }
+    out
+}
+
+/// Reads `r` until `buf` holds at least `target` bytes or the input ends. Returns whether the input ended.
+fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+    let mut tmp = [0u8; 1 << 16];
+    while buf.len() < target {
+        let n = match r.read(&mut tmp) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(true);
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    }
+    Ok(false)
+}
+
+/// Parallel version of [`super::read_hourly`] with `workers` parsing threads and blocks of `block` bytes.
+pub(crate) fn read_hourly_parallel<R: Read>(
+    mut r: R,
+    opts: &ReadOptions,
+    workers: usize,
+    block: usize,
+    sink: &mut (impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send),
+) -> Result<IngestSummary, IngestError> {
+    let src = opts.source.as_str();
+    let workers = workers.max(1);
+    let block = block.max(64);
+    let stop = AtomicBool::new(false);
+    let (work_tx, work_rx): (SyncSender<(u64, Vec<u8>)>, Receiver<(u64, Vec<u8>)>) = sync_channel(workers);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = sync_channel::<(u64, Parsed)>(workers * 2);
+    let mut sum = IngestSummary::default();
+    let sink_inner = &mut *sink;
+
+    let (consumed, tail, read_err) = std::thread::scope(|s| {
+        for _ in 0..workers {
+            let rx = Arc::clone(&work_rx);
+            let tx = done_tx.clone();
+            s.spawn(move || {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, bytes)) = job else { return };
+                    if tx.send((seq, parse_block(&bytes, seq == 0, src))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        drop(work_rx); // only the workers hold the receiver: if they stop, sending fails instead of blocking
+        let stop_ref = &stop;
+        let sum_ref = &mut sum;
+        // Consumer: applies blocks in order. Returns (lines consumed, first error).
+        let consumer = s.spawn(move || -> (u64, Result<(), IngestError>) {
+            let mut pending: BTreeMap<u64, Parsed> = BTreeMap::new();
+            let mut next = 0u64;
+            let mut line_base = 0u64;
+            for (seq, parsed) in done_rx {
+                pending.insert(seq, parsed);
+                while let Some(p) = pending.remove(&next) {
+                    next += 1;
+                    if let Some(e) = p.fatal {
+                        stop_ref.store(true, Ordering::Relaxed);
+                        return (line_base, Err(shift(e, line_base)));
+                    }
+                    for item in p.items {
+                        let res = match item {
+                            Item::Row(row) => {
+                                let station = &p.arena[row.station.0 as usize..row.station.1 as usize];
+                                let h = HourlyRow { station, date: row.date, hour: row.hour, values: row.values };
+                                apply_hourly(Ok(h), row.line + line_base, src, opts, sum_ref, sink_inner)
+                            }
+                            Item::Bad(mut e) => {
+                                e.line += line_base;
+                                apply_hourly(Err(e), 0, src, opts, sum_ref, sink_inner)
+                            }
+                        };
+                        if let Err(e) = res {
+                            stop_ref.store(true, Ordering::Relaxed);
+                            return (line_base, Err(e));
+                        }
+                    }
+                    line_base += p.newlines;
+                }
+            }
+            (line_base, Ok(()))
+        });
+        // Reader (this thread): cut blocks at the last newline while no quote was seen.
+        let mut seq = 0u64;
+        let mut carry: Vec<u8> = Vec::new();
+        let mut tail: Option<Vec<u8>> = None;
+        let mut read_err = None;
+        while !stop.load(Ordering::Relaxed) {
+            let mut buf = std::mem::take(&mut carry);
+            let ended = match fill(&mut r, &mut buf, block) {
+                Ok(e) => e,
+                Err(error) => {
+                    read_err = Some(IngestError::Io { source_name: src.to_owned(), error });
+                    break;
+                }
+            };
+            if buf.contains(&b'"') {
+                tail = Some(buf);
+                break;
+            }
+            if ended {
+                if !buf.is_empty() || seq == 0 {
+                    let _ = work_tx.send((seq, buf));
+                    seq += 1;
+                }
+                break;
+            }
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(i) => {
+                    carry = buf.split_off(i + 1);
+                    if work_tx.send((seq, buf)).is_err() {
+                        break;
+                    }
+                    seq += 1;
+                }
+                // no newline: a line longer than the block (read more), or `\r`-only line ends (sequential)
+                None if buf.len() > 16 * block => {
+                    tail = Some(buf);
+                    break;
+                }
+                None => carry = buf,
+            }
+        }
+        drop(work_tx);
+        let (lines, res) = match consumer.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let tail = tail.map(|t| (t, seq == 0));
+        (lines, tail.map(|t| (t, res.is_ok())), read_err.map_or(res, Err))
+    });
+    read_err?;
+    if let Some(((prefix, header_first), true)) = tail {
+        // Quotes seen: the rest, from the first unprocessed byte, sequentially.
+        let rest = io::Cursor::new(prefix).chain(r);
+        super::read_hourly_seq(rest, opts, consumed, header_first, &mut sum, sink)?;
+    }
+    Ok(sum)
+}
+
+fn shift(e: IngestError, base: u64) -> IngestError {
+    match e {
+        IngestError::Input(mut i) => {
+            i.line += base;
+            IngestError::Input(i)
+        }
+        other => other,
+    }
+}
