@@ -161,13 +161,18 @@ impl<'a> Fields<'a> {
     }
 
     /// A number; `xL` (below detection limit x) is `x × below_detection` when that is given.
+    #[inline]
     fn number(&self, col: usize, below_detection: Option<f64>) -> Result<Option<f64>, IngestError> {
-        let t = self.text(col)?;
-        if t.is_empty() {
+        let raw = self.raw(col);
+        if raw.is_empty() {
             return Ok(None);
         }
-        let (num, factor) = match (below_detection, t.strip_suffix(['L', 'l'])) {
-            (Some(f), Some(n)) => (n.trim(), f),
+        if let Some(v) = fast_decimal(raw) {
+            return Ok(Some(v));
+        }
+        let t = self.text(col)?;
+        let (num, factor) = match (below_detection, raw.last()) {
+            (Some(f), Some(b'L' | b'l')) => (t[..t.len() - 1].trim(), f),
             _ => (t, 1.0),
         };
         let v: f64 = num.parse().map_err(|_| {
@@ -227,8 +232,63 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Exact powers of ten representable in an `f64` (10⁰ … 10²²).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Fast path for plain decimals (`[+-]digits[.digits]`): with a mantissa m ≤ 2⁵³ and d ≤ 22 decimals, m / 10^d
+/// is one correctly rounded IEEE division of two exact numbers, so the result equals `str::parse::<f64>`
+/// (Clinger's fast path). `None` for anything else (exponents, long mantissas, `L` suffix, text), which then
+/// takes the general path.
+#[inline]
+pub fn fast_decimal(b: &[u8]) -> Option<f64> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut mantissa: u64 = 0;
+    let mut seen_digit = false;
+    let mut decimals: Option<usize> = None;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+                seen_digit = true;
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(0),
+            _ => return None,
+        }
+    }
+    let d = decimals.unwrap_or(0);
+    if !seen_digit || mantissa > (1u64 << 53) || d >= POW10.len() {
+        return None;
+    }
+    let v = mantissa as f64 / POW10[d];
+    Some(if neg { -v } else { v })
+}
+
 /// The year of a `YYYY-MM-DD` or `YYYY/MM/DD` date (optionally followed by a time), with month and day checked.
 pub fn parse_date_year(t: &str) -> Option<i32> {
+    let b = t.as_bytes();
+    // Fast path for the common `YYYY-MM-DD`.
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let y = i32::try_from(y).ok()?;
+        return (days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d))
+            && (1900..=2200).contains(&y))
+        .then_some(y);
+    }
     let date = t.split([' ', 'T']).next()?;
     let mut parts = date.split(['-', '/']);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -244,15 +304,19 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
         return None;
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    let days = days_in_month(y, m)?;
     ((1..=days).contains(&d) && (1900..=2200).contains(&y)).then_some(y)
+}
+
+fn days_in_month(y: i32, m: u32) -> Option<u32> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 /// One water-quality sample borrowed from the reader's buffer.
@@ -289,6 +353,7 @@ impl<R: Read> SampleReader<R> {
     /// Reads the header; the `xL` fraction comes from the 2011 method thresholds.
     pub fn new(input: R, thresholds: &Thresholds) -> Result<Self, IngestError> {
         let mut rdr = ReaderBuilder::new()
+            .buffer_capacity(1 << 16)
             .has_headers(true)
             .flexible(true)
             .from_reader(input);
@@ -397,7 +462,9 @@ pub fn classify_stream<R: Read, W: Write>(
     thresholds: &Thresholds,
 ) -> Result<u64, StreamError> {
     let mut reader = SampleReader::new(input, thresholds)?;
-    let mut out = csv::WriterBuilder::new().from_writer(output);
+    let mut out = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_writer(output);
     out.write_record(["section", "date", "class", "status", "class_items"])?;
     let mut n = 0u64;
     let mut items = String::new();

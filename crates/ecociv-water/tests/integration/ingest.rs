@@ -336,14 +336,45 @@ fn ei_from_land_use_file() {
 
 #[test]
 fn field_count_must_match_header() {
-    let short = format!("{HEADER}\n{}\nS,2024-01-02,river,7,8\n", row("S", "2024-01-01", "river", &[("cod", "10")]));
+    let short = format!(
+        "{HEADER}\n{}\nS,2024-01-02,river,7,8\n",
+        row("S", "2024-01-01", "river", &[("cod", "10")])
+    );
     let e = input_error(&short);
     assert_eq!((e.line, e.column.clone()), (3, None));
     assert!(e.message.contains("5 fields, the header 26"), "{e}");
     // An unquoted comma inside a section name shifts every field: refused, not misread.
-    let shifted = format!("{HEADER}\n{}\n", row("A,B", "2024-01-01", "river", &[("cod", "10")]));
+    let shifted = format!(
+        "{HEADER}\n{}\n",
+        row("A,B", "2024-01-01", "river", &[("cod", "10")])
+    );
     assert_eq!(input_error(&shifted).line, 2);
     // Quoted, it is fine.
-    let quoted = format!("{HEADER}\n{}\n", row("\"A,B\"", "2024-01-01", "river", &[("cod", "10")]));
-    assert_eq!(classify(&quoted).unwrap().lines().nth(1), Some("\"A,B\",2024-01-01,I,优,"));
+    let quoted = format!(
+        "{HEADER}\n{}\n",
+        row("\"A,B\"", "2024-01-01", "river", &[("cod", "10")])
+    );
+    assert_eq!(
+        classify(&quoted).unwrap().lines().nth(1),
+        Some("\"A,B\",2024-01-01,I,优,")
+    );
+}
+
+#[test]
+fn date_fast_path_agrees_with_general_rules() {
+    // Every day of two years through the fast path (YYYY-MM-DD) and the general path (YYYY/M/D).
+    for y in [2023, 2024, 1900, 2000] {
+        for m in 0..=13u32 {
+            for d in 0..=32u32 {
+                let fast = parse_date_year(&format!("{y:04}-{m:02}-{d:02}"));
+                let general = parse_date_year(&format!("{y}/{m}/{d}"));
+                assert_eq!(fast, general, "{y}-{m}-{d}");
+            }
+        }
+    }
+    assert_eq!(parse_date_year("2024-02-29"), Some(2024));
+    assert_eq!(parse_date_year("1900-02-29"), None);
+    assert_eq!(parse_date_year("2000-02-29"), Some(2000));
+    assert_eq!(parse_date_year("2024-0a-01"), None);
+    assert_eq!(parse_date_year("1899-12-31"), None);
 }

@@ -86,3 +86,55 @@ proptest! {
         prop_assert!(a.main_pollutants(t).len() <= 3);
     }
 }
+
+proptest! {
+    /// The fast decimal path gives exactly what `str::parse::<f64>` gives, or defers to it.
+    #[test]
+    fn fast_decimal_matches_std(int in "[0-9]{0,12}", frac in prop::option::of("[0-9]{0,12}"), sign in prop::option::of("[+-]")) {
+        let text = format!("{}{}{}", sign.unwrap_or_default(), int, frac.map(|f| format!(".{f}")).unwrap_or_default());
+        let fast = ecociv_water::ingest::fast_decimal(text.as_bytes());
+        match (fast, text.parse::<f64>()) {
+            (Some(a), Ok(b)) => prop_assert_eq!(a.to_bits(), b.to_bits(), "{}", text),
+            (Some(a), Err(_)) => prop_assert!(false, "fast path accepted {text:?} as {a}"),
+            (None, _) => {}
+        }
+    }
+}
+
+#[test]
+fn fast_decimal_edges() {
+    use ecociv_water::ingest::fast_decimal;
+    for t in [
+        "0.1",
+        "0.2",
+        "0.3",
+        "1.0",
+        "0.00005",
+        "9007199254740992",
+        "0.000000000000000000001",
+        "-200",
+        "+1.5",
+        "15.",
+        ".5",
+    ] {
+        assert_eq!(
+            fast_decimal(t.as_bytes()).map(f64::to_bits),
+            Some(t.parse::<f64>().unwrap().to_bits()),
+            "{t}"
+        );
+    }
+    for t in [
+        "",
+        "-",
+        ".",
+        "1e3",
+        "1..2",
+        "0.004L",
+        "NaN",
+        "9007199254740993",
+        "0.00000000000000000000001",
+        "1 ",
+    ] {
+        assert_eq!(fast_decimal(t.as_bytes()), None, "{t}");
+    }
+}
