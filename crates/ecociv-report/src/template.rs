@@ -28,7 +28,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::common::ReportError;
-use crate::xlsx::{BODY_FONT, Formats, merge_or_write, print_setup};
+use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
 
 /// The input sheet's name.
 pub const INPUT_SHEET: &str = "填报表";
@@ -183,6 +183,11 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         input_sheet.write_string_with_format(r, col::STATES, &states_text, &formats.text)?;
         let on_record = zone.observation(&row.id, year).map(|obs| obs.value.display()).unwrap_or_default();
         input_sheet.write_string_with_format(r, col::ON_RECORD, &on_record, &formats.centre)?;
+        let needed = lines_needed(name, 30.0)
+            .max(lines_needed(&standard, 18.0))
+            .max(lines_needed(&states_text, 24.0))
+            .max(lines_needed(&on_record, 14.0));
+        input_sheet.set_row_height(r, height_for(needed.max(2)))?;
         input_sheet.write_blank(r, col::VALUE, &input)?;
         input_sheet.write_blank(r, col::ASSIGNED, &input)?;
         input_sheet.write_blank(r, col::NOTE, &input)?;

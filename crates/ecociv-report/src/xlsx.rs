@@ -144,6 +144,24 @@ fn runs<T: PartialEq>(keys: &[T]) -> Vec<(usize, usize)> {
     runs
 }
 
+/// How many lines a text needs in a wrapped cell of `width` (Excel character units, font 10): CJK and
+/// full-width characters count two units. rust_xlsxwriter does not fit row heights, and LibreOffice and
+/// WPS keep the stored height, so the writer sets heights from this estimate.
+pub(crate) fn lines_needed(text: &str, width: f64) -> u32 {
+    let usable = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|part| {
+            let units: f64 = part.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 }).sum();
+            ((units * 0.95 / usable).ceil() as u32).max(1)
+        })
+        .sum()
+}
+
+/// The row height (points) for a number of lines of 10-point text.
+pub(crate) fn height_for(lines: u32) -> f64 {
+    f64::from(lines.max(1)) * 13.0 + 4.0
+}
+
 /// Writes a value cell: numbers as numbers, states and spatial records as text, nothing when absent.
 pub(crate) fn write_value(sheet: &mut Worksheet, row: u32, column: u16, value: Option<&Value>, format: &Format) -> Result<(), XlsxError> {
     match value {
@@ -153,6 +171,14 @@ pub(crate) fn write_value(sheet: &mut Worksheet, row: u32, column: u16, value: O
     };
     Ok(())
 }
+
+const WIDTH_INDICATOR: f64 = 16.0;
+const WIDTH_SUB: f64 = 14.0;
+const WIDTH_STANDARD: f64 = 18.0;
+const WIDTH_VALUE: f64 = 14.0;
+const WIDTH_TARGET: f64 = 14.0;
+const WIDTH_LEAD: f64 = 16.0;
+const WIDTH_EXPLAIN: f64 = 60.0;
 
 /// Table 2-1 of a zone for the assessment's year.
 pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, assessment: &Assessment) -> Result<(), ReportError> {
@@ -196,6 +222,7 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
     for (index, line) in lines.iter().enumerate() {
         let r = FIRST_DATA_ROW + index as u32;
         let entry = line.row;
+        let mut needed = if line.sub { lines_needed(&entry.name, WIDTH_SUB) } else { lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB) };
         if line.sub {
             sheet.write_string_with_format(r, col::SUB, &entry.name, &formats.text)?;
         } else {
@@ -203,16 +230,22 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
         }
         sheet.write_string_with_format(r, col::UNIT, &entry.unit, &formats.centre)?;
         sheet.write_string_with_format(r, col::STANDARD, &entry.standard, &formats.centre)?;
+        needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
+        needed = needed.max(lines_needed(&entry.value.as_ref().map(Value::display).unwrap_or_default(), WIDTH_VALUE));
+        needed = needed.max(lines_needed(&departments(&entry.lead_departments), WIDTH_LEAD));
         let is_number = matches!(entry.value, Some(Value::Number(_)));
         write_value(sheet, r, col::VALUE, entry.value.as_ref(), if is_number { &formats.number } else { &formats.centre })?;
         sheet.write_string_with_format(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
         for (k, target_year) in targets.iter().enumerate() {
             let column = col::FIRST_TARGET + k as u16;
             match target_text(zone, &entry.id, *target_year) {
-                Some(text) => match plain_number(text) {
-                    Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
-                    None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
-                },
+                Some(text) => {
+                    needed = needed.max(lines_needed(text, WIDTH_TARGET));
+                    match plain_number(text) {
+                        Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
+                        None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
+                    }
+                }
                 None => sheet.write_blank(r, column, &formats.centre)?,
             };
         }
@@ -222,7 +255,9 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
             explanation.push_str("；注意：");
             explanation.push_str(&warning.zh);
         }
+        needed = needed.max(lines_needed(&explanation, WIDTH_EXPLAIN));
         sheet.write_string_with_format(r, explain_col, &explanation, &formats.text)?;
+        sheet.set_row_height(r, height_for(needed))?;
     }
 
     // Merged cells: domain, task, and per indicator the number, name (for sub-rows) and attribute.
@@ -273,17 +308,17 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
         (col::DOMAIN, 6.0),
         (col::TASK, 11.0),
         (col::NUMBER, 5.0),
-        (col::INDICATOR, 16.0),
-        (col::SUB, 14.0),
+        (col::INDICATOR, WIDTH_INDICATOR),
+        (col::SUB, WIDTH_SUB),
         (col::UNIT, 8.0),
-        (col::STANDARD, 16.0),
+        (col::STANDARD, WIDTH_STANDARD),
         (col::ATTRIBUTE, 7.0),
-        (col::VALUE, 14.0),
+        (col::VALUE, WIDTH_VALUE),
         (col::STATUS, 8.0),
     ]
     .into_iter()
-    .chain((0..target_cols).map(|k| (col::FIRST_TARGET + k, 14.0)))
-    .chain([(lead_col, 16.0), (explain_col, 44.0)])
+    .chain((0..target_cols).map(|k| (col::FIRST_TARGET + k, WIDTH_TARGET)))
+    .chain([(lead_col, WIDTH_LEAD), (explain_col, WIDTH_EXPLAIN)])
     .collect();
     for (column, width) in widths {
         sheet.set_column_width(column, width)?;
@@ -319,6 +354,7 @@ pub fn table_4_1(sheet: &mut Worksheet, zone: &Zone) -> Result<(), ReportError> 
         sheet.write_number_with_format(r, 0, f64::from(project.number), &formats.number)?;
         sheet.write_string_with_format(r, 1, &project.category, &formats.centre)?;
         sheet.write_string_with_format(r, 2, &project.content, &formats.text)?;
+        sheet.set_row_height(r, height_for(lines_needed(&project.content, 80.0)))?;
         sheet.write_number_with_format(r, 3, f64::from(project.count), &formats.number)?;
         sheet.write_number_with_format(r, 4, project.investment_wan_yuan, &money)?;
     }
@@ -380,12 +416,15 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
             let name = if indicator.has_sub_rows() { format!("{}—{}", indicator.name, row.name) } else { row.name.clone() };
             sheet.write_string_with_format(r, 0, &row.id, &formats.centre)?;
             sheet.write_string_with_format(r, 1, &name, &formats.text)?;
+            let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(&assessments, &row.id), 18.0));
+            for assessment in &assessments {
+                if let Some(value) = assessment.rows.iter().find(|entry| entry.id == row.id).and_then(|entry| entry.value.as_ref()) {
+                    needed = needed.max(lines_needed(&value.display(), 12.0));
+                }
+            }
+            sheet.set_row_height(r, height_for(needed))?;
             sheet.write_string_with_format(r, 2, &row.unit, &formats.centre)?;
-            let standard = assessments
-                .first()
-                .and_then(|a| a.rows.iter().find(|entry| entry.id == row.id))
-                .map(|entry| entry.standard.clone())
-                .unwrap_or_default();
+            let standard = standard_text(&assessments, &row.id);
             sheet.write_string_with_format(r, 3, &standard, &formats.centre)?;
             for (k, assessment) in assessments.iter().enumerate() {
                 let column = 4 + k as u16;
@@ -430,4 +469,12 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
     print_setup(sheet)?;
     sheet.set_repeat_rows(1, 1)?;
     Ok(())
+}
+
+fn standard_text(assessments: &[Assessment], id: &str) -> String {
+    assessments
+        .first()
+        .and_then(|a| a.rows.iter().find(|entry| entry.id == id))
+        .map(|entry| entry.standard.clone())
+        .unwrap_or_default()
 }
