@@ -6,11 +6,13 @@
 //!   fields, never rename or remove them.
 //! - [`xlsx`]: Table 2-1, Table 4-1 and the values by year as an Excel workbook.
 //! - [`template`]: department templates (export, and import with cell-level validation, all or nothing).
+//! - [`docx`]: the yearly self-assessment report in Word, with charts as PNG.
 //! - [`csv`]: open data, values and judgements for a range of years, UTF-8 with BOM.
 //! - [`common`]: what the document formats share (error type, target texts, status colours).
 
 pub mod common;
 pub mod csv;
+pub mod docx;
 pub mod json;
 pub mod template;
 pub mod xlsx;

@@ -9,3 +9,4 @@ pub fn example() -> ecociv_data::LoadedZone {
 mod open_data;
 mod template;
 pub mod fill;
+mod docx;

@@ -1,4 +1,5 @@
-//! `ecociv report`: write a zone's documents — Excel (Table 2-1, Table 4-1, values by year) or open data (CSV with BOM, JSON) — to a file.
+//! `ecociv report`: write a zone's documents — Excel (Table 2-1, Table 4-1, values by year), Word (the
+//! yearly self-assessment report, with the progress early warning from `ecociv-progress`) or open data (CSV with BOM, JSON) — to a file.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +13,8 @@ use crate::cmd::load_zone_with;
 pub enum ReportFormat {
     /// Excel：表2-1、表4-1、历年数值 (Table 2-1, Table 4-1, values by year)
     Xlsx,
+    /// Word：年度自评估报告 (the yearly self-assessment report)
+    Docx,
     /// 公开数据 CSV（UTF-8 带 BOM） (open data CSV, UTF-8 with BOM)
     Csv,
     /// 公开数据 JSON (open data JSON)
@@ -41,6 +44,9 @@ pub struct Args {
     /// 监测数据目录 (monitoring data directory)
     #[arg(long)]
     pub monitoring: Option<PathBuf>,
+    /// Word 报告不含目标进展预警 (leave the progress early warning out of the Word report)
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// The years on record within `from..=year`, always including `year`.
@@ -75,6 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 text.into_bytes()
             }
         }
+        ReportFormat::Docx => docx(&loaded, args.year, !args.no_progress)?,
     };
     write_atomically(&args.out, &bytes)?;
     println!("已写出 {}（{} 字节） (written)", args.out.display(), bytes.len());
@@ -105,4 +112,47 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         anyhow::bail!("无法写入 {}：{error} (cannot write)", path.display());
     }
     Ok(())
+}
+
+/// The Word report: charts rasterised with the system fonts, and the rows at risk of missing each of the
+/// plan's later target years from `ecociv-progress` (mapped here, so the report crate does not depend on
+/// the progress crate).
+fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> anyhow::Result<Vec<u8>> {
+    use ecociv_report::docx::{AtRisk, DocxInput, report};
+    let (framework, zone) = (&loaded.framework, &loaded.zone);
+    let mut notes = Vec::new();
+    let at_risk = if with_progress {
+        let mut list = Vec::new();
+        let target_years = ecociv_report::common::target_years(zone);
+        for target_year in target_years.iter().copied().filter(|t| *t > zone.plan.base_year && *t >= year) {
+            let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
+            for row in progress.rows.iter().filter(|row| row.at_risk) {
+                let mut outlook: Vec<String> = row.warning.reasons.iter().map(|reason| reason.label_zh().to_string()).collect();
+                if let Some(forecast) = row.forecast {
+                    outlook.push(format!("预测{target_year}年 {}", ecociv_core::num::show(forecast)));
+                }
+                if let Some(need) = &row.required_change_text {
+                    outlook.push(need.zh.clone());
+                }
+                list.push(AtRisk {
+                    row: row.id.clone(),
+                    name: row.name.clone(),
+                    target_year,
+                    target: row.target_text.clone().unwrap_or_default(),
+                    outlook: outlook.join("；"),
+                    lead_departments: row.lead_departments.clone(),
+                });
+            }
+        }
+        notes.push(format!("目标进展预警的测算方法：{}。", ecociv_progress::EDITION));
+        Some(list)
+    } else {
+        None
+    };
+    let fonts = ecociv_chart::png::Fonts::system();
+    let output = report(&DocxInput { framework, zone, year, at_risk, notes }, &fonts)?;
+    for warning in &output.warnings {
+        eprintln!("注意 (warning)：{warning}");
+    }
+    Ok(output.bytes)
 }

@@ -46,3 +46,24 @@ fn refuses_an_empty_range_and_a_missing_directory() {
 fn ecociv_report_sheet() -> &'static str {
     "表2-1 指标体系"
 }
+
+#[test]
+fn writes_the_word_report() {
+    let dir = scratch("report-docx");
+    let docx = dir.join("report.docx");
+    let output = ecociv(&["report", "--zone", "450202", "--year", "2021", "--format", "docx", "--out", docx.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&docx).expect("docx written");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document"), &mut xml).expect("read");
+    assert!(xml.contains("2021年度自评估报告"));
+    // The progress evaluation ran: the section states its result rather than its absence.
+    assert!(xml.contains("目标进展预警") && !xml.contains("本报告未包含目标进展评估结果"));
+    let output = ecociv(&["report", "--zone", "450202", "--year", "2021", "--format", "docx", "--no-progress", "--out", docx.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut archive = zip::ZipArchive::new(Cursor::new(std::fs::read(&docx).expect("docx"))).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document"), &mut xml).expect("read");
+    assert!(xml.contains("本报告未包含目标进展评估结果"));
+}
