@@ -49,6 +49,9 @@ pub struct DocxInput<'a> {
     /// Progress results: `None` when no progress evaluation was run (the section says so), `Some(empty)`
     /// when it found no row at risk.
     pub at_risk: Option<Vec<AtRisk>>,
+    /// Forecast values by row id (e.g. a progress evaluation's forecast of the target-year value), drawn
+    /// dashed on the row's chart. Empty when none.
+    pub forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>>,
     /// Notes for the appendix (how the data were produced, caveats).
     pub notes: Vec<String>,
 }
@@ -287,7 +290,12 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
 
     // 六、趋势图
     doc = doc.add_paragraph(heading1(&format!("{}、主要指标变化趋势", next())));
-    let charts = charts(framework, zone, year);
+    let mut charts = charts(framework, zone, year);
+    for (row, chart) in &mut charts {
+        if let Some(forecast) = input.forecasts.get(row.as_str()) {
+            chart.forecast = forecast.clone();
+        }
+    }
     if !chart_fonts.has_cjk() {
         warnings.push("未找到中文字体，图表中的中文标签无法显示；Debian 请安装 fonts-noto-cjk (no CJK font found: chart labels are missing)".to_string());
     }
@@ -296,7 +304,7 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
         doc = doc.add_paragraph(body("本年度无可绘制趋势图的数值型指标（需至少两个年份的数值，或当年未达标）。"));
     } else {
         doc = doc.add_paragraph(body(
-            "下图为有两个及以上年份数值、或本年度未达标的数值型指标的历年变化；虚线为标准值，菱形为规划目标值。",
+            "下图为有两个及以上年份数值、或本年度未达标的数值型指标的历年变化；红色虚线为标准值，菱形为规划目标值，浅蓝虚线为预测值（如有）。",
         ));
     }
     for (k, (row, chart)) in charts.iter().enumerate() {

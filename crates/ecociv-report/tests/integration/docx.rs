@@ -34,7 +34,7 @@ fn fonts() -> &'static Fonts {
 
 fn build(at_risk: Option<Vec<AtRisk>>) -> docx::DocxOutput {
     let loaded = example();
-    let input = DocxInput { framework: &loaded.framework, zone: &loaded.zone, year: 2021, at_risk, notes: vec!["测试生成".into()] };
+    let input = DocxInput { framework: &loaded.framework, zone: &loaded.zone, year: 2021, at_risk, forecasts: Default::default(), notes: vec!["测试生成".into()] };
     docx::report(&input, fonts()).expect("docx")
 }
 

@@ -121,11 +121,17 @@ fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> any
     use ecociv_report::docx::{AtRisk, DocxInput, report};
     let (framework, zone) = (&loaded.framework, &loaded.zone);
     let mut notes = Vec::new();
+    let mut forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>> = std::collections::BTreeMap::new();
     let at_risk = if with_progress {
         let mut list = Vec::new();
         let target_years = ecociv_report::common::target_years(zone);
         for target_year in target_years.iter().copied().filter(|t| *t > zone.plan.base_year && *t >= year) {
             let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
+            for row in &progress.rows {
+                if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
+                    forecasts.entry(row.id.clone()).or_default().push((target_year, forecast));
+                }
+            }
             for row in progress.rows.iter().filter(|row| row.at_risk) {
                 let mut outlook: Vec<String> = row.warning.reasons.iter().map(|reason| reason.label_zh().to_string()).collect();
                 if let Some(forecast) = row.forecast {
@@ -150,7 +156,7 @@ fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> any
         None
     };
     let fonts = ecociv_chart::png::Fonts::system();
-    let output = report(&DocxInput { framework, zone, year, at_risk, notes }, &fonts)?;
+    let output = report(&DocxInput { framework, zone, year, at_risk, forecasts, notes }, &fonts)?;
     for warning in &output.warnings {
         eprintln!("注意 (warning)：{warning}");
     }
