@@ -281,7 +281,7 @@ impl LineChart {
             let y = layout.y(tick);
             let _ = write!(
                 svg,
-                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/><text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>"#,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/><text x="{}" y="{}" text-anchor="end" fill="{}">{tick:.decimals$}</text>"#,
                 c(plot.left),
                 c(y),
                 c(plot.right),
@@ -290,7 +290,6 @@ impl LineChart {
                 c(plot.left - 6.0),
                 c(y + 4.0),
                 colour::AXIS,
-                format!("{tick:.decimals$}")
             );
         }
         svg.push_str("</g>");
