@@ -427,12 +427,12 @@ fn describe(mut doc: Docx, entry: &RowAssessment, zone: &Zone, sub: Option<usize
     let prefix = sub.map(|j| format!("（{j}）{}：", entry.name)).unwrap_or_default();
     let targets: Vec<String> = target_years(zone)
         .into_iter()
-        .filter_map(|y| target_text(zone, &entry.id, y).map(|text| format!("{y}年 {text}")))
+        .filter_map(|y| target_text(zone, &entry.id, y).map(|text| format!("{y}年 {}", quoted(text, !looks_numeric(text)))))
         .collect();
     let mut line = format!(
         "{prefix}现状值 {}；标准值 {}；判定：{}。",
-        value_with_unit(entry),
-        entry.standard,
+        quoted(&value_with_unit(entry), entry.value.as_ref().is_some_and(|v| !matches!(v, Value::Number(_)))),
+        quoted(&entry.standard, !looks_numeric(&entry.standard)),
         entry.status.zh()
     );
     if !targets.is_empty() {
@@ -447,6 +447,17 @@ fn describe(mut doc: Docx, entry: &RowAssessment, zone: &Zone, sub: Option<usize
         explanation.push_str(&format!("。注意：{}", warning.zh));
     }
     doc.add_paragraph(body(&explanation))
+}
+
+/// A text in Chinese quotation marks when asked (states and worded standards), as is otherwise.
+fn quoted(text: &str, quote: bool) -> String {
+    if quote { format!("“{text}”") } else { text.to_string() }
+}
+
+/// A figure or a comparison with a figure (`100`, `≥ 20`, `≤0.5`), which reads without quotes.
+fn looks_numeric(text: &str) -> bool {
+    let rest = text.trim().trim_start_matches(['≥', '≤', '>', '<', ' ']);
+    rest.chars().next().is_some_and(|c| c.is_ascii_digit()) && rest.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '%')
 }
 
 fn not_met(doc: Docx, assessment: &Assessment) -> Docx {
