@@ -25,6 +25,7 @@ pub mod policy;
 pub mod ratelimit;
 pub mod routes;
 pub mod validate;
+pub mod web;
 pub mod workflow;
 
 use std::sync::Arc;
@@ -79,6 +80,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(web::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .with_state(state)
 }

@@ -2,5 +2,6 @@
 
 mod access;
 mod api;
+mod browser;
 mod security;
 mod support;

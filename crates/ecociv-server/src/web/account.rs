@@ -1,0 +1,246 @@
+//! Login, logout, the language switch, the stylesheet, and the administration of users and departments.
+//! Login uses the API's own [`crate::api::auth::authenticate`] and [`crate::api::auth::start_session`]
+//! (throttling, locking, Argon2id); before login the form's CSRF token is the `ecociv_csrf` cookie's value
+//! (double submit), which the login page sets.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use ecociv_web::Lang;
+use ecociv_web::assets::CSS;
+use ecociv_web::layout::{Role, urls};
+use ecociv_web::pages::admin::{DepartmentRow, DepartmentsView, UserRow, UsersView};
+use ecociv_web::pages::login::LoginView;
+use ecociv_web::pages::{admin, login as login_page_render};
+
+use super::{LANG_COOKIE, Web, WebError, WebResult, context, html, safe_next};
+use crate::AppState;
+use crate::api::auth::{ClientAddr, authenticate, start_session};
+use crate::api::users::{self, NewUser};
+use crate::auth::{AuthUser, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie};
+use crate::error::Code;
+use crate::policy;
+
+type Q = Query<BTreeMap<String, String>>;
+
+fn with_cookie(mut response: Response, value: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `GET /assets/ecociv.css`.
+pub async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response()
+}
+
+/// `GET /lang/{lang}?next=`: keeps the language in a cookie and goes back.
+pub async fn language(Path(lang): Path<String>, Query(query): Q) -> Response {
+    let lang = Lang::from_code(&lang).unwrap_or_default();
+    let next = safe_next(query.get("next").map(String::as_str));
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    with_cookie(Redirect::to(&next).into_response(), &cookie)
+}
+
+fn login_response(state: &AppState, web: &Web, headers: &HeaderMap, view: &LoginView, status: StatusCode) -> WebResult<Response> {
+    let token = match cookie(headers, CSRF_COOKIE).filter(|token| token.len() == 64) {
+        Some(token) => token,
+        None => random_token().map_err(|error| WebError::Internal(web.lang, error.message))?,
+    };
+    let mut ctx = context(web, None, None, None);
+    ctx.csrf_token = Some(token.clone());
+    let response = html(status, login_page_render::render_login(&ctx, view));
+    Ok(with_cookie(response, &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies)))
+}
+
+/// `GET /login?next=`.
+pub async fn login_page(State(state): State<AppState>, web: Web, headers: HeaderMap, Query(query): Q) -> WebResult<Response> {
+    if web.principal.is_some() {
+        return Ok(Redirect::to(&safe_next(query.get("next").map(String::as_str))).into_response());
+    }
+    let view = LoginView { next: query.get("next").cloned(), ..LoginView::default() };
+    login_response(&state, &web, &headers, &view, StatusCode::OK)
+}
+
+/// `POST /login`: `username`, `password`, `next`.
+pub async fn login(State(state): State<AppState>, web: Web, headers: HeaderMap, address: ClientAddr, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+    let username = input.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
+    let password = input.get("password").cloned().unwrap_or_default();
+    let next = input.get("next").cloned();
+    match authenticate(&state, &username, &password, address.0).await {
+        Ok(user) => {
+            let (session_cookie, _) = start_session(&state, &user).await.map_err(|error| WebError::Internal(web.lang, error.message))?;
+            Ok(with_cookie(Redirect::to(&safe_next(next.as_deref())).into_response(), &session_cookie))
+        }
+        Err(error) => {
+            let key = match error.code {
+                Code::LoginFailed => "login.error.bad_credentials",
+                Code::LoginLocked => "login.error.locked",
+                Code::TooManyRequests => "login.error.throttled",
+                _ => return Err(WebError::Internal(web.lang, error.message)),
+            };
+            let view = LoginView { username, error: Some(key.to_string()), next };
+            login_response(&state, &web, &headers, &view, error.code.status())
+        }
+    }
+}
+
+/// `POST /logout`.
+pub async fn logout(State(state): State<AppState>, web: Web) -> WebResult<Response> {
+    if let Some(principal) = &web.principal {
+        state.store.delete_session(&principal.session.token_hash).await?;
+    }
+    Ok(with_cookie(Redirect::to("/").into_response(), &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies)))
+}
+
+/// The zone the administration pages are about: `?zone=` or the first zone.
+async fn admin_zone(state: &AppState, web: &Web, query: &BTreeMap<String, String>) -> WebResult<ecociv_store::ZoneRecord> {
+    if web.principal.is_none() {
+        return Err(WebError::Login { next: web.path.clone() });
+    }
+    if !policy::can_administer(web.principal.as_deref()) {
+        return Err(WebError::Forbidden(web.lang));
+    }
+    let code = match query.get("zone") {
+        Some(code) => code.clone(),
+        None => state.store.zone_summaries().await?.into_iter().next().map(|(code, ..)| code).ok_or(WebError::NotFound(web.lang))?,
+    };
+    state.store.zone(&code).await?.ok_or(WebError::NotFound(web.lang))
+}
+
+async fn users_view(state: &AppState, code: &str, error: Option<String>) -> WebResult<UsersView> {
+    let departments = state.store.departments(code).await?;
+    let mut users = Vec::new();
+    for user in state.store.users().await? {
+        if user.username == "system" {
+            continue;
+        }
+        let membership = state.store.membership(code, &user.id).await?;
+        let role = if user.is_admin {
+            Role::Admin
+        } else {
+            match membership.as_ref().map(|m| m.role) {
+                Some(ecociv_store::Role::Reviewer) => Role::Reviewer,
+                Some(ecociv_store::Role::Editor) => Role::Editor,
+                _ => Role::Viewer,
+            }
+        };
+        let department = membership
+            .and_then(|m| m.department_id)
+            .and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
+        users.push(UserRow { username: user.username, display_name: user.display_name, role, department, active: !user.disabled });
+    }
+    Ok(UsersView { users, departments: departments.into_iter().map(|d| d.name).collect(), error })
+}
+
+/// `GET /admin/users`.
+pub async fn users(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let view = users_view(&state, &record.profile.code, None).await?;
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(StatusCode::OK, admin::render_users(&ctx, &view)))
+}
+
+/// `POST /admin/users`: `username`, `display_name`, `password`, `role`, `department` (a name).
+pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): Q, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let code = record.profile.code.clone();
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+    let role = Role::from_code(&field("role"));
+    let departments = state.store.departments(&code).await?;
+    let department = departments.iter().find(|d| d.name == field("department")).map(|d| d.id.clone());
+    let refuse = |key: &str| key.to_string();
+    let error = match role {
+        None => Some(refuse("admin.error.invalid")),
+        Some(Role::Editor) if department.is_none() => Some(refuse("admin.error.department_needed")),
+        Some(_) if field("username").is_empty() || field("display_name").is_empty() => Some(refuse("admin.error.invalid")),
+        Some(_) if state.store.user_by_username(&field("username")).await?.is_some() => Some(refuse("admin.error.duplicate")),
+        Some(role) => {
+            let new = NewUser { username: field("username"), display_name: field("display_name"), password: field("password"), is_admin: role == Role::Admin };
+            match users::create(State(state.clone()), AuthUser(principal), Json(new)).await {
+                Ok(Json(created)) => {
+                    let id = created["id"].as_str().unwrap_or_default().to_string();
+                    let store_role = match role {
+                        Role::Reviewer => Some(ecociv_store::Role::Reviewer),
+                        Role::Editor => Some(ecociv_store::Role::Editor),
+                        Role::Viewer => Some(ecociv_store::Role::Viewer),
+                        Role::Admin => None,
+                    };
+                    if let Some(store_role) = store_role {
+                        state.store.set_membership(&code, &id, store_role, department.as_deref().filter(|_| role == Role::Editor)).await?;
+                    }
+                    None
+                }
+                Err(error) if error.code == Code::BadRequest => Some(refuse("admin.error.password")),
+                Err(error) => return Err(WebError::from_api(&web, error)),
+            }
+        }
+    };
+    match error {
+        None => Ok(Redirect::to(urls::ADMIN_USERS).into_response()),
+        Some(key) => {
+            let view = users_view(&state, &code, Some(key)).await?;
+            let ctx = context(&web, Some(&record), None, None);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_users(&ctx, &view)))
+        }
+    }
+}
+
+async fn departments_view(state: &AppState, code: &str, error: Option<String>) -> WebResult<DepartmentsView> {
+    let departments = state.store.departments(code).await?;
+    let leads = state.store.leads(code).await?;
+    let mut users_by_department: BTreeMap<String, usize> = BTreeMap::new();
+    for user in state.store.users().await? {
+        if let Some(id) = state.store.membership(code, &user.id).await?.and_then(|m| m.department_id) {
+            *users_by_department.entry(id).or_default() += 1;
+        }
+    }
+    Ok(DepartmentsView {
+        departments: departments
+            .into_iter()
+            .map(|d| DepartmentRow {
+                rows: leads.values().filter(|ids| ids.contains(&d.id)).count(),
+                users: users_by_department.get(&d.id).copied().unwrap_or(0),
+                name: d.name,
+            })
+            .collect(),
+        error,
+    })
+}
+
+/// `GET /admin/departments`.
+pub async fn departments(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let view = departments_view(&state, &record.profile.code, None).await?;
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(StatusCode::OK, admin::render_departments(&ctx, &view)))
+}
+
+/// `POST /admin/departments`: `name`.
+pub async fn create_department(State(state): State<AppState>, web: Web, Query(query): Q, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let code = record.profile.code.clone();
+    let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
+    let existing = state.store.departments(&code).await?;
+    let error = if name.is_empty() {
+        Some("admin.error.invalid")
+    } else if existing.iter().any(|d| d.name == name) {
+        Some("admin.error.duplicate")
+    } else {
+        state.store.ensure_department(&code, &name).await?;
+        None
+    };
+    match error {
+        None => Ok(Redirect::to(urls::ADMIN_DEPARTMENTS).into_response()),
+        Some(key) => {
+            let view = departments_view(&state, &code, Some(key.to_string())).await?;
+            let ctx = context(&web, Some(&record), None, None);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_departments(&ctx, &view)))
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The HTML pages (issue 6): routes that read the store, build the views of `ecociv-web` and send them.
+//! Forms post to the same handlers the JSON API uses ([`crate::api::values`], [`crate::api::auth`],
+//! [`crate::api::users`]), so the workflow, its checks and its audit trail are one; the CSRF guard in front
+//! of every route reads the token from the form's `csrf_token` field.
+//!
+//! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones).
+//! - [`forms`]: data entry (department editors) and review (reviewers, admins).
+//! - [`account`]: login, logout, language switch, stylesheet, users and departments (admins).
+//!
+//! Errors are pages, not JSON: a visitor without a session is sent to the login page; a refusal shows a
+//! page in the visitor's language.
+
+pub mod account;
+pub mod forms;
+pub mod pages;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use ecociv_core::{Framework, Zone};
+use ecociv_store::{Selection, ZoneRecord};
+use ecociv_web::Lang;
+use ecociv_web::layout::{Flash, PageContext, Role, UserBadge, ZoneBadge, render_message};
+
+use crate::AppState;
+use crate::auth::{Principal, ZoneRole, cookie};
+use crate::error::{ApiError, Code};
+use crate::policy;
+
+/// The cookie that keeps the chosen language.
+pub const LANG_COOKIE: &str = "ecociv_lang";
+
+/// The page routes, to be merged into [`crate::app`].
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/assets/ecociv.css", get(account::stylesheet))
+        .route("/lang/{lang}", get(account::language))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/admin/users", get(account::users).post(account::create_user))
+        .route("/admin/departments", get(account::departments).post(account::create_department))
+        .route("/z/{code}", get(pages::dashboard))
+        .route("/z/{code}/table", get(pages::table))
+        .route("/z/{code}/indicators/{row}", get(pages::indicator))
+        .route("/z/{code}/air", get(pages::air))
+        .route("/z/{code}/water", get(pages::water))
+        .route("/z/{code}/entry", get(forms::entry_page).post(forms::entry_post))
+        .route("/z/{code}/review", get(forms::review_page))
+        .route("/z/{code}/review/{submission}", post(forms::review_post))
+}
+
+/// What every page handler needs from the request: the language (the switch's cookie, else zh-CN), the path (for the language switch and
+/// the login redirect), and the principal resolved by the guard.
+#[derive(Debug, Clone)]
+pub struct Web {
+    pub lang: Lang,
+    pub path: String,
+    pub principal: Option<Arc<Principal>>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Web {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        // Chinese first: zh-CN unless the visitor chose otherwise with the language switch (whatever the
+        // browser's Accept-Language says).
+        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(|code| Lang::from_code(&code)).unwrap_or_default();
+        let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
+        let principal = parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten();
+        Ok(Web { lang, path, principal })
+    }
+}
+
+/// A page that could not be shown.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not logged in: go to the login page and come back.
+    Login { next: String },
+    Forbidden(Lang),
+    NotFound(Lang),
+    Internal(Lang, String),
+}
+
+impl WebError {
+    /// Maps an API error of a handler the page called.
+    pub fn from_api(web: &Web, error: ApiError) -> WebError {
+        match error.code {
+            Code::Unauthenticated => WebError::Login { next: web.path.clone() },
+            Code::Forbidden | Code::CsrfFailed => WebError::Forbidden(web.lang),
+            Code::NotFound => WebError::NotFound(web.lang),
+            _ => WebError::Internal(web.lang, error.message),
+        }
+    }
+}
+
+impl From<ecociv_store::StoreError> for WebError {
+    fn from(error: ecociv_store::StoreError) -> WebError {
+        WebError::Internal(Lang::Zh, error.to_string())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::Login { next } => Redirect::to(&format!("/login?next={}", ecociv_web::layout::urls::encode(&next))).into_response(),
+            WebError::Forbidden(lang) => message(lang, StatusCode::FORBIDDEN, "error.forbidden_title", "error.forbidden"),
+            WebError::NotFound(lang) => message(lang, StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found"),
+            WebError::Internal(lang, detail) => {
+                eprintln!("ecociv web: internal error: {detail}");
+                message(lang, StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal")
+            }
+        }
+    }
+}
+
+fn message(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response {
+    (status, Html(render_message(&PageContext::public(lang, "/"), title, body))).into_response()
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+/// An HTML response that is never cached by intermediaries (pages carry per-user content and tokens).
+pub fn html(status: StatusCode, body: String) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A local path to go back to: only `/…` (never `//host`), else `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => next.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The web role of a principal in a zone (or, without a zone, their strongest role anywhere).
+pub fn web_role(principal: &Principal, zone: Option<&str>) -> Option<Role> {
+    if principal.user.is_admin {
+        return Some(Role::Admin);
+    }
+    let role = match zone {
+        Some(zone) => principal.zone_role(zone),
+        None => principal.memberships.first().and_then(|membership| principal.zone_role(&membership.zone_code)),
+    };
+    role.map(|role| match role {
+        ZoneRole::Admin => Role::Admin,
+        ZoneRole::Reviewer => Role::Reviewer,
+        ZoneRole::Editor { .. } => Role::Editor,
+        ZoneRole::Viewer => Role::Viewer,
+    })
+}
+
+/// The page context for a request, about `zone` if given. `department` is the editor's department name.
+pub fn context(web: &Web, zone: Option<&ZoneRecord>, department: Option<String>, flash: Option<Flash>) -> PageContext {
+    let user = web.principal.as_ref().map(|principal| {
+        let role = web_role(principal, zone.map(|zone| zone.profile.code.as_str())).unwrap_or(Role::Viewer);
+        UserBadge {
+            username: principal.user.username.clone(),
+            display_name: principal.user.display_name.clone(),
+            role,
+            department: if role == Role::Editor { department } else { None },
+        }
+    });
+    PageContext {
+        lang: web.lang,
+        path: web.path.clone(),
+        user,
+        zone: zone.map(|zone| ZoneBadge { code: zone.profile.code.clone(), name: zone.profile.name.clone(), name_en: zone.profile.name_en.clone() }),
+        csrf_token: web.principal.as_ref().map(|principal| principal.session.csrf_token.clone()),
+        flash,
+    }
+}
+
+/// A zone the visitor may see, loaded with its approved values and its framework; 404 otherwise (an
+/// undisclosed zone and an unknown one answer alike).
+pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<(ZoneRecord, Zone, Arc<Framework>)> {
+    let role = policy::role(web.principal.as_deref(), code);
+    match state.store.zone(code).await? {
+        Some(record) if policy::can_see_zone(role.as_ref(), record.disclosed) => {
+            let (record, zone) = state.store.load_zone(code, Selection::Approved).await?;
+            let framework = state.store.framework(&record.framework_id).await?;
+            Ok((record, zone, framework))
+        }
+        _ => Err(WebError::NotFound(web.lang)),
+    }
+}
+
+/// The name of an editor's department in a zone.
+pub async fn department_name(state: &AppState, principal: &Principal, code: &str) -> WebResult<Option<String>> {
+    match principal.zone_role(code) {
+        Some(ZoneRole::Editor { department }) => {
+            Ok(state.store.departments(code).await?.into_iter().find(|d| d.id == department).map(|d| d.name))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The years a zone's pages offer: from the first year on record (or the base year) to 2030.
+pub fn years(zone: &Zone, base_year: i32) -> Vec<i32> {
+    let first = zone.years().first().copied().unwrap_or(base_year).min(base_year);
+    (first..=2030.max(base_year)).collect()
+}
+
+/// The year asked for in the query, or the latest year with a value (or the base year).
+pub fn year_or_default(query: &BTreeMap<String, String>, zone: &Zone, base_year: i32) -> i32 {
+    query
+        .get("year")
+        .and_then(|year| year.parse::<i32>().ok())
+        .filter(|year| (1949..=2100).contains(year))
+        .unwrap_or_else(|| zone.years().last().copied().unwrap_or(base_year))
+}

@@ -1,0 +1,176 @@
+//! The reading pages: dashboard, Table 2-1, indicator, air, water. Public for disclosed zones; they show
+//! approved values only. Members also see the departments' workflow progress on the dashboard and the
+//! history of a value on its indicator page.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ecociv_core::targets::{TargetCheck, check_targets};
+use ecociv_core::{Framework, Zone, assess};
+use ecociv_store::Status as Workflow;
+use ecociv_web::pages::air::AirView;
+use ecociv_web::pages::dashboard::{DashboardView, DepartmentProgress};
+use ecociv_web::pages::indicator::{HistoryEntry, IndicatorView};
+use ecociv_web::pages::table::{Table21View, TableFilter};
+use ecociv_web::pages::water::WaterView;
+use ecociv_web::pages::{air, dashboard as dashboard_page, indicator as indicator_page, table as table_page, water};
+
+use super::{Web, WebError, WebResult, context, department_name, html, visible_zone, year_or_default, years};
+use crate::AppState;
+use crate::policy;
+
+type Q = Query<BTreeMap<String, String>>;
+
+/// `GET /`: the first zone the visitor may see, or the login page.
+pub async fn home(State(state): State<AppState>, web: Web) -> WebResult<Response> {
+    let zones = state.store.zone_summaries().await?;
+    let visible = zones
+        .into_iter()
+        .find(|(code, _, _, disclosed)| policy::can_see_zone(policy::role(web.principal.as_deref(), code).as_ref(), *disclosed));
+    Ok(match visible {
+        Some((code, ..)) => Redirect::to(&ecociv_web::layout::urls::dashboard(&code)).into_response(),
+        None => Redirect::to(ecociv_web::layout::urls::LOGIN).into_response(),
+    })
+}
+
+fn target_checks(framework: &Framework, zone: &Zone) -> Vec<TargetCheck> {
+    let mut checks = check_targets(framework, zone, 2025);
+    checks.extend(check_targets(framework, zone, 2030));
+    checks
+}
+
+/// The departments' progress for a year from the workflow store: one query for the current revisions.
+async fn department_progress(state: &AppState, framework: &Framework, zone: &Zone, year: i32) -> WebResult<Vec<DepartmentProgress>> {
+    let revisions = state.store.current_revisions(&zone.profile.code, Some(year)).await?;
+    let status: BTreeMap<&str, Workflow> = revisions.iter().map(|revision| (revision.observation.row.as_str(), revision.status)).collect();
+    let mut by_department: BTreeMap<String, DepartmentProgress> = BTreeMap::new();
+    for (_, row) in framework.rows() {
+        for department in zone.plan.lead_departments.get(&row.id).into_iter().flatten() {
+            let entry = by_department
+                .entry(department.clone())
+                .or_insert_with(|| DepartmentProgress { department: department.clone(), ..DepartmentProgress::default() });
+            entry.rows += 1;
+            match status.get(row.id.as_str()) {
+                None => entry.missing += 1,
+                Some(Workflow::Draft) => entry.draft += 1,
+                Some(Workflow::Submitted) => entry.submitted += 1,
+                Some(Workflow::Returned) => entry.returned += 1,
+                Some(Workflow::Approved) => entry.approved += 1,
+            }
+        }
+    }
+    Ok(by_department.into_values().collect())
+}
+
+/// `GET /z/{code}?year=`.
+pub async fn dashboard(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let assessment = assess(&framework, &zone, year);
+    let member = policy::can_read_internal(policy::role(web.principal.as_deref(), &code).as_ref());
+    let departments = if member {
+        department_progress(&state, &framework, &zone, year).await?
+    } else {
+        DepartmentProgress::from_assessment(&assessment)
+    };
+    let view = DashboardView::build(&framework, &zone, &assessment, years(&zone, record.base_year), departments);
+    let department = match &web.principal {
+        Some(principal) => department_name(&state, principal, &code).await?,
+        None => None,
+    };
+    let ctx = context(&web, Some(&record), department, None);
+    Ok(html(StatusCode::OK, dashboard_page::render_dashboard(&ctx, &view)))
+}
+
+/// `GET /z/{code}/table?year=&domain=&status=&dept=`.
+pub async fn table(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let assessment = assess(&framework, &zone, year);
+    let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
+    let view = Table21View::build(&framework, &zone, &assessment, &target_checks(&framework, &zone), years(&zone, record.base_year), filter);
+    let department = match &web.principal {
+        Some(principal) => department_name(&state, principal, &code).await?,
+        None => None,
+    };
+    let ctx = context(&web, Some(&record), department, None);
+    Ok(html(StatusCode::OK, table_page::render_table(&ctx, &view)))
+}
+
+/// The history action labels of the store's actions.
+fn action_key(action: ecociv_store::Action) -> &'static str {
+    match action {
+        ecociv_store::Action::Save => "saved",
+        ecociv_store::Action::Submit => "submitted",
+        ecociv_store::Action::Approve => "approved",
+        ecociv_store::Action::Return => "returned",
+        ecociv_store::Action::Reopen => "reopened",
+        ecociv_store::Action::Import => "imported",
+    }
+}
+
+/// `GET /z/{code}/indicators/{row}?year=`.
+pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)): Path<(String, String)>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let assessment = assess(&framework, &zone, year);
+    let Some(mut view) = IndicatorView::build(&framework, &zone, &assessment, &target_checks(&framework, &zone), &row, years(&zone, record.base_year))
+    else {
+        return Err(WebError::NotFound(web.lang));
+    };
+    let role = policy::role(web.principal.as_deref(), &code);
+    if framework.row(&row).is_some() && role.is_some() {
+        let leads = state.store.row_leads(&code, &row).await?;
+        if policy::can_read_row(role.as_ref(), &leads) {
+            view.history = state
+                .store
+                .history(&code, &row, year)
+                .await?
+                .iter()
+                .rev()
+                .map(|revision| HistoryEntry {
+                    at: revision.created_at.clone(),
+                    who: revision.author_name.clone(),
+                    action: action_key(revision.action).to_string(),
+                    value: Some(revision.observation.value.display()),
+                    comment: Some(revision.reason.clone()).filter(|reason| !reason.is_empty()),
+                })
+                .collect();
+        }
+    }
+    let department = match &web.principal {
+        Some(principal) => department_name(&state, principal, &code).await?,
+        None => None,
+    };
+    let ctx = context(&web, Some(&record), department, None);
+    Ok(html(StatusCode::OK, indicator_page::render_indicator(&ctx, &view)))
+}
+
+/// `GET /z/{code}/air?year=`: the page frame; daily AQI is not stored by the server yet, so the page says
+/// there is no data for the year.
+pub async fn air(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, _) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let view = AirView {
+        zone_code: code.clone(),
+        year,
+        years: years(&zone, record.base_year),
+        stations: String::new(),
+        edition: String::new(),
+        synthetic: false,
+        days: Vec::new(),
+    };
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(StatusCode::OK, air::render_air(&ctx, &view)))
+}
+
+/// `GET /z/{code}/water?year=`: as [`air`], for the monitoring sections.
+pub async fn water(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, _) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let view = WaterView { zone_code: code.clone(), year, years: years(&zone, record.base_year), edition: String::new(), synthetic: false, sections: Vec::new() };
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(StatusCode::OK, water::render_water(&ctx, &view)))
+}

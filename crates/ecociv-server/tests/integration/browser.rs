@@ -1,0 +1,216 @@
+//! The web pages in a real headless Chromium (Debian's `chromium` + `chromedriver`, driven over WebDriver
+//! by fantoccini), against the real application served on 127.0.0.1 with the demo data: a department
+//! editor enters a bad value (message next to the field, nothing saved), then a good one and submits it;
+//! the reviewer approves it; the dashboard and Table 2-1 change; the public sees no data-entry page.
+//! Screenshots of the dashboard, Table 2-1 and an indicator page go to `test-artifacts/browser/`.
+//!
+//! Skips with a loud message when Chromium or chromedriver is absent, unless `REQUIRE_BROWSER=1`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use ecociv_server::{AppState, Config, app, demo};
+use ecociv_store::{Status, Store};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn browser_available() -> bool {
+    let found = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+    if !found {
+        if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("REQUIRE_BROWSER=1 but /usr/bin/chromium or /usr/bin/chromedriver is missing");
+        }
+        eprintln!("\n!!!!! SKIPPED browser test: chromium / chromedriver not installed (apt-get install chromium chromium-driver fonts-noto-cjk) !!!!!\n");
+    }
+    found
+}
+
+async fn start_server(test: &str) -> (String, Store, std::collections::HashMap<String, String>) {
+    let path = std::env::temp_dir().join(format!("ecociv-browser-{test}-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(&format!("sqlite://{}", path.display())).await.expect("open store");
+    let accounts = demo::load(&store).await.expect("demo").expect("fresh demo");
+    let passwords = accounts.into_iter().map(|a| (a.username, a.password)).collect();
+    // Plain HTTP on the loopback: cookies without `Secure`.
+    let state = AppState::new(store.clone(), Config { secure_cookies: false, ..Config::default() });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    (format!("http://{address}"), store, passwords)
+}
+
+async fn connect() -> (Client, Driver) {
+    let port = free_port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("ecociv-browser-profile-{}-{port}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_string(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--hide-scrollbars", "--window-size=1366,768", format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        if let Ok(client) = ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            return (client, driver);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not connect to chromedriver on {url}");
+}
+
+async fn text(client: &Client, css: &str) -> String {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.expect("text")
+}
+
+async fn login(client: &Client, base: &str, username: &str, password: &str) {
+    client.goto(&format!("{base}/login")).await.expect("login page");
+    client.find(Locator::Id("username")).await.expect("username").send_keys(username).await.expect("type");
+    client.find(Locator::Id("password")).await.expect("password").send_keys(password).await.expect("type");
+    client.find(Locator::Css("form.login button[type='submit']")).await.expect("button").click().await.expect("click");
+    client.wait().for_element(Locator::Css("form.inline button")).await.expect("logged in: the logout button shows");
+}
+
+async fn logout(client: &Client) {
+    client.find(Locator::Css("form.inline button")).await.expect("logout button").click().await.expect("click");
+    client.wait().for_element(Locator::Css("header.site a[href='/login']")).await.expect("logged out");
+}
+
+/// The status text of a row of Table 2-1.
+async fn table_status(client: &Client, base: &str, year: i32, row: &str) -> String {
+    client.goto(&format!("{base}/z/450202/table?year={year}")).await.expect("table");
+    text(client, &format!("tr[data-row='{row}'] .status")).await
+}
+
+/// The number of indicators met from the dashboard's totals line (共35项指标：达标N项…).
+async fn dashboard_met(client: &Client, base: &str, year: i32) -> u32 {
+    client.goto(&format!("{base}/z/450202?year={year}")).await.expect("dashboard");
+    let totals = client.find(Locator::XPath("//p[contains(., '项指标：达标')]")).await.expect("totals line").text().await.expect("text");
+    let after = totals.split("达标").nth(1).expect("达标 in totals");
+    after.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a count")
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/browser");
+    std::fs::create_dir_all(&dir).expect("artifact dir");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.len() > 20_000, "{name}: screenshot of {} bytes looks blank", png.len());
+    std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
+    if !browser_available() {
+        return;
+    }
+    let (base, store, passwords) = start_server("flow").await;
+    let (client, _driver) = connect().await;
+
+    // The public: no data-entry link, and the data-entry page sends to the login page.
+    client.goto(&format!("{base}/z/450202")).await.expect("dashboard");
+    assert!(client.find_all(Locator::Css("nav.main a[href$='/entry']")).await.expect("find").is_empty());
+    client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
+    let url = client.current_url().await.expect("url");
+    assert_eq!(url.path(), "/login", "the public is sent to the login page, not shown the form");
+    assert!(client.find_all(Locator::Css("form.entry")).await.expect("find").is_empty());
+
+    // Chinese first, whatever the browser asks for; the language switch goes to English and back.
+    client.goto(&format!("{base}/z/450202")).await.expect("dashboard");
+    assert_eq!(client.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("attr").as_deref(), Some("zh-CN"));
+    client.find(Locator::Css("header.site a.lang")).await.expect("switch").click().await.expect("click");
+    client.wait().for_element(Locator::Css("html[lang='en']")).await.expect("English page");
+    assert_eq!(client.current_url().await.expect("url").path(), "/z/450202", "the switch comes back to the page");
+    assert!(text(&client, "nav.main").await.contains("Overview"));
+    client.find(Locator::Css("header.site a.lang")).await.expect("switch").click().await.expect("click");
+    client.wait().for_element(Locator::Css("html[lang='zh-CN']")).await.expect("Chinese page");
+
+    // Before: row 5 (生态环境信息公开率) has no value in 2022.
+    assert_eq!(table_status(&client, &base, 2022, "5").await, "无数据");
+    let met_before = dashboard_met(&client, &base, 2022).await;
+
+    // The department editor: a bad value is refused next to its field, and nothing is saved.
+    login(&client, &base, "editor-env", &passwords["editor-env"]).await;
+    client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
+    let revisions_before = store.revision_count("450202").await.expect("count");
+    client.find(Locator::Id("v-5")).await.expect("field of row 5").send_keys("150").await.expect("type");
+    client.find(Locator::Css("button[name='action'][value='save']")).await.expect("save").click().await.expect("click");
+    client.wait().for_element(Locator::Css("#v-5-error")).await.expect("page back");
+    assert_eq!(text(&client, "#v-5-error").await, "150超出允许范围0–100");
+    let field = client.find(Locator::Id("v-5")).await.expect("field");
+    assert_eq!(field.attr("aria-invalid").await.expect("attr").as_deref(), Some("true"));
+    assert_eq!(field.prop("value").await.expect("value").as_deref(), Some("150"), "what was typed is kept");
+    assert!(store.current("450202", "5", 2022).await.expect("store").is_none(), "nothing saved");
+    assert_eq!(store.revision_count("450202").await.expect("count"), revisions_before, "no revision of any row");
+
+    // A good value, submitted.
+    field.clear().await.expect("clear");
+    client.find(Locator::Id("v-5")).await.expect("field").send_keys("100").await.expect("type");
+    client.find(Locator::Css("button[name='action'][value='submit']")).await.expect("submit").click().await.expect("click");
+    client.wait().for_element(Locator::Css(".flash-success")).await.expect("success message");
+    assert_eq!(text(&client, ".flash-success").await, "已提交审核。");
+    let stored = store.current("450202", "5", 2022).await.expect("store").expect("saved");
+    assert_eq!(stored.status, Status::Submitted);
+    assert_eq!(stored.observation.value, ecociv_core::Value::Number(100.0));
+    // Submitted is not approved: the public table is unchanged.
+    logout(&client).await;
+    assert_eq!(table_status(&client, &base, 2022, "5").await, "无数据");
+
+    // The reviewer approves it.
+    login(&client, &base, "reviewer", &passwords["reviewer"]).await;
+    client.goto(&format!("{base}/z/450202/review")).await.expect("review");
+    let approve = client
+        .find(Locator::XPath("//article[@id='s-5@2022']//input[@name='decision' and @value='approve']/../button"))
+        .await
+        .expect("approve button of row 5, 2022");
+    approve.click().await.expect("click");
+    client.wait().for_element(Locator::Css(".flash-success")).await.expect("approved message");
+    assert_eq!(text(&client, ".flash-success").await, "已审核通过。");
+    assert_eq!(store.current("450202", "5", 2022).await.expect("store").expect("value").status, Status::Approved);
+
+    // The dashboard and Table 2-1 change.
+    assert_eq!(table_status(&client, &base, 2022, "5").await, "达标");
+    assert_eq!(dashboard_met(&client, &base, 2022).await, met_before + 1);
+
+    // Screenshots for a person to look at.
+    client.set_window_size(1366, 768).await.expect("window");
+    client.goto(&format!("{base}/z/450202?year=2021")).await.expect("dashboard");
+    screenshot(&client, "dashboard-2021").await;
+    client.goto(&format!("{base}/z/450202/table?year=2021")).await.expect("table");
+    screenshot(&client, "table-2021").await;
+    client.goto(&format!("{base}/z/450202/indicators/5?year=2022")).await.expect("indicator");
+    screenshot(&client, "indicator-5-2022").await;
+    client.goto(&format!("{base}/z/450202/review")).await.expect("review");
+    screenshot(&client, "review-empty").await;
+    client.close().await.expect("close");
+}
