@@ -2,10 +2,8 @@
 //!
 //! Layout:
 //! - [`app`] builds the router: the API ([`api::router`]), then the request guard ([`csrf::guard`]) that
-//!   resolves the session and refuses state-changing requests without a valid CSRF token. HTML pages
-//!   (issue 6) are to be merged in [`app`] as `web::router()`; they get the same guard, the extractors
-//!   [`auth::AuthUser`] / [`auth::MaybeAuthUser`], the session helpers in [`auth`] and the decisions in
-//!   [`policy`].
+//!   resolves the session and refuses state-changing requests without a valid CSRF token. The HTML pages
+//!   ([`web::router`], issue 6) sit behind the same guard and use the same session, policy and handlers.
 //! - [`policy`] decides every authorisation (who may read or write what); [`workflow`] the value
 //!   workflow's transitions; [`validate`] checks values on entry. All three are pure.
 //! - [`error::ApiError`] is the one error type (JSON with a stable code).
@@ -67,12 +65,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub cache: Arc<cache::AssessmentCache>,
     pub limiter: Arc<ratelimit::LoginLimiter>,
+    /// The zones as the HTML pages read them, per data version.
+    pub pages: Arc<web::PageCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
-        AppState { store, config: Arc::new(config), cache: Arc::default(), limiter: Arc::new(limiter) }
+        AppState { store, config: Arc::new(config), cache: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
     }
 }
 

@@ -14,8 +14,8 @@ pub mod account;
 pub mod forms;
 pub mod pages;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -178,18 +178,50 @@ pub fn context(web: &Web, zone: Option<&ZoneRecord>, department: Option<String>,
     }
 }
 
-/// A zone the visitor may see, loaded with its approved values and its framework; 404 otherwise (an
+/// The zones as the pages read them (profile, plan, approved values), per zone and data version: a page
+/// asks the store only for the version (one key lookup) while nothing changed, like the API's assessment
+/// cache, so it stays correct across server instances sharing a database.
+#[derive(Default)]
+pub struct PageCache {
+    zones: RwLock<HashMap<String, (i64, Arc<(ZoneRecord, Zone)>)>>,
+}
+
+impl PageCache {
+    fn get(&self, code: &str, version: i64) -> Option<Arc<(ZoneRecord, Zone)>> {
+        let zones = self.zones.read().ok()?;
+        zones.get(code).filter(|(cached, _)| *cached == version).map(|(_, loaded)| loaded.clone())
+    }
+
+    fn put(&self, code: &str, version: i64, loaded: Arc<(ZoneRecord, Zone)>) {
+        if let Ok(mut zones) = self.zones.write() {
+            if zones.len() >= 10_000 {
+                zones.clear();
+            }
+            zones.insert(code.to_string(), (version, loaded));
+        }
+    }
+}
+
+/// A zone the visitor may see, with its approved values and its framework; 404 otherwise (an
 /// undisclosed zone and an unknown one answer alike).
 pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<(ZoneRecord, Zone, Arc<Framework>)> {
     let role = policy::role(web.principal.as_deref(), code);
-    match state.store.zone(code).await? {
-        Some(record) if policy::can_see_zone(role.as_ref(), record.disclosed) => {
-            let (record, zone) = state.store.load_zone(code, Selection::Approved).await?;
-            let framework = state.store.framework(&record.framework_id).await?;
-            Ok((record, zone, framework))
-        }
-        _ => Err(WebError::NotFound(web.lang)),
+    let Some((version, disclosed)) = state.store.zone_state(code).await? else { return Err(WebError::NotFound(web.lang)) };
+    if !policy::can_see_zone(role.as_ref(), disclosed) {
+        return Err(WebError::NotFound(web.lang));
     }
+    let loaded = match state.pages.get(code, version) {
+        Some(loaded) => loaded,
+        None => {
+            let (record, zone) = state.store.load_zone(code, Selection::Approved).await?;
+            let loaded = Arc::new((record, zone));
+            // Cached under the version read with the data, not the one looked up before.
+            state.pages.put(code, loaded.0.data_version, loaded.clone());
+            loaded
+        }
+    };
+    let framework = state.store.framework(&loaded.0.framework_id).await?;
+    Ok((loaded.0.clone(), loaded.1.clone(), framework))
 }
 
 /// The name of an editor's department in a zone.
