@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use ecociv_server::{AppState, Config, app, demo};
 use ecociv_store::{Status, Store};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 struct Driver(Child);
@@ -155,6 +156,12 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     client.find(Locator::Css("header.site a.lang")).await.expect("switch").click().await.expect("click");
     client.wait().for_element(Locator::Css("html[lang='zh-CN']")).await.expect("Chinese page");
 
+    // Keyboard: the first Tab reaches the skip link, which leads to the main content.
+    client.find(Locator::Css("body")).await.expect("body").send_keys(&Key::Tab.to_string()).await.expect("tab");
+    let focused = client.active_element().await.expect("focus");
+    assert_eq!(focused.attr("class").await.expect("attr").as_deref(), Some("skip"));
+    assert_eq!(focused.attr("href").await.expect("attr").as_deref(), Some("#main"));
+
     // Before: row 5 (生态环境信息公开率) has no value in 2022.
     assert_eq!(table_status(&client, &base, 2022, "5").await, "无数据");
     let met_before = dashboard_met(&client, &base, 2022).await;
@@ -202,6 +209,19 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     assert_eq!(table_status(&client, &base, 2022, "5").await, "达标");
     assert_eq!(dashboard_met(&client, &base, 2022).await, met_before + 1);
 
+    // The administrator adds a department; a data editor cannot reach the administration.
+    logout(&client).await;
+    login(&client, &base, "admin", &passwords["admin"]).await;
+    client.goto(&format!("{base}/admin/departments")).await.expect("departments");
+    client.find(Locator::Id("new-dept-name")).await.expect("name").send_keys("城中区林业局").await.expect("type");
+    client.find(Locator::Css("form.card button[type='submit']")).await.expect("add").click().await.expect("click");
+    client.wait().for_element(Locator::XPath("//th[.='城中区林业局']")).await.expect("the new department is listed");
+    assert!(store.departments("450202").await.expect("store").iter().any(|d| d.name == "城中区林业局"));
+    logout(&client).await;
+    login(&client, &base, "editor-env", &passwords["editor-env"]).await;
+    client.goto(&format!("{base}/admin/users")).await.expect("users");
+    assert!(text(&client, "h1").await.contains("无权访问"));
+
     // Screenshots for a person to look at.
     client.set_window_size(1366, 768).await.expect("window");
     client.goto(&format!("{base}/z/450202?year=2021")).await.expect("dashboard");
@@ -210,7 +230,7 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     screenshot(&client, "table-2021").await;
     client.goto(&format!("{base}/z/450202/indicators/5?year=2022")).await.expect("indicator");
     screenshot(&client, "indicator-5-2022").await;
-    client.goto(&format!("{base}/z/450202/review")).await.expect("review");
-    screenshot(&client, "review-empty").await;
+    client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
+    screenshot(&client, "entry-2022-editor").await;
     client.close().await.expect("close");
 }
