@@ -271,8 +271,8 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
             Outcome::judged(
                 ok,
                 Text::new(
-                    format!("{} {zh_op} {}{unit}：{}", show(value), show(*limit), if ok { "是" } else { "否" }),
-                    format!("{} {en_op} {}{unit}: {}", show(value), show(*limit), if ok { "yes" } else { "no" }),
+                    format!("{}{unit} {zh_op} {}{unit}：{}", show(value), show(*limit), if ok { "是" } else { "否" }),
+                    format!("{}{unit} {en_op} {}{unit}: {}", show(value), show(*limit), if ok { "yes" } else { "no" }),
                 ),
             )
         }
