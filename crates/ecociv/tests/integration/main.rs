@@ -4,6 +4,7 @@ mod air;
 mod assess;
 mod progress;
 mod report;
+mod serve;
 mod template;
 mod water;
 mod support;
