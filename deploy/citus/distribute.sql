@@ -28,5 +28,6 @@ SELECT create_distributed_table('plan_project', 'zone_code', colocate_with => 'z
 SELECT create_distributed_table('membership', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('import_batch', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('value_revision', 'zone_code', colocate_with => 'zone');
+SELECT create_distributed_table('value_evidence', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('monitoring_series', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('monitoring_reading', 'zone_code', colocate_with => 'zone');

@@ -3,7 +3,9 @@
 //! key lookup, so the cache stays correct across several server instances sharing one database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
+
+use axum::body::Bytes;
 
 use ecociv_store::Selection;
 
@@ -12,7 +14,7 @@ type Key = (String, i32, Selection);
 /// Cached assessment JSON texts.
 #[derive(Default)]
 pub struct AssessmentCache {
-    entries: RwLock<HashMap<Key, (i64, Arc<String>)>>,
+    entries: RwLock<HashMap<Key, (i64, Bytes)>>,
 }
 
 /// Above this many entries the cache starts afresh (a crude bound on memory).
@@ -20,7 +22,7 @@ const MAX_ENTRIES: usize = 200_000;
 
 impl AssessmentCache {
     /// The cached JSON if it was computed at this data version.
-    pub fn get(&self, zone: &str, year: i32, selection: Selection, version: i64) -> Option<Arc<String>> {
+    pub fn get(&self, zone: &str, year: i32, selection: Selection, version: i64) -> Option<Bytes> {
         let entries = self.entries.read().ok()?;
         match entries.get(&(zone.to_string(), year, selection)) {
             Some((cached, json)) if *cached == version => Some(json.clone()),
@@ -28,7 +30,7 @@ impl AssessmentCache {
         }
     }
 
-    pub fn put(&self, zone: &str, year: i32, selection: Selection, version: i64, json: Arc<String>) {
+    pub fn put(&self, zone: &str, year: i32, selection: Selection, version: i64, json: Bytes) {
         if let Ok(mut entries) = self.entries.write() {
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
@@ -45,7 +47,7 @@ mod tests {
     #[test]
     fn an_entry_is_valid_only_at_its_version() {
         let cache = AssessmentCache::default();
-        cache.put("450202", 2021, Selection::Approved, 3, Arc::new("{}".into()));
+        cache.put("450202", 2021, Selection::Approved, 3, Bytes::from_static(b"{}"));
         assert!(cache.get("450202", 2021, Selection::Approved, 3).is_some());
         assert!(cache.get("450202", 2021, Selection::Approved, 4).is_none());
         assert!(cache.get("450202", 2021, Selection::SubmittedOrApproved, 3).is_none());

@@ -69,6 +69,9 @@ fn parameters(path: &str) -> Vec<Value> {
     if path.ends_with("/values") {
         parameters.push(json!({"name": "year", "in": "query", "required": false, "schema": {"type": "integer"}}));
     }
+    if path.ends_with("/evidence") {
+        parameters.push(json!({"name": "name", "in": "query", "required": false, "description": "POST: the file name", "schema": {"type": "string"}}));
+    }
     if path.ends_with("/import") {
         parameters.push(json!({"name": "dry_run", "in": "query", "required": false, "schema": {"type": "boolean"}}));
         parameters.push(json!({"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["draft", "submitted", "approved"]}}));

@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod clock;
 mod error;
+pub mod evidence;
 mod migrate;
 pub mod reference;
 pub mod values;
@@ -31,6 +32,7 @@ use sqlx::any::AnyPoolOptions;
 
 pub use accounts::{Membership, Role, Session, User};
 pub use error::StoreError;
+pub use evidence::Evidence;
 pub use values::{Action, NewRevision, Revision, Selection, Status};
 pub use zones::{Department, ZoneRecord};
 

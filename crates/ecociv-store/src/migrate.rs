@@ -10,12 +10,15 @@ use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr};
 use crate::{Backend, Result};
 
 /// (version, description, SQLite text, PostgreSQL text).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql"), include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        "evidence",
+        include_str!("../migrations/sqlite/0002_evidence.sql"),
+        include_str!("../migrations/postgres/0002_evidence.sql"),
+    ),
+];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS

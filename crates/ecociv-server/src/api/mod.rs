@@ -2,6 +2,7 @@
 //! in the module of its resource.
 
 pub mod auth;
+pub mod evidence;
 pub mod import;
 pub mod meta;
 pub mod users;
@@ -41,6 +42,11 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("POST", "/api/v1/zones/{code}/values/{row}/{year}/return") => post(values::return_),
         ("POST", "/api/v1/zones/{code}/values/{row}/{year}/reopen") => post(values::reopen),
         ("POST", "/api/v1/zones/{code}/import") => post(import::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        ("GET", "/api/v1/zones/{code}/values/{row}/{year}/evidence") => get(evidence::list),
+        ("POST", "/api/v1/zones/{code}/values/{row}/{year}/evidence") => {
+            post(evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_EVIDENCE_BYTES))
+        }
+        ("GET", "/api/v1/zones/{code}/evidence/{id}") => get(evidence::download),
         ("GET", "/api/v1/users") => get(users::list),
         ("POST", "/api/v1/users") => post(users::create),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => put(users::set_member),

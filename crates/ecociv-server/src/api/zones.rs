@@ -1,7 +1,5 @@
 //! Zones, their plan, departments, frameworks and the assessment.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -180,14 +178,14 @@ pub struct AssessmentQuery {
 }
 
 /// The assessment JSON text of a zone and year (cached per data version).
-pub async fn assessment_json(state: &AppState, code: &str, year: i32, selection: Selection, version: i64) -> ApiResult<Arc<String>> {
+pub async fn assessment_json(state: &AppState, code: &str, year: i32, selection: Selection, version: i64) -> ApiResult<axum::body::Bytes> {
     if let Some(json) = state.cache.get(code, year, selection, version) {
         return Ok(json);
     }
     let (record, zone) = state.store.load_zone(code, selection).await?;
     let framework = state.store.framework(&record.framework_id).await?;
     let assessment = ecociv_core::assess(&framework, &zone, year);
-    let json = Arc::new(ecociv_report::json::assessment(&assessment).to_string());
+    let json = axum::body::Bytes::from(ecociv_report::json::assessment(&assessment).to_string());
     // Cache under the version that was read with the data, not the one asked with.
     state.cache.put(code, year, selection, record.data_version, json.clone());
     Ok(json)
@@ -216,5 +214,5 @@ pub async fn assessment(
         Some(other) => return Err(ApiError::bad_request(format!("include 应为 approved 或 submitted，而不是“{other}”"))),
     };
     let json = assessment_json(&state, &code, query.year, selection, version).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], json.as_ref().clone()).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }

@@ -51,6 +51,9 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/zones/{code}/values/{row}/{year}/return", REVIEWERS),
     ("POST", "/api/v1/zones/{code}/values/{row}/{year}/reopen", REVIEWERS),
     ("POST", "/api/v1/zones/{code}/import", ROW_EDITORS),
+    ("GET", "/api/v1/zones/{code}/values/{row}/{year}/evidence", ROW_READERS),
+    ("POST", "/api/v1/zones/{code}/values/{row}/{year}/evidence", ROW_EDITORS),
+    ("GET", "/api/v1/zones/{code}/evidence/{id}", ROW_READERS),
     ("GET", "/api/v1/users", ADMINS),
     ("POST", "/api/v1/users", ADMINS),
     ("PUT", "/api/v1/zones/{code}/members/{user_id}", ADMINS),
@@ -75,6 +78,8 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
     let server_routes: BTreeSet<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(table_routes, server_routes, "the route × role table must list exactly the server's routes");
     let viewer_id = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
+    let uploader = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
+    let evidence = server.store.add_evidence("450202", "7.1", 2022, "a.pdf", "application/pdf", "x", b"%PDF".to_vec(), &uploader).await.unwrap();
     let mut failures = Vec::new();
     for (n, (method, template, allowed)) in TABLE.iter().enumerate() {
         for &who in EVERYONE {
@@ -91,6 +96,7 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 client.prepare_login(&server).await;
             }
             let path = template
+                .replace("/evidence/{id}", &format!("/evidence/{}", evidence.id))
                 .replace("{id}", "national-2021")
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
@@ -98,7 +104,9 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{user_id}", &viewer_id);
             let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
             let method = Method::from_bytes(method.as_bytes()).unwrap();
-            let response = if template.ends_with("/import") {
+            let response = if method == Method::POST && template.ends_with("/evidence") {
+                client.send(&server, method.clone(), &format!("{path}?name=%E6%8A%A5%E5%91%8A.pdf"), Some("%PDF-1.4".into()), "application/pdf").await
+            } else if template.ends_with("/import") {
                 let csv = "indicator,year,value,assigned\n7.1,2023,93.2,\n";
                 client.send(&server, method.clone(), &format!("{path}?dry_run=true"), Some(csv.into()), "text/csv").await
             } else {

@@ -175,3 +175,26 @@ async fn the_openapi_document_lists_every_route_and_errors_are_json_with_codes()
     let framework = public.get(&server, "/api/v1/frameworks/national-2021").await;
     assert!(framework.body["indicators"].as_array().unwrap().len() >= 30);
 }
+
+#[tokio::test]
+async fn evidence_is_uploaded_listed_and_downloaded_as_an_attachment() {
+    let server = server("evidence").await;
+    let mut editor = Client::login(&server, "editor-env").await;
+    let base = "/api/v1/zones/450202/values/7.1/2022/evidence";
+    let uploaded = editor.send(&server, Method::POST, &format!("{base}?name=%E7%9B%91%E6%B5%8B%E6%9C%88%E6%8A%A5.pdf"), Some("%PDF-1.4 test".into()), "application/pdf").await;
+    assert_eq!(uploaded.status, StatusCode::OK, "{}", uploaded.body);
+    assert_eq!(uploaded.body["file_name"], "监测月报.pdf");
+    assert_eq!(uploaded.body["size_bytes"], json!(13));
+    let listed = editor.get(&server, base).await;
+    assert_eq!(listed.body["evidence"].as_array().map(Vec::len), Some(1));
+    let download = uploaded.body["download"].as_str().unwrap().to_string();
+    let mut viewer = Client::login(&server, "viewer").await;
+    let file = viewer.send(&server, Method::GET, &download, None, "application/json").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, Value::String("%PDF-1.4 test".into()));
+    // Another department may not see it; an approved value takes no new evidence.
+    let mut other = Client::login(&server, "editor-agri").await;
+    assert_eq!(other.get(&server, &download).await.status, StatusCode::FORBIDDEN);
+    let locked = editor.send(&server, Method::POST, "/api/v1/zones/450202/values/7.1/2021/evidence?name=a.pdf", Some("x".into()), "application/pdf").await;
+    assert_eq!(locked.code(), "value_locked");
+}

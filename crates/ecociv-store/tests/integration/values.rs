@@ -114,3 +114,21 @@ async fn every_value_kind_and_source_kind_round_trips() {
         assert_eq!(sorted(zone.observations), sorted(observations), "{:?}", store.backend());
     }
 }
+
+#[tokio::test]
+async fn evidence_attachments_keep_their_bytes() {
+    for store in stores("evidence").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await;
+        let content: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+        let stored = store.add_evidence("450202", "7.1", 2022, "监测月报.pdf", "application/pdf", "abc", content.clone(), &user.id).await.unwrap();
+        store.add_evidence("450202", "7.1", 2022, "b.txt", "text/plain", "def", b"x".to_vec(), &user.id).await.unwrap();
+        let list = store.evidence_list("450202", "7.1", 2022).await.unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0], stored);
+        let (meta, bytes) = store.evidence("450202", &stored.id).await.unwrap();
+        assert_eq!((meta.size_bytes, bytes), (70_000, content), "{:?}", store.backend());
+        assert!(store.evidence_list("450202", "7.1", 2023).await.unwrap().is_empty());
+        assert!(matches!(store.evidence("450202", "nope").await, Err(StoreError::NotFound(_))));
+    }
+}

@@ -48,7 +48,17 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("警告：Cookie 未设置 Secure，仅可用于受信任的内网 (warning: cookies without Secure)");
     }
     let config = Config { secure_cookies: !args.insecure_cookies, ..Config::default() };
-    let state = AppState::new(store, config);
+    let state = AppState::new(store.clone(), config);
+    // Expired sessions are refused on use; this only keeps the table small.
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = store.purge_sessions().await {
+                eprintln!("清理过期会话失败 (purging sessions failed): {error}");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("监听 {} (listening)", args.listen))?;
     let address = listener.local_addr()?;
     println!("ecociv 服务已启动 (listening on) http://{address}/api/v1/health");

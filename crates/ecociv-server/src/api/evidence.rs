@@ -1,0 +1,123 @@
+//! Evidence attachments (佐证材料) of values: upload, list, download.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ecociv_store::{Evidence, Status};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::api::zones::member_zone;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::{policy, validate};
+
+/// The largest attachment.
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn evidence_json(evidence: &Evidence) -> Value {
+    json!({
+        "id": evidence.id,
+        "row": evidence.row_id,
+        "year": evidence.year,
+        "file_name": evidence.file_name,
+        "media_type": evidence.media_type,
+        "size_bytes": evidence.size_bytes,
+        "sha256": evidence.sha256,
+        "uploaded_by": evidence.uploaded_by,
+        "at": evidence.created_at,
+        "download": format!("/api/v1/zones/{}/evidence/{}", evidence.zone_code, evidence.id),
+    })
+}
+
+async fn check_row(state: &AppState, principal: &AuthUser, code: &str, row_id: &str, year: i32, edit: bool) -> ApiResult<()> {
+    let (record, role) = member_zone(state, principal, code).await?;
+    let framework = state.store.framework(&record.framework_id).await?;
+    validate::row(&framework, row_id).map_err(|problem| ApiError::not_found(problem.message))?;
+    validate::check_year(year).map_err(|problem| ApiError::bad_request(problem.message))?;
+    let leads = state.store.row_leads(code, row_id).await?;
+    let allowed = if edit { policy::can_edit_row(Some(&role), &leads) } else { policy::can_read_row(Some(&role), &leads) };
+    if allowed { Ok(()) } else { Err(ApiError::forbidden()) }
+}
+
+/// `GET …/values/{row}/{year}/evidence`.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, row_id, year)): Path<(String, String, i32)>,
+) -> ApiResult<Json<Value>> {
+    check_row(&state, &principal, &code, &row_id, year, false).await?;
+    let list = state.store.evidence_list(&code, &row_id, year).await?;
+    Ok(Json(json!({ "evidence": list.iter().map(evidence_json).collect::<Vec<_>>() })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// The file's name (URL-encoded UTF-8).
+    pub name: String,
+}
+
+/// `POST …/values/{row}/{year}/evidence?name=FILE`: the body is the file; its Content-Type is kept.
+/// Refused while the value is approved (locked).
+pub async fn upload(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, row_id, year)): Path<(String, String, i32)>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    check_row(&state, &principal, &code, &row_id, year, true).await?;
+    let name = query.name.trim();
+    if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
+        return Err(ApiError::bad_request("文件名无效 (invalid file name)"));
+    }
+    if body.is_empty() {
+        return Err(ApiError::bad_request("文件为空 (empty file)"));
+    }
+    if let Some(current) = state.store.current(&code, &row_id, year).await?
+        && current.status == Status::Approved
+    {
+        return Err(ApiError::new(Code::ValueLocked, "数值已审核锁定，需重新打开后才能添加佐证材料 (approved: reopen first)"));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let sha = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let stored = state.store.add_evidence(&code, &row_id, year, name, &media_type, &sha, body.to_vec(), &principal.0.user.id).await?;
+    Ok(Json(evidence_json(&stored)))
+}
+
+/// `GET /api/v1/zones/{code}/evidence/{id}`: the file, always as a download (never rendered inline).
+pub async fn download(State(state): State<AppState>, principal: AuthUser, Path((code, id)): Path<(String, String)>) -> ApiResult<Response> {
+    let (_, role) = member_zone(&state, &principal, &code).await?;
+    let (evidence, content) = state.store.evidence(&code, &id).await?;
+    let leads = state.store.row_leads(&code, &evidence.row_id).await?;
+    if !policy::can_read_row(Some(&role), &leads) {
+        return Err(ApiError::forbidden());
+    }
+    let encoded: String = evidence
+        .file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    let disposition = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).map_err(ApiError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        content,
+    )
+        .into_response())
+}

@@ -1,0 +1,108 @@
+//! Evidence attachments (佐证材料) of a value: files stored in the database with their name, media type,
+//! size and SHA-256. Append-only: an attachment is never replaced or deleted in place.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, Store, StoreError, clock};
+
+/// An attachment's record (without its bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub id: String,
+    pub zone_code: String,
+    pub row_id: String,
+    pub year: i32,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the content, computed by the caller.
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
+
+fn evidence_from(row: &AnyRow) -> Result<Evidence> {
+    Ok(Evidence {
+        id: row.try_get("id")?,
+        zone_code: row.try_get("zone_code")?,
+        row_id: row.try_get("row_id")?,
+        year: row.try_get::<i64, _>("year")? as i32,
+        file_name: row.try_get("file_name")?,
+        media_type: row.try_get("media_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        sha256: row.try_get("sha256")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Stores an attachment of the value (zone, row, year).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_evidence(
+        &self,
+        zone_code: &str,
+        row_id: &str,
+        year: i32,
+        file_name: &str,
+        media_type: &str,
+        sha256: &str,
+        content: Vec<u8>,
+        uploaded_by: &str,
+    ) -> Result<Evidence> {
+        let evidence = Evidence {
+            id: clock::new_id(),
+            zone_code: zone_code.to_string(),
+            row_id: row_id.to_string(),
+            year,
+            file_name: file_name.to_string(),
+            media_type: media_type.to_string(),
+            size_bytes: content.len() as i64,
+            sha256: sha256.to_string(),
+            uploaded_by: uploaded_by.to_string(),
+            created_at: clock::now(),
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO value_evidence (zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&evidence.zone_code)
+        .bind(&evidence.id)
+        .bind(&evidence.row_id)
+        .bind(i64::from(year))
+        .bind(&evidence.file_name)
+        .bind(&evidence.media_type)
+        .bind(evidence.size_bytes)
+        .bind(&evidence.sha256)
+        .bind(content)
+        .bind(&evidence.uploaded_by)
+        .bind(&evidence.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(evidence)
+    }
+
+    /// The attachments of a value, oldest first.
+    pub async fn evidence_list(&self, zone_code: &str, row_id: &str, year: i32) -> Result<Vec<Evidence>> {
+        let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND row_id = $2 AND year = $3 ORDER BY created_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).bind(row_id).bind(i64::from(year)).fetch_all(&self.pool).await?;
+        rows.iter().map(evidence_from).collect()
+    }
+
+    /// One attachment with its bytes.
+    pub async fn evidence(&self, zone_code: &str, id: &str) -> Result<(Evidence, Vec<u8>)> {
+        let sql = format!("SELECT {COLUMNS}, content FROM value_evidence WHERE zone_code = $1 AND id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
+        Ok((evidence_from(&row)?, row.try_get("content")?))
+    }
+}
