@@ -128,3 +128,22 @@ fn docx_opens_in_libreoffice_and_names_every_indicator() {
     assert!(pages >= 4, "expected at least 4 page images, found {pages}");
     eprintln!("docx test artefacts: {}", dir.display());
 }
+
+#[test]
+fn an_empty_zone_still_gives_every_document() {
+    let loaded = example();
+    let mut zone = loaded.zone.clone();
+    zone.observations.clear();
+    zone.plan.projects.clear();
+    zone.plan.targets.clear();
+    let input = DocxInput { framework: &loaded.framework, zone: &zone, year: 2021, at_risk: Some(Vec::new()), forecasts: Default::default(), notes: Vec::new() };
+    let out = docx::report(&input, &Fonts::none()).expect("docx of an empty zone");
+    assert!(out.charted.is_empty());
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(out.bytes)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document.xml"), &mut xml).expect("read");
+    assert!(xml.contains("无数据") && xml.contains("规划未列出重点工程项目") && xml.contains("暂无存在不能按期实现规划目标风险的指标"));
+    let workbook = ecociv_report::xlsx::workbook(&loaded.framework, &zone, 2021, &[]).expect("xlsx of an empty zone");
+    assert_eq!(&workbook[..2], b"PK");
+    assert_eq!(ecociv_report::xlsx::project_totals(&zone), (0, 0.0));
+}
