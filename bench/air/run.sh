@@ -31,10 +31,12 @@ measure() { # label, output file, command...
   local label=$1 out=$2; shift 2
   for i in $(seq "$RUNS"); do
     /usr/bin/time -v "$@" > /dev/null 2> "$BENCH_DIR/time.log" || { cat "$BENCH_DIR/time.log"; exit 1; }
-    local wall rss
+    local wall rss cpu
     wall=$(grep 'Elapsed (wall clock)' "$BENCH_DIR/time.log" | awk '{print $NF}')
     rss=$(grep 'Maximum resident set size' "$BENCH_DIR/time.log" | awk '{print $NF}')
-    printf '%-24s run %d  wall %-9s  peak RSS %6d MB\n' "$label" "$i" "$wall" $((rss / 1024))
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$BENCH_DIR/time.log")
+    printf '%-24s run %d  wall %-9s  cpu %6ss  peak RSS %6d MB  (load %s)\n' "$label" "$i" "$wall" "$cpu" $((rss / 1024)) \
+      "$(cut -d' ' -f1 /proc/loadavg)"
   done
 }
 
