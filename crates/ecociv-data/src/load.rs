@@ -8,7 +8,7 @@ use ecociv_core::{Framework, Observation, Zone};
 use crate::bundled;
 use crate::error::{DataError, utf8};
 use crate::framework::parse_framework;
-use crate::values::parse_values;
+use crate::values::{parse_ledger, parse_values};
 use crate::zone::{framework_of, parse_projects, parse_zone};
 
 /// A zone with its framework, ready to assess.
@@ -80,7 +80,8 @@ fn assemble(
 ) -> Result<LoadedZone, DataError> {
     let content = parse_zone(&format!("{base}/zone.toml"), zone_text, &framework)?;
     let observations = match values {
-        Some(text) => parse_values(&format!("{base}/values.csv"), text, &framework)?,
+        // The zone's own values are its ledger: a later line revises an earlier one.
+        Some(text) => parse_ledger(&format!("{base}/values.csv"), text, &framework)?,
         None => Vec::new(),
     };
     let mut plan = content.plan;

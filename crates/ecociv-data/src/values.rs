@@ -15,8 +15,29 @@ use crate::error::{DataError, Problem};
 const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
 const OPTIONAL: [&str; 2] = ["recorded", "source"];
 
-/// Parses a values file. `file` names it in errors and in the observations' provenance.
+/// What a second line for the same (row, year) means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    /// An error: in a file of values to apply, two values for one row and year are ambiguous.
+    Refuse,
+    /// A new revision: a zone's own `values.csv` is an append-only ledger, where a correction is a later
+    /// line and the latest line for a (row, year) is the value in force.
+    LaterRevises,
+}
+
+/// Parses a values file to apply (`--values`, an import); two lines for one (row, year) are refused.
+/// `file` names it in errors and in the observations' provenance.
 pub fn parse_values(file: &str, text: &str, framework: &Framework) -> Result<Vec<Observation>, DataError> {
+    parse_values_with(file, text, framework, Duplicates::Refuse)
+}
+
+/// Parses a zone's values ledger: a later line for the same (row, year) revises the earlier one.
+pub fn parse_ledger(file: &str, text: &str, framework: &Framework) -> Result<Vec<Observation>, DataError> {
+    parse_values_with(file, text, framework, Duplicates::LaterRevises)
+}
+
+/// Parses values with the given meaning of duplicates.
+pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicates: Duplicates) -> Result<Vec<Observation>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
@@ -112,7 +133,9 @@ pub fn parse_values(file: &str, text: &str, framework: &Framework) -> Result<Vec
                 continue;
             }
         };
-        if let Some(first) = seen.insert((id.to_string(), year), line) {
+        if let Some(first) = seen.insert((id.to_string(), year), line)
+            && duplicates == Duplicates::Refuse
+        {
             problems.push(problem(Some(line), Some("indicator"), format!("指标 {id} 的 {year} 年数值重复（第{first}行已有） (duplicate)")));
             continue;
         }

@@ -147,3 +147,14 @@ fn zone_from_a_directory_and_a_non_utf8_file() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(ecociv_data::load_zone("no-such-zone").is_err());
 }
+
+#[test]
+fn a_zones_ledger_takes_later_lines_as_revisions_but_a_values_file_refuses_duplicates() {
+    let text = "indicator,year,value,assigned\n3,2022,21,\n3,2022,23,\n";
+    let ledger = ecociv_data::values::parse_ledger("values.csv", text, &framework()).unwrap();
+    assert_eq!(ledger.len(), 2, "both revisions are kept");
+    let mut zone = ecociv_data::load_zone("450202").unwrap().zone;
+    zone.observations.extend(ledger);
+    assert_eq!(zone.observation("3", 2022).map(|obs| obs.value.clone()), Some(Value::Number(23.0)), "the later line is in force");
+    assert!(parse_values("v.csv", text, &framework()).is_err());
+}

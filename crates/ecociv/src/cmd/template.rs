@@ -109,30 +109,13 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The new text of the values file: the existing bytes unchanged, then one line per imported value in
-/// the file's own column order. Refuses a (row, year) already on record in the file (the values file
-/// holds one line per row and year; naming the template cell), and validates the whole result with the
-/// same parser that loads it.
+/// the file's own column order. The values file is the zone's append-only ledger: a value for a (row,
+/// year) already on record is a new revision (a later line), never an edit of the earlier line, and the
+/// whole result is validated with the same parser that loads it.
 fn compose(path: &Path, existing: Option<&str>, imported: &Imported, framework: &ecociv_core::Framework) -> anyhow::Result<String> {
     let name = path.display().to_string();
     let mut text = existing.map(str::to_string).unwrap_or_else(|| format!("{NEW_HEADER}\n"));
-    let on_record = ecociv_data::values::parse_values(&name, &text, framework)?;
-    let mut problems = Vec::new();
-    for value in &imported.values {
-        let observation = &value.observation;
-        if on_record.iter().any(|obs| obs.row == observation.row && obs.year == observation.year) {
-            problems.push(format!(
-                "工作表“{}” 单元格 {}：指标 {} 的 {} 年数值已记录在 {name} 中；数值文件每个指标每年只有一行，更正请编辑该行 \
-                 (already on record for that year)",
-                template::INPUT_SHEET,
-                value.cell,
-                observation.row,
-                observation.year
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        anyhow::bail!("{}：整份文件未导入 (nothing was imported)\n  {}", imported.department, problems.join("\n  "));
-    }
+    ecociv_data::values::parse_ledger(&name, &text, framework)?;
     let header_text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(header_text.as_bytes());
     let columns: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_string()).collect();
@@ -166,6 +149,6 @@ fn compose(path: &Path, existing: Option<&str>, imported: &Imported, framework: 
     let lines = String::from_utf8(writer.into_inner().map_err(|error| anyhow::anyhow!("{error}"))?)?;
     text.push_str(&lines);
     // The result must load like any values file.
-    ecociv_data::values::parse_values(&name, &text, framework)?;
+    ecociv_data::values::parse_ledger(&name, &text, framework)?;
     Ok(text)
 }

@@ -66,11 +66,20 @@ fn export_fill_refuse_fix_import() {
     let row = json["rows"].as_array().expect("rows").iter().find(|row| row["id"] == "24").expect("24").clone();
     assert_eq!(row["value"], 50.0, "2021 unchanged");
 
-    // Importing the same year again is refused, naming the cell, and writes nothing.
-    let output = ecociv(&["template", "import", "--zone", s(&zone), "--file", s(&good)]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("G5"), "{}", stderr(&output));
-    assert_eq!(std::fs::read(zone.join("values.csv")).expect("values"), after);
+    // A correction for the same year is a new revision: a later line, the earlier one kept as history.
+    let corrected = dir.join("卫健局-2022-corrected.xlsx");
+    std::fs::write(&corrected, fill(&bytes, SHEET_XML, &[("G5", Fill::Text("100")), ("I5", Fill::Text("复核更正"))])).expect("write");
+    let output = ecociv(&["template", "import", "--zone", s(&zone), "--file", s(&corrected)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let revised = std::fs::read(zone.join("values.csv")).expect("values");
+    assert!(revised.starts_with(&after), "the earlier revision is kept byte for byte");
+    let history = String::from_utf8(revised).expect("utf-8");
+    assert_eq!(history.lines().filter(|line| line.starts_with("24,2022,")).count(), 2, "{history}");
+    let output = ecociv(&["assess", "--zone", s(&zone), "--year", "2022", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let row = json["rows"].as_array().expect("rows").iter().find(|row| row["id"] == "24").expect("24").clone();
+    assert_eq!(row["value"], 100.0, "the latest revision is in force");
+    assert_eq!(row["status"], "met");
 }
 
 #[test]
