@@ -22,6 +22,9 @@ pub enum RiskReason {
     BandBelowModerate,
     /// A qualitative row whose requirement is not met.
     QualitativeNotAchieved,
+    /// Too few years to measure or forecast, and the latest value does not yet reach the target: the
+    /// method cannot say the row is on track, and leaders must not read silence as safety.
+    BelowTargetWithoutTrend,
 }
 
 impl RiskReason {
@@ -32,6 +35,7 @@ impl RiskReason {
             RiskReason::LinearForecastMissesTarget => "linear_forecast_misses_target",
             RiskReason::BandBelowModerate => "band_below_moderate",
             RiskReason::QualitativeNotAchieved => "qualitative_not_achieved",
+            RiskReason::BelowTargetWithoutTrend => "below_target_without_trend",
         }
     }
 
@@ -41,6 +45,7 @@ impl RiskReason {
             RiskReason::LinearForecastMissesTarget => "按加权线性趋势到目标年达不到目标",
             RiskReason::BandBelowModerate => "进展等级低于“有进展但需加快”",
             RiskReason::QualitativeNotAchieved => "定性要求尚未达到",
+            RiskReason::BelowTargetWithoutTrend => "年份不足无法预测，且最新值尚未达到目标",
         }
     }
 }
@@ -77,6 +82,26 @@ pub fn early_warning(progress: &SeriesProgress, forecast: &Forecast) -> EarlyWar
         at_risk: !reasons.is_empty(),
         assessable,
         reasons,
+    }
+}
+
+/// Adds [`RiskReason::BelowTargetWithoutTrend`] to a warning that could not be assessed, when the latest
+/// value does not reach the target in the row's direction.
+pub fn flag_below_target_without_trend(
+    warning: &mut EarlyWarning,
+    latest: Option<f64>,
+    target: Option<f64>,
+    direction: crate::types::Direction,
+) {
+    if warning.assessable {
+        return;
+    }
+    if let (Some(latest), Some(target)) = (latest, target) {
+        let reached = (latest - target) * direction.d() >= -1e-9;
+        if !reached {
+            warning.reasons.push(RiskReason::BelowTargetWithoutTrend);
+            warning.at_risk = true;
+        }
     }
 }
 

@@ -569,9 +569,11 @@ impl RowContext<'_> {
         };
         match direction_of(row) {
             Some(direction) if has_number => {
+                let latest_number = points.last().map(|point| point.value);
                 let (method, forecast_target, treatment, progress, forecast) =
                     self.quantitative(row, direction, points, target_kind);
-                let warning = early_warning(&progress, &forecast);
+                let mut warning = early_warning(&progress, &forecast);
+                crate::warning::flag_below_target_without_trend(&mut warning, latest_number, forecast_target, direction);
                 report.method = method;
                 report.target = forecast_target;
                 report.treatment = treatment;
@@ -749,7 +751,10 @@ struct Child {
 
 impl Child {
     fn of_row(r: &RowReport) -> Self {
+        // A row flagged at risk (e.g. below its target with too few years to forecast) counts as
+        // assessed and not achieved: a group must not read "target achieved" over it.
         let assessable = r.score.is_some()
+            || r.at_risk
             || matches!(
                 r.qualitative_status,
                 Some(QualitativeStatus::Achieved | QualitativeStatus::NotAchieved)

@@ -299,6 +299,7 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
         agg_rows.push(vec![
             format!("领域 {}", d.name),
             score(d.aggregate.score),
+            format!("{}/{}", d.aggregate.children_scored, d.aggregate.children_total),
             d.status.label_zh().to_string(),
         ]);
     }
@@ -306,15 +307,18 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
         agg_rows.push(vec![
             format!("任务 {}", t.name),
             score(t.aggregate.score),
+            format!("{}/{}", t.aggregate.children_scored, t.aggregate.children_total),
             t.status.label_zh().to_string(),
         ]);
     }
     agg_rows.push(vec![
         format!("全区 {}", p.zone_name),
         score(p.overall.aggregate.score),
+        format!("{}/{}", p.overall.aggregate.children_scored, p.overall.aggregate.children_total),
         p.overall.status.label_zh().to_string(),
     ]);
-    out.push_str(&render(&["层级", "得分", "进展状态"], &agg_rows));
+    out.push_str(&render(&["层级", "得分", "已评估/总数", "进展状态"], &agg_rows));
+    let _ = writeln!(out, "（汇总只计已评估的子项，按方法原文；未评估的子项见上表与预警。）");
 
     if explain {
         let _ = writeln!(out, "\n测算说明 (calculation):");

@@ -204,3 +204,19 @@ fn refuses_bad_input_and_prints_nothing() {
         "{err}"
     );
 }
+
+/// With only the base year on record, the method cannot measure or forecast; a row still below its 2025
+/// target is flagged (below_target_without_trend) rather than left silent, and its group cannot read
+/// "target achieved".
+#[test]
+fn rows_below_target_without_a_trend_are_flagged() {
+    let output = ecociv(&["progress", "--zone", "450202", "--target-year", "2025", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let row = |id: &str| json["rows"].as_array().unwrap().iter().find(|row| row["id"] == id).unwrap().clone();
+    for id in ["24", "20.1", "20.2"] {
+        assert_eq!(row(id)["at_risk"], true, "{id}: {}", row(id));
+        assert!(row(id)["warning"]["reasons"].to_string().contains("below_target_without_trend"), "{id}: {}", row(id)["warning"]);
+    }
+    assert_eq!(row("25")["at_risk"], false, "100 already reaches the 2025 target 100");
+}
