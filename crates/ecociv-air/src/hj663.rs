@@ -75,18 +75,12 @@ const CO: usize = 3;
 const O3: usize = 4;
 
 /// One station-day of hourly values (milli-units), with a bit per present hour.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DayHours {
     pub vals: [[i64; 24]; 6],
     pub present: [u32; 6],
     /// Hours that had a row (even with all cells empty), to detect duplicates.
     pub seen: u32,
-}
-
-impl Default for DayHours {
-    fn default() -> Self {
-        DayHours { vals: [[0; 24]; 6], present: [0; 6], seen: 0 }
-    }
 }
 
 impl DayHours {

@@ -19,6 +19,9 @@ use super::{
 use crate::edition::Date;
 use crate::station::{HourlyRow, OrderError};
 
+/// A block of input to parse: (sequence number, bytes).
+type Job = (u64, Vec<u8>);
+
 /// A parsed row whose station lives in the block's arena.
 struct Row {
     station: (u32, u32),
@@ -242,7 +245,7 @@ pub(crate) fn read_hourly_parallel<R: Read>(
     let workers = workers.max(1);
     let block = block.max(64);
     let stop = AtomicBool::new(false);
-    let (work_tx, work_rx): (SyncSender<(u64, Vec<u8>)>, Receiver<(u64, Vec<u8>)>) = sync_channel(workers);
+    let (work_tx, work_rx): (SyncSender<Job>, Receiver<Job>) = sync_channel(workers);
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = sync_channel::<(u64, Parsed)>(workers * 2);
     let mut sum = IngestSummary::default();

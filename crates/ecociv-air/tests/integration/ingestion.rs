@@ -104,7 +104,7 @@ fn order_station_major_and_date_major_agree() {
     for st in ["S1", "S2"] {
         for (i, d) in dates.iter().enumerate() {
             for h in 0..24 {
-                if (i + h as usize) % 29 != 0 {
+                if !(i + h as usize).is_multiple_of(29) {
                     a.push_str(&row(st, i, d, h));
                 }
             }
@@ -114,7 +114,7 @@ fn order_station_major_and_date_major_agree() {
     for (i, d) in dates.iter().enumerate() {
         for h in (0..24).rev() {
             for st in ["S2", "S1"] {
-                if (i + h as usize) % 29 != 0 {
+                if !(i + h as usize).is_multiple_of(29) {
                     b.push_str(&row(st, i, d, h));
                 }
             }

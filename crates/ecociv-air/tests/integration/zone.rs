@@ -48,3 +48,35 @@ fn next(d: Date) -> Date {
         .or_else(|| Date::new(d.year, d.month + 1, 1))
         .unwrap_or(Date { year: d.year + 1, month: 1, day: 1 })
 }
+
+#[test]
+fn every_year_when_no_year_is_given_and_missing_folder_is_empty() {
+    let mut eng = ZoneEngine::new("z", None, EditionChoice::ByDate);
+    for (y, pm25) in [(2025, 40_000), (2026, 20_000)] {
+        let mut date = Date::new(y, 12, 1).unwrap();
+        while date.month == 12 {
+            for h in 0..24u8 {
+                let values = [Some(5_000), Some(20_000), Some(30_000), Some(500), Some(60_000), Some(pm25)];
+                eng.push(&HourlyRow { station: "A", date, hour: h, values }).unwrap();
+            }
+            date = next(date);
+        }
+    }
+    let zs = eng.finish();
+    assert_eq!(zs.iter().map(|z| (z.year, z.annual.valid_days)).collect::<Vec<_>>(), vec![(2025, 31), (2026, 31)]);
+    // December 2025 under the 2012 editions, December 2026 under the 2026 editions.
+    assert_eq!(zs[0].edition(), ecociv_air::Edition::E2012);
+    assert_eq!(zs[1].edition(), ecociv_air::Edition::E2026);
+    assert_eq!(zs[1].annual.aqi_days_by_edition, [0, 31]);
+    // 31 days: the annual coverage rule fails, so the PM2.5 mean is flagged as not valid.
+    assert_eq!(zs[0].pm25(), Some((40, false)));
+    let (none, _, files) = ecociv_air::ingest::read_zone_dir(
+        std::path::Path::new("/nonexistent/monitoring/air"),
+        "z",
+        None,
+        EditionChoice::ByDate,
+        false,
+    )
+    .unwrap();
+    assert!(none.is_empty() && files.is_empty());
+}
