@@ -1,5 +1,5 @@
 //! `ecociv water classify|annual`, and `ecociv assess` using the figures computed from a zone's
-//! `monitoring/water/` folder (the SYNTHETIC dataset in `data/synthetic/450202-monitoring`).
+//! `monitoring/water/` folder (the SYNTHETIC dataset in `data/synthetic/monitoring-450202-SYNTHETIC`).
 
 use crate::support::*;
 
@@ -90,7 +90,7 @@ fn malformed_input_names_line_and_column_and_writes_nothing() {
 /// zone's water monitoring data — here the SYNTHETIC dataset, which is shown as synthetic.
 #[test]
 fn assess_uses_computed_water_figures() {
-    let monitoring = repo().join("data/synthetic/450202-monitoring");
+    let monitoring = repo().join("data/synthetic/monitoring-450202-SYNTHETIC");
     let result = json(&ecociv(&[
         "assess",
         "--zone",
