@@ -136,6 +136,14 @@ pub mod urls {
     pub fn table(zone: &str) -> String {
         format!("/z/{}/table", encode(zone))
     }
+    /// Table 2-1 as open-data CSV (UTF-8 with a BOM, for Excel).
+    pub fn table_csv(zone: &str, year: i32) -> String {
+        format!("/z/{}/table.csv?year={year}", encode(zone))
+    }
+    /// Table 2-1 as an Excel workbook.
+    pub fn table_xlsx(zone: &str, year: i32) -> String {
+        format!("/z/{}/table.xlsx?year={year}", encode(zone))
+    }
     pub fn indicator(zone: &str, row: &str, year: i32) -> String {
         format!("/z/{}/indicators/{}?year={year}", encode(zone), encode(row))
     }

@@ -48,6 +48,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/departments", get(account::departments).post(account::create_department))
         .route("/z/{code}", get(pages::dashboard))
         .route("/z/{code}/table", get(pages::table))
+        .route("/z/{code}/table.csv", get(pages::table_csv))
+        .route("/z/{code}/table.xlsx", get(pages::table_xlsx))
         .route("/z/{code}/indicators/{row}", get(pages::indicator))
         .route("/z/{code}/air", get(pages::air))
         .route("/z/{code}/water", get(pages::water))

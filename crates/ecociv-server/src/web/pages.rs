@@ -99,6 +99,33 @@ pub async fn table(State(state): State<AppState>, web: Web, Path(code): Path<Str
     Ok(html(StatusCode::OK, table_page::render_table(&ctx, &view)))
 }
 
+fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(content_type));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `GET /z/{code}/table.csv?year=`: the year's assessment as open-data CSV (UTF-8 with a BOM).
+pub async fn table_csv(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let bytes = ecociv_report::csv::open_data(&[assess(&framework, &zone, year)]).map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    Ok(download("text/csv; charset=utf-8", format!("ecociv-{code}-{year}.csv"), bytes))
+}
+
+/// `GET /z/{code}/table.xlsx?year=`: Table 2-1 and the values by year as an Excel workbook.
+pub async fn table_xlsx(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let bytes = ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years()).map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("ecociv-{code}-{year}.xlsx"), bytes))
+}
+
 /// The history action labels of the store's actions.
 fn action_key(action: ecociv_store::Action) -> &'static str {
     match action {

@@ -118,6 +118,28 @@ async fn dashboard_met(client: &Client, base: &str, year: i32) -> u32 {
     after.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a count")
 }
 
+/// A plain HTTP GET of the body (what the browser would download), over a TCP socket.
+async fn http_get(url: &str) -> Vec<u8> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").expect("http URL");
+        let (host, path) = rest.split_once('/').expect("path");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let request = format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end") + 4;
+        let head = String::from_utf8_lossy(&response[..split]).to_string();
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(!head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "expects a plain body: {head}");
+        response[split..].to_vec()
+    })
+    .await
+    .expect("GET")
+}
+
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/browser");
     std::fs::create_dir_all(&dir).expect("artifact dir");
@@ -161,6 +183,17 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     let focused = client.active_element().await.expect("focus");
     assert_eq!(focused.attr("class").await.expect("attr").as_deref(), Some("skip"));
     assert_eq!(focused.attr("href").await.expect("attr").as_deref(), Some("#main"));
+
+    // The open-data CSV behind the table's download link: UTF-8 with a BOM, one line per row.
+    client.goto(&format!("{base}/z/450202/table?year=2021")).await.expect("table");
+    let href = client.find(Locator::Css(".downloads a[href*='table.csv']")).await.expect("CSV link").attr("href").await.expect("attr").expect("href");
+    let csv = http_get(&format!("{base}{href}")).await;
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let csv_text = String::from_utf8(csv[3..].to_vec()).expect("UTF-8");
+    assert!(csv_text.lines().next().expect("header").starts_with("zone,zone_name,year,id"));
+    assert!(csv_text.contains("生态文明建设规划") && csv_text.contains("不达标"));
+    let href = client.find(Locator::Css(".downloads a[href*='table.xlsx']")).await.expect("Excel link").attr("href").await.expect("attr").expect("href");
+    assert!(http_get(&format!("{base}{href}")).await.starts_with(b"PK"), "an xlsx (zip) workbook");
 
     // Before: row 5 (生态环境信息公开率) has no value in 2022.
     assert_eq!(table_status(&client, &base, 2022, "5").await, "无数据");

@@ -249,6 +249,11 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
             }
         }
         p class="meta" role="status" { (tf(lang, "table.shown", &[("shown", &view.rows.len()), ("total", &view.total_rows)])) }
+        p class="downloads" {
+            a href=(urls::table_xlsx(zone, view.year)) download { (t(lang, "table.download_xlsx")) }
+            " · "
+            a href=(urls::table_csv(zone, view.year)) download { (t(lang, "table.download_csv")) }
+        }
         @if view.rows.is_empty() {
             p class="empty" { (t(lang, "table.no_rows")) }
         } @else {
