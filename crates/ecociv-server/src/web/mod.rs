@@ -185,16 +185,19 @@ pub fn context(web: &Web, zone: Option<&ZoneRecord>, department: Option<String>,
 /// cache, so it stays correct across server instances sharing a database.
 #[derive(Default)]
 pub struct PageCache {
-    zones: RwLock<HashMap<String, (i64, Arc<(ZoneRecord, Zone)>)>>,
+    zones: RwLock<HashMap<String, (i64, Loaded)>>,
 }
 
+/// A zone as loaded for the pages.
+type Loaded = Arc<(ZoneRecord, Zone)>;
+
 impl PageCache {
-    fn get(&self, code: &str, version: i64) -> Option<Arc<(ZoneRecord, Zone)>> {
+    fn get(&self, code: &str, version: i64) -> Option<Loaded> {
         let zones = self.zones.read().ok()?;
         zones.get(code).filter(|(cached, _)| *cached == version).map(|(_, loaded)| loaded.clone())
     }
 
-    fn put(&self, code: &str, version: i64, loaded: Arc<(ZoneRecord, Zone)>) {
+    fn put(&self, code: &str, version: i64, loaded: Loaded) {
         if let Ok(mut zones) = self.zones.write() {
             if zones.len() >= 10_000 {
                 zones.clear();
