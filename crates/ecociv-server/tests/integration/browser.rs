@@ -205,7 +205,8 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     let revisions_before = store.revision_count("450202").await.expect("count");
     client.find(Locator::Id("v-5")).await.expect("field of row 5").send_keys("150").await.expect("type");
     client.find(Locator::Css("button[name='action'][value='save']")).await.expect("save").click().await.expect("click");
-    client.wait().for_element(Locator::Css("#v-5-error")).await.expect("page back");
+    // The refusal summary exists only on the page that comes back (the error slot is on both pages).
+    client.wait().for_element(Locator::Css("#form-errors")).await.expect("page back with the refusal");
     assert_eq!(text(&client, "#v-5-error").await, "150超出允许范围0–100");
     let field = client.find(Locator::Id("v-5")).await.expect("field");
     assert_eq!(field.attr("aria-invalid").await.expect("attr").as_deref(), Some("true"));
