@@ -60,8 +60,14 @@ impl NumError {
     }
 }
 
-/// Parses a non-negative decimal (`12`, `12.5`, `.5`, `12.`) into milli-units. Digits after the third
-/// decimal are rounded half to even (exactly, on the digits). Surrounding spaces are allowed.
+/// Parses a non-negative decimal (`12`, `12.5`, `.5`, `12.`) into milli-units. Surrounding spaces are
+/// allowed.
+///
+/// Digits after the third decimal are *rounded to odd*: truncated, and when any discarded digit is
+/// non-zero the last kept digit is made odd. GB/T 8170 forbids rounding twice in a row (不得连续修约):
+/// rounding 61.4996 half-even to 61.500 and then to whole µg/m³ would give 62 instead of 61. Rounding to
+/// odd at three decimals keeps the information the later rounding (to 0 or 1 decimal, at least two
+/// digits coarser) needs, so the final result equals a single rounding of the original text.
 pub fn parse_milli(b: &[u8]) -> Result<i64, NumError> {
     // fast path: a plain integer of up to 9 digits (the usual hourly value)
     if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
@@ -104,9 +110,9 @@ pub fn parse_milli(b: &[u8]) -> Result<i64, NumError> {
             fdigits += 1;
         }
         if fr.len() > 3 {
-            let first = fr[3];
-            let rest_nonzero = fr[4..].iter().any(|&c| c != b'0');
-            round_up = first > b'5' || (first == b'5' && (rest_nonzero || frac % 2 == 1));
+            let inexact = fr[3..].iter().any(|&c| c != b'0');
+            // Round to odd: make the last kept digit odd when anything was discarded.
+            round_up = inexact && frac % 2 == 0;
         }
     } else {
         frac = 0;
@@ -152,14 +158,45 @@ mod tests {
         assert_eq!(parse_milli(b" 12.5 "), Ok(12_500));
         assert_eq!(parse_milli(b".5"), Ok(500));
         assert_eq!(parse_milli(b"1."), Ok(1000));
-        assert_eq!(parse_milli(b"0.0005"), Ok(0));
-        assert_eq!(parse_milli(b"0.0015"), Ok(2));
+        // Round to odd beyond three decimals (see `parse_milli`).
+        assert_eq!(parse_milli(b"0.0005"), Ok(1));
+        assert_eq!(parse_milli(b"0.0015"), Ok(1));
         assert_eq!(parse_milli(b"0.00051"), Ok(1));
+        assert_eq!(parse_milli(b"0.0020"), Ok(2), "trailing zeros are exact");
+        assert_eq!(parse_milli(b"61.4996"), Ok(61_499));
         assert_eq!(parse_milli(b"-0"), Ok(0));
         assert_eq!(parse_milli(b"-1"), Err(NumError::Negative));
         assert_eq!(parse_milli(b"1e3"), Err(NumError::NotANumber));
         assert_eq!(parse_milli(b"."), Err(NumError::NotANumber));
         assert_eq!(parse_milli(b""), Err(NumError::NotANumber));
         assert_eq!(parse_milli(b"99999999999999999999"), Err(NumError::TooLarge));
+    }
+
+    /// GB/T 8170 forbids rounding twice: parsing then rounding to the reporting precision must equal one
+    /// rounding of the original decimal text, for every text with up to six decimals.
+    #[test]
+    fn parse_then_round_equals_a_single_rounding() {
+        use crate::hj633::round_concentration;
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases = vec![(61, 499_600u64, 6), (61, 500_400, 6), (0, 349_999, 6), (3, 450_001, 6), (2, 5, 1)];
+        for _ in 0..200_000 {
+            let int = next() % 1000;
+            let decimals = (next() % 6 + 1) as u32;
+            let frac = next() % 10u64.pow(decimals);
+            cases.push((int, frac, decimals));
+        }
+        for (int, frac, decimals) in cases {
+            let text = format!("{int}.{frac:0width$}", width = decimals as usize);
+            let micro = (int * 1_000_000 + frac * 10u64.pow(6 - decimals)) as i64;
+            let milli = parse_milli(text.as_bytes()).expect("parses");
+            assert_eq!(round_concentration(false, milli), div_round_half_even(micro, 1_000_000) * MILLI, "µg/m³ {text}");
+            assert_eq!(round_concentration(true, milli), div_round_half_even(micro, 100_000) * 100, "CO {text}");
+        }
     }
 }
