@@ -77,7 +77,9 @@ fn run_daily(
 ) -> anyhow::Result<IngestSummary> {
     match output {
         Some(path) => {
-            let tmp = path.with_extension("partial");
+            // A hidden temporary beside the target, unique to this process, renamed over it at the end.
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+            let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
             let file = File::create(&tmp).with_context(|| format!("无法创建 (cannot create) {}", tmp.display()))?;
             match ingest::run_daily(input, BufWriter::new(file), opts, choice) {
                 Ok(s) => {
@@ -101,7 +103,7 @@ fn run_daily(
 
 fn publish(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     match output {
-        Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写出 (cannot write) {}", path.display())),
+        Some(path) => crate::cmd::report::write_atomically(path, bytes),
         None => {
             let mut out = io::stdout().lock();
             out.write_all(bytes)?;

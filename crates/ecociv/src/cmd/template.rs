@@ -83,6 +83,17 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let imported = template::import(&loaded.framework, &loaded.zone, &bytes, &evidence_name)?;
 
     let values_path = dir.join("values.csv");
+    // Read-validate-append-rename under an exclusive lock, so two imports at once cannot both start from
+    // the same ledger and drop each other's lines. The lock is a separate file: the rename replaces
+    // values.csv itself. It is released when `_lock` is dropped at the end of this function.
+    let lock_path = dir.join(".values.csv.lock");
+    let _lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|error| anyhow::anyhow!("无法创建锁文件 {}：{error} (cannot create the lock file)", lock_path.display()))?;
+    _lock.lock().map_err(|error| anyhow::anyhow!("无法锁定 {}：{error} (cannot lock)", lock_path.display()))?;
     let existing = match std::fs::read(&values_path) {
         Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} 不是 UTF-8 文本 (not UTF-8)", values_path.display()))?),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,

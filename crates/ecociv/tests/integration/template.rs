@@ -93,3 +93,45 @@ fn bundled_zones_are_read_only_and_departments_are_checked() {
     assert!(stderr(&output).contains("城中区卫生健康局"), "{}", stderr(&output));
     assert!(!dir.join("x.xlsx").exists());
 }
+
+/// Imports running at the same time each add their line: the ledger is read, extended and replaced
+/// under a lock, so no import starts from a ledger another one is about to replace.
+#[test]
+fn concurrent_imports_lose_no_line() {
+    let dir = scratch("template-concurrent");
+    let zone = dir.join("zone");
+    copy_zone(&zone);
+    let before = std::fs::read_to_string(zone.join("values.csv")).expect("values").lines().count();
+    let template = dir.join("t.xlsx");
+    let output = ecociv(&["template", "export", "--zone", s(&zone), "--department", "城中区卫生健康局", "--year", "2022", "--out", s(&template)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&template).expect("template");
+    let imports = 8;
+    let files: Vec<std::path::PathBuf> = (0..imports)
+        .map(|n| {
+            let path = dir.join(format!("filled-{n}.xlsx"));
+            std::fs::write(&path, fill(&bytes, SHEET_XML, &[("G5", Fill::Text(&format!("9{n}")))])).expect("write");
+            path
+        })
+        .collect();
+    let children: Vec<std::process::Child> = files
+        .iter()
+        .map(|file| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_ecociv"))
+                .args(["template", "import", "--zone", s(&zone), "--file", s(file)])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let after = std::fs::read_to_string(zone.join("values.csv")).expect("values");
+    assert_eq!(after.lines().count(), before + imports, "{after}");
+    for n in 0..imports {
+        assert!(after.lines().any(|line| line.starts_with(&format!("24,2022,9{n},"))), "import {n} kept");
+    }
+}
