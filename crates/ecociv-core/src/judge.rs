@@ -16,7 +16,9 @@
 //!
 //! Where the rule cannot judge (no assigned value, no earlier value), a verdict recorded by a document
 //! (the plan's 达标情况 column) is used if there is one, and the explanation says that the judgement rests
-//! on it. Where the rule can judge and the document disagrees, the judgement stands and a warning is given.
+//! on it. Where the rule can judge and the document disagrees, the judgement stands and a warning is given
+//! — except when a two-part criterion is met only on its judgeable parts and the document records "not
+//! met": the document may know the unjudged part, so "not met" is used and the explanation says why.
 
 use crate::framework::{Criterion, Direction, Row, StateVerdict};
 use crate::num::{EPSILON, show};
@@ -122,14 +124,16 @@ pub struct Judgement {
 struct Outcome {
     verdict: Option<bool>,
     reason: Text,
+    /// Met on the parts that could be judged while other parts could not: weaker than a full judgement.
+    partial: bool,
 }
 
 impl Outcome {
     fn judged(ok: bool, reason: Text) -> Outcome {
-        Outcome { verdict: Some(ok), reason }
+        Outcome { verdict: Some(ok), reason, partial: false }
     }
     fn open(reason: Text) -> Outcome {
-        Outcome { verdict: None, reason }
+        Outcome { verdict: None, reason, partial: false }
     }
 }
 
@@ -180,6 +184,19 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
 
     let mut warnings = Vec::new();
     let (status, basis, conclusion) = match (outcome.verdict, &current.recorded) {
+        // Met only on the parts that could be judged, while a document records "not met": the document
+        // may know the part the rule could not judge (the higher level's verdict), so it decides.
+        (Some(true), Some(recorded)) if outcome.partial && !recorded.met => (
+            Status::NotMet,
+            Basis::Recorded,
+            Text::new(
+                format!("已判定部分满足，但其余部分无法判定，而{}记载为不达标，采用该记载：不达标", recorded.source),
+                format!(
+                    "the parts that could be judged are met, the others cannot be judged, and {} records not met, which is used: not met",
+                    recorded.source
+                ),
+            ),
+        ),
         (Some(ok), recorded) => {
             if let Some(recorded) = recorded
                 && recorded.met != ok
@@ -328,7 +345,8 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
             reason.zh.push_str(&format!("；已判定{}/{}部分", judged.len(), outcomes.len()));
             reason.en.push_str(&format!("; {} of {} parts judged", judged.len(), outcomes.len()));
             let ok = judged.iter().all(|outcome| outcome.verdict == Some(true));
-            Outcome::judged(ok, reason)
+            let partial = ok && judged.len() < outcomes.len();
+            Outcome { verdict: Some(ok), reason, partial }
         }
         Criterion::Spatial => Outcome::open(Text::new(
             "空间规则须按面积、性质、功能记录判定（如“面积=12.5;性质=不变;功能=不降低”）",
@@ -347,6 +365,7 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
             Outcome {
                 verdict: inner.verdict,
                 reason: Text::new(format!("{zh}：{}", inner.reason.zh), format!("{en}: {}", inner.reason.en)),
+                partial: inner.partial,
             }
         }
         Criterion::Unknown { reason } => Outcome::open(Text::new(

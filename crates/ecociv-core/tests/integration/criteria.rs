@@ -244,6 +244,25 @@ fn recorded_verdict_only_where_the_rule_cannot_judge() {
     assert!(entry.warnings[0].zh.contains("记载为达标"), "{:?}", entry.warnings);
 }
 
+/// A two-part criterion met only on the part that could be judged does not override a document's
+/// "not met": the document may know the higher level's verdict the rule lacks.
+#[test]
+fn a_partial_met_yields_to_a_recorded_not_met() {
+    let days = || share("7.1", Criterion::AllOf(vec![task(), stable()]));
+    let (state, basis, explanation) = judge(days(), vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), false)]);
+    assert_eq!((state, basis), (Status::NotMet, Basis::Recorded));
+    assert!(explanation.contains("其余部分无法判定"), "{explanation}");
+    // With every part judged, the rule decides and the disagreement is a warning.
+    let (state, basis, _) = judge(
+        days(),
+        vec![num("7.1", 2017, 89.5), recorded(assigned(num("7.1", 2021, 94.5), Assigned::Value(94.0)), false)],
+    );
+    assert_eq!((state, basis), (Status::Met, Basis::Rule));
+    // A partial met with a recorded met stays a rule judgement.
+    let (state, basis, _) = judge(days(), vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), true)]);
+    assert_eq!((state, basis), (Status::Met, Basis::Rule));
+}
+
 #[test]
 fn zone_variants_select_the_criterion_and_unknown_zone_types_give_no_data() {
     let mut ei = share("9", Criterion::AtLeast(60.0));
