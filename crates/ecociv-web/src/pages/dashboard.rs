@@ -7,9 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use ecociv_core::zone::TargetKind;
-use ecociv_core::{Assessment, Attribute, Direction, Framework, Status, Value, Zone};
-use ecociv_progress::{SeriesInput, evaluate};
+use ecociv_core::{Assessment, Attribute, Framework, Status, Value, Zone};
 use maud::{Markup, html};
 
 use super::{Named, place_of, with_unit};
@@ -220,57 +218,35 @@ impl DashboardView {
 /// figure are measured against it (method 2); targets that restate the standard are measured without a
 /// target (method 1).
 pub fn at_risk_rows(framework: &Framework, zone: &Zone, year: i32) -> Vec<RiskRow> {
-    let mut out = Vec::new();
-    for (_, row) in framework.rows() {
-        let direction = match row.direction {
-            Direction::HigherIsBetter => ecociv_progress::Direction::HigherIsBetter,
-            Direction::LowerIsBetter => ecociv_progress::Direction::LowerIsBetter,
-            Direction::NotApplicable => continue,
-        };
-        let Some(targets) = zone.plan.targets.get(&row.id) else { continue };
-        let mut points: Vec<ecociv_progress::Observation> = Vec::new();
-        for observation_year in zone.years().into_iter().filter(|y| *y <= year) {
-            if let Some(Value::Number(number)) = zone.observation(&row.id, observation_year).map(|obs| &obs.value) {
-                points.push(ecociv_progress::Observation::new(observation_year, *number));
-            }
-        }
-        if points.len() < 2 {
-            continue;
-        }
-        for (target_year, target) in targets.range(year..) {
-            let figure = match target.kind {
-                TargetKind::Value(figure) => Some(figure),
-                TargetKind::RestatesStandard | TargetKind::NotBelowBase => None,
-                TargetKind::State(_) | TargetKind::Describes => continue,
-            };
-            let natural_limit = row.range.map(|(low, high)| match row.direction {
-                Direction::LowerIsBetter => low,
-                _ => high,
-            });
-            let input = SeriesInput {
-                points: points.clone(),
-                direction,
-                base_year: zone.plan.base_year,
-                target_year: *target_year,
-                target: figure,
-                natural_limit,
-            };
-            let Ok(result) = evaluate(&input) else { continue };
-            if result.warning.at_risk {
-                out.push(RiskRow {
-                    id: row.id.clone(),
-                    name: Named::new(&row.name, &row.name_en),
-                    target_year: *target_year,
-                    target: target.text.clone(),
-                    progress: result.progress.status.as_str().to_string(),
-                    reasons: result.warning.reasons.iter().map(|reason| reason.as_str().to_string()).collect(),
-                    departments: zone.plan.lead_departments.get(&row.id).cloned().unwrap_or_default(),
-                });
-                break;
-            }
-        }
-    }
-    out
+    // The same early warning as `ecociv progress` and the Word report: `ecociv-progress`'s zone
+    // evaluation, on the values on record up to the dashboard's year, toward the plan's next target year.
+    let Some(target_year) = zone
+        .plan
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys().copied())
+        .filter(|target_year| *target_year >= year)
+        .min()
+    else {
+        return Vec::new();
+    };
+    let mut upto = zone.clone();
+    upto.observations.retain(|observation| observation.year <= year);
+    let progress = ecociv_progress::zone::zone_progress(framework, &upto, target_year);
+    progress
+        .rows
+        .into_iter()
+        .filter(|row| row.at_risk)
+        .map(|row| RiskRow {
+            id: row.id.clone(),
+            name: Named::new(&row.name, &row.name_en),
+            target_year,
+            target: row.target_text.clone().unwrap_or_default(),
+            progress: row.status.as_str().to_string(),
+            reasons: row.warning.reasons.iter().map(|reason| reason.as_str().to_string()).collect(),
+            departments: row.lead_departments.clone(),
+        })
+        .collect()
 }
 
 fn counts_table(lang: Lang, caption: &str, groups: &[Counts], first_header: &str) -> Markup {
