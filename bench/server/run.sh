@@ -17,7 +17,8 @@ YEARS=${YEARS:-10}
 PORT=${PORT:-18090}
 TARGET=${CARGO_TARGET_DIR:-target}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release -p ecociv -p ecociv-server --example bench_db
+cargo build --release -p ecociv --bin ecociv
+cargo build --release -p ecociv-server --example bench_db
 DB="$TARGET/bench-server-${ZONES}x${YEARS}.sqlite3"
 if [ ! -f "$DB" ]; then
   # Generated on tmpfs (each zone is a committed transaction; fsync on a shared disk would dominate), then moved.

@@ -53,3 +53,28 @@ mod tests {
         assert!(cache.get("450202", 2021, Selection::SubmittedOrApproved, 3).is_none());
     }
 }
+
+/// A zone's record and plan per data version, so that computing an assessment reads only the values.
+#[derive(Default)]
+pub struct ZoneCache {
+    entries: RwLock<HashMap<String, (i64, std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>)>>,
+}
+
+impl ZoneCache {
+    pub fn get(&self, zone: &str, version: i64) -> Option<std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>> {
+        let entries = self.entries.read().ok()?;
+        match entries.get(zone) {
+            Some((cached, value)) if *cached == version => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, zone: &str, version: i64, value: std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>) {
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() >= MAX_ENTRIES / 10 {
+                entries.clear();
+            }
+            entries.insert(zone.to_string(), (version, value));
+        }
+    }
+}

@@ -64,6 +64,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub cache: Arc<cache::AssessmentCache>,
+    /// Zone records and plans per data version (the assessment endpoint).
+    pub zones: Arc<cache::ZoneCache>,
     pub limiter: Arc<ratelimit::LoginLimiter>,
     /// The zones as the HTML pages read them, per data version.
     pub pages: Arc<web::PageCache>,
@@ -72,7 +74,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
-        AppState { store, config: Arc::new(config), cache: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
+        AppState { store, config: Arc::new(config), cache: Arc::default(), zones: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
     }
 }
 

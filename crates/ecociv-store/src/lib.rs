@@ -19,6 +19,7 @@ pub mod clock;
 mod error;
 pub mod evidence;
 mod migrate;
+pub mod monitoring;
 pub mod reference;
 pub mod values;
 pub mod zones;

@@ -261,16 +261,37 @@ impl Store {
     /// The observations the selection asks for: per (row, year), the latest revision whose status
     /// qualifies.
     pub async fn observations(&self, code: &str, selection: Selection) -> Result<Vec<Observation>> {
+        self.observations_until(code, selection, None).await
+    }
+
+    /// As [`Store::observations`], only for the years up to `last_year` when given (an assessment of a
+    /// year reads nothing later). Reads only the columns an observation needs.
+    pub async fn observations_until(&self, code: &str, selection: Selection, last_year: Option<i32>) -> Result<Vec<Observation>> {
         let sql = format!(
-            "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
-             WHERE r.zone_code = $1 AND r.status IN {} ORDER BY r.row_id, r.year, r.revision_no",
+            "SELECT row_id, year, value_kind, value_number, value_text, assigned_text, recorded_met, recorded_source, source_json
+             FROM value_revision WHERE zone_code = $1 AND year <= $2 AND status IN {} ORDER BY row_id, year, revision_no",
             selection.statuses()
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .bind(i64::from(last_year.unwrap_or(i32::MAX)))
+            .fetch_all(&self.pool)
+            .await?;
         let mut latest: BTreeMap<(String, i32), Observation> = BTreeMap::new();
         for row in &rows {
-            let revision = revision_from(row)?;
-            latest.insert((revision.observation.row.clone(), revision.observation.year), revision.observation);
+            let row_id: String = row.try_get("row_id")?;
+            let year = row.try_get::<i64, _>("year")? as i32;
+            let recorded_met: Option<i64> = row.try_get("recorded_met")?;
+            let recorded_source: Option<String> = row.try_get("recorded_source")?;
+            let observation = Observation {
+                row: row_id.clone(),
+                year,
+                value: value_from(&row.try_get::<String, _>("value_kind")?, row.try_get("value_number")?, row.try_get("value_text")?)?,
+                assigned: assigned_from(row.try_get("assigned_text")?)?,
+                recorded: recorded_met.map(|met| Recorded { met: met != 0, source: recorded_source.unwrap_or_default() }),
+                source: source_from(&row.try_get::<String, _>("source_json")?)?,
+            };
+            latest.insert((row_id, year), observation);
         }
         Ok(latest.into_values().collect())
     }

@@ -182,12 +182,25 @@ pub async fn assessment_json(state: &AppState, code: &str, year: i32, selection:
     if let Some(json) = state.cache.get(code, year, selection, version) {
         return Ok(json);
     }
-    let (record, zone) = state.store.load_zone(code, selection).await?;
+    let cached = match state.zones.get(code, version) {
+        Some(cached) => cached,
+        None => {
+            let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+            let plan = state.store.plan(&record).await?;
+            let cached = std::sync::Arc::new((record, plan));
+            state.zones.put(code, cached.0.data_version, cached.clone());
+            cached
+        }
+    };
+    let (record, plan) = (&cached.0, &cached.1);
+    let observations = state.store.observations_until(code, selection, Some(year)).await?;
+    let zone = ecociv_core::Zone { profile: record.profile.clone(), plan: plan.clone(), observations };
     let framework = state.store.framework(&record.framework_id).await?;
     let assessment = ecociv_core::assess(&framework, &zone, year);
     let json = axum::body::Bytes::from(ecociv_report::json::assessment(&assessment).to_string());
-    // Cache under the version that was read with the data, not the one asked with.
-    state.cache.put(code, year, selection, record.data_version, json.clone());
+    // The values were read after `version`: they are at least that new, so caching them under it never
+    // serves older data for a newer version.
+    state.cache.put(code, year, selection, version, json.clone());
     Ok(json)
 }
 

@@ -146,3 +146,38 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
     }
     assert!(problems.is_empty(), "Citus key rules broken:\n{}", problems.join("\n"));
 }
+
+/// Both migration directories must give the same tables with the same columns (names, nullability).
+#[tokio::test]
+async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
+    let Some(postgres) = postgres("schema_parity").await else { return };
+    let sqlite = sqlite("schema_parity").await;
+    let tables = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name")
+        .fetch_all(sqlite.pool())
+        .await
+        .unwrap();
+    let mut lite = BTreeSet::new();
+    for table in &tables {
+        let name: String = table.get("name");
+        let columns = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name, \"notnull\" AS nn, pk FROM pragma_table_info('{name}')")))
+            .fetch_all(sqlite.pool())
+            .await
+            .unwrap();
+        for column in columns {
+            let not_null = column.get::<i64, _>("nn") != 0 || column.get::<i64, _>("pk") != 0;
+            lite.insert((name.clone(), column.get::<String, _>("name"), not_null));
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT CAST(table_name AS TEXT) AS t, CAST(column_name AS TEXT) AS c, CAST(is_nullable AS TEXT) AS n
+         FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '\\_sqlx%'",
+    )
+    .fetch_all(postgres.pool())
+    .await
+    .unwrap();
+    let pg: BTreeSet<(String, String, bool)> =
+        rows.iter().map(|row| (row.get("t"), row.get("c"), row.get::<String, _>("n") == "NO")).collect();
+    let only_sqlite: Vec<_> = lite.difference(&pg).collect();
+    let only_pg: Vec<_> = pg.difference(&lite).collect();
+    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "schemas differ:\nonly SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}");
+}

@@ -132,3 +132,21 @@ async fn evidence_attachments_keep_their_bytes() {
         assert!(matches!(store.evidence("450202", "nope").await, Err(StoreError::NotFound(_))));
     }
 }
+
+#[tokio::test]
+async fn monitoring_readings_are_stored_by_series_and_never_overwritten() {
+    use ecociv_store::monitoring::Reading;
+    for store in stores("monitoring").await {
+        with_example_zone(&store).await;
+        let series = store.monitoring_series("450202", "air", "市监测站", "PM2.5", "μg/m³").await.unwrap();
+        assert_eq!(store.monitoring_series("450202", "air", "市监测站", "PM2.5", "μg/m³").await.unwrap(), series);
+        assert!(matches!(store.monitoring_series("450202", "air", "市监测站", "PM2.5", "mg/m³").await, Err(StoreError::Conflict(_))));
+        let reading = |hour: u32, value: Option<f64>| Reading { observed_at: format!("2022-01-01T{hour:02}:00:00Z"), value, flag: "N".into() };
+        store.append_readings(&series, &[reading(0, Some(35.5)), reading(1, None), reading(2, Some(40.0))]).await.unwrap();
+        // A batch repeating an hour already stored is refused as a whole.
+        let again = store.append_readings(&series, &[reading(3, Some(1.0)), reading(2, Some(99.0))]).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        let stored = store.readings(&series, "2022-01-01T00:00:00Z", "2022-01-02T00:00:00Z").await.unwrap();
+        assert_eq!(stored, vec![reading(0, Some(35.5)), reading(1, None), reading(2, Some(40.0))], "{:?}", store.backend());
+    }
+}
