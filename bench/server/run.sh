@@ -6,7 +6,8 @@
 #
 # Needs wrk (Debian package `wrk`). Builds the release binary and the generator, makes the database once
 # (target dir, reused when present), starts the server, runs wrk twice — first with a cold assessment cache
-# (every (zone, year) computed on first request), then warm — and stops the server. Results go to stdout;
+# (every (zone, year) computed on first request), then, after requesting every (zone, year) once, warm —
+# and stops the server. Results go to stdout;
 # record them in docs/benchmarks.md with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +39,9 @@ curl -fs "http://127.0.0.1:$PORT/api/v1/zones/900000/assessment?year=2024" | hea
 export ZONES YEARS FIRST_YEAR=$((2025 - YEARS))
 echo "== cold cache: wrk -t2 -c$CONNECTIONS -d$DURATION"
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s bench/server/assess.lua "http://127.0.0.1:$PORT" | grep -E "RESULT|Latency|Requests/sec|Non-2xx|Socket"
-echo "== warm cache: wrk -t2 -c$CONNECTIONS -d$DURATION"
+python3 bench/server/warm.py "$PORT" "$ZONES" "$FIRST_YEAR" "$YEARS"
+echo "server RSS after warm-up: $(ps -o rss= -p $SERVER) KB"
+echo "== warm cache (every zone and year cached): wrk -t2 -c$CONNECTIONS -d$DURATION"
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s bench/server/assess.lua "http://127.0.0.1:$PORT" | grep -E "RESULT|Latency|Requests/sec|Non-2xx|Socket"
 echo "server RSS: $(ps -o rss= -p $SERVER) KB"
 echo "== floor: GET /api/v1/health (routing, guard and session lookup only), wrk -t2 -c$CONNECTIONS -d10s"
