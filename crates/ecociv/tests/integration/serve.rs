@@ -185,3 +185,58 @@ fn a_server_killed_during_a_bulk_import_keeps_all_of_it_or_none_and_every_earlie
     eprintln!("SIGKILL trials: imported {outcomes:?} of {count}; a full import took {full:?}");
     assert!(outcomes.contains(&0), "no kill landed before the commit ({outcomes:?}; full import took {full:?})");
 }
+
+#[test]
+fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
+    let dir = scratch("serve-admin");
+    let url = format!("sqlite://{}", dir.join("eco.sqlite3").display());
+    // A too-short password is refused and nothing is created.
+    let mut short = Command::new(env!("CARGO_BIN_EXE_ecociv"))
+        .args(["admin", "create-user", "--db", &url, "--username", "boss", "--admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    short.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    assert!(!short.wait().unwrap().success());
+    let mut create = Command::new(env!("CARGO_BIN_EXE_ecociv"))
+        .args(["admin", "create-user", "--db", &url, "--username", "boss", "--admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    create.stdin.take().unwrap().write_all(b"a long admin password\n").unwrap();
+    assert!(create.wait().unwrap().success());
+    // Serve without --demo: only that account exists.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecociv"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", &url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address: SocketAddr = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    let mut server = Server { child, address, passwords: vec![("boss".into(), "a long admin password".into())] };
+    let (cookie, _) = login(&server, "boss");
+    let (status, _, me) = http(address, "GET", "/api/v1/me", &[("Cookie", &cookie)], b"");
+    assert_eq!((status, me["user"]["is_admin"].as_bool()), (200, Some(true)));
+    for guess in ["admin", "reviewer", "viewer"] {
+        server.passwords = vec![(guess.into(), "admin".into())];
+        let (_, cookies, body) = http(address, "GET", "/api/v1/auth/csrf", &[], b"");
+        let csrf = body["csrf_token"].as_str().unwrap().to_string();
+        let (status, _, _) = http(
+            address,
+            "POST",
+            "/api/v1/auth/login",
+            &[("Content-Type", "application/json"), ("X-CSRF-Token", &csrf), ("Cookie", &cookies.join("; "))],
+            json!({"username": guess, "password": "admin"}).to_string().as_bytes(),
+        );
+        assert_eq!(status, 401, "no default account {guess}");
+    }
+}
