@@ -70,6 +70,13 @@ pub const ROUTES: &[RouteSpec] = &[
         "年度达标评估，与 `ecociv assess --format json` 相同 (the assessment; ?year=YYYY, &include=submitted for members)",
         None,
     ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/progress",
+        Access::Disclosed,
+        "目标进展与预警，与 `ecociv progress --format json` 相同 (progress toward the plan's targets; ?target_year=2025|2030)",
+        None,
+    ),
     route("GET", "/api/v1/zones/{code}/departments", Access::Member, "部门 (the zone's departments)", None),
     route("GET", "/api/v1/zones/{code}/values", Access::Member, "当前数值及状态 (current values with workflow status; ?year=)", None),
     route("GET", "/api/v1/zones/{code}/values/{row}/{year}/history", Access::Member, "数值修订历史 (every revision of a value)", None),

@@ -33,6 +33,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/zones/{code}") => get(zones::profile),
         ("GET", "/api/v1/zones/{code}/plan") => get(zones::plan),
         ("GET", "/api/v1/zones/{code}/assessment") => get(zones::assessment),
+        ("GET", "/api/v1/zones/{code}/progress") => get(zones::progress),
         ("GET", "/api/v1/zones/{code}/departments") => get(zones::departments),
         ("GET", "/api/v1/zones/{code}/values") => get(values::list),
         ("GET", "/api/v1/zones/{code}/values/{row}/{year}/history") => get(values::history),

@@ -229,3 +229,34 @@ pub async fn assessment(
     let json = assessment_json(&state, &code, query.year, selection, version).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
+
+/// The query of the progress endpoint.
+#[derive(Deserialize)]
+pub struct ProgressQuery {
+    pub target_year: i32,
+}
+
+/// `GET /api/v1/zones/{code}/progress?target_year=YYYY`: progress toward the plan's targets for that year
+/// and the early warning, from the approved values — the JSON of `ecociv progress --format json`.
+pub async fn progress(
+    State(state): State<AppState>,
+    principal: MaybeAuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<ProgressQuery>,
+) -> ApiResult<Response> {
+    crate::validate::check_year(query.target_year).map_err(|problem| ApiError::bad_request(problem.message))?;
+    let role = policy::role(principal.0.as_deref(), &code);
+    match state.store.zone_state(&code).await? {
+        Some(found) if policy::can_see_zone(role.as_ref(), found.1) => {}
+        _ => return Err(ApiError::not_found(format!("区域 (zone) {code}"))),
+    }
+    let (record, zone) = state.store.load_zone(&code, Selection::Approved).await?;
+    let has_targets = zone.plan.targets.values().any(|by_year| by_year.contains_key(&query.target_year));
+    if !has_targets {
+        return Err(ApiError::bad_request(format!("规划中没有 {} 年的目标值 (no targets for that year)", query.target_year)));
+    }
+    let framework = state.store.framework(&record.framework_id).await?;
+    let progress = ecociv_progress::zone::zone_progress(&framework, &zone, query.target_year);
+    let json = serde_json::to_vec(&progress).map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}

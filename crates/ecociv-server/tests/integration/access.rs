@@ -42,6 +42,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}", EVERYONE),
     ("GET", "/api/v1/zones/{code}/plan", EVERYONE),
     ("GET", "/api/v1/zones/{code}/assessment", EVERYONE),
+    ("GET", "/api/v1/zones/{code}/progress", EVERYONE),
     ("GET", "/api/v1/zones/{code}/departments", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/values", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/values/{row}/{year}/history", ROW_READERS),
@@ -103,6 +104,7 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{year}", "2022")
                 .replace("{user_id}", &viewer_id);
             let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
+            let path = if path.ends_with("/progress") { format!("{path}?target_year=2025") } else { path };
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             let response = if method == Method::POST && template.ends_with("/evidence") {
                 client.send(&server, method.clone(), &format!("{path}?name=%E6%8A%A5%E5%91%8A.pdf"), Some("%PDF-1.4".into()), "application/pdf").await
