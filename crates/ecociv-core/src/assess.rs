@@ -1,8 +1,8 @@
 //! The assessment of a zone for a year (年度达标评估) and its readiness for designation (创建条件).
 
-use crate::framework::{Attribute, Framework};
+use crate::framework::{Attribute, Framework, Row};
 use crate::judge::{Basis, Evidence, Judgement, Status, Text, judge};
-use crate::value::{Source, Value};
+use crate::value::{Observation, Source, Value};
 use crate::zone::Zone;
 
 /// The assessment of every row of the framework for one zone and year.
@@ -63,6 +63,25 @@ pub struct Readiness {
     pub explanation: Text,
 }
 
+/// Everything on record for a row in a year: this year's value, and the earlier value it is compared
+/// with — a figure (or a state standing for one) for a figure, a spatial record for a spatial record.
+/// Every page and report that judges one row uses this, so they judge as the assessment does.
+pub fn evidence_for<'a>(zone: &'a Zone, row: &Row, year: i32) -> Evidence<'a> {
+    let current = zone.observation(&row.id, year);
+    let earlier = current.and_then(|obs| earlier_for(zone, row, year, &obs.value));
+    Evidence { year, current, earlier }
+}
+
+/// The latest value on record before `year` that a value of `year` is compared with (also for a value
+/// not yet on record, such as a submission under review).
+pub fn earlier_for<'a>(zone: &'a Zone, row: &Row, year: i32, value: &Value) -> Option<&'a Observation> {
+    match value {
+        Value::Spatial(_) => zone.latest_earlier(&row.id, year, |value| matches!(value, Value::Spatial(_))),
+        value if row.numeric(value).is_some() => zone.latest_earlier(&row.id, year, |value| row.numeric(value).is_some()),
+        _ => None,
+    }
+}
+
 /// Assesses a zone for a year: every row judged, indicators with sub-indicators met only when all their
 /// rows are met, and readiness for designation.
 pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
@@ -73,15 +92,8 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         let domain = framework.domain_of(indicator).map(|domain| domain.name.clone()).unwrap_or_default();
         let mut leaves = Vec::new();
         for row in &indicator.rows {
-            let current = zone.observation(&row.id, year);
-            // The earlier value to compare with: a figure (or a state standing for one) for a figure, a
-            // spatial record for a spatial record.
-            let earlier = current.and_then(|obs| match &obs.value {
-                Value::Spatial(_) => zone.latest_earlier(&row.id, year, |value| matches!(value, Value::Spatial(_))),
-                value if row.numeric(value).is_some() => zone.latest_earlier(&row.id, year, |value| row.numeric(value).is_some()),
-                _ => None,
-            });
-            let evidence = Evidence { year, current, earlier };
+            let evidence = evidence_for(zone, row, year);
+            let current = evidence.current;
             let variant = row.variant_for(&zone.profile.attributes);
             let (standard, note, judgement) = match variant {
                 Some(variant) => (

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::value::{Observation, Value};
 
-fn comparable(a: &Value, b: &Value) -> bool {
-    matches!((a, b), (Value::Number(_), Value::Number(_)) | (Value::Spatial(_), Value::Spatial(_)))
-}
+
 
 /// A zone's profile: who it is and what kind of place it is. The attributes (`level`, `climate`,
 /// `terrain`) select the regional variants of the framework.
@@ -103,26 +101,6 @@ impl Zone {
             if obs.row != row || obs.year >= year || !accept(&obs.value) {
                 continue;
             }
-            if !self.observation(row, obs.year).is_some_and(|current| std::ptr::eq(current, obs)) {
-                continue;
-            }
-            if best.is_none_or(|current| obs.year > current.year) {
-                best = Some(obs);
-            }
-        }
-        best
-    }
-
-    /// The latest observation of a row strictly before `year` whose value can be compared with `like`
-    /// (a number with a number, a spatial record with a spatial record). For one year, the last entry
-    /// on record wins, as in [`Zone::observation`].
-    pub fn latest_earlier_comparable(&self, row: &str, year: i32, like: &Value) -> Option<&Observation> {
-        let mut best: Option<&Observation> = None;
-        for obs in self.observations.iter().rev() {
-            if obs.row != row || obs.year >= year || !comparable(&obs.value, like) {
-                continue;
-            }
-            // Only the value that is in force for that year counts.
             if !self.observation(row, obs.year).is_some_and(|current| std::ptr::eq(current, obs)) {
                 continue;
             }

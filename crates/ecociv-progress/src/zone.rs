@@ -459,7 +459,7 @@ impl RowContext<'_> {
             );
         };
         // The latest earlier value of the same kind (number with number, spatial record with spatial
-        // record), as `Zone::latest_earlier_comparable` finds it.
+        // record), as `ecociv_core::assess::earlier_for` finds it.
         let earlier = by_year.and_then(|m| {
             m.range(..latest_year)
                 .rev()

@@ -4,7 +4,7 @@
 //! 2025/2030 targets with their check against the standard, the history of the value (who changed what),
 //! evidence files, and for computed values the provenance (method, edition, stations/sections, days).
 
-use ecociv_core::judge::{Evidence, judge};
+use ecociv_core::judge::judge;
 use ecociv_core::targets::TargetCheck;
 use ecociv_chart::LineChart;
 use ecociv_core::zone::TargetKind;
@@ -128,6 +128,9 @@ pub struct IndicatorView {
     pub threshold: Option<f64>,
     /// The plan's targets that are figures, for the chart: (year, figure, text).
     pub target_figures: Vec<(i32, f64, String)>,
+    /// The trajectory toward the plan's next target year (dashed on the chart): from the last figure on
+    /// record to the value `ecociv-progress` forecasts for the target year; empty without a forecast.
+    pub forecast: Vec<(i32, f64)>,
     /// A chart to show instead of the one drawn from the series (SVG markup); normally `None`.
     pub chart_svg: Option<String>,
     pub history: Vec<HistoryEntry>,
@@ -179,12 +182,10 @@ impl IndicatorView {
                 });
             }
             for year in zone.years() {
-                let Some(current) = zone.observation(&row.id, year) else { continue };
+                let evidence = ecociv_core::assess::evidence_for(zone, row, year);
+                let Some(current) = evidence.current else { continue };
                 let status = match applying {
-                    Some(variant) => {
-                        let earlier = zone.latest_earlier_comparable(&row.id, year, &current.value);
-                        judge(row, &variant.criterion, &variant.standard, &Evidence { year, current: Some(current), earlier }).status
-                    }
+                    Some(variant) => judge(row, &variant.criterion, &variant.standard, &evidence).status,
                     None => Status::NoData,
                 };
                 series.push(SeriesPoint {
@@ -205,6 +206,7 @@ impl IndicatorView {
             }
             targets.sort_by_key(|target| target.year);
         }
+        let forecast = row.map(|row| forecast_of(zone, row, &series)).unwrap_or_default();
         Some(IndicatorView {
             zone_code: assessment.zone_code.clone(),
             year: assessment.year,
@@ -244,6 +246,7 @@ impl IndicatorView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            forecast,
             chart_svg: None,
             history: Vec::new(),
             evidence: Vec::new(),
@@ -270,6 +273,7 @@ impl IndicatorView {
         let mut chart = LineChart::new(format!("{} {}", self.id, self.name.get(lang)), self.unit.clone());
         chart.series_label = t(lang, "chart.observed").into_owned();
         chart.series = points;
+        chart.forecast = self.forecast.clone();
         chart.threshold = self.threshold.map(|value| (value, tf(lang, "chart.threshold", &[("standard", &self.standard)])));
         chart.targets = self
             .target_figures
@@ -278,6 +282,44 @@ impl IndicatorView {
             .collect();
         chart.height = 320;
         Some(chart.to_svg())
+    }
+}
+
+/// The forecast toward the plan's next target year after the last figure on record, by the same method
+/// as `ecociv progress` (UNSD extrapolation, else the time-weighted linear fit).
+fn forecast_of(zone: &Zone, row: &ecociv_core::Row, series: &[SeriesPoint]) -> Vec<(i32, f64)> {
+    let direction = match row.direction {
+        ecociv_core::Direction::HigherIsBetter => ecociv_progress::Direction::HigherIsBetter,
+        ecociv_core::Direction::LowerIsBetter => ecociv_progress::Direction::LowerIsBetter,
+        ecociv_core::Direction::NotApplicable => return Vec::new(),
+    };
+    let points: Vec<ecociv_progress::Observation> = series
+        .iter()
+        .filter_map(|point| point.number.map(|number| ecociv_progress::Observation::new(point.year, number)))
+        .collect();
+    let Some(last) = points.last().copied() else { return Vec::new() };
+    let Some((target_year, target)) = zone.plan.targets.get(&row.id).and_then(|by_year| {
+        by_year.iter().find(|(year, _)| **year > last.year).map(|(year, target)| {
+            (*year, match target.kind {
+                TargetKind::Value(figure) => Some(figure),
+                _ => None,
+            })
+        })
+    }) else {
+        return Vec::new();
+    };
+    let natural_limit = row.range.map(|(low, high)| if direction == ecociv_progress::Direction::LowerIsBetter { low } else { high });
+    let input = ecociv_progress::SeriesInput { points, direction, base_year: zone.plan.base_year, target_year, target, natural_limit };
+    let Ok(result) = ecociv_progress::evaluate(&input) else { return Vec::new() };
+    let expected = result
+        .forecast
+        .unsd
+        .as_ref()
+        .map(|unsd| unsd.expected_value)
+        .or_else(|| result.forecast.weighted_linear.as_ref().map(|fit| fit.expected_value));
+    match expected {
+        Some(value) if value.is_finite() => vec![(last.year, last.value), (target_year, value)],
+        _ => Vec::new(),
     }
 }
 

@@ -79,7 +79,7 @@ impl ReviewItem {
         };
         let would_be = match row.variant_for(&zone.profile.attributes) {
             Some(variant) => {
-                let earlier = zone.latest_earlier_comparable(&row.id, submission.year, &submission.value);
+                let earlier = ecociv_core::assess::earlier_for(zone, row, submission.year, &submission.value);
                 judge(row, &variant.criterion, &variant.standard, &Evidence { year: submission.year, current: Some(&observation), earlier }).status
             }
             None => Status::NoData,

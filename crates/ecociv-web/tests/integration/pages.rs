@@ -204,6 +204,17 @@ fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_ch
     // A state-only row has no chart.
     assert!(fixture.indicator("1", 2021).chart(Lang::Zh).is_none());
 
+    // Issue 8: the trajectory toward the next target year is drawn dashed, from the last figure to the
+    // forecast of `ecociv-progress` (38 in 2017, 29 in 2021: falling, so below 29 in 2025).
+    let pm = fixture.indicator("7.2", 2021);
+    assert_eq!(pm.forecast.len(), 2, "{:?}", pm.forecast);
+    assert_eq!(pm.forecast[0], (2021, 29.0));
+    assert_eq!(pm.forecast[1].0, 2025);
+    assert!(pm.forecast[1].1 < 29.0, "{:?}", pm.forecast);
+    let svg = pm.chart(Lang::Zh).unwrap();
+    assert!(svg.contains("forecast-line") && svg.contains("2025年预测"), "the forecast is drawn");
+    assert!(fixture.indicator("1", 2021).forecast.is_empty(), "no forecast for a state-only row");
+
     let parent = fixture.indicator("7", 2021);
     assert_eq!(parent.sub_rows.iter().map(|(id, _, _)| id.as_str()).collect::<Vec<_>>(), vec!["7.1", "7.2"]);
     assert!(parent.series.is_empty());
