@@ -260,13 +260,69 @@ impl<F: Fields> Rec<'_, F> {
 #[derive(Default)]
 struct DateCache(Option<(u8, [u8; 16], Date)>);
 
-fn csv_reader<R: Read>(r: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(r)
+fn csv_reader<R: Read>(r: R) -> csv::Reader<LineCounter<R>> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(LineCounter::new(r))
+}
+
+/// A reader that notes where each non-blank line starts and its number, so that a record's line is known
+/// from its byte offset. The csv crate places a record that follows blank lines where the blank lines
+/// begin, and its `Position::line` does not count them, so an error after a blank line would name the
+/// wrong line. Lines must be asked in increasing byte order (records are read in order); notes are dropped
+/// as they are passed, so memory stays at one buffer's worth.
+pub(crate) struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    line: u64,
+    at_line_start: bool,
+    starts: std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> LineCounter<R> {
+        LineCounter { inner, offset: 0, line: 1, at_line_start: true, starts: Default::default() }
+    }
+
+    /// The 1-based line of the first non-blank line starting at or after `byte`.
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut starts = self.starts.borrow_mut();
+        while starts.front().is_some_and(|(start, _)| *start < byte) {
+            starts.pop_front();
+        }
+        starts.front().map_or(self.line, |(_, line)| *line)
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut starts = self.starts.borrow_mut();
+        for (index, byte) in buf[..n].iter().enumerate() {
+            match byte {
+                b'\n' => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                b'\r' => {}
+                _ if self.at_line_start => {
+                    starts.push_back((self.offset + index as u64, self.line));
+                    self.at_line_start = false;
+                }
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// The line where a record starts.
+fn record_line<R: Read>(rd: &csv::Reader<LineCounter<R>>, rec: &csv::ByteRecord) -> u64 {
+    rec.position().map_or(0, |position| rd.get_ref().line_at(position.byte()))
 }
 
 /// Reads the next record; CSV-level errors carry the line (plus `line_base`).
 fn next_record<R: Read>(
-    rd: &mut csv::Reader<R>,
+    rd: &mut csv::Reader<LineCounter<R>>,
     rec: &mut csv::ByteRecord,
     source: &str,
     line_base: u64,
@@ -274,7 +330,7 @@ fn next_record<R: Read>(
     match rd.read_byte_record(rec) {
         Ok(b) => Ok(b),
         Err(e) => {
-            let line = e.position().map_or(0, |p| p.line()) + line_base;
+            let line = e.position().map_or(0, |p| rd.get_ref().line_at(p.byte())) + line_base;
             match e.into_kind() {
                 csv::ErrorKind::Io(error) => Err(IngestError::Io { source_name: source.to_owned(), error }),
                 other => Err(IngestError::Input(InputError {
@@ -352,16 +408,16 @@ fn read_hourly_seq<R: Read>(
     let mut rd = csv_reader(r);
     let mut rec = csv::ByteRecord::new();
     let src = opts.source.as_str();
-    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line()) + line_base;
+    let line_of = |rd: &csv::Reader<LineCounter<R>>, rec: &csv::ByteRecord| record_line(rd, rec) + line_base;
     if header_first {
         if !next_record(&mut rd, &mut rec, src, line_base)? {
             return Err(empty_input(src));
         }
-        let r = Rec { rec: &rec, line: line_of(&rec), source: src, header: &HOURLY_HEADER };
+        let r = Rec { rec: &rec, line: line_of(&rd, &rec), source: src, header: &HOURLY_HEADER };
         r.check_header().map_err(IngestError::Input)?;
     }
     while next_record(&mut rd, &mut rec, src, line_base)? {
-        let line = line_of(&rec);
+        let line = line_of(&rd, &rec);
         let r = Rec { rec: &rec, line, source: src, header: &HOURLY_HEADER };
         apply_hourly(r.hourly(), line, src, opts, sum, sink)?;
     }
@@ -417,15 +473,14 @@ pub fn read_daily<R: Read>(
     let mut rd = csv_reader(r);
     let mut rec = csv::ByteRecord::new();
     let src = opts.source.as_str();
-    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line());
     if !next_record(&mut rd, &mut rec, src, 0)? {
         return Err(empty_input(src));
     }
-    Rec { rec: &rec, line: line_of(&rec), source: src, header: &DAILY_HEADER }.check_header().map_err(IngestError::Input)?;
+    Rec { rec: &rec, line: record_line(&rd, &rec), source: src, header: &DAILY_HEADER }.check_header().map_err(IngestError::Input)?;
     let mut sum = IngestSummary::default();
     while next_record(&mut rd, &mut rec, src, 0)? {
         sum.rows += 1;
-        let r = Rec { rec: &rec, line: line_of(&rec), source: src, header: &DAILY_HEADER };
+        let r = Rec { rec: &rec, line: record_line(&rd, &rec), source: src, header: &DAILY_HEADER };
         let parsed = (|| {
             r.field_count()?;
             let station = r.station(0)?;

@@ -79,3 +79,15 @@ pub(crate) fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, DataError> {
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
+
+/// The 1-based line where a CSV record that the csv crate places at `byte` starts. The crate's position
+/// of a record that follows blank lines is where the blank lines begin (and its `Position::line` counts
+/// neither them nor the record correctly), so the blank lines are stepped over here.
+pub(crate) fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}

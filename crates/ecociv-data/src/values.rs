@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ecociv_core::value::{parse_assigned, parse_recorded, parse_value};
 use ecociv_core::{Framework, Observation, Recorded, Source};
 
-use crate::error::{DataError, Problem};
+use crate::error::{DataError, Problem, line_at};
 
 const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
 const OPTIONAL: [&str; 2] = ["recorded", "source"];
@@ -81,12 +81,12 @@ pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicat
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map(|position| position.line());
+                let line = error.position().map(|position| line_at(text, position.byte()));
                 problems.push(problem(line, None, format!("CSV格式错误 (malformed CSV): {error}")));
                 continue;
             }
         };
-        let line = record.position().map(|position| position.line()).unwrap_or(0);
+        let line = record.position().map(|position| line_at(text, position.byte())).unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }

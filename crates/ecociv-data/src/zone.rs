@@ -7,7 +7,7 @@ use ecociv_core::zone::{ParentUnit, Target, TargetKind};
 use ecociv_core::{Framework, Plan, Project, ZoneProfile};
 use serde::Deserialize;
 
-use crate::error::{DataError, Problem, toml_problem};
+use crate::error::{DataError, Problem, line_at, toml_problem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,11 +183,11 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                problems.push(Problem { file: file.into(), line: error.position().map(|p| p.line()), field: None, message: error.to_string() });
+                problems.push(Problem { file: file.into(), line: error.position().map(|p| line_at(text, p.byte())), field: None, message: error.to_string() });
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line());
+        let line = record.position().map(|p| line_at(text, p.byte()));
         let get = |index: usize| record.get(index).unwrap_or("").trim();
         let number = get(0).parse::<u32>();
         let count = get(3).parse::<u32>();

@@ -3,8 +3,8 @@
 //! Structure, following the plain form of Chinese government reports (标题; 一、二、…; （一）（二）…; 1. 2. …):
 //! cover; 一、总体情况 (readiness for designation, counts); 二、指标达标情况 with a （一）… section per domain and
 //! each indicator's value, standard, judgement and explanation; 三、未达标指标及牵头部门; 四、目标进展预警 (when
-//! progress results are given; the input is optional and typed here, so this crate does not depend on the
-//! progress crate); 五、重点工程投资 (Table 4-1); 六、主要指标变化趋势 (charts as PNG); 附：数据说明.
+//! progress results are given: [`report`] takes them as an optional typed input, [`zone_report`] computes them
+//! with `ecociv-progress`); 五、重点工程投资 (Table 4-1); 六、主要指标变化趋势 (charts as PNG); 附：数据说明.
 //!
 //! Fonts are named for East Asian text: 黑体 for headings, 宋体 for tables and the cover, 仿宋 for body
 //! text, with Times New Roman for Latin text, so the document opens correctly in WPS and Word (LibreOffice
@@ -597,4 +597,45 @@ mod tests {
         assert_eq!(money(1211.0), "1,211.00");
         assert_eq!(money(0.0), "0.00");
     }
+}
+
+/// The report of a zone and year as the CLI and the web pages offer it: with the rows at risk of
+/// missing each of the plan's later target years and their forecasts from `ecociv-progress` when
+/// `with_progress` is set (the method is named in the data note).
+pub fn zone_report(framework: &Framework, zone: &Zone, year: i32, with_progress: bool, fonts: &Fonts) -> Result<DocxOutput, ReportError> {
+    let mut notes = Vec::new();
+    let mut forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>> = std::collections::BTreeMap::new();
+    let at_risk = if with_progress {
+        let mut list = Vec::new();
+        for target_year in target_years(zone).iter().copied().filter(|t| *t > zone.plan.base_year && *t >= year) {
+            let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
+            for row in &progress.rows {
+                if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
+                    forecasts.entry(row.id.clone()).or_default().push((target_year, forecast));
+                }
+            }
+            for row in progress.rows.iter().filter(|row| row.at_risk) {
+                let mut outlook: Vec<String> = row.warning.reasons.iter().map(|reason| reason.label_zh().to_string()).collect();
+                if let Some(forecast) = row.forecast {
+                    outlook.push(format!("预测{target_year}年 {}", ecociv_core::num::show(forecast)));
+                }
+                if let Some(need) = &row.required_change_text {
+                    outlook.push(need.zh.clone());
+                }
+                list.push(AtRisk {
+                    row: row.id.clone(),
+                    name: row.name.clone(),
+                    target_year,
+                    target: row.target_text.clone().unwrap_or_default(),
+                    outlook: outlook.join("；"),
+                    lead_departments: row.lead_departments.clone(),
+                });
+            }
+        }
+        notes.push(format!("目标进展预警的测算方法：{}。", ecociv_progress::EDITION));
+        Some(list)
+    } else {
+        None
+    };
+    report(&DocxInput { framework, zone, year, at_risk, forecasts, notes }, fonts)
 }

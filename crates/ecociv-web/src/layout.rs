@@ -141,6 +141,14 @@ pub mod urls {
         format!("/z/{}/table.csv?year={year}", encode(zone))
     }
     /// Table 2-1 as an Excel workbook.
+    pub fn report_docx(zone: &str, year: i32) -> String {
+        format!("/z/{}/report.docx?year={year}", encode(zone))
+    }
+
+    pub fn open_data_json(zone: &str, year: i32) -> String {
+        format!("/z/{}/data.json?year={year}", encode(zone))
+    }
+
     pub fn table_xlsx(zone: &str, year: i32) -> String {
         format!("/z/{}/table.xlsx?year={year}", encode(zone))
     }

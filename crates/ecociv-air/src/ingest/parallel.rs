@@ -188,7 +188,6 @@ fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Pa
     let mut rd = csv_reader(block);
     let mut rec = csv::ByteRecord::new();
     let mut out = Parsed { arena: String::new(), items: Vec::new(), newlines, fatal: None };
-    let line_of = |rec: &csv::ByteRecord| rec.position().map_or(0, |p| p.line());
     let mut header_pending = first;
     loop {
         match next_record(&mut rd, &mut rec, source, 0) {
@@ -199,7 +198,7 @@ fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Pa
                 break;
             }
         }
-        let r = Rec { rec: &rec, line: line_of(&rec), source, header: &HOURLY_HEADER };
+        let r = Rec { rec: &rec, line: super::record_line(&rd, &rec), source, header: &HOURLY_HEADER };
         if header_pending {
             header_pending = false;
             if let Err(e) = r.check_header() {

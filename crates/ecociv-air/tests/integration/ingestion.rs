@@ -156,3 +156,16 @@ fn daily_command_contract() {
     ingest::run_daily(s.as_bytes(), &mut out, &opts(false), forced).unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\"B, east\",2026-05-02,82,2,良,pm25"));
 }
+
+/// Blank lines count: the csv crate skips them and its own line count misses them, so an error after
+/// blank lines must still name the line a person sees in the file (found by the parallel-reader property
+/// test in CI).
+#[test]
+fn errors_after_blank_lines_name_the_right_line() {
+    let s = format!("{H}\n\nA,2023-01-01,0,0,0,e,0,0,0\n");
+    let (r, _) = annual(&s, false);
+    assert_eq!(input_err(r).line, 4);
+    let s = format!("{H}A,2023-01-01,0,1,1,1,1,1,1\r\n\r\n\nA,2023-01-01,1,x,1,1,1,1,1\n");
+    let (r, _) = annual(&s, false);
+    assert_eq!(input_err(r).line, 5);
+}

@@ -158,3 +158,10 @@ fn a_zones_ledger_takes_later_lines_as_revisions_but_a_values_file_refuses_dupli
     assert_eq!(zone.observation("3", 2022).map(|obs| obs.value.clone()), Some(Value::Number(23.0)), "the later line is in force");
     assert!(parse_values("v.csv", text, &framework()).is_err());
 }
+
+/// Blank lines count: an error after blank lines names the line a person sees in the file.
+#[test]
+fn lines_are_counted_with_blank_lines() {
+    let blank = problems("indicator,year,value,assigned\n3,2021,21,\n\n\n3,2020,abc,\n");
+    assert!(blank[0].starts_with("v.csv:5: 字段 value"), "{blank:?}");
+}

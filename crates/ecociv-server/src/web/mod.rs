@@ -50,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/z/{code}/table", get(pages::table))
         .route("/z/{code}/table.csv", get(pages::table_csv))
         .route("/z/{code}/table.xlsx", get(pages::table_xlsx))
+        .route("/z/{code}/data.json", get(pages::open_data_json))
+        .route("/z/{code}/report.docx", get(pages::report_docx))
         .route("/z/{code}/indicators/{row}", get(pages::indicator))
         .route("/z/{code}/air", get(pages::air))
         .route("/z/{code}/water", get(pages::water))

@@ -126,6 +126,36 @@ pub async fn table_xlsx(State(state): State<AppState>, web: Web, Path(code): Pat
     Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("ecociv-{code}-{year}.xlsx"), bytes))
 }
 
+/// `GET /z/{code}/data.json?year=`: the year's values and judgements as open-data JSON.
+pub async fn open_data_json(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let json = ecociv_report::json::open_data(&[assess(&framework, &zone, year)]);
+    Ok(download("application/json", format!("ecociv-{code}-{year}.json"), json.to_string().into_bytes()))
+}
+
+/// The system fonts the report's charts are drawn with, loaded once.
+static REPORT_FONTS: std::sync::LazyLock<ecociv_chart::png::Fonts> = std::sync::LazyLock::new(ecociv_chart::png::Fonts::system);
+
+/// `GET /z/{code}/report.docx?year=`: the yearly self-assessment report (Word), the same document as
+/// `ecociv report --format docx`, with the progress early warning.
+pub async fn report_docx(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let year = year_or_default(&query, &zone, record.base_year);
+    let lang = web.lang;
+    // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
+    // workers.
+    let output = tokio::task::spawn_blocking(move || ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS))
+        .await
+        .map_err(|error| WebError::Internal(lang, error.to_string()))?
+        .map_err(|error| WebError::Internal(lang, error.to_string()))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        format!("ecociv-{code}-{year}.docx"),
+        output.bytes,
+    ))
+}
+
 /// The history action labels of the store's actions.
 fn action_key(action: ecociv_store::Action) -> &'static str {
     match action {

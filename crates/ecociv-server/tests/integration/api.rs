@@ -245,3 +245,22 @@ async fn evidence_is_uploaded_listed_and_downloaded_as_an_attachment() {
     let locked = editor.send(&server, Method::POST, "/api/v1/zones/450202/values/7.1/2021/evidence?name=a.pdf", Some("x".into()), "application/pdf").await;
     assert_eq!(locked.code(), "value_locked");
 }
+
+/// Issue 7: the documents of `ecociv report` are also downloads of the web pages — the Word report and the
+/// open-data JSON beside Table 2-1's Excel and CSV — for anyone who may see the zone.
+#[tokio::test]
+async fn the_report_and_open_data_are_downloadable_from_the_pages() {
+    let server = server("downloads").await;
+    let mut public = Client::anonymous();
+    let json = public.get(&server, "/z/450202/data.json?year=2021").await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert_eq!(json.body, ecociv_report::json::open_data(&[ecociv_core::assess(
+        &ecociv_data::load_zone("450202").unwrap().framework,
+        &ecociv_data::load_zone("450202").unwrap().zone,
+        2021
+    )]));
+    let docx = public.get(&server, "/z/450202/report.docx?year=2021").await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert!(docx.body.as_str().is_some_and(|text| text.starts_with("PK\u{3}\u{4}")), "a zip (docx) file");
+    assert_eq!(public.get(&server, "/z/999999/report.docx?year=2021").await.status, StatusCode::NOT_FOUND);
+}

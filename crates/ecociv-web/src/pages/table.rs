@@ -253,6 +253,10 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
             a href=(urls::table_xlsx(zone, view.year)) download { (t(lang, "table.download_xlsx")) }
             " · "
             a href=(urls::table_csv(zone, view.year)) download { (t(lang, "table.download_csv")) }
+            " · "
+            a href=(urls::open_data_json(zone, view.year)) download { (t(lang, "table.download_json")) }
+            " · "
+            a href=(urls::report_docx(zone, view.year)) download { (t(lang, "table.download_docx")) }
         }
         @if view.rows.is_empty() {
             p class="empty" { (t(lang, "table.no_rows")) }

@@ -14,11 +14,13 @@ fn the_two_tables_hold_the_same_keys() {
 }
 
 /// Words that may appear in Latin letters on a Chinese page: codes and names of standards, units and file
-/// formats (Excel, CSV).
+/// formats (Excel, CSV, JSON, Word).
 /// Then data that is written so: water classes in indicator names (III类), the file name in the framework's
 /// note on the designation rule (standards.md), and the fixture's user names.
-const LATIN_ALLOWED: [&str; 17] =
-    ["AQI", "PM", "HJ", "GB", "UNSD", "SYNTHETIC", "KB", "MB", "pdf", "Excel", "CSV", "II", "III", "IV", "standards", "md", "admin"];
+const LATIN_ALLOWED: [&str; 19] = [
+    "AQI", "PM", "HJ", "GB", "UNSD", "SYNTHETIC", "KB", "MB", "pdf", "Excel", "CSV", "JSON", "Word", "II", "III", "IV", "standards", "md",
+    "admin",
+];
 
 #[test]
 fn chinese_pages_show_no_english() {

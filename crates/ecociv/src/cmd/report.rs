@@ -118,45 +118,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// plan's later target years from `ecociv-progress` (mapped here, so the report crate does not depend on
 /// the progress crate).
 fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> anyhow::Result<Vec<u8>> {
-    use ecociv_report::docx::{AtRisk, DocxInput, report};
-    let (framework, zone) = (&loaded.framework, &loaded.zone);
-    let mut notes = Vec::new();
-    let mut forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>> = std::collections::BTreeMap::new();
-    let at_risk = if with_progress {
-        let mut list = Vec::new();
-        let target_years = ecociv_report::common::target_years(zone);
-        for target_year in target_years.iter().copied().filter(|t| *t > zone.plan.base_year && *t >= year) {
-            let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
-            for row in &progress.rows {
-                if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
-                    forecasts.entry(row.id.clone()).or_default().push((target_year, forecast));
-                }
-            }
-            for row in progress.rows.iter().filter(|row| row.at_risk) {
-                let mut outlook: Vec<String> = row.warning.reasons.iter().map(|reason| reason.label_zh().to_string()).collect();
-                if let Some(forecast) = row.forecast {
-                    outlook.push(format!("预测{target_year}年 {}", ecociv_core::num::show(forecast)));
-                }
-                if let Some(need) = &row.required_change_text {
-                    outlook.push(need.zh.clone());
-                }
-                list.push(AtRisk {
-                    row: row.id.clone(),
-                    name: row.name.clone(),
-                    target_year,
-                    target: row.target_text.clone().unwrap_or_default(),
-                    outlook: outlook.join("；"),
-                    lead_departments: row.lead_departments.clone(),
-                });
-            }
-        }
-        notes.push(format!("目标进展预警的测算方法：{}。", ecociv_progress::EDITION));
-        Some(list)
-    } else {
-        None
-    };
     let fonts = ecociv_chart::png::Fonts::system();
-    let output = report(&DocxInput { framework, zone, year, at_risk, forecasts, notes }, &fonts)?;
+    let output = ecociv_report::docx::zone_report(&loaded.framework, &loaded.zone, year, with_progress, &fonts)?;
     for warning in &output.warnings {
         eprintln!("注意 (warning)：{warning}");
     }
