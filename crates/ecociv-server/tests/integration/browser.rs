@@ -16,7 +16,7 @@ use ecociv_store::{Status, Store};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -29,7 +29,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let found = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
     if !found {
         if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
@@ -40,7 +40,7 @@ fn browser_available() -> bool {
     found
 }
 
-async fn start_server(test: &str) -> (String, Store, std::collections::HashMap<String, String>) {
+pub(crate) async fn start_server(test: &str) -> (String, Store, std::collections::HashMap<String, String>) {
     let path = std::env::temp_dir().join(format!("ecociv-browser-{test}-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let store = Store::open(&format!("sqlite://{}", path.display())).await.expect("open store");
@@ -56,7 +56,7 @@ async fn start_server(test: &str) -> (String, Store, std::collections::HashMap<S
     (format!("http://{address}"), store, passwords)
 }
 
-async fn connect() -> (Client, Driver) {
+pub(crate) async fn connect() -> (Client, Driver) {
     let port = free_port();
     let child = Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={port}"))
@@ -87,11 +87,11 @@ async fn connect() -> (Client, Driver) {
     panic!("could not connect to chromedriver on {url}");
 }
 
-async fn text(client: &Client, css: &str) -> String {
+pub(crate) async fn text(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.expect("text")
 }
 
-async fn login(client: &Client, base: &str, username: &str, password: &str) {
+pub(crate) async fn login(client: &Client, base: &str, username: &str, password: &str) {
     client.goto(&format!("{base}/login")).await.expect("login page");
     client.find(Locator::Id("username")).await.expect("username").send_keys(username).await.expect("type");
     client.find(Locator::Id("password")).await.expect("password").send_keys(password).await.expect("type");
@@ -99,7 +99,7 @@ async fn login(client: &Client, base: &str, username: &str, password: &str) {
     client.wait().for_element(Locator::Css("form.inline button")).await.expect("logged in: the logout button shows");
 }
 
-async fn logout(client: &Client) {
+pub(crate) async fn logout(client: &Client) {
     client.find(Locator::Css("form.inline button")).await.expect("logout button").click().await.expect("click");
     client.wait().for_element(Locator::Css("header.site a[href='/login']")).await.expect("logged out");
 }
@@ -140,13 +140,13 @@ async fn http_get(url: &str) -> Vec<u8> {
     .expect("GET")
 }
 
-fn artifacts() -> PathBuf {
+pub(crate) fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/browser");
     std::fs::create_dir_all(&dir).expect("artifact dir");
     dir
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     assert!(png.len() > 20_000, "{name}: screenshot of {} bytes looks blank", png.len());
     std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");

@@ -3,5 +3,6 @@
 mod access;
 mod api;
 mod browser;
+mod layout;
 mod security;
 mod support;
