@@ -192,6 +192,9 @@ pub struct AqiTable {
     special: [Option<(i64, Special)>; 10],
     /// Whether the daily AQI includes the O3 daily max 1-h IAQI (see `data/hj633-params.csv`; 2026 is [C]).
     pub daily_includes_o3_1h: bool,
+    /// Hours of the PM10/PM2.5 window of the real-time report: 1 (the hour's value) or 24 (the moving mean);
+    /// a [C] doubt kept in `data/hj633-params.csv` (see [`crate::realtime`]).
+    pub realtime_pm_window_hours: u8,
     cap: u16,
     levels: Vec<Level>,
 }
@@ -237,6 +240,11 @@ impl AqiTable {
         }
         let p = tables::hj633_params().params(edition.label());
         let daily_includes_o3_1h = tables::param("hj633-params.csv", &p, "daily_includes_o3_1h") != 0;
+        let realtime_pm_window_hours = match tables::param("hj633-params.csv", &p, "realtime_pm_window_hours") {
+            1 => 1,
+            24 => 24,
+            v => panic!("hj633-params.csv: realtime_pm_window_hours must be 1 or 24, not {v}"),
+        };
         let cap = tables::param("hj633-params.csv", &p, "cap_iaqi_above_table") as u16;
         let lv = tables::hj633_levels();
         let (l, lo, hi, zh, en, cz, rgb) = (
@@ -261,7 +269,7 @@ impl AqiTable {
                 rgb: r[rgb].clone(),
             })
             .collect();
-        AqiTable { edition, points, special, daily_includes_o3_1h, cap, levels }
+        AqiTable { edition, points, special, daily_includes_o3_1h, realtime_pm_window_hours, cap, levels }
     }
 
     /// The breakpoints of a column as `(IAQI, concentration in milli-units)`.

@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::edition::{Date, EditionChoice};
 use crate::hj633::{self, DailyInput, ITEMS};
 use crate::hj663::{fmt_tenths, AnnualStat};
+use crate::realtime::{PmWindow, RealtimeEngine};
 use crate::rounding::parse_milli;
 use crate::station::{AnnualEngine, HourlyRow, OrderError, StationAnnual};
 use crate::zone::{ZoneEngine, ZoneYear};
@@ -27,6 +28,11 @@ pub const DAILY_HEADER: [&str; 9] = ["station", "date", "so2", "no2", "pm10", "c
 pub const DAILY_OUT_HEADER: [&str; 13] = [
     "station", "date", "aqi", "level", "category", "primary", "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_co",
     "iaqi_o3_1h", "iaqi_o3_8h", "iaqi_pm25",
+];
+/// Header of the output of `ecociv air hourly` (the real-time report).
+pub const HOURLY_OUT_HEADER: [&str; 19] = [
+    "station", "date", "hour", "aqi", "level", "category", "primary", "o3_8h", "pm10", "pm25", "pm_window_hours",
+    "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_co", "iaqi_o3_1h", "iaqi_o3_8h", "iaqi_pm25", "edition",
 ];
 /// Header of the output of `ecociv air annual`.
 pub const ANNUAL_OUT_HEADER: [&str; 11] =
@@ -537,6 +543,59 @@ pub fn run_daily<R: Read, W: Write>(
         w.write_record(&cells).map_err(werr)
     })?;
     w.flush().map_err(IngestError::Write)?;
+    Ok(sum)
+}
+
+/// `ecociv air hourly`: the real-time report (实时报) of every station-hour of an hourly file (see
+/// [`crate::realtime`]), written to `out` only after the whole input was read without error.
+/// `pm_window` overrides the edition's PM window (a [C] doubt in `data/hj633-params.csv`).
+pub fn run_hourly<R: Read, W: Write>(
+    input: R,
+    out: W,
+    opts: &ReadOptions,
+    choice: EditionChoice,
+    pm_window: Option<PmWindow>,
+) -> Result<IngestSummary, IngestError> {
+    let werr = |e: csv::Error| IngestError::Write(io::Error::other(e.to_string()));
+    let mut buf = csv::WriterBuilder::new().from_writer(Vec::new());
+    buf.write_record(HOURLY_OUT_HEADER).map_err(werr)?;
+    let mut engine = RealtimeEngine::new(choice, pm_window);
+    let mut write_error = None;
+    let mut cells: [String; 19] = Default::default();
+    let sum = read_hourly(input, opts, |row| {
+        let r = engine.push(row)?;
+        let res = &r.result;
+        cells[0] = r.station;
+        cells[1] = r.date.to_string();
+        cells[2] = r.hour.to_string();
+        cells[3] = opt_num(res.aqi);
+        let lv = res.level();
+        cells[4] = lv.map(|l| l.level.to_string()).unwrap_or_default();
+        cells[5] = lv.map(|l| l.category_zh.clone()).unwrap_or_default();
+        cells[6] = res.primary.to_string();
+        let int = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        cells[7] = int(r.o3_8h);
+        cells[8] = int(r.pm10);
+        cells[9] = int(r.pm25);
+        cells[10] = r.pm_window.hours().to_string();
+        for it in ITEMS {
+            cells[11 + it.index()] = opt_num(res.iaqi[it.index()]);
+        }
+        cells[18] = res.edition.aqi_standard().to_owned();
+        if write_error.is_none()
+            && let Err(e) = buf.write_record(&cells)
+        {
+            write_error = Some(e);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = write_error {
+        return Err(werr(e));
+    }
+    let bytes = buf.into_inner().map_err(|e| IngestError::Write(io::Error::other(e.to_string())))?;
+    let mut out = out;
+    out.write_all(&bytes).map_err(IngestError::Write)?;
+    out.flush().map_err(IngestError::Write)?;
     Ok(sum)
 }
 

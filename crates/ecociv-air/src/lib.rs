@@ -6,6 +6,7 @@
 //!   percentiles, annual statistics, good-day share (优良天数比例).
 //! * [`gb3095`] — GB 3095-2012 / GB 3095-2026 concentration limits.
 //! * [`edition`] — which edition applies to a date, and the calendar date type.
+//! * [`realtime`] — the real-time (hourly) report: per station-hour AQI with the O3 8-h and PM moving means.
 //! * [`rounding`] — GB/T 8170 rounding and exact decimal parsing.
 //! * [`station`] / [`zone`] — pure streaming aggregation of hourly rows per station and per zone (点位平均法).
 //! * [`ingest`] — the only module doing IO: streaming CSV readers and writers for the `ecociv air` commands.
@@ -18,6 +19,7 @@ pub mod gb3095;
 pub mod hj633;
 pub mod hj663;
 pub mod ingest;
+pub mod realtime;
 pub mod rounding;
 pub mod station;
 pub mod tables;

@@ -28,6 +28,8 @@ pub enum OrderError {
     OutOfOrder { station: String, previous: Date, date: Date },
     /// The same station, date and hour twice.
     DuplicateHour { station: String, date: Date, hour: u8 },
+    /// The station's hour went back (the real-time report needs each station's hours in order).
+    HourBack { station: String, previous: (Date, u8), got: (Date, u8) },
 }
 
 impl OrderError {
@@ -49,6 +51,11 @@ impl fmt::Display for OrderError {
             OrderError::DuplicateHour { station, date, hour } => {
                 write!(f, "站点 {station} {date} {hour} 时重复 / duplicate hour {hour} for station {station} on {date}")
             }
+            OrderError::HourBack { station, previous: (pd, ph), got: (d, h) } => write!(
+                f,
+                "站点 {station} 的时间倒退（{pd} {ph} 时之后出现 {d} {h} 时）：实时报要求同一站点的行按时间排序 / \
+                 station {station}: {d} hour {h} after {pd} hour {ph}; rows of a station must be in time order"
+            ),
         }
     }
 }

@@ -149,3 +149,45 @@ proptest! {
         prop_assert_eq!(outcome(seq, Vec::new()), outcome(par, Vec::new()));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The real-time report's moving means agree with the daily processing of HJ 663 where their windows
+    /// coincide: at hour 23 the 24-h moving means of PM10 / PM2.5 are the day's 24-h means, and the O3 8-h
+    /// moving mean at hour h ≥ 7 is the day's window h−7 … h (the day's maximum over those windows is MDA8).
+    #[test]
+    fn realtime_moving_means_match_the_daily_means(
+        hours in proptest::collection::vec(
+            (proptest::option::weighted(0.9, 0i64..400_000), proptest::option::weighted(0.9, 0i64..400_000), proptest::option::weighted(0.9, 0i64..300_000)),
+            24,
+        ),
+    ) {
+        use ecociv_air::hj663::{self, DayHours};
+        use ecociv_air::realtime::{PmWindow, RealtimeEngine};
+        use ecociv_air::station::HourlyRow;
+        use ecociv_air::Date;
+
+        let date = Date::new(2024, 5, 17).unwrap();
+        let mut engine = RealtimeEngine::new(EditionChoice::Fixed(Edition::E2012), Some(PmWindow::MovingDay));
+        let mut day = DayHours::default();
+        let mut o3_8h_at = Vec::new();
+        let mut last = None;
+        for (h, (pm10, pm25, o3)) in hours.iter().enumerate() {
+            let values = [None, None, *pm10, None, *o3, *pm25];
+            day.set(h as u8, &values);
+            let r = engine.push(&HourlyRow { station: "S", date, hour: h as u8, values }).unwrap();
+            o3_8h_at.push(r.o3_8h);
+            last = Some(r);
+        }
+        let last = last.unwrap();
+        let daily = hj663::daily_values(&day, hj663::params(Edition::E2012));
+        prop_assert_eq!(last.pm10, daily.get(hj633::Item::Pm10));
+        prop_assert_eq!(last.pm25, daily.get(hj633::Item::Pm25));
+        // MDA8 from the real-time windows ending 07:00 … 23:00 (windows with ≥ 6 hours), when the day has one.
+        let best = o3_8h_at[7..].iter().flatten().copied().max();
+        if let Some(mda8) = daily.get(hj633::Item::O3_8h) {
+            prop_assert_eq!(Some(mda8), best);
+        }
+    }
+}

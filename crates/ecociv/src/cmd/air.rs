@@ -1,9 +1,9 @@
-//! `ecociv air daily` and `ecociv air annual`: AQI (HJ 633) and the annual evaluation (HJ 663 / GB 3095)
-//! from monitoring CSV files. Glue only: the computation and the CSV contract live in `ecociv-air`.
+//! `ecociv air daily`, `ecociv air hourly` and `ecociv air annual`: AQI daily and real-time reports (HJ 633)
+//! and the annual evaluation (HJ 663 / GB 3095) from monitoring CSV files. Glue only: the computation and the CSV contract live in `ecociv-air`.
 //!
 //! Also the air feed of `ecociv assess` ([`observations`], registered in `crate::monitoring`).
 //!
-//! Nothing is written when the input is refused: `annual` writes its (small) result only at the end;
+//! Nothing is written when the input is refused: `annual` and `hourly` write their result only at the end;
 //! `daily` writes to a temporary file renamed at the end with `--output`, or buffers for standard output.
 
 use std::fs::File;
@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use ecociv_air::ingest::{self, IngestSummary, ReadOptions};
+use ecociv_air::realtime::PmWindow;
 use ecociv_air::{Edition, EditionChoice};
 use ecociv_core::{Framework, Observation, Source, Value};
 
@@ -20,6 +21,9 @@ use ecociv_core::{Framework, Observation, Source, Value};
 pub enum AirCommand {
     /// 由日均值计算 AQI 日报 (daily AQI from daily values: station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25)
     Daily(Args),
+    /// 由小时值计算 AQI 实时报 (real-time hourly AQI from hourly values: station,date,hour,so2,no2,pm10,co,o3,pm25;
+    /// each station's rows in time order)
+    Hourly(HourlyArgs),
     /// 由小时值计算年度评价 (annual evaluation from hourly values: station,date,hour,so2,no2,pm10,co,o3,pm25)
     Annual(Args),
 }
@@ -40,14 +44,34 @@ pub struct Args {
     pub skip_bad: bool,
 }
 
+#[derive(clap::Args)]
+pub struct HourlyArgs {
+    #[command(flatten)]
+    pub common: Args,
+    /// 颗粒物实时分指数所用时段：1 = 小时值，24 = 24 小时滑动平均（标准存疑 [C]，默认取数据文件）
+    /// (PM window of the real-time AQI: 1 = the hour's value, 24 = the 24-h moving mean; a [C] doubt, default from
+    /// the edition's data file)
+    #[arg(long, value_parser = parse_pm_window)]
+    pub pm_window: Option<PmWindow>,
+}
+
+fn parse_pm_window(s: &str) -> Result<PmWindow, String> {
+    match s {
+        "1" => Ok(PmWindow::OneHour),
+        "24" => Ok(PmWindow::MovingDay),
+        _ => Err("应为 1 或 24 (expected 1 or 24)".to_owned()),
+    }
+}
+
 fn parse_edition(s: &str) -> Result<Edition, String> {
     Edition::parse(s).ok_or_else(|| "应为 2012 或 2026 (expected 2012 or 2026)".to_owned())
 }
 
 pub fn run(command: AirCommand) -> anyhow::Result<ExitCode> {
-    let (args, daily) = match command {
-        AirCommand::Daily(a) => (a, true),
-        AirCommand::Annual(a) => (a, false),
+    let (args, daily, hourly) = match command {
+        AirCommand::Daily(a) => (a, true, None),
+        AirCommand::Hourly(h) => (h.common, false, Some(h.pm_window)),
+        AirCommand::Annual(a) => (a, false, None),
     };
     let choice = args.edition.map_or(EditionChoice::ByDate, EditionChoice::Fixed);
     let opts = ReadOptions { source: args.input.clone(), skip_bad: args.skip_bad };
@@ -59,6 +83,11 @@ pub fn run(command: AirCommand) -> anyhow::Result<ExitCode> {
     let input = BufReader::with_capacity(1 << 16, input);
     let summary = if daily {
         run_daily(input, args.output.as_deref(), &opts, choice)?
+    } else if let Some(pm_window) = hourly {
+        let mut buf = Vec::new();
+        let summary = ingest::run_hourly(input, &mut buf, &opts, choice, pm_window)?;
+        publish(&buf, args.output.as_deref())?;
+        summary
     } else {
         let mut buf = Vec::new();
         let (_, summary) = ingest::run_annual(input, &mut buf, &opts, choice)?;

@@ -88,3 +88,58 @@ fn air_annual_bad_row_fails_and_writes_nothing() {
     assert!(text.starts_with("station,year,valid_days,good_days,good_rate,so2,no2,pm10,pm25,co_p95,o3_8h_p90\nA,2023,0,0,"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 行"));
 }
+
+/// `ecociv air hourly`: a worked example of the real-time report, computed by hand from HJ 633-2012 表1
+/// (real-time 1-h columns for SO2, NO2, CO, O3; the 24-h columns for PM; standards.md §1.1, §1.6).
+#[test]
+fn air_hourly_worked_example() {
+    // O3 over hours 0–7: 100, 110, …, 160, 180; the other pollutants only at hour 7.
+    let mut input = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
+    for (h, o3) in [100, 110, 120, 130, 140, 150, 160].iter().enumerate() {
+        input.push_str(&format!("A,2024-07-01,{h},,,,,{o3},\n"));
+    }
+    input.push_str("A,2024-07-01,7,300,150,100,7.5,180,90\n");
+    let out = ecociv(&["air", "hourly", "--input", "-"], Some(&input));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "station,date,hour,aqi,level,category,primary,o3_8h,pm10,pm25,pm_window_hours,iaqi_so2,iaqi_no2,iaqi_pm10,iaqi_co,iaqi_o3_1h,iaqi_o3_8h,iaqi_pm25,edition");
+    // Hours 0–4: fewer than 6 hours in the O3 8-h window; the AQI is the 1-h O3 one: 100 → 50·100/160 = 31.25 → 32.
+    assert_eq!(lines[1], "A,2024-07-01,0,32,1,优,,,,,1,,,,,32,,,HJ 633-2012");
+    assert!(lines[5].starts_with("A,2024-07-01,4,") && lines[5].split(',').nth(7) == Some(""), "{}", lines[5]);
+    // Hour 5: six hours, (100+…+150)/6 = 125 → O3 8-h IAQI 50 + 50·25/60 = 70.83 → 71.
+    assert_eq!(lines[6].split(',').nth(7), Some("125"), "{}", lines[6]);
+    assert_eq!(lines[6].split(',').nth(16), Some("71"), "{}", lines[6]);
+    // Hour 7: SO2 1-h 300 → 50 + 50·150/350 = 71.4 → 72; NO2 150 → 75; CO 7.5 → 75; O3 1-h 180 → 75;
+    // PM10 (1-h value, the data file's default) 100 → 75; PM2.5 90 → 100 + 50·15/40 = 118.75 → 119;
+    // O3 8-h (100+…+160+180)/8 = 136.25 → 136 → 50 + 50·36/60 = 80. AQI 119, 轻度污染, primary PM2.5.
+    assert_eq!(lines[8], "A,2024-07-01,7,119,3,轻度污染,pm25,136,100,90,1,72,75,75,75,75,80,119,HJ 633-2012");
+
+    // HJ 633-2026: PM2.5 90 → 100 + 50·30/55 = 127.3 → 128; PM10 100 → 50 + 50·50/70 = 85.7 → 86.
+    let out = ecociv(&["air", "hourly", "--input", "-", "--edition", "2026"], Some(&input));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().nth(8), Some("A,2024-07-01,7,128,3,轻度污染,pm25,136,100,90,1,72,75,86,75,75,80,128,HJ 633-2026"));
+
+    // The 24-h moving mean for PM needs 20 hours: with 8 hours there is none, and O3 8-h (80) leads.
+    let out = ecociv(&["air", "hourly", "--input", "-", "--pm-window", "24"], Some(&input));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().nth(8), Some("A,2024-07-01,7,80,2,良,o3_8h,136,,,24,72,75,,75,75,80,,HJ 633-2012"));
+}
+
+#[test]
+fn air_hourly_refuses_a_station_going_back_and_writes_nothing() {
+    let input = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2024-07-01,5,1,2,3,0.4,5,6\nB,2024-07-01,1,1,2,3,0.4,5,6\n\nA,2024-07-01,4,1,2,3,0.4,5,6\n";
+    let out = ecociv(&["air", "hourly", "--input", "-"], Some(input));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing written");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Line 5: the blank line 4 counts.
+    assert!(err.contains("line 5") && err.contains("station A"), "{err}");
+    // A repeated hour is a bad row that --skip-bad may skip; going back is not skippable.
+    let repeat = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2024-07-01,5,1,2,3,0.4,5,6\nA,2024-07-01,5,1,2,3,0.4,5,6\n";
+    let out = ecociv(&["air", "hourly", "--input", "-", "--skip-bad"], Some(repeat));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2, "header and the first row");
+    let out = ecociv(&["air", "hourly", "--input", "-", "--skip-bad"], Some(input));
+    assert_eq!(out.status.code(), Some(1));
+}
