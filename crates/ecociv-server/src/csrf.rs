@@ -2,7 +2,10 @@
 //! [`Principal`], and refuses every state-changing request (POST, PUT, PATCH, DELETE) that does not carry
 //! the right CSRF token — the session's token for a logged-in user, or, before login, the value of the
 //! `ecociv_csrf` cookie (double submit). The token travels in the `X-CSRF-Token` header, or, for HTML
-//! forms (`application/x-www-form-urlencoded`), in the `csrf_token` field.
+//! forms (`application/x-www-form-urlencoded`, or `multipart/form-data` for forms with files), in the
+//! `csrf_token` field. A form's body is read once, up to a size limit, and checked before any handler
+//! runs — so a file of a form without the right token is never stored; a request that cannot carry a
+//! valid token (no session, no pre-login cookie) is refused before its body is read.
 
 use std::sync::Arc;
 
@@ -20,8 +23,10 @@ use crate::error::{ApiError, Code};
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
-/// The largest form body the guard reads to find the token.
+/// The largest urlencoded form body the guard reads to find the token.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// The largest `multipart/form-data` body (a data-entry form with its evidence files).
+pub const MAX_MULTIPART_BYTES: usize = 64 * 1024 * 1024;
 
 /// Resolves the session of a request, if any.
 pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Option<Arc<Principal>>, ApiError> {
@@ -56,17 +61,21 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             None => cookie(request.headers(), CSRF_COOKIE).filter(|token| token.len() >= 32),
         };
         let mut supplied = request.headers().get(CSRF_HEADER).and_then(|value| value.to_str().ok()).map(str::to_string);
-        let is_form = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-        if supplied.is_none() && is_form {
+        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
+        let is_form = content_type.as_deref().is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        let is_multipart = crate::multipart::is_multipart(content_type.as_deref());
+        if supplied.is_none() && expected.is_some() && (is_form || is_multipart) {
+            let limit = if is_multipart { MAX_MULTIPART_BYTES } else { MAX_FORM_BYTES };
             let (parts, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-                .await
-                .map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
-            supplied = form_urlencoded::parse(&bytes).find(|(key, _)| key == CSRF_FIELD).map(|(_, value)| value.into_owned());
+            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
+            supplied = if is_multipart {
+                crate::multipart::parse(content_type.as_deref().unwrap_or_default(), bytes.clone(), 0, Some(CSRF_FIELD))
+                    .await
+                    .ok()
+                    .and_then(|mut form| form.fields.remove(CSRF_FIELD))
+            } else {
+                form_urlencoded::parse(&bytes).find(|(key, _)| key == CSRF_FIELD).map(|(_, value)| value.into_owned())
+            };
             request = Request::from_parts(parts, Body::from(bytes));
         }
         let ok = matches!((&expected, &supplied), (Some(expected), Some(supplied)) if same(expected, supplied));

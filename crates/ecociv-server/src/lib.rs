@@ -18,6 +18,7 @@ pub mod cache;
 pub mod csrf;
 pub mod demo;
 pub mod error;
+pub mod multipart;
 pub mod openapi;
 pub mod policy;
 pub mod ratelimit;

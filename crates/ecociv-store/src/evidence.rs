@@ -22,6 +22,57 @@ pub struct Evidence {
     pub created_at: String,
 }
 
+/// An attachment to store (see [`Store::append_with_evidence`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvidence {
+    pub row_id: String,
+    pub year: i32,
+    pub file_name: String,
+    pub media_type: String,
+    /// Hex SHA-256 of the content, computed by the caller.
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+/// Inserts an attachment within a transaction.
+pub(crate) async fn insert_evidence(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    zone_code: &str,
+    uploaded_by: &str,
+    new: NewEvidence,
+) -> Result<Evidence> {
+    let evidence = Evidence {
+        id: clock::new_id(),
+        zone_code: zone_code.to_string(),
+        row_id: new.row_id,
+        year: new.year,
+        file_name: new.file_name,
+        media_type: new.media_type,
+        size_bytes: new.content.len() as i64,
+        sha256: new.sha256,
+        uploaded_by: uploaded_by.to_string(),
+        created_at: clock::now(),
+    };
+    sqlx::query(
+        "INSERT INTO value_evidence (zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&evidence.zone_code)
+    .bind(&evidence.id)
+    .bind(&evidence.row_id)
+    .bind(i64::from(evidence.year))
+    .bind(&evidence.file_name)
+    .bind(&evidence.media_type)
+    .bind(evidence.size_bytes)
+    .bind(&evidence.sha256)
+    .bind(new.content)
+    .bind(&evidence.uploaded_by)
+    .bind(&evidence.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(evidence)
+}
+
 const COLUMNS: &str = "zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
 
 fn evidence_from(row: &AnyRow) -> Result<Evidence> {
@@ -53,36 +104,16 @@ impl Store {
         content: Vec<u8>,
         uploaded_by: &str,
     ) -> Result<Evidence> {
-        let evidence = Evidence {
-            id: clock::new_id(),
-            zone_code: zone_code.to_string(),
+        let new = NewEvidence {
             row_id: row_id.to_string(),
             year,
             file_name: file_name.to_string(),
             media_type: media_type.to_string(),
-            size_bytes: content.len() as i64,
             sha256: sha256.to_string(),
-            uploaded_by: uploaded_by.to_string(),
-            created_at: clock::now(),
+            content,
         };
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO value_evidence (zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&evidence.zone_code)
-        .bind(&evidence.id)
-        .bind(&evidence.row_id)
-        .bind(i64::from(year))
-        .bind(&evidence.file_name)
-        .bind(&evidence.media_type)
-        .bind(evidence.size_bytes)
-        .bind(&evidence.sha256)
-        .bind(content)
-        .bind(&evidence.uploaded_by)
-        .bind(&evidence.created_at)
-        .execute(&mut *tx)
-        .await?;
+        let evidence = insert_evidence(&mut tx, zone_code, uploaded_by, new).await?;
         tx.commit().await?;
         Ok(evidence)
     }

@@ -33,7 +33,7 @@ use sqlx::any::AnyPoolOptions;
 
 pub use accounts::{Membership, Role, Session, User};
 pub use error::StoreError;
-pub use evidence::Evidence;
+pub use evidence::{Evidence, NewEvidence};
 pub use values::{Action, NewRevision, Revision, Selection, Status};
 pub use zones::{Department, ZoneRecord};
 

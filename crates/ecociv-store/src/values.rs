@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::evidence::{Evidence, NewEvidence, insert_evidence};
 use crate::{Result, Store, StoreError, clock};
 
 /// The workflow status a revision leaves a value in (数据状态).
@@ -346,6 +347,19 @@ impl Store {
         batch: Option<Batch>,
         revisions: Vec<NewRevision>,
     ) -> Result<Vec<Revision>> {
+        Ok(self.append_with_evidence(code, author_id, batch, revisions, Vec::new()).await?.0)
+    }
+
+    /// As [`Store::append_revisions`], and stores evidence attachments in the same transaction: a data-entry
+    /// form's values and files are written together or not at all.
+    pub async fn append_with_evidence(
+        &self,
+        code: &str,
+        author_id: &str,
+        batch: Option<Batch>,
+        revisions: Vec<NewRevision>,
+        attachments: Vec<NewEvidence>,
+    ) -> Result<(Vec<Revision>, Vec<Evidence>)> {
         let now = clock::now();
         let mut tx = self.begin_write().await?;
         let bumped = sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
@@ -431,8 +445,12 @@ impl Store {
                 batch_id: batch_id.clone(),
             });
         }
+        let mut files = Vec::with_capacity(attachments.len());
+        for attachment in attachments {
+            files.push(insert_evidence(&mut tx, code, author_id, attachment).await?);
+        }
         tx.commit().await?;
-        Ok(stored)
+        Ok((stored, files))
     }
 
     /// The number of revisions of a zone (for tests and statistics).

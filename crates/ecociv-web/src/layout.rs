@@ -173,6 +173,22 @@ pub mod urls {
     pub fn review_decide(zone: &str, submission: &str) -> String {
         format!("/z/{}/review/{}", encode(zone), encode(submission))
     }
+    /// The download of an evidence file (the API's route; the session cookie authorises it).
+    pub fn evidence(zone: &str, id: &str) -> String {
+        format!("/api/v1/zones/{}/evidence/{}", encode(zone), encode(id))
+    }
+    /// Where a reviewer reopens an approved value of a row.
+    pub fn reopen(zone: &str, row: &str) -> String {
+        format!("/z/{}/indicators/{}/reopen", encode(zone), encode(row))
+    }
+    /// An account's administration page.
+    pub fn admin_user(id: &str) -> String {
+        format!("/admin/users/{}", encode(id))
+    }
+    /// A department's rename form.
+    pub fn admin_department(id: &str) -> String {
+        format!("/admin/departments/{}", encode(id))
+    }
     pub const LOGIN: &str = "/login";
     pub const LOGOUT: &str = "/logout";
     pub const ADMIN_USERS: &str = "/admin/users";

@@ -68,7 +68,7 @@ pub async fn list(
 }
 
 /// Resolves (zone, row, year) for a value route and checks the caller's right with `allowed`.
-async fn value_target<'f>(
+async fn value_target(
     state: &AppState,
     principal: &AuthUser,
     code: &str,
@@ -119,22 +119,41 @@ pub async fn save(
     Path((code, row_id, year)): Path<(String, String, i32)>,
     Json(entry): Json<Entry>,
 ) -> ApiResult<Json<Value>> {
-    let (framework, role) = value_target(&state, &principal, &code, &row_id, year, policy::can_edit_row).await?;
-    let row = validate::row(&framework, &row_id).map_err(|problem| ApiError::not_found(problem.message))?;
+    let current = state.store.current(&code, &row_id, year).await?;
+    let (new, warnings) = prepare_save(&state, &principal, &code, &row_id, year, entry, current.as_ref()).await?;
+    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
+    let mut body = json!({ "revision": stored.first().map(revision_json), "warnings": warnings });
+    body["before"] = current.as_ref().map(|r| ecociv_report::json::value(Some(&r.observation.value))).unwrap_or(Value::Null);
+    Ok(Json(body))
+}
+
+/// Checks a save of (zone, row, year) by `principal` following `current` (the value's current revision,
+/// or the one a form plans before it) and makes the revision to append, with the jump warnings — every
+/// check of [`save`], nothing written. A form checks all its rows with this, then appends them together.
+pub async fn prepare_save(
+    state: &AppState,
+    principal: &AuthUser,
+    code: &str,
+    row_id: &str,
+    year: i32,
+    entry: Entry,
+    current: Option<&Revision>,
+) -> ApiResult<(NewRevision, Vec<String>)> {
+    let (framework, role) = value_target(state, principal, code, row_id, year, policy::can_edit_row).await?;
+    let row = validate::row(&framework, row_id).map_err(|problem| ApiError::not_found(problem.message))?;
     let default_source = format!("{}（{}）录入", principal.0.user.display_name, principal.0.user.username);
     let observation = validate::observation(row, year, &entry, &default_source).map_err(|problems| {
         ApiError::new(Code::InvalidValue, "数值未通过校验 (the value was refused)")
             .with_details(json!(problems.iter().map(validate::Problem::json).collect::<Vec<_>>()))
     })?;
-    let current = state.store.current(&code, &row_id, year).await?;
-    let status = workflow::next(current.as_ref().map(|r| r.status), Step::Save, is_reviewer(&role))?;
-    let after = current.as_ref().map_or(0, |r| r.revision_no);
+    let status = workflow::next(current.map(|r| r.status), Step::Save, is_reviewer(&role))?;
+    let after = current.map_or(0, |r| r.revision_no);
     if let Some(expected) = entry.after
         && expected != after
     {
         return Err(ApiError::new(Code::Conflict, "数值已被他人修改，请刷新后重试 (the value changed meanwhile)"));
     }
-    let previous = state.store.current(&code, &row_id, year - 1).await?;
+    let previous = state.store.current(code, row_id, year - 1).await?;
     let warnings: Vec<String> =
         validate::jump_warning(row, previous.as_ref().map(|r| &r.observation.value), &observation.value).into_iter().collect();
     let new = NewRevision {
@@ -146,10 +165,7 @@ pub async fn save(
         evidence: entry.evidence.unwrap_or_default(),
         reason: entry.reason.unwrap_or_default(),
     };
-    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
-    let mut body = json!({ "revision": stored.first().map(revision_json), "warnings": warnings });
-    body["before"] = current.as_ref().map(|r| ecociv_report::json::value(Some(&r.observation.value))).unwrap_or(Value::Null);
-    Ok(Json(body))
+    Ok((new, warnings))
 }
 
 /// The body of a workflow step.
@@ -172,22 +188,41 @@ async fn step(
     step: Step,
     action: Action,
 ) -> ApiResult<Json<Value>> {
-    let allowed: fn(Option<&ZoneRole>, &[String]) -> bool = match step {
-        Step::Submit => policy::can_edit_row,
-        _ => |role, _| policy::can_review(role),
-    };
-    let (_, role) = value_target(&state, &principal, &code, &row_id, year, allowed).await?;
     let body: StepBody = if body.iter().all(u8::is_ascii_whitespace) {
         StepBody::default()
     } else {
         serde_json::from_slice(&body).map_err(|error| ApiError::bad_request(format!("请求体不是有效的 JSON (invalid JSON body): {error}")))?
     };
+    let current = state.store.current(&code, &row_id, year).await?;
+    let new = prepare_step(&state, &principal, &code, &row_id, year, step, action, body, current.as_ref()).await?;
+    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
+    Ok(Json(json!({ "revision": stored.first().map(revision_json) })))
+}
+
+/// Checks a workflow step (submit, approve, return, reopen) of (zone, row, year) by `principal` following
+/// `current` and makes the revision to append — every check of the step's route, nothing written.
+#[allow(clippy::too_many_arguments)]
+pub async fn prepare_step(
+    state: &AppState,
+    principal: &AuthUser,
+    code: &str,
+    row_id: &str,
+    year: i32,
+    step: Step,
+    action: Action,
+    body: StepBody,
+    current: Option<&Revision>,
+) -> ApiResult<NewRevision> {
+    let allowed: fn(Option<&ZoneRole>, &[String]) -> bool = match step {
+        Step::Submit => policy::can_edit_row,
+        _ => |role, _| policy::can_review(role),
+    };
+    let (_, role) = value_target(state, principal, code, row_id, year, allowed).await?;
     let comment = body.comment.unwrap_or_default().trim().to_string();
     if workflow::needs_comment(step) && comment.is_empty() {
         return Err(ApiError::bad_request("退回或重新打开须填写意见 (a comment is required)"));
     }
-    let current = state.store.current(&code, &row_id, year).await?;
-    let status = workflow::next(current.as_ref().map(|r| r.status), step, is_reviewer(&role))?;
+    let status = workflow::next(current.map(|r| r.status), step, is_reviewer(&role))?;
     let Some(current) = current else {
         return Err(ApiError::new(Code::InvalidTransition, "尚无数值 (no value yet)"));
     };
@@ -196,7 +231,7 @@ async fn step(
     {
         return Err(ApiError::new(Code::Conflict, "数值已被他人修改，请刷新后重试 (the value changed meanwhile)"));
     }
-    let new = NewRevision {
+    Ok(NewRevision {
         after: current.revision_no,
         action,
         status,
@@ -204,9 +239,7 @@ async fn step(
         unit: current.unit.clone(),
         evidence: current.evidence.clone(),
         reason: comment,
-    };
-    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
-    Ok(Json(json!({ "revision": stored.first().map(revision_json) })))
+    })
 }
 
 type ValuePath = Path<(String, String, i32)>;

@@ -2,30 +2,37 @@
 //! return with a comment). Both call the JSON API's own handlers ([`crate::api::values`]), so a value
 //! entered by form goes through exactly the checks, transitions and audit trail of one sent to the API.
 //!
-//! Data entry checks every field first (the core's `parse_value`, as the API does): when any field is
-//! refused, the form comes back with the message next to that field and nothing is saved.
+//! Data entry is all or nothing: every field is checked first (the core's `parse_value`, then the API's
+//! own checks and workflow through [`values::prepare_save`] / [`values::prepare_step`], then the evidence
+//! files), and the whole form — values, submissions and files — is written by one store transaction
+//! ([`ecociv_store::Store::append_with_evidence`]). When anything is refused, nothing is saved and the
+//! form comes back with the message next to each refused field.
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_core::Assigned;
-use ecociv_store::{Revision, Status as Workflow};
+use ecociv_store::{Action, NewEvidence, NewRevision, Revision, Status as Workflow};
 use ecociv_web::i18n::{fmt_number, t, tf};
 use ecociv_web::layout::{Flash, FlashKind, urls};
-use ecociv_web::pages::entry::{EntryState, EntryView, assigned_field, value_field};
+use ecociv_web::pages::entry::{EntryState, EntryView, EvidenceLink, FieldError, assigned_field, revision_field, value_field};
 use ecociv_web::pages::review::{ReviewItem, ReviewView, Submission};
 use ecociv_web::pages::{entry as entry_page, review as review_page};
 
 use super::{Web, WebError, WebResult, context, html, visible_zone, years};
 use crate::AppState;
-use crate::api::values;
+use crate::api::values::{self, StepBody};
+use crate::api::evidence;
 use crate::auth::{AuthUser, ZoneRole};
+use crate::error::Code;
+use crate::multipart::{self, FormData, Upload};
 use crate::policy;
 use crate::validate::Entry;
+use crate::workflow::Step;
+use sha2::{Digest, Sha256};
 
 type Q = Query<BTreeMap<String, String>>;
 
@@ -47,8 +54,11 @@ fn assigned_text(assigned: Option<&Assigned>) -> String {
     }
 }
 
-/// The entry form of the visitor's department for a year, with what the store holds.
-async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebResult<(ecociv_store::ZoneRecord, std::sync::Arc<ecociv_core::Framework>, EntryView, String)> {
+/// The entry form of the visitor's department for a year, with what the store holds, and the current
+/// revision of each value of the year.
+type Loaded = (ecociv_store::ZoneRecord, std::sync::Arc<ecociv_core::Framework>, EntryView, String, BTreeMap<String, Revision>);
+
+async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebResult<Loaded> {
     let Some(principal) = &web.principal else { return Err(WebError::Login { next: web.path.clone() }) };
     let Some(ZoneRole::Editor { department }) = principal.zone_role(code) else { return Err(WebError::Forbidden(web.lang)) };
     let (record, zone, framework) = visible_zone(state, web, code).await?;
@@ -61,27 +71,36 @@ async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebRe
         .map(|d| d.name)
         .ok_or(WebError::Forbidden(web.lang))?;
     let revisions: Vec<Revision> = state.store.current_revisions(code, Some(year)).await?;
-    let by_row: BTreeMap<&str, &Revision> = revisions.iter().map(|revision| (revision.observation.row.as_str(), revision)).collect();
+    let by_row: BTreeMap<String, Revision> = revisions.into_iter().map(|revision| (revision.observation.row.clone(), revision)).collect();
     let states: BTreeMap<String, (EntryState, Option<String>)> = by_row
         .iter()
         .map(|(row, revision)| {
             let comment = (revision.status == Workflow::Returned && !revision.reason.is_empty()).then(|| revision.reason.clone());
-            (row.to_string(), (entry_state(revision.status), comment))
+            (row.clone(), (entry_state(revision.status), comment))
         })
         .collect();
     let mut view = EntryView::build(&framework, &zone, &department, year, years(&zone, record.base_year), &states);
+    view.evidence_upload = true;
     for row in &mut view.rows {
         if let Some(revision) = by_row.get(row.id.as_str()) {
             row.value = revision.observation.value.display();
             row.assigned = assigned_text(revision.observation.assigned.as_ref());
+            row.revision = revision.revision_no;
         }
+        row.evidence = state
+            .store
+            .evidence_list(code, &row.id, year)
+            .await?
+            .into_iter()
+            .map(|file| EvidenceLink { href: urls::evidence(code, &file.id), bytes: u64::try_from(file.size_bytes).unwrap_or(0), name: file.file_name })
+            .collect();
     }
-    Ok((record, framework, view, department))
+    Ok((record, framework, view, department, by_row))
 }
 
 fn done_flash(web: &Web, query: &BTreeMap<String, String>, prefix: &str) -> Option<Flash> {
     let done = query.get("done")?;
-    matches!(done.as_str(), "saved" | "submitted" | "approved" | "returned")
+    matches!(done.as_str(), "saved" | "submitted" | "approved" | "returned" | "reopened")
         .then(|| Flash { kind: FlashKind::Success, text: t(web.lang, &format!("{prefix}.done.{done}")).into_owned() })
 }
 
@@ -92,53 +111,186 @@ pub async fn entry_page(State(state): State<AppState>, web: Web, Path(code): Pat
         record.base_year
     };
     let year = query.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).unwrap_or(base_year + 1);
-    let (record, _, view, department) = entry_view(&state, &web, &code, year).await?;
+    let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
     let ctx = context(&web, Some(&record), Some(department), done_flash(&web, &query, "entry"));
     Ok(html(StatusCode::OK, entry_page::render_entry(&ctx, &view)))
 }
 
-/// `POST /z/{code}/entry`: `year`, `action` (`save` | `submit`), `v:<row>`, `a:<row>`.
-pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Path<String>, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+/// A revision as it will be once `new` is appended (what a following step of the same form builds on).
+fn planned(code: &str, author: &str, new: &NewRevision) -> Revision {
+    Revision {
+        id: String::new(),
+        zone_code: code.to_string(),
+        revision_no: new.after + 1,
+        action: new.action,
+        status: new.status,
+        observation: new.observation.clone(),
+        unit: new.unit.clone(),
+        evidence: new.evidence.clone(),
+        author_id: author.to_string(),
+        author_name: String::new(),
+        created_at: String::new(),
+        reason: new.reason.clone(),
+        batch_id: None,
+    }
+}
+
+/// An API refusal of a row, as the message next to its field.
+fn field_error(lang: ecociv_web::Lang, error: &crate::error::ApiError, current: Option<&Revision>) -> FieldError {
+    match error.code {
+        Code::Conflict | Code::ValueLocked | Code::InvalidTransition => {
+            let status = current.map_or(EntryState::Empty, |revision| entry_state(revision.status));
+            FieldError::new("entry.error.changed", &[("status", t(lang, &format!("workflow.{}", status.code())).into_owned())])
+        }
+        _ => FieldError::new("entry.error.refused", &[("reason", error.message.clone())]),
+    }
+}
+
+/// The form's fields and files, from an urlencoded or a `multipart/form-data` body.
+async fn form_input(web: &Web, headers: &HeaderMap, body: Bytes) -> WebResult<FormData> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if multipart::is_multipart(Some(content_type)) {
+        multipart::parse(content_type, body, crate::csrf::MAX_MULTIPART_BYTES, None).await.map_err(|_| WebError::BadRequest(web.lang))
+    } else {
+        Ok(FormData { fields: form_urlencoded::parse(&body).into_owned().collect(), files: Vec::new() })
+    }
+}
+
+/// Checks an evidence file of a form against the API's rules (name, size, not empty); `None` when no file
+/// was chosen.
+fn check_file(upload: &Upload) -> Option<Result<NewEvidence, FieldError>> {
+    let name = upload.file_name.trim();
+    if name.is_empty() && upload.content.is_empty() {
+        return None;
+    }
+    Some(if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
+        Err(FieldError::new("entry.error.file_name", &[]))
+    } else if upload.content.is_empty() {
+        Err(FieldError::new("entry.error.file_empty", &[]))
+    } else if upload.content.len() > evidence::MAX_EVIDENCE_BYTES {
+        Err(FieldError::new("entry.error.file_too_large", &[("max", format!("{} MB", evidence::MAX_EVIDENCE_BYTES / 1024 / 1024))]))
+    } else {
+        Ok(NewEvidence {
+            row_id: String::new(),
+            year: 0,
+            file_name: name.to_string(),
+            media_type: upload.media_type.chars().take(100).collect(),
+            sha256: Sha256::digest(&upload.content).iter().map(|b| format!("{b:02x}")).collect(),
+            content: upload.content.to_vec(),
+        })
+    })
+}
+
+/// `POST /z/{code}/entry`: `year`, `action` (`save` | `submit`), `v:<row>`, `a:<row>`, `r:<row>` and, as
+/// `multipart/form-data`, files `e:<row>`. The whole form is checked first — every field by the core's
+/// `parse_value`, every row by the API's own checks and workflow, every file — and then written in one
+/// transaction with its files: when anything is refused, nothing is saved and the form comes back with the
+/// message next to each refused field.
+pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Path<String>, headers: HeaderMap, body: Bytes) -> WebResult<Response> {
+    let FormData { fields: input, files } = form_input(&web, &headers, body).await?;
     let year = input.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).ok_or(WebError::NotFound(web.lang))?;
     let submit = input.get("action").is_some_and(|action| action == "submit");
-    let (record, framework, mut view, department) = entry_view(&state, &web, &code, year).await?;
+    let (record, framework, mut view, department, current) = entry_view(&state, &web, &code, year).await?;
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
     let stored: Vec<(String, String, String, EntryState)> =
         view.rows.iter().map(|row| (row.id.clone(), row.value.clone(), row.assigned.clone(), row.state)).collect();
-    let refused = view.apply_input(&framework, &input);
-    if refused > 0 {
-        let ctx = context(&web, Some(&record), Some(department), None);
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, entry_page::render_entry(&ctx, &view)));
+    let mut refused = view.apply_input(&framework, &input);
+    let mut conflict = false;
+    // A value changed by someone else since the form was shown refuses the form (optimistic concurrency).
+    for row in &mut view.rows {
+        let shown = input.get(&revision_field(&row.id)).and_then(|text| text.parse::<i64>().ok());
+        let now = current.get(&row.id);
+        if let Some(shown) = shown
+            && shown != now.map_or(0, |revision| revision.revision_no)
+        {
+            if let Some(value) = input.get(&value_field(&row.id)) {
+                row.value = value.clone();
+            }
+            row.error = Some(field_error(web.lang, &crate::error::ApiError::new(Code::Conflict, ""), now));
+            conflict = true;
+        }
     }
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
-    let mut problems: Vec<String> = Vec::new();
-    for (row_id, old_value, old_assigned, state_before) in stored {
-        if !state_before.editable() {
-            continue;
+    // Files: only for rows the department may still change.
+    let mut attachments: Vec<NewEvidence> = Vec::new();
+    for upload in &files {
+        let Some(checked) = check_file(upload) else { continue };
+        let Some(row) = upload.field.strip_prefix("e:").and_then(|id| view.rows.iter_mut().find(|row| row.id == id)) else {
+            return Err(WebError::BadRequest(web.lang));
+        };
+        match checked {
+            Ok(_) if !row.state.editable() => row.evidence_error = Some(FieldError::new("entry.error.file_locked", &[])),
+            Ok(mut file) => {
+                file.row_id = row.id.clone();
+                file.year = year;
+                attachments.push(file);
+            }
+            Err(error) => row.evidence_error = Some(error),
         }
-        let value = input.get(&value_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
-        let assigned = input.get(&assigned_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
-        if value.is_empty() {
-            continue;
-        }
-        let changed = value != old_value || assigned != old_assigned || state_before == EntryState::Empty;
-        if changed {
-            let entry = Entry { value: value.clone(), assigned: Some(assigned.clone()).filter(|a| !a.is_empty()), ..Entry::default() };
-            if let Err(error) = values::save(State(state.clone()), AuthUser(principal.clone()), Path((code.clone(), row_id.clone(), year)), Json(entry)).await {
-                problems.push(format!("{row_id}: {}", error.message));
+    }
+    refused += view.rows.iter().filter(|row| row.evidence_error.is_some()).count();
+    // Every row through the API's own checks and workflow, nothing written yet.
+    let author = AuthUser(principal.clone());
+    let mut revisions: Vec<NewRevision> = Vec::new();
+    if refused == 0 && !conflict {
+        for (row_id, old_value, old_assigned, state_before) in stored {
+            if !state_before.editable() {
                 continue;
             }
-        }
-        if submit
-            && let Err(error) = values::submit(State(state.clone()), AuthUser(principal.clone()), Path((code.clone(), row_id.clone(), year)), Bytes::new()).await
-        {
-            problems.push(format!("{row_id}: {}", error.message));
+            let value = input.get(&value_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
+            let assigned = input.get(&assigned_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
+            if value.is_empty() {
+                continue;
+            }
+            let mut base = current.get(&row_id).cloned();
+            let changed = value != old_value || assigned != old_assigned || state_before == EntryState::Empty;
+            let mut planned_steps = Vec::new();
+            let mut outcome = Ok(());
+            if changed {
+                let entry = Entry { value: value.clone(), assigned: Some(assigned.clone()).filter(|a| !a.is_empty()), ..Entry::default() };
+                match values::prepare_save(&state, &author, &code, &row_id, year, entry, base.as_ref()).await {
+                    Ok((new, _warnings)) => {
+                        base = Some(planned(&code, &principal.user.id, &new));
+                        planned_steps.push(new);
+                    }
+                    Err(error) => outcome = Err(error),
+                }
+            }
+            if submit && outcome.is_ok() {
+                match values::prepare_step(&state, &author, &code, &row_id, year, Step::Submit, Action::Submit, StepBody::default(), base.as_ref()).await {
+                    Ok(new) => planned_steps.push(new),
+                    Err(error) => outcome = Err(error),
+                }
+            }
+            match outcome {
+                Ok(()) => revisions.extend(planned_steps),
+                Err(error) if matches!(error.code, Code::Forbidden | Code::Unauthenticated | Code::NotFound | Code::Internal) => {
+                    return Err(WebError::from_api(&web, error));
+                }
+                Err(error) => {
+                    if let Some(row) = view.rows.iter_mut().find(|row| row.id == row_id) {
+                        row.error = Some(field_error(web.lang, &error, current.get(&row_id)));
+                    }
+                    refused += 1;
+                }
+            }
         }
     }
-    if !problems.is_empty() {
-        let (record, _, view, department) = entry_view(&state, &web, &code, year).await?;
-        let flash = Flash { kind: FlashKind::Error, text: format!("{}{}", t(web.lang, "entry.step_failed"), problems.join("；")) };
-        let ctx = context(&web, Some(&record), Some(department), Some(flash));
-        return Ok(html(StatusCode::CONFLICT, entry_page::render_entry(&ctx, &view)));
+    if refused > 0 || conflict {
+        let flash = (!files.is_empty()).then(|| Flash { kind: FlashKind::Error, text: t(web.lang, "entry.error.files_again").into_owned() });
+        let ctx = context(&web, Some(&record), Some(department), flash);
+        let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return Ok(html(status, entry_page::render_entry(&ctx, &view)));
+    }
+    // One transaction: every revision and every file of the form, or nothing.
+    match state.store.append_with_evidence(&code, &principal.user.id, None, revisions, attachments).await {
+        Ok(_) => {}
+        Err(ecociv_store::StoreError::Conflict(_)) => {
+            let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
+            let flash = Flash { kind: FlashKind::Error, text: t(web.lang, "entry.conflict").into_owned() };
+            let ctx = context(&web, Some(&record), Some(department), Some(flash));
+            return Ok(html(StatusCode::CONFLICT, entry_page::render_entry(&ctx, &view)));
+        }
+        Err(error) => return Err(error.into()),
     }
     let done = if submit { "submitted" } else { "saved" };
     Ok(Redirect::to(&format!("{}?year={year}&done={done}", urls::entry(&code))).into_response())
@@ -211,5 +363,36 @@ pub async fn review_post(
             let ctx = context(&web, Some(&record), None, Some(flash));
             Ok(html(StatusCode::CONFLICT, review_page::render_review(&ctx, &view)))
         }
+    }
+}
+
+/// `POST /z/{code}/indicators/{row}/reopen`: `year`, `after` (the approved revision shown), `reason`
+/// (required). A reviewer reopens an approved value through the API's own handler
+/// ([`values::reopen`]): the value goes back to draft, and the reason is the revision's comment in the
+/// history. Back to the indicator page with the outcome.
+pub async fn reopen_post(
+    State(state): State<AppState>,
+    web: Web,
+    Path((code, row)): Path<(String, String)>,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let year = input.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).ok_or(WebError::NotFound(web.lang))?;
+    let page = urls::indicator(&code, &row, year);
+    let reason = input.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
+    if reason.is_empty() {
+        if !policy::can_review(policy::role(Some(principal.as_ref()), &code).as_ref()) {
+            return Err(WebError::Forbidden(web.lang));
+        }
+        return Ok(Redirect::to(&format!("{page}&error=reopen_reason_required")).into_response());
+    }
+    let after = input.get("after").and_then(|a| a.parse::<i64>().ok());
+    let body = serde_json::to_vec(&serde_json::json!({ "comment": reason, "after": after })).map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
+    match values::reopen(State(state), AuthUser(principal), Path((code, row, year)), Bytes::from(body)).await {
+        Ok(_) => Ok(Redirect::to(&format!("{page}&done=reopened")).into_response()),
+        Err(error) if matches!(error.code, Code::Conflict | Code::ValueLocked | Code::InvalidTransition) => {
+            Ok(Redirect::to(&format!("{page}&error=reopen_failed")).into_response())
+        }
+        Err(error) => Err(WebError::from_api(&web, error)),
     }
 }

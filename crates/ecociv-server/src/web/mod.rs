@@ -53,9 +53,13 @@ pub fn router() -> Router<AppState> {
         .route("/z/{code}/data.json", get(pages::open_data_json))
         .route("/z/{code}/report.docx", get(pages::report_docx))
         .route("/z/{code}/indicators/{row}", get(pages::indicator))
+        .route("/z/{code}/indicators/{row}/reopen", post(forms::reopen_post))
         .route("/z/{code}/air", get(pages::air))
         .route("/z/{code}/water", get(pages::water))
-        .route("/z/{code}/entry", get(forms::entry_page).post(forms::entry_post))
+        .route(
+            "/z/{code}/entry",
+            get(forms::entry_page).post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES)),
+        )
         .route("/z/{code}/review", get(forms::review_page))
         .route("/z/{code}/review/{submission}", post(forms::review_post))
 }
@@ -88,6 +92,8 @@ pub enum WebError {
     Login { next: String },
     Forbidden(Lang),
     NotFound(Lang),
+    /// A malformed request (e.g. an unreadable form body).
+    BadRequest(Lang),
     Internal(Lang, String),
 }
 
@@ -115,6 +121,7 @@ impl IntoResponse for WebError {
             WebError::Login { next } => Redirect::to(&format!("/login?next={}", ecociv_web::layout::urls::encode(&next))).into_response(),
             WebError::Forbidden(lang) => message(lang, StatusCode::FORBIDDEN, "error.forbidden_title", "error.forbidden"),
             WebError::NotFound(lang) => message(lang, StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found"),
+            WebError::BadRequest(lang) => message(lang, StatusCode::BAD_REQUEST, "error.bad_request_title", "error.bad_request"),
             WebError::Internal(lang, detail) => {
                 eprintln!("ecociv web: internal error: {detail}");
                 message(lang, StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal")

@@ -195,13 +195,54 @@ pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)
                     comment: Some(revision.reason.clone()).filter(|reason| !reason.is_empty()),
                 })
                 .collect();
+            let mut names: BTreeMap<String, String> = BTreeMap::new();
+            for file in state.store.evidence_list(&code, &row, year).await? {
+                if !names.contains_key(&file.uploaded_by) {
+                    let name = state.store.user_by_id(&file.uploaded_by).await?.map(|user| user.display_name).unwrap_or_default();
+                    names.insert(file.uploaded_by.clone(), name);
+                }
+                view.evidence.push(ecociv_web::pages::indicator::EvidenceFile {
+                    href: ecociv_web::layout::urls::evidence(&code, &file.id),
+                    bytes: u64::try_from(file.size_bytes).unwrap_or(0),
+                    uploaded_by: names.get(&file.uploaded_by).cloned().unwrap_or_default(),
+                    uploaded_at: file.created_at,
+                    name: file.file_name,
+                });
+            }
+            // A reviewer reopens an approved value here, with a reason (it goes into the history).
+            if policy::can_review(role.as_ref())
+                && let Some(current) = state.store.current(&code, &row, year).await?
+                && current.status == ecociv_store::Status::Approved
+            {
+                view.reopen = Some(ecociv_web::pages::indicator::ReopenForm {
+                    action: ecociv_web::layout::urls::reopen(&code, &row),
+                    year,
+                    revision: current.revision_no,
+                    error: None,
+                });
+            }
         }
     }
     let department = match &web.principal {
         Some(principal) => department_name(&state, principal, &code).await?,
         None => None,
     };
-    let ctx = context(&web, Some(&record), department, None);
+    // After the reopen form (post, redirect, get): its outcome.
+    let flash = match (query.get("done").map(String::as_str), query.get("error").map(String::as_str)) {
+        (Some("reopened"), _) => Some(ecociv_web::layout::Flash {
+            kind: ecociv_web::layout::FlashKind::Success,
+            text: ecociv_web::i18n::t(web.lang, "indicator.reopened").into_owned(),
+        }),
+        (_, Some(error @ ("reopen_reason_required" | "reopen_failed"))) => {
+            let key = format!("indicator.{error}");
+            if let Some(reopen) = &mut view.reopen {
+                reopen.error = Some(key.clone());
+            }
+            Some(ecociv_web::layout::Flash { kind: ecociv_web::layout::FlashKind::Error, text: ecociv_web::i18n::t(web.lang, &key).into_owned() })
+        }
+        _ => None,
+    };
+    let ctx = context(&web, Some(&record), department, flash);
     Ok(html(StatusCode::OK, indicator_page::render_indicator(&ctx, &view)))
 }
 

@@ -1,6 +1,7 @@
 //! The web pages in a real headless Chromium (Debian's `chromium` + `chromedriver`, driven over WebDriver
 //! by fantoccini), against the real application served on 127.0.0.1 with the demo data: a department
-//! editor enters a bad value (message next to the field, nothing saved), then a good one and submits it;
+//! editor enters a good and a bad value (message next to the bad field, nothing saved), then a good one and
+//! submits it; the editor uploads an evidence file with the form and downloads it back;
 //! the reviewer approves it; the dashboard and Table 2-1 change; the public sees no data-entry page.
 //! Screenshots of the dashboard, Table 2-1 and an indicator page go to `test-artifacts/browser/`.
 //!
@@ -199,10 +200,12 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     assert_eq!(table_status(&client, &base, 2022, "5").await, "无数据");
     let met_before = dashboard_met(&client, &base, 2022).await;
 
-    // The department editor: a bad value is refused next to its field, and nothing is saved.
+    // The department editor: a form with one good and one bad value is refused next to the bad field, and
+    // nothing is saved — not even the good value.
     login(&client, &base, "editor-env", &passwords["editor-env"]).await;
     client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
     let revisions_before = store.revision_count("450202").await.expect("count");
+    client.find(Locator::Id("v-7-1")).await.expect("field of row 7.1").send_keys("93.5").await.expect("type");
     client.find(Locator::Id("v-5")).await.expect("field of row 5").send_keys("150").await.expect("type");
     client.find(Locator::Css("button[name='action'][value='save']")).await.expect("save").click().await.expect("click");
     // The refusal summary exists only on the page that comes back (the error slot is on both pages).
@@ -212,7 +215,12 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     assert_eq!(field.attr("aria-invalid").await.expect("attr").as_deref(), Some("true"));
     assert_eq!(field.prop("value").await.expect("value").as_deref(), Some("150"), "what was typed is kept");
     assert!(store.current("450202", "5", 2022).await.expect("store").is_none(), "nothing saved");
+    assert!(store.current("450202", "7.1", 2022).await.expect("store").is_none(), "the good value was not saved either");
     assert_eq!(store.revision_count("450202").await.expect("count"), revisions_before, "no revision of any row");
+    let good = client.find(Locator::Id("v-7-1")).await.expect("field of row 7.1");
+    assert_eq!(good.attr("aria-invalid").await.expect("attr"), None, "the good field is not marked");
+    assert_eq!(good.prop("value").await.expect("value").as_deref(), Some("93.5"), "the good value is kept in the form");
+    good.clear().await.expect("clear");
 
     // A good value, submitted.
     field.clear().await.expect("clear");
@@ -266,5 +274,76 @@ async fn editor_enters_and_submits_reviewer_approves_and_the_pages_change() {
     screenshot(&client, "indicator-5-2022").await;
     client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
     screenshot(&client, "entry-2022-editor").await;
+    client.close().await.expect("close");
+}
+
+/// The browser's cookies as a `Cookie` header, to download what a logged-in user downloads.
+async fn cookie_header(client: &Client) -> String {
+    let cookies = client.get_all_cookies().await.expect("cookies");
+    cookies.iter().map(|cookie| format!("{}={}", cookie.name(), cookie.value())).collect::<Vec<_>>().join("; ")
+}
+
+/// A plain HTTP GET with a `Cookie` header; the body and the response head.
+async fn http_get_with_cookie(url: &str, cookie: &str) -> (String, Vec<u8>) {
+    let (url, cookie) = (url.to_string(), cookie.to_string());
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").expect("http URL");
+        let (host, path) = rest.split_once('/').expect("path");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let request = format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end") + 4;
+        (String::from_utf8_lossy(&response[..split]).to_string(), response[split..].to_vec())
+    })
+    .await
+    .expect("GET")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_uploads_evidence_with_the_form_and_downloads_it_back() {
+    if !browser_available() {
+        return;
+    }
+    let (base, store, passwords) = start_server("evidence").await;
+    let (client, _driver) = connect().await;
+    let dir = std::env::temp_dir().join(format!("ecociv-browser-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("upload dir");
+    let file = dir.join("监测报告2022.pdf");
+    let content: Vec<u8> = b"%PDF-1.4\n".iter().copied().chain((0..=255u8).cycle().take(3000)).collect();
+    std::fs::write(&file, &content).expect("write upload");
+
+    login(&client, &base, "editor-env", &passwords["editor-env"]).await;
+    client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
+    let form = client.find(Locator::Css("form.entry")).await.expect("form");
+    assert_eq!(form.attr("enctype").await.expect("attr").as_deref(), Some("multipart/form-data"));
+    client.find(Locator::Id("v-5")).await.expect("field of row 5").send_keys("100").await.expect("type");
+    client.find(Locator::Id("v-5-evidence")).await.expect("file field of row 5").send_keys(&file.display().to_string()).await.expect("choose file");
+    client.find(Locator::Css("button[name='action'][value='save']")).await.expect("save").click().await.expect("click");
+    client.wait().for_element(Locator::Css(".flash-success")).await.expect("saved message");
+    assert_eq!(text(&client, ".flash-success").await, "已保存草稿。");
+
+    // Stored with the value, listed on the form with a download link.
+    let files = store.evidence_list("450202", "5", 2022).await.expect("store");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file_name, "监测报告2022.pdf");
+    let link = client.find(Locator::Css("#row-5 .evidence-list a")).await.expect("the file is listed");
+    assert_eq!(link.text().await.expect("text"), "监测报告2022.pdf");
+    let href = link.attr("href").await.expect("attr").expect("href");
+    let (head, body) = http_get_with_cookie(&format!("{base}{href}"), &cookie_header(&client).await).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, content, "the download gives back the uploaded bytes");
+    // Without the session, no file.
+    let (head, _) = http_get_with_cookie(&format!("{base}{href}"), "").await;
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+
+    // The indicator page lists it too (for members).
+    client.goto(&format!("{base}/z/450202/indicators/5?year=2022")).await.expect("indicator");
+    let listed = client.find(Locator::XPath("//section[@aria-labelledby='evidence-h']//a")).await.expect("evidence on the indicator page");
+    assert_eq!(listed.text().await.expect("text"), "监测报告2022.pdf");
+    assert_eq!(listed.attr("href").await.expect("attr").as_deref(), Some(href.as_str()));
+    let _ = std::fs::remove_dir_all(&dir);
     client.close().await.expect("close");
 }

@@ -6,3 +6,4 @@ mod browser;
 mod layout;
 mod security;
 mod support;
+mod web;

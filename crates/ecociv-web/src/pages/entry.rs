@@ -14,12 +14,12 @@ use ecociv_core::value::{ValueError, parse_assigned, parse_value};
 use ecociv_core::{Assigned, Direction, Framework, Row, Value, Zone};
 use maud::{Markup, html};
 
-use super::{Named, unit_text, with_unit};
+use super::{Named, fmt_bytes, unit_text, with_unit};
 use crate::i18n::{Lang, fmt_number, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, urls};
 
-/// Form field names: `v:<row>` (value), `a:<row>` (assigned), `e:<row>` (evidence file),
-/// `action` = `save` | `submit`.
+/// Form field names: `v:<row>` (value), `a:<row>` (assigned), `e:<row>` (evidence file), `r:<row>` (the
+/// revision number the form showed, for optimistic concurrency), `action` = `save` | `submit`.
 pub fn value_field(row: &str) -> String {
     format!("v:{row}")
 }
@@ -28,6 +28,9 @@ pub fn assigned_field(row: &str) -> String {
 }
 pub fn evidence_field(row: &str) -> String {
     format!("e:{row}")
+}
+pub fn revision_field(row: &str) -> String {
+    format!("r:{row}")
 }
 
 /// A refusal of a field, as a message key with parameters (translated when shown).
@@ -38,7 +41,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(key: &str, args: &[(&str, String)]) -> FieldError {
+    /// A refusal with message `key` of the tables and its parameters.
+    pub fn new(key: &str, args: &[(&str, String)]) -> FieldError {
         FieldError { key: key.to_string(), args: args.iter().map(|(name, value)| (name.to_string(), value.clone())).collect() }
     }
 
@@ -144,6 +148,20 @@ pub struct EntryRow {
     pub last_year: Option<String>,
     pub error: Option<FieldError>,
     pub assigned_error: Option<FieldError>,
+    /// The revision number of the value on record (0: none), sent back with the form.
+    pub revision: i64,
+    /// The evidence files attached to the value.
+    pub evidence: Vec<EvidenceLink>,
+    /// A refused evidence file.
+    pub evidence_error: Option<FieldError>,
+}
+
+/// An evidence file already attached to a value, with its download link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceLink {
+    pub name: String,
+    pub href: String,
+    pub bytes: u64,
 }
 
 /// The data-entry page.
@@ -199,6 +217,9 @@ impl EntryView {
                 last_year: previous.map(|obs| with_unit(&obs.value.display(), &row.unit, matches!(obs.value, Value::Number(_)))),
                 error: None,
                 assigned_error: None,
+                revision: 0,
+                evidence: Vec::new(),
+                evidence_error: None,
             });
         }
         EntryView {
@@ -232,7 +253,10 @@ impl EntryView {
     }
 
     pub fn error_count(&self) -> usize {
-        self.rows.iter().map(|row| usize::from(row.error.is_some()) + usize::from(row.assigned_error.is_some())).sum()
+        self.rows
+            .iter()
+            .map(|row| usize::from(row.error.is_some()) + usize::from(row.assigned_error.is_some()) + usize::from(row.evidence_error.is_some()))
+            .sum()
     }
 }
 
@@ -327,6 +351,7 @@ pub fn render_entry(ctx: &PageContext, view: &EntryView) -> String {
                 (csrf_field(ctx))
                 input type="hidden" name="year" value=(view.year);
                 @for row in &view.rows {
+                    input type="hidden" name=(revision_field(&row.id)) value=(row.revision);
                     fieldset class={ "entry-row state-" (row.state.code()) @if row.error.is_some() || row.assigned_error.is_some() { " has-error" } } id={ "row-" (row.id.replace('.', "-")) } {
                         legend { span class="row-id" { (row.id) } " " (row.name.get(lang)) }
                         div class="entry-meta" {
@@ -355,8 +380,23 @@ pub fn render_entry(ctx: &PageContext, view: &EntryView) -> String {
                             @if view.evidence_upload && row.state.editable() {
                                 div class="field" {
                                     @let evidence_id = format!("{}-evidence", field_id(&row.id));
-                                    label for=(evidence_id) { (t(lang, "entry.evidence")) }
-                                    input type="file" id=(evidence_id) name=(evidence_field(&row.id));
+                                    label for=(evidence_id) { (t(lang, "entry.evidence_add")) }
+                                    input type="file" id=(evidence_id) name=(evidence_field(&row.id))
+                                        aria-describedby={ (evidence_id) "-hint " (evidence_id) "-error" } aria-invalid=[row.evidence_error.as_ref().map(|_| "true")];
+                                    div class="hint" id={ (evidence_id) "-hint" } { (t(lang, "entry.hint_evidence")) }
+                                    div class="error" id={ (evidence_id) "-error" } role=[row.evidence_error.as_ref().map(|_| "alert")] {
+                                        @if let Some(error) = &row.evidence_error { (error.message(lang)) }
+                                    }
+                                }
+                            }
+                        }
+                        @if !row.evidence.is_empty() {
+                            div class="evidence-list" {
+                                span { (t(lang, "entry.evidence")) "：" }
+                                ul class="plain" {
+                                    @for file in &row.evidence {
+                                        li { a href=(file.href) download { (file.name) } " (" (fmt_bytes(file.bytes)) ")" }
+                                    }
                                 }
                             }
                         }

@@ -11,9 +11,9 @@ use ecociv_core::zone::TargetKind;
 use ecociv_core::{Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Value, Zone};
 use maud::html;
 
-use super::{Named, place_of, unit_text, with_unit};
+use super::{Named, fmt_bytes, place_of, unit_text, with_unit};
 use crate::i18n::{Lang, fmt_number, fmt_timestamp, t, tf};
-use crate::layout::{Nav, PageContext, page, status_badge, trusted, urls, year_form};
+use crate::layout::{Nav, PageContext, csrf_field, page, status_badge, trusted, urls, year_form};
 
 /// One regional / level variant of the standard.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +65,18 @@ pub struct EvidenceFile {
     pub bytes: u64,
     pub uploaded_at: String,
     pub uploaded_by: String,
+}
+
+/// The reviewer's form to reopen the year's approved value (重新打开), with the required reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReopenForm {
+    /// Where the form posts.
+    pub action: String,
+    pub year: i32,
+    /// The approved revision the form reopens (optimistic concurrency).
+    pub revision: i64,
+    /// A message key after a refused form.
+    pub error: Option<String>,
 }
 
 /// The source of the year's value.
@@ -135,6 +147,8 @@ pub struct IndicatorView {
     pub chart_svg: Option<String>,
     pub history: Vec<HistoryEntry>,
     pub evidence: Vec<EvidenceFile>,
+    /// Shown to reviewers when the year's value is approved.
+    pub reopen: Option<ReopenForm>,
     pub lead: Vec<String>,
     /// For an indicator with sub-indicators: its rows with their status.
     pub sub_rows: Vec<(String, Named, Status)>,
@@ -250,6 +264,7 @@ impl IndicatorView {
             chart_svg: None,
             history: Vec::new(),
             evidence: Vec::new(),
+            reopen: None,
             lead: assessed.lead_departments.clone(),
             sub_rows,
         })
@@ -329,16 +344,6 @@ fn threshold_of(criterion: &Criterion) -> Option<f64> {
         Criterion::AtLeast(value) | Criterion::AtMost(value) | Criterion::Reach(value) => Some(*value),
         Criterion::AllOf(parts) => parts.iter().find_map(threshold_of),
         _ => None,
-    }
-}
-
-fn fmt_bytes(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
-    } else if bytes >= 1024 {
-        format!("{:.0} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} B")
     }
 }
 
@@ -529,6 +534,26 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                             }
                         }
                     }
+                }
+            }
+        }
+        @if let Some(reopen) = &view.reopen {
+            section aria-labelledby="reopen-h" {
+                h2 id="reopen-h" { (t(lang, "indicator.reopen")) }
+                form method="post" action=(reopen.action) class="card reopen" {
+                    (csrf_field(ctx))
+                    input type="hidden" name="year" value=(reopen.year);
+                    input type="hidden" name="after" value=(reopen.revision);
+                    p class="hint" { (t(lang, "indicator.reopen_hint")) }
+                    div class="field" {
+                        label for="reopen-reason" { (t(lang, "indicator.reopen_reason")) }
+                        textarea id="reopen-reason" name="reason" required rows="2"
+                            aria-describedby="reopen-error" aria-invalid=[reopen.error.as_ref().map(|_| "true")] {}
+                        div class="error" id="reopen-error" role=[reopen.error.as_ref().map(|_| "alert")] {
+                            @if let Some(error) = &reopen.error { (t(lang, error)) }
+                        }
+                    }
+                    div class="actions" { button type="submit" { (t(lang, "indicator.reopen_button")) } }
                 }
             }
         }

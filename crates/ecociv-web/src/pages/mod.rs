@@ -66,3 +66,14 @@ pub fn with_unit(value: &str, unit: &str, is_number: bool) -> String {
 pub fn unit_text(unit: &str) -> &str {
     if unit == "-" { "" } else { unit }
 }
+
+/// A file size in KB or MB (1 KB = 1024 bytes; small files as tenths of a KB).
+pub fn fmt_bytes(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else if bytes >= 1024 {
+        format!("{:.0} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}

@@ -201,12 +201,19 @@ pub fn all_pages(fixture: &Fixture, lang: Lang) -> Vec<(&'static str, String)> {
     input.insert("v:1".to_string(), "正在制定".to_string());
     input.insert("a:5".to_string(), "大概".to_string());
     entry_with_errors.apply_input(&fixture.framework, &input);
+    entry_with_errors.evidence_upload = true;
+    if let Some(row) = entry_with_errors.rows.iter_mut().find(|row| row.id == "5") {
+        row.evidence.push(pages::entry::EvidenceLink { name: "监测报告.pdf".into(), href: "/api/v1/zones/450202/evidence/x".into(), bytes: 300 });
+        row.evidence_error = Some(pages::entry::FieldError::new("entry.error.file_too_large", &[("max", "20 MB".into())]));
+    }
     let mut indicator = fixture.indicator("7.2", 2021);
+    indicator.reopen = Some(pages::indicator::ReopenForm { action: "/z/450202/indicators/7.2/reopen".into(), year: 2021, revision: 3, error: Some("indicator.reopen_reason_required".into()) });
+    indicator.evidence.push(pages::indicator::EvidenceFile { name: "监测报告.pdf".into(), href: "/x".into(), bytes: 2048, uploaded_at: "2026-01-01T00:00:00Z".into(), uploaded_by: "城中生态环境局".into() });
     indicator.chart_svg = Some("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" role=\"img\"><title>x</title></svg>".into());
     vec![
         ("dashboard", pages::dashboard::render_dashboard(&ctx(lang, None), &fixture.dashboard(2021))),
         ("table", pages::table::render_table(&ctx(lang, None), &fixture.table(2021, TableFilter::default()))),
-        ("indicator", pages::indicator::render_indicator(&ctx(lang, None), &indicator)),
+        ("indicator", pages::indicator::render_indicator(&ctx(lang, Some(Role::Reviewer)), &indicator)),
         ("indicator-parent", pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("7", 2021))),
         ("indicator-17", pages::indicator::render_indicator(&ctx(lang, Some(Role::Viewer)), &fixture.indicator("17", 2021))),
         ("indicator-3", pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("3", 2021))),

@@ -1,0 +1,223 @@
+//! The HTML forms over HTTP (no browser): data entry all or nothing, evidence files with the form (CSRF
+//! checked before anything is stored), reopening from the indicator page.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use ecociv_core::Value;
+use ecociv_store::Status;
+use serde_json::json;
+
+use crate::support::{Client, Response, TestServer, server};
+
+/// A logged-in client that sends its CSRF token only where a browser would: in the form.
+async fn browser_like(server: &TestServer, username: &str) -> (Client, String) {
+    let mut client = Client::login(server, username).await;
+    let token = client.csrf.take().expect("a session token");
+    (client, token)
+}
+
+async fn post_form(client: &mut Client, server: &TestServer, path: &str, fields: &[(&str, &str)]) -> Response {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    client.send(server, Method::POST, path, Some(Body::from(body)), "application/x-www-form-urlencoded").await
+}
+
+/// A `multipart/form-data` body: text fields, then files (field, file name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----ecocivTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    for (name, file, content) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/pdf\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_entry_form_saves_all_of_its_rows_or_none() {
+    let server = server("web-entry-all").await;
+    let (mut editor, token) = browser_like(&server, "editor-env").await;
+    // Someone else (here: the same department through the API) saves row 7.1 after the form was shown.
+    let mut api = Client::login(&server, "editor-env").await;
+    let saved = api.json(&server, Method::PUT, "/api/v1/zones/450202/values/7.1/2022", Some(json!({"value": "95"}))).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    let before = server.store.revision_count("450202").await.unwrap();
+
+    // The form, as shown before that save (revision 0 of both rows): row 5 is good, row 7.1 is stale.
+    let form = [("csrf_token", token.as_str()), ("year", "2022"), ("action", "submit"), ("v:5", "100"), ("r:5", "0"), ("v:7.1", "93"), ("r:7.1", "0")];
+    let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    let page = response.body.as_str().unwrap_or_default().to_string();
+    assert!(page.contains("此项已被他人修改"), "the message next to the stale row");
+    assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none(), "the good row was not saved either");
+    assert_eq!(server.store.current("450202", "7.1", 2022).await.unwrap().unwrap().observation.value, Value::Number(95.0));
+    assert_eq!(server.store.revision_count("450202").await.unwrap(), before, "no revision written");
+
+    // The same form on the current revision: both rows saved and submitted together.
+    let form = [("csrf_token", token.as_str()), ("year", "2022"), ("action", "submit"), ("v:5", "100"), ("r:5", "0"), ("v:7.1", "93"), ("r:7.1", "1")];
+    let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
+    for (row, value) in [("5", 100.0), ("7.1", 93.0)] {
+        let current = server.store.current("450202", row, 2022).await.unwrap().unwrap();
+        assert_eq!((current.status, current.observation.value), (Status::Submitted, Value::Number(value)), "row {row}");
+    }
+    assert_eq!(server.store.revision_count("450202").await.unwrap(), before + 4, "a save and a submission per row");
+
+    // One bad field refuses the whole form.
+    let form = [("csrf_token", token.as_str()), ("year", "2023"), ("action", "save"), ("v:5", "100"), ("v:7.1", "abc")];
+    let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(server.store.current("450202", "5", 2023).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn the_store_writes_revisions_and_files_together_or_not_at_all() {
+    let server = server("web-entry-tx").await;
+    let editor = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
+    let observation = |row: &str| ecociv_core::Observation {
+        row: row.into(),
+        year: 2024,
+        value: Value::Number(90.0),
+        assigned: None,
+        recorded: None,
+        source: ecociv_core::Source::Document { citation: "test".into() },
+    };
+    let new = |row: &str, after: i64| ecociv_store::NewRevision {
+        after,
+        action: ecociv_store::Action::Save,
+        status: Status::Draft,
+        observation: observation(row),
+        unit: "%".into(),
+        evidence: String::new(),
+        reason: String::new(),
+    };
+    let file = ecociv_store::NewEvidence {
+        row_id: "5".into(),
+        year: 2024,
+        file_name: "a.pdf".into(),
+        media_type: "application/pdf".into(),
+        sha256: "x".into(),
+        content: b"%PDF".to_vec(),
+    };
+    server.store.append_revisions("450202", &editor, None, vec![new("7.1", 0)]).await.unwrap();
+    // The second revision follows revision 0 of 7.1, which is taken: everything is refused.
+    let refused = server.store.append_with_evidence("450202", &editor, None, vec![new("5", 0), new("7.1", 0)], vec![file.clone()]).await;
+    assert!(matches!(refused, Err(ecociv_store::StoreError::Conflict(_))), "{refused:?}");
+    assert!(server.store.current("450202", "5", 2024).await.unwrap().is_none());
+    assert!(server.store.evidence_list("450202", "5", 2024).await.unwrap().is_empty());
+    let (stored, files) = server.store.append_with_evidence("450202", &editor, None, vec![new("5", 0), new("7.1", 1)], vec![file]).await.unwrap();
+    assert_eq!((stored.len(), files.len()), (2, 1));
+    assert_eq!(server.store.evidence("450202", &files[0].id).await.unwrap().1, b"%PDF");
+}
+
+#[tokio::test]
+async fn evidence_files_come_with_the_form_and_need_its_token_first() {
+    let server = server("web-evidence").await;
+    let (mut editor, token) = browser_like(&server, "editor-env").await;
+    let send = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, &'static str, &'static [u8])>| {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        multipart(&refs, &files)
+    };
+    let static_pdf: &'static [u8] = b"%PDF-1.4\n\x00\x01\x02 binary \xff\xfe evidence";
+    for (label, csrf) in [("missing", None), ("wrong", Some("0".repeat(64)))] {
+        let mut fields = vec![("year", "2022".to_string()), ("action", "save".to_string()), ("v:5", "100".to_string())];
+        if let Some(csrf) = csrf {
+            fields.insert(0, ("csrf_token", csrf));
+        }
+        let (content_type, body) = send(fields, vec![("e:5", "监测报告.pdf", static_pdf)]);
+        let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{label} token");
+        assert_eq!(response.code(), "csrf_failed", "{label} token: the same error as an urlencoded form");
+        assert!(server.store.evidence_list("450202", "5", 2022).await.unwrap().is_empty(), "{label} token: no file stored");
+        assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none());
+    }
+    // A file refused by the rules (empty) refuses the form: nothing saved.
+    let (content_type, body) = send(vec![("csrf_token", token.clone()), ("year", "2022".into()), ("action", "save".into()), ("v:5", "100".into())], vec![("e:5", "empty.pdf", b"")]);
+    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.as_str().unwrap_or_default().contains("文件为空"));
+    assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none());
+    // The right token, first in the form: the value and its file are stored together.
+    let (content_type, body) = send(
+        vec![("csrf_token", token.clone()), ("year", "2022".into()), ("action", "save".into()), ("v:5", "100".into())],
+        vec![("e:5", "监测报告.pdf", static_pdf), ("e:7.1", "", b"")],
+    );
+    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
+    assert_eq!(server.store.current("450202", "5", 2022).await.unwrap().unwrap().observation.value, Value::Number(100.0));
+    let files = server.store.evidence_list("450202", "5", 2022).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file_name, "监测报告.pdf");
+    assert_eq!(server.store.evidence("450202", &files[0].id).await.unwrap().1, static_pdf);
+    assert!(server.store.evidence_list("450202", "7.1", 2022).await.unwrap().is_empty(), "no file chosen: nothing stored");
+    // The form lists it with its download link, which gives the same bytes back.
+    let page = editor.get(&server, "/z/450202/entry?year=2022").await;
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    let href = format!("/api/v1/zones/450202/evidence/{}", files[0].id);
+    assert!(html.contains(&format!("href=\"{href}\"")) && html.contains("监测报告.pdf"), "listed with its link");
+    let download = editor.send(&server, Method::GET, &href, None, "").await;
+    assert_eq!(download.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_reviewer_reopens_an_approved_value_from_its_page_with_a_reason() {
+    let server = server("web-reopen").await;
+    let mut editor_api = Client::login(&server, "editor-env").await;
+    let mut reviewer_api = Client::login(&server, "reviewer").await;
+    let value = "/api/v1/zones/450202/values/5/2022";
+    assert_eq!(editor_api.json(&server, Method::PUT, value, Some(json!({"value": "100"}))).await.status, StatusCode::OK);
+    assert_eq!(editor_api.json(&server, Method::POST, &format!("{value}/submit"), None).await.status, StatusCode::OK);
+    assert_eq!(reviewer_api.json(&server, Method::POST, &format!("{value}/approve"), None).await.status, StatusCode::OK);
+    let approved = server.store.current("450202", "5", 2022).await.unwrap().unwrap();
+    assert_eq!(approved.status, Status::Approved);
+
+    // Only a reviewer sees the form, and only on an approved value.
+    let (mut reviewer, token) = browser_like(&server, "reviewer").await;
+    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022").await;
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("action=\"/z/450202/indicators/5/reopen\""), "the reviewer's reopen form");
+    assert!(html.contains("重新打开的原因（必填）"));
+    let (mut editor, editor_token) = browser_like(&server, "editor-env").await;
+    let page = editor.get(&server, "/z/450202/indicators/5?year=2022").await;
+    assert!(!page.body.as_str().unwrap_or_default().contains("/reopen\""), "no reopen form for an editor");
+    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2023").await;
+    assert!(!page.body.as_str().unwrap_or_default().contains("/reopen\""), "no reopen form without an approved value");
+
+    // An editor cannot reopen; a reviewer must give a reason.
+    let after = approved.revision_no.to_string();
+    let refused = post_form(&mut editor, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &editor_token), ("year", "2022"), ("after", &after), ("reason", "x")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let no_reason = post_form(&mut reviewer, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "  ")]).await;
+    assert_eq!(no_reason.status, StatusCode::SEE_OTHER);
+    assert_eq!(server.store.current("450202", "5", 2022).await.unwrap().unwrap().status, Status::Approved, "not reopened without a reason");
+    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022&error=reopen_reason_required").await;
+    assert!(page.body.as_str().unwrap_or_default().contains("请填写重新打开的原因"));
+
+    // With a reason: back to draft, the reason in the history.
+    let reopened = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/indicators/5/reopen",
+        &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "监测数据复核后需更正")],
+    )
+    .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    let history = server.store.history("450202", "5", 2022).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!((last.action, last.status, last.reason.as_str()), (ecociv_store::Action::Reopen, Status::Draft, "监测数据复核后需更正"));
+    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022&done=reopened").await;
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("监测数据复核后需更正") && html.contains("已重新打开"), "the reason shows in the history");
+    // The same form again (stale revision, no longer approved): refused, nothing written.
+    let count = server.store.revision_count("450202").await.unwrap();
+    let again = post_form(&mut reviewer, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "再次")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(server.store.revision_count("450202").await.unwrap(), count);
+}
