@@ -270,56 +270,8 @@ fn csv_reader<R: Read>(r: R) -> csv::Reader<LineCounter<R>> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(LineCounter::new(r))
 }
 
-/// A reader that notes where each non-blank line starts and its number, so that a record's line is known
-/// from its byte offset. The csv crate places a record that follows blank lines where the blank lines
-/// begin, and its `Position::line` does not count them, so an error after a blank line would name the
-/// wrong line. Lines must be asked in increasing byte order (records are read in order); notes are dropped
-/// as they are passed, so memory stays at one buffer's worth.
-pub(crate) struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    line: u64,
-    at_line_start: bool,
-    starts: std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>,
-}
-
-impl<R> LineCounter<R> {
-    fn new(inner: R) -> LineCounter<R> {
-        LineCounter { inner, offset: 0, line: 1, at_line_start: true, starts: Default::default() }
-    }
-
-    /// The 1-based line of the first non-blank line starting at or after `byte`.
-    fn line_at(&self, byte: u64) -> u64 {
-        let mut starts = self.starts.borrow_mut();
-        while starts.front().is_some_and(|(start, _)| *start < byte) {
-            starts.pop_front();
-        }
-        starts.front().map_or(self.line, |(_, line)| *line)
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut starts = self.starts.borrow_mut();
-        for (index, byte) in buf[..n].iter().enumerate() {
-            match byte {
-                b'\n' => {
-                    self.line += 1;
-                    self.at_line_start = true;
-                }
-                b'\r' => {}
-                _ if self.at_line_start => {
-                    starts.push_back((self.offset + index as u64, self.line));
-                    self.at_line_start = false;
-                }
-                _ => {}
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
+/// The shared line counter (see `ecociv-csvline`: the csv crate's own line is wrong after blank lines).
+pub(crate) use ecociv_csvline::LineCounter;
 
 /// The line where a record starts.
 fn record_line<R: Read>(rd: &csv::Reader<LineCounter<R>>, rec: &csv::ByteRecord) -> u64 {

@@ -9,6 +9,7 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use csv::{ByteRecord, ReaderBuilder};
+use ecociv_csvline::LineCounter;
 
 use crate::black_odorous;
 use crate::evaluation2011::{PeriodAccumulator, Thresholds};
@@ -45,8 +46,13 @@ impl fmt::Display for IngestError {
 
 impl std::error::Error for IngestError {}
 
-fn csv_error(e: &csv::Error) -> IngestError {
-    let line = e.position().map_or(0, |p| p.line());
+/// The line a person sees for the csv crate's position `byte` (its own line is wrong after blank lines).
+fn line_of<R: Read>(rdr: &csv::Reader<LineCounter<R>>, position: Option<&csv::Position>) -> u64 {
+    position.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
+}
+
+fn csv_error<R: Read>(e: &csv::Error, rdr: &csv::Reader<LineCounter<R>>) -> IngestError {
+    let line = line_of(rdr, e.position());
     IngestError {
         line,
         column: None,
@@ -56,12 +62,11 @@ fn csv_error(e: &csv::Error) -> IngestError {
 
 /// `Ok(true)` for a blank record (every field empty: skipped); an error when the record's field count differs
 /// from the header's (a truncated line, or an unquoted comma inside a field).
-fn blank_or_checked(rec: &ByteRecord, header_len: usize) -> Result<bool, IngestError> {
+fn blank_or_checked(rec: &ByteRecord, header_len: usize, line: u64) -> Result<bool, IngestError> {
     if rec.iter().all(|f| f.trim_ascii().is_empty()) {
         return Ok(true);
     }
     if rec.len() != header_len {
-        let line = rec.position().map_or(0, |p| p.line());
         return Err(IngestError {
             line,
             column: None,
@@ -83,8 +88,9 @@ struct Header {
 }
 
 impl Header {
-    fn read<R: Read>(rdr: &mut csv::Reader<R>) -> Result<Self, IngestError> {
-        let h = rdr.byte_headers().map_err(|e| csv_error(&e))?;
+    fn read<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>) -> Result<Self, IngestError> {
+        let h = rdr.byte_headers().cloned();
+        let h = h.map_err(|e| csv_error(&e, rdr))?;
         let names = h
             .iter()
             .enumerate()
@@ -339,7 +345,7 @@ pub struct SampleRef<'a> {
 /// Streaming reader of water-quality samples. Input header (extra columns ignored, order free):
 /// `section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc`.
 pub struct SampleReader<R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<LineCounter<R>>,
     rec: ByteRecord,
     names: Vec<String>,
     section: usize,
@@ -356,7 +362,7 @@ impl<R: Read> SampleReader<R> {
             .buffer_capacity(1 << 16)
             .has_headers(true)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(LineCounter::new(input));
         let h = Header::read(&mut rdr)?;
         let mut items = [0; ITEM_COUNT];
         for item in Item::ALL {
@@ -376,21 +382,21 @@ impl<R: Read> SampleReader<R> {
 
     /// The next sample, `Ok(None)` at the end of input.
     pub fn next_sample(&mut self) -> Result<Option<SampleRef<'_>>, IngestError> {
-        loop {
+        let line = loop {
             if !self
                 .rdr
                 .read_byte_record(&mut self.rec)
-                .map_err(|e| csv_error(&e))?
+                .map_err(|e| csv_error(&e, &self.rdr))?
             {
                 return Ok(None);
             }
             // Skip lines that are entirely empty (e.g. trailing ",,,," rows from spreadsheets).
-            if blank_or_checked(&self.rec, self.names.len())? {
+            let line = line_of(&self.rdr, self.rec.position());
+            if blank_or_checked(&self.rec, self.names.len(), line)? {
                 continue;
             }
-            break;
-        }
-        let line = self.rec.position().map_or(0, |p| p.line());
+            break line;
+        };
         let f = Fields {
             rec: &self.rec,
             line,
@@ -618,7 +624,7 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(LineCounter::new(input));
     let h = Header::read(&mut rdr)?;
     let c = [
         h.require("body")?,
@@ -633,11 +639,11 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
     ];
     let mut rec = ByteRecord::new();
     let mut out = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if blank_or_checked(&rec, h.names.len())? {
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
+        let line = line_of(&rdr, rec.position());
+        if blank_or_checked(&rec, h.names.len(), line)? {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line());
         let f = Fields {
             rec: &rec,
             line,
@@ -693,16 +699,16 @@ pub fn read_bodies<R: Read>(input: R) -> Result<Vec<BodyRow>, IngestError> {
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(LineCounter::new(input));
     let h = Header::read(&mut rdr)?;
     let (cb, cn) = (h.require("body")?, h.require("name")?);
     let mut rec = ByteRecord::new();
     let mut out: Vec<BodyRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if blank_or_checked(&rec, h.names.len())? {
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
+        let line = line_of(&rdr, rec.position());
+        if blank_or_checked(&rec, h.names.len(), line)? {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line());
         let f = Fields {
             rec: &rec,
             line,
@@ -744,7 +750,7 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(LineCounter::new(input));
     let h = Header::read(&mut rdr)?;
     let names = [
         "year",
@@ -761,11 +767,11 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
     let cr = h.optional("restriction");
     let mut rec = ByteRecord::new();
     let mut out: Vec<EiRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if blank_or_checked(&rec, h.names.len())? {
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
+        let line = line_of(&rdr, rec.position());
+        if blank_or_checked(&rec, h.names.len(), line)? {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line());
         let f = Fields {
             rec: &rec,
             line,
@@ -857,7 +863,7 @@ pub fn read_ei_land_use<R: Read>(
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(LineCounter::new(input));
     let h = Header::read(&mut rdr)?;
     let cy = h.require("year")?;
     let mut cols = Vec::with_capacity(EI_LAND_USE_COLUMNS.len());
@@ -869,11 +875,11 @@ pub fn read_ei_land_use<R: Read>(
     }
     let mut rec = ByteRecord::new();
     let mut out: Vec<EiRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e))? {
-        if blank_or_checked(&rec, h.names.len())? {
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
+        let line = line_of(&rdr, rec.position());
+        if blank_or_checked(&rec, h.names.len(), line)? {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line());
         let f = Fields {
             rec: &rec,
             line,

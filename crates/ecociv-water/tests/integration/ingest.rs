@@ -171,6 +171,31 @@ fn blank_lines_are_skipped() {
     assert_eq!(classify(&input).unwrap().lines().count(), 2);
 }
 
+/// Regression: the csv crate places a record that follows blank lines where the blank lines begin, and its
+/// own line count misses them; every reader must still name the line a person sees in the file.
+#[test]
+fn errors_after_blank_lines_name_the_right_line() {
+    let good = row("S", "2024-01-01", "river", &[("cod", "10")]);
+    let bad = row("S", "2024-01-02", "river", &[("nh3n", "abc")]);
+    // Header on 1, good on 2, blank lines 3–5 (one CRLF), bad on 6.
+    let e = input_error(&format!("{HEADER}\n{good}\n\n\r\n\n{bad}\n"));
+    assert_eq!((e.line, e.column.clone().map(|c| c.1)), (6, Some("nh3n".into())), "{e}");
+    // A blank line straight after the header.
+    let e = input_error(&format!("{HEADER}\n\n{bad}\n"));
+    assert_eq!(e.line, 3, "{e}");
+    // A field-count error after blank lines.
+    let e = input_error(&format!("{HEADER}\n{good}\n\n\nS,2024-01-03\n"));
+    assert_eq!((e.line, e.column.clone()), (5, None), "{e}");
+    // The annual reader and the other readers share the reader.
+    let e = annual(format!("{HEADER}\n\n\n{bad}\n").as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap_err();
+    assert_eq!(e.line, 4, "{e}");
+    let survey = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n\n\nB1,x,2024-05-01,,,,,,\n";
+    assert_eq!(read_survey(survey.as_bytes()).unwrap_err().line, 4);
+    assert_eq!(read_bodies("body,name\nB1,a\n\n\nB1,b\n".as_bytes()).unwrap_err().line, 5);
+    let ei = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load\n\n2023,70,80,40,20,x\n";
+    assert_eq!(read_ei(ei.as_bytes()).unwrap_err().line, 3);
+}
+
 #[test]
 fn dates() {
     assert_eq!(parse_date_year("2024-02-29"), Some(2024));
