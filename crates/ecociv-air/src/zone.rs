@@ -122,11 +122,18 @@ impl ZoneEngine {
     }
 
     /// The zone's years, in order (empty when no row was given).
-    pub fn finish(mut self) -> Vec<ZoneYear> {
+    pub fn finish(self) -> Vec<ZoneYear> {
+        self.finish_with_days().0
+    }
+
+    /// As [`ZoneEngine::finish`], with the zone's daily records (date, point-average daily values, AQI
+    /// under the edition in force that day, validity), in date order — what the annual figures count.
+    pub fn finish_with_days(mut self) -> (Vec<ZoneYear>, Vec<DayRecord>) {
         let ZoneEngine { split, days, stations, choice, .. } = &mut self;
         split.finish(|_, name, date, hours| Self::close(days, stations, *choice, name, date, hours));
         let mut out = Vec::new();
         let mut records: Vec<DayRecord> = Vec::new();
+        let mut all_days: Vec<DayRecord> = Vec::new();
         let mut current: Option<i32> = None;
         let mut emit = |year: i32, records: &mut Vec<DayRecord>| {
             let annual = hj663::annual(year, records, self.choice.for_year(year));
@@ -146,11 +153,13 @@ impl ZoneEngine {
                     dv.v[k] = Some(div_round_half_even(zd.sum[k], i64::from(zd.n[k])));
                 }
             }
-            records.push(DayRecord::evaluate(date, dv, self.choice.for_date(date)));
+            let record = DayRecord::evaluate(date, dv, self.choice.for_date(date));
+            all_days.push(record.clone());
+            records.push(record);
         }
         if let Some(y) = current {
             emit(y, &mut records);
         }
-        out
+        (out, all_days)
     }
 }

@@ -2,6 +2,10 @@
 //! parameter) of a zone, and its timestamped readings. Readings are keyed by zone first, so at national scale
 //! (hundreds of millions of rows a year) they shard with their zone; a reading is never overwritten — a batch
 //! that repeats a (series, time) already stored is refused as a whole.
+//!
+//! A batch ([`Store::append_monitoring_batch`]) is one uploaded file: its readings (creating the series
+//! it needs) and a record of the file itself — a reading of the domain's series (station `""`,
+//! parameter [`FILE_PARAMETER`]) whose flag is the file name — stored in one transaction.
 
 use sqlx::Row;
 
@@ -27,7 +31,207 @@ pub struct Reading {
     pub flag: String,
 }
 
+/// The parameter of the series that records the files imported into a domain (flag = file name).
+pub const FILE_PARAMETER: &str = "_file";
+
+/// Readings of a batch: one (station, parameter) cell at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReading {
+    pub station: String,
+    pub parameter: String,
+    pub unit: String,
+    pub observed_at: String,
+    pub value: Option<f64>,
+    pub flag: String,
+}
+
+/// A stored reading with its series' station and parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub station: String,
+    pub parameter: String,
+    pub reading: Reading,
+}
+
+/// Rows per multi-row INSERT (5 binds each: far below SQLite's and PostgreSQL's bind limits).
+const CHUNK: usize = 200;
+
 impl Store {
+    /// Stores one uploaded file of monitoring data in one transaction — every reading or none. Refused as
+    /// a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
+    /// (series, time) is already stored, or when a series' unit differs. The zone's data version moves on.
+    /// Returns the number of readings stored.
+    pub async fn append_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str, readings: &[NewReading]) -> Result<usize> {
+        let now = clock::now();
+        let mut tx = self.begin_write().await?;
+        let bumped = sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
+            .bind(zone_code)
+            .execute(&mut *tx)
+            .await?;
+        if bumped.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
+        }
+        // The series, found or created, with the batch's time range per series.
+        let mut series: std::collections::BTreeMap<(&str, &str), (String, &str, &str)> = std::collections::BTreeMap::new();
+        let file_reading = NewReading {
+            station: String::new(),
+            parameter: FILE_PARAMETER.into(),
+            unit: String::new(),
+            observed_at: format!("{now} {file}"),
+            value: None,
+            flag: file.to_owned(),
+        };
+        for r in readings.iter().chain(std::iter::once(&file_reading)) {
+            let key = (r.station.as_str(), r.parameter.as_str());
+            match series.get_mut(&key) {
+                Some((_, from, to)) => {
+                    *from = (*from).min(r.observed_at.as_str());
+                    *to = (*to).max(r.observed_at.as_str());
+                }
+                None => {
+                    let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
+                        .bind(zone_code)
+                        .bind(domain)
+                        .bind(&r.station)
+                        .bind(&r.parameter)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let id = match found {
+                        Some(row) => {
+                            let unit: String = row.try_get("unit")?;
+                            if unit != r.unit {
+                                return Err(StoreError::Conflict(format!(
+                                    "监测序列 {}/{} 的单位为 {unit}，不是 {} (unit differs)",
+                                    r.station, r.parameter, r.unit
+                                )));
+                            }
+                            row.try_get("id")?
+                        }
+                        None => {
+                            let id = clock::new_id();
+                            sqlx::query(
+                                "INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(zone_code)
+                            .bind(&id)
+                            .bind(domain)
+                            .bind(&r.station)
+                            .bind(&r.parameter)
+                            .bind(&r.unit)
+                            .bind(&now)
+                            .execute(&mut *tx)
+                            .await?;
+                            id
+                        }
+                    };
+                    series.insert(key, (id, r.observed_at.as_str(), r.observed_at.as_str()));
+                }
+            }
+        }
+        // A repeated (series, time) refuses the whole batch, naming the first one.
+        for ((station, parameter), (id, from, to)) in &series {
+            let stored = sqlx::query(
+                "SELECT observed_at FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3 AND observed_at <= $4",
+            )
+            .bind(zone_code)
+            .bind(id)
+            .bind(*from)
+            .bind(*to)
+            .fetch_all(&mut *tx)
+            .await?;
+            if stored.is_empty() {
+                continue;
+            }
+            let stored: std::collections::HashSet<String> =
+                stored.iter().map(|row| row.try_get::<String, _>("observed_at")).collect::<std::result::Result<_, _>>()?;
+            if let Some(r) = readings.iter().find(|r| r.station == *station && r.parameter == *parameter && stored.contains(&r.observed_at)) {
+                return Err(StoreError::Conflict(format!(
+                    "{station} {parameter} {} 已有监测数据，整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)",
+                    r.observed_at
+                )));
+            }
+        }
+        let all: Vec<&NewReading> = readings.iter().chain(std::iter::once(&file_reading)).collect();
+        for chunk in all.chunks(CHUNK) {
+            let mut sql = String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
+            for i in 0..chunk.len() {
+                let b = i * 5;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
+            }
+            // Only placeholders are formatted into the text; every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                let (id, _, _) = &series[&(r.station.as_str(), r.parameter.as_str())];
+                query = query.bind(zone_code).bind(id.as_str()).bind(r.observed_at.as_str()).bind(r.value).bind(r.flag.as_str());
+            }
+            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
+            query.persistent(false).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(readings.len())
+    }
+
+    /// The readings of a domain with `from <= observed_at < to`, with their station and parameter, in
+    /// (station, parameter, time) order; the file records are left out.
+    pub async fn monitoring_cells(&self, zone_code: &str, domain: &str, from: &str, to: &str) -> Result<Vec<Cell>> {
+        let rows = sqlx::query(
+            "SELECT s.station, s.parameter, r.observed_at, r.value, r.flag FROM monitoring_reading r
+             JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
+             WHERE r.zone_code = $1 AND s.domain = $2 AND s.parameter <> $3 AND r.observed_at >= $4 AND r.observed_at < $5
+             ORDER BY s.station, s.parameter, r.observed_at",
+        )
+        .bind(zone_code)
+        .bind(domain)
+        .bind(FILE_PARAMETER)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Cell {
+                    station: row.try_get("station")?,
+                    parameter: row.try_get("parameter")?,
+                    reading: Reading { observed_at: row.try_get("observed_at")?, value: row.try_get("value")?, flag: row.try_get("flag")? },
+                })
+            })
+            .collect()
+    }
+
+    /// The names of the files imported into a domain, in import order.
+    pub async fn monitoring_files(&self, zone_code: &str, domain: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT r.flag FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
+             WHERE r.zone_code = $1 AND s.domain = $2 AND s.station = '' AND s.parameter = $3 ORDER BY r.observed_at",
+        )
+        .bind(zone_code)
+        .bind(domain)
+        .bind(FILE_PARAMETER)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(row.try_get("flag")?)).collect()
+    }
+
+    /// The years (first four characters of the time) with readings in a domain, ascending.
+    pub async fn monitoring_years(&self, zone_code: &str, domain: &str) -> Result<Vec<i32>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT substr(r.observed_at, 1, 4) AS y FROM monitoring_reading r
+             JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
+             WHERE r.zone_code = $1 AND s.domain = $2 AND s.parameter <> $3",
+        )
+        .bind(zone_code)
+        .bind(domain)
+        .bind(FILE_PARAMETER)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut years: Vec<i32> = rows.iter().filter_map(|row| row.try_get::<String, _>("y").ok()?.parse().ok()).collect();
+        years.sort_unstable();
+        Ok(years)
+    }
+
     /// The series of (domain, station, parameter) in a zone, created when new.
     pub async fn monitoring_series(&self, zone_code: &str, domain: &str, station: &str, parameter: &str, unit: &str) -> Result<Series> {
         let find = || {

@@ -1011,6 +1011,19 @@ pub const ZONE_FILES: [&str; 6] = [
     "ei_land_use",
 ];
 
+/// One input of a zone's water data: its kind (a name of [`ZONE_FILES`]), the path or name shown in
+/// errors and provenance, whether it is labelled SYNTHETIC, and its bytes.
+pub struct ZoneSource<R> {
+    /// A name of [`ZONE_FILES`].
+    pub kind: &'static str,
+    /// The file (or upload) name, for errors and provenance.
+    pub path: std::path::PathBuf,
+    /// Labelled SYNTHETIC.
+    pub synthetic: bool,
+    /// The CSV bytes.
+    pub input: R,
+}
+
 /// Reads every known file present in `dir` (see [`ZONE_FILES`] and the crate README for the formats).
 /// Every file is validated completely; the first refused file fails the whole read.
 pub fn read_zone_dir(
@@ -1018,31 +1031,43 @@ pub fn read_zone_dir(
     table: &Table,
     thresholds: &Thresholds,
 ) -> Result<ZoneInputs, DirError> {
-    let mut z = ZoneInputs::default();
-    let mut survey_path = String::new();
+    let mut sources = Vec::new();
     for name in ZONE_FILES {
         let plain = dir.join(format!("{name}.csv"));
         let synthetic = dir.join(format!("{name}.SYNTHETIC.csv"));
-        let path = match (plain.is_file(), synthetic.is_file()) {
+        let (path, synthetic) = match (plain.is_file(), synthetic.is_file()) {
             (true, true) => {
                 return Err(DirError::Ambiguous {
                     dir: dir.display().to_string(),
                     name,
                 });
             }
-            (true, false) => plain,
-            (false, true) => {
-                z.synthetic = true;
-                synthetic
-            }
+            (true, false) => (plain, false),
+            (false, true) => (synthetic, true),
             (false, false) => continue,
         };
-        let shown = path.display().to_string();
         let file = std::fs::File::open(&path).map_err(|error| DirError::Io {
-            path: shown.clone(),
+            path: path.display().to_string(),
             error,
         })?;
-        let input = std::io::BufReader::new(file);
+        sources.push(ZoneSource { kind: name, path, synthetic, input: std::io::BufReader::new(file) });
+    }
+    read_zone_sources(sources, table, thresholds)
+}
+
+/// Reads a zone's water inputs from sources of the kinds of [`ZONE_FILES`] (at most one per kind, in
+/// that order), as [`read_zone_dir`] does for a folder: each validated completely, the first refused
+/// source failing the whole read, and the survey's bodies checked against the register.
+pub fn read_zone_sources<R: Read>(
+    sources: impl IntoIterator<Item = ZoneSource<R>>,
+    table: &Table,
+    thresholds: &Thresholds,
+) -> Result<ZoneInputs, DirError> {
+    let mut z = ZoneInputs::default();
+    let mut survey_path = String::new();
+    for ZoneSource { kind: name, path, synthetic, input } in sources {
+        z.synthetic |= synthetic;
+        let shown = path.display().to_string();
         let wrap = |error: IngestError| DirError::Input {
             path: shown.clone(),
             error,
@@ -1058,7 +1083,7 @@ pub fn read_zone_dir(
                 survey_path.clone_from(&shown);
             }
             "ei" => z.ei = Some(read_ei(input).map_err(wrap)?),
-            _ => {
+            "ei_land_use" => {
                 let computed =
                     read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
                 let rows = z.ei.get_or_insert_with(Vec::new);
@@ -1077,6 +1102,7 @@ pub fn read_zone_dir(
                 }
                 rows.extend(computed);
             }
+            _ => continue,
         }
         z.files.insert(name, path);
     }

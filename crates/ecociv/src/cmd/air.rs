@@ -15,7 +15,7 @@ use anyhow::Context;
 use ecociv_air::ingest::{self, IngestSummary, ReadOptions};
 use ecociv_air::realtime::PmWindow;
 use ecociv_air::{Edition, EditionChoice};
-use ecociv_core::{Framework, Observation, Source, Value};
+use ecociv_core::{Framework, Observation};
 
 #[derive(clap::Subcommand)]
 pub enum AirCommand {
@@ -166,72 +166,9 @@ fn report(summary: &IngestSummary, choice: EditionChoice) {
 pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
     let zone = dir.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (years, _summary, files) = ecociv_air::ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
-    let min_days = |z: &ecociv_air::zone::ZoneYear| ecociv_air::hj663::params(z.edition()).days_per_valid_year;
-    // Files whose name carries SYNTHETIC make the observations `Source::Synthetic` (shown as such).
-    let synthetic = files.iter().any(|f| f.contains("SYNTHETIC"));
-    let source = |method: String, edition: String, provenance: String| {
-        if synthetic {
-            Source::Synthetic {
-                note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"),
-            }
-        } else {
-            Source::Computed { method, edition, provenance }
-        }
-    };
-    let mut out = Vec::new();
-    for z in &years {
-        let a = &z.annual;
-        let edition = format!("{}；{}", z.edition(), describe_aqi_editions(a.aqi_days_by_edition));
-        let provenance = format!("{}；文件 (files): {}", z.provenance(), files.join(", "));
-        match z.good_rate_tenths() {
-            Some(t) if a.valid_days >= min_days(z) => out.push(Observation {
-                row: "7.1".into(),
-                year: z.year,
-                value: Value::Number(t as f64 / 10.0),
-                assigned: None,
-                recorded: None,
-                source: source(
-                    format!(
-                        "{} 优良天数比例 = AQI≤100 天数 {} / 有效天数 {} (share of days with AQI ≤ 100)",
-                        z.edition().evaluation_standard(),
-                        a.good_days,
-                        a.valid_days
-                    ),
-                    edition.clone(),
-                    provenance.clone(),
-                ),
-            }),
-            _ => eprintln!(
-                "注意：{} 年空气有效监测天数 {} 不足 {}，未计算 7.1 (air: {} valid days in {}, below {}; 7.1 not computed)",
-                z.year, a.valid_days, min_days(z), a.valid_days, z.year, min_days(z)
-            ),
-        }
-        match z.pm25() {
-            Some((v, true)) => out.push(Observation {
-                row: "7.2".into(),
-                year: z.year,
-                value: Value::Number(v as f64),
-                assigned: None,
-                recorded: None,
-                source: source(
-                    format!("{} PM2.5 年平均浓度 (annual mean, 点位平均法)", z.edition().evaluation_standard()),
-                    edition,
-                    provenance,
-                ),
-            }),
-            _ => eprintln!(
-                "注意：{} 年 PM2.5 日均值 {} 天，不满足年均值有效性要求，未计算 7.2 (air: PM2.5 annual mean of {} not valid; 7.2 not computed)",
-                z.year, a.pm25.days, z.year
-            ),
-        }
+    let computed = ecociv_monitoring::feed::air(&years, &files);
+    for note in &computed.notes {
+        eprintln!("{note}");
     }
-    Ok(out)
-}
-
-fn describe_aqi_editions(days: [u32; 2]) -> String {
-    match days {
-        [a, 0] => format!("日 AQI 均按 HJ 633-2012（{a} 天）(daily AQI: HJ 633-2012)"),
-        [0, b] => format!("日 AQI 均按 HJ 633-2026（{b} 天）(daily AQI: HJ 633-2026)"),
-        [a, b] => format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天 (daily AQI by date: 2012 {a} days, 2026 {b} days)"),
-    }
+    Ok(computed.observations)
 }

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ecociv_core::{Framework, Observation, Source, Value};
+use ecociv_core::{Framework, Observation};
 use ecociv_water::evaluation2011::Thresholds;
 use ecociv_water::gb3838::Table;
-use ecociv_water::{black_odorous, hj192, ingest, zone};
+use ecociv_water::ingest;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -156,35 +156,5 @@ fn annual(io_args: &Io) -> anyhow::Result<ExitCode> {
 /// framework has. Files named `NAME.SYNTHETIC.csv` make the observations [`Source::Synthetic`].
 pub fn observations(framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
     let inputs = ingest::read_zone_dir(dir, Table::embedded(), Thresholds::embedded())?;
-    let figures = zone::all_figures(
-        &inputs,
-        black_odorous::Thresholds::embedded(),
-        hj192::Model::embedded(),
-    );
-    Ok(figures
-        .into_iter()
-        .filter_map(|f| {
-            let (_, row) = framework.row(f.row)?;
-            let method = format!("{} {}", f.row, row.name);
-            let edition = f.provenance.editions.join("；");
-            let change = match (f.base_year, f.change) {
-                (Some(b), Some(c)) => format!("；较 {b} 年变化 {c:+.2} (change against {b})"),
-                _ => String::new(),
-            };
-            let provenance = format!("{}{change}；文件 (files): {}", f.provenance.detail, f.provenance.files.join(", "));
-            let source = if inputs.synthetic {
-                Source::Synthetic { note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}") }
-            } else {
-                Source::Computed { method, edition, provenance }
-            };
-            Some(Observation {
-                row: f.row.to_string(),
-                year: f.year,
-                value: Value::Number(f.value),
-                assigned: None,
-                recorded: None,
-                source,
-            })
-        })
-        .collect())
+    Ok(ecociv_monitoring::feed::water(framework, &inputs))
 }

@@ -1,0 +1,506 @@
+//! The monitoring file kinds the CLI reads (`monitoring/air/*.csv`, `monitoring/water/NAME.csv`), as the
+//! server stores them: validated first by the standards crate's own reader (so an upload is refused
+//! exactly where `ecociv assess` would refuse the file, naming file, line and field), then split into
+//! cells — one per (station, time, parameter) — and rebuilt into the same CSV for computation.
+//!
+//! A cell keeps the number where the text is one, and the text itself as the flag where it is not exactly
+//! that number's shortest rendering (`0.00004L` below detection, `river`, a name, `12.0`), so the rebuilt
+//! file reads as the uploaded one. Columns outside the kind's format are not kept; a row whose
+//! parameter cells are all empty adds nothing. Two rows with the same station and time in one file are
+//! refused (a stored reading is never overwritten).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use ecociv_air::EditionChoice;
+use ecociv_air::hj663::DayRecord;
+use ecociv_air::ingest::{HOURLY_HEADER, IngestError, ReadOptions};
+use ecociv_air::zone::{ZoneEngine, ZoneYear};
+use ecociv_csvline::LineCounter;
+use ecociv_water::evaluation2011::{PeriodAccumulator, Thresholds};
+use ecociv_water::gb3838::{Item, Table, WaterClass, Waterbody};
+use ecociv_water::ingest::{self as water_ingest, ZoneInputs, ZoneSource};
+
+/// A monitoring file kind (监测数据类型).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Hourly air data: `station,date,hour,so2,no2,pm10,co,o3,pm25` (ecociv-air, HJ 663).
+    Air,
+    /// Surface-water sections (`sections.csv`, GB 3838 samples).
+    Sections,
+    /// Drinking-water sources (`drinking_sources.csv`).
+    DrinkingSources,
+    /// The register of black-odorous water bodies (`black_odorous_bodies.csv`).
+    BlackOdorousBodies,
+    /// The black-odorous survey (`black_odorous.csv`).
+    BlackOdorous,
+    /// EI sub-indices (`ei.csv`, HJ 192).
+    Ei,
+}
+
+/// Water sample columns: key columns, then GB 3838 items.
+fn sample_columns() -> Vec<&'static str> {
+    let mut c = vec!["section", "date", "waterbody"];
+    c.extend(Item::ALL.iter().map(|i| i.code()));
+    c
+}
+
+impl Kind {
+    /// Every kind; water kinds in the order `ecociv-water` reads a folder.
+    pub const ALL: [Kind; 6] =
+        [Kind::Air, Kind::Sections, Kind::DrinkingSources, Kind::BlackOdorousBodies, Kind::BlackOdorous, Kind::Ei];
+
+    /// The code used in URLs and forms (for water: the file name of the CLI's folder).
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Air => "air",
+            Kind::Sections => "sections",
+            Kind::DrinkingSources => "drinking_sources",
+            Kind::BlackOdorousBodies => "black_odorous_bodies",
+            Kind::BlackOdorous => "black_odorous",
+            Kind::Ei => "ei",
+        }
+    }
+
+    /// The kind of a code.
+    pub fn parse(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// `air` or `water`.
+    pub fn medium(self) -> &'static str {
+        if self == Kind::Air { "air" } else { "water" }
+    }
+
+    /// The store's monitoring domain of this kind: `air`, `water.sections`, ….
+    pub fn domain(self) -> &'static str {
+        match self {
+            Kind::Air => "air",
+            Kind::Sections => "water.sections",
+            Kind::DrinkingSources => "water.drinking_sources",
+            Kind::BlackOdorousBodies => "water.black_odorous_bodies",
+            Kind::BlackOdorous => "water.black_odorous",
+            Kind::Ei => "water.ei",
+        }
+    }
+
+    /// The columns of the kind's format, key columns first.
+    pub fn columns(self) -> Vec<&'static str> {
+        match self {
+            Kind::Air => HOURLY_HEADER.to_vec(),
+            Kind::Sections | Kind::DrinkingSources => sample_columns(),
+            Kind::BlackOdorousBodies => vec!["body", "name"],
+            Kind::BlackOdorous => {
+                vec!["body", "point_seq", "date", "depth_cm", "transparency_cm", "clear_to_bottom", "do", "orp", "nh3n"]
+            }
+            Kind::Ei => vec![
+                "year",
+                "biological_abundance",
+                "vegetation_cover",
+                "water_network_density",
+                "land_stress",
+                "pollution_load",
+                "restriction",
+            ],
+        }
+    }
+
+    /// Columns that make the station (joined by `|`).
+    fn station_columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Air => &["station"],
+            Kind::Sections | Kind::DrinkingSources => &["section"],
+            Kind::BlackOdorousBodies => &["body"],
+            Kind::BlackOdorous => &["body", "point_seq"],
+            Kind::Ei => &[],
+        }
+    }
+
+    /// Columns that make the time (air: `date` + `hour` as `YYYY-MM-DDTHH`).
+    fn time_columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Air => &["date", "hour"],
+            Kind::Sections | Kind::DrinkingSources | Kind::BlackOdorous => &["date"],
+            Kind::BlackOdorousBodies => &[],
+            Kind::Ei => &["year"],
+        }
+    }
+
+    fn is_key(self, column: &str) -> bool {
+        self.station_columns().contains(&column) || self.time_columns().contains(&column)
+    }
+
+    /// The unit of a parameter (as stored with its series).
+    pub fn unit(self, parameter: &str) -> &'static str {
+        match (self, parameter) {
+            (Kind::Air, "co") => "mg/m³",
+            (Kind::Air, _) => "μg/m³",
+            (Kind::Sections | Kind::DrinkingSources, "waterbody") => "",
+            (Kind::Sections | Kind::DrinkingSources, "ph") => "无量纲",
+            (Kind::Sections | Kind::DrinkingSources, "fc") => "个/L",
+            (Kind::Sections | Kind::DrinkingSources, _) => "mg/L",
+            (Kind::BlackOdorous, "depth_cm" | "transparency_cm") => "cm",
+            (Kind::BlackOdorous, "do" | "nh3n") => "mg/L",
+            (Kind::BlackOdorous, "orp") => "mV",
+            _ => "",
+        }
+    }
+}
+
+/// A refused upload: where and why (the standards crate's own message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: u64,
+    pub column: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: 第 {} 行 / line {}", self.file, self.line, self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ", 第 {c} 列 / column {c}")?;
+        }
+        if let Some(n) = &self.field {
+            write!(f, " ({n})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+fn air_problem(file: &str, e: IngestError) -> Problem {
+    match e {
+        IngestError::Input(i) => Problem { file: file.to_owned(), line: i.line, column: i.column, field: i.field, message: i.message },
+        other => Problem { file: file.to_owned(), line: 0, column: None, field: None, message: other.to_string() },
+    }
+}
+
+fn water_problem(file: &str, e: water_ingest::IngestError) -> Problem {
+    let (column, field) = e.column.map_or((None, None), |(c, n)| (Some(c), Some(n)));
+    Problem { file: file.to_owned(), line: e.line, column, field, message: e.message }
+}
+
+/// One stored cell: a parameter of a station at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The station (section, body and point, …; key columns joined by `|`; empty for zone-wide data).
+    pub station: String,
+    /// The time: `YYYY-MM-DDTHH` for air, the date (or year) as written otherwise; empty for a register.
+    pub time: String,
+    pub parameter: String,
+    /// The number, where the text is one.
+    pub value: Option<f64>,
+    /// The text, where it is not exactly the number's shortest rendering; empty otherwise.
+    pub flag: String,
+}
+
+impl Cell {
+    /// The cell's text in the rebuilt CSV.
+    pub fn text(&self) -> String {
+        if !self.flag.is_empty() {
+            return self.flag.clone();
+        }
+        self.value.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+/// An upload read and validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub kind: Kind,
+    /// Data rows (blank lines not counted).
+    pub rows: usize,
+    /// Distinct stations (sections, bodies…).
+    pub stations: usize,
+    /// First and last time, when any.
+    pub span: Option<(String, String)>,
+    pub cells: Vec<Cell>,
+}
+
+/// Validates `bytes` as a file of `kind` with its standards crate's reader, then splits it into cells.
+/// `file` names the upload in errors; `zone` labels the air engine.
+pub fn parse(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
+    validate(kind, file, bytes)?;
+    split(kind, file, bytes)
+}
+
+fn validate(kind: Kind, file: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let (table, thresholds) = (Table::embedded(), Thresholds::embedded());
+    match kind {
+        Kind::Air => {
+            // The same reader and engine as `ecociv assess` over `monitoring/air/`: order and duplicates too.
+            let mut engine = ZoneEngine::new("", None, EditionChoice::ByDate);
+            ecociv_air::ingest::read_hourly(bytes, &ReadOptions { source: file.to_owned(), skip_bad: false }, |row| engine.push(row))
+                .map_err(|e| air_problem(file, e))?;
+        }
+        Kind::Sections | Kind::DrinkingSources => {
+            water_ingest::annual(bytes, table, thresholds).map_err(|e| water_problem(file, e))?;
+        }
+        Kind::BlackOdorousBodies => {
+            water_ingest::read_bodies(bytes).map_err(|e| water_problem(file, e))?;
+        }
+        Kind::BlackOdorous => {
+            water_ingest::read_survey(bytes).map_err(|e| water_problem(file, e))?;
+        }
+        Kind::Ei => {
+            water_ingest::read_ei(bytes).map_err(|e| water_problem(file, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits a validated file into cells (the standards crate has already checked every value).
+fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(LineCounter::new(bytes));
+    let problem = |line: u64, column: Option<usize>, field: Option<String>, message: String| Problem {
+        file: file.to_owned(),
+        line,
+        column,
+        field,
+        message,
+    };
+    let mut rec = csv::StringRecord::new();
+    let mut header: Option<Vec<String>> = None;
+    let columns = kind.columns();
+    let mut cells = Vec::new();
+    let mut keys: HashMap<(String, String), u64> = HashMap::new();
+    let mut stations = std::collections::HashSet::new();
+    let mut rows = 0usize;
+    let mut span: Option<(String, String)> = None;
+    loop {
+        let more = rdr.read_record(&mut rec);
+        let line = |rdr: &csv::Reader<LineCounter<&[u8]>>, pos: Option<&csv::Position>| pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()));
+        let more = match more {
+            Ok(more) => more,
+            Err(e) => {
+                let at = line(&rdr, e.position());
+                return Err(problem(at, None, None, format!("CSV 格式错误或非 UTF-8 编码 / malformed CSV or not UTF-8: {e}")));
+            }
+        };
+        if !more {
+            break;
+        }
+        let at = line(&rdr, rec.position());
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let Some(names) = &header else {
+            header = Some(
+                rec.iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let n = if i == 0 { n.trim_start_matches('\u{feff}') } else { n };
+                        n.trim().to_ascii_lowercase()
+                    })
+                    .collect(),
+            );
+            continue;
+        };
+        rows += 1;
+        let get = |name: &str| names.iter().position(|n| n == name).map(|i| (i, rec.get(i).unwrap_or("").trim()));
+        let mut station = Vec::new();
+        for name in kind.station_columns() {
+            let (i, text) = get(name).unwrap_or((0, ""));
+            if text.contains('|') {
+                return Err(problem(at, Some(i + 1), Some((*name).to_owned()), "不能含有“|” / must not contain \"|\"".into()));
+            }
+            station.push(text.to_owned());
+        }
+        let station = station.join("|");
+        let time = match kind {
+            Kind::Air => {
+                let date = get("date").map_or("", |(_, t)| t);
+                let hour: u8 = get("hour").and_then(|(_, t)| t.parse().ok()).unwrap_or(0);
+                format!("{date}T{hour:02}")
+            }
+            _ => kind.time_columns().iter().map(|name| get(name).map_or("", |(_, t)| t)).collect::<Vec<_>>().join("T"),
+        };
+        if let Some(first) = keys.insert((station.clone(), time.clone()), at) {
+            return Err(problem(
+                at,
+                None,
+                None,
+                format!("与第 {first} 行的站点（断面）和时间重复 / same station and time as line {first}"),
+            ));
+        }
+        stations.insert(station.clone());
+        span = Some(match span {
+            None => (time.clone(), time.clone()),
+            Some((a, b)) => (a.min(time.clone()), b.max(time.clone())),
+        });
+        for name in columns.iter().filter(|c| !kind.is_key(c)) {
+            let Some((_, text)) = get(name) else { continue };
+            if text.is_empty() {
+                continue;
+            }
+            let value = text.parse::<f64>().ok().filter(|v| v.is_finite());
+            let flag = if value.is_some_and(|v| v.to_string() == text) { String::new() } else { text.to_owned() };
+            cells.push(Cell { station: station.clone(), time: time.clone(), parameter: (*name).to_owned(), value, flag });
+        }
+    }
+    Ok(Parsed { kind, rows, stations: stations.len(), span, cells })
+}
+
+/// Rebuilds the CSV of `kind` from stored cells (rows ordered by station, then time).
+pub fn rebuild<'a>(kind: Kind, cells: impl IntoIterator<Item = &'a Cell>) -> String {
+    let columns = kind.columns();
+    let mut rows: BTreeMap<(&str, &str), BTreeMap<&str, String>> = BTreeMap::new();
+    for cell in cells {
+        rows.entry((cell.station.as_str(), cell.time.as_str())).or_default().insert(cell.parameter.as_str(), cell.text());
+    }
+    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = out.write_record(&columns);
+    for ((station, time), values) in rows {
+        let mut key: BTreeMap<&str, String> = BTreeMap::new();
+        for (name, part) in kind.station_columns().iter().zip(station.split('|')) {
+            key.insert(name, part.to_owned());
+        }
+        match kind {
+            Kind::Air => {
+                let (date, hour) = time.split_once('T').unwrap_or((time, "0"));
+                key.insert("date", date.to_owned());
+                key.insert("hour", hour.parse::<u8>().map_or_else(|_| hour.to_owned(), |h| h.to_string()));
+            }
+            _ => {
+                for (name, part) in kind.time_columns().iter().zip(time.split('T')) {
+                    key.insert(name, part.to_owned());
+                }
+            }
+        }
+        let record: Vec<String> = columns
+            .iter()
+            .map(|c| key.get(c).or_else(|| values.get(c)).cloned().unwrap_or_default())
+            .collect();
+        let _ = out.write_record(&record);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The air figures of a zone from an hourly CSV (rebuilt or read), for `year` or every year: the zone's
+/// years (点位平均法) and its daily records, as `ecociv assess` computes them (edition by date).
+pub fn air_figures(zone: &str, year: Option<i32>, file: &str, csv: &str) -> Result<(Vec<ZoneYear>, Vec<DayRecord>), Problem> {
+    let mut engine = ZoneEngine::new(zone, year, EditionChoice::ByDate);
+    ecociv_air::ingest::read_hourly(csv.as_bytes(), &ReadOptions { source: file.to_owned(), skip_bad: false }, |row| engine.push(row))
+        .map_err(|e| air_problem(file, e))?;
+    Ok(engine.finish_with_days())
+}
+
+/// The water inputs of a zone from one CSV per water kind: `(kind, file name, csv)`. A file name
+/// containing `SYNTHETIC` marks the inputs synthetic.
+pub fn water_inputs(files: &[(Kind, String, String)]) -> Result<ZoneInputs, Problem> {
+    let mut sorted: Vec<&(Kind, String, String)> = files.iter().filter(|(k, _, _)| *k != Kind::Air).collect();
+    sorted.sort_by_key(|(k, _, _)| *k);
+    let sources = sorted.iter().map(|(kind, name, csv)| ZoneSource {
+        kind: kind.code(),
+        path: std::path::PathBuf::from(name),
+        synthetic: name.contains("SYNTHETIC"),
+        input: csv.as_bytes(),
+    });
+    water_ingest::read_zone_sources(sources, Table::embedded(), Thresholds::embedded()).map_err(|e| match e {
+        water_ingest::DirError::Input { path, error } => water_problem(&path, error),
+        other => Problem { file: String::new(), line: 0, column: None, field: None, message: other.to_string() },
+    })
+}
+
+/// One section's classes in a year: by month (the 2011 method's mean of the month's samples) and for
+/// the year (from `ecociv_water::ingest::annual`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionYear {
+    pub section: String,
+    pub waterbody: Waterbody,
+    pub year: i32,
+    pub monthly: [Option<WaterClass>; 12],
+    pub annual: Option<WaterClass>,
+    pub samples: u32,
+}
+
+/// The sections' classes by month and year from a sections CSV.
+pub fn section_classes(file: &str, csv: &str) -> Result<Vec<SectionYear>, Problem> {
+    let (table, thresholds) = (Table::embedded(), Thresholds::embedded());
+    let annual = water_ingest::annual(csv.as_bytes(), table, thresholds).map_err(|e| water_problem(file, e))?;
+    let mut months: BTreeMap<(String, i32, usize), PeriodAccumulator> = BTreeMap::new();
+    let mut reader = water_ingest::SampleReader::new(csv.as_bytes(), thresholds).map_err(|e| water_problem(file, e))?;
+    while let Some(s) = reader.next_sample().map_err(|e| water_problem(file, e))? {
+        let month = s.date.split(['-', '/', '.']).nth(1).and_then(|m| m.trim().parse::<usize>().ok()).filter(|m| (1..=12).contains(m));
+        if let Some(month) = month {
+            months.entry((s.section.to_owned(), s.year, month)).or_insert_with(|| PeriodAccumulator::new(s.waterbody)).add(&s.values);
+        }
+    }
+    Ok(annual
+        .into_iter()
+        .map(|row| {
+            let mut monthly = [None; 12];
+            for (m, slot) in monthly.iter_mut().enumerate() {
+                *slot = months.get(&(row.section.clone(), row.year, m + 1)).and_then(|acc| acc.evaluate(table).class);
+            }
+            SectionYear {
+                samples: row.period.samples(),
+                section: row.section,
+                waterbody: row.waterbody,
+                year: row.year,
+                monthly,
+                annual: row.class,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn air_cells_round_trip_through_the_air_reader() {
+        let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\nA,2023-01-01,1,11.50,28,36,0.6,10,27\n";
+        let parsed = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap();
+        assert_eq!((parsed.rows, parsed.stations), (2, 1));
+        assert_eq!(parsed.cells.len(), 11, "the empty o3 cell is not stored");
+        let pm = parsed.cells.iter().find(|c| c.parameter == "so2" && c.time == "2023-01-01T01").unwrap();
+        assert_eq!((pm.value, pm.flag.as_str()), (Some(11.5), "11.50"));
+        let rebuilt = rebuild(Kind::Air, &parsed.cells);
+        assert_eq!(rebuilt, "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\nA,2023-01-01,1,11.50,28,36,0.6,10,27\n");
+    }
+
+    #[test]
+    fn an_error_names_file_line_and_field_from_the_standard_crates_reader() {
+        let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\n\nA,2023-01-01,1,x,28,36,0.6,10,27\n";
+        let e = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line, e.field.as_deref()), ("a.csv", 4, Some("so2")), "{e}");
+        let water = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
+                     S,2021-03-15,river,7.4,7.8,2.6,12,2.1,abc,0.06,,,,,,,0.00004L,,,,,,,,,\n";
+        let e = parse(Kind::Sections, "s.csv", water.as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (2, Some("nh3n")), "{e}");
+    }
+
+    #[test]
+    fn water_cells_keep_text_flags_and_rebuild_to_the_same_classes() {
+        let water = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
+                     S,2021-03-15,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,0.00004L,,,,,,,,,\n\
+                     S,2021-04-15,river,7.4,3.5,2.6,25,2.1,1.2,0.06,,,,,,,,,,,,,,,,\n";
+        let parsed = parse(Kind::Sections, "sections.csv", water.as_bytes()).unwrap();
+        assert!(parsed.cells.iter().any(|c| c.parameter == "hg" && c.flag == "0.00004L" && c.value.is_none()));
+        let rebuilt = rebuild(Kind::Sections, &parsed.cells);
+        assert_eq!(section_classes("a", water).unwrap(), section_classes("b", &rebuilt).unwrap());
+        let classes = section_classes("b", &rebuilt).unwrap();
+        // March and April each have one sample; April's DO 3.5 and COD 25 make it class IV.
+        assert!(classes[0].monthly[0].is_none() && classes[0].monthly[2].is_some());
+        assert_eq!(classes[0].monthly[3], Some(WaterClass::IV));
+        assert_eq!(classes[0].samples, 2);
+    }
+
+    #[test]
+    fn a_repeated_station_and_time_is_refused_with_both_lines() {
+        let csv = "body,name\nB1,东沟\nB1,西沟\n";
+        // The register reader refuses it first (its own rule).
+        assert_eq!(parse(Kind::BlackOdorousBodies, "b.csv", csv.as_bytes()).unwrap_err().line, 3);
+        let two = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
+                   S,2021-03-15,river,7.4,,,,,,,,,,,,,,,,,,,,,,\nS,2021-03-15,river,7.5,,,,,,,,,,,,,,,,,,,,,,\n";
+        let e = parse(Kind::Sections, "s.csv", two.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("line 2"), "{e}");
+    }
+}
