@@ -31,3 +31,4 @@ SELECT create_distributed_table('value_revision', 'zone_code', colocate_with => 
 SELECT create_distributed_table('value_evidence', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('monitoring_series', 'zone_code', colocate_with => 'zone');
 SELECT create_distributed_table('monitoring_reading', 'zone_code', colocate_with => 'zone');
+SELECT create_distributed_table('materialized_assessment', 'zone_code', colocate_with => 'zone');

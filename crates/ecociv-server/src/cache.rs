@@ -1,9 +1,16 @@
-//! The assessment cache: the JSON of an assessment per (zone, year, selection), valid while the zone's data
-//! version (bumped in the same transaction as every value change) is unchanged. Reading the version is one
-//! key lookup, so the cache stays correct across several server instances sharing one database.
+//! In-process caches of the assessment endpoint, in front of the store's materialized assessments
+//! (`ecociv_store::materialized`):
+//! - [`AssessmentCache`]: the gzip-compressed assessment JSON per (zone, year, selection) and the zone's
+//!   data version it was computed at, bounded by a byte budget, least recently used evicted first.
+//! - [`ZoneCache`]: a zone's record and plan per data version, so that computing an assessment reads
+//!   only the values.
+//!
+//! Entries are valid only at their data version; the version (bumped in the same transaction as every
+//! value change) is read from the database on every request, so the caches stay correct across several
+//! server instances sharing one database.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, RwLock};
 
 use axum::body::Bytes;
 
@@ -11,31 +18,148 @@ use ecociv_store::Selection;
 
 type Key = (String, i32, Selection);
 
-/// Cached assessment JSON texts.
-#[derive(Default)]
-pub struct AssessmentCache {
-    entries: RwLock<HashMap<Key, (i64, Bytes)>>,
+/// The default byte budget of [`AssessmentCache`]: 256 MiB of compressed JSON (≈ 40,000 assessments of
+/// the 2021 framework at ≈ 6 KB each).
+pub const DEFAULT_ASSESSMENT_CACHE_BYTES: usize = 256 * 1024 * 1024;
+
+/// What one entry costs beside its bytes (key, map slots, recency index), counted against the budget.
+const ENTRY_OVERHEAD: usize = 128;
+
+struct Entry {
+    version: i64,
+    gzip: Bytes,
+    /// Position in the recency order (larger = used more recently).
+    tick: u64,
 }
 
-/// Above this many entries the cache starts afresh (a crude bound on memory).
-const MAX_ENTRIES: usize = 200_000;
+#[derive(Default)]
+struct Lru {
+    entries: HashMap<Key, Entry>,
+    /// tick → key, oldest first.
+    order: BTreeMap<u64, Key>,
+    next_tick: u64,
+    bytes: usize,
+}
+
+impl Lru {
+    fn touch(&mut self, key: &Key) -> Option<&Entry> {
+        let tick = self.next_tick;
+        let entry = self.entries.get_mut(key)?;
+        self.order.remove(&entry.tick);
+        entry.tick = tick;
+        self.order.insert(tick, key.clone());
+        self.next_tick += 1;
+        Some(entry)
+    }
+
+    fn remove(&mut self, key: &Key) {
+        if let Some(entry) = self.entries.remove(key) {
+            self.order.remove(&entry.tick);
+            self.bytes -= cost(&entry.gzip);
+        }
+    }
+}
+
+fn cost(gzip: &Bytes) -> usize {
+    gzip.len() + ENTRY_OVERHEAD
+}
+
+/// Compressed assessment JSON texts, bounded by bytes (least recently used evicted first).
+pub struct AssessmentCache {
+    budget: usize,
+    lru: Mutex<Lru>,
+}
+
+impl Default for AssessmentCache {
+    fn default() -> Self {
+        AssessmentCache::with_budget(DEFAULT_ASSESSMENT_CACHE_BYTES)
+    }
+}
 
 impl AssessmentCache {
-    /// The cached JSON if it was computed at this data version.
+    /// A cache holding at most `budget` bytes (compressed bytes plus a fixed overhead per entry); 0
+    /// disables it.
+    pub fn with_budget(budget: usize) -> AssessmentCache {
+        AssessmentCache { budget, lru: Mutex::new(Lru::default()) }
+    }
+
+    /// The compressed JSON if it was computed at this data version (and marks it recently used).
     pub fn get(&self, zone: &str, year: i32, selection: Selection, version: i64) -> Option<Bytes> {
+        let mut lru = self.lru.lock().ok()?;
+        let key = (zone.to_string(), year, selection);
+        let entry = lru.touch(&key)?;
+        if entry.version == version {
+            return Some(entry.gzip.clone());
+        }
+        // A stale entry is of no further use.
+        lru.remove(&key);
+        None
+    }
+
+    /// Keeps the compressed JSON computed at `version`, evicting the least recently used entries while
+    /// the budget is exceeded. An entry larger than the whole budget is not kept.
+    pub fn put(&self, zone: &str, year: i32, selection: Selection, version: i64, gzip: Bytes) {
+        if cost(&gzip) > self.budget {
+            return;
+        }
+        let Ok(mut lru) = self.lru.lock() else { return };
+        let key = (zone.to_string(), year, selection);
+        if let Some(existing) = lru.entries.get(&key)
+            && existing.version > version
+        {
+            return;
+        }
+        lru.remove(&key);
+        while lru.bytes + cost(&gzip) > self.budget {
+            let Some((_, oldest)) = lru.order.pop_first() else { break };
+            if let Some(entry) = lru.entries.remove(&oldest) {
+                lru.bytes -= cost(&entry.gzip);
+            }
+        }
+        let tick = lru.next_tick;
+        lru.next_tick += 1;
+        lru.bytes += cost(&gzip);
+        lru.order.insert(tick, key.clone());
+        lru.entries.insert(key, Entry { version, gzip, tick });
+    }
+
+    /// (entries, bytes counted against the budget).
+    pub fn usage(&self) -> (usize, usize) {
+        self.lru.lock().map(|lru| (lru.entries.len(), lru.bytes)).unwrap_or_default()
+    }
+
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+}
+
+/// A zone's record and plan per data version, so that computing an assessment reads only the values.
+#[derive(Default)]
+pub struct ZoneCache {
+    entries: RwLock<HashMap<String, (i64, ZoneAndPlan)>>,
+}
+
+/// A zone's record and its plan.
+pub type ZoneAndPlan = std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>;
+
+/// Above this many zones the zone cache starts afresh (more than every county of the country).
+const MAX_ZONES: usize = 20_000;
+
+impl ZoneCache {
+    pub fn get(&self, zone: &str, version: i64) -> Option<ZoneAndPlan> {
         let entries = self.entries.read().ok()?;
-        match entries.get(&(zone.to_string(), year, selection)) {
-            Some((cached, json)) if *cached == version => Some(json.clone()),
+        match entries.get(zone) {
+            Some((cached, value)) if *cached == version => Some(value.clone()),
             _ => None,
         }
     }
 
-    pub fn put(&self, zone: &str, year: i32, selection: Selection, version: i64, json: Bytes) {
+    pub fn put(&self, zone: &str, version: i64, value: ZoneAndPlan) {
         if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= MAX_ENTRIES {
+            if entries.len() >= MAX_ZONES {
                 entries.clear();
             }
-            entries.insert((zone.to_string(), year, selection), (version, json));
+            entries.insert(zone.to_string(), (version, value));
         }
     }
 }
@@ -44,37 +168,62 @@ impl AssessmentCache {
 mod tests {
     use super::*;
 
+    fn bytes(n: usize) -> Bytes {
+        Bytes::from(vec![7u8; n])
+    }
+
     #[test]
     fn an_entry_is_valid_only_at_its_version() {
         let cache = AssessmentCache::default();
         cache.put("450202", 2021, Selection::Approved, 3, Bytes::from_static(b"{}"));
         assert!(cache.get("450202", 2021, Selection::Approved, 3).is_some());
-        assert!(cache.get("450202", 2021, Selection::Approved, 4).is_none());
         assert!(cache.get("450202", 2021, Selection::SubmittedOrApproved, 3).is_none());
-    }
-}
-
-/// A zone's record and plan per data version, so that computing an assessment reads only the values.
-#[derive(Default)]
-pub struct ZoneCache {
-    entries: RwLock<HashMap<String, (i64, std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>)>>,
-}
-
-impl ZoneCache {
-    pub fn get(&self, zone: &str, version: i64) -> Option<std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>> {
-        let entries = self.entries.read().ok()?;
-        match entries.get(zone) {
-            Some((cached, value)) if *cached == version => Some(value.clone()),
-            _ => None,
-        }
+        assert!(cache.get("450202", 2021, Selection::Approved, 4).is_none());
+        // The stale entry was dropped.
+        assert_eq!(cache.usage().0, 0);
     }
 
-    pub fn put(&self, zone: &str, version: i64, value: std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>) {
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= MAX_ENTRIES / 10 {
-                entries.clear();
-            }
-            entries.insert(zone.to_string(), (version, value));
+    #[test]
+    fn an_older_version_never_replaces_a_newer_one() {
+        let cache = AssessmentCache::default();
+        cache.put("450202", 2021, Selection::Approved, 5, bytes(10));
+        cache.put("450202", 2021, Selection::Approved, 4, bytes(20));
+        assert_eq!(cache.get("450202", 2021, Selection::Approved, 5).map(|b| b.len()), Some(10));
+    }
+
+    #[test]
+    fn the_byte_budget_evicts_the_least_recently_used() {
+        let entry = 1000;
+        // Room for exactly three entries.
+        let cache = AssessmentCache::with_budget(3 * (entry + ENTRY_OVERHEAD));
+        for year in 2020..2023 {
+            cache.put("z", year, Selection::Approved, 1, bytes(entry));
         }
+        assert_eq!(cache.usage(), (3, 3 * (entry + ENTRY_OVERHEAD)));
+        // 2020 used again: 2021 is now the least recently used and goes when 2023 comes in.
+        assert!(cache.get("z", 2020, Selection::Approved, 1).is_some());
+        cache.put("z", 2023, Selection::Approved, 1, bytes(entry));
+        assert_eq!(cache.usage().0, 3);
+        assert!(cache.get("z", 2021, Selection::Approved, 1).is_none());
+        for year in [2020, 2022, 2023] {
+            assert!(cache.get("z", year, Selection::Approved, 1).is_some(), "{year}");
+        }
+        // A large entry evicts as many as it needs; the bytes never exceed the budget.
+        cache.put("z", 2030, Selection::Approved, 1, bytes(2 * entry + ENTRY_OVERHEAD));
+        let (count, used) = cache.usage();
+        assert!(used <= cache.budget(), "{used}");
+        assert_eq!(count, 2);
+        assert!(cache.get("z", 2030, Selection::Approved, 1).is_some());
+        // One larger than the budget is not kept at all.
+        cache.put("z", 2031, Selection::Approved, 1, bytes(4 * entry));
+        assert!(cache.get("z", 2031, Selection::Approved, 1).is_none());
+        assert!(cache.get("z", 2030, Selection::Approved, 1).is_some());
+    }
+
+    #[test]
+    fn a_zero_budget_keeps_nothing() {
+        let cache = AssessmentCache::with_budget(0);
+        cache.put("z", 2020, Selection::Approved, 1, bytes(1));
+        assert_eq!(cache.usage(), (0, 0));
     }
 }

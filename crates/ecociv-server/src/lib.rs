@@ -13,6 +13,7 @@
 //! client says about itself is trusted.
 
 pub mod api;
+pub mod assessments;
 pub mod auth;
 pub mod cache;
 pub mod csrf;
@@ -45,6 +46,8 @@ pub struct Config {
     pub max_failures_per_address: u32,
     /// The throttling window, in seconds.
     pub address_window_seconds: u64,
+    /// The byte budget of the in-memory assessment cache ([`cache::AssessmentCache`]).
+    pub assessment_cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             lock_seconds: 15 * 60,
             max_failures_per_address: 20,
             address_window_seconds: 15 * 60,
+            assessment_cache_bytes: cache::DEFAULT_ASSESSMENT_CACHE_BYTES,
         }
     }
 }
@@ -64,6 +68,7 @@ impl Default for Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// Compressed assessment JSON in memory, bounded by bytes ([`assessments`] explains the layers).
     pub cache: Arc<cache::AssessmentCache>,
     /// Zone records and plans per data version (the assessment endpoint).
     pub zones: Arc<cache::ZoneCache>,
@@ -75,7 +80,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
-        AppState { store, config: Arc::new(config), cache: Arc::default(), zones: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
+        let cache = Arc::new(cache::AssessmentCache::with_budget(config.assessment_cache_bytes));
+        AppState { store, config: Arc::new(config), cache, zones: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
     }
 }
 

@@ -7,7 +7,11 @@
 //!
 //! Invariants:
 //! - Nothing is updated or deleted in place for values: every change is a new row of `value_revision`
-//!   (see [`values`]). Account and session rows are the only ones updated or deleted.
+//!   (see [`values`]). Account and session rows (and the
+//!   derived materialized assessments) are the only ones updated or deleted.
+//! - `materialized_assessment` is derived data (a cache of assessment JSON per zone, year and selection,
+//!   see [`materialized`]): rows there are replaced in place and are served only at the zone's current
+//!   data version; a value write makes them stale in its own transaction.
 //! - Every zone-scoped table is keyed by `zone_code` first (Citus-ready, `deploy/citus/distribute.sql`).
 //! - Times are RFC 3339 UTC text made in Rust ([`clock::now`]); ids are text made in Rust ([`clock::new_id`]).
 //! - Converting rows to and from `ecociv_core` types happens here and nowhere else.
@@ -18,6 +22,7 @@ pub mod accounts;
 pub mod clock;
 mod error;
 pub mod evidence;
+pub mod materialized;
 mod migrate;
 pub mod monitoring;
 pub mod reference;
@@ -34,8 +39,9 @@ use sqlx::any::AnyPoolOptions;
 pub use accounts::{Membership, Role, Session, User};
 pub use error::StoreError;
 pub use evidence::{Evidence, NewEvidence};
+pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};
 pub use values::{Action, NewRevision, Revision, Selection, Status};
-pub use zones::{Department, ZoneRecord};
+pub use zones::{Department, ZoneHead, ZoneRecord};
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +56,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     frameworks: Arc<RwLock<HashMap<String, Arc<Framework>>>>,
+    /// Committed value changes, for whoever listens ([`Store::value_changes`]).
+    changes: tokio::sync::broadcast::Sender<ValueChange>,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -78,7 +86,7 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrate::run(&pool, backend).await?;
-        Ok(Store { pool, backend, frameworks: Arc::default() })
+        Ok(Store { pool, backend, frameworks: Arc::default(), changes: tokio::sync::broadcast::channel(4096).0 })
     }
 
     pub fn backend(&self) -> Backend {

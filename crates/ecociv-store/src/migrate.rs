@@ -18,6 +18,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_evidence.sql"),
         include_str!("../migrations/postgres/0002_evidence.sql"),
     ),
+    (
+        3,
+        "materialized assessment",
+        include_str!("../migrations/sqlite/0003_materialized_assessment.sql"),
+        include_str!("../migrations/postgres/0003_materialized_assessment.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

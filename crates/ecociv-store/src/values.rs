@@ -93,7 +93,7 @@ impl Action {
 }
 
 /// Which revisions feed an assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Selection {
     /// The latest approved revision of each value (the default for assessments).
     Approved,
@@ -369,6 +369,20 @@ impl Store {
         if bumped.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("区域 (zone) {code}")));
         }
+        let first_year = revisions.iter().map(|new| new.observation.year).min();
+        if let Some(first_year) = first_year {
+            // The assessment of a year reads only the values up to that year: materialized assessments of
+            // years before the earliest one written are still exact, so they move on to the new version
+            // with the zone (only those that were current at the version before this write).
+            sqlx::query(
+                "UPDATE materialized_assessment SET data_version = data_version + 1
+                 WHERE zone_code = $1 AND year < $2 AND data_version = (SELECT data_version FROM zone WHERE zone_code = $1) - 1",
+            )
+            .bind(code)
+            .bind(i64::from(first_year))
+            .execute(&mut *tx)
+            .await?;
+        }
         let batch_id = match &batch {
             Some(batch) => {
                 let id = clock::new_id();
@@ -450,6 +464,10 @@ impl Store {
             files.push(insert_evidence(&mut tx, code, author_id, attachment).await?);
         }
         tx.commit().await?;
+        if let Some(first_year) = first_year {
+            // Nobody listening is not an error.
+            let _ = self.changes.send(crate::ValueChange { zone_code: code.to_string(), first_year });
+        }
         Ok((stored, files))
     }
 

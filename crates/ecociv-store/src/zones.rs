@@ -11,6 +11,14 @@ use sqlx::any::AnyRow;
 use crate::values::Selection;
 use crate::{Result, Store, StoreError, clock};
 
+/// What a request needs to know of a zone before anything else ([`Store::zone_head`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneHead {
+    pub data_version: i64,
+    pub disclosed: bool,
+    pub framework_id: String,
+}
+
 /// A zone as stored, without its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRecord {
@@ -194,6 +202,23 @@ impl Store {
         let row = sqlx::query("SELECT data_version, disclosed FROM zone WHERE zone_code = $1").bind(code).fetch_optional(&self.pool).await?;
         Ok(match row {
             Some(row) => Some((row.try_get("data_version")?, row.try_get::<i64, _>("disclosed")? != 0)),
+            None => None,
+        })
+    }
+
+    /// The zone's data version, whether it is disclosed, and its framework edition, in one key lookup;
+    /// `None` for an unknown zone (what the assessment endpoint needs before any cache lookup).
+    pub async fn zone_head(&self, code: &str) -> Result<Option<ZoneHead>> {
+        let row = sqlx::query("SELECT data_version, disclosed, framework_id FROM zone WHERE zone_code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => Some(ZoneHead {
+                data_version: row.try_get("data_version")?,
+                disclosed: row.try_get::<i64, _>("disclosed")? != 0,
+                framework_id: row.try_get("framework_id")?,
+            }),
             None => None,
         })
     }

@@ -177,48 +177,22 @@ pub struct AssessmentQuery {
     pub include: Option<String>,
 }
 
-/// The assessment JSON text of a zone and year (cached per data version).
-pub async fn assessment_json(state: &AppState, code: &str, year: i32, selection: Selection, version: i64) -> ApiResult<axum::body::Bytes> {
-    if let Some(json) = state.cache.get(code, year, selection, version) {
-        return Ok(json);
-    }
-    let cached = match state.zones.get(code, version) {
-        Some(cached) => cached,
-        None => {
-            let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-            let plan = state.store.plan(&record).await?;
-            let cached = std::sync::Arc::new((record, plan));
-            state.zones.put(code, cached.0.data_version, cached.clone());
-            cached
-        }
-    };
-    let (record, plan) = (&cached.0, &cached.1);
-    let observations = state.store.observations_until(code, selection, Some(year)).await?;
-    let zone = ecociv_core::Zone { profile: record.profile.clone(), plan: plan.clone(), observations };
-    let framework = state.store.framework(&record.framework_id).await?;
-    let assessment = ecociv_core::assess(&framework, &zone, year);
-    let json = axum::body::Bytes::from(ecociv_report::json::assessment(&assessment).to_string());
-    // The values were read after `version`: they are at least that new, so caching them under it never
-    // serves older data for a newer version.
-    state.cache.put(code, year, selection, version, json.clone());
-    Ok(json)
-}
-
 /// `GET /api/v1/zones/{code}/assessment?year=YYYY[&include=submitted]`: exactly the JSON of
-/// `ecociv assess --format json`.
+/// `ecociv assess --format json`, gzip-compressed on the wire when the client accepts it (the bytes kept
+/// by [`crate::assessments`]), decompressed otherwise.
 pub async fn assessment(
     State(state): State<AppState>,
     principal: MaybeAuthUser,
     Path(code): Path<String>,
     Query(query): Query<AssessmentQuery>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
     let role = policy::role(principal.0.as_deref(), &code);
-    let (version, disclosed) = match state.store.zone_state(&code).await? {
-        Some(found) if policy::can_see_zone(role.as_ref(), found.1) => found,
+    let head = match state.store.zone_head(&code).await? {
+        Some(head) if policy::can_see_zone(role.as_ref(), head.disclosed) => head,
         _ => return Err(ApiError::not_found(format!("区域 (zone) {code}"))),
     };
-    let _ = disclosed;
     let selection = match query.include.as_deref() {
         None | Some("approved") => Selection::Approved,
         Some("submitted") if policy::can_read_internal(role.as_ref()) => Selection::SubmittedOrApproved,
@@ -226,8 +200,16 @@ pub async fn assessment(
         Some("submitted") => return Err(ApiError::forbidden()),
         Some(other) => return Err(ApiError::bad_request(format!("include 应为 approved 或 submitted，而不是“{other}”"))),
     };
-    let json = assessment_json(&state, &code, query.year, selection, version).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+    let gzip = crate::assessments::assessment_gzip(&state, &code, &head.framework_id, query.year, selection, head.data_version).await?;
+    if crate::assessments::accepts_gzip(headers.get(header::ACCEPT_ENCODING)) {
+        return Ok((
+            [(header::CONTENT_TYPE, "application/json"), (header::CONTENT_ENCODING, "gzip"), (header::VARY, "accept-encoding")],
+            gzip,
+        )
+            .into_response());
+    }
+    let json = crate::assessments::gunzip(&gzip)?;
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::VARY, "accept-encoding")], json).into_response())
 }
 
 /// The query of the progress endpoint.

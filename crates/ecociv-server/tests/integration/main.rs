@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod assessments;
 mod browser;
 mod layout;
 mod security;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod citus;
+mod materialized;
 mod support;
 mod values;
 mod zones;

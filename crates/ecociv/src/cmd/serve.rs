@@ -21,6 +21,12 @@ pub struct Args {
     /// Cookie 不加 Secure 标记：仅用于没有 HTTPS 的内网 (cookies without Secure: plain-HTTP intranets only)
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// 内存中评估结果缓存上限（MiB，压缩后）(in-memory assessment cache budget, MiB of compressed JSON)
+    #[arg(long, default_value_t = 256)]
+    pub assessment_cache_mib: usize,
+    /// 不在后台预先计算评估结果 (do not fill materialized assessments in the background)
+    #[arg(long)]
+    pub no_background_assessments: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -47,8 +53,15 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     if args.insecure_cookies {
         eprintln!("警告：Cookie 未设置 Secure，仅可用于受信任的内网 (warning: cookies without Secure)");
     }
-    let config = Config { secure_cookies: !args.insecure_cookies, ..Config::default() };
+    let config = Config {
+        secure_cookies: !args.insecure_cookies,
+        assessment_cache_bytes: args.assessment_cache_mib.saturating_mul(1024 * 1024),
+        ..Config::default()
+    };
     let state = AppState::new(store.clone(), config);
+    if !args.no_background_assessments {
+        ecociv_server::assessments::spawn_background(&state);
+    }
     // Expired sessions are refused on use; this only keeps the table small.
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));

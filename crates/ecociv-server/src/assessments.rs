@@ -1,0 +1,317 @@
+//! Serving assessments fast: three layers, each checked against the zone's current data version.
+//!
+//! 1. In memory: [`crate::cache::AssessmentCache`], gzip-compressed JSON bounded by a byte budget.
+//! 2. In the store: `materialized_assessment` (see `ecociv_store::materialized`), the same compressed
+//!    bytes keyed by (zone, year, selection), with the data version and the [`engine_key`] they were
+//!    computed at and by — it survives restarts and is shared by every server instance.
+//! 3. Computed: the zone's values up to that year, [`ecociv_core::assess`], the JSON of
+//!    `ecociv assess --format json` ([`ecociv_report::json::assessment`]), then written to both layers.
+//!
+//! The bytes served (after decompression) are exactly the JSON text a fresh computation gives.
+//! In the background ([`spawn_background`]), missing and stale materialized assessments are filled at
+//! start, and a zone's are recomputed after each of its value writes (years from the earliest year
+//! written: an assessment of a year reads only values up to that year).
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Write};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+use ecociv_core::{Framework, Plan, Zone};
+use ecociv_store::{MaterializedAssessment, Selection, Store, ZoneRecord};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+
+/// Bumped by hand when the assessment or its JSON changes without a change of the crate version (a
+/// development build); a release always changes the version.
+pub const ENGINE_REVISION: u32 = 1;
+
+/// The engine key of assessments under `framework`: the software version, [`ENGINE_REVISION`], the
+/// framework edition's id and edition, and a digest of the framework as parsed. Materialized assessments
+/// with another key are never served.
+pub fn engine_key(framework: &Framework) -> String {
+    static KEYS: OnceLock<RwLock<HashMap<String, String>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(RwLock::default);
+    if let Ok(keys) = keys.read()
+        && let Some(key) = keys.get(&framework.id)
+    {
+        return key.clone();
+    }
+    let digest = Sha256::digest(format!("{framework:?}").as_bytes());
+    let hex: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    let key = format!("ecociv {} r{ENGINE_REVISION}; framework {} {} {hex}", env!("CARGO_PKG_VERSION"), framework.id, framework.edition);
+    if let Ok(mut keys) = keys.write() {
+        keys.insert(framework.id.clone(), key.clone());
+    }
+    key
+}
+
+/// Gzip-compresses a JSON text (deterministic: no file name, time 0).
+pub fn gzip(json: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 6), flate2::Compression::default());
+    encoder.write_all(json)?;
+    encoder.finish()
+}
+
+/// Decompresses what [`gzip`] made.
+pub fn gunzip(gzip: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut json = Vec::with_capacity(gzip.len() * 8);
+    flate2::read::GzDecoder::new(gzip).read_to_end(&mut json)?;
+    Ok(json)
+}
+
+/// Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3: `gzip`, `x-gzip` or `*`, with a
+/// non-zero `q`; an explicit `gzip` entry overrides `*`).
+pub fn accepts_gzip(header: Option<&HeaderValue>) -> bool {
+    let Some(text) = header.and_then(|value| value.to_str().ok()) else { return false };
+    let mut star = None;
+    for item in text.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|param| param.trim().strip_prefix("q=").or_else(|| param.trim().strip_prefix("Q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match coding.as_str() {
+            "gzip" | "x-gzip" => return q > 0.0,
+            "*" => star = Some(q > 0.0),
+            _ => {}
+        }
+    }
+    star.unwrap_or(false)
+}
+
+/// Computes the assessments of `years` from the values as they are now, compressed and ready to store
+/// as computed at `version`. The CPU work runs on the blocking pool.
+pub async fn compute(
+    store: &Store,
+    zone: Arc<(ZoneRecord, Plan)>,
+    version: i64,
+    selection: Selection,
+    years: Vec<i32>,
+) -> ApiResult<Vec<MaterializedAssessment>> {
+    let Some(&last) = years.iter().max() else { return Ok(Vec::new()) };
+    let code = zone.0.profile.code.clone();
+    // Read after `version` was: the values are at least that new, so storing them under it never serves
+    // older data for a newer version (a newer version simply makes them stale).
+    let observations = store.observations_until(&code, selection, Some(last)).await?;
+    let framework = store.framework(&zone.0.framework_id).await?;
+    let engine = engine_key(&framework);
+    let computed = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::with_capacity(years.len());
+        for year in years {
+            let observations = observations.iter().filter(|observation| observation.year <= year).cloned().collect();
+            let subject = Zone { profile: zone.0.profile.clone(), plan: zone.1.clone(), observations };
+            let assessment = ecociv_core::assess(&framework, &subject, year);
+            let json = ecociv_report::json::assessment(&assessment).to_string();
+            let json_gzip = gzip(json.as_bytes())?;
+            out.push(MaterializedAssessment {
+                zone_code: zone.0.profile.code.clone(),
+                year,
+                selection,
+                data_version: version,
+                engine: engine.clone(),
+                json_gzip,
+                json_bytes: json.len() as i64,
+            });
+        }
+        Ok::<_, std::io::Error>(out)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(computed)
+}
+
+/// The zone's record and plan at `version`, from the zone cache or the store.
+async fn zone_and_plan(state: &AppState, code: &str, version: i64) -> ApiResult<Arc<(ZoneRecord, Plan)>> {
+    if let Some(cached) = state.zones.get(code, version) {
+        return Ok(cached);
+    }
+    let loaded = load_zone_and_plan(&state.store, code).await?;
+    state.zones.put(code, loaded.0.data_version, loaded.clone());
+    Ok(loaded)
+}
+
+async fn load_zone_and_plan(store: &Store, code: &str) -> ApiResult<Arc<(ZoneRecord, Plan)>> {
+    let record = store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let plan = store.plan(&record).await?;
+    Ok(Arc::new((record, plan)))
+}
+
+/// The gzip-compressed assessment JSON of (zone, year, selection) at the zone's data version `version`
+/// (read by the caller just before): from memory, else from the store's materialized assessments, else
+/// computed and written to both.
+pub async fn assessment_gzip(state: &AppState, code: &str, framework_id: &str, year: i32, selection: Selection, version: i64) -> ApiResult<Bytes> {
+    if let Some(gzip) = state.cache.get(code, year, selection, version) {
+        return Ok(gzip);
+    }
+    let framework = state.store.framework(framework_id).await?;
+    let engine = engine_key(&framework);
+    if let Some(gzip) = state.store.materialized_assessment(code, year, selection, version, &engine).await? {
+        let gzip = Bytes::from(gzip);
+        state.cache.put(code, year, selection, version, gzip.clone());
+        return Ok(gzip);
+    }
+    let zone = zone_and_plan(state, code, version).await?;
+    let computed = compute(&state.store, zone, version, selection, vec![year]).await?;
+    state.store.put_materialized_assessments(&computed).await?;
+    let gzip = computed.into_iter().next().map(|computed| Bytes::from(computed.json_gzip)).ok_or_else(|| ApiError::internal("no assessment"))?;
+    state.cache.put(code, year, selection, version, gzip.clone());
+    Ok(gzip)
+}
+
+/// Recomputes a zone's materialized assessments of years from `from_year` that are missing or stale:
+/// for the approved selection, every year the zone has values for and every year already materialized;
+/// for the submitted selection, only the years already materialized (they are made on demand). Returns
+/// how many were computed.
+pub async fn refresh_zone(store: &Store, code: &str, from_year: i32) -> ApiResult<usize> {
+    let Some(head) = store.zone_head(code).await? else { return Ok(0) };
+    let framework = store.framework(&head.framework_id).await?;
+    let engine = engine_key(&framework);
+    let states = store.materialized_states(code).await?;
+    let fresh = |year: i32, selection: Selection| {
+        states.iter().any(|state| state.year == year && state.selection == selection && state.data_version == head.data_version && state.engine == engine)
+    };
+    let mut wanted: BTreeSet<(Selection, i32)> = BTreeSet::new();
+    for year in store.value_years(code).await? {
+        wanted.insert((Selection::Approved, year));
+    }
+    for state in &states {
+        wanted.insert((state.selection, state.year));
+    }
+    let mut computed = 0;
+    let mut zone = None;
+    for selection in [Selection::Approved, Selection::SubmittedOrApproved] {
+        let years: Vec<i32> =
+            wanted.iter().filter(|(s, year)| *s == selection && *year >= from_year && !fresh(*year, selection)).map(|(_, year)| *year).collect();
+        if years.is_empty() {
+            continue;
+        }
+        let loaded = match &zone {
+            Some(loaded) => Arc::clone(loaded),
+            None => {
+                let loaded = load_zone_and_plan(store, code).await?;
+                zone = Some(loaded.clone());
+                loaded
+            }
+        };
+        // The version read with the record: the values read next are at least that new.
+        let version = loaded.0.data_version;
+        let assessments = compute(store, loaded, version, selection, years).await?;
+        computed += assessments.len();
+        store.put_materialized_assessments(&assessments).await?;
+    }
+    Ok(computed)
+}
+
+/// Fills every zone's missing or stale materialized assessments, one zone at a time. Returns (zones,
+/// assessments computed).
+pub async fn refresh_all(store: &Store) -> ApiResult<(usize, usize)> {
+    let zones = store.zone_versions().await?;
+    let mut computed = 0;
+    for (code, _) in &zones {
+        computed += refresh_zone(store, code, i32::MIN).await?;
+        // Let requests run between zones.
+        tokio::task::yield_now().await;
+    }
+    Ok((zones.len(), computed))
+}
+
+/// Starts the background work of a server: fill missing or stale materialized assessments, then keep
+/// them fresh after every value write made through this server (a short pause gathers the writes of one
+/// burst). One zone at a time, so requests are never starved of more than one core.
+pub fn spawn_background(state: &AppState) {
+    let store = state.store.clone();
+    // Subscribed before the fill starts, so no write in between goes unnoticed.
+    let mut changes = store.value_changes();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match refresh_all(&store).await {
+            Ok((zones, computed)) => eprintln!(
+                "评估结果已物化 (materialized assessments): {zones} 个区域 (zones), {computed} 个新计算 (computed) in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ),
+            Err(error) => eprintln!("物化评估结果失败 (materializing assessments failed): {}", error.message),
+        }
+        loop {
+            let mut pending: HashMap<String, i32> = HashMap::new();
+            let mut everything = false;
+            match changes.recv().await {
+                Ok(change) => {
+                    pending.insert(change.zone_code, change.first_year);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => everything = true,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            loop {
+                match changes.try_recv() {
+                    Ok(change) => {
+                        let first = pending.entry(change.zone_code).or_insert(change.first_year);
+                        *first = (*first).min(change.first_year);
+                    }
+                    Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => everything = true,
+                    Err(_) => break,
+                }
+            }
+            let result = if everything {
+                refresh_all(&store).await.map(|_| ())
+            } else {
+                let mut result = Ok(());
+                for (code, first_year) in pending {
+                    if let Err(error) = refresh_zone(&store, &code, first_year).await {
+                        result = Err(error);
+                    }
+                }
+                result
+            };
+            if let Err(error) = result {
+                eprintln!("更新物化评估结果失败 (refreshing materialized assessments failed): {}", error.message);
+            }
+        }
+    });
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(error: std::io::Error) -> ApiError {
+        ApiError::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(text: &str) -> HeaderValue {
+        HeaderValue::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn accept_encoding_is_read_as_rfc_9110_says() {
+        assert!(!accepts_gzip(None));
+        assert!(accepts_gzip(Some(&header("gzip"))));
+        assert!(accepts_gzip(Some(&header("br, gzip;q=0.5, deflate"))));
+        assert!(accepts_gzip(Some(&header("GZIP"))));
+        assert!(accepts_gzip(Some(&header("x-gzip"))));
+        assert!(accepts_gzip(Some(&header("*"))));
+        assert!(!accepts_gzip(Some(&header("identity"))));
+        assert!(!accepts_gzip(Some(&header("br, deflate"))));
+        assert!(!accepts_gzip(Some(&header("gzip;q=0"))));
+        assert!(!accepts_gzip(Some(&header("*, gzip;q=0"))));
+        assert!(!accepts_gzip(Some(&header("*;q=0"))));
+    }
+
+    #[test]
+    fn gzip_round_trips_exactly() {
+        let text = "{\"a\":\"指标\",\"b\":[1,2,3]}".repeat(100);
+        let packed = gzip(text.as_bytes()).unwrap();
+        assert!(packed.len() < text.len() / 5);
+        assert_eq!(gunzip(&packed).unwrap(), text.as_bytes());
+        // Deterministic: the same text gives the same bytes.
+        assert_eq!(packed, gzip(text.as_bytes()).unwrap());
+    }
+}
