@@ -17,6 +17,7 @@ SELECT create_reference_table('framework_row');
 SELECT create_reference_table('admin_unit');
 SELECT create_reference_table('app_user');
 SELECT create_reference_table('session');
+SELECT create_reference_table('admin_audit');
 
 -- Zone-scoped tables, co-located with zone.
 SELECT create_distributed_table('zone', 'zone_code');

@@ -51,8 +51,13 @@ fn schemas() -> Value {
             "username": text, "display_name": text, "password": {"type": "string", "minLength": crate::auth::MIN_PASSWORD_CHARS}, "is_admin": {"type": "boolean"}
         }},
         "Member": {"type": "object", "required": ["role"], "properties": {
-            "role": {"type": "string", "enum": ["reviewer", "editor", "viewer"]}, "department": text
-        }}
+            "role": {"type": "string", "enum": ["reviewer", "editor", "viewer", "none"]}, "department": text
+        }},
+        "UserChange": {"type": "object", "properties": {"display_name": text, "disabled": {"type": "boolean"}}},
+        "NewPassword": {"type": "object", "required": ["password"], "properties": {
+            "password": {"type": "string", "minLength": crate::auth::MIN_PASSWORD_CHARS}
+        }},
+        "DepartmentName": {"type": "object", "required": ["name"], "properties": {"name": text}}
     })
 }
 

@@ -103,5 +103,10 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/zones/{code}/evidence/{id}", Access::Member, "下载佐证材料 (download an attachment)", None),
     route("GET", "/api/v1/users", Access::Admin, "用户列表 (accounts)", None),
     route("POST", "/api/v1/users", Access::Admin, "创建用户 (create an account)", Some("NewUser")),
-    route("PUT", "/api/v1/zones/{code}/members/{user_id}", Access::Admin, "设置用户在区域中的角色 (set a user's role in a zone)", Some("Member")),
+    route("PUT", "/api/v1/zones/{code}/members/{user_id}", Access::Admin, "设置或取消用户在区域中的角色 (set a user's role in a zone; role none removes it)", Some("Member")),
+    route("PUT", "/api/v1/users/{user_id}", Access::Admin, "修改用户名称、停用或启用账号 (rename, disable or enable an account)", Some("UserChange")),
+    route("PUT", "/api/v1/users/{user_id}/password", Access::Admin, "管理员重置密码 (an administrator sets a new password)", Some("NewPassword")),
+    route("POST", "/api/v1/zones/{code}/departments", Access::Admin, "新增部门 (create a department)", Some("DepartmentName")),
+    route("PUT", "/api/v1/zones/{code}/departments/{department_id}", Access::Admin, "部门更名 (rename a department)", Some("DepartmentName")),
+    route("GET", "/api/v1/audit", Access::Admin, "管理操作记录 (the administration's audit trail; ?target_kind=user|department&target_id=)", None),
 ];

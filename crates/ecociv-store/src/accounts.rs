@@ -73,10 +73,50 @@ pub struct Session {
     pub expires_at: String,
 }
 
-const USER_COLUMNS: &str =
+/// A new account's record, after checking the username.
+pub(crate) fn new_user(username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
+    let username = username.trim();
+    if username.is_empty() || username.chars().any(char::is_whitespace) {
+        return Err(StoreError::Invalid("用户名不能为空或含空格 (username empty or with spaces)".into()));
+    }
+    Ok(User {
+        id: clock::new_id(),
+        username: username.to_string(),
+        display_name: display_name.to_string(),
+        password_hash: password_hash.to_string(),
+        is_admin,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: clock::now(),
+    })
+}
+
+/// Inserts an account (on the pool or within a transaction).
+pub(crate) async fn insert_user<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, user: &User) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO app_user (id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at)
+         VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, $6)",
+    )
+    .bind(&user.id)
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(&user.password_hash)
+    .bind(i64::from(user.is_admin))
+    .bind(&user.created_at)
+    .execute(executor)
+    .await
+    .map_err(|error| match StoreError::from(error) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("用户名 {} 已存在 (username taken)", user.username)),
+        other => other,
+    })?;
+    Ok(())
+}
+
+pub(crate) const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at";
 
-fn user_from(row: &AnyRow) -> Result<User> {
+pub(crate) fn user_from(row: &AnyRow) -> Result<User> {
     Ok(User {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
@@ -103,37 +143,8 @@ fn membership_from(row: &AnyRow) -> Result<Membership> {
 impl Store {
     /// Creates an account with an already hashed password. A taken username is a [`StoreError::Conflict`].
     pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
-        let username = username.trim();
-        if username.is_empty() || username.chars().any(char::is_whitespace) {
-            return Err(StoreError::Invalid("用户名不能为空或含空格 (username empty or with spaces)".into()));
-        }
-        let user = User {
-            id: clock::new_id(),
-            username: username.to_string(),
-            display_name: display_name.to_string(),
-            password_hash: password_hash.to_string(),
-            is_admin,
-            disabled: false,
-            failed_logins: 0,
-            locked_until: None,
-            created_at: clock::now(),
-        };
-        sqlx::query(
-            "INSERT INTO app_user (id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at)
-             VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, $6)",
-        )
-        .bind(&user.id)
-        .bind(&user.username)
-        .bind(&user.display_name)
-        .bind(&user.password_hash)
-        .bind(i64::from(is_admin))
-        .bind(&user.created_at)
-        .execute(&self.pool)
-        .await
-        .map_err(|error| match StoreError::from(error) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!("用户名 {username} 已存在 (username taken)")),
-            other => other,
-        })?;
+        let user = new_user(username, display_name, password_hash, is_admin)?;
+        insert_user(&self.pool, &user).await?;
         Ok(user)
     }
 

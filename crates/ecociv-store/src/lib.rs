@@ -19,6 +19,7 @@
 //! The store knows no HTTP and no roles: who may do what is decided by `ecociv-server`.
 
 pub mod accounts;
+pub mod audit;
 pub mod clock;
 mod error;
 pub mod evidence;
@@ -37,6 +38,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
 pub use accounts::{Membership, Role, Session, User};
+pub use audit::AuditEvent;
 pub use error::StoreError;
 pub use evidence::{Evidence, NewEvidence};
 pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};

@@ -24,6 +24,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_materialized_assessment.sql"),
         include_str!("../migrations/postgres/0003_materialized_assessment.sql"),
     ),
+    (
+        5,
+        "admin_audit",
+        include_str!("../migrations/sqlite/0005_admin_audit.sql"),
+        include_str!("../migrations/postgres/0005_admin_audit.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

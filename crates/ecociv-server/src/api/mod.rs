@@ -51,6 +51,11 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/users") => get(users::list),
         ("POST", "/api/v1/users") => post(users::create),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => put(users::set_member),
+        ("PUT", "/api/v1/users/{user_id}") => put(users::update),
+        ("PUT", "/api/v1/users/{user_id}/password") => put(users::set_password),
+        ("POST", "/api/v1/zones/{code}/departments") => post(users::create_department),
+        ("PUT", "/api/v1/zones/{code}/departments/{department_id}") => put(users::rename_department),
+        ("GET", "/api/v1/audit") => get(users::audit),
         (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
     }
 }

@@ -1,4 +1,7 @@
-//! Login, logout, the language switch, the stylesheet, and the administration of users and departments.
+//! Login, logout, the language switch, the stylesheet, and the administration of users and departments:
+//! adding, a user's role and department in a zone, name, disabling / enabling, password reset, renaming
+//! departments — each through the API's own handler ([`crate::api::users`]), so every change is checked
+//! and recorded (who, when, before, after) the same way, and shown on the pages.
 //! Login uses the API's own [`crate::api::auth::authenticate`] and [`crate::api::auth::start_session`]
 //! (throttling, locking, Argon2id); before login the form's CSRF token is the `ecociv_csrf` cookie's value
 //! (double submit), which the login page sets.
@@ -12,14 +15,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_web::Lang;
 use ecociv_web::assets::CSS;
 use ecociv_web::layout::{Role, urls};
-use ecociv_web::pages::admin::{DepartmentRow, DepartmentsView, UserRow, UsersView};
+use ecociv_web::layout::{Flash, FlashKind};
+use ecociv_web::pages::admin::{AuditRow, DepartmentRow, DepartmentsView, UserRow, UserView, UsersView};
 use ecociv_web::pages::login::LoginView;
 use ecociv_web::pages::{admin, login as login_page_render};
 
 use super::{LANG_COOKIE, Web, WebError, WebResult, context, html, safe_next};
 use crate::AppState;
 use crate::api::auth::{ClientAddr, authenticate, start_session};
-use crate::api::users::{self, NewUser};
+use crate::api::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange};
 use crate::auth::{AuthUser, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie};
 use crate::error::Code;
 use crate::policy;
@@ -132,7 +136,8 @@ async fn users_view(state: &AppState, code: &str, error: Option<String>) -> WebR
         let department = membership
             .and_then(|m| m.department_id)
             .and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
-        users.push(UserRow { username: user.username, display_name: user.display_name, role, department, active: !user.disabled });
+        let href = format!("{}?zone={}", urls::admin_user(&user.id), urls::encode(code));
+        users.push(UserRow { href, username: user.username, display_name: user.display_name, role, department, active: !user.disabled });
     }
     Ok(UsersView { users, departments: departments.into_iter().map(|d| d.name).collect(), error })
 }
@@ -150,6 +155,7 @@ pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): 
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
     let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let principal_id = principal.user.id.clone();
     let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let role = Role::from_code(&field("role"));
     let departments = state.store.departments(&code).await?;
@@ -172,7 +178,8 @@ pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): 
                         Role::Admin => None,
                     };
                     if let Some(store_role) = store_role {
-                        state.store.set_membership(&code, &id, store_role, department.as_deref().filter(|_| role == Role::Editor)).await?;
+                        let department = department.as_deref().filter(|_| role == Role::Editor);
+                        state.store.set_membership_by(&principal_id, &code, &id, Some(store_role), department).await?;
                     }
                     None
                 }
@@ -191,7 +198,7 @@ pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): 
     }
 }
 
-async fn departments_view(state: &AppState, code: &str, error: Option<String>) -> WebResult<DepartmentsView> {
+async fn departments_view(state: &AppState, web: &Web, code: &str, error: Option<String>) -> WebResult<DepartmentsView> {
     let departments = state.store.departments(code).await?;
     let leads = state.store.leads(code).await?;
     let mut users_by_department: BTreeMap<String, usize> = BTreeMap::new();
@@ -200,24 +207,70 @@ async fn departments_view(state: &AppState, code: &str, error: Option<String>) -
             *users_by_department.entry(id).or_default() += 1;
         }
     }
+    let events: Vec<ecociv_store::AuditEvent> = state
+        .store
+        .audit_log(None, 1000)
+        .await?
+        .into_iter()
+        .filter(|event| event.target_kind == "department" && event.zone_code.as_deref() == Some(code))
+        .take(50)
+        .collect();
+    let history = audit_rows(web.lang, &events, &departments);
     Ok(DepartmentsView {
         departments: departments
             .into_iter()
             .map(|d| DepartmentRow {
+                action: format!("{}?zone={}", urls::admin_department(&d.id), urls::encode(code)),
                 rows: leads.values().filter(|ids| ids.contains(&d.id)).count(),
                 users: users_by_department.get(&d.id).copied().unwrap_or(0),
                 name: d.name,
             })
             .collect(),
         error,
+        history,
     })
+}
+
+/// Recorded changes as the pages show them: the states before and after as text in the visitor's language.
+fn audit_rows(lang: Lang, events: &[ecociv_store::AuditEvent], departments: &[ecociv_store::Department]) -> Vec<AuditRow> {
+    let department_name = |id: &str| departments.iter().find(|d| d.id == id).map_or_else(|| id.to_string(), |d| d.name.clone());
+    let describe = |action: &str, state: &serde_json::Value| -> String {
+        if state.is_null() {
+            return if action.starts_with("member.") { ecociv_web::t(lang, "admin.no_role").into_owned() } else { "—".to_string() };
+        }
+        if action == "user.password" {
+            return if state.get("password").is_some() { ecociv_web::t(lang, "admin.password_reset").into_owned() } else { "—".to_string() };
+        }
+        if action.starts_with("member.") {
+            let role = state["role"].as_str().and_then(Role::from_code).map(|role| role.label(lang).into_owned()).unwrap_or_default();
+            return match state["department"].as_str() {
+                Some(id) => format!("{role}（{}）", department_name(id)),
+                None => role,
+            };
+        }
+        if action.starts_with("department.") {
+            return state["name"].as_str().unwrap_or_default().to_string();
+        }
+        let status = if state["disabled"].as_bool() == Some(true) { "admin.status_disabled" } else { "admin.status_active" };
+        format!("{} · {}", state["display_name"].as_str().unwrap_or_default(), ecociv_web::t(lang, status))
+    };
+    events
+        .iter()
+        .map(|event| AuditRow {
+            at: event.at.clone(),
+            who: event.actor_name.clone(),
+            action: format!("admin.audit.{}", event.action),
+            before: describe(&event.action, &event.before),
+            after: describe(&event.action, &event.after),
+        })
+        .collect()
 }
 
 /// `GET /admin/departments`.
 pub async fn departments(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
-    let view = departments_view(&state, &record.profile.code, None).await?;
-    let ctx = context(&web, Some(&record), None, None);
+    let view = departments_view(&state, &web, &record.profile.code, None).await?;
+    let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
     Ok(html(StatusCode::OK, admin::render_departments(&ctx, &view)))
 }
 
@@ -225,6 +278,7 @@ pub async fn departments(State(state): State<AppState>, web: Web, Query(query): 
 pub async fn create_department(State(state): State<AppState>, web: Web, Query(query): Q, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
     let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     let existing = state.store.departments(&code).await?;
     let error = if name.is_empty() {
@@ -232,15 +286,167 @@ pub async fn create_department(State(state): State<AppState>, web: Web, Query(qu
     } else if existing.iter().any(|d| d.name == name) {
         Some("admin.error.duplicate")
     } else {
-        state.store.ensure_department(&code, &name).await?;
-        None
+        match users::create_department(State(state.clone()), AuthUser(principal), Path(code.clone()), Json(DepartmentName { name })).await {
+            Ok(_) => None,
+            Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
+            Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
+            Err(error) => return Err(WebError::from_api(&web, error)),
+        }
     };
     match error {
-        None => Ok(Redirect::to(urls::ADMIN_DEPARTMENTS).into_response()),
+        None => Ok(Redirect::to(&format!("{}?zone={}", urls::ADMIN_DEPARTMENTS, urls::encode(&code))).into_response()),
         Some(key) => {
-            let view = departments_view(&state, &code, Some(key.to_string())).await?;
+            let view = departments_view(&state, &web, &code, Some(key.to_string())).await?;
             let ctx = context(&web, Some(&record), None, None);
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_departments(&ctx, &view)))
+        }
+    }
+}
+
+/// `POST /admin/departments/{id}?zone=`: `name` — renames a department.
+pub async fn rename_department(
+    State(state): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    Query(query): Q,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let code = record.profile.code.clone();
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
+    let error = if name.is_empty() {
+        Some("admin.error.invalid")
+    } else {
+        match users::rename_department(State(state.clone()), AuthUser(principal), Path((code.clone(), id)), Json(DepartmentName { name })).await {
+            Ok(_) => None,
+            Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
+            Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
+            Err(error) => return Err(WebError::from_api(&web, error)),
+        }
+    };
+    match error {
+        None => Ok(Redirect::to(&format!("{}?zone={}&done=department", urls::ADMIN_DEPARTMENTS, urls::encode(&code))).into_response()),
+        Some(key) => {
+            let view = departments_view(&state, &web, &code, Some(key.to_string())).await?;
+            let ctx = context(&web, Some(&record), None, None);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_departments(&ctx, &view)))
+        }
+    }
+}
+
+fn done_flash(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
+    let done = query.get("done")?;
+    matches!(done.as_str(), "role" | "profile" | "password" | "disable" | "enable" | "department")
+        .then(|| Flash { kind: FlashKind::Success, text: ecociv_web::t(web.lang, &format!("admin.done.{done}")).into_owned() })
+}
+
+async fn user_view(state: &AppState, web: &Web, record: &ecociv_store::ZoneRecord, user_id: &str, error: Option<(String, String)>) -> WebResult<UserView> {
+    let code = &record.profile.code;
+    let user = state.store.user_by_id(user_id).await?.ok_or(WebError::NotFound(web.lang))?;
+    let departments = state.store.departments(code).await?;
+    let membership = state.store.membership(code, user_id).await?;
+    let role = membership.as_ref().map(|m| match m.role {
+        ecociv_store::Role::Reviewer => Role::Reviewer,
+        ecociv_store::Role::Editor => Role::Editor,
+        ecociv_store::Role::Viewer => Role::Viewer,
+    });
+    let department = membership.and_then(|m| m.department_id).and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
+    let events = state.store.audit_log(Some(("user", user_id)), 200).await?;
+    Ok(UserView {
+        action: format!("{}?zone={}", urls::admin_user(user_id), urls::encode(code)),
+        username: user.username,
+        display_name: user.display_name,
+        is_admin: user.is_admin,
+        active: !user.disabled,
+        is_self: web.principal.as_ref().is_some_and(|principal| principal.user.id == user_id),
+        zone_name: if web.lang == Lang::En { record.profile.name_en.clone() } else { record.profile.name.clone() },
+        role,
+        department,
+        history: audit_rows(web.lang, &events, &departments),
+        departments: departments.into_iter().map(|d| d.name).collect(),
+        error,
+    })
+}
+
+/// `GET /admin/users/{id}?zone=`: one account's page.
+pub async fn user_page(State(state): State<AppState>, web: Web, Path(id): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let view = user_view(&state, &web, &record, &id, None).await?;
+    let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
+    Ok(html(StatusCode::OK, admin::render_user(&ctx, &view)))
+}
+
+/// `POST /admin/users/{id}?zone=`: `op` = `role` (`role`, `department` name), `profile` (`display_name`),
+/// `password` (`password`), `disable` or `enable`.
+pub async fn user_post(
+    State(state): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    Query(query): Q,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &query).await?;
+    let code = record.profile.code.clone();
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+    let op = field("op");
+    let admin = || AuthUser(principal.clone());
+    let refused = |key: &str, form: &str| Some((key.to_string(), form.to_string()));
+    let error: Option<(String, String)> = match op.as_str() {
+        "role" => {
+            let role = field("role");
+            let departments = state.store.departments(&code).await?;
+            let department = departments.iter().find(|d| d.name == field("department")).map(|d| d.id.clone());
+            if !matches!(role.as_str(), "none" | "reviewer" | "editor" | "viewer") {
+                refused("admin.error.invalid", "role")
+            } else if role == "editor" && department.is_none() {
+                refused("admin.error.department_needed", "role")
+            } else {
+                let member = Member { role: role.clone(), department: department.filter(|_| role == "editor") };
+                match users::set_member(State(state.clone()), admin(), Path((code.clone(), id.clone())), Json(member)).await {
+                    Ok(_) => None,
+                    Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "role"),
+                    Err(error) => return Err(WebError::from_api(&web, error)),
+                }
+            }
+        }
+        "profile" if field("display_name").is_empty() => refused("admin.error.invalid", "profile"),
+        "profile" => {
+            let change = UserChange { display_name: Some(field("display_name")), disabled: None };
+            match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
+                Ok(_) => None,
+                Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "profile"),
+                Err(error) => return Err(WebError::from_api(&web, error)),
+            }
+        }
+        "password" => {
+            let new = NewPassword { password: input.get("password").cloned().unwrap_or_default() };
+            match users::set_password(State(state.clone()), admin(), Path(id.clone()), Json(new)).await {
+                Ok(_) => None,
+                Err(error) if error.code == Code::BadRequest => refused("admin.error.password", "password"),
+                Err(error) => return Err(WebError::from_api(&web, error)),
+            }
+        }
+        "disable" | "enable" => {
+            let change = UserChange { display_name: None, disabled: Some(op == "disable") };
+            match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
+                Ok(_) => None,
+                Err(error) if error.code == Code::BadRequest => refused("admin.error.self", "status"),
+                Err(error) => return Err(WebError::from_api(&web, error)),
+            }
+        }
+        _ => return Err(WebError::BadRequest(web.lang)),
+    };
+    match error {
+        None => {
+            let back = format!("{}?zone={}&done={op}", urls::admin_user(&id), urls::encode(&code));
+            Ok(Redirect::to(&back).into_response())
+        }
+        Some(error) => {
+            let view = user_view(&state, &web, &record, &id, Some(error)).await?;
+            let ctx = context(&web, Some(&record), None, None);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_user(&ctx, &view)))
         }
     }
 }

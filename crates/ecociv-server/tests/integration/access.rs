@@ -58,6 +58,11 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/users", ADMINS),
     ("POST", "/api/v1/users", ADMINS),
     ("PUT", "/api/v1/zones/{code}/members/{user_id}", ADMINS),
+    ("PUT", "/api/v1/users/{user_id}", ADMINS),
+    ("PUT", "/api/v1/users/{user_id}/password", ADMINS),
+    ("POST", "/api/v1/zones/{code}/departments", ADMINS),
+    ("PUT", "/api/v1/zones/{code}/departments/{department_id}", ADMINS),
+    ("GET", "/api/v1/audit", ADMINS),
 ];
 
 fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
@@ -68,6 +73,10 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         ("POST", "/api/v1/zones/{code}/import") => None,
         ("POST", "/api/v1/users") => Some(json!({"username": format!("u{n}-{who:?}").to_lowercase(), "display_name": "x", "password": "a long enough password"})),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => Some(json!({"role": "viewer"})),
+        ("PUT", "/api/v1/users/{user_id}") => Some(json!({"display_name": "路由测试用户"})),
+        ("PUT", "/api/v1/users/{user_id}/password") => Some(json!({"password": "another long password"})),
+        ("POST", "/api/v1/zones/{code}/departments") => Some(json!({"name": format!("路由测试部门{n}{who:?}")})),
+        ("PUT", "/api/v1/zones/{code}/departments/{department_id}") => Some(json!({"name": "路由测试部门"})),
         _ => None,
     }
 }
@@ -80,6 +89,9 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
     assert_eq!(table_routes, server_routes, "the route × role table must list exactly the server's routes");
     let viewer_id = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
     let uploader = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
+    // The account and department the administration routes change (not one the test logs in with).
+    let target = server.store.create_user("route-target", "路由测试用户", "x", false).await.unwrap().id;
+    let department = server.store.ensure_department("450202", "路由测试部门").await.unwrap().id;
     let evidence = server.store.add_evidence("450202", "7.1", 2022, "a.pdf", "application/pdf", "x", b"%PDF".to_vec(), &uploader).await.unwrap();
     let mut failures = Vec::new();
     for (n, (method, template, allowed)) in TABLE.iter().enumerate() {
@@ -102,7 +114,9 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
                 .replace("{year}", "2022")
-                .replace("{user_id}", &viewer_id);
+                .replace("/users/{user_id}", &format!("/users/{target}"))
+                .replace("{user_id}", &viewer_id)
+                .replace("{department_id}", &department);
             let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
             let path = if path.ends_with("/progress") { format!("{path}?target_year=2025") } else { path };
             let method = Method::from_bytes(method.as_bytes()).unwrap();

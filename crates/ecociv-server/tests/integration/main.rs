@@ -1,6 +1,7 @@
 //! The server's tests, through the whole router (guard, extractors, handlers, store on a SQLite file).
 
 mod access;
+mod admin;
 mod api;
 mod assessments;
 mod browser;

@@ -8,7 +8,7 @@ use sqlx::Row;
 use crate::support::{postgres, sqlite};
 
 /// Global tables: replicated to every node by `create_reference_table`.
-const REFERENCE_TABLES: &[&str] = &["framework", "framework_row", "admin_unit", "app_user", "session"];
+const REFERENCE_TABLES: &[&str] = &["framework", "framework_row", "admin_unit", "app_user", "session", "admin_audit"];
 const DISTRIBUTE_SQL: &str = include_str!("../../../../deploy/citus/distribute.sql");
 
 fn distribute_file() -> (BTreeSet<String>, BTreeSet<String>) {

@@ -1,14 +1,21 @@
-//! Administration (系统管理): users (name, role, department, active) with a form to add one, and
-//! departments with a form to add one. Both are POST forms with the CSRF field.
+//! Administration (系统管理): users (name, role, department, active) with a form to add one; one
+//! user's page (role and department in the zone, name, disable / enable, password reset, and the record
+//! of every change made to the account); departments with a form to add one and one to rename each, and
+//! the record of their changes. All are POST forms with the CSRF field, working without JavaScript.
 
-use maud::html;
+use maud::{Markup, html};
 
-use crate::i18n::{t, tf};
+use crate::i18n::{fmt_timestamp, t, tf};
 use crate::layout::{Nav, PageContext, Role, csrf_field, page, urls};
+
+/// The shortest password an administrator may set (the server's rule, `MIN_PASSWORD_CHARS`).
+pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// A user as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
+    /// The link to the user's page.
+    pub href: String,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -19,6 +26,8 @@ pub struct UserRow {
 /// A department as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepartmentRow {
+    /// Where the rename form posts.
+    pub action: String,
     pub name: String,
     pub users: usize,
     pub rows: usize,
@@ -38,6 +47,41 @@ pub struct UsersView {
 pub struct DepartmentsView {
     pub departments: Vec<DepartmentRow>,
     pub error: Option<String>,
+    /// The record of the departments' changes, newest first.
+    pub history: Vec<AuditRow>,
+}
+
+/// A recorded change as the pages show it: when, who, what (a message key), before and after as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub at: String,
+    pub who: String,
+    /// A key of the message tables (`admin.audit.user.disable`, …).
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// One account's administration page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserView {
+    /// Where the forms post.
+    pub action: String,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub active: bool,
+    /// The visitor's own account (it cannot be disabled here).
+    pub is_self: bool,
+    /// The zone the role form is about.
+    pub zone_name: String,
+    /// The role in that zone (`None`: no role there).
+    pub role: Option<Role>,
+    pub department: Option<String>,
+    pub departments: Vec<String>,
+    /// A message key after a refused form, and the form it concerns (`role`, `profile`, `password`, `status`).
+    pub error: Option<(String, String)>,
+    pub history: Vec<AuditRow>,
 }
 
 fn admin_tabs(ctx: &PageContext, users_active: bool) -> maud::Markup {
@@ -75,7 +119,7 @@ pub fn render_users(ctx: &PageContext, view: &UsersView) -> String {
                 tbody {
                     @for user in &view.users {
                         tr {
-                            td { (user.username) }
+                            td { a href=(user.href) { (user.username) } }
                             td { (user.display_name) }
                             td { (user.role.label(lang)) }
                             td { (user.department.as_deref().unwrap_or("—")) }
@@ -100,7 +144,7 @@ pub fn render_users(ctx: &PageContext, view: &UsersView) -> String {
                 }
                 div class="field" {
                     label for="new-password" { (t(lang, "login.password")) }
-                    input type="password" id="new-password" name="password" required autocomplete="new-password" minlength="8";
+                    input type="password" id="new-password" name="password" required autocomplete="new-password" minlength=(MIN_PASSWORD_CHARS);
                 }
                 div class="field" {
                     label for="new-role" { (t(lang, "admin.role")) }
@@ -135,13 +179,23 @@ pub fn render_departments(ctx: &PageContext, view: &DepartmentsView) -> String {
                     th scope="col" { (t(lang, "table.department")) }
                     th scope="col" class="num" { (t(lang, "admin.users")) }
                     th scope="col" class="num" { (t(lang, "workflow.rows")) }
+                    th scope="col" { (t(lang, "admin.rename")) }
                 } }
                 tbody {
-                    @for department in &view.departments {
+                    @for (n, department) in view.departments.iter().enumerate() {
                         tr {
                             th scope="row" { (department.name) }
                             td class="num" { (department.users) }
                             td class="num" { (department.rows) }
+                            td {
+                                form method="post" action=(department.action) class="inline rename" {
+                                    (csrf_field(ctx))
+                                    @let id = format!("rename-{n}");
+                                    label for=(id) class="visually-hidden" { (t(lang, "admin.rename_label")) }
+                                    input type="text" id=(id) name="name" value=(department.name) required;
+                                    button type="submit" class="secondary" { (t(lang, "admin.rename")) }
+                                }
+                            }
                         }
                     }
                 }
@@ -157,6 +211,135 @@ pub fn render_departments(ctx: &PageContext, view: &DepartmentsView) -> String {
             }
             div class="actions" { button type="submit" { (t(lang, "admin.add")) } }
         }
+        h2 { (t(lang, "admin.history")) }
+        (history_table(ctx, &view.history))
+    };
+    page(ctx, &title, Nav::Admin, body)
+}
+
+fn history_table(ctx: &PageContext, history: &[AuditRow]) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        @if history.is_empty() {
+            p class="empty" { (t(lang, "admin.no_history")) }
+        } @else {
+            div class="scroll" {
+                table class="data compact audit" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "indicator.when")) }
+                        th scope="col" { (t(lang, "indicator.who")) }
+                        th scope="col" { (t(lang, "indicator.action")) }
+                        th scope="col" { (t(lang, "admin.before")) }
+                        th scope="col" { (t(lang, "admin.after")) }
+                    } }
+                    tbody {
+                        @for row in history {
+                            tr {
+                                td { time datetime=(row.at) { (fmt_timestamp(lang, &row.at)) } }
+                                td { (row.who) }
+                                td { (t(lang, &row.action)) }
+                                td { (row.before) }
+                                td { (row.after) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn form_error(ctx: &PageContext, view: &UserView, form: &str) -> Markup {
+    html! {
+        @if let Some((key, which)) = &view.error && which == form {
+            div class="error" role="alert" id={ "error-" (form) } { (t(ctx.lang, key)) }
+        }
+    }
+}
+
+/// Renders one account's administration page.
+pub fn render_user(ctx: &PageContext, view: &UserView) -> String {
+    let lang = ctx.lang;
+    let title = tf(lang, "admin.user_title", &[("name", &view.display_name), ("username", &view.username)]);
+    let body = html! {
+        h1 { (t(lang, "nav.admin")) }
+        (admin_tabs(ctx, true))
+        h2 { (title) }
+        p class="meta" {
+            (t(lang, "admin.status")) "：" span class={ "tag " @if view.active { "active" } @else { "disabled" } } {
+                @if view.active { (t(lang, "admin.status_active")) } @else { (t(lang, "admin.status_disabled")) }
+            }
+            @if view.is_admin { " · " (Role::Admin.label(lang)) }
+        }
+        div class="grid-2" {
+            form method="post" action=(view.action) class="card" {
+                (csrf_field(ctx))
+                input type="hidden" name="op" value="role";
+                h3 { (tf(lang, "admin.role_in_zone", &[("zone", &view.zone_name)])) }
+                (form_error(ctx, view, "role"))
+                div class="field" {
+                    label for="user-role" { (t(lang, "admin.role")) }
+                    select id="user-role" name="role" {
+                        option value="none" selected[view.role.is_none()] { (t(lang, "admin.no_role")) }
+                        @for role in [Role::Reviewer, Role::Editor, Role::Viewer] {
+                            option value=(role.code()) selected[view.role == Some(role)] { (role.label(lang)) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="user-dept" { (t(lang, "table.department")) }
+                    select id="user-dept" name="department" aria-describedby="user-dept-hint" {
+                        option value="" { "—" }
+                        @for department in &view.departments {
+                            option value=(department) selected[view.department.as_deref() == Some(department.as_str())] { (department) }
+                        }
+                    }
+                    div class="hint" id="user-dept-hint" { (t(lang, "admin.department_hint")) }
+                }
+                div class="actions" { button type="submit" { (t(lang, "admin.save")) } }
+            }
+            form method="post" action=(view.action) class="card" {
+                (csrf_field(ctx))
+                input type="hidden" name="op" value="profile";
+                h3 { (t(lang, "admin.display_name")) }
+                (form_error(ctx, view, "profile"))
+                div class="field" {
+                    label for="user-display" { (t(lang, "admin.display_name")) }
+                    input type="text" id="user-display" name="display_name" value=(view.display_name) required;
+                }
+                div class="actions" { button type="submit" { (t(lang, "admin.save")) } }
+            }
+            form method="post" action=(view.action) class="card" {
+                (csrf_field(ctx))
+                input type="hidden" name="op" value="password";
+                h3 { (t(lang, "admin.reset_password")) }
+                (form_error(ctx, view, "password"))
+                div class="field" {
+                    label for="user-password" { (t(lang, "admin.new_password")) }
+                    input type="password" id="user-password" name="password" required autocomplete="new-password"
+                        minlength=(MIN_PASSWORD_CHARS) aria-describedby="user-password-hint";
+                    div class="hint" id="user-password-hint" { (tf(lang, "admin.password_hint", &[("n", &MIN_PASSWORD_CHARS)])) }
+                }
+                div class="actions" { button type="submit" { (t(lang, "admin.reset_password")) } }
+            }
+            form method="post" action=(view.action) class="card" {
+                (csrf_field(ctx))
+                h3 { (t(lang, "admin.status")) }
+                (form_error(ctx, view, "status"))
+                @if view.is_self {
+                    p class="hint" { (t(lang, "admin.cannot_disable_self")) }
+                } @else if view.active {
+                    input type="hidden" name="op" value="disable";
+                    p class="hint" { (t(lang, "admin.disable_hint")) }
+                    div class="actions" { button type="submit" class="danger" { (t(lang, "admin.disable")) } }
+                } @else {
+                    input type="hidden" name="op" value="enable";
+                    div class="actions" { button type="submit" { (t(lang, "admin.enable")) } }
+                }
+            }
+        }
+        h2 { (t(lang, "admin.history")) }
+        (history_table(ctx, &view.history))
     };
     page(ctx, &title, Nav::Admin, body)
 }

@@ -7,7 +7,7 @@ use ecociv_core::targets::check_targets;
 use ecociv_core::{Assessment, Framework, Value, Zone, assess};
 use ecociv_web::i18n::Date;
 use ecociv_web::layout::{PageContext, Role, UserBadge, ZoneBadge};
-use ecociv_web::pages::admin::{DepartmentRow, DepartmentsView, UserRow, UsersView};
+use ecociv_web::pages::admin::{AuditRow, DepartmentRow, DepartmentsView, UserRow, UserView, UsersView};
 use ecociv_web::pages::air::{AirView, DailyAqi};
 use ecociv_web::pages::dashboard::{DashboardView, DepartmentProgress};
 use ecociv_web::pages::entry::{EntryState, EntryView};
@@ -165,8 +165,8 @@ pub fn water() -> WaterView {
 pub fn users() -> UsersView {
     UsersView {
         users: vec![
-            UserRow { username: "admin".into(), display_name: "管理员".into(), role: Role::Admin, department: None, active: true },
-            UserRow { username: "epb".into(), display_name: "张三".into(), role: Role::Editor, department: Some(EPB.into()), active: true },
+            UserRow { href: "/admin/users/1?zone=450202".into(), username: "admin".into(), display_name: "管理员".into(), role: Role::Admin, department: None, active: true },
+            UserRow { href: "/admin/users/2?zone=450202".into(), username: "epb".into(), display_name: "张三".into(), role: Role::Editor, department: Some(EPB.into()), active: true },
         ],
         departments: vec![EPB.into(), "城中区统计局".into()],
         error: None,
@@ -174,7 +174,36 @@ pub fn users() -> UsersView {
 }
 
 pub fn departments() -> DepartmentsView {
-    DepartmentsView { departments: vec![DepartmentRow { name: EPB.into(), users: 2, rows: 14 }], error: Some("admin.error.duplicate".into()) }
+    DepartmentsView {
+        departments: vec![DepartmentRow { action: "/admin/departments/d1?zone=450202".into(), name: EPB.into(), users: 2, rows: 14 }],
+        error: Some("admin.error.duplicate".into()),
+        history: vec![history_row("admin.audit.department.rename")],
+    }
+}
+
+fn history_row(action: &str) -> AuditRow {
+    AuditRow { at: "2026-03-05T20:30:00Z".into(), who: "管理员".into(), action: action.into(), before: "城中区统计局".into(), after: EPB.into() }
+}
+
+/// One account's page, with a refused password form and its history.
+pub fn user_page(active: bool) -> UserView {
+    UserView {
+        action: "/admin/users/2?zone=450202".into(),
+        username: "epb".into(),
+        display_name: "张三".into(),
+        is_admin: false,
+        active,
+        is_self: false,
+        zone_name: "柳州市城中区".into(),
+        role: Some(Role::Editor),
+        department: Some(EPB.into()),
+        departments: vec![EPB.into(), "城中区统计局".into()],
+        error: Some(("admin.error.password".into(), "password".into())),
+        history: ["user.create", "user.update", "user.disable", "user.enable", "user.password", "member.set", "member.remove"]
+            .iter()
+            .map(|action| history_row(&format!("admin.audit.{action}")))
+            .collect(),
+    }
 }
 
 pub fn ctx(lang: Lang, role: Option<Role>) -> PageContext {
@@ -224,6 +253,8 @@ pub fn all_pages(fixture: &Fixture, lang: Lang) -> Vec<(&'static str, String)> {
         ("login", pages::login::render_login(&ctx(lang, None), &LoginView { username: "epb".into(), error: Some("login.error.bad_credentials".into()), next: None })),
         ("users", pages::admin::render_users(&ctx(lang, Some(Role::Admin)), &users())),
         ("departments", pages::admin::render_departments(&ctx(lang, Some(Role::Admin)), &departments())),
+        ("user", pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(true))),
+        ("user-disabled", pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(false))),
         ("forbidden", ecociv_web::layout::render_message(&ctx(lang, None), "error.forbidden_title", "error.forbidden")),
     ]
 }

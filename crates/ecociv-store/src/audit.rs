@@ -1,0 +1,273 @@
+//! The administration's changes with their audit trail (管理操作记录): accounts (create, rename, disable,
+//! enable, password reset), roles in zones and departments (create, rename). Each change and its
+//! [`AuditEvent`] — who, when, what before, what after — are written in one transaction, so there is no
+//! change without its record. The records are append-only. Values have their own history
+//! ([`crate::values`]); this is for everything an administrator does.
+
+use serde_json::{Value as Json, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::accounts::{Role, USER_COLUMNS, User, insert_user, new_user, user_from};
+use crate::zones::Department;
+use crate::{Result, Store, StoreError, clock};
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: String,
+    pub actor_id: String,
+    /// The actor's display name (empty if unknown).
+    pub actor_name: String,
+    /// `user.create`, `user.update`, `user.disable`, `user.enable`, `user.password`, `member.set`,
+    /// `member.remove`, `department.create`, `department.rename`.
+    pub action: String,
+    /// `user` or `department`.
+    pub target_kind: String,
+    pub target_id: String,
+    pub zone_code: Option<String>,
+    /// The state before (JSON object; `null` for a creation).
+    pub before: Json,
+    /// The state after.
+    pub after: Json,
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[allow(clippy::too_many_arguments)]
+async fn record(tx: &mut Tx, actor_id: &str, action: &str, target_kind: &str, target_id: &str, zone_code: Option<&str>, before: &Json, after: &Json) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO admin_audit (id, at, actor_id, action, target_kind, target_id, zone_code, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(clock::new_id())
+    .bind(clock::now())
+    .bind(actor_id)
+    .bind(action)
+    .bind(target_kind)
+    .bind(target_id)
+    .bind(zone_code)
+    .bind(before.to_string())
+    .bind(after.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn event_from(row: &AnyRow) -> Result<AuditEvent> {
+    let parse = |column: &str| -> Result<Json> {
+        let text: String = row.try_get(column)?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Invalid(format!("audit {column}: {e}")))
+    };
+    Ok(AuditEvent {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_name: row.try_get::<Option<String>, _>("display_name")?.unwrap_or_default(),
+        action: row.try_get("action")?,
+        target_kind: row.try_get("target_kind")?,
+        target_id: row.try_get("target_id")?,
+        zone_code: row.try_get("zone_code")?,
+        before: parse("before_json")?,
+        after: parse("after_json")?,
+    })
+}
+
+fn account(user: &User) -> Json {
+    json!({ "username": user.username, "display_name": user.display_name, "is_admin": user.is_admin, "disabled": user.disabled })
+}
+
+fn member(role: Option<Role>, department: Option<&str>) -> Json {
+    match role {
+        Some(role) => json!({ "role": role.code(), "department": department }),
+        None => Json::Null,
+    }
+}
+
+impl Store {
+    /// An account, read within the transaction.
+    async fn user_in(&self, tx: &mut Tx, user_id: &str) -> Result<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut **tx).await?;
+        row.as_ref().map(user_from).transpose()?.ok_or_else(|| StoreError::NotFound(format!("用户 (user) {user_id}")))
+    }
+
+    /// Creates an account (see [`Store::create_user`]) and records it, in one transaction.
+    pub async fn create_user_by(&self, actor_id: &str, username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
+        let user = new_user(username, display_name, password_hash, is_admin)?;
+        let mut tx = self.begin_write().await?;
+        insert_user(&mut *tx, &user).await?;
+        record(&mut tx, actor_id, "user.create", "user", &user.id, None, &Json::Null, &account(&user)).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Changes an account's display name and/or whether it is disabled, and records it. Disabling ends
+    /// the account's sessions (they also stop working at once: a session of a disabled account is not
+    /// live, see [`Store::session`]).
+    pub async fn update_user_by(&self, actor_id: &str, user_id: &str, display_name: Option<&str>, disabled: Option<bool>) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let before = self.user_in(&mut tx, user_id).await?;
+        let mut after = before.clone();
+        if let Some(name) = display_name.map(str::trim) {
+            if name.is_empty() {
+                return Err(StoreError::Invalid("显示名称不能为空 (display name empty)".into()));
+            }
+            after.display_name = name.to_string();
+        }
+        if let Some(disabled) = disabled {
+            after.disabled = disabled;
+        }
+        sqlx::query("UPDATE app_user SET display_name = $1, disabled = $2 WHERE id = $3")
+            .bind(&after.display_name)
+            .bind(i64::from(after.disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if after.disabled {
+            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        let action = match (before.disabled, after.disabled) {
+            (false, true) => "user.disable",
+            (true, false) => "user.enable",
+            _ => "user.update",
+        };
+        record(&mut tx, actor_id, action, "user", user_id, None, &account(&before), &account(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets a new password hash (an administrator's reset), clears the login failures and lock, ends the
+    /// account's sessions, and records it (never the hash).
+    pub async fn set_password_by(&self, actor_id: &str, user_id: &str, password_hash: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let user = self.user_in(&mut tx, user_id).await?;
+        sqlx::query("UPDATE app_user SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        let state = json!({ "username": user.username, "password": "reset" });
+        record(&mut tx, actor_id, "user.password", "user", user_id, None, &json!({ "username": user.username }), &state).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a user a role in a zone (editors: with a department of the zone), or removes their role with
+    /// `None`, and records it.
+    pub async fn set_membership_by(&self, actor_id: &str, zone_code: &str, user_id: &str, role: Option<Role>, department_id: Option<&str>) -> Result<()> {
+        if let Some(role) = role
+            && (role == Role::Editor) != department_id.is_some()
+        {
+            return Err(StoreError::Invalid("填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        self.user_in(&mut tx, user_id).await?;
+        let before = sqlx::query("SELECT role, department_id FROM membership WHERE zone_code = $1 AND user_id = $2")
+            .bind(zone_code)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let before = match before {
+            Some(row) => Some((Role::parse(&row.try_get::<String, _>("role")?), row.try_get::<Option<String>, _>("department_id")?)),
+            None => None,
+        };
+        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2").bind(zone_code).bind(user_id).execute(&mut *tx).await?;
+        if let Some(role) = role {
+            sqlx::query("INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(zone_code)
+                .bind(user_id)
+                .bind(role.code())
+                .bind(department_id)
+                .bind(clock::now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let before = match &before {
+            Some((role, department)) => member(*role, department.as_deref()),
+            None => Json::Null,
+        };
+        let after = member(role, department_id.filter(|_| role.is_some()));
+        let action = if role.is_some() { "member.set" } else { "member.remove" };
+        record(&mut tx, actor_id, action, "user", user_id, Some(zone_code), &before, &after).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates a department of a zone (a taken name is a [`StoreError::Conflict`]) and records it.
+    pub async fn create_department_by(&self, actor_id: &str, zone_code: &str, name: &str) -> Result<Department> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("部门名称不能为空 (department name empty)".into()));
+        }
+        let id = clock::new_id();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO department (zone_code, id, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(zone_code)
+            .bind(&id)
+            .bind(name)
+            .bind(clock::now())
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| match StoreError::from(error) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("部门“{name}”已存在 (department exists)")),
+                other => other,
+            })?;
+        record(&mut tx, actor_id, "department.create", "department", &id, Some(zone_code), &Json::Null, &json!({ "name": name })).await?;
+        tx.commit().await?;
+        Ok(Department { id, name: name.to_string() })
+    }
+
+    /// Renames a department (its rows, users and history stay with it: they point to its id), moves the
+    /// zone's data version on (pages and caches show lead departments by name), and records it.
+    pub async fn rename_department_by(&self, actor_id: &str, zone_code: &str, department_id: &str, name: &str) -> Result<Department> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("部门名称不能为空 (department name empty)".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT name FROM department WHERE zone_code = $1 AND id = $2")
+            .bind(zone_code)
+            .bind(department_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("部门 (department) {department_id}")))?;
+        let before: String = row.try_get("name")?;
+        sqlx::query("UPDATE department SET name = $1 WHERE zone_code = $2 AND id = $3")
+            .bind(name)
+            .bind(zone_code)
+            .bind(department_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| match StoreError::from(error) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("部门“{name}”已存在 (department exists)")),
+                other => other,
+            })?;
+        sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1").bind(zone_code).execute(&mut *tx).await?;
+        record(&mut tx, actor_id, "department.rename", "department", department_id, Some(zone_code), &json!({ "name": before }), &json!({ "name": name }))
+            .await?;
+        tx.commit().await?;
+        Ok(Department { id: department_id.to_string(), name: name.to_string() })
+    }
+
+    /// Recorded changes, newest first: of one target (`kind`, `id`) when given, at most `limit`.
+    pub async fn audit_log(&self, target: Option<(&str, &str)>, limit: i64) -> Result<Vec<AuditEvent>> {
+        let columns = "a.id, a.at, a.actor_id, a.action, a.target_kind, a.target_id, a.zone_code, a.before_json, a.after_json, u.display_name";
+        let rows = match target {
+            Some((kind, id)) => {
+                let sql = format!(
+                    "SELECT {columns} FROM admin_audit a LEFT JOIN app_user u ON u.id = a.actor_id
+                     WHERE a.target_kind = $1 AND a.target_id = $2 ORDER BY a.at DESC, a.id DESC LIMIT $3"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(id).bind(limit).fetch_all(&self.pool).await?
+            }
+            None => {
+                let sql = format!("SELECT {columns} FROM admin_audit a LEFT JOIN app_user u ON u.id = a.actor_id ORDER BY a.at DESC, a.id DESC LIMIT $1");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&self.pool).await?
+            }
+        };
+        rows.iter().map(event_from).collect()
+    }
+}
