@@ -3,6 +3,7 @@
 //! half is skipped with a loud message, unless `REQUIRE_PG=1`, which makes that a failure.
 
 mod accounts;
+mod audit;
 mod citus;
 mod materialized;
 mod support;
