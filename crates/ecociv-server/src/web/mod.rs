@@ -22,7 +22,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use ecociv_core::{Framework, Zone};
 use ecociv_store::{Selection, ZoneRecord};
 use ecociv_web::Lang;
@@ -36,34 +36,79 @@ use crate::policy;
 /// The cookie that keeps the chosen language.
 pub const LANG_COOKIE: &str = "ecociv_lang";
 
-/// The page routes, to be merged into [`crate::app`].
+/// Every page route: (method, path). The router is built from this list ([`router`]), and the page
+/// route × role test walks it — so no page can exist without its access being tested.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/assets/ecociv.css"),
+    ("GET", "/lang/{lang}"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/admin/users"),
+    ("POST", "/admin/users"),
+    ("GET", "/admin/users/{id}"),
+    ("POST", "/admin/users/{id}"),
+    ("GET", "/admin/departments"),
+    ("POST", "/admin/departments"),
+    ("POST", "/admin/departments/{id}"),
+    ("GET", "/z/{code}"),
+    ("GET", "/z/{code}/table"),
+    ("GET", "/z/{code}/table.csv"),
+    ("GET", "/z/{code}/table.xlsx"),
+    ("GET", "/z/{code}/data.json"),
+    ("GET", "/z/{code}/report.docx"),
+    ("GET", "/z/{code}/indicators/{row}"),
+    ("POST", "/z/{code}/indicators/{row}/reopen"),
+    ("GET", "/z/{code}/air"),
+    ("GET", "/z/{code}/water"),
+    ("GET", "/z/{code}/entry"),
+    ("POST", "/z/{code}/entry"),
+    ("GET", "/z/{code}/review"),
+    ("POST", "/z/{code}/review/{submission}"),
+];
+
+fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
+    match (method, path) {
+        ("GET", "/") => get(pages::home),
+        ("GET", "/assets/ecociv.css") => get(account::stylesheet),
+        ("GET", "/lang/{lang}") => get(account::language),
+        ("GET", "/login") => get(account::login_page),
+        ("POST", "/login") => post(account::login),
+        ("POST", "/logout") => post(account::logout),
+        ("GET", "/admin/users") => get(account::users),
+        ("POST", "/admin/users") => post(account::create_user),
+        ("GET", "/admin/users/{id}") => get(account::user_page),
+        ("POST", "/admin/users/{id}") => post(account::user_post),
+        ("GET", "/admin/departments") => get(account::departments),
+        ("POST", "/admin/departments") => post(account::create_department),
+        ("POST", "/admin/departments/{id}") => post(account::rename_department),
+        ("GET", "/z/{code}") => get(pages::dashboard),
+        ("GET", "/z/{code}/table") => get(pages::table),
+        ("GET", "/z/{code}/table.csv") => get(pages::table_csv),
+        ("GET", "/z/{code}/table.xlsx") => get(pages::table_xlsx),
+        ("GET", "/z/{code}/data.json") => get(pages::open_data_json),
+        ("GET", "/z/{code}/report.docx") => get(pages::report_docx),
+        ("GET", "/z/{code}/indicators/{row}") => get(pages::indicator),
+        ("POST", "/z/{code}/indicators/{row}/reopen") => post(forms::reopen_post),
+        ("GET", "/z/{code}/air") => get(pages::air),
+        ("GET", "/z/{code}/water") => get(pages::water),
+        ("GET", "/z/{code}/entry") => get(forms::entry_page),
+        // A data-entry form with its evidence files.
+        ("POST", "/z/{code}/entry") => post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES)),
+        ("GET", "/z/{code}/review") => get(forms::review_page),
+        ("POST", "/z/{code}/review/{submission}") => post(forms::review_post),
+        (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
+    }
+}
+
+/// The page routes, to be merged into [`crate::app`]: every route of [`ROUTES`].
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/assets/ecociv.css", get(account::stylesheet))
-        .route("/lang/{lang}", get(account::language))
-        .route("/login", get(account::login_page).post(account::login))
-        .route("/logout", post(account::logout))
-        .route("/admin/users", get(account::users).post(account::create_user))
-        .route("/admin/users/{id}", get(account::user_page).post(account::user_post))
-        .route("/admin/departments", get(account::departments).post(account::create_department))
-        .route("/admin/departments/{id}", post(account::rename_department))
-        .route("/z/{code}", get(pages::dashboard))
-        .route("/z/{code}/table", get(pages::table))
-        .route("/z/{code}/table.csv", get(pages::table_csv))
-        .route("/z/{code}/table.xlsx", get(pages::table_xlsx))
-        .route("/z/{code}/data.json", get(pages::open_data_json))
-        .route("/z/{code}/report.docx", get(pages::report_docx))
-        .route("/z/{code}/indicators/{row}", get(pages::indicator))
-        .route("/z/{code}/indicators/{row}/reopen", post(forms::reopen_post))
-        .route("/z/{code}/air", get(pages::air))
-        .route("/z/{code}/water", get(pages::water))
-        .route(
-            "/z/{code}/entry",
-            get(forms::entry_page).post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES)),
-        )
-        .route("/z/{code}/review", get(forms::review_page))
-        .route("/z/{code}/review/{submission}", post(forms::review_post))
+    let mut router = Router::new();
+    for (method, path) in ROUTES {
+        router = router.route(path, handler(method, path));
+    }
+    router
 }
 
 /// What every page handler needs from the request: the language (the switch's cookie, else zh-CN), the path (for the language switch and

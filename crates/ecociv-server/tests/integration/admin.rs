@@ -1,6 +1,6 @@
 //! Administration: accounts (disable / enable, password reset, name), roles in a zone and departments,
 //! through the JSON API and the HTML forms; every change in the audit trail with who, when, before and
-//! after; the administration pages refused to everyone but admins.
+//! after; every page route (the administration's and the others) allowed to exactly the roles of a table.
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
@@ -177,47 +177,114 @@ async fn the_administration_forms_change_accounts_and_show_the_trail() {
     assert!(html.contains("部门更名") && html.contains("城中区农业农村和水利局"));
 }
 
+/// The kinds of caller of the page route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Viewer,
+    /// The environment bureau's editor (leads row 7.1).
+    EditorEnv,
+    /// The agriculture bureau's editor.
+    EditorAgri,
+    Reviewer,
+    Admin,
+}
+
+const EVERYONE: &[Who] = &[Who::Public, Who::Viewer, Who::EditorEnv, Who::EditorAgri, Who::Reviewer, Who::Admin];
+const EDITORS: &[Who] = &[Who::EditorEnv, Who::EditorAgri];
+const REVIEWERS: &[Who] = &[Who::Reviewer, Who::Admin];
+const ADMINS: &[Who] = &[Who::Admin];
+
+/// Every page route, who may use it, and the form it is sent (a POST). Everyone else is refused: the
+/// public is sent to the login page, a logged-in user gets 403. Written out independently of the
+/// server's `web::ROUTES`; the test fails if the two differ.
+const PAGES: &[(&str, &str, &[Who], &[(&str, &str)])] = &[
+    ("GET", "/", EVERYONE, &[]),
+    ("GET", "/assets/ecociv.css", EVERYONE, &[]),
+    ("GET", "/lang/{lang}", EVERYONE, &[]),
+    ("GET", "/login", EVERYONE, &[]),
+    ("POST", "/login", EVERYONE, &[("username", "nobody"), ("password", "wrong password")]),
+    ("POST", "/logout", EVERYONE, &[]),
+    ("GET", "/admin/users", ADMINS, &[]),
+    ("POST", "/admin/users", ADMINS, &[("username", "{unique}"), ("display_name", "新用户"), ("password", "long enough password"), ("role", "viewer")]),
+    ("GET", "/admin/users/{id}", ADMINS, &[]),
+    ("POST", "/admin/users/{id}", ADMINS, &[("op", "profile"), ("display_name", "路由测试用户")]),
+    ("GET", "/admin/departments", ADMINS, &[]),
+    ("POST", "/admin/departments", ADMINS, &[("name", "{unique}")]),
+    ("POST", "/admin/departments/{id}", ADMINS, &[("name", "路由测试部门")]),
+    ("GET", "/z/{code}", EVERYONE, &[]),
+    ("GET", "/z/{code}/table", EVERYONE, &[]),
+    ("GET", "/z/{code}/table.csv", EVERYONE, &[]),
+    ("GET", "/z/{code}/table.xlsx", EVERYONE, &[]),
+    ("GET", "/z/{code}/data.json", EVERYONE, &[]),
+    ("GET", "/z/{code}/report.docx", EVERYONE, &[]),
+    ("GET", "/z/{code}/indicators/{row}", EVERYONE, &[]),
+    ("POST", "/z/{code}/indicators/{row}/reopen", REVIEWERS, &[("year", "2022"), ("reason", "路由测试")]),
+    ("GET", "/z/{code}/air", EVERYONE, &[]),
+    ("GET", "/z/{code}/water", EVERYONE, &[]),
+    ("GET", "/z/{code}/entry", EDITORS, &[]),
+    ("POST", "/z/{code}/entry", EDITORS, &[("year", "2022"), ("action", "save"), ("v:7.1", "95")]),
+    ("GET", "/z/{code}/review", REVIEWERS, &[]),
+    ("POST", "/z/{code}/review/{submission}", REVIEWERS, &[("decision", "approve")]),
+];
+
 #[tokio::test]
-async fn administration_pages_are_for_admins_only() {
-    let server = server("admin-access").await;
-    let viewer = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
-    let agri = server.store.departments("450202").await.unwrap().into_iter().find(|d| d.name == "城中区农业农村局").unwrap().id;
-    type Route<'a> = (Method, String, Vec<(&'a str, &'a str)>);
-    let routes: Vec<Route> = vec![
-        (Method::GET, "/admin/users".into(), vec![]),
-        (Method::POST, "/admin/users".into(), vec![("username", "x1"), ("display_name", "x"), ("password", "long enough password"), ("role", "viewer")]),
-        (Method::GET, format!("/admin/users/{viewer}"), vec![]),
-        (Method::POST, format!("/admin/users/{viewer}"), vec![("op", "profile"), ("display_name", "查看者")]),
-        (Method::GET, "/admin/departments".into(), vec![]),
-        (Method::POST, "/admin/departments".into(), vec![("name", "新部门")]),
-        (Method::POST, format!("/admin/departments/{agri}"), vec![("name", "城中区农业农村局")]),
-    ];
-    for (method, path, fields) in routes {
-        for who in ["public", "viewer", "editor-env", "reviewer", "admin"] {
-            let mut client = if who == "public" {
-                let mut client = Client::anonymous();
-                client.prepare_login(&server).await;
-                client
-            } else {
-                Client::login(&server, who).await
+async fn every_page_route_allows_exactly_the_roles_of_the_table() {
+    use std::collections::BTreeSet;
+    let server = server("page-access").await;
+    let table: BTreeSet<(&str, &str)> = PAGES.iter().map(|(m, p, ..)| (*m, *p)).collect();
+    let routes: BTreeSet<(&str, &str)> = ecociv_server::web::ROUTES.iter().copied().collect();
+    assert_eq!(table, routes, "the page route × role table must list exactly the server's page routes");
+    let target = server.store.create_user("page-target", "路由测试用户", "x", false).await.unwrap().id;
+    let department = server.store.ensure_department("450202", "路由测试部门").await.unwrap().id;
+    let mut failures = Vec::new();
+    for (n, (method, template, allowed, fields)) in PAGES.iter().enumerate() {
+        for &who in EVERYONE {
+            let mut client = match who {
+                Who::Public => {
+                    let mut client = Client::anonymous();
+                    client.prepare_login(&server).await;
+                    client
+                }
+                Who::Viewer => Client::login(&server, "viewer").await,
+                Who::EditorEnv => Client::login(&server, "editor-env").await,
+                Who::EditorAgri => Client::login(&server, "editor-agri").await,
+                Who::Reviewer => Client::login(&server, "reviewer").await,
+                Who::Admin => Client::login(&server, "admin").await,
             };
-            let token = client.csrf.clone().unwrap_or_default();
-            let response = if method == Method::GET {
+            // Forms carry the token in the form, as a browser sends it.
+            let token = client.csrf.take().unwrap_or_default();
+            let path = template
+                .replace("/admin/users/{id}", &format!("/admin/users/{target}"))
+                .replace("/admin/departments/{id}", &format!("/admin/departments/{department}"))
+                .replace("{lang}", "en")
+                .replace("{code}", "450202")
+                .replace("{row}", "7.1")
+                .replace("{submission}", "7.1@2022");
+            let response = if *method == "GET" {
                 client.get(&server, &path).await
             } else {
-                let mut fields = fields.clone();
-                fields.push(("csrf_token", &token));
-                let unique = format!("{who}-{}", fields.len());
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| if *k == "username" || *v == "新部门" { (*k, unique.as_str()) } else { (*k, *v) }).collect();
-                post_form(&mut client, &server, &path, &fields).await
+                let unique = format!("page{n}{who:?}").to_lowercase();
+                let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, if *v == "{unique}" { unique.as_str() } else { *v })).collect();
+                form.push(("csrf_token", &token));
+                post_form(&mut client, &server, &path, &form).await
             };
-            let expected: &[StatusCode] = match who {
-                "public" => &[StatusCode::SEE_OTHER],
-                "admin" => &[StatusCode::OK, StatusCode::SEE_OTHER],
-                _ => &[StatusCode::FORBIDDEN],
+            let to_login = response.status == StatusCode::SEE_OTHER && response.location.as_deref().is_some_and(|l| l.starts_with("/login"));
+            let refused = to_login || matches!(response.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+            let ok = if *method == "POST" && *template == "/login" {
+                // A wrong password comes back as the login page with 401: the route working, not a refusal.
+                response.status == StatusCode::UNAUTHORIZED && response.body.as_str().unwrap_or_default().contains("用户名或密码不正确")
+            } else if allowed.contains(&who) {
+                !refused && response.status.as_u16() < 500
+            } else if who == Who::Public {
+                to_login
+            } else {
+                response.status == StatusCode::FORBIDDEN
             };
-            assert!(expected.contains(&response.status), "{method} {path} as {who}: {}", response.status);
+            if !ok {
+                failures.push(format!("{method} {path} as {who:?}: {} → {:?}", response.status, response.location));
+            }
         }
     }
+    assert!(failures.is_empty(), "page route × role table violated:\n{}", failures.join("\n"));
 }

@@ -36,6 +36,8 @@ pub struct Response {
     pub status: StatusCode,
     pub body: Value,
     pub set_cookies: Vec<String>,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
 }
 
 impl Response {
@@ -73,6 +75,7 @@ impl Client {
         }
         let response = server.app.clone().oneshot(request).await.expect("response");
         let status = response.status();
+        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
         let set_cookies: Vec<String> =
             response.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
         for cookie in &set_cookies {
@@ -88,7 +91,7 @@ impl Client {
         }
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
         let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
-        Response { status, body, set_cookies }
+        Response { status, body, set_cookies, location }
     }
 
     pub async fn json(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Value>) -> Response {
