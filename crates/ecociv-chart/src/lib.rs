@@ -2,7 +2,8 @@
 //!
 //! One chart kind, [`LineChart`]: the observed series as a line with points, an optional forecast
 //! (dashed), the standard's threshold (标准值) as a horizontal line, and the plan's targets (目标值, e.g.
-//! 2025 and 2030) as marked points. Labels are Chinese; the text names CJK font families
+//! 2025 and 2030) as marked points. Every fixed text (legend, axis, description) comes from [`Labels`]:
+//! Chinese by default (the Word report), or the caller's translation (the web pages in English); the text names CJK font families
 //! ("Noto Sans CJK SC", "Microsoft YaHei", "SimHei", sans-serif) and embeds no font. The SVG is
 //! accessible: `role="img"`, a `<title>` and a `<desc>` that lists every value in words.
 //!
@@ -32,6 +33,67 @@ pub mod colour {
     pub const TEXT: &str = "#222222";
 }
 
+/// The fixed texts of a chart, in the reader's language. [`Labels::default`] is Chinese. Templates take
+/// `{year}`, `{value}`, `{unit}` where shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    /// Legend of the observed series when [`LineChart::series_label`] is empty: `实测值`.
+    pub observed: String,
+    /// Legend of the forecast: `预测值`.
+    pub forecast: String,
+    /// Legend of the standard's threshold line: `标准值`.
+    pub threshold: String,
+    /// Legend of the plan's targets: `规划目标值`.
+    pub targets: String,
+    /// The x axis: `年份`.
+    pub year_axis: String,
+    /// The unit note above the y axis, with `{unit}`: `单位：{unit}`.
+    pub unit: String,
+    /// The panel of a chart with nothing to draw.
+    pub no_data: String,
+    /// The description when there is no observed value.
+    pub no_observed: String,
+    /// A value in the description and a point's tooltip, with `{year}`, `{value}`, `{unit}`: `{year}年 {value}{unit}`.
+    pub year_value: String,
+    /// A forecast point's tooltip: `{year}年预测：{value}{unit}`.
+    pub forecast_point: String,
+    /// Between a label and its values (`：`), between values (`，`), between parts (`；`), and around a
+    /// figure after a label (`（`, `）`).
+    pub colon: String,
+    pub comma: String,
+    pub semicolon: String,
+    pub open: String,
+    pub close: String,
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels {
+            observed: "实测值".into(),
+            forecast: "预测值".into(),
+            threshold: "标准值".into(),
+            targets: "规划目标值".into(),
+            year_axis: "年份".into(),
+            unit: "单位：{unit}".into(),
+            no_data: "暂无数据 (no data)".into(),
+            no_observed: "暂无实测数据 (no observed data)".into(),
+            year_value: "{year}年 {value}{unit}".into(),
+            forecast_point: "{year}年预测：{value}{unit}".into(),
+            colon: "：".into(),
+            comma: "，".into(),
+            semicolon: "；".into(),
+            open: "（".into(),
+            close: "）".into(),
+        }
+    }
+}
+
+impl Labels {
+    fn year_value(&self, template: &str, year: i32, value: f64, unit: &str) -> String {
+        template.replace("{year}", &year.to_string()).replace("{value}", &number(value)).replace("{unit}", unit)
+    }
+}
+
 /// A line chart of one indicator over the years.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineChart {
@@ -52,6 +114,8 @@ pub struct LineChart {
     /// Size in CSS pixels.
     pub width: u32,
     pub height: u32,
+    /// The fixed texts (Chinese by default).
+    pub labels: Labels,
 }
 
 impl LineChart {
@@ -67,6 +131,7 @@ impl LineChart {
             targets: Vec::new(),
             width: 640,
             height: 360,
+            labels: Labels::default(),
         }
     }
 
@@ -122,33 +187,32 @@ impl LineChart {
 
     /// The accessible description: every value in words.
     pub fn description(&self) -> String {
+        let labels = &self.labels;
         let unit = unit_text(&self.unit);
         let mut parts = Vec::new();
         let series = self.finite_series();
         if series.is_empty() {
-            parts.push("暂无实测数据 (no observed data)".to_string());
+            parts.push(labels.no_observed.clone());
         } else {
-            let values: Vec<String> =
-                series.iter().map(|(year, value)| format!("{year}年 {}{unit}", number(*value))).collect();
-            parts.push(format!("{}：{}", self.legend_series(), values.join("，")));
+            let values: Vec<String> = series.iter().map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit)).collect();
+            parts.push(format!("{}{}{}", self.legend_series(), labels.colon, values.join(&labels.comma)));
         }
         let forecast = self.finite_forecast();
         if !forecast.is_empty() {
-            let values: Vec<String> =
-                forecast.iter().map(|(year, value)| format!("{year}年 {}{unit}", number(*value))).collect();
-            parts.push(format!("预测值：{}", values.join("，")));
+            let values: Vec<String> = forecast.iter().map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit)).collect();
+            parts.push(format!("{}{}{}", labels.forecast, labels.colon, values.join(&labels.comma)));
         }
         if let Some((value, label)) = self.finite_threshold() {
-            parts.push(format!("{label}（{}{unit}）", number(*value)));
+            parts.push(format!("{label}{}{}{unit}{}", labels.open, number(*value), labels.close));
         }
         for (year, value, label) in self.finite_targets() {
-            parts.push(format!("{label}（{year}年 {}{unit}）", number(*value)));
+            parts.push(format!("{label}{}{}{}", labels.open, labels.year_value(&labels.year_value, *year, *value, unit), labels.close));
         }
-        parts.join("；")
+        parts.join(&labels.semicolon)
     }
 
     fn legend_series(&self) -> &str {
-        if self.series_label.is_empty() { "实测值" } else { &self.series_label }
+        if self.series_label.is_empty() { &self.labels.observed } else { &self.series_label }
     }
 
     /// The chart as a standalone SVG document.
@@ -174,12 +238,13 @@ impl LineChart {
         let Some(layout) = self.layout() else {
             let _ = write!(
                 svg,
-                r##"<rect x="16" y="40" width="{}" height="{}" fill="none" stroke="{}"/><text class="no-data" x="{}" y="{}" text-anchor="middle" font-size="14" fill="#888888">暂无数据 (no data)</text></svg>"##,
+                r##"<rect x="16" y="40" width="{}" height="{}" fill="none" stroke="{}"/><text class="no-data" x="{}" y="{}" text-anchor="middle" font-size="14" fill="#888888">{}</text></svg>"##,
                 width - 32,
                 height - 56,
                 colour::GRID,
                 f64::from(width) / 2.0,
-                f64::from(height) / 2.0 + 8.0
+                f64::from(height) / 2.0 + 8.0,
+                escape(&self.labels.no_data)
             );
             return svg;
         };
@@ -216,13 +281,12 @@ impl LineChart {
             for (year, value) in &forecast {
                 let _ = write!(
                     svg,
-                    r##"<circle class="forecast-point" data-year="{year}" data-value="{}" cx="{}" cy="{}" r="3.5" fill="#ffffff" stroke="{}" stroke-width="1.5"><title>{year}年预测：{}{}</title></circle>"##,
+                    r##"<circle class="forecast-point" data-year="{year}" data-value="{}" cx="{}" cy="{}" r="3.5" fill="#ffffff" stroke="{}" stroke-width="1.5"><title>{}</title></circle>"##,
                     number(*value),
                     c(layout.x(*year)),
                     c(layout.y(*value)),
                     colour::FORECAST,
-                    number(*value),
-                    escape(unit)
+                    escape(&self.labels.year_value(&self.labels.forecast_point, *year, *value, unit))
                 );
             }
         }
@@ -236,13 +300,12 @@ impl LineChart {
             for (year, value) in &series {
                 let _ = write!(
                     svg,
-                    r#"<circle class="point" data-year="{year}" data-value="{}" cx="{}" cy="{}" r="4" fill="{}"><title>{year}年：{}{}</title></circle>"#,
+                    r#"<circle class="point" data-year="{year}" data-value="{}" cx="{}" cy="{}" r="4" fill="{}"><title>{}</title></circle>"#,
                     number(*value),
                     c(layout.x(*year)),
                     c(layout.y(*value)),
                     colour::SERIES,
-                    number(*value),
-                    escape(unit)
+                    escape(&self.labels.year_value(&self.labels.year_value, *year, *value, unit))
                 );
             }
         }
@@ -311,11 +374,11 @@ impl LineChart {
         if !unit.is_empty() {
             let _ = write!(
                 svg,
-                r#"<text class="unit" x="{}" y="{}" text-anchor="start" font-size="12" fill="{}">单位：{}</text>"#,
+                r#"<text class="unit" x="{}" y="{}" text-anchor="start" font-size="12" fill="{}">{}</text>"#,
                 c(plot.left - 40.0),
                 c(plot.top - 14.0),
                 colour::AXIS,
-                escape(unit)
+                escape(&self.labels.unit.replace("{unit}", unit))
             );
         }
         svg.push_str(r#"<g class="x-axis" font-size="11">"#);
@@ -336,10 +399,11 @@ impl LineChart {
         }
         let _ = write!(
             svg,
-            r#"<text x="{}" y="{}" text-anchor="end" fill="{}">年份</text></g>"#,
+            r#"<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text></g>"#,
             c(plot.right),
             c(plot.bottom + 34.0),
-            colour::AXIS
+            colour::AXIS,
+            escape(&self.labels.year_axis)
         );
     }
 
@@ -350,13 +414,13 @@ impl LineChart {
             items.push((Sample::Line { colour: colour::SERIES, dash: None, dot: true }, self.legend_series()));
         }
         if has_forecast {
-            items.push((Sample::Line { colour: colour::FORECAST, dash: Some("5 4"), dot: false }, "预测值"));
+            items.push((Sample::Line { colour: colour::FORECAST, dash: Some("5 4"), dot: false }, &self.labels.forecast));
         }
         if self.finite_threshold().is_some() {
-            items.push((Sample::Line { colour: colour::THRESHOLD, dash: Some("6 4"), dot: false }, "标准值"));
+            items.push((Sample::Line { colour: colour::THRESHOLD, dash: Some("6 4"), dot: false }, &self.labels.threshold));
         }
         if !self.finite_targets().is_empty() {
-            items.push((Sample::Diamond, "规划目标值"));
+            items.push((Sample::Diamond, &self.labels.targets));
         }
         svg.push_str(r#"<g class="legend" font-size="12">"#);
         let mut x = 64.0;
@@ -394,7 +458,9 @@ impl LineChart {
                 }
             }
             let _ = write!(svg, r#"<text x="{}" y="{}" fill="{}">{}</text>"#, c(x + 28.0), c(y + 4.0), colour::TEXT, escape(label));
-            x += 28.0 + 12.0 * label.chars().count() as f64 + 20.0;
+            // Full-width (CJK) characters take the font size; Latin ones about 0.6 of it.
+            let text_width: f64 = label.chars().map(|ch| if ch.is_ascii() { 7.0 } else { 12.0 }).sum();
+            x += 28.0 + text_width + 20.0;
         }
         svg.push_str("</g>");
     }

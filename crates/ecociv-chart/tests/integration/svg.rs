@@ -1,6 +1,6 @@
 //! The SVG output.
 
-use ecociv_chart::LineChart;
+use ecociv_chart::{Labels, LineChart};
 
 fn sample() -> LineChart {
     let mut chart = LineChart::new("空气质量优良天数比例", "%");
@@ -133,4 +133,58 @@ fn text_is_escaped() {
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
     let title = doc.root_element().children().find(|n| n.has_tag_name("title")).expect("title");
     assert_eq!(title.text(), Some("A<B & \"C\""));
+}
+
+/// Han characters in a text.
+fn han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn the_caller_gives_the_labels_and_the_default_is_chinese() {
+    let mut chart = LineChart::new("7.1 Share of good air days", "%");
+    chart.series = vec![(2020, 90.0), (2021, 95.1)];
+    chart.forecast = vec![(2025, 96.0)];
+    chart.threshold = Some((80.0, "Standard ≥80".into()));
+    chart.targets = vec![(2030, 97.0, "Target 2030: 97".into())];
+    // Chinese by default (what the Word report gets).
+    let chinese = chart.to_svg();
+    for word in ["实测值", "预测值", "标准值", "规划目标值", "年份", "单位：%", "2021年 95.1%", "2025年预测：96%"] {
+        assert!(chinese.contains(word), "{word} in the default chart");
+    }
+    chart.labels = Labels {
+        observed: "Observed".into(),
+        forecast: "Forecast".into(),
+        threshold: "Standard".into(),
+        targets: "Plan targets".into(),
+        year_axis: "Year".into(),
+        unit: "Unit: {unit}".into(),
+        no_data: "No data".into(),
+        no_observed: "No observed value".into(),
+        year_value: "{year}: {value}{unit}".into(),
+        forecast_point: "{year} forecast: {value}{unit}".into(),
+        colon: ": ".into(),
+        comma: ", ".into(),
+        semicolon: "; ".into(),
+        open: " (".into(),
+        close: ")".into(),
+    };
+    let english = chart.to_svg();
+    let doc = roxmltree::Document::parse(&english).expect("valid XML");
+    let legend: Vec<&str> = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("legend"))
+        .expect("legend")
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(legend, ["Observed", "Forecast", "Standard", "Plan targets"]);
+    assert!(!han(&english), "no Chinese left in an English chart: {english}");
+    for text in ["Unit: %", ">Year<", "2021: 95.1%", "2025 forecast: 96%", "Observed: 2020: 90%, 2021: 95.1%"] {
+        assert!(english.contains(text), "{text}");
+    }
+    let mut empty = LineChart::new("x", "%");
+    empty.labels = chart.labels.clone();
+    assert!(empty.to_svg().contains(">No data<"));
 }

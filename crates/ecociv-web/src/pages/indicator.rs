@@ -295,8 +295,31 @@ impl IndicatorView {
             .iter()
             .map(|(year, value, text)| (*year, *value, tf(lang, "chart.target", &[("year", year), ("text", text)])))
             .collect();
+        chart.labels = chart_labels(lang);
         chart.height = 320;
         Some(chart.to_svg())
+    }
+}
+
+/// The chart's fixed texts from the message tables, in `lang`.
+pub fn chart_labels(lang: Lang) -> ecociv_chart::Labels {
+    let text = |key: &str| t(lang, &format!("chart.{key}")).into_owned();
+    ecociv_chart::Labels {
+        observed: text("observed"),
+        forecast: text("legend_forecast"),
+        threshold: text("legend_threshold"),
+        targets: text("legend_targets"),
+        year_axis: text("year_axis"),
+        unit: text("unit"),
+        no_data: text("no_data"),
+        no_observed: text("no_observed"),
+        year_value: text("year_value"),
+        forecast_point: text("forecast_point"),
+        colon: text("colon"),
+        comma: text("comma"),
+        semicolon: text("semicolon"),
+        open: text("open"),
+        close: text("close"),
     }
 }
 

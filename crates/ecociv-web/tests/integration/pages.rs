@@ -364,3 +364,31 @@ fn data_is_escaped() {
     assert!(html.contains("&lt;script&gt;"));
     doc(&html);
 }
+
+#[test]
+fn the_chart_speaks_the_language_of_the_page() {
+    let fixture = Fixture::load();
+    let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let chinese_legend = ["实测值", "预测值", "标准值", "规划目标值", "年份", "单位"];
+    // Row 3 has a threshold and figure targets; row 7.2 a forecast.
+    for (row, legend) in [("3", vec!["Observed", "Standard", "Plan targets"]), ("7.2", vec!["Observed", "Forecast"])] {
+        let view = fixture.indicator(row, 2021);
+        let page = doc(&pages::indicator::render_indicator(&ctx(Lang::En, None), &view));
+        let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
+        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0].tag_all("text").iter().map(|e| e.text()).collect();
+        assert_eq!(texts, legend, "row {row}: the English legend");
+        let all = svg.text();
+        for word in chinese_legend {
+            assert!(!all.contains(word), "row {row}: {word} on the English page's chart");
+        }
+        if row == "3" {
+            assert!(!han(&all), "row 3: no Chinese at all in the English chart: {all}");
+            assert!(all.contains("Year"));
+        }
+        // The Chinese page keeps the Chinese legend.
+        let page = doc(&pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view));
+        let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
+        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0].tag_all("text").iter().map(|e| e.text()).collect();
+        assert_eq!(texts[0], "实测值", "row {row}");
+    }
+}
