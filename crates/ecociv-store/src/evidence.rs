@@ -125,6 +125,22 @@ impl Store {
         rows.iter().map(evidence_from).collect()
     }
 
+    /// The attachments of every value of a zone (of one year, when given), oldest first: one query for a
+    /// page that lists many values.
+    pub async fn zone_evidence(&self, zone_code: &str, year: Option<i32>) -> Result<Vec<Evidence>> {
+        let rows = match year {
+            Some(year) => {
+                let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND year = $2 ORDER BY created_at, id");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).bind(i64::from(year)).fetch_all(&self.pool).await?
+            }
+            None => {
+                let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 ORDER BY created_at, id");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).fetch_all(&self.pool).await?
+            }
+        };
+        rows.iter().map(evidence_from).collect()
+    }
+
     /// One attachment with its bytes.
     pub async fn evidence(&self, zone_code: &str, id: &str) -> Result<(Evidence, Vec<u8>)> {
         let sql = format!("SELECT {COLUMNS}, content FROM value_evidence WHERE zone_code = $1 AND id = $2");

@@ -81,21 +81,29 @@ async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebRe
         .collect();
     let mut view = EntryView::build(&framework, &zone, &department, year, years(&zone, record.base_year), &states);
     view.evidence_upload = true;
+    let mut files = evidence_links(state, code, Some(year)).await?;
     for row in &mut view.rows {
         if let Some(revision) = by_row.get(row.id.as_str()) {
             row.value = revision.observation.value.display();
             row.assigned = assigned_text(revision.observation.assigned.as_ref());
             row.revision = revision.revision_no;
         }
-        row.evidence = state
-            .store
-            .evidence_list(code, &row.id, year)
-            .await?
-            .into_iter()
-            .map(|file| EvidenceLink { href: urls::evidence(code, &file.id), bytes: u64::try_from(file.size_bytes).unwrap_or(0), name: file.file_name })
-            .collect();
+        row.evidence = files.remove(&(row.id.clone(), year)).unwrap_or_default();
     }
     Ok((record, framework, view, department, by_row))
+}
+
+/// The evidence files of a zone's values (of one year, when given) with their download links, by (row, year).
+async fn evidence_links(state: &AppState, code: &str, year: Option<i32>) -> WebResult<BTreeMap<(String, i32), Vec<EvidenceLink>>> {
+    let mut links: BTreeMap<(String, i32), Vec<EvidenceLink>> = BTreeMap::new();
+    for file in state.store.zone_evidence(code, year).await? {
+        links.entry((file.row_id.clone(), file.year)).or_default().push(EvidenceLink {
+            href: urls::evidence(code, &file.id),
+            bytes: u64::try_from(file.size_bytes).unwrap_or(0),
+            name: file.file_name,
+        });
+    }
+    Ok(links)
 }
 
 fn done_flash(web: &Web, query: &BTreeMap<String, String>, prefix: &str) -> Option<Flash> {
@@ -112,7 +120,19 @@ pub async fn entry_page(State(state): State<AppState>, web: Web, Path(code): Pat
     };
     let year = query.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).unwrap_or(base_year + 1);
     let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
-    let ctx = context(&web, Some(&record), Some(department), done_flash(&web, &query, "entry"));
+    let mut flash = done_flash(&web, &query, "entry");
+    // Rows saved with a jump against last year: named, so the editor checks them.
+    let jumps: Vec<&str> = query
+        .get("warn")
+        .map(|rows| rows.split(',').filter(|row| view.rows.iter().any(|r| r.id == *row)).collect())
+        .unwrap_or_default();
+    if let Some(flash) = &mut flash
+        && !jumps.is_empty()
+    {
+        flash.kind = FlashKind::Info;
+        flash.text = format!("{}{}", flash.text, tf(web.lang, "entry.jump_warning", &[("rows", &jumps.join("、"))]));
+    }
+    let ctx = context(&web, Some(&record), Some(department), flash);
     Ok(html(StatusCode::OK, entry_page::render_entry(&ctx, &view)))
 }
 
@@ -231,6 +251,8 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
     // Every row through the API's own checks and workflow, nothing written yet.
     let author = AuthUser(principal.clone());
     let mut revisions: Vec<NewRevision> = Vec::new();
+    // Rows whose figure jumps against last year's: saved, with a warning (a plausibility hint, never a refusal).
+    let mut jumps: Vec<String> = Vec::new();
     if refused == 0 && !conflict {
         for (row_id, old_value, old_assigned, state_before) in stored {
             if !state_before.editable() {
@@ -248,7 +270,10 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
             if changed {
                 let entry = Entry { value: value.clone(), assigned: Some(assigned.clone()).filter(|a| !a.is_empty()), ..Entry::default() };
                 match values::prepare_save(&state, &author, &code, &row_id, year, entry, base.as_ref()).await {
-                    Ok((new, _warnings)) => {
+                    Ok((new, warnings)) => {
+                        if !warnings.is_empty() {
+                            jumps.push(row_id.clone());
+                        }
                         base = Some(planned(&code, &principal.user.id, &new));
                         planned_steps.push(new);
                     }
@@ -293,7 +318,8 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
         Err(error) => return Err(error.into()),
     }
     let done = if submit { "submitted" } else { "saved" };
-    Ok(Redirect::to(&format!("{}?year={year}&done={done}", urls::entry(&code))).into_response())
+    let warn = if jumps.is_empty() { String::new() } else { format!("&warn={}", urls::encode(&jumps.join(","))) };
+    Ok(Redirect::to(&format!("{}?year={year}&done={done}{warn}", urls::entry(&code))).into_response())
 }
 
 async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecociv_store::ZoneRecord, ReviewView)> {
@@ -305,6 +331,7 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
     }
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let revisions = state.store.current_revisions(code, None).await?;
+    let mut files = evidence_links(state, code, None).await?;
     let items = revisions
         .iter()
         .filter(|revision| revision.status == Workflow::Submitted)
@@ -319,7 +346,10 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
                 submitted_at: revision.created_at.clone(),
                 evidence: usize::from(!revision.evidence.trim().is_empty()),
             };
-            ReviewItem::build(&framework, &zone, &submission)
+            let mut item = ReviewItem::build(&framework, &zone, &submission)?;
+            item.evidence_files = files.remove(&(revision.observation.row.clone(), revision.observation.year)).unwrap_or_default();
+            item.evidence += item.evidence_files.len();
+            Some(item)
         })
         .collect();
     Ok((record, ReviewView { zone_code: code.to_string(), items }))

@@ -221,3 +221,31 @@ async fn a_reviewer_reopens_an_approved_value_from_its_page_with_a_reason() {
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert_eq!(server.store.revision_count("450202").await.unwrap(), count);
 }
+
+#[tokio::test]
+async fn a_jump_is_saved_with_a_warning_and_the_reviewer_sees_the_evidence() {
+    let server = server("web-jump").await;
+    let (mut editor, token) = browser_like(&server, "editor-env").await;
+    // 7.1 was 94.5 % in 2021: 50 % in 2022 is a jump of more than 20 points — saved, with a warning.
+    let (content_type, body) = multipart(
+        &[("csrf_token", &token), ("year", "2022"), ("action", "submit"), ("v:7.1", "50"), ("r:7.1", "0")],
+        &[("e:7.1", "优良天数统计.pdf", b"%PDF-1.4 days")],
+    );
+    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
+    let location = response.location.clone().unwrap_or_default();
+    assert!(location.contains("done=submitted") && location.contains("warn=7.1"), "{location}");
+    assert_eq!(server.store.current("450202", "7.1", 2022).await.unwrap().unwrap().status, Status::Submitted);
+    let page = editor.get(&server, &location).await;
+    assert!(page.body.as_str().unwrap_or_default().contains("以下指标与上年相比变化较大，请核实：7.1。"));
+    // No warning for a plausible figure.
+    let plain = editor.get(&server, "/z/450202/entry?year=2022&done=saved").await;
+    assert!(!plain.body.as_str().unwrap_or_default().contains("变化较大"));
+
+    // The reviewer sees the file with its download link next to the submission.
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let file = &server.store.evidence_list("450202", "7.1", 2022).await.unwrap()[0];
+    let review = reviewer.get(&server, "/z/450202/review").await;
+    let html = review.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains(&format!("href=\"/api/v1/zones/450202/evidence/{}\"", file.id)) && html.contains("优良天数统计.pdf"));
+}

@@ -5,7 +5,8 @@ use ecociv_core::judge::{Evidence, judge};
 use ecociv_core::{Framework, Observation, Source, Status, Value, Zone};
 use maud::html;
 
-use super::{Named, with_unit};
+use super::entry::EvidenceLink;
+use super::{Named, fmt_bytes, with_unit};
 use crate::i18n::{fmt_number, fmt_timestamp, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, status_badge, urls};
 
@@ -45,6 +46,8 @@ pub struct ReviewItem {
     /// RFC 3339.
     pub submitted_at: String,
     pub evidence: usize,
+    /// The evidence files attached to the value, with their download links (filled by the server).
+    pub evidence_files: Vec<EvidenceLink>,
 }
 
 /// What the server knows of a submission.
@@ -98,6 +101,7 @@ impl ReviewItem {
             submitted_by: submission.submitted_by.clone(),
             submitted_at: submission.submitted_at.clone(),
             evidence: submission.evidence,
+            evidence_files: Vec::new(),
         })
     }
 }
@@ -140,7 +144,16 @@ pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
                             } @else { "—" }
                         }
                         dt { (t(lang, "review.would_be")) } dd { (status_badge(lang, item.would_be)) }
-                        dt { (t(lang, "indicator.evidence")) } dd { (item.evidence) }
+                        dt { (t(lang, "indicator.evidence")) } dd {
+                            @if item.evidence_files.is_empty() { (item.evidence) }
+                            @else {
+                                ul class="plain" {
+                                    @for file in &item.evidence_files {
+                                        li { a href=(file.href) download { (file.name) } " (" (fmt_bytes(file.bytes)) ")" }
+                                    }
+                                }
+                            }
+                        }
                     }
                     div class="decide" {
                         form method="post" action=(urls::review_decide(zone, &item.submission)) {

@@ -113,7 +113,17 @@ impl Fixture {
         ];
         ReviewView {
             zone_code: ZONE.into(),
-            items: submissions.iter().filter_map(|s| ReviewItem::build(&self.framework, &self.zone, s)).collect(),
+            items: submissions
+                .iter()
+                .filter_map(|s| ReviewItem::build(&self.framework, &self.zone, s))
+                .enumerate()
+                .map(|(n, mut item)| {
+                    if n == 0 {
+                        item.evidence_files.push(ecociv_web::pages::entry::EvidenceLink { name: "监测报告.pdf".into(), href: "/api/v1/zones/450202/evidence/e1".into(), bytes: 4096 });
+                    }
+                    item
+                })
+                .collect(),
         }
     }
 }
