@@ -347,3 +347,66 @@ async fn editor_uploads_evidence_with_the_form_and_downloads_it_back() {
     let _ = std::fs::remove_dir_all(&dir);
     client.close().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewer_reopens_a_value_and_admin_disables_an_account() {
+    if !browser_available() {
+        return;
+    }
+    let (base, store, passwords) = start_server("reopen-admin").await;
+    let (client, _driver) = connect().await;
+    // An approved value of row 5 for 2022.
+    let reviewer = store.user_by_username("reviewer").await.expect("store").expect("reviewer");
+    let approved = ecociv_store::NewRevision {
+        after: 0,
+        action: ecociv_store::Action::Approve,
+        status: Status::Approved,
+        observation: ecociv_core::Observation {
+            row: "5".into(),
+            year: 2022,
+            value: ecociv_core::Value::Number(100.0),
+            assigned: None,
+            recorded: None,
+            source: ecociv_core::Source::Document { citation: "浏览器测试".into() },
+        },
+        unit: "%".into(),
+        evidence: String::new(),
+        reason: String::new(),
+    };
+    store.append_revisions("450202", &reviewer.id, None, vec![approved]).await.expect("approved value");
+
+    // The reviewer reopens it from the indicator page, with a reason typed into the labelled field.
+    login(&client, &base, "reviewer", &passwords["reviewer"]).await;
+    client.goto(&format!("{base}/z/450202/indicators/5?year=2022")).await.expect("indicator");
+    let label = client.find(Locator::Css("label[for='reopen-reason']")).await.expect("labelled reason field");
+    assert_eq!(label.text().await.expect("text"), "重新打开的原因（必填）");
+    client.find(Locator::Id("reopen-reason")).await.expect("reason").send_keys("复核发现统计口径有误").await.expect("type");
+    client.find(Locator::Css("form.reopen button[type='submit']")).await.expect("reopen button").click().await.expect("click");
+    client.wait().for_element(Locator::Css(".flash-success")).await.expect("reopened message");
+    assert_eq!(text(&client, ".flash-success").await, "已重新打开，数值回到草稿状态。");
+    let current = store.current("450202", "5", 2022).await.expect("store").expect("value");
+    assert_eq!((current.status, current.reason.as_str()), (Status::Draft, "复核发现统计口径有误"));
+    assert!(text(&client, "section[aria-labelledby='history-h']").await.contains("复核发现统计口径有误"), "the reason is in the history");
+    assert!(client.find_all(Locator::Css("form.reopen")).await.expect("find").is_empty(), "no reopen form on a draft");
+    logout(&client).await;
+
+    // The administrator disables the viewer's account from its page; the viewer can no longer log in.
+    login(&client, &base, "admin", &passwords["admin"]).await;
+    client.goto(&format!("{base}/admin/users")).await.expect("users");
+    client.find(Locator::LinkText("viewer")).await.expect("link to the viewer's page").click().await.expect("click");
+    client.wait().for_element(Locator::Css("button.danger")).await.expect("the disable button");
+    client.find(Locator::Css("button.danger")).await.expect("disable").click().await.expect("click");
+    client.wait().for_element(Locator::Css(".flash-success")).await.expect("disabled message");
+    assert_eq!(text(&client, ".flash-success").await, "账号已停用。");
+    assert!(text(&client, "table.audit").await.contains("停用账号"), "the change is in the account's history");
+    assert!(store.user_by_username("viewer").await.expect("store").expect("viewer").disabled);
+    logout(&client).await;
+    client.goto(&format!("{base}/login")).await.expect("login page");
+    client.find(Locator::Id("username")).await.expect("username").send_keys("viewer").await.expect("type");
+    client.find(Locator::Id("password")).await.expect("password").send_keys(&passwords["viewer"]).await.expect("type");
+    client.find(Locator::Css("form.login button[type='submit']")).await.expect("button").click().await.expect("click");
+    client.wait().for_element(Locator::Id("login-error")).await.expect("refused");
+    assert_eq!(text(&client, "#login-error").await, "用户名或密码不正确");
+    assert!(client.find_all(Locator::Css("form.inline button")).await.expect("find").is_empty(), "not logged in");
+    client.close().await.expect("close");
+}
