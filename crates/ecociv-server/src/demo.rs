@@ -1,6 +1,11 @@
 //! The demo: the bundled example zone (柳州市城中区, 450202) with its framework, plan and values (stored as
 //! approved revisions by a `system` account), departments from the plan's lead lists, and demo accounts
-//! with random passwords (returned once, to be printed once).
+//! with random passwords (returned once, to be printed once); and, by [`load_monitoring`] (which
+//! `ecociv serve --demo` calls after [`load`]; tests call it only where they need it, as it takes a few
+//! seconds in a debug build), the SYNTHETIC monitoring data of
+//! `data/synthetic/monitoring-450202-SYNTHETIC/` (air hourly 2023, water sections, drinking-water sources,
+//! black-odorous register and survey, EI), imported as a reviewer would import them, so the air and water
+//! pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show.
 
 use ecociv_store::{Action, NewRevision, Role, Status, Store};
 
@@ -17,6 +22,35 @@ pub struct DemoAccount {
     pub display_name: String,
     pub role: String,
     pub password: String,
+}
+
+/// The demo's SYNTHETIC monitoring files: (kind, file name, bytes), embedded at build time.
+pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
+    ("air", "SYNTHETIC-air-2023-A.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-A.csv")),
+    ("air", "SYNTHETIC-air-2023-B.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-B.csv")),
+    ("sections", "sections.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/sections.SYNTHETIC.csv")),
+    (
+        "drinking_sources",
+        "drinking_sources.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/drinking_sources.SYNTHETIC.csv"),
+    ),
+    (
+        "black_odorous_bodies",
+        "black_odorous_bodies.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/black_odorous_bodies.SYNTHETIC.csv"),
+    ),
+    ("black_odorous", "black_odorous.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/black_odorous.SYNTHETIC.csv")),
+    ("ei", "ei.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/ei.SYNTHETIC.csv")),
+];
+
+/// Imports the demo's SYNTHETIC monitoring files into the example zone (each file one all-or-nothing
+/// batch, as the import route stores it).
+pub async fn load_monitoring(store: &Store) -> ApiResult<()> {
+    for (kind, file, bytes) in DEMO_MONITORING {
+        let kind = ecociv_monitoring::kind::Kind::parse(kind).ok_or_else(|| ApiError::internal(format!("demo monitoring kind {kind}")))?;
+        crate::api::monitoring::store_file(store, DEMO_ZONE, kind, file, bytes, false).await?;
+    }
+    Ok(())
 }
 
 /// The account that authors system-loaded values. Its password hash is not a valid hash: it cannot log in.

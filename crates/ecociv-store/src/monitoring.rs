@@ -59,16 +59,15 @@ const CHUNK: usize = 200;
 impl Store {
     /// Stores one uploaded file of monitoring data in one transaction — every reading or none. Refused as
     /// a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
-    /// (series, time) is already stored, or when a series' unit differs. The zone's data version moves on.
+    /// (series, time) is already stored, or when a series' unit differs. The zone's data version does not
+    /// move (readings are not values; the assessment does not read them).
     /// Returns the number of readings stored.
     pub async fn append_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str, readings: &[NewReading]) -> Result<usize> {
         let now = clock::now();
         let mut tx = self.begin_write().await?;
-        let bumped = sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
-            .bind(zone_code)
-            .execute(&mut *tx)
-            .await?;
-        if bumped.rows_affected() == 0 {
+        // Monitoring readings do not change the assessment (values do): the zone's data version stays.
+        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1").bind(zone_code).fetch_optional(&mut *tx).await?;
+        if zone.is_none() {
             return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
         }
         // The series, found or created, with the batch's time range per series.

@@ -164,6 +164,14 @@ pub mod urls {
     pub fn water(zone: &str) -> String {
         format!("/z/{}/water", encode(zone))
     }
+    /// The monitoring upload form's target (reviewers, admins).
+    pub fn monitoring_upload(zone: &str) -> String {
+        format!("/z/{}/monitoring/upload", encode(zone))
+    }
+    /// The "compute from monitoring" form's target (reviewers, admins).
+    pub fn monitoring_compute(zone: &str) -> String {
+        format!("/z/{}/monitoring/compute", encode(zone))
+    }
     pub fn entry(zone: &str) -> String {
         format!("/z/{}/entry", encode(zone))
     }

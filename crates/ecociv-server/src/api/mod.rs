@@ -5,6 +5,7 @@ pub mod auth;
 pub mod evidence;
 pub mod import;
 pub mod meta;
+pub mod monitoring;
 pub mod users;
 pub mod values;
 pub mod zones;
@@ -48,6 +49,11 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
             post(evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_EVIDENCE_BYTES))
         }
         ("GET", "/api/v1/zones/{code}/evidence/{id}") => get(evidence::download),
+        ("GET", "/api/v1/zones/{code}/monitoring") => get(monitoring::summary),
+        ("POST", "/api/v1/zones/{code}/monitoring/compute") => post(monitoring::compute),
+        ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}") => {
+            post(monitoring::import).layer(DefaultBodyLimit::max(monitoring::MAX_MONITORING_BYTES))
+        }
         ("GET", "/api/v1/users") => get(users::list),
         ("POST", "/api/v1/users") => post(users::create),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => put(users::set_member),

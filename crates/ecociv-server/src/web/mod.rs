@@ -62,6 +62,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/z/{code}/indicators/{row}/reopen"),
     ("GET", "/z/{code}/air"),
     ("GET", "/z/{code}/water"),
+    ("POST", "/z/{code}/monitoring/upload"),
+    ("POST", "/z/{code}/monitoring/compute"),
     ("GET", "/z/{code}/entry"),
     ("POST", "/z/{code}/entry"),
     ("GET", "/z/{code}/review"),
@@ -93,6 +95,11 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/z/{code}/indicators/{row}/reopen") => post(forms::reopen_post),
         ("GET", "/z/{code}/air") => get(pages::air),
         ("GET", "/z/{code}/water") => get(pages::water),
+        // A monitoring CSV (a year of hourly data) with the bureau's upload form.
+        ("POST", "/z/{code}/monitoring/upload") => {
+            post(pages::monitoring_upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES))
+        }
+        ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
         ("GET", "/z/{code}/entry") => get(forms::entry_page),
         // A data-entry form with its evidence files.
         ("POST", "/z/{code}/entry") => post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES)),

@@ -1,6 +1,8 @@
 //! The reading pages: dashboard, Table 2-1, indicator, air, water. Public for disclosed zones; they show
 //! approved values only. Members also see the departments' workflow progress on the dashboard and the
-//! history of a value on its indicator page.
+//! history of a value on its indicator page. The air and water pages are computed from the stored
+//! monitoring data by the standards crates (through [`crate::api::monitoring`]); reviewers and admins
+//! also upload monitoring files and compute the rows they feed from these pages.
 
 use std::collections::BTreeMap;
 
@@ -8,13 +10,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_core::targets::{TargetCheck, check_targets};
-use ecociv_core::{Framework, Zone, assess};
+use ecociv_core::{Framework, Observation, Zone, assess};
 use ecociv_store::Status as Workflow;
-use ecociv_web::pages::air::AirView;
+use ecociv_store::ZoneRecord;
+use ecociv_web::layout::{Flash, FlashKind};
+use ecociv_web::pages::air::{AirView, AnnualStatView, ComputedView, DailyAqi};
 use ecociv_web::pages::dashboard::{DashboardView, DepartmentProgress};
 use ecociv_web::pages::indicator::{HistoryEntry, IndicatorView};
 use ecociv_web::pages::table::{Table21View, TableFilter};
-use ecociv_web::pages::water::WaterView;
+use ecociv_web::pages::water::{SectionView, WaterSummary, WaterView};
 use ecociv_web::pages::{air, dashboard as dashboard_page, indicator as indicator_page, table as table_page, water};
 
 use super::{Web, WebError, WebResult, context, department_name, html, visible_zone, year_or_default, years};
@@ -246,29 +250,295 @@ pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)
     Ok(html(StatusCode::OK, indicator_page::render_indicator(&ctx, &view)))
 }
 
-/// `GET /z/{code}/air?year=`: the page frame; daily AQI is not stored by the server yet, so the page says
-/// there is no data for the year.
-pub async fn air(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
-    let (record, zone, _) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let view = AirView {
-        zone_code: code.clone(),
+/// The year of a monitoring page: the query's, else the latest year with stored data of the page's
+/// medium, else the zone's default.
+fn monitoring_year(query: &BTreeMap<String, String>, stored: &[i32], zone: &Zone, base_year: i32) -> i32 {
+    if query.contains_key("year") {
+        return year_or_default(query, zone, base_year);
+    }
+    stored.last().copied().unwrap_or_else(|| year_or_default(query, zone, base_year))
+}
+
+fn may_manage(web: &Web, code: &str) -> bool {
+    policy::can_review(policy::role(web.principal.as_deref(), code).as_ref())
+}
+
+/// The figures "compute from monitoring" would save, with the row's current value and status for members.
+async fn computed_views(state: &AppState, web: &Web, framework: &Framework, code: &str, observations: &[Observation]) -> WebResult<Vec<ComputedView>> {
+    let member = policy::can_read_internal(policy::role(web.principal.as_deref(), code).as_ref());
+    let mut out = Vec::new();
+    for observation in observations {
+        let Some((_, row)) = framework.row(&observation.row) else { continue };
+        let current = if member {
+            state.store.current(code, &observation.row, observation.year).await?.map(|revision| {
+                format!(
+                    "{} {}（{}）",
+                    revision.observation.value.display(),
+                    revision.unit,
+                    ecociv_web::i18n::t(web.lang, &format!("workflow.{}", revision.status.code()))
+                )
+            })
+        } else {
+            None
+        };
+        out.push(ComputedView {
+            row: observation.row.clone(),
+            name: row.name.clone(),
+            value: format!("{} {}", observation.value.display(), row.unit).trim().to_string(),
+            source: observation.source.describe(),
+            current,
+        });
+    }
+    Ok(out)
+}
+
+/// A GB 3095 statistic of the air crate as the page shows it (CO in tenths of mg/m³, the rest µg/m³).
+fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> AnnualStatView {
+    let show = |v: i64| if tenths { format!("{} mg/m³", ecociv_air::hj663::fmt_tenths(v)) } else { format!("{v} μg/m³") };
+    AnnualStatView {
+        key: key.to_string(),
+        value: stat.value.map(show),
+        limit: stat.limit.map(show),
+        days: stat.days,
+        valid: stat.valid,
+        complies: stat.complies,
+    }
+}
+
+/// Builds the air page's view from the stored hourly data (computed by `ecociv-air` as `ecociv assess`
+/// computes it: 点位平均法, edition by date).
+async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, AirView)> {
+    let (record, zone, framework) = visible_zone(state, web, code).await?;
+    let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Air.domain()).await?;
+    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
+    let data = crate::api::monitoring::air_data(&state.store, code, year).await.map_err(|error| WebError::from_api(web, error))?;
+    let mut view = AirView {
+        zone_code: code.to_string(),
         year,
         years: years(&zone, record.base_year),
-        stations: String::new(),
-        edition: String::new(),
-        synthetic: false,
-        days: Vec::new(),
+        synthetic: data.files.iter().any(|f| f.contains("SYNTHETIC")),
+        files: data.files.clone(),
+        manage: may_manage(web, code),
+        ..AirView::default()
     };
+    if let Some(zone_year) = &data.year {
+        let a = &zone_year.annual;
+        view.stations = zone_year.stations.join("、");
+        view.edition = format!(
+            "{} / {} / {}；{}",
+            zone_year.edition().aqi_standard(),
+            zone_year.edition().evaluation_standard(),
+            zone_year.edition().limits_standard(),
+            ecociv_monitoring::feed::describe_aqi_editions(a.aqi_days_by_edition)
+        );
+        view.provenance = zone_year.provenance();
+        view.days = data
+            .days
+            .iter()
+            .filter_map(|record| {
+                let date = ecociv_web::i18n::Date::new(record.date.year, record.date.month, record.date.day)?;
+                let valid = record.valid && record.aqi.aqi.is_some();
+                Some(DailyAqi {
+                    date,
+                    aqi: if valid { record.aqi.aqi.map(u32::from) } else { None },
+                    category: if valid { record.aqi.level().map(|level| level.level) } else { None },
+                    primary: (valid && !record.aqi.primary.is_empty()).then(|| record.aqi.primary.to_string()),
+                })
+            })
+            .collect();
+        view.annual = vec![
+            stat_view("so2", &a.so2, false),
+            stat_view("no2", &a.no2, false),
+            stat_view("pm10", &a.pm10, false),
+            stat_view("pm25", &a.pm25, false),
+            stat_view("co_p95", &a.co_p95, true),
+            stat_view("o3_8h_p90", &a.o3_8h_p90, false),
+        ];
+        let computed = ecociv_monitoring::feed::air(std::slice::from_ref(zone_year), &data.files);
+        view.computed = computed_views(state, web, &framework, code, &computed.observations).await?;
+        view.notes = computed.notes;
+    }
+    Ok((record, view))
+}
+
+/// Builds the water page's view from the stored water data (classes by `ecociv-water`: GB 3838-2002 and
+/// the 2011 method).
+async fn water_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, WaterView)> {
+    let (record, zone, framework) = visible_zone(state, web, code).await?;
+    let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Sections.domain()).await?;
+    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
+    let data = crate::api::monitoring::water_data(&state.store, code).await.map_err(|error| WebError::from_api(web, error))?;
+    let mut view = WaterView {
+        zone_code: code.to_string(),
+        year,
+        years: years(&zone, record.base_year),
+        edition: format!("{}；{}", ecociv_water::edition::GB3838, ecociv_water::edition::EVALUATION_2011),
+        synthetic: data.inputs.synthetic,
+        files: data.files.clone(),
+        manage: may_manage(web, code),
+        ..WaterView::default()
+    };
+    if let Some(csv) = &data.sections_csv {
+        let classes = ecociv_monitoring::kind::section_classes("sections", csv).map_err(|p| WebError::Internal(web.lang, p.to_string()))?;
+        let of_year: Vec<_> = classes.into_iter().filter(|section| section.year == year).collect();
+        let index = |class: ecociv_water::gb3838::WaterClass| {
+            ecociv_water::gb3838::WaterClass::ALL.iter().position(|c| *c == class).map_or(6, |i| i as u8 + 1)
+        };
+        let counts = ecociv_water::evaluation2011::ClassCounts::of(of_year.iter().filter_map(|section| section.annual));
+        if counts.total > 0 {
+            view.summary = Some(WaterSummary { total: counts.total, i_iii: counts.i_iii, worse_v: counts.worse_v });
+        }
+        let samples: u32 = of_year.iter().map(|section| section.samples).sum();
+        if !of_year.is_empty() {
+            view.provenance = format!(
+                "{} 个断面，{} 个样品（{} 年）/ {} sections, {} samples ({})",
+                of_year.len(),
+                samples,
+                year,
+                of_year.len(),
+                samples,
+                year
+            );
+        }
+        view.sections = of_year
+            .iter()
+            .map(|section| SectionView {
+                name: section.section.clone(),
+                water_body: ecociv_web::i18n::t(web.lang, &format!("water.waterbody.{}", section.waterbody.code())).into_owned(),
+                target_class: None,
+                monthly: section.monthly.map(|class| class.map(index)),
+                annual: section.annual.map(index),
+            })
+            .collect();
+    }
+    let observations: Vec<Observation> =
+        ecociv_monitoring::feed::water(&framework, &data.inputs).into_iter().filter(|observation| observation.year == year).collect();
+    view.computed = computed_views(state, web, &framework, code, &observations).await?;
+    Ok((record, view))
+}
+
+/// `GET /z/{code}/air?year=`: daily AQI calendar, good days by month, primary pollutants, the year
+/// against GB 3095, provenance; for reviewers and admins the upload and compute forms.
+pub async fn air(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+    let (record, view) = air_view(&state, &web, &code, &query).await?;
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, air::render_air(&ctx, &view)))
 }
 
-/// `GET /z/{code}/water?year=`: as [`air`], for the monitoring sections.
+/// `GET /z/{code}/water?year=`: the sections' classes by month and year, the shares of Ⅰ–Ⅲ类 and 劣Ⅴ类,
+/// the water rows' computed figures; for reviewers and admins the upload and compute forms.
 pub async fn water(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
-    let (record, zone, _) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let view = WaterView { zone_code: code.clone(), year, years: years(&zone, record.base_year), edition: String::new(), synthetic: false, sections: Vec::new() };
+    let (record, view) = water_view(&state, &web, &code, &query).await?;
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, water::render_water(&ctx, &view)))
+}
+
+/// Renders the air or water page (`back`) of `year` with a message.
+async fn monitoring_page(state: &AppState, web: &Web, code: &str, back: &str, year: Option<&str>, flash: Flash, status: StatusCode) -> WebResult<Response> {
+    let mut query = BTreeMap::new();
+    if let Some(year) = year {
+        query.insert("year".to_string(), year.to_string());
+    }
+    let ctx_flash = Some(flash);
+    if back == "water" {
+        let (record, view) = water_view(state, web, code, &query).await?;
+        Ok(html(status, water::render_water(&context(web, Some(&record), None, ctx_flash), &view)))
+    } else {
+        let (record, view) = air_view(state, web, code, &query).await?;
+        Ok(html(status, air::render_air(&context(web, Some(&record), None, ctx_flash), &view)))
+    }
+}
+
+/// The principal of a bureau form, and its role (reviewer or admin), or the refusal page.
+fn bureau(web: &Web, code: &str) -> WebResult<(crate::auth::AuthUser, crate::auth::ZoneRole)> {
+    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let role = policy::role(Some(&principal), code);
+    match role {
+        Some(role) if policy::can_review(Some(&role)) => Ok((crate::auth::AuthUser(principal), role)),
+        _ => Err(WebError::Forbidden(web.lang)),
+    }
+}
+
+/// `POST /z/{code}/monitoring/upload` (multipart: `csrf_token`, `kind`, `file`, `dry_run`, `back`, `year`):
+/// the import route's checks and storage, answered with the page and a message.
+pub async fn monitoring_upload(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    bureau(&web, &code)?;
+    visible_zone(&state, &web, &code).await?;
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if !crate::multipart::is_multipart(Some(content_type)) {
+        return Err(WebError::BadRequest(web.lang));
+    }
+    let form = crate::multipart::parse(content_type, body, crate::api::monitoring::MAX_MONITORING_BYTES, None)
+        .await
+        .map_err(|_| WebError::BadRequest(web.lang))?;
+    let back = if form.fields.get("back").map(String::as_str) == Some("water") { "water" } else { "air" };
+    let year = form.fields.get("year").cloned();
+    let lang = web.lang;
+    let error = |text: String| Flash { kind: FlashKind::Error, text };
+    let Some(kind) = form.fields.get("kind").and_then(|kind| ecociv_monitoring::kind::Kind::parse(kind)) else {
+        return Err(WebError::BadRequest(lang));
+    };
+    let upload = form.files.iter().find(|file| file.field == "file").filter(|file| !file.content.is_empty() || !file.file_name.is_empty());
+    let Some(upload) = upload else {
+        let flash = error(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned());
+        return monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let dry_run = form.fields.get("dry_run").is_some_and(|value| value == "true" || value == "on");
+    let file = match crate::api::monitoring::check_file_name(&upload.file_name) {
+        Ok(file) => file,
+        Err(refusal) => {
+            let flash = error(ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]));
+            return monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match crate::api::monitoring::store_file(&state.store, &code, kind, &file, &upload.content, dry_run).await {
+        Ok(summary) => {
+            let key = if dry_run { "monitoring.checked" } else { "monitoring.uploaded" };
+            let text = ecociv_web::i18n::tf(lang, key, &[("file", &file), ("rows", &summary["rows"]), ("readings", &summary["readings"])]);
+            // After an import, show the year of the data imported.
+            let year = summary["from"].as_str().and_then(|from| from.get(..4)).map(str::to_string).or(year);
+            monitoring_page(&state, &web, &code, back, year.as_deref(), Flash { kind: FlashKind::Success, text }, StatusCode::OK).await
+        }
+        Err(refusal) => {
+            let flash = error(ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]));
+            monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// `POST /z/{code}/monitoring/compute` (`csrf_token`, `year`, `status`, `back`): the compute route's
+/// action, answered with the page and a message.
+pub async fn monitoring_compute(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let (principal, role) = bureau(&web, &code)?;
+    visible_zone(&state, &web, &code).await?;
+    let fields: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let back = if fields.get("back").map(String::as_str) == Some("water") { "water" } else { "air" };
+    let lang = web.lang;
+    let Some(year) = fields.get("year").and_then(|year| year.parse::<i32>().ok()).filter(|year| (1949..=2100).contains(year)) else {
+        return Err(WebError::BadRequest(lang));
+    };
+    let year_text = year.to_string();
+    let status = crate::api::monitoring::compute_status(fields.get("status").map(String::as_str)).map_err(|_| WebError::BadRequest(lang))?;
+    match crate::api::monitoring::compute_and_save(&state, &principal, &role, &code, year, status, false).await {
+        Ok(result) => {
+            let text = ecociv_web::i18n::tf(lang, "monitoring.saved", &[("n", &result["saved"]), ("unchanged", &result["unchanged"])]);
+            monitoring_page(&state, &web, &code, back, Some(&year_text), Flash { kind: FlashKind::Success, text }, StatusCode::OK).await
+        }
+        Err(refusal) => {
+            let text = ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]);
+            monitoring_page(&state, &web, &code, back, Some(&year_text), Flash { kind: FlashKind::Error, text }, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    }
 }

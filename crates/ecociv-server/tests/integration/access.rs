@@ -55,6 +55,9 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/values/{row}/{year}/evidence", ROW_READERS),
     ("POST", "/api/v1/zones/{code}/values/{row}/{year}/evidence", ROW_EDITORS),
     ("GET", "/api/v1/zones/{code}/evidence/{id}", ROW_READERS),
+    ("GET", "/api/v1/zones/{code}/monitoring", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/monitoring/compute", REVIEWERS),
+    ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}", REVIEWERS),
     ("GET", "/api/v1/users", ADMINS),
     ("POST", "/api/v1/users", ADMINS),
     ("PUT", "/api/v1/zones/{code}/members/{user_id}", ADMINS),
@@ -116,12 +119,17 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{year}", "2022")
                 .replace("/users/{user_id}", &format!("/users/{target}"))
                 .replace("{user_id}", &viewer_id)
-                .replace("{department_id}", &department);
+                .replace("{department_id}", &department)
+                .replace("{kind}", "air");
             let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
             let path = if path.ends_with("/progress") { format!("{path}?target_year=2025") } else { path };
+            let path = if path.ends_with("/monitoring/compute") { format!("{path}?year=2022&dry_run=true") } else { path };
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             let response = if method == Method::POST && template.ends_with("/evidence") {
                 client.send(&server, method.clone(), &format!("{path}?name=%E6%8A%A5%E5%91%8A.pdf"), Some("%PDF-1.4".into()), "application/pdf").await
+            } else if template.ends_with("/import/{kind}") {
+                let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nS1,2022-01-01,0,5,20,40,0.5,30,20\n";
+                client.send(&server, method.clone(), &format!("{path}?dry_run=true&file=route.csv"), Some(csv.into()), "text/csv").await
             } else if template.ends_with("/import") {
                 let csv = "indicator,year,value,assigned\n7.1,2023,93.2,\n";
                 client.send(&server, method.clone(), &format!("{path}?dry_run=true"), Some(csv.into()), "text/csv").await

@@ -222,6 +222,8 @@ const PAGES: &[(&str, &str, &[Who], &[(&str, &str)])] = &[
     ("POST", "/z/{code}/indicators/{row}/reopen", REVIEWERS, &[("year", "2022"), ("reason", "路由测试")]),
     ("GET", "/z/{code}/air", EVERYONE, &[]),
     ("GET", "/z/{code}/water", EVERYONE, &[]),
+    ("POST", "/z/{code}/monitoring/upload", REVIEWERS, &[("kind", "air"), ("back", "air")]),
+    ("POST", "/z/{code}/monitoring/compute", REVIEWERS, &[("year", "2022"), ("back", "water")]),
     ("GET", "/z/{code}/entry", EDITORS, &[]),
     ("POST", "/z/{code}/entry", EDITORS, &[("year", "2022"), ("action", "save"), ("v:7.1", "95")]),
     ("GET", "/z/{code}/review", REVIEWERS, &[]),

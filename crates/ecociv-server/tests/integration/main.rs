@@ -6,6 +6,7 @@ mod api;
 mod assessments;
 mod browser;
 mod layout;
+mod monitoring;
 mod security;
 mod support;
 mod web;

@@ -4,11 +4,18 @@
 //!
 //! This page computes no AQI: the daily AQI, its category (1–6 of HJ 633) and the primary pollutant come
 //! from the air crate, with the edition that produced them. The monthly shares are counts of those days.
+//! It also shows the primary pollutants' day counts, the year's statistics against the GB 3095 class-2
+//! limits (value, limit, days and the air crate's judgement, in text as well as colour), the provenance
+//! (stations, days counted, files), the figures the rows 7.1/7.2 would take when computed, and — for
+//! reviewers and admins — the monitoring upload form and the "compute from monitoring" action
+//! ([`monitoring_forms`], shared with the water page).
 
 use maud::html;
 
-use crate::i18n::{Date, days_in_month, fmt_date, fmt_month, fmt_share, t, tf};
-use crate::layout::{Nav, PageContext, page};
+use maud::Markup;
+
+use crate::i18n::{Date, Lang, days_in_month, fmt_date, fmt_month, fmt_share, t, tf};
+use crate::layout::{Nav, PageContext, page, urls};
 
 /// One day's AQI as computed by the air crate.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +42,38 @@ impl MonthShare {
     }
 }
 
+/// One annual statistic against its GB 3095 class-2 limit, as the air crate evaluated it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnnualStatView {
+    /// `so2`, `no2`, `pm10`, `pm25`, `co_p95`, `o3_8h_p90` (label key `air.stat.<key>`).
+    pub key: String,
+    /// Value with its unit, e.g. `32 μg/m³`.
+    pub value: Option<String>,
+    /// The class-2 limit with its unit.
+    pub limit: Option<String>,
+    /// Daily values used.
+    pub days: u32,
+    /// Whether the coverage rule holds.
+    pub valid: bool,
+    /// Meets the limit (only when valid).
+    pub complies: Option<bool>,
+}
+
+/// A figure computed from monitoring data for an indicator row, with its provenance.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComputedView {
+    pub row: String,
+    pub name: String,
+    /// Value with unit.
+    pub value: String,
+    /// The provenance text (method, edition, stations/sections, days, files).
+    pub source: String,
+    /// The row's value in the workflow now (value and status), if any.
+    pub current: Option<String>,
+}
+
 /// The air page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirView {
     pub zone_code: String,
     pub year: i32,
@@ -47,6 +84,17 @@ pub struct AirView {
     pub edition: String,
     pub synthetic: bool,
     pub days: Vec<DailyAqi>,
+    /// The year's statistics against GB 3095 (empty without data).
+    pub annual: Vec<AnnualStatView>,
+    /// The air crate's provenance line (stations, valid days of days on record, edition).
+    pub provenance: String,
+    /// Files imported.
+    pub files: Vec<String>,
+    /// What "compute from monitoring" would save (7.1, 7.2), and notes on what it cannot compute.
+    pub computed: Vec<ComputedView>,
+    pub notes: Vec<String>,
+    /// The viewer may upload monitoring data and compute (reviewers, admins).
+    pub manage: bool,
 }
 
 impl AirView {
@@ -66,6 +114,19 @@ impl AirView {
             }
         }
         months.into_iter().zip(seen).filter(|(_, seen)| *seen).map(|(month, _)| month).collect()
+    }
+
+    /// Days on which each pollutant was primary (a tie counts for each), most frequent first.
+    pub fn primary_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for day in self.days.iter().filter(|day| day.date.year == self.year && day.aqi.is_some()) {
+            for code in day.primary.iter().flat_map(|p| p.split(';')).map(str::trim).filter(|c| !c.is_empty()) {
+                *counts.entry(code.to_string()).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
     }
 
     /// The year's totals.
@@ -95,6 +156,7 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
             (t(lang, "air.stations")) "：" (view.stations) " · " (t(lang, "indicator.edition")) "：" (view.edition)
             @if view.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } }
         }
+        @if view.synthetic { p class="flash flash-info" { (t(lang, "monitoring.synthetic_note")) } }
         @if view.days.is_empty() {
             p class="empty" { (t(lang, "air.no_data")) }
         } @else {
@@ -118,6 +180,53 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
                                     td class="num" { (month.valid) }
                                     td class="num" { (month.good) }
                                     td class="num" { (month.share().map_or("—".to_string(), fmt_share)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @let primary = view.primary_counts();
+            section aria-labelledby="primary-h" {
+                h2 id="primary-h" { (t(lang, "air.primary_counts")) }
+                @if primary.is_empty() {
+                    p { (t(lang, "air.no_primary")) }
+                } @else {
+                    ul class="counts" {
+                        @for (code, days) in &primary {
+                            li { (pollutant(lang, code)) "：" (tf(lang, "air.days", &[("n", days)])) }
+                        }
+                    }
+                }
+            }
+            @if !view.annual.is_empty() {
+                section aria-labelledby="annual-h" {
+                    h2 id="annual-h" { (t(lang, "air.annual_title")) }
+                    div class="scroll" {
+                        table class="data compact" {
+                            thead { tr {
+                                th scope="col" { (t(lang, "air.statistic")) }
+                                th scope="col" class="num" { (t(lang, "air.value")) }
+                                th scope="col" class="num" { (t(lang, "air.limit")) }
+                                th scope="col" class="num" { (t(lang, "air.days_used")) }
+                                th scope="col" { (t(lang, "table.status")) }
+                            } }
+                            tbody {
+                                @for stat in &view.annual {
+                                    tr {
+                                        th scope="row" { (t(lang, &format!("air.stat.{}", stat.key))) }
+                                        td class="num" { (stat.value.as_deref().unwrap_or("—")) }
+                                        td class="num" { (stat.limit.as_deref().unwrap_or("—")) }
+                                        td class="num" { (stat.days) }
+                                        td {
+                                            @match (stat.valid, stat.complies) {
+                                                (true, Some(true)) => span class="status status-met" { (t(lang, "air.complies")) },
+                                                (true, Some(false)) => span class="status status-not_met" { (t(lang, "air.exceeds")) },
+                                                (false, _) => span class="status status-no_data" { (t(lang, "air.coverage_short")) },
+                                                (true, None) => span class="status status-no_data" { (t(lang, "air.no_limit")) },
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -174,6 +283,109 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
                 }
             }
         }
+        (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
+        @if view.manage {
+            (monitoring_forms(ctx, &view.zone_code, view.year, "air", &["air"]))
+        }
     };
     page(ctx, &title, Nav::Air, body)
+}
+
+/// A pollutant code of the air crate (`pm25`, `o3_8h`, …) as a label.
+fn pollutant(lang: Lang, code: &str) -> String {
+    let key = format!("air.pollutant.{code}");
+    let label = t(lang, &key);
+    // An unknown code shows as itself rather than as a missing-key marker.
+    if label.starts_with('⟦') { code.to_string() } else { label.into_owned() }
+}
+
+/// Provenance and the figures "compute from monitoring" would save (both pages).
+pub fn provenance_section(lang: Lang, provenance: &str, files: &[String], computed: &[ComputedView], notes: &[String]) -> Markup {
+    html! {
+        @if !provenance.is_empty() || !files.is_empty() || !computed.is_empty() || !notes.is_empty() {
+            section aria-labelledby="prov-h" {
+                h2 id="prov-h" { (t(lang, "monitoring.provenance")) }
+                dl class="facts provenance" {
+                    @if !provenance.is_empty() { dt { (t(lang, "monitoring.counted")) } dd { (provenance) } }
+                    @if !files.is_empty() { dt { (t(lang, "monitoring.files")) } dd { (files.join("、")) } }
+                }
+                @if !computed.is_empty() {
+                    h3 { (t(lang, "monitoring.computed")) }
+                    div class="scroll" {
+                        table class="data compact" {
+                            thead { tr {
+                                th scope="col" { (t(lang, "monitoring.row")) }
+                                th scope="col" class="num" { (t(lang, "monitoring.figure")) }
+                                th scope="col" { (t(lang, "monitoring.current")) }
+                                th scope="col" { (t(lang, "monitoring.source")) }
+                            } }
+                            tbody {
+                                @for figure in computed {
+                                    tr {
+                                        th scope="row" { (figure.row) " " (figure.name) }
+                                        td class="num" { (figure.value) }
+                                        td { (figure.current.as_deref().unwrap_or("—")) }
+                                        td class="source" { (figure.source) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @for note in notes { p class="meta" { (note) } }
+            }
+        }
+    }
+}
+
+/// The bureau's forms (reviewers, admins): upload a monitoring CSV of one of `kinds` (multipart, with
+/// the CSRF token as a form field; "check only" = dry run), and compute the year's rows from the stored
+/// data. `back` is the page to return to (`air` or `water`).
+pub fn monitoring_forms(ctx: &PageContext, zone: &str, year: i32, back: &str, kinds: &[&str]) -> Markup {
+    let lang = ctx.lang;
+    let csrf = ctx.csrf_token.clone().unwrap_or_default();
+    html! {
+        section aria-labelledby="manage-h" class="manage" {
+            h2 id="manage-h" { (t(lang, "monitoring.manage")) }
+            form method="post" action=(urls::monitoring_upload(zone)) enctype="multipart/form-data" class="upload" {
+                input type="hidden" name="csrf_token" value=(csrf);
+                input type="hidden" name="back" value=(back);
+                input type="hidden" name="year" value=(year);
+                p {
+                    label for="m-kind" { (t(lang, "monitoring.kind_label")) }
+                    " "
+                    select id="m-kind" name="kind" {
+                        @for kind in kinds { option value=(kind) { (t(lang, &format!("monitoring.kind.{kind}"))) } }
+                    }
+                }
+                p {
+                    label for="m-file" { (t(lang, "monitoring.file")) }
+                    " "
+                    input id="m-file" type="file" name="file" accept=".csv,text/csv" required;
+                }
+                p {
+                    input id="m-dry" type="checkbox" name="dry_run" value="true";
+                    " "
+                    label for="m-dry" { (t(lang, "monitoring.dry_run")) }
+                }
+                p class="meta" { (t(lang, "monitoring.upload_help")) }
+                div class="actions" { button type="submit" { (t(lang, "monitoring.upload")) } }
+            }
+            form method="post" action=(urls::monitoring_compute(zone)) class="compute" {
+                input type="hidden" name="csrf_token" value=(csrf);
+                input type="hidden" name="back" value=(back);
+                input type="hidden" name="year" value=(year);
+                p {
+                    label for="m-status" { (t(lang, "monitoring.status")) }
+                    " "
+                    select id="m-status" name="status" {
+                        option value="submitted" { (t(lang, "workflow.submitted")) }
+                        option value="draft" { (t(lang, "workflow.draft")) }
+                    }
+                }
+                p class="meta" { (tf(lang, "monitoring.compute_help", &[("year", &year)])) }
+                div class="actions" { button type="submit" { (tf(lang, "monitoring.compute", &[("year", &year)])) } }
+            }
+        }
+    }
 }

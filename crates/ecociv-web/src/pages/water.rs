@@ -2,11 +2,15 @@
 //! and for the year, and whether it meets its target — class by text (Ⅲ类) and by colour.
 //!
 //! This page classifies nothing: classes come from the water crate (GB 3838-2002 with the 2011 evaluation
-//! method), with the edition that produced them. Class 6 stands for 劣Ⅴ类.
+//! method), with the edition that produced them. Class 6 stands for 劣Ⅴ类. Above the table: the share of
+//! sections at Ⅰ–Ⅲ类 and at 劣Ⅴ类 (counts from the water crate); below it the provenance, the figures the
+//! water rows (8.x, 9, 23 — black-odorous water and drinking-water sources among them) would take when
+//! computed, and for reviewers and admins the upload and compute forms of the air page.
 
 use maud::html;
 
-use crate::i18n::{Lang, fmt_month, t, tf};
+use crate::i18n::{Lang, fmt_month, fmt_share, t, tf};
+use crate::pages::air::{ComputedView, monitoring_forms, provenance_section};
 use crate::layout::{Nav, PageContext, page};
 
 /// One monitoring section's classes for a year.
@@ -28,8 +32,16 @@ impl SectionView {
     }
 }
 
+/// Sections evaluated in the year, at Ⅰ–Ⅲ类 and at 劣Ⅴ类 (from the water crate's class counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WaterSummary {
+    pub total: usize,
+    pub i_iii: usize,
+    pub worse_v: usize,
+}
+
 /// The water page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WaterView {
     pub zone_code: String,
     pub year: i32,
@@ -37,7 +49,19 @@ pub struct WaterView {
     pub edition: String,
     pub synthetic: bool,
     pub sections: Vec<SectionView>,
+    pub summary: Option<WaterSummary>,
+    /// Provenance line (sections, samples, editions).
+    pub provenance: String,
+    pub files: Vec<String>,
+    /// What "compute from monitoring" would save for the water rows, with provenance.
+    pub computed: Vec<ComputedView>,
+    pub notes: Vec<String>,
+    /// The viewer may upload monitoring data and compute (reviewers, admins).
+    pub manage: bool,
 }
+
+/// The water kinds of the upload form.
+pub const WATER_KINDS: [&str; 5] = ["sections", "drinking_sources", "black_odorous_bodies", "black_odorous", "ei"];
 
 /// A water class as text: `Ⅲ类` / `Class III`, `劣Ⅴ类` / `Worse than V`.
 pub fn class_label(lang: Lang, class: u8) -> String {
@@ -49,6 +73,7 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
     let lang = ctx.lang;
     let title = tf(lang, "water.title", &[("year", &view.year)]);
     let meeting = view.sections.iter().filter(|section| section.meets() == Some(true)).count();
+    let targets = view.sections.iter().any(|section| section.target_class.is_some());
     let body = html! {
         div class="page-head" {
             h1 { (title) }
@@ -58,26 +83,37 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
             (t(lang, "indicator.edition")) "：" (view.edition)
             @if view.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } }
         }
+        @if view.synthetic { p class="flash flash-info" { (t(lang, "monitoring.synthetic_note")) } }
         @if view.sections.is_empty() {
             p class="empty" { (t(lang, "water.no_data")) }
         } @else {
-            p class="big" { (tf(lang, "water.meeting", &[("n", &meeting), ("total", &view.sections.len())])) }
+            @if let Some(summary) = view.summary {
+                @let share = |n: usize| if summary.total > 0 { fmt_share(n as f64 / summary.total as f64) } else { "—".to_string() };
+                p class="big" {
+                    (tf(lang, "water.share_i_iii", &[("n", &summary.i_iii), ("total", &summary.total), ("share", &share(summary.i_iii))]))
+                    "；"
+                    (tf(lang, "water.share_worse_v", &[("n", &summary.worse_v), ("share", &share(summary.worse_v))]))
+                }
+            }
+            @if targets {
+                p class="big" { (tf(lang, "water.meeting", &[("n", &meeting), ("total", &view.sections.len())])) }
+            }
             div class="scroll" {
                 table class="data water" {
                     thead { tr {
                         th scope="col" { (t(lang, "water.section")) }
                         th scope="col" { (t(lang, "water.body")) }
-                        th scope="col" { (t(lang, "water.target")) }
+                        @if targets { th scope="col" { (t(lang, "water.target")) } }
                         @for month in 1..=12u8 { th scope="col" class="m" { (fmt_month(lang, month)) } }
                         th scope="col" { (t(lang, "water.annual")) }
-                        th scope="col" { (t(lang, "table.status")) }
+                        th scope="col" { @if targets { (t(lang, "table.status")) } @else { (t(lang, "water.at_most_iii")) } }
                     } }
                     tbody {
                         @for section in &view.sections {
                             tr {
                                 th scope="row" { (section.name) }
                                 td { (section.water_body) }
-                                td { @if let Some(class) = section.target_class { (class_label(lang, class)) } @else { "—" } }
+                                @if targets { td { @if let Some(class) = section.target_class { (class_label(lang, class)) } @else { "—" } } }
                                 @for class in &section.monthly {
                                     @if let Some(class) = class {
                                         td class={ "m wq-" (class) } { (class_label(lang, *class)) }
@@ -87,9 +123,9 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
                                     @if let Some(class) = section.annual { (class_label(lang, class)) } @else { "—" }
                                 }
                                 td {
-                                    @match section.meets() {
-                                        Some(true) => span class="status status-met" { (t(lang, "water.meets")) },
-                                        Some(false) => span class="status status-not_met" { (t(lang, "water.misses")) },
+                                    @match if targets { section.meets() } else { section.annual.map(|class| class <= 3) } {
+                                        Some(true) => span class="status status-met" { @if targets { (t(lang, "water.meets")) } @else { (t(lang, "common.yes")) } },
+                                        Some(false) => span class="status status-not_met" { @if targets { (t(lang, "water.misses")) } @else { (t(lang, "common.no")) } },
                                         None => span class="status status-no_data" { (t(lang, "status.no_data")) },
                                     }
                                 }
@@ -98,6 +134,10 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
                     }
                 }
             }
+        }
+        (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
+        @if view.manage {
+            (monitoring_forms(ctx, &view.zone_code, view.year, "water", &WATER_KINDS))
         }
     };
     page(ctx, &title, Nav::Water, body)

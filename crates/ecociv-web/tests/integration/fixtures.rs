@@ -154,7 +154,7 @@ pub fn air() -> AirView {
             days.push(DailyAqi { date, aqi: Some(aqi), category: Some(category), primary: (aqi > 50).then(|| "PM2.5".to_string()) });
         }
     }
-    AirView { zone_code: ZONE.into(), year: 2023, years: vec![2022, 2023], stations: "市监测站（合成）".into(), edition: "HJ 633-2012".into(), synthetic: true, days }
+    AirView { zone_code: ZONE.into(), year: 2023, years: vec![2022, 2023], stations: "市监测站（合成）".into(), edition: "HJ 633-2012".into(), synthetic: true, days, ..AirView::default() }
 }
 
 /// SYNTHETIC water sections.
@@ -169,6 +169,7 @@ pub fn water() -> WaterView {
             SectionView { name: "河西（合成）".into(), water_body: "柳江".into(), target_class: Some(3), monthly: [Some(2), Some(2), Some(3), Some(2), None, Some(2), Some(2), Some(3), Some(2), Some(2), Some(2), Some(2)], annual: Some(2) },
             SectionView { name: "支流口（合成）".into(), water_body: "竹鹅溪".into(), target_class: Some(3), monthly: [Some(4), Some(6), Some(5), Some(4), Some(4), Some(3), Some(4), Some(4), Some(5), Some(4), Some(4), Some(4)], annual: Some(4) },
         ],
+        ..WaterView::default()
     }
 }
 

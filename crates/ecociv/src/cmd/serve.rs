@@ -39,6 +39,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     if args.demo {
         match demo::load(&store).await.map_err(|error| anyhow::anyhow!(error.message))? {
             Some(accounts) => {
+                demo::load_monitoring(&store).await.map_err(|error| anyhow::anyhow!(error.message))?;
                 println!("已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):", demo::DEMO_ZONE);
                 for account in accounts {
                     println!("  {:<12} {:<34} {}", account.username, account.role, account.password);

@@ -1,0 +1,339 @@
+//! Monitoring data (监测数据) on the server: import of the CSV files the CLI reads (air hourly, water
+//! sections, drinking-water sources, black-odorous register and survey, EI), the figures the air and
+//! water pages show, and "compute from monitoring": the annual figures of the rows the CLI feeds (7.1,
+//! 7.2, 8.x, 9, 23) saved as values through the normal workflow.
+//!
+//! Import: the upload is validated by the standards crate's own reader (through
+//! `ecociv_monitoring::kind::parse`, so an error names file, line and field exactly as `ecociv assess`
+//! would), then stored as one batch in one transaction — every reading or none; a batch repeating a
+//! (station, parameter, time) already stored is refused whole. `dry_run=true` reports what would be
+//! stored and stores nothing. Reviewers and admins only.
+//!
+//! Computation: the stored cells are rebuilt into the kind's CSV and read by the same readers and
+//! engines as the CLI (`ecociv_monitoring::kind::{air_figures, water_inputs}`), and turned into
+//! observations by the CLI's feeds (`ecociv_monitoring::feed`), so the server and `ecociv assess` give
+//! the same figures with the same provenance.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use ecociv_air::hj663::DayRecord;
+use ecociv_air::zone::ZoneYear;
+use ecociv_core::{Framework, Observation};
+use ecociv_monitoring::kind::{self, Cell, Kind, Problem};
+use ecociv_store::monitoring::NewReading;
+use ecociv_store::values::Batch;
+use ecociv_store::{Action, NewRevision, Status, Store};
+use ecociv_water::ingest::ZoneInputs;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::api::zones::member_zone;
+use crate::auth::{AuthUser, ZoneRole};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::policy;
+use crate::workflow::{self, Step};
+
+/// The largest monitoring upload (a year of hourly data of a few dozen stations).
+pub const MAX_MONITORING_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The file's name (provenance; a name containing `SYNTHETIC` marks the data synthetic).
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// The JSON of a refused upload: every problem with file, line, column and field.
+pub fn problem_json(problem: &Problem) -> Value {
+    json!({
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "message": problem.message,
+        "text": problem.to_string(),
+    })
+}
+
+fn refused(problem: &Problem) -> ApiError {
+    ApiError::new(Code::InvalidValue, format!("监测数据有误，未导入任何数据 (nothing was imported): {problem}"))
+        .with_details(json!([problem_json(problem)]))
+}
+
+/// Checks a file name given with an upload.
+pub fn check_file_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) || name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request("文件名无效 (invalid file name)"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.
+pub async fn store_file(store: &Store, code: &str, kind: Kind, file: &str, bytes: &[u8], dry_run: bool) -> ApiResult<Value> {
+    if bytes.is_empty() {
+        return Err(refused(&Problem { file: file.to_owned(), line: 1, column: None, field: None, message: "文件为空 (empty file)".into() }));
+    }
+    let parsed = kind::parse(kind, file, bytes).map_err(|problem| refused(&problem))?;
+    let readings: Vec<NewReading> = parsed
+        .cells
+        .iter()
+        .map(|cell| NewReading {
+            station: cell.station.clone(),
+            parameter: cell.parameter.clone(),
+            unit: kind.unit(&cell.parameter).to_owned(),
+            observed_at: cell.time.clone(),
+            value: cell.value,
+            flag: cell.flag.clone(),
+        })
+        .collect();
+    let stored = if dry_run { 0 } else { store.append_monitoring_batch(code, kind.domain(), file, &readings).await? };
+    Ok(json!({
+        "dry_run": dry_run,
+        "kind": kind.code(),
+        "file": file,
+        "rows": parsed.rows,
+        "readings": readings.len(),
+        "stations": parsed.stations,
+        "from": parsed.span.as_ref().map(|(from, _)| from),
+        "to": parsed.span.as_ref().map(|(_, to)| to),
+        "stored": stored,
+        "synthetic": file.contains("SYNTHETIC"),
+    }))
+}
+
+/// `POST /api/v1/zones/{code}/monitoring/{kind}?file=NAME&dry_run=true`: the body is the CSV file.
+pub async fn import(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, kind)): Path<(String, String)>,
+    Query(query): Query<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let (_, role) = member_zone(&state, &principal, &code).await?;
+    if !policy::can_review(Some(&role)) {
+        return Err(ApiError::forbidden());
+    }
+    let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
+    let file = check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
+    Ok(Json(store_file(&state.store, &code, kind, &file, &body, query.dry_run).await?))
+}
+
+fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<Cell> {
+    stored
+        .into_iter()
+        .map(|c| Cell { station: c.station, time: c.reading.observed_at, parameter: c.parameter, value: c.reading.value, flag: c.reading.flag })
+        .collect()
+}
+
+fn stored_problem(problem: &Problem) -> ApiError {
+    ApiError::internal(format!("已存监测数据无法读取 (stored monitoring data unreadable): {problem}"))
+}
+
+/// A zone's air year from its stored hourly data.
+#[derive(Debug, Clone)]
+pub struct AirData {
+    /// The zone's year (点位平均法), when any day was computed.
+    pub year: Option<ZoneYear>,
+    /// The zone's daily records of the year.
+    pub days: Vec<DayRecord>,
+    /// The files imported (provenance).
+    pub files: Vec<String>,
+    /// Years with stored air data.
+    pub years: Vec<i32>,
+}
+
+/// The air figures of a year from the stored hourly data, computed as `ecociv assess` computes them.
+pub async fn air_data(store: &Store, code: &str, year: i32) -> ApiResult<AirData> {
+    let domain = Kind::Air.domain();
+    let stored = store.monitoring_cells(code, domain, &format!("{year}"), &format!("{}", year + 1)).await?;
+    let files = store.monitoring_files(code, domain).await?;
+    let years = store.monitoring_years(code, domain).await?;
+    if stored.is_empty() {
+        return Ok(AirData { year: None, days: Vec::new(), files, years });
+    }
+    let csv = kind::rebuild(Kind::Air, &cells(stored));
+    let (mut zone_years, days) = kind::air_figures(code, Some(year), "air", &csv).map_err(|p| stored_problem(&p))?;
+    Ok(AirData { year: zone_years.pop(), days, files, years })
+}
+
+/// A zone's water data: the inputs of every water kind stored, and the sections' CSV (for the monthly
+/// classes).
+#[derive(Debug, Clone, Default)]
+pub struct WaterData {
+    pub inputs: ZoneInputs,
+    /// The rebuilt `sections` CSV, when sections are stored.
+    pub sections_csv: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// The water inputs from the stored data of every water kind.
+pub async fn water_data(store: &Store, code: &str) -> ApiResult<WaterData> {
+    let mut sources = Vec::new();
+    let mut files = Vec::new();
+    let mut sections_csv = None;
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
+        let stored = store.monitoring_cells(code, kind.domain(), "", "~").await?;
+        let names = store.monitoring_files(code, kind.domain()).await?;
+        if stored.is_empty() {
+            continue;
+        }
+        let csv = kind::rebuild(kind, &cells(stored));
+        if kind == Kind::Sections {
+            sections_csv = Some(csv.clone());
+        }
+        // The name shown in provenance: the files imported, joined; SYNTHETIC if any was.
+        sources.push((kind, names.join("+"), csv));
+        files.extend(names);
+    }
+    if sources.is_empty() {
+        return Ok(WaterData::default());
+    }
+    let inputs = kind::water_inputs(&sources).map_err(|p| stored_problem(&p))?;
+    Ok(WaterData { inputs, sections_csv, files })
+}
+
+/// The figures computed from a zone's stored monitoring data for `year`, as observations of the
+/// framework's rows, and the notes on what could not be computed.
+pub async fn computed(store: &Store, framework: &Framework, code: &str, year: i32) -> ApiResult<ecociv_monitoring::feed::Computed> {
+    let air = air_data(store, code, year).await?;
+    let mut out = match &air.year {
+        Some(zone_year) => ecociv_monitoring::feed::air(std::slice::from_ref(zone_year), &air.files),
+        None => ecociv_monitoring::feed::Computed::default(),
+    };
+    let water = water_data(store, code).await?;
+    out.observations
+        .extend(ecociv_monitoring::feed::water(framework, &water.inputs).into_iter().filter(|observation| observation.year == year));
+    out.observations.retain(|observation| framework.row(&observation.row).is_some());
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeQuery {
+    pub year: i32,
+    /// The status the computed values take: `draft` or `submitted` (default).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,
+/// by `principal` in `role`. Values already equal are left as they are; a value approved (locked) or
+/// awaiting review refuses the whole action.
+pub async fn compute_and_save(
+    state: &AppState,
+    principal: &AuthUser,
+    role: &ZoneRole,
+    code: &str,
+    year: i32,
+    status: Status,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if !policy::can_review(Some(role)) {
+        return Err(ApiError::forbidden());
+    }
+    let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let framework = state.store.framework(&record.framework_id).await?;
+    let computed = computed(&state.store, &framework, code, year).await?;
+    let mut changes = Vec::new();
+    let mut report = Vec::new();
+    let mut problems = Vec::new();
+    let mut unchanged = 0usize;
+    for observation in computed.observations {
+        let current = state.store.current(code, &observation.row, year).await?;
+        // The same figure already in force, at the status asked or further along (awaiting review,
+        // approved), is left as it is.
+        if let Some(current) = &current
+            && current.observation == observation
+            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
+        {
+            unchanged += 1;
+            continue;
+        }
+        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
+            Ok(next) => {
+                let unit = framework.row(&observation.row).map(|(_, row)| row.unit.clone()).unwrap_or_default();
+                report.push(value_json(&observation, next, current.as_ref()));
+                changes.push(NewRevision {
+                    after: current.as_ref().map_or(0, |r| r.revision_no),
+                    action: Action::Import,
+                    status: next,
+                    unit,
+                    evidence: String::new(),
+                    reason: "由监测数据计算 (computed from monitoring data)".into(),
+                    observation,
+                });
+            }
+            Err(error) => problems.push(json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message})),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::new(Code::ValueLocked, format!("{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)", problems.len()))
+            .with_details(json!(problems)));
+    }
+    let saved = if dry_run || changes.is_empty() {
+        0
+    } else {
+        state.store.append_revisions(code, &principal.0.user.id, Some(Batch { format: "monitoring".into() }), changes).await?.len()
+    };
+    Ok(json!({
+        "dry_run": dry_run,
+        "year": year,
+        "saved": saved,
+        "unchanged": unchanged,
+        "values": report,
+        "notes": computed.notes,
+    }))
+}
+
+fn value_json(observation: &Observation, status: Status, before: Option<&ecociv_store::Revision>) -> Value {
+    json!({
+        "row": observation.row,
+        "year": observation.year,
+        "value": ecociv_report::json::value(Some(&observation.value)),
+        "before": before.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
+        "status": status.code(),
+        "source": ecociv_report::json::source(Some(&observation.source)),
+    })
+}
+
+/// Parses the `status` of a compute request.
+pub fn compute_status(status: Option<&str>) -> ApiResult<Status> {
+    match status.unwrap_or("submitted") {
+        "draft" => Ok(Status::Draft),
+        "submitted" => Ok(Status::Submitted),
+        other => Err(ApiError::bad_request(format!("status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"))),
+    }
+}
+
+/// `POST /api/v1/zones/{code}/monitoring/compute?year=YYYY[&status=draft|submitted][&dry_run=true]`.
+pub async fn compute(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<ComputeQuery>,
+) -> ApiResult<Json<Value>> {
+    let (_, role) = member_zone(&state, &principal, &code).await?;
+    let status = compute_status(query.status.as_deref())?;
+    crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
+    Ok(Json(compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run).await?))
+}
+
+/// `GET /api/v1/zones/{code}/monitoring`: what is stored — per kind, the files imported and the years.
+pub async fn summary(State(state): State<AppState>, principal: AuthUser, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+    member_zone(&state, &principal, &code).await?;
+    let mut kinds = Vec::new();
+    for kind in Kind::ALL {
+        let files = state.store.monitoring_files(&code, kind.domain()).await?;
+        let years = state.store.monitoring_years(&code, kind.domain()).await?;
+        kinds.push(json!({ "kind": kind.code(), "files": files, "years": years }));
+    }
+    Ok(Json(json!({ "zone": code, "kinds": kinds })))
+}
