@@ -150,3 +150,42 @@ async fn monitoring_readings_are_stored_by_series_and_never_overwritten() {
         assert_eq!(stored, vec![reading(0, Some(35.5)), reading(1, None), reading(2, Some(40.0))], "{:?}", store.backend());
     }
 }
+
+#[tokio::test]
+async fn a_monitoring_batch_is_stored_whole_or_not_at_all_on_both_backends() {
+    use ecociv_store::monitoring::NewReading;
+    for store in stores("monitoring_batch").await {
+        with_example_zone(&store).await;
+        // More readings than one multi-row INSERT holds, NULL values and text flags among them.
+        let reading = |station: &str, hour: u32, parameter: &str, value: Option<f64>, flag: &str| NewReading {
+            station: station.into(),
+            parameter: parameter.into(),
+            unit: if parameter == "co" { "mg/m³".into() } else { "μg/m³".into() },
+            observed_at: format!("2023-01-{:02}T{:02}", 1 + hour / 24, hour % 24),
+            value,
+            flag: flag.into(),
+        };
+        let batch: Vec<NewReading> = (0..300)
+            .flat_map(|h| {
+                [reading("A", h, "pm25", Some(f64::from(h)), ""), reading("A", h, "co", if h % 7 == 0 { None } else { Some(0.5) }, if h % 7 == 0 { "0.5L" } else { "" })]
+            })
+            .collect();
+        assert_eq!(store.append_monitoring_batch("450202", "air", "a.SYNTHETIC.csv", &batch).await.unwrap(), 600);
+        let cells = store.monitoring_cells("450202", "air", "2023", "2024").await.unwrap();
+        assert_eq!(cells.len(), 600, "{:?}", store.backend());
+        let flagged = cells.iter().find(|c| c.parameter == "co" && c.reading.observed_at == "2023-01-01T00").unwrap();
+        assert_eq!((flagged.reading.value, flagged.reading.flag.as_str()), (None, "0.5L"));
+        assert_eq!(store.monitoring_files("450202", "air").await.unwrap(), vec!["a.SYNTHETIC.csv".to_string()]);
+        assert_eq!(store.monitoring_years("450202", "air").await.unwrap(), vec![2023]);
+        // New readings plus one already stored: refused whole, naming it; nothing added.
+        let repeat = vec![reading("B", 0, "pm25", Some(1.0), ""), reading("A", 5, "pm25", Some(9.0), "")];
+        let refused = store.append_monitoring_batch("450202", "air", "b.csv", &repeat).await;
+        assert!(matches!(&refused, Err(StoreError::Conflict(m)) if m.contains("A pm25")), "{refused:?}");
+        assert_eq!(store.monitoring_cells("450202", "air", "", "~").await.unwrap().len(), 600);
+        assert_eq!(store.monitoring_files("450202", "air").await.unwrap().len(), 1);
+        // A unit that differs from the series' is refused; an unknown zone too.
+        let unit = vec![NewReading { unit: "mg/m³".into(), ..reading("A", 400, "pm25", Some(1.0), "") }];
+        assert!(matches!(store.append_monitoring_batch("450202", "air", "c.csv", &unit).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(store.append_monitoring_batch("999999", "air", "d.csv", &[]).await, Err(StoreError::NotFound(_))));
+    }
+}
