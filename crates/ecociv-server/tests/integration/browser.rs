@@ -410,3 +410,81 @@ async fn reviewer_reopens_a_value_and_admin_disables_an_account() {
     assert!(client.find_all(Locator::Css("form.inline button")).await.expect("find").is_empty(), "not logged in");
     client.close().await.expect("close");
 }
+
+/// The air and water pages of the demo with its SYNTHETIC monitoring data, in the browser: the public
+/// sees the calendar, the monthly good-day shares, the GB 3095 table and the SYNTHETIC label; a reviewer
+/// uploads a bad file with the page's form (refused, the message names line and field, nothing stored),
+/// then computes the water rows from the page. Both pages fit a 390 px phone. Screenshots: `air-2023`,
+/// `water-2024`, `air-upload-refused`, `water-computed`, `phone-air-2023`, `phone-water-2024`,
+/// `air-2023-reviewer-full`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitoring_pages_show_the_demo_data_and_the_bureau_uploads_and_computes_from_them() {
+    if !browser_available() {
+        return;
+    }
+    let (base, store, passwords) = start_server("monitoring").await;
+    demo::load_monitoring(&store).await.expect("demo monitoring");
+    let (client, _driver) = connect().await;
+    client.set_window_size(1366, 768).await.expect("window");
+
+    // The public: air 2023.
+    client.goto(&format!("{base}/z/450202/air?year=2023")).await.expect("air page");
+    assert!(text(&client, "h1").await.contains("2023"));
+    assert!(text(&client, ".meta .tag.synthetic").await.contains("合成数据"));
+    let big = text(&client, "#share-h + p.big").await;
+    assert!(big.contains("优良天数") && big.contains("有效监测天数"), "{big}");
+    let cells = client.find_all(Locator::Css(".calendar td[class^='aqi-']")).await.expect("calendar cells");
+    assert!(cells.len() >= 365, "a cell per day: {}", cells.len());
+    assert!(text(&client, "#annual-h").await.contains("GB 3095"));
+    assert!(client.find(Locator::Css("form.upload")).await.is_err(), "the public gets no upload form");
+    screenshot(&client, "air-2023").await;
+
+    // The public: water 2024.
+    client.goto(&format!("{base}/z/450202/water?year=2024")).await.expect("water page");
+    let rows = client.find_all(Locator::Css("table.water tbody tr")).await.expect("sections");
+    assert_eq!(rows.len(), 6, "six synthetic sections in 2024");
+    assert!(text(&client, "main").await.contains("达到或优于Ⅲ类"));
+    screenshot(&client, "water-2024").await;
+
+    // Phone width: nothing sticks out of the viewport.
+    client.set_window_size(390, 844).await.expect("phone");
+    let mut failures = Vec::new();
+    for (name, path) in [("air-2023", "/z/450202/air?year=2023"), ("water-2024", "/z/450202/water?year=2024")] {
+        client.goto(&format!("{base}{path}")).await.expect("page");
+        failures.extend(super::layout::offenders(&client).await.into_iter().map(|o| format!("{name}: {o}")));
+        screenshot(&client, &format!("phone-{name}")).await;
+    }
+    assert!(failures.is_empty(), "layout at 390 px:\n{}", failures.join("\n"));
+    client.set_window_size(1366, 768).await.expect("window");
+
+    // A reviewer uploads a bad air file with the page's form: refused, line and field named, nothing stored.
+    login(&client, &base, "reviewer", &passwords["reviewer"]).await;
+    client.goto(&format!("{base}/z/450202/air?year=2023")).await.expect("air page");
+    let dir = std::env::temp_dir().join(format!("ecociv-browser-monitoring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("站点2022.csv");
+    std::fs::write(&bad, "station,date,hour,so2,no2,pm10,co,o3,pm25\nS9,2022-01-01,0,5,20,40,0.5,30,20\n\nS9,2022-01-01,1,x,20,40,0.5,30,20\n").expect("write");
+    let before = store.monitoring_cells("450202", "air", "", "~").await.expect("cells").len();
+    client.find(Locator::Id("m-file")).await.expect("file field").send_keys(&bad.display().to_string()).await.expect("choose file");
+    client.find(Locator::Css("form.upload button[type='submit']")).await.expect("upload").click().await.expect("click");
+    let flash = client.wait().for_element(Locator::Css(".flash-error")).await.expect("refusal").text().await.expect("text");
+    assert!(flash.contains("站点2022.csv") && flash.contains("第 4 行") && flash.contains("so2"), "{flash}");
+    assert_eq!(store.monitoring_cells("450202", "air", "", "~").await.expect("cells").len(), before, "nothing stored");
+    screenshot(&client, "air-upload-refused").await;
+
+    // The reviewer computes the water rows of 2024 from the page: saved as submitted values with provenance.
+    client.goto(&format!("{base}/z/450202/water?year=2024")).await.expect("water page");
+    client.find(Locator::Css("form.compute button[type='submit']")).await.expect("compute").click().await.expect("click");
+    let flash = client.wait().for_element(Locator::Css(".flash-success")).await.expect("saved").text().await.expect("text");
+    assert!(flash.contains("已保存"), "{flash}");
+    let saved = store.current("450202", "8.1", 2024).await.expect("store").expect("8.1 saved");
+    assert_eq!(saved.status, Status::Submitted);
+    assert!(saved.observation.source.describe().contains("sections.SYNTHETIC.csv"));
+    screenshot(&client, "water-computed").await;
+    // The reviewer's whole air page (statistics, provenance, the computed figures, the forms) in one tall shot.
+    client.set_window_size(1366, 3400).await.expect("tall window");
+    client.goto(&format!("{base}/z/450202/air?year=2023")).await.expect("air page");
+    assert!(text(&client, "#prov-h").await.contains("计算依据"));
+    screenshot(&client, "air-2023-reviewer-full").await;
+    client.close().await.expect("close");
+}

@@ -44,7 +44,7 @@ for (const el of document.body.querySelectorAll('*')) {
 return out.slice(0, 20);
 "#;
 
-async fn offenders(client: &Client) -> Vec<String> {
+pub(crate) async fn offenders(client: &Client) -> Vec<String> {
     let value = client.execute(OFFENDERS, Vec::new()).await.expect("layout script");
     serde_json::from_value(value).expect("a list of strings")
 }
