@@ -5,7 +5,8 @@
 //! forms (`application/x-www-form-urlencoded`, or `multipart/form-data` for forms with files), in the
 //! `csrf_token` field. A form's body is read once, up to a size limit, and checked before any handler
 //! runs — so a file of a form without the right token is never stored; a request that cannot carry a
-//! valid token (no session, no pre-login cookie) is refused before its body is read.
+//! valid token (no session, no pre-login cookie) is refused before its body is read, and before login a
+//! body is read only up to a plain form's size.
 
 use std::sync::Arc;
 
@@ -65,7 +66,9 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         let is_form = content_type.as_deref().is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
         let is_multipart = crate::multipart::is_multipart(content_type.as_deref());
         if supplied.is_none() && expected.is_some() && (is_form || is_multipart) {
-            let limit = if is_multipart { MAX_MULTIPART_BYTES } else { MAX_FORM_BYTES };
+            // Large bodies (forms with files) only for a session: before login, anyone can get a
+            // pre-login token, so the guard reads no more than a plain form's size.
+            let limit = if is_multipart && principal.is_some() { MAX_MULTIPART_BYTES } else { MAX_FORM_BYTES };
             let (parts, body) = request.into_parts();
             let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
             supplied = if is_multipart {

@@ -249,3 +249,30 @@ async fn a_jump_is_saved_with_a_warning_and_the_reviewer_sees_the_evidence() {
     let html = review.body.as_str().unwrap_or_default().to_string();
     assert!(html.contains(&format!("href=\"/api/v1/zones/450202/evidence/{}\"", file.id)) && html.contains("优良天数统计.pdf"));
 }
+
+#[tokio::test]
+async fn form_bodies_are_limited_before_login_and_files_per_attachment() {
+    let server = server("web-guard-size").await;
+    let mut public = Client::anonymous();
+    public.prepare_login(&server).await;
+    let token = public.csrf.take().unwrap();
+    let big = vec![b'x'; 3 * 1024 * 1024];
+    let (content_type, body) = multipart(&[("csrf_token", &token), ("username", "x"), ("password", "y")], &[("f", "big.bin", &big)]);
+    let response = public.send(&server, Method::POST, "/login", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST, "a 3 MiB body before login is refused unread");
+    assert!(response.body["error"]["message"].as_str().unwrap_or_default().contains("form too large"), "{:?}", response.body);
+    // A body that size from a session is read: a 3 MiB evidence file is stored.
+    let (mut editor, token) = browser_like(&server, "editor-env").await;
+    let (content_type, body) = multipart(&[("csrf_token", &token), ("year", "2022"), ("action", "save")], &[("e:5", "big.bin", &big)]);
+    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "a 3 MiB evidence file is taken from a session");
+    assert_eq!(server.store.evidence_list("450202", "5", 2022).await.unwrap()[0].size_bytes, 3 * 1024 * 1024);
+    // Over the attachment limit (20 MB): refused next to its field, nothing saved.
+    let huge = vec![b'y'; 21 * 1024 * 1024];
+    let (content_type, body) = multipart(&[("csrf_token", &token), ("year", "2022"), ("action", "save"), ("v:7.1", "95")], &[("e:7.1", "huge.bin", &huge)]);
+    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.as_str().unwrap_or_default().contains("文件超过20 MB的上限"));
+    assert!(server.store.current("450202", "7.1", 2022).await.unwrap().is_none());
+    assert!(server.store.evidence_list("450202", "7.1", 2022).await.unwrap().is_empty());
+}
