@@ -48,6 +48,11 @@ pub struct Config {
     pub address_window_seconds: u64,
     /// The byte budget of the in-memory assessment cache ([`cache::AssessmentCache`]).
     pub assessment_cache_bytes: usize,
+    /// How long the assessment endpoint may use a zone's data version from memory
+    /// ([`ecociv_store::Store::set_zone_head_max_age`]): writes through this server are seen at once,
+    /// writes by another process (another instance, the command line) within this time. Zero: the version
+    /// is read from the database on every request.
+    pub zone_head_max_age: std::time::Duration,
 }
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             max_failures_per_address: 20,
             address_window_seconds: 15 * 60,
             assessment_cache_bytes: cache::DEFAULT_ASSESSMENT_CACHE_BYTES,
+            zone_head_max_age: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -81,6 +87,7 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
         let cache = Arc::new(cache::AssessmentCache::with_budget(config.assessment_cache_bytes));
+        store.set_zone_head_max_age(config.zone_head_max_age);
         AppState { store, config: Arc::new(config), cache, zones: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default() }
     }
 }

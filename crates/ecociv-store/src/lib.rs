@@ -60,6 +60,8 @@ pub struct Store {
     frameworks: Arc<RwLock<HashMap<String, Arc<Framework>>>>,
     /// Committed value changes, for whoever listens ([`Store::value_changes`]).
     changes: tokio::sync::broadcast::Sender<ValueChange>,
+    /// Zone heads in memory, for the hot read path ([`Store::zone_head_cached`]).
+    heads: Arc<materialized::HeadCache>,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -88,7 +90,7 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrate::run(&pool, backend).await?;
-        Ok(Store { pool, backend, frameworks: Arc::default(), changes: tokio::sync::broadcast::channel(4096).0 })
+        Ok(Store { pool, backend, frameworks: Arc::default(), changes: tokio::sync::broadcast::channel(4096).0, heads: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {

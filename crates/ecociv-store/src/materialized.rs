@@ -179,3 +179,68 @@ impl Store {
         self.changes.subscribe()
     }
 }
+
+/// Zone heads ([`crate::ZoneHead`]: data version, disclosure, framework) kept in memory for at most a
+/// configured age ([`Store::set_zone_head_max_age`], 0 by default: always read). Changes made through
+/// this store handle (or any clone of it) invalidate a zone's head at once, after their commit; changes
+/// made by another process are seen once the cached head is older than the maximum age.
+#[derive(Default)]
+pub(crate) struct HeadCache {
+    max_age_ms: std::sync::atomic::AtomicU64,
+    /// Moves on with every local change: a head read while a change committed is not kept.
+    epoch: std::sync::atomic::AtomicU64,
+    heads: std::sync::RwLock<std::collections::HashMap<String, (crate::ZoneHead, std::time::Instant)>>,
+}
+
+impl Store {
+    /// How long a zone's head may be served from memory ([`Store::zone_head_cached`]). Changes through
+    /// this store handle are seen at once regardless; the age bounds how late a change made by another
+    /// process (another server instance, a command-line import) is seen. Zero: always read.
+    pub fn set_zone_head_max_age(&self, max_age: std::time::Duration) {
+        let ms = u64::try_from(max_age.as_millis()).unwrap_or(u64::MAX);
+        self.heads.max_age_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// As [`Store::zone_head`], from memory when read less than the maximum age ago.
+    pub async fn zone_head_cached(&self, code: &str) -> Result<Option<crate::ZoneHead>> {
+        use std::sync::atomic::Ordering;
+        let max_age = self.heads.max_age_ms.load(Ordering::Relaxed);
+        if max_age == 0 {
+            return self.zone_head(code).await;
+        }
+        if let Ok(heads) = self.heads.heads.read()
+            && let Some((head, read_at)) = heads.get(code)
+            && read_at.elapsed().as_millis() < u128::from(max_age)
+        {
+            return Ok(Some(head.clone()));
+        }
+        let epoch = self.heads.epoch.load(Ordering::Acquire);
+        let read_at = std::time::Instant::now();
+        let head = self.zone_head(code).await?;
+        if let Some(head) = &head
+            && let Ok(mut heads) = self.heads.heads.write()
+            // A local change committed meanwhile: what was read may predate it.
+            && self.heads.epoch.load(Ordering::Acquire) == epoch
+        {
+            if heads.len() >= 100_000 {
+                heads.clear();
+            }
+            heads.insert(code.to_string(), (head.clone(), read_at));
+        }
+        Ok(head)
+    }
+
+    /// After a committed change of a zone's row: forget its head, and announce the change of its data
+    /// from `first_year` on (`None`: the data did not change, e.g. its disclosure did).
+    pub(crate) fn zone_changed(&self, code: &str, first_year: Option<i32>) {
+        use std::sync::atomic::Ordering;
+        if let Ok(mut heads) = self.heads.heads.write() {
+            self.heads.epoch.fetch_add(1, Ordering::AcqRel);
+            heads.remove(code);
+        }
+        if let Some(first_year) = first_year {
+            // Nobody listening is not an error.
+            let _ = self.changes.send(ValueChange { zone_code: code.to_string(), first_year });
+        }
+    }
+}

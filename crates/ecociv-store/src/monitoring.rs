@@ -170,8 +170,8 @@ impl Store {
             query.persistent(false).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        // The data version moved on: every materialized assessment of the zone is stale; say so.
-        let _ = self.changes.send(crate::ValueChange { zone_code: zone_code.to_string(), first_year: i32::MIN });
+        // The data version moved on: every materialized assessment of the zone is stale.
+        self.zone_changed(zone_code, Some(i32::MIN));
         Ok(readings.len())
     }
 

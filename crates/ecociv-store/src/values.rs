@@ -464,10 +464,7 @@ impl Store {
             files.push(insert_evidence(&mut tx, code, author_id, attachment).await?);
         }
         tx.commit().await?;
-        if let Some(first_year) = first_year {
-            // Nobody listening is not an error.
-            let _ = self.changes.send(crate::ValueChange { zone_code: code.to_string(), first_year });
-        }
+        self.zone_changed(code, first_year);
         Ok((stored, files))
     }
 

@@ -233,6 +233,7 @@ impl Store {
         if result.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("区域 (zone) {code}")));
         }
+        self.zone_changed(code, None);
         Ok(())
     }
 

@@ -189,7 +189,7 @@ pub async fn assessment(
 ) -> ApiResult<Response> {
     crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
     let role = policy::role(principal.0.as_deref(), &code);
-    let head = match state.store.zone_head(&code).await? {
+    let head = match state.store.zone_head_cached(&code).await? {
         Some(head) if policy::can_see_zone(role.as_ref(), head.disclosed) => head,
         _ => return Err(ApiError::not_found(format!("区域 (zone) {code}"))),
     };

@@ -1,11 +1,12 @@
 //! Materialized assessments: served only at the zone's current data version and the same engine key; a
 //! value write makes the affected years stale in its own transaction (years before the earliest year
-//! written stay valid); older computations never overwrite newer ones; writes are announced.
+//! written stay valid); older computations never overwrite newer ones; writes are announced; zone heads
+//! kept in memory see this handle's writes at once and another process's within their maximum age.
 
 use ecociv_core::{Observation, Source, Value};
 use ecociv_store::{Action, MaterializedAssessment, NewRevision, Selection, Status, Store};
 
-use crate::support::{author, stores, with_example_zone};
+use crate::support::{author, stores, stores_with_urls, with_example_zone};
 
 const ENGINE: &str = "test-engine 1";
 
@@ -113,5 +114,40 @@ async fn a_value_write_makes_its_year_and_later_years_stale_and_keeps_earlier_ye
             assert_eq!(read(&store, year, v3).await, None, "{year}");
         }
         assert_eq!(store.zone_versions().await.unwrap(), vec![("450202".to_string(), v3)]);
+    }
+}
+
+#[tokio::test]
+async fn cached_zone_heads_see_local_writes_at_once_and_other_writers_within_their_age() {
+    for (store, url) in stores_with_urls("zone_heads").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await;
+        let backend = store.backend();
+        // Another process on the same database.
+        let other = Store::open(&url).await.unwrap();
+        let version = |store: Store| async move { store.zone_head_cached("450202").await.unwrap().unwrap().data_version };
+        let v0 = version(store.clone()).await;
+
+        // Max age 0 (the default): every read goes to the database.
+        other.append_revisions("450202", &user.id, None, vec![approved("3", 2021, 1.0)]).await.unwrap();
+        assert_eq!(version(store.clone()).await, v0 + 1, "{backend:?}");
+
+        store.set_zone_head_max_age(std::time::Duration::from_secs(3600));
+        assert_eq!(version(store.clone()).await, v0 + 1);
+        // A write through this handle (or a clone of it) is seen at once.
+        store.clone().append_revisions("450202", &user.id, None, vec![approved("3", 2022, 1.0)]).await.unwrap();
+        assert_eq!(version(store.clone()).await, v0 + 2, "{backend:?}");
+        // So is a change of disclosure.
+        store.set_disclosed("450202", false).await.unwrap();
+        assert!(!store.zone_head_cached("450202").await.unwrap().unwrap().disclosed);
+        // Another process's write is not seen while the cached head is younger than the maximum age...
+        other.append_revisions("450202", &user.id, None, vec![approved("3", 2023, 1.0)]).await.unwrap();
+        assert_eq!(version(store.clone()).await, v0 + 2, "{backend:?}");
+        // ...and is once it is older.
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        store.set_zone_head_max_age(std::time::Duration::from_millis(10));
+        assert_eq!(version(store.clone()).await, v0 + 3, "{backend:?}");
+        assert_eq!(store.zone_head_cached("999999").await.unwrap(), None);
+        other.close().await;
     }
 }

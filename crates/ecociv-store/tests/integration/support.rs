@@ -22,9 +22,23 @@ pub fn temp_path(test: &str, ext: &str) -> std::path::PathBuf {
 }
 
 pub async fn sqlite(test: &str) -> Store {
+    sqlite_with_url(test).await.0
+}
+
+async fn sqlite_with_url(test: &str) -> (Store, String) {
     let path = temp_path(test, "sqlite3");
     let _ = std::fs::remove_file(&path);
-    Store::open(&format!("sqlite://{}", path.display())).await.expect("open sqlite")
+    let url = format!("sqlite://{}", path.display());
+    (Store::open(&url).await.expect("open sqlite"), url)
+}
+
+/// As [`stores`], with each database's URL (to open a second, independent handle on it).
+pub async fn stores_with_urls(test: &str) -> Vec<(Store, String)> {
+    let mut stores = vec![sqlite_with_url(test).await];
+    if let Some(pair) = postgres_with_url(test).await {
+        stores.push(pair);
+    }
+    stores
 }
 
 /// The PostgreSQL URL, or `None` (with a loud message) when the tests are to be skipped.
@@ -43,6 +57,10 @@ pub fn postgres_url() -> Option<String> {
 
 /// A fresh PostgreSQL database for one test.
 pub async fn postgres(test: &str) -> Option<Store> {
+    Some(postgres_with_url(test).await?.0)
+}
+
+async fn postgres_with_url(test: &str) -> Option<(Store, String)> {
     let url = postgres_url()?;
     let name = format!("ecociv_t_{}_{}_{}", test.to_lowercase(), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
     sqlx::any::install_default_drivers();
@@ -53,9 +71,10 @@ pub async fn postgres(test: &str) -> Option<Store> {
         Some(index) => &url[..index],
         None => panic!("TEST_DATABASE_URL has no database path: {url}"),
     };
-    let store = Store::open(&format!("{base}/{name}")).await.expect("open postgres");
+    let url = format!("{base}/{name}");
+    let store = Store::open(&url).await.expect("open postgres");
     assert_eq!(store.backend(), Backend::Postgres);
-    Some(store)
+    Some((store, url))
 }
 
 /// The bundled example zone stored: framework, zone and plan (no values).

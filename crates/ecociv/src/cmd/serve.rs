@@ -27,6 +27,10 @@ pub struct Args {
     /// 不在后台预先计算评估结果 (do not fill materialized assessments in the background)
     #[arg(long)]
     pub no_background_assessments: bool,
+    /// 其他进程写入的数据在多少毫秒内可见（本服务的写入立即可见；0 = 每次请求都查数据库）
+    /// (how soon, in ms, writes by another process are seen; this server's own writes are seen at once)
+    #[arg(long, default_value_t = 1000)]
+    pub zone_state_max_age_ms: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -57,6 +61,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config {
         secure_cookies: !args.insecure_cookies,
         assessment_cache_bytes: args.assessment_cache_mib.saturating_mul(1024 * 1024),
+        zone_head_max_age: std::time::Duration::from_millis(args.zone_state_max_age_ms),
         ..Config::default()
     };
     let state = AppState::new(store.clone(), config);
