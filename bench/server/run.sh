@@ -91,6 +91,7 @@ stop_server
 start_server "$DB"
 wait_for_fill
 run_wrk "(a2) restarted, materialized, Accept-Encoding: gzip" -H "Accept-Encoding: gzip"
+run_wrk "(a3) the same server again (steady state: every assessment in memory), Accept-Encoding: gzip" -H "Accept-Encoding: gzip"
 echo "== floor: GET /api/v1/health (routing, guard and session lookup only), wrk -t2 -c$CONNECTIONS -d10s"
 wrk -t2 -c"$CONNECTIONS" -d10s --latency "http://127.0.0.1:$PORT/api/v1/health" | grep -E "Latency|Requests/sec|Non-2xx|Socket|50%|99%"
 curl -fs "http://127.0.0.1:$PORT/api/v1/zones/900000/assessment?year=2024" > "$PEERDIR/assessment.json"
@@ -107,6 +108,6 @@ stop_server
 # Peer: Python's standard-library HTTP server (threaded) serving one assessment JSON as a static file.
 python3 -m http.server --bind 127.0.0.1 $((PORT + 1)) --directory "$PEERDIR" >/dev/null 2>&1 &
 PEER=$!
-sleep 1
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$((PORT + 1))/assessment.json" >/dev/null && break; sleep 0.1; done
 echo "== peer: python3 -m http.server, static assessment.json ($(stat -c %s "$PEERDIR/assessment.json") B), wrk -t2 -c$CONNECTIONS -d10s"
 wrk -t2 -c"$CONNECTIONS" -d10s --timeout 10s --latency "http://127.0.0.1:$((PORT + 1))/assessment.json" | grep -E "Latency|Requests/sec|Non-2xx|Socket|50%|99%"
