@@ -170,8 +170,6 @@ impl Store {
             query.persistent(false).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        // The data version moved on: every materialized assessment of the zone is stale.
-        self.zone_changed(zone_code, Some(i32::MIN));
         Ok(readings.len())
     }
 
