@@ -392,3 +392,80 @@ fn the_chart_speaks_the_language_of_the_page() {
         assert_eq!(texts[0], "实测值", "row {row}");
     }
 }
+
+#[test]
+fn air_counts_primary_pollutants_shows_gb3095_status_in_text_and_forms_only_for_the_bureau() {
+    use ecociv_web::i18n::Date;
+    use ecociv_web::layout::Role;
+    use ecociv_web::pages::air::{AirView, AnnualStatView, DailyAqi};
+    let day = |d: u8, aqi: Option<u32>, primary: Option<&str>| DailyAqi {
+        date: Date::new(2023, 1, d).unwrap(),
+        aqi,
+        category: aqi.map(|a| if a <= 50 { 1 } else if a <= 100 { 2 } else { 3 }),
+        primary: primary.map(str::to_string),
+    };
+    let stat = |key: &str, valid: bool, complies: Option<bool>| AnnualStatView {
+        key: key.into(),
+        value: Some("40 μg/m³".into()),
+        limit: Some("35 μg/m³".into()),
+        days: 300,
+        valid,
+        complies,
+    };
+    let view = AirView {
+        zone_code: "450202".into(),
+        year: 2023,
+        days: vec![
+            day(1, Some(120), Some("pm25;pm10")),
+            day(2, Some(80), Some("pm25")),
+            day(3, Some(40), None),
+            // Not a valid day: its primary pollutant is not counted.
+            day(4, None, Some("o3_8h")),
+        ],
+        annual: vec![stat("pm25", true, Some(false)), stat("no2", true, Some(true)), stat("so2", false, None)],
+        ..AirView::default()
+    };
+    assert_eq!(view.primary_counts(), vec![("pm25".to_string(), 2), ("pm10".to_string(), 1)]);
+    let html = pages::air::render_air(&ctx(Lang::Zh, None), &view);
+    assert!(html.contains("PM2.5：2天") && html.contains("PM10：1天"), "{html}");
+    let page = doc(&html);
+    let statuses: Vec<String> = page.find_all(|e| e.has_class("status")).iter().map(|e| e.text()).collect();
+    assert_eq!(statuses, vec!["超标", "达标", "数据不足，不评价"]);
+    // The public and a viewer get no form; a reviewer gets both, with the CSRF token in the form.
+    assert!(!html.contains("monitoring/upload"));
+    assert!(!pages::air::render_air(&ctx(Lang::Zh, Some(Role::Viewer)), &view).contains("monitoring/upload"));
+    let bureau = pages::air::render_air(&ctx(Lang::Zh, Some(Role::Reviewer)), &AirView { manage: true, ..view.clone() });
+    let page = doc(&bureau);
+    let upload = page.find_all(|e| e.tag == "form" && e.has_class("upload"));
+    assert_eq!(upload.len(), 1);
+    assert_eq!(upload[0].attr("enctype"), Some("multipart/form-data"));
+    assert!(upload[0].find_all(|e| e.attr("name") == Some("csrf_token") && e.attr("value") == Some("tok123")).len() == 1);
+    assert_eq!(page.find_all(|e| e.tag == "form" && e.has_class("compute")).len(), 1);
+    let en = pages::air::render_air(&ctx(Lang::En, Some(Role::Reviewer)), &AirView { manage: true, ..view });
+    assert!(en.contains("Exceeds") && en.contains("Upload") && en.contains("Compute and save the 2023 figures"));
+}
+
+#[test]
+fn water_without_targets_shows_the_shares_and_class_iii_by_text() {
+    use ecociv_web::pages::water::{SectionView, WaterSummary, WaterView};
+    let section = |name: &str, annual: u8| SectionView {
+        name: name.into(),
+        water_body: "河流".into(),
+        target_class: None,
+        monthly: [None; 12],
+        annual: Some(annual),
+    };
+    let view = WaterView {
+        zone_code: "450202".into(),
+        year: 2024,
+        sections: vec![section("S1", 2), section("S2", 4), section("S3", 6)],
+        summary: Some(WaterSummary { total: 3, i_iii: 1, worse_v: 1 }),
+        ..WaterView::default()
+    };
+    let html = pages::water::render_water(&ctx(Lang::Zh, None), &view);
+    assert!(html.contains("3个断面中1个达到或优于Ⅲ类（33.3%）") && html.contains("劣Ⅴ类1个（33.3%）"), "{html}");
+    let page = doc(&html);
+    let statuses: Vec<String> = page.find_all(|e| e.has_class("status")).iter().map(|e| e.text()).collect();
+    assert_eq!(statuses, vec!["是", "否", "否"]);
+    assert!(!html.contains("达到水质目标"), "no target line without targets");
+}
