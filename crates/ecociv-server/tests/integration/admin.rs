@@ -290,3 +290,13 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
     }
     assert!(failures.is_empty(), "page route × role table violated:\n{}", failures.join("\n"));
 }
+
+#[test]
+fn the_pages_ask_for_the_servers_password_length() {
+    // The web crate cannot depend on the server: its copy of the rule must be the server's (and the CLI's).
+    assert_eq!(ecociv_web::pages::admin::MIN_PASSWORD_CHARS, ecociv_server::auth::MIN_PASSWORD_CHARS);
+    let n = ecociv_server::auth::MIN_PASSWORD_CHARS.to_string();
+    for lang in [ecociv_web::Lang::Zh, ecociv_web::Lang::En] {
+        assert!(ecociv_web::t(lang, "admin.error.password").contains(&n), "{lang:?}");
+    }
+}

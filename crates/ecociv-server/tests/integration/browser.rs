@@ -344,6 +344,8 @@ async fn editor_uploads_evidence_with_the_form_and_downloads_it_back() {
     let listed = client.find(Locator::XPath("//section[@aria-labelledby='evidence-h']//a")).await.expect("evidence on the indicator page");
     assert_eq!(listed.text().await.expect("text"), "监测报告2022.pdf");
     assert_eq!(listed.attr("href").await.expect("attr").as_deref(), Some(href.as_str()));
+    client.goto(&format!("{base}/z/450202/entry?year=2022")).await.expect("entry");
+    screenshot(&client, "entry-2022-evidence").await;
     let _ = std::fs::remove_dir_all(&dir);
     client.close().await.expect("close");
 }
@@ -400,6 +402,7 @@ async fn reviewer_reopens_a_value_and_admin_disables_an_account() {
     assert_eq!(text(&client, ".flash-success").await, "账号已停用。");
     assert!(text(&client, "table.audit").await.contains("停用账号"), "the change is in the account's history");
     assert!(store.user_by_username("viewer").await.expect("store").expect("viewer").disabled);
+    screenshot(&client, "admin-user-disabled").await;
     logout(&client).await;
     client.goto(&format!("{base}/login")).await.expect("login page");
     client.find(Locator::Id("username")).await.expect("username").send_keys("viewer").await.expect("type");
