@@ -42,10 +42,12 @@ async fn every_administration_change_is_recorded_with_before_and_after() {
         assert_eq!(events[0].after, serde_json::Value::Null);
         assert!(!events[1].after.to_string().contains("h2"), "no hash in the trail");
 
-        let version = store.zone_state("450202").await.unwrap().unwrap().0;
+        store.set_zone_head_max_age(std::time::Duration::from_secs(3600));
+        let version = store.zone_head_cached("450202").await.unwrap().unwrap().data_version;
         let renamed = store.rename_department_by(&admin.id, "450202", &department.id, "新名称局").await.unwrap();
         assert_eq!(renamed.name, "新名称局");
         assert!(store.zone_state("450202").await.unwrap().unwrap().0 > version, "a rename moves the data version on");
+        assert!(store.zone_head_cached("450202").await.unwrap().unwrap().data_version > version, "and no reader keeps the old head");
         let other = store.create_department_by(&admin.id, "450202", "另一局").await.unwrap();
         assert!(matches!(store.rename_department_by(&admin.id, "450202", &other.id, "新名称局").await, Err(StoreError::Conflict(_))));
         assert!(matches!(store.create_department_by(&admin.id, "450202", " ").await, Err(StoreError::Invalid(_))));
