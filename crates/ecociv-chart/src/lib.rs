@@ -1,6 +1,8 @@
 //! Charts of an indicator's values over the years (指标历年变化图), drawn as SVG by our own code.
 //!
-//! One chart kind, [`LineChart`]: the observed series as a line with points, an optional forecast
+//! Bar charts of categories are in [`bars`] (the air page's daily AQI and monthly good-day share).
+//!
+//! The main chart kind, [`LineChart`]: the observed series as a line with points, an optional forecast
 //! (dashed), the standard's threshold (标准值) as a horizontal line, and the plan's targets (目标值, e.g.
 //! 2025 and 2030) as marked points. Every fixed text (legend, axis, description) comes from [`Labels`]:
 //! Chinese by default (the Word report), or the caller's translation (the web pages in English); the text names CJK font families
@@ -14,6 +16,7 @@
 //! Non-finite numbers (NaN, ±∞) in the input are dropped, never drawn; a chart with nothing to draw
 //! renders a framed "暂无数据 (no data)" panel.
 
+pub mod bars;
 #[cfg(feature = "png")]
 pub mod png;
 

@@ -188,3 +188,39 @@ fn the_caller_gives_the_labels_and_the_default_is_chinese() {
     empty.labels = chart.labels.clone();
     assert!(empty.to_svg().contains(">No data<"));
 }
+
+#[test]
+fn bar_chart_places_bars_on_the_scale_lists_them_and_drops_non_finite_values() {
+    use ecociv_chart::bars::{Bar, BarChart};
+    let bar = |label: &str, value: Option<f64>, tick: bool| Bar {
+        label: label.into(),
+        value,
+        fill: "#00e400".into(),
+        text: format!("{label}：{}", value.map_or("—".into(), |v| v.to_string())),
+        tick,
+    };
+    let mut chart = BarChart::new("aqi", "每日AQI", 600, 200);
+    chart.bars = vec![bar("1月", Some(50.0), true), bar("b", Some(150.0), false), bar("c", None, false), bar("d", Some(f64::NAN), false)];
+    chart.reference = Some((100.0, "AQI 100".into()));
+    chart.lead = "每日AQI：".into();
+    let svg = chart.to_svg();
+    assert!(!svg.contains("NaN"));
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let rects: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("rect") && n.parent().is_some_and(|p| p.attribute("class") == Some("bars"))).collect();
+    assert_eq!(rects.len(), 2, "a bar per finite value");
+    // The second bar is three times as tall as the first, and both stand on the same axis.
+    let height = |n: &roxmltree::Node<'_, '_>| attr(n, "height");
+    assert!((height(&rects[1]) - 3.0 * height(&rects[0])).abs() < 0.05);
+    assert!((attr(&rects[0], "y") + height(&rects[0]) - attr(&rects[1], "y") - height(&rects[1])).abs() < 0.05);
+    let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap().to_string();
+    assert_eq!(desc, "每日AQI：1月：50；b：150");
+    assert!(svg.contains(">1月</text>") && !svg.contains(">b</text>"), "only ticked labels are drawn");
+    assert!(svg.contains("AQI 100"));
+    // Nothing to draw: the caller's no-data panel.
+    let mut empty = BarChart::new("e", "空", 300, 120);
+    empty.no_data = "没有数据".into();
+    empty.bars = vec![bar("x", None, true)];
+    let svg = empty.to_svg();
+    roxmltree::Document::parse(&svg).expect("valid XML");
+    assert!(svg.contains("没有数据") && svg.contains("class=\"no-data\""));
+}

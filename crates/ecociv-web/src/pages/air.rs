@@ -15,7 +15,8 @@ use maud::html;
 use maud::Markup;
 
 use crate::i18n::{Date, Lang, days_in_month, fmt_date, fmt_month, fmt_share, t, tf};
-use crate::layout::{Nav, PageContext, page, urls};
+use crate::layout::{Nav, PageContext, page, trusted, urls};
+use ecociv_chart::bars::{Bar, BarChart};
 
 /// One day's AQI as computed by the air crate.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +140,64 @@ impl AirView {
     }
 }
 
+/// Fills of the AQI categories 1–6: the colours of HJ 633 表2 (绿、黄、橙、红、紫、褐红; the `rgb` column
+/// of `crates/ecociv-air/data/hj633-levels.csv`), as the calendar's stylesheet classes `aqi-1`…`aqi-6`.
+const AQI_FILL: [&str; 6] = ["#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004c", "#7e0023"];
+
+/// The daily AQI of the year as an SVG bar series (a bar per day in its category's colour, a gap for a
+/// day without a valid AQI, the good-day limit AQI 100 as a dashed line).
+fn daily_chart(lang: Lang, view: &AirView) -> String {
+    let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
+    let mut chart = BarChart::new("aqi-series", tf(lang, "air.series_title", &[("year", &view.year)]), 960, 220);
+    chart.lead = t(lang, "air.series_lead").into_owned();
+    chart.no_data = t(lang, "air.no_data").into_owned();
+    chart.reference = Some((100.0, t(lang, "air.good_limit").into_owned()));
+    chart.max = 150.0;
+    for month in 1..=12u8 {
+        for day in 1..=days_in_month(view.year, month) {
+            let Some(date) = Date::new(view.year, month, day) else { continue };
+            let record = by_date.get(&date).copied();
+            let aqi = record.and_then(|r| r.aqi);
+            let category = record.and_then(|r| r.category).unwrap_or(1).clamp(1, 6);
+            chart.bars.push(Bar {
+                label: fmt_month(lang, month),
+                value: aqi.map(f64::from),
+                fill: AQI_FILL[usize::from(category - 1)].to_string(),
+                text: match aqi {
+                    Some(aqi) => format!("{} AQI {aqi}", fmt_date(lang, date)),
+                    None => format!("{} {}", fmt_date(lang, date), t(lang, "air.invalid")),
+                },
+                tick: day == 1,
+            });
+        }
+    }
+    chart.to_svg()
+}
+
+/// The good-day share by month as SVG bars (0–100 %).
+fn monthly_chart(lang: Lang, monthly: &[MonthShare]) -> String {
+    let mut chart = BarChart::new("good-share", t(lang, "air.good_share"), 640, 200);
+    chart.lead = format!("{}：", t(lang, "air.good_share"));
+    chart.unit_note = "%".to_string();
+    chart.no_data = t(lang, "air.no_data").into_owned();
+    chart.max = 100.0;
+    for month in 1..=12u8 {
+        let share = monthly.iter().find(|m| m.month == month);
+        let value = share.and_then(MonthShare::share).map(|s| s * 100.0);
+        chart.bars.push(Bar {
+            label: fmt_month(lang, month),
+            value,
+            fill: ecociv_chart::colour::SERIES.to_string(),
+            text: match share.and_then(|m| m.share().map(|s| (m, s))) {
+                Some((m, s)) => format!("{} {}（{}/{}）", fmt_month(lang, month), fmt_share(s), m.good, m.valid),
+                None => format!("{} —", fmt_month(lang, month)),
+            },
+            tick: true,
+        });
+    }
+    chart.to_svg()
+}
+
 /// Renders the air page.
 pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
     let lang = ctx.lang;
@@ -186,6 +245,8 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
                     }
                 }
             }
+            div class="chart" { (trusted(&monthly_chart(lang, &monthly))) }
+            div class="chart" { (trusted(&daily_chart(lang, view))) }
             @let primary = view.primary_counts();
             section aria-labelledby="primary-h" {
                 h2 id="primary-h" { (t(lang, "air.primary_counts")) }
