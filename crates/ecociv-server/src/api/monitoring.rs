@@ -14,6 +14,9 @@
 //! observations by the CLI's feeds (`ecociv_monitoring::feed`), so the server and `ecociv assess` give
 //! the same figures with the same provenance.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -121,7 +124,7 @@ pub async fn import(
     }
     let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
     let file = check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
-    Ok(Json(store_file(&state.store, &code, kind, &file, &body, query.dry_run).await?))
+    Ok(Json(import_file(&state, &code, kind, &file, &body, query.dry_run).await?))
 }
 
 fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<Cell> {
@@ -150,9 +153,13 @@ pub struct AirData {
 
 /// The air figures of a year from the stored hourly data, computed as `ecociv assess` computes them.
 pub async fn air_data(store: &Store, code: &str, year: i32) -> ApiResult<AirData> {
+    let files = store.monitoring_files(code, Kind::Air.domain()).await?;
+    air_data_with(store, code, year, files).await
+}
+
+async fn air_data_with(store: &Store, code: &str, year: i32, files: Vec<String>) -> ApiResult<AirData> {
     let domain = Kind::Air.domain();
     let stored = store.monitoring_cells(code, domain, &format!("{year}"), &format!("{}", year + 1)).await?;
-    let files = store.monitoring_files(code, domain).await?;
     let years = store.monitoring_years(code, domain).await?;
     if stored.is_empty() {
         return Ok(AirData { year: None, days: Vec::new(), files, years });
@@ -170,6 +177,91 @@ pub struct WaterData {
     /// The rebuilt `sections` CSV, when sections are stored.
     pub sections_csv: Option<String>,
     pub files: Vec<String>,
+}
+
+/// The figures computed from stored monitoring data, kept in memory per zone (and year for air) and
+/// **version**: the number of files imported into the domain(s). Imports only ever add a file record
+/// (readings are never changed or deleted), so the count, read from the store on every request (one small
+/// query), changes exactly when the data do — correct across server instances sharing a database.
+/// Reading and recomputing a year of hourly data takes most of a second in a debug build; a page served
+/// from here takes milliseconds. At most [`MonitoringCache::MAX_ENTRIES`] entries per medium (then cleared).
+#[derive(Debug, Default)]
+pub struct MonitoringCache {
+    air: Mutex<HashMap<(String, i32), (usize, Arc<AirData>)>>,
+    water: Mutex<HashMap<String, (usize, Arc<WaterData>)>>,
+}
+
+impl MonitoringCache {
+    pub const MAX_ENTRIES: usize = 4096;
+}
+
+fn put<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if map.len() >= MonitoringCache::MAX_ENTRIES {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
+/// [`air_data`] through the state's [`MonitoringCache`].
+pub async fn air_year(state: &AppState, code: &str, year: i32) -> ApiResult<Arc<AirData>> {
+    let files = state.store.monitoring_files(code, Kind::Air.domain()).await?;
+    let key = (code.to_owned(), year);
+    let hit = state.monitoring.air.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+    if let Some((version, data)) = hit
+        && version == files.len()
+    {
+        return Ok(data);
+    }
+    let version = files.len();
+    let data = Arc::new(air_data_with(&state.store, code, year, files).await?);
+    put(&state.monitoring.air, key, (version, data.clone()));
+    Ok(data)
+}
+
+/// [`water_data`] through the state's [`MonitoringCache`].
+pub async fn water(state: &AppState, code: &str) -> ApiResult<Arc<WaterData>> {
+    let mut version = 0;
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
+        version += state.store.monitoring_files(code, kind.domain()).await?.len();
+    }
+    let hit = state.monitoring.water.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(code).cloned();
+    if let Some((cached, data)) = hit
+        && cached == version
+    {
+        return Ok(data);
+    }
+    let data = Arc::new(water_data(&state.store, code).await?);
+    put(&state.monitoring.water, code.to_owned(), (version, data.clone()));
+    Ok(data)
+}
+
+/// After an import: computes (and caches) the page data of the years the file covers, in the background,
+/// so the first visitor of the page does not wait for it.
+fn warm(state: &AppState, code: &str, kind: Kind, summary: &Value) {
+    let (state, code) = (state.clone(), code.to_owned());
+    let years = |key: &str| summary[key].as_str().and_then(|t| t.get(..4)).and_then(|y| y.parse::<i32>().ok());
+    let (from, to) = (years("from"), years("to"));
+    tokio::spawn(async move {
+        if kind == Kind::Air {
+            if let (Some(from), Some(to)) = (from, to) {
+                for year in from..=to.min(from + 10) {
+                    let _ = air_year(&state, &code, year).await;
+                }
+            }
+        } else {
+            let _ = water(&state, &code).await;
+        }
+    });
+}
+
+/// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
+pub async fn import_file(state: &AppState, code: &str, kind: Kind, file: &str, bytes: &[u8], dry_run: bool) -> ApiResult<Value> {
+    let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;
+    if !dry_run {
+        warm(state, code, kind, &summary);
+    }
+    Ok(summary)
 }
 
 /// The water inputs from the stored data of every water kind.
@@ -200,13 +292,13 @@ pub async fn water_data(store: &Store, code: &str) -> ApiResult<WaterData> {
 
 /// The figures computed from a zone's stored monitoring data for `year`, as observations of the
 /// framework's rows, and the notes on what could not be computed.
-pub async fn computed(store: &Store, framework: &Framework, code: &str, year: i32) -> ApiResult<ecociv_monitoring::feed::Computed> {
-    let air = air_data(store, code, year).await?;
+pub async fn computed(state: &AppState, framework: &Framework, code: &str, year: i32) -> ApiResult<ecociv_monitoring::feed::Computed> {
+    let air = air_year(state, code, year).await?;
     let mut out = match &air.year {
         Some(zone_year) => ecociv_monitoring::feed::air(std::slice::from_ref(zone_year), &air.files),
         None => ecociv_monitoring::feed::Computed::default(),
     };
-    let water = water_data(store, code).await?;
+    let water = water(state, code).await?;
     out.observations
         .extend(ecociv_monitoring::feed::water(framework, &water.inputs).into_iter().filter(|observation| observation.year == year));
     out.observations.retain(|observation| framework.row(&observation.row).is_some());
@@ -241,7 +333,7 @@ pub async fn compute_and_save(
     }
     let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
     let framework = state.store.framework(&record.framework_id).await?;
-    let computed = computed(&state.store, &framework, code, year).await?;
+    let computed = computed(state, &framework, code, year).await?;
     let mut changes = Vec::new();
     let mut report = Vec::new();
     let mut problems = Vec::new();

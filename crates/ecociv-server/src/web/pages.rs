@@ -311,7 +311,7 @@ async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<Stri
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Air.domain()).await?;
     let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::air_data(&state.store, code, year).await.map_err(|error| WebError::from_api(web, error))?;
+    let data = crate::api::monitoring::air_year(state, code, year).await.map_err(|error| WebError::from_api(web, error))?;
     let mut view = AirView {
         zone_code: code.to_string(),
         year,
@@ -367,7 +367,7 @@ async fn water_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<St
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Sections.domain()).await?;
     let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::water_data(&state.store, code).await.map_err(|error| WebError::from_api(web, error))?;
+    let data = crate::api::monitoring::water(state, code).await.map_err(|error| WebError::from_api(web, error))?;
     let mut view = WaterView {
         zone_code: code.to_string(),
         year,
@@ -497,7 +497,7 @@ pub async fn monitoring_upload(
             return monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match crate::api::monitoring::store_file(&state.store, &code, kind, &file, &upload.content, dry_run).await {
+    match crate::api::monitoring::import_file(&state, &code, kind, &file, &upload.content, dry_run).await {
         Ok(summary) => {
             let key = if dry_run { "monitoring.checked" } else { "monitoring.uploaded" };
             let text = ecociv_web::i18n::tf(lang, key, &[("file", &file), ("rows", &summary["rows"]), ("readings", &summary["readings"])]);

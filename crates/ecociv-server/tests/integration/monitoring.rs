@@ -135,6 +135,14 @@ async fn the_demo_air_page_shows_each_months_good_days_as_ecociv_air_computes_th
     let mut reviewer = Client::login(&server, "reviewer").await;
     let html = page_text(&reviewer.get(&server, "/z/450202/air?year=2023").await);
     assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("/z/450202/monitoring/compute"));
+    // The page's figures are cached per files imported: a new file shows at once.
+    assert!(!html.contains("SYN-NEW"));
+    let hours: String = (0..24).map(|h| format!("SYN-NEW,2023-01-05,{h},5,20,40,0.5,30,20\n")).collect();
+    let csv = format!("station,date,hour,so2,no2,pm10,co,o3,pm25\n{hours}");
+    let added = import(&mut reviewer, &server, "air", "SYNTHETIC-new.csv", &csv, false).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let html = page_text(&reviewer.get(&server, "/z/450202/air?year=2023").await);
+    assert!(html.contains("SYN-NEW") && html.contains("SYNTHETIC-new.csv"));
 }
 
 #[tokio::test]
