@@ -57,6 +57,13 @@ pub struct Cell {
 const CHUNK: usize = 200;
 
 impl Store {
+    /// Checks a batch as [`Store::append_monitoring_batch`] would, storing nothing (a dry run): the zone
+    /// exists, no series' unit differs, no (series, time) is already stored.
+    pub async fn check_monitoring_batch(&self, zone_code: &str, domain: &str, readings: &[NewReading]) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        check_batch(&mut conn, zone_code, domain, readings).await.map(|_| ())
+    }
+
     /// Stores one uploaded file of monitoring data in one transaction — every reading or none. Refused as
     /// a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
     /// (series, time) is already stored, or when a series' unit differs. The zone's data version does not
@@ -65,13 +72,6 @@ impl Store {
     pub async fn append_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str, readings: &[NewReading]) -> Result<usize> {
         let now = clock::now();
         let mut tx = self.begin_write().await?;
-        // Monitoring readings do not change the assessment (values do): the zone's data version stays.
-        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1").bind(zone_code).fetch_optional(&mut *tx).await?;
-        if zone.is_none() {
-            return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
-        }
-        // The series, found or created, with the batch's time range per series.
-        let mut series: std::collections::BTreeMap<(&str, &str), (String, &str, &str)> = std::collections::BTreeMap::new();
         let file_reading = NewReading {
             station: String::new(),
             parameter: FILE_PARAMETER.into(),
@@ -80,77 +80,29 @@ impl Store {
             value: None,
             flag: file.to_owned(),
         };
-        for r in readings.iter().chain(std::iter::once(&file_reading)) {
-            let key = (r.station.as_str(), r.parameter.as_str());
-            match series.get_mut(&key) {
-                Some((_, from, to)) => {
-                    *from = (*from).min(r.observed_at.as_str());
-                    *to = (*to).max(r.observed_at.as_str());
-                }
-                None => {
-                    let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
-                        .bind(zone_code)
-                        .bind(domain)
-                        .bind(&r.station)
-                        .bind(&r.parameter)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let id = match found {
-                        Some(row) => {
-                            let unit: String = row.try_get("unit")?;
-                            if unit != r.unit {
-                                return Err(StoreError::Conflict(format!(
-                                    "监测序列 {}/{} 的单位为 {unit}，不是 {} (unit differs)",
-                                    r.station, r.parameter, r.unit
-                                )));
-                            }
-                            row.try_get("id")?
-                        }
-                        None => {
-                            let id = clock::new_id();
-                            sqlx::query(
-                                "INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                            )
-                            .bind(zone_code)
-                            .bind(&id)
-                            .bind(domain)
-                            .bind(&r.station)
-                            .bind(&r.parameter)
-                            .bind(&r.unit)
-                            .bind(&now)
-                            .execute(&mut *tx)
-                            .await?;
-                            id
-                        }
-                    };
-                    series.insert(key, (id, r.observed_at.as_str(), r.observed_at.as_str()));
-                }
-            }
-        }
-        // A repeated (series, time) refuses the whole batch, naming the first one.
-        for ((station, parameter), (id, from, to)) in &series {
-            let stored = sqlx::query(
-                "SELECT observed_at FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3 AND observed_at <= $4",
-            )
-            .bind(zone_code)
-            .bind(id)
-            .bind(*from)
-            .bind(*to)
-            .fetch_all(&mut *tx)
-            .await?;
-            if stored.is_empty() {
+        let all: Vec<NewReading> = readings.iter().cloned().chain(std::iter::once(file_reading)).collect();
+        // Checked inside the writing transaction, so no other writer slips in between.
+        let mut series = check_batch(&mut tx, zone_code, domain, &all).await?;
+        for ((station, parameter), id) in series.iter_mut() {
+            if id.is_some() {
                 continue;
             }
-            let stored: std::collections::HashSet<String> =
-                stored.iter().map(|row| row.try_get::<String, _>("observed_at")).collect::<std::result::Result<_, _>>()?;
-            if let Some(r) = readings.iter().find(|r| r.station == *station && r.parameter == *parameter && stored.contains(&r.observed_at)) {
-                return Err(StoreError::Conflict(format!(
-                    "{station} {parameter} {} 已有监测数据，整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)",
-                    r.observed_at
-                )));
-            }
+            let unit = all.iter().find(|r| r.station == *station && r.parameter == *parameter).map_or("", |r| r.unit.as_str());
+            let new = clock::new_id();
+            sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(zone_code)
+                .bind(&new)
+                .bind(domain)
+                .bind(station.as_str())
+                .bind(parameter.as_str())
+                .bind(unit)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            *id = Some(new);
         }
-        let all: Vec<&NewReading> = readings.iter().chain(std::iter::once(&file_reading)).collect();
+        let series: std::collections::BTreeMap<(String, String), String> =
+            series.into_iter().map(|(key, id)| (key, id.unwrap_or_default())).collect();
         for chunk in all.chunks(CHUNK) {
             let mut sql = String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
             for i in 0..chunk.len() {
@@ -163,8 +115,8 @@ impl Store {
             // Only placeholders are formatted into the text; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in chunk {
-                let (id, _, _) = &series[&(r.station.as_str(), r.parameter.as_str())];
-                query = query.bind(zone_code).bind(id.as_str()).bind(r.observed_at.as_str()).bind(r.value).bind(r.flag.as_str());
+                let id = series.get(&(r.station.clone(), r.parameter.clone())).map_or("", String::as_str);
+                query = query.bind(zone_code).bind(id).bind(r.observed_at.as_str()).bind(r.value).bind(r.flag.as_str());
             }
             // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
             query.persistent(false).execute(&mut *tx).await?;
@@ -306,4 +258,66 @@ impl Store {
             .map(|row| Ok(Reading { observed_at: row.try_get("observed_at")?, value: row.try_get("value")?, flag: row.try_get("flag")? }))
             .collect()
     }
+}
+
+/// The checks of a batch, on a connection or inside a transaction: the zone exists, each (station,
+/// parameter) series that exists has the batch's unit, and no (series, time) of the batch is stored.
+/// Returns every (station, parameter) of the batch with its series id when the series exists.
+async fn check_batch(
+    conn: &mut sqlx::AnyConnection,
+    zone_code: &str,
+    domain: &str,
+    readings: &[NewReading],
+) -> Result<std::collections::BTreeMap<(String, String), Option<String>>> {
+    let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1").bind(zone_code).fetch_optional(&mut *conn).await?;
+    if zone.is_none() {
+        return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
+    }
+    // Each (station, parameter) with the batch's time range.
+    let mut ranges: std::collections::BTreeMap<(&str, &str), (&str, &str, &str)> = std::collections::BTreeMap::new();
+    for r in readings {
+        let range = ranges.entry((r.station.as_str(), r.parameter.as_str())).or_insert((r.unit.as_str(), r.observed_at.as_str(), r.observed_at.as_str()));
+        range.1 = range.1.min(r.observed_at.as_str());
+        range.2 = range.2.max(r.observed_at.as_str());
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for ((station, parameter), (unit, from, to)) in ranges {
+        let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
+            .bind(zone_code)
+            .bind(domain)
+            .bind(station)
+            .bind(parameter)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(row) = found else {
+            out.insert((station.to_owned(), parameter.to_owned()), None);
+            continue;
+        };
+        let stored_unit: String = row.try_get("unit")?;
+        if stored_unit != unit {
+            return Err(StoreError::Conflict(format!("监测序列 {station}/{parameter} 的单位为 {stored_unit}，不是 {unit} (unit differs)")));
+        }
+        let id: String = row.try_get("id")?;
+        let stored = sqlx::query(
+            "SELECT observed_at FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3 AND observed_at <= $4",
+        )
+        .bind(zone_code)
+        .bind(&id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
+        if !stored.is_empty() {
+            let stored: std::collections::HashSet<String> =
+                stored.iter().map(|row| row.try_get::<String, _>("observed_at")).collect::<std::result::Result<_, _>>()?;
+            if let Some(r) = readings.iter().find(|r| r.station == station && r.parameter == parameter && stored.contains(&r.observed_at)) {
+                return Err(StoreError::Conflict(format!(
+                    "{station} {parameter} {} 已有监测数据，整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)",
+                    r.observed_at
+                )));
+            }
+        }
+        out.insert((station.to_owned(), parameter.to_owned()), Some(id));
+    }
+    Ok(out)
 }

@@ -7,7 +7,7 @@
 //! `ecociv_monitoring::kind::parse`, so an error names file, line and field exactly as `ecociv assess`
 //! would), then stored as one batch in one transaction — every reading or none; a batch repeating a
 //! (station, parameter, time) already stored is refused whole. `dry_run=true` reports what would be
-//! stored and stores nothing. Reviewers and admins only.
+//! stored — or that it would be refused, by the same checks — and stores nothing. Reviewers and admins only.
 //!
 //! Computation: the stored cells are rebuilt into the kind's CSV and read by the same readers and
 //! engines as the CLI (`ecociv_monitoring::kind::{air_figures, water_inputs}`), and turned into
@@ -95,7 +95,13 @@ pub async fn store_file(store: &Store, code: &str, kind: Kind, file: &str, bytes
             flag: cell.flag.clone(),
         })
         .collect();
-    let stored = if dry_run { 0 } else { store.append_monitoring_batch(code, kind.domain(), file, &readings).await? };
+    // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
+    let stored = if dry_run {
+        store.check_monitoring_batch(code, kind.domain(), &readings).await?;
+        0
+    } else {
+        store.append_monitoring_batch(code, kind.domain(), file, &readings).await?
+    };
     Ok(json!({
         "dry_run": dry_run,
         "kind": kind.code(),

@@ -73,6 +73,9 @@ async fn import_is_all_or_nothing_names_the_bad_line_and_field_dry_runs_and_refu
     assert_eq!(good.body["stored"], readings);
     assert_eq!(stored(&server, "water.sections").await, (readings, 1));
 
+    // A dry run of the same batch says it would be refused.
+    let dry_again = import(&mut reviewer, &server, "sections", "sections-again.SYNTHETIC.csv", &sections, true).await;
+    assert_eq!(dry_again.status, StatusCode::CONFLICT, "{}", dry_again.body);
     // The same batch again: refused whole, nothing added.
     let again = import(&mut reviewer, &server, "sections", "sections-again.SYNTHETIC.csv", &sections, false).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);

@@ -179,6 +179,8 @@ async fn a_monitoring_batch_is_stored_whole_or_not_at_all_on_both_backends() {
         assert_eq!(store.monitoring_years("450202", "air").await.unwrap(), vec![2023]);
         // New readings plus one already stored: refused whole, naming it; nothing added.
         let repeat = vec![reading("B", 0, "pm25", Some(1.0), ""), reading("A", 5, "pm25", Some(9.0), "")];
+        assert!(matches!(store.check_monitoring_batch("450202", "air", &repeat).await, Err(StoreError::Conflict(_))), "the dry-run check sees it too");
+        store.check_monitoring_batch("450202", "air", &repeat[..1]).await.expect("a new reading passes the check");
         let refused = store.append_monitoring_batch("450202", "air", "b.csv", &repeat).await;
         assert!(matches!(&refused, Err(StoreError::Conflict(m)) if m.contains("A pm25")), "{refused:?}");
         assert_eq!(store.monitoring_cells("450202", "air", "", "~").await.unwrap().len(), 600);
