@@ -154,7 +154,7 @@ impl ZoneEngine {
                 }
             }
             let record = DayRecord::evaluate(date, dv, self.choice.for_date(date));
-            all_days.push(record.clone());
+            all_days.push(record);
             records.push(record);
         }
         if let Some(y) = current {

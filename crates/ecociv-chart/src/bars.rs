@@ -39,6 +39,8 @@ pub struct BarChart {
     pub height: u32,
     /// The element id prefix of `<title>`/`<desc>` (several charts on one page need distinct ids).
     pub id: String,
+    /// Between the bars' texts in the description: `；` by default.
+    pub separator: String,
 }
 
 impl BarChart {
@@ -55,13 +57,14 @@ impl BarChart {
             width,
             height,
             id: id.to_string(),
+            separator: "；".into(),
         }
     }
 
     /// The description: the lead, then every bar's text.
     pub fn description(&self) -> String {
         let texts: Vec<&str> = self.bars.iter().filter(|bar| bar.value.is_some_and(f64::is_finite)).map(|bar| bar.text.as_str()).collect();
-        if texts.is_empty() { format!("{}{}", self.lead, self.no_data) } else { format!("{}{}", self.lead, texts.join("；")) }
+        if texts.is_empty() { format!("{}{}", self.lead, self.no_data) } else { format!("{}{}", self.lead, texts.join(&self.separator)) }
     }
 
     /// The SVG.

@@ -193,9 +193,12 @@ pub struct WaterData {
 /// from here takes milliseconds. At most [`MonitoringCache::MAX_ENTRIES`] entries per medium (then cleared).
 #[derive(Debug, Default)]
 pub struct MonitoringCache {
-    air: Mutex<HashMap<(String, i32), (usize, Arc<AirData>)>>,
-    water: Mutex<HashMap<String, (usize, Arc<WaterData>)>>,
+    air: Mutex<HashMap<(String, i32), Versioned<AirData>>>,
+    water: Mutex<HashMap<String, Versioned<WaterData>>>,
 }
+
+/// A cached figure set and the version (files imported) it was computed at.
+type Versioned<T> = (usize, Arc<T>);
 
 impl MonitoringCache {
     pub const MAX_ENTRIES: usize = 4096;

@@ -150,6 +150,7 @@ fn daily_chart(lang: Lang, view: &AirView) -> String {
     let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
     let mut chart = BarChart::new("aqi-series", tf(lang, "air.series_title", &[("year", &view.year)]), 960, 220);
     chart.lead = t(lang, "air.series_lead").into_owned();
+    chart.separator = t(lang, "chart.semicolon").into_owned();
     chart.no_data = t(lang, "air.no_data").into_owned();
     chart.reference = Some((100.0, t(lang, "air.good_limit").into_owned()));
     chart.max = 150.0;
@@ -177,7 +178,8 @@ fn daily_chart(lang: Lang, view: &AirView) -> String {
 /// The good-day share by month as SVG bars (0–100 %).
 fn monthly_chart(lang: Lang, monthly: &[MonthShare]) -> String {
     let mut chart = BarChart::new("good-share", t(lang, "air.good_share"), 640, 200);
-    chart.lead = format!("{}：", t(lang, "air.good_share"));
+    chart.lead = format!("{}{}", t(lang, "air.good_share"), t(lang, "chart.colon"));
+    chart.separator = t(lang, "chart.semicolon").into_owned();
     chart.unit_note = "%".to_string();
     chart.no_data = t(lang, "air.no_data").into_owned();
     chart.max = 100.0;
@@ -189,7 +191,15 @@ fn monthly_chart(lang: Lang, monthly: &[MonthShare]) -> String {
             value,
             fill: ecociv_chart::colour::SERIES.to_string(),
             text: match share.and_then(|m| m.share().map(|s| (m, s))) {
-                Some((m, s)) => format!("{} {}（{}/{}）", fmt_month(lang, month), fmt_share(s), m.good, m.valid),
+                Some((m, s)) => format!(
+                    "{} {}{}{}/{}{}",
+                    fmt_month(lang, month),
+                    fmt_share(s),
+                    t(lang, "chart.open"),
+                    m.good,
+                    m.valid,
+                    t(lang, "chart.close")
+                ),
                 None => format!("{} —", fmt_month(lang, month)),
             },
             tick: true,
