@@ -264,6 +264,20 @@ fn warm(state: &AppState, code: &str, kind: Kind, summary: &Value) {
     });
 }
 
+/// Computes (and caches) in the background the page data of every year with stored air data and the
+/// zone's water data (e.g. at the start of `ecociv serve --demo`).
+pub fn warm_zone(state: &AppState, code: &str) {
+    let (state, code) = (state.clone(), code.to_owned());
+    tokio::spawn(async move {
+        if let Ok(years) = state.store.monitoring_years(&code, Kind::Air.domain()).await {
+            for year in years {
+                let _ = air_year(&state, &code, year).await;
+            }
+        }
+        let _ = water(&state, &code).await;
+    });
+}
+
 /// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
 pub async fn import_file(state: &AppState, code: &str, kind: Kind, file: &str, bytes: &[u8], dry_run: bool) -> ApiResult<Value> {
     let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;

@@ -65,6 +65,10 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         ..Config::default()
     };
     let state = AppState::new(store.clone(), config);
+    if args.demo {
+        // The demo's monitoring pages, computed once in the background rather than on the first visit.
+        ecociv_server::api::monitoring::warm_zone(&state, demo::DEMO_ZONE);
+    }
     if !args.no_background_assessments {
         ecociv_server::assessments::spawn_background(&state);
     }
