@@ -3,6 +3,7 @@
 # database of 3,000 synthetic zones × 10 years, on 127.0.0.1 only, bounded in time.
 #
 #   bench/server/run.sh [DURATION=30s] [CONNECTIONS=200]
+#   PG_URL=postgres://… bench/server/run.sh      # the same on PostgreSQL (a throwaway database)
 #
 # Needs wrk (Debian package `wrk`) and sqlite3. Builds the release binary and the generator, makes the
 # database once (target dir, reused when present; the generator also materializes every assessment, and on
@@ -22,24 +23,36 @@ YEARS=${YEARS:-10}
 PORT=${PORT:-18090}
 TARGET=${CARGO_TARGET_DIR:-target}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install sqlite3" >&2; exit 1; }
 cargo build --release -p ecociv --bin ecociv
 cargo build --release -p ecociv-server --example bench_db
-DB="$TARGET/bench-server-${ZONES}x${YEARS}.sqlite3"
-if [ ! -f "$DB" ]; then
-  # Generated on tmpfs (each zone is a committed transaction; fsync on a shared disk would dominate), then moved.
-  TMPDB=/dev/shm/ecociv-bench-$$.sqlite3
-  echo "== generating $ZONES zones × $YEARS years (and materializing their assessments) into $DB"
-  /usr/bin/time -f "generator: %e s wall, %M KB peak RSS" "$TARGET/release/examples/bench_db" "sqlite://$TMPDB" "$ZONES" "$YEARS"
-  mv "$TMPDB" "$DB"
-  if [ -f "$TMPDB-wal" ]; then mv "$TMPDB-wal" "$DB-wal"; fi
-  rm -f "$TMPDB-shm"
+if [ -n "${PG_URL:-}" ]; then
+  # PostgreSQL (a throwaway database, e.g. started as in .ci/setup.d/10-postgres.sh): generated in place.
+  command -v psql >/dev/null || { echo "psql is missing" >&2; exit 1; }
+  DB_URL=$PG_URL
+  echo "== generating or materializing $ZONES zones × $YEARS years in $PG_URL"
+  /usr/bin/time -f "generator: %e s wall, %M KB peak RSS" "$TARGET/release/examples/bench_db" "$PG_URL" "$ZONES" "$YEARS"
+  sql() { psql "$PG_URL" -Atc "$1"; }
+  sql "SELECT 'database: ' || pg_size_pretty(pg_database_size(current_database()))"
 else
-  echo "== materializing what is missing or stale in $DB"
-  /usr/bin/time -f "generator: %e s wall, %M KB peak RSS" "$TARGET/release/examples/bench_db" "sqlite://$DB" "$ZONES" "$YEARS"
+  command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install sqlite3" >&2; exit 1; }
+  DB="$TARGET/bench-server-${ZONES}x${YEARS}.sqlite3"
+  DB_URL="sqlite://$DB"
+  if [ ! -f "$DB" ]; then
+    # Generated on tmpfs (each zone is a committed transaction; fsync on a shared disk would dominate), then moved.
+    TMPDB=/dev/shm/ecociv-bench-$$.sqlite3
+    echo "== generating $ZONES zones × $YEARS years (and materializing their assessments) into $DB"
+    /usr/bin/time -f "generator: %e s wall, %M KB peak RSS" "$TARGET/release/examples/bench_db" "sqlite://$TMPDB" "$ZONES" "$YEARS"
+    mv "$TMPDB" "$DB"
+    if [ -f "$TMPDB-wal" ]; then mv "$TMPDB-wal" "$DB-wal"; fi
+    rm -f "$TMPDB-shm"
+  else
+    echo "== materializing what is missing or stale in $DB"
+    /usr/bin/time -f "generator: %e s wall, %M KB peak RSS" "$TARGET/release/examples/bench_db" "$DB_URL" "$ZONES" "$YEARS"
+  fi
+  ls -l "$DB"
+  sql() { sqlite3 "$DB" "$1"; }
 fi
-ls -l "$DB"
-sqlite3 "$DB" "SELECT 'materialized: ' || COUNT(*) || ' rows, JSON ' || CAST(AVG(json_bytes) AS INT) || ' B, gzip ' || CAST(AVG(LENGTH(json_gzip)) AS INT) || ' B on average, ' || (SUM(LENGTH(json_gzip)) / 1048576) || ' MiB gzip in all' FROM materialized_assessment"
+sql "SELECT 'materialized: ' || COUNT(*) || ' rows, JSON ' || CAST(AVG(json_bytes) AS INT) || ' B, gzip ' || CAST(AVG(LENGTH(json_gzip)) AS INT) || ' B on average, ' || (SUM(LENGTH(json_gzip)) / 1048576) || ' MiB gzip in all' FROM materialized_assessment"
 export ZONES YEARS FIRST_YEAR=$((2025 - YEARS))
 
 SERVER=
@@ -56,12 +69,12 @@ cleanup() {
 trap cleanup EXIT
 LOG=/tmp/ecociv-bench-server.log
 
-start_server() { # $1 = database file, then extra flags
+start_server() { # $1 = database URL, then extra flags
   local db=$1
   shift
   local started
   started=$(date +%s.%N)
-  "$TARGET/release/ecociv" serve --db "sqlite://$db" --listen "127.0.0.1:$PORT" "$@" >"$LOG" 2>&1 &
+  "$TARGET/release/ecociv" serve --db "$db" --listen "127.0.0.1:$PORT" "$@" >"$LOG" 2>&1 &
   SERVER=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
   echo "server up in $(echo "$(date +%s.%N) - $started" | bc) s (pid $SERVER, RSS $(ps -o rss= -p "$SERVER") KB)"
@@ -84,11 +97,11 @@ run_wrk() { # $1 = label, then extra wrk flags
 }
 
 echo "== (a) freshly started server, assessments materialized"
-start_server "$DB"
+start_server "$DB_URL"
 wait_for_fill
 run_wrk "(a1) restarted, materialized, plain JSON"
 stop_server
-start_server "$DB"
+start_server "$DB_URL"
 wait_for_fill
 run_wrk "(a2) restarted, materialized, Accept-Encoding: gzip" -H "Accept-Encoding: gzip"
 run_wrk "(a3) the same server again (steady state: every assessment in memory), Accept-Encoding: gzip" -H "Accept-Encoding: gzip"
@@ -98,10 +111,16 @@ curl -fs "http://127.0.0.1:$PORT/api/v1/zones/900000/assessment?year=2024" > "$P
 stop_server
 
 echo "== (b) truly cold: materialized_assessment emptied, no background fill"
-cp "$DB" "$COLD"
-if [ -f "$DB-wal" ]; then cp "$DB-wal" "$COLD-wal"; fi
-sqlite3 "$COLD" "DELETE FROM materialized_assessment"
-start_server "$COLD" --no-background-assessments
+if [ -n "${PG_URL:-}" ]; then
+  # Last use of the materialized rows in this run: emptied in place (rerun the generator to fill them).
+  sql "DELETE FROM materialized_assessment"
+  start_server "$DB_URL" --no-background-assessments
+else
+  cp "$DB" "$COLD"
+  if [ -f "$DB-wal" ]; then cp "$DB-wal" "$COLD-wal"; fi
+  sqlite3 "$COLD" "DELETE FROM materialized_assessment"
+  start_server "sqlite://$COLD" --no-background-assessments
+fi
 run_wrk "(b) cold, every (zone, year) computed on first request"
 stop_server
 
