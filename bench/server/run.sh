@@ -11,7 +11,8 @@
 #   (a) a freshly started server on the materialized database (the production case after a restart):
 #       wrk without and with `Accept-Encoding: gzip`, the server restarted before each;
 #   (b) the truly cold case for comparison: a copy of the database with `materialized_assessment` emptied,
-#       server without the background fill, every (zone, year) computed on its first request;
+#       server without the background fill, every (zone, year) computed on its first request; (b2) the same
+#       with the background fill running (SQLite only), and how long the fill takes;
 #   the server's RSS after each; the floor (`/api/v1/health`) and a peer (python3 -m http.server).
 # Results go to stdout; record them in docs/benchmarks.md with the machine and the load average.
 set -euo pipefail
@@ -85,7 +86,7 @@ stop_server() {
   SERVER=
 }
 wait_for_fill() {
-  for _ in $(seq 600); do grep -q "materialized assessments" "$LOG" && break; sleep 0.1; done
+  for _ in $(seq 3000); do grep -q "materialized assessments" "$LOG" && break; sleep 0.1; done
   grep "materialized assessments" "$LOG" || echo "(background fill not finished)"
 }
 run_wrk() { # $1 = label, then extra wrk flags
@@ -123,6 +124,17 @@ else
 fi
 run_wrk "(b) cold, every (zone, year) computed on first request"
 stop_server
+if [ -z "${PG_URL:-}" ]; then
+  echo "== (b2) cold with the background fill running (after a deployment or an engine change)"
+  cp "$DB" "$COLD"
+  if [ -f "$DB-wal" ]; then cp "$DB-wal" "$COLD-wal"; else rm -f "$COLD-wal"; fi
+  rm -f "$COLD-shm"
+  sqlite3 "$COLD" "DELETE FROM materialized_assessment"
+  start_server "sqlite://$COLD"
+  run_wrk "(b2) cold, background fill running"
+  wait_for_fill
+  stop_server
+fi
 
 # Peer: Python's standard-library HTTP server (threaded) serving one assessment JSON as a static file.
 python3 -m http.server --bind 127.0.0.1 $((PORT + 1)) --directory "$PEERDIR" >/dev/null 2>&1 &

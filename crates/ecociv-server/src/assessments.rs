@@ -208,13 +208,17 @@ pub async fn refresh_zone(store: &Store, code: &str, from_year: i32) -> ApiResul
     Ok(computed)
 }
 
-/// Fills every zone's missing or stale materialized assessments, one zone at a time. Returns (zones,
+/// Fills every zone's missing or stale materialized assessments, one zone at a time. A zone that fails
+/// is reported (on stderr) and skipped: its assessments are computed on demand. Returns (zones,
 /// assessments computed).
 pub async fn refresh_all(store: &Store) -> ApiResult<(usize, usize)> {
     let zones = store.zone_versions().await?;
     let mut computed = 0;
     for (code, _) in &zones {
-        computed += refresh_zone(store, code, i32::MIN).await?;
+        match refresh_zone(store, code, i32::MIN).await {
+            Ok(count) => computed += count,
+            Err(error) => eprintln!("区域 {code} 的评估结果未能物化 (materializing zone {code} failed): {}", error.message),
+        }
         // Let requests run between zones.
         tokio::task::yield_now().await;
     }
