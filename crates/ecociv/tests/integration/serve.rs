@@ -240,3 +240,31 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
         assert_eq!(status, 401, "no default account {guess}");
     }
 }
+
+/// `ecociv serve --demo` loads the SYNTHETIC monitoring folder; a reviewer's "compute from monitoring"
+/// saves exactly the figures (and, for air, the provenance) that `ecociv assess --monitoring` computes
+/// from the same folder: one feed implementation for the CLI and the server.
+#[test]
+fn serve_demo_computes_from_monitoring_the_figures_assess_computes_from_the_same_folder() {
+    let dir = scratch("serve-monitoring");
+    let server = start(&dir.join("eco.sqlite3"));
+    let (cookie, csrf) = login(&server, "reviewer");
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC");
+    for (year, at_least) in [("2023", 2), ("2024", 4)] {
+        let path = format!("/api/v1/zones/450202/monitoring/compute?year={year}");
+        let (status, _, body) = http(server.address, "POST", &path, &[("X-CSRF-Token", &csrf), ("Cookie", &cookie)], b"");
+        assert_eq!(status, 200, "{body}");
+        let cli = output_json(&ecociv(&["assess", "--zone", "450202", "--year", year, "--monitoring", folder.to_str().unwrap(), "--format", "json"]));
+        let (_, _, values) = http(server.address, "GET", &format!("/api/v1/zones/450202/values?year={year}"), &[("Cookie", &cookie)], b"");
+        let computed: Vec<&Value> = values["values"].as_array().unwrap().iter().filter(|v| v["source"]["kind"] == "synthetic").collect();
+        assert!(computed.len() >= at_least, "{year}: {values}");
+        for value in computed {
+            let row = value["row"].as_str().unwrap();
+            let cli_row = cli["rows"].as_array().unwrap().iter().find(|r| r["id"] == row).expect("row in the CLI's assessment");
+            assert_eq!(value["value"], cli_row["value"], "{row} {year}");
+            if row.starts_with('7') {
+                assert_eq!(value["source"], cli_row["source"], "{row} {year}: same provenance");
+            }
+        }
+    }
+}
