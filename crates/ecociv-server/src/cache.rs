@@ -91,8 +91,10 @@ impl AssessmentCache {
         if entry.version == version {
             return Some(entry.gzip.clone());
         }
-        // A stale entry is of no further use.
-        lru.remove(&key);
+        // An older entry is of no further use; a newer one stays (this reader's version may be the older).
+        if entry.version < version {
+            lru.remove(&key);
+        }
         None
     }
 
@@ -178,6 +180,9 @@ mod tests {
         cache.put("450202", 2021, Selection::Approved, 3, Bytes::from_static(b"{}"));
         assert!(cache.get("450202", 2021, Selection::Approved, 3).is_some());
         assert!(cache.get("450202", 2021, Selection::SubmittedOrApproved, 3).is_none());
+        // A reader at an older version neither gets nor drops it.
+        assert!(cache.get("450202", 2021, Selection::Approved, 2).is_none());
+        assert_eq!(cache.usage().0, 1);
         assert!(cache.get("450202", 2021, Selection::Approved, 4).is_none());
         // The stale entry was dropped.
         assert_eq!(cache.usage().0, 0);

@@ -249,8 +249,9 @@ impl Store {
         record(&mut tx, actor_id, "department.rename", "department", department_id, Some(zone_code), &json!({ "name": before }), &json!({ "name": name }))
             .await?;
         tx.commit().await?;
-        // The zone's head (its data version) changed: no reader may keep the old one.
-        self.zone_changed(zone_code, None);
+        // The zone's head (its data version) changed: no reader may keep the old one. Every assessment
+        // names its rows' lead departments: all years are to be refreshed.
+        self.zone_changed(zone_code, Some(i32::MIN));
         Ok(Department { id: department_id.to_string(), name: name.to_string() })
     }
 

@@ -39,8 +39,9 @@ pub struct MaterializedState {
     pub engine: String,
 }
 
-/// A committed change of a zone's values: which zone, and the earliest year it touched. Assessments of
-/// earlier years read nothing that changed. (Monitoring readings do not feed the assessment directly:
+/// A committed change of what a zone's assessments read (its values; a department's name, with
+/// `first_year` = `i32::MIN`): which zone, and the earliest year it touched. Assessments of earlier years
+/// read nothing that changed. (Monitoring readings do not feed the assessment directly:
 /// values computed from them go through the value workflow.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueChange {
