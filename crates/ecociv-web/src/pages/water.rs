@@ -10,7 +10,9 @@
 use maud::html;
 
 use crate::i18n::{Lang, fmt_month, fmt_share, t, tf};
+use crate::layout::trusted;
 use crate::pages::air::{ComputedView, monitoring_forms, provenance_section};
+use ecociv_chart::bars::{Bar, BarChart};
 use crate::layout::{Nav, PageContext, page};
 
 /// One monitoring section's classes for a year.
@@ -68,6 +70,30 @@ pub fn class_label(lang: Lang, class: u8) -> String {
     t(lang, &format!("water.class.{}", class.clamp(1, 6))).into_owned()
 }
 
+/// Fills of the classes Ⅰ–Ⅱ, Ⅲ, Ⅳ, Ⅴ, 劣Ⅴ in the distribution chart (this page's palette: blue, green,
+/// yellow, orange, red — darker tones of the table's cell colours).
+const CLASS_FILL: [&str; 6] = ["#4a86d9", "#4a86d9", "#43a047", "#d4b106", "#ef8a00", "#d32f2f"];
+
+/// The sections by annual class as SVG bars.
+fn distribution_chart(lang: Lang, view: &WaterView) -> String {
+    let mut chart = BarChart::new("wq-distribution", tf(lang, "water.distribution", &[("year", &view.year)]), 560, 200);
+    chart.lead = format!("{}{}", tf(lang, "water.distribution", &[("year", &view.year)]), t(lang, "chart.colon"));
+    chart.separator = t(lang, "chart.semicolon").into_owned();
+    chart.no_data = t(lang, "water.no_data").into_owned();
+    for class in 1..=6u8 {
+        let n = view.sections.iter().filter(|section| section.annual == Some(class)).count();
+        chart.bars.push(Bar {
+            label: class_label(lang, class),
+            value: Some(n as f64),
+            fill: CLASS_FILL[usize::from(class - 1)].to_string(),
+            text: tf(lang, "water.class_count", &[("class", &class_label(lang, class)), ("n", &n)]),
+            tick: true,
+        });
+    }
+    chart.max = 4.0;
+    chart.to_svg()
+}
+
 /// Renders the water page.
 pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
     let lang = ctx.lang;
@@ -98,6 +124,7 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
             @if targets {
                 p class="big" { (tf(lang, "water.meeting", &[("n", &meeting), ("total", &view.sections.len())])) }
             }
+            div class="chart" { (trusted(&distribution_chart(lang, view))) }
             div class="scroll" {
                 table class="data water" {
                     thead { tr {

@@ -468,4 +468,9 @@ fn water_without_targets_shows_the_shares_and_class_iii_by_text() {
     let statuses: Vec<String> = page.find_all(|e| e.has_class("status")).iter().map(|e| e.text()).collect();
     assert_eq!(statuses, vec!["是", "否", "否"]);
     assert!(!html.contains("达到水质目标"), "no target line without targets");
+    // The class distribution chart lists every class with its count.
+    let desc = page.find_all(|e| e.tag == "desc").iter().map(|e| e.text()).collect::<Vec<_>>().join("");
+    for needle in ["Ⅰ类0个", "Ⅱ类1个", "Ⅳ类1个", "劣Ⅴ类1个"] {
+        assert!(desc.contains(needle), "{needle} in {desc}");
+    }
 }
