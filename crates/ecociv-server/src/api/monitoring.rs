@@ -195,7 +195,12 @@ pub struct WaterData {
 pub struct MonitoringCache {
     air: Mutex<HashMap<(String, i32), Versioned<AirData>>>,
     water: Mutex<HashMap<String, Versioned<WaterData>>>,
+    /// The years with readings per (zone, domain): scanning the readings costs tens of milliseconds.
+    years: Mutex<HashMap<ZoneDomain, Versioned<Vec<i32>>>>,
 }
+
+/// (zone code, monitoring domain).
+type ZoneDomain = (String, String);
 
 /// A cached figure set and the version (files imported) it was computed at.
 type Versioned<T> = (usize, Arc<T>);
@@ -210,6 +215,22 @@ fn put<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V)
         map.clear();
     }
     map.insert(key, value);
+}
+
+/// The years with readings in a domain ([`ecociv_store::Store::monitoring_years`]) through the state's
+/// [`MonitoringCache`], valid while the domain's imported files are unchanged.
+pub async fn stored_years(state: &AppState, code: &str, domain: &str) -> ApiResult<Arc<Vec<i32>>> {
+    let version = state.store.monitoring_files(code, domain).await?.len();
+    let key = (code.to_owned(), domain.to_owned());
+    let hit = state.monitoring.years.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+    if let Some((cached, years)) = hit
+        && cached == version
+    {
+        return Ok(years);
+    }
+    let years = Arc::new(state.store.monitoring_years(code, domain).await?);
+    put(&state.monitoring.years, key, (version, years.clone()));
+    Ok(years)
 }
 
 /// [`air_data`] through the state's [`MonitoringCache`].

@@ -309,7 +309,9 @@ fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> A
 /// computes it: 点位平均法, edition by date).
 async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, AirView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
-    let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Air.domain()).await?;
+    let stored_years = crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Air.domain())
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
     let year = monitoring_year(query, &stored_years, &zone, record.base_year);
     let data = crate::api::monitoring::air_year(state, code, year).await.map_err(|error| WebError::from_api(web, error))?;
     let mut view = AirView {
@@ -365,7 +367,9 @@ async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<Stri
 /// the 2011 method).
 async fn water_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, WaterView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
-    let stored_years = state.store.monitoring_years(code, ecociv_monitoring::kind::Kind::Sections.domain()).await?;
+    let stored_years = crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Sections.domain())
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
     let year = monitoring_year(query, &stored_years, &zone, record.base_year);
     let data = crate::api::monitoring::water(state, code).await.map_err(|error| WebError::from_api(web, error))?;
     let mut view = WaterView {
