@@ -447,6 +447,25 @@ async fn monitoring_pages_show_the_demo_data_and_the_bureau_uploads_and_computes
     let rows = client.find_all(Locator::Css("table.water tbody tr")).await.expect("sections");
     assert_eq!(rows.len(), 6, "six synthetic sections in 2024");
     assert!(text(&client, "main").await.contains("达到或优于Ⅲ类"));
+    // A class colour shows on every row, the striped (even) rows too: the cell's background is its class's.
+    let colours: Vec<(String, String, bool)> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('table.water tbody td[class*=\"wq-\"]')].map(td => [\
+                   [...td.classList].find(c => c.startsWith('wq-')), getComputedStyle(td).backgroundColor,\
+                   td.parentElement.matches(':nth-child(even)')]);",
+                Vec::new(),
+            )
+            .await
+            .expect("script"),
+    )
+    .expect("list");
+    assert!(colours.iter().any(|(_, _, even)| *even), "some coloured cells are on even rows");
+    let mut by_class = std::collections::HashMap::new();
+    for (class, colour, _) in &colours {
+        assert_ne!(colour, "rgb(250, 251, 252)", "{class}: the stripe hides the class colour");
+        assert_eq!(by_class.entry(class.clone()).or_insert_with(|| colour.clone()), colour, "{class}: one colour per class");
+    }
     screenshot(&client, "water-2024").await;
 
     // Phone width: nothing sticks out of the viewport.
