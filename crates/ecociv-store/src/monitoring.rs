@@ -23,7 +23,9 @@ pub struct Series {
     pub unit: String,
 }
 
-/// One reading: its time (RFC 3339 text), the value (`None` when missing) and a quality flag.
+/// One reading: its time, the value (`None` when missing) and a quality flag. The time is sortable ISO 8601
+/// text in the station's local time, at the precision of the source: `YYYY-MM-DD` for a dated sample (water),
+/// `YYYY-MM-DDTHH` for the hour starting then (air, hourly). Comparisons and year ranges work on the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     pub observed_at: String,
