@@ -317,7 +317,10 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
                 let hour: u8 = get("hour").and_then(|(_, t)| t.parse().ok()).unwrap_or(0);
                 format!("{date}T{hour:02}")
             }
-            _ => kind.time_columns().iter().map(|name| get(name).map_or("", |(_, t)| t)).collect::<Vec<_>>().join("T"),
+            // The water readers accept `2023-01-05`, `2023/1/5` and a time after the date: one spelling
+            // (`YYYY-MM-DD`, then `THH:MM` when a time is given), so a sample cannot be stored twice under two
+            // spellings and times sort by date.
+            _ => kind.time_columns().iter().map(|name| get(name).map_or(String::new(), |(_, t)| canonical_date(t))).collect::<Vec<_>>().join("T"),
         };
         if let Some(first) = keys.insert((station.clone(), time.clone()), at) {
             return Err(problem(
@@ -450,6 +453,23 @@ pub fn section_classes(file: &str, csv: &str) -> Result<Vec<SectionYear>, Proble
         .collect())
 }
 
+/// `YYYY-MM-DD` for a date written `YYYY-M-D` or `YYYY/M/D`, followed by `T` and the time when one follows
+/// the date (after a space or `T`). A text that is not such a date (a year, for `ei`) is kept as it is; the
+/// standards crates' readers have checked it before.
+fn canonical_date(text: &str) -> String {
+    let (date, time) = match text.find([' ', 'T']) {
+        Some(i) => (&text[..i], text[i + 1..].trim()),
+        None => (text, ""),
+    };
+    let parts: Vec<&str> = date.split(['-', '/']).collect();
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || parts[0].len() != 4 || !parts.iter().all(|p| digits(p)) || parts[1].len() > 2 || parts[2].len() > 2 {
+        return text.to_owned();
+    }
+    let date = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
+    if time.is_empty() { date } else { format!("{date}T{time}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,6 +570,24 @@ mod tests {
         assert!(classes[0].monthly[0].is_none() && classes[0].monthly[2].is_some());
         assert_eq!(classes[0].monthly[3], Some(WaterClass::IV));
         assert_eq!(classes[0].samples, 2);
+    }
+
+    #[test]
+    fn water_dates_are_stored_in_one_spelling_so_a_sample_cannot_be_stored_twice() {
+        assert_eq!(canonical_date("2023/1/5"), "2023-01-05");
+        assert_eq!(canonical_date("2023-01-05 10:00"), "2023-01-05T10:00");
+        assert_eq!(canonical_date("2023"), "2023", "a year (ei) is kept");
+        let header = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n";
+        let one = format!("{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+        let other = format!("{header}S,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+        let a = parse(Kind::Sections, "a.csv", one.as_bytes()).unwrap();
+        let b = parse(Kind::Sections, "b.csv", other.as_bytes()).unwrap();
+        let times = |p: &Parsed| p.cells.iter().map(|c| c.time.clone()).collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(times(&a), times(&b), "the same key for the store's repeat check");
+        assert_eq!(times(&b).into_iter().collect::<Vec<_>>(), vec!["2021-03-05".to_string()]);
+        // Within one file, the two spellings are one sample twice: refused.
+        let both = format!("{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\nS,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+        assert!(parse(Kind::Sections, "both.csv", both.as_bytes()).is_err());
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! - [`ZoneCache`]: a zone's record and plan per data version, so that computing an assessment reads
 //!   only the values.
 //!
-//! Entries are valid only at their data version; the version (bumped in the same transaction as every
-//! value change) is read from the database on every request, so the caches stay correct across several
-//! server instances sharing one database.
+//! Entries are valid only at their data version (bumped in the same transaction as every value change).
+//! The version comes from the store's zone heads (`ecociv_store::materialized`): this server's own writes
+//! are seen by the next request; another instance's or the CLI's within `--zone-state-max-age-ms`
+//! (default 1 s; 0 reads the database on every request, for several instances sharing one database).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, RwLock};

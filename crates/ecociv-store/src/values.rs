@@ -360,6 +360,11 @@ impl Store {
         revisions: Vec<NewRevision>,
         attachments: Vec<NewEvidence>,
     ) -> Result<(Vec<Revision>, Vec<Evidence>)> {
+        if revisions.is_empty() && attachments.is_empty() {
+            // Nothing to write (a form saved without changes): the data version, and every assessment
+            // materialized at it, stay as they are.
+            return Ok((Vec::new(), Vec::new()));
+        }
         let now = clock::now();
         let mut tx = self.begin_write().await?;
         let bumped = sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
@@ -369,11 +374,13 @@ impl Store {
         if bumped.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("区域 (zone) {code}")));
         }
+        // The assessment of a year reads only the values up to that year (and no attachment): materialized
+        // assessments of years before the earliest one written — every year when only files are attached —
+        // are still exact, so they move on to the new version with the zone (only those that were current
+        // at the version before this write).
         let first_year = revisions.iter().map(|new| new.observation.year).min();
-        if let Some(first_year) = first_year {
-            // The assessment of a year reads only the values up to that year: materialized assessments of
-            // years before the earliest one written are still exact, so they move on to the new version
-            // with the zone (only those that were current at the version before this write).
+        {
+            let first_year = first_year.unwrap_or(i32::MAX);
             sqlx::query(
                 "UPDATE materialized_assessment SET data_version = data_version + 1
                  WHERE zone_code = $1 AND year < $2 AND data_version = (SELECT data_version FROM zone WHERE zone_code = $1) - 1",

@@ -122,14 +122,19 @@ pub async fn import(
     principal: AuthUser,
     Path((code, kind)): Path<(String, String)>,
     Query(query): Query<ImportQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
+    // Who may import is decided before the body is read: a caller without the right makes the server
+    // buffer nothing.
     let (_, role) = member_zone(&state, &principal, &code).await?;
     if !policy::can_review(Some(&role)) {
         return Err(ApiError::forbidden());
     }
     let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
     let file = check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
+    let body = axum::body::to_bytes(body, MAX_MONITORING_BYTES).await.map_err(|_| {
+        ApiError::bad_request(format!("文件超过 {} MiB (the file is larger than {} MiB)", MAX_MONITORING_BYTES >> 20, MAX_MONITORING_BYTES >> 20))
+    })?;
     Ok(Json(import_file(&state, &code, kind, &file, &body, query.dry_run).await?))
 }
 

@@ -151,3 +151,37 @@ async fn cached_zone_heads_see_local_writes_at_once_and_other_writers_within_the
         other.close().await;
     }
 }
+
+#[tokio::test]
+async fn attaching_files_only_keeps_every_year_and_an_empty_write_changes_nothing() {
+    for store in stores("materialized_files_only").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await;
+        let v1 = store.data_version("450202").await.unwrap().unwrap();
+        let entries: Vec<_> = (2019..=2024).map(|y| entry(y, Selection::Approved, v1, ENGINE, format!("gz-{y}").as_bytes())).collect();
+        store.put_materialized_assessments(&entries).await.unwrap();
+
+        // A form saved without changes: no version move, nothing stale.
+        let (revisions, files) = store.append_with_evidence("450202", &user.id, None, Vec::new(), Vec::new()).await.unwrap();
+        assert!(revisions.is_empty() && files.is_empty());
+        assert_eq!(store.data_version("450202").await.unwrap(), Some(v1), "{:?}", store.backend());
+
+        // Only a file: the version moves (the pages list the file), every materialized year moves with it.
+        let content = b"scan".to_vec();
+        let file = ecociv_store::NewEvidence {
+            row_id: "3".into(),
+            year: 2021,
+            file_name: "监测报告.pdf".into(),
+            media_type: "application/pdf".into(),
+            // SHA-256 of "scan" (`printf scan | sha256sum`); the store records the caller's digest.
+            sha256: "59ad1b2fc74287ded1bba7af67765d23ad4a49f1ae51902cc2ed3f8ebee96cfa".into(),
+            content,
+        };
+        store.append_with_evidence("450202", &user.id, None, Vec::new(), vec![file]).await.unwrap();
+        let v2 = store.data_version("450202").await.unwrap().unwrap();
+        assert_eq!(v2, v1 + 1);
+        for y in 2019..=2024 {
+            assert_eq!(read(&store, y, v2).await.as_deref(), Some(format!("gz-{y}").as_bytes()), "{y} {:?}", store.backend());
+        }
+    }
+}
