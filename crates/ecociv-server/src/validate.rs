@@ -2,6 +2,7 @@
 //! number in the row's range or a state of its vocabulary (`ecociv_core::value::parse_value`), the unit is
 //! the row's, the assigned and recorded cells parse — and a warning, not a refusal, when a figure jumps
 //! against last year's.
+//! Also the rule for uploaded file names ([`file_name`]).
 
 use ecociv_core::value::{parse_assigned, parse_recorded, parse_value};
 use ecociv_core::{Framework, Observation, Recorded, Row, Source, Value};
@@ -137,9 +138,26 @@ pub fn row<'f>(framework: &'f Framework, id: &str) -> Result<&'f Row, Problem> {
     })
 }
 
+/// A file name as uploaded (evidence, monitoring files), trimmed; `None` when it is empty, longer than 255
+/// bytes, holds a path separator or any control character (it is shown on pages and sent back in
+/// `Content-Disposition`).
+pub fn file_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    let bad = name.is_empty() || name.len() > 255 || name.contains(['/', '\\']) || name.chars().any(char::is_control);
+    (!bad).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_refuse_paths_and_control_characters() {
+        assert_eq!(file_name("  监测报告 2021.pdf "), Some("监测报告 2021.pdf"));
+        for bad in ["", "  ", "../etc/passwd", "a\\b.pdf", "a\0b", "a\nb.pdf", "a\u{1b}[31m.pdf", &"x".repeat(256)] {
+            assert_eq!(file_name(bad), None, "{bad:?}");
+        }
+    }
 
     fn framework() -> Framework {
         ecociv_data::bundled::framework("national-2021").unwrap()

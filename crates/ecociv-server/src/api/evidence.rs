@@ -73,10 +73,7 @@ pub async fn upload(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     check_row(&state, &principal, &code, &row_id, year, true).await?;
-    let name = query.name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
-        return Err(ApiError::bad_request("文件名无效 (invalid file name)"));
-    }
+    let name = crate::validate::file_name(&query.name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
     if body.is_empty() {
         return Err(ApiError::bad_request("文件为空 (empty file)"));
     }

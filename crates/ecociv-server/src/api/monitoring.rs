@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use ecociv_air::hj663::DayRecord;
 use ecociv_air::zone::ZoneYear;
@@ -70,11 +69,7 @@ fn refused(problem: &Problem) -> ApiError {
 
 /// Checks a file name given with an upload.
 pub fn check_file_name(name: &str) -> ApiResult<String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) || name.chars().any(char::is_control) {
-        return Err(ApiError::bad_request("文件名无效 (invalid file name)"));
-    }
-    Ok(name.to_owned())
+    crate::validate::file_name(name).map(str::to_owned).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
 }
 
 /// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.

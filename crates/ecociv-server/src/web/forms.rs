@@ -183,7 +183,7 @@ fn check_file(upload: &Upload) -> Option<Result<NewEvidence, FieldError>> {
     if name.is_empty() && upload.content.is_empty() {
         return None;
     }
-    Some(if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
+    Some(if crate::validate::file_name(name).is_none() {
         Err(FieldError::new("entry.error.file_name", &[]))
     } else if upload.content.is_empty() {
         Err(FieldError::new("entry.error.file_empty", &[]))
