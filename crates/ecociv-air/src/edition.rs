@@ -16,12 +16,20 @@ pub enum Edition {
 }
 
 /// The first day on which the 2026 editions apply.
-pub const EDITION_2026_FROM: Date = Date { year: 2026, month: 3, day: 1 };
+pub const EDITION_2026_FROM: Date = Date {
+    year: 2026,
+    month: 3,
+    day: 1,
+};
 
 impl Edition {
     /// The edition in force on `date`.
     pub fn for_date(date: Date) -> Edition {
-        if date >= EDITION_2026_FROM { Edition::E2026 } else { Edition::E2012 }
+        if date >= EDITION_2026_FROM {
+            Edition::E2026
+        } else {
+            Edition::E2012
+        }
     }
     /// The AQI standard's code, e.g. "HJ 633-2012".
     pub fn aqi_standard(self) -> &'static str {
@@ -63,7 +71,13 @@ impl Edition {
 
 impl fmt::Display for Edition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {} / {}", self.aqi_standard(), self.evaluation_standard(), self.limits_standard())
+        write!(
+            f,
+            "{} / {} / {}",
+            self.aqi_standard(),
+            self.evaluation_standard(),
+            self.limits_standard()
+        )
     }
 }
 
@@ -87,7 +101,11 @@ impl EditionChoice {
     }
     /// The edition for the annual evaluation of `year`: the one in force on the year's last day.
     pub fn for_year(self, year: i32) -> Edition {
-        self.for_date(Date { year, month: 12, day: 31 })
+        self.for_date(Date {
+            year,
+            month: 12,
+            day: 31,
+        })
     }
 }
 

@@ -84,16 +84,22 @@ pub fn phase(edition: Edition, year: i32) -> &'static str {
 pub fn limit(edition: Edition, year: i32, pollutant: Pollutant, period: Period, class: Class) -> Option<Limit> {
     let t = tables::gb3095();
     let ph = phase(edition, year);
-    let (cp, cpo, cpe, c1, c2, cc) =
-        (t.col("phase"), t.col("pollutant"), t.col("period"), t.col("grade1"), t.col("grade2"), t.col("confidence"));
-    t.for_edition(edition.label()).find(|r| r[cp] == ph && r[cpo] == pollutant.code() && r[cpe] == period.code()).map(
-        |r| Limit {
+    let (cp, cpo, cpe, c1, c2, cc) = (
+        t.col("phase"),
+        t.col("pollutant"),
+        t.col("period"),
+        t.col("grade1"),
+        t.col("grade2"),
+        t.col("confidence"),
+    );
+    t.for_edition(edition.label())
+        .find(|r| r[cp] == ph && r[cpo] == pollutant.code() && r[cpe] == period.code())
+        .map(|r| Limit {
             value_milli: tables::milli(t.name, &r[if class == Class::One { c1 } else { c2 }]),
             edition,
             phase: ph,
             confidence: r[cc].clone(),
-        },
-    )
+        })
 }
 
 #[cfg(test)]

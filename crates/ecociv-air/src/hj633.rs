@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::edition::Edition;
-use crate::rounding::{div_ceil, div_round_half_even, MILLI};
+use crate::rounding::{MILLI, div_ceil, div_round_half_even};
 use crate::tables;
 
 /// A breakpoint column of 表1 (a pollutant and its averaging time).
@@ -83,7 +83,11 @@ impl Column {
 /// Rounds a concentration (milli-units) as HJ 633 requires before the lookup: µg/m³ to an integer,
 /// CO (mg/m³) to one decimal, half to even (GB/T 8170, standards.md §1.3).
 pub fn round_concentration(is_co: bool, milli: i64) -> i64 {
-    if is_co { div_round_half_even(milli, 100) * 100 } else { div_round_half_even(milli, MILLI) * MILLI }
+    if is_co {
+        div_round_half_even(milli, 100) * 100
+    } else {
+        div_round_half_even(milli, MILLI) * MILLI
+    }
 }
 
 /// An item of an AQI report (分指数项目): the seven sub-indices of the daily report.
@@ -100,7 +104,15 @@ pub enum Item {
 }
 
 /// Report items in output order.
-pub const ITEMS: [Item; 7] = [Item::So2, Item::No2, Item::Pm10, Item::Co, Item::O3_1h, Item::O3_8h, Item::Pm25];
+pub const ITEMS: [Item; 7] = [
+    Item::So2,
+    Item::No2,
+    Item::Pm10,
+    Item::Co,
+    Item::O3_1h,
+    Item::O3_8h,
+    Item::Pm25,
+];
 
 impl Item {
     /// Code used in CSV output (`so2`, `no2`, `pm10`, `co`, `o3_1h`, `o3_8h`, `pm25`).
@@ -222,7 +234,12 @@ impl AqiTable {
                 }
             }
             assert!(points[k].len() >= 2, "{}: column {} too short", bp.name, col.code());
-            assert!(points[k].windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "{}: {} not increasing", bp.name, col.code());
+            assert!(
+                points[k].windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1),
+                "{}: {} not increasing",
+                bp.name,
+                col.code()
+            );
         }
         let sp = tables::hj633_special();
         let mut special = [None; 10];
@@ -262,14 +279,26 @@ impl AqiTable {
             .map(|r| Level {
                 level: tables::int(lv.name, &r[l]) as u8,
                 aqi_min: tables::int(lv.name, &r[lo]) as u16,
-                aqi_max: if r[hi].is_empty() { None } else { Some(tables::int(lv.name, &r[hi]) as u16) },
+                aqi_max: if r[hi].is_empty() {
+                    None
+                } else {
+                    Some(tables::int(lv.name, &r[hi]) as u16)
+                },
                 category_zh: r[zh].clone(),
                 category_en: r[en].clone(),
                 colour_zh: r[cz].clone(),
                 rgb: r[rgb].clone(),
             })
             .collect();
-        AqiTable { edition, points, special, daily_includes_o3_1h, realtime_pm_window_hours, cap, levels }
+        AqiTable {
+            edition,
+            points,
+            special,
+            daily_includes_o3_1h,
+            realtime_pm_window_hours,
+            cap,
+            levels,
+        }
     }
 
     /// The breakpoints of a column as `(IAQI, concentration in milli-units)`.
@@ -310,10 +339,12 @@ impl AqiTable {
             Lookup::Value(v) => (Some(v), false),
             Lookup::Special(Special::Fixed(v)) => (Some(v), false),
             Lookup::Special(Special::UseIaqiOf(o)) => {
-                let v = other(o).map(|x| self.lookup(o, round_concentration(o.is_co(), x))).and_then(|l| match l {
-                    Lookup::Value(v) | Lookup::Special(Special::Fixed(v)) => Some(v),
-                    Lookup::Special(Special::UseIaqiOf(_)) => None,
-                });
+                let v = other(o)
+                    .map(|x| self.lookup(o, round_concentration(o.is_co(), x)))
+                    .and_then(|l| match l {
+                        Lookup::Value(v) | Lookup::Special(Special::Fixed(v)) => Some(v),
+                        Lookup::Special(Special::UseIaqiOf(_)) => None,
+                    });
                 (v, true)
             }
         }
@@ -328,7 +359,11 @@ impl AqiTable {
         iaqi[Item::Pm10.index()] = one(Column::Pm10_24h, d.pm10);
         iaqi[Item::Co.index()] = one(Column::Co_24h, d.co);
         iaqi[Item::Pm25.index()] = one(Column::Pm25_24h, d.pm25);
-        let (o8, replaced) = self.resolve(Column::O3_8h, d.o3_8h, |o| if o == Column::O3_1h { d.o3_1h } else { None });
+        let (o8, replaced) = self.resolve(
+            Column::O3_8h,
+            d.o3_8h,
+            |o| if o == Column::O3_1h { d.o3_1h } else { None },
+        );
         if replaced {
             // 2012: the 8-h value is not indexed; O3's IAQI is the 1-h one (reported in the o3_1h item).
             iaqi[Item::O3_8h.index()] = None;
@@ -346,14 +381,20 @@ impl AqiTable {
     pub fn hourly(&self, h: &HourlyInput) -> AqiResult {
         let mut iaqi = [None; 7];
         let one = |col, c| self.resolve(col, c, |_| None).0;
-        let (so2, _) = self.resolve(Column::So2_1h, h.so2_1h, |o| if o == Column::So2_24h { h.so2_24h } else { None });
+        let (so2, _) = self.resolve(Column::So2_1h, h.so2_1h, |o| {
+            if o == Column::So2_24h { h.so2_24h } else { None }
+        });
         iaqi[Item::So2.index()] = so2;
         iaqi[Item::No2.index()] = one(Column::No2_1h, h.no2_1h);
         iaqi[Item::Pm10.index()] = one(Column::Pm10_24h, h.pm10);
         iaqi[Item::Co.index()] = one(Column::Co_1h, h.co_1h);
         iaqi[Item::Pm25.index()] = one(Column::Pm25_24h, h.pm25);
         iaqi[Item::O3_1h.index()] = one(Column::O3_1h, h.o3_1h);
-        let (o8, replaced) = self.resolve(Column::O3_8h, h.o3_8h, |o| if o == Column::O3_1h { h.o3_1h } else { None });
+        let (o8, replaced) = self.resolve(
+            Column::O3_8h,
+            h.o3_8h,
+            |o| if o == Column::O3_1h { h.o3_1h } else { None },
+        );
         // When replaced (2012), O3's IAQI is the 1-h one, already in the o3_1h item.
         iaqi[Item::O3_8h.index()] = if replaced { None } else { o8 };
         AqiResult::from_iaqi(self.edition, iaqi)
@@ -428,7 +469,12 @@ impl AqiResult {
                 }
             }
         }
-        AqiResult { edition, aqi, iaqi, primary }
+        AqiResult {
+            edition,
+            aqi,
+            iaqi,
+            primary,
+        }
     }
 
     /// The level (表2), if an AQI was formed.

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use crate::edition::{Date, Edition};
 use crate::gb3095::{self, Class, Period, Pollutant};
 use crate::hj633::{self, AqiResult, DailyInput, ITEMS, Item};
-use crate::rounding::{div_round_half_even, MILLI};
+use crate::rounding::{MILLI, div_round_half_even};
 use crate::tables;
 
 /// Validity rules of one HJ 663 edition (see `data/hj663.csv`).
@@ -135,7 +135,9 @@ impl DailyValues {
     /// Whether the day is a valid monitoring day for the good-day share (see [`Params::day_needs_all_six`]).
     pub fn is_valid_day(&self, p: &Params, aqi: &AqiResult) -> bool {
         if p.day_needs_all_six {
-            [Item::So2, Item::No2, Item::Pm10, Item::Co, Item::O3_8h, Item::Pm25].iter().all(|&i| self.get(i).is_some())
+            [Item::So2, Item::No2, Item::Pm10, Item::Co, Item::O3_8h, Item::Pm25]
+                .iter()
+                .all(|&i| self.get(i).is_some())
                 && aqi.aqi.is_some()
         } else {
             aqi.aqi.is_some()
@@ -236,7 +238,12 @@ impl DayRecord {
     pub fn evaluate(date: Date, values: DailyValues, edition: Edition) -> DayRecord {
         let aqi = hj633::table(edition).daily(&values.to_input());
         let valid = values.is_valid_day(params(edition), &aqi);
-        DayRecord { date, values, aqi, valid }
+        DayRecord {
+            date,
+            values,
+            aqi,
+            valid,
+        }
     }
 }
 
@@ -322,7 +329,14 @@ fn coverage(months: &[u8], p: &Params) -> (bool, Vec<u8>) {
         per[usize::from(m.min(12))] += 1;
     }
     let short: Vec<u8> = (1..=12u8)
-        .filter(|&m| per[usize::from(m)] < if m == 2 { p.days_per_valid_february } else { p.days_per_valid_month })
+        .filter(|&m| {
+            per[usize::from(m)]
+                < if m == 2 {
+                    p.days_per_valid_february
+                } else {
+                    p.days_per_valid_month
+                }
+        })
         .collect();
     (months.len() as u32 >= p.days_per_valid_year && short.is_empty(), short)
 }
@@ -355,12 +369,21 @@ fn stat(
         }
     };
     let unit = if it == Item::Co { 100 } else { MILLI };
-    let limit = lim.and_then(|(po, pe)| gb3095::limit(ed, year, po, pe, Class::Two)).map(|l| l.value_milli / unit);
+    let limit = lim
+        .and_then(|(po, pe)| gb3095::limit(ed, year, po, pe, Class::Two))
+        .map(|l| l.value_milli / unit);
     let complies = match (valid, value, limit) {
         (true, Some(v), Some(l)) => Some(v <= l),
         _ => None,
     };
-    AnnualStat { value, days: buf.len() as u32, valid, short_months, limit, complies }
+    AnnualStat {
+        value,
+        days: buf.len() as u32,
+        valid,
+        short_months,
+        limit,
+        complies,
+    }
 }
 
 /// The annual evaluation of a year of day records (in any order; one record per date).

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::edition::{Date, EditionChoice};
 use crate::hj633::{self, DailyInput, ITEMS};
-use crate::hj663::{fmt_tenths, AnnualStat};
+use crate::hj663::{AnnualStat, fmt_tenths};
 use crate::realtime::{PmWindow, RealtimeEngine};
 use crate::rounding::parse_milli;
 use crate::station::{AnnualEngine, HourlyRow, OrderError, StationAnnual};
@@ -26,17 +26,56 @@ pub const HOURLY_HEADER: [&str; 9] = ["station", "date", "hour", "so2", "no2", "
 pub const DAILY_HEADER: [&str; 9] = ["station", "date", "so2", "no2", "pm10", "co", "o3_1h", "o3_8h", "pm25"];
 /// Header of the output of `ecociv air daily`.
 pub const DAILY_OUT_HEADER: [&str; 13] = [
-    "station", "date", "aqi", "level", "category", "primary", "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_co",
-    "iaqi_o3_1h", "iaqi_o3_8h", "iaqi_pm25",
+    "station",
+    "date",
+    "aqi",
+    "level",
+    "category",
+    "primary",
+    "iaqi_so2",
+    "iaqi_no2",
+    "iaqi_pm10",
+    "iaqi_co",
+    "iaqi_o3_1h",
+    "iaqi_o3_8h",
+    "iaqi_pm25",
 ];
 /// Header of the output of `ecociv air hourly` (the real-time report).
 pub const HOURLY_OUT_HEADER: [&str; 19] = [
-    "station", "date", "hour", "aqi", "level", "category", "primary", "o3_8h", "pm10", "pm25", "pm_window_hours",
-    "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_co", "iaqi_o3_1h", "iaqi_o3_8h", "iaqi_pm25", "edition",
+    "station",
+    "date",
+    "hour",
+    "aqi",
+    "level",
+    "category",
+    "primary",
+    "o3_8h",
+    "pm10",
+    "pm25",
+    "pm_window_hours",
+    "iaqi_so2",
+    "iaqi_no2",
+    "iaqi_pm10",
+    "iaqi_co",
+    "iaqi_o3_1h",
+    "iaqi_o3_8h",
+    "iaqi_pm25",
+    "edition",
 ];
 /// Header of the output of `ecociv air annual`.
-pub const ANNUAL_OUT_HEADER: [&str; 11] =
-    ["station", "year", "valid_days", "good_days", "good_rate", "so2", "no2", "pm10", "pm25", "co_p95", "o3_8h_p90"];
+pub const ANNUAL_OUT_HEADER: [&str; 11] = [
+    "station",
+    "year",
+    "valid_days",
+    "good_days",
+    "good_rate",
+    "so2",
+    "no2",
+    "pm10",
+    "pm25",
+    "co_p95",
+    "o3_8h_p90",
+];
 
 /// A bad input row or header: where and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,20 +223,36 @@ impl<F: Fields> Rec<'_, F> {
         let ok = self.rec.n() == self.header.len()
             && self.header.iter().enumerate().all(|(i, want)| {
                 let got = self.rec.get(i);
-                let got = if i == 0 { got.strip_prefix("\u{feff}".as_bytes()).unwrap_or(got) } else { got };
+                let got = if i == 0 {
+                    got.strip_prefix("\u{feff}".as_bytes()).unwrap_or(got)
+                } else {
+                    got
+                };
                 crate::edition::trim(got).eq_ignore_ascii_case(want.as_bytes())
             });
         if ok {
             return Ok(());
         }
-        let got: Vec<String> = (0..self.rec.n()).map(|i| String::from_utf8_lossy(self.rec.get(i)).into_owned()).collect();
-        Err(self.input_err(None, format!("表头应为 / header must be `{}`, found `{}`", self.header.join(","), got.join(","))))
+        let got: Vec<String> = (0..self.rec.n())
+            .map(|i| String::from_utf8_lossy(self.rec.get(i)).into_owned())
+            .collect();
+        Err(self.input_err(
+            None,
+            format!(
+                "表头应为 / header must be `{}`, found `{}`",
+                self.header.join(","),
+                got.join(",")
+            ),
+        ))
     }
 
     fn field_count(&self) -> Result<(), InputError> {
         if self.rec.n() != self.header.len() {
             let (want, got) = (self.header.len(), self.rec.n());
-            return Err(self.input_err(None, format!("应有 {want} 列，实有 {got} 列 / expected {want} fields, found {got}")));
+            return Err(self.input_err(
+                None,
+                format!("应有 {want} 列，实有 {got} 列 / expected {want} fields, found {got}"),
+            ));
         }
         Ok(())
     }
@@ -215,7 +270,10 @@ impl<F: Fields> Rec<'_, F> {
         Date::parse(self.rec.get(c)).ok_or_else(|| {
             self.input_err(
                 Some(c),
-                format!("日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`", String::from_utf8_lossy(self.rec.get(c))),
+                format!(
+                    "日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`",
+                    String::from_utf8_lossy(self.rec.get(c))
+                ),
             )
         })
     }
@@ -252,13 +310,24 @@ impl<F: Fields> Rec<'_, F> {
             }
         };
         let hour = parse_hour(self.rec.get(2)).ok_or_else(|| {
-            self.input_err(Some(2), format!("小时应为 0–23 / hour must be 0–23: `{}`", String::from_utf8_lossy(self.rec.get(2))))
+            self.input_err(
+                Some(2),
+                format!(
+                    "小时应为 0–23 / hour must be 0–23: `{}`",
+                    String::from_utf8_lossy(self.rec.get(2))
+                ),
+            )
         })?;
         let mut values = [None; 6];
         for (k, v) in values.iter_mut().enumerate() {
             *v = self.value(3 + k)?;
         }
-        Ok(HourlyRow { station, date, hour, values })
+        Ok(HourlyRow {
+            station,
+            date,
+            hour,
+            values,
+        })
     }
 }
 
@@ -267,7 +336,11 @@ impl<F: Fields> Rec<'_, F> {
 struct DateCache(Option<(u8, [u8; 16], Date)>);
 
 fn csv_reader<R: Read>(r: R) -> csv::Reader<LineCounter<R>> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(LineCounter::new(r))
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(LineCounter::new(r))
 }
 
 /// The shared line counter (see `ecociv-csvline`: the csv crate's own line is wrong after blank lines).
@@ -275,7 +348,8 @@ pub(crate) use ecociv_csvline::LineCounter;
 
 /// The line where a record starts.
 fn record_line<R: Read>(rd: &csv::Reader<LineCounter<R>>, rec: &csv::ByteRecord) -> u64 {
-    rec.position().map_or(0, |position| rd.get_ref().line_at(position.byte()))
+    rec.position()
+        .map_or(0, |position| rd.get_ref().line_at(position.byte()))
 }
 
 /// Reads the next record; CSV-level errors carry the line (plus `line_base`).
@@ -290,7 +364,10 @@ fn next_record<R: Read>(
         Err(e) => {
             let line = e.position().map_or(0, |p| rd.get_ref().line_at(p.byte())) + line_base;
             match e.into_kind() {
-                csv::ErrorKind::Io(error) => Err(IngestError::Io { source_name: source.to_owned(), error }),
+                csv::ErrorKind::Io(error) => Err(IngestError::Io {
+                    source_name: source.to_owned(),
+                    error,
+                }),
                 other => Err(IngestError::Input(InputError {
                     source: source.to_owned(),
                     line,
@@ -326,7 +403,13 @@ fn apply_hourly(
         Ok(row) => match sink(&row) {
             Ok(()) => Ok(()),
             Err(order) => {
-                let e = InputError { source: source.to_owned(), line, column: None, field: None, message: order.to_string() };
+                let e = InputError {
+                    source: source.to_owned(),
+                    line,
+                    column: None,
+                    field: None,
+                    message: order.to_string(),
+                };
                 if order.is_skippable() && opts.skip_bad {
                     sum.bad(e);
                     Ok(())
@@ -371,12 +454,22 @@ fn read_hourly_seq<R: Read>(
         if !next_record(&mut rd, &mut rec, src, line_base)? {
             return Err(empty_input(src));
         }
-        let r = Rec { rec: &rec, line: line_of(&rd, &rec), source: src, header: &HOURLY_HEADER };
+        let r = Rec {
+            rec: &rec,
+            line: line_of(&rd, &rec),
+            source: src,
+            header: &HOURLY_HEADER,
+        };
         r.check_header().map_err(IngestError::Input)?;
     }
     while next_record(&mut rd, &mut rec, src, line_base)? {
         let line = line_of(&rd, &rec);
-        let r = Rec { rec: &rec, line, source: src, header: &HOURLY_HEADER };
+        let r = Rec {
+            rec: &rec,
+            line,
+            source: src,
+            header: &HOURLY_HEADER,
+        };
         apply_hourly(r.hourly(), line, src, opts, sum, sink)?;
     }
     Ok(())
@@ -434,11 +527,23 @@ pub fn read_daily<R: Read>(
     if !next_record(&mut rd, &mut rec, src, 0)? {
         return Err(empty_input(src));
     }
-    Rec { rec: &rec, line: record_line(&rd, &rec), source: src, header: &DAILY_HEADER }.check_header().map_err(IngestError::Input)?;
+    Rec {
+        rec: &rec,
+        line: record_line(&rd, &rec),
+        source: src,
+        header: &DAILY_HEADER,
+    }
+    .check_header()
+    .map_err(IngestError::Input)?;
     let mut sum = IngestSummary::default();
     while next_record(&mut rd, &mut rec, src, 0)? {
         sum.rows += 1;
-        let r = Rec { rec: &rec, line: record_line(&rd, &rec), source: src, header: &DAILY_HEADER };
+        let r = Rec {
+            rec: &rec,
+            line: record_line(&rd, &rec),
+            source: src,
+            header: &DAILY_HEADER,
+        };
         let parsed = (|| {
             r.field_count()?;
             let station = r.station(0)?;
@@ -544,7 +649,9 @@ pub fn run_hourly<R: Read, W: Write>(
     if let Some(e) = write_error {
         return Err(werr(e));
     }
-    let bytes = buf.into_inner().map_err(|e| IngestError::Write(io::Error::other(e.to_string())))?;
+    let bytes = buf
+        .into_inner()
+        .map_err(|e| IngestError::Write(io::Error::other(e.to_string())))?;
     let mut out = out;
     out.write_all(&bytes).map_err(IngestError::Write)?;
     out.flush().map_err(IngestError::Write)?;
@@ -614,7 +721,10 @@ pub fn read_zone_dir(
     choice: EditionChoice,
     skip_bad: bool,
 ) -> Result<(Vec<ZoneYear>, IngestSummary, Vec<String>), IngestError> {
-    let ioerr = |error| IngestError::Io { source_name: dir.display().to_string(), error };
+    let ioerr = |error| IngestError::Io {
+        source_name: dir.display().to_string(),
+        error,
+    };
     if !dir.is_dir() {
         return Ok((Vec::new(), IngestSummary::default(), Vec::new()));
     }
@@ -629,13 +739,30 @@ pub fn read_zone_dir(
     let mut total = IngestSummary::default();
     let mut names = Vec::new();
     for f in files {
-        names.push(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        names.push(
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
         let source = f.display().to_string();
-        let file = std::fs::File::open(&f).map_err(|error| IngestError::Io { source_name: source.clone(), error })?;
-        let s = read_hourly_parallel(file, &ReadOptions { source, skip_bad }, default_workers(), BLOCK, |row| eng.push(row))?;
+        let file = std::fs::File::open(&f).map_err(|error| IngestError::Io {
+            source_name: source.clone(),
+            error,
+        })?;
+        let s = read_hourly_parallel(
+            file,
+            &ReadOptions { source, skip_bad },
+            default_workers(),
+            BLOCK,
+            |row| eng.push(row),
+        )?;
         total.rows += s.rows;
         total.bad_rows += s.bad_rows;
-        total.first_bad.extend(s.first_bad.into_iter().take(10usize.saturating_sub(total.first_bad.len())));
+        total.first_bad.extend(
+            s.first_bad
+                .into_iter()
+                .take(10usize.saturating_sub(total.first_bad.len())),
+        );
     }
     Ok((eng.finish(), total, names))
 }

@@ -98,7 +98,21 @@ struct Ring {
 
 impl Ring {
     fn new() -> Ring {
-        Ring { slots: [Slot { at: i64::MIN, vals: [None; 6] }; 24], last: i64::MIN, last_label: (Date { year: 1970, month: 1, day: 1 }, 0) }
+        Ring {
+            slots: [Slot {
+                at: i64::MIN,
+                vals: [None; 6],
+            }; 24],
+            last: i64::MIN,
+            last_label: (
+                Date {
+                    year: 1970,
+                    month: 1,
+                    day: 1,
+                },
+                0,
+            ),
+        }
     }
 
     /// Sum and count of pollutant `p` over the `hours` hours ending at `now`.
@@ -138,7 +152,11 @@ pub struct RealtimeEngine {
 impl RealtimeEngine {
     /// An engine for an edition choice; `pm_window` overrides the data file's PM window.
     pub fn new(choice: EditionChoice, pm_window: Option<PmWindow>) -> RealtimeEngine {
-        RealtimeEngine { choice, pm_window, stations: HashMap::new() }
+        RealtimeEngine {
+            choice,
+            pm_window,
+            stations: HashMap::new(),
+        }
     }
 
     /// The report of a row's hour.
@@ -149,14 +167,25 @@ impl RealtimeEngine {
         let now = day_number(row.date) * 24 + i64::from(hour);
         let ring = self.stations.entry(row.station.into()).or_insert_with(Ring::new);
         if now == ring.last {
-            return Err(OrderError::DuplicateHour { station: row.station.to_owned(), date: row.date, hour });
+            return Err(OrderError::DuplicateHour {
+                station: row.station.to_owned(),
+                date: row.date,
+                hour,
+            });
         }
         if now < ring.last {
-            return Err(OrderError::HourBack { station: row.station.to_owned(), previous: ring.last_label, got: (row.date, hour) });
+            return Err(OrderError::HourBack {
+                station: row.station.to_owned(),
+                previous: ring.last_label,
+                got: (row.date, hour),
+            });
         }
         ring.last = now;
         ring.last_label = (row.date, row.hour);
-        ring.slots[now.rem_euclid(24) as usize] = Slot { at: now, vals: row.values };
+        ring.slots[now.rem_euclid(24) as usize] = Slot {
+            at: now,
+            vals: row.values,
+        };
 
         let edition = self.choice.for_date(row.date);
         let params = hj663::params(edition);
@@ -169,7 +198,10 @@ impl RealtimeEngine {
         let so2_24h = moving(SO2, 24, params.hours_per_valid_day);
         let (pm10, pm25) = match pm_window {
             PmWindow::OneHour => (row.values[PM10], row.values[PM25]),
-            PmWindow::MovingDay => (moving(PM10, 24, params.hours_per_valid_day), moving(PM25, 24, params.hours_per_valid_day)),
+            PmWindow::MovingDay => (
+                moving(PM10, 24, params.hours_per_valid_day),
+                moving(PM25, 24, params.hours_per_valid_day),
+            ),
         };
         let input = HourlyInput {
             so2_1h: row.values[SO2],
@@ -202,21 +234,45 @@ mod tests {
     use crate::edition::days_in_month;
 
     fn row(station: &str, date: Date, hour: u8, v: [Option<i64>; 6]) -> HourlyRow<'_> {
-        HourlyRow { station, date, hour, values: v }
+        HourlyRow {
+            station,
+            date,
+            hour,
+            values: v,
+        }
     }
 
     #[test]
     fn day_numbers_are_consecutive_across_months_and_leap_days() {
-        assert_eq!(day_number(Date { year: 1970, month: 1, day: 1 }), 0);
-        let mut d = Date { year: 2023, month: 12, day: 31 };
+        assert_eq!(
+            day_number(Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }),
+            0
+        );
+        let mut d = Date {
+            year: 2023,
+            month: 12,
+            day: 31,
+        };
         let first = day_number(d);
         for n in first..first + 800 {
             let next = if d.day < days_in_month(d.year, d.month) {
                 Date { day: d.day + 1, ..d }
             } else if d.month < 12 {
-                Date { year: d.year, month: d.month + 1, day: 1 }
+                Date {
+                    year: d.year,
+                    month: d.month + 1,
+                    day: 1,
+                }
             } else {
-                Date { year: d.year + 1, month: 1, day: 1 }
+                Date {
+                    year: d.year + 1,
+                    month: 1,
+                    day: 1,
+                }
             };
             assert_eq!(day_number(next), n + 1, "{next}");
             d = next;
@@ -226,8 +282,16 @@ mod tests {
     #[test]
     fn the_o3_window_crosses_midnight_and_needs_six_hours() {
         let mut e = RealtimeEngine::new(EditionChoice::Fixed(Edition::E2012), Some(PmWindow::OneHour));
-        let d1 = Date { year: 2024, month: 6, day: 1 };
-        let d2 = Date { year: 2024, month: 6, day: 2 };
+        let d1 = Date {
+            year: 2024,
+            month: 6,
+            day: 1,
+        };
+        let d2 = Date {
+            year: 2024,
+            month: 6,
+            day: 2,
+        };
         let o3 = |v: i64| [None, None, None, None, Some(v * MILLI), None];
         // 21:00–23:00 on day 1 and 00:00–02:00 on day 2: six hours ending at 02:00 → a mean.
         for (d, h, v) in [(d1, 21, 100), (d1, 22, 110), (d1, 23, 120), (d2, 0, 130), (d2, 1, 140)] {
@@ -245,10 +309,24 @@ mod tests {
     #[test]
     fn a_station_going_back_is_refused_and_others_are_independent() {
         let mut e = RealtimeEngine::new(EditionChoice::ByDate, None);
-        let d = Date { year: 2024, month: 1, day: 1 };
+        let d = Date {
+            year: 2024,
+            month: 1,
+            day: 1,
+        };
         e.push(&row("A", d, 5, [None; 6])).expect("first");
-        e.push(&row("B", d, 1, [None; 6])).expect("another station may be earlier");
-        assert!(matches!(e.push(&row("A", d, 5, [None; 6])), Err(OrderError::DuplicateHour { .. })), "repeat");
-        assert!(matches!(e.push(&row("A", d, 4, [None; 6])), Err(OrderError::HourBack { .. })), "back");
+        e.push(&row("B", d, 1, [None; 6]))
+            .expect("another station may be earlier");
+        assert!(
+            matches!(
+                e.push(&row("A", d, 5, [None; 6])),
+                Err(OrderError::DuplicateHour { .. })
+            ),
+            "repeat"
+        );
+        assert!(
+            matches!(e.push(&row("A", d, 4, [None; 6])), Err(OrderError::HourBack { .. })),
+            "back"
+        );
     }
 }

@@ -16,13 +16,21 @@ pub fn div_round_half_even(num: i64, den: i64) -> i64 {
         // fast path: 2·r < 2·den cannot overflow
         let q = num.div_euclid(den);
         let twice = 2 * num.rem_euclid(den);
-        return if twice > den || (twice == den && q % 2 != 0) { q + 1 } else { q };
+        return if twice > den || (twice == den && q % 2 != 0) {
+            q + 1
+        } else {
+            q
+        };
     }
     let (n, d) = (i128::from(num), i128::from(den.max(1)));
     let q = n.div_euclid(d);
     let r = n.rem_euclid(d);
     let twice = 2 * r;
-    let q = if twice > d || (twice == d && q % 2 != 0) { q + 1 } else { q };
+    let q = if twice > d || (twice == d && q % 2 != 0) {
+        q + 1
+    } else {
+        q
+    };
     q as i64
 }
 
@@ -184,7 +192,13 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let mut cases = vec![(61, 499_600u64, 6), (61, 500_400, 6), (0, 349_999, 6), (3, 450_001, 6), (2, 5, 1)];
+        let mut cases = vec![
+            (61, 499_600u64, 6),
+            (61, 500_400, 6),
+            (0, 349_999, 6),
+            (3, 450_001, 6),
+            (2, 5, 1),
+        ];
         for _ in 0..200_000 {
             let int = next() % 1000;
             let decimals = (next() % 6 + 1) as u32;
@@ -195,8 +209,16 @@ mod tests {
             let text = format!("{int}.{frac:0width$}", width = decimals as usize);
             let micro = (int * 1_000_000 + frac * 10u64.pow(6 - decimals)) as i64;
             let milli = parse_milli(text.as_bytes()).expect("parses");
-            assert_eq!(round_concentration(false, milli), div_round_half_even(micro, 1_000_000) * MILLI, "µg/m³ {text}");
-            assert_eq!(round_concentration(true, milli), div_round_half_even(micro, 100_000) * 100, "CO {text}");
+            assert_eq!(
+                round_concentration(false, milli),
+                div_round_half_even(micro, 1_000_000) * MILLI,
+                "µg/m³ {text}"
+            );
+            assert_eq!(
+                round_concentration(true, milli),
+                div_round_half_even(micro, 100_000) * 100,
+                "CO {text}"
+            );
         }
     }
 }

@@ -25,11 +25,19 @@ pub struct HourlyRow<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OrderError {
     /// The station's date went back: the input is not ordered by date within each station.
-    OutOfOrder { station: String, previous: Date, date: Date },
+    OutOfOrder {
+        station: String,
+        previous: Date,
+        date: Date,
+    },
     /// The same station, date and hour twice.
     DuplicateHour { station: String, date: Date, hour: u8 },
     /// The station's hour went back (the real-time report needs each station's hours in order).
-    HourBack { station: String, previous: (Date, u8), got: (Date, u8) },
+    HourBack {
+        station: String,
+        previous: (Date, u8),
+        got: (Date, u8),
+    },
 }
 
 impl OrderError {
@@ -42,16 +50,27 @@ impl OrderError {
 impl fmt::Display for OrderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OrderError::OutOfOrder { station, previous, date } => write!(
+            OrderError::OutOfOrder {
+                station,
+                previous,
+                date,
+            } => write!(
                 f,
                 "站点 {station} 的日期倒退（{previous} 之后出现 {date}）：同一站点的行须按日期排序，可先执行 \
                  `sort -t, -k1,1 -k2,2` / station {station}: date {date} after {previous}; rows of a station must be \
                  in date order (e.g. sort by station, date)"
             ),
             OrderError::DuplicateHour { station, date, hour } => {
-                write!(f, "站点 {station} {date} {hour} 时重复 / duplicate hour {hour} for station {station} on {date}")
+                write!(
+                    f,
+                    "站点 {station} {date} {hour} 时重复 / duplicate hour {hour} for station {station} on {date}"
+                )
             }
-            OrderError::HourBack { station, previous: (pd, ph), got: (d, h) } => write!(
+            OrderError::HourBack {
+                station,
+                previous: (pd, ph),
+                got: (d, h),
+            } => write!(
                 f,
                 "站点 {station} 的时间倒退（{pd} {ph} 时之后出现 {d} {h} 时）：实时报要求同一站点的行按时间排序 / \
                  station {station}: {d} hour {h} after {pd} hour {ph}; rows of a station must be in time order"
@@ -75,7 +94,11 @@ pub struct DaySplitter {
 
 impl Default for DaySplitter {
     fn default() -> Self {
-        DaySplitter { index: HashMap::new(), open: Vec::new(), last: usize::MAX }
+        DaySplitter {
+            index: HashMap::new(),
+            open: Vec::new(),
+            last: usize::MAX,
+        }
     }
 }
 
@@ -90,7 +113,11 @@ impl DaySplitter {
             None => {
                 let i = self.open.len();
                 self.index.insert(name.into(), i);
-                self.open.push(OpenDay { name: name.to_owned(), date: None, hours: DayHours::default() });
+                self.open.push(OpenDay {
+                    name: name.to_owned(),
+                    date: None,
+                    hours: DayHours::default(),
+                });
                 i
             }
         };
@@ -109,7 +136,11 @@ impl DaySplitter {
         match od.date {
             Some(d) if d == row.date => {}
             Some(d) if d > row.date => {
-                return Err(OrderError::OutOfOrder { station: od.name.clone(), previous: d, date: row.date });
+                return Err(OrderError::OutOfOrder {
+                    station: od.name.clone(),
+                    previous: d,
+                    date: row.date,
+                });
             }
             Some(d) => {
                 on_day(i, &od.name, d, &od.hours);
@@ -119,7 +150,11 @@ impl DaySplitter {
             None => od.date = Some(row.date),
         }
         if !od.hours.set(row.hour, &row.values) {
-            return Err(OrderError::DuplicateHour { station: od.name.clone(), date: row.date, hour: row.hour });
+            return Err(OrderError::DuplicateHour {
+                station: od.name.clone(),
+                date: row.date,
+                hour: row.hour,
+            });
         }
         Ok(())
     }
@@ -157,7 +192,12 @@ pub struct AnnualEngine {
 
 impl AnnualEngine {
     pub fn new(choice: EditionChoice) -> Self {
-        AnnualEngine { split: DaySplitter::default(), years: Vec::new(), done: Vec::new(), choice }
+        AnnualEngine {
+            split: DaySplitter::default(),
+            years: Vec::new(),
+            done: Vec::new(),
+            choice,
+        }
     }
 
     fn close_day(
@@ -178,7 +218,10 @@ impl AnnualEngine {
         let slot = &mut years[i];
         if !slot.1.is_empty() && slot.0 != date.year {
             let annual = hj663::annual(slot.0, &slot.1, choice.for_year(slot.0));
-            done.push(StationAnnual { station: name.to_owned(), annual });
+            done.push(StationAnnual {
+                station: name.to_owned(),
+                annual,
+            });
             slot.1.clear();
         }
         slot.0 = date.year;
@@ -187,19 +230,34 @@ impl AnnualEngine {
 
     /// Adds an hourly row.
     pub fn push(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
-        let AnnualEngine { split, years, done, choice } = self;
-        split.push(row, |i, name, date, hours| Self::close_day(years, done, *choice, i, name, date, hours))
+        let AnnualEngine {
+            split,
+            years,
+            done,
+            choice,
+        } = self;
+        split.push(row, |i, name, date, hours| {
+            Self::close_day(years, done, *choice, i, name, date, hours)
+        })
     }
 
     /// Closes everything; results sorted by station then year.
     pub fn finish(mut self) -> Vec<StationAnnual> {
-        let AnnualEngine { split, years, done, choice } = &mut self;
+        let AnnualEngine {
+            split,
+            years,
+            done,
+            choice,
+        } = &mut self;
         split.finish(|i, name, date, hours| Self::close_day(years, done, *choice, i, name, date, hours));
         for (i, od) in split.open.iter().enumerate() {
             if let Some((y, days)) = years.get(i)
                 && !days.is_empty()
             {
-                done.push(StationAnnual { station: od.name.clone(), annual: hj663::annual(*y, days, choice.for_year(*y)) });
+                done.push(StationAnnual {
+                    station: od.name.clone(),
+                    annual: hj663::annual(*y, days, choice.for_year(*y)),
+                });
             }
         }
         let mut out = std::mem::take(done);

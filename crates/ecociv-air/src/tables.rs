@@ -27,7 +27,12 @@ impl Table {
             .collect();
         let rows = rd
             .records()
-            .map(|r| r.unwrap_or_else(|e| panic!("embedded table {name}: {e}")).iter().map(str::to_owned).collect())
+            .map(|r| {
+                r.unwrap_or_else(|e| panic!("embedded table {name}: {e}"))
+                    .iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
             .collect();
         Table { name, header, rows }
     }
@@ -61,7 +66,9 @@ pub(crate) fn int(table: &str, cell: &str) -> i64 {
 }
 
 pub(crate) fn param(table: &str, map: &HashMap<String, String>, key: &str) -> i64 {
-    let v = map.get(key).unwrap_or_else(|| panic!("embedded table {table}: missing key {key}"));
+    let v = map
+        .get(key)
+        .unwrap_or_else(|| panic!("embedded table {table}: missing key {key}"));
     int(table, v)
 }
 

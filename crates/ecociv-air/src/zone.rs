@@ -51,8 +51,16 @@ impl ZoneYear {
             v = a.valid_days,
             d = a.days,
             p = a.pm25.days,
-            pv = if a.pm25.valid { "" } else { "（不满足年均值有效性要求）" },
-            pv_en = if a.pm25.valid { "" } else { " (annual validity rule NOT met)" },
+            pv = if a.pm25.valid {
+                ""
+            } else {
+                "（不满足年均值有效性要求）"
+            },
+            pv_en = if a.pm25.valid {
+                ""
+            } else {
+                " (annual validity rule NOT met)"
+            },
             e = self.annual.edition,
         )
     }
@@ -117,8 +125,16 @@ impl ZoneEngine {
         if self.year.is_some_and(|y| y != row.date.year) {
             return Ok(());
         }
-        let ZoneEngine { split, days, stations, choice, .. } = self;
-        split.push(row, |_, name, date, hours| Self::close(days, stations, *choice, name, date, hours))
+        let ZoneEngine {
+            split,
+            days,
+            stations,
+            choice,
+            ..
+        } = self;
+        split.push(row, |_, name, date, hours| {
+            Self::close(days, stations, *choice, name, date, hours)
+        })
     }
 
     /// The zone's years, in order (empty when no row was given).
@@ -129,7 +145,13 @@ impl ZoneEngine {
     /// As [`ZoneEngine::finish`], with the zone's daily records (date, point-average daily values, AQI
     /// under the edition in force that day, validity), in date order — what the annual figures count.
     pub fn finish_with_days(mut self) -> (Vec<ZoneYear>, Vec<DayRecord>) {
-        let ZoneEngine { split, days, stations, choice, .. } = &mut self;
+        let ZoneEngine {
+            split,
+            days,
+            stations,
+            choice,
+            ..
+        } = &mut self;
         split.finish(|_, name, date, hours| Self::close(days, stations, *choice, name, date, hours));
         let mut out = Vec::new();
         let mut records: Vec<DayRecord> = Vec::new();
@@ -137,8 +159,17 @@ impl ZoneEngine {
         let mut current: Option<i32> = None;
         let mut emit = |year: i32, records: &mut Vec<DayRecord>| {
             let annual = hj663::annual(year, records, self.choice.for_year(year));
-            let st = self.stations.get(&year).map(|s| s.iter().cloned().collect()).unwrap_or_default();
-            out.push(ZoneYear { zone: self.zone.clone(), year, stations: st, annual });
+            let st = self
+                .stations
+                .get(&year)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default();
+            out.push(ZoneYear {
+                zone: self.zone.clone(),
+                year,
+                stations: st,
+                annual,
+            });
             records.clear();
         };
         for (&date, zd) in &self.days {

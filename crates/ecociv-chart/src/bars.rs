@@ -63,8 +63,17 @@ impl BarChart {
 
     /// The description: the lead, then every bar's text.
     pub fn description(&self) -> String {
-        let texts: Vec<&str> = self.bars.iter().filter(|bar| bar.value.is_some_and(f64::is_finite)).map(|bar| bar.text.as_str()).collect();
-        if texts.is_empty() { format!("{}{}", self.lead, self.no_data) } else { format!("{}{}", self.lead, texts.join(&self.separator)) }
+        let texts: Vec<&str> = self
+            .bars
+            .iter()
+            .filter(|bar| bar.value.is_some_and(f64::is_finite))
+            .map(|bar| bar.text.as_str())
+            .collect();
+        if texts.is_empty() {
+            format!("{}{}", self.lead, self.no_data)
+        } else {
+            format!("{}{}", self.lead, texts.join(&self.separator))
+        }
     }
 
     /// The SVG.
@@ -78,8 +87,16 @@ impl BarChart {
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="{}">"#,
             escape(FONT_FAMILY)
         );
-        let _ = write!(svg, r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#, escape(&self.title), escape(&self.description()));
-        let _ = write!(svg, r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##);
+        let _ = write!(
+            svg,
+            r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+            escape(&self.title),
+            escape(&self.description())
+        );
+        let _ = write!(
+            svg,
+            r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##
+        );
         let _ = write!(
             svg,
             r#"<text x="{}" y="20" text-anchor="middle" font-size="15" font-weight="bold" fill="{}">{}</text>"#,
@@ -112,7 +129,13 @@ impl BarChart {
         let (left, right, upper, lower) = (44.0, w - 12.0, 44.0, h - 26.0);
         let y = |v: f64| lower - (v.max(0.0) / top) * (lower - upper);
         if !self.unit_note.is_empty() {
-            let _ = write!(svg, r#"<text x="{}" y="36" font-size="11" fill="{}">{}</text>"#, c(left - 36.0), colour::AXIS, escape(&self.unit_note));
+            let _ = write!(
+                svg,
+                r#"<text x="{}" y="36" font-size="11" fill="{}">{}</text>"#,
+                c(left - 36.0),
+                colour::AXIS,
+                escape(&self.unit_note)
+            );
         }
         // Grid and y ticks: 0, ¼, ½, ¾ and the top.
         for k in 0..=4 {
@@ -161,7 +184,15 @@ impl BarChart {
             }
         }
         svg.push_str("</g>");
-        let _ = write!(svg, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>"#, c(left), c(lower), c(right), c(lower), colour::AXIS);
+        let _ = write!(
+            svg,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>"#,
+            c(left),
+            c(lower),
+            c(right),
+            c(lower),
+            colour::AXIS
+        );
         if let Some((v, label)) = self.reference.as_ref().filter(|(v, _)| v.is_finite()) {
             let _ = write!(
                 svg,

@@ -93,7 +93,10 @@ impl Default for Labels {
 
 impl Labels {
     fn year_value(&self, template: &str, year: i32, value: f64, unit: &str) -> String {
-        template.replace("{year}", &year.to_string()).replace("{value}", &number(value)).replace("{unit}", unit)
+        template
+            .replace("{year}", &year.to_string())
+            .replace("{value}", &number(value))
+            .replace("{unit}", unit)
     }
 }
 
@@ -180,12 +183,28 @@ impl LineChart {
         }
         let low = values.iter().copied().fold(f64::INFINITY, f64::min);
         let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (x_min, x_max) = if first_year == last_year { (first_year - 1, last_year + 1) } else { (first_year, last_year) };
+        let (x_min, x_max) = if first_year == last_year {
+            (first_year - 1, last_year + 1)
+        } else {
+            (first_year, last_year)
+        };
         let (y_min, y_max, y_step) = nice_domain(low, high);
         let width = f64::from(self.width.max(200));
         let height = f64::from(self.height.max(150));
-        let plot = Rect { left: 64.0, top: 52.0, right: width - 28.0, bottom: height - 64.0 };
-        Some(Layout { plot, x_min, x_max, y_min, y_max, y_step })
+        let plot = Rect {
+            left: 64.0,
+            top: 52.0,
+            right: width - 28.0,
+            bottom: height - 64.0,
+        };
+        Some(Layout {
+            plot,
+            x_min,
+            x_max,
+            y_min,
+            y_max,
+            y_step,
+        })
     }
 
     /// The accessible description: every value in words.
@@ -197,25 +216,55 @@ impl LineChart {
         if series.is_empty() {
             parts.push(labels.no_observed.clone());
         } else {
-            let values: Vec<String> = series.iter().map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit)).collect();
-            parts.push(format!("{}{}{}", self.legend_series(), labels.colon, values.join(&labels.comma)));
+            let values: Vec<String> = series
+                .iter()
+                .map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit))
+                .collect();
+            parts.push(format!(
+                "{}{}{}",
+                self.legend_series(),
+                labels.colon,
+                values.join(&labels.comma)
+            ));
         }
         let forecast = self.finite_forecast();
         if !forecast.is_empty() {
-            let values: Vec<String> = forecast.iter().map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit)).collect();
-            parts.push(format!("{}{}{}", labels.forecast, labels.colon, values.join(&labels.comma)));
+            let values: Vec<String> = forecast
+                .iter()
+                .map(|(year, value)| labels.year_value(&labels.year_value, *year, *value, unit))
+                .collect();
+            parts.push(format!(
+                "{}{}{}",
+                labels.forecast,
+                labels.colon,
+                values.join(&labels.comma)
+            ));
         }
         if let Some((value, label)) = self.finite_threshold() {
-            parts.push(format!("{label}{}{}{unit}{}", labels.open, number(*value), labels.close));
+            parts.push(format!(
+                "{label}{}{}{unit}{}",
+                labels.open,
+                number(*value),
+                labels.close
+            ));
         }
         for (year, value, label) in self.finite_targets() {
-            parts.push(format!("{label}{}{}{}", labels.open, labels.year_value(&labels.year_value, *year, *value, unit), labels.close));
+            parts.push(format!(
+                "{label}{}{}{}",
+                labels.open,
+                labels.year_value(&labels.year_value, *year, *value, unit),
+                labels.close
+            ));
         }
         parts.join(&labels.semicolon)
     }
 
     fn legend_series(&self) -> &str {
-        if self.series_label.is_empty() { &self.labels.observed } else { &self.series_label }
+        if self.series_label.is_empty() {
+            &self.labels.observed
+        } else {
+            &self.series_label
+        }
     }
 
     /// The chart as a standalone SVG document.
@@ -230,7 +279,10 @@ impl LineChart {
         );
         let _ = write!(svg, r#"<title id="chart-title">{}</title>"#, escape(&self.title));
         let _ = write!(svg, r#"<desc id="chart-desc">{}</desc>"#, escape(&self.description()));
-        let _ = write!(svg, r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##);
+        let _ = write!(
+            svg,
+            r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##
+        );
         let _ = write!(
             svg,
             r#"<text x="{}" y="24" text-anchor="middle" font-size="16" font-weight="bold" fill="{}">{}</text>"#,
@@ -329,7 +381,13 @@ impl LineChart {
                 colour::TARGET,
                 c(x),
                 c(y - 10.0),
-                if x > plot.right - 60.0 { "end" } else if x < plot.left + 60.0 { "start" } else { "middle" },
+                if x > plot.right - 60.0 {
+                    "end"
+                } else if x < plot.left + 60.0 {
+                    "start"
+                } else {
+                    "middle"
+                },
                 colour::TARGET,
                 escape(label)
             );
@@ -414,13 +472,34 @@ impl LineChart {
         let y = f64::from(height) - 14.0;
         let mut items: Vec<(Sample, &str)> = Vec::new();
         if has_series {
-            items.push((Sample::Line { colour: colour::SERIES, dash: None, dot: true }, self.legend_series()));
+            items.push((
+                Sample::Line {
+                    colour: colour::SERIES,
+                    dash: None,
+                    dot: true,
+                },
+                self.legend_series(),
+            ));
         }
         if has_forecast {
-            items.push((Sample::Line { colour: colour::FORECAST, dash: Some("5 4"), dot: false }, &self.labels.forecast));
+            items.push((
+                Sample::Line {
+                    colour: colour::FORECAST,
+                    dash: Some("5 4"),
+                    dot: false,
+                },
+                &self.labels.forecast,
+            ));
         }
         if self.finite_threshold().is_some() {
-            items.push((Sample::Line { colour: colour::THRESHOLD, dash: Some("6 4"), dot: false }, &self.labels.threshold));
+            items.push((
+                Sample::Line {
+                    colour: colour::THRESHOLD,
+                    dash: Some("6 4"),
+                    dot: false,
+                },
+                &self.labels.threshold,
+            ));
         }
         if !self.finite_targets().is_empty() {
             items.push((Sample::Diamond, &self.labels.targets));
@@ -440,7 +519,12 @@ impl LineChart {
                         c(y)
                     );
                     if dot {
-                        let _ = write!(svg, r#"<circle cx="{}" cy="{}" r="3.5" fill="{colour}"/>"#, c(x + 11.0), c(y));
+                        let _ = write!(
+                            svg,
+                            r#"<circle cx="{}" cy="{}" r="3.5" fill="{colour}"/>"#,
+                            c(x + 11.0),
+                            c(y)
+                        );
                     }
                 }
                 Sample::Diamond => {
@@ -460,7 +544,14 @@ impl LineChart {
                     );
                 }
             }
-            let _ = write!(svg, r#"<text x="{}" y="{}" fill="{}">{}</text>"#, c(x + 28.0), c(y + 4.0), colour::TEXT, escape(label));
+            let _ = write!(
+                svg,
+                r#"<text x="{}" y="{}" fill="{}">{}</text>"#,
+                c(x + 28.0),
+                c(y + 4.0),
+                colour::TEXT,
+                escape(label)
+            );
             // Full-width (CJK) characters take the font size; Latin ones about 0.6 of it.
             let text_width: f64 = label.chars().map(|ch| if ch.is_ascii() { 7.0 } else { 12.0 }).sum();
             x += 28.0 + text_width + 20.0;
@@ -470,7 +561,11 @@ impl LineChart {
 }
 
 enum Sample {
-    Line { colour: &'static str, dash: Option<&'static str>, dot: bool },
+    Line {
+        colour: &'static str,
+        dash: Option<&'static str>,
+        dot: bool,
+    },
     Diamond,
 }
 
@@ -514,7 +609,9 @@ impl Layout {
     /// The value axis' ticks, from `y_min` to `y_max`.
     pub fn y_ticks(&self) -> Vec<f64> {
         let count = ((self.y_max - self.y_min) / self.y_step).round() as i64;
-        (0..=count.clamp(0, 50)).map(|k| self.y_min + k as f64 * self.y_step).collect()
+        (0..=count.clamp(0, 50))
+            .map(|k| self.y_min + k as f64 * self.y_step)
+            .collect()
     }
 
     /// The year axis' ticks: every year, or every n-th year when there are many.
@@ -583,14 +680,20 @@ fn nice_step(raw: f64) -> f64 {
 
 fn decimals_for(step: f64) -> usize {
     let mut decimals = 0;
-    while decimals < 6 && ((step * 10f64.powi(decimals as i32)).round() - step * 10f64.powi(decimals as i32)).abs() > 1e-6 {
+    while decimals < 6
+        && ((step * 10f64.powi(decimals as i32)).round() - step * 10f64.powi(decimals as i32)).abs() > 1e-6
+    {
         decimals += 1;
     }
     decimals
 }
 
 fn polyline(layout: &Layout, points: &[(i32, f64)]) -> String {
-    points.iter().map(|(year, value)| format!("{},{}", c(layout.x(*year)), c(layout.y(*value)))).collect::<Vec<_>>().join(" ")
+    points
+        .iter()
+        .map(|(year, value)| format!("{},{}", c(layout.x(*year)), c(layout.y(*value))))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A coordinate with two decimals.
@@ -603,7 +706,11 @@ fn c(value: f64) -> String {
 pub fn number(value: f64) -> String {
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 fn unit_text(unit: &str) -> &str {

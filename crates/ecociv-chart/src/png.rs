@@ -10,8 +10,14 @@ use std::sync::Arc;
 use resvg::{tiny_skia, usvg};
 
 /// CJK font families looked for, in order of preference.
-pub const CJK_FAMILIES: &[&str] =
-    &["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "WenQuanYi Micro Hei", "Noto Sans SC"];
+pub const CJK_FAMILIES: &[&str] = &[
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "WenQuanYi Micro Hei",
+    "Noto Sans SC",
+];
 
 /// The fonts available to the rasteriser.
 #[derive(Clone)]
@@ -22,14 +28,20 @@ pub struct Fonts {
 
 impl std::fmt::Debug for Fonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fonts").field("faces", &self.db.len()).field("cjk", &self.cjk).finish()
+        f.debug_struct("Fonts")
+            .field("faces", &self.db.len())
+            .field("cjk", &self.cjk)
+            .finish()
     }
 }
 
 impl Fonts {
     /// No fonts: shapes only.
     pub fn none() -> Fonts {
-        Fonts { db: Arc::new(usvg::fontdb::Database::new()), cjk: None }
+        Fonts {
+            db: Arc::new(usvg::fontdb::Database::new()),
+            cjk: None,
+        }
     }
 
     /// The fonts installed on this machine (reads the system font directories).
@@ -49,9 +61,14 @@ impl Fonts {
     }
 
     fn from_database(mut db: usvg::fontdb::Database) -> Fonts {
-        let families: Vec<String> =
-            db.faces().flat_map(|face| face.families.iter().map(|(name, _)| name.clone())).collect();
-        let cjk = CJK_FAMILIES.iter().find(|wanted| families.iter().any(|name| name == *wanted)).map(|name| name.to_string());
+        let families: Vec<String> = db
+            .faces()
+            .flat_map(|face| face.families.iter().map(|(name, _)| name.clone()))
+            .collect();
+        let cjk = CJK_FAMILIES
+            .iter()
+            .find(|wanted| families.iter().any(|name| name == *wanted))
+            .map(|name| name.to_string());
         if let Some(name) = &cjk {
             // `sans-serif` in the SVG then resolves to the CJK family too.
             db.set_sans_serif_family(name.clone());
@@ -108,16 +125,29 @@ pub struct Png {
 
 /// Rasterises an SVG at `scale` (2.0 gives a sharp image for print at the SVG's size).
 pub fn svg_to_png(svg: &str, fonts: &Fonts, scale: f32) -> Result<Png, PngError> {
-    let options = usvg::Options { fontdb: fonts.db.clone(), ..usvg::Options::default() };
+    let options = usvg::Options {
+        fontdb: fonts.db.clone(),
+        ..usvg::Options::default()
+    };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|error| PngError::Svg(error.to_string()))?;
-    let scale = if scale.is_finite() && scale > 0.0 { scale.min(8.0) } else { 1.0 };
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale.min(8.0)
+    } else {
+        1.0
+    };
     let size = tree.size();
     let width = (size.width() * scale).ceil() as u32;
     let height = (size.height() * scale).ceil() as u32;
     let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PngError::Size { width, height })?;
     pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    let bytes = pixmap.encode_png().map_err(|error| PngError::Encode(error.to_string()))?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let bytes = pixmap
+        .encode_png()
+        .map_err(|error| PngError::Encode(error.to_string()))?;
     Ok(Png { bytes, width, height })
 }
 

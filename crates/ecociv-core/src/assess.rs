@@ -77,7 +77,9 @@ pub fn evidence_for<'a>(zone: &'a Zone, row: &Row, year: i32) -> Evidence<'a> {
 pub fn earlier_for<'a>(zone: &'a Zone, row: &Row, year: i32, value: &Value) -> Option<&'a Observation> {
     match value {
         Value::Spatial(_) => zone.latest_earlier(&row.id, year, |value| matches!(value, Value::Spatial(_))),
-        value if row.numeric(value).is_some() => zone.latest_earlier(&row.id, year, |value| row.numeric(value).is_some()),
+        value if row.numeric(value).is_some() => {
+            zone.latest_earlier(&row.id, year, |value| row.numeric(value).is_some())
+        }
         _ => None,
     }
 }
@@ -88,8 +90,14 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
     let mut rows = Vec::new();
     let mut indicator_statuses = Vec::new();
     for indicator in &framework.indicators {
-        let task = framework.task(&indicator.task).map(|task| task.name.clone()).unwrap_or_default();
-        let domain = framework.domain_of(indicator).map(|domain| domain.name.clone()).unwrap_or_default();
+        let task = framework
+            .task(&indicator.task)
+            .map(|task| task.name.clone())
+            .unwrap_or_default();
+        let domain = framework
+            .domain_of(indicator)
+            .map(|domain| domain.name.clone())
+            .unwrap_or_default();
         let mut leaves = Vec::new();
         for row in &indicator.rows {
             let evidence = evidence_for(zone, row, year);
@@ -102,13 +110,29 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                     judge(row, &variant.criterion, &variant.standard, &evidence),
                 ),
                 None => {
-                    let kinds: Vec<String> =
-                        zone.profile.attributes.iter().map(|(key, value)| format!("{key}={value}")).collect();
+                    let kinds: Vec<String> = zone
+                        .profile
+                        .attributes
+                        .iter()
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect();
                     let reason = Text::new(
                         format!("本框架未给出适用于本区域（{}）的标准值。结论：无数据", kinds.join("，")),
-                        format!("the framework gives no standard for this kind of zone ({}). Result: no data", kinds.join(", ")),
+                        format!(
+                            "the framework gives no standard for this kind of zone ({}). Result: no data",
+                            kinds.join(", ")
+                        ),
                     );
-                    (String::from("未知"), String::new(), Judgement { status: Status::NoData, basis: Basis::Nothing, explanation: reason, warnings: Vec::new() })
+                    (
+                        String::from("未知"),
+                        String::new(),
+                        Judgement {
+                            status: Status::NoData,
+                            basis: Basis::Nothing,
+                            explanation: reason,
+                            warnings: Vec::new(),
+                        },
+                    )
                 }
             };
             leaves.push(RowAssessment {
@@ -134,8 +158,14 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         }
         if indicator.has_sub_rows() {
             let status = Status::all(leaves.iter().map(|leaf| leaf.status));
-            let parts: Vec<String> = leaves.iter().map(|leaf| format!("{} {}", leaf.id, leaf.status.zh())).collect();
-            let parts_en: Vec<String> = leaves.iter().map(|leaf| format!("{} {}", leaf.id, leaf.status.en())).collect();
+            let parts: Vec<String> = leaves
+                .iter()
+                .map(|leaf| format!("{} {}", leaf.id, leaf.status.zh()))
+                .collect();
+            let parts_en: Vec<String> = leaves
+                .iter()
+                .map(|leaf| format!("{} {}", leaf.id, leaf.status.en()))
+                .collect();
             let lead = indicator
                 .rows
                 .iter()
@@ -167,10 +197,22 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                 value: None,
                 source: None,
                 status,
-                basis: if status == Status::NoData { Basis::Nothing } else { Basis::Rule },
+                basis: if status == Status::NoData {
+                    Basis::Nothing
+                } else {
+                    Basis::Rule
+                },
                 explanation: Text::new(
-                    format!("子指标：{}；全部子指标达标方为达标。结论：{}", parts.join("，"), status.zh()),
-                    format!("sub-indicators: {}; met only when all are met. Result: {}", parts_en.join(", "), status.en()),
+                    format!(
+                        "子指标：{}；全部子指标达标方为达标。结论：{}",
+                        parts.join("，"),
+                        status.zh()
+                    ),
+                    format!(
+                        "sub-indicators: {}; met only when all are met. Result: {}",
+                        parts_en.join(", "),
+                        status.en()
+                    ),
                 ),
                 warnings: Vec::new(),
                 lead_departments: lead,
@@ -206,11 +248,17 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
         .filter(|(_, attribute, status)| *attribute == Attribute::Binding && *status == Status::NoData)
         .map(|(id, _, _)| id.clone())
         .collect();
-    let reference: Vec<&(String, Attribute, Status)> =
-        statuses.iter().filter(|(_, attribute, _)| *attribute == Attribute::Reference).collect();
+    let reference: Vec<&(String, Attribute, Status)> = statuses
+        .iter()
+        .filter(|(_, attribute, _)| *attribute == Attribute::Reference)
+        .collect();
     let reference_met = reference.iter().filter(|(_, _, status)| *status == Status::Met).count();
     let reference_total = reference.len();
-    let share = if reference_total == 0 { 1.0 } else { reference_met as f64 / reference_total as f64 };
+    let share = if reference_total == 0 {
+        1.0
+    } else {
+        reference_met as f64 / reference_total as f64
+    };
     let binding_ok = !rule.all_binding_met || (binding_not_met.is_empty() && binding_no_data.is_empty());
     let reference_ok = share + 1e-12 >= rule.reference_min_share;
     let ready = binding_ok && reference_ok;
@@ -222,7 +270,10 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
     }
     if !binding_no_data.is_empty() {
         zh.push(format!("约束性指标无数据：{}", binding_no_data.join("、")));
-        en.push(format!("binding indicators without data: {}", binding_no_data.join(", ")));
+        en.push(format!(
+            "binding indicators without data: {}",
+            binding_no_data.join(", ")
+        ));
     }
     zh.push(format!(
         "参考性指标达标 {reference_met}/{reference_total}（{:.1}%），要求不低于 {:.1}%（{}）",
@@ -235,8 +286,16 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
         share * 100.0,
         rule.reference_min_share * 100.0
     ));
-    zh.push(if ready { "具备申报条件".to_string() } else { "尚不具备申报条件".to_string() });
-    en.push(if ready { "ready for designation".to_string() } else { "not yet ready for designation".to_string() });
+    zh.push(if ready {
+        "具备申报条件".to_string()
+    } else {
+        "尚不具备申报条件".to_string()
+    });
+    en.push(if ready {
+        "ready for designation".to_string()
+    } else {
+        "not yet ready for designation".to_string()
+    });
     Readiness {
         ready,
         binding_not_met,

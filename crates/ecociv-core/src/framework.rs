@@ -250,7 +250,11 @@ pub enum Criterion {
     Spatial,
     /// Indicator 22's rule: a zone whose level is at or below `threshold` must satisfy `at_or_below`,
     /// a zone above it `above` (≤60%: rise ≥2 points; >60%: stable or improving).
-    Conditional { threshold: f64, at_or_below: Box<Criterion>, above: Box<Criterion> },
+    Conditional {
+        threshold: f64,
+        at_or_below: Box<Criterion>,
+        above: Box<Criterion>,
+    },
     /// The standard for this kind of zone is not known (not given by any source we hold).
     Unknown { reason: String },
 }
@@ -316,7 +320,10 @@ impl Framework {
                     problems.push(format!("row {}: has no criterion", row.id));
                 }
                 if indicator.has_sub_rows() && !row.id.starts_with(&format!("{}.", indicator.id)) {
-                    problems.push(format!("row {}: sub-row of {} must be numbered {}.k", row.id, indicator.id, indicator.id));
+                    problems.push(format!(
+                        "row {}: sub-row of {} must be numbered {}.k",
+                        row.id, indicator.id, indicator.id
+                    ));
                 }
                 for variant in &row.variants {
                     if needs_numbers(&variant.criterion) && !row.takes_numbers() {

@@ -99,12 +99,23 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     fn join(parts: &[Text], sep_zh: &str, sep_en: &str) -> Text {
         Text {
-            zh: parts.iter().map(|part| part.zh.as_str()).collect::<Vec<_>>().join(sep_zh),
-            en: parts.iter().map(|part| part.en.as_str()).collect::<Vec<_>>().join(sep_en),
+            zh: parts
+                .iter()
+                .map(|part| part.zh.as_str())
+                .collect::<Vec<_>>()
+                .join(sep_zh),
+            en: parts
+                .iter()
+                .map(|part| part.en.as_str())
+                .collect::<Vec<_>>()
+                .join(sep_en),
         }
     }
 }
@@ -130,10 +141,18 @@ struct Outcome {
 
 impl Outcome {
     fn judged(ok: bool, reason: Text) -> Outcome {
-        Outcome { verdict: Some(ok), reason, partial: false }
+        Outcome {
+            verdict: Some(ok),
+            reason,
+            partial: false,
+        }
     }
     fn open(reason: Text) -> Outcome {
-        Outcome { verdict: None, reason, partial: false }
+        Outcome {
+            verdict: None,
+            reason,
+            partial: false,
+        }
     }
 }
 
@@ -163,17 +182,26 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
     let unit = unit_suffix(&row.unit);
     let head = Text::new(
         format!("{year}年值 {}{unit}；标准“{standard}”", current.value.display()),
-        format!("{year} value {}{unit}; standard \"{standard}\"", current.value.display()),
+        format!(
+            "{year} value {}{unit}; standard \"{standard}\"",
+            current.value.display()
+        ),
     );
     let outcome = match &current.value {
         Value::State(text) => match state_verdict(row, &current.value) {
             Some(StateVerdict::Meets) => Outcome::judged(
                 true,
-                Text::new(format!("状态“{text}”符合标准"), format!("the state \"{text}\" meets the standard")),
+                Text::new(
+                    format!("状态“{text}”符合标准"),
+                    format!("the state \"{text}\" meets the standard"),
+                ),
             ),
             Some(StateVerdict::Fails) => Outcome::judged(
                 false,
-                Text::new(format!("状态“{text}”不符合标准"), format!("the state \"{text}\" does not meet the standard")),
+                Text::new(
+                    format!("状态“{text}”不符合标准"),
+                    format!("the state \"{text}\" does not meet the standard"),
+                ),
             ),
             // A describing state leaves the decision to the higher level's verdict, if the criterion has one.
             Some(StateVerdict::Describes) | None => evaluate(row, criterion, None, current, evidence),
@@ -190,7 +218,10 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
             Status::NotMet,
             Basis::Recorded,
             Text::new(
-                format!("已判定部分满足，但其余部分无法判定，而{}记载为不达标，采用该记载：不达标", recorded.source),
+                format!(
+                    "已判定部分满足，但其余部分无法判定，而{}记载为不达标，采用该记载：不达标",
+                    recorded.source
+                ),
                 format!(
                     "the parts that could be judged are met, the others cannot be judged, and {} records not met, which is used: not met",
                     recorded.source
@@ -217,7 +248,11 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
                 ));
             }
             let status = if ok { Status::Met } else { Status::NotMet };
-            (status, Basis::Rule, Text::new(format!("结论：{}", status.zh()), format!("result: {}", status.en())))
+            (
+                status,
+                Basis::Rule,
+                Text::new(format!("结论：{}", status.zh()), format!("result: {}", status.en())),
+            )
         }
         (None, Some(recorded)) => {
             let status = if recorded.met { Status::Met } else { Status::NotMet };
@@ -240,7 +275,10 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
             Text::new("按标准无法判定。结论：无数据", "the rule cannot judge. Result: no data"),
         ),
     };
-    let source = Text::new(format!("来源：{}", current.source.describe()), format!("source: {}", current.source.describe()));
+    let source = Text::new(
+        format!("来源：{}", current.source.describe()),
+        format!("source: {}", current.source.describe()),
+    );
     Judgement {
         status,
         basis,
@@ -273,7 +311,13 @@ fn better_word(direction: Direction) -> (&'static str, &'static str) {
     }
 }
 
-fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Observation, evidence: &Evidence<'_>) -> Outcome {
+fn evaluate(
+    row: &Row,
+    criterion: &Criterion,
+    number: Option<f64>,
+    current: &Observation,
+    evidence: &Evidence<'_>,
+) -> Outcome {
     let unit = unit_suffix(&row.unit);
     match criterion {
         Criterion::AtLeast(limit) | Criterion::AtMost(limit) | Criterion::Reach(limit) => {
@@ -288,19 +332,35 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
             Outcome::judged(
                 ok,
                 Text::new(
-                    format!("{}{unit} {zh_op} {}{unit}：{}", show(value), show(*limit), if ok { "是" } else { "否" }),
-                    format!("{}{unit} {en_op} {}{unit}: {}", show(value), show(*limit), if ok { "yes" } else { "no" }),
+                    format!(
+                        "{}{unit} {zh_op} {}{unit}：{}",
+                        show(value),
+                        show(*limit),
+                        if ok { "是" } else { "否" }
+                    ),
+                    format!(
+                        "{}{unit} {en_op} {}{unit}: {}",
+                        show(value),
+                        show(*limit),
+                        if ok { "yes" } else { "no" }
+                    ),
                 ),
             )
         }
-        Criterion::States => Outcome::open(Text::new("本指标按状态判定，该值不是所列状态", "judged by state; the value is not a listed state")),
+        Criterion::States => Outcome::open(Text::new(
+            "本指标按状态判定，该值不是所列状态",
+            "judged by state; the value is not a listed state",
+        )),
         Criterion::AssignedTask { wording } => assigned_task(row, wording, number, current),
         Criterion::StableOrImproving => stable_or_improving(row, number, evidence),
         Criterion::RiseAtLeast(points) => {
             let Some(value) = number else {
                 return Outcome::open(Text::new("该值不是数字", "the value is not a number"));
             };
-            match evidence.earlier.and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier))) {
+            match evidence
+                .earlier
+                .and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier)))
+            {
                 Some((earlier_year, earlier)) => {
                     let rise = match row.direction {
                         Direction::LowerIsBetter => earlier - value,
@@ -310,16 +370,34 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
                     Outcome::judged(
                         ok,
                         Text::new(
-                            format!("较{earlier_year}年（{}{unit}）提高 {} 个百分点，要求 ≥{}：{}", show(earlier), show(rise), show(*points), if ok { "是" } else { "否" }),
-                            format!("rise of {} points over {earlier_year} ({}{unit}), required ≥{}: {}", show(rise), show(earlier), show(*points), if ok { "yes" } else { "no" }),
+                            format!(
+                                "较{earlier_year}年（{}{unit}）提高 {} 个百分点，要求 ≥{}：{}",
+                                show(earlier),
+                                show(rise),
+                                show(*points),
+                                if ok { "是" } else { "否" }
+                            ),
+                            format!(
+                                "rise of {} points over {earlier_year} ({}{unit}), required ≥{}: {}",
+                                show(rise),
+                                show(earlier),
+                                show(*points),
+                                if ok { "yes" } else { "no" }
+                            ),
                         ),
                     )
                 }
-                None => Outcome::open(Text::new("无往年数值，无法计算提高幅度", "no earlier value to compute the rise")),
+                None => Outcome::open(Text::new(
+                    "无往年数值，无法计算提高幅度",
+                    "no earlier value to compute the rise",
+                )),
             }
         }
         Criterion::AllOf(parts) => {
-            let outcomes: Vec<Outcome> = parts.iter().map(|part| evaluate(row, part, number, current, evidence)).collect();
+            let outcomes: Vec<Outcome> = parts
+                .iter()
+                .map(|part| evaluate(row, part, number, current, evidence))
+                .collect();
             let judged: Vec<&Outcome> = outcomes.iter().filter(|outcome| outcome.verdict.is_some()).collect();
             let reasons: Vec<Text> = outcomes
                 .iter()
@@ -342,29 +420,63 @@ fn evaluate(row: &Row, criterion: &Criterion, number: Option<f64>, current: &Obs
                 reason.en.push_str("; no part can be judged");
                 return Outcome::open(reason);
             }
-            reason.zh.push_str(&format!("；已判定{}/{}部分", judged.len(), outcomes.len()));
-            reason.en.push_str(&format!("; {} of {} parts judged", judged.len(), outcomes.len()));
+            reason
+                .zh
+                .push_str(&format!("；已判定{}/{}部分", judged.len(), outcomes.len()));
+            reason
+                .en
+                .push_str(&format!("; {} of {} parts judged", judged.len(), outcomes.len()));
             let ok = judged.iter().all(|outcome| outcome.verdict == Some(true));
             let partial = ok && judged.len() < outcomes.len();
-            Outcome { verdict: Some(ok), reason, partial }
+            Outcome {
+                verdict: Some(ok),
+                reason,
+                partial,
+            }
         }
         Criterion::Spatial => Outcome::open(Text::new(
             "空间规则须按面积、性质、功能记录判定（如“面积=12.5;性质=不变;功能=不降低”）",
             "the spatial rule needs a record of area, nature and function",
         )),
-        Criterion::Conditional { threshold, at_or_below, above } => {
+        Criterion::Conditional {
+            threshold,
+            at_or_below,
+            above,
+        } => {
             let Some(value) = number else {
-                return Outcome::open(Text::new("该值不是数字，无法确定适用条件", "the value is not a number; the condition cannot be chosen"));
+                return Outcome::open(Text::new(
+                    "该值不是数字，无法确定适用条件",
+                    "the value is not a number; the condition cannot be chosen",
+                ));
             };
             let (branch, zh, en) = if value <= *threshold {
-                (at_or_below.as_ref(), format!("{}{unit} ≤ {}{unit}，适用该类地区的要求", show(value), show(*threshold)), format!("{}{unit} ≤ {}{unit}: that region's rule applies", show(value), show(*threshold)))
+                (
+                    at_or_below.as_ref(),
+                    format!("{}{unit} ≤ {}{unit}，适用该类地区的要求", show(value), show(*threshold)),
+                    format!(
+                        "{}{unit} ≤ {}{unit}: that region's rule applies",
+                        show(value),
+                        show(*threshold)
+                    ),
+                )
             } else {
-                (above.as_ref(), format!("{}{unit} > {}{unit}，适用该类地区的要求", show(value), show(*threshold)), format!("{}{unit} > {}{unit}: that region's rule applies", show(value), show(*threshold)))
+                (
+                    above.as_ref(),
+                    format!("{}{unit} > {}{unit}，适用该类地区的要求", show(value), show(*threshold)),
+                    format!(
+                        "{}{unit} > {}{unit}: that region's rule applies",
+                        show(value),
+                        show(*threshold)
+                    ),
+                )
             };
             let inner = evaluate(row, branch, number, current, evidence);
             Outcome {
                 verdict: inner.verdict,
-                reason: Text::new(format!("{zh}：{}", inner.reason.zh), format!("{en}: {}", inner.reason.en)),
+                reason: Text::new(
+                    format!("{zh}：{}", inner.reason.zh),
+                    format!("{en}: {}", inner.reason.en),
+                ),
                 partial: inner.partial,
             }
         }
@@ -382,7 +494,10 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
             *done,
             Text::new(
                 format!("{wording}：上级考核结论为“{}”", if *done { "完成" } else { "未完成" }),
-                format!("{wording}: the higher level's verdict is \"{}\"", if *done { "completed" } else { "not completed" }),
+                format!(
+                    "{wording}: the higher level's verdict is \"{}\"",
+                    if *done { "completed" } else { "not completed" }
+                ),
             ),
         ),
         (Some(Assigned::Value(target)), Some(value)) => {
@@ -391,8 +506,19 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
             Outcome::judged(
                 ok,
                 Text::new(
-                    format!("{wording}：上级下达值 {}{unit}，实际 {}{unit} {}下达值：{}", show(*target), show(value), zh_word, if ok { "是" } else { "否" }),
-                    format!("{wording}: assigned {}{unit}, actual {}{unit} {en_word} it: {}", show(*target), show(value), if ok { "yes" } else { "no" }),
+                    format!(
+                        "{wording}：上级下达值 {}{unit}，实际 {}{unit} {}下达值：{}",
+                        show(*target),
+                        show(value),
+                        zh_word,
+                        if ok { "是" } else { "否" }
+                    ),
+                    format!(
+                        "{wording}: assigned {}{unit}, actual {}{unit} {en_word} it: {}",
+                        show(*target),
+                        show(value),
+                        if ok { "yes" } else { "no" }
+                    ),
                 ),
             )
         }
@@ -400,7 +526,10 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
             true,
             Text::new(
                 format!("{wording}：数值已达上限{}{unit}，任何上级目标均已完成", show(value)),
-                format!("{wording}: the value is at its natural limit {}{unit}, which meets any assigned target", show(value)),
+                format!(
+                    "{wording}: the value is at its natural limit {}{unit}, which meets any assigned target",
+                    show(value)
+                ),
             ),
         ),
         _ => Outcome::open(Text::new(
@@ -413,17 +542,34 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
 fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) -> Outcome {
     let unit = unit_suffix(&row.unit);
     let Some(value) = number else {
-        return Outcome::open(Text::new("保持稳定或持续改善：该值不是数字", "stable or improving: the value is not a number"));
+        return Outcome::open(Text::new(
+            "保持稳定或持续改善：该值不是数字",
+            "stable or improving: the value is not a number",
+        ));
     };
-    match evidence.earlier.and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier))) {
+    match evidence
+        .earlier
+        .and_then(|obs| row.numeric(&obs.value).map(|earlier| (obs.year, earlier)))
+    {
         Some((earlier_year, earlier)) => {
             let ok = row.direction.at_least_as_good(value, earlier);
             let (zh_word, en_word) = better_word(row.direction);
             Outcome::judged(
                 ok,
                 Text::new(
-                    format!("保持稳定或持续改善：{earlier_year}年为 {}{unit}，本年 {}{unit} {}该值：{}", show(earlier), show(value), zh_word, if ok { "是" } else { "否" }),
-                    format!("stable or improving: {earlier_year} was {}{unit}, now {}{unit}, {en_word} it: {}", show(earlier), show(value), if ok { "yes" } else { "no" }),
+                    format!(
+                        "保持稳定或持续改善：{earlier_year}年为 {}{unit}，本年 {}{unit} {}该值：{}",
+                        show(earlier),
+                        show(value),
+                        zh_word,
+                        if ok { "是" } else { "否" }
+                    ),
+                    format!(
+                        "stable or improving: {earlier_year} was {}{unit}, now {}{unit}, {en_word} it: {}",
+                        show(earlier),
+                        show(value),
+                        if ok { "yes" } else { "no" }
+                    ),
                 ),
             )
         }
@@ -431,7 +577,10 @@ fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) 
             true,
             Text::new(
                 format!("保持稳定或持续改善：数值已达上限{}{unit}", show(value)),
-                format!("stable or improving: the value is at its natural limit {}{unit}", show(value)),
+                format!(
+                    "stable or improving: the value is at its natural limit {}{unit}",
+                    show(value)
+                ),
             ),
         ),
         None => Outcome::open(Text::new(
@@ -442,7 +591,13 @@ fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) 
 }
 
 /// The spatial rule on a spatial record; other criteria on a spatial record cannot judge.
-fn spatial_or(row: &Row, criterion: &Criterion, record: &SpatialRecord, current: &Observation, evidence: &Evidence<'_>) -> Outcome {
+fn spatial_or(
+    row: &Row,
+    criterion: &Criterion,
+    record: &SpatialRecord,
+    current: &Observation,
+    evidence: &Evidence<'_>,
+) -> Outcome {
     if *criterion != Criterion::Spatial {
         return evaluate(row, criterion, None, current, evidence);
     }
@@ -457,26 +612,55 @@ fn spatial_or(row: &Row, criterion: &Criterion, record: &SpatialRecord, current:
             parts.push((
                 Some(ok),
                 Text::new(
-                    format!("面积 {} km²，{earlier_year}年 {} km²：{}", show(area), show(earlier_area), if ok { "未减少" } else { "减少" }),
-                    format!("area {} km², {earlier_year}: {} km²: {}", show(area), show(earlier_area), if ok { "not reduced" } else { "reduced" }),
+                    format!(
+                        "面积 {} km²，{earlier_year}年 {} km²：{}",
+                        show(area),
+                        show(earlier_area),
+                        if ok { "未减少" } else { "减少" }
+                    ),
+                    format!(
+                        "area {} km², {earlier_year}: {} km²: {}",
+                        show(area),
+                        show(earlier_area),
+                        if ok { "not reduced" } else { "reduced" }
+                    ),
                 ),
             ));
         }
         (Some(area), None) => parts.push((
             None,
-            Text::new(format!("面积 {} km²，无往年面积可比较", show(area)), format!("area {} km², no earlier area", show(area))),
+            Text::new(
+                format!("面积 {} km²，无往年面积可比较", show(area)),
+                format!("area {} km², no earlier area", show(area)),
+            ),
         )),
         (None, _) => parts.push((None, Text::new("面积未记录", "area not recorded"))),
     }
     parts.push(match record.nature_unchanged {
-        Some(ok) => (Some(ok), Text::new(if ok { "性质未改变" } else { "性质改变" }, if ok { "nature unchanged" } else { "nature changed" })),
+        Some(ok) => (
+            Some(ok),
+            Text::new(
+                if ok { "性质未改变" } else { "性质改变" },
+                if ok { "nature unchanged" } else { "nature changed" },
+            ),
+        ),
         None => (None, Text::new("性质未记录", "nature not recorded")),
     });
     parts.push(match record.function_kept {
-        Some(ok) => (Some(ok), Text::new(if ok { "功能未降低" } else { "功能降低" }, if ok { "function kept" } else { "function lowered" })),
+        Some(ok) => (
+            Some(ok),
+            Text::new(
+                if ok { "功能未降低" } else { "功能降低" },
+                if ok { "function kept" } else { "function lowered" },
+            ),
+        ),
         None => (None, Text::new("功能未记录", "function not recorded")),
     });
-    let reason = Text::join(&parts.iter().map(|(_, text)| text.clone()).collect::<Vec<_>>(), "，", ", ");
+    let reason = Text::join(
+        &parts.iter().map(|(_, text)| text.clone()).collect::<Vec<_>>(),
+        "，",
+        ", ",
+    );
     let judged: Vec<bool> = parts.iter().filter_map(|(verdict, _)| *verdict).collect();
     if judged.is_empty() {
         Outcome::open(reason)

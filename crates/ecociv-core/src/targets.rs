@@ -36,7 +36,12 @@ pub fn check_targets(framework: &Framework, zone: &Zone, target_year: i32) -> Ve
     let base_year = zone.plan.base_year;
     let mut checks = Vec::new();
     for (_, row) in framework.rows() {
-        let Some(target) = zone.plan.targets.get(&row.id).and_then(|by_year| by_year.get(&target_year)) else {
+        let Some(target) = zone
+            .plan
+            .targets
+            .get(&row.id)
+            .and_then(|by_year| by_year.get(&target_year))
+        else {
             continue;
         };
         let Some(variant) = row.variant_for(&zone.profile.attributes) else {
@@ -75,7 +80,10 @@ pub fn check_targets(framework: &Framework, zone: &Zone, target_year: i32) -> Ve
             ),
             (TargetKind::NotBelowBase, None) => (
                 Status::NoData,
-                Text::new(format!("目标为不低于现状值，但{base_year}年无现状值"), format!("target is the base value, but {base_year} has none")),
+                Text::new(
+                    format!("目标为不低于现状值，但{base_year}年无现状值"),
+                    format!("target is the base value, but {base_year} has none"),
+                ),
             ),
             (_, Some(value)) => {
                 let observation = Observation {
@@ -84,12 +92,17 @@ pub fn check_targets(framework: &Framework, zone: &Zone, target_year: i32) -> Ve
                     value,
                     assigned: None,
                     recorded: None,
-                    source: Source::Document { citation: format!("规划{target_year}年目标值“{}”", target.text) },
+                    source: Source::Document {
+                        citation: format!("规划{target_year}年目标值“{}”", target.text),
+                    },
                 };
-                let earlier = base.filter(|obs| {
-                    matches!((&obs.value, &observation.value), (Value::Number(_), Value::Number(_)))
-                });
-                let evidence = Evidence { year: target_year, current: Some(&observation), earlier };
+                let earlier =
+                    base.filter(|obs| matches!((&obs.value, &observation.value), (Value::Number(_), Value::Number(_))));
+                let evidence = Evidence {
+                    year: target_year,
+                    current: Some(&observation),
+                    earlier,
+                };
                 let judgement = judge(row, &variant.criterion, &variant.standard, &evidence);
                 (judgement.status, judgement.explanation)
             }

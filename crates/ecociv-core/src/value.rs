@@ -98,7 +98,11 @@ impl Source {
         match self {
             Source::Document { citation } => citation.clone(),
             Source::File { path, line } => format!("{path} 第{line}行"),
-            Source::Computed { method, edition, provenance } => {
+            Source::Computed {
+                method,
+                edition,
+                provenance,
+            } => {
                 format!("由监测数据计算：{method}（{edition}）；{provenance}")
             }
             Source::Synthetic { note } => format!("合成数据（SYNTHETIC）：{note}"),
@@ -126,11 +130,20 @@ pub struct Observation {
 pub enum ValueError {
     Empty,
     /// A state text outside the row's vocabulary.
-    UnknownState { text: String, allowed: Vec<String> },
+    UnknownState {
+        text: String,
+        allowed: Vec<String>,
+    },
     /// A number for a row that takes only state texts.
     NumberNotAllowed,
-    NotANumber { text: String },
-    OutOfRange { value: f64, low: f64, high: f64 },
+    NotANumber {
+        text: String,
+    },
+    OutOfRange {
+        value: f64,
+        low: f64,
+        high: f64,
+    },
 }
 
 impl std::fmt::Display for ValueError {
@@ -139,7 +152,10 @@ impl std::fmt::Display for ValueError {
             ValueError::Empty => write!(f, "值为空 (empty value)"),
             ValueError::UnknownState { text, allowed } => {
                 if allowed.is_empty() {
-                    write!(f, "“{text}”不是数字，本指标不接受状态文字 (not a number, and this row takes no state texts)")
+                    write!(
+                        f,
+                        "“{text}”不是数字，本指标不接受状态文字 (not a number, and this row takes no state texts)"
+                    )
                 } else {
                     write!(
                         f,
@@ -148,7 +164,9 @@ impl std::fmt::Display for ValueError {
                     )
                 }
             }
-            ValueError::NumberNotAllowed => write!(f, "本指标只接受状态文字，不接受数字 (this row takes state texts only)"),
+            ValueError::NumberNotAllowed => {
+                write!(f, "本指标只接受状态文字，不接受数字 (this row takes state texts only)")
+            }
             ValueError::NotANumber { text } => write!(f, "“{text}”不是有效数字 (not a valid number)"),
             ValueError::OutOfRange { value, low, high } => write!(
                 f,
@@ -178,8 +196,14 @@ pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
     {
         return record.map(Value::Spatial);
     }
-    let numeric = if row.unit == "%" { text.strip_suffix('%').unwrap_or(text).trim() } else { text };
-    let looks_numeric = numeric.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    let numeric = if row.unit == "%" {
+        text.strip_suffix('%').unwrap_or(text).trim()
+    } else {
+        text
+    };
+    let looks_numeric = numeric
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         && numeric.chars().any(|c| c.is_ascii_digit());
     if !looks_numeric {
         return Err(ValueError::UnknownState {
@@ -190,14 +214,20 @@ pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
     if !row.takes_numbers() {
         return Err(ValueError::NumberNotAllowed);
     }
-    let number: f64 = numeric.parse().map_err(|_| ValueError::NotANumber { text: text.to_string() })?;
+    let number: f64 = numeric
+        .parse()
+        .map_err(|_| ValueError::NotANumber { text: text.to_string() })?;
     if !number.is_finite() {
         return Err(ValueError::NotANumber { text: text.to_string() });
     }
     if let Some((low, high)) = row.range
         && !(low..=high).contains(&number)
     {
-        return Err(ValueError::OutOfRange { value: number, low, high });
+        return Err(ValueError::OutOfRange {
+            value: number,
+            low,
+            high,
+        });
     }
     Ok(Value::Number(number))
 }
@@ -210,7 +240,11 @@ pub fn parse_assigned(row: &Row, text: &str) -> Result<Option<Assigned>, ValueEr
         "完成" | "已完成" => Ok(Some(Assigned::Verdict(true))),
         "未完成" => Ok(Some(Assigned::Verdict(false))),
         _ => {
-            let numeric = if row.unit == "%" { text.strip_suffix('%').unwrap_or(text).trim() } else { text };
+            let numeric = if row.unit == "%" {
+                text.strip_suffix('%').unwrap_or(text).trim()
+            } else {
+                text
+            };
             match numeric.parse::<f64>() {
                 Ok(number) if number.is_finite() && row.takes_numbers() => Ok(Some(Assigned::Value(number))),
                 Ok(_) if !row.takes_numbers() => Err(ValueError::NumberNotAllowed),
@@ -250,7 +284,11 @@ pub fn parse_spatial(text: &str) -> Option<Result<SpatialRecord, ValueError>> {
     if !text.contains('=') {
         return None;
     }
-    let mut record = SpatialRecord { area_km2: None, nature_unchanged: None, function_kept: None };
+    let mut record = SpatialRecord {
+        area_km2: None,
+        nature_unchanged: None,
+        function_kept: None,
+    };
     for part in text.split([';', '；']).map(str::trim).filter(|part| !part.is_empty()) {
         let Some((key, value)) = part.split_once('=') else {
             return Some(Err(ValueError::NotANumber { text: part.to_string() }));
@@ -263,7 +301,11 @@ pub fn parse_spatial(text: &str) -> Option<Result<SpatialRecord, ValueError>> {
         match key {
             "面积" | "area" => match value.parse::<f64>() {
                 Ok(area) if area.is_finite() && area >= 0.0 => record.area_km2 = Some(area),
-                _ => return Some(Err(ValueError::NotANumber { text: value.to_string() })),
+                _ => {
+                    return Some(Err(ValueError::NotANumber {
+                        text: value.to_string(),
+                    }));
+                }
             },
             "性质" | "nature" => match value {
                 "不变" | "未改变" | "unchanged" => record.nature_unchanged = Some(true),

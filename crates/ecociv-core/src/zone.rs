@@ -4,8 +4,6 @@ use std::collections::BTreeMap;
 
 use crate::value::{Observation, Value};
 
-
-
 /// A zone's profile: who it is and what kind of place it is. The attributes (`level`, `climate`,
 /// `terrain`) select the regional variants of the framework.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +88,10 @@ impl Zone {
     /// The observation of a row in a year, if any. Later entries override earlier ones, so callers can
     /// append overrides (a values file, computed figures) to the list.
     pub fn observation(&self, row: &str, year: i32) -> Option<&Observation> {
-        self.observations.iter().rev().find(|obs| obs.row == row && obs.year == year)
+        self.observations
+            .iter()
+            .rev()
+            .find(|obs| obs.row == row && obs.year == year)
     }
 
     /// The latest observation of a row strictly before `year` whose value `accept`s, among the values in
@@ -101,7 +102,10 @@ impl Zone {
             if obs.row != row || obs.year >= year || !accept(&obs.value) {
                 continue;
             }
-            if !self.observation(row, obs.year).is_some_and(|current| std::ptr::eq(current, obs)) {
+            if !self
+                .observation(row, obs.year)
+                .is_some_and(|current| std::ptr::eq(current, obs))
+            {
                 continue;
             }
             if best.is_none_or(|current| obs.year > current.year) {

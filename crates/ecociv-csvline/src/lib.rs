@@ -25,7 +25,13 @@ pub struct LineCounter<R> {
 impl<R> LineCounter<R> {
     /// Wraps `inner`, whose first byte is on line 1.
     pub fn new(inner: R) -> LineCounter<R> {
-        LineCounter { inner, offset: 0, line: 1, at_line_start: true, starts: RefCell::default() }
+        LineCounter {
+            inner,
+            offset: 0,
+            line: 1,
+            at_line_start: true,
+            starts: RefCell::default(),
+        }
     }
 
     /// The 1-based line of the first non-blank line starting at or after `byte` (the csv crate's

@@ -7,8 +7,10 @@ use crate::error::DataError;
 use crate::framework::parse_framework;
 
 /// Framework editions: (id, TOML text).
-pub const FRAMEWORKS: &[(&str, &str)] =
-    &[("national-2021", include_str!("../../../data/frameworks/national-2021.toml"))];
+pub const FRAMEWORKS: &[(&str, &str)] = &[(
+    "national-2021",
+    include_str!("../../../data/frameworks/national-2021.toml"),
+)];
 
 /// An example zone's files.
 pub struct BundledZone {

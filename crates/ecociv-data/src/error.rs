@@ -33,7 +33,12 @@ pub struct DataError {
 }
 
 impl DataError {
-    pub fn one(file: impl Into<String>, line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> DataError {
+    pub fn one(
+        file: impl Into<String>,
+        line: Option<u64>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> DataError {
         DataError {
             problems: vec![Problem {
                 file: file.into(),
@@ -61,7 +66,9 @@ impl std::error::Error for DataError {}
 
 /// Turns a TOML parse error into a problem with its line.
 pub(crate) fn toml_problem(file: &str, text: &str, error: &toml::de::Error) -> DataError {
-    let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() as u64 + 1);
+    let line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() as u64 + 1);
     DataError::one(file, line, None, error.message().to_string())
 }
 

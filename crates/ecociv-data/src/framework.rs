@@ -157,7 +157,11 @@ fn criterion(file: CriterionFile) -> Criterion {
         CriterionFile::RiseAtLeast(value) => Criterion::RiseAtLeast(value),
         CriterionFile::AllOf(parts) => Criterion::AllOf(parts.into_iter().map(criterion).collect()),
         CriterionFile::Conditional(conditional) => {
-            let ConditionalFile { threshold, at_or_below, above } = *conditional;
+            let ConditionalFile {
+                threshold,
+                at_or_below,
+                above,
+            } = *conditional;
             Criterion::Conditional {
                 threshold,
                 at_or_below: Box::new(criterion(at_or_below)),
@@ -189,7 +193,10 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
         "lower" => Direction::LowerIsBetter,
         "none" => Direction::NotApplicable,
         other => {
-            problems.push(format!("row {}: direction \"{other}\" must be higher, lower or none", parts.id));
+            problems.push(format!(
+                "row {}: direction \"{other}\" must be higher, lower or none",
+                parts.id
+            ));
             Direction::NotApplicable
         }
     };
@@ -206,9 +213,17 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
     match (parts.standard, parts.criterion) {
         (Some(standard), Some(file)) => {
             if !variants.is_empty() {
-                problems.push(format!("row {}: give either standard+criterion or variants, not both", parts.id));
+                problems.push(format!(
+                    "row {}: give either standard+criterion or variants, not both",
+                    parts.id
+                ));
             }
-            variants.push(Variant { when: BTreeMap::new(), standard, criterion: criterion(file), note: String::new() });
+            variants.push(Variant {
+                when: BTreeMap::new(),
+                standard,
+                criterion: criterion(file),
+                note: String::new(),
+            });
         }
         (None, None) => {}
         _ => problems.push(format!("row {}: standard and criterion go together", parts.id)),
@@ -216,9 +231,14 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
     let mut states = Vec::new();
     let values = parts.states.values;
     for text in values.keys() {
-        let declared = [&parts.states.meets, &parts.states.fails, &parts.states.describes].iter().any(|list| list.contains(text));
+        let declared = [&parts.states.meets, &parts.states.fails, &parts.states.describes]
+            .iter()
+            .any(|list| list.contains(text));
         if !declared {
-            problems.push(format!("row {}: states.values names “{text}”, which is not a listed state", parts.id));
+            problems.push(format!(
+                "row {}: states.values names “{text}”, which is not a listed state",
+                parts.id
+            ));
         }
     }
     for (texts, verdict) in [
@@ -228,7 +248,12 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
     ] {
         states.extend(texts.into_iter().map(|text| {
             let equals = values.get(&text).copied();
-            StateDef { text, aliases: Vec::new(), verdict, equals }
+            StateDef {
+                text,
+                aliases: Vec::new(),
+                verdict,
+                equals,
+            }
         }));
     }
     Row {
@@ -254,7 +279,10 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
             "binding" => Attribute::Binding,
             "reference" => Attribute::Reference,
             other => {
-                problems.push(format!("indicator {}: attribute \"{other}\" must be binding or reference", indicator.id));
+                problems.push(format!(
+                    "indicator {}: attribute \"{other}\" must be binding or reference",
+                    indicator.id
+                ));
                 Attribute::Reference
             }
         };
@@ -264,7 +292,10 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
                 continue;
             };
             let Some(direction) = indicator.direction else {
-                problems.push(format!("indicator {}: direction must be given explicitly", indicator.id));
+                problems.push(format!(
+                    "indicator {}: direction must be given explicitly",
+                    indicator.id
+                ));
                 continue;
             };
             vec![row(
@@ -285,7 +316,10 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
             )]
         } else {
             if indicator.unit.is_some() || indicator.criterion.is_some() || !indicator.variants.is_empty() {
-                problems.push(format!("indicator {}: with rows, the row fields go on the rows", indicator.id));
+                problems.push(format!(
+                    "indicator {}: with rows, the row fields go on the rows",
+                    indicator.id
+                ));
             }
             indicator
                 .rows
@@ -328,12 +362,21 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
         domains: parsed
             .domains
             .into_iter()
-            .map(|domain| Domain { id: domain.id, name: domain.name, name_en: domain.name_en })
+            .map(|domain| Domain {
+                id: domain.id,
+                name: domain.name,
+                name_en: domain.name_en,
+            })
             .collect(),
         tasks: parsed
             .tasks
             .into_iter()
-            .map(|task| Task { id: task.id, domain: task.domain, name: task.name, name_en: task.name_en })
+            .map(|task| Task {
+                id: task.id,
+                domain: task.domain,
+                name: task.name,
+                name_en: task.name_en,
+            })
             .collect(),
         indicators,
         designation: DesignationRule {
@@ -350,7 +393,12 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
         Err(DataError {
             problems: problems
                 .into_iter()
-                .map(|message| crate::error::Problem { file: file.to_string(), line: None, field: None, message })
+                .map(|message| crate::error::Problem {
+                    file: file.to_string(),
+                    line: None,
+                    field: None,
+                    message,
+                })
                 .collect(),
         })
     }

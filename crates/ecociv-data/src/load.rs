@@ -43,13 +43,17 @@ pub fn load_zone(spec: &str) -> Result<LoadedZone, DataError> {
         spec,
         None,
         None,
-        format!("既不是区域目录，也不是内置区域代码（内置：{}） (neither a zone directory nor a bundled zone code)", known.join("、")),
+        format!(
+            "既不是区域目录，也不是内置区域代码（内置：{}） (neither a zone directory nor a bundled zone code)",
+            known.join("、")
+        ),
     ))
 }
 
 fn read(path: &Path) -> Result<String, DataError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| DataError::one(&name, None, None, format!("无法读取 (cannot read): {error}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|error| DataError::one(&name, None, None, format!("无法读取 (cannot read): {error}")))?;
     utf8(&name, bytes)
 }
 
@@ -67,7 +71,14 @@ fn load_dir(dir: &Path) -> Result<LoadedZone, DataError> {
     };
     let values = read_optional(&dir.join("values.csv"))?;
     let projects = read_optional(&dir.join("projects.csv"))?;
-    assemble(framework, &dir.display().to_string(), &zone_text, values.as_deref(), projects.as_deref(), Some(dir.to_path_buf()))
+    assemble(
+        framework,
+        &dir.display().to_string(),
+        &zone_text,
+        values.as_deref(),
+        projects.as_deref(),
+        Some(dir.to_path_buf()),
+    )
 }
 
 fn assemble(
@@ -88,7 +99,15 @@ fn assemble(
     if let Some(text) = projects {
         plan.projects = parse_projects(&format!("{base}/projects.csv"), text)?;
     }
-    Ok(LoadedZone { zone: Zone { profile: content.profile, plan, observations }, framework, dir })
+    Ok(LoadedZone {
+        zone: Zone {
+            profile: content.profile,
+            plan,
+            observations,
+        },
+        framework,
+        dir,
+    })
 }
 
 /// Reads a values file from disk against a framework.

@@ -37,9 +37,17 @@ pub fn parse_ledger(file: &str, text: &str, framework: &Framework) -> Result<Vec
 }
 
 /// Parses values with the given meaning of duplicates.
-pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicates: Duplicates) -> Result<Vec<Observation>, DataError> {
+pub fn parse_values_with(
+    file: &str,
+    text: &str,
+    framework: &Framework,
+    duplicates: Duplicates,
+) -> Result<Vec<Observation>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
         file: file.to_string(),
         line,
@@ -48,21 +56,48 @@ pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicat
     };
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
-        Err(error) => return Err(DataError { problems: vec![problem(Some(1), None, format!("无法读取表头 (cannot read the header): {error}"))] }),
+        Err(error) => {
+            return Err(DataError {
+                problems: vec![problem(
+                    Some(1),
+                    None,
+                    format!("无法读取表头 (cannot read the header): {error}"),
+                )],
+            });
+        }
     };
     let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Vec::new();
     for (index, name) in headers.iter().enumerate() {
         let name = name.trim();
         if REQUIRED.contains(&name) || OPTIONAL.contains(&name) {
-            if columns.insert(REQUIRED.iter().chain(OPTIONAL.iter()).find(|known| **known == name).copied().unwrap_or(""), index).is_some() {
+            if columns
+                .insert(
+                    REQUIRED
+                        .iter()
+                        .chain(OPTIONAL.iter())
+                        .find(|known| **known == name)
+                        .copied()
+                        .unwrap_or(""),
+                    index,
+                )
+                .is_some()
+            {
                 problems.push(problem(Some(1), Some(name), "列重复 (duplicate column)".into()));
             }
         } else {
             problems.push(problem(
                 Some(1),
                 Some(name),
-                format!("未知列；应为 {} (unknown column)", REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect::<Vec<_>>().join(",")),
+                format!(
+                    "未知列；应为 {} (unknown column)",
+                    REQUIRED
+                        .iter()
+                        .chain(OPTIONAL.iter())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
             ));
         }
     }
@@ -86,25 +121,39 @@ pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicat
                 continue;
             }
         };
-        let line = record.position().map(|position| line_at(text, position.byte())).unwrap_or(0);
+        let line = record
+            .position()
+            .map(|position| line_at(text, position.byte()))
+            .unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
         let cell = |name: &str| column(name).and_then(|index| record.get(index)).unwrap_or("").trim();
         let id = cell("indicator");
         let Some((_, row)) = framework.row(id) else {
-            let hint = if framework.indicator(id).is_some_and(|indicator| indicator.has_sub_rows()) {
+            let hint = if framework
+                .indicator(id)
+                .is_some_and(|indicator| indicator.has_sub_rows())
+            {
                 "；该指标有子指标，请填写子指标编号（如 7.1）"
             } else {
                 ""
             };
-            problems.push(problem(Some(line), Some("indicator"), format!("未知指标编号“{id}”{hint} (unknown indicator id)")));
+            problems.push(problem(
+                Some(line),
+                Some("indicator"),
+                format!("未知指标编号“{id}”{hint} (unknown indicator id)"),
+            ));
             continue;
         };
         let year = match cell("year").parse::<i32>() {
             Ok(year) if (1949..=2100).contains(&year) => year,
             _ => {
-                problems.push(problem(Some(line), Some("year"), format!("“{}”不是有效年份 (not a valid year)", cell("year"))));
+                problems.push(problem(
+                    Some(line),
+                    Some("year"),
+                    format!("“{}”不是有效年份 (not a valid year)", cell("year")),
+                ));
                 continue;
             }
         };
@@ -126,7 +175,11 @@ pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicat
         let recorded = match parse_recorded(cell("recorded")) {
             Ok(recorded) => recorded.map(|met| Recorded {
                 met,
-                source: if source_text.is_empty() { format!("{file} 第{line}行") } else { source_text.to_string() },
+                source: if source_text.is_empty() {
+                    format!("{file} 第{line}行")
+                } else {
+                    source_text.to_string()
+                },
             }),
             Err(error) => {
                 problems.push(problem(Some(line), Some("recorded"), format!("指标 {id}：{error}")));
@@ -136,17 +189,39 @@ pub fn parse_values_with(file: &str, text: &str, framework: &Framework, duplicat
         if let Some(first) = seen.insert((id.to_string(), year), line)
             && duplicates == Duplicates::Refuse
         {
-            problems.push(problem(Some(line), Some("indicator"), format!("指标 {id} 的 {year} 年数值重复（第{first}行已有） (duplicate)")));
+            problems.push(problem(
+                Some(line),
+                Some("indicator"),
+                format!("指标 {id} 的 {year} 年数值重复（第{first}行已有） (duplicate)"),
+            ));
             continue;
         }
         let source = if let Some(note) = source_text.strip_prefix("synthetic:") {
-            Source::Synthetic { note: note.trim().to_string() }
+            Source::Synthetic {
+                note: note.trim().to_string(),
+            }
         } else if source_text.is_empty() {
-            Source::File { path: file.to_string(), line }
+            Source::File {
+                path: file.to_string(),
+                line,
+            }
         } else {
-            Source::Document { citation: source_text.to_string() }
+            Source::Document {
+                citation: source_text.to_string(),
+            }
         };
-        observations.push(Observation { row: row.id.clone(), year, value, assigned, recorded, source });
+        observations.push(Observation {
+            row: row.id.clone(),
+            year,
+            value,
+            assigned,
+            recorded,
+            source,
+        });
     }
-    if problems.is_empty() { Ok(observations) } else { Err(DataError { problems }) }
+    if problems.is_empty() {
+        Ok(observations)
+    } else {
+        Err(DataError { problems })
+    }
 }

@@ -70,7 +70,9 @@ pub fn framework_of(file: &str, text: &str) -> Result<String, DataError> {
     struct Head {
         framework: String,
     }
-    toml::from_str::<Head>(text).map(|head| head.framework).map_err(|error| toml_problem(file, text, &error))
+    toml::from_str::<Head>(text)
+        .map(|head| head.framework)
+        .map_err(|error| toml_problem(file, text, &error))
 }
 
 /// Parses `zone.toml` against its framework (targets are read in the light of each row's vocabulary).
@@ -78,13 +80,27 @@ pub fn parse_zone(file: &str, text: &str, framework: &Framework) -> Result<ZoneF
     let parsed: ZoneFile = toml::from_str(text).map_err(|error| toml_problem(file, text, &error))?;
     let mut problems = Vec::new();
     let mut problem = |field: String, message: String| {
-        problems.push(Problem { file: file.to_string(), line: None, field: Some(field), message });
+        problems.push(Problem {
+            file: file.to_string(),
+            line: None,
+            field: Some(field),
+            message,
+        });
     };
     if parsed.framework != framework.id {
-        problem("framework".into(), format!("zone names framework {} but {} was given", parsed.framework, framework.id));
+        problem(
+            "framework".into(),
+            format!(
+                "zone names framework {} but {} was given",
+                parsed.framework, framework.id
+            ),
+        );
     }
     if parsed.code.is_empty() || !parsed.code.chars().all(|c| c.is_ascii_digit()) {
-        problem("code".into(), format!("“{}”不是行政区划代码（数字） (not a division code)", parsed.code));
+        problem(
+            "code".into(),
+            format!("“{}”不是行政区划代码（数字） (not a division code)", parsed.code),
+        );
     }
     let mut targets = BTreeMap::new();
     let mut lead_departments = BTreeMap::new();
@@ -97,7 +113,10 @@ pub fn parse_zone(file: &str, text: &str, framework: &Framework) -> Result<ZoneF
         let mut by_year = BTreeMap::new();
         for (year_text, target) in row_plan.targets {
             let Ok(year) = year_text.parse::<i32>() else {
-                problem(format!("rows.{id}.targets"), format!("“{year_text}”不是年份 (not a year)"));
+                problem(
+                    format!("rows.{id}.targets"),
+                    format!("“{year_text}”不是年份 (not a year)"),
+                );
                 continue;
             };
             let (text, marked) = match target {
@@ -130,7 +149,11 @@ pub fn parse_zone(file: &str, text: &str, framework: &Framework) -> Result<ZoneF
             parents: parsed
                 .parents
                 .into_iter()
-                .map(|parent| ParentUnit { code: parent.code, name: parent.name, level: parent.level })
+                .map(|parent| ParentUnit {
+                    code: parent.code,
+                    name: parent.name,
+                    level: parent.level,
+                })
                 .collect(),
             attributes: parsed.attributes,
         },
@@ -153,14 +176,20 @@ fn classify_target(framework: &Framework, row: &ecociv_core::Row, text: &str) ->
     if let Some(state) = row.state(text) {
         return Ok(TargetKind::State(state.text.clone()));
     }
-    let figure = normalized.trim_start_matches(['≥', '≤', '>', '<', '=']).trim_end_matches('%');
+    let figure = normalized
+        .trim_start_matches(['≥', '≤', '>', '<', '='])
+        .trim_end_matches('%');
     if let Ok(value) = figure.parse::<f64>() {
         return Ok(TargetKind::Value(value));
     }
     if normalized == "不低于现状值" {
         return Ok(TargetKind::NotBelowBase);
     }
-    if framework.restating_phrases.iter().any(|phrase| normalize_text(phrase) == normalized) {
+    if framework
+        .restating_phrases
+        .iter()
+        .any(|phrase| normalize_text(phrase) == normalized)
+    {
         return Ok(TargetKind::RestatesStandard);
     }
     Err(format!(
@@ -177,13 +206,25 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
     let expected = ["number", "category", "content", "count", "investment_wan_yuan"];
     match reader.headers() {
         Ok(headers) if headers.iter().map(str::trim).eq(expected) => {}
-        _ => return Err(DataError::one(file, Some(1), None, format!("表头应为 {} (wrong header)", expected.join(",")))),
+        _ => {
+            return Err(DataError::one(
+                file,
+                Some(1),
+                None,
+                format!("表头应为 {} (wrong header)", expected.join(",")),
+            ));
+        }
     }
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                problems.push(Problem { file: file.into(), line: error.position().map(|p| line_at(text, p.byte())), field: None, message: error.to_string() });
+                problems.push(Problem {
+                    file: file.into(),
+                    line: error.position().map(|p| line_at(text, p.byte())),
+                    field: None,
+                    message: error.to_string(),
+                });
                 continue;
             }
         };
@@ -193,17 +234,38 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
         let count = get(3).parse::<u32>();
         let investment = get(4).parse::<f64>();
         match (number, count, investment) {
-            (Ok(number), Ok(count), Ok(investment)) if investment.is_finite() && investment >= 0.0 => projects.push(Project {
-                number,
-                category: get(1).to_string(),
-                content: get(2).to_string(),
-                count,
-                investment_wan_yuan: investment,
+            (Ok(number), Ok(count), Ok(investment)) if investment.is_finite() && investment >= 0.0 => {
+                projects.push(Project {
+                    number,
+                    category: get(1).to_string(),
+                    content: get(2).to_string(),
+                    count,
+                    investment_wan_yuan: investment,
+                })
+            }
+            (Err(_), _, _) => problems.push(Problem {
+                file: file.into(),
+                line,
+                field: Some("number".into()),
+                message: "不是整数 (not an integer)".into(),
             }),
-            (Err(_), _, _) => problems.push(Problem { file: file.into(), line, field: Some("number".into()), message: "不是整数 (not an integer)".into() }),
-            (_, Err(_), _) => problems.push(Problem { file: file.into(), line, field: Some("count".into()), message: "不是整数 (not an integer)".into() }),
-            _ => problems.push(Problem { file: file.into(), line, field: Some("investment_wan_yuan".into()), message: "不是非负数 (not a non-negative number)".into() }),
+            (_, Err(_), _) => problems.push(Problem {
+                file: file.into(),
+                line,
+                field: Some("count".into()),
+                message: "不是整数 (not an integer)".into(),
+            }),
+            _ => problems.push(Problem {
+                file: file.into(),
+                line,
+                field: Some("investment_wan_yuan".into()),
+                message: "不是非负数 (not a non-negative number)".into(),
+            }),
         }
     }
-    if problems.is_empty() { Ok(projects) } else { Err(DataError { problems }) }
+    if problems.is_empty() {
+        Ok(projects)
+    } else {
+        Err(DataError { problems })
+    }
 }

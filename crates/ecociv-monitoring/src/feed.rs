@@ -28,10 +28,16 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
     let source = |method: String, edition: String, provenance: String| {
         if synthetic {
             Source::Synthetic {
-                note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"),
+                note: format!(
+                    "由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"
+                ),
             }
         } else {
-            Source::Computed { method, edition, provenance }
+            Source::Computed {
+                method,
+                edition,
+                provenance,
+            }
         }
     };
     let mut out = Computed::default();
@@ -94,7 +100,9 @@ pub fn describe_aqi_editions(days: [u32; 2]) -> String {
     match days {
         [a, 0] => format!("日 AQI 均按 HJ 633-2012（{a} 天）(daily AQI: HJ 633-2012)"),
         [0, b] => format!("日 AQI 均按 HJ 633-2026（{b} 天）(daily AQI: HJ 633-2026)"),
-        [a, b] => format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天 (daily AQI by date: 2012 {a} days, 2026 {b} days)"),
+        [a, b] => {
+            format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天 (daily AQI by date: 2012 {a} days, 2026 {b} days)")
+        }
     }
 }
 

@@ -47,8 +47,14 @@ fn sample_columns() -> Vec<&'static str> {
 
 impl Kind {
     /// Every kind; water kinds in the order `ecociv-water` reads a folder.
-    pub const ALL: [Kind; 6] =
-        [Kind::Air, Kind::Sections, Kind::DrinkingSources, Kind::BlackOdorousBodies, Kind::BlackOdorous, Kind::Ei];
+    pub const ALL: [Kind; 6] = [
+        Kind::Air,
+        Kind::Sections,
+        Kind::DrinkingSources,
+        Kind::BlackOdorousBodies,
+        Kind::BlackOdorous,
+        Kind::Ei,
+    ];
 
     /// The code used in URLs and forms (for water: the file name of the CLI's folder).
     pub fn code(self) -> &'static str {
@@ -91,7 +97,17 @@ impl Kind {
             Kind::Sections | Kind::DrinkingSources => sample_columns(),
             Kind::BlackOdorousBodies => vec!["body", "name"],
             Kind::BlackOdorous => {
-                vec!["body", "point_seq", "date", "depth_cm", "transparency_cm", "clear_to_bottom", "do", "orp", "nh3n"]
+                vec![
+                    "body",
+                    "point_seq",
+                    "date",
+                    "depth_cm",
+                    "transparency_cm",
+                    "clear_to_bottom",
+                    "do",
+                    "orp",
+                    "nh3n",
+                ]
             }
             Kind::Ei => vec![
                 "year",
@@ -173,14 +189,32 @@ impl fmt::Display for Problem {
 
 fn air_problem(file: &str, e: IngestError) -> Problem {
     match e {
-        IngestError::Input(i) => Problem { file: file.to_owned(), line: i.line, column: i.column, field: i.field, message: i.message },
-        other => Problem { file: file.to_owned(), line: 0, column: None, field: None, message: other.to_string() },
+        IngestError::Input(i) => Problem {
+            file: file.to_owned(),
+            line: i.line,
+            column: i.column,
+            field: i.field,
+            message: i.message,
+        },
+        other => Problem {
+            file: file.to_owned(),
+            line: 0,
+            column: None,
+            field: None,
+            message: other.to_string(),
+        },
     }
 }
 
 fn water_problem(file: &str, e: water_ingest::IngestError) -> Problem {
     let (column, field) = e.column.map_or((None, None), |(c, n)| (Some(c), Some(n)));
-    Problem { file: file.to_owned(), line: e.line, column, field, message: e.message }
+    Problem {
+        file: file.to_owned(),
+        line: e.line,
+        column,
+        field,
+        message: e.message,
+    }
 }
 
 /// One stored cell: a parameter of a station at a time.
@@ -233,8 +267,15 @@ fn validate(kind: Kind, file: &str, bytes: &[u8]) -> Result<(), Problem> {
         Kind::Air => {
             // The same reader and engine as `ecociv assess` over `monitoring/air/`: order and duplicates too.
             let mut engine = ZoneEngine::new("", None, EditionChoice::ByDate);
-            ecociv_air::ingest::read_hourly(bytes, &ReadOptions { source: file.to_owned(), skip_bad: false }, |row| engine.push(row))
-                .map_err(|e| air_problem(file, e))?;
+            ecociv_air::ingest::read_hourly(
+                bytes,
+                &ReadOptions {
+                    source: file.to_owned(),
+                    skip_bad: false,
+                },
+                |row| engine.push(row),
+            )
+            .map_err(|e| air_problem(file, e))?;
         }
         Kind::Sections | Kind::DrinkingSources => {
             water_ingest::annual(bytes, table, thresholds).map_err(|e| water_problem(file, e))?;
@@ -254,7 +295,10 @@ fn validate(kind: Kind, file: &str, bytes: &[u8]) -> Result<(), Problem> {
 
 /// Splits a validated file into cells (the standards crate has already checked every value).
 fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(LineCounter::new(bytes));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(LineCounter::new(bytes));
     let problem = |line: u64, column: Option<usize>, field: Option<String>, message: String| Problem {
         file: file.to_owned(),
         line,
@@ -272,12 +316,19 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
     let mut span: Option<(String, String)> = None;
     loop {
         let more = rdr.read_record(&mut rec);
-        let line = |rdr: &csv::Reader<LineCounter<&[u8]>>, pos: Option<&csv::Position>| pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()));
+        let line = |rdr: &csv::Reader<LineCounter<&[u8]>>, pos: Option<&csv::Position>| {
+            pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
+        };
         let more = match more {
             Ok(more) => more,
             Err(e) => {
                 let at = line(&rdr, e.position());
-                return Err(problem(at, None, None, format!("CSV 格式错误或非 UTF-8 编码 / malformed CSV or not UTF-8: {e}")));
+                return Err(problem(
+                    at,
+                    None,
+                    None,
+                    format!("CSV 格式错误或非 UTF-8 编码 / malformed CSV or not UTF-8: {e}"),
+                ));
             }
         };
         if !more {
@@ -300,12 +351,22 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
             continue;
         };
         rows += 1;
-        let get = |name: &str| names.iter().position(|n| n == name).map(|i| (i, rec.get(i).unwrap_or("").trim()));
+        let get = |name: &str| {
+            names
+                .iter()
+                .position(|n| n == name)
+                .map(|i| (i, rec.get(i).unwrap_or("").trim()))
+        };
         let mut station = Vec::new();
         for name in kind.station_columns() {
             let (i, text) = get(name).unwrap_or((0, ""));
             if text.contains('|') {
-                return Err(problem(at, Some(i + 1), Some((*name).to_owned()), "不能含有“|” / must not contain \"|\"".into()));
+                return Err(problem(
+                    at,
+                    Some(i + 1),
+                    Some((*name).to_owned()),
+                    "不能含有“|” / must not contain \"|\"".into(),
+                ));
             }
             station.push(text.to_owned());
         }
@@ -320,7 +381,12 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
             // The water readers accept `2023-01-05`, `2023/1/5` and a time after the date: one spelling
             // (`YYYY-MM-DD`, then `THH:MM` when a time is given), so a sample cannot be stored twice under two
             // spellings and times sort by date.
-            _ => kind.time_columns().iter().map(|name| get(name).map_or(String::new(), |(_, t)| canonical_date(t))).collect::<Vec<_>>().join("T"),
+            _ => kind
+                .time_columns()
+                .iter()
+                .map(|name| get(name).map_or(String::new(), |(_, t)| canonical_date(t)))
+                .collect::<Vec<_>>()
+                .join("T"),
         };
         if let Some(first) = keys.insert((station.clone(), time.clone()), at) {
             return Err(problem(
@@ -341,11 +407,27 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
                 continue;
             }
             let value = text.parse::<f64>().ok().filter(|v| v.is_finite());
-            let flag = if value.is_some_and(|v| v.to_string() == text) { String::new() } else { text.to_owned() };
-            cells.push(Cell { station: station.clone(), time: time.clone(), parameter: (*name).to_owned(), value, flag });
+            let flag = if value.is_some_and(|v| v.to_string() == text) {
+                String::new()
+            } else {
+                text.to_owned()
+            };
+            cells.push(Cell {
+                station: station.clone(),
+                time: time.clone(),
+                parameter: (*name).to_owned(),
+                value,
+                flag,
+            });
         }
     }
-    Ok(Parsed { kind, rows, stations: stations.len(), span, cells })
+    Ok(Parsed {
+        kind,
+        rows,
+        stations: stations.len(),
+        span,
+        cells,
+    })
 }
 
 /// Rebuilds the CSV of `kind` from stored cells (rows ordered by station, then time).
@@ -353,7 +435,9 @@ pub fn rebuild<'a>(kind: Kind, cells: impl IntoIterator<Item = &'a Cell>) -> Str
     let columns = kind.columns();
     let mut rows: BTreeMap<(&str, &str), BTreeMap<&str, String>> = BTreeMap::new();
     for cell in cells {
-        rows.entry((cell.station.as_str(), cell.time.as_str())).or_default().insert(cell.parameter.as_str(), cell.text());
+        rows.entry((cell.station.as_str(), cell.time.as_str()))
+            .or_default()
+            .insert(cell.parameter.as_str(), cell.text());
     }
     let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
     // Writing to a Vec cannot fail.
@@ -367,7 +451,10 @@ pub fn rebuild<'a>(kind: Kind, cells: impl IntoIterator<Item = &'a Cell>) -> Str
             Kind::Air => {
                 let (date, hour) = time.split_once('T').unwrap_or((time, "0"));
                 key.insert("date", date.to_owned());
-                key.insert("hour", hour.parse::<u8>().map_or_else(|_| hour.to_owned(), |h| h.to_string()));
+                key.insert(
+                    "hour",
+                    hour.parse::<u8>().map_or_else(|_| hour.to_owned(), |h| h.to_string()),
+                );
             }
             _ => {
                 for (name, part) in kind.time_columns().iter().zip(time.split('T')) {
@@ -386,10 +473,22 @@ pub fn rebuild<'a>(kind: Kind, cells: impl IntoIterator<Item = &'a Cell>) -> Str
 
 /// The air figures of a zone from an hourly CSV (rebuilt or read), for `year` or every year: the zone's
 /// years (点位平均法) and its daily records, as `ecociv assess` computes them (edition by date).
-pub fn air_figures(zone: &str, year: Option<i32>, file: &str, csv: &str) -> Result<(Vec<ZoneYear>, Vec<DayRecord>), Problem> {
+pub fn air_figures(
+    zone: &str,
+    year: Option<i32>,
+    file: &str,
+    csv: &str,
+) -> Result<(Vec<ZoneYear>, Vec<DayRecord>), Problem> {
     let mut engine = ZoneEngine::new(zone, year, EditionChoice::ByDate);
-    ecociv_air::ingest::read_hourly(csv.as_bytes(), &ReadOptions { source: file.to_owned(), skip_bad: false }, |row| engine.push(row))
-        .map_err(|e| air_problem(file, e))?;
+    ecociv_air::ingest::read_hourly(
+        csv.as_bytes(),
+        &ReadOptions {
+            source: file.to_owned(),
+            skip_bad: false,
+        },
+        |row| engine.push(row),
+    )
+    .map_err(|e| air_problem(file, e))?;
     Ok(engine.finish_with_days())
 }
 
@@ -406,7 +505,13 @@ pub fn water_inputs(files: &[(Kind, String, String)]) -> Result<ZoneInputs, Prob
     });
     water_ingest::read_zone_sources(sources, Table::embedded(), Thresholds::embedded()).map_err(|e| match e {
         water_ingest::DirError::Input { path, error } => water_problem(&path, error),
-        other => Problem { file: String::new(), line: 0, column: None, field: None, message: other.to_string() },
+        other => Problem {
+            file: String::new(),
+            line: 0,
+            column: None,
+            field: None,
+            message: other.to_string(),
+        },
     })
 }
 
@@ -429,9 +534,17 @@ pub fn section_classes(file: &str, csv: &str) -> Result<Vec<SectionYear>, Proble
     let mut months: BTreeMap<(String, i32, usize), PeriodAccumulator> = BTreeMap::new();
     let mut reader = water_ingest::SampleReader::new(csv.as_bytes(), thresholds).map_err(|e| water_problem(file, e))?;
     while let Some(s) = reader.next_sample().map_err(|e| water_problem(file, e))? {
-        let month = s.date.split(['-', '/', '.']).nth(1).and_then(|m| m.trim().parse::<usize>().ok()).filter(|m| (1..=12).contains(m));
+        let month = s
+            .date
+            .split(['-', '/', '.'])
+            .nth(1)
+            .and_then(|m| m.trim().parse::<usize>().ok())
+            .filter(|m| (1..=12).contains(m));
         if let Some(month) = month {
-            months.entry((s.section.to_owned(), s.year, month)).or_insert_with(|| PeriodAccumulator::new(s.waterbody)).add(&s.values);
+            months
+                .entry((s.section.to_owned(), s.year, month))
+                .or_insert_with(|| PeriodAccumulator::new(s.waterbody))
+                .add(&s.values);
         }
     }
     Ok(annual
@@ -439,7 +552,9 @@ pub fn section_classes(file: &str, csv: &str) -> Result<Vec<SectionYear>, Proble
         .map(|row| {
             let mut monthly = [None; 12];
             for (m, slot) in monthly.iter_mut().enumerate() {
-                *slot = months.get(&(row.section.clone(), row.year, m + 1)).and_then(|acc| acc.evaluate(table).class);
+                *slot = months
+                    .get(&(row.section.clone(), row.year, m + 1))
+                    .and_then(|acc| acc.evaluate(table).class);
             }
             SectionYear {
                 samples: row.period.samples(),
@@ -463,11 +578,20 @@ fn canonical_date(text: &str) -> String {
     };
     let parts: Vec<&str> = date.split(['-', '/']).collect();
     let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
-    if parts.len() != 3 || parts[0].len() != 4 || !parts.iter().all(|p| digits(p)) || parts[1].len() > 2 || parts[2].len() > 2 {
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || !parts.iter().all(|p| digits(p))
+        || parts[1].len() > 2
+        || parts[2].len() > 2
+    {
         return text.to_owned();
     }
     let date = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
-    if time.is_empty() { date } else { format!("{date}T{time}") }
+    if time.is_empty() {
+        date
+    } else {
+        format!("{date}T{time}")
+    }
 }
 
 #[cfg(test)]
@@ -480,14 +604,22 @@ mod tests {
         let parsed = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap();
         assert_eq!((parsed.rows, parsed.stations), (2, 1));
         assert_eq!(parsed.cells.len(), 11, "the empty o3 cell is not stored");
-        let pm = parsed.cells.iter().find(|c| c.parameter == "so2" && c.time == "2023-01-01T01").unwrap();
+        let pm = parsed
+            .cells
+            .iter()
+            .find(|c| c.parameter == "so2" && c.time == "2023-01-01T01")
+            .unwrap();
         assert_eq!((pm.value, pm.flag.as_str()), (Some(11.5), "11.50"));
         let rebuilt = rebuild(Kind::Air, &parsed.cells);
-        assert_eq!(rebuilt, "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\nA,2023-01-01,1,11.50,28,36,0.6,10,27\n");
+        assert_eq!(
+            rebuilt,
+            "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\nA,2023-01-01,1,11.50,28,36,0.6,10,27\n"
+        );
     }
 
     fn synthetic(relative: &str) -> Vec<u8> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC");
         std::fs::read(dir.join(relative)).expect("synthetic file")
     }
 
@@ -499,7 +631,15 @@ mod tests {
         let mut cells = Vec::new();
         for file in ["air/SYNTHETIC-air-2023-A.csv", "air/SYNTHETIC-air-2023-B.csv"] {
             let bytes = synthetic(file);
-            ecociv_air::ingest::read_hourly(&bytes[..], &ReadOptions { source: file.into(), skip_bad: false }, |row| engine.push(row)).unwrap();
+            ecociv_air::ingest::read_hourly(
+                &bytes[..],
+                &ReadOptions {
+                    source: file.into(),
+                    skip_bad: false,
+                },
+                |row| engine.push(row),
+            )
+            .unwrap();
             cells.extend(parse(Kind::Air, file, &bytes).unwrap().cells);
         }
         let direct = engine.finish_with_days();
@@ -518,17 +658,26 @@ mod tests {
             .iter()
             .map(|(kind, file)| {
                 let parsed = parse(*kind, file, &synthetic(file)).unwrap();
-                (*kind, file.rsplit('/').next().unwrap().to_string(), rebuild(*kind, &parsed.cells))
+                (
+                    *kind,
+                    file.rsplit('/').next().unwrap().to_string(),
+                    rebuild(*kind, &parsed.cells),
+                )
             })
             .collect();
         let from_cells = water_inputs(&files).unwrap();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC/water");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/synthetic/monitoring-450202-SYNTHETIC/water");
         let direct = water_ingest::read_zone_dir(&dir, Table::embedded(), Thresholds::embedded()).unwrap();
         let figures = |z: &ZoneInputs| {
-            ecociv_water::zone::all_figures(z, ecociv_water::black_odorous::Thresholds::embedded(), ecociv_water::hj192::Model::embedded())
-                .into_iter()
-                .map(|f| (f.row, f.year, f.value, f.provenance.detail))
-                .collect::<Vec<_>>()
+            ecociv_water::zone::all_figures(
+                z,
+                ecociv_water::black_odorous::Thresholds::embedded(),
+                ecociv_water::hj192::Model::embedded(),
+            )
+            .into_iter()
+            .map(|f| (f.row, f.year, f.value, f.provenance.detail))
+            .collect::<Vec<_>>()
         };
         assert_eq!(figures(&from_cells), figures(&direct));
         assert!(from_cells.synthetic && figures(&direct).len() >= 8);
@@ -539,7 +688,10 @@ mod tests {
         let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023/01/01,23,12,20,42,0.8,,25\nA,2023-01-02,0,11,28,36,0.6,10,27\n";
         let parsed = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap();
         let times: std::collections::BTreeSet<&str> = parsed.cells.iter().map(|c| c.time.as_str()).collect();
-        assert_eq!(times.into_iter().collect::<Vec<_>>(), vec!["2023-01-01T23", "2023-01-02T00"]);
+        assert_eq!(
+            times.into_iter().collect::<Vec<_>>(),
+            vec!["2023-01-01T23", "2023-01-02T00"]
+        );
         // The rebuilt file is in time order, so the air reader takes it.
         let rebuilt = rebuild(Kind::Air, &parsed.cells);
         assert!(air_figures("z", Some(2023), "r", &rebuilt).is_ok());
@@ -549,7 +701,11 @@ mod tests {
     fn an_error_names_file_line_and_field_from_the_standard_crates_reader() {
         let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nA,2023-01-01,0,12,20,42,0.8,,25\n\nA,2023-01-01,1,x,28,36,0.6,10,27\n";
         let e = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap_err();
-        assert_eq!((e.file.as_str(), e.line, e.field.as_deref()), ("a.csv", 4, Some("so2")), "{e}");
+        assert_eq!(
+            (e.file.as_str(), e.line, e.field.as_deref()),
+            ("a.csv", 4, Some("so2")),
+            "{e}"
+        );
         let water = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
                      S,2021-03-15,river,7.4,7.8,2.6,12,2.1,abc,0.06,,,,,,,0.00004L,,,,,,,,,\n";
         let e = parse(Kind::Sections, "s.csv", water.as_bytes()).unwrap_err();
@@ -562,9 +718,17 @@ mod tests {
                      S,2021-03-15,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,0.00004L,,,,,,,,,\n\
                      S,2021-04-15,river,7.4,3.5,2.6,25,2.1,1.2,0.06,,,,,,,,,,,,,,,,\n";
         let parsed = parse(Kind::Sections, "sections.csv", water.as_bytes()).unwrap();
-        assert!(parsed.cells.iter().any(|c| c.parameter == "hg" && c.flag == "0.00004L" && c.value.is_none()));
+        assert!(
+            parsed
+                .cells
+                .iter()
+                .any(|c| c.parameter == "hg" && c.flag == "0.00004L" && c.value.is_none())
+        );
         let rebuilt = rebuild(Kind::Sections, &parsed.cells);
-        assert_eq!(section_classes("a", water).unwrap(), section_classes("b", &rebuilt).unwrap());
+        assert_eq!(
+            section_classes("a", water).unwrap(),
+            section_classes("b", &rebuilt).unwrap()
+        );
         let classes = section_classes("b", &rebuilt).unwrap();
         // March and April each have one sample; April's DO 3.5 and COD 25 make it class IV.
         assert!(classes[0].monthly[0].is_none() && classes[0].monthly[2].is_some());
@@ -582,11 +746,21 @@ mod tests {
         let other = format!("{header}S,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
         let a = parse(Kind::Sections, "a.csv", one.as_bytes()).unwrap();
         let b = parse(Kind::Sections, "b.csv", other.as_bytes()).unwrap();
-        let times = |p: &Parsed| p.cells.iter().map(|c| c.time.clone()).collect::<std::collections::BTreeSet<_>>();
+        let times = |p: &Parsed| {
+            p.cells
+                .iter()
+                .map(|c| c.time.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
         assert_eq!(times(&a), times(&b), "the same key for the store's repeat check");
-        assert_eq!(times(&b).into_iter().collect::<Vec<_>>(), vec!["2021-03-05".to_string()]);
+        assert_eq!(
+            times(&b).into_iter().collect::<Vec<_>>(),
+            vec!["2021-03-05".to_string()]
+        );
         // Within one file, the two spellings are one sample twice: refused.
-        let both = format!("{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\nS,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+        let both = format!(
+            "{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\nS,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n"
+        );
         assert!(parse(Kind::Sections, "both.csv", both.as_bytes()).is_err());
     }
 
@@ -594,7 +768,12 @@ mod tests {
     fn a_repeated_station_and_time_is_refused_with_both_lines() {
         let csv = "body,name\nB1,东沟\nB1,西沟\n";
         // The register reader refuses it first (its own rule).
-        assert_eq!(parse(Kind::BlackOdorousBodies, "b.csv", csv.as_bytes()).unwrap_err().line, 3);
+        assert_eq!(
+            parse(Kind::BlackOdorousBodies, "b.csv", csv.as_bytes())
+                .unwrap_err()
+                .line,
+            3
+        );
         let two = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
                    S,2021-03-15,river,7.4,,,,,,,,,,,,,,,,,,,,,,\nS,2021-03-15,river,7.5,,,,,,,,,,,,,,,,,,,,,,\n";
         let e = parse(Kind::Sections, "s.csv", two.as_bytes()).unwrap_err();

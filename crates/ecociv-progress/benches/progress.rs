@@ -107,10 +107,9 @@ fn main() {
     );
 
     let mut loaded = ecociv_data::load_zone("450202").expect("example zone");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/synthetic/progress/450202-2022-2024.csv");
-    let obs =
-        ecociv_data::load::load_values_file(&path, &loaded.framework).expect("synthetic values");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/progress/450202-2022-2024.csv");
+    let obs = ecociv_data::load::load_values_file(&path, &loaded.framework).expect("synthetic values");
     loaded.zone.override_with(obs);
     let t_zone = best_of(3, || {
         for _ in 0..ZONES {

@@ -19,11 +19,7 @@ pub enum InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputError::DuplicateYear {
-                year,
-                first,
-                second,
-            } => write!(
+            InputError::DuplicateYear { year, first, second } => write!(
                 f,
                 "{year} 年有两个数值（{first} 与 {second}），进展测算要求每年只有一个值 / \
                  duplicate year {year}: values {first} and {second}; each year must have one value"
@@ -33,15 +29,9 @@ impl fmt::Display for InputError {
                 "{year} 年的数值不是有限数 / the value for {year} is not a finite number"
             ),
             InputError::NonFiniteParameter { field } => {
-                write!(
-                    f,
-                    "参数 {field} 不是有限数 / parameter {field} is not a finite number"
-                )
+                write!(f, "参数 {field} 不是有限数 / parameter {field} is not a finite number")
             }
-            InputError::TargetYearNotAfterBaseYear {
-                base_year,
-                target_year,
-            } => write!(
+            InputError::TargetYearNotAfterBaseYear { base_year, target_year } => write!(
                 f,
                 "目标年 {target_year} 不晚于基准年 {base_year} / \
                  target year {target_year} is not after base year {base_year}"

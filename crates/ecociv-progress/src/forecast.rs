@@ -18,11 +18,11 @@ use crate::statcan::SeriesProgress;
 use crate::types::{Direction, Note, Observation};
 
 /// The edition of the UNSD extrapolation, recorded in every [`UnsdExtrapolation`].
-pub const UNSD_EDITION: &str =
-    "UNSD SDG Progress Chart 2023 technical note (as summarised in anchors.md §2.3)";
+pub const UNSD_EDITION: &str = "UNSD SDG Progress Chart 2023 technical note (as summarised in anchors.md §2.3)";
 
 /// Description of the weights of the linear fit, recorded in every [`WeightedLinearFit`].
-pub const LINEAR_WEIGHTING: &str = "weighted least squares, w = year - first_year + 1 (ecociv choice; ESCAP's exact weights unverified)";
+pub const LINEAR_WEIGHTING: &str =
+    "weighted least squares, w = year - first_year + 1 (ecociv choice; ESCAP's exact weights unverified)";
 
 /// UNSD band of the expected share of the required change (or of the CAGR without a target).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -200,16 +200,9 @@ pub fn weighted_linear_fit(
         .map(|p| (p.year, p.value, f64::from(p.year - first + 1)))
         .collect();
     let sw: f64 = weighted.iter().map(|w| w.2).sum();
-    let xm = weighted
-        .iter()
-        .map(|(x, _, w)| w * f64::from(*x))
-        .sum::<f64>()
-        / sw;
+    let xm = weighted.iter().map(|(x, _, w)| w * f64::from(*x)).sum::<f64>() / sw;
     let ym = weighted.iter().map(|(_, y, w)| w * y).sum::<f64>() / sw;
-    let sxx: f64 = weighted
-        .iter()
-        .map(|(x, _, w)| w * (f64::from(*x) - xm).powi(2))
-        .sum();
+    let sxx: f64 = weighted.iter().map(|(x, _, w)| w * (f64::from(*x) - xm).powi(2)).sum();
     let sxy: f64 = weighted
         .iter()
         .map(|(x, y, w)| w * (f64::from(*x) - xm) * (y - ym))
@@ -237,11 +230,7 @@ pub fn weighted_linear_fit(
 /// Builds both forecasts for a series already measured by [`crate::statcan::measure`].
 /// `points` are the validated, sorted observations; `target` is the target as given (not the
 /// 0.001 replacement).
-pub fn forecast(
-    progress: &SeriesProgress,
-    points: &[Observation],
-    target: Option<f64>,
-) -> Forecast {
+pub fn forecast(progress: &SeriesProgress, points: &[Observation], target: Option<f64>) -> Forecast {
     let direction = progress.direction;
     let target_year = progress.target_year;
     let mut out = Forecast {
@@ -269,7 +258,9 @@ pub fn forecast(
         out.notes.push(Note::new(
             "target_year_reached",
             format!("最新数据年份 {cy} 已到目标年 {target_year}，不再预测，以实际值评估"),
-            format!("latest data ({cy}) already reach the target year {target_year}: judged on actual values, no forecast"),
+            format!(
+                "latest data ({cy}) already reach the target year {target_year}: judged on actual values, no forecast"
+            ),
         ));
         return out;
     }
@@ -283,8 +274,7 @@ pub fn forecast(
         } else {
             out.required_yearly_change = Some((t - cv) / f64::from(remaining));
             if cv != 0.0 && (t > 0.0) == (cv > 0.0) && t != 0.0 {
-                out.required_yearly_growth_rate =
-                    Some(crate::statcan::cagr(t, cv, target_year, cy));
+                out.required_yearly_growth_rate = Some(crate::statcan::cagr(t, cv, target_year, cy));
             }
         }
     }
@@ -297,7 +287,9 @@ pub fn forecast(
                 out.notes.push(Note::new(
                     "unsd_not_applicable",
                     format!("基准值 {bv} 为 0 或与现状值 {cv} 符号不同，UNSD 外推不适用"),
-                    format!("base value {bv} is zero or of another sign than the current value {cv}: no UNSD extrapolation"),
+                    format!(
+                        "base value {bv} is zero or of another sign than the current value {cv}: no UNSD extrapolation"
+                    ),
                 ));
             } else {
                 let a = crate::statcan::cagr(cv, bv, cy, by);

@@ -179,9 +179,7 @@ pub(crate) fn validate_parameters(input: &SeriesInput) -> Result<(), InputError>
         return Err(InputError::NonFiniteParameter { field: "target" });
     }
     if input.natural_limit.is_some_and(|l| !l.is_finite()) {
-        return Err(InputError::NonFiniteParameter {
-            field: "natural_limit",
-        });
+        return Err(InputError::NonFiniteParameter { field: "natural_limit" });
     }
     if input.target_year <= input.base_year {
         return Err(InputError::TargetYearNotAfterBaseYear {
@@ -305,14 +303,20 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
                     warnings.push(Note::new(
                         "base_below_minimum_limit",
                         format!("基准值 {} 低于下限 {limit}，结果可能不合常理", base.value),
-                        format!("base value {} is below the minimum limit {limit}; results may be unexpected", base.value),
+                        format!(
+                            "base value {} is below the minimum limit {limit}; results may be unexpected",
+                            base.value
+                        ),
                     ));
                 }
                 if base.value > limit && input.direction == Direction::HigherIsBetter {
                     warnings.push(Note::new(
                         "base_above_maximum_limit",
                         format!("基准值 {} 高于上限 {limit}，结果可能不合常理", base.value),
-                        format!("base value {} is above the maximum limit {limit}; results may be unexpected", base.value),
+                        format!(
+                            "base value {} is above the maximum limit {limit}; results may be unexpected",
+                            base.value
+                        ),
                     ));
                 }
                 let c = limit_coefficient(base.value, limit);
@@ -350,31 +354,30 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     };
     out.base_value_used = Some(base_used);
 
-    let refusal =
-        if (base_used > 0.0 && current.value < 0.0) || (base_used < 0.0 && current.value > 0.0) {
-            Some(Note::new(
-                "sign_mismatch",
-                format!(
-                    "基准值（{}）与现状值（{}）符号不同，增长率模型不适用，无法评估",
-                    base.value, current.value
-                ),
-                format!(
-                    "base value ({}) and current value ({}) must both be positive or both negative",
-                    base.value, current.value
-                ),
-            ))
-        } else if current.year - base.year < 1 {
-            Some(Note::new(
-                "too_few_years",
-                format!("基准年 {} 起只有 1 年数据，至少需要 2 个年份", base.year),
-                format!(
-                    "only one year of data from base year {}; at least two years are needed",
-                    base.year
-                ),
-            ))
-        } else {
-            None
-        };
+    let refusal = if (base_used > 0.0 && current.value < 0.0) || (base_used < 0.0 && current.value > 0.0) {
+        Some(Note::new(
+            "sign_mismatch",
+            format!(
+                "基准值（{}）与现状值（{}）符号不同，增长率模型不适用，无法评估",
+                base.value, current.value
+            ),
+            format!(
+                "base value ({}) and current value ({}) must both be positive or both negative",
+                base.value, current.value
+            ),
+        ))
+    } else if current.year - base.year < 1 {
+        Some(Note::new(
+            "too_few_years",
+            format!("基准年 {} 起只有 1 年数据，至少需要 2 个年份", base.year),
+            format!(
+                "only one year of data from base year {}; at least two years are needed",
+                base.year
+            ),
+        ))
+    } else {
+        None
+    };
 
     if refusal.is_none() {
         let cagr_o = cagr(current.value, base_used, current.year, base.year);
@@ -396,14 +399,8 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
                 } else if (t > 0.0) != (base_used > 0.0) {
                     out.refusal = Some(Note::new(
                         "target_sign_mismatch",
-                        format!(
-                            "目标值（{t}）与基准值（{}）符号不同，无法计算所需增长率",
-                            base.value
-                        ),
-                        format!(
-                            "target ({t}) and base value ({}) have different signs",
-                            base.value
-                        ),
+                        format!("目标值（{t}）与基准值（{}）符号不同，无法计算所需增长率", base.value),
+                        format!("target ({t}) and base value ({}) have different signs", base.value),
                     ));
                 } else {
                     let cagr_r = cagr(t, base_used, input.target_year, base.year);
@@ -412,9 +409,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
                         out.refusal = Some(Note::new(
                             "zero_required_growth",
                             format!("目标值等于基准值（{t}），所需增长率为 0，比值 R 无定义",),
-                            format!(
-                                "target equals the base value ({t}): required growth is 0 and R is undefined"
-                            ),
+                            format!("target equals the base value ({t}): required growth is 0 and R is undefined"),
                         ));
                     } else {
                         out.progress_value = Some(sign * d * cagr_o / cagr_r.abs());
@@ -445,9 +440,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     } else if let Some(p) = out.progress_value {
         out.status = status_from_value(p, out.thresholds);
         out.score = Some(match method {
-            Method::Method1NoTarget => {
-                score_method1(p, out.thresholds, out.limit_coefficient.unwrap_or(1.0))
-            }
+            Method::Method1NoTarget => score_method1(p, out.thresholds, out.limit_coefficient.unwrap_or(1.0)),
             Method::Method2Target => score_method2(p),
         });
     }

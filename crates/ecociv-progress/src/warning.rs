@@ -65,19 +65,13 @@ pub fn early_warning(progress: &SeriesProgress, forecast: &Forecast) -> EarlyWar
     if forecast.unsd.as_ref().and_then(|u| u.meets_target) == Some(false) {
         reasons.push(RiskReason::UnsdForecastMissesTarget);
     }
-    if forecast
-        .weighted_linear
-        .as_ref()
-        .and_then(|l| l.meets_target)
-        == Some(false)
-    {
+    if forecast.weighted_linear.as_ref().and_then(|l| l.meets_target) == Some(false) {
         reasons.push(RiskReason::LinearForecastMissesTarget);
     }
     if progress.status.is_below_moderate() {
         reasons.push(RiskReason::BandBelowModerate);
     }
-    let assessable =
-        progress.score.is_some() || forecast.unsd.is_some() || forecast.weighted_linear.is_some();
+    let assessable = progress.score.is_some() || forecast.unsd.is_some() || forecast.weighted_linear.is_some();
     EarlyWarning {
         at_risk: !reasons.is_empty(),
         assessable,

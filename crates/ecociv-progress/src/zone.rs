@@ -192,10 +192,7 @@ type InForce<'a> = BTreeMap<&'a str, BTreeMap<i32, &'a ecociv_core::Observation>
 fn in_force(zone: &Zone) -> InForce<'_> {
     let mut index: InForce<'_> = BTreeMap::new();
     for obs in &zone.observations {
-        index
-            .entry(obs.row.as_str())
-            .or_default()
-            .insert(obs.year, obs);
+        index.entry(obs.row.as_str()).or_default().insert(obs.year, obs);
     }
     index
 }
@@ -225,10 +222,7 @@ fn numeric_series(
 /// "每年需提高 x 个百分点" and its English.
 pub fn required_change_text(change: f64, unit: &str) -> Bilingual {
     if change == 0.0 {
-        return Bilingual::new(
-            "已达到目标值，保持即可",
-            "target already met: hold the level",
-        );
+        return Bilingual::new("已达到目标值，保持即可", "target already met: hold the level");
     }
     let (verb, verb_en) = if change > 0.0 {
         ("提高", "rise")
@@ -272,13 +266,8 @@ impl RowContext<'_> {
         let base_year = self.zone.plan.base_year;
         let base_value = points.iter().find(|p| p.year == base_year).map(|p| p.value);
         let (method_target, forecast_target, treatment) = match target_kind {
-            Some(TargetKind::State(text))
-                if row.state(text).and_then(|state| state.equals).is_some() =>
-            {
-                let v = row
-                    .state(text)
-                    .and_then(|state| state.equals)
-                    .unwrap_or_default();
+            Some(TargetKind::State(text)) if row.state(text).and_then(|state| state.equals).is_some() => {
+                let v = row.state(text).and_then(|state| state.equals).unwrap_or_default();
                 (
                     Some(v),
                     Some(v),
@@ -317,9 +306,7 @@ impl RowContext<'_> {
                             "目标为“不低于现状值”，无量化目标值：按方法1（趋势）评估；预测值与{base_year}年现状值 {} 比较",
                             show(b)
                         ),
-                        None => format!(
-                            "目标为“不低于现状值”，但{base_year}年无现状值：按方法1（趋势）评估"
-                        ),
+                        None => format!("目标为“不低于现状值”，但{base_year}年无现状值：按方法1（趋势）评估"),
                     },
                     "target 'not below the base value': method 1 (trend); forecasts compared with the base-year value",
                 ),
@@ -345,9 +332,7 @@ impl RowContext<'_> {
                 None,
                 Bilingual::new(
                     format!("目标为状态“{text}”，数值按方法1（趋势）评估"),
-                    format!(
-                        "the target is the state '{text}': the figures are assessed by method 1 (trend)"
-                    ),
+                    format!("the target is the state '{text}': the figures are assessed by method 1 (trend)"),
                 ),
             ),
             None => (
@@ -355,10 +340,7 @@ impl RowContext<'_> {
                 None,
                 Bilingual::new(
                     format!("规划未给出{}年目标：按方法1（趋势）评估", self.target_year),
-                    format!(
-                        "no target for {} in the plan: method 1 (trend)",
-                        self.target_year
-                    ),
+                    format!("no target for {} in the plan: method 1 (trend)", self.target_year),
                 ),
             ),
         };
@@ -394,11 +376,7 @@ impl RowContext<'_> {
         (method, forecast_target, treatment, progress, forecast)
     }
 
-    fn qualitative(
-        &self,
-        row: &Row,
-        target_kind: Option<&TargetKind>,
-    ) -> (QualitativeStatus, Bilingual, Bilingual) {
+    fn qualitative(&self, row: &Row, target_kind: Option<&TargetKind>) -> (QualitativeStatus, Bilingual, Bilingual) {
         let zone = self.zone;
         let by_year = self.in_force.get(row.id.as_str());
         let Some((&latest_year, &latest)) = by_year.and_then(|m| m.iter().next_back()) else {
@@ -411,9 +389,7 @@ impl RowContext<'_> {
                 Bilingual::new("无任何年份的数据", "no data for any year"),
             );
         };
-        if let (Some(TargetKind::State(target)), Value::State(current)) =
-            (target_kind, &latest.value)
-        {
+        if let (Some(TargetKind::State(target)), Value::State(current)) = (target_kind, &latest.value) {
             let canonical = |text: &str| {
                 row.state(text)
                     .map(|s| s.text.clone())
@@ -431,15 +407,10 @@ impl RowContext<'_> {
                 status,
                 Bilingual::new(
                     format!("定性指标：{latest_year}年状态与目标状态“{target}”对照"),
-                    format!(
-                        "qualitative row: the {latest_year} state against the target state '{target}'"
-                    ),
+                    format!("qualitative row: the {latest_year} state against the target state '{target}'"),
                 ),
                 Bilingual::new(
-                    format!(
-                        "{latest_year}年为“{current}”，目标为“{target}”：{}",
-                        status.label_zh()
-                    ),
+                    format!("{latest_year}年为“{current}”，目标为“{target}”：{}", status.label_zh()),
                     format!(
                         "{latest_year}: '{current}', target '{target}': {}",
                         if met { "achieved" } else { "not achieved" }
@@ -461,16 +432,12 @@ impl RowContext<'_> {
         // The latest earlier value of the same kind (number with number, spatial record with spatial
         // record), as `ecociv_core::assess::earlier_for` finds it.
         let earlier = by_year.and_then(|m| {
-            m.range(..latest_year)
-                .rev()
-                .map(|(_, obs)| *obs)
-                .find(|obs| {
-                    matches!(
-                        (&obs.value, &latest.value),
-                        (Value::Number(_), Value::Number(_))
-                            | (Value::Spatial(_), Value::Spatial(_))
-                    )
-                })
+            m.range(..latest_year).rev().map(|(_, obs)| *obs).find(|obs| {
+                matches!(
+                    (&obs.value, &latest.value),
+                    (Value::Number(_), Value::Number(_)) | (Value::Spatial(_), Value::Spatial(_))
+                )
+            })
         });
         let judgement = judge(
             row,
@@ -490,10 +457,7 @@ impl RowContext<'_> {
         (
             QualitativeStatus::from_met(met),
             Bilingual::new(
-                format!(
-                    "定性指标：以{latest_year}年按标准“{}”的判定为准",
-                    variant.standard
-                ),
+                format!("定性指标：以{latest_year}年按标准“{}”的判定为准", variant.standard),
                 format!(
                     "qualitative row: the {latest_year} judgement against the standard '{}'",
                     variant.standard
@@ -534,12 +498,7 @@ impl RowContext<'_> {
             domain,
             task,
             attribute: indicator.attribute.code(),
-            lead_departments: zone
-                .plan
-                .lead_departments
-                .get(&row.id)
-                .cloned()
-                .unwrap_or_default(),
+            lead_departments: zone.plan.lead_departments.get(&row.id).cloned().unwrap_or_default(),
             direction: row.direction.code(),
             method: RowMethod::Qualitative,
             target_year: self.target_year,
@@ -573,7 +532,12 @@ impl RowContext<'_> {
                 let (method, forecast_target, treatment, progress, forecast) =
                     self.quantitative(row, direction, points, target_kind);
                 let mut warning = early_warning(&progress, &forecast);
-                crate::warning::flag_below_target_without_trend(&mut warning, latest_number, forecast_target, direction);
+                crate::warning::flag_below_target_without_trend(
+                    &mut warning,
+                    latest_number,
+                    forecast_target,
+                    direction,
+                );
                 report.method = method;
                 report.target = forecast_target;
                 report.treatment = treatment;
@@ -664,15 +628,9 @@ fn pct(x: f64) -> String {
 fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingual {
     let mut zh = Vec::new();
     let mut en = Vec::new();
-    if let (Some(by), Some(bv), Some(cy), Some(cv)) =
-        (p.base_year, p.base_value, p.current_year, p.current_value)
-    {
+    if let (Some(by), Some(bv), Some(cy), Some(cv)) = (p.base_year, p.base_value, p.current_year, p.current_value) {
         zh.push(format!("基准{by}年 {} → 最新{cy}年 {}", show(bv), show(cv)));
-        en.push(format!(
-            "base {by}: {} → latest {cy}: {}",
-            show(bv),
-            show(cv)
-        ));
+        en.push(format!("base {by}: {} → latest {cy}: {}", show(bv), show(cv)));
     }
     if let Some(c) = p.cagr_observed {
         zh.push(format!("实际年均增速 {}", pct(c)));
@@ -702,11 +660,7 @@ fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingu
         en.push(format!("note: {}", w.message_en));
     }
     if let Some(u) = &f.unsd {
-        zh.push(format!(
-            "UNSD外推{}年 {}",
-            f.target_year,
-            show(u.expected_value)
-        ));
+        zh.push(format!("UNSD外推{}年 {}", f.target_year, show(u.expected_value)));
         en.push(format!(
             "UNSD extrapolation {}: {}",
             f.target_year,
@@ -714,11 +668,7 @@ fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingu
         ));
     }
     if let Some(l) = &f.weighted_linear {
-        zh.push(format!(
-            "加权线性趋势{}年 {}",
-            f.target_year,
-            show(l.expected_value)
-        ));
+        zh.push(format!("加权线性趋势{}年 {}", f.target_year, show(l.expected_value)));
         en.push(format!(
             "weighted linear trend {}: {}",
             f.target_year,
@@ -814,11 +764,7 @@ pub fn zone_progress(framework: &Framework, zone: &Zone, target_year: i32) -> Zo
     let mut indicators = Vec::new();
     let mut by_task: BTreeMap<String, Vec<Child>> = BTreeMap::new();
     for indicator in &framework.indicators {
-        let reports: Vec<RowReport> = indicator
-            .rows
-            .iter()
-            .map(|row| ctx.row(indicator, row))
-            .collect();
+        let reports: Vec<RowReport> = indicator.rows.iter().map(|row| ctx.row(indicator, row)).collect();
         let children: Vec<Child> = reports.iter().map(Child::of_row).collect();
         let g = group(&indicator.id, &indicator.name, &children);
         by_task
@@ -846,11 +792,7 @@ pub fn zone_progress(framework: &Framework, zone: &Zone, target_year: i32) -> Zo
     }
     let domain_children: Vec<Child> = domains.iter().map(Child::of_group).collect();
     let overall = group(&zone.profile.code, &zone.profile.name, &domain_children);
-    let at_risk = rows
-        .iter()
-        .filter(|r| r.at_risk)
-        .map(|r| r.id.clone())
-        .collect();
+    let at_risk = rows.iter().filter(|r| r.at_risk).map(|r| r.id.clone()).collect();
     ZoneProgress {
         zone: zone.profile.code.clone(),
         zone_name: zone.profile.name.clone(),

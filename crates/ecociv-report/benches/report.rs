@@ -26,30 +26,76 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 
 fn line(what: &str, time: Duration) {
     let national = time.as_secs_f64() * 2800.0;
-    println!("{what:<58} {:>10.2} ms   × 2,800 zones ≈ {national:>7.1} s (one core)", time.as_secs_f64() * 1e3);
+    println!(
+        "{what:<58} {:>10.2} ms   × 2,800 zones ≈ {national:>7.1} s (one core)",
+        time.as_secs_f64() * 1e3
+    );
 }
 
 fn main() {
     let loaded = ecociv_data::load_zone("450202").expect("bundled zone");
     let (framework, zone) = (&loaded.framework, &loaded.zone);
     println!("ecociv-report benchmark, zone 450202, year 2021 (best of N)");
-    line("assess (the input of every document)", best(50, || assess(framework, zone, 2021)));
-    line("xlsx: Table 2-1 + Table 4-1 + values by year", best(20, || xlsx::workbook(framework, zone, 2021, &[2017, 2021]).expect("xlsx")));
+    line(
+        "assess (the input of every document)",
+        best(50, || assess(framework, zone, 2021)),
+    );
+    line(
+        "xlsx: Table 2-1 + Table 4-1 + values by year",
+        best(20, || {
+            xlsx::workbook(framework, zone, 2021, &[2017, 2021]).expect("xlsx")
+        }),
+    );
     let assessments: Vec<_> = [2017, 2021].iter().map(|y| assess(framework, zone, *y)).collect();
-    line("csv: open data, 2 years", best(50, || csv::open_data(&assessments).expect("csv")));
-    line("template: export (城中区农业农村局)", best(20, || template::export(framework, zone, "城中区农业农村局", 2022).expect("template")));
+    line(
+        "csv: open data, 2 years",
+        best(50, || csv::open_data(&assessments).expect("csv")),
+    );
+    line(
+        "template: export (城中区农业农村局)",
+        best(20, || {
+            template::export(framework, zone, "城中区农业农村局", 2022).expect("template")
+        }),
+    );
     let exported = template::export(framework, zone, "城中区农业农村局", 2022).expect("template");
-    line("template: import (read + validate; empty → refused)", best(20, || template::import(framework, zone, &exported, "x.xlsx").is_err()));
-    let input = DocxInput { framework, zone, year: 2021, at_risk: None, forecasts: Default::default(), notes: Vec::new() };
-    line("docx: report, charts without fonts (shapes only)", best(5, || report(&input, &Fonts::none()).expect("docx")));
+    line(
+        "template: import (read + validate; empty → refused)",
+        best(20, || template::import(framework, zone, &exported, "x.xlsx").is_err()),
+    );
+    let input = DocxInput {
+        framework,
+        zone,
+        year: 2021,
+        at_risk: None,
+        forecasts: Default::default(),
+        notes: Vec::new(),
+    };
+    line(
+        "docx: report, charts without fonts (shapes only)",
+        best(5, || report(&input, &Fonts::none()).expect("docx")),
+    );
     let start = Instant::now();
     let fonts = Fonts::system();
-    line(&format!("fonts: load system fonts ({} faces, CJK: {})", fonts.len(), fonts.cjk_family().unwrap_or("none")), start.elapsed());
-    line("docx: report, charts with system fonts (6 charts)", best(5, || report(&input, &fonts).expect("docx")));
+    line(
+        &format!(
+            "fonts: load system fonts ({} faces, CJK: {})",
+            fonts.len(),
+            fonts.cjk_family().unwrap_or("none")
+        ),
+        start.elapsed(),
+    );
+    line(
+        "docx: report, charts with system fonts (6 charts)",
+        best(5, || report(&input, &fonts).expect("docx")),
+    );
 
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-report");
     std::fs::create_dir_all(&dir).expect("bench dir");
     let single = vec![assess(framework, zone, 2021)];
     std::fs::write(dir.join("open-data.csv"), csv::open_data(&single).expect("csv")).expect("write csv");
-    std::fs::write(dir.join("table-2-1.xlsx"), xlsx::workbook(framework, zone, 2021, &[]).expect("xlsx")).expect("write xlsx");
+    std::fs::write(
+        dir.join("table-2-1.xlsx"),
+        xlsx::workbook(framework, zone, 2021, &[]).expect("xlsx"),
+    )
+    .expect("write xlsx");
 }

@@ -17,7 +17,12 @@ pub enum ReportError {
 
 /// The target years of the zone's plan (e.g. 2025, 2030), ascending.
 pub fn target_years(zone: &Zone) -> Vec<i32> {
-    let mut years: Vec<i32> = zone.plan.targets.values().flat_map(|by_year| by_year.keys().copied()).collect();
+    let mut years: Vec<i32> = zone
+        .plan
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys().copied())
+        .collect();
     years.sort_unstable();
     years.dedup();
     years
@@ -25,7 +30,11 @@ pub fn target_years(zone: &Zone) -> Vec<i32> {
 
 /// The plan's target text for a row and year, as the table prints it.
 pub fn target_text<'a>(zone: &'a Zone, row: &str, year: i32) -> Option<&'a str> {
-    zone.plan.targets.get(row).and_then(|by_year| by_year.get(&year)).map(|target| target.text.as_str())
+    zone.plan
+        .targets
+        .get(row)
+        .and_then(|by_year| by_year.get(&year))
+        .map(|target| target.text.as_str())
 }
 
 /// A plain decimal number in a text (`62`, `42.8`), never `≥ 22` or a state.

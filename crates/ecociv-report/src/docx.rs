@@ -80,7 +80,11 @@ const MARGIN_RIGHT: i32 = 1474;
 const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 
 fn fonts(east_asia: &str) -> RunFonts {
-    RunFonts::new().east_asia(east_asia).ascii(LATIN).hi_ansi(LATIN).cs(LATIN)
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(LATIN)
+        .hi_ansi(LATIN)
+        .cs(LATIN)
 }
 
 /// A run of text in a font family and size (half-points: 32 = 三号 16 pt, 28 = 四号 14 pt, 21 = 五号 10.5 pt).
@@ -103,7 +107,10 @@ fn heading2(text: &str) -> Paragraph {
 }
 
 fn heading3(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text, FANG, 28).bold()).outline_lvl(2).line_spacing(LineSpacing::new().before(80))
+    Paragraph::new()
+        .add_run(run(text, FANG, 28).bold())
+        .outline_lvl(2)
+        .line_spacing(LineSpacing::new().before(80))
 }
 
 /// A body paragraph: 仿宋 四号, first line indented two characters.
@@ -115,7 +122,9 @@ fn body(text: &str) -> Paragraph {
 }
 
 fn centred(text: &str, family: &str, size: usize) -> Paragraph {
-    Paragraph::new().add_run(run(text, family, size)).align(AlignmentType::Center)
+    Paragraph::new()
+        .add_run(run(text, family, size))
+        .align(AlignmentType::Center)
 }
 
 fn page_break() -> Paragraph {
@@ -132,14 +141,22 @@ fn cell(text: &str, width: usize) -> TableCell {
 
 fn centre_cell(text: &str, width: usize) -> TableCell {
     TableCell::new()
-        .add_paragraph(Paragraph::new().add_run(run(text, SONG, 21)).align(AlignmentType::Center))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(text, SONG, 21))
+                .align(AlignmentType::Center),
+        )
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
 }
 
 fn header_cell(text: &str, width: usize) -> TableCell {
     TableCell::new()
-        .add_paragraph(Paragraph::new().add_run(run(text, SONG, 21).bold()).align(AlignmentType::Center))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(text, SONG, 21).bold())
+                .align(AlignmentType::Center),
+        )
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
         .shading(Shading::new().fill("D9E1F2"))
@@ -152,7 +169,10 @@ fn widths(weights: &[usize]) -> Vec<usize> {
 }
 
 fn table(widths: Vec<usize>, rows: Vec<TableRow>) -> Table {
-    Table::new(rows).set_grid(widths).width(TEXT_WIDTH, WidthType::Dxa).layout(TableLayoutType::Fixed)
+    Table::new(rows)
+        .set_grid(widths)
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
 }
 
 /// Chinese ordinal numbers for section headings (一 … 二十).
@@ -176,7 +196,11 @@ fn value_with_unit(entry: &RowAssessment) -> String {
                 "%" => "%".to_string(),
                 other => format!(" {other}"),
             };
-            format!("{}{}", entry.value.as_ref().map(Value::display).unwrap_or_default(), unit)
+            format!(
+                "{}{}",
+                entry.value.as_ref().map(Value::display).unwrap_or_default(),
+                unit
+            )
         }
         Some(other) => other.display(),
     }
@@ -196,14 +220,25 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
             .years()
             .into_iter()
             .filter(|y| *y <= year)
-            .filter_map(|y| zone.observation(&row.id, y).and_then(|obs| obs.value.as_number()).map(|v| (y, v)))
+            .filter_map(|y| {
+                zone.observation(&row.id, y)
+                    .and_then(|obs| obs.value.as_number())
+                    .map(|v| (y, v))
+            })
             .collect();
         series.sort_by_key(|(y, _)| *y);
-        let not_met = assessment.rows.iter().any(|entry| entry.id == row.id && entry.status == Status::NotMet);
+        let not_met = assessment
+            .rows
+            .iter()
+            .any(|entry| entry.id == row.id && entry.status == Status::NotMet);
         if series.is_empty() || (series.len() < 2 && !not_met) {
             continue;
         }
-        let name = if indicator.has_sub_rows() { format!("{}—{}", indicator.name, row.name) } else { row.name.clone() };
+        let name = if indicator.has_sub_rows() {
+            format!("{}—{}", indicator.name, row.name)
+        } else {
+            row.name.clone()
+        };
         let mut chart = LineChart::new(name, row.unit.clone());
         chart.series = series;
         if let Some(variant) = row.variant_for(&zone.profile.attributes) {
@@ -214,10 +249,16 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
             chart.threshold = threshold.map(|x| (x, format!("标准 {}", variant.standard)));
         }
         for target_year in target_years(zone) {
-            if let Some(target) = zone.plan.targets.get(&row.id).and_then(|by_year| by_year.get(&target_year))
+            if let Some(target) = zone
+                .plan
+                .targets
+                .get(&row.id)
+                .and_then(|by_year| by_year.get(&target_year))
                 && let TargetKind::Value(value) = target.kind
             {
-                chart.targets.push((target_year, value, format!("{target_year}年目标 {}", target.text)));
+                chart
+                    .targets
+                    .push((target_year, value, format!("{target_year}年目标 {}", target.text)));
             }
         }
         charts.push((row.id.clone(), chart));
@@ -230,11 +271,21 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
     let (framework, zone, year) = (input.framework, input.zone, input.year);
     let assessment = assess(framework, zone, year);
     let mut warnings = Vec::new();
-    let footer = Footer::new().add_paragraph(Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center));
+    let footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_page_num(PageNum::new())
+            .align(AlignmentType::Center),
+    );
     let mut doc = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
-            PageMargin::new().top(MARGIN_TOP).bottom(MARGIN_BOTTOM).left(MARGIN_LEFT).right(MARGIN_RIGHT).header(851).footer(992),
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(851)
+                .footer(992),
         )
         .default_fonts(fonts(FANG))
         .default_size(28)
@@ -250,10 +301,20 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
         .add_paragraph(centred("国家生态文明建设示范区建设", HEI, 44).line_spacing(LineSpacing::new().after(240)))
         .add_paragraph(centred(&format!("{year}年度自评估报告"), HEI, 44).line_spacing(LineSpacing::new().after(1600)));
     // Parents not already part of the zone's name (柳州市城中区 under 柳州市).
-    let parents: Vec<&str> =
-        zone.profile.parents.iter().map(|p| p.name.as_str()).filter(|name| !zone.profile.name.starts_with(name)).collect();
+    let parents: Vec<&str> = zone
+        .profile
+        .parents
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|name| !zone.profile.name.starts_with(name))
+        .collect();
     for line in [
-        format!("区域：{}{}（行政区划代码 {}）", parents.join(""), zone.profile.name, zone.profile.code),
+        format!(
+            "区域：{}{}（行政区划代码 {}）",
+            parents.join(""),
+            zone.profile.name,
+            zone.profile.code
+        ),
         format!("评估依据：《{}》", framework.name),
         format!("规划：《{}》", zone.plan.title),
         format!("评估年份：{year}年"),
@@ -301,7 +362,9 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
     }
     let mut charted = Vec::new();
     if charts.is_empty() {
-        doc = doc.add_paragraph(body("本年度无可绘制趋势图的数值型指标（需至少两个年份的数值，或当年未达标）。"));
+        doc = doc.add_paragraph(body(
+            "本年度无可绘制趋势图的数值型指标（需至少两个年份的数值，或当年未达标）。",
+        ));
     } else {
         doc = doc.add_paragraph(body(
             "下图为有两个及以上年份数值、或本年度未达标的数值型指标的历年变化；红色虚线为标准值，菱形为规划目标值，浅蓝虚线为预测值（如有）。",
@@ -315,8 +378,15 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
                 let height_emu = (f64::from(width_emu) * f64::from(png.height) / f64::from(png.width.max(1))) as u32;
                 let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height).size(width_emu, height_emu);
                 doc = doc
-                    .add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)).align(AlignmentType::Center))
-                    .add_paragraph(centred(&format!("图{} {}（指标 {}）", k + 1, chart.title, row), SONG, 21).line_spacing(LineSpacing::new().after(200)));
+                    .add_paragraph(
+                        Paragraph::new()
+                            .add_run(Run::new().add_image(pic))
+                            .align(AlignmentType::Center),
+                    )
+                    .add_paragraph(
+                        centred(&format!("图{} {}（指标 {}）", k + 1, chart.title, row), SONG, 21)
+                            .line_spacing(LineSpacing::new().after(200)),
+                    );
                 charted.push(row.clone());
             }
             Err(error) => warnings.push(format!("指标 {row} 的趋势图无法生成：{error}")),
@@ -330,7 +400,15 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
             "判定依据《{}》（版本 {}），由 ecociv 按标准逐项计算；“据记载”表示标准规则无法判定（如缺少上级下达值）时采用文件记载的结论。",
             framework.name, framework.edition
         ),
-        format!("区域类型：{}。", zone.profile.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("，")),
+        format!(
+            "区域类型：{}。",
+            zone.profile
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("，")
+        ),
     ];
     let synthetic: Vec<&str> = assessment
         .rows
@@ -339,7 +417,10 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
         .map(|entry| entry.id.as_str())
         .collect();
     if !synthetic.is_empty() {
-        notes.push(format!("以下指标的数值为合成数据（SYNTHETIC），仅供演示：{}。", synthetic.join("、")));
+        notes.push(format!(
+            "以下指标的数值为合成数据（SYNTHETIC），仅供演示：{}。",
+            synthetic.join("、")
+        ));
     }
     notes.extend(input.notes.iter().cloned());
     notes.extend(warnings.iter().cloned());
@@ -348,13 +429,23 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
     }
 
     let mut bytes = Vec::new();
-    doc.build().pack(std::io::Cursor::new(&mut bytes)).map_err(|error| ReportError::Docx(error.to_string()))?;
-    Ok(DocxOutput { bytes, warnings, charted })
+    doc.build()
+        .pack(std::io::Cursor::new(&mut bytes))
+        .map_err(|error| ReportError::Docx(error.to_string()))?;
+    Ok(DocxOutput {
+        bytes,
+        warnings,
+        charted,
+    })
 }
 
 /// A row that carries a value: a sub-indicator, or an indicator without sub-indicators.
 fn is_leaf(entry: &RowAssessment, assessment: &Assessment) -> bool {
-    !(entry.is_indicator && assessment.rows.iter().any(|sub| !sub.is_indicator && sub.indicator == entry.id))
+    !(entry.is_indicator
+        && assessment
+            .rows
+            .iter()
+            .any(|sub| !sub.is_indicator && sub.indicator == entry.id))
 }
 
 fn summary(mut doc: Docx, assessment: &Assessment) -> Docx {
@@ -372,7 +463,11 @@ fn summary(mut doc: Docx, assessment: &Assessment) -> Docx {
         assessment.zone_name,
         assessment.year,
         indicators.len(),
-        assessment.rows.iter().filter(|entry| is_leaf(entry, assessment)).count(),
+        assessment
+            .rows
+            .iter()
+            .filter(|entry| is_leaf(entry, assessment))
+            .count(),
         count(None, Some(Status::Met)),
         count(None, Some(Status::NotMet)),
         count(None, Some(Status::NoData)),
@@ -386,7 +481,11 @@ fn summary(mut doc: Docx, assessment: &Assessment) -> Docx {
         header_cell("不达标", w[3]),
         header_cell("无数据", w[4]),
     ])];
-    for (label, attribute) in [("约束性指标", Some(Attribute::Binding)), ("参考性指标", Some(Attribute::Reference)), ("合计", None)] {
+    for (label, attribute) in [
+        ("约束性指标", Some(Attribute::Binding)),
+        ("参考性指标", Some(Attribute::Reference)),
+        ("合计", None),
+    ] {
         rows.push(TableRow::new(vec![
             centre_cell(label, w[0]),
             centre_cell(&count(attribute, None).to_string(), w[1]),
@@ -395,24 +494,46 @@ fn summary(mut doc: Docx, assessment: &Assessment) -> Docx {
             centre_cell(&count(attribute, Some(Status::NoData)).to_string(), w[4]),
         ]));
     }
-    doc.add_paragraph(centred(&format!("表1 {}年指标达标情况汇总", assessment.year), HEI, 21)).add_table(table(w, rows))
+    doc.add_paragraph(centred(&format!("表1 {}年指标达标情况汇总", assessment.year), HEI, 21))
+        .add_table(table(w, rows))
 }
 
 fn domains(mut doc: Docx, framework: &Framework, zone: &Zone, assessment: &Assessment) -> Docx {
     for (d, domain) in framework.domains.iter().enumerate() {
-        let entries: Vec<&RowAssessment> = assessment.rows.iter().filter(|entry| entry.domain == domain.name).collect();
+        let entries: Vec<&RowAssessment> = assessment
+            .rows
+            .iter()
+            .filter(|entry| entry.domain == domain.name)
+            .collect();
         let indicators: Vec<&&RowAssessment> = entries.iter().filter(|entry| entry.is_indicator).collect();
         let met = indicators.iter().filter(|entry| entry.status == Status::Met).count();
         doc = doc.add_paragraph(heading2(&format!("（{}）{}", chinese_number(d + 1), domain.name)));
-        doc = doc.add_paragraph(body(&format!("{}领域共 {} 项指标，达标 {} 项。", domain.name, indicators.len(), met)));
+        doc = doc.add_paragraph(body(&format!(
+            "{}领域共 {} 项指标，达标 {} 项。",
+            domain.name,
+            indicators.len(),
+            met
+        )));
         for (k, indicator) in indicators.iter().enumerate() {
-            doc = doc.add_paragraph(heading3(&format!("{}. {}（指标 {}，{}）", k + 1, indicator.name, indicator.id, indicator.attribute.zh())));
-            let subs: Vec<&&RowAssessment> =
-                entries.iter().filter(|entry| !entry.is_indicator && entry.indicator == indicator.id).collect();
+            doc = doc.add_paragraph(heading3(&format!(
+                "{}. {}（指标 {}，{}）",
+                k + 1,
+                indicator.name,
+                indicator.id,
+                indicator.attribute.zh()
+            )));
+            let subs: Vec<&&RowAssessment> = entries
+                .iter()
+                .filter(|entry| !entry.is_indicator && entry.indicator == indicator.id)
+                .collect();
             if subs.is_empty() {
                 doc = describe(doc, indicator, zone, None);
             } else {
-                doc = doc.add_paragraph(body(&format!("判定：{}。{}", indicator.status.zh(), indicator.explanation.zh)));
+                doc = doc.add_paragraph(body(&format!(
+                    "判定：{}。{}",
+                    indicator.status.zh(),
+                    indicator.explanation.zh
+                )));
                 for (j, sub) in subs.iter().enumerate() {
                     doc = describe(doc, sub, zone, Some(j + 1));
                 }
@@ -427,11 +548,16 @@ fn describe(mut doc: Docx, entry: &RowAssessment, zone: &Zone, sub: Option<usize
     let prefix = sub.map(|j| format!("（{j}）{}：", entry.name)).unwrap_or_default();
     let targets: Vec<String> = target_years(zone)
         .into_iter()
-        .filter_map(|y| target_text(zone, &entry.id, y).map(|text| format!("{y}年 {}", quoted(text, !looks_numeric(text)))))
+        .filter_map(|y| {
+            target_text(zone, &entry.id, y).map(|text| format!("{y}年 {}", quoted(text, !looks_numeric(text))))
+        })
         .collect();
     let mut line = format!(
         "{prefix}现状值 {}；标准值 {}；判定：{}。",
-        quoted(&value_with_unit(entry), entry.value.as_ref().is_some_and(|v| !matches!(v, Value::Number(_)))),
+        quoted(
+            &value_with_unit(entry),
+            entry.value.as_ref().is_some_and(|v| !matches!(v, Value::Number(_)))
+        ),
         quoted(&entry.standard, !looks_numeric(&entry.standard)),
         entry.status.zh()
     );
@@ -451,13 +577,18 @@ fn describe(mut doc: Docx, entry: &RowAssessment, zone: &Zone, sub: Option<usize
 
 /// A text in Chinese quotation marks when asked (states and worded standards), as is otherwise.
 fn quoted(text: &str, quote: bool) -> String {
-    if quote { format!("“{text}”") } else { text.to_string() }
+    if quote {
+        format!("“{text}”")
+    } else {
+        text.to_string()
+    }
 }
 
 /// A figure or a comparison with a figure (`100`, `≥ 20`, `≤0.5`), which reads without quotes.
 fn looks_numeric(text: &str) -> bool {
     let rest = text.trim().trim_start_matches(['≥', '≤', '>', '<', ' ']);
-    rest.chars().next().is_some_and(|c| c.is_ascii_digit()) && rest.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '%')
+    rest.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '%')
 }
 
 fn not_met(doc: Docx, assessment: &Assessment) -> Docx {
@@ -468,7 +599,10 @@ fn not_met(doc: Docx, assessment: &Assessment) -> Docx {
         .filter(|entry| entry.status == Status::NotMet && is_leaf(entry, assessment))
         .collect();
     if leaves.is_empty() {
-        return doc.add_paragraph(body(&format!("{}年全部指标均达标或无数据，无未达标指标。", assessment.year)));
+        return doc.add_paragraph(body(&format!(
+            "{}年全部指标均达标或无数据，无未达标指标。",
+            assessment.year
+        )));
     }
     let doc = doc.add_paragraph(body(&format!(
         "{}年未达标指标 {} 项，由牵头部门负责推进整改，列表如下。",
@@ -494,17 +628,23 @@ fn not_met(doc: Docx, assessment: &Assessment) -> Docx {
             cell(&departments(&entry.lead_departments), w[5]),
         ]));
     }
-    doc.add_paragraph(centred(&format!("表2 {}年未达标指标", assessment.year), HEI, 21)).add_table(table(w, rows))
+    doc.add_paragraph(centred(&format!("表2 {}年未达标指标", assessment.year), HEI, 21))
+        .add_table(table(w, rows))
 }
 
 fn at_risk(doc: Docx, at_risk: Option<&[AtRisk]>) -> Docx {
     let Some(list) = at_risk else {
-        return doc.add_paragraph(body("本报告未包含目标进展评估结果；如需预警，请先运行目标进展评估（ecociv progress）后生成报告。"));
+        return doc.add_paragraph(body(
+            "本报告未包含目标进展评估结果；如需预警，请先运行目标进展评估（ecociv progress）后生成报告。",
+        ));
     };
     if list.is_empty() {
         return doc.add_paragraph(body("按目标进展评估，暂无存在不能按期实现规划目标风险的指标。"));
     }
-    let doc = doc.add_paragraph(body(&format!("按目标进展评估，以下 {} 项指标存在不能按期实现规划目标的风险。", list.len())));
+    let doc = doc.add_paragraph(body(&format!(
+        "按目标进展评估，以下 {} 项指标存在不能按期实现规划目标的风险。",
+        list.len()
+    )));
     let w = widths(&[2, 6, 3, 4, 8, 5]);
     let mut rows = vec![TableRow::new(vec![
         header_cell("编号", w[0]),
@@ -524,7 +664,8 @@ fn at_risk(doc: Docx, at_risk: Option<&[AtRisk]>) -> Docx {
             cell(&departments(&item.lead_departments), w[5]),
         ]));
     }
-    doc.add_paragraph(centred("表3 目标进展预警", HEI, 21)).add_table(table(w, rows))
+    doc.add_paragraph(centred("表3 目标进展预警", HEI, 21))
+        .add_table(table(w, rows))
 }
 
 fn projects(doc: Docx, zone: &Zone) -> Docx {
@@ -559,7 +700,12 @@ fn projects(doc: Docx, zone: &Zone) -> Docx {
         centre_cell(&count.to_string(), w[3]),
         centre_cell(&money(investment), w[4]),
     ]));
-    doc.add_paragraph(centred(&format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title), HEI, 21)).add_table(table(w, rows))
+    doc.add_paragraph(centred(
+        &format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title),
+        HEI,
+        21,
+    ))
+    .add_table(table(w, rows))
 }
 
 /// An amount with thousands separators and two decimals: 396,229.77.
@@ -602,20 +748,38 @@ mod tests {
 /// The report of a zone and year as the CLI and the web pages offer it: with the rows at risk of
 /// missing each of the plan's later target years and their forecasts from `ecociv-progress` when
 /// `with_progress` is set (the method is named in the data note).
-pub fn zone_report(framework: &Framework, zone: &Zone, year: i32, with_progress: bool, fonts: &Fonts) -> Result<DocxOutput, ReportError> {
+pub fn zone_report(
+    framework: &Framework,
+    zone: &Zone,
+    year: i32,
+    with_progress: bool,
+    fonts: &Fonts,
+) -> Result<DocxOutput, ReportError> {
     let mut notes = Vec::new();
     let mut forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>> = std::collections::BTreeMap::new();
     let at_risk = if with_progress {
         let mut list = Vec::new();
-        for target_year in target_years(zone).iter().copied().filter(|t| *t > zone.plan.base_year && *t >= year) {
+        for target_year in target_years(zone)
+            .iter()
+            .copied()
+            .filter(|t| *t > zone.plan.base_year && *t >= year)
+        {
             let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
             for row in &progress.rows {
                 if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
-                    forecasts.entry(row.id.clone()).or_default().push((target_year, forecast));
+                    forecasts
+                        .entry(row.id.clone())
+                        .or_default()
+                        .push((target_year, forecast));
                 }
             }
             for row in progress.rows.iter().filter(|row| row.at_risk) {
-                let mut outlook: Vec<String> = row.warning.reasons.iter().map(|reason| reason.label_zh().to_string()).collect();
+                let mut outlook: Vec<String> = row
+                    .warning
+                    .reasons
+                    .iter()
+                    .map(|reason| reason.label_zh().to_string())
+                    .collect();
                 if let Some(forecast) = row.forecast {
                     outlook.push(format!("预测{target_year}年 {}", ecociv_core::num::show(forecast)));
                 }
@@ -637,5 +801,15 @@ pub fn zone_report(framework: &Framework, zone: &Zone, year: i32, with_progress:
     } else {
         None
     };
-    report(&DocxInput { framework, zone, year, at_risk, forecasts, notes }, fonts)
+    report(
+        &DocxInput {
+            framework,
+            zone,
+            year,
+            at_risk,
+            forecasts,
+            notes,
+        },
+        fonts,
+    )
 }

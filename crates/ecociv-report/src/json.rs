@@ -25,7 +25,12 @@ pub fn source(source: Option<&Source>) -> Json {
                 Source::Synthetic { .. } => "synthetic",
             };
             let mut object = json!({ "kind": kind, "description": source.describe() });
-            if let Source::Computed { method, edition, provenance } = source {
+            if let Source::Computed {
+                method,
+                edition,
+                provenance,
+            } = source
+            {
                 object["method"] = json!(method);
                 object["edition"] = json!(edition);
                 object["provenance"] = json!(provenance);

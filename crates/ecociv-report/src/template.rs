@@ -75,9 +75,18 @@ fn department_rows<'a>(framework: &'a Framework, zone: &Zone, department: &str) 
         .indicators
         .iter()
         .flat_map(|indicator| indicator.rows.iter().map(move |row| (indicator, row)))
-        .filter(|(_, row)| zone.plan.lead_departments.get(&row.id).is_some_and(|list| list.iter().any(|d| d == department)))
+        .filter(|(_, row)| {
+            zone.plan
+                .lead_departments
+                .get(&row.id)
+                .is_some_and(|list| list.iter().any(|d| d == department))
+        })
         .map(|(indicator, row)| {
-            let name = if indicator.has_sub_rows() { format!("{}—{}", indicator.name, row.name) } else { row.name.clone() };
+            let name = if indicator.has_sub_rows() {
+                format!("{}—{}", indicator.name, row.name)
+            } else {
+                row.name.clone()
+            };
             (name, row)
         })
         .collect()
@@ -128,7 +137,10 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         input_sheet,
         (0, 0),
         (0, col::NOTE),
-        &format!("{}{}年生态文明建设示范区指标数据填报表（{}）", zone.profile.name, year, department),
+        &format!(
+            "{}{}年生态文明建设示范区指标数据填报表（{}）",
+            zone.profile.name, year, department
+        ),
         &formats.title,
     )?;
     input_sheet.set_row_height(0, 28)?;
@@ -136,7 +148,10 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         input_sheet,
         (1, 0),
         (1, col::NOTE),
-        &format!("区域：{}（{}）；年份：{}；填报部门：{}；指标体系：{}", zone.profile.name, zone.profile.code, year, department, framework.name),
+        &format!(
+            "区域：{}（{}）；年份：{}；填报部门：{}；指标体系：{}",
+            zone.profile.name, zone.profile.code, year, department, framework.name
+        ),
         &formats.note,
     )?;
     merge_or_write(
@@ -169,7 +184,10 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         input_sheet.write_string_with_format(r, col::ID, &row.id, &formats.centre)?;
         input_sheet.write_string_with_format(r, col::NAME, name, &formats.text)?;
         input_sheet.write_string_with_format(r, col::UNIT, &row.unit, &formats.centre)?;
-        let standard = row.variant_for(&zone.profile.attributes).map(|variant| variant.standard.clone()).unwrap_or_else(|| "未知".into());
+        let standard = row
+            .variant_for(&zone.profile.attributes)
+            .map(|variant| variant.standard.clone())
+            .unwrap_or_else(|| "未知".into());
         input_sheet.write_string_with_format(r, col::STANDARD, &standard, &formats.centre)?;
         let states: Vec<String> = row.states.iter().map(|state| state.text.clone()).collect();
         let mut states_text = states.join("、");
@@ -178,10 +196,17 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
             states_text.push_str("或 面积=数字;性质=不变;功能=不降低");
         }
         if row.takes_numbers() {
-            states_text = if states_text.is_empty() { "数字".into() } else { format!("数字，或 {states_text}") };
+            states_text = if states_text.is_empty() {
+                "数字".into()
+            } else {
+                format!("数字，或 {states_text}")
+            };
         }
         input_sheet.write_string_with_format(r, col::STATES, &states_text, &formats.text)?;
-        let on_record = zone.observation(&row.id, year).map(|obs| obs.value.display()).unwrap_or_default();
+        let on_record = zone
+            .observation(&row.id, year)
+            .map(|obs| obs.value.display())
+            .unwrap_or_default();
         input_sheet.write_string_with_format(r, col::ON_RECORD, &on_record, &formats.centre)?;
         let needed = lines_needed(name, 30.0)
             .max(lines_needed(&standard, 18.0))
@@ -198,7 +223,11 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
             "从下拉列表选择".to_string()
         };
         if let Some((low, high)) = row.range {
-            prompt.push_str(&format!("，范围 {}–{}", ecociv_core::num::show(low), ecociv_core::num::show(high)));
+            prompt.push_str(&format!(
+                "，范围 {}–{}",
+                ecociv_core::num::show(low),
+                ecociv_core::num::show(high)
+            ));
         }
         let prompt: String = prompt.chars().take(250).collect();
         if !states.is_empty() {
@@ -207,7 +236,10 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
             let letter = column_letters(list_column as u16);
             let count = lists[list_column].len();
             let validation = DataValidation::new()
-                .allow_list_formula(Formula::new(format!("={META_SHEET}!${letter}$10:${letter}${}", 9 + count)))
+                .allow_list_formula(Formula::new(format!(
+                    "={META_SHEET}!${letter}$10:${letter}${}",
+                    9 + count
+                )))
                 .set_input_message(prompt)?
                 // Rows that also take numbers keep the list as a suggestion.
                 .set_error_style(if row.takes_numbers() || row.spatial {
@@ -299,7 +331,12 @@ pub struct ImportError {
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{}：发现 {} 处问题，整份文件未导入 (the file was refused; nothing was imported)", self.file, self.problems.len())?;
+        writeln!(
+            f,
+            "{}：发现 {} 处问题，整份文件未导入 (the file was refused; nothing was imported)",
+            self.file,
+            self.problems.len()
+        )?;
         for problem in &self.problems {
             writeln!(f, "  {problem}")?;
         }
@@ -330,7 +367,10 @@ pub struct Imported {
 
 /// The evidence text recorded as the source of imported values.
 pub fn evidence(file: &str, department: &str, row: u32) -> String {
-    format!("部门填报：{department}，文件 {file}，工作表“{INPUT_SHEET}”第{}行", row + 1)
+    format!(
+        "部门填报：{department}，文件 {file}，工作表“{INPUT_SHEET}”第{}行",
+        row + 1
+    )
 }
 
 /// Reads a filled template for `zone` and validates every cell. `file` names the file in messages and in
@@ -338,27 +378,57 @@ pub fn evidence(file: &str, department: &str, row: u32) -> String {
 pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
     let refuse = |sheet: &str, cell: String, reason: String| ImportError {
         file: file.to_string(),
-        problems: vec![CellProblem { sheet: sheet.to_string(), cell, reason }],
+        problems: vec![CellProblem {
+            sheet: sheet.to_string(),
+            cell,
+            reason,
+        }],
     };
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|error| refuse("", String::new(), format!("不是有效的 xlsx 文件 (not a valid xlsx file): {error}")))?;
-    let meta = book
-        .worksheet_range(META_SHEET)
-        .map_err(|_| refuse(META_SHEET, String::new(), "缺少模板标识工作表，不是 ecociv 导出的填报模板 (not an ecociv template)".into()))?;
-    let sheet = book
-        .worksheet_range(INPUT_SHEET)
-        .map_err(|_| refuse(INPUT_SHEET, String::new(), "缺少填报工作表 (the input sheet is missing)".into()))?;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|error| {
+        refuse(
+            "",
+            String::new(),
+            format!("不是有效的 xlsx 文件 (not a valid xlsx file): {error}"),
+        )
+    })?;
+    let meta = book.worksheet_range(META_SHEET).map_err(|_| {
+        refuse(
+            META_SHEET,
+            String::new(),
+            "缺少模板标识工作表，不是 ecociv 导出的填报模板 (not an ecociv template)".into(),
+        )
+    })?;
+    let sheet = book.worksheet_range(INPUT_SHEET).map_err(|_| {
+        refuse(
+            INPUT_SHEET,
+            String::new(),
+            "缺少填报工作表 (the input sheet is missing)".into(),
+        )
+    })?;
 
     let meta_value = |key: &str| -> Option<String> {
-        (0..10u32).find(|r| cell_text(&meta, *r, 0).as_deref() == Some(key)).and_then(|r| cell_text(&meta, r, 1))
+        (0..10u32)
+            .find(|r| cell_text(&meta, *r, 0).as_deref() == Some(key))
+            .and_then(|r| cell_text(&meta, r, 1))
     };
     let mut problems: Vec<CellProblem> = Vec::new();
     if meta_value("format").as_deref() != Some(FORMAT) {
-        return Err(refuse(META_SHEET, "B1".into(), format!("模板版本不符，应为 {FORMAT} (unknown template format)")));
+        return Err(refuse(
+            META_SHEET,
+            "B1".into(),
+            format!("模板版本不符，应为 {FORMAT} (unknown template format)"),
+        ));
     }
     let zone_code = meta_value("zone").unwrap_or_default();
     if zone_code != zone.profile.code {
-        problems.push(at(META_SHEET, "B2".into(), format!("模板属于区域 {zone_code}，不是 {} (template of another zone)", zone.profile.code)));
+        problems.push(at(
+            META_SHEET,
+            "B2".into(),
+            format!(
+                "模板属于区域 {zone_code}，不是 {} (template of another zone)",
+                zone.profile.code
+            ),
+        ));
     }
     let year = match meta_value("year").and_then(|text| text.parse::<i32>().ok()) {
         Some(year) => year,
@@ -367,25 +437,44 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
     let department = meta_value("department").unwrap_or_default();
     let expected = department_rows(framework, zone, &department);
     if expected.is_empty() {
-        problems.push(at(META_SHEET, "B4".into(), format!("“{department}”不是本区域的牵头部门 (not a lead department)")));
+        problems.push(at(
+            META_SHEET,
+            "B4".into(),
+            format!("“{department}”不是本区域的牵头部门 (not a lead department)"),
+        ));
     }
     if meta_value("framework").as_deref() != Some(framework.id.as_str()) {
-        problems.push(at(META_SHEET, "B5".into(), format!("模板的指标体系不是 {} (another framework)", framework.id)));
+        problems.push(at(
+            META_SHEET,
+            "B5".into(),
+            format!("模板的指标体系不是 {} (another framework)", framework.id),
+        ));
     }
     if !problems.is_empty() {
-        return Err(ImportError { file: file.to_string(), problems });
+        return Err(ImportError {
+            file: file.to_string(),
+            problems,
+        });
     }
 
     let header = cell_text(&sheet, HEADER_ROW, col::VALUE).unwrap_or_default();
     if !header.contains(&format!("{year}")) {
-        problems.push(at(INPUT_SHEET, cell_name(HEADER_ROW, col::VALUE), format!("表头应为“现状值（{year}年）”，实为“{header}” (header changed)")));
+        problems.push(at(
+            INPUT_SHEET,
+            cell_name(HEADER_ROW, col::VALUE),
+            format!("表头应为“现状值（{year}年）”，实为“{header}” (header changed)"),
+        ));
     }
     let mut values = Vec::new();
     for (index, (_, row)) in expected.iter().enumerate() {
         let r = HEADER_ROW + 1 + index as u32;
         let id = cell_text(&sheet, r, col::ID).unwrap_or_default();
         if id != row.id {
-            problems.push(at(INPUT_SHEET, cell_name(r, col::ID), format!("应为指标 {}，实为“{id}”：模板的行被改动 (rows were changed)", row.id)));
+            problems.push(at(
+                INPUT_SHEET,
+                cell_name(r, col::ID),
+                format!("应为指标 {}，实为“{id}”：模板的行被改动 (rows were changed)", row.id),
+            ));
             continue;
         }
         let value_cell = cell_name(r, col::VALUE);
@@ -407,7 +496,11 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         let note = cell_input(&sheet, r, col::NOTE).unwrap_or_default();
         if value_text.is_empty() {
             if !assigned_text.is_empty() {
-                problems.push(at(INPUT_SHEET, value_cell, format!("指标 {}：填写了上级下达值，但现状值为空 (value missing)", row.id)));
+                problems.push(at(
+                    INPUT_SHEET,
+                    value_cell,
+                    format!("指标 {}：填写了上级下达值，但现状值为空 (value missing)", row.id),
+                ));
             }
             continue;
         }
@@ -433,7 +526,9 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
                     value,
                     assigned,
                     recorded: None,
-                    source: Source::Document { citation: evidence(file, &department, r) },
+                    source: Source::Document {
+                        citation: evidence(file, &department, r),
+                    },
                 },
                 cell: value_cell,
                 note,
@@ -444,21 +539,41 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
     for r in HEADER_ROW + 1 + expected.len() as u32..sheet.end().map(|(row, _)| row + 1).unwrap_or(0) {
         for column in [col::VALUE, col::ASSIGNED] {
             if cell_text(&sheet, r, column).is_some_and(|text| !text.trim().is_empty()) {
-                problems.push(at(INPUT_SHEET, cell_name(r, column), "此行不属于任何指标，不能填写 (outside the template's rows)".into()));
+                problems.push(at(
+                    INPUT_SHEET,
+                    cell_name(r, column),
+                    "此行不属于任何指标，不能填写 (outside the template's rows)".into(),
+                ));
             }
         }
     }
     if problems.is_empty() && values.is_empty() {
-        problems.push(at(INPUT_SHEET, String::new(), "没有填写任何现状值 (no value was filled in)".into()));
+        problems.push(at(
+            INPUT_SHEET,
+            String::new(),
+            "没有填写任何现状值 (no value was filled in)".into(),
+        ));
     }
     if !problems.is_empty() {
-        return Err(ImportError { file: file.to_string(), problems });
+        return Err(ImportError {
+            file: file.to_string(),
+            problems,
+        });
     }
-    Ok(Imported { zone: zone.profile.code.clone(), year, department, values })
+    Ok(Imported {
+        zone: zone.profile.code.clone(),
+        year,
+        department,
+        values,
+    })
 }
 
 fn at(sheet: &str, cell: String, reason: String) -> CellProblem {
-    CellProblem { sheet: sheet.to_string(), cell, reason }
+    CellProblem {
+        sheet: sheet.to_string(),
+        cell,
+        reason,
+    }
 }
 
 fn cell_text(range: &Range<Data>, row: u32, column: u16) -> Option<String> {

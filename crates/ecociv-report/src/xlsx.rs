@@ -73,23 +73,43 @@ impl Formats {
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
         Formats {
-            title: Format::new().set_font_name(TITLE_FONT).set_font_size(14).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
-            header: base.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xD9E1F2)),
+            title: Format::new()
+                .set_font_name(TITLE_FONT)
+                .set_font_size(14)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            header: base
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9E1F2)),
             text: base.clone(),
             centre: base.clone().set_align(FormatAlign::Center),
             number: base.clone().set_align(FormatAlign::Center).set_num_format("General"),
-            note: Format::new().set_font_name(BODY_FONT).set_font_size(9).set_text_wrap().set_align(FormatAlign::Top),
+            note: Format::new()
+                .set_font_name(BODY_FONT)
+                .set_font_size(9)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
         }
     }
 
     pub fn status(&self, status: Status) -> Format {
         let (fill, font) = status_colours(status);
-        self.centre.clone().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(font))
+        self.centre
+            .clone()
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(font))
     }
 
     pub fn status_value(&self, status: Status, number: bool) -> Format {
         let (fill, _) = status_colours(status);
-        let base = if number { self.number.clone() } else { self.centre.clone() };
+        let base = if number {
+            self.number.clone()
+        } else {
+            self.centre.clone()
+        };
         base.set_background_color(Color::RGB(fill))
     }
 }
@@ -122,7 +142,11 @@ fn lines<'a>(framework: &'a Framework, assessment: &'a Assessment) -> Vec<Line<'
     for indicator in &framework.indicators {
         for row in &indicator.rows {
             if let Some(found) = assessment.rows.iter().find(|entry| entry.id == row.id) {
-                lines.push(Line { row: found, indicator_name: &indicator.name, sub: indicator.has_sub_rows() });
+                lines.push(Line {
+                    row: found,
+                    indicator_name: &indicator.name,
+                    sub: indicator.has_sub_rows(),
+                });
             }
         }
     }
@@ -163,7 +187,13 @@ pub(crate) fn height_for(lines: u32) -> f64 {
 }
 
 /// Writes a value cell: numbers as numbers, states and spatial records as text, nothing when absent.
-pub(crate) fn write_value(sheet: &mut Worksheet, row: u32, column: u16, value: Option<&Value>, format: &Format) -> Result<(), XlsxError> {
+pub(crate) fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: Option<&Value>,
+    format: &Format,
+) -> Result<(), XlsxError> {
     match value {
         Some(Value::Number(number)) => sheet.write_number_with_format(row, column, *number, format)?,
         Some(other) => sheet.write_string_with_format(row, column, other.display(), format)?,
@@ -181,7 +211,12 @@ const WIDTH_LEAD: f64 = 16.0;
 const WIDTH_EXPLAIN: f64 = 60.0;
 
 /// Table 2-1 of a zone for the assessment's year.
-pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, assessment: &Assessment) -> Result<(), ReportError> {
+pub fn table_2_1(
+    sheet: &mut Worksheet,
+    framework: &Framework,
+    zone: &Zone,
+    assessment: &Assessment,
+) -> Result<(), ReportError> {
     let formats = Formats::new();
     let year = assessment.year;
     let targets = target_years(zone);
@@ -209,8 +244,16 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
         (col::STATUS, "达标情况".to_string()),
     ]
     .into_iter()
-    .chain(targets.iter().enumerate().map(|(k, target)| (col::FIRST_TARGET + k as u16, format!("目标值（{target}年）"))))
-    .chain([(lead_col, "牵头部门".to_string()), (explain_col, "判定说明".to_string())])
+    .chain(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(k, target)| (col::FIRST_TARGET + k as u16, format!("目标值（{target}年）"))),
+    )
+    .chain([
+        (lead_col, "牵头部门".to_string()),
+        (explain_col, "判定说明".to_string()),
+    ])
     .collect();
     for (column, text) in &headers {
         sheet.write_string_with_format(1, *column, text, &formats.header)?;
@@ -222,7 +265,11 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
     for (index, line) in lines.iter().enumerate() {
         let r = FIRST_DATA_ROW + index as u32;
         let entry = line.row;
-        let mut needed = if line.sub { lines_needed(&entry.name, WIDTH_SUB) } else { lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB) };
+        let mut needed = if line.sub {
+            lines_needed(&entry.name, WIDTH_SUB)
+        } else {
+            lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB)
+        };
         if line.sub {
             sheet.write_string_with_format(r, col::SUB, &entry.name, &formats.text)?;
         } else {
@@ -231,10 +278,19 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
         sheet.write_string_with_format(r, col::UNIT, &entry.unit, &formats.centre)?;
         sheet.write_string_with_format(r, col::STANDARD, &entry.standard, &formats.centre)?;
         needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
-        needed = needed.max(lines_needed(&entry.value.as_ref().map(Value::display).unwrap_or_default(), WIDTH_VALUE));
+        needed = needed.max(lines_needed(
+            &entry.value.as_ref().map(Value::display).unwrap_or_default(),
+            WIDTH_VALUE,
+        ));
         needed = needed.max(lines_needed(&departments(&entry.lead_departments), WIDTH_LEAD));
         let is_number = matches!(entry.value, Some(Value::Number(_)));
-        write_value(sheet, r, col::VALUE, entry.value.as_ref(), if is_number { &formats.number } else { &formats.centre })?;
+        write_value(
+            sheet,
+            r,
+            col::VALUE,
+            entry.value.as_ref(),
+            if is_number { &formats.number } else { &formats.centre },
+        )?;
         sheet.write_string_with_format(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
         for (k, target_year) in targets.iter().enumerate() {
             let column = col::FIRST_TARGET + k as u16;
@@ -264,11 +320,26 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
     let at = |index: usize| FIRST_DATA_ROW + index as u32;
     let domains: Vec<&str> = lines.iter().map(|line| line.row.domain.as_str()).collect();
     for (first, last) in runs(&domains) {
-        merge_or_write(sheet, (at(first), col::DOMAIN), (at(last), col::DOMAIN), domains[first], &formats.centre)?;
+        merge_or_write(
+            sheet,
+            (at(first), col::DOMAIN),
+            (at(last), col::DOMAIN),
+            domains[first],
+            &formats.centre,
+        )?;
     }
-    let tasks: Vec<(&str, &str)> = lines.iter().map(|line| (line.row.domain.as_str(), line.row.task.as_str())).collect();
+    let tasks: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|line| (line.row.domain.as_str(), line.row.task.as_str()))
+        .collect();
     for (first, last) in runs(&tasks) {
-        merge_or_write(sheet, (at(first), col::TASK), (at(last), col::TASK), tasks[first].1, &formats.centre)?;
+        merge_or_write(
+            sheet,
+            (at(first), col::TASK),
+            (at(last), col::TASK),
+            tasks[first].1,
+            &formats.centre,
+        )?;
     }
     let indicators: Vec<&str> = lines.iter().map(|line| line.row.indicator.as_str()).collect();
     for (first, last) in runs(&indicators) {
@@ -283,12 +354,30 @@ pub fn table_2_1(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, asse
                     sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
                 }
             }
-            Err(_) => merge_or_write(sheet, (at(first), col::NUMBER), (at(last), col::NUMBER), number, &formats.centre)?,
+            Err(_) => merge_or_write(
+                sheet,
+                (at(first), col::NUMBER),
+                (at(last), col::NUMBER),
+                number,
+                &formats.centre,
+            )?,
         }
         if line.sub {
-            merge_or_write(sheet, (at(first), col::INDICATOR), (at(last), col::INDICATOR), line.indicator_name, &formats.text)?;
+            merge_or_write(
+                sheet,
+                (at(first), col::INDICATOR),
+                (at(last), col::INDICATOR),
+                line.indicator_name,
+                &formats.text,
+            )?;
         }
-        merge_or_write(sheet, (at(first), col::ATTRIBUTE), (at(last), col::ATTRIBUTE), line.row.attribute.zh(), &formats.centre)?;
+        merge_or_write(
+            sheet,
+            (at(first), col::ATTRIBUTE),
+            (at(last), col::ATTRIBUTE),
+            line.row.attribute.zh(),
+            &formats.centre,
+        )?;
     }
 
     let last_row = FIRST_DATA_ROW + lines.len() as u32;
@@ -343,9 +432,18 @@ pub fn table_4_1(sheet: &mut Worksheet, zone: &Zone) -> Result<(), ReportError> 
     let formats = Formats::new();
     let money = formats.number.clone().set_num_format("#,##0.00");
     sheet.set_name(TABLE_4_1)?;
-    merge_or_write(sheet, (0, 0), (0, 4), &format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title), &formats.title)?;
+    merge_or_write(
+        sheet,
+        (0, 0),
+        (0, 4),
+        &format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title),
+        &formats.title,
+    )?;
     sheet.set_row_height(0, 28)?;
-    for (column, text) in ["序号", "项目名称", "项目主要内容", "项目数（项）", "投资金额（万元）"].iter().enumerate() {
+    for (column, text) in ["序号", "项目名称", "项目主要内容", "项目数（项）", "投资金额（万元）"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string_with_format(1, column as u16, *text, &formats.header)?;
     }
     let projects = &zone.plan.projects;
@@ -392,7 +490,12 @@ pub fn table_4_1(sheet: &mut Worksheet, zone: &Zone) -> Result<(), ReportError> 
 /// The number of projects and the investment in 万元 (summed in cents, so 396,229.77 stays exact).
 pub fn project_totals(zone: &Zone) -> (u32, f64) {
     let count = zone.plan.projects.iter().map(|project| project.count).sum();
-    let cents: i64 = zone.plan.projects.iter().map(|project| (project.investment_wan_yuan * 100.0).round() as i64).sum();
+    let cents: i64 = zone
+        .plan
+        .projects
+        .iter()
+        .map(|project| (project.investment_wan_yuan * 100.0).round() as i64)
+        .sum();
     (count, cents as f64 / 100.0)
 }
 
@@ -403,7 +506,13 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
     let targets = target_years(zone);
     let assessments: Vec<Assessment> = years.iter().map(|year| assess(framework, zone, *year)).collect();
     let last_col = 3 + years.len() as u16 + targets.len() as u16;
-    merge_or_write(sheet, (0, 0), (0, last_col), &format!("{}指标历年数值", zone.profile.name), &formats.title)?;
+    merge_or_write(
+        sheet,
+        (0, 0),
+        (0, last_col),
+        &format!("{}指标历年数值", zone.profile.name),
+        &formats.title,
+    )?;
     let mut headers: Vec<String> = vec!["序号".into(), "指标名称".into(), "单位".into(), "指标值".into()];
     headers.extend(years.iter().map(|year| format!("{year}年")));
     headers.extend(targets.iter().map(|year| format!("{year}年目标")));
@@ -413,12 +522,21 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
     let mut r = 2;
     for indicator in &framework.indicators {
         for row in &indicator.rows {
-            let name = if indicator.has_sub_rows() { format!("{}—{}", indicator.name, row.name) } else { row.name.clone() };
+            let name = if indicator.has_sub_rows() {
+                format!("{}—{}", indicator.name, row.name)
+            } else {
+                row.name.clone()
+            };
             sheet.write_string_with_format(r, 0, &row.id, &formats.centre)?;
             sheet.write_string_with_format(r, 1, &name, &formats.text)?;
             let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(&assessments, &row.id), 18.0));
             for assessment in &assessments {
-                if let Some(value) = assessment.rows.iter().find(|entry| entry.id == row.id).and_then(|entry| entry.value.as_ref()) {
+                if let Some(value) = assessment
+                    .rows
+                    .iter()
+                    .find(|entry| entry.id == row.id)
+                    .and_then(|entry| entry.value.as_ref())
+                {
                     needed = needed.max(lines_needed(&value.display(), 12.0));
                 }
             }
@@ -431,7 +549,13 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
                 match assessment.rows.iter().find(|entry| entry.id == row.id) {
                     Some(entry) if entry.value.is_some() => {
                         let is_number = matches!(entry.value, Some(Value::Number(_)));
-                        write_value(sheet, r, column, entry.value.as_ref(), &formats.status_value(entry.status, is_number))?;
+                        write_value(
+                            sheet,
+                            r,
+                            column,
+                            entry.value.as_ref(),
+                            &formats.status_value(entry.status, is_number),
+                        )?;
                     }
                     _ => {
                         sheet.write_blank(r, column, &formats.centre)?;

@@ -26,7 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let years: i32 = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(10);
     let store = Store::open(url).await?;
     let example = ecociv_data::load_zone("450202")?;
-    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS.iter().find(|(id, _)| *id == example.framework.id).ok_or("framework")?;
+    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS
+        .iter()
+        .find(|(id, _)| *id == example.framework.id)
+        .ok_or("framework")?;
     store.put_framework(toml_text).await?;
     let system = ecociv_server::demo::system_user(&store).await.map_err(|e| e.message)?;
     let started = std::time::Instant::now();
@@ -47,7 +50,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (_, row) in example.framework.rows() {
             let base = example.zone.observation(&row.id, 2021).map(|obs| obs.value.clone());
             for year in (2025 - years)..2025 {
-                let seed = (index as u64) << 20 ^ (year as u64) << 8 ^ row.id.len() as u64 ^ row.id.bytes().map(u64::from).sum::<u64>() << 12;
+                let seed = (index as u64) << 20
+                    ^ (year as u64) << 8
+                    ^ row.id.len() as u64
+                    ^ row.id.bytes().map(u64::from).sum::<u64>() << 12;
                 let value = match (&base, row.takes_numbers(), row.range) {
                     (Some(Value::Number(number)), _, range) => {
                         let mut v = number * (0.9 + 0.2 * jitter(seed));
@@ -59,7 +65,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     (Some(other), _, _) => other.clone(),
                     (None, true, Some((low, high))) => Value::Number(low + (high - low) * jitter(seed)),
                     (None, true, None) => Value::Number(1.0 + jitter(seed)),
-                    (None, false, _) if row.spatial => Value::Spatial(SpatialRecord { area_km2: Some(10.0), nature_unchanged: Some(true), function_kept: Some(true) }),
+                    (None, false, _) if row.spatial => Value::Spatial(SpatialRecord {
+                        area_km2: Some(10.0),
+                        nature_unchanged: Some(true),
+                        function_kept: Some(true),
+                    }),
                     (None, false, _) => match row.states.first() {
                         Some(state) => Value::State(state.text.clone()),
                         None => continue,
@@ -78,7 +88,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         value,
                         assigned: None,
                         recorded: None,
-                        source: Source::Synthetic { note: "负载测试合成数据 (load-test data)".into() },
+                        source: Source::Synthetic {
+                            note: "负载测试合成数据 (load-test data)".into(),
+                        },
                     },
                 });
             }
@@ -88,7 +100,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("{} zones in {:.1} s", index + 1, started.elapsed().as_secs_f64());
         }
     }
-    eprintln!("{zones} zones × {years} years stored in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{zones} zones × {years} years stored in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let started = std::time::Instant::now();
     let codes: Vec<String> = store.zone_versions().await?.into_iter().map(|(code, _)| code).collect();
     let mut workers = tokio::task::JoinSet::new();
@@ -98,7 +113,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         workers.spawn(async move {
             let mut computed = 0;
             for code in codes {
-                computed += ecociv_server::assessments::refresh_zone(&store, &code, i32::MIN).await.map_err(|e| e.message)?;
+                computed += ecociv_server::assessments::refresh_zone(&store, &code, i32::MIN)
+                    .await
+                    .map_err(|e| e.message)?;
             }
             Ok::<usize, String>(computed)
         });

@@ -42,7 +42,12 @@ pub fn engine_key(framework: &Framework) -> String {
     }
     let digest = Sha256::digest(format!("{framework:?}").as_bytes());
     let hex: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
-    let key = format!("ecociv {} r{ENGINE_REVISION}; framework {} {} {hex}", env!("CARGO_PKG_VERSION"), framework.id, framework.edition);
+    let key = format!(
+        "ecociv {} r{ENGINE_REVISION}; framework {} {} {hex}",
+        env!("CARGO_PKG_VERSION"),
+        framework.id,
+        framework.edition
+    );
     if let Ok(mut keys) = keys.write() {
         keys.insert(framework.id.clone(), key.clone());
     }
@@ -66,13 +71,20 @@ pub fn gunzip(gzip: &[u8]) -> std::io::Result<Vec<u8>> {
 /// Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3: `gzip`, `x-gzip` or `*`, with a
 /// non-zero `q`; an explicit `gzip` entry overrides `*`).
 pub fn accepts_gzip(header: Option<&HeaderValue>) -> bool {
-    let Some(text) = header.and_then(|value| value.to_str().ok()) else { return false };
+    let Some(text) = header.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
     let mut star = None;
     for item in text.split(',') {
         let mut parts = item.split(';');
         let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = parts
-            .filter_map(|param| param.trim().strip_prefix("q=").or_else(|| param.trim().strip_prefix("Q=")))
+            .filter_map(|param| {
+                param
+                    .trim()
+                    .strip_prefix("q=")
+                    .or_else(|| param.trim().strip_prefix("Q="))
+            })
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
         match coding.as_str() {
@@ -93,7 +105,9 @@ pub async fn compute(
     selection: Selection,
     years: Vec<i32>,
 ) -> ApiResult<Vec<MaterializedAssessment>> {
-    let Some(&last) = years.iter().max() else { return Ok(Vec::new()) };
+    let Some(&last) = years.iter().max() else {
+        return Ok(Vec::new());
+    };
     let code = zone.0.profile.code.clone();
     // Read after `version` was: the values are at least that new, so storing them under it never serves
     // older data for a newer version (a newer version simply makes them stale).
@@ -103,8 +117,16 @@ pub async fn compute(
     let computed = tokio::task::spawn_blocking(move || {
         let mut out = Vec::with_capacity(years.len());
         for year in years {
-            let observations = observations.iter().filter(|observation| observation.year <= year).cloned().collect();
-            let subject = Zone { profile: zone.0.profile.clone(), plan: zone.1.clone(), observations };
+            let observations = observations
+                .iter()
+                .filter(|observation| observation.year <= year)
+                .cloned()
+                .collect();
+            let subject = Zone {
+                profile: zone.0.profile.clone(),
+                plan: zone.1.clone(),
+                observations,
+            };
             let assessment = ecociv_core::assess(&framework, &subject, year);
             let json = ecociv_report::json::assessment(&assessment).to_string();
             let json_gzip = gzip(json.as_bytes())?;
@@ -137,7 +159,10 @@ async fn zone_and_plan(state: &AppState, code: &str, version: i64) -> ApiResult<
 }
 
 async fn load_zone_and_plan(store: &Store, code: &str) -> ApiResult<Arc<(ZoneRecord, Plan)>> {
-    let record = store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let record = store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
     let plan = store.plan(&record).await?;
     Ok(Arc::new((record, plan)))
 }
@@ -145,13 +170,24 @@ async fn load_zone_and_plan(store: &Store, code: &str) -> ApiResult<Arc<(ZoneRec
 /// The gzip-compressed assessment JSON of (zone, year, selection) at the zone's data version `version`
 /// (read by the caller just before): from memory, else from the store's materialized assessments, else
 /// computed and written to both.
-pub async fn assessment_gzip(state: &AppState, code: &str, framework_id: &str, year: i32, selection: Selection, version: i64) -> ApiResult<Bytes> {
+pub async fn assessment_gzip(
+    state: &AppState,
+    code: &str,
+    framework_id: &str,
+    year: i32,
+    selection: Selection,
+    version: i64,
+) -> ApiResult<Bytes> {
     if let Some(gzip) = state.cache.get(code, year, selection, version) {
         return Ok(gzip);
     }
     let framework = state.store.framework(framework_id).await?;
     let engine = engine_key(&framework);
-    if let Some(gzip) = state.store.materialized_assessment(code, year, selection, version, &engine).await? {
+    if let Some(gzip) = state
+        .store
+        .materialized_assessment(code, year, selection, version, &engine)
+        .await?
+    {
         let gzip = Bytes::from(gzip);
         state.cache.put(code, year, selection, version, gzip.clone());
         return Ok(gzip);
@@ -159,7 +195,11 @@ pub async fn assessment_gzip(state: &AppState, code: &str, framework_id: &str, y
     let zone = zone_and_plan(state, code, version).await?;
     let computed = compute(&state.store, zone, version, selection, vec![year]).await?;
     state.store.put_materialized_assessments(&computed).await?;
-    let gzip = computed.into_iter().next().map(|computed| Bytes::from(computed.json_gzip)).ok_or_else(|| ApiError::internal("no assessment"))?;
+    let gzip = computed
+        .into_iter()
+        .next()
+        .map(|computed| Bytes::from(computed.json_gzip))
+        .ok_or_else(|| ApiError::internal("no assessment"))?;
     state.cache.put(code, year, selection, version, gzip.clone());
     Ok(gzip)
 }
@@ -169,12 +209,19 @@ pub async fn assessment_gzip(state: &AppState, code: &str, framework_id: &str, y
 /// for the submitted selection, only the years already materialized (they are made on demand). Returns
 /// how many were computed.
 pub async fn refresh_zone(store: &Store, code: &str, from_year: i32) -> ApiResult<usize> {
-    let Some(head) = store.zone_head(code).await? else { return Ok(0) };
+    let Some(head) = store.zone_head(code).await? else {
+        return Ok(0);
+    };
     let framework = store.framework(&head.framework_id).await?;
     let engine = engine_key(&framework);
     let states = store.materialized_states(code).await?;
     let fresh = |year: i32, selection: Selection| {
-        states.iter().any(|state| state.year == year && state.selection == selection && state.data_version == head.data_version && state.engine == engine)
+        states.iter().any(|state| {
+            state.year == year
+                && state.selection == selection
+                && state.data_version == head.data_version
+                && state.engine == engine
+        })
     };
     let mut wanted: BTreeSet<(Selection, i32)> = BTreeSet::new();
     for year in store.value_years(code).await? {
@@ -186,8 +233,11 @@ pub async fn refresh_zone(store: &Store, code: &str, from_year: i32) -> ApiResul
     let mut computed = 0;
     let mut zone = None;
     for selection in [Selection::Approved, Selection::SubmittedOrApproved] {
-        let years: Vec<i32> =
-            wanted.iter().filter(|(s, year)| *s == selection && *year >= from_year && !fresh(*year, selection)).map(|(_, year)| *year).collect();
+        let years: Vec<i32> = wanted
+            .iter()
+            .filter(|(s, year)| *s == selection && *year >= from_year && !fresh(*year, selection))
+            .map(|(_, year)| *year)
+            .collect();
         if years.is_empty() {
             continue;
         }
@@ -217,7 +267,10 @@ pub async fn refresh_all(store: &Store) -> ApiResult<(usize, usize)> {
     for (code, _) in &zones {
         match refresh_zone(store, code, i32::MIN).await {
             Ok(count) => computed += count,
-            Err(error) => eprintln!("区域 {code} 的评估结果未能物化 (materializing zone {code} failed): {}", error.message),
+            Err(error) => eprintln!(
+                "区域 {code} 的评估结果未能物化 (materializing zone {code} failed): {}",
+                error.message
+            ),
         }
         // Let requests run between zones.
         tokio::task::yield_now().await;
@@ -274,7 +327,10 @@ pub fn spawn_background(state: &AppState) {
                 result
             };
             if let Err(error) = result {
-                eprintln!("更新物化评估结果失败 (refreshing materialized assessments failed): {}", error.message);
+                eprintln!(
+                    "更新物化评估结果失败 (refreshing materialized assessments failed): {}",
+                    error.message
+                );
             }
         }
     });

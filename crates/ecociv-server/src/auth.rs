@@ -38,7 +38,9 @@ pub enum ZoneRole {
     Admin,
     Reviewer,
     /// A department editor, with the department's id.
-    Editor { department: String },
+    Editor {
+        department: String,
+    },
     Viewer,
 }
 
@@ -52,7 +54,9 @@ impl Principal {
         Some(match membership.role {
             Role::Reviewer => ZoneRole::Reviewer,
             Role::Viewer => ZoneRole::Viewer,
-            Role::Editor => ZoneRole::Editor { department: membership.department_id.clone()? },
+            Role::Editor => ZoneRole::Editor {
+                department: membership.department_id.clone()?,
+            },
         })
     }
 }
@@ -78,13 +82,16 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
 impl<S: Send + Sync> FromRequestParts<S> for MaybeAuthUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(MaybeAuthUser(parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten()))
+        Ok(MaybeAuthUser(
+            parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten(),
+        ))
     }
 }
 
 /// Hashes a password with Argon2id (default parameters, random salt) into a PHC string.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let hash: Result<argon2::password_hash::phc::PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
+    let hash: Result<argon2::password_hash::phc::PasswordHash, _> =
+        Argon2::default().hash_password(password.as_bytes());
     hash.map(|hash| hash.to_string()).map_err(ApiError::internal)
 }
 
@@ -102,7 +109,9 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Refuses weak passwords (too short).
 pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::bad_request(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符 (password too short)")));
+        return Err(ApiError::bad_request(format!(
+            "密码至少 {MIN_PASSWORD_CHARS} 个字符 (password too short)"
+        )));
     }
     Ok(())
 }
@@ -119,7 +128,10 @@ pub fn random_password() -> Result<String, ApiError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
-    Ok(bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect())
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
 }
 
 /// SHA-256 of a session token, hex: what the session table stores.
@@ -167,7 +179,10 @@ mod tests {
     #[test]
     fn cookies_are_read_and_written_safely() {
         let mut headers = HeaderMap::new();
-        headers.insert(axum::http::header::COOKIE, "a=1; ecociv_session=abc; b=2".parse().unwrap());
+        headers.insert(
+            axum::http::header::COOKIE,
+            "a=1; ecociv_session=abc; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "c"), None);
         let set = set_cookie(SESSION_COOKIE, "t", 60, true);

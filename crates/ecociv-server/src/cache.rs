@@ -81,7 +81,10 @@ impl AssessmentCache {
     /// A cache holding at most `budget` bytes (compressed bytes plus a fixed overhead per entry); 0
     /// disables it.
     pub fn with_budget(budget: usize) -> AssessmentCache {
-        AssessmentCache { budget, lru: Mutex::new(Lru::default()) }
+        AssessmentCache {
+            budget,
+            lru: Mutex::new(Lru::default()),
+        }
     }
 
     /// The compressed JSON if it was computed at this data version (and marks it recently used).
@@ -114,7 +117,9 @@ impl AssessmentCache {
         }
         lru.remove(&key);
         while lru.bytes + cost(&gzip) > self.budget {
-            let Some((_, oldest)) = lru.order.pop_first() else { break };
+            let Some((_, oldest)) = lru.order.pop_first() else {
+                break;
+            };
             if let Some(entry) = lru.entries.remove(&oldest) {
                 lru.bytes -= cost(&entry.gzip);
             }
@@ -128,7 +133,10 @@ impl AssessmentCache {
 
     /// (entries, bytes counted against the budget).
     pub fn usage(&self) -> (usize, usize) {
-        self.lru.lock().map(|lru| (lru.entries.len(), lru.bytes)).unwrap_or_default()
+        self.lru
+            .lock()
+            .map(|lru| (lru.entries.len(), lru.bytes))
+            .unwrap_or_default()
     }
 
     pub fn budget(&self) -> usize {
@@ -194,7 +202,10 @@ mod tests {
         let cache = AssessmentCache::default();
         cache.put("450202", 2021, Selection::Approved, 5, bytes(10));
         cache.put("450202", 2021, Selection::Approved, 4, bytes(20));
-        assert_eq!(cache.get("450202", 2021, Selection::Approved, 5).map(|b| b.len()), Some(10));
+        assert_eq!(
+            cache.get("450202", 2021, Selection::Approved, 5).map(|b| b.len()),
+            Some(10)
+        );
     }
 
     #[test]

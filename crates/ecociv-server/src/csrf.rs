@@ -31,10 +31,18 @@ pub const MAX_MULTIPART_BYTES: usize = 64 * 1024 * 1024;
 
 /// Resolves the session of a request, if any.
 pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Option<Arc<Principal>>, ApiError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
-    let Some((session, user)) = state.store.session(&token_hash(&token)).await? else { return Ok(None) };
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some((session, user)) = state.store.session(&token_hash(&token)).await? else {
+        return Ok(None);
+    };
     let memberships = state.store.memberships(&user.id).await?;
-    Ok(Some(Arc::new(Principal { user, session, memberships })))
+    Ok(Some(Arc::new(Principal {
+        user,
+        session,
+        memberships,
+    })))
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -61,23 +69,46 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             Some(principal) => Some(principal.session.csrf_token.clone()),
             None => cookie(request.headers(), CSRF_COOKIE).filter(|token| token.len() >= 32),
         };
-        let mut supplied = request.headers().get(CSRF_HEADER).and_then(|value| value.to_str().ok()).map(str::to_string);
-        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
-        let is_form = content_type.as_deref().is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        let mut supplied = request
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        let is_form = content_type
+            .as_deref()
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
         let is_multipart = crate::multipart::is_multipart(content_type.as_deref());
         if supplied.is_none() && expected.is_some() && (is_form || is_multipart) {
             // Large bodies (forms with files) only for a session: before login, anyone can get a
             // pre-login token, so the guard reads no more than a plain form's size.
-            let limit = if is_multipart && principal.is_some() { MAX_MULTIPART_BYTES } else { MAX_FORM_BYTES };
-            let (parts, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
-            supplied = if is_multipart {
-                crate::multipart::parse(content_type.as_deref().unwrap_or_default(), bytes.clone(), 0, Some(CSRF_FIELD))
-                    .await
-                    .ok()
-                    .and_then(|mut form| form.fields.remove(CSRF_FIELD))
+            let limit = if is_multipart && principal.is_some() {
+                MAX_MULTIPART_BYTES
             } else {
-                form_urlencoded::parse(&bytes).find(|(key, _)| key == CSRF_FIELD).map(|(_, value)| value.into_owned())
+                MAX_FORM_BYTES
+            };
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, limit)
+                .await
+                .map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
+            supplied = if is_multipart {
+                crate::multipart::parse(
+                    content_type.as_deref().unwrap_or_default(),
+                    bytes.clone(),
+                    0,
+                    Some(CSRF_FIELD),
+                )
+                .await
+                .ok()
+                .and_then(|mut form| form.fields.remove(CSRF_FIELD))
+            } else {
+                form_urlencoded::parse(&bytes)
+                    .find(|(key, _)| key == CSRF_FIELD)
+                    .map(|(_, value)| value.into_owned())
             };
             request = Request::from_parts(parts, Body::from(bytes));
         }

@@ -26,9 +26,21 @@ pub struct DemoAccount {
 
 /// The demo's SYNTHETIC monitoring files: (kind, file name, bytes), embedded at build time.
 pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
-    ("air", "SYNTHETIC-air-2023-A.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-A.csv")),
-    ("air", "SYNTHETIC-air-2023-B.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-B.csv")),
-    ("sections", "sections.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/sections.SYNTHETIC.csv")),
+    (
+        "air",
+        "SYNTHETIC-air-2023-A.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-A.csv"),
+    ),
+    (
+        "air",
+        "SYNTHETIC-air-2023-B.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/air/SYNTHETIC-air-2023-B.csv"),
+    ),
+    (
+        "sections",
+        "sections.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/sections.SYNTHETIC.csv"),
+    ),
     (
         "drinking_sources",
         "drinking_sources.SYNTHETIC.csv",
@@ -39,15 +51,24 @@ pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
         "black_odorous_bodies.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/black_odorous_bodies.SYNTHETIC.csv"),
     ),
-    ("black_odorous", "black_odorous.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/black_odorous.SYNTHETIC.csv")),
-    ("ei", "ei.SYNTHETIC.csv", include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/ei.SYNTHETIC.csv")),
+    (
+        "black_odorous",
+        "black_odorous.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/black_odorous.SYNTHETIC.csv"),
+    ),
+    (
+        "ei",
+        "ei.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/ei.SYNTHETIC.csv"),
+    ),
 ];
 
 /// Imports the demo's SYNTHETIC monitoring files into the example zone (each file one all-or-nothing
 /// batch, as the import route stores it).
 pub async fn load_monitoring(store: &Store) -> ApiResult<()> {
     for (kind, file, bytes) in DEMO_MONITORING {
-        let kind = ecociv_monitoring::kind::Kind::parse(kind).ok_or_else(|| ApiError::internal(format!("demo monitoring kind {kind}")))?;
+        let kind = ecociv_monitoring::kind::Kind::parse(kind)
+            .ok_or_else(|| ApiError::internal(format!("demo monitoring kind {kind}")))?;
         crate::api::monitoring::store_file(store, DEMO_ZONE, kind, file, bytes, false).await?;
     }
     Ok(())
@@ -58,7 +79,9 @@ pub async fn system_user(store: &Store) -> ApiResult<ecociv_store::User> {
     if let Some(user) = store.user_by_username("system").await? {
         return Ok(user);
     }
-    Ok(store.create_user("system", "系统（演示数据导入）", "!locked", false).await?)
+    Ok(store
+        .create_user("system", "系统（演示数据导入）", "!locked", false)
+        .await?)
 }
 
 /// Loads the demo into a database without the example zone. Returns `None` when the zone is already there
@@ -83,7 +106,11 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
             after: 0,
             action: Action::Import,
             status: Status::Approved,
-            unit: loaded.framework.row(&observation.row).map(|(_, row)| row.unit.clone()).unwrap_or_default(),
+            unit: loaded
+                .framework
+                .row(&observation.row)
+                .map(|(_, row)| row.unit.clone())
+                .unwrap_or_default(),
             evidence: String::new(),
             reason: "演示数据：规划文本中的数值 (demo: figures stated in the plan)".into(),
             observation: observation.clone(),
@@ -94,14 +121,32 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
     let department = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id.clone());
     let mut plan: Vec<(&str, &str, Option<Role>, Option<String>, &str)> = vec![
         ("admin", "系统管理员", None, None, "admin"),
-        ("reviewer", "城中生态环境局审核员", Some(Role::Reviewer), None, "reviewer"),
+        (
+            "reviewer",
+            "城中生态环境局审核员",
+            Some(Role::Reviewer),
+            None,
+            "reviewer",
+        ),
         ("viewer", "区领导（只读）", Some(Role::Viewer), None, "viewer"),
     ];
     if let Some(id) = department("城中生态环境局") {
-        plan.push(("editor-env", "城中生态环境局填报员", Some(Role::Editor), Some(id), "editor: 城中生态环境局"));
+        plan.push((
+            "editor-env",
+            "城中生态环境局填报员",
+            Some(Role::Editor),
+            Some(id),
+            "editor: 城中生态环境局",
+        ));
     }
     if let Some(id) = department("城中区农业农村局") {
-        plan.push(("editor-agri", "城中区农业农村局填报员", Some(Role::Editor), Some(id), "editor: 城中区农业农村局"));
+        plan.push((
+            "editor-agri",
+            "城中区农业农村局填报员",
+            Some(Role::Editor),
+            Some(id),
+            "editor: 城中区农业农村局",
+        ));
     }
     let mut accounts = Vec::new();
     for (username, display_name, role, department, label) in plan {
@@ -111,13 +156,22 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
         let password = random_password()?;
         let hash = {
             let password = password.clone();
-            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)??
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(ApiError::internal)??
         };
         let user = store.create_user(username, display_name, &hash, role.is_none()).await?;
         if let Some(role) = role {
-            store.set_membership(DEMO_ZONE, &user.id, role, department.as_deref()).await?;
+            store
+                .set_membership(DEMO_ZONE, &user.id, role, department.as_deref())
+                .await?;
         }
-        accounts.push(DemoAccount { username: username.into(), display_name: display_name.into(), role: label.into(), password });
+        accounts.push(DemoAccount {
+            username: username.into(),
+            display_name: display_name.into(),
+            role: label.into(),
+            password,
+        });
     }
     Ok(Some(accounts))
 }

@@ -90,7 +90,15 @@ impl AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
         let cache = Arc::new(cache::AssessmentCache::with_budget(config.assessment_cache_bytes));
         store.set_zone_head_max_age(config.zone_head_max_age);
-        AppState { store, config: Arc::new(config), cache, zones: Arc::default(), limiter: Arc::new(limiter), pages: Arc::default(), monitoring: Arc::default() }
+        AppState {
+            store,
+            config: Arc::new(config),
+            cache,
+            zones: Arc::default(),
+            limiter: Arc::new(limiter),
+            pages: Arc::default(),
+            monitoring: Arc::default(),
+        }
     }
 }
 

@@ -40,16 +40,28 @@ pub enum MultipartError {
 
 /// Whether a Content-Type is `multipart/form-data`.
 pub fn is_multipart(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+    content_type.is_some_and(|value| {
+        value
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+    })
 }
 
 /// Reads the parts of a `multipart/form-data` body. With `stop_at`, stops after the text field of that
 /// name (what the CSRF guard needs) and returns the fields read so far, no files. Files are refused over
 /// `max_file` bytes.
-pub async fn parse(content_type: &str, body: Bytes, max_file: usize, stop_at: Option<&str>) -> Result<FormData, MultipartError> {
-    let boundary = multer::parse_boundary(content_type).map_err(|error| MultipartError::Malformed(error.to_string()))?;
+pub async fn parse(
+    content_type: &str,
+    body: Bytes,
+    max_file: usize,
+    stop_at: Option<&str>,
+) -> Result<FormData, MultipartError> {
+    let boundary =
+        multer::parse_boundary(content_type).map_err(|error| MultipartError::Malformed(error.to_string()))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
-    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(max_file.max(MAX_TEXT_FIELD) as u64));
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(max_file.max(MAX_TEXT_FIELD) as u64));
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
     let mut form = FormData::default();
     loop {
@@ -65,19 +77,32 @@ pub async fn parse(content_type: &str, body: Bytes, max_file: usize, stop_at: Op
                     // The guard wants the token, which a form sends before its files.
                     return Ok(form);
                 }
-                let media_type = field.content_type().map(|mime| mime.essence_str().to_string()).unwrap_or_else(|| "application/octet-stream".to_string());
+                let media_type = field
+                    .content_type()
+                    .map(|mime| mime.essence_str().to_string())
+                    .unwrap_or_else(|| "application/octet-stream".to_string());
                 let content = match field.bytes().await {
                     Ok(content) => content,
-                    Err(multer::Error::FieldSizeExceeded { .. }) => return Err(MultipartError::FileTooLarge(name, max_file)),
+                    Err(multer::Error::FieldSizeExceeded { .. }) => {
+                        return Err(MultipartError::FileTooLarge(name, max_file));
+                    }
                     Err(error) => return Err(MultipartError::Malformed(error.to_string())),
                 };
                 if content.len() > max_file {
                     return Err(MultipartError::FileTooLarge(name, max_file));
                 }
-                form.files.push(Upload { field: name, file_name, media_type, content });
+                form.files.push(Upload {
+                    field: name,
+                    file_name,
+                    media_type,
+                    content,
+                });
             }
             None => {
-                let text = field.text().await.map_err(|error| MultipartError::Malformed(error.to_string()))?;
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|error| MultipartError::Malformed(error.to_string()))?;
                 if text.len() > MAX_TEXT_FIELD {
                     return Err(MultipartError::Malformed(format!("field {name} too long")));
                 }
@@ -117,9 +142,18 @@ mod tests {
 
     #[tokio::test]
     async fn reads_fields_and_files() {
-        let form = parse(TYPE, body(&[("csrf_token", None, b"t0k"), ("v:5", None, "九十".as_bytes()), ("e:5", Some("报告.txt"), b"\x00\x01abc")]), 10, None)
-            .await
-            .unwrap();
+        let form = parse(
+            TYPE,
+            body(&[
+                ("csrf_token", None, b"t0k"),
+                ("v:5", None, "九十".as_bytes()),
+                ("e:5", Some("报告.txt"), b"\x00\x01abc"),
+            ]),
+            10,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(form.fields["csrf_token"], "t0k");
         assert_eq!(form.fields["v:5"], "九十");
         assert_eq!(form.files.len(), 1);
@@ -131,14 +165,27 @@ mod tests {
 
     #[tokio::test]
     async fn stops_at_the_token_and_refuses_large_files_and_garbage() {
-        let form = parse(TYPE, body(&[("a", None, b"1"), ("csrf_token", None, b"t"), ("b", None, b"2")]), 10, Some("csrf_token")).await.unwrap();
+        let form = parse(
+            TYPE,
+            body(&[("a", None, b"1"), ("csrf_token", None, b"t"), ("b", None, b"2")]),
+            10,
+            Some("csrf_token"),
+        )
+        .await
+        .unwrap();
         assert_eq!(form.fields.keys().collect::<Vec<_>>(), ["a", "csrf_token"]);
         let big = vec![b'x'; MAX_TEXT_FIELD + 10];
         assert_eq!(
             parse(TYPE, body(&[("e:5", Some("a.bin"), &big)]), 5, None).await,
             Err(MultipartError::FileTooLarge("e:5".into(), 5))
         );
-        assert!(matches!(parse(TYPE, Bytes::from_static(b"not multipart"), 5, None).await, Err(MultipartError::Malformed(_))));
-        assert!(matches!(parse("multipart/form-data", Bytes::new(), 5, None).await, Err(MultipartError::Malformed(_))));
+        assert!(matches!(
+            parse(TYPE, Bytes::from_static(b"not multipart"), 5, None).await,
+            Err(MultipartError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse("multipart/form-data", Bytes::new(), 5, None).await,
+            Err(MultipartError::Malformed(_))
+        ));
     }
 }

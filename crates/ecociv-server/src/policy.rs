@@ -62,7 +62,9 @@ mod tests {
 
     #[test]
     fn editors_reach_only_their_departments_rows_and_never_review() {
-        let editor = ZoneRole::Editor { department: "env".into() };
+        let editor = ZoneRole::Editor {
+            department: "env".into(),
+        };
         let own = vec!["env".to_string()];
         let other = vec!["agri".to_string()];
         assert!(can_edit_row(Some(&editor), &own) && can_read_row(Some(&editor), &own));

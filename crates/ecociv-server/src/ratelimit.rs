@@ -16,13 +16,19 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(max_failures: u32, window_seconds: u64) -> LoginLimiter {
-        LoginLimiter { max_failures, window: Duration::from_secs(window_seconds), failures: Mutex::default() }
+        LoginLimiter {
+            max_failures,
+            window: Duration::from_secs(window_seconds),
+            failures: Mutex::default(),
+        }
     }
 
     /// True when the address may try to log in now.
     pub fn allowed(&self, address: Option<IpAddr>, now: Instant) -> bool {
         let Some(address) = address else { return true };
-        let Ok(failures) = self.failures.lock() else { return true };
+        let Ok(failures) = self.failures.lock() else {
+            return true;
+        };
         match failures.get(&address) {
             Some((count, since)) => now.duration_since(*since) >= self.window || *count < self.max_failures,
             None => true,

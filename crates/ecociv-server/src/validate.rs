@@ -52,7 +52,10 @@ pub fn check_year(year: i32) -> Result<(), Problem> {
     if (1949..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(Problem { field: "year", message: format!("“{year}”不是有效年份 (not a valid year)") })
+        Err(Problem {
+            field: "year",
+            message: format!("“{year}”不是有效年份 (not a valid year)"),
+        })
     }
 }
 
@@ -66,20 +69,36 @@ pub fn observation(row: &Row, year: i32, entry: &Entry, default_source: &str) ->
     if let Some(unit) = entry.unit.as_deref().map(str::trim).filter(|unit| !unit.is_empty())
         && unit != row.unit
     {
-        problems.push(Problem { field: "unit", message: format!("单位应为“{}”，而不是“{unit}” (wrong unit)", row.unit) });
+        problems.push(Problem {
+            field: "unit",
+            message: format!("单位应为“{}”，而不是“{unit}” (wrong unit)", row.unit),
+        });
     }
-    let value = parse_value(row, &entry.value).map_err(|error| Problem { field: "value", message: format!("指标 {}：{error}", row.id) });
-    let assigned = parse_assigned(row, entry.assigned.as_deref().unwrap_or(""))
-        .map_err(|error| Problem { field: "assigned", message: format!("指标 {}：{error}", row.id) });
-    let recorded = parse_recorded(entry.recorded.as_deref().unwrap_or(""))
-        .map_err(|error| Problem { field: "recorded", message: format!("指标 {}：{error}", row.id) });
+    let value = parse_value(row, &entry.value).map_err(|error| Problem {
+        field: "value",
+        message: format!("指标 {}：{error}", row.id),
+    });
+    let assigned = parse_assigned(row, entry.assigned.as_deref().unwrap_or("")).map_err(|error| Problem {
+        field: "assigned",
+        message: format!("指标 {}：{error}", row.id),
+    });
+    let recorded = parse_recorded(entry.recorded.as_deref().unwrap_or("")).map_err(|error| Problem {
+        field: "recorded",
+        message: format!("指标 {}：{error}", row.id),
+    });
     let source_text = entry.source.as_deref().map(str::trim).unwrap_or("");
     let source = if let Some(note) = source_text.strip_prefix("synthetic:") {
-        Source::Synthetic { note: note.trim().to_string() }
+        Source::Synthetic {
+            note: note.trim().to_string(),
+        }
     } else if source_text.is_empty() {
-        Source::Document { citation: default_source.to_string() }
+        Source::Document {
+            citation: default_source.to_string(),
+        }
     } else {
-        Source::Document { citation: source_text.to_string() }
+        Source::Document {
+            citation: source_text.to_string(),
+        }
     };
     match (value, assigned, recorded) {
         (Ok(value), Ok(assigned), Ok(recorded)) if problems.is_empty() => Ok(Observation {
@@ -87,7 +106,10 @@ pub fn observation(row: &Row, year: i32, entry: &Entry, default_source: &str) ->
             year,
             value,
             assigned,
-            recorded: recorded.map(|met| Recorded { met, source: source.describe() }),
+            recorded: recorded.map(|met| Recorded {
+                met,
+                source: source.describe(),
+            }),
             source,
         }),
         (value, assigned, recorded) => {
@@ -107,7 +129,9 @@ pub const JUMP_POINTS: f64 = 20.0;
 /// A warning when a figure jumps against last year's: more than [`JUMP_POINTS`] points for a share, more
 /// than [`JUMP_RELATIVE`] relative otherwise. A plausibility hint for the person entering, never a refusal.
 pub fn jump_warning(row: &Row, previous: Option<&Value>, current: &Value) -> Option<String> {
-    let (Some(Value::Number(before)), Value::Number(after)) = (previous, current) else { return None };
+    let (Some(Value::Number(before)), Value::Number(after)) = (previous, current) else {
+        return None;
+    };
     let (before, after) = (*before, *after);
     let jumped = if row.unit == "%" {
         (after - before).abs() > JUMP_POINTS
@@ -129,12 +153,18 @@ pub fn jump_warning(row: &Row, previous: Option<&Value>, current: &Value) -> Opt
 /// The framework row, or a problem naming the id.
 pub fn row<'f>(framework: &'f Framework, id: &str) -> Result<&'f Row, Problem> {
     framework.row(id).map(|(_, row)| row).ok_or_else(|| {
-        let hint = if framework.indicator(id).is_some_and(|indicator| indicator.has_sub_rows()) {
+        let hint = if framework
+            .indicator(id)
+            .is_some_and(|indicator| indicator.has_sub_rows())
+        {
             "；该指标有子指标，请填写子指标编号（如 7.1）"
         } else {
             ""
         };
-        Problem { field: "indicator", message: format!("未知指标编号“{id}”{hint} (unknown indicator id)") }
+        Problem {
+            field: "indicator",
+            message: format!("未知指标编号“{id}”{hint} (unknown indicator id)"),
+        }
     })
 }
 
@@ -154,7 +184,16 @@ mod tests {
     #[test]
     fn file_names_refuse_paths_and_control_characters() {
         assert_eq!(file_name("  监测报告 2021.pdf "), Some("监测报告 2021.pdf"));
-        for bad in ["", "  ", "../etc/passwd", "a\\b.pdf", "a\0b", "a\nb.pdf", "a\u{1b}[31m.pdf", &"x".repeat(256)] {
+        for bad in [
+            "",
+            "  ",
+            "../etc/passwd",
+            "a\\b.pdf",
+            "a\0b",
+            "a\nb.pdf",
+            "a\u{1b}[31m.pdf",
+            &"x".repeat(256),
+        ] {
             assert_eq!(file_name(bad), None, "{bad:?}");
         }
     }
@@ -164,7 +203,10 @@ mod tests {
     }
 
     fn entry(value: &str) -> Entry {
-        Entry { value: value.into(), ..Entry::default() }
+        Entry {
+            value: value.into(),
+            ..Entry::default()
+        }
     }
 
     #[test]
@@ -176,10 +218,19 @@ mod tests {
         assert_eq!(problems[0].field, "value");
         let states = row(&framework, "1").unwrap();
         assert!(observation(states, 2022, &entry("制定实施"), "x").is_ok());
-        assert_eq!(observation(states, 2022, &entry("随便"), "x").unwrap_err()[0].field, "value");
-        let wrong_unit = Entry { unit: Some("吨".into()), ..entry("95") };
+        assert_eq!(
+            observation(states, 2022, &entry("随便"), "x").unwrap_err()[0].field,
+            "value"
+        );
+        let wrong_unit = Entry {
+            unit: Some("吨".into()),
+            ..entry("95")
+        };
         assert_eq!(observation(share, 2022, &wrong_unit, "x").unwrap_err()[0].field, "unit");
-        assert_eq!(observation(share, 1800, &entry("95"), "x").unwrap_err()[0].field, "year");
+        assert_eq!(
+            observation(share, 1800, &entry("95"), "x").unwrap_err()[0].field,
+            "year"
+        );
         assert!(row(&framework, "7").is_err() && row(&framework, "99").is_err());
     }
 

@@ -22,11 +22,24 @@ pub enum Step {
 /// `reviewer` is true for reviewers and admins.
 pub fn next(current: Option<Status>, step: Step, reviewer: bool) -> Result<Status, ApiError> {
     use Status::*;
-    let locked = || ApiError::new(Code::ValueLocked, "数值已审核锁定，需审核员重新打开后才能修改 (approved values are locked until reopened)");
-    let submitted = || ApiError::new(Code::ValueLocked, "数值已提交待审核，需审核员退回后才能修改 (submitted: wait for review or a return)");
+    let locked = || {
+        ApiError::new(
+            Code::ValueLocked,
+            "数值已审核锁定，需审核员重新打开后才能修改 (approved values are locked until reopened)",
+        )
+    };
+    let submitted = || {
+        ApiError::new(
+            Code::ValueLocked,
+            "数值已提交待审核，需审核员退回后才能修改 (submitted: wait for review or a return)",
+        )
+    };
     let invalid = |what: &str| {
         let from = current.map(Status::zh).unwrap_or("无数值");
-        ApiError::new(Code::InvalidTransition, format!("当前状态为“{from}”，不能{what} (step not possible from this status)"))
+        ApiError::new(
+            Code::InvalidTransition,
+            format!("当前状态为“{from}”，不能{what} (step not possible from this status)"),
+        )
     };
     match (step, current) {
         (Step::Save, None | Some(Draft | Returned)) => Ok(Draft),
@@ -42,10 +55,13 @@ pub fn next(current: Option<Status>, step: Step, reviewer: bool) -> Result<Statu
         (Step::Return, _) => Err(invalid("退回")),
         (Step::Reopen, Some(Approved)) => Ok(Draft),
         (Step::Reopen, _) => Err(invalid("重新打开")),
-        (Step::Import(Approved), _) if !reviewer => {
-            Err(ApiError::new(Code::Forbidden, "只有审核员可以导入为已审核 (only reviewers import as approved)"))
-        }
-        (Step::Import(Returned), _) => Err(ApiError::bad_request("导入状态应为 draft、submitted 或 approved (import status)")),
+        (Step::Import(Approved), _) if !reviewer => Err(ApiError::new(
+            Code::Forbidden,
+            "只有审核员可以导入为已审核 (only reviewers import as approved)",
+        )),
+        (Step::Import(Returned), _) => Err(ApiError::bad_request(
+            "导入状态应为 draft、submitted 或 approved (import status)",
+        )),
         (Step::Import(_), Some(Approved)) => Err(locked()),
         (Step::Import(_), Some(Submitted)) if !reviewer => Err(submitted()),
         (Step::Import(status), _) => Ok(status),
@@ -80,7 +96,10 @@ mod tests {
     #[test]
     fn approved_values_are_locked_and_steps_out_of_order_are_refused() {
         assert_eq!(code(next(Some(Approved), Step::Save, true)), Err("value_locked"));
-        assert_eq!(code(next(Some(Approved), Step::Import(Approved), true)), Err("value_locked"));
+        assert_eq!(
+            code(next(Some(Approved), Step::Import(Approved), true)),
+            Err("value_locked")
+        );
         assert_eq!(code(next(Some(Submitted), Step::Save, false)), Err("value_locked"));
         assert_eq!(code(next(Some(Draft), Step::Approve, true)), Err("invalid_transition"));
         assert_eq!(code(next(None, Step::Submit, false)), Err("invalid_transition"));

@@ -77,7 +77,9 @@ pub struct Session {
 pub(crate) fn new_user(username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
     let username = username.trim();
     if username.is_empty() || username.chars().any(char::is_whitespace) {
-        return Err(StoreError::Invalid("用户名不能为空或含空格 (username empty or with spaces)".into()));
+        return Err(StoreError::Invalid(
+            "用户名不能为空或含空格 (username empty or with spaces)".into(),
+        ));
     }
     Ok(User {
         id: clock::new_id(),
@@ -93,7 +95,10 @@ pub(crate) fn new_user(username: &str, display_name: &str, password_hash: &str, 
 }
 
 /// Inserts an account (on the pool or within a transaction).
-pub(crate) async fn insert_user<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, user: &User) -> Result<()> {
+pub(crate) async fn insert_user<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    user: &User,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO app_user (id, username, display_name, password_hash, is_admin, disabled, failed_logins, locked_until, created_at)
          VALUES ($1, $2, $3, $4, $5, 0, 0, NULL, $6)",
@@ -142,7 +147,13 @@ fn membership_from(row: &AnyRow) -> Result<Membership> {
 
 impl Store {
     /// Creates an account with an already hashed password. A taken username is a [`StoreError::Conflict`].
-    pub async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password_hash: &str,
+        is_admin: bool,
+    ) -> Result<User> {
         let user = new_user(username, display_name, password_hash, is_admin)?;
         insert_user(&self.pool, &user).await?;
         Ok(user)
@@ -150,13 +161,19 @@ impl Store {
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.trim()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username.trim())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from).transpose()
     }
 
@@ -168,7 +185,9 @@ impl Store {
 
     /// The number of administrators (the first one is made by the CLI).
     pub async fn admin_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM app_user WHERE is_admin = 1").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM app_user WHERE is_admin = 1")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -184,9 +203,17 @@ impl Store {
     }
 
     /// Gives a user a role in a zone (replacing an earlier one). Editors need a department of that zone.
-    pub async fn set_membership(&self, zone_code: &str, user_id: &str, role: Role, department_id: Option<&str>) -> Result<()> {
+    pub async fn set_membership(
+        &self,
+        zone_code: &str,
+        user_id: &str,
+        role: Role,
+        department_id: Option<&str>,
+    ) -> Result<()> {
         if (role == Role::Editor) != department_id.is_some() {
-            return Err(StoreError::Invalid("填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into()));
+            return Err(StoreError::Invalid(
+                "填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into(),
+            ));
         }
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
@@ -194,39 +221,51 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(zone_code)
-            .bind(user_id)
-            .bind(role.code())
-            .bind(department_id)
-            .bind(clock::now())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(zone_code)
+        .bind(user_id)
+        .bind(role.code())
+        .bind(department_id)
+        .bind(clock::now())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// A user's role in a zone, if any.
     pub async fn membership(&self, zone_code: &str, user_id: &str) -> Result<Option<Membership>> {
-        let row = sqlx::query("SELECT zone_code, user_id, role, department_id FROM membership WHERE zone_code = $1 AND user_id = $2")
-            .bind(zone_code)
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT zone_code, user_id, role, department_id FROM membership WHERE zone_code = $1 AND user_id = $2",
+        )
+        .bind(zone_code)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(membership_from).transpose()
     }
 
     /// All roles of a user.
     pub async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>> {
-        let rows = sqlx::query("SELECT zone_code, user_id, role, department_id FROM membership WHERE user_id = $1 ORDER BY zone_code")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT zone_code, user_id, role, department_id FROM membership WHERE user_id = $1 ORDER BY zone_code",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(membership_from).collect()
     }
 
     /// Stores a new session.
-    pub async fn create_session(&self, token_hash: &str, user_id: &str, csrf_token: &str, expires_at: &str) -> Result<Session> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        expires_at: &str,
+    ) -> Result<Session> {
         let session = Session {
             token_hash: token_hash.to_string(),
             user_id: user_id.to_string(),
@@ -234,23 +273,27 @@ impl Store {
             created_at: clock::now(),
             expires_at: expires_at.to_string(),
         };
-        sqlx::query("INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&session.token_hash)
-            .bind(&session.user_id)
-            .bind(&session.csrf_token)
-            .bind(&session.created_at)
-            .bind(&session.expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.user_id)
+        .bind(&session.csrf_token)
+        .bind(&session.created_at)
+        .bind(&session.expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(session)
     }
 
     /// A live session and its user: unexpired, and the user not disabled.
     pub async fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>> {
-        let row = sqlx::query("SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM session WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM session WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let session = Session {
             token_hash: row.try_get("token_hash")?,
@@ -270,13 +313,19 @@ impl Store {
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Removes expired sessions; returns how many.
     pub async fn purge_sessions(&self) -> Result<u64> {
-        let result = sqlx::query("DELETE FROM session WHERE expires_at <= $1").bind(clock::now()).execute(&self.pool).await?;
+        let result = sqlx::query("DELETE FROM session WHERE expires_at <= $1")
+            .bind(clock::now())
+            .execute(&self.pool)
+            .await?;
         Ok(result.rows_affected())
     }
 }

@@ -36,7 +36,16 @@ pub struct AuditEvent {
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[allow(clippy::too_many_arguments)]
-async fn record(tx: &mut Tx, actor_id: &str, action: &str, target_kind: &str, target_id: &str, zone_code: Option<&str>, before: &Json, after: &Json) -> Result<()> {
+async fn record(
+    tx: &mut Tx,
+    actor_id: &str,
+    action: &str,
+    target_kind: &str,
+    target_id: &str,
+    zone_code: Option<&str>,
+    before: &Json,
+    after: &Json,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO admin_audit (id, at, actor_id, action, target_kind, target_id, zone_code, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -89,16 +98,39 @@ impl Store {
     /// An account, read within the transaction.
     async fn user_in(&self, tx: &mut Tx, user_id: &str) -> Result<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut **tx).await?;
-        row.as_ref().map(user_from).transpose()?.ok_or_else(|| StoreError::NotFound(format!("用户 (user) {user_id}")))
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.as_ref()
+            .map(user_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("用户 (user) {user_id}")))
     }
 
     /// Creates an account (see [`Store::create_user`]) and records it, in one transaction.
-    pub async fn create_user_by(&self, actor_id: &str, username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
+    pub async fn create_user_by(
+        &self,
+        actor_id: &str,
+        username: &str,
+        display_name: &str,
+        password_hash: &str,
+        is_admin: bool,
+    ) -> Result<User> {
         let user = new_user(username, display_name, password_hash, is_admin)?;
         let mut tx = self.begin_write().await?;
         insert_user(&mut *tx, &user).await?;
-        record(&mut tx, actor_id, "user.create", "user", &user.id, None, &Json::Null, &account(&user)).await?;
+        record(
+            &mut tx,
+            actor_id,
+            "user.create",
+            "user",
+            &user.id,
+            None,
+            &Json::Null,
+            &account(&user),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -106,7 +138,13 @@ impl Store {
     /// Changes an account's display name and/or whether it is disabled, and records it. Disabling ends
     /// the account's sessions (they also stop working at once: a session of a disabled account is not
     /// live, see [`Store::session`]).
-    pub async fn update_user_by(&self, actor_id: &str, user_id: &str, display_name: Option<&str>, disabled: Option<bool>) -> Result<User> {
+    pub async fn update_user_by(
+        &self,
+        actor_id: &str,
+        user_id: &str,
+        display_name: Option<&str>,
+        disabled: Option<bool>,
+    ) -> Result<User> {
         let mut tx = self.begin_write().await?;
         let before = self.user_in(&mut tx, user_id).await?;
         let mut after = before.clone();
@@ -126,14 +164,27 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if after.disabled {
-            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM session WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         }
         let action = match (before.disabled, after.disabled) {
             (false, true) => "user.disable",
             (true, false) => "user.enable",
             _ => "user.update",
         };
-        record(&mut tx, actor_id, action, "user", user_id, None, &account(&before), &account(&after)).await?;
+        record(
+            &mut tx,
+            actor_id,
+            action,
+            "user",
+            user_id,
+            None,
+            &account(&before),
+            &account(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -148,20 +199,42 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM session WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         let state = json!({ "username": user.username, "password": "reset" });
-        record(&mut tx, actor_id, "user.password", "user", user_id, None, &json!({ "username": user.username }), &state).await?;
+        record(
+            &mut tx,
+            actor_id,
+            "user.password",
+            "user",
+            user_id,
+            None,
+            &json!({ "username": user.username }),
+            &state,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Gives a user a role in a zone (editors: with a department of the zone), or removes their role with
     /// `None`, and records it.
-    pub async fn set_membership_by(&self, actor_id: &str, zone_code: &str, user_id: &str, role: Option<Role>, department_id: Option<&str>) -> Result<()> {
+    pub async fn set_membership_by(
+        &self,
+        actor_id: &str,
+        zone_code: &str,
+        user_id: &str,
+        role: Option<Role>,
+        department_id: Option<&str>,
+    ) -> Result<()> {
         if let Some(role) = role
             && (role == Role::Editor) != department_id.is_some()
         {
-            return Err(StoreError::Invalid("填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into()));
+            return Err(StoreError::Invalid(
+                "填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into(),
+            ));
         }
         let mut tx = self.begin_write().await?;
         self.user_in(&mut tx, user_id).await?;
@@ -171,10 +244,17 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let before = match before {
-            Some(row) => Some((Role::parse(&row.try_get::<String, _>("role")?), row.try_get::<Option<String>, _>("department_id")?)),
+            Some(row) => Some((
+                Role::parse(&row.try_get::<String, _>("role")?),
+                row.try_get::<Option<String>, _>("department_id")?,
+            )),
             None => None,
         };
-        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2").bind(zone_code).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
+            .bind(zone_code)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         if let Some(role) = role {
             sqlx::query("INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(zone_code)
@@ -191,7 +271,17 @@ impl Store {
         };
         let after = member(role, department_id.filter(|_| role.is_some()));
         let action = if role.is_some() { "member.set" } else { "member.remove" };
-        record(&mut tx, actor_id, action, "user", user_id, Some(zone_code), &before, &after).await?;
+        record(
+            &mut tx,
+            actor_id,
+            action,
+            "user",
+            user_id,
+            Some(zone_code),
+            &before,
+            &after,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -215,14 +305,33 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("部门“{name}”已存在 (department exists)")),
                 other => other,
             })?;
-        record(&mut tx, actor_id, "department.create", "department", &id, Some(zone_code), &Json::Null, &json!({ "name": name })).await?;
+        record(
+            &mut tx,
+            actor_id,
+            "department.create",
+            "department",
+            &id,
+            Some(zone_code),
+            &Json::Null,
+            &json!({ "name": name }),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Department { id, name: name.to_string() })
+        Ok(Department {
+            id,
+            name: name.to_string(),
+        })
     }
 
     /// Renames a department (its rows, users and history stay with it: they point to its id), moves the
     /// zone's data version on (pages and caches show lead departments by name), and records it.
-    pub async fn rename_department_by(&self, actor_id: &str, zone_code: &str, department_id: &str, name: &str) -> Result<Department> {
+    pub async fn rename_department_by(
+        &self,
+        actor_id: &str,
+        zone_code: &str,
+        department_id: &str,
+        name: &str,
+    ) -> Result<Department> {
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid("部门名称不能为空 (department name empty)".into()));
@@ -245,14 +354,29 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("部门“{name}”已存在 (department exists)")),
                 other => other,
             })?;
-        sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1").bind(zone_code).execute(&mut *tx).await?;
-        record(&mut tx, actor_id, "department.rename", "department", department_id, Some(zone_code), &json!({ "name": before }), &json!({ "name": name }))
+        sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
+            .bind(zone_code)
+            .execute(&mut *tx)
             .await?;
+        record(
+            &mut tx,
+            actor_id,
+            "department.rename",
+            "department",
+            department_id,
+            Some(zone_code),
+            &json!({ "name": before }),
+            &json!({ "name": name }),
+        )
+        .await?;
         tx.commit().await?;
         // The zone's head (its data version) changed: no reader may keep the old one. Every assessment
         // names its rows' lead departments: all years are to be refreshed.
         self.zone_changed(zone_code, Some(i32::MIN));
-        Ok(Department { id: department_id.to_string(), name: name.to_string() })
+        Ok(Department {
+            id: department_id.to_string(),
+            name: name.to_string(),
+        })
     }
 
     /// Recorded changes, newest first: of one target (`kind`, `id`) when given, at most `limit`.
@@ -264,11 +388,21 @@ impl Store {
                     "SELECT {columns} FROM admin_audit a LEFT JOIN app_user u ON u.id = a.actor_id
                      WHERE a.target_kind = $1 AND a.target_id = $2 ORDER BY a.at DESC, a.id DESC LIMIT $3"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(id).bind(limit).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(kind)
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
             }
             None => {
-                let sql = format!("SELECT {columns} FROM admin_audit a LEFT JOIN app_user u ON u.id = a.actor_id ORDER BY a.at DESC, a.id DESC LIMIT $1");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&self.pool).await?
+                let sql = format!(
+                    "SELECT {columns} FROM admin_audit a LEFT JOIN app_user u ON u.id = a.actor_id ORDER BY a.at DESC, a.id DESC LIMIT $1"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
             }
         };
         rows.iter().map(event_from).collect()

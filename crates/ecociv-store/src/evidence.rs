@@ -120,8 +120,15 @@ impl Store {
 
     /// The attachments of a value, oldest first.
     pub async fn evidence_list(&self, zone_code: &str, row_id: &str, year: i32) -> Result<Vec<Evidence>> {
-        let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND row_id = $2 AND year = $3 ORDER BY created_at, id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).bind(row_id).bind(i64::from(year)).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND row_id = $2 AND year = $3 ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(row_id)
+            .bind(i64::from(year))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(evidence_from).collect()
     }
 
@@ -130,12 +137,21 @@ impl Store {
     pub async fn zone_evidence(&self, zone_code: &str, year: Option<i32>) -> Result<Vec<Evidence>> {
         let rows = match year {
             Some(year) => {
-                let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND year = $2 ORDER BY created_at, id");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).bind(i64::from(year)).fetch_all(&self.pool).await?
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND year = $2 ORDER BY created_at, id"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(zone_code)
+                    .bind(i64::from(year))
+                    .fetch_all(&self.pool)
+                    .await?
             }
             None => {
                 let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 ORDER BY created_at, id");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(zone_code).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(zone_code)
+                    .fetch_all(&self.pool)
+                    .await?
             }
         };
         rows.iter().map(evidence_from).collect()

@@ -80,17 +80,27 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalize_url(url)?;
         let memory = backend == Backend::Sqlite && url.contains(":memory:");
-        let size = if memory { 1 } else { max_connections.unwrap_or(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        }) };
+        let size = if memory {
+            1
+        } else {
+            max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+        };
         let pool = AnyPoolOptions::new().max_connections(size).connect(&url).await?;
         if backend == Backend::Sqlite && !memory {
             // WAL is a property of the database file: set once, it stays.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrate::run(&pool, backend).await?;
-        Ok(Store { pool, backend, frameworks: Arc::default(), changes: tokio::sync::broadcast::channel(4096).0, heads: Arc::default() })
+        Ok(Store {
+            pool,
+            backend,
+            frameworks: Arc::default(),
+            changes: tokio::sync::broadcast::channel(4096).0,
+            heads: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -139,7 +149,10 @@ mod tests {
 
     #[test]
     fn urls_pick_the_backend_and_create_sqlite_files() {
-        assert_eq!(normalize_url("sqlite://eco.db").unwrap(), (Backend::Sqlite, "sqlite://eco.db?mode=rwc".into()));
+        assert_eq!(
+            normalize_url("sqlite://eco.db").unwrap(),
+            (Backend::Sqlite, "sqlite://eco.db?mode=rwc".into())
+        );
         assert_eq!(normalize_url("sqlite::memory:").unwrap().0, Backend::Sqlite);
         assert_eq!(normalize_url("postgres://a@b/c").unwrap().0, Backend::Postgres);
         assert!(normalize_url("mysql://x").is_err());

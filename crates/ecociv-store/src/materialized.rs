@@ -140,7 +140,9 @@ impl Store {
         for row in &rows {
             let code: String = row.try_get("selection")?;
             // A selection this version does not know (written by a newer one) is skipped, not an error.
-            let Some(selection) = Selection::parse(&code) else { continue };
+            let Some(selection) = Selection::parse(&code) else {
+                continue;
+            };
             states.push(MaterializedState {
                 year: row.try_get::<i64, _>("year")? as i32,
                 selection,
@@ -153,7 +155,9 @@ impl Store {
 
     /// The number of materialized rows (for statistics and tests).
     pub async fn materialized_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM materialized_assessment").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM materialized_assessment")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -163,13 +167,19 @@ impl Store {
             .bind(zone_code)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|row| Ok(row.try_get::<i64, _>("year")? as i32)).collect()
+        rows.iter()
+            .map(|row| Ok(row.try_get::<i64, _>("year")? as i32))
+            .collect()
     }
 
     /// Every zone's code and current data version, by code.
     pub async fn zone_versions(&self) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT zone_code, data_version FROM zone ORDER BY zone_code").fetch_all(&self.pool).await?;
-        rows.iter().map(|row| Ok((row.try_get("zone_code")?, row.try_get("data_version")?))).collect()
+        let rows = sqlx::query("SELECT zone_code, data_version FROM zone ORDER BY zone_code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("zone_code")?, row.try_get("data_version")?)))
+            .collect()
     }
 
     /// Value changes committed through this store handle from now on (a zone and the earliest year
@@ -241,7 +251,10 @@ impl Store {
         }
         if let Some(first_year) = first_year {
             // Nobody listening is not an error.
-            let _ = self.changes.send(ValueChange { zone_code: code.to_string(), first_year });
+            let _ = self.changes.send(ValueChange {
+                zone_code: code.to_string(),
+                first_year,
+            });
         }
     }
 }

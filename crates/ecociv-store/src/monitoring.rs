@@ -71,7 +71,13 @@ impl Store {
     /// (series, time) is already stored, or when a series' unit differs. The zone's data version does not
     /// move (readings are not values; the assessment does not read them).
     /// Returns the number of readings stored.
-    pub async fn append_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str, readings: &[NewReading]) -> Result<usize> {
+    pub async fn append_monitoring_batch(
+        &self,
+        zone_code: &str,
+        domain: &str,
+        file: &str,
+        readings: &[NewReading],
+    ) -> Result<usize> {
         let now = clock::now();
         let mut tx = self.begin_write().await?;
         let file_reading = NewReading {
@@ -89,7 +95,10 @@ impl Store {
             if id.is_some() {
                 continue;
             }
-            let unit = all.iter().find(|r| r.station == *station && r.parameter == *parameter).map_or("", |r| r.unit.as_str());
+            let unit = all
+                .iter()
+                .find(|r| r.station == *station && r.parameter == *parameter)
+                .map_or("", |r| r.unit.as_str());
             let new = clock::new_id();
             sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(zone_code)
@@ -103,10 +112,13 @@ impl Store {
                 .await?;
             *id = Some(new);
         }
-        let series: std::collections::BTreeMap<(String, String), String> =
-            series.into_iter().map(|(key, id)| (key, id.unwrap_or_default())).collect();
+        let series: std::collections::BTreeMap<(String, String), String> = series
+            .into_iter()
+            .map(|(key, id)| (key, id.unwrap_or_default()))
+            .collect();
         for chunk in all.chunks(CHUNK) {
-            let mut sql = String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
+            let mut sql =
+                String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
             for i in 0..chunk.len() {
                 let b = i * 5;
                 if i > 0 {
@@ -117,8 +129,15 @@ impl Store {
             // Only placeholders are formatted into the text; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in chunk {
-                let id = series.get(&(r.station.clone(), r.parameter.clone())).map_or("", String::as_str);
-                query = query.bind(zone_code).bind(id).bind(r.observed_at.as_str()).bind(r.value).bind(r.flag.as_str());
+                let id = series
+                    .get(&(r.station.clone(), r.parameter.clone()))
+                    .map_or("", String::as_str);
+                query = query
+                    .bind(zone_code)
+                    .bind(id)
+                    .bind(r.observed_at.as_str())
+                    .bind(r.value)
+                    .bind(r.flag.as_str());
             }
             // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
             query.persistent(false).execute(&mut *tx).await?;
@@ -148,7 +167,11 @@ impl Store {
                 Ok(Cell {
                     station: row.try_get("station")?,
                     parameter: row.try_get("parameter")?,
-                    reading: Reading { observed_at: row.try_get("observed_at")?, value: row.try_get("value")?, flag: row.try_get("flag")? },
+                    reading: Reading {
+                        observed_at: row.try_get("observed_at")?,
+                        value: row.try_get("value")?,
+                        flag: row.try_get("flag")?,
+                    },
                 })
             })
             .collect()
@@ -180,13 +203,23 @@ impl Store {
         .bind(FILE_PARAMETER)
         .fetch_all(&self.pool)
         .await?;
-        let mut years: Vec<i32> = rows.iter().filter_map(|row| row.try_get::<String, _>("y").ok()?.parse().ok()).collect();
+        let mut years: Vec<i32> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String, _>("y").ok()?.parse().ok())
+            .collect();
         years.sort_unstable();
         Ok(years)
     }
 
     /// The series of (domain, station, parameter) in a zone, created when new.
-    pub async fn monitoring_series(&self, zone_code: &str, domain: &str, station: &str, parameter: &str, unit: &str) -> Result<Series> {
+    pub async fn monitoring_series(
+        &self,
+        zone_code: &str,
+        domain: &str,
+        station: &str,
+        parameter: &str,
+        unit: &str,
+    ) -> Result<Series> {
         let find = || {
             sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
                 .bind(zone_code)
@@ -205,7 +238,9 @@ impl Store {
         if let Some(row) = find().fetch_optional(&self.pool).await? {
             let stored: String = row.try_get("unit")?;
             if stored != unit {
-                return Err(StoreError::Conflict(format!("监测序列 {station}/{parameter} 的单位为 {stored}，不是 {unit} (unit differs)")));
+                return Err(StoreError::Conflict(format!(
+                    "监测序列 {station}/{parameter} 的单位为 {stored}，不是 {unit} (unit differs)"
+                )));
             }
             return Ok(series(row.try_get("id")?, stored));
         }
@@ -257,7 +292,13 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok(Reading { observed_at: row.try_get("observed_at")?, value: row.try_get("value")?, flag: row.try_get("flag")? }))
+            .map(|row| {
+                Ok(Reading {
+                    observed_at: row.try_get("observed_at")?,
+                    value: row.try_get("value")?,
+                    flag: row.try_get("flag")?,
+                })
+            })
             .collect()
     }
 }
@@ -271,14 +312,21 @@ async fn check_batch(
     domain: &str,
     readings: &[NewReading],
 ) -> Result<std::collections::BTreeMap<(String, String), Option<String>>> {
-    let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1").bind(zone_code).fetch_optional(&mut *conn).await?;
+    let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+        .bind(zone_code)
+        .fetch_optional(&mut *conn)
+        .await?;
     if zone.is_none() {
         return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
     }
     // Each (station, parameter) with the batch's time range.
     let mut ranges: std::collections::BTreeMap<(&str, &str), (&str, &str, &str)> = std::collections::BTreeMap::new();
     for r in readings {
-        let range = ranges.entry((r.station.as_str(), r.parameter.as_str())).or_insert((r.unit.as_str(), r.observed_at.as_str(), r.observed_at.as_str()));
+        let range = ranges.entry((r.station.as_str(), r.parameter.as_str())).or_insert((
+            r.unit.as_str(),
+            r.observed_at.as_str(),
+            r.observed_at.as_str(),
+        ));
         range.1 = range.1.min(r.observed_at.as_str());
         range.2 = range.2.max(r.observed_at.as_str());
     }
@@ -297,7 +345,9 @@ async fn check_batch(
         };
         let stored_unit: String = row.try_get("unit")?;
         if stored_unit != unit {
-            return Err(StoreError::Conflict(format!("监测序列 {station}/{parameter} 的单位为 {stored_unit}，不是 {unit} (unit differs)")));
+            return Err(StoreError::Conflict(format!(
+                "监测序列 {station}/{parameter} 的单位为 {stored_unit}，不是 {unit} (unit differs)"
+            )));
         }
         let id: String = row.try_get("id")?;
         let stored = sqlx::query(
@@ -310,9 +360,14 @@ async fn check_batch(
         .fetch_all(&mut *conn)
         .await?;
         if !stored.is_empty() {
-            let stored: std::collections::HashSet<String> =
-                stored.iter().map(|row| row.try_get::<String, _>("observed_at")).collect::<std::result::Result<_, _>>()?;
-            if let Some(r) = readings.iter().find(|r| r.station == station && r.parameter == parameter && stored.contains(&r.observed_at)) {
+            let stored: std::collections::HashSet<String> = stored
+                .iter()
+                .map(|row| row.try_get::<String, _>("observed_at"))
+                .collect::<std::result::Result<_, _>>()?;
+            if let Some(r) = readings
+                .iter()
+                .find(|r| r.station == station && r.parameter == parameter && stored.contains(&r.observed_at))
+            {
                 return Err(StoreError::Conflict(format!(
                     "{station} {parameter} {} 已有监测数据，整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)",
                     r.observed_at

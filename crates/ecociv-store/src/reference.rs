@@ -78,8 +78,12 @@ impl Store {
 
     /// The ids of the stored framework editions.
     pub async fn framework_ids(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT id FROM framework ORDER BY id").fetch_all(&self.pool).await?;
-        rows.iter().map(|row| row.try_get::<String, _>("id").map_err(StoreError::from)).collect()
+        let rows = sqlx::query("SELECT id FROM framework ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| row.try_get::<String, _>("id").map_err(StoreError::from))
+            .collect()
     }
 
     fn cache_framework(&self, framework: Arc<Framework>) {
@@ -90,7 +94,10 @@ impl Store {
 
     /// Records an administrative unit (province, city, …) unless it is already known.
     pub async fn ensure_admin_unit(&self, code: &str, name: &str, level: &str, parent: Option<&str>) -> Result<()> {
-        let known = sqlx::query("SELECT code FROM admin_unit WHERE code = $1").bind(code).fetch_optional(&self.pool).await?;
+        let known = sqlx::query("SELECT code FROM admin_unit WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         if known.is_none() {
             sqlx::query("INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4)")
                 .bind(code)

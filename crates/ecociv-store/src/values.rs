@@ -164,7 +164,8 @@ fn value_from(kind: &str, number: Option<f64>, text: String) -> Result<Value> {
         ("number", Some(number)) => Ok(Value::Number(number)),
         ("state", _) => Ok(Value::State(text)),
         ("spatial", _) => {
-            let json: Json = serde_json::from_str(&text).map_err(|e| StoreError::Invalid(format!("spatial value: {e}")))?;
+            let json: Json =
+                serde_json::from_str(&text).map_err(|e| StoreError::Invalid(format!("spatial value: {e}")))?;
             Ok(Value::Spatial(SpatialRecord {
                 area_km2: json["area_km2"].as_f64(),
                 nature_unchanged: json["nature_unchanged"].as_bool(),
@@ -189,7 +190,9 @@ fn assigned_from(text: Option<String>) -> Result<Option<Assigned>> {
         Some("完成") => Some(Assigned::Verdict(true)),
         Some("未完成") => Some(Assigned::Verdict(false)),
         Some(number) => Some(Assigned::Value(
-            number.parse().map_err(|_| StoreError::Invalid(format!("assigned value {number}")))?,
+            number
+                .parse()
+                .map_err(|_| StoreError::Invalid(format!("assigned value {number}")))?,
         )),
     })
 }
@@ -199,7 +202,11 @@ pub fn source_json(source: &Source) -> String {
     match source {
         Source::Document { citation } => json!({ "kind": "document", "citation": citation }),
         Source::File { path, line } => json!({ "kind": "file", "path": path, "line": line }),
-        Source::Computed { method, edition, provenance } => {
+        Source::Computed {
+            method,
+            edition,
+            provenance,
+        } => {
             json!({ "kind": "computed", "method": method, "edition": edition, "provenance": provenance })
         }
         Source::Synthetic { note } => json!({ "kind": "synthetic", "note": note }),
@@ -212,9 +219,18 @@ pub fn source_from(text: &str) -> Result<Source> {
     let json: Json = serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("source: {e}")))?;
     let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
     Ok(match json["kind"].as_str() {
-        Some("document") => Source::Document { citation: field("citation") },
-        Some("file") => Source::File { path: field("path"), line: json["line"].as_u64().unwrap_or(0) },
-        Some("computed") => Source::Computed { method: field("method"), edition: field("edition"), provenance: field("provenance") },
+        Some("document") => Source::Document {
+            citation: field("citation"),
+        },
+        Some("file") => Source::File {
+            path: field("path"),
+            line: json["line"].as_u64().unwrap_or(0),
+        },
+        Some("computed") => Source::Computed {
+            method: field("method"),
+            edition: field("edition"),
+            provenance: field("provenance"),
+        },
         Some("synthetic") => Source::Synthetic { note: field("note") },
         other => return Err(StoreError::Invalid(format!("source kind {other:?}"))),
     })
@@ -227,7 +243,11 @@ fn revision_from(row: &AnyRow) -> Result<Revision> {
     let status: String = row.try_get("status")?;
     let recorded_met: Option<i64> = row.try_get("recorded_met")?;
     let recorded_source: Option<String> = row.try_get("recorded_source")?;
-    let value = value_from(&row.try_get::<String, _>("value_kind")?, row.try_get("value_number")?, row.try_get("value_text")?)?;
+    let value = value_from(
+        &row.try_get::<String, _>("value_kind")?,
+        row.try_get("value_number")?,
+        row.try_get("value_text")?,
+    )?;
     Ok(Revision {
         id: row.try_get("id")?,
         zone_code: row.try_get("zone_code")?,
@@ -239,7 +259,10 @@ fn revision_from(row: &AnyRow) -> Result<Revision> {
             year: year as i32,
             value,
             assigned: assigned_from(row.try_get("assigned_text")?)?,
-            recorded: recorded_met.map(|met| Recorded { met: met != 0, source: recorded_source.unwrap_or_default() }),
+            recorded: recorded_met.map(|met| Recorded {
+                met: met != 0,
+                source: recorded_source.unwrap_or_default(),
+            }),
             source: source_from(&row.try_get::<String, _>("source_json")?)?,
         },
         unit: row.try_get("unit")?,
@@ -267,7 +290,12 @@ impl Store {
 
     /// As [`Store::observations`], only for the years up to `last_year` when given (an assessment of a
     /// year reads nothing later). Reads only the columns an observation needs.
-    pub async fn observations_until(&self, code: &str, selection: Selection, last_year: Option<i32>) -> Result<Vec<Observation>> {
+    pub async fn observations_until(
+        &self,
+        code: &str,
+        selection: Selection,
+        last_year: Option<i32>,
+    ) -> Result<Vec<Observation>> {
         let sql = format!(
             "SELECT row_id, year, value_kind, value_number, value_text, assigned_text, recorded_met, recorded_source, source_json
              FROM value_revision WHERE zone_code = $1 AND year <= $2 AND status IN {} ORDER BY row_id, year, revision_no",
@@ -287,9 +315,16 @@ impl Store {
             let observation = Observation {
                 row: row_id.clone(),
                 year,
-                value: value_from(&row.try_get::<String, _>("value_kind")?, row.try_get("value_number")?, row.try_get("value_text")?)?,
+                value: value_from(
+                    &row.try_get::<String, _>("value_kind")?,
+                    row.try_get("value_number")?,
+                    row.try_get("value_text")?,
+                )?,
                 assigned: assigned_from(row.try_get("assigned_text")?)?,
-                recorded: recorded_met.map(|met| Recorded { met: met != 0, source: recorded_source.unwrap_or_default() }),
+                recorded: recorded_met.map(|met| Recorded {
+                    met: met != 0,
+                    source: recorded_source.unwrap_or_default(),
+                }),
                 source: source_from(&row.try_get::<String, _>("source_json")?)?,
             };
             latest.insert((row_id, year), observation);
@@ -305,14 +340,21 @@ impl Store {
                     "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
                      WHERE r.zone_code = $1 AND r.year = $2 ORDER BY r.row_id, r.year, r.revision_no"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).bind(i64::from(year)).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(code)
+                    .bind(i64::from(year))
+                    .fetch_all(&self.pool)
+                    .await?
             }
             None => {
                 let sql = format!(
                     "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
                      WHERE r.zone_code = $1 ORDER BY r.row_id, r.year, r.revision_no"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(code)
+                    .fetch_all(&self.pool)
+                    .await?
             }
         };
         let mut latest: BTreeMap<(String, i32), Revision> = BTreeMap::new();
@@ -329,7 +371,12 @@ impl Store {
             "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
              WHERE r.zone_code = $1 AND r.row_id = $2 AND r.year = $3 ORDER BY r.revision_no"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).bind(row_id).bind(i64::from(year)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .bind(row_id)
+            .bind(i64::from(year))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(revision_from).collect()
     }
 
@@ -347,7 +394,10 @@ impl Store {
         batch: Option<Batch>,
         revisions: Vec<NewRevision>,
     ) -> Result<Vec<Revision>> {
-        Ok(self.append_with_evidence(code, author_id, batch, revisions, Vec::new()).await?.0)
+        Ok(self
+            .append_with_evidence(code, author_id, batch, revisions, Vec::new())
+            .await?
+            .0)
     }
 
     /// As [`Store::append_revisions`], and stores evidence attachments in the same transaction: a data-entry
@@ -477,7 +527,10 @@ impl Store {
 
     /// The number of revisions of a zone (for tests and statistics).
     pub async fn revision_count(&self, code: &str) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM value_revision WHERE zone_code = $1").bind(code).fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM value_revision WHERE zone_code = $1")
+            .bind(code)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 }

@@ -68,12 +68,16 @@ impl Store {
         let framework = self.framework(&plan.framework).await?;
         for row_id in plan.targets.keys().chain(plan.lead_departments.keys()) {
             if framework.row(row_id).is_none() {
-                return Err(StoreError::Invalid(format!("row {row_id} is not in framework {}", framework.id)));
+                return Err(StoreError::Invalid(format!(
+                    "row {row_id} is not in framework {}",
+                    framework.id
+                )));
             }
         }
         let mut parent: Option<&ParentUnit> = None;
         for unit in &profile.parents {
-            self.ensure_admin_unit(&unit.code, &unit.name, &unit.level, parent.map(|p| p.code.as_str())).await?;
+            self.ensure_admin_unit(&unit.code, &unit.name, &unit.level, parent.map(|p| p.code.as_str()))
+                .await?;
             parent = Some(unit);
         }
         let attributes = serde_json::to_string(&profile.attributes).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -113,13 +117,15 @@ impl Store {
         }
         for (row_id, leads) in &plan.lead_departments {
             for (position, name) in leads.iter().enumerate() {
-                sqlx::query("INSERT INTO plan_lead (zone_code, row_id, department_id, position) VALUES ($1, $2, $3, $4)")
-                    .bind(&profile.code)
-                    .bind(row_id)
-                    .bind(&departments[name])
-                    .bind(position as i64)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO plan_lead (zone_code, row_id, department_id, position) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&profile.code)
+                .bind(row_id)
+                .bind(&departments[name])
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         for (row_id, by_year) in &plan.targets {
@@ -171,17 +177,27 @@ impl Store {
 
     /// Every zone's code, name, English name and disclosure, by code (a light list).
     pub async fn zone_summaries(&self) -> Result<Vec<(String, String, String, bool)>> {
-        let rows = sqlx::query("SELECT zone_code, name, name_en, disclosed FROM zone ORDER BY zone_code").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT zone_code, name, name_en, disclosed FROM zone ORDER BY zone_code")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
-                Ok((row.try_get("zone_code")?, row.try_get("name")?, row.try_get("name_en")?, row.try_get::<i64, _>("disclosed")? != 0))
+                Ok((
+                    row.try_get("zone_code")?,
+                    row.try_get("name")?,
+                    row.try_get("name_en")?,
+                    row.try_get::<i64, _>("disclosed")? != 0,
+                ))
             })
             .collect()
     }
 
     /// One zone, or `None`.
     pub async fn zone(&self, code: &str) -> Result<Option<ZoneRecord>> {
-        let row = sqlx::query(ZONE_SELECT_ONE).bind(code).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(ZONE_SELECT_ONE)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(row) => Ok(Some(self.zone_from_row(&row).await?)),
             None => Ok(None),
@@ -190,7 +206,10 @@ impl Store {
 
     /// The zone's data version alone (a cheap key lookup): it changes whenever any value of the zone does.
     pub async fn data_version(&self, code: &str) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT data_version FROM zone WHERE zone_code = $1").bind(code).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT data_version FROM zone WHERE zone_code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match row {
             Some(row) => Some(row.try_get("data_version")?),
             None => None,
@@ -199,7 +218,10 @@ impl Store {
 
     /// The zone's data version and whether it is disclosed, in one key lookup; `None` for an unknown zone.
     pub async fn zone_state(&self, code: &str) -> Result<Option<(i64, bool)>> {
-        let row = sqlx::query("SELECT data_version, disclosed FROM zone WHERE zone_code = $1").bind(code).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT data_version, disclosed FROM zone WHERE zone_code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match row {
             Some(row) => Some((row.try_get("data_version")?, row.try_get::<i64, _>("disclosed")? != 0)),
             None => None,
@@ -240,8 +262,8 @@ impl Store {
     async fn zone_from_row(&self, row: &AnyRow) -> Result<ZoneRecord> {
         let code: String = row.try_get("zone_code")?;
         let attributes: String = row.try_get("attributes_json")?;
-        let attributes: BTreeMap<String, String> =
-            serde_json::from_str(&attributes).map_err(|e| StoreError::Invalid(format!("zone {code} attributes: {e}")))?;
+        let attributes: BTreeMap<String, String> = serde_json::from_str(&attributes)
+            .map_err(|e| StoreError::Invalid(format!("zone {code} attributes: {e}")))?;
         let mut parents = Vec::new();
         let mut next: Option<String> = row.try_get("parent_code")?;
         while let Some(parent_code) = next.take() {
@@ -252,7 +274,11 @@ impl Store {
             else {
                 break;
             };
-            parents.push(ParentUnit { code: unit.try_get("code")?, name: unit.try_get("name")?, level: unit.try_get("level")? });
+            parents.push(ParentUnit {
+                code: unit.try_get("code")?,
+                name: unit.try_get("name")?,
+                level: unit.try_get("level")?,
+            });
             if parents.len() > 8 {
                 break;
             }
@@ -261,7 +287,13 @@ impl Store {
         parents.reverse();
         let base_year: i64 = row.try_get("base_year")?;
         Ok(ZoneRecord {
-            profile: ZoneProfile { code, name: row.try_get("name")?, name_en: row.try_get("name_en")?, parents, attributes },
+            profile: ZoneProfile {
+                code,
+                name: row.try_get("name")?,
+                name_en: row.try_get("name_en")?,
+                parents,
+                attributes,
+            },
             framework_id: row.try_get("framework_id")?,
             plan_title: row.try_get("plan_title")?,
             base_year: base_year as i32,
@@ -274,17 +306,25 @@ impl Store {
     pub async fn plan(&self, record: &ZoneRecord) -> Result<Plan> {
         let code = &record.profile.code;
         let mut targets: BTreeMap<String, BTreeMap<i32, Target>> = BTreeMap::new();
-        let rows = sqlx::query("SELECT row_id, target_year, text, kind, figure, state FROM plan_target WHERE zone_code = $1")
-            .bind(code)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT row_id, target_year, text, kind, figure, state FROM plan_target WHERE zone_code = $1")
+                .bind(code)
+                .fetch_all(&self.pool)
+                .await?;
         for row in rows {
             let year: i64 = row.try_get("target_year")?;
-            let kind = target_kind(&row.try_get::<String, _>("kind")?, row.try_get("figure")?, row.try_get("state")?)?;
-            targets
-                .entry(row.try_get("row_id")?)
-                .or_default()
-                .insert(year as i32, Target { text: row.try_get("text")?, kind });
+            let kind = target_kind(
+                &row.try_get::<String, _>("kind")?,
+                row.try_get("figure")?,
+                row.try_get("state")?,
+            )?;
+            targets.entry(row.try_get("row_id")?).or_default().insert(
+                year as i32,
+                Target {
+                    text: row.try_get("text")?,
+                    kind,
+                },
+            );
         }
         let mut lead_departments: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let rows = sqlx::query(
@@ -295,7 +335,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for row in rows {
-            lead_departments.entry(row.try_get("row_id")?).or_default().push(row.try_get("name")?);
+            lead_departments
+                .entry(row.try_get("row_id")?)
+                .or_default()
+                .push(row.try_get("name")?);
         }
         let rows = sqlx::query(
             "SELECT number, category, content, count, investment_wan_yuan FROM plan_project WHERE zone_code = $1 ORDER BY number",
@@ -326,10 +369,17 @@ impl Store {
     /// A zone as the core's [`Zone`], with the values the selection asks for (the latest qualifying
     /// revision of each row and year). Returns the record too (its data version tells what was read).
     pub async fn load_zone(&self, code: &str, selection: Selection) -> Result<(ZoneRecord, Zone)> {
-        let record = self.zone(code).await?.ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {code}")))?;
+        let record = self
+            .zone(code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {code}")))?;
         let plan = self.plan(&record).await?;
         let observations = self.observations(code, selection).await?;
-        let zone = Zone { profile: record.profile.clone(), plan, observations };
+        let zone = Zone {
+            profile: record.profile.clone(),
+            plan,
+            observations,
+        };
         Ok((record, zone))
     }
 
@@ -340,7 +390,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|row| Ok(Department { id: row.try_get("id")?, name: row.try_get("name")? }))
+            .map(|row| {
+                Ok(Department {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                })
+            })
             .collect()
     }
 
@@ -357,28 +412,38 @@ impl Store {
             .bind(clock::now())
             .execute(&self.pool)
             .await?;
-        Ok(Department { id, name: name.to_string() })
+        Ok(Department {
+            id,
+            name: name.to_string(),
+        })
     }
 
     /// The ids of the departments that lead a row in a zone.
     pub async fn row_leads(&self, code: &str, row_id: &str) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT department_id FROM plan_lead WHERE zone_code = $1 AND row_id = $2 ORDER BY position")
-            .bind(code)
-            .bind(row_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|row| row.try_get::<String, _>("department_id").map_err(StoreError::from)).collect()
+        let rows =
+            sqlx::query("SELECT department_id FROM plan_lead WHERE zone_code = $1 AND row_id = $2 ORDER BY position")
+                .bind(code)
+                .bind(row_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| row.try_get::<String, _>("department_id").map_err(StoreError::from))
+            .collect()
     }
 
     /// Every (row, lead department id) of a zone.
     pub async fn leads(&self, code: &str) -> Result<BTreeMap<String, Vec<String>>> {
-        let rows = sqlx::query("SELECT row_id, department_id FROM plan_lead WHERE zone_code = $1 ORDER BY row_id, position")
-            .bind(code)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT row_id, department_id FROM plan_lead WHERE zone_code = $1 ORDER BY row_id, position")
+                .bind(code)
+                .fetch_all(&self.pool)
+                .await?;
         let mut leads: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for row in rows {
-            leads.entry(row.try_get("row_id")?).or_default().push(row.try_get("department_id")?);
+            leads
+                .entry(row.try_get("row_id")?)
+                .or_default()
+                .push(row.try_get("department_id")?);
         }
         Ok(leads)
     }

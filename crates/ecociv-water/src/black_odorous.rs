@@ -54,12 +54,7 @@ pub enum Indicator {
 
 impl Indicator {
     /// The four indicators.
-    pub const ALL: [Indicator; 4] = [
-        Indicator::Transparency,
-        Indicator::Do,
-        Indicator::Orp,
-        Indicator::Nh3n,
-    ];
+    pub const ALL: [Indicator; 4] = [Indicator::Transparency, Indicator::Do, Indicator::Orp, Indicator::Nh3n];
 }
 
 /// One sample at one monitoring point.
@@ -220,10 +215,7 @@ impl Thresholds {
         let mut heavy_shares = [None; 4];
         let mut any_black = false;
         for (k, ind) in Indicator::ALL.into_iter().enumerate() {
-            let levels: Vec<Level> = samples
-                .iter()
-                .filter_map(|s| self.indicator_level(s, ind))
-                .collect();
+            let levels: Vec<Level> = samples.iter().filter_map(|s| self.indicator_level(s, ind)).collect();
             any_black |= levels.iter().any(|l| *l >= Level::Light);
             if !levels.is_empty() {
                 let heavy = levels.iter().filter(|l| **l == Level::Heavy).count();
@@ -260,11 +252,7 @@ impl Thresholds {
         let heavy = points.iter().filter(|l| **l == Level::Heavy).count();
         let mut stretches = Vec::new();
         let mut start = None;
-        for (i, l) in points
-            .iter()
-            .chain(std::iter::once(&Level::None))
-            .enumerate()
-        {
+        for (i, l) in points.iter().chain(std::iter::once(&Level::None)).enumerate() {
             match (*l == Level::Heavy, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
@@ -280,12 +268,7 @@ impl Thresholds {
         let level = if whole_heavy {
             Level::Heavy
         } else {
-            points
-                .iter()
-                .copied()
-                .max()
-                .unwrap_or(Level::None)
-                .min(Level::Light)
+            points.iter().copied().max().unwrap_or(Level::None).min(Level::Light)
         };
         BodyVerdict {
             level,

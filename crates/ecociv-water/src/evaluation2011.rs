@@ -95,8 +95,7 @@ pub struct Thresholds {
 }
 
 static EMBEDDED_THRESHOLDS: LazyLock<Thresholds> = LazyLock::new(|| {
-    Thresholds::parse(include_str!("../data/evaluation2011.csv"))
-        .expect("embedded data/evaluation2011.csv must parse")
+    Thresholds::parse(include_str!("../data/evaluation2011.csv")).expect("embedded data/evaluation2011.csv must parse")
 });
 
 impl Thresholds {
@@ -217,9 +216,7 @@ pub fn rate_by_proportion(counts: ClassCounts, t: &Thresholds) -> Option<Status>
         Status::Excellent
     } else if at_least(counts.i_iii, t.good_min_share_i_iii) {
         Status::Good
-    } else if at_least(counts.worse_v, t.heavy_min_share_worse_v)
-        && !at_least(counts.i_iii, t.heavy_max_share_i_iii)
-    {
+    } else if at_least(counts.worse_v, t.heavy_min_share_worse_v) && !at_least(counts.i_iii, t.heavy_max_share_i_iii) {
         Status::Heavy
     } else if at_least(counts.worse_v, t.moderate_min_share_worse_v) {
         Status::Moderate
@@ -253,16 +250,8 @@ pub struct RiverRating {
 /// Rates a river or basin from its sections' period results (each the [`PeriodAccumulator`] of one section).
 /// For fewer than `proportion_min_sections` sections, each item's mean over the sections' period means is
 /// classified with the limits of `waterbody`.
-pub fn rate_river(
-    sections: &[PeriodAccumulator],
-    waterbody: Waterbody,
-    table: &Table,
-    t: &Thresholds,
-) -> RiverRating {
-    let classes: Vec<WaterClass> = sections
-        .iter()
-        .filter_map(|s| s.evaluate(table).class)
-        .collect();
+pub fn rate_river(sections: &[PeriodAccumulator], waterbody: Waterbody, table: &Table, t: &Thresholds) -> RiverRating {
+    let classes: Vec<WaterClass> = sections.iter().filter_map(|s| s.evaluate(table).class).collect();
     let counts = ClassCounts::of(classes.iter().copied());
     if sections.len() >= t.proportion_min_sections {
         return RiverRating {
@@ -343,9 +332,8 @@ pub struct TliModel {
     pub middle_eutrophic_max: f64,
 }
 
-static EMBEDDED_TLI: LazyLock<TliModel> = LazyLock::new(|| {
-    TliModel::parse(include_str!("../data/tli.csv")).expect("embedded data/tli.csv must parse")
-});
+static EMBEDDED_TLI: LazyLock<TliModel> =
+    LazyLock::new(|| TliModel::parse(include_str!("../data/tli.csv")).expect("embedded data/tli.csv must parse"));
 
 /// A computed trophic-state index.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -360,9 +348,7 @@ pub struct Tli {
 
 /// Invalid TLI input.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "TLI 参数 {parameter} 必须为正数 / TLI parameter {parameter} must be positive, got {value}"
-)]
+#[error("TLI 参数 {parameter} 必须为正数 / TLI parameter {parameter} must be positive, got {value}")]
 pub struct TliError {
     /// Parameter name.
     pub parameter: &'static str,

@@ -159,9 +159,7 @@ impl Item {
     /// The item for a column code (case-insensitive, trimmed).
     pub fn from_code(code: &str) -> Option<Item> {
         let code = code.trim();
-        Item::ALL
-            .into_iter()
-            .find(|i| i.code().eq_ignore_ascii_case(code))
+        Item::ALL.into_iter().find(|i| i.code().eq_ignore_ascii_case(code))
     }
 
     /// Position in [`Item::ALL`] and in a [`Values`] array.
@@ -251,10 +249,7 @@ impl WaterClass {
     }
 
     fn from_index(k: usize) -> Self {
-        WaterClass::ALL
-            .get(k)
-            .copied()
-            .unwrap_or(WaterClass::WorseThanV)
+        WaterClass::ALL.get(k).copied().unwrap_or(WaterClass::WorseThanV)
     }
 }
 
@@ -369,9 +364,7 @@ impl Table {
     /// (`item,waterbody,direction,I,II,III,IV,V,unit,name_zh,confidence,note`).
     pub fn parse(text: &str) -> Result<Self, RefDataError> {
         let mut rules: [[ItemBounds; ITEM_COUNT]; 2] = [[[None; 2]; ITEM_COUNT]; 2];
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
         for rec in rdr.records() {
             let rec = rec.map_err(|e| RefDataError {
                 line: 0,
@@ -380,16 +373,13 @@ impl Table {
             let line = rec.position().map_or(0, |p| p.line());
             let err = |message: String| RefDataError { line, message };
             let field = |i: usize| rec.get(i).unwrap_or("").trim();
-            let item = Item::from_code(field(0))
-                .ok_or_else(|| err(format!("unknown item {:?}", field(0))))?;
+            let item = Item::from_code(field(0)).ok_or_else(|| err(format!("unknown item {:?}", field(0))))?;
             let wbs: &[Waterbody] = match field(1) {
                 "all" => &[Waterbody::River, Waterbody::Lake],
                 "river" => &[Waterbody::River],
                 "lake" => &[Waterbody::Lake],
                 other => {
-                    return Err(err(format!(
-                        "waterbody must be all, river or lake, not {other:?}"
-                    )));
+                    return Err(err(format!("waterbody must be all, river or lake, not {other:?}")));
                 }
             };
             let direction = match field(2) {
@@ -410,9 +400,7 @@ impl Table {
                 Direction::AtLeast => w[0] >= w[1],
             });
             if !monotone {
-                return Err(err(format!(
-                    "{item}: limits are not ordered from class I to V"
-                )));
+                return Err(err(format!("{item}: limits are not ordered from class I to V")));
             }
             if Confidence::parse(field(10)).is_none() {
                 return Err(err(format!("{item}: confidence must be V2, V1, M or C")));
@@ -421,10 +409,7 @@ impl Table {
             for &wb in wbs {
                 let slots = &mut rules[wb_index(wb)][item.index()];
                 if slots.iter().flatten().any(|b| b.direction == direction) {
-                    return Err(err(format!(
-                        "{item}: duplicate {direction:?} bound for {}",
-                        wb.code()
-                    )));
+                    return Err(err(format!("{item}: duplicate {direction:?} bound for {}", wb.code())));
                 }
                 let Some(slot) = slots.iter_mut().find(|s| s.is_none()) else {
                     return Err(err(format!("{item}: more than two bounds")));
@@ -433,11 +418,7 @@ impl Table {
             }
         }
         for item in Item::ALL {
-            if item != Item::Tn
-                && rules
-                    .iter()
-                    .any(|r| r[item.index()].iter().all(Option::is_none))
-            {
+            if item != Item::Tn && rules.iter().any(|r| r[item.index()].iter().all(Option::is_none)) {
                 return Err(RefDataError {
                     line: 0,
                     message: format!("{item}: no limits for some water-body kind"),
@@ -523,9 +504,9 @@ impl Assessment {
     /// The section items whose class equals the sample's class (定类项目); empty for class I.
     pub fn class_items(&self) -> impl Iterator<Item = Item> + '_ {
         let class = self.class.filter(|c| *c != WaterClass::I);
-        Item::ALL.into_iter().filter(move |i| {
-            i.is_section_item() && class.is_some() && self.item_classes[i.index()] == class
-        })
+        Item::ALL
+            .into_iter()
+            .filter(move |i| i.is_section_item() && class.is_some() && self.item_classes[i.index()] == class)
     }
 
     /// 超标倍数 of an item over class III, `(C − C_III)/C_III`, when the item is worse than class III
@@ -557,14 +538,12 @@ impl Assessment {
             })
             .collect();
         v.sort_by(|a, b| {
-            b.class
-                .cmp(&a.class)
-                .then_with(|| match (a.exceedance, b.exceedance) {
-                    (Some(x), Some(y)) => y.total_cmp(&x),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
+            b.class.cmp(&a.class).then_with(|| match (a.exceedance, b.exceedance) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
         });
         v.truncate(3);
         v

@@ -172,8 +172,7 @@ pub struct Model {
 }
 
 static EMBEDDED: LazyLock<Model> = LazyLock::new(|| {
-    Model::parse(include_str!("../data/hj192-2015.csv"))
-        .expect("embedded data/hj192-2015.csv must parse")
+    Model::parse(include_str!("../data/hj192-2015.csv")).expect("embedded data/hj192-2015.csv must parse")
 });
 
 const REQUIRED: &[&str] = &[
@@ -281,9 +280,7 @@ impl Model {
             + self.k("w_land_stress") * (100.0 - self.cap(s.land_stress))
             + self.k("w_pollution_load") * (100.0 - self.cap(s.pollution_load));
         let step = self.k("restriction_step");
-        let drop_one = self
-            .lower_bound(self.grade(raw))
-            .map_or(raw, |lb| raw.min(lb - step));
+        let drop_one = self.lower_bound(self.grade(raw)).map_or(raw, |lb| raw.min(lb - step));
         let value = match restriction {
             Restriction::None => raw,
             Restriction::DropOneGrade => drop_one,
@@ -317,27 +314,13 @@ impl Model {
     pub fn habitat_quality(&self, r: &RegionInputs) -> Result<f64, RefDataError> {
         let g = |k: &str| self.kv.get(k);
         let dot = |keys: &[&str], areas: &[f64]| -> Result<f64, RefDataError> {
-            keys.iter()
-                .zip(areas)
-                .try_fold(0.0, |acc, (k, a)| Ok(acc + g(k)? * a))
+            keys.iter().zip(areas).try_fold(0.0, |acc, (k, a)| Ok(acc + g(k)? * a))
         };
-        let sum = g("hq_forest")?
-            * dot(
-                &["hq_forest_dense", "hq_forest_shrub", "hq_forest_sparse"],
-                &r.forest,
-            )?
+        let sum = g("hq_forest")? * dot(&["hq_forest_dense", "hq_forest_shrub", "hq_forest_sparse"], &r.forest)?
             + g("hq_grass")? * dot(&["hq_grass_high", "hq_grass_mid", "hq_grass_low"], &r.grass)?
-            + g("hq_water")?
-                * dot(
-                    &["hq_water_river", "hq_water_lake", "hq_water_beach"],
-                    &r.water,
-                )?
+            + g("hq_water")? * dot(&["hq_water_river", "hq_water_lake", "hq_water_beach"], &r.water)?
             + g("hq_cropland")? * dot(&["hq_crop_paddy", "hq_crop_dry"], &r.cropland)?
-            + g("hq_built")?
-                * dot(
-                    &["hq_built_urban", "hq_built_rural", "hq_built_other"],
-                    &r.built,
-                )?
+            + g("hq_built")? * dot(&["hq_built_urban", "hq_built_rural", "hq_built_other"], &r.built)?
             + g("hq_unused")?
                 * dot(
                     &[
@@ -398,11 +381,7 @@ impl Model {
             / r.area_km2;
         let precip_total = r.precipitation_mm * r.area_km2;
         let per_rain = |a: f64, e: f64| {
-            if precip_total > 0.0 {
-                a * e / precip_total
-            } else {
-                0.0
-            }
+            if precip_total > 0.0 { a * e / precip_total } else { 0.0 }
         };
         let e = r.emissions;
         let load = g("pl_cod")? * per_rain(g("a_cod")?, e[0])

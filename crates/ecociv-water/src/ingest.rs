@@ -35,11 +35,7 @@ impl fmt::Display for IngestError {
                 "第 {} 行第 {} 列（{}）/ line {}, column {} ({}): {}",
                 self.line, c, name, self.line, c, name, self.message
             ),
-            None => write!(
-                f,
-                "第 {} 行 / line {}: {}",
-                self.line, self.line, self.message
-            ),
+            None => write!(f, "第 {} 行 / line {}: {}", self.line, self.line, self.message),
         }
     }
 }
@@ -114,17 +110,14 @@ impl Header {
     }
 
     fn require(&self, name: &str) -> Result<usize, IngestError> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .ok_or_else(|| IngestError {
-                line: 1,
-                column: None,
-                message: format!(
-                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                    self.names.join(",")
-                ),
-            })
+        self.names.iter().position(|n| n == name).ok_or_else(|| IngestError {
+            line: 1,
+            column: None,
+            message: format!(
+                "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
+                self.names.join(",")
+            ),
+        })
     }
 
     fn optional(&self, name: &str) -> Option<usize> {
@@ -154,8 +147,7 @@ impl<'a> Fields<'a> {
     }
 
     fn text(&self, col: usize) -> Result<&'a str, IngestError> {
-        std::str::from_utf8(self.raw(col))
-            .map_err(|_| self.err(col, "不是 UTF-8 文本 / not UTF-8 text".into()))
+        std::str::from_utf8(self.raw(col)).map_err(|_| self.err(col, "不是 UTF-8 文本 / not UTF-8 text".into()))
     }
 
     fn required_text(&self, col: usize) -> Result<&'a str, IngestError> {
@@ -181,34 +173,21 @@ impl<'a> Fields<'a> {
             (Some(f), Some(b'L' | b'l')) => (t[..t.len() - 1].trim(), f),
             _ => (t, 1.0),
         };
-        let v: f64 = num.parse().map_err(|_| {
-            self.err(
-                col,
-                format!("无法解析数值 “{t}” / cannot parse number \"{t}\""),
-            )
-        })?;
+        let v: f64 = num
+            .parse()
+            .map_err(|_| self.err(col, format!("无法解析数值 “{t}” / cannot parse number \"{t}\"")))?;
         if !v.is_finite() {
-            return Err(self.err(
-                col,
-                format!("数值必须有限 / number must be finite: \"{t}\""),
-            ));
+            return Err(self.err(col, format!("数值必须有限 / number must be finite: \"{t}\"")));
         }
         Ok(Some(v * factor))
     }
 
-    fn concentration(
-        &self,
-        col: usize,
-        below_detection: Option<f64>,
-    ) -> Result<Option<f64>, IngestError> {
+    fn concentration(&self, col: usize, below_detection: Option<f64>) -> Result<Option<f64>, IngestError> {
         let v = self.number(col, below_detection)?;
         if let Some(x) = v
             && x < 0.0
         {
-            return Err(self.err(
-                col,
-                format!("浓度不能为负 / concentration must not be negative: {x}"),
-            ));
+            return Err(self.err(col, format!("浓度不能为负 / concentration must not be negative: {x}")));
         }
         Ok(v)
     }
@@ -240,8 +219,8 @@ impl<'a> Fields<'a> {
 
 /// Exact powers of ten representable in an `f64` (10⁰ … 10²²).
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
 ];
 
 /// Fast path for plain decimals (`[+-]digits[.digits]`): with a mantissa m ≤ 2⁵³ and d ≤ 22 decimals, m / 10^d
@@ -291,18 +270,13 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
         };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let y = i32::try_from(y).ok()?;
-        return (days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d))
-            && (1900..=2200).contains(&y))
-        .then_some(y);
+        return (days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d)) && (1900..=2200).contains(&y))
+            .then_some(y);
     }
     let date = t.split([' ', 'T']).next()?;
     let mut parts = date.split(['-', '/']);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || !(1..=2).contains(&m.len())
-        || !(1..=2).contains(&d.len())
-    {
+    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
         return None;
     }
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -420,10 +394,7 @@ impl<R: Read> SampleReader<R> {
                 && let Some(ph) = v
                 && ph > 14.0
             {
-                return Err(f.err(
-                    col,
-                    format!("pH 应在 0–14 / pH must be within 0–14, got {ph}"),
-                ));
+                return Err(f.err(col, format!("pH 应在 0–14 / pH must be within 0–14, got {ph}")));
             }
             values[item.index()] = v;
         }
@@ -468,9 +439,7 @@ pub fn classify_stream<R: Read, W: Write>(
     thresholds: &Thresholds,
 ) -> Result<u64, StreamError> {
     let mut reader = SampleReader::new(input, thresholds)?;
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(output);
+    let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(output);
     out.write_record(["section", "date", "class", "status", "class_items"])?;
     let mut n = 0u64;
     let mut items = String::new();
@@ -513,15 +482,10 @@ pub struct AnnualRow {
 
 /// Reads all samples and evaluates each section and year by the 2011 method (annual arithmetic means).
 /// Memory grows with the number of section-years, not with the number of samples.
-pub fn annual<R: Read>(
-    input: R,
-    table: &Table,
-    thresholds: &Thresholds,
-) -> Result<Vec<AnnualRow>, IngestError> {
+pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Result<Vec<AnnualRow>, IngestError> {
     let mut reader = SampleReader::new(input, thresholds)?;
     // Section → (kind, first line, year → accumulator); the key is allocated once per section, not per sample.
-    let mut acc: BTreeMap<String, (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>)> =
-        BTreeMap::new();
+    let mut acc: BTreeMap<String, (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>)> = BTreeMap::new();
     let wb_col = reader.waterbody;
     while let Some(s) = reader.next_sample()? {
         let entry = match acc.get_mut(s.section) {
@@ -577,14 +541,7 @@ pub fn annual<R: Read>(
 /// Writes annual rows as `section,year,samples,class,status,main_pollutants`.
 pub fn write_annual<W: Write>(rows: &[AnnualRow], output: W) -> Result<(), StreamError> {
     let mut out = csv::WriterBuilder::new().from_writer(output);
-    out.write_record([
-        "section",
-        "year",
-        "samples",
-        "class",
-        "status",
-        "main_pollutants",
-    ])?;
+    out.write_record(["section", "year", "samples", "class", "status", "main_pollutants"])?;
     for r in rows {
         let (class, status) = match r.class {
             Some(c) => (c.label(), c.status()),
@@ -661,10 +618,7 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
             "" | "0" | "no" | "false" | "否" => false,
             "1" | "yes" | "true" | "是" => true,
             _ => {
-                return Err(f.err(
-                    c[5],
-                    format!("应为 1 或 0 / must be 1 or 0, got \"{clear_text}\""),
-                ));
+                return Err(f.err(c[5], format!("应为 1 或 0 / must be 1 or 0, got \"{clear_text}\"")));
             }
         };
         out.push(SurveyRow {
@@ -716,10 +670,7 @@ pub fn read_bodies<R: Read>(input: R) -> Result<Vec<BodyRow>, IngestError> {
         };
         let body = f.required_text(cb)?.to_string();
         if out.iter().any(|b| b.body == body) {
-            return Err(f.err(
-                cb,
-                format!("重复的水体 “{body}” / duplicate body \"{body}\""),
-            ));
+            return Err(f.err(cb, format!("重复的水体 “{body}” / duplicate body \"{body}\"")));
         }
         out.push(BodyRow {
             body,
@@ -791,7 +742,10 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
             Some(col) => {
                 let t = f.text(col)?;
                 Restriction::parse(t).ok_or_else(|| {
-                    f.err(col, format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""))
+                    f.err(
+                        col,
+                        format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""),
+                    )
                 })?
             }
             None => Restriction::None,
@@ -856,10 +810,7 @@ pub const EI_LAND_USE_COLUMNS: [&str; 37] = [
 
 /// Reads EI inputs as land use, water and emissions (`year` plus [`EI_LAND_USE_COLUMNS`]; areas km², length
 /// km, water resources 10⁴ m³, precipitation mm, emissions t) and computes the sub-indices by HJ 192-2015.
-pub fn read_ei_land_use<R: Read>(
-    input: R,
-    model: &crate::hj192::Model,
-) -> Result<Vec<EiRow>, IngestError> {
+pub fn read_ei_land_use<R: Read>(input: R, model: &crate::hj192::Model) -> Result<Vec<EiRow>, IngestError> {
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -902,10 +853,7 @@ pub fn read_ei_land_use<R: Read>(
         let x = |k: usize| v[k].unwrap_or(0.0);
         let area_col = cols[0].unwrap_or(0);
         if x(0) <= 0.0 {
-            return Err(f.err(
-                area_col,
-                "区域面积必须为正 / region area must be positive".into(),
-            ));
+            return Err(f.err(area_col, "区域面积必须为正 / region area must be positive".into()));
         }
         let region = crate::hj192::RegionInputs {
             area_km2: x(0),
@@ -935,7 +883,10 @@ pub fn read_ei_land_use<R: Read>(
             Some(col) => {
                 let t = f.text(col)?;
                 Restriction::parse(t).ok_or_else(|| {
-                    f.err(col, format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""))
+                    f.err(
+                        col,
+                        format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""),
+                    )
                 })?
             }
             None => Restriction::None,
@@ -990,9 +941,7 @@ pub enum DirError {
         error: std::io::Error,
     },
     /// Both `NAME.csv` and `NAME.SYNTHETIC.csv` exist.
-    #[error(
-        "{dir} 中 {name}.csv 与 {name}.SYNTHETIC.csv 同时存在 / both {name}.csv and {name}.SYNTHETIC.csv in {dir}"
-    )]
+    #[error("{dir} 中 {name}.csv 与 {name}.SYNTHETIC.csv 同时存在 / both {name}.csv and {name}.SYNTHETIC.csv in {dir}")]
     Ambiguous {
         /// The folder.
         dir: String,
@@ -1026,11 +975,7 @@ pub struct ZoneSource<R> {
 
 /// Reads every known file present in `dir` (see [`ZONE_FILES`] and the crate README for the formats).
 /// Every file is validated completely; the first refused file fails the whole read.
-pub fn read_zone_dir(
-    dir: &std::path::Path,
-    table: &Table,
-    thresholds: &Thresholds,
-) -> Result<ZoneInputs, DirError> {
+pub fn read_zone_dir(dir: &std::path::Path, table: &Table, thresholds: &Thresholds) -> Result<ZoneInputs, DirError> {
     let mut sources = Vec::new();
     for name in ZONE_FILES {
         let plain = dir.join(format!("{name}.csv"));
@@ -1050,7 +995,12 @@ pub fn read_zone_dir(
             path: path.display().to_string(),
             error,
         })?;
-        sources.push(ZoneSource { kind: name, path, synthetic, input: std::io::BufReader::new(file) });
+        sources.push(ZoneSource {
+            kind: name,
+            path,
+            synthetic,
+            input: std::io::BufReader::new(file),
+        });
     }
     read_zone_sources(sources, table, thresholds)
 }
@@ -1065,7 +1015,13 @@ pub fn read_zone_sources<R: Read>(
 ) -> Result<ZoneInputs, DirError> {
     let mut z = ZoneInputs::default();
     let mut survey_path = String::new();
-    for ZoneSource { kind: name, path, synthetic, input } in sources {
+    for ZoneSource {
+        kind: name,
+        path,
+        synthetic,
+        input,
+    } in sources
+    {
         z.synthetic |= synthetic;
         let shown = path.display().to_string();
         let wrap = |error: IngestError| DirError::Input {
@@ -1074,9 +1030,7 @@ pub fn read_zone_sources<R: Read>(
         };
         match name {
             "sections" => z.sections = Some(annual(input, table, thresholds).map_err(wrap)?),
-            "drinking_sources" => {
-                z.drinking_sources = Some(annual(input, table, thresholds).map_err(wrap)?)
-            }
+            "drinking_sources" => z.drinking_sources = Some(annual(input, table, thresholds).map_err(wrap)?),
             "black_odorous_bodies" => z.bodies = Some(read_bodies(input).map_err(wrap)?),
             "black_odorous" => {
                 z.survey = Some(read_survey(input).map_err(wrap)?);
@@ -1084,13 +1038,9 @@ pub fn read_zone_sources<R: Read>(
             }
             "ei" => z.ei = Some(read_ei(input).map_err(wrap)?),
             "ei_land_use" => {
-                let computed =
-                    read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
+                let computed = read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
                 let rows = z.ei.get_or_insert_with(Vec::new);
-                if let Some(dup) = computed
-                    .iter()
-                    .find(|c| rows.iter().any(|r| r.year == c.year))
-                {
+                if let Some(dup) = computed.iter().find(|c| rows.iter().any(|r| r.year == c.year)) {
                     return Err(wrap(IngestError {
                         line: dup.line,
                         column: None,
@@ -1107,9 +1057,7 @@ pub fn read_zone_sources<R: Read>(
         z.files.insert(name, path);
     }
     if let (Some(bodies), Some(survey)) = (&z.bodies, &z.survey)
-        && let Some(s) = survey
-            .iter()
-            .find(|s| !bodies.iter().any(|b| b.body == s.body))
+        && let Some(s) = survey.iter().find(|s| !bodies.iter().any(|b| b.body == s.body))
     {
         {
             return Err(DirError::Input {

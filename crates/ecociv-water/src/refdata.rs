@@ -66,9 +66,7 @@ pub struct RefDataError {
 impl KeyValues {
     /// Parses a `key,value,confidence,note` CSV text (header required).
     pub fn parse(text: &str) -> Result<Self, RefDataError> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
         let mut entries = BTreeMap::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| RefDataError {
@@ -77,11 +75,7 @@ impl KeyValues {
             })?;
             let line = rec.position().map_or(0, |p| p.line());
             let err = |message: String| RefDataError { line, message };
-            let key = rec
-                .get(0)
-                .ok_or_else(|| err("missing key".into()))?
-                .trim()
-                .to_string();
+            let key = rec.get(0).ok_or_else(|| err("missing key".into()))?.trim().to_string();
             let value: f64 = rec
                 .get(1)
                 .and_then(|v| v.trim().parse().ok())

@@ -50,10 +50,7 @@ pub struct Figure {
     pub provenance: Provenance,
 }
 
-fn section_counts(
-    rows: &[AnnualRow],
-    year: i32,
-) -> (crate::evaluation2011::ClassCounts, u64, Vec<String>) {
+fn section_counts(rows: &[AnnualRow], year: i32) -> (crate::evaluation2011::ClassCounts, u64, Vec<String>) {
     let mut samples = 0u64;
     let mut names = Vec::new();
     let classes: Vec<_> = rows
@@ -66,11 +63,7 @@ fn section_counts(
             Some(c)
         })
         .collect();
-    (
-        crate::evaluation2011::ClassCounts::of(classes),
-        samples,
-        names,
-    )
+    (crate::evaluation2011::ClassCounts::of(classes), samples, names)
 }
 
 /// 8.1 and 8.2 for `year` from the zone's section-years; change in percentage points against `base_year`
@@ -80,9 +73,7 @@ pub fn section_figures(rows: &[AnnualRow], year: i32, base_year: Option<i32>) ->
     let (Some(i_iii), Some(worse_v)) = (counts.share_i_iii(), counts.share_worse_v()) else {
         return Vec::new();
     };
-    let base = base_year
-        .filter(|b| *b != year)
-        .map(|b| (b, section_counts(rows, b).0));
+    let base = base_year.filter(|b| *b != year).map(|b| (b, section_counts(rows, b).0));
     let base_shares = base.and_then(|(b, c)| Some((b, c.share_i_iii()?, c.share_worse_v()?)));
     let prov = |what: &str, n: usize| Provenance {
         editions: vec![edition::GB3838, edition::EVALUATION_2011],
@@ -170,10 +161,7 @@ pub fn body_verdicts(
             if points.is_empty() {
                 return (b.body.clone(), None, 0);
             }
-            let levels: Vec<Level> = points
-                .values()
-                .map(|samples| t.point_verdict(samples).level)
-                .collect();
+            let levels: Vec<Level> = points.values().map(|samples| t.point_verdict(samples).level).collect();
             (b.body.clone(), Some(t.body_verdict(&levels)), n)
         })
         .collect()
@@ -225,12 +213,7 @@ pub fn black_odorous_figure(
 }
 
 /// 9 (EI) for `year`, with ΔEI against `base_year` when that year is present.
-pub fn ei_figure(
-    rows: &[EiRow],
-    year: i32,
-    base_year: Option<i32>,
-    model: &hj192::Model,
-) -> Option<Figure> {
+pub fn ei_figure(rows: &[EiRow], year: i32, base_year: Option<i32>, model: &hj192::Model) -> Option<Figure> {
     let row = rows.iter().find(|r| r.year == year)?;
     let ei = model.ei(&row.sub, row.restriction);
     let base = base_year
@@ -275,11 +258,7 @@ pub fn ei_figure(
 
 /// Every figure the inputs support, for every year present: 8.1/8.2 (change against the earliest year of
 /// section data), 23, 8.3 (years with survey data), 9 (ΔEI against the previous year when present).
-pub fn all_figures(
-    z: &crate::ingest::ZoneInputs,
-    bo: &black_odorous::Thresholds,
-    model: &hj192::Model,
-) -> Vec<Figure> {
+pub fn all_figures(z: &crate::ingest::ZoneInputs, bo: &black_odorous::Thresholds, model: &hj192::Model) -> Vec<Figure> {
     let mut out = Vec::new();
     if let Some(rows) = &z.sections {
         let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.year).collect();

@@ -48,7 +48,11 @@ fn main() {
         lang: Lang::Zh,
         path: "/z/450202".into(),
         user: None,
-        zone: Some(ZoneBadge { code: "450202".into(), name: zone.profile.name.clone(), name_en: zone.profile.name_en.clone() }),
+        zone: Some(ZoneBadge {
+            code: "450202".into(),
+            name: zone.profile.name.clone(),
+            name_en: zone.profile.name_en.clone(),
+        }),
         csrf_token: None,
         flash: None,
     };
@@ -59,18 +63,34 @@ fn main() {
     };
     let assessment = || -> Assessment { assess(&framework, &zone, 2021) };
     println!("ecociv-web page render, zone 450202, year 2021, {RUNS} runs each (assessment included in every run)");
-    measure("peer: assess + API JSON", || ecociv_report::json::assessment(&assessment()).to_string().len());
+    measure("peer: assess + API JSON", || {
+        ecociv_report::json::assessment(&assessment()).to_string().len()
+    });
     measure("dashboard (assess + build + render)", || {
         let a = assessment();
-        let view = DashboardView::build(&framework, &zone, &a, years.clone(), DepartmentProgress::from_assessment(&a));
+        let view = DashboardView::build(
+            &framework,
+            &zone,
+            &a,
+            years.clone(),
+            DepartmentProgress::from_assessment(&a),
+        );
         dashboard::render_dashboard(&ctx, &view).len()
     });
     measure("table 2-1 (assess + checks + render)", || {
-        let view = Table21View::build(&framework, &zone, &assessment(), &checks(), years.clone(), TableFilter::default());
+        let view = Table21View::build(
+            &framework,
+            &zone,
+            &assessment(),
+            &checks(),
+            years.clone(),
+            TableFilter::default(),
+        );
         table::render_table(&ctx, &view).len()
     });
     measure("indicator 3 with chart", || {
-        let view = IndicatorView::build(&framework, &zone, &assessment(), &checks(), "3", years.clone()).expect("row 3");
+        let view =
+            IndicatorView::build(&framework, &zone, &assessment(), &checks(), "3", years.clone()).expect("row 3");
         indicator::render_indicator(&ctx, &view).len()
     });
 }

@@ -96,7 +96,10 @@ pub struct Catalog {
 impl Catalog {
     /// Parses the two tables. A table must be TOML whose leaves are all strings.
     pub fn parse(zh_toml: &str, en_toml: &str) -> Result<Catalog, String> {
-        Ok(Catalog { zh: flatten_table("zh-CN.toml", zh_toml)?, en: flatten_table("en.toml", en_toml)? })
+        Ok(Catalog {
+            zh: flatten_table("zh-CN.toml", zh_toml)?,
+            en: flatten_table("en.toml", en_toml)?,
+        })
     }
 
     /// The keys of one language's table, sorted.
@@ -115,7 +118,10 @@ impl Catalog {
 
     /// The message of `key` in `lang`, falling back to the other language.
     pub fn get(&self, lang: Lang, key: &str) -> Option<&str> {
-        self.table(lang).get(key).or_else(|| self.table(lang.other()).get(key)).map(String::as_str)
+        self.table(lang)
+            .get(key)
+            .or_else(|| self.table(lang.other()).get(key))
+            .map(String::as_str)
     }
 }
 
@@ -126,9 +132,18 @@ fn flatten_table(name: &str, text: &str) -> Result<HashMap<String, String>, Stri
     Ok(out)
 }
 
-fn flatten_into(name: &str, prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) -> Result<(), String> {
+fn flatten_into(
+    name: &str,
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut HashMap<String, String>,
+) -> Result<(), String> {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::String(text) => {
                 out.insert(full, text.clone());
@@ -208,7 +223,11 @@ pub fn fmt_number(value: f64) -> String {
 
 /// A share (0–1) as a percentage with one decimal: `0.8` → `80.0%`.
 pub fn fmt_share(share: f64) -> String {
-    if share.is_finite() { format!("{:.1}%", share * 100.0) } else { "—".to_string() }
+    if share.is_finite() {
+        format!("{:.1}%", share * 100.0)
+    } else {
+        "—".to_string()
+    }
 }
 
 /// A calendar date (no time zone).
@@ -282,13 +301,20 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     (year, month, day)
 }
 
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// A date for the locale: `2026年3月5日` / `5 Mar 2026`.
 pub fn fmt_date(lang: Lang, date: Date) -> String {
     match lang {
         Lang::Zh => format!("{}年{}月{}日", date.year, date.month, date.day),
-        Lang::En => format!("{} {} {}", date.day, MONTHS_EN[usize::from(date.month.clamp(1, 12) - 1)], date.year),
+        Lang::En => format!(
+            "{} {} {}",
+            date.day,
+            MONTHS_EN[usize::from(date.month.clamp(1, 12) - 1)],
+            date.year
+        ),
     }
 }
 
@@ -311,7 +337,12 @@ pub fn fmt_timestamp(lang: Lang, rfc3339: &str) -> String {
             let minute_of_day = local.rem_euclid(24 * 60);
             let (year, month, day) = civil_from_days(days);
             let date = Date { year, month, day };
-            format!("{} {:02}:{:02}", fmt_date(lang, date), minute_of_day / 60, minute_of_day % 60)
+            format!(
+                "{} {:02}:{:02}",
+                fmt_date(lang, date),
+                minute_of_day / 60,
+                minute_of_day % 60
+            )
         }
         None => rfc3339.to_string(),
     }

@@ -90,7 +90,14 @@ pub struct PageContext {
 impl PageContext {
     /// A context for an anonymous visitor.
     pub fn public(lang: Lang, path: impl Into<String>) -> PageContext {
-        PageContext { lang, path: path.into(), user: None, zone: None, csrf_token: None, flash: None }
+        PageContext {
+            lang,
+            path: path.into(),
+            user: None,
+            zone: None,
+            csrf_token: None,
+            flash: None,
+        }
     }
 
     fn role(&self) -> Option<Role> {
@@ -233,14 +240,19 @@ pub fn status_label(lang: Lang, status: Status) -> std::borrow::Cow<'static, str
 
 /// Reads a status code (`met`, `not_met`, `no_data`).
 pub fn status_from_code(code: &str) -> Option<Status> {
-    [Status::Met, Status::NotMet, Status::NoData].into_iter().find(|status| status.code() == code)
+    [Status::Met, Status::NotMet, Status::NoData]
+        .into_iter()
+        .find(|status| status.code() == code)
 }
 
 /// Wraps a page body in the document: head, skip link, header with the navigation, the language switch
 /// and the user, the flash message, the body, and the footer.
 pub fn page(ctx: &PageContext, title: &str, active: Nav, body: Markup) -> String {
     let lang = ctx.lang;
-    let zone_name = ctx.zone.as_ref().map(|zone| lang.pick(&zone.name, &zone.name_en).to_string());
+    let zone_name = ctx
+        .zone
+        .as_ref()
+        .map(|zone| lang.pick(&zone.name, &zone.name_en).to_string());
     let full_title = match &zone_name {
         Some(zone) => format!("{title} · {zone} · {}", t(lang, "app.short")),
         None => format!("{title} · {}", t(lang, "app.short")),

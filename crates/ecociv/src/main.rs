@@ -14,7 +14,11 @@ use clap::Parser;
 
 /// 生态文明建设示范区 — indicators, judgement, targets.
 #[derive(Parser)]
-#[command(name = "ecociv", version, about = "ecociv：国家生态文明建设示范区指标评估 (National Ecological Civilization Demonstration Zone toolkit)")]
+#[command(
+    name = "ecociv",
+    version,
+    about = "ecociv：国家生态文明建设示范区指标评估 (National Ecological Civilization Demonstration Zone toolkit)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: cmd::Command,

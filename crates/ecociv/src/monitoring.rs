@@ -14,7 +14,10 @@ use ecociv_core::{Framework, Observation};
 type Feed = fn(&Framework, &Path) -> anyhow::Result<Vec<Observation>>;
 
 /// The registered feeds: (sub-folder of `monitoring/`, reader). Each standards crate adds one line here.
-const FEEDS: &[(&str, Feed)] = &[("water", crate::cmd::water::observations), ("air", crate::cmd::air::observations)];
+const FEEDS: &[(&str, Feed)] = &[
+    ("water", crate::cmd::water::observations),
+    ("air", crate::cmd::air::observations),
+];
 
 /// Computes the observations from every monitoring sub-folder present under `dir`.
 pub fn observations(framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {

@@ -59,7 +59,11 @@ impl Table {
     /// Renders with the status column (last column) coloured.
     fn render(&self, colour: bool) -> String {
         let columns = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| UnicodeWidthStr::width(h.as_str())).collect();
+        let mut widths: Vec<usize> = self
+            .headers
+            .iter()
+            .map(|h| UnicodeWidthStr::width(h.as_str()))
+            .collect();
         for (cells, _) in &self.rows {
             for (index, cell) in cells.iter().enumerate().take(columns) {
                 widths[index] = widths[index].max(UnicodeWidthStr::width(cell.as_str()));
@@ -101,7 +105,9 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
     );
     let _ = writeln!(out);
     let mut table = Table {
-        headers: ["编号", "指标名称", "属性", "标准值", "现状值", "判定", "依据"].map(String::from).to_vec(),
+        headers: ["编号", "指标名称", "属性", "标准值", "现状值", "判定", "依据"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
     };
     let mut domain = String::new();
@@ -110,7 +116,11 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
             domain = row.domain.clone();
             table.rows.push((vec![String::new(), format!("【{domain}】")], None));
         }
-        let name = if row.is_indicator { row.name.clone() } else { format!("  └ {}", row.name) };
+        let name = if row.is_indicator {
+            row.name.clone()
+        } else {
+            format!("  └ {}", row.name)
+        };
         let value = row.value.as_ref().map(|value| {
             let unit = match row.unit.as_str() {
                 "-" | "" => String::new(),
@@ -128,7 +138,11 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
             Basis::Nothing => "",
         };
         let synthetic = row.source.as_ref().is_some_and(|source| source.is_synthetic());
-        let basis = if synthetic { format!("{basis}（合成数据）") } else { basis.to_string() };
+        let basis = if synthetic {
+            format!("{basis}（合成数据）")
+        } else {
+            basis.to_string()
+        };
         table.rows.push((
             vec![
                 row.id.clone(),
@@ -146,12 +160,20 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
     let readiness = &assessment.readiness;
     let _ = writeln!(out);
     let verdict = if readiness.ready { Status::Met } else { Status::NotMet };
-    let _ = writeln!(out, "创建条件 (readiness)：{}", paint(if readiness.ready { "具备" } else { "尚不具备" }, verdict, colour));
+    let _ = writeln!(
+        out,
+        "创建条件 (readiness)：{}",
+        paint(if readiness.ready { "具备" } else { "尚不具备" }, verdict, colour)
+    );
     let _ = writeln!(out, "  {}", readiness.explanation.zh);
     let warnings: Vec<String> = assessment
         .rows
         .iter()
-        .flat_map(|row| row.warnings.iter().map(move |warning| format!("  {} {}：{}", row.id, row.name, warning.zh)))
+        .flat_map(|row| {
+            row.warnings
+                .iter()
+                .map(move |warning| format!("  {} {}：{}", row.id, row.name, warning.zh))
+        })
         .collect();
     if !warnings.is_empty() {
         let _ = writeln!(out, "\n提示 (warnings)：");
@@ -174,7 +196,9 @@ pub fn targets(zone_name: &str, year: i32, checks: &[TargetCheck], colour: bool)
     let _ = writeln!(out, "{zone_name} 规划{year}年目标值与标准对照");
     let _ = writeln!(out);
     let mut table = Table {
-        headers: ["编号", "指标名称", "标准值", "目标值", "说明", "是否符合标准"].map(String::from).to_vec(),
+        headers: ["编号", "指标名称", "标准值", "目标值", "说明", "是否符合标准"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
     };
     for check in checks {
@@ -188,16 +212,31 @@ pub fn targets(zone_name: &str, year: i32, checks: &[TargetCheck], colour: bool)
             _ => "",
         };
         table.rows.push((
-            vec![check.row.clone(), check.name.clone(), check.standard.clone(), check.text.clone(), note.to_string(), word.to_string()],
+            vec![
+                check.row.clone(),
+                check.name.clone(),
+                check.standard.clone(),
+                check.text.clone(),
+                note.to_string(),
+                word.to_string(),
+            ],
             Some(check.status),
         ));
     }
     out.push_str(&table.render(colour));
-    let flagged: Vec<&str> = checks.iter().filter(|check| check.flagged()).map(|check| check.row.as_str()).collect();
+    let flagged: Vec<&str> = checks
+        .iter()
+        .filter(|check| check.flagged())
+        .map(|check| check.row.as_str())
+        .collect();
     let _ = writeln!(
         out,
         "\n{}",
-        if flagged.is_empty() { "全部目标值均符合或重述标准。".to_string() } else { format!("低于标准的目标：{}", flagged.join("、")) }
+        if flagged.is_empty() {
+            "全部目标值均符合或重述标准。".to_string()
+        } else {
+            format!("低于标准的目标：{}", flagged.join("、"))
+        }
     );
     out
 }

@@ -13,8 +13,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use super::{
-    DateCache, HOURLY_HEADER, IngestError, IngestSummary, InputError, ReadOptions, Rec, Split, apply_hourly, csv_reader,
-    next_record,
+    DateCache, HOURLY_HEADER, IngestError, IngestSummary, InputError, ReadOptions, Rec, Split, apply_hourly,
+    csv_reader, next_record,
 };
 use crate::edition::Date;
 use crate::station::{HourlyRow, OrderError};
@@ -54,7 +54,12 @@ fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
     if lone_cr {
         return parse_block_csv(block, first, source, newlines);
     }
-    let mut out = Parsed { arena: String::new(), items: Vec::with_capacity(block.len() / 32), newlines, fatal: None };
+    let mut out = Parsed {
+        arena: String::new(),
+        items: Vec::with_capacity(block.len() / 32),
+        newlines,
+        fatal: None,
+    };
     let mut header_pending = first;
     let mut cache = DateCache::default();
     let mut start = 0usize;
@@ -71,7 +76,12 @@ fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
             continue;
         }
         let fields = Split::new(line);
-        let r = Rec { rec: &fields, line: k as u64 + 1, source, header: &HOURLY_HEADER };
+        let r = Rec {
+            rec: &fields,
+            line: k as u64 + 1,
+            source,
+            header: &HOURLY_HEADER,
+        };
         if header_pending {
             header_pending = false;
             if let Err(e) = r.check_header() {
@@ -164,7 +174,12 @@ fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache) -> Option<HourlyRow<'a
             return None;
         }
     }
-    Some(HourlyRow { station, date, hour: hour as u8, values })
+    Some(HourlyRow {
+        station,
+        date,
+        hour: hour as u8,
+        values,
+    })
 }
 
 fn push_item(out: &mut Parsed, parsed: Result<HourlyRow<'_>, InputError>, line: u64) {
@@ -187,7 +202,12 @@ fn push_item(out: &mut Parsed, parsed: Result<HourlyRow<'_>, InputError>, line: 
 fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Parsed {
     let mut rd = csv_reader(block);
     let mut rec = csv::ByteRecord::new();
-    let mut out = Parsed { arena: String::new(), items: Vec::new(), newlines, fatal: None };
+    let mut out = Parsed {
+        arena: String::new(),
+        items: Vec::new(),
+        newlines,
+        fatal: None,
+    };
     let mut header_pending = first;
     loop {
         match next_record(&mut rd, &mut rec, source, 0) {
@@ -198,7 +218,12 @@ fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Pa
                 break;
             }
         }
-        let r = Rec { rec: &rec, line: super::record_line(&rd, &rec), source, header: &HOURLY_HEADER };
+        let r = Rec {
+            rec: &rec,
+            line: super::record_line(&rd, &rec),
+            source,
+            header: &HOURLY_HEADER,
+        };
         if header_pending {
             header_pending = false;
             if let Err(e) = r.check_header() {
@@ -288,7 +313,12 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                         let res = match item {
                             Item::Row(row) => {
                                 let station = &p.arena[row.station.0 as usize..row.station.1 as usize];
-                                let h = HourlyRow { station, date: row.date, hour: row.hour, values: row.values };
+                                let h = HourlyRow {
+                                    station,
+                                    date: row.date,
+                                    hour: row.hour,
+                                    values: row.values,
+                                };
                                 apply_hourly(Ok(h), row.line + line_base, src, opts, sum_ref, sink_inner)
                             }
                             Item::Bad(mut e) => {
@@ -316,7 +346,10 @@ pub(crate) fn read_hourly_parallel<R: Read>(
             let ended = match fill(&mut r, &mut buf, block) {
                 Ok(e) => e,
                 Err(error) => {
-                    read_err = Some(IngestError::Io { source_name: src.to_owned(), error });
+                    read_err = Some(IngestError::Io {
+                        source_name: src.to_owned(),
+                        error,
+                    });
                     break;
                 }
             };

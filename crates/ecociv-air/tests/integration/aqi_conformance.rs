@@ -39,7 +39,11 @@ fn table_2026(col: Column) -> Vec<Option<f64>> {
 
 /// Independent IAQI: float formula with the ceil(v − 1e-9) guard (standards.md §1.3 tip).
 fn expected(bp: &[Option<f64>], c: f64) -> Option<i64> {
-    let pts: Vec<(i64, f64)> = bp.iter().enumerate().filter_map(|(i, b)| b.map(|b| (IAQI[i], b))).collect();
+    let pts: Vec<(i64, f64)> = bp
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.map(|b| (IAQI[i], b)))
+        .collect();
     for w in pts.windows(2) {
         let ((il, bl), (ih, bh)) = (w[0], w[1]);
         if c <= bh + 1e-12 {
@@ -59,10 +63,16 @@ fn value(ed: Edition, col: Column, c: f64) -> i64 {
 
 #[test]
 fn data_files_match_the_transcribed_tables() {
-    for (ed, f) in [(Edition::E2012, table_2012 as fn(Column) -> Vec<Option<f64>>), (Edition::E2026, table_2026)] {
+    for (ed, f) in [
+        (Edition::E2012, table_2012 as fn(Column) -> Vec<Option<f64>>),
+        (Edition::E2026, table_2026),
+    ] {
         for col in hj633::COLUMNS {
-            let want: Vec<(i64, i64)> =
-                f(col).iter().enumerate().filter_map(|(i, b)| b.map(|b| (IAQI[i], m(b)))).collect();
+            let want: Vec<(i64, i64)> = f(col)
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b)| b.map(|b| (IAQI[i], m(b))))
+                .collect();
             assert_eq!(hj633::table(ed).breakpoints(col), &want[..], "{ed:?} {col:?}");
         }
     }
@@ -71,7 +81,10 @@ fn data_files_match_the_transcribed_tables() {
 #[test]
 fn every_breakpoint_at_below_above() {
     let mut checked = 0;
-    for (ed, f) in [(Edition::E2012, table_2012 as fn(Column) -> Vec<Option<f64>>), (Edition::E2026, table_2026)] {
+    for (ed, f) in [
+        (Edition::E2012, table_2012 as fn(Column) -> Vec<Option<f64>>),
+        (Edition::E2026, table_2026),
+    ] {
         for col in hj633::COLUMNS {
             let bp = f(col);
             // the smallest step of a rounded concentration: 1 µg/m³, or 0.1 mg/m³ for CO
@@ -117,7 +130,14 @@ fn every_breakpoint_at_below_above() {
 #[test]
 fn worked_examples() {
     // 2026: PM2.5 60.5 rounds (half to even) to 60 → 100; 60.6 → 61 → 101 (standards.md §1.3).
-    let d = |ed, pm25: f64| hj633::table(ed).daily(&DailyInput { pm25: Some(m(pm25)), ..Default::default() }).aqi;
+    let d = |ed, pm25: f64| {
+        hj633::table(ed)
+            .daily(&DailyInput {
+                pm25: Some(m(pm25)),
+                ..Default::default()
+            })
+            .aqi
+    };
     assert_eq!(d(Edition::E2026, 60.5), Some(100));
     assert_eq!(d(Edition::E2026, 60.6), Some(101));
     // 2012: PM2.5 75 → 100, 76 → 100 + ceil(50/40) = 102; 35.5 → 36 → 50 + ceil(1.25) = 52; 34.5 → 34 → ceil(48.57) = 49.
@@ -126,7 +146,14 @@ fn worked_examples() {
     assert_eq!(d(Edition::E2012, 35.5), Some(52));
     assert_eq!(d(Edition::E2012, 34.5), Some(49));
     // CO rounds to one decimal: 4.05 → 4.0 (even) → 100; 4.15 → 4.2 → 100 + ceil(50·0.2/10) = 101.
-    let co = |c: f64| hj633::table(Edition::E2012).daily(&DailyInput { co: Some(m(c)), ..Default::default() }).aqi;
+    let co = |c: f64| {
+        hj633::table(Edition::E2012)
+            .daily(&DailyInput {
+                co: Some(m(c)),
+                ..Default::default()
+            })
+            .aqi
+    };
     assert_eq!(co(4.05), Some(100));
     assert_eq!(co(4.15), Some(101));
     // Above the table: capped at 500.
@@ -137,40 +164,74 @@ fn worked_examples() {
 fn special_cases_2012() {
     let t = hj633::table(Edition::E2012);
     // O3 8-h above 800 in the daily report: not indexed, O3's IAQI from the 1-h max.
-    let r = t.daily(&DailyInput { o3_8h: Some(m(801.)), o3_1h: Some(m(300.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        o3_8h: Some(m(801.)),
+        o3_1h: Some(m(300.)),
+        ..Default::default()
+    });
     assert_eq!(r.iaqi[Item::O3_8h.index()], None);
     assert_eq!(r.iaqi[Item::O3_1h.index()], Some(150));
     assert_eq!(r.aqi, Some(150));
     assert_eq!(r.primary.to_string(), "o3_1h");
     // At 800 the 8-h value is still indexed (300).
-    let r = t.daily(&DailyInput { o3_8h: Some(m(800.)), o3_1h: Some(m(900.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        o3_8h: Some(m(800.)),
+        o3_1h: Some(m(900.)),
+        ..Default::default()
+    });
     assert_eq!(r.iaqi[Item::O3_8h.index()], Some(300));
     assert_eq!(r.iaqi[Item::O3_1h.index()], Some(350));
     // SO2 1-h above 800 in the real-time report: the 24-h IAQI is reported (200 → 100 + ceil(50·50/325) = 108).
-    let h = t.hourly(&HourlyInput { so2_1h: Some(m(801.)), so2_24h: Some(m(200.)), ..Default::default() });
+    let h = t.hourly(&HourlyInput {
+        so2_1h: Some(m(801.)),
+        so2_24h: Some(m(200.)),
+        ..Default::default()
+    });
     assert_eq!(h.iaqi[Item::So2.index()], Some(108));
     // ... and with no 24-h value there is no SO2 IAQI.
-    let h = t.hourly(&HourlyInput { so2_1h: Some(m(801.)), ..Default::default() });
+    let h = t.hourly(&HourlyInput {
+        so2_1h: Some(m(801.)),
+        ..Default::default()
+    });
     assert_eq!(h.iaqi[Item::So2.index()], None);
     assert_eq!(h.aqi, None);
     // 800 itself is on the table (200).
-    let h = t.hourly(&HourlyInput { so2_1h: Some(m(800.)), so2_24h: Some(m(10.)), ..Default::default() });
+    let h = t.hourly(&HourlyInput {
+        so2_1h: Some(m(800.)),
+        so2_24h: Some(m(10.)),
+        ..Default::default()
+    });
     assert_eq!(h.iaqi[Item::So2.index()], Some(200));
     // Exceeding pollutants exist in 2012 only.
-    let r = t.daily(&DailyInput { pm25: Some(m(76.)), pm10: Some(m(150.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        pm25: Some(m(76.)),
+        pm10: Some(m(150.)),
+        ..Default::default()
+    });
     assert_eq!(r.exceeding().to_string(), "pm25");
-    let r26 = hj633::table(Edition::E2026).daily(&DailyInput { pm25: Some(m(76.)), ..Default::default() });
+    let r26 = hj633::table(Edition::E2026).daily(&DailyInput {
+        pm25: Some(m(76.)),
+        ..Default::default()
+    });
     assert!(r26.exceeding().is_empty());
 }
 
 #[test]
 fn special_cases_2026() {
     let t = hj633::table(Edition::E2026);
-    let r = t.daily(&DailyInput { o3_8h: Some(m(801.)), o3_1h: Some(m(300.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        o3_8h: Some(m(801.)),
+        o3_1h: Some(m(300.)),
+        ..Default::default()
+    });
     assert_eq!(r.iaqi[Item::O3_8h.index()], Some(300));
     assert_eq!(r.aqi, Some(300));
     assert_eq!(r.primary.to_string(), "o3_8h");
-    let h = t.hourly(&HourlyInput { so2_1h: Some(m(900.)), so2_24h: Some(m(20.)), ..Default::default() });
+    let h = t.hourly(&HourlyInput {
+        so2_1h: Some(m(900.)),
+        so2_24h: Some(m(20.)),
+        ..Default::default()
+    });
     assert_eq!(h.iaqi[Item::So2.index()], Some(200));
     assert_eq!(r.edition, Edition::E2026);
 }
@@ -205,15 +266,28 @@ fn levels_at_boundaries() {
 fn primary_pollutant_ties_and_threshold() {
     let t = hj633::table(Edition::E2012);
     // PM10 150 and PM2.5 75 both give 100: listed together.
-    let r = t.daily(&DailyInput { pm10: Some(m(150.)), pm25: Some(m(75.)), no2: Some(m(40.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        pm10: Some(m(150.)),
+        pm25: Some(m(75.)),
+        no2: Some(m(40.)),
+        ..Default::default()
+    });
     assert_eq!(r.aqi, Some(100));
     assert_eq!(r.primary.to_string(), "pm10;pm25");
     // AQI ≤ 50: no primary pollutant even though PM2.5 is the largest.
-    let r = t.daily(&DailyInput { pm25: Some(m(35.)), so2: Some(m(10.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        pm25: Some(m(35.)),
+        so2: Some(m(10.)),
+        ..Default::default()
+    });
     assert_eq!(r.aqi, Some(50));
     assert!(r.primary.is_empty());
     // 51: primary appears.
-    let r = t.daily(&DailyInput { pm25: Some(m(35.4)), pm10: Some(m(51.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        pm25: Some(m(35.4)),
+        pm10: Some(m(51.)),
+        ..Default::default()
+    });
     assert_eq!(r.aqi, Some(51));
     assert_eq!(r.primary.to_string(), "pm10");
     // three-way tie at 150
@@ -233,7 +307,10 @@ fn missing_inputs() {
     assert_eq!(r.aqi, None);
     assert_eq!(r.level(), None);
     assert!(r.primary.is_empty());
-    let r = t.daily(&DailyInput { no2: Some(m(90.)), ..Default::default() });
+    let r = t.daily(&DailyInput {
+        no2: Some(m(90.)),
+        ..Default::default()
+    });
     assert_eq!(r.aqi, Some(105)); // 100 + ceil((150−100)/(180−80)·(90−80)) = 105
     assert_eq!(r.iaqi[Item::So2.index()], None);
 }

@@ -94,8 +94,14 @@ fn all_days(year: i32) -> Vec<Date> {
 
 fn day(date: Date, pm25: i64, ed: Edition) -> DayRecord {
     let mut v = DailyValues::default();
-    for (it, x) in [(Item::So2, 10), (Item::No2, 20), (Item::Pm10, 40), (Item::Co, 8), (Item::O3_1h, 120), (Item::O3_8h, 90)]
-    {
+    for (it, x) in [
+        (Item::So2, 10),
+        (Item::No2, 20),
+        (Item::Pm10, 40),
+        (Item::Co, 8),
+        (Item::O3_1h, 120),
+        (Item::O3_8h, 90),
+    ] {
         v.v[it.index()] = Some(x);
     }
     v.v[Item::Pm25.index()] = Some(pm25);
@@ -111,21 +117,40 @@ fn annual_coverage_rules_invalid_days_and_months() {
     assert_eq!(a.pm25.value, Some(30));
     assert_eq!(a.pm25.days, 365);
     // February with 25 days: still valid; with 24: invalid (short month 2).
-    let feb25: Vec<DayRecord> = full.iter().filter(|d| !(d.date.month == 2 && d.date.day > 25)).copied().collect();
+    let feb25: Vec<DayRecord> = full
+        .iter()
+        .filter(|d| !(d.date.month == 2 && d.date.day > 25))
+        .copied()
+        .collect();
     assert!(hj663::annual(2023, &feb25, ed).pm25.valid);
-    let feb24: Vec<DayRecord> = full.iter().filter(|d| !(d.date.month == 2 && d.date.day > 24)).copied().collect();
+    let feb24: Vec<DayRecord> = full
+        .iter()
+        .filter(|d| !(d.date.month == 2 && d.date.day > 24))
+        .copied()
+        .collect();
     let a = hj663::annual(2023, &feb24, ed);
     assert!(!a.pm25.valid);
     assert_eq!(a.pm25.short_months, vec![2]);
     assert_eq!(a.pm25.complies, None);
     // March with 27: valid; 26: invalid.
-    let mar27: Vec<DayRecord> = full.iter().filter(|d| !(d.date.month == 3 && d.date.day > 27)).copied().collect();
+    let mar27: Vec<DayRecord> = full
+        .iter()
+        .filter(|d| !(d.date.month == 3 && d.date.day > 27))
+        .copied()
+        .collect();
     assert!(hj663::annual(2023, &mar27, ed).pm25.valid);
-    let mar26: Vec<DayRecord> = full.iter().filter(|d| !(d.date.month == 3 && d.date.day > 26)).copied().collect();
+    let mar26: Vec<DayRecord> = full
+        .iter()
+        .filter(|d| !(d.date.month == 3 && d.date.day > 26))
+        .copied()
+        .collect();
     assert_eq!(hj663::annual(2023, &mar26, ed).pm25.short_months, vec![3]);
     // Every month at 27 (Feb 25) = 322 days < 324: invalid for the year though no month is short.
-    let min: Vec<DayRecord> =
-        full.iter().filter(|d| d.date.day <= if d.date.month == 2 { 25 } else { 27 }).copied().collect();
+    let min: Vec<DayRecord> = full
+        .iter()
+        .filter(|d| d.date.day <= if d.date.month == 2 { 25 } else { 27 })
+        .copied()
+        .collect();
     assert_eq!(min.len(), 322);
     let a = hj663::annual(2023, &min, ed);
     assert!(!a.pm25.valid);
@@ -139,7 +164,19 @@ fn good_day_share_and_levels() {
     let days: Vec<DayRecord> = all_days(2023)
         .into_iter()
         .enumerate()
-        .map(|(i, d)| day(d, if i < 300 { 30 } else if i < 350 { 75 } else { 76 }, ed))
+        .map(|(i, d)| {
+            day(
+                d,
+                if i < 300 {
+                    30
+                } else if i < 350 {
+                    75
+                } else {
+                    76
+                },
+                ed,
+            )
+        })
         .collect();
     let a = hj663::annual(2023, &days, ed);
     assert_eq!(a.valid_days, 365);
@@ -164,7 +201,10 @@ fn good_day_share_and_levels() {
 fn annual_records_edition_and_2026_limits() {
     // 2026: January–February under HJ 633-2012, from March under HJ 633-2026; annual under GB 3095-2026.
     let choice = ecociv_air::EditionChoice::ByDate;
-    let days: Vec<DayRecord> = all_days(2026).into_iter().map(|d| day(d, 32, choice.for_date(d))).collect();
+    let days: Vec<DayRecord> = all_days(2026)
+        .into_iter()
+        .map(|d| day(d, 32, choice.for_date(d)))
+        .collect();
     let a = hj663::annual(2026, &days, choice.for_year(2026));
     assert_eq!(a.edition, Edition::E2026);
     assert_eq!(a.aqi_days_by_edition, [59, 306]);

@@ -5,18 +5,24 @@ use ecociv_air::EditionChoice;
 use ecociv_air::ingest::{self, IngestError, ReadOptions};
 
 fn opts(skip_bad: bool) -> ReadOptions {
-    ReadOptions { source: "t.csv".into(), skip_bad }
+    ReadOptions {
+        source: "t.csv".into(),
+        skip_bad,
+    }
 }
 
 const H: &str = "station,date,hour,so2,no2,pm10,co,o3,pm25\n";
 
 fn hourly_day(station: &str, date: &str, pm25: u32) -> String {
-    (0..24).map(|h| format!("{station},{date},{h},10,20,40,0.8,{},{pm25}\n", 40 + h)).collect()
+    (0..24)
+        .map(|h| format!("{station},{date},{h},10,20,40,0.8,{},{pm25}\n", 40 + h))
+        .collect()
 }
 
 fn annual(input: &str, skip: bool) -> (Result<usize, IngestError>, Vec<u8>) {
     let mut out = Vec::new();
-    let r = ingest::run_annual(input.as_bytes(), &mut out, &opts(skip), EditionChoice::ByDate).map(|(rows, _)| rows.len());
+    let r =
+        ingest::run_annual(input.as_bytes(), &mut out, &opts(skip), EditionChoice::ByDate).map(|(rows, _)| rows.len());
     (r, out)
 }
 
@@ -29,11 +35,18 @@ fn input_err(r: Result<usize, IngestError>) -> ingest::InputError {
 
 #[test]
 fn bad_value_names_line_column_field_and_writes_nothing() {
-    let s = format!("{H}{}A,2023-01-01,5,10,x,40,0.8,50,30\n", hourly_day("A", "2022-12-31", 30));
+    let s = format!(
+        "{H}{}A,2023-01-01,5,10,x,40,0.8,50,30\n",
+        hourly_day("A", "2022-12-31", 30)
+    );
     let (r, out) = annual(&s, false);
     let e = input_err(r);
     assert_eq!((e.line, e.column, e.field.as_deref()), (26, Some(5), Some("no2")));
-    assert!(e.to_string().contains("t.csv: 第 26 行 / line 26, 第 5 列 / column 5 (no2)"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("t.csv: 第 26 行 / line 26, 第 5 列 / column 5 (no2)"),
+        "{e}"
+    );
     assert!(out.is_empty());
 }
 
@@ -98,7 +111,16 @@ fn order_station_major_and_date_major_agree() {
         v
     };
     let row = |st: &str, i: usize, date: &str, h: u32| {
-        format!("{st},{date},{h},{},{},{},{}.{},{},{}\n", 5 + i % 7, 20 + i % 30, 40 + i % 90, i % 3, h % 10, 30 + (h * 7 + i as u32) % 150, 10 + (i * 13) % 100)
+        format!(
+            "{st},{date},{h},{},{},{},{}.{},{},{}\n",
+            5 + i % 7,
+            20 + i % 30,
+            40 + i % 90,
+            i % 3,
+            h % 10,
+            30 + (h * 7 + i as u32) % 150,
+            10 + (i * 13) % 100
+        )
     };
     let mut a = String::from(H);
     for st in ["S1", "S2"] {
@@ -127,7 +149,10 @@ fn order_station_major_and_date_major_agree() {
     assert_eq!(String::from_utf8(oa.clone()).unwrap(), String::from_utf8(ob).unwrap());
     let text = String::from_utf8(oa).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "station,year,valid_days,good_days,good_rate,so2,no2,pm10,pm25,co_p95,o3_8h_p90");
+    assert_eq!(
+        lines[0],
+        "station,year,valid_days,good_days,good_rate,so2,no2,pm10,pm25,co_p95,o3_8h_p90"
+    );
     assert!(lines[1].starts_with("S1,2022,31,"), "{}", lines[1]);
     // 2022 has only December: the annual statistics are empty (coverage rule not met).
     assert!(lines[1].ends_with(",,,,,,"), "{}", lines[1]);
@@ -154,7 +179,11 @@ fn daily_command_contract() {
     let mut out = Vec::new();
     let forced = ecociv_air::EditionChoice::Fixed(ecociv_air::Edition::E2012);
     ingest::run_daily(s.as_bytes(), &mut out, &opts(false), forced).unwrap();
-    assert!(String::from_utf8(out).unwrap().contains("\"B, east\",2026-05-02,82,2,良,pm25"));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("\"B, east\",2026-05-02,82,2,良,pm25")
+    );
 }
 
 /// Blank lines count: the csv crate skips them and its own line count misses them, so an error after

@@ -11,16 +11,31 @@ fn conc() -> impl Strategy<Value = Option<i64>> {
 }
 
 fn input() -> impl Strategy<Value = DailyInput> {
-    (conc(), conc(), conc(), (0i64..80_000).prop_map(Some), conc(), conc(), conc()).prop_map(
-        |(so2, no2, pm10, co, o3_1h, o3_8h, pm25)| {
+    (
+        conc(),
+        conc(),
+        conc(),
+        (0i64..80_000).prop_map(Some),
+        conc(),
+        conc(),
+        conc(),
+    )
+        .prop_map(|(so2, no2, pm10, co, o3_1h, o3_8h, pm25)| {
             // O3 1-h daily max ≥ O3 8-h daily max (a max of hours ≥ a mean of hours).
             let o3_1h = match (o3_1h, o3_8h) {
                 (Some(a), Some(b)) => Some(a.max(b)),
                 (a, _) => a,
             };
-            DailyInput { so2, no2, pm10, co, o3_1h, o3_8h, pm25 }
-        },
-    )
+            DailyInput {
+                so2,
+                no2,
+                pm10,
+                co,
+                o3_1h,
+                o3_8h,
+                pm25,
+            }
+        })
 }
 
 fn edition() -> impl Strategy<Value = Edition> {
@@ -107,7 +122,10 @@ proptest! {
     }
 }
 
-fn outcome(r: Result<(Vec<ecociv_air::station::StationAnnual>, ingest::IngestSummary), ingest::IngestError>, out: Vec<u8>) -> String {
+fn outcome(
+    r: Result<(Vec<ecociv_air::station::StationAnnual>, ingest::IngestSummary), ingest::IngestError>,
+    out: Vec<u8>,
+) -> String {
     match r {
         Ok((rows, sum)) => format!("{rows:?}\n{sum:?}\n{}", String::from_utf8_lossy(&out)),
         Err(e) => format!("error {e}"),

@@ -1,9 +1,9 @@
 //! Zone figures (点位平均法): the zone's daily values are the means of its stations' daily values.
 
+use ecociv_air::Date;
 use ecociv_air::EditionChoice;
 use ecociv_air::station::HourlyRow;
 use ecociv_air::zone::ZoneEngine;
-use ecociv_air::Date;
 
 #[test]
 fn point_average_over_stations() {
@@ -14,18 +14,44 @@ fn point_average_over_stations() {
         n += 1;
         // Station A PM2.5 60, station B PM2.5 11 → zone 35.5 → 36 (half to even) → AQI 52 (良) on even days;
         // on odd days A 40, B 20 → 30 → AQI 43 (优). PM10 on day 1 is 400 at A only (B missing) → AQI 325.
-        for (st, pm25) in [("A", if n % 2 == 0 { 60 } else { 40 }), ("B", if n % 2 == 0 { 11 } else { 20 })] {
+        for (st, pm25) in [
+            ("A", if n % 2 == 0 { 60 } else { 40 }),
+            ("B", if n % 2 == 0 { 11 } else { 20 }),
+        ] {
             for h in 0..24u8 {
-                let pm10 = if n == 1 { if st == "A" { 400_000 } else { -1 } } else { 30_000 };
-                let mut values = [Some(5_000), Some(20_000), Some(pm10), Some(500), Some(60_000), Some(pm25 * 1000)];
+                let pm10 = if n == 1 {
+                    if st == "A" { 400_000 } else { -1 }
+                } else {
+                    30_000
+                };
+                let mut values = [
+                    Some(5_000),
+                    Some(20_000),
+                    Some(pm10),
+                    Some(500),
+                    Some(60_000),
+                    Some(pm25 * 1000),
+                ];
                 if pm10 < 0 {
                     values[2] = None;
                 }
-                eng.push(&HourlyRow { station: st, date, hour: h, values }).unwrap();
+                eng.push(&HourlyRow {
+                    station: st,
+                    date,
+                    hour: h,
+                    values,
+                })
+                .unwrap();
             }
         }
         // rows of another year are ignored
-        eng.push(&HourlyRow { station: "C", date: Date::new(2022, 1, 1).unwrap(), hour: 0, values: [None; 6] }).unwrap();
+        eng.push(&HourlyRow {
+            station: "C",
+            date: Date::new(2022, 1, 1).unwrap(),
+            hour: 0,
+            values: [None; 6],
+        })
+        .unwrap();
         date = next(date);
     }
     let zs = eng.finish();
@@ -46,7 +72,11 @@ fn point_average_over_stations() {
 fn next(d: Date) -> Date {
     Date::new(d.year, d.month, d.day + 1)
         .or_else(|| Date::new(d.year, d.month + 1, 1))
-        .unwrap_or(Date { year: d.year + 1, month: 1, day: 1 })
+        .unwrap_or(Date {
+            year: d.year + 1,
+            month: 1,
+            day: 1,
+        })
 }
 
 #[test]
@@ -56,14 +86,30 @@ fn every_year_when_no_year_is_given_and_missing_folder_is_empty() {
         let mut date = Date::new(y, 12, 1).unwrap();
         while date.month == 12 {
             for h in 0..24u8 {
-                let values = [Some(5_000), Some(20_000), Some(30_000), Some(500), Some(60_000), Some(pm25)];
-                eng.push(&HourlyRow { station: "A", date, hour: h, values }).unwrap();
+                let values = [
+                    Some(5_000),
+                    Some(20_000),
+                    Some(30_000),
+                    Some(500),
+                    Some(60_000),
+                    Some(pm25),
+                ];
+                eng.push(&HourlyRow {
+                    station: "A",
+                    date,
+                    hour: h,
+                    values,
+                })
+                .unwrap();
             }
             date = next(date);
         }
     }
     let zs = eng.finish();
-    assert_eq!(zs.iter().map(|z| (z.year, z.annual.valid_days)).collect::<Vec<_>>(), vec![(2025, 31), (2026, 31)]);
+    assert_eq!(
+        zs.iter().map(|z| (z.year, z.annual.valid_days)).collect::<Vec<_>>(),
+        vec![(2025, 31), (2026, 31)]
+    );
     // December 2025 under the 2012 editions, December 2026 under the 2026 editions.
     assert_eq!(zs[0].edition(), ecociv_air::Edition::E2012);
     assert_eq!(zs[1].edition(), ecociv_air::Edition::E2026);

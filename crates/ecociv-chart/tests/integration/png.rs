@@ -36,7 +36,10 @@ fn writes_a_sample_for_people() {
     chart.series = vec![(2019, 88.5), (2020, 93.2), (2021, 95.1)];
     chart.forecast = vec![(2022, 95.8), (2023, 96.4)];
     chart.threshold = Some((80.0, "标准 ≥80".into()));
-    chart.targets = vec![(2025, 96.0, "2025年目标 96".into()), (2030, 97.0, "2030年目标 97".into())];
+    chart.targets = vec![
+        (2025, 96.0, "2025年目标 96".into()),
+        (2030, 97.0, "2030年目标 97".into()),
+    ];
     let png = chart.to_png(&Fonts::system(), 1.5).expect("png");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
     std::fs::create_dir_all(&dir).expect("artifact dir");

@@ -7,12 +7,18 @@ fn sample() -> LineChart {
     chart.series = vec![(2019, 88.5), (2020, 93.2), (2021, 95.1)];
     chart.forecast = vec![(2022, 95.8), (2023, 96.4)];
     chart.threshold = Some((80.0, "标准 ≥80".to_string()));
-    chart.targets = vec![(2025, 96.0, "2025年目标 96".to_string()), (2030, 97.0, "2030年目标 97".to_string())];
+    chart.targets = vec![
+        (2025, 96.0, "2025年目标 96".to_string()),
+        (2030, 97.0, "2030年目标 97".to_string()),
+    ];
     chart
 }
 
 fn attr(node: &roxmltree::Node<'_, '_>, name: &str) -> f64 {
-    node.attribute(name).unwrap_or_else(|| panic!("missing {name}")).parse().expect("number")
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("missing {name}"))
+        .parse()
+        .expect("number")
 }
 
 #[test]
@@ -24,8 +30,21 @@ fn svg_is_well_formed_and_accessible() {
     assert_eq!(root.attribute("role"), Some("img"));
     let title = root.children().find(|n| n.has_tag_name("title")).expect("title");
     assert_eq!(title.text(), Some("空气质量优良天数比例"));
-    let desc = root.children().find(|n| n.has_tag_name("desc")).expect("desc").text().unwrap_or_default().to_string();
-    for needle in ["2019年 88.5%", "2021年 95.1%", "预测值", "2023年 96.4%", "标准 ≥80", "2030年目标 97"] {
+    let desc = root
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .expect("desc")
+        .text()
+        .unwrap_or_default()
+        .to_string();
+    for needle in [
+        "2019年 88.5%",
+        "2021年 95.1%",
+        "预测值",
+        "2023年 96.4%",
+        "标准 ≥80",
+        "2030年目标 97",
+    ] {
         assert!(desc.contains(needle), "desc lacks {needle}: {desc}");
     }
     assert!(svg.contains("Noto Sans CJK SC") && svg.contains("sans-serif"));
@@ -41,7 +60,10 @@ fn points_sit_at_their_scaled_coordinates() {
     assert!(layout.y_min <= 80.0 && layout.y_max >= 97.0);
     let svg = chart.to_svg();
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
-    let points: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("point")).collect();
+    let points: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("point"))
+        .collect();
     assert_eq!(points.len(), 3);
     for (node, (year, value)) in points.iter().zip(&chart.series) {
         assert_eq!(node.attribute("data-year"), Some(year.to_string().as_str()));
@@ -55,20 +77,46 @@ fn points_sit_at_their_scaled_coordinates() {
     assert!(layout.x(2019) > layout.plot.left && layout.x(2030) < layout.plot.right);
     assert!(layout.y(layout.y_min) <= layout.plot.bottom + 1e-9 && layout.y(layout.y_max) >= layout.plot.top - 1e-9);
     // The threshold line is horizontal at y(80) across the plot.
-    let threshold = doc.descendants().find(|n| n.attribute("class") == Some("threshold")).expect("threshold");
+    let threshold = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("threshold"))
+        .expect("threshold");
     let line = threshold.children().find(|n| n.has_tag_name("line")).expect("line");
     assert!((attr(&line, "y1") - layout.y(80.0)).abs() < 0.01);
     assert_eq!(attr(&line, "y1"), attr(&line, "y2"));
-    assert!((attr(&line, "x1") - layout.plot.left).abs() < 0.01 && (attr(&line, "x2") - layout.plot.right).abs() < 0.01);
+    assert!(
+        (attr(&line, "x1") - layout.plot.left).abs() < 0.01 && (attr(&line, "x2") - layout.plot.right).abs() < 0.01
+    );
     // Targets and forecast points are marked at their years.
-    let targets: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("target")).collect();
-    assert_eq!(targets.iter().map(|n| n.attribute("data-year").unwrap_or_default()).collect::<Vec<_>>(), ["2025", "2030"]);
-    let forecast: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("forecast-point")).collect();
+    let targets: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("target"))
+        .collect();
+    assert_eq!(
+        targets
+            .iter()
+            .map(|n| n.attribute("data-year").unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["2025", "2030"]
+    );
+    let forecast: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("forecast-point"))
+        .collect();
     assert_eq!(forecast.len(), 2);
     assert!((attr(&forecast[1], "cx") - layout.x(2023)).abs() < 0.01);
     // The forecast line starts at the last observed point.
-    let line = doc.descendants().find(|n| n.attribute("class") == Some("forecast-line")).expect("forecast line");
-    let first = line.attribute("points").unwrap_or_default().split(' ').next().unwrap_or_default().to_string();
+    let line = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("forecast-line"))
+        .expect("forecast line");
+    let first = line
+        .attribute("points")
+        .unwrap_or_default()
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(first, format!("{:.2},{:.2}", layout.x(2021), layout.y(95.1)));
 }
 
@@ -131,7 +179,11 @@ fn text_is_escaped() {
     chart.series = vec![(2020, 1.0)];
     let svg = chart.to_svg();
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
-    let title = doc.root_element().children().find(|n| n.has_tag_name("title")).expect("title");
+    let title = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .expect("title");
     assert_eq!(title.text(), Some("A<B & \"C\""));
 }
 
@@ -149,7 +201,16 @@ fn the_caller_gives_the_labels_and_the_default_is_chinese() {
     chart.targets = vec![(2030, 97.0, "Target 2030: 97".into())];
     // Chinese by default (what the Word report gets).
     let chinese = chart.to_svg();
-    for word in ["实测值", "预测值", "标准值", "规划目标值", "年份", "单位：%", "2021年 95.1%", "2025年预测：96%"] {
+    for word in [
+        "实测值",
+        "预测值",
+        "标准值",
+        "规划目标值",
+        "年份",
+        "单位：%",
+        "2021年 95.1%",
+        "2025年预测：96%",
+    ] {
         assert!(chinese.contains(word), "{word} in the default chart");
     }
     chart.labels = Labels {
@@ -181,7 +242,13 @@ fn the_caller_gives_the_labels_and_the_default_is_chinese() {
         .collect();
     assert_eq!(legend, ["Observed", "Forecast", "Standard", "Plan targets"]);
     assert!(!han(&english), "no Chinese left in an English chart: {english}");
-    for text in ["Unit: %", ">Year<", "2021: 95.1%", "2025 forecast: 96%", "Observed: 2020: 90%, 2021: 95.1%"] {
+    for text in [
+        "Unit: %",
+        ">Year<",
+        "2021: 95.1%",
+        "2025 forecast: 96%",
+        "Observed: 2020: 90%, 2021: 95.1%",
+    ] {
         assert!(english.contains(text), "{text}");
     }
     let mut empty = LineChart::new("x", "%");
@@ -200,21 +267,38 @@ fn bar_chart_places_bars_on_the_scale_lists_them_and_drops_non_finite_values() {
         tick,
     };
     let mut chart = BarChart::new("aqi", "每日AQI", 600, 200);
-    chart.bars = vec![bar("1月", Some(50.0), true), bar("b", Some(150.0), false), bar("c", None, false), bar("d", Some(f64::NAN), false)];
+    chart.bars = vec![
+        bar("1月", Some(50.0), true),
+        bar("b", Some(150.0), false),
+        bar("c", None, false),
+        bar("d", Some(f64::NAN), false),
+    ];
     chart.reference = Some((100.0, "AQI 100".into()));
     chart.lead = "每日AQI：".into();
     let svg = chart.to_svg();
     assert!(!svg.contains("NaN"));
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
-    let rects: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("rect") && n.parent().is_some_and(|p| p.attribute("class") == Some("bars"))).collect();
+    let rects: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.parent().is_some_and(|p| p.attribute("class") == Some("bars")))
+        .collect();
     assert_eq!(rects.len(), 2, "a bar per finite value");
     // The second bar is three times as tall as the first, and both stand on the same axis.
     let height = |n: &roxmltree::Node<'_, '_>| attr(n, "height");
     assert!((height(&rects[1]) - 3.0 * height(&rects[0])).abs() < 0.05);
     assert!((attr(&rects[0], "y") + height(&rects[0]) - attr(&rects[1], "y") - height(&rects[1])).abs() < 0.05);
-    let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap().to_string();
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
     assert_eq!(desc, "每日AQI：1月：50；b：150");
-    assert!(svg.contains(">1月</text>") && !svg.contains(">b</text>"), "only ticked labels are drawn");
+    assert!(
+        svg.contains(">1月</text>") && !svg.contains(">b</text>"),
+        "only ticked labels are drawn"
+    );
     assert!(svg.contains("AQI 100"));
     // Nothing to draw: the caller's no-data panel.
     let mut empty = BarChart::new("e", "空", 300, 120);

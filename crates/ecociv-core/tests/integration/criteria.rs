@@ -9,7 +9,11 @@ fn judge(row: Row, observations: Vec<Observation>) -> (Status, Basis, String) {
     let id = row.id.clone();
     let framework = framework(vec![row], &[]);
     let assessment = assess(&framework, &zone(observations), 2021);
-    let entry = assessment.rows.iter().find(|entry| entry.id == id).expect("row assessed");
+    let entry = assessment
+        .rows
+        .iter()
+        .find(|entry| entry.id == id)
+        .expect("row assessed");
     (entry.status, entry.basis, entry.explanation.zh.clone())
 }
 
@@ -22,17 +26,27 @@ fn stable() -> Criterion {
 }
 
 fn task() -> Criterion {
-    Criterion::AssignedTask { wording: "完成上级规定的考核任务".into() }
+    Criterion::AssignedTask {
+        wording: "完成上级规定的考核任务".into(),
+    }
 }
 
 #[test]
 fn at_least_boundaries() {
     let row = || share("3", Criterion::AtLeast(20.0));
-    assert_eq!(status(row(), vec![num("3", 2021, 20.0)]), Status::Met, "exactly 20 meets ≥20");
+    assert_eq!(
+        status(row(), vec![num("3", 2021, 20.0)]),
+        Status::Met,
+        "exactly 20 meets ≥20"
+    );
     assert_eq!(status(row(), vec![num("3", 2021, 19.99)]), Status::NotMet);
     assert_eq!(status(row(), vec![num("3", 2021, 21.4)]), Status::Met);
     assert_eq!(status(row(), vec![]), Status::NoData, "never met without a value");
-    assert_eq!(status(row(), vec![num("3", 2020, 25.0)]), Status::NoData, "another year's value is not this year's");
+    assert_eq!(
+        status(row(), vec![num("3", 2020, 25.0)]),
+        Status::NoData,
+        "another year's value is not this year's"
+    );
 }
 
 #[test]
@@ -46,7 +60,11 @@ fn at_most_boundaries() {
 fn reach_one_hundred_means_one_hundred() {
     let row = || share("5", Criterion::Reach(100.0));
     assert_eq!(status(row(), vec![num("5", 2021, 100.0)]), Status::Met);
-    assert_eq!(status(row(), vec![num("5", 2021, 99.99)]), Status::NotMet, "99.99 does not reach 100");
+    assert_eq!(
+        status(row(), vec![num("5", 2021, 99.99)]),
+        Status::NotMet,
+        "99.99 does not reach 100"
+    );
     let lower = row_lower_reach();
     assert_eq!(status(lower.clone(), vec![num("y", 2021, 0.0)]), Status::Met);
     assert_eq!(status(lower, vec![num("y", 2021, 0.01)]), Status::NotMet);
@@ -58,13 +76,25 @@ fn row_lower_reach() -> Row {
 
 #[test]
 fn states_meet_fail_and_describe() {
-    let plan = || with_states(row("1", Direction::NotApplicable, None, Criterion::States), &["制定实施", "持续实施"], &["正在制定"], &[]);
+    let plan = || {
+        with_states(
+            row("1", Direction::NotApplicable, None, Criterion::States),
+            &["制定实施", "持续实施"],
+            &["正在制定"],
+            &[],
+        )
+    };
     assert_eq!(status(plan(), vec![state("1", 2021, "制定实施")]), Status::Met);
     assert_eq!(status(plan(), vec![state("1", 2021, "持续实施")]), Status::Met);
     assert_eq!(status(plan(), vec![state("1", 2021, "正在制定")]), Status::NotMet);
     // "None present" states meet a numeric criterion.
     let bad_water = with_states(
-        row("8.2", Direction::LowerIsBetter, Some((0.0, 100.0)), Criterion::AllOf(vec![task(), stable()])),
+        row(
+            "8.2",
+            Direction::LowerIsBetter,
+            Some((0.0, 100.0)),
+            Criterion::AllOf(vec![task(), stable()]),
+        ),
         &["无劣V类水体"],
         &[],
         &[],
@@ -74,13 +104,30 @@ fn states_meet_fail_and_describe() {
 
 #[test]
 fn unknown_state_text_is_refused_on_input_not_failed() {
-    let plan = with_states(row("1", Direction::NotApplicable, None, Criterion::States), &["制定实施"], &["正在制定"], &[]);
+    let plan = with_states(
+        row("1", Direction::NotApplicable, None, Criterion::States),
+        &["制定实施"],
+        &["正在制定"],
+        &[],
+    );
     let error = ecociv_core::value::parse_value(&plan, "差不多制定了").unwrap_err();
-    assert!(error.to_string().contains("制定实施"), "the error lists the allowed states: {error}");
-    assert!(ecociv_core::value::parse_value(&plan, "12").is_err(), "a state-only row refuses numbers");
+    assert!(
+        error.to_string().contains("制定实施"),
+        "the error lists the allowed states: {error}"
+    );
+    assert!(
+        ecociv_core::value::parse_value(&plan, "12").is_err(),
+        "a state-only row refuses numbers"
+    );
     let percent = share("3", Criterion::AtLeast(20.0));
-    assert_eq!(ecociv_core::value::parse_value(&percent, "94.5%"), Ok(ecociv_core::Value::Number(94.5)));
-    assert!(ecociv_core::value::parse_value(&percent, "120").is_err(), "a share is 0–100");
+    assert_eq!(
+        ecociv_core::value::parse_value(&percent, "94.5%"),
+        Ok(ecociv_core::Value::Number(94.5))
+    );
+    assert!(
+        ecociv_core::value::parse_value(&percent, "120").is_err(),
+        "a share is 0–100"
+    );
     assert!(ecociv_core::value::parse_value(&percent, "NaN").is_err());
     assert!(ecociv_core::value::parse_value(&percent, "").is_err());
 }
@@ -88,24 +135,68 @@ fn unknown_state_text_is_refused_on_input_not_failed() {
 #[test]
 fn assigned_task_against_assigned_value_in_the_rows_direction() {
     let pm = || row("7.2", Direction::LowerIsBetter, Some((0.0, 1000.0)), task());
-    assert_eq!(status(pm(), vec![assigned(num("7.2", 2021, 30.0), Assigned::Value(30.0))]), Status::Met, "equal to assigned");
-    assert_eq!(status(pm(), vec![assigned(num("7.2", 2021, 31.0), Assigned::Value(30.0))]), Status::NotMet);
-    assert_eq!(status(pm(), vec![assigned(num("7.2", 2021, 29.0), Assigned::Value(30.0))]), Status::Met);
+    assert_eq!(
+        status(pm(), vec![assigned(num("7.2", 2021, 30.0), Assigned::Value(30.0))]),
+        Status::Met,
+        "equal to assigned"
+    );
+    assert_eq!(
+        status(pm(), vec![assigned(num("7.2", 2021, 31.0), Assigned::Value(30.0))]),
+        Status::NotMet
+    );
+    assert_eq!(
+        status(pm(), vec![assigned(num("7.2", 2021, 29.0), Assigned::Value(30.0))]),
+        Status::Met
+    );
     let good_days = || share("7.1", task());
-    assert_eq!(status(good_days(), vec![assigned(num("7.1", 2021, 94.5), Assigned::Value(94.5))]), Status::Met);
-    assert_eq!(status(good_days(), vec![assigned(num("7.1", 2021, 94.4), Assigned::Value(94.5))]), Status::NotMet);
-    assert_eq!(status(good_days(), vec![num("7.1", 2021, 94.5)]), Status::NoData, "no assigned value, no verdict");
+    assert_eq!(
+        status(
+            good_days(),
+            vec![assigned(num("7.1", 2021, 94.5), Assigned::Value(94.5))]
+        ),
+        Status::Met
+    );
+    assert_eq!(
+        status(
+            good_days(),
+            vec![assigned(num("7.1", 2021, 94.4), Assigned::Value(94.5))]
+        ),
+        Status::NotMet
+    );
+    assert_eq!(
+        status(good_days(), vec![num("7.1", 2021, 94.5)]),
+        Status::NoData,
+        "no assigned value, no verdict"
+    );
 }
 
 #[test]
 fn assigned_task_against_recorded_verdict() {
     let energy = || row("17", Direction::LowerIsBetter, None, task());
-    assert_eq!(status(energy(), vec![assigned(num("17", 2021, 0.14), Assigned::Verdict(true))]), Status::Met);
-    assert_eq!(status(energy(), vec![assigned(num("17", 2021, 0.14), Assigned::Verdict(false))]), Status::NotMet);
+    assert_eq!(
+        status(energy(), vec![assigned(num("17", 2021, 0.14), Assigned::Verdict(true))]),
+        Status::Met
+    );
+    assert_eq!(
+        status(
+            energy(),
+            vec![assigned(num("17", 2021, 0.14), Assigned::Verdict(false))]
+        ),
+        Status::NotMet
+    );
     // A describing state leaves the decision to the verdict.
     let shore = || with_states(share("16", task()), &[], &[], &["已划定管理范围"]);
-    assert_eq!(status(shore(), vec![assigned(state("16", 2021, "已划定管理范围"), Assigned::Verdict(true))]), Status::Met);
-    assert_eq!(status(shore(), vec![state("16", 2021, "已划定管理范围")]), Status::NoData);
+    assert_eq!(
+        status(
+            shore(),
+            vec![assigned(state("16", 2021, "已划定管理范围"), Assigned::Verdict(true))]
+        ),
+        Status::Met
+    );
+    assert_eq!(
+        status(shore(), vec![state("16", 2021, "已划定管理范围")]),
+        Status::NoData
+    );
 }
 
 #[test]
@@ -124,21 +215,43 @@ fn super_status(row: Row, value: f64) -> Status {
 #[test]
 fn stable_or_improving_against_latest_earlier_value() {
     let days = || share("7.1", stable());
-    assert_eq!(status(days(), vec![num("7.1", 2017, 89.5), num("7.1", 2021, 94.5)]), Status::Met);
-    assert_eq!(status(days(), vec![num("7.1", 2020, 94.5), num("7.1", 2021, 94.5)]), Status::Met, "equal to last year is stable");
-    assert_eq!(status(days(), vec![num("7.1", 2020, 94.6), num("7.1", 2021, 94.5)]), Status::NotMet);
+    assert_eq!(
+        status(days(), vec![num("7.1", 2017, 89.5), num("7.1", 2021, 94.5)]),
+        Status::Met
+    );
+    assert_eq!(
+        status(days(), vec![num("7.1", 2020, 94.5), num("7.1", 2021, 94.5)]),
+        Status::Met,
+        "equal to last year is stable"
+    );
+    assert_eq!(
+        status(days(), vec![num("7.1", 2020, 94.6), num("7.1", 2021, 94.5)]),
+        Status::NotMet
+    );
     // The latest earlier value counts, not the oldest.
     assert_eq!(
-        status(days(), vec![num("7.1", 2017, 99.0), num("7.1", 2020, 90.0), num("7.1", 2021, 94.5)]),
+        status(
+            days(),
+            vec![num("7.1", 2017, 99.0), num("7.1", 2020, 90.0), num("7.1", 2021, 94.5)]
+        ),
         Status::Met
     );
     assert_eq!(status(days(), vec![num("7.1", 2021, 94.5)]), Status::NoData);
     let pm = || row("7.2", Direction::LowerIsBetter, Some((0.0, 1000.0)), stable());
-    assert_eq!(status(pm(), vec![num("7.2", 2017, 38.0), num("7.2", 2021, 29.0)]), Status::Met);
-    assert_eq!(status(pm(), vec![num("7.2", 2017, 28.0), num("7.2", 2021, 29.0)]), Status::NotMet);
+    assert_eq!(
+        status(pm(), vec![num("7.2", 2017, 38.0), num("7.2", 2021, 29.0)]),
+        Status::Met
+    );
+    assert_eq!(
+        status(pm(), vec![num("7.2", 2017, 28.0), num("7.2", 2021, 29.0)]),
+        Status::NotMet
+    );
     // A later override of an earlier year is the value in force for that year.
     assert_eq!(
-        status(pm(), vec![num("7.2", 2020, 20.0), num("7.2", 2020, 35.0), num("7.2", 2021, 29.0)]),
+        status(
+            pm(),
+            vec![num("7.2", 2020, 20.0), num("7.2", 2020, 35.0), num("7.2", 2021, 29.0)]
+        ),
         Status::Met
     );
 }
@@ -152,12 +265,24 @@ fn two_part_criterion_judges_the_parts_that_can_be_judged() {
     assert!(explanation.contains("已判定1/2部分"), "{explanation}");
     // Both judged, one fails.
     assert_eq!(
-        status(days(), vec![num("7.1", 2020, 90.0), assigned(num("7.1", 2021, 94.5), Assigned::Value(95.0))]),
+        status(
+            days(),
+            vec![
+                num("7.1", 2020, 90.0),
+                assigned(num("7.1", 2021, 94.5), Assigned::Value(95.0))
+            ]
+        ),
         Status::NotMet
     );
     // Both judged, both met.
     assert_eq!(
-        status(days(), vec![num("7.1", 2020, 90.0), assigned(num("7.1", 2021, 95.0), Assigned::Value(95.0))]),
+        status(
+            days(),
+            vec![
+                num("7.1", 2020, 90.0),
+                assigned(num("7.1", 2021, 95.0), Assigned::Value(95.0))
+            ]
+        ),
         Status::Met
     );
     // No part judgeable: no data.
@@ -167,18 +292,56 @@ fn two_part_criterion_judges_the_parts_that_can_be_judged() {
 #[test]
 fn spatial_rule_on_area_nature_and_function() {
     let red_line = || {
-        let mut row = with_states(row("15.1", Direction::NotApplicable, None, Criterion::Spatial), &["已划定"], &["未划定"], &[]);
+        let mut row = with_states(
+            row("15.1", Direction::NotApplicable, None, Criterion::Spatial),
+            &["已划定"],
+            &["未划定"],
+            &[],
+        );
         row.spatial = true;
         row
     };
     let base = spatial("15.1", 2020, Some(12.5), Some(true), Some(true));
-    assert_eq!(status(red_line(), vec![base.clone(), spatial("15.1", 2021, Some(12.5), Some(true), Some(true))]), Status::Met);
-    assert_eq!(status(red_line(), vec![base.clone(), spatial("15.1", 2021, Some(12.4), Some(true), Some(true))]), Status::NotMet);
-    assert_eq!(status(red_line(), vec![base.clone(), spatial("15.1", 2021, Some(13.0), Some(false), Some(true))]), Status::NotMet);
-    assert_eq!(status(red_line(), vec![base, spatial("15.1", 2021, Some(13.0), Some(true), Some(false))]), Status::NotMet);
+    assert_eq!(
+        status(
+            red_line(),
+            vec![base.clone(), spatial("15.1", 2021, Some(12.5), Some(true), Some(true))]
+        ),
+        Status::Met
+    );
+    assert_eq!(
+        status(
+            red_line(),
+            vec![base.clone(), spatial("15.1", 2021, Some(12.4), Some(true), Some(true))]
+        ),
+        Status::NotMet
+    );
+    assert_eq!(
+        status(
+            red_line(),
+            vec![base.clone(), spatial("15.1", 2021, Some(13.0), Some(false), Some(true))]
+        ),
+        Status::NotMet
+    );
+    assert_eq!(
+        status(
+            red_line(),
+            vec![base, spatial("15.1", 2021, Some(13.0), Some(true), Some(false))]
+        ),
+        Status::NotMet
+    );
     // No earlier area: area part not judged, nature and function judged.
-    assert_eq!(status(red_line(), vec![spatial("15.1", 2021, Some(12.5), Some(true), Some(true))]), Status::Met);
-    assert_eq!(status(red_line(), vec![spatial("15.1", 2021, None, None, None)]), Status::NoData);
+    assert_eq!(
+        status(
+            red_line(),
+            vec![spatial("15.1", 2021, Some(12.5), Some(true), Some(true))]
+        ),
+        Status::Met
+    );
+    assert_eq!(
+        status(red_line(), vec![spatial("15.1", 2021, None, None, None)]),
+        Status::NoData
+    );
     assert_eq!(status(red_line(), vec![state("15.1", 2021, "已划定")]), Status::Met);
     assert_eq!(status(red_line(), vec![state("15.1", 2021, "未划定")]), Status::NotMet);
     // The record parses from the text a department types.
@@ -201,13 +364,29 @@ fn conditional_rule_of_indicator_22() {
         )
     };
     // ≤60 %: a rise of at least 2 points against the earlier value; 62.1 − 60.1 is exactly 2 despite float noise.
-    assert_eq!(status(waste(), vec![num("22", 2020, 56.1), num("22", 2021, 58.1)]), Status::Met);
-    assert_eq!(status(waste(), vec![num("22", 2020, 56.2), num("22", 2021, 58.1)]), Status::NotMet);
-    assert_eq!(status(waste(), vec![num("22", 2020, 58.0), num("22", 2021, 60.0)]), Status::Met, "exactly 60 is the ≤60 branch");
+    assert_eq!(
+        status(waste(), vec![num("22", 2020, 56.1), num("22", 2021, 58.1)]),
+        Status::Met
+    );
+    assert_eq!(
+        status(waste(), vec![num("22", 2020, 56.2), num("22", 2021, 58.1)]),
+        Status::NotMet
+    );
+    assert_eq!(
+        status(waste(), vec![num("22", 2020, 58.0), num("22", 2021, 60.0)]),
+        Status::Met,
+        "exactly 60 is the ≤60 branch"
+    );
     assert_eq!(status(waste(), vec![num("22", 2021, 55.0)]), Status::NoData);
     // >60 %: stable or improving.
-    assert_eq!(status(waste(), vec![num("22", 2020, 89.31), num("22", 2021, 89.31)]), Status::Met);
-    assert_eq!(status(waste(), vec![num("22", 2020, 90.0), num("22", 2021, 89.31)]), Status::NotMet);
+    assert_eq!(
+        status(waste(), vec![num("22", 2020, 89.31), num("22", 2021, 89.31)]),
+        Status::Met
+    );
+    assert_eq!(
+        status(waste(), vec![num("22", 2020, 90.0), num("22", 2021, 89.31)]),
+        Status::NotMet
+    );
     let (status, _, explanation) = judge(waste(), vec![num("22", 2021, 89.31)]);
     assert_eq!(status, Status::NoData);
     assert!(explanation.contains("89.31% > 60%"), "{explanation}");
@@ -216,13 +395,24 @@ fn conditional_rule_of_indicator_22() {
 #[test]
 fn rise_is_measured_against_the_direction() {
     let row = row("z", Direction::LowerIsBetter, None, Criterion::RiseAtLeast(2.0));
-    assert_eq!(status(row.clone(), vec![num("z", 2020, 10.0), num("z", 2021, 8.0)]), Status::Met);
-    assert_eq!(status(row, vec![num("z", 2020, 10.0), num("z", 2021, 12.0)]), Status::NotMet);
+    assert_eq!(
+        status(row.clone(), vec![num("z", 2020, 10.0), num("z", 2021, 8.0)]),
+        Status::Met
+    );
+    assert_eq!(
+        status(row, vec![num("z", 2020, 10.0), num("z", 2021, 12.0)]),
+        Status::NotMet
+    );
 }
 
 #[test]
 fn unknown_standard_gives_no_data() {
-    let row = share("9", Criterion::Unknown { reason: "半干旱地区的指标值未知".into() });
+    let row = share(
+        "9",
+        Criterion::Unknown {
+            reason: "半干旱地区的指标值未知".into(),
+        },
+    );
     let (status, _, explanation) = judge(row, vec![num("9", 2021, 61.0)]);
     assert_eq!(status, Status::NoData);
     assert!(explanation.contains("半干旱"), "{explanation}");
@@ -230,7 +420,14 @@ fn unknown_standard_gives_no_data() {
 
 #[test]
 fn recorded_verdict_only_where_the_rule_cannot_judge() {
-    let water = || row("18", Direction::LowerIsBetter, None, Criterion::AllOf(vec![task(), stable()]));
+    let water = || {
+        row(
+            "18",
+            Direction::LowerIsBetter,
+            None,
+            Criterion::AllOf(vec![task(), stable()]),
+        )
+    };
     let (state, basis, explanation) = judge(water(), vec![recorded(num("18", 2021, 16.63), true)]);
     assert_eq!((state, basis), (Status::Met, Basis::Recorded));
     assert!(explanation.contains("规划表2-1"), "{explanation}");
@@ -249,17 +446,26 @@ fn recorded_verdict_only_where_the_rule_cannot_judge() {
 #[test]
 fn a_partial_met_yields_to_a_recorded_not_met() {
     let days = || share("7.1", Criterion::AllOf(vec![task(), stable()]));
-    let (state, basis, explanation) = judge(days(), vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), false)]);
+    let (state, basis, explanation) = judge(
+        days(),
+        vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), false)],
+    );
     assert_eq!((state, basis), (Status::NotMet, Basis::Recorded));
     assert!(explanation.contains("其余部分无法判定"), "{explanation}");
     // With every part judged, the rule decides and the disagreement is a warning.
     let (state, basis, _) = judge(
         days(),
-        vec![num("7.1", 2017, 89.5), recorded(assigned(num("7.1", 2021, 94.5), Assigned::Value(94.0)), false)],
+        vec![
+            num("7.1", 2017, 89.5),
+            recorded(assigned(num("7.1", 2021, 94.5), Assigned::Value(94.0)), false),
+        ],
     );
     assert_eq!((state, basis), (Status::Met, Basis::Rule));
     // A partial met with a recorded met stays a rule judgement.
-    let (state, basis, _) = judge(days(), vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), true)]);
+    let (state, basis, _) = judge(
+        days(),
+        vec![num("7.1", 2017, 89.5), recorded(num("7.1", 2021, 94.5), true)],
+    );
     assert_eq!((state, basis), (Status::Met, Basis::Rule));
 }
 
@@ -280,8 +486,18 @@ fn zone_variants_select_the_criterion_and_unknown_zone_types_give_no_data() {
 
 #[test]
 fn indicator_with_sub_rows_is_met_only_when_all_leaves_are_met() {
-    let mut framework = framework(vec![share("7.1", Criterion::AtLeast(80.0)), share("7.2", Criterion::AtLeast(80.0))], &[]);
-    let rows: Vec<Row> = framework.indicators.drain(..).flat_map(|indicator| indicator.rows).collect();
+    let mut framework = framework(
+        vec![
+            share("7.1", Criterion::AtLeast(80.0)),
+            share("7.2", Criterion::AtLeast(80.0)),
+        ],
+        &[],
+    );
+    let rows: Vec<Row> = framework
+        .indicators
+        .drain(..)
+        .flat_map(|indicator| indicator.rows)
+        .collect();
     framework.indicators = vec![ecociv_core::Indicator {
         id: "7".into(),
         task: "1".into(),
@@ -296,15 +512,27 @@ fn indicator_with_sub_rows_is_met_only_when_all_leaves_are_met() {
         assert_eq!(ids, ["7", "7.1", "7.2"]);
         (assessment.rows[0].status, assessment.readiness.ready)
     };
-    assert_eq!(check(vec![num("7.1", 2021, 90.0), num("7.2", 2021, 90.0)]), (Status::Met, true));
-    assert_eq!(check(vec![num("7.1", 2021, 90.0), num("7.2", 2021, 70.0)]), (Status::NotMet, false));
+    assert_eq!(
+        check(vec![num("7.1", 2021, 90.0), num("7.2", 2021, 90.0)]),
+        (Status::Met, true)
+    );
+    assert_eq!(
+        check(vec![num("7.1", 2021, 90.0), num("7.2", 2021, 70.0)]),
+        (Status::NotMet, false)
+    );
     assert_eq!(check(vec![num("7.1", 2021, 90.0)]), (Status::NoData, false));
-    assert_eq!(check(vec![num("7.1", 2021, 70.0)]), (Status::NotMet, false), "not met wins over no data");
+    assert_eq!(
+        check(vec![num("7.1", 2021, 70.0)]),
+        (Status::NotMet, false),
+        "not met wins over no data"
+    );
 }
 
 #[test]
 fn readiness_uses_the_frameworks_reference_share() {
-    let rows: Vec<Row> = (1..=6).map(|n| share(&n.to_string(), Criterion::AtLeast(50.0))).collect();
+    let rows: Vec<Row> = (1..=6)
+        .map(|n| share(&n.to_string(), Criterion::AtLeast(50.0)))
+        .collect();
     let mut framework = framework(rows, &["2", "3", "4", "5", "6"]);
     // 4 of 5 reference indicators met = 0.8: exactly the required share.
     let observations = vec![
@@ -321,7 +549,10 @@ fn readiness_uses_the_frameworks_reference_share() {
     assert!((readiness.reference_met_share - 0.8).abs() < 1e-12);
     assert!(readiness.ready);
     framework.designation.reference_min_share = 0.81;
-    assert!(!assess(&framework, &zone, 2021).readiness.ready, "the share is a setting of the framework");
+    assert!(
+        !assess(&framework, &zone, 2021).readiness.ready,
+        "the share is a setting of the framework"
+    );
     framework.designation.reference_min_share = 0.8;
     let mut missing_binding = zone.clone();
     missing_binding.observations.retain(|obs| obs.row != "1");

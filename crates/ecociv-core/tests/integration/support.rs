@@ -6,8 +6,8 @@ use ecociv_core::framework::{DesignationRule, Domain, StateDef, Task, Variant};
 use ecociv_core::value::SpatialRecord;
 use ecociv_core::zone::{Plan, Target, TargetKind};
 use ecociv_core::{
-    Assigned, Attribute, Criterion, Direction, Framework, Indicator, Observation, Recorded, Row, Source, StateVerdict, Value,
-    Zone, ZoneProfile,
+    Assigned, Attribute, Criterion, Direction, Framework, Indicator, Observation, Recorded, Row, Source, StateVerdict,
+    Value, Zone, ZoneProfile,
 };
 
 pub fn row(id: &str, direction: Direction, range: Option<(f64, f64)>, criterion: Criterion) -> Row {
@@ -15,12 +15,21 @@ pub fn row(id: &str, direction: Direction, range: Option<(f64, f64)>, criterion:
         id: id.to_string(),
         name: format!("指标{id}"),
         name_en: format!("row {id}"),
-        unit: if range == Some((0.0, 100.0)) { "%".into() } else { "-".into() },
+        unit: if range == Some((0.0, 100.0)) {
+            "%".into()
+        } else {
+            "-".into()
+        },
         direction,
         range,
         states: Vec::new(),
         spatial: false,
-        variants: vec![Variant { when: BTreeMap::new(), standard: "标准".into(), criterion, note: String::new() }],
+        variants: vec![Variant {
+            when: BTreeMap::new(),
+            standard: "标准".into(),
+            criterion,
+            note: String::new(),
+        }],
     }
 }
 
@@ -29,9 +38,18 @@ pub fn share(id: &str, criterion: Criterion) -> Row {
 }
 
 pub fn with_states(mut row: Row, meets: &[&str], fails: &[&str], describes: &[&str]) -> Row {
-    for (texts, verdict) in [(meets, StateVerdict::Meets), (fails, StateVerdict::Fails), (describes, StateVerdict::Describes)] {
+    for (texts, verdict) in [
+        (meets, StateVerdict::Meets),
+        (fails, StateVerdict::Fails),
+        (describes, StateVerdict::Describes),
+    ] {
         for text in texts {
-            row.states.push(StateDef { text: text.to_string(), aliases: Vec::new(), verdict, equals: None });
+            row.states.push(StateDef {
+                text: text.to_string(),
+                aliases: Vec::new(),
+                verdict,
+                equals: None,
+            });
         }
     }
     row
@@ -46,7 +64,11 @@ pub fn framework(rows: Vec<Row>, reference: &[&str]) -> Framework {
             task: "1".into(),
             name: row.name.clone(),
             name_en: row.name_en.clone(),
-            attribute: if reference.contains(&row.id.as_str()) { Attribute::Reference } else { Attribute::Binding },
+            attribute: if reference.contains(&row.id.as_str()) {
+                Attribute::Reference
+            } else {
+                Attribute::Binding
+            },
             rows: vec![row],
         })
         .collect();
@@ -56,10 +78,23 @@ pub fn framework(rows: Vec<Row>, reference: &[&str]) -> Framework {
         name_en: "test".into(),
         edition: "T".into(),
         source: "tests".into(),
-        domains: vec![Domain { id: "d".into(), name: "领域".into(), name_en: "domain".into() }],
-        tasks: vec![Task { id: "1".into(), domain: "d".into(), name: "任务".into(), name_en: "task".into() }],
+        domains: vec![Domain {
+            id: "d".into(),
+            name: "领域".into(),
+            name_en: "domain".into(),
+        }],
+        tasks: vec![Task {
+            id: "1".into(),
+            domain: "d".into(),
+            name: "任务".into(),
+            name_en: "task".into(),
+        }],
         indicators,
-        designation: DesignationRule { all_binding_met: true, reference_min_share: 0.8, note: "test".into() },
+        designation: DesignationRule {
+            all_binding_met: true,
+            reference_min_share: 0.8,
+            note: "test".into(),
+        },
         restating_phrases: vec!["完成上级规定的考核任务".into()],
     }
 }
@@ -86,11 +121,23 @@ pub fn zone(observations: Vec<Observation>) -> Zone {
 }
 
 pub fn target(text: &str, kind: TargetKind) -> Target {
-    Target { text: text.to_string(), kind }
+    Target {
+        text: text.to_string(),
+        kind,
+    }
 }
 
 pub fn obs(row: &str, year: i32, value: Value) -> Observation {
-    Observation { row: row.into(), year, value, assigned: None, recorded: None, source: Source::Document { citation: "测试".into() } }
+    Observation {
+        row: row.into(),
+        year,
+        value,
+        assigned: None,
+        recorded: None,
+        source: Source::Document {
+            citation: "测试".into(),
+        },
+    }
 }
 
 pub fn num(row: &str, year: i32, value: f64) -> Observation {
@@ -102,7 +149,15 @@ pub fn state(row: &str, year: i32, text: &str) -> Observation {
 }
 
 pub fn spatial(row: &str, year: i32, area: Option<f64>, nature: Option<bool>, function: Option<bool>) -> Observation {
-    obs(row, year, Value::Spatial(SpatialRecord { area_km2: area, nature_unchanged: nature, function_kept: function }))
+    obs(
+        row,
+        year,
+        Value::Spatial(SpatialRecord {
+            area_km2: area,
+            nature_unchanged: nature,
+            function_kept: function,
+        }),
+    )
 }
 
 pub fn assigned(mut observation: Observation, assigned: Assigned) -> Observation {
@@ -111,6 +166,9 @@ pub fn assigned(mut observation: Observation, assigned: Assigned) -> Observation
 }
 
 pub fn recorded(mut observation: Observation, met: bool) -> Observation {
-    observation.recorded = Some(Recorded { met, source: "规划表2-1".into() });
+    observation.recorded = Some(Recorded {
+        met,
+        source: "规划表2-1".into(),
+    });
     observation
 }

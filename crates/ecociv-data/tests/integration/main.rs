@@ -19,11 +19,23 @@ fn bundled_framework_has_the_shape_of_table_2_1() {
         .filter(|indicator| indicator.attribute == Attribute::Binding)
         .map(|indicator| indicator.id.as_str())
         .collect();
-    assert_eq!(binding, ["1", "2", "3", "4", "5", "7", "8", "9", "12", "14", "15", "17", "18", "23", "24", "25", "27", "29", "32"]);
-    let sub_rows: Vec<&str> = framework.rows().filter(|(indicator, _)| indicator.has_sub_rows()).map(|(_, row)| row.id.as_str()).collect();
+    assert_eq!(
+        binding,
+        [
+            "1", "2", "3", "4", "5", "7", "8", "9", "12", "14", "15", "17", "18", "23", "24", "25", "27", "29", "32"
+        ]
+    );
+    let sub_rows: Vec<&str> = framework
+        .rows()
+        .filter(|(indicator, _)| indicator.has_sub_rows())
+        .map(|(_, row)| row.id.as_str())
+        .collect();
     assert_eq!(
         sub_rows,
-        ["7.1", "7.2", "8.1", "8.2", "8.3", "11.1", "11.2", "11.3", "15.1", "15.2", "20.1", "20.2", "21.1", "21.2", "21.3"]
+        [
+            "7.1", "7.2", "8.1", "8.2", "8.3", "11.1", "11.2", "11.3", "15.1", "15.2", "20.1", "20.2", "21.1", "21.2",
+            "21.3"
+        ]
     );
     assert!(framework.check().is_empty());
     assert!((framework.designation.reference_min_share - 0.8).abs() < 1e-12);
@@ -46,10 +58,26 @@ fn bundled_zone_450202_holds_the_seed_values() {
     assert_eq!(value("17", 2017), Some(Value::Number(0.1604)));
     // Every one of the 44 rows has its 2021 value, and targets for 2025 and 2030.
     for (_, row) in loaded.framework.rows() {
-        assert!(zone.observation(&row.id, 2021).is_some(), "row {} has a 2021 value", row.id);
-        let targets = zone.plan.targets.get(&row.id).unwrap_or_else(|| panic!("row {} has targets", row.id));
-        assert!(targets.contains_key(&2025) && targets.contains_key(&2030), "row {}", row.id);
-        assert!(!zone.plan.lead_departments[&row.id].is_empty(), "row {} has a lead department", row.id);
+        assert!(
+            zone.observation(&row.id, 2021).is_some(),
+            "row {} has a 2021 value",
+            row.id
+        );
+        let targets = zone
+            .plan
+            .targets
+            .get(&row.id)
+            .unwrap_or_else(|| panic!("row {} has targets", row.id));
+        assert!(
+            targets.contains_key(&2025) && targets.contains_key(&2030),
+            "row {}",
+            row.id
+        );
+        assert!(
+            !zone.plan.lead_departments[&row.id].is_empty(),
+            "row {} has a lead department",
+            row.id
+        );
     }
     let projects = &zone.plan.projects;
     assert_eq!(projects.len(), 6);
@@ -74,7 +102,12 @@ fn the_rule_alone_agrees_with_the_plan_where_it_can_judge() {
         .map(|row| row.id.as_str())
         .collect();
     assert_eq!(no_data, ["16", "18", "22"]);
-    let not_met: Vec<&str> = assessment.rows.iter().filter(|row| row.status == Status::NotMet).map(|row| row.id.as_str()).collect();
+    let not_met: Vec<&str> = assessment
+        .rows
+        .iter()
+        .filter(|row| row.status == Status::NotMet)
+        .map(|row| row.id.as_str())
+        .collect();
     assert_eq!(not_met, ["1", "20", "20.1", "20.2", "24"]);
 }
 
@@ -83,7 +116,12 @@ fn framework() -> ecociv_core::Framework {
 }
 
 fn problems(text: &str) -> Vec<String> {
-    parse_values("v.csv", text, &framework()).unwrap_err().problems.iter().map(ToString::to_string).collect()
+    parse_values("v.csv", text, &framework())
+        .unwrap_err()
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -93,7 +131,10 @@ fn values_file_errors_name_file_line_and_field() {
     assert_eq!(unknown.len(), 1);
     assert!(unknown[0].starts_with("v.csv:3: 字段 indicator"), "{unknown:?}");
     let parent = problems(&format!("{header}7,2021,94.5,\n"));
-    assert!(parent[0].contains("7.1"), "a parent id hints at its sub-rows: {parent:?}");
+    assert!(
+        parent[0].contains("7.1"),
+        "a parent id hints at its sub-rows: {parent:?}"
+    );
     let bad_number = problems(&format!("{header}3,2021,2l.4,\n"));
     assert!(bad_number[0].starts_with("v.csv:2: 字段 value"), "{bad_number:?}");
     let bad_state = problems(&format!("{header}1,2021,差不多,\n"));
@@ -105,11 +146,17 @@ fn values_file_errors_name_file_line_and_field() {
     let out_of_range = problems(&format!("{header}3,2021,120,\n"));
     assert!(out_of_range[0].contains("超出允许范围"), "{out_of_range:?}");
     let missing = problems("indicator,year,value\n3,2021,21.4\n");
-    assert_eq!(missing, ["v.csv:1: 字段 assigned (field): 缺少必需的列 (missing column)"]);
+    assert_eq!(
+        missing,
+        ["v.csv:1: 字段 assigned (field): 缺少必需的列 (missing column)"]
+    );
     let duplicate = problems(&format!("{header}3,2021,21.4,\n3,2021,22,\n"));
     assert!(duplicate[0].contains("重复"), "{duplicate:?}");
     // Every problem is reported, not only the first.
-    assert_eq!(problems(&format!("{header}99,2021,1,\n3,2021,x,\n1,2021,差,\n")).len(), 3);
+    assert_eq!(
+        problems(&format!("{header}99,2021,1,\n3,2021,x,\n1,2021,差,\n")).len(),
+        3
+    );
 }
 
 #[test]
@@ -124,7 +171,9 @@ fn values_file_accepts_bom_and_optional_columns() {
 
 #[test]
 fn framework_errors_are_reported() {
-    let broken = bundled::FRAMEWORKS[0].1.replacen("direction = \"higher\"", "direction = \"up\"", 1);
+    let broken = bundled::FRAMEWORKS[0]
+        .1
+        .replacen("direction = \"higher\"", "direction = \"up\"", 1);
     let error = ecociv_data::framework::parse_framework("f.toml", &broken).unwrap_err();
     assert!(error.to_string().contains("direction \"up\""), "{error}");
     let syntax = ecociv_data::framework::parse_framework("f.toml", "id = \n").unwrap_err();
@@ -139,9 +188,21 @@ fn zone_from_a_directory_and_a_non_utf8_file() {
     std::fs::write(dir.join("zone.toml"), zone_toml).unwrap();
     std::fs::write(dir.join("values.csv"), "indicator,year,value,assigned\n3,2022,23,\n").unwrap();
     let loaded = ecociv_data::load_zone(dir.to_str().unwrap()).unwrap();
-    assert_eq!(loaded.zone.observation("3", 2022).map(|obs| obs.value.clone()), Some(Value::Number(23.0)));
+    assert_eq!(
+        loaded.zone.observation("3", 2022).map(|obs| obs.value.clone()),
+        Some(Value::Number(23.0))
+    );
     // GBK bytes for "指标" as Excel writes them on a Chinese Windows.
-    std::fs::write(dir.join("values.csv"), [b"indicator,year,value,assigned\n1,2021,".as_slice(), &[0xd6, 0xb8, 0xb1, 0xea], b",\n"].concat()).unwrap();
+    std::fs::write(
+        dir.join("values.csv"),
+        [
+            b"indicator,year,value,assigned\n1,2021,".as_slice(),
+            &[0xd6, 0xb8, 0xb1, 0xea],
+            b",\n",
+        ]
+        .concat(),
+    )
+    .unwrap();
     let error = ecociv_data::load_zone(dir.to_str().unwrap()).err().expect("refused");
     assert!(error.to_string().contains("UTF-8"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -155,7 +216,11 @@ fn a_zones_ledger_takes_later_lines_as_revisions_but_a_values_file_refuses_dupli
     assert_eq!(ledger.len(), 2, "both revisions are kept");
     let mut zone = ecociv_data::load_zone("450202").unwrap().zone;
     zone.observations.extend(ledger);
-    assert_eq!(zone.observation("3", 2022).map(|obs| obs.value.clone()), Some(Value::Number(23.0)), "the later line is in force");
+    assert_eq!(
+        zone.observation("3", 2022).map(|obs| obs.value.clone()),
+        Some(Value::Number(23.0)),
+        "the later line is in force"
+    );
     assert!(parse_values("v.csv", text, &framework()).is_err());
 }
 

@@ -5,15 +5,13 @@ use std::path::PathBuf;
 
 use ecociv_progress::statcan::{self, METHOD1_THRESHOLDS, METHOD2_THRESHOLDS, Thresholds};
 use ecociv_progress::{
-    Aggregand, Direction, InputError, Method, Observation, SeriesInput, Status, UnsdBand,
-    aggregate, evaluate, measure, status_from_score,
+    Aggregand, Direction, InputError, Method, Observation, SeriesInput, Status, UnsdBand, aggregate, evaluate, measure,
+    status_from_score,
 };
 use serde::Deserialize;
 
 fn data_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(name)
 }
 
 fn close(actual: f64, expected: f64, tol: f64) -> bool {
@@ -122,19 +120,9 @@ fn direction(s: &str) -> Direction {
     }
 }
 
-fn input_of(
-    points: &[(i32, f64)],
-    dir: &str,
-    by: i32,
-    ty: i32,
-    target: Option<f64>,
-    lim: Option<f64>,
-) -> SeriesInput {
+fn input_of(points: &[(i32, f64)], dir: &str, by: i32, ty: i32, target: Option<f64>, lim: Option<f64>) -> SeriesInput {
     SeriesInput {
-        points: points
-            .iter()
-            .map(|&(y, v)| Observation::new(y, v))
-            .collect(),
+        points: points.iter().map(|&(y, v)| Observation::new(y, v)).collect(),
         direction: direction(dir),
         base_year: by,
         target_year: ty,
@@ -181,12 +169,7 @@ fn series_cases() {
             Method::Method2Target => "method2_target",
         };
         assert_eq!(Some(method), e.method.as_deref(), "case {}: method", c.id);
-        assert_eq!(
-            Some(r.status.as_str()),
-            e.status.as_deref(),
-            "case {}: status",
-            c.id
-        );
+        assert_eq!(Some(r.status.as_str()), e.status.as_deref(), "case {}: status", c.id);
         assert_eq!(
             r.refusal.as_ref().map(|n| n.code),
             e.refusal.as_deref(),
@@ -202,30 +185,10 @@ fn series_cases() {
         check_opt(&c.id, "score", r.score, e.score);
         check_opt(&c.id, "progress_value", r.progress_value, e.progress_value);
         check_opt(&c.id, "sign", r.sign, e.sign);
-        check_opt(
-            &c.id,
-            "limit_coefficient",
-            r.limit_coefficient,
-            e.limit_coefficient,
-        );
-        check_opt(
-            &c.id,
-            "threshold_high",
-            Some(r.thresholds.high),
-            e.threshold_high,
-        );
-        check_opt(
-            &c.id,
-            "threshold_med",
-            Some(r.thresholds.med),
-            e.threshold_med,
-        );
-        check_opt(
-            &c.id,
-            "base_value_used",
-            r.base_value_used,
-            e.base_value_used,
-        );
+        check_opt(&c.id, "limit_coefficient", r.limit_coefficient, e.limit_coefficient);
+        check_opt(&c.id, "threshold_high", Some(r.thresholds.high), e.threshold_high);
+        check_opt(&c.id, "threshold_med", Some(r.thresholds.med), e.threshold_med);
+        check_opt(&c.id, "base_value_used", r.base_value_used, e.base_value_used);
         check_opt(&c.id, "cagr_observed", r.cagr_observed, e.cagr_observed);
         check_opt(&c.id, "cagr_required", r.cagr_required, e.cagr_required);
         if let Some(by) = e.base_year {
@@ -236,11 +199,7 @@ fn series_cases() {
         }
         // A refusal always comes with a message in both languages, and never with a progress value.
         if let Some(n) = &r.refusal {
-            assert!(
-                !n.message_zh.is_empty() && !n.message_en.is_empty(),
-                "case {}",
-                c.id
-            );
+            assert!(!n.message_zh.is_empty() && !n.message_en.is_empty(), "case {}", c.id);
             assert!(r.progress_value.is_none(), "case {}", c.id);
         }
     }
@@ -257,12 +216,7 @@ fn series_warnings_are_named() {
         None,
     ))
     .expect("valid input");
-    assert!(
-        zero_base
-            .warnings
-            .iter()
-            .any(|w| w.code == "zero_base_replaced")
-    );
+    assert!(zero_base.warnings.iter().any(|w| w.code == "zero_base_replaced"));
     assert_eq!(zero_base.base_value, Some(0.0));
     assert_eq!(zero_base.base_value_used, Some(0.001));
 
@@ -275,12 +229,7 @@ fn series_warnings_are_named() {
         None,
     ))
     .expect("valid input");
-    assert!(
-        zero_target
-            .warnings
-            .iter()
-            .any(|w| w.code == "zero_target_replaced")
-    );
+    assert!(zero_target.warnings.iter().any(|w| w.code == "zero_target_replaced"));
     assert_eq!(zero_target.target_used, Some(0.001));
 
     let moved = measure(&input_of(
@@ -303,12 +252,7 @@ fn series_warnings_are_named() {
         Some(150.0),
     ))
     .expect("valid input");
-    assert!(
-        ignored
-            .warnings
-            .iter()
-            .any(|w| w.code == "limit_ignored_with_target")
-    );
+    assert!(ignored.warnings.iter().any(|w| w.code == "limit_ignored_with_target"));
     assert_eq!(ignored.limit_coefficient, None);
 
     let above = measure(&input_of(
@@ -320,12 +264,7 @@ fn series_warnings_are_named() {
         Some(100.0),
     ))
     .expect("valid input");
-    assert!(
-        above
-            .warnings
-            .iter()
-            .any(|w| w.code == "base_above_maximum_limit")
-    );
+    assert!(above.warnings.iter().any(|w| w.code == "base_above_maximum_limit"));
 }
 
 #[test]
@@ -360,10 +299,7 @@ fn malformed_inputs_are_errors_with_messages() {
         None,
         None,
     ));
-    assert!(matches!(
-        years,
-        Err(InputError::TargetYearNotAfterBaseYear { .. })
-    ));
+    assert!(matches!(years, Err(InputError::TargetYearNotAfterBaseYear { .. })));
 
     let inf_target = measure(&input_of(
         &[(2020, 1.0), (2021, 2.0)],
@@ -373,10 +309,7 @@ fn malformed_inputs_are_errors_with_messages() {
         Some(f64::INFINITY),
         None,
     ));
-    assert_eq!(
-        inf_target,
-        Err(InputError::NonFiniteParameter { field: "target" })
-    );
+    assert_eq!(inf_target, Err(InputError::NonFiniteParameter { field: "target" }));
 }
 
 // ---------- aggregate.toml ----------
@@ -403,8 +336,7 @@ struct AggCase {
 
 #[test]
 fn aggregation_cases() {
-    let text =
-        std::fs::read_to_string(data_path("aggregate.toml")).expect("aggregate.toml readable");
+    let text = std::fs::read_to_string(data_path("aggregate.toml")).expect("aggregate.toml readable");
     let file: AggFile = toml::from_str(&text).expect("aggregate.toml parses");
     assert!(file.case.len() >= 7);
     for c in &file.case {
@@ -424,11 +356,7 @@ fn aggregation_cases() {
             .collect();
         let top = aggregate(&groups);
         assert_eq!(top.status.as_str(), c.expected_status, "case {}", c.id);
-        assert_eq!(
-            top.target_achieved, c.expected_target_achieved,
-            "case {}",
-            c.id
-        );
+        assert_eq!(top.target_achieved, c.expected_target_achieved, "case {}", c.id);
         match (top.score, c.expected_score) {
             (Some(g), Some(e)) => assert!(close(g, e, 1e-12), "case {}: {g} vs {e}", c.id),
             (None, None) => {}
@@ -478,24 +406,12 @@ fn forecast_and_warning_cases() {
     let file: ForecastFile = toml::from_str(&text).expect("forecast.toml parses");
     assert!(file.case.len() >= 7);
     for c in &file.case {
-        let input = input_of(
-            &c.points,
-            &c.direction,
-            c.base_year,
-            c.target_year,
-            c.target,
-            None,
-        );
+        let input = input_of(&c.points, &c.direction, c.base_year, c.target_year, c.target, None);
         let row = evaluate(&input).unwrap_or_else(|e| panic!("case {}: {e}", c.id));
         let f = &row.forecast;
         let id = c.id.as_str();
         assert_eq!(row.progress.status.as_str(), c.status, "case {id}: status");
-        check_opt(
-            id,
-            "unsd_cagr",
-            f.unsd.as_ref().map(|u| u.cagr),
-            c.unsd_cagr,
-        );
+        check_opt(id, "unsd_cagr", f.unsd.as_ref().map(|u| u.cagr), c.unsd_cagr);
         check_opt(
             id,
             "unsd_expected",
@@ -511,9 +427,7 @@ fn forecast_and_warning_cases() {
         check_opt(
             id,
             "unsd_share",
-            f.unsd
-                .as_ref()
-                .and_then(|u| u.expected_share_of_required_change),
+            f.unsd.as_ref().and_then(|u| u.expected_share_of_required_change),
             c.unsd_share,
         );
         if let Some(m) = c.unsd_meets {
@@ -550,10 +464,7 @@ fn forecast_and_warning_cases() {
             );
         }
         if c.linear_slope.is_none() {
-            assert!(
-                f.weighted_linear.is_none(),
-                "case {id}: no linear fit expected"
-            );
+            assert!(f.weighted_linear.is_none(), "case {id}: no linear fit expected");
         }
         if c.unsd_expected.is_none() && c.unsd_band.is_none() {
             assert!(f.unsd.is_none(), "case {id}: no UNSD forecast expected");
@@ -565,15 +476,9 @@ fn forecast_and_warning_cases() {
             c.anticipated_gap_share,
         );
         if c.anticipated_gap_share.is_none() {
-            assert_eq!(
-                f.anticipated_gap_share, None,
-                "case {id}: no anticipated gap expected"
-            );
+            assert_eq!(f.anticipated_gap_share, None, "case {id}: no anticipated gap expected");
         }
-        assert_eq!(
-            f.years_remaining, c.years_remaining,
-            "case {id}: years remaining"
-        );
+        assert_eq!(f.years_remaining, c.years_remaining, "case {id}: years remaining");
         match (f.required_yearly_change, c.required_yearly_change) {
             (Some(g), Some(e)) => {
                 assert!(close(g, e, 1e-12), "case {id}: required change {g} vs {e}")
@@ -594,12 +499,7 @@ fn forecast_and_warning_cases() {
             c.observed_yearly_change,
         );
         assert_eq!(row.warning.at_risk, c.at_risk, "case {id}: at risk");
-        let reasons: Vec<String> = row
-            .warning
-            .reasons
-            .iter()
-            .map(|r| r.as_str().to_string())
-            .collect();
+        let reasons: Vec<String> = row.warning.reasons.iter().map(|r| r.as_str().to_string()).collect();
         assert_eq!(reasons, c.reasons, "case {id}: reasons");
         if let Some(a) = c.assessable {
             assert_eq!(row.warning.assessable, a, "case {id}: assessable");

@@ -15,8 +15,8 @@ fn progress(target_year: i32, with_synthetic: bool) -> ZoneProgress {
     let mut loaded = ecociv_data::load_zone("450202").expect("bundled example zone loads");
     if with_synthetic {
         let path = repo_root().join("data/synthetic/progress/450202-2022-2024.csv");
-        let observations = ecociv_data::load::load_values_file(&path, &loaded.framework)
-            .expect("synthetic series is valid");
+        let observations =
+            ecociv_data::load::load_values_file(&path, &loaded.framework).expect("synthetic series is valid");
         loaded.zone.override_with(observations);
     }
     zone_progress(&loaded.framework, &loaded.zone, target_year)
@@ -36,10 +36,7 @@ fn names_the_rows_at_risk_for_2025_and_the_change_each_needs() {
     assert_eq!(p.target_year, 2025);
     assert_eq!(p.base_year, 2021);
     // The rows the synthetic series was built to put at risk (README of the data), and no other.
-    assert_eq!(
-        p.at_risk,
-        ["1", "9", "10", "19", "20.1", "21.2", "24", "32", "35"]
-    );
+    assert_eq!(p.at_risk, ["1", "9", "10", "19", "20.1", "21.2", "24", "32", "35"]);
 
     // 24 村镇饮用水卫生合格率: 80 in 2024, target 100 in 2025: 20 points in one year.
     let r24 = row(&p, "24");
@@ -52,11 +49,7 @@ fn names_the_rows_at_risk_for_2025_and_the_change_each_needs() {
     );
     assert_eq!(r24.lead_departments, ["城中区卫生健康局"]);
     assert_eq!(r24.synthetic_years, [2022, 2023, 2024]);
-    assert!(
-        r24.warning
-            .reasons
-            .contains(&RiskReason::UnsdForecastMissesTarget)
-    );
+    assert!(r24.warning.reasons.contains(&RiskReason::UnsdForecastMissesTarget));
 
     // 20.1 化肥利用率: 42.3 in 2024, target 44: 1.7 points.
     let r201 = row(&p, "20.1");
@@ -112,21 +105,12 @@ fn aggregates_count_qualitative_rows_for_target_achieved() {
     assert!(!task1.target_achieved);
     assert_eq!(task1.status, Status::SubstantialProgress);
     // Indicator 2 is qualitative only and achieved.
-    let ind2 = p
-        .indicators
-        .iter()
-        .find(|i| i.id == "2")
-        .expect("indicator 2");
+    let ind2 = p.indicators.iter().find(|i| i.id == "2").expect("indicator 2");
     assert_eq!(ind2.status, Status::TargetAchieved);
     assert_eq!(ind2.aggregate.score, None);
     // Indicator 20 = mean of its two sub-rows' scores.
-    let ind20 = p
-        .indicators
-        .iter()
-        .find(|i| i.id == "20")
-        .expect("indicator 20");
-    let mean =
-        (row(&p, "20.1").score.expect("scored") + row(&p, "20.2").score.expect("scored")) / 2.0;
+    let ind20 = p.indicators.iter().find(|i| i.id == "20").expect("indicator 20");
+    let mean = (row(&p, "20.1").score.expect("scored") + row(&p, "20.2").score.expect("scored")) / 2.0;
     assert!((ind20.aggregate.score.expect("scored") - mean).abs() < 1e-12);
 }
 
@@ -138,17 +122,10 @@ fn seed_alone_has_too_few_years_for_most_rows() {
     let r24 = row(&p, "24");
     assert_eq!(r24.status, Status::NotAvailable);
     assert_eq!(
-        r24.progress
-            .as_ref()
-            .and_then(|p| p.refusal.as_ref())
-            .map(|n| n.code),
+        r24.progress.as_ref().and_then(|p| p.refusal.as_ref()).map(|n| n.code),
         Some("too_few_years")
     );
-    assert_eq!(
-        r24.required_yearly_change,
-        Some(12.5),
-        "(100 - 50) / 4 years"
-    );
+    assert_eq!(r24.required_yearly_change, Some(12.5), "(100 - 50) / 4 years");
     // 7.1 has 2017 and 2021, but the base year is 2021: one year since the base.
     assert_eq!(row(&p, "7.1").status, Status::NotAvailable);
     // A row at its target in 2021 is target_achieved by the method's short-cut.
@@ -198,29 +175,15 @@ fn json_has_the_agreed_fields() {
 fn targets_of_2030_continuing_states_and_capped_forecasts() {
     let p = progress(2030, true);
     // 持续推进 / 持续开展 are met by a state that meets the standard; 完善 is not met by 建立.
-    assert_eq!(
-        row(&p, "4").qualitative_status,
-        Some(QualitativeStatus::Achieved)
-    );
-    assert_eq!(
-        row(&p, "6").qualitative_status,
-        Some(QualitativeStatus::Achieved)
-    );
-    assert_eq!(
-        row(&p, "13").qualitative_status,
-        Some(QualitativeStatus::NotAchieved)
-    );
+    assert_eq!(row(&p, "4").qualitative_status, Some(QualitativeStatus::Achieved));
+    assert_eq!(row(&p, "6").qualitative_status, Some(QualitativeStatus::Achieved));
+    assert_eq!(row(&p, "13").qualitative_status, Some(QualitativeStatus::NotAchieved));
     assert!(row(&p, "13").at_risk);
     // 24 rises 10 points a year: the UNSD extrapolation passes 100 %, shown capped at the range.
     let r24 = row(&p, "24");
     assert_eq!(r24.forecast, Some(100.0));
     let detail = r24.forecast_detail.as_ref().expect("forecast");
-    assert!(
-        detail
-            .notes
-            .iter()
-            .any(|n| n.code == "forecast_capped_to_range")
-    );
+    assert!(detail.notes.iter().any(|n| n.code == "forecast_capped_to_range"));
     assert!(!r24.at_risk, "capped at 100 it still meets the 100 target");
     // 30 needs 0.516667 points a year: (98 - 94.9) / 6.
     let need = row(&p, "30").required_yearly_change.expect("needed");
@@ -232,8 +195,7 @@ fn a_state_standing_for_a_figure_joins_a_numeric_series() {
     // 8.2 劣V类水体比例: 2021 "无劣V类水体" (= 0 %), later years as figures; the target state is 0 too.
     let run = |csv: &str| {
         let mut loaded = ecociv_data::load_zone("450202").expect("zone");
-        let obs =
-            ecociv_data::values::parse_values("test.csv", csv, &loaded.framework).expect("valid");
+        let obs = ecociv_data::values::parse_values("test.csv", csv, &loaded.framework).expect("valid");
         loaded.zone.override_with(obs);
         zone_progress(&loaded.framework, &loaded.zone, 2025)
     };
@@ -248,26 +210,15 @@ fn a_state_standing_for_a_figure_joins_a_numeric_series() {
     let r = row(&worse, "8.2");
     // Base 0 and target 0 (both 0.001 for the method): R is undefined, the method refuses...
     assert_eq!(r.status, Status::NotAvailable);
-    let refusal = r
-        .progress
-        .as_ref()
-        .and_then(|p| p.refusal.as_ref())
-        .map(|n| n.code);
+    let refusal = r.progress.as_ref().and_then(|p| p.refusal.as_ref()).map(|n| n.code);
     assert_eq!(refusal, Some("zero_required_growth"));
     // ...but the trend is still forecast against the target, and the row is flagged.
     assert!(r.at_risk);
-    assert!(
-        r.warning
-            .reasons
-            .contains(&RiskReason::LinearForecastMissesTarget)
-    );
+    assert!(r.warning.reasons.contains(&RiskReason::LinearForecastMissesTarget));
     assert_eq!(r.required_yearly_change, Some(-5.0));
 
     // Without any figure, the row stays qualitative.
-    assert_eq!(
-        row(&progress(2025, true), "8.2").method,
-        RowMethod::Qualitative
-    );
+    assert_eq!(row(&progress(2025, true), "8.2").method, RowMethod::Qualitative);
 }
 
 mod robustness {

@@ -19,7 +19,11 @@ fn artifacts() -> PathBuf {
 }
 
 fn has(program: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().is_ok_and(|out| out.status.success())
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .output()
+        .is_ok_and(|out| out.status.success())
 }
 
 fn squash(text: &str) -> String {
@@ -34,7 +38,14 @@ fn fonts() -> &'static Fonts {
 
 fn build(at_risk: Option<Vec<AtRisk>>) -> docx::DocxOutput {
     let loaded = example();
-    let input = DocxInput { framework: &loaded.framework, zone: &loaded.zone, year: 2021, at_risk, forecasts: Default::default(), notes: vec!["测试生成".into()] };
+    let input = DocxInput {
+        framework: &loaded.framework,
+        zone: &loaded.zone,
+        year: 2021,
+        at_risk,
+        forecasts: Default::default(),
+        notes: vec!["测试生成".into()],
+    };
     docx::report(&input, fonts()).expect("docx")
 }
 
@@ -44,18 +55,34 @@ fn docx_is_a_word_package_with_the_content() {
     assert_eq!(&out.bytes[..2], b"PK");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(out.bytes.clone())).expect("zip");
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document.xml"), &mut xml).expect("read");
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
     // East Asian font families are named.
     for family in ["w:eastAsia=\"黑体\"", "w:eastAsia=\"宋体\"", "w:eastAsia=\"仿宋\""] {
         assert!(xml.contains(family), "missing {family}");
     }
-    for text in ["柳州市城中区", "2021年度自评估报告", "一、总体情况", "（一）生态制度", "三、未达标指标及牵头部门", "396,229.77"] {
+    for text in [
+        "柳州市城中区",
+        "2021年度自评估报告",
+        "一、总体情况",
+        "（一）生态制度",
+        "三、未达标指标及牵头部门",
+        "396,229.77",
+    ] {
         assert!(xml.contains(text), "document lacks {text}");
     }
     // Charts: the rows with a history (7.1, 7.2, 17) and the numeric rows not met (20.1, 20.2, 24).
     assert_eq!(out.charted, ["7.1", "7.2", "17", "20.1", "20.2", "24"]);
     let images = (0..archive.len())
-        .filter(|i| archive.by_index(*i).is_ok_and(|f| f.name().is_ok_and(|n| n.starts_with("word/media/") && n.ends_with(".png"))))
+        .filter(|i| {
+            archive.by_index(*i).is_ok_and(|f| {
+                f.name()
+                    .is_ok_and(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+            })
+        })
         .count();
     assert_eq!(images, out.charted.len());
     // Without progress results the section says so; with them, the rows are listed.
@@ -70,7 +97,11 @@ fn docx_is_a_word_package_with_the_content() {
     }]));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(with.bytes)).expect("zip");
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document.xml"), &mut xml).expect("read");
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
     assert!(xml.contains("表3 目标进展预警") && xml.contains("按当前趋势预计2025年为93.1"));
 }
 
@@ -80,12 +111,17 @@ fn docx_opens_in_libreoffice_and_names_every_indicator() {
     let tools = ["libreoffice", "pdftotext", "pdftoppm"];
     if let Some(missing) = tools.iter().find(|tool| !has(tool)) {
         assert!(!required, "REQUIRE_LIBREOFFICE=1 but `{missing}` is not installed");
-        eprintln!("\n!!! SKIPPED docx_opens_in_libreoffice: `{missing}` not found (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk)\n");
+        eprintln!(
+            "\n!!! SKIPPED docx_opens_in_libreoffice: `{missing}` not found (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk)\n"
+        );
         return;
     }
     let out = build(None);
     if required {
-        assert!(fonts().has_cjk(), "REQUIRE_LIBREOFFICE=1 but no CJK font is installed (fonts-noto-cjk)");
+        assert!(
+            fonts().has_cjk(),
+            "REQUIRE_LIBREOFFICE=1 but no CJK font is installed (fonts-noto-cjk)"
+        );
     }
     let dir = artifacts();
     let docx_path = dir.join("450202-2021-自评估报告.docx");
@@ -101,8 +137,18 @@ fn docx_opens_in_libreoffice_and_names_every_indicator() {
         .expect("libreoffice runs");
     let _ = std::fs::remove_dir_all(&profile);
     let pdf = dir.join("450202-2021-自评估报告.pdf");
-    assert!(pdf.exists(), "LibreOffice did not convert the docx: {}", String::from_utf8_lossy(&status.stderr));
-    let text = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output().expect("pdftotext");
+    assert!(
+        pdf.exists(),
+        "LibreOffice did not convert the docx: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let text = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
     assert!(text.status.success());
     let text = squash(&String::from_utf8_lossy(&text.stdout));
     let loaded = example();
@@ -122,9 +168,20 @@ fn docx_opens_in_libreoffice_and_names_every_indicator() {
     assert!(text.contains("396,229.77"));
     // The first pages as PNG for a person to look at.
     let prefix = dir.join("page");
-    let status = Command::new("pdftoppm").args(["-png", "-r", "60", "-f", "1", "-l", "4"]).arg(&pdf).arg(&prefix).status().expect("pdftoppm");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "4"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm");
     assert!(status.success());
-    let pages = std::fs::read_dir(&dir).expect("dir").filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("page"))).count();
+    let pages = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("page"))
+        })
+        .count();
     assert!(pages >= 4, "expected at least 4 page images, found {pages}");
     eprintln!("docx test artefacts: {}", dir.display());
 }
@@ -136,13 +193,28 @@ fn an_empty_zone_still_gives_every_document() {
     zone.observations.clear();
     zone.plan.projects.clear();
     zone.plan.targets.clear();
-    let input = DocxInput { framework: &loaded.framework, zone: &zone, year: 2021, at_risk: Some(Vec::new()), forecasts: Default::default(), notes: Vec::new() };
+    let input = DocxInput {
+        framework: &loaded.framework,
+        zone: &zone,
+        year: 2021,
+        at_risk: Some(Vec::new()),
+        forecasts: Default::default(),
+        notes: Vec::new(),
+    };
     let out = docx::report(&input, &Fonts::none()).expect("docx of an empty zone");
     assert!(out.charted.is_empty());
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(out.bytes)).expect("zip");
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document.xml"), &mut xml).expect("read");
-    assert!(xml.contains("无数据") && xml.contains("规划未列出重点工程项目") && xml.contains("暂无存在不能按期实现规划目标风险的指标"));
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
+    assert!(
+        xml.contains("无数据")
+            && xml.contains("规划未列出重点工程项目")
+            && xml.contains("暂无存在不能按期实现规划目标风险的指标")
+    );
     let workbook = ecociv_report::xlsx::workbook(&loaded.framework, &zone, 2021, &[]).expect("xlsx of an empty zone");
     assert_eq!(&workbook[..2], b"PK");
     assert_eq!(ecociv_report::xlsx::project_totals(&zone), (0, 0.0));

@@ -27,12 +27,21 @@ pub fn fill(bytes: &[u8], sheet_xml: &str, cells: &[(&str, Fill<'_>)]) -> Vec<u8
         if name == sheet_xml {
             let mut xml = String::from_utf8(data).expect("utf-8 sheet");
             for (cell, content) in cells {
-                let start = xml.find(&format!("<c r=\"{cell}\"")).unwrap_or_else(|| panic!("cell {cell} not in sheet"));
+                let start = xml
+                    .find(&format!("<c r=\"{cell}\""))
+                    .unwrap_or_else(|| panic!("cell {cell} not in sheet"));
                 let end = start + xml[start..].find("/>").expect("empty cell element") + 2;
                 let element = &xml[start..end];
-                let style = element.split("s=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("0");
+                let style = element
+                    .split("s=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or("0");
                 let replacement = match content {
-                    Fill::Text(text) => format!(r#"<c r="{cell}" s="{style}" t="inlineStr"><is><t>{}</t></is></c>"#, escape(text)),
+                    Fill::Text(text) => format!(
+                        r#"<c r="{cell}" s="{style}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                        escape(text)
+                    ),
                     Fill::Number(number) => format!(r#"<c r="{cell}" s="{style}"><v>{number}</v></c>"#),
                 };
                 xml.replace_range(start..end, &replacement);

@@ -6,7 +6,7 @@ mod xlsx;
 pub fn example() -> ecociv_data::LoadedZone {
     ecociv_data::load_zone("450202").expect("bundled zone 450202")
 }
+mod docx;
+pub mod fill;
 mod open_data;
 mod template;
-pub mod fill;
-mod docx;

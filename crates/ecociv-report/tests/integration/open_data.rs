@@ -9,7 +9,10 @@ use crate::example;
 fn csv_has_a_bom_and_one_line_per_year_and_row() {
     let loaded = example();
     let years = [2017, 2021];
-    let assessments: Vec<_> = years.iter().map(|year| assess(&loaded.framework, &loaded.zone, *year)).collect();
+    let assessments: Vec<_> = years
+        .iter()
+        .map(|year| assess(&loaded.framework, &loaded.zone, *year))
+        .collect();
     let bytes = open_data(&assessments).expect("csv");
     assert!(bytes.starts_with(BOM));
     let mut reader = csv::Reader::from_reader(&bytes[BOM.len()..]);
@@ -18,7 +21,10 @@ fn csv_has_a_bom_and_one_line_per_year_and_row() {
     let per_year = assessments[0].rows.len();
     assert_eq!(records.len(), per_year * 2);
     let find = |year: &str, id: &str| {
-        records.iter().find(|r| &r[2] == year && &r[3] == id).unwrap_or_else(|| panic!("{year} {id}"))
+        records
+            .iter()
+            .find(|r| &r[2] == year && &r[3] == id)
+            .unwrap_or_else(|| panic!("{year} {id}"))
     };
     let row = find("2021", "24");
     assert_eq!(&row[12], "50");
@@ -36,7 +42,10 @@ fn csv_has_a_bom_and_one_line_per_year_and_row() {
 #[test]
 fn json_open_data_lists_each_year() {
     let loaded = example();
-    let assessments: Vec<_> = [2017, 2021].iter().map(|year| assess(&loaded.framework, &loaded.zone, *year)).collect();
+    let assessments: Vec<_> = [2017, 2021]
+        .iter()
+        .map(|year| assess(&loaded.framework, &loaded.zone, *year))
+        .collect();
     let json = ecociv_report::json::open_data(&assessments);
     assert_eq!(json["zone"], "450202");
     assert_eq!(json["years"], serde_json::json!([2017, 2021]));

@@ -15,7 +15,12 @@ fn rows_of(bytes: &[u8]) -> Vec<String> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx");
     let range = book.worksheet_range(INPUT_SHEET).expect("input sheet");
     (HEADER_ROW + 1..range.end().map(|(r, _)| r + 1).unwrap_or(0))
-        .filter_map(|r| range.get_value((r, u32::from(col::ID))).and_then(|cell| cell.get_string()).map(str::to_string))
+        .filter_map(|r| {
+            range
+                .get_value((r, u32::from(col::ID)))
+                .and_then(|cell| cell.get_string())
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -28,7 +33,14 @@ fn export_has_exactly_the_departments_rows() {
     let expected: Vec<String> = loaded
         .framework
         .rows()
-        .filter(|(_, row)| loaded.zone.plan.lead_departments.get(&row.id).is_some_and(|l| l.iter().any(|d| d == "城中区农业农村局")))
+        .filter(|(_, row)| {
+            loaded
+                .zone
+                .plan
+                .lead_departments
+                .get(&row.id)
+                .is_some_and(|l| l.iter().any(|d| d == "城中区农业农村局"))
+        })
         .map(|(_, row)| row.id.clone())
         .collect();
     assert!(expected.len() >= 5, "{expected:?}");
@@ -42,7 +54,10 @@ fn export_has_exactly_the_departments_rows() {
     let mut sheet = String::new();
     std::io::Read::read_to_string(&mut archive.by_name(SHEET_XML).expect("sheet1"), &mut sheet).expect("read");
     assert!(sheet.contains("<sheetProtection"), "input sheet is protected");
-    assert!(sheet.contains("<dataValidation") && sheet.contains("type=\"list\""), "drop-down lists present");
+    assert!(
+        sheet.contains("<dataValidation") && sheet.contains("type=\"list\""),
+        "drop-down lists present"
+    );
     let mut styles = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("xl/styles.xml").expect("styles"), &mut styles).expect("read");
     assert!(styles.contains("locked=\"0\""), "input cells are unlocked");
@@ -57,7 +72,12 @@ fn round_trip_refuses_a_bad_cell_then_accepts_the_fixed_file() {
     let department = "城中区农业农村局";
     let bytes = template::export(&loaded.framework, &loaded.zone, department, 2022).expect("template");
     let ids = rows_of(&bytes);
-    let cell = |id: &str, column: u16| template::cell_name(HEADER_ROW + 1 + ids.iter().position(|x| x == id).expect("row") as u32, column);
+    let cell = |id: &str, column: u16| {
+        template::cell_name(
+            HEADER_ROW + 1 + ids.iter().position(|x| x == id).expect("row") as u32,
+            column,
+        )
+    };
     // 4 河长制 takes states; 20.1 化肥利用率 a number in %; 21.2 畜禽粪污 a number.
     let v4 = cell("4", col::VALUE);
     let v20 = cell("20.1", col::VALUE);
@@ -77,7 +97,10 @@ fn round_trip_refuses_a_bad_cell_then_accepts_the_fixed_file() {
     assert_eq!(error.problems.len(), 1, "{error}");
     assert_eq!(error.problems[0].cell, v20);
     assert_eq!(error.problems[0].sheet, INPUT_SHEET);
-    assert!(error.to_string().contains(&v20) && error.to_string().contains("四十二"), "{error}");
+    assert!(
+        error.to_string().contains(&v20) && error.to_string().contains("四十二"),
+        "{error}"
+    );
 
     // Out of range is refused too.
     let out_of_range = fill(&bytes, SHEET_XML, &[(v20.as_str(), Fill::Text("142"))]);
@@ -97,17 +120,27 @@ fn round_trip_refuses_a_bad_cell_then_accepts_the_fixed_file() {
     let imported = template::import(&loaded.framework, &loaded.zone, &fixed, "农业农村局-2022.xlsx").expect("accepted");
     assert_eq!(imported.year, 2022);
     assert_eq!(imported.department, department);
-    let values: Vec<(String, Value)> =
-        imported.values.iter().map(|v| (v.observation.row.clone(), v.observation.value.clone())).collect();
+    let values: Vec<(String, Value)> = imported
+        .values
+        .iter()
+        .map(|v| (v.observation.row.clone(), v.observation.value.clone()))
+        .collect();
     assert_eq!(
         values,
-        [("4".to_string(), Value::State("全面实施".into())), ("20.1".into(), Value::Number(42.5)), ("21.2".into(), Value::Number(91.0))]
+        [
+            ("4".to_string(), Value::State("全面实施".into())),
+            ("20.1".into(), Value::Number(42.5)),
+            ("21.2".into(), Value::Number(91.0))
+        ]
     );
     let row20 = &imported.values[1];
     assert_eq!(row20.observation.assigned, Some(Assigned::Verdict(true)));
     assert_eq!(row20.cell, v20);
     match &row20.observation.source {
-        Source::Document { citation } => assert!(citation.contains("农业农村局-2022.xlsx") && citation.contains(department), "{citation}"),
+        Source::Document { citation } => assert!(
+            citation.contains("农业农村局-2022.xlsx") && citation.contains(department),
+            "{citation}"
+        ),
         other => panic!("source should name the file: {other:?}"),
     }
     // The accepted values judge like any other: 20.1 at 42.5 % is below ≥43.

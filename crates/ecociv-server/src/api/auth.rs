@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth::{
-    AuthUser, CSRF_COOKIE, Principal, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie, token_hash, verify_password,
+    AuthUser, CSRF_COOKIE, Principal, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie, token_hash,
+    verify_password,
 };
 use crate::error::{ApiError, ApiResult, Code};
 
@@ -27,7 +28,12 @@ pub struct ClientAddr(pub Option<IpAddr>);
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
     }
 }
 
@@ -69,21 +75,37 @@ fn dummy_hash() -> &'static str {
 /// Checks a username and password with the throttling rules: an address with too many recent failures
 /// is refused; an account is locked for a while after `max_failed_logins` failures in a row, and a locked
 /// account refuses even the right password. Returns the user on success.
-pub async fn authenticate(state: &AppState, username: &str, password: &str, address: Option<IpAddr>) -> ApiResult<User> {
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> ApiResult<User> {
     let now = Instant::now();
     if !state.limiter.allowed(address, now) {
-        return Err(ApiError::new(Code::TooManyRequests, "登录失败次数过多，请稍后再试 (too many failed logins from this address)"));
+        return Err(ApiError::new(
+            Code::TooManyRequests,
+            "登录失败次数过多，请稍后再试 (too many failed logins from this address)",
+        ));
     }
     let user = state.store.user_by_username(username).await?;
     if let Some(user) = &user
         && let Some(until) = &user.locked_until
         && *until > clock::now()
     {
-        return Err(ApiError::new(Code::LoginLocked, format!("账号因多次登录失败已锁定至 {until} (account locked after repeated failures)")));
+        return Err(ApiError::new(
+            Code::LoginLocked,
+            format!("账号因多次登录失败已锁定至 {until} (account locked after repeated failures)"),
+        ));
     }
-    let hash = user.as_ref().map(|user| user.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let hash = user
+        .as_ref()
+        .map(|user| user.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
     let password = password.to_string();
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)?;
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
     match user {
         Some(user) if verified && !user.disabled => {
             if user.failed_logins != 0 || user.locked_until.is_some() {
@@ -98,14 +120,23 @@ pub async fn authenticate(state: &AppState, username: &str, password: &str, addr
             if failures >= state.config.max_failed_logins {
                 let until = clock::now_plus(state.config.lock_seconds);
                 state.store.set_login_state(&user.id, 0, Some(&until)).await?;
-                return Err(ApiError::new(Code::LoginLocked, format!("连续 {failures} 次登录失败，账号已锁定至 {until} (account locked)")));
+                return Err(ApiError::new(
+                    Code::LoginLocked,
+                    format!("连续 {failures} 次登录失败，账号已锁定至 {until} (account locked)"),
+                ));
             }
             state.store.set_login_state(&user.id, failures, None).await?;
-            Err(ApiError::new(Code::LoginFailed, "用户名或密码错误 (wrong username or password)"))
+            Err(ApiError::new(
+                Code::LoginFailed,
+                "用户名或密码错误 (wrong username or password)",
+            ))
         }
         None => {
             state.limiter.failed(address, now);
-            Err(ApiError::new(Code::LoginFailed, "用户名或密码错误 (wrong username or password)"))
+            Err(ApiError::new(
+                Code::LoginFailed,
+                "用户名或密码错误 (wrong username or password)",
+            ))
         }
     }
 }
@@ -114,8 +145,14 @@ pub async fn authenticate(state: &AppState, username: &str, password: &str, addr
 pub async fn start_session(state: &AppState, user: &User) -> ApiResult<(String, String)> {
     let token = random_token()?;
     let csrf = random_token()?;
-    state.store.create_session(&token_hash(&token), &user.id, &csrf, &clock::now_plus(SESSION_SECONDS)).await?;
-    Ok((set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies), csrf))
+    state
+        .store
+        .create_session(&token_hash(&token), &user.id, &csrf, &clock::now_plus(SESSION_SECONDS))
+        .await?;
+    Ok((
+        set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies),
+        csrf,
+    ))
 }
 
 fn with_cookie(mut response: Response, cookie: &str) -> ApiResult<Response> {
@@ -131,11 +168,18 @@ pub async fn csrf(State(state): State<AppState>, headers: HeaderMap) -> ApiResul
         None => random_token()?,
     };
     let response = Json(json!({ "csrf_token": token })).into_response();
-    with_cookie(response, &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies))
+    with_cookie(
+        response,
+        &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies),
+    )
 }
 
 /// `POST /api/v1/auth/login`.
-pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, Json(login): Json<Login>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    Json(login): Json<Login>,
+) -> ApiResult<Response> {
     let user = authenticate(&state, &login.username, &login.password, address).await?;
     let (cookie, csrf) = start_session(&state, &user).await?;
     let memberships = state.store.memberships(&user.id).await?;
@@ -151,7 +195,10 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
 pub async fn logout(State(state): State<AppState>, AuthUser(principal): AuthUser) -> ApiResult<Response> {
     state.store.delete_session(&principal.session.token_hash).await?;
     let response = Json(json!({ "logged_out": true })).into_response();
-    with_cookie(response, &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies))
+    with_cookie(
+        response,
+        &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    )
 }
 
 /// `GET /api/v1/me`.

@@ -34,13 +34,24 @@ pub fn evidence_json(evidence: &Evidence) -> Value {
     })
 }
 
-async fn check_row(state: &AppState, principal: &AuthUser, code: &str, row_id: &str, year: i32, edit: bool) -> ApiResult<()> {
+async fn check_row(
+    state: &AppState,
+    principal: &AuthUser,
+    code: &str,
+    row_id: &str,
+    year: i32,
+    edit: bool,
+) -> ApiResult<()> {
     let (record, role) = member_zone(state, principal, code).await?;
     let framework = state.store.framework(&record.framework_id).await?;
     validate::row(&framework, row_id).map_err(|problem| ApiError::not_found(problem.message))?;
     validate::check_year(year).map_err(|problem| ApiError::bad_request(problem.message))?;
     let leads = state.store.row_leads(code, row_id).await?;
-    let allowed = if edit { policy::can_edit_row(Some(&role), &leads) } else { policy::can_read_row(Some(&role), &leads) };
+    let allowed = if edit {
+        policy::can_edit_row(Some(&role), &leads)
+    } else {
+        policy::can_read_row(Some(&role), &leads)
+    };
     if allowed { Ok(()) } else { Err(ApiError::forbidden()) }
 }
 
@@ -52,7 +63,9 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     check_row(&state, &principal, &code, &row_id, year, false).await?;
     let list = state.store.evidence_list(&code, &row_id, year).await?;
-    Ok(Json(json!({ "evidence": list.iter().map(evidence_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "evidence": list.iter().map(evidence_json).collect::<Vec<_>>() }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,14 +86,18 @@ pub async fn upload(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     check_row(&state, &principal, &code, &row_id, year, true).await?;
-    let name = crate::validate::file_name(&query.name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
+    let name = crate::validate::file_name(&query.name)
+        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
     if body.is_empty() {
         return Err(ApiError::bad_request("文件为空 (empty file)"));
     }
     if let Some(current) = state.store.current(&code, &row_id, year).await?
         && current.status == Status::Approved
     {
-        return Err(ApiError::new(Code::ValueLocked, "数值已审核锁定，需重新打开后才能添加佐证材料 (approved: reopen first)"));
+        return Err(ApiError::new(
+            Code::ValueLocked,
+            "数值已审核锁定，需重新打开后才能添加佐证材料 (approved: reopen first)",
+        ));
     }
     let media_type = headers
         .get(header::CONTENT_TYPE)
@@ -89,13 +106,32 @@ pub async fn upload(
         .chars()
         .take(100)
         .collect::<String>();
-    let sha = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let stored = state.store.add_evidence(&code, &row_id, year, name, &media_type, &sha, body.to_vec(), &principal.0.user.id).await?;
+    let sha = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let stored = state
+        .store
+        .add_evidence(
+            &code,
+            &row_id,
+            year,
+            name,
+            &media_type,
+            &sha,
+            body.to_vec(),
+            &principal.0.user.id,
+        )
+        .await?;
     Ok(Json(evidence_json(&stored)))
 }
 
 /// `GET /api/v1/zones/{code}/evidence/{id}`: the file, always as a download (never rendered inline).
-pub async fn download(State(state): State<AppState>, principal: AuthUser, Path((code, id)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn download(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let (_, role) = member_zone(&state, &principal, &code).await?;
     let (evidence, content) = state.store.evidence(&code, &id).await?;
     let leads = state.store.row_leads(&code, &evidence.row_id).await?;
@@ -105,12 +141,22 @@ pub async fn download(State(state): State<AppState>, principal: AuthUser, Path((
     let encoded: String = evidence
         .file_name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).map_err(ApiError::internal)?;
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).map_err(ApiError::internal)?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],

@@ -60,22 +60,43 @@ struct JsonValue {
 }
 
 fn refused(problems: Vec<Value>) -> ApiError {
-    ApiError::new(Code::InvalidValue, format!("导入数据有 {} 处错误，未导入任何数值 (nothing was imported)", problems.len()))
-        .with_details(json!(problems))
+    ApiError::new(
+        Code::InvalidValue,
+        format!(
+            "导入数据有 {} 处错误，未导入任何数值 (nothing was imported)",
+            problems.len()
+        ),
+    )
+    .with_details(json!(problems))
 }
 
 /// Parses and validates the whole body: the observations with their evidence, or every problem.
-fn parse(framework: &Framework, format: &str, body: &[u8], default_source: &str) -> ApiResult<Vec<(Observation, String)>> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("导入文件须为 UTF-8 编码 (the file must be UTF-8)"))?;
+fn parse(
+    framework: &Framework,
+    format: &str,
+    body: &[u8],
+    default_source: &str,
+) -> ApiResult<Vec<(Observation, String)>> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::bad_request("导入文件须为 UTF-8 编码 (the file must be UTF-8)"))?;
     match format {
         "csv" => ecociv_data::values::parse_values("import.csv", text, framework)
             .map(|observations| observations.into_iter().map(|obs| (obs, String::new())).collect())
             .map_err(|error| {
-                refused(error.problems.iter().map(|p| json!({"line": p.line, "field": p.field, "message": p.message})).collect())
+                refused(
+                    error
+                        .problems
+                        .iter()
+                        .map(|p| json!({"line": p.line, "field": p.field, "message": p.message}))
+                        .collect(),
+                )
             }),
         "json" => {
-            let parsed: JsonImport =
-                serde_json::from_str(text).map_err(|error| refused(vec![json!({"line": error.line(), "column": error.column(), "message": error.to_string()})]))?;
+            let parsed: JsonImport = serde_json::from_str(text).map_err(|error| {
+                refused(vec![
+                    json!({"line": error.line(), "column": error.column(), "message": error.to_string()}),
+                ])
+            })?;
             let mut problems = Vec::new();
             let mut observations = Vec::new();
             let mut seen = BTreeSet::new();
@@ -100,12 +121,22 @@ fn parse(framework: &Framework, format: &str, body: &[u8], default_source: &str)
                 };
                 match validate::observation(row, item.year, &entry, default_source) {
                     Ok(observation) => observations.push((observation, item.evidence.unwrap_or_default())),
-                    Err(found) => problems.extend(found.iter().map(|p| json!({"item": index, "field": p.field, "message": p.message}))),
+                    Err(found) => problems.extend(
+                        found
+                            .iter()
+                            .map(|p| json!({"item": index, "field": p.field, "message": p.message})),
+                    ),
                 }
             }
-            if problems.is_empty() { Ok(observations) } else { Err(refused(problems)) }
+            if problems.is_empty() {
+                Ok(observations)
+            } else {
+                Err(refused(problems))
+            }
         }
-        other => Err(ApiError::bad_request(format!("不支持的格式“{other}”：应为 csv 或 json (unsupported format)"))),
+        other => Err(ApiError::bad_request(format!(
+            "不支持的格式“{other}”：应为 csv 或 json (unsupported format)"
+        ))),
     }
 }
 
@@ -124,18 +155,31 @@ pub async fn import(
         "draft" => Status::Draft,
         "submitted" => Status::Submitted,
         "approved" => Status::Approved,
-        other => return Err(ApiError::bad_request(format!("status 应为 draft、submitted 或 approved，而不是“{other}”"))),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "status 应为 draft、submitted 或 approved，而不是“{other}”"
+            )));
+        }
     };
     if status == Status::Approved && !policy::can_review(Some(&role)) {
-        return Err(ApiError::new(Code::Forbidden, "只有审核员可以导入为已审核 (only reviewers import as approved)"));
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "只有审核员可以导入为已审核 (only reviewers import as approved)",
+        ));
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let format = match query.format.as_deref() {
         Some(format) => format.to_string(),
         None if content_type.contains("json") => "json".to_string(),
         None => "csv".to_string(),
     };
-    let default_source = format!("{}（{}）批量导入", principal.0.user.display_name, principal.0.user.username);
+    let default_source = format!(
+        "{}（{}）批量导入",
+        principal.0.user.display_name, principal.0.user.username
+    );
     let entries = parse(&framework, &format, &body, &default_source)?;
     let leads = state.store.leads(&code).await?;
     let no_leads = Vec::new();
@@ -149,8 +193,10 @@ pub async fn import(
     }
     let reviewer = policy::can_review(Some(&role));
     let current = state.store.current_revisions(&code, None).await?;
-    let current: std::collections::HashMap<(String, i32), &ecociv_store::Revision> =
-        current.iter().map(|r| ((r.observation.row.clone(), r.observation.year), r)).collect();
+    let current: std::collections::HashMap<(String, i32), &ecociv_store::Revision> = current
+        .iter()
+        .map(|r| ((r.observation.row.clone(), r.observation.year), r))
+        .collect();
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let mut report = Vec::new();
@@ -168,8 +214,12 @@ pub async fn import(
         }
         match workflow::next(before.map(|r| r.status), Step::Import(status), reviewer) {
             Ok(next) => {
-                let Some((_, row)) = framework.row(&observation.row) else { continue };
-                let previous = current.get(&(observation.row.clone(), observation.year - 1)).map(|r| &r.observation.value);
+                let Some((_, row)) = framework.row(&observation.row) else {
+                    continue;
+                };
+                let previous = current
+                    .get(&(observation.row.clone(), observation.year - 1))
+                    .map(|r| &r.observation.value);
                 warnings.extend(validate::jump_warning(row, previous, &observation.value));
                 report.push(json!({
                     "row": observation.row,
@@ -189,18 +239,33 @@ pub async fn import(
                     observation,
                 });
             }
-            Err(error) => problems.push(json!({"row": key.0, "year": key.1, "code": error.code.as_str(), "message": error.message})),
+            Err(error) => problems
+                .push(json!({"row": key.0, "year": key.1, "code": error.code.as_str(), "message": error.message})),
         }
     }
     if !problems.is_empty() {
-        return Err(ApiError::new(Code::ValueLocked, format!("{} 个数值处于锁定或待审状态，未导入任何数值 (nothing was imported)", problems.len()))
-            .with_details(json!(problems)));
+        return Err(ApiError::new(
+            Code::ValueLocked,
+            format!(
+                "{} 个数值处于锁定或待审状态，未导入任何数值 (nothing was imported)",
+                problems.len()
+            ),
+        )
+        .with_details(json!(problems)));
     }
     let batch = if query.dry_run || changes.is_empty() {
         None
     } else {
         let count = changes.len();
-        let stored = state.store.append_revisions(&code, &principal.0.user.id, Some(Batch { format: format.clone() }), changes).await?;
+        let stored = state
+            .store
+            .append_revisions(
+                &code,
+                &principal.0.user.id,
+                Some(Batch { format: format.clone() }),
+                changes,
+            )
+            .await?;
         debug_assert_eq!(stored.len(), count);
         stored.first().and_then(|r| r.batch_id.clone())
     };

@@ -63,19 +63,37 @@ pub fn problem_json(problem: &Problem) -> Value {
 }
 
 fn refused(problem: &Problem) -> ApiError {
-    ApiError::new(Code::InvalidValue, format!("监测数据有误，未导入任何数据 (nothing was imported): {problem}"))
-        .with_details(json!([problem_json(problem)]))
+    ApiError::new(
+        Code::InvalidValue,
+        format!("监测数据有误，未导入任何数据 (nothing was imported): {problem}"),
+    )
+    .with_details(json!([problem_json(problem)]))
 }
 
 /// Checks a file name given with an upload.
 pub fn check_file_name(name: &str) -> ApiResult<String> {
-    crate::validate::file_name(name).map(str::to_owned).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
+    crate::validate::file_name(name)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
 }
 
 /// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.
-pub async fn store_file(store: &Store, code: &str, kind: Kind, file: &str, bytes: &[u8], dry_run: bool) -> ApiResult<Value> {
+pub async fn store_file(
+    store: &Store,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<Value> {
     if bytes.is_empty() {
-        return Err(refused(&Problem { file: file.to_owned(), line: 1, column: None, field: None, message: "文件为空 (empty file)".into() }));
+        return Err(refused(&Problem {
+            file: file.to_owned(),
+            line: 1,
+            column: None,
+            field: None,
+            message: "文件为空 (empty file)".into(),
+        }));
     }
     let parsed = kind::parse(kind, file, bytes).map_err(|problem| refused(&problem))?;
     let readings: Vec<NewReading> = parsed
@@ -95,7 +113,9 @@ pub async fn store_file(store: &Store, code: &str, kind: Kind, file: &str, bytes
         store.check_monitoring_batch(code, kind.domain(), &readings).await?;
         0
     } else {
-        store.append_monitoring_batch(code, kind.domain(), file, &readings).await?
+        store
+            .append_monitoring_batch(code, kind.domain(), file, &readings)
+            .await?
     };
     Ok(json!({
         "dry_run": dry_run,
@@ -125,23 +145,38 @@ pub async fn import(
     if !policy::can_review(Some(&role)) {
         return Err(ApiError::forbidden());
     }
-    let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
+    let kind =
+        Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
     let file = check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
     let body = axum::body::to_bytes(body, MAX_MONITORING_BYTES).await.map_err(|_| {
-        ApiError::bad_request(format!("文件超过 {} MiB (the file is larger than {} MiB)", MAX_MONITORING_BYTES >> 20, MAX_MONITORING_BYTES >> 20))
+        ApiError::bad_request(format!(
+            "文件超过 {} MiB (the file is larger than {} MiB)",
+            MAX_MONITORING_BYTES >> 20,
+            MAX_MONITORING_BYTES >> 20
+        ))
     })?;
-    Ok(Json(import_file(&state, &code, kind, &file, &body, query.dry_run).await?))
+    Ok(Json(
+        import_file(&state, &code, kind, &file, &body, query.dry_run).await?,
+    ))
 }
 
 fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<Cell> {
     stored
         .into_iter()
-        .map(|c| Cell { station: c.station, time: c.reading.observed_at, parameter: c.parameter, value: c.reading.value, flag: c.reading.flag })
+        .map(|c| Cell {
+            station: c.station,
+            time: c.reading.observed_at,
+            parameter: c.parameter,
+            value: c.reading.value,
+            flag: c.reading.flag,
+        })
         .collect()
 }
 
 fn stored_problem(problem: &Problem) -> ApiError {
-    ApiError::internal(format!("已存监测数据无法读取 (stored monitoring data unreadable): {problem}"))
+    ApiError::internal(format!(
+        "已存监测数据无法读取 (stored monitoring data unreadable): {problem}"
+    ))
 }
 
 /// A zone's air year from its stored hourly data.
@@ -165,14 +200,26 @@ pub async fn air_data(store: &Store, code: &str, year: i32) -> ApiResult<AirData
 
 async fn air_data_with(store: &Store, code: &str, year: i32, files: Vec<String>) -> ApiResult<AirData> {
     let domain = Kind::Air.domain();
-    let stored = store.monitoring_cells(code, domain, &format!("{year}"), &format!("{}", year + 1)).await?;
+    let stored = store
+        .monitoring_cells(code, domain, &format!("{year}"), &format!("{}", year + 1))
+        .await?;
     let years = store.monitoring_years(code, domain).await?;
     if stored.is_empty() {
-        return Ok(AirData { year: None, days: Vec::new(), files, years });
+        return Ok(AirData {
+            year: None,
+            days: Vec::new(),
+            files,
+            years,
+        });
     }
     let csv = kind::rebuild(Kind::Air, &cells(stored));
     let (mut zone_years, days) = kind::air_figures(code, Some(year), "air", &csv).map_err(|p| stored_problem(&p))?;
-    Ok(AirData { year: zone_years.pop(), days, files, years })
+    Ok(AirData {
+        year: zone_years.pop(),
+        days,
+        files,
+        years,
+    })
 }
 
 /// A zone's water data: the inputs of every water kind stored, and the sections' CSV (for the monthly
@@ -222,7 +269,13 @@ fn put<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V)
 pub async fn stored_years(state: &AppState, code: &str, domain: &str) -> ApiResult<Arc<Vec<i32>>> {
     let version = state.store.monitoring_files(code, domain).await?.len();
     let key = (code.to_owned(), domain.to_owned());
-    let hit = state.monitoring.years.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+    let hit = state
+        .monitoring
+        .years
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .cloned();
     if let Some((cached, years)) = hit
         && cached == version
     {
@@ -237,7 +290,13 @@ pub async fn stored_years(state: &AppState, code: &str, domain: &str) -> ApiResu
 pub async fn air_year(state: &AppState, code: &str, year: i32) -> ApiResult<Arc<AirData>> {
     let files = state.store.monitoring_files(code, Kind::Air.domain()).await?;
     let key = (code.to_owned(), year);
-    let hit = state.monitoring.air.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+    let hit = state
+        .monitoring
+        .air
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .cloned();
     if let Some((version, data)) = hit
         && version == files.len()
     {
@@ -255,7 +314,13 @@ pub async fn water(state: &AppState, code: &str) -> ApiResult<Arc<WaterData>> {
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
         version += state.store.monitoring_files(code, kind.domain()).await?.len();
     }
-    let hit = state.monitoring.water.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(code).cloned();
+    let hit = state
+        .monitoring
+        .water
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(code)
+        .cloned();
     if let Some((cached, data)) = hit
         && cached == version
     {
@@ -270,7 +335,12 @@ pub async fn water(state: &AppState, code: &str) -> ApiResult<Arc<WaterData>> {
 /// so the first visitor of the page does not wait for it.
 fn warm(state: &AppState, code: &str, kind: Kind, summary: &Value) {
     let (state, code) = (state.clone(), code.to_owned());
-    let years = |key: &str| summary[key].as_str().and_then(|t| t.get(..4)).and_then(|y| y.parse::<i32>().ok());
+    let years = |key: &str| {
+        summary[key]
+            .as_str()
+            .and_then(|t| t.get(..4))
+            .and_then(|y| y.parse::<i32>().ok())
+    };
     let (from, to) = (years("from"), years("to"));
     tokio::spawn(async move {
         if kind == Kind::Air {
@@ -300,7 +370,14 @@ pub fn warm_zone(state: &AppState, code: &str) {
 }
 
 /// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
-pub async fn import_file(state: &AppState, code: &str, kind: Kind, file: &str, bytes: &[u8], dry_run: bool) -> ApiResult<Value> {
+pub async fn import_file(
+    state: &AppState,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<Value> {
     let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;
     if !dry_run {
         warm(state, code, kind, &summary);
@@ -331,21 +408,34 @@ pub async fn water_data(store: &Store, code: &str) -> ApiResult<WaterData> {
         return Ok(WaterData::default());
     }
     let inputs = kind::water_inputs(&sources).map_err(|p| stored_problem(&p))?;
-    Ok(WaterData { inputs, sections_csv, files })
+    Ok(WaterData {
+        inputs,
+        sections_csv,
+        files,
+    })
 }
 
 /// The figures computed from a zone's stored monitoring data for `year`, as observations of the
 /// framework's rows, and the notes on what could not be computed.
-pub async fn computed(state: &AppState, framework: &Framework, code: &str, year: i32) -> ApiResult<ecociv_monitoring::feed::Computed> {
+pub async fn computed(
+    state: &AppState,
+    framework: &Framework,
+    code: &str,
+    year: i32,
+) -> ApiResult<ecociv_monitoring::feed::Computed> {
     let air = air_year(state, code, year).await?;
     let mut out = match &air.year {
         Some(zone_year) => ecociv_monitoring::feed::air(std::slice::from_ref(zone_year), &air.files),
         None => ecociv_monitoring::feed::Computed::default(),
     };
     let water = water(state, code).await?;
+    out.observations.extend(
+        ecociv_monitoring::feed::water(framework, &water.inputs)
+            .into_iter()
+            .filter(|observation| observation.year == year),
+    );
     out.observations
-        .extend(ecociv_monitoring::feed::water(framework, &water.inputs).into_iter().filter(|observation| observation.year == year));
-    out.observations.retain(|observation| framework.row(&observation.row).is_some());
+        .retain(|observation| framework.row(&observation.row).is_some());
     Ok(out)
 }
 
@@ -375,7 +465,11 @@ pub async fn compute_and_save(
     if !policy::can_review(Some(role)) {
         return Err(ApiError::forbidden());
     }
-    let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
     let framework = state.store.framework(&record.framework_id).await?;
     let computed = computed(state, &framework, code, year).await?;
     let mut changes = Vec::new();
@@ -395,7 +489,10 @@ pub async fn compute_and_save(
         }
         match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
             Ok(next) => {
-                let unit = framework.row(&observation.row).map(|(_, row)| row.unit.clone()).unwrap_or_default();
+                let unit = framework
+                    .row(&observation.row)
+                    .map(|(_, row)| row.unit.clone())
+                    .unwrap_or_default();
                 report.push(value_json(&observation, next, current.as_ref()));
                 changes.push(NewRevision {
                     after: current.as_ref().map_or(0, |r| r.revision_no),
@@ -407,17 +504,36 @@ pub async fn compute_and_save(
                     observation,
                 });
             }
-            Err(error) => problems.push(json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message})),
+            Err(error) => problems.push(
+                json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message}),
+            ),
         }
     }
     if !problems.is_empty() {
-        return Err(ApiError::new(Code::ValueLocked, format!("{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)", problems.len()))
-            .with_details(json!(problems)));
+        return Err(ApiError::new(
+            Code::ValueLocked,
+            format!(
+                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
+                problems.len()
+            ),
+        )
+        .with_details(json!(problems)));
     }
     let saved = if dry_run || changes.is_empty() {
         0
     } else {
-        state.store.append_revisions(code, &principal.0.user.id, Some(Batch { format: "monitoring".into() }), changes).await?.len()
+        state
+            .store
+            .append_revisions(
+                code,
+                &principal.0.user.id,
+                Some(Batch {
+                    format: "monitoring".into(),
+                }),
+                changes,
+            )
+            .await?
+            .len()
     };
     Ok(json!({
         "dry_run": dry_run,
@@ -445,7 +561,9 @@ pub fn compute_status(status: Option<&str>) -> ApiResult<Status> {
     match status.unwrap_or("submitted") {
         "draft" => Ok(Status::Draft),
         "submitted" => Ok(Status::Submitted),
-        other => Err(ApiError::bad_request(format!("status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"))),
+        other => Err(ApiError::bad_request(format!(
+            "status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"
+        ))),
     }
 }
 
@@ -459,11 +577,17 @@ pub async fn compute(
     let (_, role) = member_zone(&state, &principal, &code).await?;
     let status = compute_status(query.status.as_deref())?;
     crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
-    Ok(Json(compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run).await?))
+    Ok(Json(
+        compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run).await?,
+    ))
 }
 
 /// `GET /api/v1/zones/{code}/monitoring`: what is stored — per kind, the files imported and the years.
-pub async fn summary(State(state): State<AppState>, principal: AuthUser, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn summary(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
     member_zone(&state, &principal, &code).await?;
     let mut kinds = Vec::new();
     for kind in Kind::ALL {

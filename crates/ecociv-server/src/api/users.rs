@@ -14,14 +14,20 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy;
 
 fn admin(principal: &AuthUser) -> ApiResult<()> {
-    if policy::can_administer(Some(&principal.0)) { Ok(()) } else { Err(ApiError::forbidden()) }
+    if policy::can_administer(Some(&principal.0)) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
 }
 
 /// `GET /api/v1/users`.
 pub async fn list(State(state): State<AppState>, principal: AuthUser) -> ApiResult<Json<Value>> {
     admin(&principal)?;
     let users = state.store.users().await?;
-    Ok(Json(json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,12 +41,27 @@ pub struct NewUser {
 }
 
 /// `POST /api/v1/users`.
-pub async fn create(State(state): State<AppState>, principal: AuthUser, Json(new): Json<NewUser>) -> ApiResult<Json<Value>> {
+pub async fn create(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Json(new): Json<NewUser>,
+) -> ApiResult<Json<Value>> {
     admin(&principal)?;
     check_password_strength(&new.password)?;
     let password = new.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)??;
-    let user = state.store.create_user_by(&principal.0.user.id, &new.username, &new.display_name, &hash, new.is_admin).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)??;
+    let user = state
+        .store
+        .create_user_by(
+            &principal.0.user.id,
+            &new.username,
+            &new.display_name,
+            &hash,
+            new.is_admin,
+        )
+        .await?;
     Ok(Json(user_json(&user)))
 }
 
@@ -65,18 +86,45 @@ pub async fn set_member(
     let role = match member.role.as_str() {
         "none" => None,
         code => Some(Role::parse(code).ok_or_else(|| {
-            ApiError::bad_request(format!("角色应为 reviewer、editor、viewer 或 none，而不是“{}” (unknown role)", member.role))
+            ApiError::bad_request(format!(
+                "角色应为 reviewer、editor、viewer 或 none，而不是“{}” (unknown role)",
+                member.role
+            ))
         })?),
     };
-    state.store.zone(&code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    state.store.user_by_id(&user_id).await?.ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
+    state
+        .store
+        .zone(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    state
+        .store
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
     if let Some(department) = &member.department
-        && !state.store.departments(&code).await?.iter().any(|d| &d.id == department)
+        && !state
+            .store
+            .departments(&code)
+            .await?
+            .iter()
+            .any(|d| &d.id == department)
     {
         return Err(ApiError::not_found(format!("部门 (department) {department}")));
     }
-    state.store.set_membership_by(&principal.0.user.id, &code, &user_id, role, member.department.as_deref()).await?;
-    Ok(Json(json!({ "zone": code, "user": user_id, "role": role.map(Role::code), "department": member.department })))
+    state
+        .store
+        .set_membership_by(
+            &principal.0.user.id,
+            &code,
+            &user_id,
+            role,
+            member.department.as_deref(),
+        )
+        .await?;
+    Ok(Json(
+        json!({ "zone": code, "user": user_id, "role": role.map(Role::code), "department": member.department }),
+    ))
 }
 
 /// A change of an account.
@@ -92,12 +140,27 @@ pub struct UserChange {
 
 /// `PUT /api/v1/users/{id}`: changes the display name or disables / enables an account. An administrator
 /// cannot disable their own account.
-pub async fn update(State(state): State<AppState>, principal: AuthUser, Path(user_id): Path<String>, Json(change): Json<UserChange>) -> ApiResult<Json<Value>> {
+pub async fn update(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(user_id): Path<String>,
+    Json(change): Json<UserChange>,
+) -> ApiResult<Json<Value>> {
     admin(&principal)?;
     if change.disabled == Some(true) && user_id == principal.0.user.id {
-        return Err(ApiError::bad_request("不能停用自己的账号 (you cannot disable your own account)"));
+        return Err(ApiError::bad_request(
+            "不能停用自己的账号 (you cannot disable your own account)",
+        ));
     }
-    let user = state.store.update_user_by(&principal.0.user.id, &user_id, change.display_name.as_deref(), change.disabled).await?;
+    let user = state
+        .store
+        .update_user_by(
+            &principal.0.user.id,
+            &user_id,
+            change.display_name.as_deref(),
+            change.disabled,
+        )
+        .await?;
     Ok(Json(user_json(&user)))
 }
 
@@ -110,13 +173,27 @@ pub struct NewPassword {
 
 /// `PUT /api/v1/users/{id}/password`: an administrator sets a new password (at least as long as the
 /// CLI requires); the account's sessions end and its login failures are cleared.
-pub async fn set_password(State(state): State<AppState>, principal: AuthUser, Path(user_id): Path<String>, Json(new): Json<NewPassword>) -> ApiResult<Json<Value>> {
+pub async fn set_password(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(user_id): Path<String>,
+    Json(new): Json<NewPassword>,
+) -> ApiResult<Json<Value>> {
     admin(&principal)?;
     check_password_strength(&new.password)?;
-    state.store.user_by_id(&user_id).await?.ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
+    state
+        .store
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
     let password = new.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)??;
-    state.store.set_password_by(&principal.0.user.id, &user_id, &hash).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)??;
+    state
+        .store
+        .set_password_by(&principal.0.user.id, &user_id, &hash)
+        .await?;
     Ok(Json(json!({ "user": user_id, "password": "reset" })))
 }
 
@@ -135,9 +212,18 @@ pub async fn create_department(
     Json(body): Json<DepartmentName>,
 ) -> ApiResult<Json<Value>> {
     admin(&principal)?;
-    state.store.zone(&code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let department = state.store.create_department_by(&principal.0.user.id, &code, &body.name).await?;
-    Ok(Json(json!({ "zone": code, "id": department.id, "name": department.name })))
+    state
+        .store
+        .zone(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let department = state
+        .store
+        .create_department_by(&principal.0.user.id, &code, &body.name)
+        .await?;
+    Ok(Json(
+        json!({ "zone": code, "id": department.id, "name": department.name }),
+    ))
 }
 
 /// `PUT /api/v1/zones/{code}/departments/{id}`: renames a department (its rows and users stay with it).
@@ -148,8 +234,13 @@ pub async fn rename_department(
     Json(body): Json<DepartmentName>,
 ) -> ApiResult<Json<Value>> {
     admin(&principal)?;
-    let department = state.store.rename_department_by(&principal.0.user.id, &code, &id, &body.name).await?;
-    Ok(Json(json!({ "zone": code, "id": department.id, "name": department.name })))
+    let department = state
+        .store
+        .rename_department_by(&principal.0.user.id, &code, &id, &body.name)
+        .await?;
+    Ok(Json(
+        json!({ "zone": code, "id": department.id, "name": department.name }),
+    ))
 }
 
 /// An audit record as the API shows it.
@@ -179,13 +270,26 @@ pub struct AuditQuery {
 }
 
 /// `GET /api/v1/audit[?target_kind=&target_id=&limit=]`: the administration's changes, newest first.
-pub async fn audit(State(state): State<AppState>, principal: AuthUser, Query(query): Query<AuditQuery>) -> ApiResult<Json<Value>> {
+pub async fn audit(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Query(query): Query<AuditQuery>,
+) -> ApiResult<Json<Value>> {
     admin(&principal)?;
     let target = match (&query.target_kind, &query.target_id) {
         (Some(kind), Some(id)) => Some((kind.as_str(), id.as_str())),
         (None, None) => None,
-        _ => return Err(ApiError::bad_request("target_kind 与 target_id 须同时给出 (give both target_kind and target_id)")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "target_kind 与 target_id 须同时给出 (give both target_kind and target_id)",
+            ));
+        }
     };
-    let events = state.store.audit_log(target, query.limit.unwrap_or(200).clamp(1, 1000)).await?;
-    Ok(Json(json!({ "events": events.iter().map(audit_json).collect::<Vec<_>>() })))
+    let events = state
+        .store
+        .audit_log(target, query.limit.unwrap_or(200).clamp(1, 1000))
+        .await?;
+    Ok(Json(
+        json!({ "events": events.iter().map(audit_json).collect::<Vec<_>>() }),
+    ))
 }

@@ -104,7 +104,9 @@ pub async fn history(
         before = Some(entry["value"].clone());
         entries.push(entry);
     }
-    Ok(Json(json!({ "zone": code, "row": row_id, "year": year, "revisions": entries })))
+    Ok(Json(
+        json!({ "zone": code, "row": row_id, "year": year, "revisions": entries }),
+    ))
 }
 
 fn is_reviewer(role: &ZoneRole) -> bool {
@@ -121,9 +123,15 @@ pub async fn save(
 ) -> ApiResult<Json<Value>> {
     let current = state.store.current(&code, &row_id, year).await?;
     let (new, warnings) = prepare_save(&state, &principal, &code, &row_id, year, entry, current.as_ref()).await?;
-    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
+    let stored = state
+        .store
+        .append_revisions(&code, &principal.0.user.id, None, vec![new])
+        .await?;
     let mut body = json!({ "revision": stored.first().map(revision_json), "warnings": warnings });
-    body["before"] = current.as_ref().map(|r| ecociv_report::json::value(Some(&r.observation.value))).unwrap_or(Value::Null);
+    body["before"] = current
+        .as_ref()
+        .map(|r| ecociv_report::json::value(Some(&r.observation.value)))
+        .unwrap_or(Value::Null);
     Ok(Json(body))
 }
 
@@ -151,11 +159,16 @@ pub async fn prepare_save(
     if let Some(expected) = entry.after
         && expected != after
     {
-        return Err(ApiError::new(Code::Conflict, "数值已被他人修改，请刷新后重试 (the value changed meanwhile)"));
+        return Err(ApiError::new(
+            Code::Conflict,
+            "数值已被他人修改，请刷新后重试 (the value changed meanwhile)",
+        ));
     }
     let previous = state.store.current(code, row_id, year - 1).await?;
     let warnings: Vec<String> =
-        validate::jump_warning(row, previous.as_ref().map(|r| &r.observation.value), &observation.value).into_iter().collect();
+        validate::jump_warning(row, previous.as_ref().map(|r| &r.observation.value), &observation.value)
+            .into_iter()
+            .collect();
     let new = NewRevision {
         after,
         action: Action::Save,
@@ -191,11 +204,26 @@ async fn step(
     let body: StepBody = if body.iter().all(u8::is_ascii_whitespace) {
         StepBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|error| ApiError::bad_request(format!("请求体不是有效的 JSON (invalid JSON body): {error}")))?
+        serde_json::from_slice(&body)
+            .map_err(|error| ApiError::bad_request(format!("请求体不是有效的 JSON (invalid JSON body): {error}")))?
     };
     let current = state.store.current(&code, &row_id, year).await?;
-    let new = prepare_step(&state, &principal, &code, &row_id, year, step, action, body, current.as_ref()).await?;
-    let stored = state.store.append_revisions(&code, &principal.0.user.id, None, vec![new]).await?;
+    let new = prepare_step(
+        &state,
+        &principal,
+        &code,
+        &row_id,
+        year,
+        step,
+        action,
+        body,
+        current.as_ref(),
+    )
+    .await?;
+    let stored = state
+        .store
+        .append_revisions(&code, &principal.0.user.id, None, vec![new])
+        .await?;
     Ok(Json(json!({ "revision": stored.first().map(revision_json) })))
 }
 
@@ -220,7 +248,9 @@ pub async fn prepare_step(
     let (_, role) = value_target(state, principal, code, row_id, year, allowed).await?;
     let comment = body.comment.unwrap_or_default().trim().to_string();
     if workflow::needs_comment(step) && comment.is_empty() {
-        return Err(ApiError::bad_request("退回或重新打开须填写意见 (a comment is required)"));
+        return Err(ApiError::bad_request(
+            "退回或重新打开须填写意见 (a comment is required)",
+        ));
     }
     let status = workflow::next(current.map(|r| r.status), step, is_reviewer(&role))?;
     let Some(current) = current else {
@@ -229,7 +259,10 @@ pub async fn prepare_step(
     if let Some(expected) = body.after
         && expected != current.revision_no
     {
-        return Err(ApiError::new(Code::Conflict, "数值已被他人修改，请刷新后重试 (the value changed meanwhile)"));
+        return Err(ApiError::new(
+            Code::Conflict,
+            "数值已被他人修改，请刷新后重试 (the value changed meanwhile)",
+        ));
     }
     Ok(NewRevision {
         after: current.revision_no,
@@ -245,21 +278,41 @@ pub async fn prepare_step(
 type ValuePath = Path<(String, String, i32)>;
 
 /// `POST …/submit`.
-pub async fn submit(State(state): State<AppState>, principal: AuthUser, Path(path): ValuePath, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn submit(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(path): ValuePath,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     step(state, principal, path, body, Step::Submit, Action::Submit).await
 }
 
 /// `POST …/approve`.
-pub async fn approve(State(state): State<AppState>, principal: AuthUser, Path(path): ValuePath, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn approve(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(path): ValuePath,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     step(state, principal, path, body, Step::Approve, Action::Approve).await
 }
 
 /// `POST …/return`.
-pub async fn return_(State(state): State<AppState>, principal: AuthUser, Path(path): ValuePath, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn return_(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(path): ValuePath,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     step(state, principal, path, body, Step::Return, Action::Return).await
 }
 
 /// `POST …/reopen`.
-pub async fn reopen(State(state): State<AppState>, principal: AuthUser, Path(path): ValuePath, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn reopen(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(path): ValuePath,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     step(state, principal, path, body, Step::Reopen, Action::Reopen).await
 }

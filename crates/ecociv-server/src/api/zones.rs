@@ -16,7 +16,11 @@ use crate::policy;
 
 /// Looks a zone up and checks the caller may see it. An unknown zone and a zone the caller may not see
 /// answer alike (404), so the existence of undisclosed zones does not leak.
-async fn visible_zone(state: &AppState, principal: &MaybeAuthUser, code: &str) -> ApiResult<(ZoneRecord, Option<ZoneRole>)> {
+async fn visible_zone(
+    state: &AppState,
+    principal: &MaybeAuthUser,
+    code: &str,
+) -> ApiResult<(ZoneRecord, Option<ZoneRole>)> {
     let role = policy::role(principal.0.as_deref(), code);
     match state.store.zone(code).await? {
         Some(record) if policy::can_see_zone(role.as_ref(), record.disclosed) => Ok((record, role)),
@@ -26,7 +30,11 @@ async fn visible_zone(state: &AppState, principal: &MaybeAuthUser, code: &str) -
 
 /// The zone for a member-only route: 404 when unknown, 401 for the public, 403 for non-members.
 pub async fn member_zone(state: &AppState, principal: &AuthUser, code: &str) -> ApiResult<(ZoneRecord, ZoneRole)> {
-    let record = state.store.zone(code).await?.ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
     match principal.0.zone_role(code) {
         Some(role) => Ok((record, role)),
         None => Err(ApiError::forbidden()),
@@ -59,7 +67,11 @@ pub async fn list(State(state): State<AppState>, principal: MaybeAuthUser) -> Ap
 }
 
 /// `GET /api/v1/zones/{code}`.
-pub async fn profile(State(state): State<AppState>, principal: MaybeAuthUser, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn profile(
+    State(state): State<AppState>,
+    principal: MaybeAuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
     let (record, _) = visible_zone(&state, &principal, &code).await?;
     Ok(Json(profile_json(&record)))
 }
@@ -75,7 +87,11 @@ fn target_kind(kind: &TargetKind) -> Value {
 }
 
 /// `GET /api/v1/zones/{code}/plan`.
-pub async fn plan(State(state): State<AppState>, principal: MaybeAuthUser, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn plan(
+    State(state): State<AppState>,
+    principal: MaybeAuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
     let (record, _) = visible_zone(&state, &principal, &code).await?;
     let plan = state.store.plan(&record).await?;
     let framework = state.store.framework(&record.framework_id).await?;
@@ -119,7 +135,11 @@ pub async fn plan(State(state): State<AppState>, principal: MaybeAuthUser, Path(
 }
 
 /// `GET /api/v1/zones/{code}/departments` (members).
-pub async fn departments(State(state): State<AppState>, principal: AuthUser, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn departments(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
     member_zone(&state, &principal, &code).await?;
     let departments = state.store.departments(&code).await?;
     let leads = state.store.leads(&code).await?;
@@ -198,18 +218,41 @@ pub async fn assessment(
         Some("submitted") if policy::can_read_internal(role.as_ref()) => Selection::SubmittedOrApproved,
         Some("submitted") if principal.0.is_none() => return Err(ApiError::unauthenticated()),
         Some("submitted") => return Err(ApiError::forbidden()),
-        Some(other) => return Err(ApiError::bad_request(format!("include 应为 approved 或 submitted，而不是“{other}”"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "include 应为 approved 或 submitted，而不是“{other}”"
+            )));
+        }
     };
-    let gzip = crate::assessments::assessment_gzip(&state, &code, &head.framework_id, query.year, selection, head.data_version).await?;
+    let gzip = crate::assessments::assessment_gzip(
+        &state,
+        &code,
+        &head.framework_id,
+        query.year,
+        selection,
+        head.data_version,
+    )
+    .await?;
     if crate::assessments::accepts_gzip(headers.get(header::ACCEPT_ENCODING)) {
         return Ok((
-            [(header::CONTENT_TYPE, "application/json"), (header::CONTENT_ENCODING, "gzip"), (header::VARY, "accept-encoding")],
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_ENCODING, "gzip"),
+                (header::VARY, "accept-encoding"),
+            ],
             gzip,
         )
             .into_response());
     }
     let json = crate::assessments::gunzip(&gzip)?;
-    Ok(([(header::CONTENT_TYPE, "application/json"), (header::VARY, "accept-encoding")], json).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::VARY, "accept-encoding"),
+        ],
+        json,
+    )
+        .into_response())
 }
 
 /// The query of the progress endpoint.
@@ -233,9 +276,16 @@ pub async fn progress(
         _ => return Err(ApiError::not_found(format!("区域 (zone) {code}"))),
     }
     let (record, zone) = state.store.load_zone(&code, Selection::Approved).await?;
-    let has_targets = zone.plan.targets.values().any(|by_year| by_year.contains_key(&query.target_year));
+    let has_targets = zone
+        .plan
+        .targets
+        .values()
+        .any(|by_year| by_year.contains_key(&query.target_year));
     if !has_targets {
-        return Err(ApiError::bad_request(format!("规划中没有 {} 年的目标值 (no targets for that year)", query.target_year)));
+        return Err(ApiError::bad_request(format!(
+            "规划中没有 {} 年的目标值 (no targets for that year)",
+            query.target_year
+        )));
     }
     let framework = state.store.framework(&record.framework_id).await?;
     let progress = ecociv_progress::zone::zone_progress(&framework, &zone, query.target_year);

@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_web::Lang;
 use ecociv_web::assets::CSS;
-use ecociv_web::layout::{Role, urls};
 use ecociv_web::layout::{Flash, FlashKind};
+use ecociv_web::layout::{Role, urls};
 use ecociv_web::pages::admin::{AuditRow, DepartmentRow, DepartmentsView, UserRow, UserView, UsersView};
 use ecociv_web::pages::login::LoginView;
 use ecociv_web::pages::{admin, login as login_page_render};
@@ -39,7 +39,14 @@ fn with_cookie(mut response: Response, value: &str) -> Response {
 
 /// `GET /assets/ecociv.css`.
 pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
 }
 
 /// `GET /lang/{lang}?next=`: keeps the language in a cookie and goes back.
@@ -50,7 +57,13 @@ pub async fn language(Path(lang): Path<String>, Query(query): Q) -> Response {
     with_cookie(Redirect::to(&next).into_response(), &cookie)
 }
 
-fn login_response(state: &AppState, web: &Web, headers: &HeaderMap, view: &LoginView, status: StatusCode) -> WebResult<Response> {
+fn login_response(
+    state: &AppState,
+    web: &Web,
+    headers: &HeaderMap,
+    view: &LoginView,
+    status: StatusCode,
+) -> WebResult<Response> {
     let token = match cookie(headers, CSRF_COOKIE).filter(|token| token.len() == 64) {
         Some(token) => token,
         None => random_token().map_err(|error| WebError::Internal(web.lang, error.message))?,
@@ -58,27 +71,49 @@ fn login_response(state: &AppState, web: &Web, headers: &HeaderMap, view: &Login
     let mut ctx = context(web, None, None, None);
     ctx.csrf_token = Some(token.clone());
     let response = html(status, login_page_render::render_login(&ctx, view));
-    Ok(with_cookie(response, &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies)))
+    Ok(with_cookie(
+        response,
+        &set_cookie(CSRF_COOKIE, &token, SESSION_SECONDS, state.config.secure_cookies),
+    ))
 }
 
 /// `GET /login?next=`.
-pub async fn login_page(State(state): State<AppState>, web: Web, headers: HeaderMap, Query(query): Q) -> WebResult<Response> {
+pub async fn login_page(
+    State(state): State<AppState>,
+    web: Web,
+    headers: HeaderMap,
+    Query(query): Q,
+) -> WebResult<Response> {
     if web.principal.is_some() {
         return Ok(Redirect::to(&safe_next(query.get("next").map(String::as_str))).into_response());
     }
-    let view = LoginView { next: query.get("next").cloned(), ..LoginView::default() };
+    let view = LoginView {
+        next: query.get("next").cloned(),
+        ..LoginView::default()
+    };
     login_response(&state, &web, &headers, &view, StatusCode::OK)
 }
 
 /// `POST /login`: `username`, `password`, `next`.
-pub async fn login(State(state): State<AppState>, web: Web, headers: HeaderMap, address: ClientAddr, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    web: Web,
+    headers: HeaderMap,
+    address: ClientAddr,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
     let username = input.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
     let password = input.get("password").cloned().unwrap_or_default();
     let next = input.get("next").cloned();
     match authenticate(&state, &username, &password, address.0).await {
         Ok(user) => {
-            let (session_cookie, _) = start_session(&state, &user).await.map_err(|error| WebError::Internal(web.lang, error.message))?;
-            Ok(with_cookie(Redirect::to(&safe_next(next.as_deref())).into_response(), &session_cookie))
+            let (session_cookie, _) = start_session(&state, &user)
+                .await
+                .map_err(|error| WebError::Internal(web.lang, error.message))?;
+            Ok(with_cookie(
+                Redirect::to(&safe_next(next.as_deref())).into_response(),
+                &session_cookie,
+            ))
         }
         Err(error) => {
             let key = match error.code {
@@ -87,7 +122,11 @@ pub async fn login(State(state): State<AppState>, web: Web, headers: HeaderMap, 
                 Code::TooManyRequests => "login.error.throttled",
                 _ => return Err(WebError::Internal(web.lang, error.message)),
             };
-            let view = LoginView { username, error: Some(key.to_string()), next };
+            let view = LoginView {
+                username,
+                error: Some(key.to_string()),
+                next,
+            };
             login_response(&state, &web, &headers, &view, error.code.status())
         }
     }
@@ -98,11 +137,18 @@ pub async fn logout(State(state): State<AppState>, web: Web) -> WebResult<Respon
     if let Some(principal) = &web.principal {
         state.store.delete_session(&principal.session.token_hash).await?;
     }
-    Ok(with_cookie(Redirect::to("/").into_response(), &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies)))
+    Ok(with_cookie(
+        Redirect::to("/").into_response(),
+        &set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    ))
 }
 
 /// The zone the administration pages are about: `?zone=` or the first zone.
-async fn admin_zone(state: &AppState, web: &Web, query: &BTreeMap<String, String>) -> WebResult<ecociv_store::ZoneRecord> {
+async fn admin_zone(
+    state: &AppState,
+    web: &Web,
+    query: &BTreeMap<String, String>,
+) -> WebResult<ecociv_store::ZoneRecord> {
     if web.principal.is_none() {
         return Err(WebError::Login { next: web.path.clone() });
     }
@@ -111,7 +157,14 @@ async fn admin_zone(state: &AppState, web: &Web, query: &BTreeMap<String, String
     }
     let code = match query.get("zone") {
         Some(code) => code.clone(),
-        None => state.store.zone_summaries().await?.into_iter().next().map(|(code, ..)| code).ok_or(WebError::NotFound(web.lang))?,
+        None => state
+            .store
+            .zone_summaries()
+            .await?
+            .into_iter()
+            .next()
+            .map(|(code, ..)| code)
+            .ok_or(WebError::NotFound(web.lang))?,
     };
     state.store.zone(&code).await?.ok_or(WebError::NotFound(web.lang))
 }
@@ -137,9 +190,20 @@ async fn users_view(state: &AppState, code: &str, error: Option<String>) -> WebR
             .and_then(|m| m.department_id)
             .and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
         let href = format!("{}?zone={}", urls::admin_user(&user.id), urls::encode(code));
-        users.push(UserRow { href, username: user.username, display_name: user.display_name, role, department, active: !user.disabled });
+        users.push(UserRow {
+            href,
+            username: user.username,
+            display_name: user.display_name,
+            role,
+            department,
+            active: !user.disabled,
+        });
     }
-    Ok(UsersView { users, departments: departments.into_iter().map(|d| d.name).collect(), error })
+    Ok(UsersView {
+        users,
+        departments: departments.into_iter().map(|d| d.name).collect(),
+        error,
+    })
 }
 
 /// `GET /admin/users`.
@@ -151,23 +215,42 @@ pub async fn users(State(state): State<AppState>, web: Web, Query(query): Q) -> 
 }
 
 /// `POST /admin/users`: `username`, `display_name`, `password`, `role`, `department` (a name).
-pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): Q, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    web: Web,
+    Query(query): Q,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let principal_id = principal.user.id.clone();
     let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let role = Role::from_code(&field("role"));
     let departments = state.store.departments(&code).await?;
-    let department = departments.iter().find(|d| d.name == field("department")).map(|d| d.id.clone());
+    let department = departments
+        .iter()
+        .find(|d| d.name == field("department"))
+        .map(|d| d.id.clone());
     let refuse = |key: &str| key.to_string();
     let error = match role {
         None => Some(refuse("admin.error.invalid")),
         Some(Role::Editor) if department.is_none() => Some(refuse("admin.error.department_needed")),
-        Some(_) if field("username").is_empty() || field("display_name").is_empty() => Some(refuse("admin.error.invalid")),
-        Some(_) if state.store.user_by_username(&field("username")).await?.is_some() => Some(refuse("admin.error.duplicate")),
+        Some(_) if field("username").is_empty() || field("display_name").is_empty() => {
+            Some(refuse("admin.error.invalid"))
+        }
+        Some(_) if state.store.user_by_username(&field("username")).await?.is_some() => {
+            Some(refuse("admin.error.duplicate"))
+        }
         Some(role) => {
-            let new = NewUser { username: field("username"), display_name: field("display_name"), password: field("password"), is_admin: role == Role::Admin };
+            let new = NewUser {
+                username: field("username"),
+                display_name: field("display_name"),
+                password: field("password"),
+                is_admin: role == Role::Admin,
+            };
             match users::create(State(state.clone()), AuthUser(principal), Json(new)).await {
                 Ok(Json(created)) => {
                     let id = created["id"].as_str().unwrap_or_default().to_string();
@@ -179,7 +262,10 @@ pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): 
                     };
                     if let Some(store_role) = store_role {
                         let department = department.as_deref().filter(|_| role == Role::Editor);
-                        state.store.set_membership_by(&principal_id, &code, &id, Some(store_role), department).await?;
+                        state
+                            .store
+                            .set_membership_by(&principal_id, &code, &id, Some(store_role), department)
+                            .await?;
                     }
                     None
                 }
@@ -198,12 +284,22 @@ pub async fn create_user(State(state): State<AppState>, web: Web, Query(query): 
     }
 }
 
-async fn departments_view(state: &AppState, web: &Web, code: &str, error: Option<String>) -> WebResult<DepartmentsView> {
+async fn departments_view(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    error: Option<String>,
+) -> WebResult<DepartmentsView> {
     let departments = state.store.departments(code).await?;
     let leads = state.store.leads(code).await?;
     let mut users_by_department: BTreeMap<String, usize> = BTreeMap::new();
     for user in state.store.users().await? {
-        if let Some(id) = state.store.membership(code, &user.id).await?.and_then(|m| m.department_id) {
+        if let Some(id) = state
+            .store
+            .membership(code, &user.id)
+            .await?
+            .and_then(|m| m.department_id)
+        {
             *users_by_department.entry(id).or_default() += 1;
         }
     }
@@ -232,17 +328,38 @@ async fn departments_view(state: &AppState, web: &Web, code: &str, error: Option
 }
 
 /// Recorded changes as the pages show them: the states before and after as text in the visitor's language.
-fn audit_rows(lang: Lang, events: &[ecociv_store::AuditEvent], departments: &[ecociv_store::Department]) -> Vec<AuditRow> {
-    let department_name = |id: &str| departments.iter().find(|d| d.id == id).map_or_else(|| id.to_string(), |d| d.name.clone());
+fn audit_rows(
+    lang: Lang,
+    events: &[ecociv_store::AuditEvent],
+    departments: &[ecociv_store::Department],
+) -> Vec<AuditRow> {
+    let department_name = |id: &str| {
+        departments
+            .iter()
+            .find(|d| d.id == id)
+            .map_or_else(|| id.to_string(), |d| d.name.clone())
+    };
     let describe = |action: &str, state: &serde_json::Value| -> String {
         if state.is_null() {
-            return if action.starts_with("member.") { ecociv_web::t(lang, "admin.no_role").into_owned() } else { "—".to_string() };
+            return if action.starts_with("member.") {
+                ecociv_web::t(lang, "admin.no_role").into_owned()
+            } else {
+                "—".to_string()
+            };
         }
         if action == "user.password" {
-            return if state.get("password").is_some() { ecociv_web::t(lang, "admin.password_reset").into_owned() } else { "—".to_string() };
+            return if state.get("password").is_some() {
+                ecociv_web::t(lang, "admin.password_reset").into_owned()
+            } else {
+                "—".to_string()
+            };
         }
         if action.starts_with("member.") {
-            let role = state["role"].as_str().and_then(Role::from_code).map(|role| role.label(lang).into_owned()).unwrap_or_default();
+            let role = state["role"]
+                .as_str()
+                .and_then(Role::from_code)
+                .map(|role| role.label(lang).into_owned())
+                .unwrap_or_default();
             return match state["department"].as_str() {
                 Some(id) => format!("{role}（{}）", department_name(id)),
                 None => role,
@@ -251,8 +368,16 @@ fn audit_rows(lang: Lang, events: &[ecociv_store::AuditEvent], departments: &[ec
         if action.starts_with("department.") {
             return state["name"].as_str().unwrap_or_default().to_string();
         }
-        let status = if state["disabled"].as_bool() == Some(true) { "admin.status_disabled" } else { "admin.status_active" };
-        format!("{} · {}", state["display_name"].as_str().unwrap_or_default(), ecociv_web::t(lang, status))
+        let status = if state["disabled"].as_bool() == Some(true) {
+            "admin.status_disabled"
+        } else {
+            "admin.status_active"
+        };
+        format!(
+            "{} · {}",
+            state["display_name"].as_str().unwrap_or_default(),
+            ecociv_web::t(lang, status)
+        )
     };
     events
         .iter()
@@ -275,10 +400,17 @@ pub async fn departments(State(state): State<AppState>, web: Web, Query(query): 
 }
 
 /// `POST /admin/departments`: `name`.
-pub async fn create_department(State(state): State<AppState>, web: Web, Query(query): Q, Form(input): Form<BTreeMap<String, String>>) -> WebResult<Response> {
+pub async fn create_department(
+    State(state): State<AppState>,
+    web: Web,
+    Query(query): Q,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     let existing = state.store.departments(&code).await?;
     let error = if name.is_empty() {
@@ -286,7 +418,14 @@ pub async fn create_department(State(state): State<AppState>, web: Web, Query(qu
     } else if existing.iter().any(|d| d.name == name) {
         Some("admin.error.duplicate")
     } else {
-        match users::create_department(State(state.clone()), AuthUser(principal), Path(code.clone()), Json(DepartmentName { name })).await {
+        match users::create_department(
+            State(state.clone()),
+            AuthUser(principal),
+            Path(code.clone()),
+            Json(DepartmentName { name }),
+        )
+        .await
+        {
             Ok(_) => None,
             Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
             Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
@@ -298,7 +437,10 @@ pub async fn create_department(State(state): State<AppState>, web: Web, Query(qu
         Some(key) => {
             let view = departments_view(&state, &web, &code, Some(key.to_string())).await?;
             let ctx = context(&web, Some(&record), None, None);
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_departments(&ctx, &view)))
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                admin::render_departments(&ctx, &view),
+            ))
         }
     }
 }
@@ -313,12 +455,21 @@ pub async fn rename_department(
 ) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     let error = if name.is_empty() {
         Some("admin.error.invalid")
     } else {
-        match users::rename_department(State(state.clone()), AuthUser(principal), Path((code.clone(), id)), Json(DepartmentName { name })).await {
+        match users::rename_department(
+            State(state.clone()),
+            AuthUser(principal),
+            Path((code.clone(), id)),
+            Json(DepartmentName { name }),
+        )
+        .await
+        {
             Ok(_) => None,
             Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
             Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
@@ -326,24 +477,48 @@ pub async fn rename_department(
         }
     };
     match error {
-        None => Ok(Redirect::to(&format!("{}?zone={}&done=department", urls::ADMIN_DEPARTMENTS, urls::encode(&code))).into_response()),
+        None => Ok(Redirect::to(&format!(
+            "{}?zone={}&done=department",
+            urls::ADMIN_DEPARTMENTS,
+            urls::encode(&code)
+        ))
+        .into_response()),
         Some(key) => {
             let view = departments_view(&state, &web, &code, Some(key.to_string())).await?;
             let ctx = context(&web, Some(&record), None, None);
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, admin::render_departments(&ctx, &view)))
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                admin::render_departments(&ctx, &view),
+            ))
         }
     }
 }
 
 fn done_flash(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
     let done = query.get("done")?;
-    matches!(done.as_str(), "role" | "profile" | "password" | "disable" | "enable" | "department")
-        .then(|| Flash { kind: FlashKind::Success, text: ecociv_web::t(web.lang, &format!("admin.done.{done}")).into_owned() })
+    matches!(
+        done.as_str(),
+        "role" | "profile" | "password" | "disable" | "enable" | "department"
+    )
+    .then(|| Flash {
+        kind: FlashKind::Success,
+        text: ecociv_web::t(web.lang, &format!("admin.done.{done}")).into_owned(),
+    })
 }
 
-async fn user_view(state: &AppState, web: &Web, record: &ecociv_store::ZoneRecord, user_id: &str, error: Option<(String, String)>) -> WebResult<UserView> {
+async fn user_view(
+    state: &AppState,
+    web: &Web,
+    record: &ecociv_store::ZoneRecord,
+    user_id: &str,
+    error: Option<(String, String)>,
+) -> WebResult<UserView> {
     let code = &record.profile.code;
-    let user = state.store.user_by_id(user_id).await?.ok_or(WebError::NotFound(web.lang))?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(WebError::NotFound(web.lang))?;
     let departments = state.store.departments(code).await?;
     let membership = state.store.membership(code, user_id).await?;
     let role = membership.as_ref().map(|m| match m.role {
@@ -351,7 +526,9 @@ async fn user_view(state: &AppState, web: &Web, record: &ecociv_store::ZoneRecor
         ecociv_store::Role::Editor => Role::Editor,
         ecociv_store::Role::Viewer => Role::Viewer,
     });
-    let department = membership.and_then(|m| m.department_id).and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
+    let department = membership
+        .and_then(|m| m.department_id)
+        .and_then(|id| departments.iter().find(|d| d.id == id).map(|d| d.name.clone()));
     let events = state.store.audit_log(Some(("user", user_id)), 200).await?;
     Ok(UserView {
         action: format!("{}?zone={}", urls::admin_user(user_id), urls::encode(code)),
@@ -359,8 +536,15 @@ async fn user_view(state: &AppState, web: &Web, record: &ecociv_store::ZoneRecor
         display_name: user.display_name,
         is_admin: user.is_admin,
         active: !user.disabled,
-        is_self: web.principal.as_ref().is_some_and(|principal| principal.user.id == user_id),
-        zone_name: if web.lang == Lang::En { record.profile.name_en.clone() } else { record.profile.name.clone() },
+        is_self: web
+            .principal
+            .as_ref()
+            .is_some_and(|principal| principal.user.id == user_id),
+        zone_name: if web.lang == Lang::En {
+            record.profile.name_en.clone()
+        } else {
+            record.profile.name.clone()
+        },
         role,
         department,
         history: audit_rows(web.lang, &events, &departments),
@@ -370,7 +554,12 @@ async fn user_view(state: &AppState, web: &Web, record: &ecociv_store::ZoneRecor
 }
 
 /// `GET /admin/users/{id}?zone=`: one account's page.
-pub async fn user_page(State(state): State<AppState>, web: Web, Path(id): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn user_page(
+    State(state): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let view = user_view(&state, &web, &record, &id, None).await?;
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
@@ -388,7 +577,9 @@ pub async fn user_post(
 ) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let op = field("op");
     let admin = || AuthUser(principal.clone());
@@ -397,14 +588,27 @@ pub async fn user_post(
         "role" => {
             let role = field("role");
             let departments = state.store.departments(&code).await?;
-            let department = departments.iter().find(|d| d.name == field("department")).map(|d| d.id.clone());
+            let department = departments
+                .iter()
+                .find(|d| d.name == field("department"))
+                .map(|d| d.id.clone());
             if !matches!(role.as_str(), "none" | "reviewer" | "editor" | "viewer") {
                 refused("admin.error.invalid", "role")
             } else if role == "editor" && department.is_none() {
                 refused("admin.error.department_needed", "role")
             } else {
-                let member = Member { role: role.clone(), department: department.filter(|_| role == "editor") };
-                match users::set_member(State(state.clone()), admin(), Path((code.clone(), id.clone())), Json(member)).await {
+                let member = Member {
+                    role: role.clone(),
+                    department: department.filter(|_| role == "editor"),
+                };
+                match users::set_member(
+                    State(state.clone()),
+                    admin(),
+                    Path((code.clone(), id.clone())),
+                    Json(member),
+                )
+                .await
+                {
                     Ok(_) => None,
                     Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "role"),
                     Err(error) => return Err(WebError::from_api(&web, error)),
@@ -413,7 +617,10 @@ pub async fn user_post(
         }
         "profile" if field("display_name").is_empty() => refused("admin.error.invalid", "profile"),
         "profile" => {
-            let change = UserChange { display_name: Some(field("display_name")), disabled: None };
+            let change = UserChange {
+                display_name: Some(field("display_name")),
+                disabled: None,
+            };
             match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "profile"),
@@ -421,7 +628,9 @@ pub async fn user_post(
             }
         }
         "password" => {
-            let new = NewPassword { password: input.get("password").cloned().unwrap_or_default() };
+            let new = NewPassword {
+                password: input.get("password").cloned().unwrap_or_default(),
+            };
             match users::set_password(State(state.clone()), admin(), Path(id.clone()), Json(new)).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.password", "password"),
@@ -429,7 +638,10 @@ pub async fn user_post(
             }
         }
         "disable" | "enable" => {
-            let change = UserChange { display_name: None, disabled: Some(op == "disable") };
+            let change = UserChange {
+                display_name: None,
+                disabled: Some(op == "disable"),
+            };
             match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.self", "status"),

@@ -18,14 +18,16 @@ use ecociv_core::Assigned;
 use ecociv_store::{Action, NewEvidence, NewRevision, Revision, Status as Workflow};
 use ecociv_web::i18n::{fmt_number, t, tf};
 use ecociv_web::layout::{Flash, FlashKind, urls};
-use ecociv_web::pages::entry::{EntryState, EntryView, EvidenceLink, FieldError, assigned_field, revision_field, value_field};
+use ecociv_web::pages::entry::{
+    EntryState, EntryView, EvidenceLink, FieldError, assigned_field, revision_field, value_field,
+};
 use ecociv_web::pages::review::{ReviewItem, ReviewView, Submission};
 use ecociv_web::pages::{entry as entry_page, review as review_page};
 
 use super::{Web, WebError, WebResult, context, html, visible_zone, years};
 use crate::AppState;
-use crate::api::values::{self, StepBody};
 use crate::api::evidence;
+use crate::api::values::{self, StepBody};
 use crate::auth::{AuthUser, ZoneRole};
 use crate::error::Code;
 use crate::multipart::{self, FormData, Upload};
@@ -56,11 +58,21 @@ fn assigned_text(assigned: Option<&Assigned>) -> String {
 
 /// The entry form of the visitor's department for a year, with what the store holds, and the current
 /// revision of each value of the year.
-type Loaded = (ecociv_store::ZoneRecord, std::sync::Arc<ecociv_core::Framework>, EntryView, String, BTreeMap<String, Revision>);
+type Loaded = (
+    ecociv_store::ZoneRecord,
+    std::sync::Arc<ecociv_core::Framework>,
+    EntryView,
+    String,
+    BTreeMap<String, Revision>,
+);
 
 async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebResult<Loaded> {
-    let Some(principal) = &web.principal else { return Err(WebError::Login { next: web.path.clone() }) };
-    let Some(ZoneRole::Editor { department }) = principal.zone_role(code) else { return Err(WebError::Forbidden(web.lang)) };
+    let Some(principal) = &web.principal else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
+    let Some(ZoneRole::Editor { department }) = principal.zone_role(code) else {
+        return Err(WebError::Forbidden(web.lang));
+    };
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let department = state
         .store
@@ -71,15 +83,26 @@ async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebRe
         .map(|d| d.name)
         .ok_or(WebError::Forbidden(web.lang))?;
     let revisions: Vec<Revision> = state.store.current_revisions(code, Some(year)).await?;
-    let by_row: BTreeMap<String, Revision> = revisions.into_iter().map(|revision| (revision.observation.row.clone(), revision)).collect();
+    let by_row: BTreeMap<String, Revision> = revisions
+        .into_iter()
+        .map(|revision| (revision.observation.row.clone(), revision))
+        .collect();
     let states: BTreeMap<String, (EntryState, Option<String>)> = by_row
         .iter()
         .map(|(row, revision)| {
-            let comment = (revision.status == Workflow::Returned && !revision.reason.is_empty()).then(|| revision.reason.clone());
+            let comment =
+                (revision.status == Workflow::Returned && !revision.reason.is_empty()).then(|| revision.reason.clone());
             (row.clone(), (entry_state(revision.status), comment))
         })
         .collect();
-    let mut view = EntryView::build(&framework, &zone, &department, year, years(&zone, record.base_year), &states);
+    let mut view = EntryView::build(
+        &framework,
+        &zone,
+        &department,
+        year,
+        years(&zone, record.base_year),
+        &states,
+    );
     view.evidence_upload = true;
     let mut files = evidence_links(state, code, Some(year)).await?;
     for row in &mut view.rows {
@@ -94,43 +117,75 @@ async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebRe
 }
 
 /// The evidence files of a zone's values (of one year, when given) with their download links, by (row, year).
-async fn evidence_links(state: &AppState, code: &str, year: Option<i32>) -> WebResult<BTreeMap<(String, i32), Vec<EvidenceLink>>> {
+async fn evidence_links(
+    state: &AppState,
+    code: &str,
+    year: Option<i32>,
+) -> WebResult<BTreeMap<(String, i32), Vec<EvidenceLink>>> {
     let mut links: BTreeMap<(String, i32), Vec<EvidenceLink>> = BTreeMap::new();
     for file in state.store.zone_evidence(code, year).await? {
-        links.entry((file.row_id.clone(), file.year)).or_default().push(EvidenceLink {
-            href: urls::evidence(code, &file.id),
-            bytes: u64::try_from(file.size_bytes).unwrap_or(0),
-            name: file.file_name,
-        });
+        links
+            .entry((file.row_id.clone(), file.year))
+            .or_default()
+            .push(EvidenceLink {
+                href: urls::evidence(code, &file.id),
+                bytes: u64::try_from(file.size_bytes).unwrap_or(0),
+                name: file.file_name,
+            });
     }
     Ok(links)
 }
 
 fn done_flash(web: &Web, query: &BTreeMap<String, String>, prefix: &str) -> Option<Flash> {
     let done = query.get("done")?;
-    matches!(done.as_str(), "saved" | "submitted" | "approved" | "returned" | "reopened")
-        .then(|| Flash { kind: FlashKind::Success, text: t(web.lang, &format!("{prefix}.done.{done}")).into_owned() })
+    matches!(
+        done.as_str(),
+        "saved" | "submitted" | "approved" | "returned" | "reopened"
+    )
+    .then(|| Flash {
+        kind: FlashKind::Success,
+        text: t(web.lang, &format!("{prefix}.done.{done}")).into_owned(),
+    })
 }
 
 /// `GET /z/{code}/entry?year=`.
-pub async fn entry_page(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn entry_page(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let base_year = {
-        let Some(record) = state.store.zone(&code).await? else { return Err(WebError::NotFound(web.lang)) };
+        let Some(record) = state.store.zone(&code).await? else {
+            return Err(WebError::NotFound(web.lang));
+        };
         record.base_year
     };
-    let year = query.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).unwrap_or(base_year + 1);
+    let year = query
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1949..=2100).contains(y))
+        .unwrap_or(base_year + 1);
     let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
     let mut flash = done_flash(&web, &query, "entry");
     // Rows saved with a jump against last year: named, so the editor checks them.
     let jumps: Vec<&str> = query
         .get("warn")
-        .map(|rows| rows.split(',').filter(|row| view.rows.iter().any(|r| r.id == *row)).collect())
+        .map(|rows| {
+            rows.split(',')
+                .filter(|row| view.rows.iter().any(|r| r.id == *row))
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(flash) = &mut flash
         && !jumps.is_empty()
     {
         flash.kind = FlashKind::Info;
-        flash.text = format!("{}{}", flash.text, tf(web.lang, "entry.jump_warning", &[("rows", &jumps.join("、"))]));
+        flash.text = format!(
+            "{}{}",
+            flash.text,
+            tf(web.lang, "entry.jump_warning", &[("rows", &jumps.join("、"))])
+        );
     }
     let ctx = context(&web, Some(&record), Some(department), flash);
     Ok(html(StatusCode::OK, entry_page::render_entry(&ctx, &view)))
@@ -160,7 +215,10 @@ fn field_error(lang: ecociv_web::Lang, error: &crate::error::ApiError, current: 
     match error.code {
         Code::Conflict | Code::ValueLocked | Code::InvalidTransition => {
             let status = current.map_or(EntryState::Empty, |revision| entry_state(revision.status));
-            FieldError::new("entry.error.changed", &[("status", t(lang, &format!("workflow.{}", status.code())).into_owned())])
+            FieldError::new(
+                "entry.error.changed",
+                &[("status", t(lang, &format!("workflow.{}", status.code())).into_owned())],
+            )
         }
         _ => FieldError::new("entry.error.refused", &[("reason", error.message.clone())]),
     }
@@ -168,11 +226,19 @@ fn field_error(lang: ecociv_web::Lang, error: &crate::error::ApiError, current: 
 
 /// The form's fields and files, from an urlencoded or a `multipart/form-data` body.
 async fn form_input(web: &Web, headers: &HeaderMap, body: Bytes) -> WebResult<FormData> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
     if multipart::is_multipart(Some(content_type)) {
-        multipart::parse(content_type, body, crate::csrf::MAX_MULTIPART_BYTES, None).await.map_err(|_| WebError::BadRequest(web.lang))
+        multipart::parse(content_type, body, crate::csrf::MAX_MULTIPART_BYTES, None)
+            .await
+            .map_err(|_| WebError::BadRequest(web.lang))
     } else {
-        Ok(FormData { fields: form_urlencoded::parse(&body).into_owned().collect(), files: Vec::new() })
+        Ok(FormData {
+            fields: form_urlencoded::parse(&body).into_owned().collect(),
+            files: Vec::new(),
+        })
     }
 }
 
@@ -188,14 +254,20 @@ fn check_file(upload: &Upload) -> Option<Result<NewEvidence, FieldError>> {
     } else if upload.content.is_empty() {
         Err(FieldError::new("entry.error.file_empty", &[]))
     } else if upload.content.len() > evidence::MAX_EVIDENCE_BYTES {
-        Err(FieldError::new("entry.error.file_too_large", &[("max", format!("{} MB", evidence::MAX_EVIDENCE_BYTES / 1024 / 1024))]))
+        Err(FieldError::new(
+            "entry.error.file_too_large",
+            &[("max", format!("{} MB", evidence::MAX_EVIDENCE_BYTES / 1024 / 1024))],
+        ))
     } else {
         Ok(NewEvidence {
             row_id: String::new(),
             year: 0,
             file_name: name.to_string(),
             media_type: upload.media_type.chars().take(100).collect(),
-            sha256: Sha256::digest(&upload.content).iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: Sha256::digest(&upload.content)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
             content: upload.content.to_vec(),
         })
     })
@@ -206,19 +278,36 @@ fn check_file(upload: &Upload) -> Option<Result<NewEvidence, FieldError>> {
 /// `parse_value`, every row by the API's own checks and workflow, every file — and then written in one
 /// transaction with its files: when anything is refused, nothing is saved and the form comes back with the
 /// message next to each refused field.
-pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Path<String>, headers: HeaderMap, body: Bytes) -> WebResult<Response> {
+pub async fn entry_post(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WebResult<Response> {
     let FormData { fields: input, files } = form_input(&web, &headers, body).await?;
-    let year = input.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).ok_or(WebError::NotFound(web.lang))?;
+    let year = input
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1949..=2100).contains(y))
+        .ok_or(WebError::NotFound(web.lang))?;
     let submit = input.get("action").is_some_and(|action| action == "submit");
     let (record, framework, mut view, department, current) = entry_view(&state, &web, &code, year).await?;
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
-    let stored: Vec<(String, String, String, EntryState)> =
-        view.rows.iter().map(|row| (row.id.clone(), row.value.clone(), row.assigned.clone(), row.state)).collect();
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
+    let stored: Vec<(String, String, String, EntryState)> = view
+        .rows
+        .iter()
+        .map(|row| (row.id.clone(), row.value.clone(), row.assigned.clone(), row.state))
+        .collect();
     let mut refused = view.apply_input(&framework, &input);
     let mut conflict = false;
     // A value changed by someone else since the form was shown refuses the form (optimistic concurrency).
     for row in &mut view.rows {
-        let shown = input.get(&revision_field(&row.id)).and_then(|text| text.parse::<i64>().ok());
+        let shown = input
+            .get(&revision_field(&row.id))
+            .and_then(|text| text.parse::<i64>().ok());
         let now = current.get(&row.id);
         if let Some(shown) = shown
             && shown != now.map_or(0, |revision| revision.revision_no)
@@ -226,7 +315,11 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
             if let Some(value) = input.get(&value_field(&row.id)) {
                 row.value = value.clone();
             }
-            row.error = Some(field_error(web.lang, &crate::error::ApiError::new(Code::Conflict, ""), now));
+            row.error = Some(field_error(
+                web.lang,
+                &crate::error::ApiError::new(Code::Conflict, ""),
+                now,
+            ));
             conflict = true;
         }
     }
@@ -234,11 +327,17 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
     let mut attachments: Vec<NewEvidence> = Vec::new();
     for upload in &files {
         let Some(checked) = check_file(upload) else { continue };
-        let Some(row) = upload.field.strip_prefix("e:").and_then(|id| view.rows.iter_mut().find(|row| row.id == id)) else {
+        let Some(row) = upload
+            .field
+            .strip_prefix("e:")
+            .and_then(|id| view.rows.iter_mut().find(|row| row.id == id))
+        else {
             return Err(WebError::BadRequest(web.lang));
         };
         match checked {
-            Ok(_) if !row.state.editable() => row.evidence_error = Some(FieldError::new("entry.error.file_locked", &[])),
+            Ok(_) if !row.state.editable() => {
+                row.evidence_error = Some(FieldError::new("entry.error.file_locked", &[]))
+            }
             Ok(mut file) => {
                 file.row_id = row.id.clone();
                 file.year = year;
@@ -258,8 +357,14 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
             if !state_before.editable() {
                 continue;
             }
-            let value = input.get(&value_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
-            let assigned = input.get(&assigned_field(&row_id)).map(|text| text.trim().to_string()).unwrap_or_default();
+            let value = input
+                .get(&value_field(&row_id))
+                .map(|text| text.trim().to_string())
+                .unwrap_or_default();
+            let assigned = input
+                .get(&assigned_field(&row_id))
+                .map(|text| text.trim().to_string())
+                .unwrap_or_default();
             if value.is_empty() {
                 continue;
             }
@@ -268,7 +373,11 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
             let mut planned_steps = Vec::new();
             let mut outcome = Ok(());
             if changed {
-                let entry = Entry { value: value.clone(), assigned: Some(assigned.clone()).filter(|a| !a.is_empty()), ..Entry::default() };
+                let entry = Entry {
+                    value: value.clone(),
+                    assigned: Some(assigned.clone()).filter(|a| !a.is_empty()),
+                    ..Entry::default()
+                };
                 match values::prepare_save(&state, &author, &code, &row_id, year, entry, base.as_ref()).await {
                     Ok((new, warnings)) => {
                         if !warnings.is_empty() {
@@ -281,14 +390,31 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
                 }
             }
             if submit && outcome.is_ok() {
-                match values::prepare_step(&state, &author, &code, &row_id, year, Step::Submit, Action::Submit, StepBody::default(), base.as_ref()).await {
+                match values::prepare_step(
+                    &state,
+                    &author,
+                    &code,
+                    &row_id,
+                    year,
+                    Step::Submit,
+                    Action::Submit,
+                    StepBody::default(),
+                    base.as_ref(),
+                )
+                .await
+                {
                     Ok(new) => planned_steps.push(new),
                     Err(error) => outcome = Err(error),
                 }
             }
             match outcome {
                 Ok(()) => revisions.extend(planned_steps),
-                Err(error) if matches!(error.code, Code::Forbidden | Code::Unauthenticated | Code::NotFound | Code::Internal) => {
+                Err(error)
+                    if matches!(
+                        error.code,
+                        Code::Forbidden | Code::Unauthenticated | Code::NotFound | Code::Internal
+                    ) =>
+                {
                     return Err(WebError::from_api(&web, error));
                 }
                 Err(error) => {
@@ -301,24 +427,42 @@ pub async fn entry_post(State(state): State<AppState>, web: Web, Path(code): Pat
         }
     }
     if refused > 0 || conflict {
-        let flash = (!files.is_empty()).then(|| Flash { kind: FlashKind::Error, text: t(web.lang, "entry.error.files_again").into_owned() });
+        let flash = (!files.is_empty()).then(|| Flash {
+            kind: FlashKind::Error,
+            text: t(web.lang, "entry.error.files_again").into_owned(),
+        });
         let ctx = context(&web, Some(&record), Some(department), flash);
-        let status = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if conflict {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         return Ok(html(status, entry_page::render_entry(&ctx, &view)));
     }
     // One transaction: every revision and every file of the form, or nothing.
-    match state.store.append_with_evidence(&code, &principal.user.id, None, revisions, attachments).await {
+    match state
+        .store
+        .append_with_evidence(&code, &principal.user.id, None, revisions, attachments)
+        .await
+    {
         Ok(_) => {}
         Err(ecociv_store::StoreError::Conflict(_)) => {
             let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
-            let flash = Flash { kind: FlashKind::Error, text: t(web.lang, "entry.conflict").into_owned() };
+            let flash = Flash {
+                kind: FlashKind::Error,
+                text: t(web.lang, "entry.conflict").into_owned(),
+            };
             let ctx = context(&web, Some(&record), Some(department), Some(flash));
             return Ok(html(StatusCode::CONFLICT, entry_page::render_entry(&ctx, &view)));
         }
         Err(error) => return Err(error.into()),
     }
     let done = if submit { "submitted" } else { "saved" };
-    let warn = if jumps.is_empty() { String::new() } else { format!("&warn={}", urls::encode(&jumps.join(","))) };
+    let warn = if jumps.is_empty() {
+        String::new()
+    } else {
+        format!("&warn={}", urls::encode(&jumps.join(",")))
+    };
     Ok(Redirect::to(&format!("{}?year={year}&done={done}{warn}", urls::entry(&code))).into_response())
 }
 
@@ -341,22 +485,40 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
                 row: revision.observation.row.clone(),
                 year: revision.observation.year,
                 value: revision.observation.value.clone(),
-                department: zone.plan.lead_departments.get(&revision.observation.row).map(|leads| leads.join("、")).unwrap_or_default(),
+                department: zone
+                    .plan
+                    .lead_departments
+                    .get(&revision.observation.row)
+                    .map(|leads| leads.join("、"))
+                    .unwrap_or_default(),
                 submitted_by: revision.author_name.clone(),
                 submitted_at: revision.created_at.clone(),
                 evidence: usize::from(!revision.evidence.trim().is_empty()),
             };
             let mut item = ReviewItem::build(&framework, &zone, &submission)?;
-            item.evidence_files = files.remove(&(revision.observation.row.clone(), revision.observation.year)).unwrap_or_default();
+            item.evidence_files = files
+                .remove(&(revision.observation.row.clone(), revision.observation.year))
+                .unwrap_or_default();
             item.evidence += item.evidence_files.len();
             Some(item)
         })
         .collect();
-    Ok((record, ReviewView { zone_code: code.to_string(), items }))
+    Ok((
+        record,
+        ReviewView {
+            zone_code: code.to_string(),
+            items,
+        },
+    ))
 }
 
 /// `GET /z/{code}/review`.
-pub async fn review_page(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn review_page(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, view) = review_view(&state, &web, &code).await?;
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query, "review"));
     Ok(html(StatusCode::OK, review_page::render_review(&ctx, &view)))
@@ -369,27 +531,47 @@ pub async fn review_post(
     Path((code, submission)): Path<(String, String)>,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let (row, year) = submission
         .rsplit_once('@')
         .and_then(|(row, year)| Some((row.to_string(), year.parse::<i32>().ok()?)))
         .ok_or(WebError::NotFound(web.lang))?;
-    let comment = input.get("comment").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
-    let body = serde_json::to_vec(&serde_json::json!({ "comment": comment })).map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
+    let comment = input
+        .get("comment")
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    let body = serde_json::to_vec(&serde_json::json!({ "comment": comment }))
+        .map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
     let path = Path((code.clone(), row, year));
     let (result, done) = match input.get("decision").map(String::as_str) {
-        Some("approve") => (values::approve(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await, "approved"),
-        Some("return") => (values::return_(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await, "returned"),
+        Some("approve") => (
+            values::approve(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await,
+            "approved",
+        ),
+        Some("return") => (
+            values::return_(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await,
+            "returned",
+        ),
         _ => return Err(WebError::NotFound(web.lang)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", urls::review(&code))).into_response()),
-        Err(error) if matches!(error.code, crate::error::Code::Forbidden | crate::error::Code::Unauthenticated | crate::error::Code::NotFound) => {
+        Err(error)
+            if matches!(
+                error.code,
+                crate::error::Code::Forbidden | crate::error::Code::Unauthenticated | crate::error::Code::NotFound
+            ) =>
+        {
             Err(WebError::from_api(&web, error))
         }
         Err(error) => {
             let (record, view) = review_view(&state, &web, &code).await?;
-            let flash = Flash { kind: FlashKind::Error, text: tf(web.lang, "review.step_failed", &[("reason", &error.message)]) };
+            let flash = Flash {
+                kind: FlashKind::Error,
+                text: tf(web.lang, "review.step_failed", &[("reason", &error.message)]),
+            };
             let ctx = context(&web, Some(&record), None, Some(flash));
             Ok(html(StatusCode::CONFLICT, review_page::render_review(&ctx, &view)))
         }
@@ -406,8 +588,14 @@ pub async fn reopen_post(
     Path((code, row)): Path<(String, String)>,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
-    let year = input.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1949..=2100).contains(y)).ok_or(WebError::NotFound(web.lang))?;
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
+    let year = input
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1949..=2100).contains(y))
+        .ok_or(WebError::NotFound(web.lang))?;
     let page = urls::indicator(&code, &row, year);
     let reason = input.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
     if reason.is_empty() {
@@ -417,8 +605,16 @@ pub async fn reopen_post(
         return Ok(Redirect::to(&format!("{page}&error=reopen_reason_required")).into_response());
     }
     let after = input.get("after").and_then(|a| a.parse::<i64>().ok());
-    let body = serde_json::to_vec(&serde_json::json!({ "comment": reason, "after": after })).map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
-    match values::reopen(State(state), AuthUser(principal), Path((code, row, year)), Bytes::from(body)).await {
+    let body = serde_json::to_vec(&serde_json::json!({ "comment": reason, "after": after }))
+        .map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
+    match values::reopen(
+        State(state),
+        AuthUser(principal),
+        Path((code, row, year)),
+        Bytes::from(body),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("{page}&done=reopened")).into_response()),
         Err(error) if matches!(error.code, Code::Conflict | Code::ValueLocked | Code::InvalidTransition) => {
             Ok(Redirect::to(&format!("{page}&error=reopen_failed")).into_response())

@@ -96,13 +96,15 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/air") => get(pages::air),
         ("GET", "/z/{code}/water") => get(pages::water),
         // A monitoring CSV (a year of hourly data) with the bureau's upload form.
-        ("POST", "/z/{code}/monitoring/upload") => {
-            post(pages::monitoring_upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES))
-        }
+        ("POST", "/z/{code}/monitoring/upload") => post(pages::monitoring_upload).layer(
+            axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES),
+        ),
         ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
         ("GET", "/z/{code}/entry") => get(forms::entry_page),
         // A data-entry form with its evidence files.
-        ("POST", "/z/{code}/entry") => post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES)),
+        ("POST", "/z/{code}/entry") => {
+            post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+        }
         ("GET", "/z/{code}/review") => get(forms::review_page),
         ("POST", "/z/{code}/review/{submission}") => post(forms::review_post),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
@@ -132,8 +134,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         // Chinese first: zh-CN unless the visitor chose otherwise with the language switch (whatever the
         // browser's Accept-Language says).
-        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(|code| Lang::from_code(&code)).unwrap_or_default();
-        let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
+        let lang = cookie(&parts.headers, LANG_COOKIE)
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default();
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
         let principal = parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten();
         Ok(Web { lang, path, principal })
     }
@@ -143,7 +150,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
 #[derive(Debug)]
 pub enum WebError {
     /// Not logged in: go to the login page and come back.
-    Login { next: String },
+    Login {
+        next: String,
+    },
     Forbidden(Lang),
     NotFound(Lang),
     /// A malformed request (e.g. an unreadable form body).
@@ -172,20 +181,40 @@ impl From<ecociv_store::StoreError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match self {
-            WebError::Login { next } => Redirect::to(&format!("/login?next={}", ecociv_web::layout::urls::encode(&next))).into_response(),
-            WebError::Forbidden(lang) => message(lang, StatusCode::FORBIDDEN, "error.forbidden_title", "error.forbidden"),
-            WebError::NotFound(lang) => message(lang, StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found"),
-            WebError::BadRequest(lang) => message(lang, StatusCode::BAD_REQUEST, "error.bad_request_title", "error.bad_request"),
+            WebError::Login { next } => {
+                Redirect::to(&format!("/login?next={}", ecociv_web::layout::urls::encode(&next))).into_response()
+            }
+            WebError::Forbidden(lang) => {
+                message(lang, StatusCode::FORBIDDEN, "error.forbidden_title", "error.forbidden")
+            }
+            WebError::NotFound(lang) => {
+                message(lang, StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found")
+            }
+            WebError::BadRequest(lang) => message(
+                lang,
+                StatusCode::BAD_REQUEST,
+                "error.bad_request_title",
+                "error.bad_request",
+            ),
             WebError::Internal(lang, detail) => {
                 eprintln!("ecociv web: internal error: {detail}");
-                message(lang, StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal")
+                message(
+                    lang,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error.internal_title",
+                    "error.internal",
+                )
             }
         }
     }
 }
 
 fn message(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response {
-    (status, Html(render_message(&PageContext::public(lang, "/"), title, body))).into_response()
+    (
+        status,
+        Html(render_message(&PageContext::public(lang, "/"), title, body)),
+    )
+        .into_response()
 }
 
 pub type WebResult<T> = Result<T, WebError>;
@@ -193,7 +222,9 @@ pub type WebResult<T> = Result<T, WebError>;
 /// An HTML response that is never cached by intermediaries (pages carry per-user content and tokens).
 pub fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, Html(body)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -212,7 +243,10 @@ pub fn web_role(principal: &Principal, zone: Option<&str>) -> Option<Role> {
     }
     let role = match zone {
         Some(zone) => principal.zone_role(zone),
-        None => principal.memberships.first().and_then(|membership| principal.zone_role(&membership.zone_code)),
+        None => principal
+            .memberships
+            .first()
+            .and_then(|membership| principal.zone_role(&membership.zone_code)),
     };
     role.map(|role| match role {
         ZoneRole::Admin => Role::Admin,
@@ -237,8 +271,15 @@ pub fn context(web: &Web, zone: Option<&ZoneRecord>, department: Option<String>,
         lang: web.lang,
         path: web.path.clone(),
         user,
-        zone: zone.map(|zone| ZoneBadge { code: zone.profile.code.clone(), name: zone.profile.name.clone(), name_en: zone.profile.name_en.clone() }),
-        csrf_token: web.principal.as_ref().map(|principal| principal.session.csrf_token.clone()),
+        zone: zone.map(|zone| ZoneBadge {
+            code: zone.profile.code.clone(),
+            name: zone.profile.name.clone(),
+            name_en: zone.profile.name_en.clone(),
+        }),
+        csrf_token: web
+            .principal
+            .as_ref()
+            .map(|principal| principal.session.csrf_token.clone()),
         flash,
     }
 }
@@ -257,7 +298,10 @@ type Loaded = Arc<(ZoneRecord, Zone)>;
 impl PageCache {
     fn get(&self, code: &str, version: i64) -> Option<Loaded> {
         let zones = self.zones.read().ok()?;
-        zones.get(code).filter(|(cached, _)| *cached == version).map(|(_, loaded)| loaded.clone())
+        zones
+            .get(code)
+            .filter(|(cached, _)| *cached == version)
+            .map(|(_, loaded)| loaded.clone())
     }
 
     fn put(&self, code: &str, version: i64, loaded: Loaded) {
@@ -274,7 +318,9 @@ impl PageCache {
 /// undisclosed zone and an unknown one answer alike).
 pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<(ZoneRecord, Zone, Arc<Framework>)> {
     let role = policy::role(web.principal.as_deref(), code);
-    let Some((version, disclosed)) = state.store.zone_state(code).await? else { return Err(WebError::NotFound(web.lang)) };
+    let Some((version, disclosed)) = state.store.zone_state(code).await? else {
+        return Err(WebError::NotFound(web.lang));
+    };
     if !policy::can_see_zone(role.as_ref(), disclosed) {
         return Err(WebError::NotFound(web.lang));
     }
@@ -295,9 +341,13 @@ pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<
 /// The name of an editor's department in a zone.
 pub async fn department_name(state: &AppState, principal: &Principal, code: &str) -> WebResult<Option<String>> {
     match principal.zone_role(code) {
-        Some(ZoneRole::Editor { department }) => {
-            Ok(state.store.departments(code).await?.into_iter().find(|d| d.id == department).map(|d| d.name))
-        }
+        Some(ZoneRole::Editor { department }) => Ok(state
+            .store
+            .departments(code)
+            .await?
+            .into_iter()
+            .find(|d| d.id == department)
+            .map(|d| d.name)),
         _ => Ok(None),
     }
 }

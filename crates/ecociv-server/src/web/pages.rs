@@ -30,9 +30,9 @@ type Q = Query<BTreeMap<String, String>>;
 /// `GET /`: the first zone the visitor may see, or the login page.
 pub async fn home(State(state): State<AppState>, web: Web) -> WebResult<Response> {
     let zones = state.store.zone_summaries().await?;
-    let visible = zones
-        .into_iter()
-        .find(|(code, _, _, disclosed)| policy::can_see_zone(policy::role(web.principal.as_deref(), code).as_ref(), *disclosed));
+    let visible = zones.into_iter().find(|(code, _, _, disclosed)| {
+        policy::can_see_zone(policy::role(web.principal.as_deref(), code).as_ref(), *disclosed)
+    });
     Ok(match visible {
         Some((code, ..)) => Redirect::to(&ecociv_web::layout::urls::dashboard(&code)).into_response(),
         None => Redirect::to(ecociv_web::layout::urls::LOGIN).into_response(),
@@ -46,15 +46,26 @@ fn target_checks(framework: &Framework, zone: &Zone) -> Vec<TargetCheck> {
 }
 
 /// The departments' progress for a year from the workflow store: one query for the current revisions.
-async fn department_progress(state: &AppState, framework: &Framework, zone: &Zone, year: i32) -> WebResult<Vec<DepartmentProgress>> {
+async fn department_progress(
+    state: &AppState,
+    framework: &Framework,
+    zone: &Zone,
+    year: i32,
+) -> WebResult<Vec<DepartmentProgress>> {
     let revisions = state.store.current_revisions(&zone.profile.code, Some(year)).await?;
-    let status: BTreeMap<&str, Workflow> = revisions.iter().map(|revision| (revision.observation.row.as_str(), revision.status)).collect();
+    let status: BTreeMap<&str, Workflow> = revisions
+        .iter()
+        .map(|revision| (revision.observation.row.as_str(), revision.status))
+        .collect();
     let mut by_department: BTreeMap<String, DepartmentProgress> = BTreeMap::new();
     for (_, row) in framework.rows() {
         for department in zone.plan.lead_departments.get(&row.id).into_iter().flatten() {
             let entry = by_department
                 .entry(department.clone())
-                .or_insert_with(|| DepartmentProgress { department: department.clone(), ..DepartmentProgress::default() });
+                .or_insert_with(|| DepartmentProgress {
+                    department: department.clone(),
+                    ..DepartmentProgress::default()
+                });
             entry.rows += 1;
             match status.get(row.id.as_str()) {
                 None => entry.missing += 1,
@@ -69,7 +80,12 @@ async fn department_progress(state: &AppState, framework: &Framework, zone: &Zon
 }
 
 /// `GET /z/{code}?year=`.
-pub async fn dashboard(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let assessment = assess(&framework, &zone, year);
@@ -79,7 +95,13 @@ pub async fn dashboard(State(state): State<AppState>, web: Web, Path(code): Path
     } else {
         DepartmentProgress::from_assessment(&assessment)
     };
-    let view = DashboardView::build(&framework, &zone, &assessment, years(&zone, record.base_year), departments);
+    let view = DashboardView::build(
+        &framework,
+        &zone,
+        &assessment,
+        years(&zone, record.base_year),
+        departments,
+    );
     let department = match &web.principal {
         Some(principal) => department_name(&state, principal, &code).await?,
         None => None,
@@ -89,12 +111,24 @@ pub async fn dashboard(State(state): State<AppState>, web: Web, Path(code): Path
 }
 
 /// `GET /z/{code}/table?year=&domain=&status=&dept=`.
-pub async fn table(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn table(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let assessment = assess(&framework, &zone, year);
     let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
-    let view = Table21View::build(&framework, &zone, &assessment, &target_checks(&framework, &zone), years(&zone, record.base_year), filter);
+    let view = Table21View::build(
+        &framework,
+        &zone,
+        &assessment,
+        &target_checks(&framework, &zone),
+        years(&zone, record.base_year),
+        filter,
+    );
     let department = match &web.principal {
         Some(principal) => department_name(&state, principal, &code).await?,
         None => None,
@@ -107,7 +141,10 @@ fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Re
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
-    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(content_type));
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(content_type),
+    );
     if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
         headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
     }
@@ -115,44 +152,81 @@ fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Re
 }
 
 /// `GET /z/{code}/table.csv?year=`: the year's assessment as open-data CSV (UTF-8 with a BOM).
-pub async fn table_csv(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn table_csv(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = ecociv_report::csv::open_data(&[assess(&framework, &zone, year)]).map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
-    Ok(download("text/csv; charset=utf-8", format!("ecociv-{code}-{year}.csv"), bytes))
+    let bytes = ecociv_report::csv::open_data(&[assess(&framework, &zone, year)])
+        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("ecociv-{code}-{year}.csv"),
+        bytes,
+    ))
 }
 
 /// `GET /z/{code}/table.xlsx?year=`: Table 2-1 and the values by year as an Excel workbook.
-pub async fn table_xlsx(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn table_xlsx(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years()).map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
-    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("ecociv-{code}-{year}.xlsx"), bytes))
+    let bytes = ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years())
+        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("ecociv-{code}-{year}.xlsx"),
+        bytes,
+    ))
 }
 
 /// `GET /z/{code}/data.json?year=`: the year's values and judgements as open-data JSON.
-pub async fn open_data_json(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn open_data_json(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let json = ecociv_report::json::open_data(&[assess(&framework, &zone, year)]);
-    Ok(download("application/json", format!("ecociv-{code}-{year}.json"), json.to_string().into_bytes()))
+    Ok(download(
+        "application/json",
+        format!("ecociv-{code}-{year}.json"),
+        json.to_string().into_bytes(),
+    ))
 }
 
 /// The system fonts the report's charts are drawn with, loaded once.
-static REPORT_FONTS: std::sync::LazyLock<ecociv_chart::png::Fonts> = std::sync::LazyLock::new(ecociv_chart::png::Fonts::system);
+static REPORT_FONTS: std::sync::LazyLock<ecociv_chart::png::Fonts> =
+    std::sync::LazyLock::new(ecociv_chart::png::Fonts::system);
 
 /// `GET /z/{code}/report.docx?year=`: the yearly self-assessment report (Word), the same document as
 /// `ecociv report --format docx`, with the progress early warning.
-pub async fn report_docx(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn report_docx(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let lang = web.lang;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
-    let output = tokio::task::spawn_blocking(move || ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS))
-        .await
-        .map_err(|error| WebError::Internal(lang, error.to_string()))?
-        .map_err(|error| WebError::Internal(lang, error.to_string()))?;
+    let output = tokio::task::spawn_blocking(move || {
+        ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS)
+    })
+    .await
+    .map_err(|error| WebError::Internal(lang, error.to_string()))?
+    .map_err(|error| WebError::Internal(lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         format!("ecociv-{code}-{year}.docx"),
@@ -173,12 +247,23 @@ fn action_key(action: ecociv_store::Action) -> &'static str {
 }
 
 /// `GET /z/{code}/indicators/{row}?year=`.
-pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)): Path<(String, String)>, Query(query): Q) -> WebResult<Response> {
+pub async fn indicator(
+    State(state): State<AppState>,
+    web: Web,
+    Path((code, row)): Path<(String, String)>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let assessment = assess(&framework, &zone, year);
-    let Some(mut view) = IndicatorView::build(&framework, &zone, &assessment, &target_checks(&framework, &zone), &row, years(&zone, record.base_year))
-    else {
+    let Some(mut view) = IndicatorView::build(
+        &framework,
+        &zone,
+        &assessment,
+        &target_checks(&framework, &zone),
+        &row,
+        years(&zone, record.base_year),
+    ) else {
         return Err(WebError::NotFound(web.lang));
     };
     let role = policy::role(web.principal.as_deref(), &code);
@@ -202,7 +287,12 @@ pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)
             let mut names: BTreeMap<String, String> = BTreeMap::new();
             for file in state.store.evidence_list(&code, &row, year).await? {
                 if !names.contains_key(&file.uploaded_by) {
-                    let name = state.store.user_by_id(&file.uploaded_by).await?.map(|user| user.display_name).unwrap_or_default();
+                    let name = state
+                        .store
+                        .user_by_id(&file.uploaded_by)
+                        .await?
+                        .map(|user| user.display_name)
+                        .unwrap_or_default();
                     names.insert(file.uploaded_by.clone(), name);
                 }
                 view.evidence.push(ecociv_web::pages::indicator::EvidenceFile {
@@ -232,7 +322,10 @@ pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)
         None => None,
     };
     // After the reopen form (post, redirect, get): its outcome.
-    let flash = match (query.get("done").map(String::as_str), query.get("error").map(String::as_str)) {
+    let flash = match (
+        query.get("done").map(String::as_str),
+        query.get("error").map(String::as_str),
+    ) {
         (Some("reopened"), _) => Some(ecociv_web::layout::Flash {
             kind: ecociv_web::layout::FlashKind::Success,
             text: ecociv_web::i18n::t(web.lang, "indicator.reopened").into_owned(),
@@ -242,7 +335,10 @@ pub async fn indicator(State(state): State<AppState>, web: Web, Path((code, row)
             if let Some(reopen) = &mut view.reopen {
                 reopen.error = Some(key.clone());
             }
-            Some(ecociv_web::layout::Flash { kind: ecociv_web::layout::FlashKind::Error, text: ecociv_web::i18n::t(web.lang, &key).into_owned() })
+            Some(ecociv_web::layout::Flash {
+                kind: ecociv_web::layout::FlashKind::Error,
+                text: ecociv_web::i18n::t(web.lang, &key).into_owned(),
+            })
         }
         _ => None,
     };
@@ -256,7 +352,10 @@ fn monitoring_year(query: &BTreeMap<String, String>, stored: &[i32], zone: &Zone
     if query.contains_key("year") {
         return year_or_default(query, zone, base_year);
     }
-    stored.last().copied().unwrap_or_else(|| year_or_default(query, zone, base_year))
+    stored
+        .last()
+        .copied()
+        .unwrap_or_else(|| year_or_default(query, zone, base_year))
 }
 
 fn may_manage(web: &Web, code: &str) -> bool {
@@ -264,27 +363,41 @@ fn may_manage(web: &Web, code: &str) -> bool {
 }
 
 /// The figures "compute from monitoring" would save, with the row's current value and status for members.
-async fn computed_views(state: &AppState, web: &Web, framework: &Framework, code: &str, observations: &[Observation]) -> WebResult<Vec<ComputedView>> {
+async fn computed_views(
+    state: &AppState,
+    web: &Web,
+    framework: &Framework,
+    code: &str,
+    observations: &[Observation],
+) -> WebResult<Vec<ComputedView>> {
     let member = policy::can_read_internal(policy::role(web.principal.as_deref(), code).as_ref());
     let mut out = Vec::new();
     for observation in observations {
-        let Some((_, row)) = framework.row(&observation.row) else { continue };
+        let Some((_, row)) = framework.row(&observation.row) else {
+            continue;
+        };
         let current = if member {
-            state.store.current(code, &observation.row, observation.year).await?.map(|revision| {
-                format!(
-                    "{} {}（{}）",
-                    revision.observation.value.display(),
-                    revision.unit,
-                    ecociv_web::i18n::t(web.lang, &format!("workflow.{}", revision.status.code()))
-                )
-            })
+            state
+                .store
+                .current(code, &observation.row, observation.year)
+                .await?
+                .map(|revision| {
+                    format!(
+                        "{} {}（{}）",
+                        revision.observation.value.display(),
+                        revision.unit,
+                        ecociv_web::i18n::t(web.lang, &format!("workflow.{}", revision.status.code()))
+                    )
+                })
         } else {
             None
         };
         out.push(ComputedView {
             row: observation.row.clone(),
             name: row.name.clone(),
-            value: format!("{} {}", observation.value.display(), row.unit).trim().to_string(),
+            value: format!("{} {}", observation.value.display(), row.unit)
+                .trim()
+                .to_string(),
             source: observation.source.describe(),
             current,
         });
@@ -294,7 +407,13 @@ async fn computed_views(state: &AppState, web: &Web, framework: &Framework, code
 
 /// A GB 3095 statistic of the air crate as the page shows it (CO in tenths of mg/m³, the rest µg/m³).
 fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> AnnualStatView {
-    let show = |v: i64| if tenths { format!("{} mg/m³", ecociv_air::hj663::fmt_tenths(v)) } else { format!("{v} μg/m³") };
+    let show = |v: i64| {
+        if tenths {
+            format!("{} mg/m³", ecociv_air::hj663::fmt_tenths(v))
+        } else {
+            format!("{v} μg/m³")
+        }
+    };
     AnnualStatView {
         key: key.to_string(),
         value: stat.value.map(show),
@@ -307,13 +426,20 @@ fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> A
 
 /// Builds the air page's view from the stored hourly data (computed by `ecociv-air` as `ecociv assess`
 /// computes it: 点位平均法, edition by date).
-async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, AirView)> {
+async fn air_view(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    query: &BTreeMap<String, String>,
+) -> WebResult<(ZoneRecord, AirView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let stored_years = crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Air.domain())
         .await
         .map_err(|error| WebError::from_api(web, error))?;
     let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::air_year(state, code, year).await.map_err(|error| WebError::from_api(web, error))?;
+    let data = crate::api::monitoring::air_year(state, code, year)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
     let mut view = AirView {
         zone_code: code.to_string(),
         year,
@@ -343,7 +469,11 @@ async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<Stri
                 Some(DailyAqi {
                     date,
                     aqi: if valid { record.aqi.aqi.map(u32::from) } else { None },
-                    category: if valid { record.aqi.level().map(|level| level.level) } else { None },
+                    category: if valid {
+                        record.aqi.level().map(|level| level.level)
+                    } else {
+                        None
+                    },
                     primary: (valid && !record.aqi.primary.is_empty()).then(|| record.aqi.primary.to_string()),
                 })
             })
@@ -365,32 +495,52 @@ async fn air_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<Stri
 
 /// Builds the water page's view from the stored water data (classes by `ecociv-water`: GB 3838-2002 and
 /// the 2011 method).
-async fn water_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<(ZoneRecord, WaterView)> {
+async fn water_view(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    query: &BTreeMap<String, String>,
+) -> WebResult<(ZoneRecord, WaterView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
-    let stored_years = crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Sections.domain())
+    let stored_years =
+        crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Sections.domain())
+            .await
+            .map_err(|error| WebError::from_api(web, error))?;
+    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
+    let data = crate::api::monitoring::water(state, code)
         .await
         .map_err(|error| WebError::from_api(web, error))?;
-    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::water(state, code).await.map_err(|error| WebError::from_api(web, error))?;
     let mut view = WaterView {
         zone_code: code.to_string(),
         year,
         years: years(&zone, record.base_year),
-        edition: format!("{}；{}", ecociv_water::edition::GB3838, ecociv_water::edition::EVALUATION_2011),
+        edition: format!(
+            "{}；{}",
+            ecociv_water::edition::GB3838,
+            ecociv_water::edition::EVALUATION_2011
+        ),
         synthetic: data.inputs.synthetic,
         files: data.files.clone(),
         manage: may_manage(web, code),
         ..WaterView::default()
     };
     if let Some(csv) = &data.sections_csv {
-        let classes = ecociv_monitoring::kind::section_classes("sections", csv).map_err(|p| WebError::Internal(web.lang, p.to_string()))?;
+        let classes = ecociv_monitoring::kind::section_classes("sections", csv)
+            .map_err(|p| WebError::Internal(web.lang, p.to_string()))?;
         let of_year: Vec<_> = classes.into_iter().filter(|section| section.year == year).collect();
         let index = |class: ecociv_water::gb3838::WaterClass| {
-            ecociv_water::gb3838::WaterClass::ALL.iter().position(|c| *c == class).map_or(6, |i| i as u8 + 1)
+            ecociv_water::gb3838::WaterClass::ALL
+                .iter()
+                .position(|c| *c == class)
+                .map_or(6, |i| i as u8 + 1)
         };
         let counts = ecociv_water::evaluation2011::ClassCounts::of(of_year.iter().filter_map(|section| section.annual));
         if counts.total > 0 {
-            view.summary = Some(WaterSummary { total: counts.total, i_iii: counts.i_iii, worse_v: counts.worse_v });
+            view.summary = Some(WaterSummary {
+                total: counts.total,
+                i_iii: counts.i_iii,
+                worse_v: counts.worse_v,
+            });
         }
         let samples: u32 = of_year.iter().map(|section| section.samples).sum();
         if !of_year.is_empty() {
@@ -408,22 +558,30 @@ async fn water_view(state: &AppState, web: &Web, code: &str, query: &BTreeMap<St
             .iter()
             .map(|section| SectionView {
                 name: section.section.clone(),
-                water_body: ecociv_web::i18n::t(web.lang, &format!("water.waterbody.{}", section.waterbody.code())).into_owned(),
+                water_body: ecociv_web::i18n::t(web.lang, &format!("water.waterbody.{}", section.waterbody.code()))
+                    .into_owned(),
                 target_class: None,
                 monthly: section.monthly.map(|class| class.map(index)),
                 annual: section.annual.map(index),
             })
             .collect();
     }
-    let observations: Vec<Observation> =
-        ecociv_monitoring::feed::water(&framework, &data.inputs).into_iter().filter(|observation| observation.year == year).collect();
+    let observations: Vec<Observation> = ecociv_monitoring::feed::water(&framework, &data.inputs)
+        .into_iter()
+        .filter(|observation| observation.year == year)
+        .collect();
     view.computed = computed_views(state, web, &framework, code, &observations).await?;
     Ok((record, view))
 }
 
 /// `GET /z/{code}/air?year=`: daily AQI calendar, good days by month, primary pollutants, the year
 /// against GB 3095, provenance; for reviewers and admins the upload and compute forms.
-pub async fn air(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn air(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, view) = air_view(&state, &web, &code, &query).await?;
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, air::render_air(&ctx, &view)))
@@ -431,14 +589,27 @@ pub async fn air(State(state): State<AppState>, web: Web, Path(code): Path<Strin
 
 /// `GET /z/{code}/water?year=`: the sections' classes by month and year, the shares of Ⅰ–Ⅲ类 and 劣Ⅴ类,
 /// the water rows' computed figures; for reviewers and admins the upload and compute forms.
-pub async fn water(State(state): State<AppState>, web: Web, Path(code): Path<String>, Query(query): Q) -> WebResult<Response> {
+pub async fn water(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Q,
+) -> WebResult<Response> {
     let (record, view) = water_view(&state, &web, &code, &query).await?;
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, water::render_water(&ctx, &view)))
 }
 
 /// Renders the air or water page (`back`) of `year` with a message.
-async fn monitoring_page(state: &AppState, web: &Web, code: &str, back: &str, year: Option<&str>, flash: Flash, status: StatusCode) -> WebResult<Response> {
+async fn monitoring_page(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    back: &str,
+    year: Option<&str>,
+    flash: Flash,
+    status: StatusCode,
+) -> WebResult<Response> {
     let mut query = BTreeMap::new();
     if let Some(year) = year {
         query.insert("year".to_string(), year.to_string());
@@ -446,16 +617,24 @@ async fn monitoring_page(state: &AppState, web: &Web, code: &str, back: &str, ye
     let ctx_flash = Some(flash);
     if back == "water" {
         let (record, view) = water_view(state, web, code, &query).await?;
-        Ok(html(status, water::render_water(&context(web, Some(&record), None, ctx_flash), &view)))
+        Ok(html(
+            status,
+            water::render_water(&context(web, Some(&record), None, ctx_flash), &view),
+        ))
     } else {
         let (record, view) = air_view(state, web, code, &query).await?;
-        Ok(html(status, air::render_air(&context(web, Some(&record), None, ctx_flash), &view)))
+        Ok(html(
+            status,
+            air::render_air(&context(web, Some(&record), None, ctx_flash), &view),
+        ))
     }
 }
 
 /// The principal of a bureau form, and its role (reviewer or admin), or the refusal page.
 fn bureau(web: &Web, code: &str) -> WebResult<(crate::auth::AuthUser, crate::auth::ZoneRole)> {
-    let Some(principal) = web.principal.clone() else { return Err(WebError::Login { next: web.path.clone() }) };
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
     let role = policy::role(Some(&principal), code);
     match role {
         Some(role) if policy::can_review(Some(&role)) => Ok((crate::auth::AuthUser(principal), role)),
@@ -474,44 +653,128 @@ pub async fn monitoring_upload(
 ) -> WebResult<Response> {
     bureau(&web, &code)?;
     visible_zone(&state, &web, &code).await?;
-    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
     if !crate::multipart::is_multipart(Some(content_type)) {
         return Err(WebError::BadRequest(web.lang));
     }
     let form = crate::multipart::parse(content_type, body, crate::api::monitoring::MAX_MONITORING_BYTES, None)
         .await
         .map_err(|_| WebError::BadRequest(web.lang))?;
-    let back = if form.fields.get("back").map(String::as_str) == Some("water") { "water" } else { "air" };
+    let back = if form.fields.get("back").map(String::as_str) == Some("water") {
+        "water"
+    } else {
+        "air"
+    };
     let year = form.fields.get("year").cloned();
     let lang = web.lang;
-    let error = |text: String| Flash { kind: FlashKind::Error, text };
-    let Some(kind) = form.fields.get("kind").and_then(|kind| ecociv_monitoring::kind::Kind::parse(kind)) else {
+    let error = |text: String| Flash {
+        kind: FlashKind::Error,
+        text,
+    };
+    let Some(kind) = form
+        .fields
+        .get("kind")
+        .and_then(|kind| ecociv_monitoring::kind::Kind::parse(kind))
+    else {
         return Err(WebError::BadRequest(lang));
     };
-    let upload = form.files.iter().find(|file| file.field == "file").filter(|file| !file.content.is_empty() || !file.file_name.is_empty());
+    let upload = form
+        .files
+        .iter()
+        .find(|file| file.field == "file")
+        .filter(|file| !file.content.is_empty() || !file.file_name.is_empty());
     let Some(upload) = upload else {
         let flash = error(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned());
-        return monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return monitoring_page(
+            &state,
+            &web,
+            &code,
+            back,
+            year.as_deref(),
+            flash,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    let dry_run = form.fields.get("dry_run").is_some_and(|value| value == "true" || value == "on");
+    let dry_run = form
+        .fields
+        .get("dry_run")
+        .is_some_and(|value| value == "true" || value == "on");
     let file = match crate::api::monitoring::check_file_name(&upload.file_name) {
         Ok(file) => file,
         Err(refusal) => {
-            let flash = error(ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]));
-            return monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let flash = error(ecociv_web::i18n::tf(
+                lang,
+                "monitoring.refused",
+                &[("reason", &refusal.message)],
+            ));
+            return monitoring_page(
+                &state,
+                &web,
+                &code,
+                back,
+                year.as_deref(),
+                flash,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     match crate::api::monitoring::import_file(&state, &code, kind, &file, &upload.content, dry_run).await {
         Ok(summary) => {
-            let key = if dry_run { "monitoring.checked" } else { "monitoring.uploaded" };
-            let text = ecociv_web::i18n::tf(lang, key, &[("file", &file), ("rows", &summary["rows"]), ("readings", &summary["readings"])]);
+            let key = if dry_run {
+                "monitoring.checked"
+            } else {
+                "monitoring.uploaded"
+            };
+            let text = ecociv_web::i18n::tf(
+                lang,
+                key,
+                &[
+                    ("file", &file),
+                    ("rows", &summary["rows"]),
+                    ("readings", &summary["readings"]),
+                ],
+            );
             // After an import, show the year of the data imported.
-            let year = summary["from"].as_str().and_then(|from| from.get(..4)).map(str::to_string).or(year);
-            monitoring_page(&state, &web, &code, back, year.as_deref(), Flash { kind: FlashKind::Success, text }, StatusCode::OK).await
+            let year = summary["from"]
+                .as_str()
+                .and_then(|from| from.get(..4))
+                .map(str::to_string)
+                .or(year);
+            monitoring_page(
+                &state,
+                &web,
+                &code,
+                back,
+                year.as_deref(),
+                Flash {
+                    kind: FlashKind::Success,
+                    text,
+                },
+                StatusCode::OK,
+            )
+            .await
         }
         Err(refusal) => {
-            let flash = error(ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]));
-            monitoring_page(&state, &web, &code, back, year.as_deref(), flash, StatusCode::UNPROCESSABLE_ENTITY).await
+            let flash = error(ecociv_web::i18n::tf(
+                lang,
+                "monitoring.refused",
+                &[("reason", &refusal.message)],
+            ));
+            monitoring_page(
+                &state,
+                &web,
+                &code,
+                back,
+                year.as_deref(),
+                flash,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -527,22 +790,58 @@ pub async fn monitoring_compute(
     let (principal, role) = bureau(&web, &code)?;
     visible_zone(&state, &web, &code).await?;
     let fields: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    let back = if fields.get("back").map(String::as_str) == Some("water") { "water" } else { "air" };
+    let back = if fields.get("back").map(String::as_str) == Some("water") {
+        "water"
+    } else {
+        "air"
+    };
     let lang = web.lang;
-    let Some(year) = fields.get("year").and_then(|year| year.parse::<i32>().ok()).filter(|year| (1949..=2100).contains(year)) else {
+    let Some(year) = fields
+        .get("year")
+        .and_then(|year| year.parse::<i32>().ok())
+        .filter(|year| (1949..=2100).contains(year))
+    else {
         return Err(WebError::BadRequest(lang));
     };
     let year_text = year.to_string();
-    let status = crate::api::monitoring::compute_status(fields.get("status").map(String::as_str)).map_err(|_| WebError::BadRequest(lang))?;
+    let status = crate::api::monitoring::compute_status(fields.get("status").map(String::as_str))
+        .map_err(|_| WebError::BadRequest(lang))?;
     match crate::api::monitoring::compute_and_save(&state, &principal, &role, &code, year, status, false).await {
         Ok(result) => {
-            let text = ecociv_web::i18n::tf(lang, "monitoring.saved", &[("n", &result["saved"]), ("unchanged", &result["unchanged"])]);
-            monitoring_page(&state, &web, &code, back, Some(&year_text), Flash { kind: FlashKind::Success, text }, StatusCode::OK).await
+            let text = ecociv_web::i18n::tf(
+                lang,
+                "monitoring.saved",
+                &[("n", &result["saved"]), ("unchanged", &result["unchanged"])],
+            );
+            monitoring_page(
+                &state,
+                &web,
+                &code,
+                back,
+                Some(&year_text),
+                Flash {
+                    kind: FlashKind::Success,
+                    text,
+                },
+                StatusCode::OK,
+            )
+            .await
         }
         Err(refusal) => {
             let text = ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]);
-            monitoring_page(&state, &web, &code, back, Some(&year_text), Flash { kind: FlashKind::Error, text }, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            monitoring_page(
+                &state,
+                &web,
+                &code,
+                back,
+                Some(&year_text),
+                Flash {
+                    kind: FlashKind::Error,
+                    text,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

@@ -22,7 +22,14 @@ enum Who {
     Admin,
 }
 
-const EVERYONE: &[Who] = &[Who::Public, Who::Viewer, Who::EditorOwn, Who::EditorOther, Who::Reviewer, Who::Admin];
+const EVERYONE: &[Who] = &[
+    Who::Public,
+    Who::Viewer,
+    Who::EditorOwn,
+    Who::EditorOther,
+    Who::Reviewer,
+    Who::Admin,
+];
 const LOGGED_IN: &[Who] = &[Who::Viewer, Who::EditorOwn, Who::EditorOther, Who::Reviewer, Who::Admin];
 const ROW_READERS: &[Who] = &[Who::Viewer, Who::EditorOwn, Who::Reviewer, Who::Admin];
 const ROW_EDITORS: &[Who] = &[Who::EditorOwn, Who::Reviewer, Who::Admin];
@@ -74,7 +81,9 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         ("PUT", "/api/v1/zones/{code}/values/{row}/{year}") => Some(json!({"value": "95", "source": "route test"})),
         ("POST", p) if p.ends_with("/return") || p.ends_with("/reopen") => Some(json!({"comment": "route test"})),
         ("POST", "/api/v1/zones/{code}/import") => None,
-        ("POST", "/api/v1/users") => Some(json!({"username": format!("u{n}-{who:?}").to_lowercase(), "display_name": "x", "password": "a long enough password"})),
+        ("POST", "/api/v1/users") => Some(
+            json!({"username": format!("u{n}-{who:?}").to_lowercase(), "display_name": "x", "password": "a long enough password"}),
+        ),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => Some(json!({"role": "viewer"})),
         ("PUT", "/api/v1/users/{user_id}") => Some(json!({"display_name": "路由测试用户"})),
         ("PUT", "/api/v1/users/{user_id}/password") => Some(json!({"password": "another long password"})),
@@ -89,13 +98,39 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
     let server = server("access").await;
     let table_routes: BTreeSet<(&str, &str)> = TABLE.iter().map(|(m, p, _)| (*m, *p)).collect();
     let server_routes: BTreeSet<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
-    assert_eq!(table_routes, server_routes, "the route × role table must list exactly the server's routes");
+    assert_eq!(
+        table_routes, server_routes,
+        "the route × role table must list exactly the server's routes"
+    );
     let viewer_id = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
     let uploader = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
     // The account and department the administration routes change (not one the test logs in with).
-    let target = server.store.create_user("route-target", "路由测试用户", "x", false).await.unwrap().id;
-    let department = server.store.ensure_department("450202", "路由测试部门").await.unwrap().id;
-    let evidence = server.store.add_evidence("450202", "7.1", 2022, "a.pdf", "application/pdf", "x", b"%PDF".to_vec(), &uploader).await.unwrap();
+    let target = server
+        .store
+        .create_user("route-target", "路由测试用户", "x", false)
+        .await
+        .unwrap()
+        .id;
+    let department = server
+        .store
+        .ensure_department("450202", "路由测试部门")
+        .await
+        .unwrap()
+        .id;
+    let evidence = server
+        .store
+        .add_evidence(
+            "450202",
+            "7.1",
+            2022,
+            "a.pdf",
+            "application/pdf",
+            "x",
+            b"%PDF".to_vec(),
+            &uploader,
+        )
+        .await
+        .unwrap();
     let mut failures = Vec::new();
     for (n, (method, template, allowed)) in TABLE.iter().enumerate() {
         for &who in EVERYONE {
@@ -121,36 +156,94 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{user_id}", &viewer_id)
                 .replace("{department_id}", &department)
                 .replace("{kind}", "air");
-            let path = if path.ends_with("/assessment") { format!("{path}?year=2021") } else { path };
-            let path = if path.ends_with("/progress") { format!("{path}?target_year=2025") } else { path };
-            let path = if path.ends_with("/monitoring/compute") { format!("{path}?year=2022&dry_run=true") } else { path };
+            let path = if path.ends_with("/assessment") {
+                format!("{path}?year=2021")
+            } else {
+                path
+            };
+            let path = if path.ends_with("/progress") {
+                format!("{path}?target_year=2025")
+            } else {
+                path
+            };
+            let path = if path.ends_with("/monitoring/compute") {
+                format!("{path}?year=2022&dry_run=true")
+            } else {
+                path
+            };
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             let response = if method == Method::POST && template.ends_with("/evidence") {
-                client.send(&server, method.clone(), &format!("{path}?name=%E6%8A%A5%E5%91%8A.pdf"), Some("%PDF-1.4".into()), "application/pdf").await
+                client
+                    .send(
+                        &server,
+                        method.clone(),
+                        &format!("{path}?name=%E6%8A%A5%E5%91%8A.pdf"),
+                        Some("%PDF-1.4".into()),
+                        "application/pdf",
+                    )
+                    .await
             } else if template.ends_with("/import/{kind}") {
                 let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nS1,2022-01-01,0,5,20,40,0.5,30,20\n";
-                client.send(&server, method.clone(), &format!("{path}?dry_run=true&file=route.csv"), Some(csv.into()), "text/csv").await
+                client
+                    .send(
+                        &server,
+                        method.clone(),
+                        &format!("{path}?dry_run=true&file=route.csv"),
+                        Some(csv.into()),
+                        "text/csv",
+                    )
+                    .await
             } else if template.ends_with("/import") {
                 let csv = "indicator,year,value,assigned\n7.1,2023,93.2,\n";
-                client.send(&server, method.clone(), &format!("{path}?dry_run=true"), Some(csv.into()), "text/csv").await
+                client
+                    .send(
+                        &server,
+                        method.clone(),
+                        &format!("{path}?dry_run=true"),
+                        Some(csv.into()),
+                        "text/csv",
+                    )
+                    .await
             } else {
-                client.json(&server, method.clone(), &path, body_for(method.as_str(), template, who, n)).await
+                client
+                    .json(
+                        &server,
+                        method.clone(),
+                        &path,
+                        body_for(method.as_str(), template, who, n),
+                    )
+                    .await
             };
             let refused = matches!(response.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
-            let expected_refusal = if who == Who::Public { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+            let expected_refusal = if who == Who::Public {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
             let is_login = template.ends_with("/auth/login");
             let ok = if allowed.contains(&who) {
                 // Login with a wrong password answers 401 login_failed: that is the route working, not a refusal.
-                if is_login { response.code() == "login_failed" } else { !refused }
+                if is_login {
+                    response.code() == "login_failed"
+                } else {
+                    !refused
+                }
             } else {
                 response.status == expected_refusal
             };
             if !ok {
-                failures.push(format!("{method} {path} as {who:?}: {} {}", response.status, response.body));
+                failures.push(format!(
+                    "{method} {path} as {who:?}: {} {}",
+                    response.status, response.body
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "route × role table violated:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "route × role table violated:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -158,13 +251,28 @@ async fn undisclosed_zones_are_invisible_to_the_public_and_to_non_members() {
     let server = server("undisclosed").await;
     server.store.set_disclosed("450202", false).await.unwrap();
     let mut public = Client::anonymous();
-    for path in ["/api/v1/zones/450202", "/api/v1/zones/450202/plan", "/api/v1/zones/450202/assessment?year=2021"] {
+    for path in [
+        "/api/v1/zones/450202",
+        "/api/v1/zones/450202/plan",
+        "/api/v1/zones/450202/assessment?year=2021",
+    ] {
         let response = public.get(&server, path).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(response.code(), "not_found");
     }
     assert_eq!(public.get(&server, "/api/v1/zones").await.body["zones"], json!([]));
     let mut viewer = Client::login(&server, "viewer").await;
-    assert_eq!(viewer.get(&server, "/api/v1/zones/450202/assessment?year=2021").await.status, StatusCode::OK);
-    assert_eq!(viewer.get(&server, "/api/v1/zones").await.body["zones"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        viewer
+            .get(&server, "/api/v1/zones/450202/assessment?year=2021")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        viewer.get(&server, "/api/v1/zones").await.body["zones"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }

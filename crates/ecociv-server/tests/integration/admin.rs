@@ -9,12 +9,24 @@ use serde_json::{Value, json};
 use crate::support::{Client, Response, TestServer, server};
 
 async fn post_form(client: &mut Client, server: &TestServer, path: &str, fields: &[(&str, &str)]) -> Response {
-    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-    client.send(server, Method::POST, path, Some(Body::from(body)), "application/x-www-form-urlencoded").await
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    client
+        .send(
+            server,
+            Method::POST,
+            path,
+            Some(Body::from(body)),
+            "application/x-www-form-urlencoded",
+        )
+        .await
 }
 
 async fn audit(admin: &mut Client, server: &TestServer, kind: &str, id: &str) -> Vec<Value> {
-    let response = admin.get(server, &format!("/api/v1/audit?target_kind={kind}&target_id={id}")).await;
+    let response = admin
+        .get(server, &format!("/api/v1/audit?target_kind={kind}&target_id={id}"))
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
     response.body["events"].as_array().cloned().unwrap_or_default()
 }
@@ -24,55 +36,157 @@ async fn accounts_are_disabled_reset_and_reassigned_with_an_audit_trail() {
     let server = server("admin-api").await;
     let mut admin = Client::login(&server, "admin").await;
     let created = admin
-        .json(&server, Method::POST, "/api/v1/users", Some(json!({"username": "li-si", "display_name": "李四", "password": "first password 1"})))
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": "li-si", "display_name": "李四", "password": "first password 1"})),
+        )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
     let id = created.body["id"].as_str().unwrap().to_string();
-    let env = server.store.departments("450202").await.unwrap().into_iter().find(|d| d.name == "城中生态环境局").unwrap();
+    let env = server
+        .store
+        .departments("450202")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == "城中生态环境局")
+        .unwrap();
     let set = admin
-        .json(&server, Method::PUT, &format!("/api/v1/zones/450202/members/{id}"), Some(json!({"role": "editor", "department": env.id})))
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/members/{id}"),
+            Some(json!({"role": "editor", "department": env.id})),
+        )
         .await;
     assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
 
     // The account works.
     let mut li = Client::anonymous();
-    assert_eq!(li.try_login(&server, "li-si", "first password 1").await.status, StatusCode::OK);
+    assert_eq!(
+        li.try_login(&server, "li-si", "first password 1").await.status,
+        StatusCode::OK
+    );
     assert_eq!(li.get(&server, "/api/v1/me").await.status, StatusCode::OK);
 
     // Disabled: its session stops working at once and it cannot log in, even with the right password.
-    let disabled = admin.json(&server, Method::PUT, &format!("/api/v1/users/{id}"), Some(json!({"disabled": true}))).await;
+    let disabled = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(json!({"disabled": true})),
+        )
+        .await;
     assert_eq!(disabled.status, StatusCode::OK, "{:?}", disabled.body);
     assert_eq!(disabled.body["disabled"], json!(true));
-    assert_eq!(li.get(&server, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "the open session ended");
-    assert_eq!(Client::anonymous().try_login(&server, "li-si", "first password 1").await.code(), "login_failed");
+    assert_eq!(
+        li.get(&server, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the open session ended"
+    );
+    assert_eq!(
+        Client::anonymous()
+            .try_login(&server, "li-si", "first password 1")
+            .await
+            .code(),
+        "login_failed"
+    );
     // Enabled again: logs in.
-    let enabled = admin.json(&server, Method::PUT, &format!("/api/v1/users/{id}"), Some(json!({"disabled": false}))).await;
+    let enabled = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(json!({"disabled": false})),
+        )
+        .await;
     assert_eq!(enabled.status, StatusCode::OK);
     let mut li = Client::anonymous();
-    assert_eq!(li.try_login(&server, "li-si", "first password 1").await.status, StatusCode::OK);
+    assert_eq!(
+        li.try_login(&server, "li-si", "first password 1").await.status,
+        StatusCode::OK
+    );
 
     // Password reset: too short refused (the CLI's rule); then the old password and the old session end.
-    let short = admin.json(&server, Method::PUT, &format!("/api/v1/users/{id}/password"), Some(json!({"password": "short"}))).await;
+    let short = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/users/{id}/password"),
+            Some(json!({"password": "short"})),
+        )
+        .await;
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
-    let reset = admin.json(&server, Method::PUT, &format!("/api/v1/users/{id}/password"), Some(json!({"password": "second password 2"}))).await;
+    let reset = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/users/{id}/password"),
+            Some(json!({"password": "second password 2"})),
+        )
+        .await;
     assert_eq!(reset.status, StatusCode::OK, "{:?}", reset.body);
-    assert_eq!(li.get(&server, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "sessions end at a reset");
-    assert_eq!(Client::anonymous().try_login(&server, "li-si", "first password 1").await.code(), "login_failed");
+    assert_eq!(
+        li.get(&server, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "sessions end at a reset"
+    );
+    assert_eq!(
+        Client::anonymous()
+            .try_login(&server, "li-si", "first password 1")
+            .await
+            .code(),
+        "login_failed"
+    );
     let mut li = Client::anonymous();
-    assert_eq!(li.try_login(&server, "li-si", "second password 2").await.status, StatusCode::OK);
+    assert_eq!(
+        li.try_login(&server, "li-si", "second password 2").await.status,
+        StatusCode::OK
+    );
 
     // An administrator cannot disable their own account.
     let admin_id = server.store.user_by_username("admin").await.unwrap().unwrap().id;
-    let own = admin.json(&server, Method::PUT, &format!("/api/v1/users/{admin_id}"), Some(json!({"disabled": true}))).await;
+    let own = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/users/{admin_id}"),
+            Some(json!({"disabled": true})),
+        )
+        .await;
     assert_eq!(own.status, StatusCode::BAD_REQUEST);
     assert!(!server.store.user_by_id(&admin_id).await.unwrap().unwrap().disabled);
 
     // Role changed to viewer: the editor's write is refused at once (roles are read per request).
-    let set = admin.json(&server, Method::PUT, &format!("/api/v1/zones/450202/members/{id}"), Some(json!({"role": "viewer"}))).await;
+    let set = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/members/{id}"),
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
     assert_eq!(set.status, StatusCode::OK);
-    let write = li.json(&server, Method::PUT, "/api/v1/zones/450202/values/5/2022", Some(json!({"value": "100"}))).await;
+    let write = li
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/values/5/2022",
+            Some(json!({"value": "100"})),
+        )
+        .await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
-    let removed = admin.json(&server, Method::PUT, &format!("/api/v1/zones/450202/members/{id}"), Some(json!({"role": "none"}))).await;
+    let removed = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/members/{id}"),
+            Some(json!({"role": "none"})),
+        )
+        .await;
     assert_eq!(removed.status, StatusCode::OK);
     assert!(server.store.membership("450202", &id).await.unwrap().is_none());
 
@@ -81,47 +195,109 @@ async fn accounts_are_disabled_reset_and_reassigned_with_an_audit_trail() {
     let actions: Vec<&str> = events.iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(
         actions,
-        ["member.remove", "member.set", "user.password", "user.enable", "user.disable", "member.set", "user.create"],
+        [
+            "member.remove",
+            "member.set",
+            "user.password",
+            "user.enable",
+            "user.disable",
+            "member.set",
+            "user.create"
+        ],
         "{events:#?}"
     );
-    assert!(events.iter().all(|e| e["actor"]["id"] == json!(admin_id) && e["at"].as_str().is_some_and(|at| at.ends_with('Z'))));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["actor"]["id"] == json!(admin_id) && e["at"].as_str().is_some_and(|at| at.ends_with('Z')))
+    );
     let disable = &events[4];
-    assert_eq!((disable["before"]["disabled"].clone(), disable["after"]["disabled"].clone()), (json!(false), json!(true)));
+    assert_eq!(
+        (
+            disable["before"]["disabled"].clone(),
+            disable["after"]["disabled"].clone()
+        ),
+        (json!(false), json!(true))
+    );
     let first_role = &events[5];
     assert_eq!(first_role["before"], Value::Null);
     assert_eq!(first_role["after"], json!({"role": "editor", "department": env.id}));
     assert_eq!(events[1]["before"], json!({"role": "editor", "department": env.id}));
     assert_eq!(events[1]["after"], json!({"role": "viewer", "department": null}));
-    assert!(!events[2].to_string().contains("argon2"), "no password hash in the trail");
+    assert!(
+        !events[2].to_string().contains("argon2"),
+        "no password hash in the trail"
+    );
 }
 
 #[tokio::test]
 async fn a_renamed_department_keeps_its_rows_users_and_pages() {
     let server = server("admin-dept").await;
     let mut admin = Client::login(&server, "admin").await;
-    let env = server.store.departments("450202").await.unwrap().into_iter().find(|d| d.name == "城中生态环境局").unwrap();
+    let env = server
+        .store
+        .departments("450202")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == "城中生态环境局")
+        .unwrap();
     // The editor's form is cached with the zone: it must follow the rename.
     let mut editor = Client::login(&server, "editor-env").await;
-    assert!(editor.get(&server, "/z/450202/entry?year=2022").await.body.as_str().unwrap_or_default().contains("id=\"v-5\""));
+    assert!(
+        editor
+            .get(&server, "/z/450202/entry?year=2022")
+            .await
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("id=\"v-5\"")
+    );
     let renamed = admin
-        .json(&server, Method::PUT, &format!("/api/v1/zones/450202/departments/{}", env.id), Some(json!({"name": "柳州市城中区生态环境局"})))
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/departments/{}", env.id),
+            Some(json!({"name": "柳州市城中区生态环境局"})),
+        )
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
     let page = editor.get(&server, "/z/450202/entry?year=2022").await;
     let html = page.body.as_str().unwrap_or_default().to_string();
-    assert!(html.contains("柳州市城中区生态环境局") && html.contains("id=\"v-5\""), "the department's rows follow the new name");
-    assert_eq!(server.store.row_leads("450202", "5").await.unwrap(), vec![env.id.clone()]);
+    assert!(
+        html.contains("柳州市城中区生态环境局") && html.contains("id=\"v-5\""),
+        "the department's rows follow the new name"
+    );
+    assert_eq!(
+        server.store.row_leads("450202", "5").await.unwrap(),
+        vec![env.id.clone()]
+    );
     // A taken name is refused; a new department is created.
     let taken = admin
-        .json(&server, Method::PUT, &format!("/api/v1/zones/450202/departments/{}", env.id), Some(json!({"name": "城中区农业农村局"})))
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/departments/{}", env.id),
+            Some(json!({"name": "城中区农业农村局"})),
+        )
         .await;
     assert_eq!(taken.status, StatusCode::CONFLICT);
-    let created = admin.json(&server, Method::POST, "/api/v1/zones/450202/departments", Some(json!({"name": "城中区林业局"}))).await;
+    let created = admin
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/departments",
+            Some(json!({"name": "城中区林业局"})),
+        )
+        .await;
     assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
     let events = audit(&mut admin, &server, "department", &env.id).await;
     assert_eq!(events.len(), 1, "the refused rename is not recorded: {events:#?}");
     assert_eq!(events[0]["action"], json!("department.rename"));
-    assert_eq!((events[0]["before"]["name"].clone(), events[0]["after"]["name"].clone()), (json!("城中生态环境局"), json!("柳州市城中区生态环境局")));
+    assert_eq!(
+        (events[0]["before"]["name"].clone(), events[0]["after"]["name"].clone()),
+        (json!("城中生态环境局"), json!("柳州市城中区生态环境局"))
+    );
     assert_eq!(events[0]["zone"], json!("450202"));
 }
 
@@ -133,44 +309,133 @@ async fn the_administration_forms_change_accounts_and_show_the_trail() {
     let viewer = server.store.user_by_username("viewer").await.unwrap().unwrap();
     let page = format!("/admin/users/{}?zone=450202", viewer.id);
     let list = admin.get(&server, "/admin/users").await;
-    assert!(list.body.as_str().unwrap_or_default().contains(&format!("href=\"{page}\"")), "the list links to the user's page");
+    assert!(
+        list.body
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("href=\"{page}\"")),
+        "the list links to the user's page"
+    );
 
     // Role: editor needs a department; with one, set.
-    let no_dept = post_form(&mut admin, &server, &page, &[("csrf_token", &token), ("op", "role"), ("role", "editor"), ("department", "")]).await;
+    let no_dept = post_form(
+        &mut admin,
+        &server,
+        &page,
+        &[
+            ("csrf_token", &token),
+            ("op", "role"),
+            ("role", "editor"),
+            ("department", ""),
+        ],
+    )
+    .await;
     assert_eq!(no_dept.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_dept.body.as_str().unwrap_or_default().contains("填报员须指定部门"));
-    let set = post_form(&mut admin, &server, &page, &[("csrf_token", &token), ("op", "role"), ("role", "editor"), ("department", "城中区农业农村局")]).await;
+    let set = post_form(
+        &mut admin,
+        &server,
+        &page,
+        &[
+            ("csrf_token", &token),
+            ("op", "role"),
+            ("role", "editor"),
+            ("department", "城中区农业农村局"),
+        ],
+    )
+    .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let membership = server.store.membership("450202", &viewer.id).await.unwrap().unwrap();
     assert_eq!(membership.role, ecociv_store::Role::Editor);
     // Password: the rule, then a reset; disable, and the page shows it all.
-    let short = post_form(&mut admin, &server, &page, &[("csrf_token", &token), ("op", "password"), ("password", "short")]).await;
+    let short = post_form(
+        &mut admin,
+        &server,
+        &page,
+        &[("csrf_token", &token), ("op", "password"), ("password", "short")],
+    )
+    .await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.as_str().unwrap_or_default().contains("密码至少10个字符"));
-    let reset = post_form(&mut admin, &server, &page, &[("csrf_token", &token), ("op", "password"), ("password", "a new long password")]).await;
+    let reset = post_form(
+        &mut admin,
+        &server,
+        &page,
+        &[
+            ("csrf_token", &token),
+            ("op", "password"),
+            ("password", "a new long password"),
+        ],
+    )
+    .await;
     assert_eq!(reset.status, StatusCode::SEE_OTHER);
-    assert_eq!(Client::anonymous().try_login(&server, "viewer", "a new long password").await.status, StatusCode::OK);
+    assert_eq!(
+        Client::anonymous()
+            .try_login(&server, "viewer", "a new long password")
+            .await
+            .status,
+        StatusCode::OK
+    );
     let disable = post_form(&mut admin, &server, &page, &[("csrf_token", &token), ("op", "disable")]).await;
     assert_eq!(disable.status, StatusCode::SEE_OTHER);
     assert!(server.store.user_by_id(&viewer.id).await.unwrap().unwrap().disabled);
-    assert_eq!(Client::anonymous().try_login(&server, "viewer", "a new long password").await.code(), "login_failed");
+    assert_eq!(
+        Client::anonymous()
+            .try_login(&server, "viewer", "a new long password")
+            .await
+            .code(),
+        "login_failed"
+    );
     let shown = admin.get(&server, &format!("{page}&done=disable")).await;
     let html = shown.body.as_str().unwrap_or_default().to_string();
-    for text in ["账号已停用。", "已停用", "停用账号", "重置密码", "设置角色", "填报员（城中区农业农村局）", "启用账号"] {
+    for text in [
+        "账号已停用。",
+        "已停用",
+        "停用账号",
+        "重置密码",
+        "设置角色",
+        "填报员（城中区农业农村局）",
+        "启用账号",
+    ] {
         assert!(html.contains(text), "{text} on the user's page");
     }
     // Own account: no disabling.
     let admin_id = server.store.user_by_username("admin").await.unwrap().unwrap().id;
-    let own = post_form(&mut admin, &server, &format!("/admin/users/{admin_id}?zone=450202"), &[("csrf_token", &token), ("op", "disable")]).await;
+    let own = post_form(
+        &mut admin,
+        &server,
+        &format!("/admin/users/{admin_id}?zone=450202"),
+        &[("csrf_token", &token), ("op", "disable")],
+    )
+    .await;
     assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!server.store.user_by_id(&admin_id).await.unwrap().unwrap().disabled);
 
     // Departments: renamed from the list; a taken name refused; the trail on the page.
-    let agri = server.store.departments("450202").await.unwrap().into_iter().find(|d| d.name == "城中区农业农村局").unwrap();
+    let agri = server
+        .store
+        .departments("450202")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == "城中区农业农村局")
+        .unwrap();
     let rename = format!("/admin/departments/{}?zone=450202", agri.id);
-    let taken = post_form(&mut admin, &server, &rename, &[("csrf_token", &token), ("name", "城中生态环境局")]).await;
+    let taken = post_form(
+        &mut admin,
+        &server,
+        &rename,
+        &[("csrf_token", &token), ("name", "城中生态环境局")],
+    )
+    .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let done = post_form(&mut admin, &server, &rename, &[("csrf_token", &token), ("name", "城中区农业农村和水利局")]).await;
+    let done = post_form(
+        &mut admin,
+        &server,
+        &rename,
+        &[("csrf_token", &token), ("name", "城中区农业农村和水利局")],
+    )
+    .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let page = admin.get(&server, "/admin/departments?zone=450202").await;
     let html = page.body.as_str().unwrap_or_default().to_string();
@@ -190,7 +455,14 @@ enum Who {
     Admin,
 }
 
-const EVERYONE: &[Who] = &[Who::Public, Who::Viewer, Who::EditorEnv, Who::EditorAgri, Who::Reviewer, Who::Admin];
+const EVERYONE: &[Who] = &[
+    Who::Public,
+    Who::Viewer,
+    Who::EditorEnv,
+    Who::EditorAgri,
+    Who::Reviewer,
+    Who::Admin,
+];
 const EDITORS: &[Who] = &[Who::EditorEnv, Who::EditorAgri];
 const REVIEWERS: &[Who] = &[Who::Reviewer, Who::Admin];
 const ADMINS: &[Who] = &[Who::Admin];
@@ -203,12 +475,32 @@ const PAGES: &[(&str, &str, &[Who], &[(&str, &str)])] = &[
     ("GET", "/assets/ecociv.css", EVERYONE, &[]),
     ("GET", "/lang/{lang}", EVERYONE, &[]),
     ("GET", "/login", EVERYONE, &[]),
-    ("POST", "/login", EVERYONE, &[("username", "nobody"), ("password", "wrong password")]),
+    (
+        "POST",
+        "/login",
+        EVERYONE,
+        &[("username", "nobody"), ("password", "wrong password")],
+    ),
     ("POST", "/logout", EVERYONE, &[]),
     ("GET", "/admin/users", ADMINS, &[]),
-    ("POST", "/admin/users", ADMINS, &[("username", "{unique}"), ("display_name", "新用户"), ("password", "long enough password"), ("role", "viewer")]),
+    (
+        "POST",
+        "/admin/users",
+        ADMINS,
+        &[
+            ("username", "{unique}"),
+            ("display_name", "新用户"),
+            ("password", "long enough password"),
+            ("role", "viewer"),
+        ],
+    ),
     ("GET", "/admin/users/{id}", ADMINS, &[]),
-    ("POST", "/admin/users/{id}", ADMINS, &[("op", "profile"), ("display_name", "路由测试用户")]),
+    (
+        "POST",
+        "/admin/users/{id}",
+        ADMINS,
+        &[("op", "profile"), ("display_name", "路由测试用户")],
+    ),
     ("GET", "/admin/departments", ADMINS, &[]),
     ("POST", "/admin/departments", ADMINS, &[("name", "{unique}")]),
     ("POST", "/admin/departments/{id}", ADMINS, &[("name", "路由测试部门")]),
@@ -219,15 +511,40 @@ const PAGES: &[(&str, &str, &[Who], &[(&str, &str)])] = &[
     ("GET", "/z/{code}/data.json", EVERYONE, &[]),
     ("GET", "/z/{code}/report.docx", EVERYONE, &[]),
     ("GET", "/z/{code}/indicators/{row}", EVERYONE, &[]),
-    ("POST", "/z/{code}/indicators/{row}/reopen", REVIEWERS, &[("year", "2022"), ("reason", "路由测试")]),
+    (
+        "POST",
+        "/z/{code}/indicators/{row}/reopen",
+        REVIEWERS,
+        &[("year", "2022"), ("reason", "路由测试")],
+    ),
     ("GET", "/z/{code}/air", EVERYONE, &[]),
     ("GET", "/z/{code}/water", EVERYONE, &[]),
-    ("POST", "/z/{code}/monitoring/upload", REVIEWERS, &[("kind", "air"), ("back", "air")]),
-    ("POST", "/z/{code}/monitoring/compute", REVIEWERS, &[("year", "2022"), ("back", "water")]),
+    (
+        "POST",
+        "/z/{code}/monitoring/upload",
+        REVIEWERS,
+        &[("kind", "air"), ("back", "air")],
+    ),
+    (
+        "POST",
+        "/z/{code}/monitoring/compute",
+        REVIEWERS,
+        &[("year", "2022"), ("back", "water")],
+    ),
     ("GET", "/z/{code}/entry", EDITORS, &[]),
-    ("POST", "/z/{code}/entry", EDITORS, &[("year", "2022"), ("action", "save"), ("v:7.1", "95")]),
+    (
+        "POST",
+        "/z/{code}/entry",
+        EDITORS,
+        &[("year", "2022"), ("action", "save"), ("v:7.1", "95")],
+    ),
     ("GET", "/z/{code}/review", REVIEWERS, &[]),
-    ("POST", "/z/{code}/review/{submission}", REVIEWERS, &[("decision", "approve")]),
+    (
+        "POST",
+        "/z/{code}/review/{submission}",
+        REVIEWERS,
+        &[("decision", "approve")],
+    ),
 ];
 
 #[tokio::test]
@@ -236,9 +553,22 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
     let server = server("page-access").await;
     let table: BTreeSet<(&str, &str)> = PAGES.iter().map(|(m, p, ..)| (*m, *p)).collect();
     let routes: BTreeSet<(&str, &str)> = ecociv_server::web::ROUTES.iter().copied().collect();
-    assert_eq!(table, routes, "the page route × role table must list exactly the server's page routes");
-    let target = server.store.create_user("page-target", "路由测试用户", "x", false).await.unwrap().id;
-    let department = server.store.ensure_department("450202", "路由测试部门").await.unwrap().id;
+    assert_eq!(
+        table, routes,
+        "the page route × role table must list exactly the server's page routes"
+    );
+    let target = server
+        .store
+        .create_user("page-target", "路由测试用户", "x", false)
+        .await
+        .unwrap()
+        .id;
+    let department = server
+        .store
+        .ensure_department("450202", "路由测试部门")
+        .await
+        .unwrap()
+        .id;
     let mut failures = Vec::new();
     for (n, (method, template, allowed, fields)) in PAGES.iter().enumerate() {
         for &who in EVERYONE {
@@ -267,15 +597,24 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 client.get(&server, &path).await
             } else {
                 let unique = format!("page{n}{who:?}").to_lowercase();
-                let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, if *v == "{unique}" { unique.as_str() } else { *v })).collect();
+                let mut form: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (*k, if *v == "{unique}" { unique.as_str() } else { *v }))
+                    .collect();
                 form.push(("csrf_token", &token));
                 post_form(&mut client, &server, &path, &form).await
             };
-            let to_login = response.status == StatusCode::SEE_OTHER && response.location.as_deref().is_some_and(|l| l.starts_with("/login"));
+            let to_login = response.status == StatusCode::SEE_OTHER
+                && response.location.as_deref().is_some_and(|l| l.starts_with("/login"));
             let refused = to_login || matches!(response.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
             let ok = if *method == "POST" && *template == "/login" {
                 // A wrong password comes back as the login page with 401: the route working, not a refusal.
-                response.status == StatusCode::UNAUTHORIZED && response.body.as_str().unwrap_or_default().contains("用户名或密码不正确")
+                response.status == StatusCode::UNAUTHORIZED
+                    && response
+                        .body
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("用户名或密码不正确")
             } else if allowed.contains(&who) {
                 !refused && response.status.as_u16() < 500
             } else if who == Who::Public {
@@ -284,17 +623,27 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 response.status == StatusCode::FORBIDDEN
             };
             if !ok {
-                failures.push(format!("{method} {path} as {who:?}: {} → {:?}", response.status, response.location));
+                failures.push(format!(
+                    "{method} {path} as {who:?}: {} → {:?}",
+                    response.status, response.location
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "page route × role table violated:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "page route × role table violated:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn the_pages_ask_for_the_servers_password_length() {
     // The web crate cannot depend on the server: its copy of the rule must be the server's (and the CLI's).
-    assert_eq!(ecociv_web::pages::admin::MIN_PASSWORD_CHARS, ecociv_server::auth::MIN_PASSWORD_CHARS);
+    assert_eq!(
+        ecociv_web::pages::admin::MIN_PASSWORD_CHARS,
+        ecociv_server::auth::MIN_PASSWORD_CHARS
+    );
     let n = ecociv_server::auth::MIN_PASSWORD_CHARS.to_string();
     for lang in [ecociv_web::Lang::Zh, ecociv_web::Lang::En] {
         assert!(ecociv_web::t(lang, "admin.error.password").contains(&n), "{lang:?}");

@@ -21,7 +21,10 @@ async fn raw_get(app: &Router, path: &str, accept_encoding: Option<&str>) -> (St
     let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
     (status, headers, body)
 }
 
@@ -48,7 +51,11 @@ async fn gzip_on_the_wire_decompresses_to_exactly_the_plain_response() {
     };
     let (status, headers, plain) = raw_get(&server.app, PATH_2021, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(String::from_utf8(plain.clone()).unwrap(), cli, "the same text as `ecociv assess --format json`");
+    assert_eq!(
+        String::from_utf8(plain.clone()).unwrap(),
+        cli,
+        "the same text as `ecociv assess --format json`"
+    );
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(headers[header::VARY], "accept-encoding");
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -57,7 +64,12 @@ async fn gzip_on_the_wire_decompresses_to_exactly_the_plain_response() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CONTENT_ENCODING], "gzip", "{accept}");
         assert_eq!(headers[header::VARY], "accept-encoding");
-        assert!(packed.len() * 4 < plain.len(), "{} compressed vs {} plain", packed.len(), plain.len());
+        assert!(
+            packed.len() * 4 < plain.len(),
+            "{} compressed vs {} plain",
+            packed.len(),
+            plain.len()
+        );
         assert_eq!(gunzip(&packed).unwrap(), plain, "{accept}");
     }
     let (_, headers, identity) = raw_get(&server.app, PATH_2021, Some("gzip;q=0, identity")).await;
@@ -86,12 +98,20 @@ async fn a_restarted_server_reads_the_store_and_an_engine_change_invalidates() {
         json_bytes: marker.len() as i64,
     };
     // Replace the stored assessment by a marker: a restarted server serves what the store holds.
-    server.store.put_materialized_assessments(&[materialized(&engine)]).await.unwrap();
+    server
+        .store
+        .put_materialized_assessments(&[materialized(&engine)])
+        .await
+        .unwrap();
     let (_, _, served) = raw_get(&instance(&server.store), PATH_2021, None).await;
     assert_eq!(served, marker);
     // The same marker under another engine key (an upgrade, another framework digest) is not served:
     // the assessment is computed again and stored under the current key.
-    server.store.put_materialized_assessments(&[materialized("ecociv 0.0.0-older")]).await.unwrap();
+    server
+        .store
+        .put_materialized_assessments(&[materialized("ecociv 0.0.0-older")])
+        .await
+        .unwrap();
     let (_, _, served) = raw_get(&instance(&server.store), PATH_2021, None).await;
     assert_eq!(served, computed);
     let states = server.store.materialized_states("450202").await.unwrap();
@@ -112,7 +132,9 @@ fn approved(row: &str, year: i32, number: f64, after: i64) -> NewRevision {
             value: Value::Number(number),
             assigned: None,
             recorded: None,
-            source: Source::Document { citation: "测试".into() },
+            source: Source::Document {
+                citation: "测试".into(),
+            },
         },
     }
 }
@@ -120,8 +142,16 @@ fn approved(row: &str, year: i32, number: f64, after: i64) -> NewRevision {
 /// Appends an approved value for (row, year) after whatever revision is current.
 async fn write(store: &Store, row: &str, year: i32, number: f64) {
     let user = store.users().await.unwrap().into_iter().next().unwrap();
-    let after = store.current("450202", row, year).await.unwrap().map(|revision| revision.revision_no).unwrap_or(0);
-    store.append_revisions("450202", &user.id, None, vec![approved(row, year, number, after)]).await.unwrap();
+    let after = store
+        .current("450202", row, year)
+        .await
+        .unwrap()
+        .map(|revision| revision.revision_no)
+        .unwrap_or(0);
+    store
+        .append_revisions("450202", &user.id, None, vec![approved(row, year, number, after)])
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -170,9 +200,16 @@ async fn the_background_refresh_fills_every_year_and_follows_writes() {
     let head = store.zone_head("450202").await.unwrap().unwrap();
     let engine = engine_key(&store.framework(&head.framework_id).await.unwrap());
     for year in &years {
-        let stored = store.materialized_assessment("450202", *year, Selection::Approved, head.data_version, &engine).await.unwrap();
+        let stored = store
+            .materialized_assessment("450202", *year, Selection::Approved, head.data_version, &engine)
+            .await
+            .unwrap();
         let stored = gunzip(&stored.expect("materialized")).unwrap();
-        assert_eq!(String::from_utf8(stored).unwrap(), fresh_json(store, *year).await, "{year}");
+        assert_eq!(
+            String::from_utf8(stored).unwrap(),
+            fresh_json(store, *year).await,
+            "{year}"
+        );
     }
 
     // The server's background task does the same after a write, without being asked.
@@ -185,9 +222,19 @@ async fn the_background_refresh_fills_every_year_and_follows_writes() {
         if states.len() == years.len() && states.iter().all(|state| state.data_version == version) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "not refreshed in 60 s: {states:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not refreshed in 60 s: {states:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let stored = store.materialized_assessment("450202", middle, Selection::Approved, version, &engine).await.unwrap().unwrap();
-    assert_eq!(String::from_utf8(gunzip(&stored).unwrap()).unwrap(), fresh_json(store, middle).await);
+    let stored = store
+        .materialized_assessment("450202", middle, Selection::Approved, version, &engine)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(gunzip(&stored).unwrap()).unwrap(),
+        fresh_json(store, middle).await
+    );
 }

@@ -66,12 +66,18 @@ async fn pages_fit_an_office_screen_and_a_phone() {
         ("water", "/z/450202/water?year=2021"),
     ];
     // The detector itself: a page widened on purpose must be caught.
-    client.goto(&format!("{base}/z/450202?year=2021")).await.expect("dashboard");
+    client
+        .goto(&format!("{base}/z/450202?year=2021"))
+        .await
+        .expect("dashboard");
     client
         .execute("const d = document.createElement('div'); d.style.width = '3000px'; d.textContent = 'wide'; document.querySelector('main').appendChild(d);", Vec::new())
         .await
         .expect("widen");
-    assert!(!offenders(&client).await.is_empty(), "a 3000 px element must be reported");
+    assert!(
+        !offenders(&client).await.is_empty(),
+        "a 3000 px element must be reported"
+    );
 
     let mut failures = Vec::new();
     for (width, height) in [(1366, 768), (390, 844)] {

@@ -22,14 +22,28 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(synthetic().join(relative)).expect("synthetic file")
 }
 
-async fn import(client: &mut Client, server: &TestServer, kind: &str, file: &str, csv: &str, dry_run: bool) -> Response {
+async fn import(
+    client: &mut Client,
+    server: &TestServer,
+    kind: &str,
+    file: &str,
+    csv: &str,
+    dry_run: bool,
+) -> Response {
     let dry = if dry_run { "&dry_run=true" } else { "" };
     let path = format!("/api/v1/zones/450202/monitoring/import/{kind}?file={file}{dry}");
-    client.send(server, Method::POST, &path, Some(csv.to_string().into()), "text/csv").await
+    client
+        .send(server, Method::POST, &path, Some(csv.to_string().into()), "text/csv")
+        .await
 }
 
 async fn stored(server: &TestServer, domain: &str) -> (usize, usize) {
-    let cells = server.store.monitoring_cells("450202", domain, "", "~").await.unwrap().len();
+    let cells = server
+        .store
+        .monitoring_cells("450202", domain, "", "~")
+        .await
+        .unwrap()
+        .len();
     let files = server.store.monitoring_files("450202", domain).await.unwrap().len();
     (cells, files)
 }
@@ -42,7 +56,15 @@ async fn import_is_all_or_nothing_names_the_bad_line_and_field_dry_runs_and_refu
     let data_rows = sections.lines().skip(1).filter(|line| !line.trim().is_empty()).count();
 
     // Dry run: reports what would be stored, stores nothing.
-    let dry = import(&mut reviewer, &server, "sections", "sections.SYNTHETIC.csv", &sections, true).await;
+    let dry = import(
+        &mut reviewer,
+        &server,
+        "sections",
+        "sections.SYNTHETIC.csv",
+        &sections,
+        true,
+    )
+    .await;
     assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
     assert_eq!(dry.body["rows"], data_rows);
     assert_eq!(dry.body["stored"], 0);
@@ -64,26 +86,58 @@ async fn import_is_all_or_nothing_names_the_bad_line_and_field_dry_runs_and_refu
     assert_eq!(problem["file"], "bad.csv");
     assert_eq!(problem["line"], 6, "{problem}");
     assert_eq!(problem["field"], "nh3n");
-    assert_eq!(stored(&server, "water.sections").await, (0, 0), "nothing stored from a refused file");
+    assert_eq!(
+        stored(&server, "water.sections").await,
+        (0, 0),
+        "nothing stored from a refused file"
+    );
 
     // A good batch is stored whole.
-    let good = import(&mut reviewer, &server, "sections", "sections.SYNTHETIC.csv", &sections, false).await;
+    let good = import(
+        &mut reviewer,
+        &server,
+        "sections",
+        "sections.SYNTHETIC.csv",
+        &sections,
+        false,
+    )
+    .await;
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
     let readings = good.body["readings"].as_u64().unwrap() as usize;
     assert_eq!(good.body["stored"], readings);
     assert_eq!(stored(&server, "water.sections").await, (readings, 1));
 
     // A dry run of the same batch says it would be refused.
-    let dry_again = import(&mut reviewer, &server, "sections", "sections-again.SYNTHETIC.csv", &sections, true).await;
+    let dry_again = import(
+        &mut reviewer,
+        &server,
+        "sections",
+        "sections-again.SYNTHETIC.csv",
+        &sections,
+        true,
+    )
+    .await;
     assert_eq!(dry_again.status, StatusCode::CONFLICT, "{}", dry_again.body);
     // The same batch again: refused whole, nothing added.
-    let again = import(&mut reviewer, &server, "sections", "sections-again.SYNTHETIC.csv", &sections, false).await;
+    let again = import(
+        &mut reviewer,
+        &server,
+        "sections",
+        "sections-again.SYNTHETIC.csv",
+        &sections,
+        false,
+    )
+    .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert_eq!(again.code(), "conflict");
     assert_eq!(stored(&server, "water.sections").await, (readings, 1));
 
     // A batch that repeats one reading among new ones is refused whole too.
-    let mixed = format!("{}\n{}\nGX-SYN-NEW,2021-03-15,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n", lines[0], sections.lines().nth(1).unwrap());
+    let mixed = format!(
+        "{}\n{}\nGX-SYN-NEW,2021-03-15,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n",
+        lines[0],
+        sections.lines().nth(1).unwrap()
+    );
     let mixed = import(&mut reviewer, &server, "sections", "mixed.csv", &mixed, false).await;
     assert_eq!(mixed.status, StatusCode::CONFLICT, "{}", mixed.body);
     assert_eq!(stored(&server, "water.sections").await, (readings, 1));
@@ -91,7 +145,10 @@ async fn import_is_all_or_nothing_names_the_bad_line_and_field_dry_runs_and_refu
     // A department editor may not import (the route table test covers every role).
     let mut editor = Client::login(&server, "editor-env").await;
     let air = "station,date,hour,so2,no2,pm10,co,o3,pm25\nS1,2022-01-01,0,5,20,40,0.5,30,20\n";
-    assert_eq!(import(&mut editor, &server, "air", "x.csv", air, false).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        import(&mut editor, &server, "air", "x.csv", air, false).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(stored(&server, "air").await, (0, 0));
 }
 
@@ -100,7 +157,15 @@ fn air_days_2023() -> (Vec<ecociv_air::hj663::DayRecord>, ecociv_air::zone::Zone
     let mut engine = ZoneEngine::new("450202", Some(2023), EditionChoice::ByDate);
     for file in ["SYNTHETIC-air-2023-A.csv", "SYNTHETIC-air-2023-B.csv"] {
         let bytes = std::fs::read(synthetic().join("air").join(file)).unwrap();
-        ecociv_air::ingest::read_hourly(&bytes[..], &ReadOptions { source: file.into(), skip_bad: false }, |row| engine.push(row)).unwrap();
+        ecociv_air::ingest::read_hourly(
+            &bytes[..],
+            &ReadOptions {
+                source: file.into(),
+                skip_bad: false,
+            },
+            |row| engine.push(row),
+        )
+        .unwrap();
     }
     let (mut years, days) = engine.finish_with_days();
     (days, years.pop().unwrap())
@@ -118,11 +183,14 @@ async fn the_demo_air_page_shows_each_months_good_days_as_ecociv_air_computes_th
     let (days, zone_year) = air_days_2023();
     let html = page_text(&Client::anonymous().get(&server, "/z/450202/air?year=2023").await);
     for month in [1u8, 7, 12] {
-        let of_month = days.iter().filter(|day| day.date.month == month && day.valid && day.aqi.aqi.is_some());
+        let of_month = days
+            .iter()
+            .filter(|day| day.date.month == month && day.valid && day.aqi.aqi.is_some());
         let valid = of_month.clone().count();
         let good = of_month.filter(|day| day.aqi.aqi.is_some_and(|aqi| aqi <= 100)).count();
         assert!(valid > 0);
-        let row = format!("<th scope=\"row\">{month}月</th><td class=\"num\">{valid}</td><td class=\"num\">{good}</td>");
+        let row =
+            format!("<th scope=\"row\">{month}月</th><td class=\"num\">{valid}</td><td class=\"num\">{good}</td>");
         assert!(html.contains(&row), "month {month}: expected {row}");
     }
     let a = &zone_year.annual;
@@ -140,7 +208,9 @@ async fn the_demo_air_page_shows_each_months_good_days_as_ecociv_air_computes_th
     assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("/z/450202/monitoring/compute"));
     // The page's figures are cached per files imported: a new file shows at once.
     assert!(!html.contains("SYN-NEW"));
-    let hours: String = (0..24).map(|h| format!("SYN-NEW,2023-01-05,{h},5,20,40,0.5,30,20\n")).collect();
+    let hours: String = (0..24)
+        .map(|h| format!("SYN-NEW,2023-01-05,{h},5,20,40,0.5,30,20\n"))
+        .collect();
     let csv = format!("station,date,hour,so2,no2,pm10,co,o3,pm25\n{hours}");
     let added = import(&mut reviewer, &server, "air", "SYNTHETIC-new.csv", &csv, false).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
@@ -162,7 +232,11 @@ async fn the_demo_water_page_shows_section_classes_and_the_shares() {
     .unwrap();
     let of_2024: Vec<_> = rows.iter().filter(|row| row.year == 2024).collect();
     let counts = ecociv_water::evaluation2011::ClassCounts::of(of_2024.iter().filter_map(|row| row.class));
-    assert!(html.contains(&format!("{}个断面中{}个达到或优于Ⅲ类", counts.total, counts.i_iii)), "{}", counts.total);
+    assert!(
+        html.contains(&format!("{}个断面中{}个达到或优于Ⅲ类", counts.total, counts.i_iii)),
+        "{}",
+        counts.total
+    );
     assert!(html.contains(&format!("劣Ⅴ类{}个", counts.worse_v)));
     for row in &of_2024 {
         assert!(html.contains(&format!("<th scope=\"row\">{}</th>", row.section)));
@@ -173,7 +247,12 @@ async fn the_demo_water_page_shows_section_classes_and_the_shares() {
 }
 
 fn value_of<'a>(values: &'a Value, row: &str, year: i32) -> &'a Value {
-    values["values"].as_array().unwrap().iter().find(|v| v["row"] == row && v["year"] == year).unwrap_or(&Value::Null)
+    values["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["row"] == row && v["year"] == year)
+        .unwrap_or(&Value::Null)
 }
 
 #[tokio::test]
@@ -182,31 +261,65 @@ async fn compute_from_monitoring_saves_the_clis_figures_with_provenance_and_the_
     demo::load_monitoring(&server.store).await.unwrap();
     // Expected: what `ecociv assess` computes from the same folder — ecociv-air's zone reader over the
     // air files (the figure of `ecociv air annual`'s engine by the point-average method).
-    let (years, _, _) = ecociv_air::ingest::read_zone_dir(&synthetic().join("air"), "450202", None, EditionChoice::ByDate, false).unwrap();
+    let (years, _, _) =
+        ecociv_air::ingest::read_zone_dir(&synthetic().join("air"), "450202", None, EditionChoice::ByDate, false)
+            .unwrap();
     let y2023 = years.iter().find(|y| y.year == 2023).unwrap();
     let expected_71 = y2023.good_rate_tenths().unwrap() as f64 / 10.0;
     let expected_72 = y2023.pm25().unwrap().0 as f64;
 
     let mut editor = Client::login(&server, "editor-env").await;
-    let refused = editor.json(&server, Method::POST, "/api/v1/zones/450202/monitoring/compute?year=2023", None).await;
+    let refused = editor
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/monitoring/compute?year=2023",
+            None,
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
     let mut reviewer = Client::login(&server, "reviewer").await;
-    let dry = reviewer.json(&server, Method::POST, "/api/v1/zones/450202/monitoring/compute?year=2023&dry_run=true", None).await;
+    let dry = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/monitoring/compute?year=2023&dry_run=true",
+            None,
+        )
+        .await;
     assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
     assert_eq!(dry.body["saved"], 0);
-    assert!(server.store.current("450202", "7.1", 2023).await.unwrap().is_none(), "a dry run saves nothing");
+    assert!(
+        server.store.current("450202", "7.1", 2023).await.unwrap().is_none(),
+        "a dry run saves nothing"
+    );
 
-    let done = reviewer.json(&server, Method::POST, "/api/v1/zones/450202/monitoring/compute?year=2023", None).await;
+    let done = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/monitoring/compute?year=2023",
+            None,
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    let values = reviewer.get(&server, "/api/v1/zones/450202/values?year=2023").await.body;
+    let values = reviewer
+        .get(&server, "/api/v1/zones/450202/values?year=2023")
+        .await
+        .body;
     let v71 = value_of(&values, "7.1", 2023);
     assert_eq!(v71["value"].as_f64(), Some(expected_71), "{v71}");
     assert_eq!(value_of(&values, "7.2", 2023)["value"].as_f64(), Some(expected_72));
     assert_eq!(v71["status"], "submitted");
     assert_eq!(v71["source"]["kind"], "synthetic");
     let note = v71["source"]["description"].as_str().unwrap_or_default().to_string() + &v71["source"].to_string();
-    assert!(note.contains("HJ 663-2013") && note.contains("SYNTHETIC-air-2023-A.csv") && note.contains(&y2023.annual.valid_days.to_string()), "{note}");
+    assert!(
+        note.contains("HJ 663-2013")
+            && note.contains("SYNTHETIC-air-2023-A.csv")
+            && note.contains(&y2023.annual.valid_days.to_string()),
+        "{note}"
+    );
 
     // The water rows of 2024, as ecociv-water computes them from the folder.
     let inputs = ecociv_water::ingest::read_zone_dir(
@@ -215,31 +328,68 @@ async fn compute_from_monitoring_saves_the_clis_figures_with_provenance_and_the_
         ecociv_water::evaluation2011::Thresholds::embedded(),
     )
     .unwrap();
-    let figures = ecociv_water::zone::all_figures(&inputs, ecociv_water::black_odorous::Thresholds::embedded(), ecociv_water::hj192::Model::embedded());
+    let figures = ecociv_water::zone::all_figures(
+        &inputs,
+        ecociv_water::black_odorous::Thresholds::embedded(),
+        ecociv_water::hj192::Model::embedded(),
+    );
     let expected_81 = figures.iter().find(|f| f.row == "8.1" && f.year == 2024).unwrap().value;
-    let done = reviewer.json(&server, Method::POST, "/api/v1/zones/450202/monitoring/compute?year=2024&status=draft", None).await;
+    let done = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/monitoring/compute?year=2024&status=draft",
+            None,
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    let values = reviewer.get(&server, "/api/v1/zones/450202/values?year=2024").await.body;
+    let values = reviewer
+        .get(&server, "/api/v1/zones/450202/values?year=2024")
+        .await
+        .body;
     assert_eq!(value_of(&values, "8.1", 2024)["value"].as_f64(), Some(expected_81));
     assert_eq!(value_of(&values, "8.1", 2024)["status"], "draft");
 
     // History: the computed revision, by the reviewer, with its reason.
-    let history = reviewer.get(&server, "/api/v1/zones/450202/values/7.1/2023/history").await.body;
+    let history = reviewer
+        .get(&server, "/api/v1/zones/450202/values/7.1/2023/history")
+        .await
+        .body;
     let last = history["revisions"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "import");
     assert!(last["reason"].as_str().unwrap().contains("监测数据"));
 
     // Not in the public assessment until approved; then it is.
-    let public = Client::anonymous().get(&server, "/api/v1/zones/450202/assessment?year=2023").await.body;
+    let public = Client::anonymous()
+        .get(&server, "/api/v1/zones/450202/assessment?year=2023")
+        .await
+        .body;
     let row = |a: &Value| a["rows"].as_array().unwrap().iter().find(|r| r["id"] == "7.1").unwrap()["value"].clone();
     assert_ne!(row(&public).as_f64(), Some(expected_71));
-    let approved = reviewer.json(&server, Method::POST, "/api/v1/zones/450202/values/7.1/2023/approve", None).await;
+    let approved = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/7.1/2023/approve",
+            None,
+        )
+        .await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
-    let public = Client::anonymous().get(&server, "/api/v1/zones/450202/assessment?year=2023").await.body;
+    let public = Client::anonymous()
+        .get(&server, "/api/v1/zones/450202/assessment?year=2023")
+        .await
+        .body;
     assert_eq!(row(&public).as_f64(), Some(expected_71));
 
     // Computing again changes nothing (the approved figure is the same).
-    let again = reviewer.json(&server, Method::POST, "/api/v1/zones/450202/monitoring/compute?year=2023", None).await;
+    let again = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/monitoring/compute?year=2023",
+            None,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.body["saved"], 0);
 

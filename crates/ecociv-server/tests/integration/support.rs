@@ -25,7 +25,9 @@ pub async fn server(test: &str) -> TestServer {
 pub async fn server_with(test: &str, config: Config) -> TestServer {
     let path = std::env::temp_dir().join(format!("ecociv-server-{test}-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let store = Store::open(&format!("sqlite://{}", path.display())).await.expect("open store");
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open store");
     let accounts = demo::load(&store).await.expect("demo").expect("fresh");
     let passwords = accounts.into_iter().map(|a| (a.username, a.password)).collect();
     let app = app(AppState::new(store.clone(), config));
@@ -59,7 +61,14 @@ impl Client {
         Client::default()
     }
 
-    pub async fn send(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Body>, content_type: &str) -> Response {
+    pub async fn send(
+        &mut self,
+        server: &TestServer,
+        method: Method,
+        path: &str,
+        body: Option<Body>,
+        content_type: &str,
+    ) -> Response {
         let mut request = Request::builder().method(method).uri(path);
         if !self.cookies.is_empty() {
             let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -75,9 +84,18 @@ impl Client {
         }
         let response = server.app.clone().oneshot(request).await.expect("response");
         let status = response.status();
-        let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let set_cookies: Vec<String> =
-            response.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect();
         for cookie in &set_cookies {
             if let Some((pair, _)) = cookie.split_once(';')
                 && let Some((name, value)) = pair.split_once('=')
@@ -89,9 +107,20 @@ impl Client {
                 }
             }
         }
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
-        Response { status, body, set_cookies, location }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Response {
+            status,
+            body,
+            set_cookies,
+            location,
+        }
     }
 
     pub async fn json(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Value>) -> Response {
@@ -113,7 +142,12 @@ impl Client {
     pub async fn try_login(&mut self, server: &TestServer, username: &str, password: &str) -> Response {
         self.prepare_login(server).await;
         let response = self
-            .json(server, Method::POST, "/api/v1/auth/login", Some(json!({"username": username, "password": password})))
+            .json(
+                server,
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(json!({"username": username, "password": password})),
+            )
             .await;
         if response.status == StatusCode::OK {
             self.csrf = response.body["csrf_token"].as_str().map(str::to_string);

@@ -17,8 +17,18 @@ async fn browser_like(server: &TestServer, username: &str) -> (Client, String) {
 }
 
 async fn post_form(client: &mut Client, server: &TestServer, path: &str, fields: &[(&str, &str)]) -> Response {
-    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-    client.send(server, Method::POST, path, Some(Body::from(body)), "application/x-www-form-urlencoded").await
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    client
+        .send(
+            server,
+            Method::POST,
+            path,
+            Some(Body::from(body)),
+            "application/x-www-form-urlencoded",
+        )
+        .await
 }
 
 /// A `multipart/form-data` body: text fields, then files (field, file name, bytes).
@@ -26,7 +36,9 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
     let boundary = "----ecocivTestBoundary7MA4YWxk";
     let mut body = Vec::new();
     for (name, value) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
     }
     for (name, file, content) in files {
         body.extend_from_slice(
@@ -46,32 +58,86 @@ async fn the_entry_form_saves_all_of_its_rows_or_none() {
     let (mut editor, token) = browser_like(&server, "editor-env").await;
     // Someone else (here: the same department through the API) saves row 7.1 after the form was shown.
     let mut api = Client::login(&server, "editor-env").await;
-    let saved = api.json(&server, Method::PUT, "/api/v1/zones/450202/values/7.1/2022", Some(json!({"value": "95"}))).await;
+    let saved = api
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/values/7.1/2022",
+            Some(json!({"value": "95"})),
+        )
+        .await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let before = server.store.revision_count("450202").await.unwrap();
 
     // The form, as shown before that save (revision 0 of both rows): row 5 is good, row 7.1 is stale.
-    let form = [("csrf_token", token.as_str()), ("year", "2022"), ("action", "submit"), ("v:5", "100"), ("r:5", "0"), ("v:7.1", "93"), ("r:7.1", "0")];
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("year", "2022"),
+        ("action", "submit"),
+        ("v:5", "100"),
+        ("r:5", "0"),
+        ("v:7.1", "93"),
+        ("r:7.1", "0"),
+    ];
     let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
     assert_eq!(response.status, StatusCode::CONFLICT);
     let page = response.body.as_str().unwrap_or_default().to_string();
     assert!(page.contains("此项已被他人修改"), "the message next to the stale row");
-    assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none(), "the good row was not saved either");
-    assert_eq!(server.store.current("450202", "7.1", 2022).await.unwrap().unwrap().observation.value, Value::Number(95.0));
-    assert_eq!(server.store.revision_count("450202").await.unwrap(), before, "no revision written");
+    assert!(
+        server.store.current("450202", "5", 2022).await.unwrap().is_none(),
+        "the good row was not saved either"
+    );
+    assert_eq!(
+        server
+            .store
+            .current("450202", "7.1", 2022)
+            .await
+            .unwrap()
+            .unwrap()
+            .observation
+            .value,
+        Value::Number(95.0)
+    );
+    assert_eq!(
+        server.store.revision_count("450202").await.unwrap(),
+        before,
+        "no revision written"
+    );
 
     // The same form on the current revision: both rows saved and submitted together.
-    let form = [("csrf_token", token.as_str()), ("year", "2022"), ("action", "submit"), ("v:5", "100"), ("r:5", "0"), ("v:7.1", "93"), ("r:7.1", "1")];
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("year", "2022"),
+        ("action", "submit"),
+        ("v:5", "100"),
+        ("r:5", "0"),
+        ("v:7.1", "93"),
+        ("r:7.1", "1"),
+    ];
     let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
     for (row, value) in [("5", 100.0), ("7.1", 93.0)] {
         let current = server.store.current("450202", row, 2022).await.unwrap().unwrap();
-        assert_eq!((current.status, current.observation.value), (Status::Submitted, Value::Number(value)), "row {row}");
+        assert_eq!(
+            (current.status, current.observation.value),
+            (Status::Submitted, Value::Number(value)),
+            "row {row}"
+        );
     }
-    assert_eq!(server.store.revision_count("450202").await.unwrap(), before + 4, "a save and a submission per row");
+    assert_eq!(
+        server.store.revision_count("450202").await.unwrap(),
+        before + 4,
+        "a save and a submission per row"
+    );
 
     // One bad field refuses the whole form.
-    let form = [("csrf_token", token.as_str()), ("year", "2023"), ("action", "save"), ("v:5", "100"), ("v:7.1", "abc")];
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("year", "2023"),
+        ("action", "save"),
+        ("v:5", "100"),
+        ("v:7.1", "abc"),
+    ];
     let response = post_form(&mut editor, &server, "/z/450202/entry", &form).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(server.store.current("450202", "5", 2023).await.unwrap().is_none());
@@ -87,7 +153,9 @@ async fn the_store_writes_revisions_and_files_together_or_not_at_all() {
         value: Value::Number(90.0),
         assigned: None,
         recorded: None,
-        source: ecociv_core::Source::Document { citation: "test".into() },
+        source: ecociv_core::Source::Document {
+            citation: "test".into(),
+        },
     };
     let new = |row: &str, after: i64| ecociv_store::NewRevision {
         after,
@@ -106,13 +174,40 @@ async fn the_store_writes_revisions_and_files_together_or_not_at_all() {
         sha256: "x".into(),
         content: b"%PDF".to_vec(),
     };
-    server.store.append_revisions("450202", &editor, None, vec![new("7.1", 0)]).await.unwrap();
+    server
+        .store
+        .append_revisions("450202", &editor, None, vec![new("7.1", 0)])
+        .await
+        .unwrap();
     // The second revision follows revision 0 of 7.1, which is taken: everything is refused.
-    let refused = server.store.append_with_evidence("450202", &editor, None, vec![new("5", 0), new("7.1", 0)], vec![file.clone()]).await;
-    assert!(matches!(refused, Err(ecociv_store::StoreError::Conflict(_))), "{refused:?}");
+    let refused = server
+        .store
+        .append_with_evidence(
+            "450202",
+            &editor,
+            None,
+            vec![new("5", 0), new("7.1", 0)],
+            vec![file.clone()],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(ecociv_store::StoreError::Conflict(_))),
+        "{refused:?}"
+    );
     assert!(server.store.current("450202", "5", 2024).await.unwrap().is_none());
-    assert!(server.store.evidence_list("450202", "5", 2024).await.unwrap().is_empty());
-    let (stored, files) = server.store.append_with_evidence("450202", &editor, None, vec![new("5", 0), new("7.1", 1)], vec![file]).await.unwrap();
+    assert!(
+        server
+            .store
+            .evidence_list("450202", "5", 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (stored, files) = server
+        .store
+        .append_with_evidence("450202", &editor, None, vec![new("5", 0), new("7.1", 1)], vec![file])
+        .await
+        .unwrap();
     assert_eq!((stored.len(), files.len()), (2, 1));
     assert_eq!(server.store.evidence("450202", &files[0].id).await.unwrap().1, b"%PDF");
 }
@@ -127,41 +222,118 @@ async fn evidence_files_come_with_the_form_and_need_its_token_first() {
     };
     let static_pdf: &'static [u8] = b"%PDF-1.4\n\x00\x01\x02 binary \xff\xfe evidence";
     for (label, csrf) in [("missing", None), ("wrong", Some("0".repeat(64)))] {
-        let mut fields = vec![("year", "2022".to_string()), ("action", "save".to_string()), ("v:5", "100".to_string())];
+        let mut fields = vec![
+            ("year", "2022".to_string()),
+            ("action", "save".to_string()),
+            ("v:5", "100".to_string()),
+        ];
         if let Some(csrf) = csrf {
             fields.insert(0, ("csrf_token", csrf));
         }
         let (content_type, body) = send(fields, vec![("e:5", "监测报告.pdf", static_pdf)]);
-        let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+        let response = editor
+            .send(
+                &server,
+                Method::POST,
+                "/z/450202/entry",
+                Some(Body::from(body)),
+                &content_type,
+            )
+            .await;
         assert_eq!(response.status, StatusCode::FORBIDDEN, "{label} token");
-        assert_eq!(response.code(), "csrf_failed", "{label} token: the same error as an urlencoded form");
-        assert!(server.store.evidence_list("450202", "5", 2022).await.unwrap().is_empty(), "{label} token: no file stored");
+        assert_eq!(
+            response.code(),
+            "csrf_failed",
+            "{label} token: the same error as an urlencoded form"
+        );
+        assert!(
+            server
+                .store
+                .evidence_list("450202", "5", 2022)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{label} token: no file stored"
+        );
         assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none());
     }
     // A file refused by the rules (empty) refuses the form: nothing saved.
-    let (content_type, body) = send(vec![("csrf_token", token.clone()), ("year", "2022".into()), ("action", "save".into()), ("v:5", "100".into())], vec![("e:5", "empty.pdf", b"")]);
-    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    let (content_type, body) = send(
+        vec![
+            ("csrf_token", token.clone()),
+            ("year", "2022".into()),
+            ("action", "save".into()),
+            ("v:5", "100".into()),
+        ],
+        vec![("e:5", "empty.pdf", b"")],
+    );
+    let response = editor
+        .send(
+            &server,
+            Method::POST,
+            "/z/450202/entry",
+            Some(Body::from(body)),
+            &content_type,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.body.as_str().unwrap_or_default().contains("文件为空"));
     assert!(server.store.current("450202", "5", 2022).await.unwrap().is_none());
     // The right token, first in the form: the value and its file are stored together.
     let (content_type, body) = send(
-        vec![("csrf_token", token.clone()), ("year", "2022".into()), ("action", "save".into()), ("v:5", "100".into())],
+        vec![
+            ("csrf_token", token.clone()),
+            ("year", "2022".into()),
+            ("action", "save".into()),
+            ("v:5", "100".into()),
+        ],
         vec![("e:5", "监测报告.pdf", static_pdf), ("e:7.1", "", b"")],
     );
-    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    let response = editor
+        .send(
+            &server,
+            Method::POST,
+            "/z/450202/entry",
+            Some(Body::from(body)),
+            &content_type,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
-    assert_eq!(server.store.current("450202", "5", 2022).await.unwrap().unwrap().observation.value, Value::Number(100.0));
+    assert_eq!(
+        server
+            .store
+            .current("450202", "5", 2022)
+            .await
+            .unwrap()
+            .unwrap()
+            .observation
+            .value,
+        Value::Number(100.0)
+    );
     let files = server.store.evidence_list("450202", "5", 2022).await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].file_name, "监测报告.pdf");
-    assert_eq!(server.store.evidence("450202", &files[0].id).await.unwrap().1, static_pdf);
-    assert!(server.store.evidence_list("450202", "7.1", 2022).await.unwrap().is_empty(), "no file chosen: nothing stored");
+    assert_eq!(
+        server.store.evidence("450202", &files[0].id).await.unwrap().1,
+        static_pdf
+    );
+    assert!(
+        server
+            .store
+            .evidence_list("450202", "7.1", 2022)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no file chosen: nothing stored"
+    );
     // The form lists it with its download link, which gives the same bytes back.
     let page = editor.get(&server, "/z/450202/entry?year=2022").await;
     let html = page.body.as_str().unwrap_or_default().to_string();
     let href = format!("/api/v1/zones/450202/evidence/{}", files[0].id);
-    assert!(html.contains(&format!("href=\"{href}\"")) && html.contains("监测报告.pdf"), "listed with its link");
+    assert!(
+        html.contains(&format!("href=\"{href}\"")) && html.contains("监测报告.pdf"),
+        "listed with its link"
+    );
     let download = editor.send(&server, Method::GET, &href, None, "").await;
     assert_eq!(download.status, StatusCode::OK);
 }
@@ -172,9 +344,27 @@ async fn a_reviewer_reopens_an_approved_value_from_its_page_with_a_reason() {
     let mut editor_api = Client::login(&server, "editor-env").await;
     let mut reviewer_api = Client::login(&server, "reviewer").await;
     let value = "/api/v1/zones/450202/values/5/2022";
-    assert_eq!(editor_api.json(&server, Method::PUT, value, Some(json!({"value": "100"}))).await.status, StatusCode::OK);
-    assert_eq!(editor_api.json(&server, Method::POST, &format!("{value}/submit"), None).await.status, StatusCode::OK);
-    assert_eq!(reviewer_api.json(&server, Method::POST, &format!("{value}/approve"), None).await.status, StatusCode::OK);
+    assert_eq!(
+        editor_api
+            .json(&server, Method::PUT, value, Some(json!({"value": "100"})))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        editor_api
+            .json(&server, Method::POST, &format!("{value}/submit"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        reviewer_api
+            .json(&server, Method::POST, &format!("{value}/approve"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
     let approved = server.store.current("450202", "5", 2022).await.unwrap().unwrap();
     assert_eq!(approved.status, Status::Approved);
 
@@ -182,22 +372,59 @@ async fn a_reviewer_reopens_an_approved_value_from_its_page_with_a_reason() {
     let (mut reviewer, token) = browser_like(&server, "reviewer").await;
     let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022").await;
     let html = page.body.as_str().unwrap_or_default().to_string();
-    assert!(html.contains("action=\"/z/450202/indicators/5/reopen\""), "the reviewer's reopen form");
+    assert!(
+        html.contains("action=\"/z/450202/indicators/5/reopen\""),
+        "the reviewer's reopen form"
+    );
     assert!(html.contains("重新打开的原因（必填）"));
     let (mut editor, editor_token) = browser_like(&server, "editor-env").await;
     let page = editor.get(&server, "/z/450202/indicators/5?year=2022").await;
-    assert!(!page.body.as_str().unwrap_or_default().contains("/reopen\""), "no reopen form for an editor");
+    assert!(
+        !page.body.as_str().unwrap_or_default().contains("/reopen\""),
+        "no reopen form for an editor"
+    );
     let page = reviewer.get(&server, "/z/450202/indicators/5?year=2023").await;
-    assert!(!page.body.as_str().unwrap_or_default().contains("/reopen\""), "no reopen form without an approved value");
+    assert!(
+        !page.body.as_str().unwrap_or_default().contains("/reopen\""),
+        "no reopen form without an approved value"
+    );
 
     // An editor cannot reopen; a reviewer must give a reason.
     let after = approved.revision_no.to_string();
-    let refused = post_form(&mut editor, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &editor_token), ("year", "2022"), ("after", &after), ("reason", "x")]).await;
+    let refused = post_form(
+        &mut editor,
+        &server,
+        "/z/450202/indicators/5/reopen",
+        &[
+            ("csrf_token", &editor_token),
+            ("year", "2022"),
+            ("after", &after),
+            ("reason", "x"),
+        ],
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let no_reason = post_form(&mut reviewer, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "  ")]).await;
+    let no_reason = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/indicators/5/reopen",
+        &[
+            ("csrf_token", &token),
+            ("year", "2022"),
+            ("after", &after),
+            ("reason", "  "),
+        ],
+    )
+    .await;
     assert_eq!(no_reason.status, StatusCode::SEE_OTHER);
-    assert_eq!(server.store.current("450202", "5", 2022).await.unwrap().unwrap().status, Status::Approved, "not reopened without a reason");
-    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022&error=reopen_reason_required").await;
+    assert_eq!(
+        server.store.current("450202", "5", 2022).await.unwrap().unwrap().status,
+        Status::Approved,
+        "not reopened without a reason"
+    );
+    let page = reviewer
+        .get(&server, "/z/450202/indicators/5?year=2022&error=reopen_reason_required")
+        .await;
     assert!(page.body.as_str().unwrap_or_default().contains("请填写重新打开的原因"));
 
     // With a reason: back to draft, the reason in the history.
@@ -205,19 +432,43 @@ async fn a_reviewer_reopens_an_approved_value_from_its_page_with_a_reason() {
         &mut reviewer,
         &server,
         "/z/450202/indicators/5/reopen",
-        &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "监测数据复核后需更正")],
+        &[
+            ("csrf_token", &token),
+            ("year", "2022"),
+            ("after", &after),
+            ("reason", "监测数据复核后需更正"),
+        ],
     )
     .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER);
     let history = server.store.history("450202", "5", 2022).await.unwrap();
     let last = history.last().unwrap();
-    assert_eq!((last.action, last.status, last.reason.as_str()), (ecociv_store::Action::Reopen, Status::Draft, "监测数据复核后需更正"));
-    let page = reviewer.get(&server, "/z/450202/indicators/5?year=2022&done=reopened").await;
+    assert_eq!(
+        (last.action, last.status, last.reason.as_str()),
+        (ecociv_store::Action::Reopen, Status::Draft, "监测数据复核后需更正")
+    );
+    let page = reviewer
+        .get(&server, "/z/450202/indicators/5?year=2022&done=reopened")
+        .await;
     let html = page.body.as_str().unwrap_or_default().to_string();
-    assert!(html.contains("监测数据复核后需更正") && html.contains("已重新打开"), "the reason shows in the history");
+    assert!(
+        html.contains("监测数据复核后需更正") && html.contains("已重新打开"),
+        "the reason shows in the history"
+    );
     // The same form again (stale revision, no longer approved): refused, nothing written.
     let count = server.store.revision_count("450202").await.unwrap();
-    let again = post_form(&mut reviewer, &server, "/z/450202/indicators/5/reopen", &[("csrf_token", &token), ("year", "2022"), ("after", &after), ("reason", "再次")]).await;
+    let again = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/indicators/5/reopen",
+        &[
+            ("csrf_token", &token),
+            ("year", "2022"),
+            ("after", &after),
+            ("reason", "再次"),
+        ],
+    )
+    .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert_eq!(server.store.revision_count("450202").await.unwrap(), count);
 }
@@ -228,16 +479,47 @@ async fn a_jump_is_saved_with_a_warning_and_the_reviewer_sees_the_evidence() {
     let (mut editor, token) = browser_like(&server, "editor-env").await;
     // 7.1 was 94.5 % in 2021: 50 % in 2022 is a jump of more than 20 points — saved, with a warning.
     let (content_type, body) = multipart(
-        &[("csrf_token", &token), ("year", "2022"), ("action", "submit"), ("v:7.1", "50"), ("r:7.1", "0")],
+        &[
+            ("csrf_token", &token),
+            ("year", "2022"),
+            ("action", "submit"),
+            ("v:7.1", "50"),
+            ("r:7.1", "0"),
+        ],
         &[("e:7.1", "优良天数统计.pdf", b"%PDF-1.4 days")],
     );
-    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    let response = editor
+        .send(
+            &server,
+            Method::POST,
+            "/z/450202/entry",
+            Some(Body::from(body)),
+            &content_type,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{:?}", response.body);
     let location = response.location.clone().unwrap_or_default();
-    assert!(location.contains("done=submitted") && location.contains("warn=7.1"), "{location}");
-    assert_eq!(server.store.current("450202", "7.1", 2022).await.unwrap().unwrap().status, Status::Submitted);
+    assert!(
+        location.contains("done=submitted") && location.contains("warn=7.1"),
+        "{location}"
+    );
+    assert_eq!(
+        server
+            .store
+            .current("450202", "7.1", 2022)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        Status::Submitted
+    );
     let page = editor.get(&server, &location).await;
-    assert!(page.body.as_str().unwrap_or_default().contains("以下指标与上年相比变化较大，请核实：7.1。"));
+    assert!(
+        page.body
+            .as_str()
+            .unwrap_or_default()
+            .contains("以下指标与上年相比变化较大，请核实：7.1。")
+    );
     // No warning for a plausible figure.
     let plain = editor.get(&server, "/z/450202/entry?year=2022&done=saved").await;
     assert!(!plain.body.as_str().unwrap_or_default().contains("变化较大"));
@@ -247,7 +529,10 @@ async fn a_jump_is_saved_with_a_warning_and_the_reviewer_sees_the_evidence() {
     let file = &server.store.evidence_list("450202", "7.1", 2022).await.unwrap()[0];
     let review = reviewer.get(&server, "/z/450202/review").await;
     let html = review.body.as_str().unwrap_or_default().to_string();
-    assert!(html.contains(&format!("href=\"/api/v1/zones/450202/evidence/{}\"", file.id)) && html.contains("优良天数统计.pdf"));
+    assert!(
+        html.contains(&format!("href=\"/api/v1/zones/450202/evidence/{}\"", file.id))
+            && html.contains("优良天数统计.pdf")
+    );
 }
 
 #[tokio::test]
@@ -257,22 +542,85 @@ async fn form_bodies_are_limited_before_login_and_files_per_attachment() {
     public.prepare_login(&server).await;
     let token = public.csrf.take().unwrap();
     let big = vec![b'x'; 3 * 1024 * 1024];
-    let (content_type, body) = multipart(&[("csrf_token", &token), ("username", "x"), ("password", "y")], &[("f", "big.bin", &big)]);
-    let response = public.send(&server, Method::POST, "/login", Some(Body::from(body)), &content_type).await;
-    assert_eq!(response.status, StatusCode::BAD_REQUEST, "a 3 MiB body before login is refused unread");
-    assert!(response.body["error"]["message"].as_str().unwrap_or_default().contains("form too large"), "{:?}", response.body);
+    let (content_type, body) = multipart(
+        &[("csrf_token", &token), ("username", "x"), ("password", "y")],
+        &[("f", "big.bin", &big)],
+    );
+    let response = public
+        .send(&server, Method::POST, "/login", Some(Body::from(body)), &content_type)
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::BAD_REQUEST,
+        "a 3 MiB body before login is refused unread"
+    );
+    assert!(
+        response.body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("form too large"),
+        "{:?}",
+        response.body
+    );
     // A body that size from a session is read: a 3 MiB evidence file is stored.
     let (mut editor, token) = browser_like(&server, "editor-env").await;
-    let (content_type, body) = multipart(&[("csrf_token", &token), ("year", "2022"), ("action", "save")], &[("e:5", "big.bin", &big)]);
-    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
-    assert_eq!(response.status, StatusCode::SEE_OTHER, "a 3 MiB evidence file is taken from a session");
-    assert_eq!(server.store.evidence_list("450202", "5", 2022).await.unwrap()[0].size_bytes, 3 * 1024 * 1024);
+    let (content_type, body) = multipart(
+        &[("csrf_token", &token), ("year", "2022"), ("action", "save")],
+        &[("e:5", "big.bin", &big)],
+    );
+    let response = editor
+        .send(
+            &server,
+            Method::POST,
+            "/z/450202/entry",
+            Some(Body::from(body)),
+            &content_type,
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "a 3 MiB evidence file is taken from a session"
+    );
+    assert_eq!(
+        server.store.evidence_list("450202", "5", 2022).await.unwrap()[0].size_bytes,
+        3 * 1024 * 1024
+    );
     // Over the attachment limit (20 MB): refused next to its field, nothing saved.
     let huge = vec![b'y'; 21 * 1024 * 1024];
-    let (content_type, body) = multipart(&[("csrf_token", &token), ("year", "2022"), ("action", "save"), ("v:7.1", "95")], &[("e:7.1", "huge.bin", &huge)]);
-    let response = editor.send(&server, Method::POST, "/z/450202/entry", Some(Body::from(body)), &content_type).await;
+    let (content_type, body) = multipart(
+        &[
+            ("csrf_token", &token),
+            ("year", "2022"),
+            ("action", "save"),
+            ("v:7.1", "95"),
+        ],
+        &[("e:7.1", "huge.bin", &huge)],
+    );
+    let response = editor
+        .send(
+            &server,
+            Method::POST,
+            "/z/450202/entry",
+            Some(Body::from(body)),
+            &content_type,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.body.as_str().unwrap_or_default().contains("文件超过20 MB的上限"));
+    assert!(
+        response
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("文件超过20 MB的上限")
+    );
     assert!(server.store.current("450202", "7.1", 2022).await.unwrap().is_none());
-    assert!(server.store.evidence_list("450202", "7.1", 2022).await.unwrap().is_empty());
+    assert!(
+        server
+            .store
+            .evidence_list("450202", "7.1", 2022)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

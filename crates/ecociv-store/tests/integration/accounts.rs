@@ -9,22 +9,56 @@ async fn users_are_unique_and_memberships_are_scoped() {
     for store in stores("accounts").await {
         with_example_zone(&store).await;
         let admin = store.create_user("admin", "管理员", "$argon2id$x", true).await.unwrap();
-        assert!(matches!(store.create_user("admin", "x", "y", false).await, Err(StoreError::Conflict(_))));
-        assert!(matches!(store.create_user(" ", "x", "y", false).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            store.create_user("admin", "x", "y", false).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.create_user(" ", "x", "y", false).await,
+            Err(StoreError::Invalid(_))
+        ));
         assert_eq!(store.admin_count().await.unwrap(), 1);
-        let editor = store.create_user("editor", "填报员", "$argon2id$y", false).await.unwrap();
+        let editor = store
+            .create_user("editor", "填报员", "$argon2id$y", false)
+            .await
+            .unwrap();
         let department = store.departments("450202").await.unwrap().remove(0);
-        assert!(store.set_membership("450202", &editor.id, Role::Editor, None).await.is_err());
-        assert!(store.set_membership("450202", &editor.id, Role::Editor, Some("no-such-department")).await.is_err());
-        store.set_membership("450202", &editor.id, Role::Editor, Some(&department.id)).await.unwrap();
+        assert!(
+            store
+                .set_membership("450202", &editor.id, Role::Editor, None)
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .set_membership("450202", &editor.id, Role::Editor, Some("no-such-department"))
+                .await
+                .is_err()
+        );
+        store
+            .set_membership("450202", &editor.id, Role::Editor, Some(&department.id))
+            .await
+            .unwrap();
         let membership = store.membership("450202", &editor.id).await.unwrap().unwrap();
-        assert_eq!((membership.role, membership.department_id.as_deref()), (Role::Editor, Some(department.id.as_str())));
-        store.set_membership("450202", &editor.id, Role::Viewer, None).await.unwrap();
+        assert_eq!(
+            (membership.role, membership.department_id.as_deref()),
+            (Role::Editor, Some(department.id.as_str()))
+        );
+        store
+            .set_membership("450202", &editor.id, Role::Viewer, None)
+            .await
+            .unwrap();
         assert_eq!(store.memberships(&editor.id).await.unwrap().len(), 1);
         assert!(store.membership("450202", &admin.id).await.unwrap().is_none());
-        store.set_login_state(&editor.id, 3, Some("2030-01-01T00:00:00.000Z")).await.unwrap();
+        store
+            .set_login_state(&editor.id, 3, Some("2030-01-01T00:00:00.000Z"))
+            .await
+            .unwrap();
         let reread = store.user_by_username("editor").await.unwrap().unwrap();
-        assert_eq!((reread.failed_logins, reread.locked_until.as_deref()), (3, Some("2030-01-01T00:00:00.000Z")));
+        assert_eq!(
+            (reread.failed_logins, reread.locked_until.as_deref()),
+            (3, Some("2030-01-01T00:00:00.000Z"))
+        );
     }
 }
 
@@ -32,10 +66,19 @@ async fn users_are_unique_and_memberships_are_scoped() {
 async fn sessions_expire_and_end() {
     for store in stores("sessions").await {
         let user = store.create_user("u", "u", "h", false).await.unwrap();
-        store.create_session("live", &user.id, "csrf1", &clock::now_plus(3600)).await.unwrap();
-        store.create_session("dead", &user.id, "csrf2", &clock::now_plus(-1)).await.unwrap();
+        store
+            .create_session("live", &user.id, "csrf1", &clock::now_plus(3600))
+            .await
+            .unwrap();
+        store
+            .create_session("dead", &user.id, "csrf2", &clock::now_plus(-1))
+            .await
+            .unwrap();
         let (session, found) = store.session("live").await.unwrap().expect("live session");
-        assert_eq!((session.csrf_token.as_str(), found.id.as_str()), ("csrf1", user.id.as_str()));
+        assert_eq!(
+            (session.csrf_token.as_str(), found.id.as_str()),
+            ("csrf1", user.id.as_str())
+        );
         assert!(store.session("dead").await.unwrap().is_none());
         assert!(store.session("unknown").await.unwrap().is_none());
         assert_eq!(store.purge_sessions().await.unwrap(), 1);

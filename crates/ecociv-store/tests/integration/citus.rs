@@ -8,13 +8,24 @@ use sqlx::Row;
 use crate::support::{postgres, sqlite};
 
 /// Global tables: replicated to every node by `create_reference_table`.
-const REFERENCE_TABLES: &[&str] = &["framework", "framework_row", "admin_unit", "app_user", "session", "admin_audit"];
+const REFERENCE_TABLES: &[&str] = &[
+    "framework",
+    "framework_row",
+    "admin_unit",
+    "app_user",
+    "session",
+    "admin_audit",
+];
 const DISTRIBUTE_SQL: &str = include_str!("../../../../deploy/citus/distribute.sql");
 
 fn distribute_file() -> (BTreeSet<String>, BTreeSet<String>) {
     let mut reference = BTreeSet::new();
     let mut distributed = BTreeSet::new();
-    for line in DISTRIBUTE_SQL.lines().map(str::trim).filter(|line| !line.starts_with("--")) {
+    for line in DISTRIBUTE_SQL
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("--"))
+    {
         let quoted: Vec<&str> = line.split('\'').collect();
         if line.starts_with("SELECT create_reference_table(") {
             reference.insert(quoted[1].to_string());
@@ -29,20 +40,27 @@ fn distribute_file() -> (BTreeSet<String>, BTreeSet<String>) {
 #[tokio::test]
 async fn distribute_sql_names_every_table_once_with_the_right_kind() {
     let store = sqlite("citus_file").await;
-    let rows = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let rows = sqlx::query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
     let tables: BTreeSet<String> = rows.iter().map(|row| row.get::<String, _>("name")).collect();
     let (reference, distributed) = distribute_file();
-    assert_eq!(reference, REFERENCE_TABLES.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>());
+    assert_eq!(
+        reference,
+        REFERENCE_TABLES.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>()
+    );
     assert!(reference.is_disjoint(&distributed));
     assert_eq!(reference.union(&distributed).cloned().collect::<BTreeSet<_>>(), tables);
 }
 
 #[tokio::test]
 async fn citus_key_rules_hold_on_the_postgres_schema() {
-    let Some(store) = postgres("citus_rules").await else { return };
+    let Some(store) = postgres("citus_rules").await else {
+        return;
+    };
     let pool = store.pool();
     let tables: Vec<String> = sqlx::query(
         "SELECT CAST(table_name AS TEXT) AS t FROM information_schema.tables
@@ -71,7 +89,10 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
     .unwrap();
     let mut constraints: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
     for row in &rows {
-        constraints.entry((row.get("t"), row.get("c"), row.get("k"))).or_default().push(row.get("col"));
+        constraints
+            .entry((row.get("t"), row.get("c"), row.get("k")))
+            .or_default()
+            .push(row.get("col"));
     }
     // Referenced table and columns of each foreign key.
     let rows = sqlx::query(
@@ -114,7 +135,10 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
         match kind.as_str() {
             "PRIMARY KEY" | "UNIQUE" if !is_reference(table) => {
                 if columns.first().map(String::as_str) != Some("zone_code") {
-                    problems.push(format!("{table}.{name}: {kind} ({}) does not start with zone_code", columns.join(", ")));
+                    problems.push(format!(
+                        "{table}.{name}: {kind} ({}) does not start with zone_code",
+                        columns.join(", ")
+                    ));
                 }
             }
             "FOREIGN KEY" => {
@@ -123,10 +147,12 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
                     continue;
                 };
                 match (is_reference(table), is_reference(target)) {
-                    (true, false) => problems.push(format!("{table}.{name}: a reference table points to zone-scoped {target}")),
-                    (false, false) if columns.first().map(String::as_str) != Some("zone_code") => {
-                        problems.push(format!("{table}.{name}: foreign key to {target} does not start with zone_code"))
-                    }
+                    (true, false) => problems.push(format!(
+                        "{table}.{name}: a reference table points to zone-scoped {target}"
+                    )),
+                    (false, false) if columns.first().map(String::as_str) != Some("zone_code") => problems.push(
+                        format!("{table}.{name}: foreign key to {target} does not start with zone_code"),
+                    ),
                     _ => {}
                 }
             }
@@ -142,7 +168,11 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
     .await
     .unwrap();
     for row in rows {
-        problems.push(format!("{}.{}: serial/identity column", row.get::<String, _>("t"), row.get::<String, _>("c")));
+        problems.push(format!(
+            "{}.{}: serial/identity column",
+            row.get::<String, _>("t"),
+            row.get::<String, _>("c")
+        ));
     }
     assert!(problems.is_empty(), "Citus key rules broken:\n{}", problems.join("\n"));
 }
@@ -150,7 +180,9 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
 /// Both migration directories must give the same tables with the same columns (names, nullability).
 #[tokio::test]
 async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
-    let Some(postgres) = postgres("schema_parity").await else { return };
+    let Some(postgres) = postgres("schema_parity").await else {
+        return;
+    };
     let sqlite = sqlite("schema_parity").await;
     let tables = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name")
         .fetch_all(sqlite.pool())
@@ -159,10 +191,12 @@ async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
     let mut lite = BTreeSet::new();
     for table in &tables {
         let name: String = table.get("name");
-        let columns = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name, \"notnull\" AS nn, pk FROM pragma_table_info('{name}')")))
-            .fetch_all(sqlite.pool())
-            .await
-            .unwrap();
+        let columns = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name, \"notnull\" AS nn, pk FROM pragma_table_info('{name}')"
+        )))
+        .fetch_all(sqlite.pool())
+        .await
+        .unwrap();
         for column in columns {
             let not_null = column.get::<i64, _>("nn") != 0 || column.get::<i64, _>("pk") != 0;
             lite.insert((name.clone(), column.get::<String, _>("name"), not_null));
@@ -175,9 +209,14 @@ async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
     .fetch_all(postgres.pool())
     .await
     .unwrap();
-    let pg: BTreeSet<(String, String, bool)> =
-        rows.iter().map(|row| (row.get("t"), row.get("c"), row.get::<String, _>("n") == "NO")).collect();
+    let pg: BTreeSet<(String, String, bool)> = rows
+        .iter()
+        .map(|row| (row.get("t"), row.get("c"), row.get::<String, _>("n") == "NO"))
+        .collect();
     let only_sqlite: Vec<_> = lite.difference(&pg).collect();
     let only_pg: Vec<_> = pg.difference(&lite).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "schemas differ:\nonly SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "schemas differ:\nonly SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}"
+    );
 }

@@ -49,7 +49,9 @@ pub fn postgres_url() -> Option<String> {
             if std::env::var("REQUIRE_PG").as_deref() == Ok("1") {
                 panic!("REQUIRE_PG=1 but TEST_DATABASE_URL is not set");
             }
-            eprintln!("!!! SKIPPED: PostgreSQL half of the store tests (set TEST_DATABASE_URL to run it; .ci/run does) !!!");
+            eprintln!(
+                "!!! SKIPPED: PostgreSQL half of the store tests (set TEST_DATABASE_URL to run it; .ci/run does) !!!"
+            );
             None
         }
     }
@@ -62,10 +64,20 @@ pub async fn postgres(test: &str) -> Option<Store> {
 
 async fn postgres_with_url(test: &str) -> Option<(Store, String)> {
     let url = postgres_url()?;
-    let name = format!("ecociv_t_{}_{}_{}", test.to_lowercase(), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let name = format!(
+        "ecociv_t_{}_{}_{}",
+        test.to_lowercase(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
     sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&url).await.expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+    let mut admin = sqlx::AnyConnection::connect(&url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     admin.close().await.ok();
     let base = match url.rfind('/') {
         Some(index) => &url[..index],
@@ -80,13 +92,22 @@ async fn postgres_with_url(test: &str) -> Option<(Store, String)> {
 /// The bundled example zone stored: framework, zone and plan (no values).
 pub async fn with_example_zone(store: &Store) -> ecociv_data::LoadedZone {
     let loaded = ecociv_data::load_zone("450202").expect("bundled zone");
-    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS.iter().find(|(id, _)| *id == loaded.framework.id).expect("framework");
+    let (_, toml_text) = ecociv_data::bundled::FRAMEWORKS
+        .iter()
+        .find(|(id, _)| *id == loaded.framework.id)
+        .expect("framework");
     store.put_framework(toml_text).await.expect("put framework");
-    store.create_zone(&loaded.zone.profile, &loaded.zone.plan, true).await.expect("create zone");
+    store
+        .create_zone(&loaded.zone.profile, &loaded.zone.plan, true)
+        .await
+        .expect("create zone");
     loaded
 }
 
 /// A plain account for authoring revisions.
 pub async fn author(store: &Store) -> ecociv_store::User {
-    store.create_user("author", "填报人", "$argon2id$not-a-real-hash", false).await.expect("create user")
+    store
+        .create_user("author", "填报人", "$argon2id$not-a-real-hash", false)
+        .await
+        .expect("create user")
 }

@@ -36,9 +36,14 @@ async fn a_zone_code_is_stored_once_and_a_framework_edition_never_changes() {
         assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
         let (_, text) = ecociv_data::bundled::FRAMEWORKS[0];
         store.put_framework(text).await.expect("same text again is fine");
-        let changed = text.replacen("name = ", "name = \"x\"\nold_name = ", 0).replace("(2021年修订版)", "(改)");
+        let changed = text
+            .replacen("name = ", "name = \"x\"\nold_name = ", 0)
+            .replace("(2021年修订版)", "(改)");
         if changed != text {
-            assert!(matches!(store.put_framework(&changed).await, Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_))));
+            assert!(matches!(
+                store.put_framework(&changed).await,
+                Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_))
+            ));
         }
     }
 }
@@ -54,6 +59,9 @@ async fn migrations_apply_once_and_a_reopened_file_keeps_its_data() {
     }
     let store = Store::open(&url).await.unwrap();
     assert!(store.zone("450202").await.unwrap().is_some());
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     assert_eq!(mode.to_lowercase(), "wal");
 }

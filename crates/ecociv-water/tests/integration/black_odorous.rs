@@ -15,19 +15,13 @@ fn sd(v: f64) -> Sample {
 
 #[test]
 fn transparency_levels() {
-    let l = |v| {
-        t().indicator_level(&sd(v), Indicator::Transparency)
-            .unwrap()
-    };
+    let l = |v| t().indicator_level(&sd(v), Indicator::Transparency).unwrap();
     assert_eq!(l(30.0), Level::None);
     assert_eq!(l(25.0), Level::None);
     assert_eq!(l(24.9), Level::Light);
     assert_eq!(l(10.0), Level::Light);
     assert_eq!(l(9.9), Level::Heavy);
-    assert_eq!(
-        t().indicator_level(&Sample::default(), Indicator::Transparency),
-        None
-    );
+    assert_eq!(t().indicator_level(&Sample::default(), Indicator::Transparency), None);
 }
 
 #[test]
@@ -149,10 +143,7 @@ fn point_rule_two_indicators_thirty_percent() {
 
 #[test]
 fn clean_point_is_not_black_odorous() {
-    assert_eq!(
-        t().point_verdict(&[clean(), clean(), clean()]).level,
-        Level::None
-    );
+    assert_eq!(t().point_verdict(&[clean(), clean(), clean()]).level, Level::None);
 }
 
 #[test]

@@ -2,17 +2,13 @@
 //! rating by mean concentrations, and TLI.
 
 use ecociv_water::evaluation2011::{
-    ClassCounts, PeriodAccumulator, RiverMethod, Status, Thresholds, TliInputs, TliModel,
-    TrophicState, rate_by_proportion, rate_river,
+    ClassCounts, PeriodAccumulator, RiverMethod, Status, Thresholds, TliInputs, TliModel, TrophicState,
+    rate_by_proportion, rate_river,
 };
 use ecociv_water::gb3838::{ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody};
 
 fn counts(total: usize, i_iii: usize, worse_v: usize) -> ClassCounts {
-    ClassCounts {
-        total,
-        i_iii,
-        worse_v,
-    }
+    ClassCounts { total, i_iii, worse_v }
 }
 
 fn rate(total: usize, i_iii: usize, worse_v: usize) -> Status {
@@ -53,26 +49,17 @@ fn proportion_method_bands() {
     assert_eq!(rate(10, 5, 4), Status::Heavy);
     assert_eq!(rate(10, 6, 4), Status::Heavy);
     assert_eq!(rate(5, 0, 5), Status::Heavy);
-    assert_eq!(
-        rate_by_proportion(counts(0, 0, 0), Thresholds::embedded()),
-        None
-    );
+    assert_eq!(rate_by_proportion(counts(0, 0, 0), Thresholds::embedded()), None);
 }
 
 #[test]
 fn disputed_heavy_bound_is_data() {
-    let text = include_str!("../../data/evaluation2011.csv")
-        .replace("heavy_max_share_i_iii,75,", "heavy_max_share_i_iii,60,");
+    let text =
+        include_str!("../../data/evaluation2011.csv").replace("heavy_max_share_i_iii,75,", "heavy_max_share_i_iii,60,");
     let t = Thresholds::parse(&text).unwrap();
     // With the 60 % reading, 60 % I–III and 40 % 劣V is no longer 重度 but falls to 中度.
-    assert_eq!(
-        rate_by_proportion(counts(10, 6, 4), &t),
-        Some(Status::Moderate)
-    );
-    assert_eq!(
-        rate_by_proportion(counts(10, 5, 4), &t),
-        Some(Status::Heavy)
-    );
+    assert_eq!(rate_by_proportion(counts(10, 6, 4), &t), Some(Status::Moderate));
+    assert_eq!(rate_by_proportion(counts(10, 5, 4), &t), Some(Status::Heavy));
 }
 
 #[test]
@@ -170,11 +157,7 @@ fn tli_matches_the_formula() {
         codmn: Some(4.5),
     };
     let vals = [12.0f64, 0.08, 1.3, 0.6, 4.5];
-    let num: f64 = TLI
-        .iter()
-        .zip(vals)
-        .map(|((a, b, r2), v)| r2 * (a + b * v.ln()))
-        .sum();
+    let num: f64 = TLI.iter().zip(vals).map(|((a, b, r2), v)| r2 * (a + b * v.ln())).sum();
     let den: f64 = TLI.iter().map(|t| t.2).sum();
     let got = m.tli(&x).unwrap().unwrap();
     assert!((got.value - num / den).abs() < 1e-9);

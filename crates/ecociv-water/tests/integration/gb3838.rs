@@ -3,9 +3,7 @@
 //! The expected limits are typed here a second time from `shared/reference/standards.md` §3 (double entry):
 //! a typo in `data/gb3838-2002.csv` fails `embedded_table_matches_standard`.
 
-use ecociv_water::gb3838::{
-    Direction, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody, format_main_pollutants,
-};
+use ecociv_water::gb3838::{Direction, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody, format_main_pollutants};
 
 use WaterClass::*;
 
@@ -64,10 +62,7 @@ fn embedded_table_matches_standard() {
             } else {
                 Direction::AtMost
             };
-            let found: Vec<_> = t
-                .bounds(kind, item(code))
-                .filter(|b| b.direction == want)
-                .collect();
+            let found: Vec<_> = t.bounds(kind, item(code)).filter(|b| b.direction == want).collect();
             assert_eq!(found.len(), 1, "{code} {kind:?} {want:?}");
             assert_eq!(found[0].limits, limits, "{code} {kind:?}");
         }
@@ -169,10 +164,7 @@ fn lake_and_river_total_phosphorus_differ() {
     assert_eq!(t.item_class(Waterbody::River, Item::Tp, 0.15), Some(III));
     assert_eq!(t.item_class(Waterbody::Lake, Item::Tp, 0.15), Some(V));
     assert_eq!(t.item_class(Waterbody::River, Item::Tp, 0.3), Some(IV));
-    assert_eq!(
-        t.item_class(Waterbody::Lake, Item::Tp, 0.3),
-        Some(WorseThanV)
-    );
+    assert_eq!(t.item_class(Waterbody::Lake, Item::Tp, 0.3), Some(WorseThanV));
     // TN is graded for lakes only.
     assert_eq!(t.item_class(Waterbody::River, Item::Tn, 1.2), None);
     assert_eq!(t.item_class(Waterbody::Lake, Item::Tn, 1.2), Some(IV));
@@ -216,10 +208,7 @@ fn worst_item_decides_and_class_items_listed() {
     let a = t.classify(Waterbody::River, &v);
     assert_eq!(a.class, Some(IV));
     assert_eq!(a.class.unwrap().status(), "轻度污染");
-    assert_eq!(
-        a.class_items().collect::<Vec<_>>(),
-        vec![Item::Nh3n, Item::Tp]
-    );
+    assert_eq!(a.class_items().collect::<Vec<_>>(), vec![Item::Nh3n, Item::Tp]);
     // Fecal coliform is still graded per item (for reporting) but does not set the class.
     assert_eq!(a.item_classes[Item::Fc.index()], Some(WorseThanV));
     // Same sample in a lake: TP 0.25 is 劣V there and alone sets the class.
@@ -227,27 +216,17 @@ fn worst_item_decides_and_class_items_listed() {
     assert_eq!(l.class, Some(WorseThanV));
     assert_eq!(l.class_items().collect::<Vec<_>>(), vec![Item::Tp]);
     // Class I → no class items.
-    let good = t.classify(
-        Waterbody::River,
-        &sample(&[(Item::Do, 8.0), (Item::Cod, 10.0)]),
-    );
+    let good = t.classify(Waterbody::River, &sample(&[(Item::Do, 8.0), (Item::Cod, 10.0)]));
     assert_eq!(good.class, Some(I));
     assert_eq!(good.class_items().count(), 0);
     // Nothing measured → no class.
-    assert_eq!(
-        t.classify(Waterbody::River, &sample(&[(Item::Tn, 1.0)]))
-            .class,
-        None
-    );
+    assert_eq!(t.classify(Waterbody::River, &sample(&[(Item::Tn, 1.0)])).class, None);
 }
 
 #[test]
 fn status_words() {
     let words: Vec<_> = WaterClass::ALL.iter().map(|c| c.status()).collect();
-    assert_eq!(
-        words,
-        ["优", "优", "良好", "轻度污染", "中度污染", "重度污染"]
-    );
+    assert_eq!(words, ["优", "优", "良好", "轻度污染", "中度污染", "重度污染"]);
     let labels: Vec<_> = WaterClass::ALL.iter().map(|c| c.label()).collect();
     assert_eq!(labels, ["I", "II", "III", "IV", "V", "劣V"]);
 }
@@ -257,11 +236,11 @@ fn exceedance_multiple_and_main_pollutants() {
     let t = Table::embedded();
     let v = sample(&[
         (Item::Nh3n, 2.5),   // 劣V, (2.5-1)/1 = 1.5
-        (Item::Tp, 0.5), // 劣V river, (0.5-0.2)/0.2 = 1.5 → tie with NH3-N; Table order keeps NH3-N first
-        (Item::Cod, 45.0), // 劣V, (45-20)/20 = 1.25
+        (Item::Tp, 0.5),     // 劣V river, (0.5-0.2)/0.2 = 1.5 → tie with NH3-N; Table order keeps NH3-N first
+        (Item::Cod, 45.0),   // 劣V, (45-20)/20 = 1.25
         (Item::CodMn, 12.0), // V, (12-6)/6 = 1.0
-        (Item::Do, 1.0), // 劣V, no multiple
-        (Item::Bod5, 3.5), // III: not a main pollutant
+        (Item::Do, 1.0),     // 劣V, no multiple
+        (Item::Bod5, 3.5),   // III: not a main pollutant
     ]);
     let a = t.classify(Waterbody::River, &v);
     assert_eq!(a.class, Some(WorseThanV));
@@ -275,10 +254,7 @@ fn exceedance_multiple_and_main_pollutants() {
     let main = a.main_pollutants(t);
     let items: Vec<_> = main.iter().map(|m| m.item).collect();
     assert_eq!(items, vec![Item::Nh3n, Item::Tp, Item::Cod]);
-    assert_eq!(
-        format_main_pollutants(&main),
-        "nh3n(1.50);tp(1.50);cod(1.25)"
-    );
+    assert_eq!(format_main_pollutants(&main), "nh3n(1.50);tp(1.50);cod(1.25)");
     // Larger multiple ranks first within the same class.
     let b = t.classify(
         Waterbody::River,
@@ -287,10 +263,7 @@ fn exceedance_multiple_and_main_pollutants() {
     let items: Vec<_> = b.main_pollutants(t).iter().map(|m| m.item).collect();
     assert_eq!(items, vec![Item::Cod, Item::Tp, Item::Nh3n]); // 0.95, 0.9, 0.8 — all class V
     // DO ranks after same-class items with a multiple.
-    let c = t.classify(
-        Waterbody::River,
-        &sample(&[(Item::Do, 2.5), (Item::Cod, 31.0)]),
-    );
+    let c = t.classify(Waterbody::River, &sample(&[(Item::Do, 2.5), (Item::Cod, 31.0)]));
     let items: Vec<_> = c.main_pollutants(t).iter().map(|m| m.item).collect();
     assert_eq!(items, vec![Item::Cod, Item::Do]);
 }
@@ -299,12 +272,7 @@ fn exceedance_multiple_and_main_pollutants() {
 fn table_parse_rejects_bad_data() {
     let header = "item,waterbody,direction,I,II,III,IV,V,unit,name_zh,confidence,note\n";
     let bad_order = format!("{header}cod,all,le,15,30,20,30,40,mg/L,x,V2,\n");
-    assert!(
-        Table::parse(&bad_order)
-            .unwrap_err()
-            .message
-            .contains("not ordered")
-    );
+    assert!(Table::parse(&bad_order).unwrap_err().message.contains("not ordered"));
     let bad_conf = format!("{header}cod,all,le,15,15,20,30,40,mg/L,x,maybe,\n");
     assert!(Table::parse(&bad_conf).is_err());
     assert!(Table::parse(Table::embedded_text()).is_ok());

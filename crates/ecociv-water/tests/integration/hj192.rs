@@ -38,16 +38,10 @@ fn grade_bands() {
     assert_eq!(g(34.99), Grade::Poor);
     assert_eq!(g(20.0), Grade::Poor);
     assert_eq!(g(19.99), Grade::Bad);
-    let labels: Vec<_> = [
-        Grade::Excellent,
-        Grade::Good,
-        Grade::Fair,
-        Grade::Poor,
-        Grade::Bad,
-    ]
-    .iter()
-    .map(|g| g.label())
-    .collect();
+    let labels: Vec<_> = [Grade::Excellent, Grade::Good, Grade::Fair, Grade::Poor, Grade::Bad]
+        .iter()
+        .map(|g| g.label())
+        .collect();
     assert_eq!(labels, ["优", "良", "一般", "较差", "差"]);
 }
 
@@ -118,9 +112,7 @@ fn sub_indices_from_land_use() {
         ..Default::default()
     };
     // HQ = 511.2642131067 × (0.35·0.6·50 + 0.11·0.6·20 + 0.28·0.1·10 + 0.04·0.3·20) / 100
-    let hq = 511.2642131067
-        * (0.35 * 0.6 * 50.0 + 0.11 * 0.6 * 20.0 + 0.28 * 0.1 * 10.0 + 0.04 * 0.3 * 20.0)
-        / 100.0;
+    let hq = 511.2642131067 * (0.35 * 0.6 * 50.0 + 0.11 * 0.6 * 20.0 + 0.28 * 0.1 * 10.0 + 0.04 * 0.3 * 20.0) / 100.0;
     assert!((m().habitat_quality(&r).unwrap() - hq).abs() < 1e-9);
     let s = m().sub_indices_from(&r).unwrap();
     assert!((s.biological_abundance - hq.min(100.0)).abs() < 1e-9);

@@ -3,11 +3,11 @@
 use ecociv_water::evaluation2011::Thresholds;
 use ecociv_water::gb3838::Table;
 use ecociv_water::ingest::{
-    StreamError, annual, classify_stream, parse_date_year, read_bodies, read_ei, read_survey,
-    write_annual,
+    StreamError, annual, classify_stream, parse_date_year, read_bodies, read_ei, read_survey, write_annual,
 };
 
-pub const HEADER: &str = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc";
+pub const HEADER: &str =
+    "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc";
 
 /// A row with the given section, date, waterbody and `item=value` settings (others empty).
 pub fn row(section: &str, date: &str, wb: &str, set: &[(&str, &str)]) -> String {
@@ -25,12 +25,7 @@ pub fn row(section: &str, date: &str, wb: &str, set: &[(&str, &str)]) -> String 
 
 fn classify(input: &str) -> Result<String, StreamError> {
     let mut out = Vec::new();
-    classify_stream(
-        input.as_bytes(),
-        &mut out,
-        Table::embedded(),
-        Thresholds::embedded(),
-    )?;
+    classify_stream(input.as_bytes(), &mut out, Table::embedded(), Thresholds::embedded())?;
     Ok(String::from_utf8(out).unwrap())
 }
 
@@ -42,12 +37,7 @@ fn classify_contract() {
             "S1",
             "2024-01-15",
             "river",
-            &[
-                ("ph", "7.2"),
-                ("do", "8.1"),
-                ("nh3n", "0.12"),
-                ("tp", "0.02"),
-            ],
+            &[("ph", "7.2"), ("do", "8.1"), ("nh3n", "0.12"), ("tp", "0.02")],
         ),
         row(
             "S1",
@@ -94,14 +84,8 @@ fn extra_columns_ignored_and_order_free() {
 #[test]
 fn below_detection_limit_uses_half() {
     // Hg "0.0001L" → 0.00005 → class I (at the class I limit); without the rule 0.0001 would be III.
-    let input = format!(
-        "{HEADER}\n{}",
-        row("S", "2024-01-01", "river", &[("hg", "0.0001L")])
-    );
-    assert_eq!(
-        classify(&input).unwrap().lines().nth(1),
-        Some("S,2024-01-01,I,优,")
-    );
+    let input = format!("{HEADER}\n{}", row("S", "2024-01-01", "river", &[("hg", "0.0001L")]));
+    assert_eq!(classify(&input).unwrap().lines().nth(1), Some("S,2024-01-01,I,优,"));
 }
 
 fn input_error(input: &str) -> ecociv_water::ingest::IngestError {
@@ -120,16 +104,11 @@ fn errors_name_line_and_column() {
     assert_eq!(e.column, Some((9, "nh3n".to_string())));
     let msg = e.to_string();
     assert!(
-        msg.contains("第 3 行第 9 列")
-            && msg.contains("line 3, column 9 (nh3n)")
-            && msg.contains("abc"),
+        msg.contains("第 3 行第 9 列") && msg.contains("line 3, column 9 (nh3n)") && msg.contains("abc"),
         "{msg}"
     );
 
-    let e = input_error(&format!(
-        "{HEADER}\n{}",
-        row("S", "2024-02-30", "river", &[])
-    ));
+    let e = input_error(&format!("{HEADER}\n{}", row("S", "2024-02-30", "river", &[])));
     assert_eq!((e.line, e.column.map(|c| c.0)), (2, Some(2)));
     let e = input_error(&format!("{HEADER}\n{}", row("S", "2024-01-01", "sea", &[])));
     assert_eq!(e.column.map(|c| c.1), Some("waterbody".into()));
@@ -148,10 +127,7 @@ fn errors_name_line_and_column() {
         row("S", "2024-01-01", "river", &[("do", "NaN")])
     ));
     assert_eq!(e.column.map(|c| c.1), Some("do".into()));
-    let e = input_error(&format!(
-        "{HEADER}\n{}",
-        row("", "2024-01-01", "river", &[])
-    ));
+    let e = input_error(&format!("{HEADER}\n{}", row("", "2024-01-01", "river", &[])));
     assert_eq!(e.column.map(|c| c.1), Some("section".into()));
     // Missing column in the header.
     let e = input_error("section,date,waterbody,ph\nS,2024-01-01,river,7\n");
@@ -187,11 +163,20 @@ fn errors_after_blank_lines_name_the_right_line() {
     let e = input_error(&format!("{HEADER}\n{good}\n\n\nS,2024-01-03\n"));
     assert_eq!((e.line, e.column.clone()), (5, None), "{e}");
     // The annual reader and the other readers share the reader.
-    let e = annual(format!("{HEADER}\n\n\n{bad}\n").as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap_err();
+    let e = annual(
+        format!("{HEADER}\n\n\n{bad}\n").as_bytes(),
+        Table::embedded(),
+        Thresholds::embedded(),
+    )
+    .unwrap_err();
     assert_eq!(e.line, 4, "{e}");
-    let survey = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n\n\nB1,x,2024-05-01,,,,,,\n";
+    let survey =
+        "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n\n\nB1,x,2024-05-01,,,,,,\n";
     assert_eq!(read_survey(survey.as_bytes()).unwrap_err().line, 4);
-    assert_eq!(read_bodies("body,name\nB1,a\n\n\nB1,b\n".as_bytes()).unwrap_err().line, 5);
+    assert_eq!(
+        read_bodies("body,name\nB1,a\n\n\nB1,b\n".as_bytes()).unwrap_err().line,
+        5
+    );
     let ei = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load\n\n2023,70,80,40,20,x\n";
     assert_eq!(read_ei(ei.as_bytes()).unwrap_err().line, 3);
 }
@@ -212,18 +197,8 @@ fn dates() {
 fn annual_contract() {
     let input = [
         HEADER.to_string(),
-        row(
-            "A",
-            "2024-01-10",
-            "river",
-            &[("nh3n", "0.8"), ("tp", "0.1")],
-        ),
-        row(
-            "A",
-            "2024-06-10",
-            "river",
-            &[("nh3n", "1.6"), ("tp", "0.5")],
-        ),
+        row("A", "2024-01-10", "river", &[("nh3n", "0.8"), ("tp", "0.1")]),
+        row("A", "2024-06-10", "river", &[("nh3n", "1.6"), ("tp", "0.5")]),
         row("A", "2025-01-10", "river", &[("nh3n", "0.3")]),
         row(
             "B",
@@ -238,10 +213,7 @@ fn annual_contract() {
     write_annual(&rows, &mut out).unwrap();
     let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines[0],
-        "section,year,samples,class,status,main_pollutants"
-    );
+    assert_eq!(lines[0], "section,year,samples,class,status,main_pollutants");
     // A 2024: NH3-N mean 1.2 (IV), TP mean 0.3 (IV) → IV; multiples (1.2−1)/1 = 0.2, (0.3−0.2)/0.2 = 0.5.
     assert_eq!(lines[1], "A,2024,2,IV,轻度污染,tp(0.50);nh3n(0.20)");
     assert_eq!(lines[2], "A,2025,1,II,优,");
@@ -274,10 +246,7 @@ fn survey_bodies_ei_readers() {
     assert!(rows[1].sample.clear_to_bottom);
     let bad = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\nB1,x,2024-05-01,,,,,,\n";
     let e = read_survey(bad.as_bytes()).unwrap_err();
-    assert_eq!(
-        (e.line, e.column.map(|c| c.1)),
-        (2, Some("point_seq".into()))
-    );
+    assert_eq!((e.line, e.column.map(|c| c.1)), (2, Some("point_seq".into())));
 
     let bodies = read_bodies("body,name\nB1,东沟\nB2,西沟\n".as_bytes()).unwrap();
     assert_eq!(bodies.len(), 2);
@@ -296,10 +265,7 @@ fn survey_bodies_ei_readers() {
 fn ei_from_land_use_file() {
     use ecociv_water::hj192::{Model, RegionInputs};
     use ecociv_water::ingest::{EI_LAND_USE_COLUMNS, read_ei_land_use};
-    let header: Vec<&str> = EI_LAND_USE_COLUMNS
-        .iter()
-        .map(|c| c.trim_end_matches('?'))
-        .collect();
+    let header: Vec<&str> = EI_LAND_USE_COLUMNS.iter().map(|c| c.trim_end_matches('?')).collect();
     let mut values = vec!["0"; header.len()];
     let set = |values: &mut Vec<&str>, name: &str, v: &'static str| {
         let i = header.iter().position(|h| *h == name).unwrap();
@@ -331,20 +297,10 @@ fn ei_from_land_use_file() {
         emissions: [3000.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         ..Default::default()
     };
-    assert_eq!(
-        rows[0].sub,
-        Model::embedded().sub_indices_from(&region).unwrap()
-    );
-    assert_eq!(
-        rows[0].restriction,
-        ecociv_water::hj192::Restriction::DropOneGrade
-    );
+    assert_eq!(rows[0].sub, Model::embedded().sub_indices_from(&region).unwrap());
+    assert_eq!(rows[0].restriction, ecociv_water::hj192::Restriction::DropOneGrade);
     // A required column missing from the header, and a required value missing.
-    let e = read_ei_land_use(
-        text.replace("mean_ndvi", "ndvi").as_bytes(),
-        Model::embedded(),
-    )
-    .unwrap_err();
+    let e = read_ei_land_use(text.replace("mean_ndvi", "ndvi").as_bytes(), Model::embedded()).unwrap_err();
     assert!(e.message.contains("\"mean_ndvi\""), "{e}");
     let mut blank = values.clone();
     blank[0] = "";
@@ -353,10 +309,7 @@ fn ei_from_land_use_file() {
         Model::embedded(),
     )
     .unwrap_err();
-    assert_eq!(
-        (e.line, e.column.map(|c| c.1)),
-        (2, Some("area_km2".into()))
-    );
+    assert_eq!((e.line, e.column.map(|c| c.1)), (2, Some("area_km2".into())));
 }
 
 #[test]
@@ -369,10 +322,7 @@ fn field_count_must_match_header() {
     assert_eq!((e.line, e.column.clone()), (3, None));
     assert!(e.message.contains("5 fields, the header 26"), "{e}");
     // An unquoted comma inside a section name shifts every field: refused, not misread.
-    let shifted = format!(
-        "{HEADER}\n{}\n",
-        row("A,B", "2024-01-01", "river", &[("cod", "10")])
-    );
+    let shifted = format!("{HEADER}\n{}\n", row("A,B", "2024-01-01", "river", &[("cod", "10")]));
     assert_eq!(input_error(&shifted).line, 2);
     // Quoted, it is fine.
     let quoted = format!(

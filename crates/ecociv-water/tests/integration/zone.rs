@@ -23,22 +23,11 @@ fn section_shares_and_change_against_base_year() {
     lines.push(row("S3", "2024-06-01", "river", &[("nh3n", "0.2")]));
     lines.push(row("S3", "2024-07-01", "river", &[("nh3n", "0.4")]));
     lines.push(row("S4", "2024-06-01", "river", &[("nh3n", "1.9")]));
-    let rows = annual(
-        lines.join("\n").as_bytes(),
-        Table::embedded(),
-        Thresholds::embedded(),
-    )
-    .unwrap();
+    let rows = annual(lines.join("\n").as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap();
     let f = section_figures(&rows, 2024, Some(2020));
     assert_eq!(f.len(), 2);
-    assert_eq!(
-        (f[0].row, f[0].value, f[0].change),
-        ("8.1", 75.0, Some(25.0))
-    );
-    assert_eq!(
-        (f[1].row, f[1].value, f[1].change),
-        ("8.2", 0.0, Some(-25.0))
-    );
+    assert_eq!((f[0].row, f[0].value, f[0].change), ("8.1", 75.0, Some(25.0)));
+    assert_eq!((f[1].row, f[1].value, f[1].change), ("8.2", 0.0, Some(-25.0)));
     assert_eq!(f[0].provenance.units, 4);
     assert_eq!(f[0].provenance.samples, 5);
     assert!(f[0].provenance.detail.contains("S4:V"));
@@ -51,8 +40,7 @@ fn section_shares_and_change_against_base_year() {
 #[test]
 fn black_odorous_share_eliminated() {
     let bodies = read_bodies("body,name\nB1,东沟\nB2,西沟\nB3,南沟\n".as_bytes()).unwrap();
-    let mut s =
-        String::from("body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n");
+    let mut s = String::from("body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n");
     // B1: three clean points, 3 samples each → eliminated.
     for p in 1..=3 {
         for d in 1..=3 {

@@ -260,7 +260,11 @@ fn form_error(ctx: &PageContext, view: &UserView, form: &str) -> Markup {
 /// Renders one account's administration page.
 pub fn render_user(ctx: &PageContext, view: &UserView) -> String {
     let lang = ctx.lang;
-    let title = tf(lang, "admin.user_title", &[("name", &view.display_name), ("username", &view.username)]);
+    let title = tf(
+        lang,
+        "admin.user_title",
+        &[("name", &view.display_name), ("username", &view.username)],
+    );
     let body = html! {
         h1 { (t(lang, "nav.admin")) }
         (admin_tabs(ctx, true))

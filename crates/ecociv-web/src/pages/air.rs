@@ -102,7 +102,13 @@ impl AirView {
     /// Good days over valid days per month (months without any day on record are left out); days of
     /// other years are ignored.
     pub fn monthly(&self) -> Vec<MonthShare> {
-        let mut months: Vec<MonthShare> = (1..=12).map(|month| MonthShare { month, valid: 0, good: 0 }).collect();
+        let mut months: Vec<MonthShare> = (1..=12)
+            .map(|month| MonthShare {
+                month,
+                valid: 0,
+                good: 0,
+            })
+            .collect();
         let mut seen = [false; 12];
         for day in self.days.iter().filter(|day| day.date.year == self.year) {
             let index = usize::from(day.date.month.clamp(1, 12) - 1);
@@ -114,14 +120,29 @@ impl AirView {
                 }
             }
         }
-        months.into_iter().zip(seen).filter(|(_, seen)| *seen).map(|(month, _)| month).collect()
+        months
+            .into_iter()
+            .zip(seen)
+            .filter(|(_, seen)| *seen)
+            .map(|(month, _)| month)
+            .collect()
     }
 
     /// Days on which each pollutant was primary (a tie counts for each), most frequent first.
     pub fn primary_counts(&self) -> Vec<(String, usize)> {
         let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        for day in self.days.iter().filter(|day| day.date.year == self.year && day.aqi.is_some()) {
-            for code in day.primary.iter().flat_map(|p| p.split(';')).map(str::trim).filter(|c| !c.is_empty()) {
+        for day in self
+            .days
+            .iter()
+            .filter(|day| day.date.year == self.year && day.aqi.is_some())
+        {
+            for code in day
+                .primary
+                .iter()
+                .flat_map(|p| p.split(';'))
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
                 *counts.entry(code.to_string()).or_default() += 1;
             }
         }
@@ -132,11 +153,18 @@ impl AirView {
 
     /// The year's totals.
     pub fn total(&self) -> MonthShare {
-        self.monthly().iter().fold(MonthShare { month: 0, valid: 0, good: 0 }, |acc, month| MonthShare {
-            month: 0,
-            valid: acc.valid + month.valid,
-            good: acc.good + month.good,
-        })
+        self.monthly().iter().fold(
+            MonthShare {
+                month: 0,
+                valid: 0,
+                good: 0,
+            },
+            |acc, month| MonthShare {
+                month: 0,
+                valid: acc.valid + month.valid,
+                good: acc.good + month.good,
+            },
+        )
     }
 }
 
@@ -148,7 +176,12 @@ const AQI_FILL: [&str; 6] = ["#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004
 /// day without a valid AQI, the good-day limit AQI 100 as a dashed line).
 fn daily_chart(lang: Lang, view: &AirView) -> String {
     let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
-    let mut chart = BarChart::new("aqi-series", tf(lang, "air.series_title", &[("year", &view.year)]), 960, 220);
+    let mut chart = BarChart::new(
+        "aqi-series",
+        tf(lang, "air.series_title", &[("year", &view.year)]),
+        960,
+        220,
+    );
     chart.lead = t(lang, "air.series_lead").into_owned();
     chart.separator = t(lang, "chart.semicolon").into_owned();
     chart.no_data = t(lang, "air.no_data").into_owned();
@@ -156,7 +189,9 @@ fn daily_chart(lang: Lang, view: &AirView) -> String {
     chart.max = 150.0;
     for month in 1..=12u8 {
         for day in 1..=days_in_month(view.year, month) {
-            let Some(date) = Date::new(view.year, month, day) else { continue };
+            let Some(date) = Date::new(view.year, month, day) else {
+                continue;
+            };
             let record = by_date.get(&date).copied();
             let aqi = record.and_then(|r| r.aqi);
             let category = record.and_then(|r| r.category).unwrap_or(1).clamp(1, 6);
@@ -215,7 +250,9 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
     let monthly = view.monthly();
     let total = view.total();
     let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
-    let weekdays: Vec<String> = (0..7).map(|day| t(lang, &format!("air.weekday.{day}")).into_owned()).collect();
+    let weekdays: Vec<String> = (0..7)
+        .map(|day| t(lang, &format!("air.weekday.{day}")).into_owned())
+        .collect();
     let body = html! {
         div class="page-head" {
             h1 { (title) }
@@ -367,11 +404,21 @@ fn pollutant(lang: Lang, code: &str) -> String {
     let key = format!("air.pollutant.{code}");
     let label = t(lang, &key);
     // An unknown code shows as itself rather than as a missing-key marker.
-    if label.starts_with('⟦') { code.to_string() } else { label.into_owned() }
+    if label.starts_with('⟦') {
+        code.to_string()
+    } else {
+        label.into_owned()
+    }
 }
 
 /// Provenance and the figures "compute from monitoring" would save (both pages).
-pub fn provenance_section(lang: Lang, provenance: &str, files: &[String], computed: &[ComputedView], notes: &[String]) -> Markup {
+pub fn provenance_section(
+    lang: Lang,
+    provenance: &str,
+    files: &[String],
+    computed: &[ComputedView],
+    notes: &[String],
+) -> Markup {
     html! {
         @if !provenance.is_empty() || !files.is_empty() || !computed.is_empty() || !notes.is_empty() {
             section aria-labelledby="prov-h" {

@@ -99,10 +99,12 @@ impl DepartmentProgress {
                 continue;
             }
             for department in &row.lead_departments {
-                let entry = by_department.entry(department.clone()).or_insert_with(|| DepartmentProgress {
-                    department: department.clone(),
-                    ..DepartmentProgress::default()
-                });
+                let entry = by_department
+                    .entry(department.clone())
+                    .or_insert_with(|| DepartmentProgress {
+                        department: department.clone(),
+                        ..DepartmentProgress::default()
+                    });
                 entry.rows += 1;
                 if row.value.is_some() {
                     entry.approved += 1;
@@ -149,18 +151,40 @@ pub struct DashboardView {
 impl DashboardView {
     /// Builds the dashboard from an assessment of `zone` for its year. `departments` comes from the
     /// workflow store, or from [`DepartmentProgress::from_assessment`] without one.
-    pub fn build(framework: &Framework, zone: &Zone, assessment: &Assessment, years: Vec<i32>, departments: Vec<DepartmentProgress>) -> DashboardView {
+    pub fn build(
+        framework: &Framework,
+        zone: &Zone,
+        assessment: &Assessment,
+        years: Vec<i32>,
+        departments: Vec<DepartmentProgress>,
+    ) -> DashboardView {
         let mut by_domain: Vec<(String, Counts)> = framework
             .domains
             .iter()
-            .map(|domain| (domain.id.clone(), Counts { label: Named::new(&domain.name, &domain.name_en), ..Counts::default() }))
+            .map(|domain| {
+                (
+                    domain.id.clone(),
+                    Counts {
+                        label: Named::new(&domain.name, &domain.name_en),
+                        ..Counts::default()
+                    },
+                )
+            })
             .collect();
-        let mut binding = Counts { attribute: Some(Attribute::Binding), ..Counts::default() };
-        let mut reference = Counts { attribute: Some(Attribute::Reference), ..Counts::default() };
+        let mut binding = Counts {
+            attribute: Some(Attribute::Binding),
+            ..Counts::default()
+        };
+        let mut reference = Counts {
+            attribute: Some(Attribute::Reference),
+            ..Counts::default()
+        };
         let mut total = Counts::default();
         let mut not_met = Vec::new();
         for row in assessment.rows.iter().filter(|row| row.is_indicator) {
-            let Some(indicator) = framework.indicator(&row.indicator) else { continue };
+            let Some(indicator) = framework.indicator(&row.indicator) else {
+                continue;
+            };
             let (domain_id, _, _) = place_of(framework, indicator);
             if let Some((_, counts)) = by_domain.iter_mut().find(|(id, _)| *id == domain_id) {
                 counts.add(row.status);
@@ -173,14 +197,21 @@ impl DashboardView {
         }
         for row in &assessment.rows {
             // An indicator with sub-indicators is listed through its sub-rows.
-            let has_subs = row.is_indicator && assessment.rows.iter().any(|other| !other.is_indicator && other.indicator == row.id);
+            let has_subs = row.is_indicator
+                && assessment
+                    .rows
+                    .iter()
+                    .any(|other| !other.is_indicator && other.indicator == row.id);
             if row.status == Status::NotMet && !has_subs {
                 not_met.push(NotMetRow {
                     id: row.id.clone(),
                     name: Named::new(&row.name, &row.name_en),
                     attribute: row.attribute,
                     standard: row.standard.clone(),
-                    value: row.value.as_ref().map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
+                    value: row
+                        .value
+                        .as_ref()
+                        .map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
                     explanation: Named::from(&row.explanation),
                     departments: row.lead_departments.clone(),
                 });
@@ -243,7 +274,12 @@ pub fn at_risk_rows(framework: &Framework, zone: &Zone, year: i32) -> Vec<RiskRo
             target_year,
             target: row.target_text.clone().unwrap_or_default(),
             progress: row.status.as_str().to_string(),
-            reasons: row.warning.reasons.iter().map(|reason| reason.as_str().to_string()).collect(),
+            reasons: row
+                .warning
+                .reasons
+                .iter()
+                .map(|reason| reason.as_str().to_string())
+                .collect(),
             departments: row.lead_departments.clone(),
         })
         .collect()
@@ -427,5 +463,10 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
             }
         }
     };
-    page(ctx, &tf(lang, "dashboard.title", &[("year", &view.year)]), Nav::Dashboard, body)
+    page(
+        ctx,
+        &tf(lang, "dashboard.title", &[("year", &view.year)]),
+        Nav::Dashboard,
+        body,
+    )
 }

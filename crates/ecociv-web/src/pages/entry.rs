@@ -43,13 +43,22 @@ pub struct FieldError {
 impl FieldError {
     /// A refusal with message `key` of the tables and its parameters.
     pub fn new(key: &str, args: &[(&str, String)]) -> FieldError {
-        FieldError { key: key.to_string(), args: args.iter().map(|(name, value)| (name.to_string(), value.clone())).collect() }
+        FieldError {
+            key: key.to_string(),
+            args: args
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
+        }
     }
 
     /// The message in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> =
-            self.args.iter().map(|(name, value)| (name.as_str(), value as &dyn std::fmt::Display)).collect();
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(name, value)| (name.as_str(), value as &dyn std::fmt::Display))
+            .collect();
         tf(lang, &self.key, &args)
     }
 
@@ -59,14 +68,19 @@ impl FieldError {
             ValueError::UnknownState { text, allowed } if allowed.is_empty() => {
                 FieldError::new("entry.error.not_a_number", &[("text", text.clone())])
             }
-            ValueError::UnknownState { text, allowed } => {
-                FieldError::new("entry.error.unknown_state", &[("text", text.clone()), ("allowed", allowed.join("、"))])
-            }
+            ValueError::UnknownState { text, allowed } => FieldError::new(
+                "entry.error.unknown_state",
+                &[("text", text.clone()), ("allowed", allowed.join("、"))],
+            ),
             ValueError::NumberNotAllowed => FieldError::new("entry.error.number_not_allowed", &[]),
             ValueError::NotANumber { text } => FieldError::new("entry.error.not_a_number", &[("text", text.clone())]),
             ValueError::OutOfRange { value, low, high } => FieldError::new(
                 "entry.error.out_of_range",
-                &[("value", fmt_number(*value)), ("low", fmt_number(*low)), ("high", fmt_number(*high))],
+                &[
+                    ("value", fmt_number(*value)),
+                    ("low", fmt_number(*low)),
+                    ("high", fmt_number(*high)),
+                ],
             ),
         }
     }
@@ -76,18 +90,26 @@ impl FieldError {
 /// the parsed value, or the refusal.
 pub fn validate_field(framework: &Framework, row_id: &str, text: &str) -> Result<Option<Value>, FieldError> {
     let Some((_, row)) = framework.row(row_id) else {
-        return Err(FieldError::new("entry.error.unknown_row", &[("row", row_id.to_string())]));
+        return Err(FieldError::new(
+            "entry.error.unknown_row",
+            &[("row", row_id.to_string())],
+        ));
     };
     if text.trim().is_empty() {
         return Ok(None);
     }
-    parse_value(row, text).map(Some).map_err(|error| FieldError::from_value_error(&error))
+    parse_value(row, text)
+        .map(Some)
+        .map_err(|error| FieldError::from_value_error(&error))
 }
 
 /// Validates an assigned-value field (a number in the row's unit, or 完成 / 未完成).
 pub fn validate_assigned(framework: &Framework, row_id: &str, text: &str) -> Result<Option<Assigned>, FieldError> {
     let Some((_, row)) = framework.row(row_id) else {
-        return Err(FieldError::new("entry.error.unknown_row", &[("row", row_id.to_string())]));
+        return Err(FieldError::new(
+            "entry.error.unknown_row",
+            &[("row", row_id.to_string())],
+        ));
     };
     parse_assigned(row, text).map_err(|error| match error {
         ValueError::UnknownState { text, .. } => FieldError::new("entry.error.bad_assigned", &[("text", text)]),
@@ -125,7 +147,10 @@ impl EntryState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputKind {
     /// A number (with the row's states offered as suggestions, if it has any).
-    Number { range: Option<(f64, f64)>, states: Vec<String> },
+    Number {
+        range: Option<(f64, f64)>,
+        states: Vec<String>,
+    },
     /// One of the row's states.
     Select { options: Vec<String> },
     /// A spatial record `面积=…;性质=…;功能=…`.
@@ -182,7 +207,14 @@ impl EntryView {
     /// The rows of `department` for `year`, with what is on record in `zone` (last year's value
     /// alongside) and each row's workflow state (rows not in `states` are [`EntryState::Empty`] when
     /// there is no value, else [`EntryState::Approved`]).
-    pub fn build(framework: &Framework, zone: &Zone, department: &str, year: i32, years: Vec<i32>, states: &BTreeMap<String, (EntryState, Option<String>)>) -> EntryView {
+    pub fn build(
+        framework: &Framework,
+        zone: &Zone,
+        department: &str,
+        year: i32,
+        years: Vec<i32>,
+        states: &BTreeMap<String, (EntryState, Option<String>)>,
+    ) -> EntryView {
         let mut rows = Vec::new();
         for (_, row) in framework.rows() {
             let leads = zone.plan.lead_departments.get(&row.id);
@@ -196,7 +228,10 @@ impl EntryView {
                 None if current.is_some() => (EntryState::Approved, None),
                 None => (EntryState::Empty, None),
             };
-            let standard = row.variant_for(&zone.profile.attributes).map(|variant| variant.standard.clone()).unwrap_or_default();
+            let standard = row
+                .variant_for(&zone.profile.attributes)
+                .map(|variant| variant.standard.clone())
+                .unwrap_or_default();
             rows.push(EntryRow {
                 id: row.id.clone(),
                 name: Named::new(&row.name, &row.name_en),
@@ -214,7 +249,8 @@ impl EntryView {
                     .unwrap_or_default(),
                 state,
                 return_comment,
-                last_year: previous.map(|obs| with_unit(&obs.value.display(), &row.unit, matches!(obs.value, Value::Number(_)))),
+                last_year: previous
+                    .map(|obs| with_unit(&obs.value.display(), &row.unit, matches!(obs.value, Value::Number(_)))),
                 error: None,
                 assigned_error: None,
                 revision: 0,
@@ -255,7 +291,11 @@ impl EntryView {
     pub fn error_count(&self) -> usize {
         self.rows
             .iter()
-            .map(|row| usize::from(row.error.is_some()) + usize::from(row.assigned_error.is_some()) + usize::from(row.evidence_error.is_some()))
+            .map(|row| {
+                usize::from(row.error.is_some())
+                    + usize::from(row.assigned_error.is_some())
+                    + usize::from(row.evidence_error.is_some())
+            })
             .sum()
     }
 }
@@ -264,9 +304,14 @@ fn input_kind(row: &Row) -> InputKind {
     if row.spatial {
         InputKind::Spatial
     } else if row.direction == Direction::NotApplicable {
-        InputKind::Select { options: row.states.iter().map(|state| state.text.clone()).collect() }
+        InputKind::Select {
+            options: row.states.iter().map(|state| state.text.clone()).collect(),
+        }
     } else {
-        InputKind::Number { range: row.range, states: row.states.iter().map(|state| state.text.clone()).collect() }
+        InputKind::Number {
+            range: row.range,
+            states: row.states.iter().map(|state| state.text.clone()).collect(),
+        }
     }
 }
 
@@ -278,7 +323,11 @@ fn value_input(lang: Lang, row: &EntryRow) -> Markup {
     let id = field_id(&row.id);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = if row.error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    let described = if row.error.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        hint_id.clone()
+    };
     let name = value_field(&row.id);
     let disabled = !row.state.editable();
     html! {
@@ -325,7 +374,11 @@ fn value_input(lang: Lang, row: &EntryRow) -> Markup {
 /// Renders the data-entry page.
 pub fn render_entry(ctx: &PageContext, view: &EntryView) -> String {
     let lang = ctx.lang;
-    let title = tf(lang, "entry.title", &[("department", &view.department), ("year", &view.year)]);
+    let title = tf(
+        lang,
+        "entry.title",
+        &[("department", &view.department), ("year", &view.year)],
+    );
     let errors = view.error_count();
     let editable = view.rows.iter().any(|row| row.state.editable());
     let body = html! {

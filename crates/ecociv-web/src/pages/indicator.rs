@@ -4,11 +4,13 @@
 //! 2025/2030 targets with their check against the standard, the history of the value (who changed what),
 //! evidence files, and for computed values the provenance (method, edition, stations/sections, days).
 
+use ecociv_chart::LineChart;
 use ecociv_core::judge::judge;
 use ecociv_core::targets::TargetCheck;
-use ecociv_chart::LineChart;
 use ecociv_core::zone::TargetKind;
-use ecociv_core::{Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Value, Zone};
+use ecociv_core::{
+    Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Value, Zone,
+};
 use maud::html;
 
 use super::{Named, fmt_bytes, place_of, unit_text, with_unit};
@@ -101,7 +103,11 @@ impl SourceView {
             kind: kind.to_string(),
             description: source.describe(),
             computed: match source {
-                Source::Computed { method, edition, provenance } => Some((method.clone(), edition.clone(), provenance.clone())),
+                Source::Computed {
+                    method,
+                    edition,
+                    provenance,
+                } => Some((method.clone(), edition.clone(), provenance.clone())),
                 _ => None,
             },
         }
@@ -166,11 +172,22 @@ impl IndicatorView {
     /// Builds the page of row (or indicator) `id`; `None` when the framework has no such row. The
     /// `history`, `evidence` and `chart_svg` fields start empty: the server fills them from the workflow
     /// store and the chart crate.
-    pub fn build(framework: &Framework, zone: &Zone, assessment: &Assessment, checks: &[TargetCheck], id: &str, years: Vec<i32>) -> Option<IndicatorView> {
+    pub fn build(
+        framework: &Framework,
+        zone: &Zone,
+        assessment: &Assessment,
+        checks: &[TargetCheck],
+        id: &str,
+        years: Vec<i32>,
+    ) -> Option<IndicatorView> {
         let assessed = assessment.rows.iter().find(|row| row.id == id)?;
         let indicator = framework.indicator(&assessed.indicator)?;
         let (_, domain, task) = place_of(framework, indicator);
-        let row = if assessed.is_indicator && indicator.has_sub_rows() { None } else { framework.row(id).map(|(_, row)| row) };
+        let row = if assessed.is_indicator && indicator.has_sub_rows() {
+            None
+        } else {
+            framework.row(id).map(|(_, row)| row)
+        };
         let sub_rows = if row.is_none() {
             assessment
                 .rows
@@ -188,7 +205,11 @@ impl IndicatorView {
             let applying = row.variant_for(&zone.profile.attributes);
             for variant in &row.variants {
                 variants.push(VariantView {
-                    conditions: variant.when.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
+                    conditions: variant
+                        .when
+                        .iter()
+                        .map(|(key, value)| (key.clone(), value.clone()))
+                        .collect(),
                     standard: variant.standard.clone(),
                     note: variant.note.clone(),
                     applies: applying.is_some_and(|applying| std::ptr::eq(applying, variant)),
@@ -204,7 +225,11 @@ impl IndicatorView {
                 };
                 series.push(SeriesPoint {
                     year,
-                    value: with_unit(&current.value.display(), &row.unit, matches!(current.value, Value::Number(_))),
+                    value: with_unit(
+                        &current.value.display(),
+                        &row.unit,
+                        matches!(current.value, Value::Number(_)),
+                    ),
                     number: current.value.as_number(),
                     status,
                     synthetic: current.source.is_synthetic(),
@@ -232,14 +257,25 @@ impl IndicatorView {
             task,
             attribute: assessed.attribute,
             unit: assessed.unit.clone(),
-            direction: row.map_or(Direction::NotApplicable, |row| row.direction).code().to_string(),
+            direction: row
+                .map_or(Direction::NotApplicable, |row| row.direction)
+                .code()
+                .to_string(),
             range: row.and_then(|row| row.range),
             states: row
-                .map(|row| row.states.iter().map(|state| (state.text.clone(), verdict_code(state.verdict).to_string())).collect())
+                .map(|row| {
+                    row.states
+                        .iter()
+                        .map(|state| (state.text.clone(), verdict_code(state.verdict).to_string()))
+                        .collect()
+                })
                 .unwrap_or_default(),
             variants,
             standard: assessed.standard.clone(),
-            value: assessed.value.as_ref().map(|value| with_unit(&value.display(), &assessed.unit, matches!(value, Value::Number(_)))),
+            value: assessed
+                .value
+                .as_ref()
+                .map(|value| with_unit(&value.display(), &assessed.unit, matches!(value, Value::Number(_)))),
             status: assessed.status,
             basis: assessed.basis,
             explanation: Named::from(&assessed.explanation),
@@ -247,7 +283,9 @@ impl IndicatorView {
             source: assessed.source.as_ref().map(SourceView::from_source),
             series,
             targets,
-            threshold: row.and_then(|row| row.variant_for(&zone.profile.attributes)).and_then(|variant| threshold_of(&variant.criterion)),
+            threshold: row
+                .and_then(|row| row.variant_for(&zone.profile.attributes))
+                .and_then(|variant| threshold_of(&variant.criterion)),
             target_figures: row
                 .and_then(|row| zone.plan.targets.get(&row.id))
                 .map(|by_year| {
@@ -272,7 +310,10 @@ impl IndicatorView {
 
     /// The figures a chart needs: `(year, value)` of the numeric values on record.
     pub fn chart_points(&self) -> Vec<(i32, f64)> {
-        self.series.iter().filter_map(|point| point.number.map(|number| (point.year, number))).collect()
+        self.series
+            .iter()
+            .filter_map(|point| point.number.map(|number| (point.year, number)))
+            .collect()
     }
 
     /// The chart of the values over the years with the standard's threshold and the plan's targets, drawn
@@ -289,11 +330,19 @@ impl IndicatorView {
         chart.series_label = t(lang, "chart.observed").into_owned();
         chart.series = points;
         chart.forecast = self.forecast.clone();
-        chart.threshold = self.threshold.map(|value| (value, tf(lang, "chart.threshold", &[("standard", &self.standard)])));
+        chart.threshold = self
+            .threshold
+            .map(|value| (value, tf(lang, "chart.threshold", &[("standard", &self.standard)])));
         chart.targets = self
             .target_figures
             .iter()
-            .map(|(year, value, text)| (*year, *value, tf(lang, "chart.target", &[("year", year), ("text", text)])))
+            .map(|(year, value, text)| {
+                (
+                    *year,
+                    *value,
+                    tf(lang, "chart.target", &[("year", year), ("text", text)]),
+                )
+            })
             .collect();
         chart.labels = chart_labels(lang);
         chart.height = 320;
@@ -333,22 +382,49 @@ fn forecast_of(zone: &Zone, row: &ecociv_core::Row, series: &[SeriesPoint]) -> V
     };
     let points: Vec<ecociv_progress::Observation> = series
         .iter()
-        .filter_map(|point| point.number.map(|number| ecociv_progress::Observation::new(point.year, number)))
-        .collect();
-    let Some(last) = points.last().copied() else { return Vec::new() };
-    let Some((target_year, target)) = zone.plan.targets.get(&row.id).and_then(|by_year| {
-        by_year.iter().find(|(year, _)| **year > last.year).map(|(year, target)| {
-            (*year, match target.kind {
-                TargetKind::Value(figure) => Some(figure),
-                _ => None,
-            })
+        .filter_map(|point| {
+            point
+                .number
+                .map(|number| ecociv_progress::Observation::new(point.year, number))
         })
+        .collect();
+    let Some(last) = points.last().copied() else {
+        return Vec::new();
+    };
+    let Some((target_year, target)) = zone.plan.targets.get(&row.id).and_then(|by_year| {
+        by_year
+            .iter()
+            .find(|(year, _)| **year > last.year)
+            .map(|(year, target)| {
+                (
+                    *year,
+                    match target.kind {
+                        TargetKind::Value(figure) => Some(figure),
+                        _ => None,
+                    },
+                )
+            })
     }) else {
         return Vec::new();
     };
-    let natural_limit = row.range.map(|(low, high)| if direction == ecociv_progress::Direction::LowerIsBetter { low } else { high });
-    let input = ecociv_progress::SeriesInput { points, direction, base_year: zone.plan.base_year, target_year, target, natural_limit };
-    let Ok(result) = ecociv_progress::evaluate(&input) else { return Vec::new() };
+    let natural_limit = row.range.map(|(low, high)| {
+        if direction == ecociv_progress::Direction::LowerIsBetter {
+            low
+        } else {
+            high
+        }
+    });
+    let input = ecociv_progress::SeriesInput {
+        points,
+        direction,
+        base_year: zone.plan.base_year,
+        target_year,
+        target,
+        natural_limit,
+    };
+    let Ok(result) = ecociv_progress::evaluate(&input) else {
+        return Vec::new();
+    };
     let expected = result
         .forecast
         .unsd

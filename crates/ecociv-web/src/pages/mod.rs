@@ -25,7 +25,10 @@ pub struct Named {
 
 impl Named {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Named {
-        Named { zh: zh.into(), en: en.into() }
+        Named {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     /// The form for the page's language (the Chinese when there is no English).
     pub fn get(&self, lang: Lang) -> &str {
@@ -45,8 +48,11 @@ pub(crate) fn place_of(framework: &Framework, indicator: &Indicator) -> (String,
     let domain = framework.domain_of(indicator);
     (
         domain.map(|domain| domain.id.clone()).unwrap_or_default(),
-        domain.map(|domain| Named::new(&domain.name, &domain.name_en)).unwrap_or_default(),
-        task.map(|task| Named::new(&task.name, &task.name_en)).unwrap_or_default(),
+        domain
+            .map(|domain| Named::new(&domain.name, &domain.name_en))
+            .unwrap_or_default(),
+        task.map(|task| Named::new(&task.name, &task.name_en))
+            .unwrap_or_default(),
     )
 }
 

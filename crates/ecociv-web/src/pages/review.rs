@@ -20,7 +20,10 @@ pub struct Jump {
 
 impl Jump {
     pub fn between(previous: f64, current: f64) -> Jump {
-        Jump { absolute: current - previous, relative: (previous != 0.0).then(|| (current - previous) / previous.abs()) }
+        Jump {
+            absolute: current - previous,
+            relative: (previous != 0.0).then(|| (current - previous) / previous.abs()),
+        }
     }
     /// A change of a fifth or more deserves a second look.
     pub fn large(&self) -> bool {
@@ -68,7 +71,10 @@ impl ReviewItem {
     pub fn build(framework: &Framework, zone: &Zone, submission: &Submission) -> Option<ReviewItem> {
         let (_, row) = framework.row(&submission.row)?;
         let previous = zone.observation(&row.id, submission.year - 1);
-        let jump = match (previous.and_then(|obs| obs.value.as_number()), submission.value.as_number()) {
+        let jump = match (
+            previous.and_then(|obs| obs.value.as_number()),
+            submission.value.as_number(),
+        ) {
             (Some(previous), Some(current)) => Some(Jump::between(previous, current)),
             _ => None,
         };
@@ -78,12 +84,24 @@ impl ReviewItem {
             value: submission.value.clone(),
             assigned: None,
             recorded: None,
-            source: Source::Document { citation: String::new() },
+            source: Source::Document {
+                citation: String::new(),
+            },
         };
         let would_be = match row.variant_for(&zone.profile.attributes) {
             Some(variant) => {
                 let earlier = ecociv_core::assess::earlier_for(zone, row, submission.year, &submission.value);
-                judge(row, &variant.criterion, &variant.standard, &Evidence { year: submission.year, current: Some(&observation), earlier }).status
+                judge(
+                    row,
+                    &variant.criterion,
+                    &variant.standard,
+                    &Evidence {
+                        year: submission.year,
+                        current: Some(&observation),
+                        earlier,
+                    },
+                )
+                .status
             }
             None => Status::NoData,
         };

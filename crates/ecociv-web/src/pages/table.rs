@@ -96,7 +96,9 @@ pub struct Table21View {
 
 fn target_cell(zone: &Zone, checks: &[TargetCheck], row: &str, year: i32) -> Option<TargetCell> {
     let target = zone.plan.targets.get(row)?.get(&year)?;
-    let check = checks.iter().find(|check| check.row == row && check.target_year == year);
+    let check = checks
+        .iter()
+        .find(|check| check.row == row && check.target_year == year);
     Some(TargetCell {
         text: target.text.clone(),
         check: check.map_or(Status::NoData, |check| check.status),
@@ -106,10 +108,19 @@ fn target_cell(zone: &Zone, checks: &[TargetCheck], row: &str, year: i32) -> Opt
 
 impl Table21View {
     /// Builds the table. `checks` are the target checks of 2025 and 2030 (`ecociv_core::targets`).
-    pub fn build(framework: &Framework, zone: &Zone, assessment: &Assessment, checks: &[TargetCheck], years: Vec<i32>, filter: TableFilter) -> Table21View {
+    pub fn build(
+        framework: &Framework,
+        zone: &Zone,
+        assessment: &Assessment,
+        checks: &[TargetCheck],
+        years: Vec<i32>,
+        filter: TableFilter,
+    ) -> Table21View {
         let mut all = Vec::new();
         for row in &assessment.rows {
-            let Some(indicator) = framework.indicator(&row.indicator) else { continue };
+            let Some(indicator) = framework.indicator(&row.indicator) else {
+                continue;
+            };
             let (domain_id, domain, task) = place_of(framework, indicator);
             let has_subs = row.is_indicator && indicator.has_sub_rows();
             all.push(TableRow {
@@ -124,13 +135,24 @@ impl Table21View {
                 unit: row.unit.clone(),
                 standard: row.standard.clone(),
                 attribute: row.attribute,
-                value: row.value.as_ref().map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
+                value: row
+                    .value
+                    .as_ref()
+                    .map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
                 status: row.status,
                 basis: row.basis,
                 synthetic: row.source.as_ref().is_some_and(|source| source.is_synthetic()),
                 warnings: row.warnings.len(),
-                target_2025: if has_subs { None } else { target_cell(zone, checks, &row.id, 2025) },
-                target_2030: if has_subs { None } else { target_cell(zone, checks, &row.id, 2030) },
+                target_2025: if has_subs {
+                    None
+                } else {
+                    target_cell(zone, checks, &row.id, 2025)
+                },
+                target_2030: if has_subs {
+                    None
+                } else {
+                    target_cell(zone, checks, &row.id, 2030)
+                },
                 lead: row.lead_departments.clone(),
                 domain_span: 0,
                 task_span: 0,
@@ -143,23 +165,39 @@ impl Table21View {
         let passes = |row: &TableRow| {
             filter.domain.as_ref().is_none_or(|domain| *domain == row.domain_id)
                 && filter.status.is_none_or(|status| status == row.status)
-                && filter.department.as_ref().is_none_or(|department| row.lead.contains(department))
+                && filter
+                    .department
+                    .as_ref()
+                    .is_none_or(|department| row.lead.contains(department))
         };
         // A sub-row that passes brings its indicator's line along, for context.
         let keep: Vec<bool> = all
             .iter()
             .map(|row| {
-                passes(row) || (row.has_subs && all.iter().any(|other| other.is_sub && other.indicator == row.id && passes(other)))
+                passes(row)
+                    || (row.has_subs
+                        && all
+                            .iter()
+                            .any(|other| other.is_sub && other.indicator == row.id && passes(other)))
             })
             .collect();
-        let mut rows: Vec<TableRow> = all.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(row, _)| row).collect();
+        let mut rows: Vec<TableRow> = all
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, keep)| *keep)
+            .map(|(row, _)| row)
+            .collect();
         merge_spans(&mut rows);
         Table21View {
             zone_code: assessment.zone_code.clone(),
             year: assessment.year,
             years,
             filter,
-            domains: framework.domains.iter().map(|domain| (domain.id.clone(), Named::new(&domain.name, &domain.name_en))).collect(),
+            domains: framework
+                .domains
+                .iter()
+                .map(|domain| (domain.id.clone(), Named::new(&domain.name, &domain.name_en)))
+                .collect(),
             departments,
             rows,
             total_rows,

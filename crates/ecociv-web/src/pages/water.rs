@@ -11,9 +11,9 @@ use maud::html;
 
 use crate::i18n::{Lang, fmt_month, fmt_share, t, tf};
 use crate::layout::trusted;
+use crate::layout::{Nav, PageContext, page};
 use crate::pages::air::{ComputedView, monitoring_forms, provenance_section};
 use ecociv_chart::bars::{Bar, BarChart};
-use crate::layout::{Nav, PageContext, page};
 
 /// One monitoring section's classes for a year.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +63,13 @@ pub struct WaterView {
 }
 
 /// The water kinds of the upload form.
-pub const WATER_KINDS: [&str; 5] = ["sections", "drinking_sources", "black_odorous_bodies", "black_odorous", "ei"];
+pub const WATER_KINDS: [&str; 5] = [
+    "sections",
+    "drinking_sources",
+    "black_odorous_bodies",
+    "black_odorous",
+    "ei",
+];
 
 /// A water class as text: `Ⅲ类` / `Class III`, `劣Ⅴ类` / `Worse than V`.
 pub fn class_label(lang: Lang, class: u8) -> String {
@@ -76,17 +82,34 @@ const CLASS_FILL: [&str; 6] = ["#4a86d9", "#4a86d9", "#43a047", "#d4b106", "#ef8
 
 /// The sections by annual class as SVG bars.
 fn distribution_chart(lang: Lang, view: &WaterView) -> String {
-    let mut chart = BarChart::new("wq-distribution", tf(lang, "water.distribution", &[("year", &view.year)]), 560, 200);
-    chart.lead = format!("{}{}", tf(lang, "water.distribution", &[("year", &view.year)]), t(lang, "chart.colon"));
+    let mut chart = BarChart::new(
+        "wq-distribution",
+        tf(lang, "water.distribution", &[("year", &view.year)]),
+        560,
+        200,
+    );
+    chart.lead = format!(
+        "{}{}",
+        tf(lang, "water.distribution", &[("year", &view.year)]),
+        t(lang, "chart.colon")
+    );
     chart.separator = t(lang, "chart.semicolon").into_owned();
     chart.no_data = t(lang, "water.no_data").into_owned();
     for class in 1..=6u8 {
-        let n = view.sections.iter().filter(|section| section.annual == Some(class)).count();
+        let n = view
+            .sections
+            .iter()
+            .filter(|section| section.annual == Some(class))
+            .count();
         chart.bars.push(Bar {
             label: class_label(lang, class),
             value: Some(n as f64),
             fill: CLASS_FILL[usize::from(class - 1)].to_string(),
-            text: tf(lang, "water.class_count", &[("class", &class_label(lang, class)), ("n", &n)]),
+            text: tf(
+                lang,
+                "water.class_count",
+                &[("class", &class_label(lang, class)), ("n", &n)],
+            ),
             tick: true,
         });
     }
@@ -98,7 +121,11 @@ fn distribution_chart(lang: Lang, view: &WaterView) -> String {
 pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
     let lang = ctx.lang;
     let title = tf(lang, "water.title", &[("year", &view.year)]);
-    let meeting = view.sections.iter().filter(|section| section.meets() == Some(true)).count();
+    let meeting = view
+        .sections
+        .iter()
+        .filter(|section| section.meets() == Some(true))
+        .count();
     let targets = view.sections.iter().any(|section| section.target_class.is_some());
     let body = html! {
         div class="page-head" {

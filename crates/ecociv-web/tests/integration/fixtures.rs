@@ -29,7 +29,10 @@ pub struct Fixture {
 impl Fixture {
     pub fn load() -> Fixture {
         let loaded = ecociv_data::load_zone(ZONE).expect("bundled zone 450202 loads");
-        Fixture { framework: loaded.framework, zone: loaded.zone }
+        Fixture {
+            framework: loaded.framework,
+            zone: loaded.zone,
+        }
     }
 
     pub fn assessment(&self, year: i32) -> Assessment {
@@ -57,7 +60,14 @@ impl Fixture {
     }
 
     pub fn table(&self, year: i32, filter: TableFilter) -> Table21View {
-        Table21View::build(&self.framework, &self.zone, &self.assessment(year), &self.checks(), self.years(), filter)
+        Table21View::build(
+            &self.framework,
+            &self.zone,
+            &self.assessment(year),
+            &self.checks(),
+            self.years(),
+            filter,
+        )
     }
 
     pub fn indicator(&self, id: &str, year: i32) -> IndicatorView {
@@ -75,7 +85,15 @@ impl Fixture {
             uploaded_at: "2022-02-27T09:00:00Z".into(),
             uploaded_by: "李四".into(),
         }];
-        let mut view = IndicatorView::build(&self.framework, &self.zone, &self.assessment(year), &self.checks(), id, self.years()).expect("row exists");
+        let mut view = IndicatorView::build(
+            &self.framework,
+            &self.zone,
+            &self.assessment(year),
+            &self.checks(),
+            id,
+            self.years(),
+        )
+        .expect("row exists");
         view.history = history;
         view.evidence = evidence;
         view
@@ -83,7 +101,10 @@ impl Fixture {
 
     pub fn entry(&self, year: i32) -> EntryView {
         let mut states = BTreeMap::new();
-        states.insert("7.2".to_string(), (EntryState::Returned, Some("请附监测报告".to_string())));
+        states.insert(
+            "7.2".to_string(),
+            (EntryState::Returned, Some("请附监测报告".to_string())),
+        );
         states.insert("5".to_string(), (EntryState::Draft, None));
         EntryView::build(&self.framework, &self.zone, EPB, year, self.years(), &states)
     }
@@ -119,7 +140,11 @@ impl Fixture {
                 .enumerate()
                 .map(|(n, mut item)| {
                     if n == 0 {
-                        item.evidence_files.push(ecociv_web::pages::entry::EvidenceLink { name: "监测报告.pdf".into(), href: "/api/v1/zones/450202/evidence/e1".into(), bytes: 4096 });
+                        item.evidence_files.push(ecociv_web::pages::entry::EvidenceLink {
+                            name: "监测报告.pdf".into(),
+                            href: "/api/v1/zones/450202/evidence/e1".into(),
+                            bytes: 4096,
+                        });
                     }
                     item
                 })
@@ -139,7 +164,12 @@ pub fn air() -> AirView {
             let date = Date::new(2023, month, day).unwrap();
             let ordinal = days.len() as u32;
             if ordinal % 17 == 16 {
-                days.push(DailyAqi { date, aqi: None, category: None, primary: None });
+                days.push(DailyAqi {
+                    date,
+                    aqi: None,
+                    category: None,
+                    primary: None,
+                });
                 continue;
             }
             let aqi = 20 + n % 160 + if month == 1 { 60 } else { 0 };
@@ -151,10 +181,24 @@ pub fn air() -> AirView {
                 201..=300 => 5,
                 _ => 6,
             };
-            days.push(DailyAqi { date, aqi: Some(aqi), category: Some(category), primary: (aqi > 50).then(|| "PM2.5".to_string()) });
+            days.push(DailyAqi {
+                date,
+                aqi: Some(aqi),
+                category: Some(category),
+                primary: (aqi > 50).then(|| "PM2.5".to_string()),
+            });
         }
     }
-    AirView { zone_code: ZONE.into(), year: 2023, years: vec![2022, 2023], stations: "市监测站（合成）".into(), edition: "HJ 633-2012".into(), synthetic: true, days, ..AirView::default() }
+    AirView {
+        zone_code: ZONE.into(),
+        year: 2023,
+        years: vec![2022, 2023],
+        stations: "市监测站（合成）".into(),
+        edition: "HJ 633-2012".into(),
+        synthetic: true,
+        days,
+        ..AirView::default()
+    }
 }
 
 /// SYNTHETIC water sections.
@@ -166,8 +210,46 @@ pub fn water() -> WaterView {
         edition: "GB 3838-2002".into(),
         synthetic: true,
         sections: vec![
-            SectionView { name: "河西（合成）".into(), water_body: "柳江".into(), target_class: Some(3), monthly: [Some(2), Some(2), Some(3), Some(2), None, Some(2), Some(2), Some(3), Some(2), Some(2), Some(2), Some(2)], annual: Some(2) },
-            SectionView { name: "支流口（合成）".into(), water_body: "竹鹅溪".into(), target_class: Some(3), monthly: [Some(4), Some(6), Some(5), Some(4), Some(4), Some(3), Some(4), Some(4), Some(5), Some(4), Some(4), Some(4)], annual: Some(4) },
+            SectionView {
+                name: "河西（合成）".into(),
+                water_body: "柳江".into(),
+                target_class: Some(3),
+                monthly: [
+                    Some(2),
+                    Some(2),
+                    Some(3),
+                    Some(2),
+                    None,
+                    Some(2),
+                    Some(2),
+                    Some(3),
+                    Some(2),
+                    Some(2),
+                    Some(2),
+                    Some(2),
+                ],
+                annual: Some(2),
+            },
+            SectionView {
+                name: "支流口（合成）".into(),
+                water_body: "竹鹅溪".into(),
+                target_class: Some(3),
+                monthly: [
+                    Some(4),
+                    Some(6),
+                    Some(5),
+                    Some(4),
+                    Some(4),
+                    Some(3),
+                    Some(4),
+                    Some(4),
+                    Some(5),
+                    Some(4),
+                    Some(4),
+                    Some(4),
+                ],
+                annual: Some(4),
+            },
         ],
         ..WaterView::default()
     }
@@ -176,8 +258,22 @@ pub fn water() -> WaterView {
 pub fn users() -> UsersView {
     UsersView {
         users: vec![
-            UserRow { href: "/admin/users/1?zone=450202".into(), username: "admin".into(), display_name: "管理员".into(), role: Role::Admin, department: None, active: true },
-            UserRow { href: "/admin/users/2?zone=450202".into(), username: "epb".into(), display_name: "张三".into(), role: Role::Editor, department: Some(EPB.into()), active: true },
+            UserRow {
+                href: "/admin/users/1?zone=450202".into(),
+                username: "admin".into(),
+                display_name: "管理员".into(),
+                role: Role::Admin,
+                department: None,
+                active: true,
+            },
+            UserRow {
+                href: "/admin/users/2?zone=450202".into(),
+                username: "epb".into(),
+                display_name: "张三".into(),
+                role: Role::Editor,
+                department: Some(EPB.into()),
+                active: true,
+            },
         ],
         departments: vec![EPB.into(), "城中区统计局".into()],
         error: None,
@@ -186,14 +282,25 @@ pub fn users() -> UsersView {
 
 pub fn departments() -> DepartmentsView {
     DepartmentsView {
-        departments: vec![DepartmentRow { action: "/admin/departments/d1?zone=450202".into(), name: EPB.into(), users: 2, rows: 14 }],
+        departments: vec![DepartmentRow {
+            action: "/admin/departments/d1?zone=450202".into(),
+            name: EPB.into(),
+            users: 2,
+            rows: 14,
+        }],
         error: Some("admin.error.duplicate".into()),
         history: vec![history_row("admin.audit.department.rename")],
     }
 }
 
 fn history_row(action: &str) -> AuditRow {
-    AuditRow { at: "2026-03-05T20:30:00Z".into(), who: "管理员".into(), action: action.into(), before: "城中区统计局".into(), after: EPB.into() }
+    AuditRow {
+        at: "2026-03-05T20:30:00Z".into(),
+        who: "管理员".into(),
+        action: action.into(),
+        before: "城中区统计局".into(),
+        after: EPB.into(),
+    }
 }
 
 /// One account's page, with a refused password form and its history.
@@ -210,10 +317,18 @@ pub fn user_page(active: bool) -> UserView {
         department: Some(EPB.into()),
         departments: vec![EPB.into(), "城中区统计局".into()],
         error: Some(("admin.error.password".into(), "password".into())),
-        history: ["user.create", "user.update", "user.disable", "user.enable", "user.password", "member.set", "member.remove"]
-            .iter()
-            .map(|action| history_row(&format!("admin.audit.{action}")))
-            .collect(),
+        history: [
+            "user.create",
+            "user.update",
+            "user.disable",
+            "user.enable",
+            "user.password",
+            "member.set",
+            "member.remove",
+        ]
+        .iter()
+        .map(|action| history_row(&format!("admin.audit.{action}")))
+        .collect(),
     }
 }
 
@@ -227,7 +342,11 @@ pub fn ctx(lang: Lang, role: Option<Role>) -> PageContext {
             role,
             department: (role == Role::Editor).then(|| EPB.to_string()),
         }),
-        zone: Some(ZoneBadge { code: ZONE.into(), name: "柳州市城中区".into(), name_en: "Chengzhong District, Liuzhou".into() }),
+        zone: Some(ZoneBadge {
+            code: ZONE.into(),
+            name: "柳州市城中区".into(),
+            name_en: "Chengzhong District, Liuzhou".into(),
+        }),
         csrf_token: role.map(|_| "tok123".to_string()),
         flash: None,
     }
@@ -243,29 +362,99 @@ pub fn all_pages(fixture: &Fixture, lang: Lang) -> Vec<(&'static str, String)> {
     entry_with_errors.apply_input(&fixture.framework, &input);
     entry_with_errors.evidence_upload = true;
     if let Some(row) = entry_with_errors.rows.iter_mut().find(|row| row.id == "5") {
-        row.evidence.push(pages::entry::EvidenceLink { name: "监测报告.pdf".into(), href: "/api/v1/zones/450202/evidence/x".into(), bytes: 300 });
-        row.evidence_error = Some(pages::entry::FieldError::new("entry.error.file_too_large", &[("max", "20 MB".into())]));
+        row.evidence.push(pages::entry::EvidenceLink {
+            name: "监测报告.pdf".into(),
+            href: "/api/v1/zones/450202/evidence/x".into(),
+            bytes: 300,
+        });
+        row.evidence_error = Some(pages::entry::FieldError::new(
+            "entry.error.file_too_large",
+            &[("max", "20 MB".into())],
+        ));
     }
     let mut indicator = fixture.indicator("7.2", 2021);
-    indicator.reopen = Some(pages::indicator::ReopenForm { action: "/z/450202/indicators/7.2/reopen".into(), year: 2021, revision: 3, error: Some("indicator.reopen_reason_required".into()) });
-    indicator.evidence.push(pages::indicator::EvidenceFile { name: "监测报告.pdf".into(), href: "/x".into(), bytes: 2048, uploaded_at: "2026-01-01T00:00:00Z".into(), uploaded_by: "城中生态环境局".into() });
-    indicator.chart_svg = Some("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" role=\"img\"><title>x</title></svg>".into());
+    indicator.reopen = Some(pages::indicator::ReopenForm {
+        action: "/z/450202/indicators/7.2/reopen".into(),
+        year: 2021,
+        revision: 3,
+        error: Some("indicator.reopen_reason_required".into()),
+    });
+    indicator.evidence.push(pages::indicator::EvidenceFile {
+        name: "监测报告.pdf".into(),
+        href: "/x".into(),
+        bytes: 2048,
+        uploaded_at: "2026-01-01T00:00:00Z".into(),
+        uploaded_by: "城中生态环境局".into(),
+    });
+    indicator.chart_svg = Some(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" role=\"img\"><title>x</title></svg>"
+            .into(),
+    );
     vec![
-        ("dashboard", pages::dashboard::render_dashboard(&ctx(lang, None), &fixture.dashboard(2021))),
-        ("table", pages::table::render_table(&ctx(lang, None), &fixture.table(2021, TableFilter::default()))),
-        ("indicator", pages::indicator::render_indicator(&ctx(lang, Some(Role::Reviewer)), &indicator)),
-        ("indicator-parent", pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("7", 2021))),
-        ("indicator-17", pages::indicator::render_indicator(&ctx(lang, Some(Role::Viewer)), &fixture.indicator("17", 2021))),
-        ("indicator-3", pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("3", 2021))),
-        ("entry", pages::entry::render_entry(&ctx(lang, Some(Role::Editor)), &entry_with_errors)),
-        ("review", pages::review::render_review(&ctx(lang, Some(Role::Reviewer)), &fixture.review())),
+        (
+            "dashboard",
+            pages::dashboard::render_dashboard(&ctx(lang, None), &fixture.dashboard(2021)),
+        ),
+        (
+            "table",
+            pages::table::render_table(&ctx(lang, None), &fixture.table(2021, TableFilter::default())),
+        ),
+        (
+            "indicator",
+            pages::indicator::render_indicator(&ctx(lang, Some(Role::Reviewer)), &indicator),
+        ),
+        (
+            "indicator-parent",
+            pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("7", 2021)),
+        ),
+        (
+            "indicator-17",
+            pages::indicator::render_indicator(&ctx(lang, Some(Role::Viewer)), &fixture.indicator("17", 2021)),
+        ),
+        (
+            "indicator-3",
+            pages::indicator::render_indicator(&ctx(lang, None), &fixture.indicator("3", 2021)),
+        ),
+        (
+            "entry",
+            pages::entry::render_entry(&ctx(lang, Some(Role::Editor)), &entry_with_errors),
+        ),
+        (
+            "review",
+            pages::review::render_review(&ctx(lang, Some(Role::Reviewer)), &fixture.review()),
+        ),
         ("air", pages::air::render_air(&ctx(lang, None), &air())),
         ("water", pages::water::render_water(&ctx(lang, None), &water())),
-        ("login", pages::login::render_login(&ctx(lang, None), &LoginView { username: "epb".into(), error: Some("login.error.bad_credentials".into()), next: None })),
-        ("users", pages::admin::render_users(&ctx(lang, Some(Role::Admin)), &users())),
-        ("departments", pages::admin::render_departments(&ctx(lang, Some(Role::Admin)), &departments())),
-        ("user", pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(true))),
-        ("user-disabled", pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(false))),
-        ("forbidden", ecociv_web::layout::render_message(&ctx(lang, None), "error.forbidden_title", "error.forbidden")),
+        (
+            "login",
+            pages::login::render_login(
+                &ctx(lang, None),
+                &LoginView {
+                    username: "epb".into(),
+                    error: Some("login.error.bad_credentials".into()),
+                    next: None,
+                },
+            ),
+        ),
+        (
+            "users",
+            pages::admin::render_users(&ctx(lang, Some(Role::Admin)), &users()),
+        ),
+        (
+            "departments",
+            pages::admin::render_departments(&ctx(lang, Some(Role::Admin)), &departments()),
+        ),
+        (
+            "user",
+            pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(true)),
+        ),
+        (
+            "user-disabled",
+            pages::admin::render_user(&ctx(lang, Some(Role::Admin)), &user_page(false)),
+        ),
+        (
+            "forbidden",
+            ecociv_web::layout::render_message(&ctx(lang, None), "error.forbidden_title", "error.forbidden"),
+        ),
     ]
 }

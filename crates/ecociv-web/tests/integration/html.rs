@@ -17,7 +17,9 @@ pub struct Element {
     pub children: Vec<Child>,
 }
 
-const VOID: [&str; 10] = ["meta", "link", "input", "br", "hr", "img", "col", "source", "wbr", "area"];
+const VOID: [&str; 10] = [
+    "meta", "link", "input", "br", "hr", "img", "col", "source", "wbr", "area",
+];
 
 pub fn decode(text: &str) -> String {
     text.replace("&lt;", "<")
@@ -31,7 +33,11 @@ pub fn decode(text: &str) -> String {
 
 /// Parses a whole document; the root is a synthetic `#document` element.
 pub fn parse(html: &str) -> Result<Element, String> {
-    let mut stack: Vec<Element> = vec![Element { tag: "#document".into(), attrs: vec![], children: vec![] }];
+    let mut stack: Vec<Element> = vec![Element {
+        tag: "#document".into(),
+        attrs: vec![],
+        children: vec![],
+    }];
     let mut rest = html;
     let mut ids = HashSet::new();
     while !rest.is_empty() {
@@ -48,18 +54,30 @@ pub fn parse(html: &str) -> Result<Element, String> {
             if open.tag != name {
                 return Err(format!("</{name}> closes <{}>", open.tag));
             }
-            stack.last_mut().ok_or(format!("</{name}> closes the document"))?.children.push(Child::Element(open));
+            stack
+                .last_mut()
+                .ok_or(format!("</{name}> closes the document"))?
+                .children
+                .push(Child::Element(open));
             rest = &after[end + 1..];
         } else if let Some(after) = rest.strip_prefix('<') {
             let (element, consumed, self_closing) = parse_start(after)?;
             rest = &after[consumed..];
-            if let Some(id) = element.attrs.iter().find(|(name, _)| name == "id").map(|(_, value)| value.clone())
+            if let Some(id) = element
+                .attrs
+                .iter()
+                .find(|(name, _)| name == "id")
+                .map(|(_, value)| value.clone())
                 && !ids.insert(id.clone())
             {
                 return Err(format!("duplicate id {id}"));
             }
             if self_closing || VOID.contains(&element.tag.as_str()) {
-                stack.last_mut().ok_or("no parent")?.children.push(Child::Element(element));
+                stack
+                    .last_mut()
+                    .ok_or("no parent")?
+                    .children
+                    .push(Child::Element(element));
             } else {
                 stack.push(element);
             }
@@ -70,13 +88,20 @@ pub fn parse(html: &str) -> Result<Element, String> {
                 return Err(format!("stray '>' in text {text:?}"));
             }
             if !text.is_empty() {
-                stack.last_mut().ok_or("no parent")?.children.push(Child::Text(decode(text)));
+                stack
+                    .last_mut()
+                    .ok_or("no parent")?
+                    .children
+                    .push(Child::Text(decode(text)));
             }
             rest = &rest[end..];
         }
     }
     if stack.len() != 1 {
-        return Err(format!("unclosed <{}>", stack.last().map(|e| e.tag.as_str()).unwrap_or("?")));
+        return Err(format!(
+            "unclosed <{}>",
+            stack.last().map(|e| e.tag.as_str()).unwrap_or("?")
+        ));
     }
     stack.pop().ok_or_else(|| "empty".to_string())
 }
@@ -100,10 +125,26 @@ fn parse_start(text: &str) -> Result<(Element, usize, bool), String> {
             return Err(format!("unterminated <{tag}>"));
         }
         if bytes[index] == b'>' {
-            return Ok((Element { tag, attrs, children: vec![] }, index + 1, false));
+            return Ok((
+                Element {
+                    tag,
+                    attrs,
+                    children: vec![],
+                },
+                index + 1,
+                false,
+            ));
         }
         if text[index..].starts_with("/>") {
-            return Ok((Element { tag, attrs, children: vec![] }, index + 2, true));
+            return Ok((
+                Element {
+                    tag,
+                    attrs,
+                    children: vec![],
+                },
+                index + 2,
+                true,
+            ));
         }
         let start = index;
         while index < bytes.len() && !matches!(bytes[index], b'=' | b'>' | b' ' | b'\n' | b'\t' | b'/') {
@@ -119,7 +160,9 @@ fn parse_start(text: &str) -> Result<(Element, usize, bool), String> {
                 return Err(format!("unquoted attribute {name} in <{tag}>"));
             }
             let value_start = index + 1;
-            let end = text[value_start..].find('"').ok_or(format!("unterminated attribute {name}"))?;
+            let end = text[value_start..]
+                .find('"')
+                .ok_or(format!("unterminated attribute {name}"))?;
             let value = &text[value_start..value_start + end];
             if value.contains('<') {
                 return Err(format!("raw '<' in attribute {name}"));
@@ -134,11 +177,15 @@ fn parse_start(text: &str) -> Result<(Element, usize, bool), String> {
 
 impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.attrs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     pub fn has_class(&self, class: &str) -> bool {
-        self.attr("class").is_some_and(|classes| classes.split_whitespace().any(|c| c == class))
+        self.attr("class")
+            .is_some_and(|classes| classes.split_whitespace().any(|c| c == class))
     }
 
     /// All text below this element, concatenated.
@@ -182,7 +229,9 @@ impl Element {
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Element> {
-        self.descendants().into_iter().find(|element| element.attr("id") == Some(id))
+        self.descendants()
+            .into_iter()
+            .find(|element| element.attr("id") == Some(id))
     }
 
     /// Every text a person can read or hear: text nodes and the title / aria-label / placeholder / alt

@@ -18,7 +18,24 @@ fn the_two_tables_hold_the_same_keys() {
 /// Then data that is written so: water classes in indicator names (III类), the file name in the framework's
 /// note on the designation rule (standards.md), and the fixture's user names.
 const LATIN_ALLOWED: [&str; 19] = [
-    "AQI", "PM", "HJ", "GB", "UNSD", "SYNTHETIC", "KB", "MB", "pdf", "Excel", "CSV", "JSON", "Word", "II", "III", "IV", "standards", "md",
+    "AQI",
+    "PM",
+    "HJ",
+    "GB",
+    "UNSD",
+    "SYNTHETIC",
+    "KB",
+    "MB",
+    "pdf",
+    "Excel",
+    "CSV",
+    "JSON",
+    "Word",
+    "II",
+    "III",
+    "IV",
+    "standards",
+    "md",
     "admin",
 ];
 
@@ -37,7 +54,9 @@ fn chinese_pages_show_no_english() {
         }
         table.values().for_each(|v| walk(v, &mut out));
         // Labels of at least two words (single words like "Met" could be data).
-        out.into_iter().filter(|label| label.split_whitespace().count() >= 2 && !label.contains('{')).collect()
+        out.into_iter()
+            .filter(|label| label.split_whitespace().count() >= 2 && !label.contains('{'))
+            .collect()
     };
     let mut offenders = Vec::new();
     for (name, html) in all_pages(&fixture, Lang::Zh) {
@@ -48,7 +67,10 @@ fn chinese_pages_show_no_english() {
                 continue;
             }
             for label in &english_labels {
-                assert!(!text.contains(label.as_str()), "{name}: English label {label:?} on a Chinese page");
+                assert!(
+                    !text.contains(label.as_str()),
+                    "{name}: English label {label:?} on a Chinese page"
+                );
             }
             for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2) {
                 if !(LATIN_ALLOWED.contains(&word) || (name.starts_with("user") && word == "epb")) {
@@ -66,9 +88,16 @@ fn english_pages_label_in_english() {
     let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     for (name, html) in all_pages(&fixture, Lang::En) {
         let page = parse(&html).unwrap();
-        assert!(page.tag_all("title")[0].text().contains("Eco-Civilization Zone"), "{name}");
+        assert!(
+            page.tag_all("title")[0].text().contains("Eco-Civilization Zone"),
+            "{name}"
+        );
         // Pure label elements hold no data: they must be English on an English page.
-        let mut labels: Vec<String> = page.find_all(|e| matches!(e.tag.as_str(), "label" | "button")).iter().map(|e| e.text()).collect();
+        let mut labels: Vec<String> = page
+            .find_all(|e| matches!(e.tag.as_str(), "label" | "button"))
+            .iter()
+            .map(|e| e.text())
+            .collect();
         for head in page.tag_all("thead") {
             labels.extend(head.tag_all("th").iter().map(|e| e.text()));
         }

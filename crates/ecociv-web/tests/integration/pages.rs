@@ -24,7 +24,12 @@ fn every_page_is_well_formed_labelled_and_local_in_both_languages() {
             let page = doc(&html);
             let root = &page.tag_all("html")[0];
             assert_eq!(root.attr("lang"), Some(lang.code()), "{name}");
-            assert!(!html.contains('⟦'), "{name} ({}) has a missing label: {}", lang.code(), html.split('⟦').nth(1).unwrap_or("").split('⟧').next().unwrap_or(""));
+            assert!(
+                !html.contains('⟦'),
+                "{name} ({}) has a missing label: {}",
+                lang.code(),
+                html.split('⟦').nth(1).unwrap_or("").split('⟧').next().unwrap_or("")
+            );
             assert_eq!(page.tag_all("h1").len(), 1, "{name}: one h1");
             assert!(!page.tag_all("title")[0].text().trim().is_empty(), "{name}: title");
             // Nothing from another host: every href/src/action is a local path or an anchor.
@@ -40,7 +45,9 @@ fn every_page_is_well_formed_labelled_and_local_in_both_languages() {
                 if control.attr("type") == Some("hidden") {
                     continue;
                 }
-                let id = control.attr("id").unwrap_or_else(|| panic!("{name}: control without id {:?}", control.attrs));
+                let id = control
+                    .attr("id")
+                    .unwrap_or_else(|| panic!("{name}: control without id {:?}", control.attrs));
                 assert!(
                     page.find_all(|e| e.tag == "label" && e.attr("for") == Some(id)).len() == 1,
                     "{name}: control {id} has no label"
@@ -53,7 +60,12 @@ fn every_page_is_well_formed_labelled_and_local_in_both_languages() {
             // The language switch leads to the other language and back to this page.
             let switch = page.find_all(|e| e.has_class("lang"));
             assert_eq!(switch.len(), 1, "{name}");
-            assert!(switch[0].attr("href").unwrap().starts_with(&format!("/lang/{}?next=", lang.other().code())));
+            assert!(
+                switch[0]
+                    .attr("href")
+                    .unwrap()
+                    .starts_with(&format!("/lang/{}?next=", lang.other().code()))
+            );
         }
     }
 }
@@ -69,7 +81,11 @@ fn post_forms_carry_the_csrf_token() {
                 .iter()
                 .any(|input| input.attr("value") == Some("tok123"));
             // The login page is rendered here for an anonymous visitor without a token in the context.
-            assert!(has_token || name == "login", "{name}: POST form to {:?} without CSRF token", form.attr("action"));
+            assert!(
+                has_token || name == "login",
+                "{name}: POST form to {:?} without CSRF token",
+                form.attr("action")
+            );
         }
     }
 }
@@ -84,28 +100,50 @@ fn dashboard_shows_the_cores_readiness_counts_and_lists() {
     assert_eq!(view.total.total(), indicators);
     assert_eq!(view.by_domain.iter().map(|c| c.total()).sum::<usize>(), indicators);
     assert_eq!(view.by_attribute.iter().map(|c| c.total()).sum::<usize>(), indicators);
-    let expected_not_met = assessment.rows.iter().filter(|r| r.is_indicator && r.status == Status::NotMet).count();
+    let expected_not_met = assessment
+        .rows
+        .iter()
+        .filter(|r| r.is_indicator && r.status == Status::NotMet)
+        .count();
     assert_eq!(view.total.not_met, expected_not_met);
 
     let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
     let page = doc(&html);
     let readiness = page.find_all(|e| e.has_class("readiness"))[0];
-    let verdict = if assessment.readiness.ready { "具备申报条件" } else { "尚不具备申报条件" };
+    let verdict = if assessment.readiness.ready {
+        "具备申报条件"
+    } else {
+        "尚不具备申报条件"
+    };
     assert_eq!(readiness.find_all(|e| e.has_class("verdict"))[0].text().trim(), verdict);
-    assert!(readiness.text().contains(&format!("{}/{}", assessment.readiness.reference_met, assessment.readiness.reference_total)));
+    assert!(readiness.text().contains(&format!(
+        "{}/{}",
+        assessment.readiness.reference_met, assessment.readiness.reference_total
+    )));
     // Each leaf row not met is listed with a link to its page and a 不达标 badge.
     let not_met_leaves: Vec<&str> = assessment
         .rows
         .iter()
-        .filter(|r| r.status == Status::NotMet && !(r.is_indicator && assessment.rows.iter().any(|o| !o.is_indicator && o.indicator == r.id)))
+        .filter(|r| {
+            r.status == Status::NotMet
+                && !(r.is_indicator && assessment.rows.iter().any(|o| !o.is_indicator && o.indicator == r.id))
+        })
         .map(|r| r.id.as_str())
         .collect();
-    assert!(!not_met_leaves.is_empty(), "the 2021 plan has rows not met (e.g. 1 正在制定)");
+    assert!(
+        !not_met_leaves.is_empty(),
+        "the 2021 plan has rows not met (e.g. 1 正在制定)"
+    );
     let section = page.by_id("notmet-h").unwrap();
     assert!(section.text().contains(&format!("({})", not_met_leaves.len())));
     for id in &not_met_leaves {
         let href = format!("/z/450202/indicators/{id}?year=2021");
-        assert!(!page.find_all(|e| e.tag == "a" && e.attr("href") == Some(href.as_str())).is_empty(), "not-met row {id} linked");
+        assert!(
+            !page
+                .find_all(|e| e.tag == "a" && e.attr("href") == Some(href.as_str()))
+                .is_empty(),
+            "not-met row {id} linked"
+        );
     }
 }
 
@@ -115,13 +153,23 @@ fn departments_without_values_are_late() {
     let progress = DepartmentProgress::from_assessment(&fixture.assessment(2022));
     // No value at all is on record for 2022: every department with rows is late, with all rows missing.
     assert!(!progress.is_empty());
-    assert!(progress.iter().all(|d| d.late() && d.missing == d.rows && d.approved == 0));
+    assert!(
+        progress
+            .iter()
+            .all(|d| d.late() && d.missing == d.rows && d.approved == 0)
+    );
     let in_2021 = DepartmentProgress::from_assessment(&fixture.assessment(2021));
     let epb = in_2021.iter().find(|d| d.department == EPB).unwrap();
     assert_eq!(epb.missing + epb.approved, epb.rows);
     let view = fixture.dashboard(2022);
     let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
-    assert!(doc(&html).by_id("late-h").unwrap().text().contains(&format!("({})", progress.len())));
+    assert!(
+        doc(&html)
+            .by_id("late-h")
+            .unwrap()
+            .text()
+            .contains(&format!("({})", progress.len()))
+    );
     assert!(html.contains(EPB));
 }
 
@@ -134,7 +182,10 @@ fn table_lists_every_row_and_filters_by_status_domain_and_department() {
     assert_eq!(all.rows.iter().map(|r| r.domain_span).sum::<usize>(), all.rows.len());
     assert_eq!(all.rows.iter().map(|r| r.task_span).sum::<usize>(), all.rows.len());
     let page = doc(&pages::table::render_table(&ctx(Lang::Zh, None), &all));
-    let body_rows = page.by_id("table-2-1").unwrap().find_all(|e| e.tag == "tr" && e.attr("data-row").is_some());
+    let body_rows = page
+        .by_id("table-2-1")
+        .unwrap()
+        .find_all(|e| e.tag == "tr" && e.attr("data-row").is_some());
     assert_eq!(body_rows.len(), assessment.rows.len());
     // Each line shows the core's status as text.
     for (line, row) in body_rows.iter().zip(&assessment.rows) {
@@ -143,29 +194,63 @@ fn table_lists_every_row_and_filters_by_status_domain_and_department() {
         assert_eq!(badge, row.status.zh(), "row {}", row.id);
     }
     // Row 1's 2025 target and lead department are in its line.
-    let row1 = body_rows.iter().find(|e| e.attr("data-row") == Some("1")).unwrap().text();
+    let row1 = body_rows
+        .iter()
+        .find(|e| e.attr("data-row") == Some("1"))
+        .unwrap()
+        .text();
     assert!(row1.contains("制定实施") && row1.contains("城中区人民政府"));
 
     let query = [("status", "not_met"), ("domain", ""), ("dept", "")];
     let not_met = fixture.table(2021, TableFilter::from_query(query));
     assert!(!not_met.rows.is_empty());
     for row in &not_met.rows {
-        assert!(row.status == Status::NotMet || row.has_subs, "row {} passes the filter", row.id);
+        assert!(
+            row.status == Status::NotMet || row.has_subs,
+            "row {} passes the filter",
+            row.id
+        );
     }
     let html = pages::table::render_table(&ctx(Lang::Zh, None), &not_met);
     let page = doc(&html);
-    let selected = page.by_id("f-status").unwrap().find_all(|e| e.tag == "option" && e.attr("selected").is_some());
+    let selected = page
+        .by_id("f-status")
+        .unwrap()
+        .find_all(|e| e.tag == "option" && e.attr("selected").is_some());
     assert_eq!(selected[0].attr("value"), Some("not_met"));
 
-    let security = fixture.table(2021, TableFilter { domain: Some("security".into()), ..TableFilter::default() });
+    let security = fixture.table(
+        2021,
+        TableFilter {
+            domain: Some("security".into()),
+            ..TableFilter::default()
+        },
+    );
     assert!(!security.rows.is_empty() && security.rows.iter().all(|r| r.domain_id == "security"));
     assert_eq!(security.rows[0].domain_span, security.rows.len());
 
-    let stats = fixture.table(2021, TableFilter { department: Some("城中区统计局".into()), ..TableFilter::default() });
+    let stats = fixture.table(
+        2021,
+        TableFilter {
+            department: Some("城中区统计局".into()),
+            ..TableFilter::default()
+        },
+    );
     assert!(!stats.rows.is_empty());
-    assert!(stats.rows.iter().all(|r| r.lead.iter().any(|d| d == "城中区统计局") || r.has_subs));
+    assert!(
+        stats
+            .rows
+            .iter()
+            .all(|r| r.lead.iter().any(|d| d == "城中区统计局") || r.has_subs)
+    );
 
-    let none = fixture.table(2021, TableFilter { department: Some("不存在的部门".into()), ..TableFilter::default() });
+    let none = fixture.table(
+        2021,
+        TableFilter {
+            department: Some("不存在的部门".into()),
+            ..TableFilter::default()
+        },
+    );
     assert!(none.rows.is_empty());
     assert!(pages::table::render_table(&ctx(Lang::Zh, None), &none).contains("没有符合条件的指标"));
 }
@@ -178,14 +263,26 @@ fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_ch
     let mut view = fixture.indicator("7.2", 2021);
     assert_eq!(view.series.iter().map(|p| p.year).collect::<Vec<_>>(), vec![2017, 2021]);
     assert_eq!(view.chart_points(), vec![(2017, 38.0), (2021, 29.0)]);
-    assert_eq!(view.targets.iter().map(|t| t.year).collect::<Vec<_>>(), vec![2025, 2030]);
+    assert_eq!(
+        view.targets.iter().map(|t| t.year).collect::<Vec<_>>(),
+        vec![2025, 2030]
+    );
     assert!(view.variants.iter().filter(|v| v.applies).count() <= 1);
     view.chart_svg = Some("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"the-chart\"></svg>".into());
     let html = pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view);
     let page = doc(&html);
-    assert!(page.text().contains(&row.explanation.zh), "the core's explanation is shown in full");
-    assert!(page.by_id("chart").unwrap().by_id("the-chart").is_some(), "the chart SVG sits in its slot");
-    assert!(page.text().contains("王工") && page.text().contains("2022年3月1日 10:15"), "history in Beijing time");
+    assert!(
+        page.text().contains(&row.explanation.zh),
+        "the core's explanation is shown in full"
+    );
+    assert!(
+        page.by_id("chart").unwrap().by_id("the-chart").is_some(),
+        "the chart SVG sits in its slot"
+    );
+    assert!(
+        page.text().contains("王工") && page.text().contains("2022年3月1日 10:15"),
+        "history in Beijing time"
+    );
     assert!(page.text().contains("2021年环境质量公报.pdf"));
     let en = pages::indicator::render_indicator(&ctx(Lang::En, None), &view);
     assert!(doc(&en).text().contains(&row.explanation.en));
@@ -194,11 +291,21 @@ fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_ch
     // labelled in the page's language.
     let share = fixture.indicator("3", 2021);
     assert_eq!(share.threshold, Some(20.0));
-    assert_eq!(share.target_figures.iter().map(|(y, v, _)| (*y, *v)).collect::<Vec<_>>(), vec![(2025, 22.0), (2030, 24.0)]);
+    assert_eq!(
+        share
+            .target_figures
+            .iter()
+            .map(|(y, v, _)| (*y, *v))
+            .collect::<Vec<_>>(),
+        vec![(2025, 22.0), (2030, 24.0)]
+    );
     let page = doc(&pages::indicator::render_indicator(&ctx(Lang::Zh, None), &share));
     let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
     let svg_text = svg.text();
-    assert!(svg_text.contains("标准值 ≥20") && svg_text.contains("2025年目标 ≥22") && svg_text.contains("2030年目标 ≥24"), "{svg_text}");
+    assert!(
+        svg_text.contains("标准值 ≥20") && svg_text.contains("2025年目标 ≥22") && svg_text.contains("2030年目标 ≥24"),
+        "{svg_text}"
+    );
     let page_en = doc(&pages::indicator::render_indicator(&ctx(Lang::En, None), &share));
     assert!(page_en.by_id("chart").unwrap().text().contains("Target 2025: ≥22"));
     // A state-only row has no chart.
@@ -212,11 +319,20 @@ fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_ch
     assert_eq!(pm.forecast[1].0, 2025);
     assert!(pm.forecast[1].1 < 29.0, "{:?}", pm.forecast);
     let svg = pm.chart(Lang::Zh).unwrap();
-    assert!(svg.contains("forecast-line") && svg.contains("2025年预测"), "the forecast is drawn");
-    assert!(fixture.indicator("1", 2021).forecast.is_empty(), "no forecast for a state-only row");
+    assert!(
+        svg.contains("forecast-line") && svg.contains("2025年预测"),
+        "the forecast is drawn"
+    );
+    assert!(
+        fixture.indicator("1", 2021).forecast.is_empty(),
+        "no forecast for a state-only row"
+    );
 
     let parent = fixture.indicator("7", 2021);
-    assert_eq!(parent.sub_rows.iter().map(|(id, _, _)| id.as_str()).collect::<Vec<_>>(), vec!["7.1", "7.2"]);
+    assert_eq!(
+        parent.sub_rows.iter().map(|(id, _, _)| id.as_str()).collect::<Vec<_>>(),
+        vec!["7.1", "7.2"]
+    );
     assert!(parent.series.is_empty());
 }
 
@@ -226,7 +342,11 @@ fn entry_form_shows_refusals_next_to_their_fields() {
     let mut view = fixture.entry(2022);
     // Only the department's own rows.
     for row in &view.rows {
-        assert!(fixture.zone.plan.lead_departments[&row.id].iter().any(|d| d == EPB), "row {}", row.id);
+        assert!(
+            fixture.zone.plan.lead_departments[&row.id].iter().any(|d| d == EPB),
+            "row {}",
+            row.id
+        );
     }
     let ids: Vec<&str> = view.rows.iter().map(|r| r.id.as_str()).collect();
     assert!(ids.contains(&"5") && ids.contains(&"7.2") && !ids.contains(&"3"));
@@ -257,24 +377,47 @@ fn entry_form_shows_refusals_next_to_their_fields() {
     assert!(page.text().contains("请附监测报告"));
     assert!(page.by_id("form-errors").unwrap().text().contains("有2处填写有误"));
     // Save and submit buttons.
-    let buttons: Vec<Option<&str>> = page.tag_all("button").iter().filter(|b| b.attr("name") == Some("action")).map(|b| b.attr("value")).collect();
+    let buttons: Vec<Option<&str>> = page
+        .tag_all("button")
+        .iter()
+        .filter(|b| b.attr("name") == Some("action"))
+        .map(|b| b.attr("value"))
+        .collect();
     assert_eq!(buttons, vec![Some("save"), Some("submit")]);
     // English messages come from the English table.
     let en = pages::entry::render_entry(&ctx(Lang::En, Some(ecociv_web::Role::Editor)), &view);
-    assert_eq!(doc(&en).by_id("v-5-error").unwrap().text(), "150 is outside the admissible range 0–100");
+    assert_eq!(
+        doc(&en).by_id("v-5-error").unwrap().text(),
+        "150 is outside the admissible range 0–100"
+    );
 }
 
 #[test]
 fn validation_is_the_cores() {
     let fixture = Fixture::load();
     let f = &fixture.framework;
-    assert_eq!(entry::validate_field(f, "7.2", "29").unwrap(), Some(ecociv_core::Value::Number(29.0)));
+    assert_eq!(
+        entry::validate_field(f, "7.2", "29").unwrap(),
+        Some(ecociv_core::Value::Number(29.0))
+    );
     assert_eq!(entry::validate_field(f, "7.2", "  ").unwrap(), None);
-    assert_eq!(entry::validate_field(f, "3", "101").unwrap_err().key, "entry.error.out_of_range");
-    assert_eq!(entry::validate_field(f, "1", "5").unwrap_err().key, "entry.error.number_not_allowed");
-    assert_eq!(entry::validate_field(f, "99", "5").unwrap_err().key, "entry.error.unknown_row");
+    assert_eq!(
+        entry::validate_field(f, "3", "101").unwrap_err().key,
+        "entry.error.out_of_range"
+    );
+    assert_eq!(
+        entry::validate_field(f, "1", "5").unwrap_err().key,
+        "entry.error.number_not_allowed"
+    );
+    assert_eq!(
+        entry::validate_field(f, "99", "5").unwrap_err().key,
+        "entry.error.unknown_row"
+    );
     assert!(entry::validate_assigned(f, "17", "完成").unwrap().is_some());
-    assert_eq!(entry::validate_assigned(f, "17", "好").unwrap_err().key, "entry.error.bad_assigned");
+    assert_eq!(
+        entry::validate_assigned(f, "17", "好").unwrap_err().key,
+        "entry.error.bad_assigned"
+    );
 }
 
 #[test]
@@ -295,7 +438,11 @@ fn review_shows_last_year_the_jump_and_the_judgement() {
     let forms = item.tag_all("form");
     assert_eq!(forms.len(), 2);
     assert!(forms.iter().all(|f| f.attr("action") == Some("/z/450202/review/s1")));
-    let decisions: Vec<&str> = forms.iter().flat_map(|f| f.find_all(|e| e.attr("name") == Some("decision"))).filter_map(|e| e.attr("value")).collect();
+    let decisions: Vec<&str> = forms
+        .iter()
+        .flat_map(|f| f.find_all(|e| e.attr("name") == Some("decision")))
+        .filter_map(|e| e.attr("value"))
+        .collect();
     assert_eq!(decisions, vec!["approve", "return"]);
     // A state has no jump.
     assert!(view.items[1].jump.is_none());
@@ -344,14 +491,38 @@ fn navigation_follows_the_role() {
     let nav_links = |role| {
         let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, role), &view);
         let page = doc(&html);
-        page.find_all(|e| e.tag == "nav" && e.has_class("main"))[0].tag_all("a").iter().map(|a| a.attr("href").unwrap().to_string()).collect::<Vec<_>>()
+        page.find_all(|e| e.tag == "nav" && e.has_class("main"))[0]
+            .tag_all("a")
+            .iter()
+            .map(|a| a.attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
     };
     let public = nav_links(None);
-    assert!(!public.iter().any(|h| h.ends_with("/entry") || h.ends_with("/review") || h.starts_with("/admin")));
-    assert!(nav_links(Some(ecociv_web::Role::Editor)).iter().any(|h| h.ends_with("/entry")));
-    assert!(!nav_links(Some(ecociv_web::Role::Editor)).iter().any(|h| h.ends_with("/review")));
-    assert!(nav_links(Some(ecociv_web::Role::Reviewer)).iter().any(|h| h.ends_with("/review")));
-    assert!(nav_links(Some(ecociv_web::Role::Admin)).iter().any(|h| h.starts_with("/admin")));
+    assert!(
+        !public
+            .iter()
+            .any(|h| h.ends_with("/entry") || h.ends_with("/review") || h.starts_with("/admin"))
+    );
+    assert!(
+        nav_links(Some(ecociv_web::Role::Editor))
+            .iter()
+            .any(|h| h.ends_with("/entry"))
+    );
+    assert!(
+        !nav_links(Some(ecociv_web::Role::Editor))
+            .iter()
+            .any(|h| h.ends_with("/review"))
+    );
+    assert!(
+        nav_links(Some(ecociv_web::Role::Reviewer))
+            .iter()
+            .any(|h| h.ends_with("/review"))
+    );
+    assert!(
+        nav_links(Some(ecociv_web::Role::Admin))
+            .iter()
+            .any(|h| h.starts_with("/admin"))
+    );
 }
 
 #[test]
@@ -371,11 +542,18 @@ fn the_chart_speaks_the_language_of_the_page() {
     let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let chinese_legend = ["实测值", "预测值", "标准值", "规划目标值", "年份", "单位"];
     // Row 3 has a threshold and figure targets; row 7.2 a forecast.
-    for (row, legend) in [("3", vec!["Observed", "Standard", "Plan targets"]), ("7.2", vec!["Observed", "Forecast"])] {
+    for (row, legend) in [
+        ("3", vec!["Observed", "Standard", "Plan targets"]),
+        ("7.2", vec!["Observed", "Forecast"]),
+    ] {
         let view = fixture.indicator(row, 2021);
         let page = doc(&pages::indicator::render_indicator(&ctx(Lang::En, None), &view));
         let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
-        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0].tag_all("text").iter().map(|e| e.text()).collect();
+        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0]
+            .tag_all("text")
+            .iter()
+            .map(|e| e.text())
+            .collect();
         assert_eq!(texts, legend, "row {row}: the English legend");
         let all = svg.text();
         for word in chinese_legend {
@@ -388,7 +566,11 @@ fn the_chart_speaks_the_language_of_the_page() {
         // The Chinese page keeps the Chinese legend.
         let page = doc(&pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view));
         let svg = &page.by_id("chart").unwrap().tag_all("svg")[0];
-        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0].tag_all("text").iter().map(|e| e.text()).collect();
+        let texts: Vec<String> = svg.find_all(|e| e.tag == "g" && e.has_class("legend"))[0]
+            .tag_all("text")
+            .iter()
+            .map(|e| e.text())
+            .collect();
         assert_eq!(texts[0], "实测值", "row {row}");
     }
 }
@@ -401,7 +583,15 @@ fn air_counts_primary_pollutants_shows_gb3095_status_in_text_and_forms_only_for_
     let day = |d: u8, aqi: Option<u32>, primary: Option<&str>| DailyAqi {
         date: Date::new(2023, 1, d).unwrap(),
         aqi,
-        category: aqi.map(|a| if a <= 50 { 1 } else if a <= 100 { 2 } else { 3 }),
+        category: aqi.map(|a| {
+            if a <= 50 {
+                1
+            } else if a <= 100 {
+                2
+            } else {
+                3
+            }
+        }),
         primary: primary.map(str::to_string),
     };
     let stat = |key: &str, valid: bool, complies: Option<bool>| AnnualStatView {
@@ -422,24 +612,46 @@ fn air_counts_primary_pollutants_shows_gb3095_status_in_text_and_forms_only_for_
             // Not a valid day: its primary pollutant is not counted.
             day(4, None, Some("o3_8h")),
         ],
-        annual: vec![stat("pm25", true, Some(false)), stat("no2", true, Some(true)), stat("so2", false, None)],
+        annual: vec![
+            stat("pm25", true, Some(false)),
+            stat("no2", true, Some(true)),
+            stat("so2", false, None),
+        ],
         ..AirView::default()
     };
-    assert_eq!(view.primary_counts(), vec![("pm25".to_string(), 2), ("pm10".to_string(), 1)]);
+    assert_eq!(
+        view.primary_counts(),
+        vec![("pm25".to_string(), 2), ("pm10".to_string(), 1)]
+    );
     let html = pages::air::render_air(&ctx(Lang::Zh, None), &view);
     assert!(html.contains("PM2.5：2天") && html.contains("PM10：1天"), "{html}");
     let page = doc(&html);
-    let statuses: Vec<String> = page.find_all(|e| e.has_class("status")).iter().map(|e| e.text()).collect();
+    let statuses: Vec<String> = page
+        .find_all(|e| e.has_class("status"))
+        .iter()
+        .map(|e| e.text())
+        .collect();
     assert_eq!(statuses, vec!["超标", "达标", "数据不足，不评价"]);
     // The public and a viewer get no form; a reviewer gets both, with the CSRF token in the form.
     assert!(!html.contains("monitoring/upload"));
     assert!(!pages::air::render_air(&ctx(Lang::Zh, Some(Role::Viewer)), &view).contains("monitoring/upload"));
-    let bureau = pages::air::render_air(&ctx(Lang::Zh, Some(Role::Reviewer)), &AirView { manage: true, ..view.clone() });
+    let bureau = pages::air::render_air(
+        &ctx(Lang::Zh, Some(Role::Reviewer)),
+        &AirView {
+            manage: true,
+            ..view.clone()
+        },
+    );
     let page = doc(&bureau);
     let upload = page.find_all(|e| e.tag == "form" && e.has_class("upload"));
     assert_eq!(upload.len(), 1);
     assert_eq!(upload[0].attr("enctype"), Some("multipart/form-data"));
-    assert!(upload[0].find_all(|e| e.attr("name") == Some("csrf_token") && e.attr("value") == Some("tok123")).len() == 1);
+    assert!(
+        upload[0]
+            .find_all(|e| e.attr("name") == Some("csrf_token") && e.attr("value") == Some("tok123"))
+            .len()
+            == 1
+    );
     assert_eq!(page.find_all(|e| e.tag == "form" && e.has_class("compute")).len(), 1);
     let en = pages::air::render_air(&ctx(Lang::En, Some(Role::Reviewer)), &AirView { manage: true, ..view });
     assert!(en.contains("Exceeds") && en.contains("Upload") && en.contains("Compute and save the 2023 figures"));
@@ -459,17 +671,33 @@ fn water_without_targets_shows_the_shares_and_class_iii_by_text() {
         zone_code: "450202".into(),
         year: 2024,
         sections: vec![section("S1", 2), section("S2", 4), section("S3", 6)],
-        summary: Some(WaterSummary { total: 3, i_iii: 1, worse_v: 1 }),
+        summary: Some(WaterSummary {
+            total: 3,
+            i_iii: 1,
+            worse_v: 1,
+        }),
         ..WaterView::default()
     };
     let html = pages::water::render_water(&ctx(Lang::Zh, None), &view);
-    assert!(html.contains("3个断面中1个达到或优于Ⅲ类（33.3%）") && html.contains("劣Ⅴ类1个（33.3%）"), "{html}");
+    assert!(
+        html.contains("3个断面中1个达到或优于Ⅲ类（33.3%）") && html.contains("劣Ⅴ类1个（33.3%）"),
+        "{html}"
+    );
     let page = doc(&html);
-    let statuses: Vec<String> = page.find_all(|e| e.has_class("status")).iter().map(|e| e.text()).collect();
+    let statuses: Vec<String> = page
+        .find_all(|e| e.has_class("status"))
+        .iter()
+        .map(|e| e.text())
+        .collect();
     assert_eq!(statuses, vec!["是", "否", "否"]);
     assert!(!html.contains("达到水质目标"), "no target line without targets");
     // The class distribution chart lists every class with its count.
-    let desc = page.find_all(|e| e.tag == "desc").iter().map(|e| e.text()).collect::<Vec<_>>().join("");
+    let desc = page
+        .find_all(|e| e.tag == "desc")
+        .iter()
+        .map(|e| e.text())
+        .collect::<Vec<_>>()
+        .join("");
     for needle in ["Ⅰ类0个", "Ⅱ类1个", "Ⅳ类1个", "劣Ⅴ类1个"] {
         assert!(desc.contains(needle), "{needle} in {desc}");
     }

@@ -14,7 +14,14 @@ use ecociv_web::assets::{CSS, CSS_PATH};
 use crate::fixtures::{Fixture, all_pages};
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].iter().map(PathBuf::from).find(|path| path.exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|path| path.exists())
 }
 
 fn artifacts() -> PathBuf {
@@ -27,7 +34,9 @@ fn pages_render_in_chromium() {
         if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("REQUIRE_BROWSER=1 but no chromium is installed");
         }
-        eprintln!("\n!!!!! SKIPPED pages_render_in_chromium: chromium is not installed (apt-get install chromium fonts-noto-cjk) !!!!!\n");
+        eprintln!(
+            "\n!!!!! SKIPPED pages_render_in_chromium: chromium is not installed (apt-get install chromium fonts-noto-cjk) !!!!!\n"
+        );
         return;
     };
     let dir = artifacts();
@@ -47,7 +56,9 @@ fn pages_render_in_chromium() {
     let mut shots = Vec::new();
     for lang in Lang::ALL {
         for (name, html) in all_pages(&fixture, lang) {
-            let Some((_, langs, phone)) = wanted.iter().find(|(wanted, _, _)| *wanted == name) else { continue };
+            let Some((_, langs, phone)) = wanted.iter().find(|(wanted, _, _)| *wanted == name) else {
+                continue;
+            };
             if !langs.contains(&lang) {
                 continue;
             }
@@ -64,7 +75,8 @@ fn pages_render_in_chromium() {
             for (label, width, height) in sizes {
                 let png = dir.join(format!("{name}-{}-{label}.png", lang.code()));
                 let _ = std::fs::remove_file(&png);
-                let profile = std::env::temp_dir().join(format!("ecociv-web-shot-{}-{name}-{label}", std::process::id()));
+                let profile =
+                    std::env::temp_dir().join(format!("ecociv-web-shot-{}-{name}-{label}", std::process::id()));
                 let output = Command::new(&browser)
                     .args([
                         "--headless",
@@ -84,7 +96,11 @@ fn pages_render_in_chromium() {
                     .output()
                     .expect("chromium runs");
                 let _ = std::fs::remove_dir_all(&profile);
-                assert!(png.exists(), "no screenshot of {name}: {}", String::from_utf8_lossy(&output.stderr));
+                assert!(
+                    png.exists(),
+                    "no screenshot of {name}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
                 let size = std::fs::metadata(&png).unwrap().len();
                 // A blank page compresses to a few KB; a rendered one with text is far larger.
                 assert!(size > 20_000, "{name} {label}: screenshot of {size} bytes looks blank");
@@ -92,5 +108,12 @@ fn pages_render_in_chromium() {
             }
         }
     }
-    eprintln!("screenshots: {}", shots.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n  "));
+    eprintln!(
+        "screenshots: {}",
+        shots
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    );
 }

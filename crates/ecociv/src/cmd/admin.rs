@@ -51,7 +51,10 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
     let first = rpassword::prompt_password("密码 (password): ").context("reading the password")?;
@@ -68,9 +71,13 @@ fn create_user(args: CreateUser) -> anyhow::Result<ExitCode> {
     let hash = hash_password(&password).map_err(|error| anyhow::anyhow!(error.message))?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let store = Store::open(&args.db).await.with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+        let store = Store::open(&args.db)
+            .await
+            .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
         let role = match &args.role {
-            Some(role) => Some(Role::parse(role).with_context(|| format!("角色应为 reviewer、editor 或 viewer，而不是“{role}”"))?),
+            Some(role) => Some(
+                Role::parse(role).with_context(|| format!("角色应为 reviewer、editor 或 viewer，而不是“{role}”"))?,
+            ),
             None => None,
         };
         let department = match (&args.zone, &args.department) {
@@ -91,11 +98,19 @@ fn create_user(args: CreateUser) -> anyhow::Result<ExitCode> {
             bail!("区域 {zone} 不存在 (no such zone)");
         }
         let display_name = args.display_name.clone().unwrap_or_else(|| args.username.clone());
-        let user = store.create_user(&args.username, &display_name, &hash, args.admin).await?;
+        let user = store
+            .create_user(&args.username, &display_name, &hash, args.admin)
+            .await?;
         if let (Some(zone), Some(role)) = (&args.zone, role) {
-            store.set_membership(zone, &user.id, role, department.as_deref()).await?;
+            store
+                .set_membership(zone, &user.id, role, department.as_deref())
+                .await?;
         }
-        println!("已创建账号 {}{} (account created)", user.username, if user.is_admin { "（管理员）" } else { "" });
+        println!(
+            "已创建账号 {}{} (account created)",
+            user.username,
+            if user.is_admin { "（管理员）" } else { "" }
+        );
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -74,11 +74,16 @@ pub fn run(command: AirCommand) -> anyhow::Result<ExitCode> {
         AirCommand::Annual(a) => (a, false, None),
     };
     let choice = args.edition.map_or(EditionChoice::ByDate, EditionChoice::Fixed);
-    let opts = ReadOptions { source: args.input.clone(), skip_bad: args.skip_bad };
+    let opts = ReadOptions {
+        source: args.input.clone(),
+        skip_bad: args.skip_bad,
+    };
     let input: Box<dyn Read> = if args.input == "-" {
         Box::new(io::stdin().lock())
     } else {
-        Box::new(File::open(&args.input).with_context(|| format!("无法打开输入文件 (cannot open input) {}", args.input))?)
+        Box::new(
+            File::open(&args.input).with_context(|| format!("无法打开输入文件 (cannot open input) {}", args.input))?,
+        )
     };
     let input = BufReader::with_capacity(1 << 16, input);
     let summary = if daily {
@@ -107,12 +112,16 @@ fn run_daily(
     match output {
         Some(path) => {
             // A hidden temporary beside the target, unique to this process, renamed over it at the end.
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "out".into());
             let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
             let file = File::create(&tmp).with_context(|| format!("无法创建 (cannot create) {}", tmp.display()))?;
             match ingest::run_daily(input, BufWriter::new(file), opts, choice) {
                 Ok(s) => {
-                    std::fs::rename(&tmp, path).with_context(|| format!("无法写出 (cannot write) {}", path.display()))?;
+                    std::fs::rename(&tmp, path)
+                        .with_context(|| format!("无法写出 (cannot write) {}", path.display()))?;
                     Ok(s)
                 }
                 Err(e) => {
@@ -164,7 +173,11 @@ fn report(summary: &IngestSummary, choice: EditionChoice) {
 /// days, ≥ 27 per month, February ≥ 25); other years are reported on stderr and left out. Files named
 /// `*SYNTHETIC*` make the observations [`Source::Synthetic`].
 pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Observation>> {
-    let zone = dir.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let zone = dir
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (years, _summary, files) = ecociv_air::ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
     let computed = ecociv_monitoring::feed::air(&years, &files);
     for note in &computed.notes {

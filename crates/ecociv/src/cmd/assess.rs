@@ -35,9 +35,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let assessment = assess(&loaded.framework, &loaded.zone, args.year);
     match args.format {
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&ecociv_report::json::assessment(&assessment))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&ecociv_report::json::assessment(&assessment))?
+            );
         }
-        Format::Table => print!("{}", term::assessment(&assessment, args.explain, term::colour_enabled())),
+        Format::Table => print!(
+            "{}",
+            term::assessment(&assessment, args.explain, term::colour_enabled())
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -70,9 +70,13 @@ pub enum Format {
 /// anything is used: a bad file fails the whole command.
 pub fn load_zone_with(zone: &str, values: Option<&Path>, monitoring: Option<&Path>) -> anyhow::Result<LoadedZone> {
     let mut loaded = ecociv_data::load_zone(zone)?;
-    let monitoring_dir = monitoring
-        .map(Path::to_path_buf)
-        .or_else(|| loaded.dir.as_ref().map(|dir| dir.join("monitoring")).filter(|dir| dir.is_dir()));
+    let monitoring_dir = monitoring.map(Path::to_path_buf).or_else(|| {
+        loaded
+            .dir
+            .as_ref()
+            .map(|dir| dir.join("monitoring"))
+            .filter(|dir| dir.is_dir())
+    });
     if let Some(dir) = monitoring_dir {
         let computed = crate::monitoring::observations(&loaded.framework, &dir)?;
         loaded.zone.override_with(computed);

@@ -49,11 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!(
             "规划中没有 {} 年的目标值；有：{} (the plan has no targets for {})",
             args.target_year,
-            years
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join("、"),
+            years.iter().map(i32::to_string).collect::<Vec<_>>().join("、"),
             args.target_year
         );
     }
@@ -71,10 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // A closed pipe (`| head`) ends the output quietly instead of panicking in `print!`.
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
         _ => Ok(ExitCode::SUCCESS),
     }
@@ -111,11 +104,7 @@ fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let line = |cells: Vec<&str>| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| pad(c, widths[i]))
-            .collect();
+        let parts: Vec<String> = cells.iter().enumerate().map(|(i, c)| pad(c, widths[i])).collect();
         parts.join("  ").trim_end().to_string()
     };
     let mut out = String::new();
@@ -181,7 +170,11 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
         "{}（{}）规划{}年目标进展评估 (progress toward the {} targets) — 基准年 {}",
         p.zone_name, p.zone, p.target_year, p.target_year, p.base_year
     );
-    let _ = writeln!(out, "方法：加拿大统计局／Open SDG 进展测算法；预测：UNSD外推与加权线性趋势 (method: {})", p.method_edition);
+    let _ = writeln!(
+        out,
+        "方法：加拿大统计局／Open SDG 进展测算法；预测：UNSD外推与加权线性趋势 (method: {})",
+        p.method_edition
+    );
     let _ = writeln!(out);
     let headers = [
         "编号",
@@ -286,14 +279,8 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
     }
 
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "汇总（得分为各项平均，−5～5） (aggregates: mean score):"
-    );
-    let score = |s: Option<f64>| {
-        s.map(|v| format!("{v:.2}"))
-            .unwrap_or_else(|| "—".to_string())
-    };
+    let _ = writeln!(out, "汇总（得分为各项平均，−5～5） (aggregates: mean score):");
+    let score = |s: Option<f64>| s.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".to_string());
     let mut agg_rows = Vec::new();
     for d in &p.domains {
         agg_rows.push(vec![
@@ -314,7 +301,10 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
     agg_rows.push(vec![
         format!("全区 {}", p.zone_name),
         score(p.overall.aggregate.score),
-        format!("{}/{}", p.overall.aggregate.children_scored, p.overall.aggregate.children_total),
+        format!(
+            "{}/{}",
+            p.overall.aggregate.children_scored, p.overall.aggregate.children_total
+        ),
         p.overall.status.label_zh().to_string(),
     ]);
     out.push_str(&render(&["层级", "得分", "已评估/总数", "进展状态"], &agg_rows));

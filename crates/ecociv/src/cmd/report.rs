@@ -51,8 +51,11 @@ pub struct Args {
 
 /// The years on record within `from..=year`, always including `year`.
 fn years(zone: &Zone, from: Option<i32>, year: i32) -> Vec<i32> {
-    let mut years: Vec<i32> =
-        zone.years().into_iter().filter(|y| *y <= year && from.is_none_or(|from| *y >= from)).collect();
+    let mut years: Vec<i32> = zone
+        .years()
+        .into_iter()
+        .filter(|y| *y <= year && from.is_none_or(|from| *y >= from))
+        .collect();
     if !years.contains(&year) {
         years.push(year);
     }
@@ -99,7 +102,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if !dir.is_dir() {
         anyhow::bail!("目录不存在：{} (directory does not exist)", dir.display());
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
     let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;

@@ -34,22 +34,38 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
     runtime.block_on(serve(args))
 }
 
 async fn serve(args: Args) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&args.db).await.with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+    let store = Store::open(&args.db)
+        .await
+        .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
     if args.demo {
-        match demo::load(&store).await.map_err(|error| anyhow::anyhow!(error.message))? {
+        match demo::load(&store)
+            .await
+            .map_err(|error| anyhow::anyhow!(error.message))?
+        {
             Some(accounts) => {
-                demo::load_monitoring(&store).await.map_err(|error| anyhow::anyhow!(error.message))?;
-                println!("已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):", demo::DEMO_ZONE);
+                demo::load_monitoring(&store)
+                    .await
+                    .map_err(|error| anyhow::anyhow!(error.message))?;
+                println!(
+                    "已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):",
+                    demo::DEMO_ZONE
+                );
                 for account in accounts {
                     println!("  {:<12} {:<34} {}", account.username, account.role, account.password);
                 }
             }
-            None => println!("示例区域 {} 已在数据库中，未作改动 (demo zone already present; nothing changed)", demo::DEMO_ZONE),
+            None => println!(
+                "示例区域 {} 已在数据库中，未作改动 (demo zone already present; nothing changed)",
+                demo::DEMO_ZONE
+            ),
         }
     }
     if store.admin_count().await? == 0 {
@@ -82,7 +98,9 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("监听 {} (listening)", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("监听 {} (listening)", args.listen))?;
     let address = listener.local_addr()?;
     println!("ecociv 服务已启动 (listening on) http://{address}/api/v1/health");
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -22,12 +22,21 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let loaded = load_zone_with(&args.zone, None, None)?;
-    let mut years: Vec<i32> = loaded.zone.plan.targets.values().flat_map(|by_year| by_year.keys().copied()).collect();
+    let mut years: Vec<i32> = loaded
+        .zone
+        .plan
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys().copied())
+        .collect();
     years.sort_unstable();
     years.dedup();
     if let Some(year) = args.year {
         if !years.contains(&year) {
-            anyhow::bail!("规划中没有 {year} 年的目标值；有：{:?} (no targets for that year)", years);
+            anyhow::bail!(
+                "规划中没有 {year} 年的目标值；有：{:?} (no targets for that year)",
+                years
+            );
         }
         years = vec![year];
     }
@@ -36,7 +45,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let checks = check_targets(&loaded.framework, &loaded.zone, year);
         match args.format {
             Format::Json => outputs.push(ecociv_report::json::targets(&loaded.zone.profile.code, year, &checks)),
-            Format::Table => print!("{}", term::targets(&loaded.zone.profile.name, year, &checks, term::colour_enabled())),
+            Format::Table => print!(
+                "{}",
+                term::targets(&loaded.zone.profile.name, year, &checks, term::colour_enabled())
+            ),
         }
     }
     if args.format == Format::Json {

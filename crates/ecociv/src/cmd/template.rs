@@ -58,7 +58,12 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let loaded = ecociv_data::load_zone(&args.zone)?;
     let bytes = template::export(&loaded.framework, &loaded.zone, &args.department, args.year)?;
     write_atomically(&args.out, &bytes)?;
-    println!("已写出 {}：{} {}年填报模板 (template written)", args.out.display(), args.department, args.year);
+    println!(
+        "已写出 {}：{} {}年填报模板 (template written)",
+        args.out.display(),
+        args.department,
+        args.year
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -78,7 +83,8 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("区域目录不存在：{spec} (zone directory not found)");
     }
     let loaded = ecociv_data::load_zone(&dir.display().to_string())?;
-    let bytes = std::fs::read(&args.file).map_err(|error| anyhow::anyhow!("无法读取 {}：{error} (cannot read)", args.file.display()))?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|error| anyhow::anyhow!("无法读取 {}：{error} (cannot read)", args.file.display()))?;
     let evidence_name = args.file.display().to_string();
     let imported = template::import(&loaded.framework, &loaded.zone, &bytes, &evidence_name)?;
 
@@ -92,16 +98,29 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|error| anyhow::anyhow!("无法创建锁文件 {}：{error} (cannot create the lock file)", lock_path.display()))?;
-    _lock.lock().map_err(|error| anyhow::anyhow!("无法锁定 {}：{error} (cannot lock)", lock_path.display()))?;
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "无法创建锁文件 {}：{error} (cannot create the lock file)",
+                lock_path.display()
+            )
+        })?;
+    _lock
+        .lock()
+        .map_err(|error| anyhow::anyhow!("无法锁定 {}：{error} (cannot lock)", lock_path.display()))?;
     let existing = match std::fs::read(&values_path) {
-        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} 不是 UTF-8 文本 (not UTF-8)", values_path.display()))?),
+        Ok(bytes) => Some(
+            String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{} 不是 UTF-8 文本 (not UTF-8)", values_path.display()))?,
+        ),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => anyhow::bail!("无法读取 {}：{error}", values_path.display()),
     };
     let text = compose(&values_path, existing.as_deref(), &imported, &loaded.framework)?;
     if args.check {
-        println!("校验通过：{} 个数值可导入（未写入，--check） (valid; nothing written)", imported.values.len());
+        println!(
+            "校验通过：{} 个数值可导入（未写入，--check） (valid; nothing written)",
+            imported.values.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     write_atomically(&values_path, text.as_bytes())?;
@@ -114,7 +133,12 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         args.file.display()
     );
     for value in &imported.values {
-        println!("  {} {} = {}", value.cell, value.observation.row, value.observation.value.display());
+        println!(
+            "  {} {} = {}",
+            value.cell,
+            value.observation.row,
+            value.observation.value.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -123,12 +147,21 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// the file's own column order. The values file is the zone's append-only ledger: a value for a (row,
 /// year) already on record is a new revision (a later line), never an edit of the earlier line, and the
 /// whole result is validated with the same parser that loads it.
-fn compose(path: &Path, existing: Option<&str>, imported: &Imported, framework: &ecociv_core::Framework) -> anyhow::Result<String> {
+fn compose(
+    path: &Path,
+    existing: Option<&str>,
+    imported: &Imported,
+    framework: &ecociv_core::Framework,
+) -> anyhow::Result<String> {
     let name = path.display().to_string();
-    let mut text = existing.map(str::to_string).unwrap_or_else(|| format!("{NEW_HEADER}\n"));
+    let mut text = existing
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{NEW_HEADER}\n"));
     ecociv_data::values::parse_ledger(&name, &text, framework)?;
     let header_text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(header_text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(header_text.as_bytes());
     let columns: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_string()).collect();
     if !columns.iter().any(|c| c == "source") {
         anyhow::bail!("{name} 没有 source 列，无法记录数据来源；请先加上该列 (the values file needs a source column)");
@@ -154,7 +187,10 @@ fn compose(path: &Path, existing: Option<&str>, imported: &Imported, framework: 
         ]
         .into_iter()
         .collect();
-        let record: Vec<String> = columns.iter().map(|column| cells.get(column.as_str()).cloned().unwrap_or_default()).collect();
+        let record: Vec<String> = columns
+            .iter()
+            .map(|column| cells.get(column.as_str()).cloned().unwrap_or_default())
+            .collect();
         writer.write_record(&record)?;
     }
     let lines = String::from_utf8(writer.into_inner().map_err(|error| anyhow::anyhow!("{error}"))?)?;

@@ -52,8 +52,7 @@ fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
     if input == "-" {
         return Ok(Box::new(io::stdin().lock()));
     }
-    let file = File::open(input)
-        .with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
+    let file = File::open(input).with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
     // The CSV reader buffers (64 KiB); no second buffer here.
     Ok(Box::new(file))
 }
@@ -74,21 +73,13 @@ impl Spool {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let path = dir.join(format!(
-            ".ecociv-water-{}-{nanos}.partial",
-            std::process::id()
-        ));
+        let path = dir.join(format!(".ecociv-water-{}-{nanos}.partial", std::process::id()));
         let file = File::options()
             .write(true)
             .read(true)
             .create_new(true)
             .open(&path)
-            .with_context(|| {
-                format!(
-                    "无法创建临时文件 (cannot create temporary file) {}",
-                    path.display()
-                )
-            })?;
+            .with_context(|| format!("无法创建临时文件 (cannot create temporary file) {}", path.display()))?;
         Ok((Self { path, keep: false }, file))
     }
 }
@@ -121,8 +112,7 @@ fn write_atomically(
     }
     match &io_args.output {
         Some(out) => {
-            std::fs::rename(&spool.path, out)
-                .with_context(|| format!("无法写出 (cannot write) {}", out.display()))?;
+            std::fs::rename(&spool.path, out).with_context(|| format!("无法写出 (cannot write) {}", out.display()))?;
             spool.keep = true;
         }
         None => {

@@ -5,6 +5,6 @@ mod assess;
 mod progress;
 mod report;
 mod serve;
+mod support;
 mod template;
 mod water;
-mod support;

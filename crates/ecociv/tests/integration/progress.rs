@@ -29,14 +29,8 @@ fn table_names_the_rows_at_risk_for_2025_with_the_yearly_change_and_lead_departm
         "{text}"
     );
     let warnings = text.split("预警：").nth(1).expect("a warning section");
-    let warnings = warnings
-        .split("汇总")
-        .next()
-        .expect("before the aggregates");
-    assert!(
-        warnings.starts_with("2025年目标有风险的指标 9 项"),
-        "{warnings}"
-    );
+    let warnings = warnings.split("汇总").next().expect("before the aggregates");
+    assert!(warnings.starts_with("2025年目标有风险的指标 9 项"), "{warnings}");
     for line in [
         "24 村镇饮用水卫生合格率：按UNSD外推到目标年达不到目标，按加权线性趋势到目标年达不到目标；每年需提高 20 个百分点；牵头部门：城中区卫生健康局",
         "20.1 化肥利用率：",
@@ -51,9 +45,7 @@ fn table_names_the_rows_at_risk_for_2025_with_the_yearly_change_and_lead_departm
     }
     for on_course in ["20.2 ", "30 ", "34 ", "3 生态"] {
         assert!(
-            !warnings
-                .lines()
-                .any(|l| l.trim_start().starts_with(on_course)),
+            !warnings.lines().any(|l| l.trim_start().starts_with(on_course)),
             "{on_course} listed:\n{warnings}"
         );
     }
@@ -114,10 +106,7 @@ fn json_object_with_zone_target_year_and_rows() {
     let r10 = rows.iter().find(|r| r["id"] == "10").expect("row 10");
     assert_eq!(r10["method"], "method2_target");
     assert_eq!(r10["target"], 43.0);
-    assert!(
-        r10["progress"]["progress_value"].is_number(),
-        "R is exposed"
-    );
+    assert!(r10["progress"]["progress_value"].is_number(), "R is exposed");
     assert!(r10["progress"]["cagr_observed"].is_number());
     assert!(r10["progress"]["cagr_required"].is_number());
     assert_eq!(r10["progress"]["base_year"], 2021);
@@ -133,9 +122,7 @@ fn json_object_with_zone_target_year_and_rows() {
 #[test]
 fn values_file_adds_to_the_zone_series() {
     // Without the synthetic years, 24 has only 2021: the method refuses (too few years) and says so.
-    let v = json(&ecociv(&[
-        "progress", "--zone", "450202", "--format", "json",
-    ]));
+    let v = json(&ecociv(&["progress", "--zone", "450202", "--format", "json"]));
     let r24 = v["rows"]
         .as_array()
         .expect("rows")
@@ -149,11 +136,7 @@ fn values_file_adds_to_the_zone_series() {
 
     let dir = scratch("progress-values");
     let file = dir.join("values.csv");
-    std::fs::write(
-        &file,
-        "indicator,year,value,assigned\n24,2023,60,\n24,2024,65,\n",
-    )
-    .expect("write");
+    std::fs::write(&file, "indicator,year,value,assigned\n24,2023,60,\n24,2024,65,\n").expect("write");
     let v = json(&ecociv(&[
         "progress",
         "--zone",
@@ -189,13 +172,7 @@ fn refuses_bad_input_and_prints_nothing() {
     let dir = scratch("progress-bad");
     let file = dir.join("bad.csv");
     std::fs::write(&file, "indicator,year,value,assigned\n24,2023,abc,\n").expect("write");
-    let output = ecociv(&[
-        "progress",
-        "--zone",
-        "450202",
-        "--values",
-        &file.display().to_string(),
-    ]);
+    let output = ecociv(&["progress", "--zone", "450202", "--values", &file.display().to_string()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).is_empty());
     let err = stderr(&output);
@@ -210,13 +187,35 @@ fn refuses_bad_input_and_prints_nothing() {
 /// "target achieved".
 #[test]
 fn rows_below_target_without_a_trend_are_flagged() {
-    let output = ecociv(&["progress", "--zone", "450202", "--target-year", "2025", "--format", "json"]);
+    let output = ecociv(&[
+        "progress",
+        "--zone",
+        "450202",
+        "--target-year",
+        "2025",
+        "--format",
+        "json",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    let row = |id: &str| json["rows"].as_array().unwrap().iter().find(|row| row["id"] == id).unwrap().clone();
+    let row = |id: &str| {
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["id"] == id)
+            .unwrap()
+            .clone()
+    };
     for id in ["24", "20.1", "20.2"] {
         assert_eq!(row(id)["at_risk"], true, "{id}: {}", row(id));
-        assert!(row(id)["warning"]["reasons"].to_string().contains("below_target_without_trend"), "{id}: {}", row(id)["warning"]);
+        assert!(
+            row(id)["warning"]["reasons"]
+                .to_string()
+                .contains("below_target_without_trend"),
+            "{id}: {}",
+            row(id)["warning"]
+        );
     }
     assert_eq!(row("25")["at_risk"], false, "100 already reaches the 2025 target 100");
 }

@@ -46,14 +46,27 @@ fn start(db: &Path) -> Server {
             passwords.push((words[0].to_string(), words[words.len() - 1].to_string()));
         }
     };
-    Server { child, address, passwords }
+    Server {
+        child,
+        address,
+        passwords,
+    }
 }
 
 /// One HTTP/1.1 exchange (Connection: close). Returns status, Set-Cookie values and the JSON body.
-fn http(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<String>, Value) {
+fn http(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<String>, Value) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -67,7 +80,10 @@ fn http(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)],
     let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     let cookies = head
         .lines()
-        .filter_map(|line| line.strip_prefix("set-cookie: ").or_else(|| line.strip_prefix("Set-Cookie: ")))
+        .filter_map(|line| {
+            line.strip_prefix("set-cookie: ")
+                .or_else(|| line.strip_prefix("Set-Cookie: "))
+        })
         .map(|cookie| cookie.split(';').next().unwrap().to_string())
         .collect();
     (status, cookies, serde_json::from_str(body).unwrap_or(Value::Null))
@@ -75,7 +91,12 @@ fn http(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)],
 
 /// Logs in: returns the cookie header value and the CSRF token.
 fn login(server: &Server, username: &str) -> (String, String) {
-    let password = &server.passwords.iter().find(|(user, _)| user == username).expect("demo account").1;
+    let password = &server
+        .passwords
+        .iter()
+        .find(|(user, _)| user == username)
+        .expect("demo account")
+        .1;
     let (_, cookies, body) = http(server.address, "GET", "/api/v1/auth/csrf", &[], b"");
     let csrf = body["csrf_token"].as_str().unwrap().to_string();
     let login = json!({"username": username, "password": password}).to_string();
@@ -83,7 +104,11 @@ fn login(server: &Server, username: &str) -> (String, String) {
         server.address,
         "POST",
         "/api/v1/auth/login",
-        &[("Content-Type", "application/json"), ("X-CSRF-Token", &csrf), ("Cookie", &cookies.join("; "))],
+        &[
+            ("Content-Type", "application/json"),
+            ("X-CSRF-Token", &csrf),
+            ("Cookie", &cookies.join("; ")),
+        ],
         login.as_bytes(),
     );
     assert_eq!(status, 200, "{body}");
@@ -96,9 +121,21 @@ fn serve_demo_answers_the_assessment_exactly_as_assess_json() {
     let server = start(&dir.join("eco.sqlite3"));
     assert_eq!(server.passwords.len(), 5, "five demo accounts, passwords printed once");
     for year in ["2017", "2021"] {
-        let (status, _, body) = http(server.address, "GET", &format!("/api/v1/zones/450202/assessment?year={year}"), &[], b"");
+        let (status, _, body) = http(
+            server.address,
+            "GET",
+            &format!("/api/v1/zones/450202/assessment?year={year}"),
+            &[],
+            b"",
+        );
         assert_eq!(status, 200);
-        assert_eq!(body, output_json(&ecociv(&["assess", "--zone", "450202", "--year", year, "--format", "json"])), "year {year}");
+        assert_eq!(
+            body,
+            output_json(&ecociv(&[
+                "assess", "--zone", "450202", "--year", year, "--format", "json"
+            ])),
+            "year {year}"
+        );
     }
     let (status, _, openapi) = http(server.address, "GET", "/api/v1/openapi.json", &[], b"");
     assert_eq!((status, openapi["openapi"].as_str()), (200, Some("3.1.0")));
@@ -126,9 +163,20 @@ fn big_import() -> (String, usize) {
 
 fn imported_count(server: &Server) -> usize {
     let (cookie, _) = login(server, "reviewer");
-    let (status, _, body) = http(server.address, "GET", "/api/v1/zones/450202/values", &[("Cookie", &cookie)], b"");
+    let (status, _, body) = http(
+        server.address,
+        "GET",
+        "/api/v1/zones/450202/values",
+        &[("Cookie", &cookie)],
+        b"",
+    );
     assert_eq!(status, 200);
-    body["values"].as_array().unwrap().iter().filter(|value| value["batch"].is_string()).count()
+    body["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|value| value["batch"].is_string())
+        .count()
 }
 
 fn send_import(server: &Server, csv: &str) -> TcpStream {
@@ -148,7 +196,9 @@ fn send_import(server: &Server, csv: &str) -> TcpStream {
 fn a_server_killed_during_a_bulk_import_keeps_all_of_it_or_none_and_every_earlier_value() {
     let (csv, count) = big_import();
     assert!(count > 5000, "{count}");
-    let expected_2021 = output_json(&ecociv(&["assess", "--zone", "450202", "--year", "2021", "--format", "json"]));
+    let expected_2021 = output_json(&ecociv(&[
+        "assess", "--zone", "450202", "--year", "2021", "--format", "json",
+    ]));
     // How long the whole import takes here, run to completion.
     let dir = scratch("serve-kill");
     let full = {
@@ -157,7 +207,11 @@ fn a_server_killed_during_a_bulk_import_keeps_all_of_it_or_none_and_every_earlie
         let mut stream = send_import(&server, &csv);
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
-        assert!(response.starts_with("HTTP/1.1 200"), "{}", &response[..response.len().min(400)]);
+        assert!(
+            response.starts_with("HTTP/1.1 200"),
+            "{}",
+            &response[..response.len().min(400)]
+        );
         let took = started.elapsed();
         assert_eq!(imported_count(&server), count);
         took
@@ -177,13 +231,28 @@ fn a_server_killed_during_a_bulk_import_keeps_all_of_it_or_none_and_every_earlie
         assert!(server.passwords.is_empty(), "a restart prints no passwords");
         server.passwords = passwords;
         let imported = imported_count(&server);
-        assert!(imported == 0 || imported == count, "trial {trial}: {imported} of {count} values: a partial import");
-        let (_, _, assessment) = http(server.address, "GET", "/api/v1/zones/450202/assessment?year=2021", &[], b"");
-        assert_eq!(assessment, expected_2021, "trial {trial}: earlier (approved) values changed");
+        assert!(
+            imported == 0 || imported == count,
+            "trial {trial}: {imported} of {count} values: a partial import"
+        );
+        let (_, _, assessment) = http(
+            server.address,
+            "GET",
+            "/api/v1/zones/450202/assessment?year=2021",
+            &[],
+            b"",
+        );
+        assert_eq!(
+            assessment, expected_2021,
+            "trial {trial}: earlier (approved) values changed"
+        );
         outcomes.push(imported);
     }
     eprintln!("SIGKILL trials: imported {outcomes:?} of {count}; a full import took {full:?}");
-    assert!(outcomes.contains(&0), "no kill landed before the commit ({outcomes:?}; full import took {full:?})");
+    assert!(
+        outcomes.contains(&0),
+        "no kill landed before the commit ({outcomes:?}; full import took {full:?})"
+    );
 }
 
 #[test]
@@ -192,7 +261,16 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
     let url = format!("sqlite://{}", dir.join("eco.sqlite3").display());
     // A too-short password is refused and nothing is created.
     let mut short = Command::new(env!("CARGO_BIN_EXE_ecociv"))
-        .args(["admin", "create-user", "--db", &url, "--username", "boss", "--admin", "--password-stdin"])
+        .args([
+            "admin",
+            "create-user",
+            "--db",
+            &url,
+            "--username",
+            "boss",
+            "--admin",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -201,12 +279,26 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
     short.stdin.take().unwrap().write_all(b"short\n").unwrap();
     assert!(!short.wait().unwrap().success());
     let mut create = Command::new(env!("CARGO_BIN_EXE_ecociv"))
-        .args(["admin", "create-user", "--db", &url, "--username", "boss", "--admin", "--password-stdin"])
+        .args([
+            "admin",
+            "create-user",
+            "--db",
+            &url,
+            "--username",
+            "boss",
+            "--admin",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    create.stdin.take().unwrap().write_all(b"a long admin password\n").unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long admin password\n")
+        .unwrap();
     assert!(create.wait().unwrap().success());
     // Serve without --demo: only that account exists.
     let mut child = Command::new(env!("CARGO_BIN_EXE_ecociv"))
@@ -222,7 +314,11 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
     };
-    let mut server = Server { child, address, passwords: vec![("boss".into(), "a long admin password".into())] };
+    let mut server = Server {
+        child,
+        address,
+        passwords: vec![("boss".into(), "a long admin password".into())],
+    };
     let (cookie, _) = login(&server, "boss");
     let (status, _, me) = http(address, "GET", "/api/v1/me", &[("Cookie", &cookie)], b"");
     assert_eq!((status, me["user"]["is_admin"].as_bool()), (200, Some(true)));
@@ -234,7 +330,11 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
             address,
             "POST",
             "/api/v1/auth/login",
-            &[("Content-Type", "application/json"), ("X-CSRF-Token", &csrf), ("Cookie", &cookies.join("; "))],
+            &[
+                ("Content-Type", "application/json"),
+                ("X-CSRF-Token", &csrf),
+                ("Cookie", &cookies.join("; ")),
+            ],
             json!({"username": guess, "password": "admin"}).to_string().as_bytes(),
         );
         assert_eq!(status, 401, "no default account {guess}");
@@ -252,15 +352,47 @@ fn serve_demo_computes_from_monitoring_the_figures_assess_computes_from_the_same
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC");
     for (year, at_least) in [("2023", 2), ("2024", 4)] {
         let path = format!("/api/v1/zones/450202/monitoring/compute?year={year}");
-        let (status, _, body) = http(server.address, "POST", &path, &[("X-CSRF-Token", &csrf), ("Cookie", &cookie)], b"");
+        let (status, _, body) = http(
+            server.address,
+            "POST",
+            &path,
+            &[("X-CSRF-Token", &csrf), ("Cookie", &cookie)],
+            b"",
+        );
         assert_eq!(status, 200, "{body}");
-        let cli = output_json(&ecociv(&["assess", "--zone", "450202", "--year", year, "--monitoring", folder.to_str().unwrap(), "--format", "json"]));
-        let (_, _, values) = http(server.address, "GET", &format!("/api/v1/zones/450202/values?year={year}"), &[("Cookie", &cookie)], b"");
-        let computed: Vec<&Value> = values["values"].as_array().unwrap().iter().filter(|v| v["source"]["kind"] == "synthetic").collect();
+        let cli = output_json(&ecociv(&[
+            "assess",
+            "--zone",
+            "450202",
+            "--year",
+            year,
+            "--monitoring",
+            folder.to_str().unwrap(),
+            "--format",
+            "json",
+        ]));
+        let (_, _, values) = http(
+            server.address,
+            "GET",
+            &format!("/api/v1/zones/450202/values?year={year}"),
+            &[("Cookie", &cookie)],
+            b"",
+        );
+        let computed: Vec<&Value> = values["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["source"]["kind"] == "synthetic")
+            .collect();
         assert!(computed.len() >= at_least, "{year}: {values}");
         for value in computed {
             let row = value["row"].as_str().unwrap();
-            let cli_row = cli["rows"].as_array().unwrap().iter().find(|r| r["id"] == row).expect("row in the CLI's assessment");
+            let cli_row = cli["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == row)
+                .expect("row in the CLI's assessment");
             assert_eq!(value["value"], cli_row["value"], "{row} {year}");
             if row.starts_with('7') {
                 assert_eq!(value["source"], cli_row["source"], "{row} {year}: same provenance");

@@ -29,7 +29,18 @@ fn export_fill_refuse_fix_import() {
     copy_zone(&zone);
     let original = std::fs::read(zone.join("values.csv")).expect("values");
     let template = dir.join("卫健局-2022.xlsx");
-    let output = ecociv(&["template", "export", "--zone", s(&zone), "--department", "城中区卫生健康局", "--year", "2022", "--out", s(&template)]);
+    let output = ecociv(&[
+        "template",
+        "export",
+        "--zone",
+        s(&zone),
+        "--department",
+        "城中区卫生健康局",
+        "--year",
+        "2022",
+        "--out",
+        s(&template),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let bytes = std::fs::read(&template).expect("template written");
     // Row 24 is the department's only row: line 5 of the sheet (title, info, notes, header, then rows).
@@ -38,11 +49,26 @@ fn export_fill_refuse_fix_import() {
     let output = ecociv(&["template", "import", "--zone", s(&zone), "--file", s(&bad)]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("G5") && message.contains("填报表") && message.contains("百分之九十"), "{message}");
-    assert_eq!(std::fs::read(zone.join("values.csv")).expect("values"), original, "nothing written on refusal");
+    assert!(
+        message.contains("G5") && message.contains("填报表") && message.contains("百分之九十"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(zone.join("values.csv")).expect("values"),
+        original,
+        "nothing written on refusal"
+    );
 
     let good = dir.join("卫健局-2022-fixed.xlsx");
-    std::fs::write(&good, fill(&bytes, SHEET_XML, &[("G5", Fill::Text("92.5")), ("I5", Fill::Text("区疾控中心水质监测年报"))])).expect("write");
+    std::fs::write(
+        &good,
+        fill(
+            &bytes,
+            SHEET_XML,
+            &[("G5", Fill::Text("92.5")), ("I5", Fill::Text("区疾控中心水质监测年报"))],
+        ),
+    )
+    .expect("write");
     let output = ecociv(&["template", "import", "--zone", s(&zone), "--file", s(&good)]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("G5 24 = 92.5"), "{}", stdout(&output));
@@ -51,33 +77,74 @@ fn export_fill_refuse_fix_import() {
     let added = String::from_utf8(after[original.len()..].to_vec()).expect("utf-8");
     assert_eq!(added.lines().count(), 1, "{added}");
     assert!(added.starts_with("24,2022,92.5,,,"), "{added}");
-    assert!(added.contains("卫健局-2022-fixed.xlsx") && added.contains("区疾控中心水质监测年报"), "{added}");
+    assert!(
+        added.contains("卫健局-2022-fixed.xlsx") && added.contains("区疾控中心水质监测年报"),
+        "{added}"
+    );
 
     // The value is now on record, with its history and its evidence.
     let output = ecociv(&["assess", "--zone", s(&zone), "--year", "2022", "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    let row = json["rows"].as_array().expect("rows").iter().find(|row| row["id"] == "24").expect("24").clone();
+    let row = json["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["id"] == "24")
+        .expect("24")
+        .clone();
     assert_eq!(row["value"], 92.5);
     assert_eq!(row["status"], "not_met");
-    assert!(row["source"]["description"].as_str().expect("source").contains("卫健局-2022-fixed.xlsx"));
+    assert!(
+        row["source"]["description"]
+            .as_str()
+            .expect("source")
+            .contains("卫健局-2022-fixed.xlsx")
+    );
     let output = ecociv(&["assess", "--zone", s(&zone), "--year", "2021", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    let row = json["rows"].as_array().expect("rows").iter().find(|row| row["id"] == "24").expect("24").clone();
+    let row = json["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["id"] == "24")
+        .expect("24")
+        .clone();
     assert_eq!(row["value"], 50.0, "2021 unchanged");
 
     // A correction for the same year is a new revision: a later line, the earlier one kept as history.
     let corrected = dir.join("卫健局-2022-corrected.xlsx");
-    std::fs::write(&corrected, fill(&bytes, SHEET_XML, &[("G5", Fill::Text("100")), ("I5", Fill::Text("复核更正"))])).expect("write");
+    std::fs::write(
+        &corrected,
+        fill(
+            &bytes,
+            SHEET_XML,
+            &[("G5", Fill::Text("100")), ("I5", Fill::Text("复核更正"))],
+        ),
+    )
+    .expect("write");
     let output = ecociv(&["template", "import", "--zone", s(&zone), "--file", s(&corrected)]);
     assert!(output.status.success(), "{}", stderr(&output));
     let revised = std::fs::read(zone.join("values.csv")).expect("values");
-    assert!(revised.starts_with(&after), "the earlier revision is kept byte for byte");
+    assert!(
+        revised.starts_with(&after),
+        "the earlier revision is kept byte for byte"
+    );
     let history = String::from_utf8(revised).expect("utf-8");
-    assert_eq!(history.lines().filter(|line| line.starts_with("24,2022,")).count(), 2, "{history}");
+    assert_eq!(
+        history.lines().filter(|line| line.starts_with("24,2022,")).count(),
+        2,
+        "{history}"
+    );
     let output = ecociv(&["assess", "--zone", s(&zone), "--year", "2022", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    let row = json["rows"].as_array().expect("rows").iter().find(|row| row["id"] == "24").expect("24").clone();
+    let row = json["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["id"] == "24")
+        .expect("24")
+        .clone();
     assert_eq!(row["value"], 100.0, "the latest revision is in force");
     assert_eq!(row["status"], "met");
 }
@@ -85,10 +152,28 @@ fn export_fill_refuse_fix_import() {
 #[test]
 fn bundled_zones_are_read_only_and_departments_are_checked() {
     let dir = scratch("template-ro");
-    let output = ecociv(&["template", "import", "--zone", "450202", "--file", s(&dir.join("x.xlsx"))]);
+    let output = ecociv(&[
+        "template",
+        "import",
+        "--zone",
+        "450202",
+        "--file",
+        s(&dir.join("x.xlsx")),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("只读"), "{}", stderr(&output));
-    let output = ecociv(&["template", "export", "--zone", "450202", "--department", "不存在", "--year", "2022", "--out", s(&dir.join("x.xlsx"))]);
+    let output = ecociv(&[
+        "template",
+        "export",
+        "--zone",
+        "450202",
+        "--department",
+        "不存在",
+        "--year",
+        "2022",
+        "--out",
+        s(&dir.join("x.xlsx")),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("城中区卫生健康局"), "{}", stderr(&output));
     assert!(!dir.join("x.xlsx").exists());
@@ -101,9 +186,23 @@ fn concurrent_imports_lose_no_line() {
     let dir = scratch("template-concurrent");
     let zone = dir.join("zone");
     copy_zone(&zone);
-    let before = std::fs::read_to_string(zone.join("values.csv")).expect("values").lines().count();
+    let before = std::fs::read_to_string(zone.join("values.csv"))
+        .expect("values")
+        .lines()
+        .count();
     let template = dir.join("t.xlsx");
-    let output = ecociv(&["template", "export", "--zone", s(&zone), "--department", "城中区卫生健康局", "--year", "2022", "--out", s(&template)]);
+    let output = ecociv(&[
+        "template",
+        "export",
+        "--zone",
+        s(&zone),
+        "--department",
+        "城中区卫生健康局",
+        "--year",
+        "2022",
+        "--out",
+        s(&template),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let bytes = std::fs::read(&template).expect("template");
     let imports = 8;
@@ -132,6 +231,9 @@ fn concurrent_imports_lose_no_line() {
     let after = std::fs::read_to_string(zone.join("values.csv")).expect("values");
     assert_eq!(after.lines().count(), before + imports, "{after}");
     for n in 0..imports {
-        assert!(after.lines().any(|line| line.starts_with(&format!("24,2022,9{n},"))), "import {n} kept");
+        assert!(
+            after.lines().any(|line| line.starts_with(&format!("24,2022,9{n},"))),
+            "import {n} kept"
+        );
     }
 }

@@ -39,9 +39,20 @@ fn classify_and_annual_contract() {
     );
     // --output writes the file.
     let target = dir.join("out.csv");
-    let out = ecociv(&["water", "classify", "--input", &input, "--output", &target.display().to_string()]);
+    let out = ecociv(&[
+        "water",
+        "classify",
+        "--input",
+        &input,
+        "--output",
+        &target.display().to_string(),
+    ]);
     assert!(out.status.success());
-    assert!(std::fs::read_to_string(&target).unwrap().starts_with("section,date,class,status,class_items\n"));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("section,date,class,status,class_items\n")
+    );
 }
 
 #[test]
@@ -53,10 +64,18 @@ fn classify_from_stdin() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{HEADER}\nS,2024-01-01,river,,,,25,,,,,,,,,,,,,,,,,,,\n").as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{HEADER}\nS,2024-01-01,river,,,,25,,,,,,,,,,,,,,,,,,,\n").as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert_eq!(stdout(&out), "section,date,class,status,class_items\nS,2024-01-01,IV,轻度污染,cod\n");
+    assert_eq!(
+        stdout(&out),
+        "section,date,class,status,class_items\nS,2024-01-01,IV,轻度污染,cod\n"
+    );
 }
 
 #[test]
@@ -77,12 +96,26 @@ fn malformed_input_names_line_and_column_and_writes_nothing() {
         assert_eq!(out.status.code(), Some(1));
         assert_eq!(stdout(&out), "", "nothing written to stdout");
         let err = stderr(&out);
-        assert!(err.contains("line 11, column 10 (tp)") && err.contains("第 11 行第 10 列"), "{err}");
+        assert!(
+            err.contains("line 11, column 10 (tp)") && err.contains("第 11 行第 10 列"),
+            "{err}"
+        );
     }
-    let out = ecociv(&["water", "classify", "--input", &input, "--output", &target.display().to_string()]);
+    let out = ecociv(&[
+        "water",
+        "classify",
+        "--input",
+        &input,
+        "--output",
+        &target.display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!target.exists(), "no output file on error");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
 }
 
@@ -105,7 +138,9 @@ fn assess_uses_computed_water_figures() {
     let rows = result["rows"].as_array().unwrap();
     let row = |id: &str| rows.iter().find(|row| row["id"] == id).unwrap().clone();
     let close = |id: &str, want: f64| {
-        let got = row(id)["value"].as_f64().unwrap_or_else(|| panic!("row {id} has a number: {}", row(id)["value"]));
+        let got = row(id)["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("row {id} has a number: {}", row(id)["value"]));
         assert!((got - want).abs() < 1e-9, "row {id}: {got} vs {want}");
     };
     close("8.1", 500.0 / 6.0);
@@ -117,15 +152,29 @@ fn assess_uses_computed_water_figures() {
         let source = &row(id)["source"];
         assert_eq!(source["kind"], "synthetic", "row {id}");
         let text = source["description"].as_str().unwrap();
-        assert!(text.contains("SYNTHETIC") && text.contains(".SYNTHETIC.csv"), "row {id}: {text}");
+        assert!(
+            text.contains("SYNTHETIC") && text.contains(".SYNTHETIC.csv"),
+            "row {id}: {text}"
+        );
     }
     let d = |id: &str| row(id)["source"]["description"].as_str().unwrap().to_string();
-    assert!(d("8.1").contains("GB 3838-2002") && d("8.1").contains("5 of 6 sections") && d("8.1").contains("较 2021 年变化 +16.67"));
+    assert!(
+        d("8.1").contains("GB 3838-2002")
+            && d("8.1").contains("5 of 6 sections")
+            && d("8.1").contains("较 2021 年变化 +16.67")
+    );
     assert!(d("8.3").contains("BO-SYN-2:轻度黑臭") && d("8.3").contains("城市黑臭水体整治工作指南(2015)"));
     assert!(d("9").contains("HJ 192-2015") && d("9").contains("良"));
     assert!(d("23").contains("2 of 2 sources"));
     // The stable-or-improving rule compared 2024 against the computed 2021 values.
-    assert!(row("8.1")["explanation"].as_str().unwrap().contains("2021年为 66.666667%"), "{}", row("8.1")["explanation"]);
+    assert!(
+        row("8.1")["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("2021年为 66.666667%"),
+        "{}",
+        row("8.1")["explanation"]
+    );
 }
 
 #[test]
@@ -137,8 +186,19 @@ fn bad_monitoring_file_fails_the_assessment() {
         "ei.csv",
         "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction\n2024,70,x,45,15,5,\n",
     );
-    let out = ecociv(&["assess", "--zone", "450202", "--year", "2024", "--monitoring", &dir.display().to_string()]);
+    let out = ecociv(&[
+        "assess",
+        "--zone",
+        "450202",
+        "--year",
+        "2024",
+        "--monitoring",
+        &dir.display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("ei.csv") && err.contains("line 2, column 3 (vegetation_cover)"), "{err}");
+    assert!(
+        err.contains("ei.csv") && err.contains("line 2, column 3 (vegetation_cover)"),
+        "{err}"
+    );
 }
