@@ -237,7 +237,7 @@ impl AnnualEngine {
             choice,
         } = self;
         split.push(row, |i, name, date, hours| {
-            Self::close_day(years, done, *choice, i, name, date, hours)
+            Self::close_day(years, done, *choice, i, name, date, hours);
         })
     }
 

@@ -133,7 +133,7 @@ impl ZoneEngine {
             ..
         } = self;
         split.push(row, |_, name, date, hours| {
-            Self::close(days, stations, *choice, name, date, hours)
+            Self::close(days, stations, *choice, name, date, hours);
         })
     }
 

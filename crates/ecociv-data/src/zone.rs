@@ -241,7 +241,7 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
                     content: get(2).to_string(),
                     count,
                     investment_wan_yuan: investment,
-                })
+                });
             }
             (Err(_), _, _) => problems.push(Problem {
                 file: file.into(),

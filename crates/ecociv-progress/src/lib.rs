@@ -37,7 +37,7 @@ pub struct RowProgress {
 
 /// Measures, forecasts and flags one row.
 pub fn evaluate(input: &SeriesInput) -> Result<RowProgress, InputError> {
-    let progress = statcan::measure(input)?;
+    let progress = measure(input)?;
     let points = statcan::validated_points(&input.points)?;
     let forecast = forecast::forecast(&progress, &points, input.target);
     let warning = warning::early_warning(&progress, &forecast);

@@ -723,28 +723,6 @@ pub fn money(amount: f64) -> String {
     format!("{sign}{grouped}.{:02}", cents % 100)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chinese_numbers() {
-        assert_eq!(chinese_number(1), "一");
-        assert_eq!(chinese_number(6), "六");
-        assert_eq!(chinese_number(10), "十");
-        assert_eq!(chinese_number(12), "十二");
-        assert_eq!(chinese_number(35), "三十五");
-    }
-
-    #[test]
-    fn money_is_grouped() {
-        assert_eq!(money(396229.77), "396,229.77");
-        assert_eq!(money(249.0), "249.00");
-        assert_eq!(money(1211.0), "1,211.00");
-        assert_eq!(money(0.0), "0.00");
-    }
-}
-
 /// The report of a zone and year as the CLI and the web pages offer it: with the rows at risk of
 /// missing each of the plan's later target years and their forecasts from `ecociv-progress` when
 /// `with_progress` is set (the method is named in the data note).
@@ -812,4 +790,26 @@ pub fn zone_report(
         },
         fonts,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numbers() {
+        assert_eq!(chinese_number(1), "一");
+        assert_eq!(chinese_number(6), "六");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(12), "十二");
+        assert_eq!(chinese_number(35), "三十五");
+    }
+
+    #[test]
+    fn money_is_grouped() {
+        assert_eq!(money(396229.77), "396,229.77");
+        assert_eq!(money(249.0), "249.00");
+        assert_eq!(money(1211.0), "1,211.00");
+        assert_eq!(money(0.0), "0.00");
+    }
 }

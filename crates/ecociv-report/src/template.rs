@@ -430,9 +430,8 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
             ),
         ));
     }
-    let year = match meta_value("year").and_then(|text| text.parse::<i32>().ok()) {
-        Some(year) => year,
-        None => return Err(refuse(META_SHEET, "B3".into(), "年份无效 (invalid year)".into())),
+    let Some(year) = meta_value("year").and_then(|text| text.parse::<i32>().ok()) else {
+        return Err(refuse(META_SHEET, "B3".into(), "年份无效 (invalid year)".into()));
     };
     let department = meta_value("department").unwrap_or_default();
     let expected = department_rows(framework, zone, &department);

@@ -86,7 +86,7 @@ impl Formats {
                 .set_background_color(Color::RGB(0xD9E1F2)),
             text: base.clone(),
             centre: base.clone().set_align(FormatAlign::Center),
-            number: base.clone().set_align(FormatAlign::Center).set_num_format("General"),
+            number: base.set_align(FormatAlign::Center).set_num_format("General"),
             note: Format::new()
                 .set_font_name(BODY_FONT)
                 .set_font_size(9)

@@ -84,6 +84,10 @@ pub async fn system_user(store: &Store) -> ApiResult<ecociv_store::User> {
         .await?)
 }
 
+/// A demo account to create: user name, display name, role in the demo zone (none = administrator),
+/// department id, and the label printed beside its password.
+type AccountPlan<'a> = (&'a str, &'a str, Option<Role>, Option<String>, &'a str);
+
 /// Loads the demo into a database without the example zone. Returns `None` when the zone is already there
 /// (nothing is changed, no password is made).
 pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
@@ -119,7 +123,7 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
     store.append_revisions(DEMO_ZONE, &system.id, None, revisions).await?;
     let departments = store.departments(DEMO_ZONE).await?;
     let department = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id.clone());
-    let mut plan: Vec<(&str, &str, Option<Role>, Option<String>, &str)> = vec![
+    let mut plan: Vec<AccountPlan<'_>> = vec![
         ("admin", "系统管理员", None, None, "admin"),
         (
             "reviewer",

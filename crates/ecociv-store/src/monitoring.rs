@@ -91,7 +91,7 @@ impl Store {
         let all: Vec<NewReading> = readings.iter().cloned().chain(std::iter::once(file_reading)).collect();
         // Checked inside the writing transaction, so no other writer slips in between.
         let mut series = check_batch(&mut tx, zone_code, domain, &all).await?;
-        for ((station, parameter), id) in series.iter_mut() {
+        for ((station, parameter), id) in &mut series {
             if id.is_some() {
                 continue;
             }

@@ -110,10 +110,10 @@ fn every_breakpoint_at_below_above() {
                     let l = hj633::table(ed).lookup(col, m(above));
                     match (ed, col) {
                         (Edition::E2012, Column::So2_1h) => {
-                            assert_eq!(l, Lookup::Special(Special::UseIaqiOf(Column::So2_24h)))
+                            assert_eq!(l, Lookup::Special(Special::UseIaqiOf(Column::So2_24h)));
                         }
                         (Edition::E2012, Column::O3_8h) => {
-                            assert_eq!(l, Lookup::Special(Special::UseIaqiOf(Column::O3_1h)))
+                            assert_eq!(l, Lookup::Special(Special::UseIaqiOf(Column::O3_1h)));
                         }
                         (Edition::E2026, Column::So2_1h) => assert_eq!(l, Lookup::Special(Special::Fixed(200))),
                         (Edition::E2026, Column::O3_8h) => assert_eq!(l, Lookup::Special(Special::Fixed(300))),

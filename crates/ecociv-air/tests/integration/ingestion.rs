@@ -177,7 +177,7 @@ fn daily_command_contract() {
     assert_eq!(text, want);
     // --edition 2012 forces the 2012 table on 2026 data: PM2.5 60.5 → 60 → 50 + ceil(50·25/40) = 82.
     let mut out = Vec::new();
-    let forced = ecociv_air::EditionChoice::Fixed(ecociv_air::Edition::E2012);
+    let forced = EditionChoice::Fixed(ecociv_air::Edition::E2012);
     ingest::run_daily(s.as_bytes(), &mut out, &opts(false), forced).unwrap();
     assert!(
         String::from_utf8(out)

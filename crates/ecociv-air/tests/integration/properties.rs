@@ -87,7 +87,7 @@ proptest! {
 
     #[test]
     fn no_panic_on_arbitrary_hourly_csv(body in "[A-Za-z0-9,.\\-\" \n\r/]{0,400}", header in any::<bool>()) {
-        let text = if header { format!("station,date,hour,so2,no2,pm10,co,o3,pm25\n{body}") } else { body.clone() };
+        let text = if header { format!("station,date,hour,so2,no2,pm10,co,o3,pm25\n{body}") } else { body };
         for skip in [false, true] {
             let mut out = Vec::new();
             let opts = ReadOptions { source: "fuzz".into(), skip_bad: skip };
@@ -145,7 +145,7 @@ proptest! {
     ) {
         let mut text = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
         let names = ["A", "B", "\"C, q\""];
-        let mut sorted = rows.clone();
+        let mut sorted = rows;
         sorted.sort_by_key(|r| (r.0, r.1, r.2));
         for (st, d, h, vals, noise) in sorted {
             let line = format!("{},2023-01-{d:02},{h},{}", names[st], vals.join(","));

@@ -138,7 +138,7 @@ fn empty_chart_renders_a_no_data_panel() {
     assert!(doc.descendants().any(|n| n.attribute("class") == Some("no-data")));
     assert!(!doc.descendants().any(|n| n.attribute("class") == Some("point")));
     // A threshold alone gives nothing to place on the year axis: still the no-data panel.
-    let mut only_threshold = chart.clone();
+    let mut only_threshold = chart;
     only_threshold.threshold = Some((0.5, "标准".into()));
     assert!(only_threshold.layout().is_none());
 }
@@ -252,7 +252,7 @@ fn the_caller_gives_the_labels_and_the_default_is_chinese() {
         assert!(english.contains(text), "{text}");
     }
     let mut empty = LineChart::new("x", "%");
-    empty.labels = chart.labels.clone();
+    empty.labels = chart.labels;
     assert!(empty.to_svg().contains(">No data<"));
 }
 

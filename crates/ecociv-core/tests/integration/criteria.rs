@@ -554,7 +554,7 @@ fn readiness_uses_the_frameworks_reference_share() {
         "the share is a setting of the framework"
     );
     framework.designation.reference_min_share = 0.8;
-    let mut missing_binding = zone.clone();
+    let mut missing_binding = zone;
     missing_binding.observations.retain(|obs| obs.row != "1");
     let readiness = assess(&framework, &missing_binding, 2021).readiness;
     assert!(!readiness.ready);

@@ -481,7 +481,7 @@ fn forecast_and_warning_cases() {
         assert_eq!(f.years_remaining, c.years_remaining, "case {id}: years remaining");
         match (f.required_yearly_change, c.required_yearly_change) {
             (Some(g), Some(e)) => {
-                assert!(close(g, e, 1e-12), "case {id}: required change {g} vs {e}")
+                assert!(close(g, e, 1e-12), "case {id}: required change {g} vs {e}");
             }
             (None, None) => {}
             (g, e) => panic!("case {id}: required change {g:?} expected {e:?}"),

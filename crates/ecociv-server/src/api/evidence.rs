@@ -86,8 +86,8 @@ pub async fn upload(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     check_row(&state, &principal, &code, &row_id, year, true).await?;
-    let name = crate::validate::file_name(&query.name)
-        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
+    let name =
+        validate::file_name(&query.name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
     if body.is_empty() {
         return Err(ApiError::bad_request("文件为空 (empty file)"));
     }

@@ -336,7 +336,7 @@ pub async fn entry_post(
         };
         match checked {
             Ok(_) if !row.state.editable() => {
-                row.evidence_error = Some(FieldError::new("entry.error.file_locked", &[]))
+                row.evidence_error = Some(FieldError::new("entry.error.file_locked", &[]));
             }
             Ok(mut file) => {
                 file.row_id = row.id.clone();
@@ -558,12 +558,7 @@ pub async fn review_post(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", urls::review(&code))).into_response()),
-        Err(error)
-            if matches!(
-                error.code,
-                crate::error::Code::Forbidden | crate::error::Code::Unauthenticated | crate::error::Code::NotFound
-            ) =>
-        {
+        Err(error) if matches!(error.code, Code::Forbidden | Code::Unauthenticated | Code::NotFound) => {
             Err(WebError::from_api(&web, error))
         }
         Err(error) => {

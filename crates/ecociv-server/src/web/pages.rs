@@ -326,8 +326,8 @@ pub async fn indicator(
         query.get("done").map(String::as_str),
         query.get("error").map(String::as_str),
     ) {
-        (Some("reopened"), _) => Some(ecociv_web::layout::Flash {
-            kind: ecociv_web::layout::FlashKind::Success,
+        (Some("reopened"), _) => Some(Flash {
+            kind: FlashKind::Success,
             text: ecociv_web::i18n::t(web.lang, "indicator.reopened").into_owned(),
         }),
         (_, Some(error @ ("reopen_reason_required" | "reopen_failed"))) => {
@@ -335,8 +335,8 @@ pub async fn indicator(
             if let Some(reopen) = &mut view.reopen {
                 reopen.error = Some(key.clone());
             }
-            Some(ecociv_web::layout::Flash {
-                kind: ecociv_web::layout::FlashKind::Error,
+            Some(Flash {
+                kind: FlashKind::Error,
                 text: ecociv_web::i18n::t(web.lang, &key).into_owned(),
             })
         }

@@ -467,10 +467,18 @@ const EDITORS: &[Who] = &[Who::EditorEnv, Who::EditorAgri];
 const REVIEWERS: &[Who] = &[Who::Reviewer, Who::Admin];
 const ADMINS: &[Who] = &[Who::Admin];
 
+/// A page route: method, path, who may use it, and the form fields of a POST.
+type PageRoute = (
+    &'static str,
+    &'static str,
+    &'static [Who],
+    &'static [(&'static str, &'static str)],
+);
+
 /// Every page route, who may use it, and the form it is sent (a POST). Everyone else is refused: the
 /// public is sent to the login page, a logged-in user gets 403. Written out independently of the
 /// server's `web::ROUTES`; the test fails if the two differ.
-const PAGES: &[(&str, &str, &[Who], &[(&str, &str)])] = &[
+const PAGES: &[PageRoute] = &[
     ("GET", "/", EVERYONE, &[]),
     ("GET", "/assets/ecociv.css", EVERYONE, &[]),
     ("GET", "/lang/{lang}", EVERYONE, &[]),

@@ -133,13 +133,13 @@ async fn citus_key_rules_hold_on_the_postgres_schema() {
             continue;
         }
         match kind.as_str() {
-            "PRIMARY KEY" | "UNIQUE" if !is_reference(table) => {
-                if columns.first().map(String::as_str) != Some("zone_code") {
-                    problems.push(format!(
-                        "{table}.{name}: {kind} ({}) does not start with zone_code",
-                        columns.join(", ")
-                    ));
-                }
+            "PRIMARY KEY" | "UNIQUE"
+                if !is_reference(table) && columns.first().map(String::as_str) != Some("zone_code") =>
+            {
+                problems.push(format!(
+                    "{table}.{name}: {kind} ({}) does not start with zone_code",
+                    columns.join(", ")
+                ));
             }
             "FOREIGN KEY" => {
                 let Some(target) = referenced.get(name) else {

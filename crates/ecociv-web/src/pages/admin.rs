@@ -84,7 +84,7 @@ pub struct UserView {
     pub history: Vec<AuditRow>,
 }
 
-fn admin_tabs(ctx: &PageContext, users_active: bool) -> maud::Markup {
+fn admin_tabs(ctx: &PageContext, users_active: bool) -> Markup {
     let lang = ctx.lang;
     html! {
         nav class="tabs" aria-label=(t(lang, "nav.admin")) {

@@ -256,7 +256,7 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
     let body = html! {
         div class="page-head" {
             h1 { (title) }
-            (crate::layout::year_form(lang, &crate::layout::urls::air(&view.zone_code), &view.years, view.year, &[]))
+            (crate::layout::year_form(lang, &urls::air(&view.zone_code), &view.years, view.year, &[]))
         }
         p class="meta" {
             (t(lang, "air.stations")) "：" (view.stations) " · " (t(lang, "indicator.edition")) "：" (view.edition)

@@ -376,9 +376,9 @@ pub fn chart_labels(lang: Lang) -> ecociv_chart::Labels {
 /// as `ecociv progress` (UNSD extrapolation, else the time-weighted linear fit).
 fn forecast_of(zone: &Zone, row: &ecociv_core::Row, series: &[SeriesPoint]) -> Vec<(i32, f64)> {
     let direction = match row.direction {
-        ecociv_core::Direction::HigherIsBetter => ecociv_progress::Direction::HigherIsBetter,
-        ecociv_core::Direction::LowerIsBetter => ecociv_progress::Direction::LowerIsBetter,
-        ecociv_core::Direction::NotApplicable => return Vec::new(),
+        Direction::HigherIsBetter => ecociv_progress::Direction::HigherIsBetter,
+        Direction::LowerIsBetter => ecociv_progress::Direction::LowerIsBetter,
+        Direction::NotApplicable => return Vec::new(),
     };
     let points: Vec<ecociv_progress::Observation> = series
         .iter()

@@ -140,7 +140,7 @@ impl Fixture {
                 .enumerate()
                 .map(|(n, mut item)| {
                     if n == 0 {
-                        item.evidence_files.push(ecociv_web::pages::entry::EvidenceLink {
+                        item.evidence_files.push(pages::entry::EvidenceLink {
                             name: "监测报告.pdf".into(),
                             href: "/api/v1/zones/450202/evidence/e1".into(),
                             bytes: 4096,
@@ -379,7 +379,7 @@ pub fn all_pages(fixture: &Fixture, lang: Lang) -> Vec<(&'static str, String)> {
         revision: 3,
         error: Some("indicator.reopen_reason_required".into()),
     });
-    indicator.evidence.push(pages::indicator::EvidenceFile {
+    indicator.evidence.push(EvidenceFile {
         name: "监测报告.pdf".into(),
         href: "/x".into(),
         bytes: 2048,

@@ -357,7 +357,7 @@ fn entry_form_shows_refusals_next_to_their_fields() {
     let refused = view.apply_input(&fixture.framework, &input);
     assert_eq!(refused, 2);
     assert_eq!(view.error_count(), 2);
-    let html = pages::entry::render_entry(&ctx(Lang::Zh, Some(ecociv_web::Role::Editor)), &view);
+    let html = entry::render_entry(&ctx(Lang::Zh, Some(ecociv_web::Role::Editor)), &view);
     let page = doc(&html);
     let field = page.by_id("v-5").unwrap();
     assert_eq!(field.attr("aria-invalid"), Some("true"));
@@ -385,7 +385,7 @@ fn entry_form_shows_refusals_next_to_their_fields() {
         .collect();
     assert_eq!(buttons, vec![Some("save"), Some("submit")]);
     // English messages come from the English table.
-    let en = pages::entry::render_entry(&ctx(Lang::En, Some(ecociv_web::Role::Editor)), &view);
+    let en = entry::render_entry(&ctx(Lang::En, Some(ecociv_web::Role::Editor)), &view);
     assert_eq!(
         doc(&en).by_id("v-5-error").unwrap().text(),
         "150 is outside the admissible range 0–100"

@@ -178,7 +178,7 @@ pub fn observations(_framework: &Framework, dir: &Path) -> anyhow::Result<Vec<Ob
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (years, _summary, files) = ecociv_air::ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
+    let (years, _summary, files) = ingest::read_zone_dir(dir, &zone, None, EditionChoice::ByDate, false)?;
     let computed = ecociv_monitoring::feed::air(&years, &files);
     for note in &computed.notes {
         eprintln!("{note}");
