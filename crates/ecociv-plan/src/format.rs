@@ -1,0 +1,453 @@
+//! The plan's own file formats, from text (no IO): `measures.toml`, `key_projects.toml` (a zone's
+//! directory, formats documented in their headers) and the rule files (`supervision.toml`,
+//! `scorecard.toml`). Every problem names the file, line and field; a file with any problem gives nothing.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::model::{
+    DeadlineBasis, KeyProjects, LeadBasis, Measure, Measures, Project, ProjectCategory, QualityNote, SubTarget,
+};
+use crate::money::WanYuan;
+
+/// One problem in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<u64>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": 字段 {field} (field)")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found; nothing was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FileError {}
+
+pub(crate) struct Collector<'a> {
+    file: &'a str,
+    text: &'a str,
+    pub(crate) problems: Vec<Problem>,
+}
+
+impl<'a> Collector<'a> {
+    pub(crate) fn new(file: &'a str, text: &'a str) -> Self {
+        Collector {
+            file,
+            text,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The line of the first `key = "value"` in the text (how a problem in an entry is located).
+    pub(crate) fn line_of(&self, key: &str, value: &str) -> Option<u64> {
+        let needle = format!("{key} = \"{value}\"");
+        self.text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&needle))
+            .map(|i| i as u64 + 1)
+    }
+
+    /// The line of the first `key = ` in the text.
+    pub(crate) fn line_of_key(&self, key: &str) -> Option<u64> {
+        let needle = format!("{key} =");
+        self.text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&needle))
+            .map(|i| i as u64 + 1)
+    }
+
+    pub(crate) fn push(&mut self, line: Option<u64>, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line,
+            field: Some(field.to_string()),
+            message: message.into(),
+        });
+    }
+
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, FileError> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(FileError {
+                problems: self.problems,
+            })
+        }
+    }
+}
+
+pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, FileError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+        FileError {
+            problems: vec![Problem {
+                file: file.to_string(),
+                line,
+                field: None,
+                message: format!("TOML 格式错误：{} (invalid TOML)", e.message()),
+            }],
+        }
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasures {
+    zone: String,
+    source: String,
+    #[serde(default)]
+    measure: Vec<RawMeasure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    id: String,
+    location: String,
+    seed_line: u32,
+    task: String,
+    title: String,
+    text: String,
+    rows: Vec<String>,
+    rows_named: Vec<String>,
+    lead: Vec<String>,
+    lead_basis: String,
+    #[serde(default)]
+    cooperating: Vec<String>,
+    #[serde(default)]
+    external: Vec<String>,
+    #[serde(default)]
+    streets: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    deadline: i32,
+    deadline_basis: String,
+    deadline_text: Option<String>,
+    recurring: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    targets: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    what: String,
+    value: String,
+    unit: Option<String>,
+    year: Option<i32>,
+    text: String,
+}
+
+/// Reads `measures.toml`. `known_rows`, when given, are the framework's row ids: a measure serving an
+/// unknown row is refused.
+pub fn parse_measures(file: &str, text: &str, known_rows: Option<&[&str]>) -> Result<Measures, FileError> {
+    let raw: RawMeasures = from_toml(file, text)?;
+    let mut c = Collector::new(file, text);
+    let mut seen = BTreeSet::new();
+    let mut measures = Vec::new();
+    for m in raw.measure {
+        let line = c.line_of("id", &m.id);
+        if m.id.trim().is_empty() || !seen.insert(m.id.clone()) {
+            c.push(
+                line,
+                "id",
+                format!("措施编号“{}”为空或重复 (empty or duplicate id)", m.id),
+            );
+        }
+        for (field, v) in [
+            ("task", &m.task),
+            ("title", &m.title),
+            ("text", &m.text),
+            ("location", &m.location),
+        ] {
+            if v.trim().is_empty() {
+                c.push(line, field, "不能为空 (must not be empty)");
+            }
+        }
+        for r in &m.rows_named {
+            if !m.rows.contains(r) {
+                c.push(line, "rows_named", format!("指标行“{r}”不在 rows 中 (not among rows)"));
+            }
+        }
+        if let Some(known) = known_rows {
+            for r in &m.rows {
+                if !known.contains(&r.as_str()) {
+                    c.push(line, "rows", format!("指标体系中没有指标行“{r}” (unknown row)"));
+                }
+            }
+        }
+        let lead_basis = match m.lead_basis.as_str() {
+            "seed" => LeadBasis::Seed,
+            "derived" => LeadBasis::Derived,
+            "unassigned" => LeadBasis::Unassigned,
+            other => {
+                c.push(line, "lead_basis", format!("“{other}”应为 seed、derived 或 unassigned"));
+                LeadBasis::Unassigned
+            }
+        };
+        if (lead_basis == LeadBasis::Unassigned) != m.lead.is_empty() {
+            c.push(
+                line,
+                "lead",
+                "unassigned 时牵头单位须为空，否则须有牵头单位 (lead and lead_basis disagree)",
+            );
+        }
+        if lead_basis == LeadBasis::Derived && m.rows.is_empty() {
+            c.push(line, "lead_basis", "derived 须有 rows (derived lead without rows)");
+        }
+        let deadline_basis = match m.deadline_basis.as_str() {
+            "seed" => DeadlineBasis::Seed,
+            "plan_end" => DeadlineBasis::PlanEnd,
+            other => {
+                c.push(line, "deadline_basis", format!("“{other}”应为 seed 或 plan_end"));
+                DeadlineBasis::PlanEnd
+            }
+        };
+        if deadline_basis == DeadlineBasis::Seed && m.deadline_text.is_none() {
+            c.push(
+                line,
+                "deadline_text",
+                "deadline_basis = seed 时须写出原文时限 (seed deadline without its text)",
+            );
+        }
+        if !(2000..=2100).contains(&m.deadline) {
+            c.push(
+                line,
+                "deadline",
+                format!("{} 不是合理的年份 (not a plausible year)", m.deadline),
+            );
+        }
+        for t in &m.targets {
+            if !m.text.replace(' ', "").contains(&t.text.replace(' ', "")) {
+                c.push(
+                    line,
+                    "targets.text",
+                    format!("子目标原文“{}”不在措施原文中 (not in the measure's text)", t.text),
+                );
+            }
+        }
+        measures.push(Measure {
+            id: m.id,
+            location: m.location,
+            seed_line: m.seed_line,
+            task: m.task,
+            title: m.title,
+            text: m.text,
+            rows: m.rows,
+            rows_named: m.rows_named,
+            lead: m.lead,
+            lead_basis,
+            cooperating: m.cooperating,
+            external: m.external,
+            streets: m.streets,
+            places: m.places,
+            deadline: m.deadline,
+            deadline_basis,
+            deadline_text: m.deadline_text,
+            recurring: m.recurring,
+            note: m.note,
+            targets: m
+                .targets
+                .into_iter()
+                .map(|t| SubTarget {
+                    what: t.what,
+                    value: t.value,
+                    unit: t.unit,
+                    year: t.year,
+                    text: t.text,
+                })
+                .collect(),
+        });
+    }
+    c.finish(Measures {
+        zone: raw.zone,
+        source: raw.source,
+        measures,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeyProjects {
+    zone: String,
+    source: String,
+    total_count: u32,
+    total_investment_wan_yuan: String,
+    #[serde(default)]
+    quality: Vec<RawQuality>,
+    #[serde(default)]
+    category: Vec<RawCategory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuality {
+    id: String,
+    category: Option<u32>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    number: u32,
+    name: String,
+    seed_line: u32,
+    content: String,
+    count: u32,
+    investment_wan_yuan: String,
+    #[serde(default)]
+    project: Vec<RawProject>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    id: String,
+    name: String,
+    rows: Vec<String>,
+    rows_named: Vec<String>,
+    measures: Vec<String>,
+    note: Option<String>,
+}
+
+/// Reads `key_projects.toml`; checks the totals row against the categories (the seed's own arithmetic)
+/// and, when `measures` is given, that every measure a project names exists.
+pub fn parse_key_projects(file: &str, text: &str, measures: Option<&Measures>) -> Result<KeyProjects, FileError> {
+    let raw: RawKeyProjects = from_toml(file, text)?;
+    let mut c = Collector::new(file, text);
+    let total = WanYuan::parse(&raw.total_investment_wan_yuan).unwrap_or_else(|e| {
+        c.push(
+            c.line_of("total_investment_wan_yuan", &raw.total_investment_wan_yuan),
+            "total_investment_wan_yuan",
+            e,
+        );
+        WanYuan(0)
+    });
+    let mut categories = Vec::new();
+    let mut ids = BTreeSet::new();
+    for cat in raw.category {
+        let cline = c.line_of("name", &cat.name);
+        let investment = WanYuan::parse(&cat.investment_wan_yuan).unwrap_or_else(|e| {
+            c.push(cline, "investment_wan_yuan", e);
+            WanYuan(0)
+        });
+        let mut projects = Vec::new();
+        for p in cat.project {
+            let line = c.line_of("id", &p.id);
+            if !ids.insert(p.id.clone()) || !p.id.starts_with(&format!("{}.", cat.number)) {
+                c.push(
+                    line,
+                    "id",
+                    format!(
+                        "项目编号“{}”重复或不属于第 {} 类 (duplicate or wrong category)",
+                        p.id, cat.number
+                    ),
+                );
+            }
+            if p.name.trim().is_empty() {
+                c.push(line, "name", "不能为空 (must not be empty)");
+            }
+            for r in &p.rows_named {
+                if !p.rows.contains(r) {
+                    c.push(line, "rows_named", format!("指标行“{r}”不在 rows 中 (not among rows)"));
+                }
+            }
+            if let Some(ms) = measures {
+                for m in &p.measures {
+                    if ms.get(m).is_none() {
+                        c.push(line, "measures", format!("没有编号为“{m}”的措施 (unknown measure)"));
+                    }
+                }
+            }
+            projects.push(Project {
+                id: p.id,
+                category: cat.number,
+                name: p.name,
+                rows: p.rows,
+                rows_named: p.rows_named,
+                measures: p.measures,
+                note: p.note,
+            });
+        }
+        categories.push(ProjectCategory {
+            number: cat.number,
+            name: cat.name,
+            seed_line: cat.seed_line,
+            content: cat.content,
+            count: cat.count,
+            investment,
+            projects,
+        });
+    }
+    let counted: u32 = categories.iter().map(|c| c.count).sum();
+    if counted != raw.total_count {
+        c.push(
+            c.line_of_key("total_count"),
+            "total_count",
+            format!(
+                "各类项目数之和为 {counted}，合计行为 {} (categories do not add up)",
+                raw.total_count
+            ),
+        );
+    }
+    let summed = WanYuan::sum(categories.iter().map(|c| &c.investment));
+    if summed != total {
+        c.push(
+            c.line_of_key("total_investment_wan_yuan"),
+            "total_investment_wan_yuan",
+            format!("各类投资之和为 {summed}，合计行为 {total} (categories do not add up)"),
+        );
+    }
+    let quality = raw
+        .quality
+        .into_iter()
+        .map(|q| QualityNote {
+            id: q.id,
+            category: q.category,
+            text: q.text,
+        })
+        .collect();
+    c.finish(KeyProjects {
+        zone: raw.zone,
+        source: raw.source,
+        total_count: raw.total_count,
+        total_investment: total,
+        categories,
+        quality,
+    })
+}
