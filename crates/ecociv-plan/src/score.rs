@@ -237,7 +237,7 @@ fn pct(x100: i64) -> String {
 }
 
 /// Scores one department (or street) for a year.
-pub fn score(rules: &ScoreRules, input: &ScoreInput) -> Scorecard {
+pub fn score(rules: &ScoreRules, input: &ScoreInput<'_>) -> Scorecard {
     let dept = input.department;
     let year_end = Date::end_of_year(input.year);
     let cutoff = input.today.min(year_end);

@@ -177,7 +177,7 @@ pub struct Finding {
 }
 
 /// The conditions that hold on `input.today` under `rules`.
-pub fn evaluate(rules: &SupervisionRules, input: &SupervisionInput) -> Vec<Finding> {
+pub fn evaluate(rules: &SupervisionRules, input: &SupervisionInput<'_>) -> Vec<Finding> {
     let today = input.today;
     let mut out = Vec::new();
     let owner_of_measure = |lead: &[String]| lead.first().cloned().unwrap_or_else(|| input.office.to_string());

@@ -171,7 +171,7 @@ fn measure_past_deadline_fires_in_the_new_year_and_clears_on_an_approved_done_re
     assert!(w.run("2026-01-01").opened.iter().any(|k| k == key));
     let m = Subject::Measure("2.3.3-1".into());
     let mut done = rev(
-        m.clone(),
+        m,
         q(2025, 4),
         "城中区农业农村局",
         ReviewState::Submitted,
@@ -196,7 +196,7 @@ fn spend_behind_plan_fires_and_clears_when_approved_spend_catches_up() {
     let key = "spend_behind:项目 2.01:2025";
     let p = Subject::Project("2.01".into());
     let mut r = rev(
-        p.clone(),
+        p,
         q(2025, 3),
         "城中区农业农村局",
         ReviewState::Submitted,
@@ -213,7 +213,7 @@ fn spend_behind_plan_fires_and_clears_when_approved_spend_catches_up() {
     let changes = w.run("2026-01-20");
     assert!(changes.opened.iter().any(|k| k == key), "{changes:?}");
     assert_eq!(w.board.get(key).unwrap().owner, "城中区农业农村局");
-    let mut r4 = r.clone();
+    let mut r4 = r;
     r4.period = q(2025, 4);
     r4.spend = vec![(FundingSource("上级专项".into()), WanYuan::parse("30").unwrap())];
     r4.state = ReviewState::Submitted;
@@ -492,14 +492,7 @@ fn a_scorecard_recomputes_from_its_explanation_and_matches_a_hand_count() {
         ))
         .unwrap();
     // Q2: 5.1.3-2 done (deadline 2025), on time, first time; 2.3.2-2 not filed.
-    let mut done = rev(
-        a.clone(),
-        q(2025, 2),
-        dept,
-        ReviewState::Submitted,
-        "2025-07-05",
-        "赵六",
-    );
+    let mut done = rev(a, q(2025, 2), dept, ReviewState::Submitted, "2025-07-05", "赵六");
     done.status = WorkStatus::Done;
     w.reports.append(done.clone()).unwrap();
     done.state = ReviewState::Approved;
