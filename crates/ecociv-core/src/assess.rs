@@ -1,7 +1,8 @@
 //! The assessment of a zone for a year (年度达标评估) and its readiness for designation (创建条件).
 
+use crate::format::RowFormat;
 use crate::framework::{Attribute, Framework, Row};
-use crate::judge::{Basis, Evidence, Judgement, Status, Text, judge};
+use crate::judge::{Basis, Evidence, Judgement, Status, Text, judge, status_label};
 use crate::value::{Observation, Source, Value};
 use crate::zone::Zone;
 
@@ -34,6 +35,8 @@ pub struct RowAssessment {
     pub task: String,
     pub attribute: Attribute,
     pub unit: String,
+    /// How this row's figures are written (unit, precision, bounds): use it for every figure shown.
+    pub format: RowFormat,
     /// The standard value that applies to this zone, as printed.
     pub standard: String,
     /// The note on the standard's variant (source, doubt).
@@ -44,7 +47,24 @@ pub struct RowAssessment {
     pub basis: Basis,
     pub explanation: Text,
     pub warnings: Vec<Text>,
+    /// Met on only some parts of a several-part criterion: the names of the parts judged (see
+    /// [`crate::judge::Judgement::partial`]).
+    pub partial: Option<Text>,
     pub lead_departments: Vec<String>,
+}
+
+impl RowAssessment {
+    /// The status as a person should read it: `达标（仅判定：保持稳定或持续改善）` when met on only some
+    /// parts, else the plain status.
+    pub fn label(&self) -> Text {
+        status_label(self.status, self.partial.as_ref())
+    }
+
+    /// The value as written for people (unit and precision of the row; a state without a unit), or
+    /// `None` when there is none.
+    pub fn value_text(&self) -> Option<String> {
+        self.value.as_ref().map(|value| self.format.value(value))
+    }
 }
 
 /// Readiness for designation under the framework's designation rule.
@@ -110,18 +130,10 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                     judge(row, &variant.criterion, &variant.standard, &evidence),
                 ),
                 None => {
-                    let kinds: Vec<String> = zone
-                        .profile
-                        .attributes
-                        .iter()
-                        .map(|(key, value)| format!("{key}={value}"))
-                        .collect();
+                    let kind = zone_kind(&zone.profile.attributes);
                     let reason = Text::new(
-                        format!("本框架未给出适用于本区域（{}）的标准值。结论：无数据", kinds.join("，")),
-                        format!(
-                            "the framework gives no standard for this kind of zone ({}). Result: no data",
-                            kinds.join(", ")
-                        ),
+                        format!("本框架未给出适用于{}的标准值。结论：无数据", kind.zh),
+                        format!("the framework gives no standard for {}. Result: no data", kind.en),
                     );
                     (
                         String::from("未知"),
@@ -131,6 +143,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                             basis: Basis::Nothing,
                             explanation: reason,
                             warnings: Vec::new(),
+                            partial: None,
                         },
                     )
                 }
@@ -145,6 +158,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                 task: task.clone(),
                 attribute: indicator.attribute,
                 unit: row.unit.clone(),
+                format: row.format(),
                 standard,
                 standard_note: note,
                 value: current.map(|obs| obs.value.clone()),
@@ -153,6 +167,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                 basis: judgement.basis,
                 explanation: judgement.explanation,
                 warnings: judgement.warnings,
+                partial: judgement.partial,
                 lead_departments: zone.plan.lead_departments.get(&row.id).cloned().unwrap_or_default(),
             });
         }
@@ -192,6 +207,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                 task: task.clone(),
                 attribute: indicator.attribute,
                 unit: String::new(),
+                format: RowFormat::default(),
                 standard,
                 standard_note: String::new(),
                 value: None,
@@ -215,6 +231,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
                     ),
                 ),
                 warnings: Vec::new(),
+                partial: None,
                 lead_departments: lead,
             });
             indicator_statuses.push((indicator.id.clone(), indicator.attribute, status));
@@ -234,6 +251,34 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         rows,
         readiness,
     }
+}
+
+/// The kind of zone in words, from its attributes: `湿润地区、丘陵地区的县级区域` / `a county-level zone
+/// (humid, hilly)`. Attribute values are the framework's own Chinese words; other keys are named in
+/// Chinese too, never as `key=value`.
+pub fn zone_kind(attributes: &std::collections::BTreeMap<String, String>) -> Text {
+    let mut regions = Vec::new();
+    let mut level = None;
+    let mut others = Vec::new();
+    for (key, value) in attributes {
+        match key.as_str() {
+            "climate" | "terrain" => regions.push(format!("{value}地区")),
+            "level" => level = Some(value.clone()),
+            _ => others.push(value.clone()),
+        }
+    }
+    regions.extend(others);
+    let level_zh = level
+        .clone()
+        .map_or_else(|| "区域".to_string(), |level| format!("{level}区域"));
+    let zh = if regions.is_empty() {
+        format!("本类{level_zh}")
+    } else {
+        format!("{}的{level_zh}", regions.join("、"))
+    };
+    let en_parts: Vec<String> = attributes.values().cloned().collect();
+    let en = format!("this kind of zone ({})", en_parts.join(", "));
+    Text::new(zh, en)
 }
 
 fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) -> Readiness {

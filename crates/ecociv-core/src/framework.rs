@@ -91,6 +91,10 @@ pub struct Row {
     pub name_en: String,
     /// Unit as the table writes it (`%`, `-`, `吨标准煤/万元`, …).
     pub unit: String,
+    /// Decimal places a figure of this row is written with (at most; see [`crate::format`]), as Table 2-1
+    /// prints the row's figures. `None` for a row the data gives none (then
+    /// [`crate::format::DEFAULT_PRECISION`]).
+    pub precision: Option<u8>,
     /// Which way is better. Set explicitly per row in the data; never defaulted.
     pub direction: Direction,
     /// The admissible numeric range of a value, e.g. 0–100 for a share. A value at the better end of
@@ -130,6 +134,11 @@ impl Row {
             crate::value::Value::State(text) => self.state(text).and_then(|state| state.equals),
             crate::value::Value::Spatial(_) => None,
         }
+    }
+
+    /// How this row's figures, changes and states are written (the one formatter).
+    pub fn format(&self) -> crate::format::RowFormat {
+        crate::format::RowFormat::for_row(self)
     }
 
     /// True when the row takes numbers (its criterion is not a pure state vocabulary).
@@ -338,6 +347,15 @@ impl Framework {
             }
         }
         for (_, row) in self.rows() {
+            if let Some(precision) = row.precision
+                && precision > crate::format::MAX_DECIMALS
+            {
+                problems.push(format!(
+                    "row {}: precision {precision} is above {}",
+                    row.id,
+                    crate::format::MAX_DECIMALS
+                ));
+            }
             if let Some((low, high)) = row.range
                 && low > high
             {

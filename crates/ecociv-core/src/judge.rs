@@ -20,8 +20,9 @@
 //! — except when a two-part criterion is met only on its judgeable parts and the document records "not
 //! met": the document may know the unjudged part, so "not met" is used and the explanation says why.
 
+use crate::format::trimmed;
 use crate::framework::{Criterion, Direction, Row, StateVerdict};
-use crate::num::{EPSILON, show};
+use crate::num::EPSILON;
 use crate::value::{Assigned, Observation, SpatialRecord, Value, state_verdict};
 
 /// 达标 / 不达标 / 无数据.
@@ -129,6 +130,50 @@ pub struct Judgement {
     pub explanation: Text,
     /// Disagreements and doubts worth a person's attention.
     pub warnings: Vec<Text>,
+    /// Set when the row is met on only the parts of a several-part criterion that could be judged (e.g.
+    /// 7.1 without the higher level's verdict): the names of the parts judged. A met status then reads
+    /// "达标（仅判定：保持稳定或持续改善）" ([`Judgement::label`]).
+    pub partial: Option<Text>,
+}
+
+impl Judgement {
+    /// The status as a person should read it: `达标`, or `达标（仅判定：…）` when only some parts could be
+    /// judged.
+    pub fn label(&self) -> Text {
+        status_label(self.status, self.partial.as_ref())
+    }
+}
+
+/// A status with its nuance: `达标（仅判定：保持稳定或持续改善）` / `met (only judged: stable or
+/// improving)` when met on only the parts named in `partial`.
+pub fn status_label(status: Status, partial: Option<&Text>) -> Text {
+    match (status, partial) {
+        (Status::Met, Some(parts)) => Text::new(
+            format!("达标（仅判定：{}）", parts.zh),
+            format!("met (only judged: {})", parts.en),
+        ),
+        _ => Text::new(status.zh(), status.en()),
+    }
+}
+
+/// The short name of a criterion, for saying which part of a several-part criterion was judged.
+pub fn criterion_name(criterion: &Criterion) -> Text {
+    match criterion {
+        Criterion::AtLeast(x) => Text::new(format!("≥{}", trimmed(*x, 6)), format!("≥{}", trimmed(*x, 6))),
+        Criterion::AtMost(x) => Text::new(format!("≤{}", trimmed(*x, 6)), format!("≤{}", trimmed(*x, 6))),
+        Criterion::Reach(x) => Text::new(format!("达到{}", trimmed(*x, 6)), format!("reach {}", trimmed(*x, 6))),
+        Criterion::States => Text::new("状态", "state"),
+        Criterion::AssignedTask { wording } => Text::new(wording.clone(), "the higher level's task"),
+        Criterion::StableOrImproving => Text::new("保持稳定或持续改善", "stable or improving"),
+        Criterion::RiseAtLeast(x) => Text::new(
+            format!("提高幅度≥{}", trimmed(*x, 6)),
+            format!("rise ≥{}", trimmed(*x, 6)),
+        ),
+        Criterion::AllOf(parts) => Text::join(&parts.iter().map(criterion_name).collect::<Vec<_>>(), "；", "; "),
+        Criterion::Spatial => Text::new("面积不减少，性质不改变，功能不降低", "area, nature and function kept"),
+        Criterion::Conditional { .. } => Text::new("按地区类别的要求", "the rule for the zone's class"),
+        Criterion::Unknown { .. } => Text::new("未知标准", "unknown standard"),
+    }
 }
 
 /// What a rule concluded: `Some(true)` met, `Some(false)` not met, `None` cannot judge; with the reason.
@@ -136,7 +181,8 @@ struct Outcome {
     verdict: Option<bool>,
     reason: Text,
     /// Met on the parts that could be judged while other parts could not: weaker than a full judgement.
-    partial: bool,
+    /// The names of the parts judged and of those not judged.
+    partial: Option<(Text, Text)>,
 }
 
 impl Outcome {
@@ -144,14 +190,14 @@ impl Outcome {
         Outcome {
             verdict: Some(ok),
             reason,
-            partial: false,
+            partial: None,
         }
     }
     fn open(reason: Text) -> Outcome {
         Outcome {
             verdict: None,
             reason,
-            partial: false,
+            partial: None,
         }
     }
 }
@@ -177,14 +223,15 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
                 format!("no value for {year}; standard \"{standard}\". Result: no data"),
             ),
             warnings: Vec::new(),
+            partial: None,
         };
     };
-    let unit = unit_suffix(&row.unit);
+    let format = row.format();
     let head = Text::new(
-        format!("{year}年值 {}{unit}；标准“{standard}”", current.value.display()),
+        format!("{year}年值 {}；标准“{standard}”", format.value(&current.value)),
         format!(
-            "{year} value {}{unit}; standard \"{standard}\"",
-            current.value.display()
+            "{year} value {}; standard \"{standard}\"",
+            format.value_en(&current.value)
         ),
     );
     let outcome = match &current.value {
@@ -214,7 +261,7 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
     let (status, basis, conclusion) = match (outcome.verdict, &current.recorded) {
         // Met only on the parts that could be judged, while a document records "not met": the document
         // may know the part the rule could not judge (the higher level's verdict), so it decides.
-        (Some(true), Some(recorded)) if outcome.partial && !recorded.met => (
+        (Some(true), Some(recorded)) if outcome.partial.is_some() && !recorded.met => (
             Status::NotMet,
             Basis::Recorded,
             Text::new(
@@ -248,11 +295,17 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
                 ));
             }
             let status = if ok { Status::Met } else { Status::NotMet };
-            (
-                status,
-                Basis::Rule,
-                Text::new(format!("结论：{}", status.zh()), format!("result: {}", status.en())),
-            )
+            let conclusion = match (&outcome.partial, status) {
+                (Some((done, open)), Status::Met) => Text::new(
+                    format!("结论：达标（仅判定“{}”，“{}”尚无法判定）", done.zh, open.zh),
+                    format!(
+                        "result: met (only \"{}\" could be judged; \"{}\" could not)",
+                        done.en, open.en
+                    ),
+                ),
+                _ => Text::new(format!("结论：{}", status.zh()), format!("result: {}", status.en())),
+            };
+            (status, Basis::Rule, conclusion)
         }
         (None, Some(recorded)) => {
             let status = if recorded.met { Status::Met } else { Status::NotMet };
@@ -284,14 +337,10 @@ pub fn judge(row: &Row, criterion: &Criterion, standard: &str, evidence: &Eviden
         basis,
         explanation: Text::join(&[head, outcome.reason, conclusion, source], "；", "; "),
         warnings,
-    }
-}
-
-fn unit_suffix(unit: &str) -> String {
-    match unit {
-        "" | "-" => String::new(),
-        "%" => "%".to_string(),
-        other => format!(" {other}"),
+        partial: match (status, outcome.partial) {
+            (Status::Met, Some((done, _))) => Some(done),
+            _ => None,
+        },
     }
 }
 
@@ -318,7 +367,8 @@ fn evaluate(
     current: &Observation,
     evidence: &Evidence<'_>,
 ) -> Outcome {
-    let unit = unit_suffix(&row.unit);
+    let format = row.format();
+    let unit = format.suffix();
     match criterion {
         Criterion::AtLeast(limit) | Criterion::AtMost(limit) | Criterion::Reach(limit) => {
             let Some(value) = number else {
@@ -334,14 +384,14 @@ fn evaluate(
                 Text::new(
                     format!(
                         "{}{unit} {zh_op} {}{unit}：{}",
-                        show(value),
-                        show(*limit),
+                        format.number(value),
+                        format.number(*limit),
                         if ok { "是" } else { "否" }
                     ),
                     format!(
                         "{}{unit} {en_op} {}{unit}: {}",
-                        show(value),
-                        show(*limit),
+                        format.number(value),
+                        format.number(*limit),
                         if ok { "yes" } else { "no" }
                     ),
                 ),
@@ -367,21 +417,23 @@ fn evaluate(
                         _ => value - earlier,
                     };
                     let ok = rise >= points - EPSILON;
+                    let change = format.change(rise);
+                    let required = format.amount(*points);
                     Outcome::judged(
                         ok,
                         Text::new(
                             format!(
-                                "较{earlier_year}年（{}{unit}）提高 {} 个百分点，要求 ≥{}：{}",
-                                show(earlier),
-                                show(rise),
-                                show(*points),
+                                "较{earlier_year}年（{}）提高幅度 {}，要求提高不少于 {}：{}",
+                                format.with_unit(earlier),
+                                change.zh,
+                                required.zh,
                                 if ok { "是" } else { "否" }
                             ),
                             format!(
-                                "rise of {} points over {earlier_year} ({}{unit}), required ≥{}: {}",
-                                show(rise),
-                                show(earlier),
-                                show(*points),
+                                "rise over {earlier_year} ({}): {}, required at least {}: {}",
+                                format.with_unit(earlier),
+                                change.en,
+                                required.en,
                                 if ok { "yes" } else { "no" }
                             ),
                         ),
@@ -427,7 +479,18 @@ fn evaluate(
                 .en
                 .push_str(&format!("; {} of {} parts judged", judged.len(), outcomes.len()));
             let ok = judged.iter().all(|outcome| outcome.verdict == Some(true));
-            let partial = ok && judged.len() < outcomes.len();
+            let partial = (ok && judged.len() < outcomes.len()).then(|| {
+                let names = |judged: bool| -> Text {
+                    let picked: Vec<Text> = parts
+                        .iter()
+                        .zip(&outcomes)
+                        .filter(|(_, outcome)| outcome.verdict.is_some() == judged)
+                        .map(|(part, _)| criterion_name(part))
+                        .collect();
+                    Text::join(&picked, "、", ", ")
+                };
+                (names(true), names(false))
+            });
             Outcome {
                 verdict: Some(ok),
                 reason,
@@ -452,21 +515,29 @@ fn evaluate(
             let (branch, zh, en) = if value <= *threshold {
                 (
                     at_or_below.as_ref(),
-                    format!("{}{unit} ≤ {}{unit}，适用该类地区的要求", show(value), show(*threshold)),
+                    format!(
+                        "{}{unit} ≤ {}{unit}，适用该类地区的要求",
+                        format.number(value),
+                        format.number(*threshold)
+                    ),
                     format!(
                         "{}{unit} ≤ {}{unit}: that region's rule applies",
-                        show(value),
-                        show(*threshold)
+                        format.number(value),
+                        format.number(*threshold)
                     ),
                 )
             } else {
                 (
                     above.as_ref(),
-                    format!("{}{unit} > {}{unit}，适用该类地区的要求", show(value), show(*threshold)),
+                    format!(
+                        "{}{unit} > {}{unit}，适用该类地区的要求",
+                        format.number(value),
+                        format.number(*threshold)
+                    ),
                     format!(
                         "{}{unit} > {}{unit}: that region's rule applies",
-                        show(value),
-                        show(*threshold)
+                        format.number(value),
+                        format.number(*threshold)
                     ),
                 )
             };
@@ -488,7 +559,8 @@ fn evaluate(
 }
 
 fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observation) -> Outcome {
-    let unit = unit_suffix(&row.unit);
+    let format = row.format();
+    let unit = format.suffix();
     match (&current.assigned, number) {
         (Some(Assigned::Verdict(done)), _) => Outcome::judged(
             *done,
@@ -508,15 +580,15 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
                 Text::new(
                     format!(
                         "{wording}：上级下达值 {}{unit}，实际 {}{unit} {}下达值：{}",
-                        show(*target),
-                        show(value),
+                        format.number(*target),
+                        format.number(value),
                         zh_word,
                         if ok { "是" } else { "否" }
                     ),
                     format!(
                         "{wording}: assigned {}{unit}, actual {}{unit} {en_word} it: {}",
-                        show(*target),
-                        show(value),
+                        format.number(*target),
+                        format.number(value),
                         if ok { "yes" } else { "no" }
                     ),
                 ),
@@ -525,10 +597,13 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
         (_, Some(value)) if at_natural_limit(row, value) => Outcome::judged(
             true,
             Text::new(
-                format!("{wording}：数值已达上限{}{unit}，任何上级目标均已完成", show(value)),
+                format!(
+                    "{wording}：数值已达上限{}{unit}，任何上级目标均已完成",
+                    format.number(value)
+                ),
                 format!(
                     "{wording}: the value is at its natural limit {}{unit}, which meets any assigned target",
-                    show(value)
+                    format.number(value)
                 ),
             ),
         ),
@@ -540,7 +615,8 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
 }
 
 fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) -> Outcome {
-    let unit = unit_suffix(&row.unit);
+    let format = row.format();
+    let unit = format.suffix();
     let Some(value) = number else {
         return Outcome::open(Text::new(
             "保持稳定或持续改善：该值不是数字",
@@ -559,15 +635,15 @@ fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) 
                 Text::new(
                     format!(
                         "保持稳定或持续改善：{earlier_year}年为 {}{unit}，本年 {}{unit} {}该值：{}",
-                        show(earlier),
-                        show(value),
+                        format.number(earlier),
+                        format.number(value),
                         zh_word,
                         if ok { "是" } else { "否" }
                     ),
                     format!(
                         "stable or improving: {earlier_year} was {}{unit}, now {}{unit}, {en_word} it: {}",
-                        show(earlier),
-                        show(value),
+                        format.number(earlier),
+                        format.number(value),
                         if ok { "yes" } else { "no" }
                     ),
                 ),
@@ -576,10 +652,10 @@ fn stable_or_improving(row: &Row, number: Option<f64>, evidence: &Evidence<'_>) 
         None if at_natural_limit(row, value) => Outcome::judged(
             true,
             Text::new(
-                format!("保持稳定或持续改善：数值已达上限{}{unit}", show(value)),
+                format!("保持稳定或持续改善：数值已达上限{}{unit}", format.number(value)),
                 format!(
                     "stable or improving: the value is at its natural limit {}{unit}",
-                    show(value)
+                    format.number(value)
                 ),
             ),
         ),
@@ -614,14 +690,14 @@ fn spatial_or(
                 Text::new(
                     format!(
                         "面积 {} km²，{earlier_year}年 {} km²：{}",
-                        show(area),
-                        show(earlier_area),
+                        trimmed(area, 2),
+                        trimmed(earlier_area, 2),
                         if ok { "未减少" } else { "减少" }
                     ),
                     format!(
                         "area {} km², {earlier_year}: {} km²: {}",
-                        show(area),
-                        show(earlier_area),
+                        trimmed(area, 2),
+                        trimmed(earlier_area, 2),
                         if ok { "not reduced" } else { "reduced" }
                     ),
                 ),
@@ -630,8 +706,8 @@ fn spatial_or(
         (Some(area), None) => parts.push((
             None,
             Text::new(
-                format!("面积 {} km²，无往年面积可比较", show(area)),
-                format!("area {} km², no earlier area", show(area)),
+                format!("面积 {} km²，无往年面积可比较", trimmed(area, 2)),
+                format!("area {} km², no earlier area", trimmed(area, 2)),
             ),
         )),
         (None, _) => parts.push((None, Text::new("面积未记录", "area not recorded"))),

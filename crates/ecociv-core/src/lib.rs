@@ -9,11 +9,13 @@
 //!   criterion, its state vocabulary and its regional variants, and the designation rule.
 //! - [`value`]: a value on record ([`Value`]), an [`Observation`] of a row in a year with its provenance.
 //! - [`zone`]: a zone's profile and plan (targets, lead departments, projects).
+//! - [`format`]: the one formatter for figures, units, changes and states (every output uses it).
 //! - [`judge`]: judging one row in one year — the criterion kinds and their explanations.
 //! - [`assess`]: the assessment of a zone for a year, and readiness for designation.
 //! - [`targets`]: judging the plan's own 2025/2030 targets against the standard.
 
 pub mod assess;
+pub mod format;
 pub mod framework;
 pub mod judge;
 pub mod num;

@@ -65,6 +65,7 @@ struct IndicatorFile {
     #[serde(default)]
     rows: Vec<RowFile>,
     unit: Option<String>,
+    precision: Option<u8>,
     direction: Option<String>,
     range: Option<[f64; 2]>,
     #[serde(default)]
@@ -84,6 +85,7 @@ struct RowFile {
     name: String,
     name_en: String,
     unit: String,
+    precision: Option<u8>,
     direction: String,
     range: Option<[f64; 2]>,
     #[serde(default)]
@@ -178,6 +180,7 @@ struct RowParts {
     name: String,
     name_en: String,
     unit: String,
+    precision: Option<u8>,
     direction: String,
     range: Option<[f64; 2]>,
     spatial: bool,
@@ -261,6 +264,7 @@ fn row(parts: RowParts, problems: &mut Vec<String>) -> Row {
         name: parts.name,
         name_en: parts.name_en,
         unit: parts.unit,
+        precision: parts.precision,
         direction,
         range: parts.range.map(|[low, high]| (low, high)),
         states,
@@ -304,6 +308,7 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
                     name: indicator.name.clone(),
                     name_en: indicator.name_en.clone(),
                     unit,
+                    precision: indicator.precision,
                     direction,
                     range: indicator.range,
                     spatial: indicator.spatial,
@@ -331,6 +336,7 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
                             name: file.name,
                             name_en: file.name_en,
                             unit: file.unit,
+                            precision: file.precision,
                             direction: file.direction,
                             range: file.range,
                             spatial: file.spatial,

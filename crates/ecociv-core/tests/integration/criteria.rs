@@ -263,6 +263,24 @@ fn two_part_criterion_judges_the_parts_that_can_be_judged() {
     let (state, basis, explanation) = judge(days(), vec![num("7.1", 2017, 89.5), num("7.1", 2021, 94.5)]);
     assert_eq!((state, basis), (Status::Met, Basis::Rule));
     assert!(explanation.contains("已判定1/2部分"), "{explanation}");
+    // The label and the flag name the part judged: not a plain 达标.
+    let framework = framework(vec![days()], &[]);
+    let assessment = assess(
+        &framework,
+        &zone(vec![num("7.1", 2017, 89.5), num("7.1", 2021, 94.5)]),
+        2021,
+    );
+    let entry = assessment.rows.iter().find(|entry| entry.id == "7.1").unwrap();
+    assert_eq!(entry.label().zh, "达标（仅判定：保持稳定或持续改善）");
+    assert_eq!(entry.partial.as_ref().unwrap().zh, "保持稳定或持续改善");
+    assert!(
+        entry
+            .explanation
+            .zh
+            .contains("结论：达标（仅判定“保持稳定或持续改善”，“完成上级规定的考核任务”尚无法判定）"),
+        "{}",
+        entry.explanation.zh
+    );
     // Both judged, one fails.
     assert_eq!(
         status(

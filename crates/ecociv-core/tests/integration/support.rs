@@ -20,6 +20,7 @@ pub fn row(id: &str, direction: Direction, range: Option<(f64, f64)>, criterion:
         } else {
             "-".into()
         },
+        precision: None,
         direction,
         range,
         states: Vec::new(),
