@@ -268,9 +268,7 @@ pub fn zone_kind(attributes: &std::collections::BTreeMap<String, String>) -> Tex
         }
     }
     regions.extend(others);
-    let level_zh = level
-        .clone()
-        .map_or_else(|| "区域".to_string(), |level| format!("{level}区域"));
+    let level_zh = level.map_or_else(|| "区域".to_string(), |level| format!("{level}区域"));
     let zh = if regions.is_empty() {
         format!("本类{level_zh}")
     } else {
