@@ -83,6 +83,152 @@ pub struct Readiness {
     pub explanation: Text,
 }
 
+/// Met / not met / no data among some indicators or rows (计数). Which of the two it counts is part of
+/// the type that holds it ([`Counts::indicators`], [`Counts::rows`]), and every text names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub met: usize,
+    pub not_met: usize,
+    pub no_data: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    fn add(&mut self, status: Status) {
+        self.total += 1;
+        match status {
+            Status::Met => self.met += 1,
+            Status::NotMet => self.not_met += 1,
+            Status::NoData => self.no_data += 1,
+        }
+    }
+
+    /// True when nothing counted has data: such a count says nothing (never "no row fails").
+    pub fn empty(&self) -> bool {
+        self.no_data == self.total
+    }
+}
+
+/// The counts of an assessment, from one function for every output (CLI, Excel, Word, pages): the
+/// indicators (指标, 35 in the 2021 set; an indicator with sub-indicators is met only when all are) and
+/// the rows (行: an indicator without sub-indicators, or a sub-indicator; 44), by attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub indicators: Tally,
+    pub binding: Tally,
+    pub reference: Tally,
+    pub rows: Tally,
+}
+
+impl Counts {
+    /// True when the year has no value at all (尚未填报): no count may then read as good news.
+    pub fn no_data(&self) -> bool {
+        self.rows.empty()
+    }
+
+    /// `不达标指标 3 项（涉及 4 行）` / `3 indicators not met (4 rows)`; `尚无数据（尚未填报）` for a year
+    /// without data; `全部有数据的指标均达标` only when some have data and none fails.
+    pub fn not_met_text(&self) -> Text {
+        if self.no_data() {
+            return Text::new("尚无数据（尚未填报）", "no data yet (nothing entered)");
+        }
+        if self.indicators.not_met == 0 {
+            return Text::new(
+                format!("无不达标指标（{} 项指标无数据）", self.indicators.no_data),
+                format!(
+                    "no indicator not met ({} indicators without data)",
+                    self.indicators.no_data
+                ),
+            );
+        }
+        Text::new(
+            format!(
+                "不达标指标 {} 项（涉及 {} 行）",
+                self.indicators.not_met, self.rows.not_met
+            ),
+            format!(
+                "{} indicators not met ({} rows)",
+                self.indicators.not_met, self.rows.not_met
+            ),
+        )
+    }
+
+    /// The summary line: `约束性指标达标 17/19 项；参考性指标达标 12/16 项（75.0%）；不达标指标 3 项（涉及 4
+    /// 行）；无数据指标 2 项`, or the no-data text.
+    pub fn summary(&self) -> Text {
+        if self.no_data() {
+            return Text::new(
+                "本年度尚无数据（尚未填报），无法评估",
+                "no data for this year yet (nothing entered): cannot assess",
+            );
+        }
+        let mut zh = vec![
+            format!("约束性指标达标 {}/{} 项", self.binding.met, self.binding.total),
+            format!(
+                "参考性指标达标 {} 项",
+                crate::format::part_of(self.reference.met, self.reference.total)
+            ),
+            self.not_met_text().zh,
+        ];
+        let mut en = vec![
+            format!("binding indicators met {}/{}", self.binding.met, self.binding.total),
+            format!(
+                "reference indicators met {}",
+                crate::format::part_of(self.reference.met, self.reference.total)
+                    .replace('（', " (")
+                    .replace('）', ")")
+            ),
+            self.not_met_text().en,
+        ];
+        if self.indicators.no_data > 0 && self.indicators.not_met > 0 {
+            zh.push(format!("无数据指标 {} 项", self.indicators.no_data));
+            en.push(format!("{} indicators without data", self.indicators.no_data));
+        }
+        Text::new(zh.join("；"), en.join("; "))
+    }
+}
+
+impl Assessment {
+    /// The counts of this assessment (indicators and rows, by attribute): the one place counts come from.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for entry in &self.rows {
+            if entry.is_indicator {
+                counts.indicators.add(entry.status);
+                match entry.attribute {
+                    Attribute::Binding => counts.binding.add(entry.status),
+                    Attribute::Reference => counts.reference.add(entry.status),
+                }
+            }
+            if entry.is_leaf(self) {
+                counts.rows.add(entry.status);
+            }
+        }
+        counts
+    }
+
+    /// The indicators' entries (an indicator's own entry, not its sub-rows), in table order.
+    pub fn indicators(&self) -> impl Iterator<Item = &RowAssessment> {
+        self.rows.iter().filter(|entry| entry.is_indicator)
+    }
+
+    /// The rows that carry values (an indicator without sub-indicators, or a sub-indicator).
+    pub fn leaves(&self) -> impl Iterator<Item = &RowAssessment> {
+        self.rows.iter().filter(|entry| entry.is_leaf(self))
+    }
+}
+
+impl RowAssessment {
+    /// True for a row that carries a value: a sub-indicator, or an indicator without sub-indicators.
+    pub fn is_leaf(&self, assessment: &Assessment) -> bool {
+        !self.is_indicator
+            || !assessment
+                .rows
+                .iter()
+                .any(|other| !other.is_indicator && other.indicator == self.id)
+    }
+}
+
 /// Everything on record for a row in a year: this year's value, and the earlier value it is compared
 /// with — a figure (or a state standing for one) for a figure, a spatial record for a spatial record.
 /// Every page and report that judges one row uses this, so they judge as the assessment does.
@@ -302,6 +448,25 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
     } else {
         reference_met as f64 / reference_total as f64
     };
+    if statuses.iter().all(|(_, _, status)| *status == Status::NoData) {
+        let reference_total = statuses
+            .iter()
+            .filter(|(_, attribute, _)| *attribute == Attribute::Reference)
+            .count();
+        return Readiness {
+            ready: false,
+            binding_not_met: Vec::new(),
+            binding_no_data: binding_no_data.clone(),
+            reference_met: 0,
+            reference_total,
+            reference_met_share: 0.0,
+            reference_required_share: rule.reference_min_share,
+            explanation: Text::new(
+                "本年度尚无数据（尚未填报），无法判断申报条件",
+                "no data for this year yet (nothing entered): readiness cannot be judged",
+            ),
+        };
+    }
     let binding_ok = !rule.all_binding_met || (binding_not_met.is_empty() && binding_no_data.is_empty());
     let reference_ok = share + 1e-12 >= rule.reference_min_share;
     let ready = binding_ok && reference_ok;
@@ -319,15 +484,15 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
         ));
     }
     zh.push(format!(
-        "参考性指标达标 {reference_met}/{reference_total}（{:.1}%），要求不低于 {:.1}%（{}）",
-        share * 100.0,
-        rule.reference_min_share * 100.0,
+        "参考性指标达标 {reference_met}/{reference_total} 项（{}），要求不低于 {}（{}）",
+        crate::format::percent(share),
+        crate::format::percent(rule.reference_min_share),
         rule.note
     ));
     en.push(format!(
-        "reference indicators met {reference_met}/{reference_total} ({:.1}%), required at least {:.1}%",
-        share * 100.0,
-        rule.reference_min_share * 100.0
+        "reference indicators met {reference_met}/{reference_total} ({}), required at least {}",
+        crate::format::percent(share),
+        crate::format::percent(rule.reference_min_share)
     ));
     zh.push(if ready {
         "具备申报条件".to_string()

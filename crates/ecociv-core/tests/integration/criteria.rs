@@ -579,3 +579,35 @@ fn readiness_uses_the_frameworks_reference_share() {
     assert_eq!(readiness.binding_no_data, ["1"]);
     assert!(readiness.binding_not_met.is_empty());
 }
+
+#[test]
+fn counts_name_their_unit_and_no_data_is_never_good_news() {
+    let days = share("7.1", Criterion::AtLeast(80.0));
+    let pm = row(
+        "7.2",
+        Direction::LowerIsBetter,
+        Some((0.0, 1000.0)),
+        Criterion::AtMost(35.0),
+    );
+    let mut framework = framework(vec![share("3", Criterion::AtLeast(20.0))], &[]);
+    let mut seven = framework.indicators[0].clone();
+    seven.id = "7".into();
+    seven.rows = vec![days, pm];
+    framework.indicators.push(seven);
+    let observations = vec![num("3", 2021, 10.0), num("7.1", 2021, 70.0), num("7.2", 2021, 40.0)];
+    let assessment = assess(&framework, &zone(observations), 2021);
+    let counts = assessment.counts();
+    // Two indicators (3 and 7) not met, three rows (3, 7.1, 7.2).
+    assert_eq!((counts.indicators.not_met, counts.indicators.total), (2, 2));
+    assert_eq!((counts.rows.not_met, counts.rows.total), (3, 3));
+    assert_eq!(counts.not_met_text().zh, "不达标指标 2 项（涉及 3 行）");
+    assert_eq!(assessment.leaves().count(), 3);
+    // A year without any value: no count reads as good news.
+    let empty = assess(&framework, &zone(Vec::new()), 2019);
+    let counts = empty.counts();
+    assert!(counts.no_data());
+    assert_eq!(counts.not_met_text().zh, "尚无数据（尚未填报）");
+    assert!(!counts.summary().zh.contains("0/"), "{}", counts.summary().zh);
+    assert!(empty.readiness.explanation.zh.contains("尚无数据"));
+    assert!(!empty.readiness.explanation.zh.contains("0.0%"));
+}
