@@ -456,7 +456,7 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
         return Readiness {
             ready: false,
             binding_not_met: Vec::new(),
-            binding_no_data: binding_no_data.clone(),
+            binding_no_data,
             reference_met: 0,
             reference_total,
             reference_met_share: 0.0,
