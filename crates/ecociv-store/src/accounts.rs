@@ -73,6 +73,19 @@ pub struct Session {
     pub expires_at: String,
 }
 
+/// The outcome of [`Store::claim_login_attempt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginAttempt {
+    /// The attempt may check its password; it is counted as the `failures`-th failure in a row until it
+    /// succeeds, and when that reached the limit the account is locked until `locked_until`.
+    Claimed {
+        failures: i64,
+        locked_until: Option<String>,
+    },
+    /// The account is locked until this time; the attempt is refused without checking the password.
+    Locked { until: String },
+}
+
 /// A new account's record, after checking the username.
 pub(crate) fn new_user(username: &str, display_name: &str, password_hash: &str, is_admin: bool) -> Result<User> {
     let username = username.trim();
@@ -200,6 +213,60 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Claims one login attempt for an account, atomically, before its password is checked: one
+    /// `UPDATE … RETURNING` counts the attempt as a failure and, when it is the `max_failures`-th in a row,
+    /// locks the account until `lock_until`. Concurrent attempts are therefore counted one by one by the
+    /// database (no read-then-write race, across server instances too), and an attempt on a locked account
+    /// is refused without touching the count. A lock that has expired starts a new count. The caller calls
+    /// [`Store::login_succeeded`] when the password was right.
+    pub async fn claim_login_attempt(
+        &self,
+        user_id: &str,
+        max_failures: i64,
+        lock_until: &str,
+        now: &str,
+    ) -> Result<LoginAttempt> {
+        let row = sqlx::query(
+            "UPDATE app_user SET
+                 failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END,
+                 locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= $1
+                                     THEN $2 ELSE NULL END
+             WHERE id = $3 AND (locked_until IS NULL OR locked_until <= $4)
+             RETURNING failed_logins, locked_until",
+        )
+        .bind(max_failures)
+        .bind(lock_until)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(LoginAttempt::Claimed {
+                failures: row.try_get("failed_logins")?,
+                locked_until: row.try_get("locked_until")?,
+            }),
+            None => {
+                let row = sqlx::query("SELECT locked_until FROM app_user WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let until: Option<String> = match row {
+                    Some(row) => row.try_get("locked_until")?,
+                    None => return Err(StoreError::NotFound(format!("user {user_id}"))),
+                };
+                Ok(LoginAttempt::Locked {
+                    until: until.unwrap_or_default(),
+                })
+            }
+        }
+    }
+
+    /// A login succeeded: the account's failure count starts again and its lock (set by the attempt
+    /// itself, if it was the last allowed one) is lifted.
+    pub async fn login_succeeded(&self, user_id: &str) -> Result<()> {
+        self.set_login_state(user_id, 0, None).await
     }
 
     /// Gives a user a role in a zone (replacing an earlier one). Editors need a department of that zone.

@@ -37,7 +37,7 @@ use ecociv_core::Framework;
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
-pub use accounts::{Membership, Role, Session, User};
+pub use accounts::{LoginAttempt, Membership, Role, Session, User};
 pub use audit::AuditEvent;
 pub use error::StoreError;
 pub use evidence::{Evidence, NewEvidence};

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use ecociv_store::{User, clock};
+use ecociv_store::{LoginAttempt, User, clock};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -75,6 +75,13 @@ fn dummy_hash() -> &'static str {
 /// Checks a username and password with the throttling rules: an address with too many recent failures
 /// is refused; an account is locked for a while after `max_failed_logins` failures in a row, and a locked
 /// account refuses even the right password. Returns the user on success.
+///
+/// Both counts hold under concurrency: the address's attempt is claimed in memory under one lock
+/// ([`crate::ratelimit::LoginLimiter::claim`]) and the account's in the database by one atomic
+/// `UPDATE … RETURNING` ([`ecociv_store::Store::claim_login_attempt`], which also holds across server
+/// instances) — both *before* the password is checked, so forty concurrent guesses are counted one by one
+/// and only the first `max_failed_logins` get their password checked. A success gives back only its own
+/// claims; it never resets another account's or the address's other failures.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
@@ -82,21 +89,33 @@ pub async fn authenticate(
     address: Option<IpAddr>,
 ) -> ApiResult<User> {
     let now = Instant::now();
-    if !state.limiter.allowed(address, now) {
+    if !state.limiter.claim(address, now) {
         return Err(ApiError::new(
             Code::TooManyRequests,
             "登录失败次数过多，请稍后再试 (too many failed logins from this address)",
         ));
     }
     let user = state.store.user_by_username(username).await?;
-    if let Some(user) = &user
-        && let Some(until) = &user.locked_until
-        && *until > clock::now()
-    {
-        return Err(ApiError::new(
-            Code::LoginLocked,
-            format!("账号因多次登录失败已锁定至 {until} (account locked after repeated failures)"),
-        ));
+    let mut locked_by_this_attempt = None;
+    if let Some(user) = &user {
+        let lock_until = clock::now_plus(state.config.lock_seconds);
+        match state
+            .store
+            .claim_login_attempt(&user.id, state.config.max_failed_logins, &lock_until, &clock::now())
+            .await?
+        {
+            LoginAttempt::Locked { until } => {
+                // Not a password guess: the address's slot goes back.
+                state.limiter.refund(address);
+                return Err(ApiError::new(
+                    Code::LoginLocked,
+                    format!("账号因多次登录失败已锁定至 {until} (account locked after repeated failures)"),
+                ));
+            }
+            LoginAttempt::Claimed { failures, locked_until } => {
+                locked_by_this_attempt = locked_until.map(|until| (failures, until));
+            }
+        }
     }
     let hash = user
         .as_ref()
@@ -106,38 +125,20 @@ pub async fn authenticate(
     let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
-    match user {
-        Some(user) if verified && !user.disabled => {
-            if user.failed_logins != 0 || user.locked_until.is_some() {
-                state.store.set_login_state(&user.id, 0, None).await?;
-            }
-            state.limiter.succeeded(address);
+    match (user, locked_by_this_attempt) {
+        (Some(user), _) if verified && !user.disabled => {
+            state.store.login_succeeded(&user.id).await?;
+            state.limiter.refund(address);
             Ok(user)
         }
-        Some(user) => {
-            state.limiter.failed(address, now);
-            let failures = user.failed_logins + 1;
-            if failures >= state.config.max_failed_logins {
-                let until = clock::now_plus(state.config.lock_seconds);
-                state.store.set_login_state(&user.id, 0, Some(&until)).await?;
-                return Err(ApiError::new(
-                    Code::LoginLocked,
-                    format!("连续 {failures} 次登录失败，账号已锁定至 {until} (account locked)"),
-                ));
-            }
-            state.store.set_login_state(&user.id, failures, None).await?;
-            Err(ApiError::new(
-                Code::LoginFailed,
-                "用户名或密码错误 (wrong username or password)",
-            ))
-        }
-        None => {
-            state.limiter.failed(address, now);
-            Err(ApiError::new(
-                Code::LoginFailed,
-                "用户名或密码错误 (wrong username or password)",
-            ))
-        }
+        (Some(_), Some((failures, until))) => Err(ApiError::new(
+            Code::LoginLocked,
+            format!("连续 {failures} 次登录失败，账号已锁定至 {until} (account locked)"),
+        )),
+        _ => Err(ApiError::new(
+            Code::LoginFailed,
+            "用户名或密码错误 (wrong username or password)",
+        )),
     }
 }
 

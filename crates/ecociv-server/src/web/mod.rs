@@ -228,10 +228,21 @@ pub fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
-/// A local path to go back to: only `/…` (never `//host`), else `/`.
+/// A local path to go back to after login or a language switch, else `/`: only a same-site relative
+/// path — `/` followed by a character other than `/` or `\` (`//host` and `/\host` are off-site in a
+/// browser), printable ASCII only (no control character, whitespace or backslash anywhere: browsers drop
+/// tabs and newlines from URLs, so `/\t/host` would become `//host`), at most 2 000 bytes. `next` arrives
+/// already percent-decoded; the result is always a valid `Location` header value.
 pub fn safe_next(next: Option<&str>) -> String {
+    fn safe(next: &str) -> bool {
+        let bytes = next.as_bytes();
+        bytes.first() == Some(&b'/')
+            && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+            && bytes.len() <= 2000
+            && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+    }
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => next.to_string(),
+        Some(next) if safe(next) => next.to_string(),
         _ => "/".to_string(),
     }
 }

@@ -155,3 +155,247 @@ async fn an_address_with_many_failures_is_throttled() {
         StatusCode::OK
     );
 }
+
+/// Logs `count` anonymous clients in as `username` with `password` all at once (each with its own pre-login
+/// token, fetched first), from `address` if given; returns the error codes ("" for a success).
+async fn login_burst(
+    server: &crate::support::TestServer,
+    attempts: &[(&str, &str)],
+    address: Option<SocketAddr>,
+) -> Vec<String> {
+    let mut clients = Vec::new();
+    for _ in attempts {
+        let mut client = Client {
+            address,
+            ..Client::default()
+        };
+        client.prepare_login(server).await;
+        clients.push(client);
+    }
+    let requests = clients
+        .into_iter()
+        .zip(attempts)
+        .map(|(mut client, (username, password))| async move {
+            client
+                .json(
+                    server,
+                    Method::POST,
+                    "/api/v1/auth/login",
+                    Some(json!({"username": username, "password": password})),
+                )
+                .await
+                .code()
+                .to_string()
+        });
+    futures_util::future::join_all(requests).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_concurrent_wrong_passwords_lock_the_account() {
+    let server = server("lockout-burst").await;
+    let attempts = vec![("viewer", "wrong password"); 40];
+    let codes = login_burst(&server, &attempts, None).await;
+    let checked = codes.iter().filter(|code| *code == "login_failed").count();
+    assert!(checked <= 4, "only the first five attempts are checked: {codes:?}");
+    assert!(
+        codes
+            .iter()
+            .all(|code| code == "login_failed" || code == "login_locked")
+    );
+    let user = server.store.user_by_username("viewer").await.unwrap().unwrap();
+    assert!(user.locked_until.is_some(), "locked: {user:?}");
+    let password = server.passwords["viewer"].clone();
+    let mut client = Client::anonymous();
+    assert_eq!(
+        client.try_login(&server, "viewer", &password).await.code(),
+        "login_locked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_right_password_inside_a_burst_of_wrong_ones_is_refused_once_locked() {
+    let server = server("lockout-right").await;
+    let password = server.passwords["viewer"].clone();
+    let mut wrong = Vec::new();
+    for _ in 0..39 {
+        let mut client = Client::anonymous();
+        client.prepare_login(&server).await;
+        wrong.push(client);
+    }
+    let mut right = Client::anonymous();
+    right.prepare_login(&server).await;
+    // 39 wrong guesses in flight; the right password is sent as soon as five of them have answered, while
+    // the others are still running.
+    let (answered_tx, mut answered_rx) = tokio::sync::mpsc::unbounded_channel();
+    let server = std::sync::Arc::new(server);
+    let mut tasks = Vec::new();
+    for mut client in wrong {
+        let server = server.clone();
+        let answered = answered_tx.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .json(
+                    &server,
+                    Method::POST,
+                    "/api/v1/auth/login",
+                    Some(json!({"username": "viewer", "password": "wrong password"})),
+                )
+                .await;
+            let _ = answered.send(());
+            response.code().to_string()
+        }));
+    }
+    for _ in 0..5 {
+        answered_rx.recv().await.unwrap();
+    }
+    let response = right
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({"username": "viewer", "password": password})),
+        )
+        .await;
+    let mut codes = Vec::new();
+    for task in tasks {
+        codes.push(task.await.unwrap());
+    }
+    assert_eq!(
+        (response.status, response.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "login_locked"),
+        "{:?}; the wrong ones: {codes:?}",
+        response.body
+    );
+    assert!(
+        codes.iter().filter(|code| *code == "login_failed").count() <= 4,
+        "{codes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_failures_from_one_address_are_counted_one_by_one() {
+    let config = Config {
+        max_failures_per_address: 10,
+        ..Config::default()
+    };
+    let server = server_with("throttle-burst", config).await;
+    let names: Vec<String> = (0..40).map(|i| format!("nobody{i}")).collect();
+    let attempts: Vec<(&str, &str)> = names.iter().map(|name| (name.as_str(), "whatever password")).collect();
+    let codes = login_burst(&server, &attempts, Some(SocketAddr::from(([192, 0, 2, 9], 5000)))).await;
+    assert_eq!(
+        codes.iter().filter(|code| *code == "login_failed").count(),
+        10,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|code| *code == "too_many_requests").count(),
+        30,
+        "{codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_valid_login_does_not_reset_the_address_count_of_guesses_at_other_accounts() {
+    let config = Config {
+        max_failures_per_address: 3,
+        ..Config::default()
+    };
+    let server = server_with("throttle-success", config).await;
+    let mut client = Client {
+        address: Some(SocketAddr::from(([192, 0, 2, 10], 5000))),
+        ..Client::default()
+    };
+    for name in ["a", "b"] {
+        assert_eq!(
+            client.try_login(&server, name, "whatever password").await.code(),
+            "login_failed"
+        );
+    }
+    // The attacker's own valid account, from the same address.
+    let password = server.passwords["viewer"].clone();
+    assert_eq!(
+        client.try_login(&server, "viewer", &password).await.status,
+        StatusCode::OK
+    );
+    let mut client = Client {
+        address: Some(SocketAddr::from(([192, 0, 2, 10], 5000))),
+        ..Client::default()
+    };
+    assert_eq!(
+        client.try_login(&server, "c", "whatever password").await.code(),
+        "login_failed"
+    );
+    assert_eq!(
+        client.try_login(&server, "d", "whatever password").await.code(),
+        "too_many_requests",
+        "three failures from the address, whatever succeeded in between"
+    );
+}
+
+/// `next` values that must not leave the site (raw query text, as an attacker writes it).
+const HOSTILE_NEXT: &[&str] = &[
+    "//evil.example/",
+    "/%09/evil.example/",
+    "/%0A/x",
+    "/%0D%0ALocation:%20http://evil.example/",
+    "/%5Cevil.example",
+    "%2F%2Fevil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+    "/%00/x",
+    "/%20/evil.example",
+    "/%E2%80%AE/x",
+    "evil.example",
+];
+
+fn is_same_site(location: &str) -> bool {
+    let bytes = location.as_bytes();
+    bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+}
+
+#[tokio::test]
+async fn next_only_goes_to_a_same_site_path() {
+    let server = server("next").await;
+    let mut client = Client::anonymous();
+    for next in HOSTILE_NEXT {
+        let response = client.get(&server, &format!("/lang/en?next={next}")).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(response.location.as_deref(), Some("/"), "{next}");
+    }
+    let kept = client.get(&server, "/lang/zh-CN?next=/z/450202%3Fyear%3D2022").await;
+    assert_eq!(kept.location.as_deref(), Some("/z/450202?year=2022"));
+
+    // The login form: the page sets the pre-login cookie, the form carries it back with `next`.
+    let password = server.passwords["viewer"].clone();
+    for next in HOSTILE_NEXT {
+        let mut client = Client::anonymous();
+        client.get(&server, "/login").await;
+        let token = client.cookies["ecociv_csrf"].clone();
+        let decoded: String = form_urlencoded::parse(format!("n={next}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("csrf_token", token.as_str()),
+                ("username", "viewer"),
+                ("password", password.as_str()),
+                ("next", decoded.as_str()),
+            ])
+            .finish();
+        let response = client
+            .send(
+                &server,
+                Method::POST,
+                "/login",
+                Some(body.into()),
+                "application/x-www-form-urlencoded",
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{next}: {:?}", response.body);
+        let location = response.location.unwrap_or_default();
+        assert!(is_same_site(&location) && location == "/", "{next} → {location}");
+    }
+}
