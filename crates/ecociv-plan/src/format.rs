@@ -451,3 +451,165 @@ pub fn parse_key_projects(file: &str, text: &str, measures: Option<&Measures>) -
         quality,
     })
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLedger {
+    #[serde(default)]
+    project: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    responsible: String,
+    start_year: i32,
+    end_year: i32,
+    estimated_wan_yuan: String,
+    #[serde(default)]
+    plan: Vec<RawPlan>,
+    #[serde(default)]
+    milestones: Vec<RawMilestone>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    year: i32,
+    source: String,
+    wan_yuan: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMilestone {
+    name: String,
+    due: String,
+    done: Option<String>,
+}
+
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The project ledger as a zone keeps it (`project_ledger.toml`, written by the ledger import; read back
+/// by [`parse_ledger`]).
+pub fn ledger_to_toml(entries: &[crate::model::LedgerEntry]) -> String {
+    let mut out = String::from(
+        "# 重点工程项目台账 — entered by users (imported from the ledger template); the seed gives none of this.\n\
+         # Written by `ecociv plan import-projects`; edit through the template, not by hand.\n",
+    );
+    for e in entries {
+        out.push_str(&format!(
+            "\n[[project]]\nid = {}\nresponsible = {}\nstart_year = {}\nend_year = {}\nestimated_wan_yuan = {}\n",
+            toml_str(&e.project),
+            toml_str(&e.responsible),
+            e.start_year,
+            e.end_year,
+            toml_str(&e.estimated.to_string())
+        ));
+        for (year, source, amount) in &e.plan {
+            out.push_str(&format!(
+                "[[project.plan]]\nyear = {year}\nsource = {}\nwan_yuan = {}\n",
+                toml_str(&source.0),
+                toml_str(&amount.to_string())
+            ));
+        }
+        for m in &e.milestones {
+            out.push_str(&format!(
+                "[[project.milestones]]\nname = {}\ndue = {}\n",
+                toml_str(&m.name),
+                toml_str(&m.due.to_string())
+            ));
+            if let Some(done) = m.done {
+                out.push_str(&format!("done = {}\n", toml_str(&done.to_string())));
+            }
+        }
+    }
+    out
+}
+
+/// Reads `project_ledger.toml`; every project must be one of `projects`.
+pub fn parse_ledger(
+    file: &str,
+    text: &str,
+    projects: &KeyProjects,
+) -> Result<Vec<crate::model::LedgerEntry>, FileError> {
+    use crate::date::Date;
+    use crate::model::{FundingSource, LedgerEntry, Milestone};
+    let raw: RawLedger = from_toml(file, text)?;
+    let mut c = Collector::new(file, text);
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for e in raw.project {
+        let line = c.line_of("id", &e.id);
+        if projects.project(&e.id).is_none() {
+            c.push(
+                line,
+                "id",
+                format!("表4-1 中没有编号为“{}”的项目 (unknown project)", e.id),
+            );
+        }
+        if !seen.insert(e.id.clone()) {
+            c.push(line, "id", format!("项目“{}”重复 (duplicate)", e.id));
+        }
+        if e.start_year > e.end_year {
+            c.push(line, "end_year", "完成年份早于开始年份 (ends before it starts)");
+        }
+        let estimated = WanYuan::parse(&e.estimated_wan_yuan).unwrap_or_else(|m| {
+            c.push(line, "estimated_wan_yuan", m);
+            WanYuan(0)
+        });
+        let mut plan = Vec::new();
+        for p in e.plan {
+            match WanYuan::parse(&p.wan_yuan) {
+                Ok(a) => plan.push((p.year, FundingSource(p.source), a)),
+                Err(m) => c.push(line, "plan.wan_yuan", m),
+            }
+        }
+        let mut milestones = Vec::new();
+        for m in e.milestones {
+            let due = Date::parse(&m.due)
+                .map_err(|msg| c.push(line, "milestones.due", msg))
+                .ok();
+            let done = match m.done.as_deref().map(Date::parse) {
+                None => Some(None),
+                Some(Ok(d)) => Some(Some(d)),
+                Some(Err(msg)) => {
+                    c.push(line, "milestones.done", msg);
+                    None
+                }
+            };
+            if let (Some(due), Some(done)) = (due, done) {
+                milestones.push(Milestone {
+                    name: m.name,
+                    due,
+                    done,
+                });
+            }
+        }
+        out.push(LedgerEntry {
+            project: e.id,
+            responsible: e.responsible,
+            start_year: e.start_year,
+            end_year: e.end_year,
+            estimated,
+            plan,
+            milestones,
+        });
+    }
+    c.finish(out)
+}

@@ -253,3 +253,30 @@ fn bad_files_are_refused_whole_naming_line_and_field() {
         Some(broken.lines().position(|l| l.starts_with("total_count")).unwrap() as u64 + 1)
     );
 }
+
+#[test]
+fn the_ledger_file_round_trips_and_refuses_unknown_projects() {
+    use ecociv_plan::format::{ledger_to_toml, parse_ledger};
+    use ecociv_plan::model::{FundingSource, LedgerEntry, Milestone};
+    use ecociv_plan::{Date, WanYuan};
+    let (_, projects) = bundled::zone("450202").unwrap().unwrap();
+    let entries = vec![LedgerEntry {
+        project: "5.11".into(),
+        responsible: "城中区住建局\"测试\"".into(),
+        start_year: 2023,
+        end_year: 2024,
+        estimated: WanYuan::parse("12.5").unwrap(),
+        plan: vec![(2023, FundingSource("区级财政".into()), WanYuan::parse("12.50").unwrap())],
+        milestones: vec![Milestone {
+            name: "验收".into(),
+            due: Date::parse("2024-12-31").unwrap(),
+            done: None,
+        }],
+    }];
+    let text = ledger_to_toml(&entries);
+    assert_eq!(parse_ledger("l.toml", &text, &projects).unwrap(), entries);
+    let bad = text.replace("id = \"5.11\"", "id = \"7.01\"");
+    let err = parse_ledger("l.toml", &bad, &projects).unwrap_err();
+    assert_eq!(err.problems[0].field.as_deref(), Some("id"));
+    assert_eq!(err.problems[0].line, Some(5));
+}

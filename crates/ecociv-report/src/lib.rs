@@ -8,12 +8,15 @@
 //! - [`template`]: department templates (export, and import with cell-level validation, all or nothing).
 //! - [`docx`]: the yearly self-assessment report in Word, with charts as PNG.
 //! - [`csv`]: open data, values and judgements for a range of years, UTF-8 with BOM.
+//! - [`plan`]: the plan's work — the 工作任务分解表 and the key-project ledger (export, and import of
+//!   the filled ledger, all or nothing).
 //! - [`common`]: what the document formats share (error type, target texts, status colours).
 
 pub mod common;
 pub mod csv;
 pub mod docx;
 pub mod json;
+pub mod plan;
 pub mod template;
 pub mod xlsx;
 

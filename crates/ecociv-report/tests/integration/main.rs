@@ -9,4 +9,5 @@ pub fn example() -> ecociv_data::LoadedZone {
 mod docx;
 pub mod fill;
 mod open_data;
+mod plan;
 mod template;
