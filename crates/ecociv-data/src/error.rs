@@ -87,14 +87,45 @@ pub(crate) fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, DataError> {
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
-/// The 1-based line where a CSV record that the csv crate places at `byte` starts. The crate's position
-/// of a record that follows blank lines is where the blank lines begin (and its `Position::line` counts
-/// neither them nor the record correctly), so the blank lines are stepped over here.
-pub(crate) fn line_at(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
+/// A CSV reader over a text, counting lines by the project's one rule (`ecociv-csvline`: LF, CRLF and a lone
+/// CR each end a line) in one pass, and refusing a record longer than `ecociv_csvline::MAX_RECORD_BYTES`.
+pub(crate) type CsvReader<'a> = csv::Reader<ecociv_csvline::LineCounter<&'a [u8]>>;
+
+pub(crate) fn csv_reader<'a>(builder: &mut csv::ReaderBuilder, text: &'a str) -> CsvReader<'a> {
+    builder.from_reader(ecociv_csvline::LineCounter::new(text.as_bytes()))
+}
+
+/// The 1-based line a person sees for the csv crate's record position (the line where its text starts, also
+/// after blank lines). Positions must be asked in increasing order.
+pub(crate) fn line_of(reader: &CsvReader<'_>, position: Option<&csv::Position>) -> Option<u64> {
+    position.map(|p| reader.get_ref().line_at(p.byte()))
+}
+
+/// A CSV error as a problem: its line and message; `true` when reading cannot go on (a record over the
+/// limit, or the input failed), `false` for a malformed record that can be skipped to find more problems.
+pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error) -> (Problem, bool) {
+    if let csv::ErrorKind::Io(io) = error.kind() {
+        let (line, message) = match ecociv_csvline::RecordTooLong::from_io(io) {
+            Some(too_long) => (Some(too_long.line), too_long.to_string()),
+            None => (None, format!("无法读取 (cannot read): {io}")),
+        };
+        return (
+            Problem {
+                file: file.to_string(),
+                line,
+                field: None,
+                message,
+            },
+            true,
+        );
     }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    (
+        Problem {
+            file: file.to_string(),
+            line: line_of(reader, error.position()),
+            field: None,
+            message: format!("CSV格式错误 (malformed CSV): {error}"),
+        },
+        false,
+    )
 }

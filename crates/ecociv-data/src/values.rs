@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ecociv_core::value::{parse_assigned, parse_recorded, parse_value};
 use ecociv_core::{Framework, Observation, Recorded, Source};
 
-use crate::error::{DataError, Problem, line_at};
+use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of};
 
 const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
 const OPTIONAL: [&str; 2] = ["recorded", "source"];
@@ -44,10 +44,7 @@ pub fn parse_values_with(
     duplicates: Duplicates,
 ) -> Result<Vec<Observation>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
         file: file.to_string(),
         line,
@@ -112,19 +109,21 @@ pub fn parse_values_with(
     let column = |name: &str| columns.get(name).copied();
     let mut observations = Vec::new();
     let mut seen: BTreeMap<(String, i32), u64> = BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(error) => {
-                let line = error.position().map(|position| line_at(text, position.byte()));
-                problems.push(problem(line, None, format!("CSV格式错误 (malformed CSV): {error}")));
+                let (found, fatal) = csv_problem(file, &reader, &error);
+                problems.push(found);
+                if fatal {
+                    break;
+                }
                 continue;
             }
-        };
-        let line = record
-            .position()
-            .map(|position| line_at(text, position.byte()))
-            .unwrap_or(0);
+        }
+        let line = line_of(&reader, record.position()).unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }

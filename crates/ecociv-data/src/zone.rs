@@ -7,7 +7,7 @@ use ecociv_core::zone::{ParentUnit, Target, TargetKind};
 use ecociv_core::{Framework, Plan, Project, ZoneProfile};
 use serde::Deserialize;
 
-use crate::error::{DataError, Problem, line_at, toml_problem};
+use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of, toml_problem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -200,7 +200,7 @@ fn classify_target(framework: &Framework, row: &ecociv_core::Row, text: &str) ->
 /// Parses Table 4-1: `number,category,content,count,investment_wan_yuan`.
 pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut reader = csv_reader(&mut csv::ReaderBuilder::new(), text);
     let mut projects = Vec::new();
     let mut problems = Vec::new();
     let expected = ["number", "category", "content", "count", "investment_wan_yuan"];
@@ -215,20 +215,21 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
             ));
         }
     }
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(error) => {
-                problems.push(Problem {
-                    file: file.into(),
-                    line: error.position().map(|p| line_at(text, p.byte())),
-                    field: None,
-                    message: error.to_string(),
-                });
+                let (found, fatal) = csv_problem(file, &reader, &error);
+                problems.push(found);
+                if fatal {
+                    break;
+                }
                 continue;
             }
-        };
-        let line = record.position().map(|p| line_at(text, p.byte()));
+        }
+        let line = line_of(&reader, record.position());
         let get = |index: usize| record.get(index).unwrap_or("").trim();
         let number = get(0).parse::<u32>();
         let count = get(3).parse::<u32>();

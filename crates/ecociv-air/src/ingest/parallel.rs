@@ -2,9 +2,12 @@
 //! (csv crate + number parsing) on worker threads, and the parsed rows are applied to the sink **in input
 //! order** on one thread, so results, errors and line numbers are exactly those of the sequential reader.
 //!
-//! Cutting needs to know where records end. A block is cut after its last newline only while the input has no
-//! quote character at all; at the first block containing `"` the pipeline drains and the rest of the input is
-//! read sequentially (quoted fields may contain newlines). Memory is bounded: at most a few blocks are in flight.
+//! Cutting needs to know where records end. A block is cut after its last line end (LF, or a lone CR — the
+//! project's one rule for line ends, see `ecociv-csvline`) only while the input has no quote character at all;
+//! at the first block containing `"` the pipeline drains and the rest of the input is read sequentially (quoted
+//! fields may contain line ends). A line longer than a block makes the block grow (read more) up to 16 blocks,
+//! then the sequential reader takes over (and refuses a record over its limit). Memory is bounded: at most a
+//! few blocks are in flight.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -39,7 +42,7 @@ enum Item {
 struct Parsed {
     arena: String,
     items: Vec<Item>,
-    /// Newlines in the block (to number the lines of the next one).
+    /// Line ends in the block (to number the lines of the next one).
     newlines: u64,
     /// A fatal error of this block (header, CSV structure).
     fatal: Option<IngestError>,
@@ -49,9 +52,11 @@ struct Parsed {
 /// crate's conventions (a `\r` before `\n` ends the record too; empty lines are skipped). A block with
 /// another `\r` is parsed by the csv crate instead.
 fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
-    let newlines = memchr::memchr_iter(b'\n', block).count() as u64;
-    let lone_cr = memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n'));
-    if lone_cr {
+    let lone_cr = memchr::memchr_iter(b'\r', block)
+        .filter(|&i| block.get(i + 1) != Some(&b'\n'))
+        .count() as u64;
+    let newlines = memchr::memchr_iter(b'\n', block).count() as u64 + lone_cr;
+    if lone_cr > 0 {
         return parse_block_csv(block, first, source, newlines);
     }
     let mut out = Parsed {
@@ -240,6 +245,14 @@ fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Pa
     out
 }
 
+/// Where a block may be cut: just after its last complete line end (a LF, or a CR whose next byte is in the
+/// buffer and is not a LF — a CR at the very end may be the first half of a CRLF).
+fn last_line_end(buf: &[u8]) -> Option<usize> {
+    let lf = memchr::memrchr(b'\n', buf);
+    let cr = memchr::memrchr_iter(b'\r', buf).find(|&i| i + 1 < buf.len() && buf[i + 1] != b'\n');
+    lf.max(cr)
+}
+
 /// Reads `r` until `buf` holds at least `target` bytes or the input ends. Returns whether the input ended.
 fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
     let mut tmp = [0u8; 1 << 16];
@@ -341,9 +354,11 @@ pub(crate) fn read_hourly_parallel<R: Read>(
         let mut carry: Vec<u8> = Vec::new();
         let mut tail: Option<Vec<u8>> = None;
         let mut read_err = None;
+        // Bytes the next fill must reach: one block, or more when the carried bytes hold no line end.
+        let mut target = block;
         while !stop.load(Ordering::Relaxed) {
             let mut buf = std::mem::take(&mut carry);
-            let ended = match fill(&mut r, &mut buf, block) {
+            let ended = match fill(&mut r, &mut buf, target) {
                 Ok(e) => e,
                 Err(error) => {
                     read_err = Some(IngestError::Io {
@@ -364,20 +379,26 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                 }
                 break;
             }
-            match buf.iter().rposition(|&b| b == b'\n') {
+            match last_line_end(&buf) {
                 Some(i) => {
                     carry = buf.split_off(i + 1);
+                    target = block;
                     if work_tx.send((seq, buf)).is_err() {
                         break;
                     }
                     seq += 1;
                 }
-                // no newline: a line longer than the block (read more), or `\r`-only line ends (sequential)
+                // no line end in 16 blocks: the sequential reader takes over (and refuses a record over its
+                // limit)
                 None if buf.len() > 16 * block => {
                     tail = Some(buf);
                     break;
                 }
-                None => carry = buf,
+                // a line longer than the block: read a block more
+                None => {
+                    target = buf.len() + block;
+                    carry = buf;
+                }
             }
         }
         drop(work_tx);

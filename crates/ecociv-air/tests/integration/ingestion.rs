@@ -198,3 +198,51 @@ fn errors_after_blank_lines_name_the_right_line() {
     let (r, _) = annual(&s, false);
     assert_eq!(input_err(r).line, 5);
 }
+
+/// A file with no LF at all (CR-only line ends, as Excel's "CSV (Macintosh)" writes) larger than the parallel
+/// reader's block: it used to spin forever (the block fill stopped at the block size, so the fallback for
+/// lines longer than a block was never reached). Now it is read like the LF file, and errors name the line.
+#[test]
+fn a_cr_only_file_larger_than_a_block_is_read_like_the_lf_file() {
+    let month_days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days: String = ["A", "B", "C", "D", "E"]
+        .iter()
+        .flat_map(|s| {
+            (1..=12).flat_map(move |m| {
+                (1..=month_days[m - 1]).map(move |d| hourly_day(s, &format!("2023-{m:02}-{d:02}"), 30 + d))
+            })
+        })
+        .collect();
+    let lf = format!("{H}{days}");
+    assert!(lf.len() > ingest::BLOCK, "{}", lf.len());
+    let cr = lf.replace('\n', "\r");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let r = ingest::run_annual(cr.as_bytes(), &mut out, &opts(false), EditionChoice::ByDate)
+            .map(|(rows, s)| (rows.len(), s.rows));
+        let _ = tx.send((r.map_err(|e| e.to_string()), out));
+    });
+    // Debug builds on a shared machine: far more than the real cost (well under a second), far less than
+    // forever.
+    let (r, out) = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the CR-only file was neither read nor refused within 30 s");
+    let mut lf_out = Vec::new();
+    let lf_r = ingest::run_annual(lf.as_bytes(), &mut lf_out, &opts(false), EditionChoice::ByDate)
+        .map(|(rows, s)| (rows.len(), s.rows));
+    assert_eq!(r.unwrap(), lf_r.unwrap());
+    assert_eq!(out, lf_out);
+    // A bad value far into a CR-only file names its line, in both readers.
+    let line = 20_000;
+    let mut rows: Vec<String> = lf.lines().map(str::to_string).collect();
+    rows[line - 1] = rows[line - 1].replacen(",10,", ",x,", 1);
+    let bad = rows.join("\r") + "\r";
+    let (r, _) = annual(&bad, false);
+    assert_eq!(input_err(r).line, line as u64);
+    let r = ingest::read_hourly(bad.as_bytes(), &opts(false), |_| Ok(()));
+    match r {
+        Err(IngestError::Input(e)) => assert_eq!(e.line, line as u64),
+        other => panic!("{other:?}"),
+    }
+}

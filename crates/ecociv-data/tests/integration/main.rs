@@ -231,3 +231,16 @@ fn lines_are_counted_with_blank_lines() {
     let blank = problems("indicator,year,value,assigned\n3,2021,21,\n\n\n3,2020,abc,\n");
     assert!(blank[0].starts_with("v.csv:5: 字段 value"), "{blank:?}");
 }
+
+/// One rule for line ends in every reader: LF, CRLF and a lone CR (Excel's "CSV (Macintosh)") each end a line,
+/// and errors name the line a person sees.
+#[test]
+fn cr_only_and_crlf_files_are_read_and_numbered_like_lf_files() {
+    let lines = ["indicator,year,value,assigned", "3,2021,21,", "", "3,2020,abc,"];
+    for end in ["\n", "\r\n", "\r"] {
+        let text = lines.join(end) + end;
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{end:?}: {found:?}");
+        assert!(found[0].starts_with("v.csv:4: 字段 value"), "{end:?}: {found:?}");
+    }
+}

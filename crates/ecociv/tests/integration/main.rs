@@ -1,5 +1,6 @@
 //! Tests of the `ecociv` binary as users run it. Each module covers one subcommand.
 
+mod abuse;
 mod air;
 mod assess;
 mod progress;

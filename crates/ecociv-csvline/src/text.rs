@@ -1,0 +1,77 @@
+//! Text from input shown back in messages: a readable prefix, never the whole of a huge field.
+
+use std::borrow::Cow;
+
+/// Characters of an input text shown in a message.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// `text` as a message shows it: whole when at most [`EXCERPT_CHARS`] characters, otherwise its first
+/// [`EXCERPT_CHARS`] characters followed by `…（共 N 字节）` (N = the text's length in bytes), so an error
+/// about a 1 GiB field stays a line long. Control characters (NUL, CR, LF…) are shown escaped (`\u{0}`) so a
+/// message stays on one line and shows what is really there.
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    let short = text.chars().nth(EXCERPT_CHARS).is_none();
+    let clean = !text.chars().any(char::is_control);
+    if short && clean {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    for c in text.chars().take(EXCERPT_CHARS) {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    if !short {
+        out.push_str(&format!("…（共 {} 字节）", text.len()));
+    }
+    Cow::Owned(out)
+}
+
+/// [`excerpt`] of bytes that may not be UTF-8 (invalid sequences shown as `�`); only the prefix is decoded.
+pub fn excerpt_bytes(bytes: &[u8]) -> String {
+    // At most 4 bytes per character: decoding this prefix is enough for the excerpt.
+    let prefix = &bytes[..bytes.len().min(EXCERPT_CHARS * 4 + 4)];
+    let decoded = String::from_utf8_lossy(prefix);
+    let shown = excerpt(&decoded);
+    if prefix.len() == bytes.len() {
+        return shown.into_owned();
+    }
+    let mut out: String = shown.chars().take_while(|c| *c != '…').collect();
+    if out.chars().count() > EXCERPT_CHARS {
+        out = out.chars().take(EXCERPT_CHARS).collect();
+    }
+    out.push_str(&format!("…（共 {} 字节）", bytes.len()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_shown_whole_and_long_text_cut_with_its_size() {
+        assert_eq!(excerpt("7.1"), "7.1");
+        let long = "汉".repeat(1000);
+        let shown = excerpt(&long);
+        assert!(shown.starts_with(&"汉".repeat(80)));
+        assert!(shown.ends_with("…（共 3000 字节）"), "{shown}");
+        assert_eq!(shown.chars().count(), 80 + "…（共 3000 字节）".chars().count());
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(excerpt("a\0b\r"), "a\\u{0}b\\u{d}");
+    }
+
+    #[test]
+    fn bytes_are_cut_before_decoding() {
+        let mut bytes = vec![b'x'; 5000];
+        bytes[3] = 0xff;
+        let shown = excerpt_bytes(&bytes);
+        assert!(shown.starts_with("xxx\u{fffd}x"));
+        assert!(shown.ends_with("…（共 5000 字节）"), "{shown}");
+        assert_eq!(excerpt_bytes(b"abc"), "abc");
+    }
+}
