@@ -158,6 +158,38 @@ fn membership_from(row: &AnyRow) -> Result<Membership> {
     })
 }
 
+/// Checks, inside the transaction that writes a role, that the zone exists and that the department (if
+/// any) is one of that zone's. The schema's foreign keys say the same on SQLite and plain PostgreSQL; on
+/// Citus `membership` is a reference table and cannot point at the zone-scoped `zone` and `department`
+/// ([`crate::distribute`]), so this check is what holds there. Zones and departments are never deleted, so
+/// nothing can remove them between this check and the commit.
+pub(crate) async fn check_role_target(
+    tx: &mut sqlx::AnyConnection,
+    zone_code: &str,
+    department_id: Option<&str>,
+) -> Result<()> {
+    let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+        .bind(zone_code)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if zone.is_none() {
+        return Err(StoreError::NotFound(format!("区域 {zone_code} (zone)")));
+    }
+    if let Some(department_id) = department_id {
+        let department = sqlx::query("SELECT id FROM department WHERE zone_code = $1 AND id = $2")
+            .bind(zone_code)
+            .bind(department_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if department.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "部门 {department_id} 不属于区域 {zone_code} (no such department in the zone)"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates an account with an already hashed password. A taken username is a [`StoreError::Conflict`].
     pub async fn create_user(
@@ -283,6 +315,7 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        check_role_target(&mut tx, zone_code, department_id).await?;
         sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
             .bind(zone_code)
             .bind(user_id)

@@ -238,6 +238,9 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         self.user_in(&mut tx, user_id).await?;
+        if role.is_some() {
+            crate::accounts::check_role_target(&mut tx, zone_code, department_id).await?;
+        }
         let before = sqlx::query("SELECT role, department_id FROM membership WHERE zone_code = $1 AND user_id = $2")
             .bind(zone_code)
             .bind(user_id)

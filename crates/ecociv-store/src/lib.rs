@@ -12,7 +12,8 @@
 //! - `materialized_assessment` is derived data (a cache of assessment JSON per zone, year and selection,
 //!   see [`materialized`]): rows there are replaced in place and are served only at the zone's current
 //!   data version; a value write makes them stale in its own transaction.
-//! - Every zone-scoped table is keyed by `zone_code` first (Citus-ready, `deploy/citus/distribute.sql`).
+//! - Every zone-scoped table is keyed by `zone_code` first; on PostgreSQL + Citus every table is placed
+//!   and checked at open ([`distribute`]).
 //! - Times are RFC 3339 UTC text made in Rust ([`clock::now`]); ids are text made in Rust ([`clock::new_id`]).
 //! - Converting rows to and from `ecociv_core` types happens here and nowhere else.
 //!
@@ -21,12 +22,18 @@
 pub mod accounts;
 pub mod audit;
 pub mod clock;
+pub mod distribute;
 mod error;
 pub mod evidence;
 pub mod materialized;
 mod migrate;
+/// The versions of the embedded migrations, in order.
+pub fn migration_versions() -> Vec<i64> {
+    migrate::migrator(Backend::Postgres).iter().map(|m| m.version).collect()
+}
 pub mod monitoring;
 pub mod reference;
+pub mod testdb;
 pub mod values;
 pub mod zones;
 
@@ -119,6 +126,19 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Where each table is on a PostgreSQL + Citus database, checked ([`distribute`]): `None` without Citus
+    /// (SQLite, plain PostgreSQL), an error naming every misplaced table.
+    pub async fn citus_placement(&self) -> Result<Option<Vec<distribute::TablePlacement>>> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut conn = self.pool.acquire().await?;
+        if !distribute::citus_present(&mut conn).await? {
+            return Ok(None);
+        }
+        Ok(Some(distribute::verify(&mut conn, true).await?))
     }
 
     pub async fn close(&self) {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr};
 
-use crate::{Backend, Result};
+use crate::{Backend, Result, distribute};
 
 /// (version, description, SQLite text, PostgreSQL text).
 const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
@@ -57,7 +57,39 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
     Migrator::with_migrations(migrations)
 }
 
+/// Applies the pending migrations. On PostgreSQL with the Citus extension, every table is then placed and
+/// the placement checked ([`crate::distribute`]); a database that cannot be placed is refused. On a database
+/// whose tables are already distributed, the migrations run one at a time, each followed by the placement,
+/// so that a table one migration creates is distributed before the next one points at it.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
-    migrator(backend).run(pool).await?;
+    run_to(pool, backend, None).await
+}
+
+pub(crate) async fn run_to(pool: &AnyPool, backend: Backend, target: Option<i64>) -> Result<()> {
+    let migrator = migrator(backend);
+    let last = target.unwrap_or_else(|| migrator.iter().map(|m| m.version).max().unwrap_or(0));
+    if backend != Backend::Postgres || !distribute::citus_present(&mut *pool.acquire().await?).await? {
+        migrator.run_to(last, pool).await?;
+        return Ok(());
+    }
+    // A table a migration creates stays a plain local table until it is placed: without this, Citus turns a
+    // new table that points at a reference table into a "Citus-local" table at once (which then cannot be
+    // distributed while others point at it, and which fails on a migration of several statements).
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET citus.enable_local_reference_table_foreign_keys = off")
+        .execute(&mut *conn)
+        .await?;
+    let result = async {
+        for version in migrator.iter().map(|m| m.version).filter(|v| *v <= last) {
+            migrator.run_to(version, &mut *conn).await?;
+            distribute::distribute(&mut conn, false).await?;
+        }
+        distribute::distribute(&mut conn, target.is_none()).await
+    }
+    .await;
+    sqlx::query("RESET citus.enable_local_reference_table_foreign_keys")
+        .execute(&mut *conn)
+        .await?;
+    result?;
     Ok(())
 }

@@ -1,10 +1,11 @@
-//! The API's behaviour: the assessment contract, the workflow, validation, import, history, OpenAPI.
+//! The API's behaviour: the assessment contract, the workflow, validation, import, history, OpenAPI — on
+//! SQLite, and on PostgreSQL and PostgreSQL + Citus when configured (`support::servers`).
 
 use axum::http::{Method, StatusCode};
 use ecociv_server::routes::ROUTES;
 use serde_json::{Value, json};
 
-use crate::support::{Client, server};
+use crate::support::{Client, TestServer, servers};
 
 fn cli_assessment(year: i32) -> Value {
     let loaded = ecociv_data::load_zone("450202").unwrap();
@@ -13,7 +14,12 @@ fn cli_assessment(year: i32) -> Value {
 
 #[tokio::test]
 async fn the_assessment_is_the_same_json_as_ecociv_assess() {
-    let server = server("assessment").await;
+    for server in servers("assessment").await {
+        the_assessment_is_the_same_json_as_ecociv_assess_on(server).await;
+    }
+}
+
+async fn the_assessment_is_the_same_json_as_ecociv_assess_on(server: TestServer) {
     let mut public = Client::anonymous();
     for year in [2017, 2021, 2022] {
         let response = public
@@ -46,7 +52,12 @@ async fn the_assessment_is_the_same_json_as_ecociv_assess() {
 /// Issue 8: `GET /api/v1/zones/{code}/progress?target_year=YYYY` is the JSON of `ecociv progress --format json`.
 #[tokio::test]
 async fn progress_is_the_same_json_as_ecociv_progress() {
-    let server = server("progress").await;
+    for server in servers("progress").await {
+        progress_is_the_same_json_as_ecociv_progress_on(server).await;
+    }
+}
+
+async fn progress_is_the_same_json_as_ecociv_progress_on(server: TestServer) {
     let mut public = Client::anonymous();
     let loaded = ecociv_data::load_zone("450202").unwrap();
     for target_year in [2025, 2030] {
@@ -127,7 +138,12 @@ fn row_of(assessment: &Value, id: &str) -> Value {
 
 #[tokio::test]
 async fn the_workflow_runs_from_draft_to_approved_and_locks() {
-    let server = server("workflow").await;
+    for server in servers("workflow").await {
+        the_workflow_runs_from_draft_to_approved_and_locks_on(server).await;
+    }
+}
+
+async fn the_workflow_runs_from_draft_to_approved_and_locks_on(server: TestServer) {
     let mut editor = Client::login(&server, "editor-env").await;
     let mut reviewer = Client::login(&server, "reviewer").await;
     let mut viewer = Client::login(&server, "viewer").await;
@@ -356,7 +372,12 @@ async fn the_workflow_runs_from_draft_to_approved_and_locks() {
 
 #[tokio::test]
 async fn a_stale_write_is_refused() {
-    let server = server("stale").await;
+    for server in servers("stale").await {
+        a_stale_write_is_refused_on(server).await;
+    }
+}
+
+async fn a_stale_write_is_refused_on(server: TestServer) {
     let mut editor = Client::login(&server, "editor-env").await;
     let value = "/api/v1/zones/450202/values/7.2/2022";
     assert_eq!(
@@ -374,7 +395,12 @@ async fn a_stale_write_is_refused() {
 
 #[tokio::test]
 async fn imports_are_validated_in_full_and_applied_all_or_nothing() {
-    let server = server("import").await;
+    for server in servers("import").await {
+        imports_are_validated_in_full_and_applied_all_or_nothing_on(server).await;
+    }
+}
+
+async fn imports_are_validated_in_full_and_applied_all_or_nothing_on(server: TestServer) {
     let mut reviewer = Client::login(&server, "reviewer").await;
     let before = server.store.revision_count("450202").await.unwrap();
     let good = "indicator,year,value,assigned,source\n7.1,2023,93.2,,月报\n7.2,2023,28,,月报\n3,2023,22.5,,统计\n";
@@ -506,7 +532,12 @@ async fn imports_are_validated_in_full_and_applied_all_or_nothing() {
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_route_and_errors_are_json_with_codes() {
-    let server = server("openapi").await;
+    for server in servers("openapi").await {
+        the_openapi_document_lists_every_route_and_errors_are_json_with_codes_on(server).await;
+    }
+}
+
+async fn the_openapi_document_lists_every_route_and_errors_are_json_with_codes_on(server: TestServer) {
     let mut public = Client::anonymous();
     let document = public.get(&server, "/api/v1/openapi.json").await.body;
     assert_eq!(document["openapi"], "3.1.0");
@@ -532,7 +563,12 @@ async fn the_openapi_document_lists_every_route_and_errors_are_json_with_codes()
 
 #[tokio::test]
 async fn evidence_is_uploaded_listed_and_downloaded_as_an_attachment() {
-    let server = server("evidence").await;
+    for server in servers("evidence").await {
+        evidence_is_uploaded_listed_and_downloaded_as_an_attachment_on(server).await;
+    }
+}
+
+async fn evidence_is_uploaded_listed_and_downloaded_as_an_attachment_on(server: TestServer) {
     let mut editor = Client::login(&server, "editor-env").await;
     let base = "/api/v1/zones/450202/values/7.1/2022/evidence";
     let uploaded = editor
@@ -575,7 +611,12 @@ async fn evidence_is_uploaded_listed_and_downloaded_as_an_attachment() {
 /// open-data JSON beside Table 2-1's Excel and CSV — for anyone who may see the zone.
 #[tokio::test]
 async fn the_report_and_open_data_are_downloadable_from_the_pages() {
-    let server = server("downloads").await;
+    for server in servers("downloads").await {
+        the_report_and_open_data_are_downloadable_from_the_pages_on(server).await;
+    }
+}
+
+async fn the_report_and_open_data_are_downloadable_from_the_pages_on(server: TestServer) {
     let mut public = Client::anonymous();
     let json = public.get(&server, "/z/450202/data.json?year=2021").await;
     assert_eq!(json.status, StatusCode::OK);

@@ -16,6 +16,8 @@ pub struct TestServer {
     pub app: Router,
     pub store: Store,
     pub passwords: HashMap<String, String>,
+    /// `sqlite`, `postgres` or `citus`.
+    pub engine: &'static str,
 }
 
 pub async fn server(test: &str) -> TestServer {
@@ -28,10 +30,69 @@ pub async fn server_with(test: &str, config: Config) -> TestServer {
     let store = Store::open(&format!("sqlite://{}", path.display()))
         .await
         .expect("open store");
+    on_store(store, config, "sqlite").await
+}
+
+async fn on_store(store: Store, config: Config, engine: &'static str) -> TestServer {
     let accounts = demo::load(&store).await.expect("demo").expect("fresh");
     let passwords = accounts.into_iter().map(|a| (a.username, a.password)).collect();
     let app = app(AppState::new(store.clone(), config));
-    TestServer { app, store, passwords }
+    TestServer {
+        app,
+        store,
+        passwords,
+        engine,
+    }
+}
+
+static DATABASES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn database_name(test: &str, engine: &str) -> String {
+    let n = DATABASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("ecociv_s_{engine}_{}_{}_{n}", test.to_lowercase(), std::process::id())
+}
+
+/// The configured database server of an engine (`TEST_DATABASE_URL`, `TEST_CITUS_URL`), or `None` with a
+/// loud message — a failure when its `REQUIRE_*` is set (CI).
+fn engine_url(variable: &str, require: &str, what: &str) -> Option<String> {
+    match std::env::var(variable) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var(require).as_deref() == Ok("1") {
+                panic!("{require}=1 but {variable} is not set");
+            }
+            eprintln!("!!! SKIPPED: the {what} run of the server's API tests (set {variable}; .ci/run does) !!!");
+            None
+        }
+    }
+}
+
+/// The demo server on every engine configured: SQLite always, PostgreSQL (`TEST_DATABASE_URL`) and
+/// PostgreSQL + Citus with its tables distributed (`TEST_CITUS_URL`), each on a fresh database.
+pub async fn servers(test: &str) -> Vec<TestServer> {
+    let mut servers = vec![server(test).await];
+    if let Some(url) = engine_url("TEST_DATABASE_URL", "REQUIRE_PG", "PostgreSQL") {
+        let url = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
+            .await
+            .expect("fresh PostgreSQL database");
+        let store = Store::open(&url).await.expect("open PostgreSQL");
+        servers.push(on_store(store, Config::default(), "postgres").await);
+    }
+    if let Some(url) = engine_url("TEST_CITUS_URL", "REQUIRE_CITUS", "PostgreSQL + Citus") {
+        let url = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
+            .await
+            .expect("fresh Citus database");
+        let store = Store::open(&url).await.expect("open Citus");
+        assert!(
+            store.citus_placement().await.expect("placed").is_some(),
+            "the Citus database has no extension"
+        );
+        servers.push(on_store(store, Config::default(), "citus").await);
+    }
+    for server in &servers {
+        eprintln!("== {test}: {} server", server.engine);
+    }
+    servers
 }
 
 pub struct Response {

@@ -7,13 +7,14 @@ use sqlx::Connection;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A fresh SQLite store in a temporary file, and a fresh PostgreSQL store when one is configured.
+/// A fresh SQLite store in a temporary file, and a fresh PostgreSQL store and a fresh PostgreSQL + Citus
+/// store (its tables distributed) when they are configured.
 pub async fn stores(test: &str) -> Vec<Store> {
-    let mut stores = vec![sqlite(test).await];
-    if let Some(store) = postgres(test).await {
-        stores.push(store);
-    }
-    stores
+    stores_with_urls(test)
+        .await
+        .into_iter()
+        .map(|(store, _)| store)
+        .collect()
 }
 
 pub fn temp_path(test: &str, ext: &str) -> std::path::PathBuf {
@@ -38,7 +39,53 @@ pub async fn stores_with_urls(test: &str) -> Vec<(Store, String)> {
     if let Some(pair) = postgres_with_url(test).await {
         stores.push(pair);
     }
+    if let Some(pair) = citus_with_url(test).await {
+        stores.push(pair);
+    }
     stores
+}
+
+/// The Citus coordinator's URL (`TEST_CITUS_URL`, a database with the extension and the workers
+/// registered, as `../shared/citus/cluster.sh` makes it), or `None` (with a loud message) when the Citus
+/// half is to be skipped — a failure when `REQUIRE_CITUS=1`.
+pub fn citus_url() -> Option<String> {
+    match std::env::var("TEST_CITUS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("REQUIRE_CITUS").as_deref() == Ok("1") {
+                panic!("REQUIRE_CITUS=1 but TEST_CITUS_URL is not set");
+            }
+            eprintln!(
+                "!!! SKIPPED: PostgreSQL + Citus half of the store tests (set TEST_CITUS_URL to run it; .ci/run does) !!!"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh database on the Citus cluster for one test: created on the coordinator and on every worker,
+/// with the extension, the coordinator and the workers registered (4 shards per table instead of 32, to
+/// keep the tests quick: still spread over both workers), then opened — which distributes the tables.
+pub async fn citus(test: &str) -> Option<Store> {
+    Some(citus_with_url(test).await?.0)
+}
+
+pub async fn citus_with_url(test: &str) -> Option<(Store, String)> {
+    let url = citus_url()?;
+    let name = format!(
+        "ecociv_c_{}_{}_{}",
+        test.to_lowercase(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let url = ecociv_store::testdb::fresh_citus(&url, &name, 4)
+        .await
+        .expect("create a database on the Citus cluster");
+    let store = Store::open(&url)
+        .await
+        .expect("open citus (migrations and distribution)");
+    assert_eq!(store.backend(), Backend::Postgres);
+    Some((store, url))
 }
 
 /// The PostgreSQL URL, or `None` (with a loud message) when the tests are to be skipped.

@@ -10,6 +10,7 @@ use ecociv_data::LoadedZone;
 pub mod admin;
 pub mod air;
 pub mod assess;
+pub mod db;
 pub mod progress;
 pub mod report;
 pub mod serve;
@@ -40,6 +41,9 @@ pub enum Command {
     /// 账号管理：创建首个管理员等 (account administration, e.g. the first admin)
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -53,6 +57,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Template(command) => template::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Admin(command) => admin::run(command),
+        Command::Db(command) => db::run(command),
     }
 }
 
