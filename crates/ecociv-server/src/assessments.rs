@@ -167,6 +167,45 @@ async fn load_zone_and_plan(store: &Store, code: &str) -> ApiResult<Arc<(ZoneRec
     Ok(Arc::new((record, plan)))
 }
 
+/// Refuses a year the zone has nothing to be assessed on: after the plan's last target year, or before
+/// the plan's base year with no value stored up to it (an assessment there would say "no data" on every
+/// row). The pages offer the same span of years (`web::years`).
+async fn check_assessable_year(
+    store: &Store,
+    zone: &(ZoneRecord, Plan),
+    selection: Selection,
+    year: i32,
+) -> ApiResult<()> {
+    let base = zone.0.base_year;
+    let last = zone
+        .1
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys())
+        .copied()
+        .max()
+        .unwrap_or(base)
+        .max(base);
+    let message = if year > last {
+        format!(
+            "{year} 年在规划目标年 {last} 年之后，无可评估的目标 (year {year} is after the plan's last target year {last})"
+        )
+    } else if year < base
+        && store
+            .observations_until(&zone.0.profile.code, selection, Some(year))
+            .await?
+            .is_empty()
+    {
+        format!(
+            "{year} 年早于规划基准年 {base} 年，且当年及以前没有数据 (year {year} is before the plan's base year {base} and has no data)"
+        )
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::bad_request(message)
+        .with_details(serde_json::json!({"field": "year", "base_year": base, "last_target_year": last})))
+}
+
 /// The gzip-compressed assessment JSON of (zone, year, selection) at the zone's data version `version`
 /// (read by the caller just before): from memory, else from the store's materialized assessments, else
 /// computed and written to both.
@@ -193,6 +232,7 @@ pub async fn assessment_gzip(
         return Ok(gzip);
     }
     let zone = zone_and_plan(state, code, version).await?;
+    check_assessable_year(&state.store, &zone, selection, year).await?;
     let computed = compute(&state.store, zone, version, selection, vec![year]).await?;
     state.store.put_materialized_assessments(&computed).await?;
     let gzip = computed

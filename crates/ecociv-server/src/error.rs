@@ -26,6 +26,12 @@ pub enum Code {
     /// Too many failed logins for the account: locked for a while.
     LoginLocked,
     TooManyRequests,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// The request body is larger than the route accepts.
+    PayloadTooLarge,
+    /// The request body's Content-Type is not one the route reads.
+    UnsupportedMediaType,
     Internal,
 }
 
@@ -44,6 +50,9 @@ impl Code {
             Code::LoginFailed => "login_failed",
             Code::LoginLocked => "login_locked",
             Code::TooManyRequests => "too_many_requests",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
             Code::Internal => "internal",
         }
     }
@@ -56,12 +65,15 @@ impl Code {
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict | Code::ValueLocked | Code::InvalidTransition => StatusCode::CONFLICT,
             Code::LoginLocked | Code::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 16] = [
         Code::BadRequest,
         Code::InvalidValue,
         Code::Unauthenticated,
@@ -74,6 +86,9 @@ impl Code {
         Code::LoginFailed,
         Code::LoginLocked,
         Code::TooManyRequests,
+        Code::MethodNotAllowed,
+        Code::PayloadTooLarge,
+        Code::UnsupportedMediaType,
         Code::Internal,
     ];
 }
@@ -139,4 +154,64 @@ impl IntoResponse for ApiError {
         }
         (self.code.status(), Json(json!({ "error": body }))).into_response()
     }
+}
+
+/// The longest piece of a framework rejection's text kept in an error (a rejection can quote the input).
+const MAX_REASON_CHARS: usize = 300;
+
+/// Cuts a text to at most `max` characters, marking the cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Turns every error response of the API that is not already the JSON error — the framework's own
+/// rejections (a body that is not valid JSON or lacks a field, a path or query parameter that does not
+/// parse or is missing, a body over the limit, a wrong Content-Type), a wrong method — into the
+/// documented shape `{"error": {"code", "message", "details"}}`, keeping the status. The framework's
+/// text (English, possibly quoting the input) is kept, cut to a readable prefix, in `details.reason`.
+pub async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let reason = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => truncate(String::from_utf8_lossy(&bytes).trim(), MAX_REASON_CHARS),
+        Err(_) => String::new(),
+    };
+    let (code, message) = match parts.status {
+        StatusCode::METHOD_NOT_ALLOWED => (Code::MethodNotAllowed, "此路径不支持该请求方法 (method not allowed)"),
+        StatusCode::PAYLOAD_TOO_LARGE => (Code::PayloadTooLarge, "请求内容过大 (request body too large)"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            Code::UnsupportedMediaType,
+            "请求内容类型不正确 (unsupported Content-Type)",
+        ),
+        StatusCode::NOT_FOUND => (Code::NotFound, "未找到 (not found)"),
+        StatusCode::UNAUTHORIZED => (Code::Unauthenticated, "请先登录 (login required)"),
+        StatusCode::FORBIDDEN => (Code::Forbidden, "无权进行此操作 (not allowed)"),
+        StatusCode::TOO_MANY_REQUESTS => (Code::TooManyRequests, "请求过多，请稍后再试 (too many requests)"),
+        status if status.is_client_error() => (
+            Code::BadRequest,
+            "请求格式错误：参数或请求体不符合要求 (malformed request: a parameter or the body is missing or invalid)",
+        ),
+        _ => (Code::Internal, "服务器内部错误 (internal error)"),
+    };
+    let mut error = ApiError::new(code, message);
+    if !reason.is_empty() {
+        error = error.with_details(json!({ "reason": reason }));
+    }
+    let mut response = error.into_response();
+    *response.status_mut() = parts.status;
+    response
 }

@@ -45,6 +45,55 @@ pub struct RouteSpec {
     pub summary: &'static str,
     /// A JSON request body is expected (for the OpenAPI document).
     pub body: Option<&'static str>,
+    /// The query parameters the handler reads (its `Query` type's fields): the OpenAPI document lists them
+    /// and `tests/integration/contract.rs` checks the handler against them (a required one missing is
+    /// refused with the JSON error; no undocumented one is required).
+    pub query: &'static [QueryParam],
+}
+
+/// A query parameter of a route.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryParam {
+    pub name: &'static str,
+    pub required: bool,
+    /// The JSON Schema type: `integer`, `string` or `boolean`.
+    pub kind: &'static str,
+    /// The allowed values, if a fixed set.
+    pub values: &'static [&'static str],
+}
+
+const fn required(name: &'static str, kind: &'static str) -> QueryParam {
+    QueryParam {
+        name,
+        required: true,
+        kind,
+        values: &[],
+    }
+}
+
+const fn optional(name: &'static str, kind: &'static str) -> QueryParam {
+    QueryParam {
+        name,
+        required: false,
+        kind,
+        values: &[],
+    }
+}
+
+const fn one_of(name: &'static str, values: &'static [&'static str]) -> QueryParam {
+    QueryParam {
+        name,
+        required: false,
+        kind: "string",
+        values,
+    }
+}
+
+impl RouteSpec {
+    const fn with_query(mut self, query: &'static [QueryParam]) -> RouteSpec {
+        self.query = query;
+        self
+    }
 }
 
 const fn route(
@@ -60,6 +109,7 @@ const fn route(
         access,
         summary,
         body,
+        query: &[],
     }
 }
 
@@ -129,14 +179,16 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "年度达标评估，与 `ecociv assess --format json` 相同 (the assessment; ?year=YYYY, &include=submitted for members)",
         None,
-    ),
+    )
+    .with_query(&[required("year", "integer"), one_of("include", &["approved", "submitted"])]),
     route(
         "GET",
         "/api/v1/zones/{code}/progress",
         Access::Disclosed,
         "目标进展与预警，与 `ecociv progress --format json` 相同 (progress toward the plan's targets; ?target_year=2025|2030)",
         None,
-    ),
+    )
+    .with_query(&[required("target_year", "integer")]),
     route(
         "GET",
         "/api/v1/zones/{code}/departments",
@@ -150,7 +202,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "当前数值及状态 (current values with workflow status; ?year=)",
         None,
-    ),
+    )
+    .with_query(&[optional("year", "integer")]),
     route(
         "GET",
         "/api/v1/zones/{code}/values/{row}/{year}/history",
@@ -199,7 +252,12 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "批量导入 CSV/JSON，全部成功或全部不导入 (bulk import, all or nothing; ?dry_run=true&status=draft|submitted|approved)",
         Some("Import"),
-    ),
+    )
+    .with_query(&[
+        optional("dry_run", "boolean"),
+        one_of("status", &["draft", "submitted", "approved"]),
+        one_of("format", &["csv", "json"]),
+    ]),
     route(
         "GET",
         "/api/v1/zones/{code}/values/{row}/{year}/evidence",
@@ -213,7 +271,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "上传佐证材料（请求体为文件；?name=文件名） (upload an attachment: the body is the file)",
         None,
-    ),
+    )
+    .with_query(&[required("name", "string")]),
     route(
         "GET",
         "/api/v1/zones/{code}/evidence/{id}",
@@ -234,14 +293,20 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "由监测数据计算 7.1/7.2/8.x/9/23 并保存为数值 (compute the rows fed by monitoring data and save them as values; ?year=YYYY&status=draft|submitted&dry_run=true)",
         None,
-    ),
+    )
+    .with_query(&[
+        required("year", "integer"),
+        one_of("status", &["draft", "submitted"]),
+        optional("dry_run", "boolean"),
+    ]),
     route(
         "POST",
         "/api/v1/zones/{code}/monitoring/import/{kind}",
         Access::Reviewer,
         "导入监测数据 CSV（与命令行同格式），全部成功或全部不导入 (import a monitoring CSV: kind air|sections|drinking_sources|black_odorous_bodies|black_odorous|ei; the body is the file; ?file=NAME&dry_run=true)",
         None,
-    ),
+    )
+    .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
     route("GET", "/api/v1/users", Access::Admin, "用户列表 (accounts)", None),
     route(
         "POST",
@@ -291,5 +356,10 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "管理操作记录 (the administration's audit trail; ?target_kind=user|department&target_id=)",
         None,
-    ),
+    )
+    .with_query(&[
+        one_of("target_kind", &["user", "department"]),
+        optional("target_id", "string"),
+        optional("limit", "integer"),
+    ]),
 ];

@@ -66,13 +66,18 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
     }
 }
 
-/// The API router: every route of [`ROUTES`], and a JSON 404 for the rest of `/api/`.
+/// The API router: every route of [`ROUTES`], a JSON 404 for the rest of `/api/`, and every error —
+/// the framework's rejections and wrong methods included — in the JSON shape ([`crate::error::json_errors`]).
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
     for spec in ROUTES {
         router = router.route(spec.path, handler(spec));
     }
-    router.route("/api/{*rest}", axum::routing::any(not_found))
+    router
+        .route("/api/{*rest}", axum::routing::any(not_found))
+        .route("/api", axum::routing::any(not_found))
+        .route("/api/", axum::routing::any(not_found))
+        .layer(axum::middleware::map_response(crate::error::json_errors))
 }
 
 async fn not_found() -> ApiError {

@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod assessments;
 mod browser;
+mod contract;
 mod layout;
 mod monitoring;
 mod security;
