@@ -118,12 +118,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// A checked date; `None` when the day does not exist.
+    /// A checked date; `None` when the day does not exist (the check is `jiff`'s Gregorian calendar,
+    /// the workspace's one calendar).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
+        civil(year, month, day)?;
         Some(Date { year, month, day })
+    }
+
+    /// The same day as a `jiff` civil date; `None` for fields that name no day (only a `Date` written
+    /// as a struct literal can have them).
+    pub fn civil(self) -> Option<jiff::civil::Date> {
+        civil(self.year, self.month, self.day)
     }
 
     /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`) strictly; years 1900–2999.
@@ -151,13 +156,11 @@ impl Date {
         Date::new(y as i32, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
     }
 
-    /// Day of the year, 1-based.
+    /// Day of the year, 1-based (0 for fields that name no day).
     pub fn ordinal(self) -> u16 {
-        let mut n = u16::from(self.day);
-        for m in 1..self.month {
-            n += u16::from(days_in_month(self.year, m));
-        }
-        n
+        self.civil()
+            .and_then(|date| u16::try_from(date.day_of_year()).ok())
+            .unwrap_or(0)
     }
 }
 
@@ -167,20 +170,23 @@ impl fmt::Display for Date {
     }
 }
 
-/// Whether `year` is a leap year.
-pub fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
 }
 
-/// Number of days in `month` (1–12) of `year`; 0 for an invalid month.
+/// Whether `year` is a leap year (Gregorian, by `jiff`).
+pub fn is_leap(year: i32) -> bool {
+    civil(year, 1, 1).is_some_and(|date| date.in_leap_year())
+}
+
+/// Number of days in `month` (1–12) of `year`, by `jiff`; 0 for an invalid month.
 pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    civil(year, month, 1).map_or(0, |date| date.days_in_month().unsigned_abs())
 }
 
 #[inline]

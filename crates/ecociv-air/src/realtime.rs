@@ -71,16 +71,12 @@ pub struct HourReport {
     pub result: AqiResult,
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian).
+/// Days since 1970-01-01 (proleptic Gregorian, by `jiff`); 0 for fields that name no day (a `Date`
+/// from the readers always names one).
 fn day_number(d: Date) -> i64 {
-    // Howard Hinnant's days_from_civil.
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    d.civil().map_or(0, |date| {
+        date.duration_since(jiff::civil::date(1970, 1, 1)).as_secs() / 86_400
+    })
 }
 
 #[derive(Clone, Copy, Default)]

@@ -268,6 +268,26 @@ pub enum Criterion {
     Unknown { reason: String },
 }
 
+impl Criterion {
+    /// The standard's figure that a chart draws as its threshold line: the `x` of `≥ x`, `≤ x` or a bare
+    /// `x`, or of the first such part of an [`Criterion::AllOf`]; `None` for a criterion without one (a
+    /// state rule, a task assigned by the higher level, a change against an earlier year, a condition on
+    /// the zone's own level). The one home of this rule: the pages and the Word report call it.
+    pub fn threshold(&self) -> Option<f64> {
+        match self {
+            Criterion::AtLeast(value) | Criterion::AtMost(value) | Criterion::Reach(value) => Some(*value),
+            Criterion::AllOf(parts) => parts.iter().find_map(Criterion::threshold),
+            Criterion::States
+            | Criterion::AssignedTask { .. }
+            | Criterion::StableOrImproving
+            | Criterion::RiseAtLeast(_)
+            | Criterion::Spatial
+            | Criterion::Conditional { .. }
+            | Criterion::Unknown { .. } => None,
+        }
+    }
+}
+
 /// The designation rule of the management rules (管理规程), as data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesignationRule {

@@ -565,10 +565,10 @@ fn assigned_task(row: &Row, wording: &str, number: Option<f64>, current: &Observ
         (Some(Assigned::Verdict(done)), _) => Outcome::judged(
             *done,
             Text::new(
-                format!("{wording}：上级考核结论为“{}”", if *done { "完成" } else { "未完成" }),
+                format!("{wording}：上级考核结论为“{}”", Assigned::verdict_zh(*done)),
                 format!(
                     "{wording}: the higher level's verdict is \"{}\"",
-                    if *done { "completed" } else { "not completed" }
+                    Assigned::verdict_en(*done)
                 ),
             ),
         ),

@@ -62,6 +62,36 @@ pub enum Assigned {
     Verdict(bool),
 }
 
+impl Assigned {
+    /// The word of a completed task in every input and output: 完成.
+    pub const DONE: &'static str = "完成";
+    /// The word of a task not completed: 未完成.
+    pub const NOT_DONE: &'static str = "未完成";
+
+    /// The verdict's word, 完成 or 未完成: the one home of these words (the parsers read them, the
+    /// forms, files, store and explanations write them).
+    pub fn verdict_zh(done: bool) -> &'static str {
+        if done { Self::DONE } else { Self::NOT_DONE }
+    }
+
+    /// The verdict in English: `completed` / `not completed`.
+    pub fn verdict_en(done: bool) -> &'static str {
+        if done { "completed" } else { "not completed" }
+    }
+}
+
+/// The text of an assigned value as a values file, a template cell, a form field and the store hold
+/// it: the number in its shortest exact decimal (it reads back to the same `f64`), or 完成 / 未完成 —
+/// exactly what [`parse_assigned`] reads.
+impl std::fmt::Display for Assigned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Assigned::Value(number) => write!(f, "{number}"),
+            Assigned::Verdict(done) => f.write_str(Assigned::verdict_zh(*done)),
+        }
+    }
+}
+
 /// A verdict recorded in a document (e.g. the 达标情况 column of the plan's Table 2-1). It is used only
 /// where the standard's rule cannot judge the value itself, and the explanation then says so; where the
 /// rule can judge, a disagreement with the recorded verdict is reported as a warning.
@@ -237,8 +267,8 @@ pub fn parse_assigned(row: &Row, text: &str) -> Result<Option<Assigned>, ValueEr
     let text = text.trim();
     match text {
         "" => Ok(None),
-        "完成" | "已完成" => Ok(Some(Assigned::Verdict(true))),
-        "未完成" => Ok(Some(Assigned::Verdict(false))),
+        Assigned::DONE | "已完成" => Ok(Some(Assigned::Verdict(true))),
+        Assigned::NOT_DONE => Ok(Some(Assigned::Verdict(false))),
         _ => {
             let numeric = if row.unit == "%" {
                 text.strip_suffix('%').unwrap_or(text).trim()
@@ -250,7 +280,11 @@ pub fn parse_assigned(row: &Row, text: &str) -> Result<Option<Assigned>, ValueEr
                 Ok(_) if !row.takes_numbers() => Err(ValueError::NumberNotAllowed),
                 _ => Err(ValueError::UnknownState {
                     text: text.to_string(),
-                    allowed: vec!["完成".to_string(), "未完成".to_string(), "数字 (a number)".to_string()],
+                    allowed: vec![
+                        Assigned::DONE.to_string(),
+                        Assigned::NOT_DONE.to_string(),
+                        "数字 (a number)".to_string(),
+                    ],
                 }),
             }
         }

@@ -750,6 +750,54 @@ fn group(id: &str, name: &str, children: &[Child]) -> GroupReport {
     }
 }
 
+/// One row's progress toward the plan's targets of `target_year`: exactly the row of
+/// [`zone_progress`] for that year (same series, target treatment, natural limit, forecast and early
+/// warning), without measuring the other rows. `None` when the framework has no row `row_id`.
+pub fn row_progress(framework: &Framework, zone: &Zone, row_id: &str, target_year: i32) -> Option<RowReport> {
+    let (indicator, row) = framework.row(row_id)?;
+    let ctx = RowContext {
+        framework,
+        zone,
+        target_year,
+        in_force: in_force(zone),
+    };
+    Some(ctx.row(indicator, row))
+}
+
+/// The forecast a chart draws for a row: from the row's latest figure on record (the series the
+/// method measures, a state that stands for a figure included) to the forecast for the plan's first
+/// target year of the row after that figure — the very `RowReport::forecast` that [`zone_progress`]
+/// and its early warning give for that target year. Empty when the row has no figure, no later target
+/// year, or no finite forecast (a qualitative row, too short a series).
+pub fn forecast_path(framework: &Framework, zone: &Zone, row_id: &str) -> Vec<(i32, f64)> {
+    let Some((indicator, row)) = framework.row(row_id) else {
+        return Vec::new();
+    };
+    let index = in_force(zone);
+    let (points, _, _) = numeric_series(row, index.get(row_id));
+    let Some(last) = points.iter().max_by_key(|point| point.year).copied() else {
+        return Vec::new();
+    };
+    let Some(target_year) = zone
+        .plan
+        .targets
+        .get(row_id)
+        .and_then(|by_year| by_year.keys().copied().find(|year| *year > last.year))
+    else {
+        return Vec::new();
+    };
+    let ctx = RowContext {
+        framework,
+        zone,
+        target_year,
+        in_force: index,
+    };
+    match ctx.row(indicator, row).forecast {
+        Some(value) if value.is_finite() => vec![(last.year, last.value), (target_year, value)],
+        _ => Vec::new(),
+    }
+}
+
 /// Measures every row of the framework for a zone toward the plan's targets of `target_year`, and
 /// aggregates the scores: sub-indicators into their indicator, indicators into tasks, tasks into
 /// domains, domains into the zone — each level a mean, so every child weighs equally.

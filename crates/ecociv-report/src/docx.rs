@@ -18,7 +18,6 @@ use docx_rs::{
 };
 use ecociv_chart::LineChart;
 use ecociv_chart::png::Fonts;
-use ecociv_core::framework::Criterion;
 use ecociv_core::zone::TargetKind;
 use ecociv_core::{Assessment, Attribute, Framework, RowAssessment, Status, Value, Zone, assess};
 
@@ -242,11 +241,10 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
         let mut chart = LineChart::new(name, row.unit.clone());
         chart.series = series;
         if let Some(variant) = row.variant_for(&zone.profile.attributes) {
-            let threshold = match variant.criterion {
-                Criterion::AtLeast(x) | Criterion::AtMost(x) | Criterion::Reach(x) => Some(x),
-                _ => None,
-            };
-            chart.threshold = threshold.map(|x| (x, format!("标准 {}", variant.standard)));
+            chart.threshold = variant
+                .criterion
+                .threshold()
+                .map(|x| (x, format!("标准 {}", variant.standard)));
         }
         for target_year in target_years(zone) {
             if let Some(target) = zone

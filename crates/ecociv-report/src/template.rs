@@ -612,12 +612,7 @@ pub fn value_text(value: &Value) -> String {
 
 /// The text of an assigned value as a values file writes it.
 pub fn assigned_text(assigned: Option<&Assigned>) -> String {
-    match assigned {
-        None => String::new(),
-        Some(Assigned::Value(number)) => number.to_string(),
-        Some(Assigned::Verdict(true)) => "完成".into(),
-        Some(Assigned::Verdict(false)) => "未完成".into(),
-    }
+    assigned.map(Assigned::to_string).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -177,18 +177,14 @@ fn value_from(kind: &str, number: Option<f64>, text: String) -> Result<Value> {
 }
 
 fn assigned_text(assigned: &Option<Assigned>) -> Option<String> {
-    assigned.as_ref().map(|assigned| match assigned {
-        Assigned::Value(number) => number.to_string(),
-        Assigned::Verdict(true) => "完成".to_string(),
-        Assigned::Verdict(false) => "未完成".to_string(),
-    })
+    assigned.as_ref().map(Assigned::to_string)
 }
 
 fn assigned_from(text: Option<String>) -> Result<Option<Assigned>> {
     Ok(match text.as_deref() {
         None => None,
-        Some("完成") => Some(Assigned::Verdict(true)),
-        Some("未完成") => Some(Assigned::Verdict(false)),
+        Some(Assigned::DONE) => Some(Assigned::Verdict(true)),
+        Some(Assigned::NOT_DONE) => Some(Assigned::Verdict(false)),
         Some(number) => Some(Assigned::Value(
             number
                 .parse()

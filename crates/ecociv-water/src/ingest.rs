@@ -270,8 +270,7 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
         };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let y = i32::try_from(y).ok()?;
-        return (days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d)) && (1900..=2200).contains(&y))
-            .then_some(y);
+        return (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y);
     }
     let date = t.split([' ', 'T']).next()?;
     let mut parts = date.split(['-', '/']);
@@ -284,18 +283,15 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
         return None;
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let days = days_in_month(y, m)?;
-    ((1..=days).contains(&d) && (1900..=2200).contains(&y)).then_some(y)
+    (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y)
 }
 
-fn days_in_month(y: i32, m: u32) -> Option<u32> {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
-        4 | 6 | 9 | 11 => Some(30),
-        2 if leap => Some(29),
-        2 => Some(28),
-        _ => None,
+/// Whether the year, month and day name a day of the Gregorian calendar (`jiff`'s, the workspace's one
+/// calendar).
+fn is_date(y: i32, m: u32, d: u32) -> bool {
+    match (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {
+        (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).is_ok(),
+        _ => false,
     }
 }
 

@@ -239,9 +239,10 @@ pub struct Date {
 }
 
 impl Date {
+    /// A checked date; `None` when the day does not exist (by `jiff`'s calendar).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        (1..=12).contains(&month).then_some(())?;
-        (day >= 1 && day <= days_in_month(year, month)).then_some(Date { year, month, day })
+        civil(year, month, day)?;
+        Some(Date { year, month, day })
     }
 
     /// Reads `YYYY-MM-DD`.
@@ -260,45 +261,22 @@ impl Date {
 
     /// Day of the week, 0 = Monday … 6 = Sunday.
     pub fn weekday(self) -> u8 {
-        // Days since 1970-01-01 (a Thursday).
-        let days = days_from_civil(self.year, self.month, self.day);
-        ((days + 3).rem_euclid(7)) as u8
+        civil(self.year, self.month, self.day).map_or(0, |date| date.weekday().to_monday_zero_offset().unsigned_abs())
     }
 }
 
-/// Days in a month of the Gregorian calendar.
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
+
+/// Days in a month of the Gregorian calendar (`jiff`'s); 0 for an invalid month.
 pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days since 1970-01-01 (H. Hinnant's algorithm).
-fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
-    let year = i64::from(year) - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
+    civil(year, month, 1).map_or(0, |date| date.days_in_month().unsigned_abs())
 }
 
 const MONTHS_EN: [&str; 12] = [
@@ -330,44 +308,16 @@ pub fn fmt_month(lang: Lang, month: u8) -> String {
 /// (UTC+8, no daylight saving since 1991): `2026年3月5日 16:00` / `5 Mar 2026 16:00`. A text that is not
 /// such a timestamp is shown as it is.
 pub fn fmt_timestamp(lang: Lang, rfc3339: &str) -> String {
-    match parse_rfc3339_minutes(rfc3339) {
-        Some(utc_minutes) => {
-            let local = utc_minutes + 8 * 60;
-            let days = local.div_euclid(24 * 60);
-            let minute_of_day = local.rem_euclid(24 * 60);
-            let (year, month, day) = civil_from_days(days);
-            let date = Date { year, month, day };
-            format!(
-                "{} {:02}:{:02}",
-                fmt_date(lang, date),
-                minute_of_day / 60,
-                minute_of_day % 60
-            )
-        }
-        None => rfc3339.to_string(),
-    }
-}
-
-/// Minutes since the epoch, UTC, of an RFC 3339 timestamp (seconds are dropped).
-fn parse_rfc3339_minutes(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (date, rest) = text.split_once(['T', 't', ' '])?;
-    let date = Date::parse(date)?;
-    let hour: i64 = rest.get(0..2)?.parse().ok()?;
-    let minute: i64 = rest.get(3..5)?.parse().ok()?;
-    if rest.get(2..3)? != ":" || hour > 23 || minute > 59 {
-        return None;
-    }
-    let offset_minutes = if rest.ends_with(['Z', 'z']) {
-        0
-    } else {
-        let position = rest.rfind(['+', '-'])?;
-        let sign = if rest[position..].starts_with('-') { -1 } else { 1 };
-        let offset = &rest[position + 1..];
-        let (oh, om) = offset.split_once(':')?;
-        sign * (oh.parse::<i64>().ok()? * 60 + om.parse::<i64>().ok()?)
+    let Ok(timestamp) = rfc3339.trim().parse::<jiff::Timestamp>() else {
+        return rfc3339.to_string();
     };
-    Some(days_from_civil(date.year, date.month, date.day) * 24 * 60 + hour * 60 + minute - offset_minutes)
+    let local = jiff::tz::offset(8).to_datetime(timestamp);
+    let date = Date {
+        year: i32::from(local.year()),
+        month: local.month().unsigned_abs(),
+        day: local.day().unsigned_abs(),
+    };
+    format!("{} {:02}:{:02}", fmt_date(lang, date), local.hour(), local.minute())
 }
 
 #[cfg(test)]
@@ -414,9 +364,9 @@ mod tests {
         assert_eq!(fmt_timestamp(Lang::Zh, "2026-03-05T20:30:00Z"), "2026年3月6日 04:30");
         assert_eq!(fmt_timestamp(Lang::En, "2026-03-05T08:00:00+08:00"), "5 Mar 2026 08:00");
         assert_eq!(fmt_timestamp(Lang::Zh, "yesterday"), "yesterday");
-        for days in [-800_000i64, -1, 0, 59, 20_000, 2_000_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
+        assert_eq!(fmt_timestamp(Lang::Zh, "2026-03-05 23:59Z"), "2026年3月6日 07:59");
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2024, 13), 0);
     }
 }

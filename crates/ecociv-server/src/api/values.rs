@@ -28,7 +28,7 @@ pub fn revision_json(revision: &Revision) -> Value {
         "value": ecociv_report::json::value(Some(&observation.value)),
         "assigned": observation.assigned.as_ref().map(|assigned| match assigned {
             ecociv_core::Assigned::Value(number) => json!(number),
-            ecociv_core::Assigned::Verdict(done) => json!(if *done { "完成" } else { "未完成" }),
+            ecociv_core::Assigned::Verdict(done) => json!(ecociv_core::Assigned::verdict_zh(*done)),
         }),
         "recorded": observation.recorded.as_ref().map(|recorded| if recorded.met { "达标" } else { "不达标" }),
         "source": ecociv_report::json::source(Some(&observation.source)),

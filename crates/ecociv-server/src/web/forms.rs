@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_core::Assigned;
 use ecociv_store::{Action, NewEvidence, NewRevision, Revision, Status as Workflow};
-use ecociv_web::i18n::{fmt_number, t, tf};
+use ecociv_web::i18n::{t, tf};
 use ecociv_web::layout::{Flash, FlashKind, urls};
 use ecociv_web::pages::entry::{
     EntryState, EntryView, EvidenceLink, FieldError, assigned_field, revision_field, value_field,
@@ -48,12 +48,7 @@ fn entry_state(status: Workflow) -> EntryState {
 }
 
 fn assigned_text(assigned: Option<&Assigned>) -> String {
-    match assigned {
-        Some(Assigned::Value(number)) => fmt_number(*number),
-        Some(Assigned::Verdict(true)) => "完成".to_string(),
-        Some(Assigned::Verdict(false)) => "未完成".to_string(),
-        None => String::new(),
-    }
+    assigned.map(Assigned::to_string).unwrap_or_default()
 }
 
 /// The entry form of the visitor's department for a year, with what the store holds, and the current

@@ -241,11 +241,7 @@ impl EntryView {
                 value: current.map(|obs| obs.value.display()).unwrap_or_default(),
                 assigned: current
                     .and_then(|obs| obs.assigned.as_ref())
-                    .map(|assigned| match assigned {
-                        Assigned::Value(number) => fmt_number(*number),
-                        Assigned::Verdict(true) => "完成".to_string(),
-                        Assigned::Verdict(false) => "未完成".to_string(),
-                    })
+                    .map(Assigned::to_string)
                     .unwrap_or_default(),
                 state,
                 return_comment,

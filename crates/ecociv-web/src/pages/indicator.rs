@@ -245,7 +245,9 @@ impl IndicatorView {
             }
             targets.sort_by_key(|target| target.year);
         }
-        let forecast = row.map(|row| forecast_of(zone, row, &series)).unwrap_or_default();
+        let forecast = row
+            .map(|row| ecociv_progress::zone::forecast_path(framework, zone, &row.id))
+            .unwrap_or_default();
         Some(IndicatorView {
             zone_code: assessment.zone_code.clone(),
             year: assessment.year,
@@ -285,7 +287,7 @@ impl IndicatorView {
             targets,
             threshold: row
                 .and_then(|row| row.variant_for(&zone.profile.attributes))
-                .and_then(|variant| threshold_of(&variant.criterion)),
+                .and_then(|variant| variant.criterion.threshold()),
             target_figures: row
                 .and_then(|row| zone.plan.targets.get(&row.id))
                 .map(|by_year| {
@@ -369,80 +371,6 @@ pub fn chart_labels(lang: Lang) -> ecociv_chart::Labels {
         semicolon: text("semicolon"),
         open: text("open"),
         close: text("close"),
-    }
-}
-
-/// The forecast toward the plan's next target year after the last figure on record, by the same method
-/// as `ecociv progress` (UNSD extrapolation, else the time-weighted linear fit).
-fn forecast_of(zone: &Zone, row: &ecociv_core::Row, series: &[SeriesPoint]) -> Vec<(i32, f64)> {
-    let direction = match row.direction {
-        Direction::HigherIsBetter => ecociv_progress::Direction::HigherIsBetter,
-        Direction::LowerIsBetter => ecociv_progress::Direction::LowerIsBetter,
-        Direction::NotApplicable => return Vec::new(),
-    };
-    let points: Vec<ecociv_progress::Observation> = series
-        .iter()
-        .filter_map(|point| {
-            point
-                .number
-                .map(|number| ecociv_progress::Observation::new(point.year, number))
-        })
-        .collect();
-    let Some(last) = points.last().copied() else {
-        return Vec::new();
-    };
-    let Some((target_year, target)) = zone.plan.targets.get(&row.id).and_then(|by_year| {
-        by_year
-            .iter()
-            .find(|(year, _)| **year > last.year)
-            .map(|(year, target)| {
-                (
-                    *year,
-                    match target.kind {
-                        TargetKind::Value(figure) => Some(figure),
-                        _ => None,
-                    },
-                )
-            })
-    }) else {
-        return Vec::new();
-    };
-    let natural_limit = row.range.map(|(low, high)| {
-        if direction == ecociv_progress::Direction::LowerIsBetter {
-            low
-        } else {
-            high
-        }
-    });
-    let input = ecociv_progress::SeriesInput {
-        points,
-        direction,
-        base_year: zone.plan.base_year,
-        target_year,
-        target,
-        natural_limit,
-    };
-    let Ok(result) = ecociv_progress::evaluate(&input) else {
-        return Vec::new();
-    };
-    let expected = result
-        .forecast
-        .unsd
-        .as_ref()
-        .map(|unsd| unsd.expected_value)
-        .or_else(|| result.forecast.weighted_linear.as_ref().map(|fit| fit.expected_value));
-    match expected {
-        Some(value) if value.is_finite() => vec![(last.year, last.value), (target_year, value)],
-        _ => Vec::new(),
-    }
-}
-
-/// The figure of a criterion that a chart can draw as the standard's line.
-fn threshold_of(criterion: &Criterion) -> Option<f64> {
-    match criterion {
-        Criterion::AtLeast(value) | Criterion::AtMost(value) | Criterion::Reach(value) => Some(*value),
-        Criterion::AllOf(parts) => parts.iter().find_map(threshold_of),
-        _ => None,
     }
 }
 

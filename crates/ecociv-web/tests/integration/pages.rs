@@ -702,3 +702,119 @@ fn water_without_targets_shows_the_shares_and_class_iii_by_text() {
         assert!(desc.contains(needle), "{needle} in {desc}");
     }
 }
+
+/// Issue 18: the indicator page's forecast is the early warning's. For every row of the example zone,
+/// the chart's dashed trajectory ends at exactly the forecast that `ecociv_progress::zone::zone_progress`
+/// (the Word report's and `ecociv progress`'s early warning) gives for that target year; a row without a
+/// trajectory has no finite forecast for the first target year after its latest figure. The zone as the
+/// plan states it has few series long enough to forecast, so the check runs again with SYNTHETIC figures
+/// for 2022 and 2023 added to every row with a figure on record: every kind of target (a figure, a state
+/// standing for a figure, 不低于现状值, a restated standard) then gets a forecast.
+#[test]
+fn the_indicator_forecast_equals_the_early_warning_for_every_row() {
+    let plan_only = Fixture::load();
+    assert!(forecasts_agree(&plan_only) >= 3);
+    let mut extended = Fixture::load();
+    let mut added = Vec::new();
+    for (_, row) in extended.framework.rows() {
+        let Some(last) = extended
+            .zone
+            .observations
+            .iter()
+            .filter(|obs| obs.row == row.id && obs.year <= 2021)
+            .filter_map(|obs| row.numeric(&obs.value).map(|number| (obs.year, number)))
+            .max_by_key(|(year, _)| *year)
+        else {
+            continue;
+        };
+        for (step, year) in [(1.0, 2022), (2.0, 2023)] {
+            let mut number = last.1 * (1.0 + 0.02 * step) + step;
+            if let Some((low, high)) = row.range {
+                number = number.clamp(low, high);
+            }
+            added.push(ecociv_core::Observation {
+                row: row.id.clone(),
+                year,
+                value: ecociv_core::Value::Number(number),
+                assigned: None,
+                recorded: None,
+                source: ecociv_core::Source::Synthetic {
+                    note: "SYNTHETIC test figure".into(),
+                },
+            });
+        }
+    }
+    extended.zone.observations.extend(added);
+    let drawn = forecasts_agree(&extended);
+    assert!(
+        drawn >= 20,
+        "only {drawn} rows with a forecast: the test would prove little"
+    );
+}
+
+/// Checks every row's page forecast against the early warning; returns how many rows have one.
+fn forecasts_agree(fixture: &Fixture) -> usize {
+    let mut progress = BTreeMap::new();
+    let mut target_years: Vec<i32> = fixture
+        .zone
+        .plan
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys().copied())
+        .collect();
+    target_years.sort_unstable();
+    target_years.dedup();
+    for year in &target_years {
+        progress.insert(
+            *year,
+            ecociv_progress::zone::zone_progress(&fixture.framework, &fixture.zone, *year),
+        );
+    }
+    let early_warning = |row: &str, year: i32| {
+        progress[&year]
+            .rows
+            .iter()
+            .find(|report| report.id == row)
+            .unwrap_or_else(|| panic!("row {row} in the progress of {year}"))
+    };
+    let mut drawn = 0;
+    for (_, row) in fixture.framework.rows() {
+        let view = fixture.indicator(&row.id, 2021);
+        match view.forecast.as_slice() {
+            [(from, start), (target_year, value)] => {
+                let report = early_warning(&row.id, *target_year);
+                assert_eq!(report.forecast, Some(*value), "row {}", row.id);
+                let measured = report.progress.as_ref().expect("a quantitative row");
+                assert_eq!(
+                    (measured.current_year, measured.current_value),
+                    (Some(*from), Some(*start)),
+                    "row {}: the trajectory starts at the method's latest figure",
+                    row.id
+                );
+                drawn += 1;
+            }
+            [] => {
+                let latest = early_warning(&row.id, target_years[0])
+                    .progress
+                    .as_ref()
+                    .and_then(|measured| measured.current_year);
+                let next = fixture
+                    .zone
+                    .plan
+                    .targets
+                    .get(&row.id)
+                    .and_then(|by_year| by_year.keys().copied().find(|year| Some(*year) > latest));
+                if let (Some(_), Some(next)) = (latest, next) {
+                    let forecast = early_warning(&row.id, next).forecast;
+                    assert!(
+                        !forecast.is_some_and(f64::is_finite),
+                        "row {}: the early warning forecasts {forecast:?} for {next}, the page draws none",
+                        row.id
+                    );
+                }
+            }
+            other => panic!("row {}: a trajectory of two points, not {other:?}", row.id),
+        }
+    }
+    drawn
+}
