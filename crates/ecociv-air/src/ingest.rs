@@ -10,6 +10,9 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+use ecociv_csvline::excerpt;
+use ecociv_csvline::text::excerpt_bytes;
+
 use crate::edition::{Date, EditionChoice};
 use crate::hj633::{self, DailyInput, ITEMS};
 use crate::hj663::{AnnualStat, fmt_tenths};
@@ -233,8 +236,8 @@ impl<F: Fields> Rec<'_, F> {
         if ok {
             return Ok(());
         }
-        let got: Vec<String> = (0..self.rec.n())
-            .map(|i| String::from_utf8_lossy(self.rec.get(i)).into_owned())
+        let got: Vec<String> = (0..self.rec.n().min(20))
+            .map(|i| excerpt_bytes(self.rec.get(i)))
             .collect();
         Err(self.input_err(
             None,
@@ -263,6 +266,9 @@ impl<F: Fields> Rec<'_, F> {
         if s.is_empty() {
             return Err(self.input_err(Some(c), "站点为空 / empty station".into()));
         }
+        if let Some(problem) = ecociv_csvline::name_problem(s) {
+            return Err(self.input_err(Some(c), format!("{problem}: `{}`", excerpt(s))));
+        }
         Ok(s)
     }
 
@@ -272,7 +278,7 @@ impl<F: Fields> Rec<'_, F> {
                 Some(c),
                 format!(
                     "日期无效（应为 YYYY-MM-DD）/ invalid date (YYYY-MM-DD): `{}`",
-                    String::from_utf8_lossy(self.rec.get(c))
+                    excerpt_bytes(self.rec.get(c))
                 ),
             )
         })
@@ -285,7 +291,7 @@ impl<F: Fields> Rec<'_, F> {
         }
         parse_milli(f)
             .map(Some)
-            .map_err(|e| self.input_err(Some(c), format!("{}: `{}`", e.message(), String::from_utf8_lossy(f))))
+            .map_err(|e| self.input_err(Some(c), format!("{}: `{}`", e.message(), excerpt_bytes(f))))
     }
 
     fn hourly(&self) -> Result<HourlyRow<'_>, InputError> {
@@ -314,7 +320,7 @@ impl<F: Fields> Rec<'_, F> {
                 Some(2),
                 format!(
                     "小时应为 0–23 / hour must be 0–23: `{}`",
-                    String::from_utf8_lossy(self.rec.get(2))
+                    excerpt_bytes(self.rec.get(2))
                 ),
             )
         })?;
@@ -536,6 +542,7 @@ pub fn read_daily<R: Read>(
     .check_header()
     .map_err(IngestError::Input)?;
     let mut sum = IngestSummary::default();
+    let mut seen = DaysSeen::default();
     while next_record(&mut rd, &mut rec, src, 0)? {
         sum.rows += 1;
         let r = Rec {
@@ -557,6 +564,16 @@ pub fn read_daily<R: Read>(
                 o3_8h: r.value(7)?,
                 pm25: r.value(8)?,
             };
+            if let Some(first) = seen.insert(station, date, r.line) {
+                return Err(r.input_err(
+                    None,
+                    format!(
+                        "站点 {} 的 {date} 重复（第 {first} 行已有）/ station {} on {date} given twice (first on line {first})",
+                        excerpt(station),
+                        excerpt(station)
+                    ),
+                ));
+            }
             Ok(DailyRow { station, date, input })
         })();
         match parsed {
@@ -566,6 +583,28 @@ pub fn read_daily<R: Read>(
         }
     }
     Ok(sum)
+}
+
+/// The station-days read so far, for refusing a day given twice: per station and year, one line number per
+/// day (memory grows with station-years, not rows).
+#[derive(Default)]
+struct DaysSeen(std::collections::HashMap<String, std::collections::HashMap<i32, Box<[u64; 366]>>>);
+
+impl DaysSeen {
+    /// Notes `station` on `date` at `line`; the earlier line when the day was already given.
+    fn insert(&mut self, station: &str, date: Date, line: u64) -> Option<u64> {
+        if !self.0.contains_key(station) {
+            self.0.insert(station.to_owned(), Default::default());
+        }
+        let years = self.0.get_mut(station)?;
+        let days = years.entry(date.year).or_insert_with(|| Box::new([0; 366]));
+        let slot = &mut days[usize::from(date.ordinal()) - 1];
+        if *slot != 0 {
+            return Some(*slot);
+        }
+        *slot = line.max(1);
+        None
+    }
 }
 
 fn opt_num(v: Option<u16>) -> String {

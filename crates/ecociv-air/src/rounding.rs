@@ -47,13 +47,16 @@ pub fn div_ceil(num: i64, den: i64) -> i64 {
 }
 
 /// Why a concentration cell could not be read.
+/// [`ecociv_csvline::MAX_READING`] in whole units (an exact integer).
+const MAX_READING_UNITS: i64 = ecociv_csvline::MAX_READING as i64;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumError {
     /// Not a plain decimal number.
     NotANumber,
     /// A negative concentration.
     Negative,
-    /// Above 1 000 000 000 in its unit.
+    /// Above [`ecociv_csvline::MAX_READING`] (10⁹) in its unit: the bound shared with water.
     TooLarge,
 }
 
@@ -63,7 +66,7 @@ impl NumError {
         match self {
             NumError::NotANumber => "不是数字 / not a number",
             NumError::Negative => "浓度为负 / negative concentration",
-            NumError::TooLarge => "数值过大 / value too large",
+            NumError::TooLarge => "数值超出合理范围（不超过 10⁹）/ reading out of range (at most 10⁹)",
         }
     }
 }
@@ -128,7 +131,7 @@ pub fn parse_milli(b: &[u8]) -> Result<i64, NumError> {
     if i != b.len() || digits == 0 {
         return Err(NumError::NotANumber);
     }
-    if int > 1_000_000_000 {
+    if int > MAX_READING_UNITS || (int == MAX_READING_UNITS && (frac > 0 || round_up)) {
         return Err(NumError::TooLarge);
     }
     let v = int * MILLI + frac + i64::from(round_up);

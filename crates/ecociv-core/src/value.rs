@@ -1,6 +1,8 @@
 //! Values on record: what was observed for a row in a year, with what the higher level assigned, what a
 //! document recorded, and where it all came from.
 
+use std::fmt;
+
 use crate::framework::{Row, StateVerdict};
 use crate::num::show;
 
@@ -176,8 +178,8 @@ pub enum ValueError {
     },
 }
 
-impl std::fmt::Display for ValueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ValueError::Empty => write!(f, "值为空 (empty value)"),
             ValueError::UnknownState { text, allowed } => {
@@ -211,6 +213,74 @@ impl std::fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
+/// Input text as an error shows it: the first 80 characters and `…（共 N 字节）` when longer, control characters
+/// escaped. The same rule as `ecociv_csvline::excerpt` (the readers' one), kept here because the core depends
+/// on nothing; a test in `ecociv-data` pins that the two agree.
+pub fn excerpt(text: &str) -> String {
+    const CHARS: usize = 80;
+    let mut out = String::new();
+    for c in text.chars().take(CHARS) {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(CHARS).is_some() {
+        out.push_str(&format!("…（共 {} 字节）", text.len()));
+    }
+    out
+}
+
+/// The years a value, an assessment or a template may have: 1949–2100. One rule for every input path (the
+/// values files, the CLI's `--year`, the API, the forms), so an impossible year is refused the same way
+/// everywhere instead of silently giving an empty assessment.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+
+/// A year outside [`YEARS`], or a text that is not a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearError {
+    /// The text as given (cut to a readable length).
+    pub text: String,
+}
+
+impl fmt::Display for YearError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "“{}”不是有效年份，应为 {}–{} 之间的整数 (not a valid year: an integer from {} to {})",
+            self.text,
+            YEARS.start(),
+            YEARS.end(),
+            YEARS.start(),
+            YEARS.end()
+        )
+    }
+}
+
+impl std::error::Error for YearError {}
+
+/// Checks a year against [`YEARS`].
+pub fn check_year(year: i32) -> Result<i32, YearError> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(YearError { text: year.to_string() })
+    }
+}
+
+/// Parses a year text (surrounding spaces allowed) and checks it against [`YEARS`].
+pub fn parse_year(text: &str) -> Result<i32, YearError> {
+    let trimmed = text.trim();
+    trimmed
+        .parse::<i32>()
+        .ok()
+        .filter(|year| YEARS.contains(year))
+        .ok_or_else(|| YearError {
+            text: trimmed.chars().take(20).collect(),
+        })
+}
+
 /// Parses a value text for a row: a number (a trailing `%` is accepted on `%` rows) or a state text
 /// from the row's vocabulary. An unknown text is an error, never a silent fail.
 pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
@@ -237,7 +307,7 @@ pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
         && numeric.chars().any(|c| c.is_ascii_digit());
     if !looks_numeric {
         return Err(ValueError::UnknownState {
-            text: text.to_string(),
+            text: excerpt(text),
             allowed: row.states.iter().map(|state| state.text.clone()).collect(),
         });
     }
@@ -246,9 +316,9 @@ pub fn parse_value(row: &Row, text: &str) -> Result<Value, ValueError> {
     }
     let number: f64 = numeric
         .parse()
-        .map_err(|_| ValueError::NotANumber { text: text.to_string() })?;
+        .map_err(|_| ValueError::NotANumber { text: excerpt(text) })?;
     if !number.is_finite() {
-        return Err(ValueError::NotANumber { text: text.to_string() });
+        return Err(ValueError::NotANumber { text: excerpt(text) });
     }
     if let Some((low, high)) = row.range
         && !(low..=high).contains(&number)
@@ -279,7 +349,7 @@ pub fn parse_assigned(row: &Row, text: &str) -> Result<Option<Assigned>, ValueEr
                 Ok(number) if number.is_finite() && row.takes_numbers() => Ok(Some(Assigned::Value(number))),
                 Ok(_) if !row.takes_numbers() => Err(ValueError::NumberNotAllowed),
                 _ => Err(ValueError::UnknownState {
-                    text: text.to_string(),
+                    text: excerpt(text),
                     allowed: vec![
                         Assigned::DONE.to_string(),
                         Assigned::NOT_DONE.to_string(),
@@ -298,7 +368,7 @@ pub fn parse_recorded(text: &str) -> Result<Option<bool>, ValueError> {
         "达标" => Ok(Some(true)),
         "不达标" => Ok(Some(false)),
         other => Err(ValueError::UnknownState {
-            text: other.to_string(),
+            text: excerpt(other),
             allowed: vec!["达标".to_string(), "不达标".to_string()],
         }),
     }
@@ -329,7 +399,7 @@ pub fn parse_spatial(text: &str) -> Option<Result<SpatialRecord, ValueError>> {
         };
         let (key, value) = (key.trim(), value.trim());
         let bad = || ValueError::UnknownState {
-            text: part.to_string(),
+            text: excerpt(part),
             allowed: vec!["面积=数字".into(), "性质=不变|改变".into(), "功能=不降低|降低".into()],
         };
         match key {
@@ -355,4 +425,20 @@ pub fn parse_spatial(text: &str) -> Option<Result<SpatialRecord, ValueError>> {
         }
     }
     Some(Ok(record))
+}
+
+#[cfg(test)]
+mod year_tests {
+    use super::*;
+
+    #[test]
+    fn one_year_rule() {
+        assert_eq!(parse_year(" 2021 "), Ok(2021));
+        assert_eq!(parse_year("1949"), Ok(1949));
+        assert_eq!(parse_year("2100"), Ok(2100));
+        for bad in ["0", "1948", "2101", "2147483647", "99999999999", "二〇二一", ""] {
+            assert!(parse_year(bad).is_err(), "{bad}");
+        }
+        assert!(check_year(0).unwrap_err().to_string().contains("1949–2100"));
+    }
 }

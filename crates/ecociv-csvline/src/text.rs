@@ -46,6 +46,27 @@ pub fn excerpt_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Why a name read from a file (a station, a section, a survey point) is refused, if it is: one rule for every
+/// reader — no control character (NUL, escape, line ends…), which would be stored and shown invisibly.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    name.chars()
+        .any(char::is_control)
+        .then_some("名称含控制字符（如 NUL）/ the name contains a control character (e.g. NUL)")
+}
+
+/// The largest monitoring reading a file may hold, in the reading's own unit (µg/m³, mg/L, counts per litre…):
+/// 10⁹. Above it a figure is a unit error or damage, never a measurement; the air and water readers both
+/// refuse it, with this message.
+pub const MAX_READING: f64 = 1e9;
+
+/// The message for a reading above [`MAX_READING`].
+pub fn reading_too_large(text: &str) -> String {
+    format!(
+        "数值超出合理范围（不超过 10⁹）/ reading out of range (at most 10⁹): `{}`",
+        excerpt(text)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

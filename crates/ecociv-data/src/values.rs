@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use ecociv_core::value::{parse_assigned, parse_recorded, parse_value};
+use ecociv_core::value::{excerpt, parse_assigned, parse_recorded, parse_value, parse_year};
 use ecociv_core::{Framework, Observation, Recorded, Source};
 
 use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of};
@@ -85,7 +85,7 @@ pub fn parse_values_with(
         } else {
             problems.push(problem(
                 Some(1),
-                Some(name),
+                Some(&excerpt(name)),
                 format!(
                     "未知列；应为 {} (unknown column)",
                     REQUIRED
@@ -127,6 +127,25 @@ pub fn parse_values_with(
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
+        if let Some((index, _)) = record
+            .iter()
+            .enumerate()
+            .skip(headers.len())
+            .find(|(_, cell)| !cell.trim().is_empty())
+        {
+            problems.push(problem(
+                Some(line),
+                None,
+                format!(
+                    "第 {} 列超出表头（表头只有 {} 列）：“{}” (a cell beyond the header's {} columns)",
+                    index + 1,
+                    headers.len(),
+                    excerpt(&record[index]),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
         let cell = |name: &str| column(name).and_then(|index| record.get(index)).unwrap_or("").trim();
         let id = cell("indicator");
         let Some((_, row)) = framework.row(id) else {
@@ -141,18 +160,14 @@ pub fn parse_values_with(
             problems.push(problem(
                 Some(line),
                 Some("indicator"),
-                format!("未知指标编号“{id}”{hint} (unknown indicator id)"),
+                format!("未知指标编号“{}”{hint} (unknown indicator id)", excerpt(id)),
             ));
             continue;
         };
-        let year = match cell("year").parse::<i32>() {
-            Ok(year) if (1949..=2100).contains(&year) => year,
-            _ => {
-                problems.push(problem(
-                    Some(line),
-                    Some("year"),
-                    format!("“{}”不是有效年份 (not a valid year)", cell("year")),
-                ));
+        let year = match parse_year(cell("year")) {
+            Ok(year) => year,
+            Err(error) => {
+                problems.push(problem(Some(line), Some("year"), error.to_string()));
                 continue;
             }
         };

@@ -49,7 +49,7 @@ impl Problem {
 
 /// A year a value may have.
 pub fn check_year(year: i32) -> Result<(), Problem> {
-    if (1949..=2100).contains(&year) {
+    if ecociv_core::value::YEARS.contains(&year) {
         Ok(())
     } else {
         Err(Problem {

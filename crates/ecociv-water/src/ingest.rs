@@ -4,12 +4,12 @@
 //! Every error names the 1-based line and column (with the header name) and the offending text; the
 //! readers never panic on any input. Formats are documented in `crates/ecociv-water/README.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::{Read, Write};
 
 use csv::{ByteRecord, ReaderBuilder};
-use ecociv_csvline::LineCounter;
+use ecociv_csvline::{LineCounter, excerpt};
 
 use crate::black_odorous;
 use crate::evaluation2011::{PeriodAccumulator, Thresholds};
@@ -155,6 +155,9 @@ impl<'a> Fields<'a> {
         if t.is_empty() {
             return Err(self.err(col, "不能为空 / must not be empty".into()));
         }
+        if let Some(problem) = ecociv_csvline::name_problem(t) {
+            return Err(self.err(col, format!("{problem}: \"{}\"", excerpt(t))));
+        }
         Ok(t)
     }
 
@@ -165,7 +168,9 @@ impl<'a> Fields<'a> {
         if raw.is_empty() {
             return Ok(None);
         }
-        if let Some(v) = fast_decimal(raw) {
+        if let Some(v) = fast_decimal(raw)
+            && v.abs() <= ecociv_csvline::MAX_READING
+        {
             return Ok(Some(v));
         }
         let t = self.text(col)?;
@@ -173,11 +178,15 @@ impl<'a> Fields<'a> {
             (Some(f), Some(b'L' | b'l')) => (t[..t.len() - 1].trim(), f),
             _ => (t, 1.0),
         };
-        let v: f64 = num
-            .parse()
-            .map_err(|_| self.err(col, format!("无法解析数值 “{t}” / cannot parse number \"{t}\"")))?;
+        let v: f64 = num.parse().map_err(|_| {
+            let t = excerpt(t);
+            self.err(col, format!("无法解析数值 “{t}” / cannot parse number \"{t}\""))
+        })?;
         if !v.is_finite() {
-            return Err(self.err(col, format!("数值必须有限 / number must be finite: \"{t}\"")));
+            return Err(self.err(col, format!("数值必须有限 / number must be finite: \"{}\"", excerpt(t))));
+        }
+        if v.abs() > ecociv_csvline::MAX_READING {
+            return Err(self.err(col, ecociv_csvline::text::reading_too_large(t)));
         }
         Ok(Some(v * factor))
     }
@@ -198,7 +207,7 @@ impl<'a> Fields<'a> {
         parse_date_year(t).ok_or_else(|| {
             self.err(
                 col,
-                format!("日期应为 YYYY-MM-DD / date must be YYYY-MM-DD, got \"{t}\""),
+                format!("日期应为 YYYY-MM-DD / date must be YYYY-MM-DD, got \"{}\"", excerpt(t)),
             )
         })
     }
@@ -211,7 +220,10 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| {
                 self.err(
                     col,
-                    format!("年份应为 4 位数字 / year must be a 4-digit number, got \"{t}\""),
+                    format!(
+                        "年份应为 4 位数字 / year must be a 4-digit number, got \"{}\"",
+                        excerpt(t)
+                    ),
                 )
             })
     }
@@ -284,6 +296,27 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y)
+}
+
+/// A sample date in one spelling, for finding a sample given twice: `2024/1/5 08:00` and `2024-01-05 08:00` are
+/// the same (`-` or `/`, one- or two-digit month and day — the documented date rule — normalised to ISO
+/// 8601; a time after the date is kept as written). Called only on dates [`parse_date_year`] accepted.
+fn normalise_date(t: &str) -> String {
+    let (date, time) = match t.find([' ', 'T']) {
+        Some(at) => (&t[..at], t[at..].trim()),
+        None => (t, ""),
+    };
+    let mut parts = date.split(['-', '/']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let (y, m, d) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    if time.is_empty() {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:04}-{m:02}-{d:02} {time}")
+    }
 }
 
 /// Whether the year, month and day name a day of the Gregorian calendar (`jiff`'s, the workspace's one
@@ -379,7 +412,10 @@ impl<R: Read> SampleReader<R> {
         let waterbody = Waterbody::parse(wb_text).ok_or_else(|| {
             f.err(
                 self.waterbody,
-                format!("应为 river 或 lake / must be river or lake, got \"{wb_text}\""),
+                format!(
+                    "应为 river 或 lake / must be river or lake, got \"{}\"",
+                    excerpt(wb_text)
+                ),
             )
         })?;
         let mut values = [None; ITEM_COUNT];
@@ -480,17 +516,34 @@ pub struct AnnualRow {
 /// Memory grows with the number of section-years, not with the number of samples.
 pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Result<Vec<AnnualRow>, IngestError> {
     let mut reader = SampleReader::new(input, thresholds)?;
-    // Section → (kind, first line, year → accumulator); the key is allocated once per section, not per sample.
-    let mut acc: BTreeMap<String, (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>)> = BTreeMap::new();
+    // Section → (kind, first line, year → accumulator, sample date → line); the key is allocated once per
+    // section, not per sample. The dates seen make a sample given twice an error instead of a double weight.
+    type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, HashMap<String, u64>);
+    let mut acc: BTreeMap<String, SectionAcc> = BTreeMap::new();
     let wb_col = reader.waterbody;
+    let date_col = reader.date;
     while let Some(s) = reader.next_sample()? {
         let entry = match acc.get_mut(s.section) {
             Some(e) => e,
             None => acc
                 .entry(s.section.to_string())
-                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new())),
+                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), HashMap::new())),
         };
-        let (wb, first, years) = entry;
+        let (wb, first, years, dates) = entry;
+        let key = normalise_date(s.date);
+        if let Some(earlier) = dates.insert(key, s.line) {
+            return Err(IngestError {
+                line: s.line,
+                column: Some((date_col + 1, "date".into())),
+                message: format!(
+                    "断面 “{}” 在 {} 的样品重复（第 {earlier} 行已有）/ section \"{}\" sampled on {} twice (first on line {earlier})",
+                    excerpt(s.section),
+                    s.date,
+                    excerpt(s.section),
+                    s.date
+                ),
+            });
+        }
         if *wb != s.waterbody {
             return Err(IngestError {
                 line: s.line,
@@ -513,7 +566,7 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
             .or_insert_with(|| PeriodAccumulator::new(s.waterbody))
             .add(&s.values);
     }
-    let acc = acc.into_iter().flat_map(|(section, (_, _, years))| {
+    let acc = acc.into_iter().flat_map(|(section, (_, _, years, _))| {
         years
             .into_iter()
             .map(move |(year, period)| ((section.clone(), year), period))

@@ -3,6 +3,7 @@
 
 mod aqi_conformance;
 mod evaluation;
+mod hostile;
 mod ingestion;
 mod properties;
 mod zone;

@@ -244,3 +244,52 @@ fn cr_only_and_crlf_files_are_read_and_numbered_like_lf_files() {
         assert!(found[0].starts_with("v.csv:4: 字段 value"), "{end:?}: {found:?}");
     }
 }
+
+/// A line with more fields than the header used to be read with its extra cells silently ignored; a
+/// non-empty extra cell is now refused (empty trailing cells, as spreadsheets write them, are fine).
+#[test]
+fn extra_cells_beyond_the_header_are_refused() {
+    let found = problems("indicator,year,value,assigned\n3,2021,21,,8\n3,2020,22,,,,\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("v.csv:2:"), "{found:?}");
+    assert!(found[0].contains("5"), "{found:?}");
+}
+
+/// A huge field is refused before it is buffered, and an echoed field is cut to a readable prefix.
+#[test]
+fn huge_fields_are_refused_and_echoes_are_cut() {
+    let huge = "9".repeat(3 << 20);
+    let found = problems(&format!("indicator,year,value,assigned\n3,2021,{huge},\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].len() < 300, "{}", &found[0][..300]);
+    assert!(found[0].contains("v.csv:2"), "{found:?}");
+    let long = "x".repeat(5000);
+    let found = problems(&format!(
+        "indicator,year,value,assigned\n{long},2021,1,\n3,2021,{long},\n"
+    ));
+    assert_eq!(found.len(), 2, "{found:?}");
+    for problem in &found {
+        assert!(problem.len() < 400, "{problem}");
+        assert!(problem.contains("…（共 5000 字节）"), "{problem}");
+    }
+}
+
+/// The core cuts echoed text by the same rule as the readers (`ecociv_csvline::excerpt`); it keeps its own copy
+/// because it depends on nothing, so this pins that the two agree.
+#[test]
+fn the_core_and_the_readers_cut_echoed_text_alike() {
+    for text in [
+        "",
+        "7.1",
+        "a\0b\r\n",
+        &"汉".repeat(80),
+        &"汉".repeat(81),
+        &"x\u{1b}".repeat(300),
+    ] {
+        assert_eq!(
+            ecociv_core::value::excerpt(text),
+            ecociv_csvline::excerpt(text),
+            "{text:?}"
+        );
+    }
+}

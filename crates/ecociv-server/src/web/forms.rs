@@ -159,7 +159,7 @@ pub async fn entry_page(
     let year = query
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
-        .filter(|y| (1949..=2100).contains(y))
+        .filter(|y| ecociv_core::value::YEARS.contains(y))
         .unwrap_or(base_year + 1);
     let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
     let mut flash = done_flash(&web, &query, "entry");
@@ -284,7 +284,7 @@ pub async fn entry_post(
     let year = input
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
-        .filter(|y| (1949..=2100).contains(y))
+        .filter(|y| ecociv_core::value::YEARS.contains(y))
         .ok_or(WebError::NotFound(web.lang))?;
     let submit = input.get("action").is_some_and(|action| action == "submit");
     let (record, framework, mut view, department, current) = entry_view(&state, &web, &code, year).await?;
@@ -584,7 +584,7 @@ pub async fn reopen_post(
     let year = input
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
-        .filter(|y| (1949..=2100).contains(y))
+        .filter(|y| ecociv_core::value::YEARS.contains(y))
         .ok_or(WebError::NotFound(web.lang))?;
     let page = urls::indicator(&code, &row, year);
     let reason = input.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();

@@ -374,6 +374,6 @@ pub fn year_or_default(query: &BTreeMap<String, String>, zone: &Zone, base_year:
     query
         .get("year")
         .and_then(|year| year.parse::<i32>().ok())
-        .filter(|year| (1949..=2100).contains(year))
+        .filter(|year| ecociv_core::value::YEARS.contains(year))
         .unwrap_or_else(|| zone.years().last().copied().unwrap_or(base_year))
 }

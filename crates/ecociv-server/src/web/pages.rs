@@ -799,7 +799,7 @@ pub async fn monitoring_compute(
     let Some(year) = fields
         .get("year")
         .and_then(|year| year.parse::<i32>().ok())
-        .filter(|year| (1949..=2100).contains(year))
+        .filter(|year| ecociv_core::value::YEARS.contains(year))
     else {
         return Err(WebError::BadRequest(lang));
     };

@@ -4,6 +4,7 @@ mod black_odorous;
 mod evaluation2011;
 mod gb3838;
 mod hj192;
+mod hostile;
 mod ingest;
 mod props;
 mod zone;

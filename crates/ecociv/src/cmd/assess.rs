@@ -14,7 +14,7 @@ pub struct Args {
     #[arg(long)]
     pub zone: String,
     /// 评估年份 (the year to assess)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub year: i32,
     /// 数值文件 CSV：indicator,year,value,assigned — 覆盖区域已有数值 (values overriding the zone's own)
     #[arg(long)]

@@ -92,3 +92,9 @@ pub fn load_zone_with(zone: &str, values: Option<&Path>, monitoring: Option<&Pat
     }
     Ok(loaded)
 }
+
+/// Parses a `--year` argument by the core's one year rule (`ecociv_core::value::YEARS`, 1949–2100), so the
+/// CLI refuses what the API and the values files refuse.
+pub fn year_arg(text: &str) -> Result<i32, String> {
+    ecociv_core::value::parse_year(text).map_err(|error| error.to_string())
+}

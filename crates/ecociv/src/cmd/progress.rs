@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long)]
     pub zone: String,
     /// 目标年份：2025 或 2030 (the plan's target year)
-    #[arg(long, default_value_t = 2025)]
+    #[arg(long, default_value_t = 2025, value_parser = crate::cmd::year_arg)]
     pub target_year: i32,
     /// 数值文件 CSV：indicator,year,value,assigned — 补充或覆盖区域已有数值 (values adding to or overriding the zone's own)
     #[arg(long)]

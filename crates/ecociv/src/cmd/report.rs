@@ -27,11 +27,11 @@ pub struct Args {
     #[arg(long)]
     pub zone: String,
     /// 报告年份 (the year reported)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub year: i32,
     /// 起始年份：CSV/JSON 与“历年数值”表包含该年至报告年份的有数据年份；缺省为全部有数据年份 (first year of
     /// the range for open data and the by-year sheet; default all years on record)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub from: Option<i32>,
     #[arg(long, value_enum)]
     pub format: ReportFormat,

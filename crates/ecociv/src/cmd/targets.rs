@@ -14,7 +14,7 @@ pub struct Args {
     #[arg(long)]
     pub zone: String,
     /// 目标年份；缺省时检查规划中的全部目标年份 (target year; all when omitted)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub year: Option<i32>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

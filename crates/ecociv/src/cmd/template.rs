@@ -27,7 +27,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub department: String,
     /// 填报年份 (the year to fill in)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub year: i32,
     /// 输出的 xlsx 文件 (the xlsx to write)
     #[arg(long)]

@@ -3,6 +3,7 @@
 mod abuse;
 mod air;
 mod assess;
+mod hostile;
 mod progress;
 mod report;
 mod serve;
