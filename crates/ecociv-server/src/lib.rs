@@ -102,11 +102,94 @@ impl AppState {
     }
 }
 
-/// The whole application. Pages from `web::router()` are to be merged here, before the guard layer.
+/// The whole application. Pages from `web::router()` are to be merged here, before the guard layer; the
+/// security headers go on every response, the guard's refusals included.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(web::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The Content-Security-Policy of every response. The pages have no script and no inline style (one
+/// stylesheet, `/assets/ecociv.css`; charts are inline SVG elements, not images), so: nothing but the
+/// site's own stylesheet and images, forms only to the site, never in a frame, no `<base>`.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// OWASP's headers for every response (ASVS V14.4): CSP, no framing (`frame-ancestors` and the older
+/// `X-Frame-Options`), no MIME sniffing, and no full URL (with a zone or a query) sent to other sites.
+pub async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// Warnings to print when the server starts with `config` on `listen`: `Secure` cookies on an address
+/// other machines reach over plain HTTP (browsers do not send them back, so login fails silently), or
+/// cookies without `Secure`.
+pub fn startup_warnings(config: &Config, listen: std::net::SocketAddr) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if config.secure_cookies && !listen.ip().is_loopback() {
+        warnings.push(format!(
+            "警告：Cookie 带 Secure 标记，而监听地址 {listen} 不只在本机：浏览器只经 HTTPS 回传这些 Cookie，\
+             从其他机器经纯 HTTP 访问将无法登录。请在前面放置 HTTPS 反向代理（见 README“在 HTTPS 反向代理后运行”），\
+             或仅在受信任的内网使用 --insecure-cookies。(warning: Secure cookies on {listen}: over plain HTTP from \
+             another machine, login fails; put a TLS reverse proxy in front, or use --insecure-cookies on a trusted \
+             intranet)"
+        ));
+    }
+    if !config.secure_cookies {
+        warnings.push(
+            "警告：Cookie 未设置 Secure，仅可用于受信任的内网 (warning: cookies without Secure: trusted intranets only)"
+                .to_string(),
+        );
+    }
+    warnings
+}
+
+/// The address to open in a browser: the web interface at `/` (an unspecified listen address is shown as
+/// this machine's loopback address).
+pub fn web_address(listen: std::net::SocketAddr) -> String {
+    let mut shown = listen;
+    if listen.ip().is_unspecified() {
+        shown.set_ip(match listen {
+            std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{shown}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secure_cookies_on_a_reachable_address_are_warned_about() {
+        let secure = Config::default();
+        let loopback: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let everywhere: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let lan: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(startup_warnings(&secure, loopback).is_empty());
+        assert_eq!(startup_warnings(&secure, everywhere).len(), 1);
+        assert!(startup_warnings(&secure, lan)[0].contains("--insecure-cookies"));
+        let insecure = Config {
+            secure_cookies: false,
+            ..Config::default()
+        };
+        assert_eq!(startup_warnings(&insecure, loopback).len(), 1);
+        assert_eq!(web_address(loopback), "http://127.0.0.1:8080/");
+        assert_eq!(web_address(everywhere), "http://127.0.0.1:8080/");
+        assert_eq!(web_address("[::]:80".parse().unwrap()), "http://[::1]:80/");
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ecociv_store::{LoginAttempt, User, clock};
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth::{
-    AuthUser, CSRF_COOKIE, Principal, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie, token_hash,
+    AuthUser, CSRF_COOKIE, Principal, SESSION_COOKIE, SESSION_SECONDS, random_token, set_cookie, token_hash,
     verify_password,
 };
 use crate::error::{ApiError, ApiResult, Code};
@@ -162,12 +162,11 @@ fn with_cookie(mut response: Response, cookie: &str) -> ApiResult<Response> {
     Ok(response)
 }
 
-/// `GET /api/v1/auth/csrf`: a token for the login request, also set as the `ecociv_csrf` cookie.
-pub async fn csrf(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let token = match cookie(&headers, CSRF_COOKIE).filter(|token| token.len() == 64) {
-        Some(token) => token,
-        None => random_token()?,
-    };
+/// `GET /api/v1/auth/csrf`: a fresh token for the login request, also set as the `ecociv_csrf` cookie. A
+/// token cookie the client sends is never adopted: one planted by another site (cookie tossing from a
+/// sibling domain) would otherwise become a token the attacker knows.
+pub async fn csrf(State(state): State<AppState>) -> ApiResult<Response> {
+    let token = random_token()?;
     let response = Json(json!({ "csrf_token": token })).into_response();
     with_cookie(
         response,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_web::Lang;
 use ecociv_web::assets::CSS;
@@ -24,7 +24,7 @@ use super::{LANG_COOKIE, Web, WebError, WebResult, context, html, safe_next};
 use crate::AppState;
 use crate::api::auth::{ClientAddr, authenticate, start_session};
 use crate::api::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange};
-use crate::auth::{AuthUser, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, cookie, random_token, set_cookie};
+use crate::auth::{AuthUser, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, random_token, set_cookie};
 use crate::error::Code;
 use crate::policy;
 
@@ -57,17 +57,9 @@ pub async fn language(Path(lang): Path<String>, Query(query): Q) -> Response {
     with_cookie(Redirect::to(&next).into_response(), &cookie)
 }
 
-fn login_response(
-    state: &AppState,
-    web: &Web,
-    headers: &HeaderMap,
-    view: &LoginView,
-    status: StatusCode,
-) -> WebResult<Response> {
-    let token = match cookie(headers, CSRF_COOKIE).filter(|token| token.len() == 64) {
-        Some(token) => token,
-        None => random_token().map_err(|error| WebError::Internal(web.lang, error.message))?,
-    };
+fn login_response(state: &AppState, web: &Web, view: &LoginView, status: StatusCode) -> WebResult<Response> {
+    // Always a fresh token: a cookie the client sends is never adopted (see `api::auth::csrf`).
+    let token = random_token().map_err(|error| WebError::Internal(web.lang, error.message))?;
     let mut ctx = context(web, None, None, None);
     ctx.csrf_token = Some(token.clone());
     let response = html(status, login_page_render::render_login(&ctx, view));
@@ -78,12 +70,7 @@ fn login_response(
 }
 
 /// `GET /login?next=`.
-pub async fn login_page(
-    State(state): State<AppState>,
-    web: Web,
-    headers: HeaderMap,
-    Query(query): Q,
-) -> WebResult<Response> {
+pub async fn login_page(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
     if web.principal.is_some() {
         return Ok(Redirect::to(&safe_next(query.get("next").map(String::as_str))).into_response());
     }
@@ -91,14 +78,13 @@ pub async fn login_page(
         next: query.get("next").cloned(),
         ..LoginView::default()
     };
-    login_response(&state, &web, &headers, &view, StatusCode::OK)
+    login_response(&state, &web, &view, StatusCode::OK)
 }
 
 /// `POST /login`: `username`, `password`, `next`.
 pub async fn login(
     State(state): State<AppState>,
     web: Web,
-    headers: HeaderMap,
     address: ClientAddr,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
@@ -127,7 +113,7 @@ pub async fn login(
                 error: Some(key.to_string()),
                 next,
             };
-            login_response(&state, &web, &headers, &view, error.code.status())
+            login_response(&state, &web, &view, error.code.status())
         }
     }
 }

@@ -399,3 +399,67 @@ async fn next_only_goes_to_a_same_site_path() {
         assert!(is_same_site(&location) && location == "/", "{next} → {location}");
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = server("headers").await;
+    let mut admin = Client::login(&server, "admin").await;
+    let mut anonymous = Client::anonymous();
+    let requests = [
+        (Method::GET, "/"),
+        (Method::GET, "/login"),
+        (Method::GET, "/z/450202"),
+        (Method::GET, "/z/450202/air"),
+        (Method::GET, "/assets/ecociv.css"),
+        (Method::GET, "/no/such/page"),
+        (Method::GET, "/api/v1/health"),
+        (Method::GET, "/api/v1/zones/450202/assessment?year=2022"),
+        (Method::GET, "/api/v1/nope"),
+        (Method::POST, "/api/v1/users"),
+    ];
+    for (method, path) in requests {
+        for client in [&mut admin, &mut anonymous] {
+            let (status, headers) = client.head(&server, method.clone(), path).await;
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let csp = header("content-security-policy");
+            assert!(
+                csp.contains("frame-ancestors 'none'")
+                    && csp.contains("default-src 'none'")
+                    && !csp.contains("unsafe-inline"),
+                "{method} {path} ({status}): {csp}"
+            );
+            assert_eq!(header("x-frame-options"), "DENY", "{method} {path}");
+            assert_eq!(header("x-content-type-options"), "nosniff", "{method} {path}");
+            assert_eq!(header("referrer-policy"), "same-origin", "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_pre_login_token_is_never_one_the_client_chose() {
+    let server = server("csrf-adopt").await;
+    let planted = "a".repeat(64);
+    for path in ["/api/v1/auth/csrf", "/login"] {
+        let mut client = Client::anonymous();
+        client.cookies.insert("ecociv_csrf".into(), planted.clone());
+        let response = client.get(&server, path).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        assert_ne!(
+            client.cookies["ecociv_csrf"], planted,
+            "{path}: the planted token was adopted"
+        );
+        assert_eq!(client.cookies["ecociv_csrf"].len(), 64);
+        if path.starts_with("/api") {
+            assert_eq!(
+                response.body["csrf_token"].as_str(),
+                Some(client.cookies["ecociv_csrf"].as_str())
+            );
+        }
+    }
+}

@@ -184,6 +184,26 @@ impl Client {
         }
     }
 
+    /// Sends a request without a body; returns the status and headers.
+    pub async fn head(
+        &mut self,
+        server: &TestServer,
+        method: Method,
+        path: &str,
+    ) -> (StatusCode, axum::http::HeaderMap) {
+        let mut request = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(header::COOKIE, cookie.join("; "));
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        let request = request.body(Body::empty()).expect("request");
+        let response = server.app.clone().oneshot(request).await.expect("response");
+        (response.status(), response.headers().clone())
+    }
+
     pub async fn json(&mut self, server: &TestServer, method: Method, path: &str, body: Option<Value>) -> Response {
         let body = body.map(|value| Body::from(value.to_string()));
         self.send(server, method, path, body, "application/json").await

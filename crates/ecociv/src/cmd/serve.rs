@@ -71,9 +71,6 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     if store.admin_count().await? == 0 {
         eprintln!("提示：尚无管理员账号，请运行 `ecociv admin create-user --admin` (no admin yet)");
     }
-    if args.insecure_cookies {
-        eprintln!("警告：Cookie 未设置 Secure，仅可用于受信任的内网 (warning: cookies without Secure)");
-    }
     let config = Config {
         secure_cookies: !args.insecure_cookies,
         assessment_cache_bytes: args.assessment_cache_mib.saturating_mul(1024 * 1024),
@@ -102,7 +99,13 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("监听 {} (listening)", args.listen))?;
     let address = listener.local_addr()?;
-    println!("ecociv 服务已启动 (listening on) http://{address}/api/v1/health");
+    for warning in ecociv_server::startup_warnings(&state.config, address) {
+        eprintln!("{warning}");
+    }
+    println!(
+        "ecociv 服务已启动，请在浏览器中打开 (open in a browser) {}",
+        ecociv_server::web_address(address)
+    );
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(async {
