@@ -85,8 +85,8 @@ impl Assigned {
 /// The text of an assigned value as a values file, a template cell, a form field and the store hold
 /// it: the number in its shortest exact decimal (it reads back to the same `f64`), or 完成 / 未完成 —
 /// exactly what [`parse_assigned`] reads.
-impl std::fmt::Display for Assigned {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Assigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Assigned::Value(number) => write!(f, "{number}"),
             Assigned::Verdict(done) => f.write_str(Assigned::verdict_zh(*done)),
