@@ -11,6 +11,7 @@ pub mod admin;
 pub mod air;
 pub mod assess;
 pub mod db;
+pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod serve;
@@ -31,6 +32,9 @@ pub enum Command {
     Air(air::AirCommand),
     /// 规划2025/2030年目标进展评估与预警 (progress toward the plan's targets, forecast, early warning)
     Progress(progress::Args),
+    /// 规划实施：措施、重点项目、督查督办、部门考核；任务分解表与项目台账 Excel (running the plan)
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// 生成报告文件：Excel 表2-1/表4-1、公开数据 CSV/JSON (write Table 2-1/4-1 in Excel, open data CSV/JSON)
     Report(report::Args),
     /// 部门填报模板：导出与导入 (department templates: export and import)
@@ -53,6 +57,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Water(args) => water::run(args),
         Command::Air(command) => air::run(command),
         Command::Progress(args) => progress::run(args),
+        Command::Plan(command) => plan::run(command),
         Command::Report(args) => report::run(args),
         Command::Template(command) => template::run(command),
         Command::Serve(args) => serve::run(args),

@@ -78,7 +78,7 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
-fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     if UnicodeWidthStr::width(text) <= max {
         return text.to_string();
     }
@@ -96,7 +96,7 @@ fn clip(text: &str, max: usize) -> String {
     out
 }
 
-fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| UnicodeWidthStr::width(*h)).collect();
     for cells in rows {
         for (i, cell) in cells.iter().enumerate().take(widths.len()) {

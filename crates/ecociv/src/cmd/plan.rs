@@ -1,0 +1,492 @@
+//! `ecociv plan …`: running the plan — the measures (任务分解), the key projects (项目台账), supervision
+//! (督查督办) and department scores (部门考核), with the 任务分解表 and the project ledger in Excel and the
+//! import of a filled ledger. Glue only: the logic is `ecociv_plan`, the workbooks `ecociv_report::plan`.
+//!
+//! The CLI keeps no progress reports and no supervision board between runs (the server's store is where
+//! they will live): `supervision` lists the follow-ups the rules would open on `--today` from what the
+//! zone holds (measures, the project ledger, the early warning), and `scores` scores against the same.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ecociv_plan::format::{ledger_to_toml, parse_ledger};
+use ecociv_plan::model::{KeyProjects, LedgerEntry, Measures};
+use ecociv_plan::report::ReportBook;
+use ecociv_plan::score::{RowState, ScoreInput, ScoreRules, score};
+use ecociv_plan::supervision::{Board, RowAlert, SupervisionInput, SupervisionRules, evaluate};
+use ecociv_plan::{Date, WanYuan};
+use ecociv_progress::Status;
+use ecociv_progress::zone::zone_progress;
+
+use crate::cmd::Format;
+use crate::cmd::progress::{clip, render};
+use crate::cmd::report::write_atomically;
+
+/// The ledger file a zone directory keeps.
+pub const LEDGER_FILE: &str = "project_ledger.toml";
+
+#[derive(clap::Subcommand)]
+pub enum PlanCommand {
+    /// 规划措施（第三章）及其牵头、配合单位和时限 (the plan's measures)
+    Measures(ViewArgs),
+    /// 重点工程项目（表4-1）、分类汇总与数据质量说明 (the key projects)
+    Projects(ViewArgs),
+    /// 督查督办：按规则在 --today 应立的督办事项 (follow-ups the supervision rules open)
+    Supervision(ViewArgs),
+    /// 部门年度考核得分及逐项说明 (department scorecards)
+    Scores(ViewArgs),
+    /// 导出工作任务分解表 Excel (export the 工作任务分解表)
+    ExportTasks(ExportArgs),
+    /// 导出重点工程项目台账 Excel（亦为填报模板） (export the project ledger, also the template)
+    ExportProjects(ExportArgs),
+    /// 导入已填写的项目台账，写入区域目录的 project_ledger.toml (import a filled ledger)
+    ImportProjects(ImportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ViewArgs {
+    /// 区域目录或内置区域代码，如 450202 (a zone directory, or a bundled zone code)
+    #[arg(long)]
+    pub zone: String,
+    /// 只看一个单位 (one department or street only)
+    #[arg(long)]
+    pub department: Option<String>,
+    /// 考核年度 (the year scored; default: the year of --today)
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 评估日 YYYY-MM-DD (the day supervision and scores are computed for; default: today, Beijing time)
+    #[arg(long)]
+    pub today: Option<String>,
+    /// 输出格式 (output format)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// 区域目录或内置区域代码 (a zone directory, or a bundled zone code)
+    #[arg(long)]
+    pub zone: String,
+    /// 只导出一个单位的措施（任务分解表） (one department's measures only)
+    #[arg(long)]
+    pub department: Option<String>,
+    /// 输出的 xlsx 文件 (the xlsx to write)
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 区域目录（内置区域不可写） (a zone directory; bundled zones cannot be written)
+    #[arg(long)]
+    pub zone: PathBuf,
+    /// 已填写的项目台账 xlsx (the filled ledger)
+    pub file: PathBuf,
+}
+
+struct PlanZone {
+    code: String,
+    name: String,
+    measures: Measures,
+    projects: KeyProjects,
+    ledger: Vec<LedgerEntry>,
+    loaded: ecociv_data::LoadedZone,
+}
+
+fn load(spec: &str) -> anyhow::Result<PlanZone> {
+    let loaded = ecociv_data::load_zone(spec)?;
+    let code = loaded.zone.profile.code.clone();
+    let (measures, projects, ledger) = match &loaded.dir {
+        Some(dir) => {
+            let read = |name: &str| {
+                std::fs::read_to_string(dir.join(name))
+                    .map_err(|e| anyhow::anyhow!("{}: {e} (cannot read)", dir.join(name).display()))
+            };
+            let (m, p) = ecociv_plan::bundled::load(
+                &dir.display().to_string(),
+                &read("measures.toml")?,
+                &read("key_projects.toml")?,
+            )?;
+            let ledger_path = dir.join(LEDGER_FILE);
+            let ledger = if ledger_path.is_file() {
+                parse_ledger(&ledger_path.display().to_string(), &read(LEDGER_FILE)?, &p)?
+            } else {
+                Vec::new()
+            };
+            (m, p, ledger)
+        }
+        None => {
+            let (m, p) = ecociv_plan::bundled::zone(&code).ok_or_else(|| {
+                anyhow::anyhow!("内置区域 {code} 没有规划措施数据 (no plan data for this bundled zone)")
+            })??;
+            (m, p, Vec::new())
+        }
+    };
+    Ok(PlanZone {
+        code,
+        name: loaded.zone.profile.name.clone(),
+        measures,
+        projects,
+        ledger,
+        loaded,
+    })
+}
+
+fn today(arg: Option<&str>) -> anyhow::Result<Date> {
+    match arg {
+        Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("--today: {e}")),
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs() as i64;
+            Ok(Date::from_days((secs + 8 * 3600).div_euclid(86_400)))
+        }
+    }
+}
+
+fn print(text: &str) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The early warning and the rows' states from `ecociv-progress` (toward the first target year after
+/// `today`'s year, 2025 or 2030).
+/// The early warning's alerts, each row's state, and each row's lead departments.
+type Warning = (Vec<RowAlert>, Vec<(String, RowState)>, Vec<(String, Vec<String>)>);
+
+fn warning(z: &PlanZone, year: i32) -> Warning {
+    let target_year = if year <= 2025 { 2025 } else { 2030 };
+    let progress = zone_progress(&z.loaded.framework, &z.loaded.zone, target_year);
+    let mut alerts = Vec::new();
+    let mut states = Vec::new();
+    let mut leads = Vec::new();
+    for r in &progress.rows {
+        leads.push((r.id.clone(), r.lead_departments.clone()));
+        let state = if r.status == Status::TargetAchieved {
+            RowState::Met
+        } else if r.at_risk {
+            RowState::AtRisk
+        } else if r.latest_value.is_none() || !r.warning.assessable && r.qualitative_status.is_none() {
+            RowState::NoData
+        } else {
+            RowState::OnTrack
+        };
+        states.push((r.id.clone(), state));
+        if r.at_risk {
+            let reasons: Vec<&str> = r.warning.reasons.iter().map(|x| x.label_zh()).collect();
+            alerts.push(RowAlert {
+                row: r.id.clone(),
+                reason: format!("{}年目标：{}", target_year, reasons.join("；")),
+            });
+        }
+    }
+    (alerts, states, leads)
+}
+
+pub fn run(command: PlanCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        PlanCommand::Measures(a) => measures(a),
+        PlanCommand::Projects(a) => projects(a),
+        PlanCommand::Supervision(a) => supervision(a),
+        PlanCommand::Scores(a) => scores(a),
+        PlanCommand::ExportTasks(a) => {
+            let z = load(&a.zone)?;
+            let bytes = ecociv_report::plan::task_breakdown(&z.name, &z.measures, a.department.as_deref())?;
+            write_atomically(&a.out, &bytes)?;
+            println!("已写出 {}（{} 字节） (written)", a.out.display(), bytes.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::ExportProjects(a) => {
+            let z = load(&a.zone)?;
+            let spent = BTreeMap::new();
+            let bytes = ecociv_report::plan::project_ledger(&z.name, &z.code, &z.projects, &z.ledger, &spent)?;
+            write_atomically(&a.out, &bytes)?;
+            println!("已写出 {}（{} 字节） (written)", a.out.display(), bytes.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::ImportProjects(a) => import(a),
+    }
+}
+
+fn measures(a: ViewArgs) -> anyhow::Result<ExitCode> {
+    let z = load(&a.zone)?;
+    let chosen: Vec<_> = z
+        .measures
+        .measures
+        .iter()
+        .filter(|m| a.department.as_deref().is_none_or(|d| m.involves(d)))
+        .collect();
+    if chosen.is_empty() {
+        anyhow::bail!(
+            "没有“{}”牵头或配合的措施 (no measure for this department)",
+            a.department.unwrap_or_default()
+        );
+    }
+    if a.format == Format::Json {
+        return print(&format!("{}\n", serde_json::to_string_pretty(&chosen)?));
+    }
+    let rows: Vec<Vec<String>> = chosen
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.clone(),
+                clip(&m.title, 30),
+                clip(&ecociv_report::plan::lead_cell(&m.lead, m.lead_basis), 34),
+                clip(&m.cooperating.join("、"), 20),
+                m.deadline_label(),
+                m.rows.join("、"),
+            ]
+        })
+        .collect();
+    let mut out = render(&["编号", "措施", "牵头单位", "配合单位", "完成时限", "对应指标"], &rows);
+    out.push_str(&format!("\n共 {} 项措施（{}）\n", chosen.len(), z.measures.source));
+    print(&out)
+}
+
+fn projects(a: ViewArgs) -> anyhow::Result<ExitCode> {
+    let z = load(&a.zone)?;
+    if a.format == Format::Json {
+        let value = serde_json::json!({ "projects": z.projects, "ledger": z.ledger });
+        return print(&format!("{}\n", serde_json::to_string_pretty(&value)?));
+    }
+    let mut rows = Vec::new();
+    for c in &z.projects.categories {
+        for p in &c.projects {
+            let entry = z.ledger.iter().find(|e| e.project == p.id);
+            rows.push(vec![
+                p.id.clone(),
+                c.name.clone(),
+                clip(&p.name, 40),
+                entry
+                    .map(|e| e.responsible.clone())
+                    .unwrap_or_else(|| "（未填报）".into()),
+                entry
+                    .map(|e| format!("{}–{}", e.start_year, e.end_year))
+                    .unwrap_or_default(),
+                entry.map(|e| e.estimated.to_string()).unwrap_or_default(),
+            ]);
+        }
+    }
+    let mut out = render(
+        &["编号", "类别", "项目名称", "责任单位", "起止年份", "估算投资（万元）"],
+        &rows,
+    );
+    out.push('\n');
+    let cats: Vec<Vec<String>> = z
+        .projects
+        .categories
+        .iter()
+        .map(|c| {
+            let entered = WanYuan::sum(
+                z.ledger
+                    .iter()
+                    .filter(|e| e.project.starts_with(&format!("{}.", c.number)))
+                    .map(|e| &e.estimated),
+            );
+            vec![
+                c.name.clone(),
+                c.count.to_string(),
+                c.projects.len().to_string(),
+                c.investment.to_string(),
+                entered.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            "类别",
+            "规划项目数",
+            "列出名称数",
+            "规划投资（万元）",
+            "已填估算（万元）",
+        ],
+        &cats,
+    ));
+    out.push_str(&format!(
+        "合计：规划 {} 项，{} 万元\n\n数据质量说明（规划原文的不一致，未作更正）：\n",
+        z.projects.total_count, z.projects.total_investment
+    ));
+    for q in &z.projects.quality {
+        out.push_str(&format!("  {} {}\n", q.id, q.text));
+    }
+    print(&out)
+}
+
+fn supervision(a: ViewArgs) -> anyhow::Result<ExitCode> {
+    let z = load(&a.zone)?;
+    let today = today(a.today.as_deref())?;
+    let rules = SupervisionRules::default_rules();
+    let (alerts, _, leads) = warning(&z, today.year);
+    let reports = ReportBook::new();
+    let office = "城中生态环境局";
+    let input = SupervisionInput {
+        measures: &z.measures,
+        projects: &z.projects,
+        ledger: &z.ledger,
+        reports: &reports,
+        alerts: &alerts,
+        row_leads: &leads,
+        office,
+        today,
+    };
+    let findings: Vec<_> = evaluate(&rules, &input)
+        .into_iter()
+        .filter(|f| a.department.as_deref().is_none_or(|d| f.owner == d))
+        .collect();
+    let mut board = Board::default();
+    board.reconcile(&rules, &findings, today, "ecociv");
+    if a.format == Format::Json {
+        return print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::json!({ "today": today, "items": board.items }))?
+        ));
+    }
+    let rows: Vec<Vec<String>> = board
+        .items
+        .iter()
+        .map(|i| {
+            let rule = rules
+                .rules
+                .iter()
+                .find(|r| Some(&r.id) == i.rule.as_ref())
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            vec![rule, i.subject.clone(), i.owner.clone(), i.due.to_string()]
+        })
+        .collect();
+    let mut out = render(&["督办规则", "对象", "责任单位", "办结期限"], &rows);
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for i in &board.items {
+        let name = rules
+            .rules
+            .iter()
+            .find(|r| Some(&r.id) == i.rule.as_ref())
+            .map(|r| r.name.clone());
+        *by_rule.entry(name.unwrap_or_else(|| "手工事项".into())).or_default() += 1;
+    }
+    out.push_str(&format!(
+        "\n{today} 共 {} 项督办事项（{}）。命令行不保存进展报告和督办台账：以上为按规则、项目台账和指标预警应立的事项。\n",
+        board.items.len(),
+        by_rule.iter().map(|(k, v)| format!("{k} {v} 项")).collect::<Vec<_>>().join("，")
+    ));
+    print(&out)
+}
+
+fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
+    let z = load(&a.zone)?;
+    let today = today(a.today.as_deref())?;
+    let year = a.year.unwrap_or(today.year);
+    let rules = SupervisionRules::default_rules();
+    let score_rules = ScoreRules::default_rules();
+    let (alerts, states, leads) = warning(&z, year);
+    let reports = ReportBook::new();
+    let input = SupervisionInput {
+        measures: &z.measures,
+        projects: &z.projects,
+        ledger: &z.ledger,
+        reports: &reports,
+        alerts: &alerts,
+        row_leads: &leads,
+        office: "城中生态环境局",
+        today,
+    };
+    let mut board = Board::default();
+    board.reconcile(&rules, &evaluate(&rules, &input), today, "ecociv");
+    let mut units: Vec<String> = Vec::new();
+    for m in &z.measures.measures {
+        if let Some(l) = m.lead.first()
+            && !units.contains(l)
+        {
+            units.push(l.clone());
+        }
+    }
+    for (_, l) in &leads {
+        for d in l {
+            if !units.contains(d) {
+                units.push(d.clone());
+            }
+        }
+    }
+    if let Some(d) = &a.department {
+        if !units.contains(d) {
+            anyhow::bail!(
+                "“{d}”不是规划中的牵头单位；可选：{} (not a lead unit)",
+                units.join("、")
+            );
+        }
+        units = vec![d.clone()];
+    }
+    let cards: Vec<_> = units
+        .iter()
+        .map(|d| {
+            score(
+                &score_rules,
+                &ScoreInput {
+                    department: d,
+                    year,
+                    today,
+                    measures: &z.measures,
+                    ledger: &z.ledger,
+                    reports: &reports,
+                    supervision: &rules,
+                    board: &board,
+                    row_leads: &leads,
+                    rows: &states,
+                },
+            )
+        })
+        .collect();
+    if a.format == Format::Json {
+        return print(&format!("{}\n", serde_json::to_string_pretty(&cards)?));
+    }
+    let mut out = String::new();
+    for c in &cards {
+        out.push_str(&format!(
+            "{}  {}年  得分 {}.{:02}\n",
+            c.department,
+            c.year,
+            c.score_x100 / 100,
+            c.score_x100 % 100
+        ));
+        for line in &c.explanation {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push('\n');
+    }
+    out.push_str("命令行不保存进展报告：报送与措施完成按“尚无报告”计分（计分规则为默认值，见 ecociv-plan/data/scorecard.toml）。\n");
+    print(&out)
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    if !a.zone.is_dir() {
+        anyhow::bail!(
+            "{} 不是区域目录；内置区域不能写入，请先复制为目录 (not a zone directory)",
+            a.zone.display()
+        );
+    }
+    let z = load(&a.zone.display().to_string())?;
+    let bytes = std::fs::read(&a.file).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let name = a
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let entries =
+        ecociv_report::plan::import_ledger(&bytes, &name, &z.code, &z.projects).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = ledger_to_toml(&entries);
+    let path: &Path = &a.zone.join(LEDGER_FILE);
+    // Read back through the same parser before replacing the file.
+    parse_ledger(&path.display().to_string(), &text, &z.projects)?;
+    write_atomically(path, text.as_bytes())?;
+    println!(
+        "已导入 {} 个项目的台账，写入 {} (imported)",
+        entries.len(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
