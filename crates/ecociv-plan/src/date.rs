@@ -14,18 +14,25 @@ pub struct Date {
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
+    civil(year, month, 1).map_or(0, |d| d.days_in_month() as u8)
 }
+
+/// The calendar is jiff's (one calendar for the workspace); `Date` is the plain value the plan's types
+/// carry and serialise.
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
+
+const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && (1900..=9999).contains(&year))
-            .then_some(Date { year, month, day })
+        ((1900..=9999).contains(&year) && civil(year, month, day).is_some()).then_some(Date { year, month, day })
     }
 
     /// `YYYY-MM-DD`.
@@ -47,32 +54,31 @@ impl Date {
         Date::new(y, m, d).ok_or_else(bad)
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    pub fn days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+    fn to_civil(self) -> jiff::civil::Date {
+        civil(self.year, self.month, self.day).unwrap_or(EPOCH)
     }
 
-    pub fn from_days(z: i64) -> Date {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let y = yoe + era * 400 + i64::from(m <= 2);
+    fn of_civil(d: jiff::civil::Date) -> Date {
         Date {
-            year: y as i32,
-            month: m,
-            day: d,
+            year: i32::from(d.year()),
+            month: d.month() as u8,
+            day: d.day() as u8,
         }
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i64 {
+        self.to_civil().duration_since(EPOCH).as_secs().div_euclid(86_400)
+    }
+
+    /// The date `z` days after 1970-01-01 (clamped to jiff's range, years −9999…9999).
+    pub fn from_days(z: i64) -> Date {
+        let z = z.clamp(-4_371_587, 2_932_896);
+        Date::of_civil(
+            EPOCH
+                .checked_add(jiff::SignedDuration::from_hours(z * 24))
+                .unwrap_or(EPOCH),
+        )
     }
 
     pub fn plus_days(self, n: i64) -> Date {

@@ -111,7 +111,7 @@ fn sub_targets_quote_the_seed() {
         .iter()
         .flat_map(|m| m.targets.iter().map(move |t| (m, t)))
         .collect();
-    assert_eq!(all.len(), 35);
+    assert_eq!(all.len(), 41);
     let find = |what: &str| all.iter().find(|(_, t)| t.what == what).unwrap();
     let (m, t) = find("建成美丽幸福河道");
     assert_eq!(
