@@ -86,6 +86,7 @@ def measure(points, d, base_year, target_year, target=None, limit=None):
     out["base_value_used"] = b_used
     p = None
     refusal = None
+    zero_required = False
     if (b_used > 0 and cv < 0) or (b_used < 0 and cv > 0):
         refusal = "sign_mismatch"
     elif cy - by < 1:
@@ -101,7 +102,9 @@ def measure(points, d, base_year, target_year, target=None, limit=None):
             cr = cagr(t_used, b_used, target_year, by)
             out["cagr_required"] = cr
             if cr == 0:
-                refusal = "zero_required_growth"
+                # Target = base value: met -> target_achieved (below); not met -> R < 0 without
+                # bound -> deterioration, score -5 (the published table and score floor).
+                zero_required = not achieved
             else:
                 p = sign * d * co / abs(cr)
     if refusal:
@@ -114,6 +117,9 @@ def measure(points, d, base_year, target_year, target=None, limit=None):
     elif p is not None:
         out["status"] = band(p, high, med, low)
         out["score"] = score1(p, high, med, low, c) if method == 1 else score2(p)
+    elif zero_required:
+        out["status"] = "deterioration"
+        out["score"] = -5.0
     else:
         out["status"] = "not_available"
     return out
@@ -175,8 +181,12 @@ CASES = [
      [(2015, -100), (2020, -90)], 1, 2015, 2030, -50, None),
     ("m2_limit_ignored", "a limit given with a target is ignored (warning)",
      [(2015, 100), (2020, 110)], 1, 2015, 2030, 120, 150),
-    ("m2_zero_required_growth", "target equals base value and not met: R undefined -> not_available",
+    ("m2_zero_required_growth", "target equals base value, value moved away: R < 0 without bound -> deterioration, score -5",
      [(2021, 7.37), (2023, 7.0)], 1, 2021, 2025, 7.37, None),
+    ("m2_zero_required_growth_lower", "lower is better, target equals base 30, value rose to 32: deterioration, -5",
+     [(2021, 30), (2023, 32)], -1, 2021, 2025, 30, None),
+    ("m2_zero_required_growth_passed", "target equals base value, value moved past it the desired way: achieved",
+     [(2021, 7.37), (2023, 7.6)], 1, 2021, 2025, 7.37, None),
     ("m2_target_sign_mismatch", "target negative, base positive: required growth undefined",
      [(2015, 10), (2020, 5)], -1, 2015, 2030, -1, None),
     ("pre_sign_mismatch", "base negative, current positive: not_available",

@@ -8,11 +8,23 @@
 //! prose and the code differ, the code is followed and the difference is named in
 //! `data/README.md`. Edition recorded in every result: [`EDITION`].
 //!
+//! Preconditions and edge cases, in the method's order (each a bilingual note in the result):
+//! - a base or target value of 0 is replaced by 0.001 (`zero_base_replaced`, the method's rule);
+//! - base and current values of different signs, or fewer than two years from the base year: the
+//!   status is `not_available` with a refusal (`sign_mismatch`, `too_few_years`), unless the target
+//!   is already met — the method tests the target first;
+//! - **a target equal to the base value** (required growth 0, `zero_required_growth`): met or passed
+//!   by the current value → `target_achieved` (the method's first row, "Target is achieved"); not met →
+//!   the value moved away from the target in the undesired direction, so R = sign·d·CAGR_o / |CAGR_r|
+//!   is negative without bound → `deterioration` with the score −5 (the table's "R < 0% →
+//!   Deterioration" and the method-2 score's floor). R is not reported (it is −∞). The Python code
+//!   divides by zero here (`ZeroDivisionError`); the published text decides the case.
+//!
 //! Deliberate departures (all documented in `data/README.md`):
 //! - the direction is a required input, never defaulted;
-//! - conditions on which the Python code crashes or yields NaN/complex numbers (a zero required
-//!   growth, target and base of different signs, no data at or after the base year) give the
-//!   status `not_available` with a bilingual refusal instead.
+//! - conditions on which the Python code crashes or yields NaN/complex numbers and the published
+//!   text gives no reading (target and base of different signs, no data at or after the base year)
+//!   give the status `not_available` with a bilingual refusal instead.
 
 use serde::Serialize;
 
@@ -379,6 +391,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
         None
     };
 
+    let mut moved_away_from_target = false;
     if refusal.is_none() {
         let cagr_o = cagr(current.value, base_used, current.year, base.year);
         out.cagr_observed = Some(cagr_o);
@@ -406,11 +419,23 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
                     let cagr_r = cagr(t, base_used, input.target_year, base.year);
                     out.cagr_required = Some(cagr_r);
                     if cagr_r == 0.0 {
-                        out.refusal = Some(Note::new(
-                            "zero_required_growth",
-                            format!("目标值等于基准值（{t}），所需增长率为 0，比值 R 无定义",),
-                            format!("target equals the base value ({t}): required growth is 0 and R is undefined"),
-                        ));
+                        // The target equals the base value. Met: `target_achieved` above. Not met: the
+                        // row moved away from it in the undesired direction, so sign·d·CAGR_o < 0 while
+                        // |CAGR_r| = 0: R is negative without bound. The published table reads
+                        // "R < 0% → Deterioration" and the method-2 score max(4.1667·R − 2.5, −5) is −5.
+                        // R itself (−∞) is not reported. See the module's preconditions.
+                        if !out.target_achieved {
+                            moved_away_from_target = true;
+                            warnings.push(Note::new(
+                                "zero_required_growth",
+                                format!(
+                                    "目标值等于基准值（{t}），所需增长率为 0：现状值已向不利方向偏离目标，按方法（R < 0）判为退步，得分 −5"
+                                ),
+                                format!(
+                                    "target equals the base value ({t}): required growth is 0 and the value has moved away from the target in the undesired direction, so R < 0 without bound: deterioration, score −5, as the method's table reads"
+                                ),
+                            ));
+                        }
                     } else {
                         out.progress_value = Some(sign * d * cagr_o / cagr_r.abs());
                     }
@@ -443,6 +468,9 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
             Method::Method1NoTarget => score_method1(p, out.thresholds, out.limit_coefficient.unwrap_or(1.0)),
             Method::Method2Target => score_method2(p),
         });
+    } else if moved_away_from_target {
+        out.status = Status::Deterioration;
+        out.score = Some(-5.0);
     }
     out.warnings = warnings;
     Ok(out)

@@ -208,11 +208,16 @@ fn a_state_standing_for_a_figure_joins_a_numeric_series() {
 
     let worse = run("indicator,year,value,assigned\n8.2,2022,0,\n8.2,2023,2,\n8.2,2024,5,\n");
     let r = row(&worse, "8.2");
-    // Base 0 and target 0 (both 0.001 for the method): R is undefined, the method refuses...
-    assert_eq!(r.status, Status::NotAvailable);
-    let refusal = r.progress.as_ref().and_then(|p| p.refusal.as_ref()).map(|n| n.code);
-    assert_eq!(refusal, Some("zero_required_growth"));
-    // ...but the trend is still forecast against the target, and the row is flagged.
+    // Base 0 and target 0 (both 0.001 for the method): required growth 0 and the value moved away
+    // from the target, so R < 0 without bound: deterioration with the score's floor (issue 18's
+    // decision from the method's published table), and a note saying why...
+    assert_eq!(r.status, Status::Deterioration);
+    assert_eq!(r.score, Some(-5.0));
+    let measured = r.progress.as_ref().expect("measured");
+    assert_eq!(measured.refusal, None);
+    assert_eq!(measured.progress_value, None, "R = -inf is not reported");
+    assert!(measured.warnings.iter().any(|n| n.code == "zero_required_growth"));
+    // ...the trend is still forecast against the target, and the row is flagged.
     assert!(r.at_risk);
     assert!(r.warning.reasons.contains(&RiskReason::LinearForecastMissesTarget));
     assert_eq!(r.required_yearly_change, Some(-5.0));
