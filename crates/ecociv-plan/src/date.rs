@@ -127,6 +127,16 @@ impl Periodicity {
         }
     }
 
+    /// The machine name, read back by [`Periodicity::parse`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Periodicity::Monthly => "monthly",
+            Periodicity::Quarterly => "quarterly",
+            Periodicity::HalfYearly => "half_yearly",
+            Periodicity::Yearly => "yearly",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Periodicity, String> {
         match text.trim() {
             "monthly" | "月" | "每月" => Ok(Periodicity::Monthly),

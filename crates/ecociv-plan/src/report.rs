@@ -49,6 +49,16 @@ impl WorkStatus {
         }
     }
 
+    /// The machine name (`not_started`, …), read back by [`WorkStatus::parse`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkStatus::NotStarted => "not_started",
+            WorkStatus::InProgress => "in_progress",
+            WorkStatus::Done => "done",
+            WorkStatus::Stalled => "stalled",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             WorkStatus::NotStarted => "未启动",
@@ -98,6 +108,12 @@ pub struct ReportBook {
 impl ReportBook {
     pub fn new() -> ReportBook {
         ReportBook::default()
+    }
+
+    /// A book of revisions already checked when they were appended (as a store reads them back, in
+    /// revision order per report).
+    pub fn from_stored(revisions: Vec<ReportRevision>) -> ReportBook {
+        ReportBook { revisions }
     }
 
     pub fn revisions(&self) -> &[ReportRevision] {

@@ -27,6 +27,7 @@ mod error;
 pub mod evidence;
 pub mod materialized;
 mod migrate;
+pub mod plan;
 /// The versions of the embedded migrations, in order.
 pub fn migration_versions() -> Vec<i64> {
     migrate::migrator(Backend::Postgres).iter().map(|m| m.version).collect()

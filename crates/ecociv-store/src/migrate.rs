@@ -35,6 +35,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_admin_audit.sql"),
         include_str!("../migrations/postgres/0005_admin_audit.sql"),
     ),
+    (
+        6,
+        "plan",
+        include_str!("../migrations/sqlite/0006_plan.sql"),
+        include_str!("../migrations/postgres/0006_plan.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

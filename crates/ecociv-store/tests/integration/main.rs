@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod citus;
 mod materialized;
+mod plan;
 mod support;
 mod values;
 mod zones;
