@@ -22,6 +22,8 @@ pub enum Code {
     ValueLocked,
     /// The workflow step is not possible from the value's status.
     InvalidTransition,
+    /// Four eyes: the approver entered or computed the value; a second person must approve it.
+    OwnValue,
     LoginFailed,
     /// Too many failed logins for the account: locked for a while.
     LoginLocked,
@@ -47,6 +49,7 @@ impl Code {
             Code::Conflict => "conflict",
             Code::ValueLocked => "value_locked",
             Code::InvalidTransition => "invalid_transition",
+            Code::OwnValue => "own_value",
             Code::LoginFailed => "login_failed",
             Code::LoginLocked => "login_locked",
             Code::TooManyRequests => "too_many_requests",
@@ -61,7 +64,7 @@ impl Code {
         match self {
             Code::BadRequest | Code::InvalidValue => StatusCode::BAD_REQUEST,
             Code::Unauthenticated | Code::LoginFailed => StatusCode::UNAUTHORIZED,
-            Code::Forbidden | Code::CsrfFailed => StatusCode::FORBIDDEN,
+            Code::Forbidden | Code::CsrfFailed | Code::OwnValue => StatusCode::FORBIDDEN,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict | Code::ValueLocked | Code::InvalidTransition => StatusCode::CONFLICT,
             Code::LoginLocked | Code::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -73,7 +76,7 @@ impl Code {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::BadRequest,
         Code::InvalidValue,
         Code::Unauthenticated,
@@ -83,6 +86,7 @@ impl Code {
         Code::Conflict,
         Code::ValueLocked,
         Code::InvalidTransition,
+        Code::OwnValue,
         Code::LoginFailed,
         Code::LoginLocked,
         Code::TooManyRequests,

@@ -108,6 +108,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(web::router())
+        .fallback(web::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

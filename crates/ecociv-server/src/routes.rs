@@ -229,7 +229,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "POST",
         "/api/v1/zones/{code}/values/{row}/{year}/approve",
         Access::Reviewer,
-        "审核通过并锁定 (approve and lock)",
+        "审核通过并锁定；本人录入或计算的数值须由另一位审核员审核 (approve and lock; a second reviewer approves a value you entered or computed)",
         Some("Step"),
     ),
     route(

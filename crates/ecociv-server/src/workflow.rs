@@ -2,7 +2,7 @@
 //! returns them with a comment; an approved value is locked until a reviewer reopens it. This module is
 //! the state machine: which step is possible from which status, and the status it leads to.
 
-use ecociv_store::Status;
+use ecociv_store::{Action, Revision, Status};
 
 use crate::error::{ApiError, Code};
 
@@ -73,10 +73,90 @@ pub fn needs_comment(step: Step) -> bool {
     matches!(step, Step::Return | Step::Reopen)
 }
 
+/// Four eyes (双人审核): whether `user_id` wrote the value now awaiting approval — entered, corrected,
+/// imported or computed from monitoring data (the `save` and `import` revisions) since the value was last
+/// approved. Such a value must be approved by a second person; `history` is oldest first.
+pub fn wrote_value(user_id: &str, history: &[Revision]) -> bool {
+    history
+        .iter()
+        .rev()
+        .take_while(|revision| revision.status != Status::Approved)
+        .any(|revision| matches!(revision.action, Action::Save | Action::Import) && revision.author_id == user_id)
+}
+
+/// The refusal of an approval by the value's own author ([`wrote_value`]).
+pub fn own_value_refused() -> ApiError {
+    ApiError::new(
+        Code::OwnValue,
+        "不能审核通过本人录入或计算的数值，须由另一位审核员审核 (a value you entered or computed must be approved by a second reviewer)",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Status::*;
+
+    fn revision(action: Action, status: Status, author: &str) -> Revision {
+        Revision {
+            id: String::new(),
+            zone_code: "450202".into(),
+            revision_no: 0,
+            action,
+            status,
+            observation: ecociv_core::Observation {
+                row: "5".into(),
+                year: 2022,
+                value: ecociv_core::Value::Number(1.0),
+                assigned: None,
+                recorded: None,
+                source: ecociv_core::Source::Document {
+                    citation: String::new(),
+                },
+            },
+            unit: String::new(),
+            evidence: String::new(),
+            author_id: author.into(),
+            author_name: String::new(),
+            created_at: String::new(),
+            reason: String::new(),
+            batch_id: None,
+        }
+    }
+
+    #[test]
+    fn the_author_of_a_value_since_its_last_approval_may_not_approve_it() {
+        let entered_by_editor = [
+            revision(Action::Save, Draft, "editor"),
+            revision(Action::Submit, Submitted, "editor"),
+        ];
+        assert!(!wrote_value("reviewer", &entered_by_editor));
+        assert!(wrote_value("editor", &entered_by_editor));
+        // Computed from monitoring by the reviewer, submitted: the reviewer wrote it.
+        let computed = [revision(Action::Import, Submitted, "reviewer")];
+        assert!(wrote_value("reviewer", &computed));
+        // A reviewer's correction of a submitted value makes it theirs too.
+        let corrected = [
+            revision(Action::Save, Draft, "editor"),
+            revision(Action::Submit, Submitted, "editor"),
+            revision(Action::Save, Draft, "reviewer"),
+            revision(Action::Submit, Submitted, "editor"),
+        ];
+        assert!(wrote_value("reviewer", &corrected));
+        // Returning is not writing; what was approved before a reopening is not counted.
+        let reopened = [
+            revision(Action::Save, Draft, "reviewer"),
+            revision(Action::Submit, Submitted, "reviewer"),
+            revision(Action::Approve, Approved, "admin"),
+            revision(Action::Reopen, Draft, "reviewer"),
+            revision(Action::Save, Draft, "editor"),
+            revision(Action::Submit, Submitted, "editor"),
+            revision(Action::Return, Returned, "reviewer"),
+            revision(Action::Submit, Submitted, "editor"),
+        ];
+        assert!(!wrote_value("reviewer", &reopened));
+        assert!(wrote_value("editor", &reopened));
+    }
 
     fn code(result: Result<Status, ApiError>) -> Result<Status, &'static str> {
         result.map_err(|error| error.code.as_str())

@@ -5,7 +5,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::assets::CSS_PATH;
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 use ecociv_core::Status;
 
 /// A user's role (角色). The server decides who has which; the pages only use it to choose links.
@@ -380,6 +380,27 @@ pub fn render_message(ctx: &PageContext, title_key: &str, body_key: &str) -> Str
     let body = html! {
         h1 { (t(lang, title_key)) }
         p { (t(lang, body_key)) }
+    };
+    page(ctx, &t(lang, title_key), Nav::None, body)
+}
+
+/// An error page (403, 404, 500, …) inside the normal layout: the heading, the message, and links back —
+/// to the zone's overview when the page was a zone's, to the start page, and to the login page for a
+/// visitor not signed in.
+pub fn render_error(ctx: &PageContext, title_key: &str, body_key: &str) -> String {
+    let lang = ctx.lang;
+    let body = html! {
+        h1 { (t(lang, title_key)) }
+        p { (t(lang, body_key)) }
+        ul class="plain back-links" {
+            @if let Some(zone) = &ctx.zone {
+                li { a href=(urls::dashboard(&zone.code)) { (tf(lang, "error.back_zone", &[("zone", &lang.pick(&zone.name, &zone.name_en))])) } }
+            }
+            li { a href="/" { (t(lang, "error.back_home")) } }
+            @if ctx.user.is_none() {
+                li { a href=(format!("{}?next={}", urls::LOGIN, urls::encode(&ctx.path))) { (t(lang, "error.login")) } }
+            }
+        }
     };
     page(ctx, &t(lang, title_key), Nav::None, body)
 }

@@ -256,6 +256,12 @@ pub async fn prepare_step(
     let Some(current) = current else {
         return Err(ApiError::new(Code::InvalidTransition, "尚无数值 (no value yet)"));
     };
+    // Four eyes: whoever entered or computed the value does not approve it.
+    if step == Step::Approve
+        && workflow::wrote_value(&principal.0.user.id, &state.store.history(code, row_id, year).await?)
+    {
+        return Err(workflow::own_value_refused());
+    }
     if let Some(expected) = body.after
         && expected != current.revision_no
     {

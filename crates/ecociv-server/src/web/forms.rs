@@ -135,7 +135,7 @@ fn done_flash(web: &Web, query: &BTreeMap<String, String>, prefix: &str) -> Opti
     let done = query.get("done")?;
     matches!(
         done.as_str(),
-        "saved" | "submitted" | "approved" | "returned" | "reopened"
+        "saved" | "submitted" | "approved" | "approved_batch" | "returned" | "reopened"
     )
     .then(|| Flash {
         kind: FlashKind::Success,
@@ -471,9 +471,44 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let revisions = state.store.current_revisions(code, None).await?;
     let mut files = evidence_links(state, code, None).await?;
-    let items = revisions
+    // Whose values are these: a reviewer does not approve what they entered or computed.
+    let user_id = web
+        .principal
+        .as_ref()
+        .map(|principal| principal.user.id.clone())
+        .unwrap_or_default();
+    let mut own = std::collections::BTreeSet::new();
+    for revision in revisions
         .iter()
         .filter(|revision| revision.status == Workflow::Submitted)
+    {
+        let observation = &revision.observation;
+        let history = state.store.history(code, &observation.row, observation.year).await?;
+        if crate::workflow::wrote_value(&user_id, &history) {
+            own.insert((observation.row.clone(), observation.year));
+        }
+    }
+    // Row order of the framework (1, 2, …, 5, 12, 23), then year.
+    let order: BTreeMap<&str, usize> = framework
+        .rows()
+        .enumerate()
+        .map(|(n, (_, row))| (row.id.as_str(), n))
+        .collect();
+    let mut submitted: Vec<&Revision> = revisions
+        .iter()
+        .filter(|revision| revision.status == Workflow::Submitted)
+        .collect();
+    submitted.sort_by_key(|revision| {
+        (
+            order
+                .get(revision.observation.row.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+            revision.observation.year,
+        )
+    });
+    let items = submitted
+        .into_iter()
         .filter_map(|revision| {
             let submission = Submission {
                 id: format!("{}@{}", revision.observation.row, revision.observation.year),
@@ -495,6 +530,8 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
                 .remove(&(revision.observation.row.clone(), revision.observation.year))
                 .unwrap_or_default();
             item.evidence += item.evidence_files.len();
+            item.own = own.contains(&(revision.observation.row.clone(), revision.observation.year));
+            item.revision = revision.revision_no;
             Some(item)
         })
         .collect();
@@ -553,6 +590,15 @@ pub async fn review_post(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", urls::review(&code))).into_response()),
+        Err(error) if is_own_value(&error) => {
+            let (record, view) = review_view(&state, &web, &code).await?;
+            let flash = Flash {
+                kind: FlashKind::Error,
+                text: t(web.lang, "review.own_value").into_owned(),
+            };
+            let ctx = context(&web, Some(&record), None, Some(flash));
+            Ok(html(StatusCode::FORBIDDEN, review_page::render_review(&ctx, &view)))
+        }
         Err(error) if matches!(error.code, Code::Forbidden | Code::Unauthenticated | Code::NotFound) => {
             Err(WebError::from_api(&web, error))
         }
@@ -565,6 +611,115 @@ pub async fn review_post(
             let ctx = context(&web, Some(&record), None, Some(flash));
             Ok(html(StatusCode::CONFLICT, review_page::render_review(&ctx, &view)))
         }
+    }
+}
+
+/// The review page again, with why the reviewer's request was refused.
+async fn review_refused(state: &AppState, web: &Web, code: &str, text: String) -> WebResult<Response> {
+    let (record, view) = review_view(state, web, code).await?;
+    let flash = Flash {
+        kind: FlashKind::Error,
+        text,
+    };
+    let ctx = context(web, Some(&record), None, Some(flash));
+    Ok(html(StatusCode::CONFLICT, review_page::render_review(&ctx, &view)))
+}
+
+fn is_own_value(error: &crate::error::ApiError) -> bool {
+    error.code == Code::OwnValue
+}
+
+/// `POST /z/{code}/review`: batch approval of the chosen submissions (`s` = `<row>@<year>:<revision>`,
+/// repeated). Every one goes through the API's own checks and workflow ([`values::prepare_step`]: the
+/// reviewer's right, the status, the revision shown, four eyes); then all are written in one transaction —
+/// or, when any is refused, none, and the page names the refused one.
+pub async fn review_batch_post(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let Some(principal) = web.principal.clone() else {
+        return Err(WebError::Login { next: web.path.clone() });
+    };
+    if !policy::can_review(policy::role(Some(principal.as_ref()), &code).as_ref()) {
+        return Err(WebError::Forbidden(web.lang));
+    }
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    if fields
+        .iter()
+        .any(|(name, value)| name == "decision" && value != "approve")
+    {
+        return Err(WebError::BadRequest(web.lang));
+    }
+    let mut chosen: Vec<(String, i32, Option<i64>)> = Vec::new();
+    for (_, value) in fields.iter().filter(|(name, _)| name == review_page::BATCH_FIELD) {
+        let (submission, revision) = match value.rsplit_once(':') {
+            Some((submission, revision)) => (submission, revision.parse::<i64>().ok().filter(|r| *r > 0)),
+            None => (value.as_str(), None),
+        };
+        let (row, year) = submission
+            .rsplit_once('@')
+            .and_then(|(row, year)| Some((row.to_string(), year.parse::<i32>().ok()?)))
+            .ok_or(WebError::BadRequest(web.lang))?;
+        if !chosen.iter().any(|(r, y, _)| *r == row && *y == year) {
+            chosen.push((row, year, revision));
+        }
+    }
+    if chosen.is_empty() {
+        return review_refused(&state, &web, &code, t(web.lang, "review.none_selected").into_owned()).await;
+    }
+    let author = AuthUser(principal.clone());
+    let mut revisions = Vec::new();
+    for (row, year, after) in &chosen {
+        let current = state.store.current(&code, row, *year).await?;
+        let body = StepBody {
+            comment: None,
+            after: *after,
+        };
+        match values::prepare_step(
+            &state,
+            &author,
+            &code,
+            row,
+            *year,
+            Step::Approve,
+            Action::Approve,
+            body,
+            current.as_ref(),
+        )
+        .await
+        {
+            Ok(new) => revisions.push(new),
+            Err(error) if matches!(error.code, Code::Unauthenticated | Code::Internal) => {
+                return Err(WebError::from_api(&web, error));
+            }
+            Err(error) => {
+                let reason = if is_own_value(&error) {
+                    t(web.lang, "review.own_value").into_owned()
+                } else {
+                    error.message
+                };
+                let text = tf(
+                    web.lang,
+                    "review.batch_failed",
+                    &[("row", &format!("{row}（{year}）")), ("reason", &reason)],
+                );
+                return review_refused(&state, &web, &code, text).await;
+            }
+        }
+    }
+    match state
+        .store
+        .append_revisions(&code, &principal.user.id, None, revisions)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("{}?done=approved_batch", urls::review(&code))).into_response()),
+        Err(ecociv_store::StoreError::Conflict(message)) => {
+            let text = tf(web.lang, "review.step_failed", &[("reason", &message)]);
+            review_refused(&state, &web, &code, text).await
+        }
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -26,7 +26,7 @@ use axum::routing::{MethodRouter, get, post};
 use ecociv_core::{Framework, Zone};
 use ecociv_store::{Selection, ZoneRecord};
 use ecociv_web::Lang;
-use ecociv_web::layout::{Flash, PageContext, Role, UserBadge, ZoneBadge, render_message};
+use ecociv_web::layout::{Flash, PageContext, Role, UserBadge, ZoneBadge, render_error};
 
 use crate::AppState;
 use crate::auth::{Principal, ZoneRole, cookie};
@@ -67,6 +67,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/entry"),
     ("POST", "/z/{code}/entry"),
     ("GET", "/z/{code}/review"),
+    ("POST", "/z/{code}/review"),
     ("POST", "/z/{code}/review/{submission}"),
 ];
 
@@ -106,6 +107,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
             post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
         }
         ("GET", "/z/{code}/review") => get(forms::review_page),
+        ("POST", "/z/{code}/review") => post(forms::review_batch_post),
         ("POST", "/z/{code}/review/{submission}") => post(forms::review_post),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
@@ -209,12 +211,60 @@ impl IntoResponse for WebError {
     }
 }
 
-fn message(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response {
-    (
-        status,
-        Html(render_message(&PageContext::public(lang, "/"), title, body)),
-    )
-        .into_response()
+/// An error page to be shown inside the visitor's normal layout: [`error_pages`] renders it with the
+/// signed-in header, the zone's navigation and a way back.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub body: &'static str,
+}
+
+fn message(lang: Lang, status: StatusCode, title: &'static str, body: &'static str) -> Response {
+    // The plain page (for a caller outside the router), replaced by the full one in `error_pages`.
+    let mut response = (status, Html(render_error(&PageContext::public(lang, "/"), title, body))).into_response();
+    response.extensions_mut().insert(ErrorPage { title, body });
+    response
+}
+
+/// Middleware of the whole application: an error page of a page handler ([`ErrorPage`]) is rendered
+/// again with the visitor's page context — signed-in header, language, the zone's navigation when the
+/// path is a zone's page the visitor may see — and links back.
+pub async fn error_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    web: Web,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(error) = response.extensions_mut().remove::<ErrorPage>() else {
+        return response;
+    };
+    let zone = match web
+        .path
+        .strip_prefix("/z/")
+        .and_then(|rest| rest.split(['/', '?']).next())
+    {
+        Some(code) if !code.is_empty() => match state.store.zone(code).await {
+            Ok(Some(record))
+                if policy::can_see_zone(policy::role(web.principal.as_deref(), code).as_ref(), record.disclosed) =>
+            {
+                Some(record)
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let ctx = context(&web, zone.as_ref(), None, None);
+    html(response.status(), render_error(&ctx, error.title, error.body))
+}
+
+/// Any other path: the JSON error for the API's paths, the page otherwise.
+pub async fn not_found(web: Web) -> Response {
+    if web.path.starts_with("/api/") {
+        ApiError::not_found(&web.path).into_response()
+    } else {
+        WebError::NotFound(web.lang).into_response()
+    }
 }
 
 pub type WebResult<T> = Result<T, WebError>;

@@ -15,7 +15,7 @@ use ecociv_store::Status as Workflow;
 use ecociv_store::ZoneRecord;
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::pages::air::{AirView, AnnualStatView, ComputedView, DailyAqi};
-use ecociv_web::pages::dashboard::{DashboardView, DepartmentProgress};
+use ecociv_web::pages::dashboard::{DashboardView, DepartmentProgress, Waiting};
 use ecociv_web::pages::indicator::{HistoryEntry, IndicatorView};
 use ecociv_web::pages::table::{Table21View, TableFilter};
 use ecociv_web::pages::water::{SectionView, WaterSummary, WaterView};
@@ -45,20 +45,28 @@ fn target_checks(framework: &Framework, zone: &Zone) -> Vec<TargetCheck> {
     checks
 }
 
-/// The departments' progress for a year from the workflow store: one query for the current revisions.
+/// The departments' progress for a year from the workflow store, and the rows waiting for entry or
+/// review: one query for the current revisions.
 async fn department_progress(
     state: &AppState,
     framework: &Framework,
     zone: &Zone,
     year: i32,
-) -> WebResult<Vec<DepartmentProgress>> {
+) -> WebResult<(Vec<DepartmentProgress>, Waiting)> {
     let revisions = state.store.current_revisions(&zone.profile.code, Some(year)).await?;
     let status: BTreeMap<&str, Workflow> = revisions
         .iter()
         .map(|revision| (revision.observation.row.as_str(), revision.status))
         .collect();
     let mut by_department: BTreeMap<String, DepartmentProgress> = BTreeMap::new();
+    let mut waiting = Waiting::default();
     for (_, row) in framework.rows() {
+        waiting.rows += 1;
+        match status.get(row.id.as_str()) {
+            None | Some(Workflow::Draft | Workflow::Returned) => waiting.entry += 1,
+            Some(Workflow::Submitted) => waiting.review += 1,
+            Some(Workflow::Approved) => {}
+        }
         for department in zone.plan.lead_departments.get(&row.id).into_iter().flatten() {
             let entry = by_department
                 .entry(department.clone())
@@ -76,7 +84,7 @@ async fn department_progress(
             }
         }
     }
-    Ok(by_department.into_values().collect())
+    Ok((by_department.into_values().collect(), waiting))
 }
 
 /// `GET /z/{code}?year=`.
@@ -90,18 +98,22 @@ pub async fn dashboard(
     let year = year_or_default(&query, &zone, record.base_year);
     let assessment = assess(&framework, &zone, year);
     let member = policy::can_read_internal(policy::role(web.principal.as_deref(), &code).as_ref());
-    let departments = if member {
-        department_progress(&state, &framework, &zone, year).await?
+    let (departments, waiting) = if member {
+        let (departments, waiting) = department_progress(&state, &framework, &zone, year).await?;
+        (departments, Some(waiting))
     } else {
-        DepartmentProgress::from_assessment(&assessment)
+        (DepartmentProgress::from_assessment(&assessment), None)
     };
-    let view = DashboardView::build(
+    let mut view = DashboardView::build(
         &framework,
         &zone,
         &assessment,
         years(&zone, record.base_year),
         departments,
     );
+    if let Some(waiting) = waiting {
+        view.waiting = waiting;
+    }
     let department = match &web.principal {
         Some(principal) => department_name(&state, principal, &code).await?,
         None => None,

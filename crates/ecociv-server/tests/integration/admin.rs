@@ -549,6 +549,12 @@ const PAGES: &[PageRoute] = &[
     ("GET", "/z/{code}/review", REVIEWERS, &[]),
     (
         "POST",
+        "/z/{code}/review",
+        REVIEWERS,
+        &[("decision", "approve"), ("s", "7.1@2022")],
+    ),
+    (
+        "POST",
         "/z/{code}/review/{submission}",
         REVIEWERS,
         &[("decision", "approve")],

@@ -366,7 +366,19 @@ async fn compute_from_monitoring_saves_the_clis_figures_with_provenance_and_the_
         .body;
     let row = |a: &Value| a["rows"].as_array().unwrap().iter().find(|r| r["id"] == "7.1").unwrap()["value"].clone();
     assert_ne!(row(&public).as_f64(), Some(expected_71));
-    let approved = reviewer
+    // The reviewer who computed it may not approve it (four eyes); a second person does.
+    let own = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/7.1/2023/approve",
+            None,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    assert_eq!(own.code(), "own_value");
+    let approved = Client::login(&server, "admin")
+        .await
         .json(
             &server,
             Method::POST,

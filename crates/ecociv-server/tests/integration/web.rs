@@ -624,3 +624,186 @@ async fn form_bodies_are_limited_before_login_and_files_per_attachment() {
             .is_empty()
     );
 }
+
+/// Enters and submits (zone 450202, `row`, 2022) through the API as `client`.
+async fn enter_and_submit(client: &mut Client, server: &TestServer, row: &str, value: &str) {
+    let path = format!("/api/v1/zones/450202/values/{row}/2022");
+    let saved = client
+        .json(server, Method::PUT, &path, Some(json!({ "value": value })))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    let submitted = client.json(server, Method::POST, &format!("{path}/submit"), None).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{:?}", submitted.body);
+}
+
+#[tokio::test]
+async fn review_in_row_order_batch_approval_all_or_nothing_and_a_second_person_approves_ones_own_value() {
+    let server = server("web-review-batch").await;
+    let mut editor = Client::login(&server, "editor-env").await;
+    let mut reviewer_api = Client::login(&server, "reviewer").await;
+    enter_and_submit(&mut editor, &server, "7.1", "95").await;
+    enter_and_submit(&mut editor, &server, "5", "100").await;
+    // The reviewer enters a value too: theirs, so somebody else approves it.
+    enter_and_submit(&mut reviewer_api, &server, "12", "100").await;
+
+    let (mut reviewer, token) = browser_like(&server, "reviewer").await;
+    let page = reviewer.get(&server, "/z/450202/review").await;
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    // Row order of Table 2-1 (5, 7.1, 12), not text order (12, 5, 7.1).
+    let at = |id: &str| {
+        html.find(&format!("id=\"s-{id}@2022\""))
+            .unwrap_or_else(|| panic!("{id} listed"))
+    };
+    assert!(at("5") < at("7.1") && at("7.1") < at("12"), "review order");
+    // The reviewer's own value: no approve button, no checkbox, a note instead.
+    let own = &html[at("12")..];
+    assert!(own.contains("须由另一位审核员审核通过"));
+    assert!(
+        !own.contains("value=\"12@2022:"),
+        "no batch checkbox on one's own value"
+    );
+    assert!(html.contains("value=\"5@2022:"));
+
+    // Approving one's own value: refused by the server, by the API and by the form alike.
+    let refused = reviewer_api
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/12/2022/approve",
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    assert_eq!(refused.code(), "own_value");
+    let refused = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/review/12@2022",
+        &[("csrf_token", &token), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("须由另一位审核员审核通过")
+    );
+
+    // A batch with one's own value in it: nothing approved, the refused row named.
+    let five = server.store.current("450202", "5", 2022).await.unwrap().unwrap();
+    let seven = server.store.current("450202", "7.1", 2022).await.unwrap().unwrap();
+    let pick_five = format!("5@2022:{}", five.revision_no);
+    let pick_seven = format!("7.1@2022:{}", seven.revision_no);
+    let before = server.store.revision_count("450202").await.unwrap();
+    let refused = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/review",
+        &[
+            ("csrf_token", &token),
+            ("decision", "approve"),
+            ("s", &pick_five),
+            ("s", "12@2022"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.as_str().unwrap_or_default().contains("12（2022）"));
+    assert_eq!(
+        server.store.revision_count("450202").await.unwrap(),
+        before,
+        "all or nothing"
+    );
+    // A stale revision (the value changed since the page was shown) refuses the batch too.
+    let stale = format!("7.1@2022:{}", seven.revision_no - 1);
+    let refused = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/review",
+        &[
+            ("csrf_token", &token),
+            ("decision", "approve"),
+            ("s", &pick_five),
+            ("s", &stale),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(server.store.revision_count("450202").await.unwrap(), before);
+    // Nothing chosen: said so, nothing written.
+    let refused = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/review",
+        &[("csrf_token", &token), ("decision", "approve")],
+    )
+    .await;
+    assert!(refused.body.as_str().unwrap_or_default().contains("未选择任何数值"));
+
+    // The two values of the editor, approved together.
+    let done = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/review",
+        &[
+            ("csrf_token", &token),
+            ("decision", "approve"),
+            ("s", &pick_five),
+            ("s", &pick_seven),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location.as_deref(), Some("/z/450202/review?done=approved_batch"));
+    for row in ["5", "7.1"] {
+        let current = server.store.current("450202", row, 2022).await.unwrap().unwrap();
+        assert_eq!(current.status, Status::Approved, "{row}");
+    }
+    assert_eq!(server.store.revision_count("450202").await.unwrap(), before + 2);
+    // A second person (the admin) approves the reviewer's own value.
+    let mut admin = Client::login(&server, "admin").await;
+    let approved = admin
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/12/2022/approve",
+            None,
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{:?}", approved.body);
+}
+
+#[tokio::test]
+async fn error_pages_keep_the_signed_in_layout_and_offer_a_way_back() {
+    let server = server("web-error-pages").await;
+    let mut editor = Client::login(&server, "editor-env").await;
+    // An unknown page of a zone: 404 inside the zone's layout, the visitor still signed in.
+    let missing = editor.get(&server, "/z/450202/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let html = missing.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("页面不存在"), "{html}");
+    assert!(html.contains("action=\"/logout\""), "signed-in header: {html}");
+    assert!(html.contains("href=\"/z/450202\""), "the way back to the zone: {html}");
+    assert!(html.contains("href=\"/z/450202/entry\""), "the zone's navigation");
+    // A page the editor may not use: 403, same layout.
+    let forbidden = editor.get(&server, "/z/450202/review").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let html = forbidden.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("无权访问") && html.contains("action=\"/logout\"") && html.contains("返回首页"));
+    // Anonymous: a 404 offers the login page too.
+    let anonymous = Client::anonymous().get(&server, "/nothing/here").await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    assert!(
+        anonymous
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("/login?next=%2Fnothing%2Fhere")
+    );
+    // The API keeps its JSON errors.
+    let api = editor.get(&server, "/api/v1/no-such-route").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.code(), "not_found");
+}

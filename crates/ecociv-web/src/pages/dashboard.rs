@@ -143,10 +143,30 @@ pub struct DashboardView {
     pub by_domain: Vec<Counts>,
     pub by_attribute: Vec<Counts>,
     pub not_met: Vec<NotMetRow>,
+    /// Rows at risk of missing their target, for a reason the early warning could judge.
     pub at_risk: Vec<RiskRow>,
+    /// Rows whose progress cannot be assessed (too few years on record) and that have no other warning:
+    /// shown as one line, so they do not drown the real warnings.
+    pub cannot_assess: Vec<RiskRow>,
     /// Only the departments that are late.
     pub late_departments: Vec<DepartmentProgress>,
+    /// The rows (of the table's value rows) waiting for entry or for review.
+    pub waiting: Waiting,
 }
+
+/// The value rows of the year still waiting: for entry (no value, a draft, or returned) and for review
+/// (submitted). Counts are of rows (a sub-indicator counts on its own), out of `rows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waiting {
+    pub rows: usize,
+    pub entry: usize,
+    pub review: usize,
+}
+
+/// The progress band of a row whose progress cannot be assessed.
+pub const NOT_AVAILABLE: &str = "not_available";
+/// The reason that only says there are too few years to forecast.
+const TOO_FEW_YEARS: &str = "below_target_without_trend";
 
 impl DashboardView {
     /// Builds the dashboard from an assessment of `zone` for its year. `departments` comes from the
@@ -218,6 +238,25 @@ impl DashboardView {
             }
         }
         let readiness = &assessment.readiness;
+        // Without a workflow store: a value row without a value waits for entry (the server replaces
+        // this with the workflow's own counts for members).
+        let leaves = assessment.rows.iter().filter(|row| {
+            !(row.is_indicator
+                && assessment
+                    .rows
+                    .iter()
+                    .any(|other| !other.is_indicator && other.indicator == row.id))
+        });
+        let mut waiting = Waiting::default();
+        for row in leaves {
+            waiting.rows += 1;
+            if row.value.is_none() {
+                waiting.entry += 1;
+            }
+        }
+        let (cannot_assess, at_risk): (Vec<RiskRow>, Vec<RiskRow>) = at_risk_rows(framework, zone, assessment.year)
+            .into_iter()
+            .partition(|row| row.progress == NOT_AVAILABLE && row.reasons.iter().all(|reason| reason == TOO_FEW_YEARS));
         DashboardView {
             zone_code: assessment.zone_code.clone(),
             year: assessment.year,
@@ -238,8 +277,10 @@ impl DashboardView {
             by_domain: by_domain.into_iter().map(|(_, counts)| counts).collect(),
             by_attribute: vec![binding, reference],
             not_met,
-            at_risk: at_risk_rows(framework, zone, assessment.year),
+            at_risk,
+            cannot_assess,
             late_departments: departments.into_iter().filter(DepartmentProgress::late).collect(),
+            waiting,
         }
     }
 }
@@ -318,56 +359,167 @@ fn counts_table(lang: Lang, caption: &str, groups: &[Counts], first_header: &str
     }
 }
 
+/// One figure of the top band: a label, the figure, a line under it; `bad` paints it as failing.
+fn kpi(label: &str, value: &str, sub: Markup, bad: Option<bool>) -> Markup {
+    let class = match bad {
+        Some(true) => "kpi bad",
+        Some(false) => "kpi good",
+        None => "kpi",
+    };
+    html! {
+        div class=(class) {
+            span class="kpi-label" { (label) }
+            strong class="kpi-value" { (value) }
+            span class="kpi-sub" { (sub) }
+        }
+    }
+}
+
+/// A list of row ids, or "none".
+fn ids(lang: Lang, ids: &[String]) -> String {
+    if ids.is_empty() {
+        t(lang, "common.none").into_owned()
+    } else {
+        ids.join("、")
+    }
+}
+
+/// The top band: readiness, binding met/total, the reference share against its threshold, rows not
+/// met, rows waiting for entry or review, the departments that are late — what a reader must be able
+/// to state from the first screen.
+fn band(lang: Lang, view: &DashboardView) -> Markup {
+    let readiness = &view.readiness;
+    let binding = view
+        .by_attribute
+        .iter()
+        .find(|c| c.attribute == Some(Attribute::Binding));
+    let (binding_met, binding_total) = binding.map_or((0, 0), |c| (c.met, c.total()));
+    let reference_bad =
+        readiness.reference_total == 0 || readiness.reference_met_share < readiness.reference_required_share;
+    let not_met_ids: Vec<String> = view.not_met.iter().map(|row| row.id.clone()).collect();
+    let late: Vec<String> = view.late_departments.iter().map(|d| d.department.clone()).collect();
+    html! {
+        section class={ "band " @if readiness.ready { "ready" } @else { "not-ready" } } aria-labelledby="readiness-h" {
+            div class="band-verdict" {
+                h2 id="readiness-h" { (t(lang, "dashboard.readiness")) }
+                p class="verdict" {
+                    @if readiness.ready { (t(lang, "dashboard.ready")) } @else { (t(lang, "dashboard.not_ready")) }
+                }
+                details {
+                    summary { (t(lang, "common.explanation")) }
+                    p { (readiness.explanation.get(lang)) }
+                }
+            }
+            div class="kpis" {
+                (kpi(
+                    &t(lang, "dashboard.band_binding"),
+                    &tf(lang, "dashboard.band_of", &[("n", &binding_met), ("total", &binding_total)]),
+                    html! {
+                        (tf(lang, "dashboard.band_binding_failing", &[("rows", &ids(lang, &readiness.binding_not_met))]))
+                        @if !readiness.binding_no_data.is_empty() {
+                            br; (tf(lang, "dashboard.band_binding_no_data", &[("rows", &readiness.binding_no_data.join("、"))]))
+                        }
+                    },
+                    Some(!readiness.binding_not_met.is_empty() || !readiness.binding_no_data.is_empty()),
+                ))
+                (kpi(
+                    &t(lang, "dashboard.reference_share"),
+                    &fmt_share(readiness.reference_met_share),
+                    html! { (tf(lang, "dashboard.band_reference_sub", &[
+                        ("met", &readiness.reference_met),
+                        ("total", &readiness.reference_total),
+                        ("required", &fmt_share(readiness.reference_required_share)),
+                    ])) },
+                    Some(reference_bad),
+                ))
+                (kpi(
+                    &t(lang, "dashboard.band_not_met"),
+                    &tf(lang, "dashboard.band_rows", &[("n", &view.not_met.len())]),
+                    html! {
+                        @if view.not_met.is_empty() && view.total.no_data > 0 {
+                            (tf(lang, "dashboard.band_no_data_indicators", &[("n", &view.total.no_data)]))
+                        } @else if view.not_met.is_empty() {
+                            (t(lang, "common.none"))
+                        } @else {
+                            a href="#notmet-h" { (not_met_ids.join("、")) }
+                        }
+                    },
+                    Some(!view.not_met.is_empty() || view.total.no_data > 0),
+                ))
+                (kpi(
+                    &t(lang, "dashboard.band_waiting"),
+                    &tf(lang, "dashboard.band_waiting_value", &[("entry", &view.waiting.entry), ("review", &view.waiting.review)]),
+                    html! { (tf(lang, "dashboard.band_waiting_sub", &[("rows", &view.waiting.rows)])) },
+                    None,
+                ))
+                (kpi(
+                    &t(lang, "dashboard.late_departments"),
+                    &tf(lang, "dashboard.band_departments", &[("n", &late.len())]),
+                    html! {
+                        @if late.is_empty() { (t(lang, "dashboard.no_late")) }
+                        @else { a href="#late-h" { (late.join("、")) } }
+                    },
+                    Some(!late.is_empty()),
+                ))
+            }
+        }
+    }
+}
+
+/// Met / not met / no data per domain as bars (SVG with the counts in text beside it).
+fn domain_bars(lang: Lang, groups: &[Counts]) -> Markup {
+    html! {
+        section class="bars" aria-labelledby="bars-h" {
+            h3 id="bars-h" { (t(lang, "dashboard.bars")) }
+            ul class="plain bars" {
+                @for group in groups {
+                    @let total = group.total().max(1) as f64;
+                    @let met = group.met as f64 * 100.0 / total;
+                    @let not_met = group.not_met as f64 * 100.0 / total;
+                    @let no_data = group.no_data as f64 * 100.0 / total;
+                    li {
+                        span class="bar-label" { (group.label.get(lang)) }
+                        svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
+                            rect class="seg-met" x="0" y="0" width=(format!("{met:.2}")) height="10" {}
+                            rect class="seg-not_met" x=(format!("{met:.2}")) y="0" width=(format!("{not_met:.2}")) height="10" {}
+                            rect class="seg-no_data" x=(format!("{:.2}", met + not_met)) y="0" width=(format!("{no_data:.2}")) height="10" {}
+                        }
+                        span class="bar-text" {
+                            (tf(lang, "dashboard.bar_met", &[("n", &group.met), ("total", &group.total())]))
+                            @if group.not_met > 0 { "，" span class="cell-not_met" { (tf(lang, "dashboard.bar_not_met", &[("n", &group.not_met)])) } }
+                            @if group.no_data > 0 { "，" span class="cell-no_data" { (tf(lang, "dashboard.bar_no_data", &[("n", &group.no_data)])) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Renders the dashboard.
 pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
     let lang = ctx.lang;
     let zone = &view.zone_code;
-    let readiness = &view.readiness;
     let body = html! {
         div class="page-head" {
             h1 { (tf(lang, "dashboard.title", &[("year", &view.year)])) }
             (year_form(lang, &urls::dashboard(zone), &view.years, view.year, &[]))
         }
         p class="meta" { (view.framework.get(lang)) " · " (tf(lang, "common.edition", &[("edition", &view.edition)])) }
-        section class={ "readiness " @if readiness.ready { "ready" } @else { "not-ready" } } aria-labelledby="readiness-h" {
-            h2 id="readiness-h" { (t(lang, "dashboard.readiness")) }
-            p class="verdict" {
-                @if readiness.ready { (t(lang, "dashboard.ready")) } @else { (t(lang, "dashboard.not_ready")) }
-            }
-            dl class="facts" {
-                dt { (t(lang, "dashboard.binding_not_met")) }
-                dd { @if readiness.binding_not_met.is_empty() { (t(lang, "common.none")) } @else { (readiness.binding_not_met.join("、")) } }
-                dt { (t(lang, "dashboard.binding_no_data")) }
-                dd { @if readiness.binding_no_data.is_empty() { (t(lang, "common.none")) } @else { (readiness.binding_no_data.join("、")) } }
-                dt { (t(lang, "dashboard.reference_share")) }
-                dd {
-                    (tf(lang, "dashboard.reference_share_value", &[
-                        ("met", &readiness.reference_met),
-                        ("total", &readiness.reference_total),
-                        ("share", &fmt_share(readiness.reference_met_share)),
-                        ("required", &fmt_share(readiness.reference_required_share)),
-                    ]))
-                }
-            }
-            details {
-                summary { (t(lang, "common.explanation")) }
-                p { (readiness.explanation.get(lang)) }
-            }
-        }
+        (band(lang, view))
         div class="grid-2" {
-            (counts_table(lang, &t(lang, "dashboard.by_domain"), &view.by_domain, &t(lang, "table.domain")))
+            (domain_bars(lang, &view.by_domain))
             (counts_table(lang, &t(lang, "dashboard.by_attribute"), &view.by_attribute, &t(lang, "table.attribute")))
         }
-        p class="meta" {
-            (tf(lang, "dashboard.totals", &[("met", &view.total.met), ("not_met", &view.total.not_met), ("no_data", &view.total.no_data), ("total", &view.total.total())]))
-        }
         section aria-labelledby="notmet-h" {
-            h2 id="notmet-h" { (t(lang, "dashboard.not_met_rows")) " (" (view.not_met.len()) ")" }
-            @if view.not_met.is_empty() {
+            h2 id="notmet-h" { (t(lang, "dashboard.not_met_rows")) " " span class="count" { (tf(lang, "dashboard.band_rows", &[("n", &view.not_met.len())])) } }
+            @if view.not_met.is_empty() && view.total.no_data > 0 {
+                p class="empty" { (tf(lang, "dashboard.no_not_met_but_no_data", &[("n", &view.total.no_data)])) }
+            } @else if view.not_met.is_empty() {
                 p class="empty" { (t(lang, "dashboard.no_not_met")) }
             } @else {
-                div class="scroll" {
-                    table class="data" {
+                div class="scroll sticky-head" {
+                    table class="data cards" {
                         thead { tr {
                             th scope="col" { (t(lang, "table.row")) }
                             th scope="col" { (t(lang, "table.name")) }
@@ -379,49 +531,14 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
                         } }
                         tbody {
                             @for row in &view.not_met {
-                                tr {
-                                    td { (row.id) }
-                                    td { a href=(urls::indicator(zone, &row.id, view.year)) { (row.name.get(lang)) } }
-                                    td { (t(lang, &format!("attribute.{}", row.attribute.code()))) }
-                                    td { (row.standard) }
-                                    td { (row.value.as_deref().unwrap_or("—")) }
-                                    td { (status_badge(lang, Status::NotMet)) }
-                                    td { (row.departments.join("、")) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        section aria-labelledby="risk-h" {
-            h2 id="risk-h" { (t(lang, "dashboard.at_risk_rows")) " (" (view.at_risk.len()) ")" }
-            @if view.at_risk.is_empty() {
-                p class="empty" { (t(lang, "dashboard.no_at_risk")) }
-            } @else {
-                div class="scroll" {
-                    table class="data" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "table.row")) }
-                            th scope="col" { (t(lang, "table.name")) }
-                            th scope="col" { (t(lang, "dashboard.target")) }
-                            th scope="col" { (t(lang, "dashboard.progress")) }
-                            th scope="col" { (t(lang, "dashboard.reasons")) }
-                            th scope="col" { (t(lang, "table.lead")) }
-                        } }
-                        tbody {
-                            @for row in &view.at_risk {
-                                tr {
-                                    td { (row.id) }
-                                    td { a href=(urls::indicator(zone, &row.id, view.year)) { (row.name.get(lang)) } }
-                                    td { (row.target_year) ": " (row.target) }
-                                    td { span class="status status-risk" { (t(lang, &format!("progress.{}", row.progress))) } }
-                                    td {
-                                        ul class="plain" {
-                                            @for reason in &row.reasons { li { (t(lang, &format!("risk.{reason}"))) } }
-                                        }
-                                    }
-                                    td { (row.departments.join("、")) }
+                                tr class="st-not_met" {
+                                    td class="c-id" data-label=(t(lang, "table.row")) { (row.id) }
+                                    td class="c-name" data-label=(t(lang, "table.name")) { a href=(urls::indicator(zone, &row.id, view.year)) { (row.name.get(lang)) } }
+                                    td data-label=(t(lang, "table.attribute")) { (t(lang, &format!("attribute.{}", row.attribute.code()))) }
+                                    td data-label=(t(lang, "table.standard")) { (row.standard) }
+                                    td data-label=(t(lang, "table.value")) { (row.value.as_deref().unwrap_or("—")) }
+                                    td class="c-status" data-label=(t(lang, "table.status")) { (status_badge(lang, Status::NotMet)) }
+                                    td data-label=(t(lang, "table.lead")) { (row.departments.join("、")) }
                                 }
                             }
                         }
@@ -430,7 +547,7 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
             }
         }
         section aria-labelledby="late-h" {
-            h2 id="late-h" { (t(lang, "dashboard.late_departments")) " (" (view.late_departments.len()) ")" }
+            h2 id="late-h" { (t(lang, "dashboard.late_departments")) " " span class="count" { (tf(lang, "dashboard.band_departments", &[("n", &view.late_departments.len())])) } }
             @if view.late_departments.is_empty() {
                 p class="empty" { (t(lang, "dashboard.no_late")) }
             } @else {
@@ -461,6 +578,54 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
                     }
                 }
             }
+        }
+        section aria-labelledby="risk-h" {
+            h2 id="risk-h" { (t(lang, "dashboard.at_risk_rows")) " " span class="count" { (tf(lang, "dashboard.band_rows", &[("n", &view.at_risk.len())])) } }
+            @if view.at_risk.is_empty() {
+                p class="empty" { (t(lang, "dashboard.no_at_risk")) }
+            } @else {
+                div class="scroll sticky-head" {
+                    table class="data cards" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "table.row")) }
+                            th scope="col" { (t(lang, "table.name")) }
+                            th scope="col" { (t(lang, "dashboard.target")) }
+                            th scope="col" { (t(lang, "dashboard.progress")) }
+                            th scope="col" { (t(lang, "dashboard.reasons")) }
+                            th scope="col" { (t(lang, "table.lead")) }
+                        } }
+                        tbody {
+                            @for row in &view.at_risk {
+                                tr {
+                                    td class="c-id" { (row.id) }
+                                    td class="c-name" { a href=(urls::indicator(zone, &row.id, view.year)) { (row.name.get(lang)) } }
+                                    td data-label=(t(lang, "dashboard.target")) { (tf(lang, "dashboard.target_in", &[("year", &row.target_year), ("target", &row.target)])) }
+                                    td data-label=(t(lang, "dashboard.progress")) { span class="status status-risk" { (t(lang, &format!("progress.{}", row.progress))) } }
+                                    td data-label=(t(lang, "dashboard.reasons")) {
+                                        ul class="plain" {
+                                            @for reason in &row.reasons { li { (t(lang, &format!("risk.{reason}"))) } }
+                                        }
+                                    }
+                                    td data-label=(t(lang, "table.lead")) { (row.departments.join("、")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !view.cannot_assess.is_empty() {
+                p class="folded" {
+                    (tf(lang, "dashboard.cannot_assess", &[("n", &view.cannot_assess.len())]))
+                    @for (n, row) in view.cannot_assess.iter().enumerate() {
+                        @if n > 0 { "、" }
+                        a href=(urls::indicator(zone, &row.id, view.year)) title=(row.name.get(lang)) { (row.id) }
+                    }
+                }
+            }
+        }
+        (counts_table(lang, &t(lang, "dashboard.by_domain"), &view.by_domain, &t(lang, "table.domain")))
+        p class="meta" {
+            (tf(lang, "dashboard.totals", &[("met", &view.total.met), ("not_met", &view.total.not_met), ("no_data", &view.total.no_data), ("total", &view.total.total())]))
         }
     };
     page(

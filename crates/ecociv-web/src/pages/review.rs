@@ -51,7 +51,16 @@ pub struct ReviewItem {
     pub evidence: usize,
     /// The evidence files attached to the value, with their download links (filled by the server).
     pub evidence_files: Vec<EvidenceLink>,
+    /// The reviewer looking at the page entered or computed this value: a second person approves it
+    /// (filled by the server, which also refuses such an approval).
+    pub own: bool,
+    /// The revision shown (filled by the server; 0 = unknown): a batch approval of a value that changed
+    /// since is refused.
+    pub revision: i64,
 }
+
+/// The batch approval form's field: one `s` per chosen submission, `<submission>:<revision>`.
+pub const BATCH_FIELD: &str = "s";
 
 /// What the server knows of a submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +129,8 @@ impl ReviewItem {
             submitted_at: submission.submitted_at.clone(),
             evidence: submission.evidence,
             evidence_files: Vec::new(),
+            own: false,
+            revision: 0,
         })
     }
 }
@@ -131,11 +142,13 @@ pub struct ReviewView {
     pub items: Vec<ReviewItem>,
 }
 
-/// Renders the review page.
+/// Renders the review page: the submissions in row order, each with approve / return; those the reviewer
+/// may approve also with a checkbox of the batch approval form (all or nothing).
 pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
     let lang = ctx.lang;
     let zone = &view.zone_code;
     let title = t(lang, "review.title");
+    let approvable = view.items.iter().filter(|item| !item.own).count();
     let body = html! {
         h1 { (title) }
         p class="meta" role="status" { (tf(lang, "review.count", &[("n", &view.items.len())])) }
@@ -144,7 +157,7 @@ pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
         } @else {
             @for item in &view.items {
                 @let anchor = format!("s-{}", item.submission);
-                article class="review-item" id=(anchor) aria-labelledby={ (anchor) "-h" } {
+                article class={ "review-item" @if item.own { " own" } } id=(anchor) aria-labelledby={ (anchor) "-h" } {
                     h2 id={ (anchor) "-h" } { span class="row-id" { (item.row) } " " (item.name.get(lang)) " · " (item.year) }
                     dl class="facts inline" {
                         dt { (t(lang, "table.department")) } dd { (item.department) }
@@ -174,10 +187,20 @@ pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
                         }
                     }
                     div class="decide" {
-                        form method="post" action=(urls::review_decide(zone, &item.submission)) {
-                            (csrf_field(ctx))
-                            input type="hidden" name="decision" value="approve";
-                            button type="submit" { (t(lang, "review.approve")) }
+                        @if item.own {
+                            p class="own-note" { (t(lang, "review.own_value")) }
+                        } @else {
+                            @let pick_id = format!("{anchor}-pick");
+                            div class="pick" {
+                                input type="checkbox" id=(pick_id) name=(BATCH_FIELD) form="batch-approve"
+                                    value={ (item.submission) ":" (item.revision) };
+                                label for=(pick_id) { (t(lang, "review.pick")) }
+                            }
+                            form method="post" action=(urls::review_decide(zone, &item.submission)) {
+                                (csrf_field(ctx))
+                                input type="hidden" name="decision" value="approve";
+                                button type="submit" { (t(lang, "review.approve")) }
+                            }
                         }
                         form method="post" action=(urls::review_decide(zone, &item.submission)) class="return" {
                             (csrf_field(ctx))
@@ -189,6 +212,14 @@ pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
                         }
                     }
                     p { a href=(urls::indicator(zone, &item.row, item.year)) { (t(lang, "review.open_indicator")) } }
+                }
+            }
+            @if approvable > 0 {
+                form id="batch-approve" class="actions sticky" method="post" action=(urls::review(zone)) {
+                    (csrf_field(ctx))
+                    input type="hidden" name="decision" value="approve";
+                    button type="submit" { (t(lang, "review.approve_selected")) }
+                    span class="hint" { (tf(lang, "review.batch_hint", &[("n", &approvable)])) }
                 }
             }
         }

@@ -299,8 +299,8 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
         @if view.rows.is_empty() {
             p class="empty" { (t(lang, "table.no_rows")) }
         } @else {
-            div class="scroll" {
-                table class="data t21" id="table-2-1" {
+            div class="scroll sticky-head" {
+                table class="data t21 cards" id="table-2-1" {
                     caption { (title) }
                     thead {
                         tr {
@@ -322,32 +322,32 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
                         @for row in &view.rows {
                             tr class={ "st-" (row.status.code()) @if row.is_sub { " sub" } } data-row=(row.id) {
                                 @if row.domain_span > 0 {
-                                    th scope="rowgroup" class="c-domain" rowspan=(row.domain_span) { (row.domain.get(lang)) }
+                                    th scope="rowgroup" class="c-domain" rowspan=(row.domain_span) data-label=(t(lang, "table.domain")) { (row.domain.get(lang)) }
                                 }
                                 @if row.task_span > 0 {
-                                    td class="c-task" rowspan=(row.task_span) { (row.task.get(lang)) }
+                                    td class="c-task" rowspan=(row.task_span) data-label=(t(lang, "table.task")) { (row.task.get(lang)) }
                                 }
                                 td class="c-id" { (row.id) }
                                 td class="c-name" {
                                     a href=(urls::indicator(zone, &row.id, view.year)) { (row.name.get(lang)) }
                                 }
-                                td class="c-unit" { (unit_text(&row.unit)) }
-                                td class="c-std" { (row.standard) }
-                                td class="c-attr" { (t(lang, &format!("attribute.{}", row.attribute.code()))) }
-                                td class="c-value" {
+                                td class="c-unit" data-label=(t(lang, "table.unit")) { (unit_text(&row.unit)) }
+                                td class="c-std" data-label=(t(lang, "table.standard")) { (row.standard) }
+                                td class="c-attr" data-label=(t(lang, "table.attribute")) { (t(lang, &format!("attribute.{}", row.attribute.code()))) }
+                                td class="c-value" data-label=(tf(lang, "table.value_year", &[("year", &view.year)])) {
                                     @if row.has_subs { span class="muted" { (t(lang, "table.see_sub_rows")) } }
                                     @else if let Some(value) = &row.value { (value) }
                                     @else { "—" }
                                     @if row.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } }
                                 }
-                                td class="c-status" {
+                                td class="c-status" data-label=(t(lang, "table.status")) {
                                     (status_badge(lang, row.status))
                                     @if row.basis == Basis::Recorded { " " span class="tag" title=(t(lang, "table.basis_recorded_hint")) { (t(lang, "table.basis_recorded")) } }
                                     @if row.warnings > 0 { " " span class="tag warn" { (tf(lang, "table.warnings", &[("n", &row.warnings)])) } }
                                 }
-                                td class="c-target" { (target_markup(lang, &row.target_2025)) }
-                                td class="c-target" { (target_markup(lang, &row.target_2030)) }
-                                td class="c-lead" { (row.lead.join("、")) }
+                                td class="c-target" data-label=(t(lang, "table.target_2025")) { (target_markup(lang, &row.target_2025)) }
+                                td class="c-target" data-label=(t(lang, "table.target_2030")) { (target_markup(lang, &row.target_2030)) }
+                                td class="c-lead" data-label=(t(lang, "table.lead")) { (row.lead.join("、")) }
                             }
                         }
                     }

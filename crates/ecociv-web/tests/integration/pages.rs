@@ -109,7 +109,7 @@ fn dashboard_shows_the_cores_readiness_counts_and_lists() {
 
     let html = pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &view);
     let page = doc(&html);
-    let readiness = page.find_all(|e| e.has_class("readiness"))[0];
+    let readiness = page.find_all(|e| e.has_class("band"))[0];
     let verdict = if assessment.readiness.ready {
         "具备申报条件"
     } else {
@@ -135,7 +135,22 @@ fn dashboard_shows_the_cores_readiness_counts_and_lists() {
         "the 2021 plan has rows not met (e.g. 1 正在制定)"
     );
     let section = page.by_id("notmet-h").unwrap();
-    assert!(section.text().contains(&format!("({})", not_met_leaves.len())));
+    assert!(section.text().contains(&format!("{}行", not_met_leaves.len())));
+    // The top band names them too, with the binding count, the reference threshold and the waiting rows.
+    let band = readiness.text();
+    for id in &not_met_leaves {
+        assert!(band.contains(id), "band names not-met row {id}: {band}");
+    }
+    let binding = &view.by_attribute[0];
+    assert!(
+        band.contains(&format!("{}/{}项", binding.met, binding.total())),
+        "{band}"
+    );
+    assert!(band.contains("要求不低于80.0%"), "{band}");
+    assert!(
+        band.contains(&format!("{} / {}行", view.waiting.entry, view.waiting.review)),
+        "{band}"
+    );
     for id in &not_met_leaves {
         let href = format!("/z/450202/indicators/{id}?year=2021");
         assert!(
@@ -168,9 +183,12 @@ fn departments_without_values_are_late() {
             .by_id("late-h")
             .unwrap()
             .text()
-            .contains(&format!("({})", progress.len()))
+            .contains(&format!("{}个部门", progress.len()))
     );
     assert!(html.contains(EPB));
+    // Who is late is in the top band as well.
+    let band = doc(&html).find_all(|e| e.has_class("band"))[0].text();
+    assert!(band.contains(EPB), "{band}");
 }
 
 #[test]
