@@ -182,6 +182,10 @@ pub mod urls {
     pub fn entry(zone: &str) -> String {
         format!("/z/{}/entry", encode(zone))
     }
+    /// An example file of a monitoring data kind (its columns and two lines), for the upload form.
+    pub fn monitoring_example(kind: &str) -> String {
+        format!("/monitoring/example/{}.csv", encode(kind))
+    }
     pub fn review(zone: &str) -> String {
         format!("/z/{}/review", encode(zone))
     }

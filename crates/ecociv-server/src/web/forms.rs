@@ -161,7 +161,7 @@ pub async fn entry_page(
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| ecociv_core::value::YEARS.contains(y))
         .unwrap_or(base_year + 1);
-    let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
+    let (record, framework, view, department, by_row) = entry_view(&state, &web, &code, year).await?;
     let mut flash = done_flash(&web, &query, "entry");
     // Rows saved with a jump against last year: named, so the editor checks them.
     let jumps: Vec<&str> = query
@@ -175,11 +175,43 @@ pub async fn entry_page(
     if let Some(flash) = &mut flash
         && !jumps.is_empty()
     {
+        // Each row named, with last year's and this year's figures in its unit and the change.
+        let mut lines = Vec::new();
+        for id in &jumps {
+            let (Some((_, row)), Some(now)) = (framework.row(id), by_row.get(*id)) else {
+                continue;
+            };
+            let format = ecociv_core::format::RowFormat::for_row(row);
+            let Some(before) = state.store.current(&code, id, year - 1).await? else {
+                continue;
+            };
+            let change = match (before.observation.value.as_number(), now.observation.value.as_number()) {
+                (Some(before), Some(after)) => {
+                    let change = format.change_with_relative(after - before, before);
+                    web.lang.pick(&change.zh, &change.en).to_string()
+                }
+                _ => "—".to_string(),
+            };
+            let name = web.lang.pick(&row.name, &row.name_en).to_string();
+            lines.push(tf(
+                web.lang,
+                "entry.jump_row",
+                &[
+                    ("row", id),
+                    ("name", &name),
+                    ("last_year", &(year - 1)),
+                    ("before", &format.value(&before.observation.value)),
+                    ("year", &year),
+                    ("after", &format.value(&now.observation.value)),
+                    ("change", &change),
+                ],
+            ));
+        }
         flash.kind = FlashKind::Info;
         flash.text = format!(
             "{}{}",
             flash.text,
-            tf(web.lang, "entry.jump_warning", &[("rows", &jumps.join("、"))])
+            tf(web.lang, "entry.jump_warning", &[("rows", &lines.join("；"))])
         );
     }
     let ctx = context(&web, Some(&record), Some(department), flash);
@@ -422,7 +454,11 @@ pub async fn entry_post(
         }
     }
     if refused > 0 || conflict {
-        let flash = (!files.is_empty()).then(|| Flash {
+        // The browser forgets chosen files when the form comes back: say so only if a file was chosen.
+        let chose_file = files
+            .iter()
+            .any(|upload| !upload.file_name.trim().is_empty() || !upload.content.is_empty());
+        let flash = chose_file.then(|| Flash {
             kind: FlashKind::Error,
             text: t(web.lang, "entry.error.files_again").into_owned(),
         });

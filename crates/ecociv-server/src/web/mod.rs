@@ -64,6 +64,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/water"),
     ("POST", "/z/{code}/monitoring/upload"),
     ("POST", "/z/{code}/monitoring/compute"),
+    ("GET", "/monitoring/example/{file}"),
     ("GET", "/z/{code}/entry"),
     ("POST", "/z/{code}/entry"),
     ("GET", "/z/{code}/review"),
@@ -101,6 +102,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
             axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES),
         ),
         ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
+        ("GET", "/monitoring/example/{file}") => get(pages::monitoring_example),
         ("GET", "/z/{code}/entry") => get(forms::entry_page),
         // A data-entry form with its evidence files.
         ("POST", "/z/{code}/entry") => {

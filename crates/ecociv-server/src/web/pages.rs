@@ -279,7 +279,10 @@ pub async fn indicator(
         return Err(WebError::NotFound(web.lang));
     };
     let role = policy::role(web.principal.as_deref(), &code);
-    if framework.row(&row).is_some() && role.is_some() {
+    if let Some((_, framework_row)) = framework.row(&row)
+        && role.is_some()
+    {
+        let format = ecociv_core::format::RowFormat::for_row(framework_row);
         let leads = state.store.row_leads(&code, &row).await?;
         if policy::can_read_row(role.as_ref(), &leads) {
             view.history = state
@@ -292,7 +295,7 @@ pub async fn indicator(
                     at: revision.created_at.clone(),
                     who: revision.author_name.clone(),
                     action: action_key(revision.action).to_string(),
-                    value: Some(revision.observation.value.display()),
+                    value: Some(format.value(&revision.observation.value)),
                     comment: Some(revision.reason.clone()).filter(|reason| !reason.is_empty()),
                 })
                 .collect();
@@ -388,6 +391,7 @@ async fn computed_views(
         let Some((_, row)) = framework.row(&observation.row) else {
             continue;
         };
+        let format = ecociv_core::format::RowFormat::for_row(row);
         let current = if member {
             state
                 .store
@@ -395,9 +399,8 @@ async fn computed_views(
                 .await?
                 .map(|revision| {
                     format!(
-                        "{} {}（{}）",
-                        revision.observation.value.display(),
-                        revision.unit,
+                        "{}（{}）",
+                        format.value(&revision.observation.value),
                         ecociv_web::i18n::t(web.lang, &format!("workflow.{}", revision.status.code()))
                     )
                 })
@@ -407,9 +410,7 @@ async fn computed_views(
         out.push(ComputedView {
             row: observation.row.clone(),
             name: row.name.clone(),
-            value: format!("{} {}", observation.value.display(), row.unit)
-                .trim()
-                .to_string(),
+            value: format.value(&observation.value),
             source: observation.source.describe(),
             current,
         });
@@ -595,7 +596,7 @@ pub async fn air(
     Query(query): Q,
 ) -> WebResult<Response> {
     let (record, view) = air_view(&state, &web, &code, &query).await?;
-    let ctx = context(&web, Some(&record), None, None);
+    let ctx = context(&web, Some(&record), None, monitoring_done(&web, &query));
     Ok(html(StatusCode::OK, air::render_air(&ctx, &view)))
 }
 
@@ -608,8 +609,64 @@ pub async fn water(
     Query(query): Q,
 ) -> WebResult<Response> {
     let (record, view) = water_view(&state, &web, &code, &query).await?;
-    let ctx = context(&web, Some(&record), None, None);
+    let ctx = context(&web, Some(&record), None, monitoring_done(&web, &query));
     Ok(html(StatusCode::OK, water::render_water(&ctx, &view)))
+}
+
+/// The message after a monitoring upload or computation (POST-redirect-GET), from the query.
+fn monitoring_done(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
+    let count = |name: &str| query.get(name).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let text = match query.get("done").map(String::as_str) {
+        Some("computed") => ecociv_web::i18n::tf(
+            web.lang,
+            "monitoring.saved",
+            &[("n", &count("n")), ("unchanged", &count("unchanged"))],
+        ),
+        Some("uploaded") => {
+            let file: String = query
+                .get("file")
+                .map(|f| f.chars().take(255).collect())
+                .unwrap_or_default();
+            ecociv_web::i18n::tf(
+                web.lang,
+                "monitoring.uploaded",
+                &[
+                    ("file", &file),
+                    ("rows", &count("rows")),
+                    ("readings", &count("readings")),
+                ],
+            )
+        }
+        _ => return None,
+    };
+    Some(Flash {
+        kind: FlashKind::Success,
+        text,
+    })
+}
+
+/// `GET /monitoring/example/{kind}.csv`: an example file of a monitoring data kind — the columns and the
+/// first two lines of the demo's SYNTHETIC file of that kind — with a UTF-8 BOM so Excel reads it.
+pub async fn monitoring_example(web: Web, Path(file): Path<String>) -> WebResult<Response> {
+    let kind = file.strip_suffix(".csv").unwrap_or(&file);
+    let Some((_, _, bytes)) = crate::demo::DEMO_MONITORING.iter().find(|(k, ..)| *k == kind) else {
+        return Err(WebError::NotFound(web.lang));
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let mut body = String::from("\u{feff}");
+    for line in text.lines().take(3) {
+        body.push_str(line);
+        body.push_str("\r\n");
+    }
+    let disposition = format!("attachment; filename=\"{kind}-example.csv\"");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Renders the air or water page (`back`) of `year` with a message.
@@ -757,6 +814,18 @@ pub async fn monitoring_upload(
                 .and_then(|from| from.get(..4))
                 .map(str::to_string)
                 .or(year);
+            if !dry_run {
+                // POST-redirect-GET: a refresh does not send the file again.
+                let year = year.as_deref().and_then(|y| y.parse::<i32>().ok()).unwrap_or_default();
+                return Ok(Redirect::to(&format!(
+                    "/z/{}/{back}?year={year}&done=uploaded&file={}&rows={}&readings={}",
+                    ecociv_web::layout::urls::encode(&code),
+                    ecociv_web::layout::urls::encode(&file),
+                    summary["rows"].as_u64().unwrap_or(0),
+                    summary["readings"].as_u64().unwrap_or(0),
+                ))
+                .into_response());
+            }
             monitoring_page(
                 &state,
                 &web,
@@ -819,26 +888,14 @@ pub async fn monitoring_compute(
     let status = crate::api::monitoring::compute_status(fields.get("status").map(String::as_str))
         .map_err(|_| WebError::BadRequest(lang))?;
     match crate::api::monitoring::compute_and_save(&state, &principal, &role, &code, year, status, false).await {
-        Ok(result) => {
-            let text = ecociv_web::i18n::tf(
-                lang,
-                "monitoring.saved",
-                &[("n", &result["saved"]), ("unchanged", &result["unchanged"])],
-            );
-            monitoring_page(
-                &state,
-                &web,
-                &code,
-                back,
-                Some(&year_text),
-                Flash {
-                    kind: FlashKind::Success,
-                    text,
-                },
-                StatusCode::OK,
-            )
-            .await
-        }
+        // POST-redirect-GET: a refresh of the page that follows does not compute again.
+        Ok(result) => Ok(Redirect::to(&format!(
+            "/z/{}/{back}?year={year}&done=computed&n={}&unchanged={}",
+            ecociv_web::layout::urls::encode(&code),
+            result["saved"].as_u64().unwrap_or(0),
+            result["unchanged"].as_u64().unwrap_or(0),
+        ))
+        .into_response()),
         Err(refusal) => {
             let text = ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &refusal.message)]);
             monitoring_page(

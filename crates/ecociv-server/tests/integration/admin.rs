@@ -539,6 +539,7 @@ const PAGES: &[PageRoute] = &[
         REVIEWERS,
         &[("year", "2022"), ("back", "water")],
     ),
+    ("GET", "/monitoring/example/{file}", EVERYONE, &[]),
     ("GET", "/z/{code}/entry", EDITORS, &[]),
     (
         "POST",
@@ -606,7 +607,8 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{lang}", "en")
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
-                .replace("{submission}", "7.1@2022");
+                .replace("{submission}", "7.1@2022")
+                .replace("{file}", "air.csv");
             let response = if *method == "GET" {
                 client.get(&server, &path).await
             } else {

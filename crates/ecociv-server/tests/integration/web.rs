@@ -514,12 +514,9 @@ async fn a_jump_is_saved_with_a_warning_and_the_reviewer_sees_the_evidence() {
         Status::Submitted
     );
     let page = editor.get(&server, &location).await;
-    assert!(
-        page.body
-            .as_str()
-            .unwrap_or_default()
-            .contains("以下指标与上年相比变化较大，请核实：7.1。")
-    );
+    assert!(page.body.as_str().unwrap_or_default().contains(
+        "以下指标与上年相比变化较大，请核实：7.1 优良天数比例：2021年94.5%，2022年50%，变化-44.5 个百分点。"
+    ));
     // No warning for a plausible figure.
     let plain = editor.get(&server, "/z/450202/entry?year=2022&done=saved").await;
     assert!(!plain.body.as_str().unwrap_or_default().contains("变化较大"));
@@ -806,4 +803,86 @@ async fn error_pages_keep_the_signed_in_layout_and_offer_a_way_back() {
     let api = editor.get(&server, "/api/v1/no-such-route").await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.code(), "not_found");
+}
+
+#[tokio::test]
+async fn computing_from_monitoring_redirects_so_a_refresh_does_not_resubmit_and_the_form_explains_the_files() {
+    let server = server("web-monitoring-prg").await;
+    ecociv_server::demo::load_monitoring(&server.store).await.unwrap();
+    let (mut reviewer, token) = browser_like(&server, "reviewer").await;
+    let page = reviewer.get(&server, "/z/450202/air?year=2023").await;
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    assert!(!html.contains("格式与命令行相同"));
+    assert!(html.contains("/monitoring/example/air.csv") && html.contains("站点名称、日期"));
+    let done = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/monitoring/compute",
+        &[
+            ("csrf_token", &token),
+            ("year", "2023"),
+            ("status", "draft"),
+            ("back", "air"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let location = done.location.clone().expect("redirect");
+    assert!(
+        location.starts_with("/z/450202/air?year=2023&done=computed&n="),
+        "{location}"
+    );
+    let before = server.store.revision_count("450202").await.unwrap();
+    assert!(before > 0, "the computation saved its figures");
+    // The page it leads to (and any reload of it) shows the outcome and writes nothing.
+    for _ in 0..2 {
+        let shown = reviewer.get(&server, &location).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.body.as_str().unwrap_or_default().contains("flash-success"));
+        assert_eq!(server.store.revision_count("450202").await.unwrap(), before);
+    }
+    // The example file: the columns and two lines.
+    let example = Client::anonymous().get(&server, "/monitoring/example/air.csv").await;
+    assert_eq!(example.status, StatusCode::OK);
+    let text = example.body.as_str().unwrap_or_default().to_string();
+    assert!(text.contains("station,date,hour,so2,no2,pm10,co,o3,pm25"), "{text}");
+    assert_eq!(text.trim_end().lines().count(), 3, "{text}");
+    assert_eq!(
+        Client::anonymous()
+            .get(&server, "/monitoring/example/nope.csv")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_choose_your_files_again_banner_shows_only_when_a_file_was_chosen() {
+    let server = server("web-files-again").await;
+    let (mut editor, token) = browser_like(&server, "editor-env").await;
+    for (file_name, content, expected) in [("", &b""[..], false), ("报告.pdf", &b"%PDF-1.4"[..], true)] {
+        // A refused value; the browser sends the file field even when no file was chosen.
+        let (content_type, body) = multipart(
+            &[
+                ("csrf_token", &token),
+                ("year", "2022"),
+                ("action", "save"),
+                ("v:7.1", "abc"),
+                ("r:7.1", "0"),
+            ],
+            &[("e:7.1", file_name, content)],
+        );
+        let response = editor
+            .send(
+                &server,
+                Method::POST,
+                "/z/450202/entry",
+                Some(Body::from(body)),
+                &content_type,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.body.as_str().unwrap_or_default().to_string();
+        assert_eq!(html.contains("请重新选择佐证材料"), expected, "file {file_name:?}");
+    }
 }

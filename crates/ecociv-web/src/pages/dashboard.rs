@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use ecociv_core::{Assessment, Attribute, Framework, Status, Value, Zone};
+use ecociv_core::{Assessment, Attribute, Framework, Status, Zone};
 use maud::{Markup, html};
 
-use super::{Named, place_of, with_unit};
-use crate::i18n::{Lang, fmt_share, t, tf};
+use super::{Named, place_of};
+use crate::i18n::{Lang, t, tf};
 use crate::layout::{Nav, PageContext, page, status_badge, urls, year_form};
+use ecociv_core::format::percent as fmt_share;
 
 /// Met / not met / no data counts for one group.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -228,10 +229,7 @@ impl DashboardView {
                     name: Named::new(&row.name, &row.name_en),
                     attribute: row.attribute,
                     standard: row.standard.clone(),
-                    value: row
-                        .value
-                        .as_ref()
-                        .map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
+                    value: row.value.as_ref().map(|value| row.format.value(value)),
                     explanation: Named::from(&row.explanation),
                     departments: row.lead_departments.clone(),
                 });

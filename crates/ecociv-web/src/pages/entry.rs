@@ -14,9 +14,10 @@ use ecociv_core::value::{ValueError, parse_assigned, parse_value};
 use ecociv_core::{Assigned, Direction, Framework, Row, Value, Zone};
 use maud::{Markup, html};
 
-use super::{Named, fmt_bytes, unit_text, with_unit};
+use super::{Named, fmt_bytes, unit_text};
 use crate::i18n::{Lang, fmt_number, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, urls};
+use ecociv_core::format::RowFormat;
 
 /// Form field names: `v:<row>` (value), `a:<row>` (assigned), `e:<row>` (evidence file), `r:<row>` (the
 /// revision number the form showed, for optimistic concurrency), `action` = `save` | `submit`.
@@ -245,8 +246,7 @@ impl EntryView {
                     .unwrap_or_default(),
                 state,
                 return_comment,
-                last_year: previous
-                    .map(|obs| with_unit(&obs.value.display(), &row.unit, matches!(obs.value, Value::Number(_)))),
+                last_year: previous.map(|obs| RowFormat::for_row(row).value(&obs.value)),
                 error: None,
                 assigned_error: None,
                 revision: 0,
@@ -377,6 +377,16 @@ pub fn render_entry(ctx: &PageContext, view: &EntryView) -> String {
     );
     let errors = view.error_count();
     let editable = view.rows.iter().any(|row| row.state.editable());
+    // Returned rows first: what the reviewer sent back is the first thing the department sees.
+    let returned: Vec<_> = view
+        .rows
+        .iter()
+        .filter(|row| row.state == EntryState::Returned)
+        .collect();
+    let rows = returned
+        .iter()
+        .copied()
+        .chain(view.rows.iter().filter(|row| row.state != EntryState::Returned));
     let body = html! {
         div class="page-head" {
             h1 { (title) }
@@ -393,13 +403,26 @@ pub fn render_entry(ctx: &PageContext, view: &EntryView) -> String {
                 (tf(lang, "entry.errors_summary", &[("n", &errors)]))
             }
         }
+        @if !returned.is_empty() {
+            div class="flash flash-error returned-summary" role="alert" {
+                (tf(lang, "entry.returned_summary", &[("n", &returned.len())]))
+                ul class="plain" {
+                    @for row in &returned {
+                        li {
+                            a href={ "#row-" (row.id.replace('.', "-")) } { (row.id) " " (row.name.get(lang)) }
+                            @if let Some(comment) = &row.return_comment { "：" (comment) }
+                        }
+                    }
+                }
+            }
+        }
         @if view.rows.is_empty() {
             p class="empty" { (t(lang, "entry.no_rows")) }
         } @else {
             form method="post" action=(view.action) class="entry" enctype=[view.evidence_upload.then_some("multipart/form-data")] novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="year" value=(view.year);
-                @for row in &view.rows {
+                @for row in rows {
                     input type="hidden" name=(revision_field(&row.id)) value=(row.revision);
                     fieldset class={ "entry-row state-" (row.state.code()) @if row.error.is_some() || row.assigned_error.is_some() { " has-error" } } id={ "row-" (row.id.replace('.', "-")) } {
                         legend { span class="row-id" { (row.id) } " " (row.name.get(lang)) }

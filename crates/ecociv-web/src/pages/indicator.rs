@@ -8,14 +8,13 @@ use ecociv_chart::LineChart;
 use ecociv_core::judge::judge;
 use ecociv_core::targets::TargetCheck;
 use ecociv_core::zone::TargetKind;
-use ecociv_core::{
-    Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Value, Zone,
-};
+use ecociv_core::{Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Zone};
 use maud::html;
 
-use super::{Named, fmt_bytes, place_of, unit_text, with_unit};
+use super::{Named, fmt_bytes, place_of, unit_text};
 use crate::i18n::{Lang, fmt_number, fmt_timestamp, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, status_badge, trusted, urls, year_form};
+use ecociv_core::format::RowFormat;
 
 /// One regional / level variant of the standard.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,11 +224,7 @@ impl IndicatorView {
                 };
                 series.push(SeriesPoint {
                     year,
-                    value: with_unit(
-                        &current.value.display(),
-                        &row.unit,
-                        matches!(current.value, Value::Number(_)),
-                    ),
+                    value: RowFormat::for_row(row).value(&current.value),
                     number: current.value.as_number(),
                     status,
                     synthetic: current.source.is_synthetic(),
@@ -274,10 +269,7 @@ impl IndicatorView {
                 .unwrap_or_default(),
             variants,
             standard: assessed.standard.clone(),
-            value: assessed
-                .value
-                .as_ref()
-                .map(|value| with_unit(&value.display(), &assessed.unit, matches!(value, Value::Number(_)))),
+            value: assessed.value.as_ref().map(|value| assessed.format.value(value)),
             status: assessed.status,
             basis: assessed.basis,
             explanation: Named::from(&assessed.explanation),

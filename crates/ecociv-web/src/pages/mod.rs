@@ -56,18 +56,6 @@ pub(crate) fn place_of(framework: &Framework, indicator: &Indicator) -> (String,
     )
 }
 
-/// A value with its unit as the table prints it (`94.5%`, `0.1422 吨标准煤/万元`, `制定实施`).
-pub fn with_unit(value: &str, unit: &str, is_number: bool) -> String {
-    if !is_number {
-        return value.to_string();
-    }
-    match unit {
-        "" | "-" => value.to_string(),
-        "%" => format!("{value}%"),
-        other => format!("{value} {other}"),
-    }
-}
-
 /// The unit for display: `-` (no unit) shows as nothing.
 pub fn unit_text(unit: &str) -> &str {
     if unit == "-" { "" } else { unit }

@@ -6,9 +6,10 @@ use ecociv_core::{Framework, Observation, Source, Status, Value, Zone};
 use maud::html;
 
 use super::entry::EvidenceLink;
-use super::{Named, fmt_bytes, with_unit};
-use crate::i18n::{fmt_number, fmt_timestamp, t, tf};
+use super::{Named, fmt_bytes};
+use crate::i18n::{fmt_timestamp, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, status_badge, urls};
+use ecociv_core::format::RowFormat;
 
 /// A jump between last year's and this year's figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +44,8 @@ pub struct ReviewItem {
     pub value: String,
     pub previous: Option<(i32, String)>,
     pub jump: Option<Jump>,
+    /// The change against last year in the row's unit (a share's in percentage points).
+    pub change: Option<Named>,
     /// The judgement the value would get under the standard.
     pub would_be: Status,
     pub submitted_by: String,
@@ -114,7 +117,17 @@ impl ReviewItem {
             }
             None => Status::NoData,
         };
-        let show = |value: &Value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)));
+        let format = RowFormat::for_row(row);
+        let show = |value: &Value| format.value(value);
+        let change = match (
+            previous.and_then(|obs| obs.value.as_number()),
+            submission.value.as_number(),
+        ) {
+            (Some(previous), Some(current)) => {
+                Some(Named::from(&format.change_with_relative(current - previous, previous)))
+            }
+            _ => None,
+        };
         Some(ReviewItem {
             submission: submission.id.clone(),
             row: row.id.clone(),
@@ -124,6 +137,7 @@ impl ReviewItem {
             value: show(&submission.value),
             previous: previous.map(|obs| (obs.year, show(&obs.value))),
             jump,
+            change,
             would_be,
             submitted_by: submission.submitted_by.clone(),
             submitted_at: submission.submitted_at.clone(),
@@ -167,11 +181,9 @@ pub fn render_review(ctx: &PageContext, view: &ReviewView) -> String {
                             @if let Some((year, value)) = &item.previous { (value) " (" (year) ")" } @else { "—" }
                         }
                         dt { (t(lang, "review.jump")) } dd {
-                            @if let Some(jump) = &item.jump {
-                                @let sign = if jump.absolute > 0.0 { "+" } else { "" };
-                                (sign) (fmt_number(jump.absolute))
-                                @if let Some(relative) = jump.relative { " (" (sign) (format!("{:.1}", relative * 100.0)) "%)" }
-                                @if jump.large() { " " span class="tag warn" { (t(lang, "review.large_jump")) } }
+                            @if let Some(change) = &item.change {
+                                (change.get(lang))
+                                @if item.jump.is_some_and(|jump| jump.large()) { " " span class="tag warn" { (t(lang, "review.large_jump")) } }
                             } @else { "—" }
                         }
                         dt { (t(lang, "review.would_be")) } dd { (status_badge(lang, item.would_be)) }

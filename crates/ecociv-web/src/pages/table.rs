@@ -4,10 +4,10 @@
 //! (`rowspan`) as in the printed table, after filtering.
 
 use ecociv_core::targets::TargetCheck;
-use ecociv_core::{Assessment, Attribute, Basis, Framework, Status, Value, Zone};
+use ecociv_core::{Assessment, Attribute, Basis, Framework, Status, Zone};
 use maud::html;
 
-use super::{Named, place_of, unit_text, with_unit};
+use super::{Named, place_of, unit_text};
 use crate::i18n::{Lang, t, tf};
 use crate::layout::{Nav, PageContext, page, status_badge, status_from_code, status_label, urls};
 
@@ -135,10 +135,7 @@ impl Table21View {
                 unit: row.unit.clone(),
                 standard: row.standard.clone(),
                 attribute: row.attribute,
-                value: row
-                    .value
-                    .as_ref()
-                    .map(|value| with_unit(&value.display(), &row.unit, matches!(value, Value::Number(_)))),
+                value: row.value.as_ref().map(|value| row.format.value(value)),
                 status: row.status,
                 basis: row.basis,
                 synthetic: row.source.as_ref().is_some_and(|source| source.is_synthetic()),

@@ -836,3 +836,27 @@ fn forecasts_agree(fixture: &Fixture) -> usize {
     }
     drawn
 }
+
+#[test]
+fn a_returned_row_comes_first_in_the_entry_form_with_the_reviewers_comment_on_top() {
+    let fixture = Fixture::load();
+    let view = fixture.entry(2022);
+    assert!(
+        view.rows.first().is_some_and(|row| row.id != "7.2"),
+        "the fixture's returned row 7.2 is not first in table order"
+    );
+    let html = entry::render_entry(&ctx(Lang::Zh, Some(ecociv_web::layout::Role::Editor)), &view);
+    let returned = html.find("id=\"row-7-2\"").expect("row 7.2 in the form");
+    for row in view.rows.iter().filter(|row| row.id != "7.2") {
+        let at = html
+            .find(&format!("id=\"row-{}\"", row.id.replace('.', "-")))
+            .expect("row in the form");
+        assert!(returned < at, "returned row 7.2 before row {}", row.id);
+    }
+    let page = doc(&html);
+    let summary = page.find_all(|e| e.has_class("returned-summary"))[0].text();
+    assert!(
+        summary.contains("退回1项") && summary.contains("请附监测报告"),
+        "{summary}"
+    );
+}
