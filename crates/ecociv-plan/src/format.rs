@@ -613,3 +613,155 @@ pub fn parse_ledger(
     }
     c.finish(out)
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReports {
+    #[serde(default)]
+    report: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    measure: Option<String>,
+    project: Option<String>,
+    /// "2025Q3", "2025M07", "2025H1", "2025".
+    period: String,
+    department: String,
+    state: String,
+    status: String,
+    percent: u8,
+    #[serde(default)]
+    spend: Vec<RawSpend>,
+    #[serde(default)]
+    narrative: String,
+    #[serde(default)]
+    evidence: Vec<String>,
+    on: String,
+    by: String,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpend {
+    source: String,
+    wan_yuan: String,
+}
+
+/// A period as `2025Q3`, `2025M07`, `2025H1` or `2025`.
+pub fn parse_period(text: &str) -> Result<crate::date::Period, String> {
+    use crate::date::{Period, Periodicity};
+    let bad = || format!("“{text}”不是报告期：如 2025Q3、2025M07、2025H1、2025 (not a period)");
+    let t = text.trim();
+    if t.len() < 4 || !t.is_char_boundary(4) {
+        return Err(bad());
+    }
+    let year: i32 = t[..4].parse().map_err(|_| bad())?;
+    let rest = &t[4..];
+    let (periodicity, index) = match rest.chars().next() {
+        None => (Periodicity::Yearly, 1),
+        Some('Q') => (Periodicity::Quarterly, rest[1..].parse().map_err(|_| bad())?),
+        Some('M') => (Periodicity::Monthly, rest[1..].parse().map_err(|_| bad())?),
+        Some('H') => (Periodicity::HalfYearly, rest[1..].parse().map_err(|_| bad())?),
+        _ => return Err(bad()),
+    };
+    Period::new(year, index, periodicity).ok_or_else(bad)
+}
+
+/// Reads progress reports kept as a file (`progress_reports.toml`: `[[report]]` entries in the order
+/// they happened), each appended through [`crate::report::ReportBook::append`], so a file that breaks
+/// the workflow (self-review, a second submission, a return without reason) is refused with the entry's
+/// line. `measures` and `projects` check the subjects.
+pub fn parse_reports(
+    file: &str,
+    text: &str,
+    measures: &Measures,
+    projects: &KeyProjects,
+) -> Result<crate::report::ReportBook, FileError> {
+    use crate::date::Date;
+    use crate::model::FundingSource;
+    use crate::report::{ReportBook, ReportRevision, ReviewState, Subject, WorkStatus};
+    let raw: RawReports = from_toml(file, text)?;
+    let mut c = Collector::new(file, text);
+    let starts: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[report]]")
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    let mut book = ReportBook::new();
+    for (n, r) in raw.report.into_iter().enumerate() {
+        let line = starts.get(n).copied();
+        let before = c.problems.len();
+        let subject = match (r.measure, r.project) {
+            (Some(m), None) if measures.get(&m).is_some() => Some(Subject::Measure(m)),
+            (None, Some(p)) if projects.project(&p).is_some() => Some(Subject::Project(p)),
+            (Some(m), None) => {
+                c.push(line, "measure", format!("没有编号为“{m}”的措施 (unknown measure)"));
+                None
+            }
+            (None, Some(p)) => {
+                c.push(
+                    line,
+                    "project",
+                    format!("表4-1 中没有编号为“{p}”的项目 (unknown project)"),
+                );
+                None
+            }
+            _ => {
+                c.push(
+                    line,
+                    "measure",
+                    "须写 measure 或 project 之一 (one of measure, project)",
+                );
+                None
+            }
+        };
+        let period = parse_period(&r.period).map_err(|e| c.push(line, "period", e)).ok();
+        let state = match r.state.as_str() {
+            "submitted" | "报送" => Some(ReviewState::Submitted),
+            "approved" | "通过" => Some(ReviewState::Approved),
+            "returned" | "退回" => Some(ReviewState::Returned),
+            other => {
+                c.push(line, "state", format!("“{other}”应为 submitted、approved 或 returned"));
+                None
+            }
+        };
+        let status = WorkStatus::parse(&r.status).map_err(|e| c.push(line, "status", e)).ok();
+        let on = Date::parse(&r.on).map_err(|e| c.push(line, "on", e)).ok();
+        let mut spend = Vec::new();
+        for s in r.spend {
+            match WanYuan::parse(&s.wan_yuan) {
+                Ok(a) => spend.push((FundingSource(s.source), a)),
+                Err(e) => c.push(line, "spend.wan_yuan", e),
+            }
+        }
+        if c.problems.len() > before {
+            continue;
+        }
+        let (Some(subject), Some(period), Some(state), Some(status), Some(on)) = (subject, period, state, status, on)
+        else {
+            continue;
+        };
+        let revision = ReportRevision {
+            subject,
+            period,
+            department: r.department,
+            status,
+            percent: r.percent,
+            spend,
+            narrative: r.narrative,
+            evidence: r.evidence,
+            state,
+            on,
+            by: r.by,
+            reason: r.reason,
+        };
+        if let Err(e) = book.append(revision) {
+            c.push(line, "state", e);
+        }
+    }
+    c.finish(book)
+}

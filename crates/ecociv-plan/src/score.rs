@@ -164,6 +164,7 @@ pub struct ScoreInput<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreLine {
     pub id: String,
+    pub measure: ItemMeasure,
     pub name: String,
     pub weight: u32,
     pub numerator: i64,
@@ -239,8 +240,9 @@ fn pct(x100: i64) -> String {
 /// Scores one department (or street) for a year.
 pub fn score(rules: &ScoreRules, input: &ScoreInput<'_>) -> Scorecard {
     let dept = input.department;
-    let year_end = Date::end_of_year(input.year);
-    let cutoff = input.today.min(year_end);
+    // The year's periods count once their reports are due, also after the year ends (a Q4 report is due
+    // in January); everything is read as it stands on `today`.
+    let cutoff = input.today;
     let led: Vec<_> = input
         .measures
         .measures
@@ -370,6 +372,7 @@ pub fn score(rules: &ScoreRules, input: &ScoreInput<'_>) -> Scorecard {
         };
         lines.push(ScoreLine {
             id: item.id.clone(),
+            measure: item.measure,
             name: item.name.clone(),
             weight: item.weight,
             numerator: num,
@@ -406,11 +409,17 @@ pub fn score(rules: &ScoreRules, input: &ScoreInput<'_>) -> Scorecard {
     let mut explanation = Vec::new();
     for l in &lines {
         if l.applicable {
+            let (n, d) = if l.measure == ItemMeasure::ProjectSpend {
+                (
+                    crate::money::WanYuan(l.numerator).to_string(),
+                    format!("{} 万元", crate::money::WanYuan(l.denominator)),
+                )
+            } else {
+                (l.numerator.to_string(), l.denominator.to_string())
+            };
             explanation.push(format!(
-                "{}：{}/{}，权重 {}，得 {} 分",
+                "{}：{n}/{d}，权重 {}，得 {} 分",
                 l.name,
-                l.numerator,
-                l.denominator,
                 l.weight,
                 pct(l.points_x100)
             ));

@@ -280,3 +280,35 @@ fn the_ledger_file_round_trips_and_refuses_unknown_projects() {
     assert_eq!(err.problems[0].field.as_deref(), Some("id"));
     assert_eq!(err.problems[0].line, Some(5));
 }
+
+#[test]
+fn the_synthetic_reports_file_reads_and_a_workflow_break_is_refused_with_its_line() {
+    use ecociv_plan::format::{parse_period, parse_reports};
+    let (measures, projects) = bundled::zone("450202").unwrap().unwrap();
+    let text = include_str!("../../../data/synthetic/plan/progress_reports.SYNTHETIC.toml");
+    let book = parse_reports("r.toml", text, &measures, &projects).unwrap();
+    assert!(book.revisions().len() >= 10);
+    // The same approval twice: the second is refused, naming its entry's line.
+    let twice = format!(
+        "{text}\n[[report]]\nmeasure = \"5.1.3-2\"\nperiod = \"2025Q1\"\ndepartment = \"城中区卫生健康局\"\nstate = \"approved\"\nstatus = \"推进中\"\npercent = 50\non = \"2025-05-01\"\nby = \"王五\"\n"
+    );
+    let err = parse_reports("r.toml", &twice, &measures, &projects).unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    let line = err.problems[0].line.unwrap() as usize;
+    assert_eq!(twice.lines().nth(line - 1), Some("[[report]]"));
+    assert_eq!(
+        line,
+        twice
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "[[report]]")
+            .last()
+            .unwrap()
+            .0
+            + 1,
+        "the last entry"
+    );
+    assert_eq!(parse_period("2025Q3").unwrap().to_string(), "2025年第3季度");
+    assert!(parse_period("2025Q5").is_err());
+    assert!(parse_period("二〇二五").is_err());
+}

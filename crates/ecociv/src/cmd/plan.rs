@@ -2,16 +2,17 @@
 //! (督查督办) and department scores (部门考核), with the 任务分解表 and the project ledger in Excel and the
 //! import of a filled ledger. Glue only: the logic is `ecociv_plan`, the workbooks `ecociv_report::plan`.
 //!
-//! The CLI keeps no progress reports and no supervision board between runs (the server's store is where
-//! they will live): `supervision` lists the follow-ups the rules would open on `--today` from what the
-//! zone holds (measures, the project ledger, the early warning), and `scores` scores against the same.
+//! The CLI keeps no supervision board between runs: `supervision` lists the follow-ups the rules would
+//! open on `--today` from what the zone holds (measures, the project ledger, progress reports, the early
+//! warning), and `scores` scores against the same. Progress reports come from the zone directory's
+//! `progress_reports.toml` or `--reports` (the store keeps them for the server: `ecociv_store::plan`).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ecociv_plan::format::{ledger_to_toml, parse_ledger};
+use ecociv_plan::format::{ledger_to_toml, parse_ledger, parse_reports};
 use ecociv_plan::model::{KeyProjects, LedgerEntry, Measures};
 use ecociv_plan::report::ReportBook;
 use ecociv_plan::score::{RowState, ScoreInput, ScoreRules, score};
@@ -26,6 +27,8 @@ use crate::cmd::report::write_atomically;
 
 /// The ledger file a zone directory keeps.
 pub const LEDGER_FILE: &str = "project_ledger.toml";
+/// The progress reports a zone directory may keep.
+pub const REPORTS_FILE: &str = "progress_reports.toml";
 
 #[derive(clap::Subcommand)]
 pub enum PlanCommand {
@@ -62,6 +65,12 @@ pub struct ViewArgs {
     /// 输出格式 (output format)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// 项目台账文件，代替区域目录的 project_ledger.toml (a ledger file instead of the zone's)
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    /// 进展报告文件，代替区域目录的 progress_reports.toml (a reports file instead of the zone's)
+    #[arg(long)]
+    pub reports: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -75,6 +84,12 @@ pub struct ExportArgs {
     /// 输出的 xlsx 文件 (the xlsx to write)
     #[arg(long, short)]
     pub out: PathBuf,
+    /// 项目台账文件，代替区域目录的 project_ledger.toml (a ledger file instead of the zone's)
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    /// 进展报告文件（已支付金额取自审核通过的报告） (a reports file: spend from approved reports)
+    #[arg(long)]
+    pub reports: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -92,7 +107,36 @@ struct PlanZone {
     measures: Measures,
     projects: KeyProjects,
     ledger: Vec<LedgerEntry>,
+    reports: ReportBook,
     loaded: ecociv_data::LoadedZone,
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e} (cannot read)", path.display()))
+}
+
+/// Loads the zone, then the ledger and reports given on the command line in place of the zone's own.
+fn load_with(spec: &str, ledger: Option<&Path>, reports: Option<&Path>) -> anyhow::Result<PlanZone> {
+    let mut z = load(spec)?;
+    if let Some(path) = ledger {
+        z.ledger = parse_ledger(&path.display().to_string(), &read_text(path)?, &z.projects)?;
+    }
+    let reports_path = reports.map(Path::to_path_buf).or_else(|| {
+        z.loaded
+            .dir
+            .as_ref()
+            .map(|d| d.join(REPORTS_FILE))
+            .filter(|p| p.is_file())
+    });
+    if let Some(path) = reports_path {
+        z.reports = parse_reports(
+            &path.display().to_string(),
+            &read_text(&path)?,
+            &z.measures,
+            &z.projects,
+        )?;
+    }
+    Ok(z)
 }
 
 fn load(spec: &str) -> anyhow::Result<PlanZone> {
@@ -130,6 +174,7 @@ fn load(spec: &str) -> anyhow::Result<PlanZone> {
         measures,
         projects,
         ledger,
+        reports: ReportBook::new(),
         loaded,
     })
 }
@@ -202,8 +247,13 @@ pub fn run(command: PlanCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         PlanCommand::ExportProjects(a) => {
-            let z = load(&a.zone)?;
-            let spent = BTreeMap::new();
+            let z = load_with(&a.zone, a.ledger.as_deref(), a.reports.as_deref())?;
+            let spent: BTreeMap<String, WanYuan> = z
+                .ledger
+                .iter()
+                .map(|e| (e.project.clone(), z.reports.approved_spend_through(&e.project, 9999)))
+                .filter(|(_, a)| a.0 != 0)
+                .collect();
             let bytes = ecociv_report::plan::project_ledger(&z.name, &z.code, &z.projects, &z.ledger, &spent)?;
             write_atomically(&a.out, &bytes)?;
             println!("已写出 {}（{} 字节） (written)", a.out.display(), bytes.len());
@@ -214,7 +264,7 @@ pub fn run(command: PlanCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn measures(a: ViewArgs) -> anyhow::Result<ExitCode> {
-    let z = load(&a.zone)?;
+    let z = load_with(&a.zone, a.ledger.as_deref(), a.reports.as_deref())?;
     let chosen: Vec<_> = z
         .measures
         .measures
@@ -249,7 +299,7 @@ fn measures(a: ViewArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn projects(a: ViewArgs) -> anyhow::Result<ExitCode> {
-    let z = load(&a.zone)?;
+    let z = load_with(&a.zone, a.ledger.as_deref(), a.reports.as_deref())?;
     if a.format == Format::Json {
         let value = serde_json::json!({ "projects": z.projects, "ledger": z.ledger });
         return print(&format!("{}\n", serde_json::to_string_pretty(&value)?));
@@ -318,17 +368,16 @@ fn projects(a: ViewArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn supervision(a: ViewArgs) -> anyhow::Result<ExitCode> {
-    let z = load(&a.zone)?;
+    let z = load_with(&a.zone, a.ledger.as_deref(), a.reports.as_deref())?;
     let today = today(a.today.as_deref())?;
     let rules = SupervisionRules::default_rules();
     let (alerts, _, leads) = warning(&z, today.year);
-    let reports = ReportBook::new();
     let office = "城中生态环境局";
     let input = SupervisionInput {
         measures: &z.measures,
         projects: &z.projects,
         ledger: &z.ledger,
-        reports: &reports,
+        reports: &z.reports,
         alerts: &alerts,
         row_leads: &leads,
         office,
@@ -356,10 +405,18 @@ fn supervision(a: ViewArgs) -> anyhow::Result<ExitCode> {
                 .find(|r| Some(&r.id) == i.rule.as_ref())
                 .map(|r| r.name.clone())
                 .unwrap_or_default();
-            vec![rule, i.subject.clone(), i.owner.clone(), i.due.to_string()]
+            let reason = i
+                .events
+                .first()
+                .map(|e| match &e.kind {
+                    ecociv_plan::supervision::EventKind::Opened { reason } => reason.clone(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default();
+            vec![rule, i.owner.clone(), i.due.to_string(), clip(&reason, 70)]
         })
         .collect();
-    let mut out = render(&["督办规则", "对象", "责任单位", "办结期限"], &rows);
+    let mut out = render(&["督办规则", "责任单位", "办结期限", "事由"], &rows);
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     for i in &board.items {
         let name = rules
@@ -370,26 +427,26 @@ fn supervision(a: ViewArgs) -> anyhow::Result<ExitCode> {
         *by_rule.entry(name.unwrap_or_else(|| "手工事项".into())).or_default() += 1;
     }
     out.push_str(&format!(
-        "\n{today} 共 {} 项督办事项（{}）。命令行不保存进展报告和督办台账：以上为按规则、项目台账和指标预警应立的事项。\n",
+        "\n{today} 共 {} 项督办事项（{}）。命令行不保存督办台账：以上为按规则、项目台账、进展报告（{} 条）和指标预警应立的事项。\n",
         board.items.len(),
-        by_rule.iter().map(|(k, v)| format!("{k} {v} 项")).collect::<Vec<_>>().join("，")
+        by_rule.iter().map(|(k, v)| format!("{k} {v} 项")).collect::<Vec<_>>().join("，"),
+        z.reports.revisions().len()
     ));
     print(&out)
 }
 
 fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
-    let z = load(&a.zone)?;
+    let z = load_with(&a.zone, a.ledger.as_deref(), a.reports.as_deref())?;
     let today = today(a.today.as_deref())?;
     let year = a.year.unwrap_or(today.year);
     let rules = SupervisionRules::default_rules();
     let score_rules = ScoreRules::default_rules();
     let (alerts, states, leads) = warning(&z, year);
-    let reports = ReportBook::new();
     let input = SupervisionInput {
         measures: &z.measures,
         projects: &z.projects,
         ledger: &z.ledger,
-        reports: &reports,
+        reports: &z.reports,
         alerts: &alerts,
         row_leads: &leads,
         office: "城中生态环境局",
@@ -432,7 +489,7 @@ fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
                     today,
                     measures: &z.measures,
                     ledger: &z.ledger,
-                    reports: &reports,
+                    reports: &z.reports,
                     supervision: &rules,
                     board: &board,
                     row_leads: &leads,
@@ -458,7 +515,10 @@ fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
         }
         out.push('\n');
     }
-    out.push_str("命令行不保存进展报告：报送与措施完成按“尚无报告”计分（计分规则为默认值，见 ecociv-plan/data/scorecard.toml）。\n");
+    out.push_str(&format!(
+        "依据进展报告 {} 条（区域目录的 progress_reports.toml 或 --reports）；计分规则为默认值，见 ecociv-plan/data/scorecard.toml。\n",
+        z.reports.revisions().len()
+    ));
     print(&out)
 }
 

@@ -187,3 +187,66 @@ fn the_task_breakdown_and_the_ledger_go_to_excel_and_the_ledger_comes_back() {
     let out = ecociv(&["plan", "import-projects", "--zone", "450202", xlsx.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn the_synthetic_demo_shows_follow_ups_closing_and_scores_moving() {
+    let ledger = repo().join("data/synthetic/plan/project_ledger.SYNTHETIC.toml");
+    let reports = repo().join("data/synthetic/plan/progress_reports.SYNTHETIC.toml");
+    let (ledger, reports) = (ledger.to_str().unwrap(), reports.to_str().unwrap());
+    let run = |cmd: &str, today: &str, with_reports: bool| {
+        let mut args = vec![
+            "plan", cmd, "--zone", "450202", "--today", today, "--ledger", ledger, "--format", "json",
+        ];
+        if with_reports {
+            args.extend(["--reports", reports]);
+        }
+        json(&ecociv(&args))
+    };
+    let items = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let without = items(&run("supervision", "2026-01-20", false));
+    let with = items(&run("supervision", "2026-01-20", true));
+    // Filed reports close their report_overdue items; the done measure leaves measure_overdue.
+    assert!(without.contains(&"report_overdue:措施 5.1.3-2:2025年第1季度".to_string()));
+    assert!(!with.contains(&"report_overdue:措施 5.1.3-2:2025年第1季度".to_string()));
+    assert!(without.contains(&"measure_overdue:措施 5.1.3-2".to_string()));
+    assert!(!with.contains(&"measure_overdue:措施 5.1.3-2".to_string()));
+    // What the SYNTHETIC story leaves open: 2.01 behind its 2025 plan (300 of 800), its late milestone,
+    // and 5.07's Q4 report returned on 6 January and not resubmitted.
+    for id in [
+        "spend_behind:项目 2.01:2025",
+        "milestone_late:项目 2.01:主体工程开工",
+        "returned_not_resubmitted:项目 5.07:2025年第4季度",
+    ] {
+        assert!(with.contains(&id.to_string()), "{id} missing from {with:?}");
+    }
+    let score = |with_reports: bool| {
+        let mut args = vec![
+            "plan",
+            "scores",
+            "--zone",
+            "450202",
+            "--today",
+            "2026-01-20",
+            "--year",
+            "2025",
+            "--department",
+            "城中区卫生健康局",
+            "--ledger",
+            ledger,
+            "--format",
+            "json",
+        ];
+        if with_reports {
+            args.extend(["--reports", reports]);
+        }
+        json(&ecociv(&args))[0]["score_x100"].as_i64().unwrap()
+    };
+    assert!(score(true) > score(false), "reporting raises the score");
+}
