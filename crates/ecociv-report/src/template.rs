@@ -406,6 +406,9 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         )
     })?;
 
+    // Formulas of the input sheet: a formula cell saved without its result (as scripts that do not calculate
+    // write them) reads as empty and would silently drop its row; it is refused with the cell named.
+    let formulas = book.worksheet_formula(INPUT_SHEET).unwrap_or_default();
     let meta_value = |key: &str| -> Option<String> {
         (0..10u32)
             .find(|r| cell_text(&meta, *r, 0).as_deref() == Some(key))
@@ -478,6 +481,16 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         }
         let value_cell = cell_name(r, col::VALUE);
         let assigned_cell = cell_name(r, col::ASSIGNED);
+        let uncalculated = [col::VALUE, col::ASSIGNED, col::NOTE]
+            .into_iter()
+            .filter_map(|column| uncalculated_formula(&sheet, &formulas, r, column).map(|reason| (column, reason)))
+            .collect::<Vec<_>>();
+        if !uncalculated.is_empty() {
+            for (column, reason) in uncalculated {
+                problems.push(at(INPUT_SHEET, cell_name(r, column), reason));
+            }
+            continue;
+        }
         let value_text = match cell_input(&sheet, r, col::VALUE) {
             Ok(text) => text,
             Err(reason) => {
@@ -492,7 +505,13 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
                 continue;
             }
         };
-        let note = cell_input(&sheet, r, col::NOTE).unwrap_or_default();
+        let note = match cell_input(&sheet, r, col::NOTE) {
+            Ok(text) => text,
+            Err(reason) => {
+                problems.push(at(INPUT_SHEET, cell_name(r, col::NOTE), reason));
+                continue;
+            }
+        };
         if value_text.is_empty() {
             if !assigned_text.is_empty() {
                 problems.push(at(
@@ -582,6 +601,18 @@ fn cell_text(range: &Range<Data>, row: u32, column: u16) -> Option<String> {
         Data::Int(number) => Some(number.to_string()),
         _ => None,
     }
+}
+
+/// Why a cell holding a formula but no calculated result is refused, if it is one.
+fn uncalculated_formula(values: &Range<Data>, formulas: &Range<String>, row: u32, column: u16) -> Option<String> {
+    let formula = formulas.get_value((row, u32::from(column)))?.trim();
+    if formula.is_empty() || !matches!(values.get_value((row, u32::from(column))), None | Some(Data::Empty)) {
+        return None;
+    }
+    Some(format!(
+        "单元格含公式“={}”但没有计算结果：请在 Excel 中重新计算并保存，或直接填写数值 (a formula without a calculated value)",
+        ecociv_core::value::excerpt(formula)
+    ))
 }
 
 /// An input cell as text: strings as typed, numbers in their shortest exact form. Dates, booleans and

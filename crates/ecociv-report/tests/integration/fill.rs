@@ -8,6 +8,10 @@ use std::io::{Cursor, Read, Write};
 pub enum Fill<'a> {
     Text(&'a str),
     Number(f64),
+    /// A number cell's `<v>` text as a program wrote it (e.g. `INF`, `1e999`).
+    RawNumber(&'a str),
+    /// A formula with its cached result, or none (as scripts that do not calculate write them).
+    Formula(&'a str, Option<&'a str>),
 }
 
 fn escape(text: &str) -> String {
@@ -43,6 +47,16 @@ pub fn fill(bytes: &[u8], sheet_xml: &str, cells: &[(&str, Fill<'_>)]) -> Vec<u8
                         escape(text)
                     ),
                     Fill::Number(number) => format!(r#"<c r="{cell}" s="{style}"><v>{number}</v></c>"#),
+                    Fill::RawNumber(text) => format!(r#"<c r="{cell}" s="{style}"><v>{text}</v></c>"#),
+                    Fill::Formula(formula, None) => {
+                        format!(r#"<c r="{cell}" s="{style}"><f>{}</f></c>"#, escape(formula))
+                    }
+                    Fill::Formula(formula, Some(value)) => {
+                        format!(
+                            r#"<c r="{cell}" s="{style}"><f>{}</f><v>{value}</v></c>"#,
+                            escape(formula)
+                        )
+                    }
                 };
                 xml.replace_range(start..end, &replacement);
             }

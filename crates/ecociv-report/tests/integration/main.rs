@@ -8,6 +8,7 @@ pub fn example() -> ecociv_data::LoadedZone {
 }
 mod docx;
 pub mod fill;
+mod hostile;
 mod open_data;
 mod plan;
 mod template;

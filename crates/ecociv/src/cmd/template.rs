@@ -115,6 +115,18 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => anyhow::bail!("无法读取 {}：{error}", values_path.display()),
     };
+    // A value equal to the one in force for its (row, year) is no new revision: re-importing the same file
+    // appends nothing (the ledger would otherwise grow with copies).
+    let (imported, unchanged) = without_unchanged(imported, existing.as_deref(), &values_path, &loaded.framework)?;
+    if imported.values.is_empty() {
+        println!(
+            "模板中的 {unchanged} 个数值与已记录的数值相同，未写入 (identical to the values on record; nothing written)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if unchanged > 0 {
+        println!("{unchanged} 个数值与已记录的数值相同，跳过 (unchanged values skipped)");
+    }
     let text = compose(&values_path, existing.as_deref(), &imported, &loaded.framework)?;
     if args.check {
         println!(
@@ -141,6 +153,34 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The imported values without those equal (value and assigned value) to the value in force for their (row,
+/// year) in the ledger `existing`, and how many were dropped.
+fn without_unchanged(
+    mut imported: Imported,
+    existing: Option<&str>,
+    path: &Path,
+    framework: &ecociv_core::Framework,
+) -> anyhow::Result<(Imported, usize)> {
+    let Some(existing) = existing else {
+        return Ok((imported, 0));
+    };
+    let ledger = ecociv_data::values::parse_ledger(&path.display().to_string(), existing, framework)?;
+    // The latest line for a (row, year) is the value in force.
+    let in_force: BTreeMap<(&str, i32), &ecociv_core::Observation> = ledger
+        .iter()
+        .map(|observation| ((observation.row.as_str(), observation.year), observation))
+        .collect();
+    let before = imported.values.len();
+    imported.values.retain(|value| {
+        let new = &value.observation;
+        !in_force
+            .get(&(new.row.as_str(), new.year))
+            .is_some_and(|old| old.value == new.value && old.assigned == new.assigned)
+    });
+    let dropped = before - imported.values.len();
+    Ok((imported, dropped))
 }
 
 /// The new text of the values file: the existing bytes unchanged, then one line per imported value in

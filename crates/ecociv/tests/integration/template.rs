@@ -6,19 +6,19 @@ use crate::support::{ecociv, repo, scratch, stderr, stdout};
 
 #[allow(dead_code)]
 #[path = "../../../ecociv-report/tests/integration/fill.rs"]
-mod fill;
+pub mod fill;
 use fill::{Fill, fill};
 
-const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
+pub const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
 
-fn copy_zone(to: &Path) {
+pub fn copy_zone(to: &Path) {
     std::fs::create_dir_all(to).expect("zone dir");
     for file in ["zone.toml", "values.csv", "projects.csv"] {
         std::fs::copy(repo().join("data/zones/450202").join(file), to.join(file)).expect("copy");
     }
 }
 
-fn s(path: &Path) -> &str {
+pub fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
