@@ -57,7 +57,7 @@ pub struct ViewArgs {
     #[arg(long)]
     pub department: Option<String>,
     /// 考核年度 (the year scored; default: the year of --today)
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cmd::year_arg)]
     pub year: Option<i32>,
     /// 评估日 YYYY-MM-DD (the day supervision and scores are computed for; default: today, Beijing time)
     #[arg(long)]
