@@ -114,7 +114,7 @@ pub async fn compute(
     let observations = store.observations_until(&code, selection, Some(last)).await?;
     let framework = store.framework(&zone.0.framework_id).await?;
     let engine = engine_key(&framework);
-    let computed = tokio::task::spawn_blocking(move || {
+    let computed = crate::work::cpu(move || {
         let mut out = Vec::with_capacity(years.len());
         for year in years {
             let observations = observations
@@ -142,8 +142,7 @@ pub async fn compute(
         }
         Ok::<_, std::io::Error>(out)
     })
-    .await
-    .map_err(ApiError::internal)?
+    .await?
     .map_err(ApiError::internal)?;
     Ok(computed)
 }

@@ -26,6 +26,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod validate;
 pub mod web;
+pub mod work;
 pub mod workflow;
 
 use std::sync::Arc;

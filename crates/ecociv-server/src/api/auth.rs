@@ -122,9 +122,7 @@ pub async fn authenticate(
         .map(|user| user.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = password.to_string();
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let verified = crate::work::password(move || verify_password(&password, &hash)).await?;
     match (user, locked_by_this_attempt) {
         (Some(user), _) if verified && !user.disabled => {
             state.store.login_succeeded(&user.id).await?;

@@ -180,7 +180,11 @@ pub async fn import(
         "{}（{}）批量导入",
         principal.0.user.display_name, principal.0.user.username
     );
-    let entries = parse(&framework, &format, &body, &default_source)?;
+    // Reading the file grows with its size: off the request threads ([`crate::work`]).
+    let entries = {
+        let (framework, format) = (framework.clone(), format.clone());
+        crate::work::cpu(move || parse(&framework, &format, &body, &default_source)).await??
+    };
     let leads = state.store.leads(&code).await?;
     let no_leads = Vec::new();
     let forbidden: BTreeSet<String> = entries

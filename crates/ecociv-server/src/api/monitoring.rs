@@ -95,19 +95,26 @@ pub async fn store_file(
             message: "文件为空 (empty file)".into(),
         }));
     }
-    let parsed = kind::parse(kind, file, bytes).map_err(|problem| refused(&problem))?;
-    let readings: Vec<NewReading> = parsed
-        .cells
-        .iter()
-        .map(|cell| NewReading {
-            station: cell.station.clone(),
-            parameter: cell.parameter.clone(),
-            unit: kind.unit(&cell.parameter).to_owned(),
-            observed_at: cell.time.clone(),
-            value: cell.value,
-            flag: cell.flag.clone(),
-        })
-        .collect();
+    // Reading the file grows with its size: off the request threads ([`crate::work`]).
+    let (name, body) = (file.to_owned(), bytes.to_vec());
+    let (parsed, readings) = crate::work::cpu(move || {
+        let parsed = kind::parse(kind, &name, &body)?;
+        let readings: Vec<NewReading> = parsed
+            .cells
+            .iter()
+            .map(|cell| NewReading {
+                station: cell.station.clone(),
+                parameter: cell.parameter.clone(),
+                unit: kind.unit(&cell.parameter).to_owned(),
+                observed_at: cell.time.clone(),
+                value: cell.value,
+                flag: cell.flag.clone(),
+            })
+            .collect();
+        Ok::<_, Problem>((parsed, readings))
+    })
+    .await?
+    .map_err(|problem| refused(&problem))?;
     // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
     let stored = if dry_run {
         store.check_monitoring_batch(code, kind.domain(), &readings).await?;
@@ -212,8 +219,13 @@ async fn air_data_with(store: &Store, code: &str, year: i32, files: Vec<String>)
             years,
         });
     }
-    let csv = kind::rebuild(Kind::Air, &cells(stored));
-    let (mut zone_years, days) = kind::air_figures(code, Some(year), "air", &csv).map_err(|p| stored_problem(&p))?;
+    let zone = code.to_owned();
+    let (mut zone_years, days) = crate::work::cpu(move || {
+        let csv = kind::rebuild(Kind::Air, &cells(stored));
+        kind::air_figures(&zone, Some(year), "air", &csv)
+    })
+    .await?
+    .map_err(|p| stored_problem(&p))?;
     Ok(AirData {
         year: zone_years.pop(),
         days,
@@ -244,6 +256,10 @@ pub struct MonitoringCache {
     water: Mutex<HashMap<String, Versioned<WaterData>>>,
     /// The years with readings per (zone, domain): scanning the readings costs tens of milliseconds.
     years: Mutex<HashMap<ZoneDomain, Versioned<Vec<i32>>>>,
+    /// One computation from stored readings at a time (per medium): concurrent visitors of a page not yet
+    /// in the cache wait for the one computation instead of each loading the year's readings again.
+    air_compute: tokio::sync::Mutex<()>,
+    water_compute: tokio::sync::Mutex<()>,
 }
 
 /// (zone code, monitoring domain).
@@ -303,6 +319,19 @@ pub async fn air_year(state: &AppState, code: &str, year: i32) -> ApiResult<Arc<
         return Ok(data);
     }
     let version = files.len();
+    let _computing = state.monitoring.air_compute.lock().await;
+    let hit = state
+        .monitoring
+        .air
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .cloned();
+    if let Some((cached, data)) = hit
+        && cached == version
+    {
+        return Ok(data);
+    }
     let data = Arc::new(air_data_with(&state.store, code, year, files).await?);
     put(&state.monitoring.air, key, (version, data.clone()));
     Ok(data)
@@ -314,6 +343,19 @@ pub async fn water(state: &AppState, code: &str) -> ApiResult<Arc<WaterData>> {
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
         version += state.store.monitoring_files(code, kind.domain()).await?.len();
     }
+    let hit = state
+        .monitoring
+        .water
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(code)
+        .cloned();
+    if let Some((cached, data)) = hit
+        && cached == version
+    {
+        return Ok(data);
+    }
+    let _computing = state.monitoring.water_compute.lock().await;
     let hit = state
         .monitoring
         .water
@@ -396,7 +438,7 @@ pub async fn water_data(store: &Store, code: &str) -> ApiResult<WaterData> {
         if stored.is_empty() {
             continue;
         }
-        let csv = kind::rebuild(kind, &cells(stored));
+        let csv = crate::work::cpu(move || kind::rebuild(kind, &cells(stored))).await?;
         if kind == Kind::Sections {
             sections_csv = Some(csv.clone());
         }
@@ -407,7 +449,9 @@ pub async fn water_data(store: &Store, code: &str) -> ApiResult<WaterData> {
     if sources.is_empty() {
         return Ok(WaterData::default());
     }
-    let inputs = kind::water_inputs(&sources).map_err(|p| stored_problem(&p))?;
+    let inputs = crate::work::cpu(move || kind::water_inputs(&sources))
+        .await?
+        .map_err(|p| stored_problem(&p))?;
     Ok(WaterData {
         inputs,
         sections_csv,

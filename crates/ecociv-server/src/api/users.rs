@@ -49,9 +49,7 @@ pub async fn create(
     admin(&principal)?;
     check_password_strength(&new.password)?;
     let password = new.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = crate::work::password(move || hash_password(&password)).await??;
     let user = state
         .store
         .create_user_by(
@@ -187,9 +185,7 @@ pub async fn set_password(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
     let password = new.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = crate::work::password(move || hash_password(&password)).await??;
     state
         .store
         .set_password_by(&principal.0.user.id, &user_id, &hash)

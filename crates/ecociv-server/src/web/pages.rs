@@ -172,7 +172,9 @@ pub async fn table_csv(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = ecociv_report::csv::open_data(&[assess(&framework, &zone, year)])
+    let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assess(&framework, &zone, year)]))
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?
         .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
     Ok(download(
         "text/csv; charset=utf-8",
@@ -190,7 +192,9 @@ pub async fn table_xlsx(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years())
+    let bytes = crate::work::cpu(move || ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years()))
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?
         .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -208,7 +212,9 @@ pub async fn open_data_json(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let json = ecociv_report::json::open_data(&[assess(&framework, &zone, year)]);
+    let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assess(&framework, &zone, year)]))
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?;
     Ok(download(
         "application/json",
         format!("ecociv-{code}-{year}.json"),
@@ -233,12 +239,11 @@ pub async fn report_docx(
     let lang = web.lang;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
-    let output = tokio::task::spawn_blocking(move || {
-        ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS)
-    })
-    .await
-    .map_err(|error| WebError::Internal(lang, error.to_string()))?
-    .map_err(|error| WebError::Internal(lang, error.to_string()))?;
+    let output =
+        crate::work::cpu(move || ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS))
+            .await
+            .map_err(|error| WebError::Internal(lang, error.message))?
+            .map_err(|error| WebError::Internal(lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         format!("ecociv-{code}-{year}.docx"),

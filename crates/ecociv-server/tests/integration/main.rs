@@ -7,6 +7,7 @@ mod assessments;
 mod browser;
 mod contract;
 mod layout;
+mod load;
 mod monitoring;
 mod security;
 mod support;
