@@ -317,6 +317,36 @@ pub async fn refresh_all(store: &Store) -> ApiResult<(usize, usize)> {
     Ok((zones.len(), computed))
 }
 
+/// The lease of the start-up fill ([`fill_once`]).
+pub const FILL_JOB: &str = "assessment_fill";
+/// How long a fill's lease lasts without renewal; the filler renews it every third of that.
+const FILL_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// [`refresh_all`] on one server instance at a time: under the store's lease [`FILL_JOB`] taken for
+/// `holder` (renewed while it runs, given back at the end). `None` when another instance holds it — that
+/// one is filling, and whatever it has not reached is computed on demand. Instances behind one database
+/// thus never fill twice; a filler that dies leaves a lease that expires within [`FILL_LEASE`].
+pub async fn fill_once(store: &Store, holder: &str) -> ApiResult<Option<(usize, usize)>> {
+    if !store.try_lease(FILL_JOB, holder, FILL_LEASE).await? {
+        return Ok(None);
+    }
+    let renew = {
+        let (store, holder) = (store.clone(), holder.to_string());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(FILL_LEASE / 3).await;
+                if let Err(error) = store.try_lease(FILL_JOB, &holder, FILL_LEASE).await {
+                    eprintln!("续租失败 (renewing the fill lease failed): {error}");
+                }
+            }
+        })
+    };
+    let result = refresh_all(store).await;
+    renew.abort();
+    store.release_lease(FILL_JOB, holder).await?;
+    result.map(Some)
+}
+
 /// Starts the background work of a server: fill missing or stale materialized assessments, then keep
 /// them fresh after every value write made through this server (a short pause gathers the writes of one
 /// burst). One zone at a time, so requests are never starved of more than one core.
@@ -326,10 +356,13 @@ pub fn spawn_background(state: &AppState) {
     let mut changes = store.value_changes();
     tokio::spawn(async move {
         let started = std::time::Instant::now();
-        match refresh_all(&store).await {
-            Ok((zones, computed)) => eprintln!(
+        match fill_once(&store, &ecociv_store::clock::new_id()).await {
+            Ok(Some((zones, computed))) => eprintln!(
                 "评估结果已物化 (materialized assessments): {zones} 个区域 (zones), {computed} 个新计算 (computed) in {:.1} s",
                 started.elapsed().as_secs_f64()
+            ),
+            Ok(None) => eprintln!(
+                "另一实例正在物化评估结果，本实例跳过 (materialized assessments: another instance holds the fill, skipped)"
             ),
             Err(error) => eprintln!("物化评估结果失败 (materializing assessments failed): {}", error.message),
         }

@@ -429,3 +429,37 @@ impl Store {
         Ok(result.rows_affected())
     }
 }
+
+impl Store {
+    /// Takes the lease of a background job for `holder` until `ttl` from now, or renews it (后台任务租约):
+    /// true when `holder` now holds it — the lease was free, expired, or already its own — false when
+    /// another holder's lease is still running. One statement, so two instances asking at once cannot both
+    /// get it. Leases make a job run on one server instance at a time ([`crate::distribute`]: a reference
+    /// table on Citus).
+    pub async fn try_lease(&self, job: &str, holder: &str, ttl: std::time::Duration) -> Result<bool> {
+        let now = clock::now();
+        let until = clock::now_plus(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX).max(1));
+        let result = sqlx::query(
+            "INSERT INTO job_lease (job, holder, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+             WHERE job_lease.holder = excluded.holder OR job_lease.expires_at <= $4",
+        )
+        .bind(job)
+        .bind(holder)
+        .bind(&until)
+        .bind(&now)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Gives a lease back (only `holder`'s own), so another instance may run the job at once.
+    pub async fn release_lease(&self, job: &str, holder: &str) -> Result<()> {
+        sqlx::query("DELETE FROM job_lease WHERE job = $1 AND holder = $2")
+            .bind(job)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

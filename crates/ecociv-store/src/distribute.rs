@@ -5,7 +5,7 @@
 //!
 //! Placement (the one list is [`REFERENCE_TABLES`]; everything else is zone-scoped):
 //! - **Reference tables** are copied to every node: the framework, the administrative hierarchy, accounts,
-//!   sessions, roles in zones and the administration's audit trail. Each is small and global, and all of
+//!   sessions, roles in zones, the administration's audit trail and the leases of background jobs. Each is small and global, and all of
 //!   them are read by key on hot paths (a signed-in request reads its session, its account and its roles),
 //!   so a read is answered by the node that receives it — with the coordinator registered as a node, by
 //!   the coordinator itself — never by a fan-out to the shards.
@@ -51,6 +51,7 @@ pub const REFERENCE_TABLES: &[&str] = &[
     "session",
     "membership",
     "admin_audit",
+    "job_lease",
 ];
 
 /// The foreign keys from a reference table to a zone-scoped one, as (table, referenced table): Citus cannot

@@ -41,6 +41,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_plan.sql"),
         include_str!("../migrations/postgres/0006_plan.sql"),
     ),
+    (
+        7,
+        "job_lease",
+        include_str!("../migrations/sqlite/0007_job_lease.sql"),
+        include_str!("../migrations/postgres/0007_job_lease.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

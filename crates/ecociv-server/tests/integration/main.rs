@@ -6,6 +6,7 @@ mod api;
 mod assessments;
 mod browser;
 mod contract;
+mod instances;
 mod layout;
 mod load;
 mod monitoring;

@@ -67,6 +67,44 @@ fn engine_url(variable: &str, require: &str, what: &str) -> Option<String> {
     }
 }
 
+/// A fresh database URL on every engine configured (as [`servers`]): (engine, URL), the demo not loaded.
+pub async fn database_urls(test: &str) -> Vec<(&'static str, String)> {
+    let path = std::env::temp_dir().join(format!("ecociv-server-{test}-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut urls = vec![("sqlite", format!("sqlite://{}", path.display()))];
+    if let Some(url) = engine_url("TEST_DATABASE_URL", "REQUIRE_PG", "PostgreSQL") {
+        let url = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
+            .await
+            .expect("fresh PostgreSQL database");
+        urls.push(("postgres", url));
+    }
+    if let Some(url) = engine_url("TEST_CITUS_URL", "REQUIRE_CITUS", "PostgreSQL + Citus") {
+        let url = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
+            .await
+            .expect("fresh Citus database");
+        urls.push(("citus", url));
+    }
+    urls
+}
+
+/// A server over an existing database (another instance of [`servers`]' server): its own store handle
+/// (pool, caches), its own application state.
+pub async fn instance(
+    url: &str,
+    config: Config,
+    engine: &'static str,
+    passwords: HashMap<String, String>,
+) -> TestServer {
+    let store = Store::open(url).await.expect("open store");
+    let app = app(AppState::new(store.clone(), config));
+    TestServer {
+        app,
+        store,
+        passwords,
+        engine,
+    }
+}
+
 /// The demo server on every engine configured: SQLite always, PostgreSQL (`TEST_DATABASE_URL`) and
 /// PostgreSQL + Citus with its tables distributed (`TEST_CITUS_URL`), each on a fresh database.
 pub async fn servers(test: &str) -> Vec<TestServer> {

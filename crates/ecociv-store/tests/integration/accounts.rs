@@ -86,3 +86,32 @@ async fn sessions_expire_and_end() {
         assert!(store.session("live").await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn a_job_lease_has_one_holder_until_it_is_given_back_or_expires() {
+    for store in stores("lease").await {
+        let minute = std::time::Duration::from_secs(60);
+        assert!(store.try_lease("fill", "a", minute).await.unwrap());
+        assert!(
+            !store.try_lease("fill", "b", minute).await.unwrap(),
+            "b took a's running lease"
+        );
+        assert!(
+            store.try_lease("fill", "a", minute).await.unwrap(),
+            "a cannot renew its own lease"
+        );
+        assert!(store.try_lease("other job", "b", minute).await.unwrap());
+        // b cannot give back a's lease; a can.
+        store.release_lease("fill", "b").await.unwrap();
+        assert!(!store.try_lease("fill", "b", minute).await.unwrap());
+        store.release_lease("fill", "a").await.unwrap();
+        assert!(store.try_lease("fill", "b", minute).await.unwrap());
+        // An expired lease (its holder died) is taken over.
+        sqlx::query("UPDATE job_lease SET expires_at = '2000-01-01T00:00:00.000Z' WHERE job = 'fill'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert!(store.try_lease("fill", "c", minute).await.unwrap());
+        assert!(!store.try_lease("fill", "b", minute).await.unwrap());
+    }
+}

@@ -85,13 +85,24 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     if !args.no_background_assessments {
         ecociv_server::assessments::spawn_background(&state);
     }
-    // Expired sessions are refused on use; this only keeps the table small.
+    // Expired sessions are refused on use; this only keeps the table small. Once an hour, by one instance
+    // (the lease outlives the hour's tick a little, so of several instances only the first takes it).
     tokio::spawn(async move {
+        let holder = ecociv_store::clock::new_id();
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            if let Err(error) = store.purge_sessions().await {
-                eprintln!("清理过期会话失败 (purging sessions failed): {error}");
+            match store
+                .try_lease("purge_sessions", &holder, std::time::Duration::from_secs(3500))
+                .await
+            {
+                Ok(true) => {
+                    if let Err(error) = store.purge_sessions().await {
+                        eprintln!("清理过期会话失败 (purging sessions failed): {error}");
+                    }
+                }
+                Ok(false) => {}
+                Err(error) => eprintln!("清理过期会话失败 (purging sessions failed): {error}"),
             }
         }
     });
