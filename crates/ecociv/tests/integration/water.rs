@@ -171,7 +171,7 @@ fn assess_uses_computed_water_figures() {
         row("8.1")["explanation"]
             .as_str()
             .unwrap()
-            .contains("2021年为 66.666667%"),
+            .contains("2021年为 66.7%"),
         "{}",
         row("8.1")["explanation"]
     );
