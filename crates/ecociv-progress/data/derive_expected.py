@@ -2,7 +2,7 @@
 """Derives the expected values of series.toml from the formulas of anchors.md §2.3.
 
 An independent second computation of the Statistics Canada / Open SDG progress measure, written
-from the formulas in shared/reference/anchors.md §2.3 (not from the Rust code), used only to fill in
+from the formulas in docs/reference/anchors.md §2.3 (not from the Rust code), used only to fill in
 the expected numbers of the conformance cases. Run: python3 derive_expected.py > series.toml
 Python 3.11+, standard library only.
 """

@@ -7,7 +7,7 @@
 //! [`forecast::forecast`], [`warning::early_warning`], [`aggregate::aggregate`]. For a whole zone,
 //! [`zone::zone_progress`] maps the core's framework, plan and observations onto these inputs.
 //!
-//! The method and its sources: `shared/reference/anchors.md` §2.3; conformance cases and their
+//! The method and its sources: `docs/reference/anchors.md` §2.3; conformance cases and their
 //! provenance: `crates/ecociv-progress/data/`.
 
 pub mod aggregate;

@@ -2,7 +2,7 @@
 //! method 1 (no quantitative target) and method 2 (quantitative target), status bands, the
 //! natural-limit coefficient and the piecewise-linear scores.
 //!
-//! Implements, clause by clause, `shared/reference/anchors.md` §2.3 "How progress status is
+//! Implements, clause by clause, `docs/reference/anchors.md` §2.3 "How progress status is
 //! calculated, with exact formulas", which summarises `open-sdg/open-sdg:docs/progress-methodology.md`
 //! and its implementation `open-sdg/sdg-build:sdg/ProgressMeasure.py` (`SeriesProgress`). Where the
 //! prose and the code differ, the code is followed and the difference is named in

@@ -46,7 +46,7 @@ pub async fn fresh_postgres(url: &str, name: &str) -> Result<String> {
 
 /// Creates the database `name` on every node of the Citus cluster whose coordinator `url` names (a
 /// database with the extension and its workers registered; the role a superuser on every node, as
-/// `../shared/citus/cluster.sh` makes it): the extension in each, the coordinator and the workers
+/// the cluster script that `.ci/setup.d/15-citus.sh` runs makes it): the extension in each, the coordinator and the workers
 /// registered, `citus.shard_count` set for the database. Returns the coordinator's URL of the new
 /// database; its tables are distributed when a [`crate::Store`] opens it.
 pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<String> {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-/// Confidence tag of a reference fact (see `shared/reference/standards.md`).
+/// Confidence tag of a reference fact (see `docs/reference/standards.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confidence {
     /// Verified in two or more independent sources.

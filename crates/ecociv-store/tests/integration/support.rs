@@ -46,7 +46,7 @@ pub async fn stores_with_urls(test: &str) -> Vec<(Store, String)> {
 }
 
 /// The Citus coordinator's URL (`TEST_CITUS_URL`, a database with the extension and the workers
-/// registered, as `../shared/citus/cluster.sh` makes it), or `None` (with a loud message) when the Citus
+/// registered, as the cluster script that `.ci/setup.d/15-citus.sh` runs makes it), or `None` (with a loud message) when the Citus
 /// half is to be skipped — a failure when `REQUIRE_CITUS=1`.
 pub fn citus_url() -> Option<String> {
     match std::env::var("TEST_CITUS_URL") {

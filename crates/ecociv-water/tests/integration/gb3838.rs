@@ -1,6 +1,6 @@
 //! Conformance tests for GB 3838-2002 Table 1 single-factor classification.
 //!
-//! The expected limits are typed here a second time from `shared/reference/standards.md` §3 (double entry):
+//! The expected limits are typed here a second time from `docs/reference/standards.md` §3 (double entry):
 //! a typo in `data/gb3838-2002.csv` fails `embedded_table_matches_standard`.
 
 use ecociv_water::gb3838::{Direction, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody, format_main_pollutants};

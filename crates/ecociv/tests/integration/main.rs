@@ -7,6 +7,7 @@ mod hostile;
 mod plan;
 mod progress;
 mod report;
+mod repository;
 mod serve;
 mod support;
 mod template;
