@@ -96,7 +96,16 @@ impl Labels {
         template
             .replace("{year}", &year.to_string())
             .replace("{value}", &number(value))
-            .replace("{unit}", unit)
+            .replace("{unit}", &unit_after_figure(unit))
+    }
+}
+
+/// A unit as written after a figure: `%` directly, another unit after a space (`29 μg/m³`), none for `-`.
+fn unit_after_figure(unit: &str) -> String {
+    match unit_text(unit) {
+        "" => String::new(),
+        "%" => "%".to_string(),
+        other => format!(" {other}"),
     }
 }
 
@@ -242,9 +251,10 @@ impl LineChart {
         }
         if let Some((value, label)) = self.finite_threshold() {
             parts.push(format!(
-                "{label}{}{}{unit}{}",
+                "{label}{}{}{}{}",
                 labels.open,
                 number(*value),
+                unit_after_figure(unit),
                 labels.close
             ));
         }

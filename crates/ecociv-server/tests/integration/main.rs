@@ -7,6 +7,7 @@ mod assessments;
 mod browser;
 mod contract;
 mod instances;
+mod latin;
 mod layout;
 mod load;
 mod monitoring;

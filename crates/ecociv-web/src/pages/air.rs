@@ -370,7 +370,7 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
                                                     @let category = record.and_then(|record| record.category);
                                                     @let class = category.map_or("aqi-none".to_string(), |category| format!("aqi-{category}"));
                                                     @let label = match (date, record.and_then(|record| record.aqi), category) {
-                                                        (Some(date), Some(aqi), Some(category)) => format!("{}：AQI {} {}{}", fmt_date(lang, date), aqi, t(lang, &format!("aqi.{category}")), record.and_then(|record| record.primary.as_deref()).map(|primary| format!("，{}：{}", t(lang, "air.primary"), primary)).unwrap_or_default()),
+                                                        (Some(date), Some(aqi), Some(category)) => format!("{}：AQI {} {}{}", fmt_date(lang, date), aqi, t(lang, &format!("aqi.{category}")), record.and_then(|record| record.primary.as_deref()).map(|primary| format!("，{}：{}", t(lang, "air.primary"), primary.split([',', ';']).map(|code| pollutant(lang, code.trim())).collect::<Vec<_>>().join("、"))).unwrap_or_default()),
                                                         (Some(date), _, _) => format!("{}：{}", fmt_date(lang, date), t(lang, "air.invalid")),
                                                         _ => String::new(),
                                                     };

@@ -366,9 +366,9 @@ fn kpi(label: &str, value: &str, sub: Markup, bad: Option<bool>) -> Markup {
     };
     html! {
         div class=(class) {
-            span class="kpi-label" { (label) }
-            strong class="kpi-value" { (value) }
-            span class="kpi-sub" { (sub) }
+            div class="kpi-label" { (label) }
+            div class="kpi-value" { (value) }
+            div class="kpi-sub" { (sub) }
         }
     }
 }

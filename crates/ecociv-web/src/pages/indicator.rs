@@ -458,7 +458,8 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                                         @if variant.applies { " " span class="tag applies" { (t(lang, "indicator.applies")) } }
                                     }
                                     td { @if variant.unknown { (t(lang, "indicator.unknown_standard")) } @else { (variant.standard) } }
-                                    td class="note" { (variant.note) }
+                                    // The data's doubt tags ([M] from memory, [C] conflicting sources) in words.
+                                    td class="note" { (variant.note.replace("[M]", &t(lang, "indicator.doubt_memory")).replace("[C]", &t(lang, "indicator.doubt_conflict"))) }
                                 }
                             }
                         }

@@ -6,3 +6,4 @@ mod html;
 mod i18n;
 mod pages;
 mod screenshots;
+mod snapshots;

@@ -1,0 +1,351 @@
+//! No English on a Chinese page (issue 17): every page route, in Chinese (the default), as the public, a
+//! department editor, a reviewer and an admin, on the demo with its SYNTHETIC monitoring data imported and
+//! computed — the visible text (and the `title` / `aria-label` / `placeholder` attributes) may hold Latin
+//! script only where it is a standard's code (HJ 633-2012, GB 3095-2012), a unit, a pollutant's or a file
+//! format's symbol, or data the user typed or imported (account names, station codes, file names).
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+
+use crate::support::{Client, server};
+
+/// Latin-script symbols that belong on a Chinese page.
+const ALLOWED: &[&str] = &[
+    // Units.
+    "μg/m³",
+    "mg/m³",
+    "mg/L",
+    "km²",
+    "m³",
+    "cm",
+    "mV",
+    "MB",
+    "KB",
+    "hm²",
+    "kg",
+    "L",
+    // Pollutants, indices and measures by their symbols.
+    "PM2.5",
+    "PM10",
+    "AQI",
+    "SO2",
+    "NO2",
+    "CO",
+    "O3",
+    "pH",
+    "EI",
+    "COD",
+    "BOD5",
+    // The marker of synthetic (made-up) data in its file names and station codes.
+    "SYNTHETIC",
+    // File formats.
+    "CSV",
+    "Excel",
+    "Word",
+    "JSON",
+    "UTF-8",
+    "PDF",
+    // The language switch names the other language in that language.
+    "English",
+    // The demo's account names (data typed by an administrator).
+    "admin",
+    "reviewer",
+    "viewer",
+    "editor-env",
+    "editor-agri",
+];
+
+/// English still written by the standards and monitoring crates' explanations (provenance of computed
+/// figures, e.g. "(computed from SYNTHETIC monitoring data)", "point-average of 2 stations", "(demo:
+/// figures stated in the plan)"): those texts are being rewritten at their source (issue 17, h17doc). Until
+/// then these words pass on the pages that show such provenance (air, water, indicator) — and only
+/// there — and the test prints what it let pass, so the list can shrink to nothing.
+const PENDING_AT_SOURCE: &[&str] = &[
+    "annual",
+    "computed",
+    "daily",
+    "data",
+    "days",
+    "files",
+    "from",
+    "mean",
+    "monitoring",
+    "of",
+    "on",
+    "point-average",
+    "share",
+    "stations",
+    "valid",
+    "with",
+    "demo",
+    "figures",
+    "in",
+    "plan",
+    "stated",
+    "the",
+    "against",
+    "at",
+    "better",
+    "black-odorous",
+    "bodies",
+    "change",
+    "class",
+    "given",
+    "input",
+    "judged",
+    "line",
+    "means",
+    "meet",
+    "not",
+    "or",
+    "registered",
+    "samples",
+    "sections",
+    "single-factor",
+    "sources",
+    "sub-indices",
+    "than",
+    "weights",
+    "II",
+    "III",
+    "IV",
+    "V",
+];
+const PENDING_PAGES: &[&str] = &["/air", "/water", "/indicators/"];
+
+/// Standards are cited by their codes: `GB 3095-2012`, `HJ 633-2012`, `GB/T 9704`.
+const STANDARD_PREFIXES: &[&str] = &["GB/T", "GB", "HJ/T", "HJ", "CJJ"];
+
+/// The visible text of a page: text nodes and the attributes a reader sees or hears, entities decoded,
+/// without scripts, styles and `<code>` (a file's literal syntax).
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('>').map_or(rest.len(), |end| end + 1);
+        let tag = &rest[..end];
+        for attribute in ["title=\"", "aria-label=\"", "placeholder=\"", "alt=\""] {
+            if let Some(at) = tag.find(attribute) {
+                let value = &tag[at + attribute.len()..];
+                out.push(' ');
+                out.push_str(&value[..value.find('"').unwrap_or(value.len())]);
+                out.push(' ');
+            }
+        }
+        rest = &rest[end..];
+        for skipped in ["script", "style", "code"] {
+            if tag.starts_with(&format!("<{skipped}")) {
+                let close = format!("</{skipped}>");
+                rest = rest.find(&close).map_or("", |at| &rest[at + close.len()..]);
+            }
+        }
+        out.push(' ');
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+}
+
+/// The Latin-script words of `text` that are not allowed, each with a little context.
+fn latin_words(text: &str) -> Vec<String> {
+    let is_word_char = |c: char| c.is_ascii_alphanumeric() || "./-_²³μ".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        let word = word.trim_matches(|c: char| c == '.' || c == '-' || c == '/');
+        if !word.chars().any(|c| c.is_ascii_alphabetic()) || ALLOWED.contains(&word) {
+            continue;
+        }
+        // A water quality class in Roman numerals written with Latin letters (III类, 劣V类).
+        if word.chars().all(|c| matches!(c, 'I' | 'V')) && chars.get(i) == Some(&'类') {
+            continue;
+        }
+        // A standard's code: the prefix, then (maybe after a space) its number.
+        let next_is_number = chars[i..]
+            .iter()
+            .find(|c| **c != ' ')
+            .is_some_and(|c| c.is_ascii_digit());
+        if STANDARD_PREFIXES.iter().any(|prefix| {
+            word == *prefix && next_is_number
+                || word
+                    .strip_prefix(prefix)
+                    .is_some_and(|number| number.starts_with(|c: char| c.is_ascii_digit()))
+        }) {
+            continue;
+        }
+        // Data: codes with a digit and a hyphen (station SYN-A0000, section GX-SYN-01), file names.
+        let lower = word.to_lowercase();
+        if (word.contains('-') && word.chars().any(|c| c.is_ascii_digit()))
+            || [".csv", ".pdf", ".xlsx", ".docx"]
+                .iter()
+                .any(|ext| lower.ends_with(ext))
+        {
+            continue;
+        }
+        let from = start.saturating_sub(20);
+        let to = (i + 20).min(chars.len());
+        let context: String = chars[from..to].iter().collect();
+        found.push(format!(
+            "“{word}” in …{}…",
+            context.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }
+    found
+}
+
+#[test]
+fn the_detector_finds_english_and_lets_codes_units_and_data_pass() {
+    let page = "<p title=\"point-average\">日均值（HJ 633-2012；GB/T 9704）29 μg/m³，PM2.5 <code>station,date</code> \
+                SYN-A0000 SYNTHETIC-air-2023-A.csv (computed from data)</p><script>var x</script>";
+    let words: Vec<String> = latin_words(&visible_text(page))
+        .iter()
+        .map(|found| {
+            found
+                .split('”')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('“')
+                .to_string()
+        })
+        .collect();
+    assert_eq!(words, ["point-average", "computed", "from", "data"]);
+}
+
+#[tokio::test]
+async fn no_chinese_page_carries_english() {
+    let server = server("latin-walk").await;
+    ecociv_server::demo::load_monitoring(&server.store).await.unwrap();
+    // The figures computed from the SYNTHETIC monitoring data, so their provenance shows on the pages.
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    for year in [2023, 2024] {
+        let computed = reviewer
+            .json(
+                &server,
+                Method::POST,
+                &format!("/api/v1/zones/450202/monitoring/compute?year={year}&status=submitted"),
+                None,
+            )
+            .await;
+        assert_eq!(computed.status, StatusCode::OK, "{}", computed.body);
+    }
+    // A submitted value entered by an editor, a returned one, so the review and entry pages show them.
+    let mut editor = Client::login(&server, "editor-env").await;
+    for row in ["5", "6"] {
+        let path = format!("/api/v1/zones/450202/values/{row}/2022");
+        let value = if row == "5" { "100" } else { "开展" };
+        editor
+            .json(&server, Method::PUT, &path, Some(serde_json::json!({ "value": value })))
+            .await;
+        editor
+            .json(&server, Method::POST, &format!("{path}/submit"), None)
+            .await;
+    }
+    reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/6/2022/return",
+            Some(serde_json::json!({"comment": "请附佐证材料"})),
+        )
+        .await;
+
+    let mut anonymous = Client::anonymous();
+    let table = anonymous.get(&server, "/z/450202/table?year=2021").await;
+    let table = table.body.as_str().unwrap_or_default().to_string();
+    let rows: BTreeSet<String> = table
+        .split("href=\"/z/450202/indicators/")
+        .skip(1)
+        .filter_map(|rest| rest.split('?').next().map(str::to_string))
+        .collect();
+    assert!(rows.len() >= 44, "{rows:?}");
+    let mut admin = Client::login(&server, "admin").await;
+    let users = admin.get(&server, "/admin/users").await;
+    let user_id = users
+        .body
+        .as_str()
+        .unwrap_or_default()
+        .split("href=\"/admin/users/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a user's page")
+        .to_string();
+
+    let mut pages: Vec<String> = Vec::new();
+    for (method, route) in ecociv_server::web::ROUTES {
+        if *method != "GET" || route.contains('.') || route.contains("{lang}") || route.contains("{file}") {
+            continue; // files (CSS, CSV, Excel, Word, JSON, examples) and the language switch
+        }
+        let path = route.replace("{code}", "450202").replace("{id}", &user_id);
+        if path.contains("{row}") {
+            pages.extend(rows.iter().map(|row| path.replace("{row}", row)));
+            pages.extend(["7.1", "8.1", "7"].map(|row| format!("{}?year=2023", path.replace("{row}", row))));
+        } else {
+            pages.push(path.clone());
+            pages.push(format!("{path}{}year=2023", if path.contains('?') { "&" } else { "?" }));
+        }
+    }
+    pages.extend([
+        "/z/450202/water?year=2024".to_string(),
+        "/z/450202/entry?year=2021".to_string(),
+        "/z/450202/no-such-page".to_string(),
+        "/login?next=%2Fz%2F450202%2Freview".to_string(),
+    ]);
+
+    let mut failures = BTreeSet::new();
+    let mut pending = BTreeSet::new();
+    let mut clients = [
+        ("public", anonymous),
+        ("editor", editor),
+        ("reviewer", reviewer),
+        ("admin", admin),
+    ];
+    for (who, client) in &mut clients {
+        for page in &pages {
+            let response = client.get(&server, page).await;
+            let Some(html) = response.body.as_str() else { continue };
+            if response.status.is_server_error() {
+                failures.insert(format!("{page} as {who}: {}", response.status));
+            }
+            let pending_page = PENDING_PAGES.iter().any(|p| page.contains(p));
+            for found in latin_words(&visible_text(html)) {
+                let word = found.split('”').next().unwrap_or_default().trim_start_matches('“');
+                if pending_page && PENDING_AT_SOURCE.contains(&word) {
+                    pending.insert(format!("{page}: {found}"));
+                } else {
+                    failures.insert(format!("{page} as {who}: {found}"));
+                }
+            }
+        }
+    }
+    if !pending.is_empty() {
+        eprintln!(
+            "\n!!!!! {} places still show English from the standards/monitoring explanations (to be rewritten at \
+             their source), e.g.:\n{}\n",
+            pending.len(),
+            pending.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "English on Chinese pages ({}):\n{}",
+        failures.len(),
+        failures.iter().cloned().collect::<Vec<_>>().join("\n")
+    );
+}
