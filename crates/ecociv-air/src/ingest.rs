@@ -10,8 +10,8 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use ecociv_csvline::excerpt;
 use ecociv_csvline::text::excerpt_bytes;
+use ecociv_csvline::{excerpt, neutralise_formula};
 
 use crate::edition::{Date, EditionChoice};
 use crate::hj633::{self, DailyInput, ITEMS};
@@ -626,7 +626,7 @@ pub fn run_daily<R: Read, W: Write>(
     let sum = read_daily(input, opts, |row| {
         let res = hj633::table(choice.for_date(row.date)).daily(&row.input);
         cells[0].clear();
-        cells[0].push_str(row.station);
+        cells[0].push_str(&neutralise_formula(row.station));
         cells[1] = row.date.to_string();
         cells[2] = opt_num(res.aqi);
         let lv = res.level();
@@ -661,7 +661,7 @@ pub fn run_hourly<R: Read, W: Write>(
     let sum = read_hourly(input, opts, |row| {
         let r = engine.push(row)?;
         let res = &r.result;
-        cells[0] = r.station;
+        cells[0] = neutralise_formula(&r.station).into_owned();
         cells[1] = r.date.to_string();
         cells[2] = r.hour.to_string();
         cells[3] = opt_num(res.aqi);
@@ -719,7 +719,7 @@ pub fn write_annual<W: Write>(rows: &[StationAnnual], out: W) -> Result<(), Inge
     for r in rows {
         let a = &r.annual;
         w.write_record([
-            r.station.clone(),
+            neutralise_formula(&r.station).into_owned(),
             a.year.to_string(),
             a.valid_days.to_string(),
             a.good_days.to_string(),

@@ -24,7 +24,7 @@ use std::io::{self, Read};
 
 pub mod text;
 
-pub use text::{MAX_READING, excerpt, name_problem};
+pub use text::{MAX_READING, excerpt, formula_like, name_problem, neutralise_formula};
 
 /// The longest record a reader accepts: 1 MiB. Monitoring and values lines are a few hundred bytes; a
 /// record this long is a damaged or hostile file.

@@ -67,6 +67,27 @@ pub fn reading_too_large(text: &str) -> String {
     )
 }
 
+/// Text as a CSV or spreadsheet writer must write it (OWASP "CSV injection"): a text starting with `=`, `+`,
+/// `-`, `@`, a tab or a CR would be taken for a formula by Excel, WPS or LibreOffice, so it gets a leading `'`.
+/// A plain number (`-3.5`, `+2`, `-1e-3`) is left as it is: it is no formula, and numeric columns must stay
+/// numbers. The one function every CSV and Excel writer of the project uses for text cells.
+pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
+    if formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Whether a spreadsheet could take `text` for a formula: it starts with `=`, `+`, `-`, `@`, a tab or a CR, is
+/// not a plain number, and is not a lone `-` or `+` (a dash for "none", shown as text by every spreadsheet).
+/// Excel writers set the cell's quote prefix (the spreadsheet's own `'`) for such text instead of changing it.
+pub fn formula_like(text: &str) -> bool {
+    let risky = matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let number = text.parse::<f64>().is_ok_and(f64::is_finite) && !text.contains(['\t', '\r']);
+    risky && !number && text != "-" && text != "+"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +100,27 @@ mod tests {
         assert!(shown.starts_with(&"汉".repeat(80)));
         assert!(shown.ends_with("…（共 3000 字节）"), "{shown}");
         assert_eq!(shown.chars().count(), 80 + "…（共 3000 字节）".chars().count());
+    }
+
+    #[test]
+    fn formula_leading_text_is_neutralised_but_numbers_are_not() {
+        for text in [
+            "=1+2",
+            "+A1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "=HYPERLINK(\"http://x\")",
+            "=",
+            "@",
+            "-inf",
+        ] {
+            assert_eq!(neutralise_formula(text), format!("'{text}"), "{text:?}");
+        }
+        for text in ["-3.5", "+2", "-1e-3", "3", "", "达标", "a=b", "'=1", "—", "-", "+"] {
+            assert_eq!(neutralise_formula(text), text, "{text:?}");
+        }
     }
 
     #[test]

@@ -61,6 +61,79 @@ pub fn departments(list: &[String]) -> String {
     list.join("、")
 }
 
+/// Text cells of every workbook this crate writes go through here: text a spreadsheet could take for a formula
+/// (`ecociv_csvline::formula_like`: leading `=`, `+`, `-`, `@`, tab, CR — the one rule for CSV and Excel
+/// writers) is written with the cell's quote prefix (Excel's own `'`, not shown), so a cell a user edits or
+/// saves as CSV cannot turn into a formula; the text itself is unchanged. Numbers are written as numbers.
+pub(crate) trait TextCells {
+    fn write_text(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &rust_xlsxwriter::Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError>;
+    fn write_text_plain(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError>;
+    fn merge_text(
+        &mut self,
+        first: (u32, u16),
+        last: (u32, u16),
+        text: &str,
+        format: &rust_xlsxwriter::Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError>;
+}
+
+/// `format`, with the quote prefix when `text` looks like a formula.
+fn guarded<'a>(text: &str, format: &'a rust_xlsxwriter::Format) -> std::borrow::Cow<'a, rust_xlsxwriter::Format> {
+    if ecociv_csvline::formula_like(text) {
+        std::borrow::Cow::Owned(format.clone().set_quote_prefix())
+    } else {
+        std::borrow::Cow::Borrowed(format)
+    }
+}
+
+impl TextCells for rust_xlsxwriter::Worksheet {
+    fn write_text(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &rust_xlsxwriter::Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+        let text = text.as_ref();
+        self.write_string_with_format(row, column, text, &guarded(text, format))
+    }
+
+    fn write_text_plain(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+        let text = text.as_ref();
+        if ecociv_csvline::formula_like(text) {
+            self.write_string_with_format(row, column, text, &rust_xlsxwriter::Format::new().set_quote_prefix())
+        } else {
+            self.write_string(row, column, text)
+        }
+    }
+
+    fn merge_text(
+        &mut self,
+        first: (u32, u16),
+        last: (u32, u16),
+        text: &str,
+        format: &rust_xlsxwriter::Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+        self.merge_range(first.0, first.1, last.0, last.1, text, &guarded(text, format))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

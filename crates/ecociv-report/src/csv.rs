@@ -3,10 +3,12 @@
 //!
 //! One line per (year, row), indicators with sub-indicators included as their own lines
 //! (`is_indicator = true`, no value). Numbers are written in full precision with a `.` decimal point;
-//! states and spatial records as their text. Columns are listed in [`HEADER`]; they are a compatibility
+//! states and spatial records as their text. Text that a spreadsheet would take for a formula (leading `=`,
+//! `+`, `-`, `@`, tab, CR; not a plain number) gets a leading `'` (`ecociv_csvline::neutralise_formula`). Columns are listed in [`HEADER`]; they are a compatibility
 //! promise like the JSON shapes: add columns at the end, never rename or remove.
 
 use ecociv_core::{Assessment, Value};
+use ecociv_csvline::neutralise_formula;
 
 use crate::common::ReportError;
 
@@ -80,7 +82,7 @@ pub fn open_data(assessments: &[Assessment]) -> Result<Vec<u8>, ReportError> {
                     &assessment.framework_id,
                     &assessment.framework_edition,
                 ];
-                writer.write_record(record)?;
+                writer.write_record(record.map(|field| neutralise_formula(field).into_owned()))?;
             }
         }
         writer.flush().map_err(|error| ReportError::Csv(error.into()))?;

@@ -22,7 +22,7 @@ use ecociv_plan::model::{FundingSource, KeyProjects, LeadBasis, LedgerEntry, Mea
 use ecociv_plan::{Date, WanYuan};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::common::ReportError;
+use crate::common::{ReportError, TextCells};
 use crate::template::{CellProblem, ImportError, cell_name};
 use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
 
@@ -97,7 +97,7 @@ pub fn task_breakdown(zone_name: &str, measures: &Measures, department: Option<&
     )?;
     sheet.set_row_height(1, 30)?;
     for (c, h) in TASK_HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.header)?;
+        sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
     let mut r = HEADER_ROW + 1;
     let mut current_section = String::new();
@@ -155,11 +155,11 @@ pub fn task_breakdown(zone_name: &str, measures: &Measures, department: Option<&
         let note = note.join("；");
         let lead = lead_cell(&m.lead, m.lead_basis);
         sheet.write_number_with_format(r, 0, (n + 1) as f64, &f.centre)?;
-        sheet.write_string_with_format(r, 2, &m.text, &f.text)?;
-        sheet.write_string_with_format(r, 3, &lead, &f.text)?;
-        sheet.write_string_with_format(r, 4, coop.join("、"), &f.text)?;
-        sheet.write_string_with_format(r, 5, m.deadline_label(), &f.centre)?;
-        sheet.write_string_with_format(r, 6, &note, &f.text)?;
+        sheet.write_text(r, 2, &m.text, &f.text)?;
+        sheet.write_text(r, 3, &lead, &f.text)?;
+        sheet.write_text(r, 4, coop.join("、"), &f.text)?;
+        sheet.write_text(r, 5, m.deadline_label(), &f.centre)?;
+        sheet.write_text(r, 6, &note, &f.text)?;
         let lines = lines_needed(&m.text, 60.0)
             .max(lines_needed(&note, 30.0))
             .max(lines_needed(&lead, 16.0));
@@ -246,20 +246,20 @@ pub fn project_ledger(
     )?;
     sheet.set_row_height(1, 30)?;
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.header)?;
+        sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
     let mut r = HEADER_ROW + 1;
     for cat in &projects.categories {
         for p in &cat.projects {
             let e = entry(&p.id);
-            sheet.write_string_with_format(r, 0, &p.id, &f.centre)?;
-            sheet.write_string_with_format(r, 1, &cat.name, &f.centre)?;
-            sheet.write_string_with_format(r, 2, &p.name, &f.text)?;
-            sheet.write_string_with_format(r, 3, e.map(|e| e.responsible.as_str()).unwrap_or(""), &input)?;
+            sheet.write_text(r, 0, &p.id, &f.centre)?;
+            sheet.write_text(r, 1, &cat.name, &f.centre)?;
+            sheet.write_text(r, 2, &p.name, &f.text)?;
+            sheet.write_text(r, 3, e.map(|e| e.responsible.as_str()).unwrap_or(""), &input)?;
             match e {
                 Some(e) => {
-                    sheet.write_string_with_format(r, 4, e.start_year.to_string(), &input)?;
-                    sheet.write_string_with_format(r, 5, e.end_year.to_string(), &input)?;
+                    sheet.write_text(r, 4, e.start_year.to_string(), &input)?;
+                    sheet.write_text(r, 5, e.end_year.to_string(), &input)?;
                     sheet.write_number_with_format(r, 6, e.estimated.as_f64(), &input_money)?;
                 }
                 None => {
@@ -272,9 +272,9 @@ pub fn project_ledger(
                 Some(s) => sheet.write_number_with_format(r, 7, s.as_f64(), &money)?,
                 None => sheet.write_blank(r, 7, &money)?,
             };
-            sheet.write_string_with_format(r, 8, p.rows.join("、"), &f.centre)?;
-            sheet.write_string_with_format(r, 9, p.measures.join("、"), &f.centre)?;
-            sheet.write_string_with_format(r, 10, p.note.as_deref().unwrap_or(""), &f.text)?;
+            sheet.write_text(r, 8, p.rows.join("、"), &f.centre)?;
+            sheet.write_text(r, 9, p.measures.join("、"), &f.centre)?;
+            sheet.write_text(r, 10, p.note.as_deref().unwrap_or(""), &f.text)?;
             let lines = lines_needed(&p.name, 36.0).max(lines_needed(p.note.as_deref().unwrap_or(""), 36.0));
             sheet.set_row_height(r, height_for(lines.min(12)))?;
             r += 1;
@@ -312,14 +312,14 @@ pub fn project_ledger(
         &f.note,
     )?;
     for (c, h) in ["项目编号", "年份", "资金来源", "计划投资（万元）"].iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.header)?;
+        sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
     let mut r = HEADER_ROW + 1;
     for e in ledger {
         for (year, source, amount) in &e.plan {
-            sheet.write_string_with_format(r, 0, &e.project, &input)?;
-            sheet.write_string_with_format(r, 1, year.to_string(), &input)?;
-            sheet.write_string_with_format(r, 2, &source.0, &input)?;
+            sheet.write_text(r, 0, &e.project, &input)?;
+            sheet.write_text(r, 1, year.to_string(), &input)?;
+            sheet.write_text(r, 2, &source.0, &input)?;
             sheet.write_number_with_format(r, 3, amount.as_f64(), &input_money)?;
             r += 1;
         }
@@ -352,15 +352,15 @@ pub fn project_ledger(
         .iter()
         .enumerate()
     {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.header)?;
+        sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
     let mut r = HEADER_ROW + 1;
     for e in ledger {
         for m in &e.milestones {
-            sheet.write_string_with_format(r, 0, &e.project, &input)?;
-            sheet.write_string_with_format(r, 1, &m.name, &input)?;
-            sheet.write_string_with_format(r, 2, m.due.to_string(), &input)?;
-            sheet.write_string_with_format(r, 3, m.done.map(|d| d.to_string()).unwrap_or_default(), &input)?;
+            sheet.write_text(r, 0, &e.project, &input)?;
+            sheet.write_text(r, 1, &m.name, &input)?;
+            sheet.write_text(r, 2, m.due.to_string(), &input)?;
+            sheet.write_text(r, 3, m.done.map(|d| d.to_string()).unwrap_or_default(), &input)?;
             r += 1;
         }
     }
@@ -403,7 +403,7 @@ pub fn project_ledger(
         &f.note,
     )?;
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.header)?;
+        sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
     let mut r = HEADER_ROW + 1;
     let (mut names, mut entered_total) = (0, 0_i64);
@@ -412,7 +412,7 @@ pub fn project_ledger(
         names += cat.projects.len();
         entered_total += entered.0;
         sheet.write_number_with_format(r, 0, f64::from(cat.number), &f.centre)?;
-        sheet.write_string_with_format(r, 1, &cat.name, &f.centre)?;
+        sheet.write_text(r, 1, &cat.name, &f.centre)?;
         sheet.write_number_with_format(r, 2, f64::from(cat.count), &f.number)?;
         sheet.write_number_with_format(r, 3, cat.projects.len() as f64, &f.number)?;
         sheet.write_number_with_format(r, 4, cat.investment.as_f64(), &money)?;
@@ -420,7 +420,7 @@ pub fn project_ledger(
         sheet.write_number_with_format(r, 6, WanYuan(entered.0 - cat.investment.0).as_f64(), &money)?;
         r += 1;
     }
-    sheet.write_string_with_format(r, 1, "合计", &f.centre)?;
+    sheet.write_text(r, 1, "合计", &f.centre)?;
     sheet.write_number_with_format(r, 2, f64::from(projects.total_count), &f.number)?;
     sheet.write_number_with_format(r, 3, names as f64, &f.number)?;
     sheet.write_number_with_format(r, 4, projects.total_investment.as_f64(), &money)?;
@@ -455,7 +455,7 @@ pub fn project_ledger(
         &f.title,
     )?;
     for (c, h) in ["编号", "类别", "说明"].iter().enumerate() {
-        sheet.write_string_with_format(1, c as u16, *h, &f.header)?;
+        sheet.write_text(1, c as u16, *h, &f.header)?;
     }
     for (i, q) in projects.quality.iter().enumerate() {
         let r = 2 + i as u32;
@@ -464,9 +464,9 @@ pub fn project_ledger(
             .and_then(|n| projects.category(n))
             .map(|c| c.name.as_str())
             .unwrap_or("");
-        sheet.write_string_with_format(r, 0, &q.id, &f.centre)?;
-        sheet.write_string_with_format(r, 1, cat, &f.centre)?;
-        sheet.write_string_with_format(r, 2, &q.text, &f.text)?;
+        sheet.write_text(r, 0, &q.id, &f.centre)?;
+        sheet.write_text(r, 1, cat, &f.centre)?;
+        sheet.write_text(r, 2, &q.text, &f.text)?;
         sheet.set_row_height(r, height_for(lines_needed(&q.text, 80.0)))?;
     }
     sheet.set_column_width(0, 6.0)?;
@@ -476,8 +476,8 @@ pub fn project_ledger(
     let meta = book.add_worksheet();
     meta.set_name(META_SHEET)?;
     for (r, (k, v)) in [("format", LEDGER_FORMAT), ("zone", zone_code)].iter().enumerate() {
-        meta.write_string(r as u32, 0, *k)?;
-        meta.write_string(r as u32, 1, *v)?;
+        meta.write_text_plain(r as u32, 0, *k)?;
+        meta.write_text_plain(r as u32, 1, *v)?;
     }
     meta.set_hidden(true);
     meta.protect();

@@ -27,7 +27,7 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook,
 };
 
-use crate::common::ReportError;
+use crate::common::{ReportError, TextCells};
 use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
 
 /// The input sheet's name.
@@ -174,21 +174,21 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         (col::NOTE, "说明（数据来源）".to_string()),
     ];
     for (column, text) in &headers {
-        input_sheet.write_string_with_format(HEADER_ROW, *column, text, &formats.header)?;
+        input_sheet.write_text(HEADER_ROW, *column, text, &formats.header)?;
     }
     input_sheet.set_row_height(HEADER_ROW, 30)?;
 
     let mut lists: Vec<Vec<String>> = Vec::new();
     for (index, (name, row)) in rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + index as u32;
-        input_sheet.write_string_with_format(r, col::ID, &row.id, &formats.centre)?;
-        input_sheet.write_string_with_format(r, col::NAME, name, &formats.text)?;
-        input_sheet.write_string_with_format(r, col::UNIT, &row.unit, &formats.centre)?;
+        input_sheet.write_text(r, col::ID, &row.id, &formats.centre)?;
+        input_sheet.write_text(r, col::NAME, name, &formats.text)?;
+        input_sheet.write_text(r, col::UNIT, &row.unit, &formats.centre)?;
         let standard = row
             .variant_for(&zone.profile.attributes)
             .map(|variant| variant.standard.clone())
             .unwrap_or_else(|| "未知".into());
-        input_sheet.write_string_with_format(r, col::STANDARD, &standard, &formats.centre)?;
+        input_sheet.write_text(r, col::STANDARD, &standard, &formats.centre)?;
         let states: Vec<String> = row.states.iter().map(|state| state.text.clone()).collect();
         let mut states_text = states.join("、");
         if row.spatial {
@@ -202,12 +202,12 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
                 format!("数字，或 {states_text}")
             };
         }
-        input_sheet.write_string_with_format(r, col::STATES, &states_text, &formats.text)?;
+        input_sheet.write_text(r, col::STATES, &states_text, &formats.text)?;
         let on_record = zone
             .observation(&row.id, year)
             .map(|obs| obs.value.display())
             .unwrap_or_default();
-        input_sheet.write_string_with_format(r, col::ON_RECORD, &on_record, &formats.centre)?;
+        input_sheet.write_text(r, col::ON_RECORD, &on_record, &formats.centre)?;
         let needed = lines_needed(name, 30.0)
             .max(lines_needed(&standard, 18.0))
             .max(lines_needed(&states_text, 24.0))
@@ -290,12 +290,12 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
     .iter()
     .enumerate()
     {
-        meta.write_string(r as u32, 0, *key)?;
-        meta.write_string(r as u32, 1, value)?;
+        meta.write_text_plain(r as u32, 0, *key)?;
+        meta.write_text_plain(r as u32, 1, value)?;
     }
     for (column, list) in lists.iter().enumerate() {
         for (k, text) in list.iter().enumerate() {
-            meta.write_string(9 + k as u32, column as u16, text)?;
+            meta.write_text_plain(9 + k as u32, column as u16, text)?;
         }
     }
     meta.set_hidden(true);

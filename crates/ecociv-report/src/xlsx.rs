@@ -14,7 +14,7 @@ use ecociv_core::value::Value;
 use ecociv_core::{Assessment, Framework, Status, Zone, assess};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
-use crate::common::{ReportError, departments, plain_number, status_colours, target_text, target_years};
+use crate::common::{ReportError, TextCells, departments, plain_number, status_colours, target_text, target_years};
 
 /// Sheet names.
 pub const TABLE_2_1: &str = "表2-1 指标体系";
@@ -123,9 +123,9 @@ pub(crate) fn merge_or_write(
     format: &Format,
 ) -> Result<(), XlsxError> {
     if first_row == last_row && first_col == last_col {
-        sheet.write_string_with_format(first_row, first_col, text, format)?;
+        sheet.write_text(first_row, first_col, text, format)?;
     } else {
-        sheet.merge_range(first_row, first_col, last_row, last_col, text, format)?;
+        sheet.merge_text((first_row, first_col), (last_row, last_col), text, format)?;
     }
     Ok(())
 }
@@ -196,7 +196,7 @@ pub(crate) fn write_value(
 ) -> Result<(), XlsxError> {
     match value {
         Some(Value::Number(number)) => sheet.write_number_with_format(row, column, *number, format)?,
-        Some(other) => sheet.write_string_with_format(row, column, other.display(), format)?,
+        Some(other) => sheet.write_text(row, column, other.display(), format)?,
         None => sheet.write_blank(row, column, format)?,
     };
     Ok(())
@@ -256,9 +256,9 @@ pub fn table_2_1(
     ])
     .collect();
     for (column, text) in &headers {
-        sheet.write_string_with_format(1, *column, text, &formats.header)?;
+        sheet.write_text(1, *column, text, &formats.header)?;
     }
-    sheet.merge_range(1, col::INDICATOR, 1, col::SUB, "指标名称", &formats.header)?;
+    sheet.merge_text((1, col::INDICATOR), (1, col::SUB), "指标名称", &formats.header)?;
     sheet.set_row_height(1, 30)?;
 
     let lines = lines(framework, assessment);
@@ -271,12 +271,12 @@ pub fn table_2_1(
             lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB)
         };
         if line.sub {
-            sheet.write_string_with_format(r, col::SUB, &entry.name, &formats.text)?;
+            sheet.write_text(r, col::SUB, &entry.name, &formats.text)?;
         } else {
-            sheet.merge_range(r, col::INDICATOR, r, col::SUB, &entry.name, &formats.text)?;
+            sheet.merge_text((r, col::INDICATOR), (r, col::SUB), &entry.name, &formats.text)?;
         }
-        sheet.write_string_with_format(r, col::UNIT, &entry.unit, &formats.centre)?;
-        sheet.write_string_with_format(r, col::STANDARD, &entry.standard, &formats.centre)?;
+        sheet.write_text(r, col::UNIT, &entry.unit, &formats.centre)?;
+        sheet.write_text(r, col::STANDARD, &entry.standard, &formats.centre)?;
         needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
         needed = needed.max(lines_needed(
             &entry.value.as_ref().map(Value::display).unwrap_or_default(),
@@ -291,7 +291,7 @@ pub fn table_2_1(
             entry.value.as_ref(),
             if is_number { &formats.number } else { &formats.centre },
         )?;
-        sheet.write_string_with_format(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
+        sheet.write_text(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
         for (k, target_year) in targets.iter().enumerate() {
             let column = col::FIRST_TARGET + k as u16;
             match target_text(zone, &entry.id, *target_year) {
@@ -299,20 +299,20 @@ pub fn table_2_1(
                     needed = needed.max(lines_needed(text, WIDTH_TARGET));
                     match plain_number(text) {
                         Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
-                        None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
+                        None => sheet.write_text(r, column, text, &formats.centre)?,
                     }
                 }
                 None => sheet.write_blank(r, column, &formats.centre)?,
             };
         }
-        sheet.write_string_with_format(r, lead_col, departments(&entry.lead_departments), &formats.text)?;
+        sheet.write_text(r, lead_col, departments(&entry.lead_departments), &formats.text)?;
         let mut explanation = entry.explanation.zh.clone();
         for warning in &entry.warnings {
             explanation.push_str("；注意：");
             explanation.push_str(&warning.zh);
         }
         needed = needed.max(lines_needed(&explanation, WIDTH_EXPLAIN));
-        sheet.write_string_with_format(r, explain_col, &explanation, &formats.text)?;
+        sheet.write_text(r, explain_col, &explanation, &formats.text)?;
         sheet.set_row_height(r, height_for(needed))?;
     }
 
@@ -350,7 +350,7 @@ pub fn table_2_1(
                 if first == last {
                     sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
                 } else {
-                    sheet.merge_range(at(first), col::NUMBER, at(last), col::NUMBER, "", &formats.number)?;
+                    sheet.merge_text((at(first), col::NUMBER), (at(last), col::NUMBER), "", &formats.number)?;
                     sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
                 }
             }
@@ -444,21 +444,21 @@ pub fn table_4_1(sheet: &mut Worksheet, zone: &Zone) -> Result<(), ReportError> 
         .iter()
         .enumerate()
     {
-        sheet.write_string_with_format(1, column as u16, *text, &formats.header)?;
+        sheet.write_text(1, column as u16, *text, &formats.header)?;
     }
     let projects = &zone.plan.projects;
     for (index, project) in projects.iter().enumerate() {
         let r = 2 + index as u32;
         sheet.write_number_with_format(r, 0, f64::from(project.number), &formats.number)?;
-        sheet.write_string_with_format(r, 1, &project.category, &formats.centre)?;
-        sheet.write_string_with_format(r, 2, &project.content, &formats.text)?;
+        sheet.write_text(r, 1, &project.category, &formats.centre)?;
+        sheet.write_text(r, 2, &project.content, &formats.text)?;
         sheet.set_row_height(r, height_for(lines_needed(&project.content, 80.0)))?;
         sheet.write_number_with_format(r, 3, f64::from(project.count), &formats.number)?;
         sheet.write_number_with_format(r, 4, project.investment_wan_yuan, &money)?;
     }
     let total_row = 2 + projects.len() as u32;
     let (count, investment) = project_totals(zone);
-    sheet.merge_range(total_row, 0, total_row, 2, "合计", &formats.header)?;
+    sheet.merge_text((total_row, 0), (total_row, 2), "合计", &formats.header)?;
     if projects.is_empty() {
         sheet.write_number_with_format(total_row, 3, 0.0, &formats.number)?;
         sheet.write_number_with_format(total_row, 4, 0.0, &money)?;
@@ -517,7 +517,7 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
     headers.extend(years.iter().map(|year| format!("{year}年")));
     headers.extend(targets.iter().map(|year| format!("{year}年目标")));
     for (column, text) in headers.iter().enumerate() {
-        sheet.write_string_with_format(1, column as u16, text, &formats.header)?;
+        sheet.write_text(1, column as u16, text, &formats.header)?;
     }
     let mut r = 2;
     for indicator in &framework.indicators {
@@ -527,8 +527,8 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
             } else {
                 row.name.clone()
             };
-            sheet.write_string_with_format(r, 0, &row.id, &formats.centre)?;
-            sheet.write_string_with_format(r, 1, &name, &formats.text)?;
+            sheet.write_text(r, 0, &row.id, &formats.centre)?;
+            sheet.write_text(r, 1, &name, &formats.text)?;
             let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(&assessments, &row.id), 18.0));
             for assessment in &assessments {
                 if let Some(value) = assessment
@@ -541,9 +541,9 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
                 }
             }
             sheet.set_row_height(r, height_for(needed))?;
-            sheet.write_string_with_format(r, 2, &row.unit, &formats.centre)?;
+            sheet.write_text(r, 2, &row.unit, &formats.centre)?;
             let standard = standard_text(&assessments, &row.id);
-            sheet.write_string_with_format(r, 3, &standard, &formats.centre)?;
+            sheet.write_text(r, 3, &standard, &formats.centre)?;
             for (k, assessment) in assessments.iter().enumerate() {
                 let column = 4 + k as u16;
                 match assessment.rows.iter().find(|entry| entry.id == row.id) {
@@ -567,7 +567,7 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
                 match target_text(zone, &row.id, *target_year) {
                     Some(text) => match plain_number(text) {
                         Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
-                        None => sheet.write_string_with_format(r, column, text, &formats.centre)?,
+                        None => sheet.write_text(r, column, text, &formats.centre)?,
                     },
                     None => sheet.write_blank(r, column, &formats.centre)?,
                 };

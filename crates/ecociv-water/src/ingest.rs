@@ -9,7 +9,7 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use csv::{ByteRecord, ReaderBuilder};
-use ecociv_csvline::{LineCounter, excerpt};
+use ecociv_csvline::{LineCounter, excerpt, neutralise_formula};
 
 use crate::black_odorous;
 use crate::evaluation2011::{PeriodAccumulator, Thresholds};
@@ -488,7 +488,13 @@ pub fn classify_stream<R: Read, W: Write>(
             Some(c) => (c.label(), c.status()),
             None => ("", "未评价"),
         };
-        out.write_record([s.section, s.date, class, status, items.as_str()])?;
+        out.write_record([
+            neutralise_formula(s.section).as_ref(),
+            s.date,
+            class,
+            status,
+            items.as_str(),
+        ])?;
         n += 1;
     }
     out.flush()?;
@@ -597,7 +603,7 @@ pub fn write_annual<W: Write>(rows: &[AnnualRow], output: W) -> Result<(), Strea
             None => ("", "未评价"),
         };
         out.write_record([
-            r.section.as_str(),
+            neutralise_formula(&r.section).as_ref(),
             &r.year.to_string(),
             &r.period.samples().to_string(),
             class,

@@ -54,3 +54,10 @@ fn control_characters_in_a_station_name_are_refused() {
         "{r:?}"
     );
 }
+
+/// A station name that a spreadsheet would take for a formula is written with a leading `'` in the output CSV.
+#[test]
+fn formula_leading_station_names_are_neutralised_in_the_output() {
+    let out = daily(&format!("{D}=1+2,2023-01-01,10,20,40,0.8,90,80,35\n")).unwrap();
+    assert!(out.contains("\n'=1+2,2023-01-01,"), "{out}");
+}

@@ -75,3 +75,79 @@ fn a_numeric_infinity_or_unreadable_number_is_refused_with_its_cell() {
         assert_eq!(error.problems[0].cell, v20, "{raw}: {error}");
     }
 }
+
+/// CSV injection (OWASP): a text starting with `=`, `+`, `-` or `@` reached the open-data CSV (`/z/{code}/table.csv`,
+/// `ecociv report --format csv`) and the workbook's string cells as is; a spreadsheet would run it as a formula.
+/// Such text now gets a leading `'`; numbers (a value of -3.5) stay numbers.
+#[test]
+fn formula_leading_text_is_neutralised_in_csv_and_excel() {
+    use ecociv_core::{Observation, Source, Value, assess};
+    let mut loaded = example();
+    let hostile = "=HYPERLINK(\"http://evil.example/\",\"点击\")";
+    for observation in loaded.zone.observations.iter_mut().filter(|o| o.row == "3") {
+        observation.source = Source::Document {
+            citation: hostile.to_string(),
+        };
+    }
+    loaded.zone.observations.push(Observation {
+        row: "3".into(),
+        year: 2030,
+        value: Value::Number(-3.5),
+        assigned: None,
+        recorded: None,
+        source: Source::Document {
+            citation: "@SUM(1)".into(),
+        },
+    });
+    for departments in loaded.zone.plan.lead_departments.values_mut() {
+        departments.insert(0, "-2+3".into());
+    }
+    let assessments: Vec<_> = [2021, 2030]
+        .iter()
+        .map(|year| assess(&loaded.framework, &loaded.zone, *year))
+        .collect();
+    let bytes = ecociv_report::csv::open_data(&assessments).expect("csv");
+    let mut reader = csv::Reader::from_reader(&bytes[ecociv_report::csv::BOM.len()..]);
+    let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("records");
+    let row = |year: &str| records.iter().find(|r| &r[2] == year && &r[3] == "3").expect("row 3");
+    assert_eq!(&row("2021")[18], format!("'{hostile}"));
+    assert_eq!(&row("2030")[18], "'@SUM(1)");
+    assert_eq!(&row("2030")[12], "-3.5", "a number stays a number");
+    assert!(row("2021")[17].starts_with("'-2+3"), "{}", &row("2021")[17]);
+    for record in &records {
+        for field in record {
+            assert!(!field.starts_with(['=', '+', '@']), "{field}");
+        }
+    }
+
+    // In the workbook the text stays as written and its cell gets the quote prefix (Excel's own `'`).
+    let book = ecociv_report::xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[2021]).expect("xlsx");
+    let styles = zip_entry(&book, "xl/styles.xml");
+    assert!(styles.contains("quotePrefix=\"1\""), "no quote prefix in the styles");
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(book)).expect("xlsx");
+    let mut found = false;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("sheet");
+        found |= range
+            .used_cells()
+            .any(|cell| cell.2.get_string().is_some_and(|t| t.starts_with("-2+3")));
+    }
+    assert!(found, "the department text is kept as written");
+    let plain = ecociv_report::xlsx::workbook(&example().framework, &example().zone, 2021, &[2021]).expect("xlsx");
+    assert!(
+        !zip_entry(&plain, "xl/styles.xml").contains("quotePrefix"),
+        "only where needed"
+    );
+}
+
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .expect("entry")
+        .read_to_string(&mut text)
+        .expect("utf-8");
+    text
+}
