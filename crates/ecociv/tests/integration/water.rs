@@ -168,10 +168,7 @@ fn assess_uses_computed_water_figures() {
     assert!(d("23").contains("2 of 2 sources"));
     // The stable-or-improving rule compared 2024 against the computed 2021 values.
     assert!(
-        row("8.1")["explanation"]
-            .as_str()
-            .unwrap()
-            .contains("2021年为 66.7%"),
+        row("8.1")["explanation"].as_str().unwrap().contains("2021年为 66.7%"),
         "{}",
         row("8.1")["explanation"]
     );
