@@ -95,3 +95,112 @@ async fn pages_fit_an_office_screen_and_a_phone() {
     client.close().await.expect("close");
     assert!(failures.is_empty(), "layout problems:\n{}", failures.join("\n"));
 }
+
+/// An approved 2022 value, as if entered, submitted and approved.
+fn approved_2022(row: &str, value: ecociv_core::Value, unit: &str) -> ecociv_store::NewRevision {
+    ecociv_store::NewRevision {
+        after: 0,
+        action: ecociv_store::Action::Approve,
+        status: ecociv_store::Status::Approved,
+        observation: ecociv_core::Observation {
+            row: row.into(),
+            year: 2022,
+            value,
+            assigned: None,
+            recorded: None,
+            source: ecociv_core::Source::Document {
+                citation: "浏览器测试".into(),
+            },
+        },
+        unit: unit.into(),
+        evidence: String::new(),
+        reason: String::new(),
+    }
+}
+
+/// Issue 17: at 1366×768 a reader states readiness, what fails and who is late from the dashboard's
+/// first screen — the top band is wholly on screen and says all three; on a phone Table 2-1 and the
+/// not-met list are cards with the status in view. Screenshots at both widths go to
+/// `test-artifacts/browser/` (`dashboard-first-screen-1366.png` is the one to look at first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_first_screen_states_readiness_what_fails_and_who_is_late() {
+    if !browser_available() {
+        return;
+    }
+    let (base, store, passwords) = start_server("first-screen").await;
+    // 2022 half reported: some rows approved (two of them not met), other departments late.
+    let reviewer = store
+        .user_by_username("reviewer")
+        .await
+        .expect("store")
+        .expect("reviewer");
+    let values = vec![
+        approved_2022("1", ecociv_core::Value::State("正在制定".into()), "-"),
+        approved_2022("5", ecociv_core::Value::Number(100.0), "%"),
+        approved_2022("24", ecociv_core::Value::Number(50.0), "%"),
+        approved_2022("12", ecociv_core::Value::Number(100.0), "%"),
+    ];
+    store
+        .append_revisions("450202", &reviewer.id, None, values)
+        .await
+        .expect("values");
+    let (client, _driver) = connect().await;
+    login(&client, &base, "viewer", &passwords["viewer"]).await;
+    client.set_window_size(1366, 768).await.expect("window");
+    client
+        .goto(&format!("{base}/z/450202?year=2022"))
+        .await
+        .expect("dashboard");
+    let fits: bool = serde_json::from_value(
+        client
+            .execute(
+                "const b = document.querySelector('section.band').getBoundingClientRect(); \
+                 return b.top >= 0 && b.bottom <= window.innerHeight && b.right <= window.innerWidth;",
+                Vec::new(),
+            )
+            .await
+            .expect("band box"),
+    )
+    .expect("a boolean");
+    assert!(fits, "the top band is on the first screen at 1366×768");
+    let band = super::browser::text(&client, "section.band").await;
+    for expected in [
+        "尚不具备申报条件",
+        "约束性指标达标",
+        "1、24",
+        "待填报 / 待审核",
+        "城中区农业农村局",
+    ] {
+        assert!(band.contains(expected), "band lacks {expected}: {band}");
+    }
+    screenshot(&client, "dashboard-first-screen-1366").await;
+
+    client.set_window_size(390, 844).await.expect("phone");
+    let mut failures = Vec::new();
+    for (name, path) in [
+        ("dashboard-390", "/z/450202?year=2022"),
+        ("table-390", "/z/450202/table?year=2021"),
+    ] {
+        client.goto(&format!("{base}{path}")).await.expect("page");
+        failures.extend(offenders(&client).await.into_iter().map(|o| format!("{name}: {o}")));
+        screenshot(&client, name).await;
+    }
+    // Table 2-1 as cards: every row's status cell is within the screen's width and labelled.
+    let status: Vec<(f64, String)> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('#table-2-1 tbody td.c-status')].map(td => \
+                 [td.getBoundingClientRect().right, getComputedStyle(td, '::before').content]);",
+                Vec::new(),
+            )
+            .await
+            .expect("status cells"),
+    )
+    .expect("pairs");
+    assert!(status.len() >= 44, "{}", status.len());
+    for (right, label) in &status {
+        assert!(*right <= 390.0 && label.contains("达标情况"), "{right} {label}");
+    }
+    client.close().await.expect("close");
+    assert!(failures.is_empty(), "layout at 390 px:\n{}", failures.join("\n"));
+}
