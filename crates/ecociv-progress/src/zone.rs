@@ -24,9 +24,9 @@
 
 use std::collections::BTreeMap;
 
+use ecociv_core::format::trimmed;
 use ecociv_core::framework::{Direction as CoreDirection, Row};
 use ecociv_core::judge::{Evidence, judge};
-use ecociv_core::num::show;
 use ecociv_core::value::Value;
 use ecociv_core::zone::TargetKind;
 use ecociv_core::{Framework, Zone};
@@ -219,33 +219,13 @@ fn numeric_series(
     (points, synthetic, has_number)
 }
 
-/// "每年需提高 x 个百分点" and its English.
-pub fn required_change_text(change: f64, unit: &str) -> Bilingual {
+/// "每年需提高 x 个百分点" and its English, in the row's precision and unit (the core's formatter).
+pub fn required_change_text(change: f64, row: &Row) -> Bilingual {
     if change == 0.0 {
         return Bilingual::new("已达到目标值，保持即可", "target already met: hold the level");
     }
-    let (verb, verb_en) = if change > 0.0 {
-        ("提高", "rise")
-    } else {
-        ("降低", "fall")
-    };
-    let amount = show(change.abs());
-    if unit == "%" {
-        Bilingual::new(
-            format!("每年需{verb} {amount} 个百分点"),
-            format!("must {verb_en} {amount} percentage points a year"),
-        )
-    } else if unit.is_empty() || unit == "-" {
-        Bilingual::new(
-            format!("每年需{verb} {amount}"),
-            format!("must {verb_en} {amount} a year"),
-        )
-    } else {
-        Bilingual::new(
-            format!("每年需{verb} {amount} {unit}"),
-            format!("must {verb_en} {amount} {unit} a year"),
-        )
-    }
+    let text = row.format().per_year(change);
+    Bilingual::new(text.zh, text.en)
 }
 
 struct RowContext<'a> {
@@ -274,11 +254,11 @@ impl RowContext<'_> {
                     Bilingual::new(
                         format!(
                             "目标状态“{text}”即 {}：按方法2（实际增速与所需增速之比 R）评估",
-                            show(v)
+                            row.format().with_unit(v)
                         ),
                         format!(
                             "the target state '{text}' stands for {}: method 2 (observed over required growth, R)",
-                            show(v)
+                            row.format().with_unit(v)
                         ),
                     ),
                 )
@@ -289,11 +269,11 @@ impl RowContext<'_> {
                 Bilingual::new(
                     format!(
                         "目标值 {} 为量化目标：按方法2（实际增速与所需增速之比 R）评估",
-                        show(*v)
+                        row.format().with_unit(*v)
                     ),
                     format!(
                         "quantitative target {}: method 2 (observed over required growth, R)",
-                        show(*v)
+                        row.format().with_unit(*v)
                     ),
                 ),
             ),
@@ -304,7 +284,7 @@ impl RowContext<'_> {
                     match base_value {
                         Some(b) => format!(
                             "目标为“不低于现状值”，无量化目标值：按方法1（趋势）评估；预测值与{base_year}年现状值 {} 比较",
-                            show(b)
+                            row.format().with_unit(b)
                         ),
                         None => format!("目标为“不低于现状值”，但{base_year}年无现状值：按方法1（趋势）评估"),
                     },
@@ -480,7 +460,7 @@ impl RowContext<'_> {
         let (points, synthetic_years, has_number) = numeric_series(row, by_year);
         let latest_obs = by_year.and_then(|m| m.iter().next_back());
         let latest = latest_obs.map(|(&year, _)| year);
-        let latest_value = latest_obs.map(|(_, obs)| obs.value.display());
+        let latest_value = latest_obs.map(|(_, obs)| row.format().value(&obs.value));
         let task = framework
             .task(&indicator.task)
             .map(|t| t.name.clone())
@@ -552,10 +532,8 @@ impl RowContext<'_> {
                 report.forecast_method = which;
                 report.gap_to_target = value.zip(forecast_target).map(|(f, t)| f - t);
                 report.required_yearly_change = forecast.required_yearly_change;
-                report.required_change_text = forecast
-                    .required_yearly_change
-                    .map(|c| required_change_text(c, &row.unit));
-                report.explanation = explain_quantitative(&progress, &forecast, &row.unit);
+                report.required_change_text = forecast.required_yearly_change.map(|c| required_change_text(c, row));
+                report.explanation = explain_quantitative(&progress, &forecast, row);
                 report.at_risk = warning.at_risk;
                 report.warning = warning;
                 report.progress = Some(progress);
@@ -622,15 +600,24 @@ fn refused_progress(input: &SeriesInput, message: &str) -> SeriesProgress {
 }
 
 fn pct(x: f64) -> String {
-    format!("{}%", show(x * 100.0))
+    ecociv_core::format::percent(x)
 }
 
-fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingual {
+fn explain_quantitative(p: &SeriesProgress, f: &Forecast, row: &Row) -> Bilingual {
+    let fmt = row.format();
     let mut zh = Vec::new();
     let mut en = Vec::new();
     if let (Some(by), Some(bv), Some(cy), Some(cv)) = (p.base_year, p.base_value, p.current_year, p.current_value) {
-        zh.push(format!("基准{by}年 {} → 最新{cy}年 {}", show(bv), show(cv)));
-        en.push(format!("base {by}: {} → latest {cy}: {}", show(bv), show(cv)));
+        zh.push(format!(
+            "基准{by}年 {} → 最新{cy}年 {}",
+            fmt.with_unit(bv),
+            fmt.with_unit(cv)
+        ));
+        en.push(format!(
+            "base {by}: {} → latest {cy}: {}",
+            fmt.with_unit(bv),
+            fmt.with_unit(cv)
+        ));
     }
     if let Some(c) = p.cagr_observed {
         zh.push(format!("实际年均增速 {}", pct(c)));
@@ -642,12 +629,12 @@ fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingu
     }
     if let Some(v) = p.progress_value {
         let name = if p.target.is_some() { "R" } else { "P" };
-        zh.push(format!("{name} = {}", show(v)));
-        en.push(format!("{name} = {}", show(v)));
+        zh.push(format!("{name} = {}", trimmed(v, 2)));
+        en.push(format!("{name} = {}", trimmed(v, 2)));
     }
     if let Some(c) = p.limit_coefficient {
-        zh.push(format!("自然极限系数 C = {}", show(c)));
-        en.push(format!("natural-limit coefficient C = {}", show(c)));
+        zh.push(format!("自然极限系数 C = {}", trimmed(c, 2)));
+        en.push(format!("natural-limit coefficient C = {}", trimmed(c, 2)));
     }
     zh.push(format!("结论：{}", p.status.label_zh()));
     en.push(format!("result: {}", p.status.label_en()));
@@ -660,23 +647,31 @@ fn explain_quantitative(p: &SeriesProgress, f: &Forecast, unit: &str) -> Bilingu
         en.push(format!("note: {}", w.message_en));
     }
     if let Some(u) = &f.unsd {
-        zh.push(format!("UNSD外推{}年 {}", f.target_year, show(u.expected_value)));
+        zh.push(format!(
+            "按年均增速外推{}年 {}",
+            f.target_year,
+            fmt.with_unit(u.expected_value)
+        ));
         en.push(format!(
             "UNSD extrapolation {}: {}",
             f.target_year,
-            show(u.expected_value)
+            fmt.with_unit(u.expected_value)
         ));
     }
     if let Some(l) = &f.weighted_linear {
-        zh.push(format!("加权线性趋势{}年 {}", f.target_year, show(l.expected_value)));
-        en.push(format!(
-            "weighted linear trend {}: {}",
+        zh.push(format!(
+            "按加权线性趋势外推{}年 {}（直线外推，仅供参考）",
             f.target_year,
-            show(l.expected_value)
+            fmt.with_unit(l.expected_value)
+        ));
+        en.push(format!(
+            "weighted linear trend {}: {} (a straight-line extrapolation, indicative only)",
+            f.target_year,
+            fmt.with_unit(l.expected_value)
         ));
     }
     if let Some(c) = f.required_yearly_change {
-        let t = required_change_text(c, unit);
+        let t = required_change_text(c, row);
         zh.push(t.zh);
         en.push(t.en);
     }
@@ -795,6 +790,57 @@ pub fn forecast_path(framework: &Framework, zone: &Zone, row_id: &str) -> Vec<(i
     match ctx.row(indicator, row).forecast {
         Some(value) if value.is_finite() => vec![(last.year, last.value), (target_year, value)],
         _ => Vec::new(),
+    }
+}
+
+/// The early warning of a zone in a year (预警): the rows at risk of missing the plan's **next** target
+/// year (the first target year not before `year`), measured on the values on record up to `year`. The
+/// one count of warnings: the dashboard, `ecociv progress` and the Word report all show this list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EarlyWarnings {
+    /// The year the warning is for (the values on record up to it are used).
+    pub year: i32,
+    /// The plan's next target year; `None` when the plan has no target year from `year` on.
+    pub target_year: Option<i32>,
+    /// The rows at risk, in table order.
+    pub rows: Vec<RowReport>,
+    /// Rows that could not be assessed (too few years, no target): not warnings, counted apart.
+    pub not_assessable: usize,
+}
+
+impl EarlyWarnings {
+    /// The number of warnings (rows at risk).
+    pub fn count(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// Computes [`EarlyWarnings`] for a zone in a year.
+pub fn early_warnings(framework: &Framework, zone: &Zone, year: i32) -> EarlyWarnings {
+    let target_year = zone
+        .plan
+        .targets
+        .values()
+        .flat_map(|by_year| by_year.keys().copied())
+        .filter(|target_year| *target_year >= year && *target_year > zone.plan.base_year)
+        .min();
+    let Some(target_year) = target_year else {
+        return EarlyWarnings {
+            year,
+            target_year: None,
+            rows: Vec::new(),
+            not_assessable: 0,
+        };
+    };
+    let mut upto = zone.clone();
+    upto.observations.retain(|observation| observation.year <= year);
+    let progress = zone_progress(framework, &upto, target_year);
+    let not_assessable = progress.rows.iter().filter(|row| !row.warning.assessable).count();
+    EarlyWarnings {
+        year,
+        target_year: Some(target_year),
+        rows: progress.rows.into_iter().filter(|row| row.at_risk).collect(),
+        not_assessable,
     }
 }
 

@@ -62,13 +62,16 @@ fn main() {
         "template: import (read + validate; empty → refused)",
         best(20, || template::import(framework, zone, &exported, "x.xlsx").is_err()),
     );
+    let assessment = assess(framework, zone, 2021);
     let input = DocxInput {
         framework,
         zone,
-        year: 2021,
+        assessment: &assessment,
         at_risk: None,
         forecasts: Default::default(),
         notes: Vec::new(),
+        issuer: ecociv_report::docx::default_issuer(zone),
+        date: "2026年1月1日".into(),
     };
     line(
         "docx: report, charts without fonts (shapes only)",

@@ -1,31 +1,43 @@
-//! The yearly self-assessment report (年度自评估报告) as a Word document (docx), in Chinese.
+//! The yearly self-assessment report (年度自评估报告) as a Word document (docx), in Chinese, laid out as a
+//! Chinese government report (GB/T 9704-2012 《党政机关公文格式》):
 //!
-//! Structure, following the plain form of Chinese government reports (标题; 一、二、…; （一）（二）…; 1. 2. …):
-//! cover; 一、总体情况 (readiness for designation, counts); 二、指标达标情况 with a （一）… section per domain and
-//! each indicator's value, standard, judgement and explanation; 三、未达标指标及牵头部门; 四、目标进展预警 (when
-//! progress results are given: [`report`] takes them as an optional typed input, [`zone_report`] computes them
-//! with `ecociv-progress`); 五、重点工程投资 (Table 4-1); 六、主要指标变化趋势 (charts as PNG); 附：数据说明.
+//! - A4, margins 37 / 35 / 28 / 26 mm (top / bottom / left / right: the standard's 版心 156 × 225 mm);
+//! - body in 仿宋_GB2312 三号 with fixed 28.95 pt lines (22 lines of 28 characters a page), headings in
+//!   黑体 (一、), 楷体_GB2312 (（一）) and bold 仿宋 (1.); the title in 方正小标宋简体 二号; tables in 宋体
+//!   小五/五号 (the standard lets tables use a smaller size); Times New Roman for Latin text. Where a font is
+//!   not installed (LibreOffice on Debian), the office suite substitutes an installed CJK font;
+//! - page numbers `— 2 —` in 宋体 四号 half-width Arabic numerals with a dash on each side, none on the cover;
+//! - a cover with the issuing unit (发文机关: the zone's bureau) and the date (成文日期, Arabic numerals).
 //!
-//! Fonts are named for East Asian text: 黑体 for headings, 宋体 for tables and the cover, 仿宋 for body
-//! text, with Times New Roman for Latin text, so the document opens correctly in WPS and Word (LibreOffice
-//! substitutes installed CJK fonts). Page: A4 portrait with the usual government-document margins.
+//! Content: cover; 目录 (each entry a `PAGEREF` field to a bookmark on its heading: LibreOffice computes
+//! the page at layout, Word on field update, which the document asks for); 一、总体情况 — a narrative
+//! summary (readiness, binding indicators met / total, reference share against its threshold, the
+//! indicators not met, the rows at risk); 二、指标达标情况 — Table 2-1 for the year; 三、未达标和存在风险的指标
+//! — full text only for the rows not met or at risk, each with 原因分析 and 整改措施 for the lead department
+//! to complete; 附：评估方法与数据说明 in plain Chinese (the plan's key projects are one sentence of the
+//! summary).
 //!
-//! Pure: the charts are rasterised with the fonts the caller hands in; bytes out.
+//! The report takes computed results — the [`Assessment`] and the progress early warning — and never
+//! assesses itself, so it cannot disagree with `ecociv assess` or the dashboard. Pure: the charts are
+//! rasterised with the fonts the caller hands in, the date is the caller's; bytes out.
+
+use std::collections::BTreeMap;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading,
-    SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Tab, TabLeaderType,
+    TabValueType, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use ecociv_chart::LineChart;
 use ecociv_chart::png::Fonts;
 use ecociv_core::zone::TargetKind;
-use ecociv_core::{Assessment, Attribute, Framework, RowAssessment, Status, Value, Zone, assess};
+use ecociv_core::{Assessment, Framework, RowAssessment, Status, Zone};
 
 use crate::common::{ReportError, departments, target_text, target_years};
 use crate::xlsx::project_totals;
 
-/// A row at risk of missing a plan target (目标预警), from a progress evaluation. Optional input: the
-/// report says so when none is given.
+/// A row at risk of missing a plan target (目标预警), from the progress early warning. Optional input:
+/// the report says so when none is given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AtRisk {
     /// Row id, e.g. `7.1`.
@@ -34,25 +46,31 @@ pub struct AtRisk {
     pub target_year: i32,
     /// The target as the plan prints it.
     pub target: String,
-    /// What the evaluation says, e.g. `按当前趋势预计2025年为93.1，低于目标95`.
+    /// What the evaluation says, e.g. `按当前趋势预计2025年为93.1%，低于目标95`.
     pub outlook: String,
     pub lead_departments: Vec<String>,
 }
 
-/// What the report is made from.
+/// What the report is made from: computed results, never raw data to assess.
 #[derive(Debug, Clone)]
 pub struct DocxInput<'a> {
     pub framework: &'a Framework,
+    /// The zone: its plan's targets, the projects and the series for the charts.
     pub zone: &'a Zone,
-    pub year: i32,
-    /// Progress results: `None` when no progress evaluation was run (the section says so), `Some(empty)`
-    /// when it found no row at risk.
+    /// The assessment of the year reported (`ecociv_core::assess`).
+    pub assessment: &'a Assessment,
+    /// Progress early warning: `None` when no progress evaluation was run (the section says so),
+    /// `Some(empty)` when it found no row at risk.
     pub at_risk: Option<Vec<AtRisk>>,
-    /// Forecast values by row id (e.g. a progress evaluation's forecast of the target-year value), drawn
-    /// dashed on the row's chart. Empty when none.
-    pub forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>>,
-    /// Notes for the appendix (how the data were produced, caveats).
+    /// Forecast values by row id (the early warning's forecast of the target-year value), drawn dashed
+    /// on the row's chart. Empty when none.
+    pub forecasts: BTreeMap<String, Vec<(i32, f64)>>,
+    /// Notes for the appendix, in Chinese (how the data were produced, caveats).
     pub notes: Vec<String>,
+    /// The issuing unit on the cover (发文机关), e.g. 柳州市城中区生态环境局; see [`default_issuer`].
+    pub issuer: String,
+    /// The date on the cover (成文日期), e.g. `2026年12月3日`; see [`chinese_date`].
+    pub date: String,
 }
 
 /// The document, and what the caller should tell the user about it.
@@ -62,14 +80,51 @@ pub struct DocxOutput {
     pub warnings: Vec<String>,
     /// Rows charted, in order.
     pub charted: Vec<String>,
+    /// Rows given full text in 三、 (not met or at risk), in table order.
+    pub detailed: Vec<String>,
 }
 
+/// The zone's eco-environment bureau as the issuing unit: the zone's name + 生态环境局.
+pub fn default_issuer(zone: &Zone) -> String {
+    format!("{}生态环境局", zone.profile.name)
+}
+
+/// A date as GB/T 9704 writes it (Arabic numerals, no leading zeros): `2026年12月3日`.
+pub fn chinese_date(year: i32, month: u32, day: u32) -> String {
+    format!("{year}年{month}月{day}日")
+}
+
+/// The civil date (year, month, day) of a count of days since 1970-01-01 (proleptic Gregorian), for
+/// callers that hold a clock reading.
+pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    // Howard Hinnant's days_from_civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+const TITLE: &str = "方正小标宋简体";
 const HEI: &str = "黑体";
+const KAI: &str = "楷体_GB2312";
 const SONG: &str = "宋体";
-const FANG: &str = "仿宋";
+const FANG: &str = "仿宋_GB2312";
 const LATIN: &str = "Times New Roman";
 
-/// A4 portrait in twips, and margins 3.7 / 3.5 / 2.8 / 2.6 cm (the GB/T 9704 layout).
+/// Sizes in half-points.
+const ERHAO: usize = 44;
+const SANHAO: usize = 32;
+const SIHAO: usize = 28;
+const WUHAO: usize = 21;
+const XIAOWU: usize = 18;
+
+/// A4 portrait in twips, and the GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
 const PAGE_WIDTH: u32 = 11906;
 const PAGE_HEIGHT: u32 = 16838;
 const MARGIN_TOP: i32 = 2098;
@@ -77,6 +132,8 @@ const MARGIN_BOTTOM: i32 = 1984;
 const MARGIN_LEFT: i32 = 1588;
 const MARGIN_RIGHT: i32 = 1474;
 const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// Fixed line pitch of the body: 28.95 pt (22 lines on the 225 mm type area).
+const LINE: i32 = 579;
 
 fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
@@ -86,38 +143,67 @@ fn fonts(east_asia: &str) -> RunFonts {
         .cs(LATIN)
 }
 
-/// A run of text in a font family and size (half-points: 32 = 三号 16 pt, 28 = 四号 14 pt, 21 = 五号 10.5 pt).
 fn run(text: &str, family: &str, size: usize) -> Run {
     Run::new().add_text(text).fonts(fonts(family)).size(size)
 }
 
-fn heading1(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, HEI, 32))
+fn exact() -> LineSpacing {
+    LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact)
+}
+
+/// 一、… in 黑体 三号, with a bookmark for the contents.
+fn heading1(text: &str, bookmark: Option<(usize, &str)>) -> Paragraph {
+    let mut paragraph = Paragraph::new();
+    if let Some((id, name)) = bookmark {
+        paragraph = paragraph.add_bookmark_start(id, name);
+    }
+    paragraph = paragraph.add_run(run(text, HEI, SANHAO));
+    if let Some((id, _)) = bookmark {
+        paragraph = paragraph.add_bookmark_end(id);
+    }
+    paragraph
         .outline_lvl(0)
-        .line_spacing(LineSpacing::new().before(240).after(120))
+        .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
+        .line_spacing(exact())
+        .keep_next(true)
 }
 
-fn heading2(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, HEI, 28).bold())
-        .outline_lvl(1)
-        .line_spacing(LineSpacing::new().before(160).after(80))
-}
-
-fn heading3(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, FANG, 28).bold())
-        .outline_lvl(2)
-        .line_spacing(LineSpacing::new().before(80))
-}
-
-/// A body paragraph: 仿宋 四号, first line indented two characters.
+/// A body paragraph: 仿宋 三号, first line indented two characters, fixed line pitch.
 fn body(text: &str) -> Paragraph {
     Paragraph::new()
-        .add_run(run(text, FANG, 28))
+        .add_run(run(text, FANG, SANHAO))
+        .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
+        .line_spacing(exact())
+}
+
+/// Fixed line pitch of the item lists (section 三 and the appendix) in 四号: 25 pt.
+const LINE_SMALL: i32 = 500;
+
+/// A paragraph of an item list (section 三, the appendix): 仿宋 四号, so that a list of many rows stays a
+/// readable length; the narrative summary keeps the standard's 三号.
+fn item(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text, FANG, SIHAO))
         .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
-        .line_spacing(LineSpacing::new().after(60))
+        .line_spacing(LineSpacing::new().line(LINE_SMALL).line_rule(LineSpacingType::Exact))
+}
+
+/// An item list's heading: 楷体 四号, bold.
+fn item_heading(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text, KAI, SIHAO).bold())
+        .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
+        .line_spacing(LineSpacing::new().line(LINE_SMALL).line_rule(LineSpacingType::Exact))
+        .keep_next(true)
+}
+
+/// An item paragraph with a bold lead-in (原因分析：…).
+fn item_lead(lead: &str, text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(lead, FANG, SIHAO).bold())
+        .add_run(run(text, FANG, SIHAO))
+        .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
+        .line_spacing(LineSpacing::new().line(LINE_SMALL).line_rule(LineSpacingType::Exact))
 }
 
 fn centred(text: &str, family: &str, size: usize) -> Paragraph {
@@ -130,35 +216,81 @@ fn page_break() -> Paragraph {
     Paragraph::new().add_run(Run::new().add_break(BreakType::Page))
 }
 
-/// A table cell with text in 宋体 五号.
-fn cell(text: &str, width: usize) -> TableCell {
+/// A field (`PAGE`, `PAGEREF x`) as runs: begin, instruction, separate, cached result, end.
+fn field(paragraph: Paragraph, instr: InstrText, cached: &str, family: &str, size: usize) -> Paragraph {
+    paragraph
+        .add_run(Run::new().add_field_char(FieldCharType::Begin, true))
+        .add_run(Run::new().add_instr_text(instr))
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(run(cached, family, size))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+}
+
+/// The page number as GB/T 9704 writes it: `— 2 —`, 宋体 四号, half-width Arabic numerals.
+fn page_number_footer() -> Footer {
+    let paragraph = Paragraph::new()
+        .add_run(run("— ", SONG, SIHAO))
+        .align(AlignmentType::Center);
+    let paragraph =
+        field(paragraph, InstrText::PAGE(InstrPAGE::new()), "2", SONG, SIHAO).add_run(run(" —", SONG, SIHAO));
+    Footer::new().add_paragraph(paragraph)
+}
+
+/// A contents line: the heading, a dotted leader, and its page as a `PAGEREF` field.
+fn contents_line(text: &str, bookmark: &str) -> Paragraph {
+    let paragraph = Paragraph::new()
+        .add_run(run(text, FANG, SANHAO))
+        .add_run(Run::new().add_tab())
+        .add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .leader(TabLeaderType::Dot)
+                .pos(TEXT_WIDTH),
+        )
+        .line_spacing(exact());
+    field(
+        paragraph,
+        InstrText::PAGEREF(InstrPAGEREF::new(bookmark).hyperlink()),
+        "1",
+        FANG,
+        SANHAO,
+    )
+}
+
+/// A table cell: 宋体 in `size`, centred or not.
+fn cell_sized(text: &str, width: usize, size: usize, centre: bool) -> TableCell {
+    let mut paragraph = Paragraph::new()
+        .add_run(run(text, SONG, size))
+        .line_spacing(table_line(size));
+    if centre {
+        paragraph = paragraph.align(AlignmentType::Center);
+    }
     TableCell::new()
-        .add_paragraph(Paragraph::new().add_run(run(text, SONG, 21)))
+        .add_paragraph(paragraph)
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
 }
 
-fn centre_cell(text: &str, width: usize) -> TableCell {
+fn header_cell(text: &str, width: usize, size: usize) -> TableCell {
     TableCell::new()
         .add_paragraph(
             Paragraph::new()
-                .add_run(run(text, SONG, 21))
+                .add_run(run(text, HEI, size))
+                .line_spacing(table_line(size))
                 .align(AlignmentType::Center),
         )
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
+        .shading(Shading::new().fill("E7E6E6"))
 }
 
-fn header_cell(text: &str, width: usize) -> TableCell {
-    TableCell::new()
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(run(text, SONG, 21).bold())
-                .align(AlignmentType::Center),
-        )
-        .width(width, WidthType::Dxa)
-        .vertical_align(VAlignType::Center)
-        .shading(Shading::new().fill("D9E1F2"))
+/// Table lines at a fixed pitch of 1.3 times the font size, no space around paragraphs.
+fn table_line(size: usize) -> LineSpacing {
+    LineSpacing::new()
+        .line((size * 13) as i32)
+        .line_rule(LineSpacingType::Exact)
+        .before(0)
+        .after(0)
 }
 
 /// Scales column weights to the text width.
@@ -169,12 +301,17 @@ fn widths(weights: &[usize]) -> Vec<usize> {
 
 fn table(widths: Vec<usize>, rows: Vec<TableRow>) -> Table {
     Table::new(rows)
+        .margins(TableCellMargins::new().margin(20, 60, 20, 60))
         .set_grid(widths)
         .width(TEXT_WIDTH, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
 
-/// Chinese ordinal numbers for section headings (一 … 二十).
+fn caption(text: &str) -> Paragraph {
+    centred(text, HEI, WUHAO).line_spacing(LineSpacing::new().before(120).after(60))
+}
+
+/// Chinese ordinal numbers for section headings (一 … 九十九).
 fn chinese_number(n: usize) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
@@ -186,30 +323,21 @@ fn chinese_number(n: usize) -> String {
     }
 }
 
-fn value_with_unit(entry: &RowAssessment) -> String {
-    match &entry.value {
-        None => "无数据".to_string(),
-        Some(Value::Number(_)) => {
-            let unit = match entry.unit.as_str() {
-                "-" | "" => String::new(),
-                "%" => "%".to_string(),
-                other => format!(" {other}"),
-            };
-            format!(
-                "{}{}",
-                entry.value.as_ref().map(Value::display).unwrap_or_default(),
-                unit
-            )
-        }
-        Some(other) => other.display(),
-    }
+/// The value as the row's formatter writes it, or 无数据.
+fn value_text(entry: &RowAssessment) -> String {
+    entry.value_text().unwrap_or_else(|| "无数据".to_string())
 }
 
-/// The charts the report shows: each numeric row with at least two years on record up to `year`, and
-/// each numeric row not met in `year`; with the standard's threshold when the criterion is a single
-/// figure, and the plan's numeric targets.
-pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, LineChart)> {
-    let assessment = assess(framework, zone, year);
+/// The status for a table: 达标, 不达标, 无数据, or 达标（仅判定：…）.
+fn status_text(entry: &RowAssessment) -> String {
+    entry.label().zh
+}
+
+/// The charts the report can show: each numeric row with at least two years on record up to the
+/// assessment's year; with the standard's threshold when the criterion is a single figure, and the
+/// plan's numeric targets.
+pub fn charts(framework: &Framework, zone: &Zone, assessment: &Assessment) -> Vec<(String, LineChart)> {
+    let year = assessment.year;
     let mut charts = Vec::new();
     for (indicator, row) in framework.rows() {
         if !row.takes_numbers() {
@@ -226,11 +354,7 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
             })
             .collect();
         series.sort_by_key(|(y, _)| *y);
-        let not_met = assessment
-            .rows
-            .iter()
-            .any(|entry| entry.id == row.id && entry.status == Status::NotMet);
-        if series.is_empty() || (series.len() < 2 && !not_met) {
+        if series.len() < 2 {
             continue;
         }
         let name = if indicator.has_sub_rows() {
@@ -238,7 +362,7 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
         } else {
             row.name.clone()
         };
-        let mut chart = LineChart::new(name, row.unit.clone());
+        let mut chart = LineChart::new(name, row.format().unit_label().to_string());
         chart.series = series;
         if let Some(variant) = row.variant_for(&zone.profile.attributes) {
             chart.threshold = variant
@@ -264,16 +388,19 @@ pub fn charts(framework: &Framework, zone: &Zone, year: i32) -> Vec<(String, Lin
     charts
 }
 
+/// The sections of the report, in order: (heading, bookmark).
+const SECTIONS: [(&str, &str); 4] = [
+    ("一、总体情况", "ecociv_s1"),
+    ("二、指标达标情况", "ecociv_s2"),
+    ("三、未达标和存在风险的指标", "ecociv_s3"),
+    ("附：评估方法与数据说明", "ecociv_s4"),
+];
+
 /// The report.
 pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, ReportError> {
-    let (framework, zone, year) = (input.framework, input.zone, input.year);
-    let assessment = assess(framework, zone, year);
+    let (framework, zone, assessment) = (input.framework, input.zone, input.assessment);
+    let year = assessment.year;
     let mut warnings = Vec::new();
-    let footer = Footer::new().add_paragraph(
-        Paragraph::new()
-            .add_page_num(PageNum::new())
-            .align(AlignmentType::Center),
-    );
     let mut doc = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
@@ -286,145 +413,71 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
                 .footer(992),
         )
         .default_fonts(fonts(FANG))
-        .default_size(28)
-        .footer(footer)
+        .default_size(SANHAO)
+        .footer(page_number_footer())
         // No page number on the cover.
         .title_pg()
         .first_footer(Footer::new().add_paragraph(Paragraph::new()));
 
-    // Cover.
-    doc = doc
-        .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(2400)))
-        .add_paragraph(centred(&zone.profile.name, HEI, 44).line_spacing(LineSpacing::new().after(240)))
-        .add_paragraph(centred("国家生态文明建设示范区建设", HEI, 44).line_spacing(LineSpacing::new().after(240)))
-        .add_paragraph(centred(&format!("{year}年度自评估报告"), HEI, 44).line_spacing(LineSpacing::new().after(1600)));
-    // Parents not already part of the zone's name (柳州市城中区 under 柳州市).
-    let parents: Vec<&str> = zone
-        .profile
-        .parents
-        .iter()
-        .map(|p| p.name.as_str())
-        .filter(|name| !zone.profile.name.starts_with(name))
-        .collect();
+    // Cover: title, issuing unit, date.
+    doc = doc.add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(2600)));
     for line in [
-        format!(
-            "区域：{}{}（行政区划代码 {}）",
-            parents.join(""),
-            zone.profile.name,
-            zone.profile.code
-        ),
-        format!("评估依据：《{}》", framework.name),
-        format!("规划：《{}》", zone.plan.title),
-        format!("评估年份：{year}年"),
+        zone.profile.name.clone(),
+        "国家生态文明建设示范区建设".to_string(),
+        format!("{year}年度自评估报告"),
     ] {
-        doc = doc.add_paragraph(centred(&line, SONG, 28).line_spacing(LineSpacing::new().after(120)));
+        doc = doc.add_paragraph(centred(&line, TITLE, ERHAO).line_spacing(LineSpacing::new().after(200)));
+    }
+    doc = doc
+        .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(5200)))
+        .add_paragraph(centred(&input.issuer, FANG, SANHAO).line_spacing(LineSpacing::new().after(120)))
+        .add_paragraph(centred(&input.date, FANG, SANHAO))
+        .add_paragraph(page_break());
+
+    // Contents.
+    doc = doc.add_paragraph(centred("目　　录", HEI, SANHAO).line_spacing(LineSpacing::new().after(360)));
+    for (text, bookmark) in SECTIONS {
+        doc = doc.add_paragraph(contents_line(text, bookmark));
     }
     doc = doc.add_paragraph(page_break());
 
-    let mut section = 0;
-    let mut next = || {
-        section += 1;
-        chinese_number(section)
-    };
+    // The title of the body.
+    doc = doc.add_paragraph(
+        centred(
+            &format!("{}{year}年度国家生态文明建设示范区建设自评估报告", zone.profile.name),
+            TITLE,
+            ERHAO,
+        )
+        .line_spacing(LineSpacing::new().after(360)),
+    );
+
+    let detailed = detailed_rows(assessment, input.at_risk.as_deref());
 
     // 一、总体情况
-    doc = doc.add_paragraph(heading1(&format!("{}、总体情况", next())));
-    doc = summary(doc, &assessment);
+    doc = doc.add_paragraph(heading1(SECTIONS[0].0, Some((1, SECTIONS[0].1))));
+    doc = summary(doc, input, &detailed);
 
     // 二、指标达标情况
-    doc = doc.add_paragraph(heading1(&format!("{}、指标达标情况", next())));
-    doc = domains(doc, framework, zone, &assessment);
+    doc = doc.add_paragraph(heading1(SECTIONS[1].0, Some((2, SECTIONS[1].1))));
+    doc = table_2_1(doc, zone, assessment);
 
-    // 三、未达标指标
-    doc = doc.add_paragraph(heading1(&format!("{}、未达标指标及牵头部门", next())));
-    doc = not_met(doc, &assessment);
-
-    // 四、目标进展预警
-    doc = doc.add_paragraph(heading1(&format!("{}、目标进展预警", next())));
-    doc = at_risk(doc, input.at_risk.as_deref());
-
-    // 五、重点工程投资
-    doc = doc.add_paragraph(heading1(&format!("{}、重点工程项目投资", next())));
-    doc = projects(doc, zone);
-
-    // 六、趋势图
-    doc = doc.add_paragraph(heading1(&format!("{}、主要指标变化趋势", next())));
-    let mut charts = charts(framework, zone, year);
+    // 三、未达标和存在风险的指标
+    doc = doc.add_paragraph(heading1(SECTIONS[2].0, Some((3, SECTIONS[2].1))));
+    let mut charts: BTreeMap<String, LineChart> = charts(framework, zone, assessment).into_iter().collect();
     for (row, chart) in &mut charts {
         if let Some(forecast) = input.forecasts.get(row.as_str()) {
             chart.forecast = forecast.clone();
         }
     }
-    if !chart_fonts.has_cjk() {
-        warnings.push("未找到中文字体，图表中的中文标签无法显示；Debian 请安装 fonts-noto-cjk (no CJK font found: chart labels are missing)".to_string());
+    if !chart_fonts.has_cjk() && !charts.is_empty() {
+        warnings.push("未找到中文字体，图表中的中文标签无法显示；Debian 请安装 fonts-noto-cjk。".to_string());
     }
     let mut charted = Vec::new();
-    if charts.is_empty() {
-        doc = doc.add_paragraph(body(
-            "本年度无可绘制趋势图的数值型指标（需至少两个年份的数值，或当年未达标）。",
-        ));
-    } else {
-        doc = doc.add_paragraph(body(
-            "下图为有两个及以上年份数值、或本年度未达标的数值型指标的历年变化；红色虚线为标准值，菱形为规划目标值，浅蓝虚线为预测值（如有）。",
-        ));
-    }
-    for (k, (row, chart)) in charts.iter().enumerate() {
-        match chart.to_png(chart_fonts, 2.0) {
-            Ok(png) => {
-                // 15 cm wide, height in proportion (EMU: 914400 per inch, 360000 per cm).
-                let width_emu: u32 = 15 * 360_000;
-                let height_emu = (f64::from(width_emu) * f64::from(png.height) / f64::from(png.width.max(1))) as u32;
-                let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height).size(width_emu, height_emu);
-                doc = doc
-                    .add_paragraph(
-                        Paragraph::new()
-                            .add_run(Run::new().add_image(pic))
-                            .align(AlignmentType::Center),
-                    )
-                    .add_paragraph(
-                        centred(&format!("图{} {}（指标 {}）", k + 1, chart.title, row), SONG, 21)
-                            .line_spacing(LineSpacing::new().after(200)),
-                    );
-                charted.push(row.clone());
-            }
-            Err(error) => warnings.push(format!("指标 {row} 的趋势图无法生成：{error}")),
-        }
-    }
+    doc = details(doc, input, &detailed, &charts, chart_fonts, &mut charted, &mut warnings);
 
-    // 附：数据说明
-    doc = doc.add_paragraph(heading1("附：数据说明"));
-    let mut notes = vec![
-        format!(
-            "判定依据《{}》（版本 {}），由 ecociv 按标准逐项计算；“据记载”表示标准规则无法判定（如缺少上级下达值）时采用文件记载的结论。",
-            framework.name, framework.edition
-        ),
-        format!(
-            "区域类型：{}。",
-            zone.profile
-                .attributes
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("，")
-        ),
-    ];
-    let synthetic: Vec<&str> = assessment
-        .rows
-        .iter()
-        .filter(|entry| entry.source.as_ref().is_some_and(|source| source.is_synthetic()))
-        .map(|entry| entry.id.as_str())
-        .collect();
-    if !synthetic.is_empty() {
-        notes.push(format!(
-            "以下指标的数值为合成数据（SYNTHETIC），仅供演示：{}。",
-            synthetic.join("、")
-        ));
-    }
-    notes.extend(input.notes.iter().cloned());
-    notes.extend(warnings.iter().cloned());
-    for (k, note) in notes.iter().enumerate() {
-        doc = doc.add_paragraph(body(&format!("{}. {note}", k + 1)));
-    }
+    // 附: the methods, after the body (not a separate 附件, so no page of its own).
+    doc = doc.add_paragraph(heading1(SECTIONS[3].0, Some((4, SECTIONS[3].1))));
+    doc = appendix(doc, input, &warnings);
 
     let mut bytes = Vec::new();
     doc.build()
@@ -434,143 +487,390 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
         bytes,
         warnings,
         charted,
+        detailed: detailed.iter().map(|row| row.entry.id.clone()).collect(),
     })
 }
 
-/// A row that carries a value: a sub-indicator, or an indicator without sub-indicators.
-fn is_leaf(entry: &RowAssessment, assessment: &Assessment) -> bool {
-    !(entry.is_indicator
-        && assessment
-            .rows
-            .iter()
-            .any(|sub| !sub.is_indicator && sub.indicator == entry.id))
+/// A row given full text: not met, at risk, or both.
+struct Detailed<'a> {
+    entry: &'a RowAssessment,
+    risks: Vec<&'a AtRisk>,
 }
 
-fn summary(mut doc: Docx, assessment: &Assessment) -> Docx {
-    let indicators: Vec<&RowAssessment> = assessment.rows.iter().filter(|entry| entry.is_indicator).collect();
-    let count = |attribute: Option<Attribute>, status: Option<Status>| {
-        indicators
-            .iter()
-            .filter(|entry| attribute.is_none_or(|a| entry.attribute == a) && status.is_none_or(|s| entry.status == s))
-            .count()
-    };
+/// The rows not met or at risk, in table order (a row at risk for several target years once).
+fn detailed_rows<'a>(assessment: &'a Assessment, at_risk: Option<&'a [AtRisk]>) -> Vec<Detailed<'a>> {
+    assessment
+        .leaves()
+        .filter_map(|entry| {
+            let risks: Vec<&AtRisk> = at_risk
+                .unwrap_or_default()
+                .iter()
+                .filter(|risk| risk.row == entry.id)
+                .collect();
+            (entry.status == Status::NotMet || !risks.is_empty()).then_some(Detailed { entry, risks })
+        })
+        .collect()
+}
+
+/// The ids of some rows: `7.1、7.2`.
+fn ids(rows: &[&RowAssessment]) -> String {
+    rows.iter()
+        .map(|entry| entry.id.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The names of some rows: `1 生态文明建设规划、24 村镇饮用水卫生合格率`.
+fn names(rows: &[&RowAssessment]) -> String {
+    rows.iter()
+        .map(|entry| format!("{} {}", entry.id, entry.name))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn summary(mut doc: Docx, input: &DocxInput<'_>, detailed: &[Detailed<'_>]) -> Docx {
+    let assessment = input.assessment;
+    let counts = assessment.counts();
     let readiness = &assessment.readiness;
+    let year = assessment.year;
+    if counts.no_data() {
+        return doc
+            .add_paragraph(body(&format!(
+                "{}{year}年度尚无数据（尚未填报），无法评估达标情况和申报条件。",
+                assessment.zone_name
+            )))
+            .add_paragraph(body(&projects_sentence(input.zone)));
+    }
+    // Readiness.
     doc = doc.add_paragraph(body(&format!(
-        "对照《{}》，{}{}年共评估指标 {} 项（含子指标共 {} 行），其中达标 {} 项、不达标 {} 项、无数据 {} 项。",
+        "对照《{}》，{}{year}年度{}。共评估指标 {} 项（含子指标共 {} 行）。",
         assessment.framework_name,
         assessment.zone_name,
-        assessment.year,
-        indicators.len(),
-        assessment
-            .rows
-            .iter()
-            .filter(|entry| is_leaf(entry, assessment))
-            .count(),
-        count(None, Some(Status::Met)),
-        count(None, Some(Status::NotMet)),
-        count(None, Some(Status::NoData)),
+        if readiness.ready {
+            "已具备申报国家生态文明建设示范区的条件"
+        } else {
+            "尚不具备申报国家生态文明建设示范区的条件"
+        },
+        counts.indicators.total,
+        counts.rows.total,
     )));
-    doc = doc.add_paragraph(body(&format!("创建条件：{}。", readiness.explanation.zh)));
-    let w = widths(&[3, 2, 2, 2, 2]);
-    let mut rows = vec![TableRow::new(vec![
-        header_cell("指标类别", w[0]),
-        header_cell("指标数", w[1]),
-        header_cell("达标", w[2]),
-        header_cell("不达标", w[3]),
-        header_cell("无数据", w[4]),
-    ])];
-    for (label, attribute) in [
-        ("约束性指标", Some(Attribute::Binding)),
-        ("参考性指标", Some(Attribute::Reference)),
-        ("合计", None),
-    ] {
-        rows.push(TableRow::new(vec![
-            centre_cell(label, w[0]),
-            centre_cell(&count(attribute, None).to_string(), w[1]),
-            centre_cell(&count(attribute, Some(Status::Met)).to_string(), w[2]),
-            centre_cell(&count(attribute, Some(Status::NotMet)).to_string(), w[3]),
-            centre_cell(&count(attribute, Some(Status::NoData)).to_string(), w[4]),
-        ]));
+    // Binding.
+    let binding_not_met: Vec<&RowAssessment> = assessment
+        .indicators()
+        .filter(|entry| entry.attribute == ecociv_core::Attribute::Binding && entry.status == Status::NotMet)
+        .collect();
+    let binding_no_data: Vec<&RowAssessment> = assessment
+        .indicators()
+        .filter(|entry| entry.attribute == ecociv_core::Attribute::Binding && entry.status == Status::NoData)
+        .collect();
+    let mut binding = format!("约束性指标 {} 项，达标 {} 项", counts.binding.total, counts.binding.met);
+    if !binding_not_met.is_empty() {
+        binding.push_str(&format!(
+            "，不达标 {} 项（{}）",
+            binding_not_met.len(),
+            names(&binding_not_met)
+        ));
     }
-    doc.add_paragraph(centred(&format!("表1 {}年指标达标情况汇总", assessment.year), HEI, 21))
-        .add_table(table(w, rows))
+    if !binding_no_data.is_empty() {
+        binding.push_str(&format!(
+            "，无数据 {} 项（{}）",
+            binding_no_data.len(),
+            names(&binding_no_data)
+        ));
+    }
+    binding.push_str("；约束性指标须全部达标。");
+    doc = doc.add_paragraph(body(&binding));
+    // Reference share against its threshold.
+    let reference_not_met: Vec<&RowAssessment> = assessment
+        .indicators()
+        .filter(|entry| entry.attribute == ecociv_core::Attribute::Reference && entry.status != Status::Met)
+        .collect();
+    let mut reference = format!(
+        "参考性指标 {} 项，达标 {} 项，达标比例 {}，要求不低于 {}，{}",
+        counts.reference.total,
+        counts.reference.met,
+        ecociv_core::format::percent(readiness.reference_met_share),
+        ecociv_core::format::percent(readiness.reference_required_share),
+        if readiness.reference_met_share + 1e-12 >= readiness.reference_required_share {
+            "满足要求"
+        } else {
+            "未满足要求"
+        }
+    );
+    if !reference_not_met.is_empty() {
+        reference.push_str(&format!("；未达标或无数据：{}", names(&reference_not_met)));
+    }
+    reference.push('。');
+    doc = doc.add_paragraph(body(&reference));
+    // Partly judged rows: which part was judged.
+    let partial: Vec<String> = assessment
+        .leaves()
+        .filter_map(|entry| {
+            entry
+                .partial
+                .as_ref()
+                .map(|parts| format!("{}仅判定“{}”", entry.id, parts.zh))
+        })
+        .collect();
+    if !partial.is_empty() {
+        doc = doc.add_paragraph(body(&format!(
+            "两部分标准中，{}（缺少上级考核结论），其达标判定待上级结论明确后复核。",
+            partial.join("、")
+        )));
+    }
+    // At risk.
+    match input.at_risk.as_deref() {
+        None => {
+            doc = doc.add_paragraph(body("本报告未包含规划目标进展预警。"));
+        }
+        Some([]) => {
+            doc = doc.add_paragraph(body("按规划目标进展评估，暂无存在不能按期实现规划目标风险的指标。"));
+        }
+        Some(list) => {
+            let target_years: std::collections::BTreeSet<i32> = list.iter().map(|risk| risk.target_year).collect();
+            let rows: std::collections::BTreeSet<&str> = list.iter().map(|risk| risk.row.as_str()).collect();
+            doc = doc.add_paragraph(body(&format!(
+                "按规划目标进展评估，{} 行指标存在不能按期实现{}年规划目标的风险。",
+                rows.len(),
+                target_years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )));
+        }
+    }
+    doc.add_paragraph(body(&format!(
+        "以上不达标或存在风险的指标共 {} 行，逐项列于第三部分，请牵头部门补充原因分析和整改措施。",
+        detailed.len()
+    )))
+    .add_paragraph(body(&projects_sentence(input.zone)))
 }
 
-fn domains(mut doc: Docx, framework: &Framework, zone: &Zone, assessment: &Assessment) -> Docx {
-    for (d, domain) in framework.domains.iter().enumerate() {
-        let entries: Vec<&RowAssessment> = assessment
-            .rows
-            .iter()
-            .filter(|entry| entry.domain == domain.name)
-            .collect();
-        let indicators: Vec<&&RowAssessment> = entries.iter().filter(|entry| entry.is_indicator).collect();
-        let met = indicators.iter().filter(|entry| entry.status == Status::Met).count();
-        doc = doc.add_paragraph(heading2(&format!("（{}）{}", chinese_number(d + 1), domain.name)));
-        doc = doc.add_paragraph(body(&format!(
-            "{}领域共 {} 项指标，达标 {} 项。",
-            domain.name,
-            indicators.len(),
-            met
-        )));
-        for (k, indicator) in indicators.iter().enumerate() {
-            doc = doc.add_paragraph(heading3(&format!(
-                "{}. {}（指标 {}，{}）",
-                k + 1,
-                indicator.name,
-                indicator.id,
-                indicator.attribute.zh()
-            )));
-            let subs: Vec<&&RowAssessment> = entries
-                .iter()
-                .filter(|entry| !entry.is_indicator && entry.indicator == indicator.id)
-                .collect();
-            if subs.is_empty() {
-                doc = describe(doc, indicator, zone, None);
-            } else {
-                doc = doc.add_paragraph(body(&format!(
-                    "判定：{}。{}",
-                    indicator.status.zh(),
-                    indicator.explanation.zh
-                )));
-                for (j, sub) in subs.iter().enumerate() {
-                    doc = describe(doc, sub, zone, Some(j + 1));
-                }
+/// Table 2-1 of the year: every row with its standard, attribute, value, status and targets.
+fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
+    let years = target_years(zone);
+    let mut weights = vec![7, 24, 15, 8, 11, 9];
+    weights.extend(years.iter().map(|_| 13));
+    let w = widths(&weights);
+    let mut header = vec![
+        header_cell("序号", w[0], XIAOWU),
+        header_cell("指标名称", w[1], XIAOWU),
+        header_cell("指标值", w[2], XIAOWU),
+        header_cell("属性", w[3], XIAOWU),
+        header_cell(&format!("{}年现状值", assessment.year), w[4], XIAOWU),
+        header_cell("达标情况", w[5], XIAOWU),
+    ];
+    for (k, target_year) in years.iter().enumerate() {
+        header.push(header_cell(&format!("{target_year}年目标"), w[6 + k], XIAOWU));
+    }
+    let mut rows = vec![TableRow::new(header).cant_split()];
+    for entry in &assessment.rows {
+        if entry.is_indicator && !entry.is_leaf(assessment) {
+            // An indicator with sub-indicators: its name and overall status on a row of its own.
+            let mut cells = vec![
+                cell_sized(&entry.id, w[0], XIAOWU, true),
+                cell_sized(&entry.name, w[1], XIAOWU, false),
+                cell_sized("", w[2], XIAOWU, false),
+                cell_sized(entry.attribute.zh(), w[3], XIAOWU, true),
+                cell_sized("", w[4], XIAOWU, true),
+                cell_sized(entry.status.zh(), w[5], XIAOWU, true),
+            ];
+            for (k, _) in years.iter().enumerate() {
+                cells.push(cell_sized("", w[6 + k], XIAOWU, true));
             }
+            rows.push(TableRow::new(cells).cant_split());
+            continue;
         }
+        let name = if entry.is_indicator {
+            entry.name.clone()
+        } else {
+            format!("其中：{}", entry.name)
+        };
+        // The table's cell is short; the note under the table names the part judged.
+        let status = if entry.partial.is_some() && entry.status == Status::Met {
+            "达标（部分判定）".to_string()
+        } else {
+            status_text(entry)
+        };
+        let mut status_cell = cell_sized(&status, w[5], XIAOWU, true);
+        if entry.status == Status::NotMet {
+            status_cell = status_cell.shading(Shading::new().fill("F8CBAD"));
+        }
+        let mut cells = vec![
+            cell_sized(&entry.id, w[0], XIAOWU, true),
+            cell_sized(&name, w[1], XIAOWU, false),
+            cell_sized(&entry.standard, w[2], XIAOWU, true),
+            cell_sized(
+                if entry.is_indicator { entry.attribute.zh() } else { "" },
+                w[3],
+                XIAOWU,
+                true,
+            ),
+            cell_sized(&value_text(entry), w[4], XIAOWU, true),
+            status_cell,
+        ];
+        for (k, target_year) in years.iter().enumerate() {
+            cells.push(cell_sized(
+                target_text(zone, &entry.id, *target_year).unwrap_or(""),
+                w[6 + k],
+                XIAOWU,
+                true,
+            ));
+        }
+        rows.push(TableRow::new(cells).cant_split());
+    }
+    let mut doc = doc
+        .add_paragraph(
+            caption(&format!(
+                "表2-1 {}{}年指标达标情况",
+                assessment.zone_name, assessment.year
+            ))
+            .keep_next(true),
+        )
+        .add_table(table(w, rows));
+    let partial: Vec<String> = assessment
+        .leaves()
+        .filter_map(|entry| {
+            entry
+                .partial
+                .as_ref()
+                .map(|parts| format!("{} 仅判定“{}”", entry.id, parts.zh))
+        })
+        .collect();
+    if !partial.is_empty() {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(run(
+                    &format!(
+                        "注：“部分判定”指标准含两部分、本年度仅能判定其中一部分：{}。",
+                        partial.join("；")
+                    ),
+                    SONG,
+                    WUHAO,
+                ))
+                .line_spacing(LineSpacing::new().before(60)),
+        );
     }
     doc
 }
 
-/// One row: value, standard, judgement, explanation, targets, lead departments.
-fn describe(mut doc: Docx, entry: &RowAssessment, zone: &Zone, sub: Option<usize>) -> Docx {
-    let prefix = sub.map(|j| format!("（{j}）{}：", entry.name)).unwrap_or_default();
-    let targets: Vec<String> = target_years(zone)
-        .into_iter()
-        .filter_map(|y| {
-            target_text(zone, &entry.id, y).map(|text| format!("{y}年 {}", quoted(text, !looks_numeric(text))))
-        })
-        .collect();
-    let mut line = format!(
-        "{prefix}现状值 {}；标准值 {}；判定：{}。",
-        quoted(
-            &value_with_unit(entry),
-            entry.value.as_ref().is_some_and(|v| !matches!(v, Value::Number(_)))
-        ),
-        quoted(&entry.standard, !looks_numeric(&entry.standard)),
-        entry.status.zh()
-    );
-    if !targets.is_empty() {
-        line.push_str(&format!("规划目标：{}。", targets.join("，")));
+/// A target as the table prints it, with the row's unit when it is a plain figure (`44%`, `62`).
+fn target_with_unit(entry: &RowAssessment, text: &str) -> String {
+    match crate::common::plain_number(text) {
+        Some(number) => entry.format.with_unit(number),
+        None => text.to_string(),
     }
-    if !entry.lead_departments.is_empty() {
-        line.push_str(&format!("牵头部门：{}。", departments(&entry.lead_departments)));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn details(
+    mut doc: Docx,
+    input: &DocxInput<'_>,
+    detailed: &[Detailed<'_>],
+    charts: &BTreeMap<String, LineChart>,
+    chart_fonts: &Fonts,
+    charted: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Docx {
+    let zone = input.zone;
+    if detailed.is_empty() {
+        let text = if input.assessment.counts().no_data() {
+            "本年度尚无数据（尚未填报），无法列出不达标指标。"
+        } else if input.at_risk.is_none() {
+            "本年度无不达标指标（未进行目标进展预警）。"
+        } else {
+            "本年度无不达标指标，也无存在不能按期实现规划目标风险的指标。"
+        };
+        return doc.add_paragraph(body(text));
     }
-    doc = doc.add_paragraph(body(&line));
-    let mut explanation = format!("判定说明：{}", entry.explanation.zh);
-    for warning in &entry.warnings {
-        explanation.push_str(&format!("。注意：{}", warning.zh));
+    for (k, detail) in detailed.iter().enumerate() {
+        let entry = detail.entry;
+        let not_met = entry.status == Status::NotMet;
+        let kind = match (not_met, detail.risks.is_empty()) {
+            (true, true) => "不达标",
+            (true, false) => "不达标，且存在目标风险",
+            _ => "存在目标风险",
+        };
+        doc = doc.add_paragraph(item_heading(&format!(
+            "（{}）{} {}（{}）",
+            chinese_number(k + 1),
+            entry.id,
+            entry.name,
+            kind
+        )));
+        // Facts in one paragraph: value, standard, status, the target at stake, the warning, departments.
+        let mut facts = format!(
+            "现状值{}，标准值{}，{}",
+            quoted(
+                &value_text(entry),
+                entry.value.as_ref().is_some_and(|v| v.as_number().is_none())
+            ),
+            quoted(&entry.standard, !looks_numeric(&entry.standard)),
+            status_text(entry)
+        );
+        let mut years: Vec<i32> = detail.risks.iter().map(|risk| risk.target_year).collect();
+        if years.is_empty() {
+            years.extend(target_years(zone).into_iter().find(|y| *y >= input.assessment.year));
+        }
+        let targets: Vec<String> = years
+            .iter()
+            .filter_map(|y| {
+                target_text(zone, &entry.id, *y).map(|text| {
+                    let text = target_with_unit(entry, text);
+                    let quote = !looks_numeric(&text);
+                    format!("{y}年目标{}", quoted(&text, quote))
+                })
+            })
+            .collect();
+        if !targets.is_empty() {
+            facts.push_str(&format!("，{}", targets.join("、")));
+        }
+        // The judgement's reasoning where the table does not show it: a recorded verdict, a partial one.
+        if not_met && entry.basis != ecociv_core::Basis::Rule {
+            facts.push_str(&format!("（{}）", plain_explanation(entry)));
+        }
+        for risk in &detail.risks {
+            facts.push_str(&format!("；预警：{}", risk.outlook));
+        }
+        if !entry.lead_departments.is_empty() {
+            facts.push_str(&format!("；牵头部门：{}", departments(&entry.lead_departments)));
+        }
+        facts.push('。');
+        doc = doc.add_paragraph(item(&facts));
+        if let Some(chart) = charts.get(&entry.id) {
+            match chart.to_png(chart_fonts, 2.0) {
+                Ok(png) => {
+                    // 12 cm wide, height in proportion (EMU: 360000 per cm).
+                    let width_emu: u32 = 12 * 360_000;
+                    let height_emu =
+                        (f64::from(width_emu) * f64::from(png.height) / f64::from(png.width.max(1))) as u32;
+                    let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height).size(width_emu, height_emu);
+                    charted.push(entry.id.clone());
+                    doc = doc
+                        .add_paragraph(
+                            Paragraph::new()
+                                .add_run(Run::new().add_image(pic))
+                                .align(AlignmentType::Center)
+                                .keep_next(true),
+                        )
+                        .add_paragraph(caption(&format!("图{} {}历年变化", charted.len(), chart.title)));
+                }
+                Err(error) => warnings.push(format!("指标 {} 的趋势图无法生成：{error}", entry.id)),
+            }
+        }
+        doc = doc
+            .add_paragraph(item_lead("原因分析：", "（待牵头部门填写）"))
+            .add_paragraph(item_lead("整改措施：", "（待填写措施、责任单位和时限）"));
     }
-    doc.add_paragraph(body(&explanation))
+    doc
+}
+
+/// The judgement's explanation without its source clause (the appendix names the sources).
+fn plain_explanation(entry: &RowAssessment) -> String {
+    let text = entry.explanation.zh.as_str();
+    let text = text.split("；来源：").next().unwrap_or(text);
+    text.trim_end_matches(['。', '；']).to_string()
 }
 
 /// A text in Chinese quotation marks when asked (states and worded standards), as is otherwise.
@@ -589,121 +889,79 @@ fn looks_numeric(text: &str) -> bool {
         && rest.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '%')
 }
 
-fn not_met(doc: Docx, assessment: &Assessment) -> Docx {
-    // Leaf rows not met (a sub-indicator, or an indicator without sub-indicators).
-    let leaves: Vec<&RowAssessment> = assessment
-        .rows
-        .iter()
-        .filter(|entry| entry.status == Status::NotMet && is_leaf(entry, assessment))
-        .collect();
-    if leaves.is_empty() {
-        return doc.add_paragraph(body(&format!(
-            "{}年全部指标均达标或无数据，无未达标指标。",
-            assessment.year
-        )));
-    }
-    let doc = doc.add_paragraph(body(&format!(
-        "{}年未达标指标 {} 项，由牵头部门负责推进整改，列表如下。",
-        assessment.year,
-        leaves.len()
-    )));
-    let w = widths(&[2, 7, 3, 3, 4, 5]);
-    let mut rows = vec![TableRow::new(vec![
-        header_cell("编号", w[0]),
-        header_cell("指标名称", w[1]),
-        header_cell("属性", w[2]),
-        header_cell("现状值", w[3]),
-        header_cell("标准值", w[4]),
-        header_cell("牵头部门", w[5]),
-    ])];
-    for entry in leaves {
-        rows.push(TableRow::new(vec![
-            centre_cell(&entry.id, w[0]),
-            cell(&entry.name, w[1]),
-            centre_cell(entry.attribute.zh(), w[2]),
-            centre_cell(&value_with_unit(entry), w[3]),
-            centre_cell(&entry.standard, w[4]),
-            cell(&departments(&entry.lead_departments), w[5]),
-        ]));
-    }
-    doc.add_paragraph(centred(&format!("表2 {}年未达标指标", assessment.year), HEI, 21))
-        .add_table(table(w, rows))
-}
-
-fn at_risk(doc: Docx, at_risk: Option<&[AtRisk]>) -> Docx {
-    let Some(list) = at_risk else {
-        return doc.add_paragraph(body(
-            "本报告未包含目标进展评估结果；如需预警，请先运行目标进展评估（ecociv progress）后生成报告。",
-        ));
-    };
-    if list.is_empty() {
-        return doc.add_paragraph(body("按目标进展评估，暂无存在不能按期实现规划目标风险的指标。"));
-    }
-    let doc = doc.add_paragraph(body(&format!(
-        "按目标进展评估，以下 {} 项指标存在不能按期实现规划目标的风险。",
-        list.len()
-    )));
-    let w = widths(&[2, 6, 3, 4, 8, 5]);
-    let mut rows = vec![TableRow::new(vec![
-        header_cell("编号", w[0]),
-        header_cell("指标名称", w[1]),
-        header_cell("目标年", w[2]),
-        header_cell("目标值", w[3]),
-        header_cell("进展判断", w[4]),
-        header_cell("牵头部门", w[5]),
-    ])];
-    for item in list {
-        rows.push(TableRow::new(vec![
-            centre_cell(&item.row, w[0]),
-            cell(&item.name, w[1]),
-            centre_cell(&item.target_year.to_string(), w[2]),
-            centre_cell(&item.target, w[3]),
-            cell(&item.outlook, w[4]),
-            cell(&departments(&item.lead_departments), w[5]),
-        ]));
-    }
-    doc.add_paragraph(centred("表3 目标进展预警", HEI, 21))
-        .add_table(table(w, rows))
-}
-
-fn projects(doc: Docx, zone: &Zone) -> Docx {
+/// The plan's key projects in one sentence (Table 4-1's totals).
+fn projects_sentence(zone: &Zone) -> String {
     if zone.plan.projects.is_empty() {
-        return doc.add_paragraph(body("规划未列出重点工程项目。"));
+        return "规划未列出重点工程项目。".to_string();
     }
     let (count, investment) = project_totals(zone);
-    let doc = doc.add_paragraph(body(&format!(
-        "规划共安排重点工程项目 {count} 项，分 {} 类，估算总投资 {} 万元（表4-1）。",
-        zone.plan.projects.len(),
+    let categories: Vec<String> = zone
+        .plan
+        .projects
+        .iter()
+        .map(|project| format!("{}{}项", project.category, project.count))
+        .collect();
+    format!(
+        "规划共安排重点工程项目 {count} 项（{}），估算总投资 {} 万元。",
+        categories.join("、"),
         money(investment)
-    )));
-    let w = widths(&[2, 3, 11, 3, 4]);
-    let mut rows = vec![TableRow::new(vec![
-        header_cell("序号", w[0]),
-        header_cell("项目名称", w[1]),
-        header_cell("项目主要内容", w[2]),
-        header_cell("项目数（项）", w[3]),
-        header_cell("投资金额（万元）", w[4]),
-    ])];
-    for project in &zone.plan.projects {
-        rows.push(TableRow::new(vec![
-            centre_cell(&project.number.to_string(), w[0]),
-            centre_cell(&project.category, w[1]),
-            cell(&project.content, w[2]),
-            centre_cell(&project.count.to_string(), w[3]),
-            centre_cell(&money(project.investment_wan_yuan), w[4]),
-        ]));
+    )
+}
+
+/// 附件: the methods in plain Chinese — no file names, no internal names.
+fn appendix(mut doc: Docx, input: &DocxInput<'_>, warnings: &[String]) -> Docx {
+    let (framework, zone, assessment) = (input.framework, input.zone, input.assessment);
+    let kind = ecociv_core::assess::zone_kind(&zone.profile.attributes);
+    let mut notes = vec![
+        format!(
+            "判定依据为《{}》，本区适用{}的标准值；“≥”“≤”类标准按数值比较，“100”类标准须达到该值。",
+            framework.name, kind.zh
+        ),
+        "“完成上级规定的考核任务”类标准按上级下达值或考核结论判定，“保持稳定或持续改善”与上一有数据年份比较；两部分标准仅能判定一部分时注明“部分判定”；无法判定时采用规划表2-1记载的达标情况并注明。".to_string(),
+        format!(
+            "创建条件：约束性指标须全部达标，参考性指标达标比例不低于{}。{}。",
+            ecociv_core::format::percent(framework.designation.reference_min_share),
+            framework.designation.note
+        ),
+        "数值的小数位数按规划表2-1所列精度书写；比例类指标的变化以“个百分点”表示。".to_string(),
+    ];
+    let computed: Vec<&RowAssessment> = assessment
+        .leaves()
+        .filter(|entry| {
+            entry
+                .source
+                .as_ref()
+                .is_some_and(|source| matches!(source, ecociv_core::Source::Computed { .. }) || source.is_synthetic())
+        })
+        .collect();
+    if !computed.is_empty() {
+        notes.push(format!(
+            "指标 {} 的数值由监测数据按国家标准计算（空气质量：GB 3095、HJ 633、HJ 663；地表水：GB 3838-2002 与《地表水环境质量评价办法（试行）》；生态环境状况指数：HJ 192-2015）。",
+            ids(&computed)
+        ));
     }
-    rows.push(TableRow::new(vec![
-        centre_cell("合计", w[0] + w[1] + w[2]).grid_span(3),
-        centre_cell(&count.to_string(), w[3]),
-        centre_cell(&money(investment), w[4]),
-    ]));
-    doc.add_paragraph(centred(
-        &format!("表4-1 《{}》重点工程项目投资估算表", zone.plan.title),
-        HEI,
-        21,
-    ))
-    .add_table(table(w, rows))
+    let synthetic: Vec<&RowAssessment> = assessment
+        .leaves()
+        .filter(|entry| entry.source.as_ref().is_some_and(|source| source.is_synthetic()))
+        .collect();
+    if !synthetic.is_empty() {
+        notes.push(format!(
+            "指标 {} 的数值来自合成的演示监测数据，仅用于演示，不得作为正式评估结论。",
+            ids(&synthetic)
+        ));
+    }
+    if input.at_risk.is_some() {
+        notes.push(
+            "目标进展预警：比较基准年以来的实际年均变化与实现目标所需的年均变化，并外推到目标年（直线或等速外推，仅供参考，不作为达标判定）；年份不足无法外推且最新值未达目标的指标也列入预警。"
+                .to_string(),
+        );
+    }
+    notes.extend(input.notes.iter().cloned());
+    notes.extend(warnings.iter().cloned());
+    for (k, note) in notes.iter().enumerate() {
+        doc = doc.add_paragraph(item(&format!("{}. {note}", k + 1)));
+    }
+    doc
 }
 
 /// An amount with thousands separators and two decimals: 396,229.77.
@@ -721,73 +979,81 @@ pub fn money(amount: f64) -> String {
     format!("{sign}{grouped}.{:02}", cents % 100)
 }
 
-/// The report of a zone and year as the CLI and the web pages offer it: with the rows at risk of
-/// missing each of the plan's later target years and their forecasts from `ecociv-progress` when
-/// `with_progress` is set (the method is named in the data note).
+/// The Word report of a zone and year as the CLI and the web pages offer it, from computed results: the
+/// assessment of the year and, when given, the progress early warning
+/// (`ecociv_progress::zone::early_warnings`, the same list and count as the dashboard).
 pub fn zone_report(
     framework: &Framework,
     zone: &Zone,
-    year: i32,
-    with_progress: bool,
+    assessment: &Assessment,
+    early: Option<&ecociv_progress::zone::EarlyWarnings>,
+    date: String,
     fonts: &Fonts,
 ) -> Result<DocxOutput, ReportError> {
-    let mut notes = Vec::new();
-    let mut forecasts: std::collections::BTreeMap<String, Vec<(i32, f64)>> = std::collections::BTreeMap::new();
-    let at_risk = if with_progress {
-        let mut list = Vec::new();
-        for target_year in target_years(zone)
-            .iter()
-            .copied()
-            .filter(|t| *t > zone.plan.base_year && *t >= year)
-        {
-            let progress = ecociv_progress::zone::zone_progress(framework, zone, target_year);
-            for row in &progress.rows {
-                if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
-                    forecasts
-                        .entry(row.id.clone())
-                        .or_default()
-                        .push((target_year, forecast));
-                }
-            }
-            for row in progress.rows.iter().filter(|row| row.at_risk) {
-                let mut outlook: Vec<String> = row
-                    .warning
-                    .reasons
-                    .iter()
-                    .map(|reason| reason.label_zh().to_string())
-                    .collect();
-                if let Some(forecast) = row.forecast {
-                    outlook.push(format!("预测{target_year}年 {}", ecociv_core::num::show(forecast)));
-                }
-                if let Some(need) = &row.required_change_text {
-                    outlook.push(need.zh.clone());
-                }
-                list.push(AtRisk {
-                    row: row.id.clone(),
-                    name: row.name.clone(),
-                    target_year,
-                    target: row.target_text.clone().unwrap_or_default(),
-                    outlook: outlook.join("；"),
-                    lead_departments: row.lead_departments.clone(),
-                });
-            }
-        }
-        notes.push(format!("目标进展预警的测算方法：{}。", ecociv_progress::EDITION));
-        Some(list)
-    } else {
-        None
-    };
+    let mut forecasts: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    let at_risk = early.map(|early| at_risk_of(framework, early, &mut forecasts));
     report(
         &DocxInput {
             framework,
             zone,
-            year,
+            assessment,
             at_risk,
             forecasts,
-            notes,
+            notes: Vec::new(),
+            issuer: default_issuer(zone),
+            date,
         },
         fonts,
     )
+}
+
+/// The early warning's rows as the report's [`AtRisk`] rows (reasons, capped forecast, required yearly
+/// change, in the row's precision and unit), and their forecasts for the charts.
+pub fn at_risk_of(
+    framework: &Framework,
+    early: &ecociv_progress::zone::EarlyWarnings,
+    forecasts: &mut BTreeMap<String, Vec<(i32, f64)>>,
+) -> Vec<AtRisk> {
+    let Some(target_year) = early.target_year else {
+        return Vec::new();
+    };
+    early
+        .rows
+        .iter()
+        .map(|row| {
+            let format = framework
+                .row(&row.id)
+                .map(|(_, framework_row)| framework_row.format())
+                .unwrap_or_default();
+            let mut outlook: Vec<String> = row
+                .warning
+                .reasons
+                .iter()
+                .map(|reason| reason.label_zh().to_string())
+                .collect();
+            if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
+                outlook.push(format!(
+                    "按趋势外推{target_year}年约为{}（外推仅供参考）",
+                    format.with_unit(forecast)
+                ));
+                forecasts
+                    .entry(row.id.clone())
+                    .or_default()
+                    .push((target_year, forecast));
+            }
+            if let Some(need) = &row.required_change_text {
+                outlook.push(need.zh.clone());
+            }
+            AtRisk {
+                row: row.id.clone(),
+                name: row.name.clone(),
+                target_year,
+                target: row.target_text.clone().unwrap_or_default(),
+                outlook: outlook.join("；"),
+                lead_departments: row.lead_departments.clone(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -801,6 +1067,15 @@ mod tests {
         assert_eq!(chinese_number(10), "十");
         assert_eq!(chinese_number(12), "十二");
         assert_eq!(chinese_number(35), "三十五");
+    }
+
+    #[test]
+    fn dates_as_gb_t_9704_writes_them() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_425), (2025, 12, 3));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let (y, m, d) = civil_from_days(20_425);
+        assert_eq!(chinese_date(y, m, d), "2025年12月3日");
     }
 
     #[test]

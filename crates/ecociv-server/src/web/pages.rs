@@ -239,16 +239,34 @@ pub async fn report_docx(
     let lang = web.lang;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
-    let output =
-        crate::work::cpu(move || ecociv_report::docx::zone_report(&framework, &zone, year, true, &REPORT_FONTS))
-            .await
-            .map_err(|error| WebError::Internal(lang, error.message))?
-            .map_err(|error| WebError::Internal(lang, error.to_string()))?;
+    let output = crate::work::cpu(move || {
+        let assessment = assess(&framework, &zone, year);
+        let early = ecociv_progress::zone::early_warnings(&framework, &zone, year);
+        let (y, m, d) = ecociv_report::docx::civil_from_days(today_days());
+        ecociv_report::docx::zone_report(
+            &framework,
+            &zone,
+            &assessment,
+            Some(&early),
+            ecociv_report::docx::chinese_date(y, m, d),
+            &REPORT_FONTS,
+        )
+    })
+    .await
+    .map_err(|error| WebError::Internal(lang, error.message))?
+    .map_err(|error| WebError::Internal(lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         format!("ecociv-{code}-{year}.docx"),
         output.bytes,
     ))
+}
+
+/// Days since 1970-01-01 now (the report's date on its cover).
+fn today_days() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| (elapsed.as_secs() / 86_400) as i64)
 }
 
 /// The history action labels of the store's actions.

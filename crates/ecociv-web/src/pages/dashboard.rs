@@ -288,25 +288,15 @@ impl DashboardView {
 /// figure are measured against it (method 2); targets that restate the standard are measured without a
 /// target (method 1).
 pub fn at_risk_rows(framework: &Framework, zone: &Zone, year: i32) -> Vec<RiskRow> {
-    // The same early warning as `ecociv progress` and the Word report: `ecociv-progress`'s zone
-    // evaluation, on the values on record up to the dashboard's year, toward the plan's next target year.
-    let Some(target_year) = zone
-        .plan
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys().copied())
-        .filter(|target_year| *target_year >= year)
-        .min()
-    else {
+    // The one early warning (and count) of `ecociv-progress`, as `ecociv progress` and the Word report
+    // show it: the rows at risk of missing the plan's next target year, on the values up to `year`.
+    let early = ecociv_progress::zone::early_warnings(framework, zone, year);
+    let Some(target_year) = early.target_year else {
         return Vec::new();
     };
-    let mut upto = zone.clone();
-    upto.observations.retain(|observation| observation.year <= year);
-    let progress = ecociv_progress::zone::zone_progress(framework, &upto, target_year);
-    progress
+    early
         .rows
         .into_iter()
-        .filter(|row| row.at_risk)
         .map(|row| RiskRow {
             id: row.id.clone(),
             name: Named::new(&row.name, &row.name_en),

@@ -120,12 +120,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The Word report: charts rasterised with the system fonts, and the rows at risk of missing each of the
-/// plan's later target years from `ecociv-progress` (mapped here, so the report crate does not depend on
-/// the progress crate).
+/// The Word report from computed results: the assessment of the year and the progress early warning
+/// (`ecociv_progress::zone::early_warnings`, the dashboard's list), charts rasterised with the system
+/// fonts, today's date on the cover.
 fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> anyhow::Result<Vec<u8>> {
     let fonts = ecociv_chart::png::Fonts::system();
-    let output = ecociv_report::docx::zone_report(&loaded.framework, &loaded.zone, year, with_progress, &fonts)?;
+    let assessment = assess(&loaded.framework, &loaded.zone, year);
+    let early = with_progress.then(|| ecociv_progress::zone::early_warnings(&loaded.framework, &loaded.zone, year));
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| (elapsed.as_secs() / 86_400) as i64);
+    let (y, m, d) = ecociv_report::docx::civil_from_days(days);
+    let output = ecociv_report::docx::zone_report(
+        &loaded.framework,
+        &loaded.zone,
+        &assessment,
+        early.as_ref(),
+        ecociv_report::docx::chinese_date(y, m, d),
+        &fonts,
+    )?;
     for warning in &output.warnings {
         eprintln!("注意 (warning)：{warning}");
     }

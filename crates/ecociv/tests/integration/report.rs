@@ -131,8 +131,8 @@ fn writes_the_word_report() {
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document"), &mut xml)
         .expect("read");
     assert!(xml.contains("2021年度自评估报告"));
-    // The progress evaluation ran: the section states its result rather than its absence.
-    assert!(xml.contains("目标进展预警") && !xml.contains("本报告未包含目标进展评估结果"));
+    // The progress evaluation ran: the summary states its result rather than its absence.
+    assert!(xml.contains("按规划目标进展评估") && !xml.contains("本报告未包含规划目标进展预警"));
     let output = ecociv(&[
         "report",
         "--zone",
@@ -150,5 +150,5 @@ fn writes_the_word_report() {
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document"), &mut xml)
         .expect("read");
-    assert!(xml.contains("本报告未包含目标进展评估结果"));
+    assert!(xml.contains("本报告未包含规划目标进展预警"));
 }
