@@ -135,6 +135,8 @@ pub struct IndicatorView {
     pub standard: String,
     pub value: Option<String>,
     pub status: Status,
+    /// Met on only some parts of a several-part criterion: the parts judged.
+    pub partial: Option<Named>,
     pub basis: Basis,
     pub explanation: Named,
     pub warnings: Vec<Named>,
@@ -271,6 +273,7 @@ impl IndicatorView {
             standard: assessed.standard.clone(),
             value: assessed.value.as_ref().map(|value| assessed.format.value(value)),
             status: assessed.status,
+            partial: assessed.partial.as_ref().map(Named::from),
             basis: assessed.basis,
             explanation: Named::from(&assessed.explanation),
             warnings: assessed.warnings.iter().map(Named::from).collect(),
@@ -388,6 +391,7 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                 h2 id="judgement-h" { (tf(lang, "indicator.judgement_year", &[("year", &view.year)])) }
                 p class="big" {
                     (status_badge(lang, view.status))
+                    @if let Some(parts) = &view.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
                     " "
                     span class="value" { (view.value.as_deref().unwrap_or("—")) }
                 }

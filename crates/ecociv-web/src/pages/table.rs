@@ -68,6 +68,8 @@ pub struct TableRow {
     pub attribute: Attribute,
     pub value: Option<String>,
     pub status: Status,
+    /// Met on only some parts of a several-part criterion: the parts judged.
+    pub partial: Option<Named>,
     pub basis: Basis,
     pub synthetic: bool,
     pub warnings: usize,
@@ -137,6 +139,7 @@ impl Table21View {
                 attribute: row.attribute,
                 value: row.value.as_ref().map(|value| row.format.value(value)),
                 status: row.status,
+                partial: row.partial.as_ref().map(Named::from),
                 basis: row.basis,
                 synthetic: row.source.as_ref().is_some_and(|source| source.is_synthetic()),
                 warnings: row.warnings.len(),
@@ -339,6 +342,7 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
                                 }
                                 td class="c-status" data-label=(t(lang, "table.status")) {
                                     (status_badge(lang, row.status))
+                                    @if let Some(parts) = &row.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
                                     @if row.basis == Basis::Recorded { " " span class="tag" title=(t(lang, "table.basis_recorded_hint")) { (t(lang, "table.basis_recorded")) } }
                                     @if row.warnings > 0 { " " span class="tag warn" { (tf(lang, "table.warnings", &[("n", &row.warnings)])) } }
                                 }
