@@ -75,3 +75,74 @@ fn values_reader_is_linear() {
         assert_eq!(parsed.len(), text.lines().count() - 1);
     });
 }
+
+/// An hourly air file: `n` station-hours over a few stations, CR-only line ends (the case that used to hang).
+fn air_file(n: usize) -> Vec<u8> {
+    let mut text = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\r");
+    let stations = n.div_ceil(24 * 365).max(1);
+    let mut written = 0;
+    'out: for station in 0..stations {
+        let mut day = jiff::civil::date(2023, 1, 1);
+        for _ in 0..365 {
+            for hour in 0..24 {
+                if written == n {
+                    break 'out;
+                }
+                text.push_str(&format!("S{station},{day},{hour},10,20,40,0.8,{},35\r", 40 + hour));
+                written += 1;
+            }
+            day = day.tomorrow().unwrap();
+        }
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn air_hourly_reader_is_linear() {
+    assert_linear("air hourly (parallel, CR-only)", 20_000, air_file, |bytes| {
+        let mut out = Vec::new();
+        let opts = ecociv_air::ingest::ReadOptions {
+            source: "a.csv".into(),
+            skip_bad: false,
+        };
+        ecociv_air::ingest::run_annual(bytes, &mut out, &opts, ecociv_air::EditionChoice::ByDate).unwrap();
+    });
+}
+
+/// A water sections file of `n` samples (monthly samples of many sections).
+fn water_file(n: usize) -> Vec<u8> {
+    let kind = ecociv_monitoring::kind::Kind::Sections;
+    let columns = kind.columns();
+    let mut text = columns.join(",") + "\n";
+    for i in 0..n {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| match *c {
+                "section" => format!("S{}", i / 12),
+                "date" => format!("2024-{:02}-15", i % 12 + 1),
+                "waterbody" => "river".into(),
+                "ph" => "7.2".into(),
+                "nh3n" | "tp" => "0.1".into(),
+                _ => String::new(),
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn water_and_monitoring_readers_are_linear() {
+    assert_linear("water annual", 10_000, water_file, |bytes| {
+        let table = ecociv_water::gb3838::Table::embedded();
+        let thresholds = ecociv_water::evaluation2011::Thresholds::embedded();
+        ecociv_water::ingest::annual(bytes, table, thresholds).unwrap();
+    });
+    assert_linear("monitoring sections upload", 5_000, water_file, |bytes| {
+        ecociv_monitoring::kind::parse(ecociv_monitoring::kind::Kind::Sections, "s.csv", bytes).unwrap();
+    });
+    assert_linear("monitoring air upload", 10_000, air_file, |bytes| {
+        ecociv_monitoring::kind::parse(ecociv_monitoring::kind::Kind::Air, "a.csv", bytes).unwrap();
+    });
+}
