@@ -106,14 +106,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// The minimum password length for new accounts.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-/// Refuses weak passwords (too short).
+/// Refuses weak passwords ([`password_problem`]).
 pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::bad_request(format!(
-            "密码至少 {MIN_PASSWORD_CHARS} 个字符 (password too short)"
-        )));
+    match password_problem(password) {
+        Some(problem) => Err(ApiError::bad_request(problem).with_details(serde_json::json!({"field": "password"}))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A random token: 32 bytes from the OS, hex.
@@ -190,5 +188,81 @@ mod tests {
         assert_eq!(token_hash("x").len(), 64);
         assert_eq!(random_token().unwrap().len(), 64);
         assert_eq!(random_password().unwrap().chars().count(), 16);
+    }
+}
+
+/// The common passwords refused for new accounts (`data/common-passwords.txt`, with its provenance).
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// Why a password is refused, if it is: too short (fewer than [`MIN_PASSWORD_CHARS`] characters),
+/// whitespace only, a common password ([`COMMON_PASSWORDS`], case-insensitive), one character or a short
+/// block repeated (`aaaaaaaaaa`, `abcabcabcabc`), or a run of consecutive characters (`abcdefghij`,
+/// `9876543210`).
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    let chars: Vec<char> = password.chars().collect();
+    if chars.len() < MIN_PASSWORD_CHARS {
+        return Some("密码至少 10 个字符 (password too short)");
+    }
+    if chars.iter().all(|c| c.is_whitespace()) {
+        return Some("密码不能全为空白字符 (password is whitespace only)");
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .any(|common| common == lower)
+    {
+        return Some("密码过于常见，请换一个 (a common password)");
+    }
+    let repeated = (1..=chars.len() / 2)
+        .filter(|unit| chars.len().is_multiple_of(*unit))
+        .any(|unit| chars.chunks(unit).all(|chunk| chunk == &chars[..unit]));
+    if repeated {
+        return Some("密码不能是重复的字符或片段 (a repeated character or block)");
+    }
+    let steps: Vec<i64> = chars.windows(2).map(|pair| pair[1] as i64 - pair[0] as i64).collect();
+    if steps.iter().all(|step| *step == 1) || steps.iter().all(|step| *step == -1) {
+        return Some("密码不能是连续的字符 (a run of consecutive characters)");
+    }
+    None
+}
+
+#[cfg(test)]
+mod password_rule_tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused_and_ordinary_ones_pass() {
+        for weak in [
+            "short",
+            "          ",
+            "\t\t\t\t\t\t\t\t\t\t",
+            "1234567890",
+            "QwertyUiop",
+            "woaini1314",
+            "aaaaaaaaaaaa",
+            "abcabcabcabc",
+            "zzzzzzzzzzzzzzzzzzzzzzzz",
+            "abcdefghijklm",
+            "9876543210",
+            "密码密码密码密码密码",
+        ] {
+            assert!(password_problem(weak).is_some(), "{weak:?}");
+        }
+        for fine in [
+            "correct horse battery",
+            "生态文明建设示范区2030",
+            "a long enough password",
+            "Tr0ub4dor&3x",
+        ] {
+            assert_eq!(password_problem(fine), None, "{fine:?}");
+        }
+        assert!(
+            COMMON_PASSWORDS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .all(|l| l.chars().count() >= 10)
+        );
     }
 }

@@ -173,13 +173,133 @@ pub fn row<'f>(framework: &'f Framework, id: &str) -> Result<&'f Row, Problem> {
 /// `Content-Disposition`).
 pub fn file_name(name: &str) -> Option<&str> {
     let name = name.trim();
-    let bad = name.is_empty() || name.len() > 255 || name.contains(['/', '\\']) || name.chars().any(char::is_control);
+    let bad = name.is_empty()
+        || name.len() > 255
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+        || name.chars().all(|c| c == '.');
     (!bad).then_some(name)
+}
+
+/// The longest username, in characters.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// A username as stored: Unicode NFKC form (full-width letters and compatibility forms folded), trimmed;
+/// only letters and digits of any script (Chinese names included) and `-`, `_`, `.`, `@`; no control,
+/// invisible (zero-width, soft hyphen), bidirectional-override or space character; Latin, Cyrillic and
+/// Greek letters not mixed in one name (`аdmin` with a Cyrillic а). See [`username_skeleton`] for the
+/// comparison with existing names.
+pub fn username(name: &str) -> Result<String, Problem> {
+    use unicode_normalization::UnicodeNormalization;
+    let problem = |message: &str| Problem {
+        field: "username",
+        message: message.to_string(),
+    };
+    let name: String = name.trim().nfkc().collect();
+    if name.is_empty() || name.chars().count() > MAX_USERNAME_CHARS {
+        return Err(problem("用户名须为 1–64 个字符 (username: 1 to 64 characters)"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+    {
+        return Err(problem(
+            "用户名只能含字母、数字和 - _ . @，不能有空格、控制字符或不可见字符 (username: letters, digits and - _ . @ only)",
+        ));
+    }
+    if lookalike_scripts(&name) > 1 {
+        return Err(problem(
+            "用户名不能混用拉丁、西里尔或希腊字母 (username mixes Latin, Cyrillic or Greek letters)",
+        ));
+    }
+    Ok(name)
+}
+
+/// How many of the scripts whose letters look alike (Latin, Cyrillic, Greek) a name uses.
+fn lookalike_scripts(name: &str) -> usize {
+    use unicode_script::{Script, UnicodeScript};
+    let mut seen = [false; 3];
+    for c in name.chars() {
+        match c.script() {
+            Script::Latin => seen[0] = true,
+            Script::Cyrillic => seen[1] = true,
+            Script::Greek => seen[2] = true,
+            _ => {}
+        }
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
+/// The form two usernames are compared in: lower case, with the Cyrillic and Greek letters that look like
+/// Latin ones, and the digits `0`/`1`, mapped to those letters (`i`, `l`, `1` as one) — a small subset of Unicode's confusables
+/// (UTS #39 skeleton) covering the letters of Latin names; kept here rather than taking a crate for one
+/// table. Two names with one skeleton cannot both exist (`admin`, `ADMIN`, `аdmin` in Cyrillic, `adm1n`).
+pub fn username_skeleton(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'а' | 'α' => 'a',
+            'в' | 'β' => 'b',
+            'с' | 'ϲ' => 'c',
+            'ԁ' => 'd',
+            'е' | 'ё' | 'ε' => 'e',
+            'һ' => 'h',
+            'i' | 'і' | 'ї' | 'ι' | '1' | '|' => 'l',
+            'ј' => 'j',
+            'к' | 'κ' => 'k',
+            'м' | 'μ' => 'm',
+            'п' | 'η' => 'n',
+            'о' | 'ο' | '0' => 'o',
+            'р' | 'ρ' => 'p',
+            'ԛ' => 'q',
+            'ѕ' => 's',
+            'т' | 'τ' => 't',
+            'υ' => 'u',
+            'ν' => 'v',
+            'ԝ' | 'ω' => 'w',
+            'х' | 'χ' => 'x',
+            'у' | 'γ' => 'y',
+            'z' | 'ζ' => 'z',
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_are_normalised_and_lookalikes_refused() {
+        assert_eq!(
+            username("  ｅｄｉｔｏｒ ").unwrap(),
+            "editor",
+            "full-width folded by NFKC"
+        );
+        assert_eq!(username("城中区环保局-张三").unwrap(), "城中区环保局-张三");
+        for bad in [
+            "",
+            "   ",
+            "admin\u{200B}",
+            "ad\u{200D}min",
+            "\u{202E}nimda",
+            "admin\u{2066}",
+            "ad min",
+            "ad\nmin",
+            "admin\u{7}",
+            "\u{AD}admin",
+            "аdmin",
+            "admin/..",
+        ] {
+            assert!(username(bad).is_err(), "{bad:?}");
+        }
+        assert!(username(&"a".repeat(65)).is_err());
+        assert_eq!(username_skeleton("ADMIN"), username_skeleton("admin"));
+        assert_eq!(username_skeleton("аdmin"), username_skeleton("admin"));
+        assert_eq!(username_skeleton("adm1n"), username_skeleton("admin"));
+        assert_eq!(username_skeleton("аdmіn"), username_skeleton("admin"));
+        assert_ne!(username_skeleton("editor"), username_skeleton("admin"));
+    }
 
     #[test]
     fn file_names_refuse_paths_and_control_characters() {
@@ -192,6 +312,9 @@ mod tests {
             "a\0b",
             "a\nb.pdf",
             "a\u{1b}[31m.pdf",
+            ".",
+            "..",
+            " ... ",
             &"x".repeat(256),
         ] {
             assert_eq!(file_name(bad), None, "{bad:?}");

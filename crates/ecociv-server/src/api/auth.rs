@@ -95,7 +95,10 @@ pub async fn authenticate(
             "登录失败次数过多，请稍后再试 (too many failed logins from this address)",
         ));
     }
-    let user = state.store.user_by_username(username).await?;
+    // Names are stored in NFKC form (`validate::username`): a full-width or compatibility spelling of one
+    // finds it.
+    let username: String = unicode_normalization::UnicodeNormalization::nfkc(username.trim()).collect();
+    let user = state.store.user_by_username(&username).await?;
     let mut locked_by_this_attempt = None;
     if let Some(user) = &user {
         let lock_until = clock::now_plus(state.config.lock_seconds);

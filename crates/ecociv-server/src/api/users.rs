@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::api::auth::user_json;
 use crate::auth::{AuthUser, check_password_strength, hash_password};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
 
 fn admin(principal: &AuthUser) -> ApiResult<()> {
@@ -47,18 +47,31 @@ pub async fn create(
     Json(new): Json<NewUser>,
 ) -> ApiResult<Json<Value>> {
     admin(&principal)?;
+    let username = crate::validate::username(&new.username)
+        .map_err(|problem| ApiError::bad_request(problem.message).with_details(json!({"field": "username"})))?;
+    let skeleton = crate::validate::username_skeleton(&username);
+    if let Some(taken) = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .find(|user| crate::validate::username_skeleton(&user.username) == skeleton)
+    {
+        return Err(ApiError::new(
+            Code::Conflict,
+            format!(
+                "用户名与已有的“{}”相同或易混淆 (username taken or confusable with an existing one)",
+                taken.username
+            ),
+        )
+        .with_details(json!({"field": "username"})));
+    }
     check_password_strength(&new.password)?;
     let password = new.password.clone();
     let hash = crate::work::password(move || hash_password(&password)).await??;
     let user = state
         .store
-        .create_user_by(
-            &principal.0.user.id,
-            &new.username,
-            &new.display_name,
-            &hash,
-            new.is_admin,
-        )
+        .create_user_by(&principal.0.user.id, &username, &new.display_name, &hash, new.is_admin)
         .await?;
     Ok(Json(user_json(&user)))
 }

@@ -463,3 +463,74 @@ async fn the_pre_login_token_is_never_one_the_client_chose() {
         }
     }
 }
+
+#[tokio::test]
+async fn account_names_and_passwords_follow_the_rules() {
+    let server = server("account-rules").await;
+    let mut admin = Client::login(&server, "admin").await;
+    let create =
+        |username: &str, password: &str| json!({"username": username, "display_name": "测试", "password": password});
+    let good_password = "生态文明建设示范区2030";
+    for (name, expected) in [
+        ("аdmin", "bad_request"),         // Cyrillic а beside Latin
+        ("admin\u{200B}", "bad_request"), // zero-width space
+        ("\u{202E}nimda", "bad_request"), // right-to-left override
+        ("ad\u{7}min", "bad_request"),    // control character
+        ("ad min", "bad_request"),
+        ("ADMIN", "conflict"), // beside `admin`
+        ("Admin", "conflict"),
+        ("adm1n", "conflict"),
+        ("ｒｅｖｉｅｗｅｒ", "conflict"), // full-width: NFKC gives `reviewer`
+    ] {
+        let response = admin
+            .json(
+                &server,
+                Method::POST,
+                "/api/v1/users",
+                Some(create(name, good_password)),
+            )
+            .await;
+        assert_eq!(response.code(), expected, "{name:?}: {:?}", response.body);
+    }
+    for password in [
+        "          ",
+        "1234567890",
+        "aaaaaaaaaaaa",
+        "abcabcabcabc",
+        "Password123",
+    ] {
+        let response = admin
+            .json(
+                &server,
+                Method::POST,
+                "/api/v1/users",
+                Some(create("newcomer", password)),
+            )
+            .await;
+        assert_eq!(response.code(), "bad_request", "{password:?}: {:?}", response.body);
+    }
+    let made = admin
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/users",
+            Some(create("ｎｅｗｃｏｍｅｒ", good_password)),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{:?}", made.body);
+    assert_eq!(made.body["username"], "newcomer", "stored in NFKC form");
+    // Evidence names `.` and `..` are refused.
+    let mut editor = Client::login(&server, "editor-env").await;
+    for name in [".", "..", "%2E%2E"] {
+        let response = editor
+            .send(
+                &server,
+                Method::POST,
+                &format!("/api/v1/zones/450202/values/7.1/2022/evidence?name={name}"),
+                Some("%PDF".into()),
+                "application/pdf",
+            )
+            .await;
+        assert_eq!(response.code(), "bad_request", "{name}: {:?}", response.body);
+    }
+}
