@@ -328,6 +328,37 @@ fn is_date(y: i32, m: u32, d: u32) -> bool {
     }
 }
 
+/// The one record loop of the table readers (survey, bodies, EI, EI from land use): reads the header, resolves
+/// the reader's columns with `columns`, then hands each non-blank record, with its line, to `row`. Errors name
+/// the line and column; the first one ends the read.
+fn read_table<R: Read, C, T>(
+    input: R,
+    columns: impl FnOnce(&Header) -> Result<C, IngestError>,
+    mut row: impl FnMut(&C, &Fields<'_>) -> Result<T, IngestError>,
+) -> Result<Vec<T>, IngestError> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(LineCounter::new(input));
+    let h = Header::read(&mut rdr)?;
+    let c = columns(&h)?;
+    let mut rec = ByteRecord::new();
+    let mut out = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
+        let line = line_of(&rdr, rec.position());
+        if blank_or_checked(&rec, h.names.len(), line)? {
+            continue;
+        }
+        let f = Fields {
+            rec: &rec,
+            line,
+            names: &h.names,
+        };
+        out.push(row(&c, &f)?);
+    }
+    Ok(out)
+}
+
 /// One water-quality sample borrowed from the reader's buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleRef<'a> {
@@ -633,39 +664,25 @@ pub struct SurveyRow {
 /// Reads a black-odorous survey: `body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n`
 /// (`clear_to_bottom` is `1`/`0`/`yes`/`no`/`true`/`false`/empty; `orp` in mV may be negative).
 pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(LineCounter::new(input));
-    let h = Header::read(&mut rdr)?;
-    let c = [
-        h.require("body")?,
-        h.require("point_seq")?,
-        h.require("date")?,
-        h.require("depth_cm")?,
-        h.require("transparency_cm")?,
-        h.require("clear_to_bottom")?,
-        h.require("do")?,
-        h.require("orp")?,
-        h.require("nh3n")?,
-    ];
-    let mut rec = ByteRecord::new();
-    let mut out = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
-        let line = line_of(&rdr, rec.position());
-        if blank_or_checked(&rec, h.names.len(), line)? {
-            continue;
-        }
-        let f = Fields {
-            rec: &rec,
-            line,
-            names: &h.names,
-        };
+    let columns = |h: &Header| -> Result<[usize; 9], IngestError> {
+        Ok([
+            h.require("body")?,
+            h.require("point_seq")?,
+            h.require("date")?,
+            h.require("depth_cm")?,
+            h.require("transparency_cm")?,
+            h.require("clear_to_bottom")?,
+            h.require("do")?,
+            h.require("orp")?,
+            h.require("nh3n")?,
+        ])
+    };
+    read_table(input, columns, |c, f| {
         let seq_text = f.required_text(c[1])?;
         let point_seq = seq_text.parse::<u32>().map_err(|_| {
             f.err(
                 c[1],
-                format!("应为非负整数 / must be a whole number, got \"{seq_text}\""),
+                format!("应为非负整数 / must be a whole number, got \"{}\"", excerpt(seq_text)),
             )
         })?;
         let clear_text = f.text(c[5])?;
@@ -673,11 +690,14 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
             "" | "0" | "no" | "false" | "否" => false,
             "1" | "yes" | "true" | "是" => true,
             _ => {
-                return Err(f.err(c[5], format!("应为 1 或 0 / must be 1 or 0, got \"{clear_text}\"")));
+                return Err(f.err(
+                    c[5],
+                    format!("应为 1 或 0 / must be 1 or 0, got \"{}\"", excerpt(clear_text)),
+                ));
             }
         };
-        out.push(SurveyRow {
-            line,
+        Ok(SurveyRow {
+            line: f.line,
             body: f.required_text(c[0])?.to_string(),
             point_seq,
             year: f.date_year(c[2])?,
@@ -689,9 +709,8 @@ pub fn read_survey<R: Read>(input: R) -> Result<Vec<SurveyRow>, IngestError> {
                 orp_mv: f.number(c[7], None)?,
                 nh3n_mg_l: f.concentration(c[8], None)?,
             },
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// A registered black-odorous water body (`body,name`).
@@ -705,34 +724,19 @@ pub struct BodyRow {
 
 /// Reads the register of black-odorous water bodies: `body,name`.
 pub fn read_bodies<R: Read>(input: R) -> Result<Vec<BodyRow>, IngestError> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(LineCounter::new(input));
-    let h = Header::read(&mut rdr)?;
-    let (cb, cn) = (h.require("body")?, h.require("name")?);
-    let mut rec = ByteRecord::new();
-    let mut out: Vec<BodyRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
-        let line = line_of(&rdr, rec.position());
-        if blank_or_checked(&rec, h.names.len(), line)? {
-            continue;
-        }
-        let f = Fields {
-            rec: &rec,
-            line,
-            names: &h.names,
-        };
+    let mut seen = std::collections::HashSet::new();
+    let columns = |h: &Header| Ok((h.require("body")?, h.require("name")?));
+    read_table(input, columns, |&(cb, cn), f| {
         let body = f.required_text(cb)?.to_string();
-        if out.iter().any(|b| b.body == body) {
-            return Err(f.err(cb, format!("重复的水体 “{body}” / duplicate body \"{body}\"")));
+        if !seen.insert(body.clone()) {
+            let shown = excerpt(&body);
+            return Err(f.err(cb, format!("重复的水体 “{shown}” / duplicate body \"{shown}\"")));
         }
-        out.push(BodyRow {
+        Ok(BodyRow {
             body,
             name: f.text(cn)?.to_string(),
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// One year of EI sub-indices.
@@ -753,38 +757,25 @@ pub struct EiRow {
 /// Reads EI inputs: `year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction`
 /// (`restriction` empty/`none`, `drop1` or `not_good`; sub-indices 0–100 before capping).
 pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(LineCounter::new(input));
-    let h = Header::read(&mut rdr)?;
-    let names = [
-        "year",
-        "biological_abundance",
-        "vegetation_cover",
-        "water_network_density",
-        "land_stress",
-        "pollution_load",
-    ];
-    let mut c = [0usize; 6];
-    for (k, n) in names.iter().enumerate() {
-        c[k] = h.require(n)?;
-    }
-    let cr = h.optional("restriction");
-    let mut rec = ByteRecord::new();
-    let mut out: Vec<EiRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
-        let line = line_of(&rdr, rec.position());
-        if blank_or_checked(&rec, h.names.len(), line)? {
-            continue;
+    let columns = |h: &Header| -> Result<([usize; 6], Option<usize>), IngestError> {
+        let names = [
+            "year",
+            "biological_abundance",
+            "vegetation_cover",
+            "water_network_density",
+            "land_stress",
+            "pollution_load",
+        ];
+        let mut c = [0usize; 6];
+        for (k, n) in names.iter().enumerate() {
+            c[k] = h.require(n)?;
         }
-        let f = Fields {
-            rec: &rec,
-            line,
-            names: &h.names,
-        };
+        Ok((c, h.optional("restriction")))
+    };
+    let mut years = std::collections::HashSet::new();
+    read_table(input, columns, |(c, cr), f| {
         let year = f.year(c[0])?;
-        if out.iter().any(|r| r.year == year) {
+        if !years.insert(year) {
             return Err(f.err(c[0], format!("年份 {year} 重复 / duplicate year {year}")));
         }
         let mut v = [0.0; 5];
@@ -793,20 +784,8 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
                 .concentration(c[k + 1], None)?
                 .ok_or_else(|| f.err(c[k + 1], "不能为空 / must not be empty".into()))?;
         }
-        let restriction = match cr {
-            Some(col) => {
-                let t = f.text(col)?;
-                Restriction::parse(t).ok_or_else(|| {
-                    f.err(
-                        col,
-                        format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""),
-                    )
-                })?
-            }
-            None => Restriction::None,
-        };
-        out.push(EiRow {
-            line,
+        Ok(EiRow {
+            line: f.line,
             year,
             sub: SubIndices {
                 biological_abundance: v[0],
@@ -815,11 +794,27 @@ pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
                 land_stress: v[3],
                 pollution_load: v[4],
             },
-            restriction,
+            restriction: restriction(f, *cr)?,
             from_land_use: false,
-        });
-    }
-    Ok(out)
+        })
+    })
+}
+
+/// The optional `restriction` column of the EI readers.
+fn restriction(f: &Fields<'_>, column: Option<usize>) -> Result<Restriction, IngestError> {
+    let Some(col) = column else {
+        return Ok(Restriction::None);
+    };
+    let t = f.text(col)?;
+    Restriction::parse(t).ok_or_else(|| {
+        f.err(
+            col,
+            format!(
+                "应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{}\"",
+                excerpt(t)
+            ),
+        )
+    })
 }
 
 /// Columns of `ei_land_use.csv`, in [`crate::hj192::RegionInputs`] order (optional ones marked `?`).
@@ -866,33 +861,23 @@ pub const EI_LAND_USE_COLUMNS: [&str; 37] = [
 /// Reads EI inputs as land use, water and emissions (`year` plus [`EI_LAND_USE_COLUMNS`]; areas km², length
 /// km, water resources 10⁴ m³, precipitation mm, emissions t) and computes the sub-indices by HJ 192-2015.
 pub fn read_ei_land_use<R: Read>(input: R, model: &crate::hj192::Model) -> Result<Vec<EiRow>, IngestError> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(LineCounter::new(input));
-    let h = Header::read(&mut rdr)?;
-    let cy = h.require("year")?;
-    let mut cols = Vec::with_capacity(EI_LAND_USE_COLUMNS.len());
-    for name in EI_LAND_USE_COLUMNS {
-        cols.push(match name.strip_suffix('?') {
-            Some(opt) => h.optional(opt),
-            None => Some(h.require(name)?),
-        });
-    }
-    let mut rec = ByteRecord::new();
-    let mut out: Vec<EiRow> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&e, &rdr))? {
-        let line = line_of(&rdr, rec.position());
-        if blank_or_checked(&rec, h.names.len(), line)? {
-            continue;
+    let columns = |h: &Header| -> Result<(usize, Vec<Option<usize>>), IngestError> {
+        let cy = h.require("year")?;
+        let mut cols = Vec::with_capacity(EI_LAND_USE_COLUMNS.len());
+        for name in EI_LAND_USE_COLUMNS {
+            cols.push(match name.strip_suffix('?') {
+                Some(opt) => h.optional(opt),
+                None => Some(h.require(name)?),
+            });
         }
-        let f = Fields {
-            rec: &rec,
-            line,
-            names: &h.names,
-        };
+        Ok((cy, cols))
+    };
+    let mut years = std::collections::HashSet::new();
+    read_table(input, columns, |(cy, cols), f| {
+        let cy = *cy;
+        let line = f.line;
         let year = f.year(cy)?;
-        if out.iter().any(|r| r.year == year) {
+        if !years.insert(year) {
             return Err(f.err(cy, format!("年份 {year} 重复 / duplicate year {year}")));
         }
         let mut v = [None; 36];
@@ -934,27 +919,14 @@ pub fn read_ei_land_use<R: Read>(input: R, model: &crate::hj192::Model) -> Resul
             column: None,
             message: e.message,
         })?;
-        let restriction = match cols[36] {
-            Some(col) => {
-                let t = f.text(col)?;
-                Restriction::parse(t).ok_or_else(|| {
-                    f.err(
-                        col,
-                        format!("应为 none、drop1 或 not_good / must be none, drop1 or not_good, got \"{t}\""),
-                    )
-                })?
-            }
-            None => Restriction::None,
-        };
-        out.push(EiRow {
+        Ok(EiRow {
             line,
             year,
             sub,
-            restriction,
+            restriction: restriction(f, cols[36])?,
             from_land_use: true,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// All water and ecology inputs of a zone's `monitoring/water/` folder, each optional.

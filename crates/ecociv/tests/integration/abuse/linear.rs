@@ -146,3 +146,22 @@ fn water_and_monitoring_readers_are_linear() {
         ecociv_monitoring::kind::parse(ecociv_monitoring::kind::Kind::Air, "a.csv", bytes).unwrap();
     });
 }
+
+/// The register of black-odorous bodies checked duplicates against every earlier line (quadratic).
+#[test]
+fn black_odorous_register_reader_is_linear() {
+    assert_linear(
+        "black-odorous register",
+        20_000,
+        |n| {
+            let mut text = String::from("body,name\n");
+            for i in 0..n {
+                text.push_str(&format!("B{i},水体{i}\n"));
+            }
+            text.into_bytes()
+        },
+        |bytes| {
+            ecociv_water::ingest::read_bodies(bytes).unwrap();
+        },
+    );
+}
