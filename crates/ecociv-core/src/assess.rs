@@ -250,6 +250,12 @@ pub fn earlier_for<'a>(zone: &'a Zone, row: &Row, year: i32, value: &Value) -> O
     }
 }
 
+/// The assessment of each of `years`, in that order (a year's assessment reads only values up to it). For
+/// renderers that show several years: they take these results, never assess themselves.
+pub fn assess_years(framework: &Framework, zone: &Zone, years: &[i32]) -> Vec<Assessment> {
+    years.iter().map(|year| assess(framework, zone, *year)).collect()
+}
+
 /// Assesses a zone for a year: every row judged, indicators with sub-indicators met only when all their
 /// rows are met, and readiness for designation.
 pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {

@@ -23,7 +23,7 @@ pub mod targets;
 pub mod value;
 pub mod zone;
 
-pub use assess::{Assessment, Readiness, RowAssessment, assess};
+pub use assess::{Assessment, Readiness, RowAssessment, assess, assess_years};
 pub use framework::{Attribute, Criterion, Direction, Framework, Indicator, Row, StateVerdict};
 pub use judge::{Basis, Judgement, Status};
 pub use value::{Assigned, Observation, Recorded, Source, Value};

@@ -43,7 +43,13 @@ fn main() {
     line(
         "xlsx: Table 2-1 + Table 4-1 + values by year",
         best(20, || {
-            xlsx::workbook(framework, zone, 2021, &[2017, 2021]).expect("xlsx")
+            xlsx::workbook(
+                framework,
+                zone,
+                &assess(framework, zone, 2021),
+                &ecociv_core::assess_years(framework, zone, &[2017, 2021]),
+            )
+            .expect("xlsx")
         }),
     );
     let assessments: Vec<_> = [2017, 2021].iter().map(|y| assess(framework, zone, *y)).collect();
@@ -98,7 +104,13 @@ fn main() {
     std::fs::write(dir.join("open-data.csv"), csv::open_data(&single).expect("csv")).expect("write csv");
     std::fs::write(
         dir.join("table-2-1.xlsx"),
-        xlsx::workbook(framework, zone, 2021, &[]).expect("xlsx"),
+        xlsx::workbook(
+            framework,
+            zone,
+            &assess(framework, zone, 2021),
+            &ecociv_core::assess_years(framework, zone, &zone.years()),
+        )
+        .expect("xlsx"),
     )
     .expect("write xlsx");
 }

@@ -11,7 +11,7 @@
 //! Pure: the workbook is returned as bytes.
 
 use ecociv_core::value::Value;
-use ecociv_core::{Assessment, Framework, Status, Zone, assess};
+use ecociv_core::{Assessment, Framework, Status, Zone};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
 use crate::common::{ReportError, TextCells, departments, plain_number, status_colours, target_text, target_years};
@@ -43,15 +43,20 @@ pub const FIRST_DATA_ROW: u32 = 2;
 pub(crate) const BODY_FONT: &str = "宋体";
 pub(crate) const TITLE_FONT: &str = "黑体";
 
-/// The full workbook: Table 2-1 for `year`, Table 4-1, and the values of `years` (all years on record
-/// when empty).
-pub fn workbook(framework: &Framework, zone: &Zone, year: i32, years: &[i32]) -> Result<Vec<u8>, ReportError> {
+/// The full workbook from computed results: Table 2-1 from `assessment` (its year), Table 4-1, and the
+/// values by year with each year's status from `by_years` (one assessment per year, in column order; e.g.
+/// `ecociv_core::assess_years(framework, zone, &zone.years())` for every year on record). It assesses
+/// nothing itself, so it shows exactly what the caller computed.
+pub fn workbook(
+    framework: &Framework,
+    zone: &Zone,
+    assessment: &Assessment,
+    by_years: &[Assessment],
+) -> Result<Vec<u8>, ReportError> {
     let mut book = Workbook::new();
-    let assessment = assess(framework, zone, year);
-    table_2_1(book.add_worksheet(), framework, zone, &assessment)?;
+    table_2_1(book.add_worksheet(), framework, zone, assessment)?;
     table_4_1(book.add_worksheet(), zone)?;
-    let years: Vec<i32> = if years.is_empty() { zone.years() } else { years.to_vec() };
-    by_year(book.add_worksheet(), framework, zone, &years)?;
+    by_year(book.add_worksheet(), framework, zone, by_years)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -499,12 +504,18 @@ pub fn project_totals(zone: &Zone) -> (u32, f64) {
     (count, cents as f64 / 100.0)
 }
 
-/// The values of every row by year, each cell coloured by that year's status, with the plan's targets.
-pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years: &[i32]) -> Result<(), ReportError> {
+/// The values of every row by year (one column per assessment), each cell coloured by that year's status,
+/// with the plan's targets.
+pub fn by_year(
+    sheet: &mut Worksheet,
+    framework: &Framework,
+    zone: &Zone,
+    assessments: &[Assessment],
+) -> Result<(), ReportError> {
     let formats = Formats::new();
     sheet.set_name(BY_YEAR)?;
     let targets = target_years(zone);
-    let assessments: Vec<Assessment> = years.iter().map(|year| assess(framework, zone, *year)).collect();
+    let years: Vec<i32> = assessments.iter().map(|assessment| assessment.year).collect();
     let last_col = 3 + years.len() as u16 + targets.len() as u16;
     merge_or_write(
         sheet,
@@ -529,8 +540,8 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
             };
             sheet.write_text(r, 0, &row.id, &formats.centre)?;
             sheet.write_text(r, 1, &name, &formats.text)?;
-            let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(&assessments, &row.id), 18.0));
-            for assessment in &assessments {
+            let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(assessments, &row.id), 18.0));
+            for assessment in assessments {
                 if let Some(value) = assessment
                     .rows
                     .iter()
@@ -542,7 +553,7 @@ pub fn by_year(sheet: &mut Worksheet, framework: &Framework, zone: &Zone, years:
             }
             sheet.set_row_height(r, height_for(needed))?;
             sheet.write_text(r, 2, &row.unit, &formats.centre)?;
-            let standard = standard_text(&assessments, &row.id);
+            let standard = standard_text(assessments, &row.id);
             sheet.write_text(r, 3, &standard, &formats.centre)?;
             for (k, assessment) in assessments.iter().enumerate() {
                 let column = 4 + k as u16;

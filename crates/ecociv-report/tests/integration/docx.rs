@@ -410,7 +410,13 @@ fn an_empty_zone_still_gives_every_document() {
         visible_text(&xml)
     );
     assert!(!xml.contains("无不达标指标"));
-    let workbook = ecociv_report::xlsx::workbook(&loaded.framework, &zone, 2021, &[]).expect("xlsx of an empty zone");
+    let workbook = ecociv_report::xlsx::workbook(
+        &loaded.framework,
+        &zone,
+        &ecociv_core::assess(&loaded.framework, &zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &zone, &zone.years()),
+    )
+    .expect("xlsx of an empty zone");
     assert_eq!(&workbook[..2], b"PK");
     assert_eq!(ecociv_report::xlsx::project_totals(&zone), (0, 0.0));
 }

@@ -159,7 +159,13 @@ fn import_refuses_foreign_or_tampered_files() {
     let error = template::import(&loaded.framework, &loaded.zone, b"not a zip", "x.xlsx").expect_err("refused");
     assert!(error.to_string().contains("xlsx"), "{error}");
     // An xlsx that is not a template (Table 2-1 workbook).
-    let other = ecociv_report::xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[]).expect("workbook");
+    let other = ecociv_report::xlsx::workbook(
+        &loaded.framework,
+        &loaded.zone,
+        &assess(&loaded.framework, &loaded.zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &loaded.zone, &loaded.zone.years()),
+    )
+    .expect("workbook");
     let error = template::import(&loaded.framework, &loaded.zone, &other, "x.xlsx").expect_err("refused");
     assert_eq!(error.problems[0].sheet, META_SHEET);
     // A template with nothing filled in.

@@ -39,7 +39,13 @@ fn seed_statuses() -> Vec<(String, String)> {
 #[test]
 fn table_2_1_reproduces_every_value_and_status_of_the_seed() {
     let loaded = example();
-    let bytes = xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[]).expect("workbook");
+    let bytes = xlsx::workbook(
+        &loaded.framework,
+        &loaded.zone,
+        &assess(&loaded.framework, &loaded.zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &loaded.zone, &loaded.zone.years()),
+    )
+    .expect("workbook");
     let mut book = open(bytes);
     assert_eq!(
         book.sheet_names(),
@@ -151,7 +157,13 @@ fn table_2_1_reproduces_every_value_and_status_of_the_seed() {
 #[test]
 fn table_2_1_merges_domains_tasks_and_sub_indicators() {
     let loaded = example();
-    let bytes = xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[]).expect("workbook");
+    let bytes = xlsx::workbook(
+        &loaded.framework,
+        &loaded.zone,
+        &assess(&loaded.framework, &loaded.zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &loaded.zone, &loaded.zone.years()),
+    )
+    .expect("workbook");
     let mut book = open(bytes);
     let merges: Vec<(u32, u32, u32, u32)> = book
         .merge_cells_by_sheet_name(TABLE_2_1)
@@ -203,7 +215,13 @@ fn table_2_1_merges_domains_tasks_and_sub_indicators() {
 #[test]
 fn table_4_1_sums_to_the_plans_total() {
     let loaded = example();
-    let bytes = xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[]).expect("workbook");
+    let bytes = xlsx::workbook(
+        &loaded.framework,
+        &loaded.zone,
+        &assess(&loaded.framework, &loaded.zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &loaded.zone, &loaded.zone.years()),
+    )
+    .expect("workbook");
     let mut book = open(bytes);
     let range = book.worksheet_range(TABLE_4_1).expect("sheet");
     let mut categories = Vec::new();
@@ -246,7 +264,13 @@ fn by_year_sheet_has_values_per_year() {
     let loaded = example();
     let years = loaded.zone.years();
     assert!(years.contains(&2017) && years.contains(&2021), "{years:?}");
-    let bytes = xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &years).expect("workbook");
+    let bytes = xlsx::workbook(
+        &loaded.framework,
+        &loaded.zone,
+        &assess(&loaded.framework, &loaded.zone, 2021),
+        &ecociv_core::assess_years(&loaded.framework, &loaded.zone, &years),
+    )
+    .expect("workbook");
     let mut book = open(bytes);
     let range = book.worksheet_range(BY_YEAR).expect("sheet");
     let column_of = |year: i32| 4 + years.iter().position(|y| *y == year).expect("year") as u32;

@@ -192,10 +192,13 @@ pub async fn table_xlsx(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = crate::work::cpu(move || ecociv_report::xlsx::workbook(&framework, &zone, year, &zone.years()))
-        .await
-        .map_err(|error| WebError::Internal(web.lang, error.message))?
-        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    let bytes = crate::work::cpu(move || {
+        let by_years = ecociv_core::assess_years(&framework, &zone, &zone.years());
+        ecociv_report::xlsx::workbook(&framework, &zone, &assess(&framework, &zone, year), &by_years)
+    })
+    .await
+    .map_err(|error| WebError::Internal(web.lang, error.message))?
+    .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("ecociv-{code}-{year}.xlsx"),

@@ -73,7 +73,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (framework, zone) = (&loaded.framework, &loaded.zone);
     let years = years(zone, args.from, args.year);
     let bytes = match args.format {
-        ReportFormat::Xlsx => ecociv_report::xlsx::workbook(framework, zone, args.year, &years)?,
+        ReportFormat::Xlsx => {
+            let by_years = ecociv_core::assess_years(framework, zone, &years);
+            let assessment = match by_years.iter().find(|assessment| assessment.year == args.year) {
+                Some(assessment) => assessment.clone(),
+                None => assess(framework, zone, args.year),
+            };
+            ecociv_report::xlsx::workbook(framework, zone, &assessment, &by_years)?
+        }
         ReportFormat::Csv | ReportFormat::Json => {
             let assessments: Vec<_> = years.iter().map(|year| assess(framework, zone, *year)).collect();
             if args.format == ReportFormat::Csv {
