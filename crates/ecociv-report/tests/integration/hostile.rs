@@ -121,7 +121,9 @@ fn formula_leading_text_is_neutralised_in_csv_and_excel() {
     }
 
     // In the workbook the text stays as written and its cell gets the quote prefix (Excel's own `'`).
-    let book = ecociv_report::xlsx::workbook(&loaded.framework, &loaded.zone, 2021, &[2021]).expect("xlsx");
+    let year = assess(&loaded.framework, &loaded.zone, 2021);
+    let book = ecociv_report::xlsx::workbook(&loaded.framework, &loaded.zone, &year, std::slice::from_ref(&year))
+        .expect("xlsx");
     let styles = zip_entry(&book, "xl/styles.xml");
     assert!(styles.contains("quotePrefix=\"1\""), "no quote prefix in the styles");
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(book)).expect("xlsx");
@@ -133,7 +135,15 @@ fn formula_leading_text_is_neutralised_in_csv_and_excel() {
             .any(|cell| cell.2.get_string().is_some_and(|t| t.starts_with("-2+3")));
     }
     assert!(found, "the department text is kept as written");
-    let plain = ecociv_report::xlsx::workbook(&example().framework, &example().zone, 2021, &[2021]).expect("xlsx");
+    let plain_zone = example();
+    let plain_year = assess(&plain_zone.framework, &plain_zone.zone, 2021);
+    let plain = ecociv_report::xlsx::workbook(
+        &plain_zone.framework,
+        &plain_zone.zone,
+        &plain_year,
+        std::slice::from_ref(&plain_year),
+    )
+    .expect("xlsx");
     assert!(
         !zip_entry(&plain, "xl/styles.xml").contains("quotePrefix"),
         "only where needed"
