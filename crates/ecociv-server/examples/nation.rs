@@ -10,7 +10,8 @@
 //! `bench/nation/README.md` for the provenance and what is left out). Zone names carry "（合成数据）" and
 //! every value's source says SYNTHETIC: nothing here is a real figure of a real county.
 //!
-//! Usage: `nation <DB URL> <codes.csv> [years=10] [workers=4] [limit]`. Every account's password is
+//! Usage: `nation <DB URL> <codes.csv> [years=10] [workers=4] [limit]`; `nation --make-citus-database <coordinator
+//! URL> <name>` makes an empty database on every node of a Citus cluster (32 shards per table). Every account's password is
 //! `bench-password-1` (one Argon2id hash, computed once). On a database that already holds the zones only
 //! the materialization runs (it fills what is missing or stale).
 
@@ -221,6 +222,15 @@ async fn county(
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--make-citus-database") {
+        // `nation --make-citus-database <coordinator URL> <name>`: the database on every node, 32 shards.
+        let (base, name) = (
+            args.get(2).ok_or("coordinator URL")?,
+            args.get(3).ok_or("database name")?,
+        );
+        println!("{}", ecociv_store::testdb::fresh_citus(base, name, 32).await?);
+        return Ok(());
+    }
     let usage = "usage: nation <DB URL> <codes.csv> [years=10] [workers=4] [limit]";
     let url = args.get(1).ok_or(usage)?;
     let mut counties = read_codes(args.get(2).ok_or(usage)?)?;
