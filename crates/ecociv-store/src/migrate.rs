@@ -47,6 +47,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_job_lease.sql"),
         include_str!("../migrations/postgres/0007_job_lease.sql"),
     ),
+    (
+        8,
+        "membership_by_user",
+        include_str!("../migrations/sqlite/0008_membership_by_user.sql"),
+        include_str!("../migrations/postgres/0008_membership_by_user.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -92,14 +92,17 @@ impl Store {
         }
     }
 
-    /// Records an administrative unit (province, city, …) unless it is already known.
+    /// Records an administrative unit (province, city, …) unless it is already known. Two zones of one city
+    /// created at once both find it missing: the second insert is a no-op, not a conflict.
     pub async fn ensure_admin_unit(&self, code: &str, name: &str, level: &str, parent: Option<&str>) -> Result<()> {
         let known = sqlx::query("SELECT code FROM admin_unit WHERE code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
             .await?;
         if known.is_none() {
-            sqlx::query("INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4)")
+            sqlx::query(
+                "INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING",
+            )
                 .bind(code)
                 .bind(name)
                 .bind(level)
