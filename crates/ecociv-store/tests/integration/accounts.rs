@@ -115,3 +115,33 @@ async fn a_job_lease_has_one_holder_until_it_is_given_back_or_expires() {
         assert!(!store.try_lease("fill", "b", minute).await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn login_attempts_are_claimed_atomically_and_lock_at_the_limit() {
+    for store in stores("login_claims").await {
+        let user = store.create_user("claims", "x", "$argon2id$x", false).await.unwrap();
+        let now = clock::now();
+        let until = "2999-01-01T00:00:00.000Z";
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let (store, id, now) = (store.clone(), user.id.clone(), now.clone());
+            tasks.push(tokio::spawn(async move {
+                store.claim_login_attempt(&id, 5, until, &now).await
+            }));
+        }
+        let mut claims = Vec::new();
+        for task in tasks {
+            claims.push(task.await.unwrap().unwrap());
+        }
+        let claimed = claims
+            .iter()
+            .filter(|claim| matches!(claim, ecociv_store::LoginAttempt::Claimed { .. }))
+            .count();
+        assert_eq!(claimed, 5, "{:?}: {claims:?}", store.backend());
+        let user = store.user_by_username("claims").await.unwrap().unwrap();
+        assert_eq!((user.failed_logins, user.locked_until.as_deref()), (5, Some(until)));
+        store.login_succeeded(&user.id).await.unwrap();
+        let user = store.user_by_username("claims").await.unwrap().unwrap();
+        assert_eq!((user.failed_logins, user.locked_until), (0, None));
+    }
+}
