@@ -201,6 +201,26 @@ async fn the_dashboards_first_screen_states_readiness_what_fails_and_who_is_late
     for (right, label) in &status {
         assert!(*right <= 390.0 && label.contains("达标情况"), "{right} {label}");
     }
+    // Each card's indicator name gets a line of its own beside the number, not a one-character column
+    // (the name squeezed to one character per line by the cells after it on the same flex line).
+    let names: Vec<(f64, f64, String)> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('#table-2-1 tbody td.c-name')].map(td => \
+                 [td.getBoundingClientRect().width, td.closest('tr').getBoundingClientRect().width, td.textContent]);",
+                Vec::new(),
+            )
+            .await
+            .expect("name cells"),
+    )
+    .expect("triples");
+    assert!(names.len() >= 44, "{}", names.len());
+    for (width, card, name) in &names {
+        assert!(
+            *width >= card * 0.5,
+            "{name}: name cell {width} px wide in a card of {card} px"
+        );
+    }
     client.close().await.expect("close");
     assert!(failures.is_empty(), "layout at 390 px:\n{}", failures.join("\n"));
 }
