@@ -39,12 +39,11 @@ impl ZoneYear {
     pub fn edition(&self) -> Edition {
         self.annual.edition
     }
-    /// One-line bilingual provenance.
+    /// One-line provenance in Chinese (the pages and reports show it).
     pub fn provenance(&self) -> String {
         let a = &self.annual;
         format!(
-            "点位平均法，{n} 个站点（{st}），{y} 年有效天数 {v}/{d}，PM2.5 有效日 {p}{pv}；{e} / point-average of {n} \
-             stations, {v} valid days of {d}, PM2.5 on {p} days{pv_en}; {e}",
+            "点位平均法，{n} 个站点（{st}），{y} 年有效天数 {v}/{d}，PM2.5 有效日 {p}{pv}；{e}",
             n = self.stations.len(),
             st = self.stations.join("、"),
             y = self.year,
@@ -56,7 +55,22 @@ impl ZoneYear {
             } else {
                 "（不满足年均值有效性要求）"
             },
-            pv_en = if a.pm25.valid {
+            e = self.annual.edition,
+        )
+    }
+
+    /// The same in English.
+    pub fn provenance_en(&self) -> String {
+        let a = &self.annual;
+        format!(
+            "point-average of {n} stations ({st}), {v} valid days of {d} in {y}, PM2.5 on {p} days{pv}; {e}",
+            n = self.stations.len(),
+            st = self.stations.join(", "),
+            y = self.year,
+            v = a.valid_days,
+            d = a.days,
+            p = a.pm25.days,
+            pv = if a.pm25.valid {
                 ""
             } else {
                 " (annual validity rule NOT met)"

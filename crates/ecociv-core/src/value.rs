@@ -117,27 +117,43 @@ pub enum Source {
         method: String,
         /// The edition(s) of the standards that produced it.
         edition: String,
-        /// Stations / sections, days, samples used.
+        /// Stations / sections, days, samples used (Chinese, for people; no file names).
         provenance: String,
+        /// The input files' names, for programs and audits (the API's JSON); never in the text people read.
+        files: Vec<String>,
     },
     /// Synthetic data for demos and tests — always shown as such.
-    Synthetic { note: String },
+    Synthetic {
+        note: String,
+        /// The input files' names, when computed from files (technical, as for `Computed`).
+        files: Vec<String>,
+    },
 }
 
 impl Source {
-    /// A one-line description in Chinese.
+    /// A one-line description in Chinese, for people: no file path (a file line reads 数值文件第N行; the
+    /// path stays in the `File` source for programs).
     pub fn describe(&self) -> String {
         match self {
             Source::Document { citation } => citation.clone(),
-            Source::File { path, line } => format!("{path} 第{line}行"),
+            Source::File { line, .. } => format!("数值文件第{line}行"),
             Source::Computed {
                 method,
                 edition,
                 provenance,
+                ..
             } => {
                 format!("由监测数据计算：{method}（{edition}）；{provenance}")
             }
-            Source::Synthetic { note } => format!("合成数据（SYNTHETIC）：{note}"),
+            Source::Synthetic { note, .. } => format!("合成的演示数据，不得作为正式评估结论：{note}"),
+        }
+    }
+
+    /// The input files a computed or synthetic figure came from (technical; empty otherwise).
+    pub fn files(&self) -> &[String] {
+        match self {
+            Source::Computed { files, .. } | Source::Synthetic { files, .. } => files,
+            Source::Document { .. } | Source::File { .. } => &[],
         }
     }
 

@@ -213,6 +213,7 @@ pub fn parse_values_with(
         let source = if let Some(note) = source_text.strip_prefix("synthetic:") {
             Source::Synthetic {
                 note: note.trim().to_string(),
+                files: Vec::new(),
             }
         } else if source_text.is_empty() {
             Source::File {

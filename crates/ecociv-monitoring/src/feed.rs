@@ -16,7 +16,7 @@ use ecociv_water::{black_odorous, hj192, zone};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Computed {
     pub observations: Vec<Observation>,
-    /// Bilingual notes (e.g. a year with too few valid days).
+    /// Notes in Chinese (e.g. a year with too few valid days).
     pub notes: Vec<String>,
 }
 
@@ -28,15 +28,15 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
     let source = |method: String, edition: String, provenance: String| {
         if synthetic {
             Source::Synthetic {
-                note: format!(
-                    "由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"
-                ),
+                note: format!("由合成的演示监测数据计算：{method}（{edition}）；{provenance}"),
+                files: files.to_vec(),
             }
         } else {
             Source::Computed {
                 method,
                 edition,
                 provenance,
+                files: files.to_vec(),
             }
         }
     };
@@ -44,7 +44,8 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
     for z in years {
         let a = &z.annual;
         let edition = format!("{}；{}", z.edition(), describe_aqi_editions(a.aqi_days_by_edition));
-        let provenance = format!("{}；文件 (files): {}", z.provenance(), files.join(", "));
+        // Chinese only and without file names: this text reaches the pages and the reports.
+        let provenance = z.provenance();
         match z.good_rate_tenths() {
             Some(t) if a.valid_days >= min_days(z) => out.observations.push(Observation {
                 row: "7.1".into(),
@@ -54,7 +55,7 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
                 recorded: None,
                 source: source(
                     format!(
-                        "{} 优良天数比例 = AQI≤100 天数 {} / 有效天数 {} (share of days with AQI ≤ 100)",
+                        "按 {} 计算优良天数比例：AQI≤100 天数 {} / 有效天数 {}",
                         z.edition().evaluation_standard(),
                         a.good_days,
                         a.valid_days
@@ -64,13 +65,10 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
                 ),
             }),
             _ => out.notes.push(format!(
-                "注意：{} 年空气有效监测天数 {} 不足 {}，未计算 7.1 (air: {} valid days in {}, below {}; 7.1 not computed)",
+                "注意：{} 年空气有效监测天数 {} 不足 {}，未计算 7.1",
                 z.year,
                 a.valid_days,
                 min_days(z),
-                a.valid_days,
-                z.year,
-                min_days(z)
             )),
         }
         match z.pm25() {
@@ -81,14 +79,17 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
                 assigned: None,
                 recorded: None,
                 source: source(
-                    format!("{} PM2.5 年平均浓度 (annual mean, 点位平均法)", z.edition().evaluation_standard()),
+                    format!(
+                        "按 {} 计算 PM2.5 年平均浓度（点位平均法）",
+                        z.edition().evaluation_standard()
+                    ),
                     edition,
                     provenance,
                 ),
             }),
             _ => out.notes.push(format!(
-                "注意：{} 年 PM2.5 日均值 {} 天，不满足年均值有效性要求，未计算 7.2 (air: PM2.5 annual mean of {} not valid; 7.2 not computed)",
-                z.year, a.pm25.days, z.year
+                "注意：{} 年 PM2.5 日均值 {} 天，不满足年均值有效性要求，未计算 7.2",
+                z.year, a.pm25.days
             )),
         }
     }
@@ -98,11 +99,9 @@ pub fn air(years: &[ZoneYear], files: &[String]) -> Computed {
 /// Which edition(s) of HJ 633 computed the daily AQI of a year, in words.
 pub fn describe_aqi_editions(days: [u32; 2]) -> String {
     match days {
-        [a, 0] => format!("日 AQI 均按 HJ 633-2012（{a} 天）(daily AQI: HJ 633-2012)"),
-        [0, b] => format!("日 AQI 均按 HJ 633-2026（{b} 天）(daily AQI: HJ 633-2026)"),
-        [a, b] => {
-            format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天 (daily AQI by date: 2012 {a} days, 2026 {b} days)")
-        }
+        [a, 0] => format!("日 AQI 均按 HJ 633-2012（{a} 天）"),
+        [0, b] => format!("日 AQI 均按 HJ 633-2026（{b} 天）"),
+        [a, b] => format!("日 AQI：HJ 633-2012 {a} 天、HJ 633-2026 {b} 天"),
     }
 }
 
@@ -115,19 +114,34 @@ pub fn water(framework: &Framework, inputs: &ZoneInputs) -> Vec<Observation> {
             let (_, row) = framework.row(f.row)?;
             let method = format!("{} {}", f.row, row.name);
             let edition = f.provenance.editions.join("；");
+            // A change of a share in percentage points, in the row's precision (the core's formatter).
             let change = match (f.base_year, f.change) {
-                (Some(b), Some(c)) => format!("；较 {b} 年变化 {c:+.2} (change against {b})"),
+                (Some(b), Some(c)) => format!("；较 {b} 年变化 {}", row.format().change(c).zh),
                 _ => String::new(),
             };
-            let provenance = format!("{}{change}；文件 (files): {}", f.provenance.detail, f.provenance.files.join(", "));
+            // Chinese only and without file names: this text reaches the pages and the reports.
+            let provenance = format!("{}{change}", f.provenance.detail);
             let source = if inputs.synthetic {
                 Source::Synthetic {
-                    note: format!("由合成监测数据计算 (computed from SYNTHETIC monitoring data)：{method}（{edition}）；{provenance}"),
+                    note: format!("由合成的演示监测数据计算：{method}（{edition}）；{provenance}"),
+                    files: f.provenance.files.clone(),
                 }
             } else {
-                Source::Computed { method, edition, provenance }
+                Source::Computed {
+                    method,
+                    edition,
+                    provenance,
+                    files: f.provenance.files.clone(),
+                }
             };
-            Some(Observation { row: f.row.to_string(), year: f.year, value: Value::Number(f.value), assigned: None, recorded: None, source })
+            Some(Observation {
+                row: f.row.to_string(),
+                year: f.year,
+                value: Value::Number(f.value),
+                assigned: None,
+                recorded: None,
+                source,
+            })
         })
         .collect()
 }

@@ -25,10 +25,14 @@ pub fn source(source: Option<&Source>) -> Json {
                 Source::Synthetic { .. } => "synthetic",
             };
             let mut object = json!({ "kind": kind, "description": source.describe() });
+            if !source.files().is_empty() {
+                object["files"] = json!(source.files());
+            }
             if let Source::Computed {
                 method,
                 edition,
                 provenance,
+                ..
             } = source
             {
                 object["method"] = json!(method);

@@ -90,6 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         recorded: None,
                         source: Source::Synthetic {
                             note: "负载测试合成数据 (load-test data)".into(),
+                            files: Vec::new(),
                         },
                     },
                 });

@@ -118,6 +118,7 @@ fn revisions(example: &ecociv_data::LoadedZone, index: u64, years: i32) -> Vec<N
                     recorded: None,
                     source: Source::Synthetic {
                         note: "全国合成数据，非真实数值 (SYNTHETIC nation: not a real figure)".into(),
+                        files: Vec::new(),
                     },
                 },
             });

@@ -90,6 +90,7 @@ pub fn observation(row: &Row, year: i32, entry: &Entry, default_source: &str) ->
     let source = if let Some(note) = source_text.strip_prefix("synthetic:") {
         Source::Synthetic {
             note: note.trim().to_string(),
+            files: Vec::new(),
         }
     } else if source_text.is_empty() {
         Source::Document {

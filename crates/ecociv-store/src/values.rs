@@ -202,10 +202,11 @@ pub fn source_json(source: &Source) -> String {
             method,
             edition,
             provenance,
+            files,
         } => {
-            json!({ "kind": "computed", "method": method, "edition": edition, "provenance": provenance })
+            json!({ "kind": "computed", "method": method, "edition": edition, "provenance": provenance, "files": files })
         }
-        Source::Synthetic { note } => json!({ "kind": "synthetic", "note": note }),
+        Source::Synthetic { note, files } => json!({ "kind": "synthetic", "note": note, "files": files }),
     }
     .to_string()
 }
@@ -214,6 +215,11 @@ pub fn source_json(source: &Source) -> String {
 pub fn source_from(text: &str) -> Result<Source> {
     let json: Json = serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("source: {e}")))?;
     let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
+    // Absent in sources stored before the field existed: no files.
+    let files: Vec<String> = json["files"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
     Ok(match json["kind"].as_str() {
         Some("document") => Source::Document {
             citation: field("citation"),
@@ -226,8 +232,12 @@ pub fn source_from(text: &str) -> Result<Source> {
             method: field("method"),
             edition: field("edition"),
             provenance: field("provenance"),
+            files,
         },
-        Some("synthetic") => Source::Synthetic { note: field("note") },
+        Some("synthetic") => Source::Synthetic {
+            note: field("note"),
+            files,
+        },
         other => return Err(StoreError::Invalid(format!("source kind {other:?}"))),
     })
 }

@@ -25,8 +25,10 @@ pub struct Provenance {
     pub units: usize,
     /// Samples used.
     pub samples: u64,
-    /// Human-readable explanation, Chinese first then English.
+    /// Human-readable explanation in Chinese (what the pages and reports show; no file names).
     pub detail: String,
+    /// The same in English.
+    pub detail_en: String,
     /// Input files the figure was computed from (filled by [`all_figures`]).
     pub files: Vec<String>,
 }
@@ -81,14 +83,18 @@ pub fn section_figures(rows: &[AnnualRow], year: i32, base_year: Option<i32>) ->
         samples,
         files: Vec::new(),
         detail: format!(
-            "{year} 年 {} 个断面中 {n} 个{what}（年均值单因子评价）/ {n} of {} sections {what_en} (annual means, single-factor); 样品 {samples} 个 (samples); 断面 sections: {}",
+            "{year} 年 {} 个断面中 {n} 个{what}（年均值单因子评价）；样品 {samples} 个；断面：{}",
             counts.total,
+            names.join("，"),
+        ),
+        detail_en: format!(
+            "{year}: {n} of {} sections {what_en} (annual means, single-factor); {samples} samples; sections: {}",
             counts.total,
-            names.join(" "),
+            names.join(", "),
             what_en = if what.contains("劣") {
-                "at 劣V"
+                "worse than class V"
             } else {
-                "at or better than III"
+                "at or better than class III"
             },
         ),
     };
@@ -131,12 +137,16 @@ pub fn drinking_figure(rows: &[AnnualRow], year: i32) -> Option<Figure> {
             samples,
             files: Vec::new(),
             detail: format!(
-                "{year} 年 {} 个集中式饮用水水源地中 {} 个年均水质达到III类 / {} of {} sources meet class III (annual means); 样品 {samples} 个 (samples); 水源地 sources: {}",
+                "{year} 年 {} 个集中式饮用水水源地中 {} 个年均水质达到III类；样品 {samples} 个；水源地：{}",
                 counts.total,
                 counts.i_iii,
+                names.join("，")
+            ),
+            detail_en: format!(
+                "{year}: {} of {} sources meet class III (annual means); {samples} samples; sources: {}",
                 counts.i_iii,
                 counts.total,
-                names.join(" ")
+                names.join(", ")
             ),
         },
     })
@@ -205,8 +215,12 @@ pub fn black_odorous_figure(
             samples: samples as u64,
             files: Vec::new(),
             detail: format!(
-                "{year} 年 {total} 个黑臭水体中 {eliminated} 个经监测判定不黑臭 / {eliminated} of {total} registered black-odorous bodies judged not black-odorous; 样品 {samples} 个 (samples); {}",
-                listing.join(" ")
+                "{year} 年 {total} 个黑臭水体中 {eliminated} 个经监测判定不黑臭；样品 {samples} 个；{}",
+                listing.join("，")
+            ),
+            detail_en: format!(
+                "{year}: {eliminated} of {total} registered black-odorous bodies judged not black-odorous; {samples} samples; {}",
+                listing.join(", ")
             ),
         },
     })
@@ -240,15 +254,24 @@ pub fn ei_figure(rows: &[EiRow], year: i32, base_year: Option<i32>, model: &hj19
             samples: 1,
             files: Vec::new(),
             detail: format!(
-                "EI = {:.2}（{}；加权和 {:.2}，环境限制：{}）{change_text} / EI from {} (weights in data/hj192-2015.csv; input line {})",
+                "生态环境状况指数 {:.2}（{}；加权和 {:.2}，环境限制：{}）{change_text}；{}",
                 ei.value,
                 ei.grade.label(),
                 ei.raw,
                 ei.restriction.label(),
                 if row.from_land_use {
-                    "sub-indices computed from land use and emissions (ei_land_use.csv)"
+                    "分指数由土地利用和排放数据计算"
                 } else {
-                    "the given sub-indices (ei.csv)"
+                    "采用填报的分指数"
+                },
+            ),
+            detail_en: format!(
+                "EI {:.2} from {} (HJ 192-2015 weights; input line {})",
+                ei.value,
+                if row.from_land_use {
+                    "sub-indices computed from land use and emissions"
+                } else {
+                    "the given sub-indices"
                 },
                 row.line
             ),

@@ -1026,7 +1026,11 @@ async fn monitoring_pages_show_the_demo_data_and_the_bureau_uploads_and_computes
         .expect("store")
         .expect("8.1 saved");
     assert_eq!(saved.status, Status::Submitted);
-    assert!(saved.observation.source.describe().contains("sections.SYNTHETIC.csv"));
+    let described = saved.observation.source.describe();
+    assert!(
+        described.contains("由合成的演示监测数据计算") && !described.contains(".csv"),
+        "{described}"
+    );
     screenshot(&client, "water-computed").await;
     // The reviewer's whole air page (statistics, provenance, the computed figures, the forms) in one tall shot.
     client.set_window_size(1366, 3400).await.expect("tall window");

@@ -243,7 +243,7 @@ async fn the_demo_water_page_shows_section_classes_and_the_shares() {
     }
     assert!(html.contains("合成数据") && html.contains("GB 3838-2002"));
     // The water rows' computed figures with their provenance, black-odorous water (8.3) among them.
-    assert!(html.contains("8.3") && html.contains("由合成监测数据计算"));
+    assert!(html.contains("8.3") && html.contains("由合成的演示监测数据计算"));
 }
 
 fn value_of<'a>(values: &'a Value, row: &str, year: i32) -> &'a Value {
@@ -405,7 +405,12 @@ async fn compute_from_monitoring_saves_the_clis_figures_with_provenance_and_the_
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.body["saved"], 0);
 
-    // The indicator page shows the provenance.
+    // The indicator page shows the provenance in Chinese, without file names (the API keeps them in
+    // `source.files`).
     let html = page_text(&reviewer.get(&server, "/z/450202/indicators/7.1?year=2023").await);
-    assert!(html.contains("SYNTHETIC-air-2023-A.csv"));
+    assert!(
+        html.contains("由合成的演示监测数据计算") && html.contains("点位平均法"),
+        "{html}"
+    );
+    assert!(!html.contains("SYNTHETIC-air-2023-A.csv"));
 }

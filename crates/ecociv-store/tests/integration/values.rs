@@ -221,7 +221,10 @@ async fn every_value_kind_and_source_kind_round_trips() {
                 value: Value::State("制定实施".into()),
                 assigned: Some(Assigned::Verdict(false)),
                 recorded: None,
-                source: Source::Synthetic { note: "演示".into() },
+                source: Source::Synthetic {
+                    note: "演示".into(),
+                    files: Vec::new(),
+                },
             },
             Observation {
                 row: "15.1".into(),
@@ -240,6 +243,7 @@ async fn every_value_kind_and_source_kind_round_trips() {
                     method: "m".into(),
                     edition: "e".into(),
                     provenance: "p".into(),
+                    files: vec!["a.csv".into()],
                 },
             },
         ];

@@ -106,6 +106,7 @@ impl SourceView {
                     method,
                     edition,
                     provenance,
+                    ..
                 } => Some((method.clone(), edition.clone(), provenance.clone())),
                 _ => None,
             },

@@ -758,6 +758,7 @@ fn the_indicator_forecast_equals_the_early_warning_for_every_row() {
                 recorded: None,
                 source: ecociv_core::Source::Synthetic {
                     note: "SYNTHETIC test figure".into(),
+                    files: Vec::new(),
                 },
             });
         }

@@ -66,7 +66,7 @@ fn assess_uses_computed_air_figures_with_provenance() {
     assert_eq!(r71["source"]["kind"], "synthetic");
     let prov = r71["source"]["description"].as_str().unwrap();
     assert!(
-        prov.contains("SYN-A0000") && prov.contains("SYN-B0000") && prov.contains("SYNTHETIC"),
+        prov.contains("SYN-A0000") && prov.contains("SYN-B0000") && prov.contains("合成"),
         "{prov}"
     );
     assert!(
@@ -86,6 +86,67 @@ fn assess_uses_computed_air_figures_with_provenance() {
     // Plausibility: a share in %, a concentration in µg/m³.
     let v71 = r71["value"].as_f64().unwrap();
     assert!((50.0..=100.0).contains(&v71), "{v71}");
+}
+
+/// The Latin words of a Chinese text outside an allow-list: standard codes and symbols (GB, HJ, PM2.5,
+/// AQI, III), units; a token with a digit (a station or section code such as SYN-A0000, a zone code) is
+/// a code, not a word.
+fn latin_words(text: &str) -> Vec<String> {
+    const ALLOWED: [&str; 12] = ["GB", "HJ", "PM", "AQI", "III", "II", "IV", "EI", "km", "m³", "μg", "SO"];
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "._/-".contains(c)))
+        .filter(|token| !token.chars().any(|c| c.is_ascii_digit()))
+        .flat_map(|token| token.split(['.', '_', '/', '-']))
+        .filter(|word| word.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+        .filter(|word| !ALLOWED.contains(word))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn chinese_explanations_over_the_example_zone_and_synthetic_monitoring_have_no_english() {
+    let mon = repo().join("data/synthetic/monitoring-450202-SYNTHETIC");
+    for year in 2021..=2024 {
+        let out = ecociv(
+            &[
+                "assess",
+                "--zone",
+                "450202",
+                "--year",
+                &year.to_string(),
+                "--monitoring",
+                mon.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut texts: Vec<String> = vec![
+            json["readiness"]["explanation"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ];
+        for row in json["rows"].as_array().expect("rows") {
+            texts.push(row["explanation"].as_str().unwrap_or_default().to_string());
+            texts.push(row["source"]["description"].as_str().unwrap_or_default().to_string());
+            for warning in row["warnings"].as_array().into_iter().flatten() {
+                texts.push(warning.as_str().unwrap_or_default().to_string());
+            }
+        }
+        for text in &texts {
+            let words = latin_words(text);
+            assert!(words.is_empty(), "{year}: Latin words {words:?} in: {text}");
+            for internal in [".csv", "data/", "SYNTHETIC", "climate=", "ecociv"] {
+                assert!(!text.contains(internal), "{year}: {internal:?} in: {text}");
+            }
+        }
+    }
+    // The check itself catches the strings users reported.
+    assert_eq!(latin_words("（daily AQI: HJ 633-2012）"), ["daily"]);
+    assert!(!latin_words("point-average of 2 stations, 358 valid days").is_empty());
+    assert!(latin_words("HJ 633-2012，SYN-A0000，PM2.5 29 μg/m³").is_empty());
 }
 
 #[test]

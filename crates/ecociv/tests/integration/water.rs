@@ -152,20 +152,21 @@ fn assess_uses_computed_water_figures() {
         let source = &row(id)["source"];
         assert_eq!(source["kind"], "synthetic", "row {id}");
         let text = source["description"].as_str().unwrap();
+        // Labelled as synthetic in Chinese, without file names (people read this text).
         assert!(
-            text.contains("SYNTHETIC") && text.contains(".SYNTHETIC.csv"),
+            text.contains("合成的演示") && !text.contains(".csv") && !text.contains("SYNTHETIC"),
             "row {id}: {text}"
         );
     }
     let d = |id: &str| row(id)["source"]["description"].as_str().unwrap().to_string();
     assert!(
         d("8.1").contains("GB 3838-2002")
-            && d("8.1").contains("5 of 6 sections")
-            && d("8.1").contains("较 2021 年变化 +16.67")
+            && d("8.1").contains("6 个断面中 5 个")
+            && d("8.1").contains("较 2021 年变化 +16.7 个百分点")
     );
     assert!(d("8.3").contains("BO-SYN-2:轻度黑臭") && d("8.3").contains("城市黑臭水体整治工作指南(2015)"));
     assert!(d("9").contains("HJ 192-2015") && d("9").contains("良"));
-    assert!(d("23").contains("2 of 2 sources"));
+    assert!(d("23").contains("2 个集中式饮用水水源地中 2 个"));
     // The stable-or-improving rule compared 2024 against the computed 2021 values.
     assert!(
         row("8.1")["explanation"].as_str().unwrap().contains("2021年为 66.7%"),
