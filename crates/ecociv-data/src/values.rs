@@ -237,6 +237,26 @@ pub fn parse_values_with(
     if problems.is_empty() {
         Ok(observations)
     } else {
-        Err(DataError { problems })
+        Err(DataError {
+            problems: capped(file, problems),
+        })
     }
+}
+
+/// Problems listed in one refusal: the first [`MAX_PROBLEMS`], then one line saying how many more were found (a
+/// damaged file of a million lines must not give a million-line error).
+pub const MAX_PROBLEMS: usize = 100;
+
+fn capped(file: &str, mut problems: Vec<Problem>) -> Vec<Problem> {
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem {
+            file: file.to_string(),
+            line: None,
+            field: None,
+            message: format!("另有 {more} 处问题未列出 ({more} more problems not listed)"),
+        });
+    }
+    problems
 }

@@ -293,3 +293,12 @@ fn the_core_and_the_readers_cut_echoed_text_alike() {
         );
     }
 }
+
+/// A file with thousands of bad lines lists the first 100 problems and says how many more there are.
+#[test]
+fn a_refusal_lists_at_most_100_problems() {
+    let text = "indicator,year,value,assigned\n".to_string() + &"3,2021,abc,\n".repeat(5000);
+    let found = problems(&text);
+    assert_eq!(found.len(), 101, "{}", found.len());
+    assert!(found[100].contains("4900"), "{}", found[100]);
+}
