@@ -1,0 +1,24 @@
+//! The public side's pure core (公众参与): what turns the public's answers into rows 34 (公众对生态文明建设的
+//! 满意度) and 35 (参与度), and a register of disclosures into row 5 (生态环境信息公开率).
+//!
+//! - [`questionnaire`]: the questionnaire as data — questions, answer scales, display conditions, and
+//!   which answers count for which row; the zone's default in `data/questionnaire-default.toml` (its
+//!   doubts named).
+//! - [`sampling`]: the sampling plan — streets, communities and villages as strata with sizes and quotas.
+//! - [`estimate`]: the stratified share with its standard error and 95 % Wilson interval, per-stratum
+//!   counts and the response rate; an empty stratum is refused by name; the result as a core
+//!   [`ecociv_core::Observation`] with the method's edition and the survey as its source.
+//! - [`disclosure`]: the disclosure register (items due, publications) and row 5 from it, with the
+//!   arithmetic and the late and missing items by owner. Kept here, small, until the general ledger
+//!   mechanism (issue 13) can express it.
+//!
+//! Pure: no IO, no clock, no SQL; texts arrive as strings, dates and years as parameters.
+
+pub mod disclosure;
+pub mod estimate;
+pub mod questionnaire;
+pub mod sampling;
+
+pub use estimate::{Estimate, EstimateError, METHOD_EDITION, Response, estimate};
+pub use questionnaire::{Answer, Answers, Problem, Questionnaire};
+pub use sampling::{SamplingPlan, Stratum, StratumKind};

@@ -1,0 +1,9 @@
+//! The survey crate's tests: the questionnaire format and the default questionnaire, answers and cells,
+//! the sampling plan, the estimate (hand-computed figures, refusals by name) and the coverage of its
+//! interval over simulated surveys of known population shares.
+
+mod coverage;
+mod disclosure;
+mod estimate;
+mod questionnaire;
+mod sim;
