@@ -34,6 +34,7 @@ pub fn migration_versions() -> Vec<i64> {
 }
 pub mod monitoring;
 pub mod reference;
+pub mod survey;
 pub mod testdb;
 pub mod values;
 pub mod zones;

@@ -53,6 +53,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_membership_by_user.sql"),
         include_str!("../migrations/postgres/0008_membership_by_user.sql"),
     ),
+    (
+        9,
+        "survey",
+        include_str!("../migrations/sqlite/0009_survey.sql"),
+        include_str!("../migrations/postgres/0009_survey.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -8,6 +8,8 @@
 //! - [`estimate`]: the stratified share with its standard error and 95 % Wilson interval, per-stratum
 //!   counts and the response rate; an empty stratum is refused by name; the result as a core
 //!   [`ecociv_core::Observation`] with the method's edition and the survey as its source.
+//! - [`import`]: a survey platform's CSV/xlsx export read against the questionnaire and the plan, all or
+//!   nothing, every problem with its line and column.
 //! - [`disclosure`]: the disclosure register (items due, publications) and row 5 from it, with the
 //!   arithmetic and the late and missing items by owner. Kept here, small, until the general ledger
 //!   mechanism (issue 13) can express it.
@@ -16,6 +18,7 @@
 
 pub mod disclosure;
 pub mod estimate;
+pub mod import;
 pub mod questionnaire;
 pub mod sampling;
 

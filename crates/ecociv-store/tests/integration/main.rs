@@ -8,5 +8,6 @@ mod citus;
 mod materialized;
 mod plan;
 mod support;
+mod survey;
 mod values;
 mod zones;

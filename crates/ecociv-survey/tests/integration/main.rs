@@ -5,5 +5,6 @@
 mod coverage;
 mod disclosure;
 mod estimate;
+mod import;
 mod questionnaire;
 mod sim;
