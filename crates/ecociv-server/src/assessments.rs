@@ -153,7 +153,7 @@ async fn zone_and_plan(state: &AppState, code: &str, version: i64) -> ApiResult<
         return Ok(cached);
     }
     let loaded = load_zone_and_plan(&state.store, code).await?;
-    state.zones.put(code, loaded.0.data_version, loaded.clone());
+    state.zones.put(code.to_string(), loaded.0.data_version, loaded.clone());
     Ok(loaded)
 }
 

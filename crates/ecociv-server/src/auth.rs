@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use ecociv_store::{Membership, Role, Session, User};
@@ -61,29 +63,77 @@ impl Principal {
     }
 }
 
-/// The principal of the request; rejects with 401 when nobody is logged in.
+/// The signed-in principal of the request: **the one extractor** of every handler that needs a login, in
+/// the JSON API and in the pages alike. Without a session the API answers 401 in its JSON shape, a page
+/// redirects to the login page and back ([`SignInRequired`]).
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub Arc<Principal>);
+
+impl std::ops::Deref for AuthUser {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
 
 /// The principal of the request, if any (public pages).
 #[derive(Debug, Clone)]
 pub struct MaybeAuthUser(pub Option<Arc<Principal>>);
 
+/// Nobody is signed in: under `/api` the API's 401 (`unauthenticated`), elsewhere a redirect to the
+/// login page that comes back to `next` (the path and query asked for).
+#[derive(Debug)]
+pub struct SignInRequired {
+    pub next: String,
+}
+
+impl axum::response::IntoResponse for SignInRequired {
+    fn into_response(self) -> axum::response::Response {
+        if self.next == "/api" || self.next.starts_with("/api/") || self.next.starts_with("/api?") {
+            ApiError::unauthenticated().into_response()
+        } else {
+            axum::response::Redirect::to(&format!("/login?next={}", ecociv_web::layout::urls::encode(&self.next)))
+                .into_response()
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
-    type Rejection = ApiError;
+    type Rejection = SignInRequired;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Option<Arc<Principal>>>() {
             Some(Some(principal)) => Ok(AuthUser(principal.clone())),
-            _ => Err(ApiError::unauthenticated()),
+            _ => Err(SignInRequired {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string()),
+            }),
         }
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for MaybeAuthUser {
-    type Rejection = ApiError;
+    type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(MaybeAuthUser(
             parts.extensions.get::<Option<Arc<Principal>>>().cloned().flatten(),
+        ))
+    }
+}
+
+/// The client's address, when the server was started with connection info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
         ))
     }
 }

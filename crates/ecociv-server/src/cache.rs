@@ -4,14 +4,19 @@
 //!   data version it was computed at, bounded by a byte budget, least recently used evicted first.
 //! - [`ZoneCache`]: a zone's record and plan per data version, so that computing an assessment reads
 //!   only the values.
+//! - [`Versioned`]: the one versioned cache (a value per key valid at one version, bounded); the
+//!   [`ZoneCache`], the pages' zones ([`crate::web::PageCache`]) and the monitoring figures
+//!   ([`crate::api::monitoring::MonitoringCache`]) are each one of these.
 //!
 //! Entries are valid only at their data version (bumped in the same transaction as every value change).
 //! The version comes from the store's zone heads (`ecociv_store::materialized`): this server's own writes
 //! are seen by the next request; another instance's or the CLI's within `--zone-state-max-age-ms`
 //! (default 1 s; 0 reads the database on every request, for several instances sharing one database).
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, RwLock};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use axum::body::Bytes;
 
@@ -144,36 +149,62 @@ impl AssessmentCache {
     }
 }
 
-/// A zone's record and plan per data version, so that computing an assessment reads only the values.
-#[derive(Default)]
-pub struct ZoneCache {
-    entries: RwLock<HashMap<String, (i64, ZoneAndPlan)>>,
+/// **The one versioned cache**: a value per key, valid only at the version it was computed at (a zone's
+/// data version, or the count of monitoring files imported), shared as `Arc`s. A reader at another version
+/// neither gets nor drops it; a writer replaces it. Above `MAX` keys it starts afresh (a clear, not an LRU:
+/// the keys are zones, and `MAX` is set above every zone of the country, so a clear is an anomaly's
+/// bound, never a working regime). A poisoned lock is recovered (the map holds no half-made entry).
+pub struct Versioned<K, V, const MAX: usize> {
+    entries: RwLock<HashMap<K, (i64, Arc<V>)>>,
 }
 
-/// A zone's record and its plan.
-pub type ZoneAndPlan = std::sync::Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>;
+impl<K, V, const MAX: usize> Default for Versioned<K, V, MAX> {
+    fn default() -> Self {
+        Versioned {
+            entries: RwLock::default(),
+        }
+    }
+}
 
-/// Above this many zones the zone cache starts afresh (more than every county of the country).
-const MAX_ZONES: usize = 20_000;
-
-impl ZoneCache {
-    pub fn get(&self, zone: &str, version: i64) -> Option<ZoneAndPlan> {
-        let entries = self.entries.read().ok()?;
-        match entries.get(zone) {
+impl<K: Hash + Eq, V, const MAX: usize> Versioned<K, V, MAX> {
+    /// The value of `key` if it was computed at `version`.
+    pub fn get<Q>(&self, key: &Q, version: i64) -> Option<Arc<V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
+        match entries.get(key) {
             Some((cached, value)) if *cached == version => Some(value.clone()),
             _ => None,
         }
     }
 
-    pub fn put(&self, zone: &str, version: i64, value: ZoneAndPlan) {
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= MAX_ZONES {
-                entries.clear();
-            }
-            entries.insert(zone.to_string(), (version, value));
+    /// Keeps `value` as `key`'s at `version` (the version read with the data, not one looked up before).
+    pub fn put(&self, key: K, version: i64, value: Arc<V>) {
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= MAX {
+            entries.clear();
         }
+        entries.insert(key, (version, value));
+    }
+
+    /// The number of keys held.
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
+
+/// A zone's record and plan per data version, so that computing an assessment reads only the values.
+/// Above 20,000 zones (more than every county of the country) it starts afresh.
+pub type ZoneCache = Versioned<String, (ecociv_store::ZoneRecord, ecociv_core::Plan), 20_000>;
+
+/// A zone's record and its plan.
+pub type ZoneAndPlan = Arc<(ecociv_store::ZoneRecord, ecociv_core::Plan)>;
 
 #[cfg(test)]
 mod tests {
@@ -235,6 +266,25 @@ mod tests {
         cache.put("z", 2031, Selection::Approved, 1, bytes(4 * entry));
         assert!(cache.get("z", 2031, Selection::Approved, 1).is_none());
         assert!(cache.get("z", 2030, Selection::Approved, 1).is_some());
+    }
+
+    #[test]
+    fn a_versioned_entry_is_valid_only_at_its_version_and_the_map_is_bounded() {
+        let cache: Versioned<String, &str, 2> = Versioned::default();
+        cache.put("a".into(), 1, Arc::new("one"));
+        assert_eq!(cache.get("a", 1).as_deref(), Some(&"one"));
+        assert!(cache.get("a", 2).is_none());
+        // A reader at another version does not drop it.
+        assert!(cache.get("a", 1).is_some());
+        cache.put("a".into(), 2, Arc::new("two"));
+        assert_eq!(cache.get("a", 2).as_deref(), Some(&"two"));
+        cache.put("b".into(), 1, Arc::new("b"));
+        assert_eq!(cache.len(), 2);
+        // Full: a third key starts afresh.
+        cache.put("c".into(), 1, Arc::new("c"));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get("a", 2).is_none());
+        assert!(cache.get("c", 1).is_some());
     }
 
     #[test]

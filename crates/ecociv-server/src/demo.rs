@@ -69,7 +69,7 @@ pub async fn load_monitoring(store: &Store) -> ApiResult<()> {
     for (kind, file, bytes) in DEMO_MONITORING {
         let kind = ecociv_monitoring::kind::Kind::parse(kind)
             .ok_or_else(|| ApiError::internal(format!("demo monitoring kind {kind}")))?;
-        crate::api::monitoring::store_file(store, DEMO_ZONE, kind, file, bytes, false).await?;
+        crate::service::monitoring::store_file(store, DEMO_ZONE, kind, file, bytes, false).await?;
     }
     Ok(())
 }

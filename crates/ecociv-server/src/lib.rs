@@ -4,6 +4,8 @@
 //! - [`app`] builds the router: the API ([`api::router`]), then the request guard ([`csrf::guard`]) that
 //!   resolves the session and refuses state-changing requests without a valid CSRF token. The HTML pages
 //!   ([`web::router`], issue 6) sit behind the same guard and use the same session, policy and handlers.
+//! - [`service`] holds every write and the checks before it, called by the API's handlers and the pages'
+//!   forms alike; [`auth::AuthUser`] is the one signed-in extractor of both.
 //! - [`policy`] decides every authorisation (who may read or write what); [`workflow`] the value
 //!   workflow's transitions; [`validate`] checks values on entry. All three are pure.
 //! - [`error::ApiError`] is the one error type (JSON with a stable code).
@@ -24,6 +26,7 @@ pub mod openapi;
 pub mod policy;
 pub mod ratelimit;
 pub mod routes;
+pub mod service;
 pub mod validate;
 pub mod web;
 pub mod work;

@@ -68,6 +68,18 @@ pub fn next(current: Option<Status>, step: Step, reviewer: bool) -> Result<Statu
     }
 }
 
+/// The action a step records in the value's history.
+pub fn action(step: Step) -> Action {
+    match step {
+        Step::Save => Action::Save,
+        Step::Submit => Action::Submit,
+        Step::Approve => Action::Approve,
+        Step::Return => Action::Return,
+        Step::Reopen => Action::Reopen,
+        Step::Import(_) => Action::Import,
+    }
+}
+
 /// Whether the step needs a comment (returning and reopening say why).
 pub fn needs_comment(step: Step) -> bool {
     matches!(step, Step::Return | Step::Reopen)

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::api::zones::member_zone;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::service::member_zone;
 use crate::{policy, validate};
 
 /// The largest attachment.

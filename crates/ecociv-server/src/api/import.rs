@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::zones::member_zone;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
+use crate::service::member_zone;
 use crate::validate::{self, Entry};
 use crate::workflow::{self, Step};
 

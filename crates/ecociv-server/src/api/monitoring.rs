@@ -14,28 +14,26 @@
 //! observations by the CLI's feeds (`ecociv_monitoring::feed`), so the server and `ecociv assess` give
 //! the same figures with the same provenance.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use ecociv_air::hj663::DayRecord;
 use ecociv_air::zone::ZoneYear;
-use ecociv_core::{Framework, Observation};
+use ecociv_core::Framework;
 use ecociv_monitoring::kind::{self, Cell, Kind, Problem};
-use ecociv_store::monitoring::NewReading;
-use ecociv_store::values::Batch;
-use ecociv_store::{Action, NewRevision, Status, Store};
+use ecociv_store::Store;
 use ecociv_water::ingest::ZoneInputs;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::zones::member_zone;
-use crate::auth::{AuthUser, ZoneRole};
-use crate::error::{ApiError, ApiResult, Code};
+use crate::auth::AuthUser;
+use crate::cache::Versioned;
+use crate::error::{ApiError, ApiResult};
 use crate::policy;
-use crate::workflow::{self, Step};
+use crate::service;
+use crate::service::member_zone;
 
 /// The largest monitoring upload (a year of hourly data of a few dozen stations).
 pub const MAX_MONITORING_BYTES: usize = 64 * 1024 * 1024;
@@ -62,82 +60,6 @@ pub fn problem_json(problem: &Problem) -> Value {
     })
 }
 
-fn refused(problem: &Problem) -> ApiError {
-    ApiError::new(
-        Code::InvalidValue,
-        format!("监测数据有误，未导入任何数据 (nothing was imported): {problem}"),
-    )
-    .with_details(json!([problem_json(problem)]))
-}
-
-/// Checks a file name given with an upload.
-pub fn check_file_name(name: &str) -> ApiResult<String> {
-    crate::validate::file_name(name)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
-}
-
-/// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.
-pub async fn store_file(
-    store: &Store,
-    code: &str,
-    kind: Kind,
-    file: &str,
-    bytes: &[u8],
-    dry_run: bool,
-) -> ApiResult<Value> {
-    if bytes.is_empty() {
-        return Err(refused(&Problem {
-            file: file.to_owned(),
-            line: 1,
-            column: None,
-            field: None,
-            message: "文件为空 (empty file)".into(),
-        }));
-    }
-    // Reading the file grows with its size: off the request threads ([`crate::work`]).
-    let (name, body) = (file.to_owned(), bytes.to_vec());
-    let (parsed, readings) = crate::work::cpu(move || {
-        let parsed = kind::parse(kind, &name, &body)?;
-        let readings: Vec<NewReading> = parsed
-            .cells
-            .iter()
-            .map(|cell| NewReading {
-                station: cell.station.clone(),
-                parameter: cell.parameter.clone(),
-                unit: kind.unit(&cell.parameter).to_owned(),
-                observed_at: cell.time.clone(),
-                value: cell.value,
-                flag: cell.flag.clone(),
-            })
-            .collect();
-        Ok::<_, Problem>((parsed, readings))
-    })
-    .await?
-    .map_err(|problem| refused(&problem))?;
-    // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
-    let stored = if dry_run {
-        store.check_monitoring_batch(code, kind.domain(), &readings).await?;
-        0
-    } else {
-        store
-            .append_monitoring_batch(code, kind.domain(), file, &readings)
-            .await?
-    };
-    Ok(json!({
-        "dry_run": dry_run,
-        "kind": kind.code(),
-        "file": file,
-        "rows": parsed.rows,
-        "readings": readings.len(),
-        "stations": parsed.stations,
-        "from": parsed.span.as_ref().map(|(from, _)| from),
-        "to": parsed.span.as_ref().map(|(_, to)| to),
-        "stored": stored,
-        "synthetic": file.contains("SYNTHETIC"),
-    }))
-}
-
 /// `POST /api/v1/zones/{code}/monitoring/{kind}?file=NAME&dry_run=true`: the body is the CSV file.
 pub async fn import(
     State(state): State<AppState>,
@@ -154,7 +76,7 @@ pub async fn import(
     }
     let kind =
         Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
-    let file = check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
+    let file = service::monitoring::check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
     let body = axum::body::to_bytes(body, MAX_MONITORING_BYTES).await.map_err(|_| {
         ApiError::bad_request(format!(
             "文件超过 {} MiB (the file is larger than {} MiB)",
@@ -163,7 +85,7 @@ pub async fn import(
         ))
     })?;
     Ok(Json(
-        import_file(&state, &code, kind, &file, &body, query.dry_run).await?,
+        service::monitoring::import_file(&state, &code, kind, &file, &body, query.dry_run).await?,
     ))
 }
 
@@ -250,12 +172,12 @@ pub struct WaterData {
 /// query), changes exactly when the data do — correct across server instances sharing a database.
 /// Reading and recomputing a year of hourly data takes most of a second in a debug build; a page served
 /// from here takes milliseconds. At most [`MonitoringCache::MAX_ENTRIES`] entries per medium (then cleared).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MonitoringCache {
-    air: Mutex<HashMap<(String, i32), Versioned<AirData>>>,
-    water: Mutex<HashMap<String, Versioned<WaterData>>>,
+    air: Versioned<(String, i32), AirData, { MonitoringCache::MAX_ENTRIES }>,
+    water: Versioned<String, WaterData, { MonitoringCache::MAX_ENTRIES }>,
     /// The years with readings per (zone, domain): scanning the readings costs tens of milliseconds.
-    years: Mutex<HashMap<ZoneDomain, Versioned<Vec<i32>>>>,
+    years: Versioned<ZoneDomain, Vec<i32>, { MonitoringCache::MAX_ENTRIES }>,
     /// One computation from stored readings at a time (per medium): concurrent visitors of a page not yet
     /// in the cache wait for the one computation instead of each loading the year's readings again.
     air_compute: tokio::sync::Mutex<()>,
@@ -265,40 +187,25 @@ pub struct MonitoringCache {
 /// (zone code, monitoring domain).
 type ZoneDomain = (String, String);
 
-/// A cached figure set and the version (files imported) it was computed at.
-type Versioned<T> = (usize, Arc<T>);
-
 impl MonitoringCache {
     pub const MAX_ENTRIES: usize = 4096;
 }
 
-fn put<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
-    let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if map.len() >= MonitoringCache::MAX_ENTRIES {
-        map.clear();
-    }
-    map.insert(key, value);
+/// The version of monitoring figures: the number of files imported.
+fn files_version(files: usize) -> i64 {
+    i64::try_from(files).unwrap_or(i64::MAX)
 }
 
 /// The years with readings in a domain ([`ecociv_store::Store::monitoring_years`]) through the state's
 /// [`MonitoringCache`], valid while the domain's imported files are unchanged.
 pub async fn stored_years(state: &AppState, code: &str, domain: &str) -> ApiResult<Arc<Vec<i32>>> {
-    let version = state.store.monitoring_files(code, domain).await?.len();
+    let version = files_version(state.store.monitoring_files(code, domain).await?.len());
     let key = (code.to_owned(), domain.to_owned());
-    let hit = state
-        .monitoring
-        .years
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-        .cloned();
-    if let Some((cached, years)) = hit
-        && cached == version
-    {
+    if let Some(years) = state.monitoring.years.get(&key, version) {
         return Ok(years);
     }
     let years = Arc::new(state.store.monitoring_years(code, domain).await?);
-    put(&state.monitoring.years, key, (version, years.clone()));
+    state.monitoring.years.put(key, version, years.clone());
     Ok(years)
 }
 
@@ -306,76 +213,41 @@ pub async fn stored_years(state: &AppState, code: &str, domain: &str) -> ApiResu
 pub async fn air_year(state: &AppState, code: &str, year: i32) -> ApiResult<Arc<AirData>> {
     let files = state.store.monitoring_files(code, Kind::Air.domain()).await?;
     let key = (code.to_owned(), year);
-    let hit = state
-        .monitoring
-        .air
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-        .cloned();
-    if let Some((version, data)) = hit
-        && version == files.len()
-    {
+    let version = files_version(files.len());
+    if let Some(data) = state.monitoring.air.get(&key, version) {
         return Ok(data);
     }
-    let version = files.len();
     let _computing = state.monitoring.air_compute.lock().await;
-    let hit = state
-        .monitoring
-        .air
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-        .cloned();
-    if let Some((cached, data)) = hit
-        && cached == version
-    {
+    if let Some(data) = state.monitoring.air.get(&key, version) {
         return Ok(data);
     }
     let data = Arc::new(air_data_with(&state.store, code, year, files).await?);
-    put(&state.monitoring.air, key, (version, data.clone()));
+    state.monitoring.air.put(key, version, data.clone());
     Ok(data)
 }
 
 /// [`water_data`] through the state's [`MonitoringCache`].
 pub async fn water(state: &AppState, code: &str) -> ApiResult<Arc<WaterData>> {
-    let mut version = 0;
+    let mut files = 0;
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
-        version += state.store.monitoring_files(code, kind.domain()).await?.len();
+        files += state.store.monitoring_files(code, kind.domain()).await?.len();
     }
-    let hit = state
-        .monitoring
-        .water
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(code)
-        .cloned();
-    if let Some((cached, data)) = hit
-        && cached == version
-    {
+    let version = files_version(files);
+    if let Some(data) = state.monitoring.water.get(code, version) {
         return Ok(data);
     }
     let _computing = state.monitoring.water_compute.lock().await;
-    let hit = state
-        .monitoring
-        .water
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(code)
-        .cloned();
-    if let Some((cached, data)) = hit
-        && cached == version
-    {
+    if let Some(data) = state.monitoring.water.get(code, version) {
         return Ok(data);
     }
     let data = Arc::new(water_data(&state.store, code).await?);
-    put(&state.monitoring.water, code.to_owned(), (version, data.clone()));
+    state.monitoring.water.put(code.to_owned(), version, data.clone());
     Ok(data)
 }
 
 /// After an import: computes (and caches) the page data of the years the file covers, in the background,
 /// so the first visitor of the page does not wait for it.
-fn warm(state: &AppState, code: &str, kind: Kind, summary: &Value) {
+pub(crate) fn warm(state: &AppState, code: &str, kind: Kind, summary: &Value) {
     let (state, code) = (state.clone(), code.to_owned());
     let years = |key: &str| {
         summary[key]
@@ -409,22 +281,6 @@ pub fn warm_zone(state: &AppState, code: &str) {
         }
         let _ = water(&state, &code).await;
     });
-}
-
-/// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
-pub async fn import_file(
-    state: &AppState,
-    code: &str,
-    kind: Kind,
-    file: &str,
-    bytes: &[u8],
-    dry_run: bool,
-) -> ApiResult<Value> {
-    let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;
-    if !dry_run {
-        warm(state, code, kind, &summary);
-    }
-    Ok(summary)
 }
 
 /// The water inputs from the stored data of every water kind.
@@ -494,123 +350,6 @@ pub struct ComputeQuery {
     pub dry_run: bool,
 }
 
-/// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,
-/// by `principal` in `role`. Values already equal are left as they are; a value approved (locked) or
-/// awaiting review refuses the whole action.
-pub async fn compute_and_save(
-    state: &AppState,
-    principal: &AuthUser,
-    role: &ZoneRole,
-    code: &str,
-    year: i32,
-    status: Status,
-    dry_run: bool,
-) -> ApiResult<Value> {
-    if !policy::can_review(Some(role)) {
-        return Err(ApiError::forbidden());
-    }
-    let record = state
-        .store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let framework = state.store.framework(&record.framework_id).await?;
-    let computed = computed(state, &framework, code, year).await?;
-    let mut changes = Vec::new();
-    let mut report = Vec::new();
-    let mut problems = Vec::new();
-    let mut unchanged = 0usize;
-    for observation in computed.observations {
-        let current = state.store.current(code, &observation.row, year).await?;
-        // The same figure already in force, at the status asked or further along (awaiting review,
-        // approved), is left as it is.
-        if let Some(current) = &current
-            && current.observation == observation
-            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
-        {
-            unchanged += 1;
-            continue;
-        }
-        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
-            Ok(next) => {
-                let unit = framework
-                    .row(&observation.row)
-                    .map(|(_, row)| row.unit.clone())
-                    .unwrap_or_default();
-                report.push(value_json(&observation, next, current.as_ref()));
-                changes.push(NewRevision {
-                    after: current.as_ref().map_or(0, |r| r.revision_no),
-                    action: Action::Import,
-                    status: next,
-                    unit,
-                    evidence: String::new(),
-                    reason: "由监测数据计算 (computed from monitoring data)".into(),
-                    observation,
-                });
-            }
-            Err(error) => problems.push(
-                json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message}),
-            ),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::new(
-            Code::ValueLocked,
-            format!(
-                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
-                problems.len()
-            ),
-        )
-        .with_details(json!(problems)));
-    }
-    let saved = if dry_run || changes.is_empty() {
-        0
-    } else {
-        state
-            .store
-            .append_revisions(
-                code,
-                &principal.0.user.id,
-                Some(Batch {
-                    format: "monitoring".into(),
-                }),
-                changes,
-            )
-            .await?
-            .len()
-    };
-    Ok(json!({
-        "dry_run": dry_run,
-        "year": year,
-        "saved": saved,
-        "unchanged": unchanged,
-        "values": report,
-        "notes": computed.notes,
-    }))
-}
-
-fn value_json(observation: &Observation, status: Status, before: Option<&ecociv_store::Revision>) -> Value {
-    json!({
-        "row": observation.row,
-        "year": observation.year,
-        "value": ecociv_report::json::value(Some(&observation.value)),
-        "before": before.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
-        "status": status.code(),
-        "source": ecociv_report::json::source(Some(&observation.source)),
-    })
-}
-
-/// Parses the `status` of a compute request.
-pub fn compute_status(status: Option<&str>) -> ApiResult<Status> {
-    match status.unwrap_or("submitted") {
-        "draft" => Ok(Status::Draft),
-        "submitted" => Ok(Status::Submitted),
-        other => Err(ApiError::bad_request(format!(
-            "status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"
-        ))),
-    }
-}
-
 /// `POST /api/v1/zones/{code}/monitoring/compute?year=YYYY[&status=draft|submitted][&dry_run=true]`.
 pub async fn compute(
     State(state): State<AppState>,
@@ -619,10 +358,11 @@ pub async fn compute(
     Query(query): Query<ComputeQuery>,
 ) -> ApiResult<Json<Value>> {
     let (_, role) = member_zone(&state, &principal, &code).await?;
-    let status = compute_status(query.status.as_deref())?;
+    let status = service::monitoring::compute_status(query.status.as_deref())?;
     crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
     Ok(Json(
-        compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run).await?,
+        service::monitoring::compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run)
+            .await?,
     ))
 }
 

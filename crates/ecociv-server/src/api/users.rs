@@ -1,5 +1,6 @@
 //! Accounts, memberships and departments (admins only). Every change goes through the store's audited
-//! operations ([`ecociv_store::audit`]): who, when, before and after are recorded with it.
+//! operations ([`ecociv_store::audit`]): who, when, before and after are recorded with it. The writes are
+//! [`crate::service::users`]'s.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -9,17 +10,9 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::api::auth::user_json;
-use crate::auth::{AuthUser, check_password_strength, hash_password};
-use crate::error::{ApiError, ApiResult, Code};
-use crate::policy;
-
-fn admin(principal: &AuthUser) -> ApiResult<()> {
-    if policy::can_administer(Some(&principal.0)) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange, admin};
 
 /// `GET /api/v1/users`.
 pub async fn list(State(state): State<AppState>, principal: AuthUser) -> ApiResult<Json<Value>> {
@@ -30,60 +23,14 @@ pub async fn list(State(state): State<AppState>, principal: AuthUser) -> ApiResu
     ))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub password: String,
-    #[serde(default)]
-    pub is_admin: bool,
-}
-
 /// `POST /api/v1/users`.
 pub async fn create(
     State(state): State<AppState>,
     principal: AuthUser,
     Json(new): Json<NewUser>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    let username = crate::validate::username(&new.username)
-        .map_err(|problem| ApiError::bad_request(problem.message).with_details(json!({"field": "username"})))?;
-    let skeleton = crate::validate::username_skeleton(&username);
-    if let Some(taken) = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .find(|user| crate::validate::username_skeleton(&user.username) == skeleton)
-    {
-        return Err(ApiError::new(
-            Code::Conflict,
-            format!(
-                "用户名与已有的“{}”相同或易混淆 (username taken or confusable with an existing one)",
-                taken.username
-            ),
-        )
-        .with_details(json!({"field": "username"})));
-    }
-    check_password_strength(&new.password)?;
-    let password = new.password.clone();
-    let hash = crate::work::password(move || hash_password(&password)).await??;
-    let user = state
-        .store
-        .create_user_by(&principal.0.user.id, &username, &new.display_name, &hash, new.is_admin)
-        .await?;
+    let user = users::create(&state, &principal, new).await?;
     Ok(Json(user_json(&user)))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Member {
-    /// reviewer, editor or viewer; `none` removes the user's role in the zone.
-    pub role: String,
-    /// The department's id (editors only).
-    #[serde(default)]
-    pub department: Option<String>,
 }
 
 /// `PUT /api/v1/zones/{code}/members/{user_id}`.
@@ -93,60 +40,10 @@ pub async fn set_member(
     Path((code, user_id)): Path<(String, String)>,
     Json(member): Json<Member>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    let role = match member.role.as_str() {
-        "none" => None,
-        code => Some(Role::parse(code).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "角色应为 reviewer、editor、viewer 或 none，而不是“{}” (unknown role)",
-                member.role
-            ))
-        })?),
-    };
-    state
-        .store
-        .zone(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    state
-        .store
-        .user_by_id(&user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
-    if let Some(department) = &member.department
-        && !state
-            .store
-            .departments(&code)
-            .await?
-            .iter()
-            .any(|d| &d.id == department)
-    {
-        return Err(ApiError::not_found(format!("部门 (department) {department}")));
-    }
-    state
-        .store
-        .set_membership_by(
-            &principal.0.user.id,
-            &code,
-            &user_id,
-            role,
-            member.department.as_deref(),
-        )
-        .await?;
+    let role = users::set_member(&state, &principal, &code, &user_id, &member).await?;
     Ok(Json(
         json!({ "zone": code, "user": user_id, "role": role.map(Role::code), "department": member.department }),
     ))
-}
-
-/// A change of an account.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UserChange {
-    #[serde(default)]
-    pub display_name: Option<String>,
-    /// `true` disables the account (it cannot log in; its sessions end), `false` enables it again.
-    #[serde(default)]
-    pub disabled: Option<bool>,
 }
 
 /// `PUT /api/v1/users/{id}`: changes the display name or disables / enables an account. An administrator
@@ -157,29 +54,8 @@ pub async fn update(
     Path(user_id): Path<String>,
     Json(change): Json<UserChange>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    if change.disabled == Some(true) && user_id == principal.0.user.id {
-        return Err(ApiError::bad_request(
-            "不能停用自己的账号 (you cannot disable your own account)",
-        ));
-    }
-    let user = state
-        .store
-        .update_user_by(
-            &principal.0.user.id,
-            &user_id,
-            change.display_name.as_deref(),
-            change.disabled,
-        )
-        .await?;
+    let user = users::update(&state, &principal, &user_id, change).await?;
     Ok(Json(user_json(&user)))
-}
-
-/// A new password set by an administrator.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewPassword {
-    pub password: String,
 }
 
 /// `PUT /api/v1/users/{id}/password`: an administrator sets a new password (at least as long as the
@@ -190,27 +66,8 @@ pub async fn set_password(
     Path(user_id): Path<String>,
     Json(new): Json<NewPassword>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    check_password_strength(&new.password)?;
-    state
-        .store
-        .user_by_id(&user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("用户 (user) {user_id}")))?;
-    let password = new.password;
-    let hash = crate::work::password(move || hash_password(&password)).await??;
-    state
-        .store
-        .set_password_by(&principal.0.user.id, &user_id, &hash)
-        .await?;
+    users::set_password(&state, &principal, &user_id, new).await?;
     Ok(Json(json!({ "user": user_id, "password": "reset" })))
-}
-
-/// A department's name.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DepartmentName {
-    pub name: String,
 }
 
 /// `POST /api/v1/zones/{code}/departments`: creates a department.
@@ -220,16 +77,7 @@ pub async fn create_department(
     Path(code): Path<String>,
     Json(body): Json<DepartmentName>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    state
-        .store
-        .zone(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let department = state
-        .store
-        .create_department_by(&principal.0.user.id, &code, &body.name)
-        .await?;
+    let department = users::create_department(&state, &principal, &code, &body).await?;
     Ok(Json(
         json!({ "zone": code, "id": department.id, "name": department.name }),
     ))
@@ -242,11 +90,7 @@ pub async fn rename_department(
     Path((code, id)): Path<(String, String)>,
     Json(body): Json<DepartmentName>,
 ) -> ApiResult<Json<Value>> {
-    admin(&principal)?;
-    let department = state
-        .store
-        .rename_department_by(&principal.0.user.id, &code, &id, &body.name)
-        .await?;
+    let department = users::rename_department(&state, &principal, &code, &id, &body).await?;
     Ok(Json(
         json!({ "zone": code, "id": department.id, "name": department.name }),
     ))

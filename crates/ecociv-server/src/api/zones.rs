@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::{AuthUser, MaybeAuthUser, ZoneRole};
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
+use crate::service::member_zone;
 
 /// Looks a zone up and checks the caller may see it. An unknown zone and a zone the caller may not see
 /// answer alike (404), so the existence of undisclosed zones does not leak.
@@ -25,19 +26,6 @@ async fn visible_zone(
     match state.store.zone(code).await? {
         Some(record) if policy::can_see_zone(role.as_ref(), record.disclosed) => Ok((record, role)),
         _ => Err(ApiError::not_found(format!("区域 (zone) {code}"))),
-    }
-}
-
-/// The zone for a member-only route: 404 when unknown, 401 for the public, 403 for non-members.
-pub async fn member_zone(state: &AppState, principal: &AuthUser, code: &str) -> ApiResult<(ZoneRecord, ZoneRole)> {
-    let record = state
-        .store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    match principal.0.zone_role(code) {
-        Some(role) => Ok((record, role)),
-        None => Err(ApiError::forbidden()),
     }
 }
 

@@ -1,14 +1,13 @@
 //! Login, logout, the language switch, the stylesheet, and the administration of users and departments:
 //! adding, a user's role and department in a zone, name, disabling / enabling, password reset, renaming
-//! departments — each through the API's own handler ([`crate::api::users`]), so every change is checked
+//! departments — each through the service the API calls ([`crate::service::users`]), so every change is checked
 //! and recorded (who, when, before, after) the same way, and shown on the pages.
-//! Login uses the API's own [`crate::api::auth::authenticate`] and [`crate::api::auth::start_session`]
+//! Login uses the service's [`crate::service::sessions::authenticate`] and [`start_session`], as the API does
 //! (throttling, locking, Argon2id); before login the form's CSRF token is the `ecociv_csrf` cookie's value
 //! (double submit), which the login page sets.
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,11 +21,13 @@ use ecociv_web::pages::{admin, login as login_page_render};
 
 use super::{LANG_COOKIE, Web, WebError, WebResult, context, html, safe_next};
 use crate::AppState;
-use crate::api::auth::{ClientAddr, authenticate, start_session};
-use crate::api::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange};
-use crate::auth::{AuthUser, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, random_token, set_cookie};
+use crate::auth::{
+    AuthUser, CSRF_COOKIE, ClientAddr, Principal, SESSION_COOKIE, SESSION_SECONDS, random_token, set_cookie,
+};
 use crate::error::Code;
 use crate::policy;
+use crate::service::sessions::{authenticate, start_session};
+use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange};
 
 type Q = Query<BTreeMap<String, String>>;
 
@@ -133,12 +134,10 @@ pub async fn logout(State(state): State<AppState>, web: Web) -> WebResult<Respon
 async fn admin_zone(
     state: &AppState,
     web: &Web,
+    principal: &Principal,
     query: &BTreeMap<String, String>,
 ) -> WebResult<ecociv_store::ZoneRecord> {
-    if web.principal.is_none() {
-        return Err(WebError::Login { next: web.path.clone() });
-    }
-    if !policy::can_administer(web.principal.as_deref()) {
+    if !policy::can_administer(Some(principal)) {
         return Err(WebError::Forbidden(web.lang));
     }
     let code = match query.get("zone") {
@@ -193,8 +192,8 @@ async fn users_view(state: &AppState, code: &str, error: Option<String>) -> WebR
 }
 
 /// `GET /admin/users`.
-pub async fn users(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+pub async fn users(State(state): State<AppState>, web: Web, user: AuthUser, Query(query): Q) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let view = users_view(&state, &record.profile.code, None).await?;
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, admin::render_users(&ctx, &view)))
@@ -204,15 +203,13 @@ pub async fn users(State(state): State<AppState>, web: Web, Query(query): Q) -> 
 pub async fn create_user(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Query(query): Q,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
-    let principal_id = principal.user.id.clone();
+    let principal_id = user.user.id.clone();
     let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let role = Role::from_code(&field("role"));
     let departments = state.store.departments(&code).await?;
@@ -237,9 +234,9 @@ pub async fn create_user(
                 password: field("password"),
                 is_admin: role == Role::Admin,
             };
-            match users::create(State(state.clone()), AuthUser(principal), Json(new)).await {
-                Ok(Json(created)) => {
-                    let id = created["id"].as_str().unwrap_or_default().to_string();
+            match users::create(&state, &user, new).await {
+                Ok(created) => {
+                    let id = created.id;
                     let store_role = match role {
                         Role::Reviewer => Some(ecociv_store::Role::Reviewer),
                         Role::Editor => Some(ecociv_store::Role::Editor),
@@ -378,8 +375,13 @@ fn audit_rows(
 }
 
 /// `GET /admin/departments`.
-pub async fn departments(State(state): State<AppState>, web: Web, Query(query): Q) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+pub async fn departments(
+    State(state): State<AppState>,
+    web: Web,
+    user: AuthUser,
+    Query(query): Q,
+) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let view = departments_view(&state, &web, &record.profile.code, None).await?;
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
     Ok(html(StatusCode::OK, admin::render_departments(&ctx, &view)))
@@ -389,14 +391,12 @@ pub async fn departments(State(state): State<AppState>, web: Web, Query(query): 
 pub async fn create_department(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Query(query): Q,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
     let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     let existing = state.store.departments(&code).await?;
     let error = if name.is_empty() {
@@ -404,14 +404,7 @@ pub async fn create_department(
     } else if existing.iter().any(|d| d.name == name) {
         Some("admin.error.duplicate")
     } else {
-        match users::create_department(
-            State(state.clone()),
-            AuthUser(principal),
-            Path(code.clone()),
-            Json(DepartmentName { name }),
-        )
-        .await
-        {
+        match users::create_department(&state, &user, &code, &DepartmentName { name }).await {
             Ok(_) => None,
             Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
             Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
@@ -435,27 +428,18 @@ pub async fn create_department(
 pub async fn rename_department(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(id): Path<String>,
     Query(query): Q,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
     let name = input.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     let error = if name.is_empty() {
         Some("admin.error.invalid")
     } else {
-        match users::rename_department(
-            State(state.clone()),
-            AuthUser(principal),
-            Path((code.clone(), id)),
-            Json(DepartmentName { name }),
-        )
-        .await
-        {
+        match users::rename_department(&state, &user, &code, &id, &DepartmentName { name }).await {
             Ok(_) => None,
             Err(error) if error.code == Code::Conflict => Some("admin.error.duplicate"),
             Err(error) if error.code == Code::BadRequest => Some("admin.error.invalid"),
@@ -543,10 +527,11 @@ async fn user_view(
 pub async fn user_page(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(id): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let view = user_view(&state, &web, &record, &id, None).await?;
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
     Ok(html(StatusCode::OK, admin::render_user(&ctx, &view)))
@@ -557,18 +542,15 @@ pub async fn user_page(
 pub async fn user_post(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(id): Path<String>,
     Query(query): Q,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let record = admin_zone(&state, &web, &query).await?;
+    let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
     let field = |name: &str| input.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let op = field("op");
-    let admin = || AuthUser(principal.clone());
     let refused = |key: &str, form: &str| Some((key.to_string(), form.to_string()));
     let error: Option<(String, String)> = match op.as_str() {
         "role" => {
@@ -587,14 +569,7 @@ pub async fn user_post(
                     role: role.clone(),
                     department: department.filter(|_| role == "editor"),
                 };
-                match users::set_member(
-                    State(state.clone()),
-                    admin(),
-                    Path((code.clone(), id.clone())),
-                    Json(member),
-                )
-                .await
-                {
+                match users::set_member(&state, &user, &code, &id, &member).await {
                     Ok(_) => None,
                     Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "role"),
                     Err(error) => return Err(WebError::from_api(&web, error)),
@@ -607,7 +582,7 @@ pub async fn user_post(
                 display_name: Some(field("display_name")),
                 disabled: None,
             };
-            match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
+            match users::update(&state, &user, &id, change).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.invalid", "profile"),
                 Err(error) => return Err(WebError::from_api(&web, error)),
@@ -617,7 +592,7 @@ pub async fn user_post(
             let new = NewPassword {
                 password: input.get("password").cloned().unwrap_or_default(),
             };
-            match users::set_password(State(state.clone()), admin(), Path(id.clone()), Json(new)).await {
+            match users::set_password(&state, &user, &id, new).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.password", "password"),
                 Err(error) => return Err(WebError::from_api(&web, error)),
@@ -628,7 +603,7 @@ pub async fn user_post(
                 display_name: None,
                 disabled: Some(op == "disable"),
             };
-            match users::update(State(state.clone()), admin(), Path(id.clone()), Json(change)).await {
+            match users::update(&state, &user, &id, change).await {
                 Ok(_) => None,
                 Err(error) if error.code == Code::BadRequest => refused("admin.error.self", "status"),
                 Err(error) => return Err(WebError::from_api(&web, error)),

@@ -1,9 +1,10 @@
 //! The workflow forms: a department's data entry (save draft / submit) and the bureau's review (approve /
-//! return with a comment). Both call the JSON API's own handlers ([`crate::api::values`]), so a value
-//! entered by form goes through exactly the checks, transitions and audit trail of one sent to the API.
+//! return with a comment). Both call the service layer the JSON API calls ([`crate::service::values`]), so
+//! a value entered by form goes through exactly the checks, transitions and audit trail of one sent to the
+//! API.
 //!
-//! Data entry is all or nothing: every field is checked first (the core's `parse_value`, then the API's
-//! own checks and workflow through [`values::prepare_save`] / [`values::prepare_step`], then the evidence
+//! Data entry is all or nothing: every field is checked first (the core's `parse_value`, then the service's
+//! checks and workflow through [`values::prepare_save`] / [`values::prepare_step`], then the evidence
 //! files), and the whole form — values, submissions and files — is written by one store transaction
 //! ([`ecociv_store::Store::append_with_evidence`]). When anything is refused, nothing is saved and the
 //! form comes back with the message next to each refused field.
@@ -15,7 +16,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_core::Assigned;
-use ecociv_store::{Action, NewEvidence, NewRevision, Revision, Status as Workflow};
+use ecociv_store::{NewEvidence, NewRevision, Revision, Status as Workflow};
 use ecociv_web::i18n::{t, tf};
 use ecociv_web::layout::{Flash, FlashKind, urls};
 use ecociv_web::pages::entry::{
@@ -27,11 +28,11 @@ use ecociv_web::pages::{entry as entry_page, review as review_page};
 use super::{Web, WebError, WebResult, context, html, visible_zone, years};
 use crate::AppState;
 use crate::api::evidence;
-use crate::api::values::{self, StepBody};
-use crate::auth::{AuthUser, ZoneRole};
+use crate::auth::{AuthUser, Principal, ZoneRole};
 use crate::error::Code;
 use crate::multipart::{self, FormData, Upload};
 use crate::policy;
+use crate::service::values::{self, StepBody};
 use crate::validate::Entry;
 use crate::workflow::Step;
 use sha2::{Digest, Sha256};
@@ -61,10 +62,7 @@ type Loaded = (
     BTreeMap<String, Revision>,
 );
 
-async fn entry_view(state: &AppState, web: &Web, code: &str, year: i32) -> WebResult<Loaded> {
-    let Some(principal) = &web.principal else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
+async fn entry_view(state: &AppState, web: &Web, principal: &Principal, code: &str, year: i32) -> WebResult<Loaded> {
     let Some(ZoneRole::Editor { department }) = principal.zone_role(code) else {
         return Err(WebError::Forbidden(web.lang));
     };
@@ -147,6 +145,7 @@ fn done_flash(web: &Web, query: &BTreeMap<String, String>, prefix: &str) -> Opti
 pub async fn entry_page(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
@@ -161,7 +160,7 @@ pub async fn entry_page(
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| ecociv_core::value::YEARS.contains(y))
         .unwrap_or(base_year + 1);
-    let (record, framework, view, department, by_row) = entry_view(&state, &web, &code, year).await?;
+    let (record, framework, view, department, by_row) = entry_view(&state, &web, &user, &code, year).await?;
     let mut flash = done_flash(&web, &query, "entry");
     // Rows saved with a jump against last year: named, so the editor checks them.
     let jumps: Vec<&str> = query
@@ -302,12 +301,13 @@ fn check_file(upload: &Upload) -> Option<Result<NewEvidence, FieldError>> {
 
 /// `POST /z/{code}/entry`: `year`, `action` (`save` | `submit`), `v:<row>`, `a:<row>`, `r:<row>` and, as
 /// `multipart/form-data`, files `e:<row>`. The whole form is checked first — every field by the core's
-/// `parse_value`, every row by the API's own checks and workflow, every file — and then written in one
+/// `parse_value`, every row by the service's checks and workflow (the API's), every file — and then written in one
 /// transaction with its files: when anything is refused, nothing is saved and the form comes back with the
 /// message next to each refused field.
 pub async fn entry_post(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(code): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -319,10 +319,7 @@ pub async fn entry_post(
         .filter(|y| ecociv_core::value::YEARS.contains(y))
         .ok_or(WebError::NotFound(web.lang))?;
     let submit = input.get("action").is_some_and(|action| action == "submit");
-    let (record, framework, mut view, department, current) = entry_view(&state, &web, &code, year).await?;
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
+    let (record, framework, mut view, department, current) = entry_view(&state, &web, &user, &code, year).await?;
     let stored: Vec<(String, String, String, EntryState)> = view
         .rows
         .iter()
@@ -374,8 +371,7 @@ pub async fn entry_post(
         }
     }
     refused += view.rows.iter().filter(|row| row.evidence_error.is_some()).count();
-    // Every row through the API's own checks and workflow, nothing written yet.
-    let author = AuthUser(principal.clone());
+    // Every row through the service's checks and workflow, nothing written yet.
     let mut revisions: Vec<NewRevision> = Vec::new();
     // Rows whose figure jumps against last year's: saved, with a warning (a plausibility hint, never a refusal).
     let mut jumps: Vec<String> = Vec::new();
@@ -405,12 +401,12 @@ pub async fn entry_post(
                     assigned: Some(assigned.clone()).filter(|a| !a.is_empty()),
                     ..Entry::default()
                 };
-                match values::prepare_save(&state, &author, &code, &row_id, year, entry, base.as_ref()).await {
+                match values::prepare_save(&state, &user, &code, &row_id, year, entry, base.as_ref()).await {
                     Ok((new, warnings)) => {
                         if !warnings.is_empty() {
                             jumps.push(row_id.clone());
                         }
-                        base = Some(planned(&code, &principal.user.id, &new));
+                        base = Some(planned(&code, &user.user.id, &new));
                         planned_steps.push(new);
                     }
                     Err(error) => outcome = Err(error),
@@ -419,12 +415,11 @@ pub async fn entry_post(
             if submit && outcome.is_ok() {
                 match values::prepare_step(
                     &state,
-                    &author,
+                    &user,
                     &code,
                     &row_id,
                     year,
                     Step::Submit,
-                    Action::Submit,
                     StepBody::default(),
                     base.as_ref(),
                 )
@@ -473,12 +468,12 @@ pub async fn entry_post(
     // One transaction: every revision and every file of the form, or nothing.
     match state
         .store
-        .append_with_evidence(&code, &principal.user.id, None, revisions, attachments)
+        .append_with_evidence(&code, &user.user.id, None, revisions, attachments)
         .await
     {
         Ok(_) => {}
         Err(ecociv_store::StoreError::Conflict(_)) => {
-            let (record, _, view, department, _) = entry_view(&state, &web, &code, year).await?;
+            let (record, _, view, department, _) = entry_view(&state, &web, &user, &code, year).await?;
             let flash = Flash {
                 kind: FlashKind::Error,
                 text: t(web.lang, "entry.conflict").into_owned(),
@@ -497,22 +492,20 @@ pub async fn entry_post(
     Ok(Redirect::to(&format!("{}?year={year}&done={done}{warn}", urls::entry(&code))).into_response())
 }
 
-async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecociv_store::ZoneRecord, ReviewView)> {
-    if web.principal.is_none() {
-        return Err(WebError::Login { next: web.path.clone() });
-    }
-    if !policy::can_review(policy::role(web.principal.as_deref(), code).as_ref()) {
+async fn review_view(
+    state: &AppState,
+    web: &Web,
+    principal: &Principal,
+    code: &str,
+) -> WebResult<(ecociv_store::ZoneRecord, ReviewView)> {
+    if !policy::can_review(policy::role(Some(principal), code).as_ref()) {
         return Err(WebError::Forbidden(web.lang));
     }
     let (record, zone, framework) = visible_zone(state, web, code).await?;
     let revisions = state.store.current_revisions(code, None).await?;
     let mut files = evidence_links(state, code, None).await?;
     // Whose values are these: a reviewer does not approve what they entered or computed.
-    let user_id = web
-        .principal
-        .as_ref()
-        .map(|principal| principal.user.id.clone())
-        .unwrap_or_default();
+    let user_id = &principal.user.id;
     let mut own = std::collections::BTreeSet::new();
     for revision in revisions
         .iter()
@@ -520,7 +513,7 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
     {
         let observation = &revision.observation;
         let history = state.store.history(code, &observation.row, observation.year).await?;
-        if crate::workflow::wrote_value(&user_id, &history) {
+        if crate::workflow::wrote_value(user_id, &history) {
             own.insert((observation.row.clone(), observation.year));
         }
     }
@@ -584,10 +577,11 @@ async fn review_view(state: &AppState, web: &Web, code: &str) -> WebResult<(ecoc
 pub async fn review_page(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, view) = review_view(&state, &web, &code).await?;
+    let (record, view) = review_view(&state, &web, &user, &code).await?;
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query, "review"));
     Ok(html(StatusCode::OK, review_page::render_review(&ctx, &view)))
 }
@@ -596,12 +590,10 @@ pub async fn review_page(
 pub async fn review_post(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path((code, submission)): Path<(String, String)>,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
     let (row, year) = submission
         .rsplit_once('@')
         .and_then(|(row, year)| Some((row.to_string(), year.parse::<i32>().ok()?)))
@@ -610,24 +602,17 @@ pub async fn review_post(
         .get("comment")
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
-    let body = serde_json::to_vec(&serde_json::json!({ "comment": comment }))
-        .map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
-    let path = Path((code.clone(), row, year));
-    let (result, done) = match input.get("decision").map(String::as_str) {
-        Some("approve") => (
-            values::approve(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await,
-            "approved",
-        ),
-        Some("return") => (
-            values::return_(State(state.clone()), AuthUser(principal), path, Bytes::from(body)).await,
-            "returned",
-        ),
+    let (step, done) = match input.get("decision").map(String::as_str) {
+        Some("approve") => (Step::Approve, "approved"),
+        Some("return") => (Step::Return, "returned"),
         _ => return Err(WebError::NotFound(web.lang)),
     };
+    let body = StepBody { comment, after: None };
+    let result = values::step(&state, &user, &code, &row, year, step, body).await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?done={done}", urls::review(&code))).into_response()),
         Err(error) if is_own_value(&error) => {
-            let (record, view) = review_view(&state, &web, &code).await?;
+            let (record, view) = review_view(&state, &web, &user, &code).await?;
             let flash = Flash {
                 kind: FlashKind::Error,
                 text: t(web.lang, "review.own_value").into_owned(),
@@ -639,7 +624,7 @@ pub async fn review_post(
             Err(WebError::from_api(&web, error))
         }
         Err(error) => {
-            let (record, view) = review_view(&state, &web, &code).await?;
+            let (record, view) = review_view(&state, &web, &user, &code).await?;
             let flash = Flash {
                 kind: FlashKind::Error,
                 text: tf(web.lang, "review.step_failed", &[("reason", &error.message)]),
@@ -651,8 +636,14 @@ pub async fn review_post(
 }
 
 /// The review page again, with why the reviewer's request was refused.
-async fn review_refused(state: &AppState, web: &Web, code: &str, text: String) -> WebResult<Response> {
-    let (record, view) = review_view(state, web, code).await?;
+async fn review_refused(
+    state: &AppState,
+    web: &Web,
+    principal: &Principal,
+    code: &str,
+    text: String,
+) -> WebResult<Response> {
+    let (record, view) = review_view(state, web, principal, code).await?;
     let flash = Flash {
         kind: FlashKind::Error,
         text,
@@ -666,19 +657,17 @@ fn is_own_value(error: &crate::error::ApiError) -> bool {
 }
 
 /// `POST /z/{code}/review`: batch approval of the chosen submissions (`s` = `<row>@<year>:<revision>`,
-/// repeated). Every one goes through the API's own checks and workflow ([`values::prepare_step`]: the
+/// repeated). Every one goes through the service's checks and workflow ([`values::prepare_step`]: the
 /// reviewer's right, the status, the revision shown, four eyes); then all are written in one transaction —
 /// or, when any is refused, none, and the page names the refused one.
 pub async fn review_batch_post(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path(code): Path<String>,
     body: Bytes,
 ) -> WebResult<Response> {
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
-    if !policy::can_review(policy::role(Some(principal.as_ref()), &code).as_ref()) {
+    if !policy::can_review(policy::role(Some(&user), &code).as_ref()) {
         return Err(WebError::Forbidden(web.lang));
     }
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
@@ -703,9 +692,15 @@ pub async fn review_batch_post(
         }
     }
     if chosen.is_empty() {
-        return review_refused(&state, &web, &code, t(web.lang, "review.none_selected").into_owned()).await;
+        return review_refused(
+            &state,
+            &web,
+            &user,
+            &code,
+            t(web.lang, "review.none_selected").into_owned(),
+        )
+        .await;
     }
-    let author = AuthUser(principal.clone());
     let mut revisions = Vec::new();
     for (row, year, after) in &chosen {
         let current = state.store.current(&code, row, *year).await?;
@@ -713,19 +708,7 @@ pub async fn review_batch_post(
             comment: None,
             after: *after,
         };
-        match values::prepare_step(
-            &state,
-            &author,
-            &code,
-            row,
-            *year,
-            Step::Approve,
-            Action::Approve,
-            body,
-            current.as_ref(),
-        )
-        .await
-        {
+        match values::prepare_step(&state, &user, &code, row, *year, Step::Approve, body, current.as_ref()).await {
             Ok(new) => revisions.push(new),
             Err(error) if matches!(error.code, Code::Unauthenticated | Code::Internal) => {
                 return Err(WebError::from_api(&web, error));
@@ -741,37 +724,35 @@ pub async fn review_batch_post(
                     "review.batch_failed",
                     &[("row", &format!("{row}（{year}）")), ("reason", &reason)],
                 );
-                return review_refused(&state, &web, &code, text).await;
+                return review_refused(&state, &web, &user, &code, text).await;
             }
         }
     }
     match state
         .store
-        .append_revisions(&code, &principal.user.id, None, revisions)
+        .append_revisions(&code, &user.user.id, None, revisions)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("{}?done=approved_batch", urls::review(&code))).into_response()),
         Err(ecociv_store::StoreError::Conflict(message)) => {
             let text = tf(web.lang, "review.step_failed", &[("reason", &message)]);
-            review_refused(&state, &web, &code, text).await
+            review_refused(&state, &web, &user, &code, text).await
         }
         Err(error) => Err(error.into()),
     }
 }
 
 /// `POST /z/{code}/indicators/{row}/reopen`: `year`, `after` (the approved revision shown), `reason`
-/// (required). A reviewer reopens an approved value through the API's own handler
-/// ([`values::reopen`]): the value goes back to draft, and the reason is the revision's comment in the
+/// (required). A reviewer reopens an approved value through the service the API uses
+/// ([`values::step`]): the value goes back to draft, and the reason is the revision's comment in the
 /// history. Back to the indicator page with the outcome.
 pub async fn reopen_post(
     State(state): State<AppState>,
     web: Web,
+    user: AuthUser,
     Path((code, row)): Path<(String, String)>,
     Form(input): Form<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
     let year = input
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
@@ -780,22 +761,17 @@ pub async fn reopen_post(
     let page = urls::indicator(&code, &row, year);
     let reason = input.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
     if reason.is_empty() {
-        if !policy::can_review(policy::role(Some(principal.as_ref()), &code).as_ref()) {
+        if !policy::can_review(policy::role(Some(&user), &code).as_ref()) {
             return Err(WebError::Forbidden(web.lang));
         }
         return Ok(Redirect::to(&format!("{page}&error=reopen_reason_required")).into_response());
     }
     let after = input.get("after").and_then(|a| a.parse::<i64>().ok());
-    let body = serde_json::to_vec(&serde_json::json!({ "comment": reason, "after": after }))
-        .map_err(|e| WebError::Internal(web.lang, e.to_string()))?;
-    match values::reopen(
-        State(state),
-        AuthUser(principal),
-        Path((code, row, year)),
-        Bytes::from(body),
-    )
-    .await
-    {
+    let body = StepBody {
+        comment: Some(reason),
+        after,
+    };
+    match values::step(&state, &user, &code, &row, year, Step::Reopen, body).await {
         Ok(_) => Ok(Redirect::to(&format!("{page}&done=reopened")).into_response()),
         Err(error) if matches!(error.code, Code::Conflict | Code::ValueLocked | Code::InvalidTransition) => {
             Ok(Redirect::to(&format!("{page}&error=reopen_failed")).into_response())

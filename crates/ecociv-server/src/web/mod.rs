@@ -1,7 +1,8 @@
 //! The HTML pages (issue 6): routes that read the store, build the views of `ecociv-web` and send them.
-//! Forms post to the same handlers the JSON API uses ([`crate::api::values`], [`crate::api::auth`],
-//! [`crate::api::users`]), so the workflow, its checks and its audit trail are one; the CSRF guard in front
-//! of every route reads the token from the form's `csrf_token` field.
+//! Forms call the service layer the JSON API calls ([`crate::service`]), so the workflow, its checks and
+//! its audit trail are one; a handler that needs a login takes [`crate::auth::AuthUser`] (without a
+//! session, a redirect to the login page). The CSRF guard in front of every route reads the token from the
+//! form's `csrf_token` field.
 //!
 //! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones).
 //! - [`forms`]: data entry (department editors) and review (reviewers, admins).
@@ -14,8 +15,8 @@ pub mod account;
 pub mod forms;
 pub mod pages;
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -349,33 +350,9 @@ pub fn context(web: &Web, zone: Option<&ZoneRecord>, department: Option<String>,
 
 /// The zones as the pages read them (profile, plan, approved values), per zone and data version: a page
 /// asks the store only for the version (one key lookup) while nothing changed, like the API's assessment
-/// cache, so it stays correct across server instances sharing a database.
-#[derive(Default)]
-pub struct PageCache {
-    zones: RwLock<HashMap<String, (i64, Loaded)>>,
-}
-
-/// A zone as loaded for the pages.
-type Loaded = Arc<(ZoneRecord, Zone)>;
-
-impl PageCache {
-    fn get(&self, code: &str, version: i64) -> Option<Loaded> {
-        let zones = self.zones.read().ok()?;
-        zones
-            .get(code)
-            .filter(|(cached, _)| *cached == version)
-            .map(|(_, loaded)| loaded.clone())
-    }
-
-    fn put(&self, code: &str, version: i64, loaded: Loaded) {
-        if let Ok(mut zones) = self.zones.write() {
-            if zones.len() >= 10_000 {
-                zones.clear();
-            }
-            zones.insert(code.to_string(), (version, loaded));
-        }
-    }
-}
+/// cache, so it stays correct across server instances sharing a database. At most 10,000 zones (then
+/// cleared).
+pub type PageCache = crate::cache::Versioned<String, (ZoneRecord, Zone), 10_000>;
 
 /// A zone the visitor may see, with its approved values and its framework; 404 otherwise (an
 /// undisclosed zone and an unknown one answer alike).
@@ -393,7 +370,7 @@ pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<
             let (record, zone) = state.store.load_zone(code, Selection::Approved).await?;
             let loaded = Arc::new((record, zone));
             // Cached under the version read with the data, not the one looked up before.
-            state.pages.put(code, loaded.0.data_version, loaded.clone());
+            state.pages.put(code.to_string(), loaded.0.data_version, loaded.clone());
             loaded
         }
     };

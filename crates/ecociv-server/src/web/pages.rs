@@ -725,14 +725,10 @@ async fn monitoring_page(
     }
 }
 
-/// The principal of a bureau form, and its role (reviewer or admin), or the refusal page.
-fn bureau(web: &Web, code: &str) -> WebResult<(crate::auth::AuthUser, crate::auth::ZoneRole)> {
-    let Some(principal) = web.principal.clone() else {
-        return Err(WebError::Login { next: web.path.clone() });
-    };
-    let role = policy::role(Some(&principal), code);
-    match role {
-        Some(role) if policy::can_review(Some(&role)) => Ok((crate::auth::AuthUser(principal), role)),
+/// The role of the principal of a bureau form (reviewer or admin), or the refusal page.
+fn bureau(web: &Web, principal: &crate::auth::Principal, code: &str) -> WebResult<crate::auth::ZoneRole> {
+    match policy::role(Some(principal), code) {
+        Some(role) if policy::can_review(Some(&role)) => Ok(role),
         _ => Err(WebError::Forbidden(web.lang)),
     }
 }
@@ -742,11 +738,12 @@ fn bureau(web: &Web, code: &str) -> WebResult<(crate::auth::AuthUser, crate::aut
 pub async fn monitoring_upload(
     State(state): State<AppState>,
     web: Web,
+    user: crate::auth::AuthUser,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    bureau(&web, &code)?;
+    bureau(&web, &user, &code)?;
     visible_zone(&state, &web, &code).await?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -798,7 +795,7 @@ pub async fn monitoring_upload(
         .fields
         .get("dry_run")
         .is_some_and(|value| value == "true" || value == "on");
-    let file = match crate::api::monitoring::check_file_name(&upload.file_name) {
+    let file = match crate::service::monitoring::check_file_name(&upload.file_name) {
         Ok(file) => file,
         Err(refusal) => {
             let flash = error(ecociv_web::i18n::tf(
@@ -818,7 +815,7 @@ pub async fn monitoring_upload(
             .await;
         }
     };
-    match crate::api::monitoring::import_file(&state, &code, kind, &file, &upload.content, dry_run).await {
+    match crate::service::monitoring::import_file(&state, &code, kind, &file, &upload.content, dry_run).await {
         Ok(summary) => {
             let key = if dry_run {
                 "monitoring.checked"
@@ -891,10 +888,11 @@ pub async fn monitoring_upload(
 pub async fn monitoring_compute(
     State(state): State<AppState>,
     web: Web,
+    user: crate::auth::AuthUser,
     Path(code): Path<String>,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    let (principal, role) = bureau(&web, &code)?;
+    let role = bureau(&web, &user, &code)?;
     visible_zone(&state, &web, &code).await?;
     let fields: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let back = if fields.get("back").map(String::as_str) == Some("water") {
@@ -911,9 +909,9 @@ pub async fn monitoring_compute(
         return Err(WebError::BadRequest(lang));
     };
     let year_text = year.to_string();
-    let status = crate::api::monitoring::compute_status(fields.get("status").map(String::as_str))
+    let status = crate::service::monitoring::compute_status(fields.get("status").map(String::as_str))
         .map_err(|_| WebError::BadRequest(lang))?;
-    match crate::api::monitoring::compute_and_save(&state, &principal, &role, &code, year, status, false).await {
+    match crate::service::monitoring::compute_and_save(&state, &user, &role, &code, year, status, false).await {
         // POST-redirect-GET: a refresh of the page that follows does not compute again.
         Ok(result) => Ok(Redirect::to(&format!(
             "/z/{}/{back}?year={year}&done=computed&n={}&unchanged={}",

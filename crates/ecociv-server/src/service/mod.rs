@@ -1,0 +1,40 @@
+//! The service layer: every write of the server — and every check made before it — in one place, called
+//! alike by the JSON API ([`crate::api`]) and the pages' forms ([`crate::web`]). A handler of either only
+//! reads its request (JSON, a form, a path), calls a function here with the signed-in principal
+//! ([`crate::auth::AuthUser`]), and shapes the outcome (JSON, a page, a redirect); so a value entered by a
+//! form goes through exactly the checks, workflow transitions and audit trail of one sent to the API.
+//!
+//! - [`values`]: save, the workflow steps (submit, approve, return, reopen); `prepare_*` make the revision
+//!   to append without writing, for forms that write many rows in one transaction.
+//! - [`users`]: accounts, memberships and departments (admins), through the store's audited operations.
+//! - [`sessions`]: signing in (throttled password check, new session).
+//! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
+//!
+//! A new capability's write path goes here, in a module of its own; authorisation is asked of
+//! [`crate::policy`], transitions of [`crate::workflow`], input checks of [`crate::validate`].
+//! Functions return [`crate::error::ApiResult`]: the API sends the error as JSON, a page maps it
+//! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
+
+pub mod monitoring;
+pub mod sessions;
+pub mod users;
+pub mod values;
+
+use ecociv_store::ZoneRecord;
+
+use crate::AppState;
+use crate::auth::{Principal, ZoneRole};
+use crate::error::{ApiError, ApiResult};
+
+/// The zone for a member-only action: 404 when unknown, 403 for non-members.
+pub async fn member_zone(state: &AppState, principal: &Principal, code: &str) -> ApiResult<(ZoneRecord, ZoneRole)> {
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    match principal.zone_role(code) {
+        Some(role) => Ok((record, role)),
+        None => Err(ApiError::forbidden()),
+    }
+}

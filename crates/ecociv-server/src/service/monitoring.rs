@@ -1,0 +1,228 @@
+//! Monitoring data (监测数据) written: an upload validated by the standards crate's own reader and
+//! stored as one batch (every reading or none; `dry_run` checks and stores nothing), and "compute from
+//! monitoring": a year's figures saved as values through the workflow, one batch, all or nothing. The
+//! API's monitoring routes and the air and water pages' forms call these; the figures read for the
+//! pages (and their cache) are [`crate::api::monitoring`]'s.
+
+use ecociv_core::Observation;
+use ecociv_monitoring::kind::{self, Kind, Problem};
+use ecociv_store::monitoring::NewReading;
+use ecociv_store::values::Batch;
+use ecociv_store::{Action, NewRevision, Status, Store};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::api::monitoring::{computed, problem_json, warm};
+use crate::auth::{Principal, ZoneRole};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::policy;
+use crate::workflow::{self, Step};
+
+fn refused(problem: &Problem) -> ApiError {
+    ApiError::new(
+        Code::InvalidValue,
+        format!("监测数据有误，未导入任何数据 (nothing was imported): {problem}"),
+    )
+    .with_details(json!([problem_json(problem)]))
+}
+
+/// Checks a file name given with an upload.
+pub fn check_file_name(name: &str) -> ApiResult<String> {
+    crate::validate::file_name(name)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
+}
+
+/// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.
+pub async fn store_file(
+    store: &Store,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if bytes.is_empty() {
+        return Err(refused(&Problem {
+            file: file.to_owned(),
+            line: 1,
+            column: None,
+            field: None,
+            message: "文件为空 (empty file)".into(),
+        }));
+    }
+    // Reading the file grows with its size: off the request threads ([`crate::work`]).
+    let (name, body) = (file.to_owned(), bytes.to_vec());
+    let (parsed, readings) = crate::work::cpu(move || {
+        let parsed = kind::parse(kind, &name, &body)?;
+        let readings: Vec<NewReading> = parsed
+            .cells
+            .iter()
+            .map(|cell| NewReading {
+                station: cell.station.clone(),
+                parameter: cell.parameter.clone(),
+                unit: kind.unit(&cell.parameter).to_owned(),
+                observed_at: cell.time.clone(),
+                value: cell.value,
+                flag: cell.flag.clone(),
+            })
+            .collect();
+        Ok::<_, Problem>((parsed, readings))
+    })
+    .await?
+    .map_err(|problem| refused(&problem))?;
+    // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
+    let stored = if dry_run {
+        store.check_monitoring_batch(code, kind.domain(), &readings).await?;
+        0
+    } else {
+        store
+            .append_monitoring_batch(code, kind.domain(), file, &readings)
+            .await?
+    };
+    Ok(json!({
+        "dry_run": dry_run,
+        "kind": kind.code(),
+        "file": file,
+        "rows": parsed.rows,
+        "readings": readings.len(),
+        "stations": parsed.stations,
+        "from": parsed.span.as_ref().map(|(from, _)| from),
+        "to": parsed.span.as_ref().map(|(_, to)| to),
+        "stored": stored,
+        "synthetic": file.contains("SYNTHETIC"),
+    }))
+}
+
+/// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
+pub async fn import_file(
+    state: &AppState,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<Value> {
+    let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;
+    if !dry_run {
+        warm(state, code, kind, &summary);
+    }
+    Ok(summary)
+}
+
+/// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,
+/// by `principal` in `role`. Values already equal are left as they are; a value approved (locked) or
+/// awaiting review refuses the whole action.
+pub async fn compute_and_save(
+    state: &AppState,
+    principal: &Principal,
+    role: &ZoneRole,
+    code: &str,
+    year: i32,
+    status: Status,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if !policy::can_review(Some(role)) {
+        return Err(ApiError::forbidden());
+    }
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let framework = state.store.framework(&record.framework_id).await?;
+    let computed = computed(state, &framework, code, year).await?;
+    let mut changes = Vec::new();
+    let mut report = Vec::new();
+    let mut problems = Vec::new();
+    let mut unchanged = 0usize;
+    for observation in computed.observations {
+        let current = state.store.current(code, &observation.row, year).await?;
+        // The same figure already in force, at the status asked or further along (awaiting review,
+        // approved), is left as it is.
+        if let Some(current) = &current
+            && current.observation == observation
+            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
+        {
+            unchanged += 1;
+            continue;
+        }
+        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
+            Ok(next) => {
+                let unit = framework
+                    .row(&observation.row)
+                    .map(|(_, row)| row.unit.clone())
+                    .unwrap_or_default();
+                report.push(value_json(&observation, next, current.as_ref()));
+                changes.push(NewRevision {
+                    after: current.as_ref().map_or(0, |r| r.revision_no),
+                    action: Action::Import,
+                    status: next,
+                    unit,
+                    evidence: String::new(),
+                    reason: "由监测数据计算 (computed from monitoring data)".into(),
+                    observation,
+                });
+            }
+            Err(error) => problems.push(
+                json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message}),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::new(
+            Code::ValueLocked,
+            format!(
+                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
+                problems.len()
+            ),
+        )
+        .with_details(json!(problems)));
+    }
+    let saved = if dry_run || changes.is_empty() {
+        0
+    } else {
+        state
+            .store
+            .append_revisions(
+                code,
+                &principal.user.id,
+                Some(Batch {
+                    format: "monitoring".into(),
+                }),
+                changes,
+            )
+            .await?
+            .len()
+    };
+    Ok(json!({
+        "dry_run": dry_run,
+        "year": year,
+        "saved": saved,
+        "unchanged": unchanged,
+        "values": report,
+        "notes": computed.notes,
+    }))
+}
+
+fn value_json(observation: &Observation, status: Status, before: Option<&ecociv_store::Revision>) -> Value {
+    json!({
+        "row": observation.row,
+        "year": observation.year,
+        "value": ecociv_report::json::value(Some(&observation.value)),
+        "before": before.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
+        "status": status.code(),
+        "source": ecociv_report::json::source(Some(&observation.source)),
+    })
+}
+
+/// Parses the `status` of a compute request.
+pub fn compute_status(status: Option<&str>) -> ApiResult<Status> {
+    match status.unwrap_or("submitted") {
+        "draft" => Ok(Status::Draft),
+        "submitted" => Ok(Status::Submitted),
+        other => Err(ApiError::bad_request(format!(
+            "status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"
+        ))),
+    }
+}
