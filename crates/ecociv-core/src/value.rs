@@ -122,6 +122,23 @@ pub enum Source {
         /// The input files' names, for programs and audits (the API's JSON); never in the text people read.
         files: Vec<String>,
     },
+    /// Derived from the records of a register (台账) by one of its kind's feeds (`ecociv-ledger`).
+    Ledger {
+        /// The register's Chinese name, e.g. 危险废物利用处置台账.
+        kind: String,
+        /// The kind's code (technical, for programs).
+        kind_id: String,
+        /// The kind's version that derived the figure.
+        version: u32,
+        /// The arithmetic, in Chinese, e.g. 利用处置量之和÷产生量之和×100＝95.5÷100×100＝95.5%.
+        method: String,
+        /// The records counted and the formula's basis (Chinese, for people).
+        provenance: String,
+        /// The ids of the records counted (technical; the API's JSON).
+        records: Vec<String>,
+        /// Derived from records labelled SYNTHETIC: demo data, always shown as such.
+        synthetic: bool,
+    },
     /// Synthetic data for demos and tests — always shown as such.
     Synthetic {
         note: String,
@@ -145,6 +162,21 @@ impl Source {
             } => {
                 format!("由监测数据计算：{method}（{edition}）；{provenance}")
             }
+            Source::Ledger {
+                kind,
+                version,
+                method,
+                provenance,
+                synthetic,
+                ..
+            } => {
+                let text = format!("由台账记录计算：{kind}（第{version}版）：{method}；{provenance}");
+                if *synthetic {
+                    format!("合成的演示数据，不得作为正式评估结论：{text}")
+                } else {
+                    text
+                }
+            }
             Source::Synthetic { note, .. } => format!("合成的演示数据，不得作为正式评估结论：{note}"),
         }
     }
@@ -153,12 +185,25 @@ impl Source {
     pub fn files(&self) -> &[String] {
         match self {
             Source::Computed { files, .. } | Source::Synthetic { files, .. } => files,
-            Source::Document { .. } | Source::File { .. } => &[],
+            Source::Document { .. } | Source::File { .. } | Source::Ledger { .. } => &[],
         }
     }
 
     pub fn is_synthetic(&self) -> bool {
-        matches!(self, Source::Synthetic { .. })
+        matches!(self, Source::Synthetic { .. } | Source::Ledger { synthetic: true, .. })
+    }
+
+    /// Where the figure comes from, for tables that say which rows are derived: `document`, `file`,
+    /// `computed` (monitoring data), `ledger` (register records) or `synthetic` (synthetic monitoring or
+    /// typed demo data; synthetic ledger figures stay `ledger` and say so through `is_synthetic`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Document { .. } => "document",
+            Source::File { .. } => "file",
+            Source::Computed { .. } => "computed",
+            Source::Ledger { .. } => "ledger",
+            Source::Synthetic { .. } => "synthetic",
+        }
     }
 }
 

@@ -18,13 +18,7 @@ pub fn source(source: Option<&Source>) -> Json {
     match source {
         None => Json::Null,
         Some(source) => {
-            let kind = match source {
-                Source::Document { .. } => "document",
-                Source::File { .. } => "file",
-                Source::Computed { .. } => "computed",
-                Source::Synthetic { .. } => "synthetic",
-            };
-            let mut object = json!({ "kind": kind, "description": source.describe() });
+            let mut object = json!({ "kind": source.kind(), "description": source.describe() });
             if !source.files().is_empty() {
                 object["files"] = json!(source.files());
             }
@@ -38,6 +32,21 @@ pub fn source(source: Option<&Source>) -> Json {
                 object["method"] = json!(method);
                 object["edition"] = json!(edition);
                 object["provenance"] = json!(provenance);
+            }
+            if let Source::Ledger {
+                kind_id,
+                version,
+                method,
+                provenance,
+                records,
+                synthetic,
+                ..
+            } = source
+            {
+                object["ledger"] = json!({ "kind_id": kind_id, "version": version, "records": records });
+                object["method"] = json!(method);
+                object["provenance"] = json!(provenance);
+                object["synthetic"] = json!(synthetic);
             }
             object
         }

@@ -206,6 +206,18 @@ pub fn source_json(source: &Source) -> String {
         } => {
             json!({ "kind": "computed", "method": method, "edition": edition, "provenance": provenance, "files": files })
         }
+        Source::Ledger {
+            kind,
+            kind_id,
+            version,
+            method,
+            provenance,
+            records,
+            synthetic,
+        } => json!({
+            "kind": "ledger", "ledger": kind, "kind_id": kind_id, "version": version, "method": method,
+            "provenance": provenance, "records": records, "synthetic": synthetic
+        }),
         Source::Synthetic { note, files } => json!({ "kind": "synthetic", "note": note, "files": files }),
     }
     .to_string()
@@ -233,6 +245,21 @@ pub fn source_from(text: &str) -> Result<Source> {
             edition: field("edition"),
             provenance: field("provenance"),
             files,
+        },
+        Some("ledger") => Source::Ledger {
+            kind: field("ledger"),
+            kind_id: field("kind_id"),
+            version: json["version"]
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| StoreError::Invalid("ledger source without version".to_string()))?,
+            method: field("method"),
+            provenance: field("provenance"),
+            records: json["records"]
+                .as_array()
+                .map(|list| list.iter().filter_map(|r| r.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            synthetic: json["synthetic"].as_bool().unwrap_or(false),
         },
         Some("synthetic") => Source::Synthetic {
             note: field("note"),

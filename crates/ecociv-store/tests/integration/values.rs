@@ -246,6 +246,22 @@ async fn every_value_kind_and_source_kind_round_trips() {
                     files: vec!["a.csv".into()],
                 },
             },
+            Observation {
+                row: "12".into(),
+                year: 2020,
+                value: Value::Number(96.25),
+                assigned: None,
+                recorded: None,
+                source: Source::Ledger {
+                    kind: "危险废物产生及利用处置台账".into(),
+                    kind_id: "hazardous_waste".into(),
+                    version: 3,
+                    method: "115.5÷120×100＝96.25".into(),
+                    provenance: "计入记录：H1、H2".into(),
+                    records: vec!["H1".into(), "H2".into()],
+                    synthetic: true,
+                },
+            },
         ];
         let news = observations
             .iter()

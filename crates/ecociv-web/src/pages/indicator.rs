@@ -83,7 +83,8 @@ pub struct ReopenForm {
 /// The source of the year's value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceView {
-    /// `document`, `file`, `computed`, `synthetic`.
+    /// `document`, `file`, `computed`, `ledger`, `synthetic` (`Source::kind`); a ledger figure's arithmetic,
+    /// register and version are in `description`.
     pub kind: String,
     pub description: String,
     /// For computed values: method, edition, provenance.
@@ -92,12 +93,7 @@ pub struct SourceView {
 
 impl SourceView {
     pub fn from_source(source: &Source) -> SourceView {
-        let kind = match source {
-            Source::Document { .. } => "document",
-            Source::File { .. } => "file",
-            Source::Computed { .. } => "computed",
-            Source::Synthetic { .. } => "synthetic",
-        };
+        let kind = source.kind();
         SourceView {
             kind: kind.to_string(),
             description: source.describe(),

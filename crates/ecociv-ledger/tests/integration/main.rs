@@ -1,0 +1,7 @@
+//! Integration tests of the ledger mechanism: the bundled kinds, records and their lifecycle, and rows
+//! derived from small ledgers against figures worked by hand.
+
+mod common;
+mod derive;
+mod kinds;
+mod records;
