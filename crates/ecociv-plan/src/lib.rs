@@ -11,6 +11,9 @@
 //! - [`report`]: `ReportRevision`, `ReportBook` (submit → approve/return → resubmit, append-only).
 //! - [`supervision`]: rules → `Finding`s → `Board` of `FollowUp`s with responses and 销号.
 //! - [`score`]: rules → `Scorecard` whose explanation recomputes to the score.
+//! - [`signals`]: the early warning of `ecociv-progress` as supervision and scoring read it (row alerts,
+//!   row states, row leads), and the units that are scored — one mapping for the CLI, the server and
+//!   the Word 通报.
 
 pub mod bundled;
 pub mod date;
@@ -19,6 +22,7 @@ pub mod model;
 pub mod money;
 pub mod report;
 pub mod score;
+pub mod signals;
 pub mod supervision;
 
 pub use date::{Date, Period, Periodicity};

@@ -5,7 +5,8 @@
 //! seconds in a debug build), the SYNTHETIC monitoring data of
 //! `data/synthetic/monitoring-450202-SYNTHETIC/` (air hourly 2023, water sections, drinking-water sources,
 //! black-odorous register and survey, EI), imported as a reviewer would import them, so the air and water
-//! pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show.
+//! pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show. The plan's
+//! work gets the SYNTHETIC project ledger and progress reports of `data/synthetic/plan/` ([`load_plan`]).
 
 use ecociv_store::{Action, NewRevision, Role, Status, Store};
 
@@ -62,6 +63,28 @@ pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/ei.SYNTHETIC.csv"),
     ),
 ];
+
+/// The demo's SYNTHETIC project ledger and progress reports (`data/synthetic/plan/`): the seed plan gives
+/// no per-project figures, so these are made up and say so.
+pub const DEMO_LEDGER: &str = include_str!("../../../data/synthetic/plan/project_ledger.SYNTHETIC.toml");
+pub const DEMO_REPORTS: &str = include_str!("../../../data/synthetic/plan/progress_reports.SYNTHETIC.toml");
+
+/// Stores the demo's SYNTHETIC ledger (one revision by `author`) and progress reports (each through the
+/// store's workflow check) for the example zone.
+pub async fn load_plan(store: &Store, author: &str) -> ApiResult<()> {
+    let Some(works) = crate::plan::works(DEMO_ZONE)? else {
+        return Ok(());
+    };
+    ecociv_plan::format::parse_ledger("project_ledger.SYNTHETIC.toml", DEMO_LEDGER, &works.1)
+        .map_err(ApiError::internal)?;
+    store.append_ledger(DEMO_ZONE, DEMO_LEDGER, author).await?;
+    let book = ecociv_plan::format::parse_reports("progress_reports.SYNTHETIC.toml", DEMO_REPORTS, &works.0, &works.1)
+        .map_err(ApiError::internal)?;
+    for revision in book.revisions() {
+        store.append_report_revision(DEMO_ZONE, revision).await?;
+    }
+    Ok(())
+}
 
 /// Imports the demo's SYNTHETIC monitoring files into the example zone (each file one all-or-nothing
 /// batch, as the import route stores it).
@@ -121,6 +144,7 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
         })
         .collect();
     store.append_revisions(DEMO_ZONE, &system.id, None, revisions).await?;
+    load_plan(store, &system.id).await?;
     let departments = store.departments(DEMO_ZONE).await?;
     let department = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id.clone());
     let mut plan: Vec<AccountPlan<'_>> = vec![

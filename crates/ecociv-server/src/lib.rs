@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod multipart;
 pub mod openapi;
+pub mod plan;
 pub mod policy;
 pub mod ratelimit;
 pub mod routes;
@@ -57,6 +58,9 @@ pub struct Config {
     /// writes by another process (another instance, the command line) within this time. Zero: the version
     /// is read from the database on every request.
     pub zone_head_max_age: std::time::Duration,
+    /// The day supervision and scores are computed for (`ecociv_plan`'s "today"); `None`: today in
+    /// Beijing time. Tests and demos of a past quarter set it.
+    pub plan_today: Option<ecociv_plan::Date>,
 }
 
 impl Default for Config {
@@ -69,6 +73,7 @@ impl Default for Config {
             address_window_seconds: 15 * 60,
             assessment_cache_bytes: cache::DEFAULT_ASSESSMENT_CACHE_BYTES,
             zone_head_max_age: std::time::Duration::from_secs(1),
+            plan_today: None,
         }
     }
 }

@@ -64,7 +64,28 @@ fn schemas() -> Value {
         "NewPassword": {"type": "object", "required": ["password"], "properties": {
             "password": {"type": "string", "minLength": crate::auth::MIN_PASSWORD_CHARS}
         }},
-        "DepartmentName": {"type": "object", "required": ["name"], "properties": {"name": text}}
+        "DepartmentName": {"type": "object", "required": ["name"], "properties": {"name": text}},
+        "PlanReport": {"type": "object", "required": ["status", "percent", "narrative"], "properties": {
+            "status": {"type": "string", "enum": ["not_started", "in_progress", "done", "stalled", "未启动", "推进中", "已完成", "滞后"]},
+            "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+            "spend": {"type": "array", "description": "本期支出（仅项目） (spend this period, projects only)", "items": {
+                "type": "object", "required": ["source", "wan_yuan"], "properties": {
+                    "source": {"type": "string", "description": "资金来源"},
+                    "wan_yuan": {"type": "string", "description": "万元，至多两位小数 (10 000 yuan, ≤ 2 decimals)"}
+                }
+            }},
+            "narrative": {"type": "string", "description": "进展情况"},
+            "evidence": {"type": "array", "items": text, "description": "已上传到该报告的佐证材料 id"}
+        }},
+        "PlanReview": {"type": "object", "properties": {
+            "comment": {"type": "string", "description": "意见（退回时必填）"}
+        }},
+        "PlanFollowUp": {"type": "object", "required": ["subject", "owner", "reason", "due"], "properties": {
+            "subject": text, "owner": {"type": "string", "description": "责任单位"}, "reason": {"type": "string", "description": "事由"},
+            "due": {"type": "string", "format": "date", "description": "办结期限 YYYY-MM-DD"}
+        }},
+        "PlanText": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "description": "办理情况"}}},
+        "PlanBasis": {"type": "object", "required": ["basis"], "properties": {"basis": {"type": "string", "description": "销号依据"}}}
     })
 }
 
@@ -105,7 +126,7 @@ pub fn document() -> Value {
         }
         if let Some(body) = route.body {
             operation["requestBody"] = json!({
-                "required": body != "Step",
+                "required": !matches!(body, "Step" | "PlanReview"),
                 "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}
             });
         }

@@ -10,6 +10,10 @@
 //! | approve, return, reopen | – | – | – | ✓ | ✓ |
 //! | bulk import | – | – | own department's rows, as draft/submitted | ✓ | ✓ |
 //! | accounts, memberships | – | – | – | – | ✓ |
+//! | plan: measures, projects and ledger | disclosed zones | ✓ | ✓ | ✓ | ✓ |
+//! | plan: reports, supervision board, scores | – | ✓ | ✓ | ✓ | ✓ |
+//! | plan: report progress (with files), respond to a follow-up | – | – | own department's measures, projects, items | ✓ | ✓ |
+//! | plan: approve/return reports, add and close (销号) follow-ups, import the ledger | – | – | – | ✓ | ✓ |
 
 use crate::auth::{Principal, ZoneRole};
 
@@ -49,6 +53,17 @@ pub fn can_edit_row(role: Option<&ZoneRole>, leads: &[String]) -> bool {
 /// May approve, return and reopen values, and import values as approved.
 pub fn can_review(role: Option<&ZoneRole>) -> bool {
     matches!(role, Some(ZoneRole::Admin | ZoneRole::Reviewer))
+}
+
+/// May act for a unit of the plan's work (report on its measures and projects, respond to its
+/// follow-ups): the unit's editors (`department_name`: the editor's department's name), reviewers and
+/// admins.
+pub fn can_act_for_unit(role: Option<&ZoneRole>, department_name: Option<&str>, units: &[String]) -> bool {
+    match role {
+        Some(ZoneRole::Admin | ZoneRole::Reviewer) => true,
+        Some(ZoneRole::Editor { .. }) => department_name.is_some_and(|name| units.iter().any(|u| u == name)),
+        Some(ZoneRole::Viewer) | None => false,
+    }
 }
 
 /// May manage accounts and memberships.

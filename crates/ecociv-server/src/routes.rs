@@ -307,6 +307,108 @@ pub const ROUTES: &[RouteSpec] = &[
         None,
     )
     .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/measures",
+        Access::Disclosed,
+        "规划措施（任务分解），含牵头、配合单位、时限、对应指标和最新审核通过的进展 (the plan's measures; ?department=&row=)",
+        None,
+    )
+    .with_query(&[optional("department", "string"), optional("row", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/projects",
+        Access::Disclosed,
+        "重点工程项目台账：分类、项目、填报的台账、审核通过的支出、数据质量说明 (the key-project ledger)",
+        None,
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/ledger",
+        Access::Reviewer,
+        "导入填写好的项目台账 Excel，全部成功或全部不导入 (import the filled ledger workbook: the body is the xlsx; ?file=NAME)",
+        None,
+    )
+    .with_query(&[optional("file", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/reports",
+        Access::Member,
+        "进展报告及其审核历史 (progress reports with their history)",
+        None,
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/submit",
+        Access::Editor,
+        "报送进展（对象 project:编号 或 measure:编号，报告期如 2025Q3） (submit a progress report)",
+        Some("PlanReport"),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/approve",
+        Access::Reviewer,
+        "审核通过进展报告；不能审核本人报送的报告 (approve a report; not one's own)",
+        Some("PlanReview"),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/return",
+        Access::Reviewer,
+        "退回进展报告（须填写意见） (return a report with a comment)",
+        Some("PlanReview"),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/evidence",
+        Access::Editor,
+        "上传进展报告的佐证材料（请求体为文件；?name=文件名），报送时在 evidence 中列出 (upload a report's file)",
+        None,
+    )
+    .with_query(&[required("name", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/evidence/{evidence_id}",
+        Access::Member,
+        "下载进展报告的佐证材料 (download a report's file)",
+        None,
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/supervision",
+        Access::Member,
+        "督查督办台账：按规则立项、办理、销号 (the supervision board, reconciled for today)",
+        None,
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/supervision",
+        Access::Reviewer,
+        "手工新增督办事项（如联席会议议定事项） (add a follow-up by hand)",
+        Some("PlanFollowUp"),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/supervision/{item}/respond",
+        Access::Editor,
+        "责任单位回复办理情况 (the owner unit's response)",
+        Some("PlanText"),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/plan/supervision/{item}/close",
+        Access::Reviewer,
+        "销号：规则事项须触发条件已消除，手工事项须已有回复 (close a follow-up)",
+        Some("PlanBasis"),
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/plan/scores",
+        Access::Member,
+        "部门年度考核得分及逐项说明 (department scorecards; ?year=)",
+        None,
+    )
+    .with_query(&[optional("year", "integer")]),
     route("GET", "/api/v1/users", Access::Admin, "用户列表 (accounts)", None),
     route(
         "POST",

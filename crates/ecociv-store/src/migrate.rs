@@ -59,6 +59,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_survey.sql"),
         include_str!("../migrations/postgres/0009_survey.sql"),
     ),
+    (
+        10,
+        "plan_board",
+        include_str!("../migrations/sqlite/0010_plan_board.sql"),
+        include_str!("../migrations/postgres/0010_plan_board.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

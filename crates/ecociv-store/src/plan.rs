@@ -3,9 +3,15 @@
 //! A report revision is appended only if `ecociv_plan::report::ReportBook::append` accepts it after the
 //! report's stored history (submit → approve/return → resubmit, no self-review, dates not backwards); the
 //! primary key's `revision_no` turns two concurrent writers into a `Conflict` instead of a lost update.
+//!
+//! The supervision board (migration 0009) is kept as its events (`plan_follow_up_event`): [`Store::board`]
+//! folds them into an `ecociv_plan::supervision::Board`, [`Store::append_board`] stores the events a new
+//! board has beyond the stored one. Files of progress reports are `plan_evidence` rows; a revision lists
+//! their ids, and [`Store::append_report_revision_with_files`] writes both in one transaction.
 
 use ecociv_plan::model::FundingSource;
 use ecociv_plan::report::{ReportBook, ReportRevision, ReviewState, Subject, WorkStatus};
+use ecociv_plan::supervision::{Board, Event, EventKind, FollowUp};
 use ecociv_plan::{Date, Period, Periodicity, WanYuan};
 use sqlx::Row as _;
 
@@ -82,6 +88,20 @@ impl Store {
     /// Appends one revision of a progress report after checking it against the report's history; returns
     /// its revision number. A refused revision changes nothing (`StoreError::Invalid` with the reason).
     pub async fn append_report_revision(&self, zone_code: &str, revision: &ReportRevision) -> Result<i64> {
+        self.append_report_revision_with_files(zone_code, revision, Vec::new())
+            .await
+            .map(|(n, _)| n)
+    }
+
+    /// Appends a revision and the files it brings, all or nothing: the revision's `evidence` lists the
+    /// ids of earlier files of the same report and gets the new files' ids appended. Returns the revision
+    /// number and the stored files.
+    pub async fn append_report_revision_with_files(
+        &self,
+        zone_code: &str,
+        revision: &ReportRevision,
+        files: Vec<NewPlanEvidence>,
+    ) -> Result<(i64, Vec<PlanEvidence>)> {
         let (kind, id) = subject_key(&revision.subject);
         let p = revision.period;
         let mut tx = self.begin_write().await?;
@@ -101,7 +121,47 @@ impl Store {
         let history = rows.iter().map(revision_from).collect::<Result<Vec<_>>>()?;
         let next = history.len() as i64 + 1;
         let mut book = ReportBook::from_stored(history);
+        let mut revision = revision.clone();
+        let mut stored_files = Vec::new();
+        for file in files {
+            let evidence = PlanEvidence {
+                id: clock::new_id(),
+                subject: revision.subject.clone(),
+                period: p,
+                file_name: file.file_name,
+                media_type: file.media_type,
+                size_bytes: file.content.len() as i64,
+                sha256: file.sha256,
+                uploaded_by: file.uploaded_by,
+                created_at: clock::now(),
+            };
+            revision.evidence.push(evidence.id.clone());
+            stored_files.push((evidence, file.content));
+        }
         book.append(revision.clone()).map_err(StoreError::Invalid)?;
+        for (e, content) in &stored_files {
+            sqlx::query(
+                "INSERT INTO plan_evidence (zone_code, id, subject_kind, subject_id, periodicity, period_year, \
+                 period_index, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(zone_code)
+            .bind(&e.id)
+            .bind(kind)
+            .bind(id)
+            .bind(p.periodicity.as_str())
+            .bind(i64::from(p.year))
+            .bind(i64::from(p.index))
+            .bind(&e.file_name)
+            .bind(&e.media_type)
+            .bind(e.size_bytes)
+            .bind(&e.sha256)
+            .bind(content.clone())
+            .bind(&e.uploaded_by)
+            .bind(&e.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         let spend: Vec<(String, String)> = revision
             .spend
             .iter()
@@ -136,7 +196,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(next)
+        Ok((next, stored_files.into_iter().map(|(e, _)| e).collect()))
     }
 
     /// Every report revision of a zone, each report's history in revision order.
@@ -189,5 +249,240 @@ impl Store {
         .await?;
         row.map(|r| Ok((r.try_get("revision_no")?, r.try_get("ledger_toml")?)))
             .transpose()
+    }
+}
+
+/// A file to attach to a progress report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPlanEvidence {
+    pub file_name: String,
+    pub media_type: String,
+    /// Hex SHA-256 of the content, computed by the caller.
+    pub sha256: String,
+    pub content: Vec<u8>,
+    /// The uploader's user id.
+    pub uploaded_by: String,
+}
+
+/// A stored file of a progress report (without its bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanEvidence {
+    pub id: String,
+    pub subject: Subject,
+    pub period: Period,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: String,
+}
+
+const EVIDENCE_COLUMNS: &str = "id, subject_kind, subject_id, periodicity, period_year, period_index, file_name, \
+                                media_type, size_bytes, sha256, uploaded_by, created_at";
+
+fn plan_evidence_from(row: &sqlx::any::AnyRow) -> Result<PlanEvidence> {
+    let kind: String = row.try_get("subject_kind")?;
+    let id: String = row.try_get("subject_id")?;
+    let subject = match kind.as_str() {
+        "measure" => Subject::Measure(id),
+        _ => Subject::Project(id),
+    };
+    let periodicity =
+        Periodicity::parse(&row.try_get::<String, _>("periodicity")?).map_err(|e| invalid("periodicity", e))?;
+    let index = row.try_get::<i64, _>("period_index")? as u8;
+    let period = Period::new(row.try_get::<i64, _>("period_year")? as i32, index, periodicity)
+        .ok_or_else(|| invalid("period", index))?;
+    Ok(PlanEvidence {
+        id: row.try_get("id")?,
+        subject,
+        period,
+        file_name: row.try_get("file_name")?,
+        media_type: row.try_get("media_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        sha256: row.try_get("sha256")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn event_key(kind: &EventKind) -> (&'static str, Option<&str>) {
+    match kind {
+        EventKind::Opened { reason } => ("opened", Some(reason)),
+        EventKind::Response { text } => ("response", Some(text)),
+        EventKind::ConditionCleared => ("cleared", None),
+        EventKind::ConditionReturned { reason } => ("returned", Some(reason)),
+        EventKind::Closed { basis } => ("closed", Some(basis)),
+    }
+}
+
+impl Store {
+    /// Stores a file of a report before its submission (the API's upload; the submission lists its id).
+    pub async fn add_plan_evidence(
+        &self,
+        zone_code: &str,
+        subject: &Subject,
+        period: Period,
+        file: NewPlanEvidence,
+    ) -> Result<PlanEvidence> {
+        let (kind, id) = subject_key(subject);
+        let e = PlanEvidence {
+            id: clock::new_id(),
+            subject: subject.clone(),
+            period,
+            file_name: file.file_name,
+            media_type: file.media_type,
+            size_bytes: file.content.len() as i64,
+            sha256: file.sha256,
+            uploaded_by: file.uploaded_by,
+            created_at: clock::now(),
+        };
+        sqlx::query(
+            "INSERT INTO plan_evidence (zone_code, id, subject_kind, subject_id, periodicity, period_year, \
+             period_index, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(zone_code)
+        .bind(&e.id)
+        .bind(kind)
+        .bind(id)
+        .bind(period.periodicity.as_str())
+        .bind(i64::from(period.year))
+        .bind(i64::from(period.index))
+        .bind(&e.file_name)
+        .bind(&e.media_type)
+        .bind(e.size_bytes)
+        .bind(&e.sha256)
+        .bind(file.content)
+        .bind(&e.uploaded_by)
+        .bind(&e.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(e)
+    }
+
+    /// The files of a zone's progress reports (records only), oldest first.
+    pub async fn plan_evidence_list(&self, zone_code: &str) -> Result<Vec<PlanEvidence>> {
+        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE zone_code = $1 ORDER BY created_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(plan_evidence_from).collect()
+    }
+
+    /// One file of a progress report with its bytes.
+    pub async fn plan_evidence(&self, zone_code: &str, id: &str) -> Result<(PlanEvidence, Vec<u8>)> {
+        let sql = format!("SELECT {EVIDENCE_COLUMNS}, content FROM plan_evidence WHERE zone_code = $1 AND id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
+        Ok((plan_evidence_from(&row)?, row.try_get("content")?))
+    }
+
+    /// The zone's supervision board, folded from its stored events.
+    pub async fn board(&self, zone_code: &str) -> Result<Board> {
+        let rows = sqlx::query(
+            "SELECT item_id, event_no, rule_id, subject, owner, opened, due, kind, text, on_date, author \
+             FROM plan_follow_up_event WHERE zone_code = $1 ORDER BY item_id, event_no",
+        )
+        .bind(zone_code)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items: Vec<FollowUp> = Vec::new();
+        for row in &rows {
+            let item_id: String = row.try_get("item_id")?;
+            let text: Option<String> = row.try_get("text")?;
+            let text = text.unwrap_or_default();
+            let date = |column: &str| -> Result<Date> {
+                Date::parse(&row.try_get::<String, _>(column)?).map_err(|e| invalid(column, e))
+            };
+            let kind = match row.try_get::<String, _>("kind")?.as_str() {
+                "opened" => EventKind::Opened { reason: text },
+                "response" => EventKind::Response { text },
+                "cleared" => EventKind::ConditionCleared,
+                "returned" => EventKind::ConditionReturned { reason: text },
+                _ => EventKind::Closed { basis: text },
+            };
+            let event = Event {
+                on: date("on_date")?,
+                by: row.try_get("author")?,
+                kind,
+            };
+            match items.last_mut() {
+                Some(item) if item.id == item_id => item.events.push(event),
+                _ => items.push(FollowUp {
+                    id: item_id,
+                    rule: row.try_get("rule_id")?,
+                    subject: row.try_get("subject")?,
+                    owner: row.try_get("owner")?,
+                    opened: date("opened")?,
+                    due: date("due")?,
+                    events: vec![event],
+                }),
+            }
+        }
+        // Items in the order they were opened (then by id), as the board made them.
+        items.sort_by(|a, b| (a.opened, &a.id).cmp(&(b.opened, &b.id)));
+        Ok(Board { items })
+    }
+
+    /// Stores the events `board` has beyond `before` (the board as read, then changed by
+    /// `ecociv_plan::supervision::Board`'s methods), in one transaction. Events are only ever added: an
+    /// item of `before` missing from `board`, or with fewer events, is refused. Another writer that
+    /// stored an event of the same item meanwhile makes this a `Conflict`. Returns the number of events
+    /// written.
+    pub async fn append_board(&self, zone_code: &str, before: &Board, board: &Board) -> Result<usize> {
+        let mut rows = Vec::new();
+        for item in &board.items {
+            let known = before.get(&item.id).map_or(0, |b| b.events.len());
+            if item.events.len() < known {
+                return Err(StoreError::Invalid(format!(
+                    "督办事项 {} 的记录不能删除 (events are append-only)",
+                    item.id
+                )));
+            }
+            for (n, event) in item.events.iter().enumerate().skip(known) {
+                rows.push((item, n as i64 + 1, event));
+            }
+        }
+        if let Some(missing) = before.items.iter().find(|b| board.get(&b.id).is_none()) {
+            return Err(StoreError::Invalid(format!(
+                "督办事项 {} 不能删除 (items are append-only)",
+                missing.id
+            )));
+        }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write().await?;
+        let now = clock::now();
+        for (item, event_no, event) in &rows {
+            let (kind, text) = event_key(&event.kind);
+            sqlx::query(
+                "INSERT INTO plan_follow_up_event (zone_code, item_id, event_no, rule_id, subject, owner, opened, due, \
+                 kind, text, on_date, author, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(zone_code)
+            .bind(&item.id)
+            .bind(*event_no)
+            .bind(item.rule.clone())
+            .bind(&item.subject)
+            .bind(&item.owner)
+            .bind(item.opened.to_string())
+            .bind(item.due.to_string())
+            .bind(kind)
+            .bind(text.map(str::to_string))
+            .bind(event.on.to_string())
+            .bind(&event.by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
     }
 }

@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod import;
 pub mod meta;
 pub mod monitoring;
+pub mod plan;
 pub mod users;
 pub mod values;
 pub mod zones;
@@ -54,6 +55,24 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}") => {
             post(monitoring::import).layer(DefaultBodyLimit::max(monitoring::MAX_MONITORING_BYTES))
         }
+        ("GET", "/api/v1/zones/{code}/plan/measures") => get(plan::measures),
+        ("GET", "/api/v1/zones/{code}/plan/projects") => get(plan::projects),
+        ("POST", "/api/v1/zones/{code}/plan/ledger") => {
+            post(plan::ledger).layer(DefaultBodyLimit::max(plan::MAX_LEDGER_BYTES))
+        }
+        ("GET", "/api/v1/zones/{code}/plan/reports") => get(plan::reports),
+        ("POST", "/api/v1/zones/{code}/plan/reports/{subject}/{period}/submit") => post(plan::submit),
+        ("POST", "/api/v1/zones/{code}/plan/reports/{subject}/{period}/approve") => post(plan::approve),
+        ("POST", "/api/v1/zones/{code}/plan/reports/{subject}/{period}/return") => post(plan::return_),
+        ("POST", "/api/v1/zones/{code}/plan/reports/{subject}/{period}/evidence") => {
+            post(plan::upload).layer(DefaultBodyLimit::max(plan::MAX_PLAN_EVIDENCE_BYTES))
+        }
+        ("GET", "/api/v1/zones/{code}/plan/evidence/{evidence_id}") => get(plan::download),
+        ("GET", "/api/v1/zones/{code}/plan/supervision") => get(plan::supervision),
+        ("POST", "/api/v1/zones/{code}/plan/supervision") => post(plan::add_item),
+        ("POST", "/api/v1/zones/{code}/plan/supervision/{item}/respond") => post(plan::respond),
+        ("POST", "/api/v1/zones/{code}/plan/supervision/{item}/close") => post(plan::close),
+        ("GET", "/api/v1/zones/{code}/plan/scores") => get(plan::scores),
         ("GET", "/api/v1/users") => get(users::list),
         ("POST", "/api/v1/users") => post(users::create),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => put(users::set_member),

@@ -65,6 +65,40 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/monitoring", LOGGED_IN),
     ("POST", "/api/v1/zones/{code}/monitoring/compute", REVIEWERS),
     ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}", REVIEWERS),
+    ("GET", "/api/v1/zones/{code}/plan/measures", EVERYONE),
+    ("GET", "/api/v1/zones/{code}/plan/projects", EVERYONE),
+    ("POST", "/api/v1/zones/{code}/plan/ledger", REVIEWERS),
+    ("GET", "/api/v1/zones/{code}/plan/reports", LOGGED_IN),
+    (
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/evidence",
+        ROW_EDITORS,
+    ),
+    (
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/submit",
+        ROW_EDITORS,
+    ),
+    (
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/approve",
+        REVIEWERS,
+    ),
+    (
+        "POST",
+        "/api/v1/zones/{code}/plan/reports/{subject}/{period}/return",
+        REVIEWERS,
+    ),
+    ("GET", "/api/v1/zones/{code}/plan/evidence/{evidence_id}", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/plan/supervision", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/plan/supervision", REVIEWERS),
+    (
+        "POST",
+        "/api/v1/zones/{code}/plan/supervision/{item}/respond",
+        ROW_EDITORS,
+    ),
+    ("POST", "/api/v1/zones/{code}/plan/supervision/{item}/close", REVIEWERS),
+    ("GET", "/api/v1/zones/{code}/plan/scores", LOGGED_IN),
     ("GET", "/api/v1/users", ADMINS),
     ("POST", "/api/v1/users", ADMINS),
     ("PUT", "/api/v1/zones/{code}/members/{user_id}", ADMINS),
@@ -85,6 +119,14 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
             json!({"username": format!("u{n}-{who:?}").to_lowercase(), "display_name": "x", "password": "a long enough password"}),
         ),
         ("PUT", "/api/v1/zones/{code}/members/{user_id}") => Some(json!({"role": "viewer"})),
+        ("POST", p) if p.ends_with("/plan/reports/{subject}/{period}/submit") => {
+            Some(json!({"status": "in_progress", "percent": 10, "narrative": "路由测试"}))
+        }
+        ("POST", "/api/v1/zones/{code}/plan/supervision") => Some(
+            json!({"subject": "联席会议议定事项", "owner": "城中生态环境局", "reason": "路由测试", "due": "2099-01-01"}),
+        ),
+        ("POST", p) if p.ends_with("/respond") => Some(json!({"text": "路由测试"})),
+        ("POST", p) if p.ends_with("/close") => Some(json!({"basis": "路由测试"})),
         ("PUT", "/api/v1/users/{user_id}") => Some(json!({"display_name": "路由测试用户"})),
         ("PUT", "/api/v1/users/{user_id}/password") => Some(json!({"password": "another long password"})),
         ("POST", "/api/v1/zones/{code}/departments") => Some(json!({"name": format!("路由测试部门{n}{who:?}")})),
@@ -131,6 +173,36 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
         )
         .await
         .unwrap();
+    // The plan's work: a measure led by 城中生态环境局 (EditorOwn's unit), a file of its report, and a
+    // manual follow-up owned by that unit.
+    let plan_file = server
+        .store
+        .add_plan_evidence(
+            "450202",
+            &ecociv_plan::report::Subject::Measure("1.1.2".into()),
+            ecociv_plan::Period::new(2025, 3, ecociv_plan::Periodicity::Quarterly).unwrap(),
+            ecociv_store::plan::NewPlanEvidence {
+                file_name: "a.pdf".into(),
+                media_type: "application/pdf".into(),
+                sha256: "x".into(),
+                content: b"%PDF".to_vec(),
+                uploaded_by: uploader.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let before = server.store.board("450202").await.unwrap();
+    let mut board = before.clone();
+    let day = ecociv_plan::Date::parse("2026-01-05").unwrap();
+    let item = board.add_manual(
+        "联席会议",
+        "城中生态环境局",
+        "议定事项",
+        day,
+        day.plus_days(30),
+        "reviewer",
+    );
+    server.store.append_board("450202", &before, &board).await.unwrap();
     let mut failures = Vec::new();
     for (n, (method, template, allowed)) in TABLE.iter().enumerate() {
         for &who in EVERYONE {
@@ -148,6 +220,10 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
             }
             let path = template
                 .replace("/evidence/{id}", &format!("/evidence/{}", evidence.id))
+                .replace("{evidence_id}", &plan_file.id)
+                .replace("{subject}", "measure:1.1.2")
+                .replace("{period}", "2025Q3")
+                .replace("{item}", &item)
                 .replace("{id}", "national-2021")
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
@@ -172,7 +248,17 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 path
             };
             let method = Method::from_bytes(method.as_bytes()).unwrap();
-            let response = if method == Method::POST && template.ends_with("/evidence") {
+            let response = if template.ends_with("/plan/ledger") {
+                client
+                    .send(
+                        &server,
+                        method.clone(),
+                        &path,
+                        Some("not a workbook".into()),
+                        "application/octet-stream",
+                    )
+                    .await
+            } else if method == Method::POST && template.ends_with("/evidence") {
                 client
                     .send(
                         &server,

@@ -25,6 +25,10 @@ fn path_of(template: &str, year: &str) -> String {
         .replace("{id}", "nope")
         .replace("{user_id}", "nope")
         .replace("{department_id}", "nope")
+        .replace("{evidence_id}", "nope")
+        .replace("{subject}", "measure:nope")
+        .replace("{period}", "2025Q3")
+        .replace("{item}", "nope")
 }
 
 fn sample(kind: &str, name: &str) -> String {

@@ -11,6 +11,7 @@ mod latin;
 mod layout;
 mod load;
 mod monitoring;
+mod plan;
 mod security;
 mod support;
 mod web;

@@ -102,3 +102,89 @@ async fn the_ledger_keeps_every_revision() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_board_is_stored_as_events_and_folds_back() {
+    use ecociv_plan::supervision::{Board, Finding, FollowUpState, SupervisionRules};
+    for store in stores("plan_board").await {
+        with_example_zone(&store).await;
+        let rules = SupervisionRules::default_rules();
+        let day = |d: &str| Date::parse(d).unwrap();
+        let finding = Finding {
+            key: "report_overdue:项目 2.01:2025年第3季度".into(),
+            rule: "report_overdue".into(),
+            subject: "项目 2.01".into(),
+            owner: "城中区农业农村局".into(),
+            reason: "未报送".into(),
+        };
+        let empty = store.board("450202").await.unwrap();
+        assert!(empty.items.is_empty());
+        let mut board = empty.clone();
+        board.reconcile(&rules, std::slice::from_ref(&finding), day("2025-10-20"), "system");
+        board.add_manual(
+            "联席会议",
+            "城中生态环境局",
+            "会议议定事项",
+            day("2025-10-20"),
+            day("2025-11-20"),
+            "u1",
+        );
+        assert_eq!(store.append_board("450202", &empty, &board).await.unwrap(), 2);
+        let read = store.board("450202").await.unwrap();
+        assert_eq!(read.items.len(), 2);
+        // The condition clears, the office closes it: two more events, earlier ones untouched.
+        let mut next = read.clone();
+        next.reconcile(&rules, &[], day("2025-10-25"), "system");
+        next.close(&finding.key, day("2025-10-26"), "reviewer", "已报送")
+            .unwrap();
+        assert_eq!(store.append_board("450202", &read, &next).await.unwrap(), 2);
+        let again = store.board("450202").await.unwrap();
+        assert_eq!(again.get(&finding.key).unwrap().state(), FollowUpState::Closed);
+        assert_eq!(again.get(&finding.key).unwrap(), next.get(&finding.key).unwrap());
+        // A second writer working from the same stale board loses with a conflict, writes nothing.
+        let mut stale = read.clone();
+        stale
+            .respond(&finding.key, day("2025-10-26"), "editor", "正在整改")
+            .unwrap();
+        let err = store.append_board("450202", &read, &stale).await;
+        assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+        // Removing an item is refused.
+        let err = store.append_board("450202", &again, &Board::default()).await;
+        assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+        assert_eq!(store.board("450202").await.unwrap().items, again.items);
+    }
+}
+
+#[tokio::test]
+async fn report_files_are_stored_with_the_revision_or_not_at_all() {
+    use ecociv_store::plan::NewPlanEvidence;
+    for store in stores("plan_files").await {
+        with_example_zone(&store).await;
+        let file = NewPlanEvidence {
+            file_name: "现场照片.jpg".into(),
+            media_type: "image/jpeg".into(),
+            sha256: "00".into(),
+            content: vec![1, 2, 3],
+            uploaded_by: "u1".into(),
+        };
+        let mut first = rev(ReviewState::Submitted, "2025-10-08", "张三");
+        first.evidence.clear();
+        let (n, files) = store
+            .append_report_revision_with_files("450202", &first, vec![file.clone()])
+            .await
+            .unwrap();
+        assert_eq!((n, files.len()), (1, 1));
+        let book = store.report_book("450202").await.unwrap();
+        assert_eq!(book.revisions()[0].evidence, vec![files[0].id.clone()]);
+        let (stored, bytes) = store.plan_evidence("450202", &files[0].id).await.unwrap();
+        assert_eq!((stored.file_name.as_str(), bytes), ("现场照片.jpg", vec![1, 2, 3]));
+        // A refused revision (second submission) stores no file either.
+        assert!(
+            store
+                .append_report_revision_with_files("450202", &first, vec![file])
+                .await
+                .is_err()
+        );
+        assert_eq!(store.plan_evidence_list("450202").await.unwrap().len(), 1);
+    }
+}

@@ -18,7 +18,6 @@ use ecociv_plan::report::ReportBook;
 use ecociv_plan::score::{RowState, ScoreInput, ScoreRules, score};
 use ecociv_plan::supervision::{Board, RowAlert, SupervisionInput, SupervisionRules, evaluate};
 use ecociv_plan::{Date, WanYuan};
-use ecociv_progress::Status;
 use ecociv_progress::zone::zone_progress;
 
 use crate::cmd::Format;
@@ -199,38 +198,15 @@ fn print(text: &str) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The early warning and the rows' states from `ecociv-progress` (toward the first target year after
-/// `today`'s year, 2025 or 2030).
-/// The early warning's alerts, each row's state, and each row's lead departments.
+/// The early warning's alerts, each row's state, and each row's lead departments
+/// (`ecociv_plan::signals`, toward the first target year from `year`, 2025 or 2030).
 type Warning = (Vec<RowAlert>, Vec<(String, RowState)>, Vec<(String, Vec<String>)>);
 
 fn warning(z: &PlanZone, year: i32) -> Warning {
-    let target_year = if year <= 2025 { 2025 } else { 2030 };
+    let target_year = ecociv_plan::signals::target_year(year);
     let progress = zone_progress(&z.loaded.framework, &z.loaded.zone, target_year);
-    let mut alerts = Vec::new();
-    let mut states = Vec::new();
-    let mut leads = Vec::new();
-    for r in &progress.rows {
-        leads.push((r.id.clone(), r.lead_departments.clone()));
-        let state = if r.status == Status::TargetAchieved {
-            RowState::Met
-        } else if r.at_risk {
-            RowState::AtRisk
-        } else if r.latest_value.is_none() || !r.warning.assessable && r.qualitative_status.is_none() {
-            RowState::NoData
-        } else {
-            RowState::OnTrack
-        };
-        states.push((r.id.clone(), state));
-        if r.at_risk {
-            let reasons: Vec<&str> = r.warning.reasons.iter().map(|x| x.label_zh()).collect();
-            alerts.push(RowAlert {
-                row: r.id.clone(),
-                reason: format!("{}年目标：{}", target_year, reasons.join("；")),
-            });
-        }
-    }
-    (alerts, states, leads)
+    let s = ecociv_plan::signals::from_progress(&progress, target_year);
+    (s.alerts, s.states, s.leads)
 }
 
 pub fn run(command: PlanCommand) -> anyhow::Result<ExitCode> {
@@ -454,21 +430,7 @@ fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
     };
     let mut board = Board::default();
     board.reconcile(&rules, &evaluate(&rules, &input), today, "ecociv");
-    let mut units: Vec<String> = Vec::new();
-    for m in &z.measures.measures {
-        if let Some(l) = m.lead.first()
-            && !units.contains(l)
-        {
-            units.push(l.clone());
-        }
-    }
-    for (_, l) in &leads {
-        for d in l {
-            if !units.contains(d) {
-                units.push(d.clone());
-            }
-        }
-    }
+    let mut units = ecociv_plan::signals::scored_units(&z.measures, &leads);
     if let Some(d) = &a.department {
         if !units.contains(d) {
             anyhow::bail!(

@@ -1,0 +1,833 @@
+//! Running the plan (规划实施调度) in the JSON API: the measures (任务分解), the key projects with their
+//! ledger (项目台账), progress reports with their workflow and files (进展报送: submit → return →
+//! resubmit → approve), the supervision board (督查督办) and the department scorecards (部门考核).
+//!
+//! Every write goes through [`report_step`], [`board_action`] or [`import_ledger`], which the pages call
+//! too ([`crate::web::plan`]): one set of checks, one workflow (`ecociv_plan::report::ReportBook`,
+//! `ecociv_plan::supervision::Board`, checked again by the store inside the write's transaction).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ecociv_plan::WanYuan;
+use ecociv_plan::model::FundingSource;
+use ecociv_plan::report::{ReportRevision, ReviewState, Subject, WorkStatus};
+use ecociv_plan::supervision::{FollowUp, FollowUpState};
+use ecociv_store::plan::{NewPlanEvidence, PlanEvidence};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::api::zones::member_zone;
+use crate::auth::{AuthUser, MaybeAuthUser, ZoneRole};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::plan::{PlanData, author, parse_period, parse_subject, period_key, subject_key, works_or_404};
+use crate::policy;
+
+/// The largest file of a progress report.
+pub const MAX_PLAN_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+/// The largest ledger workbook.
+pub const MAX_LEDGER_BYTES: usize = 10 * 1024 * 1024;
+
+async fn visible(state: &AppState, principal: &MaybeAuthUser, code: &str) -> ApiResult<()> {
+    let role = policy::role(principal.0.as_deref(), code);
+    match state.store.zone_state(code).await? {
+        Some((_, disclosed)) if policy::can_see_zone(role.as_ref(), disclosed) => Ok(()),
+        _ => Err(ApiError::not_found(format!("区域 (zone) {code}"))),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureQuery {
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub row: Option<String>,
+}
+
+/// `GET /api/v1/zones/{code}/plan/measures[?department=&row=]`: chapter 3's measures (任务分解), each with
+/// its seed location, rows, lead and co-operating units and deadline, and its latest approved report.
+pub async fn measures(
+    State(state): State<AppState>,
+    principal: MaybeAuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<MeasureQuery>,
+) -> ApiResult<Json<Value>> {
+    visible(&state, &principal, &code).await?;
+    let works = works_or_404(&code)?;
+    let reports = state.store.report_book(&code).await?;
+    let list: Vec<Value> = works
+        .0
+        .measures
+        .iter()
+        .filter(|m| query.department.as_deref().is_none_or(|d| m.involves(d)))
+        .filter(|m| query.row.as_deref().is_none_or(|r| m.rows.iter().any(|x| x == r)))
+        .map(|m| {
+            let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+            v["deadline_label"] = json!(m.deadline_label());
+            v["latest_approved"] = reports
+                .latest_approved(&Subject::Measure(m.id.clone()))
+                .map_or(Value::Null, |r| revision_json(r, None));
+            v
+        })
+        .collect();
+    Ok(Json(
+        json!({ "zone": code, "source": works.0.source, "measures": list }),
+    ))
+}
+
+/// `GET /api/v1/zones/{code}/plan/projects`: Table 4-1 as a ledger — categories with the seed's counts and
+/// totals, each project with its ledger entry (what users entered), approved spend by year, and the
+/// seed's data-quality notes.
+pub async fn projects(
+    State(state): State<AppState>,
+    principal: MaybeAuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    visible(&state, &principal, &code).await?;
+    let works = works_or_404(&code)?;
+    let (revision, ledger) = crate::plan::ledger(&state, &code, &works.1).await?;
+    let reports = state.store.report_book(&code).await?;
+    Ok(Json(projects_json(&works.1, &ledger, &reports, revision)))
+}
+
+/// The project ledger's JSON.
+pub fn projects_json(
+    projects: &ecociv_plan::model::KeyProjects,
+    ledger: &[ecociv_plan::model::LedgerEntry],
+    reports: &ecociv_plan::report::ReportBook,
+    revision: Option<i64>,
+) -> Value {
+    let categories: Vec<Value> = projects
+        .categories
+        .iter()
+        .map(|c| {
+            let list: Vec<Value> = c
+                .projects
+                .iter()
+                .map(|p| {
+                    let entry = ledger.iter().find(|e| e.project == p.id);
+                    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+                    v["ledger"] = entry.map_or(Value::Null, |e| serde_json::to_value(e).unwrap_or(Value::Null));
+                    v["approved_spend_wan_yuan"] = json!(reports.approved_spend_through(&p.id, 9999).to_string());
+                    if let Some(e) = entry {
+                        let years: Vec<Value> = (e.start_year..=e.end_year)
+                            .map(|y| {
+                                json!({
+                                    "year": y,
+                                    "planned_through": e.planned_through(y).to_string(),
+                                    "approved_spend_through": reports.approved_spend_through(&p.id, y).to_string(),
+                                })
+                            })
+                            .collect();
+                        v["by_year"] = json!(years);
+                    }
+                    v
+                })
+                .collect();
+            json!({
+                "number": c.number, "name": c.name, "content": c.content, "seed_line": c.seed_line,
+                "count": c.count, "investment_wan_yuan": c.investment.to_string(),
+                "entered_estimate_wan_yuan": WanYuan::sum(
+                    ledger.iter().filter(|e| c.projects.iter().any(|p| p.id == e.project)).map(|e| &e.estimated)
+                ).to_string(),
+                "projects": list,
+            })
+        })
+        .collect();
+    json!({
+        "zone": projects.zone,
+        "source": projects.source,
+        "total_count": projects.total_count,
+        "total_investment_wan_yuan": projects.total_investment.to_string(),
+        "ledger_revision": revision,
+        "categories": categories,
+        "quality": projects.quality,
+    })
+}
+
+/// A report revision as the API shows it; `data` resolves evidence ids to files.
+pub fn revision_json(r: &ReportRevision, data: Option<&PlanData>) -> Value {
+    json!({
+        "subject": subject_key(&r.subject),
+        "period": period_key(r.period),
+        "period_label": r.period.to_string(),
+        "department": r.department,
+        "state": r.state,
+        "status": r.status.as_str(),
+        "status_zh": r.status.label(),
+        "percent": r.percent,
+        "spend": r.spend.iter().map(|(s, a)| json!({"source": s.0, "wan_yuan": a.to_string()})).collect::<Vec<_>>(),
+        "narrative": r.narrative,
+        "evidence": r.evidence.iter().map(|id| match data.and_then(|d| d.evidence.iter().find(|e| &e.id == id)) {
+            Some(e) => evidence_json(&d_code(data), e),
+            None => json!({ "file_name": id }),
+        }).collect::<Vec<_>>(),
+        "on": r.on,
+        "by": r.by,
+        "reason": r.reason,
+    })
+}
+
+fn d_code(data: Option<&PlanData>) -> String {
+    data.map(|d| d.record.profile.code.clone()).unwrap_or_default()
+}
+
+fn evidence_json(code: &str, e: &PlanEvidence) -> Value {
+    json!({
+        "id": e.id,
+        "file_name": e.file_name,
+        "media_type": e.media_type,
+        "size_bytes": e.size_bytes,
+        "sha256": e.sha256,
+        "at": e.created_at,
+        "download": format!("/api/v1/zones/{code}/plan/evidence/{}", e.id),
+    })
+}
+
+/// Loads the plan for a member of the zone.
+pub async fn member_plan(state: &AppState, principal: &AuthUser, code: &str) -> ApiResult<(PlanData, ZoneRole)> {
+    let (_, role) = member_zone(state, principal, code).await?;
+    Ok((PlanData::load(state, code).await?, role))
+}
+
+/// `GET /api/v1/zones/{code}/plan/reports`: every report's history (members).
+pub async fn reports(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (data, _) = member_plan(&state, &principal, &code).await?;
+    let list: Vec<Value> = data
+        .reports
+        .revisions()
+        .iter()
+        .map(|r| revision_json(r, Some(&data)))
+        .collect();
+    Ok(Json(json!({ "zone": code, "today": data.today, "revisions": list })))
+}
+
+/// A funding source and amount of a report's spend.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpendBody {
+    pub source: String,
+    /// 万元 as text with at most two decimals (`"12.34"`).
+    pub wan_yuan: String,
+}
+
+/// The body of a submission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBody {
+    /// `not_started`, `in_progress`, `done`, `stalled` (or 未启动, 推进中, 已完成, 滞后).
+    pub status: String,
+    pub percent: u8,
+    #[serde(default)]
+    pub spend: Vec<SpendBody>,
+    pub narrative: String,
+    /// Ids of files uploaded to this report (`…/evidence?name=`).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// The body of a review step.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// Required to return.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A step of a report's workflow.
+#[derive(Debug, Clone)]
+pub enum ReportStep {
+    Submit(ReportBody),
+    Approve,
+    Return(String),
+}
+
+/// Checks and stores one step of a report's workflow, with the files a submission brings (all or
+/// nothing): the caller's right (a submission by the subject's units' editors, reviewers or admins; a
+/// review by reviewers or admins), the content, then the workflow (no second submission, no review of
+/// one's own report, a return with its reason) in the store's transaction.
+pub async fn report_step(
+    state: &AppState,
+    principal: &AuthUser,
+    code: &str,
+    subject: &str,
+    period: &str,
+    step: ReportStep,
+    files: Vec<(String, String, Vec<u8>)>,
+) -> ApiResult<(ReportRevision, Vec<PlanEvidence>)> {
+    let (data, role) = member_plan(state, principal, code).await?;
+    let subject = parse_subject(subject)?;
+    let owners = data.owners(&subject)?;
+    let period = parse_period(period, &data.rules)?;
+    let department_name = data.department_name(&role);
+    let allowed = match step {
+        ReportStep::Submit(_) => policy::can_act_for_unit(Some(&role), department_name.as_deref(), &owners),
+        _ => policy::can_review(Some(&role)),
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
+    let current = data.reports.current(&subject, period).cloned();
+    let by = author(&principal.0);
+    let revision = match step {
+        ReportStep::Submit(body) => {
+            let status = WorkStatus::parse(&body.status).map_err(ApiError::bad_request)?;
+            if body.percent > 100 {
+                return Err(ApiError::bad_request("完成比例应为 0–100 (percent 0–100)"));
+            }
+            let mut spend = Vec::new();
+            for s in &body.spend {
+                let amount = WanYuan::parse(&s.wan_yuan).map_err(|e| {
+                    ApiError::new(Code::InvalidValue, format!("资金 {e}")).with_details(json!({"field": "spend"}))
+                })?;
+                if s.source.trim().is_empty() {
+                    return Err(ApiError::bad_request("资金来源不能为空 (funding source required)"));
+                }
+                spend.push((FundingSource(s.source.trim().to_string()), amount));
+            }
+            if body.narrative.trim().is_empty() {
+                return Err(ApiError::bad_request("进展情况不能为空 (narrative required)"));
+            }
+            if matches!(subject, Subject::Measure(_)) && !spend.is_empty() {
+                return Err(ApiError::bad_request(
+                    "措施的报告不填资金，资金按项目报送 (spend is reported on projects)",
+                ));
+            }
+            for id in &body.evidence {
+                if !data.files_of(&subject, period).any(|e| &e.id == id) {
+                    return Err(ApiError::bad_request(format!(
+                        "佐证材料 {id} 不属于该报告 (unknown evidence id)"
+                    )));
+                }
+            }
+            let department = match &department_name {
+                Some(name) => name.clone(),
+                None => owners.first().cloned().unwrap_or_else(|| data.office.clone()),
+            };
+            ReportRevision {
+                subject: subject.clone(),
+                period,
+                department,
+                status,
+                percent: body.percent,
+                spend,
+                narrative: body.narrative.trim().to_string(),
+                evidence: body.evidence,
+                state: ReviewState::Submitted,
+                on: data.today,
+                by,
+                reason: None,
+            }
+        }
+        ReportStep::Approve | ReportStep::Return(_) => {
+            let Some(mut revision) = current.clone() else {
+                return Err(ApiError::new(
+                    Code::InvalidTransition,
+                    "该期尚未报送 (nothing submitted)",
+                ));
+            };
+            if revision.state != ReviewState::Submitted {
+                return Err(ApiError::new(
+                    Code::InvalidTransition,
+                    "只能审核已报送待审的报告 (only a submitted report can be reviewed)",
+                ));
+            }
+            if revision.by == by {
+                return Err(ApiError::new(Code::OwnValue, "不能审核自己报送的报告 (no self-review)"));
+            }
+            revision.on = data.today;
+            revision.by = by;
+            match step {
+                ReportStep::Return(reason) => {
+                    if reason.trim().is_empty() {
+                        return Err(ApiError::bad_request("退回须写明原因 (a return needs a reason)"));
+                    }
+                    revision.state = ReviewState::Returned;
+                    revision.reason = Some(reason.trim().to_string());
+                }
+                _ => {
+                    revision.state = ReviewState::Approved;
+                    revision.reason = None;
+                }
+            }
+            revision
+        }
+    };
+    if !files.is_empty() && revision.state != ReviewState::Submitted {
+        return Err(ApiError::bad_request(
+            "只有报送时可以附佐证材料 (files come with a submission)",
+        ));
+    }
+    let mut new_files = Vec::new();
+    for (name, media_type, content) in files {
+        let name =
+            crate::validate::file_name(&name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
+        if content.is_empty() {
+            return Err(ApiError::bad_request(format!("文件 {name} 为空 (empty file)")));
+        }
+        new_files.push(NewPlanEvidence {
+            file_name: name.to_string(),
+            media_type: media_type.chars().take(100).collect(),
+            sha256: Sha256::digest(&content).iter().map(|b| format!("{b:02x}")).collect(),
+            content,
+            uploaded_by: principal.0.user.id.clone(),
+        });
+    }
+    let (_, stored) = state
+        .store
+        .append_report_revision_with_files(code, &revision, new_files)
+        .await
+        .map_err(|e| match e {
+            ecociv_store::StoreError::Invalid(message) => ApiError::new(Code::InvalidTransition, message),
+            other => other.into(),
+        })?;
+    let mut revision = revision;
+    revision.evidence.extend(stored.iter().map(|e| e.id.clone()));
+    Ok((revision, stored))
+}
+
+type ReportPath = Path<(String, String, String)>;
+
+fn step_json(code: &str, revision: &ReportRevision, files: &[PlanEvidence]) -> Json<Value> {
+    let mut v = revision_json(revision, None);
+    v["evidence"] = json!(files.iter().map(|e| evidence_json(code, e)).collect::<Vec<_>>());
+    v["evidence_ids"] = json!(revision.evidence);
+    Json(json!({ "revision": v }))
+}
+
+/// `POST …/plan/reports/{subject}/{period}/submit`.
+pub async fn submit(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, subject, period)): ReportPath,
+    Json(body): Json<ReportBody>,
+) -> ApiResult<Json<Value>> {
+    let (r, files) = report_step(
+        &state,
+        &principal,
+        &code,
+        &subject,
+        &period,
+        ReportStep::Submit(body),
+        Vec::new(),
+    )
+    .await?;
+    Ok(step_json(&code, &r, &files))
+}
+
+fn review_body(body: &Bytes) -> ApiResult<ReviewBody> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(ReviewBody::default());
+    }
+    serde_json::from_slice(body)
+        .map_err(|error| ApiError::bad_request(format!("请求体不是有效的 JSON (invalid JSON body): {error}")))
+}
+
+/// `POST …/plan/reports/{subject}/{period}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, subject, period)): ReportPath,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    review_body(&body)?;
+    let (r, files) = report_step(
+        &state,
+        &principal,
+        &code,
+        &subject,
+        &period,
+        ReportStep::Approve,
+        Vec::new(),
+    )
+    .await?;
+    Ok(step_json(&code, &r, &files))
+}
+
+/// `POST …/plan/reports/{subject}/{period}/return` (a comment is required).
+pub async fn return_(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, subject, period)): ReportPath,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let comment = review_body(&body)?.comment.unwrap_or_default();
+    let (r, files) = report_step(
+        &state,
+        &principal,
+        &code,
+        &subject,
+        &period,
+        ReportStep::Return(comment),
+        Vec::new(),
+    )
+    .await?;
+    Ok(step_json(&code, &r, &files))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    pub name: String,
+}
+
+/// `POST …/plan/reports/{subject}/{period}/evidence?name=FILE`: the body is the file. Stored with the
+/// report; the submission lists its id in `evidence`.
+pub async fn upload(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, subject, period)): ReportPath,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let (data, role) = member_plan(&state, &principal, &code).await?;
+    let subject = parse_subject(&subject)?;
+    let owners = data.owners(&subject)?;
+    let period = parse_period(&period, &data.rules)?;
+    if !policy::can_act_for_unit(Some(&role), data.department_name(&role).as_deref(), &owners) {
+        return Err(ApiError::forbidden());
+    }
+    let name = crate::validate::file_name(&query.name)
+        .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
+    if body.is_empty() {
+        return Err(ApiError::bad_request("文件为空 (empty file)"));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let stored = state
+        .store
+        .add_plan_evidence(
+            &code,
+            &subject,
+            period,
+            NewPlanEvidence {
+                file_name: name.to_string(),
+                media_type: media_type.chars().take(100).collect(),
+                sha256: Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect(),
+                content: body.to_vec(),
+                uploaded_by: principal.0.user.id.clone(),
+            },
+        )
+        .await?;
+    Ok(Json(evidence_json(&code, &stored)))
+}
+
+/// `GET /api/v1/zones/{code}/plan/evidence/{id}`: a report's file, always as a download (members).
+pub async fn download(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    member_zone(&state, &principal, &code).await?;
+    let (evidence, content) = state.store.plan_evidence(&code, &id).await?;
+    let encoded: String = evidence
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).map_err(ApiError::internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        content,
+    )
+        .into_response())
+}
+
+/// A follow-up item as the API shows it, with the rule that flagged it.
+pub fn follow_up_json(data: &PlanData, item: &FollowUp) -> Value {
+    let rule = item
+        .rule
+        .as_ref()
+        .and_then(|id| data.rules.rules.iter().find(|r| &r.id == id));
+    json!({
+        "id": item.id,
+        "rule": rule.map(|r| json!({"id": r.id, "kind": r.kind, "name": r.name, "response_days": r.response_days, "grace_days": r.grace_days, "threshold_percent": r.threshold_percent})),
+        "subject": item.subject,
+        "owner": item.owner,
+        "opened": item.opened,
+        "due": item.due,
+        "state": item.state(),
+        "overdue": item.overdue(data.today),
+        "events": item.events,
+    })
+}
+
+/// `GET /api/v1/zones/{code}/plan/supervision`: the board reconciled for today (members).
+pub async fn supervision(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (data, _) = member_plan(&state, &principal, &code).await?;
+    let items: Vec<Value> = data.board.items.iter().map(|i| follow_up_json(&data, i)).collect();
+    let open = data
+        .board
+        .items
+        .iter()
+        .filter(|i| i.state() != FollowUpState::Closed)
+        .count();
+    let overdue = data.board.items.iter().filter(|i| i.overdue(data.today)).count();
+    Ok(Json(json!({
+        "zone": code,
+        "today": data.today,
+        "rules": data.rules,
+        "open": open,
+        "overdue": overdue,
+        "items": items,
+    })))
+}
+
+/// The office's or an owner's act on the board.
+#[derive(Debug, Clone)]
+pub enum BoardAction {
+    /// A manual item (e.g. a joint meeting's decision).
+    Add {
+        subject: String,
+        owner: String,
+        reason: String,
+        due: String,
+    },
+    Respond {
+        item: String,
+        text: String,
+    },
+    Close {
+        item: String,
+        basis: String,
+    },
+}
+
+/// Checks and stores an act on the board: adding an item and 销号 by reviewers/admins, a response by the
+/// item's owner unit's editors, reviewers and admins.
+pub async fn board_action(state: &AppState, principal: &AuthUser, code: &str, action: BoardAction) -> ApiResult<Value> {
+    let (data, role) = member_plan(state, principal, code).await?;
+    let by = author(&principal.0);
+    let before = data.board.clone();
+    let mut board = data.board.clone();
+    let id = match &action {
+        BoardAction::Add {
+            subject,
+            owner,
+            reason,
+            due,
+        } => {
+            if !policy::can_review(Some(&role)) {
+                return Err(ApiError::forbidden());
+            }
+            let due = ecociv_plan::Date::parse(due).map_err(ApiError::bad_request)?;
+            if subject.trim().is_empty() || owner.trim().is_empty() || reason.trim().is_empty() {
+                return Err(ApiError::bad_request(
+                    "事项、责任单位和事由都要填写 (subject, owner and reason required)",
+                ));
+            }
+            if due < data.today {
+                return Err(ApiError::bad_request("办结期限不能早于今天 (due date in the past)"));
+            }
+            board.add_manual(subject.trim(), owner.trim(), reason.trim(), data.today, due, &by)
+        }
+        BoardAction::Respond { item, text } => {
+            let found = board
+                .get(item)
+                .ok_or_else(|| ApiError::not_found(format!("督办事项 (follow-up) {item}")))?;
+            let units = vec![found.owner.clone()];
+            if !policy::can_act_for_unit(Some(&role), data.department_name(&role).as_deref(), &units) {
+                return Err(ApiError::forbidden());
+            }
+            board
+                .respond(item, data.today, &by, text)
+                .map_err(ApiError::bad_request)?;
+            item.clone()
+        }
+        BoardAction::Close { item, basis } => {
+            if !policy::can_review(Some(&role)) {
+                return Err(ApiError::forbidden());
+            }
+            if board.get(item).is_none() {
+                return Err(ApiError::not_found(format!("督办事项 (follow-up) {item}")));
+            }
+            board
+                .close(item, data.today, &by, basis)
+                .map_err(|e| ApiError::new(Code::InvalidTransition, e))?;
+            item.clone()
+        }
+    };
+    state.store.append_board(code, &before, &board).await?;
+    let item = board.get(&id).map(|i| follow_up_json(&data, i)).unwrap_or(Value::Null);
+    Ok(json!({ "item": item }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewItemBody {
+    pub subject: String,
+    pub owner: String,
+    pub reason: String,
+    /// YYYY-MM-DD.
+    pub due: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextBody {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasisBody {
+    pub basis: String,
+}
+
+/// `POST /api/v1/zones/{code}/plan/supervision`: a manual item.
+pub async fn add_item(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Json(body): Json<NewItemBody>,
+) -> ApiResult<Json<Value>> {
+    let action = BoardAction::Add {
+        subject: body.subject,
+        owner: body.owner,
+        reason: body.reason,
+        due: body.due,
+    };
+    Ok(Json(board_action(&state, &principal, &code, action).await?))
+}
+
+/// `POST …/plan/supervision/{item}/respond`.
+pub async fn respond(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, item)): Path<(String, String)>,
+    Json(body): Json<TextBody>,
+) -> ApiResult<Json<Value>> {
+    let action = BoardAction::Respond { item, text: body.text };
+    Ok(Json(board_action(&state, &principal, &code, action).await?))
+}
+
+/// `POST …/plan/supervision/{item}/close` (销号).
+pub async fn close(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, item)): Path<(String, String)>,
+    Json(body): Json<BasisBody>,
+) -> ApiResult<Json<Value>> {
+    let action = BoardAction::Close {
+        item,
+        basis: body.basis,
+    };
+    Ok(Json(board_action(&state, &principal, &code, action).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreQuery {
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// `GET /api/v1/zones/{code}/plan/scores[?year=]`: every unit's scorecard with its explanation (members).
+pub async fn scores(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<ScoreQuery>,
+) -> ApiResult<Json<Value>> {
+    let (data, _) = member_plan(&state, &principal, &code).await?;
+    let year = query.year.unwrap_or(data.today.year);
+    crate::validate::check_year(year).map_err(|problem| ApiError::bad_request(problem.message))?;
+    let cards: Vec<Value> = data
+        .units()
+        .iter()
+        .map(|u| serde_json::to_value(data.scorecard(u, year)).unwrap_or(Value::Null))
+        .collect();
+    Ok(Json(
+        json!({ "zone": code, "year": year, "today": data.today, "scorecards": cards }),
+    ))
+}
+
+/// Reads a filled ledger workbook and stores it as the ledger's next revision, all or nothing; a refusal
+/// lists every problem with its sheet and cell.
+pub async fn import_ledger(
+    state: &AppState,
+    principal: &AuthUser,
+    code: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<usize> {
+    let (_, role) = member_zone(state, principal, code).await?;
+    if !policy::can_review(Some(&role)) {
+        return Err(ApiError::forbidden());
+    }
+    let works = works_or_404(code)?;
+    let (code2, name2, works2) = (code.to_string(), name.to_string(), works.clone());
+    let entries = crate::work::cpu(move || ecociv_report::plan::import_ledger(&bytes, &name2, &code2, &works2.1))
+        .await?
+        .map_err(|problems| {
+            ApiError::new(
+                Code::InvalidValue,
+                "项目台账未导入：有错误，全部未导入 (the ledger was refused)",
+            )
+            .with_details(json!(
+                problems
+                    .problems
+                    .iter()
+                    .map(|p| json!({
+                        "sheet": p.sheet, "cell": p.cell, "reason": p.reason,
+                    }))
+                    .collect::<Vec<_>>()
+            ))
+        })?;
+    let text = ecociv_plan::format::ledger_to_toml(&entries);
+    ecociv_plan::format::parse_ledger("project_ledger.toml", &text, &works.1).map_err(ApiError::internal)?;
+    state.store.append_ledger(code, &text, &principal.0.user.id).await?;
+    Ok(entries.len())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// `POST /api/v1/zones/{code}/plan/ledger?file=NAME`: the body is the filled ledger workbook (xlsx).
+pub async fn ledger(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<LedgerQuery>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let name = query.file.unwrap_or_else(|| "ledger.xlsx".into());
+    let n = import_ledger(&state, &principal, &code, &name, body.to_vec()).await?;
+    Ok(Json(json!({ "zone": code, "projects": n })))
+}
