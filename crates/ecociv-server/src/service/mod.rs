@@ -9,6 +9,7 @@
 //! - [`users`]: accounts, memberships and departments (admins), through the store's audited operations.
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
+//! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
 //!
 //! A new capability's write path goes here, in a module of its own; authorisation is asked of
 //! [`crate::policy`], transitions of [`crate::workflow`], input checks of [`crate::validate`].
@@ -16,6 +17,7 @@
 //! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
 
 pub mod monitoring;
+pub mod plan;
 pub mod sessions;
 pub mod users;
 pub mod values;
