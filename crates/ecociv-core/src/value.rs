@@ -193,6 +193,19 @@ impl Source {
         matches!(self, Source::Synthetic { .. } | Source::Ledger { synthetic: true, .. })
     }
 
+    /// Where the figure comes from, in Chinese, for the tables that say per row which figures were typed,
+    /// computed from monitoring data or derived from registers: 文件记载, 填报数值, 监测数据计算, 台账计算,
+    /// 合成数据 (a synthetic ledger figure stays 台账计算; `is_synthetic` says it is synthetic).
+    pub fn origin_zh(&self) -> &'static str {
+        match self {
+            Source::Document { .. } => "文件记载",
+            Source::File { .. } => "填报数值",
+            Source::Computed { .. } => "监测数据计算",
+            Source::Ledger { .. } => "台账计算",
+            Source::Synthetic { .. } => "合成数据",
+        }
+    }
+
     /// Where the figure comes from, for tables that say which rows are derived: `document`, `file`,
     /// `computed` (monitoring data), `ledger` (register records) or `synthetic` (synthetic monitoring or
     /// typed demo data; synthetic ledger figures stay `ledger` and say so through `is_synthetic`).

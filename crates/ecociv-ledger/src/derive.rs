@@ -351,10 +351,8 @@ pub fn derive(
     };
     let written = |v: f64| match (feed.role, row) {
         (Role::Value, Some(r)) => r.format().with_unit(v),
-        _ => {
-            let suffix = ecociv_core::format::unit_suffix(&unit);
-            format!("{}{suffix}", show(v))
-        }
+        // An input figure (a count, a share, an area) is written with at most 2 decimals.
+        _ => ecociv_core::format::RowFormat::new(unit.clone(), 2).with_unit(v),
     };
     let now = figure(kind, feed, ledger, year).map_err(refuse)?;
     let scale_text = |scale: f64| {

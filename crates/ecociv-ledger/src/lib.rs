@@ -9,6 +9,8 @@
 //!   or nothing, the ledger with its append-only history and lifecycle checks.
 //! - [`derive`]: a row's figure for a year from the records, with the arithmetic (Chinese first), the
 //!   records counted and the kind's version, as an `Observation` with `Source::Ledger`.
+//! - [`zone`]: every feed of a zone's ledgers for every year their records speak of; a figure the plan
+//!   states (a document) stays in force and a recomputed figure that differs is a data-quality note.
 //!
 //! Pure: no IO, no clock, no SQL; bytes and texts in, values out. The bundled kinds for the example zone
 //! are in [`bundled`].
@@ -17,7 +19,9 @@ pub mod bundled;
 pub mod derive;
 pub mod kind;
 pub mod record;
+pub mod zone;
 
 pub use derive::{Derivation, NoFigure, derive, derive_all};
 pub use kind::{Feed, Field, FieldType, Kind, Lifecycle, Role, parse_kind};
 pub use record::{Cell, Ledger, Origin, RecordRevision, read_csv};
+pub use zone::{Derived, derive_zone};

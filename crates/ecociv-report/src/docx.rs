@@ -928,10 +928,12 @@ fn appendix(mut doc: Docx, input: &DocxInput<'_>, warnings: &[String]) -> Docx {
     let computed: Vec<&RowAssessment> = assessment
         .leaves()
         .filter(|entry| {
-            entry
-                .source
-                .as_ref()
-                .is_some_and(|source| matches!(source, ecociv_core::Source::Computed { .. }) || source.is_synthetic())
+            entry.source.as_ref().is_some_and(|source| {
+                matches!(
+                    source,
+                    ecociv_core::Source::Computed { .. } | ecociv_core::Source::Synthetic { .. }
+                )
+            })
         })
         .collect();
     if !computed.is_empty() {
@@ -940,9 +942,37 @@ fn appendix(mut doc: Docx, input: &DocxInput<'_>, warnings: &[String]) -> Docx {
             ids(&computed)
         ));
     }
+    // Rows derived from registers (台账), one sentence per row with the register, its version and the
+    // arithmetic.
+    for entry in assessment.leaves() {
+        if let Some(ecociv_core::Source::Ledger {
+            kind,
+            version,
+            method,
+            synthetic,
+            ..
+        }) = &entry.source
+        {
+            notes.push(format!(
+                "指标 {}（{}）的数值由台账记录计算：{kind}（第{version}版），{method}{}。",
+                entry.id,
+                entry.name,
+                if *synthetic {
+                    "；台账记录为合成的演示数据，不得作为正式评估结论"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
     let synthetic: Vec<&RowAssessment> = assessment
         .leaves()
-        .filter(|entry| entry.source.as_ref().is_some_and(|source| source.is_synthetic()))
+        .filter(|entry| {
+            entry
+                .source
+                .as_ref()
+                .is_some_and(|source| matches!(source, ecociv_core::Source::Synthetic { .. }))
+        })
         .collect();
     if !synthetic.is_empty() {
         notes.push(format!(

@@ -105,7 +105,7 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
     );
     let _ = writeln!(out);
     let mut table = Table {
-        headers: ["编号", "指标名称", "属性", "标准值", "现状值", "判定", "依据"]
+        headers: ["编号", "指标名称", "属性", "标准值", "现状值", "判定", "依据", "来源"]
             .map(String::from)
             .to_vec(),
         rows: Vec::new(),
@@ -121,17 +121,8 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
         } else {
             format!("  └ {}", row.name)
         };
-        let value = row.value.as_ref().map(|value| {
-            let unit = match row.unit.as_str() {
-                "-" | "" => String::new(),
-                "%" => "%".into(),
-                other => format!(" {other}"),
-            };
-            match value {
-                ecociv_core::Value::Number(_) => format!("{}{unit}", value.display()),
-                _ => value.display(),
-            }
-        });
+        // Through the one formatter: the row's precision and unit (a derived 97.983871 reads 98%).
+        let value = row.value.as_ref().map(|value| row.format.value(value));
         let basis = match row.basis {
             Basis::Rule => "按标准",
             Basis::Recorded => "据记载",
@@ -152,6 +143,7 @@ pub fn assessment(assessment: &Assessment, explain: bool, colour: bool) -> Strin
                 clip(&value.unwrap_or_default(), 24),
                 row.status.zh().to_string(),
                 basis,
+                row.source.as_ref().map_or("", |source| source.origin_zh()).to_string(),
             ],
             Some(row.status),
         ));

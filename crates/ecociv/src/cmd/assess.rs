@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use ecociv_core::assess;
 
-use crate::cmd::{Format, load_zone_with};
+use crate::cmd::{Format, load_zone_full};
 use crate::term;
 
 #[derive(clap::Args)]
@@ -22,6 +22,9 @@ pub struct Args {
     /// 监测数据目录（默认：区域目录下的 monitoring/） (monitoring data directory)
     #[arg(long)]
     pub monitoring: Option<PathBuf>,
+    /// 台账记录目录（默认：区域目录下的 ledgers/），由台账计算指标值 (ledger records folder)
+    #[arg(long)]
+    pub ledgers: Option<PathBuf>,
     /// 输出格式 (output format)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -31,7 +34,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = load_zone_with(&args.zone, args.values.as_deref(), args.monitoring.as_deref())?;
+    let loaded = load_zone_full(
+        &args.zone,
+        args.values.as_deref(),
+        args.monitoring.as_deref(),
+        args.ledgers.as_deref(),
+    )?;
     let assessment = assess(&loaded.framework, &loaded.zone, args.year);
     match args.format {
         Format::Json => {

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod air;
 pub mod assess;
 pub mod db;
+pub mod ledger;
 pub mod plan;
 pub mod progress;
 pub mod report;
@@ -45,6 +46,9 @@ pub enum Command {
     /// 账号管理：创建首个管理员等 (account administration, e.g. the first admin)
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// 台账：台账类型、记录检查、由台账计算指标值、填报模板 (registers: kinds, checks, derived rows, templates)
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -63,6 +67,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Admin(command) => admin::run(command),
         Command::Db(command) => db::run(command),
+        Command::Ledger(command) => ledger::run(command),
     }
 }
 
@@ -79,6 +84,19 @@ pub enum Format {
 /// zone's `monitoring/` folder or `monitoring`) and a values file. Every input is validated before
 /// anything is used: a bad file fails the whole command.
 pub fn load_zone_with(zone: &str, values: Option<&Path>, monitoring: Option<&Path>) -> anyhow::Result<LoadedZone> {
+    load_zone_full(zone, values, monitoring, None)
+}
+
+/// As [`load_zone_with`], with the figures derived from a ledger folder (`--ledgers`, or the zone's
+/// `ledgers/` folder) applied after the monitoring figures and before a values file. A figure the zone's
+/// documents state (the plan's Table 2-1) stays in force; a recomputed figure that differs is a
+/// data-quality note, printed on standard error.
+pub fn load_zone_full(
+    zone: &str,
+    values: Option<&Path>,
+    monitoring: Option<&Path>,
+    ledgers: Option<&Path>,
+) -> anyhow::Result<LoadedZone> {
     let mut loaded = ecociv_data::load_zone(zone)?;
     let monitoring_dir = monitoring.map(Path::to_path_buf).or_else(|| {
         loaded
@@ -90,6 +108,21 @@ pub fn load_zone_with(zone: &str, values: Option<&Path>, monitoring: Option<&Pat
     if let Some(dir) = monitoring_dir {
         let computed = crate::monitoring::observations(&loaded.framework, &dir)?;
         loaded.zone.override_with(computed);
+    }
+    let ledger_dir = ledgers.map(Path::to_path_buf).or_else(|| {
+        loaded
+            .dir
+            .as_ref()
+            .map(|dir| dir.join("ledgers"))
+            .filter(|dir| dir.is_dir())
+    });
+    if let Some(dir) = ledger_dir {
+        let ledgers = ledger::load_dir(&loaded.framework, &dir)?;
+        let derived = ecociv_ledger::derive_zone(&loaded.framework, &ledgers, &loaded.zone.observations);
+        for note in &derived.notes {
+            eprintln!("数据质量说明：{note}");
+        }
+        loaded.zone.override_with(derived.observations);
     }
     if let Some(path) = values {
         let observations = ecociv_data::load::load_values_file(path, &loaded.framework)?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use ecociv_core::{Zone, assess};
 
-use crate::cmd::load_zone_with;
+use crate::cmd::load_zone_full;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -44,6 +44,9 @@ pub struct Args {
     /// 监测数据目录 (monitoring data directory)
     #[arg(long)]
     pub monitoring: Option<PathBuf>,
+    /// 台账记录目录（默认：区域目录下的 ledgers/），由台账计算指标值 (ledger records folder)
+    #[arg(long)]
+    pub ledgers: Option<PathBuf>,
     /// Word 报告不含目标进展预警 (leave the progress early warning out of the Word report)
     #[arg(long)]
     pub no_progress: bool,
@@ -69,7 +72,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("--from {from} 晚于 --year {} (the range is empty)", args.year);
     }
-    let loaded = load_zone_with(&args.zone, args.values.as_deref(), args.monitoring.as_deref())?;
+    let loaded = load_zone_full(
+        &args.zone,
+        args.values.as_deref(),
+        args.monitoring.as_deref(),
+        args.ledgers.as_deref(),
+    )?;
     let (framework, zone) = (&loaded.framework, &loaded.zone);
     let years = years(zone, args.from, args.year);
     let bytes = match args.format {

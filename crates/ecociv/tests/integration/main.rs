@@ -4,6 +4,7 @@ mod abuse;
 mod air;
 mod assess;
 mod hostile;
+mod ledger;
 mod plan;
 mod progress;
 mod report;
