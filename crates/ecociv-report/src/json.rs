@@ -1,7 +1,10 @@
 //! JSON shapes of ecociv's results.
 
+use ecociv_core::assess::{Readiness, RowAssessment};
+use ecociv_core::framework::Attribute;
+use ecociv_core::judge::{Basis, Status, Text};
 use ecociv_core::targets::TargetCheck;
-use ecociv_core::{Assessment, Source, Value};
+use ecociv_core::{Assessment, Framework, Source, Value, Zone};
 use serde_json::{Value as Json, json};
 
 /// A value as JSON: a number, a state text, or a spatial record as its text.
@@ -78,6 +81,9 @@ pub fn assessment(assessment: &Assessment) -> Json {
                 "explanation": row.explanation.zh,
                 "explanation_en": row.explanation.en,
                 "warnings": row.warnings.iter().map(|warning| warning.zh.clone()).collect::<Vec<_>>(),
+                "warnings_en": row.warnings.iter().map(|warning| warning.en.clone()).collect::<Vec<_>>(),
+                "partial": row.partial.as_ref().map(|partial| partial.zh.clone()),
+                "partial_en": row.partial.as_ref().map(|partial| partial.en.clone()),
                 "source": source(row.source.as_ref()),
                 "lead_departments": row.lead_departments,
             })
@@ -104,6 +110,154 @@ pub fn assessment(assessment: &Assessment) -> Json {
             "reference_required_share": readiness.reference_required_share,
             "explanation": readiness.explanation.zh,
             "explanation_en": readiness.explanation.en,
+        },
+    })
+}
+
+/// The assessment again from its JSON ([`assessment`]) — what the server stores as a materialized
+/// assessment — so that a renderer takes the stored result instead of assessing again. The JSON holds
+/// every judgement (status, basis, explanation and warnings in both languages, the parts judged) and the
+/// readiness; what it writes as text only is taken from where the assessment took it: each row's value
+/// and source from `zone`'s observation of the year (and refused unless it gives the JSON's text exactly,
+/// so a JSON made from other values than `zone`'s is never taken), its format from `framework`. `Err`
+/// names the first thing that does not fit; a caller then assesses instead.
+pub fn parse_assessment(framework: &Framework, zone: &Zone, json: &Json) -> Result<Assessment, String> {
+    let text = |json: &Json, key: &str| -> Result<String, String> {
+        json.get(key)
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("{key}: missing or not text"))
+    };
+    let texts = |json: &Json, key: &str| -> Result<Vec<String>, String> {
+        json.get(key)
+            .and_then(Json::as_array)
+            .ok_or_else(|| format!("{key}: missing or not a list"))?
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{key}: not text"))
+            })
+            .collect()
+    };
+    let year = json
+        .get("year")
+        .and_then(Json::as_i64)
+        .and_then(|year| i32::try_from(year).ok())
+        .ok_or("year: missing")?;
+    let framework_json = json.get("framework").ok_or("framework: missing")?;
+    if text(framework_json, "id")? != framework.id || text(framework_json, "edition")? != framework.edition {
+        return Err("framework: another edition".into());
+    }
+    if text(json, "zone")? != zone.profile.code {
+        return Err("zone: another zone".into());
+    }
+    let mut rows = Vec::new();
+    for row in json.get("rows").and_then(Json::as_array).ok_or("rows: missing")? {
+        let id = text(row, "id")?;
+        let status = match text(row, "status")?.as_str() {
+            "met" => Status::Met,
+            "not_met" => Status::NotMet,
+            "no_data" => Status::NoData,
+            other => return Err(format!("{id}: status {other}")),
+        };
+        let basis = match text(row, "basis")?.as_str() {
+            "rule" => Basis::Rule,
+            "recorded" => Basis::Recorded,
+            "none" => Basis::Nothing,
+            other => return Err(format!("{id}: basis {other}")),
+        };
+        let attribute = match text(row, "attribute")?.as_str() {
+            "binding" => Attribute::Binding,
+            "reference" => Attribute::Reference,
+            other => return Err(format!("{id}: attribute {other}")),
+        };
+        let framework_row = framework.row(&id).map(|(_, row)| row);
+        let observation = framework_row.and_then(|_| zone.observation(&id, year));
+        let (found_value, found_source) = (
+            value(observation.map(|observation| &observation.value)),
+            source(observation.map(|observation| &observation.source)),
+        );
+        if row.get("value") != Some(&found_value) || row.get("source") != Some(&found_source) {
+            return Err(format!("{id}: the value or source is not the zone's"));
+        }
+        let warnings_zh = texts(row, "warnings")?;
+        let warnings_en = texts(row, "warnings_en")?;
+        if warnings_zh.len() != warnings_en.len() {
+            return Err(format!("{id}: warnings"));
+        }
+        let partial = match (
+            row.get("partial").and_then(Json::as_str),
+            row.get("partial_en").and_then(Json::as_str),
+        ) {
+            (Some(zh), Some(en)) => Some(Text::new(zh, en)),
+            (None, None) => None,
+            _ => return Err(format!("{id}: partial")),
+        };
+        rows.push(RowAssessment {
+            indicator: text(row, "indicator")?,
+            is_indicator: row
+                .get("is_indicator")
+                .and_then(Json::as_bool)
+                .ok_or_else(|| format!("{id}: is_indicator"))?,
+            name: text(row, "name")?,
+            name_en: text(row, "name_en")?,
+            domain: text(row, "domain")?,
+            task: text(row, "task")?,
+            attribute,
+            unit: text(row, "unit")?,
+            format: framework_row.map(|row| row.format()).unwrap_or_default(),
+            standard: text(row, "standard")?,
+            standard_note: text(row, "standard_note")?,
+            value: observation.map(|observation| observation.value.clone()),
+            source: observation.map(|observation| observation.source.clone()),
+            status,
+            basis,
+            explanation: Text::new(text(row, "explanation")?, text(row, "explanation_en")?),
+            warnings: warnings_zh
+                .into_iter()
+                .zip(warnings_en)
+                .map(|(zh, en)| Text::new(zh, en))
+                .collect(),
+            partial,
+            lead_departments: texts(row, "lead_departments")?,
+            id,
+        });
+    }
+    let readiness = json.get("readiness").ok_or("readiness: missing")?;
+    let share = |key: &str| {
+        readiness
+            .get(key)
+            .and_then(Json::as_f64)
+            .ok_or_else(|| format!("readiness.{key}: missing"))
+    };
+    let count = |key: &str| {
+        readiness
+            .get(key)
+            .and_then(Json::as_u64)
+            .and_then(|count| usize::try_from(count).ok())
+            .ok_or_else(|| format!("readiness.{key}: missing"))
+    };
+    Ok(Assessment {
+        zone_code: zone.profile.code.clone(),
+        zone_name: text(json, "zone_name")?,
+        year,
+        framework_id: framework.id.clone(),
+        framework_name: text(framework_json, "name")?,
+        framework_edition: framework.edition.clone(),
+        rows,
+        readiness: Readiness {
+            ready: readiness
+                .get("ready")
+                .and_then(Json::as_bool)
+                .ok_or("readiness.ready: missing")?,
+            binding_not_met: texts(readiness, "binding_not_met")?,
+            binding_no_data: texts(readiness, "binding_no_data")?,
+            reference_met: count("reference_met")?,
+            reference_total: count("reference_total")?,
+            reference_met_share: share("reference_met_share")?,
+            reference_required_share: share("reference_required_share")?,
+            explanation: Text::new(text(readiness, "explanation")?, text(readiness, "explanation_en")?),
         },
     })
 }

@@ -243,6 +243,61 @@ pub async fn assessment_gzip(
     Ok(gzip)
 }
 
+/// The assessment of `year` on a zone's approved values as the pages show it: the API's own — from
+/// memory, else the store's materialized assessment, else computed and stored ([`assessment_gzip`]) —
+/// read back into an [`ecociv_core::Assessment`] by [`ecociv_report::json::parse_assessment`] against
+/// `zone` (the approved values `record` was loaded with, at `record.data_version`). A year the API does
+/// not assess (after the plan's last target year, or before its base year without data) and a stored
+/// JSON that no longer fits `zone` (a write between the two reads) are assessed here instead, never
+/// stored.
+pub async fn approved(
+    state: &AppState,
+    framework: &Framework,
+    record: &ZoneRecord,
+    zone: &Zone,
+    year: i32,
+) -> ApiResult<ecociv_core::Assessment> {
+    let code = &record.profile.code;
+    match assessment_gzip(
+        state,
+        code,
+        &record.framework_id,
+        year,
+        Selection::Approved,
+        record.data_version,
+    )
+    .await
+    {
+        Ok(gzip) => {
+            let read = gunzip(&gzip)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
+                .and_then(|json| ecociv_report::json::parse_assessment(framework, zone, &json).ok());
+            if let Some(assessment) = read {
+                return Ok(assessment);
+            }
+        }
+        Err(error) if error.code == crate::error::Code::BadRequest => {}
+        Err(error) => return Err(error),
+    }
+    Ok(ecociv_core::assess(framework, zone, year))
+}
+
+/// [`approved`] for each of `years`, in that order.
+pub async fn approved_years(
+    state: &AppState,
+    framework: &Framework,
+    record: &ZoneRecord,
+    zone: &Zone,
+    years: &[i32],
+) -> ApiResult<Vec<ecociv_core::Assessment>> {
+    let mut out = Vec::with_capacity(years.len());
+    for year in years {
+        out.push(approved(state, framework, record, zone, *year).await?);
+    }
+    Ok(out)
+}
+
 /// Recomputes a zone's materialized assessments of years from `from_year` that are missing or stale:
 /// for the approved selection, every year the zone has values for and every year already materialized;
 /// for the submitted selection, only the years already materialized (they are made on demand). Returns

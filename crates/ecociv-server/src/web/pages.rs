@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_core::targets::{TargetCheck, check_targets};
-use ecociv_core::{Framework, Observation, Zone, assess};
+use ecociv_core::{Framework, Observation, Zone};
 use ecociv_store::Status as Workflow;
 use ecociv_store::ZoneRecord;
 use ecociv_web::layout::{Flash, FlashKind};
@@ -87,6 +87,21 @@ async fn department_progress(
     Ok((by_department.into_values().collect(), waiting))
 }
 
+/// The year's assessment on the approved values: the API's materialized one
+/// ([`crate::assessments::approved`]), never a second computation of the page's own.
+async fn assessed(
+    state: &AppState,
+    web: &Web,
+    framework: &Framework,
+    record: &ZoneRecord,
+    zone: &Zone,
+    year: i32,
+) -> WebResult<ecociv_core::Assessment> {
+    crate::assessments::approved(state, framework, record, zone, year)
+        .await
+        .map_err(|error| WebError::from_api(web, error))
+}
+
 /// `GET /z/{code}?year=`.
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -96,7 +111,7 @@ pub async fn dashboard(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let assessment = assess(&framework, &zone, year);
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let member = policy::can_read_internal(policy::role(web.principal.as_deref(), &code).as_ref());
     let (departments, waiting) = if member {
         let (departments, waiting) = department_progress(&state, &framework, &zone, year).await?;
@@ -131,7 +146,7 @@ pub async fn table(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let assessment = assess(&framework, &zone, year);
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
     let view = Table21View::build(
         &framework,
@@ -172,7 +187,8 @@ pub async fn table_csv(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assess(&framework, &zone, year)]))
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assessment]))
         .await
         .map_err(|error| WebError::Internal(web.lang, error.message))?
         .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
@@ -192,13 +208,14 @@ pub async fn table_xlsx(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let bytes = crate::work::cpu(move || {
-        let by_years = ecociv_core::assess_years(&framework, &zone, &zone.years());
-        ecociv_report::xlsx::workbook(&framework, &zone, &assess(&framework, &zone, year), &by_years)
-    })
-    .await
-    .map_err(|error| WebError::Internal(web.lang, error.message))?
-    .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let by_years = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    let bytes = crate::work::cpu(move || ecociv_report::xlsx::workbook(&framework, &zone, &assessment, &by_years))
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?
+        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("ecociv-{code}-{year}.xlsx"),
@@ -215,7 +232,8 @@ pub async fn open_data_json(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assess(&framework, &zone, year)]))
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assessment]))
         .await
         .map_err(|error| WebError::Internal(web.lang, error.message))?;
     Ok(download(
@@ -240,10 +258,10 @@ pub async fn report_docx(
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
     let lang = web.lang;
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
     let output = crate::work::cpu(move || {
-        let assessment = assess(&framework, &zone, year);
         let early = ecociv_progress::zone::early_warnings(&framework, &zone, year);
         let (y, m, d) = ecociv_report::docx::civil_from_days(today_days());
         ecociv_report::docx::zone_report(
@@ -293,11 +311,16 @@ pub async fn indicator(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
-    let assessment = assess(&framework, &zone, year);
-    let Some(mut view) = IndicatorView::build(
+    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    // The series' judgements: each year's stored assessment, like the year shown.
+    let by_year = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    let Some(mut view) = IndicatorView::build_from(
         &framework,
         &zone,
         &assessment,
+        &by_year,
         &target_checks(&framework, &zone),
         &row,
         years(&zone, record.base_year),

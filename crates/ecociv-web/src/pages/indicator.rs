@@ -5,7 +5,6 @@
 //! evidence files, and for computed values the provenance (method, edition, stations/sections, days).
 
 use ecociv_chart::LineChart;
-use ecociv_core::judge::judge;
 use ecociv_core::targets::TargetCheck;
 use ecociv_core::zone::TargetKind;
 use ecociv_core::{Assessment, Attribute, Basis, Criterion, Direction, Framework, Source, StateVerdict, Status, Zone};
@@ -170,10 +169,30 @@ impl IndicatorView {
     /// Builds the page of row (or indicator) `id`; `None` when the framework has no such row. The
     /// `history`, `evidence` and `chart_svg` fields start empty: the server fills them from the workflow
     /// store and the chart crate.
+    ///
+    /// The series' judgements are those of each year's assessment: this convenience assesses the years
+    /// itself (`ecociv_core::assess_years`) for callers without stored results; the server passes the
+    /// stored ones to [`IndicatorView::build_from`].
     pub fn build(
         framework: &Framework,
         zone: &Zone,
         assessment: &Assessment,
+        checks: &[TargetCheck],
+        id: &str,
+        years: Vec<i32>,
+    ) -> Option<IndicatorView> {
+        let by_year = ecociv_core::assess_years(framework, zone, &zone.years());
+        IndicatorView::build_from(framework, zone, assessment, &by_year, checks, id, years)
+    }
+
+    /// As [`IndicatorView::build`], with the judgement of each year of the series taken from `by_year`
+    /// (the assessments of the years with values, as computed or stored by the caller): the page judges
+    /// nothing itself. A year missing from `by_year` shows no data.
+    pub fn build_from(
+        framework: &Framework,
+        zone: &Zone,
+        assessment: &Assessment,
+        by_year: &[Assessment],
         checks: &[TargetCheck],
         id: &str,
         years: Vec<i32>,
@@ -215,12 +234,14 @@ impl IndicatorView {
                 });
             }
             for year in zone.years() {
-                let evidence = ecociv_core::assess::evidence_for(zone, row, year);
-                let Some(current) = evidence.current else { continue };
-                let status = match applying {
-                    Some(variant) => judge(row, &variant.criterion, &variant.standard, &evidence).status,
-                    None => Status::NoData,
+                let Some(current) = zone.observation(&row.id, year) else {
+                    continue;
                 };
+                let status = by_year
+                    .iter()
+                    .find(|assessed| assessed.year == year)
+                    .and_then(|assessed| assessed.rows.iter().find(|entry| entry.id == row.id))
+                    .map_or(Status::NoData, |entry| entry.status);
                 series.push(SeriesPoint {
                     year,
                     value: RowFormat::for_row(row).value(&current.value),
