@@ -479,17 +479,46 @@ pub fn air_figures(
     file: &str,
     csv: &str,
 ) -> Result<(Vec<ZoneYear>, Vec<DayRecord>), Problem> {
-    let mut engine = ZoneEngine::new(zone, year, EditionChoice::ByDate);
-    ecociv_air::ingest::read_hourly(
-        csv.as_bytes(),
-        &ReadOptions {
-            source: file.to_owned(),
-            skip_bad: false,
-        },
-        |row| engine.push(row),
-    )
-    .map_err(|e| air_problem(file, e))?;
-    Ok(engine.finish_with_days())
+    let mut figures = AirFigures::new(zone, year, file);
+    figures.push_csv(csv)?;
+    Ok(figures.finish())
+}
+
+/// [`air_figures`] from an hourly CSV given in parts — each a whole CSV with its header, the parts
+/// together in (station, time) order, e.g. one station at a time — so that a caller holds one part in
+/// memory at a time. The same figures as [`air_figures`] over the parts joined.
+pub struct AirFigures {
+    engine: ZoneEngine,
+    file: String,
+}
+
+impl AirFigures {
+    pub fn new(zone: &str, year: Option<i32>, file: &str) -> AirFigures {
+        AirFigures {
+            engine: ZoneEngine::new(zone, year, EditionChoice::ByDate),
+            file: file.to_owned(),
+        }
+    }
+
+    /// Reads one part.
+    pub fn push_csv(&mut self, csv: &str) -> Result<(), Problem> {
+        let engine = &mut self.engine;
+        ecociv_air::ingest::read_hourly(
+            csv.as_bytes(),
+            &ReadOptions {
+                source: self.file.clone(),
+                skip_bad: false,
+            },
+            |row| engine.push(row),
+        )
+        .map(|_| ())
+        .map_err(|e| air_problem(&self.file, e))
+    }
+
+    /// The zone's years and daily records.
+    pub fn finish(self) -> (Vec<ZoneYear>, Vec<DayRecord>) {
+        self.engine.finish_with_days()
+    }
 }
 
 /// The water inputs of a zone from one CSV per water kind: `(kind, file name, csv)`. A file name

@@ -5,8 +5,8 @@
 //! - [`ZoneCache`]: a zone's record and plan per data version, so that computing an assessment reads
 //!   only the values.
 //! - [`Versioned`]: the one versioned cache (a value per key valid at one version, bounded); the
-//!   [`ZoneCache`], the pages' zones ([`crate::web::PageCache`]) and the monitoring figures
-//!   ([`crate::api::monitoring::MonitoringCache`]) are each one of these.
+//!   [`ZoneCache`] and the pages' zones ([`crate::web::PageCache`]) are each one of these (the monitoring
+//!   figures are materialized in the store instead: [`crate::monitoring_results`]).
 //!
 //! Entries are valid only at their data version (bumped in the same transaction as every value change).
 //! The version comes from the store's zone heads (`ecociv_store::materialized`): this server's own writes

@@ -21,6 +21,7 @@ pub mod cache;
 pub mod csrf;
 pub mod demo;
 pub mod error;
+pub mod monitoring_results;
 pub mod multipart;
 pub mod openapi;
 pub mod plan;
@@ -90,8 +91,8 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::LoginLimiter>,
     /// The zones as the HTML pages read them, per data version.
     pub pages: Arc<web::PageCache>,
-    /// Figures computed from monitoring data, per zone and files imported ([`api::monitoring`]).
-    pub monitoring: Arc<api::monitoring::MonitoringCache>,
+    /// The air/water pages' recomputations running in the background ([`monitoring_results`]).
+    pub monitoring: Arc<monitoring_results::Refreshing>,
 }
 
 impl AppState {

@@ -33,6 +33,7 @@ pub fn migration_versions() -> Vec<i64> {
     migrate::migrator(Backend::Postgres).iter().map(|m| m.version).collect()
 }
 pub mod monitoring;
+pub mod monitoring_result;
 pub mod reference;
 pub mod survey;
 pub mod testdb;

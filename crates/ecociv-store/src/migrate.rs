@@ -65,6 +65,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_plan_board.sql"),
         include_str!("../migrations/postgres/0010_plan_board.sql"),
     ),
+    (
+        11,
+        "monitoring_result",
+        include_str!("../migrations/sqlite/0011_monitoring_result.sql"),
+        include_str!("../migrations/postgres/0011_monitoring_result.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -177,6 +177,46 @@ impl Store {
             .collect()
     }
 
+    /// As [`Store::monitoring_cells`], of one station only (the server computes a year station by station,
+    /// so its memory holds one station-year of readings at a time).
+    pub async fn monitoring_station_cells(
+        &self,
+        zone_code: &str,
+        domain: &str,
+        station: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Cell>> {
+        let rows = sqlx::query(
+            "SELECT s.parameter, r.observed_at, r.value, r.flag FROM monitoring_series s
+             JOIN monitoring_reading r ON r.zone_code = s.zone_code AND r.series_id = s.id
+             WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3 AND s.parameter <> $4
+               AND r.observed_at >= $5 AND r.observed_at < $6
+             ORDER BY s.parameter, r.observed_at",
+        )
+        .bind(zone_code)
+        .bind(domain)
+        .bind(station)
+        .bind(FILE_PARAMETER)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Cell {
+                    station: station.to_owned(),
+                    parameter: row.try_get("parameter")?,
+                    reading: Reading {
+                        observed_at: row.try_get("observed_at")?,
+                        value: row.try_get("value")?,
+                        flag: row.try_get("flag")?,
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// The names of the files imported into a domain, in import order.
     pub async fn monitoring_files(&self, zone_code: &str, domain: &str) -> Result<Vec<String>> {
         let rows = sqlx::query(

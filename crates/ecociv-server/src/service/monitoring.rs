@@ -2,7 +2,7 @@
 //! stored as one batch (every reading or none; `dry_run` checks and stores nothing), and "compute from
 //! monitoring": a year's figures saved as values through the workflow, one batch, all or nothing. The
 //! API's monitoring routes and the air and water pages' forms call these; the figures read for the
-//! pages (and their cache) are [`crate::api::monitoring`]'s.
+//! pages are materialized by [`crate::monitoring_results`] when a file is stored.
 
 use ecociv_core::Observation;
 use ecociv_monitoring::kind::{self, Kind, Problem};
@@ -12,7 +12,7 @@ use ecociv_store::{Action, NewRevision, Status, Store};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::monitoring::{computed, problem_json, warm};
+use crate::api::monitoring::{computed, problem_json};
 use crate::auth::{Principal, ZoneRole};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
@@ -72,13 +72,24 @@ pub async fn store_file(
     .await?
     .map_err(|problem| refused(&problem))?;
     // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
-    let stored = if dry_run {
+    let (stored, years) = if dry_run {
         store.check_monitoring_batch(code, kind.domain(), &readings).await?;
-        0
+        (0, Vec::new())
     } else {
-        store
+        let stored = store
             .append_monitoring_batch(code, kind.domain(), file, &readings)
-            .await?
+            .await?;
+        // The pages' figures of the years the file covers, computed now by the importer (the readings
+        // are stored whatever happens here: a page finding them stale recomputes them in the background).
+        let span = parsed.span.as_ref().map(|(from, to)| (from.as_str(), to.as_str()));
+        let years = match crate::monitoring_results::after_import(store, code, kind, span).await {
+            Ok(years) => years,
+            Err(error) => {
+                eprintln!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");
+                Vec::new()
+            }
+        };
+        (stored, years)
     };
     Ok(json!({
         "dry_run": dry_run,
@@ -90,11 +101,12 @@ pub async fn store_file(
         "from": parsed.span.as_ref().map(|(from, _)| from),
         "to": parsed.span.as_ref().map(|(_, to)| to),
         "stored": stored,
+        "years_computed": years,
         "synthetic": file.contains("SYNTHETIC"),
     }))
 }
 
-/// Stores one file (see [`store_file`]) and, when stored, warms the pages' cache.
+/// Stores one file (see [`store_file`]); the pages' figures of the years it covers are computed with it.
 pub async fn import_file(
     state: &AppState,
     code: &str,
@@ -103,11 +115,7 @@ pub async fn import_file(
     bytes: &[u8],
     dry_run: bool,
 ) -> ApiResult<Value> {
-    let summary = store_file(&state.store, code, kind, file, bytes, dry_run).await?;
-    if !dry_run {
-        warm(state, code, kind, &summary);
-    }
-    Ok(summary)
+    store_file(&state.store, code, kind, file, bytes, dry_run).await
 }
 
 /// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,

@@ -467,17 +467,17 @@ async fn computed_views(
     Ok(out)
 }
 
-/// A GB 3095 statistic of the air crate as the page shows it (CO in tenths of mg/m³, the rest µg/m³).
-fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> AnnualStatView {
+/// A GB 3095 statistic as the page shows it (CO in tenths of mg/m³, the rest µg/m³).
+fn stat_view(stat: &crate::monitoring_results::AirStat) -> AnnualStatView {
     let show = |v: i64| {
-        if tenths {
+        if stat.tenths {
             format!("{} mg/m³", ecociv_air::hj663::fmt_tenths(v))
         } else {
             format!("{v} μg/m³")
         }
     };
     AnnualStatView {
-        key: key.to_string(),
+        key: stat.key.clone(),
         value: stat.value.map(show),
         limit: stat.limit.map(show),
         days: stat.days,
@@ -486,8 +486,29 @@ fn stat_view(key: &str, stat: &ecociv_air::hj663::AnnualStat, tenths: bool) -> A
     }
 }
 
-/// Builds the air page's view from the stored hourly data (computed by `ecociv-air` as `ecociv assess`
-/// computes it: 点位平均法, edition by date).
+/// The years of a monitoring page and whether its figures are current; a page finding them missing or
+/// stale asks for their recomputation in the background and says so (it never reads the readings).
+async fn page_years(
+    state: &AppState,
+    web: &Web,
+    framework: &Framework,
+    code: &str,
+    page: &str,
+) -> WebResult<crate::monitoring_results::PageYears> {
+    let years = crate::monitoring_results::page_years(&state.store, framework, code, page)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
+    if years.stale {
+        state.monitoring.spawn(&state.store, code, page);
+    }
+    Ok(years)
+}
+
+/// The note of a page whose figures are being computed.
+const COMPUTING: &str = "监测数据的年度结果正在计算，请稍后刷新本页。";
+
+/// Builds the air page's view from the materialized figures of the year (computed by `ecociv-air` from
+/// the stored hourly data as `ecociv assess` computes them: 点位平均法, edition by date).
 async fn air_view(
     state: &AppState,
     web: &Web,
@@ -495,68 +516,54 @@ async fn air_view(
     query: &BTreeMap<String, String>,
 ) -> WebResult<(ZoneRecord, AirView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
-    let stored_years = crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Air.domain())
-        .await
-        .map_err(|error| WebError::from_api(web, error))?;
-    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::air_year(state, code, year)
+    let stored = page_years(state, web, &framework, code, crate::monitoring_results::AIR).await?;
+    let year = monitoring_year(query, &stored.years, &zone, record.base_year);
+    let data = crate::monitoring_results::air_result(&state.store, code, year, &stored)
         .await
         .map_err(|error| WebError::from_api(web, error))?;
     let mut view = AirView {
         zone_code: code.to_string(),
         year,
         years: years(&zone, record.base_year),
-        synthetic: data.files.iter().any(|f| f.contains("SYNTHETIC")),
-        files: data.files.clone(),
         manage: may_manage(web, code),
         ..AirView::default()
     };
-    if let Some(zone_year) = &data.year {
-        let a = &zone_year.annual;
-        view.stations = zone_year.stations.join("、");
-        view.edition = format!(
-            "{} / {} / {}；{}",
-            zone_year.edition().aqi_standard(),
-            zone_year.edition().evaluation_standard(),
-            zone_year.edition().limits_standard(),
-            ecociv_monitoring::feed::describe_aqi_editions(a.aqi_days_by_edition)
-        );
-        view.provenance = zone_year.provenance();
+    if stored.stale {
+        view.notes.push(COMPUTING.into());
+    }
+    if let Some(data) = data {
+        view.synthetic = data.files.iter().any(|f| f.contains("SYNTHETIC"));
+        view.files = data.files;
+        view.stations = data.stations.join("、");
+        view.edition = data.edition;
+        view.provenance = data.provenance;
         view.days = data
             .days
             .iter()
-            .filter_map(|record| {
-                let date = ecociv_web::i18n::Date::new(record.date.year, record.date.month, record.date.day)?;
-                let valid = record.valid && record.aqi.aqi.is_some();
+            .filter_map(|day| {
                 Some(DailyAqi {
-                    date,
-                    aqi: if valid { record.aqi.aqi.map(u32::from) } else { None },
-                    category: if valid {
-                        record.aqi.level().map(|level| level.level)
-                    } else {
-                        None
-                    },
-                    primary: (valid && !record.aqi.primary.is_empty()).then(|| record.aqi.primary.to_string()),
+                    date: ecociv_web::i18n::Date::new(day.year, day.month, day.day)?,
+                    aqi: day.aqi,
+                    category: day.category,
+                    primary: day.primary.clone(),
                 })
             })
             .collect();
-        view.annual = vec![
-            stat_view("so2", &a.so2, false),
-            stat_view("no2", &a.no2, false),
-            stat_view("pm10", &a.pm10, false),
-            stat_view("pm25", &a.pm25, false),
-            stat_view("co_p95", &a.co_p95, true),
-            stat_view("o3_8h_p90", &a.o3_8h_p90, false),
-        ];
-        let computed = ecociv_monitoring::feed::air(std::slice::from_ref(zone_year), &data.files);
-        view.computed = computed_views(state, web, &framework, code, &computed.observations).await?;
-        view.notes = computed.notes;
+        view.annual = data.annual.iter().map(stat_view).collect();
+        let observations = data
+            .observations
+            .iter()
+            .map(crate::monitoring_results::StoredObservation::observation)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| WebError::from_api(web, error))?;
+        view.computed = computed_views(state, web, &framework, code, &observations).await?;
+        view.notes.extend(data.notes);
     }
     Ok((record, view))
 }
 
-/// Builds the water page's view from the stored water data (classes by `ecociv-water`: GB 3838-2002 and
-/// the 2011 method).
+/// Builds the water page's view from the materialized figures of the year (classes by `ecociv-water`:
+/// GB 3838-2002 and the 2011 method).
 async fn water_view(
     state: &AppState,
     web: &Web,
@@ -564,12 +571,9 @@ async fn water_view(
     query: &BTreeMap<String, String>,
 ) -> WebResult<(ZoneRecord, WaterView)> {
     let (record, zone, framework) = visible_zone(state, web, code).await?;
-    let stored_years =
-        crate::api::monitoring::stored_years(state, code, ecociv_monitoring::kind::Kind::Sections.domain())
-            .await
-            .map_err(|error| WebError::from_api(web, error))?;
-    let year = monitoring_year(query, &stored_years, &zone, record.base_year);
-    let data = crate::api::monitoring::water(state, code)
+    let stored = page_years(state, web, &framework, code, crate::monitoring_results::WATER).await?;
+    let year = monitoring_year(query, &stored.years, &zone, record.base_year);
+    let data = crate::monitoring_results::water_result(&state.store, code, year, &stored)
         .await
         .map_err(|error| WebError::from_api(web, error))?;
     let mut view = WaterView {
@@ -581,57 +585,42 @@ async fn water_view(
             ecociv_water::edition::GB3838,
             ecociv_water::edition::EVALUATION_2011
         ),
-        synthetic: data.inputs.synthetic,
-        files: data.files.clone(),
         manage: may_manage(web, code),
         ..WaterView::default()
     };
-    if let Some(csv) = &data.sections_csv {
-        let classes = ecociv_monitoring::kind::section_classes("sections", csv)
-            .map_err(|p| WebError::Internal(web.lang, p.to_string()))?;
-        let of_year: Vec<_> = classes.into_iter().filter(|section| section.year == year).collect();
-        let index = |class: ecociv_water::gb3838::WaterClass| {
-            ecociv_water::gb3838::WaterClass::ALL
-                .iter()
-                .position(|c| *c == class)
-                .map_or(6, |i| i as u8 + 1)
-        };
-        let counts = ecociv_water::evaluation2011::ClassCounts::of(of_year.iter().filter_map(|section| section.annual));
-        if counts.total > 0 {
-            view.summary = Some(WaterSummary {
-                total: counts.total,
-                i_iii: counts.i_iii,
-                worse_v: counts.worse_v,
-            });
-        }
-        let samples: u32 = of_year.iter().map(|section| section.samples).sum();
-        if !of_year.is_empty() {
-            view.provenance = format!(
-                "{} 个断面，{} 个样品（{} 年）/ {} sections, {} samples ({})",
-                of_year.len(),
-                samples,
-                year,
-                of_year.len(),
-                samples,
-                year
-            );
-        }
-        view.sections = of_year
-            .iter()
-            .map(|section| SectionView {
-                name: section.section.clone(),
-                water_body: ecociv_web::i18n::t(web.lang, &format!("water.waterbody.{}", section.waterbody.code()))
-                    .into_owned(),
-                target_class: None,
-                monthly: section.monthly.map(|class| class.map(index)),
-                annual: section.annual.map(index),
-            })
-            .collect();
+    if stored.stale {
+        view.notes.push(COMPUTING.into());
     }
-    let observations: Vec<Observation> = ecociv_monitoring::feed::water(&framework, &data.inputs)
-        .into_iter()
-        .filter(|observation| observation.year == year)
+    let Some(data) = data else {
+        return Ok((record, view));
+    };
+    view.synthetic = data.synthetic;
+    view.files = data.files;
+    if let Some((total, i_iii, worse_v)) = data.counts {
+        view.summary = Some(WaterSummary { total, i_iii, worse_v });
+    }
+    if !data.sections.is_empty() {
+        let (n, samples) = (data.sections.len(), data.samples);
+        view.provenance =
+            format!("{n} 个断面，{samples} 个样品（{year} 年）/ {n} sections, {samples} samples ({year})");
+    }
+    view.sections = data
+        .sections
+        .iter()
+        .map(|section| SectionView {
+            name: section.name.clone(),
+            water_body: ecociv_web::i18n::t(web.lang, &format!("water.waterbody.{}", section.waterbody)).into_owned(),
+            target_class: None,
+            monthly: section.monthly,
+            annual: section.annual,
+        })
         .collect();
+    let observations = data
+        .observations
+        .iter()
+        .map(crate::monitoring_results::StoredObservation::observation)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| WebError::from_api(web, error))?;
     view.computed = computed_views(state, web, &framework, code, &observations).await?;
     Ok((record, view))
 }

@@ -414,3 +414,113 @@ async fn compute_from_monitoring_saves_the_clis_figures_with_provenance_and_the_
     );
     assert!(!html.contains("SYNTHETIC-air-2023-A.csv"));
 }
+
+/// The same server's store under a fresh application state: nothing of the first one's memory.
+fn restarted(server: &TestServer) -> TestServer {
+    TestServer {
+        app: ecociv_server::app(ecociv_server::AppState::new(
+            server.store.clone(),
+            ecociv_server::Config::default(),
+        )),
+        store: server.store.clone(),
+        passwords: server.passwords.clone(),
+        engine: server.engine,
+    }
+}
+
+/// Issue 20: "An anonymous page costs gigabytes" — with 8.2 M readings stored, `GET /z/{code}/air?year=Y`
+/// took 17–47 s, as every cache miss loaded and recomputed a year of readings. The pages now read the
+/// figures materialized when the files were imported: here the readings are deleted after the import and
+/// a restarted server (no memory of the first) still shows exactly the same air and water pages — so a
+/// page's cost cannot depend on the readings stored. Then the materialized rows are deleted: the page
+/// does not compute them itself (it says they are being computed) and a background recomputation from
+/// the readings brings them back. On every engine configured (SQLite, PostgreSQL, Citus).
+#[tokio::test]
+async fn the_air_and_water_pages_read_the_materialized_figures_never_the_readings() {
+    for server in crate::support::servers("monitoring_materialized").await {
+        demo::load_monitoring(&server.store).await.unwrap();
+        let pages = ["/z/450202/air?year=2023", "/z/450202/water?year=2024"];
+        let mut before = Vec::new();
+        for page in pages {
+            let html = page_text(&Client::anonymous().get(&server, page).await);
+            assert!(
+                !html.contains("正在计算"),
+                "{}: {page} not computed at import",
+                server.engine
+            );
+            before.push(html);
+        }
+        assert!(before[0].contains("细颗粒物（PM2.5）年平均") && before[0].contains("SYN-A0000"));
+        assert!(before[1].contains("个达到或优于Ⅲ类"));
+
+        // The readings gone (the file records kept): a restarted server shows the same pages.
+        let readings = sqlx::query(
+            "DELETE FROM monitoring_reading WHERE zone_code = '450202' AND series_id IN
+               (SELECT id FROM monitoring_series WHERE zone_code = '450202' AND parameter <> '_file')",
+        )
+        .execute(server.store.pool())
+        .await
+        .unwrap()
+        .rows_affected();
+        assert!(readings > 50_000, "{readings} readings deleted");
+        let fresh = restarted(&server);
+        for (page, html) in pages.iter().zip(&before) {
+            let again = page_text(&Client::anonymous().get(&fresh, page).await);
+            assert_eq!(&again, html, "{}: {page} changed without its readings", server.engine);
+        }
+
+        // The materialized rows gone: the page says the figures are being computed, shows none, and
+        // does not block on the computation; the background recomputation (from what is stored now:
+        // nothing) leaves the page without figures and without the note.
+        sqlx::query("DELETE FROM monitoring_result WHERE zone_code = '450202'")
+            .execute(server.store.pool())
+            .await
+            .unwrap();
+        let fresh = restarted(&server);
+        let html = page_text(&Client::anonymous().get(&fresh, pages[0]).await);
+        assert!(html.contains("正在计算"), "{}", server.engine);
+        assert!(!html.contains("SYN-A0000"), "{}", server.engine);
+        let mut settled = false;
+        for _ in 0..200 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let html = page_text(&Client::anonymous().get(&fresh, pages[0]).await);
+            if !html.contains("正在计算") {
+                settled = true;
+                break;
+            }
+        }
+        assert!(
+            settled,
+            "{}: the background recomputation did not finish",
+            server.engine
+        );
+    }
+}
+
+/// The background recomputation of a page from the readings gives the figures the import gave.
+#[tokio::test]
+async fn a_recomputed_page_equals_the_page_computed_at_import() {
+    let server = server("monitoring-recomputed").await;
+    demo::load_monitoring(&server.store).await.unwrap();
+    let pages = ["/z/450202/air?year=2023", "/z/450202/water?year=2024"];
+    let mut before = Vec::new();
+    for page in pages {
+        before.push(page_text(&Client::anonymous().get(&server, page).await));
+    }
+    sqlx::query("DELETE FROM monitoring_result")
+        .execute(server.store.pool())
+        .await
+        .unwrap();
+    let fresh = restarted(&server);
+    for (page, html) in pages.iter().zip(&before) {
+        let mut now = String::new();
+        for _ in 0..400 {
+            now = page_text(&Client::anonymous().get(&fresh, page).await);
+            if !now.contains("正在计算") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(&now, html, "{page}");
+    }
+}

@@ -80,7 +80,12 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     let state = AppState::new(store.clone(), config);
     if args.demo {
         // The demo's monitoring pages, computed once in the background rather than on the first visit.
-        ecociv_server::api::monitoring::warm_zone(&state, demo::DEMO_ZONE);
+        for page in [
+            ecociv_server::monitoring_results::AIR,
+            ecociv_server::monitoring_results::WATER,
+        ] {
+            state.monitoring.spawn(&state.store, demo::DEMO_ZONE, page);
+        }
     }
     if !args.no_background_assessments {
         ecociv_server::assessments::spawn_background(&state);
