@@ -110,6 +110,8 @@ pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
 }
 
+pub mod bulletin;
+
 const TITLE: &str = "方正小标宋简体";
 const HEI: &str = "黑体";
 const KAI: &str = "楷体_GB2312";
@@ -204,6 +206,19 @@ fn item_lead(lead: &str, text: &str) -> Paragraph {
         .add_run(run(text, FANG, SIHAO))
         .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
         .line_spacing(LineSpacing::new().line(LINE_SMALL).line_rule(LineSpacingType::Exact))
+}
+
+/// A body line without indentation (the addressee: 各有关单位：).
+fn body_flush(text: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text, FANG, SANHAO)).line_spacing(exact())
+}
+
+/// A right-aligned body line (the issuing unit and date at the end).
+fn body_right(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text, FANG, SANHAO))
+        .align(AlignmentType::Right)
+        .indent(None, None, Some(1280), None)
 }
 
 fn centred(text: &str, family: &str, size: usize) -> Paragraph {

@@ -113,6 +113,8 @@ pub enum Nav {
     Indicator,
     Air,
     Water,
+    /// The plan's work: tasks, projects, supervision, units.
+    Plan,
     Entry,
     Review,
     Admin,
@@ -178,6 +180,56 @@ pub mod urls {
     /// The "compute from monitoring" form's target (reviewers, admins).
     pub fn monitoring_compute(zone: &str) -> String {
         format!("/z/{}/monitoring/compute", encode(zone))
+    }
+    /// The task breakdown (任务分解).
+    pub fn plan(zone: &str) -> String {
+        format!("/z/{}/plan", encode(zone))
+    }
+    pub fn plan_tasks_xlsx(zone: &str) -> String {
+        format!("/z/{}/plan/tasks.xlsx", encode(zone))
+    }
+    /// The key-project ledger.
+    pub fn plan_projects(zone: &str) -> String {
+        format!("/z/{}/plan/projects", encode(zone))
+    }
+    pub fn plan_projects_xlsx(zone: &str) -> String {
+        format!("/z/{}/plan/projects.xlsx", encode(zone))
+    }
+    /// The supervision board (督查督办).
+    pub fn plan_board(zone: &str) -> String {
+        format!("/z/{}/plan/supervision", encode(zone))
+    }
+    /// A follow-up item's forms (respond, close).
+    pub fn plan_item(zone: &str, item: &str) -> String {
+        format!("/z/{}/plan/supervision/{}", encode(zone), encode(item))
+    }
+    pub fn plan_units(zone: &str) -> String {
+        format!("/z/{}/plan/units", encode(zone))
+    }
+    /// A unit's page (its tasks, projects, reports, follow-ups and score).
+    pub fn plan_unit(zone: &str, unit: &str) -> String {
+        format!("/z/{}/plan/units/{}", encode(zone), encode(unit))
+    }
+    /// A progress report (`subject`: `project:2.01`, `measure:1.1.2`; `period`: `2025Q3`).
+    pub fn plan_report(zone: &str, subject: &str, period: &str) -> String {
+        format!(
+            "/z/{}/plan/reports/{}/{}",
+            encode(zone),
+            encode(subject),
+            encode(period)
+        )
+    }
+    pub fn plan_report_review(zone: &str, subject: &str, period: &str) -> String {
+        format!(
+            "/z/{}/plan/reports/{}/{}/review",
+            encode(zone),
+            encode(subject),
+            encode(period)
+        )
+    }
+    /// The Word 工作进展情况通报 of a period.
+    pub fn plan_bulletin(zone: &str, period: &str) -> String {
+        format!("/z/{}/plan/bulletin.docx?period={}", encode(zone), encode(period))
     }
     pub fn entry(zone: &str) -> String {
         format!("/z/{}/entry", encode(zone))
@@ -326,6 +378,7 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         items.push((Nav::Table, urls::table(&zone.code), t(lang, "nav.table")));
         items.push((Nav::Air, urls::air(&zone.code), t(lang, "nav.air")));
         items.push((Nav::Water, urls::water(&zone.code), t(lang, "nav.water")));
+        items.push((Nav::Plan, urls::plan(&zone.code), t(lang, "nav.plan")));
         if matches!(role, Some(Role::Editor)) {
             items.push((Nav::Entry, urls::entry(&zone.code), t(lang, "nav.entry")));
         }

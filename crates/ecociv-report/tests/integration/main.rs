@@ -6,6 +6,7 @@ mod xlsx;
 pub fn example() -> ecociv_data::LoadedZone {
     ecociv_data::load_zone("450202").expect("bundled zone 450202")
 }
+mod bulletin;
 mod docx;
 pub mod fill;
 mod hostile;

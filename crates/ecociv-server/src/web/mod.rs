@@ -14,6 +14,7 @@
 pub mod account;
 pub mod forms;
 pub mod pages;
+pub mod plan;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -66,6 +67,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/z/{code}/monitoring/upload"),
     ("POST", "/z/{code}/monitoring/compute"),
     ("GET", "/monitoring/example/{file}"),
+    ("GET", "/z/{code}/plan"),
+    ("GET", "/z/{code}/plan/tasks.xlsx"),
+    ("GET", "/z/{code}/plan/projects"),
+    ("GET", "/z/{code}/plan/projects.xlsx"),
+    ("GET", "/z/{code}/plan/supervision"),
+    ("POST", "/z/{code}/plan/supervision"),
+    ("POST", "/z/{code}/plan/supervision/{item}"),
+    ("GET", "/z/{code}/plan/bulletin.docx"),
+    ("GET", "/z/{code}/plan/units"),
+    ("GET", "/z/{code}/plan/units/{unit}"),
+    ("GET", "/z/{code}/plan/reports/{subject}/{period}"),
+    ("POST", "/z/{code}/plan/reports/{subject}/{period}"),
+    ("POST", "/z/{code}/plan/reports/{subject}/{period}/review"),
     ("GET", "/z/{code}/entry"),
     ("POST", "/z/{code}/entry"),
     ("GET", "/z/{code}/review"),
@@ -104,6 +118,22 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ),
         ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
         ("GET", "/monitoring/example/{file}") => get(pages::monitoring_example),
+        ("GET", "/z/{code}/plan") => get(plan::tasks),
+        ("GET", "/z/{code}/plan/tasks.xlsx") => get(plan::tasks_xlsx),
+        ("GET", "/z/{code}/plan/projects") => get(plan::projects),
+        ("GET", "/z/{code}/plan/projects.xlsx") => get(plan::projects_xlsx),
+        ("GET", "/z/{code}/plan/supervision") => get(plan::board),
+        ("POST", "/z/{code}/plan/supervision") => post(plan::board_post),
+        ("POST", "/z/{code}/plan/supervision/{item}") => post(plan::item_post),
+        ("GET", "/z/{code}/plan/bulletin.docx") => get(plan::bulletin),
+        ("GET", "/z/{code}/plan/units") => get(plan::units),
+        ("GET", "/z/{code}/plan/units/{unit}") => get(plan::unit),
+        ("GET", "/z/{code}/plan/reports/{subject}/{period}") => get(plan::report),
+        // A progress report with its evidence file.
+        ("POST", "/z/{code}/plan/reports/{subject}/{period}") => {
+            post(plan::report_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+        }
+        ("POST", "/z/{code}/plan/reports/{subject}/{period}/review") => post(plan::review_post),
         ("GET", "/z/{code}/entry") => get(forms::entry_page),
         // A data-entry form with its evidence files.
         ("POST", "/z/{code}/entry") => {

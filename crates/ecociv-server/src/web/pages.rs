@@ -164,7 +164,7 @@ pub async fn table(
     Ok(html(StatusCode::OK, table_page::render_table(&ctx, &view)))
 }
 
-fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();

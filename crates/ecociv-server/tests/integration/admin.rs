@@ -466,6 +466,9 @@ const EVERYONE: &[Who] = &[
 const EDITORS: &[Who] = &[Who::EditorEnv, Who::EditorAgri];
 const REVIEWERS: &[Who] = &[Who::Reviewer, Who::Admin];
 const ADMINS: &[Who] = &[Who::Admin];
+const MEMBERS: &[Who] = &[Who::Viewer, Who::EditorEnv, Who::EditorAgri, Who::Reviewer, Who::Admin];
+/// The environment bureau's unit (its editor is EditorEnv), reviewers and admins.
+const ENV_UNIT: &[Who] = &[Who::EditorEnv, Who::Reviewer, Who::Admin];
 
 /// A page route: method, path, who may use it, and the form fields of a POST.
 type PageRoute = (
@@ -540,6 +543,44 @@ const PAGES: &[PageRoute] = &[
         &[("year", "2022"), ("back", "water")],
     ),
     ("GET", "/monitoring/example/{file}", EVERYONE, &[]),
+    ("GET", "/z/{code}/plan", EVERYONE, &[]),
+    ("GET", "/z/{code}/plan/tasks.xlsx", EVERYONE, &[]),
+    ("GET", "/z/{code}/plan/projects", EVERYONE, &[]),
+    ("GET", "/z/{code}/plan/projects.xlsx", EVERYONE, &[]),
+    ("GET", "/z/{code}/plan/supervision", MEMBERS, &[]),
+    (
+        "POST",
+        "/z/{code}/plan/supervision",
+        REVIEWERS,
+        &[
+            ("subject", "联席会议议定事项"),
+            ("owner", "城中生态环境局"),
+            ("reason", "路由测试"),
+            ("due", "2099-01-01"),
+        ],
+    ),
+    (
+        "POST",
+        "/z/{code}/plan/supervision/{item}",
+        ENV_UNIT,
+        &[("action", "respond"), ("text", "路由测试")],
+    ),
+    ("GET", "/z/{code}/plan/bulletin.docx", MEMBERS, &[]),
+    ("GET", "/z/{code}/plan/units", MEMBERS, &[]),
+    ("GET", "/z/{code}/plan/units/{unit}", MEMBERS, &[]),
+    ("GET", "/z/{code}/plan/reports/{subject}/{period}", MEMBERS, &[]),
+    (
+        "POST",
+        "/z/{code}/plan/reports/{subject}/{period}",
+        ENV_UNIT,
+        &[("status", "in_progress"), ("percent", "20"), ("narrative", "路由测试")],
+    ),
+    (
+        "POST",
+        "/z/{code}/plan/reports/{subject}/{period}/review",
+        REVIEWERS,
+        &[("decision", "approve")],
+    ),
     ("GET", "/z/{code}/entry", EDITORS, &[]),
     (
         "POST",
@@ -584,6 +625,19 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
         .await
         .unwrap()
         .id;
+    // A follow-up owned by 城中生态环境局 (EditorEnv's unit) for the respond form.
+    let before = server.store.board("450202").await.unwrap();
+    let mut board = before.clone();
+    let day = ecociv_plan::Date::parse("2026-01-05").unwrap();
+    let item = board.add_manual(
+        "联席会议",
+        "城中生态环境局",
+        "议定事项",
+        day,
+        day.plus_days(30),
+        "reviewer",
+    );
+    server.store.append_board("450202", &before, &board).await.unwrap();
     let mut failures = Vec::new();
     for (n, (method, template, allowed, fields)) in PAGES.iter().enumerate() {
         for &who in EVERYONE {
@@ -608,7 +662,11 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
                 .replace("{submission}", "7.1@2022")
-                .replace("{file}", "air.csv");
+                .replace("{file}", "air.csv")
+                .replace("{item}", &item)
+                .replace("{unit}", &ecociv_web::layout::urls::encode("城中生态环境局"))
+                .replace("{subject}", "measure:1.1.2")
+                .replace("{period}", "2025Q3");
             let response = if *method == "GET" {
                 client.get(&server, &path).await
             } else {

@@ -47,6 +47,14 @@ pub(crate) fn browser_available() -> bool {
 }
 
 pub(crate) async fn start_server(test: &str) -> (String, Store, std::collections::HashMap<String, String>) {
+    start_server_with(test, Config::default()).await
+}
+
+/// [`start_server`] with settings (cookies are never `Secure` here: plain HTTP on the loopback).
+pub(crate) async fn start_server_with(
+    test: &str,
+    config: Config,
+) -> (String, Store, std::collections::HashMap<String, String>) {
     let path = std::env::temp_dir().join(format!("ecociv-browser-{test}-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let store = Store::open(&format!("sqlite://{}", path.display()))
@@ -59,7 +67,7 @@ pub(crate) async fn start_server(test: &str) -> (String, Store, std::collections
         store.clone(),
         Config {
             secure_cookies: false,
-            ..Config::default()
+            ..config
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -37,6 +37,8 @@ const ALLOWED: &[&str] = &[
     "EI",
     "COD",
     "BOD5",
+    // Volatile organic compounds, as the seed plan's measures name them (深化 VOCs 减排治理行动).
+    "VOCs",
     // The marker of synthetic (made-up) data in its file names and station codes.
     "SYNTHETIC",
     // File formats.
@@ -292,7 +294,12 @@ async fn no_chinese_page_carries_english() {
         if *method != "GET" || route.contains('.') || route.contains("{lang}") || route.contains("{file}") {
             continue; // files (CSS, CSV, Excel, Word, JSON, examples) and the language switch
         }
-        let path = route.replace("{code}", "450202").replace("{id}", &user_id);
+        let path = route
+            .replace("{code}", "450202")
+            .replace("{id}", &user_id)
+            .replace("{unit}", &ecociv_web::layout::urls::encode("城中区农业农村局"))
+            .replace("{subject}", "project:2.01")
+            .replace("{period}", "2025Q3");
         if path.contains("{row}") {
             pages.extend(rows.iter().map(|row| path.replace("{row}", row)));
             pages.extend(["7.1", "8.1", "7"].map(|row| format!("{}?year=2023", path.replace("{row}", row))));

@@ -12,6 +12,7 @@ mod layout;
 mod load;
 mod monitoring;
 mod plan;
+mod plan_browser;
 mod security;
 mod support;
 mod web;

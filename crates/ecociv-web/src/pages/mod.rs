@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod entry;
 pub mod indicator;
 pub mod login;
+pub mod plan;
 pub mod review;
 pub mod table;
 pub mod water;
