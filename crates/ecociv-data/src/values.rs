@@ -64,7 +64,7 @@ pub fn parse_values_with(
         }
     };
     let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(file);
     for (index, name) in headers.iter().enumerate() {
         let name = name.trim();
         if REQUIRED.contains(&name) || OPTIONAL.contains(&name) {
@@ -104,7 +104,9 @@ pub fn parse_values_with(
         }
     }
     if !problems.is_empty() {
-        return Err(DataError { problems });
+        return Err(DataError {
+            problems: problems.into_vec(),
+        });
     }
     let column = |name: &str| columns.get(name).copied();
     let mut observations = Vec::new();
@@ -238,7 +240,7 @@ pub fn parse_values_with(
         Ok(observations)
     } else {
         Err(DataError {
-            problems: capped(file, problems),
+            problems: problems.into_vec(),
         })
     }
 }
@@ -247,16 +249,81 @@ pub fn parse_values_with(
 /// damaged file of a million lines must not give a million-line error).
 pub const MAX_PROBLEMS: usize = 100;
 
-fn capped(file: &str, mut problems: Vec<Problem>) -> Vec<Problem> {
-    if problems.len() > MAX_PROBLEMS {
-        let more = problems.len() - MAX_PROBLEMS;
-        problems.truncate(MAX_PROBLEMS);
-        problems.push(Problem {
+/// The problems of one refusal as they are found: the first [`MAX_PROBLEMS`] kept, the others only
+/// counted — so a damaged file of a million lines neither gives a million-line error nor holds a million
+/// problems in memory before the cut.
+struct Problems {
+    file: String,
+    list: Vec<Problem>,
+    more: usize,
+}
+
+impl Problems {
+    fn new(file: &str) -> Problems {
+        Problems {
             file: file.to_string(),
-            line: None,
-            field: None,
-            message: format!("另有 {more} 处问题未列出 ({more} more problems not listed)"),
-        });
+            list: Vec::new(),
+            more: 0,
+        }
     }
-    problems
+
+    fn push(&mut self, problem: Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The problems kept, and one line saying how many more were found.
+    fn into_vec(mut self) -> Vec<Problem> {
+        if self.more > 0 {
+            let more = self.more;
+            self.list.push(Problem {
+                file: self.file,
+                line: None,
+                field: None,
+                message: format!("另有 {more} 处问题未列出 ({more} more problems not listed)"),
+            });
+        }
+        self.list
+    }
+
+    /// How many problems were found, listed or not.
+    #[cfg(test)]
+    fn found(&self) -> usize {
+        self.list.len() + self.more
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 20: a refusal of a damaged million-line file held every problem before the cut (645k
+    /// problems, ~1.9 GiB of server memory for two imports). The collector keeps only the first
+    /// [`MAX_PROBLEMS`] and counts the rest.
+    #[test]
+    fn a_refusal_keeps_the_first_problems_and_counts_the_rest() {
+        let mut problems = Problems::new("values.csv");
+        for line in 0..1_000_000u64 {
+            problems.push(Problem {
+                file: "values.csv".into(),
+                line: Some(line + 2),
+                field: Some("value".into()),
+                message: "重复 (duplicate)".into(),
+            });
+            assert!(problems.list.len() <= MAX_PROBLEMS);
+        }
+        assert_eq!(problems.found(), 1_000_000);
+        assert!(problems.list.capacity() <= 2 * MAX_PROBLEMS);
+        let listed = problems.into_vec();
+        assert_eq!(listed.len(), MAX_PROBLEMS + 1);
+        assert_eq!(listed[0].line, Some(2));
+        assert!(listed[MAX_PROBLEMS].message.contains("另有 999900 处问题未列出"));
+    }
 }

@@ -1,6 +1,9 @@
 //! The server under load, over real TCP: CPU-heavy requests (large value imports, dry runs) must not starve the
 //! runtime — `/api/v1/health` keeps answering while they run. The body size is `ECOCIV_LOAD_MB` (default
-//! 4 MB per import here; `bench/abuse/run.sh` uses 30 MB on a release build).
+//! 4 MB per import here, so the debug test stays short in CI; the issue's 30 MB imports are run by
+//! `ECOCIV_LOAD_MB=30` here and by `bench/abuse/run.sh` on a release build, figures in
+//! `docs/benchmarks.md`). The work per import grows linearly with its size and runs off the runtime's
+//! workers, so the probe's latency does not depend on it: a larger import only makes the run longer.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -101,10 +104,20 @@ async fn health_answers_while_two_large_imports_run() {
     let median = latencies[latencies.len() / 2];
     let worst = latencies[latencies.len() - 1];
     eprintln!(
-        "health while importing: {} probes, median {median:?}, max {worst:?}",
+        "health while importing {megabytes} MB twice: {} probes, median {median:?}, p90 {:?}, max {worst:?}",
+        latencies.len(),
+        latencies[latencies.len() * 9 / 10]
+    );
+    // Issue 20's line: health answers within 100 ms while two imports run. Asserted as: the median and
+    // nine probes in ten within 100 ms, and nothing pathological — no probe over a second (a probe that
+    // waits for an import's CPU work, as before `work::cpu`, waited 47 s). A single probe over 100 ms on a
+    // two-core machine shared with other builds is the scheduler, not the server.
+    let within = latencies.iter().filter(|l| **l < Duration::from_millis(100)).count();
+    assert!(median < Duration::from_millis(100), "median {median:?}: {latencies:?}");
+    assert!(
+        within * 10 >= latencies.len() * 9,
+        "{within} of {} probes within 100 ms: {latencies:?}",
         latencies.len()
     );
-    assert!(median < Duration::from_millis(100), "median {median:?}: {latencies:?}");
-    // The worst probe on a shared two-core machine: generous, but far below an import's duration.
     assert!(worst < Duration::from_millis(1000), "max {worst:?}: {latencies:?}");
 }

@@ -6,6 +6,8 @@ mod api;
 mod assessments;
 mod browser;
 mod contract;
+mod fuzz;
+mod hostile;
 mod instances;
 mod latin;
 mod layout;
