@@ -1,16 +1,24 @@
 -- wrk script of the nation benchmark (bench/nation/run.sh). MODE:
 --   assess  anonymous GET of a random county's assessment (Accept-Encoding: gzip)
 --   me      signed-in GET /api/v1/me (session, account and every role of the caller)
+--   page    signed-in GET of the caller's county dashboard page /z/{code}?year= (HTML: roles, the zone,
+--           the assessment, the departments' workflow progress from the store)
 --   mixed   1/4 signed-in /api/v1/me, 1/4 signed-in assessment of the caller's county, 1/2 anonymous assessment
---   write   signed-in PUT of a value of the caller's county (a draft: moves the county's data version)
--- SESSIONS: file of "cookie csrf zone" lines; CODES: file of county codes; FIRST_YEAR, YEARS.
+--   write   signed-in PUT of a value of the caller's county for the year after the generated ones (a draft
+--           in a plan year: the generated years hold approved, locked values), by a county reviewer (the
+--           sessions marked "w"; provincial viewers may not write)
+-- SESSIONS: file of "cookie csrf zone [w]" lines; CODES: file of county codes; FIRST_YEAR, YEARS.
 local mode = os.getenv("MODE") or "mixed"
 local first_year = tonumber(os.getenv("FIRST_YEAR") or "2015")
 local years = tonumber(os.getenv("YEARS") or "10")
-local sessions, codes = {}, {}
+local sessions, writers, codes = {}, {}, {}
 for line in io.lines(os.getenv("SESSIONS")) do
-  local cookie, csrf, zone = line:match("^(%S+) (%S+) (%S+)$")
-  if cookie then table.insert(sessions, { cookie = cookie, csrf = csrf, zone = zone }) end
+  local cookie, csrf, zone, mark = line:match("^(%S+) (%S+) (%S+) ?(%S*)$")
+  if cookie then
+    local s = { cookie = cookie, csrf = csrf, zone = zone }
+    table.insert(sessions, s)
+    if mark == "w" then table.insert(writers, s) end
+  end
 end
 for line in io.lines(os.getenv("CODES")) do table.insert(codes, line) end
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
@@ -24,10 +32,14 @@ request = function()
   local s = sessions[math.random(#sessions)]
   if mode == "assess" then return anonymous() end
   if mode == "me" then return wrk.format("GET", "/api/v1/me", { ["Cookie"] = s.cookie }) end
+  if mode == "page" then
+    return wrk.format("GET", "/z/" .. s.zone .. "?year=" .. year(), { ["Cookie"] = s.cookie, ["Accept-Encoding"] = "gzip" })
+  end
   if mode == "write" then
+    s = writers[math.random(#writers)]
     counter = counter + 1
     local body = string.format('{"value": "%.1f", "source": "负载测试 SYNTHETIC", "reason": "bench"}', 90 + (counter % 90) / 10)
-    return wrk.format("PUT", "/api/v1/zones/" .. s.zone .. "/values/7.1/" .. (first_year + years - 1),
+    return wrk.format("PUT", "/api/v1/zones/" .. s.zone .. "/values/7.1/" .. (first_year + years),
       { ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json" }, body)
   end
   local r = math.random()

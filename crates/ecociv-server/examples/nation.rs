@@ -229,7 +229,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             args.get(2).ok_or("coordinator URL")?,
             args.get(3).ok_or("database name")?,
         );
-        println!("{}", ecociv_store::testdb::fresh_citus(base, name, 32).await?);
+        println!("{}", ecociv_store::testdb::fresh_citus(base, name, 32).await?.keep());
         return Ok(());
     }
     let usage = "usage: nation <DB URL> <codes.csv> [years=10] [workers=4] [limit]";

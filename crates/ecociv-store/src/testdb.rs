@@ -1,6 +1,9 @@
 //! Fresh databases for tests and benchmarks (the store's and the server's test suites, the two-instance
 //! test, the benchmark's generator): a new database beside the one a URL names, on plain PostgreSQL or on
-//! every node of a PostgreSQL + Citus cluster. Not used by the application.
+//! every node of a PostgreSQL + Citus cluster, dropped again (on every node) when its [`TestDatabase`]
+//! goes out of scope — so a test suite's disk use is one test's databases, not all of them until the
+//! test binary exits (a Citus test database is ~30 MB on each of three nodes). Not used by the
+//! application.
 
 use sqlx::{AnyConnection, Connection, Row};
 
@@ -30,9 +33,84 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Creates the database `name` on the PostgreSQL server of `url` (whose role may create databases) and
-/// returns its URL.
-pub async fn fresh_postgres(url: &str, name: &str) -> Result<String> {
+/// A database made by [`fresh_postgres`] or [`fresh_citus`]: dropped on every node it was made on when
+/// this value is dropped (`DROP DATABASE … WITH (FORCE)`, which ends the connections still open on it),
+/// unless the thread is panicking — a failed test leaves its database for a look (the CI cluster is
+/// thrown away at the end) — or [`TestDatabase::keep`] was called.
+#[derive(Debug)]
+pub struct TestDatabase {
+    url: String,
+    name: String,
+    /// A URL per node of a database that stays (the one the caller named), to drop `name` from.
+    nodes: Vec<String>,
+    keep: bool,
+}
+
+impl TestDatabase {
+    /// The new database's URL (the coordinator's on Citus).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Keeps the database (a benchmark's): returns its URL and drops nothing.
+    pub fn keep(mut self) -> String {
+        self.keep = true;
+        std::mem::take(&mut self.url)
+    }
+
+    async fn drop_everywhere(name: &str, nodes: &[String]) -> Result<()> {
+        // Under the lock [`fresh_citus`] takes on the first node: never beside a database being made.
+        let mut lock = match nodes.first() {
+            Some(first) => AnyConnection::connect(first).await?,
+            None => return Ok(()),
+        };
+        sqlx::query("SELECT pg_advisory_lock(1600016)")
+            .execute(&mut lock)
+            .await?;
+        for node in nodes {
+            let mut conn = AnyConnection::connect(node).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await?;
+            conn.close().await.ok();
+        }
+        lock.close().await.ok();
+        Ok(())
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if self.keep {
+            return;
+        }
+        if std::thread::panicking() {
+            eprintln!("test database {} kept after a panic", self.name);
+            return;
+        }
+        // Drop runs inside the test's runtime, which cannot be blocked on from within: the statements run
+        // on a thread of their own, waited for here.
+        let (name, nodes) = (self.name.clone(), std::mem::take(&mut self.nodes));
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime
+                .block_on(Self::drop_everywhere(&name, &nodes))
+                .map_err(std::io::Error::other)
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("test database {}: not dropped: {error}", self.name),
+            Err(_) => eprintln!("test database {}: the thread dropping it panicked", self.name),
+        }
+    }
+}
+
+/// Creates the database `name` on the PostgreSQL server of `url` (whose role may create databases); it is
+/// dropped with the returned value.
+pub async fn fresh_postgres(url: &str, name: &str) -> Result<TestDatabase> {
     check_name(name)?;
     sqlx::any::install_default_drivers();
     let (credentials, host, _) = split(url)?;
@@ -41,15 +119,21 @@ pub async fn fresh_postgres(url: &str, name: &str) -> Result<String> {
         .execute(&mut admin)
         .await?;
     admin.close().await.ok();
-    Ok(format!("{credentials}@{host}/{name}"))
+    Ok(TestDatabase {
+        url: format!("{credentials}@{host}/{name}"),
+        name: name.to_string(),
+        nodes: vec![url.to_string()],
+        keep: false,
+    })
 }
 
 /// Creates the database `name` on every node of the Citus cluster whose coordinator `url` names (a
 /// database with the extension and its workers registered; the role a superuser on every node, as
 /// the cluster script that `.ci/setup.d/15-citus.sh` runs makes it): the extension in each, the coordinator and the workers
-/// registered, `citus.shard_count` set for the database. Returns the coordinator's URL of the new
-/// database; its tables are distributed when a [`crate::Store`] opens it.
-pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<String> {
+/// registered, `citus.shard_count` set for the database. Returns the new database (the coordinator's
+/// URL; dropped on every node with the value); its tables are distributed when a [`crate::Store`] opens
+/// it.
+pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<TestDatabase> {
     check_name(name)?;
     sqlx::any::install_default_drivers();
     let (credentials, coordinator, database) = split(url)?;
@@ -72,6 +156,17 @@ pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<Stri
     if workers.is_empty() {
         return Err(StoreError::Invalid(format!("{url}: no Citus worker registered")));
     }
+    let new_url = format!("{credentials}@{coordinator}/{name}");
+    // From here on a failure drops what was made (on the nodes where it was).
+    let made = TestDatabase {
+        url: new_url.clone(),
+        name: name.to_string(),
+        nodes: std::iter::once(coordinator.to_string())
+            .chain(workers.iter().cloned())
+            .map(|node| format!("{credentials}@{node}/{database}"))
+            .collect(),
+        keep: false,
+    };
     for node in std::iter::once(coordinator.to_string()).chain(workers.iter().cloned()) {
         let mut conn = AnyConnection::connect(&format!("{credentials}@{node}/{database}")).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -82,7 +177,6 @@ pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<Stri
         sqlx::query("CREATE EXTENSION citus").execute(&mut conn).await?;
         conn.close().await.ok();
     }
-    let new_url = format!("{credentials}@{coordinator}/{name}");
     let mut conn = AnyConnection::connect(&new_url).await?;
     let node = |text: &str| -> Result<(String, u16)> {
         let (host, port) = text
@@ -112,7 +206,7 @@ pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<Stri
     .await?;
     conn.close().await.ok();
     admin.close().await.ok();
-    Ok(new_url)
+    Ok(made)
 }
 
 /// Applies the migrations up to `version` (inclusive) to the database at `url`, as [`crate::Store::open`]

@@ -51,7 +51,7 @@ async fn enter_and_approve(engine: &str, server: &TestServer, reviewer: &mut Cli
 
 #[tokio::test]
 async fn a_write_on_one_instance_is_seen_on_the_other_within_the_bound() {
-    for (engine, url) in database_urls("instances").await {
+    for (engine, url, _database) in database_urls("instances").await {
         eprintln!("== instances: {engine}");
         let max_age = Duration::from_millis(400);
         let (a, b) = two_instances(engine, &url, max_age).await;
@@ -89,7 +89,7 @@ async fn a_write_on_one_instance_is_seen_on_the_other_within_the_bound() {
 
 #[tokio::test]
 async fn with_no_age_allowed_the_other_instance_sees_a_write_at_once() {
-    for (engine, url) in database_urls("instances_zero").await {
+    for (engine, url, _database) in database_urls("instances_zero").await {
         let (a, b) = two_instances(engine, &url, Duration::ZERO).await;
         let path = "/api/v1/zones/450202/assessment?year=2022";
         let before = Client::anonymous().get(&b, path).await;
@@ -106,7 +106,7 @@ async fn with_no_age_allowed_the_other_instance_sees_a_write_at_once() {
 
 #[tokio::test]
 async fn the_start_up_fill_runs_on_one_instance_only() {
-    for (engine, url) in database_urls("instances_fill").await {
+    for (engine, url, _database) in database_urls("instances_fill").await {
         let (a, b) = two_instances(engine, &url, Duration::ZERO).await;
         // Both instances start their fill at the same moment: exactly one runs it.
         let (on_a, on_b) = tokio::join!(

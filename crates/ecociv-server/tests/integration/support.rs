@@ -9,6 +9,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use ecociv_server::{AppState, Config, app, demo};
 use ecociv_store::Store;
+use ecociv_store::testdb::TestDatabase;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -18,6 +19,8 @@ pub struct TestServer {
     pub passwords: HashMap<String, String>,
     /// `sqlite`, `postgres` or `citus`.
     pub engine: &'static str,
+    /// The PostgreSQL or Citus database, dropped (on every node) with the server: last, after the store.
+    _database: Option<TestDatabase>,
 }
 
 pub async fn server(test: &str) -> TestServer {
@@ -30,10 +33,10 @@ pub async fn server_with(test: &str, config: Config) -> TestServer {
     let store = Store::open(&format!("sqlite://{}", path.display()))
         .await
         .expect("open store");
-    on_store(store, config, "sqlite").await
+    on_store(store, config, "sqlite", None).await
 }
 
-async fn on_store(store: Store, config: Config, engine: &'static str) -> TestServer {
+async fn on_store(store: Store, config: Config, engine: &'static str, database: Option<TestDatabase>) -> TestServer {
     let accounts = demo::load(&store).await.expect("demo").expect("fresh");
     let passwords = accounts.into_iter().map(|a| (a.username, a.password)).collect();
     let app = app(AppState::new(store.clone(), config));
@@ -42,6 +45,7 @@ async fn on_store(store: Store, config: Config, engine: &'static str) -> TestSer
         store,
         passwords,
         engine,
+        _database: database,
     }
 }
 
@@ -67,22 +71,23 @@ fn engine_url(variable: &str, require: &str, what: &str) -> Option<String> {
     }
 }
 
-/// A fresh database URL on every engine configured (as [`servers`]): (engine, URL), the demo not loaded.
-pub async fn database_urls(test: &str) -> Vec<(&'static str, String)> {
+/// A fresh database URL on every engine configured (as [`servers`]): (engine, URL, the database — dropped
+/// with it), the demo not loaded.
+pub async fn database_urls(test: &str) -> Vec<(&'static str, String, Option<TestDatabase>)> {
     let path = std::env::temp_dir().join(format!("ecociv-server-{test}-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let mut urls = vec![("sqlite", format!("sqlite://{}", path.display()))];
+    let mut urls = vec![("sqlite", format!("sqlite://{}", path.display()), None)];
     if let Some(url) = engine_url("TEST_DATABASE_URL", "REQUIRE_PG", "PostgreSQL") {
-        let url = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
+        let database = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
             .await
             .expect("fresh PostgreSQL database");
-        urls.push(("postgres", url));
+        urls.push(("postgres", database.url().to_string(), Some(database)));
     }
     if let Some(url) = engine_url("TEST_CITUS_URL", "REQUIRE_CITUS", "PostgreSQL + Citus") {
-        let url = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
+        let database = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
             .await
             .expect("fresh Citus database");
-        urls.push(("citus", url));
+        urls.push(("citus", database.url().to_string(), Some(database)));
     }
     urls
 }
@@ -102,6 +107,7 @@ pub async fn instance(
         store,
         passwords,
         engine,
+        _database: None,
     }
 }
 
@@ -110,22 +116,22 @@ pub async fn instance(
 pub async fn servers(test: &str) -> Vec<TestServer> {
     let mut servers = vec![server(test).await];
     if let Some(url) = engine_url("TEST_DATABASE_URL", "REQUIRE_PG", "PostgreSQL") {
-        let url = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
+        let database = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
             .await
             .expect("fresh PostgreSQL database");
-        let store = Store::open(&url).await.expect("open PostgreSQL");
-        servers.push(on_store(store, Config::default(), "postgres").await);
+        let store = Store::open(database.url()).await.expect("open PostgreSQL");
+        servers.push(on_store(store, Config::default(), "postgres", Some(database)).await);
     }
     if let Some(url) = engine_url("TEST_CITUS_URL", "REQUIRE_CITUS", "PostgreSQL + Citus") {
-        let url = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
+        let database = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
             .await
             .expect("fresh Citus database");
-        let store = Store::open(&url).await.expect("open Citus");
+        let store = Store::open(database.url()).await.expect("open Citus");
         assert!(
             store.citus_placement().await.expect("placed").is_some(),
             "the Citus database has no extension"
         );
-        servers.push(on_store(store, Config::default(), "citus").await);
+        servers.push(on_store(store, Config::default(), "citus", Some(database)).await);
     }
     for server in &servers {
         eprintln!("== {test}: {} server", server.engine);

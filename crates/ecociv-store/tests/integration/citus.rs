@@ -358,9 +358,9 @@ async fn citus_each_later_migration_applies_to_a_distributed_database() {
             return;
         };
         let name = format!("ecociv_c_upgrade_{}_{before}", std::process::id());
-        let url = ecociv_store::testdb::fresh_citus(&base, &name, 4).await.unwrap();
-        ecociv_store::testdb::migrate_to(&url, before).await.unwrap();
-        let store = Store::open(&url)
+        let database = ecociv_store::testdb::fresh_citus(&base, &name, 4).await.unwrap();
+        ecociv_store::testdb::migrate_to(database.url(), before).await.unwrap();
+        let store = Store::open(database.url())
             .await
             .unwrap_or_else(|error| panic!("migration {version} on a database distributed at {before}: {error}"));
         assert_placed(&store).await;

@@ -2,14 +2,27 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use ecociv_store::testdb::TestDatabase;
 use ecociv_store::{Backend, Store};
-use sqlx::Connection;
+
+/// A store for one test; its PostgreSQL or Citus database is dropped with it (on every node).
+pub struct TestStore {
+    store: Store,
+    _database: Option<TestDatabase>,
+}
+
+impl std::ops::Deref for TestStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A fresh SQLite store in a temporary file, and a fresh PostgreSQL store and a fresh PostgreSQL + Citus
 /// store (its tables distributed) when they are configured.
-pub async fn stores(test: &str) -> Vec<Store> {
+pub async fn stores(test: &str) -> Vec<TestStore> {
     stores_with_urls(test)
         .await
         .into_iter()
@@ -23,18 +36,19 @@ pub fn temp_path(test: &str, ext: &str) -> std::path::PathBuf {
 }
 
 pub async fn sqlite(test: &str) -> Store {
-    sqlite_with_url(test).await.0
+    sqlite_with_url(test).await.0.store
 }
 
-async fn sqlite_with_url(test: &str) -> (Store, String) {
+async fn sqlite_with_url(test: &str) -> (TestStore, String) {
     let path = temp_path(test, "sqlite3");
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}", path.display());
-    (Store::open(&url).await.expect("open sqlite"), url)
+    let store = Store::open(&url).await.expect("open sqlite");
+    (TestStore { store, _database: None }, url)
 }
 
 /// As [`stores`], with each database's URL (to open a second, independent handle on it).
-pub async fn stores_with_urls(test: &str) -> Vec<(Store, String)> {
+pub async fn stores_with_urls(test: &str) -> Vec<(TestStore, String)> {
     let mut stores = vec![sqlite_with_url(test).await];
     if let Some(pair) = postgres_with_url(test).await {
         stores.push(pair);
@@ -66,11 +80,11 @@ pub fn citus_url() -> Option<String> {
 /// A fresh database on the Citus cluster for one test: created on the coordinator and on every worker,
 /// with the extension, the coordinator and the workers registered (4 shards per table instead of 32, to
 /// keep the tests quick: still spread over both workers), then opened — which distributes the tables.
-pub async fn citus(test: &str) -> Option<Store> {
+pub async fn citus(test: &str) -> Option<TestStore> {
     Some(citus_with_url(test).await?.0)
 }
 
-pub async fn citus_with_url(test: &str) -> Option<(Store, String)> {
+pub async fn citus_with_url(test: &str) -> Option<(TestStore, String)> {
     let url = citus_url()?;
     let name = format!(
         "ecociv_c_{}_{}_{}",
@@ -78,13 +92,18 @@ pub async fn citus_with_url(test: &str) -> Option<(Store, String)> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
-    let url = ecociv_store::testdb::fresh_citus(&url, &name, 4)
+    let database = ecociv_store::testdb::fresh_citus(&url, &name, 4)
         .await
         .expect("create a database on the Citus cluster");
+    let url = database.url().to_string();
     let store = Store::open(&url)
         .await
         .expect("open citus (migrations and distribution)");
     assert_eq!(store.backend(), Backend::Postgres);
+    let store = TestStore {
+        store,
+        _database: Some(database),
+    };
     Some((store, url))
 }
 
@@ -105,11 +124,11 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// A fresh PostgreSQL database for one test.
-pub async fn postgres(test: &str) -> Option<Store> {
+pub async fn postgres(test: &str) -> Option<TestStore> {
     Some(postgres_with_url(test).await?.0)
 }
 
-async fn postgres_with_url(test: &str) -> Option<(Store, String)> {
+async fn postgres_with_url(test: &str) -> Option<(TestStore, String)> {
     let url = postgres_url()?;
     let name = format!(
         "ecociv_t_{}_{}_{}",
@@ -117,22 +136,16 @@ async fn postgres_with_url(test: &str) -> Option<(Store, String)> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
+    let database = ecociv_store::testdb::fresh_postgres(&url, &name)
         .await
         .expect("create test database");
-    admin.close().await.ok();
-    let base = match url.rfind('/') {
-        Some(index) => &url[..index],
-        None => panic!("TEST_DATABASE_URL has no database path: {url}"),
-    };
-    let url = format!("{base}/{name}");
+    let url = database.url().to_string();
     let store = Store::open(&url).await.expect("open postgres");
     assert_eq!(store.backend(), Backend::Postgres);
+    let store = TestStore {
+        store,
+        _database: Some(database),
+    };
     Some((store, url))
 }
 
