@@ -425,6 +425,8 @@ fn restarted(server: &TestServer) -> TestServer {
         store: server.store.clone(),
         passwords: server.passwords.clone(),
         engine: server.engine,
+        // The database stays the first server's (dropped with it).
+        _database: None,
     }
 }
 

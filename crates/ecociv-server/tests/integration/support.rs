@@ -20,7 +20,7 @@ pub struct TestServer {
     /// `sqlite`, `postgres` or `citus`.
     pub engine: &'static str,
     /// The PostgreSQL or Citus database, dropped (on every node) with the server: last, after the store.
-    _database: Option<TestDatabase>,
+    pub _database: Option<TestDatabase>,
 }
 
 pub async fn server(test: &str) -> TestServer {
