@@ -145,6 +145,8 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
         .collect();
     store.append_revisions(DEMO_ZONE, &system.id, None, revisions).await?;
     load_plan(store, &system.id).await?;
+    // Rows 34/35 of the demo year from a survey of SYNTHETIC answers (issue 14).
+    crate::service::survey::load_demo(store, DEMO_ZONE, &system.id).await?;
     let departments = store.departments(DEMO_ZONE).await?;
     let department = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id.clone());
     let mut plan: Vec<AccountPlan<'_>> = vec![

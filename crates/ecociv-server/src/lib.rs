@@ -62,6 +62,10 @@ pub struct Config {
     /// The day supervision and scores are computed for (`ecociv_plan`'s "today"); `None`: today in
     /// Beijing time. Tests and demos of a past quarter set it.
     pub plan_today: Option<ecociv_plan::Date>,
+    /// Public survey submissions allowed per client address per window ([`web::survey`]).
+    pub max_survey_submissions_per_address: u32,
+    /// That window, in seconds.
+    pub survey_window_seconds: u64,
 }
 
 impl Default for Config {
@@ -75,6 +79,9 @@ impl Default for Config {
             assessment_cache_bytes: cache::DEFAULT_ASSESSMENT_CACHE_BYTES,
             zone_head_max_age: std::time::Duration::from_secs(1),
             plan_today: None,
+            // A household or an office behind one address answers a few times; a script does not get far.
+            max_survey_submissions_per_address: 30,
+            survey_window_seconds: 10 * 60,
         }
     }
 }
@@ -89,6 +96,8 @@ pub struct AppState {
     /// Zone records and plans per data version (the assessment endpoint).
     pub zones: Arc<cache::ZoneCache>,
     pub limiter: Arc<ratelimit::LoginLimiter>,
+    /// Public survey submissions per client address (a count per window: nothing is given back).
+    pub survey_limiter: Arc<ratelimit::LoginLimiter>,
     /// The zones as the HTML pages read them, per data version.
     pub pages: Arc<web::PageCache>,
     /// The air/water pages' recomputations running in the background ([`monitoring_results`]).
@@ -99,6 +108,8 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = ratelimit::LoginLimiter::new(config.max_failures_per_address, config.address_window_seconds);
         let cache = Arc::new(cache::AssessmentCache::with_budget(config.assessment_cache_bytes));
+        let survey_limiter =
+            ratelimit::LoginLimiter::new(config.max_survey_submissions_per_address, config.survey_window_seconds);
         store.set_zone_head_max_age(config.zone_head_max_age);
         AppState {
             store,
@@ -106,6 +117,7 @@ impl AppState {
             cache,
             zones: Arc::default(),
             limiter: Arc::new(limiter),
+            survey_limiter: Arc::new(survey_limiter),
             pages: Arc::default(),
             monitoring: Arc::default(),
         }

@@ -10,6 +10,8 @@
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
 //! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
+//! - [`survey`]: survey responses (public form, paper forms, a platform's export), codes, and rows 34/35
+//!   saved from the estimate (issue 14).
 //!
 //! A new capability's write path goes here, in a module of its own; authorisation is asked of
 //! [`crate::policy`], transitions of [`crate::workflow`], input checks of [`crate::validate`].
@@ -19,6 +21,7 @@
 pub mod monitoring;
 pub mod plan;
 pub mod sessions;
+pub mod survey;
 pub mod users;
 pub mod values;
 

@@ -15,6 +15,7 @@ pub mod account;
 pub mod forms;
 pub mod pages;
 pub mod plan;
+pub mod survey;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -85,6 +86,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/review"),
     ("POST", "/z/{code}/review"),
     ("POST", "/z/{code}/review/{submission}"),
+    ("GET", "/s/{code}/{survey}"),
+    ("POST", "/s/{code}/{survey}"),
+    ("GET", "/s/{code}/{survey}/thanks"),
+    ("GET", "/z/{code}/surveys/{survey}"),
+    ("POST", "/z/{code}/surveys/{survey}/paper"),
+    ("POST", "/z/{code}/surveys/{survey}/import"),
+    ("POST", "/z/{code}/surveys/{survey}/codes"),
+    ("POST", "/z/{code}/surveys/{survey}/compute"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -142,6 +151,17 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/review") => get(forms::review_page),
         ("POST", "/z/{code}/review") => post(forms::review_batch_post),
         ("POST", "/z/{code}/review/{submission}") => post(forms::review_post),
+        ("GET", "/s/{code}/{survey}") => get(survey::public_form),
+        ("POST", "/s/{code}/{survey}") => post(survey::public_submit),
+        ("GET", "/s/{code}/{survey}/thanks") => get(survey::public_thanks),
+        ("GET", "/z/{code}/surveys/{survey}") => get(survey::admin),
+        ("POST", "/z/{code}/surveys/{survey}/paper") => post(survey::paper),
+        // A platform's export (CSV or xlsx).
+        ("POST", "/z/{code}/surveys/{survey}/import") => {
+            post(survey::import).layer(axum::extract::DefaultBodyLimit::max(ecociv_survey::import::MAX_BYTES))
+        }
+        ("POST", "/z/{code}/surveys/{survey}/codes") => post(survey::codes),
+        ("POST", "/z/{code}/surveys/{survey}/compute") => post(survey::compute),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

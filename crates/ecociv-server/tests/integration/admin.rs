@@ -601,6 +601,24 @@ const PAGES: &[PageRoute] = &[
         REVIEWERS,
         &[("decision", "approve")],
     ),
+    ("GET", "/s/{code}/{survey}", EVERYONE, &[]),
+    ("POST", "/s/{code}/{survey}", EVERYONE, &[]),
+    ("GET", "/s/{code}/{survey}/thanks", EVERYONE, &[]),
+    ("GET", "/z/{code}/surveys/{survey}", MEMBERS, &[]),
+    (
+        "POST",
+        "/z/{code}/surveys/{survey}/paper",
+        REVIEWERS,
+        &[("paper_number", "")],
+    ),
+    ("POST", "/z/{code}/surveys/{survey}/import", REVIEWERS, &[]),
+    (
+        "POST",
+        "/z/{code}/surveys/{survey}/codes",
+        REVIEWERS,
+        &[("stratum", "chengzhong"), ("count", "1")],
+    ),
+    ("POST", "/z/{code}/surveys/{survey}/compute", REVIEWERS, &[]),
 ];
 
 #[tokio::test]
@@ -638,6 +656,7 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
         "reviewer",
     );
     server.store.append_board("450202", &before, &board).await.unwrap();
+    let survey = server.store.surveys("450202").await.unwrap()[0].survey_id.clone();
     let mut failures = Vec::new();
     for (n, (method, template, allowed, fields)) in PAGES.iter().enumerate() {
         for &who in EVERYONE {
@@ -666,7 +685,8 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{item}", &item)
                 .replace("{unit}", &ecociv_web::layout::urls::encode("城中生态环境局"))
                 .replace("{subject}", "measure:1.1.2")
-                .replace("{period}", "2025Q3");
+                .replace("{period}", "2025Q3")
+                .replace("{survey}", &survey);
             let response = if *method == "GET" {
                 client.get(&server, &path).await
             } else {

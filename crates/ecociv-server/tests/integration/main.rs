@@ -17,4 +17,5 @@ mod plan;
 mod plan_browser;
 mod security;
 mod support;
+mod survey;
 mod web;

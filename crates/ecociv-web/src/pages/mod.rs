@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod login;
 pub mod plan;
 pub mod review;
+pub mod survey;
 pub mod table;
 pub mod water;
 
