@@ -464,4 +464,25 @@ pub const ROUTES: &[RouteSpec] = &[
         optional("target_id", "string"),
         optional("limit", "integer"),
     ]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/surveys",
+        Access::Member,
+        "问卷调查列表 (the zone's surveys with their response counts; issue 14)",
+        None,
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/surveys/{survey}",
+        Access::Member,
+        "问卷调查的回答数与指标 34、35 的分层估计及 95% 置信区间 (a survey's responses and the stratified estimates of rows 34/35 with their 95% intervals)",
+        None,
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/surveys/{survey}/compute",
+        Access::Reviewer,
+        "将问卷估计值保存为指标 34、35 的数值（草稿）(save the estimates as the rows' values, draft)",
+        None,
+    ),
 ];

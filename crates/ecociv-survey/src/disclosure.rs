@@ -26,8 +26,8 @@ use crate::questionnaire::Problem;
 pub const RATE_EDITION: &str =
     "ecociv 信息公开率 2026-1（按期公开事项数 ÷ 应公开事项数 × 100%，政府主动公开与企业强制性公开分别计算，取较低者）";
 
-/// The doubt carried with every row-5 figure.
-pub const RATE_DOUBT: &str = "[M] 《指标解释》公式“已公开信息数÷应公开信息数×100%”未见原文；两类分别计算取较低者依据规划“比例均达到100%”，逾期公开不计为按期公开";
+/// The doubt carried with every row-5 figure ([M] in the standards reference; 【存疑】 where people read it).
+pub const RATE_DOUBT: &str = "【存疑】《指标解释》公式“已公开信息数÷应公开信息数×100%”未见原文；两类分别计算取较低者依据规划“比例均达到100%”，逾期公开不计为按期公开";
 
 /// The column headings of the register's CSV, in order.
 pub const HEADER: [&str; 10] = [

@@ -24,9 +24,10 @@ use ecociv_core::{Observation, Source, Value};
 use crate::questionnaire::{Answers, Questionnaire};
 use crate::sampling::SamplingPlan;
 
-/// The edition of this estimation method; recorded in every figure it produces.
-pub const METHOD_EDITION: &str =
-    "ecociv 分层比例估计 2026-1（Cochran 1977 第5章分层比例估计，含有限总体校正；Wilson 得分区间，Kish 有效样本量）";
+/// The edition of this estimation method; recorded in every figure it produces. Chinese, as people read it:
+/// 科克伦 = W. G. Cochran, *Sampling Techniques* (3rd ed., 1977), ch. 5; 威尔逊得分区间 = the Wilson (1927) score
+/// interval; 基什有效样本量 = Kish's effective sample size.
+pub const METHOD_EDITION: &str = "分层比例估计 2026-1 版（科克伦《抽样技术》1977 年第三版第五章分层比例估计，方差含有限总体校正；95% 置信区间为按基什有效样本量计算的威尔逊得分区间）";
 
 /// z for a two-sided 95 % interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -87,6 +88,7 @@ pub struct Estimate {
     pub effective_n: f64,
     pub strata: Vec<StratumResult>,
     pub questionnaire_id: String,
+    pub questionnaire_title: String,
     pub questionnaire_edition: String,
     /// The measure's named doubt (scoring not verified against the official text), if any.
     pub doubt: String,
@@ -281,6 +283,7 @@ pub fn estimate(
         effective_n,
         strata,
         questionnaire_id: questionnaire.id.clone(),
+        questionnaire_title: questionnaire.title.clone(),
         questionnaire_edition: questionnaire.edition.clone(),
         doubt: measure.doubt.clone(),
     })
@@ -343,8 +346,8 @@ impl Estimate {
             format!("；口径说明：{}", self.doubt)
         };
         format!(
-            "{survey}（问卷 {} 第 {} 版）：95% 置信区间 {}–{}，标准误 {} 个百分点；回答 {} 份，有效回答 {} 份，{} 层（各层 计为{}/有效：{strata}）{rate}{doubt}",
-            self.questionnaire_id,
+            "{survey}（问卷“{}”第 {} 版）：95% 置信区间 {}–{}，标准误 {} 个百分点；回答 {} 份，有效回答 {} 份，{} 层（各层 计为{}/有效：{strata}）{rate}{doubt}",
+            self.questionnaire_title,
             self.questionnaire_edition,
             percent(self.low),
             percent(self.high),
@@ -385,8 +388,8 @@ impl Estimate {
     pub fn observation(&self, year: i32, survey: &str, synthetic: bool) -> Observation {
         let method = self.method_zh();
         let edition = format!(
-            "{METHOD_EDITION}；问卷 {} 第 {} 版",
-            self.questionnaire_id, self.questionnaire_edition
+            "{METHOD_EDITION}；问卷“{}”第 {} 版",
+            self.questionnaire_title, self.questionnaire_edition
         );
         let provenance = self.provenance_zh(survey);
         let source = if synthetic {

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::Problem;
 
 /// What a stratum is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StratumKind {
     /// 街道.
@@ -33,7 +33,7 @@ impl StratumKind {
 }
 
 /// A stratum (抽样层): a street, community or village with its population size.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stratum {
     /// A stable code, as responses carry it (e.g. the community's code or a short name).
@@ -43,12 +43,12 @@ pub struct Stratum {
     /// The population the stratum's respondents are drawn from (N_h), e.g. resident adults.
     pub population: u64,
     /// The planned number of responses (配额), if the plan sets one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<u64>,
 }
 
 /// A sampling plan: the strata, which partition the surveyed population.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SamplingPlan {
     /// What the population sizes count (e.g. 常住人口（18岁及以上）) and where they come from.
@@ -57,7 +57,133 @@ pub struct SamplingPlan {
     pub strata: Vec<Stratum>,
 }
 
+/// The column headings of a plan as a table (CSV; e.g. pasted from Excel), in order; 配额 may be empty.
+pub const TABLE_HEADER: [&str; 5] = ["代码", "名称", "类型", "总体规模", "配额"];
+
+impl StratumKind {
+    fn parse_zh(text: &str) -> Option<StratumKind> {
+        match text {
+            "街道" => Some(StratumKind::Street),
+            "社区" => Some(StratumKind::Community),
+            "村" => Some(StratumKind::Village),
+            "其他" => Some(StratumKind::Other),
+            _ => None,
+        }
+    }
+}
+
 impl SamplingPlan {
+    /// Reads a plan as a table: [`TABLE_HEADER`], then one stratum a line (类型 街道/社区/村/其他). All or
+    /// nothing; every problem names its line and column, then the plan's own checks run.
+    pub fn parse_table(population_basis: &str, text: &str) -> Result<Self, Vec<Problem>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut problems = Vec::new();
+        let mut strata = Vec::new();
+        let problem = |line: u64, column: &str, zh: String, en: String| Problem {
+            field: format!("第{line}行“{column}”"),
+            zh,
+            en: format!("line {line}, column '{column}': {en}"),
+        };
+        for (index, record) in reader.records().enumerate() {
+            let line = index as u64 + 1;
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => {
+                    problems.push(problem(line, "整行", format!("无法读取：{error}"), error.to_string()));
+                    continue;
+                }
+            };
+            let cells: Vec<&str> = record.iter().collect();
+            if line == 1 {
+                if cells.iter().take(5).copied().collect::<Vec<_>>() != TABLE_HEADER[..cells.len().min(5)]
+                    || cells.len() < 4
+                {
+                    problems.push(problem(
+                        1,
+                        "表头",
+                        format!("表头应为：{}", TABLE_HEADER.join(",")),
+                        "the header must be the plan's columns".into(),
+                    ));
+                    return Err(problems);
+                }
+                continue;
+            }
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+            let kind = StratumKind::parse_zh(cell(2));
+            if kind.is_none() {
+                problems.push(problem(
+                    line,
+                    TABLE_HEADER[2],
+                    format!("“{}”应为 街道、社区、村 或 其他", cell(2)),
+                    "must be 街道, 社区, 村 or 其他".into(),
+                ));
+            }
+            let population = cell(3).parse::<u64>().ok();
+            if population.is_none() {
+                problems.push(problem(
+                    line,
+                    TABLE_HEADER[3],
+                    format!("“{}”不是正整数", cell(3)),
+                    "not a whole number".into(),
+                ));
+            }
+            let quota = match cell(4) {
+                "" => Some(None),
+                text => text.parse::<u64>().ok().map(Some),
+            };
+            if quota.is_none() {
+                problems.push(problem(
+                    line,
+                    TABLE_HEADER[4],
+                    format!("“{}”不是正整数", cell(4)),
+                    "not a whole number".into(),
+                ));
+            }
+            if let (Some(kind), Some(population), Some(quota)) = (kind, population, quota) {
+                strata.push(Stratum {
+                    id: cell(0).to_string(),
+                    name: cell(1).to_string(),
+                    kind,
+                    population,
+                    quota,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let plan = SamplingPlan {
+            population_basis: population_basis.trim().to_string(),
+            strata,
+        };
+        plan.check().map(|()| plan)
+    }
+
+    /// The plan as a table ([`TABLE_HEADER`]), the inverse of [`SamplingPlan::parse_table`].
+    pub fn to_table(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(TABLE_HEADER);
+        for s in &self.strata {
+            let quota = s.quota.map(|q| q.to_string()).unwrap_or_default();
+            let population = s.population.to_string();
+            let _ = writer.write_record([s.id.as_str(), &s.name, s.kind.zh(), &population, &quota]);
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The plan as TOML, as it is stored.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
     /// Parses a plan from TOML (`population_basis`, `[[strata]]` id, name, kind, population, quota).
     pub fn parse(text: &str) -> Result<Self, Vec<Problem>> {
         let plan: SamplingPlan = toml::from_str(text).map_err(|error| {

@@ -117,6 +117,8 @@ pub enum Nav {
     Plan,
     Entry,
     Review,
+    /// 问卷调查 (members).
+    Survey,
     Admin,
     Login,
     None,
@@ -237,6 +239,9 @@ pub mod urls {
     /// An example file of a monitoring data kind (its columns and two lines), for the upload form.
     pub fn monitoring_example(kind: &str) -> String {
         format!("/monitoring/example/{}.csv", encode(kind))
+    }
+    pub fn surveys(zone: &str) -> String {
+        format!("/z/{}/surveys", encode(zone))
     }
     pub fn review(zone: &str) -> String {
         format!("/z/{}/review", encode(zone))
@@ -384,6 +389,9 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         }
         if matches!(role, Some(Role::Reviewer | Role::Admin)) {
             items.push((Nav::Review, urls::review(&zone.code), t(lang, "nav.review")));
+        }
+        if role.is_some() {
+            items.push((Nav::Survey, urls::surveys(&zone.code), t(lang, "nav.survey")));
         }
     }
     if matches!(role, Some(Role::Admin)) {

@@ -7,6 +7,7 @@ pub mod import;
 pub mod meta;
 pub mod monitoring;
 pub mod plan;
+pub mod survey;
 pub mod users;
 pub mod values;
 pub mod zones;
@@ -81,6 +82,9 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("POST", "/api/v1/zones/{code}/departments") => post(users::create_department),
         ("PUT", "/api/v1/zones/{code}/departments/{department_id}") => put(users::rename_department),
         ("GET", "/api/v1/audit") => get(users::audit),
+        ("GET", "/api/v1/zones/{code}/surveys") => get(survey::list),
+        ("GET", "/api/v1/zones/{code}/surveys/{survey}") => get(survey::show),
+        ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute") => post(survey::compute),
         (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
     }
 }

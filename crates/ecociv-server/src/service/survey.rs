@@ -294,7 +294,7 @@ pub async fn compute(
             status: next,
             unit: framework_row.unit.clone(),
             evidence: String::new(),
-            reason: "由问卷调查计算 (estimated from the survey)".into(),
+            reason: "由问卷调查计算".into(),
             observation,
         });
         saved.push(row);
@@ -493,7 +493,7 @@ pub async fn load_demo(store: &ecociv_store::Store, zone: &str, author: &str) ->
             status: Status::Approved,
             unit: "%".into(),
             evidence: String::new(),
-            reason: "演示数据：由合成的演示问卷回答计算 (demo: estimated from synthetic answers)".into(),
+            reason: "演示数据：由合成的演示问卷回答计算".into(),
             observation: estimate.observation(DEMO_YEAR, &survey.record.title, true),
         });
     }

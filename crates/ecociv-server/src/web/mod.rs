@@ -89,6 +89,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/s/{code}/{survey}"),
     ("POST", "/s/{code}/{survey}"),
     ("GET", "/s/{code}/{survey}/thanks"),
+    ("GET", "/z/{code}/surveys"),
+    ("POST", "/z/{code}/surveys"),
     ("GET", "/z/{code}/surveys/{survey}"),
     ("POST", "/z/{code}/surveys/{survey}/paper"),
     ("POST", "/z/{code}/surveys/{survey}/import"),
@@ -154,6 +156,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/s/{code}/{survey}") => get(survey::public_form),
         ("POST", "/s/{code}/{survey}") => post(survey::public_submit),
         ("GET", "/s/{code}/{survey}/thanks") => get(survey::public_thanks),
+        ("GET", "/z/{code}/surveys") => get(survey::list),
+        ("POST", "/z/{code}/surveys") => post(survey::create),
         ("GET", "/z/{code}/surveys/{survey}") => get(survey::admin),
         ("POST", "/z/{code}/surveys/{survey}/paper") => post(survey::paper),
         // A platform's export (CSV or xlsx).

@@ -677,3 +677,143 @@ pub fn redirect_note(lang: Lang, query: &std::collections::HashMap<String, Strin
     }
     notes
 }
+
+/// An example plan for the create form (the table's format), two strata to replace.
+const PLAN_EXAMPLE: &str =
+    "代码,名称,类型,总体规模,配额\nstreet-1,某某街道,街道,20000,60\nvillage-1,某某村,村,800,20\n";
+
+/// A refused create form: its fields and the problems, translated.
+type Refused<'a> = (&'a [(String, String)], Vec<String>);
+
+async fn list_page(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    form: Option<Refused<'_>>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let role = member(web, code)?;
+    let record = state.store.zone(code).await?.ok_or(WebError::NotFound(web.lang))?;
+    let mut items = Vec::new();
+    for survey in state.store.surveys(code).await? {
+        items.push(ecociv_web::pages::survey::SurveyListItem {
+            responses: state.store.survey_response_count(code, &survey.survey_id).await?.max(0) as u64,
+            href: admin_path(code, &survey.survey_id),
+            title: survey.title,
+            year: survey.year,
+            code_only: survey.access == SurveyAccess::Code,
+            collecting: survey.state == SurveyState::Collecting,
+            synthetic: survey.synthetic,
+        });
+    }
+    let (fields, errors): (&[(String, String)], Vec<String>) = form.unwrap_or((&[], Vec::new()));
+    let view = ecociv_web::pages::survey::SurveyListView {
+        items,
+        can_manage: policy::can_review(role.as_ref()),
+        create_action: format!("/z/{}/surveys", urls_encode(code)),
+        title: field(fields, "title").unwrap_or_default().to_string(),
+        year: field(fields, "year").unwrap_or_default().to_string(),
+        code_only: field(fields, "code_only").is_some(),
+        basis: field(fields, "basis").unwrap_or_default().to_string(),
+        plan: field(fields, "plan").unwrap_or(PLAN_EXAMPLE).to_string(),
+        errors,
+    };
+    let ctx = context(web, Some(&record), None, None);
+    Ok(html(status, ecociv_web::pages::survey::render_survey_list(&ctx, &view)))
+}
+
+/// `GET /z/{code}/surveys`: the zone's surveys (members) and the create form (reviewers, admins).
+pub async fn list(State(state): State<AppState>, web: Web, Path(code): Path<String>) -> WebResult<Response> {
+    list_page(&state, &web, &code, None, StatusCode::OK).await
+}
+
+/// `POST /z/{code}/surveys` (`title`, `year`, `code_only`, `basis`, `plan` as a table): a new survey with the
+/// default questionnaire; a bad plan shows the form again with every problem (line and column).
+pub async fn create(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let (principal, role) = manager(&web, &code)?;
+    let fields = form_fields(&body);
+    let lang = web.lang;
+    let year = field(&fields, "year").and_then(|y| y.trim().parse::<i32>().ok());
+    let title = field(&fields, "title").unwrap_or_default().trim().to_string();
+    let mut errors = Vec::new();
+    if title.is_empty() {
+        errors.push(t(lang, "survey.error.title").into_owned());
+    }
+    let Some(year) = year.filter(|y| ecociv_core::value::YEARS.contains(y)) else {
+        errors.push(t(lang, "survey.error.year").into_owned());
+        return list_page(
+            &state,
+            &web,
+            &code,
+            Some((&fields, errors)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    if !errors.is_empty() {
+        return list_page(
+            &state,
+            &web,
+            &code,
+            Some((&fields, errors)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let plan = match ecociv_survey::SamplingPlan::parse_table(
+        field(&fields, "basis").unwrap_or_default(),
+        field(&fields, "plan").unwrap_or_default(),
+    ) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            let errors = problems
+                .iter()
+                .map(|p| format!("{}：{}", p.field, lang.pick(&p.zh, &p.en)))
+                .collect();
+            return list_page(
+                &state,
+                &web,
+                &code,
+                Some((&fields, errors)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let input = service::NewSurveyInput {
+        year,
+        title,
+        plan_toml: plan.to_toml(),
+        access: if field(&fields, "code_only").is_some() {
+            SurveyAccess::Code
+        } else {
+            SurveyAccess::Open
+        },
+        synthetic: false,
+    };
+    match service::create(&state, &principal, role.as_ref(), &code, input)
+        .await
+        .map_err(|e| WebError::from_api(&web, e))?
+    {
+        Ok(id) => Ok(Redirect::to(&admin_path(&code, &id)).into_response()),
+        Err(problems) => {
+            let errors = problems
+                .iter()
+                .map(|p| format!("{}：{}", p.field, lang.pick(&p.zh, &p.en)))
+                .collect();
+            list_page(
+                &state,
+                &web,
+                &code,
+                Some((&fields, errors)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

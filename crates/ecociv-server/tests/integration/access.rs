@@ -107,6 +107,9 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/zones/{code}/departments", ADMINS),
     ("PUT", "/api/v1/zones/{code}/departments/{department_id}", ADMINS),
     ("GET", "/api/v1/audit", ADMINS),
+    ("GET", "/api/v1/zones/{code}/surveys", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/surveys/{survey}", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute", REVIEWERS),
 ];
 
 fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
@@ -145,6 +148,7 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
         "the route × role table must list exactly the server's routes"
     );
     let viewer_id = server.store.user_by_username("viewer").await.unwrap().unwrap().id;
+    let survey = server.store.surveys("450202").await.unwrap()[0].survey_id.clone();
     let uploader = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
     // The account and department the administration routes change (not one the test logs in with).
     let target = server
@@ -231,7 +235,8 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("/users/{user_id}", &format!("/users/{target}"))
                 .replace("{user_id}", &viewer_id)
                 .replace("{department_id}", &department)
-                .replace("{kind}", "air");
+                .replace("{kind}", "air")
+                .replace("{survey}", &survey);
             let path = if path.ends_with("/assessment") {
                 format!("{path}?year=2021")
             } else {

@@ -604,6 +604,18 @@ const PAGES: &[PageRoute] = &[
     ("GET", "/s/{code}/{survey}", EVERYONE, &[]),
     ("POST", "/s/{code}/{survey}", EVERYONE, &[]),
     ("GET", "/s/{code}/{survey}/thanks", EVERYONE, &[]),
+    ("GET", "/z/{code}/surveys", MEMBERS, &[]),
+    (
+        "POST",
+        "/z/{code}/surveys",
+        REVIEWERS,
+        &[
+            ("title", "路由测试调查"),
+            ("year", "2025"),
+            ("basis", "测试"),
+            ("plan", "代码,名称,类型,总体规模,配额\na,甲,街道,10,\n"),
+        ],
+    ),
     ("GET", "/z/{code}/surveys/{survey}", MEMBERS, &[]),
     (
         "POST",

@@ -29,6 +29,7 @@ fn path_of(template: &str, year: &str) -> String {
         .replace("{subject}", "measure:nope")
         .replace("{period}", "2025Q3")
         .replace("{item}", "nope")
+        .replace("{survey}", "nope")
 }
 
 fn sample(kind: &str, name: &str) -> String {

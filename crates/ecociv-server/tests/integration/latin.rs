@@ -288,6 +288,7 @@ async fn no_chinese_page_carries_english() {
         .and_then(|rest| rest.split('"').next())
         .expect("a user's page")
         .to_string();
+    let survey_id = server.store.surveys("450202").await.unwrap()[0].survey_id.clone();
 
     let mut pages: Vec<String> = Vec::new();
     for (method, route) in ecociv_server::web::ROUTES {
@@ -299,7 +300,8 @@ async fn no_chinese_page_carries_english() {
             .replace("{id}", &user_id)
             .replace("{unit}", &ecociv_web::layout::urls::encode("城中区农业农村局"))
             .replace("{subject}", "project:2.01")
-            .replace("{period}", "2025Q3");
+            .replace("{period}", "2025Q3")
+            .replace("{survey}", &survey_id);
         if path.contains("{row}") {
             pages.extend(rows.iter().map(|row| path.replace("{row}", row)));
             pages.extend(["7.1", "8.1", "7"].map(|row| format!("{}?year=2023", path.replace("{row}", row))));

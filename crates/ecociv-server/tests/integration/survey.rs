@@ -463,3 +463,60 @@ async fn a_phone_answers_the_public_survey_and_the_bureau_sees_the_count_change(
     );
     client.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn the_bureau_starts_a_survey_with_its_plan_as_a_table() {
+    let server = server("survey-create").await;
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let token = reviewer.csrf.take().unwrap();
+    let list = reviewer.get(&server, "/z/450202/surveys").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(page(&list).contains("2024年度公众生态文明建设满意度和参与度调查（演示）"));
+    let bad = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/surveys",
+        &[
+            ("csrf_token", &token),
+            ("title", "2025年度调查"),
+            ("year", "2025"),
+            ("basis", "常住成年人口"),
+            ("plan", "代码,名称,类型,总体规模,配额\ncz,城中街道,街道,两万,60\n"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page(&bad).contains("第2行“总体规模”"), "{}", page(&bad));
+    assert_eq!(
+        server.store.surveys("450202").await.unwrap().len(),
+        1,
+        "nothing created"
+    );
+    let good = post_form(
+        &mut reviewer,
+        &server,
+        "/z/450202/surveys",
+        &[
+            ("csrf_token", &token),
+            ("title", "2025年度调查"),
+            ("year", "2025"),
+            ("basis", "常住成年人口"),
+            ("code_only", "1"),
+            (
+                "plan",
+                "代码,名称,类型,总体规模,配额\ncz,城中街道,街道,21000,60\nym,窑埠村,村,620,\n",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", page(&good));
+    let surveys = server.store.surveys("450202").await.unwrap();
+    let created = surveys.iter().find(|s| s.title == "2025年度调查").expect("created");
+    assert_eq!((created.year, created.access), (2025, SurveyAccess::Code));
+    assert_eq!(
+        good.location.as_deref(),
+        Some(format!("/z/450202/surveys/{}", created.survey_id).as_str())
+    );
+    let plan = ecociv_survey::SamplingPlan::parse(&created.plan_toml).unwrap();
+    assert_eq!(plan.population(), 21_620);
+}

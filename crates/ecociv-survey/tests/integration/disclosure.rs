@@ -66,7 +66,7 @@ fn row_5_recomputed_by_hand_from_the_register_equals_ecocivs() {
         provenance.contains("城中区综合执法局：2024年上半年行政处罚决定（G-05）逾期未公开，应 2024-06-30 公开"),
         "{provenance}"
     );
-    assert!(provenance.contains("[M]"), "{provenance}");
+    assert!(provenance.contains("【存疑】"), "{provenance}");
 }
 
 #[test]

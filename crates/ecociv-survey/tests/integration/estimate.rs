@@ -193,13 +193,17 @@ fn the_observation_carries_the_method_edition_questionnaire_and_survey() {
     };
     assert!(method.starts_with("问卷调查分层加权估计"), "{method}");
     assert!(
-        edition.contains(METHOD_EDITION) && edition.contains("问卷 ecociv-default 第 2026-1 版"),
+        edition.contains(METHOD_EDITION)
+            && edition.contains("问卷“公众对生态文明建设的满意度和参与度调查问卷”第 2026-1 版"),
         "{edition}"
     );
     assert!(provenance.starts_with("2025年度公众满意度调查"), "{provenance}");
     assert!(provenance.contains("95% 置信区间 72.4%–89.4%"), "{provenance}");
     assert!(provenance.contains("甲社区 45/50，乙社区 40/50"), "{provenance}");
-    assert!(provenance.contains("[M]"), "the scoring's doubt is named: {provenance}");
+    assert!(
+        provenance.contains("【存疑】"),
+        "the scoring's doubt is named: {provenance}"
+    );
     let synthetic = e.observation(2025, "演示调查", true);
     assert!(synthetic.source.is_synthetic());
 }

@@ -30,7 +30,7 @@ fn the_default_questionnaire_measures_rows_34_and_35_and_names_its_doubts() {
     assert_eq!(q.question(&part.question).unwrap().kind, QuestionKind::Multiple);
     assert!(!part.counts.contains(&"none".to_string()));
     for doubt in [&q.doubt, &sat.doubt, &part.doubt] {
-        assert!(doubt.starts_with("[M]"), "{doubt}");
+        assert!(doubt.starts_with("【存疑】"), "{doubt}");
     }
     assert!(q.basis.contains("指标34、35"));
 }
@@ -151,4 +151,25 @@ quota = 11
         "{text:?}"
     );
     assert!(text.iter().any(|t| t.contains("配额 11")), "{text:?}");
+}
+
+#[test]
+fn a_plan_reads_from_a_table_and_round_trips_through_its_stored_toml() {
+    let table = "代码,名称,类型,总体规模,配额\nstreet-1,城中街道,街道,21000,60\nv-1,\"环江村, 东片\",村,620,\n";
+    let plan = SamplingPlan::parse_table("常住成年人口", table).unwrap();
+    assert_eq!(plan.strata.len(), 2);
+    assert_eq!(
+        (plan.strata[1].name.as_str(), plan.strata[1].quota),
+        ("环江村, 东片", None)
+    );
+    assert_eq!(SamplingPlan::parse(&plan.to_toml()).unwrap(), plan);
+    assert_eq!(
+        SamplingPlan::parse_table("常住成年人口", &plan.to_table()).unwrap(),
+        plan
+    );
+    let problems = SamplingPlan::parse_table("x", "代码,名称,类型,总体规模,配额\na,甲,镇,abc,5\n").unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["第2行“类型”", "第2行“总体规模”"]);
+    let empty = SamplingPlan::parse_table("x", "代码,名称,类型,总体规模,配额\n").unwrap_err();
+    assert!(empty[0].zh.contains("没有任何层"), "{empty:?}");
 }

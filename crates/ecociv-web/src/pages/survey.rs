@@ -226,7 +226,13 @@ pub fn render_survey_admin(ctx: &PageContext, view: &SurveyAdminView) -> String 
             (t(lang, if view.collecting { "survey.collecting" } else { "survey.closed_state" }))
             @if view.synthetic { " · " strong { (t(lang, "survey.synthetic")) } }
         }
-        p { (t(lang, "survey.public_link")) " " a href=(view.public_path) { (view.public_path) } }
+        p class="public-link" {
+            label for="public-link" { (t(lang, "survey.public_link")) }
+            " "
+            input type="text" id="public-link" readonly value=(view.public_path);
+            " "
+            a href=(view.public_path) { (t(lang, "survey.open_public")) }
+        }
         @for note in &view.notes { p class="card" role="status" { (note) } }
         section class="card" aria-labelledby="survey-count-h" {
             h2 id="survey-count-h" { (t(lang, "survey.responses")) }
@@ -327,5 +333,95 @@ pub fn render_survey_admin(ctx: &PageContext, view: &SurveyAdminView) -> String 
             }
         }
     };
-    page(ctx, &title, Nav::None, body)
+    page(ctx, &title, Nav::Survey, body)
+}
+
+/// A survey in the zone's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyListItem {
+    pub title: String,
+    pub year: i32,
+    pub responses: u64,
+    pub code_only: bool,
+    pub collecting: bool,
+    pub synthetic: bool,
+    pub href: String,
+}
+
+/// The zone's surveys, and (reviewers, admins) the form that starts one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyListView {
+    pub items: Vec<SurveyListItem>,
+    pub can_manage: bool,
+    pub create_action: String,
+    pub title: String,
+    pub year: String,
+    pub code_only: bool,
+    /// What the population sizes count and where they come from.
+    pub basis: String,
+    /// The sampling plan as a table (CSV: 代码,名称,类型,总体规模,配额), prefilled with an example.
+    pub plan: String,
+    /// Problems with the plan or the fields, already translated, one per line.
+    pub errors: Vec<String>,
+}
+
+/// Renders the zone's survey list.
+pub fn render_survey_list(ctx: &PageContext, view: &SurveyListView) -> String {
+    let lang = ctx.lang;
+    let title = t(lang, "survey.list_title");
+    let body = html! {
+        h1 { (title) }
+        p class="meta" { (t(lang, "survey.list_help")) }
+        @if view.items.is_empty() {
+            p class="card" { (t(lang, "survey.none")) }
+        } @else {
+            ul class="survey-list" {
+                @for item in &view.items {
+                    li class="card" {
+                        a href=(item.href) { (item.title) }
+                        p class="meta" {
+                            (tf(lang, "survey.year", &[("year", &item.year)])) " · "
+                            (t(lang, if item.code_only { "survey.access_code" } else { "survey.access_open" })) " · "
+                            (t(lang, if item.collecting { "survey.collecting" } else { "survey.closed_state" })) " · "
+                            (t(lang, "survey.responses")) " " (item.responses)
+                            @if item.synthetic { " · " strong { (t(lang, "survey.synthetic")) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if view.can_manage {
+            section class="card" aria-labelledby="survey-new-h" {
+                h2 id="survey-new-h" { (t(lang, "survey.new")) }
+                @for error in &view.errors { p class="error" role="alert" { (error) } }
+                form method="post" action=(view.create_action) {
+                    (csrf_field(ctx))
+                    div class="field" {
+                        label for="survey-title" { (t(lang, "survey.title_field")) }
+                        input type="text" id="survey-title" name="title" value=(view.title) required;
+                    }
+                    div class="field" {
+                        label for="survey-year" { (t(lang, "survey.year_field")) }
+                        input type="number" id="survey-year" name="year" value=(view.year) min="1949" max="2100" required;
+                    }
+                    div class="field check" {
+                        input type="checkbox" id="survey-code-only" name="code_only" value="1" checked[view.code_only];
+                        " "
+                        label for="survey-code-only" { (t(lang, "survey.code_only_field")) }
+                    }
+                    div class="field" {
+                        label for="survey-basis" { (t(lang, "survey.basis_field")) }
+                        input type="text" id="survey-basis" name="basis" value=(view.basis) required;
+                    }
+                    div class="field" {
+                        label for="survey-plan" { (t(lang, "survey.plan_field")) }
+                        textarea id="survey-plan" name="plan" rows="14" class="code" { (view.plan) }
+                    }
+                    p class="meta" { (t(lang, "survey.questionnaire_note")) }
+                    div class="actions" { button type="submit" { (t(lang, "survey.create")) } }
+                }
+            }
+        }
+    };
+    page(ctx, &title, Nav::Survey, body)
 }

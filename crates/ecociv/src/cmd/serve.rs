@@ -31,6 +31,9 @@ pub struct Args {
     /// (how soon, in ms, writes by another process are seen; this server's own writes are seen at once)
     #[arg(long, default_value_t = 1000)]
     pub zone_state_max_age_ms: u64,
+    /// 每个客户端地址每 10 分钟可提交的公众问卷份数 (public survey submissions per client address per 10 minutes)
+    #[arg(long, default_value_t = 30)]
+    pub survey_submissions_per_address: u32,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -75,6 +78,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         secure_cookies: !args.insecure_cookies,
         assessment_cache_bytes: args.assessment_cache_mib.saturating_mul(1024 * 1024),
         zone_head_max_age: std::time::Duration::from_millis(args.zone_state_max_age_ms),
+        max_survey_submissions_per_address: args.survey_submissions_per_address,
         ..Config::default()
     };
     let state = AppState::new(store.clone(), config);
