@@ -170,11 +170,24 @@ impl fmt::Display for Date {
     }
 }
 
-use ecociv_csvline::calendar::civil;
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
 
-/// Whether `year` is a leap year; number of days in `month` (1–12) of `year` (0 for an invalid month):
-/// the workspace's one calendar.
-pub use ecociv_csvline::calendar::{days_in_month, is_leap};
+/// Whether `year` is a leap year (Gregorian, by `jiff`).
+pub fn is_leap(year: i32) -> bool {
+    civil(year, 1, 1).is_some_and(|date| date.in_leap_year())
+}
+
+/// Number of days in `month` (1–12) of `year`, by `jiff`; 0 for an invalid month.
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    civil(year, month, 1).map_or(0, |date| date.days_in_month().unsigned_abs())
+}
 
 #[inline]
 pub(crate) fn trim(b: &[u8]) -> &[u8] {

@@ -14,7 +14,7 @@
 //! `Position::line` counts neither them nor the record correctly, so an error after a blank line would
 //! name the wrong line. [`LineCounter`] wraps the input, notes where each non-blank line starts and its
 //! number, and answers [`LineCounter::line_at`] for a record's byte offset: linear in the input, memory
-//! one buffer's worth of notes. No dependency but `jiff` (for [`calendar`]); no IO of its own (it reads only what the wrapped reader
+//! one buffer's worth of notes. No dependencies; no IO of its own (it reads only what the wrapped reader
 //! gives).
 
 use std::cell::RefCell;
@@ -22,7 +22,6 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read};
 
-pub mod calendar;
 pub mod text;
 
 pub use text::{MAX_READING, excerpt, formula_like, name_problem, neutralise_formula};

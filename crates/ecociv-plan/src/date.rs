@@ -13,9 +13,20 @@ pub struct Date {
     pub day: u8,
 }
 
-// The calendar is jiff's through the workspace's one adapter; `Date` is the plain value the plan's types
-// carry and serialise.
-use ecociv_csvline::calendar::{civil, days_in_month};
+fn days_in_month(year: i32, month: u8) -> u8 {
+    civil(year, month, 1).map_or(0, |d| d.days_in_month() as u8)
+}
+
+/// The calendar is jiff's (one calendar for the workspace); `Date` is the plain value the plan's types
+/// carry and serialise.
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
 
 const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 

@@ -71,12 +71,6 @@ fn cost(gzip: &Bytes) -> usize {
 }
 
 /// Compressed assessment JSON texts, bounded by bytes (least recently used evicted first).
-///
-/// Hand-written on purpose: what it needs beside an LRU is a budget in *bytes* (each entry weighed by its
-/// compressed size plus [`ENTRY_OVERHEAD`]), an entry valid only at its data version (dropped when read at
-/// a newer one) and an older version never replacing a newer one. The `lru` crate bounds entries, not
-/// bytes; `moka` has weighers but brings a large dependency tree for ~80 lines tested below. Not measured
-/// this session.
 pub struct AssessmentCache {
     budget: usize,
     lru: Mutex<Lru>,

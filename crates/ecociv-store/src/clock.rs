@@ -25,10 +25,6 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A new id: 12 hex digits of milliseconds since the epoch, then 14 random hex digits (with a process
 /// counter mixed in, so ids made in the same millisecond differ even if the random source repeats).
-///
-/// Hand-written on purpose: the ids are stored in every table in this 26-character form, ordered by time
-/// (like a ULID or a UUID v7); a crate's form (36 characters for a UUID) would mix two shapes in stored
-/// data for no gain — the randomness is the OS's (`getrandom`).
 pub fn new_id() -> String {
     let millis = jiff::Timestamp::now().as_millisecond().max(0) as u64;
     let mut bytes = [0u8; 8];

@@ -319,11 +319,11 @@ fn normalise_date(t: &str) -> String {
     }
 }
 
-/// Whether the year, month and day name a day of the Gregorian calendar (the workspace's one calendar,
-/// `ecociv_csvline::calendar`).
+/// Whether the year, month and day name a day of the Gregorian calendar (`jiff`'s, the workspace's one
+/// calendar).
 fn is_date(y: i32, m: u32, d: u32) -> bool {
-    match (u8::try_from(m), u8::try_from(d)) {
-        (Ok(m), Ok(d)) => ecociv_csvline::calendar::civil(y, m, d).is_some(),
+    match (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {
+        (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).is_ok(),
         _ => false,
     }
 }

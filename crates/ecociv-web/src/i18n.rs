@@ -265,9 +265,19 @@ impl Date {
     }
 }
 
-use ecociv_csvline::calendar::civil;
-/// Days in a month of the Gregorian calendar; 0 for an invalid month (the workspace's one calendar).
-pub use ecociv_csvline::calendar::days_in_month;
+fn civil(year: i32, month: u8, day: u8) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
+
+/// Days in a month of the Gregorian calendar (`jiff`'s); 0 for an invalid month.
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    civil(year, month, 1).map_or(0, |date| date.days_in_month().unsigned_abs())
+}
 
 const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -1,11 +1,5 @@
 //! Terminal tables: Chinese labels, widths measured in terminal columns (a CJK character takes two),
 //! status in words and, on a terminal, in colour.
-//!
-//! Hand-written on purpose (issue 18 asked for a table crate where it fits): the tables are plain
-//! aligned columns without borders, which the CLI tests and users' scripts read line by line, and the one
-//! hard part — display width of CJK text — is `unicode-width`'s. A table crate (`comfy-table`) draws
-//! borders and wraps cells by default and, with its default features, brings a terminal library
-//! (crossterm); adopting it would change every table's text for no gain. Not measured this session.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
