@@ -315,18 +315,22 @@ impl LineChart {
         };
         let plot = layout.plot;
         self.draw_axes(&mut svg, &layout);
+        let labels = self.label_places(&layout);
         if let Some((value, label)) = self.finite_threshold() {
             let y = layout.y(*value);
+            let place = &labels[0];
             let _ = write!(
                 svg,
-                r#"<g class="threshold"><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{}</text></g>"#,
+                r#"<g class="threshold"><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text></g>"#,
                 c(plot.left),
                 c(y),
                 c(plot.right),
                 c(y),
                 colour::THRESHOLD,
-                c(plot.right - 4.0),
-                c(y - 5.0),
+                c(place.x),
+                c(place.y),
+                place.anchor,
+                THRESHOLD_FONT,
                 colour::THRESHOLD,
                 escape(label)
             );
@@ -374,11 +378,13 @@ impl LineChart {
                 );
             }
         }
-        for (year, value, label) in self.finite_targets() {
+        let first_target = usize::from(self.finite_threshold().is_some());
+        for (k, (year, value, label)) in self.finite_targets().into_iter().enumerate() {
             let (x, y) = (layout.x(*year), layout.y(*value));
+            let place = &labels[first_target + k];
             let _ = write!(
                 svg,
-                r#"<g class="target" data-year="{year}" data-value="{}"><path d="M{} {} L{} {} L{} {} L{} {} Z" fill="{}"/><text x="{}" y="{}" text-anchor="{}" font-size="11" fill="{}">{}</text></g>"#,
+                r#"<g class="target" data-year="{year}" data-value="{}"><path d="M{} {} L{} {} L{} {} L{} {} Z" fill="{}"/><text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text></g>"#,
                 number(*value),
                 c(x),
                 c(y - 6.0),
@@ -389,15 +395,10 @@ impl LineChart {
                 c(x - 6.0),
                 c(y),
                 colour::TARGET,
-                c(x),
-                c(y - 10.0),
-                if x > plot.right - 60.0 {
-                    "end"
-                } else if x < plot.left + 60.0 {
-                    "start"
-                } else {
-                    "middle"
-                },
+                c(place.x),
+                c(place.y),
+                place.anchor,
+                TARGET_FONT,
                 colour::TARGET,
                 escape(label)
             );
@@ -567,6 +568,113 @@ impl LineChart {
             x += 28.0 + text_width + 20.0;
         }
         svg.push_str("</g>");
+    }
+}
+
+const THRESHOLD_FONT: f64 = 12.0;
+const TARGET_FONT: f64 = 11.0;
+
+/// Where a label of the threshold or of a target is written: its anchor point, `text-anchor`, and the box
+/// its text takes (estimated: a full-width character as wide as the font size, another 0.6 of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelPlace {
+    pub x: f64,
+    /// The text's baseline.
+    pub y: f64,
+    pub anchor: &'static str,
+    pub bounds: Rect,
+}
+
+impl Rect {
+    /// True when the two rectangles share more than a touching edge.
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.left < other.right && other.left < self.right && self.top < other.bottom && other.top < self.bottom
+    }
+}
+
+/// The width of a text in a font size, estimated as [`LabelPlace`] says.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|ch| if (ch as u32) < 0x1100 { size * 0.6 } else { size })
+        .sum()
+}
+
+fn label_at(x: f64, y: f64, anchor: &'static str, text: &str, size: f64) -> LabelPlace {
+    let width = text_width(text, size);
+    let left = match anchor {
+        "start" => x,
+        "end" => x - width,
+        _ => x - width / 2.0,
+    };
+    LabelPlace {
+        x,
+        y,
+        anchor,
+        bounds: Rect {
+            left,
+            top: y - size * 0.9,
+            right: left + width,
+            bottom: y + size * 0.25,
+        },
+    }
+}
+
+impl LineChart {
+    /// The places of the threshold's label (first, when there is a threshold) and of each target's label
+    /// (in the order of the targets): each label takes the first of its candidate places that overlaps no
+    /// label placed before it and stays inside the drawing — the threshold's above its line at the right,
+    /// then below it, then at the left; a target's above its mark, below it, then further up or down —
+    /// so a target equal or close to the standard does not write over the standard's label.
+    pub fn label_places(&self, layout: &Layout) -> Vec<LabelPlace> {
+        let plot = layout.plot;
+        let width = f64::from(self.width.max(200));
+        let inside = |place: &LabelPlace| {
+            place.bounds.left >= 0.0
+                && place.bounds.right <= width
+                && place.bounds.top >= plot.top - 14.0
+                && place.bounds.bottom <= plot.bottom + 2.0
+        };
+        let mut placed: Vec<LabelPlace> = Vec::new();
+        let choose = |candidates: Vec<LabelPlace>, placed: &mut Vec<LabelPlace>| {
+            let free = candidates
+                .iter()
+                .find(|place| inside(place) && placed.iter().all(|other| !place.bounds.overlaps(&other.bounds)))
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .find(|place| placed.iter().all(|other| !place.bounds.overlaps(&other.bounds)))
+                })
+                .unwrap_or(&candidates[0])
+                .clone();
+            placed.push(free);
+        };
+        if let Some((value, label)) = self.finite_threshold() {
+            let y = layout.y(*value);
+            let (right, left) = (plot.right - 4.0, plot.left + 4.0);
+            let candidates = vec![
+                label_at(right, y - 5.0, "end", label, THRESHOLD_FONT),
+                label_at(right, y + 15.0, "end", label, THRESHOLD_FONT),
+                label_at(left, y - 5.0, "start", label, THRESHOLD_FONT),
+                label_at(left, y + 15.0, "start", label, THRESHOLD_FONT),
+            ];
+            choose(candidates, &mut placed);
+        }
+        for (year, value, label) in self.finite_targets() {
+            let (x, y) = (layout.x(*year), layout.y(*value));
+            let anchor = if x > plot.right - 60.0 {
+                "end"
+            } else if x < plot.left + 60.0 {
+                "start"
+            } else {
+                "middle"
+            };
+            let candidates = [-10.0, 20.0, -24.0, 34.0, -38.0, 48.0]
+                .into_iter()
+                .map(|dy| label_at(x, y + dy, anchor, label, TARGET_FONT))
+                .collect();
+            choose(candidates, &mut placed);
+        }
+        placed
     }
 }
 

@@ -10,6 +10,7 @@
 //!
 //! Pure: the workbook is returned as bytes.
 
+use ecociv_core::format::RowFormat;
 use ecociv_core::value::Value;
 use ecociv_core::{Assessment, Framework, Status, Zone};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
@@ -191,20 +192,39 @@ pub(crate) fn height_for(lines: u32) -> f64 {
     f64::from(lines.max(1)) * 13.0 + 4.0
 }
 
-/// Writes a value cell: numbers as numbers, states and spatial records as text, nothing when absent.
+/// Writes a value cell through the row's formatter (`ecociv_core::format::RowFormat`): a number is stored
+/// as the number, shown with the decimals the formatter writes for it (83.333333 in a row of precision 1
+/// shows `83.3`, 99.96 under a bound of 100 shows `99.96`); a state or spatial record as the formatter's
+/// text; nothing when absent. The unit stays in its own column, as the plan prints it.
 pub(crate) fn write_value(
     sheet: &mut Worksheet,
     row: u32,
     column: u16,
     value: Option<&Value>,
+    row_format: &RowFormat,
     format: &Format,
 ) -> Result<(), XlsxError> {
     match value {
-        Some(Value::Number(number)) => sheet.write_number_with_format(row, column, *number, format)?,
-        Some(other) => sheet.write_text(row, column, other.display(), format)?,
+        Some(Value::Number(number)) => sheet.write_number_with_format(
+            row,
+            column,
+            *number,
+            &format.clone().set_num_format(number_format(row_format, *number)),
+        )?,
+        Some(other) => sheet.write_text(row, column, row_format.value(other), format)?,
         None => sheet.write_blank(row, column, format)?,
     };
     Ok(())
+}
+
+/// The Excel number format that shows `value` as `ecociv_core::format::RowFormat::number` writes it:
+/// `0` or `0.0…` with as many decimals as the formatter's text has.
+pub fn number_format(row_format: &RowFormat, value: f64) -> String {
+    let text = row_format.number(value);
+    match text.split_once('.') {
+        Some((_, decimals)) if !decimals.is_empty() => format!("0.{}", "0".repeat(decimals.len())),
+        _ => "0".to_string(),
+    }
 }
 
 const WIDTH_INDICATOR: f64 = 16.0;
@@ -284,7 +304,11 @@ pub fn table_2_1(
         sheet.write_text(r, col::STANDARD, &entry.standard, &formats.centre)?;
         needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
         needed = needed.max(lines_needed(
-            &entry.value.as_ref().map(Value::display).unwrap_or_default(),
+            &entry
+                .value
+                .as_ref()
+                .map(|value| entry.format.value(value))
+                .unwrap_or_default(),
             WIDTH_VALUE,
         ));
         needed = needed.max(lines_needed(&departments(&entry.lead_departments), WIDTH_LEAD));
@@ -294,6 +318,7 @@ pub fn table_2_1(
             r,
             col::VALUE,
             entry.value.as_ref(),
+            &entry.format,
             if is_number { &formats.number } else { &formats.centre },
         )?;
         sheet.write_text(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
@@ -303,7 +328,15 @@ pub fn table_2_1(
                 Some(text) => {
                     needed = needed.max(lines_needed(text, WIDTH_TARGET));
                     match plain_number(text) {
-                        Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
+                        Some(number) => sheet.write_number_with_format(
+                            r,
+                            column,
+                            number,
+                            &formats
+                                .number
+                                .clone()
+                                .set_num_format(number_format(&entry.format, number)),
+                        )?,
                         None => sheet.write_text(r, column, text, &formats.centre)?,
                     }
                 }
@@ -391,7 +424,7 @@ pub fn table_2_1(
         (last_row + 1, 0),
         (last_row + 1, explain_col),
         &format!(
-            "注：依据《{}》判定；{}。达标情况由 ecociv 按标准计算，“据记载”表示规则无法判定时采用文件记载的结论。",
+            "注：依据《{}》判定；{}。达标情况按标准逐项判定，“据记载”表示规则无法判定时采用文件记载的结论。",
             assessment.framework_name, assessment.readiness.explanation.zh
         ),
         &formats.note,
@@ -525,7 +558,12 @@ pub fn by_year(
         &formats.title,
     )?;
     let mut headers: Vec<String> = vec!["序号".into(), "指标名称".into(), "单位".into(), "指标值".into()];
-    headers.extend(years.iter().map(|year| format!("{year}年")));
+    let base_year = zone.plan.base_year;
+    headers.extend(years.iter().map(|year| match year.cmp(&base_year) {
+        std::cmp::Ordering::Less => format!("{year}年（基准年前）"),
+        std::cmp::Ordering::Equal => format!("{year}年（基准年）"),
+        std::cmp::Ordering::Greater => format!("{year}年"),
+    }));
     headers.extend(targets.iter().map(|year| format!("{year}年目标")));
     for (column, text) in headers.iter().enumerate() {
         sheet.write_text(1, column as u16, text, &formats.header)?;
@@ -540,6 +578,7 @@ pub fn by_year(
             };
             sheet.write_text(r, 0, &row.id, &formats.centre)?;
             sheet.write_text(r, 1, &name, &formats.text)?;
+            let row_format = row.format();
             let mut needed = lines_needed(&name, 36.0).max(lines_needed(&standard_text(assessments, &row.id), 18.0));
             for assessment in assessments {
                 if let Some(value) = assessment
@@ -548,7 +587,7 @@ pub fn by_year(
                     .find(|entry| entry.id == row.id)
                     .and_then(|entry| entry.value.as_ref())
                 {
-                    needed = needed.max(lines_needed(&value.display(), 12.0));
+                    needed = needed.max(lines_needed(&row_format.value(value), 12.0));
                 }
             }
             sheet.set_row_height(r, height_for(needed))?;
@@ -560,13 +599,18 @@ pub fn by_year(
                 match assessment.rows.iter().find(|entry| entry.id == row.id) {
                     Some(entry) if entry.value.is_some() => {
                         let is_number = matches!(entry.value, Some(Value::Number(_)));
-                        write_value(
-                            sheet,
-                            r,
-                            column,
-                            entry.value.as_ref(),
-                            &formats.status_value(entry.status, is_number),
-                        )?;
+                        // A figure before the plan's base year that the rule cannot judge is a reference
+                        // (the plan's chapter-1 figures), not "no data": no status colour.
+                        let format = if entry.status == Status::NoData && assessment.year < base_year {
+                            if is_number {
+                                formats.number.clone()
+                            } else {
+                                formats.centre.clone()
+                            }
+                        } else {
+                            formats.status_value(entry.status, is_number)
+                        };
+                        write_value(sheet, r, column, entry.value.as_ref(), &entry.format, &format)?;
                     }
                     _ => {
                         sheet.write_blank(r, column, &formats.centre)?;
@@ -577,7 +621,15 @@ pub fn by_year(
                 let column = 4 + years.len() as u16 + k as u16;
                 match target_text(zone, &row.id, *target_year) {
                     Some(text) => match plain_number(text) {
-                        Some(number) => sheet.write_number_with_format(r, column, number, &formats.number)?,
+                        Some(number) => sheet.write_number_with_format(
+                            r,
+                            column,
+                            number,
+                            &formats
+                                .number
+                                .clone()
+                                .set_num_format(number_format(&row_format, number)),
+                        )?,
                         None => sheet.write_text(r, column, text, &formats.centre)?,
                     },
                     None => sheet.write_blank(r, column, &formats.centre)?,
@@ -590,7 +642,10 @@ pub fn by_year(
         sheet,
         (r + 1, 0),
         (r + 1, last_col),
-        "注：单元格底色为当年判定：绿色达标，红色不达标，黄色无数据。",
+        &format!(
+            "注：单元格底色为当年判定：绿色达标，红色不达标，黄色无法判定；{base_year}年为规划基准年，\
+             基准年前的数值仅作对照，不作判定（无底色）。"
+        ),
         &formats.note,
     )?;
     sheet.set_column_width(0, 6)?;

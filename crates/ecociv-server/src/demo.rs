@@ -139,7 +139,7 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
                 .map(|(_, row)| row.unit.clone())
                 .unwrap_or_default(),
             evidence: String::new(),
-            reason: "演示数据：规划文本中的数值 (demo: figures stated in the plan)".into(),
+            reason: "演示数据：规划文本中的数值".into(),
             observation: observation.clone(),
         })
         .collect();

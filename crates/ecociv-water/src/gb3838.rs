@@ -227,6 +227,26 @@ impl WaterClass {
         }
     }
 
+    /// The class as Chinese text writes it, with the Roman numerals of Unicode: `Ⅱ类`, `劣Ⅴ类`.
+    pub fn zh(self) -> &'static str {
+        match self {
+            WaterClass::I => "Ⅰ类",
+            WaterClass::II => "Ⅱ类",
+            WaterClass::III => "Ⅲ类",
+            WaterClass::IV => "Ⅳ类",
+            WaterClass::V => "Ⅴ类",
+            WaterClass::WorseThanV => "劣Ⅴ类",
+        }
+    }
+
+    /// The class in English: `II`, `worse than V`.
+    pub fn en(self) -> &'static str {
+        match self {
+            WaterClass::WorseThanV => "worse than V",
+            other => other.label(),
+        }
+    }
+
     /// Parses a label as written by [`WaterClass::label`].
     pub fn from_label(s: &str) -> Option<Self> {
         WaterClass::ALL.into_iter().find(|c| c.label() == s.trim())

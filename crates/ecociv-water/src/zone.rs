@@ -52,7 +52,29 @@ pub struct Figure {
     pub provenance: Provenance,
 }
 
-fn section_counts(rows: &[AnnualRow], year: i32) -> (crate::evaluation2011::ClassCounts, u64, Vec<String>) {
+/// Sections (or sources) with their annual class, as an explanation lists them: in Chinese
+/// `GX-01：Ⅱ类，GX-02：劣Ⅴ类`, in English `GX-01: II, GX-02: worse than V`.
+struct ClassList(Vec<(String, crate::gb3838::WaterClass)>);
+
+impl ClassList {
+    fn zh(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, class)| format!("{name}：{}", class.zh()))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+
+    fn en(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, class)| format!("{name}: {}", class.en()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn section_counts(rows: &[AnnualRow], year: i32) -> (crate::evaluation2011::ClassCounts, u64, ClassList) {
     let mut samples = 0u64;
     let mut names = Vec::new();
     let classes: Vec<_> = rows
@@ -61,11 +83,15 @@ fn section_counts(rows: &[AnnualRow], year: i32) -> (crate::evaluation2011::Clas
         .filter_map(|r| {
             let c = r.class?;
             samples += u64::from(r.period.samples());
-            names.push(format!("{}:{}", r.section, c.label()));
+            names.push((r.section.clone(), c));
             Some(c)
         })
         .collect();
-    (crate::evaluation2011::ClassCounts::of(classes), samples, names)
+    (
+        crate::evaluation2011::ClassCounts::of(classes),
+        samples,
+        ClassList(names),
+    )
 }
 
 /// 8.1 and 8.2 for `year` from the zone's section-years; change in percentage points against `base_year`
@@ -85,12 +111,12 @@ pub fn section_figures(rows: &[AnnualRow], year: i32, base_year: Option<i32>) ->
         detail: format!(
             "{year} 年 {} 个断面中 {n} 个{what}（年均值单因子评价）；样品 {samples} 个；断面：{}",
             counts.total,
-            names.join("，"),
+            names.zh(),
         ),
         detail_en: format!(
             "{year}: {n} of {} sections {what_en} (annual means, single-factor); {samples} samples; sections: {}",
             counts.total,
-            names.join(", "),
+            names.en(),
             what_en = if what.contains("劣") {
                 "worse than class V"
             } else {
@@ -140,13 +166,13 @@ pub fn drinking_figure(rows: &[AnnualRow], year: i32) -> Option<Figure> {
                 "{year} 年 {} 个集中式饮用水水源地中 {} 个年均水质达到III类；样品 {samples} 个；水源地：{}",
                 counts.total,
                 counts.i_iii,
-                names.join("，")
+                names.zh()
             ),
             detail_en: format!(
                 "{year}: {} of {} sources meet class III (annual means); {samples} samples; sources: {}",
                 counts.i_iii,
                 counts.total,
-                names.join(", ")
+                names.en()
             ),
         },
     })

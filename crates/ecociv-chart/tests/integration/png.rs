@@ -2,6 +2,7 @@
 
 use ecociv_chart::LineChart;
 use ecociv_chart::png::{Fonts, svg_to_png};
+use std::io::Write as _;
 
 #[test]
 fn rasterises_to_a_png_of_the_scaled_size() {
@@ -10,7 +11,12 @@ fn rasterises_to_a_png_of_the_scaled_size() {
     chart.threshold = Some((80.0, "标准 ≥80".into()));
     let fonts = Fonts::system();
     if !fonts.has_cjk() {
-        eprintln!("!!! no CJK font found: the PNG's Chinese labels will be missing (apt-get install fonts-noto-cjk)");
+        // Written past the test harness's capture, so the notice shows without `--nocapture`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "!!! no CJK font found: the PNG's Chinese labels will be missing (apt-get install fonts-noto-cjk; \
+             REQUIRE_CJK_FONT=1 makes this a failure) !!!"
+        );
     }
     let png = chart.to_png(&fonts, 2.0).expect("png");
     assert_eq!((png.width, png.height), (1280, 720));

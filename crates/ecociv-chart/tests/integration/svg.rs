@@ -308,3 +308,62 @@ fn bar_chart_places_bars_on_the_scale_lists_them_and_drops_non_finite_values() {
     roxmltree::Document::parse(&svg).expect("valid XML");
     assert!(svg.contains("没有数据") && svg.contains("class=\"no-data\""));
 }
+
+/// Issue 17: the standard's label and the targets' labels never overlap — not when a target equals the
+/// standard (both at the right end, where the old placement wrote one over the other), not when targets
+/// are close to it or to each other — and the drawing writes each label where `label_places` put it.
+#[test]
+fn threshold_and_target_labels_do_not_overlap() {
+    let cases: Vec<(f64, Vec<(i32, f64)>)> = vec![
+        (100.0, vec![(2025, 100.0), (2030, 100.0)]),
+        (20.0, vec![(2025, 22.0), (2030, 24.0)]),
+        (20.0, vec![(2025, 20.0), (2030, 20.5)]),
+        (60.0, vec![(2025, 60.0), (2030, 61.0)]),
+        (95.0, vec![(2024, 95.0), (2025, 95.5), (2030, 96.0)]),
+        (0.5, vec![(2030, 0.5)]),
+    ];
+    for (threshold, targets) in cases {
+        let mut chart = LineChart::new("3 考核比例", "%");
+        chart.series = vec![(2017, threshold * 0.8), (2021, threshold * 0.9)];
+        chart.threshold = Some((threshold, format!("标准值 ≥{threshold}")));
+        chart.targets = targets
+            .iter()
+            .map(|(year, value)| (*year, *value, format!("{year}年目标 ≥{value}")))
+            .collect();
+        let layout = chart.layout().expect("layout");
+        let places = chart.label_places(&layout);
+        assert_eq!(places.len(), 1 + targets.len());
+        for (i, a) in places.iter().enumerate() {
+            for b in &places[i + 1..] {
+                assert!(
+                    !a.bounds.overlaps(&b.bounds),
+                    "threshold {threshold}, targets {targets:?}: {a:?} overlaps {b:?}"
+                );
+            }
+            assert!(
+                a.bounds.left >= 0.0 && a.bounds.right <= f64::from(chart.width),
+                "{a:?}"
+            );
+        }
+        // The SVG's texts sit where the places say.
+        let svg = chart.to_svg();
+        let doc = roxmltree::Document::parse(&svg).expect("svg");
+        let texts: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| matches!(n.attribute("class"), Some("threshold" | "target")))
+            .map(|g| {
+                let text = g.children().find(|n| n.has_tag_name("text")).expect("label");
+                (attr(&text, "x"), attr(&text, "y"))
+            })
+            .collect();
+        let expected: Vec<(f64, f64)> = places
+            .iter()
+            .map(|p| ((p.x * 100.0).round() / 100.0, (p.y * 100.0).round() / 100.0))
+            .collect();
+        let texts: Vec<(f64, f64)> = texts
+            .iter()
+            .map(|(x, y)| ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0))
+            .collect();
+        assert_eq!(texts, expected);
+    }
+}

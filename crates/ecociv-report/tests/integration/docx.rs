@@ -4,6 +4,7 @@
 //! Needs `libreoffice` (Debian `libreoffice-writer-nogui`) and `pdftotext`/`pdftoppm` (`poppler-utils`);
 //! skips loudly without them unless `REQUIRE_LIBREOFFICE=1` (set by `.ci/setup.d/30-libreoffice.sh`).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -266,8 +267,11 @@ fn docx_opens_in_libreoffice_and_names_every_indicator() {
     let tools = ["libreoffice", "pdftotext", "pdftoppm"];
     if let Some(missing) = tools.iter().find(|tool| !has(tool)) {
         assert!(!required, "REQUIRE_LIBREOFFICE=1 but `{missing}` is not installed");
-        eprintln!(
-            "\n!!! SKIPPED docx_opens_in_libreoffice: `{missing}` not found (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk)\n"
+        // Written past the test harness's capture, so the skip shows without `--nocapture`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! SKIPPED docx_opens_in_libreoffice_and_names_every_indicator: `{missing}` not found \
+             (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk; REQUIRE_LIBREOFFICE=1 makes this a failure) !!!"
         );
         return;
     }

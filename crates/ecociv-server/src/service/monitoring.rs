@@ -168,7 +168,7 @@ pub async fn compute_and_save(
                     status: next,
                     unit,
                     evidence: String::new(),
-                    reason: "由监测数据计算 (computed from monitoring data)".into(),
+                    reason: "由监测数据计算".into(),
                     observation,
                 });
             }

@@ -601,8 +601,11 @@ async fn water_view(
     }
     if !data.sections.is_empty() {
         let (n, samples) = (data.sections.len(), data.samples);
-        view.provenance =
-            format!("{n} 个断面，{samples} 个样品（{year} 年）/ {n} sections, {samples} samples ({year})");
+        view.provenance = ecociv_web::i18n::tf(
+            web.lang,
+            "water.sections_samples",
+            &[("sections", &n), ("samples", &samples), ("year", &year)],
+        );
     }
     view.sections = data
         .sections

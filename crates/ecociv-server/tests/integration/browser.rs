@@ -7,6 +7,7 @@
 //!
 //! Skips with a loud message when Chromium or chromedriver is absent, unless `REQUIRE_BROWSER=1`.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,8 +40,11 @@ pub(crate) fn browser_available() -> bool {
         if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("REQUIRE_BROWSER=1 but /usr/bin/chromium or /usr/bin/chromedriver is missing");
         }
-        eprintln!(
-            "\n!!!!! SKIPPED browser test: chromium / chromedriver not installed (apt-get install chromium chromium-driver fonts-noto-cjk) !!!!!\n"
+        // Written past the test harness's capture, so the skip shows without `--nocapture`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! SKIPPED a browser test of ecociv-server: chromium / chromedriver not installed \
+             (apt-get install chromium chromium-driver fonts-noto-cjk; REQUIRE_BROWSER=1 makes this a failure) !!!"
         );
     }
     found

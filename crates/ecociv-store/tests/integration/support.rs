@@ -1,5 +1,6 @@
 //! Fresh stores for each backend.
 
+use std::io::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ecociv_store::testdb::TestDatabase;
@@ -69,8 +70,11 @@ pub fn citus_url() -> Option<String> {
             if std::env::var("REQUIRE_CITUS").as_deref() == Ok("1") {
                 panic!("REQUIRE_CITUS=1 but TEST_CITUS_URL is not set");
             }
-            eprintln!(
-                "!!! SKIPPED: PostgreSQL + Citus half of the store tests (set TEST_CITUS_URL to run it; .ci/run does) !!!"
+            // Written past the test harness's capture, so the skip shows without `--nocapture`.
+            let _ = writeln!(
+                std::io::stderr(),
+                "!!! SKIPPED: PostgreSQL + Citus half of the store tests (set TEST_CITUS_URL to run it; .ci/run \
+                 does; REQUIRE_CITUS=1 makes this a failure) !!!"
             );
             None
         }
@@ -115,8 +119,11 @@ pub fn postgres_url() -> Option<String> {
             if std::env::var("REQUIRE_PG").as_deref() == Ok("1") {
                 panic!("REQUIRE_PG=1 but TEST_DATABASE_URL is not set");
             }
-            eprintln!(
-                "!!! SKIPPED: PostgreSQL half of the store tests (set TEST_DATABASE_URL to run it; .ci/run does) !!!"
+            // Written past the test harness's capture, so the skip shows without `--nocapture`.
+            let _ = writeln!(
+                std::io::stderr(),
+                "!!! SKIPPED: PostgreSQL half of the store tests (set TEST_DATABASE_URL to run it; .ci/run does; \
+                 REQUIRE_PG=1 makes this a failure) !!!"
             );
             None
         }

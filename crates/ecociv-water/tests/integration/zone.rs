@@ -30,7 +30,15 @@ fn section_shares_and_change_against_base_year() {
     assert_eq!((f[1].row, f[1].value, f[1].change), ("8.2", 0.0, Some(-25.0)));
     assert_eq!(f[0].provenance.units, 4);
     assert_eq!(f[0].provenance.samples, 5);
-    assert!(f[0].provenance.detail.contains("S4:V"));
+    // Classes in Chinese text with the Roman numerals of Unicode (issue 17: no Latin "S4:V" on a Chinese
+    // page), in English as the class's symbol.
+    assert!(f[0].provenance.detail.contains("S4：Ⅴ类"), "{}", f[0].provenance.detail);
+    assert!(!f[0].provenance.detail.contains(":V"));
+    assert!(
+        f[0].provenance.detail_en.contains("S4: V"),
+        "{}",
+        f[0].provenance.detail_en
+    );
     assert!(section_figures(&rows, 2019, None).is_empty());
 
     let d = drinking_figure(&rows, 2020).unwrap();

@@ -34,6 +34,31 @@ pub struct SeriesPoint {
     pub number: Option<f64>,
     pub status: Status,
     pub synthetic: bool,
+    /// Where the year stands to the plan's base year (规划基准年): a figure before it is a reference, not
+    /// judged, and is never labelled 无数据.
+    pub base: BaseMark,
+}
+
+/// A year against the plan's base year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseMark {
+    /// Before the base year: a reference figure (e.g. the plan's chapter-1 figures for 2017).
+    Before,
+    /// The plan's base year itself.
+    Base,
+    /// After the base year.
+    After,
+}
+
+impl BaseMark {
+    /// `year` against `base_year`.
+    pub fn of(year: i32, base_year: i32) -> BaseMark {
+        match year.cmp(&base_year) {
+            std::cmp::Ordering::Less => BaseMark::Before,
+            std::cmp::Ordering::Equal => BaseMark::Base,
+            std::cmp::Ordering::Greater => BaseMark::After,
+        }
+    }
 }
 
 /// A target of the plan with its check.
@@ -131,6 +156,8 @@ pub struct IndicatorView {
     pub standard: String,
     pub value: Option<String>,
     pub status: Status,
+    /// The year against the plan's base year.
+    pub base: BaseMark,
     /// Met on only some parts of a several-part criterion: the parts judged.
     pub partial: Option<Named>,
     pub basis: Basis,
@@ -248,6 +275,7 @@ impl IndicatorView {
                     number: current.value.as_number(),
                     status,
                     synthetic: current.source.is_synthetic(),
+                    base: BaseMark::of(year, zone.plan.base_year),
                 });
             }
             for check in checks.iter().filter(|check| check.row == row.id) {
@@ -291,6 +319,7 @@ impl IndicatorView {
             standard: assessed.standard.clone(),
             value: assessed.value.as_ref().map(|value| assessed.format.value(value)),
             status: assessed.status,
+            base: BaseMark::of(assessment.year, zone.plan.base_year),
             partial: assessed.partial.as_ref().map(Named::from),
             basis: assessed.basis,
             explanation: Named::from(&assessed.explanation),
@@ -387,6 +416,24 @@ pub fn chart_labels(lang: Lang) -> ecociv_chart::Labels {
     }
 }
 
+/// The status of a year in the series: a figure on record that the rule cannot judge is never 无数据 —
+/// before the plan's base year it is a reference figure (基准年前，仅作对照), otherwise 无法判定.
+fn series_status(lang: Lang, point: &SeriesPoint) -> maud::Markup {
+    year_status(lang, point.status, true, point.base)
+}
+
+/// A year's status as [`series_status`] writes it; `has_value`: a figure is on record for the year.
+fn year_status(lang: Lang, status: Status, has_value: bool, base: BaseMark) -> maud::Markup {
+    match (status, base) {
+        (Status::NoData, _) if !has_value => status_badge(lang, status),
+        (Status::NoData, BaseMark::Before) => {
+            html! { span class="status status-reference" { (t(lang, "indicator.before_base")) } }
+        }
+        (Status::NoData, _) => html! { span class="status status-reference" { (t(lang, "indicator.cannot_judge")) } },
+        (status, _) => status_badge(lang, status),
+    }
+}
+
 fn condition_label(lang: Lang, key: &str, value: &str) -> String {
     format!("{}：{}", t(lang, &format!("zone_attr.{key}")), value)
 }
@@ -408,7 +455,7 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
             section class="card" aria-labelledby="judgement-h" {
                 h2 id="judgement-h" { (tf(lang, "indicator.judgement_year", &[("year", &view.year)])) }
                 p class="big" {
-                    (status_badge(lang, view.status))
+                    (year_status(lang, view.status, view.value.is_some(), view.base))
                     @if let Some(parts) = &view.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
                     " "
                     span class="value" { (view.value.as_deref().unwrap_or("—")) }
@@ -517,9 +564,12 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                         tbody {
                             @for point in &view.series {
                                 tr {
-                                    th scope="row" { a href=(urls::indicator(zone, &view.id, point.year)) { (point.year) } }
+                                    th scope="row" {
+                                        a href=(urls::indicator(zone, &view.id, point.year)) { (point.year) }
+                                        @if point.base == BaseMark::Base { " " span class="tag" { (t(lang, "indicator.base_year")) } }
+                                    }
                                     td { (point.value) @if point.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } } }
-                                    td { (status_badge(lang, point.status)) }
+                                    td { (series_status(lang, point)) }
                                 }
                             }
                         }

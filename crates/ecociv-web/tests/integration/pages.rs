@@ -354,6 +354,67 @@ fn indicator_page_explains_the_judgement_and_shows_series_targets_history_and_ch
     assert!(parent.series.is_empty());
 }
 
+/// Issue 17: a year without data never reads as good news on the dashboard — not "没有不达标的指标", not
+/// "参考性 0/16（0.0%）" — and the not-met count names its unit (indicators, with the rows they involve),
+/// so "不达标3项" cannot stand next to "不达标指标 (4)".
+#[test]
+fn the_dashboard_of_a_year_without_data_says_so_and_counts_name_their_unit() {
+    let fixture = Fixture::load();
+    let empty = fixture.dashboard(2019);
+    let text = doc(&pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &empty)).text();
+    for bad in ["没有不达标的指标", "0/16", "0.0%"] {
+        assert!(!text.contains(bad), "a year without data says {bad:?}: {text}");
+    }
+    assert!(text.contains("尚无数据"), "{text}");
+    let full = fixture.dashboard(2021);
+    let text = doc(&pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &full)).text();
+    let counts = fixture.assessment(2021).counts();
+    assert!(text.contains(&counts.not_met_text().zh), "{text}");
+    assert!(!text.contains("不达标指标 ("), "an unlabelled count: {text}");
+}
+
+/// Issue 17: a figure before the plan's base year (2017 from the plan's chapter 1; the base year is 2021,
+/// 规划基准年：2021 年) is a reference the rule cannot judge — never labelled 无数据 next to its figure —
+/// and the base year is marked.
+#[test]
+fn a_figure_before_the_base_year_is_a_reference_not_no_data() {
+    let fixture = Fixture::load();
+    assert_eq!(fixture.zone.plan.base_year, 2021);
+    for row in ["7.1", "7.2", "17"] {
+        let view = fixture.indicator(row, 2021);
+        let first = &view.series[0];
+        assert_eq!(
+            (first.year, first.base),
+            (2017, pages::indicator::BaseMark::Before),
+            "row {row}"
+        );
+        let html = pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view);
+        let page = doc(&html);
+        let rows: Vec<String> = page
+            .tag_all("tr")
+            .iter()
+            .map(|tr| tr.text().trim().to_string())
+            .filter(|text| text.starts_with("2017") || text.starts_with("2021"))
+            .collect();
+        let row_2017 = rows
+            .iter()
+            .find(|text| text.starts_with("2017"))
+            .expect("2017 in the series");
+        assert!(row_2017.contains("基准年前，仅作对照"), "row {row}: {row_2017}");
+        assert!(!row_2017.contains("无数据"), "row {row}: {row_2017}");
+        let row_2021 = rows
+            .iter()
+            .find(|text| text.starts_with("2021"))
+            .expect("2021 in the series");
+        assert!(row_2021.contains("基准年"), "row {row}: {row_2021}");
+        // The page of the year 2017 itself says the same at the top.
+        let view_2017 = fixture.indicator(row, 2017);
+        let page_2017 = doc(&pages::indicator::render_indicator(&ctx(Lang::Zh, None), &view_2017));
+        let big = page_2017.text();
+        assert!(big.contains("基准年前，仅作对照"), "row {row} in 2017");
+    }
+}
+
 #[test]
 fn entry_form_shows_refusals_next_to_their_fields() {
     let fixture = Fixture::load();

@@ -5,6 +5,7 @@
 //!
 //! Skips with a loud message when Chromium is absent, unless `REQUIRE_BROWSER=1`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,8 +35,11 @@ fn pages_render_in_chromium() {
         if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("REQUIRE_BROWSER=1 but no chromium is installed");
         }
-        eprintln!(
-            "\n!!!!! SKIPPED pages_render_in_chromium: chromium is not installed (apt-get install chromium fonts-noto-cjk) !!!!!\n"
+        // Written past the test harness's capture, so the skip shows without `--nocapture`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! SKIPPED pages_render_in_chromium: chromium is not installed (apt-get install chromium \
+             fonts-noto-cjk; REQUIRE_BROWSER=1 makes this a failure) !!!"
         );
         return;
     };

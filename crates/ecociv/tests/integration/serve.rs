@@ -39,6 +39,11 @@ fn start(db: &Path) -> Server {
     let address = loop {
         let line = lines.next().expect("server printed its address").expect("utf-8 line");
         if let Some(rest) = line.split("http://").nth(1) {
+            // Issue 17: the address to open is the web interface at `/`, not the health check.
+            assert!(
+                rest.ends_with('/') && rest.matches('/').count() == 1 && !line.contains("health"),
+                "the printed address is not the web interface's: {line}"
+            );
             break rest.split('/').next().unwrap().parse().expect("address");
         }
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -311,6 +316,11 @@ fn the_first_admin_is_made_by_the_cli_and_a_fresh_server_has_no_account() {
     let address: SocketAddr = loop {
         let line = lines.next().unwrap().unwrap();
         if let Some(rest) = line.split("http://").nth(1) {
+            // Issue 17: the address to open is the web interface at `/`, not the health check.
+            assert!(
+                rest.ends_with('/') && rest.matches('/').count() == 1 && !line.contains("health"),
+                "the printed address is not the web interface's: {line}"
+            );
             break rest.split('/').next().unwrap().parse().unwrap();
         }
     };
