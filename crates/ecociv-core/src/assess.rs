@@ -489,17 +489,43 @@ fn readiness(framework: &Framework, statuses: &[(String, Attribute, Status)]) ->
             binding_no_data.join(", ")
         ));
     }
-    zh.push(format!(
-        "参考性指标达标 {reference_met}/{reference_total} 项（{}），要求不低于 {}（{}）",
-        crate::format::percent(share),
-        crate::format::percent(rule.reference_min_share),
-        rule.note
-    ));
-    en.push(format!(
-        "reference indicators met {reference_met}/{reference_total} ({}), required at least {}",
-        crate::format::percent(share),
-        crate::format::percent(rule.reference_min_share)
-    ));
+    // Reference indicators without data are not failures: a share over none judged is not written
+    // ("0/16（0.0%）" for a year half reported read as bad news nobody measured).
+    let reference_no_data = reference
+        .iter()
+        .filter(|(_, _, status)| *status == Status::NoData)
+        .count();
+    if reference_no_data == reference_total && reference_total > 0 {
+        zh.push(format!(
+            "参考性指标 {reference_total} 项均无数据，尚未判定；要求达标比例不低于 {}（{}）",
+            crate::format::percent(rule.reference_min_share),
+            rule.note
+        ));
+        en.push(format!(
+            "none of the {reference_total} reference indicators has data yet; at least {} required",
+            crate::format::percent(rule.reference_min_share)
+        ));
+    } else {
+        let (no_data_zh, no_data_en) = if reference_no_data > 0 {
+            (
+                format!("，另有 {reference_no_data} 项无数据"),
+                format!(", {reference_no_data} without data"),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        zh.push(format!(
+            "参考性指标达标 {reference_met}/{reference_total} 项（{}）{no_data_zh}，要求不低于 {}（{}）",
+            crate::format::percent(share),
+            crate::format::percent(rule.reference_min_share),
+            rule.note
+        ));
+        en.push(format!(
+            "reference indicators met {reference_met}/{reference_total} ({}){no_data_en}, required at least {}",
+            crate::format::percent(share),
+            crate::format::percent(rule.reference_min_share)
+        ));
+    }
     zh.push(if ready {
         "具备申报条件".to_string()
     } else {

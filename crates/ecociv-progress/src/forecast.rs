@@ -102,6 +102,8 @@ pub struct Forecast {
     pub observed_yearly_change: Option<f64>,
     /// Why a forecast is missing, when one is.
     pub notes: Vec<Note>,
+    /// The forecast reaches further ahead than the data reach back ([`mark_beyond_data`]).
+    pub beyond_data: bool,
 }
 
 impl UnsdBand {
@@ -137,6 +139,29 @@ fn unsd_band_without_target(cagr: f64, direction: Direction) -> UnsdBand {
     }
 }
 
+/// Marks a forecast that reaches further ahead than the data reach back: the years from the latest figure
+/// to the target year exceed the years the series covers (e.g. PM2.5 of 38 μg/m³ in 2017 and 29 in 2021
+/// extrapolated in a straight line to 8.7 in 2030: nine years ahead from four years of data). Such a
+/// figure stays in the output — the method gives it — but with `beyond_data` set and a note, so it is
+/// read as indicative only, never as a prediction. `points` are the series' observations.
+pub fn mark_beyond_data(forecast: &mut Forecast, points: &[Observation]) {
+    if forecast.unsd.is_none() && forecast.weighted_linear.is_none() {
+        return;
+    }
+    let (Some(first), Some(last)) = (points.iter().map(|p| p.year).min(), points.iter().map(|p| p.year).max()) else {
+        return;
+    };
+    let (covered, ahead) = (last - first, forecast.target_year - last);
+    if ahead > covered {
+        forecast.beyond_data = true;
+        forecast.notes.push(Note::new(
+            "forecast_beyond_data",
+            format!("外推 {ahead} 年，长于数据覆盖的 {covered} 年（{first}—{last}年）：预测值可信度低，仅供参考"),
+            format!("extrapolated {ahead} years ahead from {covered} years of data ({first}–{last}): indicative only"),
+        ));
+    }
+}
+
 /// Caps both forecasts to the admissible range of the indicator (e.g. 0–100 for a share): an
 /// extrapolated 204.8 % is shown as 100 %, with a note. Gaps and "meets target" are recomputed on the
 /// capped values; the uncapped values are kept in the note.
@@ -163,10 +188,19 @@ pub fn cap_to_range(forecast: &mut Forecast, low: f64, high: f64, direction: Dir
     for (zh, en, raw) in capped {
         forecast.notes.push(Note::new(
             "forecast_capped_to_range",
-            format!("{zh}值 {raw} 超出指标取值范围 {low}–{high}，按范围截取"),
-            format!("{en} value {raw} lies outside the admissible range {low}–{high}: capped"),
+            format!("{zh}值 {} 超出指标取值范围 {low}–{high}，按范围截取", shown(raw)),
+            format!(
+                "{en} value {} lies outside the admissible range {low}–{high}: capped",
+                shown(raw)
+            ),
         ));
     }
+}
+
+/// A figure in a note: at most two decimals, trailing zeros dropped (105.7500000000001 → 105.75).
+fn shown(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `(target − linear forecast) / (target − base)`, 0 when the forecast meets the target.
@@ -245,6 +279,7 @@ pub fn forecast(progress: &SeriesProgress, points: &[Observation], target: Optio
         required_yearly_growth_rate: None,
         observed_yearly_change: None,
         notes: Vec::new(),
+        beyond_data: false,
     };
     let (Some(cy), Some(cv)) = (progress.current_year, progress.current_value) else {
         out.notes.push(Note::new(

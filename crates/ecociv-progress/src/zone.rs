@@ -116,6 +116,10 @@ pub struct RowReport {
     pub forecast: Option<f64>,
     /// `unsd_extrapolation` or `weighted_linear_fit`.
     pub forecast_method: Option<&'static str>,
+    /// The forecast reaches further ahead than the data reach back (years from the latest figure to the
+    /// target year > years the series covers): indicative only, said so wherever it is shown — the
+    /// explanation (progress, early warning), the Word report's outlook, the indicator page's chart.
+    pub forecast_beyond_data: bool,
     /// `forecast − target` (signed, in the row's unit); `None` without a forecast or a target.
     pub gap_to_target: Option<f64>,
     pub required_yearly_change: Option<f64>,
@@ -348,6 +352,7 @@ impl RowContext<'_> {
         if let Some((low, high)) = row.range {
             forecast::cap_to_range(&mut forecast, low, high, direction);
         }
+        forecast::mark_beyond_data(&mut forecast, &sorted);
         let method = if method_target.is_some() {
             RowMethod::Method2Target
         } else {
@@ -490,6 +495,7 @@ impl RowContext<'_> {
             qualitative_status: None,
             forecast: None,
             forecast_method: None,
+            forecast_beyond_data: false,
             gap_to_target: None,
             required_yearly_change: None,
             required_change_text: None,
@@ -530,6 +536,7 @@ impl RowContext<'_> {
                 };
                 report.forecast = value;
                 report.forecast_method = which;
+                report.forecast_beyond_data = value.is_some() && forecast.beyond_data;
                 report.gap_to_target = value.zip(forecast_target).map(|(f, t)| f - t);
                 report.required_yearly_change = forecast.required_yearly_change;
                 report.required_change_text = forecast.required_yearly_change.map(|c| required_change_text(c, row));

@@ -1078,8 +1078,13 @@ pub fn at_risk_of(
                 .collect();
             if let Some(forecast) = row.forecast.filter(|value| value.is_finite()) {
                 outlook.push(format!(
-                    "按趋势外推{target_year}年约为{}（外推仅供参考）",
-                    format.with_unit(forecast)
+                    "按趋势外推{target_year}年约为{}（{}）",
+                    format.with_unit(forecast),
+                    if row.forecast_beyond_data {
+                        "外推年限长于数据覆盖年限，可信度低，仅供参考"
+                    } else {
+                        "外推仅供参考"
+                    }
                 ));
                 forecasts
                     .entry(row.id.clone())

@@ -269,3 +269,49 @@ mod robustness {
         }
     }
 }
+
+/// Issue 17: a forecast of a share never leaves [0, 100] (nor any row's range), and a straight-line
+/// extrapolation further ahead than the data reach back — PM2.5 from 38 (2017) and 29 μg/m³ (2021) to
+/// 8.7 in 2030 — is marked as such in the row's result and explanation, the one place the progress table,
+/// the early warning and the Word report read it from; the capping note writes its figure formatted.
+#[test]
+fn forecasts_stay_in_range_and_long_extrapolations_are_marked() {
+    let loaded = ecociv_data::load_zone("450202").expect("bundled zone");
+    for target_year in [2025, 2030] {
+        let progress = zone_progress(&loaded.framework, &loaded.zone, target_year);
+        for row in &progress.rows {
+            let (_, framework_row) = loaded.framework.row(&row.id).unwrap();
+            if let (Some(forecast), Some((low, high))) = (row.forecast, framework_row.range) {
+                assert!(
+                    (low..=high).contains(&forecast),
+                    "{target_year} row {}: {forecast} outside {low}–{high}",
+                    row.id
+                );
+            }
+            if framework_row.unit == "%" {
+                assert!(
+                    row.forecast.is_none_or(|f| (0.0..=100.0).contains(&f)),
+                    "row {}",
+                    row.id
+                );
+            }
+            let zh = &row.explanation.zh;
+            assert!(!zh.contains("0000000"), "row {}: an unformatted figure in {zh}", row.id);
+        }
+        let pm = progress.rows.iter().find(|row| row.id == "7.2").expect("7.2");
+        assert!(pm.forecast.is_some());
+        if target_year == 2030 {
+            assert!(pm.forecast_beyond_data, "9 years ahead of 4 years of data");
+            assert!(
+                pm.explanation
+                    .zh
+                    .contains("外推 9 年，长于数据覆盖的 4 年（2017—2021年）"),
+                "{}",
+                pm.explanation.zh
+            );
+        } else {
+            assert!(!pm.forecast_beyond_data, "4 years ahead of 4 years of data");
+            assert!(!pm.explanation.zh.contains("长于数据覆盖"));
+        }
+    }
+}

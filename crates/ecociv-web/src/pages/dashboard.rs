@@ -384,6 +384,14 @@ fn band(lang: Lang, view: &DashboardView) -> Markup {
     let (binding_met, binding_total) = binding.map_or((0, 0), |c| (c.met, c.total()));
     let reference_bad =
         readiness.reference_total == 0 || readiness.reference_met_share < readiness.reference_required_share;
+    // The reference indicators without data: a share over indicators not yet judged is not a failure
+    // rate ("0.0%" for a year half reported reads as bad news that nobody measured).
+    let reference_no_data = view
+        .by_attribute
+        .iter()
+        .find(|c| c.attribute == Some(Attribute::Reference))
+        .map_or(0, |c| c.no_data);
+    let reference_judged = readiness.reference_total.saturating_sub(reference_no_data);
     let not_met_ids: Vec<String> = view.not_met.iter().map(|row| row.id.clone()).collect();
     let late: Vec<String> = view.late_departments.iter().map(|d| d.department.clone()).collect();
     html! {
@@ -410,16 +418,40 @@ fn band(lang: Lang, view: &DashboardView) -> Markup {
                     },
                     Some(!readiness.binding_not_met.is_empty() || !readiness.binding_no_data.is_empty()),
                 ))
-                (kpi(
-                    &t(lang, "dashboard.reference_share"),
-                    &fmt_share(readiness.reference_met_share),
-                    html! { (tf(lang, "dashboard.band_reference_sub", &[
-                        ("met", &readiness.reference_met),
-                        ("total", &readiness.reference_total),
-                        ("required", &fmt_share(readiness.reference_required_share)),
-                    ])) },
-                    Some(reference_bad),
-                ))
+                @if reference_judged == 0 {
+                    (kpi(
+                        &t(lang, "dashboard.reference_share"),
+                        &t(lang, "dashboard.band_reference_none"),
+                        html! { (tf(lang, "dashboard.band_reference_sub_none", &[
+                            ("total", &readiness.reference_total),
+                            ("required", &fmt_share(readiness.reference_required_share)),
+                        ])) },
+                        None,
+                    ))
+                } @else if reference_no_data > 0 {
+                    (kpi(
+                        &t(lang, "dashboard.reference_share"),
+                        &fmt_share(readiness.reference_met_share),
+                        html! { (tf(lang, "dashboard.band_reference_sub_some", &[
+                            ("met", &readiness.reference_met),
+                            ("total", &readiness.reference_total),
+                            ("no_data", &reference_no_data),
+                            ("required", &fmt_share(readiness.reference_required_share)),
+                        ])) },
+                        Some(reference_bad),
+                    ))
+                } @else {
+                    (kpi(
+                        &t(lang, "dashboard.reference_share"),
+                        &fmt_share(readiness.reference_met_share),
+                        html! { (tf(lang, "dashboard.band_reference_sub", &[
+                            ("met", &readiness.reference_met),
+                            ("total", &readiness.reference_total),
+                            ("required", &fmt_share(readiness.reference_required_share)),
+                        ])) },
+                        Some(reference_bad),
+                    ))
+                }
                 (kpi(
                     &t(lang, "dashboard.band_not_met"),
                     &tf(lang, "dashboard.band_rows", &[("n", &view.not_met.len())]),

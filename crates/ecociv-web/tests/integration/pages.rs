@@ -362,15 +362,40 @@ fn the_dashboard_of_a_year_without_data_says_so_and_counts_name_their_unit() {
     let fixture = Fixture::load();
     let empty = fixture.dashboard(2019);
     let text = doc(&pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &empty)).text();
-    for bad in ["没有不达标的指标", "0/16", "0.0%"] {
+    for bad in ["没有不达标的指标", "0/16", "比例0.0%"] {
         assert!(!text.contains(bad), "a year without data says {bad:?}: {text}");
     }
     assert!(text.contains("尚无数据"), "{text}");
     let full = fixture.dashboard(2021);
     let text = doc(&pages::dashboard::render_dashboard(&ctx(Lang::Zh, None), &full)).text();
     let counts = fixture.assessment(2021).counts();
-    assert!(text.contains(&counts.not_met_text().zh), "{text}");
+    // Indicators are counted in 项, rows in 行, each from `Assessment::counts`.
+    assert!(
+        text.contains(&format!("不达标{}项", counts.indicators.not_met)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("不达标指标 {}行", counts.rows.not_met)),
+        "{text}"
+    );
     assert!(!text.contains("不达标指标 ("), "an unlabelled count: {text}");
+    // A year half reported — every reference indicator still without data — does not read "0.0%".
+    let mut partial = Fixture::load();
+    let reference: Vec<String> = partial
+        .assessment(2021)
+        .rows
+        .iter()
+        .filter(|row| row.attribute == ecociv_core::Attribute::Reference)
+        .map(|row| row.id.clone())
+        .collect();
+    partial.zone.observations.retain(|o| !reference.contains(&o.row));
+    let text = doc(&pages::dashboard::render_dashboard(
+        &ctx(Lang::Zh, None),
+        &partial.dashboard(2021),
+    ))
+    .text();
+    assert!(!text.contains("比例0.0%") && !text.contains("0/16"), "{text}");
+    assert!(text.contains("16项均无数据，尚未判定"), "{text}");
 }
 
 /// Issue 17: a figure before the plan's base year (2017 from the plan's chapter 1; the base year is 2021,
