@@ -8,6 +8,7 @@
 //! - [`framework`]: an indicator framework edition (domains → tasks → indicators → rows), each row's
 //!   criterion, its state vocabulary and its regional variants, and the designation rule.
 //! - [`value`]: a value on record ([`Value`]), an [`Observation`] of a row in a year with its provenance.
+//! - [`division`]: the administrative hierarchy (行政区划) by GB/T 2260 code: is X under Y, parents, children.
 //! - [`zone`]: a zone's profile and plan (targets, lead departments, projects).
 //! - [`format`]: the one formatter for figures, units, changes and states (every output uses it).
 //! - [`judge`]: judging one row in one year — the criterion kinds and their explanations.
@@ -15,6 +16,7 @@
 //! - [`targets`]: judging the plan's own 2025/2030 targets against the standard.
 
 pub mod assess;
+pub mod division;
 pub mod format;
 pub mod framework;
 pub mod judge;

@@ -42,6 +42,18 @@ pub fn framework(id: &str) -> Result<Framework, DataError> {
     parse_framework(&format!("data/frameworks/{id}.toml"), text)
 }
 
+/// The administrative units compiled in (`data/divisions/guangxi.csv`: 广西 450000, its cities and county-level
+/// units, sources and doubts in that folder's README).
+pub const DIVISIONS: (&str, &str) = (
+    "data/divisions/guangxi.csv",
+    include_str!("../../../data/divisions/guangxi.csv"),
+);
+
+/// The bundled administrative hierarchy.
+pub fn divisions() -> Result<ecociv_core::division::Hierarchy, DataError> {
+    crate::division::parse_hierarchy(DIVISIONS.0, DIVISIONS.1)
+}
+
 /// A bundled zone by its division code.
 pub fn zone(code: &str) -> Option<&'static BundledZone> {
     ZONES.iter().find(|zone| zone.code == code)

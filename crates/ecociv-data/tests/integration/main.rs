@@ -1,5 +1,6 @@
 //! The shipped data files read correctly, and bad files are refused with file, line and field named.
 
+mod divisions;
 mod formatting;
 mod no_panic;
 
