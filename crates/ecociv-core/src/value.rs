@@ -139,6 +139,28 @@ pub enum Source {
         /// Derived from records labelled SYNTHETIC: demo data, always shown as such.
         synthetic: bool,
     },
+    /// Estimated from a survey of the public (问卷调查): the share of a stratified sample with its 95 %
+    /// confidence interval (`ecociv-survey`), for rows 34 and 35.
+    Survey {
+        /// The survey's title, e.g. 2024 年度公众生态文明建设满意度与参与度调查.
+        survey: String,
+        /// The survey's code (technical: the API's JSON and links).
+        survey_id: String,
+        /// The estimator, in Chinese.
+        method: String,
+        /// The estimation method's and the questionnaire's editions.
+        edition: String,
+        /// Valid answers to the row's question (n) and responses in all.
+        valid: u64,
+        responses: u64,
+        /// The 95 % confidence interval, in percent.
+        low: f64,
+        high: f64,
+        /// Strata, response rate and named doubts (Chinese, for people).
+        provenance: String,
+        /// Estimated from responses labelled SYNTHETIC: demo data, always shown as such.
+        synthetic: bool,
+    },
     /// Synthetic data for demos and tests — always shown as such.
     Synthetic {
         note: String,
@@ -177,6 +199,20 @@ impl Source {
                     text
                 }
             }
+            Source::Survey {
+                method,
+                edition,
+                provenance,
+                synthetic,
+                ..
+            } => {
+                let text = format!("由问卷调查计算：{method}（{edition}）；{provenance}");
+                if *synthetic {
+                    format!("合成的演示数据，不得作为正式评估结论：{text}")
+                } else {
+                    text
+                }
+            }
             Source::Synthetic { note, .. } => format!("合成的演示数据，不得作为正式评估结论：{note}"),
         }
     }
@@ -185,36 +221,43 @@ impl Source {
     pub fn files(&self) -> &[String] {
         match self {
             Source::Computed { files, .. } | Source::Synthetic { files, .. } => files,
-            Source::Document { .. } | Source::File { .. } | Source::Ledger { .. } => &[],
+            Source::Document { .. } | Source::File { .. } | Source::Ledger { .. } | Source::Survey { .. } => &[],
         }
     }
 
     pub fn is_synthetic(&self) -> bool {
-        matches!(self, Source::Synthetic { .. } | Source::Ledger { synthetic: true, .. })
+        matches!(
+            self,
+            Source::Synthetic { .. } | Source::Ledger { synthetic: true, .. } | Source::Survey { synthetic: true, .. }
+        )
     }
 
     /// Where the figure comes from, in Chinese, for the tables that say per row which figures were typed,
-    /// computed from monitoring data or derived from registers: 文件记载, 填报数值, 监测数据计算, 台账计算,
-    /// 合成数据 (a synthetic ledger figure stays 台账计算; `is_synthetic` says it is synthetic).
+    /// computed from monitoring data, derived from registers or estimated from a survey: 文件记载, 填报数值,
+    /// 监测数据计算, 台账计算, 问卷调查计算, 合成数据 (a synthetic ledger or survey figure stays 台账计算 /
+    /// 问卷调查计算; `is_synthetic` says it is synthetic).
     pub fn origin_zh(&self) -> &'static str {
         match self {
             Source::Document { .. } => "文件记载",
             Source::File { .. } => "填报数值",
             Source::Computed { .. } => "监测数据计算",
             Source::Ledger { .. } => "台账计算",
+            Source::Survey { .. } => "问卷调查计算",
             Source::Synthetic { .. } => "合成数据",
         }
     }
 
     /// Where the figure comes from, for tables that say which rows are derived: `document`, `file`,
-    /// `computed` (monitoring data), `ledger` (register records) or `synthetic` (synthetic monitoring or
-    /// typed demo data; synthetic ledger figures stay `ledger` and say so through `is_synthetic`).
+    /// `computed` (monitoring data), `ledger` (register records), `survey` (a survey's estimate) or
+    /// `synthetic` (synthetic monitoring or typed demo data; synthetic ledger and survey figures stay
+    /// `ledger` / `survey` and say so through `is_synthetic`).
     pub fn kind(&self) -> &'static str {
         match self {
             Source::Document { .. } => "document",
             Source::File { .. } => "file",
             Source::Computed { .. } => "computed",
             Source::Ledger { .. } => "ledger",
+            Source::Survey { .. } => "survey",
             Source::Synthetic { .. } => "synthetic",
         }
     }

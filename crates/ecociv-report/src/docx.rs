@@ -980,6 +980,32 @@ fn appendix(mut doc: Docx, input: &DocxInput<'_>, warnings: &[String]) -> Docx {
             ));
         }
     }
+    // Rows estimated from a survey of the public, one sentence per row with the survey, n and the interval.
+    for entry in assessment.leaves() {
+        if let Some(ecociv_core::Source::Survey {
+            survey,
+            edition,
+            valid,
+            low,
+            high,
+            synthetic,
+            ..
+        }) = &entry.source
+        {
+            notes.push(format!(
+                "指标 {}（{}）的数值由问卷调查“{survey}”按分层抽样加权估计：有效回答 {valid} 份，95% 置信区间 {}%–{}%（{edition}）{}。",
+                entry.id,
+                entry.name,
+                ecociv_core::format::fixed(*low, 1),
+                ecociv_core::format::fixed(*high, 1),
+                if *synthetic {
+                    "；问卷回答为合成的演示数据，不得作为正式评估结论"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
     let synthetic: Vec<&RowAssessment> = assessment
         .leaves()
         .filter(|entry| {

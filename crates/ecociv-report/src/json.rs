@@ -51,6 +51,28 @@ pub fn source(source: Option<&Source>) -> Json {
                 object["provenance"] = json!(provenance);
                 object["synthetic"] = json!(synthetic);
             }
+            if let Source::Survey {
+                survey,
+                survey_id,
+                method,
+                edition,
+                valid,
+                responses,
+                low,
+                high,
+                provenance,
+                synthetic,
+            } = source
+            {
+                object["survey"] = json!({
+                    "id": survey_id, "title": survey, "valid": valid, "responses": responses,
+                    "interval": { "level": 0.95, "low": low, "high": high, "unit": "%" }
+                });
+                object["method"] = json!(method);
+                object["edition"] = json!(edition);
+                object["provenance"] = json!(provenance);
+                object["synthetic"] = json!(synthetic);
+            }
             object
         }
     }

@@ -218,6 +218,22 @@ pub fn source_json(source: &Source) -> String {
             "kind": "ledger", "ledger": kind, "kind_id": kind_id, "version": version, "method": method,
             "provenance": provenance, "records": records, "synthetic": synthetic
         }),
+        Source::Survey {
+            survey,
+            survey_id,
+            method,
+            edition,
+            valid,
+            responses,
+            low,
+            high,
+            provenance,
+            synthetic,
+        } => json!({
+            "kind": "survey", "survey": survey, "survey_id": survey_id, "method": method, "edition": edition,
+            "valid": valid, "responses": responses, "low": low, "high": high, "provenance": provenance,
+            "synthetic": synthetic
+        }),
         Source::Synthetic { note, files } => json!({ "kind": "synthetic", "note": note, "files": files }),
     }
     .to_string()
@@ -261,6 +277,30 @@ pub fn source_from(text: &str) -> Result<Source> {
                 .unwrap_or_default(),
             synthetic: json["synthetic"].as_bool().unwrap_or(false),
         },
+        Some("survey") => {
+            let count = |name: &str| {
+                json[name]
+                    .as_u64()
+                    .ok_or_else(|| StoreError::Invalid(format!("survey source without {name}")))
+            };
+            let bound = |name: &str| {
+                json[name]
+                    .as_f64()
+                    .ok_or_else(|| StoreError::Invalid(format!("survey source without {name}")))
+            };
+            Source::Survey {
+                survey: field("survey"),
+                survey_id: field("survey_id"),
+                method: field("method"),
+                edition: field("edition"),
+                valid: count("valid")?,
+                responses: count("responses")?,
+                low: bound("low")?,
+                high: bound("high")?,
+                provenance: field("provenance"),
+                synthetic: json["synthetic"].as_bool().unwrap_or(false),
+            }
+        }
         Some("synthetic") => Source::Synthetic {
             note: field("note"),
             files,

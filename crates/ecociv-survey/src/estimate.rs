@@ -383,35 +383,33 @@ impl Estimate {
         )
     }
 
-    /// The row's observation for `year`, with the method, edition and survey as its source. A survey of
-    /// demo data (`synthetic`) gives a synthetic source, shown as such everywhere.
-    pub fn observation(&self, year: i32, survey: &str, synthetic: bool) -> Observation {
-        let method = self.method_zh();
+    /// The row's observation for `year`, with the survey (title and code), the method, its edition, n and
+    /// the interval as its source (`Source::Survey`). A survey of demo data (`synthetic`) is shown as such
+    /// everywhere.
+    pub fn observation(&self, year: i32, survey: &str, survey_id: &str, synthetic: bool) -> Observation {
         let edition = format!(
             "{METHOD_EDITION}；问卷“{}”第 {} 版",
             self.questionnaire_title, self.questionnaire_edition
         );
-        let provenance = self.provenance_zh(survey);
-        let source = if synthetic {
-            Source::Synthetic {
-                note: format!("由合成的演示问卷回答计算：{method}（{edition}）；{provenance}"),
-                files: Vec::new(),
-            }
-        } else {
-            Source::Computed {
-                method,
-                edition,
-                provenance,
-                files: Vec::new(),
-            }
-        };
+        let in_percent = |share: f64| (share * 10_000.0).round() / 100.0;
         Observation {
             row: self.row.clone(),
             year,
             value: Value::Number(self.percent_value()),
             assigned: None,
             recorded: None,
-            source,
+            source: Source::Survey {
+                survey: survey.to_string(),
+                survey_id: survey_id.to_string(),
+                method: self.method_zh(),
+                edition,
+                valid: self.valid,
+                responses: self.responses,
+                low: in_percent(self.low),
+                high: in_percent(self.high),
+                provenance: self.provenance_zh(survey),
+                synthetic,
+            },
         }
     }
 }

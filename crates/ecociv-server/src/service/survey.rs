@@ -282,7 +282,12 @@ pub async fn compute(
                 format!("指标体系中没有第 {row} 行 (the framework has no row {row})"),
             ));
         };
-        let observation = estimate.observation(year, &survey.record.title, survey.record.synthetic);
+        let observation = estimate.observation(
+            year,
+            &survey.record.title,
+            &survey.record.survey_id,
+            survey.record.synthetic,
+        );
         let current = state.store.current(code, &row, year).await?;
         if current.as_ref().is_some_and(|c| c.observation == observation) {
             continue;
@@ -494,7 +499,7 @@ pub async fn load_demo(store: &ecociv_store::Store, zone: &str, author: &str) ->
             unit: "%".into(),
             evidence: String::new(),
             reason: "演示数据：由合成的演示问卷回答计算".into(),
-            observation: estimate.observation(DEMO_YEAR, &survey.record.title, true),
+            observation: estimate.observation(DEMO_YEAR, &survey.record.title, &survey.record.survey_id, true),
         });
     }
     store

@@ -85,17 +85,60 @@ async fn the_demo_years_rows_34_and_35_come_from_the_survey_with_provenance() {
             panic!("a number")
         };
         assert!((80.0..100.0).contains(&v), "row {row}: {v}");
-        let Source::Synthetic { note, .. } = &current.observation.source else {
+        let Source::Survey {
+            survey_id,
+            method,
+            edition,
+            valid,
+            low,
+            high,
+            provenance,
+            synthetic,
+            ..
+        } = &current.observation.source
+        else {
             panic!("row {row}: {:?}", current.observation.source)
         };
+        assert_eq!(survey_id, &id);
+        assert!(*synthetic, "the demo's survey is SYNTHETIC");
+        assert!(method.contains("问卷调查分层加权估计"), "{method}");
+        assert!(provenance.contains("95% 置信区间"), "{provenance}");
+        assert!(edition.contains(ecociv_survey::METHOD_EDITION), "{edition}");
+        assert!(*low < v && v < *high && *valid > 300, "{low} {v} {high} {valid}");
+        let described = current.observation.source.describe();
         assert!(
-            note.contains("问卷调查分层加权估计") && note.contains("95% 置信区间"),
-            "{note}"
+            described.contains("由问卷调查计算") && !described.contains("监测"),
+            "{described}"
         );
-        assert!(note.contains(ecociv_survey::METHOD_EDITION), "{note}");
     }
-    // The bureau's page shows the same estimate.
+    // The JSON API, Table 2-1's open data and the indicator page say survey, never monitoring.
     let mut reviewer = Client::login(&server, "reviewer").await;
+    let values = reviewer.get(&server, "/api/v1/zones/450202/values?year=2024").await;
+    for row in ["34", "35"] {
+        let value = values.body["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["row"] == row)
+            .unwrap_or_else(|| panic!("row {row}: {}", values.body));
+        assert_eq!(value["source"]["kind"], "survey", "{value}");
+    }
+    let assessment = reviewer.get(&server, "/api/v1/zones/450202/assessment?year=2024").await;
+    let row34 = assessment.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "34")
+        .unwrap();
+    assert_eq!(row34["source"]["kind"], "survey", "{row34}");
+    assert_eq!(row34["source"]["survey"]["id"], id.as_str());
+    assert_eq!(row34["source"]["survey"]["interval"]["level"], 0.95);
+    assert!(row34["source"]["survey"]["valid"].as_u64().unwrap() > 300);
+    let indicator = reviewer.get(&server, "/z/450202/indicators/34?year=2024").await;
+    assert_eq!(indicator.status, StatusCode::OK);
+    assert!(page(&indicator).contains("由问卷调查计算"), "{}", page(&indicator));
+    assert!(!page(&indicator).contains("由监测数据计算"));
+    // The bureau's page shows the same estimate.
     let response = reviewer.get(&server, &format!("/z/450202/surveys/{id}")).await;
     assert_eq!(response.status, StatusCode::OK);
     let v34 = server

@@ -262,6 +262,25 @@ async fn every_value_kind_and_source_kind_round_trips() {
                     synthetic: true,
                 },
             },
+            Observation {
+                row: "34".into(),
+                year: 2020,
+                value: Value::Number(91.37),
+                assigned: None,
+                recorded: None,
+                source: Source::Survey {
+                    survey: "2020 年度满意度调查".into(),
+                    survey_id: "S2020".into(),
+                    method: "分层加权".into(),
+                    edition: "2026-1".into(),
+                    valid: 412,
+                    responses: 420,
+                    low: 88.12,
+                    high: 93.91,
+                    provenance: "甲社区 200/210".into(),
+                    synthetic: false,
+                },
+            },
         ];
         let news = observations
             .iter()

@@ -180,17 +180,39 @@ fn the_observation_carries_the_method_edition_questionnaire_and_survey() {
     let mut all = responses("a", 45, 5);
     all.extend(responses("b", 40, 10));
     let e = estimate(&Questionnaire::default_zone(), &plan, &all, "34").unwrap();
-    let o = e.observation(2025, "2025年度公众满意度调查", false);
+    let o = e.observation(2025, "2025年度公众满意度调查", "S2025", false);
     assert_eq!((o.row.as_str(), o.year, &o.value), ("34", 2025, &Value::Number(82.5)));
-    let Source::Computed {
+    let Source::Survey {
+        survey,
+        survey_id,
         method,
         edition,
+        valid,
+        responses,
+        low,
+        high,
         provenance,
-        ..
+        synthetic,
     } = &o.source
     else {
-        panic!("a computed source: {:?}", o.source)
+        panic!("a survey source: {:?}", o.source)
     };
+    assert_eq!(
+        (survey.as_str(), survey_id.as_str()),
+        ("2025年度公众满意度调查", "S2025")
+    );
+    assert_eq!(
+        (*valid, *responses, *low, *high, *synthetic),
+        (100, 100, 72.41, 89.44, false)
+    );
+    assert_eq!(o.source.kind(), "survey");
+    assert_eq!(o.source.origin_zh(), "问卷调查计算");
+    assert!(
+        o.source.describe().starts_with("由问卷调查计算："),
+        "{}",
+        o.source.describe()
+    );
+    assert!(!o.source.describe().contains("监测"), "{}", o.source.describe());
     assert!(method.starts_with("问卷调查分层加权估计"), "{method}");
     assert!(
         edition.contains(METHOD_EDITION)
@@ -204,6 +226,12 @@ fn the_observation_carries_the_method_edition_questionnaire_and_survey() {
         provenance.contains("【存疑】"),
         "the scoring's doubt is named: {provenance}"
     );
-    let synthetic = e.observation(2025, "演示调查", true);
+    let synthetic = e.observation(2025, "演示调查", "S0", true);
     assert!(synthetic.source.is_synthetic());
+    assert_eq!(
+        synthetic.source.kind(),
+        "survey",
+        "a synthetic survey figure stays a survey figure"
+    );
+    assert!(synthetic.source.describe().starts_with("合成的演示数据"));
 }

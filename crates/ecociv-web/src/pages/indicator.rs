@@ -107,11 +107,12 @@ pub struct ReopenForm {
 /// The source of the year's value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceView {
-    /// `document`, `file`, `computed`, `ledger`, `synthetic` (`Source::kind`); a ledger figure's arithmetic,
-    /// register and version are in `description`.
+    /// `document`, `file`, `computed`, `ledger`, `survey`, `synthetic` (`Source::kind`); a ledger figure's
+    /// arithmetic, register and version are in `description`.
     pub kind: String,
     pub description: String,
-    /// For computed values: method, edition, provenance.
+    /// For values computed from monitoring data or estimated from a survey: method, edition, provenance
+    /// (a survey's provenance names the survey, n and the 95 % interval).
     pub computed: Option<(String, String, String)>,
 }
 
@@ -123,6 +124,12 @@ impl SourceView {
             description: source.describe(),
             computed: match source {
                 Source::Computed {
+                    method,
+                    edition,
+                    provenance,
+                    ..
+                }
+                | Source::Survey {
                     method,
                     edition,
                     provenance,
