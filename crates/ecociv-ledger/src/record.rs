@@ -268,6 +268,21 @@ pub fn columns(kind: &Kind) -> Vec<(String, String)> {
 /// found (all or nothing), and the problems name file, line and field. A file whose name contains
 /// `SYNTHETIC` gives synthetic records.
 pub fn read_csv<R: Read>(file: &str, input: R, kind: &Kind) -> Result<Vec<RecordRevision>, DataError> {
+    let mut out = Vec::new();
+    read_csv_each(file, input, kind, |revision| out.push(revision))?;
+    Ok(out)
+}
+
+/// As [`read_csv`], streaming: each valid revision is handed to `sink` as its line is read, while no
+/// problem has been found; the caller keeps nothing of them when the result is `Err` (all or nothing).
+/// Returns the number of revisions handed over.
+pub fn read_csv_each<R: Read>(
+    file: &str,
+    input: R,
+    kind: &Kind,
+    mut sink: impl FnMut(RecordRevision),
+) -> Result<usize, DataError> {
+    let mut handed = 0usize;
     let synthetic = file.contains("SYNTHETIC");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -284,7 +299,6 @@ pub fn read_csv<R: Read>(file: &str, input: R, kind: &Kind) -> Result<Vec<Record
         }
     };
     let mut header: Option<Vec<Option<String>>> = None;
-    let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         let position = reader.position().byte();
@@ -436,7 +450,8 @@ pub fn read_csv<R: Read>(file: &str, input: R, kind: &Kind) -> Result<Vec<Record
         match revision_from_cells(kind, &cells, &origin, synthetic) {
             Ok(revision) => {
                 if problems.is_empty() {
-                    out.push(revision);
+                    handed += 1;
+                    sink(revision);
                 }
             }
             Err(found) => {
@@ -463,10 +478,61 @@ pub fn read_csv<R: Read>(file: &str, input: R, kind: &Kind) -> Result<Vec<Record
         });
     }
     if problems.is_empty() {
-        Ok(out)
+        Ok(handed)
     } else {
         Err(DataError { problems })
     }
+}
+
+/// Checks one revision against the record's previous one (`None` for a new record): a new record starts in
+/// the initial state (or any state where the kind allows importing an existing register); a later revision
+/// follows an allowed transition with a state date not before the previous one. **The one check** of a
+/// lifecycle step, used by [`Ledger::append`] and by the store before it appends a revision.
+pub fn check_step(
+    kind: &Kind,
+    previous: Option<(Option<&str>, Option<Date>)>,
+    revision: &RecordRevision,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let problem = |message: String| Problem {
+        file: revision.origin.file.clone(),
+        line: revision.origin.line,
+        field: Some("状态(state)".to_string()),
+        message,
+    };
+    if let (Some(lifecycle), Some(to)) = (&kind.lifecycle, &revision.state) {
+        match previous {
+            None => {
+                if !lifecycle.import_any_state && *to != lifecycle.initial {
+                    problems.push(problem(format!(
+                        "记录“{}”首次登记须为“{}”，不能为“{to}” (a new record starts in the initial state)",
+                        revision.record_id, lifecycle.initial
+                    )));
+                }
+            }
+            Some((Some(from), date)) => {
+                if !lifecycle.allows(from, to) {
+                    problems.push(problem(format!(
+                        "记录“{}”不能从“{from}”转为“{to}” (transition not allowed)",
+                        revision.record_id
+                    )));
+                }
+                if let (Some(before), Some(now)) = (date, revision.state_date)
+                    && now < before
+                {
+                    problems.push(Problem {
+                        field: Some("状态日期(state_date)".to_string()),
+                        ..problem(format!(
+                            "记录“{}”的状态日期 {now} 早于上一状态日期 {before} (state date goes back)",
+                            revision.record_id
+                        ))
+                    });
+                }
+            }
+            Some((None, _)) => {}
+        }
+    }
+    problems
 }
 
 /// A kind's records with their history: every revision kept in order, lifecycle transitions checked.
@@ -485,50 +551,17 @@ impl Ledger {
         // The last revision per record as the check goes along (history, then earlier new lines).
         let mut last: BTreeMap<String, (Option<String>, Option<Date>)> = BTreeMap::new();
         for revision in &revisions {
-            let problem = |message: String| Problem {
-                file: revision.origin.file.clone(),
-                line: revision.origin.line,
-                field: Some("状态(state)".to_string()),
-                message,
-            };
             let previous = last.get(&revision.record_id).cloned().or_else(|| {
                 self.records
                     .get(&revision.record_id)
                     .and_then(|h| h.last())
                     .map(|r| (r.state.clone(), r.state_date))
             });
-            if let (Some(lifecycle), Some(to)) = (&kind.lifecycle, &revision.state) {
-                match &previous {
-                    None => {
-                        if !lifecycle.import_any_state && *to != lifecycle.initial {
-                            problems.push(problem(format!(
-                                "记录“{}”首次登记须为“{}”，不能为“{to}” (a new record starts in the initial state)",
-                                revision.record_id, lifecycle.initial
-                            )));
-                        }
-                    }
-                    Some((Some(from), date)) => {
-                        if !lifecycle.allows(from, to) {
-                            problems.push(problem(format!(
-                                "记录“{}”不能从“{from}”转为“{to}” (transition not allowed)",
-                                revision.record_id
-                            )));
-                        }
-                        if let (Some(before), Some(now)) = (date, revision.state_date)
-                            && now < *before
-                        {
-                            problems.push(Problem {
-                                field: Some("状态日期(state_date)".to_string()),
-                                ..problem(format!(
-                                    "记录“{}”的状态日期 {now} 早于上一状态日期 {before} (state date goes back)",
-                                    revision.record_id
-                                ))
-                            });
-                        }
-                    }
-                    Some((None, _)) => {}
-                }
-            }
+            problems.extend(check_step(
+                kind,
+                previous.as_ref().map(|(s, d)| (s.as_deref(), *d)),
+                revision,
+            ));
             last.insert(
                 revision.record_id.clone(),
                 (revision.state.clone(), revision.state_date),

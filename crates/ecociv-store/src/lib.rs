@@ -25,6 +25,7 @@ pub mod clock;
 pub mod distribute;
 mod error;
 pub mod evidence;
+pub mod ledger;
 pub mod materialized;
 mod migrate;
 pub mod plan;

@@ -71,6 +71,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_monitoring_result.sql"),
         include_str!("../migrations/postgres/0011_monitoring_result.sql"),
     ),
+    (
+        12,
+        "ledger",
+        include_str!("../migrations/sqlite/0012_ledger.sql"),
+        include_str!("../migrations/postgres/0012_ledger.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

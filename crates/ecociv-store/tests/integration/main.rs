@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod citus;
+mod ledger;
 mod materialized;
 mod plan;
 mod support;

@@ -1,0 +1,549 @@
+//! Registers (台账, issue 13; the kinds, records and derivations are `ecociv-ledger`'s): every record of every
+//! ledger kind of a zone as append-only revisions (`ledger_record_revision`), and the imports that brought
+//! them (`ledger_import`).
+//!
+//! - An import is one transaction ([`LedgerImport`]): revisions are streamed in ([`LedgerImport::push`],
+//!   inserted in multi-row chunks), each checked against the record's previous revision — the stored
+//!   history, then earlier lines — by `ecociv_ledger::record::check_step`, the kind's lifecycle rules; any
+//!   problem refuses the whole import with the file, line and field ([`LedgerImport::finish`] rolls back).
+//! - A revision equal to the record's last one (cells, state and state date) is not stored: importing the
+//!   same file again, or a re-export with a few changed lines, adds only what changed. An import that adds
+//!   nothing writes nothing, not even its `ledger_import` row.
+//! - `revision_no` in the key turns two concurrent importers of one record into a [`StoreError::Conflict`].
+//!
+//! Cells are kept as typed JSON (`{"s": text}`, `{"n": number}`, `{"d": "YYYY-MM-DD"}`, `{"y": year}`,
+//! `{"b": bool}`), so a record reads back exactly as it was checked, whatever later versions of its kind
+//! change.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ecociv_data::{DataError, Problem};
+use ecociv_ledger::{Cell, Kind, Ledger, Origin, RecordRevision};
+use sqlx::Row as _;
+
+use crate::{Result, Store, StoreError, clock};
+
+/// Rows per multi-row INSERT (14 binds each: far below SQLite's and PostgreSQL's bind limits).
+const CHUNK: usize = 200;
+
+/// At most this many problems are listed; the rest are counted.
+const MAX_PROBLEMS: usize = 100;
+
+/// What an import says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportMeta {
+    /// The file's name as the user gave it (or `页面录入` / `API` for an entry).
+    pub file_name: String,
+    /// The SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Who: the account's username, or the name given to the CLI.
+    pub author: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// The batch written, `None` when nothing changed.
+    pub batch_id: Option<String>,
+    /// Revisions stored.
+    pub added: usize,
+    /// Lines equal to their record's last revision, not stored again.
+    pub unchanged: usize,
+    /// Records the import created.
+    pub new_records: usize,
+}
+
+/// A stored revision with who and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRevision {
+    pub kind_id: String,
+    pub revision_no: i64,
+    pub kind_version: u32,
+    pub revision: RecordRevision,
+    pub batch_id: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// A stored import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImport {
+    pub batch_id: String,
+    pub kind_id: String,
+    pub kind_version: u32,
+    pub file_name: String,
+    pub sha256: String,
+    pub revision_count: i64,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// Per kind of a zone: records and revisions stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind_id: String,
+    pub records: i64,
+    pub revisions: i64,
+}
+
+/// A cell as stored JSON.
+pub fn cell_json(cell: &Cell) -> serde_json::Value {
+    match cell {
+        Cell::Text(t) => serde_json::json!({ "s": t }),
+        Cell::Number(n) => serde_json::json!({ "n": n }),
+        Cell::Date(d) => serde_json::json!({ "d": d.to_string() }),
+        Cell::Year(y) => serde_json::json!({ "y": y }),
+        Cell::Bool(b) => serde_json::json!({ "b": b }),
+    }
+}
+
+fn cell_from_json(value: &serde_json::Value) -> Option<Cell> {
+    let object = value.as_object()?;
+    let (tag, inner) = object.iter().next()?;
+    Some(match tag.as_str() {
+        "s" => Cell::Text(inner.as_str()?.to_string()),
+        "n" => Cell::Number(inner.as_f64()?),
+        "d" => Cell::Date(inner.as_str()?.parse().ok()?),
+        "y" => Cell::Year(i32::try_from(inner.as_i64()?).ok()?),
+        "b" => Cell::Bool(inner.as_bool()?),
+        _ => return None,
+    })
+}
+
+fn cells_json(cells: &BTreeMap<String, Cell>) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        cells.iter().map(|(k, v)| (k.clone(), cell_json(v))).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+fn cells_from_json(text: &str) -> Result<BTreeMap<String, Cell>> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("cells_json: {e}")))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| StoreError::Invalid("cells_json: not an object".into()))?;
+    object
+        .iter()
+        .map(|(k, v)| {
+            cell_from_json(v)
+                .map(|c| (k.clone(), c))
+                .ok_or_else(|| StoreError::Invalid(format!("cells_json: bad cell {k}")))
+        })
+        .collect()
+}
+
+const REVISION_COLUMNS: &str = "kind_id, record_id, revision_no, kind_version, cells_json, state, state_date, synthetic, \
+     origin_file, origin_line, batch_id, author, created_at";
+
+fn revision_from(row: &sqlx::any::AnyRow) -> Result<StoredRevision> {
+    let state_date: Option<String> = row.try_get("state_date")?;
+    let state_date = state_date
+        .map(|d| {
+            d.parse()
+                .map_err(|e| StoreError::Invalid(format!("state_date {d}: {e}")))
+        })
+        .transpose()?;
+    let line: Option<i64> = row.try_get("origin_line")?;
+    Ok(StoredRevision {
+        kind_id: row.try_get("kind_id")?,
+        revision_no: row.try_get("revision_no")?,
+        kind_version: row.try_get::<i64, _>("kind_version")? as u32,
+        revision: RecordRevision {
+            record_id: row.try_get("record_id")?,
+            cells: cells_from_json(&row.try_get::<String, _>("cells_json")?)?,
+            state: row.try_get("state")?,
+            state_date,
+            origin: Origin {
+                file: row.try_get("origin_file")?,
+                line: line.map(|l| l as u64),
+            },
+            synthetic: row.try_get::<i64, _>("synthetic")? != 0,
+        },
+        batch_id: row.try_get("batch_id")?,
+        author: row.try_get("author")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The last stored (or earlier-line) revision of a record, as much of it as the checks need.
+struct Last {
+    revision_no: i64,
+    state: Option<String>,
+    state_date: Option<jiff::civil::Date>,
+    cells_json: String,
+}
+
+/// A row waiting for its chunk's INSERT.
+struct Pending {
+    record_id: String,
+    revision_no: i64,
+    cells_json: String,
+    state: Option<String>,
+    state_date: Option<String>,
+    synthetic: bool,
+    origin_file: String,
+    origin_line: Option<i64>,
+}
+
+/// One import in progress: a write transaction, the kind, and the last revision of every record of the
+/// kind. Push revisions, then [`LedgerImport::finish`]; dropping it unfinished rolls everything back.
+pub struct LedgerImport {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    zone_code: String,
+    kind: Kind,
+    meta: ImportMeta,
+    batch_id: String,
+    created_at: String,
+    last: HashMap<String, Last>,
+    pending: Vec<Pending>,
+    problems: Vec<Problem>,
+    more_problems: usize,
+    added: usize,
+    unchanged: usize,
+    new_records: usize,
+}
+
+impl Store {
+    /// Begins an import of records of `kind` into a zone: one write transaction (on SQLite it takes the
+    /// write lock at once), the kind's stored records' last revisions read inside it.
+    pub async fn begin_ledger_import(&self, zone_code: &str, kind: &Kind, meta: ImportMeta) -> Result<LedgerImport> {
+        let mut tx = self.begin_write().await?;
+        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if zone.is_none() {
+            return Err(StoreError::NotFound(format!("区域 {zone_code}")));
+        }
+        let rows = sqlx::query(
+            "SELECT record_id, revision_no, state, state_date, cells_json FROM ledger_record_revision \
+             WHERE zone_code = $1 AND kind_id = $2 ORDER BY record_id, revision_no",
+        )
+        .bind(zone_code)
+        .bind(&kind.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut last = HashMap::new();
+        for row in &rows {
+            let state_date: Option<String> = row.try_get("state_date")?;
+            last.insert(
+                row.try_get::<String, _>("record_id")?,
+                Last {
+                    revision_no: row.try_get("revision_no")?,
+                    state: row.try_get("state")?,
+                    state_date: state_date.and_then(|d| d.parse().ok()),
+                    cells_json: row.try_get("cells_json")?,
+                },
+            );
+        }
+        drop(rows);
+        let batch_id = clock::new_id();
+        let created_at = clock::now();
+        // The batch row first: the revisions point at it. Its count is set by `finish`.
+        sqlx::query(
+            "INSERT INTO ledger_import (zone_code, batch_id, kind_id, kind_version, file_name, sha256, revision_count, \
+             author, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
+        )
+        .bind(zone_code)
+        .bind(&batch_id)
+        .bind(&kind.id)
+        .bind(i64::from(kind.version))
+        .bind(&meta.file_name)
+        .bind(&meta.sha256)
+        .bind(&meta.author)
+        .bind(&created_at)
+        .execute(&mut *tx)
+        .await?;
+        Ok(LedgerImport {
+            tx,
+            zone_code: zone_code.to_string(),
+            kind: kind.clone(),
+            meta,
+            batch_id,
+            created_at,
+            last,
+            pending: Vec::with_capacity(CHUNK),
+            problems: Vec::new(),
+            more_problems: 0,
+            added: 0,
+            unchanged: 0,
+            new_records: 0,
+        })
+    }
+
+    /// Imports revisions in one call (an API entry, a test): [`Store::begin_ledger_import`], every
+    /// revision pushed, finished. The inner `Err` lists the problems (nothing stored).
+    pub async fn import_ledger_records(
+        &self,
+        zone_code: &str,
+        kind: &Kind,
+        meta: ImportMeta,
+        revisions: Vec<RecordRevision>,
+    ) -> Result<std::result::Result<ImportOutcome, DataError>> {
+        let mut import = self.begin_ledger_import(zone_code, kind, meta).await?;
+        for revision in revisions {
+            import.push(revision).await?;
+        }
+        import.finish().await
+    }
+
+    /// Every revision of a kind's records in a zone, by record then revision.
+    pub async fn ledger_revisions(&self, zone_code: &str, kind_id: &str) -> Result<Vec<StoredRevision>> {
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM ledger_record_revision WHERE zone_code = $1 AND kind_id = $2 \
+             ORDER BY record_id, revision_no"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(kind_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(revision_from).collect()
+    }
+
+    /// One record's history, oldest first (empty when unknown).
+    pub async fn ledger_record(&self, zone_code: &str, kind_id: &str, record_id: &str) -> Result<Vec<StoredRevision>> {
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM ledger_record_revision WHERE zone_code = $1 AND kind_id = $2 \
+             AND record_id = $3 ORDER BY revision_no"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(kind_id)
+            .bind(record_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(revision_from).collect()
+    }
+
+    /// A kind's stored records as the ledger `ecociv_ledger::derive` reads (every revision, in order; they
+    /// were checked when stored).
+    pub async fn ledger_of_kind(&self, zone_code: &str, kind_id: &str) -> Result<Ledger> {
+        let mut ledger = Ledger::default();
+        for stored in self.ledger_revisions(zone_code, kind_id).await? {
+            ledger
+                .records
+                .entry(stored.revision.record_id.clone())
+                .or_default()
+                .push(stored.revision);
+        }
+        Ok(ledger)
+    }
+
+    /// Records and revisions per kind of a zone (kinds without records are absent).
+    pub async fn ledger_counts(&self, zone_code: &str) -> Result<Vec<KindCount>> {
+        let rows = sqlx::query(
+            "SELECT kind_id, COUNT(DISTINCT record_id) AS records, COUNT(*) AS revisions FROM ledger_record_revision \
+             WHERE zone_code = $1 GROUP BY kind_id ORDER BY kind_id",
+        )
+        .bind(zone_code)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(KindCount {
+                    kind_id: row.try_get("kind_id")?,
+                    records: row.try_get("records")?,
+                    revisions: row.try_get("revisions")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The imports of a kind in a zone, newest first.
+    pub async fn ledger_imports(&self, zone_code: &str, kind_id: &str) -> Result<Vec<StoredImport>> {
+        let rows = sqlx::query(
+            "SELECT batch_id, kind_id, kind_version, file_name, sha256, revision_count, author, created_at \
+             FROM ledger_import WHERE zone_code = $1 AND kind_id = $2 ORDER BY created_at DESC, batch_id DESC",
+        )
+        .bind(zone_code)
+        .bind(kind_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredImport {
+                    batch_id: row.try_get("batch_id")?,
+                    kind_id: row.try_get("kind_id")?,
+                    kind_version: row.try_get::<i64, _>("kind_version")? as u32,
+                    file_name: row.try_get("file_name")?,
+                    sha256: row.try_get("sha256")?,
+                    revision_count: row.try_get("revision_count")?,
+                    author: row.try_get("author")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl LedgerImport {
+    fn problem(&mut self, problem: Problem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(problem);
+        } else {
+            self.more_problems += 1;
+        }
+    }
+
+    /// Takes the next revision: checked against the record's previous revision (lifecycle), skipped when
+    /// equal to it, otherwise queued for insert. Problems are collected (see [`LedgerImport::finish`]); an
+    /// `Err` is a database failure.
+    pub async fn push(&mut self, revision: RecordRevision) -> Result<()> {
+        let cells = cells_json(&revision.cells);
+        let previous = self.last.get(&revision.record_id);
+        if let Some(p) = previous
+            && p.cells_json == cells
+            && p.state == revision.state
+            && p.state_date == revision.state_date
+        {
+            self.unchanged += 1;
+            return Ok(());
+        }
+        let found = ecociv_ledger::record::check_step(
+            &self.kind,
+            previous.map(|p| (p.state.as_deref(), p.state_date)),
+            &revision,
+        );
+        let revision_no = previous.map_or(1, |p| p.revision_no + 1);
+        if revision_no == 1 {
+            self.new_records += 1;
+        }
+        for p in found {
+            self.problem(p);
+        }
+        self.last.insert(
+            revision.record_id.clone(),
+            Last {
+                revision_no,
+                state: revision.state.clone(),
+                state_date: revision.state_date,
+                cells_json: cells.clone(),
+            },
+        );
+        if !self.problems.is_empty() {
+            // The import will be refused: keep checking, stop writing.
+            self.pending.clear();
+            return Ok(());
+        }
+        self.pending.push(Pending {
+            record_id: revision.record_id,
+            revision_no,
+            cells_json: cells,
+            state: revision.state,
+            state_date: revision.state_date.map(|d| d.to_string()),
+            synthetic: revision.synthetic,
+            origin_file: revision.origin.file,
+            origin_line: revision.origin.line.map(|l| l as i64),
+        });
+        self.added += 1;
+        if self.pending.len() >= CHUNK {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        const COLUMNS: usize = 14;
+        let mut sql = String::from(
+            "INSERT INTO ledger_record_revision (zone_code, kind_id, record_id, revision_no, kind_version, cells_json, \
+             state, state_date, synthetic, origin_file, origin_line, batch_id, author, created_at) VALUES ",
+        );
+        for i in 0..self.pending.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..COLUMNS {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", i * COLUMNS + c + 1));
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in self.pending.drain(..) {
+            query = query
+                .bind(self.zone_code.clone())
+                .bind(self.kind.id.clone())
+                .bind(p.record_id)
+                .bind(p.revision_no)
+                .bind(i64::from(self.kind.version))
+                .bind(p.cells_json)
+                .bind(p.state)
+                .bind(p.state_date)
+                .bind(i64::from(p.synthetic))
+                .bind(p.origin_file)
+                .bind(p.origin_line)
+                .bind(self.batch_id.clone())
+                .bind(self.meta.author.clone())
+                .bind(self.created_at.clone());
+        }
+        query.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Problems found so far (the import will be refused when any).
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Ends the import: refused (rolled back, the problems returned) when any revision broke its lifecycle,
+    /// or when `more` — problems the caller found reading the file — is not empty; rolled back with an
+    /// outcome of nothing added when every line equalled its record's last revision; otherwise committed.
+    pub async fn finish_with(mut self, more: Vec<Problem>) -> Result<std::result::Result<ImportOutcome, DataError>> {
+        if !more.is_empty() || !self.problems.is_empty() {
+            let mut problems = more;
+            problems.append(&mut self.problems);
+            if self.more_problems > 0 {
+                let n = self.more_problems;
+                problems.push(Problem {
+                    file: self.meta.file_name.clone(),
+                    line: None,
+                    field: None,
+                    message: format!("另有 {n} 个问题未列出 ({n} more problems)"),
+                });
+            }
+            self.tx.rollback().await?;
+            return Ok(Err(DataError { problems }));
+        }
+        if self.added == 0 {
+            self.tx.rollback().await?;
+            return Ok(Ok(ImportOutcome {
+                batch_id: None,
+                added: 0,
+                unchanged: self.unchanged,
+                new_records: 0,
+            }));
+        }
+        self.flush().await?;
+        sqlx::query("UPDATE ledger_import SET revision_count = $3 WHERE zone_code = $1 AND batch_id = $2")
+            .bind(&self.zone_code)
+            .bind(&self.batch_id)
+            .bind(self.added as i64)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(Ok(ImportOutcome {
+            batch_id: Some(self.batch_id),
+            added: self.added,
+            unchanged: self.unchanged,
+            new_records: self.new_records,
+        }))
+    }
+
+    /// [`LedgerImport::finish_with`] without problems of the caller's.
+    pub async fn finish(self) -> Result<std::result::Result<ImportOutcome, DataError>> {
+        self.finish_with(Vec::new()).await
+    }
+
+    /// Abandons the import (nothing stored).
+    pub async fn abandon(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
