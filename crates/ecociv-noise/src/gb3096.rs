@@ -284,10 +284,11 @@ impl Table {
             });
         }
         let rounding_step = get("rounding.step")?;
-        if rounding_step <= 0.0 {
+        let k = 1.0 / rounding_step;
+        if !(rounding_step > 0.0 && rounding_step <= 1.0 && (k - k.round()).abs() < 1e-9) {
             return Err(RefDataError {
                 line: 0,
-                message: "rounding.step must be positive".into(),
+                message: "rounding.step must be 1/k for a whole k (0.1, 0.5, 1)".into(),
             });
         }
         Ok(Self {
@@ -351,9 +352,11 @@ impl Table {
 
     /// Rounds a level to the reporting step (0.1 dB), half away from zero.
     pub fn round(&self, level: f64) -> f64 {
-        let steps = level / self.rounding_step;
+        // The step is 1/k for a whole k (checked on parse); dividing by k keeps 60.4 exactly 60.4.
+        let k = (1.0 / self.rounding_step).round();
+        let steps = level * k;
         // Guard float noise (55.05 stored as 55.04999…) so a half step rounds as written.
-        (steps + steps.signum() * 1e-9).round() * self.rounding_step
+        (steps + steps.signum() * 1e-9).round() / k
     }
 
     /// Every row with its clause, confidence and note.

@@ -407,3 +407,54 @@ fn read_record(
     g.last_line = line;
     Ok(())
 }
+
+/// Formats a level as reported (one decimal).
+pub fn level_text(level: f64) -> String {
+    format!("{level:.1}")
+}
+
+/// Writes judged periods as CSV: `point,class,date,period,minutes,period_minutes,leq,limit,verdict,
+/// exceedance,lmax,lmax_limit,lmax_verdict,edition` (levels in dB(A) to 0.1; empty where not applicable).
+pub fn write_csv<W: std::io::Write>(results: &[PeriodResult], table: &Table, output: W) -> Result<(), csv::Error> {
+    let mut out = csv::WriterBuilder::new().from_writer(output);
+    out.write_record([
+        "point",
+        "class",
+        "date",
+        "period",
+        "minutes",
+        "period_minutes",
+        "leq",
+        "limit",
+        "verdict",
+        "exceedance",
+        "lmax",
+        "lmax_limit",
+        "lmax_verdict",
+        "edition",
+    ])?;
+    for r in results {
+        let (lmax, lmax_limit, lmax_verdict) = match &r.night_max {
+            Some(j) => (level_text(j.level), level_text(j.limit), j.verdict.name_zh()),
+            None => (String::new(), String::new(), ""),
+        };
+        out.write_record([
+            ecociv_csvline::neutralise_formula(&r.point).as_ref(),
+            r.class.name_zh(),
+            &r.date.to_string(),
+            r.period.name_zh(),
+            &r.minutes.to_string(),
+            &table.period_minutes(r.period).to_string(),
+            &level_text(r.leq.level),
+            &level_text(r.leq.limit),
+            r.leq.verdict.name_zh(),
+            &r.leq.exceedance.map(level_text).unwrap_or_default(),
+            &lmax,
+            &lmax_limit,
+            lmax_verdict,
+            crate::edition::GB3096,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}

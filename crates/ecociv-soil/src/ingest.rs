@@ -439,3 +439,91 @@ pub fn read_farmland<R: Read>(input: R, table: &gb15618::Table) -> Result<Vec<Fa
         Ok(Some(row))
     })
 }
+
+/// Table 1 note ① of GB 36600-2018, shown with an arsenic content above the screening value.
+pub const ARSENIC_BACKGROUND_NOTE: &str = "表1注①：超过筛选值但等于或者低于土壤环境背景值水平的，不纳入污染地块管理";
+
+/// Writes judged development-land lines as CSV: `line,sample,class,item,name,value,screening,intervention,
+/// level,consequence,note,edition` (contents in mg/kg as given).
+pub fn write_development_csv<W: std::io::Write>(rows: &[DevelopmentRow<'_>], output: W) -> Result<(), csv::Error> {
+    let mut out = csv::WriterBuilder::new().from_writer(output);
+    out.write_record([
+        "line",
+        "sample",
+        "class",
+        "item",
+        "name",
+        "value",
+        "screening",
+        "intervention",
+        "level",
+        "consequence",
+        "note",
+        "edition",
+    ])?;
+    for r in rows {
+        let j = &r.judgement;
+        let note = if r.pollutant.background_note() && j.level > gb36600::Level::AtOrBelowScreening {
+            ARSENIC_BACKGROUND_NOTE
+        } else {
+            ""
+        };
+        out.write_record([
+            r.line.to_string().as_str(),
+            &ecociv_csvline::neutralise_formula(&r.sample),
+            j.class.name_zh(),
+            &r.pollutant.code,
+            &r.pollutant.name_zh,
+            &j.value.to_string(),
+            &j.screening.to_string(),
+            &j.intervention.to_string(),
+            j.level.name_zh(),
+            j.level.consequence_zh(),
+            note,
+            crate::edition::GB36600,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes judged agricultural-land lines as CSV: `line,sample,land,ph,ph_band,item,name,value,screening,
+/// intervention,level,consequence,edition` (contents in mg/kg as given; no intervention value: empty).
+pub fn write_farmland_csv<W: std::io::Write>(rows: &[FarmlandRow<'_>], output: W) -> Result<(), csv::Error> {
+    let mut out = csv::WriterBuilder::new().from_writer(output);
+    out.write_record([
+        "line",
+        "sample",
+        "land",
+        "ph",
+        "ph_band",
+        "item",
+        "name",
+        "value",
+        "screening",
+        "intervention",
+        "level",
+        "consequence",
+        "edition",
+    ])?;
+    for r in rows {
+        let j = &r.judgement;
+        out.write_record([
+            r.line.to_string().as_str(),
+            &ecociv_csvline::neutralise_formula(&r.sample),
+            j.land.name_zh(),
+            &r.ph.to_string(),
+            j.band.label(),
+            &r.item.code,
+            &r.item.name_zh,
+            &j.value.to_string(),
+            &j.screening.to_string(),
+            &j.intervention.map(|i| i.to_string()).unwrap_or_default(),
+            j.level.name_zh(),
+            j.level.consequence_zh(),
+            crate::edition::GB15618,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}

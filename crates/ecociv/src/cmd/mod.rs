@@ -12,10 +12,12 @@ pub mod air;
 pub mod assess;
 pub mod db;
 pub mod ledger;
+pub mod noise;
 pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod serve;
+pub mod soil;
 pub mod targets;
 pub mod template;
 pub mod water;
@@ -31,6 +33,12 @@ pub enum Command {
     /// 环境空气质量：AQI 日报与年度评价 (air quality: daily AQI and annual evaluation, HJ 633 / HJ 663)
     #[command(subcommand)]
     Air(air::AirCommand),
+    /// 声环境质量：GB 3096-2008 监测点位昼间、夜间等效声级评价 (environmental noise, GB 3096-2008)
+    #[command(subcommand)]
+    Noise(noise::NoiseCommand),
+    /// 土壤污染风险：GB 36600-2018 建设用地、GB 15618-2018 农用地 (soil pollution risk)
+    #[command(subcommand)]
+    Soil(soil::SoilCommand),
     /// 规划2025/2030年目标进展评估与预警 (progress toward the plan's targets, forecast, early warning)
     Progress(progress::Args),
     /// 规划实施：措施、重点项目、督查督办、部门考核；任务分解表与项目台账 Excel (running the plan)
@@ -60,6 +68,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Targets(args) => targets::run(args),
         Command::Water(args) => water::run(args),
         Command::Air(command) => air::run(command),
+        Command::Noise(command) => noise::run(command),
+        Command::Soil(command) => soil::run(command),
         Command::Progress(args) => progress::run(args),
         Command::Plan(command) => plan::run(command),
         Command::Report(args) => report::run(args),

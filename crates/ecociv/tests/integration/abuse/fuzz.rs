@@ -226,3 +226,22 @@ fn template_import_from_bytes() {
     );
     let _ = loaded;
 }
+
+/// The noise (GB 3096) and soil (GB 36600, GB 15618) readers, each given every drawn file (issue 19).
+#[test]
+fn noise_and_soil_readers() {
+    let headers = vec![
+        "point,class,date,start,minutes,leq,lmax",
+        "sample,class,item,value",
+        "sample,land,ph,item,value",
+    ];
+    fuzz(
+        "noise and soil",
+        move || proptest::sample::select(headers).prop_flat_map(file),
+        |bytes| {
+            let _ = ecociv_noise::ingest::read_and_judge(&bytes[..], ecociv_noise::gb3096::Table::embedded());
+            let _ = ecociv_soil::ingest::read_development(&bytes[..], ecociv_soil::gb36600::Table::embedded());
+            let _ = ecociv_soil::ingest::read_farmland(&bytes[..], ecociv_soil::gb15618::Table::embedded());
+        },
+    );
+}

@@ -165,3 +165,44 @@ fn black_odorous_register_reader_is_linear() {
         },
     );
 }
+
+/// A noise file of `n` hourly readings: many points, one class each, consecutive day hours.
+fn noise_file(n: usize) -> Vec<u8> {
+    let mut out = String::from("point,class,date,start,minutes,leq,lmax\n");
+    for i in 0..n {
+        let day = 1 + (i / 16) % 28;
+        let hour = 6 + i % 16;
+        out.push_str(&format!(
+            "P{},2,2024-03-{day:02},{hour:02}:00,60,{}.5,\n",
+            i / 448,
+            50 + i % 10
+        ));
+    }
+    out.into_bytes()
+}
+
+/// A farmland file of `n` contents: samples of eight metals each.
+fn farmland_file(n: usize) -> Vec<u8> {
+    let metals = ["cd", "hg", "as", "pb", "cr", "cu", "ni", "zn"];
+    let mut out = String::from("sample,land,ph,item,value\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "S{},水田,6.{},{},{}\n",
+            i / 8,
+            (i / 8) % 10,
+            metals[i % 8],
+            i % 7
+        ));
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn noise_and_soil_readers_are_linear() {
+    assert_linear("noise judge", 10_000, noise_file, |bytes| {
+        ecociv_noise::ingest::read_and_judge(bytes, ecociv_noise::gb3096::Table::embedded()).unwrap();
+    });
+    assert_linear("soil farmland", 10_000, farmland_file, |bytes| {
+        ecociv_soil::ingest::read_farmland(bytes, ecociv_soil::gb15618::Table::embedded()).unwrap();
+    });
+}

@@ -1,0 +1,147 @@
+//! `ecociv soil development|farmland`: each content of each soil sample judged against GB 36600-2018
+//! (development land) or GB 15618-2018 (agricultural land). Glue only: the computations live in
+//! `ecociv-soil`.
+//!
+//! All or nothing: every error of the input is printed (file, line, column, field) and nothing is written.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ecociv_soil::ingest;
+use ecociv_soil::{gb15618, gb36600};
+
+use super::Format;
+
+#[derive(clap::Subcommand)]
+pub enum SoilCommand {
+    /// 按 GB 36600-2018 评价建设用地土壤样品 (judge development-land samples) — 输入 sample,class,item,value
+    Development(Io),
+    /// 按 GB 15618-2018 评价农用地土壤样品 (judge agricultural-land samples) — 输入 sample,land,ph,item,value
+    Farmland(Io),
+}
+
+#[derive(clap::Args)]
+pub struct Io {
+    /// 输入 CSV 文件，“-” 为标准输入 (input CSV file, or - for standard input)
+    #[arg(long)]
+    pub input: String,
+    /// 输出文件（缺省：标准输出）(output file; default standard output)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// 输出格式：table 为 CSV 表，json 供程序读取 (table: CSV rows; json: for programs)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub fn run(command: SoilCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SoilCommand::Development(io) => development(&io),
+        SoilCommand::Farmland(io) => farmland(&io),
+    }
+}
+
+pub(super) fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
+    if input == "-" {
+        return Ok(Box::new(io::stdin().lock()));
+    }
+    let file = File::open(input).with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
+    Ok(Box::new(file))
+}
+
+/// Prints every input error with the file's name and answers exit code 1 (refused input).
+pub(super) fn refuse(input: &str, errors: &[impl std::fmt::Display]) -> ExitCode {
+    let name = if input == "-" { "标准输入 (stdin)" } else { input };
+    eprintln!(
+        "错误 (error): 输入被拒绝，未输出任何结果 / the input was refused, nothing was written ({} 处 / problems)",
+        errors.len()
+    );
+    for e in errors {
+        eprintln!("{name}: {e}");
+    }
+    ExitCode::from(1)
+}
+
+/// Writes the finished output to `--output` or standard output.
+pub(super) fn emit(io_args: &Io, bytes: &[u8]) -> anyhow::Result<()> {
+    match &io_args.output {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("无法写出 (cannot write) {}", path.display()))
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(bytes)?;
+            lock.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn development(io_args: &Io) -> anyhow::Result<ExitCode> {
+    let table = gb36600::Table::embedded();
+    let rows = match ingest::read_development(open_input(&io_args.input)?, table) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(refuse(&io_args.input, &errors)),
+    };
+    let mut bytes = Vec::new();
+    match io_args.format {
+        Format::Table => ingest::write_development_csv(&rows, &mut bytes)?,
+        Format::Json => {
+            let items: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    let j = &r.judgement;
+                    serde_json::json!({
+                        "line": r.line, "sample": r.sample, "class": j.class.name_zh(),
+                        "item": r.pollutant.code, "name": r.pollutant.name_zh, "value": j.value,
+                        "screening": j.screening, "intervention": j.intervention,
+                        "level": j.level.name_zh(), "consequence": j.level.consequence_zh(),
+                        "confidence": r.pollutant.confidence.code(),
+                        "note": (r.pollutant.background_note() && j.level > gb36600::Level::AtOrBelowScreening)
+                            .then_some(ingest::ARSENIC_BACKGROUND_NOTE),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({"edition": ecociv_soil::edition::GB36600, "unit": "mg/kg", "rows": items});
+            serde_json::to_writer_pretty(&mut bytes, &doc)?;
+            bytes.push(b'\n');
+        }
+    }
+    emit(io_args, &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn farmland(io_args: &Io) -> anyhow::Result<ExitCode> {
+    let table = gb15618::Table::embedded();
+    let rows = match ingest::read_farmland(open_input(&io_args.input)?, table) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(refuse(&io_args.input, &errors)),
+    };
+    let mut bytes = Vec::new();
+    match io_args.format {
+        Format::Table => ingest::write_farmland_csv(&rows, &mut bytes)?,
+        Format::Json => {
+            let items: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    let j = &r.judgement;
+                    serde_json::json!({
+                        "line": r.line, "sample": r.sample, "land": j.land.name_zh(), "ph": r.ph,
+                        "ph_band": j.band.label(), "item": r.item.code, "name": r.item.name_zh,
+                        "value": j.value, "screening": j.screening, "intervention": j.intervention,
+                        "level": j.level.name_zh(), "consequence": j.level.consequence_zh(),
+                        "confidence": r.item.confidence.code(), "doubts": r.item.notes,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({"edition": ecociv_soil::edition::GB15618, "unit": "mg/kg", "rows": items});
+            serde_json::to_writer_pretty(&mut bytes, &doc)?;
+            bytes.push(b'\n');
+        }
+    }
+    emit(io_args, &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
