@@ -13,6 +13,7 @@
 pub mod aggregate;
 pub mod error;
 pub mod forecast;
+pub mod rollup;
 pub mod statcan;
 pub mod types;
 pub mod warning;

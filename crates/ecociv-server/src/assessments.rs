@@ -138,6 +138,8 @@ pub async fn compute(
                 engine: engine.clone(),
                 json_gzip,
                 json_bytes: json.len() as i64,
+                // The roll-up's input (issue 15), from the same assessment.
+                summary: Some(ecociv_progress::rollup::ZoneSummary::from_assessment(&assessment).encode()),
             });
         }
         Ok::<_, std::io::Error>(out)

@@ -16,7 +16,8 @@
 //! `membership` is a reference table although it has `zone_code`: it is read by user (every signed-in
 //! request asks for the caller's roles in every zone), which on a table sharded by zone fans out to every
 //! shard (measured in issue 16: `/api/v1/me` 81 requests/s on Citus against 3,258 on plain PostgreSQL).
-//! It is small (users × zones) and written only by administrators.
+//! It is small (users × zones) and written only by administrators. `unit_role` (roles granted at a city or
+//! province, issue 15) is a reference table for the same reason, and points only at reference tables.
 //!
 //! Foreign keys. Citus cannot create a reference table that a local table references, nor distribute a
 //! table that local tables reference: with the coordinator registered as a node, `create_reference_table`
@@ -50,6 +51,7 @@ pub const REFERENCE_TABLES: &[&str] = &[
     "app_user",
     "session",
     "membership",
+    "unit_role",
     "admin_audit",
     "job_lease",
 ];

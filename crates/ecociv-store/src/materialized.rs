@@ -28,6 +28,9 @@ pub struct MaterializedAssessment {
     pub json_gzip: Vec<u8>,
     /// The length of the JSON before compression.
     pub json_bytes: i64,
+    /// The roll-up's short summary of the assessment (`ecociv_progress::rollup::ZoneSummary`'s text), if
+    /// the writer made one.
+    pub summary: Option<String>,
 }
 
 /// What a materialized row says about itself, without its bytes (to find stale rows).
@@ -106,11 +109,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for assessment in assessments {
             sqlx::query(
-                "INSERT INTO materialized_assessment (zone_code, year, selection, data_version, engine, json_gzip, json_bytes, computed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO materialized_assessment (zone_code, year, selection, data_version, engine, json_gzip, json_bytes, computed_at, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (zone_code, year, selection) DO UPDATE SET
                    data_version = excluded.data_version, engine = excluded.engine, json_gzip = excluded.json_gzip,
-                   json_bytes = excluded.json_bytes, computed_at = excluded.computed_at
+                   json_bytes = excluded.json_bytes, computed_at = excluded.computed_at, summary = excluded.summary
                  WHERE materialized_assessment.data_version <= excluded.data_version",
             )
             .bind(&assessment.zone_code)
@@ -121,6 +124,7 @@ impl Store {
             .bind(assessment.json_gzip.clone())
             .bind(assessment.json_bytes)
             .bind(&now)
+            .bind(assessment.summary.clone())
             .execute(&mut *tx)
             .await?;
         }

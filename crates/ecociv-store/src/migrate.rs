@@ -77,6 +77,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_ledger.sql"),
         include_str!("../migrations/postgres/0012_ledger.sql"),
     ),
+    (
+        13,
+        "unit_role",
+        include_str!("../migrations/sqlite/0013_unit_role.sql"),
+        include_str!("../migrations/postgres/0013_unit_role.sql"),
+    ),
+    (
+        18,
+        "rollup_summary",
+        include_str!("../migrations/sqlite/0018_rollup_summary.sql"),
+        include_str!("../migrations/postgres/0018_rollup_summary.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

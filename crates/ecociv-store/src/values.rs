@@ -488,7 +488,6 @@ impl Store {
             // materialized at it, stay as they are.
             return Ok((Vec::new(), Vec::new()));
         }
-        let now = clock::now();
         let mut tx = self.begin_write().await?;
         let bumped = sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
             .bind(code)
@@ -513,28 +512,57 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let batch_id = match &batch {
-            Some(batch) => {
-                let id = clock::new_id();
-                sqlx::query("INSERT INTO import_batch (zone_code, id, user_id, format, row_count, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        let stored = write_revisions(&mut tx, code, author_id, batch, revisions).await?;
+        let mut files = Vec::with_capacity(attachments.len());
+        for attachment in attachments {
+            files.push(insert_evidence(&mut tx, code, author_id, attachment).await?);
+        }
+        tx.commit().await?;
+        self.zone_changed(code, first_year);
+        Ok((stored, files))
+    }
+
+    /// The number of revisions of a zone (for tests and statistics).
+    pub async fn revision_count(&self, code: &str) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM value_revision WHERE zone_code = $1")
+            .bind(code)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+/// Writes revisions (and their import batch) inside a transaction; the caller moves the zone's data version.
+pub(crate) async fn write_revisions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    code: &str,
+    author_id: &str,
+    batch: Option<Batch>,
+    revisions: Vec<NewRevision>,
+) -> Result<Vec<Revision>> {
+    let now = clock::now();
+    let batch_id = match &batch {
+        Some(batch) => {
+            let id = clock::new_id();
+            sqlx::query("INSERT INTO import_batch (zone_code, id, user_id, format, row_count, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(code)
                     .bind(&id)
                     .bind(author_id)
                     .bind(&batch.format)
                     .bind(revisions.len() as i64)
                     .bind(&now)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
-                Some(id)
-            }
-            None => None,
-        };
-        let mut stored = Vec::with_capacity(revisions.len());
-        for new in revisions {
-            let id = clock::new_id();
-            let (kind, number, text) = value_columns(&new.observation.value);
-            let observation = &new.observation;
-            let result = sqlx::query(
+            Some(id)
+        }
+        None => None,
+    };
+    let mut stored = Vec::with_capacity(revisions.len());
+    for new in revisions {
+        let id = clock::new_id();
+        let (kind, number, text) = value_columns(&new.observation.value);
+        let observation = &new.observation;
+        let result = sqlx::query(
                 "INSERT INTO value_revision (zone_code, id, row_id, year, revision_no, action, status, value_kind, value_number, value_text,
                    assigned_text, recorded_met, recorded_source, source_json, unit, evidence, author_id, created_at, reason, batch_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
@@ -562,48 +590,32 @@ impl Store {
             // sqlx 0.9's Any driver sends a NULL f64 as float4: an unnamed statement keeps a cached
             // float4 parameter type from breaking the next non-NULL bind on PostgreSQL.
             .persistent(false)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await;
-            if let Err(error) = result {
-                return Err(match StoreError::from(error) {
-                    StoreError::Conflict(_) => StoreError::Conflict(format!(
-                        "指标 {} {} 年的数值已被他人修改，请刷新后重试 (the value was changed meanwhile)",
-                        observation.row, observation.year
-                    )),
-                    other => other,
-                });
-            }
-            stored.push(Revision {
-                id,
-                zone_code: code.to_string(),
-                revision_no: new.after + 1,
-                action: new.action,
-                status: new.status,
-                observation: new.observation,
-                unit: new.unit,
-                evidence: new.evidence,
-                author_id: author_id.to_string(),
-                author_name: String::new(),
-                created_at: now.clone(),
-                reason: new.reason,
-                batch_id: batch_id.clone(),
+        if let Err(error) = result {
+            return Err(match StoreError::from(error) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!(
+                    "指标 {} {} 年的数值已被他人修改，请刷新后重试 (the value was changed meanwhile)",
+                    observation.row, observation.year
+                )),
+                other => other,
             });
         }
-        let mut files = Vec::with_capacity(attachments.len());
-        for attachment in attachments {
-            files.push(insert_evidence(&mut tx, code, author_id, attachment).await?);
-        }
-        tx.commit().await?;
-        self.zone_changed(code, first_year);
-        Ok((stored, files))
+        stored.push(Revision {
+            id,
+            zone_code: code.to_string(),
+            revision_no: new.after + 1,
+            action: new.action,
+            status: new.status,
+            observation: new.observation,
+            unit: new.unit,
+            evidence: new.evidence,
+            author_id: author_id.to_string(),
+            author_name: String::new(),
+            created_at: now.clone(),
+            reason: new.reason,
+            batch_id: batch_id.clone(),
+        });
     }
-
-    /// The number of revisions of a zone (for tests and statistics).
-    pub async fn revision_count(&self, code: &str) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM value_revision WHERE zone_code = $1")
-            .bind(code)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("n")?)
-    }
+    Ok(stored)
 }

@@ -65,6 +65,48 @@ impl Store {
     /// named as leads are created. The framework must be stored first. A zone code already stored is a
     /// [`StoreError::Conflict`].
     pub async fn create_zone(&self, profile: &ZoneProfile, plan: &Plan, disclosed: bool) -> Result<()> {
+        self.prepare_zone(profile, plan).await?;
+        let mut tx = self.begin_write().await?;
+        insert_zone(&mut tx, profile, plan, disclosed).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates a zone and stores its values in one transaction: the zone with all its values, or nothing
+    /// (a zone imported from files, issue 15). The revisions are recorded as one import batch.
+    pub async fn create_zone_with_values(
+        &self,
+        profile: &ZoneProfile,
+        plan: &Plan,
+        disclosed: bool,
+        author_id: &str,
+        batch: Option<crate::values::Batch>,
+        revisions: Vec<crate::NewRevision>,
+    ) -> Result<Vec<crate::Revision>> {
+        self.prepare_zone(profile, plan).await?;
+        let mut tx = self.begin_write().await?;
+        insert_zone(&mut tx, profile, plan, disclosed).await?;
+        if !revisions.is_empty() {
+            sqlx::query("UPDATE zone SET data_version = data_version + 1 WHERE zone_code = $1")
+                .bind(&profile.code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let first_year = revisions.iter().map(|new| new.observation.year).min();
+        let stored = if revisions.is_empty() {
+            Vec::new()
+        } else {
+            crate::values::write_revisions(&mut tx, &profile.code, author_id, batch, revisions).await?
+        };
+        tx.commit().await?;
+        if first_year.is_some() {
+            self.zone_changed(&profile.code, first_year);
+        }
+        Ok(stored)
+    }
+
+    /// Checks the plan's rows against its stored framework and records the parent units.
+    async fn prepare_zone(&self, profile: &ZoneProfile, plan: &Plan) -> Result<()> {
         let framework = self.framework(&plan.framework).await?;
         for row_id in plan.targets.keys().chain(plan.lead_departments.keys()) {
             if framework.row(row_id).is_none() {
@@ -80,88 +122,6 @@ impl Store {
                 .await?;
             parent = Some(unit);
         }
-        let attributes = serde_json::to_string(&profile.attributes).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let now = clock::now();
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO zone (zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
-        )
-        .bind(&profile.code)
-        .bind(&profile.name)
-        .bind(&profile.name_en)
-        .bind(parent.map(|p| p.code.clone()))
-        .bind(&plan.framework)
-        .bind(attributes)
-        .bind(&plan.title)
-        .bind(i64::from(plan.base_year))
-        .bind(i64::from(disclosed))
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let mut departments: BTreeMap<String, String> = BTreeMap::new();
-        for leads in plan.lead_departments.values() {
-            for name in leads {
-                if !departments.contains_key(name) {
-                    let id = clock::new_id();
-                    sqlx::query("INSERT INTO department (zone_code, id, name, created_at) VALUES ($1, $2, $3, $4)")
-                        .bind(&profile.code)
-                        .bind(&id)
-                        .bind(name)
-                        .bind(&now)
-                        .execute(&mut *tx)
-                        .await?;
-                    departments.insert(name.clone(), id);
-                }
-            }
-        }
-        for (row_id, leads) in &plan.lead_departments {
-            for (position, name) in leads.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO plan_lead (zone_code, row_id, department_id, position) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&profile.code)
-                .bind(row_id)
-                .bind(&departments[name])
-                .bind(position as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        for (row_id, by_year) in &plan.targets {
-            for (year, target) in by_year {
-                let (kind, figure, state) = target_kind_code(&target.kind);
-                sqlx::query(
-                    "INSERT INTO plan_target (zone_code, row_id, target_year, text, kind, figure, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&profile.code)
-                .bind(row_id)
-                .bind(i64::from(*year))
-                .bind(&target.text)
-                .bind(kind)
-                .bind(figure)
-                .bind(state)
-                // sqlx 0.9's Any driver sends a NULL f64 as float4: an unnamed statement keeps a cached
-                // float4 parameter type from breaking the next non-NULL bind on PostgreSQL.
-                .persistent(false)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        for project in &plan.projects {
-            sqlx::query(
-                "INSERT INTO plan_project (zone_code, number, category, content, count, investment_wan_yuan) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&profile.code)
-            .bind(i64::from(project.number))
-            .bind(&project.category)
-            .bind(&project.content)
-            .bind(i64::from(project.count))
-            .bind(project.investment_wan_yuan)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -451,3 +411,92 @@ impl Store {
 
 const ZONE_SELECT_ALL: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version FROM zone ORDER BY zone_code";
 const ZONE_SELECT_ONE: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version FROM zone WHERE zone_code = $1";
+
+/// Inserts a zone's row, departments, leads, targets and projects in a transaction.
+async fn insert_zone(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    profile: &ZoneProfile,
+    plan: &Plan,
+    disclosed: bool,
+) -> Result<()> {
+    let parent = profile.parents.last();
+    let attributes = serde_json::to_string(&profile.attributes).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let now = clock::now();
+    sqlx::query(
+            "INSERT INTO zone (zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
+        )
+        .bind(&profile.code)
+        .bind(&profile.name)
+        .bind(&profile.name_en)
+        .bind(parent.map(|p| p.code.clone()))
+        .bind(&plan.framework)
+        .bind(attributes)
+        .bind(&plan.title)
+        .bind(i64::from(plan.base_year))
+        .bind(i64::from(disclosed))
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    let mut departments: BTreeMap<String, String> = BTreeMap::new();
+    for leads in plan.lead_departments.values() {
+        for name in leads {
+            if !departments.contains_key(name) {
+                let id = clock::new_id();
+                sqlx::query("INSERT INTO department (zone_code, id, name, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&profile.code)
+                    .bind(&id)
+                    .bind(name)
+                    .bind(&now)
+                    .execute(&mut **tx)
+                    .await?;
+                departments.insert(name.clone(), id);
+            }
+        }
+    }
+    for (row_id, leads) in &plan.lead_departments {
+        for (position, name) in leads.iter().enumerate() {
+            sqlx::query("INSERT INTO plan_lead (zone_code, row_id, department_id, position) VALUES ($1, $2, $3, $4)")
+                .bind(&profile.code)
+                .bind(row_id)
+                .bind(&departments[name])
+                .bind(position as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for (row_id, by_year) in &plan.targets {
+        for (year, target) in by_year {
+            let (kind, figure, state) = target_kind_code(&target.kind);
+            sqlx::query(
+                    "INSERT INTO plan_target (zone_code, row_id, target_year, text, kind, figure, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&profile.code)
+                .bind(row_id)
+                .bind(i64::from(*year))
+                .bind(&target.text)
+                .bind(kind)
+                .bind(figure)
+                .bind(state)
+                // sqlx 0.9's Any driver sends a NULL f64 as float4: an unnamed statement keeps a cached
+                // float4 parameter type from breaking the next non-NULL bind on PostgreSQL.
+                .persistent(false)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for project in &plan.projects {
+        sqlx::query(
+                "INSERT INTO plan_project (zone_code, number, category, content, count, investment_wan_yuan) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&profile.code)
+            .bind(i64::from(project.number))
+            .bind(&project.category)
+            .bind(&project.content)
+            .bind(i64::from(project.count))
+            .bind(project.investment_wan_yuan)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

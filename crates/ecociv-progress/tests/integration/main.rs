@@ -4,4 +4,5 @@
 
 mod conformance;
 mod properties;
+mod rollup;
 mod zone;

@@ -96,6 +96,7 @@ async fn a_restarted_server_reads_the_store_and_an_engine_change_invalidates() {
         engine: engine.into(),
         json_gzip: gzip(marker).unwrap(),
         json_bytes: marker.len() as i64,
+        summary: None,
     };
     // Replace the stored assessment by a marker: a restarted server serves what the store holds.
     server

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod citus;
+mod hierarchy;
 mod ledger;
 mod materialized;
 mod plan;

@@ -19,6 +19,7 @@ fn entry(year: i32, selection: Selection, data_version: i64, engine: &str, bytes
         engine: engine.into(),
         json_gzip: bytes.to_vec(),
         json_bytes: bytes.len() as i64 * 10,
+        summary: None,
     }
 }
 
