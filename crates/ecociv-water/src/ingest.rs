@@ -16,6 +16,9 @@ use crate::evaluation2011::{PeriodAccumulator, Thresholds};
 use crate::gb3838::{self, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody};
 use crate::hj192::{Restriction, SubIndices};
 
+mod parallel;
+pub use parallel::{BLOCK, classify_parallel, default_workers};
+
 /// An input error, located by line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestError {
@@ -503,7 +506,22 @@ pub fn classify_stream<R: Read, W: Write>(
 ) -> Result<u64, StreamError> {
     let mut reader = SampleReader::new(input, thresholds)?;
     let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(output);
-    out.write_record(["section", "date", "class", "status", "class_items"])?;
+    out.write_record(CLASSIFY_HEADER)?;
+    let n = write_classified(&mut reader, &mut out, table)?;
+    out.flush()?;
+    Ok(n)
+}
+
+/// The header of `ecociv water classify`'s output.
+pub(crate) const CLASSIFY_HEADER: [&str; 5] = ["section", "date", "class", "status", "class_items"];
+
+/// Classifies every sample `reader` gives and writes its output row (the one place the row is made, for the
+/// sequential and the parallel classifier alike).
+pub(crate) fn write_classified<R: Read, W: Write>(
+    reader: &mut SampleReader<R>,
+    out: &mut csv::Writer<W>,
+    table: &Table,
+) -> Result<u64, StreamError> {
     let mut n = 0u64;
     let mut items = String::new();
     while let Some(s) = reader.next_sample()? {
@@ -528,7 +546,6 @@ pub fn classify_stream<R: Read, W: Write>(
         ])?;
         n += 1;
     }
-    out.flush()?;
     Ok(n)
 }
 

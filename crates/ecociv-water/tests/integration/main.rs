@@ -6,5 +6,6 @@ mod gb3838;
 mod hj192;
 mod hostile;
 mod ingest;
+mod parallel;
 mod props;
 mod zone;

@@ -2,7 +2,8 @@
 //! of sections, streaming CSV in and out; and the `monitoring/water/` feed for `ecociv assess`
 //! (indicators 8.1, 8.2, 8.3, 9, 23). Glue only: the computations live in `ecociv-water`.
 //!
-//! Nothing is written when the input is refused: `classify` spools its output to a temporary file (memory
+//! `classify` reads and classifies on every core (`ingest::classify_parallel`: blocks in, output in input
+//! order, memory bounded by a few blocks). Nothing is written when the input is refused: `classify` spools its output to a temporary file (memory
 //! stays flat in the input size) and copies it to standard output, or renames it onto `--output`, only
 //! after the whole input was read without error.
 
@@ -129,7 +130,15 @@ fn write_atomically(
 fn classify(io_args: &Io) -> anyhow::Result<ExitCode> {
     let input = open_input(&io_args.input)?;
     write_atomically(io_args, |w| {
-        ingest::classify_stream(input, w, Table::embedded(), Thresholds::embedded()).map(|_| ())
+        ingest::classify_parallel(
+            input,
+            w,
+            Table::embedded(),
+            Thresholds::embedded(),
+            ingest::default_workers(),
+            ingest::BLOCK,
+        )
+        .map(|_| ())
     })?;
     Ok(ExitCode::SUCCESS)
 }
