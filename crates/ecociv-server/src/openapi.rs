@@ -65,6 +65,9 @@ fn schemas() -> Value {
             "password": {"type": "string", "minLength": crate::auth::MIN_PASSWORD_CHARS}
         }},
         "DepartmentName": {"type": "object", "required": ["name"], "properties": {"name": text}},
+        "PublicSwitch": {"type": "object", "required": ["public"], "additionalProperties": false, "properties": {
+            "public": {"type": "boolean", "description": "是否对外公开 (whether the zone is public)"}
+        }},
         "PlanReport": {"type": "object", "required": ["status", "percent", "narrative"], "properties": {
             "status": {"type": "string", "enum": ["not_started", "in_progress", "done", "stalled", "未启动", "推进中", "已完成", "滞后"]},
             "percent": {"type": "integer", "minimum": 0, "maximum": 100},

@@ -456,11 +456,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/api/v1/audit",
         Access::Admin,
-        "管理操作记录 (the administration's audit trail; ?target_kind=user|department&target_id=)",
+        "管理操作记录 (the administration's audit trail; ?target_kind=user|department|zone&target_id=)",
         None,
     )
     .with_query(&[
-        one_of("target_kind", &["user", "department"]),
+        one_of("target_kind", &["user", "department", "zone"]),
         optional("target_id", "string"),
         optional("limit", "integer"),
     ]),
@@ -484,5 +484,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "将问卷估计值保存为指标 34、35 的数值（草稿）(save the estimates as the rows' values, draft)",
         None,
+    ),
+    // Issue 14 (h14): the public switch, the portal's open-data catalogue and the disclosure register.
+    route(
+        "PUT",
+        "/api/v1/zones/{code}/public",
+        Access::Admin,
+        "设置区域是否对外公开（达标情况、调查结果、信息公开清单、开放数据；记入管理操作记录）(set whether the zone is public; audited)",
+        Some("PublicSwitch"),
     ),
 ];

@@ -1,5 +1,5 @@
 //! The administration's changes with their audit trail (管理操作记录): accounts (create, rename, disable,
-//! enable, password reset), roles in zones and departments (create, rename). Each change and its
+//! enable, password reset), roles in zones, departments (create, rename) and a zone's public switch. Each change and its
 //! [`AuditEvent`] — who, when, what before, what after — are written in one transaction, so there is no
 //! change without its record. The records are append-only. Values have their own history
 //! ([`crate::values`]); this is for everything an administrator does.
@@ -21,9 +21,9 @@ pub struct AuditEvent {
     /// The actor's display name (empty if unknown).
     pub actor_name: String,
     /// `user.create`, `user.update`, `user.disable`, `user.enable`, `user.password`, `member.set`,
-    /// `member.remove`, `department.create`, `department.rename`.
+    /// `member.remove`, `department.create`, `department.rename`, `zone.public` (the public switch).
     pub action: String,
-    /// `user` or `department`.
+    /// `user`, `department` or `zone`.
     pub target_kind: String,
     pub target_id: String,
     pub zone_code: Option<String>,
@@ -380,6 +380,42 @@ impl Store {
             id: department_id.to_string(),
             name: name.to_string(),
         })
+    }
+
+    /// Sets whether the zone is public (对外公开: its approved standing, survey results, disclosure list and
+    /// open data are shown without an account) and records the change, in one transaction. Setting the
+    /// state the zone already has changes and records nothing; returns whether it changed.
+    pub async fn set_disclosed_by(&self, actor_id: &str, zone_code: &str, disclosed: bool) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT disclosed FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {zone_code}")))?;
+        let before = row.try_get::<i64, _>("disclosed")? != 0;
+        if before == disclosed {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("UPDATE zone SET disclosed = $1 WHERE zone_code = $2")
+            .bind(i64::from(disclosed))
+            .bind(zone_code)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor_id,
+            "zone.public",
+            "zone",
+            zone_code,
+            Some(zone_code),
+            &json!({ "public": before }),
+            &json!({ "public": disclosed }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.zone_changed(zone_code, None);
+        Ok(true)
     }
 
     /// Recorded changes, newest first: of one target (`kind`, `id`) when given, at most `limit`.

@@ -169,6 +169,23 @@ pub mod urls {
     pub fn indicator_path(zone: &str, row: &str) -> String {
         format!("/z/{}/indicators/{}", encode(zone), encode(row))
     }
+    /// The public portal (issue 14): the open-data catalogue, its DCAT JSON-LD, a dataset's file, the
+    /// survey results, the disclosure list.
+    pub fn open_data(zone: &str) -> String {
+        format!("/z/{}/open", encode(zone))
+    }
+    pub fn open_catalog(zone: &str) -> String {
+        format!("/z/{}/open/catalog.jsonld", encode(zone))
+    }
+    pub fn open_file(zone: &str, file: &str) -> String {
+        format!("/z/{}/open/{}", encode(zone), encode(file))
+    }
+    pub fn survey_results(zone: &str) -> String {
+        format!("/z/{}/results", encode(zone))
+    }
+    pub fn disclosure(zone: &str) -> String {
+        format!("/z/{}/disclosure", encode(zone))
+    }
     pub fn air(zone: &str) -> String {
         format!("/z/{}/air", encode(zone))
     }
@@ -269,6 +286,8 @@ pub mod urls {
     pub const LOGOUT: &str = "/logout";
     pub const ADMIN_USERS: &str = "/admin/users";
     pub const ADMIN_DEPARTMENTS: &str = "/admin/departments";
+    /// The zone's public switch (issue 14).
+    pub const ADMIN_ZONE: &str = "/admin/zone";
     /// The language switch: sets the language and comes back to `next`.
     pub fn lang(lang: crate::i18n::Lang, next: &str) -> String {
         format!("/lang/{}?next={}", lang.code(), encode(next))

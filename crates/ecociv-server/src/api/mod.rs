@@ -85,6 +85,8 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/zones/{code}/surveys") => get(survey::list),
         ("GET", "/api/v1/zones/{code}/surveys/{survey}") => get(survey::show),
         ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute") => post(survey::compute),
+        // Issue 14 (h14).
+        ("PUT", "/api/v1/zones/{code}/public") => put(users::set_public),
         (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
     }
 }

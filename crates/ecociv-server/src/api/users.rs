@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::auth::user_json;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange, admin};
+use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, PublicSwitch, UserChange, admin};
 
 /// `GET /api/v1/users`.
 pub async fn list(State(state): State<AppState>, principal: AuthUser) -> ApiResult<Json<Value>> {
@@ -96,6 +96,17 @@ pub async fn rename_department(
     ))
 }
 
+/// `PUT /api/v1/zones/{code}/public` (issue 14): the zone's public switch, audited.
+pub async fn set_public(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Json(body): Json<PublicSwitch>,
+) -> ApiResult<Json<Value>> {
+    let changed = users::set_public(&state, &principal, &code, &body).await?;
+    Ok(Json(json!({ "zone": code, "public": body.public, "changed": changed })))
+}
+
 /// An audit record as the API shows it.
 pub fn audit_json(event: &ecociv_store::AuditEvent) -> Value {
     json!({
@@ -113,7 +124,7 @@ pub fn audit_json(event: &ecociv_store::AuditEvent) -> Value {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
-    /// `user` or `department`, with `target_id`.
+    /// `user`, `department` or `zone`, with `target_id`.
     #[serde(default)]
     pub target_kind: Option<String>,
     #[serde(default)]

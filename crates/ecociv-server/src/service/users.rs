@@ -206,3 +206,20 @@ pub async fn rename_department(
         .rename_department_by(&principal.user.id, code, id, &name.name)
         .await?)
 }
+
+/// The zone's public switch (issue 14).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicSwitch {
+    /// Whether the zone's approved standing, survey results, disclosure list and open data are public.
+    pub public: bool,
+}
+
+/// Sets whether the zone is public (admins; audited as `zone.public`). Returns whether it changed.
+pub async fn set_public(state: &AppState, principal: &Principal, code: &str, switch: &PublicSwitch) -> ApiResult<bool> {
+    admin(principal)?;
+    Ok(state
+        .store
+        .set_disclosed_by(&principal.user.id, code, switch.public)
+        .await?)
+}

@@ -15,7 +15,9 @@ use ecociv_web::Lang;
 use ecociv_web::assets::CSS;
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::layout::{Role, urls};
-use ecociv_web::pages::admin::{AuditRow, DepartmentRow, DepartmentsView, UserRow, UserView, UsersView};
+use ecociv_web::pages::admin::{
+    AuditRow, DepartmentRow, DepartmentsView, UserRow, UserView, UsersView, ZonePublicView,
+};
 use ecociv_web::pages::login::LoginView;
 use ecociv_web::pages::{admin, login as login_page_render};
 
@@ -27,7 +29,7 @@ use crate::auth::{
 use crate::error::Code;
 use crate::policy;
 use crate::service::sessions::{authenticate, start_session};
-use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, UserChange};
+use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, PublicSwitch, UserChange};
 
 type Q = Query<BTreeMap<String, String>>;
 
@@ -351,6 +353,14 @@ fn audit_rows(
         if action.starts_with("department.") {
             return state["name"].as_str().unwrap_or_default().to_string();
         }
+        if action == "zone.public" {
+            let key = if state["public"].as_bool() == Some(true) {
+                "admin.public_on"
+            } else {
+                "admin.public_off"
+            };
+            return ecociv_web::t(lang, key).into_owned();
+        }
         let status = if state["disabled"].as_bool() == Some(true) {
             "admin.status_disabled"
         } else {
@@ -464,11 +474,67 @@ pub async fn rename_department(
     }
 }
 
+/// `GET /admin/zone?zone=`: the zone's public switch and its record (issue 14).
+pub async fn zone_public(
+    State(state): State<AppState>,
+    web: Web,
+    user: AuthUser,
+    Query(query): Q,
+) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &user, &query).await?;
+    let code = record.profile.code.clone();
+    let events: Vec<ecociv_store::AuditEvent> = state
+        .store
+        .audit_log(Some(("zone", &code)), 50)
+        .await?
+        .into_iter()
+        .filter(|event| event.action == "zone.public")
+        .collect();
+    let view = ZonePublicView {
+        action: format!("{}?zone={}", urls::ADMIN_ZONE, urls::encode(&code)),
+        zone_name: match web.lang {
+            Lang::Zh => record.profile.name.clone(),
+            Lang::En => record.profile.name_en.clone(),
+        },
+        public: record.disclosed,
+        portal: urls::dashboard(&code),
+        history: audit_rows(web.lang, &events, &[]),
+    };
+    let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
+    Ok(html(StatusCode::OK, admin::render_zone_public(&ctx, &view)))
+}
+
+/// `POST /admin/zone?zone=`: `public` = `1` or `0`, through the service the API calls (audited).
+pub async fn zone_public_post(
+    State(state): State<AppState>,
+    web: Web,
+    user: AuthUser,
+    Query(query): Q,
+    Form(input): Form<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let record = admin_zone(&state, &web, &user, &query).await?;
+    let code = record.profile.code.clone();
+    let public = match input.get("public").map(String::as_str) {
+        Some("1") => true,
+        Some("0") => false,
+        _ => return Err(WebError::BadRequest(web.lang)),
+    };
+    users::set_public(&state, &user, &code, &PublicSwitch { public })
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    Ok(Redirect::to(&format!(
+        "{}?zone={}&done=public",
+        urls::ADMIN_ZONE,
+        urls::encode(&code)
+    ))
+    .into_response())
+}
+
 fn done_flash(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
     let done = query.get("done")?;
     matches!(
         done.as_str(),
-        "role" | "profile" | "password" | "disable" | "enable" | "department"
+        "role" | "profile" | "password" | "disable" | "enable" | "department" | "public"
     )
     .then(|| Flash {
         kind: FlashKind::Success,

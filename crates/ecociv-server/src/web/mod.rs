@@ -96,6 +96,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/z/{code}/surveys/{survey}/import"),
     ("POST", "/z/{code}/surveys/{survey}/codes"),
     ("POST", "/z/{code}/surveys/{survey}/compute"),
+    // Issue 14 (h14): the public switch and the public portal.
+    ("GET", "/admin/zone"),
+    ("POST", "/admin/zone"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -166,6 +169,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         }
         ("POST", "/z/{code}/surveys/{survey}/codes") => post(survey::codes),
         ("POST", "/z/{code}/surveys/{survey}/compute") => post(survey::compute),
+        // Issue 14 (h14).
+        ("GET", "/admin/zone") => get(account::zone_public),
+        ("POST", "/admin/zone") => post(account::zone_public_post),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

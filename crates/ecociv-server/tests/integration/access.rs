@@ -110,6 +110,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/surveys", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/surveys/{survey}", LOGGED_IN),
     ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute", REVIEWERS),
+    // Issue 14 (h14): the public switch, the catalogue, the disclosure register.
+    ("PUT", "/api/v1/zones/{code}/public", ADMINS),
 ];
 
 fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
@@ -134,6 +136,8 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         ("PUT", "/api/v1/users/{user_id}/password") => Some(json!({"password": "another long password"})),
         ("POST", "/api/v1/zones/{code}/departments") => Some(json!({"name": format!("路由测试部门{n}{who:?}")})),
         ("PUT", "/api/v1/zones/{code}/departments/{department_id}") => Some(json!({"name": "路由测试部门"})),
+        // The zone stays public: the table's other routes are walked on it.
+        ("PUT", "/api/v1/zones/{code}/public") => Some(json!({"public": true})),
         _ => None,
     }
 }

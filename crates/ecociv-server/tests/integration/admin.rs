@@ -631,6 +631,9 @@ const PAGES: &[PageRoute] = &[
         &[("stratum", "chengzhong"), ("count", "1")],
     ),
     ("POST", "/z/{code}/surveys/{survey}/compute", REVIEWERS, &[]),
+    // Issue 14 (h14): the public switch (the zone stays public for the other routes) and the portal.
+    ("GET", "/admin/zone", ADMINS, &[]),
+    ("POST", "/admin/zone", ADMINS, &[("public", "1")]),
 ];
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod load;
 mod monitoring;
 mod plan;
 mod plan_browser;
+mod portal;
 mod security;
 mod support;
 mod survey;

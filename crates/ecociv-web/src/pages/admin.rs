@@ -84,19 +84,92 @@ pub struct UserView {
     pub history: Vec<AuditRow>,
 }
 
-fn admin_tabs(ctx: &PageContext, users_active: bool) -> Markup {
+/// The administration's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Users,
+    Departments,
+    Zone,
+}
+
+fn admin_tabs(ctx: &PageContext, active: Tab) -> Markup {
     let lang = ctx.lang;
+    let zone = ctx.zone.as_ref().map(|z| z.code.as_str()).unwrap_or_default();
+    let tabs = [
+        (Tab::Users, urls::ADMIN_USERS.to_string(), t(lang, "admin.users")),
+        (
+            Tab::Departments,
+            urls::ADMIN_DEPARTMENTS.to_string(),
+            t(lang, "admin.departments"),
+        ),
+        (
+            Tab::Zone,
+            format!("{}?zone={}", urls::ADMIN_ZONE, urls::encode(zone)),
+            t(lang, "admin.zone_public"),
+        ),
+    ];
     html! {
         nav class="tabs" aria-label=(t(lang, "nav.admin")) {
-            @if users_active {
-                a href=(urls::ADMIN_USERS) aria-current="page" { (t(lang, "admin.users")) }
-                a href=(urls::ADMIN_DEPARTMENTS) { (t(lang, "admin.departments")) }
-            } @else {
-                a href=(urls::ADMIN_USERS) { (t(lang, "admin.users")) }
-                a href=(urls::ADMIN_DEPARTMENTS) aria-current="page" { (t(lang, "admin.departments")) }
+            @for (tab, href, label) in &tabs {
+                @if *tab == active {
+                    a href=(href) aria-current="page" { (label) }
+                } @else {
+                    a href=(href) { (label) }
+                }
             }
         }
     }
+}
+
+/// The zone's public switch (对外公开): whether the zone's approved standing, survey results, disclosure list
+/// and open data are shown without an account, with the record of its changes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZonePublicView {
+    /// Where the form posts.
+    pub action: String,
+    pub zone_name: String,
+    pub public: bool,
+    /// The public portal's pages, to link to (the catalogue).
+    pub portal: String,
+    pub history: Vec<AuditRow>,
+}
+
+/// Renders the zone's public switch.
+pub fn render_zone_public(ctx: &PageContext, view: &ZonePublicView) -> String {
+    let lang = ctx.lang;
+    let title = t(lang, "admin.zone_public");
+    let body = html! {
+        h1 { (t(lang, "nav.admin")) }
+        (admin_tabs(ctx, Tab::Zone))
+        section class="card" aria-labelledby="public-h" {
+            h2 id="public-h" { (tf(lang, "admin.public_of", &[("zone", &view.zone_name)])) }
+            p {
+                (t(lang, "admin.public_state")) "："
+                @if view.public {
+                    span class="tag active" { (t(lang, "admin.public_on")) }
+                } @else {
+                    span class="tag disabled" { (t(lang, "admin.public_off")) }
+                }
+            }
+            p class="hint" { (t(lang, "admin.public_hint")) }
+            form method="post" action=(view.action) class="inline" {
+                (csrf_field(ctx))
+                @if view.public {
+                    input type="hidden" name="public" value="0";
+                    button type="submit" class="secondary" { (t(lang, "admin.public_stop")) }
+                } @else {
+                    input type="hidden" name="public" value="1";
+                    button type="submit" { (t(lang, "admin.public_start")) }
+                }
+            }
+            @if view.public {
+                p { a href=(view.portal) { (t(lang, "admin.public_view")) } }
+            }
+        }
+        h2 { (t(lang, "admin.history")) }
+        (history_table(ctx, &view.history))
+    };
+    page(ctx, &title, Nav::Admin, body)
 }
 
 /// Renders the users page.
@@ -105,7 +178,7 @@ pub fn render_users(ctx: &PageContext, view: &UsersView) -> String {
     let title = t(lang, "admin.users");
     let body = html! {
         h1 { (t(lang, "nav.admin")) }
-        (admin_tabs(ctx, true))
+        (admin_tabs(ctx, Tab::Users))
         p class="meta" { (tf(lang, "admin.user_count", &[("n", &view.users.len())])) }
         div class="scroll" {
             table class="data" {
@@ -172,7 +245,7 @@ pub fn render_departments(ctx: &PageContext, view: &DepartmentsView) -> String {
     let title = t(lang, "admin.departments");
     let body = html! {
         h1 { (t(lang, "nav.admin")) }
-        (admin_tabs(ctx, false))
+        (admin_tabs(ctx, Tab::Departments))
         div class="scroll" {
             table class="data" {
                 thead { tr {
@@ -267,7 +340,7 @@ pub fn render_user(ctx: &PageContext, view: &UserView) -> String {
     );
     let body = html! {
         h1 { (t(lang, "nav.admin")) }
-        (admin_tabs(ctx, true))
+        (admin_tabs(ctx, Tab::Users))
         h2 { (title) }
         p class="meta" {
             (t(lang, "admin.status")) "：" span class={ "tag " @if view.active { "active" } @else { "disabled" } } {
