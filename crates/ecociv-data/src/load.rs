@@ -115,3 +115,127 @@ pub fn load_values_file(path: &Path, framework: &Framework) -> Result<Vec<Observ
     let text = read(path)?;
     parse_values(&path.display().to_string(), &text, framework)
 }
+
+/// A zone from the texts of its files (an upload, an import), against a framework already chosen. Unlike
+/// [`load_zone`], the problems of every file are collected before refusing: all or nothing.
+pub fn from_texts(
+    base: &str,
+    framework: Framework,
+    zone_toml: &str,
+    values: Option<&str>,
+    projects: Option<&str>,
+) -> Result<LoadedZone, DataError> {
+    let mut problems = Vec::new();
+    let content = parse_zone(&format!("{base}/zone.toml"), zone_toml, &framework)
+        .map_err(|error| problems.extend(error.problems))
+        .ok();
+    let observations = match values {
+        Some(text) => parse_ledger(&format!("{base}/values.csv"), text, &framework)
+            .map_err(|error| problems.extend(error.problems))
+            .ok(),
+        None => Some(Vec::new()),
+    };
+    let projects = match projects {
+        Some(text) => parse_projects(&format!("{base}/projects.csv"), text)
+            .map_err(|error| problems.extend(error.problems))
+            .ok(),
+        None => Some(Vec::new()),
+    };
+    match (content, observations, projects) {
+        (Some(content), Some(observations), Some(projects)) if problems.is_empty() => {
+            let mut plan = content.plan;
+            plan.projects = projects;
+            Ok(LoadedZone {
+                zone: Zone {
+                    profile: content.profile,
+                    plan,
+                    observations,
+                },
+                framework,
+                dir: None,
+            })
+        }
+        _ => Err(DataError { problems }),
+    }
+}
+
+/// Checks a zone's code and parents against the administrative hierarchy: where the hierarchy holds the
+/// zone's province, the code must be a county-level unit in force on `day` and the parents must be its
+/// city and province as the hierarchy names them. A province the hierarchy does not hold is not checked
+/// (the deployment has not loaded its units).
+pub fn check_hierarchy(
+    file: &str,
+    profile: &ecociv_core::ZoneProfile,
+    hierarchy: &ecociv_core::division::Hierarchy,
+    day: ecociv_core::division::Day,
+) -> Vec<crate::Problem> {
+    use ecociv_core::division::Level;
+    let problem = |field: &str, message: String| crate::Problem {
+        file: file.to_string(),
+        line: None,
+        field: Some(field.to_string()),
+        message,
+    };
+    let code = &profile.code;
+    if !ecociv_core::division::is_code(code) {
+        return vec![problem(
+            "code",
+            format!("“{code}”不是六位行政区划代码 (not a six-digit division code)"),
+        )];
+    }
+    let province = format!("{}0000", &code[..2]);
+    if hierarchy.unit(&province).is_none() {
+        return Vec::new();
+    }
+    let Some(unit) = hierarchy.unit(code) else {
+        return vec![problem(
+            "code",
+            format!("行政区划代码 {code} 不在已载入的区划中 (unknown division code)"),
+        )];
+    };
+    let mut problems = Vec::new();
+    if unit.level != Level::County {
+        problems.push(problem(
+            "code",
+            format!("{code} {} 不是县级行政区 (a zone is a county-level unit)", unit.name),
+        ));
+    }
+    if !unit.in_force_on(day) {
+        problems.push(problem(
+            "code",
+            format!("{code} {} 在 {day} 不是现行区划 (not in force)", unit.name),
+        ));
+    }
+    let mut expected: Vec<(String, String)> = hierarchy
+        .ancestors(code)
+        .iter()
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect();
+    expected.reverse();
+    let given: Vec<(String, String)> = profile
+        .parents
+        .iter()
+        .map(|p| (p.code.clone(), p.name.clone()))
+        .collect();
+    if given != expected {
+        let show = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        problems.push(problem(
+            "parents",
+            format!(
+                "上级区划应为 {}，文件写的是 {} (parents differ from the hierarchy)",
+                show(&expected),
+                if given.is_empty() {
+                    "（无）".to_string()
+                } else {
+                    show(&given)
+                }
+            ),
+        ));
+    }
+    problems
+}

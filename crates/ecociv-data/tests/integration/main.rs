@@ -1,6 +1,7 @@
 //! The shipped data files read correctly, and bad files are refused with file, line and field named.
 
 mod divisions;
+mod export;
 mod formatting;
 mod no_panic;
 

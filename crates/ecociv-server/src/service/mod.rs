@@ -10,6 +10,8 @@
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
 //! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
+//! - [`zones`]: zones created from their files (issue 15): checked all together, stored with their values in one
+//!   transaction; exported back as files.
 //! - [`survey`]: survey responses (public form, paper forms, a platform's export), codes, and rows 34/35
 //!   saved from the estimate (issue 14).
 //!
@@ -24,6 +26,7 @@ pub mod sessions;
 pub mod survey;
 pub mod users;
 pub mod values;
+pub mod zones;
 
 use ecociv_store::ZoneRecord;
 

@@ -21,6 +21,7 @@ pub mod soil;
 pub mod targets;
 pub mod template;
 pub mod water;
+pub mod zone;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -57,6 +58,9 @@ pub enum Command {
     /// 台账：台账类型、记录检查、由台账计算指标值、填报模板 (registers: kinds, checks, derived rows, templates)
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// 区域：新建区域目录、导入数据库、导出为区域目录 (zones: create a directory, import, export)
+    #[command(subcommand)]
+    Zone(zone::ZoneCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -78,6 +82,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Admin(command) => admin::run(command),
         Command::Db(command) => db::run(command),
         Command::Ledger(command) => ledger::run(command),
+        Command::Zone(command) => zone::run(command),
     }
 }
 

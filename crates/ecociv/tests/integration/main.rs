@@ -14,3 +14,4 @@ mod serve;
 mod support;
 mod template;
 mod water;
+mod zone;

@@ -1,0 +1,176 @@
+//! Zones created by users (issue 15): a zone directory's files (`zone.toml`, optional `values.csv`,
+//! `projects.csv`) checked all together — the framework edition the zone names must be a stored or bundled
+//! edition, every file's problems with file, line and field, the code and parents against the
+//! administrative hierarchy — and then stored with its values in one transaction, or nothing. The export
+//! writes the files back (`ecociv_data::export`), which the import reads. Called by `ecociv zone import`,
+//! the API (`POST /api/v1/zones`, `GET /api/v1/zones/{code}/export`) and the admin page.
+
+use ecociv_core::division::{Day, Hierarchy};
+use ecociv_store::values::Batch;
+use ecociv_store::{Action, NewRevision, Selection, Status, Store};
+use serde_json::json;
+
+use crate::error::{ApiError, ApiResult, Code};
+
+/// The files of a zone directory, as texts.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneFiles {
+    pub zone_toml: String,
+    pub values_csv: Option<String>,
+    pub projects_csv: Option<String>,
+}
+
+/// The administrative hierarchy the server checks zones against: the bundled units
+/// (`ecociv_data::bundled::divisions`).
+pub fn hierarchy() -> &'static Hierarchy {
+    static HIERARCHY: std::sync::OnceLock<Hierarchy> = std::sync::OnceLock::new();
+    HIERARCHY.get_or_init(|| ecociv_data::bundled::divisions().unwrap_or_default())
+}
+
+/// Records the bundled administrative units in the store (so roles can be granted at a city or province
+/// before any of its zones exists). Idempotent.
+pub async fn ensure_units(store: &Store) -> ApiResult<()> {
+    let mut units: Vec<&ecociv_core::division::Unit> = hierarchy().units().collect();
+    units.sort_by_key(|unit| (unit.level, unit.code.clone()));
+    let rows: Vec<ecociv_store::AdminUnit> = units
+        .into_iter()
+        .map(|unit| {
+            (
+                unit.code.clone(),
+                unit.name.clone(),
+                unit.level.zh().to_string(),
+                unit.parent.clone(),
+            )
+        })
+        .collect();
+    store.ensure_admin_units(&rows).await?;
+    Ok(())
+}
+
+fn refused(problems: &[ecociv_data::Problem]) -> ApiError {
+    ApiError::new(
+        Code::InvalidValue,
+        format!("区域文件有 {} 处错误，未创建区域 (nothing was created)", problems.len()),
+    )
+    .with_details(json!(
+        problems
+            .iter()
+            .map(|p| json!({"file": p.file, "line": p.line, "field": p.field, "message": p.message}))
+            .collect::<Vec<_>>()
+    ))
+}
+
+/// Checks a zone's files without writing: the zone as it would be created, or every problem.
+pub async fn check(store: &Store, base: &str, files: &ZoneFiles, today: Day) -> ApiResult<ecociv_data::LoadedZone> {
+    let zone_file = format!("{base}/zone.toml");
+    let framework_id =
+        ecociv_data::zone::framework_of(&zone_file, &files.zone_toml).map_err(|error| refused(&error.problems))?;
+    // The edition the zone names: stored, or bundled (then stored first).
+    let framework = match store.framework(&framework_id).await {
+        Ok(framework) => (*framework).clone(),
+        Err(ecociv_store::StoreError::NotFound(_)) => {
+            let Some((_, text)) = ecociv_data::bundled::FRAMEWORKS
+                .iter()
+                .find(|(id, _)| *id == framework_id)
+            else {
+                let known = store.framework_ids().await?;
+                return Err(refused(&[ecociv_data::Problem {
+                    file: zone_file,
+                    line: None,
+                    field: Some("framework".into()),
+                    message: format!(
+                        "未知指标体系版本“{framework_id}”；可选：{} (unknown framework edition)",
+                        known
+                            .iter()
+                            .map(String::as_str)
+                            .chain(ecociv_data::bundled::FRAMEWORKS.iter().map(|(id, _)| *id))
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .into_iter()
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                }]));
+            };
+            (*store.put_framework(text).await?).clone()
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let loaded = ecociv_data::load::from_texts(
+        base,
+        framework,
+        &files.zone_toml,
+        files.values_csv.as_deref(),
+        files.projects_csv.as_deref(),
+    )
+    .map_err(|error| refused(&error.problems))?;
+    let problems = ecociv_data::load::check_hierarchy(&zone_file, &loaded.zone.profile, hierarchy(), today);
+    if !problems.is_empty() {
+        return Err(refused(&problems));
+    }
+    if store.zone(&loaded.zone.profile.code).await?.is_some() {
+        return Err(ApiError::new(
+            Code::Conflict,
+            format!("区域 {} 已存在 (the zone exists already)", loaded.zone.profile.code),
+        ));
+    }
+    Ok(loaded)
+}
+
+/// Creates a zone from its files, with its values as approved imports, in one transaction (administrators;
+/// the caller checks). Returns the zone's code and the number of values stored.
+pub async fn import(
+    store: &Store,
+    author_id: &str,
+    base: &str,
+    files: &ZoneFiles,
+    disclosed: bool,
+    today: Day,
+) -> ApiResult<(String, usize)> {
+    ensure_units(store).await?;
+    let loaded = check(store, base, files, today).await?;
+    let revisions: Vec<NewRevision> = loaded
+        .zone
+        .observations
+        .iter()
+        .map(|observation| NewRevision {
+            after: 0,
+            action: Action::Import,
+            status: Status::Approved,
+            unit: loaded
+                .framework
+                .row(&observation.row)
+                .map(|(_, row)| row.unit.clone())
+                .unwrap_or_default(),
+            evidence: String::new(),
+            reason: format!("随区域文件导入（{base}） (imported with the zone's files)"),
+            observation: observation.clone(),
+        })
+        .collect();
+    let stored = store
+        .create_zone_with_values(
+            &loaded.zone.profile,
+            &loaded.zone.plan,
+            disclosed,
+            author_id,
+            Some(Batch { format: "zone".into() }),
+            revisions,
+        )
+        .await?;
+    Ok((loaded.zone.profile.code.clone(), stored.len()))
+}
+
+/// The zone's files as they stand (approved values), for `ecociv zone export` and the API.
+pub async fn export(store: &Store, code: &str, exported_at: &str) -> ApiResult<Vec<(&'static str, String)>> {
+    let (_, zone) = store.load_zone(code, Selection::Approved).await?;
+    Ok(ecociv_data::export::zone_files(&zone, exported_at))
+}
+
+/// Today in China (UTC+8) as a [`Day`], from the server's clock (the edge: the core takes days as parameters).
+pub fn today() -> Day {
+    let date = jiff::tz::offset(8).to_datetime(jiff::Timestamp::now()).date();
+    Day {
+        year: i32::from(date.year()),
+        month: u8::try_from(date.month()).unwrap_or(1),
+        day: u8::try_from(date.day()).unwrap_or(1),
+    }
+}
