@@ -363,7 +363,7 @@ pub async fn refresh_all(store: &Store) -> ApiResult<(usize, usize)> {
     for (code, _) in &zones {
         match refresh_zone(store, code, i32::MIN).await {
             Ok(count) => computed += count,
-            Err(error) => eprintln!(
+            Err(error) => tracing::error!(
                 "区域 {code} 的评估结果未能物化 (materializing zone {code} failed): {}",
                 error.message
             ),
@@ -393,7 +393,7 @@ pub async fn fill_once(store: &Store, holder: &str) -> ApiResult<Option<(usize, 
             loop {
                 tokio::time::sleep(FILL_LEASE / 3).await;
                 if let Err(error) = store.try_lease(FILL_JOB, &holder, FILL_LEASE).await {
-                    eprintln!("续租失败 (renewing the fill lease failed): {error}");
+                    tracing::error!("续租失败 (renewing the fill lease failed): {error}");
                 }
             }
         })
@@ -414,14 +414,14 @@ pub fn spawn_background(state: &AppState) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         match fill_once(&store, &ecociv_store::clock::new_id()).await {
-            Ok(Some((zones, computed))) => eprintln!(
+            Ok(Some((zones, computed))) => tracing::info!(
                 "评估结果已物化 (materialized assessments): {zones} 个区域 (zones), {computed} 个新计算 (computed) in {:.1} s",
                 started.elapsed().as_secs_f64()
             ),
-            Ok(None) => eprintln!(
+            Ok(None) => tracing::info!(
                 "另一实例正在物化评估结果，本实例跳过 (materialized assessments: another instance holds the fill, skipped)"
             ),
-            Err(error) => eprintln!("物化评估结果失败 (materializing assessments failed): {}", error.message),
+            Err(error) => tracing::error!("物化评估结果失败 (materializing assessments failed): {}", error.message),
         }
         loop {
             let mut pending: HashMap<String, i32> = HashMap::new();
@@ -456,7 +456,7 @@ pub fn spawn_background(state: &AppState) {
                 result
             };
             if let Err(error) = result {
-                eprintln!(
+                tracing::error!(
                     "更新物化评估结果失败 (refreshing materialized assessments failed): {}",
                     error.message
                 );

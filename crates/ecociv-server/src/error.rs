@@ -150,7 +150,7 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.code == Code::Internal {
-            eprintln!("ecociv-server: {}", self.message);
+            tracing::error!("{}", self.message);
         }
         let mut body = json!({ "code": self.code.as_str(), "message": self.message });
         if let Some(details) = self.details {

@@ -9,6 +9,7 @@
 //! - [`policy`] decides every authorisation (who may read or write what); [`workflow`] the value
 //!   workflow's transitions; [`validate`] checks values on entry. All three are pure.
 //! - [`error::ApiError`] is the one error type (JSON with a stable code).
+//! - [`reqlog`] is the outermost layer: every request's id (`X-Request-Id`) and its one log line.
 //! - [`openapi`] describes every route of [`routes::ROUTES`] — the table the route × role tests walk.
 //!
 //! Invariant: every authorisation decision is made here, on the server, from the session; nothing the
@@ -27,6 +28,7 @@ pub mod openapi;
 pub mod plan;
 pub mod policy;
 pub mod ratelimit;
+pub mod reqlog;
 pub mod routes;
 pub mod service;
 pub mod validate;
@@ -134,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(reqlog::request_log))
         .with_state(state)
 }
 

@@ -551,9 +551,10 @@ impl Refreshing {
         let (this, store) = (self.clone(), store.clone());
         tokio::spawn(async move {
             if let Err(error) = refresh(&store, &key.0, &key.1).await {
-                eprintln!(
+                tracing::error!(
                     "监测数据结果计算失败 (monitoring figures not computed) {} {}: {error:?}",
-                    key.0, key.1
+                    key.0,
+                    key.1
                 );
             }
             this.running

@@ -471,11 +471,17 @@ pub fn render_message(ctx: &PageContext, title_key: &str, body_key: &str) -> Str
 /// An error page (403, 404, 500, …) inside the normal layout: the heading, the message, and links back —
 /// to the zone's overview when the page was a zone's, to the start page, and to the login page for a
 /// visitor not signed in.
-pub fn render_error(ctx: &PageContext, title_key: &str, body_key: &str) -> String {
+///
+/// `reference` is the request's id (请求编号), shown on a server error so that a report of it can be found in
+/// the server's log.
+pub fn render_error(ctx: &PageContext, title_key: &str, body_key: &str, reference: Option<&str>) -> String {
     let lang = ctx.lang;
     let body = html! {
         h1 { (t(lang, title_key)) }
         p { (t(lang, body_key)) }
+        @if let Some(reference) = reference {
+            p class="meta" { (tf(lang, "error.reference", &[("id", &reference)])) }
+        }
         ul class="plain back-links" {
             @if let Some(zone) = &ctx.zone {
                 li { a href=(urls::dashboard(&zone.code)) { (tf(lang, "error.back_zone", &[("zone", &lang.pick(&zone.name, &zone.name_en))])) } }

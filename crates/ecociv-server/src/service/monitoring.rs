@@ -85,7 +85,7 @@ pub async fn store_file(
         let years = match crate::monitoring_results::after_import(store, code, kind, span).await {
             Ok(years) => years,
             Err(error) => {
-                eprintln!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");
+                tracing::error!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");
                 Vec::new()
             }
         };

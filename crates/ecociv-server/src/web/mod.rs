@@ -262,7 +262,7 @@ impl IntoResponse for WebError {
                 "error.bad_request",
             ),
             WebError::Internal(lang, detail) => {
-                eprintln!("ecociv web: internal error: {detail}");
+                tracing::error!("页面处理出错 (internal error on a page): {detail}");
                 message(
                     lang,
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -284,7 +284,11 @@ pub struct ErrorPage {
 
 fn message(lang: Lang, status: StatusCode, title: &'static str, body: &'static str) -> Response {
     // The plain page (for a caller outside the router), replaced by the full one in `error_pages`.
-    let mut response = (status, Html(render_error(&PageContext::public(lang, "/"), title, body))).into_response();
+    let mut response = (
+        status,
+        Html(render_error(&PageContext::public(lang, "/"), title, body, None)),
+    )
+        .into_response();
     response.extensions_mut().insert(ErrorPage { title, body });
     response
 }
@@ -298,6 +302,7 @@ pub async fn error_pages(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let request_id = request.extensions().get::<crate::reqlog::RequestId>().cloned();
     let mut response = next.run(request).await;
     let Some(error) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
@@ -318,7 +323,17 @@ pub async fn error_pages(
         _ => None,
     };
     let ctx = context(&web, zone.as_ref(), None, None);
-    html(response.status(), render_error(&ctx, error.title, error.body))
+    // A server error names the request, so that the user's report finds the log line.
+    let reference = request_id.filter(|_| response.status().is_server_error());
+    html(
+        response.status(),
+        render_error(
+            &ctx,
+            error.title,
+            error.body,
+            reference.as_ref().map(|id| id.0.as_str()),
+        ),
+    )
 }
 
 /// Any other path: the JSON error for the API's paths, the page otherwise.

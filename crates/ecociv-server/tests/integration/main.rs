@@ -16,6 +16,7 @@ mod monitoring;
 mod plan;
 mod plan_browser;
 mod portal;
+mod reqlog;
 mod security;
 mod support;
 mod survey;

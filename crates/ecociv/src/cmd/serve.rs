@@ -34,9 +34,33 @@ pub struct Args {
     /// 每个客户端地址每 10 分钟可提交的公众问卷份数 (public survey submissions per client address per 10 minutes)
     #[arg(long, default_value_t = 30)]
     pub survey_submissions_per_address: u32,
+    /// 日志级别与过滤，默认 info；也可用环境变量 ECOCIV_LOG (log filter, `tracing-subscriber` syntax, e.g.
+    /// `warn` or `info,ecociv_server=debug`; the ECOCIV_LOG variable is used when this is not given)
+    #[arg(long)]
+    pub log: Option<String>,
+}
+
+/// The server's log: one line per request (with its id, method, path, status and milliseconds) and every
+/// error and background event, on standard error; the filter from `--log`, else `ECOCIV_LOG`, else `info`.
+fn init_log(filter: Option<&str>) -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match filter {
+        Some(text) => {
+            EnvFilter::try_new(text).with_context(|| format!("日志过滤 --log {text} 无效 (invalid log filter)"))?
+        }
+        None => EnvFilter::try_from_env("ECOCIV_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .try_init()
+        .map_err(|error| anyhow::anyhow!("日志初始化失败 (log setup): {error}"))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_log(args.log.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
