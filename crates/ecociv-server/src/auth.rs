@@ -191,23 +191,53 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A cookie's value from the request headers.
+/// A cookie's value from the request headers (the first cookie of that name; malformed pairs skipped),
+/// parsed by the `cookie` crate (RFC 6265 pairs, quoted values unquoted).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
+        .flat_map(|value| cookie::Cookie::split_parse(value).filter_map(Result::ok))
+        .find(|pair| pair.name() == name)
+        .map(|pair| pair.value_trimmed().to_string())
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, and Secure unless the server runs with
-/// insecure cookies (plain-HTTP intranets; logged as a warning at start).
+/// The kinds of cookie the server sets, each with its one set of attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieKind {
+    /// Session and CSRF cookies: `Path=/`, HttpOnly, SameSite=Strict.
+    Session,
+    /// A public survey's "this device has answered" mark: `Path=/s/`, HttpOnly, SameSite=Lax (the link to a
+    /// survey is followed from other sites).
+    SurveyDevice,
+    /// The language choice: `Path=/`, SameSite=Lax, readable by nothing but the server all the same
+    /// (HttpOnly: no script reads it).
+    Language,
+}
+
+/// A `Set-Cookie` value of `kind`, built by the `cookie` crate; `Secure` unless the server runs with
+/// insecure cookies (plain-HTTP intranets; a warning at start). `max_age` 0 removes the cookie.
+pub fn cookie_header(kind: CookieKind, name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    use cookie::SameSite;
+    let (path, same_site) = match kind {
+        CookieKind::Session => ("/", SameSite::Strict),
+        CookieKind::SurveyDevice => ("/s/", SameSite::Lax),
+        CookieKind::Language => ("/", SameSite::Lax),
+    };
+    cookie::Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(same_site)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .build()
+        .to_string()
+}
+
+/// A session or CSRF `Set-Cookie` value ([`CookieKind::Session`]).
 pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    cookie_header(CookieKind::Session, name, value, max_age, secure)
 }
 
 #[cfg(test)]
@@ -233,8 +263,44 @@ mod tests {
         );
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "c"), None);
+        // A name is matched whole (not as a suffix or prefix); the first of two wins; a pair without `=`
+        // is skipped, not read as a name; a quoted value is unquoted.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            axum::http::header::COOKIE,
+            "x_ecociv_session=evil; junk; ecociv_session=\"first\"; ecociv_session=second"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("first"));
+        assert_eq!(cookie(&headers, "junk"), None);
+
+        let attributes = |set: &str| {
+            let mut parts: Vec<String> = set.split("; ").skip(1).map(str::to_string).collect();
+            parts.sort();
+            parts
+        };
         let set = set_cookie(SESSION_COOKIE, "t", 60, true);
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"));
+        assert!(set.starts_with("ecociv_session=t;"), "{set}");
+        assert_eq!(
+            attributes(&set),
+            ["HttpOnly", "Max-Age=60", "Path=/", "SameSite=Strict", "Secure"]
+        );
+        let gone = set_cookie(SESSION_COOKIE, "", 0, false);
+        assert_eq!(
+            attributes(&gone),
+            ["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Strict"]
+        );
+        let device = cookie_header(CookieKind::SurveyDevice, "ecociv_s_x", "1", 31_536_000, true);
+        assert_eq!(
+            attributes(&device),
+            ["HttpOnly", "Max-Age=31536000", "Path=/s/", "SameSite=Lax", "Secure"]
+        );
+        let lang = cookie_header(CookieKind::Language, "ecociv_lang", "en", 31_536_000, false);
+        assert_eq!(
+            attributes(&lang),
+            ["HttpOnly", "Max-Age=31536000", "Path=/", "SameSite=Lax"]
+        );
         assert_eq!(token_hash("x").len(), 64);
         assert_eq!(random_token().unwrap().len(), 64);
         assert_eq!(random_password().unwrap().chars().count(), 16);

@@ -8,6 +8,12 @@
 //!   [`ZoneCache`] and the pages' zones ([`crate::web::PageCache`]) are each one of these (the monitoring
 //!   figures are materialized in the store instead: [`crate::monitoring_results`]).
 //!
+//! Why our own LRU and not `lru` or `moka` (issue 18): the budget is *bytes* of compressed JSON — `lru`
+//! bounds the number of entries; `moka` can weigh entries but evicts in the background, on its own
+//! schedule, so a test cannot pin "over budget ⇒ the oldest entry is gone now", and it brings a large
+//! dependency tree for one map. The LRU here is a map plus a `BTreeMap` of access ticks, evicting under the
+//! same lock as the insert; the budget tests in this module pin it.
+//!
 //! Entries are valid only at their data version (bumped in the same transaction as every value change).
 //! The version comes from the store's zone heads (`ecociv_store::materialized`): this server's own writes
 //! are seen by the next request; another instance's or the CLI's within `--zone-state-max-age-ms`

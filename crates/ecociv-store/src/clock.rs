@@ -1,5 +1,9 @@
 //! Times and ids made in Rust (the database makes neither): RFC 3339 UTC text that sorts in time order,
 //! and 26-character time-ordered random ids.
+//!
+//! Why our own ids and not `uuid` (v7) or `ulid` (issue 18): those are the same idea — milliseconds first,
+//! then randomness — in another text form; every table has stored this 26-hex-digit form since the first
+//! migration, and switching would put two forms of id in one column for no gain in order or uniqueness.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

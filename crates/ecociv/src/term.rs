@@ -1,5 +1,11 @@
 //! Terminal tables: Chinese labels, widths measured in terminal columns (a CJK character takes two),
 //! status in words and, on a terminal, in colour.
+//!
+//! Why our own and not `comfy-table` or `tabled` (issue 18): the command line prints two fixed layouts
+//! (the assessment and the target check); what they need — widths in terminal columns, a long name clipped
+//! with `…`, a status word coloured only on a terminal — is `pad`/`clip`/`paint` over `unicode-width`, which
+//! is a dependency anyway, and the exact output is pinned by the CLI's snapshot tests. A table crate would
+//! bring its own width and wrapping rules (and their changes) for no behaviour missing here.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;

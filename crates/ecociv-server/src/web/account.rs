@@ -53,10 +53,16 @@ pub async fn stylesheet() -> Response {
 }
 
 /// `GET /lang/{lang}?next=`: keeps the language in a cookie and goes back.
-pub async fn language(Path(lang): Path<String>, Query(query): Q) -> Response {
+pub async fn language(State(state): State<AppState>, Path(lang): Path<String>, Query(query): Q) -> Response {
     let lang = Lang::from_code(&lang).unwrap_or_default();
     let next = safe_next(query.get("next").map(String::as_str));
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    let cookie = crate::auth::cookie_header(
+        crate::auth::CookieKind::Language,
+        LANG_COOKIE,
+        lang.code(),
+        super::ONE_YEAR_SECONDS,
+        state.config.secure_cookies,
+    );
     with_cookie(Redirect::to(&next).into_response(), &cookie)
 }
 

@@ -38,6 +38,8 @@ use crate::policy;
 
 /// The cookie that keeps the chosen language.
 pub const LANG_COOKIE: &str = "ecociv_lang";
+/// How long the language choice and a survey's device mark are kept.
+pub const ONE_YEAR_SECONDS: i64 = 365 * 24 * 3600;
 
 /// Every page route: (method, path). The router is built from this list ([`router`]), and the page
 /// route × role test walks it — so no page can exist without its access being tested.

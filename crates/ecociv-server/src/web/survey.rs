@@ -285,10 +285,12 @@ pub async fn public_submit(
             Ok(if survey.record.access == SurveyAccess::Open {
                 with_cookie(
                     response,
-                    &format!(
-                        "{}=1; Path=/s/; HttpOnly; SameSite=Lax; Max-Age=31536000{}",
-                        device_cookie(&survey_id),
-                        if state.config.secure_cookies { "; Secure" } else { "" }
+                    &crate::auth::cookie_header(
+                        crate::auth::CookieKind::SurveyDevice,
+                        &device_cookie(&survey_id),
+                        "1",
+                        super::ONE_YEAR_SECONDS,
+                        state.config.secure_cookies,
                     ),
                 )
             } else {
