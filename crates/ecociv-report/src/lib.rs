@@ -17,6 +17,7 @@ pub mod csv;
 pub mod docx;
 pub mod json;
 pub mod plan;
+pub mod rollup;
 pub mod template;
 pub mod xlsx;
 

@@ -32,6 +32,11 @@ pub struct Principal {
     pub user: User,
     pub session: Session,
     pub memberships: Vec<Membership>,
+    /// Roles granted at a city or province (issue 15).
+    pub unit_roles: Vec<ecociv_store::UnitRole>,
+    /// The zones those roles reach, with the strongest role granted over each (resolved per request from
+    /// `Store::zones_within`).
+    pub unit_zones: std::collections::BTreeMap<String, Role>,
 }
 
 /// What a principal is in one zone. Admins are admins everywhere.
@@ -52,7 +57,14 @@ impl Principal {
         if self.user.is_admin {
             return Some(ZoneRole::Admin);
         }
-        let membership = self.memberships.iter().find(|m| m.zone_code == zone)?;
+        let Some(membership) = self.memberships.iter().find(|m| m.zone_code == zone) else {
+            // A role granted at the zone's city or province: reviewers review, viewers read.
+            return match self.unit_zones.get(zone)? {
+                Role::Reviewer => Some(ZoneRole::Reviewer),
+                Role::Viewer => Some(ZoneRole::Viewer),
+                Role::Editor => None,
+            };
+        };
         Some(match membership.role {
             Role::Reviewer => ZoneRole::Reviewer,
             Role::Viewer => ZoneRole::Viewer,
@@ -61,6 +73,38 @@ impl Principal {
             },
         })
     }
+}
+
+impl Principal {
+    /// May see the roll-up of a unit (a city, a province; `None`: the nation): administrators, and roles
+    /// granted at that unit or at a unit above it.
+    pub fn can_roll_up(&self, unit: Option<&str>, hierarchy: &ecociv_core::division::Hierarchy) -> bool {
+        if self.user.is_admin {
+            return true;
+        }
+        let Some(unit) = unit else { return false };
+        self.unit_roles
+            .iter()
+            .any(|grant| grant.unit_code == unit || hierarchy.is_under(unit, &grant.unit_code))
+    }
+}
+
+/// Resolves the zones a user's unit roles reach: for each grant the zones within its unit, the reviewer
+/// role winning over the viewer role where two grants overlap.
+pub async fn unit_zones(
+    store: &ecociv_store::Store,
+    grants: &[ecociv_store::UnitRole],
+) -> ecociv_store::Result<std::collections::BTreeMap<String, Role>> {
+    let mut zones = std::collections::BTreeMap::new();
+    for grant in grants {
+        for zone in store.zones_within(&grant.unit_code).await? {
+            let entry = zones.entry(zone).or_insert(grant.role);
+            if grant.role == Role::Reviewer {
+                *entry = Role::Reviewer;
+            }
+        }
+    }
+    Ok(zones)
 }
 
 /// The signed-in principal of the request: **the one extractor** of every handler that needs a login, in

@@ -38,10 +38,14 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Option<A
         return Ok(None);
     };
     let memberships = state.store.memberships(&user.id).await?;
+    let unit_roles = state.store.unit_roles(&user.id).await?;
+    let unit_zones = crate::auth::unit_zones(&state.store, &unit_roles).await?;
     Ok(Some(Arc::new(Principal {
         user,
         session,
         memberships,
+        unit_roles,
+        unit_zones,
     })))
 }
 

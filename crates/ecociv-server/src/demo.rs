@@ -114,6 +114,8 @@ type AccountPlan<'a> = (&'a str, &'a str, Option<Role>, Option<String>, &'a str)
 /// Loads the demo into a database without the example zone. Returns `None` when the zone is already there
 /// (nothing is changed, no password is made).
 pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
+    // The administrative units (issue 15): roles can be granted at a city or province from the start.
+    crate::service::zones::ensure_units(store).await?;
     if store.zone(DEMO_ZONE).await?.is_some() {
         return Ok(None);
     }

@@ -65,6 +65,15 @@ fn schemas() -> Value {
             "password": {"type": "string", "minLength": crate::auth::MIN_PASSWORD_CHARS}
         }},
         "DepartmentName": {"type": "object", "required": ["name"], "properties": {"name": text}},
+        "NewZone": {"type": "object", "required": ["zone_toml"], "additionalProperties": false, "properties": {
+            "zone_toml": {"type": "string", "description": "zone.toml 全文 (the zone file's text)"},
+            "values_csv": {"type": "string", "description": "values.csv 全文（可选）"},
+            "projects_csv": {"type": "string", "description": "projects.csv 全文（可选）"},
+            "public": {"type": "boolean", "description": "是否对外公开 (disclosed)"}
+        }},
+        "UnitRole": {"type": "object", "required": ["role"], "additionalProperties": false, "properties": {
+            "role": {"type": "string", "enum": ["reviewer", "viewer", "none"]}
+        }},
         "PublicSwitch": {"type": "object", "required": ["public"], "additionalProperties": false, "properties": {
             "public": {"type": "boolean", "description": "是否对外公开 (whether the zone is public)"}
         }},

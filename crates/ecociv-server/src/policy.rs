@@ -15,6 +15,11 @@
 //! | plan: report progress (with files), respond to a follow-up | – | – | own department's measures, projects, items | ✓ | ✓ |
 //! | plan: approve/return reports, add and close (销号) follow-ups, import the ledger | – | – | – | ✓ | ✓ |
 
+//!
+//! Roles granted at a city or province (issue 15) are a zone role in every zone below that unit
+//! ([`Principal::zone_role`]): a city's reviewer is a reviewer of each of its zones, and has no role in a
+//! zone of another city.
+
 use crate::auth::{Principal, ZoneRole};
 
 /// The principal's role in a zone.

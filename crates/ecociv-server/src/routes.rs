@@ -20,6 +20,8 @@ pub enum Access {
     Reviewer,
     /// Admins only.
     Admin,
+    /// Admins and roles granted at the unit or at a unit above it (issue 15: the roll-up).
+    Unit,
 }
 
 impl Access {
@@ -32,6 +34,7 @@ impl Access {
             Access::Editor => "the row's department editors, reviewers and admins",
             Access::Reviewer => "reviewers and admins",
             Access::Admin => "admins",
+            Access::Unit => "admins and roles granted at the unit or above",
         }
     }
 }
@@ -493,4 +496,38 @@ pub const ROUTES: &[RouteSpec] = &[
         "设置区域是否对外公开（达标情况、调查结果、信息公开清单、开放数据；记入管理操作记录）(set whether the zone is public; audited)",
         Some("PublicSwitch"),
     ),
+    // Issue 15 (h15): zones created from files, roles at a city or province, the roll-up.
+    route(
+        "POST",
+        "/api/v1/zones",
+        Access::Admin,
+        "由区域文件新建区域（zone.toml、values.csv、projects.csv；全部校验后一次写入，否则不写入）(create a zone from its files, all or nothing)",
+        Some("NewZone"),
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/export",
+        Access::Member,
+        "导出区域文件（已审核数值），可再导入 (the zone's files with approved values, importable again)",
+        None,
+    ),
+    route(
+        "PUT",
+        "/api/v1/units/{code}/roles/{user_id}",
+        Access::Admin,
+        "在市级或省级授予审核员、查看者角色（覆盖其下全部区域），none 为撤销 (grant a role at a city or province)",
+        Some("UnitRole"),
+    ),
+    route(
+        "GET",
+        "/api/v1/rollup/{code}",
+        Access::Unit,
+        "市、省或全国（all）某年汇总与比较：达到创建要求的区域数、约束性指标未达标次数、各指标分布、排名、未报送区域；format=csv 导出比较表 (roll-up and comparison)",
+        None,
+    )
+    .with_query(&[
+        required("year", "integer"),
+        one_of("format", &["json", "csv"]),
+        optional("framework", "string"),
+    ]),
 ];

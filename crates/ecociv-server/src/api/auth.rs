@@ -41,6 +41,7 @@ fn principal_json(principal: &Principal) -> Value {
         "memberships": principal.memberships.iter().map(|m| json!({
             "zone": m.zone_code, "role": m.role.code(), "department": m.department_id,
         })).collect::<Vec<_>>(),
+        "unit_roles": principal.unit_roles.iter().map(|g| json!({"unit": g.unit_code, "role": g.role.code()})).collect::<Vec<_>>(),
         "csrf_token": principal.session.csrf_token,
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod evidence;
+pub mod hierarchy;
 pub mod import;
 pub mod meta;
 pub mod monitoring;
@@ -87,6 +88,11 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute") => post(survey::compute),
         // Issue 14 (h14).
         ("PUT", "/api/v1/zones/{code}/public") => put(users::set_public),
+        // Issue 15 (h15).
+        ("POST", "/api/v1/zones") => post(hierarchy::create).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        ("GET", "/api/v1/zones/{code}/export") => get(hierarchy::export),
+        ("PUT", "/api/v1/units/{code}/roles/{user_id}") => put(hierarchy::grant),
+        ("GET", "/api/v1/rollup/{code}") => get(hierarchy::get_rollup),
         (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
     }
 }

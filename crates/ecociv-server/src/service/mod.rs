@@ -22,6 +22,7 @@
 
 pub mod monitoring;
 pub mod plan;
+pub mod rollup;
 pub mod sessions;
 pub mod survey;
 pub mod users;

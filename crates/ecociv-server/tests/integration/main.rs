@@ -7,6 +7,7 @@ mod assessments;
 mod browser;
 mod contract;
 mod fuzz;
+mod hierarchy;
 mod hostile;
 mod instances;
 mod latin;

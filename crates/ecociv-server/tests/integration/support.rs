@@ -294,3 +294,22 @@ impl Client {
         client
     }
 }
+
+/// Issue 15: an account with a role granted at an administrative unit (a city's or province's reviewer or
+/// viewer), whose password the test knows.
+pub async fn unit_account(server: &mut TestServer, username: &str, unit: &str, role: ecociv_store::Role) -> String {
+    let password = format!("{username} long test password");
+    let hash = ecociv_server::auth::hash_password(&password).expect("hash");
+    let user = server
+        .store
+        .create_user(username, username, &hash, false)
+        .await
+        .expect("create user");
+    server
+        .store
+        .set_unit_role(unit, &user.id, role)
+        .await
+        .expect("grant at unit");
+    server.passwords.insert(username.to_string(), password);
+    user.id
+}

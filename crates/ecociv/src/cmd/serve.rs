@@ -95,6 +95,10 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
             ),
         }
     }
+    // The bundled administrative units (data/divisions/), so roles can be granted at a city or province.
+    ecociv_server::service::zones::ensure_units(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
     if store.admin_count().await? == 0 {
         eprintln!("提示：尚无管理员账号，请运行 `ecociv admin create-user --admin` (no admin yet)");
     }

@@ -1,0 +1,166 @@
+//! Zones created from files, roles granted at a city or province, and the roll-up (issue 15).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use ecociv_store::Role;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+use crate::policy;
+use crate::service::{member_zone, rollup, zones};
+
+/// The body of `POST /api/v1/zones`: a zone directory's files as texts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewZone {
+    zone_toml: String,
+    #[serde(default)]
+    values_csv: Option<String>,
+    #[serde(default)]
+    projects_csv: Option<String>,
+    #[serde(default)]
+    public: bool,
+}
+
+/// `POST /api/v1/zones` (admins): creates a zone from its files, all or nothing.
+pub async fn create(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Json(body): Json<NewZone>,
+) -> ApiResult<Response> {
+    if !policy::can_administer(Some(&principal)) {
+        return Err(ApiError::forbidden());
+    }
+    let files = zones::ZoneFiles {
+        zone_toml: body.zone_toml,
+        values_csv: body.values_csv,
+        projects_csv: body.projects_csv,
+    };
+    let (code, values) = zones::import(
+        &state.store,
+        &principal.user.id,
+        "upload",
+        &files,
+        body.public,
+        zones::today(),
+    )
+    .await?;
+    let record = state
+        .store
+        .zone(&code)
+        .await?
+        .ok_or_else(|| ApiError::internal("zone missing after create"))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({"zone": crate::api::zones::profile_json(&record), "values": values})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/zones/{code}/export` (members): the zone's files (approved values) as texts.
+pub async fn export(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    member_zone(&state, &principal, &code).await?;
+    let files = zones::export(&state.store, &code, &zones::today().to_string()).await?;
+    let files: serde_json::Map<String, Value> = files
+        .into_iter()
+        .map(|(name, text)| (name.to_string(), Value::String(text)))
+        .collect();
+    Ok(Json(json!({ "zone": code, "files": files })))
+}
+
+/// The body of `PUT /api/v1/units/{code}/roles/{user_id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRoleBody {
+    role: String,
+}
+
+/// `PUT /api/v1/units/{code}/roles/{user_id}` (admins): grants `reviewer` or `viewer` at a unit, or removes
+/// the grant (`none`).
+pub async fn grant(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path((code, user_id)): Path<(String, String)>,
+    Json(body): Json<UnitRoleBody>,
+) -> ApiResult<Json<Value>> {
+    if !policy::can_administer(Some(&principal)) {
+        return Err(ApiError::forbidden());
+    }
+    if state.store.user_by_id(&user_id).await?.is_none() {
+        return Err(ApiError::not_found(format!("用户 (user) {user_id}")));
+    }
+    zones::ensure_units(&state.store).await?;
+    match body.role.as_str() {
+        "none" => state.store.remove_unit_role(&code, &user_id).await?,
+        "reviewer" | "viewer" => {
+            let role = Role::parse(&body.role).ok_or_else(|| ApiError::bad_request("role"))?;
+            state.store.set_unit_role(&code, &user_id, role).await?;
+        }
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "角色应为 reviewer、viewer 或 none，而不是“{}” (role must be reviewer, viewer or none)",
+                crate::error::truncate(other, 40)
+            )));
+        }
+    }
+    Ok(Json(json!({"unit": code, "user": user_id, "role": body.role})))
+}
+
+/// The query of `GET /api/v1/rollup/{code}`.
+#[derive(Debug, Deserialize)]
+pub struct RollupQuery {
+    year: i32,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    framework: Option<String>,
+}
+
+/// `GET /api/v1/rollup/{code}?year=YYYY[&format=csv]`: the roll-up of a unit (or `all`, the nation).
+pub async fn get_rollup(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<RollupQuery>,
+) -> ApiResult<Response> {
+    let year = ecociv_core::value::parse_year(&query.year.to_string())
+        .map_err(|e| ApiError::bad_request(format!("year: {e}")))?;
+    let view = rollup::compute(&state, &principal, &code, year, query.framework.as_deref()).await?;
+    match query.format.as_deref() {
+        Some("csv") => {
+            let bytes = ecociv_report::rollup::comparison(&view.rollup, &view.zones).map_err(ApiError::internal)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"rollup-{code}-{year}.csv\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        None | Some("json") => Ok(Json(json!({
+            "scope": view.rollup.scope,
+            "scope_name": view.scope_name,
+            "year": year,
+            "rollup": view.rollup,
+            "stale": view.stale,
+        }))
+        .into_response()),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "format 应为 json 或 csv，而不是“{}”",
+            crate::error::truncate(other, 20)
+        ))),
+    }
+}

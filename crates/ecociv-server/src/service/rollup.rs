@@ -1,0 +1,130 @@
+//! The roll-up of a city, a province or the nation for a year (issue 15), for the API, the CSV export and
+//! the page alike: one query for the scope's zones with their materialized summaries
+//! (`Store::rollup_summaries`), then the pure `ecociv_progress::rollup` — no assessment is computed here.
+//! Zones whose summary is missing or stale are counted apart and their recomputation is left to the
+//! background refresh.
+
+use ecociv_progress::rollup::{Rollup, ZoneEntry, ZoneSummary, rollup};
+use ecociv_store::Selection;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+
+/// The nation's scope in paths (`/rollup/all`).
+pub const NATION: &str = "all";
+
+/// A roll-up with what the page needs besides.
+pub struct RollupView {
+    pub rollup: Rollup,
+    /// The scope's name (广西壮族自治区, 柳州市, 全国).
+    pub scope_name: String,
+    /// Zones whose summary is being recomputed (values changed since), not compared yet.
+    pub stale: Vec<String>,
+    /// The zones of the scope, with names, for the tables.
+    pub zones: Vec<ZoneEntry>,
+}
+
+/// The scope as a unit code, or `None` for the nation; 404 for an unknown unit.
+pub async fn scope(state: &AppState, code: &str) -> ApiResult<Option<(String, String)>> {
+    if code == NATION {
+        return Ok(None);
+    }
+    if !ecociv_core::division::is_code(code) {
+        return Err(ApiError::not_found(format!("行政区划 (unit) {code}")));
+    }
+    if let Some(unit) = crate::service::zones::hierarchy().unit(code) {
+        return Ok(Some((unit.code.clone(), unit.name.clone())));
+    }
+    match state.store.admin_unit(code).await? {
+        Some((code, name, _, _)) => Ok(Some((code, name))),
+        None => match state.store.zone(code).await? {
+            Some(record) => Ok(Some((code.to_string(), record.profile.name))),
+            None => Err(ApiError::not_found(format!("行政区划 (unit) {code}"))),
+        },
+    }
+}
+
+/// Computes the roll-up of `code` (a unit or [`NATION`]) for `year` under `framework` (default: the
+/// edition most of the scope's zones use). Refused (403) unless the principal may see it.
+pub async fn compute(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    year: i32,
+    framework: Option<&str>,
+) -> ApiResult<RollupView> {
+    let scope = scope(state, code).await?;
+    if !principal.can_roll_up(
+        scope.as_ref().map(|(c, _)| c.as_str()),
+        crate::service::zones::hierarchy(),
+    ) {
+        return Err(ApiError::forbidden());
+    }
+    // The engine key of each stored edition, to know which summaries are current.
+    let mut engines = std::collections::BTreeMap::new();
+    for id in state.store.framework_ids().await? {
+        let stored = state.store.framework(&id).await?;
+        engines.insert(id, crate::assessments::engine_key(&stored));
+    }
+    let rows = state
+        .store
+        .rollup_summaries(
+            scope.as_ref().map(|(c, _)| c.as_str()),
+            year,
+            Selection::Approved,
+            |id| engines.get(id).cloned(),
+        )
+        .await?;
+    let framework_id = match framework {
+        Some(id) => id.to_string(),
+        None => {
+            let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+            for row in &rows {
+                *counts.entry(row.framework_id.as_str()).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_else(|| "national-2021".into())
+        }
+    };
+    let framework = match state.store.framework(&framework_id).await {
+        Ok(framework) => framework,
+        Err(ecociv_store::StoreError::NotFound(_)) => {
+            let framework = ecociv_data::bundled::framework(&framework_id)
+                .map_err(|_| ApiError::not_found(format!("指标体系 (framework) {framework_id}")))?;
+            std::sync::Arc::new(framework)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let stale = rows
+        .iter()
+        .filter(|row| row.stale)
+        .map(|row| row.zone_code.clone())
+        .collect();
+    let zones: Vec<ZoneEntry> = rows
+        .into_iter()
+        .map(|row| ZoneEntry {
+            code: row.zone_code,
+            name: row.name,
+            parent: row.parent_code,
+            summary: row.summary.as_deref().and_then(ZoneSummary::decode),
+        })
+        .collect();
+    let scope_code = scope.as_ref().map_or(NATION.to_string(), |(c, _)| c.clone());
+    let scope_name = scope.map_or_else(|| "全国".to_string(), |(_, name)| name);
+    let computed = crate::work::cpu({
+        let framework = framework.clone();
+        let zones = zones.clone();
+        move || rollup(&scope_code, year, &framework, &zones)
+    })
+    .await?;
+    Ok(RollupView {
+        rollup: computed,
+        scope_name,
+        stale,
+        zones,
+    })
+}

@@ -1,0 +1,226 @@
+//! Issue 15 over HTTP: two zones created from files (one in 柳州市, one in 桂林市), assessed, rolled up to
+//! their city and province and compared; a city reviewer reads and writes the zones of its city and
+//! nothing of another city's.
+
+use axum::http::{Method, StatusCode};
+use ecociv_store::Role;
+use serde_json::{Value, json};
+
+use crate::support::{Client, server, unit_account};
+
+/// The example zone's files, exported through the API, turned into another zone.
+fn derived(files: &Value, code: &str, name: &str, city: Option<(&str, &str)>, forest: &str) -> Value {
+    let mut zone = files["zone.toml"]
+        .as_str()
+        .unwrap()
+        .replace("code = \"450202\"", &format!("code = \"{code}\""));
+    zone = zone.replace("name = \"柳州市城中区\"", &format!("name = \"{name}\""));
+    if let Some((city_code, city_name)) = city {
+        zone = zone
+            .replace("code = \"450200\"", &format!("code = \"{city_code}\""))
+            .replace("name = \"柳州市\"", &format!("name = \"{city_name}\""));
+    }
+    let values: Vec<String> = files["values.csv"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|line| {
+            if line.starts_with("10,2021,") {
+                format!("10,2021,{forest},,,测试")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    json!({"zone_toml": zone, "values_csv": values.join("\n") + "\n", "projects_csv": files["projects.csv"]})
+}
+
+#[tokio::test]
+async fn two_zones_from_files_rolled_up_to_city_and_province_and_city_roles_stay_in_their_city() {
+    let mut server = server("hierarchy").await;
+    let mut admin = Client::login(&server, "admin").await;
+    let exported = admin
+        .json(&server, Method::GET, "/api/v1/zones/450202/export", None)
+        .await;
+    assert_eq!(exported.status, StatusCode::OK, "{:?}", exported.body);
+    let files = exported.body["files"].clone();
+
+    // A zone whose file has a bad value and wrong parents: refused whole, each problem located.
+    let mut bad = derived(&files, "450204", "柳州市柳南区", Some(("450300", "桂林市")), "很多");
+    bad["public"] = json!(false);
+    let refused = admin.json(&server, Method::POST, "/api/v1/zones", Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{:?}", refused.body);
+    let details = refused.body["error"]["details"].as_array().expect("details");
+    assert!(
+        details
+            .iter()
+            .any(|d| d["file"] == "upload/values.csv" && d["field"] == "value" && d["line"].as_u64().is_some()),
+        "{details:?}"
+    );
+    let absent = admin.json(&server, Method::GET, "/api/v1/zones/450204", None).await;
+    assert_eq!(
+        absent.status,
+        StatusCode::NOT_FOUND,
+        "nothing of the refused zone was stored"
+    );
+
+    // Two zones created from files: 鱼峰区 in 柳州 (forest cover 30 %, not met) and 秀峰区 in 桂林.
+    for body in [
+        derived(&files, "450203", "柳州市鱼峰区", None, "30"),
+        derived(&files, "450302", "桂林市秀峰区", Some(("450300", "桂林市")), "42.72"),
+    ] {
+        let created = admin.json(&server, Method::POST, "/api/v1/zones", Some(body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        assert_eq!(
+            created.body["zone"]["framework"], "national-2021",
+            "the edition is recorded"
+        );
+        assert!(created.body["values"].as_u64().unwrap() > 40);
+    }
+    // Assessed (materialized with their summaries).
+    for code in ["450202", "450203", "450302"] {
+        let assessed = admin
+            .json(
+                &server,
+                Method::GET,
+                &format!("/api/v1/zones/{code}/assessment?year=2021"),
+                None,
+            )
+            .await;
+        assert_eq!(assessed.status, StatusCode::OK, "{code}: {:?}", assessed.body);
+    }
+
+    let liuzhou_id = unit_account(&mut server, "liuzhou-reviewer", "450200", Role::Reviewer).await;
+    let guilin_id = unit_account(&mut server, "guilin-reviewer", "450300", Role::Reviewer).await;
+    assert_ne!(liuzhou_id, guilin_id);
+    let mut liuzhou = Client::login(&server, "liuzhou-reviewer").await;
+    let mut guilin = Client::login(&server, "guilin-reviewer").await;
+
+    // The city's roll-up: its two zones compared.
+    let city = liuzhou
+        .json(&server, Method::GET, "/api/v1/rollup/450200?year=2021", None)
+        .await;
+    assert_eq!(city.status, StatusCode::OK, "{:?}", city.body);
+    let r = &city.body["rollup"];
+    assert_eq!((r["zones"].as_u64(), r["compared"].as_u64()), (Some(2), Some(2)), "{r}");
+    assert_eq!(city.body["scope_name"], "柳州市");
+    let standings = r["standings"].as_array().unwrap();
+    assert_eq!(standings[0]["code"], "450202");
+    assert_eq!(standings[1]["code"], "450203");
+    assert_eq!(standings[1]["rank"], 2);
+    let forest = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["row"] == "10")
+        .unwrap();
+    assert_eq!((forest["met"].as_u64(), forest["not_met"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (forest["min"].as_f64(), forest["max"].as_f64()),
+        (Some(30.0), Some(42.72))
+    );
+
+    // The province's: three zones, 秀峰区 equal to 城中区 (a shared first rank).
+    let province = admin
+        .json(&server, Method::GET, "/api/v1/rollup/450000?year=2021", None)
+        .await;
+    assert_eq!(province.status, StatusCode::OK, "{:?}", province.body);
+    let r = &province.body["rollup"];
+    assert_eq!(r["zones"].as_u64(), Some(3));
+    let ranks: Vec<(String, u64)> = r["standings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["code"].as_str().unwrap().to_string(), s["rank"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            ("450202".to_string(), 1),
+            ("450302".to_string(), 1),
+            ("450203".to_string(), 3)
+        ]
+    );
+    // The comparison table as CSV.
+    let csv = admin
+        .json(&server, Method::GET, "/api/v1/rollup/450000?year=2021&format=csv", None)
+        .await;
+    let text = csv.body.as_str().expect("csv text");
+    assert!(
+        text.starts_with('\u{feff}') && text.contains("排名") && text.contains("10 林草覆盖率"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.lines().any(|l| l.contains(",450203,柳州市鱼峰区,未达到创建要求,")),
+        "{text}"
+    );
+
+    // A city reviewer sees only its city: neither the roll-up nor the zones of another.
+    assert_eq!(
+        guilin
+            .json(&server, Method::GET, "/api/v1/rollup/450200?year=2021", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        liuzhou
+            .json(&server, Method::GET, "/api/v1/rollup/450000?year=2021", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let read = guilin
+        .json(&server, Method::GET, "/api/v1/zones/450203/values", None)
+        .await;
+    assert!(
+        matches!(read.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{:?}",
+        read.body
+    );
+    let write = guilin
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450203/values/10/2022",
+            Some(json!({"value": "41", "source": "t"})),
+        )
+        .await;
+    assert!(
+        matches!(write.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{:?}",
+        write.body
+    );
+    let hidden = liuzhou.json(&server, Method::GET, "/api/v1/zones/450302", None).await;
+    assert_eq!(
+        hidden.status,
+        StatusCode::NOT_FOUND,
+        "an undisclosed zone of another city is invisible"
+    );
+    // … and reads, writes and reviews its own.
+    assert_eq!(
+        guilin
+            .json(&server, Method::GET, "/api/v1/zones/450302/values", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let saved = liuzhou
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450203/values/10/2022",
+            Some(json!({"value": "41", "source": "t"})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    let listed = liuzhou.json(&server, Method::GET, "/api/v1/zones", None).await;
+    let codes: Vec<&str> = listed.body["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"450203") && !codes.contains(&"450302"), "{codes:?}");
+}
