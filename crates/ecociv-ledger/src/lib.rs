@@ -22,6 +22,8 @@ pub mod record;
 pub mod zone;
 
 pub use derive::{Derivation, NoFigure, derive, derive_all};
+/// The located problem type of the records' checks (the repository's, from `ecociv-data`).
+pub use ecociv_data::{DataError, Problem};
 pub use kind::{Feed, Field, FieldType, Kind, Lifecycle, Role, parse_kind};
 pub use record::{Cell, Ledger, Origin, RecordRevision, read_csv};
 pub use zone::{Derived, derive_zone};

@@ -16,6 +16,7 @@ pub mod common;
 pub mod csv;
 pub mod docx;
 pub mod json;
+pub mod ledger;
 pub mod plan;
 pub mod rollup;
 pub mod template;

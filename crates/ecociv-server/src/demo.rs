@@ -97,6 +97,143 @@ pub async fn load_monitoring(store: &Store) -> ApiResult<()> {
     Ok(())
 }
 
+/// The demo's SYNTHETIC register records (`data/synthetic/ledgers-450202-SYNTHETIC/`): (file name, bytes); the
+/// kind is the file name up to its first dot.
+pub const DEMO_LEDGERS: &[(&str, &[u8])] = &[
+    (
+        "agri_waste.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/agri_waste.SYNTHETIC.csv"),
+    ),
+    (
+        "cadre_training.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/cadre_training.SYNTHETIC.csv"),
+    ),
+    (
+        "contaminated_land.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/contaminated_land.SYNTHETIC.csv"),
+    ),
+    (
+        "eia.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/eia.SYNTHETIC.csv"),
+    ),
+    (
+        "emergency_drill.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/emergency_drill.SYNTHETIC.csv"),
+    ),
+    (
+        "enterprise.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/enterprise.SYNTHETIC.csv"),
+    ),
+    (
+        "green_building.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/green_building.SYNTHETIC.csv"),
+    ),
+    (
+        "green_procurement.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/green_procurement.SYNTHETIC.csv"),
+    ),
+    (
+        "hazardous_waste.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/hazardous_waste.SYNTHETIC.csv"),
+    ),
+    (
+        "industrial_solid_waste.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/industrial_solid_waste.SYNTHETIC.csv"),
+    ),
+    (
+        "red_line.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/red_line.SYNTHETIC.csv"),
+    ),
+    (
+        "refuse_sorting.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/refuse_sorting.SYNTHETIC.csv"),
+    ),
+    (
+        "resource_statistics.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/resource_statistics.SYNTHETIC.csv"),
+    ),
+    (
+        "risk_hazard.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/risk_hazard.SYNTHETIC.csv"),
+    ),
+    (
+        "river_patrol.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/river_patrol.SYNTHETIC.csv"),
+    ),
+    (
+        "rural_refuse.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/rural_refuse.SYNTHETIC.csv"),
+    ),
+    (
+        "rural_sewage.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/rural_sewage.SYNTHETIC.csv"),
+    ),
+    (
+        "rural_toilet.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/rural_toilet.SYNTHETIC.csv"),
+    ),
+    (
+        "sewage.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/sewage.SYNTHETIC.csv"),
+    ),
+    (
+        "shoreline.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/shoreline.SYNTHETIC.csv"),
+    ),
+    (
+        "urban_refuse.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/urban_refuse.SYNTHETIC.csv"),
+    ),
+    (
+        "village_water.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/village_water.SYNTHETIC.csv"),
+    ),
+];
+
+/// The year the demo's registers are computed for (every SYNTHETIC register has records of it).
+pub const DEMO_LEDGER_YEAR: i32 = 2024;
+
+/// Imports the demo's SYNTHETIC register records into the example zone (each file one all-or-nothing
+/// import, as the import route stores it), then saves the rows they feed for [`DEMO_LEDGER_YEAR`] as
+/// approved values through the workflow (batch `ledger`), so that Table 2-1 of that year shows rows derived
+/// from registers. Returns the number of values saved. Importing again changes nothing.
+pub async fn load_ledgers(store: &Store) -> ApiResult<usize> {
+    let record = store
+        .zone(DEMO_ZONE)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo zone missing"))?;
+    let framework = store.framework(&record.framework_id).await?;
+    let kinds = crate::service::ledger::kinds(&[], &framework).map_err(ApiError::internal)?;
+    let system = system_user(store).await?;
+    for (file, bytes) in DEMO_LEDGERS {
+        let id = file.split('.').next().unwrap_or_default();
+        let kind = crate::service::ledger::find_kind(&kinds, id)?;
+        crate::service::ledger::import(
+            store,
+            DEMO_ZONE,
+            kind,
+            file,
+            crate::service::ledger::Upload::from_bytes(file, bytes.to_vec()),
+            &system.username,
+            false,
+        )
+        .await?
+        .map_err(|error| ApiError::internal(format!("demo ledger {file}: {error}")))?;
+    }
+    let saved = crate::service::ledger::save_derived(
+        store,
+        &framework,
+        &kinds,
+        DEMO_ZONE,
+        DEMO_LEDGER_YEAR,
+        Status::Approved,
+        &system.id,
+        false,
+    )
+    .await?;
+    Ok(saved["saved"].as_u64().unwrap_or(0) as usize)
+}
+
 /// The account that authors system-loaded values. Its password hash is not a valid hash: it cannot log in.
 pub async fn system_user(store: &Store) -> ApiResult<ecociv_store::User> {
     if let Some(user) = store.user_by_username("system").await? {

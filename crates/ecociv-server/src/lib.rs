@@ -68,6 +68,9 @@ pub struct Config {
     pub max_survey_submissions_per_address: u32,
     /// That window, in seconds.
     pub survey_window_seconds: u64,
+    /// Ledger kinds beyond the bundled ones, as (file name, TOML text): a new register is a data file
+    /// (`ecociv serve --ledger-kinds DIR`; [`service::ledger::kinds`]).
+    pub ledger_kinds: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -84,6 +87,7 @@ impl Default for Config {
             // A household or an office behind one address answers a few times; a script does not get far.
             max_survey_submissions_per_address: 30,
             survey_window_seconds: 10 * 60,
+            ledger_kinds: Vec::new(),
         }
     }
 }

@@ -530,4 +530,62 @@ pub const ROUTES: &[RouteSpec] = &[
         one_of("format", &["json", "csv"]),
         optional("framework", "string"),
     ]),
+    // Registers (台账), issue 13.
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledgers",
+        Access::Member,
+        "台账类型及已存记录数 (the ledger kinds: department, rows fed, records stored)",
+        None,
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledgers/derived",
+        Access::Member,
+        "由台账记录计算的某年各指标值及算式 (the figures the stored records give for a year, with the arithmetic)",
+        None,
+    )
+    .with_query(&[required("year", "integer")]),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/ledgers/compute",
+        Access::Reviewer,
+        "由台账计算指标值并保存为数值 (derive the rows fed by registers for a year and save them as values; ?year=YYYY&status=draft|submitted&dry_run=true)",
+        None,
+    )
+    .with_query(&[
+        required("year", "integer"),
+        one_of("status", &["draft", "submitted"]),
+        optional("dry_run", "boolean"),
+    ]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledgers/{ledger}",
+        Access::Member,
+        "某类台账的记录（各记录最新版本；?state=状态&q=关键字） (a kind's records, latest revision each, filtered)",
+        None,
+    )
+    .with_query(&[optional("state", "string"), optional("q", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}",
+        Access::Member,
+        "台账记录的全部版本（谁、何时） (a record's every revision, with who and when)",
+        None,
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx",
+        Access::Member,
+        "某类台账的 Excel 填报模板 (a kind's Excel template)",
+        None,
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/ledgers/{ledger}/import",
+        Access::Editor,
+        "导入台账记录（CSV 或 xlsx；请求体为文件），全部成功或全部不导入 (import records: the body is a CSV or xlsx file; all or nothing; ?file=NAME&dry_run=true; the keeping department's editors, reviewers, admins)",
+        None,
+    )
+    .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
 ];

@@ -487,6 +487,11 @@ impl LedgerImport {
         Ok(())
     }
 
+    /// Sets the file's SHA-256 (known only once a streamed file has been read to its end).
+    pub fn set_sha256(&mut self, sha256: String) {
+        self.meta.sha256 = sha256;
+    }
+
     /// Problems found so far (the import will be refused when any).
     pub fn has_problems(&self) -> bool {
         !self.problems.is_empty()
@@ -495,7 +500,16 @@ impl LedgerImport {
     /// Ends the import: refused (rolled back, the problems returned) when any revision broke its lifecycle,
     /// or when `more` — problems the caller found reading the file — is not empty; rolled back with an
     /// outcome of nothing added when every line equalled its record's last revision; otherwise committed.
-    pub async fn finish_with(mut self, more: Vec<Problem>) -> Result<std::result::Result<ImportOutcome, DataError>> {
+    pub async fn finish_with(self, more: Vec<Problem>) -> Result<std::result::Result<ImportOutcome, DataError>> {
+        self.end(more, true).await
+    }
+
+    /// As [`LedgerImport::finish_with`], but rolled back in every case: what the import would do (a dry run).
+    pub async fn check_only(self, more: Vec<Problem>) -> Result<std::result::Result<ImportOutcome, DataError>> {
+        self.end(more, false).await
+    }
+
+    async fn end(mut self, more: Vec<Problem>, commit: bool) -> Result<std::result::Result<ImportOutcome, DataError>> {
         if !more.is_empty() || !self.problems.is_empty() {
             let mut problems = more;
             problems.append(&mut self.problems);
@@ -511,20 +525,21 @@ impl LedgerImport {
             self.tx.rollback().await?;
             return Ok(Err(DataError { problems }));
         }
-        if self.added == 0 {
+        if self.added == 0 || !commit {
             self.tx.rollback().await?;
             return Ok(Ok(ImportOutcome {
                 batch_id: None,
-                added: 0,
+                added: self.added,
                 unchanged: self.unchanged,
-                new_records: 0,
+                new_records: self.new_records,
             }));
         }
         self.flush().await?;
-        sqlx::query("UPDATE ledger_import SET revision_count = $3 WHERE zone_code = $1 AND batch_id = $2")
+        sqlx::query("UPDATE ledger_import SET revision_count = $3, sha256 = $4 WHERE zone_code = $1 AND batch_id = $2")
             .bind(&self.zone_code)
             .bind(&self.batch_id)
             .bind(self.added as i64)
+            .bind(&self.meta.sha256)
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;

@@ -10,6 +10,7 @@ mod bulletin;
 mod docx;
 pub mod fill;
 mod hostile;
+mod ledger;
 mod open_data;
 mod plan;
 mod template;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod evidence;
 pub mod hierarchy;
 pub mod import;
+pub mod ledger;
 pub mod meta;
 pub mod monitoring;
 pub mod plan;
@@ -93,6 +94,16 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/zones/{code}/export") => get(hierarchy::export),
         ("PUT", "/api/v1/units/{code}/roles/{user_id}") => put(hierarchy::grant),
         ("GET", "/api/v1/rollup/{code}") => get(hierarchy::get_rollup),
+        // Registers (台账), issue 13.
+        ("GET", "/api/v1/zones/{code}/ledgers") => get(ledger::kinds),
+        ("GET", "/api/v1/zones/{code}/ledgers/derived") => get(ledger::derived),
+        ("POST", "/api/v1/zones/{code}/ledgers/compute") => post(ledger::compute),
+        ("GET", "/api/v1/zones/{code}/ledgers/{ledger}") => get(ledger::records),
+        ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}") => get(ledger::record),
+        ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx") => get(ledger::template),
+        ("POST", "/api/v1/zones/{code}/ledgers/{ledger}/import") => {
+            post(ledger::import).layer(DefaultBodyLimit::max(crate::service::ledger::MAX_LEDGER_BYTES))
+        }
         (method, path) => panic!("route {method} {path} is in ROUTES but has no handler"),
     }
 }

@@ -9,6 +9,8 @@
 //! - [`users`]: accounts, memberships and departments (admins), through the store's audited operations.
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
+//! - [`ledger`]: registers' records imported (CSV streamed, Excel), and the rows they feed derived and
+//!   saved as values (issue 13).
 //! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
 //! - [`zones`]: zones created from their files (issue 15): checked all together, stored with their values in one
 //!   transaction; exported back as files.
@@ -20,6 +22,7 @@
 //! Functions return [`crate::error::ApiResult`]: the API sends the error as JSON, a page maps it
 //! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
 
+pub mod ledger;
 pub mod monitoring;
 pub mod plan;
 pub mod rollup;

@@ -135,6 +135,18 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/export", LOGGED_IN),
     ("PUT", "/api/v1/units/{code}/roles/{user_id}", ADMINS),
     ("GET", "/api/v1/rollup/{code}", UNIT_ROLES),
+    // Registers (台账), issue 13: the hazard register is kept by 城中生态环境局 (EditorOwn's department).
+    ("GET", "/api/v1/zones/{code}/ledgers", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/ledgers/derived", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/ledgers/compute", REVIEWERS),
+    ("GET", "/api/v1/zones/{code}/ledgers/{ledger}", LOGGED_IN),
+    (
+        "GET",
+        "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}",
+        LOGGED_IN,
+    ),
+    ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/ledgers/{ledger}/import", ROW_EDITORS),
 ];
 
 fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
@@ -269,7 +281,9 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{user_id}", &viewer_id)
                 .replace("{department_id}", &department)
                 .replace("{kind}", "air")
-                .replace("{survey}", &survey);
+                .replace("{survey}", &survey)
+                .replace("{ledger}", "risk_hazard")
+                .replace("{record}", "YH1");
             let path = if path.ends_with("/assessment") || path.starts_with("/api/v1/rollup/") {
                 format!("{path}?year=2021")
             } else {
@@ -280,8 +294,10 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
             } else {
                 path
             };
-            let path = if path.ends_with("/monitoring/compute") {
+            let path = if path.ends_with("/monitoring/compute") || path.ends_with("/ledgers/compute") {
                 format!("{path}?year=2022&dry_run=true")
+            } else if path.ends_with("/ledgers/derived") {
+                format!("{path}?year=2022")
             } else {
                 path
             };
@@ -308,6 +324,17 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                     .await
             } else if template.ends_with("/import/{kind}") {
                 let csv = "station,date,hour,so2,no2,pm10,co,o3,pm25\nS1,2022-01-01,0,5,20,40,0.5,30,20\n";
+                client
+                    .send(
+                        &server,
+                        method.clone(),
+                        &format!("{path}?dry_run=true&file=route.csv"),
+                        Some(csv.into()),
+                        "text/csv",
+                    )
+                    .await
+            } else if template.ends_with("/ledgers/{ledger}/import") {
+                let csv = "编号,单位或地点,隐患描述,隐患等级,发现日期,整改期限,状态,状态日期\nYH9,仓库,围堰破损,一般,2022-04-01,,登记,2022-04-01\n";
                 client
                     .send(
                         &server,

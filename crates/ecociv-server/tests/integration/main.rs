@@ -12,6 +12,7 @@ mod hostile;
 mod instances;
 mod latin;
 mod layout;
+mod ledger;
 mod load;
 mod monitoring;
 mod plan;

@@ -24,8 +24,60 @@ pub enum LedgerCommand {
     Check(CheckArgs),
     /// 由台账记录计算各指标值，列出算式与计入的记录 (derive the rows' figures from a folder of records)
     Derive(DeriveArgs),
-    /// 导出某类台账的填报模板（CSV） (write a kind's CSV template)
+    /// 导出某类台账的填报模板（.csv 或 .xlsx） (write a kind's template: CSV, or Excel by the .xlsx name)
     Template(TemplateArgs),
+    /// 将台账记录文件（CSV 或 xlsx）导入数据库，全部成功或全部不导入 (import a file of records into the
+    /// database, all or nothing)
+    Import(ImportArgs),
+    /// 由数据库中的台账记录计算某年各指标值，并按审核流程保存 (derive a year's rows from the stored
+    /// records and save them as values through the workflow)
+    Compute(ComputeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 数据库地址 (database URL)
+    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
+    pub db: String,
+    /// 区域代码 (the zone's code)
+    #[arg(long)]
+    pub zone: String,
+    /// 台账类型编号，或台账类型文件 .toml (the kind's id, or a kind file)
+    #[arg(long)]
+    pub kind: String,
+    /// 导入人（记入每条记录的历史） (who imports: recorded in every revision's history)
+    #[arg(long)]
+    pub by: String,
+    /// 只检查，不写入 (check only; store nothing)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 记录文件 .csv 或 .xlsx (the records)
+    pub file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ComputeArgs {
+    /// 数据库地址 (database URL)
+    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
+    pub db: String,
+    /// 区域代码 (the zone's code)
+    #[arg(long)]
+    pub zone: String,
+    /// 年份 (the year)
+    #[arg(long, value_parser = crate::cmd::year_arg)]
+    pub year: i32,
+    /// 保存人：已有账号的用户名 (who saves: an existing account's user name)
+    #[arg(long)]
+    pub by: String,
+    /// 保存状态 (the values' status)
+    #[arg(long, default_value = "submitted", value_parser = ["draft", "submitted"])]
+    pub status: String,
+    /// 另含台账类型文件（*.toml）的目录 (a folder with extra kind files)
+    #[arg(long)]
+    pub ledgers: Option<PathBuf>,
+    /// 只计算，不保存 (compute only; save nothing)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(clap::Args)]
@@ -64,7 +116,7 @@ pub struct TemplateArgs {
     /// 台账类型编号，或台账类型文件 .toml (the kind's id, or a kind file)
     #[arg(long)]
     pub kind: String,
-    /// 输出文件 .csv (the output file)
+    /// 输出文件 .csv 或 .xlsx (the output file)
     #[arg(long, short)]
     pub output: PathBuf,
 }
@@ -75,6 +127,8 @@ pub fn run(command: LedgerCommand) -> anyhow::Result<ExitCode> {
         LedgerCommand::Check(args) => check(args),
         LedgerCommand::Derive(args) => derive(args),
         LedgerCommand::Template(args) => template(args),
+        LedgerCommand::Import(args) => runtime()?.block_on(import(args)),
+        LedgerCommand::Compute(args) => runtime()?.block_on(compute(args)),
     }
 }
 
@@ -272,6 +326,14 @@ fn derive(args: DeriveArgs) -> anyhow::Result<ExitCode> {
 fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
     let framework = framework()?;
     let kind = kind_by(&framework, &args.kind)?;
+    if args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        let bytes = ecociv_report::ledger::template(&kind)?;
+        let tmp = args.output.with_extension("xlsx.tmp");
+        std::fs::write(&tmp, &bytes)?;
+        std::fs::rename(&tmp, &args.output)?;
+        println!("已写出台账“{}”的Excel模板：{}", kind.name, args.output.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let header: Vec<String> = ecociv_ledger::record::columns(&kind)
         .into_iter()
         .map(|(_, name)| name)
@@ -284,5 +346,122 @@ fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&tmp, &bytes)?;
     std::fs::rename(&tmp, &args.output)?;
     println!("已写出台账“{}”的模板：{}", kind.name, args.output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+async fn open_store(url: &str) -> anyhow::Result<ecociv_store::Store> {
+    use anyhow::Context;
+    ecociv_store::Store::open(url)
+        .await
+        .with_context(|| format!("打开数据库 {url} (opening the database)"))
+}
+
+/// The zone's framework (from the database) and the kind asked for, checked against it.
+async fn stored_kind(store: &ecociv_store::Store, zone: &str, spec: &str) -> anyhow::Result<Kind> {
+    let record = store
+        .zone(zone)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("数据库中没有区域“{zone}” (no such zone in the database)"))?;
+    let framework = store.framework(&record.framework_id).await?;
+    kind_by(&framework, spec)
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&args.db).await?;
+    let kind = stored_kind(&store, &args.zone, &args.kind).await?;
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.file.display().to_string());
+    let upload = if name.to_ascii_lowercase().ends_with(".xlsx") {
+        ecociv_server::service::ledger::Upload::Xlsx(std::fs::read(&args.file)?)
+    } else {
+        // Streamed: the file is read as the records are stored, never whole in memory.
+        let file = std::fs::File::open(&args.file)?;
+        ecociv_server::service::ledger::Upload::Csv(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+    };
+    let outcome =
+        ecociv_server::service::ledger::import(&store, &args.zone, &kind, &name, upload, &args.by, args.dry_run)
+            .await??;
+    let verb = if args.dry_run {
+        "检查通过，将导入"
+    } else {
+        "已导入"
+    };
+    println!(
+        "{name}：{verb} {} 个记录版本（新记录 {} 条），{} 行与记录现状相同未重复保存；台账“{}”（第{}版） ({} revisions {}, {} new records, {} unchanged)",
+        outcome.added,
+        outcome.new_records,
+        outcome.unchanged,
+        kind.name,
+        kind.version,
+        outcome.added,
+        if args.dry_run { "would be stored" } else { "stored" },
+        outcome.new_records,
+        outcome.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn compute(args: ComputeArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&args.db).await?;
+    let record = store
+        .zone(&args.zone)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("数据库中没有区域“{}” (no such zone in the database)", args.zone))?;
+    let framework = store.framework(&record.framework_id).await?;
+    let kinds = kinds(&framework, args.ledgers.as_deref())?;
+    let user = store
+        .user_by_username(&args.by)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("没有账号“{}” (no such account)", args.by))?;
+    let status = match args.status.as_str() {
+        "draft" => ecociv_store::Status::Draft,
+        _ => ecociv_store::Status::Submitted,
+    };
+    let result = ecociv_server::service::ledger::save_derived(
+        &store,
+        &framework,
+        &kinds,
+        &args.zone,
+        args.year,
+        status,
+        &user.id,
+        args.dry_run,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    for figure in result["figures"].as_array().into_iter().flatten() {
+        println!(
+            "第{}行 {}年：{}",
+            figure["row"].as_str().unwrap_or_default(),
+            args.year,
+            figure["method"].as_str().unwrap_or_default()
+        );
+    }
+    for refused in result["refused"].as_array().into_iter().flatten() {
+        println!(
+            "第{}行 {}年 未计算：{}",
+            refused["row"].as_str().unwrap_or_default(),
+            args.year,
+            refused["reason"].as_str().unwrap_or_default()
+        );
+    }
+    println!(
+        "{}：保存 {} 个数值，{} 个与现有数值相同 (saved {}, unchanged {})",
+        if args.dry_run { "只计算未保存" } else { "完成" },
+        result["saved"],
+        result["unchanged"],
+        result["saved"],
+        result["unchanged"]
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -38,6 +38,9 @@ pub struct Args {
     /// `warn` or `info,ecociv_server=debug`; the ECOCIV_LOG variable is used when this is not given)
     #[arg(long)]
     pub log: Option<String>,
+    /// 另含台账类型文件（*.toml）的目录：新的台账类型即一个数据文件 (a folder of extra ledger kind files)
+    #[arg(long)]
+    pub ledger_kinds: Option<std::path::PathBuf>,
 }
 
 /// The server's log: one line per request (with its id, method, path, status and milliseconds) and every
@@ -81,6 +84,10 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
                 demo::load_monitoring(&store)
                     .await
                     .map_err(|error| anyhow::anyhow!(error.message))?;
+                // The SYNTHETIC registers, and the rows they feed for the demo's register year (issue 13).
+                demo::load_ledgers(&store)
+                    .await
+                    .map_err(|error| anyhow::anyhow!(error.message))?;
                 println!(
                     "已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):",
                     demo::DEMO_ZONE
@@ -107,6 +114,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         assessment_cache_bytes: args.assessment_cache_mib.saturating_mul(1024 * 1024),
         zone_head_max_age: std::time::Duration::from_millis(args.zone_state_max_age_ms),
         max_survey_submissions_per_address: args.survey_submissions_per_address,
+        ledger_kinds: ledger_kind_files(args.ledger_kinds.as_deref())?,
         ..Config::default()
     };
     let state = AppState::new(store.clone(), config);
@@ -161,4 +169,19 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         })
         .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `*.toml` files of a folder of ledger kinds, as (file name, text); checked when the server uses them.
+fn ledger_kind_files(dir: Option<&std::path::Path>) -> anyhow::Result<Vec<(String, String)>> {
+    let Some(dir) = dir else { return Ok(Vec::new()) };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("台账类型目录 {} (ledger kinds folder)", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| Ok((path.display().to_string(), std::fs::read_to_string(&path)?)))
+        .collect()
 }

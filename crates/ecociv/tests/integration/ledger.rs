@@ -203,3 +203,104 @@ fn the_word_report_says_per_row_which_figures_come_from_registers() {
     // Ledger rows are not described as computed from monitoring data.
     assert!(!xml.contains("指标 12、"), "row 12 is not in the monitoring list");
 }
+
+/// A database with the example zone and its demo accounts (as `serve --demo` makes it, without registers).
+fn database(name: &str) -> (std::path::PathBuf, String) {
+    let dir = scratch(name);
+    let path = dir.join("eco.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite://{}", path.display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = ecociv_store::Store::open(&url).await.unwrap();
+        ecociv_server::demo::load(&store).await.unwrap().unwrap();
+        store.close().await;
+    });
+    (dir, url)
+}
+
+#[test]
+fn import_stores_all_or_nothing_and_compute_saves_the_rows() {
+    let (dir, url) = database("ledger-import");
+    let file = dir.join("samples.csv");
+    // Line 3's date is not a day: nothing is stored, the error names file, line and field; exit 1.
+    std::fs::write(
+        &file,
+        "编号,供水工程或村,采样日期,检测合格\nW1,甲村,2024-03-01,是\nW2,乙村,2024-13-01,是\n",
+    )
+    .unwrap();
+    let args = |file: &std::path::Path| {
+        vec![
+            "ledger".to_string(),
+            "import".into(),
+            "--db".into(),
+            url.clone(),
+            "--zone".into(),
+            "450202".into(),
+            "--kind".into(),
+            "village_water".into(),
+            "--by".into(),
+            "卫健局张三".into(),
+            file.display().to_string(),
+        ]
+    };
+    let run = |args: &[String]| ecociv(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let output = run(&args(&file));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("samples.csv:3: 字段 采样日期(sample_date)"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(
+        &file,
+        "编号,供水工程或村,采样日期,检测合格\nW1,甲村,2024-03-01,是\nW2,乙村,2024-06-01,否\n",
+    )
+    .unwrap();
+    let output = run(&args(&file));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("已导入 2 个记录版本"), "{}", stdout(&output));
+    // The same file again changes nothing.
+    let output = run(&args(&file));
+    assert!(stdout(&output).contains("已导入 0 个记录版本"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("2 行与记录现状相同"), "{}", stdout(&output));
+
+    let output = ecociv(&[
+        "ledger", "compute", "--db", &url, "--zone", "450202", "--year", "2024", "--by", "reviewer",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("第24行 2024年：村镇饮用水卫生合格率＝"), "{text}");
+    assert!(text.contains("1÷2×100＝50%"), "{text}");
+    assert!(text.contains("保存 1 个数值"), "{text}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let current = runtime.block_on(async {
+        let store = ecociv_store::Store::open(&url).await.unwrap();
+        store.current("450202", "24", 2024).await.unwrap().unwrap()
+    });
+    assert_eq!(current.observation.value.as_number(), Some(50.0));
+    assert!(matches!(current.observation.source, ecociv_core::Source::Ledger { .. }));
+}
+
+#[test]
+fn the_excel_template_is_written_by_its_name() {
+    let dir = scratch("ledger-template-xlsx");
+    let out = dir.join("隐患.xlsx");
+    let output = ecociv(&[
+        "ledger",
+        "template",
+        "--kind",
+        "risk_hazard",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+}

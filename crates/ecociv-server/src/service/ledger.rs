@@ -1,0 +1,451 @@
+//! Registers (台账, issue 13) written: an import of records (CSV streamed, or an Excel workbook) into the
+//! store, all or nothing, and "compute from registers": a year's rows fed by the zone's stored records
+//! derived by `ecociv_ledger::derive` and saved as values through the workflow — one batch, exactly as
+//! "compute from monitoring" ([`super::monitoring::compute_and_save`]) saves its figures — each with its
+//! provenance (`Source::Ledger`: kind and version, the arithmetic with numerator and denominator, the
+//! records counted). The API, the pages and the command line (`ecociv ledger import|compute`) call these.
+
+use std::io::Read;
+
+use ecociv_core::Framework;
+use ecociv_ledger::{DataError, Derivation, Kind, NoFigure, RecordRevision, Role};
+use ecociv_store::ledger::{ImportMeta, ImportOutcome};
+use ecociv_store::values::Batch;
+use ecociv_store::{Action, NewRevision, Status, Store, StoreError};
+use serde_json::{Value, json};
+use sha2::Digest;
+
+use crate::AppState;
+use crate::auth::{Principal, ZoneRole};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::policy;
+use crate::workflow::{self, Step};
+
+/// The largest register upload the API takes (a CSV of some 200,000 records; the command line streams any
+/// size).
+pub const MAX_LEDGER_BYTES: usize = 64 * 1024 * 1024;
+
+/// The ledger kinds a server knows: the bundled ones and the extra kind files of its configuration
+/// ([`crate::Config::ledger_kinds`]; a kind of the same id replaces the bundled one), checked against the
+/// framework.
+pub fn kinds(extra: &[(String, String)], framework: &Framework) -> Result<Vec<Kind>, DataError> {
+    let mut kinds = ecociv_ledger::bundled::kinds(framework)?;
+    let mut problems = Vec::new();
+    for (file, text) in extra {
+        match ecociv_ledger::parse_kind(file, text, framework) {
+            Ok(kind) => {
+                kinds.retain(|k| k.id != kind.id);
+                kinds.push(kind);
+            }
+            Err(error) => problems.extend(error.problems),
+        }
+    }
+    if problems.is_empty() {
+        Ok(kinds)
+    } else {
+        Err(DataError { problems })
+    }
+}
+
+/// The zone's framework and the server's kinds for it.
+pub async fn zone_kinds(state: &AppState, code: &str) -> ApiResult<(std::sync::Arc<Framework>, Vec<Kind>)> {
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let framework = state.store.framework(&record.framework_id).await?;
+    let kinds = kinds(&state.config.ledger_kinds, &framework)
+        .map_err(|error| ApiError::new(Code::InvalidValue, format!("台账类型文件有误 (bad kind file): {error}")))?;
+    Ok((framework, kinds))
+}
+
+/// One kind by id, 404 when unknown.
+pub fn find_kind<'a>(kinds: &'a [Kind], id: &str) -> ApiResult<&'a Kind> {
+    kinds
+        .iter()
+        .find(|k| k.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("台账类型 (ledger kind) {id}")))
+}
+
+/// May import records of a kind: reviewers and admins, and the editors of the department that keeps it.
+pub async fn may_import(store: &Store, code: &str, role: &ZoneRole, kind: &Kind) -> ApiResult<bool> {
+    let name = match role {
+        ZoneRole::Editor { department } => store
+            .departments(code)
+            .await?
+            .into_iter()
+            .find(|d| &d.id == department)
+            .map(|d| d.name),
+        _ => None,
+    };
+    Ok(policy::can_act_for_unit(
+        Some(role),
+        name.as_deref(),
+        std::slice::from_ref(&kind.department),
+    ))
+}
+
+/// A file of records as uploaded.
+pub enum Upload {
+    /// A CSV, read as a stream.
+    Csv(Box<dyn Read + Send>),
+    /// An Excel workbook (read whole: the format is a zip).
+    Xlsx(Vec<u8>),
+}
+
+impl Upload {
+    /// The format from the name (`.xlsx`) or the bytes (a zip's signature), CSV otherwise.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Upload {
+        if name.to_ascii_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
+            Upload::Xlsx(bytes)
+        } else {
+            Upload::Csv(Box::new(std::io::Cursor::new(bytes)))
+        }
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hash: sha2::Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Imports a file of records of `kind` into a zone, all or nothing, streaming: the file is read on a
+/// blocking thread (`ecociv_ledger::record::read_csv_each`, or `ecociv_report::ledger::read` for Excel)
+/// while the store inserts the revisions it hands over in one transaction
+/// ([`Store::begin_ledger_import`]); a problem found by either — a cell, a line, a lifecycle step —
+/// refuses the whole file (the inner `Err`, every problem with file and line and field, or sheet and cell).
+/// `dry_run`: every check made, nothing stored.
+pub async fn import(
+    store: &Store,
+    code: &str,
+    kind: &Kind,
+    file_name: &str,
+    upload: Upload,
+    author: &str,
+    dry_run: bool,
+) -> Result<Result<ImportOutcome, DataError>, StoreError> {
+    let meta = ImportMeta {
+        file_name: file_name.to_string(),
+        sha256: String::new(),
+        author: author.to_string(),
+    };
+    let mut import = store.begin_ledger_import(code, kind, meta).await?;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<RecordRevision>(1024);
+    let (name, reader_kind) = (file_name.to_string(), kind.clone());
+    let reader = tokio::task::spawn_blocking(move || {
+        let send = |revision: RecordRevision| {
+            // A closed channel means the store side has stopped (a database error): stop handing over.
+            let _ = sender.blocking_send(revision);
+        };
+        match upload {
+            Upload::Csv(input) => {
+                let mut hashing = Hashing {
+                    inner: input,
+                    hash: sha2::Sha256::new(),
+                };
+                let read = ecociv_ledger::record::read_csv_each(&name, &mut hashing, &reader_kind, send);
+                // The rest of the input, if the reader stopped early, still counts for the hash.
+                let _ = std::io::copy(&mut hashing, &mut std::io::sink());
+                (read, hex(&hashing.hash.finalize()))
+            }
+            Upload::Xlsx(bytes) => {
+                let sha = hex(&sha2::Sha256::digest(&bytes));
+                let read = ecociv_report::ledger::read(&name, &bytes, &reader_kind).map(|revisions| {
+                    let n = revisions.len();
+                    revisions.into_iter().for_each(send);
+                    n
+                });
+                (read, sha)
+            }
+        }
+    });
+    while let Some(revision) = receiver.recv().await {
+        import.push(revision).await?;
+    }
+    let (read, sha) = reader
+        .await
+        .map_err(|e| StoreError::Invalid(format!("读取文件的线程失败 (the reading thread failed): {e}")))?;
+    import.set_sha256(sha);
+    let problems = read.err().map(|e| e.problems).unwrap_or_default();
+    if dry_run {
+        import.check_only(problems).await
+    } else {
+        import.finish_with(problems).await
+    }
+}
+
+/// An import refused, as the API's error: every problem in `details`.
+pub fn refused(error: &DataError) -> ApiError {
+    ApiError::new(
+        Code::InvalidValue,
+        format!(
+            "台账记录有误，未导入任何记录 (nothing was imported): {}",
+            error.problems.first().map(|p| p.to_string()).unwrap_or_default()
+        ),
+    )
+    .with_details(json!(
+        error
+            .problems
+            .iter()
+            .map(|p| json!({"file": p.file, "line": p.line, "field": p.field, "message": p.message, "text": p.to_string()}))
+            .collect::<Vec<_>>()
+    ))
+}
+
+/// The JSON of an import's outcome.
+pub fn outcome_json(kind: &Kind, file: &str, outcome: &ImportOutcome) -> Value {
+    json!({
+        "kind": kind.id,
+        "kind_version": kind.version,
+        "file": file,
+        "batch": outcome.batch_id,
+        "added": outcome.added,
+        "new_records": outcome.new_records,
+        "unchanged": outcome.unchanged,
+    })
+}
+
+/// Every feed of every kind with stored records, for a year: the figures and the reasons where a feed
+/// gives none (kinds without records are left out).
+pub async fn derive_year(
+    store: &Store,
+    framework: &Framework,
+    kinds: &[Kind],
+    code: &str,
+    year: i32,
+) -> Result<(Vec<Derivation>, Vec<NoFigure>), StoreError> {
+    let stored = store.ledger_counts(code).await?;
+    let mut done = Vec::new();
+    let mut none = Vec::new();
+    for kind in kinds {
+        if !stored.iter().any(|c| c.kind_id == kind.id) {
+            continue;
+        }
+        let ledger = store.ledger_of_kind(code, &kind.id).await?;
+        let (d, n) = ecociv_ledger::derive_all(framework, kind, &ledger, year);
+        done.extend(d);
+        none.extend(n);
+    }
+    Ok((done, none))
+}
+
+/// The JSON of a derived figure: the arithmetic with its parts and the records counted.
+pub fn derivation_json(d: &Derivation) -> Value {
+    json!({
+        "row": d.row,
+        "year": d.year,
+        "role": match d.role { Role::Value => "value", Role::Input => "input" },
+        "label": d.label,
+        "value": d.value,
+        "unit": d.unit,
+        "kind": d.kind_id,
+        "kind_name": d.kind_name,
+        "kind_version": d.kind_version,
+        "numerator": d.numerator.as_ref().map(|t| json!({"label": t.label, "value": t.value, "records": t.records.len()})),
+        "denominator": d.denominator.as_ref().map(|t| json!({"label": t.label, "value": t.value, "records": t.records.len()})),
+        "base": d.base.map(|(year, value)| json!({"year": year, "value": value})),
+        "records": d.records,
+        "method": d.method,
+        "provenance": d.provenance,
+        "covers": d.covers,
+        "doubt": d.doubt,
+        "synthetic": d.synthetic,
+    })
+}
+
+/// Derives the year's rows from the zone's stored records and saves the `value` figures as values (one
+/// batch `ledger`, all or nothing) with `status`, by `principal` in `role` — the path of "compute from
+/// monitoring": equal figures already in force are left alone, a locked value refuses the whole action.
+/// Reviewers and admins.
+pub async fn compute_and_save(
+    state: &AppState,
+    principal: &Principal,
+    role: &ZoneRole,
+    code: &str,
+    year: i32,
+    status: Status,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if !policy::can_review(Some(role)) {
+        return Err(ApiError::forbidden());
+    }
+    let (framework, kinds) = zone_kinds(state, code).await?;
+    save_derived(
+        &state.store,
+        &framework,
+        &kinds,
+        code,
+        year,
+        status,
+        &principal.user.id,
+        dry_run,
+    )
+    .await
+}
+
+/// The write of [`compute_and_save`] without its authorisation (the command line's `ecociv ledger compute`
+/// names an existing account): derive, check each transition, save the `value` figures in one batch.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_derived(
+    store: &Store,
+    framework: &Framework,
+    kinds: &[Kind],
+    code: &str,
+    year: i32,
+    status: Status,
+    author_id: &str,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    let (derived, refused) = derive_year(store, framework, kinds, code, year).await?;
+    let mut changes = Vec::new();
+    let mut report = Vec::new();
+    let mut problems = Vec::new();
+    let mut unchanged = 0usize;
+    for d in derived.iter().filter(|d| d.role == Role::Value) {
+        let observation = d.observation();
+        let current = store.current(code, &observation.row, year).await?;
+        if let Some(current) = &current
+            && current.observation == observation
+            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
+        {
+            unchanged += 1;
+            continue;
+        }
+        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
+            Ok(next) => {
+                let unit = framework
+                    .row(&observation.row)
+                    .map(|(_, row)| row.unit.clone())
+                    .unwrap_or_default();
+                report.push(json!({
+                    "row": d.row,
+                    "year": year,
+                    "value": d.value,
+                    "before": current.as_ref().map(|r| ecociv_report::json::value(Some(&r.observation.value))),
+                    "status": next.code(),
+                    "method": d.method,
+                    "kind": d.kind_id,
+                    "kind_version": d.kind_version,
+                    "records": d.records.len(),
+                }));
+                changes.push(NewRevision {
+                    after: current.as_ref().map_or(0, |r| r.revision_no),
+                    action: Action::Import,
+                    status: next,
+                    unit,
+                    evidence: String::new(),
+                    reason: format!("由台账“{}”（第{}版）计算", d.kind_name, d.kind_version),
+                    observation,
+                });
+            }
+            Err(error) => problems
+                .push(json!({"row": d.row, "year": year, "code": error.code.as_str(), "message": error.message})),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::new(
+            Code::ValueLocked,
+            format!(
+                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
+                problems.len()
+            ),
+        )
+        .with_details(json!(problems)));
+    }
+    let saved = if dry_run || changes.is_empty() {
+        0
+    } else {
+        store
+            .append_revisions(
+                code,
+                author_id,
+                Some(Batch {
+                    format: "ledger".into(),
+                }),
+                changes,
+            )
+            .await?
+            .len()
+    };
+    Ok(json!({
+        "dry_run": dry_run,
+        "year": year,
+        "saved": saved,
+        "unchanged": unchanged,
+        "values": report,
+        "figures": derived.iter().map(derivation_json).collect::<Vec<_>>(),
+        "refused": refused.iter().map(|n| json!({"row": n.row, "year": n.year, "reason": n.reason_zh, "reason_en": n.reason_en})).collect::<Vec<_>>(),
+    }))
+}
+
+/// A record as a list shows it: its latest revision and how many revisions it has.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub latest: ecociv_store::ledger::StoredRevision,
+    pub revisions: usize,
+}
+
+/// Filters of a kind's list: the lifecycle state in force, and a text to find in the record's id or cells.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub state: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A kind's records in a zone, latest revision each, filtered, in id order.
+pub async fn records(store: &Store, code: &str, kind: &Kind, filter: &Filter) -> Result<Vec<Listed>, StoreError> {
+    let mut out: Vec<Listed> = Vec::new();
+    for stored in store.ledger_revisions(code, &kind.id).await? {
+        match out.last_mut() {
+            Some(last) if last.latest.revision.record_id == stored.revision.record_id => {
+                last.revisions += 1;
+                last.latest = stored;
+            }
+            _ => out.push(Listed {
+                latest: stored,
+                revisions: 1,
+            }),
+        }
+    }
+    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let state = filter.state.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    out.retain(|l| {
+        let r = &l.latest.revision;
+        state.is_none_or(|s| r.state.as_deref() == Some(s))
+            && text.is_none_or(|t| r.record_id.contains(t) || r.cells.values().any(|c| c.to_string().contains(t)))
+    });
+    Ok(out)
+}
+
+/// The JSON of a stored revision: cells as text by field id, state, who, when, origin.
+pub fn revision_json(stored: &ecociv_store::ledger::StoredRevision) -> Value {
+    let r = &stored.revision;
+    json!({
+        "record_id": r.record_id,
+        "revision_no": stored.revision_no,
+        "kind_version": stored.kind_version,
+        "cells": r.cells.iter().map(|(k, v)| (k.clone(), Value::String(v.to_string()))).collect::<serde_json::Map<_, _>>(),
+        "state": r.state,
+        "state_date": r.state_date.map(|d| d.to_string()),
+        "synthetic": r.synthetic,
+        "file": r.origin.file,
+        "line": r.origin.line,
+        "batch": stored.batch_id,
+        "author": stored.author,
+        "created_at": stored.created_at,
+    })
+}
