@@ -6,9 +6,10 @@
 //!   inserted in multi-row chunks), each checked against the record's previous revision — the stored
 //!   history, then earlier lines — by `ecociv_ledger::record::check_step`, the kind's lifecycle rules; any
 //!   problem refuses the whole import with the file, line and field ([`LedgerImport::finish`] rolls back).
-//! - A revision equal to the record's last one (cells, state and state date) is not stored: importing the
-//!   same file again, or a re-export with a few changed lines, adds only what changed. An import that adds
-//!   nothing writes nothing, not even its `ledger_import` row.
+//! - A line that repeats the record's stored history in order, or equals the record's last revision (cells,
+//!   state and state date), is not stored: importing the same file again — even one holding records' whole
+//!   lifecycles — or a re-export with a few changed lines adds only what changed. An import that adds nothing
+//!   writes nothing, not even its `ledger_import` row.
 //! - `revision_no` in the key turns two concurrent importers of one record into a [`StoreError::Conflict`].
 //!
 //! Cells are kept as typed JSON (`{"s": text}`, `{"n": number}`, `{"d": "YYYY-MM-DD"}`, `{"y": year}`,
@@ -47,7 +48,7 @@ pub struct ImportOutcome {
     pub batch_id: Option<String>,
     /// Revisions stored.
     pub added: usize,
-    /// Lines equal to their record's last revision, not stored again.
+    /// Lines repeating their record's stored history or equal to its last revision, not stored again.
     pub unchanged: usize,
     /// Records the import created.
     pub new_records: usize,
@@ -171,6 +172,11 @@ struct Last {
     state: Option<String>,
     state_date: Option<jiff::civil::Date>,
     cells_json: String,
+    /// The record's revisions stored before this import (cells, state, state date), oldest first, and how
+    /// many of them this import's lines have repeated in order so far (`None` once a line departed from
+    /// them): a file that replays a record's stored history adds nothing.
+    stored: Vec<(String, Option<String>, Option<jiff::civil::Date>)>,
+    replayed: Option<usize>,
 }
 
 /// A row waiting for its chunk's INSERT.
@@ -223,18 +229,27 @@ impl Store {
         .bind(&kind.id)
         .fetch_all(&mut *tx)
         .await?;
-        let mut last = HashMap::new();
+        let mut last: HashMap<String, Last> = HashMap::new();
         for row in &rows {
             let state_date: Option<String> = row.try_get("state_date")?;
-            last.insert(
-                row.try_get::<String, _>("record_id")?,
-                Last {
-                    revision_no: row.try_get("revision_no")?,
-                    state: row.try_get("state")?,
-                    state_date: state_date.and_then(|d| d.parse().ok()),
-                    cells_json: row.try_get("cells_json")?,
-                },
-            );
+            let state_date: Option<jiff::civil::Date> = state_date.and_then(|d| d.parse().ok());
+            let state: Option<String> = row.try_get("state")?;
+            let cells_json: String = row.try_get("cells_json")?;
+            let entry = last
+                .entry(row.try_get::<String, _>("record_id")?)
+                .or_insert_with(|| Last {
+                    revision_no: 0,
+                    state: None,
+                    state_date: None,
+                    cells_json: String::new(),
+                    stored: Vec::new(),
+                    replayed: Some(0),
+                });
+            entry.revision_no = row.try_get("revision_no")?;
+            entry.stored.push((cells_json.clone(), state.clone(), state_date));
+            entry.state = state;
+            entry.state_date = state_date;
+            entry.cells_json = cells_json;
         }
         drop(rows);
         let batch_id = clock::new_id();
@@ -386,20 +401,28 @@ impl LedgerImport {
         }
     }
 
-    /// Takes the next revision: checked against the record's previous revision (lifecycle), skipped when
-    /// equal to it, otherwise queued for insert. Problems are collected (see [`LedgerImport::finish`]); an
-    /// `Err` is a database failure.
+    /// Takes the next revision: skipped when it repeats the record's stored history in order (a file
+    /// imported again) or equals the record's last revision; otherwise checked against that last revision
+    /// (lifecycle) and queued for insert. Problems are collected (see [`LedgerImport::finish`]); an `Err`
+    /// is a database failure.
     pub async fn push(&mut self, revision: RecordRevision) -> Result<()> {
         let cells = cells_json(&revision.cells);
-        let previous = self.last.get(&revision.record_id);
-        if let Some(p) = previous
-            && p.cells_json == cells
-            && p.state == revision.state
-            && p.state_date == revision.state_date
-        {
-            self.unchanged += 1;
-            return Ok(());
+        if let Some(p) = self.last.get_mut(&revision.record_id) {
+            if let Some(k) = p.replayed {
+                let (c, s, d) = p.stored.get(k).cloned().unwrap_or_default();
+                if k < p.stored.len() && c == cells && s == revision.state && d == revision.state_date {
+                    p.replayed = Some(k + 1);
+                    self.unchanged += 1;
+                    return Ok(());
+                }
+                p.replayed = None;
+            }
+            if p.cells_json == cells && p.state == revision.state && p.state_date == revision.state_date {
+                self.unchanged += 1;
+                return Ok(());
+            }
         }
+        let previous = self.last.get(&revision.record_id);
         let found = ecociv_ledger::record::check_step(
             &self.kind,
             previous.map(|p| (p.state.as_deref(), p.state_date)),
@@ -412,6 +435,11 @@ impl LedgerImport {
         for p in found {
             self.problem(p);
         }
+        let stored = self
+            .last
+            .remove(&revision.record_id)
+            .map(|p| p.stored)
+            .unwrap_or_default();
         self.last.insert(
             revision.record_id.clone(),
             Last {
@@ -419,6 +447,8 @@ impl LedgerImport {
                 state: revision.state.clone(),
                 state_date: revision.state_date,
                 cells_json: cells.clone(),
+                stored,
+                replayed: None,
             },
         );
         if !self.problems.is_empty() {

@@ -153,3 +153,46 @@ async fn stored_records_derive_what_the_file_derives_for_every_demo_kind() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_file_of_whole_lifecycles_imported_again_changes_nothing() {
+    for store in stores("ledger_replay").await {
+        let loaded = with_example_zone(&store).await;
+        let hazard = kind(&loaded.framework, "risk_hazard");
+        let file = format!(
+            "{HEADER}YH1,仓库,围堰破损,一般,2024-04-01,,登记,2024-04-01\nYH1,仓库,围堰破损,一般,2024-04-01,,整改中,2024-05-01\nYH1,仓库,围堰破损,一般,2024-04-01,,销号,2024-06-01\nYH2,加油站,油气回收异常,较大,2024-10-12,,登记,2024-10-12\n"
+        );
+        let first = store
+            .import_ledger_records("450202", &hazard, meta("a.csv"), read(&hazard, "a.csv", &file))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.added, first.new_records), (4, 2));
+        let again = store
+            .import_ledger_records("450202", &hazard, meta("a.csv"), read(&hazard, "a.csv", &file))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((again.batch_id, again.added, again.unchanged), (None, 0, 4));
+        // The same file with YH2 now closed: only that line is new.
+        let more = format!("{file}YH2,加油站,油气回收异常,较大,2024-10-12,,销号,2024-12-01\n");
+        let step = store
+            .import_ledger_records("450202", &hazard, meta("b.csv"), read(&hazard, "b.csv", &more))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((step.added, step.unchanged), (1, 4));
+        // A line that departs from YH1's stored history in the middle is a new step, checked: 登记 after
+        // 销号 is refused.
+        let departs = format!(
+            "{HEADER}YH1,仓库,围堰破损,一般,2024-04-01,,登记,2024-04-01\nYH1,仓库,围堰破损,较大,2024-04-01,,登记,2024-05-01\n"
+        );
+        let refused = store
+            .import_ledger_records("450202", &hazard, meta("c.csv"), read(&hazard, "c.csv", &departs))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refused.problems[0].line, Some(3), "{refused}");
+        assert_eq!(store.ledger_revisions("450202", "risk_hazard").await.unwrap().len(), 5);
+    }
+}
