@@ -10,6 +10,7 @@
 //! - [`csv`]: open data, values and judgements for a range of years, UTF-8 with BOM.
 //! - [`plan`]: the plan's work — the 工作任务分解表 and the key-project ledger (export, and import of
 //!   the filled ledger, all or nothing).
+//! - [`portal`]: the public portal's open data — tables as CSV/JSON and the catalogue as DCAT JSON-LD.
 //! - [`common`]: what the document formats share (error type, target texts, status colours).
 
 pub mod common;
@@ -18,6 +19,7 @@ pub mod docx;
 pub mod json;
 pub mod ledger;
 pub mod plan;
+pub mod portal;
 pub mod rollup;
 pub mod template;
 pub mod xlsx;

@@ -119,6 +119,9 @@ pub enum Nav {
     Review,
     /// 问卷调查 (members).
     Survey,
+    /// 开放数据 and 调查结果: the public portal (issue 14).
+    Open,
+    Results,
     Admin,
     Login,
     None,
@@ -403,6 +406,8 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         items.push((Nav::Air, urls::air(&zone.code), t(lang, "nav.air")));
         items.push((Nav::Water, urls::water(&zone.code), t(lang, "nav.water")));
         items.push((Nav::Plan, urls::plan(&zone.code), t(lang, "nav.plan")));
+        items.push((Nav::Results, urls::survey_results(&zone.code), t(lang, "nav.results")));
+        items.push((Nav::Open, urls::open_data(&zone.code), t(lang, "nav.open")));
         if matches!(role, Some(Role::Editor)) {
             items.push((Nav::Entry, urls::entry(&zone.code), t(lang, "nav.entry")));
         }

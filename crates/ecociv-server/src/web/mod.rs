@@ -6,6 +6,7 @@
 //!
 //! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones).
 //! - [`forms`]: data entry (department editors) and review (reviewers, admins).
+//! - [`portal`]: the public portal — open-data catalogue, DCAT JSON-LD, dataset files, survey results.
 //! - [`account`]: login, logout, language switch, stylesheet, users and departments (admins).
 //!
 //! Errors are pages, not JSON: a visitor without a session is sent to the login page; a refusal shows a
@@ -15,6 +16,7 @@ pub mod account;
 pub mod forms;
 pub mod pages;
 pub mod plan;
+pub mod portal;
 pub mod survey;
 
 use std::collections::BTreeMap;
@@ -101,6 +103,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     // Issue 14 (h14): the public switch and the public portal.
     ("GET", "/admin/zone"),
     ("POST", "/admin/zone"),
+    ("GET", "/z/{code}/open"),
+    ("GET", "/z/{code}/open/catalog.jsonld"),
+    ("GET", "/z/{code}/open/{file}"),
+    ("GET", "/z/{code}/results"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -174,6 +180,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         // Issue 14 (h14).
         ("GET", "/admin/zone") => get(account::zone_public),
         ("POST", "/admin/zone") => post(account::zone_public_post),
+        ("GET", "/z/{code}/open") => get(portal::catalogue),
+        ("GET", "/z/{code}/open/catalog.jsonld") => get(portal::catalogue_jsonld),
+        ("GET", "/z/{code}/open/{file}") => get(portal::file),
+        ("GET", "/z/{code}/results") => get(portal::results),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

@@ -634,6 +634,10 @@ const PAGES: &[PageRoute] = &[
     // Issue 14 (h14): the public switch (the zone stays public for the other routes) and the portal.
     ("GET", "/admin/zone", ADMINS, &[]),
     ("POST", "/admin/zone", ADMINS, &[("public", "1")]),
+    ("GET", "/z/{code}/open", EVERYONE, &[]),
+    ("GET", "/z/{code}/open/catalog.jsonld", EVERYONE, &[]),
+    ("GET", "/z/{code}/open/{file}", EVERYONE, &[]),
+    ("GET", "/z/{code}/results", EVERYONE, &[]),
 ];
 
 #[tokio::test]
@@ -696,6 +700,7 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{code}", "450202")
                 .replace("{row}", "7.1")
                 .replace("{submission}", "7.1@2022")
+                .replace("/open/{file}", "/open/values.csv")
                 .replace("{file}", "air.csv")
                 .replace("{item}", &item)
                 .replace("{unit}", &ecociv_web::layout::urls::encode("城中生态环境局"))

@@ -48,6 +48,9 @@ const ALLOWED: &[&str] = &[
     "JSON",
     "UTF-8",
     "PDF",
+    // The W3C Data Catalog Vocabulary and the format the open-data catalogue is served in (issue 14).
+    "DCAT",
+    "JSON-LD",
     // The language switch names the other language in that language.
     "English",
     // The demo's account names (data typed by an administrator).

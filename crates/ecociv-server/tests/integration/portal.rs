@@ -140,3 +140,331 @@ async fn the_public_switch_is_set_by_admins_through_the_api_and_the_page_and_aud
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(zone_events(&mut admin, &server).await.len(), before + 2);
 }
+
+/// A raw GET without cookies: status, content type (`login` for a redirect to the login page) and bytes.
+async fn raw(server: &TestServer, path: &str) -> (StatusCode, String, Vec<u8>) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .body(Body::empty())
+        .unwrap();
+    let response = server.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // A redirect to the login page reads as the media type `login`.
+    let media = if header(axum::http::header::LOCATION).starts_with("/login") {
+        "login".to_string()
+    } else {
+        header(axum::http::header::CONTENT_TYPE)
+    };
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (status, media, bytes.to_vec())
+}
+
+/// The same-site links of a page that a visitor can follow without an account (not login, language,
+/// forms' targets).
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in html.split("href=\"").skip(1) {
+        let Some(end) = part.find('"') else { continue };
+        let link = part[..end].replace("&amp;", "&");
+        if link.starts_with("/z/") || link.starts_with("/assets/") || link == "/" {
+            out.push(link);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_portal_is_walked_without_login_every_file_opens_and_nothing_private_leaks() {
+    let server = server("portal-walk").await;
+    // Private things the public must never see: a draft, a submitted value, the names of the people who
+    // wrote and approved values, an evidence file's name, survey codes.
+    let mut admin = Client::login(&server, "admin").await;
+    let created = admin
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": "h14-approver", "display_name": "吕青禾", "password": "a long enough password"})),
+        )
+        .await;
+    assert_eq!(created.status.as_u16() / 100, 2, "{}", created.body);
+    let approver_id = created.body["id"].as_str().unwrap().to_string();
+    let member = admin
+        .json(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/zones/450202/members/{approver_id}"),
+            Some(json!({"role": "reviewer"})),
+        )
+        .await;
+    assert_eq!(member.status, StatusCode::OK, "{}", member.body);
+    let mut editor = Client::login(&server, "editor-env").await;
+    let put = |value: &str| json!({"value": value, "source": "门户测试"});
+    for (path, value) in [
+        ("/api/v1/zones/450202/values/7.1/2026", "88.8"),
+        ("/api/v1/zones/450202/values/7.1/2027", "61.2345"),
+    ] {
+        let saved = editor.json(&server, Method::PUT, path, Some(put(value))).await;
+        assert_eq!(saved.status, StatusCode::OK, "{path}: {}", saved.body);
+    }
+    let submitted = editor
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/7.1/2026/submit",
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let mut approver = Client::anonymous();
+    assert_eq!(
+        approver
+            .try_login(&server, "h14-approver", "a long enough password")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let approved = approver
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/7.1/2026/approve",
+            None,
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let saved = reviewer
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/values/7.2/2027",
+            Some(put("27.7319")),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let submitted = reviewer
+        .json(
+            &server,
+            Method::POST,
+            "/api/v1/zones/450202/values/7.2/2027/submit",
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let uploader = server.store.user_by_username("editor-env").await.unwrap().unwrap().id;
+    server
+        .store
+        .add_evidence(
+            "450202",
+            "7.1",
+            2026,
+            "门户泄露检查佐证材料.pdf",
+            "application/pdf",
+            "x",
+            b"%PDF".to_vec(),
+            &uploader,
+        )
+        .await
+        .unwrap();
+    let survey = server.store.surveys("450202").await.unwrap()[0].clone();
+    let codes = server
+        .store
+        .issue_survey_codes("450202", &survey.survey_id, "chengzhong", 5)
+        .await
+        .unwrap();
+    let mut private: Vec<String> = vec![
+        "61.2345".into(),
+        "27.7319".into(),
+        "门户泄露检查佐证材料".into(),
+        "editor-env".into(),
+        "h14-approver".into(),
+    ];
+    for user in server.store.users().await.unwrap() {
+        if user.display_name.chars().count() >= 3 {
+            private.push(user.display_name.clone());
+        }
+    }
+    private.extend(codes.iter().cloned());
+    assert!(private.iter().any(|p| p == "吕青禾"));
+
+    // The walk: from the zone's dashboard and the catalogue, every same-site link, and every file the
+    // DCAT catalogue names; all without a cookie.
+    let mut queue: std::collections::VecDeque<String> = ["/z/450202", "/z/450202/open", "/z/450202/results"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut files = 0;
+    let mut pages = 0;
+    let mut failures = Vec::new();
+    let mut dcat_files: Vec<String> = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if !seen.insert(path.clone()) || seen.len() > 600 {
+            continue;
+        }
+        let (status, media, bytes) = raw(&server, &path).await;
+        if status == StatusCode::SEE_OTHER && media == "login" {
+            // A members' page linked from a public one (the plan's unit pages): not public, not walked.
+            continue;
+        }
+        if status != StatusCode::OK {
+            failures.push(format!("{path}: {status}"));
+            continue;
+        }
+        let zipped = bytes.starts_with(b"PK\x03\x04");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        if !zipped {
+            for secret in &private {
+                if text.contains(secret.as_str()) {
+                    failures.push(format!("{path} shows private “{secret}”"));
+                }
+            }
+        }
+        let kind = media.split(';').next().unwrap_or_default().trim().to_string();
+        match kind.as_str() {
+            "text/html" => {
+                pages += 1;
+                if !text.contains("</html>") {
+                    failures.push(format!("{path}: not a whole page"));
+                }
+                for link in links(&text) {
+                    if !seen.contains(&link) {
+                        queue.push_back(link);
+                    }
+                }
+            }
+            "text/csv" => {
+                files += 1;
+                let body = text.strip_prefix('\u{feff}');
+                let Some(body) = body else {
+                    failures.push(format!("{path}: CSV without its BOM"));
+                    continue;
+                };
+                let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+                let width = reader.headers().map(|h| h.len()).unwrap_or(0);
+                let records: Result<Vec<csv::StringRecord>, _> = reader.records().collect();
+                match records {
+                    Ok(records) if width > 1 && records.iter().all(|r| r.len() == width) => {}
+                    other => failures.push(format!("{path}: CSV does not parse: {other:?}")),
+                }
+            }
+            "application/json" | "application/ld+json" => {
+                files += 1;
+                match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    Ok(json) if path.ends_with("catalog.jsonld") => {
+                        for dataset in json["dcat:dataset"].as_array().cloned().unwrap_or_default() {
+                            for distribution in dataset["dcat:distribution"].as_array().cloned().unwrap_or_default() {
+                                let url = distribution["dcat:downloadURL"]["@id"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_string();
+                                dcat_files.push(url.clone());
+                                queue.push_back(url);
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => failures.push(format!("{path}: JSON does not parse: {error}")),
+                }
+            }
+            "text/css" => {}
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+                files += 1;
+                if !zipped {
+                    failures.push(format!("{path}: an Office file that is not a zip"));
+                }
+            }
+            other => failures.push(format!("{path}: unexpected content type {other}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every dataset has its CSV and JSON in the catalogue, and the walk reached them.
+    assert_eq!(
+        dcat_files.len(),
+        2 * ecociv_server::web::portal::DATASETS.len(),
+        "{dcat_files:?}"
+    );
+    for url in &dcat_files {
+        assert!(seen.contains(url), "{url} not walked");
+    }
+    assert!(pages > 40 && files >= 12, "{pages} pages, {files} files");
+    // The approved value is published (the walk is not vacuous), with the survey's rows and intervals.
+    let (_, _, values) = raw(&server, "/z/450202/open/values.csv").await;
+    let values = String::from_utf8(values).unwrap();
+    assert!(values.contains("2026,7.1,") && values.contains(",88.8,"), "{values}");
+    let (_, _, results) = raw(&server, "/z/450202/open/survey-results.json").await;
+    let results: serde_json::Value = serde_json::from_slice(&results).unwrap();
+    let rows = results["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "rows 34 and 35 of 2024: {results}");
+    for row in rows {
+        let (low, value, high) = (
+            row["95%置信下限（%）"].as_str().unwrap().parse::<f64>().unwrap(),
+            row["估计值（%）"].as_str().unwrap().parse::<f64>().unwrap(),
+            row["95%置信上限（%）"].as_str().unwrap().parse::<f64>().unwrap(),
+        );
+        assert!(low < value && value < high, "{row}");
+    }
+    let (_, _, page) = raw(&server, "/z/450202/results").await;
+    assert!(String::from_utf8(page).unwrap().contains("95% 置信区间"));
+
+    // Not public: the portal answers 404 to the public, pages and files alike.
+    server.store.set_disclosed("450202", false).await.unwrap();
+    for path in [
+        "/z/450202/open",
+        "/z/450202/open/catalog.jsonld",
+        "/z/450202/open/values.csv",
+        "/z/450202/results",
+    ] {
+        let (status, ..) = raw(&server, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[test]
+fn the_dcat_catalogue_names_every_dataset_with_its_distributions() {
+    let catalogue = ecociv_report::portal::Catalogue {
+        zone_code: "450202".into(),
+        zone_name: "柳州市城中区".into(),
+        publisher: "柳州市城中区生态环境局".into(),
+        page: "/z/450202/open".into(),
+        files_base: "/z/450202/open".into(),
+        licence_url: ecociv_report::portal::DEFAULT_LICENCE_URL.into(),
+        datasets: vec![ecociv_report::portal::Dataset {
+            id: "values".into(),
+            title: "历年指标数值".into(),
+            title_en: "Indicator values by year".into(),
+            description: "d".into(),
+            modified: Some("2026-12-04".into()),
+            years: Some((2017, 2024)),
+            keywords: vec!["k".into()],
+        }],
+    };
+    let json = ecociv_report::portal::dcat(&catalogue);
+    assert_eq!(json["@type"], "dcat:Catalog");
+    assert_eq!(json["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
+    let dataset = &json["dcat:dataset"][0];
+    assert_eq!(dataset["@type"], "dcat:Dataset");
+    assert_eq!(dataset["dct:modified"]["@value"], "2026-12-04");
+    assert_eq!(dataset["dct:temporal"]["dcat:startDate"]["@value"], "2017-01-01");
+    let distributions = dataset["dcat:distribution"].as_array().unwrap();
+    assert_eq!(distributions.len(), 2);
+    assert_eq!(distributions[0]["@type"], "dcat:Distribution");
+    assert_eq!(distributions[0]["dcat:downloadURL"]["@id"], "/z/450202/open/values.csv");
+    assert_eq!(
+        distributions[1]["dcat:mediaType"]["@id"],
+        "https://www.iana.org/assignments/media-types/application/json"
+    );
+    assert_eq!(json["dct:modified"]["@value"], "2026-12-04");
+}

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod indicator;
 pub mod login;
 pub mod plan;
+pub mod portal;
 pub mod review;
 pub mod survey;
 pub mod table;

@@ -1,0 +1,188 @@
+//! The public portal's open data (开放数据): a zone's published datasets as a catalogue, each dataset a
+//! table written as CSV (UTF-8 with a BOM, formula-leading text neutralised by
+//! `ecociv_csvline::neutralise_formula`) or JSON, and the catalogue in the W3C Data Catalog Vocabulary
+//! (DCAT, <https://www.w3.org/TR/vocab-dcat-3/>) as JSON-LD, so that a national portal can harvest it:
+//! one `dcat:Catalog` with a `dcat:Dataset` per dataset and a `dcat:Distribution` per file.
+//!
+//! Pure: the caller decides what is published (approved data only) and gives the tables, dates and
+//! addresses; this module writes bytes and JSON values.
+
+use ecociv_csvline::neutralise_formula;
+use serde_json::{Value as Json, json};
+
+use crate::common::ReportError;
+use crate::csv::BOM;
+
+/// The licence the catalogue states for every dataset unless the zone names another: Creative Commons
+/// Attribution 4.0. A default of ecociv, not a decision of any zone — the catalogue page says so.
+pub const DEFAULT_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+/// A published table: column headings and rows of text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Column headings (Chinese), also the JSON objects' keys.
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The table as CSV bytes: BOM, header, rows; every cell through `neutralise_formula`.
+    pub fn csv(&self) -> Result<Vec<u8>, ReportError> {
+        let mut out = BOM.to_vec();
+        {
+            let mut writer = ::csv::Writer::from_writer(&mut out);
+            writer.write_record(self.header.iter().map(|h| neutralise_formula(h).into_owned()))?;
+            for row in &self.rows {
+                writer.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))?;
+            }
+            writer.flush().map_err(::csv::Error::from)?;
+        }
+        Ok(out)
+    }
+
+    /// The table as JSON: `{"columns": [...], "rows": [{column: cell, ...}, ...]}` (cells as text, as the
+    /// CSV has them; JSON needs no formula neutralising).
+    pub fn json(&self) -> Json {
+        let rows: Vec<Json> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let object: serde_json::Map<String, Json> = self
+                    .header
+                    .iter()
+                    .zip(row)
+                    .map(|(key, cell)| (key.clone(), Json::String(cell.clone())))
+                    .collect();
+                Json::Object(object)
+            })
+            .collect();
+        json!({ "columns": self.header, "rows": rows })
+    }
+}
+
+/// One published dataset (数据集) of the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Stable code, the file name's stem (`values`, `table-2-1`, …).
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub description: String,
+    /// The last change of the published data (`YYYY-MM-DD`), if any.
+    pub modified: Option<String>,
+    /// Years covered (first, last), if any.
+    pub years: Option<(i32, i32)>,
+    /// Keywords (Chinese).
+    pub keywords: Vec<String>,
+}
+
+/// The catalogue of a zone (数据目录).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    pub zone_code: String,
+    pub zone_name: String,
+    /// The publisher (the zone's ecology and environment bureau, as the reports name it).
+    pub publisher: String,
+    /// The absolute or site-relative address of the catalogue page; dataset files are
+    /// `{files_base}/{id}.csv|json`.
+    pub page: String,
+    pub files_base: String,
+    pub licence_url: String,
+    pub datasets: Vec<Dataset>,
+}
+
+/// The media types of the distributions.
+pub const FORMATS: [(&str, &str); 2] = [("csv", "text/csv"), ("json", "application/json")];
+
+/// The catalogue as DCAT JSON-LD (`dcat:Catalog` → `dcat:dataset` → `dcat:distribution`).
+pub fn dcat(catalogue: &Catalogue) -> Json {
+    let datasets: Vec<Json> = catalogue
+        .datasets
+        .iter()
+        .map(|dataset| {
+            let distributions: Vec<Json> = FORMATS
+                .iter()
+                .map(|(extension, media)| {
+                    let url = format!("{}/{}.{extension}", catalogue.files_base, dataset.id);
+                    json!({
+                        "@type": "dcat:Distribution",
+                        "@id": url,
+                        "dct:title": format!("{}（{}）", dataset.title, extension.to_uppercase()),
+                        "dcat:downloadURL": { "@id": url },
+                        "dcat:accessURL": { "@id": url },
+                        "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
+                        "dct:format": extension.to_uppercase(),
+                        "dct:license": { "@id": catalogue.licence_url },
+                    })
+                })
+                .collect();
+            let mut object = json!({
+                "@type": "dcat:Dataset",
+                "@id": format!("{}#{}", catalogue.page, dataset.id),
+                "dct:identifier": format!("{}-{}", catalogue.zone_code, dataset.id),
+                "dct:title": [
+                    { "@value": dataset.title, "@language": "zh-CN" },
+                    { "@value": dataset.title_en, "@language": "en" }
+                ],
+                "dct:description": { "@value": dataset.description, "@language": "zh-CN" },
+                "dcat:keyword": dataset.keywords,
+                "dct:publisher": { "@type": "foaf:Organization", "foaf:name": catalogue.publisher },
+                "dct:spatial": { "@type": "dct:Location", "locn:geographicName": catalogue.zone_name, "dct:identifier": catalogue.zone_code },
+                "dct:license": { "@id": catalogue.licence_url },
+                "dcat:landingPage": { "@id": catalogue.page },
+                "dcat:distribution": distributions,
+            });
+            if let Some(modified) = &dataset.modified {
+                object["dct:modified"] = json!({ "@value": modified, "@type": "xsd:date" });
+            }
+            if let Some((first, last)) = dataset.years {
+                object["dct:temporal"] = json!({
+                    "@type": "dct:PeriodOfTime",
+                    "dcat:startDate": { "@value": format!("{first}-01-01"), "@type": "xsd:date" },
+                    "dcat:endDate": { "@value": format!("{last}-12-31"), "@type": "xsd:date" },
+                });
+            }
+            object
+        })
+        .collect();
+    let modified = catalogue.datasets.iter().filter_map(|d| d.modified.clone()).max();
+    let mut root = json!({
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "locn": "http://www.w3.org/ns/locn#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#"
+        },
+        "@type": "dcat:Catalog",
+        "@id": catalogue.page,
+        "dct:title": { "@value": format!("{}生态文明建设示范区开放数据目录", catalogue.zone_name), "@language": "zh-CN" },
+        "dct:description": { "@value": format!("{}公开的生态文明建设指标、监测结果、重点工程和公众调查数据（仅含审核通过的数据）", catalogue.zone_name), "@language": "zh-CN" },
+        "dct:publisher": { "@type": "foaf:Organization", "foaf:name": catalogue.publisher },
+        "dct:language": "zh-CN",
+        "dct:license": { "@id": catalogue.licence_url },
+        "dcat:dataset": datasets,
+    });
+    if let Some(modified) = modified {
+        root["dct:modified"] = json!({ "@value": modified, "@type": "xsd:date" });
+    }
+    root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_neutralised_in_csv_and_kept_in_json() {
+        let table = Table {
+            header: vec!["名称".into(), "数值".into()],
+            rows: vec![vec!["=HYPERLINK(\"x\")".into(), "-3.5".into()]],
+        };
+        let csv = String::from_utf8(table.csv().unwrap()).unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+        assert!(csv.contains(",-3.5"), "a negative number stays a number: {csv}");
+        assert_eq!(table.json()["rows"][0]["名称"], "=HYPERLINK(\"x\")");
+    }
+}

@@ -1,0 +1,461 @@
+//! The public portal (issue 14): the open-data catalogue page, its DCAT JSON-LD, the datasets' CSV/JSON
+//! files and the survey results — public for a public zone (and for its members), no account needed.
+//!
+//! **What is published:** only what the zone's approved values give (`visible_zone` loads
+//! `Selection::Approved` whoever asks) and the plan's Table 4-1 as the plan prints it; never drafts or
+//! submitted values, user names, evidence files or survey codes. `tests/integration/portal.rs` walks every
+//! page and file without login and looks for those fields.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ecociv_core::{Assessment, Framework, Source, Status, Value, Zone};
+use ecociv_report::portal::{Catalogue, DEFAULT_LICENCE_URL, Dataset, Table};
+use ecociv_store::ZoneRecord;
+use ecociv_web::Lang;
+use ecociv_web::layout::urls;
+use ecociv_web::pages::portal::{CatalogueView, DatasetRow, ResultRow, ResultsView};
+
+use super::pages::download;
+use super::{Web, WebError, WebResult, context, html, visible_zone};
+use crate::AppState;
+
+/// The datasets, in the catalogue's order.
+pub const DATASETS: [&str; 5] = ["values", "table-2-1", "monitoring", "projects", "survey-results"];
+
+/// The published data of a zone: the catalogue and each dataset's table.
+struct Published {
+    catalogue: Catalogue,
+    tables: BTreeMap<String, Table>,
+}
+
+fn text(lang: Lang, key: &str) -> String {
+    ecociv_web::t(lang, key).into_owned()
+}
+
+fn value_cell(row: &ecociv_core::RowAssessment) -> String {
+    match &row.value {
+        Some(Value::Number(number)) => ecociv_core::num::show(*number),
+        Some(other) => other.display(),
+        None => String::new(),
+    }
+}
+
+/// Whether an approved figure was computed from monitoring data (a synthetic one from SYNTHETIC files too).
+fn from_monitoring(source: &Source) -> bool {
+    matches!(source, Source::Computed { .. })
+        || (matches!(source, Source::Synthetic { .. }) && !source.files().is_empty())
+}
+
+fn values_table(assessments: &[Assessment]) -> Table {
+    let mut table = Table {
+        header: [
+            "年份",
+            "指标编号",
+            "指标名称",
+            "数值",
+            "单位",
+            "达标情况",
+            "来源类型",
+            "来源说明",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for assessment in assessments {
+        for row in assessment.leaves().filter(|row| row.value.is_some()) {
+            let source = row.source.as_ref();
+            table.rows.push(vec![
+                assessment.year.to_string(),
+                row.id.clone(),
+                row.name.clone(),
+                value_cell(row),
+                row.unit.clone(),
+                row.label().zh,
+                source.map(|s| s.origin_zh().to_string()).unwrap_or_default(),
+                source.map(Source::describe).unwrap_or_default(),
+            ]);
+        }
+    }
+    table
+}
+
+fn table_2_1(assessment: &Assessment) -> Table {
+    let mut table = Table {
+        header: [
+            "年份",
+            "领域",
+            "任务",
+            "指标编号",
+            "指标名称",
+            "单位",
+            "指标属性",
+            "标准值",
+            "现状值",
+            "达标情况",
+            "牵头部门",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for row in &assessment.rows {
+        table.rows.push(vec![
+            assessment.year.to_string(),
+            row.domain.clone(),
+            row.task.clone(),
+            row.id.clone(),
+            row.name.clone(),
+            row.unit.clone(),
+            row.attribute.zh().to_string(),
+            row.standard.clone(),
+            row.value_text().unwrap_or_default(),
+            if row.is_indicator && row.value.is_none() && row.status == Status::NoData {
+                String::new()
+            } else {
+                row.label().zh
+            },
+            row.lead_departments.join("、"),
+        ]);
+    }
+    table
+}
+
+fn monitoring_table(assessments: &[Assessment]) -> Table {
+    let mut table = Table {
+        header: [
+            "年份",
+            "指标编号",
+            "指标名称",
+            "数值",
+            "单位",
+            "计算方法",
+            "标准版本",
+            "计算依据",
+            "合成数据",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for assessment in assessments {
+        for row in assessment.leaves() {
+            let Some(source) = row.source.as_ref().filter(|s| from_monitoring(s)) else {
+                continue;
+            };
+            let (method, edition, provenance) = match source {
+                Source::Computed {
+                    method,
+                    edition,
+                    provenance,
+                    ..
+                } => (method.clone(), edition.clone(), provenance.clone()),
+                other => (String::new(), String::new(), other.describe()),
+            };
+            table.rows.push(vec![
+                assessment.year.to_string(),
+                row.id.clone(),
+                row.name.clone(),
+                value_cell(row),
+                row.unit.clone(),
+                method,
+                edition,
+                provenance,
+                if source.is_synthetic() { "是" } else { "否" }.to_string(),
+            ]);
+        }
+    }
+    table
+}
+
+fn projects_table(code: &str) -> Table {
+    let mut table = Table {
+        header: [
+            "类别编号",
+            "类别",
+            "类别项目数",
+            "类别投资估算（万元）",
+            "项目编号",
+            "项目名称",
+            "对应指标",
+            "备注",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    let Ok(Some(works)) = crate::plan::works(code) else {
+        return table;
+    };
+    for category in &works.1.categories {
+        for project in &category.projects {
+            table.rows.push(vec![
+                category.number.to_string(),
+                category.name.clone(),
+                category.count.to_string(),
+                category.investment.to_string(),
+                project.id.clone(),
+                project.name.clone(),
+                project.rows.join("、"),
+                project.note.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    table
+}
+
+/// The approved survey estimates (rows with a `Source::Survey`), newest year first.
+fn survey_rows(assessments: &[Assessment]) -> Vec<(i32, &ecociv_core::RowAssessment)> {
+    let mut rows: Vec<(i32, &ecociv_core::RowAssessment)> = assessments
+        .iter()
+        .flat_map(|a| a.leaves().map(move |row| (a.year, row)))
+        .filter(|(_, row)| matches!(row.source, Some(Source::Survey { .. })))
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    rows
+}
+
+fn survey_table(assessments: &[Assessment]) -> Table {
+    let mut table = Table {
+        header: [
+            "年份",
+            "指标编号",
+            "指标名称",
+            "估计值（%）",
+            "95%置信下限（%）",
+            "95%置信上限（%）",
+            "有效回答数",
+            "回收份数",
+            "调查名称",
+            "估计方法",
+            "合成数据",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for (year, row) in survey_rows(assessments) {
+        let Some(Source::Survey {
+            survey,
+            edition,
+            valid,
+            responses,
+            low,
+            high,
+            synthetic,
+            ..
+        }) = &row.source
+        else {
+            continue;
+        };
+        table.rows.push(vec![
+            year.to_string(),
+            row.id.clone(),
+            row.name.clone(),
+            value_cell(row),
+            ecociv_core::num::show(*low),
+            ecociv_core::num::show(*high),
+            valid.to_string(),
+            responses.to_string(),
+            survey.clone(),
+            edition.clone(),
+            if *synthetic { "是" } else { "否" }.to_string(),
+        ]);
+    }
+    table
+}
+
+fn years_of(table: &Table) -> Option<(i32, i32)> {
+    let years: Vec<i32> = table
+        .rows
+        .iter()
+        .filter_map(|row| row.first().and_then(|y| y.parse().ok()))
+        .collect();
+    Some((*years.iter().min()?, *years.iter().max()?))
+}
+
+async fn published(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+) -> WebResult<(ZoneRecord, Zone, Arc<Framework>, Published, Vec<Assessment>)> {
+    let (record, zone, framework) = visible_zone(state, web, code).await?;
+    let years = zone.years();
+    let assessments = crate::assessments::approved_years(state, &framework, &record, &zone, &years)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
+    // The last change of the approved values (the date of the newest approved revision in force).
+    let modified = state
+        .store
+        .current_revisions(code, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == ecociv_store::Status::Approved)
+        .map(|r| r.created_at.chars().take(10).collect::<String>())
+        .max();
+    let mut tables = BTreeMap::new();
+    tables.insert("values".to_string(), values_table(&assessments));
+    tables.insert(
+        "table-2-1".to_string(),
+        assessments.last().map(table_2_1).unwrap_or_default(),
+    );
+    tables.insert("monitoring".to_string(), monitoring_table(&assessments));
+    tables.insert("projects".to_string(), projects_table(code));
+    tables.insert("survey-results".to_string(), survey_table(&assessments));
+    let datasets = DATASETS
+        .iter()
+        .map(|id| {
+            let table = &tables[*id];
+            Dataset {
+                id: id.to_string(),
+                title: text(Lang::Zh, &format!("open.dataset.{id}.title")),
+                title_en: text(Lang::En, &format!("open.dataset.{id}.title")),
+                description: text(Lang::Zh, &format!("open.dataset.{id}.description")),
+                modified: if *id == "projects" { None } else { modified.clone() },
+                years: years_of(table),
+                keywords: vec![
+                    "生态文明建设示范区".into(),
+                    text(Lang::Zh, &format!("open.dataset.{id}.title")),
+                ],
+            }
+        })
+        .collect();
+    let catalogue = Catalogue {
+        zone_code: code.to_string(),
+        zone_name: zone.profile.name.clone(),
+        publisher: ecociv_report::docx::default_issuer(&zone),
+        page: urls::open_data(code),
+        files_base: urls::open_data(code),
+        licence_url: DEFAULT_LICENCE_URL.to_string(),
+        datasets,
+    };
+    Ok((record, zone, framework, Published { catalogue, tables }, assessments))
+}
+
+/// `GET /z/{code}/open`: the open-data catalogue.
+pub async fn catalogue(State(state): State<AppState>, web: Web, Path(code): Path<String>) -> WebResult<Response> {
+    let (record, _, _, published, _) = published(&state, &web, &code).await?;
+    let view = CatalogueView {
+        datasets: published
+            .catalogue
+            .datasets
+            .iter()
+            .map(|dataset| DatasetRow {
+                id: dataset.id.clone(),
+                modified: dataset.modified.clone(),
+                years: dataset.years,
+                rows: published.tables[&dataset.id].rows.len(),
+                csv: urls::open_file(&code, &format!("{}.csv", dataset.id)),
+                json: urls::open_file(&code, &format!("{}.json", dataset.id)),
+            })
+            .collect(),
+        licence_url: published.catalogue.licence_url.clone(),
+        dcat: urls::open_catalog(&code),
+        results: urls::survey_results(&code),
+    };
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(
+        axum::http::StatusCode::OK,
+        ecociv_web::pages::portal::render_catalogue(&ctx, &view),
+    ))
+}
+
+/// `GET /z/{code}/open/catalog.jsonld`: the catalogue as DCAT JSON-LD.
+pub async fn catalogue_jsonld(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let (_, _, _, published, _) = published(&state, &web, &code).await?;
+    let json = ecociv_report::portal::dcat(&published.catalogue);
+    Ok(download(
+        "application/ld+json",
+        format!("ecociv-{code}-catalog.jsonld"),
+        json.to_string().into_bytes(),
+    ))
+}
+
+/// `GET /z/{code}/open/{file}`: a dataset as `{id}.csv` or `{id}.json`; anything else is 404.
+pub async fn file(
+    State(state): State<AppState>,
+    web: Web,
+    Path((code, file)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let Some((id, extension)) = file.rsplit_once('.') else {
+        return Err(WebError::NotFound(web.lang));
+    };
+    if !DATASETS.contains(&id) || !matches!(extension, "csv" | "json") {
+        return Err(WebError::NotFound(web.lang));
+    }
+    let (_, _, _, published, _) = published(&state, &web, &code).await?;
+    let table = &published.tables[id];
+    let name = format!("ecociv-{code}-{id}.{extension}");
+    if extension == "csv" {
+        let bytes = table
+            .csv()
+            .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+        Ok(download("text/csv; charset=utf-8", name, bytes))
+    } else {
+        let dataset = published.catalogue.datasets.iter().find(|d| d.id == id);
+        let mut json = table.json();
+        json["dataset"] = serde_json::json!({
+            "id": id,
+            "zone": code,
+            "title": dataset.map(|d| d.title.clone()),
+            "description": dataset.map(|d| d.description.clone()),
+            "modified": dataset.and_then(|d| d.modified.clone()),
+            "license": published.catalogue.licence_url,
+        });
+        Ok(download("application/json", name, json.to_string().into_bytes()))
+    }
+}
+
+/// `GET /z/{code}/results`: the approved survey results with their intervals.
+pub async fn results(State(state): State<AppState>, web: Web, Path(code): Path<String>) -> WebResult<Response> {
+    let (record, _, _, _, assessments) = published(&state, &web, &code).await?;
+    let rows = survey_rows(&assessments)
+        .into_iter()
+        .filter_map(|(year, row)| {
+            let Some(Source::Survey {
+                survey,
+                edition,
+                valid,
+                responses,
+                low,
+                high,
+                provenance,
+                synthetic,
+                ..
+            }) = &row.source
+            else {
+                return None;
+            };
+            Some(ResultRow {
+                year,
+                row: row.id.clone(),
+                name: match web.lang {
+                    Lang::Zh => row.name.clone(),
+                    Lang::En => row.name_en.clone(),
+                },
+                value: row.value_text().unwrap_or_default(),
+                low: row.format.value(&Value::Number(*low)),
+                high: row.format.value(&Value::Number(*high)),
+                valid: *valid,
+                responses: *responses,
+                survey: survey.clone(),
+                edition: edition.clone(),
+                provenance: provenance.clone(),
+                synthetic: *synthetic,
+                href: urls::indicator(&code, &row.id, year),
+            })
+        })
+        .collect();
+    let ctx = context(&web, Some(&record), None, None);
+    Ok(html(
+        axum::http::StatusCode::OK,
+        ecociv_web::pages::portal::render_results(&ctx, &ResultsView { rows }),
+    ))
+}
