@@ -2,7 +2,8 @@
 //! files and the survey results — public for a public zone (and for its members), no account needed.
 //!
 //! **What is published:** only what the zone's approved values give (`visible_zone` loads
-//! `Selection::Approved` whoever asks) and the plan's Table 4-1 as the plan prints it; never drafts or
+//! `Selection::Approved` whoever asks), the figures the public air and water pages show, and the plan's
+//! Table 4-1 as the plan prints it; never drafts or
 //! submitted values, user names, evidence files or survey codes. `tests/integration/portal.rs` walks every
 //! page and file without login and looks for those fields.
 
@@ -41,12 +42,6 @@ fn value_cell(row: &ecociv_core::RowAssessment) -> String {
         Some(other) => other.display(),
         None => String::new(),
     }
-}
-
-/// Whether an approved figure was computed from monitoring data (a synthetic one from SYNTHETIC files too).
-fn from_monitoring(source: &Source) -> bool {
-    matches!(source, Source::Computed { .. })
-        || (matches!(source, Source::Synthetic { .. }) && !source.files().is_empty())
 }
 
 fn values_table(assessments: &[Assessment]) -> Table {
@@ -124,7 +119,9 @@ fn table_2_1(assessment: &Assessment) -> Table {
     table
 }
 
-fn monitoring_table(assessments: &[Assessment]) -> Table {
+/// The monitoring summaries: the figures the air and water pages show (materialized from the imported
+/// monitoring data, computed by the standards), per year and row, with method, edition and provenance.
+fn monitoring_table(framework: &Framework, observations: &[ecociv_core::Observation]) -> Table {
     let mut table = Table {
         header: [
             "年份",
@@ -141,34 +138,71 @@ fn monitoring_table(assessments: &[Assessment]) -> Table {
         .to_vec(),
         rows: Vec::new(),
     };
-    for assessment in assessments {
-        for row in assessment.leaves() {
-            let Some(source) = row.source.as_ref().filter(|s| from_monitoring(s)) else {
-                continue;
-            };
-            let (method, edition, provenance) = match source {
-                Source::Computed {
-                    method,
-                    edition,
-                    provenance,
-                    ..
-                } => (method.clone(), edition.clone(), provenance.clone()),
-                other => (String::new(), String::new(), other.describe()),
-            };
-            table.rows.push(vec![
-                assessment.year.to_string(),
-                row.id.clone(),
-                row.name.clone(),
-                value_cell(row),
-                row.unit.clone(),
+    for observation in observations {
+        let Some((_, row)) = framework.row(&observation.row) else {
+            continue;
+        };
+        let (method, edition, provenance) = match &observation.source {
+            Source::Computed {
                 method,
                 edition,
                 provenance,
-                if source.is_synthetic() { "是" } else { "否" }.to_string(),
-            ]);
-        }
+                ..
+            } => (method.clone(), edition.clone(), provenance.clone()),
+            other => (String::new(), String::new(), other.describe()),
+        };
+        let value = match &observation.value {
+            Value::Number(number) => ecociv_core::num::show(*number),
+            other => other.display(),
+        };
+        table.rows.push(vec![
+            observation.year.to_string(),
+            observation.row.clone(),
+            row.name.clone(),
+            value,
+            row.unit.clone(),
+            method,
+            edition,
+            provenance,
+            if observation.source.is_synthetic() {
+                "是"
+            } else {
+                "否"
+            }
+            .to_string(),
+        ]);
     }
     table
+}
+
+/// The air and water pages' current figures of every year (never recomputed here: a stale page's years
+/// are left out until its background refresh has run).
+async fn monitoring_figures(
+    state: &AppState,
+    framework: &Framework,
+    code: &str,
+) -> crate::error::ApiResult<Vec<ecociv_core::Observation>> {
+    use crate::monitoring_results::{AIR, WATER, air_result, page_years, water_result};
+    let mut out = Vec::new();
+    for page in [AIR, WATER] {
+        let years = page_years(&state.store, framework, code, page).await?;
+        for year in &years.years {
+            let stored = if page == AIR {
+                air_result(&state.store, code, *year, &years)
+                    .await?
+                    .map(|r| r.observations)
+            } else {
+                water_result(&state.store, code, *year, &years)
+                    .await?
+                    .map(|r| r.observations)
+            };
+            for observation in stored.unwrap_or_default() {
+                out.push(observation.observation()?);
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.year, &a.row).cmp(&(b.year, &b.row)));
+    Ok(out)
 }
 
 fn projects_table(code: &str) -> Table {
@@ -269,6 +303,9 @@ fn survey_table(assessments: &[Assessment]) -> Table {
 }
 
 fn years_of(table: &Table) -> Option<(i32, i32)> {
+    if table.header.first().map(String::as_str) != Some("年份") {
+        return None;
+    }
     let years: Vec<i32> = table
         .rows
         .iter()
@@ -302,7 +339,10 @@ async fn published(
         "table-2-1".to_string(),
         assessments.last().map(table_2_1).unwrap_or_default(),
     );
-    tables.insert("monitoring".to_string(), monitoring_table(&assessments));
+    let figures = monitoring_figures(state, &framework, code)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
+    tables.insert("monitoring".to_string(), monitoring_table(&framework, &figures));
     tables.insert("projects".to_string(), projects_table(code));
     tables.insert("survey-results".to_string(), survey_table(&assessments));
     let datasets = DATASETS
@@ -314,7 +354,11 @@ async fn published(
                 title: text(Lang::Zh, &format!("open.dataset.{id}.title")),
                 title_en: text(Lang::En, &format!("open.dataset.{id}.title")),
                 description: text(Lang::Zh, &format!("open.dataset.{id}.description")),
-                modified: if *id == "projects" { None } else { modified.clone() },
+                modified: if matches!(*id, "projects" | "monitoring") {
+                    None
+                } else {
+                    modified.clone()
+                },
                 years: years_of(table),
                 keywords: vec![
                     "生态文明建设示范区".into(),

@@ -468,3 +468,62 @@ fn the_dcat_catalogue_names_every_dataset_with_its_distributions() {
     );
     assert_eq!(json["dct:modified"]["@value"], "2026-12-04");
 }
+
+#[tokio::test]
+async fn a_phone_walks_the_portal_without_an_account() {
+    use fantoccini::Locator;
+
+    use crate::browser::{browser_available, connect, screenshot, start_server, text};
+    if !browser_available() {
+        return;
+    }
+    let (base, _store, _passwords) = start_server("portal").await;
+    let (client, _driver) = connect().await;
+    client.set_window_size(390, 844).await.expect("phone");
+    client.goto(&format!("{base}/z/450202")).await.expect("dashboard");
+    // From the public navigation to the catalogue.
+    client
+        .find(Locator::LinkText("开放数据"))
+        .await
+        .expect("the navigation names the open data")
+        .click()
+        .await
+        .expect("click");
+    let heading = text(&client, "h1").await;
+    assert_eq!(heading.trim(), "开放数据目录");
+    let datasets = client
+        .find_all(Locator::Css("section.dataset"))
+        .await
+        .expect("datasets");
+    assert_eq!(datasets.len(), ecociv_server::web::portal::DATASETS.len());
+    let downloads = client
+        .find_all(Locator::Css("section.dataset a[download]"))
+        .await
+        .expect("links");
+    assert_eq!(downloads.len(), 2 * datasets.len(), "a CSV and a JSON per dataset");
+    let offenders = crate::layout::offenders(&client).await;
+    assert!(
+        offenders.is_empty(),
+        "the catalogue at 390 px:\n{}",
+        offenders.join("\n")
+    );
+    screenshot(&client, "phone-open-data").await;
+    // To the survey results: each with its interval.
+    client
+        .find(Locator::LinkText("调查结果"))
+        .await
+        .expect("results link")
+        .click()
+        .await
+        .expect("click");
+    let results = client.find_all(Locator::Css("section.result")).await.expect("results");
+    assert_eq!(results.len(), 2, "rows 34 and 35 of the demo year");
+    for result in results {
+        let text = result.text().await.expect("text");
+        assert!(text.contains("95% 置信区间"), "{text}");
+    }
+    let offenders = crate::layout::offenders(&client).await;
+    assert!(offenders.is_empty(), "the results at 390 px:\n{}", offenders.join("\n"));
+    screenshot(&client, "phone-survey-results").await;
+    client.close().await.expect("close");
+}

@@ -486,7 +486,11 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                         dl class="facts provenance" {
                             dt { (t(lang, "indicator.method")) } dd { (method) }
                             dt { (t(lang, "indicator.edition")) } dd { (edition) }
-                            dt { (t(lang, "indicator.provenance")) } dd { (provenance) }
+                            @if source.kind == "survey" {
+                                dt { (t(lang, "indicator.survey_provenance")) } dd { (provenance) }
+                            } @else {
+                                dt { (t(lang, "indicator.provenance")) } dd { (provenance) }
+                            }
                         }
                     }
                 }

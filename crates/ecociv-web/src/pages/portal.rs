@@ -127,8 +127,8 @@ pub fn render_results(ctx: &PageContext, view: &ResultsView) -> String {
                 dl class="facts" {
                     dt { (t(lang, "results.survey")) } dd { (row.survey) }
                     dt { (t(lang, "results.n")) } dd { (tf(lang, "results.n_value", &[("valid", &row.valid), ("responses", &row.responses)])) }
-                    dt { (t(lang, "indicator.edition")) } dd { (row.edition) }
-                    dt { (t(lang, "indicator.provenance")) } dd { (row.provenance) }
+                    dt { (t(lang, "results.edition")) } dd { (row.edition) }
+                    dt { (t(lang, "indicator.survey_provenance")) } dd { (row.provenance) }
                 }
             }
         }
