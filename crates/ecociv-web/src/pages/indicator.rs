@@ -114,6 +114,8 @@ pub struct SourceView {
     /// For values computed from monitoring data or estimated from a survey: method, edition, provenance
     /// (a survey's provenance names the survey, n and the 95 % interval).
     pub computed: Option<(String, String, String)>,
+    /// Demo data (`Source::is_synthetic`): said once, beside the source's tag.
+    pub synthetic: bool,
 }
 
 impl SourceView {
@@ -137,6 +139,7 @@ impl SourceView {
                 } => Some((method.clone(), edition.clone(), provenance.clone())),
                 _ => None,
             },
+            synthetic: source.is_synthetic(),
         }
     }
 }
@@ -481,17 +484,24 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                 }
                 @if let Some(source) = &view.source {
                     h3 { (t(lang, "indicator.source")) }
-                    p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
                     @if let Some((method, edition, provenance)) = &source.computed {
+                        // Method, edition and provenance each once, under their own labels (the one-line
+                        // description repeats all three).
+                        p {
+                            span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) }
+                            @if source.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
+                        }
                         dl class="facts provenance" {
                             dt { (t(lang, "indicator.method")) } dd { (method) }
                             dt { (t(lang, "indicator.edition")) } dd { (edition) }
                             @if source.kind == "survey" {
                                 dt { (t(lang, "indicator.survey_provenance")) } dd { (provenance) }
                             } @else {
-                                dt { (t(lang, "indicator.provenance")) } dd { (provenance) }
+                                dt { (t(lang, "indicator.provenance_computed")) } dd { (provenance) }
                             }
                         }
+                    } @else {
+                        p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
                     }
                 }
             }

@@ -947,3 +947,48 @@ fn a_returned_row_comes_first_in_the_entry_form_with_the_reviewers_comment_on_to
         "{summary}"
     );
 }
+
+#[test]
+fn a_survey_figure_names_its_method_edition_and_sample_once_each_under_their_own_labels() {
+    let fixture = Fixture::load();
+    let mut view = fixture.indicator("34", 2021);
+    let source = ecociv_core::Source::Survey {
+        survey: "2024年度公众满意度调查".into(),
+        survey_id: "s-2024".into(),
+        method: "分层加权估计 METHOD-TEXT".into(),
+        edition: "EDITION-TEXT".into(),
+        valid: 397,
+        responses: 397,
+        low: 88.0,
+        high: 93.6,
+        provenance: "PROVENANCE-TEXT：回答397份".into(),
+        synthetic: true,
+    };
+    view.source = Some(pages::indicator::SourceView::from_source(&source));
+    for lang in [Lang::Zh, Lang::En] {
+        let html = pages::indicator::render_indicator(&ctx(lang, None), &view);
+        // The source block alone (the judgement's explanation is the core's and may quote the source).
+        let block = &html[html.find("class=\"facts provenance\"").expect("the provenance list")..];
+        let block = &block[..block.find("</dl>").unwrap()];
+        let before = &html[..html.find("class=\"facts provenance\"").unwrap()];
+        let tag_line = &before[before.rfind("<p>").expect("the source's tag line")..];
+        for text in ["METHOD-TEXT", "EDITION-TEXT", "PROVENANCE-TEXT"] {
+            assert_eq!(block.matches(text).count(), 1, "{lang:?}: {text} once in the list");
+            assert!(!tag_line.contains(text), "{lang:?}: {text} repeated on the tag line");
+        }
+        let label = match lang {
+            Lang::Zh => "调查与抽样误差",
+            Lang::En => "Survey and sampling error",
+        };
+        assert!(
+            block.contains(label),
+            "{lang:?}: the survey's label, not the monitoring one"
+        );
+        assert!(!block.contains("监测点位") && !block.contains("Stations"), "{lang:?}");
+        let synthetic = match lang {
+            Lang::Zh => "合成的演示数据",
+            Lang::En => "Synthetic demo data",
+        };
+        assert!(tag_line.contains(synthetic), "{lang:?}: demo data said beside the tag");
+    }
+}

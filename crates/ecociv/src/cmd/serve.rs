@@ -44,14 +44,16 @@ pub struct Args {
 }
 
 /// The server's log: one line per request (with its id, method, path, status and milliseconds) and every
-/// error and background event, on standard error; the filter from `--log`, else `ECOCIV_LOG`, else `info`.
+/// error and background event, on standard error; the filter from `--log`, else `ECOCIV_LOG`, else
+/// `info,sqlx=error` (`sqlx=warn` adds the database's slow statements).
 fn init_log(filter: Option<&str>) -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
     let filter = match filter {
         Some(text) => {
             EnvFilter::try_new(text).with_context(|| format!("日志过滤 --log {text} 无效 (invalid log filter)"))?
         }
-        None => EnvFilter::try_from_env("ECOCIV_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        // sqlx's own lines (every slow statement with its SQL over several lines) only when asked for.
+        None => EnvFilter::try_from_env("ECOCIV_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=error")),
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
