@@ -129,26 +129,42 @@ fn describe_conditions(kind: &Kind, conditions: &[Condition]) -> String {
     conditions
         .iter()
         .map(|c| {
-            let values: Vec<String> = c.values.iter().map(Cell::to_string).collect();
+            let values: Vec<String> = match &c.other {
+                Some(other) => vec![field_name(kind, other)],
+                None => c.values.iter().map(Cell::to_string).collect(),
+            };
             format!("{}{}{}", field_name(kind, &c.field), c.op.zh(), values.join("或"))
         })
         .collect::<Vec<_>>()
         .join("且")
 }
 
-fn holds(condition: &Condition, revision: &RecordRevision) -> bool {
-    let cell = if condition.field == STATE {
+fn cell_of(field: &str, revision: &RecordRevision) -> Option<Cell> {
+    if field == STATE {
         revision.state.clone().map(Cell::Text)
-    } else if condition.field == STATE_DATE {
+    } else if field == STATE_DATE {
         revision.state_date.map(Cell::Date)
     } else {
-        revision.cells.get(&condition.field).cloned()
-    };
-    let Some(cell) = cell else {
+        revision.cells.get(field).cloned()
+    }
+}
+
+fn holds(condition: &Condition, revision: &RecordRevision) -> bool {
+    let Some(cell) = cell_of(&condition.field, revision) else {
         // An empty cell meets only "not equal".
         return condition.op == Op::Ne;
     };
-    let first = &condition.values[0];
+    let other;
+    let first = match &condition.other {
+        Some(field) => match cell_of(field, revision) {
+            Some(cell) => {
+                other = cell;
+                &other
+            }
+            None => return condition.op == Op::Ne,
+        },
+        None => &condition.values[0],
+    };
     match condition.op {
         Op::Eq => cell == *first,
         Op::Ne => cell != *first,

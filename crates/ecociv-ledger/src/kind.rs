@@ -163,13 +163,17 @@ impl Op {
     }
 }
 
-/// A condition on a record: `field op value`; `field = "state"` is the lifecycle state in force.
+/// A condition on a record: `field op value`, or `field op other` — two fields of the same record compared
+/// (e.g. 公开日期 ≤ 应公开日期: published on time); `field = "state"` is the lifecycle state in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub field: String,
     pub op: Op,
-    /// One value, or several for `in`.
+    /// One value, or several for `in`; empty when `other` is given.
     pub values: Vec<Cell>,
+    /// The field compared with, for a field-to-field condition (both of one type; a record with either
+    /// field empty meets only `ne`).
+    pub other: Option<String>,
 }
 
 /// What a part of a formula adds up.
@@ -331,7 +335,9 @@ struct PeriodToml {
 struct ConditionToml {
     field: String,
     op: String,
-    value: toml::Value,
+    /// A fixed value, or (`other`) another field of the same record.
+    value: Option<toml::Value>,
+    other: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -803,7 +809,62 @@ fn conditions(check: &mut Check<'_>, kind: &Kind, offset: usize, name: &str, raw
             );
             continue;
         };
-        let texts: Vec<String> = match (&c.value, op) {
+        if let Some(other) = &c.other {
+            if c.value.is_some() {
+                check.problem(
+                    offset,
+                    name,
+                    "value 与 other 只能取其一 (give value or other, not both)",
+                );
+                continue;
+            }
+            if op == Op::In {
+                check.problem(offset, name, "字段之间不能用 in 比较 (`in` takes values)");
+                continue;
+            }
+            let (Some(left), Some(right)) = (kind.field(&c.field), kind.field(other)) else {
+                let missing = if kind.field(&c.field).is_none() {
+                    &c.field
+                } else {
+                    other
+                };
+                check.problem(offset, name, format!("本台账没有字段“{missing}” (no such field)"));
+                continue;
+            };
+            if left.ty != right.ty {
+                check.problem(
+                    offset,
+                    name,
+                    format!("字段“{}”与“{other}”类型不同，不能比较 (different types)", c.field),
+                );
+                continue;
+            }
+            if matches!(op, Op::Ge | Op::Gt | Op::Le | Op::Lt)
+                && !matches!(
+                    left.ty,
+                    FieldType::Number | FieldType::Integer | FieldType::Year | FieldType::Date
+                )
+            {
+                check.problem(offset, name, format!("字段“{}”不能比较大小 (not ordered)", c.field));
+                continue;
+            }
+            out.push(Condition {
+                field: c.field.clone(),
+                op,
+                values: Vec::new(),
+                other: Some(other.clone()),
+            });
+            continue;
+        }
+        let Some(value) = &c.value else {
+            check.problem(
+                offset,
+                name,
+                "须给出比较值 value 或比较字段 other (value or other is required)",
+            );
+            continue;
+        };
+        let texts: Vec<String> = match (value, op) {
             (toml::Value::Array(items), Op::In) => items.iter().map(scalar_text).collect(),
             (toml::Value::Array(_), _) => {
                 check.problem(offset, name, "只有 in 取列表 (only `in` takes a list)");
@@ -852,6 +913,7 @@ fn conditions(check: &mut Check<'_>, kind: &Kind, offset: usize, name: &str, raw
             field: c.field.clone(),
             op,
             values,
+            other: None,
         });
     }
     out

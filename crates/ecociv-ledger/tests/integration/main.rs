@@ -3,5 +3,6 @@
 
 mod common;
 mod derive;
+mod disclosure;
 mod kinds;
 mod records;
