@@ -65,6 +65,9 @@ pub struct Derivation {
     pub doubt: Option<String>,
     /// Any record counted is SYNTHETIC.
     pub synthetic: bool,
+    /// For a feed with `shortfall_by`: the denominator's records not in the numerator, by that field's
+    /// value (e.g. disclosures late or missing, by owner), groups and ids in order.
+    pub shortfalls: Vec<(String, Vec<String>)>,
 }
 
 /// Why a feed gives no figure for a year.
@@ -465,6 +468,32 @@ pub fn derive(
     if let Some(covers) = &feed.covers {
         provenance.push_str(&format!("；仅判定：{covers}"));
     }
+    // The denominator's records left out of the numerator, by the feed's `shortfall_by` field.
+    let mut shortfalls: Vec<(String, Vec<String>)> = Vec::new();
+    if let (Some(field), Some(n), Some(d)) = (&feed.shortfall_by, &now.numerator, &now.denominator) {
+        for id in d.records.iter().filter(|id| !n.records.contains(id)) {
+            let group = ledger
+                .in_force(kind, id, year)
+                .and_then(|r| r.cells.get(field))
+                .map_or_else(|| "（未填）".to_string(), ToString::to_string);
+            match shortfalls.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, ids)) => ids.push(id.clone()),
+                None => shortfalls.push((group, vec![id.clone()])),
+            }
+        }
+        shortfalls.sort();
+        if !shortfalls.is_empty() {
+            let listed: Vec<String> = shortfalls
+                .iter()
+                .map(|(group, ids)| format!("{group}：{}", ids.join("、")))
+                .collect();
+            provenance.push_str(&format!(
+                "；未计入分子的记录（按{}）：{}",
+                field_name(kind, field),
+                listed.join("；")
+            ));
+        }
+    }
     if let Some(doubt) = &feed.doubt {
         provenance.push_str(&format!("；存疑：{doubt}"));
     }
@@ -496,6 +525,7 @@ pub fn derive(
         covers: feed.covers.clone(),
         doubt: feed.doubt.clone(),
         synthetic: now.synthetic,
+        shortfalls,
     })
 }
 

@@ -243,6 +243,9 @@ pub struct Feed {
     pub basis: String,
     pub doubt: Option<String>,
     /// The feed's line in the kind file.
+    /// For a ratio: list the denominator's records that are not in the numerator, grouped by this field
+    /// (e.g. the disclosures not made on time, by owner department).
+    pub shortfall_by: Option<String>,
     pub line: u64,
 }
 
@@ -321,6 +324,7 @@ struct FeedToml {
     covers: Option<String>,
     basis: String,
     doubt: Option<String>,
+    shortfall_by: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -782,6 +786,22 @@ fn feed(check: &mut Check<'_>, kind: &Kind, framework: &Framework, offset: usize
             "须注明公式依据 (the formula's basis is required)",
         );
     }
+    if let Some(field) = &f.shortfall_by {
+        if kind.field(field).is_none() {
+            check.problem(
+                offset,
+                "feeds.shortfall_by",
+                format!("本台账没有字段“{field}” (no such field)"),
+            );
+        }
+        if !matches!(formula, Formula::Ratio { .. }) {
+            check.problem(
+                offset,
+                "feeds.shortfall_by",
+                "只有 ratio 公式可列出未计入分子的记录 (ratio only)",
+            );
+        }
+    }
     (check.problems.len() == before).then(|| Feed {
         row: f.row.clone(),
         role,
@@ -794,6 +814,7 @@ fn feed(check: &mut Check<'_>, kind: &Kind, framework: &Framework, offset: usize
         covers: f.covers.clone(),
         basis: f.basis.clone(),
         doubt: f.doubt.clone(),
+        shortfall_by: f.shortfall_by.clone(),
         line,
     })
 }

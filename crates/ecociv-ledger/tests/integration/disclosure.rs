@@ -47,6 +47,26 @@ fn row_5_is_the_share_of_items_published_on_or_before_their_due_date() {
     // The late (G2025-03, E2025-03) and missing (G2025-05, E2025-02) items are not in the numerator.
     let numerator = d.numerator.as_ref().map(|t| t.value);
     assert_eq!(numerator, Some(6.0));
+    // Listed by owner: the department's late and missing items, and each obliged enterprise's.
+    let by_owner: Vec<(&str, Vec<&str>)> = d
+        .shortfalls
+        .iter()
+        .map(|(owner, ids)| (owner.as_str(), ids.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        by_owner,
+        [
+            ("合成企业丙有限公司", vec!["E2025-03"]),
+            ("合成企业乙有限公司", vec!["E2025-02"]),
+            ("城中生态环境局", vec!["G2025-03", "G2025-05"]),
+        ]
+    );
+    assert!(
+        d.provenance
+            .contains("未计入分子的记录（按责任单位）：合成企业丙有限公司：E2025-03；合成企业乙有限公司：E2025-02；城中生态环境局：G2025-03、G2025-05"),
+        "{}",
+        d.provenance
+    );
     let assessment = assess_with(&framework, vec![d.observation()], 2025);
     let row = assessment.rows.iter().find(|r| r.id == "5").unwrap();
     assert_eq!(row.value, Some(Value::Number(60.0)));
@@ -81,4 +101,7 @@ fn a_field_to_field_condition_is_checked_against_the_kind() {
         let error = parse_kind("k.toml", &text, &framework).expect_err(bad);
         assert!(error.to_string().contains(expected), "{bad}: {error}");
     }
+    let text = KIND.replace(r#"shortfall_by = "owner""#, r#"shortfall_by = "nobody""#);
+    let error = parse_kind("k.toml", &text, &framework).expect_err("shortfall_by names a field");
+    assert!(error.to_string().contains("没有字段“nobody”"), "{error}");
 }
