@@ -51,6 +51,7 @@ reads() { READ_PATH=$1 wrk -t1 -c8 -d"$DURATION" --timeout 10s --latency -s benc
 ASSESS="/api/v1/zones/450202/assessment?year=$YEAR"
 PAGE="/z/450202/table?year=$YEAR"
 echo "== reads alone (assessment of $YEAR, 8 connections)"; reads "$ASSESS"
+echo "== reads alone (Table 2-1 of $YEAR, 8 connections)"; reads "$PAGE"
 echo "== $WRITERS writers alone"; writes
 echo "== $WRITERS writers while 8 connections read the assessment of $YEAR"
 reads "$ASSESS" >"$WORK/r" & R=$!; writes; wait $R; cat "$WORK/r"

@@ -221,6 +221,12 @@ pub async fn assessment_gzip(
     if let Some(gzip) = state.cache.get(code, year, selection, version) {
         return Ok(gzip);
     }
+    // The readers of a year a write made stale compute it once (issue 20: eight readers computing and
+    // storing the same assessment after every save took the write lock from the savers).
+    let computing = state.cache.computing(code, year, selection).await;
+    if let Some(gzip) = state.cache.get(code, year, selection, version) {
+        return Ok(gzip);
+    }
     let framework = state.store.framework(framework_id).await?;
     let engine = engine_key(&framework);
     if let Some(gzip) = state
@@ -235,13 +241,15 @@ pub async fn assessment_gzip(
     let zone = zone_and_plan(state, code, version).await?;
     check_assessable_year(&state.store, &zone, selection, year).await?;
     let computed = compute(&state.store, zone, version, selection, vec![year]).await?;
-    state.store.put_materialized_assessments(&computed).await?;
     let gzip = computed
-        .into_iter()
-        .next()
-        .map(|computed| Bytes::from(computed.json_gzip))
+        .first()
+        .map(|computed| Bytes::from(computed.json_gzip.clone()))
         .ok_or_else(|| ApiError::internal("no assessment"))?;
     state.cache.put(code, year, selection, version, gzip.clone());
+    // The readers waiting for this computation are served from memory now, not after the write below
+    // (which queues behind the savers on SQLite).
+    drop(computing);
+    state.store.put_materialized_assessments(&computed).await?;
     Ok(gzip)
 }
 

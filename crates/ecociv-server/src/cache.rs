@@ -80,7 +80,12 @@ fn cost(gzip: &Bytes) -> usize {
 pub struct AssessmentCache {
     budget: usize,
     lru: Mutex<Lru>,
+    /// One computation of a key at a time ([`AssessmentCache::computing`]), striped: bounded memory.
+    flights: Vec<Arc<tokio::sync::Mutex<()>>>,
 }
+
+/// How many keys may be computed at once (by different requests); more than the CPU workers.
+const FLIGHTS: usize = 64;
 
 impl Default for AssessmentCache {
     fn default() -> Self {
@@ -95,7 +100,19 @@ impl AssessmentCache {
         AssessmentCache {
             budget,
             lru: Mutex::new(Lru::default()),
+            flights: (0..FLIGHTS).map(|_| Arc::default()).collect(),
         }
+    }
+
+    /// Waits until no other request computes (zone, year, selection), and holds that until the guard is
+    /// dropped: after a write, the readers of a year that became stale compute it once, not once each —
+    /// the others wait, then find it here ([`AssessmentCache::get`]). Two keys may share a stripe (then
+    /// they are computed one after the other).
+    pub async fn computing(&self, zone: &str, year: i32, selection: Selection) -> tokio::sync::OwnedMutexGuard<()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one((zone, year, selection));
+        let stripe = (hash % self.flights.len() as u64) as usize;
+        self.flights[stripe].clone().lock_owned().await
     }
 
     /// The compressed JSON if it was computed at this data version (and marks it recently used).

@@ -75,7 +75,18 @@ pub struct Store {
     changes: tokio::sync::broadcast::Sender<ValueChange>,
     /// Zone heads in memory, for the hot read path ([`Store::zone_head_cached`]).
     heads: Arc<materialized::HeadCache>,
+    /// The connection write transactions take ([`Store::begin_write`]): on a SQLite file a pool of one, so
+    /// this process's writers queue for it first come, first served; otherwise `pool` itself.
+    writer: AnyPool,
 }
+
+/// How long a SQLite connection waits for another process's write lock before "database is locked" (the
+/// CLI writing to the server's database file, a second instance): SQLite's busy handler. This process's
+/// own writers do not poll it: they queue for the one writing connection ([`Store::begin_write`]).
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
+
+/// How long a write waits for the writing connection before it is refused (a queue of writers on SQLite).
+const WRITE_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -101,18 +112,28 @@ impl Store {
                 Backend::Postgres => 16,
             })
         };
-        let pool = AnyPoolOptions::new().max_connections(size).connect(&url).await?;
+        let pool = pool_options(backend).max_connections(size).connect(&url).await?;
         if backend == Backend::Sqlite && !memory {
             // WAL is a property of the database file: set once, it stays.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrate::run(&pool, backend).await?;
+        let writer = if backend == Backend::Sqlite && !memory {
+            pool_options(backend)
+                .max_connections(1)
+                .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                .connect(&url)
+                .await?
+        } else {
+            pool.clone()
+        };
         Ok(Store {
             pool,
             backend,
             frameworks: Arc::default(),
             changes: tokio::sync::broadcast::channel(4096).0,
             heads: Arc::default(),
+            writer,
         })
     }
 
@@ -125,11 +146,16 @@ impl Store {
         &self.pool
     }
 
-    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
-    /// writers queue on the busy timeout instead of failing when a read lock cannot be upgraded.
+    /// Begins a write transaction. On SQLite, where one connection writes at a time, it runs on the one
+    /// writing connection, for which this process's writers queue first come, first served (sqlx's fair
+    /// pool; no reading connection is held meanwhile), and takes the write lock at once (`BEGIN IMMEDIATE`,
+    /// so a read lock is never upgraded). Before, writers on any of the pool's connections polled SQLite's
+    /// busy handler, which sleeps up to 100 ms between tries and lets a late writer overtake: waits of
+    /// seconds under load and "database is locked" after its 5 s timeout (issue 20). Another process's
+    /// writer is still waited for on the busy timeout ([`SQLITE_BUSY_TIMEOUT_MS`]).
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
     }
@@ -148,8 +174,24 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// Pool options for `backend`: on SQLite every connection waits [`SQLITE_BUSY_TIMEOUT_MS`] for a lock.
+fn pool_options(backend: Backend) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new();
+    if backend != Backend::Sqlite {
+        return options;
+    }
+    options.after_connect(|conn, _| {
+        Box::pin(async move {
+            let pragma = format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}");
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *conn).await?;
+            Ok(())
+        })
+    })
 }
 
 /// Checks the scheme and, for a SQLite file, asks for it to be created when missing.

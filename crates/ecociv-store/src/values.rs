@@ -28,6 +28,12 @@ pub enum Status {
 }
 
 impl Status {
+    /// Whether a revision of this status can be what an assessment reads: the statuses some [`Selection`]
+    /// takes (submitted, approved). A draft or a return changes no assessment.
+    pub fn feeds_assessments(self) -> bool {
+        matches!(self, Status::Submitted | Status::Approved)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Status::Draft => "draft",
@@ -369,10 +375,17 @@ impl Store {
         selection: Selection,
         last_year: Option<i32>,
     ) -> Result<Vec<Observation>> {
+        // Only the latest qualifying revision of each (row, year) leaves the database: a value's history
+        // grows with every save, and reading all of it (and parsing each source) on every assessment
+        // made an invalidated year's reads slower with each write (issue 20).
+        let statuses = selection.statuses();
         let sql = format!(
-            "SELECT row_id, year, value_kind, value_number, value_text, assigned_text, recorded_met, recorded_source, source_json
-             FROM value_revision WHERE zone_code = $1 AND year <= $2 AND status IN {} ORDER BY row_id, year, revision_no",
-            selection.statuses()
+            "SELECT r.row_id, r.year, r.value_kind, r.value_number, r.value_text, r.assigned_text, r.recorded_met, r.recorded_source, r.source_json
+             FROM value_revision r JOIN (
+               SELECT zone_code, row_id, year, MAX(revision_no) AS latest FROM value_revision
+               WHERE zone_code = $1 AND year <= $2 AND status IN {statuses} GROUP BY zone_code, row_id, year
+             ) m ON r.zone_code = m.zone_code AND r.row_id = m.row_id AND r.year = m.year AND r.revision_no = m.latest
+             WHERE r.zone_code = $1 ORDER BY r.row_id, r.year"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(code)
@@ -405,31 +418,23 @@ impl Store {
         Ok(latest.into_values().collect())
     }
 
-    /// The current revision (whatever its status) of every value of a zone, optionally for one year.
+    /// The current revision (whatever its status) of every value of a zone, optionally for one year: only
+    /// the latest revision of each (row, year) is read, not the histories.
     pub async fn current_revisions(&self, code: &str, year: Option<i32>) -> Result<Vec<Revision>> {
-        let rows = match year {
-            Some(year) => {
-                let sql = format!(
-                    "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
-                     WHERE r.zone_code = $1 AND r.year = $2 ORDER BY r.row_id, r.year, r.revision_no"
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(code)
-                    .bind(i64::from(year))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            None => {
-                let sql = format!(
-                    "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
-                     WHERE r.zone_code = $1 ORDER BY r.row_id, r.year, r.revision_no"
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(code)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let year_filter = if year.is_some() { "AND year = $2" } else { "" };
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM value_revision r JOIN (
+               SELECT zone_code, row_id, year, MAX(revision_no) AS latest FROM value_revision
+               WHERE zone_code = $1 {year_filter} GROUP BY zone_code, row_id, year
+             ) m ON r.zone_code = m.zone_code AND r.row_id = m.row_id AND r.year = m.year AND r.revision_no = m.latest
+             LEFT JOIN app_user u ON u.id = r.author_id
+             WHERE r.zone_code = $1 ORDER BY r.row_id, r.year"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code);
+        if let Some(year) = year {
+            query = query.bind(i64::from(year));
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         let mut latest: BTreeMap<(String, i32), Revision> = BTreeMap::new();
         for row in &rows {
             let revision = revision_from(row)?;
@@ -453,9 +458,20 @@ impl Store {
         rows.iter().map(revision_from).collect()
     }
 
-    /// The current revision of one value, if any.
+    /// The current revision of one value, if any: one row by the (zone, row, year, revision) index, however
+    /// long the value's history (every save reads it).
     pub async fn current(&self, code: &str, row_id: &str, year: i32) -> Result<Option<Revision>> {
-        Ok(self.history(code, row_id, year).await?.pop())
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS} FROM value_revision r LEFT JOIN app_user u ON u.id = r.author_id
+             WHERE r.zone_code = $1 AND r.row_id = $2 AND r.year = $3 ORDER BY r.revision_no DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .bind(row_id)
+            .bind(i64::from(year))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(revision_from).transpose()
     }
 
     /// Appends revisions in one transaction: all of them or none. With `batch`, they are recorded as one
@@ -496,11 +512,17 @@ impl Store {
         if bumped.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("区域 (zone) {code}")));
         }
-        // The assessment of a year reads only the values up to that year (and no attachment): materialized
-        // assessments of years before the earliest one written — every year when only files are attached —
-        // are still exact, so they move on to the new version with the zone (only those that were current
-        // at the version before this write).
-        let first_year = revisions.iter().map(|new| new.observation.year).min();
+        // The assessment of a year reads only the values up to that year (and no attachment), and of each
+        // value only its latest submitted or approved revision (`Selection`): materialized assessments of
+        // years before the earliest one written with such a status — every year when only drafts, returns
+        // or files are written — are still exact, so they move on to the new version with the zone (only
+        // those that were current at the version before this write). An editor's draft saves therefore
+        // leave every assessment in place (issue 20: each one made the year's readers compute it again).
+        let first_year = revisions
+            .iter()
+            .filter(|new| Status::feeds_assessments(new.status))
+            .map(|new| new.observation.year)
+            .min();
         {
             let first_year = first_year.unwrap_or(i32::MAX);
             sqlx::query(

@@ -12,4 +12,5 @@ mod plan;
 mod support;
 mod survey;
 mod values;
+mod writers;
 mod zones;

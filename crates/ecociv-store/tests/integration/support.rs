@@ -40,7 +40,7 @@ pub async fn sqlite(test: &str) -> Store {
     sqlite_with_url(test).await.0.store
 }
 
-async fn sqlite_with_url(test: &str) -> (TestStore, String) {
+pub async fn sqlite_with_url(test: &str) -> (TestStore, String) {
     let path = temp_path(test, "sqlite3");
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}", path.display());
