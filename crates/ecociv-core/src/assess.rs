@@ -19,6 +19,8 @@ pub struct Assessment {
     /// comes first, then its sub-rows).
     pub rows: Vec<RowAssessment>,
     pub readiness: Readiness,
+    /// The score, for an edition that carries scoring rules (issue 15).
+    pub score: Option<crate::score::ScoreReport>,
 }
 
 /// The judgement of one indicator or sub-indicator.
@@ -393,6 +395,10 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         rows.extend(leaves);
     }
     let readiness = readiness(framework, &indicator_statuses);
+    let score = framework
+        .scoring
+        .as_ref()
+        .map(|scoring| crate::score::score(scoring, &rows));
     Assessment {
         zone_code: zone.profile.code.clone(),
         zone_name: zone.profile.name.clone(),
@@ -402,6 +408,7 @@ pub fn assess(framework: &Framework, zone: &Zone, year: i32) -> Assessment {
         framework_edition: framework.edition.clone(),
         rows,
         readiness,
+        score,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Framework {
     pub designation: DesignationRule,
     /// Target texts that restate a standard's wording (完成上级规定的考核任务, …) rather than give a figure.
     pub restating_phrases: Vec<String>,
+    /// Points per row, partial credit and a pass score, for a scored edition (评分细则, issue 15).
+    pub scoring: Option<crate::score::Scoring>,
 }
 
 /// Normalises a text for comparison: no whitespace, half-width punctuation to full-width (so

@@ -13,6 +13,7 @@
 //! - [`format`]: the one formatter for figures, units, changes and states (every output uses it).
 //! - [`judge`]: judging one row in one year — the criterion kinds and their explanations.
 //! - [`assess`]: the assessment of a zone for a year, and readiness for designation.
+//! - [`score`]: a scored edition's points per row, partial credit and pass score (评分细则).
 //! - [`targets`]: judging the plan's own 2025/2030 targets against the standard.
 
 pub mod assess;
@@ -21,6 +22,7 @@ pub mod format;
 pub mod framework;
 pub mod judge;
 pub mod num;
+pub mod score;
 pub mod targets;
 pub mod value;
 pub mod zone;

@@ -7,10 +7,17 @@ use crate::error::DataError;
 use crate::framework::parse_framework;
 
 /// Framework editions: (id, TOML text).
-pub const FRAMEWORKS: &[(&str, &str)] = &[(
-    "national-2021",
-    include_str!("../../../data/frameworks/national-2021.toml"),
-)];
+pub const FRAMEWORKS: &[(&str, &str)] = &[
+    (
+        "national-2021",
+        include_str!("../../../data/frameworks/national-2021.toml"),
+    ),
+    // Issue 15: an EXAMPLE scored edition (invented points, labelled as such; not the provincial rules).
+    (
+        "example-scored-2021",
+        include_str!("../../../data/frameworks/example-scored-2021.toml"),
+    ),
+];
 
 /// An example zone's files.
 pub struct BundledZone {

@@ -20,9 +20,35 @@ struct FrameworkFile {
     #[serde(default)]
     restating_phrases: Vec<String>,
     designation: DesignationFile,
+    /// Issue 15: a scored edition's rules.
+    #[serde(default)]
+    scoring: Option<ScoringFile>,
     domains: Vec<DomainFile>,
     tasks: Vec<TaskFile>,
     indicators: Vec<IndicatorFile>,
+}
+
+/// `[scoring]`: `pass_score`, `note`, and `[[scoring.items]]` with `row`, `points`, `partial` (`none` or
+/// `linear` with `zero_at` and `full_at`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoringFile {
+    pass_score: f64,
+    note: String,
+    items: Vec<ScoreItemFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoreItemFile {
+    row: String,
+    points: f64,
+    #[serde(default)]
+    partial: Option<String>,
+    #[serde(default)]
+    zero_at: Option<f64>,
+    #[serde(default)]
+    full_at: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -391,7 +417,58 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
             note: parsed.designation.note,
         },
         restating_phrases: parsed.restating_phrases,
+        scoring: None,
     };
+    let mut framework = framework;
+    if let Some(scoring) = parsed.scoring {
+        let mut items = Vec::new();
+        for (index, item) in scoring.items.iter().enumerate() {
+            let at = format!("scoring.items[{index}] (row {})", item.row);
+            if framework.row(&item.row).is_none() {
+                problems.push(format!("{at}: 未知指标编号 (unknown row)"));
+            }
+            if !(item.points.is_finite() && item.points > 0.0) {
+                problems.push(format!("{at}: points 应为正数 (points must be positive)"));
+            }
+            let partial = match (item.partial.as_deref(), item.zero_at, item.full_at) {
+                (None | Some("none"), None, None) => ecociv_core::score::Partial::AllOrNothing,
+                (Some("linear"), Some(zero_at), Some(full_at))
+                    if zero_at.is_finite() && full_at.is_finite() && zero_at != full_at =>
+                {
+                    ecociv_core::score::Partial::Linear { zero_at, full_at }
+                }
+                _ => {
+                    problems.push(format!(
+                        "{at}: partial 应为 none，或 linear 并给出不相等的 zero_at、full_at (partial credit rule)"
+                    ));
+                    continue;
+                }
+            };
+            items.push(ecociv_core::score::ScoreItem {
+                row: item.row.clone(),
+                points: item.points,
+                partial,
+            });
+        }
+        let max: f64 = scoring.items.iter().map(|item| item.points).sum();
+        if !(scoring.pass_score.is_finite() && scoring.pass_score > 0.0 && scoring.pass_score <= max) {
+            problems.push(format!(
+                "scoring.pass_score {} 应在 0 与总分 {max} 之间 (pass score)",
+                scoring.pass_score
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for item in &scoring.items {
+            if !seen.insert(item.row.as_str()) {
+                problems.push(format!("scoring.items: 指标 {} 重复 (a row scored twice)", item.row));
+            }
+        }
+        framework.scoring = Some(ecociv_core::score::Scoring {
+            pass_score: scoring.pass_score,
+            items,
+            note: scoring.note,
+        });
+    }
     problems.extend(framework.check());
     if problems.is_empty() {
         Ok(framework)

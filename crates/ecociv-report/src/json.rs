@@ -112,7 +112,7 @@ pub fn assessment(assessment: &Assessment) -> Json {
         })
         .collect();
     let readiness = &assessment.readiness;
-    json!({
+    let mut out = json!({
         "zone": assessment.zone_code,
         "zone_name": assessment.zone_name,
         "year": assessment.year,
@@ -133,7 +133,26 @@ pub fn assessment(assessment: &Assessment) -> Json {
             "explanation": readiness.explanation.zh,
             "explanation_en": readiness.explanation.en,
         },
-    })
+    });
+    // A scored edition's score (issue 15; an added field): the total, the pass score and each row's points
+    // explained.
+    if let Some(score) = &assessment.score {
+        out["score"] = json!({
+            "total": score.total,
+            "max": score.max,
+            "pass_score": score.pass_score,
+            "passed": score.passed,
+            "note": score.note,
+            "items": score.items.iter().map(|item| json!({
+                "row": item.row,
+                "points": item.points,
+                "earned": item.earned,
+                "explanation": item.explanation.zh,
+                "explanation_en": item.explanation.en,
+            })).collect::<Vec<_>>(),
+        });
+    }
+    out
 }
 
 /// The assessment again from its JSON ([`assessment`]) — what the server stores as a materialized
@@ -260,6 +279,7 @@ pub fn parse_assessment(framework: &Framework, zone: &Zone, json: &Json) -> Resu
             .and_then(|count| usize::try_from(count).ok())
             .ok_or_else(|| format!("readiness.{key}: missing"))
     };
+    let rows_for_score = rows.clone();
     Ok(Assessment {
         zone_code: zone.profile.code.clone(),
         zone_name: text(json, "zone_name")?,
@@ -281,6 +301,11 @@ pub fn parse_assessment(framework: &Framework, zone: &Zone, json: &Json) -> Resu
             reference_required_share: share("reference_required_share")?,
             explanation: Text::new(text(readiness, "explanation")?, text(readiness, "explanation_en")?),
         },
+        // Recomputed from the rows read back: the same rules on the same judgements.
+        score: framework
+            .scoring
+            .as_ref()
+            .map(|scoring| ecociv_core::score::score(scoring, &rows_for_score)),
     })
 }
 

@@ -97,6 +97,7 @@ pub fn framework(rows: Vec<Row>, reference: &[&str]) -> Framework {
             note: "test".into(),
         },
         restating_phrases: vec!["完成上级规定的考核任务".into()],
+        scoring: None,
     }
 }
 

@@ -13,4 +13,5 @@ mod hostile;
 mod ledger;
 mod open_data;
 mod plan;
+mod scored;
 mod template;

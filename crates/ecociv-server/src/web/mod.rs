@@ -14,6 +14,7 @@
 
 pub mod account;
 pub mod forms;
+pub mod hierarchy;
 pub mod pages;
 pub mod plan;
 pub mod portal;
@@ -107,6 +108,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/open/catalog.jsonld"),
     ("GET", "/z/{code}/open/{file}"),
     ("GET", "/z/{code}/results"),
+    // Issue 15 (h15): the roll-up of a city, a province or the nation.
+    ("GET", "/rollup/{code}"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -184,6 +187,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/open/catalog.jsonld") => get(portal::catalogue_jsonld),
         ("GET", "/z/{code}/open/{file}") => get(portal::file),
         ("GET", "/z/{code}/results") => get(portal::results),
+        // Issue 15 (h15).
+        ("GET", "/rollup/{code}") => get(hierarchy::page),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

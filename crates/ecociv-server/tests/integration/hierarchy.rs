@@ -156,6 +156,26 @@ async fn two_zones_from_files_rolled_up_to_city_and_province_and_city_roles_stay
         "{text}"
     );
 
+    // The page, in Chinese: the city's zones with their standing and the row distribution.
+    let page = liuzhou.get(&server, "/rollup/450200?year=2021").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().unwrap_or_default();
+    for expected in [
+        "柳州市2021年汇总与比较",
+        "柳州市鱼峰区",
+        "各区域排名",
+        "林草覆盖率",
+        ">30%<",
+        ">36.36%<",
+        ">42.72%<",
+    ] {
+        assert!(html.contains(expected), "{expected} on the page");
+    }
+    assert_eq!(
+        guilin.get(&server, "/rollup/450200?year=2021").await.status,
+        StatusCode::FORBIDDEN
+    );
+
     // A city reviewer sees only its city: neither the roll-up nor the zones of another.
     assert_eq!(
         guilin

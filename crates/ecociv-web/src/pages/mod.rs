@@ -10,6 +10,7 @@ pub mod login;
 pub mod plan;
 pub mod portal;
 pub mod review;
+pub mod rollup;
 pub mod survey;
 pub mod table;
 pub mod water;

@@ -1,0 +1,60 @@
+//! The roll-up page (issue 15): `/rollup/{code}?year=` for a city, a province (a unit's code) or the
+//! nation (`all`), through `service::rollup` as the API; the comparison's CSV is the API's
+//! (`/api/v1/rollup/{code}?year=&format=csv`).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ecociv_web::layout::urls;
+use ecociv_web::pages::rollup::{RollupPage, render};
+
+use super::{Web, WebError, WebResult, context, html};
+use crate::AppState;
+use crate::auth::AuthUser;
+use crate::service::rollup;
+
+fn zone_href(code: &str) -> String {
+    urls::dashboard(code)
+}
+
+/// `GET /rollup/{code}?year=YYYY`.
+pub async fn page(
+    State(state): State<AppState>,
+    web: Web,
+    user: AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let year = match query.get("year") {
+        Some(text) => ecociv_core::value::parse_year(text).map_err(|_| WebError::BadRequest(web.lang))?,
+        None => 2021,
+    };
+    let view = rollup::compute(&state, &user, &code, year, query.get("framework").map(String::as_str))
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    let framework = match state.store.framework(&view.rollup.framework_id).await {
+        Ok(framework) => framework,
+        Err(_) => std::sync::Arc::new(
+            ecociv_data::bundled::framework(&view.rollup.framework_id).map_err(|_| WebError::BadRequest(web.lang))?,
+        ),
+    };
+    let encoded = urls::encode(&code);
+    let years = ((year - 2)..=(year + 2))
+        .filter(|y| ecociv_core::value::YEARS.contains(y))
+        .map(|y| (y, format!("/rollup/{encoded}?year={y}")))
+        .collect();
+    let page_view = RollupPage {
+        scope_name: &view.scope_name,
+        rollup: &view.rollup,
+        zones: &view.zones,
+        framework: &framework,
+        stale: view.stale.len(),
+        csv_href: format!("/api/v1/rollup/{encoded}?year={year}&format=csv"),
+        years,
+        zone_href,
+    };
+    let ctx = context(&web, None, None, None);
+    Ok(html(StatusCode::OK, render(&ctx, &page_view)))
+}
