@@ -169,6 +169,40 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
     root
 }
 
+/// Tables as an Excel workbook, one sheet each (sheet name, table): a bold header row frozen, text through
+/// the quote prefix when it looks like a formula (`TextCells`), cells that are plain numbers written as
+/// numbers. Used for the survey's export of responses and estimates.
+pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, ReportError> {
+    use crate::common::TextCells;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (name, table) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name)?;
+        for (column, heading) in table.header.iter().enumerate() {
+            let column = u16::try_from(column).unwrap_or(u16::MAX);
+            sheet.write_text(0, column, heading, &bold)?;
+            sheet.set_column_width(column, 14)?;
+        }
+        for (row, cells) in table.rows.iter().enumerate() {
+            let row = u32::try_from(row + 1).unwrap_or(u32::MAX);
+            for (column, cell) in cells.iter().enumerate() {
+                let column = u16::try_from(column).unwrap_or(u16::MAX);
+                match cell.parse::<f64>() {
+                    Ok(number) if number.is_finite() && !cell.starts_with(['+', '.']) => {
+                        sheet.write_number(row, column, number)?;
+                    }
+                    _ => {
+                        sheet.write_text_plain(row, column, cell)?;
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

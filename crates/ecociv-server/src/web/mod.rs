@@ -108,6 +108,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/open/catalog.jsonld"),
     ("GET", "/z/{code}/open/{file}"),
     ("GET", "/z/{code}/results"),
+    ("GET", "/z/{code}/surveys/{survey}/export.xlsx"),
     // Issue 15 (h15): the roll-up of a city, a province or the nation.
     ("GET", "/rollup/{code}"),
 ];
@@ -189,6 +190,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/results") => get(portal::results),
         // Issue 15 (h15).
         ("GET", "/rollup/{code}") => get(hierarchy::page),
+        ("GET", "/z/{code}/surveys/{survey}/export.xlsx") => get(survey::export_xlsx),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

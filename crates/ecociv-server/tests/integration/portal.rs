@@ -527,3 +527,68 @@ async fn a_phone_walks_the_portal_without_an_account() {
     screenshot(&client, "phone-survey-results").await;
     client.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn the_survey_exports_its_responses_and_estimates_to_excel() {
+    use calamine::Reader;
+    let server = server("survey-export").await;
+    let survey = server.store.surveys("450202").await.unwrap()[0].survey_id.clone();
+    let path = format!("/z/450202/surveys/{survey}/export.xlsx");
+    let (status, media, _) = raw(&server, &path).await;
+    assert_eq!(
+        (status, media.as_str()),
+        (StatusCode::SEE_OTHER, "login"),
+        "members only"
+    );
+    let mut viewer = Client::login(&server, "viewer").await;
+    let page = viewer.get(&server, &format!("/z/450202/surveys/{survey}")).await;
+    assert!(
+        page.body
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("href=\"{path}\"")),
+        "the bureau's page links the export"
+    );
+    let cookie: Vec<String> = viewer.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let request = axum::http::Request::builder()
+        .uri(&path)
+        .header(axum::http::header::COOKIE, cookie.join("; "))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(server.app.clone(), request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let stored = server.store.survey_responses("450202", &survey).await.unwrap();
+    let answers = book.worksheet_range("回答").expect("responses sheet");
+    assert_eq!(
+        answers.height(),
+        stored.len() + 1,
+        "a line per response under the header"
+    );
+    let estimates = book.worksheet_range("估计").expect("estimates sheet");
+    for row in ["34", "35"] {
+        let value = server
+            .store
+            .current("450202", row, 2024)
+            .await
+            .unwrap()
+            .unwrap()
+            .observation
+            .value;
+        let ecociv_core::Value::Number(value) = value else {
+            panic!("a number")
+        };
+        let line = estimates
+            .rows()
+            .find(|r| format!("{}", r[0]) == row)
+            .unwrap_or_else(|| panic!("row {row} in the estimates"));
+        let share: f64 = line[2].to_string().parse().unwrap();
+        assert!((share - value).abs() < 0.006, "row {row}: {share} vs the saved {value}");
+        let (low, high): (f64, f64) = (
+            line[3].to_string().parse().unwrap(),
+            line[4].to_string().parse().unwrap(),
+        );
+        assert!(low < share && share < high);
+    }
+}

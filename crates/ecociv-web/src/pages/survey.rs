@@ -192,6 +192,8 @@ pub struct SurveyAdminView {
     pub synthetic: bool,
     /// The public form's path.
     pub public_path: String,
+    /// The Excel export of the responses and estimates.
+    pub export_path: String,
     pub responses: u64,
     /// (channel label, count).
     pub by_channel: Vec<(String, u64)>,
@@ -245,6 +247,7 @@ pub fn render_survey_admin(ctx: &PageContext, view: &SurveyAdminView) -> String 
                 @if view.code_only { " · " (tf(lang, "survey.codes_used", &[("used", &view.codes.1), ("issued", &view.codes.0)])) }
                 @if let Some(rate) = &view.overall_rate { " · " (t(lang, "survey.rate")) " " (rate) }
             }
+            p { a href=(view.export_path) download { (t(lang, "survey.export")) } }
         }
         section aria-labelledby="survey-estimates-h" {
             h2 id="survey-estimates-h" { (t(lang, "survey.estimates")) }
