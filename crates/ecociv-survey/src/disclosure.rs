@@ -13,6 +13,10 @@
 //! gives no value.
 //!
 //! Pure: the register arrives as CSV text; dates are civil dates (jiff).
+//!
+//! Superseded for the server and CLI by the ledger kind
+//! `data/synthetic/disclosure-450202-SYNTHETIC/disclosure_register.toml` (the general mechanism, with a
+//! field-to-field condition and `shortfall_by`); kept, with its tests, until its callers are decided.
 
 use std::collections::{BTreeMap, BTreeSet};
 
