@@ -8,6 +8,7 @@ use ecociv_core::format::{RowFormat, part_of};
 use ecociv_progress::rollup::{Rollup, ZoneEntry};
 use maud::html;
 
+use crate::i18n::{t, tf};
 use crate::layout::{Nav, PageContext, page};
 
 /// What the page shows.
@@ -34,7 +35,7 @@ fn name_of<'a>(zones: &'a [ZoneEntry], code: &str) -> &'a str {
 pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
     let lang = ctx.lang;
     let r = view.rollup;
-    let title = format!("{}{}年{}", view.scope_name, r.year, lang.pick("汇总与比较", " roll-up"));
+    let title = tf(lang, "rollup.title", &[("scope", &view.scope_name), ("year", &r.year)]);
     let format_of = |row: &str| -> Option<RowFormat> { view.framework.row(row).map(|(_, row)| row.format()) };
     let figure = |row: &str, value: Option<f64>| -> String {
         match (value, format_of(row)) {
@@ -46,46 +47,46 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
     let body = html! {
         h1 { (title) }
         p class="meta" {
-            (lang.pick("指标体系", "Framework")) "：" (view.framework.name) "；" (lang.pick("版本", "edition")) "：" (r.framework_edition)
+            (t(lang, "rollup.k1")) "：" (view.framework.name) "；" (t(lang, "rollup.k2")) "：" (r.framework_edition)
         }
-        nav class="years" aria-label=(lang.pick("年度", "Year")) {
+        nav class="years" aria-label=(t(lang, "rollup.k3")) {
             @for (year, href) in &view.years {
                 @if *year == r.year { strong { (year) } } @else { a href=(href) { (year) } }
                 " "
             }
         }
         section class="card" aria-labelledby="summary-h" {
-            h2 id="summary-h" { (lang.pick("总体情况", "Summary")) }
+            h2 id="summary-h" { (t(lang, "rollup.k4")) }
             ul {
-                li { (lang.pick("区域总数", "Zones")) "：" (r.zones) }
-                li { (lang.pick("已报送并参与比较", "Compared")) "：" (r.compared) }
+                li { (t(lang, "rollup.k5")) "：" (r.zones) }
+                li { (t(lang, "rollup.k6")) "：" (r.compared) }
                 li {
-                    (lang.pick("达到创建要求", "Ready for designation")) "：" (r.ready)
-                    @if r.compared > 0 { "，" (lang.pick("占已比较", "of compared")) " " (part_of(r.ready, r.compared)) }
+                    (t(lang, "rollup.k7")) "：" (r.ready)
+                    @if r.compared > 0 { "，" (t(lang, "rollup.k8")) " " (part_of(r.ready, r.compared)) }
                 }
-                li { (lang.pick("未报送", "Not reported")) "：" (r.not_reported.len()) }
+                li { (t(lang, "rollup.k9")) "：" (r.not_reported.len()) }
                 @if view.stale > 0 {
-                    li { (lang.pick("数值已更新、正在重新计算", "Being recomputed")) "：" (view.stale) }
+                    li { (t(lang, "rollup.k10")) "：" (view.stale) }
                 }
                 @if !r.other_edition.is_empty() {
-                    li { (lang.pick("采用其他指标体系版本（未参与比较）", "Other edition (not compared)")) "：" (r.other_edition.len()) }
+                    li { (t(lang, "rollup.k11")) "：" (r.other_edition.len()) }
                 }
             }
-            p { a href=(view.csv_href) { (lang.pick("下载比较表（CSV）", "Download the comparison (CSV)")) } }
+            p { a href=(view.csv_href) { (t(lang, "rollup.k12")) } }
         }
         section class="card" aria-labelledby="standing-h" {
-            h2 id="standing-h" { (lang.pick("各区域排名", "Standings")) }
+            h2 id="standing-h" { (t(lang, "rollup.k13")) }
             @if r.standings.is_empty() {
-                p { (lang.pick("尚无已报送的区域。", "No zone has reported yet.")) }
+                p { (t(lang, "rollup.k14")) }
             } @else {
                 div class="scroll" {
                     table class="data rollup" {
                         thead { tr {
-                            th scope="col" { (lang.pick("排名", "Rank")) }
-                            th scope="col" class="c-name" { (lang.pick("区域", "Zone")) }
-                            th scope="col" { (lang.pick("创建要求", "Designation")) }
-                            th scope="col" { (lang.pick("约束性指标达标", "Binding met")) }
-                            th scope="col" { (lang.pick("参考性指标达标", "Reference met")) }
+                            th scope="col" { (t(lang, "rollup.k15")) }
+                            th scope="col" class="c-name" { (t(lang, "rollup.k16")) }
+                            th scope="col" { (t(lang, "rollup.k17")) }
+                            th scope="col" { (t(lang, "rollup.k18")) }
+                            th scope="col" { (t(lang, "rollup.k19")) }
                         } }
                         tbody {
                             @for s in &r.standings {
@@ -94,9 +95,9 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
                                     td class="c-name" { a href=((view.zone_href)(&s.code)) { (s.name) } }
                                     td {
                                         @if s.ready {
-                                            span class="tag active" { (lang.pick("达到", "Ready")) }
+                                            span class="tag active" { (t(lang, "rollup.k20")) }
                                         } @else {
-                                            span class="tag disabled" { (lang.pick("未达到", "Not ready")) }
+                                            span class="tag disabled" { (t(lang, "rollup.k21")) }
                                         }
                                     }
                                     td class="num" { (s.binding_met) "/" (s.binding_total) }
@@ -109,36 +110,36 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
             }
         }
         section class="card" aria-labelledby="failing-h" {
-            h2 id="failing-h" { (lang.pick("约束性指标未达标次数", "Binding indicators failed most often")) }
+            h2 id="failing-h" { (t(lang, "rollup.k22")) }
             @if r.binding_failures.is_empty() {
-                p { (lang.pick("参与比较的区域均已达到全部约束性指标。", "Every compared zone meets every binding indicator.")) }
+                p { (t(lang, "rollup.k23")) }
             } @else {
                 ol {
                     @for (id, name, count) in &r.binding_failures {
-                        li { (id) " " (name) "：" (count) (lang.pick(" 个区域未达标或无数据", " zones not met or without data")) }
+                        li { (id) " " (name) "：" (count) (t(lang, "rollup.k24")) }
                     }
                 }
             }
         }
         section class="card" aria-labelledby="rows-h" {
-            h2 id="rows-h" { (lang.pick("各指标在区域间的分布", "Each row across zones")) }
+            h2 id="rows-h" { (t(lang, "rollup.k25")) }
             div class="scroll" {
                 table class="data rollup" {
                     thead { tr {
-                        th scope="col" { (lang.pick("编号", "No.")) }
-                        th scope="col" class="c-name" { (lang.pick("指标", "Indicator")) }
-                        th scope="col" { (lang.pick("达标", "Met")) }
-                        th scope="col" { (lang.pick("不达标", "Not met")) }
-                        th scope="col" { (lang.pick("无数据", "No data")) }
-                        th scope="col" { (lang.pick("最小值", "Min")) }
-                        th scope="col" { (lang.pick("中位数", "Median")) }
-                        th scope="col" { (lang.pick("最大值", "Max")) }
+                        th scope="col" { (t(lang, "rollup.k26")) }
+                        th scope="col" class="c-name" { (t(lang, "rollup.k27")) }
+                        th scope="col" { (t(lang, "rollup.k28")) }
+                        th scope="col" { (t(lang, "rollup.k29")) }
+                        th scope="col" { (t(lang, "rollup.k30")) }
+                        th scope="col" { (t(lang, "rollup.k31")) }
+                        th scope="col" { (t(lang, "rollup.k32")) }
+                        th scope="col" { (t(lang, "rollup.k33")) }
                     } }
                     tbody {
                         @for row in &r.rows {
                             tr {
                                 td { (row.row) }
-                                td class="c-name" { (row.name) @if row.binding { "（" (lang.pick("约束性", "binding")) "）" } }
+                                td class="c-name" { (row.name) @if row.binding { "（" (t(lang, "rollup.k34")) "）" } }
                                 td class="num" { (row.met) }
                                 td class="num" { (row.not_met) }
                                 td class="num" { (row.no_data) }
@@ -152,9 +153,9 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
             }
         }
         section class="card" aria-labelledby="missing-h" {
-            h2 id="missing-h" { (lang.pick("未报送的区域", "Not reported")) }
+            h2 id="missing-h" { (t(lang, "rollup.k35")) }
             @if r.not_reported.is_empty() {
-                p { (lang.pick("全部区域均已报送。", "Every zone has reported.")) }
+                p { (t(lang, "rollup.k36")) }
             } @else {
                 ul {
                     @for code in &r.not_reported {
