@@ -122,6 +122,8 @@ pub enum Nav {
     /// 开放数据 and 调查结果: the public portal (issue 14).
     Open,
     Results,
+    /// 台账 (members, issue 13).
+    Ledger,
     Admin,
     Login,
     None,
@@ -262,6 +264,9 @@ pub mod urls {
     }
     pub fn surveys(zone: &str) -> String {
         format!("/z/{}/surveys", encode(zone))
+    }
+    pub fn ledgers(zone: &str) -> String {
+        format!("/z/{}/ledgers", encode(zone))
     }
     pub fn review(zone: &str) -> String {
         format!("/z/{}/review", encode(zone))
@@ -416,6 +421,7 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         }
         if role.is_some() {
             items.push((Nav::Survey, urls::surveys(&zone.code), t(lang, "nav.survey")));
+            items.push((Nav::Ledger, urls::ledgers(&zone.code), t(lang, "nav.ledger")));
         }
     }
     if matches!(role, Some(Role::Admin)) {

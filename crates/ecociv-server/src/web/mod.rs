@@ -15,6 +15,7 @@
 pub mod account;
 pub mod forms;
 pub mod hierarchy;
+pub mod ledger;
 pub mod pages;
 pub mod plan;
 pub mod portal;
@@ -111,6 +112,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx"),
     // Issue 15 (h15): the roll-up of a city, a province or the nation.
     ("GET", "/rollup/{code}"),
+    // Registers (台账), issue 13.
+    ("GET", "/z/{code}/ledgers"),
+    ("POST", "/z/{code}/ledgers/compute"),
+    ("GET", "/z/{code}/ledgers/{ledger}"),
+    ("GET", "/z/{code}/ledgers/{ledger}/records/{record}"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -191,6 +197,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         // Issue 15 (h15).
         ("GET", "/rollup/{code}") => get(hierarchy::page),
         ("GET", "/z/{code}/surveys/{survey}/export.xlsx") => get(survey::export_xlsx),
+        ("GET", "/z/{code}/ledgers") => get(ledger::list),
+        ("POST", "/z/{code}/ledgers/compute") => post(ledger::compute),
+        ("GET", "/z/{code}/ledgers/{ledger}") => get(ledger::records),
+        ("GET", "/z/{code}/ledgers/{ledger}/records/{record}") => get(ledger::record),
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

@@ -641,6 +641,16 @@ const PAGES: &[PageRoute] = &[
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx", MEMBERS, &[]),
     // Issue 15 (h15): the roll-up of the zone's unit (admins here; a city's roles in hierarchy.rs).
     ("GET", "/rollup/{code}", ADMINS, &[]),
+    // Registers (台账), issue 13.
+    ("GET", "/z/{code}/ledgers", MEMBERS, &[]),
+    (
+        "POST",
+        "/z/{code}/ledgers/compute",
+        REVIEWERS,
+        &[("year", "2022"), ("status", "draft")],
+    ),
+    ("GET", "/z/{code}/ledgers/{ledger}", MEMBERS, &[]),
+    ("GET", "/z/{code}/ledgers/{ledger}/records/{record}", MEMBERS, &[]),
 ];
 
 #[tokio::test]
@@ -709,7 +719,9 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{unit}", &ecociv_web::layout::urls::encode("城中生态环境局"))
                 .replace("{subject}", "measure:1.1.2")
                 .replace("{period}", "2025Q3")
-                .replace("{survey}", &survey);
+                .replace("{survey}", &survey)
+                .replace("{ledger}", "risk_hazard")
+                .replace("{record}", "YH1");
             let response = if *method == "GET" {
                 client.get(&server, &path).await
             } else {

@@ -6,6 +6,7 @@ pub mod air;
 pub mod dashboard;
 pub mod entry;
 pub mod indicator;
+pub mod ledger;
 pub mod login;
 pub mod plan;
 pub mod portal;
