@@ -72,6 +72,11 @@ pub struct TableRow {
     pub partial: Option<Named>,
     pub basis: Basis,
     pub synthetic: bool,
+    /// Where the year's figure comes from (`Source::kind`: `document`, `file`, `computed`, `ledger`,
+    /// `survey`), shown as a short tag so the table says which rows are typed in, computed from monitoring
+    /// data, derived from registers or estimated from a survey; `None` without a figure or for synthetic
+    /// demo figures (tagged as such).
+    pub origin: Option<&'static str>,
     pub warnings: usize,
     pub target_2025: Option<TargetCell>,
     pub target_2030: Option<TargetCell>,
@@ -142,6 +147,11 @@ impl Table21View {
                 partial: row.partial.as_ref().map(Named::from),
                 basis: row.basis,
                 synthetic: row.source.as_ref().is_some_and(|source| source.is_synthetic()),
+                origin: row
+                    .source
+                    .as_ref()
+                    .map(|source| source.kind())
+                    .filter(|kind| *kind != "synthetic"),
                 warnings: row.warnings.len(),
                 target_2025: if has_subs {
                     None
@@ -338,6 +348,9 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
                                     @if row.has_subs { span class="muted" { (t(lang, "table.see_sub_rows")) } }
                                     @else if let Some(value) = &row.value { (value) }
                                     @else { "—" }
+                                    @if let Some(origin) = row.origin {
+                                        " " span class={ "tag origin " (origin) } title=(t(lang, &format!("source.{origin}"))) { (t(lang, &format!("origin.{origin}"))) }
+                                    }
                                     @if row.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } }
                                 }
                                 td class="c-status" data-label=(t(lang, "table.status")) {

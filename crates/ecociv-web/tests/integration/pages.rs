@@ -992,3 +992,106 @@ fn a_survey_figure_names_its_method_edition_and_sample_once_each_under_their_own
         assert!(tag_line.contains(synthetic), "{lang:?}: demo data said beside the tag");
     }
 }
+
+#[test]
+fn table_2_1_says_per_row_whether_a_figure_is_typed_computed_from_monitoring_derived_from_a_register_or_surveyed() {
+    use ecociv_core::{Observation, Source, Value};
+    let mut fixture = Fixture::load();
+    let year = 2023;
+    let observation = |row: &str, value: f64, source: Source| Observation {
+        row: row.into(),
+        year,
+        value: Value::Number(value),
+        assigned: None,
+        recorded: None,
+        source,
+    };
+    fixture.zone.observations.retain(|o| o.year != year);
+    fixture.zone.observations.extend([
+        observation(
+            "3",
+            21.0,
+            Source::File {
+                path: "values.csv".into(),
+                line: 4,
+            },
+        ),
+        observation(
+            "7.1",
+            95.0,
+            Source::Computed {
+                method: "优良天数比例".into(),
+                edition: "HJ 633-2012".into(),
+                provenance: "1个站点".into(),
+                files: Vec::new(),
+            },
+        ),
+        observation(
+            "24",
+            100.0,
+            Source::Ledger {
+                kind: "村镇饮用水卫生监测台账".into(),
+                kind_id: "village_water".into(),
+                version: 1,
+                method: "合格样品数÷样品数×100".into(),
+                provenance: "4条记录".into(),
+                records: Vec::new(),
+                synthetic: false,
+            },
+        ),
+        observation(
+            "34",
+            91.2,
+            Source::Survey {
+                survey: "满意度调查".into(),
+                survey_id: "s".into(),
+                method: "分层加权估计".into(),
+                edition: "2026-1".into(),
+                valid: 397,
+                responses: 397,
+                low: 88.0,
+                high: 93.6,
+                provenance: "7层".into(),
+                synthetic: false,
+            },
+        ),
+    ]);
+    let view = fixture.table(year, TableFilter::default());
+    for lang in [Lang::Zh, Lang::En] {
+        let page = doc(&pages::table::render_table(&ctx(lang, None), &view));
+        let origin = |row: &str| {
+            let line = page
+                .by_id("table-2-1")
+                .unwrap()
+                .find_all(|e| e.tag == "tr" && e.attr("data-row") == Some(row))
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| panic!("row {row}"));
+            let tags: Vec<String> = line
+                .find_all(|e| e.has_class("origin"))
+                .iter()
+                .map(|e| e.text())
+                .collect();
+            tags
+        };
+        let expected: [(&str, &[&str]); 5] = match lang {
+            Lang::Zh => [
+                ("3", &["填报"]),
+                ("7.1", &["监测"]),
+                ("24", &["台账"]),
+                ("34", &["调查"]),
+                ("1", &[]),
+            ],
+            Lang::En => [
+                ("3", &["typed"]),
+                ("7.1", &["monitoring"]),
+                ("24", &["register"]),
+                ("34", &["survey"]),
+                ("1", &[]),
+            ],
+        };
+        for (row, tags) in expected {
+            assert_eq!(origin(row), tags, "{lang:?}: row {row}");
+        }
+    }
+}
