@@ -151,7 +151,7 @@ pub fn render_record_list(ctx: &PageContext, view: &RecordListView) -> String {
             p class="card" { (t(lang, "ledger.none")) }
         } @else {
             div class="scroll" {
-                table class="data compact" {
+                table class="data compact records" {
                     thead { tr {
                         @for c in &view.columns { th scope="col" { (c) } }
                         th scope="col" class="num" { (t(lang, "ledger.revisions")) }
