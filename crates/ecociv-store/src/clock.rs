@@ -5,7 +5,7 @@
 //! then randomness — in another text form; every table has stored this 26-hex-digit form since the first
 //! migration, and switching would put two forms of id in one column for no gain in order or uniqueness.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// Now, as RFC 3339 UTC text with millisecond precision (`2026-11-29T10:00:00.123Z`).
 pub fn now() -> String {
@@ -25,17 +25,32 @@ pub fn now_plus(seconds: i64) -> String {
     format_time(later)
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// The last id this process issued, as (milliseconds, random part): ids are strictly increasing within a
+/// process, so "oldest first" (`ORDER BY created_at, id`) holds even for rows made in the same millisecond.
+static LAST: Mutex<(u64, u64)> = Mutex::new((0, 0));
 
-/// A new id: 12 hex digits of milliseconds since the epoch, then 14 random hex digits (with a process
-/// counter mixed in, so ids made in the same millisecond differ even if the random source repeats).
+const RANDOM_MASK: u64 = 0x00ff_ffff_ffff_ffff;
+
+/// A new id: 12 hex digits of milliseconds since the epoch, then 14 hex digits that are random for the
+/// first id of a millisecond and one more than the previous id's for the next ones in the same
+/// millisecond (as ULID's monotonic mode does). A clock that steps back keeps the last millisecond.
 pub fn new_id() -> String {
-    let millis = jiff::Timestamp::now().as_millisecond().max(0) as u64;
+    let now = jiff::Timestamp::now().as_millisecond().max(0) as u64;
     let mut bytes = [0u8; 8];
-    // The OS random source failing is not recoverable in any useful way; the counter still makes ids unique.
+    // The OS random source failing is not recoverable in any useful way; the increment still keeps ids unique.
     let _ = getrandom::fill(&mut bytes);
-    let random = u64::from_le_bytes(bytes) ^ COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{millis:012x}{:014x}", random & 0x00ff_ffff_ffff_ffff)
+    // Half the range, so the increments of one millisecond never overflow into the next.
+    let fresh = u64::from_le_bytes(bytes) & (RANDOM_MASK >> 1);
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (millis, random) = if now > last.0 {
+        (now, fresh)
+    } else if last.1 < RANDOM_MASK {
+        (last.0, last.1 + 1)
+    } else {
+        (last.0 + 1, fresh)
+    };
+    *last = (millis, random);
+    format!("{millis:012x}{random:014x}")
 }
 
 #[cfg(test)]
@@ -52,5 +67,12 @@ mod tests {
         assert_eq!(a.len(), 26);
         assert_ne!(a, b);
         assert!(a[..12] <= b[..12]);
+    }
+
+    #[test]
+    fn ids_made_in_one_millisecond_still_sort_in_the_order_they_were_made() {
+        let ids: Vec<String> = (0..10_000).map(|_| new_id()).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ids out of order");
+        assert!(ids.iter().all(|id| id.len() == 26));
     }
 }
