@@ -1,6 +1,7 @@
 //! The line a person sees for a CSV record, shared by every CSV reader of the project (`ecociv-data`'s
 //! values and projects files, the streaming readers of `ecociv-air` and `ecociv-water`, the monitoring
-//! kinds of `ecociv-monitoring`).
+//! kinds of `ecociv-monitoring`), and the one located error every reader reports with ([`Located`], a
+//! problem's file, line, column, field and message; [`Refused`], every problem of an input).
 //!
 //! **One rule for line ends** (all readers): a line ends at LF, at CRLF, or at a lone CR — as the csv
 //! crate reads records, and as Excel's "CSV (Macintosh)" writes them. CR-only files are therefore
@@ -22,8 +23,10 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read};
 
+pub mod located;
 pub mod text;
 
+pub use located::{Located, Refused};
 pub use text::{MAX_READING, excerpt, formula_like, name_problem, neutralise_formula};
 
 /// The longest record a reader accepts: 1 MiB. Monitoring and values lines are a few hundred bytes; a

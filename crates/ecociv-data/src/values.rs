@@ -48,6 +48,7 @@ pub fn parse_values_with(
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
         file: file.to_string(),
         line,
+        column: None,
         field: field.map(str::to_string),
         message,
     };
@@ -286,6 +287,7 @@ impl Problems {
             self.list.push(Problem {
                 file: self.file,
                 line: None,
+                column: None,
                 field: None,
                 message: format!("另有 {more} 处问题未列出 ({more} more problems not listed)"),
             });
@@ -314,6 +316,7 @@ mod tests {
             problems.push(Problem {
                 file: "values.csv".into(),
                 line: Some(line + 2),
+                column: None,
                 field: Some("value".into()),
                 message: "重复 (duplicate)".into(),
             });

@@ -83,6 +83,7 @@ pub fn parse_zone(file: &str, text: &str, framework: &Framework) -> Result<ZoneF
         problems.push(Problem {
             file: file.to_string(),
             line: None,
+            column: None,
             field: Some(field),
             message,
         });
@@ -247,18 +248,21 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
             (Err(_), _, _) => problems.push(Problem {
                 file: file.into(),
                 line,
+                column: None,
                 field: Some("number".into()),
                 message: "不是整数 (not an integer)".into(),
             }),
             (_, Err(_), _) => problems.push(Problem {
                 file: file.into(),
                 line,
+                column: None,
                 field: Some("count".into()),
                 message: "不是整数 (not an integer)".into(),
             }),
             _ => problems.push(Problem {
                 file: file.into(),
                 line,
+                column: None,
                 field: Some("investment_wan_yuan".into()),
                 message: "不是非负数 (not a non-negative number)".into(),
             }),

@@ -382,6 +382,7 @@ impl Check<'_> {
         self.problems.push(Problem {
             file: self.file.to_string(),
             line: Some(self.line(offset)),
+            column: None,
             field: Some(field.to_string()),
             message: message.into(),
         });

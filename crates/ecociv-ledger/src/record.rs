@@ -188,6 +188,7 @@ pub fn revision_from_cells(
     let problem = |field: &str, message: String| Problem {
         file: origin.file.clone(),
         line: origin.line,
+        column: None,
         field: Some(field.to_string()),
         message,
     };
@@ -322,6 +323,7 @@ pub fn read_csv_each<R: Read>(
                     Problem {
                         file: file.to_string(),
                         line,
+                        column: None,
                         field: None,
                         message,
                     },
@@ -356,6 +358,7 @@ pub fn read_csv_each<R: Read>(
                 Problem {
                     file: file.to_string(),
                     line: Some(line),
+                    column: None,
                     field: None,
                     message: "不是UTF-8编码（Excel请另存为“CSV UTF-8”） (not UTF-8)".to_string(),
                 },
@@ -383,6 +386,7 @@ pub fn read_csv_each<R: Read>(
                         Problem {
                             file: file.to_string(),
                             line: Some(line),
+                            column: None,
                             field: Some(ecociv_csvline::text::excerpt(text).into_owned()),
                             message: format!("不是台账“{}”的列 (unknown column)", kind.name),
                         },
@@ -392,6 +396,7 @@ pub fn read_csv_each<R: Read>(
                         Problem {
                             file: file.to_string(),
                             line: Some(line),
+                            column: None,
                             field: Some(text.to_string()),
                             message: "列重复 (duplicate column)".to_string(),
                         },
@@ -410,6 +415,7 @@ pub fn read_csv_each<R: Read>(
                         Problem {
                             file: file.to_string(),
                             line: Some(line),
+                            column: None,
                             field: Some(format!("{name}({id})")),
                             message: "缺少必填列 (required column missing)".to_string(),
                         },
@@ -428,6 +434,7 @@ pub fn read_csv_each<R: Read>(
                 Problem {
                     file: file.to_string(),
                     line: Some(line),
+                    column: None,
                     field: None,
                     message: format!(
                         "有 {} 列，表头只有 {} 列 (more cells than columns)",
@@ -465,6 +472,7 @@ pub fn read_csv_each<R: Read>(
         problems.push(Problem {
             file: file.to_string(),
             line: None,
+            column: None,
             field: None,
             message: "文件为空，缺少表头 (empty file: no header)".to_string(),
         });
@@ -473,6 +481,7 @@ pub fn read_csv_each<R: Read>(
         problems.push(Problem {
             file: file.to_string(),
             line: None,
+            column: None,
             field: None,
             message: format!("另有 {more} 个问题未列出 ({more} more problems)"),
         });
@@ -497,6 +506,7 @@ pub fn check_step(
     let problem = |message: String| Problem {
         file: revision.origin.file.clone(),
         line: revision.origin.line,
+        column: None,
         field: Some("状态(state)".to_string()),
         message,
     };

@@ -3,7 +3,6 @@
 //! `scorecard.toml`). Every problem names the file, line and field; a file with any problem gives nothing.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use serde::Deserialize;
 
@@ -12,47 +11,9 @@ use crate::model::{
 };
 use crate::money::WanYuan;
 
-/// One problem in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: Option<u64>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": 字段 {field} (field)")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Every problem found; nothing was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileError {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FileError {}
+/// One problem in a file, and every problem of a refused file: the project's one located error,
+/// `ecociv_csvline::{Located, Refused}` (file, line, column, field, message; Chinese first).
+pub use ecociv_csvline::{Located as Problem, Refused as FileError};
 
 pub(crate) struct Collector<'a> {
     file: &'a str,
@@ -91,6 +52,7 @@ impl<'a> Collector<'a> {
         self.problems.push(Problem {
             file: self.file.to_string(),
             line,
+            column: None,
             field: Some(field.to_string()),
             message: message.into(),
         });
@@ -116,6 +78,7 @@ pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) ->
             problems: vec![Problem {
                 file: file.to_string(),
                 line,
+                column: None,
                 field: None,
                 message: format!("TOML 格式错误：{} (invalid TOML)", e.message()),
             }],

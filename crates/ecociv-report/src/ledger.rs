@@ -175,6 +175,7 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
         problems: vec![Problem {
             file: file.to_string(),
             line: None,
+            column: None,
             field: None,
             message,
         }],
@@ -201,6 +202,7 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
     let located = |row: u32, column: Option<u32>, what: Option<&str>, message: String| Problem {
         file: file.to_string(),
         line: Some(u64::from(row) + 1),
+        column: None,
         field: Some(match (column, what) {
             (Some(c), Some(w)) => format!("工作表“{sheet_name}”单元格 {} {w}", cell_name(row, c)),
             (Some(c), None) => format!("工作表“{sheet_name}”单元格 {}", cell_name(row, c)),
@@ -322,6 +324,7 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
         problems.push(Problem {
             file: file.to_string(),
             line: None,
+            column: None,
             field: Some(format!("工作表“{sheet_name}”")),
             message: "工作表为空，缺少表头 (empty sheet: no header)".into(),
         });

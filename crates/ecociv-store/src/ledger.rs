@@ -548,6 +548,7 @@ impl LedgerImport {
                 problems.push(Problem {
                     file: self.meta.file_name.clone(),
                     line: None,
+                    column: None,
                     field: None,
                     message: format!("另有 {n} 个问题未列出 ({n} more problems)"),
                 });

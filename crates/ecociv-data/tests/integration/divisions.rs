@@ -110,11 +110,11 @@ fn bad_division_files_are_refused_with_line_and_field() {
     let found: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(
-        found[0].starts_with("d.csv:4: 字段 code") && found[0].contains("重复"),
+        found[0].starts_with("d.csv: 第 4 行，字段 code") && found[0].contains("重复"),
         "{found:?}"
     );
     assert!(
-        found[1].starts_with("d.csv:3: 字段 parent") && found[1].contains("450200"),
+        found[1].starts_with("d.csv: 第 3 行，字段 parent") && found[1].contains("450200"),
         "{found:?}"
     );
     // Missing columns.

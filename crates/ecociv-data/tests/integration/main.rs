@@ -132,14 +132,17 @@ fn values_file_errors_name_file_line_and_field() {
     let header = "indicator,year,value,assigned\n";
     let unknown = problems(&format!("{header}3,2021,21.4,\n99,2021,1,\n"));
     assert_eq!(unknown.len(), 1);
-    assert!(unknown[0].starts_with("v.csv:3: 字段 indicator"), "{unknown:?}");
+    assert!(unknown[0].starts_with("v.csv: 第 3 行，字段 indicator"), "{unknown:?}");
     let parent = problems(&format!("{header}7,2021,94.5,\n"));
     assert!(
         parent[0].contains("7.1"),
         "a parent id hints at its sub-rows: {parent:?}"
     );
     let bad_number = problems(&format!("{header}3,2021,2l.4,\n"));
-    assert!(bad_number[0].starts_with("v.csv:2: 字段 value"), "{bad_number:?}");
+    assert!(
+        bad_number[0].starts_with("v.csv: 第 2 行，字段 value"),
+        "{bad_number:?}"
+    );
     let bad_state = problems(&format!("{header}1,2021,差不多,\n"));
     assert!(bad_state[0].contains("制定实施"), "{bad_state:?}");
     let bad_year = problems(&format!("{header}3,twenty,21.4,\n"));
@@ -151,7 +154,7 @@ fn values_file_errors_name_file_line_and_field() {
     let missing = problems("indicator,year,value\n3,2021,21.4\n");
     assert_eq!(
         missing,
-        ["v.csv:1: 字段 assigned (field): 缺少必需的列 (missing column)"]
+        ["v.csv: 第 1 行，字段 assigned / line 1, field assigned: 缺少必需的列 (missing column)"]
     );
     let duplicate = problems(&format!("{header}3,2021,21.4,\n3,2021,22,\n"));
     assert!(duplicate[0].contains("重复"), "{duplicate:?}");
@@ -180,7 +183,7 @@ fn framework_errors_are_reported() {
     let error = ecociv_data::framework::parse_framework("f.toml", &broken).unwrap_err();
     assert!(error.to_string().contains("direction \"up\""), "{error}");
     let syntax = ecociv_data::framework::parse_framework("f.toml", "id = \n").unwrap_err();
-    assert!(syntax.to_string().starts_with("f.toml:1"), "{syntax}");
+    assert!(syntax.to_string().starts_with("f.toml: 第 1 行"), "{syntax}");
 }
 
 #[test]
@@ -231,7 +234,7 @@ fn a_zones_ledger_takes_later_lines_as_revisions_but_a_values_file_refuses_dupli
 #[test]
 fn lines_are_counted_with_blank_lines() {
     let blank = problems("indicator,year,value,assigned\n3,2021,21,\n\n\n3,2020,abc,\n");
-    assert!(blank[0].starts_with("v.csv:5: 字段 value"), "{blank:?}");
+    assert!(blank[0].starts_with("v.csv: 第 5 行，字段 value"), "{blank:?}");
 }
 
 /// One rule for line ends in every reader: LF, CRLF and a lone CR (Excel's "CSV (Macintosh)") each end a line,
@@ -243,7 +246,7 @@ fn cr_only_and_crlf_files_are_read_and_numbered_like_lf_files() {
         let text = lines.join(end) + end;
         let found = problems(&text);
         assert_eq!(found.len(), 1, "{end:?}: {found:?}");
-        assert!(found[0].starts_with("v.csv:4: 字段 value"), "{end:?}: {found:?}");
+        assert!(found[0].starts_with("v.csv: 第 4 行，字段 value"), "{end:?}: {found:?}");
     }
 }
 
@@ -253,7 +256,7 @@ fn cr_only_and_crlf_files_are_read_and_numbered_like_lf_files() {
 fn extra_cells_beyond_the_header_are_refused() {
     let found = problems("indicator,year,value,assigned\n3,2021,21,,8\n3,2020,22,,,,\n");
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("v.csv:2:"), "{found:?}");
+    assert!(found[0].starts_with("v.csv: 第 2 行"), "{found:?}");
     assert!(found[0].contains("5"), "{found:?}");
 }
 
@@ -264,7 +267,7 @@ fn huge_fields_are_refused_and_echoes_are_cut() {
     let found = problems(&format!("indicator,year,value,assigned\n3,2021,{huge},\n"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].len() < 300, "{}", &found[0][..300]);
-    assert!(found[0].contains("v.csv:2"), "{found:?}");
+    assert!(found[0].contains("v.csv: 第 2 行"), "{found:?}");
     let long = "x".repeat(5000);
     let found = problems(&format!(
         "indicator,year,value,assigned\n{long},2021,1,\n3,2021,{long},\n"

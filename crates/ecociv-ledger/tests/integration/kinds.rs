@@ -138,7 +138,7 @@ closed = ["销号"]
 "#;
     let error = parse_kind("l.toml", text, &framework).unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("l.toml:11: 字段 lifecycle.initial"), "{text}");
+    assert!(text.contains("l.toml: 第 11 行，字段 lifecycle.initial"), "{text}");
     assert!(text.contains("“完成”不在状态表中"), "{text}");
     assert!(text.contains("已关闭的状态“销号”不能再转换"), "{text}");
 }

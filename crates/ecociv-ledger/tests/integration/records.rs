@@ -28,7 +28,9 @@ fn every_problem_names_file_line_and_field_and_nothing_is_read() {
     assert!(error.problems.iter().all(|p| p.file == "水样.csv"));
     let text = error.to_string();
     assert!(
-        text.contains("水样.csv:4: 字段 水期(period) (field): “雨季”不在可选值中：枯水期、丰水期"),
+        text.contains(
+            "水样.csv: 第 4 行，字段 水期(period) / line 4, field 水期(period): “雨季”不在可选值中：枯水期、丰水期"
+        ),
         "{text}"
     );
 }

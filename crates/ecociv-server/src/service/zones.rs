@@ -77,6 +77,7 @@ pub async fn check(store: &Store, base: &str, files: &ZoneFiles, today: Day) -> 
                 return Err(refused(&[ecociv_data::Problem {
                     file: zone_file,
                     line: None,
+                    column: None,
                     field: Some("framework".into()),
                     message: format!(
                         "未知指标体系版本“{framework_id}”；可选：{} (unknown framework edition)",

@@ -198,6 +198,7 @@ pub fn load_dir(framework: &Framework, dir: &Path) -> anyhow::Result<Vec<(Kind, 
             problems.push(ecociv_data::Problem {
                 file: path.display().to_string(),
                 line: None,
+                column: None,
                 field: None,
                 message: format!("文件名不对应任何台账类型“{id}” (the file name names no kind)"),
             });

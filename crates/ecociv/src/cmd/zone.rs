@@ -234,15 +234,14 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 if let Some(details) = error.details.as_ref().and_then(|d| d.as_array()) {
                     for problem in details {
                         let field = |key: &str| problem.get(key).and_then(|v| v.as_str()).map(str::to_string);
-                        let line = problem.get("line").and_then(serde_json::Value::as_u64);
-                        let mut text = field("file").unwrap_or_default();
-                        if let Some(line) = line {
-                            let _ = write!(text, ":{line}");
-                        }
-                        if let Some(f) = field("field") {
-                            let _ = write!(text, ": 字段 {f} (field)");
-                        }
-                        eprintln!("{text}: {}", field("message").unwrap_or_default());
+                        let located = ecociv_data::Problem {
+                            file: field("file").unwrap_or_default(),
+                            line: problem.get("line").and_then(serde_json::Value::as_u64),
+                            column: None,
+                            field: field("field"),
+                            message: field("message").unwrap_or_default(),
+                        };
+                        eprintln!("{located}");
                     }
                 }
                 store.close().await;

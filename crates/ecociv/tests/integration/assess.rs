@@ -159,22 +159,22 @@ fn malformed_values_file_fails_with_file_line_and_field_and_prints_nothing() {
         (
             "unknown.csv",
             "indicator,year,value,assigned\n3,2021,21.4,\n36,2021,1,\n",
-            "unknown.csv:3: 字段 indicator",
+            "unknown.csv: 第 3 行，字段 indicator",
         ),
         (
             "number.csv",
             "indicator,year,value,assigned\n3,2021,abc,\n",
-            "number.csv:2: 字段 value",
+            "number.csv: 第 2 行，字段 value",
         ),
         (
             "state.csv",
             "indicator,year,value,assigned\n4,2021,基本实施,\n",
-            "state.csv:2: 字段 value",
+            "state.csv: 第 2 行，字段 value",
         ),
         (
             "column.csv",
             "indicator,year,value\n3,2021,21.4\n",
-            "column.csv:1: 字段 assigned",
+            "column.csv: 第 1 行，字段 assigned",
         ),
     ];
     for (name, text, expected) in cases {

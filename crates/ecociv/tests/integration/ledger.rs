@@ -22,7 +22,10 @@ fn check_names_file_line_and_field_and_exits_1() {
     let output = ecociv(&["ledger", "check", "--kind", "village_water", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stderr(&output);
-    assert!(text.contains("samples.csv:3: 字段 采样日期(sample_date)"), "{text}");
+    assert!(
+        text.contains("samples.csv: 第 3 行，字段 采样日期(sample_date)"),
+        "{text}"
+    );
     std::fs::write(&file, "编号,供水工程或村,采样日期,检测合格\nW1,甲村,2023-03-01,是\n").unwrap();
     let output = ecociv(&["ledger", "check", "--kind", "village_water", file.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -166,7 +169,7 @@ fn a_new_register_is_files_only_and_a_stated_figure_is_checked() {
     let output = ecociv(&["assess", "--zone", "450202", "--year", "2023", "--ledgers", &ledgers]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("information_disclosure.csv:2: 字段 已公开(disclosed)"),
+        stderr(&output).contains("information_disclosure.csv: 第 2 行，字段 已公开(disclosed)"),
         "{}",
         stderr(&output)
     );
@@ -251,7 +254,7 @@ fn import_stores_all_or_nothing_and_compute_saves_the_rows() {
     let output = run(&args(&file));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("samples.csv:3: 字段 采样日期(sample_date)"),
+        stderr(&output).contains("samples.csv: 第 3 行，字段 采样日期(sample_date)"),
         "{}",
         stderr(&output)
     );

@@ -119,7 +119,7 @@ fn create_import_refuse_export_and_import_again() {
     let output = ecociv(&["zone", "import", s(&broken), "--db", &db]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let err = stderr(&output);
-    assert!(err.contains(&format!("values.csv:{line}: 字段 value")), "{err}");
+    assert!(err.contains(&format!("values.csv: 第 {line} 行，字段 value")), "{err}");
     // Fix the value: now only the parents (桂林 is not 柳州) are wrong.
     std::fs::write(broken.join("values.csv"), values.replace("9,2022,很多,,,\n", "")).unwrap();
     let output = ecociv(&["zone", "import", s(&broken), "--db", &db]);
