@@ -6,7 +6,6 @@
 //! `skip_bad` it is counted instead (the first ten are kept for the report). Output is written only after
 //! the whole input was read without error, so a failing command writes nothing.
 
-use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
@@ -80,33 +79,10 @@ pub const ANNUAL_OUT_HEADER: [&str; 11] = [
     "o3_8h_p90",
 ];
 
-/// A bad input row or header: where and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    /// File name, or `-` for standard input.
-    pub source: String,
-    /// 1-based line number.
-    pub line: u64,
-    /// 1-based column number, when one field is at fault.
-    pub column: Option<usize>,
-    /// The column's header name.
-    pub field: Option<String>,
-    /// Bilingual message.
-    pub message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: 第 {} 行 / line {}", self.source, self.line, self.line)?;
-        if let Some(c) = self.column {
-            write!(f, ", 第 {c} 列 / column {c}")?;
-        }
-        if let Some(n) = &self.field {
-            write!(f, " ({n})")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+/// A bad input row or header: where and why — the project's one located error
+/// (`ecociv_csvline::Located`: file — `-` for standard input —, line, column, the column's header name,
+/// and a bilingual message).
+pub use ecociv_csvline::Located as InputError;
 
 /// Why reading failed.
 #[derive(Debug, thiserror::Error)]
@@ -214,8 +190,8 @@ struct Rec<'a, F: Fields = csv::ByteRecord> {
 impl<F: Fields> Rec<'_, F> {
     fn input_err(&self, column: Option<usize>, message: String) -> InputError {
         InputError {
-            source: self.source.to_owned(),
-            line: self.line,
+            file: self.source.to_owned(),
+            line: Some(self.line),
             column: column.map(|c| c + 1),
             field: column.and_then(|c| self.header.get(c)).map(|s| (*s).to_owned()),
             message,
@@ -375,8 +351,8 @@ fn next_record<R: Read>(
                     error,
                 }),
                 other => Err(IngestError::Input(InputError {
-                    source: source.to_owned(),
-                    line,
+                    file: source.to_owned(),
+                    line: (line > 0).then_some(line),
                     column: None,
                     field: None,
                     message: format!("CSV 格式错误 / malformed CSV: {other:?}"),
@@ -410,8 +386,8 @@ fn apply_hourly(
             Ok(()) => Ok(()),
             Err(order) => {
                 let e = InputError {
-                    source: source.to_owned(),
-                    line,
+                    file: source.to_owned(),
+                    line: Some(line),
                     column: None,
                     field: None,
                     message: order.to_string(),
@@ -434,8 +410,8 @@ fn apply_hourly(
 
 fn empty_input(source: &str) -> IngestError {
     IngestError::Input(InputError {
-        source: source.to_owned(),
-        line: 1,
+        file: source.to_owned(),
+        line: Some(1),
         column: None,
         field: None,
         message: "输入为空，缺少表头 / empty input: header missing".into(),

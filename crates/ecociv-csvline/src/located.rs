@@ -53,6 +53,19 @@ impl Located {
         }
     }
 
+    /// A problem a stream reader found (no file name yet: the caller adds it with [`Located::in_file`]) at
+    /// `line` (0: unknown) and, when one field is at fault, its 1-based column and header name.
+    pub fn in_stream(line: u64, column: Option<(usize, String)>, message: impl Into<String>) -> Located {
+        let (column, field) = column.unzip();
+        Located {
+            file: String::new(),
+            line: (line > 0).then_some(line),
+            column,
+            field,
+            message: message.into(),
+        }
+    }
+
     /// The same problem at `line` (0 means unknown: no line is named).
     pub fn at_line(mut self, line: u64) -> Located {
         self.line = (line > 0).then_some(line);

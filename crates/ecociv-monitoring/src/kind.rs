@@ -10,7 +10,6 @@
 //! refused (a stored reading is never overwritten).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 use ecociv_air::EditionChoice;
 use ecociv_air::hj663::DayRecord;
@@ -163,58 +162,19 @@ impl Kind {
     }
 }
 
-/// A refused upload: where and why (the standards crate's own message).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    /// 1-based line (0 when unknown).
-    pub line: u64,
-    pub column: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: 第 {} 行 / line {}", self.file, self.line, self.line)?;
-        if let Some(c) = self.column {
-            write!(f, ", 第 {c} 列 / column {c}")?;
-        }
-        if let Some(n) = &self.field {
-            write!(f, " ({n})")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+/// A refused upload: where and why (the standards crate's own message) — the project's one located error,
+/// `ecociv_csvline::Located`, as the standards crate's reader made it, with the file named here.
+pub use ecociv_csvline::Located as Problem;
 
 fn air_problem(file: &str, e: IngestError) -> Problem {
     match e {
-        IngestError::Input(i) => Problem {
-            file: file.to_owned(),
-            line: i.line,
-            column: i.column,
-            field: i.field,
-            message: i.message,
-        },
-        other => Problem {
-            file: file.to_owned(),
-            line: 0,
-            column: None,
-            field: None,
-            message: other.to_string(),
-        },
+        IngestError::Input(i) => i.in_file(file),
+        other => Problem::new(file, other.to_string()),
     }
 }
 
 fn water_problem(file: &str, e: water_ingest::IngestError) -> Problem {
-    let (column, field) = e.column.map_or((None, None), |(c, n)| (Some(c), Some(n)));
-    Problem {
-        file: file.to_owned(),
-        line: e.line,
-        column,
-        field,
-        message: e.message,
-    }
+    e.in_file(file)
 }
 
 /// One stored cell: a parameter of a station at a time.
@@ -301,7 +261,7 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
         .from_reader(LineCounter::new(bytes));
     let problem = |line: u64, column: Option<usize>, field: Option<String>, message: String| Problem {
         file: file.to_owned(),
-        line,
+        line: (line > 0).then_some(line),
         column,
         field,
         message,
@@ -533,14 +493,8 @@ pub fn water_inputs(files: &[(Kind, String, String)]) -> Result<ZoneInputs, Prob
         input: csv.as_bytes(),
     });
     water_ingest::read_zone_sources(sources, Table::embedded(), Thresholds::embedded()).map_err(|e| match e {
-        water_ingest::DirError::Input { path, error } => water_problem(&path, error),
-        other => Problem {
-            file: String::new(),
-            line: 0,
-            column: None,
-            field: None,
-            message: other.to_string(),
-        },
+        water_ingest::DirError::Input { path, error } => water_problem(&path, *error),
+        other => Problem::new("", other.to_string()),
     })
 }
 
@@ -732,13 +686,13 @@ mod tests {
         let e = parse(Kind::Air, "a.csv", csv.as_bytes()).unwrap_err();
         assert_eq!(
             (e.file.as_str(), e.line, e.field.as_deref()),
-            ("a.csv", 4, Some("so2")),
+            ("a.csv", Some(4), Some("so2")),
             "{e}"
         );
         let water = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
                      S,2021-03-15,river,7.4,7.8,2.6,12,2.1,abc,0.06,,,,,,,0.00004L,,,,,,,,,\n";
         let e = parse(Kind::Sections, "s.csv", water.as_bytes()).unwrap_err();
-        assert_eq!((e.line, e.field.as_deref()), (2, Some("nh3n")), "{e}");
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("nh3n")), "{e}");
     }
 
     #[test]
@@ -801,12 +755,12 @@ mod tests {
             parse(Kind::BlackOdorousBodies, "b.csv", csv.as_bytes())
                 .unwrap_err()
                 .line,
-            3
+            Some(3)
         );
         let two = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n\
                    S,2021-03-15,river,7.4,,,,,,,,,,,,,,,,,,,,,,\nS,2021-03-15,river,7.5,,,,,,,,,,,,,,,,,,,,,,\n";
         let e = parse(Kind::Sections, "s.csv", two.as_bytes()).unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         assert!(e.message.contains("line 2"), "{e}");
     }
 }

@@ -9,7 +9,6 @@
 //! started the day before. Errors name line, column and field; any error refuses the whole file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::Read;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -21,31 +20,9 @@ use crate::gb3096::{EnergySum, FunctionalClass, Judgement, Period, Table};
 /// The most errors collected before reading stops.
 pub const MAX_ERRORS: usize = 100;
 
-/// An input error, located by line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestError {
-    /// 1-based line in the input (0 when unknown).
-    pub line: u64,
-    /// 1-based column and its header name, when the error concerns one field.
-    pub column: Option<(usize, String)>,
-    /// Chinese message first, then English.
-    pub message: String,
-}
-
-impl fmt::Display for IngestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some((c, name)) => write!(
-                f,
-                "第 {} 行第 {} 列（{}）/ line {}, column {} ({}): {}",
-                self.line, c, name, self.line, c, name, self.message
-            ),
-            None => write!(f, "第 {} 行 / line {}: {}", self.line, self.line, self.message),
-        }
-    }
-}
-
-impl std::error::Error for IngestError {}
+/// An input error, located by line and column: the project's one located error (`ecociv_csvline::Located`,
+/// built with `Located::in_stream`; the file is named by the caller, `Located::in_file`).
+pub use ecociv_csvline::Located as IngestError;
 
 /// One point's period: its equivalent level and judgement.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,13 +78,15 @@ fn header_names(h: &ByteRecord) -> Vec<String> {
 fn columns(names: &[String]) -> Result<Columns, IngestError> {
     let find = |name: &str| names.iter().position(|n| n == name);
     let need = |name: &str| {
-        find(name).ok_or_else(|| IngestError {
-            line: 1,
-            column: None,
-            message: format!(
-                "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                excerpt(&names.join(","))
-            ),
+        find(name).ok_or_else(|| {
+            IngestError::in_stream(
+                1,
+                None,
+                format!(
+                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
+                    excerpt(&names.join(","))
+                ),
+            )
         })
     };
     Ok(Columns {
@@ -129,11 +108,11 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn err(&self, col: usize, message: String) -> IngestError {
-        IngestError {
-            line: self.line,
-            column: Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
+        IngestError::in_stream(
+            self.line,
+            Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
             message,
-        }
+        )
     }
 
     fn text(&self, col: usize) -> Result<&'a str, IngestError> {
@@ -194,11 +173,11 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
     let names = match rdr.byte_headers() {
         Ok(h) => header_names(h),
         Err(e) => {
-            return Err(vec![IngestError {
-                line: 1,
-                column: None,
-                message: format!("CSV 格式错误 / malformed CSV: {e}"),
-            }]);
+            return Err(vec![IngestError::in_stream(
+                1,
+                None,
+                format!("CSV 格式错误 / malformed CSV: {e}"),
+            )]);
         }
     };
     let cols = columns(&names).map_err(|e| vec![e])?;
@@ -212,11 +191,11 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| rdr.get_ref().line_at(p.byte()));
-                errors.push(IngestError {
+                errors.push(IngestError::in_stream(
                     line,
-                    column: None,
-                    message: format!("CSV 格式错误 / malformed CSV: {e}"),
-                });
+                    None,
+                    format!("CSV 格式错误 / malformed CSV: {e}"),
+                ));
                 break;
             }
         }
@@ -225,17 +204,17 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
             continue;
         }
         if rec.len() != names.len() {
-            errors.push(IngestError {
+            errors.push(IngestError::in_stream(
                 line,
-                column: None,
-                message: format!(
+                None,
+                format!(
                     "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
                     rec.len(),
                     names.len(),
                     rec.len(),
                     names.len()
                 ),
-            });
+            ));
         } else if let Err(e) = read_record(&rec, line, &names, &cols, table, &mut groups, &mut classes) {
             errors.push(e);
         }
@@ -244,25 +223,25 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
         }
     }
     if rdr.get_ref().too_long() {
-        errors.push(IngestError {
-            line: rdr.get_ref().lines_ended() + 1,
-            column: None,
-            message: format!(
+        errors.push(IngestError::in_stream(
+            rdr.get_ref().lines_ended() + 1,
+            None,
+            format!(
                 "记录过长（超过 {} 字节）/ record longer than {} bytes",
                 ecociv_csvline::MAX_RECORD_BYTES,
                 ecociv_csvline::MAX_RECORD_BYTES
             ),
-        });
+        ));
     }
     let mut results = Vec::with_capacity(groups.len());
     for ((point, date, period), g) in groups {
         let Some(class) = g.class else { continue };
         let period_minutes = f64::from(table.period_minutes(period));
         if g.sum.minutes() > period_minutes + 1e-9 {
-            errors.push(IngestError {
-                line: g.last_line,
-                column: None,
-                message: format!(
+            errors.push(IngestError::in_stream(
+                g.last_line,
+                None,
+                format!(
                     "点位 “{}” {date} {}的读数共 {} 分钟，超过该时段的 {period_minutes} 分钟（重复或重叠的读数？）/ \
                      point \"{}\" {date} {}: readings cover {} minutes, more than the period's {period_minutes} \
                      (repeated or overlapping readings?)",
@@ -273,7 +252,7 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
                     period.code(),
                     g.sum.minutes()
                 ),
-            });
+            ));
             continue;
         }
         let Some(leq) = g.sum.leq() else { continue };

@@ -12,7 +12,6 @@
 //! error refuses the whole file.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -23,31 +22,9 @@ use crate::{gb15618, gb36600};
 /// The most errors collected before reading stops.
 pub const MAX_ERRORS: usize = 100;
 
-/// An input error, located by line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestError {
-    /// 1-based line in the input (0 when unknown).
-    pub line: u64,
-    /// 1-based column and its header name, when the error concerns one field.
-    pub column: Option<(usize, String)>,
-    /// Chinese message first, then English.
-    pub message: String,
-}
-
-impl fmt::Display for IngestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some((c, name)) => write!(
-                f,
-                "第 {} 行第 {} 列（{}）/ line {}, column {} ({}): {}",
-                self.line, c, name, self.line, c, name, self.message
-            ),
-            None => write!(f, "第 {} 行 / line {}: {}", self.line, self.line, self.message),
-        }
-    }
-}
-
-impl std::error::Error for IngestError {}
+/// An input error, located by line and column: the project's one located error (`ecociv_csvline::Located`,
+/// built with `Located::in_stream`; the file is named by the caller, `Located::in_file`).
+pub use ecociv_csvline::Located as IngestError;
 
 /// One judged line of a development-land file.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,11 +80,11 @@ impl<R: Read> Reader<R> {
                 })
                 .collect(),
             Err(e) => {
-                return Err(IngestError {
-                    line: 1,
-                    column: None,
-                    message: format!("CSV 格式错误 / malformed CSV: {e}"),
-                });
+                return Err(IngestError::in_stream(
+                    1,
+                    None,
+                    format!("CSV 格式错误 / malformed CSV: {e}"),
+                ));
             }
         };
         Ok(Self {
@@ -118,13 +95,15 @@ impl<R: Read> Reader<R> {
     }
 
     fn column(&self, name: &str) -> Result<usize, IngestError> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| IngestError {
-            line: 1,
-            column: None,
-            message: format!(
-                "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                excerpt(&self.names.join(","))
-            ),
+        self.names.iter().position(|n| n == name).ok_or_else(|| {
+            IngestError::in_stream(
+                1,
+                None,
+                format!(
+                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
+                    excerpt(&self.names.join(","))
+                ),
+            )
         })
     }
 
@@ -135,25 +114,25 @@ impl<R: Read> Reader<R> {
             match self.rdr.read_byte_record(&mut self.rec) {
                 Ok(false) => {
                     if self.rdr.get_ref().too_long() {
-                        return Err(IngestError {
-                            line: self.rdr.get_ref().lines_ended() + 1,
-                            column: None,
-                            message: format!(
+                        return Err(IngestError::in_stream(
+                            self.rdr.get_ref().lines_ended() + 1,
+                            None,
+                            format!(
                                 "记录过长（超过 {} 字节）/ record longer than {} bytes",
                                 ecociv_csvline::MAX_RECORD_BYTES,
                                 ecociv_csvline::MAX_RECORD_BYTES
                             ),
-                        });
+                        ));
                     }
                     return Ok(None);
                 }
                 Ok(true) => {}
                 Err(e) => {
-                    return Err(IngestError {
-                        line: e.position().map_or(0, |p| self.rdr.get_ref().line_at(p.byte())),
-                        column: None,
-                        message: format!("CSV 格式错误 / malformed CSV: {e}"),
-                    });
+                    return Err(IngestError::in_stream(
+                        e.position().map_or(0, |p| self.rdr.get_ref().line_at(p.byte())),
+                        None,
+                        format!("CSV 格式错误 / malformed CSV: {e}"),
+                    ));
                 }
             }
             let line = self.rec.position().map_or(0, |p| self.rdr.get_ref().line_at(p.byte()));
@@ -166,17 +145,17 @@ impl<R: Read> Reader<R> {
 
     fn fields(&self, line: u64) -> Result<Fields<'_>, IngestError> {
         if self.rec.len() != self.names.len() {
-            return Err(IngestError {
+            return Err(IngestError::in_stream(
                 line,
-                column: None,
-                message: format!(
+                None,
+                format!(
                     "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
                     self.rec.len(),
                     self.names.len(),
                     self.rec.len(),
                     self.names.len()
                 ),
-            });
+            ));
         }
         Ok(Fields {
             rec: &self.rec,
@@ -194,11 +173,11 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn err(&self, col: usize, message: String) -> IngestError {
-        IngestError {
-            line: self.line,
-            column: Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
+        IngestError::in_stream(
+            self.line,
+            Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
             message,
-        }
+        )
     }
 
     fn text(&self, col: usize) -> Result<&'a str, IngestError> {

@@ -5,7 +5,6 @@
 //! readers never panic on any input. Formats are documented in `crates/ecociv-water/README.md`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::{Read, Write};
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -19,31 +18,9 @@ use crate::hj192::{Restriction, SubIndices};
 mod parallel;
 pub use parallel::{BLOCK, classify_parallel, default_workers};
 
-/// An input error, located by line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestError {
-    /// 1-based line in the input (0 when unknown).
-    pub line: u64,
-    /// 1-based column and its header name, when the error concerns one field.
-    pub column: Option<(usize, String)>,
-    /// Chinese message first, then English.
-    pub message: String,
-}
-
-impl fmt::Display for IngestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some((c, name)) => write!(
-                f,
-                "第 {} 行第 {} 列（{}）/ line {}, column {} ({}): {}",
-                self.line, c, name, self.line, c, name, self.message
-            ),
-            None => write!(f, "第 {} 行 / line {}: {}", self.line, self.line, self.message),
-        }
-    }
-}
-
-impl std::error::Error for IngestError {}
+/// An input error, located by line and column: the project's one located error (`ecociv_csvline::Located`,
+/// built with `Located::in_stream`; the file is named by the caller, `Located::in_file`).
+pub use ecociv_csvline::Located as IngestError;
 
 /// The line a person sees for the csv crate's position `byte` (its own line is wrong after blank lines).
 fn line_of<R: Read>(rdr: &csv::Reader<LineCounter<R>>, position: Option<&csv::Position>) -> u64 {
@@ -52,11 +29,7 @@ fn line_of<R: Read>(rdr: &csv::Reader<LineCounter<R>>, position: Option<&csv::Po
 
 fn csv_error<R: Read>(e: &csv::Error, rdr: &csv::Reader<LineCounter<R>>) -> IngestError {
     let line = line_of(rdr, e.position());
-    IngestError {
-        line,
-        column: None,
-        message: format!("CSV 格式错误 / malformed CSV: {e}"),
-    }
+    IngestError::in_stream(line, None, format!("CSV 格式错误 / malformed CSV: {e}"))
 }
 
 /// `Ok(true)` for a blank record (every field empty: skipped); an error when the record's field count differs
@@ -66,17 +39,17 @@ fn blank_or_checked(rec: &ByteRecord, header_len: usize, line: u64) -> Result<bo
         return Ok(true);
     }
     if rec.len() != header_len {
-        return Err(IngestError {
+        return Err(IngestError::in_stream(
             line,
-            column: None,
-            message: format!(
+            None,
+            format!(
                 "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
                 rec.len(),
                 header_len,
                 rec.len(),
                 header_len
             ),
-        });
+        ));
     }
     Ok(false)
 }
@@ -103,23 +76,21 @@ impl Header {
             })
             .collect::<Vec<_>>();
         if names.iter().all(String::is_empty) {
-            return Err(IngestError {
-                line: 1,
-                column: None,
-                message: "缺少表头 / missing header line".into(),
-            });
+            return Err(IngestError::in_stream(1, None, "缺少表头 / missing header line"));
         }
         Ok(Self { names })
     }
 
     fn require(&self, name: &str) -> Result<usize, IngestError> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| IngestError {
-            line: 1,
-            column: None,
-            message: format!(
-                "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                self.names.join(",")
-            ),
+        self.names.iter().position(|n| n == name).ok_or_else(|| {
+            IngestError::in_stream(
+                1,
+                None,
+                format!(
+                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
+                    self.names.join(",")
+                ),
+            )
         })
     }
 
@@ -138,11 +109,7 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn err(&self, col: usize, message: String) -> IngestError {
         let name = self.names.get(col).cloned().unwrap_or_default();
-        IngestError {
-            line: self.line,
-            column: Some((col + 1, name)),
-            message,
-        }
+        IngestError::in_stream(self.line, Some((col + 1, name)), message)
     }
 
     fn raw(&self, col: usize) -> &'a [u8] {
@@ -586,23 +553,23 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
         let (wb, first, years, dates) = entry;
         let key = normalise_date(s.date);
         if let Some(earlier) = dates.insert(key, s.line) {
-            return Err(IngestError {
-                line: s.line,
-                column: Some((date_col + 1, "date".into())),
-                message: format!(
+            return Err(IngestError::in_stream(
+                s.line,
+                Some((date_col + 1, "date".into())),
+                format!(
                     "断面 “{}” 在 {} 的样品重复（第 {earlier} 行已有）/ section \"{}\" sampled on {} twice (first on line {earlier})",
                     excerpt(s.section),
                     s.date,
                     excerpt(s.section),
                     s.date
                 ),
-            });
+            ));
         }
         if *wb != s.waterbody {
-            return Err(IngestError {
-                line: s.line,
-                column: Some((wb_col + 1, "waterbody".into())),
-                message: format!(
+            return Err(IngestError::in_stream(
+                s.line,
+                Some((wb_col + 1, "waterbody".into())),
+                format!(
                     "断面 “{}” 在第 {} 行为 {}，此处为 {} / section \"{}\" was {} on line {}, here {}",
                     s.section,
                     first,
@@ -613,7 +580,7 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
                     first,
                     s.waterbody.code()
                 ),
-            });
+            ));
         }
         years
             .entry(s.year)
@@ -931,11 +898,9 @@ pub fn read_ei_land_use<R: Read>(input: R, model: &crate::hj192::Model) -> Resul
             precipitation_mm: x(29),
             emissions: [x(30), x(31), x(32), x(33), x(34), x(35)],
         };
-        let sub = model.sub_indices_from(&region).map_err(|e| IngestError {
-            line,
-            column: None,
-            message: e.message,
-        })?;
+        let sub = model
+            .sub_indices_from(&region)
+            .map_err(|e| IngestError::in_stream(line, None, e.message))?;
         Ok(EiRow {
             line,
             year,
@@ -973,8 +938,8 @@ pub enum DirError {
     Input {
         /// The file.
         path: String,
-        /// The located error.
-        error: IngestError,
+        /// The located error (boxed: it is large, and rare).
+        error: Box<IngestError>,
     },
     /// A file could not be opened or read.
     #[error("无法读取 {path} / cannot read {path}: {error}")]
@@ -1070,7 +1035,7 @@ pub fn read_zone_sources<R: Read>(
         let shown = path.display().to_string();
         let wrap = |error: IngestError| DirError::Input {
             path: shown.clone(),
-            error,
+            error: Box::new(error),
         };
         match name {
             "sections" => z.sections = Some(annual(input, table, thresholds).map_err(wrap)?),
@@ -1085,14 +1050,14 @@ pub fn read_zone_sources<R: Read>(
                 let computed = read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
                 let rows = z.ei.get_or_insert_with(Vec::new);
                 if let Some(dup) = computed.iter().find(|c| rows.iter().any(|r| r.year == c.year)) {
-                    return Err(wrap(IngestError {
-                        line: dup.line,
-                        column: None,
-                        message: format!(
+                    return Err(wrap(IngestError::in_stream(
+                        dup.line,
+                        None,
+                        format!(
                             "{} 年的 EI 已由 ei.csv 给出 / year {} is also in ei.csv",
                             dup.year, dup.year
                         ),
-                    }));
+                    )));
                 }
                 rows.extend(computed);
             }
@@ -1106,14 +1071,14 @@ pub fn read_zone_sources<R: Read>(
         {
             return Err(DirError::Input {
                 path: survey_path,
-                error: IngestError {
-                    line: s.line,
-                    column: Some((1, "body".into())),
-                    message: format!(
+                error: Box::new(IngestError::in_stream(
+                    s.line,
+                    Some((1, "body".into())),
+                    format!(
                         "水体 “{}” 不在黑臭水体清单中 / body \"{}\" is not on the register",
                         s.body, s.body
                     ),
-                },
+                )),
             });
         }
     }

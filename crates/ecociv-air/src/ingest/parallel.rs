@@ -335,7 +335,7 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                                 apply_hourly(Ok(h), row.line + line_base, src, opts, sum_ref, sink_inner)
                             }
                             Item::Bad(mut e) => {
-                                e.line += line_base;
+                                e.line = e.line.map(|line| line + line_base);
                                 apply_hourly(Err(e), 0, src, opts, sum_ref, sink_inner)
                             }
                         };
@@ -421,7 +421,7 @@ pub(crate) fn read_hourly_parallel<R: Read>(
 fn shift(e: IngestError, base: u64) -> IngestError {
     match e {
         IngestError::Input(mut i) => {
-            i.line += base;
+            i.line = i.line.map(|line| line + base);
             IngestError::Input(i)
         }
         other => other,

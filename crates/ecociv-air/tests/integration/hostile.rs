@@ -28,10 +28,10 @@ fn input_err(r: Result<String, IngestError>) -> ingest::InputError {
 fn a_station_day_given_twice_is_refused() {
     let row = "A,2023-01-01,10,20,40,0.8,90,80,35\n";
     let e = input_err(daily(&format!("{D}{row}B,2023-01-01,1,1,1,1,1,1,1\n{row}")));
-    assert_eq!(e.line, 4, "{e}");
+    assert_eq!(e.line, Some(4), "{e}");
     assert!(e.message.contains("第 2 行"), "{e}");
     let e = input_err(daily(&format!("{D}{row}A,2023/01/01,10,20,40,0.8,90,80,35\n")));
-    assert_eq!(e.line, 3, "{e}");
+    assert_eq!(e.line, Some(3), "{e}");
     // `2023/01/02` alone is read as 2023-01-02 and written in the one spelling.
     let out = daily(&format!("{D}{row}A,2023/01/02,10,20,40,0.8,90,80,35\n")).unwrap();
     assert!(out.contains("A,2023-01-02,"), "{out}");
@@ -41,7 +41,7 @@ fn a_station_day_given_twice_is_refused() {
 #[test]
 fn control_characters_in_a_station_name_are_refused() {
     let e = input_err(daily(&format!("{D}A\0B,2023-01-01,10,20,40,0.8,90,80,35\n")));
-    assert_eq!((e.line, e.field.as_deref()), (2, Some("station")), "{e}");
+    assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("station")), "{e}");
     assert!(e.message.contains("控制字符"), "{e}");
     let opts = ReadOptions {
         source: "h.csv".into(),

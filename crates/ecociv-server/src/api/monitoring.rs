@@ -46,7 +46,8 @@ pub struct ImportQuery {
 pub fn problem_json(problem: &Problem) -> Value {
     json!({
         "file": problem.file,
-        "line": problem.line,
+        // 0 when the reader could not tell the line, as this JSON has always said.
+        "line": problem.line.unwrap_or(0),
         "column": problem.column,
         "field": problem.field,
         "message": problem.message,

@@ -43,13 +43,7 @@ pub async fn store_file(
     dry_run: bool,
 ) -> ApiResult<Value> {
     if bytes.is_empty() {
-        return Err(refused(&Problem {
-            file: file.to_owned(),
-            line: 1,
-            column: None,
-            field: None,
-            message: "文件为空 (empty file)".into(),
-        }));
+        return Err(refused(&Problem::new(file, "文件为空 (empty file)").at_line(1)));
     }
     // Reading the file grows with its size: off the request threads ([`crate::work`]).
     let (name, body) = (file.to_owned(), bytes.to_vec());

@@ -53,7 +53,7 @@ fn every_error_is_named_and_nothing_is_returned() {
     let errors = read_farmland(csv.as_bytes(), gb15618::Table::embedded()).unwrap_err();
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(
-        errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+        errors.iter().map(|e| e.line.unwrap_or(0)).collect::<Vec<_>>(),
         [3, 4, 5, 6, 7, 8, 9],
         "{shown:#?}"
     );
@@ -71,7 +71,10 @@ fn every_error_is_named_and_nothing_is_returned() {
 
     let dev = "sample,class,item,value\nS1,3,as,1\nS2,1,as,abc\nS3,1,gold,1\n";
     let errors = read_development(dev.as_bytes(), gb36600::Table::embedded()).unwrap_err();
-    assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
+    assert_eq!(
+        errors.iter().map(|e| e.line.unwrap_or(0)).collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
     let missing = read_development("sample,item,value\n".as_bytes(), gb36600::Table::embedded()).unwrap_err();
     assert!(missing[0].message.contains("class"));
 }

@@ -84,9 +84,7 @@ type Done = Result<(Vec<u8>, u64), StreamError>;
 /// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`.
 fn classify_block(header: &[u8], block: &[u8], first_line: u64, table: &Table, thresholds: &Thresholds) -> Done {
     let shift = |mut e: IngestError| {
-        if e.line >= 2 {
-            e.line = e.line - 2 + first_line;
-        }
+        e.line = e.line.map(|line| if line >= 2 { line - 2 + first_line } else { line });
         e
     };
     let mut reader = SampleReader::new(io::Cursor::new(header).chain(block), thresholds).map_err(shift)?;
@@ -279,9 +277,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         n += match write_classified(&mut reader, &mut out, table) {
             Ok(k) => k,
             Err(StreamError::Input(mut e)) => {
-                if e.line >= 2 {
-                    e.line = e.line - 2 + first_line;
-                }
+                e.line = e.line.map(|line| if line >= 2 { line - 2 + first_line } else { line });
                 return Err(StreamError::Input(e));
             }
             Err(e) => return Err(e),

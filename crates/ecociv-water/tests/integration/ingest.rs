@@ -100,8 +100,8 @@ fn errors_name_line_and_column() {
     let good = row("S", "2024-01-01", "river", &[("cod", "10")]);
     let bad_num = row("S", "2024-01-02", "river", &[("nh3n", "abc")]);
     let e = input_error(&format!("{HEADER}\n{good}\n{bad_num}\n"));
-    assert_eq!(e.line, 3);
-    assert_eq!(e.column, Some((9, "nh3n".to_string())));
+    assert_eq!(e.line, Some(3));
+    assert_eq!((e.column, e.field.clone()), (Some(9), Some("nh3n".to_string())));
     let msg = e.to_string();
     assert!(
         msg.contains("第 3 行第 9 列") && msg.contains("line 3, column 9 (nh3n)") && msg.contains("abc"),
@@ -109,9 +109,9 @@ fn errors_name_line_and_column() {
     );
 
     let e = input_error(&format!("{HEADER}\n{}", row("S", "2024-02-30", "river", &[])));
-    assert_eq!((e.line, e.column.map(|c| c.0)), (2, Some(2)));
+    assert_eq!((e.line, e.column), (Some(2), Some(2)));
     let e = input_error(&format!("{HEADER}\n{}", row("S", "2024-01-01", "sea", &[])));
-    assert_eq!(e.column.map(|c| c.1), Some("waterbody".into()));
+    assert_eq!(e.field, Some("waterbody".into()));
     let e = input_error(&format!(
         "{HEADER}\n{}",
         row("S", "2024-01-01", "river", &[("cod", "-1")])
@@ -121,17 +121,17 @@ fn errors_name_line_and_column() {
         "{HEADER}\n{}",
         row("S", "2024-01-01", "river", &[("ph", "15")])
     ));
-    assert_eq!(e.column.map(|c| c.1), Some("ph".into()));
+    assert_eq!(e.field, Some("ph".into()));
     let e = input_error(&format!(
         "{HEADER}\n{}",
         row("S", "2024-01-01", "river", &[("do", "NaN")])
     ));
-    assert_eq!(e.column.map(|c| c.1), Some("do".into()));
+    assert_eq!(e.field, Some("do".into()));
     let e = input_error(&format!("{HEADER}\n{}", row("", "2024-01-01", "river", &[])));
-    assert_eq!(e.column.map(|c| c.1), Some("section".into()));
+    assert_eq!(e.field, Some("section".into()));
     // Missing column in the header.
     let e = input_error("section,date,waterbody,ph\nS,2024-01-01,river,7\n");
-    assert_eq!(e.line, 1);
+    assert_eq!(e.line, Some(1));
     assert!(e.message.contains("\"do\""));
     // Empty input.
     assert!(matches!(classify(""), Err(StreamError::Input(_))));
@@ -155,13 +155,13 @@ fn errors_after_blank_lines_name_the_right_line() {
     let bad = row("S", "2024-01-02", "river", &[("nh3n", "abc")]);
     // Header on 1, good on 2, blank lines 3–5 (one CRLF), bad on 6.
     let e = input_error(&format!("{HEADER}\n{good}\n\n\r\n\n{bad}\n"));
-    assert_eq!((e.line, e.column.clone().map(|c| c.1)), (6, Some("nh3n".into())), "{e}");
+    assert_eq!((e.line, e.field.clone()), (Some(6), Some("nh3n".into())), "{e}");
     // A blank line straight after the header.
     let e = input_error(&format!("{HEADER}\n\n{bad}\n"));
-    assert_eq!(e.line, 3, "{e}");
+    assert_eq!(e.line, Some(3), "{e}");
     // A field-count error after blank lines.
     let e = input_error(&format!("{HEADER}\n{good}\n\n\nS,2024-01-03\n"));
-    assert_eq!((e.line, e.column.clone()), (5, None), "{e}");
+    assert_eq!((e.line, e.column), (Some(5), None), "{e}");
     // The annual reader and the other readers share the reader.
     let e = annual(
         format!("{HEADER}\n\n\n{bad}\n").as_bytes(),
@@ -169,16 +169,16 @@ fn errors_after_blank_lines_name_the_right_line() {
         Thresholds::embedded(),
     )
     .unwrap_err();
-    assert_eq!(e.line, 4, "{e}");
+    assert_eq!(e.line, Some(4), "{e}");
     let survey =
         "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\n\n\nB1,x,2024-05-01,,,,,,\n";
-    assert_eq!(read_survey(survey.as_bytes()).unwrap_err().line, 4);
+    assert_eq!(read_survey(survey.as_bytes()).unwrap_err().line, Some(4));
     assert_eq!(
         read_bodies("body,name\nB1,a\n\n\nB1,b\n".as_bytes()).unwrap_err().line,
-        5
+        Some(5)
     );
     let ei = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load\n\n2023,70,80,40,20,x\n";
-    assert_eq!(read_ei(ei.as_bytes()).unwrap_err().line, 3);
+    assert_eq!(read_ei(ei.as_bytes()).unwrap_err().line, Some(3));
 }
 
 #[test]
@@ -231,8 +231,8 @@ fn annual_rejects_section_changing_waterbody() {
     ]
     .join("\n");
     let e = annual(input.as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap_err();
-    assert_eq!(e.line, 3);
-    assert_eq!(e.column, Some((3, "waterbody".into())));
+    assert_eq!(e.line, Some(3));
+    assert_eq!((e.column, e.field), (Some(3), Some("waterbody".into())));
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn survey_bodies_ei_readers() {
     assert!(rows[1].sample.clear_to_bottom);
     let bad = "body,point_seq,date,depth_cm,transparency_cm,clear_to_bottom,do,orp,nh3n\nB1,x,2024-05-01,,,,,,\n";
     let e = read_survey(bad.as_bytes()).unwrap_err();
-    assert_eq!((e.line, e.column.map(|c| c.1)), (2, Some("point_seq".into())));
+    assert_eq!((e.line, e.field), (Some(2), Some("point_seq".into())));
 
     let bodies = read_bodies("body,name\nB1,东沟\nB2,西沟\n".as_bytes()).unwrap();
     assert_eq!(bodies.len(), 2);
@@ -258,7 +258,7 @@ fn survey_bodies_ei_readers() {
     assert_eq!(rows.len(), 2);
     let bad = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction\n2024,70,80,40,20,5,maybe\n";
     let e = read_ei(bad.as_bytes()).unwrap_err();
-    assert_eq!(e.column, Some((7, "restriction".into())));
+    assert_eq!((e.column, e.field), (Some(7), Some("restriction".into())));
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn ei_from_land_use_file() {
         Model::embedded(),
     )
     .unwrap_err();
-    assert_eq!((e.line, e.column.map(|c| c.1)), (2, Some("area_km2".into())));
+    assert_eq!((e.line, e.field), (Some(2), Some("area_km2".into())));
 }
 
 #[test]
@@ -319,11 +319,11 @@ fn field_count_must_match_header() {
         row("S", "2024-01-01", "river", &[("cod", "10")])
     );
     let e = input_error(&short);
-    assert_eq!((e.line, e.column.clone()), (3, None));
+    assert_eq!((e.line, e.column), (Some(3), None));
     assert!(e.message.contains("5 fields, the header 26"), "{e}");
     // An unquoted comma inside a section name shifts every field: refused, not misread.
     let shifted = format!("{HEADER}\n{}\n", row("A,B", "2024-01-01", "river", &[("cod", "10")]));
-    assert_eq!(input_error(&shifted).line, 2);
+    assert_eq!(input_error(&shifted).line, Some(2));
     // Quoted, it is fine.
     let quoted = format!(
         "{HEADER}\n{}\n",

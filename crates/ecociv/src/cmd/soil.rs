@@ -52,14 +52,14 @@ pub(super) fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
 }
 
 /// Prints every input error with the file's name and answers exit code 1 (refused input).
-pub(super) fn refuse(input: &str, errors: &[impl std::fmt::Display]) -> ExitCode {
+pub(super) fn refuse(input: &str, errors: &[ingest::IngestError]) -> ExitCode {
     let name = if input == "-" { "标准输入 (stdin)" } else { input };
     eprintln!(
         "错误 (error): 输入被拒绝，未输出任何结果 / the input was refused, nothing was written ({} 处 / problems)",
         errors.len()
     );
     for e in errors {
-        eprintln!("{name}: {e}");
+        eprintln!("{}", e.clone().in_file(name));
     }
     ExitCode::from(1)
 }
