@@ -17,6 +17,10 @@ pub const KINDS: &[(&str, &str)] = &[
         "contaminated_land.toml",
         include_str!("../../../data/ledgers/contaminated_land.toml"),
     ),
+    (
+        "disclosure_register.toml",
+        include_str!("../../../data/ledgers/disclosure_register.toml"),
+    ),
     ("eia.toml", include_str!("../../../data/ledgers/eia.toml")),
     (
         "emergency_drill.toml",

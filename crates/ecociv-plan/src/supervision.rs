@@ -25,6 +25,7 @@ pub enum RuleKind {
     ProjectMilestoneLate,
     ReturnedNotResubmitted,
     RowAtRisk,
+    DisclosureOverdue,
 }
 
 impl RuleKind {
@@ -36,6 +37,7 @@ impl RuleKind {
             "project_milestone_late" => RuleKind::ProjectMilestoneLate,
             "returned_not_resubmitted" => RuleKind::ReturnedNotResubmitted,
             "row_at_risk" => RuleKind::RowAtRisk,
+            "disclosure_overdue" => RuleKind::DisclosureOverdue,
             _ => return None,
         })
     }
@@ -151,6 +153,22 @@ pub struct RowAlert {
     pub reason: String,
 }
 
+/// An item of the disclosure register (信息公开台账) past its due date and not published (an input: the
+/// server classifies the register's records with `ecociv_survey::disclosure`, the same reading of "on
+/// time" as row 5's figure).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisclosureAlert {
+    /// The register's item number (编号).
+    pub id: String,
+    /// 应公开事项.
+    pub title: String,
+    /// The unit that must disclose it: a department, or the bureau for an enterprise's obligation.
+    pub owner: String,
+    /// Who is late, when not the owner itself (the obliged enterprise).
+    pub obliged: Option<String>,
+    pub due: Date,
+}
+
 /// Everything supervision looks at.
 pub struct SupervisionInput<'a> {
     pub measures: &'a Measures,
@@ -158,6 +176,8 @@ pub struct SupervisionInput<'a> {
     pub ledger: &'a [LedgerEntry],
     pub reports: &'a ReportBook,
     pub alerts: &'a [RowAlert],
+    /// Disclosures past due and not published.
+    pub disclosures: &'a [DisclosureAlert],
     /// Lead departments per Table 2-1 row (zone.toml).
     pub row_leads: &'a [(String, Vec<String>)],
     /// The office that owns items without a department (领导小组办公室).
@@ -323,6 +343,24 @@ pub fn evaluate(rules: &SupervisionRules, input: &SupervisionInput<'_>) -> Vec<F
                             subject: format!("指标 {}", alert.row),
                             owner: lead,
                             reason: format!("指标 {} 进展预警：{}", alert.row, alert.reason),
+                        });
+                    }
+                }
+            }
+            RuleKind::DisclosureOverdue => {
+                for d in input.disclosures {
+                    if today > d.due.plus_days(grace) {
+                        let who = d
+                            .obliged
+                            .as_deref()
+                            .map(|e| format!("（义务主体：{e}）"))
+                            .unwrap_or_default();
+                        out.push(Finding {
+                            key: format!("{}:公开事项 {}", rule.id, d.id),
+                            rule: rule.id.clone(),
+                            subject: format!("公开事项 {}", d.id),
+                            owner: d.owner.clone(),
+                            reason: format!("“{}”{who}应于 {} 公开，至 {today} 未公开", d.title, d.due),
                         });
                     }
                 }

@@ -5,7 +5,9 @@ use ecociv_plan::bundled;
 use ecociv_plan::model::{FundingSource, KeyProjects, LedgerEntry, Measures, Milestone};
 use ecociv_plan::report::{ReportBook, ReportRevision, ReviewState, Subject, WorkStatus};
 use ecociv_plan::score::{RowState, ScoreInput, ScoreRules, Scorecard, score};
-use ecociv_plan::supervision::{Board, FollowUpState, RowAlert, SupervisionInput, SupervisionRules, evaluate};
+use ecociv_plan::supervision::{
+    Board, DisclosureAlert, FollowUpState, RowAlert, SupervisionInput, SupervisionRules, evaluate,
+};
 use ecociv_plan::{Date, Period, Periodicity, WanYuan};
 
 const OFFICE: &str = "城中生态环境局";
@@ -71,6 +73,7 @@ struct World {
     ledger: Vec<LedgerEntry>,
     reports: ReportBook,
     alerts: Vec<RowAlert>,
+    disclosures: Vec<DisclosureAlert>,
     rules: SupervisionRules,
     board: Board,
 }
@@ -84,6 +87,7 @@ impl World {
             ledger: ledger(),
             reports: ReportBook::new(),
             alerts: vec![],
+            disclosures: vec![],
             rules: SupervisionRules::default_rules(),
             board: Board::default(),
         }
@@ -98,6 +102,7 @@ impl World {
             ledger: &self.ledger,
             reports: &self.reports,
             alerts: &self.alerts,
+            disclosures: &self.disclosures,
             row_leads: &leads,
             office: OFFICE,
             today: d(today),
@@ -239,6 +244,61 @@ fn late_milestone_fires_and_clears_when_done() {
     assert!(w.run("2025-07-01").opened.iter().any(|k| k == key));
     w.ledger[0].milestones[0].done = Some(d("2025-07-03"));
     assert!(w.run("2025-07-04").cleared.iter().any(|k| k == key));
+}
+
+#[test]
+fn an_overdue_disclosure_is_followed_up_by_its_owner_and_closed_once_published() {
+    let mut w = World::new();
+    w.disclosures = vec![
+        DisclosureAlert {
+            id: "G2025-05".into(),
+            title: "集中式饮用水水源水质状况第四季度".into(),
+            owner: "城中区水利局".into(),
+            obliged: None,
+            due: d("2025-12-31"),
+        },
+        DisclosureAlert {
+            id: "E2025-02".into(),
+            title: "年度环境信息依法披露报告".into(),
+            owner: OFFICE.into(),
+            obliged: Some("乙有限公司".into()),
+            due: d("2025-03-15"),
+        },
+    ];
+    let (g, e) = (
+        "disclosure_overdue:公开事项 G2025-05",
+        "disclosure_overdue:公开事项 E2025-02",
+    );
+    // Not on its due day; the day after.
+    let opened = w.run("2025-12-31").opened;
+    assert!(
+        opened.iter().any(|k| k == e) && !opened.iter().any(|k| k == g),
+        "{opened:?}"
+    );
+    assert!(w.run("2026-01-01").opened.iter().any(|k| k == g));
+    let item = w.board.get(g).unwrap();
+    assert_eq!(item.owner, "城中区水利局");
+    assert_eq!(item.due, d("2026-01-11"), "the rule's 10 days to respond");
+    let enterprise = w.board.get(e).unwrap();
+    assert_eq!(
+        enterprise.owner, OFFICE,
+        "the bureau follows up an enterprise's obligation"
+    );
+    let opened_reason = format!("{:?}", enterprise.events[0].kind);
+    assert!(
+        opened_reason.contains("乙有限公司") && opened_reason.contains("2025-03-15"),
+        "{opened_reason}"
+    );
+    // Still overdue: no 销号.
+    assert!(w.board.close(g, d("2026-01-02"), "督查督办", "已催办").is_err());
+    // Published: the condition clears and the item can be closed.
+    w.disclosures.retain(|x| x.id != "G2025-05");
+    assert!(w.run("2026-01-05").cleared.iter().any(|k| k == g));
+    w.board
+        .close(g, d("2026-01-06"), "督查督办", "已于 2026-01-04 公开")
+        .unwrap();
+    assert_eq!(w.state(g), FollowUpState::Closed);
+    assert_eq!(w.state(e), FollowUpState::Open);
 }
 
 #[test]

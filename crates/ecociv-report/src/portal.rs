@@ -13,9 +13,53 @@ use serde_json::{Value as Json, json};
 use crate::common::ReportError;
 use crate::csv::BOM;
 
-/// The licence the catalogue states for every dataset unless the zone names another: Creative Commons
-/// Attribution 4.0. A default of ecociv, not a decision of any zone — the catalogue page says so.
-pub const DEFAULT_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/";
+/// A licence a zone may publish its open data under (开放数据许可协议).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Licence {
+    /// SPDX identifier, the value stored and sent to the API.
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub url: &'static str,
+}
+
+/// The licences an administrator chooses from (the Creative Commons ones that open-data portals use;
+/// their legal texts are at the addresses given).
+pub const LICENCES: [Licence; 3] = [
+    Licence {
+        id: "CC-BY-4.0",
+        name_zh: "知识共享署名 4.0 国际许可协议（使用时须注明来源）",
+        name_en: "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        url: "https://creativecommons.org/licenses/by/4.0/",
+    },
+    Licence {
+        id: "CC0-1.0",
+        name_zh: "知识共享公共领域贡献 1.0 通用协议（放弃著作权，可自由使用）",
+        name_en: "Creative Commons CC0 1.0 Universal (public domain dedication)",
+        url: "https://creativecommons.org/publicdomain/zero/1.0/",
+    },
+    Licence {
+        id: "CC-BY-SA-4.0",
+        name_zh: "知识共享署名—相同方式共享 4.0 国际许可协议（使用时须注明来源，改编作品以相同协议共享）",
+        name_en: "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)",
+        url: "https://creativecommons.org/licenses/by-sa/4.0/",
+    },
+];
+
+/// The licence of a zone that has not chosen one: CC BY 4.0 — a default of ecociv, not a decision of any
+/// zone; the catalogue page and the DCAT catalogue say it is to be confirmed by the bureau.
+pub const DEFAULT_LICENCE: Licence = LICENCES[0];
+
+/// The licence's address for a zone that has not chosen one.
+pub const DEFAULT_LICENCE_URL: &str = DEFAULT_LICENCE.url;
+
+/// A licence by its id.
+pub fn licence(id: &str) -> Option<Licence> {
+    LICENCES.iter().copied().find(|l| l.id == id)
+}
+
+/// The note the catalogue carries while the licence is the default (Chinese).
+pub const LICENCE_UNCONFIRMED_ZH: &str = "许可协议为本系统的默认设置，尚待区生态环境局确认；以本区正式公布的许可为准。";
 
 /// A published table: column headings and rows of text.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -88,6 +132,10 @@ pub struct Catalogue {
     pub page: String,
     pub files_base: String,
     pub licence_url: String,
+    /// The licence's name (Chinese).
+    pub licence_name: String,
+    /// Chosen by the zone's administrator; `false` for ecociv's default (to be confirmed by the bureau).
+    pub licence_confirmed: bool,
     pub datasets: Vec<Dataset>,
 }
 
@@ -96,6 +144,11 @@ pub const FORMATS: [(&str, &str); 2] = [("csv", "text/csv"), ("json", "applicati
 
 /// The catalogue as DCAT JSON-LD (`dcat:Catalog` → `dcat:dataset` → `dcat:distribution`).
 pub fn dcat(catalogue: &Catalogue) -> Json {
+    let licence = json!({
+        "@id": catalogue.licence_url,
+        "@type": "dct:LicenseDocument",
+        "dct:title": { "@value": catalogue.licence_name, "@language": "zh-CN" },
+    });
     let datasets: Vec<Json> = catalogue
         .datasets
         .iter()
@@ -112,7 +165,7 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
                         "dcat:accessURL": { "@id": url },
                         "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
                         "dct:format": extension.to_uppercase(),
-                        "dct:license": { "@id": catalogue.licence_url },
+                        "dct:license": licence.clone(),
                     })
                 })
                 .collect();
@@ -128,7 +181,7 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
                 "dcat:keyword": dataset.keywords,
                 "dct:publisher": { "@type": "foaf:Organization", "foaf:name": catalogue.publisher },
                 "dct:spatial": { "@type": "dct:Location", "locn:geographicName": catalogue.zone_name, "dct:identifier": catalogue.zone_code },
-                "dct:license": { "@id": catalogue.licence_url },
+                "dct:license": licence.clone(),
                 "dcat:landingPage": { "@id": catalogue.page },
                 "dcat:distribution": distributions,
             });
@@ -152,6 +205,7 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
             "dct": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
             "locn": "http://www.w3.org/ns/locn#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "xsd": "http://www.w3.org/2001/XMLSchema#"
         },
         "@type": "dcat:Catalog",
@@ -160,9 +214,12 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
         "dct:description": { "@value": format!("{}公开的生态文明建设指标、监测结果、重点工程和公众调查数据（仅含审核通过的数据）", catalogue.zone_name), "@language": "zh-CN" },
         "dct:publisher": { "@type": "foaf:Organization", "foaf:name": catalogue.publisher },
         "dct:language": "zh-CN",
-        "dct:license": { "@id": catalogue.licence_url },
+        "dct:license": licence,
         "dcat:dataset": datasets,
     });
+    if !catalogue.licence_confirmed {
+        root["rdfs:comment"] = json!({ "@value": LICENCE_UNCONFIRMED_ZH, "@language": "zh-CN" });
+    }
     if let Some(modified) = modified {
         root["dct:modified"] = json!({ "@value": modified, "@type": "xsd:date" });
     }

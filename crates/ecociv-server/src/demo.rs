@@ -97,8 +97,9 @@ pub async fn load_monitoring(store: &Store) -> ApiResult<()> {
     Ok(())
 }
 
-/// The demo's SYNTHETIC register records (`data/synthetic/ledgers-450202-SYNTHETIC/`): (file name, bytes); the
-/// kind is the file name up to its first dot.
+/// The demo's SYNTHETIC register records (`data/synthetic/ledgers-450202-SYNTHETIC/`, and the disclosure
+/// register's in `data/synthetic/disclosure-450202-SYNTHETIC/`): (file name, bytes); the kind is the file name
+/// up to its first dot.
 pub const DEMO_LEDGERS: &[(&str, &[u8])] = &[
     (
         "agri_waste.SYNTHETIC.csv",
@@ -111,6 +112,10 @@ pub const DEMO_LEDGERS: &[(&str, &[u8])] = &[
     (
         "contaminated_land.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/contaminated_land.SYNTHETIC.csv"),
+    ),
+    (
+        "disclosure_register.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/disclosure-450202-SYNTHETIC/disclosure_register.SYNTHETIC.csv"),
     ),
     (
         "eia.SYNTHETIC.csv",

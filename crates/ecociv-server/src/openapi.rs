@@ -77,6 +77,9 @@ fn schemas() -> Value {
         "PublicSwitch": {"type": "object", "required": ["public"], "additionalProperties": false, "properties": {
             "public": {"type": "boolean", "description": "是否对外公开 (whether the zone is public)"}
         }},
+        "LicenceChoice": {"type": "object", "required": ["licence"], "additionalProperties": false, "properties": {
+            "licence": {"type": "string", "enum": ["CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0"], "description": "开放数据的许可协议 (the open data's licence, SPDX id)"}
+        }},
         "PlanReport": {"type": "object", "required": ["status", "percent", "narrative"], "properties": {
             "status": {"type": "string", "enum": ["not_started", "in_progress", "done", "stalled", "未启动", "推进中", "已完成", "滞后"]},
             "percent": {"type": "integer", "minimum": 0, "maximum": 100},

@@ -16,7 +16,7 @@ use ecociv_plan::model::{KeyProjects, LedgerEntry, Measures};
 use ecociv_plan::report::{ReportBook, Subject};
 use ecociv_plan::score::{ScoreInput, ScoreRules, Scorecard, score};
 use ecociv_plan::signals::{RowSignals, from_progress, scored_units, target_year};
-use ecociv_plan::supervision::{Board, SupervisionInput, SupervisionRules, evaluate};
+use ecociv_plan::supervision::{Board, DisclosureAlert, SupervisionInput, SupervisionRules, evaluate};
 use ecociv_plan::{Date, Period};
 use ecociv_store::plan::PlanEvidence;
 use ecociv_store::{Department, Selection, StoreError, ZoneRecord};
@@ -98,6 +98,8 @@ pub struct PlanData {
     pub office: String,
     pub today: Date,
     pub departments: Vec<Department>,
+    /// The disclosure register's items past due and not published on `today` (issue 14).
+    pub disclosures: Vec<DisclosureAlert>,
 }
 
 impl PlanData {
@@ -126,6 +128,10 @@ impl PlanData {
             .find(|d| d.name.ends_with("生态环境局"))
             .map(|d| d.name.clone())
             .unwrap_or_else(|| format!("{}生态环境局", record.profile.name));
+        let disclosures = crate::service::disclosure::items(state, code)
+            .await?
+            .map(|items| crate::service::disclosure::alerts(&items, today, &office))
+            .unwrap_or_default();
         let mut data = PlanData {
             record,
             works,
@@ -140,6 +146,7 @@ impl PlanData {
             office,
             today,
             departments,
+            disclosures,
         };
         data.board = data.reconcile(state, code).await?;
         Ok(data)
@@ -180,6 +187,7 @@ impl PlanData {
             ledger: &self.ledger,
             reports: &self.reports,
             alerts: &self.signals.alerts,
+            disclosures: &self.disclosures,
             row_leads: &self.signals.leads,
             office: &self.office,
             today: self.today,

@@ -496,6 +496,13 @@ pub const ROUTES: &[RouteSpec] = &[
         "设置区域是否对外公开（达标情况、调查结果、信息公开清单、开放数据；记入管理操作记录）(set whether the zone is public; audited)",
         Some("PublicSwitch"),
     ),
+    route(
+        "PUT",
+        "/api/v1/zones/{code}/licence",
+        Access::Admin,
+        "设置开放数据的许可协议（CC-BY-4.0、CC0-1.0、CC-BY-SA-4.0；未设置时为默认的 CC BY 4.0，标明待确认；记入管理操作记录）(set the open data's licence; audited)",
+        Some("LicenceChoice"),
+    ),
     // Issue 15 (h15): zones created from files, roles at a city or province, the roll-up.
     route(
         "POST",

@@ -418,6 +418,51 @@ impl Store {
         Ok(true)
     }
 
+    /// The licence id of the zone's open data as an administrator set it, `None` for the default (issue 14).
+    pub async fn open_licence(&self, zone_code: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT open_licence FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {zone_code}")))?;
+        Ok(row.try_get::<Option<String>, _>("open_licence")?)
+    }
+
+    /// Sets the licence of the zone's open data (a licence id; the caller checks it) with its `admin_audit`
+    /// record `zone.licence` (before/after; `null` before for the default) in one transaction. Returns whether
+    /// it changed (the same licence again records nothing).
+    pub async fn set_open_licence_by(&self, actor_id: &str, zone_code: &str, licence: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT open_licence FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {zone_code}")))?;
+        let before: Option<String> = row.try_get("open_licence")?;
+        if before.as_deref() == Some(licence) {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("UPDATE zone SET open_licence = $1 WHERE zone_code = $2")
+            .bind(licence)
+            .bind(zone_code)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor_id,
+            "zone.licence",
+            "zone",
+            zone_code,
+            Some(zone_code),
+            &json!({ "licence": before }),
+            &json!({ "licence": licence }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Recorded changes, newest first: of one target (`kind`, `id`) when given, at most `limit`.
     pub async fn audit_log(&self, target: Option<(&str, &str)>, limit: i64) -> Result<Vec<AuditEvent>> {
         let columns = "a.id, a.at, a.actor_id, a.action, a.target_kind, a.target_id, a.zone_code, a.before_json, a.after_json, u.display_name";

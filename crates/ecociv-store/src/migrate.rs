@@ -89,6 +89,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_rollup_summary.sql"),
         include_str!("../migrations/postgres/0018_rollup_summary.sql"),
     ),
+    (
+        21,
+        "open_licence",
+        include_str!("../migrations/sqlite/0021_open_licence.sql"),
+        include_str!("../migrations/postgres/0021_open_licence.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

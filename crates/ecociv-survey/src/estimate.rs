@@ -182,6 +182,20 @@ impl std::fmt::Display for EstimateError {
 
 impl std::error::Error for EstimateError {}
 
+/// The estimate of every row the questionnaire measures (rows 34 and 35 for the default), in the
+/// questionnaire's order, each with its estimate or the reason it cannot be made.
+pub fn estimate_all(
+    questionnaire: &Questionnaire,
+    plan: &SamplingPlan,
+    responses: &[Response],
+) -> Vec<(String, Result<Estimate, EstimateError>)> {
+    questionnaire
+        .measures
+        .iter()
+        .map(|m| (m.row.clone(), estimate(questionnaire, plan, responses, &m.row)))
+        .collect()
+}
+
 /// Estimates `row`'s share from the responses under the plan (see the module's method).
 pub fn estimate(
     questionnaire: &Questionnaire,

@@ -122,6 +122,8 @@ pub enum Nav {
     /// 开放数据 and 调查结果: the public portal (issue 14).
     Open,
     Results,
+    /// 信息公开: the public disclosure list (issue 14).
+    Disclosure,
     /// 台账 (members, issue 13).
     Ledger,
     Admin,
@@ -190,6 +192,9 @@ pub mod urls {
     }
     pub fn disclosure(zone: &str) -> String {
         format!("/z/{}/disclosure", encode(zone))
+    }
+    pub fn disclosure_year(zone: &str, year: i32) -> String {
+        format!("/z/{}/disclosure?year={year}", encode(zone))
     }
     pub fn air(zone: &str) -> String {
         format!("/z/{}/air", encode(zone))
@@ -412,6 +417,7 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         items.push((Nav::Water, urls::water(&zone.code), t(lang, "nav.water")));
         items.push((Nav::Plan, urls::plan(&zone.code), t(lang, "nav.plan")));
         items.push((Nav::Results, urls::survey_results(&zone.code), t(lang, "nav.results")));
+        items.push((Nav::Disclosure, urls::disclosure(&zone.code), t(lang, "nav.disclosure")));
         items.push((Nav::Open, urls::open_data(&zone.code), t(lang, "nav.open")));
         if matches!(role, Some(Role::Editor)) {
             items.push((Nav::Entry, urls::entry(&zone.code), t(lang, "nav.entry")));

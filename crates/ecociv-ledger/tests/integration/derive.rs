@@ -264,12 +264,13 @@ fn every_fed_row_against_a_figure_worked_by_hand() {
         }
         rows_checked.insert(case.row);
     }
-    // Every row a bundled kind feeds is covered by a case (14 in its own lifecycle test below).
+    // Every row a bundled kind feeds is covered by a case (14 in its own lifecycle test below; 5, the
+    // disclosure register's, worked by hand from its SYNTHETIC register in disclosure.rs).
     let fed: std::collections::BTreeSet<String> = ecociv_ledger::bundled::kinds(&framework)
         .unwrap()
         .iter()
         .flat_map(|k| k.feeds.iter().map(|f| f.row.clone()))
-        .filter(|r| r != "14" && r != "15.2")
+        .filter(|r| r != "14" && r != "15.2" && r != "5")
         .collect();
     let checked: std::collections::BTreeSet<String> = rows_checked.iter().map(|r| r.to_string()).collect();
     assert_eq!(fed, checked);

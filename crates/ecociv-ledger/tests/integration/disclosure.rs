@@ -1,5 +1,5 @@
 //! Row 5 (生态环境信息公开率) from a disclosure register (issue 14), through the general mechanism: the kind
-//! `data/synthetic/disclosure-450202-SYNTHETIC/disclosure_register.toml` counts the items published on or
+//! `data/ledgers/disclosure_register.toml` (bundled) counts the items published on or
 //! before their due date with a field-to-field condition (`published_date le due_date`), recomputed here by
 //! hand from the SYNTHETIC register.
 
@@ -8,7 +8,7 @@ use ecociv_ledger::parse_kind;
 
 use crate::common::{assess_with, framework};
 
-const KIND: &str = include_str!("../../../../data/synthetic/disclosure-450202-SYNTHETIC/disclosure_register.toml");
+const KIND: &str = include_str!("../../../../data/ledgers/disclosure_register.toml");
 const RECORDS: &str =
     include_str!("../../../../data/synthetic/disclosure-450202-SYNTHETIC/disclosure_register.SYNTHETIC.csv");
 

@@ -45,6 +45,7 @@ fn the_bulletin_counts_the_period_s_reports_and_opens_in_libreoffice() {
         ledger: &ledger,
         reports: &reports,
         alerts: &[],
+        disclosures: &[],
         row_leads: &leads,
         office: "城中生态环境局",
         today,

@@ -89,6 +89,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute") => post(survey::compute),
         // Issue 14 (h14).
         ("PUT", "/api/v1/zones/{code}/public") => put(users::set_public),
+        ("PUT", "/api/v1/zones/{code}/licence") => put(users::set_licence),
         // Issue 15 (h15).
         ("POST", "/api/v1/zones") => post(hierarchy::create).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         ("GET", "/api/v1/zones/{code}/export") => get(hierarchy::export),

@@ -12,7 +12,9 @@ use crate::AppState;
 use crate::api::auth::user_json;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::service::users::{self, DepartmentName, Member, NewPassword, NewUser, PublicSwitch, UserChange, admin};
+use crate::service::users::{
+    self, DepartmentName, LicenceChoice, Member, NewPassword, NewUser, PublicSwitch, UserChange, admin,
+};
 
 /// `GET /api/v1/users`.
 pub async fn list(State(state): State<AppState>, principal: AuthUser) -> ApiResult<Json<Value>> {
@@ -105,6 +107,19 @@ pub async fn set_public(
 ) -> ApiResult<Json<Value>> {
     let changed = users::set_public(&state, &principal, &code, &body).await?;
     Ok(Json(json!({ "zone": code, "public": body.public, "changed": changed })))
+}
+
+/// `PUT /api/v1/zones/{code}/licence` (issue 14): the licence of the zone's open data, audited.
+pub async fn set_licence(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path(code): Path<String>,
+    Json(body): Json<LicenceChoice>,
+) -> ApiResult<Json<Value>> {
+    let changed = users::set_licence(&state, &principal, &code, &body).await?;
+    Ok(Json(
+        json!({ "zone": code, "licence": body.licence, "changed": changed }),
+    ))
 }
 
 /// An audit record as the API shows it.

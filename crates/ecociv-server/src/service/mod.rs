@@ -16,12 +16,15 @@
 //!   transaction; exported back as files.
 //! - [`survey`]: survey responses (public form, paper forms, a platform's export), codes, and rows 34/35
 //!   saved from the estimate (issue 14).
+//! - [`disclosure`]: the disclosure register's records read back as items (public list, open data,
+//!   supervision's overdue items; issue 14).
 //!
 //! A new capability's write path goes here, in a module of its own; authorisation is asked of
 //! [`crate::policy`], transitions of [`crate::workflow`], input checks of [`crate::validate`].
 //! Functions return [`crate::error::ApiResult`]: the API sends the error as JSON, a page maps it
 //! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
 
+pub mod disclosure;
 pub mod ledger;
 pub mod monitoring;
 pub mod plan;

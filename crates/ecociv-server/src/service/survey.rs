@@ -27,8 +27,12 @@ pub struct LoadedSurvey {
 
 /// Loads a survey of a zone: 404 when unknown.
 pub async fn load(state: &AppState, code: &str, survey_id: &str) -> ApiResult<LoadedSurvey> {
-    let record = state
-        .store
+    load_from(&state.store, code, survey_id).await
+}
+
+/// Loads a survey of a zone from a store (the command line's entry): 404 when unknown.
+pub async fn load_from(store: &ecociv_store::Store, code: &str, survey_id: &str) -> ApiResult<LoadedSurvey> {
+    let record = store
         .survey(code, survey_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("调查 (survey) {survey_id}")))?;
@@ -56,18 +60,7 @@ pub fn responses(stored: &[StoredResponse]) -> Vec<Response> {
 
 /// The estimate of every row the questionnaire measures (or why not).
 pub fn estimates(survey: &LoadedSurvey, stored: &[StoredResponse]) -> Vec<(String, Result<Estimate, EstimateError>)> {
-    let responses = responses(stored);
-    survey
-        .questionnaire
-        .measures
-        .iter()
-        .map(|m| {
-            (
-                m.row.clone(),
-                ecociv_survey::estimate(&survey.questionnaire, &survey.plan, &responses, &m.row),
-            )
-        })
-        .collect()
+    ecociv_survey::estimate_all(&survey.questionnaire, &survey.plan, &responses(stored))
 }
 
 /// A problem with a submitted form, for the field it belongs to.
@@ -192,6 +185,19 @@ pub async fn import(
     bytes: Vec<u8>,
 ) -> ApiResult<Result<usize, Vec<LineProblem>>> {
     check_manager(role)?;
+    import_export(&state.store, code, survey, bytes, &principal.user.id).await
+}
+
+/// Imports a platform's export (CSV or xlsx) as `entered_by` (a user id), all or nothing — the check of
+/// [`import`] without the role (the command line's entry: whoever holds the database file).
+/// `Ok(Err(problems))` names lines and columns: a bad cell, or numbers already stored.
+pub async fn import_export(
+    store: &ecociv_store::Store,
+    code: &str,
+    survey: &LoadedSurvey,
+    bytes: Vec<u8>,
+    entered_by: &str,
+) -> ApiResult<Result<usize, Vec<LineProblem>>> {
     let (questionnaire, plan) = (survey.questionnaire.clone(), survey.plan.clone());
     let parsed = crate::work::cpu(move || ecociv_survey::import::parse_export(&questionnaire, &plan, &bytes)).await?;
     let file = match parsed {
@@ -209,13 +215,12 @@ pub async fn import(
                     answers: r.answers,
                     channel: Channel::Import,
                     external_id: Some(r.external_id),
-                    entered_by: Some(principal.user.id.clone()),
+                    entered_by: Some(entered_by.to_string()),
                 },
             )
         })
         .collect();
-    match state
-        .store
+    match store
         .import_survey_responses(code, &survey.record.survey_id, &rows)
         .await?
     {
@@ -230,6 +235,120 @@ pub async fn import(
             })
             .collect())),
     }
+}
+
+/// The survey's responses and estimates as a workbook (sheets 回答 and 估计): one line per response with
+/// each question's answers by label, and each row's estimate per stratum or the reason it is refused. The
+/// page's `…/export.xlsx` and `ecociv survey export` write it.
+pub fn export_workbook(
+    loaded: &LoadedSurvey,
+    stored: &[StoredResponse],
+) -> Result<Vec<u8>, ecociv_report::common::ReportError> {
+    use ecociv_report::portal::Table;
+    let questions = &loaded.questionnaire.questions;
+    let mut header: Vec<String> = ["序号", "纸质问卷或平台编号", "层", "渠道", "提交时间"]
+        .map(String::from)
+        .to_vec();
+    header.extend(questions.iter().map(|q| q.text.clone()));
+    let channel = |c: Channel| match c {
+        Channel::Web => "网上填写",
+        Channel::Paper => "纸质问卷录入",
+        Channel::Import => "平台导入",
+    };
+    let responses = Table {
+        header,
+        rows: stored
+            .iter()
+            .enumerate()
+            .map(|(n, r)| {
+                let stratum = loaded
+                    .plan
+                    .strata
+                    .iter()
+                    .find(|s| s.id == r.stratum)
+                    .map_or_else(|| r.stratum.clone(), |s| s.name.clone());
+                let mut row = vec![
+                    (n + 1).to_string(),
+                    r.external_id.clone().unwrap_or_default(),
+                    stratum,
+                    channel(r.channel).to_string(),
+                    r.created_at.clone(),
+                ];
+                for q in questions {
+                    let answers: Vec<String> = r
+                        .answers
+                        .get(&q.id)
+                        .map(|codes| {
+                            codes
+                                .iter()
+                                .map(|code| {
+                                    q.choices
+                                        .iter()
+                                        .find(|c| &c.code == code)
+                                        .map_or_else(|| code.clone(), |c| c.label.clone())
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    row.push(answers.join("、"));
+                }
+                row
+            })
+            .collect(),
+    };
+    let mut estimate_table = Table {
+        header: [
+            "指标",
+            "口径",
+            "估计值（%）",
+            "95%置信下限（%）",
+            "95%置信上限（%）",
+            "标准误（百分点）",
+            "回答数",
+            "有效回答数",
+            "层",
+            "层总体规模",
+            "层回答数",
+            "层有效回答数",
+            "层计入数",
+            "说明",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    let pct = |share: f64| ecociv_core::format::fixed(share * 100.0, 2);
+    for (row, estimate) in estimates(loaded, stored) {
+        match estimate {
+            Ok(e) => {
+                for s in &e.strata {
+                    estimate_table.rows.push(vec![
+                        row.clone(),
+                        e.measure.clone(),
+                        pct(e.share),
+                        pct(e.low),
+                        pct(e.high),
+                        ecociv_core::format::fixed(e.standard_error * 100.0, 2),
+                        e.responses.to_string(),
+                        e.valid.to_string(),
+                        s.name.clone(),
+                        s.population.to_string(),
+                        s.responses.to_string(),
+                        s.valid.to_string(),
+                        s.counted.to_string(),
+                        ecociv_survey::METHOD_EDITION.to_string(),
+                    ]);
+                }
+            }
+            Err(error) => {
+                let mut line = vec![row.clone()];
+                line.extend(std::iter::repeat_n(String::new(), 12));
+                line.push(error.zh());
+                estimate_table.rows.push(line);
+            }
+        }
+    }
+    ecociv_report::portal::workbook(&[("回答", &responses), ("估计", &estimate_table)])
 }
 
 /// Issues codes for a stratum.
@@ -264,13 +383,23 @@ pub async fn compute(
     survey: &LoadedSurvey,
 ) -> ApiResult<Vec<String>> {
     check_manager(role)?;
-    let record = state
-        .store
+    save_estimates(&state.store, code, survey, &principal.user.id).await
+}
+
+/// Saves the estimates as rows 34/35 of the survey's year (draft) as `author` (a user id) — [`compute`]
+/// without the role (the command line's entry).
+pub async fn save_estimates(
+    store: &ecociv_store::Store,
+    code: &str,
+    survey: &LoadedSurvey,
+    author: &str,
+) -> ApiResult<Vec<String>> {
+    let record = store
         .zone(code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let framework = state.store.framework(&record.framework_id).await?;
-    let stored = state.store.survey_responses(code, &survey.record.survey_id).await?;
+    let framework = store.framework(&record.framework_id).await?;
+    let stored = store.survey_responses(code, &survey.record.survey_id).await?;
     let year = survey.record.year;
     let mut changes = Vec::new();
     let mut saved = Vec::new();
@@ -288,7 +417,7 @@ pub async fn compute(
             &survey.record.survey_id,
             survey.record.synthetic,
         );
-        let current = state.store.current(code, &row, year).await?;
+        let current = store.current(code, &row, year).await?;
         if current.as_ref().is_some_and(|c| c.observation == observation) {
             continue;
         }
@@ -305,11 +434,10 @@ pub async fn compute(
         saved.push(row);
     }
     if !changes.is_empty() {
-        state
-            .store
+        store
             .append_revisions(
                 code,
-                &principal.user.id,
+                author,
                 Some(Batch {
                     format: "survey".into(),
                 }),

@@ -223,3 +223,37 @@ pub async fn set_public(state: &AppState, principal: &Principal, code: &str, swi
         .set_disclosed_by(&principal.user.id, code, switch.public)
         .await?)
 }
+
+/// The licence of the zone's open data (issue 14).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceChoice {
+    /// One of `ecociv_report::portal::LICENCES`' ids (`CC-BY-4.0`, `CC0-1.0`, `CC-BY-SA-4.0`).
+    pub licence: String,
+}
+
+/// Sets the licence of the zone's open data (admins; audited as `zone.licence`); an unknown licence is
+/// refused with the ones allowed. Returns whether it changed.
+pub async fn set_licence(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    choice: &LicenceChoice,
+) -> ApiResult<bool> {
+    admin(principal)?;
+    if ecociv_report::portal::licence(&choice.licence).is_none() {
+        let allowed: Vec<&str> = ecociv_report::portal::LICENCES.iter().map(|l| l.id).collect();
+        return Err(ApiError::new(
+            Code::InvalidValue,
+            format!(
+                "未知的许可协议“{}”，可选：{} (unknown licence)",
+                choice.licence.chars().take(40).collect::<String>(),
+                allowed.join("、")
+            ),
+        ));
+    }
+    Ok(state
+        .store
+        .set_open_licence_by(&principal.user.id, code, &choice.licence)
+        .await?)
+}

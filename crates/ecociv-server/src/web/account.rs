@@ -359,6 +359,15 @@ fn audit_rows(
         if action.starts_with("department.") {
             return state["name"].as_str().unwrap_or_default().to_string();
         }
+        if action == "zone.licence" {
+            return match state["licence"].as_str().and_then(ecociv_report::portal::licence) {
+                Some(licence) => match lang {
+                    Lang::Zh => licence.name_zh.to_string(),
+                    Lang::En => licence.name_en.to_string(),
+                },
+                None => ecociv_web::t(lang, "admin.licence_default").into_owned(),
+            };
+        }
         if action == "zone.public" {
             let key = if state["public"].as_bool() == Some(true) {
                 "admin.public_on"
@@ -494,8 +503,9 @@ pub async fn zone_public(
         .audit_log(Some(("zone", &code)), 50)
         .await?
         .into_iter()
-        .filter(|event| event.action == "zone.public")
+        .filter(|event| matches!(event.action.as_str(), "zone.public" | "zone.licence"))
         .collect();
+    let (licence, confirmed) = crate::web::portal::zone_licence(&state, &code).await?;
     let view = ZonePublicView {
         action: format!("{}?zone={}", urls::ADMIN_ZONE, urls::encode(&code)),
         zone_name: match web.lang {
@@ -504,13 +514,29 @@ pub async fn zone_public(
         },
         public: record.disclosed,
         portal: urls::dashboard(&code),
+        licences: ecociv_report::portal::LICENCES
+            .iter()
+            .map(|l| {
+                (
+                    l.id.to_string(),
+                    match web.lang {
+                        Lang::Zh => l.name_zh.to_string(),
+                        Lang::En => l.name_en.to_string(),
+                    },
+                    l.id == licence.id,
+                )
+            })
+            .collect(),
+        licence_confirmed: confirmed,
+        open_data: urls::open_data(&code),
         history: audit_rows(web.lang, &events, &[]),
     };
     let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
     Ok(html(StatusCode::OK, admin::render_zone_public(&ctx, &view)))
 }
 
-/// `POST /admin/zone?zone=`: `public` = `1` or `0`, through the service the API calls (audited).
+/// `POST /admin/zone?zone=`: `public` = `1` or `0`, or `licence` = a licence id, through the service the
+/// API calls (audited).
 pub async fn zone_public_post(
     State(state): State<AppState>,
     web: Web,
@@ -520,6 +546,27 @@ pub async fn zone_public_post(
 ) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
+    if let Some(licence) = input.get("licence") {
+        users::set_licence(
+            &state,
+            &user,
+            &code,
+            &users::LicenceChoice {
+                licence: licence.clone(),
+            },
+        )
+        .await
+        .map_err(|error| match error.code {
+            Code::InvalidValue => WebError::BadRequest(web.lang),
+            _ => WebError::from_api(&web, error),
+        })?;
+        return Ok(Redirect::to(&format!(
+            "{}?zone={}&done=licence",
+            urls::ADMIN_ZONE,
+            urls::encode(&code)
+        ))
+        .into_response());
+    }
     let public = match input.get("public").map(String::as_str) {
         Some("1") => true,
         Some("0") => false,
@@ -540,7 +587,7 @@ fn done_flash(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
     let done = query.get("done")?;
     matches!(
         done.as_str(),
-        "role" | "profile" | "password" | "disable" | "enable" | "department" | "public"
+        "role" | "profile" | "password" | "disable" | "enable" | "department" | "public" | "licence"
     )
     .then(|| Flash {
         kind: FlashKind::Success,

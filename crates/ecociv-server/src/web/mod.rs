@@ -6,7 +6,8 @@
 //!
 //! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones).
 //! - [`forms`]: data entry (department editors) and review (reviewers, admins).
-//! - [`portal`]: the public portal — open-data catalogue, DCAT JSON-LD, dataset files, survey results.
+//! - [`portal`]: the public portal — open-data catalogue, DCAT JSON-LD, dataset files, survey results,
+//!   the disclosure list.
 //! - [`account`]: login, logout, language switch, stylesheet, users and departments (admins).
 //!
 //! Errors are pages, not JSON: a visitor without a session is sent to the login page; a refusal shows a
@@ -109,6 +110,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/open/catalog.jsonld"),
     ("GET", "/z/{code}/open/{file}"),
     ("GET", "/z/{code}/results"),
+    ("GET", "/z/{code}/disclosure"),
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx"),
     // Issue 15 (h15): the roll-up of a city, a province or the nation.
     ("GET", "/rollup/{code}"),
@@ -194,6 +196,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/open/catalog.jsonld") => get(portal::catalogue_jsonld),
         ("GET", "/z/{code}/open/{file}") => get(portal::file),
         ("GET", "/z/{code}/results") => get(portal::results),
+        ("GET", "/z/{code}/disclosure") => get(portal::disclosure),
         // Issue 15 (h15).
         ("GET", "/rollup/{code}") => get(hierarchy::page),
         ("GET", "/z/{code}/surveys/{survey}/export.xlsx") => get(survey::export_xlsx),

@@ -63,6 +63,19 @@ fn unit_link(code: &str, unit: &str) -> Link {
     }
 }
 
+/// A unit's name on a public page: linked to its page (members only) for members, plain text otherwise —
+/// a visitor without an account is never sent to the login page by a public page.
+fn unit_text_or_link(code: &str, unit: &str, member: bool) -> Link {
+    if member {
+        unit_link(code, unit)
+    } else {
+        Link {
+            text: unit.to_string(),
+            href: String::new(),
+        }
+    }
+}
+
 /// The latest period whose report is due on `today` (or the current one when none is due yet).
 fn due_period(data: &PlanData, from_year: i32) -> Option<ecociv_plan::Period> {
     data.rules.due_periods(from_year, 9999, data.today).last().copied()
@@ -110,7 +123,7 @@ pub async fn tasks(
         id: m.id.clone(),
         title: m.title.clone(),
         location: m.location.clone(),
-        lead: m.lead.iter().map(|l| unit_link(&code, l)).collect(),
+        lead: m.lead.iter().map(|l| unit_text_or_link(&code, l, member)).collect(),
         lead_derived: m.lead_basis == ecociv_plan::model::LeadBasis::Derived,
         cooperating: m.cooperating.join("、"),
         deadline: m.deadline_label(),
@@ -278,7 +291,7 @@ pub async fn projects(State(state): State<AppState>, web: Web, Path(code): Path<
                 id: p.id.clone(),
                 category: c.name.clone(),
                 name: p.name.clone(),
-                responsible: entry.map(|e| unit_link(&code, &e.responsible)),
+                responsible: entry.map(|e| unit_text_or_link(&code, &e.responsible, member)),
                 period: entry
                     .map(|e| format!("{}–{}", e.start_year, e.end_year))
                     .unwrap_or_default(),
@@ -358,6 +371,11 @@ fn shown_by(names: &HashMap<String, String>, by: &str, lang: ecociv_web::Lang) -
 
 fn subject_href(code: &str, subject: &str, data: &PlanData) -> Option<String> {
     let (kind, id) = subject.split_once(' ')?;
+    if kind == "公开事项" {
+        // An overdue disclosure: the public list of its year, at the item.
+        let year = data.disclosures.iter().find(|d| d.id == id)?.due.year;
+        return Some(format!("{}#d-{}", urls::disclosure_year(code, year), urls::encode(id)));
+    }
     let s = match kind {
         "项目" => Subject::Project(id.to_string()),
         "措施" => Subject::Measure(id.to_string()),
@@ -475,6 +493,7 @@ pub async fn board(
     let data = PlanData::load(&state, &code).await.map_err(|e| api(&web, e))?;
     let names = names(&state).await?;
     let unit = query.get("unit").filter(|u| !u.is_empty()).cloned();
+    let rule = query.get("rule").filter(|r| !r.is_empty()).cloned();
     let filter = query.get("state").cloned().unwrap_or_else(|| "active".into());
     let items = &data.board.items;
     let count = |s: FollowUpState| items.iter().filter(|i| i.state() == s).count();
@@ -498,6 +517,7 @@ pub async fn board(
     let mut chosen: Vec<&FollowUp> = items
         .iter()
         .filter(|i| unit.as_deref().is_none_or(|u| i.owner == u))
+        .filter(|i| rule.as_deref().is_none_or(|r| i.rule.as_deref() == Some(r)))
         .filter(|i| match filter.as_str() {
             "overdue" => i.overdue(data.today),
             "cleared" => i.state() == FollowUpState::Cleared,
@@ -526,6 +546,13 @@ pub async fn board(
         unit,
         state: filter,
         units,
+        rules: data
+            .rules
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
+        rule,
         can_add: policy::can_review(Some(&role)),
         bulletin_href: due_period(&data, data.rules.first_year)
             .map(|p| urls::plan_bulletin(&code, &period_key(p)))

@@ -1,5 +1,6 @@
 //! The public portal (issue 14): the open-data catalogue page, its DCAT JSON-LD, the datasets' CSV/JSON
-//! files and the survey results — public for a public zone (and for its members), no account needed.
+//! files, the survey results and the disclosure list (信息公开清单: the disclosure register's items with
+//! their standing on the day) — public for a public zone (and for its members), no account needed.
 //!
 //! **What is published:** only what the zone's approved values give (`visible_zone` loads
 //! `Selection::Approved` whoever asks), the figures the public air and water pages show, and the plan's
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ecociv_core::{Assessment, Framework, Source, Status, Value, Zone};
-use ecociv_report::portal::{Catalogue, DEFAULT_LICENCE_URL, Dataset, Table};
+use ecociv_report::portal::{Catalogue, DEFAULT_LICENCE, Dataset, Licence, Table};
 use ecociv_store::ZoneRecord;
 use ecociv_web::Lang;
 use ecociv_web::layout::urls;
@@ -24,7 +25,14 @@ use super::{Web, WebError, WebResult, context, html, visible_zone};
 use crate::AppState;
 
 /// The datasets, in the catalogue's order.
-pub const DATASETS: [&str; 5] = ["values", "table-2-1", "monitoring", "projects", "survey-results"];
+pub const DATASETS: [&str; 6] = [
+    "values",
+    "table-2-1",
+    "monitoring",
+    "projects",
+    "survey-results",
+    "disclosure",
+];
 
 /// The published data of a zone: the catalogue and each dataset's table.
 struct Published {
@@ -302,6 +310,66 @@ fn survey_table(assessments: &[Assessment]) -> Table {
     table
 }
 
+/// The disclosure register's items with their standing on `as_of` (the public list as a file).
+fn disclosure_table(items: &[ecociv_survey::disclosure::Item], as_of: jiff::civil::Date) -> Table {
+    let mut table = Table {
+        header: [
+            "年份",
+            "编号",
+            "应公开事项",
+            "类别",
+            "责任单位",
+            "公开依据",
+            "公开频次",
+            "应公开日期",
+            "公开日期",
+            "公开渠道",
+            "文号或链接",
+            "公开情况",
+            "统计日期",
+            "合成数据",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for item in items {
+        table.rows.push(vec![
+            item.due.year().to_string(),
+            item.id.clone(),
+            item.title.clone(),
+            item.category.clone(),
+            item.owner.clone(),
+            item.basis.clone(),
+            item.frequency.clone(),
+            item.due.to_string(),
+            item.published.map(|d| d.to_string()).unwrap_or_default(),
+            item.channel.clone(),
+            item.reference.clone(),
+            item.standing(as_of).zh().to_string(),
+            as_of.to_string(),
+            if item.synthetic { "是" } else { "否" }.to_string(),
+        ]);
+    }
+    table
+}
+
+/// The zone's open-data licence and whether its administrator chose it (else ecociv's default). A stored id
+/// this build does not know (a licence list shortened later) reads as the default, unconfirmed.
+pub async fn zone_licence(state: &AppState, code: &str) -> Result<(Licence, bool), ecociv_store::StoreError> {
+    Ok(
+        match state
+            .store
+            .open_licence(code)
+            .await?
+            .and_then(|id| ecociv_report::portal::licence(&id))
+        {
+            Some(licence) => (licence, true),
+            None => (DEFAULT_LICENCE, false),
+        },
+    )
+}
+
 fn years_of(table: &Table) -> Option<(i32, i32)> {
     if table.header.first().map(String::as_str) != Some("年份") {
         return None;
@@ -345,6 +413,21 @@ async fn published(
     tables.insert("monitoring".to_string(), monitoring_table(&framework, &figures));
     tables.insert("projects".to_string(), projects_table(code));
     tables.insert("survey-results".to_string(), survey_table(&assessments));
+    let as_of = crate::service::disclosure::civil(crate::plan::today(state));
+    let register = crate::service::disclosure::items(state, code)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?
+        .unwrap_or_default();
+    tables.insert("disclosure".to_string(), disclosure_table(&register, as_of));
+    // The register's last import, the disclosure list's update date.
+    let register_modified = state
+        .store
+        .ledger_imports(code, crate::service::disclosure::KIND)
+        .await?
+        .into_iter()
+        .filter(|import| import.revision_count > 0)
+        .map(|import| import.created_at.chars().take(10).collect::<String>())
+        .max();
     let datasets = DATASETS
         .iter()
         .map(|id| {
@@ -354,10 +437,10 @@ async fn published(
                 title: text(Lang::Zh, &format!("open.dataset.{id}.title")),
                 title_en: text(Lang::En, &format!("open.dataset.{id}.title")),
                 description: text(Lang::Zh, &format!("open.dataset.{id}.description")),
-                modified: if matches!(*id, "projects" | "monitoring") {
-                    None
-                } else {
-                    modified.clone()
+                modified: match *id {
+                    "projects" | "monitoring" => None,
+                    "disclosure" => register_modified.clone(),
+                    _ => modified.clone(),
                 },
                 years: years_of(table),
                 keywords: vec![
@@ -367,13 +450,16 @@ async fn published(
             }
         })
         .collect();
+    let (licence, confirmed) = zone_licence(state, code).await?;
     let catalogue = Catalogue {
         zone_code: code.to_string(),
         zone_name: zone.profile.name.clone(),
         publisher: ecociv_report::docx::default_issuer(&zone),
         page: urls::open_data(code),
         files_base: urls::open_data(code),
-        licence_url: DEFAULT_LICENCE_URL.to_string(),
+        licence_url: licence.url.to_string(),
+        licence_name: licence.name_zh.to_string(),
+        licence_confirmed: confirmed,
         datasets,
     };
     Ok((record, zone, framework, Published { catalogue, tables }, assessments))
@@ -397,6 +483,14 @@ pub async fn catalogue(State(state): State<AppState>, web: Web, Path(code): Path
             })
             .collect(),
         licence_url: published.catalogue.licence_url.clone(),
+        licence_name: match web.lang {
+            Lang::Zh => published.catalogue.licence_name.clone(),
+            Lang::En => ecociv_report::portal::LICENCES
+                .iter()
+                .find(|l| l.url == published.catalogue.licence_url)
+                .map_or_else(|| published.catalogue.licence_name.clone(), |l| l.name_en.to_string()),
+        },
+        licence_confirmed: published.catalogue.licence_confirmed,
         dcat: urls::open_catalog(&code),
         results: urls::survey_results(&code),
     };
@@ -452,6 +546,8 @@ pub async fn file(
             "description": dataset.map(|d| d.description.clone()),
             "modified": dataset.and_then(|d| d.modified.clone()),
             "license": published.catalogue.licence_url,
+            "license_name": published.catalogue.licence_name,
+            "license_confirmed": published.catalogue.licence_confirmed,
         });
         Ok(download("application/json", name, json.to_string().into_bytes()))
     }
@@ -501,5 +597,131 @@ pub async fn results(State(state): State<AppState>, web: Web, Path(code): Path<S
     Ok(html(
         axum::http::StatusCode::OK,
         ecociv_web::pages::portal::render_results(&ctx, &ResultsView { rows }),
+    ))
+}
+
+/// A web address worth linking (the register's 文号或链接 is a document number or a link).
+fn web_link(reference: &str) -> Option<String> {
+    let lower = reference.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| reference.to_string())
+}
+
+/// `GET /z/{code}/disclosure[?year=]`: the public disclosure list of a year (default: the current year if
+/// it has items due, else the latest year with items) — what was to be disclosed, by whom, when it was,
+/// where, and whether on time; the late and overdue items by owner; row 5 of the year as approved.
+pub async fn disclosure(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    use ecociv_survey::disclosure::{Standing, counts, of_year, shortfalls_by_owner, years};
+    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
+    let ctx = context(&web, Some(&record), None, None);
+    let as_of = crate::service::disclosure::civil(crate::plan::today(&state));
+    let Some(items) = crate::service::disclosure::items(&state, &code)
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?
+    else {
+        let view = ecociv_web::pages::portal::DisclosureView {
+            no_register: true,
+            ..Default::default()
+        };
+        return Ok(html(
+            axum::http::StatusCode::OK,
+            ecociv_web::pages::portal::render_disclosure(&ctx, &view),
+        ));
+    };
+    let register_years = years(&items);
+    let this_year = i32::from(as_of.year());
+    let year = match query.get("year") {
+        Some(text) => ecociv_core::value::parse_year(text).map_err(|_| WebError::BadRequest(web.lang))?,
+        None if register_years.contains(&this_year) => this_year,
+        None => register_years
+            .iter()
+            .rev()
+            .find(|y| **y <= this_year)
+            .or(register_years.last())
+            .copied()
+            .unwrap_or(this_year),
+    };
+    let year_items = of_year(&items, year);
+    let c = counts(&items, year, as_of);
+    // Row 5 of the year as approved (the figure the ledger mechanism derived, or another source).
+    let row5 = {
+        let assessment = crate::assessments::approved(&state, &framework, &record, &zone, year)
+            .await
+            .map_err(|error| WebError::from_api(&web, error))?;
+        assessment
+            .leaves()
+            .find(|row| row.id == "5")
+            .filter(|row| row.value.is_some())
+            .map(|row| {
+                (
+                    row.value_text().unwrap_or_default(),
+                    match web.lang {
+                        Lang::Zh => row.label().zh,
+                        Lang::En => row.label().en,
+                    },
+                    urls::indicator(&code, "5", year),
+                )
+            })
+    };
+    let view = ecociv_web::pages::portal::DisclosureView {
+        year,
+        years: register_years
+            .iter()
+            .map(|y| (*y, urls::disclosure_year(&code, *y)))
+            .collect(),
+        as_of: as_of.to_string(),
+        items_due: c.items,
+        counts: Standing::ALL.map(|s| c.of(s)),
+        row5,
+        items: year_items
+            .iter()
+            .map(|item| {
+                let standing = item.standing(as_of);
+                ecociv_web::pages::portal::DisclosureRow {
+                    id: item.id.clone(),
+                    title: item.title.clone(),
+                    category: item.category.clone(),
+                    owner: item.owner.clone(),
+                    basis: item.basis.clone(),
+                    frequency: item.frequency.clone(),
+                    due: item.due.to_string(),
+                    published: item.published.map(|d| d.to_string()),
+                    channel: item.channel.clone(),
+                    reference: item.reference.clone(),
+                    link: web_link(&item.reference),
+                    standing: standing.code().to_string(),
+                    days_late: item.days_late(as_of),
+                }
+            })
+            .collect(),
+        owners: shortfalls_by_owner(&year_items, as_of)
+            .into_iter()
+            .map(|(owner, items)| ecociv_web::pages::portal::OwnerShortfall {
+                owner,
+                items: items
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.id.clone(),
+                            i.title.clone(),
+                            i.standing(as_of).code().to_string(),
+                            i.days_late(as_of),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        synthetic: year_items.iter().any(|i| i.synthetic),
+        no_register: false,
+        csv: urls::open_file(&code, "disclosure.csv"),
+        json: urls::open_file(&code, "disclosure.json"),
+    };
+    Ok(html(
+        axum::http::StatusCode::OK,
+        ecociv_web::pages::portal::render_disclosure(&ctx, &view),
     ))
 }

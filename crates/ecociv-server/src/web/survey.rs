@@ -834,118 +834,13 @@ pub async fn export_xlsx(
     web: Web,
     Path((code, survey)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    use ecociv_report::portal::Table;
     member(&web, &code)?;
     let loaded = load(&state, &web, &code, &survey).await?;
     let stored = state.store.survey_responses(&code, &survey).await?;
-    let questions = &loaded.questionnaire.questions;
-    let mut header: Vec<String> = ["序号", "纸质问卷或平台编号", "层", "渠道", "提交时间"]
-        .map(String::from)
-        .to_vec();
-    header.extend(questions.iter().map(|q| q.text.clone()));
-    let channel = |c: Channel| match c {
-        Channel::Web => "网上填写",
-        Channel::Paper => "纸质问卷录入",
-        Channel::Import => "平台导入",
-    };
-    let responses = Table {
-        header,
-        rows: stored
-            .iter()
-            .enumerate()
-            .map(|(n, r)| {
-                let stratum = loaded
-                    .plan
-                    .strata
-                    .iter()
-                    .find(|s| s.id == r.stratum)
-                    .map_or_else(|| r.stratum.clone(), |s| s.name.clone());
-                let mut row = vec![
-                    (n + 1).to_string(),
-                    r.external_id.clone().unwrap_or_default(),
-                    stratum,
-                    channel(r.channel).to_string(),
-                    r.created_at.clone(),
-                ];
-                for q in questions {
-                    let answers: Vec<String> = r
-                        .answers
-                        .get(&q.id)
-                        .map(|codes| {
-                            codes
-                                .iter()
-                                .map(|code| {
-                                    q.choices
-                                        .iter()
-                                        .find(|c| &c.code == code)
-                                        .map_or_else(|| code.clone(), |c| c.label.clone())
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    row.push(answers.join("、"));
-                }
-                row
-            })
-            .collect(),
-    };
-    let mut estimates = Table {
-        header: [
-            "指标",
-            "口径",
-            "估计值（%）",
-            "95%置信下限（%）",
-            "95%置信上限（%）",
-            "标准误（百分点）",
-            "回答数",
-            "有效回答数",
-            "层",
-            "层总体规模",
-            "层回答数",
-            "层有效回答数",
-            "层计入数",
-            "说明",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: Vec::new(),
-    };
-    let pct = |share: f64| ecociv_core::format::fixed(share * 100.0, 2);
-    for (row, estimate) in service::estimates(&loaded, &stored) {
-        match estimate {
-            Ok(e) => {
-                for s in &e.strata {
-                    estimates.rows.push(vec![
-                        row.clone(),
-                        e.measure.clone(),
-                        pct(e.share),
-                        pct(e.low),
-                        pct(e.high),
-                        ecociv_core::format::fixed(e.standard_error * 100.0, 2),
-                        e.responses.to_string(),
-                        e.valid.to_string(),
-                        s.name.clone(),
-                        s.population.to_string(),
-                        s.responses.to_string(),
-                        s.valid.to_string(),
-                        s.counted.to_string(),
-                        ecociv_survey::METHOD_EDITION.to_string(),
-                    ]);
-                }
-            }
-            Err(error) => {
-                let mut line = vec![row.clone()];
-                line.extend(std::iter::repeat_n(String::new(), 12));
-                line.push(error.zh());
-                estimates.rows.push(line);
-            }
-        }
-    }
-    let bytes =
-        crate::work::cpu(move || ecociv_report::portal::workbook(&[("回答", &responses), ("估计", &estimates)]))
-            .await
-            .map_err(|error| WebError::Internal(web.lang, error.message))?
-            .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    let bytes = crate::work::cpu(move || service::export_workbook(&loaded, &stored))
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?
+        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
     Ok(super::pages::download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("ecociv-{code}-survey-{survey}.xlsx"),

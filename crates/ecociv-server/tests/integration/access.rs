@@ -130,6 +130,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/zones/{code}/surveys/{survey}/compute", REVIEWERS),
     // Issue 14 (h14): the public switch, the catalogue, the disclosure register.
     ("PUT", "/api/v1/zones/{code}/public", ADMINS),
+    ("PUT", "/api/v1/zones/{code}/licence", ADMINS),
     // Issue 15 (h15): zones from files, roles at a level, the roll-up.
     ("POST", "/api/v1/zones", ADMINS),
     ("GET", "/api/v1/zones/{code}/export", LOGGED_IN),
@@ -173,6 +174,7 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         ("PUT", "/api/v1/zones/{code}/departments/{department_id}") => Some(json!({"name": "路由测试部门"})),
         // The zone stays public: the table's other routes are walked on it.
         ("PUT", "/api/v1/zones/{code}/public") => Some(json!({"public": true})),
+        ("PUT", "/api/v1/zones/{code}/licence") => Some(json!({"licence": "CC-BY-4.0"})),
         // A zone file that names an unknown edition: refused as invalid (400), after the role check.
         ("POST", "/api/v1/zones") => Some(json!({"zone_toml": "framework = \"none\""})),
         ("PUT", "/api/v1/units/{code}/roles/{user_id}") => Some(json!({"role": "viewer"})),

@@ -638,6 +638,7 @@ const PAGES: &[PageRoute] = &[
     ("GET", "/z/{code}/open/catalog.jsonld", EVERYONE, &[]),
     ("GET", "/z/{code}/open/{file}", EVERYONE, &[]),
     ("GET", "/z/{code}/results", EVERYONE, &[]),
+    ("GET", "/z/{code}/disclosure", EVERYONE, &[]),
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx", MEMBERS, &[]),
     // Issue 15 (h15): the roll-up of the zone's unit (admins here; a city's roles in hierarchy.rs).
     ("GET", "/rollup/{code}", ADMINS, &[]),

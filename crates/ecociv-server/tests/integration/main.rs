@@ -6,6 +6,7 @@ mod api;
 mod assessments;
 mod browser;
 mod contract;
+mod disclosure;
 mod fuzz;
 mod hierarchy;
 mod hostile;

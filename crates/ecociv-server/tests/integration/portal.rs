@@ -300,10 +300,17 @@ async fn the_portal_is_walked_without_login_every_file_opens_and_nothing_private
 
     // The walk: from the zone's dashboard and the catalogue, every same-site link, and every file the
     // DCAT catalogue names; all without a cookie.
-    let mut queue: std::collections::VecDeque<String> = ["/z/450202", "/z/450202/open", "/z/450202/results"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut queue: std::collections::VecDeque<String> = [
+        "/z/450202",
+        "/z/450202/open",
+        "/z/450202/results",
+        "/z/450202/disclosure",
+        "/z/450202/plan",
+        "/z/450202/plan/projects",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     let mut seen = std::collections::BTreeSet::new();
     let mut files = 0;
     let mut pages = 0;
@@ -315,7 +322,8 @@ async fn the_portal_is_walked_without_login_every_file_opens_and_nothing_private
         }
         let (status, media, bytes) = raw(&server, &path).await;
         if status == StatusCode::SEE_OTHER && media == "login" {
-            // A members' page linked from a public one (the plan's unit pages): not public, not walked.
+            // A public page must not send a visitor without an account to the login page.
+            failures.push(format!("{path}: a members' page linked from a public one (login)"));
             continue;
         }
         if status != StatusCode::OK {
@@ -441,6 +449,8 @@ fn the_dcat_catalogue_names_every_dataset_with_its_distributions() {
         page: "/z/450202/open".into(),
         files_base: "/z/450202/open".into(),
         licence_url: ecociv_report::portal::DEFAULT_LICENCE_URL.into(),
+        licence_name: ecociv_report::portal::DEFAULT_LICENCE.name_zh.into(),
+        licence_confirmed: false,
         datasets: vec![ecociv_report::portal::Dataset {
             id: "values".into(),
             title: "历年指标数值".into(),
@@ -591,4 +601,106 @@ async fn the_survey_exports_its_responses_and_estimates_to_excel() {
         );
         assert!(low < share && share < high);
     }
+}
+
+/// The catalogue page and its DCAT JSON-LD, without a cookie.
+async fn catalogue(server: &TestServer) -> (String, serde_json::Value) {
+    let (_, _, page) = raw(server, "/z/450202/open").await;
+    let (_, _, jsonld) = raw(server, "/z/450202/open/catalog.jsonld").await;
+    (
+        String::from_utf8(page).unwrap(),
+        serde_json::from_slice(&jsonld).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_open_data_licence_is_the_default_to_be_confirmed_until_an_administrator_sets_it() {
+    let server = server("portal-licence").await;
+    // The default: CC BY 4.0, labelled on the page and in the DCAT catalogue as to be confirmed.
+    let (html, dcat) = catalogue(&server).await;
+    assert!(html.contains("https://creativecommons.org/licenses/by/4.0/"), "{html}");
+    assert!(html.contains("知识共享署名 4.0 国际许可协议") && html.contains("待区生态环境局确认"));
+    assert_eq!(
+        dcat["dct:license"]["@id"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    assert!(
+        dcat["rdfs:comment"]["@value"]
+            .as_str()
+            .unwrap()
+            .contains("待区生态环境局确认")
+    );
+
+    // A reviewer may not set it; an unknown licence is refused naming the choices; nothing changes.
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let refused = reviewer
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/licence",
+            Some(json!({"licence": "CC0-1.0"})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut admin = Client::login(&server, "admin").await;
+    let bad = admin
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/licence",
+            Some(json!({"licence": "GPL"})),
+        )
+        .await;
+    assert_eq!(bad.status.as_u16() / 100, 4, "{}", bad.body);
+    assert!(bad.body.to_string().contains("CC-BY-4.0"), "{}", bad.body);
+    assert_eq!(server.store.open_licence("450202").await.unwrap(), None);
+
+    // The administrator chooses CC0: every dataset and distribution names it, the label is gone, audited.
+    let set = admin
+        .json(
+            &server,
+            Method::PUT,
+            "/api/v1/zones/450202/licence",
+            Some(json!({"licence": "CC0-1.0"})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.body["changed"], true);
+    let (html, dcat) = catalogue(&server).await;
+    let cc0 = "https://creativecommons.org/publicdomain/zero/1.0/";
+    assert!(html.contains(cc0) && !html.contains("待区生态环境局确认"), "{html}");
+    assert!(dcat.get("rdfs:comment").is_none());
+    for dataset in dcat["dcat:dataset"].as_array().unwrap() {
+        assert_eq!(dataset["dct:license"]["@id"], cc0);
+        for distribution in dataset["dcat:distribution"].as_array().unwrap() {
+            assert_eq!(distribution["dct:license"]["@id"], cc0);
+        }
+    }
+    let (_, _, file) = raw(&server, "/z/450202/open/values.json").await;
+    let file: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    assert_eq!(file["dataset"]["license"], cc0);
+    let events = zone_events(&mut admin, &server).await;
+    assert_eq!(events[0]["action"], "zone.licence");
+    assert_eq!(events[0]["before"], json!({"licence": null}));
+    assert_eq!(events[0]["after"], json!({"licence": "CC0-1.0"}));
+
+    // The administration page: the choice shown checked; its form sets another, recorded in the history.
+    let shown = admin.get(&server, "/admin/zone?zone=450202").await;
+    assert!(page(&shown).contains("value=\"CC0-1.0\" checked"), "{}", page(&shown));
+    let token = admin.csrf.clone().unwrap_or_default();
+    let posted = post_form(
+        &mut admin,
+        &server,
+        "/admin/zone?zone=450202",
+        &[("csrf_token", &token), ("licence", "CC-BY-SA-4.0")],
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        server.store.open_licence("450202").await.unwrap().as_deref(),
+        Some("CC-BY-SA-4.0")
+    );
+    let shown = admin.get(&server, "/admin/zone?zone=450202&done=licence").await;
+    assert!(page(&shown).contains("许可协议已更新"));
+    assert!(page(&shown).contains("<td>开放数据许可协议</td>"), "{}", page(&shown));
 }

@@ -3,7 +3,6 @@
 //! interval over simulated surveys of known population shares.
 
 mod coverage;
-mod disclosure;
 mod estimate;
 mod import;
 mod questionnaire;

@@ -131,6 +131,12 @@ pub struct ZonePublicView {
     pub public: bool,
     /// The public portal's pages, to link to (the catalogue).
     pub portal: String,
+    /// The open data's licences to choose from: (id, name, the zone's current one).
+    pub licences: Vec<(String, String, bool)>,
+    /// The administrator chose the licence (else the default, to be confirmed).
+    pub licence_confirmed: bool,
+    /// The open-data catalogue.
+    pub open_data: String,
     pub history: Vec<AuditRow>,
 }
 
@@ -165,6 +171,29 @@ pub fn render_zone_public(ctx: &PageContext, view: &ZonePublicView) -> String {
             @if view.public {
                 p { a href=(view.portal) { (t(lang, "admin.public_view")) } }
             }
+        }
+        section class="card" aria-labelledby="licence-h" {
+            h2 id="licence-h" { (t(lang, "admin.licence")) }
+            p class="hint" { (t(lang, "admin.licence_hint")) }
+            @if !view.licence_confirmed {
+                p { span class="tag warn" { (t(lang, "open.licence_unconfirmed")) } }
+            }
+            form method="post" action=(view.action) class="stack" {
+                (csrf_field(ctx))
+                fieldset {
+                    legend { (t(lang, "open.licence")) }
+                    @for (id, name, current) in &view.licences {
+                        div class="field" {
+                            label {
+                                input type="radio" name="licence" value=(id) checked[*current] required;
+                                " " (name)
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (t(lang, "admin.licence_save")) }
+            }
+            p { a href=(view.open_data) { (t(lang, "nav.open")) } }
         }
         h2 { (t(lang, "admin.history")) }
         (history_table(ctx, &view.history))

@@ -11,11 +11,15 @@ use maud::{Markup, html};
 use crate::i18n::{Lang, t, tf};
 use crate::layout::{Nav, PageContext, csrf_field, page, trusted, urls};
 
-/// A text with a link.
+/// A text with a link; an empty `href` shows the text alone (a members' page on a public page).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub text: String,
     pub href: String,
+}
+
+fn link(l: &Link) -> Markup {
+    html! { @if l.href.is_empty() { (l.text) } @else { a href=(l.href) { (l.text) } } }
 }
 
 /// The plan pages' own navigation.
@@ -127,7 +131,7 @@ pub fn render_tasks(ctx: &PageContext, view: &TasksView) -> String {
                                     td data-label=(t(lang, "plan.col.id")) { (line.id) }
                                     td data-label=(t(lang, "plan.col.measure")) { (line.title) br; span class="meta" { (line.location) } }
                                     td data-label=(t(lang, "plan.col.lead")) {
-                                        @for (i, l) in line.lead.iter().enumerate() { @if i > 0 { "、" } a href=(l.href) { (l.text) } }
+                                        @for (i, l) in line.lead.iter().enumerate() { @if i > 0 { "、" } (link(l)) }
                                         @if line.lead.is_empty() { (t(lang, "plan.unassigned")) }
                                         @if line.lead_derived { " " span class="tag" title=(t(lang, "plan.derived_hint")) { (t(lang, "plan.derived")) } }
                                     }
@@ -243,7 +247,7 @@ pub fn render_projects(ctx: &PageContext, view: &ProjectsView) -> String {
                     td data-label=(t(lang, "plan.col.id")) { (p.id) }
                     td data-label=(t(lang, "plan.col.project")) { (p.name) br; span class="meta" { (p.category) } }
                     td data-label=(t(lang, "plan.col.responsible")) {
-                        @match &p.responsible { Some(l) => { a href=(l.href) { (l.text) } } None => { span class="meta" { (t(lang, "plan.not_entered")) } } }
+                        @match &p.responsible { Some(l) => { (link(l)) } None => { span class="meta" { (t(lang, "plan.not_entered")) } } }
                     }
                     td data-label=(t(lang, "plan.col.period")) { (p.period) }
                     td data-label=(t(lang, "plan.col.estimated")) { (p.estimated) }
@@ -310,6 +314,9 @@ pub struct BoardView {
     pub unit: Option<String>,
     pub state: String,
     pub units: Vec<String>,
+    /// The rule filter: the rule chosen, and (id, name) of every rule.
+    pub rule: Option<String>,
+    pub rules: Vec<(String, String)>,
     pub can_add: bool,
     /// The Word 工作进展情况通报 of the latest period due (empty: none).
     pub bulletin_href: String,
@@ -412,6 +419,13 @@ pub fn render_board(ctx: &PageContext, view: &BoardView) -> String {
                 select id="unit" name="unit" {
                     option value="" { (t(lang, "plan.all")) }
                     @for u in &view.units { option value=(u) selected[view.unit.as_deref() == Some(u.as_str())] { (u) } }
+                }
+            }
+            div class="field" {
+                label for="rule" { (t(lang, "plan.board.rule")) }
+                select id="rule" name="rule" {
+                    option value="" { (t(lang, "plan.all")) }
+                    @for (id, name) in &view.rules { option value=(id) selected[view.rule.as_deref() == Some(id.as_str())] { (name) } }
                 }
             }
             div class="field" {

@@ -18,6 +18,7 @@ pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod soil;
+pub mod survey;
 pub mod targets;
 pub mod template;
 pub mod water;
@@ -61,6 +62,10 @@ pub enum Command {
     /// 区域：新建区域目录、导入数据库、导出为区域目录 (zones: create a directory, import, export)
     #[command(subcommand)]
     Zone(zone::ZoneCommand),
+    /// 问卷调查：默认问卷、检查问卷和抽样方案、导入回答、估计指标 34/35 及置信区间、保存、导出 (the public
+    /// survey: questionnaire, checks, import, estimates of rows 34/35 with intervals, save, export)
+    #[command(subcommand)]
+    Survey(survey::SurveyCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -83,6 +88,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Db(command) => db::run(command),
         Command::Ledger(command) => ledger::run(command),
         Command::Zone(command) => zone::run(command),
+        Command::Survey(command) => survey::run(command),
     }
 }
 

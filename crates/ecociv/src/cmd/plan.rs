@@ -355,6 +355,8 @@ fn supervision(a: ViewArgs) -> anyhow::Result<ExitCode> {
         ledger: &z.ledger,
         reports: &z.reports,
         alerts: &alerts,
+        // The disclosure register lives in the database (the server's supervision board reads it).
+        disclosures: &[],
         row_leads: &leads,
         office,
         today,
@@ -424,6 +426,8 @@ fn scores(a: ViewArgs) -> anyhow::Result<ExitCode> {
         ledger: &z.ledger,
         reports: &z.reports,
         alerts: &alerts,
+        // The disclosure register lives in the database (the server's supervision board reads it).
+        disclosures: &[],
         row_leads: &leads,
         office: "城中生态环境局",
         today,

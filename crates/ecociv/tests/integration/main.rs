@@ -12,6 +12,7 @@ mod report;
 mod repository;
 mod serve;
 mod support;
+mod survey;
 mod template;
 mod water;
 mod zone;
