@@ -1,7 +1,8 @@
 //! The line a person sees for a CSV record, shared by every CSV reader of the project (`ecociv-data`'s
 //! values and projects files, the streaming readers of `ecociv-air` and `ecociv-water`, the monitoring
 //! kinds of `ecociv-monitoring`), and the one located error every reader reports with ([`Located`], a
-//! problem's file, line, column, field and message; [`Refused`], every problem of an input).
+//! problem's file, line, column, field and message; [`Refused`], every problem of an input) and the reference
+//! tables' confidence tag and error ([`refdata`]).
 //!
 //! **One rule for line ends** (all readers): a line ends at LF, at CRLF, or at a lone CR — as the csv
 //! crate reads records, and as Excel's "CSV (Macintosh)" writes them. CR-only files are therefore
@@ -24,6 +25,7 @@ use std::fmt;
 use std::io::{self, Read};
 
 pub mod located;
+pub mod refdata;
 pub mod text;
 
 pub use located::{Located, Refused};

@@ -17,52 +17,8 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-/// A defect in the reference data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefDataError {
-    /// 1-based line in the data text (0 when unknown).
-    pub line: u64,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for RefDataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "reference data, line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for RefDataError {}
-
-/// Confidence tag of a reference fact (see `docs/reference/standards.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confidence {
-    /// Verified in two or more independent sources.
-    V2,
-    /// One source only.
-    V1,
-    /// From memory; a hypothesis to check.
-    M,
-    /// Sources conflict.
-    C,
-}
-
-impl Confidence {
-    fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "V2" => Some(Self::V2),
-            "V1" => Some(Self::V1),
-            "M" => Some(Self::M),
-            "C" => Some(Self::C),
-            _ => None,
-        }
-    }
-
-    /// True when the fact is doubtful (memory or conflicting sources).
-    pub fn is_doubtful(self) -> bool {
-        matches!(self, Self::M | Self::C)
-    }
-}
+/// The reference tables' confidence tag and error, shared with the other standards crates.
+pub use ecociv_csvline::refdata::{Confidence, RefDataError};
 
 /// 声环境功能区类别 — the functional-area class of GB 3096-2008 chapter 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,14 +162,8 @@ impl Table {
     /// Parses a `key,value,unit,clause,confidence,note` text (header required). Every limit of every class
     /// and period, both period starts, the night maximum excess and the rounding step must be present once.
     pub fn parse(text: &str) -> Result<Self, RefDataError> {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
         let mut facts: Vec<Fact> = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| RefDataError {
-                line: e.position().map_or(0, csv::Position::line),
-                message: e.to_string(),
-            })?;
-            let line = rec.position().map_or(0, csv::Position::line);
+        ecociv_csvrecords::table_records(text, |rec, line| {
             let err = |message: String| RefDataError { line, message };
             let field = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
             let key = field(0);
@@ -241,7 +191,8 @@ impl Table {
                 confidence,
                 note,
             });
-        }
+            Ok(())
+        })?;
         let get = |key: &str| -> Result<f64, RefDataError> {
             facts
                 .iter()

@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use csv::{ByteRecord, ReaderBuilder};
-use ecociv_csvline::{LineCounter, excerpt};
+use ecociv_csvline::excerpt;
+use ecociv_csvrecords::{Fields, Records};
 use jiff::civil::Date;
 
 use crate::gb3096::{EnergySum, FunctionalClass, Judgement, Period, Table};
@@ -61,73 +61,24 @@ struct Columns {
     lmax: Option<usize>,
 }
 
-fn header_names(h: &ByteRecord) -> Vec<String> {
-    h.iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let b = if i == 0 {
-                b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
-            } else {
-                b
-            };
-            String::from_utf8_lossy(b).trim().to_ascii_lowercase()
-        })
-        .collect()
-}
-
-fn columns(names: &[String]) -> Result<Columns, IngestError> {
-    let find = |name: &str| names.iter().position(|n| n == name);
-    let need = |name: &str| {
-        find(name).ok_or_else(|| {
-            IngestError::in_stream(
-                1,
-                None,
-                format!(
-                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                    excerpt(&names.join(","))
-                ),
-            )
-        })
-    };
+fn columns<R: Read>(r: &Records<R>) -> Result<Columns, IngestError> {
     Ok(Columns {
-        point: need("point")?,
-        class: need("class")?,
-        date: need("date")?,
-        start: need("start")?,
-        minutes: need("minutes")?,
-        leq: need("leq")?,
-        lmax: find("lmax"),
+        point: r.column("point")?,
+        class: r.column("class")?,
+        date: r.column("date")?,
+        start: r.column("start")?,
+        minutes: r.column("minutes")?,
+        leq: r.column("leq")?,
+        lmax: r.find("lmax"),
     })
 }
 
-struct Fields<'a> {
-    rec: &'a ByteRecord,
-    line: u64,
-    names: &'a [String],
+/// The noise reader's own check of a field, on the shared record reader's fields.
+trait NoiseFields {
+    fn number(&self, col: usize, range: std::ops::RangeInclusive<f64>, what: &str) -> Result<f64, IngestError>;
 }
 
-impl<'a> Fields<'a> {
-    fn err(&self, col: usize, message: String) -> IngestError {
-        IngestError::in_stream(
-            self.line,
-            Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
-            message,
-        )
-    }
-
-    fn text(&self, col: usize) -> Result<&'a str, IngestError> {
-        let raw = self.rec.get(col).unwrap_or(b"").trim_ascii();
-        std::str::from_utf8(raw).map_err(|_| self.err(col, "不是 UTF-8 文本 / not UTF-8 text".into()))
-    }
-
-    fn required(&self, col: usize) -> Result<&'a str, IngestError> {
-        let t = self.text(col)?;
-        if t.is_empty() {
-            return Err(self.err(col, "不能为空 / must not be empty".into()));
-        }
-        Ok(t)
-    }
-
+impl NoiseFields for Fields<'_> {
     fn number(&self, col: usize, range: std::ops::RangeInclusive<f64>, what: &str) -> Result<f64, IngestError> {
         let t = self.required(col)?;
         let v: f64 = t
@@ -166,72 +117,29 @@ fn minute_of_day(text: &str) -> Option<u32> {
 /// Reads readings, groups them per point, date and period, and judges each period against `table`.
 /// All errors are collected (up to [`MAX_ERRORS`]); any error refuses the whole input.
 pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResult>, Vec<IngestError>> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(LineCounter::new(input));
-    let names = match rdr.byte_headers() {
-        Ok(h) => header_names(h),
-        Err(e) => {
-            return Err(vec![IngestError::in_stream(
-                1,
-                None,
-                format!("CSV 格式错误 / malformed CSV: {e}"),
-            )]);
-        }
-    };
-    let cols = columns(&names).map_err(|e| vec![e])?;
+    let mut r = Records::open(input).map_err(|e| vec![e])?;
+    let cols = columns(&r).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let mut groups: BTreeMap<(String, Date, Period), Group> = BTreeMap::new();
     let mut classes: HashMap<String, (FunctionalClass, u64)> = HashMap::new();
-    let mut rec = ByteRecord::new();
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
+        let line = match r.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| rdr.get_ref().line_at(p.byte()));
-                errors.push(IngestError::in_stream(
-                    line,
-                    None,
-                    format!("CSV 格式错误 / malformed CSV: {e}"),
-                ));
+                errors.push(e);
                 break;
             }
-        }
-        let line = rec.position().map_or(0, |p| rdr.get_ref().line_at(p.byte()));
-        if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-            continue;
-        }
-        if rec.len() != names.len() {
-            errors.push(IngestError::in_stream(
-                line,
-                None,
-                format!(
-                    "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
-                    rec.len(),
-                    names.len(),
-                    rec.len(),
-                    names.len()
-                ),
-            ));
-        } else if let Err(e) = read_record(&rec, line, &names, &cols, table, &mut groups, &mut classes) {
+        };
+        if let Err(e) = r
+            .fields(line)
+            .and_then(|f| read_record(&f, &cols, table, &mut groups, &mut classes))
+        {
             errors.push(e);
         }
         if errors.len() >= MAX_ERRORS {
             break;
         }
-    }
-    if rdr.get_ref().too_long() {
-        errors.push(IngestError::in_stream(
-            rdr.get_ref().lines_ended() + 1,
-            None,
-            format!(
-                "记录过长（超过 {} 字节）/ record longer than {} bytes",
-                ecociv_csvline::MAX_RECORD_BYTES,
-                ecociv_csvline::MAX_RECORD_BYTES
-            ),
-        ));
     }
     let mut results = Vec::with_capacity(groups.len());
     for ((point, date, period), g) in groups {
@@ -278,15 +186,13 @@ pub fn read_and_judge<R: Read>(input: R, table: &Table) -> Result<Vec<PeriodResu
 }
 
 fn read_record(
-    rec: &ByteRecord,
-    line: u64,
-    names: &[String],
+    f: &Fields<'_>,
     cols: &Columns,
     table: &Table,
     groups: &mut BTreeMap<(String, Date, Period), Group>,
     classes: &mut HashMap<String, (FunctionalClass, u64)>,
 ) -> Result<(), IngestError> {
-    let f = Fields { rec, line, names };
+    let line = f.line;
     let point = f.required(cols.point)?;
     if let Some(problem) = ecociv_csvline::name_problem(point) {
         return Err(f.err(cols.point, format!("{problem}: \"{}\"", excerpt(point))));

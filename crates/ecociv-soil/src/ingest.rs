@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use csv::{ByteRecord, ReaderBuilder};
-use ecociv_csvline::{LineCounter, excerpt};
+use ecociv_csvline::excerpt;
+use ecociv_csvrecords::{Fields, Records};
 
 use crate::{gb15618, gb36600};
 
@@ -54,146 +54,14 @@ pub struct FarmlandRow<'t> {
     pub judgement: gb15618::Judgement,
 }
 
-struct Reader<R: Read> {
-    rdr: csv::Reader<LineCounter<R>>,
-    names: Vec<String>,
-    rec: ByteRecord,
+/// The soil readers' own checks of a field, on the shared record reader's fields.
+trait SoilFields {
+    fn sample(&self, col: usize) -> Result<&str, IngestError>;
+    fn content(&self, col: usize) -> Result<f64, IngestError>;
 }
 
-impl<R: Read> Reader<R> {
-    fn open(input: R) -> Result<Self, IngestError> {
-        let mut rdr = ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(LineCounter::new(input));
-        let names = match rdr.byte_headers() {
-            Ok(h) => h
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    let b = if i == 0 {
-                        b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
-                    } else {
-                        b
-                    };
-                    String::from_utf8_lossy(b).trim().to_ascii_lowercase()
-                })
-                .collect(),
-            Err(e) => {
-                return Err(IngestError::in_stream(
-                    1,
-                    None,
-                    format!("CSV 格式错误 / malformed CSV: {e}"),
-                ));
-            }
-        };
-        Ok(Self {
-            rdr,
-            names,
-            rec: ByteRecord::new(),
-        })
-    }
-
-    fn column(&self, name: &str) -> Result<usize, IngestError> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| {
-            IngestError::in_stream(
-                1,
-                None,
-                format!(
-                    "表头缺少列 “{name}” / header lacks column \"{name}\" (header: {})",
-                    excerpt(&self.names.join(","))
-                ),
-            )
-        })
-    }
-
-    /// The next non-blank record with its line, `Ok(None)` at the end; a malformed record is an error that
-    /// ends reading.
-    fn next(&mut self) -> Result<Option<u64>, IngestError> {
-        loop {
-            match self.rdr.read_byte_record(&mut self.rec) {
-                Ok(false) => {
-                    if self.rdr.get_ref().too_long() {
-                        return Err(IngestError::in_stream(
-                            self.rdr.get_ref().lines_ended() + 1,
-                            None,
-                            format!(
-                                "记录过长（超过 {} 字节）/ record longer than {} bytes",
-                                ecociv_csvline::MAX_RECORD_BYTES,
-                                ecociv_csvline::MAX_RECORD_BYTES
-                            ),
-                        ));
-                    }
-                    return Ok(None);
-                }
-                Ok(true) => {}
-                Err(e) => {
-                    return Err(IngestError::in_stream(
-                        e.position().map_or(0, |p| self.rdr.get_ref().line_at(p.byte())),
-                        None,
-                        format!("CSV 格式错误 / malformed CSV: {e}"),
-                    ));
-                }
-            }
-            let line = self.rec.position().map_or(0, |p| self.rdr.get_ref().line_at(p.byte()));
-            if self.rec.iter().all(|f| f.trim_ascii().is_empty()) {
-                continue;
-            }
-            return Ok(Some(line));
-        }
-    }
-
-    fn fields(&self, line: u64) -> Result<Fields<'_>, IngestError> {
-        if self.rec.len() != self.names.len() {
-            return Err(IngestError::in_stream(
-                line,
-                None,
-                format!(
-                    "本行有 {} 个字段，表头有 {} 个 / the line has {} fields, the header {}",
-                    self.rec.len(),
-                    self.names.len(),
-                    self.rec.len(),
-                    self.names.len()
-                ),
-            ));
-        }
-        Ok(Fields {
-            rec: &self.rec,
-            line,
-            names: &self.names,
-        })
-    }
-}
-
-struct Fields<'a> {
-    rec: &'a ByteRecord,
-    line: u64,
-    names: &'a [String],
-}
-
-impl<'a> Fields<'a> {
-    fn err(&self, col: usize, message: String) -> IngestError {
-        IngestError::in_stream(
-            self.line,
-            Some((col + 1, self.names.get(col).cloned().unwrap_or_default())),
-            message,
-        )
-    }
-
-    fn text(&self, col: usize) -> Result<&'a str, IngestError> {
-        let raw = self.rec.get(col).unwrap_or(b"").trim_ascii();
-        std::str::from_utf8(raw).map_err(|_| self.err(col, "不是 UTF-8 文本 / not UTF-8 text".into()))
-    }
-
-    fn required(&self, col: usize) -> Result<&'a str, IngestError> {
-        let t = self.text(col)?;
-        if t.is_empty() {
-            return Err(self.err(col, "不能为空 / must not be empty".into()));
-        }
-        Ok(t)
-    }
-
-    fn sample(&self, col: usize) -> Result<&'a str, IngestError> {
+impl SoilFields for Fields<'_> {
+    fn sample(&self, col: usize) -> Result<&str, IngestError> {
         let t = self.required(col)?;
         if let Some(problem) = ecociv_csvline::name_problem(t) {
             return Err(self.err(col, format!("{problem}: \"{}\"", excerpt(t))));
@@ -279,7 +147,7 @@ pub fn read_development<R: Read>(
     input: R,
     table: &gb36600::Table,
 ) -> Result<Vec<DevelopmentRow<'_>>, Vec<IngestError>> {
-    let mut r = Reader::open(input).map_err(|e| vec![e])?;
+    let mut r = Records::open(input).map_err(|e| vec![e])?;
     let cols = (|| {
         Ok::<_, IngestError>((
             r.column("sample")?,
@@ -292,7 +160,7 @@ pub fn read_development<R: Read>(
     let (c_sample, c_class, c_item, c_value) = cols;
     let mut samples = Samples::new();
     collect(|| {
-        let Some(line) = r.next()? else { return Ok(None) };
+        let Some(line) = r.next_line()? else { return Ok(None) };
         let row = (|| {
             let f = r.fields(line)?;
             let sample = f.sample(c_sample)?;
@@ -337,7 +205,7 @@ pub fn read_development<R: Read>(
 
 /// Reads an agricultural-land file and judges every line against GB 15618-2018 `table`.
 pub fn read_farmland<R: Read>(input: R, table: &gb15618::Table) -> Result<Vec<FarmlandRow<'_>>, Vec<IngestError>> {
-    let mut r = Reader::open(input).map_err(|e| vec![e])?;
+    let mut r = Records::open(input).map_err(|e| vec![e])?;
     let cols = (|| {
         Ok::<_, IngestError>((
             r.column("sample")?,
@@ -351,7 +219,7 @@ pub fn read_farmland<R: Read>(input: R, table: &gb15618::Table) -> Result<Vec<Fa
     let (c_sample, c_land, c_ph, c_item, c_value) = cols;
     let mut samples = Samples::new();
     collect(|| {
-        let Some(line) = r.next()? else { return Ok(None) };
+        let Some(line) = r.next_line()? else { return Ok(None) };
         let row = (|| {
             let f = r.fields(line)?;
             let sample = f.sample(c_sample)?;

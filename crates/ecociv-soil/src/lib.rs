@@ -11,8 +11,6 @@
 //! Every value is a row of a data file under `data/` (embedded with `include_str!`) with its clause, source
 //! and confidence; see `data/README.md`.
 
-use std::fmt;
-
 pub mod gb15618;
 pub mod gb36600;
 pub mod ingest;
@@ -25,79 +23,9 @@ pub mod edition {
     pub const GB15618: &str = "GB 15618-2018";
 }
 
-/// A defect in reference data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefDataError {
-    /// 1-based line in the data text (0 when unknown).
-    pub line: u64,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for RefDataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "reference data, line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for RefDataError {}
-
-/// Confidence tag of a reference fact (see `docs/reference/standards.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confidence {
-    /// Verified in two or more independent sources.
-    V2,
-    /// One source only.
-    V1,
-    /// From memory; a hypothesis to check.
-    M,
-    /// Sources conflict.
-    C,
-}
-
-impl Confidence {
-    fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "V2" => Some(Self::V2),
-            "V1" => Some(Self::V1),
-            "M" => Some(Self::M),
-            "C" => Some(Self::C),
-            _ => None,
-        }
-    }
-
-    /// True when the fact is doubtful (memory or conflicting sources).
-    pub fn is_doubtful(self) -> bool {
-        matches!(self, Self::M | Self::C)
-    }
-
-    /// `V2`, `V1`, `M` or `C`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::V2 => "V2",
-            Self::V1 => "V1",
-            Self::M => "M",
-            Self::C => "C",
-        }
-    }
-}
-
-/// Reads the records of an embedded CSV text, handing each with its line to `row`.
-fn records(
-    text: &str,
-    mut row: impl FnMut(&csv::StringRecord, u64) -> Result<(), RefDataError>,
-) -> Result<(), RefDataError> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| RefDataError {
-            line: e.position().map_or(0, csv::Position::line),
-            message: e.to_string(),
-        })?;
-        let line = rec.position().map_or(0, csv::Position::line);
-        row(&rec, line)?;
-    }
-    Ok(())
-}
+/// The reference tables' confidence tag and error, shared with the other standards crates.
+pub use ecociv_csvline::refdata::{Confidence, RefDataError};
+use ecociv_csvrecords::table_records as records;
 
 fn field(rec: &csv::StringRecord, i: usize) -> &str {
     rec.get(i).unwrap_or("").trim()

@@ -5,36 +5,8 @@
 
 use std::collections::BTreeMap;
 
-/// Confidence tag of a reference fact (see `docs/reference/standards.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confidence {
-    /// Verified in two or more independent sources.
-    V2,
-    /// One source only.
-    V1,
-    /// From memory; a hypothesis to check.
-    M,
-    /// Sources conflict.
-    C,
-}
-
-impl Confidence {
-    /// Parses `V2`, `V1`, `M` or `C`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "V2" => Some(Self::V2),
-            "V1" => Some(Self::V1),
-            "M" => Some(Self::M),
-            "C" => Some(Self::C),
-            _ => None,
-        }
-    }
-
-    /// True when the fact is doubtful (memory or conflicting sources).
-    pub fn is_doubtful(self) -> bool {
-        matches!(self, Self::M | Self::C)
-    }
-}
+/// The reference tables' confidence tag and error, shared with the other standards crates.
+pub use ecociv_csvline::refdata::{Confidence, RefDataError};
 
 /// One entry of a key/value reference table.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,16 +23,6 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValues {
     entries: BTreeMap<String, Entry>,
-}
-
-/// A defect in reference data.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("reference data, line {line}: {message}")]
-pub struct RefDataError {
-    /// 1-based line in the data text.
-    pub line: u64,
-    /// What is wrong.
-    pub message: String,
 }
 
 impl KeyValues {
