@@ -487,7 +487,28 @@ async fn a_phone_walks_the_portal_without_an_account() {
     if !browser_available() {
         return;
     }
-    let (base, _store, _passwords) = start_server("portal").await;
+    let (base, store, _passwords) = start_server("portal").await;
+    // The demo's SYNTHETIC disclosure register, as `serve --demo` imports it.
+    let record = store.zone("450202").await.unwrap().unwrap();
+    let framework = store.framework(&record.framework_id).await.unwrap();
+    let kinds = ecociv_server::service::ledger::kinds(&[], &framework).unwrap();
+    let kind = ecociv_server::service::ledger::find_kind(&kinds, "disclosure_register").unwrap();
+    let (file, bytes) = ecociv_server::demo::DEMO_LEDGERS
+        .iter()
+        .find(|(file, _)| file.starts_with("disclosure_register."))
+        .unwrap();
+    ecociv_server::service::ledger::import(
+        &store,
+        "450202",
+        kind,
+        file,
+        ecociv_server::service::ledger::Upload::from_bytes(file, bytes.to_vec()),
+        "system",
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let (client, _driver) = connect().await;
     client.set_window_size(390, 844).await.expect("phone");
     client.goto(&format!("{base}/z/450202")).await.expect("dashboard");
@@ -535,6 +556,36 @@ async fn a_phone_walks_the_portal_without_an_account() {
     let offenders = crate::layout::offenders(&client).await;
     assert!(offenders.is_empty(), "the results at 390 px:\n{}", offenders.join("\n"));
     screenshot(&client, "phone-survey-results").await;
+    // To the disclosure list: 2025's items as cards, each with its standing; nothing sticks out.
+    client
+        .find(Locator::LinkText("信息公开"))
+        .await
+        .expect("disclosure link")
+        .click()
+        .await
+        .expect("click");
+    client
+        .find(Locator::LinkText("2025"))
+        .await
+        .expect("the year 2025")
+        .click()
+        .await
+        .expect("click");
+    let items = client
+        .find_all(Locator::Css("table.cards tbody tr"))
+        .await
+        .expect("items");
+    assert_eq!(items.len(), 10, "the ten items due in 2025");
+    let late = client.find(Locator::Id("d-G2025-03")).await.expect("G2025-03");
+    let text = late.text().await.expect("text");
+    assert!(text.contains("逾期公开") && text.contains("逾期 12 天"), "{text}");
+    let offenders = crate::layout::offenders(&client).await;
+    assert!(
+        offenders.is_empty(),
+        "the disclosure list at 390 px:\n{}",
+        offenders.join("\n")
+    );
+    screenshot(&client, "phone-disclosure").await;
     client.close().await.expect("close");
 }
 
