@@ -32,7 +32,8 @@ survey=$(curl -fs -b "$jar" "$base/z/450202/surveys" | grep -o 'href="/z/450202/
 count() { curl -fs -b "$jar" "$base/z/450202/surveys/$survey" | sed -nE 's/.*id="survey-count">([0-9]+)<.*/\1/p'; }
 before=$(count)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "build: $profile; database: ${DB:+PostgreSQL}${DB:-SQLite}; survey $survey; responses before: $before"
+engine=SQLite; if [ -n "${DB:-}" ]; then engine=PostgreSQL; fi
+echo "build: $profile; database: $engine; survey $survey; responses before: $before"
 out=$(python3 bench/survey/submit.py "$base" "/s/450202/$survey" "$submitters" "$seconds")
 echo "$out" | head -1
 acknowledged=$(echo "$out" | sed -nE 's/^ACKNOWLEDGED ([0-9]+)$/\1/p')
