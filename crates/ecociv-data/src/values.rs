@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ecociv_core::value::{excerpt, parse_assigned, parse_recorded, parse_value, parse_year};
 use ecociv_core::{Framework, Observation, Recorded, Source};
 
-use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of};
+use crate::error::{DataError, Problem, csv_reader, next_record};
 
 const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
 const OPTIONAL: [&str; 2] = ["recorded", "source"];
@@ -45,13 +45,7 @@ pub fn parse_values_with(
 ) -> Result<Vec<Observation>, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
-    let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem {
-        file: file.to_string(),
-        line,
-        column: None,
-        field: field.map(str::to_string),
-        message,
-    };
+    let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem::at(file, line, field, message);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -113,20 +107,8 @@ pub fn parse_values_with(
     let mut observations = Vec::new();
     let mut seen: BTreeMap<(String, i32), u64> = BTreeMap::new();
     let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let (found, fatal) = csv_problem(file, &reader, &error);
-                problems.push(found);
-                if fatal {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = line_of(&reader, record.position()).unwrap_or(0);
+    while let Some(line) = next_record(file, &mut reader, &mut record, |found| problems.push(found)) {
+        let line = line.unwrap_or(0);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }

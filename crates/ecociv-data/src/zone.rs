@@ -7,7 +7,7 @@ use ecociv_core::zone::{ParentUnit, Target, TargetKind};
 use ecociv_core::{Framework, Plan, Project, ZoneProfile};
 use serde::Deserialize;
 
-use crate::error::{DataError, Problem, csv_problem, csv_reader, line_of, toml_problem};
+use crate::error::{DataError, Problem, csv_reader, next_record, toml_problem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,20 +217,7 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
         }
     }
     let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let (found, fatal) = csv_problem(file, &reader, &error);
-                problems.push(found);
-                if fatal {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = line_of(&reader, record.position());
+    while let Some(line) = next_record(file, &mut reader, &mut record, |found| problems.push(found)) {
         let get = |index: usize| record.get(index).unwrap_or("").trim();
         let number = get(0).parse::<u32>();
         let count = get(3).parse::<u32>();
