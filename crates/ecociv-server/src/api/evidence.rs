@@ -138,8 +138,13 @@ pub async fn download(
     if !policy::can_read_row(Some(&role), &leads) {
         return Err(ApiError::forbidden());
     }
-    let encoded: String = evidence
-        .file_name
+    attachment(&evidence.file_name, content)
+}
+
+/// An uploaded file sent back as a download, never rendered inline (`nosniff`, `application/octet-stream`),
+/// its name in RFC 5987 encoding: the one answer of the evidence and the plan's report files.
+pub(crate) fn attachment(file_name: &str, content: Vec<u8>) -> ApiResult<Response> {
+    let encoded: String = file_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._".contains(&b) {

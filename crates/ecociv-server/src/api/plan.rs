@@ -9,8 +9,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
 use ecociv_plan::WanYuan;
 use ecociv_plan::report::{ReportRevision, Subject};
 use ecociv_plan::supervision::{FollowUp, FollowUpState};
@@ -354,31 +354,7 @@ pub async fn download(
 ) -> ApiResult<Response> {
     member_zone(&state, &principal, &code).await?;
     let (evidence, content) = state.store.plan_evidence(&code, &id).await?;
-    let encoded: String = evidence
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition =
-        HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).map_err(ApiError::internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/octet-stream"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        ],
-        content,
-    )
-        .into_response())
+    super::evidence::attachment(&evidence.file_name, content)
 }
 
 /// A follow-up item as the API shows it, with the rule that flagged it.
