@@ -216,49 +216,10 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     let d = input.direction.d();
     let mut warnings = Vec::new();
 
-    let mut out = SeriesProgress {
-        edition: EDITION,
-        method,
-        direction: input.direction,
-        sign: None,
-        base_year_requested: input.base_year,
-        base_year: None,
-        base_value: None,
-        base_value_used: None,
-        current_year: None,
-        current_value: None,
-        target_year: input.target_year,
-        target: input.target,
-        target_used: None,
-        natural_limit: input.natural_limit,
-        limit_coefficient: None,
-        thresholds: match method {
-            Method::Method1NoTarget => METHOD1_THRESHOLDS,
-            Method::Method2Target => METHOD2_THRESHOLDS,
-        },
-        cagr_observed: None,
-        cagr_required: None,
-        progress_value: None,
-        target_achieved: false,
-        status: Status::NotAvailable,
-        score: None,
-        warnings: Vec::new(),
-        refusal: None,
-    };
+    let mut out = blank(input, method);
 
     // Target of exactly zero → 0.001 (done when the configuration is read, before anything else).
-    let target_used = input.target.map(|t| {
-        if t == 0.0 {
-            warnings.push(Note::new(
-                "zero_target_replaced",
-                format!("目标值为 0，按方法以 {ZERO_REPLACEMENT} 代替计算"),
-                format!("target is 0; {ZERO_REPLACEMENT} used instead, as the method prescribes"),
-            ));
-            ZERO_REPLACEMENT
-        } else {
-            t
-        }
-    });
+    let target_used = target_used(input, &mut warnings);
     out.target_used = target_used;
 
     let Some(current) = points.last().copied() else {
@@ -308,48 +269,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     out.sign = Some(sign);
 
     // Thresholds (method 1: reduced by C, computed on the observed base value).
-    match method {
-        Method::Method1NoTarget => {
-            if let Some(limit) = input.natural_limit {
-                if base.value < limit && input.direction == Direction::LowerIsBetter {
-                    warnings.push(Note::new(
-                        "base_below_minimum_limit",
-                        format!("基准值 {} 低于下限 {limit}，结果可能不合常理", base.value),
-                        format!(
-                            "base value {} is below the minimum limit {limit}; results may be unexpected",
-                            base.value
-                        ),
-                    ));
-                }
-                if base.value > limit && input.direction == Direction::HigherIsBetter {
-                    warnings.push(Note::new(
-                        "base_above_maximum_limit",
-                        format!("基准值 {} 高于上限 {limit}，结果可能不合常理", base.value),
-                        format!(
-                            "base value {} is above the maximum limit {limit}; results may be unexpected",
-                            base.value
-                        ),
-                    ));
-                }
-                let c = limit_coefficient(base.value, limit);
-                out.limit_coefficient = Some(c);
-                out.thresholds = Thresholds {
-                    high: METHOD1_THRESHOLDS.high * c,
-                    med: METHOD1_THRESHOLDS.med * c,
-                    low: METHOD1_THRESHOLDS.low * c,
-                };
-            }
-        }
-        Method::Method2Target => {
-            if let Some(limit) = input.natural_limit {
-                warnings.push(Note::new(
-                    "limit_ignored_with_target",
-                    format!("已有量化目标，按方法忽略自然极限 {limit}"),
-                    format!("limit {limit} ignored because a quantitative target is given"),
-                ));
-            }
-        }
-    }
+    set_thresholds(&mut out, input, base.value, &mut warnings);
 
     out.target_achieved = target_used.is_some_and(|t| input.direction.meets(current.value, t));
 
@@ -366,30 +286,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     };
     out.base_value_used = Some(base_used);
 
-    let refusal = if (base_used > 0.0 && current.value < 0.0) || (base_used < 0.0 && current.value > 0.0) {
-        Some(Note::new(
-            "sign_mismatch",
-            format!(
-                "基准值（{}）与现状值（{}）符号不同，增长率模型不适用，无法评估",
-                base.value, current.value
-            ),
-            format!(
-                "base value ({}) and current value ({}) must both be positive or both negative",
-                base.value, current.value
-            ),
-        ))
-    } else if current.year - base.year < 1 {
-        Some(Note::new(
-            "too_few_years",
-            format!("基准年 {} 起只有 1 年数据，至少需要 2 个年份", base.year),
-            format!(
-                "only one year of data from base year {}; at least two years are needed",
-                base.year
-            ),
-        ))
-    } else {
-        None
-    };
+    let refusal = refusal_before_growth(base, base_used, current);
 
     let mut moved_away_from_target = false;
     if refusal.is_none() {
@@ -458,13 +355,145 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
         ));
     }
 
-    // Status and score.
+    status_and_score(&mut out, moved_away_from_target);
+    out.warnings = warnings;
+    Ok(out)
+}
+
+/// The result before anything is measured: the input's parameters, the method's thresholds, not available.
+fn blank(input: &SeriesInput, method: Method) -> SeriesProgress {
+    SeriesProgress {
+        edition: EDITION,
+        method,
+        direction: input.direction,
+        sign: None,
+        base_year_requested: input.base_year,
+        base_year: None,
+        base_value: None,
+        base_value_used: None,
+        current_year: None,
+        current_value: None,
+        target_year: input.target_year,
+        target: input.target,
+        target_used: None,
+        natural_limit: input.natural_limit,
+        limit_coefficient: None,
+        thresholds: match method {
+            Method::Method1NoTarget => METHOD1_THRESHOLDS,
+            Method::Method2Target => METHOD2_THRESHOLDS,
+        },
+        cagr_observed: None,
+        cagr_required: None,
+        progress_value: None,
+        target_achieved: false,
+        status: Status::NotAvailable,
+        score: None,
+        warnings: Vec::new(),
+        refusal: None,
+    }
+}
+
+/// The target the computation uses: exactly zero becomes [`ZERO_REPLACEMENT`] (done when the configuration
+/// is read, before anything else), with a warning.
+fn target_used(input: &SeriesInput, warnings: &mut Vec<Note>) -> Option<f64> {
+    input.target.map(|t| {
+        if t == 0.0 {
+            warnings.push(Note::new(
+                "zero_target_replaced",
+                format!("目标值为 0，按方法以 {ZERO_REPLACEMENT} 代替计算"),
+                format!("target is 0; {ZERO_REPLACEMENT} used instead, as the method prescribes"),
+            ));
+            ZERO_REPLACEMENT
+        } else {
+            t
+        }
+    })
+}
+
+/// The status thresholds (method 1: reduced by the limit coefficient C, computed on the observed base value),
+/// with the warnings about the natural limit.
+fn set_thresholds(out: &mut SeriesProgress, input: &SeriesInput, base_value: f64, warnings: &mut Vec<Note>) {
+    match out.method {
+        Method::Method1NoTarget => {
+            if let Some(limit) = input.natural_limit {
+                if base_value < limit && input.direction == Direction::LowerIsBetter {
+                    warnings.push(Note::new(
+                        "base_below_minimum_limit",
+                        format!("基准值 {} 低于下限 {limit}，结果可能不合常理", base_value),
+                        format!(
+                            "base value {} is below the minimum limit {limit}; results may be unexpected",
+                            base_value
+                        ),
+                    ));
+                }
+                if base_value > limit && input.direction == Direction::HigherIsBetter {
+                    warnings.push(Note::new(
+                        "base_above_maximum_limit",
+                        format!("基准值 {} 高于上限 {limit}，结果可能不合常理", base_value),
+                        format!(
+                            "base value {} is above the maximum limit {limit}; results may be unexpected",
+                            base_value
+                        ),
+                    ));
+                }
+                let c = limit_coefficient(base_value, limit);
+                out.limit_coefficient = Some(c);
+                out.thresholds = Thresholds {
+                    high: METHOD1_THRESHOLDS.high * c,
+                    med: METHOD1_THRESHOLDS.med * c,
+                    low: METHOD1_THRESHOLDS.low * c,
+                };
+            }
+        }
+        Method::Method2Target => {
+            if let Some(limit) = input.natural_limit {
+                warnings.push(Note::new(
+                    "limit_ignored_with_target",
+                    format!("已有量化目标，按方法忽略自然极限 {limit}"),
+                    format!("limit {limit} ignored because a quantitative target is given"),
+                ));
+            }
+        }
+    }
+}
+
+/// The method's preconditions on the base and current values, in its order: both of one sign, two years.
+fn refusal_before_growth(base: Observation, base_used: f64, current: Observation) -> Option<Note> {
+    if (base_used > 0.0 && current.value < 0.0) || (base_used < 0.0 && current.value > 0.0) {
+        Some(Note::new(
+            "sign_mismatch",
+            format!(
+                "基准值（{}）与现状值（{}）符号不同，增长率模型不适用，无法评估",
+                base.value, current.value
+            ),
+            format!(
+                "base value ({}) and current value ({}) must both be positive or both negative",
+                base.value, current.value
+            ),
+        ))
+    } else if current.year - base.year < 1 {
+        Some(Note::new(
+            "too_few_years",
+            format!("基准年 {} 起只有 1 年数据，至少需要 2 个年份", base.year),
+            format!(
+                "only one year of data from base year {}; at least two years are needed",
+                base.year
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// The status and score from the progress value (or the target achieved, or a row moved away from a target
+/// equal to its base value).
+fn status_and_score(out: &mut SeriesProgress, moved_away_from_target: bool) {
     if out.target_achieved {
         out.status = Status::TargetAchieved;
         out.score = Some(5.0);
     } else if let Some(p) = out.progress_value {
         out.status = status_from_value(p, out.thresholds);
-        out.score = Some(match method {
+        out.score = Some(match out.method {
             Method::Method1NoTarget => score_method1(p, out.thresholds, out.limit_coefficient.unwrap_or(1.0)),
             Method::Method2Target => score_method2(p),
         });
@@ -472,6 +501,4 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
         out.status = Status::Deterioration;
         out.score = Some(-5.0);
     }
-    out.warnings = warnings;
-    Ok(out)
 }
