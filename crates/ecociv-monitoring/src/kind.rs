@@ -10,6 +10,8 @@
 //! refused (a stored reading is never overwritten).
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use ecociv_air::EditionChoice;
 use ecociv_air::hj663::DayRecord;
@@ -218,10 +220,36 @@ pub struct Parsed {
 /// `file` names the upload in errors; `zone` labels the air engine.
 pub fn parse(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
     validate(kind, file, bytes)?;
-    split(kind, file, bytes)
+    let mut cells = Vec::new();
+    let summary = split(kind, file, bytes, |cell| {
+        cells.push(cell);
+        ControlFlow::Continue(())
+    })?
+    .unwrap_or_default();
+    Ok(Parsed {
+        kind,
+        rows: summary.rows,
+        stations: summary.stations,
+        span: summary.span,
+        cells,
+    })
 }
 
-fn validate(kind: Kind, file: &str, bytes: &[u8]) -> Result<(), Problem> {
+/// What [`split`] read: data rows, distinct stations, the first and last time, and the cells given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: usize,
+    pub stations: usize,
+    pub span: Option<(String, String)>,
+    pub cells: u64,
+}
+
+/// Validates a file of `kind` read from `input` with its standards crate's **own reader**, as
+/// `ecociv assess` reads the CLI's folder: every value, the order and the repeats the reader checks. A
+/// stream: memory does not grow with the file (the air engine keeps one open day per station; the
+/// water readers one record per section and year).
+pub fn validate(kind: Kind, file: &str, input: impl Read) -> Result<(), Problem> {
+    let bytes = input;
     let (table, thresholds) = (Table::embedded(), Thresholds::embedded());
     match kind {
         Kind::Air => {
@@ -253,12 +281,21 @@ fn validate(kind: Kind, file: &str, bytes: &[u8]) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Splits a validated file into cells (the standards crate has already checked every value).
-fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
+/// Splits a validated file (see [`validate`]) read from `input` into cells, giving each to `sink` in
+/// file order; a sink answering `Break` stops the reading (`Ok(None)`). A stream: for air, memory holds
+/// the station names only (the air reader has refused a repeated station and hour); for the other kinds,
+/// whose files are samples rather than hours, each (station, time) seen is kept to refuse a repeat
+/// naming both lines.
+pub fn split(
+    kind: Kind,
+    file: &str,
+    input: impl Read,
+    mut sink: impl FnMut(Cell) -> ControlFlow<()>,
+) -> Result<Option<Summary>, Problem> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(LineCounter::new(bytes));
+        .from_reader(LineCounter::new(input));
     let problem = |line: u64, column: Option<usize>, field: Option<String>, message: String| Problem {
         file: file.to_owned(),
         line: (line > 0).then_some(line),
@@ -269,14 +306,14 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
     let mut rec = csv::StringRecord::new();
     let mut header: Option<Vec<String>> = None;
     let columns = kind.columns();
-    let mut cells = Vec::new();
+    let mut given = 0u64;
     let mut keys: HashMap<(String, String), u64> = HashMap::new();
     let mut stations = std::collections::HashSet::new();
     let mut rows = 0usize;
     let mut span: Option<(String, String)> = None;
     loop {
         let more = rdr.read_record(&mut rec);
-        let line = |rdr: &csv::Reader<LineCounter<&[u8]>>, pos: Option<&csv::Position>| {
+        let line = |rdr: &csv::Reader<LineCounter<_>>, pos: Option<&csv::Position>| {
             pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
         };
         let more = match more {
@@ -348,7 +385,9 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
                 .collect::<Vec<_>>()
                 .join("T"),
         };
-        if let Some(first) = keys.insert((station.clone(), time.clone()), at) {
+        if kind != Kind::Air
+            && let Some(first) = keys.insert((station.clone(), time.clone()), at)
+        {
             return Err(problem(
                 at,
                 None,
@@ -356,11 +395,20 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
                 format!("与第 {first} 行的站点（断面）和时间重复 / same station and time as line {first}"),
             ));
         }
-        stations.insert(station.clone());
-        span = Some(match span {
-            None => (time.clone(), time.clone()),
-            Some((a, b)) => (a.min(time.clone()), b.max(time.clone())),
-        });
+        if !stations.contains(&station) {
+            stations.insert(station.clone());
+        }
+        match &mut span {
+            None => span = Some((time.clone(), time.clone())),
+            Some((a, b)) => {
+                if time < *a {
+                    a.clone_from(&time);
+                }
+                if time > *b {
+                    b.clone_from(&time);
+                }
+            }
+        }
         for name in columns.iter().filter(|c| !kind.is_key(c)) {
             let Some((_, text)) = get(name) else { continue };
             if text.is_empty() {
@@ -372,22 +420,25 @@ fn split(kind: Kind, file: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
             } else {
                 text.to_owned()
             };
-            cells.push(Cell {
+            given += 1;
+            let cell = Cell {
                 station: station.clone(),
                 time: time.clone(),
                 parameter: (*name).to_owned(),
                 value,
                 flag,
-            });
+            };
+            if sink(cell).is_break() {
+                return Ok(None);
+            }
         }
     }
-    Ok(Parsed {
-        kind,
+    Ok(Some(Summary {
         rows,
         stations: stations.len(),
         span,
-        cells,
-    })
+        cells: given,
+    }))
 }
 
 /// Rebuilds the CSV of `kind` from stored cells (rows ordered by station, then time).

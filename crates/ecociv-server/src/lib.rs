@@ -31,6 +31,7 @@ pub mod ratelimit;
 pub mod reqlog;
 pub mod routes;
 pub mod service;
+pub mod spool;
 pub mod validate;
 pub mod web;
 pub mod work;
@@ -71,6 +72,10 @@ pub struct Config {
     /// Ledger kinds beyond the bundled ones, as (file name, TOML text): a new register is a data file
     /// (`ecociv serve --ledger-kinds DIR`; [`service::ledger::kinds`]).
     pub ledger_kinds: Vec<(String, String)>,
+    /// The largest monitoring file the import route takes, in bytes (issue 19: spooled to a temporary
+    /// file and stored as a stream, so the server's memory does not grow with it; `ecociv serve
+    /// --max-monitoring-upload-mb`).
+    pub max_monitoring_upload_bytes: u64,
 }
 
 impl Default for Config {
@@ -88,9 +93,14 @@ impl Default for Config {
             max_survey_submissions_per_address: 30,
             survey_window_seconds: 10 * 60,
             ledger_kinds: Vec::new(),
+            max_monitoring_upload_bytes: DEFAULT_MAX_MONITORING_UPLOAD_BYTES,
         }
     }
 }
+
+/// The default of [`Config::max_monitoring_upload_bytes`]: 4 GiB (a province's year of hourly air data
+/// is about 1 GB).
+pub const DEFAULT_MAX_MONITORING_UPLOAD_BYTES: u64 = 4 << 30;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -108,6 +118,8 @@ pub struct AppState {
     pub pages: Arc<web::PageCache>,
     /// The air/water pages' recomputations running in the background ([`monitoring_results`]).
     pub monitoring: Arc<monitoring_results::Refreshing>,
+    /// The imports running, with their progress ([`spool::Imports`]).
+    pub imports: Arc<spool::Imports>,
 }
 
 impl AppState {
@@ -126,6 +138,7 @@ impl AppState {
             survey_limiter: Arc::new(survey_limiter),
             pages: Arc::default(),
             monitoring: Arc::default(),
+            imports: Arc::default(),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! it needs) and a record of the file itself — a reading of the domain's series (station `""`,
 //! parameter [`FILE_PARAMETER`]) whose flag is the file name — stored in one transaction.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use crate::{Result, Store, StoreError, clock};
@@ -56,7 +58,7 @@ pub struct Cell {
 }
 
 /// Rows per multi-row INSERT (5 binds each: far below SQLite's and PostgreSQL's bind limits).
-const CHUNK: usize = 200;
+pub const CHUNK: usize = 500;
 
 impl Store {
     /// Checks a batch as [`Store::append_monitoring_batch`] would, storing nothing (a dry run): the zone
@@ -70,7 +72,7 @@ impl Store {
     /// a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
     /// (series, time) is already stored, or when a series' unit differs. The zone's data version does not
     /// move (readings are not values; the assessment does not read them).
-    /// Returns the number of readings stored.
+    /// Returns the number of readings stored. (A file of any size: [`Store::begin_monitoring_batch`].)
     pub async fn append_monitoring_batch(
         &self,
         zone_code: &str,
@@ -78,72 +80,35 @@ impl Store {
         file: &str,
         readings: &[NewReading],
     ) -> Result<usize> {
-        let now = clock::now();
+        let mut batch = self.begin_monitoring_batch(zone_code, domain, file).await?;
+        batch.push(readings).await?;
+        Ok(batch.commit().await? as usize)
+    }
+
+    /// Begins storing one file of monitoring data as a stream: readings are given in parts
+    /// ([`MonitoringBatch::push`]) and written in multi-row inserts inside one transaction, so memory holds
+    /// one part and the series met, whatever the file's size; [`MonitoringBatch::commit`] records the
+    /// file and makes every reading visible at once, and a batch dropped (an error, a client gone) or a
+    /// process killed before it stores nothing. The checks are [`Store::append_monitoring_batch`]'s.
+    /// On SQLite the batch holds the one writing connection until it ends: other writes wait.
+    pub async fn begin_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str) -> Result<MonitoringBatch> {
         let mut tx = self.begin_write().await?;
-        let file_reading = NewReading {
-            station: String::new(),
-            parameter: FILE_PARAMETER.into(),
-            unit: String::new(),
-            observed_at: format!("{now} {file}"),
-            value: None,
-            flag: file.to_owned(),
-        };
-        let all: Vec<NewReading> = readings.iter().cloned().chain(std::iter::once(file_reading)).collect();
-        // Checked inside the writing transaction, so no other writer slips in between.
-        let mut series = check_batch(&mut tx, zone_code, domain, &all).await?;
-        for ((station, parameter), id) in &mut series {
-            if id.is_some() {
-                continue;
-            }
-            let unit = all
-                .iter()
-                .find(|r| r.station == *station && r.parameter == *parameter)
-                .map_or("", |r| r.unit.as_str());
-            let new = clock::new_id();
-            sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(zone_code)
-                .bind(&new)
-                .bind(domain)
-                .bind(station.as_str())
-                .bind(parameter.as_str())
-                .bind(unit)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-            *id = Some(new);
+        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if zone.is_none() {
+            return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
         }
-        let series: std::collections::BTreeMap<(String, String), String> = series
-            .into_iter()
-            .map(|(key, id)| (key, id.unwrap_or_default()))
-            .collect();
-        for chunk in all.chunks(CHUNK) {
-            let mut sql =
-                String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
-            for i in 0..chunk.len() {
-                let b = i * 5;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
-            }
-            // Only placeholders are formatted into the text; every value is bound.
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                let id = series
-                    .get(&(r.station.clone(), r.parameter.clone()))
-                    .map_or("", String::as_str);
-                query = query
-                    .bind(zone_code)
-                    .bind(id)
-                    .bind(r.observed_at.as_str())
-                    .bind(r.value)
-                    .bind(r.flag.as_str());
-            }
-            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
-            query.persistent(false).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(readings.len())
+        Ok(MonitoringBatch {
+            tx: Some(tx),
+            pool: self.pool.clone(),
+            zone_code: zone_code.to_owned(),
+            domain: domain.to_owned(),
+            file: file.to_owned(),
+            series: HashMap::new(),
+            stored: 0,
+        })
     }
 
     /// The readings of a domain with `from <= observed_at < to`, with their station and parameter, in
@@ -341,6 +306,188 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// One file of monitoring data being stored (see [`Store::begin_monitoring_batch`]).
+pub struct MonitoringBatch {
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    pool: sqlx::AnyPool,
+    zone_code: String,
+    domain: String,
+    file: String,
+    /// (station, parameter) → (series id, unit).
+    series: HashMap<(String, String), (String, String)>,
+    stored: u64,
+}
+
+impl MonitoringBatch {
+    /// Readings stored so far in this batch (visible to others only after [`MonitoringBatch::commit`]).
+    pub fn stored(&self) -> u64 {
+        self.stored
+    }
+
+    fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>> {
+        self.tx
+            .as_mut()
+            .ok_or_else(|| StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()))
+    }
+
+    /// The series id of (station, parameter), created when new; a unit that differs from the stored
+    /// series' refuses the batch.
+    async fn series_id(&mut self, station: &str, parameter: &str, unit: &str) -> Result<String> {
+        if let Some((id, stored)) = self.series.get(&(station.to_owned(), parameter.to_owned())) {
+            if stored != unit {
+                return Err(unit_differs(station, parameter, stored, unit));
+            }
+            return Ok(id.clone());
+        }
+        let (zone_code, domain) = (self.zone_code.clone(), self.domain.clone());
+        let tx = self.tx()?;
+        let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
+            .bind(&zone_code)
+            .bind(&domain)
+            .bind(station)
+            .bind(parameter)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let (id, stored) = match found {
+            Some(row) => (row.try_get::<String, _>("id")?, row.try_get::<String, _>("unit")?),
+            None => {
+                let id = clock::new_id();
+                sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&zone_code)
+                    .bind(&id)
+                    .bind(&domain)
+                    .bind(station)
+                    .bind(parameter)
+                    .bind(unit)
+                    .bind(clock::now())
+                    .execute(&mut **tx)
+                    .await?;
+                (id, unit.to_owned())
+            }
+        };
+        self.series
+            .insert((station.to_owned(), parameter.to_owned()), (id.clone(), stored.clone()));
+        if stored != unit {
+            return Err(unit_differs(station, parameter, &stored, unit));
+        }
+        Ok(id)
+    }
+
+    /// Writes readings (any number; in multi-row inserts of [`CHUNK`]). A reading whose (series, time)
+    /// is already stored — by an earlier batch or earlier in this one — refuses the batch: the error names
+    /// it, and the batch is rolled back.
+    pub async fn push(&mut self, readings: &[NewReading]) -> Result<()> {
+        for chunk in readings.chunks(CHUNK) {
+            let mut ids = Vec::with_capacity(chunk.len());
+            for r in chunk {
+                ids.push(self.series_id(&r.station, &r.parameter, &r.unit).await?);
+            }
+            let mut sql =
+                String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
+            for i in 0..chunk.len() {
+                let b = i * 5;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
+            }
+            // A repeat is not an error of the statement (which would abort a PostgreSQL transaction before
+            // it could be named): it is not inserted, and the count tells.
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            // Only placeholders are formatted into the text; every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, id) in chunk.iter().zip(&ids) {
+                query = query
+                    .bind(self.zone_code.as_str())
+                    .bind(id.as_str())
+                    .bind(r.observed_at.as_str())
+                    .bind(r.value)
+                    .bind(r.flag.as_str());
+            }
+            let tx = self.tx()?;
+            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
+            let inserted = query.persistent(false).execute(&mut **tx).await?.rows_affected();
+            if inserted != chunk.len() as u64 {
+                let message = self.repeat(chunk, &ids).await;
+                return Err(StoreError::Conflict(message));
+            }
+            self.stored += inserted;
+        }
+        Ok(())
+    }
+
+    /// After a chunk's insert fell short: rolls the batch back, then names the repeated reading — the
+    /// first of the chunk stored before this batch, or a repeat inside the chunk, or (a repeat of a part
+    /// given earlier in this batch) the chunk's range.
+    async fn repeat(&mut self, chunk: &[NewReading], ids: &[String]) -> String {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.rollback().await;
+        }
+        let tail =
+            "整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)";
+        let mut seen = std::collections::HashSet::new();
+        for (r, id) in chunk.iter().zip(ids) {
+            if !seen.insert((id.as_str(), r.observed_at.as_str())) {
+                return format!("{} {} {} 在文件中重复，{tail}", r.station, r.parameter, r.observed_at);
+            }
+        }
+        for (r, id) in chunk.iter().zip(ids) {
+            let stored = sqlx::query(
+                "SELECT 1 AS one FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at = $3",
+            )
+            .bind(self.zone_code.as_str())
+            .bind(id.as_str())
+            .bind(r.observed_at.as_str())
+            .fetch_optional(&self.pool)
+            .await;
+            if matches!(stored, Ok(Some(_))) {
+                return format!("{} {} {} 已有监测数据，{tail}", r.station, r.parameter, r.observed_at);
+            }
+        }
+        let (first, last) = (&chunk[0], &chunk[chunk.len() - 1]);
+        format!(
+            "{} {} {} 至 {} {} {} 之间有重复的站点、参数和时间，{tail}",
+            first.station, first.parameter, first.observed_at, last.station, last.parameter, last.observed_at
+        )
+    }
+
+    /// Records the file (a reading of the domain's file series, flag = the file name) and commits:
+    /// every reading becomes visible at once. Returns the number of readings stored.
+    pub async fn commit(mut self) -> Result<u64> {
+        let now = clock::now();
+        let file = self.file.clone();
+        let record = NewReading {
+            station: String::new(),
+            parameter: FILE_PARAMETER.into(),
+            unit: String::new(),
+            observed_at: format!("{now} {file}"),
+            value: None,
+            flag: file,
+        };
+        self.push(std::slice::from_ref(&record)).await?;
+        let stored = self.stored - 1;
+        self.tx()?;
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
+        Ok(stored)
+    }
+
+    /// Ends the batch storing nothing (a dry run that made every check).
+    pub async fn rollback(mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take() {
+            tx.rollback().await?;
+        }
+        Ok(())
+    }
+}
+
+fn unit_differs(station: &str, parameter: &str, stored: &str, unit: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "监测序列 {station}/{parameter} 的单位为 {stored}，不是 {unit} (unit differs)"
+    ))
 }
 
 /// The checks of a batch, on a connection or inside a transaction: the zone exists, each (station,

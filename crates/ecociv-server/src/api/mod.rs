@@ -56,7 +56,8 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/zones/{code}/monitoring") => get(monitoring::summary),
         ("POST", "/api/v1/zones/{code}/monitoring/compute") => post(monitoring::compute),
         ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}") => {
-            post(monitoring::import).layer(DefaultBodyLimit::max(monitoring::MAX_MONITORING_BYTES))
+            // Spooled to disk up to `Config::max_monitoring_upload_bytes` (the handler's limit).
+            post(monitoring::import).layer(DefaultBodyLimit::disable())
         }
         ("GET", "/api/v1/zones/{code}/plan/measures") => get(plan::measures),
         ("GET", "/api/v1/zones/{code}/plan/projects") => get(plan::projects),

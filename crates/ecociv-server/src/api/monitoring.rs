@@ -8,6 +8,9 @@
 //! would), then stored as one batch in one transaction — every reading or none; a batch repeating a
 //! (station, parameter, time) already stored is refused whole. `dry_run=true` reports what would be
 //! stored — or that it would be refused, by the same checks — and stores nothing. Reviewers and admins only.
+//! The body is spooled to a temporary file and read as a stream ([`crate::spool`], issue 19): a file of
+//! any size up to [`crate::Config::max_monitoring_upload_bytes`] in bounded memory; the summary route
+//! lists the imports running with their progress.
 //!
 //! Computation ([`crate::monitoring_results`]): the stored cells are rebuilt into the kind's CSV and
 //! read by the same readers and engines as the CLI (`ecociv_monitoring::kind::{AirFigures,
@@ -28,8 +31,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy;
 use crate::service;
 use crate::service::member_zone;
+use crate::spool;
 
-/// The largest monitoring upload (a year of hourly data of a few dozen stations).
+/// The largest monitoring file sent with the pages' form (a form's body is read by the request guard;
+/// larger files go through the import route, which spools them to disk up to
+/// [`crate::Config::max_monitoring_upload_bytes`]).
 pub const MAX_MONITORING_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
@@ -72,15 +78,21 @@ pub async fn import(
     let kind =
         Kind::parse(&kind).ok_or_else(|| ApiError::not_found(format!("监测数据类型 (monitoring kind) {kind}")))?;
     let file = service::monitoring::check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.code())))?;
-    let body = axum::body::to_bytes(body, MAX_MONITORING_BYTES).await.map_err(|_| {
-        ApiError::bad_request(format!(
-            "文件超过 {} MiB (the file is larger than {} MiB)",
-            MAX_MONITORING_BYTES >> 20,
-            MAX_MONITORING_BYTES >> 20
-        ))
-    })?;
+    // The body goes to a temporary file as it arrives, then is read from there as a stream
+    // ([`crate::spool`]): memory does not grow with the file.
+    let guard = state.imports.start(&code, kind.code(), &file, query.dry_run);
+    let spooled = spool::spool_body(body, state.config.max_monitoring_upload_bytes, Some(&guard.import)).await?;
     Ok(Json(
-        service::monitoring::import_file(&state, &code, kind, &file, &body, query.dry_run).await?,
+        service::monitoring::store_spooled(
+            &state.store,
+            Some(guard.import.clone()),
+            &code,
+            kind,
+            &file,
+            &spooled,
+            query.dry_run,
+        )
+        .await?,
     ))
 }
 
@@ -136,5 +148,12 @@ pub async fn summary(
         let years = state.store.monitoring_years(&code, kind.domain()).await?;
         kinds.push(json!({ "kind": kind.code(), "files": files, "years": years }));
     }
-    Ok(Json(json!({ "zone": code, "kinds": kinds })))
+    // The imports running into the zone, with their progress (nothing of them is stored until each ends).
+    let importing: Vec<Value> = state
+        .imports
+        .of_zone(&code)
+        .iter()
+        .map(|import| import.json())
+        .collect();
+    Ok(Json(json!({ "zone": code, "kinds": kinds, "importing": importing })))
 }

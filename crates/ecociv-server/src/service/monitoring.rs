@@ -4,6 +4,10 @@
 //! API's monitoring routes and the air and water pages' forms call these; the figures read for the
 //! pages are materialized by [`crate::monitoring_results`] when a file is stored.
 
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
 use ecociv_core::Observation;
 use ecociv_monitoring::kind::{self, Kind, Problem};
 use ecociv_store::monitoring::NewReading;
@@ -16,6 +20,7 @@ use crate::api::monitoring::{computed, problem_json};
 use crate::auth::{Principal, ZoneRole};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
+use crate::spool::{Import, Phase, Spooled};
 use crate::workflow::{self, Step};
 
 fn refused(problem: &Problem) -> ApiError {
@@ -33,7 +38,8 @@ pub fn check_file_name(name: &str) -> ApiResult<String> {
         .ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))
 }
 
-/// Validates and (unless `dry_run`) stores one file of monitoring data: the summary as JSON.
+/// Validates and (unless `dry_run`) stores one file of monitoring data held in memory (the demo, a
+/// page's form): see [`store_spooled`].
 pub async fn store_file(
     store: &Store,
     code: &str,
@@ -42,40 +48,100 @@ pub async fn store_file(
     bytes: &[u8],
     dry_run: bool,
 ) -> ApiResult<Value> {
-    if bytes.is_empty() {
+    let spooled = Spooled::from_bytes(bytes).map_err(ApiError::internal)?;
+    store_spooled(store, None, code, kind, file, &spooled, dry_run).await
+}
+
+/// Readings handed from the reading thread to the writer at a time.
+const PART: usize = 4096;
+
+/// Validates and (unless `dry_run`) stores one file of monitoring data spooled to disk: the summary as
+/// JSON. Two passes over the file, each a stream, so memory does not grow with the file: the standards
+/// crate's reader checks it whole first (nothing is written for a refused file), then it is split into
+/// readings on a blocking thread and written by the store's streaming batch
+/// ([`ecociv_store::monitoring::MonitoringBatch`]) in one transaction — every reading or none, and a
+/// server killed meanwhile leaves none. A dry run makes the same checks, the store's included, and rolls
+/// back. `progress` follows the phases and the bytes read.
+pub async fn store_spooled(
+    store: &Store,
+    progress: Option<Arc<Import>>,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    spooled: &Spooled,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if spooled.is_empty() {
         return Err(refused(&Problem::new(file, "文件为空 (empty file)").at_line(1)));
     }
-    // Reading the file grows with its size: off the request threads ([`crate::work`]).
-    let (name, body) = (file.to_owned(), bytes.to_vec());
-    let (parsed, readings) = crate::work::cpu(move || {
-        let parsed = kind::parse(kind, &name, &body)?;
-        let readings: Vec<NewReading> = parsed
-            .cells
-            .iter()
-            .map(|cell| NewReading {
-                station: cell.station.clone(),
-                parameter: cell.parameter.clone(),
+    let phase = |phase: Phase| {
+        if let Some(progress) = &progress {
+            progress.total.store(spooled.len(), Ordering::Relaxed);
+            progress.set_phase(phase);
+        }
+    };
+    // 1. The standards crate's reader over the whole file (off the request threads: [`crate::work`]).
+    phase(Phase::Checking);
+    let (name, input, counter) = (file.to_owned(), spooled.clone(), progress.clone());
+    crate::work::cpu(move || kind::validate(kind, &name, input.reader(counter)))
+        .await?
+        .map_err(|problem| refused(&problem))?;
+    // 2. Split into readings on a blocking thread, written as they come in one transaction.
+    phase(Phase::Storing);
+    let mut batch = store.begin_monitoring_batch(code, kind.domain(), file).await?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<NewReading>>(4);
+    let (name, input, counter) = (file.to_owned(), spooled.clone(), progress.clone());
+    let splitter = crate::work::cpu(move || {
+        let mut part = Vec::with_capacity(PART);
+        let summary = kind::split(kind, &name, input.reader(counter), |cell| {
+            part.push(NewReading {
                 unit: kind.unit(&cell.parameter).to_owned(),
-                observed_at: cell.time.clone(),
+                station: cell.station,
+                parameter: cell.parameter,
+                observed_at: cell.time,
                 value: cell.value,
-                flag: cell.flag.clone(),
-            })
-            .collect();
-        Ok::<_, Problem>((parsed, readings))
-    })
-    .await?
-    .map_err(|problem| refused(&problem))?;
-    // A dry run makes the store's own checks (zone, units, readings already stored) without writing.
+                flag: cell.flag,
+            });
+            if part.len() >= PART
+                && sender
+                    .blocking_send(std::mem::replace(&mut part, Vec::with_capacity(PART)))
+                    .is_err()
+            {
+                // The writer stopped (its error is the answer).
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        })?;
+        if summary.is_some() && !part.is_empty() && sender.blocking_send(part).is_err() {
+            return Ok(None);
+        }
+        Ok::<_, Problem>(summary)
+    });
+    let writer = async {
+        let mut receiver = receiver;
+        while let Some(part) = receiver.recv().await {
+            batch.push(&part).await?;
+            if let Some(progress) = &progress {
+                progress.stored.store(batch.stored(), Ordering::Relaxed);
+            }
+        }
+        Ok::<_, ecociv_store::StoreError>(())
+    };
+    let (split, written) = tokio::join!(splitter, writer);
+    let summary = split?.map_err(|problem| refused(&problem))?;
+    written?;
+    let Some(summary) = summary else {
+        return Err(ApiError::internal("监测数据读取中断 (the reading stopped)"));
+    };
     let (stored, years) = if dry_run {
-        store.check_monitoring_batch(code, kind.domain(), &readings).await?;
+        batch.rollback().await?;
         (0, Vec::new())
     } else {
-        let stored = store
-            .append_monitoring_batch(code, kind.domain(), file, &readings)
-            .await?;
+        let stored = batch.commit().await?;
         // The pages' figures of the years the file covers, computed now by the importer (the readings
         // are stored whatever happens here: a page finding them stale recomputes them in the background).
-        let span = parsed.span.as_ref().map(|(from, to)| (from.as_str(), to.as_str()));
+        phase(Phase::Computing);
+        let span = summary.span.as_ref().map(|(from, to)| (from.as_str(), to.as_str()));
         let years = match crate::monitoring_results::after_import(store, code, kind, span).await {
             Ok(years) => years,
             Err(error) => {
@@ -89,18 +155,20 @@ pub async fn store_file(
         "dry_run": dry_run,
         "kind": kind.code(),
         "file": file,
-        "rows": parsed.rows,
-        "readings": readings.len(),
-        "stations": parsed.stations,
-        "from": parsed.span.as_ref().map(|(from, _)| from),
-        "to": parsed.span.as_ref().map(|(_, to)| to),
+        "bytes": spooled.len(),
+        "rows": summary.rows,
+        "readings": summary.cells,
+        "stations": summary.stations,
+        "from": summary.span.as_ref().map(|(from, _)| from),
+        "to": summary.span.as_ref().map(|(_, to)| to),
         "stored": stored,
         "years_computed": years,
         "synthetic": file.contains("SYNTHETIC"),
     }))
 }
 
-/// Stores one file (see [`store_file`]); the pages' figures of the years it covers are computed with it.
+/// Stores one file held in memory (see [`store_spooled`]), listed with its progress in
+/// [`AppState::imports`]; the pages' figures of the years it covers are computed with it.
 pub async fn import_file(
     state: &AppState,
     code: &str,
@@ -109,7 +177,18 @@ pub async fn import_file(
     bytes: &[u8],
     dry_run: bool,
 ) -> ApiResult<Value> {
-    store_file(&state.store, code, kind, file, bytes, dry_run).await
+    let guard = state.imports.start(code, kind.code(), file, dry_run);
+    let spooled = Spooled::from_bytes(bytes).map_err(ApiError::internal)?;
+    store_spooled(
+        &state.store,
+        Some(guard.import.clone()),
+        code,
+        kind,
+        file,
+        &spooled,
+        dry_run,
+    )
+    .await
 }
 
 /// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,

@@ -637,7 +637,8 @@ pub async fn air(
     Query(query): Q,
 ) -> WebResult<Response> {
     let (record, view) = air_view(&state, &web, &code, &query).await?;
-    let ctx = context(&web, Some(&record), None, monitoring_done(&web, &query));
+    let flash = monitoring_done(&web, &query).or_else(|| importing(&state, &web, &code, view.manage));
+    let ctx = context(&web, Some(&record), None, flash);
     Ok(html(StatusCode::OK, air::render_air(&ctx, &view)))
 }
 
@@ -650,8 +651,47 @@ pub async fn water(
     Query(query): Q,
 ) -> WebResult<Response> {
     let (record, view) = water_view(&state, &web, &code, &query).await?;
-    let ctx = context(&web, Some(&record), None, monitoring_done(&web, &query));
+    let flash = monitoring_done(&web, &query).or_else(|| importing(&state, &web, &code, view.manage));
+    let ctx = context(&web, Some(&record), None, flash);
     Ok(html(StatusCode::OK, water::render_water(&ctx, &view)))
+}
+
+/// For the bureau (`manage`): the imports running into the zone with their progress
+/// ([`crate::spool::Imports`]), as the page's message.
+fn importing(state: &AppState, web: &Web, code: &str, manage: bool) -> Option<Flash> {
+    if !manage {
+        return None;
+    }
+    let running = state.imports.of_zone(code);
+    if running.is_empty() {
+        return None;
+    }
+    let text = running
+        .iter()
+        .map(|import| {
+            let progress = import.json();
+            let phase = import.phase().label();
+            let phase = match web.lang {
+                ecociv_web::i18n::Lang::Zh => phase.split(" (").next().unwrap_or(phase),
+                _ => phase.split(" (").nth(1).map_or(phase, |p| p.trim_end_matches(')')),
+            };
+            ecociv_web::i18n::tf(
+                web.lang,
+                "monitoring.importing",
+                &[
+                    ("file", &import.file),
+                    ("phase", &phase),
+                    ("percent", &progress["percent"]),
+                    ("stored", &progress["stored"]),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Flash {
+        kind: FlashKind::Info,
+        text,
+    })
 }
 
 /// The message after a monitoring upload or computation (POST-redirect-GET), from the query.

@@ -152,6 +152,104 @@ async fn import_is_all_or_nothing_names_the_bad_line_and_field_dry_runs_and_refu
     assert_eq!(stored(&server, "air").await, (0, 0));
 }
 
+/// An hourly air file of `stations` stations from `from` (day of 2022, 0-based) for `days` days.
+fn air_file(stations: usize, from: u32, days: u32) -> String {
+    let mut csv = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
+    for s in 0..stations {
+        for day in from..from + days {
+            let date = jiff::civil::date(2022, 1, 1)
+                .checked_add(jiff::Span::new().days(i64::from(day)))
+                .unwrap();
+            for hour in 0..24 {
+                let k = s as u32 * 7 + day * 3 + hour;
+                csv.push_str(&format!(
+                    "BIG-{s:02},{date},{hour},{},{},{},{:.1},{},{}\n",
+                    4 + k % 17,
+                    12 + k % 40,
+                    30 + k % 70,
+                    0.4 + f64::from(k % 12) / 10.0,
+                    20 + (k * 3) % 150,
+                    15 + k % 60
+                ));
+            }
+        }
+    }
+    csv
+}
+
+/// Issue 19: the import is a stream in one transaction. A file of tens of thousands of readings (many
+/// parts of the store's streaming batch) whose last hours repeat readings stored by an earlier file is
+/// refused after most of it was written, naming the reading — and nothing of it is stored, on every
+/// engine; the same file without the repeat is stored whole; a body past the configured limit is refused
+/// before anything is read; the summary lists no import running once they ended.
+#[tokio::test]
+async fn a_streamed_import_refused_late_leaves_nothing_and_a_body_past_the_limit_is_refused() {
+    for server in crate::support::servers("monitoring_stream").await {
+        let mut reviewer = Client::login(&server, "reviewer").await;
+        let (before, files_before) = stored(&server, "air").await;
+        // The last day of station BIG-02 first, as its own file.
+        let tail = air_file(3, 59, 1);
+        let tail: String = std::iter::once("station,date,hour,so2,no2,pm10,co,o3,pm25")
+            .chain(tail.lines().filter(|line| line.starts_with("BIG-02,")))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let first = import(&mut reviewer, &server, "air", "tail.SYNTHETIC.csv", &tail, false).await;
+        assert_eq!(first.status, StatusCode::OK, "{} {}", server.engine, first.body);
+        assert_eq!(first.body["stored"], 24 * 6);
+        // Three stations × 60 days × 24 hours × 6 pollutants = 25 920 readings, the last 144 repeated.
+        let big = air_file(3, 0, 60);
+        let refused = import(&mut reviewer, &server, "air", "big.SYNTHETIC.csv", &big, false).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{} {}",
+            server.engine,
+            refused.body
+        );
+        let message = refused.body["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("BIG-02") && message.contains("2022-03-01T00"),
+            "{message}"
+        );
+        assert_eq!(
+            stored(&server, "air").await,
+            (before + 144, files_before + 1),
+            "{}: nothing of the refused file is stored",
+            server.engine
+        );
+        // Without the repeated day it is stored whole, with its file record.
+        let body = air_file(3, 0, 59);
+        let good = import(&mut reviewer, &server, "air", "big.SYNTHETIC.csv", &body, false).await;
+        assert_eq!(good.status, StatusCode::OK, "{} {}", server.engine, good.body);
+        assert_eq!(good.body["stored"], 3 * 59 * 24 * 6);
+        assert_eq!(good.body["bytes"], body.len());
+        assert_eq!(
+            stored(&server, "air").await,
+            (before + 144 + 3 * 59 * 24 * 6, files_before + 2)
+        );
+        let summary = reviewer
+            .send(&server, Method::GET, "/api/v1/zones/450202/monitoring", None, "")
+            .await;
+        assert_eq!(summary.body["importing"], serde_json::json!([]), "{}", summary.body);
+    }
+    // A body past `Config::max_monitoring_upload_bytes` is refused, nothing stored.
+    let config = ecociv_server::Config {
+        max_monitoring_upload_bytes: 10_000,
+        ..ecociv_server::Config::default()
+    };
+    let server = crate::support::server_with("monitoring_limit", config).await;
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let small = air_file(1, 0, 2);
+    assert!(small.len() < 10_000);
+    let ok = import(&mut reviewer, &server, "air", "small.csv", &small, false).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let large = air_file(1, 10, 30);
+    assert!(large.len() > 10_000);
+    let refused = import(&mut reviewer, &server, "air", "large.csv", &large, false).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(stored(&server, "air").await, (2 * 24 * 6, 1));
+}
+
 /// The zone's daily records of 2023, computed by ecociv-air directly from the demo's CSV files.
 fn air_days_2023() -> (Vec<ecociv_air::hj663::DayRecord>, ecociv_air::zone::ZoneYear) {
     let mut engine = ZoneEngine::new("450202", Some(2023), EditionChoice::ByDate);

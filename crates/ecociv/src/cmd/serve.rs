@@ -41,6 +41,9 @@ pub struct Args {
     /// 另含台账类型文件（*.toml）的目录：新的台账类型即一个数据文件 (a folder of extra ledger kind files)
     #[arg(long)]
     pub ledger_kinds: Option<std::path::PathBuf>,
+    /// 经 API 导入的监测数据文件上限（MiB；先写入临时文件再流式读取）(the largest monitoring file the import route takes, MiB; spooled to a temporary file)
+    #[arg(long, default_value_t = ecociv_server::DEFAULT_MAX_MONITORING_UPLOAD_BYTES >> 20)]
+    pub max_monitoring_upload_mb: u64,
 }
 
 /// The server's log: one line per request (with its id, method, path, status and milliseconds) and every
@@ -117,6 +120,7 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
         zone_head_max_age: std::time::Duration::from_millis(args.zone_state_max_age_ms),
         max_survey_submissions_per_address: args.survey_submissions_per_address,
         ledger_kinds: ledger_kind_files(args.ledger_kinds.as_deref())?,
+        max_monitoring_upload_bytes: args.max_monitoring_upload_mb.saturating_mul(1024 * 1024),
         ..Config::default()
     };
     let state = AppState::new(store.clone(), config);

@@ -1,0 +1,373 @@
+//! Large uploads on disk, not in memory, and the progress of long imports: the one place for both, for
+//! every import that may be large (monitoring files, issue 19; ledger files can use it alike).
+//!
+//! - [`spool_body`] writes a request body to an anonymous temporary file as it arrives (a megabyte in
+//!   memory at a time), refusing it past a size limit; the file is unlinked as soon as it is created, so
+//!   nothing is left on disk when the upload ends — even when the server is killed.
+//! - [`Spooled::reader`] reads it back from the start as often as needed (a validation pass, then a
+//!   storing pass), each reader with its own position; [`Spooled::from_bytes`] spools a body already in
+//!   memory (a form's file), so callers have one path.
+//! - [`Imports`] lists the imports running, per zone, with their progress ([`Import`]: the phase, the
+//!   bytes of the file read in it, the records stored), for the pages and the API; an import is listed
+//!   from [`Imports::start`] until its [`ImportGuard`] is dropped.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use futures_util::StreamExt;
+
+use crate::error::ApiError;
+
+/// Bytes gathered in memory before each write to the spool file.
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// An upload on disk (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Spooled {
+    file: Arc<File>,
+    len: u64,
+}
+
+/// Why an upload could not be spooled.
+#[derive(Debug)]
+pub enum SpoolError {
+    /// Larger than the limit (the limit, in bytes).
+    TooLarge(u64),
+    /// The body stopped (the client went away) or the disk failed.
+    Io(String),
+}
+
+impl From<SpoolError> for ApiError {
+    fn from(error: SpoolError) -> ApiError {
+        match error {
+            SpoolError::TooLarge(limit) => ApiError::bad_request(format!(
+                "文件超过 {} MiB (the file is larger than {} MiB)",
+                limit >> 20,
+                limit >> 20
+            )),
+            SpoolError::Io(message) => {
+                ApiError::bad_request(format!("上传未完成 (the upload did not complete): {message}"))
+            }
+        }
+    }
+}
+
+/// A new anonymous file in the system's temporary folder: created, then unlinked at once.
+fn anonymous_file() -> io::Result<File> {
+    let dir = std::env::temp_dir();
+    for _ in 0..16 {
+        let mut random = [0u8; 12];
+        getrandom::fill(&mut random).map_err(|error| io::Error::other(error.to_string()))?;
+        let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let path = dir.join(format!("ecociv-upload-{name}"));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => {
+                std::fs::remove_file(&path)?;
+                return Ok(file);
+            }
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::other("no temporary file name left"))
+}
+
+/// Writes `body` to a spool file as it arrives, at most `limit` bytes (one more refuses the upload);
+/// `progress` counts the bytes received.
+pub async fn spool_body(body: Body, limit: u64, progress: Option<&Import>) -> Result<Spooled, SpoolError> {
+    let io = |error: io::Error| SpoolError::Io(error.to_string());
+    let mut file = tokio::task::spawn_blocking(anonymous_file)
+        .await
+        .map_err(|error| SpoolError::Io(error.to_string()))?
+        .map_err(io)?;
+    let mut stream = body.into_data_stream();
+    let mut buffer: Vec<u8> = Vec::with_capacity(WRITE_BUFFER);
+    let mut len = 0u64;
+    loop {
+        let chunk = stream.next().await;
+        let last = chunk.is_none();
+        if let Some(chunk) = chunk {
+            let chunk = chunk.map_err(|error| SpoolError::Io(error.to_string()))?;
+            len += chunk.len() as u64;
+            if len > limit {
+                return Err(SpoolError::TooLarge(limit));
+            }
+            if let Some(progress) = progress {
+                progress.read.store(len, Ordering::Relaxed);
+            }
+            buffer.extend_from_slice(&chunk);
+        }
+        if buffer.len() >= WRITE_BUFFER || (last && !buffer.is_empty()) {
+            let (f, mut b) = tokio::task::spawn_blocking(move || file.write_all(&buffer).map(|()| (file, buffer)))
+                .await
+                .map_err(|error| SpoolError::Io(error.to_string()))?
+                .map_err(io)?;
+            b.clear();
+            (file, buffer) = (f, b);
+        }
+        if last {
+            break;
+        }
+    }
+    Ok(Spooled {
+        file: Arc::new(file),
+        len,
+    })
+}
+
+impl Spooled {
+    /// Spools bytes already in memory (a form's file; the limit was the form's).
+    pub fn from_bytes(bytes: &[u8]) -> io::Result<Spooled> {
+        let mut file = anonymous_file()?;
+        file.write_all(bytes)?;
+        Ok(Spooled {
+            file: Arc::new(file),
+            len: bytes.len() as u64,
+        })
+    }
+
+    /// The upload's size in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// A reader from the first byte, with its own position (buffered); `progress`, when given, counts
+    /// the bytes it has read.
+    pub fn reader(&self, progress: Option<Arc<Import>>) -> io::BufReader<SpoolReader> {
+        io::BufReader::with_capacity(
+            256 * 1024,
+            SpoolReader {
+                file: self.file.clone(),
+                pos: 0,
+                len: self.len,
+                progress,
+            },
+        )
+    }
+}
+
+/// A reader of a [`Spooled`] upload (positional reads: readers do not share a position).
+pub struct SpoolReader {
+    file: Arc<File>,
+    pos: u64,
+    len: u64,
+    progress: Option<Arc<Import>>,
+}
+
+impl Read for SpoolReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(self.pos);
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.file.read_at(&mut buf[..want], self.pos)?;
+        self.pos += n as u64;
+        if let Some(progress) = &self.progress {
+            progress.read.store(self.pos, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// The phase of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The upload arriving.
+    Receiving = 0,
+    /// The file read by its checker (nothing stored yet).
+    Checking = 1,
+    /// The file read again and stored (in one transaction: visible only when done).
+    Storing = 2,
+    /// The figures computed from the data stored.
+    Computing = 3,
+}
+
+impl Phase {
+    fn of(code: u8) -> Phase {
+        match code {
+            0 => Phase::Receiving,
+            1 => Phase::Checking,
+            2 => Phase::Storing,
+            _ => Phase::Computing,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Receiving => "receiving",
+            Phase::Checking => "checking",
+            Phase::Storing => "storing",
+            Phase::Computing => "computing",
+        }
+    }
+
+    /// Chinese, then English.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Receiving => "正在接收 (receiving)",
+            Phase::Checking => "正在检查 (checking)",
+            Phase::Storing => "正在存储 (storing)",
+            Phase::Computing => "正在计算 (computing)",
+        }
+    }
+}
+
+/// One running import and its progress.
+#[derive(Debug)]
+pub struct Import {
+    pub id: u64,
+    pub zone: String,
+    /// What is imported (e.g. the monitoring kind).
+    pub what: String,
+    pub file: String,
+    pub dry_run: bool,
+    /// The file's size, once received (0 before).
+    pub total: AtomicU64,
+    /// Bytes of the file read in the current phase.
+    pub read: AtomicU64,
+    /// Records stored (or checked, in a dry run) so far.
+    pub stored: AtomicU64,
+    phase: AtomicU8,
+    started: std::time::Instant,
+}
+
+impl Import {
+    pub fn phase(&self) -> Phase {
+        Phase::of(self.phase.load(Ordering::Relaxed))
+    }
+
+    /// Enters `phase` (the bytes read start again from zero).
+    pub fn set_phase(&self, phase: Phase) {
+        self.read.store(0, Ordering::Relaxed);
+        self.phase.store(phase as u8, Ordering::Relaxed);
+    }
+
+    /// The progress as JSON (the API's and the pages' source).
+    pub fn json(&self) -> serde_json::Value {
+        let (total, read) = (self.total.load(Ordering::Relaxed), self.read.load(Ordering::Relaxed));
+        serde_json::json!({
+            "id": self.id,
+            "what": self.what,
+            "file": self.file,
+            "dry_run": self.dry_run,
+            "phase": self.phase().code(),
+            "phase_label": self.phase().label(),
+            "bytes": total,
+            "bytes_read": read,
+            "percent": (read.min(total) * 100).checked_div(total).unwrap_or(0),
+            "stored": self.stored.load(Ordering::Relaxed),
+            "seconds": self.started.elapsed().as_secs(),
+        })
+    }
+}
+
+/// The imports running in this server process.
+#[derive(Debug, Default)]
+pub struct Imports {
+    next: AtomicU64,
+    running: Mutex<BTreeMap<u64, Arc<Import>>>,
+}
+
+/// Lists an import while it lives.
+pub struct ImportGuard {
+    imports: Arc<Imports>,
+    pub import: Arc<Import>,
+}
+
+impl Drop for ImportGuard {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.imports.running.lock() {
+            running.remove(&self.import.id);
+        }
+    }
+}
+
+impl Imports {
+    /// Lists a new import (phase: receiving).
+    pub fn start(self: &Arc<Self>, zone: &str, what: &str, file: &str, dry_run: bool) -> ImportGuard {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let import = Arc::new(Import {
+            id,
+            zone: zone.to_owned(),
+            what: what.to_owned(),
+            file: file.to_owned(),
+            dry_run,
+            total: AtomicU64::new(0),
+            read: AtomicU64::new(0),
+            stored: AtomicU64::new(0),
+            phase: AtomicU8::new(Phase::Receiving as u8),
+            started: std::time::Instant::now(),
+        });
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(id, import.clone());
+        }
+        ImportGuard {
+            imports: self.clone(),
+            import,
+        }
+    }
+
+    /// The imports running into `zone`, oldest first.
+    pub fn of_zone(&self, zone: &str) -> Vec<Arc<Import>> {
+        self.running
+            .lock()
+            .map(|running| running.values().filter(|i| i.zone == zone).cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_is_spooled_read_back_twice_and_refused_past_the_limit() {
+        let parts: Vec<Vec<u8>> = (0..300).map(|i| vec![(i % 251) as u8; 7919]).collect();
+        let expected: Vec<u8> = parts.concat();
+        let body = || {
+            Body::from_stream(futures_util::stream::iter(
+                parts.clone().into_iter().map(Ok::<_, io::Error>),
+            ))
+        };
+        let spooled = spool_body(body(), expected.len() as u64, None).await.unwrap();
+        assert_eq!(spooled.len(), expected.len() as u64);
+        for _ in 0..2 {
+            let mut back = Vec::new();
+            spooled.reader(None).read_to_end(&mut back).unwrap();
+            assert!(back == expected, "read back as sent");
+        }
+        let refused = spool_body(body(), expected.len() as u64 - 1, None).await;
+        assert!(matches!(refused, Err(SpoolError::TooLarge(_))));
+    }
+
+    #[test]
+    fn an_import_is_listed_until_its_guard_is_dropped() {
+        let imports = Arc::new(Imports::default());
+        let guard = imports.start("450202", "air", "a.csv", false);
+        guard.import.total.store(200, Ordering::Relaxed);
+        guard.import.set_phase(Phase::Storing);
+        guard.import.read.store(50, Ordering::Relaxed);
+        let listed = imports.of_zone("450202");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].json()["percent"], 25);
+        assert_eq!(listed[0].json()["phase"], "storing");
+        assert!(imports.of_zone("450203").is_empty());
+        drop(guard);
+        assert!(imports.of_zone("450202").is_empty());
+    }
+}
