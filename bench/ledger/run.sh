@@ -55,11 +55,38 @@ measure() { # label, command…
   /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err" || true
   read -r secs kib < <(tail -1 "$WORK/time")
   printf '%-34s %7.2f s  peak RSS %5d MiB  (load before: %s)  %s\n' "$label" "$secs" $((kib / 1024)) "$load" \
-    "$(tail -c 200 "$WORK/cmd.out" "$WORK/cmd.err" 2>/dev/null | grep -v '^==>' | tr '\n' ' ' | cut -c1-150)"
+    "$(tail -c 200 "$WORK/cmd.out" "$WORK/cmd.err" 2>/dev/null | grep -av "^==>" | tr '\n' ' ' | cut -c1-150)"
 }
 measure "check (no database)" "$ECOCIV_BIN" ledger check --kind risk_hazard "$WORK/hazards.csv"
 measure "import (stored)" "$ECOCIV_BIN" ledger import --db "$DB" --zone 450202 --kind risk_hazard --by bench "$WORK/hazards.csv"
 measure "import again (all unchanged)" "$ECOCIV_BIN" ledger import --db "$DB" --zone 450202 --kind risk_hazard --by bench "$WORK/hazards.csv"
 measure "import refused (last line bad)" "$ECOCIV_BIN" ledger import --db "$DB" --zone 450202 --kind risk_hazard --by bench "$WORK/refused.csv"
 measure "sqlite3 .import (no checks)" sqlite3 "$WORK/peer.sqlite3" ".mode csv" ".import $WORK/hazards.csv peer"
-echo "revisions stored: $(sqlite3 "$WORK/ledger.sqlite3" "SELECT COUNT(*) FROM ledger_record_revision WHERE record_id LIKE 'B%'"), imports: $(sqlite3 "$WORK/ledger.sqlite3" "SELECT COUNT(*) FROM ledger_import WHERE author = 'bench'")"
+echo "revisions stored: $(sqlite3 "$WORK/ledger.sqlite3" "SELECT COUNT(*) FROM ledger_record_revision WHERE kind_id = 'risk_hazard' AND record_id LIKE 'B%'"), imports: $(sqlite3 "$WORK/ledger.sqlite3" "SELECT COUNT(*) FROM ledger_import WHERE author = 'bench'")"
+
+# The same file through the server's API (the body streamed into the import: `body_stream`), on a fresh
+# demo database: the server's resident memory before, after, and its peak (VmHWM, over its whole life —
+# the demo's loading at start included).
+DB2="sqlite://$WORK/api.sqlite3"
+BASE=http://127.0.0.1:$PORT
+"$ECOCIV_BIN" serve --demo --insecure-cookies --listen "127.0.0.1:$PORT" --db "$DB2" --no-background-assessments \
+  >"$WORK/out2" 2>"$WORK/err2" &
+SERVER=$!
+for _ in $(seq 3000); do curl -fs "$BASE/api/v1/health" >/dev/null && break; sleep 0.1; done
+rss() { awk '/VmRSS/ {r=$2} /VmHWM/ {h=$2} END {printf "RSS %d MiB, peak %d MiB", r/1024, h/1024}' "/proc/$SERVER/status"; }
+PW=$(awk '$1 == "reviewer" {print $NF}' "$WORK/out2")
+TOKEN=$(curl -s -c "$WORK/jar" "$BASE/api/v1/auth/csrf" | sed -E 's/.*"csrf_token":"([0-9a-f]+)".*/\1/')
+TOKEN=$(curl -s -b "$WORK/jar" -c "$WORK/jar" -H "X-CSRF-Token: $TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"reviewer\",\"password\":\"$PW\"}" "$BASE/api/v1/auth/login" | sed -E 's/.*"csrf_token":"([0-9a-f]+)".*/\1/')
+api() { # label file
+  local before load; before=$(rss); load=$(cut -d' ' -f1-3 /proc/loadavg)
+  local out; out=$(curl -s -b "$WORK/jar" -H "X-CSRF-Token: $TOKEN" -H 'Content-Type: text/csv' --data-binary "@$2" \
+    -w ' HTTP %{http_code} %{time_total} s' "$BASE/api/v1/zones/450202/ledgers/risk_hazard/import?file=hazards.csv")
+  printf '%-34s %s  (server before: %s; after: %s; load before: %s)\n' "$1" "$(echo "$out" | grep -oE 'HTTP [0-9]+ [0-9.]+ s')" \
+    "$before" "$(rss)" "$load"
+  echo "  $(echo "$out" | sed -E 's/ HTTP [0-9]+ [0-9.]+ s$//' | cut -c1-160)"
+}
+api "API import refused (last line bad)" "$WORK/refused.csv"
+api "API import (stored)" "$WORK/hazards.csv"
+api "API import again (all unchanged)" "$WORK/hazards.csv"
+echo "revisions stored through the API: $(sqlite3 "$WORK/api.sqlite3" "SELECT COUNT(*) FROM ledger_record_revision WHERE kind_id = 'risk_hazard' AND record_id LIKE 'B%'")"

@@ -247,6 +247,19 @@ impl Source {
         }
     }
 
+    /// The short tag of [`Source::origin_zh`] a table prints beside a figure: 文件, 填报, 监测, 台账, 调查, 合成
+    /// (the pages print the same words through their `origin.*` texts).
+    pub fn origin_tag_zh(&self) -> &'static str {
+        match self {
+            Source::Document { .. } => "文件",
+            Source::File { .. } => "填报",
+            Source::Computed { .. } => "监测",
+            Source::Ledger { .. } => "台账",
+            Source::Survey { .. } => "调查",
+            Source::Synthetic { .. } => "合成",
+        }
+    }
+
     /// Where the figure comes from, for tables that say which rows are derived: `document`, `file`,
     /// `computed` (monitoring data), `ledger` (register records), `survey` (a survey's estimate) or
     /// `synthetic` (synthetic monitoring or typed demo data; synthetic ledger and survey figures stay

@@ -343,6 +343,18 @@ fn value_text(entry: &RowAssessment) -> String {
     entry.value_text().unwrap_or_else(|| "无数据".to_string())
 }
 
+/// Where a row's figure comes from, as Table 2-1's 数据来源 column prints it: 文件, 填报, 监测, 台账, 调查,
+/// 合成 (`Source::origin_tag_zh`), a register's or survey's synthetic demo records as 合成台账 / 合成调查; empty
+/// without a figure.
+fn origin_text(entry: &RowAssessment) -> String {
+    match (&entry.value, &entry.source) {
+        (Some(_), Some(source @ ecociv_core::Source::Synthetic { .. })) => source.origin_tag_zh().to_string(),
+        (Some(_), Some(source)) if source.is_synthetic() => format!("合成{}", source.origin_tag_zh()),
+        (Some(_), Some(source)) => source.origin_tag_zh().to_string(),
+        _ => String::new(),
+    }
+}
+
 /// The status for a table: 达标, 不达标, 无数据, or 达标（仅判定：…）.
 fn status_text(entry: &RowAssessment) -> String {
     entry.label().zh
@@ -665,19 +677,23 @@ fn summary(mut doc: Docx, input: &DocxInput<'_>, detailed: &[Detailed<'_>]) -> D
 /// Table 2-1 of the year: every row with its standard, attribute, value, status and targets.
 fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
     let years = target_years(zone);
-    let mut weights = vec![7, 24, 15, 8, 11, 9];
-    weights.extend(years.iter().map(|_| 13));
+    // 数据来源: where the year's figure comes from (文件, 填报, 监测, 台账, 调查, 合成), so the table says per
+    // row which figures are typed and which are computed; the notes give each derived row's arithmetic.
+    let mut weights = vec![7, 23, 14, 8, 11, 6, 9];
+    weights.extend(years.iter().map(|_| 11));
     let w = widths(&weights);
+    const T: usize = 7;
     let mut header = vec![
         header_cell("序号", w[0], XIAOWU),
         header_cell("指标名称", w[1], XIAOWU),
         header_cell("指标值", w[2], XIAOWU),
         header_cell("属性", w[3], XIAOWU),
         header_cell(&format!("{}年现状值", assessment.year), w[4], XIAOWU),
-        header_cell("达标情况", w[5], XIAOWU),
+        header_cell("数据来源", w[5], XIAOWU),
+        header_cell("达标情况", w[6], XIAOWU),
     ];
     for (k, target_year) in years.iter().enumerate() {
-        header.push(header_cell(&format!("{target_year}年目标"), w[6 + k], XIAOWU));
+        header.push(header_cell(&format!("{target_year}年目标"), w[T + k], XIAOWU));
     }
     let mut rows = vec![TableRow::new(header).cant_split()];
     for entry in &assessment.rows {
@@ -689,10 +705,11 @@ fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
                 cell_sized("", w[2], XIAOWU, false),
                 cell_sized(entry.attribute.zh(), w[3], XIAOWU, true),
                 cell_sized("", w[4], XIAOWU, true),
-                cell_sized(entry.status.zh(), w[5], XIAOWU, true),
+                cell_sized("", w[5], XIAOWU, true),
+                cell_sized(entry.status.zh(), w[6], XIAOWU, true),
             ];
             for (k, _) in years.iter().enumerate() {
-                cells.push(cell_sized("", w[6 + k], XIAOWU, true));
+                cells.push(cell_sized("", w[T + k], XIAOWU, true));
             }
             rows.push(TableRow::new(cells).cant_split());
             continue;
@@ -708,7 +725,7 @@ fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
         } else {
             status_text(entry)
         };
-        let mut status_cell = cell_sized(&status, w[5], XIAOWU, true);
+        let mut status_cell = cell_sized(&status, w[6], XIAOWU, true);
         if entry.status == Status::NotMet {
             status_cell = status_cell.shading(Shading::new().fill("F8CBAD"));
         }
@@ -723,12 +740,13 @@ fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
                 true,
             ),
             cell_sized(&value_text(entry), w[4], XIAOWU, true),
+            cell_sized(&origin_text(entry), w[5], XIAOWU, true),
             status_cell,
         ];
         for (k, target_year) in years.iter().enumerate() {
             cells.push(cell_sized(
                 target_text(zone, &entry.id, *target_year).unwrap_or(""),
-                w[6 + k],
+                w[T + k],
                 XIAOWU,
                 true,
             ));
@@ -743,7 +761,16 @@ fn table_2_1(doc: Docx, zone: &Zone, assessment: &Assessment) -> Docx {
             ))
             .keep_next(true),
         )
-        .add_table(table(w, rows));
+        .add_table(table(w, rows))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(
+                    "注：“数据来源”中监测、台账、调查为计算所得（算式见附），合成为演示数据。",
+                    SONG,
+                    WUHAO,
+                ))
+                .line_spacing(LineSpacing::new().before(60)),
+        );
     let partial: Vec<String> = assessment
         .leaves()
         .filter_map(|entry| {
@@ -964,12 +991,13 @@ fn appendix(mut doc: Docx, input: &DocxInput<'_>, warnings: &[String]) -> Docx {
             kind,
             version,
             method,
+            provenance,
             synthetic,
             ..
         }) = &entry.source
         {
             notes.push(format!(
-                "指标 {}（{}）的数值由台账记录计算：{kind}（第{version}版），{method}{}。",
+                "指标 {}（{}）的数值由台账记录计算：{kind}（第{version}版），{method}；{provenance}{}。",
                 entry.id,
                 entry.name,
                 if *synthetic {

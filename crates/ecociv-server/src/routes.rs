@@ -581,6 +581,21 @@ pub const ROUTES: &[RouteSpec] = &[
         None,
     ),
     route(
+        "POST",
+        "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}/evidence",
+        Access::Editor,
+        "上传台账记录的佐证材料（请求体为文件；?name=文件名；不超过20 MB） (attach a file to a register record: the body is the file; the keeping department's editors, reviewers, admins)",
+        None,
+    )
+    .with_query(&[required("name", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/ledger-evidence/{id}",
+        Access::Member,
+        "下载台账记录的佐证材料 (download a register record's file)",
+        None,
+    ),
+    route(
         "GET",
         "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx",
         Access::Member,

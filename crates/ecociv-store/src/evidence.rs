@@ -169,3 +169,134 @@ impl Store {
         Ok((evidence_from(&row)?, row.try_get("content")?))
     }
 }
+
+/// An evidence file of a register record (台账记录的佐证材料, migration 0020): as [`Evidence`], attached to a
+/// record (kind and record id) instead of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordEvidence {
+    pub id: String,
+    pub zone_code: String,
+    pub kind_id: String,
+    pub record_id: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the content, computed by the caller.
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: String,
+}
+
+const RECORD_COLUMNS: &str =
+    "zone_code, id, kind_id, record_id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
+
+fn record_evidence_from(row: &AnyRow) -> Result<RecordEvidence> {
+    Ok(RecordEvidence {
+        id: row.try_get("id")?,
+        zone_code: row.try_get("zone_code")?,
+        kind_id: row.try_get("kind_id")?,
+        record_id: row.try_get("record_id")?,
+        file_name: row.try_get("file_name")?,
+        media_type: row.try_get("media_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        sha256: row.try_get("sha256")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Stores an evidence file of a register record; refused (`NotFound`) when the zone has no such record.
+    /// The file's name, media type and SHA-256 are the caller's (checked as a value's evidence is).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_record_evidence(
+        &self,
+        zone_code: &str,
+        kind_id: &str,
+        record_id: &str,
+        file_name: &str,
+        media_type: &str,
+        sha256: &str,
+        content: Vec<u8>,
+        uploaded_by: &str,
+    ) -> Result<RecordEvidence> {
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query(
+            "SELECT 1 AS one FROM ledger_record_revision WHERE zone_code = $1 AND kind_id = $2 AND record_id = $3 LIMIT 1",
+        )
+        .bind(zone_code)
+        .bind(kind_id)
+        .bind(record_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "台账记录 (register record) {kind_id}/{record_id}"
+            )));
+        }
+        let evidence = RecordEvidence {
+            id: clock::new_id(),
+            zone_code: zone_code.to_string(),
+            kind_id: kind_id.to_string(),
+            record_id: record_id.to_string(),
+            file_name: file_name.to_string(),
+            media_type: media_type.to_string(),
+            size_bytes: content.len() as i64,
+            sha256: sha256.to_string(),
+            uploaded_by: uploaded_by.to_string(),
+            created_at: clock::now(),
+        };
+        sqlx::query(
+            "INSERT INTO ledger_record_evidence (zone_code, id, kind_id, record_id, file_name, media_type, size_bytes, \
+             sha256, content, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&evidence.zone_code)
+        .bind(&evidence.id)
+        .bind(&evidence.kind_id)
+        .bind(&evidence.record_id)
+        .bind(&evidence.file_name)
+        .bind(&evidence.media_type)
+        .bind(evidence.size_bytes)
+        .bind(&evidence.sha256)
+        .bind(content)
+        .bind(&evidence.uploaded_by)
+        .bind(&evidence.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(evidence)
+    }
+
+    /// The evidence files of a register record, oldest first.
+    pub async fn record_evidence_list(
+        &self,
+        zone_code: &str,
+        kind_id: &str,
+        record_id: &str,
+    ) -> Result<Vec<RecordEvidence>> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM ledger_record_evidence WHERE zone_code = $1 AND kind_id = $2 \
+             AND record_id = $3 ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(kind_id)
+            .bind(record_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_evidence_from).collect()
+    }
+
+    /// One evidence file of a register record, with its bytes.
+    pub async fn record_evidence(&self, zone_code: &str, id: &str) -> Result<(RecordEvidence, Vec<u8>)> {
+        let sql =
+            format!("SELECT {RECORD_COLUMNS}, content FROM ledger_record_evidence WHERE zone_code = $1 AND id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
+        Ok((record_evidence_from(&row)?, row.try_get("content")?))
+    }
+}

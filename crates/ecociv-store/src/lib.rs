@@ -52,7 +52,7 @@ use sqlx::any::AnyPoolOptions;
 pub use accounts::{LoginAttempt, Membership, Role, Session, User};
 pub use audit::AuditEvent;
 pub use error::StoreError;
-pub use evidence::{Evidence, NewEvidence};
+pub use evidence::{Evidence, NewEvidence, RecordEvidence};
 pub use hierarchy::{AdminUnit, UnitRole, ZoneSummaryRow};
 pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};
 pub use values::{Action, NewRevision, Revision, Selection, Status};

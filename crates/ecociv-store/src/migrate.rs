@@ -90,6 +90,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0018_rollup_summary.sql"),
     ),
     (
+        20,
+        "ledger_evidence",
+        include_str!("../migrations/sqlite/0020_ledger_evidence.sql"),
+        include_str!("../migrations/postgres/0020_ledger_evidence.sql"),
+    ),
+    (
         21,
         "open_licence",
         include_str!("../migrations/sqlite/0021_open_licence.sql"),

@@ -86,11 +86,7 @@ pub async fn upload(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     check_row(&state, &principal, &code, &row_id, year, true).await?;
-    let name =
-        validate::file_name(&query.name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
-    if body.is_empty() {
-        return Err(ApiError::bad_request("文件为空 (empty file)"));
-    }
+    let checked = check_upload(&query.name, &headers, &body)?;
     if let Some(current) = state.store.current(&code, &row_id, year).await?
         && current.status == Status::Approved
     {
@@ -99,31 +95,52 @@ pub async fn upload(
             "数值已审核锁定，需重新打开后才能添加佐证材料 (approved: reopen first)",
         ));
     }
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .chars()
-        .take(100)
-        .collect::<String>();
-    let sha = Sha256::digest(&body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
     let stored = state
         .store
         .add_evidence(
             &code,
             &row_id,
             year,
-            name,
-            &media_type,
-            &sha,
+            &checked.name,
+            &checked.media_type,
+            &checked.sha256,
             body.to_vec(),
             &principal.0.user.id,
         )
         .await?;
     Ok(Json(evidence_json(&stored)))
+}
+
+/// An evidence file as checked for storing: its name, media type and SHA-256.
+pub struct CheckedUpload {
+    pub name: String,
+    pub media_type: String,
+    pub sha256: String,
+}
+
+/// The checks of every evidence upload through the API — a value's and a register record's: the name
+/// (`validate::file_name`: no path, no control characters, bounded), not empty (the size is bounded by
+/// the route's body limit, [`MAX_EVIDENCE_BYTES`]), the media type as sent (at most 100 characters), the
+/// SHA-256 of the bytes.
+pub fn check_upload(name: &str, headers: &HeaderMap, body: &[u8]) -> ApiResult<CheckedUpload> {
+    let name = validate::file_name(name).ok_or_else(|| ApiError::bad_request("文件名无效 (invalid file name)"))?;
+    if body.is_empty() {
+        return Err(ApiError::bad_request("文件为空 (empty file)"));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream");
+    Ok(CheckedUpload {
+        name: name.to_string(),
+        media_type: media_type.chars().take(100).collect(),
+        sha256: sha256_hex(body),
+    })
+}
+
+/// The hex SHA-256 of an evidence file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `GET /api/v1/zones/{code}/evidence/{id}`: the file, always as a download (never rendered inline).

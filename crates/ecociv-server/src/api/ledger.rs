@@ -96,12 +96,85 @@ pub async fn record(
     if history.is_empty() {
         return Err(ApiError::not_found(format!("台账记录 (record) {record}")));
     }
+    let evidence = state.store.record_evidence_list(&code, &kind.id, &record).await?;
     Ok(Json(json!({
         "zone": code,
         "kind": kind.id,
         "record_id": record,
         "revisions": history.iter().map(service::revision_json).collect::<Vec<_>>(),
+        "evidence": evidence.iter().map(record_evidence_json).collect::<Vec<_>>(),
     })))
+}
+
+/// The JSON of a record's evidence file (without its bytes), with its download link.
+pub fn record_evidence_json(evidence: &ecociv_store::RecordEvidence) -> Value {
+    json!({
+        "id": evidence.id,
+        "kind": evidence.kind_id,
+        "record_id": evidence.record_id,
+        "file_name": evidence.file_name,
+        "media_type": evidence.media_type,
+        "size_bytes": evidence.size_bytes,
+        "sha256": evidence.sha256,
+        "uploaded_by": evidence.uploaded_by,
+        "at": evidence.created_at,
+        "download": record_evidence_href(&evidence.zone_code, &evidence.id),
+    })
+}
+
+/// Where a record's evidence file is downloaded.
+pub fn record_evidence_href(code: &str, id: &str) -> String {
+    format!(
+        "/api/v1/zones/{}/ledger-evidence/{}",
+        ecociv_web::layout::urls::encode(code),
+        ecociv_web::layout::urls::encode(id)
+    )
+}
+
+/// `POST /api/v1/zones/{code}/ledgers/{ledger}/records/{record}/evidence?name=FILE`: the body is the file
+/// (at most [`crate::api::evidence::MAX_EVIDENCE_BYTES`], its name and type checked as a value's evidence
+/// is). Who may import the kind's records may attach files to them.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, ledger, record)): Path<(String, String, String)>,
+    Query(query): Query<crate::api::evidence::UploadQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let (_, role) = member_zone(&state, &principal, &code).await?;
+    let (_, kinds) = service::zone_kinds(&state, &code).await?;
+    let kind = service::find_kind(&kinds, &ledger)?;
+    if !service::may_import(&state.store, &code, &role, kind).await? {
+        return Err(ApiError::forbidden());
+    }
+    let checked = crate::api::evidence::check_upload(&query.name, &headers, &body)?;
+    let stored = state
+        .store
+        .add_record_evidence(
+            &code,
+            &kind.id,
+            &record,
+            &checked.name,
+            &checked.media_type,
+            &checked.sha256,
+            body.to_vec(),
+            &principal.0.user.id,
+        )
+        .await?;
+    Ok(Json(record_evidence_json(&stored)))
+}
+
+/// `GET /api/v1/zones/{code}/ledger-evidence/{id}`: a record's evidence file, always as a download.
+/// Members.
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    principal: AuthUser,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    member_zone(&state, &principal, &code).await?;
+    let (evidence, content) = state.store.record_evidence(&code, &id).await?;
+    crate::api::evidence::attachment(&evidence.file_name, content)
 }
 
 /// `GET /api/v1/zones/{code}/ledgers/{ledger}/template.xlsx`: the kind's Excel template.
@@ -154,16 +227,14 @@ pub async fn import(
     }
     let file =
         crate::service::monitoring::check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.id)))?;
-    let body = axum::body::to_bytes(body, service::MAX_LEDGER_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::bad_request(format!(
-                "文件超过 {} MiB (the file is larger than {} MiB)",
-                service::MAX_LEDGER_BYTES >> 20,
-                service::MAX_LEDGER_BYTES >> 20
-            ))
-        })?;
-    let upload = Upload::from_bytes(&file, body.to_vec());
+    // Streamed: a CSV is read as its records are stored, never whole in memory; a workbook (a zip) is
+    // read whole, as its format requires.
+    let incoming = crate::body_stream::Incoming::open(body, service::MAX_LEDGER_BYTES, 4).await?;
+    let upload = if Upload::is_xlsx(&file, incoming.head()) {
+        Upload::Xlsx(incoming.collect().await?)
+    } else {
+        Upload::Csv(Box::new(incoming.into_reader()))
+    };
     let outcome = service::import(
         &state.store,
         &code,

@@ -103,6 +103,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/zones/{code}/ledgers/{ledger}") => get(ledger::records),
         ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}") => get(ledger::record),
         ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx") => get(ledger::template),
+        ("POST", "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}/evidence") => {
+            post(ledger::upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_EVIDENCE_BYTES))
+        }
+        ("GET", "/api/v1/zones/{code}/ledger-evidence/{id}") => get(ledger::download_evidence),
         ("POST", "/api/v1/zones/{code}/ledgers/{ledger}/import") => {
             post(ledger::import).layer(DefaultBodyLimit::max(crate::service::ledger::MAX_LEDGER_BYTES))
         }

@@ -21,8 +21,8 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
 use crate::workflow::{self, Step};
 
-/// The largest register upload the API takes (a CSV of some 200,000 records; the command line streams any
-/// size).
+/// The largest register upload the API takes (a CSV of some 200,000 records, streamed; a workbook is read
+/// whole; the command line streams a CSV of any size).
 pub const MAX_LEDGER_BYTES: usize = 64 * 1024 * 1024;
 
 /// The ledger kinds a server knows: the bundled ones and the extra kind files of its configuration
@@ -95,9 +95,14 @@ pub enum Upload {
 }
 
 impl Upload {
+    /// An Excel workbook: by the name (`.xlsx`) or the first bytes (a zip's signature).
+    pub fn is_xlsx(name: &str, head: &[u8]) -> bool {
+        name.to_ascii_lowercase().ends_with(".xlsx") || head.starts_with(b"PK\x03\x04")
+    }
+
     /// The format from the name (`.xlsx`) or the bytes (a zip's signature), CSV otherwise.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Upload {
-        if name.to_ascii_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
+        if Upload::is_xlsx(name, &bytes) {
             Upload::Xlsx(bytes)
         } else {
             Upload::Csv(Box::new(std::io::Cursor::new(bytes)))

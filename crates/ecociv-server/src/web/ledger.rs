@@ -9,12 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_ledger::{Kind, Role};
-use ecociv_web::i18n::{fmt_timestamp, t, tf};
+use ecociv_web::i18n::{fmt_timestamp, tf};
 use ecociv_web::layout::urls::encode;
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::pages::ledger::{
-    KindItem, KindListView, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list, render_record,
-    render_record_list,
+    KindItem, KindListView, RecordFile, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list,
+    render_record, render_record_list,
 };
 
 use super::{Web, WebError, WebResult, context, html};
@@ -180,7 +180,7 @@ pub async fn records(
     Path((code, ledger)): Path<(String, String)>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    member(&web, &code)?;
+    let role = member(&web, &code)?;
     let record = state.store.zone(&code).await?.ok_or(WebError::NotFound(web.lang))?;
     let (_, kinds) = service::zone_kinds(&state, &code)
         .await
@@ -189,6 +189,12 @@ pub async fn records(
         .iter()
         .find(|k| k.id == ledger)
         .ok_or(WebError::NotFound(web.lang))?;
+    let keeper = match &role {
+        Some(role) => service::may_import(&state.store, &code, role, kind)
+            .await
+            .map_err(|e| WebError::from_api(&web, e))?,
+        None => false,
+    };
     let filter = Filter {
         state: query.get("state").cloned(),
         text: query.get("q").cloned(),
@@ -224,34 +230,86 @@ pub async fn records(
             encode(&code),
             encode(&kind.id)
         ),
+        new_href: keeper.then(|| entry_path(&code, &kind.id)),
     };
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, render_record_list(&ctx, &view)))
 }
 
-/// `GET /z/{code}/ledgers/{ledger}/records/{record}`.
+/// `GET /z/{code}/ledgers/{ledger}/records/{record}[?done=file|saved]`.
 pub async fn record(
     State(state): State<AppState>,
     web: Web,
     Path((code, ledger, id)): Path<(String, String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    member(&web, &code)?;
-    let zone = state.store.zone(&code).await?.ok_or(WebError::NotFound(web.lang))?;
-    let (_, kinds) = service::zone_kinds(&state, &code)
+    let done = query.get("done").map(String::as_str);
+    record_page(&state, &web, &code, &ledger, &id, None, done).await
+}
+
+fn record_path(code: &str, kind: &str, record: &str) -> String {
+    format!("{}/records/{}", kind_path(code, kind), encode(record))
+}
+
+async fn record_page(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    ledger: &str,
+    id: &str,
+    error: Option<&'static str>,
+    done: Option<&str>,
+) -> WebResult<Response> {
+    let role = member(web, code)?;
+    let zone = state.store.zone(code).await?.ok_or(WebError::NotFound(web.lang))?;
+    let (_, kinds) = service::zone_kinds(state, code)
         .await
-        .map_err(|e| WebError::from_api(&web, e))?;
+        .map_err(|e| WebError::from_api(web, e))?;
     let kind = kinds
         .iter()
         .find(|k| k.id == ledger)
         .ok_or(WebError::NotFound(web.lang))?;
-    let history = state.store.ledger_record(&code, &kind.id, &id).await?;
+    let history = state.store.ledger_record(code, &kind.id, id).await?;
     if history.is_empty() {
         return Err(WebError::NotFound(web.lang));
     }
     let lang = web.lang;
+    let closed = match (
+        &kind.lifecycle,
+        history.last().and_then(|r| r.revision.state.as_deref()),
+    ) {
+        (Some(lifecycle), Some(state)) => lifecycle.closed.iter().any(|c| c == state),
+        _ => false,
+    };
+    let may_attach = match &role {
+        Some(role) => service::may_import(&state.store, code, role, kind)
+            .await
+            .map_err(|e| WebError::from_api(web, e))?,
+        None => false,
+    };
+    let mut files = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for file in state.store.record_evidence_list(code, &kind.id, id).await? {
+        if !names.contains_key(&file.uploaded_by) {
+            let name = state
+                .store
+                .user_by_id(&file.uploaded_by)
+                .await?
+                .map(|user| user.display_name)
+                .unwrap_or_default();
+            names.insert(file.uploaded_by.clone(), name);
+        }
+        files.push(RecordFile {
+            href: crate::api::ledger::record_evidence_href(code, &file.id),
+            bytes: u64::try_from(file.size_bytes).unwrap_or(0),
+            uploaded_by: names.get(&file.uploaded_by).cloned().unwrap_or_default(),
+            uploaded_at: file.created_at,
+            name: file.file_name,
+        });
+    }
     let view = RecordView {
         kind_name: kind.name.clone(),
-        record_id: id.clone(),
+        record_id: id.to_string(),
         columns: column_names(kind).into_iter().skip(1).collect(),
         synthetic: history.iter().any(|r| r.revision.synthetic),
         revisions: history
@@ -268,9 +326,462 @@ pub async fn record(
                 kind_version: r.kind_version,
             })
             .collect(),
-        back: kind_path(&code, &kind.id),
+        back: kind_path(code, &kind.id),
+        files,
+        upload_action: may_attach.then(|| format!("{}/evidence", record_path(code, &kind.id, id))),
+        max_mb: crate::api::evidence::MAX_EVIDENCE_BYTES >> 20,
+        error: error.map(str::to_string),
+        uploaded: done == Some("file"),
+        saved: done == Some("saved"),
+        // A record in a closed state (销号) takes no further revision.
+        revise_href: (may_attach && !closed).then(|| format!("{}?record={}", entry_path(code, &kind.id), encode(id))),
     };
-    let _ = t(lang, "ledger.title");
-    let ctx = context(&web, Some(&zone), None, None);
-    Ok(html(StatusCode::OK, render_record(&ctx, &view)))
+    let ctx = context(web, Some(&zone), None, None);
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(html(status, render_record(&ctx, &view)))
+}
+
+/// `POST /z/{code}/ledgers/{ledger}/records/{record}/evidence` (multipart: `file`): the file stored with
+/// the record — checked as the API checks it (name, not empty, at most
+/// [`crate::api::evidence::MAX_EVIDENCE_BYTES`]); POST-redirect-GET; a refused file comes back on the page
+/// with the reason next to the field.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    web: Web,
+    user: crate::auth::AuthUser,
+    Path((code, ledger, id)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let role = member(&web, &code)?.ok_or(WebError::Forbidden(web.lang))?;
+    let (_, kinds) = service::zone_kinds(&state, &code)
+        .await
+        .map_err(|e| WebError::from_api(&web, e))?;
+    let kind = kinds
+        .iter()
+        .find(|k| k.id == ledger)
+        .ok_or(WebError::NotFound(web.lang))?;
+    if !service::may_import(&state.store, &code, &role, kind)
+        .await
+        .map_err(|e| WebError::from_api(&web, e))?
+    {
+        return Err(WebError::Forbidden(web.lang));
+    }
+    if state.store.ledger_record(&code, &kind.id, &id).await?.is_empty() {
+        return Err(WebError::NotFound(web.lang));
+    }
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if !crate::multipart::is_multipart(Some(content_type)) {
+        return Err(WebError::BadRequest(web.lang));
+    }
+    let max = crate::api::evidence::MAX_EVIDENCE_BYTES;
+    let form = match crate::multipart::parse(content_type, body, max, None).await {
+        Ok(form) => form,
+        Err(crate::multipart::MultipartError::FileTooLarge(..)) => {
+            return record_page(
+                &state,
+                &web,
+                &code,
+                &ledger,
+                &id,
+                Some("entry.error.file_too_large"),
+                None,
+            )
+            .await;
+        }
+        Err(_) => return Err(WebError::BadRequest(web.lang)),
+    };
+    let Some(file) = form
+        .files
+        .iter()
+        .find(|f| f.field == "file")
+        .filter(|f| !f.file_name.trim().is_empty() || !f.content.is_empty())
+    else {
+        return record_page(&state, &web, &code, &ledger, &id, Some("entry.error.file_empty"), None).await;
+    };
+    let mut file_headers = axum::http::HeaderMap::new();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&file.media_type) {
+        file_headers.insert(axum::http::header::CONTENT_TYPE, value);
+    }
+    let Ok(checked) = crate::api::evidence::check_upload(file.file_name.trim(), &file_headers, &file.content) else {
+        let key = if file.content.is_empty() {
+            "entry.error.file_empty"
+        } else {
+            "entry.error.file_name"
+        };
+        return record_page(&state, &web, &code, &ledger, &id, Some(key), None).await;
+    };
+    state
+        .store
+        .add_record_evidence(
+            &code,
+            &kind.id,
+            &id,
+            &checked.name,
+            &checked.media_type,
+            &checked.sha256,
+            file.content.to_vec(),
+            &user.0.user.id,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("{}?done=file", record_path(&code, &kind.id, &id))).into_response())
+}
+
+/// How many of a figure's records the indicator page links by name.
+const LINKED_RECORDS: usize = 20;
+
+/// The figures the zone's stored registers give for `row` in `year`, with their arithmetic, for the
+/// indicator page (members): every feed of the row of every kind with records (a feed giving no figure —
+/// no records of the year, a zero denominator — is left out).
+pub async fn indicator_figures(
+    state: &AppState,
+    code: &str,
+    row: &str,
+    year: i32,
+) -> Result<Vec<ecociv_web::pages::indicator::LedgerFigure>, crate::error::ApiError> {
+    use ecociv_web::pages::indicator::{LedgerFigure, LedgerTerm};
+    let (framework, kinds) = service::zone_kinds(state, code).await?;
+    let counts = state.store.ledger_counts(code).await?;
+    let row_format = framework
+        .row(row)
+        .map(|(_, r)| ecociv_core::format::RowFormat::for_row(r));
+    let mut out = Vec::new();
+    for kind in &kinds {
+        if !kind.feeds.iter().any(|f| f.row == row) || !counts.iter().any(|c| c.kind_id == kind.id) {
+            continue;
+        }
+        let ledger = state.store.ledger_of_kind(code, &kind.id).await?;
+        for feed in kind.feeds.iter().filter(|f| f.row == row) {
+            let Ok(d) = ecociv_ledger::derive(&framework, kind, feed, &ledger, year) else {
+                continue;
+            };
+            let with_unit = |value: f64| match (&row_format, &d.role) {
+                (Some(format), Role::Value) => format.with_unit(value),
+                _ => format!(
+                    "{}{}",
+                    ecociv_core::num::show(value),
+                    ecociv_core::format::unit_suffix(&d.unit)
+                ),
+            };
+            let term = |t: &ecociv_ledger::derive::Term| LedgerTerm {
+                label: t.label.clone(),
+                value: ecociv_core::num::show(t.value),
+                records: t.records.len(),
+            };
+            out.push(LedgerFigure {
+                register: format!("{}（第{}版）", d.kind_name, d.kind_version),
+                register_href: kind_path(code, &kind.id),
+                label: d.label.clone(),
+                value: with_unit(d.value),
+                input: d.role == Role::Input,
+                method: d.method.clone(),
+                numerator: d.numerator.as_ref().map(term),
+                denominator: d.denominator.as_ref().map(term),
+                base: d.base.map(|(y, v)| (y, with_unit(v))),
+                records: d
+                    .records
+                    .iter()
+                    .take(LINKED_RECORDS)
+                    .map(|id| {
+                        (
+                            id.clone(),
+                            format!("{}/records/{}", kind_path(code, &kind.id), encode(id)),
+                        )
+                    })
+                    .collect(),
+                more: d.records.len().saturating_sub(LINKED_RECORDS),
+                covers: d.covers.clone(),
+                doubt: d.doubt.clone(),
+                synthetic: d.synthetic,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn entry_path(code: &str, kind: &str) -> String {
+    format!("{}/new", kind_path(code, kind))
+}
+
+/// A problem's message in the page's language: on a Chinese page the Chinese part only (the readers write
+/// `中文 (English)`).
+fn message_for(lang: ecociv_web::Lang, message: &str) -> String {
+    if lang == ecociv_web::Lang::En {
+        return message.to_string();
+    }
+    match message.rfind(" (") {
+        Some(i) if message.ends_with(')') && message[i + 2..].is_ascii() => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+/// The form's fields, generated from the kind: 编号, each declared field, then 状态 and 状态日期 for a
+/// lifecycle; `values` by column id; `errors` by column id.
+fn entry_fields(
+    kind: &Kind,
+    values: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+    existing: bool,
+) -> Vec<ecociv_web::pages::ledger::EntryField> {
+    use ecociv_ledger::FieldType;
+    use ecociv_ledger::kind::{RECORD_ID, STATE, STATE_DATE};
+    use ecociv_web::pages::ledger::{EntryField, EntryInput};
+    let value = |id: &str| values.get(id).cloned().unwrap_or_default();
+    let error = |id: &str| errors.get(id).cloned();
+    let mut out = vec![EntryField {
+        name: RECORD_ID.to_string(),
+        label: "编号".to_string(),
+        input: EntryInput::Text,
+        required: true,
+        unit: None,
+        hint: None,
+        value: value(RECORD_ID),
+        error: error(RECORD_ID),
+        readonly: existing,
+    }];
+    for field in &kind.fields {
+        let input = match &field.ty {
+            FieldType::Text => EntryInput::Text,
+            FieldType::Number | FieldType::Integer | FieldType::Year => EntryInput::Number,
+            FieldType::Date => EntryInput::Date,
+            FieldType::Bool => EntryInput::Choice(vec!["是".to_string(), "否".to_string()]),
+            FieldType::Choice(options) => EntryInput::Choice(options.clone()),
+        };
+        let range = field
+            .range
+            .map(|(low, high)| format!("{}–{}", ecociv_core::num::show(low), ecociv_core::num::show(high)));
+        let hint = match (&field.note, range) {
+            (Some(note), Some(range)) => Some(format!("{note}；{range}")),
+            (Some(note), None) => Some(note.clone()),
+            (None, range) => range,
+        };
+        out.push(EntryField {
+            name: field.id.clone(),
+            label: field.name.clone(),
+            input,
+            required: field.required,
+            unit: field.unit.clone(),
+            hint,
+            value: value(&field.id),
+            error: error(&field.id),
+            readonly: false,
+        });
+    }
+    if let Some(lifecycle) = &kind.lifecycle {
+        out.push(EntryField {
+            name: STATE.to_string(),
+            label: "状态".to_string(),
+            input: EntryInput::Choice(lifecycle.states.clone()),
+            required: true,
+            unit: None,
+            hint: Some(format!(
+                "{}可变更：{}",
+                if lifecycle.import_any_state {
+                    String::new()
+                } else {
+                    format!("首次登记为“{}”；", lifecycle.initial)
+                },
+                lifecycle
+                    .transitions
+                    .iter()
+                    .map(|(a, b)| format!("{a}→{b}"))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            )),
+            value: value(STATE),
+            error: error(STATE),
+            readonly: false,
+        });
+        out.push(EntryField {
+            name: STATE_DATE.to_string(),
+            label: "状态日期".to_string(),
+            input: EntryInput::Date,
+            required: true,
+            unit: None,
+            hint: None,
+            value: value(STATE_DATE),
+            error: error(STATE_DATE),
+            readonly: false,
+        });
+    }
+    out
+}
+
+/// The keeper's kind, or the refusal.
+async fn keeper_kind(state: &AppState, web: &Web, code: &str, ledger: &str) -> WebResult<(Kind, ZoneRecordRef)> {
+    let role = member(web, code)?.ok_or(WebError::Forbidden(web.lang))?;
+    let zone = state.store.zone(code).await?.ok_or(WebError::NotFound(web.lang))?;
+    let (_, kinds) = service::zone_kinds(state, code)
+        .await
+        .map_err(|e| WebError::from_api(web, e))?;
+    let kind = kinds
+        .into_iter()
+        .find(|k| k.id == ledger)
+        .ok_or(WebError::NotFound(web.lang))?;
+    if !service::may_import(&state.store, code, &role, &kind)
+        .await
+        .map_err(|e| WebError::from_api(web, e))?
+    {
+        return Err(WebError::Forbidden(web.lang));
+    }
+    Ok((kind, zone))
+}
+
+type ZoneRecordRef = ecociv_store::ZoneRecord;
+
+#[allow(clippy::too_many_arguments)]
+fn entry_page(
+    web: &Web,
+    zone: &ZoneRecordRef,
+    code: &str,
+    kind: &Kind,
+    record_id: Option<&str>,
+    values: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+    general: Vec<String>,
+) -> Response {
+    let view = ecociv_web::pages::ledger::EntryFormView {
+        kind_name: kind.name.clone(),
+        record_id: record_id.map(str::to_string),
+        action: entry_path(code, &kind.id),
+        back: match record_id {
+            Some(id) => record_path(code, &kind.id, id),
+            None => kind_path(code, &kind.id),
+        },
+        fields: entry_fields(kind, values, errors, record_id.is_some()),
+        errors: general,
+    };
+    let ctx = context(web, Some(zone), None, None);
+    let status = if errors.is_empty() && view.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html(status, ecociv_web::pages::ledger::render_entry_form(&ctx, &view))
+}
+
+/// `GET /z/{code}/ledgers/{ledger}/new[?record=ID]`: the kind's entry form, empty, or filled with the
+/// record's latest revision for its next one. The kind's keepers.
+pub async fn entry_form(
+    State(state): State<AppState>,
+    web: Web,
+    Path((code, ledger)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let (kind, zone) = keeper_kind(&state, &web, &code, &ledger).await?;
+    let mut values = BTreeMap::new();
+    let record_id = query
+        .get("record")
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    if let Some(id) = &record_id {
+        let history = state.store.ledger_record(&code, &kind.id, id).await?;
+        let latest = history.last().ok_or(WebError::NotFound(web.lang))?;
+        for ((column, _), text) in ecociv_ledger::record::columns(&kind)
+            .into_iter()
+            .skip(1)
+            .zip(cells(&kind, &latest.revision))
+        {
+            values.insert(column, text);
+        }
+        values.insert(ecociv_ledger::kind::RECORD_ID.to_string(), id.clone());
+    }
+    Ok(entry_page(
+        &web,
+        &zone,
+        &code,
+        &kind,
+        record_id.as_deref(),
+        &values,
+        &BTreeMap::new(),
+        Vec::new(),
+    ))
+}
+
+/// `POST /z/{code}/ledgers/{ledger}/new`: one revision from the form, checked as an imported line is —
+/// every field against the kind, then the lifecycle step against the record's history — and stored as a
+/// one-line import (`页面录入`), all or nothing; a refused form comes back with each reason next to its
+/// field. POST-redirect-GET to the record's page.
+pub async fn entry_post(
+    State(state): State<AppState>,
+    web: Web,
+    user: crate::auth::AuthUser,
+    Path((code, ledger)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let (kind, zone) = keeper_kind(&state, &web, &code, &ledger).await?;
+    let values: BTreeMap<String, String> = form_urlencoded::parse(&body)
+        .into_owned()
+        .filter(|(k, _)| k != crate::csrf::CSRF_FIELD)
+        .collect();
+    let record_id = values
+        .get(ecociv_ledger::kind::RECORD_ID)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    let existing = !record_id.is_empty() && !state.store.ledger_record(&code, &kind.id, &record_id).await?.is_empty();
+    let origin = ecociv_ledger::Origin {
+        file: "页面录入".to_string(),
+        line: None,
+    };
+    let cells: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let problems = match ecociv_ledger::record::revision_from_cells(&kind, &cells, &origin, false) {
+        Ok(revision) => {
+            let meta = ecociv_store::ledger::ImportMeta {
+                file_name: "页面录入".to_string(),
+                sha256: String::new(),
+                author: user.0.user.username.clone(),
+            };
+            match state
+                .store
+                .import_ledger_records(&code, &kind, meta, vec![revision])
+                .await?
+            {
+                Ok(_) => {
+                    return Ok(
+                        Redirect::to(&format!("{}?done=saved", record_path(&code, &kind.id, &record_id)))
+                            .into_response(),
+                    );
+                }
+                Err(error) => error.problems,
+            }
+        }
+        Err(problems) => problems,
+    };
+    // Each problem beside its field (the field is named `名称(id)`); the rest above the form.
+    let mut errors: BTreeMap<String, String> = BTreeMap::new();
+    let mut general = Vec::new();
+    for p in &problems {
+        let id = p
+            .field
+            .as_deref()
+            .and_then(|f| {
+                f.rsplit_once('(')
+                    .map(|(_, rest)| rest.trim_end_matches(')').to_string())
+            })
+            .filter(|id| values.contains_key(id) || ecociv_ledger::record::columns(&kind).iter().any(|(c, _)| c == id));
+        let message = message_for(web.lang, &p.message);
+        match id {
+            Some(id) => {
+                errors.entry(id).or_insert(message);
+            }
+            None => general.push(message),
+        }
+    }
+    Ok(entry_page(
+        &web,
+        &zone,
+        &code,
+        &kind,
+        existing.then_some(record_id.as_str()),
+        &values,
+        &errors,
+        general,
+    ))
 }

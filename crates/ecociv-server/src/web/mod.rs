@@ -118,7 +118,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/ledgers"),
     ("POST", "/z/{code}/ledgers/compute"),
     ("GET", "/z/{code}/ledgers/{ledger}"),
+    ("GET", "/z/{code}/ledgers/{ledger}/new"),
+    ("POST", "/z/{code}/ledgers/{ledger}/new"),
     ("GET", "/z/{code}/ledgers/{ledger}/records/{record}"),
+    ("POST", "/z/{code}/ledgers/{ledger}/records/{record}/evidence"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -203,7 +206,12 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/ledgers") => get(ledger::list),
         ("POST", "/z/{code}/ledgers/compute") => post(ledger::compute),
         ("GET", "/z/{code}/ledgers/{ledger}") => get(ledger::records),
+        ("GET", "/z/{code}/ledgers/{ledger}/new") => get(ledger::entry_form),
+        ("POST", "/z/{code}/ledgers/{ledger}/new") => post(ledger::entry_post),
         ("GET", "/z/{code}/ledgers/{ledger}/records/{record}") => get(ledger::record),
+        ("POST", "/z/{code}/ledgers/{ledger}/records/{record}/evidence") => {
+            post(ledger::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+        }
         (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
     }
 }

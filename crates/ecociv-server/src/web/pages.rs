@@ -367,6 +367,12 @@ pub async fn indicator(
                     name: file.file_name,
                 });
             }
+            // The figures the registers give for the row, with their arithmetic (issue 13).
+            if policy::can_read_internal(role.as_ref()) {
+                view.ledger = super::ledger::indicator_figures(&state, &code, &row, year)
+                    .await
+                    .map_err(|error| WebError::from_api(&web, error))?;
+            }
             // A reviewer reopens an approved value here, with a reason (it goes into the history).
             if policy::can_review(role.as_ref())
                 && let Some(current) = state.store.current(&code, &row, year).await?

@@ -148,6 +148,12 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ),
     ("GET", "/api/v1/zones/{code}/ledgers/{ledger}/template.xlsx", LOGGED_IN),
     ("POST", "/api/v1/zones/{code}/ledgers/{ledger}/import", ROW_EDITORS),
+    (
+        "POST",
+        "/api/v1/zones/{code}/ledgers/{ledger}/records/{record}/evidence",
+        ROW_EDITORS,
+    ),
+    ("GET", "/api/v1/zones/{code}/ledger-evidence/{id}", LOGGED_IN),
 ];
 
 fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {

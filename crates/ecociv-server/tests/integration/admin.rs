@@ -651,7 +651,21 @@ const PAGES: &[PageRoute] = &[
         &[("year", "2022"), ("status", "draft")],
     ),
     ("GET", "/z/{code}/ledgers/{ledger}", MEMBERS, &[]),
+    ("GET", "/z/{code}/ledgers/{ledger}/new", ENV_UNIT, &[]),
+    (
+        "POST",
+        "/z/{code}/ledgers/{ledger}/new",
+        ENV_UNIT,
+        &[("record_id", "{unique}"), ("unit_name", "仓库")],
+    ),
     ("GET", "/z/{code}/ledgers/{ledger}/records/{record}", MEMBERS, &[]),
+    // The hazard register is kept by 城中生态环境局: its editor, reviewers and admins attach files.
+    (
+        "POST",
+        "/z/{code}/ledgers/{ledger}/records/{record}/evidence",
+        ENV_UNIT,
+        &[],
+    ),
 ];
 
 #[tokio::test]

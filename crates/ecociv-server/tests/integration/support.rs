@@ -120,13 +120,18 @@ pub async fn instance(
 /// The demo server on every engine configured: SQLite always, PostgreSQL (`TEST_DATABASE_URL`) and
 /// PostgreSQL + Citus with its tables distributed (`TEST_CITUS_URL`), each on a fresh database.
 pub async fn servers(test: &str) -> Vec<TestServer> {
-    let mut servers = vec![server(test).await];
+    servers_with(test, Config::default()).await
+}
+
+/// [`servers`] with a configuration.
+pub async fn servers_with(test: &str, config: Config) -> Vec<TestServer> {
+    let mut servers = vec![server_with(test, config.clone()).await];
     if let Some(url) = engine_url("TEST_DATABASE_URL", "REQUIRE_PG", "PostgreSQL") {
         let database = ecociv_store::testdb::fresh_postgres(&url, &database_name(test, "pg"))
             .await
             .expect("fresh PostgreSQL database");
         let store = Store::open(database.url()).await.expect("open PostgreSQL");
-        servers.push(on_store(store, Config::default(), "postgres", Some(database)).await);
+        servers.push(on_store(store, config.clone(), "postgres", Some(database)).await);
     }
     if let Some(url) = engine_url("TEST_CITUS_URL", "REQUIRE_CITUS", "PostgreSQL + Citus") {
         let database = ecociv_store::testdb::fresh_citus(&url, &database_name(test, "citus"), 4)
@@ -137,7 +142,7 @@ pub async fn servers(test: &str) -> Vec<TestServer> {
             store.citus_placement().await.expect("placed").is_some(),
             "the Citus database has no extension"
         );
-        servers.push(on_store(store, Config::default(), "citus", Some(database)).await);
+        servers.push(on_store(store, config.clone(), "citus", Some(database)).await);
     }
     for server in &servers {
         eprintln!("== {test}: {} server", server.engine);

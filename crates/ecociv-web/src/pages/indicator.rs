@@ -144,6 +144,42 @@ impl SourceView {
     }
 }
 
+/// One part of a figure derived from a register: its name, its figure (with unit) and the records it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerTerm {
+    pub label: String,
+    pub value: String,
+    pub records: usize,
+}
+
+/// A figure the zone's registers give for the row and year (台账计算), with its arithmetic: the register
+/// and its version, the formula with numerator and denominator, the base of a change, the records counted
+/// (linked), what part of the standard it covers and the doubt. Built by the server from the stored
+/// records; members only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerFigure {
+    /// The register's name with its version, e.g. 危险废物产生及利用处置台账（第1版）.
+    pub register: String,
+    pub register_href: String,
+    pub label: String,
+    /// The figure with its unit.
+    pub value: String,
+    /// An input (a figure that supports the row, not its value).
+    pub input: bool,
+    /// The arithmetic written out (e.g. 利用处置量之和÷产生量之和×100＝95.5÷100×100＝95.5%).
+    pub method: String,
+    pub numerator: Option<LedgerTerm>,
+    pub denominator: Option<LedgerTerm>,
+    /// A change's base: year and figure with unit.
+    pub base: Option<(i32, String)>,
+    /// The records counted (id, link), the first few; `more` the rest's number.
+    pub records: Vec<(String, String)>,
+    pub more: usize,
+    pub covers: Option<String>,
+    pub doubt: Option<String>,
+    pub synthetic: bool,
+}
+
 /// Everything the indicator page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorView {
@@ -187,6 +223,8 @@ pub struct IndicatorView {
     pub chart_svg: Option<String>,
     pub history: Vec<HistoryEntry>,
     pub evidence: Vec<EvidenceFile>,
+    /// The figures the zone's registers give for the row and year, with their arithmetic (members).
+    pub ledger: Vec<LedgerFigure>,
     /// Shown to reviewers when the year's value is approved.
     pub reopen: Option<ReopenForm>,
     pub lead: Vec<String>,
@@ -356,6 +394,7 @@ impl IndicatorView {
             chart_svg: None,
             history: Vec::new(),
             evidence: Vec::new(),
+            ledger: Vec::new(),
             reopen: None,
             lead: assessed.lead_departments.clone(),
             sub_rows,
@@ -502,6 +541,50 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                         }
                     } @else {
                         p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
+                    }
+                }
+                @if !view.ledger.is_empty() {
+                    h3 { (t(lang, "indicator.ledger")) }
+                    @for figure in &view.ledger {
+                        dl class="facts provenance ledger-figure" {
+                            dt { (t(lang, "indicator.ledger_register")) }
+                            dd {
+                                a href=(figure.register_href) { (figure.register) }
+                                @if figure.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
+                            }
+                            dt { (t(lang, "indicator.ledger_figure")) }
+                            dd {
+                                (figure.label) "：" strong { (figure.value) }
+                                @if figure.input { " " span class="muted" { (t(lang, "indicator.ledger_input")) } }
+                            }
+                            dt { (t(lang, "indicator.ledger_formula")) } dd { (figure.method) }
+                            @if let Some(term) = &figure.numerator {
+                                dt { (t(lang, "indicator.ledger_numerator")) }
+                                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
+                            }
+                            @if let Some(term) = &figure.denominator {
+                                dt { (t(lang, "indicator.ledger_denominator")) }
+                                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
+                            }
+                            @if let Some((year, value)) = &figure.base {
+                                dt { (t(lang, "indicator.ledger_base")) } dd { (year) " " (value) }
+                            }
+                            dt { (tf(lang, "indicator.ledger_records", &[("n", &(figure.records.len() + figure.more))])) }
+                            dd {
+                                @for (k, (id, href)) in figure.records.iter().enumerate() {
+                                    @if k > 0 { "、" }
+                                    a href=(href) { (id) }
+                                }
+                                @if figure.more > 0 { " " (tf(lang, "indicator.ledger_more", &[("n", &figure.more)])) }
+                                @if figure.records.is_empty() && figure.more == 0 { "—" }
+                            }
+                            @if let Some(covers) = &figure.covers {
+                                dt { (t(lang, "indicator.ledger_covers")) } dd { (covers) }
+                            }
+                            @if let Some(doubt) = &figure.doubt {
+                                dt { (t(lang, "indicator.ledger_doubt")) } dd { (doubt) }
+                            }
+                        }
                     }
                 }
             }

@@ -115,6 +115,8 @@ pub struct RecordListView {
     pub action: String,
     pub back: String,
     pub template_href: String,
+    /// The entry form of a new record, for the kind's keepers (its department's editors, reviewers).
+    pub new_href: Option<String>,
 }
 
 /// Renders a kind's records.
@@ -128,6 +130,7 @@ pub fn render_record_list(ctx: &PageContext, view: &RecordListView) -> String {
             a href=(view.template_href) { (t(lang, "ledger.download")) }
         }
         p class="meta" { (t(lang, "ledger.source")) "：" (view.source) }
+        @if let Some(href) = &view.new_href { p { a class="button" href=(href) { (t(lang, "ledger.entry_new")) } } }
         form method="get" action=(view.action) class="filters" {
             @if !view.states.is_empty() {
                 div class="field" {
@@ -197,6 +200,30 @@ pub struct RecordView {
     pub revisions: Vec<RevisionItem>,
     pub back: String,
     pub synthetic: bool,
+    /// The record's evidence files, oldest first.
+    pub files: Vec<RecordFile>,
+    /// Where the upload form posts, for those who may attach files (the kind's keepers, reviewers).
+    pub upload_action: Option<String>,
+    /// The largest file, in MB (the hint under the form).
+    pub max_mb: usize,
+    /// A message key after a refused upload (`ledger.error.*`).
+    pub error: Option<String>,
+    /// A file was just stored.
+    pub uploaded: bool,
+    /// The entry form of the record's next revision (a correction, a change of state), for its keepers.
+    pub revise_href: Option<String>,
+    /// A revision was just saved from the entry form.
+    pub saved: bool,
+}
+
+/// An evidence file of a record: name, link, size, who and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordFile {
+    pub name: String,
+    pub href: String,
+    pub bytes: u64,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
 }
 
 /// Renders a record's history, oldest first.
@@ -211,7 +238,9 @@ pub fn render_record(ctx: &PageContext, view: &RecordView) -> String {
         p { a href=(view.back) { (view.kind_name) } }
         h1 { (title) }
         @if view.synthetic { p class="meta" { strong { (t(lang, "ledger.synthetic")) } } }
+        @if view.saved { p class="flash success" role="status" { (t(lang, "ledger.entry_saved")) } }
         p class="meta" { (t(lang, "ledger.history_help")) }
+        @if let Some(href) = &view.revise_href { p { a class="button" href=(href) { (t(lang, "ledger.entry_revise")) } } }
         div class="scroll" {
             table class="data compact" {
                 thead { tr {
@@ -233,6 +262,143 @@ pub fn render_record(ctx: &PageContext, view: &RecordView) -> String {
                     }
                 }
             }
+        }
+        section aria-labelledby="files-h" {
+            h2 id="files-h" { (t(lang, "ledger.files")) }
+            @if view.uploaded { p class="flash success" role="status" { (t(lang, "ledger.file_stored")) } }
+            @if view.files.is_empty() {
+                p class="empty" { (t(lang, "ledger.no_files")) }
+            } @else {
+                ul class="plain" {
+                    @for file in &view.files {
+                        li {
+                            a href=(file.href) { (file.name) } " (" (super::fmt_bytes(file.bytes)) ") · " (file.uploaded_by) " · "
+                            time datetime=(file.uploaded_at) { (crate::i18n::fmt_timestamp(lang, &file.uploaded_at)) }
+                        }
+                    }
+                }
+            }
+            @if let Some(action) = &view.upload_action {
+                form method="post" action=(action) enctype="multipart/form-data" class="upload card" {
+                    (csrf_field(ctx))
+                    div class={ "field" @if view.error.is_some() { " has-error" } } {
+                        label for="record-file" { (t(lang, "ledger.file_add")) }
+                        input type="file" id="record-file" name="file" required aria-describedby="record-file-hint";
+                        p class="hint" id="record-file-hint" { (tf(lang, "ledger.file_hint", &[("max", &view.max_mb)])) }
+                        @if let Some(error) = &view.error {
+                            p class="error" role="alert" { (tf(lang, error, &[("max", &format!("{} MB", view.max_mb))])) }
+                        }
+                    }
+                    button type="submit" { (t(lang, "ledger.file_upload")) }
+                }
+            }
+        }
+    };
+    page(ctx, &title, Nav::Ledger, body)
+}
+
+/// How a field of the entry form is typed in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryInput {
+    Text,
+    /// A figure (the server checks it; the browser's keyboard is numeric).
+    Number,
+    /// A calendar day (`YYYY-MM-DD`).
+    Date,
+    /// One of the listed texts (是 / 否 for a yes-or-no field, a vocabulary, a lifecycle's states).
+    Choice(Vec<String>),
+}
+
+/// One field of a kind's entry form, generated from the kind's declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryField {
+    /// The form field's name (the column's id).
+    pub name: String,
+    /// The Chinese name.
+    pub label: String,
+    pub input: EntryInput,
+    pub required: bool,
+    pub unit: Option<String>,
+    /// The field's note or range, as the kind states it.
+    pub hint: Option<String>,
+    pub value: String,
+    /// Why the value was refused (the page's language).
+    pub error: Option<String>,
+    /// Shown but not editable (the id of an existing record).
+    pub readonly: bool,
+}
+
+/// A kind's entry form: a new record, or the next revision of one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFormView {
+    pub kind_name: String,
+    /// The record's id when the form makes its next revision.
+    pub record_id: Option<String>,
+    pub action: String,
+    pub back: String,
+    pub fields: Vec<EntryField>,
+    /// Problems not tied to one field.
+    pub errors: Vec<String>,
+}
+
+/// Renders a kind's entry form; every refused field carries its reason, and nothing was saved.
+pub fn render_entry_form(ctx: &PageContext, view: &EntryFormView) -> String {
+    let lang = ctx.lang;
+    let title = match &view.record_id {
+        Some(id) => tf(
+            lang,
+            "ledger.entry_revise_title",
+            &[("kind", &view.kind_name), ("id", id)],
+        ),
+        None => tf(lang, "ledger.entry_new_title", &[("kind", &view.kind_name)]),
+    };
+    let refused = view.fields.iter().filter(|f| f.error.is_some()).count() + view.errors.len();
+    let body = html! {
+        p { a href=(view.back) { (view.kind_name) } }
+        h1 { (title) }
+        p class="meta" { (t(lang, "ledger.entry_help")) }
+        @if refused > 0 {
+            div class="flash error" role="alert" {
+                p { (tf(lang, "ledger.entry_refused", &[("n", &refused)])) }
+                @if !view.errors.is_empty() {
+                    ul { @for e in &view.errors { li { (e) } } }
+                }
+            }
+        }
+        form method="post" action=(view.action) class="card ledger-entry" novalidate {
+            (csrf_field(ctx))
+            @for f in &view.fields {
+                @let id = format!("f-{}", f.name);
+                @let hint_id = format!("f-{}-hint", f.name);
+                div class={ "field" @if f.error.is_some() { " has-error" } } {
+                    label for=(id) {
+                        (f.label)
+                        @if let Some(unit) = &f.unit { "（" (unit) "）" }
+                        @if f.required { span class="required" { (t(lang, "ledger.entry_required")) } }
+                    }
+                    @match &f.input {
+                        EntryInput::Choice(options) => {
+                            select id=(id) name=(f.name) disabled[f.readonly] aria-invalid=[f.error.as_ref().map(|_| "true")] aria-describedby=(hint_id) {
+                                option value="" selected[f.value.is_empty()] { "—" }
+                                @for o in options { option value=(o) selected[*o == f.value] { (o) } }
+                            }
+                        }
+                        EntryInput::Date => {
+                            input type="date" id=(id) name=(f.name) value=(f.value) readonly[f.readonly] aria-invalid=[f.error.as_ref().map(|_| "true")] aria-describedby=(hint_id);
+                        }
+                        EntryInput::Number => {
+                            input type="text" inputmode="decimal" id=(id) name=(f.name) value=(f.value) readonly[f.readonly] aria-invalid=[f.error.as_ref().map(|_| "true")] aria-describedby=(hint_id);
+                        }
+                        EntryInput::Text => {
+                            input type="text" id=(id) name=(f.name) value=(f.value) readonly[f.readonly] aria-invalid=[f.error.as_ref().map(|_| "true")] aria-describedby=(hint_id);
+                        }
+                    }
+                    @if f.readonly { input type="hidden" name=(f.name) value=(f.value); }
+                    p class="hint" id=(hint_id) { @if let Some(hint) = &f.hint { (hint) } }
+                    @if let Some(error) = &f.error { p class="error" role="alert" { (f.label) "：" (error) } }
+                }
+            }
+            div class="actions" { button type="submit" { (t(lang, "ledger.entry_save")) } }
         }
     };
     page(ctx, &title, Nav::Ledger, body)
