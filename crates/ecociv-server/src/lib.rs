@@ -121,6 +121,8 @@ pub struct AppState {
     pub monitoring: Arc<monitoring_results::Refreshing>,
     /// The imports running, with their progress ([`spool::Imports`]).
     pub imports: Arc<spool::Imports>,
+    /// The roll-up pages' map layers per scope and boundary version (issue 15).
+    pub maps: Arc<service::maps::MapCache>,
 }
 
 impl AppState {
@@ -140,6 +142,7 @@ impl AppState {
             pages: Arc::default(),
             monitoring: Arc::default(),
             imports: Arc::default(),
+            maps: Arc::default(),
         }
     }
 }

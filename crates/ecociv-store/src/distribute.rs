@@ -54,6 +54,7 @@ pub const REFERENCE_TABLES: &[&str] = &[
     "unit_role",
     "admin_audit",
     "job_lease",
+    "boundary",
 ];
 
 /// The foreign keys from a reference table to a zone-scoped one, as (table, referenced table): Citus cannot

@@ -21,6 +21,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod boundary;
 pub mod clock;
 pub mod distribute;
 mod error;
@@ -51,6 +52,7 @@ use sqlx::any::AnyPoolOptions;
 
 pub use accounts::{LoginAttempt, Membership, Role, Session, User};
 pub use audit::AuditEvent;
+pub use boundary::{NewBoundary, StoredBoundary};
 pub use error::StoreError;
 pub use evidence::{Evidence, NewEvidence, RecordEvidence};
 pub use hierarchy::{AdminUnit, UnitRole, ZoneSummaryRow};

@@ -101,6 +101,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0021_open_licence.sql"),
         include_str!("../migrations/postgres/0021_open_licence.sql"),
     ),
+    (
+        22,
+        "boundary",
+        include_str!("../migrations/sqlite/0022_boundary.sql"),
+        include_str!("../migrations/postgres/0022_boundary.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -26,6 +26,7 @@
 
 pub mod disclosure;
 pub mod ledger;
+pub mod maps;
 pub mod monitoring;
 pub mod plan;
 pub mod rollup;

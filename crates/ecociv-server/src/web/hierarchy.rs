@@ -8,12 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ecociv_web::layout::urls;
-use ecociv_web::pages::rollup::{RollupPage, render};
+use ecociv_web::pages::rollup::{MapUnit, RollupMap, RollupPage, render};
 
 use super::{Web, WebError, WebResult, context, html};
 use crate::AppState;
 use crate::auth::AuthUser;
-use crate::service::rollup;
+use crate::service::{maps, rollup};
 
 fn zone_href(code: &str) -> String {
     urls::dashboard(code)
@@ -41,6 +41,25 @@ pub async fn page(
         ),
     };
     let encoded = urls::encode(&code);
+    let scope = (code != rollup::NATION).then_some(view.rollup.scope.as_str());
+    let map = maps::scope_map(&state.store, &state.maps, scope, crate::service::zones::today())
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    let units: Vec<MapUnit> = map
+        .units
+        .iter()
+        .map(|u| MapUnit {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            city: u.city.clone(),
+            drawn: u.drawn,
+        })
+        .collect();
+    // The row the map colours: a row of the edition compared, else readiness.
+    let row = query
+        .get("map")
+        .filter(|id| !id.is_empty() && framework.row(id).is_some())
+        .map(String::as_str);
     let years = ((year - 2)..=(year + 2))
         .filter(|y| ecociv_core::value::YEARS.contains(y))
         .map(|y| (y, format!("/rollup/{encoded}?year={y}")))
@@ -54,6 +73,15 @@ pub async fn page(
         csv_href: format!("/api/v1/rollup/{encoded}?year={year}&format=csv"),
         years,
         zone_href,
+        map: RollupMap {
+            layer: map.layer.as_ref(),
+            units: &units,
+            row,
+            action: format!("/rollup/{encoded}"),
+            sources: &map.sources,
+            imported_at: map.imported_at.as_deref(),
+            scope_code: scope.unwrap_or(""),
+        },
     };
     let ctx = context(&web, None, None, None);
     Ok(html(StatusCode::OK, render(&ctx, &page_view)))

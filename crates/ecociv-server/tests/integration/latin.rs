@@ -48,6 +48,8 @@ const ALLOWED: &[&str] = &[
     "JSON",
     "UTF-8",
     "PDF",
+    // The boundaries a deployment imports for its maps (issue 15).
+    "GeoJSON",
     // The W3C Data Catalog Vocabulary and the format the open-data catalogue is served in (issue 14).
     "DCAT",
     "JSON-LD",

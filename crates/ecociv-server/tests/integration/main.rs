@@ -15,6 +15,7 @@ mod latin;
 mod layout;
 mod ledger;
 mod load;
+mod maps;
 mod monitoring;
 mod plan;
 mod plan_browser;

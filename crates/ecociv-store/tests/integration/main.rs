@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod boundary;
 mod citus;
 mod hierarchy;
 mod ledger;

@@ -1,12 +1,15 @@
 //! The roll-up page (汇总与比较, issue 15) of a city, a province or the nation for a year: zones ready,
 //! binding indicators failed most often, each row's distribution across zones, each zone's standing, and who
 //! has not reported. It renders a computed `ecociv_progress::rollup::Rollup`; figures through each row's
-//! `RowFormat`.
+//! `RowFormat`. With a map (issue 15): a choropleth of readiness or of one row by county-level unit, drawn
+//! by `ecociv_map` from the boundaries the deployment imported, the same figures as a table beside it, and
+//! without boundaries the how-to of importing them.
 
-use ecociv_core::Framework;
 use ecociv_core::format::{RowFormat, part_of};
+use ecociv_core::{Framework, Status};
+use ecociv_map::svg::{Area, Labels, Layer, choropleth};
 use ecociv_progress::rollup::{Rollup, ZoneEntry};
-use maud::html;
+use maud::{Markup, PreEscaped, html};
 
 use crate::i18n::{t, tf};
 use crate::layout::{Nav, PageContext, page};
@@ -25,6 +28,263 @@ pub struct RollupPage<'a> {
     pub years: Vec<(i32, String)>,
     /// A zone's page.
     pub zone_href: fn(&str) -> String,
+    /// The map section.
+    pub map: RollupMap<'a>,
+}
+
+/// A county-level unit of the scope, for the map and its table.
+pub struct MapUnit {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    /// Whether its boundary was imported.
+    pub drawn: bool,
+}
+
+/// The map section: what is shown and from what.
+pub struct RollupMap<'a> {
+    /// The projected boundaries; `None` when none were imported for the scope.
+    pub layer: Option<&'a Layer>,
+    pub units: &'a [MapUnit],
+    /// The row coloured; `None`: readiness.
+    pub row: Option<&'a str>,
+    /// The page's own path (the selector's form submits to it).
+    pub action: String,
+    /// The files the boundaries came from and the latest import (RFC 3339).
+    pub sources: &'a [String],
+    pub imported_at: Option<&'a str>,
+    /// The scope's code, for the how-to's command.
+    pub scope_code: &'a str,
+}
+
+/// The map's classes, in legend order, and their colours (ColorBrewer-like, distinguishable in grey).
+const COLOURS: [&str; 4] = ["#1a7f37", "#d9822b", "#aab3bf", "#e4e8ee"];
+const GOOD: usize = 0;
+const BAD: usize = 1;
+const NONE: usize = 2;
+const NO_ZONE: usize = 3;
+
+/// The class, state text and figure of one unit under what the map shows.
+fn unit_state(
+    lang: crate::i18n::Lang,
+    view: &RollupPage<'_>,
+    code: &str,
+    figure: &dyn Fn(&str, Option<f64>) -> String,
+) -> (usize, String, String) {
+    let Some(zone) = view.zones.iter().find(|z| z.code == code) else {
+        return (NO_ZONE, t(lang, "rollup.c_no_zone").into_owned(), String::new());
+    };
+    let Some(summary) = &zone.summary else {
+        return (NONE, t(lang, "rollup.c_no_data").into_owned(), String::new());
+    };
+    match view.map.row {
+        None => {
+            if summary.ready {
+                (GOOD, t(lang, "rollup.c_ready").into_owned(), String::new())
+            } else {
+                (BAD, t(lang, "rollup.c_not_ready").into_owned(), String::new())
+            }
+        }
+        Some(row) => {
+            if summary.framework_id != view.rollup.framework_id {
+                return (NONE, t(lang, "rollup.c_other").into_owned(), String::new());
+            }
+            match summary.rows.iter().find(|r| r.id == row) {
+                Some(r) => {
+                    let shown = if r.figure.is_some() {
+                        figure(row, r.figure)
+                    } else {
+                        String::new()
+                    };
+                    match r.status {
+                        Status::Met => (GOOD, t(lang, "rollup.c_met").into_owned(), shown),
+                        Status::NotMet => (BAD, t(lang, "rollup.c_not_met").into_owned(), shown),
+                        Status::NoData => (NONE, t(lang, "rollup.c_row_no_data").into_owned(), shown),
+                    }
+                }
+                None => (NONE, t(lang, "rollup.c_row_no_data").into_owned(), String::new()),
+            }
+        }
+    }
+}
+
+fn swatch(colour: &str) -> Markup {
+    html! {
+        svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" {
+            rect width="10" height="10" fill=(colour) stroke="#8a94a3" stroke-width="0.6" {}
+        }
+    }
+}
+
+fn map_section(ctx: &PageContext, view: &RollupPage<'_>, figure: &dyn Fn(&str, Option<f64>) -> String) -> Markup {
+    let lang = ctx.lang;
+    let map = &view.map;
+    let leaf_rows: Vec<(String, String)> = view
+        .framework
+        .indicators
+        .iter()
+        .flat_map(|i| i.rows.iter())
+        .map(|r| {
+            let name = if lang == crate::i18n::Lang::En && !r.name_en.is_empty() {
+                &r.name_en
+            } else {
+                &r.name
+            };
+            (r.id.clone(), name.clone())
+        })
+        .collect();
+    let shown_row = map.row.and_then(|id| leaf_rows.iter().find(|(rid, _)| rid == id));
+    let what = match shown_row {
+        Some((id, name)) => format!("{id} {name}"),
+        None => t(lang, "rollup.map_ready").into_owned(),
+    };
+    let labels = match shown_row {
+        Some(_) => [
+            "rollup.c_met",
+            "rollup.c_not_met",
+            "rollup.c_row_no_data",
+            "rollup.c_no_zone",
+        ],
+        None => [
+            "rollup.c_ready",
+            "rollup.c_not_ready",
+            "rollup.c_no_data",
+            "rollup.c_no_zone",
+        ],
+    };
+    let states: Vec<(usize, String, String)> = map
+        .units
+        .iter()
+        .map(|u| unit_state(lang, view, &u.code, figure))
+        .collect();
+    let mut counts = [0usize; 4];
+    for (class, _, _) in &states {
+        counts[*class] += 1;
+    }
+    let drawn = map.units.iter().filter(|u| u.drawn).count();
+    let svg = map.layer.map(|layer| {
+        let areas: Vec<Area> = map
+            .units
+            .iter()
+            .zip(&states)
+            .map(|(unit, (class, state, shown))| Area {
+                code: unit.code.clone(),
+                class: *class,
+                title: if shown.is_empty() {
+                    format!("{}：{state}", unit.name)
+                } else {
+                    format!("{}：{shown}（{state}）", unit.name)
+                },
+                href: view
+                    .zones
+                    .iter()
+                    .any(|z| z.code == unit.code)
+                    .then(|| (view.zone_href)(&unit.code)),
+            })
+            .collect();
+        let title = tf(
+            lang,
+            "rollup.map_title",
+            &[("scope", &view.scope_name), ("what", &what)],
+        );
+        let desc = tf(
+            lang,
+            "rollup.map_desc",
+            &[
+                ("n", &map.units.len()),
+                ("drawn", &drawn),
+                ("good", &counts[GOOD]),
+                ("bad", &counts[BAD]),
+                ("none", &counts[NONE]),
+                ("nozone", &counts[NO_ZONE]),
+            ],
+        );
+        choropleth(
+            layer,
+            &areas,
+            &COLOURS,
+            &Labels {
+                id: "rollup-map",
+                title: &title,
+                desc: &desc,
+            },
+        )
+    });
+    let table_open = svg.is_none() || map.units.len() <= 20;
+    html! {
+        section class="card" aria-labelledby="map-h" {
+            h2 id="map-h" { (t(lang, "rollup.map_h")) "：" (what) }
+            form method="get" action=(map.action) class="map-choice" {
+                input type="hidden" name="year" value=(view.rollup.year);
+                label for="map-row" { (t(lang, "rollup.map_what")) }
+                " "
+                select id="map-row" name="map" {
+                    option value="" selected[shown_row.is_none()] { (t(lang, "rollup.map_ready")) }
+                    @for (id, name) in &leaf_rows {
+                        option value=(id) selected[shown_row.is_some_and(|(r, _)| r == id)] { (id) " " (name) }
+                    }
+                }
+                " "
+                button type="submit" { (t(lang, "rollup.map_show")) }
+            }
+            @if let Some(svg) = &svg {
+                figure class="map" {
+                    (PreEscaped(svg))
+                    figcaption {
+                        ul class="legend" {
+                            @for (i, key) in labels.iter().enumerate() {
+                                li { (swatch(COLOURS[i])) " " (t(lang, key)) "（" (counts[i]) "）" }
+                            }
+                        }
+                        @if drawn < map.units.len() {
+                            p class="meta" { (tf(lang, "rollup.map_missing", &[("n", &(map.units.len() - drawn))])) }
+                        }
+                        @if let Some(at) = map.imported_at {
+                            p class="meta" {
+                                (tf(lang, "rollup.map_source", &[("sources", &map.sources.join("、")), ("at", &crate::i18n::fmt_timestamp(lang, at))]))
+                            }
+                        }
+                    }
+                }
+            } @else {
+                div class="howto" {
+                    p { (t(lang, "rollup.howto1")) }
+                    p { (t(lang, "rollup.howto2")) }
+                    pre { code { "ecociv map import 边界文件.geojson --within " (map.scope_code) " --db 数据库地址" } }
+                    p { (t(lang, "rollup.howto3")) }
+                }
+            }
+            details class="map-table" open[table_open] {
+                summary { (tf(lang, "rollup.map_table", &[("n", &map.units.len())])) }
+                div class="scroll" {
+                    table class="data rollup" {
+                        thead { tr {
+                            th scope="col" class="c-name" { (t(lang, "rollup.col_unit")) }
+                            th scope="col" { (t(lang, "rollup.col_city")) }
+                            th scope="col" { (t(lang, "rollup.col_state")) }
+                            @if shown_row.is_some() { th scope="col" { (t(lang, "rollup.col_figure")) } }
+                            th scope="col" { (t(lang, "rollup.col_boundary")) }
+                        } }
+                        tbody {
+                            @for (unit, (class, state, shown)) in map.units.iter().zip(&states) {
+                                tr data-code=(unit.code) {
+                                    td class="c-name" {
+                                        @if view.zones.iter().any(|z| z.code == unit.code) {
+                                            a href=((view.zone_href)(&unit.code)) { (unit.name) }
+                                        } @else { (unit.name) }
+                                    }
+                                    td { (unit.city) }
+                                    td { (swatch(COLOURS[*class])) " " (state) }
+                                    @if shown_row.is_some() { td class="num" { (shown) } }
+                                    td { @if unit.drawn { (t(lang, "rollup.boundary_yes")) } @else { (t(lang, "rollup.boundary_no")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn name_of<'a>(zones: &'a [ZoneEntry], code: &str) -> &'a str {
@@ -74,6 +334,7 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
             }
             p { a href=(view.csv_href) { (t(lang, "rollup.k12")) } }
         }
+        (map_section(ctx, view, &figure))
         section class="card" aria-labelledby="standing-h" {
             h2 id="standing-h" { (t(lang, "rollup.k13")) }
             @if r.standings.is_empty() {

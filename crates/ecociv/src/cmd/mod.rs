@@ -12,6 +12,7 @@ pub mod air;
 pub mod assess;
 pub mod db;
 pub mod ledger;
+pub mod map;
 pub mod noise;
 pub mod plan;
 pub mod progress;
@@ -66,6 +67,9 @@ pub enum Command {
     /// survey: questionnaire, checks, import, estimates of rows 34/35 with intervals, save, export)
     #[command(subcommand)]
     Survey(survey::SurveyCommand),
+    /// 地图：导入县级行政区划边界（GeoJSON），汇总页据此绘制分布图 (maps: import boundaries)
+    #[command(subcommand)]
+    Map(map::MapCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -89,6 +93,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Ledger(command) => ledger::run(command),
         Command::Zone(command) => zone::run(command),
         Command::Survey(command) => survey::run(command),
+        Command::Map(command) => map::run(command),
     }
 }
 
