@@ -23,5 +23,6 @@ pub mod portal;
 pub mod rollup;
 pub mod template;
 pub mod xlsx;
+pub mod zone_plan;
 
 pub use common::ReportError;

@@ -617,7 +617,7 @@ fn uncalculated_formula(values: &Range<Data>, formulas: &Range<String>, row: u32
 
 /// An input cell as text: strings as typed, numbers in their shortest exact form. Dates, booleans and
 /// error values are refused.
-fn cell_input(range: &Range<Data>, row: u32, column: u16) -> Result<String, String> {
+pub(crate) fn cell_input(range: &Range<Data>, row: u32, column: u16) -> Result<String, String> {
     match range.get_value((row, u32::from(column))) {
         None | Some(Data::Empty) => Ok(String::new()),
         Some(Data::String(text)) => Ok(text.trim().to_string()),

@@ -175,3 +175,161 @@ pub fn today() -> Day {
         day: u8::try_from(date.day()).unwrap_or(1),
     }
 }
+
+/// A zone from the Excel plan template (`ecociv_report::zone_plan`): the cells read and checked (every
+/// problem with its sheet and cell), made into the zone's files and created through [`import`] — the same
+/// checks as a zone directory, all or nothing; a target the zone's checks refuse is named by its cell.
+pub async fn import_plan(
+    store: &Store,
+    author_id: &str,
+    file: &str,
+    bytes: &[u8],
+    disclosed: bool,
+    today: Day,
+) -> ApiResult<(String, usize)> {
+    use ecociv_report::zone_plan;
+    let cells_refused = |error: ecociv_report::template::ImportError| {
+        ApiError::new(
+            Code::InvalidValue,
+            format!(
+                "规划模板 {file} 有 {} 处错误，未创建区域 (nothing was created)",
+                error.problems.len()
+            ),
+        )
+        .with_details(json!(
+            error
+                .problems
+                .iter()
+                .map(|p| json!({"file": file, "sheet": p.sheet, "cell": p.cell, "message": p.reason}))
+                .collect::<Vec<_>>()
+        ))
+    };
+    let framework_id = zone_plan::framework_id(bytes, file).map_err(cells_refused)?;
+    let framework = match store.framework(&framework_id).await {
+        Ok(framework) => (*framework).clone(),
+        Err(ecociv_store::StoreError::NotFound(_)) => ecociv_data::bundled::framework(&framework_id).map_err(|_| {
+            ApiError::new(
+                Code::InvalidValue,
+                format!("规划模板 {file} 的指标体系版本“{framework_id}”未知，未创建区域 (unknown edition)"),
+            )
+        })?,
+        Err(other) => return Err(other.into()),
+    };
+    let cells = zone_plan::read(&framework, bytes, file).map_err(cells_refused)?;
+    let mut parents: Vec<ecociv_core::zone::ParentUnit> = hierarchy()
+        .ancestors(&cells.code)
+        .iter()
+        .map(|u| ecociv_core::zone::ParentUnit {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            level: u.level.zh().to_string(),
+        })
+        .collect();
+    parents.reverse();
+    let mut targets = std::collections::BTreeMap::new();
+    let mut lead_departments = std::collections::BTreeMap::new();
+    let mut observations = Vec::new();
+    for row in &cells.rows {
+        if !row.targets.is_empty() {
+            // The text as filled; its meaning is read again by the zone file's own checks.
+            let by_year = row
+                .targets
+                .iter()
+                .map(|(year, cell)| {
+                    let (text, describes) = zone_plan::target_text(cell);
+                    let kind = if describes {
+                        ecociv_core::zone::TargetKind::Describes
+                    } else {
+                        ecociv_core::zone::TargetKind::Value(0.0)
+                    };
+                    (
+                        *year,
+                        ecociv_core::zone::Target {
+                            text: text.to_string(),
+                            kind,
+                        },
+                    )
+                })
+                .collect();
+            targets.insert(row.row.clone(), by_year);
+        }
+        if !row.lead.is_empty() {
+            lead_departments.insert(row.row.clone(), row.lead.clone());
+        }
+        if let Some(value) = &row.base_value {
+            observations.push(ecociv_core::Observation {
+                row: row.row.clone(),
+                year: cells.base_year,
+                value: value.clone(),
+                assigned: None,
+                recorded: None,
+                source: ecociv_core::Source::Document {
+                    citation: format!("{file}：{} 第 {} 行", zone_plan::PLAN_SHEET, row.line),
+                },
+            });
+        }
+    }
+    let zone = ecociv_core::Zone {
+        profile: ecociv_core::ZoneProfile {
+            code: cells.code.clone(),
+            name: cells.name.clone(),
+            name_en: String::new(),
+            parents,
+            attributes: cells.attributes.iter().cloned().collect(),
+        },
+        plan: ecociv_core::Plan {
+            title: cells.title.clone(),
+            framework: framework.id.clone(),
+            base_year: cells.base_year,
+            targets,
+            lead_departments,
+            projects: Vec::new(),
+        },
+        observations,
+    };
+    let texts = ecociv_data::export::zone_files(&zone, &today.to_string());
+    let text = |name: &str| texts.iter().find(|(n, _)| *n == name).map(|(_, t)| t.clone());
+    let files = ZoneFiles {
+        zone_toml: text("zone.toml").unwrap_or_default(),
+        values_csv: text("values.csv"),
+        projects_csv: None,
+    };
+    import(store, author_id, file, &files, disclosed, today)
+        .await
+        .map_err(|mut error| {
+            // A problem of the made zone file is named by the template's cell where there is one.
+            if let Some(details) = error.details.as_mut().and_then(|d| d.as_array_mut()) {
+                for detail in details {
+                    let field = detail
+                        .get("field")
+                        .and_then(|f| f.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    let cell = match field.split('.').collect::<Vec<_>>().as_slice() {
+                        ["rows", .., "targets", year] => {
+                            let row = field
+                                .trim_start_matches("rows.")
+                                .rsplit_once(".targets.")
+                                .map(|(row, _)| row.trim_matches('"').to_string())
+                                .unwrap_or_default();
+                            year.parse()
+                                .ok()
+                                .and_then(|y| zone_plan::target_cell(&framework, &row, y))
+                                .map(|cell| (zone_plan::PLAN_SHEET, cell))
+                        }
+                        ["code"] | ["parents", ..] => zone_plan::info_cell("code").map(|c| (zone_plan::INFO_SHEET, c)),
+                        ["title"] | ["plan", "title"] => {
+                            zone_plan::info_cell("title").map(|c| (zone_plan::INFO_SHEET, c))
+                        }
+                        _ => None,
+                    };
+                    if let Some((sheet, cell)) = cell {
+                        detail["file"] = json!(file);
+                        detail["sheet"] = json!(sheet);
+                        detail["cell"] = json!(cell);
+                    }
+                }
+            }
+            error
+        })
+}

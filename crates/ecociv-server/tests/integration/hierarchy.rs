@@ -1,6 +1,7 @@
-//! Issue 15 over HTTP: two zones created from files (one in 柳州市, one in 桂林市), assessed, rolled up to
-//! their city and province and compared; a city reviewer reads and writes the zones of its city and
-//! nothing of another city's.
+//! Issue 15 over HTTP: two zones created from files (one in 柳州市, one in 桂林市) and one from the Excel plan
+//! template (柳北区, a real .xlsx written by `ecociv_report::zone_plan` and read back with calamine), assessed,
+//! rolled up to their city and province and compared; a city reviewer reads and writes the zones of its city
+//! and nothing of another city's.
 
 use axum::http::{Method, StatusCode};
 use ecociv_store::Role;
@@ -36,7 +37,7 @@ fn derived(files: &Value, code: &str, name: &str, city: Option<(&str, &str)>, fo
 }
 
 #[tokio::test]
-async fn two_zones_from_files_rolled_up_to_city_and_province_and_city_roles_stay_in_their_city() {
+async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_city_roles_stay_in_their_city() {
     let mut server = server("hierarchy").await;
     let mut admin = Client::login(&server, "admin").await;
     let exported = admin
@@ -243,4 +244,126 @@ async fn two_zones_from_files_rolled_up_to_city_and_province_and_city_roles_stay
         .map(|z| z["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"450203") && !codes.contains(&"450302"), "{codes:?}");
+
+    // A third zone from the Excel plan template: 柳北区 (450205), its Table 2-1 filled (the example's plan,
+    // forest cover 45 %). First a file with bad cells: refused whole, each cell named, nothing created.
+    let mut example = ecociv_data::load_zone("450202").expect("example").zone;
+    let framework = ecociv_data::bundled::framework("national-2021").expect("edition");
+    let with_forest = |zone: &mut ecociv_core::Zone, value: ecociv_core::Value| {
+        let earlier = zone.observation("10", 2021).unwrap().clone();
+        zone.override_with([ecociv_core::Observation {
+            value,
+            recorded: None,
+            ..earlier
+        }]);
+    };
+    with_forest(&mut example, ecociv_core::Value::State("很多".into()));
+    example.plan.title = String::new();
+    let bad = ecociv_report::zone_plan::template(&framework, "450205", "柳州市柳北区", Some(&example)).expect("xlsx");
+    let system = ecociv_server::demo::system_user(&server.store).await.expect("system");
+    let refused = ecociv_server::service::zones::import_plan(
+        &server.store,
+        &system.id,
+        "柳北区规划.xlsx",
+        &bad,
+        false,
+        ecociv_server::service::zones::today(),
+    )
+    .await
+    .expect_err("bad cells");
+    let details = refused.details.expect("details");
+    let cells: Vec<(String, String)> = details
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["sheet"].as_str().unwrap().to_string(),
+                d["cell"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let forest_line = 3 + framework.rows().position(|(_, r)| r.id == "10").unwrap() + 1;
+    assert_eq!(
+        cells,
+        [
+            ("区域信息".to_string(), "B7".to_string()),
+            ("表2-1".to_string(), format!("E{forest_line}"))
+        ],
+        "{details}"
+    );
+    assert!(
+        server.store.zone("450205").await.expect("store").is_none(),
+        "nothing created"
+    );
+
+    with_forest(&mut example, ecociv_core::Value::Number(45.0));
+    example.plan.title = "柳州市柳北区国家生态文明建设示范区规划（2022-2030年）".into();
+    let good = ecociv_report::zone_plan::template(&framework, "450205", "柳州市柳北区", Some(&example)).expect("xlsx");
+    let (code, values) = ecociv_server::service::zones::import_plan(
+        &server.store,
+        &system.id,
+        "柳北区规划.xlsx",
+        &good,
+        false,
+        ecociv_server::service::zones::today(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.details));
+    assert_eq!(code, "450205");
+    assert!(values > 40, "{values}");
+    let assessed = admin
+        .json(&server, Method::GET, "/api/v1/zones/450205/assessment?year=2021", None)
+        .await;
+    assert_eq!(assessed.status, StatusCode::OK, "{:?}", assessed.body);
+    // Rolled up with the others: 柳州 now compares three zones, the province four.
+    let city = liuzhou
+        .json(&server, Method::GET, "/api/v1/rollup/450200?year=2021", None)
+        .await;
+    let r = &city.body["rollup"];
+    assert_eq!((r["zones"].as_u64(), r["compared"].as_u64()), (Some(3), Some(3)), "{r}");
+    let forest = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["row"] == "10")
+        .unwrap();
+    assert_eq!(
+        (forest["met"].as_u64(), forest["not_met"].as_u64()),
+        (Some(2), Some(1)),
+        "{forest}"
+    );
+    assert_eq!(
+        (forest["min"].as_f64(), forest["max"].as_f64()),
+        (Some(30.0), Some(45.0))
+    );
+    let province = admin
+        .json(&server, Method::GET, "/api/v1/rollup/450000?year=2021", None)
+        .await;
+    assert_eq!(province.body["rollup"]["zones"].as_u64(), Some(4));
+    assert!(
+        province.body["rollup"]["standings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["code"] == "450205"),
+        "{}",
+        province.body
+    );
+    // The Excel-made zone is 柳州's: its reviewer reads it, 桂林's does not.
+    assert_eq!(
+        liuzhou
+            .json(&server, Method::GET, "/api/v1/zones/450205/values", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let read = guilin
+        .json(&server, Method::GET, "/api/v1/zones/450205/values", None)
+        .await;
+    assert!(
+        matches!(read.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{:?}",
+        read.body
+    );
 }

@@ -21,6 +21,25 @@ pub enum ZoneCommand {
     Import(ImportArgs),
     /// 把区域导出为区域目录（可再导入） (write a zone as a zone directory)
     Export(ExportArgs),
+    /// 写出规划 Excel 模板（区域信息 + 表2-1：基准年现状值、2025/2030 目标、牵头部门），填好后用 zone import 导入
+    /// (write the Excel plan template)
+    Template(TemplateArgs),
+}
+
+#[derive(clap::Args)]
+pub struct TemplateArgs {
+    /// 县级行政区划代码 (the county-level division code)
+    #[arg(long)]
+    pub code: String,
+    /// 指标体系版本 (framework edition id)
+    #[arg(long, default_value = "national-2021")]
+    pub framework: String,
+    /// 以此区域（代码或区域目录）的规划预先填写 (prefill from this zone's plan)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 输出的 .xlsx 文件 (the .xlsx file to write)
+    #[arg(short, long)]
+    pub out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -53,7 +72,8 @@ pub struct CreateArgs {
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// 区域目录（zone.toml，可选 values.csv、projects.csv） (the zone directory)
+    /// 区域目录（zone.toml，可选 values.csv、projects.csv），或填好的规划 Excel 模板（.xlsx）
+    /// (the zone directory, or a filled Excel plan template)
     pub dir: PathBuf,
     /// 数据库地址 (database URL)
     #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
@@ -81,6 +101,7 @@ pub fn run(command: ZoneCommand) -> anyhow::Result<ExitCode> {
         ZoneCommand::Create(args) => create(args),
         ZoneCommand::Import(args) => import(args),
         ZoneCommand::Export(args) => export(args),
+        ZoneCommand::Template(args) => template(args),
     }
 }
 
@@ -212,7 +233,39 @@ fn read_dir_files(dir: &Path) -> anyhow::Result<ZoneFiles> {
     })
 }
 
+fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
+    let hierarchy = zones::hierarchy();
+    let Some(unit) = hierarchy.unit(&args.code) else {
+        bail!(
+            "行政区划代码 {} 不在已载入的区划中（data/divisions/） (unknown division code)",
+            args.code
+        );
+    };
+    let framework = ecociv_data::bundled::framework(&args.framework).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let from = match &args.from {
+        Some(spec) => Some(ecociv_data::load_zone(spec)?.zone),
+        None => None,
+    };
+    let name = hierarchy
+        .ancestors(&unit.code)
+        .iter()
+        .find(|u| u.level == ecociv_core::division::Level::Prefecture)
+        .map_or_else(|| unit.name.clone(), |city| format!("{}{}", city.name, unit.name));
+    let bytes = ecociv_report::zone_plan::template(&framework, &unit.code, &name, from.as_ref())?;
+    super::report::write_atomically(&args.out, &bytes)?;
+    println!(
+        "已写出 {} 的规划模板 {}：在“区域信息”和“表2-1”的黄色单元格填写后，用 ecociv zone import {} 导入",
+        name,
+        args.out.display(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if args.dir.is_file() && args.dir.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        return import_plan(args);
+    }
     let files = read_dir_files(&args.dir)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -245,6 +298,50 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
                 store.close().await;
+                Ok(ExitCode::from(1))
+            }
+        }
+    })
+}
+
+fn import_plan(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.dir).with_context(|| format!("读取 {} (reading)", args.dir.display()))?;
+    let file = args
+        .dir
+        .file_name()
+        .map_or_else(|| args.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let store = Store::open(&args.db)
+            .await
+            .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+        let system = ecociv_server::demo::system_user(&store)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let result = zones::import_plan(&store, &system.id, &file, &bytes, args.disclosed, zones::today()).await;
+        store.close().await;
+        match result {
+            Ok((code, values)) => {
+                println!("已由规划模板导入区域 {code}：{values} 个数值（imported）");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(error) => {
+                eprintln!("错误 (error): {}", error.message);
+                for problem in error.details.as_ref().and_then(|d| d.as_array()).into_iter().flatten() {
+                    let text = |key: &str| {
+                        problem
+                            .get(key)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    let place = if text("cell").is_empty() && text("sheet").is_empty() {
+                        text("file")
+                    } else {
+                        format!("{}: 工作表“{}” 单元格 {}", text("file"), text("sheet"), text("cell"))
+                    };
+                    eprintln!("{place}: {}", text("message"));
+                }
                 Ok(ExitCode::from(1))
             }
         }
