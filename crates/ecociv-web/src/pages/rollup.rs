@@ -250,7 +250,7 @@ fn map_section(ctx: &PageContext, view: &RollupPage<'_>, figure: &dyn Fn(&str, O
                 div class="howto" {
                     p { (t(lang, "rollup.howto1")) }
                     p { (t(lang, "rollup.howto2")) }
-                    pre { code { "ecociv map import 边界文件.geojson --within " (map.scope_code) " --db 数据库地址" } }
+                    pre { code { (tf(lang, "rollup.howto_cmd", &[("scope", &map.scope_code)])) } }
                     p { (t(lang, "rollup.howto3")) }
                 }
             }
