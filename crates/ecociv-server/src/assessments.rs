@@ -221,12 +221,10 @@ pub async fn assessment_gzip(
     if let Some(gzip) = state.cache.get(code, year, selection, version) {
         return Ok(gzip);
     }
-    // The readers of a year a write made stale compute it once (issue 20: eight readers computing and
-    // storing the same assessment after every save took the write lock from the savers).
-    let computing = state.cache.computing(code, year, selection).await;
-    if let Some(gzip) = state.cache.get(code, year, selection, version) {
-        return Ok(gzip);
-    }
+    // The store's materialized assessment first, without waiting for anyone: a draft save moves it on
+    // to the new version, so under a stream of saves this lookup is what nearly every reader needs (issue
+    // 20: taking the computing guard before it queued the readers one database round trip at a time,
+    // 736 → 51 req/s).
     let framework = state.store.framework(framework_id).await?;
     let engine = engine_key(&framework);
     if let Some(gzip) = state
@@ -236,6 +234,13 @@ pub async fn assessment_gzip(
     {
         let gzip = Bytes::from(gzip);
         state.cache.put(code, year, selection, version, gzip.clone());
+        return Ok(gzip);
+    }
+    // The readers of a year a write made stale compute it once (issue 20: eight readers computing and
+    // storing the same assessment after every save took the write lock from the savers); the others wait,
+    // then find it in memory.
+    let computing = state.cache.computing(code, year, selection).await;
+    if let Some(gzip) = state.cache.get(code, year, selection, version) {
         return Ok(gzip);
     }
     let zone = zone_and_plan(state, code, version).await?;
