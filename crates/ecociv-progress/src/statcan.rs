@@ -361,7 +361,7 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
 }
 
 /// The result before anything is measured: the input's parameters, the method's thresholds, not available.
-fn blank(input: &SeriesInput, method: Method) -> SeriesProgress {
+pub(crate) fn blank(input: &SeriesInput, method: Method) -> SeriesProgress {
     SeriesProgress {
         edition: EDITION,
         method,

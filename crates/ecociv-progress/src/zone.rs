@@ -566,44 +566,18 @@ impl RowContext<'_> {
 }
 
 fn refused_progress(input: &SeriesInput, message: &str) -> SeriesProgress {
-    SeriesProgress {
-        edition: statcan::EDITION,
-        method: if input.target.is_some() {
-            crate::types::Method::Method2Target
-        } else {
-            crate::types::Method::Method1NoTarget
-        },
-        direction: input.direction,
-        sign: None,
-        base_year_requested: input.base_year,
-        base_year: None,
-        base_value: None,
-        base_value_used: None,
-        current_year: None,
-        current_value: None,
-        target_year: input.target_year,
-        target: input.target,
-        target_used: None,
-        natural_limit: input.natural_limit,
-        limit_coefficient: None,
-        thresholds: if input.target.is_some() {
-            statcan::METHOD2_THRESHOLDS
-        } else {
-            statcan::METHOD1_THRESHOLDS
-        },
-        cagr_observed: None,
-        cagr_required: None,
-        progress_value: None,
-        target_achieved: false,
-        status: Status::NotAvailable,
-        score: None,
-        warnings: Vec::new(),
-        refusal: Some(crate::types::Note::new(
-            "input_error",
-            message.to_string(),
-            message.to_string(),
-        )),
-    }
+    let method = if input.target.is_some() {
+        crate::types::Method::Method2Target
+    } else {
+        crate::types::Method::Method1NoTarget
+    };
+    let mut out = statcan::blank(input, method);
+    out.refusal = Some(crate::types::Note::new(
+        "input_error",
+        message.to_string(),
+        message.to_string(),
+    ));
+    out
 }
 
 fn pct(x: f64) -> String {
