@@ -28,6 +28,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     ("enterprise.toml", include_str!("../../../data/ledgers/enterprise.toml")),
     (
+        "fertiliser_pesticide_trial.toml",
+        include_str!("../../../data/ledgers/fertiliser_pesticide_trial.toml"),
+    ),
+    (
         "green_building.toml",
         include_str!("../../../data/ledgers/green_building.toml"),
     ),

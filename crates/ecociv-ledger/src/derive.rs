@@ -5,6 +5,7 @@ use ecociv_core::{Framework, Observation, Source, Value};
 
 use crate::kind::{
     Base, Change, ChangeHow, Condition, Feed, Formula, Kind, Measure, Op, Part, Period, Role, STATE, STATE_DATE,
+    Summand,
 };
 use crate::record::{Cell, Ledger, RecordRevision};
 
@@ -235,32 +236,50 @@ fn measure(kind: &Kind, part: &Part, records: &[&RecordRevision], year: i32) -> 
             value: taken.len() as f64,
             records: ids,
         }),
-        Measure::Sum(field) => {
-            let missing: Vec<String> = taken
-                .iter()
-                .filter(|r| r.cells.get(field).and_then(Cell::as_f64).is_none())
-                .map(|r| r.record_id.clone())
-                .collect();
-            if !missing.is_empty() {
-                let name = field_name(kind, field);
-                return Err((
-                    format!("{year}年有记录未填写“{name}”：{}", list_ids(&missing)),
-                    format!("records of {year} without '{field}': {}", missing.len()),
-                ));
+        Measure::Sum(summand) => {
+            let term = |r: &RecordRevision| -> Option<f64> {
+                let of = |f: &str| r.cells.get(f).and_then(Cell::as_f64);
+                let less = match &summand.less {
+                    Some(f) => of(f)?,
+                    None => 0.0,
+                };
+                let times = match &summand.times {
+                    Some(f) => of(f)?,
+                    None => 1.0,
+                };
+                Some((of(&summand.field)? - less) * times)
+            };
+            for field in summand.fields() {
+                let missing: Vec<String> = taken
+                    .iter()
+                    .filter(|r| r.cells.get(field).and_then(Cell::as_f64).is_none())
+                    .map(|r| r.record_id.clone())
+                    .collect();
+                if !missing.is_empty() {
+                    let name = field_name(kind, field);
+                    return Err((
+                        format!("{year}年有记录未填写“{name}”：{}", list_ids(&missing)),
+                        format!("records of {year} without '{field}': {}", missing.len()),
+                    ));
+                }
             }
-            let unit = kind
-                .field(field)
-                .and_then(|f| f.unit.as_deref())
-                .map(|u| format!("（{u}）"))
-                .unwrap_or_default();
+            let unit_of = |f: &str| kind.field(f).and_then(|f| f.unit.as_deref());
+            let unit = match (unit_of(&summand.field), summand.times.as_deref().map(unit_of)) {
+                (Some(u), None) => format!("（{u}）"),
+                (Some(u), Some(Some(w))) => format!("（{u}×{w}）"),
+                _ => String::new(),
+            };
+            let what = match &summand.less {
+                Some(less) => format!("（{}－{}）", field_name(kind, &summand.field), field_name(kind, less)),
+                None => field_name(kind, &summand.field),
+            };
+            let what = match &summand.times {
+                Some(times) => format!("{what}×{}", field_name(kind, times)),
+                None => what,
+            };
             Ok(Term {
-                label: format!("{}之和{condition}{unit}", field_name(kind, field)),
-                value: clean(
-                    taken
-                        .iter()
-                        .filter_map(|r| r.cells.get(field).and_then(Cell::as_f64))
-                        .sum(),
-                ),
+                label: format!("{what}之和{condition}{unit}"),
+                value: clean(taken.iter().filter_map(|r| term(r)).sum()),
                 records: ids,
             })
         }
@@ -296,7 +315,7 @@ fn figure(kind: &Kind, feed: &Feed, ledger: &Ledger, year: i32) -> Result<Figure
             let term = measure(
                 kind,
                 &Part {
-                    measure: Measure::Sum(field.clone()),
+                    measure: Measure::Sum(Summand::of(field)),
                     filter: Vec::new(),
                 },
                 &records,

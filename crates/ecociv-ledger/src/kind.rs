@@ -180,7 +180,35 @@ pub struct Condition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measure {
     Count,
-    Sum(String),
+    Sum(Summand),
+}
+
+/// What a sum adds up for each record: a numeric field, less another (`less`, e.g. a control plot's uptake
+/// in the difference method of 化肥利用率), times a third (`times`, e.g. the area a field trial stands for, to
+/// weight trials in a ratio of sums). Every field named must be filled in every record taken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summand {
+    pub field: String,
+    pub less: Option<String>,
+    pub times: Option<String>,
+}
+
+impl Summand {
+    /// The field itself.
+    pub fn of(field: &str) -> Self {
+        Summand {
+            field: field.to_string(),
+            less: None,
+            times: None,
+        }
+    }
+
+    /// The fields a record must have filled for this summand.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.field.as_str())
+            .chain(self.less.as_deref())
+            .chain(self.times.as_deref())
+    }
 }
 
 /// A numerator or denominator: a measure over the records that pass its own conditions too.
@@ -348,6 +376,10 @@ struct ConditionToml {
 #[serde(deny_unknown_fields)]
 struct PartToml {
     sum: Option<String>,
+    /// With `sum`: a field subtracted from it in each record.
+    less: Option<String>,
+    /// With `sum`: a field each record's term is multiplied by (a weight).
+    times: Option<String>,
     #[serde(default)]
     count: bool,
     #[serde(default, rename = "where")]
@@ -689,8 +721,16 @@ fn feed(check: &mut Check<'_>, kind: &Kind, framework: &Framework, offset: usize
             }
             Some(p) => {
                 let measure = match (&p.sum, p.count) {
-                    (Some(field), false) => Measure::Sum(sum_field(check, name, field)),
-                    (None, true) => Measure::Count,
+                    (Some(field), false) => Measure::Sum(Summand {
+                        field: sum_field(check, name, field),
+                        less: p.less.as_deref().map(|f| sum_field(check, name, f)),
+                        times: p.times.as_deref().map(|f| sum_field(check, name, f)),
+                    }),
+                    (None, true) if p.less.is_none() && p.times.is_none() => Measure::Count,
+                    (None, true) => {
+                        check.problem(offset, name, "less、times 只能与 sum 同用 (less and times go with sum)");
+                        Measure::Count
+                    }
                     _ => {
                         check.problem(
                             offset,

@@ -130,6 +130,10 @@ pub const DEMO_LEDGERS: &[(&str, &[u8])] = &[
         include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/enterprise.SYNTHETIC.csv"),
     ),
     (
+        "fertiliser_pesticide_trial.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/fertiliser_pesticide_trial.SYNTHETIC.csv"),
+    ),
+    (
         "green_building.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/ledgers-450202-SYNTHETIC/green_building.SYNTHETIC.csv"),
     ),

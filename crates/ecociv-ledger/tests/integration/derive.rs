@@ -235,6 +235,27 @@ fn cases() -> Vec<Case> {
             expected: 2.0,
             status: None,
         },
+        // 20.1: the difference method over the staple crops' fertiliser trials, weighted by area:
+        // T1 (25 − 12) × 1000 = 13 000 and T2 (18 − 9) × 500 = 4 500 over 30 × 1000 + 20 × 500 = 40 000
+        // → 17 500 ÷ 40 000 × 100 = 43.75 % ≥ 43 → met (T3, a vegetable, and P1, a pesticide trial, not counted).
+        Case {
+            kind: "fertiliser_pesticide_trial",
+            csv: TRIALS,
+            row: "20.1",
+            year: 2023,
+            expected: 43.75,
+            status: Some(Status::Met),
+        },
+        // 20.2: deposited × area over applied × area: (24 × 1000 + 25 × 200) ÷ (60 × 1000 + 50 × 200) × 100
+        // = 29 000 ÷ 70 000 × 100 = 41.43 % < 43 → not met (P0 is of 2022).
+        Case {
+            kind: "fertiliser_pesticide_trial",
+            csv: TRIALS,
+            row: "20.2",
+            year: 2023,
+            expected: 2900.0 / 70.0,
+            status: Some(Status::NotMet),
+        },
         // 32: in the list: green 60, not green 20 → 60 / 80 = 75 % < 80 → not met (the 30 outside the list is
         // not counted).
         Case {
@@ -257,6 +278,11 @@ fn cases() -> Vec<Case> {
         },
     ]
 }
+
+const TRIALS: &str = "编号,试验地点,年度,作物,试验类别,代表面积,化肥施用量（折纯）,施肥区作物养分吸收量,空白区作物养分吸收量,农药施用量（有效成分）,靶标作物农药沉积量（有效成分）\n\
+                      T1,一村,2023,水稻,化肥,1000,30,25,12,,\nT2,二村,2023,玉米,化肥,500,20,18,9,,\n\
+                      T3,三村,2023,其他,化肥,800,40,30,10,,\nP1,一村,2023,水稻,农药,1000,,,,60,24\n\
+                      P2,二村,2023,小麦,农药,200,,,,50,25\nP0,一村,2022,水稻,农药,1000,,,,60,12\n";
 
 const AGRI: &str = "编号,经营主体或村,年度,废弃物类别,产生量（农膜为使用量）,综合利用量（农膜为回收量）\n\
                     A1,一村,2023,秸秆,100,90\nA2,甲养殖场,2023,畜禽粪污,50,30\nA3,乙养殖场,2023,畜禽粪污,50,40\n\
@@ -374,6 +400,58 @@ fn a_sum_with_a_record_lacking_the_field_derives_nothing() {
     let feed = kind.feeds.iter().find(|f| f.row == "18").unwrap();
     let d = ecociv_ledger::derive(&framework, &kind, feed, &ledger, 2023).unwrap();
     close(d.value, 15.0);
+}
+
+#[test]
+fn a_weighted_difference_names_each_field_and_refuses_a_trial_without_its_control() {
+    let framework = framework();
+    let kind = kind(&framework, "fertiliser_pesticide_trial");
+    let feed = kind.feeds.iter().find(|f| f.row == "20.1").unwrap();
+    let d = ecociv_ledger::derive(&framework, &kind, feed, &ledger(&kind, TRIALS), 2023).unwrap();
+    assert!(
+        d.method
+            .contains("（施肥区作物养分吸收量－空白区作物养分吸收量）×代表面积之和")
+            && d.method.contains("17500÷40000"),
+        "{}",
+        d.method
+    );
+    assert_eq!(d.records, ["T1", "T2"]);
+    // A fertiliser trial with no control plot: nothing derived (not a control of 0), and the record named.
+    let csv = TRIALS.replace(
+        "T2,二村,2023,玉米,化肥,500,20,18,9",
+        "T2,二村,2023,玉米,化肥,500,20,18,",
+    );
+    let refused = ecociv_ledger::derive(&framework, &kind, feed, &ledger(&kind, &csv), 2023).unwrap_err();
+    assert!(
+        refused.reason_zh.contains("未填写“空白区作物养分吸收量”：T2"),
+        "{}",
+        refused.reason_zh
+    );
+}
+
+#[test]
+fn a_kind_with_less_or_times_on_a_text_field_or_on_a_count_is_refused() {
+    let framework = framework();
+    let text = ecociv_ledger::bundled::KINDS
+        .iter()
+        .find(|(name, _)| *name == "fertiliser_pesticide_trial.toml")
+        .unwrap()
+        .1;
+    let bad = text.replace("less = \"uptake_control\"", "less = \"site\"");
+    let problems = ecociv_ledger::parse_kind("trial.toml", &bad, &framework).unwrap_err();
+    assert!(
+        format!("{problems}").contains("“site”不是本台账的数值字段"),
+        "{problems}"
+    );
+    let bad = text.replace(
+        "denominator = { sum = \"pesticide_applied\", times = \"area_mu\" }",
+        "denominator = { count = true, times = \"area_mu\" }",
+    );
+    let problems = ecociv_ledger::parse_kind("trial.toml", &bad, &framework).unwrap_err();
+    assert!(
+        format!("{problems}").contains("less、times 只能与 sum 同用"),
+        "{problems}"
+    );
 }
 
 #[test]
