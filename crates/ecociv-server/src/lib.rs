@@ -18,7 +18,6 @@
 pub mod api;
 pub mod assessments;
 pub mod auth;
-pub mod body_stream;
 pub mod cache;
 pub mod csrf;
 pub mod demo;

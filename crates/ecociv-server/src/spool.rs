@@ -1,12 +1,14 @@
-//! Large uploads on disk, not in memory, and the progress of long imports: the one place for both, for
-//! every import that may be large (monitoring files, issue 19; ledger files can use it alike).
+//! Large uploads on disk, not in memory, and the progress of long imports: the one place for both, and
+//! the one streaming-upload mechanism of the server (issue 19): the monitoring import and the register
+//! (ledger) import both take their body through [`spool_body`].
 //!
 //! - [`spool_body`] writes a request body to an anonymous temporary file as it arrives (a megabyte in
 //!   memory at a time), refusing it past a size limit; the file is unlinked as soon as it is created, so
 //!   nothing is left on disk when the upload ends — even when the server is killed.
 //! - [`Spooled::reader`] reads it back from the start as often as needed (a validation pass, then a
 //!   storing pass), each reader with its own position; [`Spooled::from_bytes`] spools a body already in
-//!   memory (a form's file), so callers have one path.
+//!   memory (a form's file), so callers have one path; [`Spooled::head`] tells a format by its first
+//!   bytes and [`Spooled::bytes`] reads a format that needs the whole file (a workbook, a zip).
 //! - [`Imports`] lists the imports running, per zone, with their progress ([`Import`]: the phase, the
 //!   bytes of the file read in it, the records stored), for the pages and the API; an import is listed
 //!   from [`Imports::start`] until its [`ImportGuard`] is dropped.
@@ -143,6 +145,21 @@ impl Spooled {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The first `n` bytes (fewer when the upload is shorter): enough to tell a format by its signature.
+    pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {
+        let mut head = Vec::with_capacity(n);
+        self.reader(None).take(n as u64).read_to_end(&mut head)?;
+        Ok(head)
+    }
+
+    /// The whole upload in memory, for formats that need it whole (an Excel workbook is a zip; its size
+    /// was bounded by the route's limit).
+    pub fn bytes(&self) -> io::Result<Vec<u8>> {
+        let mut all = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        self.reader(None).read_to_end(&mut all)?;
+        Ok(all)
     }
 
     /// A reader from the first byte, with its own position (buffered); `progress`, when given, counts
@@ -351,6 +368,8 @@ mod tests {
             spooled.reader(None).read_to_end(&mut back).unwrap();
             assert!(back == expected, "read back as sent");
         }
+        assert_eq!(spooled.head(5).unwrap(), expected[..5]);
+        assert!(spooled.bytes().unwrap() == expected, "read back whole");
         let refused = spool_body(body(), expected.len() as u64 - 1, None).await;
         assert!(matches!(refused, Err(SpoolError::TooLarge(_))));
     }

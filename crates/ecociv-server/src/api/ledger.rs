@@ -227,14 +227,11 @@ pub async fn import(
     }
     let file =
         crate::service::monitoring::check_file_name(query.file.as_deref().unwrap_or(&format!("{}.csv", kind.id)))?;
-    // Streamed: a CSV is read as its records are stored, never whole in memory; a workbook (a zip) is
-    // read whole, as its format requires.
-    let incoming = crate::body_stream::Incoming::open(body, service::MAX_LEDGER_BYTES, 4).await?;
-    let upload = if Upload::is_xlsx(&file, incoming.head()) {
-        Upload::Xlsx(incoming.collect().await?)
-    } else {
-        Upload::Csv(Box::new(incoming.into_reader()))
-    };
+    // The body goes to a temporary file as it arrives ([`crate::spool`], the one mechanism of large
+    // uploads): a CSV is then read as a stream while its records are stored, never whole in memory; a
+    // workbook (a zip) is read whole, as its format requires.
+    let spooled = crate::spool::spool_body(body, service::MAX_LEDGER_BYTES as u64, None).await?;
+    let upload = Upload::from_spooled(&file, &spooled).map_err(ApiError::internal)?;
     let outcome = service::import(
         &state.store,
         &code,

@@ -100,6 +100,16 @@ impl Upload {
         name.to_ascii_lowercase().ends_with(".xlsx") || head.starts_with(b"PK\x03\x04")
     }
 
+    /// An upload spooled to disk ([`crate::spool`]): a CSV read from there as a stream, a workbook read
+    /// whole (the format from the name or the first bytes).
+    pub fn from_spooled(name: &str, spooled: &crate::spool::Spooled) -> std::io::Result<Upload> {
+        if Upload::is_xlsx(name, &spooled.head(4)?) {
+            Ok(Upload::Xlsx(spooled.bytes()?))
+        } else {
+            Ok(Upload::Csv(Box::new(spooled.reader(None))))
+        }
+    }
+
     /// The format from the name (`.xlsx`) or the bytes (a zip's signature), CSV otherwise.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Upload {
         if Upload::is_xlsx(name, &bytes) {
