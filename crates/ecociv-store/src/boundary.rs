@@ -72,11 +72,10 @@ impl Store {
     pub async fn boundaries(&self, codes: &[String]) -> Result<Vec<StoredBoundary>> {
         let mut out = Vec::new();
         for chunk in codes.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT unit_code, name, geometry, points, source, imported_at FROM boundary
-                 WHERE unit_code IN ({}) ORDER BY unit_code",
-                placeholders.join(", ")
+                 WHERE unit_code IN {} ORDER BY unit_code",
+                crate::row_placeholders(self.backend, 1, chunk.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for code in chunk {

@@ -217,6 +217,7 @@ struct Pending {
 /// kind. Push revisions, then [`LedgerImport::finish`]; dropping it unfinished rolls everything back.
 pub struct LedgerImport {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
     zone_code: String,
     kind: Kind,
     meta: ImportMeta,
@@ -294,6 +295,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         Ok(LedgerImport {
+            backend: self.backend,
             tx,
             zone_code: zone_code.to_string(),
             kind: kind.clone(),
@@ -506,19 +508,7 @@ impl LedgerImport {
             "INSERT INTO ledger_record_revision (zone_code, kind_id, record_id, revision_no, kind_version, cells_json, \
              state, state_date, synthetic, origin_file, origin_line, batch_id, author, created_at) VALUES ",
         );
-        for i in 0..self.pending.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..COLUMNS {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", i * COLUMNS + c + 1));
-            }
-            sql.push(')');
-        }
+        sql.push_str(&crate::row_placeholders(self.backend, self.pending.len(), COLUMNS));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in self.pending.drain(..) {
             query = query

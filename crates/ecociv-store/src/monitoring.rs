@@ -102,6 +102,7 @@ impl Store {
         }
         Ok(MonitoringBatch {
             tx: Some(tx),
+            backend: self.backend,
             pool: self.pool.clone(),
             zone_code: zone_code.to_owned(),
             domain: domain.to_owned(),
@@ -311,6 +312,7 @@ impl Store {
 /// One file of monitoring data being stored (see [`Store::begin_monitoring_batch`]).
 pub struct MonitoringBatch {
     tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    backend: crate::Backend,
     pool: sqlx::AnyPool,
     zone_code: String,
     domain: String,
@@ -386,13 +388,7 @@ impl MonitoringBatch {
             }
             let mut sql =
                 String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
-            for i in 0..chunk.len() {
-                let b = i * 5;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
-            }
+            sql.push_str(&crate::row_placeholders(self.backend, chunk.len(), 5));
             // A repeat is not an error of the statement (which would abort a PostgreSQL transaction before
             // it could be named): it is not inserted, and the count tells.
             sql.push_str(" ON CONFLICT DO NOTHING");
@@ -406,9 +402,11 @@ impl MonitoringBatch {
                     .bind(r.value)
                     .bind(r.flag.as_str());
             }
+            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed on
+            // PostgreSQL; SQLite, untyped, reuses the prepared statement of a full chunk.
+            let persistent = self.backend == crate::Backend::Sqlite;
             let tx = self.tx()?;
-            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
-            let inserted = query.persistent(false).execute(&mut **tx).await?.rows_affected();
+            let inserted = query.persistent(persistent).execute(&mut **tx).await?.rows_affected();
             if inserted != chunk.len() as u64 {
                 let message = self.repeat(chunk, &ids).await;
                 return Err(StoreError::Conflict(message));
