@@ -111,6 +111,7 @@ pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
 }
 
 pub mod bulletin;
+pub mod rollup;
 
 const TITLE: &str = "方正小标宋简体";
 const HEI: &str = "黑体";
@@ -136,6 +137,34 @@ const MARGIN_RIGHT: i32 = 1474;
 const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 /// Fixed line pitch of the body: 28.95 pt (22 lines on the 225 mm type area).
 const LINE: i32 = 579;
+
+/// A new document as every government-style document here is laid out (GB/T 9704-2012): A4 with the
+/// standard's margins, 仿宋 三号 body, `— 2 —` page numbers.
+fn document() -> Docx {
+    Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(851)
+                .footer(992),
+        )
+        .default_fonts(fonts(FANG))
+        .default_size(SANHAO)
+        .footer(page_number_footer())
+}
+
+/// The document's bytes.
+fn pack(doc: Docx) -> Result<Vec<u8>, ReportError> {
+    let mut bytes = Vec::new();
+    doc.build()
+        .pack(std::io::Cursor::new(&mut bytes))
+        .map_err(|error| ReportError::Docx(error.to_string()))?;
+    Ok(bytes)
+}
 
 fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
@@ -428,20 +457,7 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
     let (framework, zone, assessment) = (input.framework, input.zone, input.assessment);
     let year = assessment.year;
     let mut warnings = Vec::new();
-    let mut doc = Docx::new()
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .header(851)
-                .footer(992),
-        )
-        .default_fonts(fonts(FANG))
-        .default_size(SANHAO)
-        .footer(page_number_footer())
+    let mut doc = document()
         // No page number on the cover.
         .title_pg()
         .first_footer(Footer::new().add_paragraph(Paragraph::new()));
@@ -506,10 +522,7 @@ pub fn report(input: &DocxInput<'_>, chart_fonts: &Fonts) -> Result<DocxOutput, 
     doc = doc.add_paragraph(heading1(SECTIONS[3].0, Some((4, SECTIONS[3].1))));
     doc = appendix(doc, input, &warnings);
 
-    let mut bytes = Vec::new();
-    doc.build()
-        .pack(std::io::Cursor::new(&mut bytes))
-        .map_err(|error| ReportError::Docx(error.to_string()))?;
+    let bytes = pack(doc)?;
     Ok(DocxOutput {
         bytes,
         warnings,

@@ -230,10 +230,19 @@ pub fn dcat(catalogue: &Catalogue) -> Json {
 /// the quote prefix when it looks like a formula (`TextCells`), cells that are plain numbers written as
 /// numbers. Used for the survey's export of responses and estimates.
 pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, ReportError> {
+    workbook_with(sheets, |_, _, _| true)
+}
+
+/// [`workbook`], with the cells that may be numbers chosen by `numeric(sheet, row, column)` (rows of the
+/// table, header not counted): codes and row numbers (`450202`, `7.1`) stay text.
+pub fn workbook_with(
+    sheets: &[(&str, &Table)],
+    numeric: impl Fn(usize, usize, usize) -> bool,
+) -> Result<Vec<u8>, ReportError> {
     use crate::common::TextCells;
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (name, table) in sheets {
+    for (index, (name, table)) in sheets.iter().enumerate() {
         let sheet = book.add_worksheet();
         sheet.set_name(*name)?;
         for (column, heading) in table.header.iter().enumerate() {
@@ -241,12 +250,12 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, ReportError> {
             sheet.write_text(0, column, heading, &bold)?;
             sheet.set_column_width(column, 14)?;
         }
-        for (row, cells) in table.rows.iter().enumerate() {
-            let row = u32::try_from(row + 1).unwrap_or(u32::MAX);
-            for (column, cell) in cells.iter().enumerate() {
-                let column = u16::try_from(column).unwrap_or(u16::MAX);
+        for (line, cells) in table.rows.iter().enumerate() {
+            let row = u32::try_from(line + 1).unwrap_or(u32::MAX);
+            for (n, cell) in cells.iter().enumerate() {
+                let column = u16::try_from(n).unwrap_or(u16::MAX);
                 match cell.parse::<f64>() {
-                    Ok(number) if number.is_finite() && !cell.starts_with(['+', '.']) => {
+                    Ok(number) if number.is_finite() && !cell.starts_with(['+', '.']) && numeric(index, line, n) => {
                         sheet.write_number(row, column, number)?;
                     }
                     _ => {

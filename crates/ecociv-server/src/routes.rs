@@ -529,14 +529,31 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/api/v1/rollup/{code}",
         Access::Unit,
-        "市、省或全国（all）某年汇总与比较：达到创建要求的区域数、约束性指标未达标次数、各指标分布、排名、未报送区域；format=csv 导出比较表 (roll-up and comparison)",
+        "市、省或全国（all）某年汇总与比较：达到创建要求的区域数、约束性指标未达标次数、各指标分布、排名、未报送区域；format=csv 导出其中一表（table=zones 逐区比较，默认；summary 汇总、standings 排名、failures 约束性指标未达标、rows 指标分布、missing 未报送）(roll-up and comparison; format=csv gives one of its tables)",
         None,
     )
     .with_query(&[
         required("year", "integer"),
         one_of("format", &["json", "csv"]),
+        one_of("table", &["summary", "standings", "failures", "rows", "missing", "zones"]),
         optional("framework", "string"),
     ]),
+    route(
+        "GET",
+        "/api/v1/rollup/{code}/rollup.xlsx",
+        Access::Unit,
+        "汇总与比较的 Excel 文件：汇总、排名、约束性指标未达标、指标分布、未报送、逐区比较各一表 (the roll-up as an Excel workbook, one sheet per table)",
+        None,
+    )
+    .with_query(&[required("year", "integer"), optional("framework", "string")]),
+    route(
+        "GET",
+        "/api/v1/rollup/{code}/summary.docx",
+        Access::Unit,
+        "市级或省级汇总的 Word 摘要（总体情况、各区域达标情况、约束性指标未达标情况、各指标分布、未报送区域）(the Word summary of a city's or province's roll-up)",
+        None,
+    )
+    .with_query(&[required("year", "integer"), optional("framework", "string")]),
     // Registers (台账), issue 13.
     route(
         "GET",

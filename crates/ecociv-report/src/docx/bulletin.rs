@@ -8,7 +8,7 @@
 //!
 //! Takes computed results (the board as reconciled, the scorecards as scored), never computes a verdict.
 
-use docx_rs::{Docx, LineSpacing, PageMargin, TableRow};
+use docx_rs::{LineSpacing, TableRow};
 use ecociv_plan::model::{LedgerEntry, Measures};
 use ecociv_plan::report::{ReportBook, ReviewState, Subject};
 use ecociv_plan::score::Scorecard;
@@ -16,9 +16,8 @@ use ecociv_plan::supervision::{Board, EventKind, FollowUpState, SupervisionRules
 use ecociv_plan::{Date, Period, WanYuan};
 
 use super::{
-    ERHAO, FANG, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH, SANHAO, TITLE, WUHAO,
-    body, caption, cell_sized, centred, chinese_number, fonts, header_cell, heading1, item, page_number_footer, table,
-    widths,
+    ERHAO, FANG, SANHAO, TITLE, WUHAO, body, caption, cell_sized, centred, chinese_number, header_cell, heading1, item,
+    table, widths,
 };
 use crate::common::ReportError;
 
@@ -114,20 +113,7 @@ fn score_text(x100: i64) -> String {
 /// The bulletin as a .docx.
 pub fn bulletin(input: &BulletinInput<'_>) -> Result<Vec<u8>, ReportError> {
     let period = input.period;
-    let mut doc = Docx::new()
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .header(851)
-                .footer(992),
-        )
-        .default_fonts(fonts(FANG))
-        .default_size(SANHAO)
-        .footer(page_number_footer());
+    let mut doc = super::document();
     doc = doc
         .add_paragraph(
             centred(
@@ -348,9 +334,5 @@ pub fn bulletin(input: &BulletinInput<'_>) -> Result<Vec<u8>, ReportError> {
         .add_paragraph(super::body_right(input.issuer).line_spacing(LineSpacing::new().before(600)))
         .add_paragraph(super::body_right(&input.date));
 
-    let mut bytes = Vec::new();
-    doc.build()
-        .pack(std::io::Cursor::new(&mut bytes))
-        .map_err(|error| ReportError::Docx(error.to_string()))?;
-    Ok(bytes)
+    super::pack(doc)
 }

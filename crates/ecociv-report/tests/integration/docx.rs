@@ -4,28 +4,13 @@
 //! Needs `libreoffice` (Debian `libreoffice-writer-nogui`) and `pdftotext`/`pdftoppm` (`poppler-utils`);
 //! skips loudly without them unless `REQUIRE_LIBREOFFICE=1` (set by `.ci/setup.d/30-libreoffice.sh`).
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use ecociv_chart::png::Fonts;
 use ecociv_report::docx::{self, AtRisk, DocxInput};
 
 use crate::example;
-
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/docx");
-    std::fs::create_dir_all(&dir).expect("artifact dir");
-    dir
-}
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {program}"))
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
 
 fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
@@ -263,55 +248,17 @@ fn the_report_text_snapshot() {
 
 #[test]
 fn docx_opens_in_libreoffice_and_names_every_indicator() {
-    let required = std::env::var("REQUIRE_LIBREOFFICE").is_ok_and(|v| v == "1");
-    let tools = ["libreoffice", "pdftotext", "pdftoppm"];
-    if let Some(missing) = tools.iter().find(|tool| !has(tool)) {
-        assert!(!required, "REQUIRE_LIBREOFFICE=1 but `{missing}` is not installed");
-        // Written past the test harness's capture, so the skip shows without `--nocapture`.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!! SKIPPED docx_opens_in_libreoffice_and_names_every_indicator: `{missing}` not found \
-             (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk; REQUIRE_LIBREOFFICE=1 makes this a failure) !!!"
-        );
-        return;
-    }
     let out = build_with_warnings();
-    if required {
+    if std::env::var("REQUIRE_LIBREOFFICE").is_ok_and(|v| v == "1") {
         assert!(
             fonts().has_cjk(),
             "REQUIRE_LIBREOFFICE=1 but no CJK font is installed (fonts-noto-cjk)"
         );
     }
-    let dir = artifacts();
-    let docx_path = dir.join("450202-2021-自评估报告.docx");
-    std::fs::write(&docx_path, &out.bytes).expect("write docx");
-    let profile = std::env::temp_dir().join(format!("ecociv-lo-profile-{}", std::process::id()));
-    let status = Command::new("libreoffice")
-        .args(["--headless", "--norestore", "--nolockcheck"])
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--convert-to", "pdf", "--outdir"])
-        .arg(&dir)
-        .arg(&docx_path)
-        .output()
-        .expect("libreoffice runs");
-    let _ = std::fs::remove_dir_all(&profile);
-    let pdf = dir.join("450202-2021-自评估报告.pdf");
-    assert!(
-        pdf.exists(),
-        "LibreOffice did not convert the docx: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    // `-raw`: the text in content-stream order, so a table cell's wrapped lines stay together.
-    let text = Command::new("pdftotext")
-        .arg("-raw")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    assert!(text.status.success());
-    let text = squash(&String::from_utf8_lossy(&text.stdout));
+    let Some((dir, pdf)) = crate::office::convert(&out.bytes, "450202-2021-自评估报告") else {
+        return;
+    };
+    let text = squash(&crate::office::text(&pdf));
     let loaded = example();
     assert!(text.contains("柳州市城中区"), "zone name missing from the PDF text");
     let mut missing = Vec::new();

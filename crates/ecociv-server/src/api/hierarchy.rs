@@ -115,41 +115,59 @@ pub async fn grant(
     Ok(Json(json!({"unit": code, "user": user_id, "role": body.role})))
 }
 
-/// The query of `GET /api/v1/rollup/{code}`.
+/// The query of `GET /api/v1/rollup/{code}` and its exports.
 #[derive(Debug, Deserialize)]
 pub struct RollupQuery {
     year: i32,
     #[serde(default)]
     format: Option<String>,
     #[serde(default)]
+    table: Option<String>,
+    #[serde(default)]
     framework: Option<String>,
 }
 
-/// `GET /api/v1/rollup/{code}?year=YYYY[&format=csv]`: the roll-up of a unit (or `all`, the nation).
+fn rollup_year(query: &RollupQuery) -> ApiResult<i32> {
+    ecociv_core::value::parse_year(&query.year.to_string()).map_err(|e| ApiError::bad_request(format!("year: {e}")))
+}
+
+fn file(exported: rollup::ExportFile) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, exported.content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", exported.file_name),
+            ),
+        ],
+        exported.bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/rollup/{code}?year=YYYY[&format=csv[&table=…]]`: the roll-up of a unit (or `all`, the nation);
+/// `format=csv` one of its tables (`table=zones` by default: the comparison, one line per zone).
 pub async fn get_rollup(
     State(state): State<AppState>,
     AuthUser(principal): AuthUser,
     Path(code): Path<String>,
     Query(query): Query<RollupQuery>,
 ) -> ApiResult<Response> {
-    let year = ecociv_core::value::parse_year(&query.year.to_string())
-        .map_err(|e| ApiError::bad_request(format!("year: {e}")))?;
+    let year = rollup_year(&query)?;
+    let part = match query.table.as_deref() {
+        None => ecociv_report::rollup::Part::Zones,
+        Some(id) => ecociv_report::rollup::Part::parse(id).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "table 应为 summary、standings、failures、rows、missing 或 zones，而不是“{}”",
+                crate::error::truncate(id, 20)
+            ))
+        })?,
+    };
     let view = rollup::compute(&state, &principal, &code, year, query.framework.as_deref()).await?;
     match query.format.as_deref() {
-        Some("csv") => {
-            let bytes = ecociv_report::rollup::comparison(&view.rollup, &view.zones).map_err(ApiError::internal)?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"rollup-{code}-{year}.csv\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
+        Some("csv") => Ok(file(
+            rollup::export(&state, &view, &code, rollup::Export::Csv(part)).await?,
+        )),
         None | Some("json") => Ok(Json(json!({
             "scope": view.rollup.scope,
             "scope_name": view.scope_name,
@@ -163,4 +181,36 @@ pub async fn get_rollup(
             crate::error::truncate(other, 20)
         ))),
     }
+}
+
+async fn export_file(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    code: &str,
+    query: &RollupQuery,
+    what: rollup::Export,
+) -> ApiResult<Response> {
+    let year = rollup_year(query)?;
+    let view = rollup::compute(state, principal, code, year, query.framework.as_deref()).await?;
+    Ok(file(rollup::export(state, &view, code, what).await?))
+}
+
+/// `GET /api/v1/rollup/{code}/rollup.xlsx?year=YYYY`: every table of the roll-up as a workbook.
+pub async fn rollup_xlsx(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<RollupQuery>,
+) -> ApiResult<Response> {
+    export_file(&state, &principal, &code, &query, rollup::Export::Xlsx).await
+}
+
+/// `GET /api/v1/rollup/{code}/summary.docx?year=YYYY`: the Word summary of a city's or province's roll-up.
+pub async fn rollup_docx(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<RollupQuery>,
+) -> ApiResult<Response> {
+    export_file(&state, &principal, &code, &query, rollup::Export::Docx).await
 }

@@ -90,15 +90,7 @@ pub async fn compute(
                 .unwrap_or_else(|| "national-2021".into())
         }
     };
-    let framework = match state.store.framework(&framework_id).await {
-        Ok(framework) => framework,
-        Err(ecociv_store::StoreError::NotFound(_)) => {
-            let framework = ecociv_data::bundled::framework(&framework_id)
-                .map_err(|_| ApiError::not_found(format!("指标体系 (framework) {framework_id}")))?;
-            std::sync::Arc::new(framework)
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let framework = self::framework(state, &framework_id).await?;
     let stale = rows
         .iter()
         .filter(|row| row.stale)
@@ -126,5 +118,90 @@ pub async fn compute(
         scope_name,
         stale,
         zones,
+    })
+}
+
+/// The edition a roll-up compares under: stored, else bundled; 404 when neither.
+pub async fn framework(state: &AppState, id: &str) -> ApiResult<std::sync::Arc<ecociv_core::Framework>> {
+    match state.store.framework(id).await {
+        Ok(framework) => Ok(framework),
+        Err(ecociv_store::StoreError::NotFound(_)) => ecociv_data::bundled::framework(id)
+            .map(std::sync::Arc::new)
+            .map_err(|_| ApiError::not_found(format!("指标体系 (framework) {id}"))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Whether a scope has a Word summary (a province or a city) and who issues it: a province's 生态环境厅, a
+/// city's 生态环境局.
+pub fn summary_bureau(code: &str) -> Option<&'static str> {
+    use ecociv_core::division::Level;
+    match crate::service::zones::hierarchy().unit(code).map(|unit| unit.level) {
+        Some(Level::Province) => Some("生态环境厅"),
+        Some(Level::Prefecture) => Some("生态环境局"),
+        _ => None,
+    }
+}
+
+/// A roll-up's file exports (issue 15): what `/rollup/{code}` shows, as CSV (one table), Excel (every table)
+/// or a Word summary (a city or province only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Csv(ecociv_report::rollup::Part),
+    Xlsx,
+    Docx,
+}
+
+/// A file to send: content type, file name, bytes.
+pub struct ExportFile {
+    pub content_type: &'static str,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The export of a computed roll-up view: the edition it compares under is loaded as `compute` did.
+pub async fn export(state: &AppState, view: &RollupView, code: &str, what: Export) -> ApiResult<ExportFile> {
+    let framework = framework(state, &view.rollup.framework_id).await?;
+    let input = ecociv_report::rollup::RollupInput {
+        rollup: &view.rollup,
+        scope_name: &view.scope_name,
+        zones: &view.zones,
+        framework: &framework,
+    };
+    let year = view.rollup.year;
+    Ok(match what {
+        Export::Csv(part) => {
+            let suffix = match part {
+                ecociv_report::rollup::Part::Zones => String::new(),
+                other => format!("-{}", other.id()),
+            };
+            ExportFile {
+                content_type: "text/csv; charset=utf-8",
+                file_name: format!("rollup-{code}-{year}{suffix}.csv"),
+                bytes: ecociv_report::rollup::csv(&input, part).map_err(ApiError::internal)?,
+            }
+        }
+        Export::Xlsx => ExportFile {
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            file_name: format!("rollup-{code}-{year}.xlsx"),
+            bytes: ecociv_report::rollup::workbook(&input).map_err(ApiError::internal)?,
+        },
+        Export::Docx => {
+            let bureau = summary_bureau(code).ok_or_else(|| {
+                ApiError::bad_request(
+                    "汇总的 Word 文件只为市级或省级出具 (the Word summary is for a city or a province)",
+                )
+            })?;
+            let today = crate::service::zones::today();
+            let signature = ecociv_report::docx::rollup::Signature {
+                issuer: &format!("{}{bureau}", view.scope_name),
+                date: ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
+            };
+            ExportFile {
+                content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                file_name: format!("rollup-{code}-{year}.docx"),
+                bytes: ecociv_report::docx::rollup::summary(&input, &signature).map_err(ApiError::internal)?,
+            }
+        }
     })
 }

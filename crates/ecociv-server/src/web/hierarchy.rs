@@ -34,12 +34,9 @@ pub async fn page(
     let view = rollup::compute(&state, &user, &code, year, query.get("framework").map(String::as_str))
         .await
         .map_err(|error| WebError::from_api(&web, error))?;
-    let framework = match state.store.framework(&view.rollup.framework_id).await {
-        Ok(framework) => framework,
-        Err(_) => std::sync::Arc::new(
-            ecociv_data::bundled::framework(&view.rollup.framework_id).map_err(|_| WebError::BadRequest(web.lang))?,
-        ),
-    };
+    let framework = rollup::framework(&state, &view.rollup.framework_id)
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
     let encoded = urls::encode(&code);
     let scope = (code != rollup::NATION).then_some(view.rollup.scope.as_str());
     let map = maps::scope_map(&state.store, &state.maps, scope, crate::service::zones::today())
@@ -71,6 +68,8 @@ pub async fn page(
         framework: &framework,
         stale: view.stale.len(),
         csv_href: format!("/api/v1/rollup/{encoded}?year={year}&format=csv"),
+        xlsx_href: format!("/api/v1/rollup/{encoded}/rollup.xlsx?year={year}"),
+        docx_href: rollup::summary_bureau(&code).map(|_| format!("/api/v1/rollup/{encoded}/summary.docx?year={year}")),
         years,
         zone_href,
         map: RollupMap {

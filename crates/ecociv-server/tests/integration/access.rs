@@ -136,6 +136,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/export", LOGGED_IN),
     ("PUT", "/api/v1/units/{code}/roles/{user_id}", ADMINS),
     ("GET", "/api/v1/rollup/{code}", UNIT_ROLES),
+    ("GET", "/api/v1/rollup/{code}/rollup.xlsx", UNIT_ROLES),
+    ("GET", "/api/v1/rollup/{code}/summary.docx", UNIT_ROLES),
     // Registers (台账), issue 13: the hazard register is kept by 城中生态环境局 (EditorOwn's department).
     ("GET", "/api/v1/zones/{code}/ledgers", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/ledgers/derived", LOGGED_IN),

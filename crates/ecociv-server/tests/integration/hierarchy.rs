@@ -157,6 +157,119 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         "{text}"
     );
 
+    // The exports of what the page shows: the distribution as CSV, every table in a real workbook read back
+    // with calamine, the Word summary of a city; refused for another city's reviewer.
+    let rows_csv = admin
+        .json(
+            &server,
+            Method::GET,
+            "/api/v1/rollup/450000?year=2021&format=csv&table=rows",
+            None,
+        )
+        .await;
+    let text = rows_csv.body.as_str().expect("csv text");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("10,林草覆盖率,参考性,%,2,1,0,3,30,42.72,42.72")),
+        "row 10: 2 met (42.72 twice), 1 not met (30): {text}"
+    );
+    let (status, media, bytes) = admin
+        .download(&server, "/api/v1/rollup/450000/rollup.xlsx?year=2021")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(media.contains("spreadsheetml"), "{media}");
+    {
+        use calamine::{Data, DataType as _, Reader};
+        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("a workbook");
+        assert_eq!(
+            book.sheet_names(),
+            ["汇总", "排名", "约束性指标未达标", "指标分布", "未报送", "逐区比较"]
+        );
+        let summary = book.worksheet_range("汇总").unwrap();
+        let item = |name: &str| {
+            summary
+                .rows()
+                .find(|r| r[0] == Data::String(name.into()))
+                .map(|r| r[1].clone())
+        };
+        assert_eq!(item("范围"), Some(Data::String("广西壮族自治区".into())));
+        assert_eq!(item("范围代码"), Some(Data::String("450000".into())), "codes stay text");
+        assert_eq!(item("区域数"), Some(Data::Float(3.0)));
+        let standings = book.worksheet_range("排名").unwrap();
+        let sheet_ranks: Vec<(String, f64)> = standings
+            .rows()
+            .skip(1)
+            .map(|r| {
+                (
+                    r[1].as_string().expect("code as text"),
+                    r[0].as_f64().expect("rank as number"),
+                )
+            })
+            .collect();
+        let json_ranks: Vec<(String, f64)> = ranks.iter().map(|(c, n)| (c.clone(), *n as f64)).collect();
+        assert_eq!(sheet_ranks, json_ranks, "the workbook's standings are the API's");
+        let rows = book.worksheet_range("指标分布").unwrap();
+        let forest = rows.rows().find(|r| r[0] == Data::String("10".into())).expect("row 10");
+        assert_eq!(forest[3], Data::String("%".into()));
+        assert_eq!(
+            (forest[8].clone(), forest[10].clone()),
+            (Data::Float(30.0), Data::Float(42.72)),
+            "figures stored as numbers"
+        );
+        let zones = book.worksheet_range("逐区比较").unwrap();
+        assert_eq!(zones.height(), 4, "a line per zone under the header");
+    }
+    let (status, media, bytes) = liuzhou
+        .download(&server, "/api/v1/rollup/450200/summary.docx?year=2021")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(media.contains("wordprocessingml"), "{media}");
+    let document = {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a docx package");
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .expect("document.xml")
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    };
+    for expected in [
+        "柳州市2021年度",
+        "一、总体情况",
+        "柳州市鱼峰区",
+        "30%",
+        "36.36%",
+        "42.72%",
+        "柳州市生态环境局",
+    ] {
+        assert!(document.contains(expected), "{expected} in the Word summary");
+    }
+    for (city, path) in [
+        ("guilin", "/api/v1/rollup/450200/rollup.xlsx?year=2021"),
+        ("guilin", "/api/v1/rollup/450200/summary.docx?year=2021"),
+        ("guilin", "/api/v1/rollup/450200?year=2021&format=csv&table=rows"),
+        ("liuzhou", "/api/v1/rollup/450300/rollup.xlsx?year=2021"),
+        ("liuzhou", "/api/v1/rollup/450300/summary.docx?year=2021"),
+    ] {
+        let who = if city == "guilin" { &mut guilin } else { &mut liuzhou };
+        let (status, _, _) = who.download(&server, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: another city's export");
+    }
+    let county = admin
+        .json(
+            &server,
+            Method::GET,
+            "/api/v1/rollup/450202/summary.docx?year=2021",
+            None,
+        )
+        .await;
+    assert_eq!(
+        county.status,
+        StatusCode::BAD_REQUEST,
+        "the Word summary is a city's or a province's"
+    );
+
     // The page, in Chinese: the city's zones with their standing and the row distribution.
     let page = liuzhou.get(&server, "/rollup/450200?year=2021").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -169,6 +282,9 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         ">30%<",
         ">36.36%<",
         ">42.72%<",
+        "/api/v1/rollup/450200/rollup.xlsx?year=2021",
+        "/api/v1/rollup/450200/summary.docx?year=2021",
+        "下载全部表格（Excel）",
     ] {
         assert!(html.contains(expected), "{expected} on the page");
     }

@@ -205,6 +205,12 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
                 .into_iter()
                 .map(|o| format!("province at {width}: {o}")),
         );
+        // The summary with the exports' links (Excel, CSV, Word).
+        client
+            .execute("document.getElementById('summary-h').scrollIntoView()", Vec::new())
+            .await
+            .expect("scroll");
+        screenshot(&client, &format!("rollup-summary-province-{width}")).await;
         client
             .execute("document.getElementById('map-h').scrollIntoView()", Vec::new())
             .await
@@ -232,8 +238,22 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
         .click()
         .await
         .expect("submit");
-    let url = client.current_url().await.expect("url");
+    // The submit navigates; wait for the new page (up to 10 s) rather than reading the old one's address —
+    // the reading raced the navigation once under load.
+    let mut url = client.current_url().await.expect("url");
+    for _ in 0..100 {
+        if url.as_str().contains("map=10") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = client.current_url().await.expect("url");
+    }
     assert!(url.as_str().contains("map=10"), "{url}");
+    client
+        .wait()
+        .for_element(Locator::Css("#map-h"))
+        .await
+        .expect("the new page");
     let heading = super::browser::text(&client, "#map-h").await;
     assert!(heading.contains("林草覆盖率"), "{heading}");
     let figures: Vec<(String, String, String)> = json(

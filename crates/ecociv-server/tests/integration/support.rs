@@ -268,6 +268,32 @@ impl Client {
         self.json(server, Method::GET, path, None).await
     }
 
+    /// Fetches a file as it is sent: the status, the `Content-Type` and the bytes.
+    pub async fn download(&mut self, server: &TestServer, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(header::COOKIE, cookie.join("; "));
+        }
+        let response = server
+            .app
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let media = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, media, bytes.to_vec())
+    }
+
     /// Fetches the pre-login CSRF token (and cookie).
     pub async fn prepare_login(&mut self, server: &TestServer) {
         let response = self.get(server, "/api/v1/auth/csrf").await;

@@ -23,7 +23,12 @@ pub struct RollupPage<'a> {
     pub framework: &'a Framework,
     /// Zones whose figures are being recomputed.
     pub stale: usize,
+    /// The comparison's CSV (`…?format=csv`; `&table=rows` gives the distribution's).
     pub csv_href: String,
+    /// Every table as an Excel workbook.
+    pub xlsx_href: String,
+    /// The Word summary (a city or a province only).
+    pub docx_href: Option<String>,
     /// (year, href) of the neighbouring years.
     pub years: Vec<(i32, String)>,
     /// A zone's page.
@@ -332,7 +337,17 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
                     li { (t(lang, "rollup.k11")) "：" (r.other_edition.len()) }
                 }
             }
-            p { a href=(view.csv_href) { (t(lang, "rollup.k12")) } }
+            p class="downloads" {
+                a href=(view.xlsx_href) { (t(lang, "rollup.k37")) }
+                " · "
+                a href=(view.csv_href) { (t(lang, "rollup.k12")) }
+                " · "
+                a href=(format!("{}&table=rows", view.csv_href)) { (t(lang, "rollup.k38")) }
+                @if let Some(href) = &view.docx_href {
+                    " · "
+                    a href=(href) { (t(lang, "rollup.k39")) }
+                }
+            }
         }
         (map_section(ctx, view, &figure))
         section class="card" aria-labelledby="standing-h" {
