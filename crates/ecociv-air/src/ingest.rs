@@ -195,6 +195,7 @@ impl<F: Fields> Rec<'_, F> {
             column: column.map(|c| c + 1),
             field: column.and_then(|c| self.header.get(c)).map(|s| (*s).to_owned()),
             message,
+            ..Default::default()
         }
     }
 
@@ -356,6 +357,7 @@ fn next_record<R: Read>(
                     column: None,
                     field: None,
                     message: format!("CSV 格式错误 / malformed CSV: {other:?}"),
+                    ..Default::default()
                 })),
             }
         }
@@ -391,6 +393,7 @@ fn apply_hourly(
                     column: None,
                     field: None,
                     message: order.to_string(),
+                    ..Default::default()
                 };
                 if order.is_skippable() && opts.skip_bad {
                     sum.bad(e);
@@ -415,6 +418,7 @@ fn empty_input(source: &str) -> IngestError {
         column: None,
         field: None,
         message: "输入为空，缺少表头 / empty input: header missing".into(),
+        ..Default::default()
     })
 }
 

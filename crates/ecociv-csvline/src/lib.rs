@@ -28,7 +28,7 @@ pub mod located;
 pub mod refdata;
 pub mod text;
 
-pub use located::{Located, Refused};
+pub use located::{Located, Refused, SheetCell};
 pub use text::{MAX_READING, excerpt, formula_like, name_problem, neutralise_formula};
 
 /// The longest record a reader accepts: 1 MiB. Monitoring and values lines are a few hundred bytes; a

@@ -1,19 +1,31 @@
 //! **The one located error** of every reader of the project: a problem in an input, with the file, line,
-//! column and field it is about, and a message (Chinese first, English second). The values, zone,
-//! framework and divisions files (`ecociv-data`), the plan's files (`ecociv-plan`), the registers
-//! (`ecociv-ledger`, and their workbooks in `ecociv-report`), the monitoring readers (`ecociv-air`,
-//! `ecociv-water`, `ecociv-noise`, `ecociv-soil`) and the uploads of `ecociv-monitoring` all report with it,
-//! so a problem reads the same whichever reader found it:
+//! column and field it is about — or, in a workbook, the sheet and cell — and a message (Chinese first,
+//! English second). The values, zone, framework and divisions files (`ecociv-data`), the plan's files
+//! (`ecociv-plan`), the registers (`ecociv-ledger`, and their workbooks in `ecociv-report`), the Excel
+//! templates (`ecociv-report`: values, plan ledger, zone plan), the monitoring readers (`ecociv-air`,
+//! `ecociv-water`, `ecociv-noise`, `ecociv-soil`), the uploads of `ecociv-monitoring`, a survey platform's
+//! export (`ecociv-survey`) and GeoJSON boundaries (`ecociv-map`) all report with it, so a problem reads the
+//! same whichever reader found it:
 //!
 //! ```text
 //! values.csv: 第 3 行，字段 value / line 3, field value: 不是数字 (not a number)
 //! t.csv: 第 26 行第 5 列（no2）/ line 26, column 5 (no2): 不是数字 / not a number
 //! zone.toml: 字段 plan.base_year / field plan.base_year: 缺少 (missing)
+//! plan.xlsx: 工作表“表2-1”单元格 G7 / sheet 表2-1, cell G7: 不是数字 (not a number)
 //! ```
 //!
 //! [`Refused`] is every problem found in one input (or set of inputs): nothing was applied.
 
 use std::fmt;
+
+/// Where in a workbook: the sheet and, when one is at fault, the cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetCell {
+    /// The sheet's name.
+    pub sheet: String,
+    /// The cell (`G7`); when named, it stands for the line and column.
+    pub cell: Option<String>,
+}
 
 /// One problem in an input: where (each part when known) and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,6 +33,9 @@ pub struct Located {
     /// The file's name as the person gave it (`-` for standard input); empty when the reader was given none
     /// (a stream: the caller names the file when it prints).
     pub file: String,
+    /// In a workbook: the sheet and cell (boxed, so that the readers' `Result`s stay small; see
+    /// [`Located::sheet`], [`Located::cell`]).
+    pub workbook: Option<Box<SheetCell>>,
     /// 1-based line (for a workbook, the sheet's row).
     pub line: Option<u64>,
     /// 1-based column, when one field of a record is at fault.
@@ -47,10 +62,41 @@ impl Located {
         Located {
             file: file.into(),
             line,
-            column: None,
             field: field.map(str::to_string),
             message: message.into(),
+            ..Located::default()
         }
+    }
+
+    /// A problem in a workbook's `sheet`, at `cell` when one is at fault (`None`: the sheet as a whole).
+    pub fn in_sheet(
+        file: impl Into<String>,
+        sheet: impl Into<String>,
+        cell: Option<String>,
+        message: impl Into<String>,
+    ) -> Located {
+        Located {
+            file: file.into(),
+            workbook: Some(Box::new(SheetCell {
+                sheet: sheet.into(),
+                cell,
+            })),
+            message: message.into(),
+            ..Located::default()
+        }
+    }
+
+    /// The workbook's sheet, if the problem is in one.
+    pub fn sheet(&self) -> Option<&str> {
+        self.workbook
+            .as_ref()
+            .map(|w| w.sheet.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The workbook's cell, if one is at fault.
+    pub fn cell(&self) -> Option<&str> {
+        self.workbook.as_ref().and_then(|w| w.cell.as_deref())
     }
 
     /// A problem a stream reader found (no file name yet: the caller adds it with [`Located::in_file`]) at
@@ -58,11 +104,11 @@ impl Located {
     pub fn in_stream(line: u64, column: Option<(usize, String)>, message: impl Into<String>) -> Located {
         let (column, field) = column.unzip();
         Located {
-            file: String::new(),
             line: (line > 0).then_some(line),
             column,
             field,
             message: message.into(),
+            ..Located::default()
         }
     }
 
@@ -84,38 +130,65 @@ impl Located {
         self
     }
 
+    /// The same problem at a workbook's `cell` (`G7`).
+    pub fn at_cell(mut self, cell: impl Into<String>) -> Located {
+        self.workbook.get_or_insert_with(Box::default).cell = Some(cell.into());
+        self
+    }
+
     /// The same problem in `file` (a stream reader's problem, once the caller knows the file's name).
     pub fn in_file(mut self, file: impl Into<String>) -> Located {
         self.file = file.into();
         self
     }
 
-    /// The place alone, Chinese then English (`第 3 行第 5 列（no2）/ line 3, column 5 (no2)`); empty when
-    /// nothing but the file is known.
+    /// The place alone, Chinese then English (`第 3 行第 5 列（no2）/ line 3, column 5 (no2)`,
+    /// `工作表“表2-1”单元格 G7 / sheet 表2-1, cell G7`); empty when nothing but the file is known.
     pub fn place(&self) -> String {
         let mut zh = String::new();
         let mut en: Vec<String> = Vec::new();
-        if let Some(line) = self.line {
-            zh.push_str(&format!("第 {line} 行"));
-            en.push(format!("line {line}"));
+        if let Some(sheet) = self.sheet() {
+            zh.push_str(&format!("工作表“{sheet}”"));
+            en.push(format!("sheet {sheet}"));
         }
-        match (self.column, &self.field) {
-            (Some(column), Some(field)) => {
-                zh.push_str(&format!("第 {column} 列（{field}）"));
-                en.push(format!("column {column} ({field})"));
+        // A cell stands for the line and the column.
+        let (line, column) = match self.cell() {
+            Some(cell) => {
+                zh.push_str(&format!("单元格 {cell}"));
+                en.push(format!("cell {cell}"));
+                (None, None)
             }
-            (Some(column), None) => {
-                zh.push_str(&format!("第 {column} 列"));
-                en.push(format!("column {column}"));
+            None => (self.line, self.column),
+        };
+        if let Some(line) = line {
+            zh.push_str(&format!("第 {line} 行"));
+            // A sheet has rows; a text file has lines.
+            en.push(if self.workbook.is_some() {
+                format!("row {line}")
+            } else {
+                format!("line {line}")
+            });
+        }
+        let located_in_part = self.cell().is_some() || column.is_some();
+        if let Some(column) = column {
+            zh.push_str(&format!("第 {column} 列"));
+            en.push(format!("column {column}"));
+        }
+        match &self.field {
+            Some(field) if located_in_part => {
+                zh.push_str(&format!("（{field}）"));
+                if let Some(last) = en.last_mut() {
+                    last.push_str(&format!(" ({field})"));
+                }
             }
-            (None, Some(field)) => {
+            Some(field) => {
                 if !zh.is_empty() {
                     zh.push('，');
                 }
                 zh.push_str(&format!("字段 {field}"));
                 en.push(format!("field {field}"));
             }
-            (None, None) => {}
+            None => {}
         }
         if zh.is_empty() {
             String::new()
@@ -211,6 +284,44 @@ mod tests {
         let stream = Located::new("", "m").at_line(0).at_column(2);
         assert_eq!(stream.to_string(), "第 2 列 / column 2: m");
         assert_eq!(stream.in_file("a.csv").to_string(), "a.csv: 第 2 列 / column 2: m");
+    }
+
+    #[test]
+    fn a_workbook_problem_names_its_sheet_and_cell() {
+        let cell = Located::in_sheet("plan.xlsx", "表2-1", Some("G7".into()), "不是数字 (not a number)");
+        assert_eq!(
+            cell.to_string(),
+            "plan.xlsx: 工作表“表2-1”单元格 G7 / sheet 表2-1, cell G7: 不是数字 (not a number)"
+        );
+        // The cell stands for the line and column; a field named beside it is bracketed.
+        let with_field = cell.at_line(7).at_column(7).in_field("value");
+        assert_eq!(
+            with_field.to_string(),
+            "plan.xlsx: 工作表“表2-1”单元格 G7（value）/ sheet 表2-1, cell G7 (value): 不是数字 (not a number)"
+        );
+        assert_eq!(
+            Located::in_sheet("a.xlsx", "记录", None, "m").to_string(),
+            "a.xlsx: 工作表“记录” / sheet 记录: m"
+        );
+        // A sheet's row without a cell is a row, not a line.
+        assert_eq!(
+            Located::in_sheet("a.xlsx", "记录", None, "m").at_line(3).to_string(),
+            "a.xlsx: 工作表“记录”第 3 行 / sheet 记录, row 3: m"
+        );
+        assert_eq!(
+            Located::in_sheet("a.xlsx", "记录", None, "m")
+                .at_line(3)
+                .in_field("grade")
+                .to_string(),
+            "a.xlsx: 工作表“记录”第 3 行，字段 grade / sheet 记录, row 3, field grade: m"
+        );
+        // A cell added to a problem found before its sheet was known.
+        assert_eq!(
+            Located::new("a.xlsx", "m").at_cell("B2").to_string(),
+            "a.xlsx: 单元格 B2 / cell B2: m"
+        );
+        // The readers' results stay small (clippy's large-error threshold is 128 bytes).
+        assert!(size_of::<Located>() <= 128);
     }
 
     #[test]

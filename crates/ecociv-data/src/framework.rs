@@ -482,6 +482,7 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, DataError> {
                     column: None,
                     field: None,
                     message,
+                    ..Default::default()
                 })
                 .collect(),
         })

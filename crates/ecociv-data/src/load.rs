@@ -176,6 +176,7 @@ pub fn check_hierarchy(
         column: None,
         field: Some(field.to_string()),
         message,
+        ..Default::default()
     };
     let code = &profile.code;
     if !ecociv_core::division::is_code(code) {

@@ -272,6 +272,7 @@ impl Problems {
                 column: None,
                 field: None,
                 message: format!("另有 {more} 处问题未列出 ({more} more problems not listed)"),
+                ..Default::default()
             });
         }
         self.list
@@ -301,6 +302,7 @@ mod tests {
                 column: None,
                 field: Some("value".into()),
                 message: "重复 (duplicate)".into(),
+                ..Default::default()
             });
             assert!(problems.list.len() <= MAX_PROBLEMS);
         }

@@ -86,6 +86,7 @@ pub fn parse_zone(file: &str, text: &str, framework: &Framework) -> Result<ZoneF
             column: None,
             field: Some(field),
             message,
+            ..Default::default()
         });
     };
     if parsed.framework != framework.id {
@@ -238,6 +239,7 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
                 column: None,
                 field: Some("number".into()),
                 message: "不是整数 (not an integer)".into(),
+                ..Default::default()
             }),
             (_, Err(_), _) => problems.push(Problem {
                 file: file.into(),
@@ -245,6 +247,7 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
                 column: None,
                 field: Some("count".into()),
                 message: "不是整数 (not an integer)".into(),
+                ..Default::default()
             }),
             _ => problems.push(Problem {
                 file: file.into(),
@@ -252,6 +255,7 @@ pub fn parse_projects(file: &str, text: &str) -> Result<Vec<Project>, DataError>
                 column: None,
                 field: Some("investment_wan_yuan".into()),
                 message: "不是非负数 (not a non-negative number)".into(),
+                ..Default::default()
             }),
         }
     }

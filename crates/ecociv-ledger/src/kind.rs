@@ -417,6 +417,7 @@ impl Check<'_> {
             column: None,
             field: Some(field.to_string()),
             message: message.into(),
+            ..Default::default()
         });
     }
 }

@@ -191,6 +191,7 @@ pub fn revision_from_cells(
         column: None,
         field: Some(field.to_string()),
         message,
+        ..Default::default()
     };
     let text_of = |id: &str| cells.iter().find(|(c, _)| *c == id).map(|(_, t)| t.trim());
     let record_id = text_of(RECORD_ID).unwrap_or("").to_string();
@@ -326,6 +327,7 @@ pub fn read_csv_each<R: Read>(
                         column: None,
                         field: None,
                         message,
+                        ..Default::default()
                     },
                 );
                 if fatal {
@@ -361,6 +363,7 @@ pub fn read_csv_each<R: Read>(
                     column: None,
                     field: None,
                     message: "不是UTF-8编码（Excel请另存为“CSV UTF-8”） (not UTF-8)".to_string(),
+                    ..Default::default()
                 },
             );
             if header.is_none() {
@@ -389,6 +392,7 @@ pub fn read_csv_each<R: Read>(
                             column: None,
                             field: Some(ecociv_csvline::text::excerpt(text).into_owned()),
                             message: format!("不是台账“{}”的列 (unknown column)", kind.name),
+                            ..Default::default()
                         },
                     ),
                     Some(id) if !seen.insert(id.clone()) => push(
@@ -399,6 +403,7 @@ pub fn read_csv_each<R: Read>(
                             column: None,
                             field: Some(text.to_string()),
                             message: "列重复 (duplicate column)".to_string(),
+                            ..Default::default()
                         },
                     ),
                     Some(_) => {}
@@ -418,6 +423,7 @@ pub fn read_csv_each<R: Read>(
                             column: None,
                             field: Some(format!("{name}({id})")),
                             message: "缺少必填列 (required column missing)".to_string(),
+                            ..Default::default()
                         },
                     );
                 }
@@ -441,6 +447,7 @@ pub fn read_csv_each<R: Read>(
                         texts.len(),
                         map.len()
                     ),
+                    ..Default::default()
                 },
             );
             continue;
@@ -475,6 +482,7 @@ pub fn read_csv_each<R: Read>(
             column: None,
             field: None,
             message: "文件为空，缺少表头 (empty file: no header)".to_string(),
+            ..Default::default()
         });
     }
     if more > 0 {
@@ -484,6 +492,7 @@ pub fn read_csv_each<R: Read>(
             column: None,
             field: None,
             message: format!("另有 {more} 个问题未列出 ({more} more problems)"),
+            ..Default::default()
         });
     }
     if problems.is_empty() {
@@ -509,6 +518,7 @@ pub fn check_step(
         column: None,
         field: Some("状态(state)".to_string()),
         message,
+        ..Default::default()
     };
     if let (Some(lifecycle), Some(to)) = (&kind.lifecycle, &revision.state) {
         match previous {

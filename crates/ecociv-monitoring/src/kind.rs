@@ -302,6 +302,7 @@ pub fn split(
         column,
         field,
         message,
+        ..Default::default()
     };
     let mut rec = csv::StringRecord::new();
     let mut header: Option<Vec<String>> = None;

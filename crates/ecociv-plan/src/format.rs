@@ -55,6 +55,7 @@ impl<'a> Collector<'a> {
             column: None,
             field: Some(field.to_string()),
             message: message.into(),
+            ..Default::default()
         });
     }
 
@@ -81,6 +82,7 @@ pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) ->
                 column: None,
                 field: None,
                 message: format!("TOML 格式错误：{} (invalid TOML)", e.message()),
+                ..Default::default()
             }],
         }
     })

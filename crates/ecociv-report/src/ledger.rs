@@ -171,15 +171,7 @@ fn cell_text(range: &Range<Data>, row: u32, column: u32) -> Result<String, Strin
 /// All or nothing: any problem refuses the file, each naming the sheet and cell. A file name containing
 /// `SYNTHETIC` gives synthetic records.
 pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>, DataError> {
-    let whole = |message: String| DataError {
-        problems: vec![Problem {
-            file: file.to_string(),
-            line: None,
-            column: None,
-            field: None,
-            message,
-        }],
-    };
+    let whole = |message: String| DataError::from(Problem::new(file, message));
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|error| whole(format!("不是有效的 xlsx 文件 (not a valid xlsx file): {error}")))?;
     let names = book.sheet_names();
@@ -199,17 +191,12 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
     let (top, left) = range.start().unwrap_or((0, 0));
     let (bottom, right) = range.end().unwrap_or((0, 0));
     let cell_name = |row: u32, column: u32| format!("{}{}", column_letters(column as u16), row + 1);
+    // The sheet and cell (or row) at fault, and the kind's field when one is.
     let located = |row: u32, column: Option<u32>, what: Option<&str>, message: String| Problem {
-        file: file.to_string(),
         line: Some(u64::from(row) + 1),
-        column: None,
-        field: Some(match (column, what) {
-            (Some(c), Some(w)) => format!("工作表“{sheet_name}”单元格 {} {w}", cell_name(row, c)),
-            (Some(c), None) => format!("工作表“{sheet_name}”单元格 {}", cell_name(row, c)),
-            (None, Some(w)) => format!("工作表“{sheet_name}”第{}行 {w}", row + 1),
-            (None, None) => format!("工作表“{sheet_name}”第{}行", row + 1),
-        }),
-        message,
+        column: column.map(|c| c as usize + 1),
+        field: what.map(str::to_string),
+        ..Problem::in_sheet(file, sheet_name.as_str(), column.map(|c| cell_name(row, c)), message)
     };
     let columns = columns(kind);
     let mut problems: Vec<Problem> = Vec::new();
@@ -321,13 +308,12 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
         }
     }
     if header.is_none() && problems.is_empty() {
-        problems.push(Problem {
-            file: file.to_string(),
-            line: None,
-            column: None,
-            field: Some(format!("工作表“{sheet_name}”")),
-            message: "工作表为空，缺少表头 (empty sheet: no header)".into(),
-        });
+        problems.push(Problem::in_sheet(
+            file,
+            sheet_name.as_str(),
+            None,
+            "工作表为空，缺少表头 (empty sheet: no header)",
+        ));
     }
     if problems.is_empty() {
         Ok(out)

@@ -23,7 +23,7 @@ use ecociv_plan::{Date, WanYuan};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::common::{ReportError, TextCells};
-use crate::template::{CellProblem, ImportError, cell_name};
+use crate::template::{ImportError, at, cell_name};
 use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
 
 pub const TASKS_SHEET: &str = "任务分解表";
@@ -515,14 +515,7 @@ pub fn import_ledger(
     zone_code: &str,
     projects: &KeyProjects,
 ) -> Result<Vec<LedgerEntry>, ImportError> {
-    let refuse = |sheet: &str, cell: &str, reason: String| ImportError {
-        file: file.to_string(),
-        problems: vec![CellProblem {
-            sheet: sheet.into(),
-            cell: cell.into(),
-            reason,
-        }],
-    };
+    let refuse = |sheet: &str, cell: &str, reason: String| ImportError::new(file, vec![at(sheet, cell.into(), reason)]);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| refuse("", "", format!("不是有效的 xlsx 文件 (not a valid xlsx file): {e}")))?;
     let meta = book.worksheet_range(META_SHEET).map_err(|_| {
@@ -556,11 +549,7 @@ pub fn import_ledger(
     let (main, plan, milestones) = (&sheets[0], &sheets[1], &sheets[2]);
     let mut problems = Vec::new();
     let mut bad = |sheet: &str, row: u32, col: u16, reason: String| {
-        problems.push(CellProblem {
-            sheet: sheet.into(),
-            cell: cell_name(row, col),
-            reason,
-        });
+        problems.push(at(sheet, cell_name(row, col), reason));
     };
     let mut entries: Vec<LedgerEntry> = Vec::new();
     let end = main.end().map_or(0, |(r, _)| r);
@@ -741,9 +730,6 @@ pub fn import_ledger(
     if problems.is_empty() {
         Ok(entries)
     } else {
-        Err(ImportError {
-            file: file.to_string(),
-            problems,
-        })
+        Err(ImportError::new(file, problems))
     }
 }

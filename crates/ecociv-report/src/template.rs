@@ -23,6 +23,7 @@ use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use ecociv_core::framework::Row;
 use ecociv_core::value::{Assigned, parse_assigned, parse_value};
 use ecociv_core::{Framework, Observation, Source, Value, Zone};
+use ecociv_csvline::Located;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook,
 };
@@ -303,30 +304,23 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
     Ok(book.save_to_buffer()?)
 }
 
-/// One problem found in a filled template.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellProblem {
-    pub sheet: String,
-    /// The cell, e.g. `G7`; empty for a problem with the file as a whole.
-    pub cell: String,
-    pub reason: String,
-}
-
-impl std::fmt::Display for CellProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.cell.is_empty() {
-            write!(f, "工作表“{}”：{}", self.sheet, self.reason)
-        } else {
-            write!(f, "工作表“{}” 单元格 {}：{}", self.sheet, self.cell, self.reason)
-        }
-    }
-}
-
-/// A refused import: every problem found.
+/// A refused workbook import (the values template, the plan's project ledger, the zone plan template):
+/// every problem found, each an [`ecociv_csvline::Located`] naming the file, sheet and cell; nothing was
+/// imported.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     pub file: String,
-    pub problems: Vec<CellProblem>,
+    pub problems: Vec<Located>,
+}
+
+impl ImportError {
+    /// The refusal of `file` for `problems` (each named in `file`).
+    pub fn new(file: &str, problems: Vec<Located>) -> ImportError {
+        ImportError {
+            file: file.to_string(),
+            problems: problems.into_iter().map(|p| p.in_file(file)).collect(),
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
@@ -341,6 +335,16 @@ impl std::fmt::Display for ImportError {
             writeln!(f, "  {problem}")?;
         }
         Ok(())
+    }
+}
+
+/// A problem at a workbook's `sheet` and `cell` (`cell` empty: the sheet as a whole; `sheet` empty too: the
+/// file as a whole); [`ImportError::new`] names the file.
+pub(crate) fn at(sheet: &str, cell: String, reason: impl Into<String>) -> Located {
+    if sheet.is_empty() {
+        Located::new("", reason)
+    } else {
+        Located::in_sheet("", sheet, (!cell.is_empty()).then_some(cell), reason)
     }
 }
 
@@ -376,14 +380,7 @@ pub fn evidence(file: &str, department: &str, row: u32) -> String {
 /// Reads a filled template for `zone` and validates every cell. `file` names the file in messages and in
 /// the evidence recorded with each value.
 pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
-    let refuse = |sheet: &str, cell: String, reason: String| ImportError {
-        file: file.to_string(),
-        problems: vec![CellProblem {
-            sheet: sheet.to_string(),
-            cell,
-            reason,
-        }],
-    };
+    let refuse = |sheet: &str, cell: String, reason: String| ImportError::new(file, vec![at(sheet, cell, reason)]);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|error| {
         refuse(
             "",
@@ -414,7 +411,7 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
             .find(|r| cell_text(&meta, *r, 0).as_deref() == Some(key))
             .and_then(|r| cell_text(&meta, r, 1))
     };
-    let mut problems: Vec<CellProblem> = Vec::new();
+    let mut problems: Vec<Located> = Vec::new();
     if meta_value("format").as_deref() != Some(FORMAT) {
         return Err(refuse(
             META_SHEET,
@@ -453,10 +450,7 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         ));
     }
     if !problems.is_empty() {
-        return Err(ImportError {
-            file: file.to_string(),
-            problems,
-        });
+        return Err(ImportError::new(file, problems));
     }
 
     let header = cell_text(&sheet, HEADER_ROW, col::VALUE).unwrap_or_default();
@@ -560,7 +554,7 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
                 problems.push(at(
                     INPUT_SHEET,
                     cell_name(r, column),
-                    "此行不属于任何指标，不能填写 (outside the template's rows)".into(),
+                    "此行不属于任何指标，不能填写 (outside the template's rows)",
                 ));
             }
         }
@@ -569,14 +563,11 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         problems.push(at(
             INPUT_SHEET,
             String::new(),
-            "没有填写任何现状值 (no value was filled in)".into(),
+            "没有填写任何现状值 (no value was filled in)",
         ));
     }
     if !problems.is_empty() {
-        return Err(ImportError {
-            file: file.to_string(),
-            problems,
-        });
+        return Err(ImportError::new(file, problems));
     }
     Ok(Imported {
         zone: zone.profile.code.clone(),
@@ -584,14 +575,6 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         department,
         values,
     })
-}
-
-fn at(sheet: &str, cell: String, reason: String) -> CellProblem {
-    CellProblem {
-        sheet: sheet.to_string(),
-        cell,
-        reason,
-    }
 }
 
 fn cell_text(range: &Range<Data>, row: u32, column: u16) -> Option<String> {

@@ -14,7 +14,7 @@ use ecociv_core::{Framework, Value, Zone};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 
 use crate::common::{ReportError, TextCells};
-use crate::template::{CellProblem, ImportError, cell_input, cell_name, value_text};
+use crate::template::{ImportError, at, cell_input, cell_name, value_text};
 use crate::xlsx::{BODY_FONT, Formats};
 
 /// The template's format, in its hidden sheet.
@@ -238,31 +238,22 @@ pub fn template(framework: &Framework, code: &str, name: &str, plan_of: Option<&
     Ok(book.save_to_buffer()?)
 }
 
-fn at(sheet: &str, cell: String, reason: impl Into<String>) -> CellProblem {
-    CellProblem {
-        sheet: sheet.to_string(),
-        cell,
-        reason: reason.into(),
-    }
-}
-
 fn open(bytes: &[u8], file: &str) -> Result<Xlsx<Cursor<Vec<u8>>>, ImportError> {
-    open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|error| ImportError {
-        file: file.to_string(),
-        problems: vec![at(
-            "",
-            String::new(),
-            format!("不是有效的 xlsx 文件 (not a valid xlsx file): {error}"),
-        )],
+    open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|error| {
+        ImportError::new(
+            file,
+            vec![at(
+                "",
+                String::new(),
+                format!("不是有效的 xlsx 文件 (not a valid xlsx file): {error}"),
+            )],
+        )
     })
 }
 
 /// The edition a filled template names (its hidden sheet), to pick the framework [`read`] checks against.
 pub fn framework_id(bytes: &[u8], file: &str) -> Result<String, ImportError> {
-    let refuse = |cell: &str, reason: &str| ImportError {
-        file: file.to_string(),
-        problems: vec![at(META_SHEET, cell.into(), reason)],
-    };
+    let refuse = |cell: &str, reason: &str| ImportError::new(file, vec![at(META_SHEET, cell.into(), reason)]);
     let mut book = open(bytes, file)?;
     let meta = book.worksheet_range(META_SHEET).map_err(|_| {
         refuse(
@@ -290,10 +281,7 @@ pub fn framework_id(bytes: &[u8], file: &str) -> Result<String, ImportError> {
 /// Reads a filled template against its edition, all or nothing.
 pub fn read(framework: &Framework, bytes: &[u8], file: &str) -> Result<PlanCells, ImportError> {
     let mut book = open(bytes, file)?;
-    let missing = |sheet: &str| ImportError {
-        file: file.to_string(),
-        problems: vec![at(sheet, String::new(), "缺少此工作表 (sheet missing)")],
-    };
+    let missing = |sheet: &str| ImportError::new(file, vec![at(sheet, String::new(), "缺少此工作表 (sheet missing)")]);
     let info = book.worksheet_range(INFO_SHEET).map_err(|_| missing(INFO_SHEET))?;
     let sheet = book.worksheet_range(PLAN_SHEET).map_err(|_| missing(PLAN_SHEET))?;
     let mut problems = Vec::new();
@@ -343,7 +331,7 @@ pub fn read(framework: &Framework, bytes: &[u8], file: &str) -> Result<PlanCells
     let mut rows = Vec::new();
     for (index, (_, row)) in framework.rows().enumerate() {
         let r = HEADER_ROW + 1 + index as u32;
-        let text = |column: u16, problems: &mut Vec<CellProblem>| match cell_input(&sheet, r, column) {
+        let text = |column: u16, problems: &mut Vec<ecociv_csvline::Located>| match cell_input(&sheet, r, column) {
             Ok(text) => text,
             Err(reason) => {
                 problems.push(at(PLAN_SHEET, cell_name(r, column), reason));
@@ -406,10 +394,7 @@ pub fn read(framework: &Framework, bytes: &[u8], file: &str) -> Result<PlanCells
         ));
     }
     if !problems.is_empty() {
-        return Err(ImportError {
-            file: file.to_string(),
-            problems,
-        });
+        return Err(ImportError::new(file, problems));
     }
     let attributes = ["level", "climate", "terrain"]
         .iter()

@@ -136,6 +136,23 @@ impl ApiError {
     }
 }
 
+/// The JSON of one located input problem ([`ecociv_data::Problem`], i.e. `ecociv_csvline::Located`), the same
+/// in every refusal of a file that uses it (zone files, the Excel templates, register imports, GeoJSON
+/// boundaries, survey exports): `file`, `line`, `column`, `field`, `sheet` and `cell` (`""` outside a
+/// workbook), `message`, and `text` — the whole problem as the command line prints it.
+pub fn located_json(problem: &ecociv_data::Problem) -> Json_ {
+    json!({
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "sheet": problem.sheet().unwrap_or(""),
+        "cell": problem.cell().unwrap_or(""),
+        "message": problem.message,
+        "text": problem.to_string(),
+    })
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {

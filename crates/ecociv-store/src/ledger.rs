@@ -565,6 +565,7 @@ impl LedgerImport {
                     column: None,
                     field: None,
                     message: format!("另有 {n} 个问题未列出 ({n} more problems)"),
+                    ..Default::default()
                 });
             }
             self.tx.rollback().await?;

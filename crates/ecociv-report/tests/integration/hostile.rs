@@ -46,8 +46,8 @@ fn a_formula_without_a_cached_value_is_refused_with_its_cell() {
     );
     let error = import(&filled).expect_err("refused");
     assert_eq!(error.problems.len(), 1, "{error}");
-    assert_eq!(error.problems[0].cell, v20, "{error}");
-    assert!(error.problems[0].reason.contains("公式"), "{error}");
+    assert_eq!(error.problems[0].cell(), Some(v20.as_ref()), "{error}");
+    assert!(error.problems[0].message.contains("公式"), "{error}");
     // With its cached result (as Excel and LibreOffice save), the formula's value is read.
     let cached = fill(
         &bytes,
@@ -72,7 +72,7 @@ fn a_numeric_infinity_or_unreadable_number_is_refused_with_its_cell() {
         );
         let error = import(&filled).expect_err(raw);
         assert_eq!(error.problems.len(), 1, "{raw}: {error}");
-        assert_eq!(error.problems[0].cell, v20, "{raw}: {error}");
+        assert_eq!(error.problems[0].cell(), Some(v20.as_ref()), "{raw}: {error}");
     }
 }
 

@@ -122,13 +122,23 @@ fn a_filled_workbook_reads_as_the_csv_does_and_a_bad_cell_is_named() {
         ],
     ];
     let error = read("h.xlsx", &workbook(&bad), &kind).unwrap_err();
-    let fields: Vec<&str> = error.problems.iter().filter_map(|p| p.field.as_deref()).collect();
+    let places: Vec<(Option<&str>, Option<&str>, Option<&str>)> = error
+        .problems
+        .iter()
+        .map(|p| (p.sheet(), p.cell(), p.field.as_deref()))
+        .collect();
     assert_eq!(
-        fields,
+        places,
         vec![
-            "工作表“记录”单元格 D3 隐患等级(grade)",
-            "工作表“记录”单元格 E3 发现日期(found_date)"
+            (Some("记录"), Some("D3"), Some("隐患等级(grade)")),
+            (Some("记录"), Some("E3"), Some("发现日期(found_date)"))
         ],
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("h.xlsx: 工作表“记录”单元格 D3（隐患等级(grade)）/ sheet 记录, cell D3 (隐患等级(grade)): "),
         "{error}"
     );
     assert!(error.problems.iter().all(|p| p.line == Some(3) && p.file == "h.xlsx"));

@@ -230,7 +230,16 @@ fn a_bad_ledger_is_refused_whole_with_each_cell_named() {
     meta.write_string(1, 1, "450202").unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let err = import_ledger(&bytes, "填报.xlsx", "450202", &projects).unwrap_err();
-    let cells: Vec<(String, String)> = err.problems.iter().map(|p| (p.sheet.clone(), p.cell.clone())).collect();
+    let cells: Vec<(String, String)> = err
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.sheet().unwrap_or_default().to_string(),
+                p.cell().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
     let expected: Vec<(String, String)> = [
         (LEDGER_SHEET, "E5"),
         (LEDGER_SHEET, "G5"),

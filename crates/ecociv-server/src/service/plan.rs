@@ -309,9 +309,12 @@ pub async fn import_ledger(
                 problems
                     .problems
                     .iter()
-                    .map(|p| json!({
-                        "sheet": p.sheet, "cell": p.cell, "reason": p.reason,
-                    }))
+                    .map(|p| {
+                        // `reason`: this route's name for the message since issue 9.
+                        let mut detail = crate::error::located_json(p);
+                        detail["reason"] = json!(p.message);
+                        detail
+                    })
                     .collect::<Vec<_>>()
             ))
         })?;

@@ -53,10 +53,7 @@ fn refused(problems: &[ecociv_data::Problem]) -> ApiError {
         format!("区域文件有 {} 处错误，未创建区域 (nothing was created)", problems.len()),
     )
     .with_details(json!(
-        problems
-            .iter()
-            .map(|p| json!({"file": p.file, "line": p.line, "field": p.field, "message": p.message}))
-            .collect::<Vec<_>>()
+        problems.iter().map(crate::error::located_json).collect::<Vec<_>>()
     ))
 }
 
@@ -90,6 +87,7 @@ pub async fn check(store: &Store, base: &str, files: &ZoneFiles, today: Day) -> 
                             .collect::<Vec<_>>()
                             .join("、")
                     ),
+                    ..Default::default()
                 }]));
             };
             (*store.put_framework(text).await?).clone()
@@ -200,7 +198,7 @@ pub async fn import_plan(
             error
                 .problems
                 .iter()
-                .map(|p| json!({"file": file, "sheet": p.sheet, "cell": p.cell, "message": p.reason}))
+                .map(crate::error::located_json)
                 .collect::<Vec<_>>()
         ))
     };
@@ -324,9 +322,16 @@ pub async fn import_plan(
                         _ => None,
                     };
                     if let Some((sheet, cell)) = cell {
-                        detail["file"] = json!(file);
-                        detail["sheet"] = json!(sheet);
-                        detail["cell"] = json!(cell);
+                        let message = detail.get("message").and_then(|m| m.as_str()).unwrap_or_default();
+                        let mut located = crate::error::located_json(&ecociv_data::Problem::in_sheet(
+                            file,
+                            sheet,
+                            Some(cell),
+                            message,
+                        ));
+                        // The zone file's field stays beside the cell (not in the text: it is internal).
+                        located["field"] = json!(field);
+                        *detail = located;
                     }
                 }
             }

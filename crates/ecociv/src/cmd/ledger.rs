@@ -201,6 +201,7 @@ pub fn load_dir(framework: &Framework, dir: &Path) -> anyhow::Result<Vec<(Kind, 
                 column: None,
                 field: None,
                 message: format!("文件名不对应任何台账类型“{id}” (the file name names no kind)"),
+                ..Default::default()
             });
             continue;
         };

@@ -284,19 +284,7 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                if let Some(details) = error.details.as_ref().and_then(|d| d.as_array()) {
-                    for problem in details {
-                        let field = |key: &str| problem.get(key).and_then(|v| v.as_str()).map(str::to_string);
-                        let located = ecociv_data::Problem {
-                            file: field("file").unwrap_or_default(),
-                            line: problem.get("line").and_then(serde_json::Value::as_u64),
-                            column: None,
-                            field: field("field"),
-                            message: field("message").unwrap_or_default(),
-                        };
-                        eprintln!("{located}");
-                    }
-                }
+                print_problems(&error);
                 store.close().await;
                 Ok(ExitCode::from(1))
             }
@@ -327,21 +315,7 @@ fn import_plan(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                for problem in error.details.as_ref().and_then(|d| d.as_array()).into_iter().flatten() {
-                    let text = |key: &str| {
-                        problem
-                            .get(key)
-                            .and_then(|v| v.as_str())
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    let place = if text("cell").is_empty() && text("sheet").is_empty() {
-                        text("file")
-                    } else {
-                        format!("{}: 工作表“{}” 单元格 {}", text("file"), text("sheet"), text("cell"))
-                    };
-                    eprintln!("{place}: {}", text("message"));
-                }
+                print_problems(&error);
                 Ok(ExitCode::from(1))
             }
         }
@@ -371,4 +345,14 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     write_dir(&args.out, &files)?;
     println!("已导出区域 {} 到 {}（exported）", args.zone, args.out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each located problem of a refusal, one a line, as `ecociv_csvline::Located` writes it (the details'
+/// `text`, see `ecociv_server::error::located_json`).
+fn print_problems(error: &ecociv_server::error::ApiError) {
+    for problem in error.details.as_ref().and_then(|d| d.as_array()).into_iter().flatten() {
+        if let Some(text) = problem.get("text").and_then(|t| t.as_str()) {
+            eprintln!("{text}");
+        }
+    }
 }
