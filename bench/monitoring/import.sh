@@ -25,7 +25,8 @@ if [ -z "${ECOCIV_BIN:-}" ]; then
 fi
 WORK=$(mktemp -d "${WORK_PARENT:-/tmp}/ecociv-importbench.XXXXXX")
 BASE=http://127.0.0.1:$PORT
-DB="sqlite://$WORK/bench.sqlite3"
+# DB_URL=postgres://…: a PostgreSQL database instead (its readings are counted with psql).
+DB=${DB_URL:-"sqlite://$WORK/bench.sqlite3"}
 SERVER=
 SAMPLER=
 start() {
@@ -76,12 +77,15 @@ try:
 except Exception:
     running = []
 print(" ".join("{} {}% stored {}".format(i["phase"], i["percent"], i["stored"]) for i in running) or "-")'; }
-readings() { "${SQLITE:-sqlite3}" "$WORK/bench.sqlite3" "SELECT COUNT(*) FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id WHERE s.station LIKE 'BIG-%' OR r.flag = '$(basename "$FILE")'"; }
+COUNT_SQL="SELECT COUNT(*) FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id WHERE s.station LIKE 'BIG-%' OR r.flag = '$(basename "$FILE")'"
+readings() {
+  if [ -n "${DB_URL:-}" ]; then psql "$DB_URL" -tAc "$COUNT_SQL"; else "${SQLITE:-sqlite3}" "$WORK/bench.sqlite3" "$COUNT_SQL"; fi
+}
 
 sample() {
   local t=0
   while kill -0 "$SERVER" 2>/dev/null; do
-    echo "t=${t}s RSS $(status VmRSS) MiB peak $(status VmHWM) MiB; $(progress); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "t=${t}s RSS $(status VmRSS) MiB peak $(status VmHWM) MiB; $(progress); db+wal $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
     sleep "${EVERY:-10}"; t=$(( t + ${EVERY:-10} ))
   done
 }
@@ -114,4 +118,4 @@ SAMPLER=$!
 kill "$SAMPLER" 2>/dev/null || true; SAMPLER=
 echo "import: $(cut -c1-300 "$WORK/import")"
 echo "$(cat "$WORK/t"); server RSS $(status VmRSS) MiB, peak (VmHWM) $(status VmHWM) MiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "stored: $(readings) readings; database $(du -m "$WORK/bench.sqlite3" | cut -f1) MB"
+echo "stored: $(readings) readings; database $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB (SQLite file and WAL)"

@@ -80,6 +80,9 @@ pub struct Store {
     /// The connection write transactions take ([`Store::begin_write`]): on a SQLite file a pool of one, so
     /// this process's writers queue for it first come, first served; otherwise `pool` itself.
     writer: AnyPool,
+    /// On PostgreSQL, native connections for what the `Any` driver cannot do: `COPY` (a monitoring
+    /// file's readings, [`monitoring::MonitoringBatch`]). Connected when first used.
+    native_pg: Option<sqlx::PgPool>,
 }
 
 /// How long a SQLite connection waits for another process's write lock before "database is locked" (the
@@ -129,8 +132,17 @@ impl Store {
         } else {
             pool.clone()
         };
+        let native_pg = match backend {
+            Backend::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .connect_lazy(&url)?,
+            ),
+            Backend::Sqlite => None,
+        };
         Ok(Store {
             pool,
+            native_pg,
             backend,
             frameworks: Arc::default(),
             changes: tokio::sync::broadcast::channel(4096).0,
@@ -176,6 +188,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(pg) = &self.native_pg {
+            pg.close().await;
+        }
         self.writer.close().await;
         self.pool.close().await;
     }

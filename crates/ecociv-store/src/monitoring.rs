@@ -13,6 +13,30 @@ use sqlx::Row;
 
 use crate::{Result, Store, StoreError, clock};
 
+/// The transaction a [`MonitoringBatch`] writes in: through the `Any` driver (SQLite: the one writing
+/// connection), or on PostgreSQL a native connection's, so readings go in by `COPY`.
+enum Writer {
+    Any(sqlx::Transaction<'static, sqlx::Any>),
+    Pg(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same query text on either writer (`$conn` is the connection inside the transaction; the
+/// body is compiled once per driver).
+macro_rules! on_writer {
+    ($writer:expr, |$conn:ident| $body:expr) => {
+        match $writer {
+            Writer::Any(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            Writer::Pg(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
 /// A monitoring series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
@@ -92,12 +116,19 @@ impl Store {
     /// process killed before it stores nothing. The checks are [`Store::append_monitoring_batch`]'s.
     /// On SQLite the batch holds the one writing connection until it ends: other writes wait.
     pub async fn begin_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str) -> Result<MonitoringBatch> {
-        let mut tx = self.begin_write().await?;
-        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
-            .bind(zone_code)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if zone.is_none() {
+        // PostgreSQL: a native connection, for COPY (the `Any` driver has none).
+        let mut tx = match &self.native_pg {
+            Some(pg) => Writer::Pg(pg.begin().await?),
+            None => Writer::Any(self.begin_write().await?),
+        };
+        let zone = on_writer!(&mut tx, |conn| sqlx::query(
+            "SELECT zone_code FROM zone WHERE zone_code = $1"
+        )
+        .bind(zone_code)
+        .fetch_optional(conn)
+        .await?
+        .is_some());
+        if !zone {
             return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
         }
         Ok(MonitoringBatch {
@@ -109,6 +140,7 @@ impl Store {
             file: file.to_owned(),
             series: HashMap::new(),
             stored: 0,
+            copy: Vec::new(),
         })
     }
 
@@ -311,7 +343,7 @@ impl Store {
 
 /// One file of monitoring data being stored (see [`Store::begin_monitoring_batch`]).
 pub struct MonitoringBatch {
-    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    tx: Option<Writer>,
     backend: crate::Backend,
     pool: sqlx::AnyPool,
     zone_code: String,
@@ -320,6 +352,8 @@ pub struct MonitoringBatch {
     /// (station, parameter) → (series id, unit).
     series: HashMap<(String, String), (String, String)>,
     stored: u64,
+    /// The text of a part's `COPY` (PostgreSQL), kept between parts.
+    copy: Vec<u8>,
 }
 
 impl MonitoringBatch {
@@ -328,7 +362,7 @@ impl MonitoringBatch {
         self.stored
     }
 
-    fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>> {
+    fn tx(&mut self) -> Result<&mut Writer> {
         self.tx
             .as_mut()
             .ok_or_else(|| StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()))
@@ -345,18 +379,25 @@ impl MonitoringBatch {
         }
         let (zone_code, domain) = (self.zone_code.clone(), self.domain.clone());
         let tx = self.tx()?;
-        let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
-            .bind(&zone_code)
-            .bind(&domain)
-            .bind(station)
-            .bind(parameter)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let found: Option<(String, String)> = on_writer!(tx, |conn| {
+            let row = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
+                .bind(&zone_code)
+                .bind(&domain)
+                .bind(station)
+                .bind(parameter)
+                .fetch_optional(conn)
+                .await?;
+            match row {
+                Some(row) => Some((row.try_get("id")?, row.try_get("unit")?)),
+                None => None,
+            }
+        });
         let (id, stored) = match found {
-            Some(row) => (row.try_get::<String, _>("id")?, row.try_get::<String, _>("unit")?),
+            Some(found) => found,
             None => {
                 let id = clock::new_id();
-                sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                on_writer!(tx, |conn| {
+                    sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(&zone_code)
                     .bind(&id)
                     .bind(&domain)
@@ -364,8 +405,10 @@ impl MonitoringBatch {
                     .bind(parameter)
                     .bind(unit)
                     .bind(clock::now())
-                    .execute(&mut **tx)
-                    .await?;
+                    .execute(conn)
+                    .await
+                    .map(|_| ())?
+                });
                 (id, unit.to_owned())
             }
         };
@@ -377,10 +420,13 @@ impl MonitoringBatch {
         Ok(id)
     }
 
-    /// Writes readings (any number; in multi-row inserts of [`CHUNK`]). A reading whose (series, time)
-    /// is already stored — by an earlier batch or earlier in this one — refuses the batch: the error names
-    /// it, and the batch is rolled back.
+    /// Writes readings (any number): on SQLite in multi-row inserts of [`CHUNK`], on PostgreSQL in one
+    /// `COPY` per call. A reading whose (series, time) is already stored — by an earlier batch or earlier
+    /// in this one — refuses the batch: the error names it, and the batch is rolled back.
     pub async fn push(&mut self, readings: &[NewReading]) -> Result<()> {
+        if matches!(self.tx, Some(Writer::Pg(_))) {
+            return self.copy(readings).await;
+        }
         for chunk in readings.chunks(CHUNK) {
             let mut ids = Vec::with_capacity(chunk.len());
             for r in chunk {
@@ -405,7 +451,9 @@ impl MonitoringBatch {
             // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed on
             // PostgreSQL; SQLite, untyped, reuses the prepared statement of a full chunk.
             let persistent = self.backend == crate::Backend::Sqlite;
-            let tx = self.tx()?;
+            let Writer::Any(tx) = self.tx()? else {
+                unreachable!("a PostgreSQL batch copies")
+            };
             let inserted = query.persistent(persistent).execute(&mut **tx).await?.rows_affected();
             if inserted != chunk.len() as u64 {
                 let message = self.repeat(chunk, &ids).await;
@@ -416,12 +464,76 @@ impl MonitoringBatch {
         Ok(())
     }
 
+    /// PostgreSQL: the readings in one `COPY … FROM STDIN` (text format) inside the batch's transaction.
+    /// A repeated (series, time) fails the COPY with a unique violation, which aborts the transaction:
+    /// the batch is rolled back and the repeat named as [`MonitoringBatch::push`] names it.
+    async fn copy(&mut self, readings: &[NewReading]) -> Result<()> {
+        let mut ids = Vec::with_capacity(readings.len());
+        for r in readings {
+            ids.push(self.series_id(&r.station, &r.parameter, &r.unit).await?);
+        }
+        let mut data = std::mem::take(&mut self.copy);
+        data.clear();
+        for (r, id) in readings.iter().zip(&ids) {
+            copy_text(&mut data, &self.zone_code);
+            data.push(b'\t');
+            copy_text(&mut data, id);
+            data.push(b'\t');
+            copy_text(&mut data, &r.observed_at);
+            data.push(b'\t');
+            match r.value {
+                // Rust's shortest round-trip form, which PostgreSQL's float8 input reads back exactly.
+                Some(value) => {
+                    use std::io::Write as _;
+                    let _ = write!(data, "{value}");
+                }
+                None => data.extend_from_slice(b"\\N"),
+            }
+            data.push(b'\t');
+            copy_text(&mut data, &r.flag);
+            data.push(b'\n');
+        }
+        let Writer::Pg(tx) = self.tx()? else {
+            unreachable!("only a PostgreSQL batch copies")
+        };
+        let copied = async {
+            let mut copy = tx
+                .copy_in_raw("COPY monitoring_reading (zone_code, series_id, observed_at, value, flag) FROM STDIN")
+                .await?;
+            copy.send(data.as_slice()).await?;
+            copy.finish().await
+        }
+        .await;
+        self.copy = data;
+        match copied {
+            Ok(n) => {
+                self.stored += n;
+                Ok(())
+            }
+            Err(error)
+                if error
+                    .as_database_error()
+                    .and_then(|e| e.code())
+                    .is_some_and(|code| code == "23505") =>
+            {
+                Err(StoreError::Conflict(self.repeat(readings, &ids).await))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// After a chunk's insert fell short: rolls the batch back, then names the repeated reading — the
     /// first of the chunk stored before this batch, or a repeat inside the chunk, or (a repeat of a part
     /// given earlier in this batch) the chunk's range.
     async fn repeat(&mut self, chunk: &[NewReading], ids: &[String]) -> String {
-        if let Some(tx) = self.tx.take() {
-            let _ = tx.rollback().await;
+        match self.tx.take() {
+            Some(Writer::Any(tx)) => {
+                let _ = tx.rollback().await;
+            }
+            Some(Writer::Pg(tx)) => {
+                let _ = tx.rollback().await;
+            }
+            None => {}
         }
         let tail =
             "整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)";
@@ -466,19 +578,35 @@ impl MonitoringBatch {
         };
         self.push(std::slice::from_ref(&record)).await?;
         let stored = self.stored - 1;
-        self.tx()?;
-        if let Some(tx) = self.tx.take() {
-            tx.commit().await?;
+        match self.tx.take() {
+            Some(Writer::Any(tx)) => tx.commit().await?,
+            Some(Writer::Pg(tx)) => tx.commit().await?,
+            None => return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into())),
         }
         Ok(stored)
     }
 
     /// Ends the batch storing nothing (a dry run that made every check).
     pub async fn rollback(mut self) -> Result<()> {
-        if let Some(tx) = self.tx.take() {
-            tx.rollback().await?;
+        match self.tx.take() {
+            Some(Writer::Any(tx)) => tx.rollback().await?,
+            Some(Writer::Pg(tx)) => tx.rollback().await?,
+            None => {}
         }
         Ok(())
+    }
+}
+
+/// A text field of `COPY`'s text format: backslash, tab, newline and carriage return escaped.
+fn copy_text(out: &mut Vec<u8>, text: &str) {
+    for &b in text.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
     }
 }
 

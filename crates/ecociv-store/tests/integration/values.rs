@@ -391,7 +391,7 @@ async fn monitoring_readings_are_stored_by_series_and_never_overwritten() {
 
 #[tokio::test]
 async fn a_monitoring_batch_is_stored_whole_or_not_at_all_on_both_backends() {
-    use ecociv_store::monitoring::NewReading;
+    use ecociv_store::monitoring::{NewReading, Reading};
     for store in stores("monitoring_batch").await {
         with_example_zone(&store).await;
         // More readings than one multi-row INSERT holds, NULL values and text flags among them.
@@ -466,6 +466,47 @@ async fn a_monitoring_batch_is_stored_whole_or_not_at_all_on_both_backends() {
             600
         );
         assert_eq!(store.monitoring_files("450202", "air").await.unwrap().len(), 1);
+        // Text that COPY's format escapes and a value that needs every digit come back exactly.
+        let odd = vec![reading("C", 0, "pm25", Some(0.1 + 0.2), "a\tb\\c\nd\re")];
+        store
+            .append_monitoring_batch("450202", "air", "odd.csv", &odd)
+            .await
+            .unwrap();
+        let back = store
+            .monitoring_station_cells("450202", "air", "C", "", "~")
+            .await
+            .unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(
+            back[0].reading,
+            odd.into_iter()
+                .next()
+                .map(|r| Reading {
+                    observed_at: r.observed_at,
+                    value: r.value,
+                    flag: r.flag
+                })
+                .unwrap()
+        );
+        // A reading given twice in one batch: refused whole, naming it.
+        let twice = vec![
+            reading("D", 0, "pm25", Some(1.0), ""),
+            reading("D", 0, "pm25", Some(2.0), ""),
+        ];
+        let refused = store
+            .append_monitoring_batch("450202", "air", "twice.csv", &twice)
+            .await;
+        assert!(
+            matches!(&refused, Err(StoreError::Conflict(m)) if m.contains("D pm25") && m.contains("重复")),
+            "{refused:?}"
+        );
+        assert!(
+            store
+                .monitoring_station_cells("450202", "air", "D", "", "~")
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // A unit that differs from the series' is refused; an unknown zone too.
         let unit = vec![NewReading {
             unit: "mg/m³".into(),
