@@ -90,6 +90,9 @@ pub struct Store {
 /// own writers do not poll it: they queue for the one writing connection ([`Store::begin_write`]).
 pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
 
+/// The size a SQLite WAL file is cut back to after a checkpoint (64 MiB).
+const SQLITE_WAL_SIZE_LIMIT: u64 = 64 << 20;
+
 /// How long a write waits for the writing connection before it is refused (a queue of writers on SQLite).
 const WRITE_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -234,6 +237,11 @@ fn pool_options(backend: Backend) -> AnyPoolOptions {
     options.after_connect(|conn, _| {
         Box::pin(async move {
             let pragma = format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}");
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *conn).await?;
+            // A large transaction (a monitoring file of many millions of readings, issue 19) grows the
+            // WAL to the size of what it wrote; once checkpointed, the file goes back to this size instead
+            // of staying that large on disk.
+            let pragma = format!("PRAGMA journal_size_limit = {SQLITE_WAL_SIZE_LIMIT}");
             sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *conn).await?;
             Ok(())
         })

@@ -406,8 +406,7 @@ impl MonitoringBatch {
                     .bind(unit)
                     .bind(clock::now())
                     .execute(conn)
-                    .await
-                    .map(|_| ())?
+                    .await?;
                 });
                 (id, unit.to_owned())
             }
