@@ -520,5 +520,25 @@ async fn a_monitoring_batch_is_stored_whole_or_not_at_all_on_both_backends() {
             store.append_monitoring_batch("999999", "air", "d.csv", &[]).await,
             Err(StoreError::NotFound(_))
         ));
+        // The years with readings, gaps kept: a series with 2021 and 2025 only adds those two.
+        let far = vec![
+            NewReading {
+                observed_at: "2021-06-30T23".into(),
+                ..reading("Y", 0, "pm25", Some(1.0), "")
+            },
+            NewReading {
+                observed_at: "2025-01-01T00".into(),
+                ..reading("Y", 0, "pm25", Some(1.0), "")
+            },
+        ];
+        store
+            .append_monitoring_batch("450202", "air", "far.csv", &far)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.monitoring_years("450202", "air").await.unwrap(),
+            vec![2021, 2023, 2025]
+        );
+        assert!(store.monitoring_years("450202", "water").await.unwrap().is_empty());
     }
 }
