@@ -128,3 +128,54 @@ impl Zone {
         years
     }
 }
+
+/// The attributes that make zones of the same kind (同类区域, issue 15): level, climate and terrain — the
+/// attributes the framework's regional variants are chosen by.
+pub const KIND_ATTRIBUTES: [&str; 3] = ["level", "climate", "terrain"];
+
+/// The zone's kind: its values of [`KIND_ATTRIBUTES`] in that order (absent ones left out).
+pub fn kind(attributes: &BTreeMap<String, String>) -> Vec<(&'static str, &str)> {
+    KIND_ATTRIBUTES
+        .iter()
+        .filter_map(|key| attributes.get(*key).map(|value| (*key, value.as_str())))
+        .collect()
+}
+
+/// Whether two zones are of the same kind: equal on each of [`KIND_ATTRIBUTES`] (an attribute one has and
+/// the other lacks differs). A zone without any of them is of no kind and has no peers.
+pub fn same_kind(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> bool {
+    let kind_a = kind(a);
+    !kind_a.is_empty() && kind_a == kind(b)
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn same_kind_compares_level_climate_and_terrain_only() {
+        let a = attrs(&[
+            ("level", "县级"),
+            ("climate", "湿润"),
+            ("terrain", "丘陵"),
+            ("other", "x"),
+        ]);
+        assert!(same_kind(
+            &a,
+            &attrs(&[("level", "县级"), ("climate", "湿润"), ("terrain", "丘陵")])
+        ));
+        assert!(!same_kind(
+            &a,
+            &attrs(&[("level", "县级"), ("climate", "湿润"), ("terrain", "平原")])
+        ));
+        assert!(
+            !same_kind(&a, &attrs(&[("level", "县级"), ("climate", "湿润")])),
+            "a missing attribute differs"
+        );
+        assert!(!same_kind(&attrs(&[]), &attrs(&[])), "no kind, no peers");
+    }
+}

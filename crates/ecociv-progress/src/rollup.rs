@@ -351,3 +351,95 @@ pub fn by_parent(rollup: &Rollup, zones: &[ZoneEntry]) -> BTreeMap<String, (usiz
     }
     out
 }
+
+/// One row of a peer comparison: the row and, per zone in [`Peers::order`], its status and figure (`None`:
+/// the zone has no summary for the year, or one of another edition).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerRow {
+    pub row: String,
+    pub name: String,
+    pub unit: String,
+    pub binding: bool,
+    pub cells: Vec<Option<PeerCell>>,
+}
+
+/// A zone's entry in a row of the peer comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerCell {
+    pub status: &'static str,
+    pub figure: Option<f64>,
+}
+
+/// A zone and its peers — zones of the same kind (`ecociv_core::zone::same_kind`) — side by side for a year
+/// (同类区域比较): the group's roll-up (standings, each row's distribution) and each row across the zones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Peers {
+    pub zone: String,
+    /// The kind compared on: (attribute, value).
+    pub kind: Vec<(String, String)>,
+    /// The zone first, then its peers by standing, those without a comparable summary last (by code).
+    pub order: Vec<String>,
+    pub rows: Vec<PeerRow>,
+    /// The roll-up of the group (the zone and its peers).
+    pub rollup: Rollup,
+}
+
+/// Compares `zone` (the first of `group`'s entries with its code) with the rest of `group` — its peers, as the
+/// caller chose them — row by row under `framework`.
+pub fn peers(zone: &str, year: i32, framework: &Framework, kind: Vec<(String, String)>, group: &[ZoneEntry]) -> Peers {
+    let computed = rollup(zone, year, framework, group);
+    let mut order = vec![zone.to_string()];
+    order.extend(
+        computed
+            .standings
+            .iter()
+            .filter(|s| s.code != zone)
+            .map(|s| s.code.clone()),
+    );
+    let mut rest: Vec<String> = group
+        .iter()
+        .map(|z| z.code.clone())
+        .filter(|code| !order.contains(code))
+        .collect();
+    rest.sort();
+    order.extend(rest);
+    let comparable = |code: &str| -> Option<&ZoneSummary> {
+        group
+            .iter()
+            .find(|z| z.code == code)
+            .and_then(|z| z.summary.as_ref())
+            .filter(|summary| summary.framework_id == framework.id)
+    };
+    let rows = computed
+        .rows
+        .iter()
+        .map(|distribution| PeerRow {
+            row: distribution.row.clone(),
+            name: distribution.name.clone(),
+            unit: distribution.unit.clone(),
+            binding: distribution.binding,
+            cells: order
+                .iter()
+                .map(|code| {
+                    comparable(code).map(|summary| match summary.row(&distribution.row) {
+                        Some(row) => PeerCell {
+                            status: row.status.code(),
+                            figure: row.figure,
+                        },
+                        None => PeerCell {
+                            status: Status::NoData.code(),
+                            figure: None,
+                        },
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    Peers {
+        zone: zone.to_string(),
+        kind,
+        order,
+        rows,
+        rollup: computed,
+    }
+}

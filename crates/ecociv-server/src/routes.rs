@@ -554,6 +554,14 @@ pub const ROUTES: &[RouteSpec] = &[
         None,
     )
     .with_query(&[required("year", "integer"), optional("framework", "string")]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/peers",
+        Access::Disclosed,
+        "同类区域比较：与本区域层级、气候、地形相同且调用者可查看的区域（所属区域及已公开区域），按已审核数据逐项并列 (zones of the same kind side by side, row by row)",
+        None,
+    )
+    .with_query(&[required("year", "integer")]),
     // Registers (台账), issue 13.
     route(
         "GET",

@@ -26,6 +26,10 @@ pub struct ZoneSummaryRow {
     pub name: String,
     pub parent_code: Option<String>,
     pub framework_id: String,
+    /// The zone's attributes (level, climate, terrain …), for comparisons of zones of the same kind.
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// Whether the zone is disclosed (its approved assessment public).
+    pub disclosed: bool,
     /// The summary text, only when it was materialized at the zone's current data version by `engine`.
     pub summary: Option<String>,
     /// Whether a summary exists but is stale (older data version or another engine): the zone is being
@@ -156,7 +160,8 @@ impl Store {
         engine_of: impl Fn(&str) -> Option<String>,
     ) -> Result<Vec<ZoneSummaryRow>> {
         let rows = sqlx::query(
-            "SELECT z.zone_code, z.name, z.parent_code, z.framework_id, z.data_version AS zone_version,
+            "SELECT z.zone_code, z.name, z.parent_code, z.framework_id, z.attributes_json, z.disclosed,
+                    z.data_version AS zone_version,
                     m.data_version AS summary_version, m.engine, m.summary
              FROM zone z
              LEFT JOIN materialized_assessment m
@@ -181,8 +186,14 @@ impl Store {
                 && engine.is_some()
                 && engine == engine_of(&framework_id)
                 && summary.is_some();
+            let zone_code: String = row.try_get("zone_code")?;
+            let attributes: String = row.try_get("attributes_json")?;
+            let attributes = serde_json::from_str(&attributes)
+                .map_err(|e| StoreError::Invalid(format!("zone {zone_code} attributes: {e}")))?;
             out.push(ZoneSummaryRow {
-                zone_code: row.try_get("zone_code")?,
+                zone_code,
+                attributes,
+                disclosed: row.try_get::<i64, _>("disclosed")? != 0,
                 name: row.try_get("name")?,
                 parent_code: row.try_get("parent_code")?,
                 framework_id,

@@ -151,6 +151,10 @@ pub mod urls {
     pub fn dashboard_year(zone: &str, year: i32) -> String {
         format!("/z/{}?year={year}", encode(zone))
     }
+    /// Zones of the same kind side by side (issue 15).
+    pub fn peers(zone: &str, year: i32) -> String {
+        format!("/z/{}/peers?year={year}", encode(zone))
+    }
     pub fn table(zone: &str) -> String {
         format!("/z/{}/table", encode(zone))
     }

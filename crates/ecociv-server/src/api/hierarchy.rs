@@ -214,3 +214,42 @@ pub async fn rollup_docx(
 ) -> ApiResult<Response> {
     export_file(&state, &principal, &code, &query, rollup::Export::Docx).await
 }
+
+/// The query of `GET /api/v1/zones/{code}/peers`.
+#[derive(Debug, Deserialize)]
+pub struct PeersQuery {
+    year: i32,
+}
+
+/// `GET /api/v1/zones/{code}/peers?year=YYYY`: the zone and the zones of the same kind (level, climate,
+/// terrain) the caller may see, row by row.
+pub async fn peers(
+    State(state): State<AppState>,
+    principal: crate::auth::MaybeAuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<PeersQuery>,
+) -> ApiResult<Json<Value>> {
+    let year = ecociv_core::value::parse_year(&query.year.to_string())
+        .map_err(|e| ApiError::bad_request(format!("year: {e}")))?;
+    let view = rollup::peers(&state, principal.0.as_deref(), &code, year).await?;
+    let zones: Vec<Value> = view
+        .peers
+        .order
+        .iter()
+        .map(|code| {
+            let name = view.zones.iter().find(|z| &z.code == code).map(|z| z.name.clone());
+            json!({"code": code, "name": name})
+        })
+        .collect();
+    Ok(Json(json!({
+        "zone": code,
+        "year": year,
+        "framework_id": view.peers.rollup.framework_id,
+        "framework_edition": view.peers.rollup.framework_edition,
+        "kind": view.peers.kind.iter().map(|(k, v)| json!({"attribute": k, "value": v})).collect::<Vec<_>>(),
+        "zones": zones,
+        "rows": view.peers.rows,
+        "standings": view.peers.rollup.standings,
+        "stale": view.stale,
+    })))
+}

@@ -98,6 +98,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         ("GET", "/api/v1/rollup/{code}") => get(hierarchy::get_rollup),
         ("GET", "/api/v1/rollup/{code}/rollup.xlsx") => get(hierarchy::rollup_xlsx),
         ("GET", "/api/v1/rollup/{code}/summary.docx") => get(hierarchy::rollup_docx),
+        ("GET", "/api/v1/zones/{code}/peers") => get(hierarchy::peers),
         // Registers (台账), issue 13.
         ("GET", "/api/v1/zones/{code}/ledgers") => get(ledger::kinds),
         ("GET", "/api/v1/zones/{code}/ledgers/derived") => get(ledger::derived),

@@ -45,6 +45,85 @@ pub async fn scope(state: &AppState, code: &str) -> ApiResult<Option<(String, St
     }
 }
 
+/// Every zone at or below `scope` (the nation for `None`) with its approved summary of `year` when current.
+async fn summaries(state: &AppState, scope: Option<&str>, year: i32) -> ApiResult<Vec<ecociv_store::ZoneSummaryRow>> {
+    // The engine key of each stored edition, to know which summaries are current.
+    let mut engines = std::collections::BTreeMap::new();
+    for id in state.store.framework_ids().await? {
+        let stored = state.store.framework(&id).await?;
+        engines.insert(id, crate::assessments::engine_key(&stored));
+    }
+    Ok(state
+        .store
+        .rollup_summaries(scope, year, Selection::Approved, |id| engines.get(id).cloned())
+        .await?)
+}
+
+fn entry(row: ecociv_store::ZoneSummaryRow) -> ZoneEntry {
+    ZoneEntry {
+        code: row.zone_code,
+        name: row.name,
+        parent: row.parent_code,
+        summary: row.summary.as_deref().and_then(ZoneSummary::decode),
+    }
+}
+
+/// A zone and its peers side by side, with what the page needs besides.
+pub struct PeersView {
+    pub peers: ecociv_progress::rollup::Peers,
+    pub record: ecociv_store::ZoneRecord,
+    /// The group's zones (the zone and its peers), with names.
+    pub zones: Vec<ZoneEntry>,
+    /// The edition compared under: the zone's.
+    pub framework: std::sync::Arc<ecociv_core::Framework>,
+    /// Zones of the group whose summary is being recomputed.
+    pub stale: usize,
+}
+
+/// The zone `code` and the zones of the same kind (`ecociv_core::zone::same_kind`: level, climate, terrain)
+/// the principal may see (members' zones and disclosed ones, `policy::can_see_zone`), compared row by row
+/// for `year` from their approved summaries under the zone's edition. 404 when the zone is not visible.
+pub async fn peers(state: &AppState, principal: Option<&Principal>, code: &str, year: i32) -> ApiResult<PeersView> {
+    let visible = |code: &str, disclosed: bool| {
+        crate::policy::can_see_zone(crate::policy::role(principal, code).as_ref(), disclosed)
+    };
+    let record = match state.store.zone(code).await? {
+        Some(record) if visible(code, record.disclosed) => record,
+        _ => return Err(ApiError::not_found(format!("区域 (zone) {code}"))),
+    };
+    let attributes = record.profile.attributes.clone();
+    let rows: Vec<ecociv_store::ZoneSummaryRow> = summaries(state, None, year)
+        .await?
+        .into_iter()
+        .filter(|row| {
+            row.zone_code == code
+                || (ecociv_core::zone::same_kind(&attributes, &row.attributes)
+                    && visible(&row.zone_code, row.disclosed))
+        })
+        .collect();
+    let stale = rows.iter().filter(|row| row.stale).count();
+    let zones: Vec<ZoneEntry> = rows.into_iter().map(entry).collect();
+    let framework = framework(state, &record.framework_id).await?;
+    let kind: Vec<(String, String)> = ecociv_core::zone::kind(&attributes)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let computed = crate::work::cpu({
+        let framework = framework.clone();
+        let zones = zones.clone();
+        let code = code.to_string();
+        move || ecociv_progress::rollup::peers(&code, year, &framework, kind, &zones)
+    })
+    .await?;
+    Ok(PeersView {
+        peers: computed,
+        record,
+        zones,
+        framework,
+        stale,
+    })
+}
+
 /// Computes the roll-up of `code` (a unit or [`NATION`]) for `year` under `framework` (default: the
 /// edition most of the scope's zones use). Refused (403) unless the principal may see it.
 pub async fn compute(
@@ -61,21 +140,7 @@ pub async fn compute(
     ) {
         return Err(ApiError::forbidden());
     }
-    // The engine key of each stored edition, to know which summaries are current.
-    let mut engines = std::collections::BTreeMap::new();
-    for id in state.store.framework_ids().await? {
-        let stored = state.store.framework(&id).await?;
-        engines.insert(id, crate::assessments::engine_key(&stored));
-    }
-    let rows = state
-        .store
-        .rollup_summaries(
-            scope.as_ref().map(|(c, _)| c.as_str()),
-            year,
-            Selection::Approved,
-            |id| engines.get(id).cloned(),
-        )
-        .await?;
+    let rows = summaries(state, scope.as_ref().map(|(c, _)| c.as_str()), year).await?;
     let framework_id = match framework {
         Some(id) => id.to_string(),
         None => {
@@ -96,15 +161,7 @@ pub async fn compute(
         .filter(|row| row.stale)
         .map(|row| row.zone_code.clone())
         .collect();
-    let zones: Vec<ZoneEntry> = rows
-        .into_iter()
-        .map(|row| ZoneEntry {
-            code: row.zone_code,
-            name: row.name,
-            parent: row.parent_code,
-            summary: row.summary.as_deref().and_then(ZoneSummary::decode),
-        })
-        .collect();
+    let zones: Vec<ZoneEntry> = rows.into_iter().map(entry).collect();
     let scope_code = scope.as_ref().map_or(NATION.to_string(), |(c, _)| c.clone());
     let scope_name = scope.map_or_else(|| "全国".to_string(), |(_, name)| name);
     let computed = crate::work::cpu({

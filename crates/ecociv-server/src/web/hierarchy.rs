@@ -19,6 +19,19 @@ fn zone_href(code: &str) -> String {
     urls::dashboard(code)
 }
 
+/// The page's `?year=` (2021, the plan's base year, when absent); 400 when not a year.
+fn year_of(web: &Web, query: &BTreeMap<String, String>) -> WebResult<i32> {
+    match query.get("year") {
+        Some(text) => ecociv_core::value::parse_year(text).map_err(|_| WebError::BadRequest(web.lang)),
+        None => Ok(2021),
+    }
+}
+
+/// The years linked around `year`.
+fn years_around(year: i32) -> impl Iterator<Item = i32> {
+    ((year - 2)..=(year + 2)).filter(|y| ecociv_core::value::YEARS.contains(y))
+}
+
 /// `GET /rollup/{code}?year=YYYY`.
 pub async fn page(
     State(state): State<AppState>,
@@ -27,10 +40,7 @@ pub async fn page(
     Path(code): Path<String>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> WebResult<Response> {
-    let year = match query.get("year") {
-        Some(text) => ecociv_core::value::parse_year(text).map_err(|_| WebError::BadRequest(web.lang))?,
-        None => 2021,
-    };
+    let year = year_of(&web, &query)?;
     let view = rollup::compute(&state, &user, &code, year, query.get("framework").map(String::as_str))
         .await
         .map_err(|error| WebError::from_api(&web, error))?;
@@ -57,8 +67,7 @@ pub async fn page(
         .get("map")
         .filter(|id| !id.is_empty() && framework.row(id).is_some())
         .map(String::as_str);
-    let years = ((year - 2)..=(year + 2))
-        .filter(|y| ecociv_core::value::YEARS.contains(y))
+    let years = years_around(year)
         .map(|y| (y, format!("/rollup/{encoded}?year={y}")))
         .collect();
     let page_view = RollupPage {
@@ -84,4 +93,28 @@ pub async fn page(
     };
     let ctx = context(&web, None, None, None);
     Ok(html(StatusCode::OK, render(&ctx, &page_view)))
+}
+
+/// `GET /z/{code}/peers?year=YYYY`: the zone and the zones of the same kind side by side (visible like the
+/// zone's dashboard; the peers listed are those the visitor may see).
+pub async fn peers(
+    State(state): State<AppState>,
+    web: Web,
+    Path(code): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> WebResult<Response> {
+    let year = year_of(&web, &query)?;
+    let view = rollup::peers(&state, web.principal.as_deref(), &code, year)
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    let page_view = ecociv_web::pages::peers::PeersPage {
+        zone_name: &view.record.profile.name,
+        peers: &view.peers,
+        zones: &view.zones,
+        framework: &view.framework,
+        stale: view.stale,
+        years: years_around(year).collect(),
+    };
+    let ctx = context(&web, Some(&view.record), None, None);
+    Ok(html(StatusCode::OK, ecociv_web::pages::peers::render(&ctx, &page_view)))
 }

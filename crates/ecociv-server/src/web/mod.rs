@@ -114,6 +114,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx"),
     // Issue 15 (h15): the roll-up of a city, a province or the nation.
     ("GET", "/rollup/{code}"),
+    ("GET", "/z/{code}/peers"),
     // Registers (台账), issue 13.
     ("GET", "/z/{code}/ledgers"),
     ("POST", "/z/{code}/ledgers/compute"),
@@ -202,6 +203,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/z/{code}/disclosure") => get(portal::disclosure),
         // Issue 15 (h15).
         ("GET", "/rollup/{code}") => get(hierarchy::page),
+        ("GET", "/z/{code}/peers") => get(hierarchy::peers),
         ("GET", "/z/{code}/surveys/{survey}/export.xlsx") => get(survey::export_xlsx),
         ("GET", "/z/{code}/ledgers") => get(ledger::list),
         ("POST", "/z/{code}/ledgers/compute") => post(ledger::compute),

@@ -138,6 +138,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/rollup/{code}", UNIT_ROLES),
     ("GET", "/api/v1/rollup/{code}/rollup.xlsx", UNIT_ROLES),
     ("GET", "/api/v1/rollup/{code}/summary.docx", UNIT_ROLES),
+    ("GET", "/api/v1/zones/{code}/peers", EVERYONE),
     // Registers (台账), issue 13: the hazard register is kept by 城中生态环境局 (EditorOwn's department).
     ("GET", "/api/v1/zones/{code}/ledgers", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/ledgers/derived", LOGGED_IN),
@@ -294,11 +295,12 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                 .replace("{survey}", &survey)
                 .replace("{ledger}", "risk_hazard")
                 .replace("{record}", "YH1");
-            let path = if path.ends_with("/assessment") || path.starts_with("/api/v1/rollup/") {
-                format!("{path}?year=2021")
-            } else {
-                path
-            };
+            let path =
+                if path.ends_with("/assessment") || path.ends_with("/peers") || path.starts_with("/api/v1/rollup/") {
+                    format!("{path}?year=2021")
+                } else {
+                    path
+                };
             let path = if path.ends_with("/progress") {
                 format!("{path}?target_year=2025")
             } else {

@@ -642,6 +642,7 @@ const PAGES: &[PageRoute] = &[
     ("GET", "/z/{code}/surveys/{survey}/export.xlsx", MEMBERS, &[]),
     // Issue 15 (h15): the roll-up of the zone's unit (admins here; a city's roles in hierarchy.rs).
     ("GET", "/rollup/{code}", ADMINS, &[]),
+    ("GET", "/z/{code}/peers", EVERYONE, &[]),
     // Registers (台账), issue 13.
     ("GET", "/z/{code}/ledgers", MEMBERS, &[]),
     (

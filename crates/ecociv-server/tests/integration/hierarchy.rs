@@ -361,6 +361,71 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         .collect();
     assert!(codes.contains(&"450203") && !codes.contains(&"450302"), "{codes:?}");
 
+    // Zones of the same kind (县级, 湿润, 丘陵: the three share the example's attributes) side by side: the
+    // city's reviewer sees its two zones, not 桂林's undisclosed one; the admin sees all three; 桂林's reviewer
+    // cannot see 鱼峰区 at all.
+    let peers = liuzhou
+        .json(&server, Method::GET, "/api/v1/zones/450203/peers?year=2021", None)
+        .await;
+    assert_eq!(peers.status, StatusCode::OK, "{:?}", peers.body);
+    let order: Vec<&str> = peers.body["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["450203", "450202"], "the zone first, then its visible peers");
+    assert_eq!(
+        peers.body["kind"],
+        json!([{"attribute": "level", "value": "县级"}, {"attribute": "climate", "value": "湿润"}, {"attribute": "terrain", "value": "丘陵"}])
+    );
+    let forest = peers.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["row"] == "10")
+        .expect("row 10");
+    assert_eq!(
+        forest["cells"],
+        json!([{"status": "not_met", "figure": 30.0}, {"status": "met", "figure": 42.72}])
+    );
+    let all = admin
+        .json(&server, Method::GET, "/api/v1/zones/450203/peers?year=2021", None)
+        .await;
+    assert_eq!(all.body["zones"].as_array().map(Vec::len), Some(3), "{:?}", all.body);
+    assert_eq!(
+        guilin
+            .json(&server, Method::GET, "/api/v1/zones/450203/peers?year=2021", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let page = liuzhou.get(&server, "/z/450203/peers?year=2021").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().unwrap_or_default();
+    for expected in [
+        "柳州市鱼峰区2021年同类区域比较",
+        "层级：县级",
+        "柳州市城中区",
+        ">30%",
+        ">42.72%",
+    ] {
+        assert!(html.contains(expected), "{expected} on the peers page");
+    }
+    assert!(
+        !html.contains("桂林市秀峰区"),
+        "another city's undisclosed zone is not shown"
+    );
+    let dashboard = liuzhou.get(&server, "/z/450203?year=2021").await;
+    assert!(
+        dashboard
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("/z/450203/peers?year=2021"),
+        "the dashboard links the comparison"
+    );
+
     // A third zone from the Excel plan template: 柳北区 (450205), its Table 2-1 filled (the example's plan,
     // forest cover 45 %). First a file with bad cells: refused whole, each cell named, nothing created.
     let mut example = ecociv_data::load_zone("450202").expect("example").zone;

@@ -296,6 +296,34 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
         .await
         .expect("scroll");
     screenshot(&client, "rollup-map-city-row10-1366").await;
+
+    // Zones of the same kind side by side (鱼峰区 with 城中区 and 秀峰区), at both widths.
+    for (width, height) in [(1366, 768), (390, 844)] {
+        client.set_window_size(width, height).await.expect("window");
+        client
+            .goto(&format!("{base}/z/450203/peers?year=2021"))
+            .await
+            .expect("peers");
+        let heads: Vec<String> = json(
+            &client,
+            "return [...document.querySelectorAll('table.peers thead th[data-code]')].map(th => th.dataset.code);",
+        )
+        .await;
+        assert_eq!(heads.first().map(String::as_str), Some("450203"), "{heads:?}");
+        assert_eq!(heads.len(), 3, "{heads:?}");
+        failures.extend(
+            offenders(&client)
+                .await
+                .into_iter()
+                .map(|o| format!("peers at {width}: {o}")),
+        );
+        screenshot(&client, &format!("peers-{width}")).await;
+        client
+            .execute("document.getElementById('rows-h').scrollIntoView()", Vec::new())
+            .await
+            .expect("scroll");
+        screenshot(&client, &format!("peers-rows-{width}")).await;
+    }
     client.close().await.expect("close");
     assert!(failures.is_empty(), "layout:\n{}", failures.join("\n"));
 }

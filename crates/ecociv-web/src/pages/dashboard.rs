@@ -525,7 +525,10 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
             h1 { (tf(lang, "dashboard.title", &[("year", &view.year)])) }
             (year_form(lang, &urls::dashboard(zone), &view.years, view.year, &[]))
         }
-        p class="meta" { (view.framework.get(lang)) " · " (tf(lang, "common.edition", &[("edition", &view.edition)])) }
+        p class="meta" {
+            (view.framework.get(lang)) " · " (tf(lang, "common.edition", &[("edition", &view.edition)]))
+            " · " a href=(urls::peers(zone, view.year)) { (t(lang, "peers.link")) }
+        }
         (band(lang, view))
         div class="grid-2" {
             (domain_bars(lang, &view.by_domain))

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod indicator;
 pub mod ledger;
 pub mod login;
+pub mod peers;
 pub mod plan;
 pub mod portal;
 pub mod review;

@@ -8,7 +8,7 @@
 use ecociv_core::format::{RowFormat, part_of};
 use ecociv_core::{Framework, Status};
 use ecociv_map::svg::{Area, Labels, Layer, choropleth};
-use ecociv_progress::rollup::{Rollup, ZoneEntry};
+use ecociv_progress::rollup::{Rollup, Standing, ZoneEntry};
 use maud::{Markup, PreEscaped, html};
 
 use crate::i18n::{t, tf};
@@ -292,6 +292,77 @@ fn map_section(ctx: &PageContext, view: &RollupPage<'_>, figure: &dyn Fn(&str, O
     }
 }
 
+/// The standings' card (各区域排名): rank, zone (linked), readiness, binding and reference indicators met;
+/// `this` marks the zone a peer comparison is about. Shared by the roll-up and the peers page.
+pub fn standings_section(
+    lang: crate::i18n::Lang,
+    standings: &[Standing],
+    href: &dyn Fn(&str) -> String,
+    this: Option<&str>,
+) -> Markup {
+    html! {
+        section class="card" aria-labelledby="standing-h" {
+            h2 id="standing-h" { (t(lang, "rollup.k13")) }
+            @if standings.is_empty() {
+                p { (t(lang, "rollup.k14")) }
+            } @else {
+                div class="scroll" {
+                    table class="data rollup" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "rollup.k15")) }
+                            th scope="col" class="c-name" { (t(lang, "rollup.k16")) }
+                            th scope="col" { (t(lang, "rollup.k17")) }
+                            th scope="col" { (t(lang, "rollup.k18")) }
+                            th scope="col" { (t(lang, "rollup.k19")) }
+                        } }
+                        tbody {
+                            @for s in standings {
+                                tr {
+                                    td class="num" { (s.rank) }
+                                    td class="c-name" {
+                                        a href=(href(&s.code)) { (s.name) }
+                                        @if this == Some(s.code.as_str()) { "（" (t(lang, "peers.this")) "）" }
+                                    }
+                                    td {
+                                        @if s.ready {
+                                            span class="tag active" { (t(lang, "rollup.k20")) }
+                                        } @else {
+                                            span class="tag disabled" { (t(lang, "rollup.k21")) }
+                                        }
+                                    }
+                                    td class="num" { (s.binding_met) "/" (s.binding_total) }
+                                    td class="num" { (s.reference_met) "/" (s.reference_total) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The edition line and the years' links of a roll-up-like page.
+pub fn edition_and_years(
+    lang: crate::i18n::Lang,
+    framework_name: &str,
+    edition: &str,
+    year: i32,
+    years: &[(i32, String)],
+) -> Markup {
+    html! {
+        p class="meta" {
+            (t(lang, "rollup.k1")) "：" (framework_name) "；" (t(lang, "rollup.k2")) "：" (edition)
+        }
+        nav class="years" aria-label=(t(lang, "rollup.k3")) {
+            @for (y, href) in years {
+                @if *y == year { strong { (y) } } @else { a href=(href) { (y) } }
+                " "
+            }
+        }
+    }
+}
+
 fn name_of<'a>(zones: &'a [ZoneEntry], code: &str) -> &'a str {
     zones.iter().find(|z| z.code == code).map_or("", |z| z.name.as_str())
 }
@@ -311,15 +382,7 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
     };
     let body = html! {
         h1 { (title) }
-        p class="meta" {
-            (t(lang, "rollup.k1")) "：" (view.framework.name) "；" (t(lang, "rollup.k2")) "：" (r.framework_edition)
-        }
-        nav class="years" aria-label=(t(lang, "rollup.k3")) {
-            @for (year, href) in &view.years {
-                @if *year == r.year { strong { (year) } } @else { a href=(href) { (year) } }
-                " "
-            }
-        }
+        (edition_and_years(lang, &view.framework.name, &r.framework_edition, r.year, &view.years))
         section class="card" aria-labelledby="summary-h" {
             h2 id="summary-h" { (t(lang, "rollup.k4")) }
             ul {
@@ -350,41 +413,7 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
             }
         }
         (map_section(ctx, view, &figure))
-        section class="card" aria-labelledby="standing-h" {
-            h2 id="standing-h" { (t(lang, "rollup.k13")) }
-            @if r.standings.is_empty() {
-                p { (t(lang, "rollup.k14")) }
-            } @else {
-                div class="scroll" {
-                    table class="data rollup" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "rollup.k15")) }
-                            th scope="col" class="c-name" { (t(lang, "rollup.k16")) }
-                            th scope="col" { (t(lang, "rollup.k17")) }
-                            th scope="col" { (t(lang, "rollup.k18")) }
-                            th scope="col" { (t(lang, "rollup.k19")) }
-                        } }
-                        tbody {
-                            @for s in &r.standings {
-                                tr {
-                                    td class="num" { (s.rank) }
-                                    td class="c-name" { a href=((view.zone_href)(&s.code)) { (s.name) } }
-                                    td {
-                                        @if s.ready {
-                                            span class="tag active" { (t(lang, "rollup.k20")) }
-                                        } @else {
-                                            span class="tag disabled" { (t(lang, "rollup.k21")) }
-                                        }
-                                    }
-                                    td class="num" { (s.binding_met) "/" (s.binding_total) }
-                                    td class="num" { (s.reference_met) "/" (s.reference_total) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (standings_section(lang, &r.standings, &|code| (view.zone_href)(code), None))
         section class="card" aria-labelledby="failing-h" {
             h2 id="failing-h" { (t(lang, "rollup.k22")) }
             @if r.binding_failures.is_empty() {
