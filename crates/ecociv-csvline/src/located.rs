@@ -145,6 +145,41 @@ impl Located {
     /// The place alone, Chinese then English (`第 3 行第 5 列（no2）/ line 3, column 5 (no2)`,
     /// `工作表“表2-1”单元格 G7 / sheet 表2-1, cell G7`); empty when nothing but the file is known.
     pub fn place(&self) -> String {
+        let (zh, en) = self.places();
+        if zh.is_empty() {
+            String::new()
+        } else if zh.ends_with('）') {
+            // A full-width bracket carries its own space.
+            format!("{zh}/ {en}")
+        } else {
+            format!("{zh} / {en}")
+        }
+    }
+
+    /// The problem in Chinese alone, for a page in Chinese: the place and the message's Chinese part
+    /// (`第 3 行，字段 层：“火星街道”不是抽样方案中的层`); no file name.
+    pub fn zh(&self) -> String {
+        join_place(self.places().0, self.message_parts().0, "：")
+    }
+
+    /// The problem in English, for a page in English: the place and the message's English part when it
+    /// has one (the whole message otherwise); no file name.
+    pub fn en(&self) -> String {
+        join_place(self.places().1, self.message_parts().1, ": ")
+    }
+
+    /// The message's Chinese and English parts: a message is written `中文 (English)`; one without an
+    /// English part in brackets at its end is both.
+    pub fn message_parts(&self) -> (&str, &str) {
+        let message = self.message.as_str();
+        match message.strip_suffix(')').and_then(|m| m.find(" (").map(|at| (at, m))) {
+            Some((at, m)) if at > 0 => (&message[..at], &m[at + 2..]),
+            _ => (message, message),
+        }
+    }
+
+    /// The place in Chinese and in English (empty when nothing but the file is known).
+    fn places(&self) -> (String, String) {
         let mut zh = String::new();
         let mut en: Vec<String> = Vec::new();
         if let Some(sheet) = self.sheet() {
@@ -190,14 +225,16 @@ impl Located {
             }
             None => {}
         }
-        if zh.is_empty() {
-            String::new()
-        } else if zh.ends_with('）') {
-            // A full-width bracket carries its own space.
-            format!("{zh}/ {}", en.join(", "))
-        } else {
-            format!("{zh} / {}", en.join(", "))
-        }
+        (zh, en.join(", "))
+    }
+}
+
+/// A place and a message in one language (the message alone when there is no place).
+fn join_place(place: String, message: &str, separator: &str) -> String {
+    if place.is_empty() {
+        message.to_string()
+    } else {
+        format!("{place}{separator}{message}")
     }
 }
 
@@ -322,6 +359,24 @@ mod tests {
         );
         // The readers' results stay small (clippy's large-error threshold is 128 bytes).
         assert!(size_of::<Located>() <= 128);
+    }
+
+    #[test]
+    fn a_page_shows_the_problem_in_its_own_language() {
+        let p = Located::at(
+            "",
+            Some(3),
+            Some("层"),
+            "“火星街道”不是抽样方案中的层 ('火星街道' is not a stratum)",
+        );
+        assert_eq!(p.zh(), "第 3 行，字段 层：“火星街道”不是抽样方案中的层");
+        assert_eq!(p.en(), "line 3, field 层: '火星街道' is not a stratum");
+        // A message without an English part is shown whole on either page.
+        let whole = Located::new("", "不是数字");
+        assert_eq!(
+            (whole.zh(), whole.en()),
+            ("不是数字".to_string(), "不是数字".to_string())
+        );
     }
 
     #[test]

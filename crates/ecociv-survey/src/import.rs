@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use ecociv_csvline::Located;
 
 use crate::questionnaire::{Answers, Questionnaire};
 use crate::sampling::SamplingPlan;
@@ -50,32 +51,15 @@ pub struct ImportFile {
     pub ignored_columns: Vec<String>,
 }
 
-/// A problem at a line and column of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineProblem {
-    pub line: u64,
-    /// The column's heading (or 整行 / 表头).
-    pub column: String,
-    pub zh: String,
-    pub en: String,
-}
-
-impl std::fmt::Display for LineProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "第{}行“{}”：{}（line {}, column '{}': {}）",
-            self.line, self.column, self.zh, self.line, self.column, self.en
-        )
-    }
-}
-
-fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>) -> LineProblem {
-    LineProblem {
-        line,
-        column: column.into(),
-        zh: zh.into(),
-        en: en.into(),
+/// A problem at a line and column of the file: the project's one located error. The file's name is the
+/// caller's to add ([`Located::in_file`]); the message is `中文 (English)`.
+fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>) -> Located {
+    let message = format!("{} ({})", zh.into(), en.into());
+    let located = Located::new("", message).at_line(line);
+    match column {
+        // The file or the line as a whole, or the heading line: no field to name.
+        "整个文件" | "整行" | "表头" => located,
+        heading => located.in_field(heading),
     }
 }
 
@@ -83,7 +67,7 @@ fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 
 /// Reads a CSV (UTF-8, optional BOM) or xlsx file (first sheet) into (line, cells) rows.
-pub fn read_grid(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, LineProblem> {
+pub fn read_grid(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, Located> {
     if bytes.len() > MAX_BYTES {
         return Err(problem(0, "整个文件", "文件超过 32 MB", "the file exceeds 32 MB"));
     }
@@ -116,12 +100,8 @@ pub fn read_grid(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, LineProblem> {
                     Data::DateTime(d) => d.to_string(),
                     Data::DateTimeIso(d) | Data::DurationIso(d) => d.clone(),
                     Data::Float(_) | Data::Error(_) => {
-                        return Err(problem(
-                            line,
-                            &format!("第{}列", column + 1),
-                            "单元格含错误值",
-                            "the cell holds an error value",
-                        ));
+                        return Err(problem(line, "整行", "单元格含错误值", "the cell holds an error value")
+                            .at_column(column + 1));
                     }
                 });
             }
@@ -185,7 +165,7 @@ pub fn parse_export(
     questionnaire: &Questionnaire,
     plan: &SamplingPlan,
     bytes: &[u8],
-) -> Result<ImportFile, Vec<LineProblem>> {
+) -> Result<ImportFile, Vec<Located>> {
     let grid = read_grid(bytes).map_err(|p| vec![p])?;
     let Some((header_line, header)) = grid.first() else {
         return Err(vec![problem(0, "整个文件", "文件是空的", "the file is empty")]);

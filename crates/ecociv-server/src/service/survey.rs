@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use ecociv_store::survey::{Channel, NewResponse, NewSurvey, StoredResponse, SurveyRecord, SurveyState};
 use ecociv_store::values::Batch;
 use ecociv_store::{Action, NewRevision, Status, StoreError};
-use ecociv_survey::import::LineProblem;
 use ecociv_survey::{Answers, Estimate, EstimateError, Problem, Questionnaire, Response, SamplingPlan};
 
 use crate::AppState;
@@ -183,7 +182,7 @@ pub async fn import(
     code: &str,
     survey: &LoadedSurvey,
     bytes: Vec<u8>,
-) -> ApiResult<Result<usize, Vec<LineProblem>>> {
+) -> ApiResult<Result<usize, Vec<ecociv_data::Problem>>> {
     check_manager(role)?;
     import_export(&state.store, code, survey, bytes, &principal.user.id).await
 }
@@ -197,7 +196,7 @@ pub async fn import_export(
     survey: &LoadedSurvey,
     bytes: Vec<u8>,
     entered_by: &str,
-) -> ApiResult<Result<usize, Vec<LineProblem>>> {
+) -> ApiResult<Result<usize, Vec<ecociv_data::Problem>>> {
     let (questionnaire, plan) = (survey.questionnaire.clone(), survey.plan.clone());
     let parsed = crate::work::cpu(move || ecociv_survey::import::parse_export(&questionnaire, &plan, &bytes)).await?;
     let file = match parsed {
@@ -227,11 +226,15 @@ pub async fn import_export(
         Ok(n) => Ok(Ok(n)),
         Err(duplicates) => Ok(Err(duplicates
             .into_iter()
-            .map(|(line, id)| LineProblem {
-                line,
-                column: "答卷编号".into(),
-                zh: format!("答卷编号“{id}”已经导入过，整份文件未导入"),
-                en: format!("response number '{id}' is already stored; nothing was imported"),
+            .map(|(line, id)| {
+                ecociv_data::Problem::at(
+                    "",
+                    Some(line),
+                    Some("答卷编号"),
+                    format!(
+                        "答卷编号“{id}”已经导入过，整份文件未导入 (response number '{id}' is already stored; nothing was imported)"
+                    ),
+                )
             })
             .collect())),
     }

@@ -585,8 +585,8 @@ pub async fn import(
                 .iter()
                 .take(100)
                 .map(|p| match lang {
-                    Lang::Zh => format!("第{}行“{}”：{}", p.line, p.column, p.zh),
-                    Lang::En => format!("line {}, column '{}': {}", p.line, p.column, p.en),
+                    Lang::Zh => p.zh(),
+                    Lang::En => p.en(),
                 })
                 .collect();
             admin_page(

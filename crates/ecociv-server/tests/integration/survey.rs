@@ -356,11 +356,11 @@ async fn paper_forms_and_imports_are_refused_whole_with_line_and_field() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = page(&bad);
     assert!(
-        html.contains("第3行“总体来看，您对本区生态文明建设的成效是否满意？”：“很满意”不是本题的选项"),
+        html.contains("第 3 行，字段 总体来看，您对本区生态文明建设的成效是否满意？：“很满意”不是本题的选项"),
         "{html}"
     );
     assert!(
-        html.contains("第4行“所在街道社区村”：“火星街道”不是抽样方案中的层"),
+        html.contains("第 4 行，字段 所在街道社区村：“火星街道”不是抽样方案中的层"),
         "{html}"
     );
     assert_eq!(
@@ -379,7 +379,7 @@ async fn paper_forms_and_imports_are_refused_whole_with_line_and_field() {
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = page(&twice);
     assert!(
-        html.contains("第2行“答卷编号”：答卷编号“9001”已经导入过") && html.contains("第3行“答卷编号”"),
+        html.contains("第 2 行，字段 答卷编号：答卷编号“9001”已经导入过") && html.contains("第 3 行，字段 答卷编号："),
         "{html}"
     );
     assert_eq!(

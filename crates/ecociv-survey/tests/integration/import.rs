@@ -60,7 +60,10 @@ fn a_bad_export_is_refused_whole_with_line_and_column() {
         .replace("102,", "101,")
         .replace("2,,travel", "2,空气质量,travel");
     let problems = parse_export(&q, &plan(), bad.as_bytes()).unwrap_err();
-    let at: Vec<(u64, &str)> = problems.iter().map(|p| (p.line, p.column.as_str())).collect();
+    let at: Vec<(u64, &str)> = problems
+        .iter()
+        .map(|p| (p.line.unwrap_or(0), p.field.as_deref().unwrap_or("")))
+        .collect();
     assert_eq!(
         at,
         [
@@ -71,23 +74,30 @@ fn a_bad_export_is_refused_whole_with_line_and_column() {
         ],
         "{problems:#?}"
     );
-    assert!(problems[0].zh.contains("“城东街道”不是抽样方案中的层"));
-    assert!(problems[2].zh.contains("与第2行重复"));
-    assert!(problems[3].zh.contains("不应作答"), "{}", problems[3].zh);
-    assert!(problems[0].to_string().starts_with("第2行“所在街道社区村”"));
+    assert!(problems[0].zh().contains("“城东街道”不是抽样方案中的层"));
+    assert!(problems[2].zh().contains("与第2行重复"));
+    assert!(problems[3].zh().contains("不应作答"), "{}", problems[3].zh());
+    assert!(
+        problems[0]
+            .to_string()
+            .starts_with("第 2 行，字段 所在街道社区村 / line 2, field 所在街道社区村: “城东街道”不是抽样方案中的层 ("),
+        "{}",
+        problems[0]
+    );
     // A missing question column is named at the heading.
     let cut: String = EXPORT
         .lines()
         .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
         .collect();
     let problems = parse_export(&q, &plan(), cut.as_bytes()).unwrap_err();
-    assert_eq!((problems[0].line, problems[0].column.as_str()), (1, "表头"));
-    assert!(problems[0].zh.contains("participate"), "{}", problems[0].zh);
+    // The heading line, no column of it.
+    assert_eq!((problems[0].line, problems[0].field.as_deref()), (Some(1), None));
+    assert!(problems[0].zh().contains("participate"), "{}", problems[0].zh());
     // Not a CSV or xlsx at all.
     assert!(parse_export(&q, &plan(), &[0xff, 0xfe, 0x00]).is_err());
     assert!(
         parse_export(&q, &plan(), b"PK\x03\x04garbage").unwrap_err()[0]
-            .zh
+            .zh()
             .contains("xlsx")
     );
 }

@@ -146,16 +146,29 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("读取 {} (reading)", path.display()))
 }
 
-/// Prints located problems under the file's name and returns the refusal's exit code.
+/// Prints problems under the file's name and returns the refusal's exit code.
 fn refused(file: &Path, problems: &[impl std::fmt::Display]) -> ExitCode {
     for problem in problems {
         eprintln!("{}：{problem}", file.display());
     }
+    refusal_count(file, problems.len())
+}
+
+/// Prints located problems (`ecociv_csvline::Located`, named in the file) and returns the refusal's exit
+/// code.
+fn refused_located(file: &Path, problems: &[ecociv_data::Problem]) -> ExitCode {
+    for problem in problems {
+        eprintln!("{}", problem.clone().in_file(file.display().to_string()));
+    }
+    refusal_count(file, problems.len())
+}
+
+fn refusal_count(file: &Path, problems: usize) -> ExitCode {
     eprintln!(
         "{}：共 {} 个问题，未采用任何内容 ({} problems; nothing was used)",
         file.display(),
-        problems.len(),
-        problems.len()
+        problems,
+        problems
     );
     ExitCode::from(1)
 }
@@ -338,7 +351,7 @@ fn estimate(args: EstimateArgs) -> anyhow::Result<ExitCode> {
         std::fs::read(responses_path).with_context(|| format!("读取 {} (reading)", responses_path.display()))?;
     let file = match ecociv_survey::import::parse_export(&questionnaire, &plan, &bytes) {
         Ok(file) => file,
-        Err(problems) => return Ok(refused(responses_path, &problems)),
+        Err(problems) => return Ok(refused_located(responses_path, &problems)),
     };
     if !file.ignored_columns.is_empty() {
         eprintln!("未使用的列 (columns ignored)：{}", file.ignored_columns.join("、"));
@@ -391,7 +404,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(problems) => Ok(refused(&args.file, &problems)),
+        Err(problems) => Ok(refused_located(&args.file, &problems)),
     }
 }
 

@@ -126,7 +126,10 @@ fn rows_34_and_35_are_estimated_offline_as_worked_by_hand_and_an_empty_stratum_i
     ]);
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
-    assert!(text.contains("第3行“所在街道社区村”"), "{text}");
+    assert!(
+        text.contains("第 3 行，字段 所在街道社区村 / line 3, field 所在街道社区村: "),
+        "{text}"
+    );
 }
 
 /// A database with the example zone, its demo accounts and its SYNTHETIC 2024 survey (as `serve --demo`).
@@ -172,7 +175,7 @@ fn an_export_is_imported_all_or_nothing_estimated_and_written_as_a_workbook() {
     let path = file.to_str().unwrap();
     let output = stored(&["import", "--by", "reviewer", path]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    assert!(stderr(&output).contains("第3行"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("第 3 行，字段 序号"), "{}", stderr(&output));
     let after = json(&stored(&["estimate", "--format", "json"]));
     assert_eq!(
         after["estimates"][0]["valid"].as_u64().unwrap(),
