@@ -111,11 +111,22 @@ if [ -n "${KILL:-}" ]; then
   exit 0
 fi
 
+# SAVE_DURING=1: once the file is being stored, the reviewer saves a draft value (row 7.1, 2024) and the
+# script prints its status and time (on SQLite the import holds the one writing connection).
+save_during() {
+  for _ in $(seq 3000); do case "$(progress)" in storing*) break;; esac; sleep 0.2; done
+  echo "draft save during storing ($(progress)): $(curl -s -o "$WORK/save" -w '%{http_code} in %{time_total} s' -X PUT \
+    -b "$WORK/jar" -H "X-CSRF-Token: $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"value": "60.0", "reason": "bench"}' "$BASE/api/v1/zones/450202/values/7.1/2024"): $(cut -c1-200 "$WORK/save")" >"$WORK/saved"
+}
+SAVER=
+if [ -n "${SAVE_DURING:-}" ]; then save_during & SAVER=$!; fi
 sample &
 SAMPLER=$!
 /usr/bin/time -f '%e s elapsed (curl)' -o "$WORK/t" curl -s -o "$WORK/import" -b "$WORK/jar" -H "X-CSRF-Token: $TOKEN" \
   -H 'Content-Type: text/csv' -X POST -T "$FILE" "$BASE/api/v1/zones/450202/monitoring/import/air?file=$(basename "$FILE")"
 kill "$SAMPLER" 2>/dev/null || true; SAMPLER=
 echo "import: $(cut -c1-300 "$WORK/import")"
+if [ -n "$SAVER" ]; then wait "$SAVER" || true; cat "$WORK/saved" 2>/dev/null; fi
 echo "$(cat "$WORK/t"); server RSS $(status VmRSS) MiB, peak (VmHWM) $(status VmHWM) MiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "stored: $(readings) readings; database $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB (SQLite file and WAL)"
