@@ -255,7 +255,7 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
             input_sheet.add_data_validation(r, col::VALUE, r, col::VALUE, &validation)?;
         }
         let assigned = DataValidation::new()
-            .allow_list_strings(&["完成", "未完成"])?
+            .allow_list_strings(&[Assigned::DONE, Assigned::NOT_DONE])?
             .set_error_style(DataValidationErrorStyle::Information)
             .set_input_message("上级下达的数值，或上级对考核任务的结论：完成 / 未完成")?;
         input_sheet.add_data_validation(r, col::ASSIGNED, r, col::ASSIGNED, &assigned)?;
