@@ -16,7 +16,7 @@ use crate::gb3838::{self, ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody
 use crate::hj192::{Restriction, SubIndices};
 
 mod parallel;
-pub use parallel::{BLOCK, classify_parallel, default_workers};
+pub use parallel::{BLOCK, annual_parallel, classify_parallel, default_workers};
 
 /// An input error, located by line and column: the project's one located error (`ecociv_csvline::Located`,
 /// built with `Located::in_stream`; the file is named by the caller, `Located::in_file`).
@@ -99,21 +99,41 @@ impl Header {
     }
 }
 
+/// The fields of one record: the csv crate's `ByteRecord`, or the fields of a plain line split at commas by
+/// the parallel reader's fast path (`[&[u8]]`) — read by the same [`Fields`] code either way.
+pub(crate) trait Record {
+    fn field(&self, col: usize) -> Option<&[u8]>;
+}
+
+impl Record for ByteRecord {
+    #[inline]
+    fn field(&self, col: usize) -> Option<&[u8]> {
+        self.get(col)
+    }
+}
+
+impl Record for [&[u8]] {
+    #[inline]
+    fn field(&self, col: usize) -> Option<&[u8]> {
+        self.get(col).copied()
+    }
+}
+
 /// Access to the fields of one record with located errors.
-struct Fields<'a> {
-    rec: &'a ByteRecord,
+pub(crate) struct Fields<'a, T: Record + ?Sized = ByteRecord> {
+    rec: &'a T,
     line: u64,
     names: &'a [String],
 }
 
-impl<'a> Fields<'a> {
+impl<'a, T: Record + ?Sized> Fields<'a, T> {
     fn err(&self, col: usize, message: String) -> IngestError {
         let name = self.names.get(col).cloned().unwrap_or_default();
         IngestError::in_stream(self.line, Some((col + 1, name)), message)
     }
 
     fn raw(&self, col: usize) -> &'a [u8] {
-        self.rec.get(col).unwrap_or(b"").trim_ascii()
+        self.rec.field(col).unwrap_or(b"").trim_ascii()
     }
 
     fn text(&self, col: usize) -> Result<&'a str, IngestError> {
@@ -346,28 +366,20 @@ pub struct SampleRef<'a> {
     pub values: Values,
 }
 
-/// Streaming reader of water-quality samples. Input header (extra columns ignored, order free):
-/// `section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc`.
-pub struct SampleReader<R: Read> {
-    rdr: csv::Reader<LineCounter<R>>,
-    rec: ByteRecord,
-    names: Vec<String>,
+/// Where a sample's fields are, resolved from the header: the one interpretation of a sample record, for the
+/// csv reader ([`SampleReader`]) and the parallel reader's fast path alike.
+#[derive(Debug, Clone)]
+pub(crate) struct SampleColumns {
+    pub(crate) names: Vec<String>,
     section: usize,
-    date: usize,
-    waterbody: usize,
+    pub(crate) date: usize,
+    pub(crate) waterbody: usize,
     items: [usize; ITEM_COUNT],
     below_detection: f64,
 }
 
-impl<R: Read> SampleReader<R> {
-    /// Reads the header; the `xL` fraction comes from the 2011 method thresholds.
-    pub fn new(input: R, thresholds: &Thresholds) -> Result<Self, IngestError> {
-        let mut rdr = ReaderBuilder::new()
-            .buffer_capacity(1 << 16)
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(LineCounter::new(input));
-        let h = Header::read(&mut rdr)?;
+impl SampleColumns {
+    fn new(h: Header, thresholds: &Thresholds) -> Result<Self, IngestError> {
         let mut items = [0; ITEM_COUNT];
         for item in Item::ALL {
             items[item.index()] = h.require(item.code())?;
@@ -378,31 +390,19 @@ impl<R: Read> SampleReader<R> {
             waterbody: h.require("waterbody")?,
             items,
             names: h.names,
-            rdr,
-            rec: ByteRecord::new(),
             below_detection: thresholds.below_detection_fraction,
         })
     }
 
-    /// The next sample, `Ok(None)` at the end of input.
-    pub fn next_sample(&mut self) -> Result<Option<SampleRef<'_>>, IngestError> {
-        let line = loop {
-            if !self
-                .rdr
-                .read_byte_record(&mut self.rec)
-                .map_err(|e| csv_error(&e, &self.rdr))?
-            {
-                return Ok(None);
-            }
-            // Skip lines that are entirely empty (e.g. trailing ",,,," rows from spreadsheets).
-            let line = line_of(&self.rdr, self.rec.position());
-            if blank_or_checked(&self.rec, self.names.len(), line)? {
-                continue;
-            }
-            break line;
-        };
+    /// The sample of a non-blank record whose field count is the header's.
+    #[inline]
+    pub(crate) fn sample<'a, T: Record + ?Sized>(
+        &'a self,
+        rec: &'a T,
+        line: u64,
+    ) -> Result<SampleRef<'a>, IngestError> {
         let f = Fields {
-            rec: &self.rec,
+            rec,
             line,
             names: &self.names,
         };
@@ -431,14 +431,64 @@ impl<R: Read> SampleReader<R> {
             }
             values[item.index()] = v;
         }
-        Ok(Some(SampleRef {
+        Ok(SampleRef {
             line,
             section,
             date,
             year,
             waterbody,
             values,
-        }))
+        })
+    }
+}
+
+/// Streaming reader of water-quality samples. Input header (extra columns ignored, order free):
+/// `section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc`.
+pub struct SampleReader<R: Read> {
+    rdr: csv::Reader<LineCounter<R>>,
+    rec: ByteRecord,
+    cols: SampleColumns,
+}
+
+impl<R: Read> SampleReader<R> {
+    /// Reads the header; the `xL` fraction comes from the 2011 method thresholds.
+    pub fn new(input: R, thresholds: &Thresholds) -> Result<Self, IngestError> {
+        let mut rdr = ReaderBuilder::new()
+            .buffer_capacity(1 << 16)
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(LineCounter::new(input));
+        let h = Header::read(&mut rdr)?;
+        Ok(Self {
+            cols: SampleColumns::new(h, thresholds)?,
+            rdr,
+            rec: ByteRecord::new(),
+        })
+    }
+
+    /// The columns resolved from the header.
+    pub(crate) fn columns(&self) -> &SampleColumns {
+        &self.cols
+    }
+
+    /// The next sample, `Ok(None)` at the end of input.
+    pub fn next_sample(&mut self) -> Result<Option<SampleRef<'_>>, IngestError> {
+        let line = loop {
+            if !self
+                .rdr
+                .read_byte_record(&mut self.rec)
+                .map_err(|e| csv_error(&e, &self.rdr))?
+            {
+                return Ok(None);
+            }
+            // Skip lines that are entirely empty (e.g. trailing ",,,," rows from spreadsheets).
+            let line = line_of(&self.rdr, self.rec.position());
+            if blank_or_checked(&self.rec, self.cols.names.len(), line)? {
+                continue;
+            }
+            break line;
+        };
+        self.cols.sample(&self.rec, line).map(Some)
     }
 }
 
@@ -482,8 +532,31 @@ pub fn classify_stream<R: Read, W: Write>(
 /// The header of `ecociv water classify`'s output.
 pub(crate) const CLASSIFY_HEADER: [&str; 5] = ["section", "date", "class", "status", "class_items"];
 
-/// Classifies every sample `reader` gives and writes its output row (the one place the row is made, for the
-/// sequential and the parallel classifier alike).
+/// The output row of one sample: `section,date,class,status,class_items` — the one place the row's fields are
+/// made, for the sequential and the parallel classifier alike (the csv writer, or the fast path's plain
+/// writer for fields known to need no quotes, encodes them).
+#[inline]
+pub(crate) fn classified_row<'a>(
+    table: &Table,
+    s: &SampleRef<'a>,
+    items: &mut String,
+) -> (std::borrow::Cow<'a, str>, &'a str, &'static str, &'static str) {
+    let a = table.classify(s.waterbody, &s.values);
+    items.clear();
+    for (k, i) in a.class_items().enumerate() {
+        if k > 0 {
+            items.push(';');
+        }
+        items.push_str(i.code());
+    }
+    let (class, status) = match a.class {
+        Some(c) => (c.label(), c.status()),
+        None => ("", "未评价"),
+    };
+    (neutralise_formula(s.section), s.date, class, status)
+}
+
+/// Classifies every sample `reader` gives and writes its output row.
 pub(crate) fn write_classified<R: Read, W: Write>(
     reader: &mut SampleReader<R>,
     out: &mut csv::Writer<W>,
@@ -492,25 +565,8 @@ pub(crate) fn write_classified<R: Read, W: Write>(
     let mut n = 0u64;
     let mut items = String::new();
     while let Some(s) = reader.next_sample()? {
-        let a = table.classify(s.waterbody, &s.values);
-        items.clear();
-        for (k, i) in a.class_items().enumerate() {
-            if k > 0 {
-                items.push(';');
-            }
-            items.push_str(i.code());
-        }
-        let (class, status) = match a.class {
-            Some(c) => (c.label(), c.status()),
-            None => ("", "未评价"),
-        };
-        out.write_record([
-            neutralise_formula(s.section).as_ref(),
-            s.date,
-            class,
-            status,
-            items.as_str(),
-        ])?;
+        let (section, date, class, status) = classified_row(table, &s, &mut items);
+        out.write_record([section.as_ref(), date, class, status, items.as_str()])?;
         n += 1;
     }
     Ok(n)
@@ -534,19 +590,42 @@ pub struct AnnualRow {
 }
 
 /// Reads all samples and evaluates each section and year by the 2011 method (annual arithmetic means).
-/// Memory grows with the number of section-years, not with the number of samples.
+/// Memory grows with the number of section-years and sample dates, not with the file's bytes.
 pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Result<Vec<AnnualRow>, IngestError> {
     let mut reader = SampleReader::new(input, thresholds)?;
-    // Section → (kind, first line, year → accumulator, sample date → line); the key is allocated once per
-    // section, not per sample. The dates seen make a sample given twice an error instead of a double weight.
-    type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, HashMap<String, u64>);
-    let mut acc: BTreeMap<String, SectionAcc> = BTreeMap::new();
-    let wb_col = reader.waterbody;
-    let date_col = reader.date;
+    let mut acc = AnnualAcc::new(reader.columns());
     while let Some(s) = reader.next_sample()? {
-        let entry = match acc.get_mut(s.section) {
+        acc.add(&s)?;
+    }
+    Ok(acc.finish(table))
+}
+
+/// The state of `ecociv water annual`, fed one sample at a time in input order (by [`annual`] and by the
+/// parallel reader alike): the one place the annual rules and their errors live.
+pub(crate) struct AnnualAcc {
+    /// Section → (kind, first line, year → accumulator, sample date → line); the key is allocated once per
+    /// section, not per sample. The dates seen make a sample given twice an error instead of a double weight.
+    sections: BTreeMap<String, SectionAcc>,
+    wb_col: usize,
+    date_col: usize,
+}
+
+type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, HashMap<String, u64>);
+
+impl AnnualAcc {
+    pub(crate) fn new(cols: &SampleColumns) -> Self {
+        Self {
+            sections: BTreeMap::new(),
+            wb_col: cols.waterbody,
+            date_col: cols.date,
+        }
+    }
+
+    pub(crate) fn add(&mut self, s: &SampleRef<'_>) -> Result<(), IngestError> {
+        let entry = match self.sections.get_mut(s.section) {
             Some(e) => e,
-            None => acc
+            None => self
+                .sections
                 .entry(s.section.to_string())
                 .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), HashMap::new())),
         };
@@ -555,7 +634,7 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
         if let Some(earlier) = dates.insert(key, s.line) {
             return Err(IngestError::in_stream(
                 s.line,
-                Some((date_col + 1, "date".into())),
+                Some((self.date_col + 1, "date".into())),
                 format!(
                     "断面 “{}” 在 {} 的样品重复（第 {earlier} 行已有）/ section \"{}\" sampled on {} twice (first on line {earlier})",
                     excerpt(s.section),
@@ -568,7 +647,7 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
         if *wb != s.waterbody {
             return Err(IngestError::in_stream(
                 s.line,
-                Some((wb_col + 1, "waterbody".into())),
+                Some((self.wb_col + 1, "waterbody".into())),
                 format!(
                     "断面 “{}” 在第 {} 行为 {}，此处为 {} / section \"{}\" was {} on line {}, here {}",
                     s.section,
@@ -586,14 +665,16 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
             .entry(s.year)
             .or_insert_with(|| PeriodAccumulator::new(s.waterbody))
             .add(&s.values);
+        Ok(())
     }
-    let acc = acc.into_iter().flat_map(|(section, (_, _, years, _))| {
-        years
-            .into_iter()
-            .map(move |(year, period)| ((section.clone(), year), period))
-    });
-    Ok(acc
-        .map(|((section, year), period)| {
+
+    pub(crate) fn finish(self, table: &Table) -> Vec<AnnualRow> {
+        let acc = self.sections.into_iter().flat_map(|(section, (_, _, years, _))| {
+            years
+                .into_iter()
+                .map(move |(year, period)| ((section.clone(), year), period))
+        });
+        acc.map(|((section, year), period)| {
             let a = period.evaluate(table);
             let main_pollutants = a.main_pollutants(table);
             AnnualRow {
@@ -605,7 +686,8 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
                 period,
             }
         })
-        .collect())
+        .collect()
+    }
 }
 
 /// Writes annual rows as `section,year,samples,class,status,main_pollutants`.

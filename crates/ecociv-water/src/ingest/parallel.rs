@@ -1,15 +1,19 @@
-//! `ecociv water classify` on every core: the input is cut into blocks at line ends, each block is read and
-//! classified on a worker thread into its own output bytes, and the blocks' output is written **in input
-//! order** by one thread — the output, the first error and its line are exactly those of the sequential
-//! [`classify_stream`](super::classify_stream).
+//! `ecociv water classify` and `ecociv water annual` on every core: the input is cut into blocks at line
+//! ends, each block is read (and classified) on a worker thread, and the blocks' results are taken **in input
+//! order** by one thread — classify writes each block's output bytes, annual feeds each block's samples to
+//! the one annual accumulator — so the output, the first error and its line are exactly those of the
+//! sequential [`classify_stream`](super::classify_stream) and [`annual`](super::annual).
 //!
-//! Each worker runs the sequential reader over the header line followed by its block (samples are
-//! classified independently: no state crosses a line), and block-local line numbers are shifted by the line
-//! ends before the block. A block is cut after its last line end (LF, or a CR whose next byte is read and is
-//! not LF — the project's line-end rule, see `ecociv-csvline`) only while the input holds no quote character;
-//! at the first block with `"` (quoted fields may hold line ends), or a header the fast path does not
-//! recognise, the rest of the input goes through the sequential reader, in order, after the blocks before it.
-//! Memory is bounded: at most `4 × workers` blocks are read but not yet written.
+//! A block of plain lines (no quote, no lone CR) is read by a fast path: lines split at LF, fields at commas,
+//! each record interpreted by the one sample reading [`SampleColumns::sample`]. A block where any line is not
+//! plain or is refused is read again by the sequential reader over the header line followed by the block
+//! (samples are independent: no state crosses a line), with block-local line numbers shifted by the line ends
+//! before the block — that gives the same result or the exact error. A block is cut after its last line end
+//! (LF, or a CR whose next byte is read and is not LF — the project's line-end rule, see `ecociv-csvline`)
+//! only while the input holds no quote character; at the first block with `"` (quoted fields may hold line
+//! ends), or a header the fast path does not recognise, the rest of the input goes through the sequential
+//! reader, in order, after the blocks before it. Memory is bounded: at most `4 × workers` blocks are read but
+//! not yet taken.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -17,9 +21,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use super::{CLASSIFY_HEADER, IngestError, SampleReader, StreamError, write_classified};
+use super::{
+    AnnualAcc, AnnualRow, CLASSIFY_HEADER, IngestError, SampleColumns, SampleReader, SampleRef, StreamError,
+    classified_row, write_classified,
+};
 use crate::evaluation2011::Thresholds;
-use crate::gb3838::Table;
+use crate::gb3838::{Table, Values, Waterbody};
 
 /// Block size of the parallel classifier.
 pub const BLOCK: usize = 1 << 20;
@@ -60,40 +67,98 @@ fn line_ends(block: &[u8]) -> u64 {
 
 /// Reads `r` until `buf` holds at least `target` bytes or the input ends. Returns whether the input ended.
 fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
-    let mut tmp = vec![0u8; 1 << 16];
-    while buf.len() < target {
-        let n = match r.read(&mut tmp) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(true);
-        }
-        buf.extend_from_slice(&tmp[..n]);
+    let want = target.saturating_sub(buf.len());
+    if want == 0 {
+        return Ok(false);
     }
-    Ok(false)
+    buf.reserve(want);
+    // Straight into the buffer's spare room (no copy through a bounce buffer).
+    let n = r.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(n < want)
 }
 
-/// A block to classify: (sequence number, its first line, bytes).
+/// A block to read: (sequence number, its first line, bytes).
 type Job = (u64, u64, Vec<u8>);
 
-/// One block's result: its output bytes and samples, or the first error (line already shifted).
-type Done = Result<(Vec<u8>, u64), StreamError>;
+/// Shifts a block-local error line (the block read after the header line) to the input's line.
+fn shift(mut e: IngestError, first_line: u64) -> IngestError {
+    e.line = e.line.map(|line| if line >= 2 { line - 2 + first_line } else { line });
+    e
+}
 
-/// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`.
-fn classify_block(header: &[u8], block: &[u8], first_line: u64, table: &Table, thresholds: &Thresholds) -> Done {
-    let shift = |mut e: IngestError| {
-        e.line = e.line.map(|line| if line >= 2 { line - 2 + first_line } else { line });
-        e
-    };
-    let mut reader = SampleReader::new(io::Cursor::new(header).chain(block), thresholds).map_err(shift)?;
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(Vec::with_capacity(block.len() / 4));
+/// Walks the plain lines of a quote-free block (its first line is line `first_line`): lines split at LF (a CR
+/// before it dropped), fields at commas — the csv crate's reading of such lines — blank lines skipped, each
+/// other line read by [`SampleColumns::sample`] and handed to `each`. `None` when the block has a lone CR, or
+/// a line is refused or has another field count than the header: the caller then reads the block with the
+/// csv reader, which gives the same samples or the exact error.
+fn plain_samples<'b>(
+    cols: &SampleColumns,
+    block: &'b [u8],
+    first_line: u64,
+    mut each: impl FnMut(&SampleRef<'_>),
+) -> Option<()> {
+    if memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
+    let width = cols.names.len();
+    let mut fields: Vec<&'b [u8]> = Vec::with_capacity(width + 1);
+    let mut start = 0usize;
+    let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
+    for (k, end) in ends.enumerate() {
+        let raw = &block[start.min(end)..end];
+        start = end + 1;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.is_empty() {
+            continue;
+        }
+        fields.clear();
+        let mut at = 0usize;
+        for comma in memchr::memchr_iter(b',', line) {
+            fields.push(&line[at..comma]);
+            at = comma + 1;
+        }
+        fields.push(&line[at..]);
+        if fields.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        if fields.len() != width {
+            return None;
+        }
+        each(&cols.sample(&fields[..], first_line + k as u64).ok()?);
+    }
+    Some(())
+}
+
+/// One classified block: its output bytes and samples, or the first error (line already shifted).
+type Classified = Result<(Vec<u8>, u64), StreamError>;
+
+/// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`: by the
+/// fast path when every line is plain (fields written with commas: no field of a quote-free line needs
+/// quotes), else by the sequential reader (the exact output or error).
+fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table) -> Classified {
+    let mut out = Vec::with_capacity(block.len() / 2);
+    let mut items = String::new();
+    let mut n = 0u64;
+    let plain = plain_samples(cx.cols, block, first_line, |sample| {
+        let (section, date, class, status) = classified_row(table, sample, &mut items);
+        for part in [section.as_bytes(), date.as_bytes(), class.as_bytes(), status.as_bytes()] {
+            out.extend_from_slice(part);
+            out.push(b',');
+        }
+        out.extend_from_slice(items.as_bytes());
+        out.push(b'\n');
+        n += 1;
+    });
+    if plain.is_some() {
+        return Ok((out, n));
+    }
+    out.clear();
+    let mut reader =
+        SampleReader::new(io::Cursor::new(cx.header).chain(block), cx.thresholds).map_err(|e| shift(e, first_line))?;
+    let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
     let n = match write_classified(&mut reader, &mut out, table) {
         Ok(n) => n,
-        Err(StreamError::Input(e)) => return Err(StreamError::Input(shift(e))),
+        Err(StreamError::Input(e)) => return Err(StreamError::Input(shift(e, first_line))),
         Err(e) => return Err(e),
     };
     let bytes = out.into_inner().map_err(|e| StreamError::Output(e.into_error()))?;
@@ -111,46 +176,262 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
     workers: usize,
     block: usize,
 ) -> Result<u64, StreamError> {
-    let workers = workers.max(1);
-    let block = block.max(64);
-    // The header line, read on this thread and checked by the sequential reader (same errors).
-    let mut buf = Vec::new();
-    let mut ended = fill(&mut input, &mut buf, block)?;
-    let header_end = loop {
-        match first_line_end(&buf) {
-            Some(i) if !buf[..i].contains(&b'"') && !matches!(buf.first(), Some(b'\n' | b'\r')) => break Some(i),
-            Some(_) => break None,
-            None if ended || buf.len() > 16 * block => break None,
-            None => {
-                let target = buf.len() + block;
-                ended = fill(&mut input, &mut buf, target)?;
-            }
+    let (header, carry, ended) = match read_header(&mut input, block.max(64))? {
+        Start::Sequential(head) => {
+            // Quotes or blank lines before the header, or no line end: the sequential reader, as it is.
+            return super::classify_stream(io::Cursor::new(head).chain(input), output, table, thresholds);
         }
+        Start::Header { header, carry, ended } => (header, carry, ended),
     };
-    let Some(header_end) = header_end else {
-        // Quotes or blank lines before the header, or no line end: the sequential reader, as it is.
-        return super::classify_stream(io::Cursor::new(buf).chain(input), output, table, thresholds);
+    let cols = SampleReader::new(&header[..], thresholds)?.columns().clone();
+    let cx = Context {
+        header: &header,
+        cols: &cols,
+        thresholds,
     };
-    let header = buf[..=header_end].to_vec();
-    SampleReader::new(&header[..], thresholds)?;
-    let carry = buf.split_off(header_end + 1);
-
     let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(output);
     out.write_record(CLASSIFY_HEADER)?;
     out.flush()?;
     let mut sink = out.into_inner().map_err(|e| StreamError::Output(e.into_error()))?;
+    let mut n = 0u64;
+    let tail = in_blocks(
+        &mut input,
+        carry,
+        ended,
+        workers,
+        block,
+        |bytes, first_line| classify_block(&cx, bytes, first_line, table),
+        |done: Classified| {
+            let (bytes, k) = done?;
+            sink.write_all(&bytes)?;
+            n += k;
+            Ok(())
+        },
+    )?;
+    if let Some((rest, first_line)) = tail {
+        // Quotes seen: the rest, sequentially, with lines numbered from where it starts.
+        let mut reader = SampleReader::new(
+            io::Cursor::new(&header[..]).chain(io::Cursor::new(rest)).chain(input),
+            thresholds,
+        )?;
+        let mut out = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
+            .from_writer(&mut sink);
+        n += match write_classified(&mut reader, &mut out, table) {
+            Ok(k) => k,
+            Err(StreamError::Input(e)) => return Err(StreamError::Input(shift(e, first_line))),
+            Err(e) => return Err(e),
+        };
+        out.flush()?;
+    }
+    sink.flush()?;
+    Ok(n)
+}
 
+/// One block's samples for the annual evaluation: their texts in one arena, then the first error of the
+/// block (line already shifted), after the samples before it.
+struct SampleBlock {
+    arena: String,
+    samples: Vec<BlockSample>,
+    error: Option<IngestError>,
+}
+
+/// A sample whose section and date live in its block's arena.
+struct BlockSample {
+    line: u64,
+    section: std::ops::Range<usize>,
+    date: std::ops::Range<usize>,
+    year: i32,
+    waterbody: Waterbody,
+    values: Values,
+}
+
+impl SampleBlock {
+    fn push(&mut self, s: &SampleRef<'_>) {
+        let at = self.arena.len();
+        self.arena.push_str(s.section);
+        self.arena.push_str(s.date);
+        let mid = at + s.section.len();
+        self.samples.push(BlockSample {
+            line: s.line,
+            section: at..mid,
+            date: mid..self.arena.len(),
+            year: s.year,
+            waterbody: s.waterbody,
+            values: s.values,
+        });
+    }
+
+    fn sample(&self, b: &BlockSample) -> SampleRef<'_> {
+        SampleRef {
+            line: b.line,
+            section: &self.arena[b.section.clone()],
+            date: &self.arena[b.date.clone()],
+            year: b.year,
+            waterbody: b.waterbody,
+            values: b.values,
+        }
+    }
+}
+
+/// Reads the samples of `block` (the fast path, else the sequential reader: the same samples, and the exact
+/// first error after the samples before it).
+fn read_block(cx: &Context<'_>, block: &[u8], first_line: u64) -> SampleBlock {
+    let mut out = SampleBlock {
+        arena: String::with_capacity(block.len() / 4),
+        samples: Vec::with_capacity(block.len() / 64),
+        error: None,
+    };
+    if plain_samples(cx.cols, block, first_line, |s| out.push(s)).is_some() {
+        return out;
+    }
+    out.arena.clear();
+    out.samples.clear();
+    let mut reader = match SampleReader::new(io::Cursor::new(cx.header).chain(block), cx.thresholds) {
+        Ok(r) => r,
+        Err(e) => {
+            out.error = Some(shift(e, first_line));
+            return out;
+        }
+    };
+    loop {
+        match reader.next_sample() {
+            Ok(Some(s)) => out.push(&SampleRef {
+                line: s.line - 2 + first_line,
+                ..s
+            }),
+            Ok(None) => return out,
+            Err(e) => {
+                out.error = Some(shift(e, first_line));
+                return out;
+            }
+        }
+    }
+}
+
+/// `ecociv water annual` on `workers` threads with blocks of `block` bytes: the samples are read in parallel
+/// and fed to the one annual accumulator in input order, so the rows and the first error are those of
+/// [`annual`](super::annual).
+pub fn annual_parallel<R: Read>(
+    mut input: R,
+    table: &Table,
+    thresholds: &Thresholds,
+    workers: usize,
+    block: usize,
+) -> Result<Vec<AnnualRow>, StreamError> {
+    let (header, carry, ended) = match read_header(&mut input, block.max(64))? {
+        Start::Sequential(head) => {
+            return Ok(super::annual(io::Cursor::new(head).chain(input), table, thresholds)?);
+        }
+        Start::Header { header, carry, ended } => (header, carry, ended),
+    };
+    let cols = SampleReader::new(&header[..], thresholds)?.columns().clone();
+    let cx = Context {
+        header: &header,
+        cols: &cols,
+        thresholds,
+    };
+    let mut acc = AnnualAcc::new(&cols);
+    let tail = in_blocks(
+        &mut input,
+        carry,
+        ended,
+        workers,
+        block,
+        |bytes, first_line| read_block(&cx, bytes, first_line),
+        |b: SampleBlock| {
+            for s in &b.samples {
+                acc.add(&b.sample(s))?;
+            }
+            b.error.map_or(Ok(()), |e| Err(e.into()))
+        },
+    )?;
+    if let Some((rest, first_line)) = tail {
+        let mut reader = SampleReader::new(
+            io::Cursor::new(&header[..]).chain(io::Cursor::new(rest)).chain(input),
+            thresholds,
+        )?;
+        loop {
+            match reader.next_sample() {
+                Ok(Some(s)) => acc.add(&SampleRef {
+                    line: s.line - 2 + first_line,
+                    ..s
+                })?,
+                Ok(None) => break,
+                Err(e) => return Err(shift(e, first_line).into()),
+            }
+        }
+    }
+    Ok(acc.finish(table))
+}
+
+/// What a block's worker needs besides the block: the header line (for the sequential reader) and the
+/// columns it names.
+struct Context<'a> {
+    header: &'a [u8],
+    cols: &'a SampleColumns,
+    thresholds: &'a Thresholds,
+}
+
+/// How the input starts: a header line the blocks can follow, or anything else (read sequentially).
+enum Start {
+    /// The bytes read so far, to be read again before the rest by the sequential reader.
+    Sequential(Vec<u8>),
+    /// The header line, the bytes read after it, and whether the input ended.
+    Header {
+        header: Vec<u8>,
+        carry: Vec<u8>,
+        ended: bool,
+    },
+}
+
+fn read_header<R: Read>(input: &mut R, block: usize) -> Result<Start, StreamError> {
+    let mut buf = Vec::new();
+    let mut ended = fill(input, &mut buf, block)?;
+    loop {
+        match first_line_end(&buf) {
+            Some(i) if !buf[..i].contains(&b'"') && !matches!(buf.first(), Some(b'\n' | b'\r')) => {
+                let carry = buf.split_off(i + 1);
+                return Ok(Start::Header {
+                    header: buf,
+                    carry,
+                    ended,
+                });
+            }
+            Some(_) => return Ok(Start::Sequential(buf)),
+            None if ended || buf.len() > 16 * block => return Ok(Start::Sequential(buf)),
+            None => {
+                let target = buf.len() + block;
+                ended = fill(input, &mut buf, target)?;
+            }
+        }
+    }
+}
+
+/// The ordered block pipeline: cuts the input after the header (`carry` read already) into blocks of about
+/// `block` bytes at line ends, runs `work` on each (block, its first line) on `workers` threads, and hands the
+/// results to `take` **in input order** on one thread; the first error `take` returns stops everything and is
+/// returned. At the first block with a quote character (or a line longer than 16 blocks) it stops cutting and
+/// returns that rest with its first line, for the caller's sequential reader.
+fn in_blocks<R: Read, T: Send>(
+    input: &mut R,
+    carry: Vec<u8>,
+    ended: bool,
+    workers: usize,
+    block: usize,
+    work: impl Fn(&[u8], u64) -> T + Sync,
+    mut take: impl FnMut(T) -> Result<(), StreamError> + Send,
+) -> Result<Option<(Vec<u8>, u64)>, StreamError> {
+    let workers = workers.max(1);
+    let block = block.max(64);
     let stop = AtomicBool::new(false);
     let (work_tx, work_rx) = sync_channel::<Job>(workers);
     let work_rx: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(work_rx));
-    let (done_tx, done_rx) = sync_channel::<(u64, Done)>(workers * 2);
-    // One ticket per block read and not yet written: bounds memory whatever the workers' order.
+    let (done_tx, done_rx) = sync_channel::<(u64, Option<T>)>(workers * 2);
+    // One ticket per block read and not yet taken: bounds memory whatever the workers' order.
     let (ticket_tx, ticket_rx) = sync_channel::<()>(workers * 4);
-    let header_ref = &header[..];
-    let stop_ref = &stop;
-    let sink_ref = &mut sink;
-
-    let (written, tail, first_error) = std::thread::scope(|s| {
+    let (stop_ref, work_ref) = (&stop, &work);
+    std::thread::scope(|s| {
         for _ in 0..workers {
             let rx = Arc::clone(&work_rx);
             let tx = done_tx.clone();
@@ -161,11 +442,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
                         Err(_) => return,
                     };
                     let Ok((seq, first_line, bytes)) = job else { return };
-                    let done = if stop_ref.load(Ordering::Relaxed) {
-                        Ok((Vec::new(), 0))
-                    } else {
-                        classify_block(header_ref, &bytes, first_line, table, thresholds)
-                    };
+                    let done = (!stop_ref.load(Ordering::Relaxed)).then(|| work_ref(&bytes, first_line));
                     if tx.send((seq, done)).is_err() {
                         return;
                     }
@@ -174,29 +451,25 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         }
         drop(done_tx);
         drop(work_rx);
-        // Writer: the blocks' output in input order; the first error (in input order) stops everything.
-        let writer = s.spawn(move || -> (u64, Result<(), StreamError>) {
-            let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        // Taker: the blocks' results in input order; the first error (in input order) stops everything.
+        let taker = s.spawn(move || -> Result<(), StreamError> {
+            let mut pending: BTreeMap<u64, Option<T>> = BTreeMap::new();
             let mut next = 0u64;
-            let mut samples = 0u64;
             for (seq, done) in done_rx {
                 pending.insert(seq, done);
                 while let Some(done) = pending.remove(&next) {
                     next += 1;
                     let _ = ticket_rx.recv();
-                    match done.and_then(|(bytes, n)| sink_ref.write_all(&bytes).map(|()| n).map_err(Into::into)) {
-                        Ok(n) => samples += n,
-                        Err(e) => {
-                            stop_ref.store(true, Ordering::Relaxed);
-                            // Release the reader if it waits for a ticket.
-                            while ticket_rx.try_recv().is_ok() {}
-                            drop(ticket_rx);
-                            return (samples, Err(e));
-                        }
+                    if let Err(e) = done.map_or(Ok(()), &mut take) {
+                        stop_ref.store(true, Ordering::Relaxed);
+                        // Release the reader if it waits for a ticket.
+                        while ticket_rx.try_recv().is_ok() {}
+                        drop(ticket_rx);
+                        return Err(e);
                     }
                 }
             }
-            (samples, Ok(()))
+            Ok(())
         });
         // Reader (this thread): cut blocks at the last line end while no quote was seen.
         let mut seq = 0u64;
@@ -209,7 +482,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         while !stop.load(Ordering::Relaxed) {
             let mut buf = std::mem::take(&mut carry);
             if !ended {
-                match fill(&mut input, &mut buf, target) {
+                match fill(input, &mut buf, target) {
                     Ok(e) => ended = e,
                     Err(e) => {
                         read_error = Some(StreamError::Output(e));
@@ -217,7 +490,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
                     }
                 }
             }
-            if buf.contains(&b'"') {
+            if memchr::memchr(b'"', &buf).is_some() {
                 tail = Some((buf, line));
                 break;
             }
@@ -255,35 +528,13 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         }
         drop(work_tx);
         drop(ticket_tx);
-        let (written, result) = match writer.join() {
+        let taken = match taker.join() {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        (written, tail, result.err().or(read_error))
-    });
-    if let Some(e) = first_error {
-        return Err(e);
-    }
-    let mut n = written;
-    if let Some((rest, first_line)) = tail {
-        // Quotes seen: the rest, sequentially, with lines numbered from where it starts.
-        let mut reader = SampleReader::new(
-            io::Cursor::new(&header[..]).chain(io::Cursor::new(rest)).chain(input),
-            thresholds,
-        )?;
-        let mut out = csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(&mut sink);
-        n += match write_classified(&mut reader, &mut out, table) {
-            Ok(k) => k,
-            Err(StreamError::Input(mut e)) => {
-                e.line = e.line.map(|line| if line >= 2 { line - 2 + first_line } else { line });
-                return Err(StreamError::Input(e));
-            }
-            Err(e) => return Err(e),
-        };
-        out.flush()?;
-    }
-    sink.flush()?;
-    Ok(n)
+        match (taken, read_error) {
+            (Err(e), _) | (Ok(()), Some(e)) => Err(e),
+            (Ok(()), None) => Ok(tail),
+        }
+    })
 }

@@ -1,9 +1,10 @@
 //! The parallel classifier gives the sequential one's output, count and first error (with its line) on every
-//! input, whatever the block size and number of workers.
+//! input, whatever the block size and number of workers; so does the parallel annual evaluation (the same
+//! rows, or the same first error — a sample given twice names both lines across blocks).
 
 use ecociv_water::evaluation2011::Thresholds;
 use ecociv_water::gb3838::Table;
-use ecociv_water::ingest::{classify_parallel, classify_stream};
+use ecociv_water::ingest::{AnnualRow, annual, annual_parallel, classify_parallel, classify_stream};
 use proptest::prelude::*;
 
 use super::ingest::HEADER;
@@ -28,7 +29,21 @@ fn parallel(input: &[u8], workers: usize, block: usize) -> (Vec<u8>, Result<u64,
     (out, r)
 }
 
+fn annual_seq(input: &[u8]) -> Result<Vec<AnnualRow>, String> {
+    annual(input, Table::embedded(), Thresholds::embedded()).map_err(|e| e.to_string())
+}
+
+fn annual_par(input: &[u8], workers: usize, block: usize) -> Result<Vec<AnnualRow>, String> {
+    annual_parallel(input, Table::embedded(), Thresholds::embedded(), workers, block).map_err(|e| e.to_string())
+}
+
 fn assert_same(input: &[u8], workers: usize, block: usize) {
+    assert_eq!(
+        annual_par(input, workers, block),
+        annual_seq(input),
+        "annual: workers {workers}, block {block}, input {:?}",
+        String::from_utf8_lossy(input)
+    );
     let (seq_out, seq) = sequential(input);
     let (par_out, par) = parallel(input, workers, block);
     assert_eq!(
@@ -128,6 +143,16 @@ fn a_large_clean_file_is_cut_into_many_blocks_and_stays_in_order() {
     let (_, n) = parallel(s.as_bytes(), 4, 1000);
     assert_eq!(n, Ok(5000));
     // An error late in the file is reported at its own line, after the blocks before it.
+    // The annual evaluation: a sample given twice (S0 on 2024-01-01 again at line 3,110) across blocks.
+    let twice = annual_seq(s.as_bytes()).unwrap_err();
+    assert!(
+        twice.contains("line 3110") && twice.contains("first on line 2"),
+        "{twice}"
+    );
+    let clean: String = s.lines().take(3109).map(|l| format!("{l}\n")).collect();
+    let rows = annual_par(clean.as_bytes(), 4, 1000).unwrap();
+    assert_eq!(rows, annual_seq(clean.as_bytes()).unwrap());
+    assert_eq!(rows.iter().map(|r| r.period.samples()).sum::<u32>(), 3108);
     let bad = s.replacen("S3,2024-04-04", "S3,2024-04-44", 1);
     let (_, seq) = sequential(bad.as_bytes());
     assert!(seq.as_ref().unwrap_err().contains("line 5"), "{seq:?}");

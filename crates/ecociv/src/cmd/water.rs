@@ -2,8 +2,8 @@
 //! of sections, streaming CSV in and out; and the `monitoring/water/` feed for `ecociv assess`
 //! (indicators 8.1, 8.2, 8.3, 9, 23). Glue only: the computations live in `ecociv-water`.
 //!
-//! `classify` reads and classifies on every core (`ingest::classify_parallel`: blocks in, output in input
-//! order, memory bounded by a few blocks). Nothing is written when the input is refused: `classify` spools its output to a temporary file (memory
+//! `classify` and `annual` read (and classify) on every core (`ingest::classify_parallel`,
+//! `ingest::annual_parallel`: blocks in, results taken in input order, memory bounded by a few blocks). Nothing is written when the input is refused: `classify` spools its output to a temporary file (memory
 //! stays flat in the input size) and copies it to standard output, or renames it onto `--output`, only
 //! after the whole input was read without error.
 
@@ -145,8 +145,14 @@ fn classify(io_args: &Io) -> anyhow::Result<ExitCode> {
 
 fn annual(io_args: &Io) -> anyhow::Result<ExitCode> {
     let input = open_input(&io_args.input)?;
-    let rows = ingest::annual(input, Table::embedded(), Thresholds::embedded())
-        .map_err(|e| input_error(&io_args.input, e.into()))?;
+    let rows = ingest::annual_parallel(
+        input,
+        Table::embedded(),
+        Thresholds::embedded(),
+        ingest::default_workers(),
+        ingest::BLOCK,
+    )
+    .map_err(|e| input_error(&io_args.input, e))?;
     write_atomically(io_args, |w| ingest::write_annual(&rows, w))?;
     Ok(ExitCode::SUCCESS)
 }
