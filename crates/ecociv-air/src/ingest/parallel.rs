@@ -48,10 +48,21 @@ struct Parsed {
     fatal: Option<IngestError>,
 }
 
+impl Parsed {
+    fn empty() -> Parsed {
+        Parsed {
+            arena: String::new(),
+            items: Vec::new(),
+            newlines: 0,
+            fatal: None,
+        }
+    }
+}
+
 /// Parses a block (quote-free, so lines are records): splits lines at `\n` and fields at `,`, with the csv
 /// crate's conventions (a `\r` before `\n` ends the record too; empty lines are skipped). A block with
 /// another `\r` is parsed by the csv crate instead.
-fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
+fn parse_block(block: &[u8], first: bool, source: &str, mut out: Parsed) -> Parsed {
     let lone_cr = memchr::memchr_iter(b'\r', block)
         .filter(|&i| block.get(i + 1) != Some(&b'\n'))
         .count() as u64;
@@ -59,12 +70,11 @@ fn parse_block(block: &[u8], first: bool, source: &str) -> Parsed {
     if lone_cr > 0 {
         return parse_block_csv(block, first, source, newlines);
     }
-    let mut out = Parsed {
-        arena: String::new(),
-        items: Vec::with_capacity(block.len() / 32),
-        newlines,
-        fatal: None,
-    };
+    out.arena.clear();
+    out.items.clear();
+    out.items.reserve(block.len() / 32);
+    out.newlines = newlines;
+    out.fatal = None;
     let mut header_pending = first;
     let mut cache = DateCache::default();
     let mut start = 0usize;
@@ -255,19 +265,14 @@ fn last_line_end(buf: &[u8]) -> Option<usize> {
 
 /// Reads `r` until `buf` holds at least `target` bytes or the input ends. Returns whether the input ended.
 fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
-    let mut tmp = [0u8; 1 << 16];
-    while buf.len() < target {
-        let n = match r.read(&mut tmp) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(true);
-        }
-        buf.extend_from_slice(&tmp[..n]);
+    let want = target.saturating_sub(buf.len());
+    if want == 0 {
+        return Ok(false);
     }
-    Ok(false)
+    buf.reserve(want);
+    // Straight into the buffer's spare room (no copy through a bounce buffer).
+    let n = r.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(n < want)
 }
 
 /// Parallel version of [`super::read_hourly`] with `workers` parsing threads and blocks of `block` bytes.
@@ -285,6 +290,10 @@ pub(crate) fn read_hourly_parallel<R: Read>(
     let (work_tx, work_rx): (SyncSender<Job>, Receiver<Job>) = sync_channel(workers);
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = sync_channel::<(u64, Parsed)>(workers * 2);
+    // Parsed blocks given back by the consumer, reused by the workers: their row vectors (a few MB per block)
+    // stay mapped instead of being faulted in afresh for every block.
+    let pool: Mutex<Vec<Parsed>> = Mutex::new(Vec::new());
+    let pool_ref = &pool;
     let mut sum = IngestSummary::default();
     let sink_inner = &mut *sink;
 
@@ -299,7 +308,12 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                         Err(_) => return,
                     };
                     let Ok((seq, bytes)) = job else { return };
-                    if tx.send((seq, parse_block(&bytes, seq == 0, src))).is_err() {
+                    let spare = pool_ref
+                        .lock()
+                        .ok()
+                        .and_then(|mut p| p.pop())
+                        .unwrap_or_else(Parsed::empty);
+                    if tx.send((seq, parse_block(&bytes, seq == 0, src, spare))).is_err() {
                         return;
                     }
                 }
@@ -316,13 +330,13 @@ pub(crate) fn read_hourly_parallel<R: Read>(
             let mut line_base = 0u64;
             for (seq, parsed) in done_rx {
                 pending.insert(seq, parsed);
-                while let Some(p) = pending.remove(&next) {
+                while let Some(mut p) = pending.remove(&next) {
                     next += 1;
-                    if let Some(e) = p.fatal {
+                    if let Some(e) = p.fatal.take() {
                         stop_ref.store(true, Ordering::Relaxed);
                         return (line_base, Err(shift(e, line_base)));
                     }
-                    for item in p.items {
+                    for item in p.items.drain(..) {
                         let res = match item {
                             Item::Row(row) => {
                                 let station = &p.arena[row.station.0 as usize..row.station.1 as usize];
@@ -345,6 +359,11 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                         }
                     }
                     line_base += p.newlines;
+                    if let Ok(mut spare) = pool_ref.lock()
+                        && spare.len() < workers * 4
+                    {
+                        spare.push(p);
+                    }
                 }
             }
             (line_base, Ok(()))
