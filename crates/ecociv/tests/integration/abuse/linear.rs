@@ -1,7 +1,11 @@
 //! Every reader is linear in its input: n lines versus 10·n lines, ratio of times below 25.
 //!
-//! The larger run happens on its own thread with a deadline of 25 × the smaller run's time (plus a second of
-//! slack for a shared machine), so a quadratic reader fails in seconds instead of running for hours.
+//! The times compared are the reading thread's CPU time (Linux's `/proc/thread-self/schedstat`; wall time
+//! elsewhere), so a loaded machine — CI under other jobs, or several builds at once — does not make a linear
+//! reader look quadratic: a quadratic one costs 100 × the CPU for 10 × the lines, whatever the load.
+//! The larger run happens on its own thread with a wall-clock deadline (100 × the smaller run's wall time plus
+//! ten seconds), so a reader that hangs fails in minutes instead of running for hours. A reader that parses on
+//! worker threads ([`Clock::Wall`]) is compared by wall time instead, with the old deadline of 25 × + 1 s.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -14,40 +18,80 @@ fn scale() -> usize {
         .unwrap_or(1)
 }
 
-/// Runs `read` on `make(n)` (best of three) and on `make(10 n)`, and fails when the larger one takes more
-/// than 25 times as long.
+/// The calling thread's CPU time so far (its first `schedstat` field, in nanoseconds); `None` where the
+/// kernel does not say.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// What a reader's cost is measured by.
+#[derive(Clone, Copy, PartialEq)]
+enum Clock {
+    /// The CPU time of the thread that reads (the reader does all its work on it).
+    ThisThread,
+    /// Wall time (the reader works on threads of its own, which the calling thread's CPU time misses).
+    Wall,
+}
+
+/// Runs `read` once and returns (wall, cost by `clock` — wall where the CPU time is unknown).
+fn timed(clock: Clock, read: fn(&[u8]), bytes: &[u8]) -> (Duration, Duration) {
+    let cpu = if clock == Clock::ThisThread { thread_cpu() } else { None };
+    let start = Instant::now();
+    read(bytes);
+    let wall = start.elapsed();
+    let cpu = match (cpu, thread_cpu()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => wall,
+    };
+    (wall, cpu)
+}
+
+/// Runs `read` on `make(n)` (best of three) and on `make(10 n)`, and fails when the larger one costs more
+/// than 25 times the CPU time.
 fn assert_linear(name: &str, n: usize, make: fn(usize) -> Vec<u8>, read: fn(&[u8])) {
+    assert_linear_by(Clock::ThisThread, name, n, make, read);
+}
+
+/// [`assert_linear`] with the cost measured by `clock`.
+fn assert_linear_by(clock: Clock, name: &str, n: usize, make: fn(usize) -> Vec<u8>, read: fn(&[u8])) {
     let n = n * scale();
     let small = make(n);
     let big = make(10 * n);
-    let mut t_small = Duration::MAX;
+    let (mut wall_small, mut cpu_small) = (Duration::MAX, Duration::MAX);
     for _ in 0..3 {
-        let start = Instant::now();
-        read(&small);
-        t_small = t_small.min(start.elapsed());
+        let (wall, cpu) = timed(clock, read, &small);
+        wall_small = wall_small.min(wall);
+        cpu_small = cpu_small.min(cpu);
     }
-    let deadline = t_small * 25 + Duration::from_secs(1);
+    let deadline = match clock {
+        Clock::ThisThread => wall_small * 100 + Duration::from_secs(10),
+        Clock::Wall => wall_small * 25 + Duration::from_secs(1),
+    };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let start = Instant::now();
-        read(&big);
-        let _ = tx.send(start.elapsed());
+        let _ = tx.send(timed(clock, read, &big));
     });
     match rx.recv_timeout(deadline) {
-        Ok(t_big) => {
+        Ok((wall_big, cpu_big)) => {
             eprintln!(
-                "{name}: {n} lines {t_small:?}, {} lines {t_big:?}, ratio {:.1}",
+                "{name}: {n} lines {cpu_small:?} ({wall_small:?} wall), {} lines {cpu_big:?} ({wall_big:?} wall), ratio {:.1}",
                 10 * n,
-                t_big.as_secs_f64() / t_small.as_secs_f64()
+                cpu_big.as_secs_f64() / cpu_small.as_secs_f64()
             );
+            let bound = match clock {
+                Clock::ThisThread => cpu_small * 25 + Duration::from_millis(200),
+                Clock::Wall => deadline,
+            };
             assert!(
-                t_big < deadline,
-                "{name}: {} lines took {t_big:?}, more than 25 × {t_small:?} for {n} lines: super-linear",
+                cpu_big < bound,
+                "{name}: {} lines took {cpu_big:?} of CPU, more than 25 × {cpu_small:?} for {n} lines: super-linear",
                 10 * n
             );
         }
         Err(_) => panic!(
-            "{name}: {} lines did not finish within {deadline:?} (25 × {t_small:?} for {n} lines + 1 s): super-linear",
+            "{name}: {} lines did not finish within {deadline:?} of {wall_small:?} for {n} lines: super-linear or hung",
             10 * n
         ),
     }
@@ -99,14 +143,20 @@ fn air_file(n: usize) -> Vec<u8> {
 
 #[test]
 fn air_hourly_reader_is_linear() {
-    assert_linear("air hourly (parallel, CR-only)", 20_000, air_file, |bytes| {
-        let mut out = Vec::new();
-        let opts = ecociv_air::ingest::ReadOptions {
-            source: "a.csv".into(),
-            skip_bad: false,
-        };
-        ecociv_air::ingest::run_annual(bytes, &mut out, &opts, ecociv_air::EditionChoice::ByDate).unwrap();
-    });
+    assert_linear_by(
+        Clock::Wall,
+        "air hourly (parallel, CR-only)",
+        20_000,
+        air_file,
+        |bytes| {
+            let mut out = Vec::new();
+            let opts = ecociv_air::ingest::ReadOptions {
+                source: "a.csv".into(),
+                skip_bad: false,
+            };
+            ecociv_air::ingest::run_annual(bytes, &mut out, &opts, ecociv_air::EditionChoice::ByDate).unwrap();
+        },
+    );
 }
 
 /// A water sections file of `n` samples (monthly samples of many sections).
