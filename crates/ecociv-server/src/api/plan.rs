@@ -295,11 +295,8 @@ pub async fn return_(
     Ok(step_json(&code, &r, &files))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UploadQuery {
-    pub name: String,
-}
+/// The upload's query: the value evidence's, one type for both uploads.
+pub use super::evidence::UploadQuery;
 
 /// `POST …/plan/reports/{subject}/{period}/evidence?name=FILE`: the body is the file. Stored with the
 /// report; the submission lists its id in `evidence`.
