@@ -9,5 +9,6 @@
 //!
 //! Pure: no file or network IO, no clock; CSV arrives and leaves as bytes/strings.
 
+pub mod correction;
 pub mod feed;
 pub mod kind;

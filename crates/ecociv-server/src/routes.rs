@@ -311,6 +311,45 @@ pub const ROUTES: &[RouteSpec] = &[
     )
     .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
     route(
+        "POST",
+        "/api/v1/zones/{code}/monitoring/corrections/{kind}",
+        Access::Reviewer,
+        "更正监测数据：撤回或替换读数，须写明理由，全部成功或全部不更正，原读数保留在历史中 (correct monitoring readings: the body is a CSV in the import's format plus action retract|supersede and reason; ?file=NAME&reason=…&dry_run=true)",
+        None,
+    )
+    .with_query(&[
+        optional("file", "string"),
+        optional("reason", "string"),
+        optional("dry_run", "boolean"),
+    ]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/monitoring/corrections",
+        Access::Member,
+        "监测数据更正批次：文件、更正数、更正人和时间 (the correction batches, newest first)",
+        None,
+    ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/monitoring/history/{kind}",
+        Access::Member,
+        "一个读数的全部历史：导入值与每次更正（更正人、时间、理由） (a reading's history: the imported value, then each correction with who, when and why)",
+        None,
+    )
+    .with_query(&[
+        required("station", "string"),
+        required("parameter", "string"),
+        required("time", "string"),
+    ]),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/monitoring/stale",
+        Access::Member,
+        "监测数据已更正、需重新计算的指标行 (rows computed from monitoring whose readings now give another figure; ?year=YYYY)",
+        None,
+    )
+    .with_query(&[required("year", "integer")]),
+    route(
         "GET",
         "/api/v1/zones/{code}/plan/measures",
         Access::Disclosed,

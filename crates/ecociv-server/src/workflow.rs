@@ -16,6 +16,10 @@ pub enum Step {
     Reopen,
     /// A bulk import leaving the value in the given status.
     Import(Status),
+    /// A value computed from monitoring data whose inputs changed since (a correction, a later import;
+    /// issue 19) computed again by a reviewer, from any status — an approved value too: the new figure
+    /// takes the given status (draft or submitted) and awaits review as any computed value.
+    Recompute(Status),
 }
 
 /// The status after `step` from `current` (`None`: no value yet), or why the step is not possible.
@@ -65,6 +69,11 @@ pub fn next(current: Option<Status>, step: Step, reviewer: bool) -> Result<Statu
         (Step::Import(_), Some(Approved)) => Err(locked()),
         (Step::Import(_), Some(Submitted)) if !reviewer => Err(submitted()),
         (Step::Import(status), _) => Ok(status),
+        (Step::Recompute(status @ (Draft | Submitted)), _) if reviewer => Ok(status),
+        (Step::Recompute(_), _) if !reviewer => Err(ApiError::forbidden()),
+        (Step::Recompute(_), _) => Err(ApiError::bad_request(
+            "重新计算的状态应为 draft 或 submitted (recompute status)",
+        )),
     }
 }
 
@@ -76,7 +85,7 @@ pub fn action(step: Step) -> Action {
         Step::Approve => Action::Approve,
         Step::Return => Action::Return,
         Step::Reopen => Action::Reopen,
-        Step::Import(_) => Action::Import,
+        Step::Import(_) | Step::Recompute(_) => Action::Import,
     }
 }
 

@@ -237,13 +237,7 @@ impl Store {
     /// write lock at once), the kind's stored records' last revisions read inside it.
     pub async fn begin_ledger_import(&self, zone_code: &str, kind: &Kind, meta: ImportMeta) -> Result<LedgerImport> {
         let mut tx = self.begin_write().await?;
-        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
-            .bind(zone_code)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if zone.is_none() {
-            return Err(StoreError::NotFound(format!("区域 {zone_code}")));
-        }
+        Store::require_zone(&mut tx, zone_code).await?;
         let mut rows = sqlx::query(
             "SELECT record_id, revision_no, state, state_date, cells_json FROM ledger_record_revision \
              WHERE zone_code = $1 AND kind_id = $2 ORDER BY record_id, revision_no",

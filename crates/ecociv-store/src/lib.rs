@@ -36,6 +36,7 @@ pub fn migration_versions() -> Vec<i64> {
     migrate::migrator(Backend::Postgres).iter().map(|m| m.version).collect()
 }
 pub mod monitoring;
+pub mod monitoring_correction;
 pub mod monitoring_result;
 pub mod reference;
 pub mod survey;
@@ -175,6 +176,19 @@ impl Store {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Refuses ([`StoreError::NotFound`]) a zone that is not stored: the first check of a write, made on
+    /// its transaction.
+    pub(crate) async fn require_zone(conn: &mut sqlx::AnyConnection, zone_code: &str) -> Result<()> {
+        let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+            .bind(zone_code)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match zone {
+            Some(_) => Ok(()),
+            None => Err(StoreError::NotFound(format!("区域 (zone) {zone_code}"))),
+        }
     }
 
     /// Where each table is on a PostgreSQL + Citus database, checked ([`distribute`]): `None` without Citus

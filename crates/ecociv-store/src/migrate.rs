@@ -90,6 +90,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0018_rollup_summary.sql"),
     ),
     (
+        19,
+        "monitoring_correction",
+        include_str!("../migrations/sqlite/0019_monitoring_correction.sql"),
+        include_str!("../migrations/postgres/0019_monitoring_correction.sql"),
+    ),
+    (
         20,
         "ledger_evidence",
         include_str!("../migrations/sqlite/0020_ledger_evidence.sql"),

@@ -1,7 +1,8 @@
 //! Monitoring data (监测数据) of the computation issues (air, water, …): a series per (domain, station,
 //! parameter) of a zone, and its timestamped readings. Readings are keyed by zone first, so at national scale
 //! (hundreds of millions of rows a year) they shard with their zone; a reading is never overwritten — a batch
-//! that repeats a (series, time) already stored is refused as a whole.
+//! that repeats a (series, time) already stored is refused as a whole; a correction is a later row
+//! ([`crate::monitoring_correction`]), which the readers apply.
 //!
 //! A batch ([`Store::append_monitoring_batch`]) is one uploaded file: its readings (creating the series
 //! it needs) and a record of the file itself — a reading of the domain's series (station `""`,
@@ -11,6 +12,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+use crate::monitoring_correction::{CORRECTED_VALUE, LATEST_CORRECTION, NOT_RETRACTED};
 use crate::{Result, Store, StoreError, clock};
 
 /// The transaction a [`MonitoringBatch`] writes in: through the `Any` driver (SQLite: the one writing
@@ -147,12 +149,13 @@ impl Store {
     /// The readings of a domain with `from <= observed_at < to`, with their station and parameter, in
     /// (station, parameter, time) order; the file records are left out.
     pub async fn monitoring_cells(&self, zone_code: &str, domain: &str, from: &str, to: &str) -> Result<Vec<Cell>> {
-        let rows = sqlx::query(
-            "SELECT s.station, s.parameter, r.observed_at, r.value, r.flag FROM monitoring_reading r
-             JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT s.station, s.parameter, r.observed_at, {CORRECTED_VALUE} FROM monitoring_reading r
+             JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id {LATEST_CORRECTION}
              WHERE r.zone_code = $1 AND s.domain = $2 AND s.parameter <> $3 AND r.observed_at >= $4 AND r.observed_at < $5
-             ORDER BY s.station, s.parameter, r.observed_at",
-        )
+               AND {NOT_RETRACTED}
+             ORDER BY s.station, s.parameter, r.observed_at"
+        )))
         .bind(zone_code)
         .bind(domain)
         .bind(FILE_PARAMETER)
@@ -185,13 +188,13 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<Vec<Cell>> {
-        let rows = sqlx::query(
-            "SELECT s.parameter, r.observed_at, r.value, r.flag FROM monitoring_series s
-             JOIN monitoring_reading r ON r.zone_code = s.zone_code AND r.series_id = s.id
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT s.parameter, r.observed_at, {CORRECTED_VALUE} FROM monitoring_series s
+             JOIN monitoring_reading r ON r.zone_code = s.zone_code AND r.series_id = s.id {LATEST_CORRECTION}
              WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3 AND s.parameter <> $4
-               AND r.observed_at >= $5 AND r.observed_at < $6
-             ORDER BY s.parameter, r.observed_at",
-        )
+               AND r.observed_at >= $5 AND r.observed_at < $6 AND {NOT_RETRACTED}
+             ORDER BY s.parameter, r.observed_at"
+        )))
         .bind(zone_code)
         .bind(domain)
         .bind(station)

@@ -2,6 +2,7 @@
 //! in the module of its resource.
 
 pub mod auth;
+pub mod corrections;
 pub mod evidence;
 pub mod hierarchy;
 pub mod import;
@@ -59,6 +60,13 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
             // Spooled to disk up to `Config::max_monitoring_upload_bytes` (the handler's limit).
             post(monitoring::import).layer(DefaultBodyLimit::disable())
         }
+        // Corrections of monitoring data, issue 19.
+        ("POST", "/api/v1/zones/{code}/monitoring/corrections/{kind}") => {
+            post(corrections::correct).layer(DefaultBodyLimit::max(crate::service::corrections::MAX_CORRECTION_BYTES))
+        }
+        ("GET", "/api/v1/zones/{code}/monitoring/corrections") => get(corrections::batches),
+        ("GET", "/api/v1/zones/{code}/monitoring/history/{kind}") => get(corrections::history),
+        ("GET", "/api/v1/zones/{code}/monitoring/stale") => get(corrections::stale),
         ("GET", "/api/v1/zones/{code}/plan/measures") => get(plan::measures),
         ("GET", "/api/v1/zones/{code}/plan/projects") => get(plan::projects),
         ("POST", "/api/v1/zones/{code}/plan/ledger") => {

@@ -9,6 +9,8 @@
 //! - [`users`]: accounts, memberships and departments (admins), through the store's audited operations.
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
+//! - [`corrections`]: monitoring readings withdrawn or replaced by a correction batch (history kept), and
+//!   the rows computed from them marked stale until recomputed through the workflow (issue 19).
 //! - [`ledger`]: registers' records imported (CSV streamed, Excel), and the rows they feed derived and
 //!   saved as values (issue 13).
 //! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
@@ -24,6 +26,7 @@
 //! Functions return [`crate::error::ApiResult`]: the API sends the error as JSON, a page maps it
 //! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
 
+pub mod corrections;
 pub mod disclosure;
 pub mod ledger;
 pub mod maps;

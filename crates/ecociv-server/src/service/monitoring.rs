@@ -20,6 +20,7 @@ use crate::api::monitoring::{computed, problem_json};
 use crate::auth::{Principal, ZoneRole};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
+use crate::service::corrections;
 use crate::spool::{Import, Phase, Spooled};
 use crate::workflow::{self, Step};
 
@@ -228,7 +229,17 @@ pub async fn compute_and_save(
             unchanged += 1;
             continue;
         }
-        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
+        // Its monitoring inputs changed since it was computed (a correction, a later import): computed
+        // again whatever its status, the new figure awaiting review (the history keeps the old one).
+        let stale = current
+            .as_ref()
+            .is_some_and(|c| corrections::is_stale(&c.observation, Some(&observation)));
+        let step = if stale {
+            Step::Recompute(status)
+        } else {
+            Step::Import(status)
+        };
+        match workflow::next(current.as_ref().map(|r| r.status), step, true) {
             Ok(next) => {
                 let unit = framework
                     .row(&observation.row)
@@ -241,7 +252,10 @@ pub async fn compute_and_save(
                     status: next,
                     unit,
                     evidence: String::new(),
-                    reason: "由监测数据计算".into(),
+                    reason: match current.as_ref().filter(|_| stale) {
+                        Some(current) => corrections::recompute_reason(&current.observation, &observation),
+                        None => "由监测数据计算".into(),
+                    },
                     observation,
                 });
             }

@@ -83,6 +83,10 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/zones/{code}/monitoring", LOGGED_IN),
     ("POST", "/api/v1/zones/{code}/monitoring/compute", REVIEWERS),
     ("POST", "/api/v1/zones/{code}/monitoring/import/{kind}", REVIEWERS),
+    ("POST", "/api/v1/zones/{code}/monitoring/corrections/{kind}", REVIEWERS),
+    ("GET", "/api/v1/zones/{code}/monitoring/corrections", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/monitoring/history/{kind}", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/monitoring/stale", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/plan/measures", EVERYONE),
     ("GET", "/api/v1/zones/{code}/plan/projects", EVERYONE),
     ("POST", "/api/v1/zones/{code}/plan/ledger", REVIEWERS),
@@ -308,7 +312,7 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
             };
             let path = if path.ends_with("/monitoring/compute") || path.ends_with("/ledgers/compute") {
                 format!("{path}?year=2022&dry_run=true")
-            } else if path.ends_with("/ledgers/derived") {
+            } else if path.ends_with("/ledgers/derived") || path.ends_with("/monitoring/stale") {
                 format!("{path}?year=2022")
             } else {
                 path

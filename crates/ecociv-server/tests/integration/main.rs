@@ -6,6 +6,7 @@ mod api;
 mod assessments;
 mod browser;
 mod contract;
+mod corrections;
 mod disclosure;
 mod fuzz;
 mod hierarchy;

@@ -1,0 +1,371 @@
+//! Corrections of monitoring data (issue 19), on SQLite and PostgreSQL: a correction batch refused whole
+//! (a reading not stored, a reason missing, a bad value — each named by file, line and field) changes
+//! nothing; a dry run changes nothing; an accepted batch keeps the imported readings (append-only, each
+//! reading's history readable) and the rows computed from them become stale until recomputed and approved
+//! through the workflow. Expected figures are computed here independently: `ecociv-air`'s zone reader over
+//! the synthetic files edited the same way.
+
+use std::path::{Path, PathBuf};
+
+use axum::http::{Method, StatusCode};
+use ecociv_air::EditionChoice;
+use ecociv_server::demo;
+use serde_json::Value;
+
+use crate::support::{Client, Response, TestServer, servers};
+
+fn air_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-450202-SYNTHETIC/air")
+}
+
+const FILE_A: &str = "SYNTHETIC-air-2023-A.csv";
+const FILE_B: &str = "SYNTHETIC-air-2023-B.csv";
+/// 停电 (power cut), URL-encoded: the batch's reason for lines without their own.
+const REASON: &str = "%E5%81%9C%E7%94%B5";
+
+async fn correct(client: &mut Client, server: &TestServer, query: &str, csv: &str) -> Response {
+    client
+        .send(
+            server,
+            Method::POST,
+            &format!("/api/v1/zones/450202/monitoring/corrections/air?{query}"),
+            Some(csv.to_string().into()),
+            "text/csv",
+        )
+        .await
+}
+
+/// The 7.1 and 7.2 figures of 2023 `ecociv-air` computes from the two files, file A given as `a`.
+fn expected(a: &str) -> (f64, f64) {
+    let dir = std::env::temp_dir().join(format!("ecociv-corrections-{}-{}", std::process::id(), a.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(FILE_A), a).unwrap();
+    std::fs::copy(air_dir().join(FILE_B), dir.join(FILE_B)).unwrap();
+    let (years, _, _) = ecociv_air::ingest::read_zone_dir(&dir, "450202", None, EditionChoice::ByDate, false).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let y = years.iter().find(|y| y.year == 2023).unwrap();
+    (y.good_rate_tenths().unwrap() as f64 / 10.0, y.pm25().unwrap().0 as f64)
+}
+
+fn value_of(values: &Value, row: &str) -> Value {
+    values["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["row"] == row && v["year"] == 2023)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+async fn post(client: &mut Client, server: &TestServer, path: &str) -> Response {
+    client.json(server, Method::POST, path, None).await
+}
+
+async fn cells(server: &TestServer) -> Vec<ecociv_store::monitoring::Cell> {
+    server
+        .store
+        .monitoring_cells("450202", "air", "2023", "2024")
+        .await
+        .unwrap()
+}
+
+/// Done when: "A correction changes a computed row after review, with the old and new inputs in its
+/// history" — import → compute → approve → supersede and retract readings → the row is stale → recompute
+/// → review → the approved figure changed, its history with the old and new inputs.
+#[tokio::test]
+async fn a_correction_changes_a_computed_row_after_review_with_old_and_new_inputs_in_its_history() {
+    for server in servers("corrections").await {
+        let engine = server.engine;
+        demo::load_monitoring(&server.store).await.unwrap();
+        let original = std::fs::read_to_string(air_dir().join(FILE_A)).unwrap();
+        let (before_71, before_72) = expected(&original);
+        let mut reviewer = Client::login(&server, "reviewer").await;
+        let mut admin = Client::login(&server, "admin").await;
+
+        // Computed and approved (by a second person).
+        let done = post(
+            &mut reviewer,
+            &server,
+            "/api/v1/zones/450202/monitoring/compute?year=2023",
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{engine}: {}", done.body);
+        for row in ["7.1", "7.2"] {
+            let approved = post(
+                &mut admin,
+                &server,
+                &format!("/api/v1/zones/450202/values/{row}/2023/approve"),
+            )
+            .await;
+            assert_eq!(approved.status, StatusCode::OK, "{engine}: {}", approved.body);
+        }
+        let values = reviewer
+            .get(&server, "/api/v1/zones/450202/values?year=2023")
+            .await
+            .body;
+        assert_eq!(value_of(&values, "7.2")["value"].as_f64(), Some(before_72), "{engine}");
+        let stale = reviewer
+            .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
+            .await;
+        assert_eq!(stale.status, StatusCode::OK, "{}", stale.body);
+        assert_eq!(
+            stale.body["stale"],
+            serde_json::json!([]),
+            "{engine}: nothing stale yet"
+        );
+
+        // The correction: the first 10 days' PM2.5 of file A replaced by 300 (a re-calibrated analyser),
+        // the SO2 of the next 10 hours withdrawn (batch reason). The same edits made to the file give the
+        // expected figures.
+        let lines: Vec<&str> = original.lines().collect();
+        let mut corrections = String::from("station,date,hour,so2,pm25,action,reason\n");
+        let mut edited = vec![lines[0].to_string()];
+        for (i, line) in lines.iter().enumerate().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            if i <= 240 && f[8].is_empty() {
+                // No PM2.5 stored for that hour: nothing to replace.
+                edited.push(line.to_string());
+            } else if i <= 240 {
+                corrections.push_str(&format!("{},{},{},,300,supersede,分析仪校准后复核\n", f[0], f[1], f[2]));
+                edited.push(format!(
+                    "{},{},{},{},{},{},{},{},300",
+                    f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]
+                ));
+            } else if i <= 250 && !f[3].is_empty() {
+                corrections.push_str(&format!("{},{},{},{},,retract,\n", f[0], f[1], f[2], f[3]));
+                edited.push(format!("{},{},{},,{}", f[0], f[1], f[2], f[4..].join(",")));
+            } else {
+                edited.push(line.to_string());
+            }
+        }
+        let (after_71, after_72) = expected(&(edited.join("\n") + "\n"));
+        let given = corrections.lines().count() as u64 - 1;
+        assert_ne!(after_72, before_72, "the correction changes the PM2.5 figure");
+        let stored_before = cells(&server).await;
+
+        // Refused whole: a reading never stored (station Z), a line without a reason when the batch has
+        // none, a bad value — each named by line and field; nothing changes.
+        let bad = format!("{corrections}Z,2023-01-01,0,,12,supersede,x\nSYN-A0000,2023-02-01,0,,abc,supersede,x\n");
+        let refused = correct(&mut reviewer, &server, "file=fix.csv", &bad).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{engine}: {}", refused.body);
+        let details = refused.body["error"]["details"].as_array().unwrap().clone();
+        let places: Vec<(u64, Option<&str>)> = details
+            .iter()
+            .map(|d| (d["line"].as_u64().unwrap(), d["field"].as_str()))
+            .collect();
+        let n = corrections.lines().count() as u64;
+        // The retract lines without a reason (no batch reason), then the bad value.
+        assert!(places.contains(&(n + 2, Some("pm25"))), "{engine}: {places:?}");
+        assert!(places.iter().any(|(_, f)| *f == Some("reason")), "{engine}: {places:?}");
+        assert!(details.iter().all(|d| d["file"] == "fix.csv"));
+        // With the batch's reason and without the bad value: the store refuses the unknown reading.
+        let unknown = format!("{corrections}Z,2023-01-01,0,,12,supersede,x\n");
+        let refused = correct(
+            &mut reviewer,
+            &server,
+            &format!("file=fix.csv&reason={REASON}"),
+            &unknown,
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{engine}: {}", refused.body);
+        let detail = &refused.body["error"]["details"][0];
+        assert_eq!(
+            (detail["line"].as_u64(), detail["field"].as_str()),
+            (Some(n + 1), Some("pm25")),
+            "{detail}"
+        );
+        assert!(detail["message"].as_str().unwrap().contains("没有"), "{detail}");
+        // A dry run of the good file: accepted, nothing stored.
+        let dry = correct(
+            &mut reviewer,
+            &server,
+            &format!("file=fix.csv&reason={REASON}&dry_run=true"),
+            &corrections,
+        )
+        .await;
+        assert_eq!(dry.status, StatusCode::OK, "{engine}: {}", dry.body);
+        assert_eq!(dry.body["corrections"].as_u64(), Some(given));
+        assert_eq!(
+            cells(&server).await,
+            stored_before,
+            "{engine}: refusals and a dry run change nothing"
+        );
+        // Only reviewers correct.
+        let mut editor = Client::login(&server, "editor-env").await;
+        let forbidden = correct(
+            &mut editor,
+            &server,
+            &format!("file=fix.csv&reason={REASON}"),
+            &corrections,
+        )
+        .await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+        let done = correct(
+            &mut reviewer,
+            &server,
+            &format!("file=fix.csv&reason={REASON}"),
+            &corrections,
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{engine}: {}", done.body);
+        assert_eq!(
+            (done.body["corrections"].as_u64(), done.body["retracted"].as_u64()),
+            (Some(given), Some(10))
+        );
+        let stored_after = cells(&server).await;
+        assert_eq!(
+            stored_after.len(),
+            stored_before.len() - 10,
+            "{engine}: 10 readings withdrawn"
+        );
+
+        // The reading's history: the imported value kept, then the correction with who, when and why.
+        let f: Vec<&str> = lines[1].split(',').collect();
+        let history = reviewer
+            .get(
+                &server,
+                &format!(
+                    "/api/v1/zones/450202/monitoring/history/air?station={}&parameter=pm25&time={}T{:02}",
+                    f[0],
+                    f[1],
+                    f[2].parse::<u8>().unwrap()
+                ),
+            )
+            .await;
+        assert_eq!(history.status, StatusCode::OK, "{engine}: {}", history.body);
+        assert_eq!(history.body["original"], f[8]);
+        assert_eq!(history.body["current"], "300");
+        let step = &history.body["corrections"][0];
+        assert_eq!(
+            (step["action"].as_str(), step["reason"].as_str()),
+            (Some("supersede"), Some("分析仪校准后复核"))
+        );
+        assert_eq!(
+            (step["file"].as_str(), step["line"].as_u64()),
+            (Some("fix.csv"), Some(2))
+        );
+        assert!(!step["author"].as_str().unwrap().is_empty() && !step["at"].as_str().unwrap().is_empty());
+        let retracted = lines[241].split(',').collect::<Vec<_>>();
+        let history = reviewer
+            .get(
+                &server,
+                &format!(
+                    "/api/v1/zones/450202/monitoring/history/air?station={}&parameter=so2&time={}T{:02}",
+                    retracted[0],
+                    retracted[1],
+                    retracted[2].parse::<u8>().unwrap()
+                ),
+            )
+            .await;
+        assert_eq!(history.body["current"], Value::Null, "{}", history.body);
+        assert_eq!(history.body["corrections"][0]["reason"], "停电");
+        // A reading withdrawn cannot be corrected again; the refusal changes nothing.
+        let again = format!(
+            "station,date,hour,so2,action,reason\n{},{},{},5,supersede,x\n",
+            retracted[0], retracted[1], retracted[2]
+        );
+        let refused = correct(&mut reviewer, &server, "file=again.csv", &again).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert_eq!(cells(&server).await, stored_after);
+
+        // The approved rows are stale: in force the old figure, the readings now give the new one.
+        let stale = reviewer
+            .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
+            .await
+            .body;
+        let stale_72 = stale["stale"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["row"] == "7.2")
+            .cloned()
+            .unwrap();
+        assert_eq!(stale_72["status"], "approved");
+        assert_eq!(
+            (stale_72["value"].as_f64(), stale_72["recomputed"].as_f64()),
+            (Some(before_72), Some(after_72))
+        );
+        let public = Client::anonymous()
+            .get(&server, "/api/v1/zones/450202/assessment?year=2023")
+            .await
+            .body;
+        let row = |a: &Value, id: &str| {
+            a["rows"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["value"].clone()
+        };
+        assert_eq!(
+            row(&public, "7.2").as_f64(),
+            Some(before_72),
+            "the approved figure stands until review"
+        );
+
+        // Recomputed through the workflow: submitted, approved by a second person.
+        let done = post(
+            &mut reviewer,
+            &server,
+            "/api/v1/zones/450202/monitoring/compute?year=2023",
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{engine}: {}", done.body);
+        let values = reviewer
+            .get(&server, "/api/v1/zones/450202/values?year=2023")
+            .await
+            .body;
+        assert_eq!(value_of(&values, "7.2")["status"], "submitted", "{engine}");
+        let stale = reviewer
+            .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
+            .await
+            .body;
+        assert_eq!(
+            stale["stale"],
+            serde_json::json!([]),
+            "{engine}: recomputed, nothing stale"
+        );
+        let own = post(&mut reviewer, &server, "/api/v1/zones/450202/values/7.2/2023/approve").await;
+        assert_eq!(own.code(), "own_value");
+        for r in ["7.1", "7.2"] {
+            if value_of(&values, r)["status"] == "submitted" {
+                let approved = post(
+                    &mut admin,
+                    &server,
+                    &format!("/api/v1/zones/450202/values/{r}/2023/approve"),
+                )
+                .await;
+                assert_eq!(approved.status, StatusCode::OK, "{engine}: {}", approved.body);
+            }
+        }
+        let public = Client::anonymous()
+            .get(&server, "/api/v1/zones/450202/assessment?year=2023")
+            .await
+            .body;
+        assert_eq!(
+            row(&public, "7.2").as_f64(),
+            Some(after_72),
+            "{engine}: the approved figure changed"
+        );
+        assert_eq!(row(&public, "7.1").as_f64(), Some(after_71), "{engine}");
+        let _ = before_71;
+
+        // The row's history: the old figure with its inputs (the imported files), the new one with the
+        // correction file among its inputs and a reason naming it.
+        let history = reviewer
+            .get(&server, "/api/v1/zones/450202/values/7.2/2023/history")
+            .await
+            .body;
+        let revisions = history["revisions"].as_array().unwrap();
+        let files = |r: &Value| r["source"]["files"].as_array().cloned().unwrap_or_default();
+        let old = revisions
+            .iter()
+            .find(|r| r["value"].as_f64() == Some(before_72) && r["action"] == "import")
+            .unwrap();
+        let new = revisions
+            .iter()
+            .find(|r| r["value"].as_f64() == Some(after_72) && r["action"] == "import")
+            .unwrap();
+        assert!(!files(old).iter().any(|f| f == "更正:fix.csv"), "{old}");
+        assert!(files(new).iter().any(|f| f == "更正:fix.csv"), "{new}");
+        assert!(files(new).iter().any(|f| f == FILE_A), "{new}");
+        assert!(new["reason"].as_str().unwrap().contains("更正:fix.csv"), "{new}");
+        assert_eq!(revisions.last().unwrap()["status"], "approved");
+    }
+}
