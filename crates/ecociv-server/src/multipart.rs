@@ -29,6 +29,16 @@ pub struct FormData {
     pub files: Vec<Upload>,
 }
 
+impl FormData {
+    /// The file of the field `file`, when one was chosen.
+    pub fn upload(&self) -> Option<&Upload> {
+        self.files
+            .iter()
+            .find(|file| file.field == "file")
+            .filter(|file| !file.content.is_empty() || !file.file_name.is_empty())
+    }
+}
+
 /// Why a multipart body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MultipartError {

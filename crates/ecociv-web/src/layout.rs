@@ -210,6 +210,10 @@ pub mod urls {
     pub fn monitoring_upload(zone: &str) -> String {
         format!("/z/{}/monitoring/upload", encode(zone))
     }
+    /// The monitoring correction form's target (reviewers, admins; issue 19).
+    pub fn monitoring_correct(zone: &str) -> String {
+        format!("/z/{}/monitoring/correct", encode(zone))
+    }
     /// The "compute from monitoring" form's target (reviewers, admins).
     pub fn monitoring_compute(zone: &str) -> String {
         format!("/z/{}/monitoring/compute", encode(zone))

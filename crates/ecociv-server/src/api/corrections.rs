@@ -67,7 +67,7 @@ pub async fn batches(
     Path(code): Path<String>,
 ) -> ApiResult<Json<Value>> {
     member_zone(&state, &principal, &code).await?;
-    let batches = corrections::batches_json(&state, &code, &Kind::ALL).await?;
+    let batches = corrections::batches_json(&state.store, &code, &Kind::ALL).await?;
     Ok(Json(json!({ "zone": code, "batches": batches })))
 }
 
@@ -88,7 +88,8 @@ pub async fn history(
 ) -> ApiResult<Json<Value>> {
     member_zone(&state, &principal, &code).await?;
     let kind = kind_of(&kind)?;
-    let history = corrections::history(&state, &code, kind, &query.station, &query.parameter, &query.time).await?;
+    let history =
+        corrections::history(&state.store, &code, kind, &query.station, &query.parameter, &query.time).await?;
     Ok(Json(corrections::history_json(kind, &history)))
 }
 
@@ -110,7 +111,7 @@ pub async fn stale(
     crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
     let framework = state.store.framework(&record.framework_id).await?;
     let values = state.store.current_revisions(&code, Some(query.year)).await?;
-    let rows = corrections::stale_rows(&state, &framework, &code, query.year, &values).await?;
+    let rows = corrections::stale_rows(&state.store, &framework, &code, query.year, &values).await?;
     Ok(Json(json!({
         "zone": code,
         "year": query.year,

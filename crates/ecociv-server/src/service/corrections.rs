@@ -14,7 +14,7 @@ use ecociv_core::{Framework, Observation, Source};
 use ecociv_monitoring::correction::{self, Action, Refused};
 use ecociv_monitoring::kind::{Kind, Problem};
 use ecociv_store::monitoring_correction::{CorrectionAction, NewCorrection, ReadingHistory};
-use ecociv_store::{Revision, Status};
+use ecociv_store::{Revision, Status, Store};
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -52,6 +52,32 @@ pub async fn correct(
     if !policy::can_review(Some(role)) {
         return Err(ApiError::forbidden());
     }
+    apply(
+        &state.store,
+        &principal.user.id,
+        code,
+        kind,
+        file,
+        bytes,
+        reason,
+        dry_run,
+    )
+    .await
+}
+
+/// [`correct`] on a store by the account `author_id`, its right to correct decided by the caller (the
+/// CLI, which holds the database itself).
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    store: &Store,
+    author_id: &str,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    bytes: Vec<u8>,
+    reason: Option<&str>,
+    dry_run: bool,
+) -> ApiResult<Value> {
     if bytes.len() > MAX_CORRECTION_BYTES {
         return Err(ApiError::new(
             Code::InvalidValue,
@@ -83,9 +109,8 @@ pub async fn correct(
             });
         }
     }
-    let outcome = state
-        .store
-        .correct_monitoring(code, kind.domain(), file, &principal.user.id, &corrections, dry_run)
+    let outcome = store
+        .correct_monitoring(code, kind.domain(), file, author_id, &corrections, dry_run)
         .await?;
     let outcome = outcome.map_err(|refusals| {
         refused(&Refused {
@@ -103,7 +128,7 @@ pub async fn correct(
     let years = if dry_run {
         Vec::new()
     } else {
-        match crate::monitoring_results::after_import(&state.store, code, kind, span).await {
+        match crate::monitoring_results::after_import(store, code, kind, span).await {
             Ok(years) => years,
             Err(error) => {
                 tracing::error!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");
@@ -163,24 +188,23 @@ pub fn history_json(kind: Kind, history: &ReadingHistory) -> Value {
 
 /// A reading's history (the import's value, then each correction with who, when and why), or 404.
 pub async fn history(
-    state: &AppState,
+    store: &Store,
     code: &str,
     kind: Kind,
     station: &str,
     parameter: &str,
     time: &str,
 ) -> ApiResult<ReadingHistory> {
-    state
-        .store
+    store
         .reading_history(code, kind.domain(), station, parameter, time)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("监测数据 (reading) {station} {parameter} {time}")))
 }
 
 /// The correction batches of a zone (newest first), as JSON.
-pub async fn batches_json(state: &AppState, code: &str, kinds: &[Kind]) -> ApiResult<Vec<Value>> {
+pub async fn batches_json(store: &Store, code: &str, kinds: &[Kind]) -> ApiResult<Vec<Value>> {
     let domains: Vec<&str> = kinds.iter().map(|k| k.domain()).collect();
-    let batches = state.store.correction_batches(code, &domains).await?;
+    let batches = store.correction_batches(code, &domains).await?;
     Ok(batches
         .iter()
         .map(|b| {
@@ -240,14 +264,47 @@ pub fn is_stale(current: &Observation, now: Option<&Observation>) -> bool {
 /// correction, a later import): marked stale until recomputed through the workflow. Reads the pages'
 /// materialized figures (recomputed first when missing) and the values in force.
 pub async fn stale_rows(
-    state: &AppState,
+    store: &Store,
     framework: &Framework,
     code: &str,
     year: i32,
     values: &[Revision],
 ) -> ApiResult<Vec<StaleRow>> {
-    let computed = crate::monitoring_results::observations(&state.store, framework, code, year).await?;
+    let computed = crate::monitoring_results::observations(store, framework, code, year).await?;
     Ok(stale_of(&computed.observations, values, year))
+}
+
+/// The rows of `year` marked stale on the Table 2-1 page: [`stale_of`] the pages' materialized figures
+/// as they are (never recomputed here: a page whose figures are being recomputed marks nothing yet), only
+/// rows the figures still compute.
+pub async fn stale_row_ids(store: &Store, framework: &Framework, code: &str, year: i32) -> ApiResult<Vec<String>> {
+    use crate::monitoring_results::{AIR, WATER, air_result, page_years, water_result};
+    let mut computed = Vec::new();
+    for page in [AIR, WATER] {
+        let state = page_years(store, framework, code, page).await?;
+        if state.version == 0 || state.stale {
+            continue;
+        }
+        let stored = if page == AIR {
+            air_result(store, code, year, &state).await?.map(|r| r.observations)
+        } else {
+            water_result(store, code, year, &state).await?.map(|r| r.observations)
+        };
+        for observation in stored.unwrap_or_default() {
+            if observation.year == year {
+                computed.push(observation.observation()?);
+            }
+        }
+    }
+    if computed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = store.current_revisions(code, Some(year)).await?;
+    Ok(stale_of(&computed, &values, year)
+        .into_iter()
+        .filter(|row| row.now.is_some())
+        .map(|row| row.row)
+        .collect())
 }
 
 /// [`stale_rows`] from the figures computed now and the values in force.

@@ -14,6 +14,7 @@
 //! page in the visitor's language.
 
 pub mod account;
+pub mod corrections;
 pub mod forms;
 pub mod hierarchy;
 pub mod ledger;
@@ -74,6 +75,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/z/{code}/water"),
     ("POST", "/z/{code}/monitoring/upload"),
     ("POST", "/z/{code}/monitoring/compute"),
+    ("POST", "/z/{code}/monitoring/correct"),
     ("GET", "/monitoring/example/{file}"),
     ("GET", "/z/{code}/plan"),
     ("GET", "/z/{code}/plan/tasks.xlsx"),
@@ -155,6 +157,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
             axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES),
         ),
         ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
+        // A correction file (issue 19).
+        ("POST", "/z/{code}/monitoring/correct") => post(pages::monitoring_correct).layer(
+            axum::extract::DefaultBodyLimit::max(crate::service::corrections::MAX_CORRECTION_BYTES),
+        ),
         ("GET", "/monitoring/example/{file}") => get(pages::monitoring_example),
         ("GET", "/z/{code}/plan") => get(plan::tasks),
         ("GET", "/z/{code}/plan/tasks.xlsx") => get(plan::tasks_xlsx),

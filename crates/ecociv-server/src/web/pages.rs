@@ -148,7 +148,7 @@ pub async fn table(
     let year = year_or_default(&query, &zone, record.base_year);
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
-    let view = Table21View::build(
+    let mut view = Table21View::build(
         &framework,
         &zone,
         &assessment,
@@ -156,6 +156,13 @@ pub async fn table(
         years(&zone, record.base_year),
         filter,
     );
+    // Rows computed from monitoring data corrected since (issue 19).
+    let stale = crate::service::corrections::stale_row_ids(&state.store, &framework, &code, year)
+        .await
+        .map_err(|error| WebError::from_api(&web, error))?;
+    for row in &mut view.rows {
+        row.stale = stale.contains(&row.id);
+    }
     let department = match &web.principal {
         Some(principal) => department_name(&state, principal, &code).await?,
         None => None,
@@ -527,6 +534,7 @@ async fn air_view(
     let data = crate::monitoring_results::air_result(&state.store, code, year, &stored)
         .await
         .map_err(|error| WebError::from_api(web, error))?;
+    let mut computed = Vec::new();
     let mut view = AirView {
         zone_code: code.to_string(),
         year,
@@ -564,6 +572,18 @@ async fn air_view(
             .map_err(|error| WebError::from_api(web, error))?;
         view.computed = computed_views(state, web, &framework, code, &observations).await?;
         view.notes.extend(data.notes);
+        computed = observations;
+    }
+    if view.manage {
+        let kinds = [ecociv_monitoring::kind::Kind::Air];
+        let page = crate::web::corrections::Page {
+            framework: &framework,
+            code,
+            year,
+            kinds: &kinds,
+            files: &view.files,
+        };
+        view.corrections = Some(crate::web::corrections::view(state, web, &page, &computed, query).await?);
     }
     Ok((record, view))
 }
@@ -598,6 +618,7 @@ async fn water_view(
         view.notes.push(COMPUTING.into());
     }
     let Some(data) = data else {
+        with_corrections(state, web, &framework, code, &[], query, &mut view).await?;
         return Ok((record, view));
     };
     view.synthetic = data.synthetic;
@@ -631,7 +652,35 @@ async fn water_view(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| WebError::from_api(web, error))?;
     view.computed = computed_views(state, web, &framework, code, &observations).await?;
+    with_corrections(state, web, &framework, code, &observations, query, &mut view).await?;
     Ok((record, view))
+}
+
+/// The water page's corrections part (reviewers, admins).
+async fn with_corrections(
+    state: &AppState,
+    web: &Web,
+    framework: &Framework,
+    code: &str,
+    computed: &[Observation],
+    query: &BTreeMap<String, String>,
+    view: &mut WaterView,
+) -> WebResult<()> {
+    if view.manage {
+        let kinds: Vec<ecociv_monitoring::kind::Kind> = ecociv_monitoring::kind::Kind::ALL
+            .into_iter()
+            .filter(|kind| *kind != ecociv_monitoring::kind::Kind::Air)
+            .collect();
+        let page = crate::web::corrections::Page {
+            framework,
+            code,
+            year: view.year,
+            kinds: &kinds,
+            files: &view.files,
+        };
+        view.corrections = Some(crate::web::corrections::view(state, web, &page, computed, query).await?);
+    }
+    Ok(())
 }
 
 /// `GET /z/{code}/air?year=`: daily AQI calendar, good days by month, primary pollutants, the year
@@ -806,40 +855,13 @@ pub async fn monitoring_upload(
 ) -> WebResult<Response> {
     bureau(&web, &user, &code)?;
     visible_zone(&state, &web, &code).await?;
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    if !crate::multipart::is_multipart(Some(content_type)) {
-        return Err(WebError::BadRequest(web.lang));
-    }
-    let form = crate::multipart::parse(content_type, body, crate::api::monitoring::MAX_MONITORING_BYTES, None)
-        .await
-        .map_err(|_| WebError::BadRequest(web.lang))?;
-    let back = if form.fields.get("back").map(String::as_str) == Some("water") {
-        "water"
-    } else {
-        "air"
-    };
-    let year = form.fields.get("year").cloned();
+    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body).await?;
     let lang = web.lang;
     let error = |text: String| Flash {
         kind: FlashKind::Error,
         text,
     };
-    let Some(kind) = form
-        .fields
-        .get("kind")
-        .and_then(|kind| ecociv_monitoring::kind::Kind::parse(kind))
-    else {
-        return Err(WebError::BadRequest(lang));
-    };
-    let upload = form
-        .files
-        .iter()
-        .find(|file| file.field == "file")
-        .filter(|file| !file.content.is_empty() || !file.file_name.is_empty());
-    let Some(upload) = upload else {
+    let Some(upload) = form.upload() else {
         let flash = error(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned());
         return monitoring_page(
             &state,
@@ -942,6 +964,116 @@ pub async fn monitoring_upload(
             .await
         }
     }
+}
+
+/// A bureau's monitoring form (multipart: `csrf_token`, `kind`, `file`, `back`, `year`, …) read: the
+/// page to return to, the year shown and the kind.
+struct MonitoringForm {
+    form: crate::multipart::FormData,
+    back: &'static str,
+    year: Option<String>,
+    kind: ecociv_monitoring::kind::Kind,
+}
+
+async fn monitoring_form(
+    web: &Web,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<MonitoringForm> {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if !crate::multipart::is_multipart(Some(content_type)) {
+        return Err(WebError::BadRequest(web.lang));
+    }
+    let form = crate::multipart::parse(content_type, body, crate::api::monitoring::MAX_MONITORING_BYTES, None)
+        .await
+        .map_err(|_| WebError::BadRequest(web.lang))?;
+    let back = if form.fields.get("back").map(String::as_str) == Some("water") {
+        "water"
+    } else {
+        "air"
+    };
+    let year = form.fields.get("year").cloned();
+    let Some(kind) = form
+        .fields
+        .get("kind")
+        .and_then(|kind| ecociv_monitoring::kind::Kind::parse(kind))
+    else {
+        return Err(WebError::BadRequest(web.lang));
+    };
+    Ok(MonitoringForm { form, back, year, kind })
+}
+
+/// `POST /z/{code}/monitoring/correct` (multipart: `csrf_token`, `kind`, `file`, `reason`, `dry_run`,
+/// `back`, `year`): a correction file applied by [`crate::service::corrections::correct`] (issue 19),
+/// answered with the page and a message — every problem named on a refusal.
+pub async fn monitoring_correct(
+    State(state): State<AppState>,
+    web: Web,
+    user: crate::auth::AuthUser,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let role = bureau(&web, &user, &code)?;
+    visible_zone(&state, &web, &code).await?;
+    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body).await?;
+    let lang = web.lang;
+    let dry_run = form
+        .fields
+        .get("dry_run")
+        .is_some_and(|value| value == "true" || value == "on");
+    let reason = form.fields.get("reason").cloned();
+    let flash = |kind: FlashKind, text: String| Flash { kind, text };
+    let outcome = match form.upload() {
+        None => Err(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned()),
+        Some(upload) => match crate::service::monitoring::check_file_name(&upload.file_name) {
+            Err(refusal) => Err(refusal.message),
+            Ok(file) => crate::service::corrections::correct(
+                &state,
+                &user,
+                &role,
+                &code,
+                kind,
+                &file,
+                upload.content.to_vec(),
+                reason.as_deref(),
+                dry_run,
+            )
+            .await
+            .map(|summary| (file, summary))
+            .map_err(|refusal| refusal.message),
+        },
+    };
+    let (message, status) = match outcome {
+        Ok((file, summary)) => {
+            let key = if dry_run {
+                "correction.checked"
+            } else {
+                "correction.done"
+            };
+            let text = ecociv_web::i18n::tf(
+                lang,
+                key,
+                &[
+                    ("file", &file),
+                    ("n", &summary["corrections"]),
+                    ("retracted", &summary["retracted"]),
+                ],
+            );
+            (flash(FlashKind::Success, text), StatusCode::OK)
+        }
+        Err(reason) => (
+            flash(
+                FlashKind::Error,
+                ecociv_web::i18n::tf(lang, "correction.refused", &[("reason", &reason)]),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    };
+    monitoring_page(&state, &web, &code, back, year.as_deref(), message, status).await
 }
 
 /// `POST /z/{code}/monitoring/compute` (`csrf_token`, `year`, `status`, `back`): the compute route's

@@ -542,6 +542,12 @@ const PAGES: &[PageRoute] = &[
         REVIEWERS,
         &[("year", "2022"), ("back", "water")],
     ),
+    (
+        "POST",
+        "/z/{code}/monitoring/correct",
+        REVIEWERS,
+        &[("kind", "air"), ("back", "air")],
+    ),
     ("GET", "/monitoring/example/{file}", EVERYONE, &[]),
     ("GET", "/z/{code}/plan", EVERYONE, &[]),
     ("GET", "/z/{code}/plan/tasks.xlsx", EVERYONE, &[]),

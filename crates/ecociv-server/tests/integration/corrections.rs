@@ -369,3 +369,122 @@ async fn a_correction_changes_a_computed_row_after_review_with_old_and_new_input
         assert_eq!(revisions.last().unwrap()["status"], "approved");
     }
 }
+
+/// The pages: a reviewer corrects from the air page (multipart form; a refused file comes back naming its
+/// line and nothing changes), the air page then lists the row to recompute, the batch and a reading's
+/// history, Table 2-1 marks the row 待重新计算; the public sees no corrections part.
+#[tokio::test]
+async fn the_air_page_corrects_readings_shows_their_history_and_table_2_1_marks_the_row_stale() {
+    let server = crate::support::server("corrections-pages").await;
+    demo::load_monitoring(&server.store).await.unwrap();
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let mut admin = Client::login(&server, "admin").await;
+    let done = post(
+        &mut reviewer,
+        &server,
+        "/api/v1/zones/450202/monitoring/compute?year=2023",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    for row in ["7.1", "7.2"] {
+        let approved = post(
+            &mut admin,
+            &server,
+            &format!("/api/v1/zones/450202/values/{row}/2023/approve"),
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    }
+    let original = std::fs::read_to_string(air_dir().join(FILE_A)).unwrap();
+    let mut csv = String::from("station,date,hour,pm25,action,reason\n");
+    for line in original.lines().skip(1).take(480) {
+        let f: Vec<&str> = line.split(',').collect();
+        if !f[8].is_empty() {
+            csv.push_str(&format!("{},{},{},400,supersede,\n", f[0], f[1], f[2]));
+        }
+    }
+    let form = |csv: &str, reason: &str| {
+        format!(
+            "--XB\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nair\r\n\
+             --XB\r\nContent-Disposition: form-data; name=\"back\"\r\n\r\nair\r\n\
+             --XB\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2023\r\n\
+             --XB\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n{reason}\r\n\
+             --XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fix.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
+        )
+    };
+    let send = |client: &mut Client, body: String| {
+        let mut client = client.clone();
+        let server = &server;
+        async move {
+            client
+                .send(
+                    server,
+                    Method::POST,
+                    "/z/450202/monitoring/correct",
+                    Some(axum::body::Body::from(body)),
+                    "multipart/form-data; boundary=XB",
+                )
+                .await
+        }
+    };
+    // No reason anywhere: refused, naming the first line and the field; nothing changes.
+    let before = cells(&server).await;
+    let refused = send(&mut reviewer, form(&csv, "")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.body.as_str().unwrap_or_default().to_string();
+    assert!(
+        html.contains("未作任何更正") && html.contains("第 2 行") && html.contains("reason"),
+        "{html}"
+    );
+    assert_eq!(cells(&server).await, before);
+
+    let done = send(&mut reviewer, form(&csv, "分析仪漂移")).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let html = done.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("已更正 fix.csv"), "{html}");
+    // The row to recompute, the batch, and a reading's history looked up on the page.
+    assert!(html.contains("待重新计算") || html.contains("需重新计算"), "{html}");
+    let first: Vec<&str> = original.lines().nth(1).unwrap().split(',').collect();
+    let page = reviewer
+        .get(
+            &server,
+            &format!(
+                "/z/450202/air?year=2023&h_kind=air&h_station={}&h_parameter=pm25&h_time={}T00",
+                first[0], first[1]
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("监测数据更正") && html.contains("7.2"), "{html}");
+    assert!(
+        html.contains(&format!("<td class=\"num\">{}</td>", first[8])),
+        "the imported value: {html}"
+    );
+    assert!(
+        html.contains("替换") && html.contains("分析仪漂移") && html.contains("<td class=\"num\">400</td>"),
+        "{html}"
+    );
+    // Table 2-1 marks the rows whose figure the readings no longer give.
+    let table = Client::anonymous().get(&server, "/z/450202/table?year=2023").await;
+    let html = table.body.as_str().unwrap_or_default().to_string();
+    let row_72 = html
+        .split("data-row=\"7.2\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row_72.contains("待重新计算"), "{row_72}");
+    let row_5 = html
+        .split("data-row=\"5\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(!row_5.contains("待重新计算"));
+    // The public air page has no corrections part.
+    let public = Client::anonymous().get(&server, "/z/450202/air?year=2023").await;
+    assert!(!public.body.as_str().unwrap_or_default().contains("监测数据更正"));
+}

@@ -96,6 +96,8 @@ pub struct AirView {
     pub notes: Vec<String>,
     /// The viewer may upload monitoring data and compute (reviewers, admins).
     pub manage: bool,
+    /// Corrections of the page's monitoring data (reviewers, admins; issue 19).
+    pub corrections: Option<crate::pages::correction::CorrectionsView>,
 }
 
 impl AirView {
@@ -394,6 +396,9 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
         (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
         @if view.manage {
             (monitoring_forms(ctx, &view.zone_code, view.year, "air", &["air"]))
+            @if let Some(corrections) = &view.corrections {
+                (crate::pages::correction::corrections_section(ctx, &view.zone_code, view.year, "air", &["air"], corrections))
+            }
         }
     };
     page(ctx, &title, Nav::Air, body)

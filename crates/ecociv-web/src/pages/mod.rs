@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod air;
+pub mod correction;
 pub mod dashboard;
 pub mod entry;
 pub mod indicator;

@@ -78,6 +78,9 @@ pub struct TableRow {
     /// demo figures (tagged as such).
     pub origin: Option<&'static str>,
     pub warnings: usize,
+    /// Computed from monitoring data whose readings now give another figure (a correction, a later
+    /// import): to recompute and review (issue 19; the server decides).
+    pub stale: bool,
     pub target_2025: Option<TargetCell>,
     pub target_2030: Option<TargetCell>,
     pub lead: Vec<String>,
@@ -153,6 +156,7 @@ impl Table21View {
                     .map(|source| source.kind())
                     .filter(|kind| *kind != "synthetic"),
                 warnings: row.warnings.len(),
+                stale: false,
                 target_2025: if has_subs {
                     None
                 } else {
@@ -358,6 +362,7 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
                                     @if let Some(parts) = &row.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
                                     @if row.basis == Basis::Recorded { " " span class="tag" title=(t(lang, "table.basis_recorded_hint")) { (t(lang, "table.basis_recorded")) } }
                                     @if row.warnings > 0 { " " span class="tag warn" { (tf(lang, "table.warnings", &[("n", &row.warnings)])) } }
+                                    @if row.stale { " " span class="tag warn stale" title=(t(lang, "table.stale_hint")) { (t(lang, "table.stale")) } }
                                 }
                                 td class="c-target" data-label=(t(lang, "table.target_2025")) { (target_markup(lang, &row.target_2025)) }
                                 td class="c-target" data-label=(t(lang, "table.target_2030")) { (target_markup(lang, &row.target_2030)) }

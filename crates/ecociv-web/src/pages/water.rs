@@ -60,6 +60,8 @@ pub struct WaterView {
     pub notes: Vec<String>,
     /// The viewer may upload monitoring data and compute (reviewers, admins).
     pub manage: bool,
+    /// Corrections of the page's monitoring data (reviewers, admins; issue 19).
+    pub corrections: Option<crate::pages::correction::CorrectionsView>,
 }
 
 /// The water kinds of the upload form.
@@ -192,6 +194,9 @@ pub fn render_water(ctx: &PageContext, view: &WaterView) -> String {
         (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
         @if view.manage {
             (monitoring_forms(ctx, &view.zone_code, view.year, "water", &WATER_KINDS))
+            @if let Some(corrections) = &view.corrections {
+                (crate::pages::correction::corrections_section(ctx, &view.zone_code, view.year, "water", &WATER_KINDS, corrections))
+            }
         }
     };
     page(ctx, &title, Nav::Water, body)

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
+
+use super::{open_store, runtime};
 use ecociv_core::Framework;
 use ecociv_data::DataError;
 use ecociv_ledger::{Kind, Ledger, Role};
@@ -349,20 +351,6 @@ fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
     std::fs::rename(&tmp, &args.output)?;
     println!("已写出台账“{}”的模板：{}", kind.name, args.output.display());
     Ok(ExitCode::SUCCESS)
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
-
-async fn open_store(url: &str) -> anyhow::Result<ecociv_store::Store> {
-    use anyhow::Context;
-    ecociv_store::Store::open(url)
-        .await
-        .with_context(|| format!("打开数据库 {url} (opening the database)"))
 }
 
 /// The zone's framework (from the database) and the kind asked for, checked against it.

@@ -13,6 +13,7 @@ pub mod assess;
 pub mod db;
 pub mod ledger;
 pub mod map;
+pub mod monitoring;
 pub mod noise;
 pub mod plan;
 pub mod progress;
@@ -70,6 +71,10 @@ pub enum Command {
     /// 地图：导入县级行政区划边界（GeoJSON），汇总页据此绘制分布图 (maps: import boundaries)
     #[command(subcommand)]
     Map(map::MapCommand),
+    /// 监测数据更正：撤回或替换数据库中的读数（须写明理由，保留历史）、查看读数历史 (monitoring data in the
+    /// database: corrections — withdraw or replace readings with a reason, history kept — and a reading's history)
+    #[command(subcommand)]
+    Monitoring(monitoring::MonitoringCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -94,7 +99,24 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Zone(command) => zone::run(command),
         Command::Survey(command) => survey::run(command),
         Command::Map(command) => map::run(command),
+        Command::Monitoring(command) => monitoring::run(command),
     }
+}
+
+/// The runtime of the commands that use the database.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// Opens (and migrates) the database at `url`.
+pub async fn open_store(url: &str) -> anyhow::Result<ecociv_store::Store> {
+    use anyhow::Context;
+    ecociv_store::Store::open(url)
+        .await
+        .with_context(|| format!("打开数据库 {url} (opening the database)"))
 }
 
 /// Output format of the reporting commands.

@@ -13,7 +13,7 @@ use clap::Subcommand;
 use ecociv_survey::{Estimate, EstimateError, Questionnaire, Response, SamplingPlan};
 use serde_json::json;
 
-use crate::cmd::Format;
+use crate::cmd::{Format, runtime};
 
 #[derive(Subcommand)]
 pub enum SurveyCommand {
@@ -125,13 +125,6 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
         SurveyCommand::Save(args) => runtime()?.block_on(save(args)),
         SurveyCommand::Export(args) => runtime()?.block_on(export(args)),
     }
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
 }
 
 /// Writes bytes next to the target, then renames (a reader never sees half a file).

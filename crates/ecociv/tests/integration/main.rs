@@ -5,6 +5,7 @@ mod air;
 mod assess;
 mod hostile;
 mod ledger;
+mod monitoring;
 mod noise_soil;
 mod plan;
 mod progress;
