@@ -119,13 +119,10 @@ pub fn parse(kind: Kind, file: &str, bytes: &[u8], reason: Option<&str>) -> Resu
                 .map(|i| (i + 1, rec.get(i).unwrap_or("").trim()))
         };
         let at = |name: &str, message: String| {
-            let column = get(name).map(|(c, _)| c);
-            Problem {
-                file: file.to_owned(),
-                line: Some(line),
-                column,
-                field: Some(name.to_owned()),
-                message,
+            let problem = Problem::at(file, Some(line), Some(name), message);
+            match get(name) {
+                Some((column, _)) => problem.at_column(column),
+                None => problem,
             }
         };
         let action_text = get("action").map_or("", |(_, t)| t);
