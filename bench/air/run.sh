@@ -47,7 +47,7 @@ for r in $(seq "$RUNS"); do
   run ecociv "$r" "$BIN" air annual --input "$DATA" --output "$BENCH_DIR/out-ecociv.csv"
   run duckdb "$r" python3 bench/air/duckdb_annual.py "$DATA" "$BENCH_DIR/out-duckdb.csv"
   run polars "$r" python3 bench/air/polars_annual.py "$DATA" "$BENCH_DIR/out-polars.csv"
-  run polars-s "$r" python3 bench/air/polars_annual.py "$DATA" "$BENCH_DIR/out-polars-s.csv" --streaming
+  run pstream "$r" python3 bench/air/polars_annual.py "$DATA" "$BENCH_DIR/out-polars-s.csv" --streaming
 done
 # The machine's CSV parse floor for this file: DuckDB counting its rows, every column as text (parse, no work).
 run floor 1 python3 -c "import duckdb; duckdb.sql(\"SELECT count(*) FROM read_csv('$DATA', header=true, all_varchar=true)\").fetchall()"
@@ -87,5 +87,5 @@ echo "|---|---:|---|---:|---:|---:|---:|"
 row "\`ecociv air annual\`" ecociv
 row "DuckDB peer (\`duckdb_annual.py\`)" duckdb
 row "Polars peer, default engine" polars
-row "Polars peer, streaming engine" polars-s
+row "Polars peer, streaming engine" pstream
 row "CSV parse floor: DuckDB \`count(*)\`, all varchar" floor
