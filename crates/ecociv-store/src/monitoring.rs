@@ -534,11 +534,13 @@ impl MonitoringBatch {
                 self.stored += n;
                 Ok(())
             }
+            // A repeated key: SQLSTATE 23505 on PostgreSQL; Citus relays a worker's violation of a shard's
+            // key (monitoring_reading_pkey_102028) under its own code, with PostgreSQL's message.
             Err(error)
-                if error
-                    .as_database_error()
-                    .and_then(|e| e.code())
-                    .is_some_and(|code| code == "23505") =>
+                if error.as_database_error().is_some_and(|e| {
+                    e.code().is_some_and(|code| code == "23505")
+                        || e.message().contains("duplicate key value violates unique constraint")
+                }) =>
             {
                 Err(StoreError::Conflict(self.repeat(readings, &ids).await))
             }

@@ -129,7 +129,11 @@ pub fn corrections_section(
                     div class="field" {
                         label for="c-file" { (t(lang, "monitoring.file")) }
                         input id="c-file" type="file" name="file" accept=".csv,text/csv" required aria-describedby="c-file-hint";
-                        div class="hint" id="c-file-hint" { (t(lang, "correction.help")) }
+                        div class="hint" id="c-file-hint" {
+                            (t(lang, "correction.help")) " " (t(lang, "correction.columns")) " "
+                            code { "action" } "、" code { "reason" } "；" (t(lang, "correction.actions")) " "
+                            code { "retract" } "、" code { "supersede" } "。"
+                        }
                     }
                     div class="field" {
                         label for="c-reason" { (t(lang, "correction.reason")) }
@@ -157,7 +161,7 @@ pub fn corrections_section(
                         input id="h-station" type="text" name="h_station" value=(view.lookup.station) required;
                     }
                     div class="field" {
-                        label for="h-parameter" { (t(lang, "correction.parameter")) }
+                        label for="h-parameter" { (t(lang, "correction.parameter")) " " code { "pm25" } "、" code { "nh3n" } }
                         input id="h-parameter" type="text" name="h_parameter" value=(view.lookup.parameter) required;
                     }
                     div class="field" {
