@@ -1,7 +1,18 @@
-//! The table of every API route: method, path, who may call it, and what it does. The router is built
-//! from this table ([`crate::api::router`]), the OpenAPI document is generated from it
-//! ([`crate::openapi`]), and the route × role tests walk it — so no route can exist without being
-//! described and tested.
+//! The table of every API route: method, path, who may call it, what it does and the handler that does
+//! it — each path and method written once, here. The router is built from this table
+//! ([`crate::api::router`]), the OpenAPI document is generated from it ([`crate::openapi`]), and the
+//! route × role tests walk it — so no route can exist without being described and tested
+//! (`tests/integration/contract.rs` checks the router and the document against each other).
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::api::{
+    MAX_IMPORT_BYTES, auth, corrections, evidence, hierarchy, import, ledger, meta, monitoring, plan, survey, users,
+    values, zones,
+};
+use crate::service::corrections::MAX_CORRECTION_BYTES;
+use crate::{AppState, service};
 
 /// Who may call a route (the details per zone and row are decided in [`crate::policy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +50,9 @@ impl Access {
     }
 }
 
+/// How a route's handler is mounted: given the route's method, the handler with its body limit, if any.
+pub type Mount = fn(MethodFilter) -> MethodRouter<AppState>;
+
 /// One route.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -52,6 +66,8 @@ pub struct RouteSpec {
     /// and `tests/integration/contract.rs` checks the handler against them (a required one missing is
     /// refused with the JSON error; no undocumented one is required).
     pub query: &'static [QueryParam],
+    /// The handler, mounted for this route's method by [`RouteSpec::method_router`].
+    pub handler: Mount,
 }
 
 /// A query parameter of a route.
@@ -93,6 +109,22 @@ const fn one_of(name: &'static str, values: &'static [&'static str]) -> QueryPar
 }
 
 impl RouteSpec {
+    /// The route's handler, mounted for its method.
+    pub fn method_router(&self) -> MethodRouter<AppState> {
+        let filter = match self.method {
+            "GET" => MethodFilter::GET,
+            "POST" => MethodFilter::POST,
+            "PUT" => MethodFilter::PUT,
+            "DELETE" => MethodFilter::DELETE,
+            "PATCH" => MethodFilter::PATCH,
+            other => panic!(
+                "route {} has the method {other}, which the table does not know",
+                self.path
+            ),
+        };
+        (self.handler)(filter)
+    }
+
     const fn with_query(mut self, query: &'static [QueryParam]) -> RouteSpec {
         self.query = query;
         self
@@ -105,6 +137,7 @@ const fn route(
     access: Access,
     summary: &'static str,
     body: Option<&'static str>,
+    handler: Mount,
 ) -> RouteSpec {
     RouteSpec {
         method,
@@ -113,6 +146,7 @@ const fn route(
         summary,
         body,
         query: &[],
+        handler,
     }
 }
 
@@ -124,14 +158,23 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Public,
         "OpenAPI 文档 (this API's OpenAPI document)",
         None,
+        |method| on(method, meta::openapi),
     ),
-    route("GET", "/api/v1/health", Access::Public, "健康检查 (health check)", None),
+    route(
+        "GET",
+        "/api/v1/health",
+        Access::Public,
+        "健康检查 (health check)",
+        None,
+        |method| on(method, meta::health),
+    ),
     route(
         "GET",
         "/api/v1/auth/csrf",
         Access::Public,
         "获取登录用 CSRF 令牌 (a CSRF token and cookie for the login form)",
         None,
+        |method| on(method, auth::csrf),
     ),
     route(
         "POST",
@@ -139,14 +182,23 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Public,
         "登录 (log in: sets the session cookie)",
         Some("Login"),
+        |method| on(method, auth::login),
     ),
-    route("POST", "/api/v1/auth/logout", Access::LoggedIn, "退出 (log out)", None),
+    route(
+        "POST",
+        "/api/v1/auth/logout",
+        Access::LoggedIn,
+        "退出 (log out)",
+        None,
+        |method| on(method, auth::logout),
+    ),
     route(
         "GET",
         "/api/v1/me",
         Access::LoggedIn,
         "当前用户及角色 (the current user, roles and CSRF token)",
         None,
+        |method| on(method, auth::me),
     ),
     route(
         "GET",
@@ -154,6 +206,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Public,
         "指标体系 (a framework edition's rows)",
         None,
+        |method| on(method, zones::framework),
     ),
     route(
         "GET",
@@ -161,6 +214,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Public,
         "区域列表 (zones visible to the caller)",
         None,
+        |method| on(method, zones::list),
     ),
     route(
         "GET",
@@ -168,6 +222,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "区域概况 (a zone's profile)",
         None,
+        |method| on(method, zones::profile),
     ),
     route(
         "GET",
@@ -175,6 +230,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "规划：目标值、牵头部门、重点工程 (the zone's plan)",
         None,
+        |method| on(method, zones::plan),
     ),
     route(
         "GET",
@@ -182,6 +238,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "年度达标评估，与 `ecociv assess --format json` 相同 (the assessment; ?year=YYYY, &include=submitted for members)",
         None,
+        |method| on(method, zones::assessment),
     )
     .with_query(&[required("year", "integer"), one_of("include", &["approved", "submitted"])]),
     route(
@@ -190,6 +247,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "目标进展与预警，与 `ecociv progress --format json` 相同 (progress toward the plan's targets; ?target_year=2025|2030)",
         None,
+        |method| on(method, zones::progress),
     )
     .with_query(&[required("target_year", "integer")]),
     route(
@@ -198,6 +256,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "部门 (the zone's departments)",
         None,
+        |method| on(method, zones::departments),
     ),
     route(
         "GET",
@@ -205,6 +264,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "当前数值及状态 (current values with workflow status; ?year=)",
         None,
+        |method| on(method, values::list),
     )
     .with_query(&[optional("year", "integer")]),
     route(
@@ -213,6 +273,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "数值修订历史 (every revision of a value)",
         None,
+        |method| on(method, values::history),
     ),
     route(
         "PUT",
@@ -220,6 +281,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "填报或更正数值（草稿） (save a value as draft)",
         Some("Entry"),
+        |method| on(method, values::save),
     ),
     route(
         "POST",
@@ -227,6 +289,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "提交审核 (submit for review)",
         Some("Step"),
+        |method| on(method, values::submit),
     ),
     route(
         "POST",
@@ -234,6 +297,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "审核通过并锁定；本人录入或计算的数值须由另一位审核员审核 (approve and lock; a second reviewer approves a value you entered or computed)",
         Some("Step"),
+        |method| on(method, values::approve),
     ),
     route(
         "POST",
@@ -241,6 +305,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "退回（须填写意见） (return with a comment)",
         Some("Step"),
+        |method| on(method, values::return_),
     ),
     route(
         "POST",
@@ -248,6 +313,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "重新打开（须填写原因） (reopen an approved value)",
         Some("Step"),
+        |method| on(method, values::reopen),
     ),
     route(
         "POST",
@@ -255,6 +321,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "批量导入 CSV/JSON，全部成功或全部不导入 (bulk import, all or nothing; ?dry_run=true&status=draft|submitted|approved)",
         Some("Import"),
+        |method| on(method, import::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
     )
     .with_query(&[
         optional("dry_run", "boolean"),
@@ -267,6 +334,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "佐证材料列表 (a value's evidence attachments)",
         None,
+        |method| on(method, evidence::list),
     ),
     route(
         "POST",
@@ -274,6 +342,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "上传佐证材料（请求体为文件；?name=文件名） (upload an attachment: the body is the file)",
         None,
+        |method| on(method, evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_EVIDENCE_BYTES)),
     )
     .with_query(&[required("name", "string")]),
     route(
@@ -282,6 +351,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "下载佐证材料 (download an attachment)",
         None,
+        |method| on(method, evidence::download),
     ),
     route(
         "GET",
@@ -289,6 +359,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "已导入的监测数据：文件与年份 (monitoring data stored: files and years per kind)",
         None,
+        |method| on(method, monitoring::summary),
     ),
     route(
         "POST",
@@ -296,6 +367,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "由监测数据计算 7.1/7.2/8.x/9/23 并保存为数值 (compute the rows fed by monitoring data and save them as values; ?year=YYYY&status=draft|submitted&dry_run=true)",
         None,
+        |method| on(method, monitoring::compute),
     )
     .with_query(&[
         required("year", "integer"),
@@ -308,6 +380,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "导入监测数据 CSV（与命令行同格式），全部成功或全部不导入 (import a monitoring CSV: kind air|sections|drinking_sources|black_odorous_bodies|black_odorous|ei; the body is the file; ?file=NAME&dry_run=true)",
         None,
+        // Spooled to disk up to `Config::max_monitoring_upload_bytes` (the handler's limit).
+        |method| on(method, monitoring::import).layer(DefaultBodyLimit::disable()),
     )
     .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
     route(
@@ -316,6 +390,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "更正监测数据：撤回或替换读数，须写明理由，全部成功或全部不更正，原读数保留在历史中 (correct monitoring readings: the body is a CSV in the import's format plus action retract|supersede and reason; ?file=NAME&reason=…&dry_run=true)",
         None,
+        |method| on(method, corrections::correct).layer(DefaultBodyLimit::max(MAX_CORRECTION_BYTES)),
     )
     .with_query(&[
         optional("file", "string"),
@@ -328,6 +403,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "监测数据更正批次：文件、更正数、更正人和时间 (the correction batches, newest first)",
         None,
+        |method| on(method, corrections::batches),
     ),
     route(
         "GET",
@@ -335,6 +411,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "一个读数的全部历史：导入值与每次更正（更正人、时间、理由） (a reading's history: the imported value, then each correction with who, when and why)",
         None,
+        |method| on(method, corrections::history),
     )
     .with_query(&[
         required("station", "string"),
@@ -347,6 +424,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "监测数据已更正、需重新计算的指标行 (rows computed from monitoring whose readings now give another figure; ?year=YYYY)",
         None,
+        |method| on(method, corrections::stale),
     )
     .with_query(&[required("year", "integer")]),
     route(
@@ -355,6 +433,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "规划措施（任务分解），含牵头、配合单位、时限、对应指标和最新审核通过的进展 (the plan's measures; ?department=&row=)",
         None,
+        |method| on(method, plan::measures),
     )
     .with_query(&[optional("department", "string"), optional("row", "string")]),
     route(
@@ -363,6 +442,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "重点工程项目台账：分类、项目、填报的台账、审核通过的支出、数据质量说明 (the key-project ledger)",
         None,
+        |method| on(method, plan::projects),
     ),
     route(
         "POST",
@@ -370,6 +450,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "导入填写好的项目台账 Excel，全部成功或全部不导入 (import the filled ledger workbook: the body is the xlsx; ?file=NAME)",
         None,
+        |method| on(method, plan::ledger).layer(DefaultBodyLimit::max(plan::MAX_LEDGER_BYTES)),
     )
     .with_query(&[optional("file", "string")]),
     route(
@@ -378,6 +459,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "进展报告及其审核历史 (progress reports with their history)",
         None,
+        |method| on(method, plan::reports),
     ),
     route(
         "POST",
@@ -385,6 +467,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "报送进展（对象 project:编号 或 measure:编号，报告期如 2025Q3） (submit a progress report)",
         Some("PlanReport"),
+        |method| on(method, plan::submit),
     ),
     route(
         "POST",
@@ -392,6 +475,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "审核通过进展报告；不能审核本人报送的报告 (approve a report; not one's own)",
         Some("PlanReview"),
+        |method| on(method, plan::approve),
     ),
     route(
         "POST",
@@ -399,6 +483,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "退回进展报告（须填写意见） (return a report with a comment)",
         Some("PlanReview"),
+        |method| on(method, plan::return_),
     ),
     route(
         "POST",
@@ -406,6 +491,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "上传进展报告的佐证材料（请求体为文件；?name=文件名），报送时在 evidence 中列出 (upload a report's file)",
         None,
+        |method| on(method, plan::upload).layer(DefaultBodyLimit::max(plan::MAX_PLAN_EVIDENCE_BYTES)),
     )
     .with_query(&[required("name", "string")]),
     route(
@@ -414,6 +500,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "下载进展报告的佐证材料 (download a report's file)",
         None,
+        |method| on(method, plan::download),
     ),
     route(
         "GET",
@@ -421,6 +508,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "督查督办台账：按规则立项、办理、销号 (the supervision board, reconciled for today)",
         None,
+        |method| on(method, plan::supervision),
     ),
     route(
         "POST",
@@ -428,6 +516,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "手工新增督办事项（如联席会议议定事项） (add a follow-up by hand)",
         Some("PlanFollowUp"),
+        |method| on(method, plan::add_item),
     ),
     route(
         "POST",
@@ -435,6 +524,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "责任单位回复办理情况 (the owner unit's response)",
         Some("PlanText"),
+        |method| on(method, plan::respond),
     ),
     route(
         "POST",
@@ -442,6 +532,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "销号：规则事项须触发条件已消除，手工事项须已有回复 (close a follow-up)",
         Some("PlanBasis"),
+        |method| on(method, plan::close),
     ),
     route(
         "GET",
@@ -449,15 +540,24 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "部门年度考核得分及逐项说明 (department scorecards; ?year=)",
         None,
+        |method| on(method, plan::scores),
     )
     .with_query(&[optional("year", "integer")]),
-    route("GET", "/api/v1/users", Access::Admin, "用户列表 (accounts)", None),
+    route(
+        "GET",
+        "/api/v1/users",
+        Access::Admin,
+        "用户列表 (accounts)",
+        None,
+        |method| on(method, users::list),
+    ),
     route(
         "POST",
         "/api/v1/users",
         Access::Admin,
         "创建用户 (create an account)",
         Some("NewUser"),
+        |method| on(method, users::create),
     ),
     route(
         "PUT",
@@ -465,6 +565,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "设置或取消用户在区域中的角色 (set a user's role in a zone; role none removes it)",
         Some("Member"),
+        |method| on(method, users::set_member),
     ),
     route(
         "PUT",
@@ -472,6 +573,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "修改用户名称、停用或启用账号 (rename, disable or enable an account)",
         Some("UserChange"),
+        |method| on(method, users::update),
     ),
     route(
         "PUT",
@@ -479,6 +581,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "管理员重置密码 (an administrator sets a new password)",
         Some("NewPassword"),
+        |method| on(method, users::set_password),
     ),
     route(
         "POST",
@@ -486,6 +589,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "新增部门 (create a department)",
         Some("DepartmentName"),
+        |method| on(method, users::create_department),
     ),
     route(
         "PUT",
@@ -493,6 +597,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "部门更名 (rename a department)",
         Some("DepartmentName"),
+        |method| on(method, users::rename_department),
     ),
     route(
         "GET",
@@ -500,6 +605,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "管理操作记录 (the administration's audit trail; ?target_kind=user|department|zone&target_id=)",
         None,
+        |method| on(method, users::audit),
     )
     .with_query(&[
         one_of("target_kind", &["user", "department", "zone"]),
@@ -512,6 +618,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "问卷调查列表 (the zone's surveys with their response counts; issue 14)",
         None,
+        |method| on(method, survey::list),
     ),
     route(
         "GET",
@@ -519,6 +626,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "问卷调查的回答数与指标 34、35 的分层估计及 95% 置信区间 (a survey's responses and the stratified estimates of rows 34/35 with their 95% intervals)",
         None,
+        |method| on(method, survey::show),
     ),
     route(
         "POST",
@@ -526,6 +634,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "将问卷估计值保存为指标 34、35 的数值（草稿）(save the estimates as the rows' values, draft)",
         None,
+        |method| on(method, survey::compute),
     ),
     // Issue 14 (h14): the public switch, the portal's open-data catalogue and the disclosure register.
     route(
@@ -534,6 +643,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "设置区域是否对外公开（达标情况、调查结果、信息公开清单、开放数据；记入管理操作记录）(set whether the zone is public; audited)",
         Some("PublicSwitch"),
+        |method| on(method, users::set_public),
     ),
     route(
         "PUT",
@@ -541,6 +651,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "设置开放数据的许可协议（CC-BY-4.0、CC0-1.0、CC-BY-SA-4.0；未设置时为默认的 CC BY 4.0，标明待确认；记入管理操作记录）(set the open data's licence; audited)",
         Some("LicenceChoice"),
+        |method| on(method, users::set_licence),
     ),
     // Issue 15 (h15): zones created from files, roles at a city or province, the roll-up.
     route(
@@ -549,6 +660,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "由区域文件新建区域（zone.toml、values.csv、projects.csv；全部校验后一次写入，否则不写入）(create a zone from its files, all or nothing)",
         Some("NewZone"),
+        |method| on(method, hierarchy::create).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
     ),
     route(
         "GET",
@@ -556,6 +668,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "导出区域文件（已审核数值），可再导入 (the zone's files with approved values, importable again)",
         None,
+        |method| on(method, hierarchy::export),
     ),
     route(
         "PUT",
@@ -563,6 +676,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Admin,
         "在市级或省级授予审核员、查看者角色（覆盖其下全部区域），none 为撤销 (grant a role at a city or province)",
         Some("UnitRole"),
+        |method| on(method, hierarchy::grant),
     ),
     route(
         "GET",
@@ -570,6 +684,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Unit,
         "市、省或全国（all）某年汇总与比较：达到创建要求的区域数、约束性指标未达标次数、各指标分布、排名、未报送区域；format=csv 导出其中一表（table=zones 逐区比较，默认；summary 汇总、standings 排名、failures 约束性指标未达标、rows 指标分布、missing 未报送）(roll-up and comparison; format=csv gives one of its tables)",
         None,
+        |method| on(method, hierarchy::get_rollup),
     )
     .with_query(&[
         required("year", "integer"),
@@ -583,6 +698,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Unit,
         "汇总与比较的 Excel 文件：汇总、排名、约束性指标未达标、指标分布、未报送、逐区比较各一表 (the roll-up as an Excel workbook, one sheet per table)",
         None,
+        |method| on(method, hierarchy::rollup_xlsx),
     )
     .with_query(&[required("year", "integer"), optional("framework", "string")]),
     route(
@@ -591,6 +707,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Unit,
         "市级或省级汇总的 Word 摘要（总体情况、各区域达标情况、约束性指标未达标情况、各指标分布、未报送区域）(the Word summary of a city's or province's roll-up)",
         None,
+        |method| on(method, hierarchy::rollup_docx),
     )
     .with_query(&[required("year", "integer"), optional("framework", "string")]),
     route(
@@ -599,6 +716,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Disclosed,
         "同类区域比较：与本区域层级、气候、地形相同且调用者可查看的区域（所属区域及已公开区域），按已审核数据逐项并列 (zones of the same kind side by side, row by row)",
         None,
+        |method| on(method, hierarchy::peers),
     )
     .with_query(&[required("year", "integer")]),
     // Registers (台账), issue 13.
@@ -608,6 +726,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "台账类型及已存记录数 (the ledger kinds: department, rows fed, records stored)",
         None,
+        |method| on(method, ledger::kinds),
     ),
     route(
         "GET",
@@ -615,6 +734,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "由台账记录计算的某年各指标值及算式 (the figures the stored records give for a year, with the arithmetic)",
         None,
+        |method| on(method, ledger::derived),
     )
     .with_query(&[required("year", "integer")]),
     route(
@@ -623,6 +743,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Reviewer,
         "由台账计算指标值并保存为数值 (derive the rows fed by registers for a year and save them as values; ?year=YYYY&status=draft|submitted&dry_run=true)",
         None,
+        |method| on(method, ledger::compute),
     )
     .with_query(&[
         required("year", "integer"),
@@ -635,6 +756,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "某类台账的记录（各记录最新版本；?state=状态&q=关键字） (a kind's records, latest revision each, filtered)",
         None,
+        |method| on(method, ledger::records),
     )
     .with_query(&[optional("state", "string"), optional("q", "string")]),
     route(
@@ -643,6 +765,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "台账记录的全部版本（谁、何时） (a record's every revision, with who and when)",
         None,
+        |method| on(method, ledger::record),
     ),
     route(
         "POST",
@@ -650,6 +773,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "上传台账记录的佐证材料（请求体为文件；?name=文件名；不超过20 MB） (attach a file to a register record: the body is the file; the keeping department's editors, reviewers, admins)",
         None,
+        |method| on(method, ledger::upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_EVIDENCE_BYTES)),
     )
     .with_query(&[required("name", "string")]),
     route(
@@ -658,6 +782,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "下载台账记录的佐证材料 (download a register record's file)",
         None,
+        |method| on(method, ledger::download_evidence),
     ),
     route(
         "GET",
@@ -665,6 +790,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Member,
         "某类台账的 Excel 填报模板 (a kind's Excel template)",
         None,
+        |method| on(method, ledger::template),
     ),
     route(
         "POST",
@@ -672,6 +798,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Access::Editor,
         "导入台账记录（CSV 或 xlsx；请求体为文件），全部成功或全部不导入 (import records: the body is a CSV or xlsx file; all or nothing; ?file=NAME&dry_run=true; the keeping department's editors, reviewers, admins)",
         None,
+        |method| on(method, ledger::import).layer(DefaultBodyLimit::max(service::ledger::MAX_LEDGER_BYTES)),
     )
     .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
 ];

@@ -279,6 +279,98 @@ async fn the_openapi_document_states_what_the_handlers_require() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Whether a response is the router's own "no such route" answer (not a handler's 404 for a missing zone or
+/// record, which names what it did not find).
+fn unrouted(response: &Response) -> bool {
+    response.status == StatusCode::NOT_FOUND
+        && response.body["error"]["message"].as_str() == Some("未找到：API 路径 (API route) (not found)")
+}
+
+/// The router and the OpenAPI document are built from one table (`routes::ROUTES`, which names each route's
+/// handler, so each path and method is written once): every operation the document lists is routed — it
+/// never answers as an unknown route or a wrong method —, on each documented path every method the document
+/// does not list answers 405, and the paths between documented ones that the document does not list are not
+/// routed. So the router has no operation the document lacks, and the document none the router lacks.
+#[tokio::test]
+async fn the_router_and_the_openapi_document_list_the_same_operations() {
+    let server = server("contract-routes").await;
+    let mut admin = Client::login(&server, "admin").await;
+    let document = openapi::document();
+    let paths = document["paths"].as_object().expect("the document's paths");
+    let mut operations: Vec<(String, String)> = Vec::new();
+    for (path, item) in paths {
+        for method in item.as_object().expect("a path item").keys() {
+            operations.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    // One operation per (method, path) of the table, none twice.
+    let mut table: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|route| (route.method.to_string(), route.path.to_string()))
+        .collect();
+    table.sort();
+    let before = table.len();
+    table.dedup();
+    assert_eq!(table.len(), before, "a (method, path) twice in the route table");
+    operations.sort();
+    assert_eq!(operations, table);
+
+    let mut problems = Vec::new();
+    for (method_name, template) in &operations {
+        let path = path_of(template, "2022");
+        // Logging out would end the session the other requests use: a session of its own.
+        let response = if template == "/api/v1/auth/logout" {
+            let mut other = Client::login(&server, "admin").await;
+            send(&mut other, &server, method_name, &path, None).await
+        } else {
+            send(&mut admin, &server, method_name, &path, None).await
+        };
+        if unrouted(&response) || response.status == StatusCode::METHOD_NOT_ALLOWED {
+            problems.push(format!(
+                "documented {method_name} {path} is not routed: {} {}",
+                response.status, response.body
+            ));
+        }
+        for other in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+            if operations.iter().any(|(method, p)| method == other && p == template) {
+                continue;
+            }
+            let response = send(&mut admin, &server, other, &path, None).await;
+            if response.status != StatusCode::METHOD_NOT_ALLOWED {
+                problems.push(format!(
+                    "undocumented {other} {path} → {} {}",
+                    response.status, response.body
+                ));
+            }
+        }
+    }
+    // Every prefix of a documented path that is not itself documented is no route at all.
+    let mut prefixes: Vec<String> = Vec::new();
+    for (_, template) in &operations {
+        let mut prefix = template.as_str();
+        while let Some(cut) = prefix.rfind('/') {
+            prefix = &prefix[..cut];
+            if !prefix.is_empty() && !paths.contains_key(prefix) && !prefixes.iter().any(|p| p == prefix) {
+                prefixes.push(prefix.to_string());
+            }
+        }
+    }
+    assert!(prefixes.len() >= 10, "only {} undocumented prefixes", prefixes.len());
+    for template in &prefixes {
+        let path = path_of(template, "2022");
+        for method_name in ["GET", "POST", "PUT"] {
+            let response = send(&mut admin, &server, method_name, &path, None).await;
+            if !unrouted(&response) {
+                problems.push(format!(
+                    "undocumented {method_name} {path} → {} {}",
+                    response.status, response.body
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// A body with every property of a schema (sample values), leaving out `except`.
 fn body_sample(schema: &Value, except: Option<&str>) -> Value {
     let mut body = Map::new();
