@@ -31,10 +31,12 @@ pub const RULES_AUTHOR: &str = "system";
 /// The day supervision and scores are computed for: the configured day, else today in Beijing time.
 pub fn today(state: &AppState) -> Date {
     state.config.plan_today.unwrap_or_else(|| {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs() as i64);
-        Date::from_days((secs + 8 * 3600).div_euclid(86_400))
+        let today = ecociv_store::clock::today();
+        Date {
+            year: today.year,
+            month: today.month,
+            day: today.day,
+        }
     })
 }
 

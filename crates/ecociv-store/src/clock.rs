@@ -1,11 +1,23 @@
 //! Times and ids made in Rust (the database makes neither): RFC 3339 UTC text that sorts in time order,
-//! and 26-character time-ordered random ids.
+//! 26-character time-ordered random ids, and today's date in China for the server and the command line.
 //!
 //! Why our own ids and not `uuid` (v7) or `ulid` (issue 18): those are the same idea — milliseconds first,
 //! then randomness — in another text form; every table has stored this 26-hex-digit form since the first
 //! migration, and switching would put two forms of id in one column for no gain in order or uniqueness.
 
 use std::sync::Mutex;
+
+/// Today in China (UTC+8), from the system clock through jiff: the one place a calendar day is read from
+/// the clock — the date on a Word report's cover, the day supervision and scores are computed for, the day
+/// the administrative units in force are read at (the core takes days as parameters).
+pub fn today() -> ecociv_core::division::Day {
+    let date = jiff::tz::offset(8).to_datetime(jiff::Timestamp::now()).date();
+    ecociv_core::division::Day {
+        year: i32::from(date.year()),
+        month: u8::try_from(date.month()).unwrap_or(1),
+        day: u8::try_from(date.day()).unwrap_or(1),
+    }
+}
 
 /// Now, as RFC 3339 UTC text with millisecond precision (`2026-11-29T10:00:00.123Z`).
 pub fn now() -> String {

@@ -164,15 +164,8 @@ pub async fn export(store: &Store, code: &str, exported_at: &str) -> ApiResult<V
     Ok(ecociv_data::export::zone_files(&zone, exported_at))
 }
 
-/// Today in China (UTC+8) as a [`Day`], from the server's clock (the edge: the core takes days as parameters).
-pub fn today() -> Day {
-    let date = jiff::tz::offset(8).to_datetime(jiff::Timestamp::now()).date();
-    Day {
-        year: i32::from(date.year()),
-        month: u8::try_from(date.month()).unwrap_or(1),
-        day: u8::try_from(date.day()).unwrap_or(1),
-    }
-}
+/// Today in China (UTC+8) as a [`Day`]: [`ecociv_store::clock::today`].
+pub use ecociv_store::clock::today;
 
 /// A zone from the Excel plan template (`ecociv_report::zone_plan`): the cells read and checked (every
 /// problem with its sheet and cell), made into the zone's files and created through [`import`] — the same

@@ -270,13 +270,13 @@ pub async fn report_docx(
     // workers.
     let output = crate::work::cpu(move || {
         let early = ecociv_progress::zone::early_warnings(&framework, &zone, year);
-        let (y, m, d) = ecociv_report::docx::civil_from_days(today_days());
+        let today = ecociv_store::clock::today();
         ecociv_report::docx::zone_report(
             &framework,
             &zone,
             &assessment,
             Some(&early),
-            ecociv_report::docx::chinese_date(y, m, d),
+            ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
             &REPORT_FONTS,
         )
     })
@@ -288,13 +288,6 @@ pub async fn report_docx(
         format!("ecociv-{code}-{year}.docx"),
         output.bytes,
     ))
-}
-
-/// Days since 1970-01-01 now (the report's date on its cover).
-fn today_days() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| (elapsed.as_secs() / 86_400) as i64)
 }
 
 /// The history action labels of the store's actions.

@@ -182,10 +182,12 @@ fn today(arg: Option<&str>) -> anyhow::Result<Date> {
     match arg {
         Some(text) => Date::parse(text).map_err(|e| anyhow::anyhow!("--today: {e}")),
         None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_secs() as i64;
-            Ok(Date::from_days((secs + 8 * 3600).div_euclid(86_400)))
+            let today = ecociv_store::clock::today();
+            Ok(Date {
+                year: today.year,
+                month: today.month,
+                day: today.day,
+            })
         }
     }
 }

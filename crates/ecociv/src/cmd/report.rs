@@ -142,16 +142,13 @@ fn docx(loaded: &ecociv_data::LoadedZone, year: i32, with_progress: bool) -> any
     let fonts = ecociv_chart::png::Fonts::system();
     let assessment = assess(&loaded.framework, &loaded.zone, year);
     let early = with_progress.then(|| ecociv_progress::zone::early_warnings(&loaded.framework, &loaded.zone, year));
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| (elapsed.as_secs() / 86_400) as i64);
-    let (y, m, d) = ecociv_report::docx::civil_from_days(days);
+    let today = ecociv_store::clock::today();
     let output = ecociv_report::docx::zone_report(
         &loaded.framework,
         &loaded.zone,
         &assessment,
         early.as_ref(),
-        ecociv_report::docx::chinese_date(y, m, d),
+        ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
         &fonts,
     )?;
     for warning in &output.warnings {
