@@ -468,9 +468,22 @@ pub fn read_hourly_parallel<R: Read>(
     opts: &ReadOptions,
     workers: usize,
     block: usize,
-    mut sink: impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send,
+    sink: impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send,
 ) -> Result<IngestSummary, IngestError> {
-    parallel::read_hourly_parallel(r, opts, workers, block, &mut sink)
+    parallel::read_hourly_parallel(r, opts, workers, block, &mut parallel::Rows(sink))
+}
+
+/// Reads hourly rows into `engine` like [`read_hourly_parallel`] with `|row| engine.push(row)`, the daily
+/// values of whole station-days being computed on the parsing threads too: same results, errors and line
+/// numbers.
+pub fn read_annual_parallel<R: Read>(
+    r: R,
+    opts: &ReadOptions,
+    workers: usize,
+    block: usize,
+    engine: &mut AnnualEngine,
+) -> Result<IngestSummary, IngestError> {
+    parallel::read_hourly_parallel(r, opts, workers, block, engine)
 }
 
 /// Parsing threads for the hourly reader: the machine's parallelism (at least 1, at most 8).
@@ -724,7 +737,7 @@ pub fn run_annual<R: Read, W: Write>(
     choice: EditionChoice,
 ) -> Result<(Vec<StationAnnual>, IngestSummary), IngestError> {
     let mut eng = AnnualEngine::new(choice);
-    let sum = read_hourly_parallel(input, opts, default_workers(), BLOCK, |row| eng.push(row))?;
+    let sum = read_annual_parallel(input, opts, default_workers(), BLOCK, &mut eng)?;
     let rows = eng.finish();
     write_annual(&rows, out)?;
     Ok((rows, sum))

@@ -83,6 +83,9 @@ struct OpenDay {
     name: String,
     date: Option<Date>,
     hours: DayHours,
+    /// The open day was already closed whole ([`AnnualEngine::push_whole_day`]): the next row, of a later
+    /// date, only moves the date on.
+    closed: bool,
 }
 
 /// Splits a stream of hourly rows into closed station-days.
@@ -117,6 +120,7 @@ impl DaySplitter {
                     name: name.to_owned(),
                     date: None,
                     hours: DayHours::default(),
+                    closed: false,
                 });
                 i
             }
@@ -134,8 +138,10 @@ impl DaySplitter {
         let i = self.station(row.station);
         let od = &mut self.open[i];
         match od.date {
-            Some(d) if d == row.date => {}
-            Some(d) if d > row.date => {
+            // A day closed whole is never continued (the caller of `push_whole_day` guarantees it); were it,
+            // its rows would be lost, so it is refused as loudly as disorder.
+            Some(d) if d == row.date && !od.closed => {}
+            Some(d) if d >= row.date => {
                 return Err(OrderError::OutOfOrder {
                     station: od.name.clone(),
                     previous: d,
@@ -143,7 +149,10 @@ impl DaySplitter {
                 });
             }
             Some(d) => {
-                on_day(i, &od.name, d, &od.hours);
+                if !od.closed {
+                    on_day(i, &od.name, d, &od.hours);
+                }
+                od.closed = false;
                 od.hours.clear();
                 od.date = Some(row.date);
             }
@@ -162,10 +171,12 @@ impl DaySplitter {
     /// Closes every open day.
     pub fn finish(&mut self, mut on_day: impl FnMut(usize, &str, Date, &DayHours)) {
         for (i, od) in self.open.iter_mut().enumerate() {
-            if let Some(d) = od.date.take() {
+            if let Some(d) = od.date.take()
+                && !std::mem::take(&mut od.closed)
+            {
                 on_day(i, &od.name, d, &od.hours);
-                od.hours.clear();
             }
+            od.hours.clear();
         }
     }
 
@@ -180,6 +191,13 @@ impl DaySplitter {
 pub struct StationAnnual {
     pub station: String,
     pub annual: Annual,
+}
+
+/// The record of one station-day from its hourly values, under the edition `choice` gives for its date.
+pub fn day_record(choice: EditionChoice, date: Date, hours: &DayHours) -> DayRecord {
+    let ed = choice.for_date(date);
+    let values: DailyValues = hj663::daily_values(hours, hj663::params(ed));
+    DayRecord::evaluate(date, values, ed)
 }
 
 /// Streams hourly rows into per-station annual evaluations (`ecociv air annual`).
@@ -209,9 +227,18 @@ impl AnnualEngine {
         date: Date,
         hours: &DayHours,
     ) {
-        let ed = choice.for_date(date);
-        let values: DailyValues = hj663::daily_values(hours, hj663::params(ed));
-        let rec = DayRecord::evaluate(date, values, ed);
+        Self::add_day(years, done, choice, i, name, day_record(choice, date, hours));
+    }
+
+    fn add_day(
+        years: &mut Vec<(i32, Vec<DayRecord>)>,
+        done: &mut Vec<StationAnnual>,
+        choice: EditionChoice,
+        i: usize,
+        name: &str,
+        rec: DayRecord,
+    ) {
+        let date = rec.date;
         while years.len() <= i {
             years.push((0, Vec::new()));
         }
@@ -225,6 +252,10 @@ impl AnnualEngine {
             slot.1.clear();
         }
         slot.0 = date.year;
+        if slot.1.capacity() == 0 {
+            // a year of days at once (no copies as it grows)
+            slot.1.reserve_exact(366);
+        }
         slot.1.push(rec);
     }
 
@@ -239,6 +270,41 @@ impl AnnualEngine {
         split.push(row, |i, name, date, hours| {
             Self::close_day(years, done, *choice, i, name, date, hours);
         })
+    }
+
+    /// Adds a whole station-day computed elsewhere ([`day_record`] of exactly the station's rows of that
+    /// date, under this engine's edition choice) — what pushing those rows one by one would do, when it is
+    /// sure to be the same: `false` (nothing done) unless the station's open day is older than `rec.date`.
+    ///
+    /// The caller guarantees that the station's next row, if any, has a later date (the day is whole); a
+    /// row of the same date afterwards is refused as out of order.
+    pub fn push_whole_day(&mut self, station: &str, rec: DayRecord) -> bool {
+        let AnnualEngine {
+            split,
+            years,
+            done,
+            choice,
+        } = self;
+        let i = split.station(station);
+        let od = &mut split.open[i];
+        if od.date.is_some_and(|d| d >= rec.date) {
+            return false;
+        }
+        if let Some(d) = od.date
+            && !od.closed
+        {
+            Self::close_day(years, done, *choice, i, &od.name, d, &od.hours);
+        }
+        od.hours.clear();
+        od.date = Some(rec.date);
+        od.closed = true;
+        Self::add_day(years, done, *choice, i, &od.name, rec);
+        true
+    }
+
+    /// The edition choice of this engine.
+    pub fn choice(&self) -> EditionChoice {
+        self.choice
     }
 
     /// Closes everything; results sorted by station then year.

@@ -8,6 +8,15 @@
 //! fields may contain line ends). A line longer than a block makes the block grow (read more) up to 16 blocks,
 //! then the sequential reader takes over (and refuses a record over its limit). Memory is bounded: at most a
 //! few blocks are in flight.
+//!
+//! When the sink is the annual engine, the workers also compute the daily values of whole station-days: a run
+//! of consecutive rows of one station and date (distinct hours) followed, in the same block, by a row of the
+//! same station and a later date holds every row of that station-day, whatever came before (rows of a
+//! station never go back in date, or the input is refused). The run travels as one day record instead of
+//! its rows; the consumer takes it whole when the station's open day is older (exactly what its rows would
+//! have done), and otherwise — a day split at a block edge, disorder, a repeated hour — reads the run's lines
+//! again from the block and applies them one by one, so every outcome, error and line stays the sequential
+//! reader's.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -19,8 +28,45 @@ use super::{
     DateCache, HOURLY_HEADER, IngestError, IngestSummary, InputError, ReadOptions, Rec, Split, apply_hourly,
     csv_reader, next_record,
 };
-use crate::edition::Date;
-use crate::station::{HourlyRow, OrderError};
+use crate::edition::{Date, EditionChoice};
+use crate::hj663::{DayHours, DayRecord};
+use crate::station::{AnnualEngine, HourlyRow, OrderError, day_record};
+
+/// What the parsed rows are applied to, in input order.
+pub(crate) trait HourlySink: Send {
+    /// One row.
+    fn row(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError>;
+    /// The edition choice under which whole station-days may be computed on the workers (`None`: rows only).
+    fn days(&self) -> Option<EditionChoice> {
+        None
+    }
+    /// A whole station-day computed from exactly its rows; `false` when it is not taken so (its rows are then
+    /// given one by one).
+    fn whole_day(&mut self, _station: &str, _rec: DayRecord) -> bool {
+        false
+    }
+}
+
+/// A row sink closure.
+pub(crate) struct Rows<F>(pub F);
+
+impl<F: FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send> HourlySink for Rows<F> {
+    fn row(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
+        (self.0)(row)
+    }
+}
+
+impl HourlySink for AnnualEngine {
+    fn row(&mut self, row: &HourlyRow<'_>) -> Result<(), OrderError> {
+        self.push(row)
+    }
+    fn days(&self) -> Option<EditionChoice> {
+        Some(self.choice())
+    }
+    fn whole_day(&mut self, station: &str, rec: DayRecord) -> bool {
+        self.push_whole_day(station, rec)
+    }
+}
 
 /// A block of input to parse: (sequence number, bytes).
 type Job = (u64, Vec<u8>);
@@ -34,14 +80,31 @@ struct Row {
     line: u64,
 }
 
+/// A whole station-day read on a worker: the record of its rows, and where those rows are in the block (to
+/// read them again when the day cannot be taken whole).
+struct Day {
+    station: (u32, u32),
+    rec: DayRecord,
+    rows: u32,
+    /// The run's lines: from the start of its first to the end of its last (line end excluded).
+    bytes: (u32, u32),
+    /// Line of the run's first row, in the block.
+    line: u64,
+}
+
 enum Item {
     Row(Row),
     Bad(InputError),
+    /// Index in [`Parsed::days`].
+    Day(u32),
 }
 
 struct Parsed {
+    /// The block itself (its days' rows are read from it again when needed).
+    bytes: Vec<u8>,
     arena: String,
     items: Vec<Item>,
+    days: Vec<Day>,
     /// Line ends in the block (to number the lines of the next one).
     newlines: u64,
     /// A fatal error of this block (header, CSV structure).
@@ -51,79 +114,261 @@ struct Parsed {
 impl Parsed {
     fn empty() -> Parsed {
         Parsed {
+            bytes: Vec::new(),
             arena: String::new(),
             items: Vec::new(),
+            days: Vec::new(),
             newlines: 0,
             fatal: None,
         }
+    }
+
+    /// The arena span of `station`, reusing the last one when it is the same name.
+    fn station(&mut self, station: &str) -> (u32, u32) {
+        if let Some((a, b)) = self.last_station()
+            && &self.arena[a as usize..b as usize] == station
+        {
+            return (a, b);
+        }
+        let start = self.arena.len() as u32;
+        self.arena.push_str(station);
+        (start, self.arena.len() as u32)
+    }
+
+    fn last_station(&self) -> Option<(u32, u32)> {
+        match self.items.last()? {
+            Item::Row(r) => Some(r.station),
+            Item::Day(d) => Some(self.days[*d as usize].station),
+            Item::Bad(_) => None,
+        }
+    }
+
+    fn push_row(&mut self, h: &HourlyRow<'_>, line: u64) {
+        let station = self.station(h.station);
+        self.items.push(Item::Row(Row {
+            station,
+            date: h.date,
+            hour: h.hour,
+            values: h.values,
+            line,
+        }));
+    }
+}
+
+/// Parses one line of a quote-free block: the strict fast path, else the general one (same result for what
+/// both accept).
+fn parse_line<'a>(
+    line: &'a [u8],
+    no: u64,
+    source: &str,
+    cache: &mut DateCache,
+    prev: &'a str,
+) -> Result<HourlyRow<'a>, InputError> {
+    if let Some(row) = fast_hourly(line, cache, prev) {
+        return Ok(row);
+    }
+    let fields = Split::new(line);
+    let r = Rec {
+        rec: &fields,
+        line: no,
+        source,
+        header: &HOURLY_HEADER,
+    };
+    // The row borrows `fields`; its station is the first field, trimmed, which is valid UTF-8 once the row
+    // was read: take it again from `line` itself.
+    r.hourly_cached(cache).map(|h| {
+        let first = &line[..memchr::memchr(b',', line).unwrap_or(line.len())];
+        HourlyRow {
+            station: std::str::from_utf8(crate::edition::trim(first)).unwrap_or_default(),
+            date: h.date,
+            hour: h.hour,
+            values: h.values,
+        }
+    })
+}
+
+/// Consecutive rows of one station and date with distinct hours, being read on a worker.
+struct Run {
+    /// Byte span of the station name in the block.
+    station: (usize, usize),
+    date: Date,
+    seen: u32,
+    /// From the start of the first row's line to the end of the last row's.
+    bytes: (usize, usize),
+    line: u64,
+    rows: Vec<(u8, [Option<i64>; 6], u64)>,
+}
+
+impl Run {
+    fn station<'a>(&self, block: &'a [u8]) -> &'a [u8] {
+        &block[self.station.0..self.station.1]
+    }
+
+    /// Whether `h` continues the run.
+    fn takes(&self, block: &[u8], h: &HourlyRow<'_>) -> bool {
+        h.date == self.date && self.seen & (1 << h.hour) == 0 && self.station(block) == h.station.as_bytes()
+    }
+
+    /// Ends the run: a whole day when `closed` (the next row is the same station's, of a later date) and days
+    /// are computed here, its rows otherwise.
+    fn end(&mut self, block: &[u8], closed: bool, days: Option<EditionChoice>, hours: &mut DayHours, out: &mut Parsed) {
+        let station = std::str::from_utf8(self.station(block)).unwrap_or("");
+        match days {
+            Some(choice) if closed => {
+                hours.clear();
+                for (hour, values, _) in &self.rows {
+                    hours.set(*hour, values);
+                }
+                let span = out.station(station);
+                let d = out.days.len() as u32;
+                out.days.push(Day {
+                    station: span,
+                    rec: day_record(choice, self.date, hours),
+                    rows: self.rows.len() as u32,
+                    bytes: (self.bytes.0 as u32, self.bytes.1 as u32),
+                    line: self.line,
+                });
+                out.items.push(Item::Day(d));
+            }
+            _ => {
+                for &(hour, values, line) in &self.rows {
+                    let h = HourlyRow {
+                        station,
+                        date: self.date,
+                        hour,
+                        values,
+                    };
+                    out.push_row(&h, line);
+                }
+            }
+        }
+        self.rows.clear();
     }
 }
 
 /// Parses a block (quote-free, so lines are records): splits lines at `\n` and fields at `,`, with the csv
 /// crate's conventions (a `\r` before `\n` ends the record too; empty lines are skipped). A block with
-/// another `\r` is parsed by the csv crate instead.
-fn parse_block(block: &[u8], first: bool, source: &str, mut out: Parsed) -> Parsed {
-    let lone_cr = memchr::memchr_iter(b'\r', block)
+/// another `\r` is parsed by the csv crate instead. With `days`, runs of a station-day that end in the block
+/// become whole days (see the module's documentation).
+fn parse_block(block: Vec<u8>, first: bool, source: &str, mut out: Parsed, days: Option<EditionChoice>) -> Parsed {
+    let lone_cr = memchr::memchr_iter(b'\r', &block)
         .filter(|&i| block.get(i + 1) != Some(&b'\n'))
         .count() as u64;
-    let newlines = memchr::memchr_iter(b'\n', block).count() as u64 + lone_cr;
+    let newlines = memchr::memchr_iter(b'\n', &block).count() as u64 + lone_cr;
     if lone_cr > 0 {
-        return parse_block_csv(block, first, source, newlines);
+        let mut out = parse_block_csv(&block, first, source, newlines);
+        out.bytes = block;
+        return out;
     }
     out.arena.clear();
     out.items.clear();
-    out.items.reserve(block.len() / 32);
+    out.days.clear();
+    out.items.reserve(block.len() / 1024);
     out.newlines = newlines;
     out.fatal = None;
     let mut header_pending = first;
     let mut cache = DateCache::default();
+    let mut hours = DayHours::default();
+    let mut run: Option<Run> = None;
+    let mut rows_buf = Vec::with_capacity(24);
+    // The last station name accepted in this block.
+    let mut prev: &str = "";
     let mut start = 0usize;
-    let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
+    let ends = memchr::memchr_iter(b'\n', &block).chain(std::iter::once(block.len()));
     for (k, end) in ends.enumerate() {
-        let raw = &block[start.min(end)..end];
+        let line_start = start.min(end);
+        let raw = &block[line_start..end];
         start = end + 1;
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.is_empty() {
             continue;
         }
-        if !header_pending && let Some(row) = fast_hourly(line, &mut cache) {
-            push_item(&mut out, Ok(row), k as u64 + 1);
-            continue;
-        }
-        let fields = Split::new(line);
-        let r = Rec {
-            rec: &fields,
-            line: k as u64 + 1,
-            source,
-            header: &HOURLY_HEADER,
-        };
+        let no = k as u64 + 1;
         if header_pending {
             header_pending = false;
+            let fields = Split::new(line);
+            let r = Rec {
+                rec: &fields,
+                line: no,
+                source,
+                header: &HOURLY_HEADER,
+            };
             if let Err(e) = r.check_header() {
                 out.fatal = Some(IngestError::Input(e));
                 break;
             }
             continue;
         }
-        push_item(&mut out, r.hourly_cached(&mut cache), r.line);
+        match parse_line(line, no, source, &mut cache, prev) {
+            Ok(h) => {
+                prev = h.station;
+                if let Some(r) = run.as_mut() {
+                    if r.takes(&block, &h) {
+                        r.seen |= 1 << h.hour;
+                        r.rows.push((h.hour, h.values, no));
+                        r.bytes.1 = line_start + line.len();
+                        continue;
+                    }
+                    let closed = h.date > r.date && r.station(&block) == h.station.as_bytes();
+                    r.end(&block, closed, days, &mut hours, &mut out);
+                    rows_buf = std::mem::take(&mut r.rows);
+                }
+                let at = h.station.as_ptr() as usize - block.as_ptr() as usize;
+                rows_buf.clear();
+                rows_buf.push((h.hour, h.values, no));
+                run = Some(Run {
+                    station: (at, at + h.station.len()),
+                    date: h.date,
+                    seen: 1 << h.hour,
+                    bytes: (line_start, line_start + line.len()),
+                    line: no,
+                    rows: std::mem::take(&mut rows_buf),
+                });
+            }
+            Err(e) => {
+                if let Some(mut r) = run.take() {
+                    r.end(&block, false, days, &mut hours, &mut out);
+                    rows_buf = r.rows;
+                }
+                out.items.push(Item::Bad(e));
+            }
+        }
+    }
+    if let Some(mut r) = run.take() {
+        r.end(&block, false, days, &mut hours, &mut out);
     }
     if header_pending && out.fatal.is_none() {
         out.fatal = Some(super::empty_input(source));
     }
+    out.bytes = block;
     out
 }
 
 /// Strict single-pass parse of a well-formed hourly line: `station,YYYY-MM-DD,H,v,v,v,v,v,v` where each value
 /// is empty or digits with at most three decimals, and no spaces. `None` for anything else, which then goes
 /// through the general path (same result for what both accept: this is only a faster route).
-fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache) -> Option<HourlyRow<'a>> {
-    let c1 = line.iter().position(|&b| b == b',')?;
-    let st = &line[..c1];
-    if st.is_empty() || st[0] == b' ' || st[st.len() - 1] == b' ' {
-        return None;
-    }
-    let station = std::str::from_utf8(st).ok()?;
-    let rest = &line[c1 + 1..];
+///
+/// `prev` is a station name already accepted (by either path) from the same block: a line starting with it and
+/// a comma names the same station, which needs no second check.
+fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache, prev: &'a str) -> Option<HourlyRow<'a>> {
+    let (station, rest) =
+        if !prev.is_empty() && line.len() > prev.len() && line[prev.len()] == b',' && line.starts_with(prev.as_bytes())
+        {
+            (prev, &line[prev.len() + 1..])
+        } else {
+            let c1 = memchr::memchr(b',', line)?;
+            let st = &line[..c1];
+            // What the general path accepts unchanged: no space to trim at either end, no control character
+            // (C0, DEL or, in UTF-8, C1) — anything else goes the general way (and is refused or trimmed there).
+            if st.is_empty() || st[0] == b' ' || st[st.len() - 1] == b' ' || st.iter().any(|&b| b < 0x20 || b == 0x7f) {
+                return None;
+            }
+            let station = std::str::from_utf8(st).ok()?;
+            if !station.is_ascii() && station.chars().any(char::is_control) {
+                return None;
+            }
+            (station, &line[c1 + 1..])
+        };
     if rest.len() < 11 || rest[10] != b',' {
         return None;
     }
@@ -199,17 +444,7 @@ fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache) -> Option<HourlyRow<'a
 
 fn push_item(out: &mut Parsed, parsed: Result<HourlyRow<'_>, InputError>, line: u64) {
     match parsed {
-        Ok(h) => {
-            let start = out.arena.len() as u32;
-            out.arena.push_str(h.station);
-            out.items.push(Item::Row(Row {
-                station: (start, out.arena.len() as u32),
-                date: h.date,
-                hour: h.hour,
-                values: h.values,
-                line,
-            }));
-        }
+        Ok(h) => out.push_row(&h, line),
         Err(e) => out.items.push(Item::Bad(e)),
     }
 }
@@ -218,10 +453,8 @@ fn parse_block_csv(block: &[u8], first: bool, source: &str, newlines: u64) -> Pa
     let mut rd = csv_reader(block);
     let mut rec = csv::ByteRecord::new();
     let mut out = Parsed {
-        arena: String::new(),
-        items: Vec::new(),
         newlines,
-        fatal: None,
+        ..Parsed::empty()
     };
     let mut header_pending = first;
     loop {
@@ -281,9 +514,10 @@ pub(crate) fn read_hourly_parallel<R: Read>(
     opts: &ReadOptions,
     workers: usize,
     block: usize,
-    sink: &mut (impl FnMut(&HourlyRow<'_>) -> Result<(), OrderError> + Send),
+    sink: &mut impl HourlySink,
 ) -> Result<IngestSummary, IngestError> {
     let src = opts.source.as_str();
+    let days = sink.days();
     let workers = workers.max(1);
     let block = block.max(64);
     let stop = AtomicBool::new(false);
@@ -294,6 +528,9 @@ pub(crate) fn read_hourly_parallel<R: Read>(
     // stay mapped instead of being faulted in afresh for every block.
     let pool: Mutex<Vec<Parsed>> = Mutex::new(Vec::new());
     let pool_ref = &pool;
+    // Block buffers given back by the consumer, reused by the reader (no fresh pages per block either).
+    let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let buffers_ref = &buffers;
     let mut sum = IngestSummary::default();
     let sink_inner = &mut *sink;
 
@@ -313,7 +550,7 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                         .ok()
                         .and_then(|mut p| p.pop())
                         .unwrap_or_else(Parsed::empty);
-                    if tx.send((seq, parse_block(&bytes, seq == 0, src, spare))).is_err() {
+                    if tx.send((seq, parse_block(bytes, seq == 0, src, spare, days))).is_err() {
                         return;
                     }
                 }
@@ -338,6 +575,17 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                     }
                     for item in p.items.drain(..) {
                         let res = match item {
+                            Item::Day(d) => {
+                                let d = &p.days[d as usize];
+                                let station = &p.arena[d.station.0 as usize..d.station.1 as usize];
+                                if sink_inner.whole_day(station, d.rec) {
+                                    sum_ref.rows += u64::from(d.rows);
+                                    Ok(())
+                                } else {
+                                    let lines = &p.bytes[d.bytes.0 as usize..d.bytes.1 as usize];
+                                    apply_lines(lines, d.line + line_base, opts, sum_ref, sink_inner)
+                                }
+                            }
                             Item::Row(row) => {
                                 let station = &p.arena[row.station.0 as usize..row.station.1 as usize];
                                 let h = HourlyRow {
@@ -346,11 +594,13 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                                     hour: row.hour,
                                     values: row.values,
                                 };
-                                apply_hourly(Ok(h), row.line + line_base, src, opts, sum_ref, sink_inner)
+                                apply_hourly(Ok(h), row.line + line_base, src, opts, sum_ref, &mut |r| {
+                                    sink_inner.row(r)
+                                })
                             }
                             Item::Bad(mut e) => {
                                 e.line = e.line.map(|line| line + line_base);
-                                apply_hourly(Err(e), 0, src, opts, sum_ref, sink_inner)
+                                apply_hourly(Err(e), 0, src, opts, sum_ref, &mut |r| sink_inner.row(r))
                             }
                         };
                         if let Err(e) = res {
@@ -359,6 +609,12 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                         }
                     }
                     line_base += p.newlines;
+                    let bytes = std::mem::take(&mut p.bytes);
+                    if let Ok(mut spare) = buffers_ref.lock()
+                        && spare.len() < workers * 4
+                    {
+                        spare.push(bytes);
+                    }
                     if let Ok(mut spare) = pool_ref.lock()
                         && spare.len() < workers * 4
                     {
@@ -376,7 +632,10 @@ pub(crate) fn read_hourly_parallel<R: Read>(
         // Bytes the next fill must reach: one block, or more when the carried bytes hold no line end.
         let mut target = block;
         while !stop.load(Ordering::Relaxed) {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = buffers_ref.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
+            buf.clear();
+            buf.extend_from_slice(&carry);
+            carry.clear();
             let ended = match fill(&mut r, &mut buf, target) {
                 Ok(e) => e,
                 Err(error) => {
@@ -400,7 +659,8 @@ pub(crate) fn read_hourly_parallel<R: Read>(
             }
             match last_line_end(&buf) {
                 Some(i) => {
-                    carry = buf.split_off(i + 1);
+                    carry.extend_from_slice(&buf[i + 1..]);
+                    buf.truncate(i + 1);
                     target = block;
                     if work_tx.send((seq, buf)).is_err() {
                         break;
@@ -432,9 +692,35 @@ pub(crate) fn read_hourly_parallel<R: Read>(
     if let Some(((prefix, header_first), true)) = tail {
         // Quotes seen: the rest, from the first unprocessed byte, sequentially.
         let rest = io::Cursor::new(prefix).chain(r);
-        super::read_hourly_seq(rest, opts, consumed, header_first, &mut sum, sink)?;
+        super::read_hourly_seq(rest, opts, consumed, header_first, &mut sum, &mut |r| sink.row(r))?;
     }
     Ok(sum)
+}
+
+/// Applies the rows of `lines` (whole lines of a quote-free block, the first being line `first`) one by one.
+fn apply_lines(
+    lines: &[u8],
+    first: u64,
+    opts: &ReadOptions,
+    sum: &mut IngestSummary,
+    sink: &mut impl HourlySink,
+) -> Result<(), IngestError> {
+    let src = opts.source.as_str();
+    let mut cache = DateCache::default();
+    let mut prev: &str = "";
+    for (k, raw) in lines.split(|&b| b == b'\n').enumerate() {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.is_empty() {
+            continue;
+        }
+        let no = first + k as u64;
+        let parsed = parse_line(line, no, src, &mut cache, prev);
+        if let Ok(h) = &parsed {
+            prev = h.station;
+        }
+        apply_hourly(parsed, no, src, opts, sum, &mut |r| sink.row(r))?;
+    }
+    Ok(())
 }
 
 fn shift(e: IngestError, base: u64) -> IngestError {

@@ -5,6 +5,7 @@ mod aqi_conformance;
 mod evaluation;
 mod hostile;
 mod ingestion;
+mod parallel_days;
 mod properties;
 mod zone;
 
