@@ -4,8 +4,10 @@
 # query) — on the same generated file of 1,000 stations × 365 days of hourly data (8.68 M rows, ~330 MB).
 # Each round runs every side once, one after the other (so each sees the same machine load); RUNS rounds.
 # Checks that every peer writes a CSV byte-identical to ecociv's, measures wall, CPU (user+sys) and peak RSS
-# with /usr/bin/time -v, and the machine's CSV parse floor for the file (DuckDB counting its rows, all
-# columns as text). Prints a Markdown table (best wall of the rounds) for docs/benchmarks.md.
+# with /usr/bin/time -v, and the machine's CSV parse floor for the file: bench/parse_floor.rs (read the file
+# in 1 MiB blocks, split every line into fields on every core, nothing else) and DuckDB counting its rows
+# (all columns as text). With REF_BIN=<another ecociv binary> (e.g. main's), checks that it writes the same
+# bytes. Prints a Markdown table (best wall of the rounds) for docs/benchmarks.md.
 # Generated data stays out of git (default: $BENCH_DIR=/tmp/ecociv-air-bench).
 #
 # usage: bench/air/run.sh [STATIONS] [DAYS] [RUNS]
@@ -22,6 +24,7 @@ DATA="$BENCH_DIR/hourly-${STATIONS}x${DAYS}.csv"
 python3 -c "import polars, duckdb" 2>/dev/null || pip install --quiet polars duckdb
 cargo build --release -p ecociv --quiet
 BIN="${CARGO_TARGET_DIR:-target}/release/ecociv"
+rustc --edition 2021 -O -o "$BENCH_DIR/parse_floor" bench/parse_floor.rs
 
 if [ ! -s "$DATA" ]; then
   echo "generating $DATA ..." >&2
@@ -49,10 +52,17 @@ for r in $(seq "$RUNS"); do
   run polars "$r" python3 bench/air/polars_annual.py "$DATA" "$BENCH_DIR/out-polars.csv"
   run pstream "$r" python3 bench/air/polars_annual.py "$DATA" "$BENCH_DIR/out-polars-s.csv" --streaming
 done
-# The machine's CSV parse floor for this file: DuckDB counting its rows, every column as text (parse, no work).
+# The machine's CSV parse floor for this file: every field split on every core, nothing else (best of 3), and
+# DuckDB counting its rows, every column as text.
+for r in 1 2 3; do run rfloor "$r" "$BENCH_DIR/parse_floor" "$DATA"; done
 run floor 1 python3 -c "import duckdb; duckdb.sql(\"SELECT count(*) FROM read_csv('$DATA', header=true, all_varchar=true)\").fetchall()"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+if [ -n "${REF_BIN:-}" ]; then
+  "$REF_BIN" air annual --input "$DATA" --output "$BENCH_DIR/out-ref.csv" 2>/dev/null
+  cmp "$BENCH_DIR/out-ecociv.csv" "$BENCH_DIR/out-ref.csv" || { echo "DIFFERENT: ecociv vs REF_BIN $REF_BIN" >&2; exit 1; }
+  echo "same bytes as REF_BIN ($REF_BIN)" >&2
+fi
 for f in out-duckdb.csv out-polars.csv out-polars-s.csv; do
   if cmp -s "$BENCH_DIR/out-ecociv.csv" "$BENCH_DIR/$f"; then
     echo "same numbers: ecociv = $f ($(($(wc -l < "$BENCH_DIR/out-ecociv.csv") - 1)) station-years, byte-identical CSV)" >&2
@@ -88,4 +98,5 @@ row "\`ecociv air annual\`" ecociv
 row "DuckDB peer (\`duckdb_annual.py\`)" duckdb
 row "Polars peer, default engine" polars
 row "Polars peer, streaming engine" pstream
+row "CSV parse floor: \`bench/parse_floor.rs\` (split every field, every core)" rfloor
 row "CSV parse floor: DuckDB \`count(*)\`, all varchar" floor

@@ -7,6 +7,9 @@
 #   N=1000000 bash bench/water/run.sh    # a smaller run
 #
 # Generated data and outputs go to $BENCH_DIR (default target/bench-water, ignored by git).
+# The parse floor: bench/parse_floor.rs (the file read in 1 MiB blocks, every field split on every core, nothing
+# else) and DuckDB counting the rows. With REF_BIN=<another ecociv binary> (e.g. main's), checks that it
+# writes the same bytes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${N:-10000000}
@@ -31,6 +34,7 @@ else
 fi
 BIN=$TARGET/release/ecociv
 rustc --edition 2021 -O -o "$WORK/gen" "$ROOT/bench/water/gen.rs"
+rustc --edition 2021 -O -o "$WORK/parse_floor" "$ROOT/bench/parse_floor.rs"
 
 for n in "$SMALL" "$N"; do
   f="$WORK/samples-$n.csv"
@@ -74,7 +78,9 @@ run rust-small "$WORK/rust-small.time" "${CLASSIFY_CMD[@]}" --input "$WORK/sampl
 if [ "${CLASSIFY:-cli}" != example ]; then
   run rust-stdout "$WORK/rust-stdout.time" sh -c "'$BIN' water classify --input '$WORK/samples-$N.csv' > /dev/null"
 fi
-# The machine's CSV parse floor for this file: DuckDB counting the rows of the same file (parse, no work).
+# The machine's CSV parse floor for this file: every field split on every core (best of the rounds), and DuckDB
+# counting the rows of the same file (parse, no work).
+for r in $(seq 1 "$ROUNDS"); do run rfloor-$r "$WORK/rfloor-$r.time" "$WORK/parse_floor" "$WORK/samples-$N.csv"; done
 run floor "$WORK/floor.time" python3 -c "import duckdb,sys; print(duckdb.sql(\"SELECT count(*) FROM read_csv('$WORK/samples-$N.csv', header=true, all_varchar=true)\").fetchall())"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 best() { # prefix → the time file of the round with the smallest wall
@@ -88,6 +94,11 @@ best() { # prefix → the time file of the round with the smallest wall
 
 echo "== compare class columns" >&2
 cmp "$WORK/rust.csv" "$WORK/rust1.csv" || { echo "all-core and one-core outputs differ" >&2; exit 1; }
+if [ -n "${REF_BIN:-}" ]; then
+  "$REF_BIN" water classify --input "$WORK/samples-$N.csv" --output "$WORK/ref.csv" 2>/dev/null
+  cmp "$WORK/rust.csv" "$WORK/ref.csv" || { echo "classify: differs from REF_BIN $REF_BIN" >&2; exit 1; }
+  echo "classify: same bytes as REF_BIN ($REF_BIN)" >&2
+fi
 for peer in peer duck; do
 python3 - "$WORK/rust.csv" "$WORK/$peer.csv" <<'PY'
 import sys
@@ -129,4 +140,5 @@ if [ "${CLASSIFY:-cli}" != example ]; then
 fi
 row "Polars $(python3 -c 'import polars; print(polars.__version__)') peer, streaming sink_csv" "$N" "$(best peer)"
 row "DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)') peer, COPY (query) TO csv" "$N" "$(best duck)"
+row "CSV parse floor: bench/parse_floor.rs (split every field, every core)" "$N" "$(best rfloor)"
 row "CSV parse floor: DuckDB count(*) of the file, all varchar" "$N" "$WORK/floor.time"

@@ -218,18 +218,6 @@ impl AnnualEngine {
         }
     }
 
-    fn close_day(
-        years: &mut Vec<(i32, Vec<DayRecord>)>,
-        done: &mut Vec<StationAnnual>,
-        choice: EditionChoice,
-        i: usize,
-        name: &str,
-        date: Date,
-        hours: &DayHours,
-    ) {
-        Self::add_day(years, done, choice, i, name, day_record(choice, date, hours));
-    }
-
     fn add_day(
         years: &mut Vec<(i32, Vec<DayRecord>)>,
         done: &mut Vec<StationAnnual>,
@@ -268,7 +256,7 @@ impl AnnualEngine {
             choice,
         } = self;
         split.push(row, |i, name, date, hours| {
-            Self::close_day(years, done, *choice, i, name, date, hours);
+            Self::add_day(years, done, *choice, i, name, day_record(*choice, date, hours));
         })
     }
 
@@ -279,21 +267,16 @@ impl AnnualEngine {
     /// The caller guarantees that the station's next row, if any, has a later date (the day is whole); a
     /// row of the same date afterwards is refused as out of order.
     pub fn push_whole_day(&mut self, station: &str, rec: DayRecord) -> bool {
-        let AnnualEngine {
-            split,
-            years,
-            done,
-            choice,
-        } = self;
-        let i = split.station(station);
-        let od = &mut split.open[i];
+        let i = self.split.station(station);
+        let (years, done, choice) = (&mut self.years, &mut self.done, &self.choice);
+        let od = &mut self.split.open[i];
         if od.date.is_some_and(|d| d >= rec.date) {
             return false;
         }
         if let Some(d) = od.date
             && !od.closed
         {
-            Self::close_day(years, done, *choice, i, &od.name, d, &od.hours);
+            Self::add_day(years, done, *choice, i, &od.name, day_record(*choice, d, &od.hours));
         }
         od.hours.clear();
         od.date = Some(rec.date);
@@ -315,7 +298,9 @@ impl AnnualEngine {
             done,
             choice,
         } = &mut self;
-        split.finish(|i, name, date, hours| Self::close_day(years, done, *choice, i, name, date, hours));
+        split.finish(|i, name, date, hours| {
+            Self::add_day(years, done, *choice, i, name, day_record(*choice, date, hours));
+        });
         for (i, od) in split.open.iter().enumerate() {
             if let Some((y, days)) = years.get(i)
                 && !days.is_empty()

@@ -49,6 +49,10 @@ pub fn excerpt_bytes(bytes: &[u8]) -> String {
 /// Why a name read from a file (a station, a section, a survey point) is refused, if it is: one rule for every
 /// reader — no control character (NUL, escape, line ends…), which would be stored and shown invisibly.
 pub fn name_problem(name: &str) -> Option<&'static str> {
+    // Printable ASCII has no control character: decided without decoding (most names).
+    if name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
     name.chars()
         .any(char::is_control)
         .then_some("名称含控制字符（如 NUL）/ the name contains a control character (e.g. NUL)")

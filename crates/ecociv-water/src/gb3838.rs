@@ -473,6 +473,18 @@ impl Table {
 
     /// Classifies a sample (or a set of period means).
     pub fn classify(&self, wb: Waterbody, values: &Values) -> Assessment {
+        let (item_classes, class) = self.classes(wb, values);
+        Assessment {
+            waterbody: wb,
+            values: *values,
+            item_classes,
+            class,
+        }
+    }
+
+    /// The classes of [`Self::classify`] alone (per item, and the sample's), without copying the values.
+    #[inline]
+    pub fn classes(&self, wb: Waterbody, values: &Values) -> ([Option<WaterClass>; ITEM_COUNT], Option<WaterClass>) {
         let mut item_classes = [None; ITEM_COUNT];
         let mut class: Option<WaterClass> = None;
         for item in Item::ALL {
@@ -487,12 +499,7 @@ impl Table {
                 class = Some(class.map_or(c, |w| w.max(c)));
             }
         }
-        Assessment {
-            waterbody: wb,
-            values: *values,
-            item_classes,
-            class,
-        }
+        (item_classes, class)
     }
 }
 
@@ -505,6 +512,18 @@ pub struct MainPollutant {
     pub class: WaterClass,
     /// 超标倍数 over class III; `None` for pH and DO.
     pub exceedance: Option<f64>,
+}
+
+/// The section items whose class equals `class` (定类项目); empty for class I (see
+/// [`Assessment::class_items`]).
+pub fn class_items(
+    class: Option<WaterClass>,
+    item_classes: &[Option<WaterClass>; ITEM_COUNT],
+) -> impl Iterator<Item = Item> + '_ {
+    let class = class.filter(|c| *c != WaterClass::I);
+    Item::ALL
+        .into_iter()
+        .filter(move |i| i.is_section_item() && class.is_some() && item_classes[i.index()] == class)
 }
 
 /// Result of classifying one sample or one period (单因子评价).
@@ -523,10 +542,7 @@ pub struct Assessment {
 impl Assessment {
     /// The section items whose class equals the sample's class (定类项目); empty for class I.
     pub fn class_items(&self) -> impl Iterator<Item = Item> + '_ {
-        let class = self.class.filter(|c| *c != WaterClass::I);
-        Item::ALL
-            .into_iter()
-            .filter(move |i| i.is_section_item() && class.is_some() && self.item_classes[i.index()] == class)
+        class_items(self.class, &self.item_classes)
     }
 
     /// 超标倍数 of an item over class III, `(C − C_III)/C_III`, when the item is worse than class III

@@ -193,7 +193,11 @@ impl<'a, T: Record + ?Sized> Fields<'a, T> {
 
     /// A date `YYYY-MM-DD` (or with `/`; a time after a space or `T` is ignored); returns the year.
     fn date_year(&self, col: usize) -> Result<i32, IngestError> {
-        let t = self.required_text(col)?;
+        self.year_of_date(col, self.required_text(col)?)
+    }
+
+    /// The year of `t`, the checked text of date column `col` (see [`Self::date_year`]).
+    fn year_of_date(&self, col: usize, t: &str) -> Result<i32, IngestError> {
         parse_date_year(t).ok_or_else(|| {
             self.err(
                 col,
@@ -408,7 +412,7 @@ impl SampleColumns {
         };
         let section = f.required_text(self.section)?;
         let date = f.required_text(self.date)?;
-        let year = f.date_year(self.date)?;
+        let year = f.year_of_date(self.date, date)?;
         let wb_text = f.text(self.waterbody)?;
         let waterbody = Waterbody::parse(wb_text).ok_or_else(|| {
             f.err(
@@ -422,7 +426,16 @@ impl SampleColumns {
         let mut values = [None; ITEM_COUNT];
         for item in Item::ALL {
             let col = self.items[item.index()];
-            let v = f.concentration(col, Some(self.below_detection))?;
+            // The common case inline — empty, or a plain decimal in range and not negative — with exactly
+            // `concentration`'s result; anything else (and every error) through `concentration`.
+            let raw = f.raw(col);
+            let v = if raw.is_empty() {
+                None
+            } else if let Some(x) = fast_decimal(raw).filter(|x| *x >= 0.0 && *x <= ecociv_csvline::MAX_READING) {
+                Some(x)
+            } else {
+                f.concentration(col, Some(self.below_detection))?
+            };
             if item == Item::Ph
                 && let Some(ph) = v
                 && ph > 14.0
@@ -541,15 +554,15 @@ pub(crate) fn classified_row<'a>(
     s: &SampleRef<'a>,
     items: &mut String,
 ) -> (std::borrow::Cow<'a, str>, &'a str, &'static str, &'static str) {
-    let a = table.classify(s.waterbody, &s.values);
+    let (item_classes, class) = table.classes(s.waterbody, &s.values);
     items.clear();
-    for (k, i) in a.class_items().enumerate() {
+    for (k, i) in gb3838::class_items(class, &item_classes).enumerate() {
         if k > 0 {
             items.push(';');
         }
         items.push_str(i.code());
     }
-    let (class, status) = match a.class {
+    let (class, status) = match class {
         Some(c) => (c.label(), c.status()),
         None => ("", "未评价"),
     };

@@ -86,10 +86,15 @@ struct Day {
     station: (u32, u32),
     rec: DayRecord,
     rows: u32,
-    /// The run's lines: from the start of its first to the end of its last (line end excluded).
-    bytes: (u32, u32),
-    /// Line of the run's first row, in the block.
-    line: u64,
+    lines: Lines,
+}
+
+/// Whole lines of a block: from the start of the first to the end of the last (line end excluded), and the
+/// block's line number of the first.
+#[derive(Clone, Copy)]
+struct Lines {
+    bytes: (usize, usize),
+    first: u64,
 }
 
 enum Item {
@@ -155,6 +160,16 @@ impl Parsed {
     }
 }
 
+/// A split line of the hourly file, as line `no` of `source`.
+fn hourly_rec<'a>(fields: &'a Split<'a>, no: u64, source: &'a str) -> Rec<'a, Split<'a>> {
+    Rec {
+        rec: fields,
+        line: no,
+        source,
+        header: &HOURLY_HEADER,
+    }
+}
+
 /// Parses one line of a quote-free block: the strict fast path, else the general one (same result for what
 /// both accept).
 fn parse_line<'a>(
@@ -168,12 +183,7 @@ fn parse_line<'a>(
         return Ok(row);
     }
     let fields = Split::new(line);
-    let r = Rec {
-        rec: &fields,
-        line: no,
-        source,
-        header: &HOURLY_HEADER,
-    };
+    let r = hourly_rec(&fields, no, source);
     // The row borrows `fields`; its station is the first field, trimmed, which is valid UTF-8 once the row
     // was read: take it again from `line` itself.
     r.hourly_cached(cache).map(|h| {
@@ -193,9 +203,7 @@ struct Run {
     station: (usize, usize),
     date: Date,
     seen: u32,
-    /// From the start of the first row's line to the end of the last row's.
-    bytes: (usize, usize),
-    line: u64,
+    lines: Lines,
     rows: Vec<(u8, [Option<i64>; 6], u64)>,
 }
 
@@ -225,8 +233,7 @@ impl Run {
                     station: span,
                     rec: day_record(choice, self.date, hours),
                     rows: self.rows.len() as u32,
-                    bytes: (self.bytes.0 as u32, self.bytes.1 as u32),
-                    line: self.line,
+                    lines: self.lines,
                 });
                 out.items.push(Item::Day(d));
             }
@@ -287,13 +294,7 @@ fn parse_block(block: Vec<u8>, first: bool, source: &str, mut out: Parsed, days:
         if header_pending {
             header_pending = false;
             let fields = Split::new(line);
-            let r = Rec {
-                rec: &fields,
-                line: no,
-                source,
-                header: &HOURLY_HEADER,
-            };
-            if let Err(e) = r.check_header() {
+            if let Err(e) = hourly_rec(&fields, no, source).check_header() {
                 out.fatal = Some(IngestError::Input(e));
                 break;
             }
@@ -306,7 +307,7 @@ fn parse_block(block: Vec<u8>, first: bool, source: &str, mut out: Parsed, days:
                     if r.takes(&block, &h) {
                         r.seen |= 1 << h.hour;
                         r.rows.push((h.hour, h.values, no));
-                        r.bytes.1 = line_start + line.len();
+                        r.lines.bytes.1 = line_start + line.len();
                         continue;
                     }
                     let closed = h.date > r.date && r.station(&block) == h.station.as_bytes();
@@ -320,8 +321,10 @@ fn parse_block(block: Vec<u8>, first: bool, source: &str, mut out: Parsed, days:
                     station: (at, at + h.station.len()),
                     date: h.date,
                     seen: 1 << h.hour,
-                    bytes: (line_start, line_start + line.len()),
-                    line: no,
+                    lines: Lines {
+                        bytes: (line_start, line_start + line.len()),
+                        first: no,
+                    },
                     rows: std::mem::take(&mut rows_buf),
                 });
             }
@@ -582,8 +585,8 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                                     sum_ref.rows += u64::from(d.rows);
                                     Ok(())
                                 } else {
-                                    let lines = &p.bytes[d.bytes.0 as usize..d.bytes.1 as usize];
-                                    apply_lines(lines, d.line + line_base, opts, sum_ref, sink_inner)
+                                    let lines = &p.bytes[d.lines.bytes.0..d.lines.bytes.1];
+                                    apply_lines(lines, d.lines.first + line_base, opts, sum_ref, sink_inner)
                                 }
                             }
                             Item::Row(row) => {

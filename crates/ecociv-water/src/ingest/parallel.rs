@@ -102,30 +102,73 @@ fn plain_samples<'b>(
     }
     let width = cols.names.len();
     let mut fields: Vec<&'b [u8]> = Vec::with_capacity(width + 1);
-    let mut start = 0usize;
-    let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
-    for (k, end) in ends.enumerate() {
-        let raw = &block[start.min(end)..end];
-        start = end + 1;
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if line.is_empty() {
-            continue;
+    // One pass over the bytes: commas end fields, LF ends lines (fields are a few bytes long, too short for a
+    // vectorised search per delimiter to pay).
+    let mut k = 0u64;
+    let mut line_start = 0usize;
+    let mut field_start = 0usize;
+    // A last line without its line end ends at the block's end.
+    let n = block.len();
+    let last = usize::from(n > 0 && block[n - 1] != b'\n');
+    for i in 0..n + last {
+        let b = if i < n { block[i] } else { b'\n' };
+        if b == b',' {
+            fields.push(&block[field_start..i]);
+            field_start = i + 1;
+        } else if b == b'\n' {
+            let end = if i > line_start && block[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            let text = &block[field_start.min(end)..end];
+            plain_line(
+                cols,
+                &mut fields,
+                text,
+                end > line_start,
+                width,
+                first_line + k,
+                &mut each,
+            )?;
+            k += 1;
+            line_start = i + 1;
+            field_start = i + 1;
         }
-        fields.clear();
-        let mut at = 0usize;
-        for comma in memchr::memchr_iter(b',', line) {
-            fields.push(&line[at..comma]);
-            at = comma + 1;
-        }
-        fields.push(&line[at..]);
-        if fields.iter().all(|f| f.trim_ascii().is_empty()) {
-            continue;
-        }
-        if fields.len() != width {
-            return None;
-        }
-        each(&cols.sample(&fields[..], first_line + k as u64).ok()?);
     }
+    Some(())
+}
+
+/// Ends a line of [`plain_samples`] whose fields before the last are in `fields`: skipped when blank, else
+/// handed to `each` as a sample (`None` when refused or not `width` fields wide). `nonempty`: the line (its
+/// line end and a CR before it excluded) has any byte.
+#[inline]
+fn plain_line<'b>(
+    cols: &SampleColumns,
+    fields: &mut Vec<&'b [u8]>,
+    last: &'b [u8],
+    nonempty: bool,
+    width: usize,
+    line: u64,
+    each: &mut impl FnMut(&SampleRef<'_>),
+) -> Option<()> {
+    if !nonempty {
+        fields.clear();
+        return Some(());
+    }
+    fields.push(last);
+    if fields.iter().all(|f| f.trim_ascii().is_empty()) {
+        fields.clear();
+        return Some(());
+    }
+    if fields.len() != width {
+        return None;
+    }
+    match cols.sample(&fields[..], line) {
+        Ok(sample) => each(&sample),
+        Err(_) => return None,
+    }
+    fields.clear();
     Some(())
 }
 
