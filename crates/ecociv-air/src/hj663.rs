@@ -190,16 +190,23 @@ pub fn daily_values(h: &DayHours, p: &Params) -> DailyValues {
         ps[hr + 1] = ps[hr] + if on { h.vals[O3][hr] } else { 0 };
         pn[hr + 1] = pn[hr] + i64::from(on);
     }
-    let mut best: Option<i64> = None;
+    // The highest window mean, rounded once: rounding is monotone, so the maximum of the rounded means is the
+    // rounded maximum mean (means compared exactly as fractions; a window without hours has mean 0).
+    let mut top: Option<(i64, i64)> = None;
     let mut windows = 0u8;
     for s in 0..=16 {
         let n = pn[s + 8] - pn[s];
         if n >= i64::from(p.hours_per_valid_8h) {
             windows += 1;
-            let v = div_round_half_even(ps[s + 8] - ps[s], n * MILLI);
-            best = Some(best.map_or(v, |b| b.max(v)));
+            let sum = ps[s + 8] - ps[s];
+            let higher = top
+                .is_none_or(|(ts, tn)| i128::from(sum) * i128::from(tn.max(1)) > i128::from(ts) * i128::from(n.max(1)));
+            if higher {
+                top = Some((sum, n));
+            }
         }
     }
+    let best = top.map(|(sum, n)| div_round_half_even(sum, n * MILLI));
     out.o3_windows = windows;
     out.v[Item::O3_8h.index()] =
         best.filter(|&b| u32::from(windows) >= p.o3_8h_windows_per_day || b * MILLI > p.o3_8h_limit_milli);

@@ -214,7 +214,11 @@ impl Run {
 
     /// Whether `h` continues the run.
     fn takes(&self, block: &[u8], h: &HourlyRow<'_>) -> bool {
-        h.date == self.date && self.seen & (1 << h.hour) == 0 && self.station(block) == h.station.as_bytes()
+        let st = self.station(block);
+        // The fast path hands out the same slice for a station repeated: equal without comparing bytes.
+        h.date == self.date
+            && self.seen & (1 << h.hour) == 0
+            && ((st.as_ptr() == h.station.as_ptr() && st.len() == h.station.len()) || st == h.station.as_bytes())
     }
 
     /// Ends the run: a whole day when `closed` (the next row is the same station's, of a later date) and days
