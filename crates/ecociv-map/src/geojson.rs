@@ -1,6 +1,8 @@
 //! GeoJSON boundaries (RFC 7946) read and checked: a `FeatureCollection` whose features are `Polygon` or
 //! `MultiPolygon`, each keyed by an administrative unit's code. All or nothing: [`read`] returns every
-//! boundary or every problem, each naming the feature (1-based, as `features[n-1]`) and the field.
+//! boundary or every problem, each an `ecociv_csvline::Located` (the project's one located error) whose
+//! field is the JSON path from the file's root (`features[1].properties.adcode` — the second feature), or
+//! the line and column of a JSON syntax error; the caller names the file ([`Located::in_file`]).
 //!
 //! The code is taken from the property the caller names, or the first of [`CODE_PROPERTIES`] present. Read
 //! as a code: six digits (GB/T 2260); nine digits starting with 156, the country's numeric code, as 天地图
@@ -10,8 +12,7 @@
 //! One kind of feature is passed over rather than refused: a line (`LineString`, `MultiLineString`)
 //! without a code — a drawn border such as 天地图's 境界线, not a unit. [`Collection::lines`] lists them.
 
-use std::fmt;
-
+use ecociv_csvline::Located;
 use serde_json::Value;
 
 use crate::{Point, Polygon};
@@ -54,38 +55,16 @@ pub struct Collection {
     pub lines: Vec<usize>,
 }
 
-/// What is wrong with a file or one of its features.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The feature, 1-based; `None` for the file as a whole.
-    pub feature: Option<usize>,
-    /// The field, as a JSON path (`properties.gb`, `geometry.coordinates[0][0][3]`).
-    pub field: String,
-    /// What is wrong, in Chinese.
-    pub message: String,
+/// A problem of the `feature`-th feature (1-based) at `field`, the JSON path inside the feature
+/// (`properties.gb`, `geometry.coordinates[0][0][3]`): a located problem whose field is the path from the
+/// file's root (`features[0].properties.gb`). The caller names the file.
+pub fn feature_problem(feature: usize, field: impl std::fmt::Display, message: impl Into<String>) -> Located {
+    Located::new("", message).in_field(format!("features[{}].{field}", feature.saturating_sub(1)))
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.feature {
-            Some(n) => write!(
-                f,
-                "第 {n} 个要素（features[{}]）{}：{}",
-                n - 1,
-                self.field,
-                self.message
-            ),
-            None => write!(f, "{}：{}", self.field, self.message),
-        }
-    }
-}
-
-fn problem(feature: Option<usize>, field: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem {
-        feature,
-        field: field.into(),
-        message: message.into(),
-    }
+/// A problem of the file as a whole at `field` (`type`, `features`).
+fn file_problem(field: &str, message: impl Into<String>) -> Located {
+    Located::new("", message).in_field(field)
 }
 
 /// Reads a unit code from a property value (text or a whole number); see the module's rules.
@@ -118,9 +97,9 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Reads the positions of one ring; problems go to `problems`.
-fn ring(value: &Value, path: &str, feature: usize, problems: &mut Vec<Problem>) -> Option<Vec<Point>> {
+fn ring(value: &Value, path: &str, feature: usize, problems: &mut Vec<Located>) -> Option<Vec<Point>> {
     let Some(positions) = value.as_array() else {
-        problems.push(problem(Some(feature), path, "环应是坐标数组"));
+        problems.push(feature_problem(feature, path, "环应是坐标数组"));
         return None;
     };
     let mut out = Vec::with_capacity(positions.len());
@@ -130,16 +109,16 @@ fn ring(value: &Value, path: &str, feature: usize, problems: &mut Vec<Problem>) 
             .as_array()
             .map(|a| a.iter().map(Value::as_f64).collect::<Vec<_>>());
         let Some(numbers) = numbers else {
-            problems.push(problem(Some(feature), here(), "坐标应是 [经度, 纬度] 数组"));
+            problems.push(feature_problem(feature, here(), "坐标应是 [经度, 纬度] 数组"));
             return None;
         };
         let (Some(Some(lon)), Some(Some(lat))) = (numbers.first().copied(), numbers.get(1).copied()) else {
-            problems.push(problem(Some(feature), here(), "坐标应至少有经度、纬度两个数"));
+            problems.push(feature_problem(feature, here(), "坐标应至少有经度、纬度两个数"));
             return None;
         };
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-            problems.push(problem(
-                Some(feature),
+            problems.push(feature_problem(
+                feature,
                 here(),
                 format!("经度 {lon}、纬度 {lat} 不在 −180…180、−90…90 之内（应为经纬度坐标）"),
             ));
@@ -148,27 +127,27 @@ fn ring(value: &Value, path: &str, feature: usize, problems: &mut Vec<Problem>) 
         out.push([lon, lat]);
     }
     if out.len() < 4 {
-        problems.push(problem(
-            Some(feature),
+        problems.push(feature_problem(
+            feature,
             path,
             format!("环只有 {} 个坐标，至少需要 4 个（首尾相同）", out.len()),
         ));
         return None;
     }
     if out.first() != out.last() {
-        problems.push(problem(Some(feature), path, "环未闭合：最后一个坐标应与第一个相同"));
+        problems.push(feature_problem(feature, path, "环未闭合：最后一个坐标应与第一个相同"));
         return None;
     }
     Some(out)
 }
 
-fn polygon(value: &Value, path: &str, feature: usize, problems: &mut Vec<Problem>) -> Option<Polygon> {
+fn polygon(value: &Value, path: &str, feature: usize, problems: &mut Vec<Located>) -> Option<Polygon> {
     let Some(rings) = value.as_array() else {
-        problems.push(problem(Some(feature), path, "面应是环的数组"));
+        problems.push(feature_problem(feature, path, "面应是环的数组"));
         return None;
     };
     if rings.is_empty() {
-        problems.push(problem(Some(feature), path, "面没有环"));
+        problems.push(feature_problem(feature, path, "面没有环"));
         return None;
     }
     let before = problems.len();
@@ -181,9 +160,9 @@ fn polygon(value: &Value, path: &str, feature: usize, problems: &mut Vec<Problem
 }
 
 /// Reads a geometry (`Polygon` or `MultiPolygon`) into polygons.
-fn geometry(value: &Value, feature: usize, problems: &mut Vec<Problem>) -> Option<Vec<Polygon>> {
+fn geometry(value: &Value, feature: usize, problems: &mut Vec<Located>) -> Option<Vec<Polygon>> {
     if value.is_null() {
-        problems.push(problem(Some(feature), "geometry", "要素没有几何（geometry 为空）"));
+        problems.push(feature_problem(feature, "geometry", "要素没有几何（geometry 为空）"));
         return None;
     }
     let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
@@ -192,11 +171,11 @@ fn geometry(value: &Value, feature: usize, problems: &mut Vec<Problem>) -> Optio
         "Polygon" => polygon(coordinates, "geometry.coordinates", feature, problems).map(|p| vec![p]),
         "MultiPolygon" => {
             let Some(parts) = coordinates.as_array() else {
-                problems.push(problem(Some(feature), "geometry.coordinates", "应是面的数组"));
+                problems.push(feature_problem(feature, "geometry.coordinates", "应是面的数组"));
                 return None;
             };
             if parts.is_empty() {
-                problems.push(problem(Some(feature), "geometry.coordinates", "多面几何没有面"));
+                problems.push(feature_problem(feature, "geometry.coordinates", "多面几何没有面"));
                 return None;
             }
             let before = problems.len();
@@ -208,8 +187,8 @@ fn geometry(value: &Value, feature: usize, problems: &mut Vec<Problem>) -> Optio
             (problems.len() == before).then_some(out)
         }
         other => {
-            problems.push(problem(
-                Some(feature),
+            problems.push(feature_problem(
+                feature,
                 "geometry.type",
                 format!("几何类型“{}”不是面（应为 Polygon 或 MultiPolygon）", excerpt(other)),
             ));
@@ -221,27 +200,26 @@ fn geometry(value: &Value, feature: usize, problems: &mut Vec<Problem>) -> Optio
 /// Reads a GeoJSON `FeatureCollection` of unit boundaries, all or nothing. `code_property` names the
 /// property holding the code (else the first of [`CODE_PROPERTIES`] present in each feature). A code
 /// given twice is refused with both features named.
-pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<Problem>> {
+pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<Located>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: Value = serde_json::from_str(text).map_err(|e| {
-        vec![problem(
-            None,
-            format!("第 {} 行第 {} 列", e.line(), e.column()),
-            format!("不是有效的 JSON：{e}"),
-        )]
+        vec![
+            Located::new("", format!("不是有效的 JSON：{e}"))
+                .at_line(e.line() as u64)
+                .at_column(e.column()),
+        ]
     })?;
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(vec![problem(
-            None,
+        return Err(vec![file_problem(
             "type",
             "文件应是 GeoJSON 要素集合（\"type\": \"FeatureCollection\"）",
         )]);
     }
     let Some(features) = root.get("features").and_then(Value::as_array) else {
-        return Err(vec![problem(None, "features", "要素集合没有 features 数组")]);
+        return Err(vec![file_problem("features", "要素集合没有 features 数组")]);
     };
     if features.is_empty() {
-        return Err(vec![problem(None, "features", "要素集合是空的")]);
+        return Err(vec![file_problem("features", "要素集合是空的")]);
     }
     let mut problems = Vec::new();
     let mut out: Vec<Boundary> = Vec::with_capacity(features.len());
@@ -272,8 +250,8 @@ pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<P
         let code = match value {
             None => {
                 let wanted = code_property.map_or_else(|| CODE_PROPERTIES.join("、"), str::to_string);
-                problems.push(problem(
-                    Some(n),
+                problems.push(feature_problem(
+                    n,
                     "properties",
                     format!("没有行政区划代码属性（找的是 {wanted}）"),
                 ));
@@ -282,7 +260,7 @@ pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<P
             Some(value) => match unit_code(value) {
                 Ok(code) => Some(code),
                 Err(message) => {
-                    problems.push(problem(Some(n), format!("properties.{key}"), message));
+                    problems.push(feature_problem(n, format!("properties.{key}"), message));
                     None
                 }
             },
@@ -295,10 +273,13 @@ pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<P
         if let Some(code) = &code
             && let Some(first) = seen.insert(code.clone(), n)
         {
-            problems.push(problem(
-                Some(n),
+            problems.push(feature_problem(
+                n,
                 format!("properties.{key}"),
-                format!("代码 {code} 已在第 {first} 个要素出现：每个单位只能有一个要素"),
+                format!(
+                    "代码 {code} 已在 features[{}]（第 {first} 个要素）出现：每个单位只能有一个要素",
+                    first - 1
+                ),
             ));
         }
         if let (Some(code), Some(polygons)) = (code, polygons) {
@@ -346,9 +327,7 @@ pub fn decode(text: &str) -> Result<Vec<Polygon>, String> {
     let geometry = serde_json::json!({"type": "MultiPolygon", "coordinates": coordinates});
     match self::geometry(&geometry, 1, &mut problems) {
         Some(polygons) if problems.is_empty() => Ok(polygons),
-        _ => Err(problems
-            .first()
-            .map_or_else(|| "边界数据无效".to_string(), |p| format!("{}：{}", p.field, p.message))),
+        _ => Err(problems.first().map_or_else(|| "边界数据无效".to_string(), Located::zh)),
     }
 }
 

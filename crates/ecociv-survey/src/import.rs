@@ -53,7 +53,7 @@ pub struct ImportFile {
 
 /// A problem at a line and column of the file: the project's one located error. The file's name is the
 /// caller's to add ([`Located::in_file`]); the message is `中文 (English)`.
-fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>) -> Located {
+pub(crate) fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>) -> Located {
     let message = format!("{} ({})", zh.into(), en.into());
     let located = Located::new("", message).at_line(line);
     match column {
@@ -61,6 +61,23 @@ fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl Into<String>
         "整个文件" | "整行" | "表头" => located,
         heading => located.in_field(heading),
     }
+}
+
+/// The 1-based line of `text` a CSV record starts on. The csv reader's position of a record is where the
+/// previous one ended, before the blank lines it passes over; those are counted here.
+pub(crate) fn record_line(text: &str, position: Option<&csv::Position>) -> u64 {
+    let Some(position) = position else {
+        return 0;
+    };
+    let mut line = position.line();
+    for &byte in text.as_bytes().iter().skip(position.byte() as usize) {
+        match byte {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+    }
+    line
 }
 
 /// The largest file accepted (bytes).
@@ -125,10 +142,10 @@ pub fn read_grid(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, Located> {
     let mut grid = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = record_line(text, e.position());
             problem(line, "整行", format!("无法读取：{e}"), e.to_string())
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record_line(text, record.position());
         grid.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
     }
     Ok(grid)

@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use ecociv_csvline::Located;
+
+use crate::import::{problem, record_line};
 use crate::questionnaire::Problem;
 
 /// What a stratum is.
@@ -19,6 +22,14 @@ pub enum StratumKind {
     Village,
     /// Anything else the zone stratifies by (e.g. 乡镇).
     Other,
+}
+
+/// One problem of the plan's own checks: the stratum (index) and the column of [`TABLE_HEADER`] it is about.
+struct Finding {
+    stratum: Option<usize>,
+    column: usize,
+    zh: String,
+    en: String,
 }
 
 impl StratumKind {
@@ -74,8 +85,9 @@ impl StratumKind {
 
 impl SamplingPlan {
     /// Reads a plan as a table: [`TABLE_HEADER`], then one stratum a line (类型 街道/社区/村/其他). All or
-    /// nothing; every problem names its line and column, then the plan's own checks run.
-    pub fn parse_table(population_basis: &str, text: &str) -> Result<Self, Vec<Problem>> {
+    /// nothing; every problem is located (line and column heading; the caller names the file with
+    /// [`Located::in_file`]), then the plan's own checks run, each named at its stratum's line.
+    pub fn parse_table(population_basis: &str, text: &str) -> Result<Self, Vec<Located>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -84,30 +96,37 @@ impl SamplingPlan {
             .from_reader(text.as_bytes());
         let mut problems = Vec::new();
         let mut strata = Vec::new();
-        let problem = |line: u64, column: &str, zh: String, en: String| Problem {
-            field: format!("第{line}行“{column}”"),
-            zh,
-            en: format!("line {line}, column '{column}': {en}"),
-        };
+        // The line each stratum was read from.
+        let mut lines = Vec::new();
         for (index, record) in reader.records().enumerate() {
-            let line = index as u64 + 1;
+            // The text's own line (the reader passes blank lines over, so the record's index is not it).
+            let position = match &record {
+                Ok(record) => record.position(),
+                Err(error) => error.position(),
+            };
+            let line = record_line(text, position);
             let record = match record {
                 Ok(record) => record,
                 Err(error) => {
-                    problems.push(problem(line, "整行", format!("无法读取：{error}"), error.to_string()));
+                    problems.push(problem(
+                        line,
+                        "整行",
+                        format!("无法读取：{error}"),
+                        format!("cannot be read: {error}"),
+                    ));
                     continue;
                 }
             };
             let cells: Vec<&str> = record.iter().collect();
-            if line == 1 {
+            if index == 0 {
                 if cells.iter().take(5).copied().collect::<Vec<_>>() != TABLE_HEADER[..cells.len().min(5)]
                     || cells.len() < 4
                 {
                     problems.push(problem(
-                        1,
+                        line,
                         "表头",
                         format!("表头应为：{}", TABLE_HEADER.join(",")),
-                        "the header must be the plan's columns".into(),
+                        "the header must be the plan's columns",
                     ));
                     return Err(problems);
                 }
@@ -123,7 +142,7 @@ impl SamplingPlan {
                     line,
                     TABLE_HEADER[2],
                     format!("“{}”应为 街道、社区、村 或 其他", cell(2)),
-                    "must be 街道, 社区, 村 or 其他".into(),
+                    "must be 街道, 社区, 村 or 其他",
                 ));
             }
             let population = cell(3).parse::<u64>().ok();
@@ -132,7 +151,7 @@ impl SamplingPlan {
                     line,
                     TABLE_HEADER[3],
                     format!("“{}”不是正整数", cell(3)),
-                    "not a whole number".into(),
+                    "not a whole number",
                 ));
             }
             let quota = match cell(4) {
@@ -144,7 +163,7 @@ impl SamplingPlan {
                     line,
                     TABLE_HEADER[4],
                     format!("“{}”不是正整数", cell(4)),
-                    "not a whole number".into(),
+                    "not a whole number",
                 ));
             }
             if let (Some(kind), Some(population), Some(quota)) = (kind, population, quota) {
@@ -155,6 +174,7 @@ impl SamplingPlan {
                     population,
                     quota,
                 });
+                lines.push(line);
             }
         }
         if !problems.is_empty() {
@@ -164,7 +184,17 @@ impl SamplingPlan {
             population_basis: population_basis.trim().to_string(),
             strata,
         };
-        plan.check().map(|()| plan)
+        let findings = plan.findings();
+        if findings.is_empty() {
+            return Ok(plan);
+        }
+        Err(findings
+            .into_iter()
+            .map(|finding| match finding.stratum {
+                Some(index) => problem(lines[index], TABLE_HEADER[finding.column], finding.zh, finding.en),
+                None => problem(0, "整个文件", finding.zh, finding.en),
+            })
+            .collect())
     }
 
     /// The plan as a table ([`TABLE_HEADER`]), the inverse of [`SamplingPlan::parse_table`].
@@ -197,47 +227,65 @@ impl SamplingPlan {
     }
 
     /// Checks the plan: at least one stratum, ids unique and not empty, every population positive, every
-    /// quota within its population. All problems are returned.
+    /// quota within its population. All problems are returned, each naming its stratum (`名称（代码）`).
     pub fn check(&self) -> Result<(), Vec<Problem>> {
-        let mut problems = Vec::new();
+        let problems: Vec<Problem> = self
+            .findings()
+            .into_iter()
+            .map(|finding| Problem {
+                field: finding.stratum.map_or_else(
+                    || "strata".to_string(),
+                    |index| format!("{}（{}）", self.strata[index].name, self.strata[index].id),
+                ),
+                zh: finding.zh,
+                en: finding.en,
+            })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// The plan's own checks ([`SamplingPlan::check`]), each with the stratum and the column it is about, so
+    /// that the TOML's problems name the stratum and the table's its line and column.
+    fn findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
         if self.strata.is_empty() {
-            problems.push(Problem {
-                field: "strata".into(),
+            findings.push(Finding {
+                stratum: None,
+                column: 0,
                 zh: "抽样方案没有任何层".into(),
                 en: "the plan has no strata".into(),
             });
         }
         let mut ids = BTreeSet::new();
-        for stratum in &self.strata {
-            let field = format!("{}（{}）", stratum.name, stratum.id);
-            if stratum.id.trim().is_empty() || !ids.insert(stratum.id.as_str()) {
-                problems.push(Problem {
-                    field: field.clone(),
-                    zh: "层代码为空或重复".into(),
-                    en: "stratum id empty or repeated".into(),
+        for (index, stratum) in self.strata.iter().enumerate() {
+            let mut found = |column: usize, zh: String, en: String| {
+                findings.push(Finding {
+                    stratum: Some(index),
+                    column,
+                    zh,
+                    en,
                 });
+            };
+            if stratum.id.trim().is_empty() || !ids.insert(stratum.id.as_str()) {
+                found(0, "层代码为空或重复".into(), "stratum id empty or repeated".into());
             }
             if stratum.population == 0 {
-                problems.push(Problem {
-                    field: field.clone(),
-                    zh: "层的总体规模为 0".into(),
-                    en: "the stratum's population is 0".into(),
-                });
+                found(3, "层的总体规模为 0".into(), "the stratum's population is 0".into());
             }
             if let Some(quota) = stratum.quota
                 && (quota == 0 || quota > stratum.population)
             {
-                problems.push(Problem {
-                    field,
-                    zh: format!("配额 {quota} 应在 1 到总体规模 {} 之间", stratum.population),
-                    en: format!(
+                found(
+                    4,
+                    format!("配额 {quota} 应在 1 到总体规模 {} 之间", stratum.population),
+                    format!(
                         "quota {quota} must be between 1 and the population {}",
                         stratum.population
                     ),
-                });
+                );
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        findings
     }
 
     pub fn stratum(&self, id: &str) -> Option<&Stratum> {

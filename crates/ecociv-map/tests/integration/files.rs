@@ -1,6 +1,8 @@
-//! Bad files: every problem with the feature and the field; nothing read.
+//! Bad files: every problem located (the JSON path of the feature's field, or a syntax error's line and
+//! column) as the project's one located error; nothing read.
 
-use ecociv_map::geojson::{Problem, read};
+use ecociv_csvline::Located;
+use ecociv_map::geojson::read;
 
 fn feature(properties: &str, geometry: &str) -> String {
     format!(r#"{{"type":"Feature","properties":{properties},"geometry":{geometry}}}"#)
@@ -49,23 +51,38 @@ fn every_problem_is_located_and_nothing_is_read() {
         feature(r#"{"adcode":"450206"}"#, "null"),
     ]);
     let problems = read(&text, None).expect_err("refused");
-    let located: Vec<(Option<usize>, &str)> = problems.iter().map(|p| (p.feature, p.field.as_str())).collect();
+    let located: Vec<&str> = problems.iter().filter_map(|p| p.field.as_deref()).collect();
     assert_eq!(
         located,
         [
-            (Some(2), "properties.adcode"),
-            (Some(3), "properties"),
-            (Some(4), "geometry.coordinates[0]"),
-            (Some(5), "geometry.coordinates[0][0]"),
-            (Some(6), "geometry.type"),
-            (Some(7), "properties.adcode"),
-            (Some(8), "geometry"),
+            "features[1].properties.adcode",
+            "features[2].properties",
+            "features[3].geometry.coordinates[0]",
+            "features[4].geometry.coordinates[0][0]",
+            "features[5].geometry.type",
+            "features[6].properties.adcode",
+            "features[7].geometry",
         ],
         "{problems:#?}"
     );
-    let text_of = |n: usize| problems.iter().find(|p| p.feature == Some(n)).unwrap().to_string();
     assert!(
-        text_of(2).contains("第 2 个要素（features[1]）properties.adcode") && text_of(2).contains("六位"),
+        problems.iter().all(|p| p.line.is_none() && p.file.is_empty()),
+        "{problems:#?}"
+    );
+    // The n-th feature is features[n-1].
+    let text_of = |n: usize| {
+        let path = format!("features[{}].", n - 1);
+        problems
+            .iter()
+            .find(|p| p.field.as_deref().is_some_and(|f| f.starts_with(&path)))
+            .unwrap()
+            .clone()
+            .in_file("b.geojson")
+            .to_string()
+    };
+    assert!(
+        text_of(2).starts_with("b.geojson: 字段 features[1].properties.adcode / field features[1].properties.adcode: ")
+            && text_of(2).contains("六位"),
         "{}",
         text_of(2)
     );
@@ -73,7 +90,7 @@ fn every_problem_is_located_and_nothing_is_read() {
     assert!(text_of(5).contains("经纬度"));
     assert!(text_of(6).contains("Point"));
     assert!(
-        text_of(7).contains("第 1 个要素"),
+        text_of(7).contains("features[0]（第 1 个要素）"),
         "the duplicate names the first: {}",
         text_of(7)
     );
@@ -94,21 +111,31 @@ fn drawn_borders_without_a_code_are_passed_over() {
     // A line with a code is a unit drawn wrong: refused.
     let coded = collection(&[feature(r#"{"gb":"156450202"}"#, line)]);
     let problems = ecociv_map::geojson::read(&coded, None).expect_err("a coded line");
-    assert_eq!(problems[0].field, "geometry.type");
+    assert_eq!(problems[0].field.as_deref(), Some("features[0].geometry.type"));
 }
 
 #[test]
 fn not_a_feature_collection() {
-    let cases: [(&str, &str); 4] = [
-        ("{", "第 1 行"),
-        (r#"{"type":"Feature"}"#, "type"),
-        (r#"{"type":"FeatureCollection"}"#, "features"),
-        (r#"{"type":"FeatureCollection","features":[]}"#, "features"),
+    let cases: [(&str, Option<&str>); 3] = [
+        (r#"{"type":"Feature"}"#, Some("type")),
+        (r#"{"type":"FeatureCollection"}"#, Some("features")),
+        (r#"{"type":"FeatureCollection","features":[]}"#, Some("features")),
     ];
     for (text, field) in cases {
-        let problems: Vec<Problem> = read(text, None).expect_err(text);
+        let problems: Vec<Located> = read(text, None).expect_err(text);
         assert_eq!(problems.len(), 1, "{text}");
-        assert!(problems[0].field.starts_with(field), "{text}: {:?}", problems[0]);
-        assert_eq!(problems[0].feature, None);
+        assert_eq!(problems[0].field.as_deref(), field, "{text}: {:?}", problems[0]);
+        assert_eq!(problems[0].line, None);
     }
+    // A syntax error: the line and column of the text.
+    let problems = read("{\n  \"type\": ", None).expect_err("broken");
+    assert_eq!(
+        (problems.len(), problems[0].line, problems[0].field.as_deref()),
+        (1, Some(2), None)
+    );
+    assert!(
+        problems[0].column.is_some() && problems[0].zh().starts_with("第 2 行第"),
+        "{:?}",
+        problems[0]
+    );
 }

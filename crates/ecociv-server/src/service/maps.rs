@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ecociv_core::division::{Day, Hierarchy, Level};
+use ecociv_data::Problem as Located;
 use ecociv_map::svg::{Layer, TOLERANCE, WIDTH};
 use ecociv_store::{NewBoundary, Store};
 use serde_json::json;
 
-use crate::error::{ApiError, ApiResult, Code};
+use crate::error::{ApiError, ApiResult, Code, located_json};
 use crate::service::zones::{ensure_units, hierarchy};
 
 /// What an import did.
@@ -47,17 +48,22 @@ fn prefix(scope: &str) -> &str {
     }
 }
 
-fn refused(source: &str, mut problems: Vec<(Option<usize>, String, String)>) -> ApiError {
+/// The refusal of a boundary file: every problem (at most [`ecociv_map::geojson::MAX_PROBLEMS`], then how
+/// many more) as `error::located_json`, nothing imported.
+fn refused(source: &str, problems: Vec<Located>) -> ApiError {
     let total = problems.len();
     let unknown = problems
         .iter()
-        .filter(|(_, _, message)| message.contains("不在本系统的行政区划中"))
+        .filter(|problem| problem.message.contains("不在本系统的行政区划中"))
         .count();
+    let mut problems: Vec<Located> = problems
+        .into_iter()
+        .take(ecociv_map::geojson::MAX_PROBLEMS)
+        .map(|problem| problem.in_file(source))
+        .collect();
     if total > ecociv_map::geojson::MAX_PROBLEMS {
-        problems.truncate(ecociv_map::geojson::MAX_PROBLEMS);
-        problems.push((
-            None,
-            String::new(),
+        problems.push(Located::new(
+            source,
             format!("另有 {} 处错误未列出", total - ecociv_map::geojson::MAX_PROBLEMS),
         ));
     }
@@ -70,12 +76,7 @@ fn refused(source: &str, mut problems: Vec<(Option<usize>, String, String)>) -> 
         Code::InvalidValue,
         format!("边界文件 {source} 有 {total} 处错误，未导入任何边界{hint} (nothing was imported)"),
     )
-    .with_details(json!(
-        problems
-            .iter()
-            .map(|(feature, field, message)| json!({"file": source, "feature": feature, "field": field, "message": message}))
-            .collect::<Vec<_>>()
-    ))
+    .with_details(json!(problems.iter().map(located_json).collect::<Vec<_>>()))
 }
 
 /// Imports a GeoJSON file's boundaries, all or nothing. `within`: a unit code; features outside it are
@@ -96,12 +97,7 @@ pub async fn import(
             format!("范围 {scope} 不是已知的行政区划代码 (unknown unit)"),
         ));
     }
-    let collection = ecociv_map::geojson::read(text, code_property).map_err(|problems| {
-        refused(
-            source,
-            problems.into_iter().map(|p| (p.feature, p.field, p.message)).collect(),
-        )
-    })?;
+    let collection = ecociv_map::geojson::read(text, code_property).map_err(|problems| refused(source, problems))?;
     let mut problems = Vec::new();
     let mut rows = Vec::new();
     let mut report = ImportReport {
@@ -123,8 +119,8 @@ pub async fn import(
             continue;
         }
         let Some(unit) = unit else {
-            problems.push((
-                Some(boundary.feature),
+            problems.push(ecociv_map::geojson::feature_problem(
+                boundary.feature,
                 format!("properties.{}", boundary.code_property),
                 format!(
                     "代码 {} 不在本系统的行政区划中（{}）",

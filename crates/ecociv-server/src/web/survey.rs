@@ -780,7 +780,7 @@ pub async fn create(
         Err(problems) => {
             let errors = problems
                 .iter()
-                .map(|p| format!("{}：{}", p.field, lang.pick(&p.zh, &p.en)))
+                .map(|p| lang.pick(&p.zh(), &p.en()).to_string())
                 .collect();
             return list_page(
                 &state,

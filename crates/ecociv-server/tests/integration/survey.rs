@@ -529,7 +529,7 @@ async fn the_bureau_starts_a_survey_with_its_plan_as_a_table() {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page(&bad).contains("第2行“总体规模”"), "{}", page(&bad));
+    assert!(page(&bad).contains("第 2 行，字段 总体规模"), "{}", page(&bad));
     assert_eq!(
         server.store.surveys("450202").await.unwrap().len(),
         1,

@@ -168,8 +168,24 @@ fn a_plan_reads_from_a_table_and_round_trips_through_its_stored_toml() {
         plan
     );
     let problems = SamplingPlan::parse_table("x", "代码,名称,类型,总体规模,配额\na,甲,镇,abc,5\n").unwrap_err();
-    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-    assert_eq!(fields, ["第2行“类型”", "第2行“总体规模”"]);
+    let located: Vec<(Option<u64>, Option<&str>)> = problems.iter().map(|p| (p.line, p.field.as_deref())).collect();
+    assert_eq!(located, [(Some(2), Some("类型")), (Some(2), Some("总体规模"))]);
+    assert_eq!(
+        problems[1].clone().in_file("plan.csv").to_string(),
+        "plan.csv: 第 2 行，字段 总体规模 / line 2, field 总体规模: “abc”不是正整数 (not a whole number)"
+    );
     let empty = SamplingPlan::parse_table("x", "代码,名称,类型,总体规模,配额\n").unwrap_err();
-    assert!(empty[0].zh.contains("没有任何层"), "{empty:?}");
+    assert!(
+        empty[0].zh().contains("没有任何层") && empty[0].line.is_none(),
+        "{empty:?}"
+    );
+    // The plan's own checks name the stratum's line and column.
+    let repeated =
+        SamplingPlan::parse_table("x", "代码,名称,类型,总体规模,配额\na,甲,村,10,\n\na,乙,村,10,11\n").unwrap_err();
+    let located: Vec<(Option<u64>, Option<&str>)> = repeated.iter().map(|p| (p.line, p.field.as_deref())).collect();
+    assert_eq!(
+        located,
+        [(Some(4), Some("代码")), (Some(4), Some("配额"))],
+        "{repeated:?}"
+    );
 }

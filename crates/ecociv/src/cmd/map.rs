@@ -83,27 +83,7 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                if let Some(details) = error.details.as_ref().and_then(|d| d.as_array()) {
-                    for problem in details {
-                        let text = |key: &str| {
-                            problem
-                                .get(key)
-                                .and_then(|v| v.as_str())
-                                .unwrap_or_default()
-                                .to_string()
-                        };
-                        let place = match problem.get("feature").and_then(serde_json::Value::as_u64) {
-                            Some(n) => format!("{}: 第 {n} 个要素 (feature {n})", text("file")),
-                            None => text("file"),
-                        };
-                        let field = text("field");
-                        if field.is_empty() {
-                            eprintln!("{place}: {}", text("message"));
-                        } else {
-                            eprintln!("{place}: 字段 {field} (field): {}", text("message"));
-                        }
-                    }
-                }
+                super::print_problems(&error);
                 Ok(ExitCode::from(1))
             }
         }

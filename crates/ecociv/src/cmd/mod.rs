@@ -181,6 +181,16 @@ pub fn load_zone_full(
 
 /// Parses a `--year` argument by the core's one year rule (`ecociv_core::value::YEARS`, 1949–2100), so the
 /// CLI refuses what the API and the values files refuse.
+/// Each located problem of a refusal, one a line, as `ecociv_csvline::Located` writes it (the details'
+/// `text`, see `ecociv_server::error::located_json`).
+pub fn print_problems(error: &ecociv_server::error::ApiError) {
+    for problem in error.details.as_ref().and_then(|d| d.as_array()).into_iter().flatten() {
+        if let Some(text) = problem.get("text").and_then(|t| t.as_str()) {
+            eprintln!("{text}");
+        }
+    }
+}
+
 pub fn year_arg(text: &str) -> Result<i32, String> {
     ecociv_core::value::parse_year(text).map_err(|error| error.to_string())
 }

@@ -189,12 +189,12 @@ fn questionnaire(path: Option<&Path>) -> anyhow::Result<Result<Questionnaire, Ex
 /// A sampling plan: TOML, or the table (CSV) the survey page takes.
 fn plan(path: &Path) -> anyhow::Result<Result<SamplingPlan, ExitCode>> {
     let text = read_text(path)?;
-    let parsed = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+    Ok(if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
         SamplingPlan::parse_table(&format!("抽样方案表 {}", path.display()), &text)
+            .map_err(|problems| refused_located(path, &problems))
     } else {
-        SamplingPlan::parse(&text)
-    };
-    Ok(parsed.map_err(|problems| refused(path, &problems)))
+        SamplingPlan::parse(&text).map_err(|problems| refused(path, &problems))
+    })
 }
 
 fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {

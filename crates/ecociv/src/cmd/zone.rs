@@ -284,7 +284,7 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                print_problems(&error);
+                super::print_problems(&error);
                 store.close().await;
                 Ok(ExitCode::from(1))
             }
@@ -315,7 +315,7 @@ fn import_plan(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                print_problems(&error);
+                super::print_problems(&error);
                 Ok(ExitCode::from(1))
             }
         }
@@ -345,14 +345,4 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     write_dir(&args.out, &files)?;
     println!("已导出区域 {} 到 {}（exported）", args.zone, args.out.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Each located problem of a refusal, one a line, as `ecociv_csvline::Located` writes it (the details'
-/// `text`, see `ecociv_server::error::located_json`).
-fn print_problems(error: &ecociv_server::error::ApiError) {
-    for problem in error.details.as_ref().and_then(|d| d.as_array()).into_iter().flatten() {
-        if let Some(text) = problem.get("text").and_then(|t| t.as_str()) {
-            eprintln!("{text}");
-        }
-    }
 }
