@@ -254,6 +254,87 @@ impl DayRecord {
     }
 }
 
+/// A day as the annual evaluation reads it: its month, its values in report units, its daily AQI (with the
+/// edition it was computed under) and whether it is a valid monitoring day.
+pub trait AnnualDay {
+    fn month(&self) -> u8;
+    fn value(&self, it: Item) -> Option<i64>;
+    fn valid(&self) -> bool;
+    fn aqi(&self) -> Option<u16>;
+    fn aqi_edition(&self) -> Edition;
+}
+
+impl AnnualDay for DayRecord {
+    fn month(&self) -> u8 {
+        self.date.month
+    }
+    fn value(&self, it: Item) -> Option<i64> {
+        self.values.get(it)
+    }
+    fn valid(&self) -> bool {
+        self.valid
+    }
+    fn aqi(&self) -> Option<u16> {
+        self.aqi.aqi
+    }
+    fn aqi_edition(&self) -> Edition {
+        self.aqi.edition
+    }
+}
+
+/// What the annual evaluation keeps of a [`DayRecord`] — the same answers to [`AnnualDay`] in 64 bytes instead
+/// of about 170 (a station keeps a year of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DaySummary {
+    values: [i64; 7],
+    /// Bit `i` set: `values[i]` is present (in [`ITEMS`] order).
+    present: u8,
+    month: u8,
+    valid: bool,
+    edition: Edition,
+    aqi: Option<u16>,
+}
+
+impl From<&DayRecord> for DaySummary {
+    fn from(d: &DayRecord) -> Self {
+        let mut values = [0; 7];
+        let mut present = 0u8;
+        for (i, v) in d.values.v.iter().enumerate() {
+            if let Some(v) = *v {
+                values[i] = v;
+                present |= 1 << i;
+            }
+        }
+        DaySummary {
+            values,
+            present,
+            month: d.date.month,
+            valid: d.valid,
+            edition: d.aqi.edition,
+            aqi: d.aqi.aqi,
+        }
+    }
+}
+
+impl AnnualDay for DaySummary {
+    fn month(&self) -> u8 {
+        self.month
+    }
+    fn value(&self, it: Item) -> Option<i64> {
+        let i = it.index();
+        (self.present & (1 << i) != 0).then(|| self.values[i])
+    }
+    fn valid(&self) -> bool {
+        self.valid
+    }
+    fn aqi(&self) -> Option<u16> {
+        self.aqi
+    }
+    fn aqi_edition(&self) -> Edition {
+        self.edition
+    }
+}
+
 /// An annual statistic with its coverage and its class-2 judgement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnnualStat {
@@ -348,8 +429,8 @@ fn coverage(months: &[u8], p: &Params) -> (bool, Vec<u8>) {
     (months.len() as u32 >= p.days_per_valid_year && short.is_empty(), short)
 }
 
-fn stat(
-    days: &[DayRecord],
+fn stat<D: AnnualDay>(
+    days: &[D],
     it: Item,
     s: Statistic,
     lim: Option<(Pollutant, Period)>,
@@ -361,9 +442,9 @@ fn stat(
     buf.clear();
     let mut months = Vec::with_capacity(days.len());
     for d in days {
-        if let Some(v) = d.values.get(it) {
+        if let Some(v) = d.value(it) {
             buf.push(v);
-            months.push(d.date.month);
+            months.push(d.month());
         }
     }
     let (valid, short_months) = coverage(&months, p);
@@ -394,16 +475,16 @@ fn stat(
 }
 
 /// The annual evaluation of a year of day records (in any order; one record per date).
-pub fn annual(year: i32, days: &[DayRecord], edition: Edition) -> Annual {
+pub fn annual<D: AnnualDay>(year: i32, days: &[D], edition: Edition) -> Annual {
     let mut valid_days = 0;
     let mut good_days = 0;
     let mut days_by_level = [0u32; 6];
     let mut by_ed = [0u32; 2];
     let aqi_table = hj633::table(edition);
     for d in days {
-        by_ed[usize::from(d.aqi.edition == Edition::E2026)] += 1;
-        if d.valid
-            && let Some(a) = d.aqi.aqi
+        by_ed[usize::from(d.aqi_edition() == Edition::E2026)] += 1;
+        if d.valid()
+            && let Some(a) = d.aqi()
         {
             valid_days += 1;
             if a <= 100 {

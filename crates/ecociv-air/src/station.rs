@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::edition::{Date, EditionChoice};
-use crate::hj663::{self, Annual, DailyValues, DayHours, DayRecord};
+use crate::hj663::{self, Annual, DailyValues, DayHours, DayRecord, DaySummary};
 
 /// One hourly row: station, date, hour (0–23, the hour starting then) and the six concentrations in
 /// milli-units (`so2, no2, pm10, co, o3, pm25`; CO in mg/m³), `None` = missing.
@@ -203,7 +203,8 @@ pub fn day_record(choice: EditionChoice, date: Date, hours: &DayHours) -> DayRec
 /// Streams hourly rows into per-station annual evaluations (`ecociv air annual`).
 pub struct AnnualEngine {
     split: DaySplitter,
-    years: Vec<(i32, Vec<DayRecord>)>,
+    /// Per station: the open year and what the annual evaluation needs of its days.
+    years: Vec<(i32, Vec<DaySummary>)>,
     done: Vec<StationAnnual>,
     choice: EditionChoice,
 }
@@ -219,7 +220,7 @@ impl AnnualEngine {
     }
 
     fn add_day(
-        years: &mut Vec<(i32, Vec<DayRecord>)>,
+        years: &mut Vec<(i32, Vec<DaySummary>)>,
         done: &mut Vec<StationAnnual>,
         choice: EditionChoice,
         i: usize,
@@ -244,7 +245,7 @@ impl AnnualEngine {
             // a year of days at once (no copies as it grows)
             slot.1.reserve_exact(366);
         }
-        slot.1.push(rec);
+        slot.1.push(DaySummary::from(&rec));
     }
 
     /// Adds an hourly row.
