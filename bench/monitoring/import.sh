@@ -77,7 +77,8 @@ try:
 except Exception:
     running = []
 print(" ".join("{} {}% stored {}".format(i["phase"], i["percent"], i["stored"]) for i in running) or "-")'; }
-COUNT_SQL="SELECT COUNT(*) FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id WHERE s.station LIKE 'BIG-%' OR r.flag = '$(basename "$FILE")'"
+# The readings of the file's stations and the file's import record (pending or committed), as stored.
+COUNT_SQL="SELECT (SELECT COUNT(*) FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id WHERE s.station LIKE 'BIG-%') + (SELECT COUNT(*) FROM monitoring_import WHERE file = '$(basename "$FILE")')"
 readings() {
   if [ -n "${DB_URL:-}" ]; then psql "$DB_URL" -tAc "$COUNT_SQL"; else "${SQLITE:-sqlite3}" "$WORK/bench.sqlite3" "$COUNT_SQL"; fi
 }

@@ -73,15 +73,20 @@ if [ -n "${DIRECT:-}" ]; then
   /usr/bin/time -f '%e s' -o "$WORK/t" "${SQLITE:-sqlite3}" "$WORK/bench.sqlite3" <<SQL
 PRAGMA journal_mode = WAL;
 BEGIN;
-WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < $STATIONS)
-INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at)
-SELECT '450202', printf('big-%03d-%s', s.n, p.parameter), 'air', printf('BIG-%03d', s.n), p.parameter, p.unit, '2026-01-01T00:00:00Z'
-FROM s, (SELECT DISTINCT parameter, unit FROM monitoring_series WHERE domain = 'air' AND station <> '') p;
+WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < $STATIONS),
+  p AS (SELECT parameter, unit, ROW_NUMBER() OVER (ORDER BY parameter) AS k
+        FROM (SELECT DISTINCT parameter, unit FROM monitoring_series WHERE domain = 'air')),
+  base AS (SELECT COALESCE(MAX(id), 0) AS m FROM monitoring_series WHERE zone_code = '450202')
+INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at, import_no)
+SELECT '450202', base.m + s.n * 100 + p.k, 'air', printf('BIG-%03d', s.n), p.parameter, p.unit, '2026-01-01T00:00:00Z', 0
+FROM s, p, base;
+-- The time as stored (migration 0023): YYYYMMDD·10^6 + (hour + 1)·10^4.
 WITH RECURSIVE h(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM h WHERE n + 1 < 8760)
-INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag)
-SELECT '450202', ser.id, date('2022-01-01', '+' || (h.n / 24) || ' days') || 'T' || printf('%02d', h.n % 24),
-       10 + (h.n * 7 + length(ser.id)) % 50, ''
-FROM monitoring_series ser, h WHERE ser.zone_code = '450202' AND ser.id LIKE 'big-%';
+INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no)
+SELECT '450202', ser.id,
+       CAST(strftime('%Y%m%d', date('2022-01-01', '+' || (h.n / 24) || ' days')) AS INTEGER) * 1000000 + (h.n % 24 + 1) * 10000,
+       10 + (h.n * 7 + ser.id) % 50, '', 0
+FROM monitoring_series ser, h WHERE ser.zone_code = '450202' AND ser.station LIKE 'BIG-%';
 COMMIT;
 SQL
   echo "readings written by SQL in $(cat "$WORK/t")"

@@ -113,6 +113,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_boundary.sql"),
         include_str!("../migrations/postgres/0022_boundary.sql"),
     ),
+    (
+        23,
+        "narrow_readings",
+        include_str!("../migrations/sqlite/0023_narrow_readings.sql"),
+        include_str!("../migrations/postgres/0023_narrow_readings.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -4,45 +4,40 @@
 //! that repeats a (series, time) already stored is refused as a whole; a correction is a later row
 //! ([`crate::monitoring_correction`]), which the readers apply.
 //!
-//! A batch ([`Store::append_monitoring_batch`]) is one uploaded file: its readings (creating the series
-//! it needs) and a record of the file itself — a reading of the domain's series (station `""`,
-//! parameter [`FILE_PARAMETER`]) whose flag is the file name — stored in one transaction.
+//! Storage (migration 0023): a series is numbered per zone, a reading is (zone, series number, time as an
+//! integer ([`time_key`]), value, flag, import number) — on SQLite a `WITHOUT ROWID` row of about 30 bytes.
+//! Each file is an import (`monitoring_import`): `pending` while it is being stored, `committed` once whole.
+//! Every reader here leaves out the readings and series of a pending import, so a file is seen whole or not
+//! at all whatever happens meanwhile.
+//!
+//! A batch ([`Store::begin_monitoring_batch`]) is one uploaded file. On SQLite, where one connection writes
+//! at a time, it is stored in short transactions of [`TX_READINGS`] readings under its pending import —
+//! other writers (a draft save) wait at most one of them — and made visible by one last short transaction
+//! that marks the import committed; a batch refused or dropped removes what it stored, and the pending
+//! imports of a process killed meanwhile are removed by [`Store::remove_pending_imports`] when the server
+//! starts. On PostgreSQL the whole file is one transaction (readings by `COPY`), which writers of other rows
+//! never wait for, and the import is written committed in it.
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
 use crate::monitoring_correction::{CORRECTED_VALUE, LATEST_CORRECTION, NOT_RETRACTED};
-use crate::{Result, Store, StoreError, clock};
+use crate::{Backend, Result, Store, StoreError, clock};
 
-/// The transaction a [`MonitoringBatch`] writes in: through the `Any` driver (SQLite: the one writing
-/// connection), or on PostgreSQL a native connection's, so readings go in by `COPY`.
+/// The transaction a [`MonitoringBatch`] writes in: through the `Any` driver (SQLite: one short
+/// transaction on the one writing connection), or on PostgreSQL a native connection's, so readings go in
+/// by `COPY`.
 enum Writer {
     Any(sqlx::Transaction<'static, sqlx::Any>),
     Pg(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
-/// Runs the same query text on either writer (`$conn` is the connection inside the transaction; the
-/// body is compiled once per driver).
-macro_rules! on_writer {
-    ($writer:expr, |$conn:ident| $body:expr) => {
-        match $writer {
-            Writer::Any(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-            Writer::Pg(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-        }
-    };
-}
-
 /// A monitoring series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
-    pub id: String,
+    /// Its number in the zone.
+    pub id: i64,
     pub zone_code: String,
     /// `air`, `water`, …
     pub domain: String,
@@ -53,16 +48,14 @@ pub struct Series {
 
 /// One reading: its time, the value (`None` when missing) and a quality flag. The time is sortable ISO 8601
 /// text in the station's local time, at the precision of the source: `YYYY-MM-DD` for a dated sample (water),
-/// `YYYY-MM-DDTHH` for the hour starting then (air, hourly). Comparisons and year ranges work on the text.
+/// `YYYY-MM-DDTHH` for the hour starting then (air, hourly), `YYYY` for a year; empty for a register. It is
+/// stored as [`time_key`]; comparisons and year ranges work as on the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     pub observed_at: String,
     pub value: Option<f64>,
     pub flag: String,
 }
-
-/// The parameter of the series that records the files imported into a domain (flag = file name).
-pub const FILE_PARAMETER: &str = "_file";
 
 /// Readings of a batch: one (station, parameter) cell at a time.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,8 +76,163 @@ pub struct Cell {
     pub reading: Reading,
 }
 
-/// Rows per multi-row INSERT (5 binds each: far below SQLite's and PostgreSQL's bind limits).
+/// Rows per multi-row INSERT (6 binds each: far below SQLite's and PostgreSQL's bind limits).
 pub const CHUNK: usize = 500;
+
+/// Readings per transaction of a batch on SQLite: the longest another writer waits for the writing
+/// connection during an import is about one of these (a few tens of milliseconds).
+pub const TX_READINGS: usize = 8192;
+
+/// The condition that leaves out the readings `r` of imports still being stored (`$1` is the zone).
+pub(crate) const VISIBLE: &str =
+    "r.import_no NOT IN (SELECT p.no FROM monitoring_import p WHERE p.zone_code = $1 AND p.state = 'pending')";
+
+/// The same for series `s` (a series a pending import created is not shown until the import is whole).
+const SERIES_VISIBLE: &str =
+    "s.import_no NOT IN (SELECT p.no FROM monitoring_import p WHERE p.zone_code = $1 AND p.state = 'pending')";
+
+const POW: [i64; 6] = [10_000_000_000, 100_000_000, 1_000_000, 10_000, 100, 1];
+/// Text length after each part: `YYYY`, `-MM`, `-DD`, `THH`, `:MM`, `:SS`.
+const PART_END: [usize; 6] = [4, 7, 10, 13, 16, 19];
+const PART_SEPARATOR: [u8; 6] = [0, b'-', b'-', b'T', b':', b':'];
+
+/// The integer a reading's time is stored as, ordered as the text: for `YYYY[-MM[-DD[THH[:MM[:SS]]]]]`,
+/// Y·10¹⁰ + M·10⁸ + D·10⁶ + (H+1)·10⁴ + (MM+1)·10² + (SS+1), an absent part counting 0 (so a date sorts
+/// before its hours, as the text does); 0 for the empty time of a register. `None` for any other text
+/// (year 0, month or day 00, a part that is not two digits, anything after the seconds).
+pub fn time_key(text: &str) -> Option<i64> {
+    let (key, end) = time_prefix(text.as_bytes());
+    (end == text.len()).then_some(key).flatten()
+}
+
+/// The longest prefix of `text` that is a whole time: its key and length (`(None, 0)` when none; the empty
+/// text is key 0).
+fn time_prefix(b: &[u8]) -> (Option<i64>, usize) {
+    let digits = |from: usize, n: usize| -> Option<i64> {
+        let part = b.get(from..from + n)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+    };
+    if b.is_empty() {
+        return (Some(0), 0);
+    }
+    let Some(year) = digits(0, 4).filter(|y| *y > 0) else {
+        return (None, 0);
+    };
+    let mut key = year * POW[0];
+    let mut end = PART_END[0];
+    for part in 1..6 {
+        if b.get(end) != Some(&PART_SEPARATOR[part]) {
+            break;
+        }
+        let Some(value) = digits(end + 1, 2) else { break };
+        // Month and day from 1; hours, minutes and seconds count one more than their value.
+        let stored = if part <= 2 { value } else { value + 1 };
+        if (part <= 2 && value == 0) || stored > 99 {
+            break;
+        }
+        key += stored * POW[part];
+        end = PART_END[part];
+    }
+    (Some(key), end)
+}
+
+/// The text of a time key ([`time_key`]'s inverse).
+pub fn time_text(key: i64) -> String {
+    if key <= 0 {
+        return String::new();
+    }
+    let mut text = format!("{:04}", key / POW[0]);
+    for (i, (pow, separator)) in POW.iter().zip(PART_SEPARATOR).enumerate().skip(1) {
+        let value = (key / pow) % 100;
+        if value == 0 {
+            break;
+        }
+        let shown = if i <= 2 { value } else { value - 1 };
+        text.push(separator as char);
+        text.push_str(&format!("{shown:02}"));
+    }
+    text
+}
+
+/// The key of a range bound given as text, such that `time_key(t) >= key` exactly when `t >= bound` as
+/// text, for every storable time `t`: `""` (everything), a text after every digit (`"~"`: nothing
+/// beyond), a whole time or a prefix of one (`"2023"`, `"2023-01-01T00"`), possibly followed by other text
+/// after a whole part (`"2022-01-01T00:00:00Z"`). A bound cut inside a part (`"2023-1"`) is refused.
+pub fn bound_key(bound: &str) -> Result<i64> {
+    let b = bound.as_bytes();
+    match b.first() {
+        None => return Ok(0),
+        Some(first) if *first > b'9' => return Ok(i64::MAX),
+        _ => {}
+    }
+    let refused = || StoreError::Invalid(format!("时间范围 {bound} 不是可比较的时间 (not a time bound)"));
+    let (Some(key), end) = time_prefix(b) else {
+        return Err(refused());
+    };
+    if end == b.len() {
+        return Ok(key);
+    }
+    let level = PART_END.iter().position(|e| *e == end).ok_or_else(refused)?;
+    let next = level + 1;
+    // Other text after a whole part: it sorts after the part and its own extensions, or only after the
+    // part, as its first character compares with the next part's separator.
+    match PART_SEPARATOR.get(next) {
+        None => Ok(key + 1),
+        Some(separator) if b[end] < *separator => Ok(key + 1),
+        Some(separator) if b[end] > *separator => Ok(key + POW[level]),
+        Some(_) => Err(refused()),
+    }
+}
+
+fn stored_time(text: &str) -> Result<i64> {
+    time_key(text).ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "时间 {text} 不是 YYYY[-MM[-DD[THH[:MM[:SS]]]]] 形式，未导入 (time not in a storable form)"
+        ))
+    })
+}
+
+/// A number for a new series or import of a zone: on SQLite the zone's highest + 1 (small integers are
+/// short on disk; the one writing connection makes them in turn); on PostgreSQL, where a long import
+/// transaction runs beside others, a random positive 53-bit number (a BIGINT is 8 bytes whatever its
+/// value, and two transactions never take the same one).
+async fn new_number(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    table: &'static str,
+    column: &'static str,
+    zone_code: &str,
+) -> Result<i64> {
+    if backend == Backend::Postgres {
+        return Ok(random_number());
+    }
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX({column}), 0) + 1 AS n FROM {table} WHERE zone_code = $1"
+    )))
+    .bind(zone_code)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// A number for a new import of a zone (see [`new_number`]).
+pub(crate) async fn new_import_number(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    zone_code: &str,
+) -> Result<i64> {
+    new_number(conn, backend, "monitoring_import", "no", zone_code).await
+}
+
+fn random_number() -> i64 {
+    let mut bytes = [0u8; 8];
+    // The OS random source failing is not recoverable usefully; the time still varies the number.
+    let _ = getrandom::fill(&mut bytes);
+    let random = u64::from_le_bytes(bytes) ^ (jiff::Timestamp::now().as_nanosecond() as u64);
+    ((random & ((1 << 53) - 1)) | 1) as i64
+}
 
 impl Store {
     /// Checks a batch as [`Store::append_monitoring_batch`] would, storing nothing (a dry run): the zone
@@ -94,8 +242,8 @@ impl Store {
         check_batch(&mut conn, zone_code, domain, readings).await.map(|_| ())
     }
 
-    /// Stores one uploaded file of monitoring data in one transaction — every reading or none. Refused as
-    /// a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
+    /// Stores one uploaded file of monitoring data — every reading or none, as any reader sees it. Refused
+    /// as a whole ([`StoreError::Conflict`] naming the first repeated station, parameter and time) when any
     /// (series, time) is already stored, or when a series' unit differs. The zone's data version does not
     /// move (readings are not values; the assessment does not read them).
     /// Returns the number of readings stored. (A file of any size: [`Store::begin_monitoring_batch`].)
@@ -112,55 +260,97 @@ impl Store {
     }
 
     /// Begins storing one file of monitoring data as a stream: readings are given in parts
-    /// ([`MonitoringBatch::push`]) and written in multi-row inserts inside one transaction, so memory holds
-    /// one part and the series met, whatever the file's size; [`MonitoringBatch::commit`] records the
-    /// file and makes every reading visible at once, and a batch dropped (an error, a client gone) or a
-    /// process killed before it stores nothing. The checks are [`Store::append_monitoring_batch`]'s.
-    /// On SQLite the batch holds the one writing connection until it ends: other writes wait.
+    /// ([`MonitoringBatch::push`]) and written as they come, so memory holds one part and the series met,
+    /// whatever the file's size; [`MonitoringBatch::commit`] makes every reading visible at once; a batch
+    /// refused, rolled back or dropped removes what it stored, and the readers never see any of it. On
+    /// SQLite the writing connection is taken for one short transaction at a time (see the module).
     pub async fn begin_monitoring_batch(&self, zone_code: &str, domain: &str, file: &str) -> Result<MonitoringBatch> {
-        // PostgreSQL: a native connection, for COPY (the `Any` driver has none).
-        let mut tx = match &self.native_pg {
-            Some(pg) => Writer::Pg(pg.begin().await?),
-            None => Writer::Any(self.begin_write().await?),
+        let token = clock::new_id();
+        let (tx, no) = match &self.native_pg {
+            // PostgreSQL: a native connection, for COPY (the `Any` driver has none); the import's row is
+            // written (committed) by the same transaction at its end.
+            Some(pg) => {
+                let mut tx = pg.begin().await?;
+                let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
+                    .bind(zone_code)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if zone.is_none() {
+                    return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
+                }
+                (Some(Writer::Pg(tx)), random_number())
+            }
+            // SQLite: the pending import, in a short transaction of its own.
+            None => {
+                let mut tx = self.begin_write().await?;
+                Store::require_zone(&mut tx, zone_code).await?;
+                let no = new_number(&mut tx, self.backend, "monitoring_import", "no", zone_code).await?;
+                let now = clock::now();
+                sqlx::query(
+                    "INSERT INTO monitoring_import (zone_code, no, id, domain, file, state, readings, created_at, touched_at)
+                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)",
+                )
+                .bind(zone_code)
+                .bind(no)
+                .bind(&token)
+                .bind(domain)
+                .bind(file)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                (None, no)
+            }
         };
-        let zone = on_writer!(&mut tx, |conn| sqlx::query(
-            "SELECT zone_code FROM zone WHERE zone_code = $1"
-        )
-        .bind(zone_code)
-        .fetch_optional(conn)
-        .await?
-        .is_some());
-        if !zone {
-            return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
-        }
         Ok(MonitoringBatch {
-            tx: Some(tx),
-            backend: self.backend,
-            pool: self.pool.clone(),
+            tx,
+            store: self.clone(),
             zone_code: zone_code.to_owned(),
             domain: domain.to_owned(),
             file: file.to_owned(),
+            no,
+            token,
             series: HashMap::new(),
             stored: 0,
             copy: Vec::new(),
+            open: true,
         })
     }
 
-    /// The readings of a domain with `from <= observed_at < to`, with their station and parameter, in
-    /// (station, parameter, time) order; the file records are left out.
+    /// Removes every pending import of the database — on SQLite the leftovers of a server killed while it
+    /// stored a file (no reader ever saw them); PostgreSQL never commits a pending import. Run when the
+    /// server starts, before it takes requests: on SQLite one server stores imports into a database file.
+    /// Returns the number of imports removed.
+    pub async fn remove_pending_imports(&self) -> Result<usize> {
+        let rows = sqlx::query("SELECT zone_code, no, id, domain FROM monitoring_import WHERE state = 'pending'")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in &rows {
+            remove_import(
+                self,
+                &row.try_get::<String, _>("zone_code")?,
+                &row.try_get::<String, _>("domain")?,
+                row.try_get("no")?,
+                &row.try_get::<String, _>("id")?,
+            )
+            .await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// The readings of a domain with `from <= observed_at < to` ([`bound_key`]), with their station and
+    /// parameter, in (station, parameter, time) order, as corrected.
     pub async fn monitoring_cells(&self, zone_code: &str, domain: &str, from: &str, to: &str) -> Result<Vec<Cell>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT s.station, s.parameter, r.observed_at, {CORRECTED_VALUE} FROM monitoring_reading r
+            "SELECT s.station, s.parameter, r.at, {CORRECTED_VALUE} FROM monitoring_reading r
              JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id {LATEST_CORRECTION}
-             WHERE r.zone_code = $1 AND s.domain = $2 AND s.parameter <> $3 AND r.observed_at >= $4 AND r.observed_at < $5
-               AND {NOT_RETRACTED}
-             ORDER BY s.station, s.parameter, r.observed_at"
+             WHERE r.zone_code = $1 AND s.domain = $2 AND r.at >= $3 AND r.at < $4 AND {NOT_RETRACTED} AND {VISIBLE}
+             ORDER BY s.station, s.parameter, r.at"
         )))
         .bind(zone_code)
         .bind(domain)
-        .bind(FILE_PARAMETER)
-        .bind(from)
-        .bind(to)
+        .bind(bound_key(from)?)
+        .bind(bound_key(to)?)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -168,11 +358,7 @@ impl Store {
                 Ok(Cell {
                     station: row.try_get("station")?,
                     parameter: row.try_get("parameter")?,
-                    reading: Reading {
-                        observed_at: row.try_get("observed_at")?,
-                        value: row.try_get("value")?,
-                        flag: row.try_get("flag")?,
-                    },
+                    reading: reading_of(row)?,
                 })
             })
             .collect()
@@ -189,18 +375,17 @@ impl Store {
         to: &str,
     ) -> Result<Vec<Cell>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT s.parameter, r.observed_at, {CORRECTED_VALUE} FROM monitoring_series s
+            "SELECT s.parameter, r.at, {CORRECTED_VALUE} FROM monitoring_series s
              JOIN monitoring_reading r ON r.zone_code = s.zone_code AND r.series_id = s.id {LATEST_CORRECTION}
-             WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3 AND s.parameter <> $4
-               AND r.observed_at >= $5 AND r.observed_at < $6 AND {NOT_RETRACTED}
-             ORDER BY s.parameter, r.observed_at"
+             WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3
+               AND r.at >= $4 AND r.at < $5 AND {NOT_RETRACTED} AND {VISIBLE}
+             ORDER BY s.parameter, r.at"
         )))
         .bind(zone_code)
         .bind(domain)
         .bind(station)
-        .bind(FILE_PARAMETER)
-        .bind(from)
-        .bind(to)
+        .bind(bound_key(from)?)
+        .bind(bound_key(to)?)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -208,67 +393,63 @@ impl Store {
                 Ok(Cell {
                     station: station.to_owned(),
                     parameter: row.try_get("parameter")?,
-                    reading: Reading {
-                        observed_at: row.try_get("observed_at")?,
-                        value: row.try_get("value")?,
-                        flag: row.try_get("flag")?,
-                    },
+                    reading: reading_of(row)?,
                 })
             })
             .collect()
     }
 
-    /// The names of the files imported into a domain, in import order.
+    /// The names of the files imported into a domain (and of its correction batches, `更正:NAME`), in
+    /// the order they were stored whole.
     pub async fn monitoring_files(&self, zone_code: &str, domain: &str) -> Result<Vec<String>> {
         let rows = sqlx::query(
-            "SELECT r.flag FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
-             WHERE r.zone_code = $1 AND s.domain = $2 AND s.station = '' AND s.parameter = $3 ORDER BY r.observed_at",
+            "SELECT file FROM monitoring_import WHERE zone_code = $1 AND domain = $2 AND state = 'committed'
+             ORDER BY created_at, no",
         )
         .bind(zone_code)
         .bind(domain)
-        .bind(FILE_PARAMETER)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|row| Ok(row.try_get("flag")?)).collect()
+        rows.iter().map(|row| Ok(row.try_get("file")?)).collect()
     }
 
-    /// The years (first four characters of the time) with readings in a domain, ascending. Found by
-    /// seeking each series' first reading of each year on the readings' key — a few index look-ups per
-    /// series and year, never a scan of the readings (the monitoring summary route asks for them: with a
-    /// scan, every call read all of a zone's readings, minutes for a province's hundreds of millions).
+    /// The years with readings in a domain, ascending. Found by seeking each series' first reading of each
+    /// year on the readings' key — a few index look-ups per series and year, never a scan of the readings
+    /// (the monitoring summary route asks for them: with a scan, every call read all of a zone's readings,
+    /// minutes for a province's hundreds of millions).
     pub async fn monitoring_years(&self, zone_code: &str, domain: &str) -> Result<Vec<i32>> {
-        let series =
-            sqlx::query("SELECT id FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND parameter <> $3")
-                .bind(zone_code)
-                .bind(domain)
-                .bind(FILE_PARAMETER)
-                .fetch_all(&self.pool)
-                .await?;
+        let series = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT s.id FROM monitoring_series s WHERE s.zone_code = $1 AND s.domain = $2 AND {SERIES_VISIBLE}"
+        )))
+        .bind(zone_code)
+        .bind(domain)
+        .fetch_all(&self.pool)
+        .await?;
         let mut years = std::collections::BTreeSet::new();
         let mut conn = self.pool.acquire().await?;
         for row in &series {
-            let id: String = row.try_get("id")?;
-            // From the first reading on, the first reading of each later year: "2023" sorts before
-            // every time of 2023 and after every time of 2022.
-            let mut from = String::new();
+            let id: i64 = row.try_get("id")?;
+            // From the first reading on, the first reading of each later year.
+            let mut from = 0i64;
             loop {
-                let first = sqlx::query(
-                    "SELECT MIN(observed_at) AS t FROM monitoring_reading
-                     WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3",
-                )
+                let first = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT r.at FROM monitoring_reading r WHERE r.zone_code = $1 AND r.series_id = $2 AND r.at >= $3
+                       AND {VISIBLE} ORDER BY r.at LIMIT 1"
+                )))
                 .bind(zone_code)
-                .bind(&id)
-                .bind(&from)
-                .fetch_one(&mut *conn)
+                .bind(id)
+                .bind(from)
+                .fetch_optional(&mut *conn)
                 .await?;
-                let Some(time) = first.try_get::<Option<String>, _>("t")? else {
-                    break;
-                };
-                let Some(year) = time.get(..4).and_then(|y| y.parse::<i32>().ok()) else {
-                    break;
-                };
-                years.insert(year);
-                from = format!("{:04}", year + 1);
+                let Some(first) = first else { break };
+                let year = first.try_get::<i64, _>("at")? / POW[0];
+                if year <= 0 {
+                    // A register's reading (no time): no year; the next one starts at year 1.
+                    from = POW[0];
+                    continue;
+                }
+                years.insert(year as i32);
+                from = (year + 1) * POW[0];
             }
         }
         Ok(years.into_iter().collect())
@@ -283,102 +464,211 @@ impl Store {
         parameter: &str,
         unit: &str,
     ) -> Result<Series> {
-        let find = || {
-            sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
-                .bind(zone_code)
-                .bind(domain)
-                .bind(station)
-                .bind(parameter)
-        };
-        let series = |id: String, unit: String| Series {
+        let mut tx = self.begin_write().await?;
+        let id = find_or_create_series(&mut tx, self.backend, zone_code, domain, station, parameter, unit, 0).await?;
+        tx.commit().await?;
+        Ok(Series {
             id,
             zone_code: zone_code.to_string(),
             domain: domain.to_string(),
             station: station.to_string(),
             parameter: parameter.to_string(),
-            unit,
-        };
-        if let Some(row) = find().fetch_optional(&self.pool).await? {
-            let stored: String = row.try_get("unit")?;
-            if stored != unit {
-                return Err(StoreError::Conflict(format!(
-                    "监测序列 {station}/{parameter} 的单位为 {stored}，不是 {unit} (unit differs)"
-                )));
-            }
-            return Ok(series(row.try_get("id")?, stored));
-        }
-        let id = clock::new_id();
-        sqlx::query(
-            "INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(zone_code)
-        .bind(&id)
-        .bind(domain)
-        .bind(station)
-        .bind(parameter)
-        .bind(unit)
-        .bind(clock::now())
-        .execute(&self.pool)
-        .await?;
-        Ok(series(id, unit.to_string()))
+            unit: unit.to_string(),
+        })
     }
 
-    /// Appends readings to a series in one transaction: all or none.
+    /// Appends readings to a series in one transaction: all or none (no file record: import 0).
     pub async fn append_readings(&self, series: &Series, readings: &[Reading]) -> Result<()> {
         let mut tx = self.begin_write().await?;
         for reading in readings {
-            sqlx::query("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&series.zone_code)
-                .bind(&series.id)
-                .bind(&reading.observed_at)
-                .bind(reading.value)
-                .bind(&reading.flag)
-                // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
-                .persistent(false)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no) VALUES ($1, $2, $3, $4, $5, 0)",
+            )
+            .bind(&series.zone_code)
+            .bind(series.id)
+            .bind(stored_time(&reading.observed_at)?)
+            .bind(reading.value)
+            .bind(&reading.flag)
+            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed.
+            .persistent(false)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// The readings of a series with `from <= observed_at < to`, in time order.
+    /// The readings of a series with `from <= observed_at < to` ([`bound_key`]), in time order, as stored.
     pub async fn readings(&self, series: &Series, from: &str, to: &str) -> Result<Vec<Reading>> {
-        let rows = sqlx::query(
-            "SELECT observed_at, value, flag FROM monitoring_reading
-             WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3 AND observed_at < $4 ORDER BY observed_at",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT r.at, r.value, r.flag FROM monitoring_reading r
+             WHERE r.zone_code = $1 AND r.series_id = $2 AND r.at >= $3 AND r.at < $4 AND {VISIBLE} ORDER BY r.at"
+        )))
         .bind(&series.zone_code)
-        .bind(&series.id)
-        .bind(from)
-        .bind(to)
+        .bind(series.id)
+        .bind(bound_key(from)?)
+        .bind(bound_key(to)?)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Reading {
-                    observed_at: row.try_get("observed_at")?,
-                    value: row.try_get("value")?,
-                    flag: row.try_get("flag")?,
-                })
-            })
-            .collect()
+        rows.iter().map(reading_of).collect()
     }
+}
+
+fn reading_of(row: &sqlx::any::AnyRow) -> Result<Reading> {
+    Ok(Reading {
+        observed_at: time_text(row.try_get("at")?),
+        value: row.try_get("value")?,
+        flag: row.try_get("flag")?,
+    })
+}
+
+/// The number of the series (domain, station, parameter) of a zone, created (by import `import_no`) when
+/// new; a stored series of another unit is refused.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn find_or_create_series(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    zone_code: &str,
+    domain: &str,
+    station: &str,
+    parameter: &str,
+    unit: &str,
+    import_no: i64,
+) -> Result<i64> {
+    let found = sqlx::query(
+        "SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4",
+    )
+    .bind(zone_code)
+    .bind(domain)
+    .bind(station)
+    .bind(parameter)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = found {
+        let stored: String = row.try_get("unit")?;
+        if stored != unit {
+            return Err(unit_differs(station, parameter, &stored, unit));
+        }
+        return Ok(row.try_get("id")?);
+    }
+    let id = new_number(conn, backend, "monitoring_series", "id", zone_code).await?;
+    sqlx::query(
+        "INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at, import_no)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(zone_code)
+    .bind(id)
+    .bind(domain)
+    .bind(station)
+    .bind(parameter)
+    .bind(unit)
+    .bind(clock::now())
+    .bind(import_no)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Removes a pending import (SQLite): what it stored was never visible, so this is not history. Its token
+/// is changed first (a batch still writing finds its import gone and stops), then its readings are deleted
+/// series by series, then the series it created that are left empty, then the import — each step in short
+/// transactions, so other writers are not held; a process killed meanwhile leaves the import pending, and
+/// the next start removes the rest.
+async fn remove_import(store: &Store, zone_code: &str, domain: &str, no: i64, token: &str) -> Result<()> {
+    let removing = format!("{token}:removing");
+    if !token.ends_with(":removing") {
+        let mut tx = store.begin_write().await?;
+        sqlx::query(
+            "UPDATE monitoring_import SET id = $1 WHERE zone_code = $2 AND no = $3 AND id = $4 AND state = 'pending'",
+        )
+        .bind(&removing)
+        .bind(zone_code)
+        .bind(no)
+        .bind(token)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let series = sqlx::query("SELECT id FROM monitoring_series WHERE zone_code = $1 AND domain = $2")
+        .bind(zone_code)
+        .bind(domain)
+        .fetch_all(&store.pool)
+        .await?;
+    for row in &series {
+        let id: i64 = row.try_get("id")?;
+        let mut tx = store.begin_write().await?;
+        sqlx::query("DELETE FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND import_no = $3")
+            .bind(zone_code)
+            .bind(id)
+            .bind(no)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "DELETE FROM monitoring_series WHERE zone_code = $1 AND import_no = $2
+           AND NOT EXISTS (SELECT 1 FROM monitoring_reading r WHERE r.zone_code = monitoring_series.zone_code
+                             AND r.series_id = monitoring_series.id)",
+    )
+    .bind(zone_code)
+    .bind(no)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM monitoring_import WHERE zone_code = $1 AND no = $2 AND state = 'pending'")
+        .bind(zone_code)
+        .bind(no)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// One file of monitoring data being stored (see [`Store::begin_monitoring_batch`]).
 pub struct MonitoringBatch {
+    /// PostgreSQL: the batch's one transaction; SQLite: the current short one, between parts none.
     tx: Option<Writer>,
-    backend: crate::Backend,
-    pool: sqlx::AnyPool,
+    store: Store,
     zone_code: String,
     domain: String,
     file: String,
-    /// (station, parameter) → (series id, unit).
-    series: HashMap<(String, String), (String, String)>,
+    /// The import's number (readings' `import_no`) and token.
+    no: i64,
+    token: String,
+    /// (station, parameter) → (series number, unit).
+    series: HashMap<(String, String), (i64, String)>,
     stored: u64,
     /// The text of a part's `COPY` (PostgreSQL), kept between parts.
     copy: Vec<u8>,
+    /// Neither committed nor removed yet.
+    open: bool,
+}
+
+impl Drop for MonitoringBatch {
+    /// A batch dropped unfinished (an error, a client gone): on SQLite its pending import is removed in
+    /// the background (the readers never see it meanwhile; a server stopped first removes it at its next
+    /// start). On PostgreSQL dropping the transaction rolls it back.
+    fn drop(&mut self) {
+        if !self.open || self.store.backend != Backend::Sqlite {
+            return;
+        }
+        self.open = false;
+        drop(self.tx.take());
+        let (store, zone, domain, no, token) = (
+            self.store.clone(),
+            self.zone_code.clone(),
+            self.domain.clone(),
+            self.no,
+            self.token.clone(),
+        );
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = remove_import(&store, &zone, &domain, no, &token).await {
+                    eprintln!("监测数据导入未能清除 (pending import {zone}/{no} not removed): {error}");
+                }
+            });
+        }
+    }
 }
 
 impl MonitoringBatch {
@@ -393,97 +683,148 @@ impl MonitoringBatch {
             .ok_or_else(|| StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()))
     }
 
-    /// The series id of (station, parameter), created when new; a unit that differs from the stored
+    /// The series number of (station, parameter), created when new; a unit that differs from the stored
     /// series' refuses the batch.
-    async fn series_id(&mut self, station: &str, parameter: &str, unit: &str) -> Result<String> {
+    async fn series_id(&mut self, station: &str, parameter: &str, unit: &str) -> Result<i64> {
         if let Some((id, stored)) = self.series.get(&(station.to_owned(), parameter.to_owned())) {
             if stored != unit {
                 return Err(unit_differs(station, parameter, stored, unit));
             }
-            return Ok(id.clone());
+            return Ok(*id);
         }
-        let (zone_code, domain) = (self.zone_code.clone(), self.domain.clone());
+        let (zone_code, domain, no, backend) =
+            (self.zone_code.clone(), self.domain.clone(), self.no, self.store.backend);
         let tx = self.tx()?;
-        let found: Option<(String, String)> = on_writer!(tx, |conn| {
-            let row = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
-                .bind(&zone_code)
-                .bind(&domain)
-                .bind(station)
-                .bind(parameter)
-                .fetch_optional(conn)
-                .await?;
-            match row {
-                Some(row) => Some((row.try_get("id")?, row.try_get("unit")?)),
-                None => None,
+        let id = match tx {
+            Writer::Any(tx) => {
+                find_or_create_series(tx, backend, &zone_code, &domain, station, parameter, unit, no).await?
             }
-        });
-        let (id, stored) = match found {
-            Some(found) => found,
-            None => {
-                let id = clock::new_id();
-                on_writer!(tx, |conn| {
-                    sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            Writer::Pg(tx) => {
+                let row = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
                     .bind(&zone_code)
-                    .bind(&id)
                     .bind(&domain)
                     .bind(station)
                     .bind(parameter)
-                    .bind(unit)
-                    .bind(clock::now())
-                    .execute(conn)
+                    .fetch_optional(&mut **tx)
                     .await?;
-                });
-                (id, unit.to_owned())
+                match row {
+                    Some(row) => {
+                        let stored: String = row.try_get("unit")?;
+                        if stored != unit {
+                            return Err(unit_differs(station, parameter, &stored, unit));
+                        }
+                        row.try_get("id")?
+                    }
+                    None => {
+                        let id = random_number();
+                        sqlx::query("INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at, import_no) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                            .bind(&zone_code)
+                            .bind(id)
+                            .bind(&domain)
+                            .bind(station)
+                            .bind(parameter)
+                            .bind(unit)
+                            .bind(clock::now())
+                            .bind(no)
+                            .execute(&mut **tx)
+                            .await?;
+                        id
+                    }
+                }
             }
         };
         self.series
-            .insert((station.to_owned(), parameter.to_owned()), (id.clone(), stored.clone()));
-        if stored != unit {
-            return Err(unit_differs(station, parameter, &stored, unit));
-        }
+            .insert((station.to_owned(), parameter.to_owned()), (id, unit.to_owned()));
         Ok(id)
     }
 
-    /// Writes readings (any number): on SQLite in multi-row inserts of [`CHUNK`], on PostgreSQL in one
-    /// `COPY` per call. A reading whose (series, time) is already stored — by an earlier batch or earlier
-    /// in this one — refuses the batch: the error names it, and the batch is rolled back.
+    /// Writes readings (any number): on SQLite in transactions of [`TX_READINGS`], each of multi-row
+    /// inserts of [`CHUNK`]; on PostgreSQL in one `COPY` per call. A reading whose (series, time) is already
+    /// stored — by an earlier batch or earlier in this one — refuses the batch: the error names it, and
+    /// what the batch stored is removed (SQLite) or rolled back (PostgreSQL).
     pub async fn push(&mut self, readings: &[NewReading]) -> Result<()> {
-        if matches!(self.tx, Some(Writer::Pg(_))) {
-            return self.copy(readings).await;
+        if !self.open {
+            return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()));
         }
-        for chunk in readings.chunks(CHUNK) {
-            let mut ids = Vec::with_capacity(chunk.len());
-            for r in chunk {
-                ids.push(self.series_id(&r.station, &r.parameter, &r.unit).await?);
+        let pushed = if matches!(self.tx, Some(Writer::Pg(_))) {
+            self.copy(readings).await
+        } else {
+            let mut pushed = Ok(());
+            for part in readings.chunks(TX_READINGS) {
+                pushed = self.insert_part(part).await;
+                if pushed.is_err() {
+                    break;
+                }
             }
-            let mut sql =
-                String::from("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ");
-            sql.push_str(&crate::row_placeholders(self.backend, chunk.len(), 5));
-            // A repeat is not an error of the statement (which would abort a PostgreSQL transaction before
-            // it could be named): it is not inserted, and the count tells.
+            pushed
+        };
+        if pushed.is_err() {
+            self.abandon().await;
+        }
+        pushed
+    }
+
+    /// SQLite: one short transaction of readings, after checking the import is still this batch's.
+    async fn insert_part(&mut self, part: &[NewReading]) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        let ours = sqlx::query(
+            "UPDATE monitoring_import SET readings = $1, touched_at = $2
+             WHERE zone_code = $3 AND no = $4 AND id = $5 AND state = 'pending'",
+        )
+        .bind(self.stored as i64)
+        .bind(clock::now())
+        .bind(self.zone_code.as_str())
+        .bind(self.no)
+        .bind(self.token.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if ours != 1 {
+            return Err(StoreError::Conflict(
+                "监测数据导入已被清除，未导入任何数据 (the pending import was removed; nothing was imported)".into(),
+            ));
+        }
+        self.tx = Some(Writer::Any(tx));
+        for chunk in part.chunks(CHUNK) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            for r in chunk {
+                rows.push((
+                    self.series_id(&r.station, &r.parameter, &r.unit).await?,
+                    stored_time(&r.observed_at)?,
+                ));
+            }
+            let mut sql = String::from(
+                "INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no) VALUES ",
+            );
+            sql.push_str(&crate::row_placeholders(self.store.backend, chunk.len(), 6));
+            // A repeat is not an error of the statement: it is not inserted, and the count tells.
             sql.push_str(" ON CONFLICT DO NOTHING");
             // Only placeholders are formatted into the text; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (r, id) in chunk.iter().zip(&ids) {
+            for (r, (id, at)) in chunk.iter().zip(&rows) {
                 query = query
                     .bind(self.zone_code.as_str())
-                    .bind(id.as_str())
-                    .bind(r.observed_at.as_str())
+                    .bind(*id)
+                    .bind(*at)
                     .bind(r.value)
-                    .bind(r.flag.as_str());
+                    .bind(r.flag.as_str())
+                    .bind(self.no);
             }
-            // A NULL f64 is sent as float4 by sqlx 0.9's Any driver: keep the statement unnamed on
-            // PostgreSQL; SQLite, untyped, reuses the prepared statement of a full chunk.
-            let persistent = self.backend == crate::Backend::Sqlite;
-            let Writer::Any(tx) = self.tx()? else {
-                unreachable!("a PostgreSQL batch copies")
+            let Some(Writer::Any(tx)) = self.tx.as_mut() else {
+                return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()));
             };
-            let inserted = query.persistent(persistent).execute(&mut **tx).await?.rows_affected();
+            // SQLite, untyped, reuses the prepared statement of a full chunk.
+            let inserted = query.persistent(true).execute(&mut **tx).await?.rows_affected();
             if inserted != chunk.len() as u64 {
-                let message = self.repeat(chunk, &ids).await;
+                let message = self.repeat(chunk, &rows).await;
                 return Err(StoreError::Conflict(message));
             }
             self.stored += inserted;
+        }
+        match self.tx.take() {
+            Some(Writer::Any(tx)) => tx.commit().await?,
+            Some(Writer::Pg(tx)) => tx.commit().await?,
+            None => {}
         }
         Ok(())
     }
@@ -492,37 +833,38 @@ impl MonitoringBatch {
     /// A repeated (series, time) fails the COPY with a unique violation, which aborts the transaction:
     /// the batch is rolled back and the repeat named as [`MonitoringBatch::push`] names it.
     async fn copy(&mut self, readings: &[NewReading]) -> Result<()> {
-        let mut ids = Vec::with_capacity(readings.len());
+        let mut rows = Vec::with_capacity(readings.len());
         for r in readings {
-            ids.push(self.series_id(&r.station, &r.parameter, &r.unit).await?);
+            rows.push((
+                self.series_id(&r.station, &r.parameter, &r.unit).await?,
+                stored_time(&r.observed_at)?,
+            ));
         }
         let mut data = std::mem::take(&mut self.copy);
         data.clear();
-        for (r, id) in readings.iter().zip(&ids) {
-            copy_text(&mut data, &self.zone_code);
-            data.push(b'\t');
-            copy_text(&mut data, id);
-            data.push(b'\t');
-            copy_text(&mut data, &r.observed_at);
-            data.push(b'\t');
-            match r.value {
-                // Rust's shortest round-trip form, which PostgreSQL's float8 input reads back exactly.
-                Some(value) => {
-                    use std::io::Write as _;
-                    let _ = write!(data, "{value}");
+        {
+            use std::io::Write as _;
+            for (r, (id, at)) in readings.iter().zip(&rows) {
+                copy_text(&mut data, &self.zone_code);
+                let _ = write!(data, "\t{id}\t{at}\t");
+                match r.value {
+                    // Rust's shortest round-trip form, which PostgreSQL's float8 input reads back exactly.
+                    Some(value) => {
+                        let _ = write!(data, "{value}");
+                    }
+                    None => data.extend_from_slice(b"\\N"),
                 }
-                None => data.extend_from_slice(b"\\N"),
+                data.push(b'\t');
+                copy_text(&mut data, &r.flag);
+                let _ = writeln!(data, "\t{}", self.no);
             }
-            data.push(b'\t');
-            copy_text(&mut data, &r.flag);
-            data.push(b'\n');
         }
         let Writer::Pg(tx) = self.tx()? else {
-            unreachable!("only a PostgreSQL batch copies")
+            return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()));
         };
         let copied = async {
             let mut copy = tx
-                .copy_in_raw("COPY monitoring_reading (zone_code, series_id, observed_at, value, flag) FROM STDIN")
+                .copy_in_raw("COPY monitoring_reading (zone_code, series_id, at, value, flag, import_no) FROM STDIN")
                 .await?;
             copy.send(data.as_slice()).await?;
             copy.finish().await
@@ -542,16 +884,16 @@ impl MonitoringBatch {
                         || e.message().contains("duplicate key value violates unique constraint")
                 }) =>
             {
-                Err(StoreError::Conflict(self.repeat(readings, &ids).await))
+                Err(StoreError::Conflict(self.repeat(readings, &rows).await))
             }
             Err(error) => Err(error.into()),
         }
     }
 
-    /// After a chunk's insert fell short: rolls the batch back, then names the repeated reading — the
-    /// first of the chunk stored before this batch, or a repeat inside the chunk, or (a repeat of a part
-    /// given earlier in this batch) the chunk's range.
-    async fn repeat(&mut self, chunk: &[NewReading], ids: &[String]) -> String {
+    /// After a chunk's insert fell short: rolls the current transaction back, then names the repeated
+    /// reading — a repeat inside the chunk, or the first of the chunk already stored (earlier in this file,
+    /// or before it), or (a repeat of a part given earlier to a PostgreSQL batch) the chunk's range.
+    async fn repeat(&mut self, chunk: &[NewReading], rows: &[(i64, i64)]) -> String {
         match self.tx.take() {
             Some(Writer::Any(tx)) => {
                 let _ = tx.rollback().await;
@@ -564,21 +906,24 @@ impl MonitoringBatch {
         let tail =
             "整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)";
         let mut seen = std::collections::HashSet::new();
-        for (r, id) in chunk.iter().zip(ids) {
-            if !seen.insert((id.as_str(), r.observed_at.as_str())) {
+        for (r, key) in chunk.iter().zip(rows) {
+            if !seen.insert(*key) {
                 return format!("{} {} {} 在文件中重复，{tail}", r.station, r.parameter, r.observed_at);
             }
         }
-        for (r, id) in chunk.iter().zip(ids) {
+        for (r, (id, at)) in chunk.iter().zip(rows) {
             let stored = sqlx::query(
-                "SELECT 1 AS one FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at = $3",
+                "SELECT import_no FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND at = $3",
             )
             .bind(self.zone_code.as_str())
-            .bind(id.as_str())
-            .bind(r.observed_at.as_str())
-            .fetch_optional(&self.pool)
+            .bind(*id)
+            .bind(*at)
+            .fetch_optional(&self.store.pool)
             .await;
-            if matches!(stored, Ok(Some(_))) {
+            if let Ok(Some(row)) = stored {
+                if row.try_get::<i64, _>("import_no").ok() == Some(self.no) {
+                    return format!("{} {} {} 在文件中重复，{tail}", r.station, r.parameter, r.observed_at);
+                }
                 return format!("{} {} {} 已有监测数据，{tail}", r.station, r.parameter, r.observed_at);
             }
         }
@@ -589,36 +934,93 @@ impl MonitoringBatch {
         )
     }
 
-    /// Records the file (a reading of the domain's file series, flag = the file name) and commits:
-    /// every reading becomes visible at once. Returns the number of readings stored.
-    pub async fn commit(mut self) -> Result<u64> {
-        let now = clock::now();
-        let file = self.file.clone();
-        let record = NewReading {
-            station: String::new(),
-            parameter: FILE_PARAMETER.into(),
-            unit: String::new(),
-            observed_at: format!("{now} {file}"),
-            value: None,
-            flag: file,
-        };
-        self.push(std::slice::from_ref(&record)).await?;
-        let stored = self.stored - 1;
-        match self.tx.take() {
-            Some(Writer::Any(tx)) => tx.commit().await?,
-            Some(Writer::Pg(tx)) => tx.commit().await?,
-            None => return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into())),
+    /// Ends a refused batch: on SQLite removes its pending import, on PostgreSQL rolls back.
+    async fn abandon(&mut self) {
+        if !self.open {
+            return;
         }
-        Ok(stored)
-    }
-
-    /// Ends the batch storing nothing (a dry run that made every check).
-    pub async fn rollback(mut self) -> Result<()> {
+        self.open = false;
         match self.tx.take() {
-            Some(Writer::Any(tx)) => tx.rollback().await?,
-            Some(Writer::Pg(tx)) => tx.rollback().await?,
+            Some(Writer::Any(tx)) => {
+                let _ = tx.rollback().await;
+            }
+            Some(Writer::Pg(tx)) => {
+                let _ = tx.rollback().await;
+            }
             None => {}
         }
+        if self.store.backend == Backend::Sqlite
+            && let Err(error) = remove_import(&self.store, &self.zone_code, &self.domain, self.no, &self.token).await
+        {
+            eprintln!(
+                "监测数据导入未能清除 (pending import {}/{} not removed): {error}",
+                self.zone_code, self.no
+            );
+        }
+    }
+
+    /// Records the file and makes every reading visible at once: on SQLite one short transaction marks the
+    /// import committed; on PostgreSQL the import is written and the transaction committed. Returns the
+    /// number of readings stored.
+    pub async fn commit(mut self) -> Result<u64> {
+        if !self.open {
+            return Err(StoreError::Invalid("监测数据批次已结束 (the batch has ended)".into()));
+        }
+        let now = clock::now();
+        let committed = match self.tx.take() {
+            Some(Writer::Pg(mut tx)) => {
+                sqlx::query(
+                    "INSERT INTO monitoring_import (zone_code, no, id, domain, file, state, readings, created_at, touched_at)
+                     VALUES ($1, $2, $3, $4, $5, 'committed', $6, $7, $7)",
+                )
+                .bind(&self.zone_code)
+                .bind(self.no)
+                .bind(&self.token)
+                .bind(&self.domain)
+                .bind(&self.file)
+                .bind(self.stored as i64)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                true
+            }
+            Some(Writer::Any(tx)) => {
+                // Not reached: a SQLite part commits its own transaction.
+                tx.rollback().await?;
+                false
+            }
+            None => {
+                let mut tx = self.store.begin_write().await?;
+                let marked = sqlx::query(
+                    "UPDATE monitoring_import SET state = 'committed', readings = $1, created_at = $2, touched_at = $2
+                     WHERE zone_code = $3 AND no = $4 AND id = $5 AND state = 'pending'",
+                )
+                .bind(self.stored as i64)
+                .bind(&now)
+                .bind(&self.zone_code)
+                .bind(self.no)
+                .bind(&self.token)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                marked == 1
+            }
+        };
+        if !committed {
+            self.abandon().await;
+            return Err(StoreError::Conflict(
+                "监测数据导入已被清除，未导入任何数据 (the pending import was removed; nothing was imported)".into(),
+            ));
+        }
+        self.open = false;
+        Ok(self.stored)
+    }
+
+    /// Ends the batch storing nothing (a dry run that made every check): what it stored is removed.
+    pub async fn rollback(mut self) -> Result<()> {
+        self.abandon().await;
         Ok(())
     }
 }
@@ -642,34 +1044,25 @@ fn unit_differs(station: &str, parameter: &str, stored: &str, unit: &str) -> Sto
     ))
 }
 
-/// The checks of a batch, on a connection or inside a transaction: the zone exists, each (station,
-/// parameter) series that exists has the batch's unit, and no (series, time) of the batch is stored.
-/// Returns every (station, parameter) of the batch with its series id when the series exists.
+/// The checks of a batch, on a connection: the zone exists, each (station, parameter) series that exists
+/// has the batch's unit, and no (series, time) of the batch is stored.
 async fn check_batch(
     conn: &mut sqlx::AnyConnection,
     zone_code: &str,
     domain: &str,
     readings: &[NewReading],
-) -> Result<std::collections::BTreeMap<(String, String), Option<String>>> {
-    let zone = sqlx::query("SELECT zone_code FROM zone WHERE zone_code = $1")
-        .bind(zone_code)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if zone.is_none() {
-        return Err(StoreError::NotFound(format!("区域 (zone) {zone_code}")));
-    }
+) -> Result<()> {
+    Store::require_zone(&mut *conn, zone_code).await?;
     // Each (station, parameter) with the batch's time range.
-    let mut ranges: std::collections::BTreeMap<(&str, &str), (&str, &str, &str)> = std::collections::BTreeMap::new();
+    let mut ranges: std::collections::BTreeMap<(&str, &str), (&str, i64, i64)> = std::collections::BTreeMap::new();
     for r in readings {
-        let range = ranges.entry((r.station.as_str(), r.parameter.as_str())).or_insert((
-            r.unit.as_str(),
-            r.observed_at.as_str(),
-            r.observed_at.as_str(),
-        ));
-        range.1 = range.1.min(r.observed_at.as_str());
-        range.2 = range.2.max(r.observed_at.as_str());
+        let at = stored_time(&r.observed_at)?;
+        let range = ranges
+            .entry((r.station.as_str(), r.parameter.as_str()))
+            .or_insert((r.unit.as_str(), at, at));
+        range.1 = range.1.min(at);
+        range.2 = range.2.max(at);
     }
-    let mut out = std::collections::BTreeMap::new();
     for ((station, parameter), (unit, from, to)) in ranges {
         let found = sqlx::query("SELECT id, unit FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = $3 AND parameter = $4")
             .bind(zone_code)
@@ -678,42 +1071,120 @@ async fn check_batch(
             .bind(parameter)
             .fetch_optional(&mut *conn)
             .await?;
-        let Some(row) = found else {
-            out.insert((station.to_owned(), parameter.to_owned()), None);
-            continue;
-        };
+        let Some(row) = found else { continue };
         let stored_unit: String = row.try_get("unit")?;
         if stored_unit != unit {
-            return Err(StoreError::Conflict(format!(
-                "监测序列 {station}/{parameter} 的单位为 {stored_unit}，不是 {unit} (unit differs)"
-            )));
+            return Err(unit_differs(station, parameter, &stored_unit, unit));
         }
-        let id: String = row.try_get("id")?;
+        let id: i64 = row.try_get("id")?;
         let stored = sqlx::query(
-            "SELECT observed_at FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND observed_at >= $3 AND observed_at <= $4",
+            "SELECT at FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2 AND at >= $3 AND at <= $4",
         )
         .bind(zone_code)
-        .bind(&id)
+        .bind(id)
         .bind(from)
         .bind(to)
         .fetch_all(&mut *conn)
         .await?;
         if !stored.is_empty() {
-            let stored: std::collections::HashSet<String> = stored
+            let stored: std::collections::HashSet<i64> = stored
                 .iter()
-                .map(|row| row.try_get::<String, _>("observed_at"))
+                .map(|row| row.try_get::<i64, _>("at"))
                 .collect::<std::result::Result<_, _>>()?;
-            if let Some(r) = readings
-                .iter()
-                .find(|r| r.station == station && r.parameter == parameter && stored.contains(&r.observed_at))
-            {
+            if let Some(r) = readings.iter().find(|r| {
+                r.station == station
+                    && r.parameter == parameter
+                    && time_key(&r.observed_at).is_some_and(|at| stored.contains(&at))
+            }) {
                 return Err(StoreError::Conflict(format!(
                     "{station} {parameter} {} 已有监测数据，整批未导入 (a reading for this station, parameter and time is already stored; nothing was imported)",
                     r.observed_at
                 )));
             }
         }
-        out.insert((station.to_owned(), parameter.to_owned()), Some(id));
     }
-    Ok(out)
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_round_trip_and_sort_as_the_text() {
+        let times = [
+            "",
+            "2022",
+            "2022-12",
+            "2022-12-31",
+            "2022-12-31T00",
+            "2022-12-31T00:00",
+            "2022-12-31T00:00:00",
+            "2022-12-31T00:00:59",
+            "2022-12-31T00:59",
+            "2022-12-31T23",
+            "2023",
+            "2023-01-01",
+            "2023-01-01T05",
+            "9999-99-99T98:98:98",
+        ];
+        for pair in times.windows(2) {
+            assert!(pair[0] < pair[1], "{pair:?}");
+            let (a, b) = (time_key(pair[0]).unwrap(), time_key(pair[1]).unwrap());
+            assert!(a < b, "{pair:?}: {a} {b}");
+        }
+        for time in times {
+            assert_eq!(time_text(time_key(time).unwrap()), time);
+        }
+        assert_eq!(time_key("2023-01-05T07"), Some(20230105080000));
+        for bad in [
+            "0000",
+            "2023-00-01",
+            "2023-01-00",
+            "2023-1-5",
+            "2023-01-05 07",
+            "2023-01-05T7",
+            "2023-01-05T99",
+            "2023-01-05T07:00:00Z",
+            "abcd",
+            "２０２３",
+        ] {
+            assert_eq!(time_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounds_compare_as_the_text_does() {
+        let times = [
+            "",
+            "2022",
+            "2022-01-01",
+            "2022-01-01T00",
+            "2022-01-01T00:00:00",
+            "2022-01-01T01",
+            "2023-06-30T23",
+        ];
+        let bounds = [
+            "",
+            "~",
+            "2022",
+            "2023",
+            "2022-01-01",
+            "2022-01-01T00",
+            "2022-01-01T00:00:00Z",
+            "2022-01-01 x",
+            "2022-01-01Z",
+            "2022-01-01T00:00:00",
+            "2022-01-01T00:00:00.5",
+        ];
+        for bound in bounds {
+            let key = bound_key(bound).unwrap();
+            for time in times {
+                assert_eq!(time_key(time).unwrap() >= key, time >= bound, "{time} >= {bound}");
+            }
+        }
+        for bad in ["2022-1", "20", "2022-01-0", "-"] {
+            assert!(bound_key(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -8,13 +8,15 @@
 //! A batch is all or nothing: every correction must name a reading that is stored and not withdrawn, and
 //! change it; otherwise nothing is written and every refused correction is named (by its index in the
 //! batch, which the caller maps to its file's line). The batch adds a record to its domain's file series
-//! (`更正:FILE`), so the pages' figures, whose version is the count of those records, are recomputed.
+//! (`更正:FILE`, a committed row of `monitoring_import`), so the pages' figures, whose version is the count of
+//! those records, are recomputed. Corrections name readings by series number and time key
+//! ([`crate::monitoring::time_key`]), as the readings are stored (migration 0023).
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
-use crate::monitoring::FILE_PARAMETER;
+use crate::monitoring::{VISIBLE, time_key};
 use crate::{Result, Store, StoreError, clock};
 
 /// What a correction does.
@@ -127,10 +129,10 @@ pub fn correction_file_name(file: &str) -> String {
 /// The join giving each reading `r` its latest correction `c` (none: `c.action IS NULL`), for the readers;
 /// `$1` is the zone. The latest corrections are found by one grouped scan of the zone's corrections and
 /// hash-joined, so the cost is the readings' scan plus the corrections', whatever their number.
-pub(crate) const LATEST_CORRECTION: &str = "LEFT JOIN (SELECT k.series_id, k.observed_at, k.action, k.value, k.flag FROM monitoring_correction k
-     JOIN (SELECT series_id, observed_at, MAX(seq) AS seq FROM monitoring_correction WHERE zone_code = $1 GROUP BY series_id, observed_at) m
-       ON m.series_id = k.series_id AND m.observed_at = k.observed_at AND m.seq = k.seq
-     WHERE k.zone_code = $1) c ON c.series_id = r.series_id AND c.observed_at = r.observed_at";
+pub(crate) const LATEST_CORRECTION: &str = "LEFT JOIN (SELECT k.series_id, k.at, k.action, k.value, k.flag FROM monitoring_correction k
+     JOIN (SELECT series_id, at, MAX(seq) AS seq FROM monitoring_correction WHERE zone_code = $1 GROUP BY series_id, at) m
+       ON m.series_id = k.series_id AND m.at = k.at AND m.seq = k.seq
+     WHERE k.zone_code = $1) c ON c.series_id = r.series_id AND c.at = r.at";
 
 /// The reading's value and flag as corrected (select list of the readers).
 pub(crate) const CORRECTED_VALUE: &str = "CASE WHEN c.action IS NULL THEN r.value ELSE c.value END AS value, CASE WHEN c.action IS NULL THEN r.flag ELSE c.flag END AS flag";
@@ -155,8 +157,8 @@ impl Store {
     ) -> Result<std::result::Result<Corrected, Vec<RefusedCorrection>>> {
         let mut tx = self.begin_write().await?;
         Store::require_zone(&mut tx, zone_code).await?;
-        let mut series: HashMap<(String, String), Option<String>> = HashMap::new();
-        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        let mut series: HashMap<(String, String), Option<i64>> = HashMap::new();
+        let mut seen: HashMap<(i64, i64), usize> = HashMap::new();
         let mut refused = Vec::new();
         let mut rows = Vec::with_capacity(corrections.len());
         let mut unchanged = 0;
@@ -173,7 +175,7 @@ impl Store {
                 .bind(&correction.parameter)
                 .fetch_optional(&mut *tx)
                 .await?
-                .map(|row| row.try_get::<String, _>("id"))
+                .map(|row| row.try_get::<i64, _>("id"))
                 .transpose()?;
                 series.insert(key.clone(), id);
             }
@@ -181,11 +183,12 @@ impl Store {
                 "{} {} {}",
                 correction.station, correction.parameter, correction.observed_at
             );
-            let Some(Some(series_id)) = series.get(&key).cloned() else {
+            let (Some(Some(series_id)), Some(at)) = (series.get(&key).copied(), time_key(&correction.observed_at))
+            else {
                 refuse(format!("没有 {what} 的监测数据，无法更正 (no such reading)"));
                 continue;
             };
-            if let Some(first) = seen.insert((series_id.clone(), correction.observed_at.clone()), index) {
+            if let Some(first) = seen.insert((series_id, at), index) {
                 refuse(format!(
                     "{what} 在本批中已有更正（第 {} 条） (the same reading twice in the batch)",
                     first + 1
@@ -193,12 +196,12 @@ impl Store {
                 continue;
             }
             let current = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT c.action, (SELECT MAX(seq) FROM monitoring_correction WHERE zone_code = $1 AND series_id = $2 AND observed_at = $3) AS seq, {CORRECTED_VALUE} FROM monitoring_reading r {LATEST_CORRECTION}
-                 WHERE r.zone_code = $1 AND r.series_id = $2 AND r.observed_at = $3"
+                "SELECT c.action, (SELECT MAX(seq) FROM monitoring_correction WHERE zone_code = $1 AND series_id = $2 AND at = $3) AS seq, {CORRECTED_VALUE} FROM monitoring_reading r {LATEST_CORRECTION}
+                 WHERE r.zone_code = $1 AND r.series_id = $2 AND r.at = $3 AND {VISIBLE}"
             )))
             .bind(zone_code)
-            .bind(&series_id)
-            .bind(&correction.observed_at)
+            .bind(series_id)
+            .bind(at)
             .persistent(false)
             .fetch_optional(&mut *tx)
             .await?;
@@ -220,7 +223,7 @@ impl Store {
                 continue;
             }
             let seq = current.try_get::<Option<i64>, _>("seq")?.unwrap_or(0) + 1;
-            rows.push((series_id, seq, correction));
+            rows.push((series_id, at, seq, correction));
         }
         if !refused.is_empty() {
             tx.rollback().await?;
@@ -244,6 +247,7 @@ impl Store {
             return Ok(Ok(outcome));
         }
         let (id, now) = (clock::new_id(), clock::now());
+        let stored_count = rows.len() as i64;
         sqlx::query(
             "INSERT INTO monitoring_correction_batch (zone_code, id, domain, file, author_id, created_at, corrections)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -257,14 +261,14 @@ impl Store {
         .bind(rows.len() as i64)
         .execute(&mut *tx)
         .await?;
-        for (series_id, seq, correction) in rows {
+        for (series_id, at, seq, correction) in rows {
             sqlx::query(
-                "INSERT INTO monitoring_correction (zone_code, series_id, observed_at, seq, batch_id, action, value, flag, reason, line)
+                "INSERT INTO monitoring_correction (zone_code, series_id, at, seq, batch_id, action, value, flag, reason, line)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(zone_code)
-            .bind(&series_id)
-            .bind(&correction.observed_at)
+            .bind(series_id)
+            .bind(at)
             .bind(seq)
             .bind(&id)
             .bind(correction.action.code())
@@ -277,40 +281,21 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        // The file record: the domain's file series gains one (its version moves on).
-        let file_series = sqlx::query(
-            "SELECT id FROM monitoring_series WHERE zone_code = $1 AND domain = $2 AND station = '' AND parameter = $3",
+        // The file record: the domain gains one committed import (its version moves on).
+        let no = crate::monitoring::new_import_number(&mut tx, self.backend(), zone_code).await?;
+        sqlx::query(
+            "INSERT INTO monitoring_import (zone_code, no, id, domain, file, state, readings, created_at, touched_at)
+             VALUES ($1, $2, $3, $4, $5, 'committed', $6, $7, $7)",
         )
         .bind(zone_code)
+        .bind(no)
+        .bind(&id)
         .bind(domain)
-        .bind(FILE_PARAMETER)
-        .fetch_optional(&mut *tx)
+        .bind(correction_file_name(file))
+        .bind(stored_count)
+        .bind(&now)
+        .execute(&mut *tx)
         .await?;
-        let file_series = match file_series {
-            Some(row) => row.try_get::<String, _>("id")?,
-            None => {
-                let series_id = clock::new_id();
-                sqlx::query(
-                    "INSERT INTO monitoring_series (zone_code, id, domain, station, parameter, unit, created_at) VALUES ($1, $2, $3, '', $4, '', $5)",
-                )
-                .bind(zone_code)
-                .bind(&series_id)
-                .bind(domain)
-                .bind(FILE_PARAMETER)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                series_id
-            }
-        };
-        let record = correction_file_name(file);
-        sqlx::query("INSERT INTO monitoring_reading (zone_code, series_id, observed_at, value, flag) VALUES ($1, $2, $3, NULL, $4)")
-            .bind(zone_code)
-            .bind(&file_series)
-            .bind(format!("{now} {record}"))
-            .bind(&record)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         outcome.id = id;
         Ok(Ok(outcome))
@@ -325,31 +310,34 @@ impl Store {
         parameter: &str,
         observed_at: &str,
     ) -> Result<Option<ReadingHistory>> {
-        let found = sqlx::query(
+        let Some(at) = time_key(observed_at) else {
+            return Ok(None);
+        };
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT s.id, s.unit, r.value, r.flag FROM monitoring_series s
              JOIN monitoring_reading r ON r.zone_code = s.zone_code AND r.series_id = s.id
-             WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3 AND s.parameter = $4 AND r.observed_at = $5",
-        )
+             WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = $3 AND s.parameter = $4 AND r.at = $5 AND {VISIBLE}"
+        )))
         .bind(zone_code)
         .bind(domain)
         .bind(station)
         .bind(parameter)
-        .bind(observed_at)
+        .bind(at)
         .fetch_optional(&self.pool)
         .await?;
         let Some(found) = found else { return Ok(None) };
-        let series_id: String = found.try_get("id")?;
+        let series_id: i64 = found.try_get("id")?;
         let rows = sqlx::query(
             "SELECT c.seq, c.action, c.value, c.flag, c.reason, c.line, b.id, b.domain, b.file, b.author_id, b.created_at,
                     b.corrections, u.display_name
              FROM monitoring_correction c
              JOIN monitoring_correction_batch b ON b.zone_code = c.zone_code AND b.id = c.batch_id
              LEFT JOIN app_user u ON u.id = b.author_id
-             WHERE c.zone_code = $1 AND c.series_id = $2 AND c.observed_at = $3 ORDER BY c.seq",
+             WHERE c.zone_code = $1 AND c.series_id = $2 AND c.at = $3 ORDER BY c.seq",
         )
         .bind(zone_code)
-        .bind(&series_id)
-        .bind(observed_at)
+        .bind(series_id)
+        .bind(at)
         .fetch_all(&self.pool)
         .await?;
         let corrections = rows

@@ -10,7 +10,6 @@
 
 use sqlx::Row;
 
-use crate::monitoring::FILE_PARAMETER;
 use crate::{Result, Store, clock};
 
 /// One page's figures of a year, as written.
@@ -66,13 +65,10 @@ impl Store {
         let mut total = 0;
         for domain in domains {
             let row = sqlx::query(
-                "SELECT COUNT(*) AS n FROM monitoring_reading r
-                 JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id
-                 WHERE s.zone_code = $1 AND s.domain = $2 AND s.station = '' AND s.parameter = $3",
+                "SELECT COUNT(*) AS n FROM monitoring_import WHERE zone_code = $1 AND domain = $2 AND state = 'committed'",
             )
             .bind(zone_code)
             .bind(*domain)
-            .bind(FILE_PARAMETER)
             .fetch_one(&self.pool)
             .await?;
             total += row.try_get::<i64, _>("n")?;
@@ -80,15 +76,17 @@ impl Store {
         Ok(total)
     }
 
-    /// The stations (series other than the file records) of a domain, ascending. Reads the series only.
+    /// The stations of a domain's series, ascending (a series an import still being stored created is
+    /// left out). Reads the series only.
     pub async fn monitoring_stations(&self, zone_code: &str, domain: &str) -> Result<Vec<String>> {
         let rows = sqlx::query(
-            "SELECT DISTINCT station FROM monitoring_series
-             WHERE zone_code = $1 AND domain = $2 AND parameter <> $3 ORDER BY station",
+            "SELECT DISTINCT s.station FROM monitoring_series s
+             WHERE s.zone_code = $1 AND s.domain = $2
+               AND s.import_no NOT IN (SELECT p.no FROM monitoring_import p WHERE p.zone_code = $1 AND p.state = 'pending')
+             ORDER BY s.station",
         )
         .bind(zone_code)
         .bind(domain)
-        .bind(FILE_PARAMETER)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|row| Ok(row.try_get("station")?)).collect()

@@ -211,11 +211,17 @@ pub async fn fresh_citus(url: &str, name: &str, shard_count: u32) -> Result<Test
 
 /// Applies the migrations up to `version` (inclusive) to the database at `url`, as [`crate::Store::open`]
 /// would (placing the tables on Citus), and stops there: the test of a later migration applied to a
-/// database that is already distributed.
+/// database that is already distributed, or to one holding data in an earlier schema (a SQLite URL: an
+/// existing file).
 pub async fn migrate_to(url: &str, version: i64) -> Result<()> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(2).connect(url).await?;
-    crate::migrate::run_to(&pool, crate::Backend::Postgres, Some(version)).await?;
+    let backend = if url.starts_with("sqlite:") {
+        crate::Backend::Sqlite
+    } else {
+        crate::Backend::Postgres
+    };
+    crate::migrate::run_to(&pool, backend, Some(version)).await?;
     pool.close().await;
     Ok(())
 }

@@ -554,14 +554,11 @@ async fn the_air_and_water_pages_read_the_materialized_figures_never_the_reading
         assert!(before[1].contains("个达到或优于Ⅲ类"));
 
         // The readings gone (the file records kept): a restarted server shows the same pages.
-        let readings = sqlx::query(
-            "DELETE FROM monitoring_reading WHERE zone_code = '450202' AND series_id IN
-               (SELECT id FROM monitoring_series WHERE zone_code = '450202' AND parameter <> '_file')",
-        )
-        .execute(server.store.pool())
-        .await
-        .unwrap()
-        .rows_affected();
+        let readings = sqlx::query("DELETE FROM monitoring_reading WHERE zone_code = '450202'")
+            .execute(server.store.pool())
+            .await
+            .unwrap()
+            .rows_affected();
         assert!(readings > 50_000, "{readings} readings deleted");
         let fresh = restarted(&server);
         for (page, html) in pages.iter().zip(&before) {

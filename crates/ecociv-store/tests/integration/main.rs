@@ -9,6 +9,7 @@ mod citus;
 mod hierarchy;
 mod ledger;
 mod materialized;
+mod monitoring;
 mod plan;
 mod support;
 mod survey;

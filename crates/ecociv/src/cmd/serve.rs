@@ -80,6 +80,15 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
     let store = Store::open(&args.db)
         .await
         .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+    // What a server killed while it stored a monitoring file left (SQLite: no reader ever saw it), removed
+    // before requests are taken, so the same file can be imported again at once.
+    let removed = store
+        .remove_pending_imports()
+        .await
+        .context("清除未完成的监测数据导入 (removing unfinished monitoring imports)")?;
+    if removed > 0 {
+        eprintln!("已清除 {removed} 个未完成的监测数据导入 (removed {removed} unfinished monitoring imports)");
+    }
     if args.demo {
         match demo::load(&store)
             .await
