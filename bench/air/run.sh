@@ -22,8 +22,13 @@ mkdir -p "$BENCH_DIR"
 DATA="$BENCH_DIR/hourly-${STATIONS}x${DAYS}.csv"
 
 python3 -c "import polars, duckdb" 2>/dev/null || pip install --quiet polars duckdb
-cargo build --release -p ecociv --quiet
-BIN="${CARGO_TARGET_DIR:-target}/release/ecociv"
+# ECOCIV_BIN=<a release ecociv> measures that binary instead of building one.
+if [ -n "${ECOCIV_BIN:-}" ]; then
+  BIN=$ECOCIV_BIN
+else
+  cargo build --release -p ecociv --quiet
+  BIN="${CARGO_TARGET_DIR:-target}/release/ecociv"
+fi
 rustc --edition 2021 -O -o "$BENCH_DIR/parse_floor" bench/parse_floor.rs
 
 if [ ! -s "$DATA" ]; then

@@ -28,11 +28,12 @@ if [ "${CLASSIFY:-cli}" = example ]; then
   CLASSIFY_CMD=("$TARGET/release/examples/classify")
   LABEL="classify_parallel (ecociv-water example)"
 else
-  cargo build --release --quiet -p ecociv --manifest-path "$ROOT/Cargo.toml"
-  CLASSIFY_CMD=("$TARGET/release/ecociv" water classify)
+  # ECOCIV_BIN=<a release ecociv> measures that binary instead of building one.
+  [ -n "${ECOCIV_BIN:-}" ] || cargo build --release --quiet -p ecociv --manifest-path "$ROOT/Cargo.toml"
+  CLASSIFY_CMD=("${ECOCIV_BIN:-$TARGET/release/ecociv}" water classify)
   LABEL="ecociv water classify"
 fi
-BIN=$TARGET/release/ecociv
+BIN=${ECOCIV_BIN:-$TARGET/release/ecociv}
 rustc --edition 2021 -O -o "$WORK/gen" "$ROOT/bench/water/gen.rs"
 rustc --edition 2021 -O -o "$WORK/parse_floor" "$ROOT/bench/parse_floor.rs"
 
