@@ -148,6 +148,143 @@ pub fn same_kind(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> 
     !kind_a.is_empty() && kind_a == kind(b)
 }
 
+/// The framework editions a zone is judged under (指标体系版本沿革, issue 15): the edition chosen at creation
+/// and each newer one it adopted later, each from a year on. Years before an adoption stay judged under the
+/// edition then in force; a later year under the newer one. The history only grows ([`Editions::adopt`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Editions {
+    /// The edition in force for the latest years (new data, templates, the plan).
+    pub current: String,
+    /// The earlier editions, oldest first, each with the first year it no longer applies to (the year the
+    /// next edition was adopted from); the years strictly increase.
+    pub earlier: Vec<(String, i32)>,
+}
+
+/// Why an adoption is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdoptionProblem {
+    /// The zone is already under that edition.
+    SameEdition(String),
+    /// The year is not after the year the current edition was adopted from.
+    NotAfter { from_year: i32, current_since: i32 },
+}
+
+impl AdoptionProblem {
+    /// The problem in Chinese, then English.
+    pub fn message(&self) -> String {
+        match self {
+            AdoptionProblem::SameEdition(id) => {
+                format!("区域已采用指标体系版本“{id}”，无需再次采用 (the zone is already under edition {id})")
+            }
+            AdoptionProblem::NotAfter {
+                from_year,
+                current_since,
+            } => format!(
+                "启用年份 {from_year} 年须晚于现行版本的启用年份 {current_since} 年，已有的年份不会改判 \
+                 (the year adopted from must be after {current_since}, the year the current edition applies from)"
+            ),
+        }
+    }
+}
+
+impl Editions {
+    /// A zone under one edition since its creation.
+    pub fn new(current: impl Into<String>) -> Editions {
+        Editions {
+            current: current.into(),
+            earlier: Vec::new(),
+        }
+    }
+
+    /// The edition a year is judged under.
+    pub fn for_year(&self, year: i32) -> &str {
+        self.earlier
+            .iter()
+            .find(|(_, until)| year < *until)
+            .map_or(self.current.as_str(), |(id, _)| id.as_str())
+    }
+
+    /// The first year the current edition applies to (`None`: every year, never adopted).
+    pub fn current_since(&self) -> Option<i32> {
+        self.earlier.last().map(|(_, until)| *until)
+    }
+
+    /// Every period: (edition, first year or `None` for "from the start", last year or `None` for "on").
+    pub fn periods(&self) -> Vec<(&str, Option<i32>, Option<i32>)> {
+        let mut out = Vec::with_capacity(self.earlier.len() + 1);
+        let mut from = None;
+        for (id, until) in &self.earlier {
+            out.push((id.as_str(), from, Some(until - 1)));
+            from = Some(*until);
+        }
+        out.push((self.current.as_str(), from, None));
+        out
+    }
+
+    /// The history after adopting `framework_id` from `from_year` on: the years before keep their
+    /// edition. Refused for the edition already current and for a year not after the current edition's.
+    pub fn adopt(&self, framework_id: &str, from_year: i32) -> Result<Editions, AdoptionProblem> {
+        if framework_id == self.current {
+            return Err(AdoptionProblem::SameEdition(framework_id.to_string()));
+        }
+        if let Some(current_since) = self.current_since()
+            && from_year <= current_since
+        {
+            return Err(AdoptionProblem::NotAfter {
+                from_year,
+                current_since,
+            });
+        }
+        let mut earlier = self.earlier.clone();
+        earlier.push((self.current.clone(), from_year));
+        Ok(Editions {
+            current: framework_id.to_string(),
+            earlier,
+        })
+    }
+}
+
+#[cfg(test)]
+mod edition_tests {
+    use super::*;
+
+    #[test]
+    fn years_before_an_adoption_keep_their_edition() {
+        let editions = Editions::new("national-2021");
+        assert_eq!(editions.for_year(2020), "national-2021");
+        let adopted = editions.adopt("scored", 2025).unwrap();
+        assert_eq!(adopted.for_year(2024), "national-2021");
+        assert_eq!(adopted.for_year(2025), "scored");
+        assert_eq!(adopted.for_year(2030), "scored");
+        let again = adopted.adopt("national-2024", 2027).unwrap();
+        assert_eq!(again.for_year(2024), "national-2021");
+        assert_eq!(again.for_year(2026), "scored");
+        assert_eq!(again.for_year(2027), "national-2024");
+        assert_eq!(
+            again.periods(),
+            vec![
+                ("national-2021", None, Some(2024)),
+                ("scored", Some(2025), Some(2026)),
+                ("national-2024", Some(2027), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_adoption_never_rewrites_an_earlier_period() {
+        let adopted = Editions::new("a").adopt("b", 2025).unwrap();
+        assert_eq!(
+            adopted.adopt("c", 2025),
+            Err(AdoptionProblem::NotAfter {
+                from_year: 2025,
+                current_since: 2025
+            })
+        );
+        assert!(adopted.adopt("c", 2023).unwrap_err().message().contains("2025"));
+        assert_eq!(adopted.adopt("b", 2026), Err(AdoptionProblem::SameEdition("b".into())));
+    }
+}
+
 #[cfg(test)]
 mod kind_tests {
     use super::*;

@@ -112,11 +112,24 @@ pub async fn compute(
     // Read after `version` was: the values are at least that new, so storing them under it never serves
     // older data for a newer version (a newer version simply makes them stale).
     let observations = store.observations_until(&code, selection, Some(last)).await?;
-    let framework = store.framework(&zone.0.framework_id).await?;
-    let engine = engine_key(&framework);
+    // Each year under the edition in force that year (issue 15: a zone that adopted a newer edition keeps
+    // its earlier years under the old one); the engine key names it, so a stored assessment of another
+    // edition is never served.
+    let mut frameworks: HashMap<String, (Arc<Framework>, String)> = HashMap::new();
+    for year in &years {
+        let id = zone.0.editions.for_year(*year);
+        if !frameworks.contains_key(id) {
+            let framework = store.framework(id).await?;
+            let engine = engine_key(&framework);
+            frameworks.insert(id.to_string(), (framework, engine));
+        }
+    }
     let computed = crate::work::cpu(move || {
         let mut out = Vec::with_capacity(years.len());
         for year in years {
+            let Some((framework, engine)) = frameworks.get(zone.0.editions.for_year(year)) else {
+                continue;
+            };
             let observations = observations
                 .iter()
                 .filter(|observation| observation.year <= year)
@@ -127,7 +140,7 @@ pub async fn compute(
                 plan: zone.1.clone(),
                 observations,
             };
-            let assessment = ecociv_core::assess(&framework, &subject, year);
+            let assessment = ecociv_core::assess(framework, &subject, year);
             let json = ecociv_report::json::assessment(&assessment).to_string();
             let json_gzip = gzip(json.as_bytes())?;
             out.push(MaterializedAssessment {
@@ -208,7 +221,8 @@ async fn check_assessable_year(
 }
 
 /// The gzip-compressed assessment JSON of (zone, year, selection) at the zone's data version `version`
-/// (read by the caller just before): from memory, else from the store's materialized assessments, else
+/// (read by the caller just before) under `framework_id`, the edition in force that year
+/// (`ZoneHead::editions`, `ZoneRecord::editions`): from memory, else from the store's materialized assessments, else
 /// computed and written to both.
 pub async fn assessment_gzip(
     state: &AppState,
@@ -273,10 +287,20 @@ pub async fn approved(
     year: i32,
 ) -> ApiResult<ecociv_core::Assessment> {
     let code = &record.profile.code;
+    // The year's own edition (issue 15): a caller holding the zone's current edition gets the earlier
+    // years judged as they were.
+    let year_framework;
+    let framework = match record.editions.for_year(year) {
+        id if id == framework.id => framework,
+        id => {
+            year_framework = state.store.framework(id).await?;
+            year_framework.as_ref()
+        }
+    };
     match assessment_gzip(
         state,
         code,
-        &record.framework_id,
+        &framework.id,
         year,
         Selection::Approved,
         record.data_version,
@@ -321,15 +345,18 @@ pub async fn refresh_zone(store: &Store, code: &str, from_year: i32) -> ApiResul
     let Some(head) = store.zone_head(code).await? else {
         return Ok(0);
     };
-    let framework = store.framework(&head.framework_id).await?;
-    let engine = engine_key(&framework);
+    // The engine key of each edition the zone is judged under (a year's is its edition's).
+    let mut engines: HashMap<String, String> = HashMap::new();
+    for (id, _, _) in head.editions.periods() {
+        engines.insert(id.to_string(), engine_key(&*store.framework(id).await?));
+    }
     let states = store.materialized_states(code).await?;
     let fresh = |year: i32, selection: Selection| {
         states.iter().any(|state| {
             state.year == year
                 && state.selection == selection
                 && state.data_version == head.data_version
-                && state.engine == engine
+                && engines.get(head.editions.for_year(year)) == Some(&state.engine)
         })
     };
     let mut wanted: BTreeSet<(Selection, i32)> = BTreeSet::new();

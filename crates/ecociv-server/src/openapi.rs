@@ -74,6 +74,11 @@ fn schemas() -> Value {
         "UnitRole": {"type": "object", "required": ["role"], "additionalProperties": false, "properties": {
             "role": {"type": "string", "enum": ["reviewer", "viewer", "none"]}
         }},
+        "EditionAdoption": {"type": "object", "required": ["framework", "from_year", "reason"], "additionalProperties": false, "properties": {
+            "framework": {"type": "string", "description": "新版指标体系标识 (the edition's id)"},
+            "from_year": {"type": "integer", "description": "启用年份：此年起按新版本评估 (the first year judged under it)"},
+            "reason": {"type": "string", "description": "采用依据（文件名称、文号）(why: the document)"}
+        }},
         "PublicSwitch": {"type": "object", "required": ["public"], "additionalProperties": false, "properties": {
             "public": {"type": "boolean", "description": "是否对外公开 (whether the zone is public)"}
         }},

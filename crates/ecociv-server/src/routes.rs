@@ -671,6 +671,22 @@ pub const ROUTES: &[RouteSpec] = &[
         |method| on(method, hierarchy::export),
     ),
     route(
+        "GET",
+        "/api/v1/zones/{code}/editions",
+        Access::Member,
+        "区域采用的指标体系版本：各年份按哪一版本评估，以及每次采用新版本的记录（何人、何时、依据）(the editions the zone is judged under by year, and each adoption)",
+        None,
+        |method| on(method, hierarchy::editions),
+    ),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/editions",
+        Access::Admin,
+        "采用新版指标体系：自启用年份起按新版本评估，此前年份仍按原版本评估、结果保留；记入管理操作记录 (adopt a newer edition from a year on; earlier years keep theirs; audited)",
+        Some("EditionAdoption"),
+        |method| on(method, hierarchy::adopt),
+    ),
+    route(
         "PUT",
         "/api/v1/units/{code}/roles/{user_id}",
         Access::Admin,

@@ -21,7 +21,8 @@ pub struct AuditEvent {
     /// The actor's display name (empty if unknown).
     pub actor_name: String,
     /// `user.create`, `user.update`, `user.disable`, `user.enable`, `user.password`, `member.set`,
-    /// `member.remove`, `department.create`, `department.rename`, `zone.public` (the public switch).
+    /// `member.remove`, `department.create`, `department.rename`, `zone.public` (the public switch), `zone.edition` (an
+    /// adoption of a newer framework edition, issue 15).
     pub action: String,
     /// `user`, `department` or `zone`.
     pub target_kind: String,
@@ -34,6 +35,22 @@ pub struct AuditEvent {
 }
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// [`record`] for the store's other modules (an audited change made outside this module, in the same
+/// transaction).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_in(
+    tx: &mut Tx,
+    actor_id: &str,
+    action: &str,
+    target_kind: &str,
+    target_id: &str,
+    zone_code: Option<&str>,
+    before: &Json,
+    after: &Json,
+) -> Result<()> {
+    record(tx, actor_id, action, target_kind, target_id, zone_code, before, after).await
+}
 
 #[allow(clippy::too_many_arguments)]
 async fn record(

@@ -25,6 +25,7 @@ pub struct ZoneSummaryRow {
     pub zone_code: String,
     pub name: String,
     pub parent_code: Option<String>,
+    /// The edition the year is judged under.
     pub framework_id: String,
     /// The zone's attributes (level, climate, terrain …), for comparisons of zones of the same kind.
     pub attributes: std::collections::BTreeMap<String, String>,
@@ -160,7 +161,7 @@ impl Store {
         engine_of: impl Fn(&str) -> Option<String>,
     ) -> Result<Vec<ZoneSummaryRow>> {
         let rows = sqlx::query(
-            "SELECT z.zone_code, z.name, z.parent_code, z.framework_id, z.attributes_json, z.disclosed,
+            "SELECT z.zone_code, z.name, z.parent_code, z.framework_id, z.earlier_editions, z.attributes_json, z.disclosed,
                     z.data_version AS zone_version,
                     m.data_version AS summary_version, m.engine, m.summary
              FROM zone z
@@ -177,7 +178,8 @@ impl Store {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let framework_id: String = row.try_get("framework_id")?;
+            // The edition the year is judged under (issue 15), not necessarily the zone's current one.
+            let framework_id = crate::zones::editions_from(&row)?.for_year(year).to_string();
             let zone_version: i64 = row.try_get("zone_version")?;
             let summary_version: Option<i64> = row.try_get("summary_version")?;
             let engine: Option<String> = row.try_get("engine")?;

@@ -59,7 +59,7 @@ pub use evidence::{Evidence, NewEvidence, RecordEvidence};
 pub use hierarchy::{AdminUnit, UnitRole, ZoneSummaryRow};
 pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};
 pub use values::{Action, NewRevision, Revision, Selection, Status};
-pub use zones::{Department, ZoneHead, ZoneRecord};
+pub use zones::{Department, EditionAdoption, ZoneHead, ZoneRecord};
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -119,6 +119,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_narrow_readings.sql"),
         include_str!("../migrations/postgres/0023_narrow_readings.sql"),
     ),
+    (
+        24,
+        "zone_edition",
+        include_str!("../migrations/sqlite/0024_zone_edition.sql"),
+        include_str!("../migrations/postgres/0024_zone_edition.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

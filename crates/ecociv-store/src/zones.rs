@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use ecociv_core::zone::{ParentUnit, Target, TargetKind};
+use ecociv_core::zone::{Editions, ParentUnit, Target, TargetKind};
 use ecociv_core::{Plan, Project, Zone, ZoneProfile};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -16,14 +16,20 @@ use crate::{Result, Store, StoreError, clock};
 pub struct ZoneHead {
     pub data_version: i64,
     pub disclosed: bool,
+    /// The edition in force now (`editions.current`).
     pub framework_id: String,
+    /// Every edition the zone is judged under, by year (issue 15).
+    pub editions: Editions,
 }
 
 /// A zone as stored, without its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRecord {
     pub profile: ZoneProfile,
+    /// The edition in force now (`editions.current`): new data, templates and the plan.
     pub framework_id: String,
+    /// Every edition the zone is judged under, by year: a year's assessment uses `editions.for_year`.
+    pub editions: Editions,
     pub plan_title: String,
     pub base_year: i32,
     /// Whether the public may see the zone's approved assessment (信息公开).
@@ -191,15 +197,18 @@ impl Store {
     /// The zone's data version, whether it is disclosed, and its framework edition, in one key lookup;
     /// `None` for an unknown zone (what the assessment endpoint needs before any cache lookup).
     pub async fn zone_head(&self, code: &str) -> Result<Option<ZoneHead>> {
-        let row = sqlx::query("SELECT data_version, disclosed, framework_id FROM zone WHERE zone_code = $1")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT data_version, disclosed, framework_id, earlier_editions FROM zone WHERE zone_code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(match row {
             Some(row) => Some(ZoneHead {
                 data_version: row.try_get("data_version")?,
                 disclosed: row.try_get::<i64, _>("disclosed")? != 0,
                 framework_id: row.try_get("framework_id")?,
+                editions: editions_from(&row)?,
             }),
             None => None,
         })
@@ -255,6 +264,7 @@ impl Store {
                 attributes,
             },
             framework_id: row.try_get("framework_id")?,
+            editions: editions_from(row)?,
             plan_title: row.try_get("plan_title")?,
             base_year: base_year as i32,
             disclosed: row.try_get::<i64, _>("disclosed")? != 0,
@@ -409,8 +419,166 @@ impl Store {
     }
 }
 
-const ZONE_SELECT_ALL: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version FROM zone ORDER BY zone_code";
-const ZONE_SELECT_ONE: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, attributes_json, plan_title, base_year, disclosed, data_version FROM zone WHERE zone_code = $1";
+const ZONE_SELECT_ALL: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, earlier_editions, attributes_json, plan_title, base_year, disclosed, data_version FROM zone ORDER BY zone_code";
+const ZONE_SELECT_ONE: &str = "SELECT zone_code, name, name_en, parent_code, framework_id, earlier_editions, attributes_json, plan_title, base_year, disclosed, data_version FROM zone WHERE zone_code = $1";
+
+/// A zone row's editions: `framework_id` in force now, `earlier_editions` (`id@year;id@year`, migration
+/// 0024) before.
+pub(crate) fn editions_from(row: &AnyRow) -> Result<Editions> {
+    let current: String = row.try_get("framework_id")?;
+    let earlier: String = row.try_get("earlier_editions")?;
+    Ok(Editions {
+        current,
+        earlier: parse_earlier_editions(&earlier)?,
+    })
+}
+
+/// Reads `zone.earlier_editions`.
+pub(crate) fn parse_earlier_editions(text: &str) -> Result<Vec<(String, i32)>> {
+    text.split(';')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.rsplit_once('@')
+                .and_then(|(id, year)| Some((id.to_string(), year.parse::<i32>().ok()?)))
+                .ok_or_else(|| StoreError::Invalid(format!("zone.earlier_editions: “{part}”")))
+        })
+        .collect()
+}
+
+/// Writes `zone.earlier_editions`.
+pub(crate) fn encode_earlier_editions(earlier: &[(String, i32)]) -> String {
+    earlier
+        .iter()
+        .map(|(id, until)| format!("{id}@{until}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// One adoption of a newer edition (采用新版指标体系), as recorded (append-only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionAdoption {
+    pub zone_code: String,
+    pub from_year: i32,
+    pub framework_id: String,
+    pub previous_framework_id: String,
+    pub reason: String,
+    pub adopted_by: String,
+    /// The adopter's display name (empty if unknown).
+    pub adopted_by_name: String,
+    pub adopted_at: String,
+}
+
+impl Store {
+    /// A zone's adoptions, oldest first.
+    pub async fn edition_adoptions(&self, code: &str) -> Result<Vec<EditionAdoption>> {
+        let rows = sqlx::query(
+            "SELECT a.zone_code, a.from_year, a.framework_id, a.previous_framework_id, a.reason, a.adopted_by,
+                    a.adopted_at, COALESCE(u.display_name, '') AS adopted_by_name
+             FROM zone_edition_adoption a LEFT JOIN app_user u ON u.id = a.adopted_by
+             WHERE a.zone_code = $1 ORDER BY a.from_year",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(EditionAdoption {
+                    zone_code: row.try_get("zone_code")?,
+                    from_year: row.try_get::<i64, _>("from_year")? as i32,
+                    framework_id: row.try_get("framework_id")?,
+                    previous_framework_id: row.try_get("previous_framework_id")?,
+                    reason: row.try_get("reason")?,
+                    adopted_by: row.try_get("adopted_by")?,
+                    adopted_by_name: row.try_get("adopted_by_name")?,
+                    adopted_at: row.try_get("adopted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adopts `framework_id` (stored first) for the zone from `from_year` on, in one transaction: the
+    /// adoption's record, the zone's editions, its data version (every cache of the zone is stale; the
+    /// years from `from_year` are recomputed) and the audit record `zone.edition`. The rule is
+    /// [`Editions::adopt`], checked here against the zone as it is in the transaction; a refusal is
+    /// [`StoreError::Invalid`] with its message and changes nothing.
+    pub async fn adopt_edition_by(
+        &self,
+        actor_id: &str,
+        code: &str,
+        framework_id: &str,
+        from_year: i32,
+        reason: &str,
+    ) -> Result<Editions> {
+        if framework_id.contains(['@', ';']) {
+            return Err(StoreError::Invalid(format!(
+                "指标体系版本标识“{framework_id}”含 @ 或 ;"
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT framework_id, earlier_editions FROM zone WHERE zone_code = $1")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("区域 (zone) {code}")))?;
+        let before = editions_from(&row)?;
+        let after = before
+            .adopt(framework_id, from_year)
+            .map_err(|problem| StoreError::Invalid(problem.message()))?;
+        let at = clock::now();
+        sqlx::query(
+            "INSERT INTO zone_edition_adoption (zone_code, from_year, framework_id, previous_framework_id, reason, adopted_by, adopted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(code)
+        .bind(i64::from(from_year))
+        .bind(framework_id)
+        .bind(&before.current)
+        .bind(reason)
+        .bind(actor_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query(
+            "UPDATE zone SET framework_id = $1, earlier_editions = $2, data_version = data_version + 1
+             WHERE zone_code = $3 AND framework_id = $4 AND earlier_editions = $5",
+        )
+        .bind(framework_id)
+        .bind(encode_earlier_editions(&after.earlier))
+        .bind(code)
+        .bind(&before.current)
+        .bind(encode_earlier_editions(&before.earlier))
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(format!("区域 {code} 的指标体系版本已被同时修改")));
+        }
+        // The years before `from_year` keep their edition and values: their materialized assessments stay
+        // exact and move on with the zone (as a value write moves those before its first year).
+        sqlx::query(
+            "UPDATE materialized_assessment SET data_version = data_version + 1
+             WHERE zone_code = $1 AND year < $2 AND data_version = (SELECT data_version FROM zone WHERE zone_code = $1) - 1",
+        )
+        .bind(code)
+        .bind(i64::from(from_year))
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::record_in(
+            &mut tx,
+            actor_id,
+            "zone.edition",
+            "zone",
+            code,
+            Some(code),
+            &serde_json::json!({ "framework": before.current, "earlier": before.earlier }),
+            &serde_json::json!({ "framework": framework_id, "from_year": from_year, "reason": reason }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.zone_changed(code, Some(from_year));
+        Ok(after)
+    }
+}
 
 /// Inserts a zone's row, departments, leads, targets and projects in a transaction.
 async fn insert_zone(

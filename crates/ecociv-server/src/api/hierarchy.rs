@@ -77,6 +77,69 @@ pub async fn export(
     Ok(Json(json!({ "zone": code, "files": files })))
 }
 
+/// A zone's editions as the API shows them: each period with its edition, and the adoptions' records.
+pub async fn editions_json(state: &AppState, code: &str) -> ApiResult<Value> {
+    let record = state
+        .store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    let mut periods = Vec::new();
+    for (id, from, to) in record.editions.periods() {
+        let framework = state.store.framework(id).await?;
+        periods.push(json!({
+            "framework": id,
+            "name": framework.name,
+            "edition": framework.edition,
+            "from_year": from,
+            "to_year": to,
+        }));
+    }
+    let adoptions: Vec<Value> = state
+        .store
+        .edition_adoptions(code)
+        .await?
+        .into_iter()
+        .map(|a| {
+            json!({
+                "from_year": a.from_year,
+                "framework": a.framework_id,
+                "previous_framework": a.previous_framework_id,
+                "reason": a.reason,
+                "adopted_by": a.adopted_by_name,
+                "adopted_at": a.adopted_at,
+            })
+        })
+        .collect();
+    Ok(json!({ "zone": code, "current": record.editions.current, "periods": periods, "adoptions": adoptions }))
+}
+
+/// `GET /api/v1/zones/{code}/editions` (members, issue 15): the editions the zone is judged under by year,
+/// and each adoption (who, when, why).
+pub async fn editions(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    member_zone(&state, &principal, &code).await?;
+    Ok(Json(editions_json(&state, &code).await?))
+}
+
+/// `POST /api/v1/zones/{code}/editions` (admins, issue 15): adopt a newer edition from a year on; the
+/// years before stay judged under the edition then in force.
+pub async fn adopt(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Json(body): Json<zones::Adoption>,
+) -> ApiResult<Json<Value>> {
+    if !policy::can_administer(Some(&principal)) {
+        return Err(ApiError::forbidden());
+    }
+    zones::adopt(&state.store, &principal.user.id, &code, &body).await?;
+    Ok(Json(editions_json(&state, &code).await?))
+}
+
 /// The body of `PUT /api/v1/units/{code}/roles/{user_id}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

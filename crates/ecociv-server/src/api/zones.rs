@@ -215,7 +215,7 @@ pub async fn assessment(
     let gzip = crate::assessments::assessment_gzip(
         &state,
         &code,
-        &head.framework_id,
+        head.editions.for_year(query.year),
         query.year,
         selection,
         head.data_version,

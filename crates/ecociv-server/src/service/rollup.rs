@@ -103,7 +103,8 @@ pub async fn peers(state: &AppState, principal: Option<&Principal>, code: &str, 
         .collect();
     let stale = rows.iter().filter(|row| row.stale).count();
     let zones: Vec<ZoneEntry> = rows.into_iter().map(entry).collect();
-    let framework = framework(state, &record.framework_id).await?;
+    // The edition the zone's year is judged under (issue 15).
+    let framework = framework(state, record.editions.for_year(year)).await?;
     let kind: Vec<(String, String)> = ecociv_core::zone::kind(&attributes)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

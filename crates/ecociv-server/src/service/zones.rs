@@ -57,42 +57,138 @@ fn refused(problems: &[ecociv_data::Problem]) -> ApiError {
     ))
 }
 
+/// A framework edition by id: the stored one, else the bundled one (then stored), else `None`.
+pub async fn edition(store: &Store, framework_id: &str) -> ApiResult<Option<ecociv_core::Framework>> {
+    match store.framework(framework_id).await {
+        Ok(framework) => Ok(Some((*framework).clone())),
+        Err(ecociv_store::StoreError::NotFound(_)) => {
+            match ecociv_data::bundled::FRAMEWORKS
+                .iter()
+                .find(|(id, _)| *id == framework_id)
+            {
+                Some((_, text)) => Ok(Some((*store.put_framework(text).await?).clone())),
+                None => Ok(None),
+            }
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Every edition a zone may be created under or adopt: the stored and the bundled ones, by id.
+pub async fn edition_ids(store: &Store) -> ApiResult<Vec<String>> {
+    Ok(store
+        .framework_ids()
+        .await?
+        .into_iter()
+        .chain(ecociv_data::bundled::FRAMEWORKS.iter().map(|(id, _)| id.to_string()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect())
+}
+
+/// A request to adopt a newer framework edition (采用新版指标体系, issue 15).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adoption {
+    /// The edition's id (`national-2021`, …), stored or bundled.
+    pub framework: String,
+    /// The first year judged under it; the years before keep the edition then in force.
+    pub from_year: i32,
+    /// Why (the document that requires it): kept with the adoption.
+    pub reason: String,
+}
+
+/// Adopts a newer edition for a zone from a year on (administrators; the caller checks): the edition
+/// must be known, every row the zone's plan names (targets, lead departments) must be in it, the year
+/// after the year the current edition applies from, and a reason given. Years before keep their edition
+/// and their stored assessments; later years are judged again under the new one. Nothing changes on a
+/// refusal. Returns the zone's editions after.
+pub async fn adopt(
+    store: &Store,
+    actor_id: &str,
+    code: &str,
+    adoption: &Adoption,
+) -> ApiResult<ecociv_core::zone::Editions> {
+    let field = |field: &str, message: String| {
+        ApiError::new(Code::InvalidValue, message).with_details(json!({ "field": field }))
+    };
+    let record = store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    if !ecociv_core::value::YEARS.contains(&adoption.from_year) {
+        return Err(field(
+            "from_year",
+            format!(
+                "启用年份 {} 不在 {}–{} 年之间 (year out of range)",
+                adoption.from_year,
+                ecociv_core::value::YEARS.start(),
+                ecociv_core::value::YEARS.end()
+            ),
+        ));
+    }
+    let reason = adoption.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(field(
+            "reason",
+            "请填写采用新版本的依据（文件名称、文号），不超过 500 字 (give the reason, at most 500 characters)".into(),
+        ));
+    }
+    let Some(framework) = edition(store, &adoption.framework).await? else {
+        return Err(field(
+            "framework",
+            format!(
+                "未知指标体系版本“{}”；可选：{} (unknown framework edition)",
+                adoption.framework,
+                edition_ids(store).await?.join("、")
+            ),
+        ));
+    };
+    let plan = store.plan(&record).await?;
+    let missing: std::collections::BTreeSet<&str> = plan
+        .targets
+        .keys()
+        .chain(plan.lead_departments.keys())
+        .map(String::as_str)
+        .filter(|row| framework.row(row).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(field(
+            "framework",
+            format!(
+                "规划中的指标 {} 不在“{}”中，未采用 (rows of the plan are not in that edition)",
+                missing.into_iter().collect::<Vec<_>>().join("、"),
+                framework.name
+            ),
+        ));
+    }
+    store
+        .adopt_edition_by(actor_id, code, &framework.id, adoption.from_year, reason)
+        .await
+        .map_err(|error| match error {
+            ecociv_store::StoreError::Invalid(message) => field("from_year", message),
+            other => other.into(),
+        })
+}
+
 /// Checks a zone's files without writing: the zone as it would be created, or every problem.
 pub async fn check(store: &Store, base: &str, files: &ZoneFiles, today: Day) -> ApiResult<ecociv_data::LoadedZone> {
     let zone_file = format!("{base}/zone.toml");
     let framework_id =
         ecociv_data::zone::framework_of(&zone_file, &files.zone_toml).map_err(|error| refused(&error.problems))?;
     // The edition the zone names: stored, or bundled (then stored first).
-    let framework = match store.framework(&framework_id).await {
-        Ok(framework) => (*framework).clone(),
-        Err(ecociv_store::StoreError::NotFound(_)) => {
-            let Some((_, text)) = ecociv_data::bundled::FRAMEWORKS
-                .iter()
-                .find(|(id, _)| *id == framework_id)
-            else {
-                let known = store.framework_ids().await?;
-                return Err(refused(&[ecociv_data::Problem {
-                    file: zone_file,
-                    line: None,
-                    column: None,
-                    field: Some("framework".into()),
-                    message: format!(
-                        "未知指标体系版本“{framework_id}”；可选：{} (unknown framework edition)",
-                        known
-                            .iter()
-                            .map(String::as_str)
-                            .chain(ecociv_data::bundled::FRAMEWORKS.iter().map(|(id, _)| *id))
-                            .collect::<std::collections::BTreeSet<_>>()
-                            .into_iter()
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                    ..Default::default()
-                }]));
-            };
-            (*store.put_framework(text).await?).clone()
-        }
-        Err(other) => return Err(other.into()),
+    let Some(framework) = edition(store, &framework_id).await? else {
+        return Err(refused(&[ecociv_data::Problem {
+            file: zone_file,
+            line: None,
+            column: None,
+            field: Some("framework".into()),
+            message: format!(
+                "未知指标体系版本“{framework_id}”；可选：{} (unknown framework edition)",
+                edition_ids(store).await?.join("、")
+            ),
+            ..Default::default()
+        }]));
     };
     let loaded = ecociv_data::load::from_texts(
         base,

@@ -368,6 +368,14 @@ fn audit_rows(
                 None => ecociv_web::t(lang, "admin.licence_default").into_owned(),
             };
         }
+        if action == "zone.edition" {
+            // The edition's id; the page puts its name in its place.
+            let framework = state["framework"].as_str().unwrap_or_default().to_string();
+            return match state["from_year"].as_i64() {
+                Some(year) => format!("{framework}（{}）", admin::period_text(lang, Some(year as i32), None)),
+                None => framework,
+            };
+        }
         if action == "zone.public" {
             let key = if state["public"].as_bool() == Some(true) {
                 "admin.public_on"
@@ -489,7 +497,8 @@ pub async fn rename_department(
     }
 }
 
-/// `GET /admin/zone?zone=`: the zone's public switch and its record (issue 14).
+/// `GET /admin/zone?zone=`: the zone's public switch, licence and framework editions, and their record
+/// (issues 14, 15).
 pub async fn zone_public(
     State(state): State<AppState>,
     web: Web,
@@ -497,16 +506,85 @@ pub async fn zone_public(
     Query(query): Q,
 ) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &user, &query).await?;
+    let view = zone_view(&state, &web, &record, None).await?;
+    let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
+    Ok(html(StatusCode::OK, admin::render_zone_public(&ctx, &view)))
+}
+
+/// The message of a refusal in the page's language: a Chinese page shows the Chinese part of the
+/// service's bilingual "中文 (English)" text.
+fn message_in(lang: Lang, message: &str) -> String {
+    match (lang, message.strip_suffix(')').and_then(|m| m.rsplit_once(" ("))) {
+        (Lang::Zh, Some((zh, _))) => zh.to_string(),
+        _ => message.to_string(),
+    }
+}
+
+/// The zone administration page's view; `adopt_error`: a refused adoption form as submitted.
+async fn zone_view(
+    state: &AppState,
+    web: &Web,
+    record: &ecociv_store::ZoneRecord,
+    adopt_error: Option<(String, String, String, String)>,
+) -> WebResult<ZonePublicView> {
     let code = record.profile.code.clone();
     let events: Vec<ecociv_store::AuditEvent> = state
         .store
         .audit_log(Some(("zone", &code)), 50)
         .await?
         .into_iter()
-        .filter(|event| matches!(event.action.as_str(), "zone.public" | "zone.licence"))
+        .filter(|event| matches!(event.action.as_str(), "zone.public" | "zone.licence" | "zone.edition"))
         .collect();
-    let (licence, confirmed) = crate::web::portal::zone_licence(&state, &code).await?;
-    let view = ZonePublicView {
+    let (licence, confirmed) = crate::web::portal::zone_licence(state, &code).await?;
+    // Editions by name (a Chinese page shows no edition ids).
+    let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let ids = crate::service::zones::edition_ids(&state.store)
+        .await
+        .map_err(|error| WebError::from_api(web, error))?;
+    for id in ids {
+        let Ok(Some(framework)) = crate::service::zones::edition(&state.store, &id).await else {
+            continue;
+        };
+        let name = match web.lang {
+            Lang::Zh => framework.name.clone(),
+            Lang::En => framework.name_en.clone(),
+        };
+        names.insert(id, (name, framework.edition.clone()));
+    }
+    let name_of = |id: &str| {
+        names
+            .get(id)
+            .map_or_else(|| (id.to_string(), String::new()), |n| n.clone())
+    };
+    let editions = record
+        .editions
+        .periods()
+        .into_iter()
+        .map(|(id, from_year, to_year)| {
+            let (name, edition) = name_of(id);
+            admin::EditionPeriod {
+                name,
+                edition,
+                from_year,
+                to_year,
+            }
+        })
+        .collect();
+    let edition_choices = names
+        .iter()
+        .filter(|(id, _)| **id != record.editions.current)
+        .map(|(id, (name, edition))| (id.clone(), format!("{name}（{edition}）")))
+        .collect();
+    let mut history = audit_rows(web.lang, &events, &[]);
+    for (row, event) in history.iter_mut().zip(&events) {
+        if event.action == "zone.edition" {
+            for (id, (name, _)) in &names {
+                row.before = row.before.replace(id.as_str(), name);
+                row.after = row.after.replace(id.as_str(), name);
+            }
+        }
+    }
+    Ok(ZonePublicView {
         action: format!("{}?zone={}", urls::ADMIN_ZONE, urls::encode(&code)),
         zone_name: match web.lang {
             Lang::Zh => record.profile.name.clone(),
@@ -529,10 +607,15 @@ pub async fn zone_public(
             .collect(),
         licence_confirmed: confirmed,
         open_data: urls::open_data(&code),
-        history: audit_rows(web.lang, &events, &[]),
-    };
-    let ctx = context(&web, Some(&record), None, done_flash(&web, &query));
-    Ok(html(StatusCode::OK, admin::render_zone_public(&ctx, &view)))
+        editions,
+        edition_choices,
+        adopt_min_year: record
+            .editions
+            .current_since()
+            .map_or(record.base_year, |since| since + 1),
+        adopt_error,
+        history,
+    })
 }
 
 /// `POST /admin/zone?zone=`: `public` = `1` or `0`, or `licence` = a licence id, through the service the
@@ -546,6 +629,45 @@ pub async fn zone_public_post(
 ) -> WebResult<Response> {
     let record = admin_zone(&state, &web, &user, &query).await?;
     let code = record.profile.code.clone();
+    if input.contains_key("adopt") {
+        let field = |name: &str| input.get(name).cloned().unwrap_or_default();
+        let (framework, from_year, reason) = (field("framework"), field("from_year"), field("reason"));
+        let result = match ecociv_core::value::parse_year(&from_year) {
+            Ok(year) => {
+                let adoption = crate::service::zones::Adoption {
+                    framework: framework.clone(),
+                    from_year: year,
+                    reason: reason.clone(),
+                };
+                crate::service::zones::adopt(&state.store, &user.user.id, &code, &adoption)
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| match error.code {
+                        Code::InvalidValue | Code::Conflict => Ok(message_in(web.lang, &error.message)),
+                        _ => Err(error),
+                    })
+            }
+            Err(problem) => Err(Ok(message_in(web.lang, &problem.to_string()))),
+        };
+        return match result {
+            Ok(()) => Ok(Redirect::to(&format!(
+                "{}?zone={}&done=edition",
+                urls::ADMIN_ZONE,
+                urls::encode(&code)
+            ))
+            .into_response()),
+            Err(Ok(message)) => {
+                let record = admin_zone(&state, &web, &user, &query).await?;
+                let view = zone_view(&state, &web, &record, Some((framework, from_year, reason, message))).await?;
+                let ctx = context(&web, Some(&record), None, None);
+                Ok(html(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    admin::render_zone_public(&ctx, &view),
+                ))
+            }
+            Err(Err(error)) => Err(WebError::from_api(&web, error)),
+        };
+    }
     if let Some(licence) = input.get("licence") {
         users::set_licence(
             &state,
@@ -587,7 +709,7 @@ fn done_flash(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
     let done = query.get("done")?;
     matches!(
         done.as_str(),
-        "role" | "profile" | "password" | "disable" | "enable" | "department" | "public" | "licence"
+        "role" | "profile" | "password" | "disable" | "enable" | "department" | "public" | "licence" | "edition"
     )
     .then(|| Flash {
         kind: FlashKind::Success,

@@ -501,6 +501,21 @@ pub async fn visible_zone(state: &AppState, web: &Web, code: &str) -> WebResult<
     Ok((loaded.0.clone(), loaded.1.clone(), framework))
 }
 
+/// The framework edition a year of the zone is judged under (issue 15): `current` (the zone's edition now,
+/// as [`visible_zone`] gives it) unless the zone adopted a newer edition after that year.
+pub async fn year_framework(
+    state: &AppState,
+    record: &ZoneRecord,
+    current: Arc<Framework>,
+    year: i32,
+) -> WebResult<Arc<Framework>> {
+    let id = record.editions.for_year(year);
+    if id == current.id {
+        return Ok(current);
+    }
+    Ok(state.store.framework(id).await?)
+}
+
 /// The name of an editor's department in a zone.
 pub async fn department_name(state: &AppState, principal: &Principal, code: &str) -> WebResult<Option<String>> {
     match principal.zone_role(code) {

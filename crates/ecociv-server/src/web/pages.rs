@@ -21,7 +21,9 @@ use ecociv_web::pages::table::{Table21View, TableFilter};
 use ecociv_web::pages::water::{SectionView, WaterSummary, WaterView};
 use ecociv_web::pages::{air, dashboard as dashboard_page, indicator as indicator_page, table as table_page, water};
 
-use super::{Web, WebError, WebResult, context, department_name, html, visible_zone, year_or_default, years};
+use super::{
+    Web, WebError, WebResult, context, department_name, html, visible_zone, year_framework, year_or_default, years,
+};
 use crate::AppState;
 use crate::policy;
 
@@ -111,6 +113,7 @@ pub async fn dashboard(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let member = policy::can_read_internal(policy::role(web.principal.as_deref(), &code).as_ref());
     let (departments, waiting) = if member {
@@ -146,6 +149,7 @@ pub async fn table(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
     let mut view = Table21View::build(
@@ -194,6 +198,7 @@ pub async fn table_csv(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assessment]))
         .await
@@ -215,6 +220,7 @@ pub async fn table_xlsx(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let by_years = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
         .await
@@ -239,6 +245,7 @@ pub async fn open_data_json(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assessment]))
         .await
@@ -264,6 +271,7 @@ pub async fn report_docx(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let lang = web.lang;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
@@ -311,6 +319,7 @@ pub async fn indicator(
 ) -> WebResult<Response> {
     let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
     let year = year_or_default(&query, &zone, record.base_year);
+    let framework = year_framework(&state, &record, framework, year).await?;
     let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     // The series' judgements: each year's stored assessment, like the year shown.
     let by_year = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())

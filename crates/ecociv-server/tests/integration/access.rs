@@ -138,6 +138,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     // Issue 15 (h15): zones from files, roles at a level, the roll-up.
     ("POST", "/api/v1/zones", ADMINS),
     ("GET", "/api/v1/zones/{code}/export", LOGGED_IN),
+    ("GET", "/api/v1/zones/{code}/editions", LOGGED_IN),
+    ("POST", "/api/v1/zones/{code}/editions", ADMINS),
     ("PUT", "/api/v1/units/{code}/roles/{user_id}", ADMINS),
     ("GET", "/api/v1/rollup/{code}", UNIT_ROLES),
     ("GET", "/api/v1/rollup/{code}/rollup.xlsx", UNIT_ROLES),
@@ -191,6 +193,10 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         // A zone file that names an unknown edition: refused as invalid (400), after the role check.
         ("POST", "/api/v1/zones") => Some(json!({"zone_toml": "framework = \"none\""})),
         ("PUT", "/api/v1/units/{code}/roles/{user_id}") => Some(json!({"role": "viewer"})),
+        // An unknown edition: refused as invalid (400) after the role check; the zone keeps its edition.
+        ("POST", "/api/v1/zones/{code}/editions") => {
+            Some(json!({"framework": "none", "from_year": 2025, "reason": "路由测试"}))
+        }
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ mod browser;
 mod contract;
 mod corrections;
 mod disclosure;
+mod editions;
 mod fuzz;
 mod hierarchy;
 mod hostile;

@@ -137,7 +137,34 @@ pub struct ZonePublicView {
     pub licence_confirmed: bool,
     /// The open-data catalogue.
     pub open_data: String,
+    /// The editions the zone is judged under, by year (issue 15).
+    pub editions: Vec<EditionPeriod>,
+    /// The editions it may adopt: (id, name and edition).
+    pub edition_choices: Vec<(String, String)>,
+    /// The first year a new edition may apply from (after the current one's).
+    pub adopt_min_year: i32,
+    /// The adoption form as submitted, when refused: (framework, from_year, reason, the refusal).
+    pub adopt_error: Option<(String, String, String, String)>,
     pub history: Vec<AuditRow>,
+}
+
+/// One period of a zone's editions: the edition's name and edition, the years it applies to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditionPeriod {
+    pub name: String,
+    pub edition: String,
+    pub from_year: Option<i32>,
+    pub to_year: Option<i32>,
+}
+
+/// The years of an edition period in words (各年份 / 2024 年及以前 / 2025 年起 / 2025–2026 年).
+pub fn period_text(lang: crate::i18n::Lang, from: Option<i32>, to: Option<i32>) -> String {
+    match (from, to) {
+        (None, None) => t(lang, "admin.edition_all_years").into_owned(),
+        (None, Some(to)) => tf(lang, "admin.edition_until", &[("year", &to)]),
+        (Some(from), None) => tf(lang, "admin.edition_from", &[("year", &from)]),
+        (Some(from), Some(to)) => tf(lang, "admin.edition_between", &[("from", &from), ("to", &to)]),
+    }
 }
 
 /// Renders the zone's public switch.
@@ -194,6 +221,54 @@ pub fn render_zone_public(ctx: &PageContext, view: &ZonePublicView) -> String {
                 button type="submit" { (t(lang, "admin.licence_save")) }
             }
             p { a href=(view.open_data) { (t(lang, "nav.open")) } }
+        }
+        section class="card" aria-labelledby="edition-h" {
+            h2 id="edition-h" { (t(lang, "admin.edition")) }
+            p class="hint" { (t(lang, "admin.edition_hint")) }
+            table class="data" {
+                thead { tr {
+                    th scope="col" { (t(lang, "admin.edition_years")) }
+                    th scope="col" { (t(lang, "admin.edition_name")) }
+                } }
+                tbody {
+                    @for period in &view.editions {
+                        tr {
+                            td { (period_text(lang, period.from_year, period.to_year)) }
+                            td { (period.name) "（" (period.edition) "）" }
+                        }
+                    }
+                }
+            }
+            @if let Some((_, _, _, error)) = &view.adopt_error {
+                p class="error" role="alert" { (error) }
+            }
+            @if view.edition_choices.is_empty() {
+                p class="meta" { (t(lang, "admin.edition_none")) }
+            } @else {
+                form method="post" action=(view.action) class="stack" {
+                    (csrf_field(ctx))
+                    input type="hidden" name="adopt" value="1";
+                    div class="field" {
+                        label for="adopt-framework" { (t(lang, "admin.edition_new")) }
+                        select id="adopt-framework" name="framework" required {
+                            @for (id, name) in &view.edition_choices {
+                                option value=(id) selected[view.adopt_error.as_ref().is_some_and(|e| &e.0 == id)] { (name) }
+                            }
+                        }
+                    }
+                    div class="field" {
+                        label for="adopt-year" { (t(lang, "admin.edition_from_year")) }
+                        input id="adopt-year" name="from_year" type="number" min=(view.adopt_min_year) max="2100" required
+                            value=(view.adopt_error.as_ref().map_or(String::new(), |e| e.1.clone()));
+                    }
+                    div class="field" {
+                        label for="adopt-reason" { (t(lang, "admin.edition_reason")) }
+                        input id="adopt-reason" name="reason" type="text" maxlength="500" required
+                            value=(view.adopt_error.as_ref().map_or(String::new(), |e| e.2.clone()));
+                    }
+                    button type="submit" { (t(lang, "admin.edition_adopt")) }
+                }
+            }
         }
         h2 { (t(lang, "admin.history")) }
         (history_table(ctx, &view.history))

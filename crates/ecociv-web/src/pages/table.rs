@@ -102,6 +102,10 @@ pub struct Table21View {
     pub rows: Vec<TableRow>,
     /// Lines before filtering.
     pub total_rows: usize,
+    /// The edition the year is judged under (issue 15: a zone that adopted a newer one keeps its earlier
+    /// years under the old): its name and edition.
+    pub framework: Named,
+    pub edition: String,
 }
 
 fn target_cell(zone: &Zone, checks: &[TargetCheck], row: &str, year: i32) -> Option<TargetCell> {
@@ -215,6 +219,8 @@ impl Table21View {
             departments,
             rows,
             total_rows,
+            framework: Named::new(&framework.name, &framework.name_en),
+            edition: framework.edition.clone(),
         }
     }
 }
@@ -261,6 +267,7 @@ pub fn render_table(ctx: &PageContext, view: &Table21View) -> String {
         div class="page-head" {
             h1 { (title) }
         }
+        p class="meta" { (tf(lang, "table.judged_under", &[("name", &view.framework.get(lang)), ("edition", &view.edition)])) }
         form class="filters" method="get" action=(urls::table(zone)) {
             div class="field" {
                 label for="f-year" { (t(lang, "filter.year")) }

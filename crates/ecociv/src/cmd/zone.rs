@@ -1,7 +1,7 @@
-//! `ecociv zone create|import|export` (issue 15): a new zone directory from the administrative hierarchy
+//! `ecociv zone create|import|export|template|adopt` (issue 15): a new zone directory from the administrative hierarchy
 //! and a chosen framework edition; a zone directory stored in the database with its values (all or
 //! nothing, every problem with file, line and field); a stored or bundled zone written back as a directory
-//! that `import` reads.
+//! that `import` reads; `adopt`: a newer framework edition from a year on, the earlier years kept under theirs.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,28 @@ pub enum ZoneCommand {
     /// 写出规划 Excel 模板（区域信息 + 表2-1：基准年现状值、2025/2030 目标、牵头部门），填好后用 zone import 导入
     /// (write the Excel plan template)
     Template(TemplateArgs),
+    /// 采用新版指标体系：自启用年份起按新版本评估，此前年份仍按原版本（结果保留）；不带参数时列出各年份所用版本
+    /// (adopt a newer framework edition from a year on; without --framework, list the editions by year)
+    Adopt(AdoptArgs),
+}
+
+#[derive(clap::Args)]
+pub struct AdoptArgs {
+    /// 区域代码 (zone code)
+    #[arg(long)]
+    pub zone: String,
+    /// 新版指标体系标识（已存储或内置） (the edition's id, stored or bundled)
+    #[arg(long, requires_all = ["from_year", "reason"])]
+    pub framework: Option<String>,
+    /// 启用年份：此年起按新版本评估 (the first year judged under it)
+    #[arg(long)]
+    pub from_year: Option<String>,
+    /// 采用依据（文件名称、文号） (why: the document that requires it)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// 数据库地址 (database URL)
+    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
+    pub db: String,
 }
 
 #[derive(clap::Args)]
@@ -102,7 +124,67 @@ pub fn run(command: ZoneCommand) -> anyhow::Result<ExitCode> {
         ZoneCommand::Import(args) => import(args),
         ZoneCommand::Export(args) => export(args),
         ZoneCommand::Template(args) => template(args),
+        ZoneCommand::Adopt(args) => adopt(args),
     }
+}
+
+fn adopt(args: AdoptArgs) -> anyhow::Result<ExitCode> {
+    let from_year = match &args.from_year {
+        Some(text) => match ecociv_core::value::parse_year(text) {
+            Ok(year) => Some(year),
+            Err(problem) => {
+                eprintln!("错误 (error): --from-year: {problem}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let store = Store::open(&args.db)
+            .await
+            .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+        let result = async {
+            if let (Some(framework), Some(from_year), Some(reason)) = (&args.framework, from_year, &args.reason) {
+                let system = ecociv_server::demo::system_user(&store).await?;
+                let adoption = zones::Adoption {
+                    framework: framework.clone(),
+                    from_year,
+                    reason: reason.clone(),
+                };
+                zones::adopt(&store, &system.id, &args.zone, &adoption).await?;
+                println!(
+                    "区域 {} 自 {from_year} 年起采用指标体系版本 {framework}，此前年份仍按原版本评估（adopted）",
+                    args.zone
+                );
+            }
+            let record = store
+                .zone(&args.zone)
+                .await?
+                .ok_or_else(|| ecociv_server::error::ApiError::not_found(format!("区域 (zone) {}", args.zone)))?;
+            for (id, from, to) in record.editions.periods() {
+                let framework = store.framework(id).await?;
+                let span = match (from, to) {
+                    (None, None) => "各年份".to_string(),
+                    (None, Some(to)) => format!("{to} 年及以前"),
+                    (Some(from), None) => format!("{from} 年起"),
+                    (Some(from), Some(to)) => format!("{from}–{to} 年"),
+                };
+                println!("{span}\t{id}\t{}（{}）", framework.name, framework.edition);
+            }
+            Ok::<_, ecociv_server::error::ApiError>(())
+        }
+        .await;
+        store.close().await;
+        match result {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(error) => {
+                eprintln!("错误 (error): {}", error.message);
+                print_problems(&error);
+                Ok(ExitCode::from(1))
+            }
+        }
+    })
 }
 
 fn today_text() -> String {

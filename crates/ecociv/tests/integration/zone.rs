@@ -180,3 +180,55 @@ fn create_import_refuse_export_and_import_again() {
         "row 10 at 30 % is not met"
     );
 }
+
+/// `ecociv zone adopt` (issue 15): a zone imported under national-2021 adopts the example scored edition
+/// from 2023; the periods are listed; a second adoption reaching back is refused with its reason and
+/// changes nothing.
+#[test]
+fn a_zone_adopts_a_newer_edition_from_the_command_line() {
+    let dir = scratch("zone-adopt");
+    let example = dir.join("example");
+    let output = ecociv(&["zone", "export", "--zone", "450202", "--out", s(&example)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let db = format!("sqlite://{}", dir.join("adopt.sqlite3").display());
+    let output = ecociv(&["zone", "import", s(&example), "--db", &db]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let listed = ecociv(&["zone", "adopt", "--zone", "450202", "--db", &db]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert_eq!(stdout(&listed).lines().count(), 1, "{}", stdout(&listed));
+    assert!(
+        stdout(&listed).starts_with("各年份\tnational-2021\t"),
+        "{}",
+        stdout(&listed)
+    );
+
+    let adopt = |year: &str| {
+        ecociv(&[
+            "zone",
+            "adopt",
+            "--zone",
+            "450202",
+            "--framework",
+            "example-scored-2021",
+            "--from-year",
+            year,
+            "--reason",
+            "测试文件",
+            "--db",
+            &db,
+        ])
+    };
+    let output = adopt("2023");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("2022 年及以前\tnational-2021\t"), "{out}");
+    assert!(out.contains("2023 年起\texample-scored-2021\t"), "{out}");
+    // The same edition again: refused, nothing changed.
+    let output = adopt("2024");
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stderr(&output).contains("已采用指标体系版本"), "{}", stderr(&output));
+    let output = adopt("年份");
+    assert_eq!(output.status.code(), Some(2), "a bad year is bad usage");
+    let listed = ecociv(&["zone", "adopt", "--zone", "450202", "--db", &db]);
+    assert_eq!(stdout(&listed).lines().count(), 2, "{}", stdout(&listed));
+}
