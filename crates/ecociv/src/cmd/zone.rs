@@ -180,7 +180,7 @@ fn adopt(args: AdoptArgs) -> anyhow::Result<ExitCode> {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(error) => {
                 eprintln!("错误 (error): {}", error.message);
-                print_problems(&error);
+                super::print_problems(&error);
                 Ok(ExitCode::from(1))
             }
         }
