@@ -29,7 +29,7 @@ pub mod refdata;
 pub mod text;
 
 pub use located::{Located, Refused, SheetCell};
-pub use text::{MAX_READING, excerpt, formula_like, name_problem, neutralise_formula};
+pub use text::{MAX_READING, excerpt, formula_like, header_names, name_problem, neutralise_formula};
 
 /// The longest record a reader accepts: 1 MiB. Monitoring and values lines are a few hundred bytes; a
 /// record this long is a damaged or hostile file.

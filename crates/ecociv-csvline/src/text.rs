@@ -142,3 +142,40 @@ mod tests {
         assert_eq!(excerpt_bytes(b"abc"), "abc");
     }
 }
+
+/// A header line's column names as every CSV reader compares them: the first without its UTF-8 byte-order
+/// marks, each trimmed and lower-cased (bytes that are not UTF-8 replaced). The csv crate's byte or string
+/// fields alike (`&[u8]` and `&str` are both `AsRef<[u8]>`).
+pub fn header_names<F: AsRef<[u8]>>(fields: impl IntoIterator<Item = F>) -> Vec<String> {
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let mut bytes = field.as_ref();
+            while index == 0
+                && let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
+            {
+                bytes = rest;
+            }
+            String::from_utf8_lossy(bytes).trim().to_ascii_lowercase()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header_names;
+
+    #[test]
+    fn header_names_drop_the_bom_trim_and_lower_case() {
+        assert_eq!(
+            header_names(["\u{feff} Station ", "PM25", " bom\u{feff}"]),
+            ["station", "pm25", "bom\u{feff}"]
+        );
+        assert_eq!(
+            header_names([b"\xEF\xBB\xBF\xEF\xBB\xBFa\xFF".as_slice()]),
+            ["a\u{fffd}"]
+        );
+        assert!(header_names(Vec::<&str>::new()).is_empty());
+    }
+}

@@ -29,18 +29,7 @@ impl<R: Read> Records<R> {
             .flexible(true)
             .from_reader(LineCounter::new(input));
         let names = match rdr.byte_headers() {
-            Ok(h) => h
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    let b = if i == 0 {
-                        b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
-                    } else {
-                        b
-                    };
-                    String::from_utf8_lossy(b).trim().to_ascii_lowercase()
-                })
-                .collect(),
+            Ok(h) => ecociv_csvline::header_names(h),
             Err(e) => {
                 return Err(Located::in_stream(
                     1,

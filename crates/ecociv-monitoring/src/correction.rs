@@ -93,14 +93,7 @@ pub fn parse(kind: Kind, file: &str, bytes: &[u8], reason: Option<&str>) -> Resu
             continue;
         }
         let Some(names) = &header else {
-            let names: Vec<String> = rec
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    let n = if i == 0 { n.trim_start_matches('\u{feff}') } else { n };
-                    n.trim().to_ascii_lowercase()
-                })
-                .collect();
+            let names = ecociv_csvline::header_names(&rec);
             if !names.iter().any(|n| n == "action") {
                 return Err(Refused::one(
                     file,

@@ -337,15 +337,7 @@ pub fn split(
             continue;
         }
         let Some(names) = &header else {
-            header = Some(
-                rec.iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        let n = if i == 0 { n.trim_start_matches('\u{feff}') } else { n };
-                        n.trim().to_ascii_lowercase()
-                    })
-                    .collect(),
-            );
+            header = Some(ecociv_csvline::header_names(&rec));
             continue;
         };
         rows += 1;

@@ -213,30 +213,48 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     } else {
         Method::Method1NoTarget
     };
-    let d = input.direction.d();
     let mut warnings = Vec::new();
 
     let mut out = blank(input, method);
 
     // Target of exactly zero → 0.001 (done when the configuration is read, before anything else).
-    let target_used = target_used(input, &mut warnings);
-    out.target_used = target_used;
+    out.target_used = target_used(input, &mut warnings);
 
+    match observed(input, &points, &mut out, &mut warnings) {
+        // Nothing to measure: no status, no score.
+        Err(refusal) => out.refusal = Some(refusal),
+        Ok((base, current)) => {
+            let moved_away_from_target = growth(input, method, base, current, &mut out, &mut warnings);
+            refuse_non_finite(&mut out);
+            status_and_score(&mut out, moved_away_from_target);
+        }
+    }
+    out.warnings = warnings;
+    Ok(out)
+}
+
+/// Step 1: the latest point and the base point (the requested base year, or the next year with data),
+/// written into `out` with the sign, the thresholds and whether the target is achieved; the refusal when
+/// there is no data, or none since the base year.
+fn observed(
+    input: &SeriesInput,
+    points: &[Observation],
+    out: &mut SeriesProgress,
+    warnings: &mut Vec<Note>,
+) -> Result<(Observation, Observation), Note> {
     let Some(current) = points.last().copied() else {
-        out.refusal = Some(Note::new(
+        return Err(Note::new(
             "no_data",
             "没有任何数据，无法评估进展".to_string(),
             "no data: progress cannot be assessed".to_string(),
         ));
-        out.warnings = warnings;
-        return Ok(out);
     };
     out.current_year = Some(current.year);
     out.current_value = Some(current.value);
 
     // Base year: the requested year, or the next available year.
     let Some(base) = points.iter().find(|p| p.year >= input.base_year).copied() else {
-        out.refusal = Some(Note::new(
+        return Err(Note::new(
             "no_data_since_base_year",
             format!(
                 "基准年 {} 及以后没有数据（最新数据为 {} 年），无法评估进展",
@@ -247,8 +265,6 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
                 input.base_year, current.year
             ),
         ));
-        out.warnings = warnings;
-        return Ok(out);
     };
     if base.year != input.base_year {
         warnings.push(Note::new(
@@ -265,15 +281,26 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     }
     out.base_year = Some(base.year);
     out.base_value = Some(base.value);
-    let sign = if base.value < 0.0 { -1.0 } else { 1.0 };
-    out.sign = Some(sign);
+    out.sign = Some(if base.value < 0.0 { -1.0 } else { 1.0 });
 
     // Thresholds (method 1: reduced by C, computed on the observed base value).
-    set_thresholds(&mut out, input, base.value, &mut warnings);
+    set_thresholds(out, input, base.value, warnings);
 
-    out.target_achieved = target_used.is_some_and(|t| input.direction.meets(current.value, t));
+    out.target_achieved = out.target_used.is_some_and(|t| input.direction.meets(current.value, t));
+    Ok((base, current))
+}
 
-    // Preconditions, in the method's order.
+/// Step 2: the growth rates and the progress value, the method's preconditions in their order (a zero
+/// base replaced, then the refusals before growth, then method 2's against the target). Returns whether
+/// the row moved away from a target equal to its base value.
+fn growth(
+    input: &SeriesInput,
+    method: Method,
+    base: Observation,
+    current: Observation,
+    out: &mut SeriesProgress,
+    warnings: &mut Vec<Note>,
+) -> bool {
     let base_used = if base.value == 0.0 {
         warnings.push(Note::new(
             "zero_base_replaced",
@@ -286,64 +313,85 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
     };
     out.base_value_used = Some(base_used);
 
-    let refusal = refusal_before_growth(base, base_used, current);
-
-    let mut moved_away_from_target = false;
-    if refusal.is_none() {
-        let cagr_o = cagr(current.value, base_used, current.year, base.year);
-        out.cagr_observed = Some(cagr_o);
-        match (method, target_used) {
-            (Method::Method2Target, Some(t)) => {
-                if base.year >= input.target_year {
-                    out.refusal = Some(Note::new(
-                        "base_year_not_before_target_year",
-                        format!(
-                            "实际基准年 {} 不早于目标年 {}，无法计算所需增长率",
-                            base.year, input.target_year
-                        ),
-                        format!(
-                            "effective base year {} is not before target year {}",
-                            base.year, input.target_year
-                        ),
-                    ));
-                } else if (t > 0.0) != (base_used > 0.0) {
-                    out.refusal = Some(Note::new(
-                        "target_sign_mismatch",
-                        format!("目标值（{t}）与基准值（{}）符号不同，无法计算所需增长率", base.value),
-                        format!("target ({t}) and base value ({}) have different signs", base.value),
-                    ));
-                } else {
-                    let cagr_r = cagr(t, base_used, input.target_year, base.year);
-                    out.cagr_required = Some(cagr_r);
-                    if cagr_r == 0.0 {
-                        // The target equals the base value. Met: `target_achieved` above. Not met: the
-                        // row moved away from it in the undesired direction, so sign·d·CAGR_o < 0 while
-                        // |CAGR_r| = 0: R is negative without bound. The published table reads
-                        // "R < 0% → Deterioration" and the method-2 score max(4.1667·R − 2.5, −5) is −5.
-                        // R itself (−∞) is not reported. See the module's preconditions.
-                        if !out.target_achieved {
-                            moved_away_from_target = true;
-                            warnings.push(Note::new(
-                                "zero_required_growth",
-                                format!(
-                                    "目标值等于基准值（{t}），所需增长率为 0：现状值已向不利方向偏离目标，按方法（R < 0）判为退步，得分 −5"
-                                ),
-                                format!(
-                                    "target equals the base value ({t}): required growth is 0 and the value has moved away from the target in the undesired direction, so R < 0 without bound: deterioration, score −5, as the method's table reads"
-                                ),
-                            ));
-                        }
-                    } else {
-                        out.progress_value = Some(sign * d * cagr_o / cagr_r.abs());
-                    }
-                }
-            }
-            _ => out.progress_value = Some(sign * d * cagr_o),
-        }
-    } else {
-        out.refusal = refusal;
+    if let Some(refusal) = refusal_before_growth(base, base_used, current) {
+        out.refusal = Some(refusal);
+        return false;
     }
+    let cagr_o = cagr(current.value, base_used, current.year, base.year);
+    out.cagr_observed = Some(cagr_o);
+    let sign_d = out.sign.unwrap_or(1.0) * input.direction.d();
+    match (method, out.target_used) {
+        (Method::Method2Target, Some(t)) => against_target(input, t, base, base_used, cagr_o, sign_d, out, warnings),
+        _ => {
+            out.progress_value = Some(sign_d * cagr_o);
+            false
+        }
+    }
+}
 
+/// Step 2, method 2: the growth the target requires and the progress value R = sign·d·CAGR_o / |CAGR_r|,
+/// or the refusal when the base year is not before the target year or the target's sign differs from the
+/// base value's. Returns whether the row moved away from a target equal to its base value.
+#[allow(clippy::too_many_arguments)]
+fn against_target(
+    input: &SeriesInput,
+    t: f64,
+    base: Observation,
+    base_used: f64,
+    cagr_o: f64,
+    sign_d: f64,
+    out: &mut SeriesProgress,
+    warnings: &mut Vec<Note>,
+) -> bool {
+    if base.year >= input.target_year {
+        out.refusal = Some(Note::new(
+            "base_year_not_before_target_year",
+            format!(
+                "实际基准年 {} 不早于目标年 {}，无法计算所需增长率",
+                base.year, input.target_year
+            ),
+            format!(
+                "effective base year {} is not before target year {}",
+                base.year, input.target_year
+            ),
+        ));
+        return false;
+    }
+    if (t > 0.0) != (base_used > 0.0) {
+        out.refusal = Some(Note::new(
+            "target_sign_mismatch",
+            format!("目标值（{t}）与基准值（{}）符号不同，无法计算所需增长率", base.value),
+            format!("target ({t}) and base value ({}) have different signs", base.value),
+        ));
+        return false;
+    }
+    let cagr_r = cagr(t, base_used, input.target_year, base.year);
+    out.cagr_required = Some(cagr_r);
+    if cagr_r != 0.0 {
+        out.progress_value = Some(sign_d * cagr_o / cagr_r.abs());
+        return false;
+    }
+    // The target equals the base value. Met: `target_achieved` above. Not met: the row moved away from it
+    // in the undesired direction, so sign·d·CAGR_o < 0 while |CAGR_r| = 0: R is negative without bound. The
+    // published table reads "R < 0% → Deterioration" and the method-2 score max(4.1667·R − 2.5, −5) is −5.
+    // R itself (−∞) is not reported. See the module's preconditions.
+    if out.target_achieved {
+        return false;
+    }
+    warnings.push(Note::new(
+        "zero_required_growth",
+        format!(
+            "目标值等于基准值（{t}），所需增长率为 0：现状值已向不利方向偏离目标，按方法（R < 0）判为退步，得分 −5"
+        ),
+        format!(
+            "target equals the base value ({t}): required growth is 0 and the value has moved away from the target in the undesired direction, so R < 0 without bound: deterioration, score −5, as the method's table reads"
+        ),
+    ));
+    true
+}
+
+/// Step 3: a progress value that is not a finite number (overflow) is refused.
+fn refuse_non_finite(out: &mut SeriesProgress) {
     if let Some(p) = out.progress_value
         && !p.is_finite()
     {
@@ -354,10 +402,6 @@ pub fn measure(input: &SeriesInput) -> Result<SeriesProgress, InputError> {
             "the progress value is not finite (overflow); progress cannot be assessed".to_string(),
         ));
     }
-
-    status_and_score(&mut out, moved_away_from_target);
-    out.warnings = warnings;
-    Ok(out)
 }
 
 /// The result before anything is measured: the input's parameters, the method's thresholds, not available.

@@ -20,11 +20,11 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use ecociv_plan::model::{FundingSource, KeyProjects, LeadBasis, LedgerEntry, Measures, Milestone};
 use ecociv_plan::{Date, WanYuan};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::common::{ReportError, TextCells};
 use crate::template::{ImportError, at, cell_name};
-use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
+use crate::xlsx::{Formats, height_for, lines_needed, merge_or_write, print_setup};
 
 pub const TASKS_SHEET: &str = "任务分解表";
 pub const LEDGER_SHEET: &str = "项目台账";
@@ -198,15 +198,7 @@ pub fn project_ledger(
     spent: &BTreeMap<String, WanYuan>,
 ) -> Result<Vec<u8>, ReportError> {
     let f = Formats::new();
-    let input = Format::new()
-        .set_font_name(BODY_FONT)
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(Color::RGB(0xFFF2CC))
-        .set_num_format("@")
-        .set_unlocked();
+    let input = f.input.clone().set_unlocked();
     let input_money = input.clone().set_num_format("0.00");
     let money = money_format(&f.number);
     let entry = |id: &str| ledger.iter().find(|l| l.project == id);

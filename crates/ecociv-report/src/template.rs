@@ -24,12 +24,10 @@ use ecociv_core::framework::Row;
 use ecociv_core::value::{Assigned, parse_assigned, parse_value};
 use ecociv_core::{Framework, Observation, Source, Value, Zone};
 use ecociv_csvline::Located;
-use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Formula, Workbook};
 
 use crate::common::{ReportError, TextCells};
-use crate::xlsx::{BODY_FONT, Formats, height_for, lines_needed, merge_or_write, print_setup};
+use crate::xlsx::{Formats, height_for, lines_needed, merge_or_write, print_setup};
 
 /// The input sheet's name.
 pub const INPUT_SHEET: &str = "填报表";
@@ -120,15 +118,7 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         )));
     }
     let formats = Formats::new();
-    let input = Format::new()
-        .set_font_name(BODY_FONT)
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(Color::RGB(0xFFF2CC))
-        .set_num_format("@")
-        .set_unlocked();
+    let input = formats.input.clone().set_unlocked();
     let mut book = Workbook::new();
 
     // The meta sheet first in memory, added second so the input sheet opens first.

@@ -68,6 +68,9 @@ pub(crate) struct Formats {
     pub centre: Format,
     pub number: Format,
     pub note: Format,
+    /// A cell for people to fill in: text (`@`, so Excel keeps `0.50` and `完成` as typed) on the templates'
+    /// light yellow. Locked, as every cell is; a protected sheet's inputs add `set_unlocked`.
+    pub input: Format,
 }
 
 impl Formats {
@@ -91,6 +94,10 @@ impl Formats {
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xD9E1F2)),
             text: base.clone(),
+            input: base
+                .clone()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_num_format("@"),
             centre: base.clone().set_align(FormatAlign::Center),
             number: base.set_align(FormatAlign::Center).set_num_format("General"),
             note: Format::new()

@@ -11,11 +11,11 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use ecociv_core::value::parse_value;
 use ecociv_core::{Framework, Value, Zone};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::Workbook;
 
 use crate::common::{ReportError, TextCells};
 use crate::template::{ImportError, at, cell_input, cell_name, value_text};
-use crate::xlsx::{BODY_FONT, Formats};
+use crate::xlsx::Formats;
 
 /// The template's format, in its hidden sheet.
 pub const FORMAT: &str = "ecociv-zone-plan/1";
@@ -113,14 +113,7 @@ pub struct RowCells {
 /// plan's targets and leads and its base-year values).
 pub fn template(framework: &Framework, code: &str, name: &str, plan_of: Option<&Zone>) -> Result<Vec<u8>, ReportError> {
     let formats = Formats::new();
-    let input = Format::new()
-        .set_font_name(BODY_FONT)
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(Color::RGB(0xFFF2CC))
-        .set_num_format("@");
+    let input = formats.input.clone();
     let mut book = Workbook::new();
     let info = book.add_worksheet();
     info.set_name(INFO_SHEET)?;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use ecociv_csvline::Located;
+use ecociv_csvline::{LineCounter, Located};
 
 use crate::questionnaire::{Answers, Questionnaire};
 use crate::sampling::SamplingPlan;
@@ -61,23 +61,6 @@ pub(crate) fn problem(line: u64, column: &str, zh: impl Into<String>, en: impl I
         "整个文件" | "整行" | "表头" => located,
         heading => located.in_field(heading),
     }
-}
-
-/// The 1-based line of `text` a CSV record starts on. The csv reader's position of a record is where the
-/// previous one ended, before the blank lines it passes over; those are counted here.
-pub(crate) fn record_line(text: &str, position: Option<&csv::Position>) -> u64 {
-    let Some(position) = position else {
-        return 0;
-    };
-    let mut line = position.line();
-    for &byte in text.as_bytes().iter().skip(position.byte() as usize) {
-        match byte {
-            b'\n' => line += 1,
-            b'\r' => {}
-            _ => break,
-        }
-    }
-    line
 }
 
 /// The largest file accepted (bytes).
@@ -135,18 +118,25 @@ pub fn read_grid(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, Located> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The line a person sees for each record, blank lines counted: `ecociv_csvline::LineCounter`.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(LineCounter::new(text.as_bytes()));
     let mut grid = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = record_line(text, e.position());
-            problem(line, "整行", format!("无法读取：{e}"), e.to_string())
-        })?;
-        let line = record_line(text, record.position());
-        grid.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| reader.get_ref().line_at(p.byte()));
+                grid.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| reader.get_ref().line_at(p.byte()));
+                return Err(problem(line, "整行", format!("无法读取：{e}"), e.to_string()));
+            }
+        }
     }
     Ok(grid)
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use ecociv_csvline::Located;
 
-use crate::import::{problem, record_line};
+use crate::import::{problem, read_grid};
 use crate::questionnaire::Problem;
 
 /// What a stratum is.
@@ -88,36 +88,15 @@ impl SamplingPlan {
     /// nothing; every problem is located (line and column heading; the caller names the file with
     /// [`Located::in_file`]), then the plan's own checks run, each named at its stratum's line.
     pub fn parse_table(population_basis: &str, text: &str) -> Result<Self, Vec<Located>> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
+        // Read as a platform's export is (`import::read_grid`: each record's own line, cells trimmed).
+        let grid = read_grid(text.as_bytes()).map_err(|problem| vec![problem])?;
         let mut problems = Vec::new();
         let mut strata = Vec::new();
         // The line each stratum was read from.
         let mut lines = Vec::new();
-        for (index, record) in reader.records().enumerate() {
-            // The text's own line (the reader passes blank lines over, so the record's index is not it).
-            let position = match &record {
-                Ok(record) => record.position(),
-                Err(error) => error.position(),
-            };
-            let line = record_line(text, position);
-            let record = match record {
-                Ok(record) => record,
-                Err(error) => {
-                    problems.push(problem(
-                        line,
-                        "整行",
-                        format!("无法读取：{error}"),
-                        format!("cannot be read: {error}"),
-                    ));
-                    continue;
-                }
-            };
-            let cells: Vec<&str> = record.iter().collect();
+        for (index, (line, cells)) in grid.iter().enumerate() {
+            let line = *line;
+            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             if index == 0 {
                 if cells.iter().take(5).copied().collect::<Vec<_>>() != TABLE_HEADER[..cells.len().min(5)]
                     || cells.len() < 4

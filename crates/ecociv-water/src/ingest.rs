@@ -63,18 +63,7 @@ impl Header {
     fn read<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>) -> Result<Self, IngestError> {
         let h = rdr.byte_headers().cloned();
         let h = h.map_err(|e| csv_error(&e, rdr))?;
-        let names = h
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let b = if i == 0 {
-                    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
-                } else {
-                    b
-                };
-                String::from_utf8_lossy(b).trim().to_ascii_lowercase()
-            })
-            .collect::<Vec<_>>();
+        let names = ecociv_csvline::header_names(&h);
         if names.iter().all(String::is_empty) {
             return Err(IngestError::in_stream(1, None, "缺少表头 / missing header line"));
         }

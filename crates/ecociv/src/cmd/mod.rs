@@ -1,9 +1,10 @@
 //! The subcommands. Each lives in its own file with its `Args` and a `run` function; add a subcommand by
 //! adding a variant here and one arm in [`run`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
 use ecociv_data::LoadedZone;
 
@@ -189,6 +190,27 @@ pub fn print_problems(error: &ecociv_server::error::ApiError) {
             eprintln!("{text}");
         }
     }
+}
+
+/// The input and output files of a command that reads a CSV and writes a result (`ecociv water …`,
+/// `ecociv soil …`, `ecociv noise judge`).
+#[derive(clap::Args)]
+pub struct Files {
+    /// 输入 CSV 文件，“-” 为标准输入 (input CSV file, or - for standard input)
+    #[arg(long)]
+    pub input: String,
+    /// 输出文件（缺省：标准输出）(output file; default standard output)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// The input file, or standard input for `-`. Unbuffered: the CSV readers buffer (64 KiB).
+pub fn open_input(input: &str) -> anyhow::Result<Box<dyn std::io::Read>> {
+    if input == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let file = std::fs::File::open(input).with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
+    Ok(Box::new(file))
 }
 
 pub fn year_arg(text: &str) -> Result<i32, String> {

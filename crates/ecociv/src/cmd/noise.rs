@@ -8,8 +8,7 @@ use std::process::ExitCode;
 use ecociv_noise::gb3096::Table;
 use ecociv_noise::ingest::{self, PeriodResult};
 
-use super::Format;
-use super::soil::{Io, emit, open_input, refuse};
+use super::soil::{self, Io};
 
 #[derive(clap::Subcommand)]
 pub enum NoiseCommand {
@@ -26,20 +25,12 @@ pub fn run(command: NoiseCommand) -> anyhow::Result<ExitCode> {
 
 fn judge(io: &Io) -> anyhow::Result<ExitCode> {
     let table = Table::embedded();
-    let results = match ingest::read_and_judge(open_input(&io.input)?, table) {
-        Ok(results) => results,
-        Err(errors) => return Ok(refuse(&io.input, &errors)),
-    };
-    let mut bytes = Vec::new();
-    match io.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut bytes, &json(&results, table))?;
-            bytes.push(b'\n');
-        }
-        Format::Table => ingest::write_csv(&results, table, &mut bytes)?,
-    }
-    emit(io, &bytes)?;
-    Ok(ExitCode::SUCCESS)
+    soil::judge(
+        io,
+        |input| ingest::read_and_judge(input, table),
+        |results, bytes| Ok(ingest::write_csv(results, table, bytes)?),
+        |results| json(results, table),
+    )
 }
 
 fn json(results: &[PeriodResult], table: &Table) -> serde_json::Value {

@@ -4,16 +4,14 @@
 //!
 //! All or nothing: every error of the input is printed (file, line, column, field) and nothing is written.
 
-use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use ecociv_soil::ingest;
 use ecociv_soil::{gb15618, gb36600};
 
-use super::Format;
+use super::{Files, Format, open_input};
 
 #[derive(clap::Subcommand)]
 pub enum SoilCommand {
@@ -23,14 +21,11 @@ pub enum SoilCommand {
     Farmland(Io),
 }
 
+/// A judging command's files and output format (`ecociv soil …`, `ecociv noise judge`).
 #[derive(clap::Args)]
 pub struct Io {
-    /// 输入 CSV 文件，“-” 为标准输入 (input CSV file, or - for standard input)
-    #[arg(long)]
-    pub input: String,
-    /// 输出文件（缺省：标准输出）(output file; default standard output)
-    #[arg(long)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: Files,
     /// 输出格式：table 为 CSV 表，json 供程序读取 (table: CSV rows; json: for programs)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -41,14 +36,6 @@ pub fn run(command: SoilCommand) -> anyhow::Result<ExitCode> {
         SoilCommand::Development(io) => development(&io),
         SoilCommand::Farmland(io) => farmland(&io),
     }
-}
-
-pub(super) fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
-    if input == "-" {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = File::open(input).with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
-    Ok(Box::new(file))
 }
 
 /// Prints every input error with the file's name and answers exit code 1 (refused input).
@@ -66,7 +53,7 @@ pub(super) fn refuse(input: &str, errors: &[ingest::IngestError]) -> ExitCode {
 
 /// Writes the finished output to `--output` or standard output.
 pub(super) fn emit(io_args: &Io, bytes: &[u8]) -> anyhow::Result<()> {
-    match &io_args.output {
+    match &io_args.files.output {
         Some(path) => {
             std::fs::write(path, bytes).with_context(|| format!("无法写出 (cannot write) {}", path.display()))
         }
@@ -80,16 +67,38 @@ pub(super) fn emit(io_args: &Io, bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-fn development(io_args: &Io) -> anyhow::Result<ExitCode> {
-    let table = gb36600::Table::embedded();
-    let rows = match ingest::read_development(open_input(&io_args.input)?, table) {
-        Ok(rows) => rows,
-        Err(errors) => return Ok(refuse(&io_args.input, &errors)),
+/// The glue of a judging command: the input read and judged by `read` — refused whole, every problem
+/// printed and nothing written —, then written as `--format` says (the CSV table `table` writes, or the
+/// JSON document `json` builds) to `--output` or standard output.
+pub(super) fn judge<T>(
+    io_args: &Io,
+    read: impl FnOnce(Box<dyn Read>) -> Result<T, Vec<ingest::IngestError>>,
+    table: impl FnOnce(&T, &mut Vec<u8>) -> anyhow::Result<()>,
+    json: impl FnOnce(&T) -> serde_json::Value,
+) -> anyhow::Result<ExitCode> {
+    let judged = match read(open_input(&io_args.files.input)?) {
+        Ok(judged) => judged,
+        Err(errors) => return Ok(refuse(&io_args.files.input, &errors)),
     };
     let mut bytes = Vec::new();
     match io_args.format {
-        Format::Table => ingest::write_development_csv(&rows, &mut bytes)?,
+        Format::Table => table(&judged, &mut bytes)?,
         Format::Json => {
+            serde_json::to_writer_pretty(&mut bytes, &json(&judged))?;
+            bytes.push(b'\n');
+        }
+    }
+    emit(io_args, &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn development(io_args: &Io) -> anyhow::Result<ExitCode> {
+    let table = gb36600::Table::embedded();
+    judge(
+        io_args,
+        |input| ingest::read_development(input, table),
+        |rows, bytes| Ok(ingest::write_development_csv(rows, bytes)?),
+        |rows| {
             let items: Vec<_> = rows
                 .iter()
                 .map(|r| {
@@ -105,25 +114,18 @@ fn development(io_args: &Io) -> anyhow::Result<ExitCode> {
                     })
                 })
                 .collect();
-            let doc = serde_json::json!({"edition": ecociv_soil::edition::GB36600, "unit": "mg/kg", "rows": items});
-            serde_json::to_writer_pretty(&mut bytes, &doc)?;
-            bytes.push(b'\n');
-        }
-    }
-    emit(io_args, &bytes)?;
-    Ok(ExitCode::SUCCESS)
+            serde_json::json!({"edition": ecociv_soil::edition::GB36600, "unit": "mg/kg", "rows": items})
+        },
+    )
 }
 
 fn farmland(io_args: &Io) -> anyhow::Result<ExitCode> {
     let table = gb15618::Table::embedded();
-    let rows = match ingest::read_farmland(open_input(&io_args.input)?, table) {
-        Ok(rows) => rows,
-        Err(errors) => return Ok(refuse(&io_args.input, &errors)),
-    };
-    let mut bytes = Vec::new();
-    match io_args.format {
-        Format::Table => ingest::write_farmland_csv(&rows, &mut bytes)?,
-        Format::Json => {
+    judge(
+        io_args,
+        |input| ingest::read_farmland(input, table),
+        |rows, bytes| Ok(ingest::write_farmland_csv(rows, bytes)?),
+        |rows| {
             let items: Vec<_> = rows
                 .iter()
                 .map(|r| {
@@ -137,11 +139,7 @@ fn farmland(io_args: &Io) -> anyhow::Result<ExitCode> {
                     })
                 })
                 .collect();
-            let doc = serde_json::json!({"edition": ecociv_soil::edition::GB15618, "unit": "mg/kg", "rows": items});
-            serde_json::to_writer_pretty(&mut bytes, &doc)?;
-            bytes.push(b'\n');
-        }
-    }
-    emit(io_args, &bytes)?;
-    Ok(ExitCode::SUCCESS)
+            serde_json::json!({"edition": ecociv_soil::edition::GB15618, "unit": "mg/kg", "rows": items})
+        },
+    )
 }

@@ -8,7 +8,7 @@
 //! after the whole input was read without error.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,6 +17,8 @@ use ecociv_core::{Framework, Observation};
 use ecociv_water::evaluation2011::Thresholds;
 use ecociv_water::gb3838::Table;
 use ecociv_water::ingest;
+
+use super::{Files as Io, open_input};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,30 +34,11 @@ pub enum WaterCommand {
     Annual(Io),
 }
 
-#[derive(clap::Args)]
-pub struct Io {
-    /// 输入 CSV 文件，“-” 为标准输入 (input CSV file, or - for standard input)
-    #[arg(long)]
-    pub input: String,
-    /// 输出文件（缺省：标准输出）(output file; default standard output)
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         WaterCommand::Classify(io) => classify(&io),
         WaterCommand::Annual(io) => annual(&io),
     }
-}
-
-fn open_input(input: &str) -> anyhow::Result<Box<dyn Read>> {
-    if input == "-" {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = File::open(input).with_context(|| format!("无法打开输入文件 (cannot open input) {input}"))?;
-    // The CSV reader buffers (64 KiB); no second buffer here.
-    Ok(Box::new(file))
 }
 
 /// A temporary file next to the output (or in the temp directory), removed on drop unless kept.
