@@ -46,6 +46,11 @@ status() { awk -v k="$1" '$1 == k":" {printf "%d", $2 / 1024}' "/proc/$SERVER/st
 
 # Hourly rows of about 41 bytes: stations × 8,760 hours.
 STATIONS=$(( SIZE_MB * 1000000 / (8760 * 41) ))
+# INPUT=path: a file this script made before (kept by the caller; e.g. for the KILL=1 run after the full one).
+if [ -n "${INPUT:-}" ]; then
+  FILE=$INPUT
+  echo "== reusing $FILE"
+else
 FILE=$WORK/SYNTHETIC-import-$SIZE_MB.csv
 echo "== generating $STATIONS stations × 8760 hours of 2022 (SYNTHETIC)"
 awk -v stations="$STATIONS" 'BEGIN {
@@ -57,6 +62,7 @@ awk -v stations="$STATIONS" 'BEGIN {
       printf "BIG-%04d,2022-%02d-%02d,%d,%d,%d,%d,%.1f,%d,%d\n", s, m, d, h, 4 + k % 17, 12 + k % 40, 30 + k % 70, 0.4 + (k % 12) / 10, 20 + (k * 3) % 150, 15 + k % 60
     }
 }' >"$FILE"
+fi
 BYTES=$(stat -c %s "$FILE")
 echo "$(( BYTES / 1000000 )) MB of CSV, $(( $(wc -l <"$FILE") - 1 )) rows"
 
@@ -103,7 +109,9 @@ if [ -n "${KILL:-}" ]; then
   done
   echo "killing the server during: $p"
   kill -9 "$SERVER"; wait "$SERVER" 2>/dev/null || true; wait "$CURL" 2>/dev/null || true
+  before_start=$(date +%s.%N)
   start
+  echo "restarted in $(echo "$(date +%s.%N) - $before_start" | bc) s (the leftovers removed before it listens); server log: $(grep -a '清除' "$WORK/err" | tail -1)"
   n=$(readings)
   echo "after restart: $n readings of the killed import stored; files recorded: $(curl -s -b "$WORK/jar" "$BASE/api/v1/zones/450202/monitoring" | python3 -c 'import json,sys; print(sum(len(k["files"]) for k in json.load(sys.stdin)["kinds"]))' 2>/dev/null || echo '?')"
   leftovers=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ecociv-upload-*' 2>/dev/null | wc -l)
@@ -130,4 +138,6 @@ kill "$SAMPLER" 2>/dev/null || true; SAMPLER=
 echo "import: $(cut -c1-300 "$WORK/import")"
 if [ -n "$SAVER" ]; then wait "$SAVER" || true; cat "$WORK/saved" 2>/dev/null; fi
 echo "$(cat "$WORK/t"); server RSS $(status VmRSS) MiB, peak (VmHWM) $(status VmHWM) MiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "stored: $(readings) readings; database $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB (SQLite file and WAL)"
+n=$(readings)
+db=$(du -cb "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1)
+echo "stored: $n readings (+ the file record); database $(( db / 1000000 )) MB (SQLite file and WAL): $(( db / (n > 0 ? n : 1) )) bytes per reading (the demo's data included)"
