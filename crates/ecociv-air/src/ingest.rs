@@ -743,7 +743,32 @@ pub fn run_annual<R: Read, W: Write>(
     Ok((rows, sum))
 }
 
-/// Reads every `*.csv` file (hourly format, name order) of a zone's `monitoring/air/` folder and computes the
+/// Whether a file's first line is the daily header ([`DAILY_HEADER`]); any other file is read as hourly
+/// (and refused by the hourly reader when it is not).
+fn is_daily(path: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut line = Vec::new();
+    if io::BufReader::new(file.take(4096))
+        .read_until(b'\n', &mut line)
+        .is_err()
+    {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&line);
+    let names: Vec<String> = text
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n'])
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect();
+    names.iter().map(String::as_str).eq(DAILY_HEADER)
+}
+
+/// Reads every `*.csv` file (name order) of a zone's `monitoring/air/` folder — hourly files, and daily
+/// files ([`DAILY_HEADER`], told by their header) for the years without hourly data — and computes the
 /// zone's figures for `year` (or every year when `None`). Empty when the folder is missing or has no rows.
 /// Also returns the files read, for provenance.
 pub fn read_zone_dir(
@@ -781,13 +806,15 @@ pub fn read_zone_dir(
             source_name: source.clone(),
             error,
         })?;
-        let s = read_hourly_parallel(
-            file,
-            &ReadOptions { source, skip_bad },
-            default_workers(),
-            BLOCK,
-            |row| eng.push(row),
-        )?;
+        let opts = ReadOptions { source, skip_bad };
+        let s = if is_daily(&f) {
+            read_daily(file, &opts, |row| {
+                eng.push_daily(row.station, row.date, &row.input);
+                Ok(())
+            })?
+        } else {
+            read_hourly_parallel(file, &opts, default_workers(), BLOCK, |row| eng.push(row))?
+        };
         total.rows += s.rows;
         total.bad_rows += s.bad_rows;
         total.first_bad.extend(

@@ -6,13 +6,18 @@
 //! Source of the method: standards.md §2.5 ([V1]: city AQI by 点位平均法 per HJ 663-2013). DOUBT [M]: the
 //! zone's O3 8-h and 1-h daily values are taken as the mean of the stations' daily maxima, and a zone day
 //! needs only one valid station per pollutant.
+//!
+//! Daily values (the `ecociv air daily` format, a station's published daily values) feed a zone's year
+//! only when the year has no hourly data (issue 19): a station's daily value is rounded to the report unit
+//! (GB/T 8170, as a daily value computed from hours is) and enters the same point average. DOUBT [M]: a
+//! daily value given is taken as valid (its hours' coverage is not known).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::edition::{Date, Edition, EditionChoice};
-use crate::hj633::ITEMS;
+use crate::hj633::{DailyInput, ITEMS, Item};
 use crate::hj663::{self, Annual, DailyValues, DayRecord};
-use crate::rounding::div_round_half_even;
+use crate::rounding::{MILLI, div_round_half_even};
 use crate::station::{DaySplitter, HourlyRow, OrderError};
 
 /// A zone's year for indicator 7, with provenance.
@@ -24,6 +29,8 @@ pub struct ZoneYear {
     pub stations: Vec<String>,
     /// The zone's annual evaluation (its `edition`, valid days, good days, PM2.5 mean and coverage).
     pub annual: Annual,
+    /// The year was computed from stations' daily values (no hourly data in the year).
+    pub from_daily: bool,
 }
 
 impl ZoneYear {
@@ -43,7 +50,8 @@ impl ZoneYear {
     pub fn provenance(&self) -> String {
         let a = &self.annual;
         format!(
-            "点位平均法，{n} 个站点（{st}），{y} 年有效天数 {v}/{d}，PM2.5 有效日 {p}{pv}；{e}",
+            "点位平均法{dl}，{n} 个站点（{st}），{y} 年有效天数 {v}/{d}，PM2.5 有效日 {p}{pv}；{e}",
+            dl = if self.from_daily { "（由日均值）" } else { "" },
             n = self.stations.len(),
             st = self.stations.join("、"),
             y = self.year,
@@ -63,7 +71,8 @@ impl ZoneYear {
     pub fn provenance_en(&self) -> String {
         let a = &self.annual;
         format!(
-            "point-average of {n} stations ({st}), {v} valid days of {d} in {y}, PM2.5 on {p} days{pv}; {e}",
+            "point-average{dl} of {n} stations ({st}), {v} valid days of {d} in {y}, PM2.5 on {p} days{pv}; {e}",
+            dl = if self.from_daily { " (from daily values)" } else { "" },
             n = self.stations.len(),
             st = self.stations.join(", "),
             y = self.year,
@@ -95,6 +104,9 @@ pub struct ZoneEngine {
     split: DaySplitter,
     days: BTreeMap<Date, ZoneDay>,
     stations: BTreeMap<i32, BTreeSet<String>>,
+    /// Zone-days and stations from daily values, used for the years without hourly data.
+    daily: BTreeMap<Date, ZoneDay>,
+    daily_stations: BTreeMap<i32, BTreeSet<String>>,
 }
 
 impl ZoneEngine {
@@ -107,18 +119,38 @@ impl ZoneEngine {
             split: DaySplitter::default(),
             days: BTreeMap::new(),
             stations: BTreeMap::new(),
+            daily: BTreeMap::new(),
+            daily_stations: BTreeMap::new(),
         }
     }
 
-    fn close(
+    /// Adds a station's daily values (milli-units, as `ecociv_air::ingest::read_daily` reads them); used
+    /// for a year only when it has no hourly row. Days of other years are ignored; the reader has refused
+    /// a station-day given twice.
+    pub fn push_daily(&mut self, station: &str, date: Date, input: &DailyInput) {
+        if self.year.is_some_and(|y| y != date.year) {
+            return;
+        }
+        let mut dv = DailyValues::default();
+        let report = |milli: Option<i64>, unit: i64| milli.map(|m| div_round_half_even(m, unit));
+        dv.v[Item::So2.index()] = report(input.so2, MILLI);
+        dv.v[Item::No2.index()] = report(input.no2, MILLI);
+        dv.v[Item::Pm10.index()] = report(input.pm10, MILLI);
+        // CO in tenths of mg/m³.
+        dv.v[Item::Co.index()] = report(input.co, 100);
+        dv.v[Item::O3_1h.index()] = report(input.o3_1h, MILLI);
+        dv.v[Item::O3_8h.index()] = report(input.o3_8h, MILLI);
+        dv.v[Item::Pm25.index()] = report(input.pm25, MILLI);
+        Self::add(&mut self.daily, &mut self.daily_stations, station, date, &dv);
+    }
+
+    fn add(
         days: &mut BTreeMap<Date, ZoneDay>,
         stations: &mut BTreeMap<i32, BTreeSet<String>>,
-        choice: EditionChoice,
         name: &str,
         date: Date,
-        hours: &hj663::DayHours,
+        dv: &DailyValues,
     ) {
-        let dv = hj663::daily_values(hours, hj663::params(choice.for_date(date)));
         let zd = days.entry(date).or_default();
         let mut any = false;
         for it in ITEMS {
@@ -132,6 +164,18 @@ impl ZoneEngine {
         if any && !set.contains(name) {
             set.insert(name.to_owned());
         }
+    }
+
+    fn close(
+        days: &mut BTreeMap<Date, ZoneDay>,
+        stations: &mut BTreeMap<i32, BTreeSet<String>>,
+        choice: EditionChoice,
+        name: &str,
+        date: Date,
+        hours: &hj663::DayHours,
+    ) {
+        let dv = hj663::daily_values(hours, hj663::params(choice.for_date(date)));
+        Self::add(days, stations, name, date, &dv);
     }
 
     /// Adds an hourly row; rows of other years are ignored.
@@ -167,6 +211,20 @@ impl ZoneEngine {
             ..
         } = &mut self;
         split.finish(|_, name, date, hours| Self::close(days, stations, *choice, name, date, hours));
+        // The years without hourly data take the daily values.
+        let hourly_years: BTreeSet<i32> = days.keys().map(|d| d.year).collect();
+        let mut from_daily = BTreeSet::new();
+        for (date, zd) in std::mem::take(&mut self.daily) {
+            if !hourly_years.contains(&date.year) {
+                from_daily.insert(date.year);
+                self.days.insert(date, zd);
+            }
+        }
+        for (year, names) in std::mem::take(&mut self.daily_stations) {
+            if from_daily.contains(&year) {
+                self.stations.insert(year, names);
+            }
+        }
         let mut out = Vec::new();
         let mut records: Vec<DayRecord> = Vec::new();
         let mut all_days: Vec<DayRecord> = Vec::new();
@@ -183,6 +241,7 @@ impl ZoneEngine {
                 year,
                 stations: st,
                 annual,
+                from_daily: from_daily.contains(&year),
             });
             records.clear();
         };

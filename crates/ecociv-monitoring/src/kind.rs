@@ -1,5 +1,5 @@
-//! The monitoring file kinds the CLI reads (`monitoring/air/*.csv`, `monitoring/water/NAME.csv`), as the
-//! server stores them: validated first by the standards crate's own reader (so an upload is refused
+//! The monitoring file kinds the CLI reads (`monitoring/air/*.csv` — hourly, or daily for the years
+//! without hours —, `monitoring/water/NAME.csv`, EI from land use included), as the server stores them: validated first by the standards crate's own reader (so an upload is refused
 //! exactly where `ecociv assess` would refuse the file, naming file, line and field), then split into
 //! cells — one per (station, time, parameter) — and rebuilt into the same CSV for computation.
 //!
@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 
 use ecociv_air::EditionChoice;
 use ecociv_air::hj663::DayRecord;
-use ecociv_air::ingest::{HOURLY_HEADER, IngestError, ReadOptions};
+use ecociv_air::ingest::{DAILY_HEADER, HOURLY_HEADER, IngestError, ReadOptions};
 use ecociv_air::zone::{ZoneEngine, ZoneYear};
 use ecociv_csvline::LineCounter;
 use ecociv_water::evaluation2011::{PeriodAccumulator, Thresholds};
@@ -27,6 +27,9 @@ use ecociv_water::ingest::{self as water_ingest, ZoneInputs, ZoneSource};
 pub enum Kind {
     /// Hourly air data: `station,date,hour,so2,no2,pm10,co,o3,pm25` (ecociv-air, HJ 663).
     Air,
+    /// Daily air values: `station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25` (`ecociv air daily`'s input); they
+    /// give 7.1/7.2 of the years without hourly data.
+    AirDaily,
     /// Surface-water sections (`sections.csv`, GB 3838 samples).
     Sections,
     /// Drinking-water sources (`drinking_sources.csv`).
@@ -37,6 +40,8 @@ pub enum Kind {
     BlackOdorous,
     /// EI sub-indices (`ei.csv`, HJ 192).
     Ei,
+    /// EI from land use, water and emissions (`ei_land_use.csv`, HJ 192: the sub-indices computed).
+    EiLandUse,
 }
 
 /// Water sample columns: key columns, then GB 3838 items.
@@ -48,24 +53,28 @@ fn sample_columns() -> Vec<&'static str> {
 
 impl Kind {
     /// Every kind; water kinds in the order `ecociv-water` reads a folder.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Air,
+        Kind::AirDaily,
         Kind::Sections,
         Kind::DrinkingSources,
         Kind::BlackOdorousBodies,
         Kind::BlackOdorous,
         Kind::Ei,
+        Kind::EiLandUse,
     ];
 
     /// The code used in URLs and forms (for water: the file name of the CLI's folder).
     pub fn code(self) -> &'static str {
         match self {
             Kind::Air => "air",
+            Kind::AirDaily => "air_daily",
             Kind::Sections => "sections",
             Kind::DrinkingSources => "drinking_sources",
             Kind::BlackOdorousBodies => "black_odorous_bodies",
             Kind::BlackOdorous => "black_odorous",
             Kind::Ei => "ei",
+            Kind::EiLandUse => "ei_land_use",
         }
     }
 
@@ -76,18 +85,24 @@ impl Kind {
 
     /// `air` or `water`.
     pub fn medium(self) -> &'static str {
-        if self == Kind::Air { "air" } else { "water" }
+        if matches!(self, Kind::Air | Kind::AirDaily) {
+            "air"
+        } else {
+            "water"
+        }
     }
 
     /// The store's monitoring domain of this kind: `air`, `water.sections`, ….
     pub fn domain(self) -> &'static str {
         match self {
             Kind::Air => "air",
+            Kind::AirDaily => "air.daily",
             Kind::Sections => "water.sections",
             Kind::DrinkingSources => "water.drinking_sources",
             Kind::BlackOdorousBodies => "water.black_odorous_bodies",
             Kind::BlackOdorous => "water.black_odorous",
             Kind::Ei => "water.ei",
+            Kind::EiLandUse => "water.ei_land_use",
         }
     }
 
@@ -95,6 +110,7 @@ impl Kind {
     pub fn columns(self) -> Vec<&'static str> {
         match self {
             Kind::Air => HOURLY_HEADER.to_vec(),
+            Kind::AirDaily => DAILY_HEADER.to_vec(),
             Kind::Sections | Kind::DrinkingSources => sample_columns(),
             Kind::BlackOdorousBodies => vec!["body", "name"],
             Kind::BlackOdorous => {
@@ -119,17 +135,37 @@ impl Kind {
                 "pollution_load",
                 "restriction",
             ],
+            Kind::EiLandUse => std::iter::once("year")
+                .chain(
+                    water_ingest::EI_LAND_USE_COLUMNS
+                        .iter()
+                        .map(|c| c.trim_end_matches('?')),
+                )
+                .collect(),
+        }
+    }
+
+    /// The kinds a file of this kind is read together with, whose rows its reader checks against its own
+    /// (`ecociv_water::ingest::read_zone_sources`): a year of EI given by both EI files, a survey's body
+    /// missing from the register. An import checks the file with the stored data of these kinds, so that
+    /// what is stored always reads.
+    pub fn read_with(self) -> &'static [Kind] {
+        match self {
+            Kind::Ei => &[Kind::EiLandUse],
+            Kind::EiLandUse => &[Kind::Ei],
+            Kind::BlackOdorous => &[Kind::BlackOdorousBodies],
+            _ => &[],
         }
     }
 
     /// Columns that make the station (joined by `|`).
     fn station_columns(self) -> &'static [&'static str] {
         match self {
-            Kind::Air => &["station"],
+            Kind::Air | Kind::AirDaily => &["station"],
             Kind::Sections | Kind::DrinkingSources => &["section"],
             Kind::BlackOdorousBodies => &["body"],
             Kind::BlackOdorous => &["body", "point_seq"],
-            Kind::Ei => &[],
+            Kind::Ei | Kind::EiLandUse => &[],
         }
     }
 
@@ -137,9 +173,9 @@ impl Kind {
     fn time_columns(self) -> &'static [&'static str] {
         match self {
             Kind::Air => &["date", "hour"],
-            Kind::Sections | Kind::DrinkingSources | Kind::BlackOdorous => &["date"],
+            Kind::AirDaily | Kind::Sections | Kind::DrinkingSources | Kind::BlackOdorous => &["date"],
             Kind::BlackOdorousBodies => &[],
-            Kind::Ei => &["year"],
+            Kind::Ei | Kind::EiLandUse => &["year"],
         }
     }
 
@@ -150,8 +186,8 @@ impl Kind {
     /// The unit of a parameter (as stored with its series).
     pub fn unit(self, parameter: &str) -> &'static str {
         match (self, parameter) {
-            (Kind::Air, "co") => "mg/m³",
-            (Kind::Air, _) => "μg/m³",
+            (Kind::Air | Kind::AirDaily, "co") => "mg/m³",
+            (Kind::Air | Kind::AirDaily, _) => "μg/m³",
             (Kind::Sections | Kind::DrinkingSources, "waterbody") => "",
             (Kind::Sections | Kind::DrinkingSources, "ph") => "无量纲",
             (Kind::Sections | Kind::DrinkingSources, "fc") => "个/L",
@@ -159,6 +195,12 @@ impl Kind {
             (Kind::BlackOdorous, "depth_cm" | "transparency_cm") => "cm",
             (Kind::BlackOdorous, "do" | "nh3n") => "mg/L",
             (Kind::BlackOdorous, "orp") => "mV",
+            (Kind::EiLandUse, "mean_ndvi" | "biodiversity_index" | "restriction") => "",
+            (Kind::EiLandUse, "river_length_km") => "km",
+            (Kind::EiLandUse, "water_resources" | "water_resources_mean") => "10⁴ m³",
+            (Kind::EiLandUse, "precipitation_mm") => "mm",
+            (Kind::EiLandUse, p) if p.ends_with("_t") => "t",
+            (Kind::EiLandUse, _) => "km²",
             _ => "",
         }
     }
@@ -276,6 +318,21 @@ pub fn validate(kind: Kind, file: &str, input: impl Read) -> Result<(), Problem>
         }
         Kind::Ei => {
             water_ingest::read_ei(bytes).map_err(|e| water_problem(file, e))?;
+        }
+        Kind::AirDaily => {
+            ecociv_air::ingest::read_daily(
+                bytes,
+                &ReadOptions {
+                    source: file.to_owned(),
+                    skip_bad: false,
+                },
+                |_| Ok(()),
+            )
+            .map_err(|e| air_problem(file, e))?;
+        }
+        Kind::EiLandUse => {
+            water_ingest::read_ei_land_use(bytes, ecociv_water::hj192::Model::embedded())
+                .map_err(|e| water_problem(file, e))?;
         }
     }
     Ok(())
@@ -504,6 +561,25 @@ impl AirFigures {
         }
     }
 
+    /// Reads one part of daily values (the [`Kind::AirDaily`] CSV); they count for the years without
+    /// hourly data ([`ecociv_air::zone::ZoneEngine::push_daily`]).
+    pub fn push_daily_csv(&mut self, csv: &str) -> Result<(), Problem> {
+        let engine = &mut self.engine;
+        ecociv_air::ingest::read_daily(
+            csv.as_bytes(),
+            &ReadOptions {
+                source: self.file.clone(),
+                skip_bad: false,
+            },
+            |row| {
+                engine.push_daily(row.station, row.date, &row.input);
+                Ok(())
+            },
+        )
+        .map(|_| ())
+        .map_err(|e| air_problem(&self.file, e))
+    }
+
     /// Reads one part.
     pub fn push_csv(&mut self, csv: &str) -> Result<(), Problem> {
         let engine = &mut self.engine;
@@ -528,7 +604,7 @@ impl AirFigures {
 /// The water inputs of a zone from one CSV per water kind: `(kind, file name, csv)`. A file name
 /// containing `SYNTHETIC` marks the inputs synthetic.
 pub fn water_inputs(files: &[(Kind, String, String)]) -> Result<ZoneInputs, Problem> {
-    let mut sorted: Vec<&(Kind, String, String)> = files.iter().filter(|(k, _, _)| *k != Kind::Air).collect();
+    let mut sorted: Vec<&(Kind, String, String)> = files.iter().filter(|(k, _, _)| k.medium() == "water").collect();
     sorted.sort_by_key(|(k, _, _)| *k);
     let sources = sorted.iter().map(|(kind, name, csv)| ZoneSource {
         kind: kind.code(),
@@ -708,6 +784,84 @@ mod tests {
         };
         assert_eq!(figures(&from_cells), figures(&direct));
         assert!(from_cells.synthetic && figures(&direct).len() >= 8);
+    }
+
+    fn format_file(name: &str) -> Vec<u8> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/synthetic/monitoring-formats-SYNTHETIC");
+        std::fs::read(dir.join(name)).expect("synthetic file")
+    }
+
+    /// Daily air values split into cells and rebuilt give the same zone years as the file read by the
+    /// CLI's folder reader (`ecociv_air::ingest::read_zone_dir`), and a year with hourly cells ignores them.
+    #[test]
+    fn daily_air_cells_rebuilt_give_the_figures_of_the_file() {
+        let bytes = format_file("air_daily-2022.SYNTHETIC.csv");
+        let parsed = parse(Kind::AirDaily, "d.csv", &bytes).unwrap();
+        assert_eq!((parsed.rows, parsed.stations), (730, 2));
+        assert_eq!(parsed.span, Some(("2022-01-01".to_string(), "2022-12-31".to_string())));
+        let mut figures = AirFigures::new("z", None, "rebuilt");
+        figures.push_daily_csv(&rebuild(Kind::AirDaily, &parsed.cells)).unwrap();
+        let (years, days) = figures.finish();
+        let mut direct = ZoneEngine::new("z", None, EditionChoice::ByDate);
+        ecociv_air::ingest::read_daily(&bytes[..], &ReadOptions::default(), |row| {
+            direct.push_daily(row.station, row.date, &row.input);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((years.clone(), days), direct.finish_with_days());
+        assert_eq!(years.len(), 1);
+        assert!(years[0].from_daily && years[0].annual.valid_days == 365);
+        // A daily file refused where `ecociv air daily` refuses it: line and field.
+        let text = String::from_utf8(bytes).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut fields: Vec<&str> = lines[9].split(',').collect();
+        fields[5] = "x";
+        lines[9] = fields.join(",");
+        let e = parse(Kind::AirDaily, "d.csv", lines.join("\n").as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.line, e.field.as_deref()),
+            ("d.csv", Some(10), Some("co")),
+            "{e}"
+        );
+    }
+
+    /// EI from land use split into cells and rebuilt gives the same EI figures as the file.
+    #[test]
+    fn ei_land_use_cells_rebuilt_give_the_figures_of_the_file() {
+        let bytes = format_file("ei_land_use.SYNTHETIC.csv");
+        let parsed = parse(Kind::EiLandUse, "ei_land_use.csv", &bytes).unwrap();
+        assert_eq!(parsed.rows, 2);
+        let rebuilt = rebuild(Kind::EiLandUse, &parsed.cells);
+        let model = ecociv_water::hj192::Model::embedded();
+        let read = |b: &[u8]| water_ingest::read_ei_land_use(b, model).unwrap();
+        let strip = |rows: Vec<water_ingest::EiRow>| {
+            rows.into_iter()
+                .map(|r| (r.year, r.sub, r.restriction))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(read(rebuilt.as_bytes())), strip(read(&bytes)));
+        let inputs = water_inputs(&[(Kind::EiLandUse, "ei_land_use.SYNTHETIC.csv".into(), rebuilt)]).unwrap();
+        assert!(inputs.synthetic && inputs.ei.as_ref().is_some_and(|rows| rows.len() == 2));
+        // A year given by ei.csv too is refused, naming the land-use file's line.
+        let ei = "year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction\n2020,66,78,44,16,6,\n";
+        let e = water_inputs(&[
+            (Kind::Ei, "ei.csv".into(), ei.into()),
+            (
+                Kind::EiLandUse,
+                "lu.csv".into(),
+                String::from_utf8(bytes.clone()).unwrap(),
+            ),
+        ])
+        .unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("lu.csv", Some(3)), "{e}");
+        let e = parse(
+            Kind::EiLandUse,
+            "lu.csv",
+            String::from_utf8(bytes).unwrap().replacen(",0.52,", ",,", 1).as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("mean_ndvi")), "{e}");
     }
 
     #[test]

@@ -64,6 +64,21 @@ pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// SYNTHETIC files of the monitoring kinds the demo does not import (`data/synthetic/monitoring-formats-SYNTHETIC/`):
+/// (kind, file name, bytes) — the pages' example files of those kinds, and the tests' inputs.
+pub const FORMAT_EXAMPLES: &[(&str, &str, &[u8])] = &[
+    (
+        "air_daily",
+        "air_daily-2022.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/air_daily-2022.SYNTHETIC.csv"),
+    ),
+    (
+        "ei_land_use",
+        "ei_land_use.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/ei_land_use.SYNTHETIC.csv"),
+    ),
+];
+
 /// The demo's SYNTHETIC project ledger and progress reports (`data/synthetic/plan/`): the seed plan gives
 /// no per-project figures, so these are made up and say so.
 pub const DEMO_LEDGER: &str = include_str!("../../../data/synthetic/plan/project_ledger.SYNTHETIC.toml");

@@ -41,7 +41,7 @@ pub const WATER: &str = "water";
 pub fn domains(page: &str) -> Vec<&'static str> {
     Kind::ALL
         .into_iter()
-        .filter(|kind| (*kind == Kind::Air) == (page == AIR))
+        .filter(|kind| kind.medium() == page)
         .map(Kind::domain)
         .collect()
 }
@@ -159,7 +159,8 @@ fn stored_problem(problem: &kind::Problem) -> ApiError {
     ))
 }
 
-fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<kind::Cell> {
+/// Stored cells as the kind's reader's cells (for [`kind::rebuild`]).
+pub(crate) fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<kind::Cell> {
     stored
         .into_iter()
         .map(|c| kind::Cell {
@@ -180,37 +181,56 @@ async fn zone_framework(store: &Store, code: &str) -> ApiResult<Framework> {
     Ok(store.framework(&record.framework_id).await?.as_ref().clone())
 }
 
-/// Computes the air figures of `years` from the stored readings and writes them; a year without any
+/// Computes the air figures of `years` from the stored readings — hourly, and daily values for the years
+/// without hours (as `ecociv assess` reads a folder of both) — and writes them; a year without any
 /// valid figure is removed. `one_file`: the computation follows the import of one file covering exactly
 /// `years`, so the other years' rows current before it stay current ([`PageWrite::carry_from`]).
 /// Returns the years written.
 pub async fn compute_air(store: &Store, code: &str, years: &[i32], one_file: bool) -> ApiResult<Vec<i32>> {
-    let domain = Kind::Air.domain();
     // The version first: readings imported after it make the rows stale, never the reverse.
-    let version = store.monitoring_file_count(code, &[domain]).await?;
+    let version = store.monitoring_file_count(code, &domains(AIR)).await?;
     let framework = zone_framework(store, code).await?;
     let engine = engine(&framework);
-    let files = store.monitoring_files(code, domain).await?;
-    let mut stations = store.monitoring_stations(code, domain).await?;
-    // Rust's order (the readers' and `kind::rebuild`'s), whatever the database's collation.
-    stations.sort();
+    let mut files = Vec::new();
+    let mut by_kind = Vec::new();
+    for air_kind in [Kind::Air, Kind::AirDaily] {
+        files.extend(store.monitoring_files(code, air_kind.domain()).await?);
+        let mut stations = store.monitoring_stations(code, air_kind.domain()).await?;
+        // Rust's order (the readers' and `kind::rebuild`'s), whatever the database's collation.
+        stations.sort();
+        by_kind.push((air_kind, stations));
+    }
     let mut results = Vec::new();
     let mut empty = Vec::new();
     for &year in years {
         let mut figures = kind::AirFigures::new(code, Some(year), "air");
-        for station in &stations {
-            let stored = store
-                .monitoring_station_cells(code, domain, station, &format!("{year}"), &format!("{}", year + 1))
-                .await?;
-            if stored.is_empty() {
-                continue;
+        for (air_kind, stations) in &by_kind {
+            let air_kind = *air_kind;
+            for station in stations {
+                let stored = store
+                    .monitoring_station_cells(
+                        code,
+                        air_kind.domain(),
+                        station,
+                        &format!("{year}"),
+                        &format!("{}", year + 1),
+                    )
+                    .await?;
+                if stored.is_empty() {
+                    continue;
+                }
+                figures = crate::work::cpu(move || {
+                    let csv = kind::rebuild(air_kind, &cells(stored));
+                    if air_kind == Kind::AirDaily {
+                        figures.push_daily_csv(&csv)
+                    } else {
+                        figures.push_csv(&csv)
+                    }
+                    .map(|()| figures)
+                })
+                .await?
+                .map_err(|p| stored_problem(&p))?;
             }
-            figures = crate::work::cpu(move || {
-                let csv = kind::rebuild(Kind::Air, &cells(stored));
-                figures.push_csv(&csv).map(|()| figures)
-            })
-            .await?
-            .map_err(|p| stored_problem(&p))?;
         }
         let files = files.clone();
         let result = crate::work::cpu(move || {
@@ -312,7 +332,7 @@ pub async fn compute_water(store: &Store, code: &str) -> ApiResult<Vec<i32>> {
     let engine = engine(&framework);
     let mut sources = Vec::new();
     let mut files = Vec::new();
-    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Air) {
+    for kind in Kind::ALL.into_iter().filter(|k| k.medium() == WATER) {
         let stored = store.monitoring_cells(code, kind.domain(), "", "~").await?;
         let names = store.monitoring_files(code, kind.domain()).await?;
         if stored.is_empty() {
@@ -419,7 +439,7 @@ fn water_results(
 /// After a file of `kind` was stored: computes the page's figures of the years it covers (`from`/`to`:
 /// its first and last times; water: every year).
 pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&str, &str)>) -> ApiResult<Vec<i32>> {
-    if kind == Kind::Air {
+    if kind.medium() == AIR {
         let year = |t: &str| t.get(..4).and_then(|y| y.parse::<i32>().ok());
         let Some((Some(from), Some(to))) = span.map(|(from, to)| (year(from), year(to))) else {
             return Ok(Vec::new());
@@ -436,7 +456,10 @@ pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&
 /// at a time; it runs in the background, once per import made by an older version) or the water figures.
 pub async fn refresh(store: &Store, code: &str, page: &str) -> ApiResult<()> {
     if page == AIR {
-        let years = store.monitoring_years(code, Kind::Air.domain()).await?;
+        let mut years = store.monitoring_years(code, Kind::Air.domain()).await?;
+        years.extend(store.monitoring_years(code, Kind::AirDaily.domain()).await?);
+        years.sort_unstable();
+        years.dedup();
         compute_air(store, code, &years, false).await?;
     } else {
         compute_water(store, code).await?;

@@ -1134,9 +1134,10 @@ pub fn read_zone_sources<R: Read>(
                 let computed = read_ei_land_use(input, crate::hj192::Model::embedded()).map_err(wrap)?;
                 let rows = z.ei.get_or_insert_with(Vec::new);
                 if let Some(dup) = computed.iter().find(|c| rows.iter().any(|r| r.year == c.year)) {
-                    return Err(wrap(IngestError::in_stream(
-                        dup.line,
-                        None,
+                    return Err(wrap(IngestError::at(
+                        "",
+                        Some(dup.line),
+                        Some("year"),
                         format!(
                             "{} 年的 EI 已由 ei.csv 给出 / year {} is also in ei.csv",
                             dup.year, dup.year

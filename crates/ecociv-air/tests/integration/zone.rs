@@ -126,3 +126,84 @@ fn every_year_when_no_year_is_given_and_missing_folder_is_empty() {
     .unwrap();
     assert!(none.is_empty() && files.is_empty());
 }
+
+/// A fresh folder under the system's temporary directory (removed at the end of the test).
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("ecociv-air-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Two stations' year as daily rows and as hourly rows whose every hour is the day's value: (daily CSV,
+/// hourly CSV). PM2.5 varies by day and station, so the point average and the good-day share are exercised.
+fn constant_days(year: i32) -> (String, String) {
+    let mut daily = String::from("station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25\n");
+    let mut hourly = String::from("station,date,hour,so2,no2,pm10,co,o3,pm25\n");
+    for (station, base) in [("A", 20), ("B", 51)] {
+        let mut date = Date::new(year, 1, 1).unwrap();
+        let mut n = 0;
+        while date.year == year {
+            n += 1;
+            let pm25 = base + (n * 7) % 60;
+            let so2 = 5 + n % 9;
+            daily.push_str(&format!("{station},{date},{so2},20,40,0.7,90,90,{pm25}\n"));
+            for h in 0..24 {
+                hourly.push_str(&format!("{station},{date},{h},{so2},20,40,0.7,90,{pm25}\n"));
+            }
+            date = next(date);
+        }
+    }
+    (daily, hourly)
+}
+
+#[test]
+fn daily_values_give_the_year_hourly_values_would_and_only_for_years_without_hours() {
+    let (daily, hourly) = constant_days(2023);
+    let read = |files: &[(&str, &str)]| {
+        let dir = TempDir::new(&format!("daily-{}", files.len()));
+        for (name, text) in files {
+            std::fs::write(dir.0.join(name), text).unwrap();
+        }
+        let (years, _, names) =
+            ecociv_air::ingest::read_zone_dir(&dir.0, "z", None, EditionChoice::ByDate, false).unwrap();
+        assert_eq!(names.len(), files.len());
+        years
+    };
+    let from_daily = read(&[("d.csv", &daily)]);
+    let from_hours = read(&[("h.csv", &hourly)]);
+    assert_eq!(from_daily.len(), 1);
+    assert!(from_daily[0].from_daily && !from_hours[0].from_daily);
+    assert_eq!(from_daily[0].annual, from_hours[0].annual, "the same evaluation");
+    assert_eq!(from_daily[0].stations, vec!["A".to_string(), "B".to_string()]);
+    assert_eq!(from_daily[0].annual.valid_days, 365);
+    assert!(from_daily[0].provenance().contains("由日均值"));
+    // A year with hourly data ignores the daily values of that year; 2024 has daily values only.
+    let other = daily.replace(",20,40,", ",80,40,");
+    assert_ne!(other, daily);
+    let (daily_2024, _) = constant_days(2024);
+    let mixed = read(&[("a.csv", &hourly), ("b.csv", &other), ("c.csv", &daily_2024)]);
+    assert_eq!(mixed.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2023, 2024]);
+    assert_eq!(mixed[0].annual, from_hours[0].annual);
+    assert!(!mixed[0].from_daily && mixed[1].from_daily);
+    // A daily value is rounded to the report unit (GB/T 8170) before the point average: 35.5 → 36.
+    let mut eng = ZoneEngine::new("z", None, EditionChoice::ByDate);
+    let day = Date::new(2023, 3, 1).unwrap();
+    let input = ecociv_air::hj633::DailyInput {
+        pm25: Some(35_500),
+        ..Default::default()
+    };
+    eng.push_daily("A", day, &input);
+    let (_, days) = eng.finish_with_days();
+    assert_eq!(days[0].values.get(ecociv_air::hj633::Item::Pm25), Some(36));
+}

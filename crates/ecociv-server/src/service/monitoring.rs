@@ -53,6 +53,40 @@ pub async fn store_file(
     store_spooled(store, None, code, kind, file, &spooled, dry_run).await
 }
 
+/// Reads a file of `kind` (spooled) with the stored data of the kinds it is read with
+/// ([`Kind::read_with`]) as the pages' computation reads them: the problem when they refuse each other.
+/// These kinds' files are small (a year or a body per line), so they are read whole.
+async fn joint_check(
+    store: &Store,
+    code: &str,
+    kind: Kind,
+    file: &str,
+    spooled: &Spooled,
+) -> ApiResult<Option<Problem>> {
+    let mut sources = Vec::new();
+    for other in kind.read_with() {
+        let stored = store.monitoring_cells(code, other.domain(), "", "~").await?;
+        if stored.is_empty() {
+            continue;
+        }
+        let names = store.monitoring_files(code, other.domain()).await?;
+        let other = *other;
+        let csv = crate::work::cpu(move || kind::rebuild(other, &crate::monitoring_results::cells(stored))).await?;
+        sources.push((other, names.join("+"), csv));
+    }
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let (name, spooled) = (file.to_owned(), spooled.clone());
+    crate::work::cpu(move || {
+        let bytes = spooled.bytes().map_err(ApiError::internal)?;
+        // The reader has accepted the file: it is UTF-8.
+        sources.push((kind, name, String::from_utf8_lossy(&bytes).into_owned()));
+        Ok(kind::water_inputs(&sources).err())
+    })
+    .await?
+}
+
 /// Readings handed from the reading thread to the writer at a time.
 const PART: usize = 4096;
 
@@ -87,6 +121,13 @@ pub async fn store_spooled(
     crate::work::cpu(move || kind::validate(kind, &name, input.reader(counter)))
         .await?
         .map_err(|problem| refused(&problem))?;
+    // The file with the stored data of the kinds it is read with (both EI files' years, the survey's
+    // bodies in the register): refused here when the pages' computation would refuse them together.
+    if !kind.read_with().is_empty() {
+        joint_check(store, code, kind, file, spooled)
+            .await?
+            .map_or(Ok(()), |problem| Err(refused(&problem)))?;
+    }
     // 2. Split into readings on a blocking thread, written as they come in one transaction.
     phase(Phase::Storing);
     let mut batch = store.begin_monitoring_batch(code, kind.domain(), file).await?;

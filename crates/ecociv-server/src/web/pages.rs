@@ -577,7 +577,10 @@ async fn air_view(
         computed = observations;
     }
     if view.manage {
-        let kinds = [ecociv_monitoring::kind::Kind::Air];
+        let kinds: Vec<ecociv_monitoring::kind::Kind> = ecociv_monitoring::kind::Kind::ALL
+            .into_iter()
+            .filter(|kind| kind.medium() == crate::monitoring_results::AIR)
+            .collect();
         let page = crate::web::corrections::Page {
             framework: &framework,
             code,
@@ -671,7 +674,7 @@ async fn with_corrections(
     if view.manage {
         let kinds: Vec<ecociv_monitoring::kind::Kind> = ecociv_monitoring::kind::Kind::ALL
             .into_iter()
-            .filter(|kind| *kind != ecociv_monitoring::kind::Kind::Air)
+            .filter(|kind| kind.medium() == crate::monitoring_results::WATER)
             .collect();
         let page = crate::web::corrections::Page {
             framework,
@@ -784,10 +787,15 @@ fn monitoring_done(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash>
 }
 
 /// `GET /monitoring/example/{kind}.csv`: an example file of a monitoring data kind — the columns and the
-/// first two lines of the demo's SYNTHETIC file of that kind — with a UTF-8 BOM so Excel reads it.
+/// first two lines of the demo's SYNTHETIC file of that kind, or of its format example
+/// ([`crate::demo::FORMAT_EXAMPLES`]) — with a UTF-8 BOM so Excel reads it.
 pub async fn monitoring_example(web: Web, Path(file): Path<String>) -> WebResult<Response> {
     let kind = file.strip_suffix(".csv").unwrap_or(&file);
-    let Some((_, _, bytes)) = crate::demo::DEMO_MONITORING.iter().find(|(k, ..)| *k == kind) else {
+    let Some((_, _, bytes)) = crate::demo::DEMO_MONITORING
+        .iter()
+        .chain(crate::demo::FORMAT_EXAMPLES)
+        .find(|(k, ..)| *k == kind)
+    else {
         return Err(WebError::NotFound(web.lang));
     };
     let text = String::from_utf8_lossy(bytes);

@@ -19,6 +19,7 @@ mod ledger;
 mod load;
 mod maps;
 mod monitoring;
+mod monitoring_formats;
 mod plan;
 mod plan_browser;
 mod portal;

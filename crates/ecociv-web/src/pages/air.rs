@@ -395,7 +395,7 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
         }
         (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
         @if view.manage {
-            (monitoring_forms(ctx, &view.zone_code, view.year, "air", &["air"]))
+            (monitoring_forms(ctx, &view.zone_code, view.year, "air", &AIR_KINDS))
             @if let Some(corrections) = &view.corrections {
                 (crate::pages::correction::corrections_section(ctx, &view.zone_code, view.year, "air", &["air"], corrections))
             }
@@ -460,6 +460,9 @@ pub fn provenance_section(
         }
     }
 }
+
+/// The air kinds of the upload form: hourly data, and daily values for the years without hours.
+pub const AIR_KINDS: [&str; 2] = ["air", "air_daily"];
 
 /// The bureau's forms (reviewers, admins): upload a monitoring CSV of one of `kinds` (multipart, with
 /// the CSRF token as a form field; "check only" = dry run), with each kind's columns explained and an

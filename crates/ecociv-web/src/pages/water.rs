@@ -65,12 +65,13 @@ pub struct WaterView {
 }
 
 /// The water kinds of the upload form.
-pub const WATER_KINDS: [&str; 5] = [
+pub const WATER_KINDS: [&str; 6] = [
     "sections",
     "drinking_sources",
     "black_odorous_bodies",
     "black_odorous",
     "ei",
+    "ei_land_use",
 ];
 
 /// A water class as text: `Ⅲ类` / `Class III`, `劣Ⅴ类` / `Worse than V`.
