@@ -3,10 +3,12 @@
 //! the right CSRF token — the session's token for a logged-in user, or, before login, the value of the
 //! `ecociv_csrf` cookie (double submit). The token travels in the `X-CSRF-Token` header, or, for HTML
 //! forms (`application/x-www-form-urlencoded`, or `multipart/form-data` for forms with files), in the
-//! `csrf_token` field. A form's body is read once, up to a size limit, and checked before any handler
-//! runs — so a file of a form without the right token is never stored; a request that cannot carry a
-//! valid token (no session, no pre-login cookie) is refused before its body is read, and before login a
-//! body is read only up to a plain form's size.
+//! `csrf_token` field. A plain form's body is read once, up to a size limit; of a session's form with
+//! files only the start, up to the token (which comes before the files; `crate::multipart::token`), the
+//! handler reading the rest as it arrives within its route's limit. Either is checked before any handler
+//! runs — so a file of a form without the right token is never stored; a request that cannot carry a valid
+//! token (no session, no pre-login cookie) is refused before its body is read, and before login a body is
+//! read only up to a plain form's size.
 
 use std::sync::Arc;
 
@@ -26,7 +28,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// The largest urlencoded form body the guard reads to find the token.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
-/// The largest `multipart/form-data` body (a data-entry form with its evidence files).
+/// The largest `multipart/form-data` body of the forms read into memory (a data-entry form with its evidence
+/// files; their routes' limit).
 pub const MAX_MULTIPART_BYTES: usize = 64 * 1024 * 1024;
 
 /// Resolves the session of a request, if any.
@@ -87,16 +90,20 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             .as_deref()
             .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
         let is_multipart = crate::multipart::is_multipart(content_type.as_deref());
-        if supplied.is_none() && expected.is_some() && (is_form || is_multipart) {
-            // Large bodies (forms with files) only for a session: before login, anyone can get a
-            // pre-login token, so the guard reads no more than a plain form's size.
-            let limit = if is_multipart && principal.is_some() {
-                MAX_MULTIPART_BYTES
-            } else {
-                MAX_FORM_BYTES
-            };
+        if supplied.is_none() && expected.is_some() && is_multipart && principal.is_some() {
+            // A session's form with files: only its start, up to the token (sent before the files), is
+            // read here; the handler reads the rest as it arrives, within its route's limit — a large file
+            // is never held in memory by the guard.
             let (parts, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, limit)
+            let (token, body) =
+                crate::multipart::token(content_type.as_deref().unwrap_or_default(), body, CSRF_FIELD).await;
+            supplied = token;
+            request = Request::from_parts(parts, body);
+        } else if supplied.is_none() && expected.is_some() && (is_form || is_multipart) {
+            // Before login anyone can get a pre-login token, so the guard reads no more than a plain
+            // form's size.
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
                 .await
                 .map_err(|_| ApiError::bad_request("表单过大 (form too large)"))?;
             supplied = if is_multipart {

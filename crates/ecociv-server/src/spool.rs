@@ -47,11 +47,14 @@ pub enum SpoolError {
 impl From<SpoolError> for ApiError {
     fn from(error: SpoolError) -> ApiError {
         match error {
-            SpoolError::TooLarge(limit) => ApiError::bad_request(format!(
-                "文件超过 {} MiB (the file is larger than {} MiB)",
-                limit >> 20,
-                limit >> 20
-            )),
+            SpoolError::TooLarge(limit) => {
+                let size = if limit >= 1 << 20 {
+                    format!("{} MiB", limit >> 20)
+                } else {
+                    format!("{limit} B")
+                };
+                ApiError::bad_request(format!("文件超过 {size} (the file is larger than {size})"))
+            }
             SpoolError::Io(message) => {
                 ApiError::bad_request(format!("上传未完成 (the upload did not complete): {message}"))
             }
@@ -87,19 +90,36 @@ fn anonymous_file() -> io::Result<File> {
 /// Writes `body` to a spool file as it arrives, at most `limit` bytes (one more refuses the upload);
 /// `progress` counts the bytes received.
 pub async fn spool_body(body: Body, limit: u64, progress: Option<&Import>) -> Result<Spooled, SpoolError> {
+    spool_stream(body.into_data_stream(), limit, progress, |error| {
+        SpoolError::Io(error.to_string())
+    })
+    .await
+}
+
+/// [`spool_body`] over any stream of chunks — a request's body, or one file of a form read as it arrives
+/// (`crate::multipart::parse_spooled`); `error` says what a failing chunk means.
+pub async fn spool_stream<S, E>(
+    stream: S,
+    limit: u64,
+    progress: Option<&Import>,
+    error: impl Fn(E) -> SpoolError,
+) -> Result<Spooled, SpoolError>
+where
+    S: futures_util::Stream<Item = Result<axum::body::Bytes, E>>,
+{
     let io = |error: io::Error| SpoolError::Io(error.to_string());
     let mut file = tokio::task::spawn_blocking(anonymous_file)
         .await
         .map_err(|error| SpoolError::Io(error.to_string()))?
         .map_err(io)?;
-    let mut stream = body.into_data_stream();
+    let mut stream = std::pin::pin!(stream);
     let mut buffer: Vec<u8> = Vec::with_capacity(WRITE_BUFFER);
     let mut len = 0u64;
     loop {
         let chunk = stream.next().await;
         let last = chunk.is_none();
         if let Some(chunk) = chunk {
-            let chunk = chunk.map_err(|error| SpoolError::Io(error.to_string()))?;
+            let chunk = chunk.map_err(&error)?;
             len += chunk.len() as u64;
             if len > limit {
                 return Err(SpoolError::TooLarge(limit));

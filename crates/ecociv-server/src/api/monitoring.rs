@@ -33,11 +33,6 @@ use crate::service;
 use crate::service::member_zone;
 use crate::spool;
 
-/// The largest monitoring file sent with the pages' form (a form's body is read by the request guard;
-/// larger files go through the import route, which spools them to disk up to
-/// [`crate::Config::max_monitoring_upload_bytes`]).
-pub const MAX_MONITORING_BYTES: usize = 64 * 1024 * 1024;
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {

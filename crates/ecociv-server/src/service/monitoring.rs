@@ -209,25 +209,24 @@ pub async fn store_spooled(
     }))
 }
 
-/// Stores one file held in memory (see [`store_spooled`]), listed with its progress in
-/// [`AppState::imports`]; the pages' figures of the years it covers are computed with it.
-pub async fn import_file(
+/// Stores one spooled file (see [`store_spooled`]) — a page form's — listed with its progress in
+/// [`AppState::imports`] as the import API's; the pages' figures of the years it covers are computed with it.
+pub async fn import_spooled(
     state: &AppState,
     code: &str,
     kind: Kind,
     file: &str,
-    bytes: &[u8],
+    spooled: &Spooled,
     dry_run: bool,
 ) -> ApiResult<Value> {
     let guard = state.imports.start(code, kind.code(), file, dry_run);
-    let spooled = Spooled::from_bytes(bytes).map_err(ApiError::internal)?;
     store_spooled(
         &state.store,
         Some(guard.import.clone()),
         code,
         kind,
         file,
-        &spooled,
+        spooled,
         dry_run,
     )
     .await

@@ -152,10 +152,11 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/z/{code}/indicators/{row}/reopen") => post(forms::reopen_post),
         ("GET", "/z/{code}/air") => get(pages::air),
         ("GET", "/z/{code}/water") => get(pages::water),
-        // A monitoring CSV (a year of hourly data) with the bureau's upload form.
-        ("POST", "/z/{code}/monitoring/upload") => post(pages::monitoring_upload).layer(
-            axum::extract::DefaultBodyLimit::max(crate::api::monitoring::MAX_MONITORING_BYTES),
-        ),
+        // A monitoring CSV with the bureau's upload form: its file spooled to disk up to
+        // `Config::max_monitoring_upload_bytes` (the handler's limit), as the import API's.
+        ("POST", "/z/{code}/monitoring/upload") => {
+            post(pages::monitoring_upload).layer(axum::extract::DefaultBodyLimit::disable())
+        }
         ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
         // A correction file (issue 19).
         ("POST", "/z/{code}/monitoring/correct") => post(pages::monitoring_correct).layer(

@@ -854,41 +854,50 @@ fn bureau(web: &Web, principal: &crate::auth::Principal, code: &str) -> WebResul
 }
 
 /// `POST /z/{code}/monitoring/upload` (multipart: `csrf_token`, `kind`, `file`, `dry_run`, `back`, `year`):
-/// the import route's checks and storage, answered with the page and a message.
+/// the import route's checks and storage, answered with the page and a message. The file goes to disk as
+/// it arrives ([`crate::multipart::parse_spooled`]), up to [`crate::Config::max_monitoring_upload_bytes`]
+/// as the import API's, and is read from there as a stream: memory does not grow with it.
 pub async fn monitoring_upload(
     State(state): State<AppState>,
     web: Web,
     user: crate::auth::AuthUser,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> WebResult<Response> {
     bureau(&web, &user, &code)?;
     visible_zone(&state, &web, &code).await?;
-    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body).await?;
+    let limit = state.config.max_monitoring_upload_bytes;
+    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body, limit).await?;
     let lang = web.lang;
     let error = |text: String| Flash {
         kind: FlashKind::Error,
         text,
     };
-    let Some(upload) = form.upload() else {
-        let flash = error(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned());
-        return monitoring_page(
-            &state,
-            &web,
-            &code,
-            back,
-            year.as_deref(),
-            flash,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let (file_name, spooled) = match (form.too_large, form.file) {
+        (None, Some(file)) => file,
+        (too_large, _) => {
+            let (text, status) = match too_large {
+                Some(limit) => {
+                    let reason = crate::error::ApiError::from(crate::spool::SpoolError::TooLarge(limit)).message;
+                    (
+                        ecociv_web::i18n::tf(lang, "monitoring.refused", &[("reason", &reason)]),
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                    )
+                }
+                None => (
+                    ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+            };
+            return monitoring_page(&state, &web, &code, back, year.as_deref(), error(text), status).await;
+        }
     };
     let dry_run = form
         .fields
         .get("dry_run")
         .is_some_and(|value| value == "true" || value == "on");
-    let file = match crate::service::monitoring::check_file_name(&upload.file_name) {
+    let file = match crate::service::monitoring::check_file_name(&file_name) {
         Ok(file) => file,
         Err(refusal) => {
             let flash = error(ecociv_web::i18n::tf(
@@ -908,7 +917,7 @@ pub async fn monitoring_upload(
             .await;
         }
     };
-    match crate::service::monitoring::import_file(&state, &code, kind, &file, &upload.content, dry_run).await {
+    match crate::service::monitoring::import_spooled(&state, &code, kind, &file, &spooled, dry_run).await {
         Ok(summary) => {
             let key = if dry_run {
                 "monitoring.checked"
@@ -976,10 +985,10 @@ pub async fn monitoring_upload(
     }
 }
 
-/// A bureau's monitoring form (multipart: `csrf_token`, `kind`, `file`, `back`, `year`, …) read: the
-/// page to return to, the year shown and the kind.
+/// A bureau's monitoring form (multipart: `csrf_token`, `kind`, `file`, `back`, `year`, …) read — its
+/// file spooled to disk up to `limit` bytes: the page to return to, the year shown and the kind.
 struct MonitoringForm {
-    form: crate::multipart::FormData,
+    form: crate::multipart::SpooledForm,
     back: &'static str,
     year: Option<String>,
     kind: ecociv_monitoring::kind::Kind,
@@ -988,7 +997,8 @@ struct MonitoringForm {
 async fn monitoring_form(
     web: &Web,
     headers: &axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
+    limit: u64,
 ) -> WebResult<MonitoringForm> {
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -997,7 +1007,7 @@ async fn monitoring_form(
     if !crate::multipart::is_multipart(Some(content_type)) {
         return Err(WebError::BadRequest(web.lang));
     }
-    let form = crate::multipart::parse(content_type, body, crate::api::monitoring::MAX_MONITORING_BYTES, None)
+    let form = crate::multipart::parse_spooled(content_type, body, limit)
         .await
         .map_err(|_| WebError::BadRequest(web.lang))?;
     let back = if form.fields.get("back").map(String::as_str) == Some("water") {
@@ -1025,11 +1035,12 @@ pub async fn monitoring_correct(
     user: crate::auth::AuthUser,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> WebResult<Response> {
     let role = bureau(&web, &user, &code)?;
     visible_zone(&state, &web, &code).await?;
-    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body).await?;
+    let limit = crate::service::corrections::MAX_CORRECTION_BYTES as u64;
+    let MonitoringForm { form, back, year, kind } = monitoring_form(&web, &headers, body, limit).await?;
     let lang = web.lang;
     let dry_run = form
         .fields
@@ -1037,24 +1048,28 @@ pub async fn monitoring_correct(
         .is_some_and(|value| value == "true" || value == "on");
     let reason = form.fields.get("reason").cloned();
     let flash = |kind: FlashKind, text: String| Flash { kind, text };
-    let outcome = match form.upload() {
-        None => Err(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned()),
-        Some(upload) => match crate::service::monitoring::check_file_name(&upload.file_name) {
+    let outcome = match (form.too_large, form.file) {
+        (Some(limit), _) => Err(crate::error::ApiError::from(crate::spool::SpoolError::TooLarge(limit)).message),
+        (None, None) => Err(ecociv_web::i18n::t(lang, "monitoring.no_file").into_owned()),
+        (None, Some((file_name, spooled))) => match crate::service::monitoring::check_file_name(&file_name) {
             Err(refusal) => Err(refusal.message),
-            Ok(file) => crate::service::corrections::correct(
-                &state,
-                &user,
-                &role,
-                &code,
-                kind,
-                &file,
-                upload.content.to_vec(),
-                reason.as_deref(),
-                dry_run,
-            )
-            .await
-            .map(|summary| (file, summary))
-            .map_err(|refusal| refusal.message),
+            Ok(file) => match spooled.bytes() {
+                Err(error) => Err(error.to_string()),
+                Ok(bytes) => crate::service::corrections::correct(
+                    &state,
+                    &user,
+                    &role,
+                    &code,
+                    kind,
+                    &file,
+                    bytes,
+                    reason.as_deref(),
+                    dry_run,
+                )
+                .await
+                .map(|summary| (file, summary))
+                .map_err(|refusal| refusal.message),
+            },
         },
     };
     let (message, status) = match outcome {

@@ -22,7 +22,7 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(synthetic().join(relative)).expect("synthetic file")
 }
 
-async fn import(
+pub(crate) async fn import(
     client: &mut Client,
     server: &TestServer,
     kind: &str,

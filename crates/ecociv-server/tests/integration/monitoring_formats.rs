@@ -11,6 +11,7 @@ use axum::http::{Method, StatusCode};
 use ecociv_air::EditionChoice;
 use serde_json::Value;
 
+use crate::monitoring::import;
 use crate::support::{Client, Response, TestServer, servers};
 
 fn formats_dir() -> PathBuf {
@@ -41,21 +42,6 @@ impl Drop for Folder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-async fn import(
-    client: &mut Client,
-    server: &TestServer,
-    kind: &str,
-    file: &str,
-    csv: &str,
-    dry_run: bool,
-) -> Response {
-    let dry = if dry_run { "&dry_run=true" } else { "" };
-    let path = format!("/api/v1/zones/450202/monitoring/import/{kind}?file={file}{dry}");
-    client
-        .send(server, Method::POST, &path, Some(csv.to_string().into()), "text/csv")
-        .await
 }
 
 async fn cells(server: &TestServer, domain: &str) -> usize {
@@ -361,4 +347,133 @@ async fn every_kind_has_its_example_file_and_its_page_form() {
             );
         }
     }
+}
+
+/// A `multipart/form-data` body as the air page's upload form sends it: text fields, the file, then
+/// `dry_run` (after the file, as the form places it).
+fn upload_form(token: &str, kind: &str, file: &str, content: &[u8], dry_run: bool) -> (String, Vec<u8>) {
+    let boundary = "----ecocivFormatsBoundary";
+    let mut body = Vec::new();
+    let mut field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    };
+    field("csrf_token", token);
+    field("back", "air");
+    field("year", "2022");
+    field("kind", kind);
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(b"\r\n");
+    if dry_run {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\ntrue\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_upload(client: &mut Client, server: &TestServer, (content_type, body): (String, Vec<u8>)) -> Response {
+    client
+        .send(
+            server,
+            Method::POST,
+            "/z/450202/monitoring/upload",
+            Some(body.into()),
+            &content_type,
+        )
+        .await
+}
+
+/// The air page's upload form takes its file through the spool as the import API does, with the API's
+/// limit (`Config::max_monitoring_upload_bytes`, configured low here): a file one line over it is refused
+/// on the page and by the API alike, nothing stored; a file of exactly the limit is imported whole.
+#[tokio::test]
+async fn the_page_form_spools_its_file_with_the_import_apis_limit() {
+    let daily = read("air_daily-2022.SYNTHETIC.csv");
+    let config = ecociv_server::Config {
+        max_monitoring_upload_bytes: daily.len() as u64,
+        ..ecociv_server::Config::default()
+    };
+    let server = crate::support::server_with("formats-form", config).await;
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let token = reviewer.csrf.take().expect("a session token");
+    let over = format!("{daily}SYN-丙站,2022-01-01,5,20,40,0.7,90,90,30\n");
+
+    let page = post_upload(
+        &mut reviewer,
+        &server,
+        upload_form(&token, "air_daily", "over.csv", over.as_bytes(), false),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let html = page.body.as_str().unwrap_or_default();
+    assert!(html.contains(&format!("文件超过 {} B", daily.len())), "{html}");
+    assert_eq!(cells(&server, "air.daily").await, 0);
+    // The API with the same limit refuses the same file.
+    let mut api = Client::login(&server, "reviewer").await;
+    let refused = import(&mut api, &server, "air_daily", "over.csv", &over, false).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("文件超过")
+    );
+
+    // A dry run through the form: checked, nothing stored, the page says so.
+    let page = post_upload(
+        &mut reviewer,
+        &server,
+        upload_form(
+            &token,
+            "air_daily",
+            "air_daily-2022.SYNTHETIC.csv",
+            daily.as_bytes(),
+            true,
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.as_str().unwrap_or_default().contains("flash-success"));
+    assert_eq!(cells(&server, "air.daily").await, 0);
+
+    // Exactly the limit: imported whole, then the page of its year.
+    let done = post_upload(
+        &mut reviewer,
+        &server,
+        upload_form(
+            &token,
+            "air_daily",
+            "air_daily-2022.SYNTHETIC.csv",
+            daily.as_bytes(),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let location = done.location.expect("redirect");
+    assert!(
+        location.starts_with("/z/450202/air?year=2022&done=uploaded"),
+        "{location}"
+    );
+    let expected = daily
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').skip(2).filter(|cell| !cell.is_empty()).count())
+        .sum::<usize>();
+    assert_eq!(cells(&server, "air.daily").await, expected);
+    // A form without the session's token stores nothing (the guard reads only the form's start).
+    let forged = post_upload(
+        &mut reviewer,
+        &server,
+        upload_form("wrong", "air_daily", "again.csv", daily.as_bytes(), false),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
