@@ -14,7 +14,7 @@ use ecociv_core::{Assessment, Attribute, Framework, Status};
 use serde::Serialize;
 
 /// The summary format's version, first field of [`ZoneSummary::encode`].
-const FORMAT: &str = "s1";
+const FORMAT: &str = "s2";
 
 /// One row of a zone's assessment, as the roll-up needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,8 @@ pub struct RowSummary {
     pub status: Status,
     /// The row's figure when its value is a number.
     pub figure: Option<f64>,
+    /// The row's state when its value is one (完成, 未完成, 制定实施 …): shown where a figure would be.
+    pub state: Option<String>,
 }
 
 /// A zone's assessment of a year in short (评估摘要): readiness, the edition, each leaf row's status and figure.
@@ -48,13 +50,19 @@ impl ZoneSummary {
                     id: row.id.clone(),
                     status: row.status,
                     figure: row.value.as_ref().and_then(|value| value.as_number()),
+                    state: match &row.value {
+                        Some(ecociv_core::Value::State(state)) => Some(state.clone()),
+                        _ => None,
+                    },
                 })
                 .collect(),
         }
     }
 
-    /// The text stored with the materialized assessment: `s1|framework|edition|ready|row:status:figure;…`
-    /// (status `m`, `n`, `d`; figure empty when not a number; `|`, `;` and `:` never occur in ids).
+    /// The text stored with the materialized assessment: `s2|framework|edition|ready|row:status:figure:state;…`
+    /// (status `m`, `n`, `d`; figure empty when not a number; state empty when not a state, `%`, `|`, `;` and
+    /// `:` in it written as `%25`, `%7C`, `%3B`, `%3A`; these never occur in ids). An `s1` text (without
+    /// states) is an older format: [`ZoneSummary::decode`] refuses it, so it is recomputed.
     pub fn encode(&self) -> String {
         let rows: Vec<String> = self
             .rows
@@ -66,7 +74,8 @@ impl ZoneSummary {
                     Status::NoData => "d",
                 };
                 let figure = row.figure.map(|f| format!("{f}")).unwrap_or_default();
-                format!("{}:{status}:{figure}", row.id)
+                let state = row.state.as_deref().map(escape_state).unwrap_or_default();
+                format!("{}:{status}:{figure}:{state}", row.id)
             })
             .collect();
         format!(
@@ -106,7 +115,16 @@ impl ZoneSummary {
                 "" => None,
                 text => Some(text.parse::<f64>().ok().filter(|f| f.is_finite())?),
             };
-            rows.push(RowSummary { id, status, figure });
+            let state = match fields.next()? {
+                "" => None,
+                text => Some(unescape_state(text)),
+            };
+            rows.push(RowSummary {
+                id,
+                status,
+                figure,
+                state,
+            });
         }
         Some(ZoneSummary {
             framework_id,
@@ -124,6 +142,21 @@ impl ZoneSummary {
     pub fn nothing_reported(&self) -> bool {
         self.rows.iter().all(|row| row.status == Status::NoData)
     }
+}
+
+fn escape_state(state: &str) -> String {
+    state
+        .replace('%', "%25")
+        .replace('|', "%7C")
+        .replace(';', "%3B")
+        .replace(':', "%3A")
+}
+
+fn unescape_state(text: &str) -> String {
+    text.replace("%3A", ":")
+        .replace("%3B", ";")
+        .replace("%7C", "|")
+        .replace("%25", "%")
 }
 
 /// A zone in the roll-up's scope, with its summary for the year if one is materialized.
@@ -368,6 +401,8 @@ pub struct PeerRow {
 pub struct PeerCell {
     pub status: &'static str,
     pub figure: Option<f64>,
+    /// The state, for a row whose value is one (完成 / 未完成 …).
+    pub state: Option<String>,
 }
 
 /// A zone and its peers — zones of the same kind (`ecociv_core::zone::same_kind`) — side by side for a year
@@ -425,10 +460,12 @@ pub fn peers(zone: &str, year: i32, framework: &Framework, kind: Vec<(String, St
                         Some(row) => PeerCell {
                             status: row.status.code(),
                             figure: row.figure,
+                            state: row.state.clone(),
                         },
                         None => PeerCell {
                             status: Status::NoData.code(),
                             figure: None,
+                            state: None,
                         },
                     })
                 })

@@ -27,7 +27,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Bumped by hand when the assessment or its JSON changes without a change of the crate version (a
 /// development build); a release always changes the version.
-pub const ENGINE_REVISION: u32 = 1;
+pub const ENGINE_REVISION: u32 = 2;
 
 /// The engine key of assessments under `framework`: the software version, [`ENGINE_REVISION`], the
 /// framework edition's id and edition, and a digest of the framework as parsed. Materialized assessments

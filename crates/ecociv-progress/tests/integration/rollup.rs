@@ -46,9 +46,25 @@ fn a_summary_survives_its_text() {
         assert_eq!(summary.rows.len(), assessment.rows.len());
         assert_eq!(summary.framework_edition, assessment.framework_edition);
     }
+    // A state row keeps its state (shown on the peers page where a figure would be), odd characters too.
+    let summary = ZoneSummary::from_assessment(&assessments[0]);
+    let state_row = summary.rows.iter().find(|row| row.id == "4").expect("row 4");
+    assert_eq!(
+        (state_row.figure, state_row.state.as_deref()),
+        (None, Some("全面实施")),
+        "{state_row:?}"
+    );
+    let mut odd = summary.clone();
+    odd.rows[0].state = Some("完成:已;验收|100%".into());
+    assert_eq!(ZoneSummary::decode(&odd.encode()), Some(odd.clone()));
     assert_eq!(ZoneSummary::decode("s0|x|y|1|"), None, "another format is refused");
     assert_eq!(
-        ZoneSummary::decode("s1|x|y|1|1:q:"),
+        ZoneSummary::decode("s1|x|y|1|1:m:"),
+        None,
+        "the format without states is refused (recomputed)"
+    );
+    assert_eq!(
+        ZoneSummary::decode("s2|x|y|1|1:q::"),
         None,
         "an unknown status is refused"
     );

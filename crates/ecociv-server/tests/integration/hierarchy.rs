@@ -387,8 +387,16 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         .expect("row 10");
     assert_eq!(
         forest["cells"],
-        json!([{"status": "not_met", "figure": 30.0}, {"status": "met", "figure": 42.72}])
+        json!([{"status": "not_met", "figure": 30.0, "state": null}, {"status": "met", "figure": 42.72, "state": null}])
     );
+    // A row whose value is a state shows the state (河长制: 全面实施), not a dash.
+    let river = peers.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["row"] == "4")
+        .expect("row 4");
+    assert_eq!(river["cells"][0]["state"], "全面实施", "{river}");
     let all = admin
         .json(&server, Method::GET, "/api/v1/zones/450203/peers?year=2021", None)
         .await;
@@ -415,6 +423,15 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
     assert!(
         !html.contains("桂林市秀峰区"),
         "another city's undisclosed zone is not shown"
+    );
+    let river_row = html
+        .split("data-row=\"4\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .expect("row 4 on the peers page");
+    assert!(
+        river_row.contains("全面实施") && !river_row.contains("—"),
+        "{river_row}"
     );
     let dashboard = liuzhou.get(&server, "/z/450203?year=2021").await;
     assert!(

@@ -101,7 +101,10 @@ pub fn render(ctx: &PageContext, view: &PeersPage<'_>) -> String {
                                     @match cell {
                                         Some(cell) => {
                                             td class="num" {
-                                                (figure(&row.row, cell.figure))
+                                                @match (&cell.figure, &cell.state) {
+                                                    (None, Some(state)) => (state),
+                                                    _ => (figure(&row.row, cell.figure)),
+                                                }
                                                 " "
                                                 (status_badge(lang, status_from_code(cell.status).unwrap_or(Status::NoData)))
                                             }
