@@ -9,6 +9,7 @@
 //!   criterion, its state vocabulary and its regional variants, and the designation rule.
 //! - [`value`]: a value on record ([`Value`]), an [`Observation`] of a row in a year with its provenance.
 //! - [`division`]: the administrative hierarchy (行政区划) by GB/T 2260 code: is X under Y, parents, children.
+//! - [`reading_time`]: a monitoring reading's time and the integer it is stored and compared as.
 //! - [`zone`]: a zone's profile and plan (targets, lead departments, projects).
 //! - [`format`]: the one formatter for figures, units, changes and states (every output uses it).
 //! - [`judge`]: judging one row in one year — the criterion kinds and their explanations.
@@ -22,6 +23,7 @@ pub mod format;
 pub mod framework;
 pub mod judge;
 pub mod num;
+pub mod reading_time;
 pub mod score;
 pub mod targets;
 pub mod value;

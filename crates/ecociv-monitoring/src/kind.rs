@@ -435,6 +435,23 @@ pub fn split(
                 .collect::<Vec<_>>()
                 .join("T"),
         };
+        // The store keeps a reading's time as an integer (ecociv_core::reading_time): a time it cannot
+        // keep is refused here, with its line and column, before anything is stored.
+        if ecociv_core::reading_time::time_key(&time).is_none() {
+            let (column, name) = kind
+                .time_columns()
+                .first()
+                .and_then(|name| get(name).map(|(i, _)| (Some(i + 1), Some((*name).to_owned()))))
+                .unwrap_or((None, None));
+            return Err(problem(
+                at,
+                column,
+                name,
+                format!(
+                    "时间“{time}”不是“年-月-日 时:分”形式（如 2023-01-05 或 2023-01-05 09:00）/ not a time of the form YYYY-MM-DD[ HH:MM]"
+                ),
+            ));
+        }
         if kind != Kind::Air
             && let Some(first) = keys.insert((station.clone(), time.clone()), at)
         {
@@ -691,10 +708,20 @@ fn canonical_date(text: &str) -> String {
     }
     let date = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
     if time.is_empty() {
-        date
-    } else {
-        format!("{date}T{time}")
+        return date;
     }
+    // A one-digit hour, minute or second (`9:00`) is written with two digits, as the date's parts are.
+    let time: Vec<String> = time
+        .split(':')
+        .map(|p| {
+            if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) {
+                format!("0{p}")
+            } else {
+                p.to_owned()
+            }
+        })
+        .collect();
+    format!("{date}T{}", time.join(":"))
 }
 
 #[cfg(test)]
@@ -921,6 +948,8 @@ mod tests {
     fn water_dates_are_stored_in_one_spelling_so_a_sample_cannot_be_stored_twice() {
         assert_eq!(canonical_date("2023/1/5"), "2023-01-05");
         assert_eq!(canonical_date("2023-01-05 10:00"), "2023-01-05T10:00");
+        assert_eq!(canonical_date("2023/1/5 9:00"), "2023-01-05T09:00", "a one-digit hour");
+        assert_eq!(canonical_date("2023-01-05 9:5:7"), "2023-01-05T09:05:07");
         assert_eq!(canonical_date("2023"), "2023", "a year (ei) is kept");
         let header = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n";
         let one = format!("{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
@@ -943,6 +972,25 @@ mod tests {
             "{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\nS,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n"
         );
         assert!(parse(Kind::Sections, "both.csv", both.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_sample_time_the_store_cannot_keep_is_refused_with_its_line_and_column() {
+        let header = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n";
+        let row = |date: &str| format!("S,{date},river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+        // A one-digit hour is stored, with two digits.
+        let fine = format!("{header}{}{}", row("2021-03-05 9:00"), row("2021-03-06 10:30"));
+        let parsed = parse(Kind::Sections, "s.csv", fine.as_bytes()).unwrap();
+        assert!(parsed.cells.iter().any(|c| c.time == "2021-03-05T09:00"));
+        for bad in ["2021-03-06 9时", "2021-03-06T09:00+08:00", "2021-03-06 123:00"] {
+            let file = format!("{header}{}{}", row("2021-03-05"), row(bad));
+            let e = parse(Kind::Sections, "s.csv", file.as_bytes()).unwrap_err();
+            assert_eq!(
+                (e.line, e.column, e.field.as_deref()),
+                (Some(3), Some(2), Some("date")),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -91,99 +91,13 @@ pub(crate) const VISIBLE: &str =
 const SERIES_VISIBLE: &str =
     "s.import_no NOT IN (SELECT p.no FROM monitoring_import p WHERE p.zone_code = $1 AND p.state = 'pending')";
 
-const POW: [i64; 6] = [10_000_000_000, 100_000_000, 1_000_000, 10_000, 100, 1];
-/// Text length after each part: `YYYY`, `-MM`, `-DD`, `THH`, `:MM`, `:SS`.
-const PART_END: [usize; 6] = [4, 7, 10, 13, 16, 19];
-const PART_SEPARATOR: [u8; 6] = [0, b'-', b'-', b'T', b':', b':'];
+pub use ecociv_core::reading_time::{time_key, time_text};
 
-/// The integer a reading's time is stored as, ordered as the text: for `YYYY[-MM[-DD[THH[:MM[:SS]]]]]`,
-/// Y·10¹⁰ + M·10⁸ + D·10⁶ + (H+1)·10⁴ + (MM+1)·10² + (SS+1), an absent part counting 0 (so a date sorts
-/// before its hours, as the text does); 0 for the empty time of a register. `None` for any other text
-/// (year 0, month or day 00, a part that is not two digits, anything after the seconds).
-pub fn time_key(text: &str) -> Option<i64> {
-    let (key, end) = time_prefix(text.as_bytes());
-    (end == text.len()).then_some(key).flatten()
-}
-
-/// The longest prefix of `text` that is a whole time: its key and length (`(None, 0)` when none; the empty
-/// text is key 0).
-fn time_prefix(b: &[u8]) -> (Option<i64>, usize) {
-    let digits = |from: usize, n: usize| -> Option<i64> {
-        let part = b.get(from..from + n)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
-    };
-    if b.is_empty() {
-        return (Some(0), 0);
-    }
-    let Some(year) = digits(0, 4).filter(|y| *y > 0) else {
-        return (None, 0);
-    };
-    let mut key = year * POW[0];
-    let mut end = PART_END[0];
-    for part in 1..6 {
-        if b.get(end) != Some(&PART_SEPARATOR[part]) {
-            break;
-        }
-        let Some(value) = digits(end + 1, 2) else { break };
-        // Month and day from 1; hours, minutes and seconds count one more than their value.
-        let stored = if part <= 2 { value } else { value + 1 };
-        if (part <= 2 && value == 0) || stored > 99 {
-            break;
-        }
-        key += stored * POW[part];
-        end = PART_END[part];
-    }
-    (Some(key), end)
-}
-
-/// The text of a time key ([`time_key`]'s inverse).
-pub fn time_text(key: i64) -> String {
-    if key <= 0 {
-        return String::new();
-    }
-    let mut text = format!("{:04}", key / POW[0]);
-    for (i, (pow, separator)) in POW.iter().zip(PART_SEPARATOR).enumerate().skip(1) {
-        let value = (key / pow) % 100;
-        if value == 0 {
-            break;
-        }
-        let shown = if i <= 2 { value } else { value - 1 };
-        text.push(separator as char);
-        text.push_str(&format!("{shown:02}"));
-    }
-    text
-}
-
-/// The key of a range bound given as text, such that `time_key(t) >= key` exactly when `t >= bound` as
-/// text, for every storable time `t`: `""` (everything), a text after every digit (`"~"`: nothing
-/// beyond), a whole time or a prefix of one (`"2023"`, `"2023-01-01T00"`), possibly followed by other text
-/// after a whole part (`"2022-01-01T00:00:00Z"`). A bound cut inside a part (`"2023-1"`) is refused.
+/// The key of a range bound given as text ([`ecociv_core::reading_time::bound_key`]); a bound cut inside a
+/// part (`"2023-1"`) is refused.
 pub fn bound_key(bound: &str) -> Result<i64> {
-    let b = bound.as_bytes();
-    match b.first() {
-        None => return Ok(0),
-        Some(first) if *first > b'9' => return Ok(i64::MAX),
-        _ => {}
-    }
-    let refused = || StoreError::Invalid(format!("时间范围 {bound} 不是可比较的时间 (not a time bound)"));
-    let (Some(key), end) = time_prefix(b) else {
-        return Err(refused());
-    };
-    if end == b.len() {
-        return Ok(key);
-    }
-    let level = PART_END.iter().position(|e| *e == end).ok_or_else(refused)?;
-    let next = level + 1;
-    // Other text after a whole part: it sorts after the part and its own extensions, or only after the
-    // part, as its first character compares with the next part's separator.
-    match PART_SEPARATOR.get(next) {
-        None => Ok(key + 1),
-        Some(separator) if b[end] < *separator => Ok(key + 1),
-        Some(separator) if b[end] > *separator => Ok(key + POW[level]),
-        Some(_) => Err(refused()),
-    }
+    ecociv_core::reading_time::bound_key(bound)
+        .ok_or_else(|| StoreError::Invalid(format!("时间范围 {bound} 不是可比较的时间 (not a time bound)")))
 }
 
 fn stored_time(text: &str) -> Result<i64> {
@@ -317,6 +231,17 @@ impl Store {
         })
     }
 
+    /// PostgreSQL: refreshes the planner's statistics of the tables a bulk write just filled (`statement` is
+    /// an `ANALYZE` of them). Until autovacuum gets to them the planner sees the tables as they were before
+    /// (empty, in a new deployment), and the readers' join of readings and corrections then took minutes
+    /// instead of milliseconds (seen on Citus: a one-station read ran 7 minutes). Best effort: the rows are
+    /// committed already, and autovacuum refreshes the statistics later in any case.
+    pub(crate) async fn refresh_statistics(&self, statement: &'static str) {
+        if self.backend == Backend::Postgres {
+            let _ = sqlx::query(statement).execute(&self.pool).await;
+        }
+    }
+
     /// Removes every pending import of the database — on SQLite the leftovers of a server killed while it
     /// stored a file (no reader ever saw them); PostgreSQL never commits a pending import. Run when the
     /// server starts, before it takes requests: on SQLite one server stores imports into a database file.
@@ -442,14 +367,14 @@ impl Store {
                 .fetch_optional(&mut *conn)
                 .await?;
                 let Some(first) = first else { break };
-                let year = first.try_get::<i64, _>("at")? / POW[0];
+                let year = first.try_get::<i64, _>("at")? / ecociv_core::reading_time::YEAR;
                 if year <= 0 {
                     // A register's reading (no time): no year; the next one starts at year 1.
-                    from = POW[0];
+                    from = ecociv_core::reading_time::YEAR;
                     continue;
                 }
                 years.insert(year as i32);
-                from = (year + 1) * POW[0];
+                from = (year + 1) * ecociv_core::reading_time::YEAR;
             }
         }
         Ok(years.into_iter().collect())
@@ -983,6 +908,9 @@ impl MonitoringBatch {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
+                self.store
+                    .refresh_statistics("ANALYZE monitoring_series, monitoring_reading, monitoring_import")
+                    .await;
                 true
             }
             Some(Writer::Any(tx)) => {

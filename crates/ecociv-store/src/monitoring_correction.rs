@@ -297,6 +297,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.refresh_statistics("ANALYZE monitoring_correction, monitoring_correction_batch")
+            .await;
         outcome.id = id;
         Ok(Ok(outcome))
     }
