@@ -192,46 +192,45 @@ pub async fn compute_air(store: &Store, code: &str, years: &[i32], one_file: boo
     let framework = zone_framework(store, code).await?;
     let engine = engine(&framework);
     let mut files = Vec::new();
-    let mut by_kind = Vec::new();
     for air_kind in [Kind::Air, Kind::AirDaily] {
         files.extend(store.monitoring_files(code, air_kind.domain()).await?);
-        let mut stations = store.monitoring_stations(code, air_kind.domain()).await?;
-        // Rust's order (the readers' and `kind::rebuild`'s), whatever the database's collation.
-        stations.sort();
-        by_kind.push((air_kind, stations));
     }
     let mut results = Vec::new();
     let mut empty = Vec::new();
     for &year in years {
-        let mut figures = kind::AirFigures::new(code, Some(year), "air");
-        for (air_kind, stations) in &by_kind {
-            let air_kind = *air_kind;
-            for station in stations {
-                let stored = store
-                    .monitoring_station_cells(
-                        code,
-                        air_kind.domain(),
-                        station,
-                        &format!("{year}"),
-                        &format!("{}", year + 1),
-                    )
-                    .await?;
-                if stored.is_empty() {
-                    continue;
-                }
-                figures = crate::work::cpu(move || {
-                    let csv = kind::rebuild(air_kind, &cells(stored));
-                    if air_kind == Kind::AirDaily {
-                        figures.push_daily_csv(&csv)
-                    } else {
-                        figures.push_csv(&csv)
-                    }
-                    .map(|()| figures)
-                })
-                .await?
-                .map_err(|p| stored_problem(&p))?;
-            }
+        // One query per kind for the year, read station by station (in byte order of station names, the
+        // readers' order; the figures do not depend on it), each station's CSV computed off the runtime.
+        let figures = std::sync::Arc::new(Mutex::new(kind::AirFigures::new(code, Some(year), "air")));
+        for air_kind in [Kind::Air, Kind::AirDaily] {
+            store
+                .for_each_station_cells(
+                    code,
+                    air_kind.domain(),
+                    &format!("{year}"),
+                    &format!("{}", year + 1),
+                    |_, stored| {
+                        let figures = figures.clone();
+                        async move {
+                            crate::work::cpu(move || {
+                                let csv = kind::rebuild(air_kind, &cells(stored));
+                                let mut figures = figures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                                if air_kind == Kind::AirDaily {
+                                    figures.push_daily_csv(&csv)
+                                } else {
+                                    figures.push_csv(&csv)
+                                }
+                            })
+                            .await?
+                            .map_err(|p| stored_problem(&p))
+                        }
+                    },
+                )
+                .await?;
         }
+        let figures = std::mem::replace(
+            &mut *figures.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            kind::AirFigures::new(code, Some(year), "air"),
+        );
         let files = files.clone();
         let result = crate::work::cpu(move || {
             let (mut zone_years, days) = figures.finish();

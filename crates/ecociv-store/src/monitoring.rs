@@ -324,6 +324,73 @@ impl Store {
             .collect()
     }
 
+    /// As [`Store::monitoring_cells`], handed to `each` one station at a time (the station, its cells in
+    /// (parameter, time) order), from **one** query read as a stream: memory holds one station's readings
+    /// whatever the domain's size, and a year of a zone's page costs one query instead of one per station
+    /// (~1.3 s each under load through the `Any` driver, issue 19). `CROSS JOIN` makes SQLite walk the
+    /// series first, in (station, parameter) order on their unique key, and each one's readings on the
+    /// readings' key: no sort (with a plain join it scanned the readings and sorted all of them — checked
+    /// with EXPLAIN QUERY PLAN on 150 M readings). PostgreSQL plans the join itself and sorts by byte order
+    /// (on disk past `work_mem`).
+    pub async fn for_each_station_cells<F, Fut, E>(
+        &self,
+        zone_code: &str,
+        domain: &str,
+        from: &str,
+        to: &str,
+        mut each: F,
+    ) -> std::result::Result<(), E>
+    where
+        F: FnMut(String, Vec<Cell>) -> Fut,
+        Fut: Future<Output = std::result::Result<(), E>>,
+        E: From<StoreError>,
+    {
+        let (from, to) = (bound_key(from)?, bound_key(to)?);
+        // Rust's order of names (the readers' and the server's), whatever the database's collation.
+        let bytes = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " COLLATE \"C\"",
+        };
+        let sql = format!(
+            "SELECT s.station, s.parameter, r.at, {CORRECTED_VALUE} FROM monitoring_series s
+             CROSS JOIN monitoring_reading r {LATEST_CORRECTION}
+             WHERE s.zone_code = $1 AND s.domain = $2 AND r.zone_code = s.zone_code AND r.series_id = s.id
+               AND r.at >= $3 AND r.at < $4 AND {NOT_RETRACTED} AND {VISIBLE}
+             ORDER BY s.station{bytes}, s.parameter{bytes}, r.at"
+        );
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(domain)
+            .bind(from)
+            .bind(to)
+            .fetch(&self.pool);
+        let mut station: Option<String> = None;
+        let mut cells = Vec::new();
+        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
+            .await
+            .map_err(StoreError::from)?
+        {
+            let name: String = row.try_get("station").map_err(StoreError::from)?;
+            if station.as_deref() != Some(name.as_str())
+                && let Some(done) = station.replace(name.clone())
+                && !cells.is_empty()
+            {
+                each(done, std::mem::take(&mut cells)).await?;
+            }
+            cells.push(Cell {
+                station: name,
+                parameter: row.try_get("parameter").map_err(StoreError::from)?,
+                reading: reading_of(&row)?,
+            });
+        }
+        if let Some(done) = station
+            && !cells.is_empty()
+        {
+            each(done, cells).await?;
+        }
+        Ok(())
+    }
+
     /// The names of the files imported into a domain (and of its correction batches, `更正:NAME`), in
     /// the order they were stored whole.
     pub async fn monitoring_files(&self, zone_code: &str, domain: &str) -> Result<Vec<String>> {

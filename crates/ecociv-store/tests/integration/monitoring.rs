@@ -178,6 +178,118 @@ async fn an_import_is_invisible_until_committed_and_other_writers_are_not_held_m
     }
 }
 
+/// The page's reader of a year (issue 19): one query handing each station's readings over whole, once,
+/// in byte order of the names (the readers' order, whatever the database's collation), exactly what the
+/// per-station reader gives — corrected, without the withdrawn, other years, other domains and a pending
+/// import — and an error from the callee stops the reading.
+#[tokio::test]
+async fn a_years_readings_come_station_by_station_from_one_query() {
+    for store in stores("monitoring_each_station").await {
+        with_example_zone(&store).await;
+        let user = author(&store).await.id;
+        let mut file = Vec::new();
+        // Names whose byte order differs from a dictionary's (a, A, b, Z) and from insertion order.
+        for station in ["b", "Z", "a", "城区", "A"] {
+            file.extend(hours(station, &["pm25", "co", "o3"], 30));
+        }
+        for observed_at in ["2022-12-31T23", "2024-01-01T00"] {
+            file.push(NewReading {
+                observed_at: observed_at.into(),
+                ..reading("a", 0, "pm25", 1.0)
+            });
+        }
+        // Only another year's readings: no call for this station.
+        file.push(NewReading {
+            observed_at: "2024-03-01T00".into(),
+            ..reading("Q", 0, "pm25", 1.0)
+        });
+        store
+            .append_monitoring_batch("450202", "air", "each.SYNTHETIC.csv", &file)
+            .await
+            .unwrap();
+        store
+            .append_monitoring_batch("450202", "air.daily", "daily.csv", &hours("D", &["pm25"], 3))
+            .await
+            .unwrap();
+        let correction = |station: &str, action, value| NewCorrection {
+            station: station.into(),
+            parameter: "pm25".into(),
+            observed_at: "2023-01-01T05".into(),
+            action,
+            value,
+            flag: String::new(),
+            reason: "仪器故障".into(),
+            line: 2,
+        };
+        let corrected = store
+            .correct_monitoring(
+                "450202",
+                "air",
+                "c.csv",
+                &user,
+                &[
+                    correction("Z", CorrectionAction::Retract, None),
+                    correction("a", CorrectionAction::Supersede, Some(55.0)),
+                ],
+                false,
+            )
+            .await
+            .unwrap();
+        assert!(corrected.is_ok(), "{corrected:?}");
+        // A file being imported: never handed over.
+        let mut pending = store
+            .begin_monitoring_batch("450202", "air", "pending.csv")
+            .await
+            .unwrap();
+        pending.push(&hours("B", &["pm25"], 10)).await.unwrap();
+        pending.push(&hours("a", &["so2"], 10)).await.unwrap();
+
+        let mut seen: Vec<(String, Vec<ecociv_store::monitoring::Cell>)> = Vec::new();
+        store
+            .for_each_station_cells("450202", "air", "2023", "2024", |station, cells| {
+                seen.push((station, cells));
+                std::future::ready(Ok::<(), StoreError>(()))
+            })
+            .await
+            .unwrap();
+        let names: Vec<&str> = seen.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["A", "Z", "a", "b", "城区"], "{:?}", store.backend());
+        for (station, cells) in &seen {
+            let alone = store
+                .monitoring_station_cells("450202", "air", station, "2023", "2024")
+                .await
+                .unwrap();
+            assert_eq!(cells, &alone, "{:?}: {station}", store.backend());
+            assert!(cells.iter().all(|c| &c.station == station));
+        }
+        let of = |station: &str| &seen.iter().find(|(name, _)| name == station).unwrap().1;
+        assert_eq!(of("b").len(), 90);
+        assert_eq!(of("Z").len(), 89, "the withdrawn reading is left out");
+        assert_eq!(of("a").len(), 90, "other years and the pending import's so2 left out");
+        let superseded = of("a")
+            .iter()
+            .find(|c| c.parameter == "pm25" && c.reading.observed_at == "2023-01-01T05")
+            .unwrap();
+        assert_eq!(superseded.reading.value, Some(55.0));
+
+        // The callee's error stops the reading and is the answer.
+        let mut calls = 0;
+        let stopped = store
+            .for_each_station_cells("450202", "air", "2023", "2024", |station, _| {
+                calls += 1;
+                std::future::ready(if station == "Z" {
+                    Err(StoreError::Conflict("stop".into()))
+                } else {
+                    Ok(())
+                })
+            })
+            .await;
+        assert!(matches!(stopped, Err(StoreError::Conflict(m)) if m == "stop"));
+        assert_eq!(calls, 2);
+        pending.rollback().await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_repeat_found_late_refuses_the_whole_file_and_removes_what_it_stored() {
     for store in stores("monitoring_late_repeat").await {
