@@ -24,7 +24,7 @@ use ecociv_core::framework::Row;
 use ecociv_core::value::{Assigned, parse_assigned, parse_value};
 use ecociv_core::{Framework, Observation, Source, Value, Zone};
 use ecociv_csvline::Located;
-use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Formula, Workbook};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook, Worksheet};
 
 use crate::common::{ReportError, TextCells};
 use crate::xlsx::{Formats, height_for, lines_needed, merge_or_write, print_setup};
@@ -108,7 +108,9 @@ pub fn column_letters(column: u16) -> String {
     letters
 }
 
-/// The template of `department` for `year`.
+/// The template of `department` for `year`: the input sheet (heading, a line per row the department
+/// leads, then widths and protection) and the hidden meta sheet with the template's identity and the
+/// drop-down lists the lines gathered.
 pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -> Result<Vec<u8>, ReportError> {
     let rows = department_rows(framework, zone, department);
     if rows.is_empty() {
@@ -118,14 +120,49 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         )));
     }
     let formats = Formats::new();
-    let input = formats.input.clone().set_unlocked();
+    let mut lines = InputLines {
+        input: formats.input.clone().set_unlocked(),
+        formats,
+        zone,
+        year,
+        lists: Vec::new(),
+    };
     let mut book = Workbook::new();
 
     // The meta sheet first in memory, added second so the input sheet opens first.
     let input_sheet = book.add_worksheet();
     input_sheet.set_name(INPUT_SHEET)?;
+    write_input_heading(input_sheet, &lines.formats, framework, zone, department, year)?;
+    for (index, (name, row)) in rows.iter().enumerate() {
+        lines.write(input_sheet, HEADER_ROW + 1 + index as u32, name, row)?;
+    }
+    finish_input_sheet(input_sheet)?;
+
+    let meta = book.add_worksheet();
+    let identity = [
+        ("format", FORMAT.to_string()),
+        ("zone", zone.profile.code.clone()),
+        ("year", year.to_string()),
+        ("department", department.to_string()),
+        ("framework", framework.id.clone()),
+        ("rows", rows.len().to_string()),
+    ];
+    write_meta_sheet(meta, &identity, &lines.lists)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// The input sheet's title, the line naming zone, year, department and framework, the instructions and
+/// the column headers.
+fn write_input_heading(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    framework: &Framework,
+    zone: &Zone,
+    department: &str,
+    year: i32,
+) -> Result<(), ReportError> {
     merge_or_write(
-        input_sheet,
+        sheet,
         (0, 0),
         (0, col::NOTE),
         &format!(
@@ -134,9 +171,9 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         ),
         &formats.title,
     )?;
-    input_sheet.set_row_height(0, 28)?;
+    sheet.set_row_height(0, 28)?;
     merge_or_write(
-        input_sheet,
+        sheet,
         (1, 0),
         (1, col::NOTE),
         &format!(
@@ -146,13 +183,13 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         &formats.note,
     )?;
     merge_or_write(
-        input_sheet,
+        sheet,
         (2, 0),
         (2, col::NOTE),
         "填报说明：只在黄色单元格填写。现状值填数字（百分比填数字本身，如 94.5）或从下拉列表选择状态；上级下达值填数字或“完成/未完成”，没有可不填；说明栏填数据来源。未填写现状值的行不导入。导入时逐格校验，任何一格有误则整份文件不导入。",
         &formats.note,
     )?;
-    input_sheet.set_row_height(2, 42)?;
+    sheet.set_row_height(2, 42)?;
     let headers = [
         (col::ID, "序号".to_string()),
         (col::NAME, "指标名称".to_string()),
@@ -165,91 +202,128 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         (col::NOTE, "说明（数据来源）".to_string()),
     ];
     for (column, text) in &headers {
-        input_sheet.write_text(HEADER_ROW, *column, text, &formats.header)?;
+        sheet.write_text(HEADER_ROW, *column, text, &formats.header)?;
     }
-    input_sheet.set_row_height(HEADER_ROW, 30)?;
+    sheet.set_row_height(HEADER_ROW, 30)?;
+    Ok(())
+}
 
-    let mut lists: Vec<Vec<String>> = Vec::new();
-    for (index, (name, row)) in rows.iter().enumerate() {
-        let r = HEADER_ROW + 1 + index as u32;
-        input_sheet.write_text(r, col::ID, &row.id, &formats.centre)?;
-        input_sheet.write_text(r, col::NAME, name, &formats.text)?;
-        input_sheet.write_text(r, col::UNIT, &row.unit, &formats.centre)?;
+/// What each line of the input sheet is written with, and the drop-down lists the lines gather for the
+/// meta sheet (a column each).
+struct InputLines<'a> {
+    formats: Formats,
+    /// The input cells' format, unlocked.
+    input: Format,
+    zone: &'a Zone,
+    year: i32,
+    lists: Vec<Vec<String>>,
+}
+
+impl InputLines<'_> {
+    /// The line of `row` at sheet row `r`: the row's texts, the value on record, the three input cells
+    /// and their validations.
+    fn write(&mut self, sheet: &mut Worksheet, r: u32, name: &str, row: &Row) -> Result<(), ReportError> {
+        let formats = &self.formats;
+        sheet.write_text(r, col::ID, &row.id, &formats.centre)?;
+        sheet.write_text(r, col::NAME, name, &formats.text)?;
+        sheet.write_text(r, col::UNIT, &row.unit, &formats.centre)?;
         let standard = row
-            .variant_for(&zone.profile.attributes)
+            .variant_for(&self.zone.profile.attributes)
             .map(|variant| variant.standard.clone())
             .unwrap_or_else(|| "未知".into());
-        input_sheet.write_text(r, col::STANDARD, &standard, &formats.centre)?;
+        sheet.write_text(r, col::STANDARD, &standard, &formats.centre)?;
         let states: Vec<String> = row.states.iter().map(|state| state.text.clone()).collect();
-        let mut states_text = states.join("、");
-        if row.spatial {
-            states_text.push_str(if states_text.is_empty() { "" } else { "；" });
-            states_text.push_str("或 面积=数字;性质=不变;功能=不降低");
-        }
-        if row.takes_numbers() {
-            states_text = if states_text.is_empty() {
-                "数字".into()
-            } else {
-                format!("数字，或 {states_text}")
-            };
-        }
-        input_sheet.write_text(r, col::STATES, &states_text, &formats.text)?;
-        let on_record = zone
-            .observation(&row.id, year)
+        let states_text = states_text(row, &states);
+        sheet.write_text(r, col::STATES, &states_text, &formats.text)?;
+        let on_record = self
+            .zone
+            .observation(&row.id, self.year)
             .map(|obs| obs.value.display())
             .unwrap_or_default();
-        input_sheet.write_text(r, col::ON_RECORD, &on_record, &formats.centre)?;
+        sheet.write_text(r, col::ON_RECORD, &on_record, &formats.centre)?;
         let needed = lines_needed(name, 30.0)
             .max(lines_needed(&standard, 18.0))
             .max(lines_needed(&states_text, 24.0))
             .max(lines_needed(&on_record, 14.0));
-        input_sheet.set_row_height(r, height_for(needed.max(2)))?;
-        input_sheet.write_blank(r, col::VALUE, &input)?;
-        input_sheet.write_blank(r, col::ASSIGNED, &input)?;
-        input_sheet.write_blank(r, col::NOTE, &input)?;
+        sheet.set_row_height(r, height_for(needed.max(2)))?;
+        sheet.write_blank(r, col::VALUE, &self.input)?;
+        sheet.write_blank(r, col::ASSIGNED, &self.input)?;
+        sheet.write_blank(r, col::NOTE, &self.input)?;
 
-        let mut prompt = if row.takes_numbers() {
-            format!("填写数字（单位：{}）", row.unit)
-        } else {
-            "从下拉列表选择".to_string()
-        };
-        if let Some((low, high)) = row.range {
-            prompt.push_str(&format!(
-                "，范围 {}–{}",
-                ecociv_core::num::show(low),
-                ecociv_core::num::show(high)
-            ));
-        }
-        let prompt: String = prompt.chars().take(250).collect();
-        if !states.is_empty() {
-            let list_column = lists.len();
-            lists.push(states);
-            let letter = column_letters(list_column as u16);
-            let count = lists[list_column].len();
-            let validation = DataValidation::new()
-                .allow_list_formula(Formula::new(format!(
-                    "={META_SHEET}!${letter}$10:${letter}${}",
-                    9 + count
-                )))
-                .set_input_message(prompt)?
-                // Rows that also take numbers keep the list as a suggestion.
-                .set_error_style(if row.takes_numbers() || row.spatial {
-                    DataValidationErrorStyle::Information
-                } else {
-                    DataValidationErrorStyle::Stop
-                })
-                .set_error_message("请从下拉列表中选择本指标允许的状态 (choose an allowed state)")?;
-            input_sheet.add_data_validation(r, col::VALUE, r, col::VALUE, &validation)?;
-        } else {
-            let validation = DataValidation::new().allow_any_value().set_input_message(prompt)?;
-            input_sheet.add_data_validation(r, col::VALUE, r, col::VALUE, &validation)?;
-        }
+        let validation = self.value_validation(row, states)?;
+        sheet.add_data_validation(r, col::VALUE, r, col::VALUE, &validation)?;
         let assigned = DataValidation::new()
             .allow_list_strings(&[Assigned::DONE, Assigned::NOT_DONE])?
             .set_error_style(DataValidationErrorStyle::Information)
             .set_input_message("上级下达的数值，或上级对考核任务的结论：完成 / 未完成")?;
-        input_sheet.add_data_validation(r, col::ASSIGNED, r, col::ASSIGNED, &assigned)?;
+        sheet.add_data_validation(r, col::ASSIGNED, r, col::ASSIGNED, &assigned)?;
+        Ok(())
     }
+
+    /// The value cell's validation: a drop-down of the row's `states` (kept in a new column of the meta
+    /// sheet; only a suggestion for rows that also take numbers) or any value, with the prompt.
+    fn value_validation(&mut self, row: &Row, states: Vec<String>) -> Result<DataValidation, ReportError> {
+        let prompt = value_prompt(row);
+        if states.is_empty() {
+            return Ok(DataValidation::new().allow_any_value().set_input_message(prompt)?);
+        }
+        let list_column = self.lists.len();
+        self.lists.push(states);
+        let letter = column_letters(list_column as u16);
+        let count = self.lists[list_column].len();
+        Ok(DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "={META_SHEET}!${letter}$10:${letter}${}",
+                9 + count
+            )))
+            .set_input_message(prompt)?
+            // Rows that also take numbers keep the list as a suggestion.
+            .set_error_style(if row.takes_numbers() || row.spatial {
+                DataValidationErrorStyle::Information
+            } else {
+                DataValidationErrorStyle::Stop
+            })
+            .set_error_message("请从下拉列表中选择本指标允许的状态 (choose an allowed state)")?)
+    }
+}
+
+/// The allowed-states cell of a row: its states, the spatial form, and 数字 for rows that take numbers.
+fn states_text(row: &Row, states: &[String]) -> String {
+    let mut states_text = states.join("、");
+    if row.spatial {
+        states_text.push_str(if states_text.is_empty() { "" } else { "；" });
+        states_text.push_str("或 面积=数字;性质=不变;功能=不降低");
+    }
+    if row.takes_numbers() {
+        states_text = if states_text.is_empty() {
+            "数字".into()
+        } else {
+            format!("数字，或 {states_text}")
+        };
+    }
+    states_text
+}
+
+/// The value cell's input message (at most 250 characters, Excel's limit): what to type, and the row's
+/// range.
+fn value_prompt(row: &Row) -> String {
+    let mut prompt = if row.takes_numbers() {
+        format!("填写数字（单位：{}）", row.unit)
+    } else {
+        "从下拉列表选择".to_string()
+    };
+    if let Some((low, high)) = row.range {
+        prompt.push_str(&format!(
+            "，范围 {}–{}",
+            ecociv_core::num::show(low),
+            ecociv_core::num::show(high)
+        ));
+    }
+    prompt.chars().take(250).collect()
+}
+
+/// The input sheet's column widths, frozen panes, print setup and protection.
+fn finish_input_sheet(sheet: &mut Worksheet) -> Result<(), ReportError> {
     for (column, width) in [
         (col::ID, 6.0),
         (col::NAME, 30.0),
@@ -261,26 +335,24 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
         (col::ASSIGNED, 16.0),
         (col::NOTE, 24.0),
     ] {
-        input_sheet.set_column_width(column, width)?;
+        sheet.set_column_width(column, width)?;
     }
-    input_sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
-    print_setup(input_sheet)?;
-    input_sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    input_sheet.protect();
+    sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
+    print_setup(sheet)?;
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    sheet.protect();
+    Ok(())
+}
 
-    let meta = book.add_worksheet();
+/// The hidden, protected meta sheet: the template's identity (key, value) from its first row, and the
+/// drop-down lists a column each from row 10.
+fn write_meta_sheet(
+    meta: &mut Worksheet,
+    identity: &[(&str, String)],
+    lists: &[Vec<String>],
+) -> Result<(), ReportError> {
     meta.set_name(META_SHEET)?;
-    for (r, (key, value)) in [
-        ("format", FORMAT.to_string()),
-        ("zone", zone.profile.code.clone()),
-        ("year", year.to_string()),
-        ("department", department.to_string()),
-        ("framework", framework.id.clone()),
-        ("rows", rows.len().to_string()),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (r, (key, value)) in identity.iter().enumerate() {
         meta.write_text_plain(r as u32, 0, *key)?;
         meta.write_text_plain(r as u32, 1, value)?;
     }
@@ -291,7 +363,7 @@ pub fn export(framework: &Framework, zone: &Zone, department: &str, year: i32) -
     }
     meta.set_hidden(true);
     meta.protect();
-    Ok(book.save_to_buffer()?)
+    Ok(())
 }
 
 /// A refused workbook import (the values template, the plan's project ledger, the zone plan template):

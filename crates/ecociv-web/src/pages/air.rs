@@ -245,16 +245,13 @@ fn monthly_chart(lang: Lang, monthly: &[MonthShare]) -> String {
     chart.to_svg()
 }
 
-/// Renders the air page.
+/// Renders the air page: the heading and stations, then — when the year has days — the good-day share,
+/// the charts, the primary pollutants, the annual statistics and the calendar; the provenance; and for
+/// reviewers the monitoring forms. Each step below takes the figures of the air crate.
 pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
     let lang = ctx.lang;
     let title = tf(lang, "air.title", &[("year", &view.year)]);
     let monthly = view.monthly();
-    let total = view.total();
-    let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
-    let weekdays: Vec<String> = (0..7)
-        .map(|day| t(lang, &format!("air.weekday.{day}")).into_owned())
-        .collect();
     let body = html! {
         div class="page-head" {
             h1 { (title) }
@@ -268,130 +265,14 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
         @if view.days.is_empty() {
             p class="empty" { (t(lang, "air.no_data")) }
         } @else {
-            section aria-labelledby="share-h" {
-                h2 id="share-h" { (t(lang, "air.good_share")) }
-                p class="big" {
-                    (tf(lang, "air.good_total", &[("good", &total.good), ("valid", &total.valid), ("share", &total.share().map_or("—".to_string(), fmt_share))]))
-                }
-                div class="scroll" {
-                    table class="data compact" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "air.month")) }
-                            th scope="col" class="num" { (t(lang, "air.valid_days")) }
-                            th scope="col" class="num" { (t(lang, "air.good_days")) }
-                            th scope="col" class="num" { (t(lang, "air.share")) }
-                        } }
-                        tbody {
-                            @for month in &monthly {
-                                tr {
-                                    th scope="row" { (fmt_month(lang, month.month)) }
-                                    td class="num" { (month.valid) }
-                                    td class="num" { (month.good) }
-                                    td class="num" { (month.share().map_or("—".to_string(), fmt_share)) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (share_section(lang, &monthly, view.total()))
             div class="chart" { (trusted(&monthly_chart(lang, &monthly))) }
             div class="chart" { (trusted(&daily_chart(lang, view))) }
-            @let primary = view.primary_counts();
-            section aria-labelledby="primary-h" {
-                h2 id="primary-h" { (t(lang, "air.primary_counts")) }
-                @if primary.is_empty() {
-                    p { (t(lang, "air.no_primary")) }
-                } @else {
-                    ul class="counts" {
-                        @for (code, days) in &primary {
-                            li { (pollutant(lang, code)) "：" (tf(lang, "air.days", &[("n", days)])) }
-                        }
-                    }
-                }
-            }
+            (primary_section(lang, &view.primary_counts()))
             @if !view.annual.is_empty() {
-                section aria-labelledby="annual-h" {
-                    h2 id="annual-h" { (t(lang, "air.annual_title")) }
-                    div class="scroll" {
-                        table class="data compact" {
-                            thead { tr {
-                                th scope="col" { (t(lang, "air.statistic")) }
-                                th scope="col" class="num" { (t(lang, "air.value")) }
-                                th scope="col" class="num" { (t(lang, "air.limit")) }
-                                th scope="col" class="num" { (t(lang, "air.days_used")) }
-                                th scope="col" { (t(lang, "table.status")) }
-                            } }
-                            tbody {
-                                @for stat in &view.annual {
-                                    tr {
-                                        th scope="row" { (t(lang, &format!("air.stat.{}", stat.key))) }
-                                        td class="num" { (stat.value.as_deref().unwrap_or("—")) }
-                                        td class="num" { (stat.limit.as_deref().unwrap_or("—")) }
-                                        td class="num" { (stat.days) }
-                                        td {
-                                            @match (stat.valid, stat.complies) {
-                                                (true, Some(true)) => span class="status status-met" { (t(lang, "air.complies")) },
-                                                (true, Some(false)) => span class="status status-not_met" { (t(lang, "air.exceeds")) },
-                                                (false, _) => span class="status status-no_data" { (t(lang, "air.coverage_short")) },
-                                                (true, None) => span class="status status-no_data" { (t(lang, "air.no_limit")) },
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (annual_section(lang, &view.annual))
             }
-            section aria-labelledby="cal-h" {
-                h2 id="cal-h" { (t(lang, "air.calendar")) }
-                ul class="legend" {
-                    @for category in 1..=6u8 {
-                        li { span class={ "swatch aqi-" (category) } {} (t(lang, &format!("aqi.{category}"))) }
-                    }
-                    li { span class="swatch aqi-none" {} (t(lang, "air.invalid")) }
-                }
-                div class="calendar" {
-                    @for month in 1..=12u8 {
-                        @if monthly.iter().any(|share| share.month == month) {
-                            table class="month" {
-                                caption { (fmt_month(lang, month)) }
-                                thead { tr { @for day in &weekdays { th scope="col" abbr=(day) { (day) } } } }
-                                tbody {
-                                    @let first = Date::new(view.year, month, 1).map_or(0, Date::weekday);
-                                    @let days = days_in_month(view.year, month);
-                                    @let weeks = (usize::from(first) + usize::from(days)).div_ceil(7);
-                                    @for week in 0..weeks {
-                                        tr {
-                                            @for weekday in 0..7usize {
-                                                @let index = week * 7 + weekday;
-                                                @let day = index.checked_sub(usize::from(first)).map(|offset| offset + 1).filter(|day| *day <= usize::from(days));
-                                                @if let Some(day) = day {
-                                                    @let date = Date::new(view.year, month, day as u8);
-                                                    @let record = date.and_then(|date| by_date.get(&date).copied());
-                                                    @let category = record.and_then(|record| record.category);
-                                                    @let class = category.map_or("aqi-none".to_string(), |category| format!("aqi-{category}"));
-                                                    @let label = match (date, record.and_then(|record| record.aqi), category) {
-                                                        (Some(date), Some(aqi), Some(category)) => format!("{}：AQI {} {}{}", fmt_date(lang, date), aqi, t(lang, &format!("aqi.{category}")), record.and_then(|record| record.primary.as_deref()).map(|primary| format!("，{}：{}", t(lang, "air.primary"), primary.split([',', ';']).map(|code| pollutant(lang, code.trim())).collect::<Vec<_>>().join("、"))).unwrap_or_default()),
-                                                        (Some(date), _, _) => format!("{}：{}", fmt_date(lang, date), t(lang, "air.invalid")),
-                                                        _ => String::new(),
-                                                    };
-                                                    td class=(class) title=(label) {
-                                                        span class="d" { (day) }
-                                                        span class="v" { @if let Some(aqi) = record.and_then(|record| record.aqi) { (aqi) } @else { "—" } }
-                                                    }
-                                                } @else {
-                                                    td class="pad" {}
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (calendar_section(lang, view, &monthly))
         }
         (provenance_section(lang, &view.provenance, &view.files, &view.computed, &view.notes))
         @if view.manage {
@@ -402,6 +283,190 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
         }
     };
     page(ctx, &title, Nav::Air, body)
+}
+
+/// Good days over valid days: the year's total and a table by month.
+fn share_section(lang: Lang, monthly: &[MonthShare], total: MonthShare) -> Markup {
+    html! {
+        section aria-labelledby="share-h" {
+            h2 id="share-h" { (t(lang, "air.good_share")) }
+            p class="big" {
+                (tf(lang, "air.good_total", &[("good", &total.good), ("valid", &total.valid), ("share", &total.share().map_or("—".to_string(), fmt_share))]))
+            }
+            div class="scroll" {
+                table class="data compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "air.month")) }
+                        th scope="col" class="num" { (t(lang, "air.valid_days")) }
+                        th scope="col" class="num" { (t(lang, "air.good_days")) }
+                        th scope="col" class="num" { (t(lang, "air.share")) }
+                    } }
+                    tbody {
+                        @for month in monthly {
+                            tr {
+                                th scope="row" { (fmt_month(lang, month.month)) }
+                                td class="num" { (month.valid) }
+                                td class="num" { (month.good) }
+                                td class="num" { (month.share().map_or("—".to_string(), fmt_share)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The days each pollutant was the primary one ([`AirView::primary_counts`]).
+fn primary_section(lang: Lang, primary: &[(String, usize)]) -> Markup {
+    html! {
+        section aria-labelledby="primary-h" {
+            h2 id="primary-h" { (t(lang, "air.primary_counts")) }
+            @if primary.is_empty() {
+                p { (t(lang, "air.no_primary")) }
+            } @else {
+                ul class="counts" {
+                    @for (code, days) in primary {
+                        li { (pollutant(lang, code)) "：" (tf(lang, "air.days", &[("n", days)])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The year's statistics against the GB 3095 class-2 limits, with the air crate's judgement in words.
+fn annual_section(lang: Lang, annual: &[AnnualStatView]) -> Markup {
+    html! {
+        section aria-labelledby="annual-h" {
+            h2 id="annual-h" { (t(lang, "air.annual_title")) }
+            div class="scroll" {
+                table class="data compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "air.statistic")) }
+                        th scope="col" class="num" { (t(lang, "air.value")) }
+                        th scope="col" class="num" { (t(lang, "air.limit")) }
+                        th scope="col" class="num" { (t(lang, "air.days_used")) }
+                        th scope="col" { (t(lang, "table.status")) }
+                    } }
+                    tbody {
+                        @for stat in annual {
+                            tr {
+                                th scope="row" { (t(lang, &format!("air.stat.{}", stat.key))) }
+                                td class="num" { (stat.value.as_deref().unwrap_or("—")) }
+                                td class="num" { (stat.limit.as_deref().unwrap_or("—")) }
+                                td class="num" { (stat.days) }
+                                td {
+                                    @match (stat.valid, stat.complies) {
+                                        (true, Some(true)) => span class="status status-met" { (t(lang, "air.complies")) },
+                                        (true, Some(false)) => span class="status status-not_met" { (t(lang, "air.exceeds")) },
+                                        (false, _) => span class="status status-no_data" { (t(lang, "air.coverage_short")) },
+                                        (true, None) => span class="status status-no_data" { (t(lang, "air.no_limit")) },
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The calendar: the categories' legend and a month grid for each month with days.
+fn calendar_section(lang: Lang, view: &AirView, monthly: &[MonthShare]) -> Markup {
+    let by_date: std::collections::HashMap<Date, &DailyAqi> = view.days.iter().map(|day| (day.date, day)).collect();
+    let weekdays: Vec<String> = (0..7)
+        .map(|day| t(lang, &format!("air.weekday.{day}")).into_owned())
+        .collect();
+    html! {
+        section aria-labelledby="cal-h" {
+            h2 id="cal-h" { (t(lang, "air.calendar")) }
+            ul class="legend" {
+                @for category in 1..=6u8 {
+                    li { span class={ "swatch aqi-" (category) } {} (t(lang, &format!("aqi.{category}"))) }
+                }
+                li { span class="swatch aqi-none" {} (t(lang, "air.invalid")) }
+            }
+            div class="calendar" {
+                @for month in 1..=12u8 {
+                    @if monthly.iter().any(|share| share.month == month) {
+                        (month_grid(lang, view.year, month, &weekdays, &by_date))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One month of the calendar: a week a line, each day's cell in its category's class with its AQI.
+fn month_grid(
+    lang: Lang,
+    year: i32,
+    month: u8,
+    weekdays: &[String],
+    by_date: &std::collections::HashMap<Date, &DailyAqi>,
+) -> Markup {
+    html! {
+        table class="month" {
+            caption { (fmt_month(lang, month)) }
+            thead { tr { @for day in weekdays { th scope="col" abbr=(day) { (day) } } } }
+            tbody {
+                @let first = Date::new(year, month, 1).map_or(0, Date::weekday);
+                @let days = days_in_month(year, month);
+                @let weeks = (usize::from(first) + usize::from(days)).div_ceil(7);
+                @for week in 0..weeks {
+                    tr {
+                        @for weekday in 0..7usize {
+                            @let index = week * 7 + weekday;
+                            @let day = index.checked_sub(usize::from(first)).map(|offset| offset + 1).filter(|day| *day <= usize::from(days));
+                            @if let Some(day) = day {
+                                @let date = Date::new(year, month, day as u8);
+                                (day_cell(lang, date, day, date.and_then(|date| by_date.get(&date).copied())))
+                            } @else {
+                                td class="pad" {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A day's cell: its category as the class, the AQI as text, and date, AQI, category and primary
+/// pollutants in its title.
+fn day_cell(lang: Lang, date: Option<Date>, day: usize, record: Option<&DailyAqi>) -> Markup {
+    let category = record.and_then(|record| record.category);
+    let class = category.map_or("aqi-none".to_string(), |category| format!("aqi-{category}"));
+    let label = match (date, record.and_then(|record| record.aqi), category) {
+        (Some(date), Some(aqi), Some(category)) => format!(
+            "{}：AQI {} {}{}",
+            fmt_date(lang, date),
+            aqi,
+            t(lang, &format!("aqi.{category}")),
+            record
+                .and_then(|record| record.primary.as_deref())
+                .map(|primary| format!(
+                    "，{}：{}",
+                    t(lang, "air.primary"),
+                    primary
+                        .split([',', ';'])
+                        .map(|code| pollutant(lang, code.trim()))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+                .unwrap_or_default()
+        ),
+        (Some(date), _, _) => format!("{}：{}", fmt_date(lang, date), t(lang, "air.invalid")),
+        _ => String::new(),
+    };
+    html! {
+        td class=(class) title=(label) {
+            span class="d" { (day) }
+            span class="v" { @if let Some(aqi) = record.and_then(|record| record.aqi) { (aqi) } @else { "—" } }
+        }
+    }
 }
 
 /// A pollutant code of the air crate (`pm25`, `o3_8h`, …) as a label.

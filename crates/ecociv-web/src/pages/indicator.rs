@@ -487,7 +487,9 @@ fn condition_label(lang: Lang, key: &str, value: &str) -> String {
     format!("{}：{}", t(lang, &format!("zone_attr.{key}")), value)
 }
 
-/// Renders the indicator page.
+/// Renders the indicator page: the heading, the year's judgement beside the row's definition, the
+/// sub-rows of an indicator or the series and targets of a row, the history, a reviewer's reopen form
+/// and the evidence — each step below takes the view the server built and judges nothing.
 pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
     let lang = ctx.lang;
     let zone = &view.zone_code;
@@ -501,214 +503,283 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
             (year_form(lang, &urls::indicator_path(zone, &view.id), &view.years, view.year, &[]))
         }
         div class="grid-2" {
-            section class="card" aria-labelledby="judgement-h" {
-                h2 id="judgement-h" { (tf(lang, "indicator.judgement_year", &[("year", &view.year)])) }
-                p class="big" {
-                    (year_status(lang, view.status, view.value.is_some(), view.base))
-                    @if let Some(parts) = &view.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
-                    " "
-                    span class="value" { (view.value.as_deref().unwrap_or("—")) }
-                }
-                dl class="facts" {
-                    dt { (t(lang, "table.standard")) } dd { (view.standard) }
-                    dt { (t(lang, "indicator.basis")) } dd { (t(lang, &format!("basis.{}", view.basis.code()))) }
-                }
-                h3 { (t(lang, "common.explanation")) }
-                p class="explanation" { (view.explanation.get(lang)) }
-                @if !view.warnings.is_empty() {
-                    h3 { (t(lang, "indicator.warnings")) }
-                    ul class="warnings" {
-                        @for warning in &view.warnings { li { (warning.get(lang)) } }
-                    }
-                }
-                @if let Some(source) = &view.source {
-                    h3 { (t(lang, "indicator.source")) }
-                    @if let Some((method, edition, provenance)) = &source.computed {
-                        // Method, edition and provenance each once, under their own labels (the one-line
-                        // description repeats all three).
-                        p {
-                            span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) }
-                            @if source.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
-                        }
-                        dl class="facts provenance" {
-                            dt { (t(lang, "indicator.method")) } dd { (method) }
-                            dt { (t(lang, "indicator.edition")) } dd { (edition) }
-                            @if source.kind == "survey" {
-                                dt { (t(lang, "indicator.survey_provenance")) } dd { (provenance) }
-                            } @else {
-                                dt { (t(lang, "indicator.provenance_computed")) } dd { (provenance) }
-                            }
-                        }
-                    } @else {
-                        p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
-                    }
-                }
-                @if !view.ledger.is_empty() {
-                    h3 { (t(lang, "indicator.ledger")) }
-                    @for figure in &view.ledger {
-                        dl class="facts provenance ledger-figure" {
-                            dt { (t(lang, "indicator.ledger_register")) }
-                            dd {
-                                a href=(figure.register_href) { (figure.register) }
-                                @if figure.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
-                            }
-                            dt { (t(lang, "indicator.ledger_figure")) }
-                            dd {
-                                (figure.label) "：" strong { (figure.value) }
-                                @if figure.input { " " span class="muted" { (t(lang, "indicator.ledger_input")) } }
-                            }
-                            dt { (t(lang, "indicator.ledger_formula")) } dd { (figure.method) }
-                            @if let Some(term) = &figure.numerator {
-                                dt { (t(lang, "indicator.ledger_numerator")) }
-                                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
-                            }
-                            @if let Some(term) = &figure.denominator {
-                                dt { (t(lang, "indicator.ledger_denominator")) }
-                                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
-                            }
-                            @if let Some((year, value)) = &figure.base {
-                                dt { (t(lang, "indicator.ledger_base")) } dd { (year) " " (value) }
-                            }
-                            dt { (tf(lang, "indicator.ledger_records", &[("n", &(figure.records.len() + figure.more))])) }
-                            dd {
-                                @for (k, (id, href)) in figure.records.iter().enumerate() {
-                                    @if k > 0 { "、" }
-                                    a href=(href) { (id) }
-                                }
-                                @if figure.more > 0 { " " (tf(lang, "indicator.ledger_more", &[("n", &figure.more)])) }
-                                @if figure.records.is_empty() && figure.more == 0 { "—" }
-                            }
-                            @if let Some(covers) = &figure.covers {
-                                dt { (t(lang, "indicator.ledger_covers")) } dd { (covers) }
-                            }
-                            @if let Some(doubt) = &figure.doubt {
-                                dt { (t(lang, "indicator.ledger_doubt")) } dd { (doubt) }
-                            }
-                        }
-                    }
-                }
-            }
-            section class="card" aria-labelledby="definition-h" {
-                h2 id="definition-h" { (t(lang, "indicator.definition")) }
-                dl class="facts" {
-                    dt { (t(lang, "table.domain")) } dd { (view.domain.get(lang)) }
-                    dt { (t(lang, "table.task")) } dd { (view.task.get(lang)) }
-                    dt { (t(lang, "table.attribute")) } dd { (t(lang, &format!("attribute.{}", view.attribute.code()))) }
-                    dt { (t(lang, "table.unit")) } dd { @if unit_text(&view.unit).is_empty() { "—" } @else { (view.unit) } }
-                    dt { (t(lang, "indicator.direction")) } dd { (t(lang, &format!("direction.{}", view.direction))) }
-                    @if let Some((low, high)) = view.range {
-                        dt { (t(lang, "indicator.range")) } dd { (fmt_number(low)) " – " (fmt_number(high)) }
-                    }
-                    dt { (t(lang, "table.lead")) } dd { @if view.lead.is_empty() { "—" } @else { (view.lead.join("、")) } }
-                }
-                @if !view.states.is_empty() {
-                    h3 { (t(lang, "indicator.states")) }
-                    ul class="plain" {
-                        @for (text, verdict) in &view.states {
-                            li { (text) " — " span class={ "tag verdict-" (verdict) } { (t(lang, &format!("verdict.{verdict}"))) } }
-                        }
-                    }
-                }
-                @if !view.variants.is_empty() {
-                    h3 { (t(lang, "indicator.variants")) }
-                    table class="data compact" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "indicator.applies_to")) }
-                            th scope="col" { (t(lang, "table.standard")) }
-                            th scope="col" { (t(lang, "indicator.note")) }
-                        } }
-                        tbody {
-                            @for variant in &view.variants {
-                                tr class={ @if variant.applies { "applies" } } {
-                                    td {
-                                        @if variant.conditions.is_empty() { (t(lang, "indicator.any_zone")) }
-                                        @else {
-                                            @for (index, (key, value)) in variant.conditions.iter().enumerate() {
-                                                @if index > 0 { "；" }
-                                                (condition_label(lang, key, value))
-                                            }
-                                        }
-                                        @if variant.applies { " " span class="tag applies" { (t(lang, "indicator.applies")) } }
-                                    }
-                                    td { @if variant.unknown { (t(lang, "indicator.unknown_standard")) } @else { (variant.standard) } }
-                                    // The data's doubt tags ([M] from memory, [C] conflicting sources) in words.
-                                    td class="note" { (variant.note.replace("[M]", &t(lang, "indicator.doubt_memory")).replace("[C]", &t(lang, "indicator.doubt_conflict"))) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (judgement_card(lang, view))
+            (definition_card(lang, view))
         }
         @if !view.sub_rows.is_empty() {
-            section aria-labelledby="subs-h" {
-                h2 id="subs-h" { (t(lang, "indicator.sub_rows")) }
-                ul class="plain" {
-                    @for (id, name, status) in &view.sub_rows {
-                        li { a href=(urls::indicator(zone, id, view.year)) { (id) " " (name.get(lang)) } " " (status_badge(lang, *status)) }
-                    }
-                }
-            }
+            (sub_rows_section(lang, view))
         }
         @if view.sub_rows.is_empty() {
-            section aria-labelledby="series-h" {
-                h2 id="series-h" { (t(lang, "indicator.series")) }
-                div class="chart" id="chart" {
-                    @if let Some(svg) = view.chart(lang) { (trusted(&svg)) }
+            (series_section(lang, view))
+            (targets_section(lang, &view.targets))
+        }
+        (history_section(lang, &view.history))
+        @if let Some(reopen) = &view.reopen {
+            (reopen_section(ctx, reopen))
+        }
+        (evidence_section(lang, &view.evidence))
+    };
+    page(ctx, &title, Nav::Indicator, body)
+}
+
+/// The card of the year's judgement: status and value, standard and basis, the explanation, warnings,
+/// the value's source and the figures the registers give.
+fn judgement_card(lang: Lang, view: &IndicatorView) -> maud::Markup {
+    html! {
+        section class="card" aria-labelledby="judgement-h" {
+            h2 id="judgement-h" { (tf(lang, "indicator.judgement_year", &[("year", &view.year)])) }
+            p class="big" {
+                (year_status(lang, view.status, view.value.is_some(), view.base))
+                @if let Some(parts) = &view.partial { " " span class="tag warn" { (tf(lang, "table.partial", &[("parts", &parts.get(lang))])) } }
+                " "
+                span class="value" { (view.value.as_deref().unwrap_or("—")) }
+            }
+            dl class="facts" {
+                dt { (t(lang, "table.standard")) } dd { (view.standard) }
+                dt { (t(lang, "indicator.basis")) } dd { (t(lang, &format!("basis.{}", view.basis.code()))) }
+            }
+            h3 { (t(lang, "common.explanation")) }
+            p class="explanation" { (view.explanation.get(lang)) }
+            @if !view.warnings.is_empty() {
+                h3 { (t(lang, "indicator.warnings")) }
+                ul class="warnings" {
+                    @for warning in &view.warnings { li { (warning.get(lang)) } }
                 }
-                @if view.series.is_empty() {
-                    p class="empty" { (t(lang, "indicator.no_values")) }
+            }
+            @if let Some(source) = &view.source {
+                h3 { (t(lang, "indicator.source")) }
+                (source_facts(lang, source))
+            }
+            @if !view.ledger.is_empty() {
+                h3 { (t(lang, "indicator.ledger")) }
+                @for figure in &view.ledger {
+                    (ledger_facts(lang, figure))
+                }
+            }
+        }
+    }
+}
+
+/// The value's source: for a computed or estimated value its method, edition and provenance each once,
+/// under their own labels (the one-line description repeats all three); otherwise the description.
+fn source_facts(lang: Lang, source: &SourceView) -> maud::Markup {
+    html! {
+        @if let Some((method, edition, provenance)) = &source.computed {
+            p {
+                span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) }
+                @if source.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
+            }
+            dl class="facts provenance" {
+                dt { (t(lang, "indicator.method")) } dd { (method) }
+                dt { (t(lang, "indicator.edition")) } dd { (edition) }
+                @if source.kind == "survey" {
+                    dt { (t(lang, "indicator.survey_provenance")) } dd { (provenance) }
                 } @else {
-                    table class="data compact" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "filter.year")) }
-                            th scope="col" { (t(lang, "table.value")) }
-                            th scope="col" { (t(lang, "table.status")) }
-                        } }
-                        tbody {
-                            @for point in &view.series {
-                                tr {
-                                    th scope="row" {
-                                        a href=(urls::indicator(zone, &view.id, point.year)) { (point.year) }
-                                        @if point.base == BaseMark::Base { " " span class="tag" { (t(lang, "indicator.base_year")) } }
-                                    }
-                                    td { (point.value) @if point.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } } }
-                                    td { (series_status(lang, point)) }
-                                }
-                            }
-                        }
+                    dt { (t(lang, "indicator.provenance_computed")) } dd { (provenance) }
+                }
+            }
+        } @else {
+            p { span class={ "tag " (source.kind) } { (t(lang, &format!("source.{}", source.kind))) } " " (source.description) }
+        }
+    }
+}
+
+/// One figure a register gives for the row and year, with its arithmetic and the records it counted.
+fn ledger_facts(lang: Lang, figure: &LedgerFigure) -> maud::Markup {
+    html! {
+        dl class="facts provenance ledger-figure" {
+            dt { (t(lang, "indicator.ledger_register")) }
+            dd {
+                a href=(figure.register_href) { (figure.register) }
+                @if figure.synthetic { " " span class="tag synthetic" { (t(lang, "source.synthetic_note")) } }
+            }
+            dt { (t(lang, "indicator.ledger_figure")) }
+            dd {
+                (figure.label) "：" strong { (figure.value) }
+                @if figure.input { " " span class="muted" { (t(lang, "indicator.ledger_input")) } }
+            }
+            dt { (t(lang, "indicator.ledger_formula")) } dd { (figure.method) }
+            @if let Some(term) = &figure.numerator {
+                dt { (t(lang, "indicator.ledger_numerator")) }
+                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
+            }
+            @if let Some(term) = &figure.denominator {
+                dt { (t(lang, "indicator.ledger_denominator")) }
+                dd { (term.label) "：" (term.value) " " span class="muted" { (tf(lang, "indicator.ledger_records_n", &[("n", &term.records)])) } }
+            }
+            @if let Some((year, value)) = &figure.base {
+                dt { (t(lang, "indicator.ledger_base")) } dd { (year) " " (value) }
+            }
+            dt { (tf(lang, "indicator.ledger_records", &[("n", &(figure.records.len() + figure.more))])) }
+            dd {
+                @for (k, (id, href)) in figure.records.iter().enumerate() {
+                    @if k > 0 { "、" }
+                    a href=(href) { (id) }
+                }
+                @if figure.more > 0 { " " (tf(lang, "indicator.ledger_more", &[("n", &figure.more)])) }
+                @if figure.records.is_empty() && figure.more == 0 { "—" }
+            }
+            @if let Some(covers) = &figure.covers {
+                dt { (t(lang, "indicator.ledger_covers")) } dd { (covers) }
+            }
+            @if let Some(doubt) = &figure.doubt {
+                dt { (t(lang, "indicator.ledger_doubt")) } dd { (doubt) }
+            }
+        }
+    }
+}
+
+/// The card of the row's definition: domain, task, attribute, unit, direction, range, lead departments,
+/// the states of a state row and the standard's regional variants.
+fn definition_card(lang: Lang, view: &IndicatorView) -> maud::Markup {
+    html! {
+        section class="card" aria-labelledby="definition-h" {
+            h2 id="definition-h" { (t(lang, "indicator.definition")) }
+            dl class="facts" {
+                dt { (t(lang, "table.domain")) } dd { (view.domain.get(lang)) }
+                dt { (t(lang, "table.task")) } dd { (view.task.get(lang)) }
+                dt { (t(lang, "table.attribute")) } dd { (t(lang, &format!("attribute.{}", view.attribute.code()))) }
+                dt { (t(lang, "table.unit")) } dd { @if unit_text(&view.unit).is_empty() { "—" } @else { (view.unit) } }
+                dt { (t(lang, "indicator.direction")) } dd { (t(lang, &format!("direction.{}", view.direction))) }
+                @if let Some((low, high)) = view.range {
+                    dt { (t(lang, "indicator.range")) } dd { (fmt_number(low)) " – " (fmt_number(high)) }
+                }
+                dt { (t(lang, "table.lead")) } dd { @if view.lead.is_empty() { "—" } @else { (view.lead.join("、")) } }
+            }
+            @if !view.states.is_empty() {
+                h3 { (t(lang, "indicator.states")) }
+                ul class="plain" {
+                    @for (text, verdict) in &view.states {
+                        li { (text) " — " span class={ "tag verdict-" (verdict) } { (t(lang, &format!("verdict.{verdict}"))) } }
                     }
                 }
             }
-            section aria-labelledby="targets-h" {
-                h2 id="targets-h" { (t(lang, "indicator.targets")) }
-                @if view.targets.is_empty() {
-                    p class="empty" { (t(lang, "indicator.no_targets")) }
-                } @else {
-                    table class="data compact" {
-                        thead { tr {
-                            th scope="col" { (t(lang, "indicator.target_year")) }
-                            th scope="col" { (t(lang, "dashboard.target")) }
-                            th scope="col" { (t(lang, "indicator.target_check")) }
-                            th scope="col" { (t(lang, "common.explanation")) }
-                        } }
-                        tbody {
-                            @for target in &view.targets {
-                                tr {
-                                    th scope="row" { (target.year) }
-                                    td { (target.text) }
-                                    td { (status_badge(lang, target.check)) }
-                                    td { (target.explanation.get(lang)) }
+            @if !view.variants.is_empty() {
+                h3 { (t(lang, "indicator.variants")) }
+                (variants_table(lang, &view.variants))
+            }
+        }
+    }
+}
+
+/// The standard's regional and level variants, the one that applies to the zone marked.
+fn variants_table(lang: Lang, variants: &[VariantView]) -> maud::Markup {
+    html! {
+        table class="data compact" {
+            thead { tr {
+                th scope="col" { (t(lang, "indicator.applies_to")) }
+                th scope="col" { (t(lang, "table.standard")) }
+                th scope="col" { (t(lang, "indicator.note")) }
+            } }
+            tbody {
+                @for variant in variants {
+                    tr class={ @if variant.applies { "applies" } } {
+                        td {
+                            @if variant.conditions.is_empty() { (t(lang, "indicator.any_zone")) }
+                            @else {
+                                @for (index, (key, value)) in variant.conditions.iter().enumerate() {
+                                    @if index > 0 { "；" }
+                                    (condition_label(lang, key, value))
                                 }
+                            }
+                            @if variant.applies { " " span class="tag applies" { (t(lang, "indicator.applies")) } }
+                        }
+                        td { @if variant.unknown { (t(lang, "indicator.unknown_standard")) } @else { (variant.standard) } }
+                        // The data's doubt tags ([M] from memory, [C] conflicting sources) in words.
+                        td class="note" { (variant.note.replace("[M]", &t(lang, "indicator.doubt_memory")).replace("[C]", &t(lang, "indicator.doubt_conflict"))) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An indicator's rows with their status, each linked to its page.
+fn sub_rows_section(lang: Lang, view: &IndicatorView) -> maud::Markup {
+    html! {
+        section aria-labelledby="subs-h" {
+            h2 id="subs-h" { (t(lang, "indicator.sub_rows")) }
+            ul class="plain" {
+                @for (id, name, status) in &view.sub_rows {
+                    li { a href=(urls::indicator(&view.zone_code, id, view.year)) { (id) " " (name.get(lang)) } " " (status_badge(lang, *status)) }
+                }
+            }
+        }
+    }
+}
+
+/// The row's values over the years: the chart, and always a table of the same figures.
+fn series_section(lang: Lang, view: &IndicatorView) -> maud::Markup {
+    html! {
+        section aria-labelledby="series-h" {
+            h2 id="series-h" { (t(lang, "indicator.series")) }
+            div class="chart" id="chart" {
+                @if let Some(svg) = view.chart(lang) { (trusted(&svg)) }
+            }
+            @if view.series.is_empty() {
+                p class="empty" { (t(lang, "indicator.no_values")) }
+            } @else {
+                table class="data compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "filter.year")) }
+                        th scope="col" { (t(lang, "table.value")) }
+                        th scope="col" { (t(lang, "table.status")) }
+                    } }
+                    tbody {
+                        @for point in &view.series {
+                            tr {
+                                th scope="row" {
+                                    a href=(urls::indicator(&view.zone_code, &view.id, point.year)) { (point.year) }
+                                    @if point.base == BaseMark::Base { " " span class="tag" { (t(lang, "indicator.base_year")) } }
+                                }
+                                td { (point.value) @if point.synthetic { " " span class="tag synthetic" { (t(lang, "common.synthetic")) } } }
+                                td { (series_status(lang, point)) }
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The plan's targets with their check against the standard.
+fn targets_section(lang: Lang, targets: &[TargetView]) -> maud::Markup {
+    html! {
+        section aria-labelledby="targets-h" {
+            h2 id="targets-h" { (t(lang, "indicator.targets")) }
+            @if targets.is_empty() {
+                p class="empty" { (t(lang, "indicator.no_targets")) }
+            } @else {
+                table class="data compact" {
+                    thead { tr {
+                        th scope="col" { (t(lang, "indicator.target_year")) }
+                        th scope="col" { (t(lang, "dashboard.target")) }
+                        th scope="col" { (t(lang, "indicator.target_check")) }
+                        th scope="col" { (t(lang, "common.explanation")) }
+                    } }
+                    tbody {
+                        @for target in targets {
+                            tr {
+                                th scope="row" { (target.year) }
+                                td { (target.text) }
+                                td { (status_badge(lang, target.check)) }
+                                td { (target.explanation.get(lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Who changed the value, when, and how.
+fn history_section(lang: Lang, history: &[HistoryEntry]) -> maud::Markup {
+    html! {
         section aria-labelledby="history-h" {
             h2 id="history-h" { (t(lang, "indicator.history")) }
-            @if view.history.is_empty() {
+            @if history.is_empty() {
                 p class="empty" { (t(lang, "indicator.no_history")) }
             } @else {
                 table class="data compact" {
@@ -720,7 +791,7 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                         th scope="col" { (t(lang, "review.comment")) }
                     } }
                     tbody {
-                        @for entry in &view.history {
+                        @for entry in history {
                             tr {
                                 td { time datetime=(entry.at) { (fmt_timestamp(lang, &entry.at)) } }
                                 td { (entry.who) }
@@ -733,33 +804,44 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                 }
             }
         }
-        @if let Some(reopen) = &view.reopen {
-            section aria-labelledby="reopen-h" {
-                h2 id="reopen-h" { (t(lang, "indicator.reopen")) }
-                form method="post" action=(reopen.action) class="card reopen" {
-                    (csrf_field(ctx))
-                    input type="hidden" name="year" value=(reopen.year);
-                    input type="hidden" name="after" value=(reopen.revision);
-                    p class="hint" { (t(lang, "indicator.reopen_hint")) }
-                    div class="field" {
-                        label for="reopen-reason" { (t(lang, "indicator.reopen_reason")) }
-                        textarea id="reopen-reason" name="reason" required rows="2"
-                            aria-describedby="reopen-error" aria-invalid=[reopen.error.as_ref().map(|_| "true")] {}
-                        div class="error" id="reopen-error" role=[reopen.error.as_ref().map(|_| "alert")] {
-                            @if let Some(error) = &reopen.error { (t(lang, error)) }
-                        }
+    }
+}
+
+/// A reviewer's form to reopen the year's approved value, with the required reason.
+fn reopen_section(ctx: &PageContext, reopen: &ReopenForm) -> maud::Markup {
+    let lang = ctx.lang;
+    html! {
+        section aria-labelledby="reopen-h" {
+            h2 id="reopen-h" { (t(lang, "indicator.reopen")) }
+            form method="post" action=(reopen.action) class="card reopen" {
+                (csrf_field(ctx))
+                input type="hidden" name="year" value=(reopen.year);
+                input type="hidden" name="after" value=(reopen.revision);
+                p class="hint" { (t(lang, "indicator.reopen_hint")) }
+                div class="field" {
+                    label for="reopen-reason" { (t(lang, "indicator.reopen_reason")) }
+                    textarea id="reopen-reason" name="reason" required rows="2"
+                        aria-describedby="reopen-error" aria-invalid=[reopen.error.as_ref().map(|_| "true")] {}
+                    div class="error" id="reopen-error" role=[reopen.error.as_ref().map(|_| "alert")] {
+                        @if let Some(error) = &reopen.error { (t(lang, error)) }
                     }
-                    div class="actions" { button type="submit" { (t(lang, "indicator.reopen_button")) } }
                 }
+                div class="actions" { button type="submit" { (t(lang, "indicator.reopen_button")) } }
             }
         }
+    }
+}
+
+/// The evidence files attached to the value.
+fn evidence_section(lang: Lang, evidence: &[EvidenceFile]) -> maud::Markup {
+    html! {
         section aria-labelledby="evidence-h" {
             h2 id="evidence-h" { (t(lang, "indicator.evidence")) }
-            @if view.evidence.is_empty() {
+            @if evidence.is_empty() {
                 p class="empty" { (t(lang, "indicator.no_evidence")) }
             } @else {
                 ul class="plain" {
-                    @for file in &view.evidence {
+                    @for file in evidence {
                         li {
                             a href=(file.href) { (file.name) } " (" (fmt_bytes(file.bytes)) ") · " (file.uploaded_by) " · "
                             time datetime=(file.uploaded_at) { (fmt_timestamp(lang, &file.uploaded_at)) }
@@ -768,6 +850,5 @@ pub fn render_indicator(ctx: &PageContext, view: &IndicatorView) -> String {
                 }
             }
         }
-    };
-    page(ctx, &title, Nav::Indicator, body)
+    }
 }

@@ -162,7 +162,8 @@ fn status_word(row: &RowReport) -> String {
 }
 
 /// The progress as a table, Chinese first: every row, then the rows at risk with what each needs and
-/// who leads it, then the aggregates.
+/// who leads it, then the aggregates, then each row's calculation (with `explain`) and the count of rows
+/// that cannot be assessed. Each step below writes one part from the computed `ZoneProgress`.
 pub fn table(p: &ZoneProgress, explain: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -176,6 +177,37 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
         p.method_edition
     );
     let _ = writeln!(out);
+    rows_table(&mut out, p);
+    let _ = writeln!(out);
+    at_risk_list(&mut out, p);
+    let _ = writeln!(out);
+    aggregates_table(&mut out, p);
+    if explain {
+        let _ = writeln!(out, "\n测算说明 (calculation):");
+        for row in &p.rows {
+            let _ = writeln!(
+                out,
+                "  {} {}：{}。{}",
+                row.id, row.name, row.treatment.zh, row.explanation.zh
+            );
+        }
+    }
+    let not_assessable = p
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::NotAvailable && !r.warning.assessable)
+        .count();
+    if not_assessable > 0 {
+        let _ = writeln!(
+            out,
+            "\n{not_assessable} 项数据不足无法评估（需基准年起至少两个年份的数值）；用 --explain 查看原因。"
+        );
+    }
+    out
+}
+
+/// Every row under its domain's heading line, and the note on synthetic series when a row has one.
+fn rows_table(out: &mut String, p: &ZoneProgress) {
     let headers = [
         "编号",
         "指标名称",
@@ -189,59 +221,65 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
     ];
     let mut rows = Vec::new();
     let mut domain = String::new();
-    let mut any_synthetic = false;
     for row in &p.rows {
         if row.domain != domain {
             domain = row.domain.clone();
             rows.push(vec![String::new(), format!("【{domain}】")]);
         }
-        let target = match (row.method, row.target, &row.target_text) {
-            (RowMethod::Method2Target, Some(t), _) => with_unit(t, &row.unit),
-            (_, _, Some(text)) => clip(text, 16),
-            _ => "—".to_string(),
-        };
-        let latest = row.progress.as_ref().and_then(|p| p.current_value);
-        let forecast = row
-            .forecast
-            .map(|f| forecast_text(f, latest, &row.unit))
-            .unwrap_or_default();
-        let change = row
-            .required_change_text
-            .as_ref()
-            .map(|t| t.zh.clone())
-            .unwrap_or_default();
-        let mut traj = clip(&trajectory(row), 28);
-        if !row.synthetic_years.is_empty() {
-            traj.push('*');
-            any_synthetic = true;
-        }
-        rows.push(vec![
-            row.id.clone(),
-            clip(&row.name, 24),
-            row.method.label_zh().to_string(),
-            traj,
-            target,
-            forecast,
-            change,
-            status_word(row),
-            if row.at_risk {
-                "⚠ 有风险".to_string()
-            } else if !row.warning.assessable {
-                "无法评估".to_string()
-            } else {
-                String::new()
-            },
-        ]);
+        rows.push(row_cells(row));
     }
     out.push_str(&render(&headers, &rows));
-    if any_synthetic {
+    if p.rows.iter().any(|row| !row.synthetic_years.is_empty()) {
         let _ = writeln!(
             out,
             "* 含合成数据（SYNTHETIC，非实测）的序列 (series containing synthetic values)"
         );
     }
+}
 
-    let _ = writeln!(out);
+/// A row's cells: number, name, method, trajectory (starred when synthetic), target, forecast, the
+/// yearly change needed, status and warning.
+fn row_cells(row: &RowReport) -> Vec<String> {
+    let target = match (row.method, row.target, &row.target_text) {
+        (RowMethod::Method2Target, Some(t), _) => with_unit(t, &row.unit),
+        (_, _, Some(text)) => clip(text, 16),
+        _ => "—".to_string(),
+    };
+    let latest = row.progress.as_ref().and_then(|p| p.current_value);
+    let forecast = row
+        .forecast
+        .map(|f| forecast_text(f, latest, &row.unit))
+        .unwrap_or_default();
+    let change = row
+        .required_change_text
+        .as_ref()
+        .map(|t| t.zh.clone())
+        .unwrap_or_default();
+    let mut traj = clip(&trajectory(row), 28);
+    if !row.synthetic_years.is_empty() {
+        traj.push('*');
+    }
+    vec![
+        row.id.clone(),
+        clip(&row.name, 24),
+        row.method.label_zh().to_string(),
+        traj,
+        target,
+        forecast,
+        change,
+        status_word(row),
+        if row.at_risk {
+            "⚠ 有风险".to_string()
+        } else if !row.warning.assessable {
+            "无法评估".to_string()
+        } else {
+            String::new()
+        },
+    ]
+}
+
+/// The rows at risk with their reasons, the change each needs and its lead departments (or: none).
+fn at_risk_list(out: &mut String, p: &ZoneProgress) {
     let at_risk: Vec<&RowReport> = p.rows.iter().filter(|r| r.at_risk).collect();
     if at_risk.is_empty() {
         let _ = writeln!(
@@ -249,36 +287,38 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
             "预警 (at risk)：无。按现有趋势，{}年目标均可达到或已达到。",
             p.target_year
         );
-    } else {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "预警：{}年目标有风险的指标 {} 项 (rows at risk)：",
+        p.target_year,
+        at_risk.len()
+    );
+    for row in at_risk {
+        let reasons: Vec<&str> = row.warning.reasons.iter().map(|r| r.label_zh()).collect();
+        let need = row
+            .required_change_text
+            .as_ref()
+            .map(|t| format!("；{}", t.zh))
+            .unwrap_or_default();
+        let lead = if row.lead_departments.is_empty() {
+            "未列明".to_string()
+        } else {
+            row.lead_departments.join("、")
+        };
         let _ = writeln!(
             out,
-            "预警：{}年目标有风险的指标 {} 项 (rows at risk)：",
-            p.target_year,
-            at_risk.len()
+            "  {} {}：{}{need}；牵头部门：{lead}",
+            row.id,
+            row.name,
+            reasons.join("，")
         );
-        for row in at_risk {
-            let reasons: Vec<&str> = row.warning.reasons.iter().map(|r| r.label_zh()).collect();
-            let need = row
-                .required_change_text
-                .as_ref()
-                .map(|t| format!("；{}", t.zh))
-                .unwrap_or_default();
-            let lead = if row.lead_departments.is_empty() {
-                "未列明".to_string()
-            } else {
-                row.lead_departments.join("、")
-            };
-            let _ = writeln!(
-                out,
-                "  {} {}：{}{need}；牵头部门：{lead}",
-                row.id,
-                row.name,
-                reasons.join("，")
-            );
-        }
     }
+}
 
-    let _ = writeln!(out);
+/// The aggregates: each domain, each task and the whole zone with its mean score and status.
+fn aggregates_table(out: &mut String, p: &ZoneProgress) {
     let _ = writeln!(out, "汇总（得分为各项平均，−5～5） (aggregates: mean score):");
     let score = |s: Option<f64>| s.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".to_string());
     let mut agg_rows = Vec::new();
@@ -309,29 +349,6 @@ pub fn table(p: &ZoneProgress, explain: bool) -> String {
     ]);
     out.push_str(&render(&["层级", "得分", "已评估/总数", "进展状态"], &agg_rows));
     let _ = writeln!(out, "（汇总只计已评估的子项，按方法原文；未评估的子项见上表与预警。）");
-
-    if explain {
-        let _ = writeln!(out, "\n测算说明 (calculation):");
-        for row in &p.rows {
-            let _ = writeln!(
-                out,
-                "  {} {}：{}。{}",
-                row.id, row.name, row.treatment.zh, row.explanation.zh
-            );
-        }
-    }
-    let not_assessable = p
-        .rows
-        .iter()
-        .filter(|r| r.status == Status::NotAvailable && !r.warning.assessable)
-        .count();
-    if not_assessable > 0 {
-        let _ = writeln!(
-            out,
-            "\n{not_assessable} 项数据不足无法评估（需基准年起至少两个年份的数值）；用 --explain 查看原因。"
-        );
-    }
-    out
 }
 
 #[cfg(test)]
