@@ -339,10 +339,11 @@ pub fn validate(kind: Kind, file: &str, input: impl Read) -> Result<(), Problem>
 }
 
 /// Splits a validated file (see [`validate`]) read from `input` into cells, giving each to `sink` in
-/// file order; a sink answering `Break` stops the reading (`Ok(None)`). A stream: for air, memory holds
-/// the station names only (the air reader has refused a repeated station and hour); for the other kinds,
-/// whose files are samples rather than hours, each (station, time) seen is kept to refuse a repeat
-/// naming both lines.
+/// file order; a sink answering `Break` stops the reading (`Ok(None)`). A stream: for hourly and daily
+/// air, memory holds the station names only (their readers, run by [`validate`] first, have refused a
+/// repeated station and hour or day, keeping a line number per station-day; a repeat past them is still
+/// refused by the store); for the other kinds, whose files are samples rather than hours, each
+/// (station, time) seen is kept to refuse a repeat naming both lines.
 pub fn split(
     kind: Kind,
     file: &str,
@@ -452,7 +453,7 @@ pub fn split(
                 ),
             ));
         }
-        if kind != Kind::Air
+        if !matches!(kind, Kind::Air | Kind::AirDaily)
             && let Some(first) = keys.insert((station.clone(), time.clone()), at)
         {
             return Err(problem(
@@ -991,6 +992,25 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    /// Daily air: the split keeps no (station, day) — its memory does not grow with the file — so the
+    /// repeat is the daily reader's to refuse, before the split, naming both lines, whatever the spelling
+    /// of the date.
+    #[test]
+    fn a_repeated_station_day_of_daily_air_is_refused_by_its_reader_with_both_lines() {
+        let header = "station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25\n";
+        let row = |date: &str| format!("S,{date},6,28,67,0.7,100,74,36\n");
+        for again in ["2022-01-01", "2022/01/01"] {
+            let file = format!("{header}{}{}{}", row("2022-01-01"), row("2022-01-02"), row(again));
+            let e = parse(Kind::AirDaily, "d.csv", file.as_bytes()).unwrap_err();
+            assert_eq!((e.file.as_str(), e.line), ("d.csv", Some(4)), "{again}: {e}");
+            assert!(e.message.contains("first on line 2"), "{again}: {e}");
+        }
+        let days = format!("{header}{}{}", row("2022-01-01"), row("2022/01/02"));
+        let parsed = parse(Kind::AirDaily, "d.csv", days.as_bytes()).unwrap();
+        let times: std::collections::BTreeSet<&str> = parsed.cells.iter().map(|c| c.time.as_str()).collect();
+        assert_eq!(times.into_iter().collect::<Vec<_>>(), ["2022-01-01", "2022-01-02"]);
     }
 
     #[test]

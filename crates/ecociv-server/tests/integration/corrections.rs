@@ -37,22 +37,145 @@ async fn correct(client: &mut Client, server: &TestServer, query: &str, csv: &st
 
 /// The 7.1 and 7.2 figures of 2023 `ecociv-air` computes from the two files, file A given as `a`.
 fn expected(a: &str) -> (f64, f64) {
-    let dir = std::env::temp_dir().join(format!("ecociv-corrections-{}-{}", std::process::id(), a.len()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(FILE_A), a).unwrap();
-    std::fs::copy(air_dir().join(FILE_B), dir.join(FILE_B)).unwrap();
-    let (years, _, _) = ecociv_air::ingest::read_zone_dir(&dir, "450202", None, EditionChoice::ByDate, false).unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
-    let y = years.iter().find(|y| y.year == 2023).unwrap();
-    (y.good_rate_tenths().unwrap() as f64 / 10.0, y.pm25().unwrap().0 as f64)
+    let b = std::fs::read_to_string(air_dir().join(FILE_B)).unwrap();
+    figures(&[(FILE_A, a), (FILE_B, &b)], 2023).0
 }
 
-fn value_of(values: &Value, row: &str) -> Value {
+/// The 7.1 and 7.2 figures of `year` `ecociv-air`'s folder reader (the CLI's) computes from `files`
+/// (name, content), and whether the year came from daily values.
+fn figures(files: &[(&str, &str)], year: i32) -> ((f64, f64), bool) {
+    let dir = std::env::temp_dir().join(format!(
+        "ecociv-corrections-{}-{}",
+        std::process::id(),
+        files.iter().map(|(_, csv)| csv.len()).sum::<usize>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, csv) in files {
+        std::fs::write(dir.join(name), csv).unwrap();
+    }
+    let (years, _, _) = ecociv_air::ingest::read_zone_dir(&dir, "450202", None, EditionChoice::ByDate, false).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let y = years.iter().find(|y| y.year == year).unwrap();
+    (
+        (y.good_rate_tenths().unwrap() as f64 / 10.0, y.pm25().unwrap().0 as f64),
+        y.from_daily,
+    )
+}
+
+/// Computes `year`'s rows from monitoring (the reviewer submits 7.2, and 7.1 when it changed): the
+/// values of the year.
+async fn compute(reviewer: &mut Client, server: &TestServer, year: i32) -> Value {
+    let done = post(
+        reviewer,
+        server,
+        &format!("/api/v1/zones/450202/monitoring/compute?year={year}"),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}: {}", server.engine, done.body);
+    let values = reviewer
+        .get(server, &format!("/api/v1/zones/450202/values?year={year}"))
+        .await
+        .body;
+    assert_eq!(
+        value_of(&values, "7.2", year)["status"],
+        "submitted",
+        "{}",
+        server.engine
+    );
+    values
+}
+
+/// [`compute`], then a second person approves.
+async fn compute_and_approve(reviewer: &mut Client, admin: &mut Client, server: &TestServer, year: i32) {
+    let values = compute(reviewer, server, year).await;
+    approve_submitted(admin, server, &values, year).await;
+}
+
+/// A second person approves the rows of `values` (the values JSON of `year`) still submitted.
+async fn approve_submitted(admin: &mut Client, server: &TestServer, values: &Value, year: i32) {
+    for row in ["7.1", "7.2"] {
+        if value_of(values, row, year)["status"] == "submitted" {
+            let approved = post(
+                admin,
+                server,
+                &format!("/api/v1/zones/450202/values/{row}/{year}/approve"),
+            )
+            .await;
+            assert_eq!(approved.status, StatusCode::OK, "{}: {}", server.engine, approved.body);
+        }
+    }
+}
+
+/// The row `row` of `year` the stale list names (the value in force and the recomputed figure).
+async fn stale_row(client: &mut Client, server: &TestServer, year: i32, row: &str) -> Value {
+    let stale = client
+        .get(server, &format!("/api/v1/zones/450202/monitoring/stale?year={year}"))
+        .await
+        .body;
+    stale["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == row)
+        .cloned()
+        .unwrap_or_else(|| panic!("{}: {stale}", server.engine))
+}
+
+/// The input files of the row's revisions computed from monitoring whose value was `before` and `after`.
+async fn inputs_before_and_after(
+    client: &mut Client,
+    server: &TestServer,
+    row: &str,
+    year: i32,
+    (before, after): (f64, f64),
+) -> (Vec<Value>, Value) {
+    let history = client
+        .get(server, &format!("/api/v1/zones/450202/values/{row}/{year}/history"))
+        .await
+        .body;
+    let revisions = history["revisions"].as_array().unwrap();
+    assert_eq!(revisions.last().unwrap()["status"], "approved", "{history}");
+    let import = |value: f64| {
+        revisions
+            .iter()
+            .find(|r| r["value"].as_f64() == Some(value) && r["action"] == "import")
+            .cloned()
+            .unwrap_or_else(|| panic!("{}: {history}", server.engine))
+    };
+    let files = |r: &Value| r["source"]["files"].as_array().cloned().unwrap_or_default();
+    let new = import(after);
+    (files(&import(before)), new)
+}
+
+/// The air page's correction form (multipart) of a file of `kind`.
+fn correction_form(kind: &str, year: i32, reason: &str, file: &str, csv: &str) -> String {
+    format!(
+        "--XB\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --XB\r\nContent-Disposition: form-data; name=\"back\"\r\n\r\nair\r\n\
+         --XB\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n{year}\r\n\
+         --XB\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n{reason}\r\n\
+         --XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
+    )
+}
+
+async fn send_form(client: &mut Client, server: &TestServer, body: String) -> Response {
+    client
+        .send(
+            server,
+            Method::POST,
+            "/z/450202/monitoring/correct",
+            Some(axum::body::Body::from(body)),
+            "multipart/form-data; boundary=XB",
+        )
+        .await
+}
+
+fn value_of(values: &Value, row: &str, year: i32) -> Value {
     values["values"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v["row"] == row && v["year"] == 2023)
+        .find(|v| v["row"] == row && v["year"] == year)
         .cloned()
         .unwrap_or(Value::Null)
 }
@@ -83,27 +206,16 @@ async fn a_correction_changes_a_computed_row_after_review_with_old_and_new_input
         let mut admin = Client::login(&server, "admin").await;
 
         // Computed and approved (by a second person).
-        let done = post(
-            &mut reviewer,
-            &server,
-            "/api/v1/zones/450202/monitoring/compute?year=2023",
-        )
-        .await;
-        assert_eq!(done.status, StatusCode::OK, "{engine}: {}", done.body);
-        for row in ["7.1", "7.2"] {
-            let approved = post(
-                &mut admin,
-                &server,
-                &format!("/api/v1/zones/450202/values/{row}/2023/approve"),
-            )
-            .await;
-            assert_eq!(approved.status, StatusCode::OK, "{engine}: {}", approved.body);
-        }
+        compute_and_approve(&mut reviewer, &mut admin, &server, 2023).await;
         let values = reviewer
             .get(&server, "/api/v1/zones/450202/values?year=2023")
             .await
             .body;
-        assert_eq!(value_of(&values, "7.2")["value"].as_f64(), Some(before_72), "{engine}");
+        assert_eq!(
+            value_of(&values, "7.2", 2023)["value"].as_f64(),
+            Some(before_72),
+            "{engine}"
+        );
         let stale = reviewer
             .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
             .await;
@@ -270,48 +382,20 @@ async fn a_correction_changes_a_computed_row_after_review_with_old_and_new_input
         assert_eq!(cells(&server).await, stored_after);
 
         // The approved rows are stale: in force the old figure, the readings now give the new one.
-        let stale = reviewer
-            .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
-            .await
-            .body;
-        let stale_72 = stale["stale"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["row"] == "7.2")
-            .cloned()
-            .unwrap();
+        let stale_72 = stale_row(&mut reviewer, &server, 2023, "7.2").await;
         assert_eq!(stale_72["status"], "approved");
         assert_eq!(
             (stale_72["value"].as_f64(), stale_72["recomputed"].as_f64()),
             (Some(before_72), Some(after_72))
         );
-        let public = Client::anonymous()
-            .get(&server, "/api/v1/zones/450202/assessment?year=2023")
-            .await
-            .body;
-        let row = |a: &Value, id: &str| {
-            a["rows"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["value"].clone()
-        };
         assert_eq!(
-            row(&public, "7.2").as_f64(),
+            assessed(&server, 2023).await.1,
             Some(before_72),
             "the approved figure stands until review"
         );
 
         // Recomputed through the workflow: submitted, approved by a second person.
-        let done = post(
-            &mut reviewer,
-            &server,
-            "/api/v1/zones/450202/monitoring/compute?year=2023",
-        )
-        .await;
-        assert_eq!(done.status, StatusCode::OK, "{engine}: {}", done.body);
-        let values = reviewer
-            .get(&server, "/api/v1/zones/450202/values?year=2023")
-            .await
-            .body;
-        assert_eq!(value_of(&values, "7.2")["status"], "submitted", "{engine}");
+        let values = compute(&mut reviewer, &server, 2023).await;
         let stale = reviewer
             .get(&server, "/api/v1/zones/450202/monitoring/stale?year=2023")
             .await
@@ -323,50 +407,22 @@ async fn a_correction_changes_a_computed_row_after_review_with_old_and_new_input
         );
         let own = post(&mut reviewer, &server, "/api/v1/zones/450202/values/7.2/2023/approve").await;
         assert_eq!(own.code(), "own_value");
-        for r in ["7.1", "7.2"] {
-            if value_of(&values, r)["status"] == "submitted" {
-                let approved = post(
-                    &mut admin,
-                    &server,
-                    &format!("/api/v1/zones/450202/values/{r}/2023/approve"),
-                )
-                .await;
-                assert_eq!(approved.status, StatusCode::OK, "{engine}: {}", approved.body);
-            }
-        }
-        let public = Client::anonymous()
-            .get(&server, "/api/v1/zones/450202/assessment?year=2023")
-            .await
-            .body;
+        approve_submitted(&mut admin, &server, &values, 2023).await;
         assert_eq!(
-            row(&public, "7.2").as_f64(),
-            Some(after_72),
-            "{engine}: the approved figure changed"
+            assessed(&server, 2023).await,
+            (Some(after_71), Some(after_72)),
+            "{engine}: the approved figures changed"
         );
-        assert_eq!(row(&public, "7.1").as_f64(), Some(after_71), "{engine}");
         let _ = before_71;
 
         // The row's history: the old figure with its inputs (the imported files), the new one with the
         // correction file among its inputs and a reason naming it.
-        let history = reviewer
-            .get(&server, "/api/v1/zones/450202/values/7.2/2023/history")
-            .await
-            .body;
-        let revisions = history["revisions"].as_array().unwrap();
-        let files = |r: &Value| r["source"]["files"].as_array().cloned().unwrap_or_default();
-        let old = revisions
-            .iter()
-            .find(|r| r["value"].as_f64() == Some(before_72) && r["action"] == "import")
-            .unwrap();
-        let new = revisions
-            .iter()
-            .find(|r| r["value"].as_f64() == Some(after_72) && r["action"] == "import")
-            .unwrap();
-        assert!(!files(old).iter().any(|f| f == "更正:fix.csv"), "{old}");
-        assert!(files(new).iter().any(|f| f == "更正:fix.csv"), "{new}");
-        assert!(files(new).iter().any(|f| f == FILE_A), "{new}");
+        let (old, new) = inputs_before_and_after(&mut reviewer, &server, "7.2", 2023, (before_72, after_72)).await;
+        let files = new["source"]["files"].as_array().cloned().unwrap_or_default();
+        assert!(!old.iter().any(|f| f == "更正:fix.csv"), "{old:?}");
+        assert!(files.iter().any(|f| f == "更正:fix.csv"), "{new}");
+        assert!(files.iter().any(|f| f == FILE_A), "{new}");
         assert!(new["reason"].as_str().unwrap().contains("更正:fix.csv"), "{new}");
-        assert_eq!(revisions.last().unwrap()["status"], "approved");
     }
 }
 
@@ -379,22 +435,7 @@ async fn the_air_page_corrects_readings_shows_their_history_and_table_2_1_marks_
     demo::load_monitoring(&server.store).await.unwrap();
     let mut reviewer = Client::login(&server, "reviewer").await;
     let mut admin = Client::login(&server, "admin").await;
-    let done = post(
-        &mut reviewer,
-        &server,
-        "/api/v1/zones/450202/monitoring/compute?year=2023",
-    )
-    .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    for row in ["7.1", "7.2"] {
-        let approved = post(
-            &mut admin,
-            &server,
-            &format!("/api/v1/zones/450202/values/{row}/2023/approve"),
-        )
-        .await;
-        assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
-    }
+    compute_and_approve(&mut reviewer, &mut admin, &server, 2023).await;
     let original = std::fs::read_to_string(air_dir().join(FILE_A)).unwrap();
     let mut csv = String::from("station,date,hour,pm25,action,reason\n");
     for line in original.lines().skip(1).take(480) {
@@ -403,33 +444,10 @@ async fn the_air_page_corrects_readings_shows_their_history_and_table_2_1_marks_
             csv.push_str(&format!("{},{},{},400,supersede,\n", f[0], f[1], f[2]));
         }
     }
-    let form = |csv: &str, reason: &str| {
-        format!(
-            "--XB\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nair\r\n\
-             --XB\r\nContent-Disposition: form-data; name=\"back\"\r\n\r\nair\r\n\
-             --XB\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2023\r\n\
-             --XB\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n{reason}\r\n\
-             --XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fix.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
-        )
-    };
-    let send = |client: &mut Client, body: String| {
-        let mut client = client.clone();
-        let server = &server;
-        async move {
-            client
-                .send(
-                    server,
-                    Method::POST,
-                    "/z/450202/monitoring/correct",
-                    Some(axum::body::Body::from(body)),
-                    "multipart/form-data; boundary=XB",
-                )
-                .await
-        }
-    };
+    let form = |csv: &str, reason: &str| correction_form("air", 2023, reason, "fix.csv", csv);
     // No reason anywhere: refused, naming the first line and the field; nothing changes.
     let before = cells(&server).await;
-    let refused = send(&mut reviewer, form(&csv, "")).await;
+    let refused = send_form(&mut reviewer, &server, form(&csv, "")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = refused.body.as_str().unwrap_or_default().to_string();
     assert!(
@@ -438,7 +456,7 @@ async fn the_air_page_corrects_readings_shows_their_history_and_table_2_1_marks_
     );
     assert_eq!(cells(&server).await, before);
 
-    let done = send(&mut reviewer, form(&csv, "分析仪漂移")).await;
+    let done = send_form(&mut reviewer, &server, form(&csv, "分析仪漂移")).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let html = done.body.as_str().unwrap_or_default().to_string();
     assert!(html.contains("已更正 fix.csv"), "{html}");
@@ -487,4 +505,143 @@ async fn the_air_page_corrects_readings_shows_their_history_and_table_2_1_marks_
     // The public air page has no corrections part.
     let public = Client::anonymous().get(&server, "/z/450202/air?year=2023").await;
     assert!(!public.body.as_str().unwrap_or_default().contains("监测数据更正"));
+}
+
+/// The same for daily air values (7.1/7.2 of a year without hourly data): corrected from the air page's
+/// form (which lists the daily kind), the approved row goes stale, is recomputed and approved, and its
+/// history holds the old figure with the imported file only and the new one with the correction file too;
+/// the reading's history shows the imported and the corrected value. Expected figures: `ecociv-air`'s
+/// zone reader over the daily file edited the same way.
+#[tokio::test]
+async fn a_daily_air_correction_changes_the_computed_row_after_review_with_old_and_new_inputs_in_its_history() {
+    const DAILY: &str = "air_daily-2022.SYNTHETIC.csv";
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/synthetic/monitoring-formats-SYNTHETIC")
+            .join(DAILY),
+    )
+    .unwrap();
+    let ((_, before_72), from_daily) = figures(&[(DAILY, &original)], 2022);
+    assert!(from_daily);
+    // The first 30 days' PM2.5 of the first station replaced by 300, the next day's NO2 withdrawn.
+    let lines: Vec<&str> = original.lines().collect();
+    assert_eq!(lines[0], "station,date,so2,no2,pm10,co,o3_1h,o3_8h,pm25");
+    let mut fix = String::from("station,date,no2,pm25,action,reason\n");
+    let mut edited = vec![lines[0].to_string()];
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let mut f: Vec<&str> = line.split(',').collect();
+        if i <= 30 {
+            fix.push_str(&format!("{},{},,300,supersede,\n", f[0], f[1]));
+            f[8] = "300";
+        } else if i == 31 {
+            fix.push_str(&format!("{},{},{},,retract,仪器故障\n", f[0], f[1], f[3]));
+            f[3] = "";
+        }
+        edited.push(f.join(","));
+    }
+    let ((after_71, after_72), _) = figures(&[(DAILY, &(edited.join("\n") + "\n"))], 2022);
+    assert_ne!(after_72, before_72, "the correction changes the PM2.5 figure");
+    let first: Vec<&str> = lines[1].split(',').collect();
+
+    for server in servers("corrections_daily").await {
+        let engine = server.engine;
+        let mut reviewer = Client::login(&server, "reviewer").await;
+        let mut admin = Client::login(&server, "admin").await;
+        let imported = crate::monitoring::import(&mut reviewer, &server, "air_daily", DAILY, &original, false).await;
+        assert_eq!(imported.status, StatusCode::OK, "{engine}: {}", imported.body);
+        compute_and_approve(&mut reviewer, &mut admin, &server, 2022).await;
+        assert_eq!(assessed(&server, 2022).await.1, Some(before_72), "{engine}");
+
+        // The air page's correction form offers daily values.
+        let page = reviewer.get(&server, "/z/450202/air?year=2022").await;
+        let html = page.body.as_str().unwrap_or_default().to_string();
+        let select = html
+            .split("id=\"c-kind\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</select>").next())
+            .unwrap_or_default();
+        assert!(
+            select.contains("value=\"air_daily\"") && select.contains("value=\"air\""),
+            "{engine}: {html}"
+        );
+
+        // Corrected through that form.
+        let daily_cells = || server.store.monitoring_cells("450202", "air.daily", "", "~");
+        let stored_before = daily_cells().await.unwrap();
+        let form = correction_form("air_daily", 2022, "分析仪校准后复核", "fix-daily.csv", &fix);
+        let corrected = send_form(&mut reviewer, &server, form).await;
+        let html = corrected.body.as_str().unwrap_or_default().to_string();
+        assert_eq!(corrected.status, StatusCode::OK, "{engine}: {html}");
+        assert!(html.contains("已更正 fix-daily.csv"), "{engine}: {html}");
+        assert_eq!(
+            daily_cells().await.unwrap().len(),
+            stored_before.len() - 1,
+            "{engine}: one reading withdrawn"
+        );
+
+        // The reading's history on the page: the imported value, then the correction.
+        let page = reviewer
+            .get(
+                &server,
+                &format!(
+                    "/z/450202/air?year=2022&h_kind=air_daily&h_station={}&h_parameter=pm25&h_time={}",
+                    ecociv_web::layout::urls::encode(first[0]),
+                    first[1]
+                ),
+            )
+            .await;
+        let html = page.body.as_str().unwrap_or_default().to_string();
+        assert!(
+            html.contains(&format!("<td class=\"num\">{}</td>", first[8]))
+                && html.contains("<td class=\"num\">300</td>")
+                && html.contains("分析仪校准后复核"),
+            "{engine}: {html}"
+        );
+
+        // Stale until reviewed: the approved figure stands, the readings give the new one.
+        let stale_72 = stale_row(&mut reviewer, &server, 2022, "7.2").await;
+        assert_eq!(stale_72["status"], "approved");
+        assert_eq!(
+            (stale_72["value"].as_f64(), stale_72["recomputed"].as_f64()),
+            (Some(before_72), Some(after_72))
+        );
+        assert_eq!(assessed(&server, 2022).await.1, Some(before_72), "{engine}");
+
+        // Recomputed, approved by a second person: the figures changed.
+        let values = compute(&mut reviewer, &server, 2022).await;
+        approve_submitted(&mut admin, &server, &values, 2022).await;
+        assert_eq!(
+            assessed(&server, 2022).await,
+            (Some(after_71), Some(after_72)),
+            "{engine}: the approved figures changed"
+        );
+
+        // The row's history: the old figure from the imported file, the new one from it and the correction.
+        let (old, new) = inputs_before_and_after(&mut reviewer, &server, "7.2", 2022, (before_72, after_72)).await;
+        let files = new["source"]["files"].as_array().cloned().unwrap_or_default();
+        assert!(old.iter().any(|f| f == DAILY), "{old:?}");
+        assert!(!old.iter().any(|f| f == "更正:fix-daily.csv"), "{old:?}");
+        assert!(
+            files.iter().any(|f| f == DAILY) && files.iter().any(|f| f == "更正:fix-daily.csv"),
+            "{new}"
+        );
+    }
+}
+
+/// 7.1 and 7.2 of `year` as the public assessment shows them.
+async fn assessed(server: &TestServer, year: i32) -> (Option<f64>, Option<f64>) {
+    let public = Client::anonymous()
+        .get(server, &format!("/api/v1/zones/450202/assessment?year={year}"))
+        .await
+        .body;
+    let row = |id: &str| {
+        public["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["value"]
+            .as_f64()
+    };
+    (row("7.1"), row("7.2"))
 }

@@ -278,7 +278,7 @@ pub fn render_air(ctx: &PageContext, view: &AirView) -> String {
         @if view.manage {
             (monitoring_forms(ctx, &view.zone_code, view.year, "air", &AIR_KINDS))
             @if let Some(corrections) = &view.corrections {
-                (crate::pages::correction::corrections_section(ctx, &view.zone_code, view.year, "air", &["air"], corrections))
+                (crate::pages::correction::corrections_section(ctx, &view.zone_code, view.year, "air", &AIR_KINDS, corrections))
             }
         }
     };
