@@ -16,7 +16,9 @@
 //! its rows; the consumer takes it whole when the station's open day is older (exactly what its rows would
 //! have done), and otherwise — a day split at a block edge, disorder, a repeated hour — reads the run's lines
 //! again from the block and applies them one by one, so every outcome, error and line stays the sequential
-//! reader's.
+//! reader's. For the annual engine a block of plain lines is read in one pass over its bytes, the values
+//! going straight into the open station-day's hours ([`days_block`]); any other block is read line by line
+//! ([`parse_block`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -102,6 +104,9 @@ enum Item {
     Bad(InputError),
     /// Index in [`Parsed::days`].
     Day(u32),
+    /// Whole lines of the block, to be read and applied one by one by the consumer (a station-day the
+    /// block does not close, found by [`days_block`]).
+    Lines(Lines),
 }
 
 struct Parsed {
@@ -144,7 +149,7 @@ impl Parsed {
         match self.items.last()? {
             Item::Row(r) => Some(r.station),
             Item::Day(d) => Some(self.days[*d as usize].station),
-            Item::Bad(_) => None,
+            Item::Bad(_) | Item::Lines(_) => None,
         }
     }
 
@@ -262,6 +267,13 @@ impl Run {
 /// another `\r` is parsed by the csv crate instead. With `days`, runs of a station-day that end in the block
 /// become whole days (see the module's documentation).
 fn parse_block(block: Vec<u8>, first: bool, source: &str, mut out: Parsed, days: Option<EditionChoice>) -> Parsed {
+    if let Some(choice) = days
+        && !first
+        && days_block(&block, choice, &mut out)
+    {
+        out.bytes = block;
+        return out;
+    }
     let lone_cr = memchr::memchr_iter(b'\r', &block)
         .filter(|&i| block.get(i + 1) != Some(&b'\n'))
         .count() as u64;
@@ -364,17 +376,7 @@ fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache, prev: &'a str) -> Opti
             (prev, &line[prev.len() + 1..])
         } else {
             let c1 = memchr::memchr(b',', line)?;
-            let st = &line[..c1];
-            // What the general path accepts unchanged: no space to trim at either end, no control character
-            // (C0, DEL or, in UTF-8, C1) — anything else goes the general way (and is refused or trimmed there).
-            if st.is_empty() || st[0] == b' ' || st[st.len() - 1] == b' ' || st.iter().any(|&b| b < 0x20 || b == 0x7f) {
-                return None;
-            }
-            let station = std::str::from_utf8(st).ok()?;
-            if !station.is_ascii() && station.chars().any(char::is_control) {
-                return None;
-            }
-            (station, &line[c1 + 1..])
+            (plain_station(&line[..c1])?, &line[c1 + 1..])
         };
     if rest.len() < 11 || rest[10] != b',' {
         return None;
@@ -391,46 +393,10 @@ fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache, prev: &'a str) -> Opti
         }
     };
     let mut i = 11;
-    let mut hour: u32 = 0;
-    let h0 = i;
-    while i < rest.len() && rest[i].is_ascii_digit() {
-        hour = hour * 10 + u32::from(rest[i] - b'0');
-        i += 1;
-    }
-    if i == h0 || i - h0 > 2 || hour > 23 || rest.get(i) != Some(&b',') {
-        return None;
-    }
-    i += 1;
+    let hour = plain_hour(rest, &mut i)?;
     let mut values = [None; 6];
     for (k, v) in values.iter_mut().enumerate() {
-        let start = i;
-        let mut int: i64 = 0;
-        while i < rest.len() && rest[i].is_ascii_digit() {
-            int = int * 10 + i64::from(rest[i] - b'0');
-            i += 1;
-        }
-        let int_digits = i - start;
-        if int_digits > 9 {
-            return None;
-        }
-        let mut milli = int * 1000;
-        if i < rest.len() && rest[i] == b'.' {
-            i += 1;
-            let f0 = i;
-            let mut frac: i64 = 0;
-            while i < rest.len() && rest[i].is_ascii_digit() {
-                frac = frac * 10 + i64::from(rest[i] - b'0');
-                i += 1;
-            }
-            let fd = i - f0;
-            if fd > 3 || (fd == 0 && int_digits == 0) {
-                return None;
-            }
-            milli += frac * [1000, 100, 10, 1][fd];
-            *v = Some(milli);
-        } else if int_digits > 0 {
-            *v = Some(milli);
-        }
+        *v = plain_value(rest, &mut i)?;
         // separator: ',' between values, end of line after the last
         if k < 5 {
             if rest.get(i) != Some(&b',') {
@@ -444,9 +410,240 @@ fn fast_hourly<'a>(line: &'a [u8], cache: &mut DateCache, prev: &'a str) -> Opti
     Some(HourlyRow {
         station,
         date,
-        hour: hour as u8,
+        hour,
         values,
     })
+}
+
+/// A station name the general path accepts unchanged: not empty, no space to trim at either end, no control
+/// character (C0, DEL or, in UTF-8, C1), valid UTF-8. `None` for anything else, which goes the general way
+/// (and is refused or trimmed there).
+fn plain_station(st: &[u8]) -> Option<&str> {
+    if st.is_empty() || st[0] == b' ' || st[st.len() - 1] == b' ' || st.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        return None;
+    }
+    let station = std::str::from_utf8(st).ok()?;
+    if !station.is_ascii() && station.chars().any(char::is_control) {
+        return None;
+    }
+    Some(station)
+}
+
+/// The hour field at `b[*i..]`, one or two digits up to 23, and the comma after it (`*i` moves past it).
+#[inline]
+fn plain_hour(b: &[u8], i: &mut usize) -> Option<u8> {
+    let h0 = *i;
+    let mut hour: u32 = 0;
+    while let Some(&c) = b.get(*i)
+        && c.is_ascii_digit()
+    {
+        hour = hour * 10 + u32::from(c - b'0');
+        *i += 1;
+    }
+    if *i == h0 || *i - h0 > 2 || hour > 23 || b.get(*i) != Some(&b',') {
+        return None;
+    }
+    *i += 1;
+    Some(hour as u8)
+}
+
+/// The number written by the digits at `b[*i..]` (0 for none); `*i` moves past them. The caller bounds their
+/// count (wrapping past 18 digits).
+#[inline]
+fn digits(b: &[u8], i: &mut usize) -> i64 {
+    let mut v: i64 = 0;
+    while let Some(&c) = b.get(*i)
+        && c.is_ascii_digit()
+    {
+        v = v.wrapping_mul(10).wrapping_add(i64::from(c - b'0'));
+        *i += 1;
+    }
+    v
+}
+
+/// A value field at `b[*i..]` in milli-units: empty (`Some(None)`), or up to nine digits with at most three
+/// decimals (not a lone `.`); `*i` moves to the byte after it. `None` for anything else (the general path's
+/// reading, which gives the same value for what this accepts).
+#[inline]
+fn plain_value(b: &[u8], i: &mut usize) -> Option<Option<i64>> {
+    let start = *i;
+    let int = digits(b, i);
+    let int_digits = *i - start;
+    if int_digits > 9 {
+        return None;
+    }
+    let milli = int * 1000;
+    if b.get(*i) == Some(&b'.') {
+        *i += 1;
+        let f0 = *i;
+        let frac = digits(b, i);
+        let fd = *i - f0;
+        if fd > 3 || (fd == 0 && int_digits == 0) {
+            return None;
+        }
+        Some(Some(milli + frac * [1000, 100, 10, 1][fd]))
+    } else {
+        Some((int_digits > 0).then_some(milli))
+    }
+}
+
+/// Whether the `len` bytes at `b[a..]` and at `b[c..]` are the same.
+#[inline]
+fn same_at(b: &[u8], a: usize, c: usize, len: usize) -> bool {
+    if len <= 8
+        && let (Some(x), Some(y)) = (b.get(a..a + 8), b.get(c..c + 8))
+    {
+        let x = u64::from_le_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_le_bytes(y.try_into().unwrap_or_default());
+        let mask = if len == 8 { u64::MAX } else { (1u64 << (8 * len)) - 1 };
+        return (x ^ y) & mask == 0;
+    }
+    b.get(a..a + len) == b.get(c..c + len)
+}
+
+/// A station-day being read by [`days_block`]: its station's bytes in the block, its date, its rows and
+/// their lines (its hours are in `days_block`'s [`DayHours`]).
+struct DayRun {
+    station: (usize, usize),
+    date: Date,
+    rows: u32,
+    lines: Lines,
+}
+
+impl DayRun {
+    /// Ends the run: a whole day when `closed` (the next row is the same station's, of a later date), else
+    /// its lines, which the consumer reads and applies one by one.
+    fn end(self, block: &[u8], closed: bool, choice: EditionChoice, hours: &DayHours, out: &mut Parsed) {
+        if closed {
+            let station = std::str::from_utf8(&block[self.station.0..self.station.1]).unwrap_or_default();
+            let span = out.station(station);
+            let d = out.days.len() as u32;
+            out.days.push(Day {
+                station: span,
+                rec: day_record(choice, self.date, hours),
+                rows: self.rows,
+                lines: self.lines,
+            });
+            out.items.push(Item::Day(d));
+        } else {
+            out.items.push(Item::Lines(self.lines));
+        }
+    }
+}
+
+/// The annual path's reading of a block after the first (no header), in one pass over its bytes: every
+/// line must be a plain hourly line (`station,YYYY-MM-DD,H,v,v,v,v,v,v` as [`fast_hourly`] accepts it, each
+/// ended by LF but the block's last), its values going straight into the open station-day's hours. A run of
+/// one station-day that the block closes (the station's next row has a later date) becomes a whole day,
+/// any other run its lines (read again by the consumer) — what [`parse_block`] does with these lines.
+/// `false` at the first byte that is not so (a CR, a blank line, a quote, a value it does not read, …):
+/// the block is then read by [`parse_block`]'s general way.
+fn days_block(block: &[u8], choice: EditionChoice, out: &mut Parsed) -> bool {
+    out.arena.clear();
+    out.items.clear();
+    out.days.clear();
+    out.fatal = None;
+    let n = block.len();
+    let mut pos = 0usize;
+    let mut no = 0u64;
+    let mut newlines = 0u64;
+    let mut hours = DayHours::default();
+    let mut run: Option<DayRun> = None;
+    let mut last_date: Option<([u8; 10], Date)> = None;
+    while pos < n {
+        no += 1;
+        let line_start = pos;
+        let same = run.as_ref().is_some_and(|r| {
+            let len = r.station.1 - r.station.0;
+            block.get(pos + len) == Some(&b',') && same_at(block, pos, r.station.0, len)
+        });
+        let station = match &run {
+            Some(r) if same => r.station,
+            _ => {
+                let Some(c) = memchr::memchr(b',', &block[pos..]) else {
+                    return false;
+                };
+                if plain_station(&block[pos..pos + c]).is_none() {
+                    return false;
+                }
+                (pos, pos + c)
+            }
+        };
+        pos = station.1 - station.0 + pos + 1;
+        let Some(raw) = block.get(pos..pos + 11) else {
+            return false;
+        };
+        if raw[10] != b',' {
+            return false;
+        }
+        let raw: [u8; 10] = raw[..10].try_into().unwrap_or_default();
+        let date = match last_date {
+            Some((b, d)) if b == raw => d,
+            _ => {
+                let Some(d) = Date::parse(&raw) else {
+                    return false;
+                };
+                last_date = Some((raw, d));
+                d
+            }
+        };
+        pos += 11;
+        let Some(hour) = plain_hour(block, &mut pos) else {
+            return false;
+        };
+        let bit = 1u32 << hour;
+        match run.as_mut() {
+            Some(r) if same && r.date == date && hours.seen & bit == 0 => r.rows += 1,
+            _ => {
+                if let Some(r) = run.take() {
+                    let closed = same && date > r.date;
+                    r.end(block, closed, choice, &hours, out);
+                }
+                hours.clear();
+                run = Some(DayRun {
+                    station,
+                    date,
+                    rows: 1,
+                    lines: Lines {
+                        bytes: (line_start, line_start),
+                        first: no,
+                    },
+                });
+            }
+        }
+        hours.seen |= bit;
+        let h = usize::from(hour);
+        for k in 0..6 {
+            let Some(v) = plain_value(block, &mut pos) else {
+                return false;
+            };
+            if let Some(v) = v {
+                hours.vals[k][h] = v;
+                hours.present[k] |= bit;
+            }
+            if k < 5 {
+                if block.get(pos) != Some(&b',') {
+                    return false;
+                }
+                pos += 1;
+            }
+        }
+        if let Some(r) = run.as_mut() {
+            r.lines.bytes.1 = pos;
+        }
+        if pos < n {
+            if block[pos] != b'\n' {
+                return false;
+            }
+            pos += 1;
+            newlines += 1;
+        }
+    }
+    if let Some(r) = run.take() {
+        r.end(block, false, choice, &hours, out);
+    }
+    out.newlines = newlines;
+    true
 }
 
 fn push_item(out: &mut Parsed, parsed: Result<HourlyRow<'_>, InputError>, line: u64) {
@@ -605,6 +802,10 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                                     sink_inner.row(r)
                                 })
                             }
+                            Item::Lines(l) => {
+                                let lines = &p.bytes[l.bytes.0..l.bytes.1];
+                                apply_lines(lines, l.first + line_base, opts, sum_ref, sink_inner)
+                            }
                             Item::Bad(mut e) => {
                                 e.line = e.line.map(|line| line + line_base);
                                 apply_hourly(Err(e), 0, src, opts, sum_ref, &mut |r| sink_inner.row(r))
@@ -653,7 +854,7 @@ pub(crate) fn read_hourly_parallel<R: Read>(
                     break;
                 }
             };
-            if buf.contains(&b'"') {
+            if memchr::memchr(b'"', &buf).is_some() {
                 tail = Some(buf);
                 break;
             }
