@@ -5,4 +5,4 @@
 pub const CSS: &str = include_str!("../assets/ecociv.css");
 
 /// Where pages link the stylesheet from.
-pub const CSS_PATH: &str = "/assets/ecociv.css";
+pub const CSS_PATH: &str = crate::layout::urls::paths::STYLESHEET;

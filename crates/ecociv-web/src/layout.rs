@@ -131,8 +131,96 @@ pub enum Nav {
     None,
 }
 
-/// The URLs of the pages, so that links and routes agree.
+/// The URLs of the pages, so that links and routes agree: each page path is written once, in [`paths`];
+/// the server's page router (`ecociv_server::web::ROUTES`) mounts each of them, and the link builders
+/// below fill them in ([`fill`]).
 pub mod urls {
+    /// Declares the page paths: a constant each, and [`paths::ALL`] listing them.
+    macro_rules! page_paths {
+        ($($(#[$doc:meta])* $name:ident = $path:literal;)*) => {
+            $($(#[$doc])* pub const $name: &str = $path;)*
+            /// Every page path, in the order written: the server routes each of them (its test fails on a
+            /// path here that is not routed and on a routed path that is not here).
+            pub const ALL: &[&str] = &[$($name),*];
+        };
+    }
+
+    /// Every page path (axum's `{name}` for a path parameter): the one home of each.
+    pub mod paths {
+        page_paths! {
+            HOME = "/";
+            /// The stylesheet ([`crate::assets::CSS`]).
+            STYLESHEET = "/assets/ecociv.css";
+            /// The language switch.
+            LANG = "/lang/{lang}";
+            LOGIN = "/login";
+            LOGOUT = "/logout";
+            ADMIN_USERS = "/admin/users";
+            /// An account's administration page.
+            ADMIN_USER = "/admin/users/{id}";
+            ADMIN_DEPARTMENTS = "/admin/departments";
+            /// A department's rename form.
+            ADMIN_DEPARTMENT = "/admin/departments/{id}";
+            /// The zone's public switch (issue 14).
+            ADMIN_ZONE = "/admin/zone";
+            DASHBOARD = "/z/{code}";
+            TABLE = "/z/{code}/table";
+            TABLE_CSV = "/z/{code}/table.csv";
+            TABLE_XLSX = "/z/{code}/table.xlsx";
+            OPEN_DATA_JSON = "/z/{code}/data.json";
+            REPORT_DOCX = "/z/{code}/report.docx";
+            INDICATOR = "/z/{code}/indicators/{row}";
+            /// Where a reviewer reopens an approved value of a row.
+            REOPEN = "/z/{code}/indicators/{row}/reopen";
+            AIR = "/z/{code}/air";
+            WATER = "/z/{code}/water";
+            MONITORING_UPLOAD = "/z/{code}/monitoring/upload";
+            MONITORING_COMPUTE = "/z/{code}/monitoring/compute";
+            MONITORING_CORRECT = "/z/{code}/monitoring/correct";
+            MONITORING_EXAMPLE = "/monitoring/example/{file}";
+            PLAN = "/z/{code}/plan";
+            PLAN_TASKS_XLSX = "/z/{code}/plan/tasks.xlsx";
+            PLAN_PROJECTS = "/z/{code}/plan/projects";
+            PLAN_PROJECTS_XLSX = "/z/{code}/plan/projects.xlsx";
+            PLAN_BOARD = "/z/{code}/plan/supervision";
+            PLAN_ITEM = "/z/{code}/plan/supervision/{item}";
+            PLAN_BULLETIN = "/z/{code}/plan/bulletin.docx";
+            PLAN_UNITS = "/z/{code}/plan/units";
+            PLAN_UNIT = "/z/{code}/plan/units/{unit}";
+            PLAN_REPORT = "/z/{code}/plan/reports/{subject}/{period}";
+            PLAN_REPORT_REVIEW = "/z/{code}/plan/reports/{subject}/{period}/review";
+            ENTRY = "/z/{code}/entry";
+            REVIEW = "/z/{code}/review";
+            REVIEW_DECIDE = "/z/{code}/review/{submission}";
+            /// A survey's public form (no login).
+            SURVEY_FORM = "/s/{code}/{survey}";
+            SURVEY_THANKS = "/s/{code}/{survey}/thanks";
+            SURVEYS = "/z/{code}/surveys";
+            SURVEY = "/z/{code}/surveys/{survey}";
+            SURVEY_PAPER = "/z/{code}/surveys/{survey}/paper";
+            SURVEY_IMPORT = "/z/{code}/surveys/{survey}/import";
+            SURVEY_CODES = "/z/{code}/surveys/{survey}/codes";
+            SURVEY_COMPUTE = "/z/{code}/surveys/{survey}/compute";
+            SURVEY_EXPORT = "/z/{code}/surveys/{survey}/export.xlsx";
+            OPEN_DATA = "/z/{code}/open";
+            OPEN_CATALOG = "/z/{code}/open/catalog.jsonld";
+            OPEN_FILE = "/z/{code}/open/{file}";
+            SURVEY_RESULTS = "/z/{code}/results";
+            DISCLOSURE = "/z/{code}/disclosure";
+            /// The roll-up of a city, a province or the nation (issue 15).
+            ROLLUP = "/rollup/{code}";
+            PEERS = "/z/{code}/peers";
+            LEDGERS = "/z/{code}/ledgers";
+            LEDGERS_COMPUTE = "/z/{code}/ledgers/compute";
+            LEDGER = "/z/{code}/ledgers/{ledger}";
+            LEDGER_NEW = "/z/{code}/ledgers/{ledger}/new";
+            LEDGER_RECORD = "/z/{code}/ledgers/{ledger}/records/{record}";
+            LEDGER_EVIDENCE = "/z/{code}/ledgers/{ledger}/records/{record}/evidence";
+        }
+    }
+
+    pub use paths::{ADMIN_DEPARTMENTS, ADMIN_USERS, ADMIN_ZONE, LOGIN, LOGOUT};
+
     /// Percent-encodes a query or path component (UTF-8 bytes outside the unreserved set).
     pub fn encode(text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -145,147 +233,190 @@ pub mod urls {
         out
     }
 
+    /// `path` (one of [`paths`]) with its parameters, in order, each percent-encoded ([`encode`]).
+    ///
+    /// # Panics
+    /// When the number of `values` is not the number of the path's parameters (a programming error,
+    /// caught by the tests of every link).
+    pub fn fill(path: &str, values: &[&str]) -> String {
+        let mut out = String::with_capacity(path.len() + 16);
+        let mut values = values.iter();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').expect("a path parameter is closed");
+            out.push_str(&rest[..open]);
+            out.push_str(&encode(values.next().expect("a value for each path parameter")));
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        assert!(values.next().is_none(), "more values than parameters of {path}");
+        out
+    }
+
     pub fn dashboard(zone: &str) -> String {
-        format!("/z/{}", encode(zone))
+        fill(paths::DASHBOARD, &[zone])
     }
     pub fn dashboard_year(zone: &str, year: i32) -> String {
-        format!("/z/{}?year={year}", encode(zone))
+        format!("{}?year={year}", dashboard(zone))
     }
     /// Zones of the same kind side by side (issue 15).
     pub fn peers(zone: &str, year: i32) -> String {
-        format!("/z/{}/peers?year={year}", encode(zone))
+        format!("{}?year={year}", fill(paths::PEERS, &[zone]))
     }
     pub fn table(zone: &str) -> String {
-        format!("/z/{}/table", encode(zone))
+        fill(paths::TABLE, &[zone])
     }
     /// Table 2-1 as open-data CSV (UTF-8 with a BOM, for Excel).
     pub fn table_csv(zone: &str, year: i32) -> String {
-        format!("/z/{}/table.csv?year={year}", encode(zone))
+        format!("{}?year={year}", fill(paths::TABLE_CSV, &[zone]))
     }
-    /// Table 2-1 as an Excel workbook.
+    /// The Word report of the year.
     pub fn report_docx(zone: &str, year: i32) -> String {
-        format!("/z/{}/report.docx?year={year}", encode(zone))
+        format!("{}?year={year}", fill(paths::REPORT_DOCX, &[zone]))
     }
 
     pub fn open_data_json(zone: &str, year: i32) -> String {
-        format!("/z/{}/data.json?year={year}", encode(zone))
+        format!("{}?year={year}", fill(paths::OPEN_DATA_JSON, &[zone]))
     }
 
+    /// Table 2-1 as an Excel workbook.
     pub fn table_xlsx(zone: &str, year: i32) -> String {
-        format!("/z/{}/table.xlsx?year={year}", encode(zone))
+        format!("{}?year={year}", fill(paths::TABLE_XLSX, &[zone]))
     }
     pub fn indicator(zone: &str, row: &str, year: i32) -> String {
-        format!("/z/{}/indicators/{}?year={year}", encode(zone), encode(row))
+        format!("{}?year={year}", indicator_path(zone, row))
     }
     pub fn indicator_path(zone: &str, row: &str) -> String {
-        format!("/z/{}/indicators/{}", encode(zone), encode(row))
+        fill(paths::INDICATOR, &[zone, row])
     }
     /// The public portal (issue 14): the open-data catalogue, its DCAT JSON-LD, a dataset's file, the
     /// survey results, the disclosure list.
     pub fn open_data(zone: &str) -> String {
-        format!("/z/{}/open", encode(zone))
+        fill(paths::OPEN_DATA, &[zone])
     }
     pub fn open_catalog(zone: &str) -> String {
-        format!("/z/{}/open/catalog.jsonld", encode(zone))
+        fill(paths::OPEN_CATALOG, &[zone])
     }
     pub fn open_file(zone: &str, file: &str) -> String {
-        format!("/z/{}/open/{}", encode(zone), encode(file))
+        fill(paths::OPEN_FILE, &[zone, file])
     }
     pub fn survey_results(zone: &str) -> String {
-        format!("/z/{}/results", encode(zone))
+        fill(paths::SURVEY_RESULTS, &[zone])
     }
     pub fn disclosure(zone: &str) -> String {
-        format!("/z/{}/disclosure", encode(zone))
+        fill(paths::DISCLOSURE, &[zone])
     }
     pub fn disclosure_year(zone: &str, year: i32) -> String {
-        format!("/z/{}/disclosure?year={year}", encode(zone))
+        format!("{}?year={year}", disclosure(zone))
     }
     pub fn air(zone: &str) -> String {
-        format!("/z/{}/air", encode(zone))
+        fill(paths::AIR, &[zone])
     }
     pub fn water(zone: &str) -> String {
-        format!("/z/{}/water", encode(zone))
+        fill(paths::WATER, &[zone])
     }
     /// The monitoring upload form's target (reviewers, admins).
     pub fn monitoring_upload(zone: &str) -> String {
-        format!("/z/{}/monitoring/upload", encode(zone))
+        fill(paths::MONITORING_UPLOAD, &[zone])
     }
     /// The monitoring correction form's target (reviewers, admins; issue 19).
     pub fn monitoring_correct(zone: &str) -> String {
-        format!("/z/{}/monitoring/correct", encode(zone))
+        fill(paths::MONITORING_CORRECT, &[zone])
     }
     /// The "compute from monitoring" form's target (reviewers, admins).
     pub fn monitoring_compute(zone: &str) -> String {
-        format!("/z/{}/monitoring/compute", encode(zone))
+        fill(paths::MONITORING_COMPUTE, &[zone])
     }
     /// The task breakdown (任务分解).
     pub fn plan(zone: &str) -> String {
-        format!("/z/{}/plan", encode(zone))
+        fill(paths::PLAN, &[zone])
     }
     pub fn plan_tasks_xlsx(zone: &str) -> String {
-        format!("/z/{}/plan/tasks.xlsx", encode(zone))
+        fill(paths::PLAN_TASKS_XLSX, &[zone])
     }
     /// The key-project ledger.
     pub fn plan_projects(zone: &str) -> String {
-        format!("/z/{}/plan/projects", encode(zone))
+        fill(paths::PLAN_PROJECTS, &[zone])
     }
     pub fn plan_projects_xlsx(zone: &str) -> String {
-        format!("/z/{}/plan/projects.xlsx", encode(zone))
+        fill(paths::PLAN_PROJECTS_XLSX, &[zone])
     }
     /// The supervision board (督查督办).
     pub fn plan_board(zone: &str) -> String {
-        format!("/z/{}/plan/supervision", encode(zone))
+        fill(paths::PLAN_BOARD, &[zone])
     }
     /// A follow-up item's forms (respond, close).
     pub fn plan_item(zone: &str, item: &str) -> String {
-        format!("/z/{}/plan/supervision/{}", encode(zone), encode(item))
+        fill(paths::PLAN_ITEM, &[zone, item])
     }
     pub fn plan_units(zone: &str) -> String {
-        format!("/z/{}/plan/units", encode(zone))
+        fill(paths::PLAN_UNITS, &[zone])
     }
     /// A unit's page (its tasks, projects, reports, follow-ups and score).
     pub fn plan_unit(zone: &str, unit: &str) -> String {
-        format!("/z/{}/plan/units/{}", encode(zone), encode(unit))
+        fill(paths::PLAN_UNIT, &[zone, unit])
     }
     /// A progress report (`subject`: `project:2.01`, `measure:1.1.2`; `period`: `2025Q3`).
     pub fn plan_report(zone: &str, subject: &str, period: &str) -> String {
-        format!(
-            "/z/{}/plan/reports/{}/{}",
-            encode(zone),
-            encode(subject),
-            encode(period)
-        )
+        fill(paths::PLAN_REPORT, &[zone, subject, period])
     }
     pub fn plan_report_review(zone: &str, subject: &str, period: &str) -> String {
-        format!(
-            "/z/{}/plan/reports/{}/{}/review",
-            encode(zone),
-            encode(subject),
-            encode(period)
-        )
+        fill(paths::PLAN_REPORT_REVIEW, &[zone, subject, period])
     }
     /// The Word 工作进展情况通报 of a period.
     pub fn plan_bulletin(zone: &str, period: &str) -> String {
-        format!("/z/{}/plan/bulletin.docx?period={}", encode(zone), encode(period))
+        format!("{}?period={}", fill(paths::PLAN_BULLETIN, &[zone]), encode(period))
     }
     pub fn entry(zone: &str) -> String {
-        format!("/z/{}/entry", encode(zone))
+        fill(paths::ENTRY, &[zone])
     }
     /// An example file of a monitoring data kind (its columns and two lines), for the upload form.
     pub fn monitoring_example(kind: &str) -> String {
-        format!("/monitoring/example/{}.csv", encode(kind))
+        fill(paths::MONITORING_EXAMPLE, &[&format!("{kind}.csv")])
     }
     pub fn surveys(zone: &str) -> String {
-        format!("/z/{}/surveys", encode(zone))
+        fill(paths::SURVEYS, &[zone])
+    }
+    /// A survey's administration page.
+    pub fn survey(zone: &str, survey: &str) -> String {
+        fill(paths::SURVEY, &[zone, survey])
+    }
+    /// A survey's public form.
+    pub fn survey_form(zone: &str, survey: &str) -> String {
+        fill(paths::SURVEY_FORM, &[zone, survey])
+    }
+    /// A survey's responses as a workbook.
+    pub fn survey_export(zone: &str, survey: &str) -> String {
+        fill(paths::SURVEY_EXPORT, &[zone, survey])
     }
     pub fn ledgers(zone: &str) -> String {
-        format!("/z/{}/ledgers", encode(zone))
+        fill(paths::LEDGERS, &[zone])
+    }
+    /// A register's records.
+    pub fn ledger(zone: &str, ledger: &str) -> String {
+        fill(paths::LEDGER, &[zone, ledger])
+    }
+    /// A register's entry form.
+    pub fn ledger_new(zone: &str, ledger: &str) -> String {
+        fill(paths::LEDGER_NEW, &[zone, ledger])
+    }
+    /// A record's every revision.
+    pub fn ledger_record(zone: &str, ledger: &str, record: &str) -> String {
+        fill(paths::LEDGER_RECORD, &[zone, ledger, record])
+    }
+    /// A record's evidence upload.
+    pub fn ledger_evidence(zone: &str, ledger: &str, record: &str) -> String {
+        fill(paths::LEDGER_EVIDENCE, &[zone, ledger, record])
+    }
+    /// The roll-up page of a unit (issue 15).
+    pub fn rollup(unit: &str) -> String {
+        fill(paths::ROLLUP, &[unit])
     }
     pub fn review(zone: &str) -> String {
-        format!("/z/{}/review", encode(zone))
+        fill(paths::REVIEW, &[zone])
     }
     pub fn review_decide(zone: &str, submission: &str) -> String {
-        format!("/z/{}/review/{}", encode(zone), encode(submission))
+        fill(paths::REVIEW_DECIDE, &[zone, submission])
     }
     /// The download of an evidence file (the API's route; the session cookie authorises it).
     pub fn evidence(zone: &str, id: &str) -> String {
@@ -293,25 +424,54 @@ pub mod urls {
     }
     /// Where a reviewer reopens an approved value of a row.
     pub fn reopen(zone: &str, row: &str) -> String {
-        format!("/z/{}/indicators/{}/reopen", encode(zone), encode(row))
+        fill(paths::REOPEN, &[zone, row])
     }
     /// An account's administration page.
     pub fn admin_user(id: &str) -> String {
-        format!("/admin/users/{}", encode(id))
+        fill(paths::ADMIN_USER, &[id])
     }
     /// A department's rename form.
     pub fn admin_department(id: &str) -> String {
-        format!("/admin/departments/{}", encode(id))
+        fill(paths::ADMIN_DEPARTMENT, &[id])
     }
-    pub const LOGIN: &str = "/login";
-    pub const LOGOUT: &str = "/logout";
-    pub const ADMIN_USERS: &str = "/admin/users";
-    pub const ADMIN_DEPARTMENTS: &str = "/admin/departments";
-    /// The zone's public switch (issue 14).
-    pub const ADMIN_ZONE: &str = "/admin/zone";
     /// The language switch: sets the language and comes back to `next`.
     pub fn lang(lang: crate::i18n::Lang, next: &str) -> String {
-        format!("/lang/{}?next={}", lang.code(), encode(next))
+        format!("{}?next={}", fill(paths::LANG, &[lang.code()]), encode(next))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_path_is_filled_with_its_encoded_parameters_in_order() {
+            assert_eq!(fill(paths::HOME, &[]), "/");
+            assert_eq!(dashboard("450202"), "/z/450202");
+            assert_eq!(
+                plan_report("450202", "project:2.01", "2025Q3"),
+                "/z/450202/plan/reports/project%3A2.01/2025Q3"
+            );
+            assert_eq!(plan_unit("450202", "城中"), "/z/450202/plan/units/%E5%9F%8E%E4%B8%AD");
+            assert_eq!(monitoring_example("air hourly"), "/monitoring/example/air%20hourly.csv");
+            assert_eq!(
+                lang(crate::i18n::Lang::En, "/z/1?year=2"),
+                "/lang/en?next=%2Fz%2F1%3Fyear%3D2"
+            );
+        }
+
+        #[test]
+        #[should_panic(expected = "a value for each path parameter")]
+        fn a_path_without_all_its_values_is_refused() {
+            fill(paths::INDICATOR, &["450202"]);
+        }
+
+        #[test]
+        fn every_page_path_is_written_once() {
+            let mut all = paths::ALL.to_vec();
+            all.sort_unstable();
+            all.dedup();
+            assert_eq!(all.len(), paths::ALL.len(), "a page path twice in `paths`");
+        }
     }
 }
 

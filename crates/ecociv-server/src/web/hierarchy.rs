@@ -68,7 +68,7 @@ pub async fn page(
         .filter(|id| !id.is_empty() && framework.row(id).is_some())
         .map(String::as_str);
     let years = years_around(year)
-        .map(|y| (y, format!("/rollup/{encoded}?year={y}")))
+        .map(|y| (y, format!("{}?year={y}", urls::rollup(&code))))
         .collect();
     let page_view = RollupPage {
         scope_name: &view.scope_name,
@@ -85,7 +85,7 @@ pub async fn page(
             layer: map.layer.as_ref(),
             units: &units,
             row,
-            action: format!("/rollup/{encoded}"),
+            action: urls::rollup(&code),
             sources: &map.sources,
             imported_at: map.imported_at.as_deref(),
             scope_code: scope.unwrap_or(""),

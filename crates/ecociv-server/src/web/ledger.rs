@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ecociv_ledger::{Kind, Role};
 use ecociv_web::i18n::{fmt_timestamp, tf};
-use ecociv_web::layout::urls::encode;
+use ecociv_web::layout::urls::{self, encode};
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::pages::ledger::{
     KindItem, KindListView, RecordFile, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list,
@@ -34,11 +34,11 @@ fn member(web: &Web, code: &str) -> WebResult<Option<crate::auth::ZoneRole>> {
 }
 
 fn kinds_path(code: &str) -> String {
-    format!("/z/{}/ledgers", encode(code))
+    urls::ledgers(code)
 }
 
 fn kind_path(code: &str, kind: &str) -> String {
-    format!("/z/{}/ledgers/{}", encode(code), encode(kind))
+    urls::ledger(code, kind)
 }
 
 /// The columns' Chinese names and a revision's texts in that order.
@@ -210,11 +210,7 @@ pub async fn records(
             .iter()
             .map(|l| RecordItem {
                 id: l.latest.revision.record_id.clone(),
-                href: format!(
-                    "{}/records/{}",
-                    kind_path(&code, &kind.id),
-                    encode(&l.latest.revision.record_id)
-                ),
+                href: urls::ledger_record(&code, &kind.id, &l.latest.revision.record_id),
                 cells: cells(kind, &l.latest.revision),
                 revisions: l.revisions,
                 synthetic: l.latest.revision.synthetic,
@@ -248,7 +244,7 @@ pub async fn record(
 }
 
 fn record_path(code: &str, kind: &str, record: &str) -> String {
-    format!("{}/records/{}", kind_path(code, kind), encode(record))
+    urls::ledger_record(code, kind, record)
 }
 
 async fn record_page(
@@ -328,7 +324,7 @@ async fn record_page(
             .collect(),
         back: kind_path(code, &kind.id),
         files,
-        upload_action: may_attach.then(|| format!("{}/evidence", record_path(code, &kind.id, id))),
+        upload_action: may_attach.then(|| urls::ledger_evidence(code, &kind.id, id)),
         max_mb: crate::api::evidence::MAX_EVIDENCE_BYTES >> 20,
         error: error.map(str::to_string),
         uploaded: done == Some("file"),
@@ -489,12 +485,7 @@ pub async fn indicator_figures(
                     .records
                     .iter()
                     .take(LINKED_RECORDS)
-                    .map(|id| {
-                        (
-                            id.clone(),
-                            format!("{}/records/{}", kind_path(code, &kind.id), encode(id)),
-                        )
-                    })
+                    .map(|id| (id.clone(), urls::ledger_record(code, &kind.id, id)))
                     .collect(),
                 more: d.records.len().saturating_sub(LINKED_RECORDS),
                 covers: d.covers.clone(),
@@ -507,7 +498,7 @@ pub async fn indicator_figures(
 }
 
 fn entry_path(code: &str, kind: &str) -> String {
-    format!("{}/new", kind_path(code, kind))
+    urls::ledger_new(code, kind)
 }
 
 /// A problem's message in the page's language: on a Chinese page the Chinese part only (the readers write

@@ -27,209 +27,175 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use ecociv_core::{Framework, Zone};
 use ecociv_store::{Selection, ZoneRecord};
 use ecociv_web::Lang;
+use ecociv_web::layout::urls::paths;
 use ecociv_web::layout::{Flash, PageContext, Role, UserBadge, ZoneBadge, render_error};
 
 use crate::AppState;
 use crate::auth::{Principal, ZoneRole, cookie};
 use crate::error::{ApiError, Code};
 use crate::policy;
+use crate::routes::Mount;
 
 /// The cookie that keeps the chosen language.
 pub const LANG_COOKIE: &str = "ecociv_lang";
 /// How long the language choice and a survey's device mark are kept.
 pub const ONE_YEAR_SECONDS: i64 = 365 * 24 * 3600;
 
-/// Every page route: (method, path). The router is built from this list ([`router`]), and the page
-/// route × role test walks it — so no page can exist without its access being tested.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/"),
-    ("GET", "/assets/ecociv.css"),
-    ("GET", "/lang/{lang}"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("POST", "/logout"),
-    ("GET", "/admin/users"),
-    ("POST", "/admin/users"),
-    ("GET", "/admin/users/{id}"),
-    ("POST", "/admin/users/{id}"),
-    ("GET", "/admin/departments"),
-    ("POST", "/admin/departments"),
-    ("POST", "/admin/departments/{id}"),
-    ("GET", "/z/{code}"),
-    ("GET", "/z/{code}/table"),
-    ("GET", "/z/{code}/table.csv"),
-    ("GET", "/z/{code}/table.xlsx"),
-    ("GET", "/z/{code}/data.json"),
-    ("GET", "/z/{code}/report.docx"),
-    ("GET", "/z/{code}/indicators/{row}"),
-    ("POST", "/z/{code}/indicators/{row}/reopen"),
-    ("GET", "/z/{code}/air"),
-    ("GET", "/z/{code}/water"),
-    ("POST", "/z/{code}/monitoring/upload"),
-    ("POST", "/z/{code}/monitoring/compute"),
-    ("POST", "/z/{code}/monitoring/correct"),
-    ("GET", "/monitoring/example/{file}"),
-    ("GET", "/z/{code}/plan"),
-    ("GET", "/z/{code}/plan/tasks.xlsx"),
-    ("GET", "/z/{code}/plan/projects"),
-    ("GET", "/z/{code}/plan/projects.xlsx"),
-    ("GET", "/z/{code}/plan/supervision"),
-    ("POST", "/z/{code}/plan/supervision"),
-    ("POST", "/z/{code}/plan/supervision/{item}"),
-    ("GET", "/z/{code}/plan/bulletin.docx"),
-    ("GET", "/z/{code}/plan/units"),
-    ("GET", "/z/{code}/plan/units/{unit}"),
-    ("GET", "/z/{code}/plan/reports/{subject}/{period}"),
-    ("POST", "/z/{code}/plan/reports/{subject}/{period}"),
-    ("POST", "/z/{code}/plan/reports/{subject}/{period}/review"),
-    ("GET", "/z/{code}/entry"),
-    ("POST", "/z/{code}/entry"),
-    ("GET", "/z/{code}/review"),
-    ("POST", "/z/{code}/review"),
-    ("POST", "/z/{code}/review/{submission}"),
-    ("GET", "/s/{code}/{survey}"),
-    ("POST", "/s/{code}/{survey}"),
-    ("GET", "/s/{code}/{survey}/thanks"),
-    ("GET", "/z/{code}/surveys"),
-    ("POST", "/z/{code}/surveys"),
-    ("GET", "/z/{code}/surveys/{survey}"),
-    ("POST", "/z/{code}/surveys/{survey}/paper"),
-    ("POST", "/z/{code}/surveys/{survey}/import"),
-    ("POST", "/z/{code}/surveys/{survey}/codes"),
-    ("POST", "/z/{code}/surveys/{survey}/compute"),
-    // Issue 14 (h14): the public switch and the public portal.
-    ("GET", "/admin/zone"),
-    ("POST", "/admin/zone"),
-    ("GET", "/z/{code}/open"),
-    ("GET", "/z/{code}/open/catalog.jsonld"),
-    ("GET", "/z/{code}/open/{file}"),
-    ("GET", "/z/{code}/results"),
-    ("GET", "/z/{code}/disclosure"),
-    ("GET", "/z/{code}/surveys/{survey}/export.xlsx"),
-    // Issue 15 (h15): the roll-up of a city, a province or the nation.
-    ("GET", "/rollup/{code}"),
-    ("GET", "/z/{code}/peers"),
-    // Registers (台账), issue 13.
-    ("GET", "/z/{code}/ledgers"),
-    ("POST", "/z/{code}/ledgers/compute"),
-    ("GET", "/z/{code}/ledgers/{ledger}"),
-    ("GET", "/z/{code}/ledgers/{ledger}/new"),
-    ("POST", "/z/{code}/ledgers/{ledger}/new"),
-    ("GET", "/z/{code}/ledgers/{ledger}/records/{record}"),
-    ("POST", "/z/{code}/ledgers/{ledger}/records/{record}/evidence"),
-];
+/// One page route: its method, its path (one of [`ecociv_web::layout::urls::paths`], where each page path
+/// is written once and the link builders fill it in) and its handler.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The handler (with its body limit, if any), mounted for this route's method.
+    pub handler: Mount,
+}
 
-fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
-    match (method, path) {
-        ("GET", "/") => get(pages::home),
-        ("GET", "/assets/ecociv.css") => get(account::stylesheet),
-        ("GET", "/lang/{lang}") => get(account::language),
-        ("GET", "/login") => get(account::login_page),
-        ("POST", "/login") => post(account::login),
-        ("POST", "/logout") => post(account::logout),
-        ("GET", "/admin/users") => get(account::users),
-        ("POST", "/admin/users") => post(account::create_user),
-        ("GET", "/admin/users/{id}") => get(account::user_page),
-        ("POST", "/admin/users/{id}") => post(account::user_post),
-        ("GET", "/admin/departments") => get(account::departments),
-        ("POST", "/admin/departments") => post(account::create_department),
-        ("POST", "/admin/departments/{id}") => post(account::rename_department),
-        ("GET", "/z/{code}") => get(pages::dashboard),
-        ("GET", "/z/{code}/table") => get(pages::table),
-        ("GET", "/z/{code}/table.csv") => get(pages::table_csv),
-        ("GET", "/z/{code}/table.xlsx") => get(pages::table_xlsx),
-        ("GET", "/z/{code}/data.json") => get(pages::open_data_json),
-        ("GET", "/z/{code}/report.docx") => get(pages::report_docx),
-        ("GET", "/z/{code}/indicators/{row}") => get(pages::indicator),
-        ("POST", "/z/{code}/indicators/{row}/reopen") => post(forms::reopen_post),
-        ("GET", "/z/{code}/air") => get(pages::air),
-        ("GET", "/z/{code}/water") => get(pages::water),
-        // A monitoring CSV with the bureau's upload form: its file spooled to disk up to
-        // `Config::max_monitoring_upload_bytes` (the handler's limit), as the import API's.
-        ("POST", "/z/{code}/monitoring/upload") => {
-            post(pages::monitoring_upload).layer(axum::extract::DefaultBodyLimit::disable())
-        }
-        ("POST", "/z/{code}/monitoring/compute") => post(pages::monitoring_compute),
-        // A correction file (issue 19).
-        ("POST", "/z/{code}/monitoring/correct") => post(pages::monitoring_correct).layer(
-            axum::extract::DefaultBodyLimit::max(crate::service::corrections::MAX_CORRECTION_BYTES),
-        ),
-        ("GET", "/monitoring/example/{file}") => get(pages::monitoring_example),
-        ("GET", "/z/{code}/plan") => get(plan::tasks),
-        ("GET", "/z/{code}/plan/tasks.xlsx") => get(plan::tasks_xlsx),
-        ("GET", "/z/{code}/plan/projects") => get(plan::projects),
-        ("GET", "/z/{code}/plan/projects.xlsx") => get(plan::projects_xlsx),
-        ("GET", "/z/{code}/plan/supervision") => get(plan::board),
-        ("POST", "/z/{code}/plan/supervision") => post(plan::board_post),
-        ("POST", "/z/{code}/plan/supervision/{item}") => post(plan::item_post),
-        ("GET", "/z/{code}/plan/bulletin.docx") => get(plan::bulletin),
-        ("GET", "/z/{code}/plan/units") => get(plan::units),
-        ("GET", "/z/{code}/plan/units/{unit}") => get(plan::unit),
-        ("GET", "/z/{code}/plan/reports/{subject}/{period}") => get(plan::report),
-        // A progress report with its evidence file.
-        ("POST", "/z/{code}/plan/reports/{subject}/{period}") => {
-            post(plan::report_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
-        }
-        ("POST", "/z/{code}/plan/reports/{subject}/{period}/review") => post(plan::review_post),
-        ("GET", "/z/{code}/entry") => get(forms::entry_page),
-        // A data-entry form with its evidence files.
-        ("POST", "/z/{code}/entry") => {
-            post(forms::entry_post).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
-        }
-        ("GET", "/z/{code}/review") => get(forms::review_page),
-        ("POST", "/z/{code}/review") => post(forms::review_batch_post),
-        ("POST", "/z/{code}/review/{submission}") => post(forms::review_post),
-        ("GET", "/s/{code}/{survey}") => get(survey::public_form),
-        ("POST", "/s/{code}/{survey}") => post(survey::public_submit),
-        ("GET", "/s/{code}/{survey}/thanks") => get(survey::public_thanks),
-        ("GET", "/z/{code}/surveys") => get(survey::list),
-        ("POST", "/z/{code}/surveys") => post(survey::create),
-        ("GET", "/z/{code}/surveys/{survey}") => get(survey::admin),
-        ("POST", "/z/{code}/surveys/{survey}/paper") => post(survey::paper),
-        // A platform's export (CSV or xlsx).
-        ("POST", "/z/{code}/surveys/{survey}/import") => {
-            post(survey::import).layer(axum::extract::DefaultBodyLimit::max(ecociv_survey::import::MAX_BYTES))
-        }
-        ("POST", "/z/{code}/surveys/{survey}/codes") => post(survey::codes),
-        ("POST", "/z/{code}/surveys/{survey}/compute") => post(survey::compute),
-        // Issue 14 (h14).
-        ("GET", "/admin/zone") => get(account::zone_public),
-        ("POST", "/admin/zone") => post(account::zone_public_post),
-        ("GET", "/z/{code}/open") => get(portal::catalogue),
-        ("GET", "/z/{code}/open/catalog.jsonld") => get(portal::catalogue_jsonld),
-        ("GET", "/z/{code}/open/{file}") => get(portal::file),
-        ("GET", "/z/{code}/results") => get(portal::results),
-        ("GET", "/z/{code}/disclosure") => get(portal::disclosure),
-        // Issue 15 (h15).
-        ("GET", "/rollup/{code}") => get(hierarchy::page),
-        ("GET", "/z/{code}/peers") => get(hierarchy::peers),
-        ("GET", "/z/{code}/surveys/{survey}/export.xlsx") => get(survey::export_xlsx),
-        ("GET", "/z/{code}/ledgers") => get(ledger::list),
-        ("POST", "/z/{code}/ledgers/compute") => post(ledger::compute),
-        ("GET", "/z/{code}/ledgers/{ledger}") => get(ledger::records),
-        ("GET", "/z/{code}/ledgers/{ledger}/new") => get(ledger::entry_form),
-        ("POST", "/z/{code}/ledgers/{ledger}/new") => post(ledger::entry_post),
-        ("GET", "/z/{code}/ledgers/{ledger}/records/{record}") => get(ledger::record),
-        ("POST", "/z/{code}/ledgers/{ledger}/records/{record}/evidence") => {
-            post(ledger::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
-        }
-        (method, path) => panic!("page route {method} {path} is in ROUTES but has no handler"),
+impl PageRoute {
+    /// The route's handler, mounted for its method.
+    pub fn method_router(&self) -> MethodRouter<AppState> {
+        let filter = match self.method {
+            "GET" => MethodFilter::GET,
+            "POST" => MethodFilter::POST,
+            other => panic!(
+                "page route {} has the method {other}, which pages do not use",
+                self.path
+            ),
+        };
+        (self.handler)(filter)
     }
 }
+
+const fn get(path: &'static str, handler: Mount) -> PageRoute {
+    PageRoute {
+        method: "GET",
+        path,
+        handler,
+    }
+}
+
+const fn post(path: &'static str, handler: Mount) -> PageRoute {
+    PageRoute {
+        method: "POST",
+        path,
+        handler,
+    }
+}
+
+/// Every page route with its handler: the router is built from this table ([`router`]), each path is one
+/// of [`paths`] (the test `every_page_path_is_routed_and_every_route_is_a_page_path` fails on a path
+/// routed but not declared there, or declared but not routed), and the page route × role test walks it —
+/// so no page can exist without its access being tested.
+pub const ROUTES: &[PageRoute] = &[
+    get(paths::HOME, |m| on(m, pages::home)),
+    get(paths::STYLESHEET, |m| on(m, account::stylesheet)),
+    get(paths::LANG, |m| on(m, account::language)),
+    get(paths::LOGIN, |m| on(m, account::login_page)),
+    post(paths::LOGIN, |m| on(m, account::login)),
+    post(paths::LOGOUT, |m| on(m, account::logout)),
+    get(paths::ADMIN_USERS, |m| on(m, account::users)),
+    post(paths::ADMIN_USERS, |m| on(m, account::create_user)),
+    get(paths::ADMIN_USER, |m| on(m, account::user_page)),
+    post(paths::ADMIN_USER, |m| on(m, account::user_post)),
+    get(paths::ADMIN_DEPARTMENTS, |m| on(m, account::departments)),
+    post(paths::ADMIN_DEPARTMENTS, |m| on(m, account::create_department)),
+    post(paths::ADMIN_DEPARTMENT, |m| on(m, account::rename_department)),
+    get(paths::DASHBOARD, |m| on(m, pages::dashboard)),
+    get(paths::TABLE, |m| on(m, pages::table)),
+    get(paths::TABLE_CSV, |m| on(m, pages::table_csv)),
+    get(paths::TABLE_XLSX, |m| on(m, pages::table_xlsx)),
+    get(paths::OPEN_DATA_JSON, |m| on(m, pages::open_data_json)),
+    get(paths::REPORT_DOCX, |m| on(m, pages::report_docx)),
+    get(paths::INDICATOR, |m| on(m, pages::indicator)),
+    post(paths::REOPEN, |m| on(m, forms::reopen_post)),
+    get(paths::AIR, |m| on(m, pages::air)),
+    get(paths::WATER, |m| on(m, pages::water)),
+    // A monitoring CSV with the bureau's upload form: its file spooled to disk up to
+    // `Config::max_monitoring_upload_bytes` (the handler's limit), as the import API's.
+    post(paths::MONITORING_UPLOAD, |m| {
+        on(m, pages::monitoring_upload).layer(DefaultBodyLimit::disable())
+    }),
+    post(paths::MONITORING_COMPUTE, |m| on(m, pages::monitoring_compute)),
+    // A correction file (issue 19).
+    post(paths::MONITORING_CORRECT, |m| {
+        on(m, pages::monitoring_correct).layer(DefaultBodyLimit::max(crate::service::corrections::MAX_CORRECTION_BYTES))
+    }),
+    get(paths::MONITORING_EXAMPLE, |m| on(m, pages::monitoring_example)),
+    get(paths::PLAN, |m| on(m, plan::tasks)),
+    get(paths::PLAN_TASKS_XLSX, |m| on(m, plan::tasks_xlsx)),
+    get(paths::PLAN_PROJECTS, |m| on(m, plan::projects)),
+    get(paths::PLAN_PROJECTS_XLSX, |m| on(m, plan::projects_xlsx)),
+    get(paths::PLAN_BOARD, |m| on(m, plan::board)),
+    post(paths::PLAN_BOARD, |m| on(m, plan::board_post)),
+    post(paths::PLAN_ITEM, |m| on(m, plan::item_post)),
+    get(paths::PLAN_BULLETIN, |m| on(m, plan::bulletin)),
+    get(paths::PLAN_UNITS, |m| on(m, plan::units)),
+    get(paths::PLAN_UNIT, |m| on(m, plan::unit)),
+    get(paths::PLAN_REPORT, |m| on(m, plan::report)),
+    // A progress report with its evidence file.
+    post(paths::PLAN_REPORT, |m| {
+        on(m, plan::report_post).layer(DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+    }),
+    post(paths::PLAN_REPORT_REVIEW, |m| on(m, plan::review_post)),
+    get(paths::ENTRY, |m| on(m, forms::entry_page)),
+    // A data-entry form with its evidence files.
+    post(paths::ENTRY, |m| {
+        on(m, forms::entry_post).layer(DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+    }),
+    get(paths::REVIEW, |m| on(m, forms::review_page)),
+    post(paths::REVIEW, |m| on(m, forms::review_batch_post)),
+    post(paths::REVIEW_DECIDE, |m| on(m, forms::review_post)),
+    get(paths::SURVEY_FORM, |m| on(m, survey::public_form)),
+    post(paths::SURVEY_FORM, |m| on(m, survey::public_submit)),
+    get(paths::SURVEY_THANKS, |m| on(m, survey::public_thanks)),
+    get(paths::SURVEYS, |m| on(m, survey::list)),
+    post(paths::SURVEYS, |m| on(m, survey::create)),
+    get(paths::SURVEY, |m| on(m, survey::admin)),
+    post(paths::SURVEY_PAPER, |m| on(m, survey::paper)),
+    // A platform's export (CSV or xlsx).
+    post(paths::SURVEY_IMPORT, |m| {
+        on(m, survey::import).layer(DefaultBodyLimit::max(ecociv_survey::import::MAX_BYTES))
+    }),
+    post(paths::SURVEY_CODES, |m| on(m, survey::codes)),
+    post(paths::SURVEY_COMPUTE, |m| on(m, survey::compute)),
+    // Issue 14 (h14): the public switch and the public portal.
+    get(paths::ADMIN_ZONE, |m| on(m, account::zone_public)),
+    post(paths::ADMIN_ZONE, |m| on(m, account::zone_public_post)),
+    get(paths::OPEN_DATA, |m| on(m, portal::catalogue)),
+    get(paths::OPEN_CATALOG, |m| on(m, portal::catalogue_jsonld)),
+    get(paths::OPEN_FILE, |m| on(m, portal::file)),
+    get(paths::SURVEY_RESULTS, |m| on(m, portal::results)),
+    get(paths::DISCLOSURE, |m| on(m, portal::disclosure)),
+    get(paths::SURVEY_EXPORT, |m| on(m, survey::export_xlsx)),
+    // Issue 15 (h15): the roll-up of a city, a province or the nation.
+    get(paths::ROLLUP, |m| on(m, hierarchy::page)),
+    get(paths::PEERS, |m| on(m, hierarchy::peers)),
+    // Registers (台账), issue 13.
+    get(paths::LEDGERS, |m| on(m, ledger::list)),
+    post(paths::LEDGERS_COMPUTE, |m| on(m, ledger::compute)),
+    get(paths::LEDGER, |m| on(m, ledger::records)),
+    get(paths::LEDGER_NEW, |m| on(m, ledger::entry_form)),
+    post(paths::LEDGER_NEW, |m| on(m, ledger::entry_post)),
+    get(paths::LEDGER_RECORD, |m| on(m, ledger::record)),
+    post(paths::LEDGER_EVIDENCE, |m| {
+        on(m, ledger::upload_evidence).layer(DefaultBodyLimit::max(crate::csrf::MAX_MULTIPART_BYTES))
+    }),
+];
 
 /// The page routes, to be merged into [`crate::app`]: every route of [`ROUTES`].
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
-    for (method, path) in ROUTES {
-        router = router.route(path, handler(method, path));
+    for route in ROUTES {
+        router = router.route(route.path, route.method_router());
     }
     router
 }
@@ -544,4 +510,50 @@ pub fn year_or_default(query: &BTreeMap<String, String>, zone: &Zone, base_year:
         .and_then(|year| year.parse::<i32>().ok())
         .filter(|year| ecociv_core::value::YEARS.contains(year))
         .unwrap_or_else(|| zone.years().last().copied().unwrap_or(base_year))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::{ROUTES, paths, router};
+
+    /// Each page path has one home, `ecociv_web::layout::urls::paths` (the link builders fill it in): the
+    /// route table mounts every declared path and routes no other, names each path by its constant (no
+    /// path written out in the table), and has no (method, path) twice. So a page added in one place only
+    /// — a path declared but not routed, or routed without being declared — fails here.
+    #[test]
+    fn every_page_path_is_routed_and_every_route_is_a_page_path() {
+        let declared: BTreeSet<&str> = paths::ALL.iter().copied().collect();
+        let routed: BTreeSet<&str> = ROUTES.iter().map(|route| route.path).collect();
+        let unrouted: Vec<&str> = declared.difference(&routed).copied().collect();
+        let undeclared: Vec<&str> = routed.difference(&declared).copied().collect();
+        assert!(unrouted.is_empty(), "page paths declared but not routed: {unrouted:?}");
+        assert!(
+            undeclared.is_empty(),
+            "page routes whose path is not declared in ecociv_web::layout::urls::paths: {undeclared:?}"
+        );
+        let mut operations: Vec<(&str, &str)> = ROUTES.iter().map(|route| (route.method, route.path)).collect();
+        operations.sort_unstable();
+        let before = operations.len();
+        operations.dedup();
+        assert_eq!(
+            operations.len(),
+            before,
+            "a (method, path) twice in the page route table"
+        );
+        // The table names each path by its constant: no path literal between its first and last line.
+        let source = include_str!("mod.rs");
+        let start = source
+            .find("pub const ROUTES: &[PageRoute] = &[")
+            .expect("the route table");
+        let table = &source[start..start + source[start..].find("\n];").expect("the table's end")];
+        let literals: Vec<&str> = table.lines().filter(|line| line.contains("\"/")).collect();
+        assert!(
+            literals.is_empty(),
+            "page paths written out in the route table: {literals:?}"
+        );
+        // Mounting every route succeeds (axum refuses a method mounted twice on one path).
+        let _ = router();
+    }
 }

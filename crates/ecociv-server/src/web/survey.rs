@@ -13,7 +13,7 @@ use ecociv_core::format::percent;
 use ecociv_store::survey::{Channel, SurveyAccess, SurveyState};
 use ecociv_survey::Questionnaire;
 use ecociv_web::i18n::{Lang, t, tf};
-use ecociv_web::layout::{Flash, FlashKind};
+use ecociv_web::layout::{Flash, FlashKind, urls};
 use ecociv_web::pages::Named;
 use ecociv_web::pages::survey::{
     ChoiceView, EstimateView, QuestionView, StratumView, SurveyAdminView, SurveyFormView, render_public_survey,
@@ -29,16 +29,16 @@ use crate::service::survey::{self as service, FormProblem, Intake, LoadedSurvey}
 
 /// The public form's path.
 pub fn public_path(code: &str, survey: &str) -> String {
-    format!("/s/{}/{}", urls_encode(code), urls_encode(survey))
+    urls::survey_form(code, survey)
 }
 
 /// The bureau's page of a survey.
 pub fn admin_path(code: &str, survey: &str) -> String {
-    format!("/z/{}/surveys/{}", urls_encode(code), urls_encode(survey))
+    urls::survey(code, survey)
 }
 
 fn urls_encode(text: &str) -> String {
-    ecociv_web::layout::urls::encode(text)
+    urls::encode(text)
 }
 
 /// The cookie that marks a device as having answered a survey.
@@ -431,11 +431,7 @@ async fn admin_page(
         collecting: survey.record.state == SurveyState::Collecting,
         synthetic: survey.record.synthetic,
         public_path: public_path(code, survey_id),
-        export_path: format!(
-            "/z/{}/surveys/{}/export.xlsx",
-            ecociv_web::layout::urls::encode(code),
-            ecociv_web::layout::urls::encode(survey_id)
-        ),
+        export_path: urls::survey_export(code, survey_id),
         responses: stored.len() as u64,
         by_channel,
         codes: (codes.0 as u64, codes.1 as u64),
@@ -717,7 +713,7 @@ async fn list_page(
     let view = ecociv_web::pages::survey::SurveyListView {
         items,
         can_manage: policy::can_review(role.as_ref()),
-        create_action: format!("/z/{}/surveys", urls_encode(code)),
+        create_action: urls::surveys(code),
         title: field(fields, "title").unwrap_or_default().to_string(),
         year: field(fields, "year").unwrap_or_default().to_string(),
         code_only: field(fields, "code_only").is_some(),

@@ -680,7 +680,7 @@ async fn every_page_route_allows_exactly_the_roles_of_the_table() {
     use std::collections::BTreeSet;
     let server = server("page-access").await;
     let table: BTreeSet<(&str, &str)> = PAGES.iter().map(|(m, p, ..)| (*m, *p)).collect();
-    let routes: BTreeSet<(&str, &str)> = ecociv_server::web::ROUTES.iter().copied().collect();
+    let routes: BTreeSet<(&str, &str)> = ecociv_server::web::ROUTES.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(
         table, routes,
         "the page route × role table must list exactly the server's page routes"

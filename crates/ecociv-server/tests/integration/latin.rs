@@ -238,7 +238,10 @@ async fn no_chinese_page_carries_english() {
     let survey_id = server.store.surveys("450202").await.unwrap()[0].survey_id.clone();
 
     let mut pages: Vec<String> = Vec::new();
-    for (method, route) in ecociv_server::web::ROUTES {
+    for ecociv_server::web::PageRoute {
+        method, path: route, ..
+    } in ecociv_server::web::ROUTES
+    {
         if *method != "GET" || route.contains('.') || route.contains("{lang}") || route.contains("{file}") {
             continue; // files (CSS, CSV, Excel, Word, JSON, examples) and the language switch
         }
