@@ -440,7 +440,9 @@ pub fn evidence(file: &str, department: &str, row: u32) -> String {
 }
 
 /// Reads a filled template for `zone` and validates every cell. `file` names the file in messages and in
-/// the evidence recorded with each value.
+/// the evidence recorded with each value. The steps: open the workbook and its two sheets, check the
+/// template's identity ([`read_identity`]), the value column's header, each row's line
+/// ([`LineReader::read`]) and the lines below them; every problem is kept and any one refuses the file.
 pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
     let refuse = |sheet: &str, cell: String, reason: String| ImportError::new(file, vec![at(sheet, cell, reason)]);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|error| {
@@ -468,16 +470,78 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
     // Formulas of the input sheet: a formula cell saved without its result (as scripts that do not calculate
     // write them) reads as empty and would silently drop its row; it is refused with the cell named.
     let formulas = book.worksheet_formula(INPUT_SHEET).unwrap_or_default();
+    let Identity {
+        year,
+        department,
+        expected,
+    } = read_identity(&meta, framework, zone, file)?;
+
+    let mut problems: Vec<Located> = Vec::new();
+    let header = cell_text(&sheet, HEADER_ROW, col::VALUE).unwrap_or_default();
+    if !header.contains(&format!("{year}")) {
+        problems.push(at(
+            INPUT_SHEET,
+            cell_name(HEADER_ROW, col::VALUE),
+            format!("表头应为“现状值（{year}年）”，实为“{header}” (header changed)"),
+        ));
+    }
+    let reader = LineReader {
+        sheet: &sheet,
+        formulas: &formulas,
+        year,
+        department: &department,
+        file,
+    };
+    let values: Vec<ImportedValue> = expected
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (_, row))| reader.read(HEADER_ROW + 1 + index as u32, row, &mut problems))
+        .collect();
+    check_below_rows(&sheet, HEADER_ROW + 1 + expected.len() as u32, &mut problems);
+    if problems.is_empty() && values.is_empty() {
+        problems.push(at(
+            INPUT_SHEET,
+            String::new(),
+            "没有填写任何现状值 (no value was filled in)",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::new(file, problems));
+    }
+    Ok(Imported {
+        zone: zone.profile.code.clone(),
+        year,
+        department,
+        values,
+    })
+}
+
+/// A template's identity from its meta sheet: the year and department it was made for, and the rows that
+/// department leads (in the input sheet's order).
+struct Identity<'a> {
+    year: i32,
+    department: String,
+    expected: Vec<(String, &'a Row)>,
+}
+
+/// Checks the meta sheet: the template format (else refused at once), the zone, the year (else refused at
+/// once), the department and the framework — the last three's problems reported together.
+fn read_identity<'a>(
+    meta: &Range<Data>,
+    framework: &'a Framework,
+    zone: &Zone,
+    file: &str,
+) -> Result<Identity<'a>, ImportError> {
+    let refuse = |cell: &str, reason: String| ImportError::new(file, vec![at(META_SHEET, cell.into(), reason)]);
     let meta_value = |key: &str| -> Option<String> {
         (0..10u32)
-            .find(|r| cell_text(&meta, *r, 0).as_deref() == Some(key))
-            .and_then(|r| cell_text(&meta, r, 1))
+            .find(|r| cell_text(meta, *r, 0).as_deref() == Some(key))
+            .and_then(|r| cell_text(meta, r, 1))
     };
     let mut problems: Vec<Located> = Vec::new();
     if meta_value("format").as_deref() != Some(FORMAT) {
         return Err(refuse(
-            META_SHEET,
-            "B1".into(),
+            "B1",
             format!("模板版本不符，应为 {FORMAT} (unknown template format)"),
         ));
     }
@@ -493,7 +557,7 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
         ));
     }
     let Some(year) = meta_value("year").and_then(|text| text.parse::<i32>().ok()) else {
-        return Err(refuse(META_SHEET, "B3".into(), "年份无效 (invalid year)".into()));
+        return Err(refuse("B3", "年份无效 (invalid year)".into()));
     };
     let department = meta_value("department").unwrap_or_default();
     let expected = department_rows(framework, zone, &department);
@@ -514,60 +578,56 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
     if !problems.is_empty() {
         return Err(ImportError::new(file, problems));
     }
+    Ok(Identity {
+        year,
+        department,
+        expected,
+    })
+}
 
-    let header = cell_text(&sheet, HEADER_ROW, col::VALUE).unwrap_or_default();
-    if !header.contains(&format!("{year}")) {
-        problems.push(at(
-            INPUT_SHEET,
-            cell_name(HEADER_ROW, col::VALUE),
-            format!("表头应为“现状值（{year}年）”，实为“{header}” (header changed)"),
-        ));
-    }
-    let mut values = Vec::new();
-    for (index, (_, row)) in expected.iter().enumerate() {
-        let r = HEADER_ROW + 1 + index as u32;
-        let id = cell_text(&sheet, r, col::ID).unwrap_or_default();
+/// What each line of the input sheet is read against.
+struct LineReader<'a> {
+    sheet: &'a Range<Data>,
+    formulas: &'a Range<String>,
+    year: i32,
+    department: &'a str,
+    file: &'a str,
+}
+
+impl LineReader<'_> {
+    /// The line of `row` at sheet row `r`: its number must be the row's; a formula without its result, an
+    /// unreadable cell, an assigned value without a value, or a value or assigned value the row's parser
+    /// refuses is pushed onto `problems`. `None` for a line with a problem or without a value.
+    fn read(&self, r: u32, row: &Row, problems: &mut Vec<Located>) -> Option<ImportedValue> {
+        let sheet = self.sheet;
+        let id = cell_text(sheet, r, col::ID).unwrap_or_default();
         if id != row.id {
             problems.push(at(
                 INPUT_SHEET,
                 cell_name(r, col::ID),
                 format!("应为指标 {}，实为“{id}”：模板的行被改动 (rows were changed)", row.id),
             ));
-            continue;
+            return None;
         }
-        let value_cell = cell_name(r, col::VALUE);
-        let assigned_cell = cell_name(r, col::ASSIGNED);
         let uncalculated = [col::VALUE, col::ASSIGNED, col::NOTE]
             .into_iter()
-            .filter_map(|column| uncalculated_formula(&sheet, &formulas, r, column).map(|reason| (column, reason)))
+            .filter_map(|column| uncalculated_formula(sheet, self.formulas, r, column).map(|reason| (column, reason)))
             .collect::<Vec<_>>();
         if !uncalculated.is_empty() {
             for (column, reason) in uncalculated {
                 problems.push(at(INPUT_SHEET, cell_name(r, column), reason));
             }
-            continue;
+            return None;
         }
-        let value_text = match cell_input(&sheet, r, col::VALUE) {
-            Ok(text) => text,
-            Err(reason) => {
-                problems.push(at(INPUT_SHEET, value_cell, reason));
-                continue;
-            }
+        let mut input = |column: u16| {
+            cell_input(sheet, r, column)
+                .map_err(|reason| problems.push(at(INPUT_SHEET, cell_name(r, column), reason)))
+                .ok()
         };
-        let assigned_text = match cell_input(&sheet, r, col::ASSIGNED) {
-            Ok(text) => text,
-            Err(reason) => {
-                problems.push(at(INPUT_SHEET, assigned_cell, reason));
-                continue;
-            }
-        };
-        let note = match cell_input(&sheet, r, col::NOTE) {
-            Ok(text) => text,
-            Err(reason) => {
-                problems.push(at(INPUT_SHEET, cell_name(r, col::NOTE), reason));
-                continue;
-            }
-        };
+        let value_text = input(col::VALUE)?;
+        let assigned_text = input(col::ASSIGNED)?;
+        let note = input(col::NOTE)?;
+        let value_cell = cell_name(r, col::VALUE);
         if value_text.is_empty() {
             if !assigned_text.is_empty() {
                 problems.push(at(
@@ -576,43 +636,44 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
                     format!("指标 {}：填写了上级下达值，但现状值为空 (value missing)", row.id),
                 ));
             }
-            continue;
+            return None;
         }
-        let value = match parse_value(row, &value_text) {
-            Ok(value) => Some(value),
-            Err(error) => {
-                problems.push(at(INPUT_SHEET, value_cell.clone(), format!("指标 {}：{error}", row.id)));
-                None
-            }
-        };
-        let assigned = match parse_assigned(row, &assigned_text) {
-            Ok(assigned) => Some(assigned),
-            Err(error) => {
-                problems.push(at(INPUT_SHEET, assigned_cell, format!("指标 {}：{error}", row.id)));
-                None
-            }
-        };
-        if let (Some(value), Some(assigned)) = (value, assigned) {
-            values.push(ImportedValue {
-                observation: Observation {
-                    row: row.id.clone(),
-                    year,
-                    value,
-                    assigned,
-                    recorded: None,
-                    source: Source::Document {
-                        citation: evidence(file, &department, r),
-                    },
+        let value = parse_value(row, &value_text)
+            .map_err(|error| problems.push(at(INPUT_SHEET, value_cell.clone(), format!("指标 {}：{error}", row.id))))
+            .ok();
+        let assigned = parse_assigned(row, &assigned_text)
+            .map_err(|error| {
+                problems.push(at(
+                    INPUT_SHEET,
+                    cell_name(r, col::ASSIGNED),
+                    format!("指标 {}：{error}", row.id),
+                ));
+            })
+            .ok();
+        let (value, assigned) = (value?, assigned?);
+        Some(ImportedValue {
+            observation: Observation {
+                row: row.id.clone(),
+                year: self.year,
+                value,
+                assigned,
+                recorded: None,
+                source: Source::Document {
+                    citation: evidence(self.file, self.department, r),
                 },
-                cell: value_cell,
-                note,
-            });
-        }
+            },
+            cell: value_cell,
+            note,
+        })
     }
-    // Lines below the department's rows must stay empty: a value there belongs to no row.
-    for r in HEADER_ROW + 1 + expected.len() as u32..sheet.end().map(|(row, _)| row + 1).unwrap_or(0) {
+}
+
+/// Lines below the department's rows (from sheet row `first`) must stay empty: a value there belongs to
+/// no row.
+fn check_below_rows(sheet: &Range<Data>, first: u32, problems: &mut Vec<Located>) {
+    for r in first..sheet.end().map(|(row, _)| row + 1).unwrap_or(0) {
         for column in [col::VALUE, col::ASSIGNED] {
-            if cell_text(&sheet, r, column).is_some_and(|text| !text.trim().is_empty()) {
+            if cell_text(sheet, r, column).is_some_and(|text| !text.trim().is_empty()) {
                 problems.push(at(
                     INPUT_SHEET,
                     cell_name(r, column),
@@ -621,22 +682,6 @@ pub fn import(framework: &Framework, zone: &Zone, bytes: &[u8], file: &str) -> R
             }
         }
     }
-    if problems.is_empty() && values.is_empty() {
-        problems.push(at(
-            INPUT_SHEET,
-            String::new(),
-            "没有填写任何现状值 (no value was filled in)",
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(ImportError::new(file, problems));
-    }
-    Ok(Imported {
-        zone: zone.profile.code.clone(),
-        year,
-        department,
-        values,
-    })
 }
 
 fn cell_text(range: &Range<Data>, row: u32, column: u16) -> Option<String> {

@@ -242,7 +242,29 @@ const WIDTH_TARGET: f64 = 14.0;
 const WIDTH_LEAD: f64 = 16.0;
 const WIDTH_EXPLAIN: f64 = 60.0;
 
-/// Table 2-1 of a zone for the assessment's year.
+/// The columns of Table 2-1 that depend on the zone: a target column per target year of its plan, then
+/// the lead departments and the explanation.
+struct TableColumns {
+    targets: Vec<i32>,
+    lead: u16,
+    explain: u16,
+}
+
+impl TableColumns {
+    fn of(zone: &Zone) -> TableColumns {
+        let targets = target_years(zone);
+        let lead = col::FIRST_TARGET + targets.len() as u16;
+        TableColumns {
+            targets,
+            lead,
+            explain: lead + 1,
+        }
+    }
+}
+
+/// Table 2-1 of a zone for the assessment's year: the title and headers, a line per row judged, the
+/// merged domain, task and indicator cells, the note on the framework and readiness, then widths and
+/// print setup. Each step writes what the assessment holds; nothing is judged here.
 pub fn table_2_1(
     sheet: &mut Worksheet,
     framework: &Framework,
@@ -250,17 +272,42 @@ pub fn table_2_1(
     assessment: &Assessment,
 ) -> Result<(), ReportError> {
     let formats = Formats::new();
-    let year = assessment.year;
-    let targets = target_years(zone);
-    let target_cols = targets.len() as u16;
-    let lead_col = col::FIRST_TARGET + target_cols;
-    let explain_col = lead_col + 1;
+    let columns = TableColumns::of(zone);
     sheet.set_name(TABLE_2_1)?;
+    write_table_heading(sheet, &formats, zone, assessment.year, &columns)?;
+    let lines = lines(framework, assessment);
+    for (index, line) in lines.iter().enumerate() {
+        write_table_line(sheet, &formats, zone, &columns, FIRST_DATA_ROW + index as u32, line)?;
+    }
+    merge_table_groups(sheet, &formats, &lines)?;
 
+    let last_row = FIRST_DATA_ROW + lines.len() as u32;
+    merge_or_write(
+        sheet,
+        (last_row + 1, 0),
+        (last_row + 1, columns.explain),
+        &format!(
+            "注：依据《{}》判定；{}。达标情况按标准逐项判定，“据记载”表示规则无法判定时采用文件记载的结论。",
+            assessment.framework_name, assessment.readiness.explanation.zh
+        ),
+        &formats.note,
+    )?;
+    sheet.set_row_height(last_row + 1, 42)?;
+    finish_table(sheet, &columns)
+}
+
+/// The title line and the header line (the name's header over two columns).
+fn write_table_heading(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    zone: &Zone,
+    year: i32,
+    columns: &TableColumns,
+) -> Result<(), ReportError> {
     merge_or_write(
         sheet,
         (0, 0),
-        (0, explain_col),
+        (0, columns.explain),
         &format!("表2-1 {}生态文明建设示范区指标体系（{}年）", zone.profile.name, year),
         &formats.title,
     )?;
@@ -277,14 +324,15 @@ pub fn table_2_1(
     ]
     .into_iter()
     .chain(
-        targets
+        columns
+            .targets
             .iter()
             .enumerate()
             .map(|(k, target)| (col::FIRST_TARGET + k as u16, format!("目标值（{target}年）"))),
     )
     .chain([
-        (lead_col, "牵头部门".to_string()),
-        (explain_col, "判定说明".to_string()),
+        (columns.lead, "牵头部门".to_string()),
+        (columns.explain, "判定说明".to_string()),
     ])
     .collect();
     for (column, text) in &headers {
@@ -292,76 +340,98 @@ pub fn table_2_1(
     }
     sheet.merge_text((1, col::INDICATOR), (1, col::SUB), "指标名称", &formats.header)?;
     sheet.set_row_height(1, 30)?;
+    Ok(())
+}
 
-    let lines = lines(framework, assessment);
-    for (index, line) in lines.iter().enumerate() {
-        let r = FIRST_DATA_ROW + index as u32;
-        let entry = line.row;
-        let mut needed = if line.sub {
-            lines_needed(&entry.name, WIDTH_SUB)
-        } else {
-            lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB)
-        };
-        if line.sub {
-            sheet.write_text(r, col::SUB, &entry.name, &formats.text)?;
-        } else {
-            sheet.merge_text((r, col::INDICATOR), (r, col::SUB), &entry.name, &formats.text)?;
-        }
-        sheet.write_text(r, col::UNIT, &entry.unit, &formats.centre)?;
-        sheet.write_text(r, col::STANDARD, &entry.standard, &formats.centre)?;
-        needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
-        needed = needed.max(lines_needed(
-            &entry
-                .value
-                .as_ref()
-                .map(|value| entry.format.value(value))
-                .unwrap_or_default(),
-            WIDTH_VALUE,
-        ));
-        needed = needed.max(lines_needed(&departments(&entry.lead_departments), WIDTH_LEAD));
-        let is_number = matches!(entry.value, Some(Value::Number(_)));
-        write_value(
-            sheet,
-            r,
-            col::VALUE,
-            entry.value.as_ref(),
-            &entry.format,
-            if is_number { &formats.number } else { &formats.centre },
-        )?;
-        sheet.write_text(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
-        for (k, target_year) in targets.iter().enumerate() {
-            let column = col::FIRST_TARGET + k as u16;
-            match target_text(zone, &entry.id, *target_year) {
-                Some(text) => {
-                    needed = needed.max(lines_needed(text, WIDTH_TARGET));
-                    match plain_number(text) {
-                        Some(number) => sheet.write_number_with_format(
-                            r,
-                            column,
-                            number,
-                            &formats
-                                .number
-                                .clone()
-                                .set_num_format(number_format(&entry.format, number)),
-                        )?,
-                        None => sheet.write_text(r, column, text, &formats.centre)?,
-                    }
-                }
-                None => sheet.write_blank(r, column, &formats.centre)?,
-            };
-        }
-        sheet.write_text(r, lead_col, departments(&entry.lead_departments), &formats.text)?;
-        let mut explanation = entry.explanation.zh.clone();
-        for warning in &entry.warnings {
-            explanation.push_str("；注意：");
-            explanation.push_str(&warning.zh);
-        }
-        needed = needed.max(lines_needed(&explanation, WIDTH_EXPLAIN));
-        sheet.write_text(r, explain_col, &explanation, &formats.text)?;
-        sheet.set_row_height(r, height_for(needed))?;
+/// The line of one judged row at sheet row `r`: name, unit, standard, value, status, the plan's targets,
+/// lead departments and the explanation with its warnings; its height fits the longest text.
+fn write_table_line(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    zone: &Zone,
+    columns: &TableColumns,
+    r: u32,
+    line: &Line<'_>,
+) -> Result<(), ReportError> {
+    let entry = line.row;
+    let mut needed = if line.sub {
+        lines_needed(&entry.name, WIDTH_SUB)
+    } else {
+        lines_needed(&entry.name, WIDTH_INDICATOR + WIDTH_SUB)
+    };
+    if line.sub {
+        sheet.write_text(r, col::SUB, &entry.name, &formats.text)?;
+    } else {
+        sheet.merge_text((r, col::INDICATOR), (r, col::SUB), &entry.name, &formats.text)?;
     }
+    sheet.write_text(r, col::UNIT, &entry.unit, &formats.centre)?;
+    sheet.write_text(r, col::STANDARD, &entry.standard, &formats.centre)?;
+    needed = needed.max(lines_needed(&entry.standard, WIDTH_STANDARD));
+    needed = needed.max(lines_needed(
+        &entry
+            .value
+            .as_ref()
+            .map(|value| entry.format.value(value))
+            .unwrap_or_default(),
+        WIDTH_VALUE,
+    ));
+    needed = needed.max(lines_needed(&departments(&entry.lead_departments), WIDTH_LEAD));
+    let is_number = matches!(entry.value, Some(Value::Number(_)));
+    write_value(
+        sheet,
+        r,
+        col::VALUE,
+        entry.value.as_ref(),
+        &entry.format,
+        if is_number { &formats.number } else { &formats.centre },
+    )?;
+    sheet.write_text(r, col::STATUS, entry.status.zh(), &formats.status(entry.status))?;
+    for (k, target_year) in columns.targets.iter().enumerate() {
+        let text = target_text(zone, &entry.id, *target_year);
+        if let Some(text) = text {
+            needed = needed.max(lines_needed(text, WIDTH_TARGET));
+        }
+        write_target(sheet, formats, r, col::FIRST_TARGET + k as u16, text, &entry.format)?;
+    }
+    sheet.write_text(r, columns.lead, departments(&entry.lead_departments), &formats.text)?;
+    let mut explanation = entry.explanation.zh.clone();
+    for warning in &entry.warnings {
+        explanation.push_str("；注意：");
+        explanation.push_str(&warning.zh);
+    }
+    needed = needed.max(lines_needed(&explanation, WIDTH_EXPLAIN));
+    sheet.write_text(r, columns.explain, &explanation, &formats.text)?;
+    sheet.set_row_height(r, height_for(needed))?;
+    Ok(())
+}
 
-    // Merged cells: domain, task, and per indicator the number, name (for sub-rows) and attribute.
+/// A target cell: a plain figure as a number shown with the row's decimals, other text as written,
+/// nothing when the plan has no target for the year.
+fn write_target(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    r: u32,
+    column: u16,
+    text: Option<&str>,
+    row_format: &RowFormat,
+) -> Result<(), XlsxError> {
+    match text {
+        Some(text) => match plain_number(text) {
+            Some(number) => sheet.write_number_with_format(
+                r,
+                column,
+                number,
+                &formats.number.clone().set_num_format(number_format(row_format, number)),
+            )?,
+            None => sheet.write_text(r, column, text, &formats.centre)?,
+        },
+        None => sheet.write_blank(r, column, &formats.centre)?,
+    };
+    Ok(())
+}
+
+/// Merged cells: domain, task, and per indicator the number, name (for sub-rows) and attribute.
+fn merge_table_groups(sheet: &mut Worksheet, formats: &Formats, lines: &[Line<'_>]) -> Result<(), ReportError> {
     let at = |index: usize| FIRST_DATA_ROW + index as u32;
     let domains: Vec<&str> = lines.iter().map(|line| line.row.domain.as_str()).collect();
     for (first, last) in runs(&domains) {
@@ -388,56 +458,57 @@ pub fn table_2_1(
     }
     let indicators: Vec<&str> = lines.iter().map(|line| line.row.indicator.as_str()).collect();
     for (first, last) in runs(&indicators) {
-        let line = &lines[first];
-        let number = indicators[first];
-        match number.parse::<f64>() {
-            Ok(value) => {
-                if first == last {
-                    sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
-                } else {
-                    sheet.merge_text((at(first), col::NUMBER), (at(last), col::NUMBER), "", &formats.number)?;
-                    sheet.write_number_with_format(at(first), col::NUMBER, value, &formats.number)?;
-                }
+        merge_indicator(sheet, formats, &lines[first], at(first), at(last))?;
+    }
+    Ok(())
+}
+
+/// An indicator's merged cells over its sheet rows `first..=last`: its number (a number when it reads as
+/// one), its name above its sub-rows, its attribute.
+fn merge_indicator(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    line: &Line<'_>,
+    first: u32,
+    last: u32,
+) -> Result<(), ReportError> {
+    let number = line.row.indicator.as_str();
+    match number.parse::<f64>() {
+        Ok(value) => {
+            if first != last {
+                sheet.merge_text((first, col::NUMBER), (last, col::NUMBER), "", &formats.number)?;
             }
-            Err(_) => merge_or_write(
-                sheet,
-                (at(first), col::NUMBER),
-                (at(last), col::NUMBER),
-                number,
-                &formats.centre,
-            )?,
+            sheet.write_number_with_format(first, col::NUMBER, value, &formats.number)?;
         }
-        if line.sub {
-            merge_or_write(
-                sheet,
-                (at(first), col::INDICATOR),
-                (at(last), col::INDICATOR),
-                line.indicator_name,
-                &formats.text,
-            )?;
-        }
+        Err(_) => merge_or_write(
+            sheet,
+            (first, col::NUMBER),
+            (last, col::NUMBER),
+            number,
+            &formats.centre,
+        )?,
+    }
+    if line.sub {
         merge_or_write(
             sheet,
-            (at(first), col::ATTRIBUTE),
-            (at(last), col::ATTRIBUTE),
-            line.row.attribute.zh(),
-            &formats.centre,
+            (first, col::INDICATOR),
+            (last, col::INDICATOR),
+            line.indicator_name,
+            &formats.text,
         )?;
     }
-
-    let last_row = FIRST_DATA_ROW + lines.len() as u32;
     merge_or_write(
         sheet,
-        (last_row + 1, 0),
-        (last_row + 1, explain_col),
-        &format!(
-            "注：依据《{}》判定；{}。达标情况按标准逐项判定，“据记载”表示规则无法判定时采用文件记载的结论。",
-            assessment.framework_name, assessment.readiness.explanation.zh
-        ),
-        &formats.note,
+        (first, col::ATTRIBUTE),
+        (last, col::ATTRIBUTE),
+        line.row.attribute.zh(),
+        &formats.centre,
     )?;
-    sheet.set_row_height(last_row + 1, 42)?;
+    Ok(())
+}
 
+/// Column widths, frozen header, print setup.
+fn finish_table(sheet: &mut Worksheet, columns: &TableColumns) -> Result<(), ReportError> {
     let widths: Vec<(u16, f64)> = [
         (col::DOMAIN, 6.0),
         (col::TASK, 11.0),
@@ -451,8 +522,8 @@ pub fn table_2_1(
         (col::STATUS, 8.0),
     ]
     .into_iter()
-    .chain((0..target_cols).map(|k| (col::FIRST_TARGET + k, WIDTH_TARGET)))
-    .chain([(lead_col, WIDTH_LEAD), (explain_col, WIDTH_EXPLAIN)])
+    .chain((0..columns.targets.len() as u16).map(|k| (col::FIRST_TARGET + k, WIDTH_TARGET)))
+    .chain([(columns.lead, WIDTH_LEAD), (columns.explain, WIDTH_EXPLAIN)])
     .collect();
     for (column, width) in widths {
         sheet.set_column_width(column, width)?;
