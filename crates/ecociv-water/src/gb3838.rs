@@ -329,20 +329,21 @@ pub struct Bound {
 }
 
 impl Bound {
-    /// Best class this bound allows for `value`: the first class whose limit is met, else 劣V.
-    /// Scanning from class I makes equal limits resolve to the better class.
+    /// Best class this bound allows for `value`: the first class whose limit is met, else 劣V (NaN meets
+    /// none). Scanning from class I makes equal limits resolve to the better class. The limits are ordered
+    /// from class I to V (ascending for `≤`, descending for `≥`; [`Table::parse`] refuses others), so the
+    /// limits met form a tail and the class is the number of limits not met — counted without a branch on
+    /// the value.
     #[inline]
     pub fn class_of(&self, value: f64) -> WaterClass {
-        for (k, &lim) in self.limits.iter().enumerate() {
-            let ok = match self.direction {
-                Direction::AtMost => value <= lim,
-                Direction::AtLeast => value >= lim,
-            };
-            if ok {
-                return WaterClass::from_index(k);
-            }
+        if value.is_nan() {
+            return WaterClass::WorseThanV;
         }
-        WaterClass::WorseThanV
+        let not_met = match self.direction {
+            Direction::AtMost => self.limits.iter().map(|&lim| usize::from(value > lim)).sum(),
+            Direction::AtLeast => self.limits.iter().map(|&lim| usize::from(value < lim)).sum(),
+        };
+        WaterClass::from_index(not_met)
     }
 }
 

@@ -229,24 +229,37 @@ pub fn fast_decimal(b: &[u8]) -> Option<f64> {
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
+    // One pass: digits, a point and digits. Up to 19 digits cannot overflow a u64, so they are read without
+    // checks.
     let mut mantissa: u64 = 0;
-    let mut seen_digit = false;
-    let mut decimals: Option<usize> = None;
-    for &c in digits {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
-                seen_digit = true;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' if decimals.is_none() => decimals = Some(0),
-            _ => return None,
+    let mut i = 0;
+    let mut point = None;
+    while let Some(&c) = digits.get(i) {
+        let v = c.wrapping_sub(b'0');
+        if v < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(v));
+        } else if c == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
         }
+        i += 1;
     }
-    let d = decimals.unwrap_or(0);
-    if !seen_digit || mantissa > (1u64 << 53) || d >= POW10.len() {
+    let d = point.map_or(0, |p| i - p - 1);
+    let n = i - usize::from(point.is_some());
+    if n == 0 {
+        return None;
+    }
+    // More than 19 digits (leading zeros, or too long): read again with checks, `None` past a u64.
+    let mantissa = if n <= 19 {
+        mantissa
+    } else {
+        digits
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .try_fold(0u64, |m, &c| m.checked_mul(10)?.checked_add(u64::from(c - b'0')))?
+    };
+    if mantissa > (1u64 << 53) || d >= POW10.len() {
         return None;
     }
     let v = mantissa as f64 / POW10[d];
@@ -281,24 +294,37 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
     (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y)
 }
 
-/// A sample date in one spelling, for finding a sample given twice: `2024/1/5 08:00` and `2024-01-05 08:00` are
-/// the same (`-` or `/`, one- or two-digit month and day — the documented date rule — normalised to ISO
-/// 8601; a time after the date is kept as written). Called only on dates [`parse_date_year`] accepted.
-fn normalise_date(t: &str) -> String {
-    let (date, time) = match t.find([' ', 'T']) {
-        Some(at) => (&t[..at], t[at..].trim()),
-        None => (t, ""),
-    };
-    let mut parts = date.split(['-', '/']).map(|p| p.parse::<u32>().unwrap_or(0));
-    let (y, m, d) = (
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-    );
-    if time.is_empty() {
-        format!("{y:04}-{m:02}-{d:02}")
-    } else {
-        format!("{y:04}-{m:02}-{d:02} {time}")
+/// The sample dates of one section seen so far, for finding a sample given twice: `2024/1/5 08:00` and
+/// `2024-01-05 08:00` are the same (`-` or `/`, one- or two-digit month and day — the documented date rule —
+/// normalised to ISO 8601; a time after the date is kept as written). A date without a time, nearly every
+/// sample, is kept as one number (`yyyymmdd`) with no text allocated; a date with a time as its normalised
+/// text. Each with the line where it was first seen.
+#[derive(Default)]
+struct DatesSeen {
+    days: HashMap<u32, u64>,
+    timed: HashMap<String, u64>,
+}
+
+impl DatesSeen {
+    /// Records the date `t` (one [`parse_date_year`] accepted) at `line`; the line of the same date seen
+    /// before, if any.
+    fn insert(&mut self, t: &str, line: u64) -> Option<u64> {
+        let (date, time) = match t.find([' ', 'T']) {
+            Some(at) => (&t[..at], t[at..].trim()),
+            None => (t, ""),
+        };
+        let mut parts = date.split(['-', '/']).map(|p| p.parse::<u32>().unwrap_or(0));
+        let (y, m, d) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
+        if time.is_empty() {
+            // y ≤ 2200, m ≤ 12, d ≤ 31: one number, as distinct as the text `{y:04}-{m:02}-{d:02}`
+            self.days.insert(y * 10_000 + m * 100 + d, line)
+        } else {
+            self.timed.insert(format!("{y:04}-{m:02}-{d:02} {time}"), line)
+        }
     }
 }
 
@@ -605,14 +631,14 @@ pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Resu
 /// The state of `ecociv water annual`, fed one sample at a time in input order (by [`annual`] and by the
 /// parallel reader alike): the one place the annual rules and their errors live.
 pub(crate) struct AnnualAcc {
-    /// Section → (kind, first line, year → accumulator, sample date → line); the key is allocated once per
+    /// Section → (kind, first line, year → accumulator, sample dates seen); the key is allocated once per
     /// section, not per sample. The dates seen make a sample given twice an error instead of a double weight.
     sections: BTreeMap<String, SectionAcc>,
     wb_col: usize,
     date_col: usize,
 }
 
-type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, HashMap<String, u64>);
+type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, DatesSeen);
 
 impl AnnualAcc {
     pub(crate) fn new(cols: &SampleColumns) -> Self {
@@ -629,11 +655,10 @@ impl AnnualAcc {
             None => self
                 .sections
                 .entry(s.section.to_string())
-                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), HashMap::new())),
+                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), DatesSeen::default())),
         };
         let (wb, first, years, dates) = entry;
-        let key = normalise_date(s.date);
-        if let Some(earlier) = dates.insert(key, s.line) {
+        if let Some(earlier) = dates.insert(s.date, s.line) {
             return Err(IngestError::in_stream(
                 s.line,
                 Some((self.date_col + 1, "date".into())),
