@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use ecociv_csvline::Located;
 use ecociv_plan::model::{FundingSource, KeyProjects, LeadBasis, LedgerEntry, Measures, Milestone};
 use ecociv_plan::{Date, WanYuan};
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -189,7 +190,9 @@ fn money_format(base: &Format) -> Format {
 }
 
 /// The key-project ledger (and template) of a zone: every project named in Table 4-1 with what has been
-/// entered for it (`ledger`) and the approved spend so far (`spent`, by project id).
+/// entered for it (`ledger`) and the approved spend so far (`spent`, by project id). A sheet a step: the
+/// projects, the yearly investment plan, the milestones, the category totals, the data-quality notes and
+/// the hidden identity sheet.
 pub fn project_ledger(
     zone_name: &str,
     zone_code: &str,
@@ -197,16 +200,121 @@ pub fn project_ledger(
     ledger: &[LedgerEntry],
     spent: &BTreeMap<String, WanYuan>,
 ) -> Result<Vec<u8>, ReportError> {
-    let f = Formats::new();
-    let input = f.input.clone().set_unlocked();
-    let input_money = input.clone().set_num_format("0.00");
-    let money = money_format(&f.number);
-    let entry = |id: &str| ledger.iter().find(|l| l.project == id);
+    let f = LedgerFormats::new();
     let mut book = Workbook::new();
+    projects_sheet(book.add_worksheet(), &f, zone_name, projects, ledger, spent)?;
+    plan_sheet(book.add_worksheet(), &f, ledger)?;
+    milestone_sheet(book.add_worksheet(), &f, ledger)?;
+    category_sheet(book.add_worksheet(), &f, projects, ledger)?;
+    quality_sheet(book.add_worksheet(), &f.f, projects)?;
 
-    // 项目台账
-    let sheet = book.add_worksheet();
+    let meta = book.add_worksheet();
+    meta.set_name(META_SHEET)?;
+    for (r, (k, v)) in [("format", LEDGER_FORMAT), ("zone", zone_code)].iter().enumerate() {
+        meta.write_text_plain(r as u32, 0, *k)?;
+        meta.write_text_plain(r as u32, 1, *v)?;
+    }
+    meta.set_hidden(true);
+    meta.protect();
+    Ok(book.save_to_buffer()?)
+}
+
+/// The ledger's formats: the common ones, the input cells (unlocked) for text and money, and money.
+struct LedgerFormats {
+    f: Formats,
+    input: Format,
+    input_money: Format,
+    money: Format,
+}
+
+impl LedgerFormats {
+    fn new() -> LedgerFormats {
+        let f = Formats::new();
+        let input = f.input.clone().set_unlocked();
+        let input_money = input.clone().set_num_format("0.00");
+        let money = money_format(&f.number);
+        LedgerFormats {
+            f,
+            input,
+            input_money,
+            money,
+        }
+    }
+}
+
+/// What has been entered for project `id`, if anything.
+fn entry_of<'a>(ledger: &'a [LedgerEntry], id: &str) -> Option<&'a LedgerEntry> {
+    ledger.iter().find(|l| l.project == id)
+}
+
+/// 项目台账: a line per project of Table 4-1, its responsible unit, years and estimate as input cells.
+fn projects_sheet(
+    sheet: &mut Worksheet,
+    lf: &LedgerFormats,
+    zone_name: &str,
+    projects: &KeyProjects,
+    ledger: &[LedgerEntry],
+    spent: &BTreeMap<String, WanYuan>,
+) -> Result<(), ReportError> {
+    let f = &lf.f;
     sheet.set_name(LEDGER_SHEET)?;
+    projects_heading(sheet, f, zone_name)?;
+    let mut r = HEADER_ROW + 1;
+    for cat in &projects.categories {
+        for p in &cat.projects {
+            let e = entry_of(ledger, &p.id);
+            sheet.write_text(r, 0, &p.id, &f.centre)?;
+            sheet.write_text(r, 1, &cat.name, &f.centre)?;
+            sheet.write_text(r, 2, &p.name, &f.text)?;
+            sheet.write_text(r, 3, e.map(|e| e.responsible.as_str()).unwrap_or(""), &lf.input)?;
+            match e {
+                Some(e) => {
+                    sheet.write_text(r, 4, e.start_year.to_string(), &lf.input)?;
+                    sheet.write_text(r, 5, e.end_year.to_string(), &lf.input)?;
+                    sheet.write_number_with_format(r, 6, e.estimated.as_f64(), &lf.input_money)?;
+                }
+                None => {
+                    sheet.write_blank(r, 4, &lf.input)?;
+                    sheet.write_blank(r, 5, &lf.input)?;
+                    sheet.write_blank(r, 6, &lf.input_money)?;
+                }
+            }
+            match spent.get(&p.id) {
+                Some(s) => sheet.write_number_with_format(r, 7, s.as_f64(), &lf.money)?,
+                None => sheet.write_blank(r, 7, &lf.money)?,
+            };
+            sheet.write_text(r, 8, p.rows.join("、"), &f.centre)?;
+            sheet.write_text(r, 9, p.measures.join("、"), &f.centre)?;
+            sheet.write_text(r, 10, p.note.as_deref().unwrap_or(""), &f.text)?;
+            let lines = lines_needed(&p.name, 36.0).max(lines_needed(p.note.as_deref().unwrap_or(""), 36.0));
+            sheet.set_row_height(r, height_for(lines.min(12)))?;
+            r += 1;
+        }
+    }
+    for (c, w) in [
+        (0, 8.0),
+        (1, 10.0),
+        (2, 36.0),
+        (3, 18.0),
+        (4, 9.0),
+        (5, 9.0),
+        (6, 14.0),
+        (7, 14.0),
+        (8, 12.0),
+        (9, 16.0),
+        (10, 36.0),
+    ] {
+        sheet.set_column_width(c, w)?;
+    }
+    sheet.set_freeze_panes(HEADER_ROW + 1, 3)?;
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    print_setup(sheet)?;
+    sheet.protect();
+    Ok(())
+}
+
+/// 项目台账's title, instructions and column headers.
+fn projects_heading(sheet: &mut Worksheet, f: &Formats, zone_name: &str) -> Result<(), ReportError> {
     let headers = [
         "项目编号",
         "类别",
@@ -240,60 +348,12 @@ pub fn project_ledger(
     for (c, h) in headers.iter().enumerate() {
         sheet.write_text(HEADER_ROW, c as u16, *h, &f.header)?;
     }
-    let mut r = HEADER_ROW + 1;
-    for cat in &projects.categories {
-        for p in &cat.projects {
-            let e = entry(&p.id);
-            sheet.write_text(r, 0, &p.id, &f.centre)?;
-            sheet.write_text(r, 1, &cat.name, &f.centre)?;
-            sheet.write_text(r, 2, &p.name, &f.text)?;
-            sheet.write_text(r, 3, e.map(|e| e.responsible.as_str()).unwrap_or(""), &input)?;
-            match e {
-                Some(e) => {
-                    sheet.write_text(r, 4, e.start_year.to_string(), &input)?;
-                    sheet.write_text(r, 5, e.end_year.to_string(), &input)?;
-                    sheet.write_number_with_format(r, 6, e.estimated.as_f64(), &input_money)?;
-                }
-                None => {
-                    sheet.write_blank(r, 4, &input)?;
-                    sheet.write_blank(r, 5, &input)?;
-                    sheet.write_blank(r, 6, &input_money)?;
-                }
-            }
-            match spent.get(&p.id) {
-                Some(s) => sheet.write_number_with_format(r, 7, s.as_f64(), &money)?,
-                None => sheet.write_blank(r, 7, &money)?,
-            };
-            sheet.write_text(r, 8, p.rows.join("、"), &f.centre)?;
-            sheet.write_text(r, 9, p.measures.join("、"), &f.centre)?;
-            sheet.write_text(r, 10, p.note.as_deref().unwrap_or(""), &f.text)?;
-            let lines = lines_needed(&p.name, 36.0).max(lines_needed(p.note.as_deref().unwrap_or(""), 36.0));
-            sheet.set_row_height(r, height_for(lines.min(12)))?;
-            r += 1;
-        }
-    }
-    for (c, w) in [
-        (0, 8.0),
-        (1, 10.0),
-        (2, 36.0),
-        (3, 18.0),
-        (4, 9.0),
-        (5, 9.0),
-        (6, 14.0),
-        (7, 14.0),
-        (8, 12.0),
-        (9, 16.0),
-        (10, 36.0),
-    ] {
-        sheet.set_column_width(c, w)?;
-    }
-    sheet.set_freeze_panes(HEADER_ROW + 1, 3)?;
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    print_setup(sheet)?;
-    sheet.protect();
+    Ok(())
+}
 
-    // 年度投资计划
-    let sheet = book.add_worksheet();
+/// 年度投资计划: a line per project, year and funding source, then spare input lines.
+fn plan_sheet(sheet: &mut Worksheet, lf: &LedgerFormats, ledger: &[LedgerEntry]) -> Result<(), ReportError> {
+    let f = &lf.f;
     sheet.set_name(PLAN_SHEET)?;
     merge_or_write(sheet, (0, 0), (0, 3), "重点工程项目年度投资计划", &f.title)?;
     merge_or_write(
@@ -309,18 +369,18 @@ pub fn project_ledger(
     let mut r = HEADER_ROW + 1;
     for e in ledger {
         for (year, source, amount) in &e.plan {
-            sheet.write_text(r, 0, &e.project, &input)?;
-            sheet.write_text(r, 1, year.to_string(), &input)?;
-            sheet.write_text(r, 2, &source.0, &input)?;
-            sheet.write_number_with_format(r, 3, amount.as_f64(), &input_money)?;
+            sheet.write_text(r, 0, &e.project, &lf.input)?;
+            sheet.write_text(r, 1, year.to_string(), &lf.input)?;
+            sheet.write_text(r, 2, &source.0, &lf.input)?;
+            sheet.write_number_with_format(r, 3, amount.as_f64(), &lf.input_money)?;
             r += 1;
         }
     }
     for _ in 0..SPARE_LINES {
         for c in 0..3 {
-            sheet.write_blank(r, c, &input)?;
+            sheet.write_blank(r, c, &lf.input)?;
         }
-        sheet.write_blank(r, 3, &input_money)?;
+        sheet.write_blank(r, 3, &lf.input_money)?;
         r += 1;
     }
     for (c, w) in [(0, 10.0), (1, 8.0), (2, 20.0), (3, 16.0)] {
@@ -328,9 +388,12 @@ pub fn project_ledger(
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     sheet.protect();
+    Ok(())
+}
 
-    // 项目节点
-    let sheet = book.add_worksheet();
+/// 项目节点: a line per milestone (due date, date done), then spare input lines.
+fn milestone_sheet(sheet: &mut Worksheet, lf: &LedgerFormats, ledger: &[LedgerEntry]) -> Result<(), ReportError> {
+    let f = &lf.f;
     sheet.set_name(MILESTONE_SHEET)?;
     merge_or_write(sheet, (0, 0), (0, 3), "重点工程项目节点", &f.title)?;
     merge_or_write(
@@ -349,16 +412,16 @@ pub fn project_ledger(
     let mut r = HEADER_ROW + 1;
     for e in ledger {
         for m in &e.milestones {
-            sheet.write_text(r, 0, &e.project, &input)?;
-            sheet.write_text(r, 1, &m.name, &input)?;
-            sheet.write_text(r, 2, m.due.to_string(), &input)?;
-            sheet.write_text(r, 3, m.done.map(|d| d.to_string()).unwrap_or_default(), &input)?;
+            sheet.write_text(r, 0, &e.project, &lf.input)?;
+            sheet.write_text(r, 1, &m.name, &lf.input)?;
+            sheet.write_text(r, 2, m.due.to_string(), &lf.input)?;
+            sheet.write_text(r, 3, m.done.map(|d| d.to_string()).unwrap_or_default(), &lf.input)?;
             r += 1;
         }
     }
     for _ in 0..SPARE_LINES {
         for c in 0..4 {
-            sheet.write_blank(r, c, &input)?;
+            sheet.write_blank(r, c, &lf.input)?;
         }
         r += 1;
     }
@@ -367,9 +430,18 @@ pub fn project_ledger(
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     sheet.protect();
+    Ok(())
+}
 
-    // 分类汇总
-    let sheet = book.add_worksheet();
+/// 分类汇总: each category's planned count and investment beside the names listed and the estimates
+/// entered, with the difference, and the totals.
+fn category_sheet(
+    sheet: &mut Worksheet,
+    lf: &LedgerFormats,
+    projects: &KeyProjects,
+    ledger: &[LedgerEntry],
+) -> Result<(), ReportError> {
+    let (f, money) = (&lf.f, &lf.money);
     sheet.set_name(CATEGORY_SHEET)?;
     let headers = [
         "序号",
@@ -400,28 +472,33 @@ pub fn project_ledger(
     let mut r = HEADER_ROW + 1;
     let (mut names, mut entered_total) = (0, 0_i64);
     for cat in &projects.categories {
-        let entered = WanYuan::sum(cat.projects.iter().filter_map(|p| entry(&p.id)).map(|e| &e.estimated));
+        let entered = WanYuan::sum(
+            cat.projects
+                .iter()
+                .filter_map(|p| entry_of(ledger, &p.id))
+                .map(|e| &e.estimated),
+        );
         names += cat.projects.len();
         entered_total += entered.0;
         sheet.write_number_with_format(r, 0, f64::from(cat.number), &f.centre)?;
         sheet.write_text(r, 1, &cat.name, &f.centre)?;
         sheet.write_number_with_format(r, 2, f64::from(cat.count), &f.number)?;
         sheet.write_number_with_format(r, 3, cat.projects.len() as f64, &f.number)?;
-        sheet.write_number_with_format(r, 4, cat.investment.as_f64(), &money)?;
-        sheet.write_number_with_format(r, 5, entered.as_f64(), &money)?;
-        sheet.write_number_with_format(r, 6, WanYuan(entered.0 - cat.investment.0).as_f64(), &money)?;
+        sheet.write_number_with_format(r, 4, cat.investment.as_f64(), money)?;
+        sheet.write_number_with_format(r, 5, entered.as_f64(), money)?;
+        sheet.write_number_with_format(r, 6, WanYuan(entered.0 - cat.investment.0).as_f64(), money)?;
         r += 1;
     }
     sheet.write_text(r, 1, "合计", &f.centre)?;
     sheet.write_number_with_format(r, 2, f64::from(projects.total_count), &f.number)?;
     sheet.write_number_with_format(r, 3, names as f64, &f.number)?;
-    sheet.write_number_with_format(r, 4, projects.total_investment.as_f64(), &money)?;
-    sheet.write_number_with_format(r, 5, WanYuan(entered_total).as_f64(), &money)?;
+    sheet.write_number_with_format(r, 4, projects.total_investment.as_f64(), money)?;
+    sheet.write_number_with_format(r, 5, WanYuan(entered_total).as_f64(), money)?;
     sheet.write_number_with_format(
         r,
         6,
         WanYuan(entered_total - projects.total_investment.0).as_f64(),
-        &money,
+        money,
     )?;
     for (c, w) in [
         (0, 6.0),
@@ -435,9 +512,11 @@ pub fn project_ledger(
         sheet.set_column_width(c, w)?;
     }
     print_setup(sheet)?;
+    Ok(())
+}
 
-    // 数据质量说明
-    let sheet = book.add_worksheet();
+/// 数据质量说明: the seed's inconsistencies, kept as written.
+fn quality_sheet(sheet: &mut Worksheet, f: &Formats, projects: &KeyProjects) -> Result<(), ReportError> {
     sheet.set_name(QUALITY_SHEET)?;
     merge_or_write(
         sheet,
@@ -464,16 +543,7 @@ pub fn project_ledger(
     sheet.set_column_width(0, 6.0)?;
     sheet.set_column_width(1, 10.0)?;
     sheet.set_column_width(2, 80.0)?;
-
-    let meta = book.add_worksheet();
-    meta.set_name(META_SHEET)?;
-    for (r, (k, v)) in [("format", LEDGER_FORMAT), ("zone", zone_code)].iter().enumerate() {
-        meta.write_text_plain(r as u32, 0, *k)?;
-        meta.write_text_plain(r as u32, 1, *v)?;
-    }
-    meta.set_hidden(true);
-    meta.protect();
-    Ok(book.save_to_buffer()?)
+    Ok(())
 }
 
 fn text_at(range: &Range<Data>, row: u32, column: u16) -> Result<String, String> {
@@ -500,7 +570,10 @@ fn year_of(text: &str) -> Result<i32, String> {
 }
 
 /// Reads a filled ledger. `projects` is the zone's Table 4-1: a line for an unknown project, or a name that
-/// does not match, is refused. Returns every project with an entry, in ledger order.
+/// does not match, is refused. Returns every project with an entry, in ledger order. The steps: the
+/// identity sheet (format, zone — else refused at once), then the lines of 项目台账
+/// ([`read_project_line`]), 年度投资计划 ([`read_plan_lines`]) and 项目节点 ([`read_milestone_lines`]),
+/// every problem kept; any one refuses the file.
 pub fn import_ledger(
     bytes: &[u8],
     file: &str,
@@ -540,90 +613,97 @@ pub fn import_ledger(
     }
     let (main, plan, milestones) = (&sheets[0], &sheets[1], &sheets[2]);
     let mut problems = Vec::new();
-    let mut bad = |sheet: &str, row: u32, col: u16, reason: String| {
-        problems.push(at(sheet, cell_name(row, col), reason));
-    };
     let mut entries: Vec<LedgerEntry> = Vec::new();
-    let end = main.end().map_or(0, |(r, _)| r);
     let mut seen = Vec::new();
-    for row in HEADER_ROW + 1..=end {
-        let cells: Vec<Result<String, String>> = (0..7).map(|c| text_at(main, row, c)).collect();
-        for (c, cell) in cells.iter().enumerate() {
-            if let Err(e) = cell {
-                bad(LEDGER_SHEET, row, c as u16, e.clone());
-            }
-        }
-        let get = |c: usize| cells[c].clone().unwrap_or_default();
-        let id = get(0);
-        if id.is_empty() && (3..7).all(|c| get(c).is_empty()) {
-            continue;
-        }
-        let Some(project) = projects.project(&id) else {
-            bad(
-                LEDGER_SHEET,
-                row,
-                0,
-                format!("表4-1 中没有编号为“{id}”的项目 (unknown project)"),
-            );
-            continue;
-        };
-        if get(2) != project.name {
-            bad(
-                LEDGER_SHEET,
-                row,
-                2,
-                format!("项目名称应为“{}” (name does not match)", project.name),
-            );
-        }
-        if seen.contains(&id) {
-            bad(LEDGER_SHEET, row, 0, format!("项目“{id}”重复 (duplicate project)"));
-        }
-        seen.push(id.clone());
-        if (3..7).all(|c| get(c).is_empty()) {
-            continue;
-        }
-        for c in 3..7 {
-            if get(c).is_empty() {
-                bad(
-                    LEDGER_SHEET,
-                    row,
-                    c as u16,
-                    "已填写本项目其他栏目，此栏不能为空 (required once the project is entered)".into(),
-                );
-            }
-        }
-        let start = year_of(&get(4)).map_err(|e| bad(LEDGER_SHEET, row, 4, e)).ok();
-        let end_year = year_of(&get(5)).map_err(|e| bad(LEDGER_SHEET, row, 5, e)).ok();
-        if let (Some(s), Some(e)) = (start, end_year)
-            && s > e
-        {
-            bad(
-                LEDGER_SHEET,
-                row,
-                5,
-                format!("完成年份 {e} 早于开始年份 {s} (ends before it starts)"),
-            );
-        }
-        let estimated = WanYuan::parse(&get(6)).map_err(|e| bad(LEDGER_SHEET, row, 6, e)).ok();
-        if let (Some(start_year), Some(end_year), Some(estimated)) = (start, end_year, estimated) {
-            entries.push(LedgerEntry {
-                project: id,
-                responsible: get(3),
-                start_year,
-                end_year,
-                estimated,
-                plan: Vec::new(),
-                milestones: Vec::new(),
-            });
+    for row in HEADER_ROW + 1..=main.end().map_or(0, |(r, _)| r) {
+        entries.extend(read_project_line(main, row, projects, &mut seen, &mut problems));
+    }
+    read_plan_lines(plan, &mut entries, &mut problems);
+    read_milestone_lines(milestones, &mut entries, &mut problems);
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(ImportError::new(file, problems))
+    }
+}
+
+/// A problem at a cell of a ledger sheet.
+fn bad(problems: &mut Vec<Located>, sheet: &str, row: u32, col: u16, reason: String) {
+    problems.push(at(sheet, cell_name(row, col), reason));
+}
+
+/// A line of 项目台账: its project must be in Table 4-1 under its name and listed once; a project with
+/// anything entered needs every column, years in order and an amount. `None` for an empty line, a
+/// project without entries or a line with a problem (pushed onto `problems`).
+fn read_project_line(
+    main: &Range<Data>,
+    row: u32,
+    projects: &KeyProjects,
+    seen: &mut Vec<String>,
+    problems: &mut Vec<Located>,
+) -> Option<LedgerEntry> {
+    let mut bad = |col: u16, reason: String| problems.push(at(LEDGER_SHEET, cell_name(row, col), reason));
+    let cells: Vec<Result<String, String>> = (0..7).map(|c| text_at(main, row, c)).collect();
+    for (c, cell) in cells.iter().enumerate() {
+        if let Err(e) = cell {
+            bad(c as u16, e.clone());
         }
     }
-    let end = plan.end().map_or(0, |(r, _)| r);
-    for row in HEADER_ROW + 1..=end {
+    let get = |c: usize| cells[c].clone().unwrap_or_default();
+    let id = get(0);
+    if id.is_empty() && (3..7).all(|c| get(c).is_empty()) {
+        return None;
+    }
+    let Some(project) = projects.project(&id) else {
+        bad(0, format!("表4-1 中没有编号为“{id}”的项目 (unknown project)"));
+        return None;
+    };
+    if get(2) != project.name {
+        bad(2, format!("项目名称应为“{}” (name does not match)", project.name));
+    }
+    if seen.contains(&id) {
+        bad(0, format!("项目“{id}”重复 (duplicate project)"));
+    }
+    seen.push(id.clone());
+    if (3..7).all(|c| get(c).is_empty()) {
+        return None;
+    }
+    for c in 3..7 {
+        if get(c).is_empty() {
+            bad(
+                c as u16,
+                "已填写本项目其他栏目，此栏不能为空 (required once the project is entered)".into(),
+            );
+        }
+    }
+    let start = year_of(&get(4)).map_err(|e| bad(4, e)).ok();
+    let end_year = year_of(&get(5)).map_err(|e| bad(5, e)).ok();
+    if let (Some(s), Some(e)) = (start, end_year)
+        && s > e
+    {
+        bad(5, format!("完成年份 {e} 早于开始年份 {s} (ends before it starts)"));
+    }
+    let estimated = WanYuan::parse(&get(6)).map_err(|e| bad(6, e)).ok();
+    Some(LedgerEntry {
+        project: id,
+        responsible: get(3),
+        start_year: start?,
+        end_year: end_year?,
+        estimated: estimated?,
+        plan: Vec::new(),
+        milestones: Vec::new(),
+    })
+}
+
+/// The lines of 年度投资计划, each added to its project's entry: every column required, the year within
+/// the project's years, the project entered in 项目台账.
+fn read_plan_lines(plan: &Range<Data>, entries: &mut [LedgerEntry], problems: &mut Vec<Located>) {
+    for row in HEADER_ROW + 1..=plan.end().map_or(0, |(r, _)| r) {
         let cells: Vec<Result<String, String>> = (0..4).map(|c| text_at(plan, row, c)).collect();
         let mut ok = true;
         for (c, cell) in cells.iter().enumerate() {
             if let Err(e) = cell {
-                bad(PLAN_SHEET, row, c as u16, e.clone());
+                bad(problems, PLAN_SHEET, row, c as u16, e.clone());
                 ok = false;
             }
         }
@@ -633,27 +713,22 @@ pub fn import_ledger(
         }
         for (c, cell) in cells.iter().enumerate() {
             if cell.as_ref().is_ok_and(String::is_empty) {
-                bad(PLAN_SHEET, row, c as u16, "不能为空 (required)".into());
+                bad(problems, PLAN_SHEET, row, c as u16, "不能为空 (required)".into());
             }
         }
-        let year = year_of(&get(1)).map_err(|e| bad(PLAN_SHEET, row, 1, e)).ok();
-        let amount = WanYuan::parse(&get(3)).map_err(|e| bad(PLAN_SHEET, row, 3, e)).ok();
+        let year = year_of(&get(1)).map_err(|e| bad(problems, PLAN_SHEET, row, 1, e)).ok();
+        let amount = WanYuan::parse(&get(3))
+            .map_err(|e| bad(problems, PLAN_SHEET, row, 3, e))
+            .ok();
         let id = get(0);
-        let Some(entry) = entries.iter_mut().find(|e| e.project == id) else {
-            if !id.is_empty() {
-                bad(
-                    PLAN_SHEET,
-                    row,
-                    0,
-                    format!("项目“{id}”未在“{LEDGER_SHEET}”中填报 (project not entered in the ledger)"),
-                );
-            }
+        let Some(entry) = entry_or_problem(entries, &id, PLAN_SHEET, row, problems) else {
             continue;
         };
         if let Some(y) = year
             && !(entry.start_year..=entry.end_year).contains(&y)
         {
             bad(
+                problems,
                 PLAN_SHEET,
                 row,
                 1,
@@ -669,13 +744,17 @@ pub fn import_ledger(
             entry.plan.push((y, FundingSource(get(2)), a));
         }
     }
-    let end = milestones.end().map_or(0, |(r, _)| r);
-    for row in HEADER_ROW + 1..=end {
+}
+
+/// The lines of 项目节点, each added to its project's entry: project, name and due date required, dates
+/// as `YYYY-MM-DD`, the project entered in 项目台账.
+fn read_milestone_lines(milestones: &Range<Data>, entries: &mut [LedgerEntry], problems: &mut Vec<Located>) {
+    for row in HEADER_ROW + 1..=milestones.end().map_or(0, |(r, _)| r) {
         let cells: Vec<Result<String, String>> = (0..4).map(|c| text_at(milestones, row, c)).collect();
         let mut ok = true;
         for (c, cell) in cells.iter().enumerate() {
             if let Err(e) = cell {
-                bad(MILESTONE_SHEET, row, c as u16, e.clone());
+                bad(problems, MILESTONE_SHEET, row, c as u16, e.clone());
                 ok = false;
             }
         }
@@ -685,28 +764,22 @@ pub fn import_ledger(
         }
         for (c, cell) in cells.iter().enumerate().take(3) {
             if cell.as_ref().is_ok_and(String::is_empty) {
-                bad(MILESTONE_SHEET, row, c as u16, "不能为空 (required)".into());
+                bad(problems, MILESTONE_SHEET, row, c as u16, "不能为空 (required)".into());
             }
         }
-        let due = Date::parse(&get(2)).map_err(|e| bad(MILESTONE_SHEET, row, 2, e)).ok();
+        let due = Date::parse(&get(2))
+            .map_err(|e| bad(problems, MILESTONE_SHEET, row, 2, e))
+            .ok();
         let done = if get(3).is_empty() {
             Some(None)
         } else {
             Date::parse(&get(3))
-                .map_err(|e| bad(MILESTONE_SHEET, row, 3, e))
+                .map_err(|e| bad(problems, MILESTONE_SHEET, row, 3, e))
                 .ok()
                 .map(Some)
         };
         let id = get(0);
-        let Some(entry) = entries.iter_mut().find(|e| e.project == id) else {
-            if !id.is_empty() {
-                bad(
-                    MILESTONE_SHEET,
-                    row,
-                    0,
-                    format!("项目“{id}”未在“{LEDGER_SHEET}”中填报 (project not entered in the ledger)"),
-                );
-            }
+        let Some(entry) = entry_or_problem(entries, &id, MILESTONE_SHEET, row, problems) else {
             continue;
         };
         if let (Some(due), Some(done)) = (due, done)
@@ -719,9 +792,26 @@ pub fn import_ledger(
             });
         }
     }
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(ImportError::new(file, problems))
+}
+
+/// The entry of project `id` for a line of `sheet`; none for an id not entered in 项目台账 (a problem
+/// unless the id is empty, which is reported as a required cell already).
+fn entry_or_problem<'a>(
+    entries: &'a mut [LedgerEntry],
+    id: &str,
+    sheet: &str,
+    row: u32,
+    problems: &mut Vec<Located>,
+) -> Option<&'a mut LedgerEntry> {
+    let entry = entries.iter_mut().find(|e| e.project == id);
+    if entry.is_none() && !id.is_empty() {
+        bad(
+            problems,
+            sheet,
+            row,
+            0,
+            format!("项目“{id}”未在“{LEDGER_SHEET}”中填报 (project not entered in the ledger)"),
+        );
     }
+    entry
 }
