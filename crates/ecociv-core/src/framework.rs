@@ -302,6 +302,21 @@ pub struct DesignationRule {
 }
 
 impl Framework {
+    /// The year an edition was issued, read from the start of its `edition` (`2021`, `2021-示例评分` →
+    /// 2021): the order of editions ([`crate::zone::check_edition_order`]). `None` when it does not begin
+    /// with four digits.
+    pub fn edition_year(&self) -> Option<i32> {
+        let digits = self.edition.get(..4)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let next = self.edition[4..].chars().next();
+        if next.is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
     /// All rows in table order.
     pub fn rows(&self) -> impl Iterator<Item = (&Indicator, &Row)> {
         self.indicators

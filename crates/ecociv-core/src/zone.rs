@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::framework::Framework;
 use crate::value::{Observation, Value};
 
 /// A zone's profile: who it is and what kind of place it is. The attributes (`level`, `climate`,
@@ -167,6 +168,10 @@ pub enum AdoptionProblem {
     SameEdition(String),
     /// The year is not after the year the current edition was adopted from.
     NotAfter { from_year: i32, current_since: i32 },
+    /// The edition is older than the current one (by its edition year, [`Framework::edition_year`]).
+    Older { edition: String, current_edition: String },
+    /// An edition whose year cannot be read, so its order cannot be judged.
+    Unordered { edition: String },
 }
 
 impl AdoptionProblem {
@@ -183,8 +188,39 @@ impl AdoptionProblem {
                 "启用年份 {from_year} 年须晚于现行版本的启用年份 {current_since} 年，已有的年份不会改判 \
                  (the year adopted from must be after {current_since}, the year the current edition applies from)"
             ),
+            AdoptionProblem::Older {
+                edition,
+                current_edition,
+            } => format!(
+                "所选版本（{edition}）早于现行版本（{current_edition}），只能采用同年或更新的版本 \
+                 (edition {edition} is older than the current edition {current_edition})"
+            ),
+            AdoptionProblem::Unordered { edition } => format!(
+                "版本“{edition}”不以年份开头，无法判断新旧，未采用 \
+                 (the edition {edition} does not begin with a year, so its order cannot be judged)"
+            ),
         }
     }
+}
+
+/// Whether `new` may replace `current` by edition order (newer, 新版): its edition year
+/// ([`Framework::edition_year`]) is not before the current one's. Two sets of the same year (the national
+/// set and a province's scored set built on it) are both allowed; an older edition is refused, and so is an
+/// edition whose year cannot be read. The sameness of the two is [`Editions::adopt`]'s rule.
+pub fn check_edition_order(current: &Framework, new: &Framework) -> Result<(), AdoptionProblem> {
+    let (Some(current_year), Some(new_year)) = (current.edition_year(), new.edition_year()) else {
+        let unreadable = if new.edition_year().is_none() { new } else { current };
+        return Err(AdoptionProblem::Unordered {
+            edition: unreadable.edition.clone(),
+        });
+    };
+    if new_year < current_year {
+        return Err(AdoptionProblem::Older {
+            edition: new.edition.clone(),
+            current_edition: current.edition.clone(),
+        });
+    }
+    Ok(())
 }
 
 impl Editions {
@@ -247,6 +283,44 @@ impl Editions {
 #[cfg(test)]
 mod edition_tests {
     use super::*;
+
+    fn edition(edition: &str) -> Framework {
+        Framework {
+            id: format!("set-{edition}"),
+            name: String::new(),
+            name_en: String::new(),
+            edition: edition.into(),
+            source: String::new(),
+            domains: Vec::new(),
+            tasks: Vec::new(),
+            indicators: Vec::new(),
+            designation: crate::framework::DesignationRule {
+                all_binding_met: true,
+                reference_min_share: 0.8,
+                note: String::new(),
+            },
+            restating_phrases: Vec::new(),
+            scoring: None,
+        }
+    }
+
+    #[test]
+    fn an_edition_is_adopted_only_if_it_is_not_older() {
+        let (e2021, e2024) = (edition("2021"), edition("2024"));
+        assert_eq!(check_edition_order(&e2021, &e2024), Ok(()));
+        // The same year's other set (a province's scored set on the national one) may be adopted.
+        assert_eq!(check_edition_order(&e2021, &edition("2021-示例评分")), Ok(()));
+        let older = check_edition_order(&e2024, &e2021).unwrap_err();
+        assert!(matches!(older, AdoptionProblem::Older { .. }));
+        assert!(older.message().starts_with("所选版本（2021）早于现行版本（2024）"));
+        assert!(matches!(
+            check_edition_order(&e2021, &edition("修订版")),
+            Err(AdoptionProblem::Unordered { .. })
+        ));
+        // Five digits are not a year.
+        assert_eq!(edition("20215").edition_year(), None);
+        assert_eq!(edition("2024年修订").edition_year(), Some(2024));
+    }
 
     #[test]
     fn years_before_an_adoption_keep_their_edition() {

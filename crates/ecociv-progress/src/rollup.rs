@@ -371,18 +371,25 @@ fn median(sorted: &[f64]) -> Option<f64> {
     }
 }
 
-/// Counts by parent unit (a province's roll-up by city): (parent, zones, compared, ready).
-pub fn by_parent(rollup: &Rollup, zones: &[ZoneEntry]) -> BTreeMap<String, (usize, usize, usize)> {
-    let mut out: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+/// A province's roll-up by city (各市创建情况): the zones grouped by their parent unit
+/// ([`ZoneEntry::parent`]: the city, or the province for a county directly under it; `""` when unknown),
+/// each group rolled up by [`rollup`] under the same edition — its zones, compared, ready, not reported and
+/// binding indicators failed — in the parents' code order. The Word summary's per-city table.
+pub fn by_parent(year: i32, framework: &Framework, zones: &[ZoneEntry]) -> Vec<(String, Rollup)> {
+    let mut groups: BTreeMap<String, Vec<ZoneEntry>> = BTreeMap::new();
     for zone in zones {
-        let entry = out.entry(zone.parent.clone().unwrap_or_default()).or_default();
-        entry.0 += 1;
-        if let Some(standing) = rollup.standings.iter().find(|s| s.code == zone.code) {
-            entry.1 += 1;
-            entry.2 += usize::from(standing.ready);
-        }
+        groups
+            .entry(zone.parent.clone().unwrap_or_default())
+            .or_default()
+            .push(zone.clone());
     }
-    out
+    groups
+        .into_iter()
+        .map(|(parent, group)| {
+            let rolled = rollup(&parent, year, framework, &group);
+            (parent, rolled)
+        })
+        .collect()
 }
 
 /// One row of a peer comparison: the row and, per zone in [`Peers::order`], its status and figure (`None`:

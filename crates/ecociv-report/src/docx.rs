@@ -150,6 +150,47 @@ fn pack(doc: Docx) -> Result<Vec<u8>, ReportError> {
     Ok(bytes)
 }
 
+/// [`pack`], the first row of every table marked as its header row (`<w:tblHeader/>`): Word and LibreOffice
+/// repeat it at the top of each page the table runs onto. For documents whose every table starts with its
+/// header row (docx-rs 0.4 has no setting for it, so the mark is put into the built XML).
+fn pack_repeating_headers(doc: Docx) -> Result<Vec<u8>, ReportError> {
+    let mut xml = doc.build();
+    xml.document = repeat_header_rows(&xml.document);
+    let mut bytes = Vec::new();
+    xml.pack(std::io::Cursor::new(&mut bytes))
+        .map_err(|error| ReportError::Docx(error.to_string()))?;
+    Ok(bytes)
+}
+
+/// The document XML with `<w:tblHeader />` in the properties of each table's first row (docx-rs writes every
+/// row's `<w:trPr>`, empty as `<w:trPr />`). Tables are not nested in these documents.
+fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(document);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest: &str = &text;
+    while let Some(start) = rest.find("<w:tbl>") {
+        let (before, table) = rest.split_at(start);
+        out.push_str(before);
+        let Some(row) = table.find("<w:tr>") else {
+            rest = table;
+            break;
+        };
+        let after_row = &table[row + "<w:tr>".len()..];
+        out.push_str(&table[..row + "<w:tr>".len()]);
+        if let Some(tail) = after_row.strip_prefix("<w:trPr />") {
+            out.push_str("<w:trPr><w:tblHeader /></w:trPr>");
+            rest = tail;
+        } else if let Some(tail) = after_row.strip_prefix("<w:trPr>") {
+            out.push_str("<w:trPr><w:tblHeader />");
+            rest = tail;
+        } else {
+            rest = after_row;
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
 fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
@@ -1160,6 +1201,36 @@ pub fn at_risk_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_tables_first_row_and_only_it_is_marked_as_the_header() {
+        let w = widths(&[1, 1]);
+        let rows = |n: usize| -> Vec<TableRow> {
+            (0..n)
+                .map(|i| {
+                    TableRow::new(vec![
+                        header_cell(&format!("r{i}"), w[0], WUHAO),
+                        header_cell("x", w[1], WUHAO),
+                    ])
+                })
+                .collect()
+        };
+        let doc = document()
+            .add_table(table(w.clone(), rows(3)))
+            .add_paragraph(body("间隔"))
+            .add_table(table(
+                w.clone(),
+                vec![TableRow::new(vec![header_cell("c", w[0], WUHAO), header_cell("d", w[1], WUHAO)]).cant_split()],
+            ));
+        let xml = String::from_utf8(repeat_header_rows(&doc.build().document)).unwrap();
+        assert_eq!(xml.matches("<w:tblHeader />").count(), 2, "{xml}");
+        for table in xml.split("<w:tbl>").skip(1) {
+            let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+            assert!(rows[0].starts_with("<w:trPr><w:tblHeader />"), "{}", rows[0]);
+            assert!(rows[1..].iter().all(|row| !row.contains("tblHeader")));
+        }
+        assert!(xml.contains("<w:trPr><w:tblHeader /><w:cantSplit /></w:trPr>"), "{xml}");
+    }
 
     #[test]
     fn chinese_numbers() {

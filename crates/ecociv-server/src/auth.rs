@@ -79,13 +79,29 @@ impl Principal {
     /// May see the roll-up of a unit (a city, a province; `None`: the nation): administrators, and roles
     /// granted at that unit or at a unit above it.
     pub fn can_roll_up(&self, unit: Option<&str>, hierarchy: &ecociv_core::division::Hierarchy) -> bool {
+        self.granted_over(unit, hierarchy, |_| true)
+    }
+
+    /// May import for a unit (`None`: the nation) — boundaries within it, zones below it from the plan
+    /// template (issue 15): administrators, and reviewers granted at that unit or at a unit above it.
+    pub fn can_import_for(&self, unit: Option<&str>, hierarchy: &ecociv_core::division::Hierarchy) -> bool {
+        self.granted_over(unit, hierarchy, |role| role == Role::Reviewer)
+    }
+
+    /// Administrators, and grants of a `role` accepted at `unit` or above it (never the nation's).
+    fn granted_over(
+        &self,
+        unit: Option<&str>,
+        hierarchy: &ecociv_core::division::Hierarchy,
+        role: impl Fn(Role) -> bool,
+    ) -> bool {
         if self.user.is_admin {
             return true;
         }
         let Some(unit) = unit else { return false };
         self.unit_roles
             .iter()
-            .any(|grant| grant.unit_code == unit || hierarchy.is_under(unit, &grant.unit_code))
+            .any(|grant| role(grant.role) && (grant.unit_code == unit || hierarchy.is_under(unit, &grant.unit_code)))
     }
 }
 

@@ -33,6 +33,8 @@ pub enum Access {
     Admin,
     /// Admins and roles granted at the unit or at a unit above it (issue 15: the roll-up).
     Unit,
+    /// Admins and reviewers granted at the unit or at a unit above it (issue 15: imports for the unit).
+    UnitReviewer,
 }
 
 impl Access {
@@ -46,6 +48,7 @@ impl Access {
             Access::Reviewer => "reviewers and admins",
             Access::Admin => "admins",
             Access::Unit => "admins and roles granted at the unit or above",
+            Access::UnitReviewer => "admins and reviewers granted at the unit or above",
         }
     }
 }
@@ -662,6 +665,30 @@ pub const ROUTES: &[RouteSpec] = &[
         Some("NewZone"),
         |method| on(method, hierarchy::create).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
     ),
+    route(
+        "POST",
+        "/api/v1/units/{code}/zones",
+        Access::UnitReviewer,
+        "由规划模板（Excel，表2-1）新建本单位以下的区域：请求体为 xlsx 文件；与区域文件同样校验，全部成功或全部不导入，错误指明工作表和单元格；?file=NAME&dry_run=true (create a zone below the unit from the Excel plan template: the body is the xlsx file; all or nothing, each problem by sheet and cell)",
+        None,
+        // Spooled to disk up to `api::MAX_IMPORT_BYTES` (the handler's limit).
+        |method| on(method, hierarchy::import_plan).layer(DefaultBodyLimit::disable()),
+    )
+    .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
+    route(
+        "POST",
+        "/api/v1/units/{code}/boundaries",
+        Access::UnitReviewer,
+        "导入本单位（all 为全国，仅管理员）范围内县级单位的边界（GeoJSON 要素集合，请求体为文件）；范围外的要素略过，全部成功或全部不导入，错误指明要素与字段；?file=NAME&dry_run=true&code_property=adcode (import the boundaries within the unit from a GeoJSON file: all or nothing, each problem by feature and field)",
+        None,
+        // Spooled to disk up to `service::maps::MAX_BOUNDARY_BYTES` (the handler's limit).
+        |method| on(method, hierarchy::import_boundaries).layer(DefaultBodyLimit::disable()),
+    )
+    .with_query(&[
+        optional("file", "string"),
+        optional("dry_run", "boolean"),
+        optional("code_property", "string"),
+    ]),
     route(
         "GET",
         "/api/v1/zones/{code}/export",

@@ -161,8 +161,10 @@ pub mod urls {
             ADMIN_DEPARTMENTS = "/admin/departments";
             /// A department's rename form.
             ADMIN_DEPARTMENT = "/admin/departments/{id}";
-            /// The zone's public switch (issue 14).
+            /// The zone's settings: public switch, licence, editions (issues 14, 15).
             ADMIN_ZONE = "/admin/zone";
+            /// Zones from the Excel plan template and boundaries from GeoJSON, for a unit (issue 15).
+            ADMIN_IMPORT = "/admin/import";
             DASHBOARD = "/z/{code}";
             TABLE = "/z/{code}/table";
             TABLE_CSV = "/z/{code}/table.csv";
@@ -219,7 +221,7 @@ pub mod urls {
         }
     }
 
-    pub use paths::{ADMIN_DEPARTMENTS, ADMIN_USERS, ADMIN_ZONE, LOGIN, LOGOUT};
+    pub use paths::{ADMIN_DEPARTMENTS, ADMIN_IMPORT, ADMIN_USERS, ADMIN_ZONE, LOGIN, LOGOUT};
 
     /// Percent-encodes a query or path component (UTF-8 bytes outside the unreserved set).
     pub fn encode(text: &str) -> String {

@@ -115,8 +115,29 @@ fn three_zones_of_one_city_rolled_up_and_compared() {
     assert_eq!((r.standings[1].code.as_str(), r.standings[1].rank), ("450203", 2));
     assert_eq!(r.standings[0].reference_met, r.standings[1].reference_met + 1);
     assert_eq!(r.standings[0].binding_met, r.standings[1].binding_met);
-    let counts = by_parent(&r, &entries);
-    assert_eq!(counts["450200"], (3, 2, ready));
+    let cities = by_parent(2021, &framework, &entries);
+    assert_eq!(cities.len(), 1);
+    let (city, c) = &cities[0];
+    assert_eq!((city.as_str(), c.zones, c.compared, c.ready), ("450200", 3, 2, ready));
+    assert_eq!(c.binding_failures, r.binding_failures);
+    // Two cities: the not-reporting zone and the copy moved to 桂林 (450300); each city counts its own.
+    let mut split = entries;
+    split[1].parent = Some("450300".into());
+    split[2].parent = Some("450300".into());
+    let cities = by_parent(2021, &framework, &split);
+    let codes: Vec<&str> = cities.iter().map(|(code, _)| code.as_str()).collect();
+    assert_eq!(codes, ["450200", "450300"]);
+    let (liuzhou, guilin) = (&cities[0].1, &cities[1].1);
+    assert_eq!((liuzhou.zones, liuzhou.compared), (1, 1));
+    assert_eq!((guilin.zones, guilin.compared, guilin.not_reported.len()), (2, 1, 1));
+    assert_eq!(liuzhou.ready + guilin.ready, ready);
+    // Each binding failure of the whole is the sum of the cities' counts.
+    for (id, _, count) in &r.binding_failures {
+        let of = |c: &ecociv_progress::rollup::Rollup| {
+            c.binding_failures.iter().find(|(i, _, _)| i == id).map_or(0, |f| f.2)
+        };
+        assert_eq!(of(liuzhou) + of(guilin), *count, "binding indicator {id}");
+    }
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! The Word summary of a city's or a province's roll-up for a year (示范区创建情况汇总), laid out like the
 //! yearly report and the bulletin (GB/T 9704-2012: A4, the standard's margins, 方正小标宋 title, 黑体
-//! headings, 仿宋 三号 body, `— 2 —` page numbers, the issuing unit and date at the end): 一、总体情况 (zones,
-//! compared, ready and their share, not reported, another edition), 二、各区域达标情况 (the standings),
-//! 三、约束性指标未达标情况 (binding indicators by how many zones fail them), 四、各指标分布情况 (each row's
-//! met / not met / no data and its minimum, median and maximum with its unit, in the row's precision),
-//! 五、未报送区域.
+//! headings, 仿宋 三号 body, `— 2 —` page numbers, the issuing unit and date at the end): 总体情况 (zones,
+//! compared, ready and their share, not reported, another edition), for a province 各市创建情况 (each city's
+//! zones, compared, ready, not reported and the binding indicators its zones fail, from
+//! `ecociv_progress::rollup::by_parent`), 各区域达标情况 (the standings), 约束性指标未达标情况 (binding
+//! indicators by how many zones fail them), 各指标分布情况 (each row's met / not met / no data and its
+//! minimum, median and maximum with its unit, in the row's precision), 未报送区域. Every table's header row is
+//! repeated at the top of each page it runs onto (`w:tblHeader`, [`super::pack_repeating_headers`]).
 //!
 //! Takes the computed roll-up (`ecociv_progress::rollup::Rollup`, through `crate::rollup::RollupInput`),
 //! never computes a verdict; its texts are the tables' (`crate::rollup`), so it cannot disagree with the
@@ -19,6 +21,9 @@ use super::{
 use crate::common::ReportError;
 use crate::rollup::RollupInput;
 
+/// A city's line of a province's summary: its name and its zones' roll-up (`ecociv_progress::rollup::by_parent`).
+pub type CityLine = (String, ecociv_progress::rollup::Rollup);
+
 /// The issuing unit and the date of the summary.
 pub struct Signature<'a> {
     pub issuer: &'a str,
@@ -27,31 +32,67 @@ pub struct Signature<'a> {
 }
 
 /// A Word table: a header row in 黑体 and the rows in 宋体 of `size`; every column centred but the `left` one
-/// (the names).
+/// (the names). No row is split across two pages (`w:cantSplit`); the header row repeats on each page
+/// ([`super::pack_repeating_headers`]).
 fn grid(headers: &[&str], rows: &[Vec<String>], weights: &[usize], size: usize, left: usize) -> docx_rs::Table {
     let w = widths(weights);
-    let mut out = vec![TableRow::new(
-        headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| header_cell(h, w[i], size))
-            .collect(),
-    )];
-    for cells in rows {
-        out.push(TableRow::new(
-            cells
+    let mut out = vec![
+        TableRow::new(
+            headers
                 .iter()
                 .enumerate()
-                .map(|(i, c)| cell_sized(c, w[i], size, i != left))
+                .map(|(i, h)| header_cell(h, w[i], size))
                 .collect(),
-        ));
+        )
+        .cant_split(),
+    ];
+    for cells in rows {
+        out.push(
+            TableRow::new(
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| cell_sized(c, w[i], size, i != left))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     table(w, out)
 }
 
-/// The summary as a .docx.
-pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec<u8>, ReportError> {
+/// The binding indicators a roll-up's zones fail, as the per-city table writes them: `1 生态文明建设规划（2）、…`
+/// (the indicator, and how many zones fail it), `—` when none.
+fn failures_text(rollup: &ecociv_progress::rollup::Rollup) -> String {
+    if rollup.binding_failures.is_empty() {
+        return "—".into();
+    }
+    rollup
+        .binding_failures
+        .iter()
+        .map(|(id, name, count)| format!("{id} {name}（{count}）"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The summary as a .docx; `cities`: a province's cities (empty for a city's summary: no per-city part).
+pub fn summary(
+    input: &RollupInput<'_>,
+    cities: &[CityLine],
+    signature: &Signature<'_>,
+) -> Result<Vec<u8>, ReportError> {
     let r = input.rollup;
+    // Sections and tables are numbered as they come (the per-city part is a province's only).
+    let mut section = 0;
+    let mut heading = |title: &str| {
+        section += 1;
+        heading1(&format!("{}、{title}", chinese_number(section)), None)
+    };
+    let mut table_no = 0;
+    let mut table_caption = |title: &str| {
+        table_no += 1;
+        caption(&format!("表{table_no}　{title}")).keep_next(true)
+    };
     let mut doc = super::document();
     doc = doc
         .add_paragraph(
@@ -64,7 +105,7 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         );
 
     // 一、总体情况
-    doc = doc.add_paragraph(heading1(&format!("{}、总体情况", chinese_number(1)), None));
+    doc = doc.add_paragraph(heading("总体情况"));
     let mut overview = format!(
         "{}范围内共有创建区域 {} 个，其中 {} 个已报送{}年度数据并参与比较；参与比较的区域中，达到创建要求的 {} 个，占 {}。",
         input.scope_name,
@@ -75,7 +116,13 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         input.ready_share(),
     );
     if !r.not_reported.is_empty() {
-        overview.push_str(&format!("尚未报送的区域 {} 个（见第五部分）。", r.not_reported.len()));
+        // 未报送区域 is the last part: the fifth, the sixth with the per-city part.
+        let last = if cities.is_empty() { 5 } else { 6 };
+        overview.push_str(&format!(
+            "尚未报送的区域 {} 个（见第{}部分）。",
+            r.not_reported.len(),
+            chinese_number(last)
+        ));
     }
     if !r.other_edition.is_empty() {
         overview.push_str(&format!(
@@ -94,8 +141,42 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         input.framework.name, r.framework_edition
     )));
 
-    // 二、各区域达标情况
-    doc = doc.add_paragraph(heading1(&format!("{}、各区域达标情况", chinese_number(2)), None));
+    // 各市创建情况 (a province)
+    if !cities.is_empty() {
+        doc = doc.add_paragraph(heading("各市创建情况"));
+        let rows: Vec<Vec<String>> = cities
+            .iter()
+            .map(|(name, c)| {
+                vec![
+                    name.clone(),
+                    c.zones.to_string(),
+                    c.compared.to_string(),
+                    c.ready.to_string(),
+                    c.not_reported.len().to_string(),
+                    failures_text(c),
+                ]
+            })
+            .collect();
+        doc = doc
+            .add_paragraph(table_caption(&format!("{}年度各市创建情况", r.year)))
+            .add_table(grid(
+                &[
+                    "市",
+                    "区域数",
+                    "参与比较",
+                    "达到创建要求",
+                    "未报送",
+                    "约束性指标未达标（区域数）",
+                ],
+                &rows,
+                &[4, 2, 2, 3, 2, 9],
+                WUHAO,
+                5,
+            ));
+    }
+
+    // 各区域达标情况
+    doc = doc.add_paragraph(heading("各区域达标情况"));
     if r.standings.is_empty() {
         doc = doc.add_paragraph(body("本年度尚无区域参与比较。"));
     } else {
@@ -113,7 +194,7 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
             })
             .collect();
         doc = doc
-            .add_paragraph(caption(&format!("表1　{}年度各区域达标情况", r.year)).keep_next(true))
+            .add_paragraph(table_caption(&format!("{}年度各区域达标情况", r.year)))
             .add_table(grid(
                 &["排名", "区域", "状态", "约束性指标达标", "参考性指标达标"],
                 &rows,
@@ -123,8 +204,8 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
             ));
     }
 
-    // 三、约束性指标未达标情况
-    doc = doc.add_paragraph(heading1(&format!("{}、约束性指标未达标情况", chinese_number(3)), None));
+    // 约束性指标未达标情况
+    doc = doc.add_paragraph(heading("约束性指标未达标情况"));
     if r.binding_failures.is_empty() {
         doc = doc.add_paragraph(body("参与比较的区域约束性指标均已达标。"));
     } else {
@@ -140,8 +221,8 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         }
     }
 
-    // 四、各指标分布情况
-    doc = doc.add_paragraph(heading1(&format!("{}、各指标分布情况", chinese_number(4)), None));
+    // 各指标分布情况
+    doc = doc.add_paragraph(heading("各指标分布情况"));
     let rows: Vec<Vec<String>> = r
         .rows
         .iter()
@@ -163,7 +244,7 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         })
         .collect();
     doc = doc
-        .add_paragraph(caption(&format!("表2　{}年度各指标在参与比较区域中的分布", r.year)).keep_next(true))
+        .add_paragraph(table_caption(&format!("{}年度各指标在参与比较区域中的分布", r.year)))
         .add_table(grid(
             &["编号", "指标", "达标", "不达标", "无数据", "最小值", "中位数", "最大值"],
             &rows,
@@ -172,8 +253,8 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
             1,
         ));
 
-    // 五、未报送区域
-    doc = doc.add_paragraph(heading1(&format!("{}、未报送区域", chinese_number(5)), None));
+    // 未报送区域
+    doc = doc.add_paragraph(heading("未报送区域"));
     if r.not_reported.is_empty() {
         doc = doc.add_paragraph(body("范围内各区域均已报送本年度数据。"));
     } else {
@@ -194,5 +275,5 @@ pub fn summary(input: &RollupInput<'_>, signature: &Signature<'_>) -> Result<Vec
         .add_paragraph(super::body_right(signature.issuer).line_spacing(LineSpacing::new().before(600)))
         .add_paragraph(super::body_right(&signature.date));
 
-    super::pack(doc)
+    super::pack_repeating_headers(doc)
 }

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
-use crate::service::{member_zone, rollup, zones};
+use crate::service::{maps, member_zone, rollup, zones};
 
 /// The body of `POST /api/v1/zones`: a zone directory's files as texts.
 #[derive(Debug, Deserialize)]
@@ -41,12 +41,16 @@ pub async fn create(
         values_csv: body.values_csv,
         projects_csv: body.projects_csv,
     };
+    let options = zones::ImportOptions {
+        disclosed: body.public,
+        ..Default::default()
+    };
     let (code, values) = zones::import(
         &state.store,
         &principal.user.id,
         "upload",
         &files,
-        body.public,
+        &options,
         zones::today(),
     )
     .await?;
@@ -58,6 +62,107 @@ pub async fn create(
     Ok((
         axum::http::StatusCode::CREATED,
         Json(json!({"zone": crate::api::zones::profile_json(&record), "values": values})),
+    )
+        .into_response())
+}
+
+/// The query of `POST /api/v1/units/{code}/boundaries`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundaryQuery {
+    /// The file's name, for the messages and the record (`boundaries.geojson` by default).
+    #[serde(default)]
+    file: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+    /// The property holding the unit code (default: `adcode`, `code`, `gb`, …).
+    #[serde(default)]
+    code_property: Option<String>,
+}
+
+/// `POST /api/v1/units/{code}/boundaries?file=NAME[&dry_run=true][&code_property=P]` (administrators; reviewers
+/// granted at the unit or above, issue 15): the body is a GeoJSON file, spooled to disk as it arrives; the
+/// boundaries of the units within `{code}` (`all`: every unit, administrators) are stored, all or nothing —
+/// the file's features outside the unit are counted and left out.
+pub async fn import_boundaries(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<BoundaryQuery>,
+    body: axum::body::Body,
+) -> ApiResult<Json<Value>> {
+    // Who may import is decided before the body is read.
+    let scope = zones::import_scope(&principal, &code)?;
+    let file = crate::service::monitoring::check_file_name(query.file.as_deref().unwrap_or("boundaries.geojson"))?;
+    let spooled = crate::spool::spool_body(body, maps::MAX_BOUNDARY_BYTES, None).await?;
+    let bytes = zones::spooled_bytes(&spooled).await?;
+    let report = maps::import_bytes(
+        &state.store,
+        bytes,
+        &file,
+        scope.as_deref(),
+        query.code_property.as_deref(),
+        query.dry_run,
+    )
+    .await?;
+    Ok(Json(report.json(&file, scope.as_deref(), query.dry_run)))
+}
+
+/// The query of `POST /api/v1/units/{code}/zones`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTemplateQuery {
+    /// The file's name, for the messages and the values' source (`规划模板.xlsx` by default).
+    #[serde(default)]
+    file: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/v1/units/{code}/zones?file=NAME[&dry_run=true]` (administrators; reviewers granted at the unit
+/// or above, issue 15): the body is the plan's Table 2-1 filled into the Excel plan template
+/// (`ecociv zone template`); the zone it names must lie within `{code}`. Checked as a zone directory is, all
+/// or nothing, each problem named by its sheet and cell. The zone is created not public.
+pub async fn import_plan(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<PlanTemplateQuery>,
+    body: axum::body::Body,
+) -> ApiResult<Response> {
+    let scope = zones::import_scope(&principal, &code)?;
+    let file = crate::service::monitoring::check_file_name(query.file.as_deref().unwrap_or("规划模板.xlsx"))?;
+    let spooled = crate::spool::spool_body(body, crate::api::MAX_IMPORT_BYTES as u64, None).await?;
+    let bytes = zones::spooled_bytes(&spooled).await?;
+    let options = zones::ImportOptions {
+        disclosed: false,
+        dry_run: query.dry_run,
+        within: scope,
+    };
+    let (zone, values) = zones::import_plan(
+        &state.store,
+        &principal.user.id,
+        &file,
+        &bytes,
+        &options,
+        zones::today(),
+    )
+    .await?;
+    if query.dry_run {
+        return Ok(
+            Json(json!({"dry_run": true, "file": file, "zone": {"code": zone}, "values": values})).into_response(),
+        );
+    }
+    let record = state
+        .store
+        .zone(&zone)
+        .await?
+        .ok_or_else(|| ApiError::internal("zone missing after create"))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(
+            json!({"dry_run": false, "file": file, "zone": crate::api::zones::profile_json(&record), "values": values}),
+        ),
     )
         .into_response())
 }

@@ -50,7 +50,7 @@ fn prefix(scope: &str) -> &str {
 
 /// The refusal of a boundary file: every problem (at most [`ecociv_map::geojson::MAX_PROBLEMS`], then how
 /// many more) as `error::located_json`, nothing imported.
-fn refused(source: &str, problems: Vec<Located>) -> ApiError {
+fn refused(source: &str, problems: Vec<Located>, scoped: bool) -> ApiError {
     let total = problems.len();
     let unknown = problems
         .iter()
@@ -67,8 +67,9 @@ fn refused(source: &str, problems: Vec<Located>) -> ApiError {
             format!("另有 {} 处错误未列出", total - ecociv_map::geojson::MAX_PROBLEMS),
         ));
     }
-    let hint = if unknown > 0 {
-        "；文件含本系统行政区划以外的单位时，可用 --within 指定只导入的范围（如 450000）"
+    // Without a scope, a file of the whole country names units this deployment does not hold.
+    let hint = if unknown > 0 && !scoped {
+        "；文件含本系统行政区划以外的单位时，可指定只导入的范围（如广西 450000），范围外的要素略过"
     } else {
         ""
     };
@@ -79,14 +80,21 @@ fn refused(source: &str, problems: Vec<Located>) -> ApiError {
     .with_details(json!(problems.iter().map(located_json).collect::<Vec<_>>()))
 }
 
+/// The largest boundary file the API and the admin page take (spooled to disk as it arrives, then read
+/// whole: the GeoJSON is parsed as one document). A province's county boundaries are a few MiB; the
+/// nation's districts at full detail some hundred.
+pub const MAX_BOUNDARY_BYTES: u64 = 256 << 20;
+
 /// Imports a GeoJSON file's boundaries, all or nothing. `within`: a unit code; features outside it are
 /// left out. `code_property`: the property holding the code (default: `adcode`, `code`, `gb`, …).
+/// `dry_run`: every check, nothing stored (the report says what would be).
 pub async fn import(
     store: &Store,
     text: &str,
     source: &str,
     within: Option<&str>,
     code_property: Option<&str>,
+    dry_run: bool,
 ) -> ApiResult<ImportReport> {
     let hierarchy = hierarchy();
     if let Some(scope) = within
@@ -97,7 +105,8 @@ pub async fn import(
             format!("范围 {scope} 不是已知的行政区划代码 (unknown unit)"),
         ));
     }
-    let collection = ecociv_map::geojson::read(text, code_property).map_err(|problems| refused(source, problems))?;
+    let collection = ecociv_map::geojson::read(text, code_property)
+        .map_err(|problems| refused(source, problems, within.is_some()))?;
     let mut problems = Vec::new();
     let mut rows = Vec::new();
     let mut report = ImportReport {
@@ -147,7 +156,7 @@ pub async fn import(
         });
     }
     if !problems.is_empty() {
-        return Err(refused(source, problems));
+        return Err(refused(source, problems, within.is_some()));
     }
     if rows.is_empty() {
         return Err(ApiError::new(
@@ -158,9 +167,56 @@ pub async fn import(
             ),
         ));
     }
+    if dry_run {
+        report.stored = rows.len();
+        return Ok(report);
+    }
     ensure_units(store).await?;
     report.stored = store.put_boundaries(&rows, source).await?;
     Ok(report)
+}
+
+/// [`import`] of a file's bytes (the command line's file, an upload): refused whole, naming the file, when
+/// it is not UTF-8 text.
+pub async fn import_bytes(
+    store: &Store,
+    bytes: Vec<u8>,
+    source: &str,
+    within: Option<&str>,
+    code_property: Option<&str>,
+    dry_run: bool,
+) -> ApiResult<ImportReport> {
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        ApiError::new(
+            Code::InvalidValue,
+            format!("边界文件 {source} 第 {line} 行不是 UTF-8 编码的文本，未导入任何边界 (not UTF-8 text; nothing was imported)"),
+        )
+        .with_details(json!([located_json(
+            &Located::new(source, "不是 UTF-8 编码的文本 (not UTF-8 text)").at_line(line as u64)
+        )]))
+    })?;
+    import(store, &text, source, within, code_property, dry_run).await
+}
+
+impl ImportReport {
+    /// The report as the API answers it.
+    pub fn json(&self, file: &str, scope: Option<&str>, dry_run: bool) -> serde_json::Value {
+        json!({
+            "dry_run": dry_run,
+            "file": file,
+            "scope": scope.unwrap_or(crate::service::rollup::NATION),
+            "stored": self.stored,
+            "outside": self.outside,
+            "lines": self.lines,
+            "points": self.points,
+            "renamed": self.renamed.iter().map(|(code, in_file, name)| json!({
+                "code": code, "name_in_file": in_file, "name": name,
+            })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 /// A county-level unit of a map's scope.

@@ -255,10 +255,28 @@ pub async fn export(state: &AppState, view: &RollupView, code: &str, what: Expor
                 issuer: &format!("{}{bureau}", view.scope_name),
                 date: ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
             };
+            // A province's summary has a line per city (its zones' own roll-up under the same edition).
+            let hierarchy = crate::service::zones::hierarchy();
+            let province = hierarchy
+                .unit(code)
+                .is_some_and(|unit| unit.level == ecociv_core::division::Level::Province);
+            let cities: Vec<ecociv_report::docx::rollup::CityLine> = if province {
+                ecociv_progress::rollup::by_parent(year, &framework, &view.zones)
+                    .into_iter()
+                    .map(|(parent, rolled)| {
+                        let name = hierarchy
+                            .unit(&parent)
+                            .map_or_else(|| format!("{parent}（未知）"), |unit| unit.name.clone());
+                        (name, rolled)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             ExportFile {
                 content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 file_name: format!("rollup-{code}-{year}.docx"),
-                bytes: ecociv_report::docx::rollup::summary(&input, &signature).map_err(ApiError::internal)?,
+                bytes: ecociv_report::docx::rollup::summary(&input, &cities, &signature).map_err(ApiError::internal)?,
             }
         }
     })

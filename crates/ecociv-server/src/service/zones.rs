@@ -99,7 +99,7 @@ pub struct Adoption {
 }
 
 /// Adopts a newer edition for a zone from a year on (administrators; the caller checks): the edition
-/// must be known, every row the zone's plan names (targets, lead departments) must be in it, the year
+/// must be known and not older than the current one (`ecociv_core::zone::check_edition_order`), every row the zone's plan names (targets, lead departments) must be in it, the year
 /// after the year the current edition applies from, and a reason given. Years before keep their edition
 /// and their stored assessments; later years are judged again under the new one. Nothing changes on a
 /// refusal. Returns the zone's editions after.
@@ -144,6 +144,10 @@ pub async fn adopt(
             ),
         ));
     };
+    // Newer by edition order (an older edition is refused), not merely another one.
+    let current = store.framework(&record.editions.current).await?;
+    ecociv_core::zone::check_edition_order(&current, &framework)
+        .map_err(|problem| field("framework", problem.message()))?;
     let plan = store.plan(&record).await?;
     let missing: std::collections::BTreeSet<&str> = plan
         .targets
@@ -211,18 +215,86 @@ pub async fn check(store: &Store, base: &str, files: &ZoneFiles, today: Day) -> 
     Ok(loaded)
 }
 
-/// Creates a zone from its files, with its values as approved imports, in one transaction (administrators;
-/// the caller checks). Returns the zone's code and the number of values stored.
+/// The unit an import acts for, from a path's `{code}` (`all`: the nation), if the principal may import for
+/// it ([`crate::auth::Principal::can_import_for`]): decided before a file is read. `None`: the nation
+/// (administrators only). A unit the hierarchy does not know is not found.
+pub fn import_scope(principal: &crate::auth::Principal, code: &str) -> ApiResult<Option<String>> {
+    let scope = (code != crate::service::rollup::NATION).then_some(code);
+    if !principal.can_import_for(scope, hierarchy()) {
+        return Err(ApiError::forbidden());
+    }
+    match scope {
+        Some(code) if hierarchy().unit(code).is_none() => {
+            Err(ApiError::not_found(format!("行政区划 (administrative unit) {code}")))
+        }
+        scope => Ok(scope.map(str::to_string)),
+    }
+}
+
+/// Reads a spooled upload whole (off the request threads): for the formats read as one document (a
+/// workbook, a GeoJSON file).
+pub async fn spooled_bytes(spooled: &crate::spool::Spooled) -> ApiResult<Vec<u8>> {
+    let spooled = spooled.clone();
+    crate::work::cpu(move || spooled.bytes())
+        .await?
+        .map_err(|error| ApiError::bad_request(format!("上传未完成 (the upload did not complete): {error}")))
+}
+
+/// How a zone is imported.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The zone is public from the start (administrators only; the caller checks).
+    pub disclosed: bool,
+    /// Check everything and store nothing (试导入).
+    pub dry_run: bool,
+    /// The unit the importer acts for: the zone must lie within it (a city's reviewer imports for its own
+    /// city only). `None`: anywhere (administrators, the command line).
+    pub within: Option<String>,
+}
+
+/// The refusal of a zone outside the unit the importer acts for (`location`: where the file names the
+/// zone's code).
+fn outside(code: &str, scope: &str, location: &str) -> ApiError {
+    let name = |code: &str| {
+        hierarchy()
+            .unit(code)
+            .map_or_else(|| code.to_string(), |unit| unit.name.clone())
+    };
+    ApiError::new(
+        Code::Forbidden,
+        format!(
+            "{location}的区域 {code}（{}）不在{}（{scope}）范围内，只能为本级及以下单位导入，未导入 \
+             (the zone is outside the unit you import for)",
+            name(code),
+            name(scope)
+        ),
+    )
+}
+
+/// Creates a zone from its files, with its values as approved imports, in one transaction (administrators
+/// and reviewers granted at a unit above it; the caller checks the role, `options.within` the place).
+/// Returns the zone's code and the number of values stored (with `dry_run`, that would be stored).
 pub async fn import(
     store: &Store,
     author_id: &str,
     base: &str,
     files: &ZoneFiles,
-    disclosed: bool,
+    options: &ImportOptions,
     today: Day,
 ) -> ApiResult<(String, usize)> {
-    ensure_units(store).await?;
+    if !options.dry_run {
+        ensure_units(store).await?;
+    }
     let loaded = check(store, base, files, today).await?;
+    let code = loaded.zone.profile.code.clone();
+    if let Some(scope) = &options.within
+        && !hierarchy().is_within(&code, scope)
+    {
+        return Err(outside(&code, scope, &format!("{base}/zone.toml ")));
+    }
+    if options.dry_run {
+        return Ok((code, loaded.zone.observations.len()));
+    }
     let revisions: Vec<NewRevision> = loaded
         .zone
         .observations
@@ -245,7 +317,7 @@ pub async fn import(
         .create_zone_with_values(
             &loaded.zone.profile,
             &loaded.zone.plan,
-            disclosed,
+            options.disclosed,
             author_id,
             Some(Batch { format: "zone".into() }),
             revisions,
@@ -271,7 +343,7 @@ pub async fn import_plan(
     author_id: &str,
     file: &str,
     bytes: &[u8],
-    disclosed: bool,
+    options: &ImportOptions,
     today: Day,
 ) -> ApiResult<(String, usize)> {
     use ecociv_report::zone_plan;
@@ -303,6 +375,16 @@ pub async fn import_plan(
         Err(other) => return Err(other.into()),
     };
     let cells = zone_plan::read(&framework, bytes, file).map_err(cells_refused)?;
+    if let Some(scope) = &options.within
+        && !hierarchy().is_within(&cells.code, scope)
+    {
+        let cell = zone_plan::info_cell("code").unwrap_or_default();
+        return Err(outside(
+            &cells.code,
+            scope,
+            &format!("{file}（{}!{cell}）", zone_plan::INFO_SHEET),
+        ));
+    }
     let mut parents: Vec<ecociv_core::zone::ParentUnit> = hierarchy()
         .ancestors(&cells.code)
         .iter()
@@ -381,7 +463,7 @@ pub async fn import_plan(
         values_csv: text("values.csv"),
         projects_csv: None,
     };
-    import(store, author_id, file, &files, disclosed, today)
+    import(store, author_id, file, &files, options, today)
         .await
         .map_err(|mut error| {
             // A problem of the made zone file is named by the template's cell where there is one.

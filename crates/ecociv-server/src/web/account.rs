@@ -371,9 +371,17 @@ fn audit_rows(
         if action == "zone.edition" {
             // The edition's id; the page puts its name in its place.
             let framework = state["framework"].as_str().unwrap_or_default().to_string();
-            return match state["from_year"].as_i64() {
+            let edition = match state["from_year"].as_i64() {
                 Some(year) => format!("{framework}（{}）", admin::period_text(lang, Some(year as i32), None)),
                 None => framework,
+            };
+            // The adoption's reason (its document) is part of what changed.
+            return match state["reason"].as_str().filter(|reason| !reason.is_empty()) {
+                Some(reason) => format!(
+                    "{edition}；{}：{reason}",
+                    ecociv_web::t(lang, "admin.edition_reason_short")
+                ),
+                None => edition,
             };
         }
         if action == "zone.public" {
@@ -513,7 +521,7 @@ pub async fn zone_public(
 
 /// The message of a refusal in the page's language: a Chinese page shows the Chinese part of the
 /// service's bilingual "中文 (English)" text.
-fn message_in(lang: Lang, message: &str) -> String {
+pub(crate) fn message_in(lang: Lang, message: &str) -> String {
     match (lang, message.strip_suffix(')').and_then(|m| m.rsplit_once(" ("))) {
         (Lang::Zh, Some((zh, _))) => zh.to_string(),
         _ => message.to_string(),

@@ -79,6 +79,9 @@ pub async fn page(
         csv_href: format!("/api/v1/rollup/{encoded}?year={year}&format=csv"),
         xlsx_href: format!("/api/v1/rollup/{encoded}/rollup.xlsx?year={year}"),
         docx_href: rollup::summary_bureau(&code).map(|_| format!("/api/v1/rollup/{encoded}/summary.docx?year={year}")),
+        import_href: user
+            .can_import_for(scope, crate::service::zones::hierarchy())
+            .then(|| format!("{}?unit={encoded}", urls::ADMIN_IMPORT)),
         years,
         zone_href,
         map: RollupMap {

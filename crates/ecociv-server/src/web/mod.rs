@@ -17,6 +17,7 @@ pub mod account;
 pub mod corrections;
 pub mod forms;
 pub mod hierarchy;
+pub mod imports;
 pub mod ledger;
 pub mod pages;
 pub mod plan;
@@ -179,6 +180,12 @@ pub const ROUTES: &[PageRoute] = &[
     // Issue 15 (h15): the roll-up of a city, a province or the nation.
     get(paths::ROLLUP, |m| on(m, hierarchy::page)),
     get(paths::PEERS, |m| on(m, hierarchy::peers)),
+    // Imports for a unit (issue 15): a plan template or a boundary file, spooled to disk up to the handler's
+    // limits.
+    get(paths::ADMIN_IMPORT, |m| on(m, imports::page)),
+    post(paths::ADMIN_IMPORT, |m| {
+        on(m, imports::post).layer(DefaultBodyLimit::disable())
+    }),
     // Registers (台账), issue 13.
     get(paths::LEDGERS, |m| on(m, ledger::list)),
     post(paths::LEDGERS_COMPUTE, |m| on(m, ledger::compute)),

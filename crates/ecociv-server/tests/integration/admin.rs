@@ -649,6 +649,10 @@ const PAGES: &[PageRoute] = &[
     // Issue 15 (h15): the roll-up of the zone's unit (admins here; a city's roles in hierarchy.rs).
     ("GET", "/rollup/{code}", ADMINS, &[]),
     ("GET", "/z/{code}/peers", EVERYONE, &[]),
+    // Imports for a unit: admins here (a city's reviewer in unit_imports.rs); a form that is not multipart is
+    // refused as malformed after the role check.
+    ("GET", "/admin/import", ADMINS, &[]),
+    ("POST", "/admin/import", ADMINS, &[("form", "plan")]),
     // Registers (台账), issue 13.
     ("GET", "/z/{code}/ledgers", MEMBERS, &[]),
     (

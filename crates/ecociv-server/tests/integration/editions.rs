@@ -261,5 +261,47 @@ async fn a_zone_adopts_a_newer_edition_and_keeps_its_earlier_years_under_the_old
             "{}",
             page(&shown)
         );
+        // The change history says why (the adoption's reason), and the tab is named for what it holds.
+        assert!(
+            page(&shown).contains("依据：回到国家版本（测试）")
+                && page(&shown).contains("依据：桂环发〔2024〕1号（测试）"),
+            "{}",
+            page(&shown)
+        );
+        assert!(page(&shown).contains(">区域设置</a>") && !page(&shown).contains(">对外公开</a>"));
+
+        // "Newer" is judged by edition order: a 2024 edition may be adopted, and then the 2021 one no more.
+        let text = ecociv_data::bundled::FRAMEWORKS[0]
+            .1
+            .replacen("id = \"national-2021\"", "id = \"national-2024-test\"", 1)
+            .replacen("edition = \"2021\"", "edition = \"2024\"", 1);
+        server.store.put_framework(&text).await.unwrap();
+        let newer = admin
+            .json(
+                &server,
+                Method::POST,
+                "/api/v1/zones/450202/editions",
+                Some(json!({"framework": "national-2024-test", "from_year": 2027, "reason": "新版（测试）"})),
+            )
+            .await;
+        assert_eq!(newer.status, StatusCode::OK, "{engine}: {:?}", newer.body);
+        let older = admin
+            .json(
+                &server,
+                Method::POST,
+                "/api/v1/zones/450202/editions",
+                Some(json!({"framework": "national-2021", "from_year": 2028, "reason": "文件"})),
+            )
+            .await;
+        assert_eq!(older.status, StatusCode::BAD_REQUEST, "{engine}: {:?}", older.body);
+        assert!(
+            older.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("所选版本（2021）早于现行版本（2024）"),
+            "{:?}",
+            older.body
+        );
+        assert_eq!(server.store.edition_adoptions("450202").await.unwrap().len(), 3);
     }
 }

@@ -464,7 +464,7 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         &system.id,
         "柳北区规划.xlsx",
         &bad,
-        false,
+        &ecociv_server::service::zones::ImportOptions::default(),
         ecociv_server::service::zones::today(),
     )
     .await
@@ -503,7 +503,7 @@ async fn zones_from_files_and_the_excel_plan_rolled_up_to_city_and_province_and_
         &system.id,
         "柳北区规划.xlsx",
         &good,
-        false,
+        &ecociv_server::service::zones::ImportOptions::default(),
         ecociv_server::service::zones::today(),
     )
     .await

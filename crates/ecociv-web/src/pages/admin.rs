@@ -90,6 +90,7 @@ enum Tab {
     Users,
     Departments,
     Zone,
+    Import,
 }
 
 fn admin_tabs(ctx: &PageContext, active: Tab) -> Markup {
@@ -105,8 +106,9 @@ fn admin_tabs(ctx: &PageContext, active: Tab) -> Markup {
         (
             Tab::Zone,
             format!("{}?zone={}", urls::ADMIN_ZONE, urls::encode(zone)),
-            t(lang, "admin.zone_public"),
+            t(lang, "admin.zone_settings"),
         ),
+        (Tab::Import, urls::ADMIN_IMPORT.to_string(), t(lang, "admin.import")),
     ];
     html! {
         nav class="tabs" aria-label=(t(lang, "nav.admin")) {
@@ -121,8 +123,9 @@ fn admin_tabs(ctx: &PageContext, active: Tab) -> Markup {
     }
 }
 
-/// The zone's public switch (对外公开): whether the zone's approved standing, survey results, disclosure list
-/// and open data are shown without an account, with the record of its changes.
+/// The zone settings page (区域设置): the public switch (whether the zone's approved standing, survey
+/// results, disclosure list and open data are shown without an account), the open data's licence and the
+/// framework editions, with the record of their changes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZonePublicView {
     /// Where the form posts.
@@ -170,7 +173,7 @@ pub fn period_text(lang: crate::i18n::Lang, from: Option<i32>, to: Option<i32>) 
 /// Renders the zone's public switch.
 pub fn render_zone_public(ctx: &PageContext, view: &ZonePublicView) -> String {
     let lang = ctx.lang;
-    let title = t(lang, "admin.zone_public");
+    let title = t(lang, "admin.zone_settings");
     let body = html! {
         h1 { (t(lang, "nav.admin")) }
         (admin_tabs(ctx, Tab::Zone))
@@ -272,6 +275,116 @@ pub fn render_zone_public(ctx: &PageContext, view: &ZonePublicView) -> String {
         }
         h2 { (t(lang, "admin.history")) }
         (history_table(ctx, &view.history))
+    };
+    page(ctx, &title, Nav::Admin, body)
+}
+
+/// The page of imports for a unit (issue 15): a zone from the Excel plan template, boundaries from a
+/// GeoJSON file; each a file form with a dry run (仅检查), all or nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportView {
+    /// Where the forms post.
+    pub action: String,
+    /// The units the visitor may import for: (code, name), the nation's code first for administrators.
+    pub units: Vec<(String, String)>,
+    /// The unit chosen.
+    pub unit: String,
+    /// An administrator (the administration's tabs are shown).
+    pub is_admin: bool,
+    /// The largest files taken: (plan template, boundaries), as text (`32 MiB`).
+    pub limits: (String, String),
+    /// The outcome of the last form.
+    pub outcome: Option<ImportOutcome>,
+}
+
+/// What a form of the import page did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportOutcome {
+    /// `plan` or `boundaries`.
+    pub form: String,
+    pub ok: bool,
+    pub message: String,
+    /// Each problem, with its file and place (line and field, or sheet and cell).
+    pub problems: Vec<String>,
+}
+
+fn import_form(ctx: &PageContext, view: &ImportView, form: &str) -> Markup {
+    let lang = ctx.lang;
+    let id = |name: &str| format!("{form}-{name}");
+    html! {
+        @if let Some(outcome) = view.outcome.as_ref().filter(|o| o.form == form) {
+            @if outcome.ok {
+                div class="flash flash-success" role="status" { (outcome.message) }
+            } @else {
+                div class="error" role="alert" id=(id("error")) {
+                    p { (outcome.message) }
+                    @if !outcome.problems.is_empty() {
+                        ul class="problems" {
+                            @for problem in &outcome.problems { li { (problem) } }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action=(view.action) enctype="multipart/form-data" class="stack" {
+            (csrf_field(ctx))
+            input type="hidden" name="form" value=(form);
+            div class="field" {
+                label for=(id("unit")) { (t(lang, "admin.import_unit")) }
+                select id=(id("unit")) name="unit" required {
+                    @for (code, name) in &view.units {
+                        option value=(code) selected[*code == view.unit] { (name) }
+                    }
+                }
+            }
+            div class="field" {
+                label for=(id("file")) { (t(lang, "admin.import_file")) }
+                @if form == "plan" {
+                    input id=(id("file")) name="file" type="file" required
+                        accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                } @else {
+                    input id=(id("file")) name="file" type="file" required accept=".geojson,.json,application/geo+json,application/json";
+                }
+            }
+            @if form == "boundaries" {
+                div class="field" {
+                    label for=(id("property")) { (t(lang, "admin.import_code_property")) }
+                    input id=(id("property")) name="code_property" type="text" maxlength="40";
+                }
+            }
+            div class="field" {
+                label {
+                    input id=(id("dry")) type="checkbox" name="dry_run" value="true";
+                    " " (t(lang, "admin.import_dry_run"))
+                }
+            }
+            button id=(id("submit")) type="submit" { (t(lang, "admin.import_submit")) }
+        }
+    }
+}
+
+/// Renders the import page.
+pub fn render_import(ctx: &PageContext, view: &ImportView) -> String {
+    let lang = ctx.lang;
+    let title = t(lang, "admin.import");
+    let body = html! {
+        @if view.is_admin {
+            h1 { (t(lang, "nav.admin")) }
+            (admin_tabs(ctx, Tab::Import))
+        } @else {
+            h1 { (title) }
+        }
+        p class="hint" { (t(lang, "admin.import_hint")) }
+        section class="card" aria-labelledby="plan-h" {
+            h2 id="plan-h" { (t(lang, "admin.import_plan")) }
+            p class="hint" { (tf(lang, "admin.import_plan_hint", &[("limit", &view.limits.0)])) }
+            (import_form(ctx, view, "plan"))
+        }
+        section class="card" aria-labelledby="boundaries-h" {
+            h2 id="boundaries-h" { (t(lang, "admin.import_boundaries")) }
+            p class="hint" { (tf(lang, "admin.import_boundaries_hint", &[("limit", &view.limits.1)])) }
+            (import_form(ctx, view, "boundaries"))
+        }
     };
     page(ctx, &title, Nav::Admin, body)
 }

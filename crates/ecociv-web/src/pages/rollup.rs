@@ -29,6 +29,9 @@ pub struct RollupPage<'a> {
     pub xlsx_href: String,
     /// The Word summary (a city or a province only).
     pub docx_href: Option<String>,
+    /// The page of imports for the scope (zones from the plan template, boundaries), when the visitor may
+    /// import for it.
+    pub import_href: Option<String>,
     /// (year, href) of the neighbouring years.
     pub years: Vec<(i32, String)>,
     /// A zone's page.
@@ -256,6 +259,9 @@ fn map_section(ctx: &PageContext, view: &RollupPage<'_>, figure: &dyn Fn(&str, O
                     p { (t(lang, "rollup.howto1")) }
                     p { (t(lang, "rollup.howto2")) }
                     pre { code { (tf(lang, "rollup.howto_cmd", &[("scope", &map.scope_code)])) } }
+                    @if let Some(href) = &view.import_href {
+                        p { (t(lang, "rollup.howto_page")) " " a href=(href) { (t(lang, "admin.import")) } }
+                    }
                     p { (t(lang, "rollup.howto3")) }
                 }
             }
@@ -409,6 +415,10 @@ pub fn render(ctx: &PageContext, view: &RollupPage<'_>) -> String {
                 @if let Some(href) = &view.docx_href {
                     " · "
                     a href=(href) { (t(lang, "rollup.k39")) }
+                }
+                @if let Some(href) = &view.import_href {
+                    " · "
+                    a href=(href) { (t(lang, "admin.import")) }
                 }
             }
         }

@@ -43,21 +43,18 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .file
         .file_name()
         .map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("错误 (error): {source} 不是 UTF-8 编码的文本 (not UTF-8 text)，未导入");
-        return Ok(ExitCode::from(1));
-    };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let store = Store::open(&args.db)
             .await
             .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
-        let result = maps::import(
+        let result = maps::import_bytes(
             &store,
-            &text,
+            bytes,
             &source,
             args.within.as_deref(),
             args.code_property.as_deref(),
+            false,
         )
         .await;
         store.close().await;

@@ -358,7 +358,11 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
         let base = args.dir.display().to_string();
-        match zones::import(&store, &system.id, &base, &files, args.disclosed, zones::today()).await {
+        let options = zones::ImportOptions {
+            disclosed: args.disclosed,
+            ..Default::default()
+        };
+        match zones::import(&store, &system.id, &base, &files, &options, zones::today()).await {
             Ok((code, values)) => {
                 println!("已导入区域 {code}：{values} 个数值（imported）");
                 store.close().await;
@@ -388,7 +392,11 @@ fn import_plan(args: ImportArgs) -> anyhow::Result<ExitCode> {
         let system = ecociv_server::demo::system_user(&store)
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
-        let result = zones::import_plan(&store, &system.id, &file, &bytes, args.disclosed, zones::today()).await;
+        let options = zones::ImportOptions {
+            disclosed: args.disclosed,
+            ..Default::default()
+        };
+        let result = zones::import_plan(&store, &system.id, &file, &bytes, &options, zones::today()).await;
         store.close().await;
         match result {
             Ok((code, values)) => {
