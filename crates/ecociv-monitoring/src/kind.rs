@@ -1,5 +1,6 @@
 //! The monitoring file kinds the CLI reads (`monitoring/air/*.csv` — hourly, or daily for the years
-//! without hours —, `monitoring/water/NAME.csv`, EI from land use included), as the server stores them: validated first by the standards crate's own reader (so an upload is refused
+//! without hours —, `monitoring/water/NAME.csv`, EI from land use included, and the inputs of
+//! `ecociv noise judge` and `ecociv soil development|farmland`), as the server stores them: validated first by the standards crate's own reader (so an upload is refused
 //! exactly where `ecociv assess` would refuse the file, naming file, line and field), then split into
 //! cells — one per (station, time, parameter) — and rebuilt into the same CSV for computation.
 //!
@@ -42,6 +43,14 @@ pub enum Kind {
     Ei,
     /// EI from land use, water and emissions (`ei_land_use.csv`, HJ 192: the sub-indices computed).
     EiLandUse,
+    /// Noise readings: `point,class,date,start,minutes,leq[,lmax]` (`ecociv noise judge`'s input, GB 3096-2008).
+    Noise,
+    /// Development-land soil contents: `sample,class,item,value` (`ecociv soil development`'s input,
+    /// GB 36600-2018).
+    SoilDevelopment,
+    /// Agricultural-land soil contents: `sample,land,ph,item,value` (`ecociv soil farmland`'s input,
+    /// GB 15618-2018).
+    SoilFarmland,
 }
 
 /// Water sample columns: key columns, then GB 3838 items.
@@ -53,7 +62,7 @@ fn sample_columns() -> Vec<&'static str> {
 
 impl Kind {
     /// Every kind; water kinds in the order `ecociv-water` reads a folder.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Air,
         Kind::AirDaily,
         Kind::Sections,
@@ -62,6 +71,9 @@ impl Kind {
         Kind::BlackOdorous,
         Kind::Ei,
         Kind::EiLandUse,
+        Kind::Noise,
+        Kind::SoilDevelopment,
+        Kind::SoilFarmland,
     ];
 
     /// The code used in URLs and forms (for water: the file name of the CLI's folder).
@@ -75,6 +87,9 @@ impl Kind {
             Kind::BlackOdorous => "black_odorous",
             Kind::Ei => "ei",
             Kind::EiLandUse => "ei_land_use",
+            Kind::Noise => "noise",
+            Kind::SoilDevelopment => "soil_development",
+            Kind::SoilFarmland => "soil_farmland",
         }
     }
 
@@ -83,12 +98,13 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// `air` or `water`.
+    /// `air`, `water`, `noise` or `soil`: the figures the kind's files feed.
     pub fn medium(self) -> &'static str {
-        if matches!(self, Kind::Air | Kind::AirDaily) {
-            "air"
-        } else {
-            "water"
+        match self {
+            Kind::Air | Kind::AirDaily => "air",
+            Kind::Noise => "noise",
+            Kind::SoilDevelopment | Kind::SoilFarmland => "soil",
+            _ => "water",
         }
     }
 
@@ -103,6 +119,9 @@ impl Kind {
             Kind::BlackOdorous => "water.black_odorous",
             Kind::Ei => "water.ei",
             Kind::EiLandUse => "water.ei_land_use",
+            Kind::Noise => "noise",
+            Kind::SoilDevelopment => "soil.development",
+            Kind::SoilFarmland => "soil.farmland",
         }
     }
 
@@ -142,6 +161,9 @@ impl Kind {
                         .map(|c| c.trim_end_matches('?')),
                 )
                 .collect(),
+            Kind::Noise => vec!["point", "class", "date", "start", "minutes", "leq", "lmax"],
+            Kind::SoilDevelopment => vec!["sample", "class", "item", "value"],
+            Kind::SoilFarmland => vec!["sample", "land", "ph", "item", "value"],
         }
     }
 
@@ -166,6 +188,9 @@ impl Kind {
             Kind::BlackOdorousBodies => &["body"],
             Kind::BlackOdorous => &["body", "point_seq"],
             Kind::Ei | Kind::EiLandUse => &[],
+            Kind::Noise => &["point"],
+            // A sample's item is one reading (the soil readers refuse an item twice in a sample).
+            Kind::SoilDevelopment | Kind::SoilFarmland => &["sample", "item"],
         }
     }
 
@@ -174,8 +199,10 @@ impl Kind {
         match self {
             Kind::Air => &["date", "hour"],
             Kind::AirDaily | Kind::Sections | Kind::DrinkingSources | Kind::BlackOdorous => &["date"],
-            Kind::BlackOdorousBodies => &[],
+            Kind::BlackOdorousBodies | Kind::SoilDevelopment | Kind::SoilFarmland => &[],
             Kind::Ei | Kind::EiLandUse => &["year"],
+            // `YYYY-MM-DDTHH:MM`.
+            Kind::Noise => &["date", "start"],
         }
     }
 
@@ -201,6 +228,10 @@ impl Kind {
             (Kind::EiLandUse, "precipitation_mm") => "mm",
             (Kind::EiLandUse, p) if p.ends_with("_t") => "t",
             (Kind::EiLandUse, _) => "km²",
+            (Kind::Noise, "leq" | "lmax") => "dB(A)",
+            (Kind::Noise, "minutes") => "min",
+            (Kind::SoilDevelopment | Kind::SoilFarmland, "value") => "mg/kg",
+            (Kind::SoilFarmland, "ph") => "无量纲",
             _ => "",
         }
     }
@@ -219,6 +250,14 @@ fn air_problem(file: &str, e: IngestError) -> Problem {
 
 fn water_problem(file: &str, e: water_ingest::IngestError) -> Problem {
     e.in_file(file)
+}
+
+/// The first of the problems a noise or soil reader found (sorted by line), in `file`.
+fn first_problem(file: &str, errors: Vec<ecociv_csvline::Located>) -> Problem {
+    errors
+        .into_iter()
+        .min_by_key(|e| e.line)
+        .map_or_else(|| Problem::new(file, "无法读取 / unreadable"), |e| e.in_file(file))
 }
 
 /// One stored cell: a parameter of a station at a time.
@@ -334,6 +373,17 @@ pub fn validate(kind: Kind, file: &str, input: impl Read) -> Result<(), Problem>
             water_ingest::read_ei_land_use(bytes, ecociv_water::hj192::Model::embedded())
                 .map_err(|e| water_problem(file, e))?;
         }
+        // The noise and soil readers hold the file's judgements (a point's periods, a file's contents):
+        // these files are a county's few points and samples.
+        Kind::Noise => {
+            noise_periods(file, bytes)?;
+        }
+        Kind::SoilDevelopment => {
+            soil_development(file, bytes)?;
+        }
+        Kind::SoilFarmland => {
+            soil_farmland(file, bytes)?;
+        }
     }
     Ok(())
 }
@@ -416,10 +466,20 @@ pub fn split(
                     "不能含有“|” / must not contain \"|\"".into(),
                 ));
             }
-            station.push(text.to_owned());
+            station.push(if *name == "item" {
+                item_code(kind, text)
+            } else {
+                text.to_owned()
+            });
         }
         let station = station.join("|");
         let time = match kind {
+            // The noise reader takes `YYYY-MM-DD` and `H:MM` or `HH:MM`: one spelling, `YYYY-MM-DDTHH:MM`.
+            Kind::Noise => canonical_date(&format!(
+                "{} {}",
+                get("date").map_or("", |(_, t)| t),
+                get("start").map_or("", |(_, t)| t)
+            )),
             Kind::Air => {
                 // The air reader accepts `YYYY-MM-DD` and `YYYY/MM/DD`: one spelling, so times sort by date.
                 let date = get("date").map_or(String::new(), |(_, t)| t.replace('/', "-"));
@@ -689,6 +749,100 @@ pub fn section_classes(file: &str, csv: &str) -> Result<Vec<SectionYear>, Proble
         .collect())
 }
 
+/// Checks an upload of a noise or soil kind read together with `stored`, the rebuilt CSV of the same
+/// kind's stored readings, as the page's computation reads them: a point's class or a sample's land use
+/// or pH changed by the new file, a period covered more than once, an item given twice. The upload's rows
+/// are appended to the stored ones in the kind's column order; a problem on one of them names the
+/// upload's line and column, a problem elsewhere names the upload only.
+pub fn check_with_stored(kind: Kind, file: &str, stored: &str, upload: impl Read) -> Result<(), Problem> {
+    let columns = kind.columns();
+    let stored_lines = stored.lines().count() as u64;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(LineCounter::new(upload));
+    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut rec = csv::StringRecord::new();
+    let mut header: Option<Vec<String>> = None;
+    // The upload's line of each row appended.
+    let mut lines = Vec::new();
+    // The upload has been read by its kind's reader: it is well-formed.
+    while rdr.read_record(&mut rec).unwrap_or(false) {
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let Some(names) = &header else {
+            header = Some(ecociv_csvline::header_names(&rec));
+            continue;
+        };
+        let line = rec.position().map_or(0, |p| rdr.get_ref().line_at(p.byte()));
+        let row: Vec<&str> = columns
+            .iter()
+            .map(|c| names.iter().position(|n| n == c).and_then(|i| rec.get(i)).unwrap_or(""))
+            .collect();
+        let _ = out.write_record(&row);
+        lines.push(line);
+    }
+    let mut combined = stored.as_bytes().to_vec();
+    combined.extend(out.into_inner().unwrap_or_default());
+    validate(kind, file, &combined[..]).map_err(|mut problem| {
+        let at = problem
+            .line
+            .filter(|l| *l > stored_lines)
+            .and_then(|l| lines.get((l - stored_lines - 1) as usize).copied());
+        problem.line = at;
+        problem.column = at.and_then(|_| {
+            let field = problem.field.as_deref()?;
+            header.as_ref()?.iter().position(|n| n == field).map(|i| i + 1)
+        });
+        problem.message = format!(
+            "与已导入的同类数据一起读取时不一致（说明中提到的其他行号指已导入数据与本文件合并后的行）/ inconsistent with the data already imported (other line numbers in the message count the merged data): {}",
+            problem.message
+        );
+        problem
+    })
+}
+
+/// A soil item as its code (`cd` for `镉`, `benzene` for `71-43-2`), so that a sample's item is one reading
+/// however written; the text as given where the table does not know it (the reader has refused that).
+fn item_code(kind: Kind, text: &str) -> String {
+    let code = match kind {
+        Kind::SoilDevelopment => ecociv_soil::gb36600::Table::embedded()
+            .find(text)
+            .map(|p| p.code.as_str()),
+        Kind::SoilFarmland => ecociv_soil::gb15618::Table::embedded()
+            .find(text)
+            .map(|i| i.code.as_str()),
+        _ => None,
+    };
+    code.unwrap_or(text).to_owned()
+}
+
+/// The judged day and night periods of a noise file (GB 3096-2008), read by `ecociv noise judge`'s reader
+/// (`ecociv_noise::ingest::read_and_judge`) with the embedded table: the first problem when it refuses
+/// the file.
+pub fn noise_periods(file: &str, input: impl Read) -> Result<Vec<ecociv_noise::ingest::PeriodResult>, Problem> {
+    ecociv_noise::ingest::read_and_judge(input, ecociv_noise::gb3096::Table::embedded())
+        .map_err(|errors| first_problem(file, errors))
+}
+
+/// The judged lines of a development-land soil file (GB 36600-2018), read by `ecociv soil development`'s
+/// reader with the embedded table.
+pub fn soil_development(
+    file: &str,
+    input: impl Read,
+) -> Result<Vec<ecociv_soil::ingest::DevelopmentRow<'static>>, Problem> {
+    ecociv_soil::ingest::read_development(input, ecociv_soil::gb36600::Table::embedded())
+        .map_err(|errors| first_problem(file, errors))
+}
+
+/// The judged lines of an agricultural-land soil file (GB 15618-2018), read by `ecociv soil farmland`'s
+/// reader with the embedded table.
+pub fn soil_farmland(file: &str, input: impl Read) -> Result<Vec<ecociv_soil::ingest::FarmlandRow<'static>>, Problem> {
+    ecociv_soil::ingest::read_farmland(input, ecociv_soil::gb15618::Table::embedded())
+        .map_err(|errors| first_problem(file, errors))
+}
+
 /// `YYYY-MM-DD` for a date written `YYYY-M-D` or `YYYY/M/D`, followed by `T` and the time when one follows
 /// the date (after a space or `T`). A text that is not such a date (a year, for `ei`) is kept as it is; the
 /// standards crates' readers have checked it before.
@@ -890,6 +1044,114 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("mean_ndvi")), "{e}");
+    }
+
+    /// Noise and soil files split into cells and rebuilt give the very judgements `ecociv noise judge` and
+    /// `ecociv soil development|farmland` make of the files (their CSV output byte for byte).
+    #[test]
+    fn noise_and_soil_cells_rebuilt_give_the_judgements_of_the_files() {
+        let noise = format_file("noise-2023-2024.SYNTHETIC.csv");
+        let parsed = parse(Kind::Noise, "n.csv", &noise).unwrap();
+        assert_eq!((parsed.rows, parsed.stations), (576, 4));
+        assert_eq!(
+            parsed.span,
+            Some(("2023-02-15T06:00".to_string(), "2024-05-22T05:00".to_string()))
+        );
+        let table = ecociv_noise::gb3096::Table::embedded();
+        let csv_of = |periods: &[ecociv_noise::ingest::PeriodResult]| {
+            let mut out = Vec::new();
+            ecociv_noise::ingest::write_csv(periods, table, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let direct = noise_periods("n.csv", &noise[..]).unwrap();
+        let rebuilt = rebuild(Kind::Noise, &parsed.cells);
+        assert_eq!(
+            csv_of(&noise_periods("r", rebuilt.as_bytes()).unwrap()),
+            csv_of(&direct)
+        );
+        assert_eq!(direct.len(), 4 * 6 * 2);
+        // A one-digit hour is one spelling with the two-digit one.
+        let one = "point,class,date,start,minutes,leq\nP,2,2023-05-01,9:00,60,55.2\n";
+        let cells = parse(Kind::Noise, "o.csv", one.as_bytes()).unwrap().cells;
+        assert!(cells.iter().all(|c| c.time == "2023-05-01T09:00"), "{cells:?}");
+        assert!(cells.iter().any(|c| c.parameter == "class" && c.text() == "2"));
+        // Refused where the CLI refuses it: line and field.
+        let bad = String::from_utf8(noise).unwrap().replacen(",60,", ",60,loud,", 1);
+        let e = parse(Kind::Noise, "n.csv", bad.as_bytes()).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("n.csv", Some(2)), "{e}");
+
+        let dev = format_file("soil_development.SYNTHETIC.csv");
+        let parsed = parse(Kind::SoilDevelopment, "d.csv", &dev).unwrap();
+        assert_eq!(parsed.rows, 11);
+        assert!(
+            parsed.cells.iter().any(|c| c.station == "旧城改造地块-S1|benzene"),
+            "苯 kept as its code"
+        );
+        let dev_csv = |rows: &[ecociv_soil::ingest::DevelopmentRow<'_>]| {
+            let mut out = Vec::new();
+            ecociv_soil::ingest::write_development_csv(rows, &mut out).unwrap();
+            // The `line` column is the input's line, which a rebuilt file orders by sample.
+            String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .map(|l| l.split_once(',').unwrap().1.to_owned())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let rebuilt = rebuild(Kind::SoilDevelopment, &parsed.cells);
+        assert_eq!(
+            dev_csv(&soil_development("r", rebuilt.as_bytes()).unwrap()),
+            dev_csv(&soil_development("d", &dev[..]).unwrap())
+        );
+        let farm = format_file("soil_farmland.SYNTHETIC.csv");
+        let parsed = parse(Kind::SoilFarmland, "f.csv", &farm).unwrap();
+        let farm_csv = |rows: &[ecociv_soil::ingest::FarmlandRow<'_>]| {
+            let mut out = Vec::new();
+            ecociv_soil::ingest::write_farmland_csv(rows, &mut out).unwrap();
+            String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .map(|l| l.split_once(',').unwrap().1.to_owned())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let rebuilt = rebuild(Kind::SoilFarmland, &parsed.cells);
+        assert_eq!(
+            farm_csv(&soil_farmland("r", rebuilt.as_bytes()).unwrap()),
+            farm_csv(&soil_farmland("f", &farm[..]).unwrap())
+        );
+        // An item twice in a sample: refused naming the second line and the item column.
+        let twice = format!("{}河东村-T1,水田,5.2,镉,0.5\n", String::from_utf8(farm).unwrap());
+        let e = parse(Kind::SoilFarmland, "f.csv", twice.as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(12), Some("item")), "{e}");
+    }
+
+    /// A noise or soil upload read with the stored data of its kind: a point's class changed by the new file
+    /// is refused naming the upload's line and column (its columns in another order).
+    #[test]
+    fn a_noise_or_soil_file_is_checked_with_the_stored_data_of_its_kind() {
+        let stored = "point,class,date,start,minutes,leq\nP,2,2023-05-01,10:00,60,55.2\n";
+        let cells = parse(Kind::Noise, "a.csv", stored.as_bytes()).unwrap().cells;
+        let stored = rebuild(Kind::Noise, &cells);
+        let fine = "leq,point,class,date,start,minutes\n51,P,2,2023-05-02,10:00,60\n";
+        assert!(check_with_stored(Kind::Noise, "b.csv", &stored, fine.as_bytes()).is_ok());
+        let other = "leq,point,class,date,start,minutes\n51,Q,1,2023-05-02,10:00,60\n\n50,P,3,2023-05-02,11:00,60\n";
+        let e = check_with_stored(Kind::Noise, "b.csv", &stored, other.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column, e.field.as_deref()),
+            ("b.csv", Some(4), Some(3), Some("class")),
+            "{e}"
+        );
+        // A sample's land use changed by a later file.
+        let farm = "sample,land,ph,item,value\nT,水田,5.2,cd,0.5\n";
+        let cells = parse(Kind::SoilFarmland, "a.csv", farm.as_bytes()).unwrap().cells;
+        let later = "sample,land,ph,item,value\nT,旱地,5.2,pb,50\n";
+        let e = check_with_stored(
+            Kind::SoilFarmland,
+            "c.csv",
+            &rebuild(Kind::SoilFarmland, &cells),
+            later.as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("land")), "{e}");
     }
 
     #[test]

@@ -77,6 +77,21 @@ pub const FORMAT_EXAMPLES: &[(&str, &str, &[u8])] = &[
         "ei_land_use.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/ei_land_use.SYNTHETIC.csv"),
     ),
+    (
+        "noise",
+        "noise-2023-2024.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/noise-2023-2024.SYNTHETIC.csv"),
+    ),
+    (
+        "soil_development",
+        "soil_development.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/soil_development.SYNTHETIC.csv"),
+    ),
+    (
+        "soil_farmland",
+        "soil_farmland.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/soil_farmland.SYNTHETIC.csv"),
+    ),
 ];
 
 /// The demo's SYNTHETIC project ledger and progress reports (`data/synthetic/plan/`): the seed plan gives

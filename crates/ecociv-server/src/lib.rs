@@ -24,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod monitoring_results;
 pub mod multipart;
+pub mod noise_soil;
 pub mod openapi;
 pub mod plan;
 pub mod policy;

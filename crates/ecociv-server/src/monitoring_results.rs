@@ -153,7 +153,7 @@ pub struct WaterResult {
     pub synthetic: bool,
 }
 
-fn stored_problem(problem: &kind::Problem) -> ApiError {
+pub(crate) fn stored_problem(problem: &kind::Problem) -> ApiError {
     ApiError::internal(format!(
         "已存监测数据无法读取 (stored monitoring data unreadable): {problem}"
     ))
@@ -173,7 +173,7 @@ pub(crate) fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<kind::Ce
         .collect()
 }
 
-async fn zone_framework(store: &Store, code: &str) -> ApiResult<Framework> {
+pub(crate) async fn zone_framework(store: &Store, code: &str) -> ApiResult<Framework> {
     let record = store
         .zone(code)
         .await?
@@ -438,6 +438,11 @@ fn water_results(
 /// After a file of `kind` was stored: computes the page's figures of the years it covers (`from`/`to`:
 /// its first and last times; water: every year).
 pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&str, &str)>) -> ApiResult<Vec<i32>> {
+    match kind.medium() {
+        crate::noise_soil::NOISE => return crate::noise_soil::compute_noise(store, code).await,
+        crate::noise_soil::SOIL => return crate::noise_soil::compute_soil(store, code).await,
+        _ => {}
+    }
     if kind.medium() == AIR {
         let year = |t: &str| t.get(..4).and_then(|y| y.parse::<i32>().ok());
         let Some((Some(from), Some(to))) = span.map(|(from, to)| (year(from), year(to))) else {
@@ -454,7 +459,11 @@ pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&
 /// scan of the zone's readings' years — the one place a page's refresh reads more than one station-year
 /// at a time; it runs in the background, once per import made by an older version) or the water figures.
 pub async fn refresh(store: &Store, code: &str, page: &str) -> ApiResult<()> {
-    if page == AIR {
+    if page == crate::noise_soil::NOISE {
+        crate::noise_soil::compute_noise(store, code).await?;
+    } else if page == crate::noise_soil::SOIL {
+        crate::noise_soil::compute_soil(store, code).await?;
+    } else if page == AIR {
         let mut years = store.monitoring_years(code, Kind::Air.domain()).await?;
         years.extend(store.monitoring_years(code, Kind::AirDaily.domain()).await?);
         years.sort_unstable();
@@ -496,7 +505,8 @@ pub async fn page_years(store: &Store, framework: &Framework, code: &str, page: 
     })
 }
 
-async fn result<T: for<'de> Deserialize<'de>>(
+/// A page's figures of `year` if current (one primary-key read), as the page's type.
+pub async fn stored_result<T: for<'de> Deserialize<'de>>(
     store: &Store,
     code: &str,
     page: &str,
@@ -514,12 +524,12 @@ async fn result<T: for<'de> Deserialize<'de>>(
 
 /// The air figures of `year` if current (one primary-key read).
 pub async fn air_result(store: &Store, code: &str, year: i32, state: &PageYears) -> ApiResult<Option<AirResult>> {
-    result(store, code, AIR, year, state).await
+    stored_result(store, code, AIR, year, state).await
 }
 
 /// The water figures of `year` if current (one primary-key read).
 pub async fn water_result(store: &Store, code: &str, year: i32, state: &PageYears) -> ApiResult<Option<WaterResult>> {
-    result(store, code, WATER, year, state).await
+    stored_result(store, code, WATER, year, state).await
 }
 
 /// The figures "compute from monitoring" saves for `year` (air and water rows of the framework), and the

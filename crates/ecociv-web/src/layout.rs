@@ -113,6 +113,8 @@ pub enum Nav {
     Indicator,
     Air,
     Water,
+    /// 声环境与土壤 (issue 19).
+    NoiseSoil,
     /// The plan's work: tasks, projects, supervision, units.
     Plan,
     Entry,
@@ -176,6 +178,8 @@ pub mod urls {
             REOPEN = "/z/{code}/indicators/{row}/reopen";
             AIR = "/z/{code}/air";
             WATER = "/z/{code}/water";
+            /// 声环境与土壤 (issue 19).
+            NOISE_SOIL = "/z/{code}/noise-soil";
             MONITORING_UPLOAD = "/z/{code}/monitoring/upload";
             MONITORING_COMPUTE = "/z/{code}/monitoring/compute";
             MONITORING_CORRECT = "/z/{code}/monitoring/correct";
@@ -316,6 +320,9 @@ pub mod urls {
     }
     pub fn water(zone: &str) -> String {
         fill(paths::WATER, &[zone])
+    }
+    pub fn noise_soil(zone: &str) -> String {
+        fill(paths::NOISE_SOIL, &[zone])
     }
     /// The monitoring upload form's target (reviewers, admins).
     pub fn monitoring_upload(zone: &str) -> String {
@@ -585,6 +592,7 @@ fn navigation(ctx: &PageContext, active: Nav) -> Markup {
         items.push((Nav::Table, urls::table(&zone.code), t(lang, "nav.table")));
         items.push((Nav::Air, urls::air(&zone.code), t(lang, "nav.air")));
         items.push((Nav::Water, urls::water(&zone.code), t(lang, "nav.water")));
+        items.push((Nav::NoiseSoil, urls::noise_soil(&zone.code), t(lang, "nav.noise_soil")));
         items.push((Nav::Plan, urls::plan(&zone.code), t(lang, "nav.plan")));
         items.push((Nav::Results, urls::survey_results(&zone.code), t(lang, "nav.results")));
         items.push((Nav::Disclosure, urls::disclosure(&zone.code), t(lang, "nav.disclosure")));

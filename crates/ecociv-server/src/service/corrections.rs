@@ -91,6 +91,15 @@ pub async fn apply(
     let lines = crate::work::cpu(move || correction::parse(kind, &name, &bytes, reason_owned.as_deref()))
         .await?
         .map_err(|r| refused(&r))?;
+    // Noise and soil readings are judged row by row (a night's maximum not below its level, a sample's
+    // land use): the corrected data must read as the page reads it.
+    if matches!(kind.medium(), crate::noise_soil::NOISE | crate::noise_soil::SOIL)
+        && let Some(problem) = crate::noise_soil::check_corrections(store, code, kind, file, &lines).await?
+    {
+        return Err(refused(&Refused {
+            problems: vec![problem],
+        }));
+    }
     let mut corrections = Vec::new();
     for line in &lines {
         for cell in &line.cells {

@@ -128,6 +128,12 @@ pub async fn store_spooled(
             .await?
             .map_or(Ok(()), |problem| Err(refused(&problem)))?;
     }
+    // A noise or soil file with the stored readings of its kind (a point's class, a sample's land use).
+    if matches!(kind.medium(), crate::noise_soil::NOISE | crate::noise_soil::SOIL) {
+        crate::noise_soil::check_with_stored(store, code, kind, file, spooled)
+            .await?
+            .map_or(Ok(()), |problem| Err(refused(&problem)))?;
+    }
     // 2. Split into readings on a blocking thread, written as they come in one transaction.
     phase(Phase::Storing);
     let mut batch = store.begin_monitoring_batch(code, kind.domain(), file).await?;

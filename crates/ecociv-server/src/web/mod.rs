@@ -4,7 +4,8 @@
 //! session, a redirect to the login page). The CSRF guard in front of every route reads the token from the
 //! form's `csrf_token` field.
 //!
-//! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones).
+//! - [`pages`]: dashboard, Table 2-1, indicator, air, water (public for disclosed zones); [`noise_soil`]:
+//!   声环境与土壤 (public for disclosed zones).
 //! - [`forms`]: data entry (department editors) and review (reviewers, admins).
 //! - [`portal`]: the public portal — open-data catalogue, DCAT JSON-LD, dataset files, survey results,
 //!   the disclosure list.
@@ -19,6 +20,7 @@ pub mod forms;
 pub mod hierarchy;
 pub mod imports;
 pub mod ledger;
+pub mod noise_soil;
 pub mod pages;
 pub mod plan;
 pub mod portal;
@@ -120,6 +122,7 @@ pub const ROUTES: &[PageRoute] = &[
     post(paths::REOPEN, |m| on(m, forms::reopen_post)),
     get(paths::AIR, |m| on(m, pages::air)),
     get(paths::WATER, |m| on(m, pages::water)),
+    get(paths::NOISE_SOIL, |m| on(m, noise_soil::page)),
     // A monitoring CSV with the bureau's upload form: its file spooled to disk up to
     // `Config::max_monitoring_upload_bytes` (the handler's limit), as the import API's.
     post(paths::MONITORING_UPLOAD, |m| {

@@ -427,7 +427,7 @@ pub async fn indicator(
 
 /// The year of a monitoring page: the query's, else the latest year with stored data of the page's
 /// medium, else the zone's default.
-fn monitoring_year(query: &BTreeMap<String, String>, stored: &[i32], zone: &Zone, base_year: i32) -> i32 {
+pub(super) fn monitoring_year(query: &BTreeMap<String, String>, stored: &[i32], zone: &Zone, base_year: i32) -> i32 {
     if query.contains_key("year") {
         return year_or_default(query, zone, base_year);
     }
@@ -437,7 +437,7 @@ fn monitoring_year(query: &BTreeMap<String, String>, stored: &[i32], zone: &Zone
         .unwrap_or_else(|| year_or_default(query, zone, base_year))
 }
 
-fn may_manage(web: &Web, code: &str) -> bool {
+pub(super) fn may_manage(web: &Web, code: &str) -> bool {
     policy::can_review(policy::role(web.principal.as_deref(), code).as_ref())
 }
 
@@ -503,7 +503,7 @@ fn stat_view(stat: &crate::monitoring_results::AirStat) -> AnnualStatView {
 
 /// The years of a monitoring page and whether its figures are current; a page finding them missing or
 /// stale asks for their recomputation in the background and says so (it never reads the readings).
-async fn page_years(
+pub(super) async fn page_years(
     state: &AppState,
     web: &Web,
     framework: &Framework,
@@ -520,7 +520,7 @@ async fn page_years(
 }
 
 /// The note of a page whose figures are being computed.
-const COMPUTING: &str = "监测数据的年度结果正在计算，请稍后刷新本页。";
+pub(super) const COMPUTING: &str = "监测数据的年度结果正在计算，请稍后刷新本页。";
 
 /// Builds the air page's view from the materialized figures of the year (computed by `ecociv-air` from
 /// the stored hourly data as `ecociv assess` computes them: 点位平均法, edition by date).
@@ -718,7 +718,7 @@ pub async fn water(
 
 /// For the bureau (`manage`): the imports running into the zone with their progress
 /// ([`crate::spool::Imports`]), as the page's message.
-fn importing(state: &AppState, web: &Web, code: &str, manage: bool) -> Option<Flash> {
+pub(super) fn importing(state: &AppState, web: &Web, code: &str, manage: bool) -> Option<Flash> {
     if !manage {
         return None;
     }
@@ -755,7 +755,7 @@ fn importing(state: &AppState, web: &Web, code: &str, manage: bool) -> Option<Fl
 }
 
 /// The message after a monitoring upload or computation (POST-redirect-GET), from the query.
-fn monitoring_done(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
+pub(super) fn monitoring_done(web: &Web, query: &BTreeMap<String, String>) -> Option<Flash> {
     let count = |name: &str| query.get(name).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
     let text = match query.get("done").map(String::as_str) {
         Some("computed") => ecociv_web::i18n::tf(
@@ -830,6 +830,13 @@ async fn monitoring_page(
         query.insert("year".to_string(), year.to_string());
     }
     let ctx_flash = Some(flash);
+    if back == super::noise_soil::BACK {
+        let (record, view) = super::noise_soil::view(state, web, code, &query).await?;
+        return Ok(html(
+            status,
+            ecociv_web::pages::noise_soil::render_noise_soil(&context(web, Some(&record), None, ctx_flash), &view),
+        ));
+    }
     if back == "water" {
         let (record, view) = water_view(state, web, code, &query).await?;
         Ok(html(
@@ -1010,10 +1017,10 @@ async fn monitoring_form(
     let form = crate::multipart::parse_spooled(content_type, body, limit)
         .await
         .map_err(|_| WebError::BadRequest(web.lang))?;
-    let back = if form.fields.get("back").map(String::as_str) == Some("water") {
-        "water"
-    } else {
-        "air"
+    let back = match form.fields.get("back").map(String::as_str) {
+        Some("water") => "water",
+        Some(super::noise_soil::BACK) => super::noise_soil::BACK,
+        _ => "air",
     };
     let year = form.fields.get("year").cloned();
     let Some(kind) = form

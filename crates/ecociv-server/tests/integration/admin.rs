@@ -530,6 +530,7 @@ const PAGES: &[PageRoute] = &[
     ),
     ("GET", "/z/{code}/air", EVERYONE, &[]),
     ("GET", "/z/{code}/water", EVERYONE, &[]),
+    ("GET", "/z/{code}/noise-soil", EVERYONE, &[]),
     (
         "POST",
         "/z/{code}/monitoring/upload",

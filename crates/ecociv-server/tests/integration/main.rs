@@ -20,6 +20,7 @@ mod load;
 mod maps;
 mod monitoring;
 mod monitoring_formats;
+mod noise_soil;
 mod plan;
 mod plan_browser;
 mod portal;

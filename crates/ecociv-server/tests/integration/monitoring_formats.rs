@@ -44,7 +44,7 @@ impl Drop for Folder {
     }
 }
 
-async fn cells(server: &TestServer, domain: &str) -> usize {
+pub(crate) async fn cells(server: &TestServer, domain: &str) -> usize {
     server
         .store
         .monitoring_cells("450202", domain, "", "~")
@@ -333,12 +333,16 @@ async fn every_kind_has_its_example_file_and_its_page_form() {
         );
     }
     let mut reviewer = Client::login(&server, "reviewer").await;
-    for (page, medium) in [("air", "air"), ("water", "water")] {
+    for (page, media) in [
+        ("air", &["air"][..]),
+        ("water", &["water"]),
+        ("noise-soil", &["noise", "soil"]),
+    ] {
         let html = reviewer.get(&server, &format!("/z/450202/{page}")).await.body;
         let html = html.as_str().unwrap_or_default();
         for kind in ecociv_monitoring::kind::Kind::ALL
             .into_iter()
-            .filter(|k| k.medium() == medium)
+            .filter(|k| media.contains(&k.medium()))
         {
             assert!(
                 html.contains(&format!("<option value=\"{}\"", kind.code())),
@@ -352,6 +356,18 @@ async fn every_kind_has_its_example_file_and_its_page_form() {
 /// A `multipart/form-data` body as the air page's upload form sends it: text fields, the file, then
 /// `dry_run` (after the file, as the form places it).
 fn upload_form(token: &str, kind: &str, file: &str, content: &[u8], dry_run: bool) -> (String, Vec<u8>) {
+    page_upload_form("air", token, kind, file, content, dry_run)
+}
+
+/// [`upload_form`] of the page `back`.
+pub(crate) fn page_upload_form(
+    back: &str,
+    token: &str,
+    kind: &str,
+    file: &str,
+    content: &[u8],
+    dry_run: bool,
+) -> (String, Vec<u8>) {
     let boundary = "----ecocivFormatsBoundary";
     let mut body = Vec::new();
     let mut field = |name: &str, value: &str| {
@@ -360,7 +376,7 @@ fn upload_form(token: &str, kind: &str, file: &str, content: &[u8], dry_run: boo
         );
     };
     field("csrf_token", token);
-    field("back", "air");
+    field("back", back);
     field("year", "2022");
     field("kind", kind);
     body.extend_from_slice(
@@ -378,7 +394,11 @@ fn upload_form(token: &str, kind: &str, file: &str, content: &[u8], dry_run: boo
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_upload(client: &mut Client, server: &TestServer, (content_type, body): (String, Vec<u8>)) -> Response {
+pub(crate) async fn post_upload(
+    client: &mut Client,
+    server: &TestServer,
+    (content_type, body): (String, Vec<u8>),
+) -> Response {
     client
         .send(
             server,

@@ -540,41 +540,7 @@ pub fn monitoring_forms(ctx: &PageContext, zone: &str, year: i32, back: &str, ki
         section aria-labelledby="manage-h" class="manage" {
             h2 id="manage-h" { (t(lang, "monitoring.manage")) }
             div class="grid-2" {
-                form method="post" action=(urls::monitoring_upload(zone)) enctype="multipart/form-data" class="upload card" {
-                    h3 { (t(lang, "monitoring.upload_title")) }
-                    input type="hidden" name="csrf_token" value=(csrf);
-                    input type="hidden" name="back" value=(back);
-                    input type="hidden" name="year" value=(year);
-                    div class="field" {
-                        label for="m-kind" { (t(lang, "monitoring.kind_label")) }
-                        select id="m-kind" name="kind" {
-                            @for kind in kinds { option value=(kind) { (t(lang, &format!("monitoring.kind.{kind}"))) } }
-                        }
-                    }
-                    div class="field" {
-                        label for="m-file" { (t(lang, "monitoring.file")) }
-                        input id="m-file" type="file" name="file" accept=".csv,text/csv" required aria-describedby="m-file-hint";
-                        div class="hint" id="m-file-hint" { (t(lang, "monitoring.upload_help")) }
-                    }
-                    div class="field check" {
-                        input id="m-dry" type="checkbox" name="dry_run" value="true";
-                        label for="m-dry" { (t(lang, "monitoring.dry_run")) }
-                    }
-                    div class="actions" { button type="submit" { (t(lang, "monitoring.upload")) } }
-                    details class="formats" {
-                        summary { (t(lang, "monitoring.formats")) }
-                        dl {
-                            @for kind in kinds {
-                                dt { (t(lang, &format!("monitoring.kind.{kind}"))) }
-                                dd {
-                                    (t(lang, &format!("monitoring.format.{kind}")))
-                                    " "
-                                    a href=(urls::monitoring_example(kind)) download { (t(lang, "monitoring.example")) }
-                                }
-                            }
-                        }
-                    }
-                }
+                (upload_form(ctx, zone, year, back, kinds))
                 form method="post" action=(urls::monitoring_compute(zone)) class="compute card" {
                     h3 { (tf(lang, "monitoring.compute_title", &[("year", &year)])) }
                     input type="hidden" name="csrf_token" value=(csrf);
@@ -589,6 +555,51 @@ pub fn monitoring_forms(ctx: &PageContext, zone: &str, year: i32, back: &str, ki
                         div class="hint" id="m-status-hint" { (tf(lang, "monitoring.compute_help", &[("year", &year)])) }
                     }
                     div class="actions" { button type="submit" { (tf(lang, "monitoring.compute", &[("year", &year)])) } }
+                }
+            }
+        }
+    }
+}
+
+/// The upload card of the bureau's forms: a monitoring CSV of one of `kinds` (multipart, with the CSRF
+/// token as a form field; "check only" = dry run), with each kind's columns explained and an example file
+/// to download. `back` is the page to return to.
+pub fn upload_form(ctx: &PageContext, zone: &str, year: i32, back: &str, kinds: &[&str]) -> Markup {
+    let lang = ctx.lang;
+    let csrf = ctx.csrf_token.clone().unwrap_or_default();
+    html! {
+        form method="post" action=(urls::monitoring_upload(zone)) enctype="multipart/form-data" class="upload card" {
+            h3 { (t(lang, "monitoring.upload_title")) }
+            input type="hidden" name="csrf_token" value=(csrf);
+            input type="hidden" name="back" value=(back);
+            input type="hidden" name="year" value=(year);
+            div class="field" {
+                label for="m-kind" { (t(lang, "monitoring.kind_label")) }
+                select id="m-kind" name="kind" {
+                    @for kind in kinds { option value=(kind) { (t(lang, &format!("monitoring.kind.{kind}"))) } }
+                }
+            }
+            div class="field" {
+                label for="m-file" { (t(lang, "monitoring.file")) }
+                input id="m-file" type="file" name="file" accept=".csv,text/csv" required aria-describedby="m-file-hint";
+                div class="hint" id="m-file-hint" { (t(lang, "monitoring.upload_help")) }
+            }
+            div class="field check" {
+                input id="m-dry" type="checkbox" name="dry_run" value="true";
+                label for="m-dry" { (t(lang, "monitoring.dry_run")) }
+            }
+            div class="actions" { button type="submit" { (t(lang, "monitoring.upload")) } }
+            details class="formats" {
+                summary { (t(lang, "monitoring.formats")) }
+                dl {
+                    @for kind in kinds {
+                        dt { (t(lang, &format!("monitoring.kind.{kind}"))) }
+                        dd {
+                            (t(lang, &format!("monitoring.format.{kind}")))
+                            " "
+                            a href=(urls::monitoring_example(kind)) download { (t(lang, "monitoring.example")) }
+                        }
+                    }
                 }
             }
         }

@@ -9,6 +9,7 @@ pub mod entry;
 pub mod indicator;
 pub mod ledger;
 pub mod login;
+pub mod noise_soil;
 pub mod peers;
 pub mod plan;
 pub mod portal;
