@@ -158,178 +158,217 @@ impl RollupInput<'_> {
     }
 }
 
-/// One table of the roll-up.
+/// One table of the roll-up (a step each, from the computed roll-up).
 pub fn table(input: &RollupInput<'_>, part: Part) -> Table {
-    let r = input.rollup;
-    let strings = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<String>>();
     match part {
-        Part::Summary => Table {
-            header: strings(&["项目", "内容"]),
-            rows: vec![
-                strings(&["范围", input.scope_name]),
-                strings(&["范围代码", &r.scope]),
-                vec!["年度".into(), r.year.to_string()],
-                strings(&["指标体系", &input.framework.name]),
-                strings(&["指标体系标识", &r.framework_id]),
-                strings(&["版本", &r.framework_edition]),
-                vec!["区域数".into(), r.zones.to_string()],
-                vec!["参与比较的区域数".into(), r.compared.to_string()],
-                vec!["达到创建要求的区域数".into(), r.ready.to_string()],
-                vec!["达到创建要求的比例".into(), input.ready_share()],
-                vec!["未报送的区域数".into(), r.not_reported.len().to_string()],
-                vec![
-                    "其他指标体系版本的区域数（未比较）".into(),
-                    r.other_edition.len().to_string(),
-                ],
-            ],
-        },
-        Part::Standings => Table {
-            header: strings(&[
-                "排名",
-                "区域代码",
-                "区域名称",
-                "状态",
-                "约束性指标达标数",
-                "约束性指标数",
-                "参考性指标达标数",
-                "参考性指标数",
-                "指标项达标数",
-                "指标项数",
-            ]),
-            rows: r
-                .standings
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.rank.to_string(),
-                        s.code.clone(),
-                        s.name.clone(),
-                        input.state_of(&s.code).to_string(),
-                        s.binding_met.to_string(),
-                        s.binding_total.to_string(),
-                        s.reference_met.to_string(),
-                        s.reference_total.to_string(),
-                        s.rows_met.to_string(),
-                        s.rows_total.to_string(),
-                    ]
-                })
-                .collect(),
-        },
-        Part::Failures => Table {
-            header: strings(&[
-                "序号",
-                "指标编号",
-                "指标名称",
-                "未达标或无数据的区域数",
-                "参与比较的区域数",
-            ]),
-            rows: r
-                .binding_failures
-                .iter()
-                .enumerate()
-                .map(|(n, (id, name, count))| {
-                    vec![
-                        (n + 1).to_string(),
-                        id.clone(),
-                        name.clone(),
-                        count.to_string(),
-                        r.compared.to_string(),
-                    ]
-                })
-                .collect(),
-        },
-        Part::Rows => Table {
-            header: strings(&[
-                "编号",
-                "指标名称",
-                "属性",
-                "单位",
-                "达标",
-                "不达标",
-                "无数据",
-                "有数值的区域数",
-                "最小值",
-                "中位数",
-                "最大值",
-            ]),
-            rows: r
-                .rows
-                .iter()
-                .map(|row| {
-                    vec![
-                        row.row.clone(),
-                        row.name.clone(),
-                        if row.binding { "约束性" } else { "参考性" }.to_string(),
-                        input.unit(&row.row),
-                        row.met.to_string(),
-                        row.not_met.to_string(),
-                        row.no_data.to_string(),
-                        row.figures.to_string(),
-                        input.figure(&row.row, row.min),
-                        input.figure(&row.row, row.median),
-                        input.figure(&row.row, row.max),
-                    ]
-                })
-                .collect(),
-        },
-        Part::Missing => Table {
-            header: strings(&["区域代码", "区域名称", "上级行政区划代码"]),
-            rows: r
-                .not_reported
-                .iter()
-                .map(|code| {
-                    let parent = input
-                        .zones
-                        .iter()
-                        .find(|z| &z.code == code)
-                        .and_then(|z| z.parent.clone())
-                        .unwrap_or_default();
-                    vec![code.clone(), input.name_of(code).to_string(), parent]
-                })
-                .collect(),
-        },
-        Part::Zones => {
-            let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
-            header.extend(r.rows.iter().map(|row| format!("{} {}", row.row, row.name)));
-            let rows = input
-                .zones
-                .iter()
-                .map(|zone| {
-                    let standing = r.standings.iter().find(|s| s.code == zone.code);
-                    let mut record: Vec<String> = vec![
-                        r.scope.clone(),
-                        r.year.to_string(),
-                        standing.map(|s| s.rank.to_string()).unwrap_or_default(),
-                        zone.code.clone(),
-                        zone.name.clone(),
-                        input.state_of(&zone.code).to_string(),
-                        standing
-                            .map(|s| format!("{}/{}", s.binding_met, s.binding_total))
-                            .unwrap_or_default(),
-                        standing
-                            .map(|s| format!("{}/{}", s.reference_met, s.reference_total))
-                            .unwrap_or_default(),
-                        r.framework_id.clone(),
-                        r.framework_edition.clone(),
-                    ];
-                    for row in &r.rows {
-                        let status = standing
-                            .and(zone.summary.as_ref())
-                            .and_then(|summary| summary.rows.iter().find(|x| x.id == row.row))
-                            .map(|x| x.status);
-                        record.push(match status {
-                            Some(Status::Met) => "达标".into(),
-                            Some(Status::NotMet) => "不达标".into(),
-                            Some(Status::NoData) => "无数据".into(),
-                            None => String::new(),
-                        });
-                    }
-                    record
-                })
-                .collect();
-            Table { header, rows }
-        }
+        Part::Summary => summary_table(input),
+        Part::Standings => standings_table(input),
+        Part::Failures => failures_table(input),
+        Part::Rows => rows_table(input),
+        Part::Missing => missing_table(input),
+        Part::Zones => zones_table(input),
     }
+}
+
+/// Texts of `cells`.
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+/// The summary: scope, year, framework and edition, and the counts of zones compared, ready, not reported
+/// and of another edition.
+fn summary_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    Table {
+        header: strings(&["项目", "内容"]),
+        rows: vec![
+            strings(&["范围", input.scope_name]),
+            strings(&["范围代码", &r.scope]),
+            vec!["年度".into(), r.year.to_string()],
+            strings(&["指标体系", &input.framework.name]),
+            strings(&["指标体系标识", &r.framework_id]),
+            strings(&["版本", &r.framework_edition]),
+            vec!["区域数".into(), r.zones.to_string()],
+            vec!["参与比较的区域数".into(), r.compared.to_string()],
+            vec!["达到创建要求的区域数".into(), r.ready.to_string()],
+            vec!["达到创建要求的比例".into(), input.ready_share()],
+            vec!["未报送的区域数".into(), r.not_reported.len().to_string()],
+            vec![
+                "其他指标体系版本的区域数（未比较）".into(),
+                r.other_edition.len().to_string(),
+            ],
+        ],
+    }
+}
+
+/// The standings: each compared zone's rank, state and the binding, reference and all rows it meets.
+fn standings_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    Table {
+        header: strings(&[
+            "排名",
+            "区域代码",
+            "区域名称",
+            "状态",
+            "约束性指标达标数",
+            "约束性指标数",
+            "参考性指标达标数",
+            "参考性指标数",
+            "指标项达标数",
+            "指标项数",
+        ]),
+        rows: r
+            .standings
+            .iter()
+            .map(|s| {
+                vec![
+                    s.rank.to_string(),
+                    s.code.clone(),
+                    s.name.clone(),
+                    input.state_of(&s.code).to_string(),
+                    s.binding_met.to_string(),
+                    s.binding_total.to_string(),
+                    s.reference_met.to_string(),
+                    s.reference_total.to_string(),
+                    s.rows_met.to_string(),
+                    s.rows_total.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The binding rows failed most: each with the number of compared zones that fail it or have no data.
+fn failures_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    Table {
+        header: strings(&[
+            "序号",
+            "指标编号",
+            "指标名称",
+            "未达标或无数据的区域数",
+            "参与比较的区域数",
+        ]),
+        rows: r
+            .binding_failures
+            .iter()
+            .enumerate()
+            .map(|(n, (id, name, count))| {
+                vec![
+                    (n + 1).to_string(),
+                    id.clone(),
+                    name.clone(),
+                    count.to_string(),
+                    r.compared.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Each row across the compared zones: met, not met, no data, and the least, median and greatest figure in
+/// the row's precision.
+fn rows_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    Table {
+        header: strings(&[
+            "编号",
+            "指标名称",
+            "属性",
+            "单位",
+            "达标",
+            "不达标",
+            "无数据",
+            "有数值的区域数",
+            "最小值",
+            "中位数",
+            "最大值",
+        ]),
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.row.clone(),
+                    row.name.clone(),
+                    if row.binding { "约束性" } else { "参考性" }.to_string(),
+                    input.unit(&row.row),
+                    row.met.to_string(),
+                    row.not_met.to_string(),
+                    row.no_data.to_string(),
+                    row.figures.to_string(),
+                    input.figure(&row.row, row.min),
+                    input.figure(&row.row, row.median),
+                    input.figure(&row.row, row.max),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The zones that have not reported, with the division above each.
+fn missing_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    Table {
+        header: strings(&["区域代码", "区域名称", "上级行政区划代码"]),
+        rows: r
+            .not_reported
+            .iter()
+            .map(|code| {
+                let parent = input
+                    .zones
+                    .iter()
+                    .find(|z| &z.code == code)
+                    .and_then(|z| z.parent.clone())
+                    .unwrap_or_default();
+                vec![code.clone(), input.name_of(code).to_string(), parent]
+            })
+            .collect(),
+    }
+}
+
+/// Every zone a line: rank, state, the binding and reference counts, edition, and each row's status.
+fn zones_table(input: &RollupInput<'_>) -> Table {
+    let r = input.rollup;
+    let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    header.extend(r.rows.iter().map(|row| format!("{} {}", row.row, row.name)));
+    let rows = input
+        .zones
+        .iter()
+        .map(|zone| {
+            let standing = r.standings.iter().find(|s| s.code == zone.code);
+            let mut record: Vec<String> = vec![
+                r.scope.clone(),
+                r.year.to_string(),
+                standing.map(|s| s.rank.to_string()).unwrap_or_default(),
+                zone.code.clone(),
+                zone.name.clone(),
+                input.state_of(&zone.code).to_string(),
+                standing
+                    .map(|s| format!("{}/{}", s.binding_met, s.binding_total))
+                    .unwrap_or_default(),
+                standing
+                    .map(|s| format!("{}/{}", s.reference_met, s.reference_total))
+                    .unwrap_or_default(),
+                r.framework_id.clone(),
+                r.framework_edition.clone(),
+            ];
+            for row in &r.rows {
+                let status = standing
+                    .and(zone.summary.as_ref())
+                    .and_then(|summary| summary.rows.iter().find(|x| x.id == row.row))
+                    .map(|x| x.status);
+                record.push(match status {
+                    Some(Status::Met) => "达标".into(),
+                    Some(Status::NotMet) => "不达标".into(),
+                    Some(Status::NoData) => "无数据".into(),
+                    None => String::new(),
+                });
+            }
+            record
+        })
+        .collect();
+    Table { header, rows }
 }
 
 /// One table of the roll-up as CSV bytes with a BOM.
