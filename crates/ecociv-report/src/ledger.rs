@@ -169,7 +169,9 @@ fn cell_text(range: &Range<Data>, row: u32, column: u32) -> Result<String, Strin
 /// Reads a filled workbook of records of `kind`: the sheet 记录 (or the first sheet), its first non-empty row
 /// the header (columns by Chinese name or id, in any order, as in the CSV), every later row a revision.
 /// All or nothing: any problem refuses the file, each naming the sheet and cell. A file name containing
-/// `SYNTHETIC` gives synthetic records.
+/// `SYNTHETIC` gives synthetic records. The steps: open the sheet, then row by row its cells
+/// ([`SheetReader::row_texts`]), the header ([`SheetReader::header`]) and each record
+/// ([`SheetReader::record`]).
 pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>, DataError> {
     let whole = |message: String| DataError::from(Problem::new(file, message));
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
@@ -187,124 +189,40 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
         .worksheet_range(&sheet_name)
         .map_err(|error| whole(format!("无法读取工作表“{sheet_name}” (cannot read the sheet): {error}")))?;
     let formulas = book.worksheet_formula(&sheet_name).unwrap_or_default();
+    let sheet = SheetReader {
+        file,
+        sheet: &sheet_name,
+        range: &range,
+        formulas: &formulas,
+        kind,
+        columns: columns(kind),
+    };
     let synthetic = file.contains("SYNTHETIC");
     let (top, left) = range.start().unwrap_or((0, 0));
     let (bottom, right) = range.end().unwrap_or((0, 0));
-    let cell_name = |row: u32, column: u32| format!("{}{}", column_letters(column as u16), row + 1);
-    // The sheet and cell (or row) at fault, and the kind's field when one is.
-    let located = |row: u32, column: Option<u32>, what: Option<&str>, message: String| Problem {
-        line: Some(u64::from(row) + 1),
-        column: column.map(|c| c as usize + 1),
-        field: what.map(str::to_string),
-        ..Problem::in_sheet(file, sheet_name.as_str(), column.map(|c| cell_name(row, c)), message)
-    };
-    let columns = columns(kind);
     let mut problems: Vec<Problem> = Vec::new();
     let mut out = Vec::new();
     // (column in the sheet, kind column id)
     let mut header: Option<Vec<(u32, String)>> = None;
-    let formula_without_result = |row: u32, column: u32| -> bool {
-        let has_formula = formulas.get_value((row, column)).is_some_and(|f| !f.trim().is_empty());
-        has_formula && matches!(range.get_value((row, column)), None | Some(Data::Empty))
-    };
     for row in top..=bottom {
         if problems.len() >= MAX_PROBLEMS {
             break;
         }
-        let mut texts: Vec<(u32, String)> = Vec::new();
-        for column in left..=right {
-            if formula_without_result(row, column) {
-                problems.push(located(
-                    row,
-                    Some(column),
-                    None,
-                    "公式没有计算结果，请在 Excel 中重新计算后保存 (a formula without its result)".into(),
-                ));
-                continue;
-            }
-            match cell_text(&range, row, column) {
-                Ok(text) => texts.push((column, text)),
-                Err(message) => problems.push(located(row, Some(column), None, message)),
-            }
-        }
+        let texts = sheet.row_texts(row, left..=right, &mut problems);
         if texts.iter().all(|(_, t)| t.is_empty()) {
             continue;
         }
         let Some(map) = &header else {
-            let mut map = Vec::new();
-            for (column, text) in &texts {
-                if text.is_empty() {
-                    continue;
-                }
-                match columns
-                    .iter()
-                    .find(|(id, name)| id == text || name == text || format!("{name}({id})") == *text)
-                {
-                    Some((id, _)) if map.iter().any(|(_, m)| m == id) => {
-                        problems.push(located(
-                            row,
-                            Some(*column),
-                            None,
-                            format!("列重复：{text} (duplicate column)"),
-                        ));
-                    }
-                    Some((id, _)) => map.push((*column, id.clone())),
-                    None => problems.push(located(
-                        row,
-                        Some(*column),
-                        None,
-                        format!(
-                            "“{}”不是台账“{}”的列 (unknown column)",
-                            ecociv_csvline::text::excerpt(text),
-                            kind.name
-                        ),
-                    )),
-                }
-            }
-            for (id, name) in &columns {
-                let required = id == RECORD_ID
-                    || (kind.lifecycle.is_some() && (id == STATE || id == STATE_DATE))
-                    || kind.field(id).is_some_and(|f| f.required);
-                if required && !map.iter().any(|(_, m)| m == id) {
-                    problems.push(located(
-                        row,
-                        None,
-                        Some(&format!("{name}({id})")),
-                        "缺少必填列 (required column missing)".into(),
-                    ));
-                }
-            }
+            let map = sheet.header(row, &texts, &mut problems);
             if !problems.is_empty() {
                 break;
             }
             header = Some(map);
             continue;
         };
-        let cells: Vec<(&str, &str)> = map
-            .iter()
-            .filter_map(|(column, id)| {
-                texts
-                    .iter()
-                    .find(|(c, _)| c == column)
-                    .map(|(_, t)| (id.as_str(), t.as_str()))
-            })
-            .collect();
-        let origin = Origin {
-            file: file.to_string(),
-            line: Some(u64::from(row) + 1),
-        };
-        match revision_from_cells(kind, &cells, &origin, synthetic) {
+        match sheet.record(row, &texts, map, synthetic) {
             Ok(revision) => out.push(revision),
-            Err(found) => {
-                for p in found {
-                    // The field's label is "名称(id)": the cell is that column's on this row.
-                    let column = p.field.as_deref().and_then(|label| {
-                        let id = label.rsplit_once('(').map(|(_, id)| id.trim_end_matches(')'))?;
-                        map.iter().find(|(_, m)| m == id).map(|(c, _)| *c)
-                    });
-                    problems.push(located(row, column, p.field.as_deref(), p.message));
-                }
-            }
+            Err(found) => problems.extend(found),
         }
     }
     if header.is_none() && problems.is_empty() {
@@ -319,6 +237,144 @@ pub fn read(file: &str, bytes: &[u8], kind: &Kind) -> Result<Vec<RecordRevision>
         Ok(out)
     } else {
         Err(DataError { problems })
+    }
+}
+
+/// The sheet of records being read, and the kind it holds.
+struct SheetReader<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    range: &'a Range<Data>,
+    formulas: &'a Range<String>,
+    kind: &'a Kind,
+    /// The kind's columns: (id, Chinese name).
+    columns: Vec<(String, String)>,
+}
+
+impl SheetReader<'_> {
+    /// The sheet and cell (or row) at fault, and the kind's field when one is.
+    fn located(&self, row: u32, column: Option<u32>, what: Option<&str>, message: String) -> Problem {
+        let cell_name = |column: u32| format!("{}{}", column_letters(column as u16), row + 1);
+        Problem {
+            line: Some(u64::from(row) + 1),
+            column: column.map(|c| c as usize + 1),
+            field: what.map(str::to_string),
+            ..Problem::in_sheet(self.file, self.sheet, column.map(cell_name), message)
+        }
+    }
+
+    /// The texts of `row`'s cells in `columns`; a formula saved without its result or an unreadable cell is
+    /// a problem and left out.
+    fn row_texts(
+        &self,
+        row: u32,
+        columns: std::ops::RangeInclusive<u32>,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<(u32, String)> {
+        let mut texts: Vec<(u32, String)> = Vec::new();
+        for column in columns {
+            let has_formula = self
+                .formulas
+                .get_value((row, column))
+                .is_some_and(|f| !f.trim().is_empty());
+            if has_formula && matches!(self.range.get_value((row, column)), None | Some(Data::Empty)) {
+                problems.push(self.located(
+                    row,
+                    Some(column),
+                    None,
+                    "公式没有计算结果，请在 Excel 中重新计算后保存 (a formula without its result)".into(),
+                ));
+                continue;
+            }
+            match cell_text(self.range, row, column) {
+                Ok(text) => texts.push((column, text)),
+                Err(message) => problems.push(self.located(row, Some(column), None, message)),
+            }
+        }
+        texts
+    }
+
+    /// The header row: each non-empty cell a column of the kind (by id, name or `name(id)`), none twice,
+    /// every required column present. Returns (column in the sheet, column id).
+    fn header(&self, row: u32, texts: &[(u32, String)], problems: &mut Vec<Problem>) -> Vec<(u32, String)> {
+        let mut map: Vec<(u32, String)> = Vec::new();
+        for (column, text) in texts {
+            if text.is_empty() {
+                continue;
+            }
+            match self
+                .columns
+                .iter()
+                .find(|(id, name)| id == text || name == text || format!("{name}({id})") == *text)
+            {
+                Some((id, _)) if map.iter().any(|(_, m)| m == id) => {
+                    problems.push(self.located(row, Some(*column), None, format!("列重复：{text} (duplicate column)")));
+                }
+                Some((id, _)) => map.push((*column, id.clone())),
+                None => problems.push(self.located(
+                    row,
+                    Some(*column),
+                    None,
+                    format!(
+                        "“{}”不是台账“{}”的列 (unknown column)",
+                        ecociv_csvline::text::excerpt(text),
+                        self.kind.name
+                    ),
+                )),
+            }
+        }
+        let kind = self.kind;
+        for (id, name) in &self.columns {
+            let required = id == RECORD_ID
+                || (kind.lifecycle.is_some() && (id == STATE || id == STATE_DATE))
+                || kind.field(id).is_some_and(|f| f.required);
+            if required && !map.iter().any(|(_, m)| m == id) {
+                problems.push(self.located(
+                    row,
+                    None,
+                    Some(&format!("{name}({id})")),
+                    "缺少必填列 (required column missing)".into(),
+                ));
+            }
+        }
+        map
+    }
+
+    /// A record's revision from `row`'s cells under the header `map`; its problems each at the cell of its
+    /// field.
+    fn record(
+        &self,
+        row: u32,
+        texts: &[(u32, String)],
+        map: &[(u32, String)],
+        synthetic: bool,
+    ) -> Result<RecordRevision, Vec<Problem>> {
+        let cells: Vec<(&str, &str)> = map
+            .iter()
+            .filter_map(|(column, id)| {
+                texts
+                    .iter()
+                    .find(|(c, _)| c == column)
+                    .map(|(_, t)| (id.as_str(), t.as_str()))
+            })
+            .collect();
+        let origin = Origin {
+            file: self.file.to_string(),
+            line: Some(u64::from(row) + 1),
+        };
+        revision_from_cells(self.kind, &cells, &origin, synthetic).map_err(|found| {
+            found
+                .into_iter()
+                .map(|p| {
+                    // The field's label is "名称(id)": the cell is that column's on this row.
+                    let column = p.field.as_deref().and_then(|label| {
+                        let id = label.rsplit_once('(').map(|(_, id)| id.trim_end_matches(')'))?;
+                        map.iter().find(|(_, m)| m == id).map(|(c, _)| *c)
+                    });
+                    self.located(row, column, p.field.as_deref(), p.message)
+                })
+                .collect()
+        })
     }
 }
 
