@@ -333,7 +333,7 @@ fn soil_rows(development: Option<&str>, farmland: Option<&str>) -> Result<SoilRe
 }
 
 /// Computes the soil judgements from the stored readings of both soil kinds and writes them (removed
-/// when none is stored). Returns the years written ([`SOIL_YEAR`] or none).
+/// when none is stored). Returns no year: soil samples are not dated ([`SOIL_YEAR`] is the store's key).
 pub async fn compute_soil(store: &Store, code: &str) -> ApiResult<Vec<i32>> {
     let version = store.monitoring_file_count(code, &domains(SOIL)).await?;
     let framework = crate::monitoring_results::zone_framework(store, code).await?;
@@ -377,5 +377,5 @@ pub async fn compute_soil(store: &Store, code: &str) -> ApiResult<Vec<i32>> {
             carry_from: None,
         })
         .await?;
-    Ok(if any { vec![SOIL_YEAR] } else { Vec::new() })
+    Ok(Vec::new())
 }
