@@ -676,6 +676,15 @@ pub const ROUTES: &[RouteSpec] = &[
     )
     .with_query(&[optional("file", "string"), optional("dry_run", "boolean")]),
     route(
+        "GET",
+        "/api/v1/units/{code}/zones/template.xlsx",
+        Access::UnitReviewer,
+        "本单位以下某区县的空白规划模板（Excel，表2-1），填写后由 POST /api/v1/units/{code}/zones 导入；?zone=区县代码&framework=指标体系版本 (the blank Excel plan template of a county-level unit within the unit)",
+        None,
+        |method| on(method, hierarchy::plan_template),
+    )
+    .with_query(&[required("zone", "string"), optional("framework", "string")]),
+    route(
         "POST",
         "/api/v1/units/{code}/boundaries",
         Access::UnitReviewer,

@@ -167,6 +167,41 @@ pub async fn import_plan(
         .into_response())
 }
 
+/// The query of `GET /api/v1/units/{code}/zones/template.xlsx`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateQuery {
+    /// The county-level unit the template is for (within `{code}`).
+    zone: String,
+    /// The edition (`national-2021` by default).
+    #[serde(default)]
+    framework: Option<String>,
+}
+
+/// `GET /api/v1/units/{code}/zones/template.xlsx?zone=CODE[&framework=ID]` (administrators; reviewers granted
+/// at the unit or above, issue 15): the blank Excel plan template of a unit within `{code}` — what
+/// `POST /api/v1/units/{code}/zones` takes back filled.
+pub async fn plan_template(
+    State(state): State<AppState>,
+    AuthUser(principal): AuthUser,
+    Path(code): Path<String>,
+    Query(query): Query<TemplateQuery>,
+) -> ApiResult<Response> {
+    let scope = zones::import_scope(&principal, &code)?;
+    if let Some(scope) = &scope
+        && !zones::hierarchy().is_within(&query.zone, scope)
+    {
+        return Err(ApiError::forbidden());
+    }
+    let framework = query.framework.as_deref().unwrap_or("national-2021");
+    let (file_name, bytes) = zones::plan_template(&state.store, &query.zone, framework).await?;
+    Ok(file(rollup::ExportFile {
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name,
+        bytes,
+    }))
+}
+
 /// `GET /api/v1/zones/{code}/export` (members): the zone's files (approved values) as texts.
 pub async fn export(
     State(state): State<AppState>,

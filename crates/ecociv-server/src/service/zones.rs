@@ -74,6 +74,54 @@ pub async fn edition(store: &Store, framework_id: &str) -> ApiResult<Option<ecoc
     }
 }
 
+/// A framework edition by id, stored or bundled, without storing a bundled one (for reading: a template).
+async fn known_edition(store: &Store, framework_id: &str) -> ApiResult<Option<ecociv_core::Framework>> {
+    match store.framework(framework_id).await {
+        Ok(framework) => Ok(Some((*framework).clone())),
+        Err(ecociv_store::StoreError::NotFound(_)) => Ok(ecociv_data::bundled::framework(framework_id).ok()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A county-level unit's name as a plan names its zone: its city's name before its own (柳州市柳北区).
+pub fn plan_zone_name(unit: &ecociv_core::division::Unit) -> String {
+    hierarchy()
+        .ancestors(&unit.code)
+        .iter()
+        .find(|u| u.level == ecociv_core::division::Level::Prefecture)
+        .map_or_else(|| unit.name.clone(), |city| format!("{}{}", city.name, unit.name))
+}
+
+/// The blank Excel plan template (`ecociv_report::zone_plan::template`) of a unit under an edition (stored or
+/// bundled): its file name and bytes, for `ecociv zone template`'s users without the command line (the API
+/// and the import page). The unit must be one of the hierarchy's.
+pub async fn plan_template(store: &Store, code: &str, framework_id: &str) -> ApiResult<(String, Vec<u8>)> {
+    let field = |field: &str, message: String| {
+        ApiError::new(Code::InvalidValue, message).with_details(json!({ "field": field }))
+    };
+    let Some(unit) = hierarchy().unit(code) else {
+        return Err(field(
+            "zone",
+            format!("行政区划代码 {code} 不在本系统的行政区划中 (unknown division code)"),
+        ));
+    };
+    let Some(framework) = known_edition(store, framework_id).await? else {
+        return Err(field(
+            "framework",
+            format!(
+                "未知指标体系版本“{framework_id}”；可选：{} (unknown framework edition)",
+                edition_ids(store).await?.join("、")
+            ),
+        ));
+    };
+    let (code, name) = (unit.code.clone(), plan_zone_name(unit));
+    let file_name = format!("zone-plan-{code}.xlsx");
+    let bytes = crate::work::cpu(move || ecociv_report::zone_plan::template(&framework, &code, &name, None))
+        .await?
+        .map_err(ApiError::internal)?;
+    Ok((file_name, bytes))
+}
+
 /// Every edition a zone may be created under or adopt: the stored and the bundled ones, by id.
 pub async fn edition_ids(store: &Store) -> ApiResult<Vec<String>> {
     Ok(store
@@ -364,16 +412,12 @@ pub async fn import_plan(
         ))
     };
     let framework_id = zone_plan::framework_id(bytes, file).map_err(cells_refused)?;
-    let framework = match store.framework(&framework_id).await {
-        Ok(framework) => (*framework).clone(),
-        Err(ecociv_store::StoreError::NotFound(_)) => ecociv_data::bundled::framework(&framework_id).map_err(|_| {
-            ApiError::new(
-                Code::InvalidValue,
-                format!("规划模板 {file} 的指标体系版本“{framework_id}”未知，未创建区域 (unknown edition)"),
-            )
-        })?,
-        Err(other) => return Err(other.into()),
-    };
+    let framework = known_edition(store, &framework_id).await?.ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidValue,
+            format!("规划模板 {file} 的指标体系版本“{framework_id}”未知，未创建区域 (unknown edition)"),
+        )
+    })?;
     let cells = zone_plan::read(&framework, bytes, file).map_err(cells_refused)?;
     if let Some(scope) = &options.within
         && !hierarchy().is_within(&cells.code, scope)

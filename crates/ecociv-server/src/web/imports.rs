@@ -63,7 +63,30 @@ fn view(principal: &Principal, lang: Lang, unit: Option<&str>, outcome: Option<I
                 .map(|(code, _)| code.clone())
         })
         .unwrap_or_default();
+    // The template's counties: those of the unit chosen (every one for the nation), in force today.
+    let hierarchy = zones::hierarchy();
+    let today = zones::today();
+    let counties: Vec<(String, String)> = if unit == rollup::NATION {
+        let mut all: Vec<&ecociv_core::division::Unit> = hierarchy
+            .units()
+            .filter(|u| u.level == Level::County && u.in_force_on(today))
+            .collect();
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all
+    } else {
+        hierarchy.counties_within(&unit, today)
+    }
+    .into_iter()
+    .map(|u| (u.code.clone(), format!("{}（{}）", zones::plan_zone_name(u), u.code)))
+    .collect();
+    let template = (!unit.is_empty() && !counties.is_empty()).then(|| {
+        (
+            format!("/api/v1/units/{}/zones/template.xlsx", urls::encode(&unit)),
+            counties,
+        )
+    });
     ImportView {
+        template,
         action: urls::ADMIN_IMPORT.to_string(),
         units,
         unit,

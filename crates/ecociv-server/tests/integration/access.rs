@@ -144,6 +144,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/zones/{code}/editions", ADMINS),
     ("PUT", "/api/v1/units/{code}/roles/{user_id}", ADMINS),
     ("POST", "/api/v1/units/{code}/zones", UNIT_REVIEWERS),
+    ("GET", "/api/v1/units/{code}/zones/template.xlsx", UNIT_REVIEWERS),
     ("POST", "/api/v1/units/{code}/boundaries", UNIT_REVIEWERS),
     ("GET", "/api/v1/rollup/{code}", UNIT_ROLES),
     ("GET", "/api/v1/rollup/{code}/rollup.xlsx", UNIT_ROLES),
@@ -316,7 +317,9 @@ async fn every_route_allows_exactly_the_roles_of_the_table() {
                     path
                 };
             // Imports for a unit: a dry run of a file that is not one (refused as invalid after the role).
-            let path = if path.starts_with("/api/v1/units/") && !path.contains("/roles/") {
+            let path = if path.ends_with("/template.xlsx") {
+                format!("{path}?zone=450202")
+            } else if path.starts_with("/api/v1/units/") && !path.contains("/roles/") {
                 format!("{path}?dry_run=true")
             } else {
                 path

@@ -69,6 +69,33 @@ async fn zones_and_boundaries_imported_for_a_unit_by_its_reviewers_all_or_nothin
         let mut viewer = Client::login(&server, "liuzhou-viewer").await;
         let mut admin = Client::login(&server, "admin").await;
 
+        // --- The blank template of 柳北区, for 柳州's reviewer (not of a 桂林 county, not for 桂林's).
+        let (status, media, blank) = liuzhou
+            .download(&server, "/api/v1/units/450200/zones/template.xlsx?zone=450205")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert!(media.contains("spreadsheetml"), "{media}");
+        {
+            use calamine::{Data, Reader};
+            let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(blank)).expect("a workbook");
+            let info = book.worksheet_range("区域信息").expect("the info sheet");
+            let item = |name: &str| {
+                info.rows()
+                    .find(|r| r[0] == Data::String(name.into()))
+                    .map(|r| r[1].clone())
+            };
+            assert_eq!(item("行政区划代码"), Some(Data::String("450205".into())), "{engine}");
+            assert_eq!(item("区域名称"), Some(Data::String("柳州市柳北区".into())), "{engine}");
+        }
+        for (who, path) in [
+            ("guilin", "/api/v1/units/450200/zones/template.xlsx?zone=450205"),
+            ("liuzhou", "/api/v1/units/450200/zones/template.xlsx?zone=450302"),
+        ] {
+            let client = if who == "guilin" { &mut guilin } else { &mut liuzhou };
+            let (status, _, _) = client.download(&server, path).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{engine}: {who} {path}");
+        }
+
         // --- A zone from the plan template: 柳北区, in 柳州.
         let good = plan_template(
             ecociv_core::Value::Number(45.0),
@@ -93,6 +120,12 @@ async fn zones_and_boundaries_imported_for_a_unit_by_its_reviewers_all_or_nothin
         assert!(
             html.contains(">柳州市（450200）<") && !html.contains("桂林市（450300）"),
             "{engine}"
+        );
+        assert!(
+            html.contains("action=\"/api/v1/units/450200/zones/template.xlsx\"")
+                && html.contains("<option value=\"450205\">柳州市柳北区（450205）</option>")
+                && !html.contains("value=\"450302\""),
+            "{engine}: the template of 柳州's counties"
         );
         assert_eq!(viewer.get(&server, "/admin/import").await.status, StatusCode::FORBIDDEN);
         let token = liuzhou.csrf.clone().expect("a session token");

@@ -295,6 +295,9 @@ pub struct ImportView {
     pub limits: (String, String),
     /// The outcome of the last form.
     pub outcome: Option<ImportOutcome>,
+    /// The blank plan template's download for the unit chosen: where the form goes and the county-level
+    /// units within the unit (code, name).
+    pub template: Option<(String, Vec<(String, String)>)>,
 }
 
 /// What a form of the import page did.
@@ -378,6 +381,17 @@ pub fn render_import(ctx: &PageContext, view: &ImportView) -> String {
         section class="card" aria-labelledby="plan-h" {
             h2 id="plan-h" { (t(lang, "admin.import_plan")) }
             p class="hint" { (tf(lang, "admin.import_plan_hint", &[("limit", &view.limits.0)])) }
+            @if let Some((action, counties)) = &view.template {
+                form method="get" action=(action) class="stack template" {
+                    div class="field" {
+                        label for="template-zone" { (t(lang, "admin.import_template")) }
+                        select id="template-zone" name="zone" required {
+                            @for (code, name) in counties { option value=(code) { (name) } }
+                        }
+                    }
+                    button id="template-submit" type="submit" class="secondary" { (t(lang, "admin.import_template_get")) }
+                }
+            }
             (import_form(ctx, view, "plan"))
         }
         section class="card" aria-labelledby="boundaries-h" {

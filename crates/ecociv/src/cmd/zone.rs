@@ -328,11 +328,7 @@ fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
         Some(spec) => Some(ecociv_data::load_zone(spec)?.zone),
         None => None,
     };
-    let name = hierarchy
-        .ancestors(&unit.code)
-        .iter()
-        .find(|u| u.level == ecociv_core::division::Level::Prefecture)
-        .map_or_else(|| unit.name.clone(), |city| format!("{}{}", city.name, unit.name));
+    let name = zones::plan_zone_name(unit);
     let bytes = ecociv_report::zone_plan::template(&framework, &unit.code, &name, from.as_ref())?;
     super::report::write_atomically(&args.out, &bytes)?;
     println!(
