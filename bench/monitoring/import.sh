@@ -89,10 +89,14 @@ readings() {
   if [ -n "${DB_URL:-}" ]; then psql "$DB_URL" -tAc "$COUNT_SQL"; else "${SQLITE:-sqlite3}" "$WORK/bench.sqlite3" "$COUNT_SQL"; fi
 }
 
+# Every $EVERY seconds: the server's memory, the import's phase and progress, the load; and the time each
+# phase was first seen (checking, storing, computing), so each phase's duration can be read off.
 sample() {
-  local t=0
+  local t=0 p phase last=
   while kill -0 "$SERVER" 2>/dev/null; do
-    echo "t=${t}s RSS $(status VmRSS) MiB peak $(status VmHWM) MiB; $(progress); db+wal $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+    p=$(progress); phase=${p%% *}
+    if [ "$phase" != "$last" ]; then echo "phase $phase first seen at t=${t}s ($(date -u +%T))"; last=$phase; fi
+    echo "t=${t}s RSS $(status VmRSS) MiB peak $(status VmHWM) MiB; $p; db+wal $(du -cm "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1) MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
     sleep "${EVERY:-10}"; t=$(( t + ${EVERY:-10} ))
   done
 }
@@ -139,5 +143,9 @@ echo "import: $(cut -c1-300 "$WORK/import")"
 if [ -n "$SAVER" ]; then wait "$SAVER" || true; cat "$WORK/saved" 2>/dev/null; fi
 echo "$(cat "$WORK/t"); server RSS $(status VmRSS) MiB, peak (VmHWM) $(status VmHWM) MiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 n=$(readings)
-db=$(du -cb "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1)
-echo "stored: $n readings (+ the file record); database $(( db / 1000000 )) MB (SQLite file and WAL): $(( db / (n > 0 ? n : 1) )) bytes per reading (the demo's data included)"
+if [ -n "${DB_URL:-}" ]; then
+  db=$(psql "$DB_URL" -tAc "SELECT pg_database_size(current_database())"); what="PostgreSQL database"
+else
+  db=$(du -cb "$WORK"/bench.sqlite3* 2>/dev/null | tail -1 | cut -f1); what="SQLite file and WAL"
+fi
+echo "stored: $n readings (+ the file record); database $(( db / 1000000 )) MB ($what): $(( db / (n > 0 ? n : 1) )) bytes per reading (the demo's data included)"
