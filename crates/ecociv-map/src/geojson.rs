@@ -197,10 +197,9 @@ fn geometry(value: &Value, feature: usize, problems: &mut Vec<Located>) -> Optio
     }
 }
 
-/// Reads a GeoJSON `FeatureCollection` of unit boundaries, all or nothing. `code_property` names the
-/// property holding the code (else the first of [`CODE_PROPERTIES`] present in each feature). A code
-/// given twice is refused with both features named.
-pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<Located>> {
+/// A GeoJSON text read as a `FeatureCollection` with at least one feature (a leading BOM ignored), or the
+/// problem of the file as a whole (not JSON — with its line and column —, not a collection, no features).
+pub(crate) fn collection(text: &str) -> Result<Value, Vec<Located>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: Value = serde_json::from_str(text).map_err(|e| {
         vec![
@@ -215,12 +214,26 @@ pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<L
             "文件应是 GeoJSON 要素集合（\"type\": \"FeatureCollection\"）",
         )]);
     }
-    let Some(features) = root.get("features").and_then(Value::as_array) else {
-        return Err(vec![file_problem("features", "要素集合没有 features 数组")]);
-    };
-    if features.is_empty() {
-        return Err(vec![file_problem("features", "要素集合是空的")]);
+    match root.get("features").and_then(Value::as_array) {
+        None => Err(vec![file_problem("features", "要素集合没有 features 数组")]),
+        Some(features) if features.is_empty() => Err(vec![file_problem("features", "要素集合是空的")]),
+        Some(_) => Ok(root),
     }
+}
+
+/// The features of what [`collection`] returned.
+pub(crate) fn features(root: &Value) -> &[Value] {
+    root.get("features")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Reads a GeoJSON `FeatureCollection` of unit boundaries, all or nothing. `code_property` names the
+/// property holding the code (else the first of [`CODE_PROPERTIES`] present in each feature). A code
+/// given twice is refused with both features named.
+pub fn read(text: &str, code_property: Option<&str>) -> Result<Collection, Vec<Located>> {
+    let root = collection(text)?;
+    let features = features(&root);
     let mut problems = Vec::new();
     let mut out: Vec<Boundary> = Vec::with_capacity(features.len());
     let mut seen = std::collections::HashMap::<String, usize>::new();

@@ -10,11 +10,16 @@
 //! - [`svg`]: a prepared [`svg::Layer`] (each unit's path data) and the choropleth of the classes and colours
 //!   the caller gives.
 //!
+//! - [`sites`]: points in — a `FeatureCollection` of `Point` features naming a station, a water section or a
+//!   key project (`kind`, `id`), each inside China's extent; drawn over a layer by
+//!   [`svg::choropleth_with`] as [`svg::Marker`]s.
+//!
 //! It knows nothing of indicators, zones or readiness: the caller decides each unit's class and title.
 
 pub mod geojson;
 pub mod project;
 pub mod simplify;
+pub mod sites;
 pub mod svg;
 
 /// A point: longitude and latitude in degrees, or projected x and y.

@@ -12,7 +12,7 @@ pub const PARALLEL_1: f64 = 25.0;
 pub const PARALLEL_2: f64 = 47.0;
 
 /// An Albers projection on the unit sphere.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Albers {
     n: f64,
     c: f64,
@@ -76,7 +76,7 @@ impl BBox {
 }
 
 /// Projected coordinates (y north) to a drawing's pixels (y down), keeping the aspect ratio.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fit {
     scale: f64,
     origin: Point,

@@ -6,9 +6,10 @@
 
 use std::fmt::Write as _;
 
-use crate::Polygon;
 use crate::project::{Albers, BBox, Fit};
 use crate::simplify;
+use crate::sites::SiteKind;
+use crate::{Point, Polygon};
 
 /// The drawing's width in user units (the SVG scales to its container).
 pub const WIDTH: f64 = 800.0;
@@ -35,6 +36,9 @@ pub struct Layer {
     pub areas: Vec<AreaPath>,
     /// Points before simplification.
     pub points_in: usize,
+    /// The projection and fit the paths were drawn with ([`Layer::place`]).
+    albers: Albers,
+    fit: Fit,
 }
 
 fn number(out: &mut String, v: f64) {
@@ -51,10 +55,22 @@ impl Layer {
     /// simplifies at `tolerance` (both in user units). A unit whose every ring is below the tolerance
     /// keeps its largest ring unsimplified, so no unit disappears.
     pub fn prepare(units: &[(String, Vec<Polygon>)], width: f64, tolerance: f64) -> Option<Layer> {
+        Layer::prepare_around(units, &[], width, tolerance)
+    }
+
+    /// As [`Layer::prepare`], with the drawing's extent widened to take in `extra` positions too (points
+    /// drawn on the layer, [`Marker`]s, that may lie outside the units).
+    pub fn prepare_around(
+        units: &[(String, Vec<Polygon>)],
+        extra: &[Point],
+        width: f64,
+        tolerance: f64,
+    ) -> Option<Layer> {
         let all = || {
             units
                 .iter()
                 .flat_map(|(_, polygons)| polygons.iter().flatten().flatten())
+                .chain(extra.iter())
         };
         let geographic = BBox::of(all())?;
         let albers = Albers::china((geographic.min[0] + geographic.max[0]) / 2.0);
@@ -97,8 +113,20 @@ impl Layer {
             width: fit.width,
             height: fit.height,
             areas,
-            points_in: projected.len(),
+            points_in: projected.len() - extra.len(),
+            albers,
+            fit,
         })
+    }
+
+    /// The radius markers are drawn with on this layer, in user units.
+    pub fn marker_radius(&self) -> f64 {
+        (self.width.max(self.height) * MARKER_SHARE).max(MARKER_RADIUS)
+    }
+
+    /// A longitude/latitude in the drawing's coordinates.
+    pub fn place(&self, position: Point) -> Point {
+        self.fit.apply(self.albers.project(position))
     }
 
     /// The points drawn, all units together.
@@ -164,9 +192,100 @@ pub struct Labels<'a> {
 /// The fill of a unit of the layer that `areas` does not mention.
 pub const UNLISTED: &str = "#ffffff";
 
+/// A point drawn on the layer: a station, a section or a project, at its longitude/latitude.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub kind: SiteKind,
+    pub id: String,
+    pub position: Point,
+    /// The tooltip (its name and state).
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// Each kind's colour: distinct from the choropleth's greens, oranges and greys, and from each other.
+pub fn marker_colour(kind: SiteKind) -> &'static str {
+    match kind {
+        SiteKind::Station => "#0969da",
+        SiteKind::Section => "#8250df",
+        SiteKind::Project => "#a40e26",
+    }
+}
+
+/// The smallest radius of a marker in user units; [`Layer::marker_radius`] grows it with a tall drawing,
+/// which the page shows scaled down to fit the screen's height.
+pub const MARKER_RADIUS: f64 = 8.0;
+
+/// A marker's radius as a share of the drawing's larger side: about 8 px on a phone and on an office screen.
+const MARKER_SHARE: f64 = 1.0 / 60.0;
+
+/// A kind's symbol centred at (x, y) with radius `r`: a circle (station), a square (section), a
+/// triangle (project) — told apart by shape as well as colour. `inner` goes inside the element (its
+/// `<title>`). The legend draws the same symbol.
+pub fn marker_symbol(kind: SiteKind, x: f64, y: f64, r: f64, attributes: &str, inner: &str) -> String {
+    let mut out = String::new();
+    let fill = marker_colour(kind);
+    let common = format!(
+        r##"fill="{fill}" stroke="#ffffff" stroke-width="1.2" vector-effect="non-scaling-stroke"{attributes}"##
+    );
+    let n = |v: f64| {
+        let mut s = String::new();
+        number(&mut s, v);
+        s
+    };
+    match kind {
+        SiteKind::Station => {
+            let _ = write!(
+                out,
+                r#"<circle cx="{}" cy="{}" r="{}" {common}>{inner}</circle>"#,
+                n(x),
+                n(y),
+                n(r)
+            );
+        }
+        SiteKind::Section => {
+            let side = r * 1.7;
+            let _ = write!(
+                out,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" {common}>{inner}</rect>"#,
+                n(x - side / 2.0),
+                n(y - side / 2.0),
+                n(side),
+                n(side)
+            );
+        }
+        SiteKind::Project => {
+            let h = r * 1.9;
+            let _ = write!(
+                out,
+                r#"<path d="M{} {}L{} {} {} {}Z" {common}>{inner}</path>"#,
+                n(x),
+                n(y - h * 0.6),
+                n(x + h * 0.58),
+                n(y + h * 0.4),
+                n(x - h * 0.58),
+                n(y + h * 0.4)
+            );
+        }
+    }
+    out
+}
+
 /// Draws the layer: each unit in its class's colour (`colours[area.class]`, `#rrggbb`), with its title and
 /// link.
 pub fn choropleth(layer: &Layer, areas: &[Area], colours: &[&str], labels: &Labels<'_>) -> String {
+    choropleth_with(layer, areas, colours, &[], labels)
+}
+
+/// As [`choropleth`], with `markers` drawn over the units (in their order; each a symbol of
+/// [`marker_symbol`] with `data-kind`, `data-id`, its title and link, grouped in `<g class="sites">`).
+pub fn choropleth_with(
+    layer: &Layer,
+    areas: &[Area],
+    colours: &[&str],
+    markers: &[Marker],
+    labels: &Labels<'_>,
+) -> String {
     let by_code: std::collections::HashMap<&str, &Area> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
     let mut out = String::with_capacity(layer.areas.iter().map(|a| a.d.len() + 120).sum::<usize>() + 400);
     let id = escape(labels.id);
@@ -202,6 +321,33 @@ pub fn choropleth(layer: &Layer, areas: &[Area], colours: &[&str], labels: &Labe
         if href.is_some() {
             out.push_str("</a>");
         }
+    }
+    if !markers.is_empty() {
+        out.push_str(r#"<g class="sites">"#);
+        for marker in markers {
+            let [x, y] = layer.place(marker.position);
+            if let Some(href) = &marker.href {
+                let _ = write!(out, r#"<a href="{}">"#, escape(href));
+            }
+            let attributes = format!(
+                r#" class="site" data-kind="{}" data-id="{}""#,
+                marker.kind.key(),
+                escape(&marker.id)
+            );
+            let inner = format!("<title>{}</title>", escape(&marker.title));
+            out.push_str(&marker_symbol(
+                marker.kind,
+                x,
+                y,
+                layer.marker_radius(),
+                &attributes,
+                &inner,
+            ));
+            if marker.href.is_some() {
+                out.push_str("</a>");
+            }
+        }
+        out.push_str("</g>");
     }
     out.push_str("</svg>");
     out
@@ -253,5 +399,67 @@ mod tests {
         assert_eq!(paths[0].attribute("fill"), Some("#1a7f37"));
         assert_eq!(paths[1].attribute("fill"), Some(UNLISTED));
         assert!(svg.contains("城中区 &lt;达标&gt;") && svg.contains("?a=1&amp;b=2"));
+    }
+
+    #[test]
+    fn markers_are_placed_where_their_positions_project_even_outside_the_units() {
+        let units = vec![("450202".to_string(), vec![square(108.0, 24.0, 0.5)])];
+        let outside = [108.75, 24.25];
+        let layer = Layer::prepare_around(&units, &[outside], 400.0, 0.5).unwrap();
+        let markers: Vec<Marker> = [
+            (SiteKind::Station, [108.25, 24.25]),
+            (SiteKind::Section, [108.0, 24.0]),
+            (SiteKind::Project, outside),
+        ]
+        .into_iter()
+        .map(|(kind, position)| Marker {
+            kind,
+            id: format!("{kind:?}"),
+            position,
+            title: format!("{} <1>", kind.zh()),
+            href: None,
+        })
+        .collect();
+        let svg = choropleth_with(
+            &layer,
+            &[],
+            &["#cccccc"],
+            &markers,
+            &Labels {
+                id: "m",
+                title: "t",
+                desc: "d",
+            },
+        );
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+        let sites: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("site"))
+            .collect();
+        let kinds: Vec<_> = sites
+            .iter()
+            .map(|n| (n.tag_name().name(), n.attribute("data-kind").unwrap()))
+            .collect();
+        assert_eq!(kinds, [("circle", "station"), ("rect", "section"), ("path", "project")]);
+        // The station at the square's centre; the section at its south-west corner (bottom left).
+        let (cx, cy): (f64, f64) = (
+            sites[0].attribute("cx").unwrap().parse().unwrap(),
+            sites[0].attribute("cy").unwrap().parse().unwrap(),
+        );
+        let [x, y] = layer.place([108.25, 24.25]);
+        assert!((cx - x).abs() < 0.1 && (cy - y).abs() < 0.1);
+        assert!(
+            x < layer.width / 2.0,
+            "the outside point widened the drawing to the east: {x} of {}",
+            layer.width
+        );
+        let corner = layer.place([108.0, 24.0]);
+        assert!(
+            (corner[0] - PADDING).abs() < 0.5 && (corner[1] - (layer.height - PADDING)).abs() < 3.0,
+            "{corner:?}"
+        );
+        let east = layer.place(outside);
+        assert!((east[0] - (layer.width - PADDING)).abs() < 0.5, "{east:?}");
+        assert!(svg.contains("空气监测站点 &lt;1&gt;"));
     }
 }

@@ -273,6 +273,20 @@ pub async fn load_ledgers(store: &Store) -> ApiResult<usize> {
     Ok(saved["saved"].as_u64().unwrap_or(0) as usize)
 }
 
+/// The demo's points on the map (issue 15): ILLUSTRATIVE positions (示意, every feature `"illustrative":
+/// true`) of its SYNTHETIC stations and sections and some of the plan's key projects
+/// (`data/synthetic/sites-450202-SYNTHETIC/`).
+pub const DEMO_SITES: &str = include_str!("../../../data/synthetic/sites-450202-SYNTHETIC/sites.SYNTHETIC.geojson");
+
+/// Imports [`DEMO_SITES`] into the example zone (after [`load_monitoring`], whose stations and sections
+/// they name). Returns how many points were stored.
+pub async fn load_sites(store: &Store) -> ApiResult<usize> {
+    let system = system_user(store).await?;
+    let report =
+        crate::service::sites::import(store, &system.id, DEMO_ZONE, DEMO_SITES, "sites.SYNTHETIC.geojson").await?;
+    Ok(report.stored)
+}
+
 /// The account that authors system-loaded values. Its password hash is not a valid hash: it cannot log in.
 pub async fn system_user(store: &Store) -> ApiResult<ecociv_store::User> {
     if let Some(user) = store.user_by_username("system").await? {

@@ -79,6 +79,10 @@ fn schemas() -> Value {
             "from_year": {"type": "integer", "description": "启用年份：此年起按新版本评估 (the first year judged under it)"},
             "reason": {"type": "string", "description": "采用依据（文件名称、文号）(why: the document)"}
         }},
+        "SitesGeoJson": {"type": "object", "required": ["type", "features"], "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "description": "点要素：geometry 为 Point，coordinates 为 [经度, 纬度]（WGS-84，须在中国境内）；properties.kind 为 station（空气监测站点）、section（水质断面）或 project（重点项目），properties.id 为站点、断面名称（与监测数据一致）或项目编号（如 2.03），properties.name 可选，properties.illustrative 为 true 时为示意位置 (Point features)", "items": {"type": "object"}}
+        }},
         "PublicSwitch": {"type": "object", "required": ["public"], "additionalProperties": false, "properties": {
             "public": {"type": "boolean", "description": "是否对外公开 (whether the zone is public)"}
         }},

@@ -8,8 +8,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use crate::api::{
-    MAX_IMPORT_BYTES, auth, corrections, evidence, hierarchy, import, ledger, meta, monitoring, plan, survey, users,
-    values, zones,
+    MAX_IMPORT_BYTES, auth, corrections, evidence, hierarchy, import, ledger, meta, monitoring, plan, sites, survey,
+    users, values, zones,
 };
 use crate::service::corrections::MAX_CORRECTION_BYTES;
 use crate::{AppState, service};
@@ -722,6 +722,24 @@ pub const ROUTES: &[RouteSpec] = &[
         Some("EditionAdoption"),
         |method| on(method, hierarchy::adopt),
     ),
+    route(
+        "GET",
+        "/api/v1/zones/{code}/sites",
+        Access::Disclosed,
+        "区域地图上的点位：空气监测站点、水质断面、重点项目的经纬度、来源与导入时间，及其在某年的状态（默认为监测数据的最近年份；illustrative 为示意位置）(the zone's points on its map with each one's state in a year)",
+        None,
+        |method| on(method, sites::list),
+    )
+    .with_query(&[optional("year", "integer")]),
+    route(
+        "POST",
+        "/api/v1/zones/{code}/sites",
+        Access::Admin,
+        "导入区域的点位（GeoJSON 点要素集合：properties.kind 为 station/section/project，id 为站点、断面名称或项目编号；经纬度须在中国境内；全部校验后替换区域原有点位，否则不导入；记入管理操作记录）(import the zone's points, all or nothing; ?source= the file's name)",
+        Some("SitesGeoJson"),
+        |method| on(method, sites::import).layer(DefaultBodyLimit::max(service::sites::MAX_SITES_BYTES)),
+    )
+    .with_query(&[optional("source", "string")]),
     route(
         "PUT",
         "/api/v1/units/{code}/roles/{user_id}",

@@ -22,7 +22,8 @@ pub struct AuditEvent {
     pub actor_name: String,
     /// `user.create`, `user.update`, `user.disable`, `user.enable`, `user.password`, `member.set`,
     /// `member.remove`, `department.create`, `department.rename`, `zone.public` (the public switch), `zone.edition` (an
-    /// adoption of a newer framework edition, issue 15).
+    /// adoption of a newer framework edition, issue 15), `zone.sites` (the zone's points on its map
+    /// replaced by an import, issue 15).
     pub action: String,
     /// `user`, `department` or `zone`.
     pub target_kind: String,

@@ -39,6 +39,7 @@ pub mod monitoring;
 pub mod monitoring_correction;
 pub mod monitoring_result;
 pub mod reference;
+pub mod site;
 pub mod survey;
 pub mod testdb;
 pub mod values;
@@ -58,6 +59,7 @@ pub use error::StoreError;
 pub use evidence::{Evidence, NewEvidence, RecordEvidence};
 pub use hierarchy::{AdminUnit, UnitRole, ZoneSummaryRow};
 pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};
+pub use site::{NewSite, StoredSite};
 pub use values::{Action, NewRevision, Revision, Selection, Status};
 pub use zones::{Department, EditionAdoption, ZoneHead, ZoneRecord};
 

@@ -125,6 +125,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_zone_edition.sql"),
         include_str!("../migrations/postgres/0024_zone_edition.sql"),
     ),
+    (
+        26,
+        "zone_site",
+        include_str!("../migrations/sqlite/0026_zone_site.sql"),
+        include_str!("../migrations/postgres/0026_zone_site.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

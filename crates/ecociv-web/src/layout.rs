@@ -216,6 +216,9 @@ pub mod urls {
             /// The roll-up of a city, a province or the nation (issue 15).
             ROLLUP = "/rollup/{code}";
             PEERS = "/z/{code}/peers";
+            /// A zone's stations, sections and projects on its map (issue 15); the administrators' import.
+            ZONE_MAP = "/z/{code}/map";
+            ZONE_MAP_SITES = "/z/{code}/map/sites";
             LEDGERS = "/z/{code}/ledgers";
             LEDGERS_COMPUTE = "/z/{code}/ledgers/compute";
             LEDGER = "/z/{code}/ledgers/{ledger}";

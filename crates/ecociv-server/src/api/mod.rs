@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod meta;
 pub mod monitoring;
 pub mod plan;
+pub mod sites;
 pub mod survey;
 pub mod users;
 pub mod values;

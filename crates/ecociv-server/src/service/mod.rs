@@ -16,6 +16,8 @@
 //! - [`plan`]: the plan's progress reports (with files), the supervision board's acts, the ledger import.
 //! - [`zones`]: zones created from their files (issue 15): checked all together, stored with their values in one
 //!   transaction; exported back as files.
+//! - [`sites`]: a zone's stations, water sections and key projects placed on its map from a GeoJSON file
+//!   (issue 15), all or nothing, and each point's state for a year.
 //! - [`survey`]: survey responses (public form, paper forms, a platform's export), codes, and rows 34/35
 //!   saved from the estimate (issue 14).
 //! - [`disclosure`]: the disclosure register's records read back as items (public list, open data,
@@ -34,6 +36,7 @@ pub mod monitoring;
 pub mod plan;
 pub mod rollup;
 pub mod sessions;
+pub mod sites;
 pub mod survey;
 pub mod users;
 pub mod values;

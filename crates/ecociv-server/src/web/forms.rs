@@ -251,7 +251,7 @@ fn field_error(lang: ecociv_web::Lang, error: &crate::error::ApiError, current: 
 }
 
 /// The form's fields and files, from an urlencoded or a `multipart/form-data` body.
-async fn form_input(web: &Web, headers: &HeaderMap, body: Bytes) -> WebResult<FormData> {
+pub(crate) async fn form_input(web: &Web, headers: &HeaderMap, body: Bytes) -> WebResult<FormData> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

@@ -24,6 +24,7 @@ pub mod noise_soil;
 pub mod pages;
 pub mod plan;
 pub mod portal;
+pub mod sites;
 pub mod survey;
 
 use std::collections::BTreeMap;
@@ -188,6 +189,13 @@ pub const ROUTES: &[PageRoute] = &[
     get(paths::ADMIN_IMPORT, |m| on(m, imports::page)),
     post(paths::ADMIN_IMPORT, |m| {
         on(m, imports::post).layer(DefaultBodyLimit::disable())
+    }),
+    // Issue 15 (h54): a zone's points on its map; the administrators' import of a points file.
+    get(paths::ZONE_MAP, |m| on(m, sites::page)),
+    post(paths::ZONE_MAP_SITES, |m| {
+        on(m, sites::import).layer(DefaultBodyLimit::max(
+            crate::service::sites::MAX_SITES_BYTES + crate::multipart::MAX_TEXT_FIELD,
+        ))
     }),
     // Registers (台账), issue 13.
     get(paths::LEDGERS, |m| on(m, ledger::list)),

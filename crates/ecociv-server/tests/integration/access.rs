@@ -150,6 +150,9 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/rollup/{code}/rollup.xlsx", UNIT_ROLES),
     ("GET", "/api/v1/rollup/{code}/summary.docx", UNIT_ROLES),
     ("GET", "/api/v1/zones/{code}/peers", EVERYONE),
+    // Issue 15 (h54): a zone's points on its map.
+    ("GET", "/api/v1/zones/{code}/sites", EVERYONE),
+    ("POST", "/api/v1/zones/{code}/sites", ADMINS),
     // Registers (台账), issue 13: the hazard register is kept by 城中生态环境局 (EditorOwn's department).
     ("GET", "/api/v1/zones/{code}/ledgers", LOGGED_IN),
     ("GET", "/api/v1/zones/{code}/ledgers/derived", LOGGED_IN),
@@ -202,6 +205,8 @@ fn body_for(method: &str, path: &str, who: Who, n: usize) -> Option<Value> {
         ("POST", "/api/v1/zones/{code}/editions") => {
             Some(json!({"framework": "none", "from_year": 2025, "reason": "路由测试"}))
         }
+        // An empty collection: refused as invalid (400) after the role check; the zone's points unchanged.
+        ("POST", "/api/v1/zones/{code}/sites") => Some(json!({"type": "FeatureCollection", "features": []})),
         _ => None,
     }
 }

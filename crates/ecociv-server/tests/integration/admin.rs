@@ -654,6 +654,9 @@ const PAGES: &[PageRoute] = &[
     // refused as malformed after the role check.
     ("GET", "/admin/import", ADMINS, &[]),
     ("POST", "/admin/import", ADMINS, &[("form", "plan")]),
+    // Issue 15 (h54): a zone's points on its map; the import form is the administrators'.
+    ("GET", "/z/{code}/map", EVERYONE, &[]),
+    ("POST", "/z/{code}/map/sites", ADMINS, &[]),
     // Registers (台账), issue 13.
     ("GET", "/z/{code}/ledgers", MEMBERS, &[]),
     (

@@ -26,6 +26,7 @@ mod plan_browser;
 mod portal;
 mod reqlog;
 mod security;
+mod sites;
 mod support;
 mod survey;
 mod unit_imports;

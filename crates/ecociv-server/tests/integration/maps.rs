@@ -435,3 +435,140 @@ async fn a_provinces_counties_on_the_map_at_an_office_screen_and_a_phone() {
     client.close().await.expect("close");
     assert!(failures.is_empty(), "layout:\n{}", failures.join("\n"));
 }
+
+/// Each drawn point's (kind, id, title, centre inside the zone's outline's box, box inside the drawing), the
+/// drawing's size, the legend's texts and the table's rows.
+const READ_SITES: &str = r#"
+const svg = document.querySelector('figure.map svg.map');
+if (!svg) { return [[], null, [], 0]; }
+const box = svg.getBoundingClientRect();
+const outline = svg.querySelector('path[data-code]');
+const zone = outline ? outline.getBoundingClientRect() : null;
+const sites = [...svg.querySelectorAll('.site')].map(s => {
+    const r = s.getBoundingClientRect();
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const inZone = zone !== null && cx >= zone.left && cx <= zone.right && cy >= zone.top && cy <= zone.bottom;
+    const inSvg = r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;
+    return [s.dataset.kind, s.dataset.id, s.querySelector('title').textContent, inZone && inSvg];
+});
+const legend = [...document.querySelectorAll('figure.map ul.legend li')].map(li => li.textContent.trim());
+const rows = document.querySelectorAll('details.sites-table tbody tr').length;
+return [sites, [box.width, box.height], legend, rows];
+"#;
+
+type SitesRead = (
+    Vec<(String, String, String, bool)>,
+    Option<(f64, f64)>,
+    Vec<String>,
+    usize,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zones_stations_sections_and_projects_on_its_map_at_an_office_screen_and_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let Some(geojson) = boundaries_file() else { return };
+    let (base, store, passwords) = start_server("sites-map").await;
+    // 柳州's county-level units from the real file; the demo's monitoring data; its illustrative points.
+    ecociv_server::service::maps::import(&store, &geojson, "china_district.geojson", Some("450200"), None, false)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.details));
+    let (client, _driver) = connect().await;
+    client.set_window_size(1366, 768).await.expect("window");
+    client.goto(&format!("{base}/z/450202/map")).await.expect("map page");
+    let howto = super::browser::text(&client, "section[aria-labelledby='sites-h']").await;
+    assert!(
+        howto.contains("尚未导入本区域的点位坐标") && howto.contains("ecociv map sites 450202"),
+        "{howto}"
+    );
+    let (sites, _, _, rows): SitesRead = json(&client, READ_SITES).await;
+    assert_eq!((sites.len(), rows), (0, 0), "the outline alone, no point");
+    screenshot(&client, "zone-map-howto-1366").await;
+
+    ecociv_server::demo::load_monitoring(&store).await.expect("monitoring");
+    assert_eq!(ecociv_server::demo::load_sites(&store).await.expect("sites"), 16);
+    // As an administrator: the page with the import form too.
+    login(&client, &base, "admin", &passwords["admin"]).await;
+    let mut failures = Vec::new();
+    for (width, height) in [(1366, 768), (390, 844)] {
+        client.set_window_size(width, height).await.expect("window");
+        client
+            .goto(&format!("{base}/z/450202/map?year=2024"))
+            .await
+            .expect("map page");
+        let (sites, svg, legend, rows): SitesRead = json(&client, READ_SITES).await;
+        assert_eq!((sites.len(), rows), (16, 16), "at {width}");
+        let (w, h) = svg.expect("a drawing");
+        assert!(
+            w <= f64::from(width) && w > f64::from(width) * 0.6 && h > 220.0,
+            "{w} × {h} at {width}"
+        );
+        for (kind, id, title, inside) in &sites {
+            assert!(
+                *inside,
+                "{kind} {id} outside 城中区's outline or the drawing at {width}"
+            );
+            assert!(title.contains("示意位置"), "{title}");
+        }
+        let title = |id: &str| {
+            sites
+                .iter()
+                .find(|s| s.1 == id)
+                .map(|s| s.2.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            title("GX-SYN-01").starts_with("水质断面：GX-SYN-01；2024 年年均水质类别："),
+            "{}",
+            title("GX-SYN-01")
+        );
+        assert!(
+            title("2.01").starts_with("重点项目：城中区小丹冲河道治理工程（2.01）；进展："),
+            "{}",
+            title("2.01")
+        );
+        assert!(
+            title("SYN-A0000").contains("演示站点 A（SYN-A0000）；2024 年无本站空气监测数据"),
+            "{}",
+            title("SYN-A0000")
+        );
+        assert_eq!(
+            legend[..3],
+            ["空气监测站点（2）", "水质断面（6）", "重点项目（8）"],
+            "{legend:?}"
+        );
+        let note = super::browser::text(&client, "section[aria-labelledby='sites-h'] .flash-info").await;
+        assert!(note.contains("16 个点位的位置为示意"), "{note}");
+        failures.extend(
+            offenders(&client)
+                .await
+                .into_iter()
+                .map(|o| format!("zone map at {width}: {o}")),
+        );
+        screenshot(&client, &format!("zone-map-{width}")).await;
+        client
+            .execute(
+                "document.querySelector('figure.map figcaption').scrollIntoView({block: 'end'})",
+                Vec::new(),
+            )
+            .await
+            .expect("scroll");
+        screenshot(&client, &format!("zone-map-legend-{width}")).await;
+        client
+            .execute(
+                "document.querySelector('details.sites-table').scrollIntoView()",
+                Vec::new(),
+            )
+            .await
+            .expect("scroll");
+        screenshot(&client, &format!("zone-map-table-{width}")).await;
+        client
+            .execute("document.querySelector('form.upload').scrollIntoView()", Vec::new())
+            .await
+            .expect("scroll");
+        screenshot(&client, &format!("zone-map-form-{width}")).await;
+    }
+    client.close().await.expect("close");
+    assert!(failures.is_empty(), "layout:\n{}", failures.join("\n"));
+}

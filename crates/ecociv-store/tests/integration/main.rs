@@ -11,6 +11,7 @@ mod ledger;
 mod materialized;
 mod monitoring;
 mod plan;
+mod site;
 mod support;
 mod survey;
 mod values;

@@ -528,6 +528,7 @@ pub fn render_dashboard(ctx: &PageContext, view: &DashboardView) -> String {
         p class="meta" {
             (view.framework.get(lang)) " · " (tf(lang, "common.edition", &[("edition", &view.edition)]))
             " · " a href=(urls::peers(zone, view.year)) { (t(lang, "peers.link")) }
+            " · " a href=(super::zone_map::href(zone)) { (t(lang, "zone_map.link")) }
         }
         (band(lang, view))
         div class="grid-2" {

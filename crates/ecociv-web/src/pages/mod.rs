@@ -18,6 +18,7 @@ pub mod rollup;
 pub mod survey;
 pub mod table;
 pub mod water;
+pub mod zone_map;
 
 use ecociv_core::judge::Text;
 use ecociv_core::{Framework, Indicator};

@@ -102,6 +102,10 @@ async fn serve(args: Args) -> anyhow::Result<ExitCode> {
                 demo::load_ledgers(&store)
                     .await
                     .map_err(|error| anyhow::anyhow!(error.message))?;
+                // Illustrative (示意) positions of its stations, sections and projects on the map (issue 15).
+                demo::load_sites(&store)
+                    .await
+                    .map_err(|error| anyhow::anyhow!(error.message))?;
                 println!(
                     "已载入示例区域 {} 与演示账号；以下密码只显示这一次 (demo loaded; passwords are shown once):",
                     demo::DEMO_ZONE

@@ -5,6 +5,7 @@ mod air;
 mod assess;
 mod hostile;
 mod ledger;
+mod map;
 mod monitoring;
 mod noise_soil;
 mod plan;
