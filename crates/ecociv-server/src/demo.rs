@@ -263,11 +263,14 @@ pub async fn load_ledgers(store: &Store) -> ApiResult<usize> {
         store,
         &framework,
         &kinds,
-        DEMO_ZONE,
-        DEMO_LEDGER_YEAR,
-        Status::Approved,
-        &system.id,
-        false,
+        crate::service::computed::Save {
+            code: DEMO_ZONE,
+            year: DEMO_LEDGER_YEAR,
+            status: Status::Approved,
+            author_id: &system.id,
+            batch: "ledger",
+            dry_run: false,
+        },
     )
     .await?;
     Ok(saved["saved"].as_u64().unwrap_or(0) as usize)

@@ -174,11 +174,7 @@ pub(crate) fn cells(stored: Vec<ecociv_store::monitoring::Cell>) -> Vec<kind::Ce
 }
 
 pub(crate) async fn zone_framework(store: &Store, code: &str) -> ApiResult<Framework> {
-    let record = store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    Ok(store.framework(&record.framework_id).await?.as_ref().clone())
+    Ok(crate::service::zone_framework(store, code).await?.as_ref().clone())
 }
 
 /// Computes the air figures of `years` from the stored readings — hourly, and daily values for the years

@@ -1,25 +1,136 @@
 //! Evidence attachments (佐证材料) of a value: files stored in the database with their name, media type,
 //! size and SHA-256. Append-only: an attachment is never replaced or deleted in place.
+//!
+//! Every attachment table (a value's evidence, a register record's, a progress report's —
+//! [`crate::plan::PlanEvidence`]) keeps the same record of a file; [`StoredFile`] is that record, with the one
+//! reader ([`StoredFile::read`]) and writer ([`bind_file`]) of its columns.
+
+use std::ops::Deref;
 
 use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
 
 use crate::{Result, Store, StoreError, clock};
 
-/// An attachment's record (without its bytes).
+/// A stored file's record, without its bytes (they stay in the table's `content` column): the same in
+/// every attachment table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evidence {
+pub struct StoredFile {
     pub id: String,
-    pub zone_code: String,
-    pub row_id: String,
-    pub year: i32,
     pub file_name: String,
     pub media_type: String,
     pub size_bytes: i64,
     /// Hex SHA-256 of the content, computed by the caller.
     pub sha256: String,
+    /// The uploader's user id.
     pub uploaded_by: String,
     pub created_at: String,
+}
+
+/// The columns of [`StoredFile`], as a `SELECT` lists them.
+pub(crate) const FILE_COLUMNS: &str = "id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
+
+/// The columns [`bind_file`] binds, in its order, as an `INSERT` lists them.
+pub(crate) const FILE_INSERT_COLUMNS: &str =
+    "id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at, content";
+
+impl StoredFile {
+    /// A new file's record: a new id, the time now, its size from its `content`.
+    pub(crate) fn new(
+        file_name: String,
+        media_type: String,
+        sha256: String,
+        uploaded_by: String,
+        content: &[u8],
+    ) -> Self {
+        StoredFile {
+            id: clock::new_id(),
+            file_name,
+            media_type,
+            size_bytes: content.len() as i64,
+            sha256,
+            uploaded_by,
+            created_at: clock::now(),
+        }
+    }
+
+    /// Reads the record from a row selected with [`FILE_COLUMNS`].
+    pub(crate) fn read(row: &AnyRow) -> Result<Self> {
+        Ok(StoredFile {
+            id: row.try_get("id")?,
+            file_name: row.try_get("file_name")?,
+            media_type: row.try_get("media_type")?,
+            size_bytes: row.try_get("size_bytes")?,
+            sha256: row.try_get("sha256")?,
+            uploaded_by: row.try_get("uploaded_by")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+}
+
+/// Binds a file's record and its bytes, in the order of [`FILE_INSERT_COLUMNS`], after the table's own keys.
+pub(crate) fn bind_file<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, AnyArguments>,
+    file: &StoredFile,
+    content: Vec<u8>,
+) -> sqlx::query::Query<'q, sqlx::Any, AnyArguments> {
+    query
+        .bind(file.id.clone())
+        .bind(file.file_name.clone())
+        .bind(file.media_type.clone())
+        .bind(file.size_bytes)
+        .bind(file.sha256.clone())
+        .bind(file.uploaded_by.clone())
+        .bind(file.created_at.clone())
+        .bind(content)
+}
+
+/// An attachment's record (without its bytes): the value it belongs to and the file. Its file's fields read
+/// as its own (`evidence.file_name`), as they did before the file's record was shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub zone_code: String,
+    pub row_id: String,
+    pub year: i32,
+    pub file: StoredFile,
+}
+
+/// An attachment's file fields read as its own (`evidence.file_name`): every attachment type derefs to its
+/// [`StoredFile`].
+macro_rules! file_fields_read_as_own {
+    ($($attachment:ty),*) => {
+        $(impl Deref for $attachment {
+            type Target = StoredFile;
+
+            fn deref(&self) -> &StoredFile {
+                &self.file
+            }
+        })*
+    };
+}
+
+file_fields_read_as_own!(Evidence, RecordEvidence, crate::plan::PlanEvidence);
+
+impl Store {
+    /// One stored file of attachment table `table` with its bytes, its other columns `columns` read by
+    /// `read`: `NotFound` when the zone has no file of that id there.
+    pub(crate) async fn file_with_content<T>(
+        &self,
+        table: &str,
+        columns: &str,
+        zone_code: &str,
+        id: &str,
+        read: fn(&AnyRow) -> Result<T>,
+    ) -> Result<(T, Vec<u8>)> {
+        let sql = format!("SELECT {columns}, {FILE_COLUMNS}, content FROM {table} WHERE zone_code = $1 AND id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
+        Ok((read(&row)?, row.try_get("content")?))
+    }
 }
 
 /// An attachment to store (see [`Store::append_with_evidence`]).
@@ -41,52 +152,38 @@ pub(crate) async fn insert_evidence(
     uploaded_by: &str,
     new: NewEvidence,
 ) -> Result<Evidence> {
-    let evidence = Evidence {
-        id: clock::new_id(),
+    let file = StoredFile::new(
+        new.file_name,
+        new.media_type,
+        new.sha256,
+        uploaded_by.to_string(),
+        &new.content,
+    );
+    let sql = format!(
+        "INSERT INTO value_evidence (zone_code, row_id, year, {FILE_INSERT_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    );
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(zone_code)
+        .bind(&new.row_id)
+        .bind(i64::from(new.year));
+    bind_file(query, &file, new.content).execute(&mut **tx).await?;
+    Ok(Evidence {
         zone_code: zone_code.to_string(),
         row_id: new.row_id,
         year: new.year,
-        file_name: new.file_name,
-        media_type: new.media_type,
-        size_bytes: new.content.len() as i64,
-        sha256: new.sha256,
-        uploaded_by: uploaded_by.to_string(),
-        created_at: clock::now(),
-    };
-    sqlx::query(
-        "INSERT INTO value_evidence (zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&evidence.zone_code)
-    .bind(&evidence.id)
-    .bind(&evidence.row_id)
-    .bind(i64::from(evidence.year))
-    .bind(&evidence.file_name)
-    .bind(&evidence.media_type)
-    .bind(evidence.size_bytes)
-    .bind(&evidence.sha256)
-    .bind(new.content)
-    .bind(&evidence.uploaded_by)
-    .bind(&evidence.created_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(evidence)
+        file,
+    })
 }
 
-const COLUMNS: &str = "zone_code, id, row_id, year, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
+const COLUMNS: &str = "zone_code, row_id, year";
 
 fn evidence_from(row: &AnyRow) -> Result<Evidence> {
     Ok(Evidence {
-        id: row.try_get("id")?,
         zone_code: row.try_get("zone_code")?,
         row_id: row.try_get("row_id")?,
         year: row.try_get::<i64, _>("year")? as i32,
-        file_name: row.try_get("file_name")?,
-        media_type: row.try_get("media_type")?,
-        size_bytes: row.try_get("size_bytes")?,
-        sha256: row.try_get("sha256")?,
-        uploaded_by: row.try_get("uploaded_by")?,
-        created_at: row.try_get("created_at")?,
+        file: StoredFile::read(row)?,
     })
 }
 
@@ -121,7 +218,7 @@ impl Store {
     /// The attachments of a value, oldest first.
     pub async fn evidence_list(&self, zone_code: &str, row_id: &str, year: i32) -> Result<Vec<Evidence>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND row_id = $2 AND year = $3 ORDER BY created_at, id"
+            "SELECT {COLUMNS}, {FILE_COLUMNS} FROM value_evidence WHERE zone_code = $1 AND row_id = $2 AND year = $3 ORDER BY created_at, id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(zone_code)
@@ -138,7 +235,7 @@ impl Store {
         let rows = match year {
             Some(year) => {
                 let sql = format!(
-                    "SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 AND year = $2 ORDER BY created_at, id"
+                    "SELECT {COLUMNS}, {FILE_COLUMNS} FROM value_evidence WHERE zone_code = $1 AND year = $2 ORDER BY created_at, id"
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(zone_code)
@@ -147,7 +244,9 @@ impl Store {
                     .await?
             }
             None => {
-                let sql = format!("SELECT {COLUMNS} FROM value_evidence WHERE zone_code = $1 ORDER BY created_at, id");
+                let sql = format!(
+                    "SELECT {COLUMNS}, {FILE_COLUMNS} FROM value_evidence WHERE zone_code = $1 ORDER BY created_at, id"
+                );
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(zone_code)
                     .fetch_all(&self.pool)
@@ -159,14 +258,8 @@ impl Store {
 
     /// One attachment with its bytes.
     pub async fn evidence(&self, zone_code: &str, id: &str) -> Result<(Evidence, Vec<u8>)> {
-        let sql = format!("SELECT {COLUMNS}, content FROM value_evidence WHERE zone_code = $1 AND id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(zone_code)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
-        Ok((evidence_from(&row)?, row.try_get("content")?))
+        self.file_with_content("value_evidence", COLUMNS, zone_code, id, evidence_from)
+            .await
     }
 }
 
@@ -174,34 +267,20 @@ impl Store {
 /// record (kind and record id) instead of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordEvidence {
-    pub id: String,
     pub zone_code: String,
     pub kind_id: String,
     pub record_id: String,
-    pub file_name: String,
-    pub media_type: String,
-    pub size_bytes: i64,
-    /// Hex SHA-256 of the content, computed by the caller.
-    pub sha256: String,
-    pub uploaded_by: String,
-    pub created_at: String,
+    pub file: StoredFile,
 }
 
-const RECORD_COLUMNS: &str =
-    "zone_code, id, kind_id, record_id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at";
+const RECORD_COLUMNS: &str = "zone_code, kind_id, record_id";
 
 fn record_evidence_from(row: &AnyRow) -> Result<RecordEvidence> {
     Ok(RecordEvidence {
-        id: row.try_get("id")?,
         zone_code: row.try_get("zone_code")?,
         kind_id: row.try_get("kind_id")?,
         record_id: row.try_get("record_id")?,
-        file_name: row.try_get("file_name")?,
-        media_type: row.try_get("media_type")?,
-        size_bytes: row.try_get("size_bytes")?,
-        sha256: row.try_get("sha256")?,
-        uploaded_by: row.try_get("uploaded_by")?,
-        created_at: row.try_get("created_at")?,
+        file: StoredFile::read(row)?,
     })
 }
 
@@ -234,37 +313,29 @@ impl Store {
                 "台账记录 (register record) {kind_id}/{record_id}"
             )));
         }
-        let evidence = RecordEvidence {
-            id: clock::new_id(),
+        let file = StoredFile::new(
+            file_name.to_string(),
+            media_type.to_string(),
+            sha256.to_string(),
+            uploaded_by.to_string(),
+            &content,
+        );
+        let sql = format!(
+            "INSERT INTO ledger_record_evidence (zone_code, kind_id, record_id, {FILE_INSERT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(zone_code)
+            .bind(kind_id)
+            .bind(record_id);
+        bind_file(query, &file, content).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(RecordEvidence {
             zone_code: zone_code.to_string(),
             kind_id: kind_id.to_string(),
             record_id: record_id.to_string(),
-            file_name: file_name.to_string(),
-            media_type: media_type.to_string(),
-            size_bytes: content.len() as i64,
-            sha256: sha256.to_string(),
-            uploaded_by: uploaded_by.to_string(),
-            created_at: clock::now(),
-        };
-        sqlx::query(
-            "INSERT INTO ledger_record_evidence (zone_code, id, kind_id, record_id, file_name, media_type, size_bytes, \
-             sha256, content, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&evidence.zone_code)
-        .bind(&evidence.id)
-        .bind(&evidence.kind_id)
-        .bind(&evidence.record_id)
-        .bind(&evidence.file_name)
-        .bind(&evidence.media_type)
-        .bind(evidence.size_bytes)
-        .bind(&evidence.sha256)
-        .bind(content)
-        .bind(&evidence.uploaded_by)
-        .bind(&evidence.created_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(evidence)
+            file,
+        })
     }
 
     /// The evidence files of a register record, oldest first.
@@ -275,7 +346,7 @@ impl Store {
         record_id: &str,
     ) -> Result<Vec<RecordEvidence>> {
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM ledger_record_evidence WHERE zone_code = $1 AND kind_id = $2 \
+            "SELECT {RECORD_COLUMNS}, {FILE_COLUMNS} FROM ledger_record_evidence WHERE zone_code = $1 AND kind_id = $2 \
              AND record_id = $3 ORDER BY created_at, id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -289,14 +360,13 @@ impl Store {
 
     /// One evidence file of a register record, with its bytes.
     pub async fn record_evidence(&self, zone_code: &str, id: &str) -> Result<(RecordEvidence, Vec<u8>)> {
-        let sql =
-            format!("SELECT {RECORD_COLUMNS}, content FROM ledger_record_evidence WHERE zone_code = $1 AND id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(zone_code)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
-        Ok((record_evidence_from(&row)?, row.try_get("content")?))
+        self.file_with_content(
+            "ledger_record_evidence",
+            RECORD_COLUMNS,
+            zone_code,
+            id,
+            record_evidence_from,
+        )
+        .await
     }
 }

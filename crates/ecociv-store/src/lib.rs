@@ -56,7 +56,7 @@ pub use accounts::{LoginAttempt, Membership, Role, Session, User};
 pub use audit::AuditEvent;
 pub use boundary::{NewBoundary, StoredBoundary};
 pub use error::StoreError;
-pub use evidence::{Evidence, NewEvidence, RecordEvidence};
+pub use evidence::{Evidence, NewEvidence, RecordEvidence, StoredFile};
 pub use hierarchy::{AdminUnit, UnitRole, ZoneSummaryRow};
 pub use materialized::{MaterializedAssessment, MaterializedState, ValueChange};
 pub use site::{NewSite, StoredSite};

@@ -15,6 +15,7 @@ use ecociv_plan::supervision::{Board, Event, EventKind, FollowUp};
 use ecociv_plan::{Date, Period, Periodicity, WanYuan};
 use sqlx::Row as _;
 
+use crate::evidence::{FILE_COLUMNS, FILE_INSERT_COLUMNS, StoredFile, bind_file};
 use crate::{Result, Store, StoreError, clock};
 
 const COLUMNS: &str = "subject_kind, subject_id, periodicity, period_year, period_index, revision_no, department, \
@@ -39,7 +40,9 @@ fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("{what}: {e}"))
 }
 
-fn revision_from(row: &sqlx::any::AnyRow) -> Result<ReportRevision> {
+/// The report a row is of: its subject (`subject_kind`, `subject_id`) and period (`periodicity`,
+/// `period_year`, `period_index`), the key of [`subject_key`] and [`Period`] as stored.
+fn subject_period(row: &sqlx::any::AnyRow) -> Result<(Subject, Period)> {
     let kind: String = row.try_get("subject_kind")?;
     let id: String = row.try_get("subject_id")?;
     let subject = match kind.as_str() {
@@ -51,6 +54,11 @@ fn revision_from(row: &sqlx::any::AnyRow) -> Result<ReportRevision> {
     let year = row.try_get::<i64, _>("period_year")? as i32;
     let index = row.try_get::<i64, _>("period_index")? as u8;
     let period = Period::new(year, index, periodicity).ok_or_else(|| invalid("period", index))?;
+    Ok((subject, period))
+}
+
+fn revision_from(row: &sqlx::any::AnyRow) -> Result<ReportRevision> {
+    let (subject, period) = subject_period(row)?;
     let state = match row.try_get::<String, _>("state")?.as_str() {
         "submitted" => ReviewState::Submitted,
         "approved" => ReviewState::Approved,
@@ -125,42 +133,24 @@ impl Store {
         let mut stored_files = Vec::new();
         for file in files {
             let evidence = PlanEvidence {
-                id: clock::new_id(),
                 subject: revision.subject.clone(),
                 period: p,
-                file_name: file.file_name,
-                media_type: file.media_type,
-                size_bytes: file.content.len() as i64,
-                sha256: file.sha256,
-                uploaded_by: file.uploaded_by,
-                created_at: clock::now(),
+                file: StoredFile::new(
+                    file.file_name,
+                    file.media_type,
+                    file.sha256,
+                    file.uploaded_by,
+                    &file.content,
+                ),
             };
             revision.evidence.push(evidence.id.clone());
             stored_files.push((evidence, file.content));
         }
         book.append(revision.clone()).map_err(StoreError::Invalid)?;
         for (e, content) in &stored_files {
-            sqlx::query(
-                "INSERT INTO plan_evidence (zone_code, id, subject_kind, subject_id, periodicity, period_year, \
-                 period_index, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            )
-            .bind(zone_code)
-            .bind(&e.id)
-            .bind(kind)
-            .bind(id)
-            .bind(p.periodicity.as_str())
-            .bind(i64::from(p.year))
-            .bind(i64::from(p.index))
-            .bind(&e.file_name)
-            .bind(&e.media_type)
-            .bind(e.size_bytes)
-            .bind(&e.sha256)
-            .bind(content.clone())
-            .bind(&e.uploaded_by)
-            .bind(&e.created_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_plan_evidence(zone_code, e, content.clone())
+                .execute(&mut *tx)
+                .await?;
         }
         let spend: Vec<(String, String)> = revision
             .spend
@@ -264,45 +254,44 @@ pub struct NewPlanEvidence {
     pub uploaded_by: String,
 }
 
-/// A stored file of a progress report (without its bytes).
+/// A stored file of a progress report (without its bytes): the report it belongs to and the file, whose
+/// fields read as its own (`evidence.file_name`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanEvidence {
-    pub id: String,
     pub subject: Subject,
     pub period: Period,
-    pub file_name: String,
-    pub media_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub uploaded_by: String,
-    pub created_at: String,
+    pub file: StoredFile,
 }
 
-const EVIDENCE_COLUMNS: &str = "id, subject_kind, subject_id, periodicity, period_year, period_index, file_name, \
-                                media_type, size_bytes, sha256, uploaded_by, created_at";
+const EVIDENCE_COLUMNS: &str = "subject_kind, subject_id, periodicity, period_year, period_index";
+
+/// The insert of a progress report's file (its bytes `content`).
+fn insert_plan_evidence<'q>(
+    zone_code: &str,
+    e: &PlanEvidence,
+    content: Vec<u8>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let (kind, id) = subject_key(&e.subject);
+    let sql = format!(
+        "INSERT INTO plan_evidence (zone_code, subject_kind, subject_id, periodicity, period_year, period_index, \
+         {FILE_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(zone_code.to_string())
+        .bind(kind)
+        .bind(id.to_string())
+        .bind(e.period.periodicity.as_str())
+        .bind(i64::from(e.period.year))
+        .bind(i64::from(e.period.index));
+    bind_file(query, &e.file, content)
+}
 
 fn plan_evidence_from(row: &sqlx::any::AnyRow) -> Result<PlanEvidence> {
-    let kind: String = row.try_get("subject_kind")?;
-    let id: String = row.try_get("subject_id")?;
-    let subject = match kind.as_str() {
-        "measure" => Subject::Measure(id),
-        _ => Subject::Project(id),
-    };
-    let periodicity =
-        Periodicity::parse(&row.try_get::<String, _>("periodicity")?).map_err(|e| invalid("periodicity", e))?;
-    let index = row.try_get::<i64, _>("period_index")? as u8;
-    let period = Period::new(row.try_get::<i64, _>("period_year")? as i32, index, periodicity)
-        .ok_or_else(|| invalid("period", index))?;
+    let (subject, period) = subject_period(row)?;
     Ok(PlanEvidence {
-        id: row.try_get("id")?,
         subject,
         period,
-        file_name: row.try_get("file_name")?,
-        media_type: row.try_get("media_type")?,
-        size_bytes: row.try_get("size_bytes")?,
-        sha256: row.try_get("sha256")?,
-        uploaded_by: row.try_get("uploaded_by")?,
-        created_at: row.try_get("created_at")?,
+        file: StoredFile::read(row)?,
     })
 }
 
@@ -325,45 +314,28 @@ impl Store {
         period: Period,
         file: NewPlanEvidence,
     ) -> Result<PlanEvidence> {
-        let (kind, id) = subject_key(subject);
         let e = PlanEvidence {
-            id: clock::new_id(),
             subject: subject.clone(),
             period,
-            file_name: file.file_name,
-            media_type: file.media_type,
-            size_bytes: file.content.len() as i64,
-            sha256: file.sha256,
-            uploaded_by: file.uploaded_by,
-            created_at: clock::now(),
+            file: StoredFile::new(
+                file.file_name,
+                file.media_type,
+                file.sha256,
+                file.uploaded_by,
+                &file.content,
+            ),
         };
-        sqlx::query(
-            "INSERT INTO plan_evidence (zone_code, id, subject_kind, subject_id, periodicity, period_year, \
-             period_index, file_name, media_type, size_bytes, sha256, content, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(zone_code)
-        .bind(&e.id)
-        .bind(kind)
-        .bind(id)
-        .bind(period.periodicity.as_str())
-        .bind(i64::from(period.year))
-        .bind(i64::from(period.index))
-        .bind(&e.file_name)
-        .bind(&e.media_type)
-        .bind(e.size_bytes)
-        .bind(&e.sha256)
-        .bind(file.content)
-        .bind(&e.uploaded_by)
-        .bind(&e.created_at)
-        .execute(&self.pool)
-        .await?;
+        insert_plan_evidence(zone_code, &e, file.content)
+            .execute(&self.pool)
+            .await?;
         Ok(e)
     }
 
     /// The files of a zone's progress reports (records only), oldest first.
     pub async fn plan_evidence_list(&self, zone_code: &str) -> Result<Vec<PlanEvidence>> {
-        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE zone_code = $1 ORDER BY created_at, id");
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS}, {FILE_COLUMNS} FROM plan_evidence WHERE zone_code = $1 ORDER BY created_at, id"
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(zone_code)
             .fetch_all(&self.pool)
@@ -373,14 +345,8 @@ impl Store {
 
     /// One file of a progress report with its bytes.
     pub async fn plan_evidence(&self, zone_code: &str, id: &str) -> Result<(PlanEvidence, Vec<u8>)> {
-        let sql = format!("SELECT {EVIDENCE_COLUMNS}, content FROM plan_evidence WHERE zone_code = $1 AND id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(zone_code)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("佐证材料 (evidence) {id}")))?;
-        Ok((plan_evidence_from(&row)?, row.try_get("content")?))
+        self.file_with_content("plan_evidence", EVIDENCE_COLUMNS, zone_code, id, plan_evidence_from)
+            .await
     }
 
     /// The zone's supervision board, folded from its stored events.

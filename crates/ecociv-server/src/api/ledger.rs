@@ -273,27 +273,14 @@ pub async fn derived(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ComputeQuery {
-    pub year: i32,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
 /// `POST /api/v1/zones/{code}/ledgers/compute?year=YYYY[&status=draft|submitted][&dry_run=true]`.
 pub async fn compute(
     State(state): State<AppState>,
     principal: AuthUser,
     Path(code): Path<String>,
-    Query(query): Query<ComputeQuery>,
+    Query(query): Query<crate::service::computed::ComputeQuery>,
 ) -> ApiResult<Json<Value>> {
     let (_, role) = member_zone(&state, &principal, &code).await?;
-    let status = crate::service::monitoring::compute_status(query.status.as_deref())?;
-    crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
-    Ok(Json(
-        service::compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run).await?,
-    ))
+    let request = crate::service::computed::request(&principal, &role, &code, &query)?;
+    Ok(Json(service::compute_and_save(&state, request).await?))
 }

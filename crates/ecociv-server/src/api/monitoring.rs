@@ -20,7 +20,6 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use ecociv_core::Framework;
 use ecociv_monitoring::kind::{Kind, Problem};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -91,43 +90,16 @@ pub async fn import(
     ))
 }
 
-/// The figures computed from a zone's stored monitoring data for `year`, as observations of the
-/// framework's rows, and the notes on what could not be computed (the pages' materialized figures,
-/// [`crate::monitoring_results::observations`]).
-pub async fn computed(
-    state: &AppState,
-    framework: &Framework,
-    code: &str,
-    year: i32,
-) -> ApiResult<ecociv_monitoring::feed::Computed> {
-    crate::monitoring_results::observations(&state.store, framework, code, year).await
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ComputeQuery {
-    pub year: i32,
-    /// The status the computed values take: `draft` or `submitted` (default).
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
 /// `POST /api/v1/zones/{code}/monitoring/compute?year=YYYY[&status=draft|submitted][&dry_run=true]`.
 pub async fn compute(
     State(state): State<AppState>,
     principal: AuthUser,
     Path(code): Path<String>,
-    Query(query): Query<ComputeQuery>,
+    Query(query): Query<service::computed::ComputeQuery>,
 ) -> ApiResult<Json<Value>> {
     let (_, role) = member_zone(&state, &principal, &code).await?;
-    let status = service::monitoring::compute_status(query.status.as_deref())?;
-    crate::validate::check_year(query.year).map_err(|problem| ApiError::bad_request(problem.message))?;
-    Ok(Json(
-        service::monitoring::compute_and_save(&state, &principal, &role, &code, query.year, status, query.dry_run)
-            .await?,
-    ))
+    let request = service::computed::request(&principal, &role, &code, &query)?;
+    Ok(Json(service::monitoring::compute_and_save(&state, request).await?))
 }
 
 /// `GET /api/v1/zones/{code}/monitoring`: what is stored — per kind, the files imported and the years.

@@ -1,25 +1,25 @@
 //! Registers (台账, issue 13) written: an import of records (CSV streamed, or an Excel workbook) into the
 //! store, all or nothing, and "compute from registers": a year's rows fed by the zone's stored records
 //! derived by `ecociv_ledger::derive` and saved as values through the workflow — one batch, exactly as
-//! "compute from monitoring" ([`super::monitoring::compute_and_save`]) saves its figures — each with its
+//! "compute from monitoring" ([`super::monitoring::compute_and_save`]) saves its figures ([`super::computed`]) — each with its
 //! provenance (`Source::Ledger`: kind and version, the arithmetic with numerator and denominator, the
 //! records counted). The API, the pages and the command line (`ecociv ledger import|compute`) call these.
 
 use std::io::Read;
 
-use ecociv_core::Framework;
+use ecociv_core::{Framework, Observation};
 use ecociv_ledger::{DataError, Derivation, Kind, NoFigure, RecordRevision, Role};
 use ecociv_store::ledger::{ImportMeta, ImportOutcome};
-use ecociv_store::values::Batch;
-use ecociv_store::{Action, NewRevision, Status, Store, StoreError};
+use ecociv_store::{Revision, Status, Store, StoreError};
 use serde_json::{Value, json};
 use sha2::Digest;
 
 use crate::AppState;
-use crate::auth::{Principal, ZoneRole};
+use crate::auth::ZoneRole;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::policy;
-use crate::workflow::{self, Step};
+use crate::service::computed;
+use crate::workflow::Step;
 
 /// The largest register upload the API takes (a CSV of some 200,000 records, streamed; a workbook is read
 /// whole; the command line streams a CSV of any size).
@@ -49,12 +49,7 @@ pub fn kinds(extra: &[(String, String)], framework: &Framework) -> Result<Vec<Ki
 
 /// The zone's framework and the server's kinds for it.
 pub async fn zone_kinds(state: &AppState, code: &str) -> ApiResult<(std::sync::Arc<Framework>, Vec<Kind>)> {
-    let record = state
-        .store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let framework = state.store.framework(&record.framework_id).await?;
+    let framework = super::zone_framework(&state.store, code).await?;
     let kinds = kinds(&state.config.ledger_kinds, &framework)
         .map_err(|error| ApiError::new(Code::InvalidValue, format!("台账类型文件有误 (bad kind file): {error}")))?;
     Ok((framework, kinds))
@@ -286,125 +281,64 @@ pub fn derivation_json(d: &Derivation) -> Value {
 /// batch `ledger`, all or nothing) with `status`, by `principal` in `role` — the path of "compute from
 /// monitoring": equal figures already in force are left alone, a locked value refuses the whole action.
 /// Reviewers and admins.
-pub async fn compute_and_save(
-    state: &AppState,
-    principal: &Principal,
-    role: &ZoneRole,
-    code: &str,
-    year: i32,
-    status: Status,
-    dry_run: bool,
-) -> ApiResult<Value> {
-    if !policy::can_review(Some(role)) {
-        return Err(ApiError::forbidden());
-    }
-    let (framework, kinds) = zone_kinds(state, code).await?;
-    save_derived(
-        &state.store,
-        &framework,
-        &kinds,
-        code,
-        year,
-        status,
-        &principal.user.id,
-        dry_run,
-    )
-    .await
+pub async fn compute_and_save(state: &AppState, request: computed::Request<'_>) -> ApiResult<Value> {
+    request.authorise()?;
+    let (framework, kinds) = zone_kinds(state, request.code).await?;
+    save_derived(&state.store, &framework, &kinds, request.save("ledger")).await
 }
 
 /// The write of [`compute_and_save`] without its authorisation (the command line's `ecociv ledger compute`
 /// names an existing account): derive, check each transition, save the `value` figures in one batch.
-#[allow(clippy::too_many_arguments)]
 pub async fn save_derived(
     store: &Store,
     framework: &Framework,
     kinds: &[Kind],
-    code: &str,
-    year: i32,
-    status: Status,
-    author_id: &str,
-    dry_run: bool,
+    save: computed::Save<'_>,
 ) -> ApiResult<Value> {
-    let (derived, refused) = derive_year(store, framework, kinds, code, year).await?;
-    let mut changes = Vec::new();
-    let mut report = Vec::new();
-    let mut problems = Vec::new();
-    let mut unchanged = 0usize;
-    for d in derived.iter().filter(|d| d.role == Role::Value) {
-        let observation = d.observation();
-        let current = store.current(code, &observation.row, year).await?;
-        if let Some(current) = &current
-            && current.observation == observation
-            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
-        {
-            unchanged += 1;
-            continue;
-        }
-        match workflow::next(current.as_ref().map(|r| r.status), Step::Import(status), true) {
-            Ok(next) => {
-                let unit = framework
-                    .row(&observation.row)
-                    .map(|(_, row)| row.unit.clone())
-                    .unwrap_or_default();
-                report.push(json!({
-                    "row": d.row,
-                    "year": year,
-                    "value": d.value,
-                    "before": current.as_ref().map(|r| ecociv_report::json::value(Some(&r.observation.value))),
-                    "status": next.code(),
-                    "method": d.method,
-                    "kind": d.kind_id,
-                    "kind_version": d.kind_version,
-                    "records": d.records.len(),
-                }));
-                changes.push(NewRevision {
-                    after: current.as_ref().map_or(0, |r| r.revision_no),
-                    action: Action::Import,
-                    status: next,
-                    unit,
-                    evidence: String::new(),
-                    reason: format!("由台账“{}”（第{}版）计算", d.kind_name, d.kind_version),
-                    observation,
-                });
-            }
-            Err(error) => problems
-                .push(json!({"row": d.row, "year": year, "code": error.code.as_str(), "message": error.message})),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::new(
-            Code::ValueLocked,
-            format!(
-                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
-                problems.len()
-            ),
-        )
-        .with_details(json!(problems)));
-    }
-    let saved = if dry_run || changes.is_empty() {
-        0
-    } else {
-        store
-            .append_revisions(
-                code,
-                author_id,
-                Some(Batch {
-                    format: "ledger".into(),
-                }),
-                changes,
-            )
-            .await?
-            .len()
-    };
+    let (derived, refused) = derive_year(store, framework, kinds, save.code, save.year).await?;
+    let values: Vec<Derived<'_>> = derived.iter().filter(|d| d.role == Role::Value).map(Derived).collect();
+    let saved = computed::save(store, framework, save, values).await?;
     Ok(json!({
-        "dry_run": dry_run,
-        "year": year,
-        "saved": saved,
-        "unchanged": unchanged,
-        "values": report,
+        "dry_run": save.dry_run,
+        "year": save.year,
+        "saved": saved.saved,
+        "unchanged": saved.unchanged,
+        "values": saved.values,
         "figures": derived.iter().map(derivation_json).collect::<Vec<_>>(),
         "refused": refused.iter().map(|n| json!({"row": n.row, "year": n.year, "reason": n.reason_zh, "reason_en": n.reason_en})).collect::<Vec<_>>(),
     }))
+}
+
+/// A `value` figure derived from registers.
+struct Derived<'a>(&'a Derivation);
+
+impl computed::Figure for Derived<'_> {
+    fn observation(&self) -> Observation {
+        self.0.observation()
+    }
+
+    fn step(&self, _: &Observation, _: Option<&Revision>, status: Status) -> (Step, String) {
+        let d = self.0;
+        (
+            Step::Import(status),
+            format!("由台账“{}”（第{}版）计算", d.kind_name, d.kind_version),
+        )
+    }
+
+    fn json(&self, _: &Observation, next: Status, current: Option<&Revision>) -> Value {
+        let d = self.0;
+        json!({
+            "row": d.row,
+            "year": d.year,
+            "value": d.value,
+            "before": current.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
+            "status": next.code(),
+            "method": d.method,
+            "kind": d.kind_id,
+            "kind_version": d.kind_version,
+            "records": d.records.len(),
+        })
+    }
 }
 
 /// A record as a list shows it: its latest revision and how many revisions it has.

@@ -9,6 +9,8 @@
 //! - [`users`]: accounts, memberships and departments (admins), through the store's audited operations.
 //! - [`sessions`]: signing in (throttled password check, new session).
 //! - [`monitoring`]: monitoring uploads stored, and "compute from monitoring" saved as values.
+//! - [`computed`]: figures computed from stored data (monitoring, registers) saved as values — the one
+//!   write path both "compute" actions share.
 //! - [`corrections`]: monitoring readings withdrawn or replaced by a correction batch (history kept), and
 //!   the rows computed from them marked stale until recomputed through the workflow (issue 19).
 //! - [`ledger`]: registers' records imported (CSV streamed, Excel), and the rows they feed derived and
@@ -28,6 +30,7 @@
 //! Functions return [`crate::error::ApiResult`]: the API sends the error as JSON, a page maps it
 //! ([`crate::web::WebError::from_api`]) or shows its message beside the field.
 
+pub mod computed;
 pub mod corrections;
 pub mod disclosure;
 pub mod ledger;
@@ -42,7 +45,10 @@ pub mod users;
 pub mod values;
 pub mod zones;
 
-use ecociv_store::ZoneRecord;
+use std::sync::Arc;
+
+use ecociv_core::Framework;
+use ecociv_store::{Store, ZoneRecord};
 
 use crate::AppState;
 use crate::auth::{Principal, ZoneRole};
@@ -59,4 +65,13 @@ pub async fn member_zone(state: &AppState, principal: &Principal, code: &str) ->
         Some(role) => Ok((record, role)),
         None => Err(ApiError::forbidden()),
     }
+}
+
+/// A zone's framework: 404 when the zone is unknown.
+pub async fn zone_framework(store: &Store, code: &str) -> ApiResult<Arc<Framework>> {
+    let record = store
+        .zone(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
+    Ok(store.framework(&record.framework_id).await?)
 }

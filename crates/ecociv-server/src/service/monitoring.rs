@@ -11,18 +11,15 @@ use std::sync::atomic::Ordering;
 use ecociv_core::Observation;
 use ecociv_monitoring::kind::{self, Kind, Problem};
 use ecociv_store::monitoring::NewReading;
-use ecociv_store::values::Batch;
-use ecociv_store::{Action, NewRevision, Status, Store};
+use ecociv_store::{Revision, Status, Store};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::monitoring::{computed, problem_json};
-use crate::auth::{Principal, ZoneRole};
+use crate::api::monitoring::problem_json;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::policy;
-use crate::service::corrections;
+use crate::service::{computed, corrections};
 use crate::spool::{Import, Phase, Spooled};
-use crate::workflow::{self, Step};
+use crate::workflow::Step;
 
 fn refused(problem: &Problem) -> ApiError {
     ApiError::new(
@@ -239,131 +236,58 @@ pub async fn import_spooled(
 }
 
 /// Computes the year's figures and saves them as values (one batch, all or nothing) with `status`,
-/// by `principal` in `role`. Values already equal are left as they are; a value approved (locked) or
-/// awaiting review refuses the whole action.
-pub async fn compute_and_save(
-    state: &AppState,
-    principal: &Principal,
-    role: &ZoneRole,
-    code: &str,
-    year: i32,
-    status: Status,
-    dry_run: bool,
-) -> ApiResult<Value> {
-    if !policy::can_review(Some(role)) {
-        return Err(ApiError::forbidden());
-    }
-    let record = state
-        .store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let framework = state.store.framework(&record.framework_id).await?;
-    let computed = computed(state, &framework, code, year).await?;
-    let mut changes = Vec::new();
-    let mut report = Vec::new();
-    let mut problems = Vec::new();
-    let mut unchanged = 0usize;
-    for observation in computed.observations {
-        let current = state.store.current(code, &observation.row, year).await?;
-        // The same figure already in force, at the status asked or further along (awaiting review,
-        // approved), is left as it is.
-        if let Some(current) = &current
-            && current.observation == observation
-            && (current.status == status || matches!(current.status, Status::Submitted | Status::Approved))
-        {
-            unchanged += 1;
-            continue;
-        }
-        // Its monitoring inputs changed since it was computed (a correction, a later import): computed
-        // again whatever its status, the new figure awaiting review (the history keeps the old one).
-        let stale = current
-            .as_ref()
-            .is_some_and(|c| corrections::is_stale(&c.observation, Some(&observation)));
-        let step = if stale {
-            Step::Recompute(status)
-        } else {
-            Step::Import(status)
-        };
-        match workflow::next(current.as_ref().map(|r| r.status), step, true) {
-            Ok(next) => {
-                let unit = framework
-                    .row(&observation.row)
-                    .map(|(_, row)| row.unit.clone())
-                    .unwrap_or_default();
-                report.push(value_json(&observation, next, current.as_ref()));
-                changes.push(NewRevision {
-                    after: current.as_ref().map_or(0, |r| r.revision_no),
-                    action: Action::Import,
-                    status: next,
-                    unit,
-                    evidence: String::new(),
-                    reason: match current.as_ref().filter(|_| stale) {
-                        Some(current) => corrections::recompute_reason(&current.observation, &observation),
-                        None => "由监测数据计算".into(),
-                    },
-                    observation,
-                });
-            }
-            Err(error) => problems.push(
-                json!({"row": observation.row, "year": year, "code": error.code.as_str(), "message": error.message}),
-            ),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::new(
-            Code::ValueLocked,
-            format!(
-                "{} 个数值已审核锁定或待审，未保存任何计算结果 (nothing was saved)",
-                problems.len()
-            ),
-        )
-        .with_details(json!(problems)));
-    }
-    let saved = if dry_run || changes.is_empty() {
-        0
-    } else {
-        state
-            .store
-            .append_revisions(
-                code,
-                &principal.user.id,
-                Some(Batch {
-                    format: "monitoring".into(),
-                }),
-                changes,
-            )
-            .await?
-            .len()
-    };
+/// by `principal` in `role` ([`computed::save`]). Values already equal are left as they are; a value
+/// approved (locked) or awaiting review refuses the whole action.
+pub async fn compute_and_save(state: &AppState, request: computed::Request<'_>) -> ApiResult<Value> {
+    request.authorise()?;
+    let code = request.code;
+    let framework = super::zone_framework(&state.store, code).await?;
+    let figures = crate::monitoring_results::observations(&state.store, &framework, code, request.year).await?;
+    let saved = computed::save(
+        &state.store,
+        &framework,
+        request.save("monitoring"),
+        figures.observations.into_iter().map(Monitored).collect(),
+    )
+    .await?;
     Ok(json!({
-        "dry_run": dry_run,
-        "year": year,
-        "saved": saved,
-        "unchanged": unchanged,
-        "values": report,
-        "notes": computed.notes,
+        "dry_run": request.dry_run,
+        "year": request.year,
+        "saved": saved.saved,
+        "unchanged": saved.unchanged,
+        "values": saved.values,
+        "notes": figures.notes,
     }))
 }
 
-fn value_json(observation: &Observation, status: Status, before: Option<&ecociv_store::Revision>) -> Value {
-    json!({
-        "row": observation.row,
-        "year": observation.year,
-        "value": ecociv_report::json::value(Some(&observation.value)),
-        "before": before.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
-        "status": status.code(),
-        "source": ecociv_report::json::source(Some(&observation.source)),
-    })
-}
+/// A figure computed from monitoring data.
+struct Monitored(Observation);
 
-/// Parses the `status` of a compute request.
-pub fn compute_status(status: Option<&str>) -> ApiResult<Status> {
-    match status.unwrap_or("submitted") {
-        "draft" => Ok(Status::Draft),
-        "submitted" => Ok(Status::Submitted),
-        other => Err(ApiError::bad_request(format!(
-            "status 应为 draft 或 submitted，而不是“{other}” (status must be draft or submitted)"
-        ))),
+impl computed::Figure for Monitored {
+    fn observation(&self) -> Observation {
+        self.0.clone()
+    }
+
+    /// Its monitoring inputs changed since it was computed (a correction, a later import): computed
+    /// again whatever its status, the new figure awaiting review (the history keeps the old one).
+    fn step(&self, observation: &Observation, current: Option<&Revision>, status: Status) -> (Step, String) {
+        match current.filter(|c| corrections::is_stale(&c.observation, Some(observation))) {
+            Some(current) => (
+                Step::Recompute(status),
+                corrections::recompute_reason(&current.observation, observation),
+            ),
+            None => (Step::Import(status), "由监测数据计算".into()),
+        }
+    }
+
+    fn json(&self, observation: &Observation, next: Status, current: Option<&Revision>) -> Value {
+        json!({
+            "row": observation.row,
+            "year": observation.year,
+            "value": ecociv_report::json::value(Some(&observation.value)),
+            "before": current.map(|r| ecociv_report::json::value(Some(&r.observation.value))),
+            "status": next.code(),
+            "source": ecociv_report::json::source(Some(&observation.source)),
+        })
     }
 }

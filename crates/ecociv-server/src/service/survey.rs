@@ -397,11 +397,7 @@ pub async fn save_estimates(
     survey: &LoadedSurvey,
     author: &str,
 ) -> ApiResult<Vec<String>> {
-    let record = store
-        .zone(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("区域 (zone) {code}")))?;
-    let framework = store.framework(&record.framework_id).await?;
+    let framework = super::zone_framework(store, code).await?;
     let stored = store.survey_responses(code, &survey.record.survey_id).await?;
     let year = survey.record.year;
     let mut changes = Vec::new();

@@ -123,7 +123,7 @@ async fn evidence_links(
             .push(EvidenceLink {
                 href: urls::evidence(code, &file.id),
                 bytes: u64::try_from(file.size_bytes).unwrap_or(0),
-                name: file.file_name,
+                name: file.file.file_name,
             });
     }
     Ok(links)

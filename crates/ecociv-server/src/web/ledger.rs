@@ -13,8 +13,8 @@ use ecociv_web::i18n::{fmt_timestamp, tf};
 use ecociv_web::layout::urls::{self, encode};
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::pages::ledger::{
-    KindItem, KindListView, RecordFile, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list,
-    render_record, render_record_list,
+    KindItem, KindListView, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list, render_record,
+    render_record_list,
 };
 
 use super::{Web, WebError, WebResult, context, html};
@@ -146,16 +146,11 @@ pub async fn compute(
     }
     let fields: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let lang = web.lang;
-    let Some(year) = fields
-        .get("year")
-        .and_then(|y| y.trim().parse::<i32>().ok())
-        .filter(|y| ecociv_core::value::YEARS.contains(y))
-    else {
-        return Err(WebError::BadRequest(lang));
-    };
-    let status = crate::service::monitoring::compute_status(fields.get("status").map(String::as_str))
-        .map_err(|_| WebError::BadRequest(lang))?;
-    match service::compute_and_save(&state, &user, &role, &code, year, status, false).await {
+    let year = fields.get("year").map(|y| y.trim());
+    let status = fields.get("status").map(String::as_str);
+    let request =
+        crate::service::computed::form_request(&user, &role, &code, year, status).ok_or(WebError::BadRequest(lang))?;
+    match service::compute_and_save(&state, request).await {
         Ok(result) => Ok(Redirect::to(&format!(
             "{}?done=computed&n={}&unchanged={}",
             kinds_path(&code),
@@ -283,26 +278,11 @@ async fn record_page(
             .map_err(|e| WebError::from_api(web, e))?,
         None => false,
     };
-    let mut files = Vec::new();
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for file in state.store.record_evidence_list(code, &kind.id, id).await? {
-        if !names.contains_key(&file.uploaded_by) {
-            let name = state
-                .store
-                .user_by_id(&file.uploaded_by)
-                .await?
-                .map(|user| user.display_name)
-                .unwrap_or_default();
-            names.insert(file.uploaded_by.clone(), name);
-        }
-        files.push(RecordFile {
-            href: crate::api::ledger::record_evidence_href(code, &file.id),
-            bytes: u64::try_from(file.size_bytes).unwrap_or(0),
-            uploaded_by: names.get(&file.uploaded_by).cloned().unwrap_or_default(),
-            uploaded_at: file.created_at,
-            name: file.file_name,
-        });
-    }
+    let stored = state.store.record_evidence_list(code, &kind.id, id).await?;
+    let files = super::files::rows(state, stored.iter().map(|e| &e.file), |file_id| {
+        crate::api::ledger::record_evidence_href(code, file_id)
+    })
+    .await?;
     let view = RecordView {
         kind_name: kind.name.clone(),
         record_id: id.to_string(),

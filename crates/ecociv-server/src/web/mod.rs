@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod corrections;
+pub mod files;
 pub mod forms;
 pub mod hierarchy;
 pub mod imports;

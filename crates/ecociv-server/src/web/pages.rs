@@ -357,25 +357,11 @@ pub async fn indicator(
                     comment: Some(revision.reason.clone()).filter(|reason| !reason.is_empty()),
                 })
                 .collect();
-            let mut names: BTreeMap<String, String> = BTreeMap::new();
-            for file in state.store.evidence_list(&code, &row, year).await? {
-                if !names.contains_key(&file.uploaded_by) {
-                    let name = state
-                        .store
-                        .user_by_id(&file.uploaded_by)
-                        .await?
-                        .map(|user| user.display_name)
-                        .unwrap_or_default();
-                    names.insert(file.uploaded_by.clone(), name);
-                }
-                view.evidence.push(ecociv_web::pages::indicator::EvidenceFile {
-                    href: ecociv_web::layout::urls::evidence(&code, &file.id),
-                    bytes: u64::try_from(file.size_bytes).unwrap_or(0),
-                    uploaded_by: names.get(&file.uploaded_by).cloned().unwrap_or_default(),
-                    uploaded_at: file.created_at,
-                    name: file.file_name,
-                });
-            }
+            let stored = state.store.evidence_list(&code, &row, year).await?;
+            view.evidence = super::files::rows(&state, stored.iter().map(|e| &e.file), |id| {
+                ecociv_web::layout::urls::evidence(&code, id)
+            })
+            .await?;
             // The figures the registers give for the row, with their arithmetic (issue 13).
             if policy::can_read_internal(role.as_ref()) {
                 view.ledger = super::ledger::indicator_figures(&state, &code, &row, year)
@@ -1126,17 +1112,13 @@ pub async fn monitoring_compute(
         "air"
     };
     let lang = web.lang;
-    let Some(year) = fields
-        .get("year")
-        .and_then(|year| year.parse::<i32>().ok())
-        .filter(|year| ecociv_core::value::YEARS.contains(year))
-    else {
-        return Err(WebError::BadRequest(lang));
-    };
+    let year = fields.get("year").map(String::as_str);
+    let status = fields.get("status").map(String::as_str);
+    let request =
+        crate::service::computed::form_request(&user, &role, &code, year, status).ok_or(WebError::BadRequest(lang))?;
+    let year = request.year;
     let year_text = year.to_string();
-    let status = crate::service::monitoring::compute_status(fields.get("status").map(String::as_str))
-        .map_err(|_| WebError::BadRequest(lang))?;
-    match crate::service::monitoring::compute_and_save(&state, &user, &role, &code, year, status, false).await {
+    match crate::service::monitoring::compute_and_save(&state, request).await {
         // POST-redirect-GET: a refresh of the page that follows does not compute again.
         Ok(result) => Ok(Redirect::to(&format!(
             "/z/{}/{back}?year={year}&done=computed&n={}&unchanged={}",

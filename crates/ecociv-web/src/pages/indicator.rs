@@ -82,7 +82,8 @@ pub struct HistoryEntry {
     pub comment: Option<String>,
 }
 
-/// An evidence file attached to the value.
+/// An evidence file attached to the value (or to a register's record, [`crate::pages::ledger::RecordFile`]):
+/// name, link, size, who and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceFile {
     pub name: String,

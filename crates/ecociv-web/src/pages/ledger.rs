@@ -216,15 +216,8 @@ pub struct RecordView {
     pub saved: bool,
 }
 
-/// An evidence file of a record: name, link, size, who and when.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordFile {
-    pub name: String,
-    pub href: String,
-    pub bytes: u64,
-    pub uploaded_by: String,
-    pub uploaded_at: String,
-}
+/// An evidence file of a record: name, link, size, who and when — the same row as a value's evidence file.
+pub type RecordFile = crate::pages::indicator::EvidenceFile;
 
 /// Renders a record's history, oldest first.
 pub fn render_record(ctx: &PageContext, view: &RecordView) -> String {

@@ -421,11 +421,14 @@ async fn compute(args: ComputeArgs) -> anyhow::Result<ExitCode> {
         &store,
         &framework,
         &kinds,
-        &args.zone,
-        args.year,
-        status,
-        &user.id,
-        args.dry_run,
+        ecociv_server::service::computed::Save {
+            code: &args.zone,
+            year: args.year,
+            status,
+            author_id: &user.id,
+            batch: "ledger",
+            dry_run: args.dry_run,
+        },
     )
     .await
     .map_err(|e| anyhow::anyhow!("{}", e.message))?;
