@@ -41,6 +41,19 @@ pub struct Plan {
     pub projects: Vec<Project>,
 }
 
+impl Plan {
+    /// The years the plan sets targets for (e.g. 2025, 2030), ascending, each once — the one answer every
+    /// reader of "the plan's target years" takes (reports, progress, the early warning, the command line).
+    pub fn target_years(&self) -> Vec<i32> {
+        let years: std::collections::BTreeSet<i32> = self
+            .targets
+            .values()
+            .flat_map(|by_year| by_year.keys().copied())
+            .collect();
+        years.into_iter().collect()
+    }
+}
+
 /// A plan target as the table states it, with its meaning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {

@@ -104,3 +104,28 @@ pub fn kinds(framework: &Framework) -> Result<Vec<Kind>, DataError> {
         Err(DataError { problems })
     }
 }
+
+/// The bundled kinds and `extra` kind files (file name, text): a file's kind replaces a bundled one of the
+/// same id (and an earlier file's); all problems of all the files together. The one rule of which kinds a
+/// server's configuration or a command line's folder adds.
+pub fn kinds_with<N: AsRef<str>, T: AsRef<str>>(
+    framework: &Framework,
+    extra: impl IntoIterator<Item = (N, T)>,
+) -> Result<Vec<Kind>, DataError> {
+    let mut kinds = kinds(framework)?;
+    let mut problems = Vec::new();
+    for (file, text) in extra {
+        match parse_kind(file.as_ref(), text.as_ref(), framework) {
+            Ok(kind) => {
+                kinds.retain(|k| k.id != kind.id);
+                kinds.push(kind);
+            }
+            Err(error) => problems.extend(error.problems),
+        }
+    }
+    if problems.is_empty() {
+        Ok(kinds)
+    } else {
+        Err(DataError { problems })
+    }
+}

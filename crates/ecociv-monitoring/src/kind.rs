@@ -145,15 +145,11 @@ impl Kind {
                     "nh3n",
                 ]
             }
-            Kind::Ei => vec![
-                "year",
-                "biological_abundance",
-                "vegetation_cover",
-                "water_network_density",
-                "land_stress",
-                "pollution_load",
-                "restriction",
-            ],
+            Kind::Ei => water_ingest::EI_COLUMNS
+                .iter()
+                .copied()
+                .chain(["restriction"])
+                .collect(),
             Kind::EiLandUse => std::iter::once("year")
                 .chain(
                     water_ingest::EI_LAND_USE_COLUMNS

@@ -800,11 +800,9 @@ impl EarlyWarnings {
 pub fn early_warnings(framework: &Framework, zone: &Zone, year: i32) -> EarlyWarnings {
     let target_year = zone
         .plan
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys().copied())
-        .filter(|target_year| *target_year >= year && *target_year > zone.plan.base_year)
-        .min();
+        .target_years()
+        .into_iter()
+        .find(|target_year| *target_year >= year && *target_year > zone.plan.base_year);
     let Some(target_year) = target_year else {
         return EarlyWarnings {
             year,

@@ -15,17 +15,9 @@ pub enum ReportError {
     Input(String),
 }
 
-/// The target years of the zone's plan (e.g. 2025, 2030), ascending.
+/// The target years of the zone's plan (e.g. 2025, 2030), ascending ([`ecociv_core::Plan::target_years`]).
 pub fn target_years(zone: &Zone) -> Vec<i32> {
-    let mut years: Vec<i32> = zone
-        .plan
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys().copied())
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    years
+    zone.plan.target_years()
 }
 
 /// The plan's target text for a row and year, as the table prints it.

@@ -191,15 +191,7 @@ async fn check_assessable_year(
     year: i32,
 ) -> ApiResult<()> {
     let base = zone.0.base_year;
-    let last = zone
-        .1
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys())
-        .copied()
-        .max()
-        .unwrap_or(base)
-        .max(base);
+    let last = zone.1.target_years().last().copied().unwrap_or(base).max(base);
     let message = if year > last {
         format!(
             "{year} 年在规划目标年 {last} 年之后，无可评估的目标 (year {year} is after the plan's last target year {last})"

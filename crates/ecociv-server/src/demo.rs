@@ -8,7 +8,7 @@
 //! pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show. The plan's
 //! work gets the SYNTHETIC project ledger and progress reports of `data/synthetic/plan/` ([`load_plan`]).
 
-use ecociv_store::{Action, NewRevision, Role, Status, Store};
+use ecociv_store::{Role, Status, Store};
 
 use crate::auth::{hash_password, random_password};
 use crate::error::{ApiError, ApiResult};
@@ -320,24 +320,7 @@ pub async fn load(store: &Store) -> ApiResult<Option<Vec<DemoAccount>>> {
     store.put_framework(toml_text).await?;
     store.create_zone(&loaded.zone.profile, &loaded.zone.plan, true).await?;
     let system = system_user(store).await?;
-    let revisions = loaded
-        .zone
-        .observations
-        .iter()
-        .map(|observation| NewRevision {
-            after: 0,
-            action: Action::Import,
-            status: Status::Approved,
-            unit: loaded
-                .framework
-                .row(&observation.row)
-                .map(|(_, row)| row.unit.clone())
-                .unwrap_or_default(),
-            evidence: String::new(),
-            reason: "演示数据：规划文本中的数值".into(),
-            observation: observation.clone(),
-        })
-        .collect();
+    let revisions = crate::service::zones::approved_revisions(&loaded, "演示数据：规划文本中的数值");
     store.append_revisions(DEMO_ZONE, &system.id, None, revisions).await?;
     load_plan(store, &system.id).await?;
     // Rows 34/35 of the demo year from a survey of SYNTHETIC answers (issue 14).

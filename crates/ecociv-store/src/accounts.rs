@@ -158,6 +158,45 @@ fn membership_from(row: &AnyRow) -> Result<Membership> {
     })
 }
 
+/// Editors, and only editors, belong to a department: the one check of a role's department.
+pub(crate) fn check_department(role: Role, department_id: Option<&str>) -> Result<()> {
+    if (role == Role::Editor) != department_id.is_some() {
+        return Err(StoreError::Invalid(
+            "填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a user's role in a zone inside `tx`, replacing an earlier one; `None` removes it. The caller
+/// has checked the role ([`check_department`], [`check_role_target`]).
+pub(crate) async fn write_membership(
+    tx: &mut sqlx::AnyConnection,
+    zone_code: &str,
+    user_id: &str,
+    role: Option<Role>,
+    department_id: Option<&str>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
+        .bind(zone_code)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(role) = role {
+        sqlx::query(
+            "INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(zone_code)
+        .bind(user_id)
+        .bind(role.code())
+        .bind(department_id)
+        .bind(clock::now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Checks, inside the transaction that writes a role, that the zone exists and that the department (if
 /// any) is one of that zone's. The schema's foreign keys say the same on SQLite and plain PostgreSQL; on
 /// Citus `membership` is a reference table and cannot point at the zone-scoped `zone` and `department`
@@ -309,28 +348,10 @@ impl Store {
         role: Role,
         department_id: Option<&str>,
     ) -> Result<()> {
-        if (role == Role::Editor) != department_id.is_some() {
-            return Err(StoreError::Invalid(
-                "填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into(),
-            ));
-        }
+        check_department(role, department_id)?;
         let mut tx = self.begin_write().await?;
         check_role_target(&mut tx, zone_code, department_id).await?;
-        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
-            .bind(zone_code)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(zone_code)
-        .bind(user_id)
-        .bind(role.code())
-        .bind(department_id)
-        .bind(clock::now())
-        .execute(&mut *tx)
-        .await?;
+        write_membership(&mut tx, zone_code, user_id, Some(role), department_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -247,12 +247,8 @@ impl Store {
         role: Option<Role>,
         department_id: Option<&str>,
     ) -> Result<()> {
-        if let Some(role) = role
-            && (role == Role::Editor) != department_id.is_some()
-        {
-            return Err(StoreError::Invalid(
-                "填报员必须属于一个部门，其他角色不属于部门 (editors, and only editors, belong to a department)".into(),
-            ));
+        if let Some(role) = role {
+            crate::accounts::check_department(role, department_id)?;
         }
         let mut tx = self.begin_write().await?;
         self.user_in(&mut tx, user_id).await?;
@@ -271,21 +267,7 @@ impl Store {
             )),
             None => None,
         };
-        sqlx::query("DELETE FROM membership WHERE zone_code = $1 AND user_id = $2")
-            .bind(zone_code)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(role) = role {
-            sqlx::query("INSERT INTO membership (zone_code, user_id, role, department_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(zone_code)
-                .bind(user_id)
-                .bind(role.code())
-                .bind(department_id)
-                .bind(clock::now())
-                .execute(&mut *tx)
-                .await?;
-        }
+        crate::accounts::write_membership(&mut tx, zone_code, user_id, role, department_id).await?;
         let before = match &before {
             Some((role, department)) => member(*role, department.as_deref()),
             None => Json::Null,

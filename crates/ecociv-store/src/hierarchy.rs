@@ -38,21 +38,24 @@ pub struct ZoneSummaryRow {
     pub stale: bool,
 }
 
+/// The insert of an administrative unit that keeps a unit already known (two writers recording the same
+/// unit: the second is a no-op, not a conflict).
+pub(crate) const INSERT_ADMIN_UNIT: &str =
+    "INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING";
+
 impl Store {
     /// Records administrative units (parents listed before their children), keeping units already known.
     /// One transaction.
     pub async fn ensure_admin_units(&self, units: &[AdminUnit]) -> Result<()> {
         let mut tx = self.begin_write().await?;
         for (code, name, level, parent) in units {
-            sqlx::query(
-                "INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING",
-            )
-            .bind(code)
-            .bind(name)
-            .bind(level)
-            .bind(parent)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(INSERT_ADMIN_UNIT)
+                .bind(code)
+                .bind(name)
+                .bind(level)
+                .bind(parent)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

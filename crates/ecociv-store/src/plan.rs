@@ -132,19 +132,9 @@ impl Store {
         let mut revision = revision.clone();
         let mut stored_files = Vec::new();
         for file in files {
-            let evidence = PlanEvidence {
-                subject: revision.subject.clone(),
-                period: p,
-                file: StoredFile::new(
-                    file.file_name,
-                    file.media_type,
-                    file.sha256,
-                    file.uploaded_by,
-                    &file.content,
-                ),
-            };
+            let (evidence, content) = file.stored(&revision.subject, p);
             revision.evidence.push(evidence.id.clone());
-            stored_files.push((evidence, file.content));
+            stored_files.push((evidence, content));
         }
         book.append(revision.clone()).map_err(StoreError::Invalid)?;
         for (e, content) in &stored_files {
@@ -254,6 +244,26 @@ pub struct NewPlanEvidence {
     pub uploaded_by: String,
 }
 
+impl NewPlanEvidence {
+    /// The file's record as it is stored for the report of `subject` and `period` (a new id, now), and its
+    /// bytes.
+    fn stored(self, subject: &Subject, period: Period) -> (PlanEvidence, Vec<u8>) {
+        let file = StoredFile::new(
+            self.file_name,
+            self.media_type,
+            self.sha256,
+            self.uploaded_by,
+            &self.content,
+        );
+        let evidence = PlanEvidence {
+            subject: subject.clone(),
+            period,
+            file,
+        };
+        (evidence, self.content)
+    }
+}
+
 /// A stored file of a progress report (without its bytes): the report it belongs to and the file, whose
 /// fields read as its own (`evidence.file_name`).
 #[derive(Debug, Clone, PartialEq)]
@@ -314,20 +324,8 @@ impl Store {
         period: Period,
         file: NewPlanEvidence,
     ) -> Result<PlanEvidence> {
-        let e = PlanEvidence {
-            subject: subject.clone(),
-            period,
-            file: StoredFile::new(
-                file.file_name,
-                file.media_type,
-                file.sha256,
-                file.uploaded_by,
-                &file.content,
-            ),
-        };
-        insert_plan_evidence(zone_code, &e, file.content)
-            .execute(&self.pool)
-            .await?;
+        let (e, content) = file.stored(subject, period);
+        insert_plan_evidence(zone_code, &e, content).execute(&self.pool).await?;
         Ok(e)
     }
 

@@ -100,9 +100,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         if known.is_none() {
-            sqlx::query(
-                "INSERT INTO admin_unit (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING",
-            )
+            sqlx::query(crate::hierarchy::INSERT_ADMIN_UNIT)
                 .bind(code)
                 .bind(name)
                 .bind(level)

@@ -847,20 +847,22 @@ pub struct EiRow {
     pub from_land_use: bool,
 }
 
+/// The required columns of an EI inputs file, in their order (an optional `restriction` follows).
+pub const EI_COLUMNS: [&str; 6] = [
+    "year",
+    "biological_abundance",
+    "vegetation_cover",
+    "water_network_density",
+    "land_stress",
+    "pollution_load",
+];
+
 /// Reads EI inputs: `year,biological_abundance,vegetation_cover,water_network_density,land_stress,pollution_load,restriction`
-/// (`restriction` empty/`none`, `drop1` or `not_good`; sub-indices 0–100 before capping).
+/// ([`EI_COLUMNS`]; `restriction` empty/`none`, `drop1` or `not_good`; sub-indices 0–100 before capping).
 pub fn read_ei<R: Read>(input: R) -> Result<Vec<EiRow>, IngestError> {
     let columns = |h: &Header| -> Result<([usize; 6], Option<usize>), IngestError> {
-        let names = [
-            "year",
-            "biological_abundance",
-            "vegetation_cover",
-            "water_network_density",
-            "land_stress",
-            "pollution_load",
-        ];
         let mut c = [0usize; 6];
-        for (k, n) in names.iter().enumerate() {
+        for (k, n) in EI_COLUMNS.iter().enumerate() {
             c[k] = h.require(n)?;
         }
         Ok((c, h.optional("restriction")))

@@ -29,22 +29,7 @@ pub const MAX_LEDGER_BYTES: usize = 64 * 1024 * 1024;
 /// ([`crate::Config::ledger_kinds`]; a kind of the same id replaces the bundled one), checked against the
 /// framework.
 pub fn kinds(extra: &[(String, String)], framework: &Framework) -> Result<Vec<Kind>, DataError> {
-    let mut kinds = ecociv_ledger::bundled::kinds(framework)?;
-    let mut problems = Vec::new();
-    for (file, text) in extra {
-        match ecociv_ledger::parse_kind(file, text, framework) {
-            Ok(kind) => {
-                kinds.retain(|k| k.id != kind.id);
-                kinds.push(kind);
-            }
-            Err(error) => problems.extend(error.problems),
-        }
-    }
-    if problems.is_empty() {
-        Ok(kinds)
-    } else {
-        Err(DataError { problems })
-    }
+    ecociv_ledger::bundled::kinds_with(framework, extra.iter().map(|(file, text)| (file, text)))
 }
 
 /// The zone's framework and the server's kinds for it.

@@ -322,6 +322,9 @@ fn outside(code: &str, scope: &str, location: &str) -> ApiError {
 /// Creates a zone from its files, with its values as approved imports, in one transaction (administrators
 /// and reviewers granted at a unit above it; the caller checks the role, `options.within` the place).
 /// Returns the zone's code and the number of values stored (with `dry_run`, that would be stored).
+///
+/// A new zone's values are its files' observations, each stored approved with its row's unit:
+/// [`approved_revisions`].
 pub async fn import(
     store: &Store,
     author_id: &str,
@@ -343,24 +346,10 @@ pub async fn import(
     if options.dry_run {
         return Ok((code, loaded.zone.observations.len()));
     }
-    let revisions: Vec<NewRevision> = loaded
-        .zone
-        .observations
-        .iter()
-        .map(|observation| NewRevision {
-            after: 0,
-            action: Action::Import,
-            status: Status::Approved,
-            unit: loaded
-                .framework
-                .row(&observation.row)
-                .map(|(_, row)| row.unit.clone())
-                .unwrap_or_default(),
-            evidence: String::new(),
-            reason: format!("随区域文件导入（{base}） (imported with the zone's files)"),
-            observation: observation.clone(),
-        })
-        .collect();
+    let revisions = approved_revisions(
+        &loaded,
+        &format!("随区域文件导入（{base}） (imported with the zone's files)"),
+    );
     let stored = store
         .create_zone_with_values(
             &loaded.zone.profile,
@@ -552,4 +541,27 @@ pub async fn import_plan(
             }
             error
         })
+}
+
+/// A loaded zone's observations as the first, approved revisions of its values, each with its row's unit
+/// and `reason` (a zone created from its files, the demo zone).
+pub fn approved_revisions(loaded: &ecociv_data::LoadedZone, reason: &str) -> Vec<NewRevision> {
+    loaded
+        .zone
+        .observations
+        .iter()
+        .map(|observation| NewRevision {
+            after: 0,
+            action: Action::Import,
+            status: Status::Approved,
+            unit: loaded
+                .framework
+                .row(&observation.row)
+                .map(|(_, row)| row.unit.clone())
+                .unwrap_or_default(),
+            evidence: String::new(),
+            reason: reason.to_string(),
+            observation: observation.clone(),
+        })
+        .collect()
 }

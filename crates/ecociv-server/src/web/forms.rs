@@ -15,7 +15,6 @@ use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use ecociv_core::Assigned;
 use ecociv_store::{NewEvidence, NewRevision, Revision, Status as Workflow};
 use ecociv_web::i18n::{t, tf};
 use ecociv_web::layout::{Flash, FlashKind, urls};
@@ -46,10 +45,6 @@ fn entry_state(status: Workflow) -> EntryState {
         Workflow::Approved => EntryState::Approved,
         Workflow::Returned => EntryState::Returned,
     }
-}
-
-fn assigned_text(assigned: Option<&Assigned>) -> String {
-    assigned.map(Assigned::to_string).unwrap_or_default()
 }
 
 /// The entry form of the visitor's department for a year, with what the store holds, and the current
@@ -101,7 +96,7 @@ async fn entry_view(state: &AppState, web: &Web, principal: &Principal, code: &s
     for row in &mut view.rows {
         if let Some(revision) = by_row.get(row.id.as_str()) {
             row.value = revision.observation.value.display();
-            row.assigned = assigned_text(revision.observation.assigned.as_ref());
+            row.assigned = ecociv_report::template::assigned_text(revision.observation.assigned.as_ref());
             row.revision = revision.revision_no;
         }
         row.evidence = files.remove(&(row.id.clone(), year)).unwrap_or_default();

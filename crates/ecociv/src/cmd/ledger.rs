@@ -141,24 +141,14 @@ fn framework() -> anyhow::Result<Framework> {
 /// The bundled kinds and the `*.toml` kind files of `dir` (a folder's kind replaces a bundled one of the
 /// same id). All problems of all files together.
 pub fn kinds(framework: &Framework, dir: Option<&Path>) -> anyhow::Result<Vec<Kind>> {
-    let mut kinds = ecociv_ledger::bundled::kinds(framework)?;
-    let Some(dir) = dir else { return Ok(kinds) };
-    let mut problems = Vec::new();
+    let Some(dir) = dir else {
+        return Ok(ecociv_ledger::bundled::kinds(framework)?);
+    };
+    let mut files = Vec::new();
     for path in sorted_files(dir, "toml")? {
-        let text = std::fs::read_to_string(&path)?;
-        match ecociv_ledger::parse_kind(&path.display().to_string(), &text, framework) {
-            Ok(kind) => {
-                kinds.retain(|k| k.id != kind.id);
-                kinds.push(kind);
-            }
-            Err(error) => problems.extend(error.problems),
-        }
+        files.push((path.display().to_string(), std::fs::read_to_string(&path)?));
     }
-    if problems.is_empty() {
-        Ok(kinds)
-    } else {
-        Err(DataError { problems }.into())
-    }
+    Ok(ecociv_ledger::bundled::kinds_with(framework, files)?)
 }
 
 fn sorted_files(dir: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {

@@ -36,15 +36,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let loaded = load_zone_with(&args.zone, args.values.as_deref(), None)?;
-    let mut years: Vec<i32> = loaded
-        .zone
-        .plan
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys().copied())
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let years = loaded.zone.plan.target_years();
     if !years.contains(&args.target_year) {
         anyhow::bail!(
             "规划中没有 {} 年的目标值；有：{} (the plan has no targets for {})",

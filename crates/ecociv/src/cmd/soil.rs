@@ -92,6 +92,15 @@ pub(super) fn judge<T>(
     Ok(ExitCode::SUCCESS)
 }
 
+// The JSON rows of `development` and `farmland` are written out one beside the other on purpose (the
+// duplicate finder pairs them): ten keys are common (line, sample, item, name, value, screening,
+// intervention, level, consequence, confidence), but each standard judges a different thing and says so in
+// its row — GB 36600-2018 by the land's planned use (`class`, 第一类/第二类) with the arsenic-background
+// `note`; GB 15618-2018 by land type and soil pH (`land`, `ph`, `ph_band`) with the item's `doubts`. The
+// judgements and their levels are distinct types of each standard (`gb36600::Judgement`/`Level`,
+// `gb15618::Judgement`/`Level`); a common builder would take those ten values as arguments and still
+// add each standard's own keys, so it would be longer than the two literals and hide each standard's
+// published fields from the reader.
 fn development(io_args: &Io) -> anyhow::Result<ExitCode> {
     let table = gb36600::Table::embedded();
     judge(

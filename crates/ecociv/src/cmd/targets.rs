@@ -22,15 +22,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let loaded = load_zone_with(&args.zone, None, None)?;
-    let mut years: Vec<i32> = loaded
-        .zone
-        .plan
-        .targets
-        .values()
-        .flat_map(|by_year| by_year.keys().copied())
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let mut years = loaded.zone.plan.target_years();
     if let Some(year) = args.year {
         if !years.contains(&year) {
             anyhow::bail!(
