@@ -5,6 +5,7 @@
 //! also upload monitoring files and compute the rows they feed from these pages.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -91,6 +92,31 @@ async fn department_progress(
 
 /// The year's assessment on the approved values: the API's materialized one
 /// ([`crate::assessments::approved`]), never a second computation of the page's own.
+/// What a zone's page shows for its year: the zone as the visitor may see it, the year asked for (or the
+/// default), the framework edition that judges that year, and its assessment ([`assessed`]).
+struct YearPage {
+    record: ZoneRecord,
+    zone: Zone,
+    framework: Arc<Framework>,
+    year: i32,
+    assessment: ecociv_core::Assessment,
+}
+
+/// The [`YearPage`] of `code` for the `year` of `query`: one answer for every page and download of a year.
+async fn year_page(state: &AppState, web: &Web, code: &str, query: &BTreeMap<String, String>) -> WebResult<YearPage> {
+    let (record, zone, framework) = visible_zone(state, web, code).await?;
+    let year = year_or_default(query, &zone, record.base_year);
+    let framework = year_framework(state, &record, framework, year).await?;
+    let assessment = assessed(state, web, &framework, &record, &zone, year).await?;
+    Ok(YearPage {
+        record,
+        zone,
+        framework,
+        year,
+        assessment,
+    })
+}
+
 async fn assessed(
     state: &AppState,
     web: &Web,
@@ -111,10 +137,13 @@ pub async fn dashboard(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage {
+        record,
+        zone,
+        framework,
+        year,
+        assessment,
+    } = year_page(&state, &web, &code, &query).await?;
     let member = policy::can_read_internal(policy::role(web.principal.as_deref(), &code).as_ref());
     let (departments, waiting) = if member {
         let (departments, waiting) = department_progress(&state, &framework, &zone, year).await?;
@@ -147,10 +176,13 @@ pub async fn table(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage {
+        record,
+        zone,
+        framework,
+        year,
+        assessment,
+    } = year_page(&state, &web, &code, &query).await?;
     let filter = TableFilter::from_query(query.iter().map(|(key, value)| (key.as_str(), value.as_str())));
     let mut view = Table21View::build(
         &framework,
@@ -196,10 +228,7 @@ pub async fn table_csv(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage { year, assessment, .. } = year_page(&state, &web, &code, &query).await?;
     let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assessment]))
         .await
         .map_err(|error| WebError::Internal(web.lang, error.message))?
@@ -218,10 +247,13 @@ pub async fn table_xlsx(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage {
+        record,
+        zone,
+        framework,
+        year,
+        assessment,
+    } = year_page(&state, &web, &code, &query).await?;
     let by_years = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
         .await
         .map_err(|error| WebError::from_api(&web, error))?;
@@ -243,10 +275,7 @@ pub async fn open_data_json(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage { year, assessment, .. } = year_page(&state, &web, &code, &query).await?;
     let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assessment]))
         .await
         .map_err(|error| WebError::Internal(web.lang, error.message))?;
@@ -269,11 +298,14 @@ pub async fn report_docx(
     Path(code): Path<String>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
+    let YearPage {
+        zone,
+        framework,
+        year,
+        assessment,
+        ..
+    } = year_page(&state, &web, &code, &query).await?;
     let lang = web.lang;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
     let output = crate::work::cpu(move || {
@@ -317,10 +349,13 @@ pub async fn indicator(
     Path((code, row)): Path<(String, String)>,
     Query(query): Q,
 ) -> WebResult<Response> {
-    let (record, zone, framework) = visible_zone(&state, &web, &code).await?;
-    let year = year_or_default(&query, &zone, record.base_year);
-    let framework = year_framework(&state, &record, framework, year).await?;
-    let assessment = assessed(&state, &web, &framework, &record, &zone, year).await?;
+    let YearPage {
+        record,
+        zone,
+        framework,
+        year,
+        assessment,
+    } = year_page(&state, &web, &code, &query).await?;
     // The series' judgements: each year's stored assessment, like the year shown.
     let by_year = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
         .await
