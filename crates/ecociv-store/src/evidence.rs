@@ -346,15 +346,10 @@ impl Store {
         record_id: &str,
     ) -> Result<Vec<RecordEvidence>> {
         let sql = format!(
-            "SELECT {RECORD_COLUMNS}, {FILE_COLUMNS} FROM ledger_record_evidence WHERE zone_code = $1 AND kind_id = $2 \
-             AND record_id = $3 ORDER BY created_at, id"
+            "SELECT {RECORD_COLUMNS}, {FILE_COLUMNS} FROM ledger_record_evidence WHERE {} ORDER BY created_at, id",
+            crate::ledger::RECORD_KEY
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(zone_code)
-            .bind(kind_id)
-            .bind(record_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = self.record_rows(sql, zone_code, kind_id, record_id).await?;
         rows.iter().map(record_evidence_from).collect()
     }
 

@@ -24,6 +24,10 @@ use sqlx::Row as _;
 
 use crate::{Result, Store, StoreError, clock};
 
+/// The key of a register record's rows in every table that keeps them (its revisions, its files), as
+/// [`Store::record_rows`] binds it.
+pub(crate) const RECORD_KEY: &str = "zone_code = $1 AND kind_id = $2 AND record_id = $3";
+
 /// Rows per multi-row INSERT (14 binds each: far below SQLite's and PostgreSQL's bind limits).
 const CHUNK: usize = 200;
 
@@ -338,17 +342,27 @@ impl Store {
 
     /// One record's history, oldest first (empty when unknown).
     pub async fn ledger_record(&self, zone_code: &str, kind_id: &str, record_id: &str) -> Result<Vec<StoredRevision>> {
-        let sql = format!(
-            "SELECT {REVISION_COLUMNS} FROM ledger_record_revision WHERE zone_code = $1 AND kind_id = $2 \
-             AND record_id = $3 ORDER BY revision_no"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let sql =
+            format!("SELECT {REVISION_COLUMNS} FROM ledger_record_revision WHERE {RECORD_KEY} ORDER BY revision_no");
+        let rows = self.record_rows(sql, zone_code, kind_id, record_id).await?;
+        rows.iter().map(revision_from).collect()
+    }
+
+    /// The rows `sql` selects of one register record, its key ([`RECORD_KEY`]) bound: the zone, the kind and
+    /// the record's id.
+    pub(crate) async fn record_rows(
+        &self,
+        sql: String,
+        zone_code: &str,
+        kind_id: &str,
+        record_id: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(zone_code)
             .bind(kind_id)
             .bind(record_id)
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(revision_from).collect()
+            .await?)
     }
 
     /// A kind's stored records as the ledger `ecociv_ledger::derive` reads (every revision, in order; they

@@ -229,15 +229,13 @@ pub async fn table_csv(
     Query(query): Q,
 ) -> WebResult<Response> {
     let YearPage { year, assessment, .. } = year_page(&state, &web, &code, &query).await?;
-    let bytes = crate::work::cpu(move || ecociv_report::csv::open_data(&[assessment]))
-        .await
-        .map_err(|error| WebError::Internal(web.lang, error.message))?
-        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
-    Ok(download(
+    rendered(
+        &web,
         "text/csv; charset=utf-8",
         format!("ecociv-{code}-{year}.csv"),
-        bytes,
-    ))
+        move || ecociv_report::csv::open_data(&[assessment]),
+    )
+    .await
 }
 
 /// `GET /z/{code}/table.xlsx?year=`: Table 2-1 and the values by year as an Excel workbook.
@@ -257,15 +255,13 @@ pub async fn table_xlsx(
     let by_years = crate::assessments::approved_years(&state, &framework, &record, &zone, &zone.years())
         .await
         .map_err(|error| WebError::from_api(&web, error))?;
-    let bytes = crate::work::cpu(move || ecociv_report::xlsx::workbook(&framework, &zone, &assessment, &by_years))
-        .await
-        .map_err(|error| WebError::Internal(web.lang, error.message))?
-        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
-    Ok(download(
+    rendered(
+        &web,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("ecociv-{code}-{year}.xlsx"),
-        bytes,
-    ))
+        move || ecociv_report::xlsx::workbook(&framework, &zone, &assessment, &by_years),
+    )
+    .await
 }
 
 /// `GET /z/{code}/data.json?year=`: the year's values and judgements as open-data JSON.
@@ -276,14 +272,15 @@ pub async fn open_data_json(
     Query(query): Q,
 ) -> WebResult<Response> {
     let YearPage { year, assessment, .. } = year_page(&state, &web, &code, &query).await?;
-    let json = crate::work::cpu(move || ecociv_report::json::open_data(&[assessment]))
-        .await
-        .map_err(|error| WebError::Internal(web.lang, error.message))?;
-    Ok(download(
+    rendered(
+        &web,
         "application/json",
         format!("ecociv-{code}-{year}.json"),
-        json.to_string().into_bytes(),
-    ))
+        move || {
+            Ok::<_, std::convert::Infallible>(ecociv_report::json::open_data(&[assessment]).to_string().into_bytes())
+        },
+    )
+    .await
 }
 
 /// The system fonts the report's charts are drawn with, loaded once.
@@ -305,29 +302,43 @@ pub async fn report_docx(
         assessment,
         ..
     } = year_page(&state, &web, &code, &query).await?;
-    let lang = web.lang;
     // Drawing the charts and writing the document take a few hundred milliseconds of CPU: off the async
     // workers.
-    let output = crate::work::cpu(move || {
-        let early = ecociv_progress::zone::early_warnings(&framework, &zone, year);
-        let today = ecociv_store::clock::today();
-        ecociv_report::docx::zone_report(
-            &framework,
-            &zone,
-            &assessment,
-            Some(&early),
-            ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
-            &REPORT_FONTS,
-        )
-    })
-    .await
-    .map_err(|error| WebError::Internal(lang, error.message))?
-    .map_err(|error| WebError::Internal(lang, error.to_string()))?;
-    Ok(download(
+    rendered(
+        &web,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         format!("ecociv-{code}-{year}.docx"),
-        output.bytes,
-    ))
+        move || {
+            let early = ecociv_progress::zone::early_warnings(&framework, &zone, year);
+            let today = ecociv_store::clock::today();
+            ecociv_report::docx::zone_report(
+                &framework,
+                &zone,
+                &assessment,
+                Some(&early),
+                ecociv_report::docx::chinese_date(today.year, today.month.into(), today.day.into()),
+                &REPORT_FONTS,
+            )
+            .map(|output| output.bytes)
+        },
+    )
+    .await
+}
+
+/// A download of a page's year, `render`ed off the async workers ([`crate::work::cpu`]: writing a workbook
+/// or a document, drawing charts), as the file `name` of `content_type`; a failure is the page's internal
+/// error.
+async fn rendered<E: std::fmt::Display + Send + 'static>(
+    web: &Web,
+    content_type: &'static str,
+    name: String,
+    render: impl FnOnce() -> Result<Vec<u8>, E> + Send + 'static,
+) -> WebResult<Response> {
+    let bytes = crate::work::cpu(render)
+        .await
+        .map_err(|error| WebError::Internal(web.lang, error.message))?
+        .map_err(|error| WebError::Internal(web.lang, error.to_string()))?;
+    Ok(download(content_type, name, bytes))
 }
 
 /// The history action labels of the store's actions.
