@@ -16,6 +16,7 @@ const ALLOWED: &[&str] = &[
     "μg/m³",
     "mg/m³",
     "mg/L",
+    "mg/kg",
     "km²",
     "m³",
     "cm",
@@ -25,6 +26,8 @@ const ALLOWED: &[&str] = &[
     "hm²",
     "kg",
     "L",
+    // Sound levels in decibels, A-weighted (GB 3096-2008): `dB(A)`; the "A" is handled with the "(A)".
+    "dB",
     // Pollutants, indices and measures by their symbols.
     "PM2.5",
     "PM10",
@@ -37,6 +40,13 @@ const ALLOWED: &[&str] = &[
     "EI",
     "COD",
     "BOD5",
+    // Noise measures by the standard's symbols (GB 3096-2008: Leq, Ld, Ln, Lmax).
+    "Leq",
+    "Ld",
+    "Ln",
+    "Lmax",
+    // The Chemical Abstracts Service registry number a soil item may be named by (GB 36600-2018 表1, CAS 编号).
+    "CAS",
     // Volatile organic compounds, as the seed plan's measures name them (深化 VOCs 减排治理行动).
     "VOCs",
     // The marker of synthetic (made-up) data in its file names and station codes.
@@ -122,9 +132,20 @@ fn latin_words(text: &str) -> Vec<String> {
         if !word.chars().any(|c| c.is_ascii_alphabetic()) || ALLOWED.contains(&word) {
             continue;
         }
-        // A water quality class in Roman numerals written with Latin letters (III类, 劣V类).
-        if word.chars().all(|c| matches!(c, 'I' | 'V')) && chars.get(i) == Some(&'类') {
+        // A water quality class in Roman numerals written with Latin letters (III类, 劣V类), or a sound
+        // environment functional area class (GB 3096-2008: 4a类, 4b类).
+        let roman = word.chars().all(|c| matches!(c, 'I' | 'V'));
+        let noise_area = matches!(word, "4a" | "4b");
+        if (roman || noise_area) && chars.get(i) == Some(&'类') {
             continue;
+        }
+        // The A weighting: in the unit dB(A), and the standard's term A 声级 (A-weighted sound level).
+        if word == "A" {
+            let before: String = chars[start.saturating_sub(3)..start].iter().collect();
+            let after: String = chars[i..].iter().skip_while(|c| **c == ' ').take(2).collect();
+            if before == "dB(" || after == "声级" {
+                continue;
+            }
         }
         // A standard's code: the prefix, then (maybe after a space) its number.
         let next_is_number = chars[i..]
@@ -139,9 +160,11 @@ fn latin_words(text: &str) -> Vec<String> {
         }) {
             continue;
         }
-        // Data: codes with a digit and a hyphen (station SYN-A0000, section GX-SYN-01), file names.
+        // Data: codes with a digit and a hyphen (station SYN-A0000, section GX-SYN-01), file names,
         let lower = word.to_lowercase();
-        if (word.contains('-') && word.chars().any(|c| c.is_ascii_digit()))
+        // and a code's Latin part after a hyphen (soil sample 河东村-T1).
+        let after_hyphen = chars[start] == '-';
+        if ((word.contains('-') || after_hyphen) && word.chars().any(|c| c.is_ascii_digit()))
             || [".csv", ".pdf", ".xlsx", ".docx"]
                 .iter()
                 .any(|ext| lower.ends_with(ext))
@@ -162,7 +185,8 @@ fn latin_words(text: &str) -> Vec<String> {
 #[test]
 fn the_detector_finds_english_and_lets_codes_units_and_data_pass() {
     let page = "<p title=\"point-average\">日均值（HJ 633-2012；GB/T 9704）29 μg/m³，PM2.5 <code>station,date</code> \
-                SYN-A0000 SYNTHETIC-air-2023-A.csv (computed from data)</p><script>var x</script>";
+                SYN-A0000 SYNTHETIC-air-2023-A.csv (computed from data) 4a类 昼间 Ld 55.0 dB(A)，等效连续 A 声级 \
+                4a A B 河东村-T1</p><script>var x</script>";
     let words: Vec<String> = latin_words(&visible_text(page))
         .iter()
         .map(|found| {
@@ -174,13 +198,23 @@ fn the_detector_finds_english_and_lets_codes_units_and_data_pass() {
                 .to_string()
         })
         .collect();
-    assert_eq!(words, ["point-average", "computed", "from", "data"]);
+    assert_eq!(words, ["point-average", "computed", "from", "data", "4a", "A", "B"]);
 }
 
 #[tokio::test]
 async fn no_chinese_page_carries_english() {
     let server = server("latin-walk").await;
     ecociv_server::demo::load_monitoring(&server.store).await.unwrap();
+    // The noise and soil files too (the demo does not import them), so the 声环境与土壤 page shows judgements.
+    for (kind, file, bytes) in ecociv_server::demo::FORMAT_EXAMPLES {
+        if !["noise", "soil_development", "soil_farmland"].contains(kind) {
+            continue;
+        }
+        let kind = ecociv_monitoring::kind::Kind::parse(kind).expect("a monitoring kind");
+        ecociv_server::service::monitoring::store_file(&server.store, "450202", kind, file, bytes, false)
+            .await
+            .unwrap();
+    }
     // The figures computed from the SYNTHETIC monitoring data, so their provenance shows on the pages.
     let mut reviewer = Client::login(&server, "reviewer").await;
     for year in [2023, 2024] {
@@ -216,6 +250,12 @@ async fn no_chinese_page_carries_english() {
         .await;
 
     let mut anonymous = Client::anonymous();
+    let noise_soil = anonymous.get(&server, "/z/450202/noise-soil?year=2023").await;
+    let noise_soil = noise_soil.body.as_str().unwrap_or_default().to_string();
+    assert!(
+        noise_soil.contains("昼间达标") && !noise_soil.contains("尚未导入土壤样品数据"),
+        "the 声环境与土壤 page shows the imported judgements"
+    );
     let table = anonymous.get(&server, "/z/450202/table?year=2021").await;
     let table = table.body.as_str().unwrap_or_default().to_string();
     let rows: BTreeSet<String> = table
