@@ -656,7 +656,7 @@ impl Drop for MonitoringBatch {
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 if let Err(error) = remove_import(&store, &zone, &domain, no, &token).await {
-                    eprintln!("监测数据导入未能清除 (pending import {zone}/{no} not removed): {error}");
+                    tracing::warn!(%zone, no, %error, "监测数据导入未能清除 (pending import not removed)");
                 }
             });
         }
@@ -944,10 +944,7 @@ impl MonitoringBatch {
         if self.store.backend == Backend::Sqlite
             && let Err(error) = remove_import(&self.store, &self.zone_code, &self.domain, self.no, &self.token).await
         {
-            eprintln!(
-                "监测数据导入未能清除 (pending import {}/{} not removed): {error}",
-                self.zone_code, self.no
-            );
+            tracing::warn!(zone = %self.zone_code, no = self.no, %error, "监测数据导入未能清除 (pending import not removed)");
         }
     }
 
