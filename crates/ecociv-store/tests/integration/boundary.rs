@@ -51,6 +51,9 @@ async fn boundaries_are_stored_whole_and_replaced_by_unit() {
         assert_eq!(written, 2);
         let (count, first) = store.boundary_version().await.expect("version");
         assert_eq!(count, 2);
+        // The version is the latest import time in milliseconds: two imports within one millisecond (this
+        // test's two writes, never two uploads of a user) would share it.
+        std::thread::sleep(std::time::Duration::from_millis(5));
         store
             .put_boundaries(&[boundary("450203", "鱼峰区", "[3]")], "b.geojson")
             .await
