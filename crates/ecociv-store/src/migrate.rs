@@ -131,6 +131,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_zone_site.sql"),
         include_str!("../migrations/postgres/0026_zone_site.sql"),
     ),
+    (
+        27,
+        "reading_series_key",
+        include_str!("../migrations/sqlite/0027_reading_series_key.sql"),
+        include_str!("../migrations/postgres/0027_reading_series_key.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -263,6 +263,58 @@ impl Store {
         Ok(rows.len())
     }
 
+    /// The number of stored readings whose series is not stored (pending imports' included) — 0 unless the
+    /// store's own invariant broke. On SQLite a foreign key keeps it 0; on PostgreSQL (and Citus) that key was
+    /// dropped for the import's speed (migration 0027: the store finds or creates each series in the same
+    /// transaction before it writes readings of it), so this is the check (`ecociv db status`, the store's
+    /// tests). It reads no reading but the first of each series: per zone met in the readings, the series
+    /// numbers are walked on the readings' key (one index probe per series, `MIN(series_id)` after the last
+    /// one), and only a number without its series has its readings counted.
+    pub async fn monitoring_orphans(&self) -> Result<u64> {
+        let mut orphans = 0u64;
+        let mut zone = String::new();
+        loop {
+            let next = sqlx::query("SELECT MIN(zone_code) AS z FROM monitoring_reading WHERE zone_code > $1")
+                .bind(&zone)
+                .fetch_one(&self.pool)
+                .await?;
+            let Some(next) = next.try_get::<Option<String>, _>("z")? else {
+                break;
+            };
+            zone = next;
+            let mut after = i64::MIN;
+            loop {
+                let row = sqlx::query(
+                    "SELECT MIN(series_id) AS id FROM monitoring_reading WHERE zone_code = $1 AND series_id > $2",
+                )
+                .bind(&zone)
+                .bind(after)
+                .fetch_one(&self.pool)
+                .await?;
+                let Some(id) = row.try_get::<Option<i64>, _>("id")? else {
+                    break;
+                };
+                after = id;
+                let found = sqlx::query("SELECT id FROM monitoring_series WHERE zone_code = $1 AND id = $2")
+                    .bind(&zone)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if found.is_none() {
+                    let n = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2",
+                    )
+                    .bind(&zone)
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    orphans += n.try_get::<i64, _>("n")? as u64;
+                }
+            }
+        }
+        Ok(orphans)
+    }
+
     /// The readings of a domain with `from <= observed_at < to` ([`bound_key`]), with their station and
     /// parameter, in (station, parameter, time) order, as corrected.
     pub async fn monitoring_cells(&self, zone_code: &str, domain: &str, from: &str, to: &str) -> Result<Vec<Cell>> {
@@ -469,9 +521,28 @@ impl Store {
         })
     }
 
-    /// Appends readings to a series in one transaction: all or none (no file record: import 0).
+    /// Appends readings to a series in one transaction: all or none (no file record: import 0). A series
+    /// not stored is refused ([`StoreError::NotFound`]): checked here once, as PostgreSQL has no foreign key
+    /// from the readings to their series (migration 0027).
     pub async fn append_readings(&self, series: &Series, readings: &[Reading]) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        let stored = sqlx::query(
+            "SELECT id FROM monitoring_series WHERE zone_code = $1 AND id = $2 AND domain = $3 AND station = $4
+               AND parameter = $5",
+        )
+        .bind(&series.zone_code)
+        .bind(series.id)
+        .bind(&series.domain)
+        .bind(&series.station)
+        .bind(&series.parameter)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if stored.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "监测序列 (monitoring series) {}/{} {}",
+                series.station, series.parameter, series.id
+            )));
+        }
         for reading in readings {
             sqlx::query(
                 "INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no) VALUES ($1, $2, $3, $4, $5, 0)",

@@ -5,7 +5,7 @@
 use ecociv_core::{Observation, Source, Value};
 use ecociv_store::monitoring::NewReading;
 use ecociv_store::monitoring_correction::{CorrectionAction, NewCorrection};
-use ecociv_store::{Action, NewRevision, Status, Store, StoreError};
+use ecociv_store::{Action, Backend, NewRevision, Status, Store, StoreError};
 use sqlx::Row;
 
 use crate::support::{author, sqlite_with_url, stores, with_example_zone};
@@ -386,6 +386,176 @@ async fn an_import_killed_midway_is_never_seen_and_is_removed_at_the_next_start(
             .len(),
         48 + 2 * 24 * 28 * 2
     );
+}
+
+/// No reading without its series (issue 19, migration 0027): PostgreSQL (and Citus) no longer has the
+/// readings' foreign key to their series — the store finds or creates each series in the import's own
+/// transaction — so the invariant is checked by `Store::monitoring_orphans` instead. After imports, a
+/// correction batch, a retraction and a killed import it is 0 on every backend; a reading written past the
+/// store with a series number that does not exist is counted (PostgreSQL) or refused by the key (SQLite).
+#[tokio::test]
+async fn no_reading_is_left_without_its_series_after_imports_corrections_and_a_killed_import() {
+    for (store, url) in crate::support::stores_with_urls("monitoring_orphans").await {
+        let backend = store.backend();
+        with_example_zone(&store).await;
+        let user = author(&store).await.id;
+        store
+            .append_monitoring_batch("450202", "air", "a.csv", &hours("A1", &["pm25", "so2"], 48))
+            .await
+            .unwrap();
+        let mut batch = store.begin_monitoring_batch("450202", "air", "b.csv").await.unwrap();
+        batch.push(&hours("B1", &["pm25"], 24 * 28 * 2)).await.unwrap();
+        batch.push(&hours("A1", &["no2"], 24)).await.unwrap();
+        batch.commit().await.unwrap();
+        let correction = |station: &str, hour: u32, action: CorrectionAction, value: Option<f64>| NewCorrection {
+            station: station.into(),
+            parameter: "pm25".into(),
+            observed_at: reading(station, hour, "pm25", 0.0).observed_at,
+            action,
+            value,
+            flag: String::new(),
+            reason: "复核".into(),
+            line: 2,
+        };
+        let corrected = store
+            .correct_monitoring(
+                "450202",
+                "air",
+                "c.csv",
+                &user,
+                &[correction("A1", 3, CorrectionAction::Supersede, Some(99.0))],
+                false,
+            )
+            .await
+            .unwrap();
+        assert!(corrected.is_ok(), "{backend:?}: {corrected:?}");
+        let retracted = store
+            .correct_monitoring(
+                "450202",
+                "air",
+                "r.csv",
+                &user,
+                &[correction("B1", 5, CorrectionAction::Retract, None)],
+                false,
+            )
+            .await
+            .unwrap();
+        assert!(retracted.is_ok(), "{backend:?}: {retracted:?}");
+        let stored = store.monitoring_cells("450202", "air", "", "~").await.unwrap().len();
+        assert_eq!(stored, 48 * 2 + 24 * 28 * 2 + 24 - 1, "{backend:?}");
+        assert_eq!(store.monitoring_orphans().await.unwrap(), 0, "{backend:?}");
+
+        // A killed import: the process dies between two parts of a file (a new series among them).
+        let before = rows(&store).await;
+        let mut killed = store
+            .begin_monitoring_batch("450202", "air", "killed.csv")
+            .await
+            .unwrap();
+        killed.push(&hours("K1", &["pm25", "so2"], 24 * 28 * 2)).await.unwrap();
+        killed.push(&hours("A1", &["co"], 24)).await.unwrap();
+        #[allow(clippy::mem_forget)] // exactly what is tested: a batch whose clean-up never runs
+        std::mem::forget(killed);
+        match backend {
+            Backend::Sqlite => {
+                // Stored in short transactions under a pending import: still no orphan, and none after the
+                // next start removes the leftovers.
+                assert!(rows(&store).await.0 > before.0, "parts of the file were stored");
+                assert_eq!(store.monitoring_orphans().await.unwrap(), 0);
+                store.close().await;
+                let restarted = Store::open(&url).await.unwrap();
+                assert_eq!(restarted.remove_pending_imports().await.unwrap(), 1);
+                assert_eq!(rows(&restarted).await, before);
+                assert_eq!(restarted.monitoring_orphans().await.unwrap(), 0);
+                // The key is SQLite's: a reading of a series that does not exist is refused.
+                let refused = sqlx::query(
+                    "INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no)
+                     VALUES ('450202', 987654321, 20230101010000, 1.0, '', 0)",
+                )
+                .execute(restarted.pool())
+                .await;
+                assert!(refused.is_err(), "SQLite keeps the readings' foreign key");
+                restarted.close().await;
+            }
+            Backend::Postgres => {
+                // The server killed: PostgreSQL ends its connection, which rolls the import's one
+                // transaction back (a kill -9 of the server looks like this to the database).
+                let ended = count(
+                    &store,
+                    "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'",
+                )
+                .await;
+                assert!(ended >= 1, "{url}: the import's connection was open");
+                let mut gone = false;
+                for _ in 0..100 {
+                    if count(
+                        &store,
+                        "SELECT COUNT(*) FROM pg_stat_activity
+                         WHERE datname = current_database() AND state = 'idle in transaction'",
+                    )
+                    .await
+                        == 0
+                    {
+                        gone = true;
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                assert!(gone, "{url}: the import's transaction ended");
+                assert_eq!(rows(&store).await, before, "{url}: nothing of the killed import");
+                assert_eq!(store.monitoring_orphans().await.unwrap(), 0, "{url}");
+                // No foreign key from the readings to their series on PostgreSQL (migration 0027)…
+                assert_eq!(
+                    count(
+                        &store,
+                        "SELECT COUNT(*) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                         JOIN pg_class r ON r.oid = k.confrelid
+                         WHERE k.contype = 'f' AND c.relname = 'monitoring_reading' AND r.relname = 'monitoring_series'",
+                    )
+                    .await,
+                    0,
+                    "{url}"
+                );
+                // … so the check is what finds a reading written past the store without its series.
+                sqlx::query(
+                    "INSERT INTO monitoring_reading (zone_code, series_id, at, value, flag, import_no)
+                     VALUES ('450202', 987654321, 20230101010000, 1.0, '', 0),
+                            ('450202', 987654321, 20230101020000, 2.0, '', 0)",
+                )
+                .execute(store.pool())
+                .await
+                .unwrap();
+                assert_eq!(store.monitoring_orphans().await.unwrap(), 2, "{url}");
+                sqlx::query("DELETE FROM monitoring_reading WHERE series_id = 987654321")
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+                assert_eq!(store.monitoring_orphans().await.unwrap(), 0, "{url}");
+            }
+        }
+        // The store's own way in checks the series once: a series it does not have is refused.
+        let reopened = Store::open(&url).await.unwrap();
+        let missing = ecociv_store::monitoring::Series {
+            id: 987654321,
+            zone_code: "450202".into(),
+            domain: "air".into(),
+            station: "X".into(),
+            parameter: "pm25".into(),
+            unit: "μg/m³".into(),
+        };
+        let one = ecociv_store::monitoring::Reading {
+            observed_at: "2023-01-01T00".into(),
+            value: Some(1.0),
+            flag: String::new(),
+        };
+        let refused = reopened.append_readings(&missing, std::slice::from_ref(&one)).await;
+        assert!(
+            matches!(refused, Err(StoreError::NotFound(_))),
+            "{backend:?}: {refused:?}"
+        );
+        assert_eq!(reopened.monitoring_orphans().await.unwrap(), 0, "{backend:?}");
+        reopened.close().await;
+    }
 }
 
 /// The old schema's readings (text series ids and times, the files as readings of a `_file` series) and

@@ -8,9 +8,9 @@ use ecociv_store::distribute::Placement;
 
 #[derive(clap::Subcommand)]
 pub enum DbCommand {
-    /// 打开数据库（迁移；Citus 上分布各表并检查），显示各表的分布方式
+    /// 打开数据库（迁移；Citus 上分布各表并检查），显示各表的分布方式和没有所属序列的监测读数（应为 0，否则退出码 1）
     /// (open the database — migrations, and on Citus the placement of every table and its check — and show
-    /// where each table is)
+    /// where each table is, and how many monitoring readings have lost their series: 0, else the exit code is 1)
     Status(Status),
 }
 
@@ -35,12 +35,20 @@ async fn status(args: Status) -> anyhow::Result<ExitCode> {
     let store = Store::open(&args.db)
         .await
         .with_context(|| format!("打开数据库 {} (opening the database)", args.db))?;
+    // The readings' tie to their series (PostgreSQL keeps it without a foreign key, migration 0027).
+    let orphans = store.monitoring_orphans().await?;
+    println!("监测读数：{orphans} 条没有所属序列 (monitoring readings without their series; should be 0)");
+    let code = if orphans == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
     let Some(placement) = store.citus_placement().await? else {
         println!(
             "{:?}：单机数据库，无需分布 (a single-node database: nothing to distribute)",
             store.backend()
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     };
     println!("Citus：各表分布正确 (every table is placed as it should be)");
     for table in placement {
@@ -56,5 +64,5 @@ async fn status(args: Status) -> anyhow::Result<ExitCode> {
         };
         println!("  {:<24} {what}", table.table);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

@@ -1,0 +1,16 @@
+-- The readings' foreign key to their series goes on PostgreSQL (issue 19). `monitoring_reading (zone_code,
+-- series_id)` referenced `monitoring_series (zone_code, id)` (0023). A foreign key is checked row by row: one
+-- lookup of the series (with a share lock on its row) per reading, inside the import's `COPY`. That check was
+-- ~62 % of PostgreSQL's storing time (EXPLAIN ANALYZE, session 9) and made a COPY of 3.15 M readings 3.5×
+-- slower (30.7 s against 8.7 s without it, docs/benchmarks.md); a national year is hundreds of millions of
+-- readings. It checks nothing an import can get wrong: the store is the only writer of readings, and it finds
+-- or creates each series in the same transaction before it writes a reading of it (`MonitoringBatch::push`,
+-- `Store::append_readings` takes a stored series); series are never deleted on PostgreSQL (an import is one
+-- transaction, rolled back whole). The invariant is still checked, not assumed: `Store::monitoring_orphans`
+-- counts readings without their series (shown by `ecociv db status`), and the store's tests run it after
+-- imports, a correction batch, a retraction and a killed import, on PostgreSQL and Citus.
+-- On Citus the key was enforced per shard (readings and series are co-located by zone_code); dropping it on
+-- the distributed table drops it on every shard.
+-- SQLite keeps the key (../sqlite/0027_reading_series_key.sql): measured there it costs ~0.25 µs of CPU a
+-- reading, a few per cent of the server's storing time, and removing it would rebuild the readings' table.
+ALTER TABLE monitoring_reading DROP CONSTRAINT monitoring_reading_new_zone_code_series_id_fkey;
