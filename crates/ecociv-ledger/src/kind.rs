@@ -28,8 +28,33 @@ pub struct Kind {
     pub fields: Vec<Field>,
     pub lifecycle: Option<Lifecycle>,
     pub feeds: Vec<Feed>,
+    /// The monitoring samples kept with the records, if any (`[samples]`).
+    pub samples: Option<Samples>,
     /// The file the kind was read from (for messages).
     pub file: String,
+}
+
+/// Monitoring samples that belong to a register's records (样品关联): the samples of the monitoring kind
+/// `kind` (its code, e.g. `soil_development`) whose sample code, up to its last hyphen, is a record's
+/// `field` — sample 原某电镀厂地块-S1 is one of plot 原某电镀厂地块's. The contaminated-land register
+/// shows each plot's soil judgements this way (issue 19).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Samples {
+    /// The monitoring kind's code (checked against the monitoring kinds by the server's tests: this crate
+    /// does not know them).
+    pub kind: String,
+    /// The id of the text field that names the record a sample belongs to.
+    pub field: String,
+}
+
+impl Samples {
+    /// The record name a sample code belongs to: the code up to its last ASCII hyphen (`原某电镀厂地块-S1`
+    /// → `原某电镀厂地块`); a code without a hyphen is its own name.
+    pub fn owner(code: &str) -> &str {
+        code.trim()
+            .rsplit_once('-')
+            .map_or(code.trim(), |(owner, _)| owner.trim())
+    }
 }
 
 /// A field of a record (字段).
@@ -304,6 +329,14 @@ struct KindToml {
     lifecycle: Option<Spanned<LifecycleToml>>,
     #[serde(default)]
     feeds: Vec<Spanned<FeedToml>>,
+    samples: Option<Spanned<SamplesToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SamplesToml {
+    kind: String,
+    field: String,
 }
 
 #[derive(Deserialize)]
@@ -611,8 +644,36 @@ pub fn parse_kind(file: &str, text: &str, framework: &Framework) -> Result<Kind,
         fields,
         lifecycle,
         feeds: Vec::new(),
+        samples: None,
         file: file.to_string(),
     };
+    if let Some(spanned) = &raw.samples {
+        let (offset, samples) = (spanned.span().start, spanned.get_ref());
+        match kind.field(&samples.field) {
+            Some(field) if field.ty == FieldType::Text => {}
+            Some(_) => check.problem(
+                offset,
+                "samples.field",
+                format!("字段“{}”须为文本字段 (must be a text field)", samples.field),
+            ),
+            None => check.problem(
+                offset,
+                "samples.field",
+                format!("未知字段“{}” (unknown field)", samples.field),
+            ),
+        }
+        if samples.kind.trim().is_empty() {
+            check.problem(
+                offset,
+                "samples.kind",
+                "须写明监测数据类型 (the monitoring kind is required)",
+            );
+        }
+        kind.samples = Some(Samples {
+            kind: samples.kind.trim().to_owned(),
+            field: samples.field.clone(),
+        });
+    }
 
     for spanned in &raw.feeds {
         let offset = spanned.span().start;

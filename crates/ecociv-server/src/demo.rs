@@ -4,8 +4,9 @@
 //! `ecociv serve --demo` calls after [`load`]; tests call it only where they need it, as it takes a few
 //! seconds in a debug build), the SYNTHETIC monitoring data of
 //! `data/synthetic/monitoring-450202-SYNTHETIC/` (air hourly 2023, water sections, drinking-water sources,
-//! black-odorous register and survey, EI), imported as a reviewer would import them, so the air and water
-//! pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show. The plan's
+//! black-odorous register and survey, EI) and the noise and soil files of
+//! `data/synthetic/monitoring-formats-SYNTHETIC/`, imported as a reviewer would import them, so the air, water and
+//! noise-and-soil pages are filled. Its file names carry SYNTHETIC, which the pages and computed values show. The plan's
 //! work gets the SYNTHETIC project ledger and progress reports of `data/synthetic/plan/` ([`load_plan`]).
 
 use ecociv_store::{Role, Status, Store};
@@ -25,7 +26,9 @@ pub struct DemoAccount {
     pub password: String,
 }
 
-/// The demo's SYNTHETIC monitoring files: (kind, file name, bytes), embedded at build time.
+/// The demo's SYNTHETIC monitoring files: (kind, file name, bytes), embedded at build time. The noise and
+/// soil files live with the format examples (`data/synthetic/monitoring-formats-SYNTHETIC/`) and are
+/// imported too, so the 声环境与土壤 page and the contaminated-land register's soil figures are filled.
 pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
     (
         "air",
@@ -62,21 +65,6 @@ pub const DEMO_MONITORING: &[(&str, &str, &[u8])] = &[
         "ei.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/monitoring-450202-SYNTHETIC/water/ei.SYNTHETIC.csv"),
     ),
-];
-
-/// SYNTHETIC files of the monitoring kinds the demo does not import (`data/synthetic/monitoring-formats-SYNTHETIC/`):
-/// (kind, file name, bytes) — the pages' example files of those kinds, and the tests' inputs.
-pub const FORMAT_EXAMPLES: &[(&str, &str, &[u8])] = &[
-    (
-        "air_daily",
-        "air_daily-2022.SYNTHETIC.csv",
-        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/air_daily-2022.SYNTHETIC.csv"),
-    ),
-    (
-        "ei_land_use",
-        "ei_land_use.SYNTHETIC.csv",
-        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/ei_land_use.SYNTHETIC.csv"),
-    ),
     (
         "noise",
         "noise-2023-2024.SYNTHETIC.csv",
@@ -91,6 +79,21 @@ pub const FORMAT_EXAMPLES: &[(&str, &str, &[u8])] = &[
         "soil_farmland",
         "soil_farmland.SYNTHETIC.csv",
         include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/soil_farmland.SYNTHETIC.csv"),
+    ),
+];
+
+/// SYNTHETIC files of the monitoring kinds the demo does not import (`data/synthetic/monitoring-formats-SYNTHETIC/`):
+/// (kind, file name, bytes) — the pages' example files of those kinds, and the tests' inputs.
+pub const FORMAT_EXAMPLES: &[(&str, &str, &[u8])] = &[
+    (
+        "air_daily",
+        "air_daily-2022.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/air_daily-2022.SYNTHETIC.csv"),
+    ),
+    (
+        "ei_land_use",
+        "ei_land_use.SYNTHETIC.csv",
+        include_bytes!("../../../data/synthetic/monitoring-formats-SYNTHETIC/ei_land_use.SYNTHETIC.csv"),
     ),
 ];
 

@@ -379,3 +379,38 @@ pub async fn compute_soil(store: &Store, code: &str) -> ApiResult<Vec<i32>> {
         .await?;
     Ok(Vec::new())
 }
+
+/// The judged contents of the soil kind `kind`'s samples in `result` (`None`: `kind` is not a soil kind).
+pub fn rows_of(result: &SoilResult, kind: Kind) -> Option<&[SoilRow]> {
+    match kind {
+        Kind::SoilDevelopment => Some(&result.development),
+        Kind::SoilFarmland => Some(&result.farmland),
+        _ => None,
+    }
+}
+
+/// The samples of one register record (named by [`ecociv_ledger::kind::Samples::owner`]) and the worst
+/// judgement among their contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerSamples {
+    pub samples: std::collections::BTreeSet<String>,
+    /// The highest [`SoilRow::level`] and its text.
+    pub worst: (u8, String),
+}
+
+/// The judged contents grouped by the record their sample belongs to.
+pub fn by_owner(rows: &[SoilRow]) -> BTreeMap<String, OwnerSamples> {
+    let mut owners: BTreeMap<String, OwnerSamples> = BTreeMap::new();
+    for row in rows {
+        let owner = ecociv_ledger::kind::Samples::owner(&row.sample).to_owned();
+        let entry = owners.entry(owner).or_insert_with(|| OwnerSamples {
+            samples: Default::default(),
+            worst: (row.level, row.level_zh.clone()),
+        });
+        entry.samples.insert(row.sample.clone());
+        if row.level > entry.worst.0 {
+            entry.worst = (row.level, row.level_zh.clone());
+        }
+    }
+    owners
+}

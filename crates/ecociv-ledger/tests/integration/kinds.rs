@@ -143,6 +143,63 @@ closed = ["销号"]
     assert!(text.contains("已关闭的状态“销号”不能再转换"), "{text}");
 }
 
+#[test]
+fn samples_name_a_text_field_and_a_sample_belongs_to_the_name_before_its_last_hyphen() {
+    let framework = framework();
+    let kind = |samples: &str| {
+        format!(
+            r#"id = "s"
+version = 1
+name = "名录"
+name_en = "S"
+department = "某局"
+source = "规划"
+[[fields]]
+id = "plot"
+name = "地块名称"
+type = "text"
+[[fields]]
+id = "area"
+name = "面积"
+type = "number"
+{samples}"#
+        )
+    };
+    let good = parse_kind(
+        "s.toml",
+        &kind("[samples]\nkind = \"soil_development\"\nfield = \"plot\"\n"),
+        &framework,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let samples = good.samples.expect("the samples are kept");
+    assert_eq!(
+        (samples.kind.as_str(), samples.field.as_str()),
+        ("soil_development", "plot")
+    );
+    for (field, why) in [("area", "须为文本字段"), ("owner", "未知字段“owner”")] {
+        let text = kind(&format!(
+            "[samples]\nkind = \"soil_development\"\nfield = \"{field}\"\n"
+        ));
+        let error = parse_kind("s.toml", &text, &framework).unwrap_err().to_string();
+        assert!(error.contains("s.toml: 第 15 行，字段 samples.field"), "{error}");
+        assert!(error.contains(why), "{error}");
+    }
+    let no_kind = parse_kind(
+        "s.toml",
+        &kind("[samples]\nkind = \" \"\nfield = \"plot\"\n"),
+        &framework,
+    );
+    assert!(no_kind.unwrap_err().to_string().contains("samples.kind"));
+    // Without `[samples]` a kind keeps none.
+    assert!(parse_kind("s.toml", &kind(""), &framework).unwrap().samples.is_none());
+
+    use ecociv_ledger::kind::Samples;
+    assert_eq!(Samples::owner("原某电镀厂地块-S1"), "原某电镀厂地块");
+    assert_eq!(Samples::owner("旧城-改造地块-S2"), "旧城-改造地块", "the last hyphen");
+    assert_eq!(Samples::owner("孤立样品"), "孤立样品");
+    assert_eq!(Samples::owner(" 甲地块 - S1 "), "甲地块");
+}
+
 /// The issue's "Done when": a new ledger kind added as a data file works end to end with no code change.
 /// `tests/data/disclosure.toml` feeds row 5 (生态环境信息公开率), which no bundled kind feeds.
 #[test]

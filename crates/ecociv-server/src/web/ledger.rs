@@ -13,8 +13,8 @@ use ecociv_web::i18n::{fmt_timestamp, tf};
 use ecociv_web::layout::urls::{self, encode};
 use ecociv_web::layout::{Flash, FlashKind};
 use ecociv_web::pages::ledger::{
-    KindItem, KindListView, RecordItem, RecordListView, RecordView, RevisionItem, render_kind_list, render_record,
-    render_record_list,
+    KindItem, KindListView, RecordItem, RecordListView, RecordView, RevisionItem, SamplesView, render_kind_list,
+    render_record, render_record_list,
 };
 
 use super::{Web, WebError, WebResult, context, html};
@@ -195,6 +195,18 @@ pub async fn records(
         text: query.get("q").cloned(),
     };
     let listed = service::records(&state.store, &code, kind, &filter).await?;
+    let samples = match &kind.samples {
+        Some(samples) => Some(record_samples(&state, &web, &code, samples).await?),
+        None => None,
+    };
+    let owner_of = |revision: &ecociv_ledger::RecordRevision| {
+        let samples = kind.samples.as_ref()?;
+        revision
+            .cells
+            .get(&samples.field)
+            .map(|c| c.to_string().trim().to_owned())
+    };
+    let mut matched = std::collections::BTreeSet::new();
     let view = RecordListView {
         name: kind.name.clone(),
         version: kind.version,
@@ -209,6 +221,16 @@ pub async fn records(
                 cells: cells(kind, &l.latest.revision),
                 revisions: l.revisions,
                 synthetic: l.latest.revision.synthetic,
+                samples: owner_of(&l.latest.revision).and_then(|owner| {
+                    let (_, owners) = samples.as_ref()?;
+                    let found = owners.get(&owner)?;
+                    matched.insert(owner);
+                    Some(tf(
+                        web.lang,
+                        "ledger.samples_cell",
+                        &[("n", &found.samples.len()), ("worst", &found.worst.1)],
+                    ))
+                }),
             })
             .collect(),
         states: kind.lifecycle.as_ref().map(|l| l.states.clone()).unwrap_or_default(),
@@ -222,9 +244,63 @@ pub async fn records(
             encode(&kind.id)
         ),
         new_href: keeper.then(|| entry_path(&code, &kind.id)),
+        samples: None,
+    };
+    let view = RecordListView {
+        samples: samples.map(|(mut samples, owners)| {
+            // Only a filtered list's records are shown: a sample is unmatched when no record of the
+            // register (filter or not) is its owner — the list is complete when unfiltered.
+            if filter.state.is_none() && filter.text.is_none() {
+                samples.unmatched = owners
+                    .iter()
+                    .filter(|(owner, _)| !matched.contains(*owner))
+                    .flat_map(|(_, found)| found.samples.iter().cloned())
+                    .collect();
+            }
+            samples
+        }),
+        ..view
     };
     let ctx = context(&web, Some(&record), None, None);
     Ok(html(StatusCode::OK, render_record_list(&ctx, &view)))
+}
+
+/// The judged monitoring samples a kind keeps with its records (its `[samples]`), grouped by the record
+/// they belong to, with the page that shows them; the soil page's stored judgements (recomputed in the
+/// background when stale, as that page does).
+async fn record_samples(
+    state: &AppState,
+    web: &Web,
+    code: &str,
+    samples: &ecociv_ledger::kind::Samples,
+) -> WebResult<(SamplesView, BTreeMap<String, crate::noise_soil::OwnerSamples>)> {
+    use crate::noise_soil::{SOIL, SOIL_YEAR, SoilResult};
+    let api = |error| WebError::from_api(web, error);
+    let framework = crate::monitoring_results::zone_framework(&state.store, code)
+        .await
+        .map_err(api)?;
+    let years = super::pages::page_years(state, web, &framework, code, SOIL).await?;
+    let result: Option<SoilResult> =
+        crate::monitoring_results::stored_result(&state.store, code, SOIL, SOIL_YEAR, &years)
+            .await
+            .map_err(api)?;
+    let rows = match (ecociv_monitoring::kind::Kind::parse(&samples.kind), &result) {
+        (Some(kind), Some(result)) => crate::noise_soil::rows_of(result, kind).unwrap_or_default(),
+        _ => &[],
+    };
+    let owners = crate::noise_soil::by_owner(rows);
+    let example = owners
+        .iter()
+        .next()
+        .and_then(|(owner, found)| Some(format!("{} → {owner}", found.samples.iter().next()?)))
+        .unwrap_or_else(|| "甲地块-S1 → 甲地块".to_owned());
+    let view = SamplesView {
+        href: format!("{}#soil-h", urls::noise_soil(code)),
+        example,
+        unmatched: Vec::new(),
+        pending: years.version > 0 && result.is_none(),
+    };
+    Ok((view, owners))
 }
 
 /// `GET /z/{code}/ledgers/{ledger}/records/{record}[?done=file|saved]`.

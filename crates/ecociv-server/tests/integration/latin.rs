@@ -205,16 +205,6 @@ fn the_detector_finds_english_and_lets_codes_units_and_data_pass() {
 async fn no_chinese_page_carries_english() {
     let server = server("latin-walk").await;
     ecociv_server::demo::load_monitoring(&server.store).await.unwrap();
-    // The noise and soil files too (the demo does not import them), so the 声环境与土壤 page shows judgements.
-    for (kind, file, bytes) in ecociv_server::demo::FORMAT_EXAMPLES {
-        if !["noise", "soil_development", "soil_farmland"].contains(kind) {
-            continue;
-        }
-        let kind = ecociv_monitoring::kind::Kind::parse(kind).expect("a monitoring kind");
-        ecociv_server::service::monitoring::store_file(&server.store, "450202", kind, file, bytes, false)
-            .await
-            .unwrap();
-    }
     // The figures computed from the SYNTHETIC monitoring data, so their provenance shows on the pages.
     let mut reviewer = Client::login(&server, "reviewer").await;
     for year in [2023, 2024] {

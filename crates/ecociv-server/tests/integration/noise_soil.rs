@@ -418,6 +418,93 @@ async fn soil_files_are_imported_through_the_page_form_and_judged_as_the_cli_jud
         assert!(soil_part.contains("表1注①"), "arsenic's background note");
         assert!(soil_part.contains("/z/450202/ledgers/contaminated_land"));
         let anonymous = html(&Client::anonymous().get(&server, "/z/450202/noise-soil").await);
-        assert!(!anonymous.contains("/ledgers/contaminated_land") && anonymous.contains("原化肥厂地块-S1"));
+        assert!(!anonymous.contains("/ledgers/contaminated_land") && anonymous.contains("原某电镀厂地块-S1"));
+    }
+}
+
+/// The contaminated-land register's page shows each plot's soil samples (its kind's `[samples]`): how many
+/// and the worst judgement, linked to the soil part of the 声环境与土壤 page; a plot without samples says
+/// so; samples of no plot are named under the table. The expectation comes from the CLI's judgements and
+/// the standard's order of levels, not from the server's grouping.
+#[tokio::test]
+async fn the_contaminated_land_register_shows_each_plots_soil_samples() {
+    let development = read("soil_development.SYNTHETIC.csv");
+    let cli = {
+        let table = ecociv_soil::gb36600::Table::embedded();
+        let judged = ecociv_soil::ingest::read_development(development.as_bytes(), table).unwrap();
+        let mut out = Vec::new();
+        ecociv_soil::ingest::write_development_csv(&judged, &mut out).unwrap();
+        rows(&out)
+    };
+    // GB 36600-2018 7.2–7.5, mildest first.
+    let rank = |level: &str| {
+        ["不超过筛选值", "超过筛选值、不超过管制值", "超过管制值"]
+            .iter()
+            .position(|l| *l == level)
+    };
+    let plot = "原某电镀厂地块";
+    let of_plot: Vec<&Vec<String>> = cli.iter().filter(|r| r[1].starts_with(&format!("{plot}-"))).collect();
+    let samples: BTreeSet<&str> = of_plot.iter().map(|r| r[1].as_str()).collect();
+    let worst = of_plot
+        .iter()
+        .map(|r| r[8].as_str())
+        .max_by_key(|l| rank(l).expect("a known level"))
+        .unwrap();
+    assert!(
+        samples.len() >= 2 && worst == "超过管制值",
+        "the SYNTHETIC file's plot has two samples, one above 管制值"
+    );
+
+    for server in servers("soil_register").await {
+        ecociv_server::demo::load_ledgers(&server.store)
+            .await
+            .expect("the demo registers");
+        let mut reviewer = Client::login(&server, "reviewer").await;
+        let path = "/z/450202/ledgers/contaminated_land";
+        // No soil imported: every plot says 无样品, nothing is pending.
+        let before = html(&reviewer.get(&server, path).await);
+        assert!(before.contains("<th scope=\"col\">监测样品</th>"), "{}", server.engine);
+        assert_eq!(before.matches("无样品").count(), 2, "{before}");
+        assert!(!before.contains("样品判定正在更新") && !before.contains("未对应到任何记录的样品"));
+
+        let kind = ecociv_monitoring::kind::Kind::SoilDevelopment;
+        ecociv_server::service::monitoring::store_file(
+            &server.store,
+            "450202",
+            kind,
+            "dev.SYNTHETIC.csv",
+            development.as_bytes(),
+            false,
+        )
+        .await
+        .expect("the soil file is stored");
+        let page = html(&reviewer.get(&server, path).await);
+        let row = |id: &str| {
+            let start = page
+                .find(&format!(">{id}</a>"))
+                .unwrap_or_else(|| panic!("{id} listed: {page}"));
+            page[start..].split("</tr>").next().unwrap().to_owned()
+        };
+        let expected = format!("{} 个样品，最高：{worst}", samples.len());
+        let dk2 = row("DK2");
+        assert!(dk2.contains(plot) && dk2.contains(&expected), "{dk2}");
+        assert!(dk2.contains("href=\"/z/450202/noise-soil#soil-h\""), "{dk2}");
+        assert!(row("DK1").contains("无样品"), "the other plot has no samples");
+        // The sample of a plot not on the register is named.
+        let unmatched: BTreeSet<&str> = cli
+            .iter()
+            .map(|r| r[1].as_str())
+            .filter(|s| !s.starts_with(&format!("{plot}-")))
+            .collect();
+        let note = page
+            .split("未对应到任何记录的样品：")
+            .nth(1)
+            .expect("the unmatched samples' note");
+        for sample in &unmatched {
+            assert!(note.split("</p>").next().unwrap().contains(sample), "{sample}: {note}");
+        }
+        // The page linked to has the soil part and that plot's samples.
+        let soil = html(&reviewer.get(&server, "/z/450202/noise-soil").await);
+        assert!(soil.contains("id=\"soil-h\"") && soil.contains(&format!("{plot}-S1")));
     }
 }

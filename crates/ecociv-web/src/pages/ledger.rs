@@ -96,6 +96,21 @@ pub struct RecordItem {
     pub cells: Vec<String>,
     pub revisions: usize,
     pub synthetic: bool,
+    /// Its monitoring samples' summary (when the kind keeps samples): "2 个样品，最高：超过管制值"; `None`: none.
+    pub samples: Option<String>,
+}
+
+/// The monitoring samples kept with a kind's records (its `[samples]`): where they are judged, and the
+/// samples that belong to no record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplesView {
+    /// The page with the samples' judgements.
+    pub href: String,
+    /// A sample code and its record's name, to explain the match ("原某电镀厂地块-S1 → 原某电镀厂地块").
+    pub example: String,
+    pub unmatched: Vec<String>,
+    /// Samples are stored but their judgements are being recomputed.
+    pub pending: bool,
 }
 
 /// A kind's records, filtered.
@@ -117,6 +132,8 @@ pub struct RecordListView {
     pub template_href: String,
     /// The entry form of a new record, for the kind's keepers (its department's editors, reviewers).
     pub new_href: Option<String>,
+    /// The records' monitoring samples, when the kind keeps them.
+    pub samples: Option<SamplesView>,
 }
 
 /// Renders a kind's records.
@@ -157,6 +174,7 @@ pub fn render_record_list(ctx: &PageContext, view: &RecordListView) -> String {
                 table class="data compact records" {
                     thead { tr {
                         @for c in &view.columns { th scope="col" { (c) } }
+                        @if view.samples.is_some() { th scope="col" { (t(lang, "ledger.samples")) } }
                         th scope="col" class="num" { (t(lang, "ledger.revisions")) }
                     } }
                     tbody {
@@ -167,11 +185,29 @@ pub fn render_record_list(ctx: &PageContext, view: &RecordListView) -> String {
                                     @if r.synthetic { " " span class="meta" { (t(lang, "ledger.synthetic")) } }
                                 }
                                 @for c in &r.cells { td { (c) } }
+                                @if let Some(samples) = &view.samples {
+                                    td {
+                                        @match &r.samples {
+                                            Some(text) => a href=(samples.href) { (text) },
+                                            None => span class="meta" { (t(lang, "ledger.samples_none")) },
+                                        }
+                                    }
+                                }
                                 td class="num" { (r.revisions) }
                             }
                         }
                     }
                 }
+            }
+        }
+        @if let Some(samples) = &view.samples {
+            p class="meta" {
+                (tf(lang, "ledger.samples_help", &[("example", &samples.example)])) " "
+                a href=(samples.href) { (t(lang, "ledger.samples_page")) }
+            }
+            @if samples.pending { p class="meta" { (t(lang, "ledger.samples_pending")) } }
+            @if !samples.unmatched.is_empty() {
+                p class="meta" { (t(lang, "ledger.samples_unmatched")) (samples.unmatched.join("、")) }
             }
         }
     };
