@@ -414,3 +414,58 @@ pub fn by_owner(rows: &[SoilRow]) -> BTreeMap<String, OwnerSamples> {
     }
     owners
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every bundled register kind that keeps samples names a soil kind the page judges (the ledger crate
+    /// does not know the monitoring kinds; a misspelt kind would show 无样品 forever).
+    #[test]
+    fn every_bundled_kinds_samples_are_of_a_judged_soil_kind() {
+        let framework = ecociv_data::bundled::framework("national-2021").unwrap();
+        let kinds = ecociv_ledger::bundled::kinds(&framework).unwrap();
+        let with: Vec<_> = kinds
+            .iter()
+            .filter_map(|k| Some((k.id.as_str(), k.samples.as_ref()?)))
+            .collect();
+        assert!(with.iter().any(|(id, _)| *id == "contaminated_land"), "{with:?}");
+        for (id, samples) in with {
+            let kind = Kind::parse(&samples.kind).unwrap_or_else(|| panic!("{id}: unknown kind {}", samples.kind));
+            assert!(
+                rows_of(&SoilResult::default(), kind).is_some(),
+                "{id}: {} is not judged",
+                samples.kind
+            );
+        }
+        assert!(rows_of(&SoilResult::default(), Kind::Noise).is_none());
+    }
+
+    #[test]
+    fn samples_are_grouped_by_their_plot_with_the_worst_level() {
+        let row = |sample: &str, level: u8, text: &str| SoilRow {
+            sample: sample.into(),
+            land: String::new(),
+            item: String::new(),
+            name: String::new(),
+            value: 0.0,
+            screening: 0.0,
+            intervention: None,
+            level,
+            level_zh: text.into(),
+            consequence: String::new(),
+            clause: String::new(),
+            note: None,
+        };
+        let owners = by_owner(&[
+            row("甲-S1", 0, "不超过筛选值"),
+            row("甲-S1", 3, "超过管制值"),
+            row("甲-S2", 2, "超过筛选值、不超过管制值"),
+            row("乙", 0, "不超过筛选值"),
+        ]);
+        assert_eq!(owners["甲"].samples.len(), 2);
+        assert_eq!(owners["甲"].worst, (3, "超过管制值".to_owned()));
+        assert_eq!(owners["乙"].worst.0, 0);
+        assert_eq!(owners.len(), 2);
+    }
+}
