@@ -87,9 +87,12 @@ pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
 /// not a plain number, and is not a lone `-` or `+` (a dash for "none", shown as text by every spreadsheet).
 /// Excel writers set the cell's quote prefix (the spreadsheet's own `'`) for such text instead of changing it.
 pub fn formula_like(text: &str) -> bool {
-    let risky = matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    // The first byte decides for nearly every text; the number parse only for the risky ones.
+    if !matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        return false;
+    }
     let number = text.parse::<f64>().is_ok_and(f64::is_finite) && !text.contains(['\t', '\r']);
-    risky && !number && text != "-" && text != "+"
+    !number && text != "-" && text != "+"
 }
 
 #[cfg(test)]

@@ -354,6 +354,58 @@ type ItemBounds = [Option<Bound>; 2];
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     rules: [[ItemBounds; ITEM_COUNT]; 2],
+    /// The same bounds in the form [`Graded::class`] judges without a branch (made from `rules` by
+    /// [`Table::parse`]).
+    graded: [[Graded; ITEM_COUNT]; 2],
+}
+
+/// An item's bounds for one kind of water body, each as "at most" limits on `sign × value` (an "at least"
+/// limit `value ≥ lim` is `−value ≤ −lim`: negation is exact, so the comparisons are the same); a missing
+/// second bound has limits +∞, which no value exceeds. `graded` is false when the item has no bound there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Graded {
+    graded: bool,
+    two: bool,
+    sign: [f64; 2],
+    limits: [[f64; 5]; 2],
+}
+
+impl Graded {
+    fn new(bounds: &ItemBounds) -> Self {
+        let mut g = Graded {
+            graded: false,
+            two: false,
+            sign: [1.0; 2],
+            limits: [[f64::INFINITY; 5]; 2],
+        };
+        for (k, b) in bounds.iter().flatten().enumerate().take(2) {
+            g.graded = true;
+            g.two = k == 1;
+            let sign = match b.direction {
+                Direction::AtMost => 1.0,
+                Direction::AtLeast => -1.0,
+            };
+            g.sign[k] = sign;
+            g.limits[k] = b.limits.map(|lim| sign * lim);
+        }
+        g
+    }
+
+    /// The worst class the bounds allow for `value`, as an index into [`WaterClass::ALL`]: for each bound
+    /// the number of limits not met ([`Bound::class_of`]), the larger of the two; NaN meets no limit (劣V).
+    #[inline]
+    fn class(&self, value: f64) -> usize {
+        let not_met = |k: usize| -> usize {
+            let x = self.sign[k] * value;
+            self.limits[k].iter().map(|&lim| usize::from(x > lim)).sum()
+        };
+        let worst = if self.two {
+            not_met(0).max(not_met(1))
+        } else {
+            not_met(0)
+        };
+        if value.is_nan() { 5 } else { worst }
+    }
 }
 
 static EMBEDDED_TEXT: &str = include_str!("../data/gb3838-2002.csv");
@@ -446,7 +498,8 @@ impl Table {
                 });
             }
         }
-        Ok(Self { rules })
+        let graded = rules.map(|kind| kind.map(|bounds| Graded::new(&bounds)));
+        Ok(Self { rules, graded })
     }
 
     /// The bounds of `item` for water-body kind `wb` (empty when the item is not graded there, e.g. TN in rivers).
@@ -457,12 +510,8 @@ impl Table {
     /// Single-factor class of one item; `None` when the item has no limits for this kind of water body.
     #[inline]
     pub fn item_class(&self, wb: Waterbody, item: Item, value: f64) -> Option<WaterClass> {
-        let mut worst: Option<WaterClass> = None;
-        for b in self.rules[wb_index(wb)][item.index()].iter().flatten() {
-            let c = b.class_of(value);
-            worst = Some(worst.map_or(c, |w| w.max(c)));
-        }
-        worst
+        let g = &self.graded[wb_index(wb)][item.index()];
+        g.graded.then(|| WaterClass::from_index(g.class(value)))
     }
 
     /// The class III "at most" limit of an item, the base of its exceedance multiple.
@@ -486,20 +535,23 @@ impl Table {
     /// The classes of [`Self::classify`] alone (per item, and the sample's), without copying the values.
     #[inline]
     pub fn classes(&self, wb: Waterbody, values: &Values) -> ([Option<WaterClass>; ITEM_COUNT], Option<WaterClass>) {
+        // The section class is the worst class of the section items measured — counted here as class
+        // index + 1, 0 when none was measured.
+        let graded = &self.graded[wb_index(wb)];
         let mut item_classes = [None; ITEM_COUNT];
-        let mut class: Option<WaterClass> = None;
+        let mut worst = 0usize;
         for item in Item::ALL {
-            let Some(v) = values[item.index()] else {
+            let i = item.index();
+            let g = &graded[i];
+            let Some(v) = values[i] else { continue };
+            if !g.graded {
                 continue;
-            };
-            let c = self.item_class(wb, item, v);
-            item_classes[item.index()] = c;
-            if item.is_section_item()
-                && let Some(c) = c
-            {
-                class = Some(class.map_or(c, |w| w.max(c)));
             }
+            let c = g.class(v);
+            item_classes[i] = Some(WaterClass::from_index(c));
+            worst = worst.max(if item.is_section_item() { c + 1 } else { 0 });
         }
+        let class = worst.checked_sub(1).map(WaterClass::from_index);
         (item_classes, class)
     }
 }
@@ -521,10 +573,24 @@ pub fn class_items(
     class: Option<WaterClass>,
     item_classes: &[Option<WaterClass>; ITEM_COUNT],
 ) -> impl Iterator<Item = Item> + '_ {
-    let class = class.filter(|c| *c != WaterClass::I);
-    Item::ALL
-        .into_iter()
-        .filter(move |i| i.is_section_item() && class.is_some() && item_classes[i.index()] == class)
+    let mut mask = class_item_mask(class, item_classes);
+    // The set bits, lowest first (Table 1 order).
+    std::iter::from_fn(move || {
+        let i = mask.trailing_zeros() as usize;
+        mask &= mask.wrapping_sub(1);
+        Item::ALL.get(i).copied()
+    })
+}
+
+/// [`class_items`] as a bit set (bit [`Item::index`]), found without a branch per item.
+#[inline]
+pub fn class_item_mask(class: Option<WaterClass>, item_classes: &[Option<WaterClass>; ITEM_COUNT]) -> u32 {
+    let Some(class) = class.filter(|c| *c != WaterClass::I) else {
+        return 0;
+    };
+    Item::ALL.into_iter().fold(0, |mask, i| {
+        mask | u32::from(i.is_section_item() && item_classes[i.index()] == Some(class)) << i.index()
+    })
 }
 
 /// Result of classifying one sample or one period (单因子评价).

@@ -212,6 +212,63 @@ impl<'a, T: Record + ?Sized> Fields<'a, T> {
     }
 }
 
+/// `raw` as text when it is not empty and every byte is printable ASCII (no control character, valid UTF-8):
+/// exactly the texts [`Fields::required_text`] accepts without looking further (it trims ASCII space first,
+/// and the raw field is trimmed already).
+#[inline]
+fn printable(raw: &[u8]) -> Option<&str> {
+    if raw.is_empty() || !raw.iter().all(|b| (0x20..0x7f).contains(b)) {
+        return None;
+    }
+    std::str::from_utf8(raw).ok()
+}
+
+/// [`printable`] text with no space at either end: a field [`Fields::raw`] leaves as it is.
+#[inline]
+fn printable_trimmed(raw: &[u8]) -> Option<&str> {
+    if raw.first() == Some(&b' ') || raw.last() == Some(&b' ') {
+        return None;
+    }
+    printable(raw)
+}
+
+/// The value of a field of `len` bytes that are digits and at most one point (`mantissa` the digits read as
+/// one number, `decimals` how many follow the point): [`fast_decimal`]'s value of that field, when the
+/// sample reading takes it as it is (at most [`ecociv_csvline::MAX_READING`]). `None` when there is no
+/// digit, the field is longer than 19 bytes (its digits might not fit the unchecked `u64`), the mantissa
+/// is past 2⁵³, or the value is too large — fields the general reading then decides.
+#[inline]
+fn plain_value(mantissa: u64, len: usize, decimals: Option<usize>) -> Option<f64> {
+    let digits = len - usize::from(decimals.is_some());
+    if digits == 0 || len > 19 || mantissa > (1u64 << 53) {
+        return None;
+    }
+    let v = mantissa as f64 / *POW10.get(decimals.unwrap_or(0))?;
+    (v <= ecociv_csvline::MAX_READING).then_some(v)
+}
+
+/// The digits and at most one point of `b` from `start`, up to the first other byte: (the digits read as one
+/// number, where the point is, where they end). Up to 19 digits the number is exact; past that it wraps
+/// (the callers check the length).
+#[inline]
+fn leading_decimal(b: &[u8], start: usize) -> (u64, Option<usize>, usize) {
+    let mut mantissa: u64 = 0;
+    let mut point = None;
+    let mut i = start;
+    while let Some(&c) = b.get(i) {
+        let v = c.wrapping_sub(b'0');
+        if v < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(v));
+        } else if c == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    (mantissa, point, i)
+}
+
 /// Exact powers of ten representable in an `f64` (10⁰ … 10²²).
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
@@ -231,19 +288,9 @@ pub fn fast_decimal(b: &[u8]) -> Option<f64> {
     };
     // One pass: digits, a point and digits. Up to 19 digits cannot overflow a u64, so they are read without
     // checks.
-    let mut mantissa: u64 = 0;
-    let mut i = 0;
-    let mut point = None;
-    while let Some(&c) = digits.get(i) {
-        let v = c.wrapping_sub(b'0');
-        if v < 10 {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(v));
-        } else if c == b'.' && point.is_none() {
-            point = Some(i);
-        } else {
-            return None;
-        }
-        i += 1;
+    let (mantissa, point, i) = leading_decimal(digits, 0);
+    if i != digits.len() {
+        return None;
     }
     let d = point.map_or(0, |p| i - p - 1);
     let n = i - usize::from(point.is_some());
@@ -278,7 +325,9 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
         };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let y = i32::try_from(y).ok()?;
-        return (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y);
+        // Days 1–28 of months 1–12 exist in every year: the calendar is asked only about the others.
+        let day = (1..=12).contains(&m) && (1..=28).contains(&d) || is_date(y, m, d);
+        return (day && (1900..=2200).contains(&y)).then_some(y);
     }
     let date = t.split([' ', 'T']).next()?;
     let mut parts = date.split(['-', '/']);
@@ -395,6 +444,20 @@ pub(crate) struct SampleColumns {
     pub(crate) waterbody: usize,
     items: [usize; ITEM_COUNT],
     below_detection: f64,
+    /// What each column holds, in column order (for [`Self::plain_sample`]).
+    roles: Vec<Role>,
+}
+
+/// What a column of a sample file holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Section,
+    Date,
+    Waterbody,
+    /// The item of this [`Item::index`].
+    Item(usize),
+    /// A column the reading ignores.
+    Other,
 }
 
 impl SampleColumns {
@@ -403,14 +466,96 @@ impl SampleColumns {
         for item in Item::ALL {
             items[item.index()] = h.require(item.code())?;
         }
+        let (section, date, waterbody) = (h.require("section")?, h.require("date")?, h.require("waterbody")?);
+        let mut roles = vec![Role::Other; h.names.len()];
+        roles[section] = Role::Section;
+        roles[date] = Role::Date;
+        roles[waterbody] = Role::Waterbody;
+        for item in Item::ALL {
+            roles[items[item.index()]] = Role::Item(item.index());
+        }
         Ok(Self {
-            section: h.require("section")?,
-            date: h.require("date")?,
-            waterbody: h.require("waterbody")?,
+            section,
+            date,
+            waterbody,
             items,
             names: h.names,
             below_detection: thresholds.below_detection_fraction,
+            roles,
         })
+    }
+
+    /// The sample of a plain line (no quote, no line end), read in one pass over its bytes — the fields found
+    /// and the values converted as they are walked —, for the lines whose reading is certain: `Some` only when
+    /// the line has exactly the header's fields, the section and the date are printable ASCII without a
+    /// space at either end (the date a day of the calendar), the water body is written `river` or `lake`,
+    /// and every item is empty or digits with at most one point giving a value [`fast_decimal`] reads
+    /// exactly and [`Self::sample`] takes as it is (at most 10⁹; pH at most 14). Each of these is the first
+    /// test [`Self::sample`] makes of that field, so the sample is the one it gives for the line's fields.
+    /// `None` for every other line — a blank line, another field count, a sign, an exponent, `L`, a space,
+    /// a refusal —, which the caller then reads with [`Self::sample`] (the same sample, or the located
+    /// error).
+    #[inline]
+    pub(crate) fn plain_sample<'a>(&self, line: &'a [u8], line_no: u64) -> Option<SampleRef<'a>> {
+        let n = line.len();
+        let last = self.roles.len().checked_sub(1)?;
+        let mut sample = SampleRef {
+            line: line_no,
+            section: "",
+            date: "",
+            year: 0,
+            waterbody: Waterbody::River,
+            values: [None; ITEM_COUNT],
+        };
+        let mut pos = 0usize;
+        for (c, &role) in self.roles.iter().enumerate() {
+            let start = pos;
+            if let Role::Item(i) = role {
+                let (mantissa, point, end) = leading_decimal(line, pos);
+                pos = end;
+                if end > start {
+                    sample.values[i] = Some(plain_value(mantissa, end - start, point.map(|p| end - p - 1))?);
+                }
+            } else {
+                while let Some(&b) = line.get(pos) {
+                    if b == b',' {
+                        break;
+                    }
+                    pos += 1;
+                }
+                let text = &line[start..pos];
+                match role {
+                    Role::Section => sample.section = printable_trimmed(text)?,
+                    Role::Date => {
+                        sample.date = printable_trimmed(text)?;
+                        sample.year = parse_date_year(sample.date)?;
+                    }
+                    Role::Waterbody => {
+                        sample.waterbody = match text {
+                            b"river" => Waterbody::River,
+                            b"lake" => Waterbody::Lake,
+                            _ => return None,
+                        }
+                    }
+                    Role::Item(_) | Role::Other => {}
+                }
+            }
+            // Each field but the last ends at a comma, the last at the line's end.
+            if c == last {
+                if pos != n {
+                    return None;
+                }
+            } else {
+                if line.get(pos) != Some(&b',') {
+                    return None;
+                }
+                pos += 1;
+            }
+        }
+        if sample.values[Item::Ph.index()].is_some_and(|ph| ph > 14.0) {
+            return None;
+        }
+        Some(sample)
     }
 
     /// The sample of a non-blank record whose field count is the header's.
@@ -425,20 +570,42 @@ impl SampleColumns {
             line,
             names: &self.names,
         };
-        let section = f.required_text(self.section)?;
-        let date = f.required_text(self.date)?;
+        // Printable ASCII (nearly every section and date) is checked in one pass; anything else through
+        // `required_text`, which gives the same text or the located error.
+        let section = match printable(f.raw(self.section)) {
+            Some(t) => t,
+            None => f.required_text(self.section)?,
+        };
+        let date = match printable(f.raw(self.date)) {
+            Some(t) => t,
+            None => f.required_text(self.date)?,
+        };
         let year = f.year_of_date(self.date, date)?;
-        let wb_text = f.text(self.waterbody)?;
-        let waterbody = Waterbody::parse(wb_text).ok_or_else(|| {
-            f.err(
-                self.waterbody,
-                format!(
-                    "应为 river 或 lake / must be river or lake, got \"{}\"",
-                    excerpt(wb_text)
-                ),
-            )
-        })?;
-        let mut values = [None; ITEM_COUNT];
+        let waterbody = match f.raw(self.waterbody) {
+            b"river" => Waterbody::River,
+            b"lake" => Waterbody::Lake,
+            _ => {
+                let wb_text = f.text(self.waterbody)?;
+                Waterbody::parse(wb_text).ok_or_else(|| {
+                    f.err(
+                        self.waterbody,
+                        format!(
+                            "应为 river 或 lake / must be river or lake, got \"{}\"",
+                            excerpt(wb_text)
+                        ),
+                    )
+                })?
+            }
+        };
+        let mut sample = SampleRef {
+            line,
+            section,
+            date,
+            year,
+            waterbody,
+            values: [None; ITEM_COUNT],
+        };
+        let values = &mut sample.values;
         for item in Item::ALL {
             let col = self.items[item.index()];
             // The common case inline — empty, or a plain decimal in range and not negative — with exactly
@@ -459,14 +626,7 @@ impl SampleColumns {
             }
             values[item.index()] = v;
         }
-        Ok(SampleRef {
-            line,
-            section,
-            date,
-            year,
-            waterbody,
-            values,
-        })
+        Ok(sample)
     }
 }
 
@@ -567,21 +727,34 @@ pub(crate) const CLASSIFY_HEADER: [&str; 5] = ["section", "date", "class", "stat
 pub(crate) fn classified_row<'a>(
     table: &Table,
     s: &SampleRef<'a>,
-    items: &mut String,
+    items: &mut Vec<u8>,
 ) -> (std::borrow::Cow<'a, str>, &'a str, &'static str, &'static str) {
     let (item_classes, class) = table.classes(s.waterbody, &s.values);
     items.clear();
     for (k, i) in gb3838::class_items(class, &item_classes).enumerate() {
         if k > 0 {
-            items.push(';');
+            items.push(b';');
         }
-        items.push_str(i.code());
+        put_short(items, i.code().as_bytes());
     }
     let (class, status) = match class {
         Some(c) => (c.label(), c.status()),
         None => ("", "未评价"),
     };
     (neutralise_formula(s.section), s.date, class, status)
+}
+
+/// Appends `bytes` to `out`, a short text (an item code, a class, a section or date) byte by byte rather than
+/// through a call to `memcpy`, which costs more than the copy for a few bytes.
+#[inline]
+pub(crate) fn put_short(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        for &b in bytes {
+            out.push(b);
+        }
+    } else {
+        out.extend_from_slice(bytes);
+    }
 }
 
 /// Classifies every sample `reader` gives and writes its output row.
@@ -591,10 +764,16 @@ pub(crate) fn write_classified<R: Read, W: Write>(
     table: &Table,
 ) -> Result<u64, StreamError> {
     let mut n = 0u64;
-    let mut items = String::new();
+    let mut items = Vec::new();
     while let Some(s) = reader.next_sample()? {
         let (section, date, class, status) = classified_row(table, &s, &mut items);
-        out.write_record([section.as_ref(), date, class, status, items.as_str()])?;
+        out.write_record([
+            section.as_bytes(),
+            date.as_bytes(),
+            class.as_bytes(),
+            status.as_bytes(),
+            &items,
+        ])?;
         n += 1;
     }
     Ok(n)

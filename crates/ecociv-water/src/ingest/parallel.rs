@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{
     AnnualAcc, AnnualRow, CLASSIFY_HEADER, IngestError, SampleColumns, SampleReader, SampleRef, StreamError,
-    classified_row, write_classified,
+    classified_row, put_short, write_classified,
 };
 use crate::evaluation2011::Thresholds;
 use crate::gb3838::{Table, Values, Waterbody};
@@ -102,41 +102,71 @@ fn plain_samples<'b>(
     }
     let width = cols.names.len();
     let mut fields: Vec<&'b [u8]> = Vec::with_capacity(width + 1);
-    // One pass over the bytes: commas end fields, LF ends lines (fields are a few bytes long, too short for a
-    // vectorised search per delimiter to pay).
+    // Lines found by the vectorised search for LF; inside a line, one pass splits at commas (fields are a
+    // few bytes long, too short for a vectorised search per field to pay). A last line without its line end
+    // ends at the block's end.
     let mut k = 0u64;
     let mut line_start = 0usize;
-    let mut field_start = 0usize;
-    // A last line without its line end ends at the block's end.
     let n = block.len();
-    let last = usize::from(n > 0 && block[n - 1] != b'\n');
-    for i in 0..n + last {
-        let b = if i < n { block[i] } else { b'\n' };
-        if b == b',' {
-            fields.push(&block[field_start..i]);
-            field_start = i + 1;
-        } else if b == b'\n' {
-            let end = if i > line_start && block[i - 1] == b'\r' {
-                i - 1
-            } else {
-                i
-            };
-            let text = &block[field_start.min(end)..end];
-            plain_line(
-                cols,
-                &mut fields,
-                text,
-                end > line_start,
-                width,
-                first_line + k,
-                &mut each,
-            )?;
-            k += 1;
-            line_start = i + 1;
-            field_start = i + 1;
+    while line_start < n {
+        let lf = memchr::memchr(b'\n', &block[line_start..]).map_or(n, |i| line_start + i);
+        let mut line = &block[line_start..lf];
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
         }
+        match cols.plain_sample(line, first_line + k) {
+            Some(sample) => each(&sample),
+            None => {
+                let last = split_commas(line, &mut fields);
+                plain_line(
+                    cols,
+                    &mut fields,
+                    last,
+                    !line.is_empty(),
+                    width,
+                    first_line + k,
+                    &mut each,
+                )?;
+            }
+        }
+        k += 1;
+        line_start = lf + 1;
     }
     Some(())
+}
+
+/// Pushes the fields of `line` before its last comma to `fields` and returns the last field. Eight bytes at a
+/// time: the commas of a word are found at once (a byte equal to `,` is a zero byte of `word ^ ",,,,,,,,"`,
+/// found exactly — no carry crosses a byte), then taken lowest first; the bytes after the last whole word one
+/// by one.
+#[inline]
+fn split_commas<'b>(line: &'b [u8], fields: &mut Vec<&'b [u8]>) -> &'b [u8] {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    let mut start = 0usize;
+    let mut base = 0usize;
+    let mut words = line.chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ COMMAS;
+        // The high bit of each byte that is zero in x (a comma in the line), and of no other byte.
+        let mut commas = !(((x & LOW7) + LOW7) | x) & !LOW7;
+        while commas != 0 {
+            let i = base + (commas.trailing_zeros() / 8) as usize;
+            fields.push(&line[start..i]);
+            start = i + 1;
+            commas &= commas - 1;
+        }
+        base += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == b',' {
+            fields.push(&line[start..base + k]);
+            start = base + k + 1;
+        }
+    }
+    &line[start..]
 }
 
 /// Ends a line of [`plain_samples`] whose fields before the last are in `fields`: skipped when blank, else
@@ -180,15 +210,15 @@ type Classified = Result<(Vec<u8>, u64), StreamError>;
 /// quotes), else by the sequential reader (the exact output or error).
 fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table) -> Classified {
     let mut out = Vec::with_capacity(block.len() / 2);
-    let mut items = String::new();
+    let mut items = Vec::new();
     let mut n = 0u64;
     let plain = plain_samples(cx.cols, block, first_line, |sample| {
         let (section, date, class, status) = classified_row(table, sample, &mut items);
         for part in [section.as_bytes(), date.as_bytes(), class.as_bytes(), status.as_bytes()] {
-            out.extend_from_slice(part);
+            put_short(&mut out, part);
             out.push(b',');
         }
-        out.extend_from_slice(items.as_bytes());
+        put_short(&mut out, &items);
         out.push(b'\n');
         n += 1;
     });
@@ -580,4 +610,127 @@ fn in_blocks<R: Read, T: Send>(
             (Ok(()), None) => Ok(tail),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_commas;
+    use crate::evaluation2011::Thresholds;
+    use crate::ingest::SampleReader;
+
+    #[test]
+    fn the_one_pass_reading_of_a_line_is_the_sample_reading_or_declines() {
+        // Each field of a sample line written in every tricky way; every line of each field's variants (the
+        // others plain) read both ways: the one-pass reading either gives exactly the sample the field
+        // reading gives, or declines — never a different sample, never a sample where the other refuses.
+        let header = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc,note\n";
+        let reader = SampleReader::new(header.as_bytes(), Thresholds::embedded()).unwrap();
+        let cols = reader.columns();
+        let plain: Vec<String> = "S1,2024-01-05,river,7.5,8,2.1,10,2,0.1,0.02,1.1,,,,,,,,,,,,,,,,x"
+            .split(',')
+            .map(String::from)
+            .collect();
+        let variants: [(usize, &[&str]); 7] = [
+            (0, &[" S1", "S1 ", "S\t1", "", " ", "=S1", "断面1", "S 1", "-"]),
+            (
+                1,
+                &[
+                    "2024-02-30",
+                    "2024-02-29",
+                    "2023-02-29",
+                    "2024/01/05",
+                    "2024-1-5",
+                    " 2024-01-05",
+                    "2024-01-05 08:00",
+                    "2024-13-01",
+                    "1899-12-31",
+                    "2024-01-28",
+                ],
+            ),
+            (2, &["River", " river", "lake", "lake ", "sea", ""]),
+            (
+                3,
+                &[
+                    "14",
+                    "14.0",
+                    "14.000001",
+                    "15",
+                    "0",
+                    "-1",
+                    "+7",
+                    "7.",
+                    ".5",
+                    ".",
+                    "1e1",
+                    "7..1",
+                    "7.5L",
+                    " 7.5",
+                    "nan",
+                ],
+            ),
+            (
+                4,
+                &[
+                    "1000000000",
+                    "1000000000.0",
+                    "1000000000.1",
+                    "9007199254740992",
+                    "9007199254740993",
+                    "0000000000000000001.5",
+                    "000000000000000001.5",
+                    "12345678901234567890",
+                    "0.00004L",
+                    "-0",
+                    "0.1e-2",
+                ],
+            ),
+            (25, &["123456789", "0", "", "1,2"]),
+            (26, &["", "a,b", "\"q\""]),
+        ];
+        let mut tried = 0;
+        for (col, texts) in variants {
+            for text in texts {
+                let mut fields = plain.clone();
+                fields[col] = (*text).to_owned();
+                let line = fields.join(",");
+                let bytes = line.as_bytes();
+                let mut split = Vec::new();
+                let last = split_commas(bytes, &mut split);
+                split.push(last);
+                let by_fields = cols.sample(&split[..], 9);
+                match cols.plain_sample(bytes, 9) {
+                    Some(one_pass) => assert_eq!(by_fields.as_ref().ok(), Some(&one_pass), "{line}"),
+                    None => tried += 1,
+                }
+            }
+        }
+        assert!(tried > 20, "the tricky fields must be declined, not all taken");
+        // The plain line itself is taken.
+        assert!(cols.plain_sample(plain.join(",").as_bytes(), 9).is_some());
+    }
+
+    #[test]
+    fn split_commas_equals_the_plain_split_at_every_position() {
+        // Lines of 0–40 bytes over an alphabet with commas, bytes with the high bit set and bytes next to `,`
+        // in value (`+`, `-`), so that a comma falls at every position of a word and beyond the last one.
+        let alphabet = [b',', b'+', b'-', b'1', b'.', 0xac, 0x2c ^ 0x80, b' '];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..=40usize {
+            for _ in 0..200 {
+                let line: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        alphabet[(state % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let mut fields = Vec::new();
+                let last = split_commas(&line, &mut fields);
+                fields.push(last);
+                let expected: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+                assert_eq!(fields, expected, "{line:?}");
+            }
+        }
+    }
 }

@@ -277,3 +277,77 @@ fn table_parse_rejects_bad_data() {
     assert!(Table::parse(&bad_conf).is_err());
     assert!(Table::parse(Table::embedded_text()).is_ok());
 }
+
+/// The class of one value by the table's bounds read one at a time ([`Bound::class_of`], the worst of an item's
+/// bounds; `None` without bounds) — the reference the sample classifier must equal.
+fn reference_class(t: &Table, wb: Waterbody, it: Item, v: f64) -> Option<WaterClass> {
+    t.bounds(wb, it).map(|b| b.class_of(v)).max()
+}
+
+#[test]
+fn the_sample_classifier_equals_the_bounds_read_one_at_a_time() {
+    // Every item of both kinds at every limit, one step of f64 either side, and values no limit is near —
+    // including NaN, infinities and negative numbers, which the readers refuse but the table must still judge.
+    let t = Table::embedded();
+    for wb in [Waterbody::River, Waterbody::Lake] {
+        for it in Item::ALL {
+            let mut probes = vec![
+                0.0,
+                -0.0,
+                -1.0,
+                1e9,
+                1e300,
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                7.0,
+                0.5,
+            ];
+            for b in t.bounds(wb, it) {
+                for lim in b.limits {
+                    probes.extend([lim, lim.next_up(), lim.next_down(), lim * 2.0, lim / 2.0]);
+                }
+            }
+            for v in probes {
+                let expected = reference_class(t, wb, it, v);
+                assert_eq!(t.item_class(wb, it, v), expected, "{wb:?} {it} {v}");
+                let mut values: Values = [None; ITEM_COUNT];
+                values[it.index()] = Some(v);
+                let (classes, class) = t.classes(wb, &values);
+                assert_eq!(classes[it.index()], expected, "{wb:?} {it} {v}");
+                assert_eq!(class, expected.filter(|_| it.is_section_item()), "{wb:?} {it} {v}");
+                assert!(classes.iter().enumerate().all(|(k, c)| k == it.index() || c.is_none()));
+            }
+        }
+    }
+}
+
+#[test]
+fn class_items_are_the_section_items_at_the_sample_class() {
+    // Every class against item classes spread over all six classes and none, and a few random mixes.
+    let all = [None, Some(I), Some(II), Some(III), Some(IV), Some(V), Some(WorseThanV)];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for round in 0..2000usize {
+        let mut item_classes = [None; ITEM_COUNT];
+        for (k, c) in item_classes.iter_mut().enumerate() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *c = all[if round < 7 {
+                (k + round) % 7
+            } else {
+                (state % 7) as usize
+            }];
+        }
+        for class in all {
+            let expected: Vec<Item> = Item::ALL
+                .into_iter()
+                .filter(|i| {
+                    i.is_section_item() && class != Some(I) && class.is_some() && item_classes[i.index()] == class
+                })
+                .collect();
+            let got: Vec<Item> = ecociv_water::gb3838::class_items(class, &item_classes).collect();
+            assert_eq!(got, expected, "{class:?} {item_classes:?}");
+        }
+    }
+}
