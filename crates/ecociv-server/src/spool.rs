@@ -158,6 +158,16 @@ impl Spooled {
         })
     }
 
+    /// A file already on disk (the CLI's import): read in place, never copied or held in memory.
+    pub fn open(path: &std::path::Path) -> io::Result<Spooled> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(Spooled {
+            file: Arc::new(file),
+            len,
+        })
+    }
+
     /// The upload's size in bytes.
     pub fn len(&self) -> u64 {
         self.len

@@ -72,8 +72,9 @@ pub enum Command {
     /// 地图：导入县级行政区划边界（GeoJSON），汇总页据此绘制分布图 (maps: import boundaries)
     #[command(subcommand)]
     Map(map::MapCommand),
-    /// 监测数据更正：撤回或替换数据库中的读数（须写明理由，保留历史）、查看读数历史 (monitoring data in the
-    /// database: corrections — withdraw or replace readings with a reason, history kept — and a reading's history)
+    /// 数据库中的监测数据：导入文件（显示进度）、更正（撤回或替换读数，须写明理由，保留历史）、查看读数历史
+    /// (monitoring data in the database: import a file with progress, corrections — withdraw or replace
+    /// readings with a reason, history kept — and a reading's history)
     #[command(subcommand)]
     Monitoring(monitoring::MonitoringCommand),
     /// 数据库：各表在 PostgreSQL + Citus 上的分布 (the database: where its tables are on PostgreSQL + Citus)

@@ -1,10 +1,15 @@
-//! `ecociv monitoring correct|history` (issue 19): corrections of the monitoring readings stored in a
-//! database — a correction file (the import's format plus `action` retract/supersede and `reason`)
+//! `ecociv monitoring import|correct|history` (issue 19): a monitoring file imported into a database as the
+//! server imports an upload (`ecociv_server::service::monitoring::store_spooled`: checked whole, then stored in
+//! one transaction, every reading or none, the pages' figures computed), read in place whatever its size, with
+//! its progress on the terminal; corrections of the monitoring readings stored in a database — a correction file (the import's format plus `action` retract/supersede and `reason`)
 //! applied all or nothing by `ecociv_server::service::corrections::apply`, the same checks as the server's
 //! API and pages — and a reading's history (the imported value, then each correction with who, when, why).
 
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use clap::Subcommand;
 use ecociv_monitoring::kind::Kind;
@@ -13,6 +18,10 @@ use super::{open_store, runtime};
 
 #[derive(Subcommand)]
 pub enum MonitoringCommand {
+    /// 导入监测数据文件：先完整检查，再在一个事务中存储，全部成功或全部不导入，随后计算页面结果；显示进度
+    /// (import a monitoring file: checked whole, then stored in one transaction — all or nothing — and the
+    /// pages' figures computed; progress shown)
+    Import(ImportArgs),
     /// 更正数据库中的监测读数：撤回（retract）或替换（supersede），每行或整批须有理由，全部成功或全部不更正
     /// (correct stored readings: retract or supersede, a reason per line or for the batch, all or nothing)
     Correct(CorrectArgs),
@@ -41,6 +50,24 @@ pub struct CorrectArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// 更正文件 .csv (the correction file)
+    pub file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 数据库地址 (database URL)
+    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
+    pub db: String,
+    /// 区域代码 (the zone's code)
+    #[arg(long)]
+    pub zone: String,
+    /// 监测数据类型，如 air、air_daily、sections、noise、soil_development (the kind)
+    #[arg(long, value_parser = kind_arg)]
+    pub kind: Kind,
+    /// 只检查，不写入 (check only; store nothing)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 监测数据文件 .csv (the file)
     pub file: PathBuf,
 }
 
@@ -75,9 +102,169 @@ fn kind_arg(code: &str) -> Result<Kind, String> {
 
 pub fn run(command: MonitoringCommand) -> anyhow::Result<ExitCode> {
     match command {
+        MonitoringCommand::Import(args) => runtime()?.block_on(import(args)),
         MonitoringCommand::Correct(args) => runtime()?.block_on(correct(args)),
         MonitoringCommand::History(args) => runtime()?.block_on(history(args)),
     }
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    use ecociv_server::service::monitoring as service;
+    let store = open_store(&args.db).await?;
+    if store.zone(&args.zone).await?.is_none() {
+        eprintln!("数据库中没有区域 {} (no such zone in the database)", args.zone);
+        return Ok(ExitCode::FAILURE);
+    }
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match service::check_file_name(&name) {
+        Ok(name) => name,
+        Err(error) => {
+            eprintln!("{}: {}", args.file.display(), error.message);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let spooled = ecociv_server::spool::Spooled::open(&args.file)
+        .map_err(|e| anyhow::anyhow!("{}: 无法读取 (cannot read): {e}", args.file.display()))?;
+    let imports = Arc::new(ecociv_server::spool::Imports::default());
+    let guard = imports.start(&args.zone, args.kind.code(), &name, args.dry_run);
+    guard.import.total.store(spooled.len(), Ordering::Relaxed);
+    let shown = ProgressLine::start(guard.import.clone());
+    let outcome = service::store_spooled(
+        &store,
+        Some(guard.import.clone()),
+        &args.zone,
+        args.kind,
+        &name,
+        &spooled,
+        args.dry_run,
+    )
+    .await;
+    shown.finish().await;
+    store.close().await;
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(error) => {
+            // The problem names file, line and field (a refusal of the whole file, e.g. a repeat, is
+            // prefixed with the file's name); nothing was stored.
+            if error.message.contains(&name) {
+                eprintln!("{}", error.message);
+            } else {
+                eprintln!("{name}: {}", error.message);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let years: Vec<String> = summary["years_computed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|y| y.to_string())
+        .collect();
+    if args.dry_run {
+        println!(
+            "{name}：检查通过，{} 行、{} 个读数、{} 个站点（断面、点位），未写入 (checked: {} rows, {} readings; nothing stored)",
+            summary["rows"], summary["readings"], summary["stations"], summary["rows"], summary["readings"]
+        );
+    } else {
+        println!(
+            "{name}：已导入 {} 个读数（{} 行、{} 个站点），已计算 {} 年的页面结果 (imported {} readings; figures of {} computed)",
+            summary["stored"],
+            summary["rows"],
+            summary["stations"],
+            if years.is_empty() {
+                "—".to_owned()
+            } else {
+                years.join("、")
+            },
+            summary["stored"],
+            if years.is_empty() {
+                "no year".to_owned()
+            } else {
+                years.join(", ")
+            },
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An import's progress on stderr: one line rewritten in place twice a second on a terminal; otherwise
+/// (a log, a pipe) a line when the phase changes and every ten seconds.
+struct ProgressLine {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ProgressLine {
+    fn start(import: Arc<ecociv_server::spool::Import>) -> ProgressLine {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let terminal = std::io::stderr().is_terminal();
+        let task = tokio::spawn(async move {
+            let every = std::time::Duration::from_millis(if terminal { 500 } else { 10_000 });
+            let mut phase = None;
+            let mut last = tokio::time::Instant::now();
+            loop {
+                let done = tokio::select! {
+                    _ = stopped.changed() => true,
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => false,
+                };
+                let now = import.phase();
+                if terminal || phase != Some(now) || last.elapsed() >= every || done {
+                    let line = progress_text(&import.json());
+                    let mut err = std::io::stderr().lock();
+                    let _ = if terminal {
+                        write!(err, "\r\x1b[K{line}")
+                    } else {
+                        writeln!(err, "{line}")
+                    };
+                    let _ = err.flush();
+                    phase = Some(now);
+                    last = tokio::time::Instant::now();
+                }
+                if done {
+                    if terminal {
+                        let _ = writeln!(std::io::stderr());
+                    }
+                    return;
+                }
+            }
+        });
+        ProgressLine { stop, task }
+    }
+
+    async fn finish(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// A progress line from an import's JSON (`ecociv_server::spool::Import::json`): the phase, the share of
+/// the file read in it, the readings stored.
+fn progress_text(progress: &serde_json::Value) -> String {
+    let total = progress["bytes"].as_u64().unwrap_or(0);
+    // MiB to 0.1 for files of a MiB or more, KiB below.
+    let (unit, scale, decimals) = if total >= 1 << 20 {
+        ("MiB", (1u64 << 20) as f64, 1)
+    } else {
+        ("KiB", 1024.0, 0)
+    };
+    let size = |bytes: u64| format!("{:.*}", decimals, bytes as f64 / scale);
+    let mut line = format!(
+        "{} {:>3}%（{}/{} {unit}）",
+        progress["phase_label"].as_str().unwrap_or_default(),
+        progress["percent"].as_u64().unwrap_or(0),
+        size(progress["bytes_read"].as_u64().unwrap_or(0)),
+        size(total),
+    );
+    let stored = progress["stored"].as_u64().unwrap_or(0);
+    if stored > 0 {
+        line.push_str(&format!("，已写入 {stored} 个读数 ({stored} readings written)"));
+    }
+    line.push_str(&format!(" · {} s", progress["seconds"].as_u64().unwrap_or(0)));
+    line
 }
 
 async fn correct(args: CorrectArgs) -> anyhow::Result<ExitCode> {

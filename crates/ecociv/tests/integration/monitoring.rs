@@ -1,3 +1,5 @@
+//! `ecociv monitoring import` (issue 19): a file imported into a database with its progress on stderr, all
+//! or nothing — a dry run, a refused file and a repeat store nothing and name the file (and line, field).
 //! `ecociv monitoring correct|history` (issue 19): a correction file applied to a database's readings all or
 //! nothing — a refused file (a reading not stored, a reason missing) exits 1 naming file, line and field
 //! and changes nothing; an accepted one keeps the imported reading in the history with who, when and why.
@@ -126,4 +128,95 @@ fn a_correction_file_is_applied_all_or_nothing_and_the_history_keeps_the_importe
     );
     assert!(text.contains("现值 (current): 99"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn stored(url: &str, kind: ecociv_monitoring::kind::Kind) -> usize {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = ecociv_store::Store::open(url).await.unwrap();
+        let cells = store.monitoring_cells("450202", kind.domain(), "", "~").await.unwrap();
+        store.close().await;
+        cells.len()
+    })
+}
+
+#[test]
+fn a_monitoring_file_is_imported_with_its_progress_all_or_nothing() {
+    use ecociv_monitoring::kind::Kind;
+    let (dir, url) = database("monitoring-import");
+    let (_, name, bytes) = ecociv_server::demo::FORMAT_EXAMPLES
+        .iter()
+        .find(|(kind, ..)| *kind == "air_daily")
+        .unwrap();
+    let readings = ecociv_monitoring::kind::parse(Kind::AirDaily, name, bytes)
+        .unwrap()
+        .cells
+        .len();
+    assert!(readings > 1000);
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let import = |path: &std::path::Path, zone: &str, extra: &[&str]| {
+        let mut args = vec![
+            "monitoring",
+            "import",
+            "--db",
+            &url,
+            "--zone",
+            zone,
+            "--kind",
+            "air_daily",
+        ];
+        args.extend_from_slice(extra);
+        let path = path.to_str().unwrap().to_owned();
+        let mut args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        args.push(path);
+        ecociv(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    let dry = import(&file, "450202", &["--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains(&format!("{readings} 个读数")) && stdout(&dry).contains("未写入"));
+    assert_eq!(stored(&url, Kind::AirDaily), 0, "a dry run stores nothing");
+
+    let done = import(&file, "450202", &[]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let out = stdout(&done);
+    assert!(
+        out.contains(&format!("已导入 {readings} 个读数")) && out.contains("已计算 2022 年"),
+        "{out}"
+    );
+    // Not a terminal: a progress line per phase seen, the last with the readings written.
+    let progress = stderr(&done);
+    assert!(
+        progress.contains("正在") && progress.contains(&format!("已写入 {readings} 个读数")),
+        "{progress}"
+    );
+    assert!(progress.contains("KiB"), "{progress}");
+    assert_eq!(stored(&url, Kind::AirDaily), readings);
+
+    let again = import(&file, "450202", &[]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains(&format!("{name}: ")) && stderr(&again).contains("整批未导入"));
+
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut fields: Vec<String> = lines[4].split(',').map(str::to_owned).collect();
+    fields[2] = "abc".into();
+    lines[4] = fields.join(",");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let refused = import(&bad, "450202", &[]);
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(
+        err.contains("bad.csv: 第 5 行第 3 列") && err.contains("未导入任何数据"),
+        "{err}"
+    );
+    assert_eq!(stored(&url, Kind::AirDaily), readings, "a refused file changes nothing");
+
+    let nowhere = import(&file, "999999", &[]);
+    assert!(!nowhere.status.success() && stderr(&nowhere).contains("没有区域 999999"));
 }
