@@ -82,7 +82,9 @@ try:
     running = json.load(sys.stdin).get("importing", [])
 except Exception:
     running = []
-print(" ".join("{} {}% stored {}".format(i["phase"], i["percent"], i["stored"]) for i in running) or "-")'; }
+print(" ".join("{} {}% stored {}{}".format(i["phase"], i["percent"], i["stored"],
+    " stations {}/{}".format(i.get("stations_done"), i.get("stations_total")) if i["phase"] == "computing" else "")
+    for i in running) or "-")'; }
 # The readings of the file's stations and the file's import record (pending or committed), as stored.
 COUNT_SQL="SELECT (SELECT COUNT(*) FROM monitoring_reading r JOIN monitoring_series s ON s.zone_code = r.zone_code AND s.id = r.series_id WHERE s.station LIKE 'BIG-%') + (SELECT COUNT(*) FROM monitoring_import WHERE file = '$(basename "$FILE")')"
 readings() {

@@ -150,10 +150,15 @@ impl Date {
         let y = num(&b[0..4])?;
         let m = num(&b[5..7])?;
         let d = num(&b[8..10])?;
-        if !(1900..=2999).contains(&y) {
+        Date::in_range(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+    }
+
+    /// A date the readers accept: a day that exists ([`Date::new`]) in the years 1900–2999.
+    pub fn in_range(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1900..=2999).contains(&year) {
             return None;
         }
-        Date::new(y as i32, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+        Date::new(year, month, day)
     }
 
     /// Day of the year, 1-based (0 for fields that name no day).

@@ -21,6 +21,9 @@ use crate::station::{AnnualEngine, HourlyRow, OrderError, StationAnnual};
 use crate::zone::{ZoneEngine, ZoneYear};
 
 mod parallel;
+mod values;
+
+pub use values::StationValues;
 
 /// Header of the hourly input of `ecociv air annual`.
 pub const HOURLY_HEADER: [&str; 9] = ["station", "date", "hour", "so2", "no2", "pm10", "co", "o3", "pm25"];
@@ -238,15 +241,7 @@ impl<F: Fields> Rec<'_, F> {
     }
 
     fn station(&self, c: usize) -> Result<&str, InputError> {
-        let s = std::str::from_utf8(crate::edition::trim(self.rec.get(c)))
-            .map_err(|_| self.input_err(Some(c), "不是有效的 UTF-8 / not valid UTF-8".into()))?;
-        if s.is_empty() {
-            return Err(self.input_err(Some(c), "站点为空 / empty station".into()));
-        }
-        if let Some(problem) = ecociv_csvline::name_problem(s) {
-            return Err(self.input_err(Some(c), format!("{problem}: `{}`", excerpt(s))));
-        }
-        Ok(s)
+        station_field(self.rec.get(c)).map_err(|message| self.input_err(Some(c), message))
     }
 
     fn date(&self, c: usize) -> Result<Date, InputError> {
@@ -262,13 +257,7 @@ impl<F: Fields> Rec<'_, F> {
     }
 
     fn value(&self, c: usize) -> Result<Option<i64>, InputError> {
-        let f = crate::edition::trim(self.rec.get(c));
-        if f.is_empty() {
-            return Ok(None);
-        }
-        parse_milli(f)
-            .map(Some)
-            .map_err(|e| self.input_err(Some(c), format!("{}: `{}`", e.message(), excerpt_bytes(f))))
+        value_field(self.rec.get(c)).map_err(|message| self.input_err(Some(c), message))
     }
 
     fn hourly(&self) -> Result<HourlyRow<'_>, InputError> {
@@ -362,6 +351,31 @@ fn next_record<R: Read>(
             }
         }
     }
+}
+
+/// A station field as the readers take it (spaces trimmed): a name, or why it is refused.
+fn station_field(field: &[u8]) -> Result<&str, String> {
+    let s = std::str::from_utf8(crate::edition::trim(field))
+        .map_err(|_| "不是有效的 UTF-8 / not valid UTF-8".to_owned())?;
+    if s.is_empty() {
+        return Err("站点为空 / empty station".into());
+    }
+    if let Some(problem) = ecociv_csvline::name_problem(s) {
+        return Err(format!("{problem}: `{}`", excerpt(s)));
+    }
+    Ok(s)
+}
+
+/// A concentration field as the readers take it (spaces trimmed): empty is missing, otherwise its
+/// milli-units ([`parse_milli`]), or why it is refused.
+fn value_field(field: &[u8]) -> Result<Option<i64>, String> {
+    let f = crate::edition::trim(field);
+    if f.is_empty() {
+        return Ok(None);
+    }
+    parse_milli(f)
+        .map(Some)
+        .map_err(|e| format!("{}: `{}`", e.message(), excerpt_bytes(f)))
 }
 
 fn parse_hour(b: &[u8]) -> Option<u8> {

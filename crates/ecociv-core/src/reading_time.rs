@@ -61,17 +61,33 @@ pub fn time_text(key: i64) -> String {
     if key <= 0 {
         return String::new();
     }
-    let mut text = format!("{:04}", key / POW[0]);
-    for (i, (pow, separator)) in POW.iter().zip(PART_SEPARATOR).enumerate().skip(1) {
+    let (year, parts) = time_parts(key);
+    let mut text = format!("{year:04}");
+    for (part, separator) in parts.iter().zip(&PART_SEPARATOR[1..]) {
+        let Some(shown) = part else { break };
+        text.push(*separator as char);
+        text.push_str(&format!("{shown:02}"));
+    }
+    text
+}
+
+/// The parts of a time key ([`time_key`]) as written in its text: year, then month, day, hour, minute and
+/// second where the time has them (`None` from the first part it lacks on). `(0, [None; 5])` for the empty
+/// time of a register.
+pub fn time_parts(key: i64) -> (i32, [Option<u8>; 5]) {
+    if key <= 0 {
+        return (0, [None; 5]);
+    }
+    let mut parts = [None; 5];
+    for (i, pow) in POW.iter().enumerate().skip(1) {
         let value = (key / pow) % 100;
         if value == 0 {
             break;
         }
         let shown = if i <= 2 { value } else { value - 1 };
-        text.push(separator as char);
-        text.push_str(&format!("{shown:02}"));
+        parts[i - 1] = u8::try_from(shown).ok();
     }
-    text
+    (i32::try_from(key / POW[0]).unwrap_or(i32::MAX), parts)
 }
 
 /// The key of a range bound given as text, such that `time_key(t) >= key` exactly when `t >= bound` as

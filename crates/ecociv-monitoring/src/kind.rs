@@ -16,7 +16,7 @@ use std::ops::ControlFlow;
 
 use ecociv_air::EditionChoice;
 use ecociv_air::hj663::DayRecord;
-use ecociv_air::ingest::{DAILY_HEADER, HOURLY_HEADER, IngestError, ReadOptions};
+use ecociv_air::ingest::{DAILY_HEADER, HOURLY_HEADER, IngestError, ReadOptions, StationValues};
 use ecociv_air::zone::{ZoneEngine, ZoneYear};
 use ecociv_csvline::LineCounter;
 use ecociv_water::evaluation2011::{PeriodAccumulator, Thresholds};
@@ -273,11 +273,32 @@ pub struct Cell {
 impl Cell {
     /// The cell's text in the rebuilt CSV.
     pub fn text(&self) -> String {
-        if !self.flag.is_empty() {
-            return self.flag.clone();
-        }
-        self.value.map(|v| v.to_string()).unwrap_or_default()
+        let mut text = String::new();
+        write_text(&mut text, self.value, &self.flag);
+        text
     }
+}
+
+/// Writes a stored cell's text — its flag where it has one (the text as given, when it is not exactly the
+/// number's shortest rendering), else its number — after what `out` holds.
+fn write_text(out: &mut String, value: Option<f64>, flag: &str) {
+    if !flag.is_empty() {
+        out.push_str(flag);
+    } else if let Some(value) = value {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{value}");
+    }
+}
+
+/// A stored reading of one station as a store hands it over: its parameter (the file's column), its
+/// time's key ([`ecociv_core::reading_time::time_key`]), its number and its flag (as in [`Cell`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredReading<'a> {
+    pub parameter: &'a str,
+    pub at: i64,
+    pub value: Option<f64>,
+    pub flag: &'a str,
 }
 
 /// An upload read and validated.
@@ -667,6 +688,46 @@ impl AirFigures {
         )
         .map(|_| ())
         .map_err(|e| air_problem(&self.file, e))
+    }
+
+    /// One station's stored readings of `kind` ([`Kind::Air`] or [`Kind::AirDaily`]), in any order: the
+    /// same figures as [`AirFigures::push_csv`] (daily: [`AirFigures::push_daily_csv`]) of the CSV
+    /// [`rebuild`] makes of them, without the CSV — each reading's text ([`Cell::text`]) and time are read
+    /// by the air readers' own rules ([`ecociv_air::ingest::StationValues`]). A reading of a parameter
+    /// that is not one of the file's columns is left out, as the rebuilt CSV leaves it out.
+    pub fn push_readings<'a>(
+        &mut self,
+        kind: Kind,
+        station: &str,
+        readings: impl IntoIterator<Item = StoredReading<'a>>,
+    ) -> Result<(), Problem> {
+        let problem = |e| air_problem(&self.file, IngestError::Input(e));
+        let mut values = match kind {
+            Kind::AirDaily => StationValues::daily(&self.file, station),
+            _ => StationValues::hourly(&self.file, station),
+        }
+        .map_err(problem)?;
+        let mut text = String::new();
+        for reading in readings {
+            let Some(column) = values.column(reading.parameter) else {
+                continue;
+            };
+            // An hourly time is `YYYY-MM-DDTHH`; without its hour it is hour 0, as the rebuilt CSV has it.
+            let (year, [month, day, hour, minute, _]) = ecociv_core::reading_time::time_parts(reading.at);
+            let (Some(month), Some(day), None) = (month, day, minute.filter(|_| kind == Kind::Air)) else {
+                let time = ecociv_core::reading_time::time_text(reading.at);
+                return Err(Problem::new(
+                    &self.file,
+                    format!("站点 {station} 的时间“{time}”不是整点 / station {station}: time {time} is not an hour"),
+                ));
+            };
+            text.clear();
+            write_text(&mut text, reading.value, reading.flag);
+            values
+                .push(column, (year, month, day), hour.unwrap_or(0), text.as_bytes())
+                .map_err(problem)?;
+        }
+        values.into_engine(&mut self.engine).map_err(problem)
     }
 
     /// The zone's years and daily records.

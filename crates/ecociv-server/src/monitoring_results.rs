@@ -28,6 +28,7 @@ use ecociv_store::monitoring_result::{HEADER_YEAR, MonitoringResult, PageWrite};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
+use crate::spool::Import;
 
 /// Bumped when what is computed or how changes (a new engine makes every stored row stale).
 pub const ENGINE_REVISION: u32 = 1;
@@ -181,47 +182,72 @@ pub(crate) async fn zone_framework(store: &Store, code: &str) -> ApiResult<Frame
 /// without hours (as `ecociv assess` reads a folder of both) — and writes them; a year without any
 /// valid figure is removed. `one_file`: the computation follows the import of one file covering exactly
 /// `years`, so the other years' rows current before it stay current ([`PageWrite::carry_from`]).
+/// `progress`: the import being computed for, told the stations done of all to do.
 /// Returns the years written.
-pub async fn compute_air(store: &Store, code: &str, years: &[i32], one_file: bool) -> ApiResult<Vec<i32>> {
+pub async fn compute_air(
+    store: &Store,
+    code: &str,
+    years: &[i32],
+    one_file: bool,
+    progress: Option<&Import>,
+) -> ApiResult<Vec<i32>> {
     // The version first: readings imported after it make the rows stale, never the reverse.
     let version = store.monitoring_file_count(code, &domains(AIR)).await?;
     let framework = zone_framework(store, code).await?;
     let engine = engine(&framework);
     let mut files = Vec::new();
+    let mut stations = Vec::new();
     for air_kind in [Kind::Air, Kind::AirDaily] {
         files.extend(store.monitoring_files(code, air_kind.domain()).await?);
+        stations.push(store.monitoring_station_count(code, air_kind.domain()).await?);
+    }
+    // Each year reads each kind's stations once.
+    let total = stations.iter().sum::<u64>() * years.len() as u64;
+    let mut done = 0;
+    if let Some(progress) = progress {
+        progress.stations(0, total);
     }
     let mut results = Vec::new();
     let mut empty = Vec::new();
     for &year in years {
         // One query per kind for the year, read station by station (in byte order of station names, the
-        // readers' order; the figures do not depend on it), each station's CSV computed off the runtime.
+        // readers' order; the figures do not depend on it). Each station's readings go to the air engine
+        // off the runtime while the next station's are read.
         let figures = std::sync::Arc::new(Mutex::new(kind::AirFigures::new(code, Some(year), "air")));
-        for air_kind in [Kind::Air, Kind::AirDaily] {
+        for (air_kind, kind_stations) in [Kind::Air, Kind::AirDaily].into_iter().zip(&stations) {
+            let mut pending: Option<Pending> = None;
             store
-                .for_each_station_cells(
+                .for_each_station_readings(
                     code,
                     air_kind.domain(),
                     &format!("{year}"),
                     &format!("{}", year + 1),
-                    |_, stored| {
+                    |station| {
                         let figures = figures.clone();
-                        async move {
-                            crate::work::cpu(move || {
-                                let csv = kind::rebuild(air_kind, &cells(stored));
-                                let mut figures = figures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                                if air_kind == Kind::AirDaily {
-                                    figures.push_daily_csv(&csv)
-                                } else {
-                                    figures.push_csv(&csv)
-                                }
-                            })
-                            .await?
-                            .map_err(|p| stored_problem(&p))
-                        }
+                        let this = tokio::spawn(crate::work::cpu(move || {
+                            let readings = station.series.iter().flat_map(|(parameter, readings)| {
+                                readings.iter().map(move |r| kind::StoredReading {
+                                    parameter,
+                                    at: r.at,
+                                    value: r.value,
+                                    flag: &r.flag,
+                                })
+                            });
+                            let mut figures = figures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                            figures
+                                .push_readings(air_kind, &station.station, readings)
+                                .map_err(|p| stored_problem(&p))
+                        }));
+                        let previous = pending.replace(this);
+                        async move { finished(previous, progress).await }
                     },
                 )
                 .await?;
+            finished(pending.take(), progress).await?;
+            done += kind_stations;
+            if let Some(progress) = progress {
+                progress.stations(done, total);
+            }
         }
         let figures = std::mem::replace(
             &mut *figures.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
@@ -258,6 +284,20 @@ pub async fn compute_air(store: &Store, code: &str, years: &[i32], one_file: boo
         })
         .await?;
     Ok(written)
+}
+
+/// A station's computation running ([`compute_air`]).
+type Pending = tokio::task::JoinHandle<ApiResult<ApiResult<()>>>;
+
+/// Waits for a station's computation ([`compute_air`]) and counts it done.
+async fn finished(station: Option<Pending>, progress: Option<&Import>) -> ApiResult<()> {
+    if let Some(station) = station {
+        station.await.map_err(ApiError::internal)???;
+        if let Some(progress) = progress {
+            progress.station_done();
+        }
+    }
+    Ok(())
 }
 
 fn build_air(
@@ -433,7 +473,13 @@ fn water_results(
 
 /// After a file of `kind` was stored: computes the page's figures of the years it covers (`from`/`to`:
 /// its first and last times; water: every year).
-pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&str, &str)>) -> ApiResult<Vec<i32>> {
+pub async fn after_import(
+    store: &Store,
+    code: &str,
+    kind: Kind,
+    span: Option<(&str, &str)>,
+    progress: Option<&Import>,
+) -> ApiResult<Vec<i32>> {
     match kind.medium() {
         crate::noise_soil::NOISE => return crate::noise_soil::compute_noise(store, code).await,
         crate::noise_soil::SOIL => return crate::noise_soil::compute_soil(store, code).await,
@@ -445,7 +491,7 @@ pub async fn after_import(store: &Store, code: &str, kind: Kind, span: Option<(&
             return Ok(Vec::new());
         };
         let years: Vec<i32> = (from..=to).collect();
-        compute_air(store, code, &years, true).await
+        compute_air(store, code, &years, true, progress).await
     } else {
         compute_water(store, code).await
     }
@@ -464,7 +510,7 @@ pub async fn refresh(store: &Store, code: &str, page: &str) -> ApiResult<()> {
         years.extend(store.monitoring_years(code, Kind::AirDaily.domain()).await?);
         years.sort_unstable();
         years.dedup();
-        compute_air(store, code, &years, false).await?;
+        compute_air(store, code, &years, false, None).await?;
     } else {
         compute_water(store, code).await?;
     }

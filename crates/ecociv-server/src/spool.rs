@@ -289,6 +289,9 @@ pub struct Import {
     pub read: AtomicU64,
     /// Records stored (or checked, in a dry run) so far.
     pub stored: AtomicU64,
+    /// While computing: the stations (one kind's readings of one station in one year) done, of all.
+    stations_done: AtomicU64,
+    stations_total: AtomicU64,
     phase: AtomicU8,
     started: std::time::Instant,
 }
@@ -304,9 +307,30 @@ impl Import {
         self.phase.store(phase as u8, Ordering::Relaxed);
     }
 
-    /// The progress as JSON (the API's and the pages' source).
+    /// While computing: `done` stations of `total`.
+    pub fn stations(&self, done: u64, total: u64) {
+        self.stations_total.store(total, Ordering::Relaxed);
+        self.stations_done.store(done, Ordering::Relaxed);
+    }
+
+    /// While computing: one more station done.
+    pub fn station_done(&self) {
+        self.stations_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The progress as JSON (the API's and the pages' source). While computing, `percent` is of the
+    /// stations (`stations_done` of `stations_total`); before, of the file's bytes read in the phase.
     pub fn json(&self) -> serde_json::Value {
         let (total, read) = (self.total.load(Ordering::Relaxed), self.read.load(Ordering::Relaxed));
+        let stations = (
+            self.stations_done.load(Ordering::Relaxed),
+            self.stations_total.load(Ordering::Relaxed),
+        );
+        let (part, whole) = if self.phase() == Phase::Computing {
+            stations
+        } else {
+            (read, total)
+        };
         serde_json::json!({
             "id": self.id,
             "what": self.what,
@@ -316,8 +340,10 @@ impl Import {
             "phase_label": self.phase().label(),
             "bytes": total,
             "bytes_read": read,
-            "percent": (read.min(total) * 100).checked_div(total).unwrap_or(0),
+            "percent": (part.min(whole) * 100).checked_div(whole).unwrap_or(0),
             "stored": self.stored.load(Ordering::Relaxed),
+            "stations_done": stations.0,
+            "stations_total": stations.1,
             "seconds": self.started.elapsed().as_secs(),
         })
     }
@@ -357,6 +383,8 @@ impl Imports {
             total: AtomicU64::new(0),
             read: AtomicU64::new(0),
             stored: AtomicU64::new(0),
+            stations_done: AtomicU64::new(0),
+            stations_total: AtomicU64::new(0),
             phase: AtomicU8::new(Phase::Receiving as u8),
             started: std::time::Instant::now(),
         });
@@ -415,6 +443,23 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].json()["percent"], 25);
         assert_eq!(listed[0].json()["phase"], "storing");
+        // Computing: the percentage is of the stations done, the bytes stay the file's.
+        guard.import.set_phase(Phase::Computing);
+        guard.import.stations(0, 8);
+        guard.import.station_done();
+        guard.import.station_done();
+        let computing = listed[0].json();
+        assert_eq!(
+            (
+                &computing["phase"],
+                &computing["percent"],
+                &computing["stations_done"],
+                &computing["stations_total"]
+            ),
+            (&"computing".into(), &25.into(), &2.into(), &8.into()),
+            "{computing}"
+        );
+        assert_eq!(computing["bytes"], 200);
         assert!(imports.of_zone("450203").is_empty());
         drop(guard);
         assert!(imports.of_zone("450202").is_empty());

@@ -76,6 +76,22 @@ pub struct Cell {
     pub reading: Reading,
 }
 
+/// One station's readings as [`Store::for_each_station_readings`] hands them over: each of its series
+/// (parameter) with its readings in time order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StationReadings {
+    pub station: String,
+    pub series: Vec<(String, Vec<KeyedReading>)>,
+}
+
+/// A stored reading with its time as the key it is stored as ([`time_key`]; [`time_text`] gives the text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedReading {
+    pub at: i64,
+    pub value: Option<f64>,
+    pub flag: String,
+}
+
 /// Rows per multi-row INSERT (6 binds each: far below SQLite's and PostgreSQL's bind limits).
 pub const CHUNK: usize = 500;
 
@@ -376,15 +392,17 @@ impl Store {
             .collect()
     }
 
-    /// As [`Store::monitoring_cells`], handed to `each` one station at a time (the station, its cells in
-    /// (parameter, time) order), from **one** query read as a stream: memory holds one station's readings
-    /// whatever the domain's size, and a year of a zone's page costs one query instead of one per station
-    /// (~1.3 s each under load through the `Any` driver, issue 19). `CROSS JOIN` makes SQLite walk the
-    /// series first, in (station, parameter) order on their unique key, and each one's readings on the
-    /// readings' key: no sort (with a plain join it scanned the readings and sorted all of them — checked
-    /// with EXPLAIN QUERY PLAN on 150 M readings). PostgreSQL walks the series the same way (a LATERAL
-    /// subquery per series, see the query): no sort on disk either.
-    pub async fn for_each_station_cells<F, Fut, E>(
+    /// The readings of a domain with `from <= observed_at < to` ([`bound_key`]), as corrected, handed to
+    /// `each` one station at a time ([`StationReadings`]: its series in parameter order, each one's readings
+    /// in time order), stations in byte order of their names, from **one** query read as a stream: memory
+    /// holds one station's readings whatever the domain's size, and a year of a zone's page costs one query
+    /// instead of one per station (~1.3 s each under load through the `Any` driver, issue 19). The rows
+    /// carry only the series' number, the time key, the value and the flag (the series' names are read once,
+    /// before). `CROSS JOIN` makes SQLite walk the series first, in (station, parameter) order on their
+    /// unique key, and each one's readings on the readings' key: no sort (with a plain join it scanned the
+    /// readings and sorted all of them — checked with EXPLAIN QUERY PLAN on 150 M readings). PostgreSQL walks
+    /// the series the same way (a LATERAL subquery per series, see the query): no sort on disk either.
+    pub async fn for_each_station_readings<F, Fut, E>(
         &self,
         zone_code: &str,
         domain: &str,
@@ -393,14 +411,25 @@ impl Store {
         mut each: F,
     ) -> std::result::Result<(), E>
     where
-        F: FnMut(String, Vec<Cell>) -> Fut,
+        F: FnMut(StationReadings) -> Fut,
         Fut: Future<Output = std::result::Result<(), E>>,
         E: From<StoreError>,
     {
         let (from, to) = (bound_key(from)?, bound_key(to)?);
+        // The names of the domain's series, by number (a pending import's series have no visible reading).
+        let names: HashMap<i64, (String, String)> =
+            sqlx::query("SELECT id, station, parameter FROM monitoring_series WHERE zone_code = $1 AND domain = $2")
+                .bind(zone_code)
+                .bind(domain)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from)?
+                .iter()
+                .map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?))))
+                .collect::<Result<_>>()?;
         let sql = match self.backend {
             Backend::Sqlite => format!(
-                "SELECT s.station, s.parameter, r.at, {CORRECTED_VALUE} FROM monitoring_series s
+                "SELECT r.series_id, r.at, {CORRECTED_VALUE} FROM monitoring_series s
                  CROSS JOIN monitoring_reading r {LATEST_CORRECTION}
                  WHERE s.zone_code = $1 AND s.domain = $2 AND r.zone_code = s.zone_code AND r.series_id = s.id
                    AND r.at >= $3 AND r.at < $4 AND {NOT_RETRACTED} AND {VISIBLE}
@@ -413,7 +442,7 @@ impl Store {
             // PostgreSQL hashed the whole year and sorted it on disk (issue 19; EXPLAIN ANALYZE on 15.8 M
             // readings in docs/benchmarks.md: 864 MB of temporary files and 39.9 s, now none and 22.9 s).
             Backend::Postgres => format!(
-                "SELECT s.station, s.parameter, x.at, x.value, x.flag
+                "SELECT s.id, x.at, x.value, x.flag
                  FROM (SELECT id, station COLLATE \"C\" AS station, parameter COLLATE \"C\" AS parameter
                        FROM monitoring_series WHERE zone_code = $1 AND domain = $2 ORDER BY 2, 3 OFFSET 0) s
                  CROSS JOIN LATERAL (
@@ -430,31 +459,57 @@ impl Store {
             .bind(from)
             .bind(to)
             .fetch(&self.pool);
-        let mut station: Option<String> = None;
-        let mut cells = Vec::new();
+        let mut current = StationReadings::default();
+        let mut series_id = None;
         while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
             .await
             .map_err(StoreError::from)?
         {
-            let name: String = row.try_get("station").map_err(StoreError::from)?;
-            if station.as_deref() != Some(name.as_str())
-                && let Some(done) = station.replace(name.clone())
-                && !cells.is_empty()
-            {
-                each(done, std::mem::take(&mut cells)).await?;
+            let id: i64 = row.try_get(0).map_err(StoreError::from)?;
+            if series_id != Some(id) {
+                series_id = Some(id);
+                let Some((station, parameter)) = names.get(&id) else {
+                    return Err(StoreError::Invalid(format!("监测序列 {id} 不存在 (series {id} not found)")).into());
+                };
+                if *station != current.station || current.series.is_empty() {
+                    let done = std::mem::replace(
+                        &mut current,
+                        StationReadings {
+                            station: station.clone(),
+                            series: Vec::new(),
+                        },
+                    );
+                    if !done.series.is_empty() {
+                        each(done).await?;
+                    }
+                }
+                current.series.push((parameter.clone(), Vec::new()));
             }
-            cells.push(Cell {
-                station: name,
-                parameter: row.try_get("parameter").map_err(StoreError::from)?,
-                reading: reading_of(&row)?,
-            });
+            let reading = KeyedReading {
+                at: row.try_get(1).map_err(StoreError::from)?,
+                value: row.try_get(2).map_err(StoreError::from)?,
+                flag: row.try_get(3).map_err(StoreError::from)?,
+            };
+            if let Some((_, readings)) = current.series.last_mut() {
+                readings.push(reading);
+            }
         }
-        if let Some(done) = station
-            && !cells.is_empty()
-        {
-            each(done, cells).await?;
+        if !current.series.is_empty() {
+            each(current).await?;
         }
         Ok(())
+    }
+
+    /// The number of stations with series in a domain (a pending import's left out).
+    pub async fn monitoring_station_count(&self, zone_code: &str, domain: &str) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(DISTINCT s.station) FROM monitoring_series s WHERE s.zone_code = $1 AND s.domain = $2 AND {SERIES_VISIBLE}"
+        )))
+        .bind(zone_code)
+        .bind(domain)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// The names of the files imported into a domain (and of its correction batches, `更正:NAME`), in

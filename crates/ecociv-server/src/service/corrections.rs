@@ -137,7 +137,7 @@ pub async fn apply(
     let years = if dry_run {
         Vec::new()
     } else {
-        match crate::monitoring_results::after_import(store, code, kind, span).await {
+        match crate::monitoring_results::after_import(store, code, kind, span, None).await {
             Ok(years) => years,
             Err(error) => {
                 tracing::error!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");

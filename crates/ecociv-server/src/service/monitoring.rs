@@ -187,7 +187,7 @@ pub async fn store_spooled(
         // are stored whatever happens here: a page finding them stale recomputes them in the background).
         phase(Phase::Computing);
         let span = summary.span.as_ref().map(|(from, to)| (from.as_str(), to.as_str()));
-        let years = match crate::monitoring_results::after_import(store, code, kind, span).await {
+        let years = match crate::monitoring_results::after_import(store, code, kind, span, progress.as_deref()).await {
             Ok(years) => years,
             Err(error) => {
                 tracing::error!("监测数据结果计算失败 (monitoring figures not computed) {code}: {error:?}");

@@ -767,6 +767,19 @@ pub(super) fn importing(state: &AppState, web: &Web, code: &str, manage: bool) -
                 ecociv_web::i18n::Lang::Zh => phase.split(" (").next().unwrap_or(phase),
                 _ => phase.split(" (").nth(1).map_or(phase, |p| p.trim_end_matches(')')),
             };
+            if import.phase() == crate::spool::Phase::Computing {
+                // The readings are stored: the page's figures are being computed, station by station.
+                return ecociv_web::i18n::tf(
+                    web.lang,
+                    "monitoring.computing",
+                    &[
+                        ("file", &import.file),
+                        ("done", &progress["stations_done"]),
+                        ("total", &progress["stations_total"]),
+                        ("percent", &progress["percent"]),
+                    ],
+                );
+            }
             ecociv_web::i18n::tf(
                 web.lang,
                 "monitoring.importing",

@@ -2,6 +2,7 @@
 
 mod access;
 mod admin;
+mod air_from_readings;
 mod api;
 mod assessments;
 mod browser;

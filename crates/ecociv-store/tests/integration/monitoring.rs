@@ -244,40 +244,67 @@ async fn a_years_readings_come_station_by_station_from_one_query() {
         pending.push(&hours("B", &["pm25"], 10)).await.unwrap();
         pending.push(&hours("a", &["so2"], 10)).await.unwrap();
 
-        let mut seen: Vec<(String, Vec<ecociv_store::monitoring::Cell>)> = Vec::new();
+        let mut seen: Vec<ecociv_store::monitoring::StationReadings> = Vec::new();
         store
-            .for_each_station_cells("450202", "air", "2023", "2024", |station, cells| {
-                seen.push((station, cells));
+            .for_each_station_readings("450202", "air", "2023", "2024", |station| {
+                seen.push(station);
                 std::future::ready(Ok::<(), StoreError>(()))
             })
             .await
             .unwrap();
-        let names: Vec<&str> = seen.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = seen.iter().map(|s| s.station.as_str()).collect();
         assert_eq!(names, ["A", "Z", "a", "b", "城区"], "{:?}", store.backend());
-        for (station, cells) in &seen {
+        // The same readings as the station's own query, series in parameter order, times in order.
+        for station in &seen {
             let alone = store
-                .monitoring_station_cells("450202", "air", station, "2023", "2024")
+                .monitoring_station_cells("450202", "air", &station.station, "2023", "2024")
                 .await
                 .unwrap();
-            assert_eq!(cells, &alone, "{:?}: {station}", store.backend());
-            assert!(cells.iter().all(|c| &c.station == station));
+            let handed: Vec<ecociv_store::monitoring::Cell> = station
+                .series
+                .iter()
+                .flat_map(|(parameter, readings)| {
+                    readings.iter().map(|r| ecociv_store::monitoring::Cell {
+                        station: station.station.clone(),
+                        parameter: parameter.clone(),
+                        reading: ecociv_store::monitoring::Reading {
+                            observed_at: ecociv_store::monitoring::time_text(r.at),
+                            value: r.value,
+                            flag: r.flag.clone(),
+                        },
+                    })
+                })
+                .collect();
+            assert_eq!(handed, alone, "{:?}: {}", store.backend(), station.station);
         }
-        let of = |station: &str| &seen.iter().find(|(name, _)| name == station).unwrap().1;
+        let of = |name: &str| -> Vec<(&str, &ecociv_store::monitoring::KeyedReading)> {
+            let station = seen.iter().find(|s| s.station == name).unwrap();
+            station
+                .series
+                .iter()
+                .flat_map(|(parameter, readings)| readings.iter().map(move |r| (parameter.as_str(), r)))
+                .collect()
+        };
         assert_eq!(of("b").len(), 90);
         assert_eq!(of("Z").len(), 89, "the withdrawn reading is left out");
         assert_eq!(of("a").len(), 90, "other years and the pending import's so2 left out");
         let superseded = of("a")
-            .iter()
-            .find(|c| c.parameter == "pm25" && c.reading.observed_at == "2023-01-01T05")
+            .into_iter()
+            .find(|(parameter, r)| {
+                *parameter == "pm25" && r.at == ecociv_store::monitoring::time_key("2023-01-01T05").unwrap()
+            })
             .unwrap();
-        assert_eq!(superseded.reading.value, Some(55.0));
+        assert_eq!(superseded.1.value, Some(55.0));
+        // The stations of the domain, of every year (Q's readings are of 2024); the pending import's new
+        // station B not counted.
+        assert_eq!(store.monitoring_station_count("450202", "air").await.unwrap(), 6);
 
         // The callee's error stops the reading and is the answer.
         let mut calls = 0;
         let stopped = store
-            .for_each_station_cells("450202", "air", "2023", "2024", |station, _| {
+            .for_each_station_readings("450202", "air", "2023", "2024", |station| {
                 calls += 1;
-                std::future::ready(if station == "Z" {
+                std::future::ready(if station.station == "Z" {
                     Err(StoreError::Conflict("stop".into()))
                 } else {
                     Ok(())

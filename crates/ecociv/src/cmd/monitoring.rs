@@ -242,8 +242,21 @@ impl ProgressLine {
 }
 
 /// A progress line from an import's JSON (`ecociv_server::spool::Import::json`): the phase, the share of
-/// the file read in it, the readings stored.
+/// the file read in it, the readings stored; while the pages' figures are computed, the stations done.
 fn progress_text(progress: &serde_json::Value) -> String {
+    if progress["phase"] == "computing" {
+        let (done, total) = (
+            progress["stations_done"].as_u64().unwrap_or(0),
+            progress["stations_total"].as_u64().unwrap_or(0),
+        );
+        return format!(
+            "{} {:>3}%（已算 {done}/{total} 个站点 ({done} of {total} stations done)），已写入 {} 个读数 · {} s",
+            progress["phase_label"].as_str().unwrap_or_default(),
+            progress["percent"].as_u64().unwrap_or(0),
+            progress["stored"].as_u64().unwrap_or(0),
+            progress["seconds"].as_u64().unwrap_or(0)
+        );
+    }
     let total = progress["bytes"].as_u64().unwrap_or(0);
     // MiB to 0.1 for files of a MiB or more, KiB below.
     let (unit, scale, decimals) = if total >= 1 << 20 {
@@ -359,4 +372,29 @@ async fn history(args: HistoryArgs) -> anyhow::Result<ExitCode> {
         None => println!("现值 (current): 已撤回 (withdrawn)"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_text;
+
+    #[test]
+    fn the_progress_line_gives_the_bytes_read_then_the_stations_computed() {
+        let storing = serde_json::json!({
+            "phase": "storing", "phase_label": "正在存储 (storing)", "percent": 50, "bytes": 4u64 << 20,
+            "bytes_read": 2u64 << 20, "stored": 1200, "stations_done": 0, "stations_total": 0, "seconds": 7
+        });
+        assert_eq!(
+            progress_text(&storing),
+            "正在存储 (storing)  50%（2.0/4.0 MiB），已写入 1200 个读数 (1200 readings written) · 7 s"
+        );
+        let computing = serde_json::json!({
+            "phase": "computing", "phase_label": "正在计算 (computing)", "percent": 25, "bytes": 4u64 << 20,
+            "bytes_read": 0, "stored": 1200, "stations_done": 2, "stations_total": 8, "seconds": 9
+        });
+        assert_eq!(
+            progress_text(&computing),
+            "正在计算 (computing)  25%（已算 2/8 个站点 (2 of 8 stations done)），已写入 1200 个读数 · 9 s"
+        );
+    }
 }
