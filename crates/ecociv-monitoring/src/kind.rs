@@ -21,7 +21,7 @@ use ecociv_air::zone::{ZoneEngine, ZoneYear};
 use ecociv_csvline::LineCounter;
 use ecociv_water::evaluation2011::{PeriodAccumulator, Thresholds};
 use ecociv_water::gb3838::{Item, Table, WaterClass, Waterbody};
-use ecociv_water::ingest::{self as water_ingest, ZoneInputs, ZoneSource};
+use ecociv_water::ingest::{self as water_ingest, SampleTimes, ZoneInputs, ZoneSource, canonical_time};
 
 /// A monitoring file kind (监测数据类型).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -409,8 +409,10 @@ pub fn validate(kind: Kind, file: &str, input: impl Read) -> Result<(), Problem>
 /// file order; a sink answering `Break` stops the reading (`Ok(None)`). A stream: for hourly and daily
 /// air, memory holds the station names only (their readers, run by [`validate`] first, have refused a
 /// repeated station and hour or day, keeping a line number per station-day; a repeat past them is still
-/// refused by the store); for the other kinds, whose files are samples rather than hours, each
-/// (station, time) seen is kept to refuse a repeat naming both lines.
+/// refused by the store); for the other kinds, whose files are samples rather than hours, a repeated
+/// (station, time) is refused naming both lines — for water samples, files of any size, with each
+/// section's times in `ecociv_water`'s bounded [`SampleTimes`] (at most a table of days per year), for
+/// the other kinds' small files each (station, time) kept.
 pub fn split(
     kind: Kind,
     file: &str,
@@ -434,6 +436,7 @@ pub fn split(
     let columns = kind.columns();
     let mut given = 0u64;
     let mut keys: HashMap<(String, String), u64> = HashMap::new();
+    let mut sample_times: HashMap<String, SampleTimes> = HashMap::new();
     let mut stations = std::collections::HashSet::new();
     let mut rows = 0usize;
     let mut span: Option<(String, String)> = None;
@@ -492,7 +495,7 @@ pub fn split(
         let station = station.join("|");
         let time = match kind {
             // The noise reader takes `YYYY-MM-DD` and `H:MM` or `HH:MM`: one spelling, `YYYY-MM-DDTHH:MM`.
-            Kind::Noise => canonical_date(&format!(
+            Kind::Noise => canonical_time(&format!(
                 "{} {}",
                 get("date").map_or("", |(_, t)| t),
                 get("start").map_or("", |(_, t)| t)
@@ -509,7 +512,7 @@ pub fn split(
             _ => kind
                 .time_columns()
                 .iter()
-                .map(|name| get(name).map_or(String::new(), |(_, t)| canonical_date(t)))
+                .map(|name| get(name).map_or(String::new(), |(_, t)| canonical_time(t)))
                 .collect::<Vec<_>>()
                 .join("T"),
         };
@@ -530,9 +533,16 @@ pub fn split(
                 ),
             ));
         }
-        if !matches!(kind, Kind::Air | Kind::AirDaily)
-            && let Some(first) = keys.insert((station.clone(), time.clone()), at)
-        {
+        let repeat = match kind {
+            Kind::Air | Kind::AirDaily => None,
+            // Water samples, a file of any size: the times of each section in its bounded table.
+            Kind::Sections | Kind::DrinkingSources => match sample_times.get_mut(&station) {
+                Some(times) => times.insert(&time, at),
+                None => sample_times.entry(station.clone()).or_default().insert(&time, at),
+            },
+            _ => keys.insert((station.clone(), time.clone()), at),
+        };
+        if let Some(first) = repeat {
             return Err(problem(
                 at,
                 None,
@@ -900,42 +910,6 @@ pub fn soil_farmland(file: &str, input: impl Read) -> Result<Vec<ecociv_soil::in
         .map_err(|errors| first_problem(file, errors))
 }
 
-/// `YYYY-MM-DD` for a date written `YYYY-M-D` or `YYYY/M/D`, followed by `T` and the time when one follows
-/// the date (after a space or `T`). A text that is not such a date (a year, for `ei`) is kept as it is; the
-/// standards crates' readers have checked it before.
-fn canonical_date(text: &str) -> String {
-    let (date, time) = match text.find([' ', 'T']) {
-        Some(i) => (&text[..i], text[i + 1..].trim()),
-        None => (text, ""),
-    };
-    let parts: Vec<&str> = date.split(['-', '/']).collect();
-    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
-    if parts.len() != 3
-        || parts[0].len() != 4
-        || !parts.iter().all(|p| digits(p))
-        || parts[1].len() > 2
-        || parts[2].len() > 2
-    {
-        return text.to_owned();
-    }
-    let date = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
-    if time.is_empty() {
-        return date;
-    }
-    // A one-digit hour, minute or second (`9:00`) is written with two digits, as the date's parts are.
-    let time: Vec<String> = time
-        .split(':')
-        .map(|p| {
-            if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) {
-                format!("0{p}")
-            } else {
-                p.to_owned()
-            }
-        })
-        .collect();
-    format!("{date}T{}", time.join(":"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1266,11 +1240,11 @@ mod tests {
 
     #[test]
     fn water_dates_are_stored_in_one_spelling_so_a_sample_cannot_be_stored_twice() {
-        assert_eq!(canonical_date("2023/1/5"), "2023-01-05");
-        assert_eq!(canonical_date("2023-01-05 10:00"), "2023-01-05T10:00");
-        assert_eq!(canonical_date("2023/1/5 9:00"), "2023-01-05T09:00", "a one-digit hour");
-        assert_eq!(canonical_date("2023-01-05 9:5:7"), "2023-01-05T09:05:07");
-        assert_eq!(canonical_date("2023"), "2023", "a year (ei) is kept");
+        assert_eq!(canonical_time("2023/1/5"), "2023-01-05");
+        assert_eq!(canonical_time("2023-01-05 10:00"), "2023-01-05T10:00");
+        assert_eq!(canonical_time("2023/1/5 9:00"), "2023-01-05T09:00", "a one-digit hour");
+        assert_eq!(canonical_time("2023-01-05 9:5:7"), "2023-01-05T09:05:07");
+        assert_eq!(canonical_time("2023"), "2023", "a year (ei) is kept");
         let header = "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n";
         let one = format!("{header}S,2021-03-05,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
         let other = format!("{header}S,2021/3/5,river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");

@@ -223,13 +223,13 @@ fn printable(raw: &[u8]) -> Option<&str> {
     std::str::from_utf8(raw).ok()
 }
 
-/// [`printable`] text with no space at either end: a field [`Fields::raw`] leaves as it is.
+/// A text field as [`Fields::required_text`] takes it as it is: not empty, no ASCII white space at either end
+/// (which it would trim), no control character.
 #[inline]
-fn printable_trimmed(raw: &[u8]) -> Option<&str> {
-    if raw.first() == Some(&b' ') || raw.last() == Some(&b' ') {
-        return None;
-    }
-    printable(raw)
+fn plain_text(t: &str) -> Option<&str> {
+    let b = t.as_bytes();
+    let untrimmed = b.first().is_some_and(u8::is_ascii_whitespace) || b.last().is_some_and(u8::is_ascii_whitespace);
+    (!b.is_empty() && !untrimmed && ecociv_csvline::name_problem(t).is_none()).then_some(t)
 }
 
 /// The value of a field of `len` bytes that are digits and at most one point (`mantissa` the digits read as
@@ -343,36 +343,170 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
     (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y)
 }
 
-/// The sample dates of one section seen so far, for finding a sample given twice: `2024/1/5 08:00` and
-/// `2024-01-05 08:00` are the same (`-` or `/`, one- or two-digit month and day — the documented date rule —
-/// normalised to ISO 8601; a time after the date is kept as written). A date without a time, nearly every
-/// sample, is kept as one number (`yyyymmdd`) with no text allocated; a date with a time as its normalised
-/// text. Each with the line where it was first seen.
-#[derive(Default)]
-struct DatesSeen {
-    days: HashMap<u32, u64>,
+/// One spelling of a sample time, so that a sample cannot be given (or stored) twice under two spellings and
+/// times sort by date: a date `YYYY-MM-DD` or `YYYY/M/D` (`-` or `/`, one- or two-digit month and day) as
+/// `YYYY-MM-DD`, then, when a time follows after a space or `T`, `T` and the time with each one-digit part
+/// (`9:00`) written with two digits. Text of any other form is kept as it is (a year, for EI). The one rule
+/// for the water readers' given-twice check and for every monitoring kind's stored times.
+pub fn canonical_time(text: &str) -> String {
+    let (date, time) = match text.find([' ', 'T']) {
+        Some(i) => (&text[..i], text[i + 1..].trim()),
+        None => (text, ""),
+    };
+    let parts: Vec<&str> = date.split(['-', '/']).collect();
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || !parts.iter().all(|p| digits(p))
+        || parts[1].len() > 2
+        || parts[2].len() > 2
+    {
+        return text.to_owned();
+    }
+    let date = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
+    if time.is_empty() {
+        return date;
+    }
+    let time: Vec<String> = time
+        .split(':')
+        .map(|p| {
+            if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) {
+                format!("0{p}")
+            } else {
+                p.to_owned()
+            }
+        })
+        .collect();
+    format!("{date}T{}", time.join(":"))
+}
+
+/// The sample times of one section (or station) seen so far, each with the line where it was first seen, for
+/// finding a sample given twice: two spellings of one time are one sample ([`canonical_time`]). Its memory
+/// does not grow with the samples: a date without a time — nearly every sample — is kept in its year's
+/// [`Days`] (at most a table of the year's days); a date with a time as its [`canonical_time`] text, one entry
+/// per such sample (files of several samples a day).
+#[derive(Debug, Default)]
+pub struct SampleTimes {
+    years: HashMap<i32, Days>,
     timed: HashMap<String, u64>,
 }
 
-impl DatesSeen {
-    /// Records the date `t` (one [`parse_date_year`] accepted) at `line`; the line of the same date seen
-    /// before, if any.
-    fn insert(&mut self, t: &str, line: u64) -> Option<u64> {
-        let (date, time) = match t.find([' ', 'T']) {
-            Some(at) => (&t[..at], t[at..].trim()),
-            None => (t, ""),
-        };
-        let mut parts = date.split(['-', '/']).map(|p| p.parse::<u32>().unwrap_or(0));
-        let (y, m, d) = (
-            parts.next().unwrap_or(0),
-            parts.next().unwrap_or(0),
-            parts.next().unwrap_or(0),
-        );
-        if time.is_empty() {
-            // y ≤ 2200, m ≤ 12, d ≤ 31: one number, as distinct as the text `{y:04}-{m:02}-{d:02}`
-            self.days.insert(y * 10_000 + m * 100 + d, line)
-        } else {
-            self.timed.insert(format!("{y:04}-{m:02}-{d:02} {time}"), line)
+impl SampleTimes {
+    /// Records the sample time `t` at `line` (lines given in increasing order, as a file is read); the line
+    /// where the same time was seen first, if it was. A date without a time whose spelling
+    /// [`canonical_time`] does not know is kept as its text, like a date with a time.
+    pub fn insert(&mut self, t: &str, line: u64) -> Option<u64> {
+        match day_slot(t) {
+            Some((year, slot)) => self.years.entry(year).or_default().insert(slot, line),
+            None => match self.timed.entry(canonical_time(t)) {
+                std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(line);
+                    None
+                }
+            },
+        }
+    }
+}
+
+/// The year and (month, day) slot of a date without a time that [`canonical_time`] writes `YYYY-MM-DD`
+/// (the same parts it reads, a month 1–12 and a day 1–31): two such texts have the same slot exactly when
+/// they have the same [`canonical_time`]. `None` for any other text.
+fn day_slot(t: &str) -> Option<(i32, u16)> {
+    let (date, time) = match t.find([' ', 'T']) {
+        Some(at) => (&t[..at], t[at + 1..].trim()),
+        None => (t, ""),
+    };
+    if !time.is_empty() {
+        return None;
+    }
+    let mut parts = date.split(['-', '/']);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, max: usize| {
+        (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u16>().ok())
+            .flatten()
+    };
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    let (y, m, d) = (digits(y, 4)?, digits(m, 2)?, digits(d, 2)?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| (i32::from(y), (m - 1) * 31 + (d - 1)))
+}
+
+/// (Month, day) slots of a year: 12 × 31.
+const DAY_SLOTS: usize = 12 * 31;
+
+/// Days kept as a short list before the year's table is made.
+const FEW_DAYS: usize = 32;
+
+/// The days of one year a section was sampled on, each with the line where it was first seen: a short list
+/// while the year has few days, then a table of its (month, day) slots, each line kept as its distance from
+/// the first line of the table plus one (0: not seen) — a line further than that fits keeps its own entry.
+/// At most ~1.5 KB a year, however many samples.
+#[derive(Debug)]
+enum Days {
+    Few(Vec<(u16, u64)>),
+    Table {
+        base: u64,
+        lines: Box<[u32; DAY_SLOTS]>,
+        far: Vec<(u16, u64)>,
+    },
+}
+
+impl Default for Days {
+    fn default() -> Self {
+        Days::Few(Vec::new())
+    }
+}
+
+impl Days {
+    /// Records `slot` at `line`; the line where it was seen first, if it was.
+    fn insert(&mut self, slot: u16, line: u64) -> Option<u64> {
+        if let Some(first) = self.get(slot) {
+            return Some(first);
+        }
+        match self {
+            Days::Few(days) if days.len() < FEW_DAYS => days.push((slot, line)),
+            Days::Few(days) => {
+                let base = days.iter().map(|&(_, l)| l).min().unwrap_or(line).min(line);
+                let mut table = Days::Table {
+                    base,
+                    lines: Box::new([0; DAY_SLOTS]),
+                    far: Vec::new(),
+                };
+                for &(s, l) in days.iter() {
+                    table.set(s, l);
+                }
+                table.set(slot, line);
+                *self = table;
+            }
+            Days::Table { .. } => self.set(slot, line),
+        }
+        None
+    }
+
+    fn get(&self, slot: u16) -> Option<u64> {
+        match self {
+            Days::Few(days) => days.iter().find(|(s, _)| *s == slot).map(|&(_, l)| l),
+            Days::Table { base, lines, far } => match lines.get(usize::from(slot)).copied().unwrap_or(0) {
+                0 => far.iter().find(|(s, _)| *s == slot).map(|&(_, l)| l),
+                at => Some(base + u64::from(at) - 1),
+            },
+        }
+    }
+
+    /// Sets a slot not yet seen (a table only).
+    fn set(&mut self, slot: u16, line: u64) {
+        if let Days::Table { base, lines, far } = self {
+            let near = line
+                .checked_sub(*base)
+                .and_then(|d| u32::try_from(d + 1).ok())
+                .zip(lines.get_mut(usize::from(slot)));
+            match near {
+                Some((at, cell)) => *cell = at,
+                None => far.push((slot, line)),
+            }
         }
     }
 }
@@ -485,10 +619,11 @@ impl SampleColumns {
         })
     }
 
-    /// The sample of a plain line (no quote, no line end), read in one pass over its bytes — the fields found
+    /// The sample of the plain line (no quote) that starts `text`, UTF-8 text, and where the line ends (its
+    /// LF or CRLF, or the text's end), read in one pass over its bytes — the fields found
     /// and the values converted as they are walked —, for the lines whose reading is certain: `Some` only when
-    /// the line has exactly the header's fields, the section and the date are printable ASCII without a
-    /// space at either end (the date a day of the calendar), the water body is written `river` or `lake`,
+    /// the line has exactly the header's fields, the section and the date are text with no white space at
+    /// either end and no control character (the date a day of the calendar), the water body is written `river` or `lake`,
     /// and every item is empty or digits with at most one point giving a value [`fast_decimal`] reads
     /// exactly and [`Self::sample`] takes as it is (at most 10⁹; pH at most 14). Each of these is the first
     /// test [`Self::sample`] makes of that field, so the sample is the one it gives for the line's fields.
@@ -496,7 +631,8 @@ impl SampleColumns {
     /// a refusal —, which the caller then reads with [`Self::sample`] (the same sample, or the located
     /// error).
     #[inline]
-    pub(crate) fn plain_sample<'a>(&self, line: &'a [u8], line_no: u64) -> Option<SampleRef<'a>> {
+    pub(crate) fn plain_sample<'a>(&self, text: &'a str, line_no: u64) -> Option<(SampleRef<'a>, usize)> {
+        let line = text.as_bytes();
         let n = line.len();
         let last = self.roles.len().checked_sub(1)?;
         let mut sample = SampleRef {
@@ -518,20 +654,20 @@ impl SampleColumns {
                 }
             } else {
                 while let Some(&b) = line.get(pos) {
-                    if b == b',' {
+                    if matches!(b, b',' | b'\n' | b'\r') {
                         break;
                     }
                     pos += 1;
                 }
-                let text = &line[start..pos];
+                let field = text.get(start..pos)?;
                 match role {
-                    Role::Section => sample.section = printable_trimmed(text)?,
+                    Role::Section => sample.section = plain_text(field)?,
                     Role::Date => {
-                        sample.date = printable_trimmed(text)?;
+                        sample.date = plain_text(field)?;
                         sample.year = parse_date_year(sample.date)?;
                     }
                     Role::Waterbody => {
-                        sample.waterbody = match text {
+                        sample.waterbody = match field.as_bytes() {
                             b"river" => Waterbody::River,
                             b"lake" => Waterbody::Lake,
                             _ => return None,
@@ -540,9 +676,10 @@ impl SampleColumns {
                     Role::Item(_) | Role::Other => {}
                 }
             }
-            // Each field but the last ends at a comma, the last at the line's end.
+            // Each field but the last ends at a comma, the last at the line's end: LF, CRLF or the text's end.
             if c == last {
-                if pos != n {
+                let crlf = line.get(pos..pos + 2) == Some(b"\r\n");
+                if pos != n && line[pos] != b'\n' && !crlf {
                     return None;
                 }
             } else {
@@ -555,7 +692,7 @@ impl SampleColumns {
         if sample.values[Item::Ph.index()].is_some_and(|ph| ph > 14.0) {
             return None;
         }
-        Some(sample)
+        Some((sample, pos))
     }
 
     /// The sample of a non-blank record whose field count is the header's.
@@ -797,7 +934,8 @@ pub struct AnnualRow {
 }
 
 /// Reads all samples and evaluates each section and year by the 2011 method (annual arithmetic means).
-/// Memory grows with the number of section-years and sample dates, not with the file's bytes.
+/// Memory grows with the number of section-years (and the samples given with a time of day), not with the
+/// samples or the file's bytes.
 pub fn annual<R: Read>(input: R, table: &Table, thresholds: &Thresholds) -> Result<Vec<AnnualRow>, IngestError> {
     let mut reader = SampleReader::new(input, thresholds)?;
     let mut acc = AnnualAcc::new(reader.columns());
@@ -817,7 +955,7 @@ pub(crate) struct AnnualAcc {
     date_col: usize,
 }
 
-type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, DatesSeen);
+type SectionAcc = (Waterbody, u64, BTreeMap<i32, PeriodAccumulator>, SampleTimes);
 
 impl AnnualAcc {
     pub(crate) fn new(cols: &SampleColumns) -> Self {
@@ -834,7 +972,7 @@ impl AnnualAcc {
             None => self
                 .sections
                 .entry(s.section.to_string())
-                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), DatesSeen::default())),
+                .or_insert_with(|| (s.waterbody, s.line, BTreeMap::new(), SampleTimes::default())),
         };
         let (wb, first, years, dates) = entry;
         if let Some(earlier) = dates.insert(s.date, s.line) {

@@ -353,3 +353,82 @@ fn date_fast_path_agrees_with_general_rules() {
     assert_eq!(parse_date_year("2024-0a-01"), None);
     assert_eq!(parse_date_year("1899-12-31"), None);
 }
+
+/// The given-twice check keeps at most a table of days per section-year; it must answer exactly as a map from
+/// each time's one spelling (`canonical_time`) to the line where it was first seen.
+#[test]
+fn sample_times_answer_as_a_map_of_canonical_times() {
+    use ecociv_water::ingest::{SampleTimes, canonical_time};
+    let years = ["2023", "2024", "0024", "24", "20240"];
+    let months = ["1", "01", "2", "12", "00", "13", "001"];
+    let days = ["5", "05", "1", "31", "29", "0", "32", ""];
+    let times = ["", " 9:00", "T09:00", " 09:00", " 9:5", "T", " 23:59:59", " 早上"];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for round in 0..40 {
+        let mut seen = SampleTimes::default();
+        let mut model: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        let mut line = 2u64;
+        for _ in 0..3000 {
+            // Mostly plain dates of two years (so that a year fills its table of days), sometimes any spelling.
+            let t = if next(4) > 0 {
+                format!("202{}-{:02}-{:02}", 3 + next(2), 1 + next(12), 1 + next(28))
+            } else {
+                let sep = if next(2) == 0 { '-' } else { '/' };
+                format!(
+                    "{}{sep}{}{sep}{}{}",
+                    years[next(years.len())],
+                    months[next(months.len())],
+                    days[next(days.len())],
+                    times[next(times.len())]
+                )
+            };
+            // Lines grow, now and then by more than a u32 (a table keeps lines as offsets).
+            line += if round % 4 == 3 && next(500) == 0 {
+                5_000_000_000
+            } else {
+                1 + next(3) as u64
+            };
+            let expected = match model.entry(canonical_time(&t)) {
+                std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(line);
+                    None
+                }
+            };
+            assert_eq!(seen.insert(&t, line), expected, "round {round}, {t} at line {line}");
+        }
+    }
+    assert_eq!(canonical_time("2023/1/5 9:00"), "2023-01-05T09:00");
+    assert_eq!(canonical_time("2023"), "2023");
+}
+
+/// `water annual` refuses one sample time given twice in two spellings, naming both lines.
+#[test]
+fn a_sample_time_given_twice_in_two_spellings_is_refused() {
+    let header =
+        "section,date,waterbody,ph,do,codmn,cod,bod5,nh3n,tp,tn,cu,zn,f,se,as,hg,cd,cr6,pb,cn,phenol,oil,las,s,fc\n";
+    let row = |date: &str| format!("S1,{date},river,7.4,7.8,2.6,12,2.1,0.21,0.06,,,,,,,,,,,,,,,,\n");
+    for (a, b) in [
+        ("2024-01-05", "2024/1/5"),
+        ("2024-01-05 08:00", "2024-01-05T08:00"),
+        ("2024-01-05 9:00", "2024/01/05 09:00"),
+    ] {
+        let file = format!("{header}{}{}{}", row(a), row("2024-01-06"), row(b));
+        let e = annual(file.as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap_err();
+        assert_eq!(e.line, Some(4), "{a} / {b}: {e}");
+        assert!(e.to_string().contains("first on line 2"), "{a} / {b}: {e}");
+    }
+    let distinct = format!("{header}{}{}", row("2024-01-05 08:00"), row("2024-01-05 08:30"));
+    assert_eq!(
+        annual(distinct.as_bytes(), Table::embedded(), Thresholds::embedded()).unwrap()[0]
+            .period
+            .samples(),
+        2
+    );
+}
