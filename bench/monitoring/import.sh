@@ -113,7 +113,7 @@ if [ -n "${KILL:-}" ]; then
     case "$p" in storing*) stored=$(echo "$p" | awk '{print $4}'); [ "${stored:-0}" -gt "${KILL_AFTER:-200000}" ] && break;; esac
     sleep 0.2
   done
-  echo "killing the server during: $p"
+  echo "killing the server during: $p; server RSS $(status VmRSS) MiB, peak (VmHWM) $(status VmHWM) MiB so far; load $(cut -d' ' -f1-3 /proc/loadavg)"
   kill -9 "$SERVER"; wait "$SERVER" 2>/dev/null || true; wait "$CURL" 2>/dev/null || true
   before_start=$(date +%s.%N)
   start
