@@ -663,7 +663,11 @@ impl SampleColumns {
                 match role {
                     Role::Section => sample.section = plain_text(field)?,
                     Role::Date => {
-                        sample.date = plain_text(field)?;
+                        // `YYYY-MM-DD`, nearly every date: if the calendar takes it, it is digits and hyphens,
+                        // so it needs no text check.
+                        let b = field.as_bytes();
+                        let iso = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+                        sample.date = if iso { field } else { plain_text(field)? };
                         sample.year = parse_date_year(sample.date)?;
                     }
                     Role::Waterbody => {
@@ -868,11 +872,14 @@ pub(crate) fn classified_row<'a>(
 ) -> (std::borrow::Cow<'a, str>, &'a str, &'static str, &'static str) {
     let (item_classes, class) = table.classes(s.waterbody, &s.values);
     items.clear();
-    for (k, i) in gb3838::class_items(class, &item_classes).enumerate() {
-        if k > 0 {
+    // `gb3838::class_items`, its bits taken here lowest first (Table 1 order).
+    let mut mask = gb3838::class_item_mask(class, &item_classes);
+    while let Some(item) = Item::ALL.get(mask.trailing_zeros() as usize) {
+        mask &= mask - 1;
+        if !items.is_empty() {
             items.push(b';');
         }
-        put_short(items, i.code().as_bytes());
+        put_short(items, item.code().as_bytes());
     }
     let (class, status) = match class {
         Some(c) => (c.label(), c.status()),
