@@ -214,14 +214,19 @@ fn plain_line<'b>(
     Some(())
 }
 
+/// Output buffers written out and free for the next blocks (no fresh pages for every block).
+type Spare = Mutex<Vec<Vec<u8>>>;
+
 /// One classified block: its output bytes and samples, or the first error (line already shifted).
 type Classified = Result<(Vec<u8>, u64), StreamError>;
 
 /// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`: by the
 /// fast path when every line is plain (fields written with commas: no field of a quote-free line needs
 /// quotes), else by the sequential reader (the exact output or error).
-fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table) -> Classified {
-    let mut out = Vec::with_capacity(block.len() / 2);
+fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table, spare: &Spare) -> Classified {
+    let mut out = spare.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
+    out.clear();
+    out.reserve(block.len() / 2);
     let mut items = Vec::new();
     let mut n = 0u64;
     let plain = plain_samples(cx.cols, block, first_line, |sample| {
@@ -279,17 +284,23 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
     out.flush()?;
     let mut sink = out.into_inner().map_err(|e| StreamError::Output(e.into_error()))?;
     let mut n = 0u64;
+    let spare: Spare = Mutex::new(Vec::new());
     let tail = in_blocks(
         &mut input,
         carry,
         ended,
         workers,
         block,
-        |bytes, first_line| classify_block(&cx, bytes, first_line, table),
+        |bytes, first_line| classify_block(&cx, bytes, first_line, table, &spare),
         |done: Classified| {
             let (bytes, k) = done?;
             sink.write_all(&bytes)?;
             n += k;
+            if let Ok(mut spare) = spare.lock()
+                && spare.len() < workers.max(1) * 4
+            {
+                spare.push(bytes);
+            }
             Ok(())
         },
     )?;
@@ -543,7 +554,10 @@ fn in_blocks<R: Read, T: Send>(
     let (done_tx, done_rx) = sync_channel::<(u64, Option<T>)>(workers * 2);
     // One ticket per block read and not yet taken: bounds memory whatever the workers' order.
     let (ticket_tx, ticket_rx) = sync_channel::<()>(workers * 4);
-    let (stop_ref, work_ref) = (&stop, &work);
+    // Block buffers the workers are done with, reused by the reader: no fresh pages for every block (an
+    // allocator that hands freed memory back to the system would fault and clear them again).
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let (stop_ref, work_ref, spare_ref) = (&stop, &work, &spare);
     std::thread::scope(|s| {
         for _ in 0..workers {
             let rx = Arc::clone(&work_rx);
@@ -556,6 +570,11 @@ fn in_blocks<R: Read, T: Send>(
                     };
                     let Ok((seq, first_line, bytes)) = job else { return };
                     let done = (!stop_ref.load(Ordering::Relaxed)).then(|| work_ref(&bytes, first_line));
+                    if let Ok(mut spare) = spare_ref.lock()
+                        && spare.len() < workers * 4
+                    {
+                        spare.push(bytes);
+                    }
                     if tx.send((seq, done)).is_err() {
                         return;
                     }
@@ -593,7 +612,10 @@ fn in_blocks<R: Read, T: Send>(
         let mut target = block;
         let mut ended = ended;
         while !stop.load(Ordering::Relaxed) {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = spare.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
+            buf.clear();
+            buf.extend_from_slice(&carry);
+            carry.clear();
             if !ended {
                 match fill(input, &mut buf, target) {
                     Ok(e) => ended = e,
@@ -615,7 +637,9 @@ fn in_blocks<R: Read, T: Send>(
             match cut {
                 Some(0) => break,
                 Some(i) => {
-                    carry = buf.split_off(i);
+                    carry.clear();
+                    carry.extend_from_slice(&buf[i..]);
+                    buf.truncate(i);
                     let lines = line_ends(&buf);
                     if ticket_tx.send(()).is_err() || work_tx.send((seq, line, buf)).is_err() {
                         break;
