@@ -76,7 +76,9 @@ login() { # jar user password → session CSRF token
     -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$BASE/api/v1/auth/login" | sed -E 's/.*"csrf_token":"([0-9a-f]+)".*/\1/'
 }
 TOKEN=$(login "$WORK/jar" reviewer "$(pw reviewer)")
-progress() { curl -s -m 5 -b "$WORK/jar" "$BASE/api/v1/zones/450202/monitoring" | python3 -c '
+# A request that times out (the server busy committing) prints "-": under `set -e` and `pipefail` a failed
+# curl here used to end the sampler silently.
+progress() { { curl -s -m 15 -b "$WORK/jar" "$BASE/api/v1/zones/450202/monitoring" || true; } | python3 -c '
 import json, sys
 try:
     running = json.load(sys.stdin).get("importing", [])
