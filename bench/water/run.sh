@@ -50,7 +50,7 @@ run() { # name, time-file, command...
   /usr/bin/time -v "$@" 2> "$tf" >/dev/null || { cat "$tf" >&2; exit 1; }
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s }' "$1"; }
-X
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2/1024 }' "$1"; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
