@@ -256,3 +256,65 @@ async fn the_air_engine_fed_from_stored_readings_gives_the_figures_of_the_csv_ro
         }
     }
 }
+
+#[tokio::test]
+async fn while_the_figures_are_computed_the_pages_and_the_summary_say_how_many_stations_are_done() {
+    let demo = crate::support::server("air_computing_progress").await;
+    // The demo's server again, with an import listed in its state as the import API lists one.
+    let state = ecociv_server::AppState::new(demo.store.clone(), ecociv_server::Config::default());
+    let guard = state.imports.start("450202", "air", "big.SYNTHETIC.csv", false);
+    guard.import.total.store(1 << 30, std::sync::atomic::Ordering::Relaxed);
+    guard.import.set_phase(ecociv_server::spool::Phase::Computing);
+    guard.import.stations(0, 12);
+    for _ in 0..3 {
+        guard.import.station_done();
+    }
+    let server = TestServer {
+        app: ecociv_server::app(state),
+        store: demo.store.clone(),
+        passwords: demo.passwords.clone(),
+        engine: demo.engine,
+        _database: None,
+    };
+    let mut reviewer = Client::login(&server, "reviewer").await;
+    let summary = reviewer.get(&server, "/api/v1/zones/450202/monitoring").await.body;
+    let importing = &summary["importing"][0];
+    assert_eq!(
+        (
+            &importing["phase"],
+            &importing["stations_done"],
+            &importing["stations_total"],
+            &importing["percent"]
+        ),
+        (&"computing".into(), &3.into(), &12.into(), &25.into()),
+        "{summary}"
+    );
+    for (path, said) in [
+        (
+            "/z/450202/air",
+            "big.SYNTHETIC.csv 的数据已全部保存，正在计算页面数据：已算 3/12 个站点（25%）",
+        ),
+        ("/z/450202/water", "已算 3/12 个站点"),
+        // The English page (the language is the session's choice), English second.
+        ("/lang/en?next=/z/450202/water", ""),
+        ("/z/450202/air", "big.SYNTHETIC.csv is stored whole; computing the page"),
+        ("/z/450202/air", "figures: 3 of 12 stations done (25%)"),
+    ] {
+        let page = reviewer.get(&server, path).await;
+        let html = page.body.as_str().unwrap_or_default();
+        assert!(html.contains(said), "{path}: {html}");
+        assert!(
+            !html.contains("全部完成前不保存任何数据"),
+            "{path}: the readings are stored by now"
+        );
+    }
+    drop(guard);
+    let html = reviewer
+        .get(&server, "/z/450202/air")
+        .await
+        .body
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!html.contains("已算 3/12 个站点"), "gone with the import");
+}
