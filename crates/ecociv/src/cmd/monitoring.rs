@@ -388,6 +388,12 @@ mod tests {
             progress_text(&storing),
             "正在存储 (storing)  50%（2.0/4.0 MiB），已写入 1200 个读数 (1200 readings written) · 7 s"
         );
+        // A file under a MiB in KiB.
+        let small = serde_json::json!({
+            "phase": "checking", "phase_label": "正在检查 (checking)", "percent": 33, "bytes": 300u64 << 10,
+            "bytes_read": 100u64 << 10, "stored": 0, "stations_done": 0, "stations_total": 0, "seconds": 0
+        });
+        assert_eq!(progress_text(&small), "正在检查 (checking)  33%（100/300 KiB） · 0 s");
         let computing = serde_json::json!({
             "phase": "computing", "phase_label": "正在计算 (computing)", "percent": 25, "bytes": 4u64 << 20,
             "bytes_read": 0, "stored": 1200, "stations_done": 2, "stations_total": 8, "seconds": 9
