@@ -268,6 +268,11 @@ impl WaterClass {
         self <= WaterClass::III
     }
 
+    /// The class's place in [`WaterClass::ALL`] (I is 0, 劣V 5).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     fn from_index(k: usize) -> Self {
         WaterClass::ALL.get(k).copied().unwrap_or(WaterClass::WorseThanV)
     }
@@ -553,6 +558,31 @@ impl Table {
         }
         let class = worst.checked_sub(1).map(WaterClass::from_index);
         (item_classes, class)
+    }
+
+    /// The sample's class and its class items (定类项目) as a bit set over [`Item::index`] — what
+    /// [`Self::classes`] and [`class_item_mask`] give together — in one pass over the section items, with
+    /// no per-item classes kept: each measured section item's bit is added to the set of its class, and the
+    /// set of the worst class is the answer (none for class I). The classifier's per-sample judgement.
+    #[inline]
+    pub fn section_class(&self, wb: Waterbody, values: &Values) -> (Option<WaterClass>, u32) {
+        let graded = &self.graded[wb_index(wb)];
+        let mut by_class = [0u32; WaterClass::ALL.len()];
+        let mut worst = 0usize;
+        for item in Item::ALL {
+            let i = item.index();
+            let g = &graded[i];
+            let Some(v) = values[i] else { continue };
+            if !g.graded || !item.is_section_item() {
+                continue;
+            }
+            // `Graded::class` is at most 5 (劣V).
+            let c = g.class(v).min(WaterClass::ALL.len() - 1);
+            by_class[c] |= 1 << i;
+            worst = worst.max(c + 1);
+        }
+        let mask = if worst > 1 { by_class[worst - 1] } else { 0 };
+        (worst.checked_sub(1).map(WaterClass::from_index), mask)
     }
 }
 

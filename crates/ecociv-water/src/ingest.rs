@@ -861,44 +861,48 @@ pub fn classify_stream<R: Read, W: Write>(
 /// The header of `ecociv water classify`'s output.
 pub(crate) const CLASSIFY_HEADER: [&str; 5] = ["section", "date", "class", "status", "class_items"];
 
-/// The output row of one sample: `section,date,class,status,class_items` — the one place the row's fields are
-/// made, for the sequential and the parallel classifier alike (the csv writer, or the fast path's plain
-/// writer for fields known to need no quotes, encodes them).
-#[inline]
-pub(crate) fn classified_row<'a>(
-    table: &Table,
-    s: &SampleRef<'a>,
-    items: &mut Vec<u8>,
-) -> (std::borrow::Cow<'a, str>, &'a str, &'static str, &'static str) {
-    let (item_classes, class) = table.classes(s.waterbody, &s.values);
-    items.clear();
-    // `gb3838::class_items`, its bits taken here lowest first (Table 1 order).
-    let mut mask = gb3838::class_item_mask(class, &item_classes);
-    while let Some(item) = Item::ALL.get(mask.trailing_zeros() as usize) {
-        mask &= mask - 1;
-        if !items.is_empty() {
-            items.push(b';');
-        }
-        put_short(items, item.code().as_bytes());
-    }
-    let (class, status) = match class {
-        Some(c) => (c.label(), c.status()),
-        None => ("", "未评价"),
-    };
-    (neutralise_formula(s.section), s.date, class, status)
+/// The output row of one sample: `section,date,class,status,class_items` — the one place the row's content is
+/// decided, for the sequential and the parallel classifier alike (the csv writer, or the fast path's plain
+/// writer for fields known to need no quotes, encodes it).
+pub(crate) struct ClassifiedRow<'a> {
+    /// The section as a spreadsheet may show it ([`neutralise_formula`]).
+    pub(crate) section: std::borrow::Cow<'a, str>,
+    pub(crate) date: &'a str,
+    /// The sample's class; `None` when no section item was measured.
+    pub(crate) class: Option<WaterClass>,
+    /// The class items (定类项目) as a bit set over [`Item::index`].
+    pub(crate) items: u32,
 }
 
-/// Appends `bytes` to `out`, a short text (an item code, a class, a section or date) byte by byte rather than
-/// through a call to `memcpy`, which costs more than the copy for a few bytes.
+/// The row of sample `s` (see [`ClassifiedRow`]).
 #[inline]
-pub(crate) fn put_short(out: &mut Vec<u8>, bytes: &[u8]) {
-    if bytes.len() <= 16 {
-        for &b in bytes {
-            out.push(b);
-        }
-    } else {
-        out.extend_from_slice(bytes);
+pub(crate) fn classified_row<'a>(table: &Table, s: &SampleRef<'a>) -> ClassifiedRow<'a> {
+    let (class, items) = table.section_class(s.waterbody, &s.values);
+    ClassifiedRow {
+        section: neutralise_formula(s.section),
+        date: s.date,
+        class,
+        items,
     }
+}
+
+/// The `class` and `status` fields of a row: the class's label and status, or empty and `未评价` when no
+/// section item was measured.
+pub(crate) fn class_fields(class: Option<WaterClass>) -> (&'static str, &'static str) {
+    match class {
+        Some(c) => (c.label(), c.status()),
+        None => ("", "未评价"),
+    }
+}
+
+/// The items of a class-item bit set, lowest bit first (Table 1 order): the `class_items` field's codes, joined
+/// by `;`.
+pub(crate) fn class_item_list(mut mask: u32) -> impl Iterator<Item = Item> {
+    std::iter::from_fn(move || {
+        let item = Item::ALL.get(mask.trailing_zeros() as usize)?;
+        mask &= mask - 1;
+        Some(*item)
+    })
 }
 
 /// Classifies every sample `reader` gives and writes its output row.
@@ -910,10 +914,18 @@ pub(crate) fn write_classified<R: Read, W: Write>(
     let mut n = 0u64;
     let mut items = Vec::new();
     while let Some(s) = reader.next_sample()? {
-        let (section, date, class, status) = classified_row(table, &s, &mut items);
+        let row = classified_row(table, &s);
+        let (class, status) = class_fields(row.class);
+        items.clear();
+        for item in class_item_list(row.items) {
+            if !items.is_empty() {
+                items.push(b';');
+            }
+            items.extend_from_slice(item.code().as_bytes());
+        }
         out.write_record([
-            section.as_bytes(),
-            date.as_bytes(),
+            row.section.as_bytes(),
+            row.date.as_bytes(),
             class.as_bytes(),
             status.as_bytes(),
             &items,

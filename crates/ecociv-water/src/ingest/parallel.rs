@@ -23,10 +23,10 @@ use std::sync::{Arc, Mutex};
 
 use super::{
     AnnualAcc, AnnualRow, CLASSIFY_HEADER, IngestError, SampleColumns, SampleReader, SampleRef, StreamError,
-    classified_row, put_short, write_classified,
+    class_fields, class_item_list, classified_row, write_classified,
 };
 use crate::evaluation2011::Thresholds;
-use crate::gb3838::{ITEM_COUNT, Table, Values, Waterbody};
+use crate::gb3838::{ITEM_COUNT, Item, Table, Values, WaterClass, Waterbody};
 
 /// Block size of the parallel classifier.
 pub const BLOCK: usize = 1 << 20;
@@ -220,6 +220,81 @@ type Spare = Mutex<Vec<Vec<u8>>>;
 /// One classified block: its output bytes and samples, or the first error (line already shifted).
 type Classified = Result<(Vec<u8>, u64), StreamError>;
 
+/// A short text of at most `N` bytes in a word of `N` bytes (zeros after it): appended to a row by one copy of
+/// a fixed size, the length then cut back, instead of byte by byte.
+#[derive(Clone, Copy)]
+struct Part<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Part<N> {
+    /// The texts one after the other as one part; `None` when they do not fit.
+    fn new(texts: &[&str]) -> Option<Self> {
+        let mut bytes = [0u8; N];
+        let mut len = 0;
+        for t in texts {
+            bytes.get_mut(len..len + t.len())?.copy_from_slice(t.as_bytes());
+            len += t.len();
+        }
+        Some(Self { bytes, len })
+    }
+
+    #[inline]
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.bytes);
+        out.truncate(out.len() - (N - self.len));
+    }
+}
+
+/// The fixed parts of a classified row, encoded once from [`class_fields`] and the item codes: for each class
+/// (and none) `class,status,`, for each item `code;`.
+struct RowParts {
+    class: [Part<32>; WaterClass::ALL.len() + 1],
+    items: [Part<16>; ITEM_COUNT],
+}
+
+impl RowParts {
+    /// `None` when a part does not fit its word (the rows are then written by the csv writer).
+    fn new() -> Option<Self> {
+        let class = |k: usize| {
+            let (class, status) = class_fields(WaterClass::ALL.get(k).copied());
+            Part::new(&[class, ",", status, ","])
+        };
+        let mut parts = RowParts {
+            class: [Part { bytes: [0; 32], len: 0 }; WaterClass::ALL.len() + 1],
+            items: [Part { bytes: [0; 16], len: 0 }; ITEM_COUNT],
+        };
+        for (k, p) in parts.class.iter_mut().enumerate() {
+            *p = class(k)?;
+        }
+        for (item, p) in Item::ALL.iter().zip(parts.items.iter_mut()) {
+            *p = Part::new(&[item.code(), ";"])?;
+        }
+        Some(parts)
+    }
+
+    /// Appends the row of `sample`: `section,date,class,status,class_items` and a LF.
+    #[inline]
+    fn put(&self, out: &mut Vec<u8>, table: &Table, sample: &SampleRef<'_>) {
+        let row = classified_row(table, sample);
+        out.extend_from_slice(row.section.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(row.date.as_bytes());
+        out.push(b',');
+        let class = row.class.map_or(WaterClass::ALL.len(), WaterClass::index);
+        self.class[class.min(WaterClass::ALL.len())].put(out);
+        for item in class_item_list(row.items) {
+            self.items[item.index()].put(out);
+        }
+        // The last item's `;` becomes the line end.
+        match out.last_mut() {
+            Some(b) if row.items != 0 => *b = b'\n',
+            _ => out.push(b'\n'),
+        }
+    }
+}
+
 /// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`: by the
 /// fast path when every line is plain (fields written with commas: no field of a quote-free line needs
 /// quotes), else by the sequential reader (the exact output or error).
@@ -227,17 +302,12 @@ fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table
     let mut out = spare.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
     out.clear();
     out.reserve(block.len() / 2);
-    let mut items = Vec::new();
     let mut n = 0u64;
-    let plain = plain_samples(cx.cols, block, first_line, |sample| {
-        let (section, date, class, status) = classified_row(table, sample, &mut items);
-        for part in [section.as_bytes(), date.as_bytes(), class.as_bytes(), status.as_bytes()] {
-            put_short(&mut out, part);
-            out.push(b',');
-        }
-        put_short(&mut out, &items);
-        out.push(b'\n');
-        n += 1;
+    let plain = cx.parts.as_ref().and_then(|parts| {
+        plain_samples(cx.cols, block, first_line, |sample| {
+            parts.put(&mut out, table, sample);
+            n += 1;
+        })
     });
     if plain.is_some() {
         return Ok((out, n));
@@ -278,6 +348,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         header: &header,
         cols: &cols,
         thresholds,
+        parts: RowParts::new(),
     };
     let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(output);
     out.write_record(CLASSIFY_HEADER)?;
@@ -451,6 +522,7 @@ pub fn annual_parallel<R: Read>(
         header: &header,
         cols: &cols,
         thresholds,
+        parts: None,
     };
     let mut acc = AnnualAcc::new(&cols);
     // A block's buffer is at most 17 blocks long (a line over 16 goes to the sequential reader): with blocks of
@@ -495,6 +567,8 @@ struct Context<'a> {
     header: &'a [u8],
     cols: &'a SampleColumns,
     thresholds: &'a Thresholds,
+    /// The classifier's row parts (`None` for the annual reading, or when a part does not fit).
+    parts: Option<RowParts>,
 }
 
 /// How the input starts: a header line the blocks can follow, or anything else (read sequentially).
@@ -678,9 +752,40 @@ fn in_blocks<R: Read, T: Send>(
 
 #[cfg(test)]
 mod tests {
-    use super::split_commas;
+    use super::{RowParts, split_commas};
     use crate::evaluation2011::Thresholds;
-    use crate::ingest::SampleReader;
+    use crate::gb3838::{ITEM_COUNT, Table, Waterbody};
+    use crate::ingest::{SampleReader, SampleRef};
+
+    #[test]
+    fn the_fast_writer_has_every_part_and_writes_the_row() {
+        // Every class's `class,status,` and every item's `code;` fit their words (else every block would go
+        // through the csv writer: right, but slow), and a row comes out whole.
+        let parts = RowParts::new().expect("every row part fits");
+        let mut values = [None; ITEM_COUNT];
+        values[3] = Some(60.0); // COD: worse than V in a river
+        values[6] = Some(0.5); // TP: worse than V in a river
+        values[0] = Some(7.0);
+        let sample = SampleRef {
+            line: 2,
+            section: "=S1",
+            date: "2024-01-05",
+            year: 2024,
+            waterbody: Waterbody::River,
+            values,
+        };
+        let mut out = Vec::new();
+        parts.put(&mut out, Table::embedded(), &sample);
+        let none = SampleRef {
+            values: [None; ITEM_COUNT],
+            ..sample.clone()
+        };
+        parts.put(&mut out, Table::embedded(), &none);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "'=S1,2024-01-05,劣V,重度污染,cod;tp\n'=S1,2024-01-05,,未评价,\n"
+        );
+    }
 
     #[test]
     fn the_one_pass_reading_of_a_line_is_the_sample_reading_or_declines() {

@@ -351,3 +351,55 @@ fn class_items_are_the_section_items_at_the_sample_class() {
         }
     }
 }
+
+#[test]
+fn the_one_pass_section_class_is_the_class_and_class_items_of_the_per_item_classes() {
+    // `Table::section_class` (the classifier's per-sample judgement) against `classes` and `class_item_mask`:
+    // samples whose items sit at, just inside and just outside every limit of their water body, NaN and
+    // infinities, with random items left out.
+    let t = Table::embedded();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for wb in [Waterbody::River, Waterbody::Lake] {
+        let probes: Vec<Vec<f64>> = Item::ALL
+            .into_iter()
+            .map(|it| {
+                let mut p = vec![0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e9];
+                for b in t.bounds(wb, it) {
+                    for lim in b.limits {
+                        p.extend([lim, lim.next_up(), lim.next_down()]);
+                    }
+                }
+                p
+            })
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for round in 0..20_000usize {
+            let mut values: Values = [None; ITEM_COUNT];
+            for (k, v) in values.iter_mut().enumerate() {
+                let r = next();
+                // One item, about a quarter or about three quarters of the items; none in the first sample.
+                let given = match round % 3 {
+                    _ if round == 0 => false,
+                    0 => k == (round / 3) % ITEM_COUNT,
+                    1 => r % 4 == 0,
+                    _ => r % 4 != 0,
+                };
+                if given {
+                    *v = Some(probes[k][(r >> 8) as usize % probes[k].len()]);
+                }
+            }
+            let (classes, class) = t.classes(wb, &values);
+            let expected = (class, ecociv_water::gb3838::class_item_mask(class, &classes));
+            assert_eq!(t.section_class(wb, &values), expected, "{wb:?} {values:?}");
+            seen.insert(class);
+        }
+        // Every class (and none) was judged.
+        assert_eq!(seen.len(), 7, "{wb:?} {seen:?}");
+    }
+}
