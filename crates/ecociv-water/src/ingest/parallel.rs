@@ -77,8 +77,8 @@ fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool
     Ok(n < want)
 }
 
-/// A block to read: (sequence number, its first line, bytes).
-type Job = (u64, u64, Vec<u8>);
+/// A block to read: (sequence number, its first line, whether it holds a CR, bytes).
+type Job = (u64, u64, bool, Vec<u8>);
 
 /// Shifts a block-local error line (the block read after the header line) to the input's line.
 fn shift(mut e: IngestError, first_line: u64) -> IngestError {
@@ -90,14 +90,16 @@ fn shift(mut e: IngestError, first_line: u64) -> IngestError {
 /// before it dropped), fields at commas — the csv crate's reading of such lines — blank lines skipped, each
 /// other line read by [`SampleColumns::sample`] and handed to `each`. `None` when the block has a lone CR, or
 /// a line is refused or has another field count than the header: the caller then reads the block with the
-/// csv reader, which gives the same samples or the exact error.
+/// csv reader, which gives the same samples or the exact error. `cr`: the block may hold a CR (when false,
+/// the reader's search found none, and lone CRs are not looked for).
 fn plain_samples<'b>(
     cols: &SampleColumns,
     block: &'b [u8],
     first_line: u64,
+    cr: bool,
     mut each: impl FnMut(&SampleRef<'_>),
 ) -> Option<()> {
-    if memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n')) {
+    if cr && memchr::memchr_iter(b'\r', block).any(|i| block.get(i + 1) != Some(&b'\n')) {
         return None;
     }
     let width = cols.names.len();
@@ -298,13 +300,19 @@ impl RowParts {
 /// Classifies `block` (whole lines; its first line is line `first_line` of the input) after `header`: by the
 /// fast path when every line is plain (fields written with commas: no field of a quote-free line needs
 /// quotes), else by the sequential reader (the exact output or error).
-fn classify_block(cx: &Context<'_>, block: &[u8], first_line: u64, table: &Table, spare: &Spare) -> Classified {
+fn classify_block(
+    cx: &Context<'_>,
+    block: &[u8],
+    (first_line, cr): (u64, bool),
+    table: &Table,
+    spare: &Spare,
+) -> Classified {
     let mut out = spare.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
     out.clear();
     out.reserve(block.len() / 2);
     let mut n = 0u64;
     let plain = cx.parts.as_ref().and_then(|parts| {
-        plain_samples(cx.cols, block, first_line, |sample| {
+        plain_samples(cx.cols, block, first_line, cr, |sample| {
             parts.put(&mut out, table, sample);
             n += 1;
         })
@@ -362,7 +370,7 @@ pub fn classify_parallel<R: Read, W: Write + Send>(
         ended,
         workers,
         block,
-        |bytes, first_line| classify_block(&cx, bytes, first_line, table, &spare),
+        |bytes, at| classify_block(&cx, bytes, at, table, &spare),
         |done: Classified| {
             let (bytes, k) = done?;
             sink.write_all(&bytes)?;
@@ -466,14 +474,14 @@ impl SampleBlock {
 
 /// Reads the samples of `block` (the fast path, else the sequential reader: the same samples, and the exact
 /// first error after the samples before it).
-fn read_block(cx: &Context<'_>, block: &[u8], first_line: u64) -> SampleBlock {
+fn read_block(cx: &Context<'_>, block: &[u8], (first_line, cr): (u64, bool)) -> SampleBlock {
     let mut out = SampleBlock {
         arena: String::with_capacity(block.len() / 4),
         values: Vec::with_capacity(block.len() / 16),
         samples: Vec::with_capacity(block.len() / 64),
         error: None,
     };
-    if plain_samples(cx.cols, block, first_line, |s| out.push(s)).is_some() {
+    if plain_samples(cx.cols, block, first_line, cr, |s| out.push(s)).is_some() {
         return out;
     }
     out.arena.clear();
@@ -534,7 +542,7 @@ pub fn annual_parallel<R: Read>(
         ended,
         workers,
         block,
-        |bytes, first_line| read_block(&cx, bytes, first_line),
+        |bytes, at| read_block(&cx, bytes, at),
         |b: SampleBlock| {
             for s in &b.samples {
                 acc.add(&b.sample(s))?;
@@ -617,7 +625,7 @@ fn in_blocks<R: Read, T: Send>(
     ended: bool,
     workers: usize,
     block: usize,
-    work: impl Fn(&[u8], u64) -> T + Sync,
+    work: impl Fn(&[u8], (u64, bool)) -> T + Sync,
     mut take: impl FnMut(T) -> Result<(), StreamError> + Send,
 ) -> Result<Option<(Vec<u8>, u64)>, StreamError> {
     let workers = workers.max(1);
@@ -642,8 +650,8 @@ fn in_blocks<R: Read, T: Send>(
                         Ok(guard) => guard.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, first_line, bytes)) = job else { return };
-                    let done = (!stop_ref.load(Ordering::Relaxed)).then(|| work_ref(&bytes, first_line));
+                    let Ok((seq, first_line, cr, bytes)) = job else { return };
+                    let done = (!stop_ref.load(Ordering::Relaxed)).then(|| work_ref(&bytes, (first_line, cr)));
                     if let Ok(mut spare) = spare_ref.lock()
                         && spare.len() < workers * 4
                     {
@@ -699,14 +707,23 @@ fn in_blocks<R: Read, T: Send>(
                     }
                 }
             }
-            if memchr::memchr(b'"', &buf).is_some() {
-                tail = Some((buf, line));
-                break;
-            }
+            // One search for the two rare bytes: a quote sends the rest to the sequential reader; a block with
+            // no CR (nearly every block) is cut at its last LF, its lines are its LFs, and its worker looks
+            // for no lone CR.
+            let cr = match memchr::memchr2(b'"', b'\r', &buf) {
+                None => false,
+                Some(i) if buf[i] == b'"' || memchr::memchr(b'"', &buf[i..]).is_some() => {
+                    tail = Some((buf, line));
+                    break;
+                }
+                Some(_) => true,
+            };
             let cut = if ended {
                 Some(buf.len())
-            } else {
+            } else if cr {
                 last_line_end(&buf).map(|i| i + 1)
+            } else {
+                memchr::memrchr(b'\n', &buf).map(|i| i + 1)
             };
             match cut {
                 Some(0) => break,
@@ -714,8 +731,12 @@ fn in_blocks<R: Read, T: Send>(
                     carry.clear();
                     carry.extend_from_slice(&buf[i..]);
                     buf.truncate(i);
-                    let lines = line_ends(&buf);
-                    if ticket_tx.send(()).is_err() || work_tx.send((seq, line, buf)).is_err() {
+                    let lines = if cr {
+                        line_ends(&buf)
+                    } else {
+                        memchr::memchr_iter(b'\n', &buf).count() as u64
+                    };
+                    if ticket_tx.send(()).is_err() || work_tx.send((seq, line, cr, buf)).is_err() {
                         break;
                     }
                     seq += 1;

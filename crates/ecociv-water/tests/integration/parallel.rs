@@ -85,6 +85,8 @@ fn line() -> impl Strategy<Value = String> {
                 1 => return String::new(),
                 2 => return ",".repeat(25),
                 3 => fields[0] = "\"quoted, section\"".into(),
+                // A quoted line end (a block must not be cut inside it).
+                4 => fields[0] = "\"two\r\nlines\"".into(),
                 _ => {}
             }
             fields.join(",")
@@ -157,4 +159,39 @@ fn a_large_clean_file_is_cut_into_many_blocks_and_stays_in_order() {
     let (_, seq) = sequential(bad.as_bytes());
     assert!(seq.as_ref().unwrap_err().contains("line 5"), "{seq:?}");
     assert_same(bad.as_bytes(), 4, 1000);
+}
+
+#[test]
+fn a_quoted_line_end_is_never_a_place_to_cut_a_block() {
+    // A clean file (LF, CRLF) whose ignored `note` column holds, on its second line, a quoted line end: the
+    // sequential reader takes it, and the parallel one must not cut a block inside the quotes — whether the
+    // first rare byte of the block is the quote (LF file) or the CR of the line before (CRLF file). The first
+    // block starts at the first line; block sizes that end it just after the quoted line end (the last line
+    // end a careless cut would find) and others.
+    for end in ["\n", "\r\n"] {
+        let values = vec!["1.0"; 22].join(",");
+        let mut s = format!("{HEADER},note{end}");
+        let first = s.len();
+        for i in 0..30 {
+            let note = if i == 1 {
+                format!("\"two{end}lines\"")
+            } else {
+                "n".into()
+            };
+            s.push_str(&format!(
+                "S{i},2024-01-{:02},river,7.{},{values},{note}{end}",
+                1 + i % 28,
+                i % 10
+            ));
+        }
+        let (_, n) = sequential(s.as_bytes());
+        assert_eq!(n, Ok(30), "{end:?}");
+        let quoted_end = s.find("two").unwrap() + 3 + end.len();
+        for block in (quoted_end - first)..(quoted_end - first + 8) {
+            assert_same(s.as_bytes(), 2, block);
+        }
+        for block in (64..400).step_by(7) {
+            assert_same(s.as_bytes(), 2, block);
+        }
+    }
 }
