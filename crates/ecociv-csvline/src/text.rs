@@ -48,6 +48,7 @@ pub fn excerpt_bytes(bytes: &[u8]) -> String {
 
 /// Why a name read from a file (a station, a section, a survey point) is refused, if it is: one rule for every
 /// reader — no control character (NUL, escape, line ends…), which would be stored and shown invisibly.
+#[inline]
 pub fn name_problem(name: &str) -> Option<&'static str> {
     // Printable ASCII has no control character: decided without decoding (most names).
     if name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
@@ -75,6 +76,7 @@ pub fn reading_too_large(text: &str) -> String {
 /// `-`, `@`, a tab or a CR would be taken for a formula by Excel, WPS or LibreOffice, so it gets a leading `'`.
 /// A plain number (`-3.5`, `+2`, `-1e-3`) is left as it is: it is no formula, and numeric columns must stay
 /// numbers. The one function every CSV and Excel writer of the project uses for text cells.
+#[inline]
 pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
     if formula_like(text) {
         Cow::Owned(format!("'{text}"))
@@ -86,6 +88,7 @@ pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
 /// Whether a spreadsheet could take `text` for a formula: it starts with `=`, `+`, `-`, `@`, a tab or a CR, is
 /// not a plain number, and is not a lone `-` or `+` (a dash for "none", shown as text by every spreadsheet).
 /// Excel writers set the cell's quote prefix (the spreadsheet's own `'`) for such text instead of changing it.
+#[inline]
 pub fn formula_like(text: &str) -> bool {
     // The first byte decides for nearly every text; the number parse only for the risky ones.
     if !matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {

@@ -318,16 +318,7 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
     let b = t.as_bytes();
     // Fast path for the common `YYYY-MM-DD`.
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| {
-            b[r].iter().try_fold(0u32, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-            })
-        };
-        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        let y = i32::try_from(y).ok()?;
-        // Days 1–28 of months 1–12 exist in every year: the calendar is asked only about the others.
-        let day = (1..=12).contains(&m) && (1..=28).contains(&d) || is_date(y, m, d);
-        return (day && (1900..=2200).contains(&y)).then_some(y);
+        return iso_date_year(b);
     }
     let date = t.split([' ', 'T']).next()?;
     let mut parts = date.split(['-', '/']);
@@ -341,6 +332,21 @@ pub fn parse_date_year(t: &str) -> Option<i32> {
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     (is_date(y, m, d) && (1900..=2200).contains(&y)).then_some(y)
+}
+
+/// [`parse_date_year`] of ten bytes written `YYYY-MM-DD` (the caller has seen the hyphens).
+#[inline]
+fn iso_date_year(b: &[u8]) -> Option<i32> {
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let y = i32::try_from(y).ok()?;
+    // Days 1–28 of months 1–12 exist in every year: the calendar is asked only about the others.
+    let day = (1..=12).contains(&m) && (1..=28).contains(&d) || is_date(y, m, d);
+    (day && (1900..=2200).contains(&y)).then_some(y)
 }
 
 /// One spelling of a sample time, so that a sample cannot be given (or stored) twice under two spellings and
@@ -652,6 +658,24 @@ impl SampleColumns {
                 if end > start {
                     sample.values[i] = Some(plain_value(mantissa, end - start, point.map(|p| end - p - 1))?);
                 }
+            } else if role == Role::Date
+                && line.get(pos + 4) == Some(&b'-')
+                && line.get(pos + 7) == Some(&b'-')
+                && line.get(pos + 10).is_none_or(|b| matches!(b, b',' | b'\n' | b'\r'))
+            {
+                // `YYYY-MM-DD`, nearly every date: if the calendar takes its ten bytes, they are digits and
+                // hyphens — the whole field, needing no text check. (Anything else there — a comma among
+                // them — fails the calendar, and the line goes to the general reading.)
+                pos += 10;
+                sample.date = text.get(start..pos)?;
+                sample.year = iso_date_year(&line[start..pos])?;
+            } else if role == Role::Waterbody && line[pos..].starts_with(b"river") {
+                // The field's end is checked below, as for every field.
+                pos += 5;
+                sample.waterbody = Waterbody::River;
+            } else if role == Role::Waterbody && line[pos..].starts_with(b"lake") {
+                pos += 4;
+                sample.waterbody = Waterbody::Lake;
             } else {
                 while let Some(&b) = line.get(pos) {
                     if matches!(b, b',' | b'\n' | b'\r') {
