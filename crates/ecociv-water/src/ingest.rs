@@ -636,19 +636,34 @@ impl SampleColumns {
     /// `None` for every other line — a blank line, another field count, a sign, an exponent, `L`, a space,
     /// a refusal —, which the caller then reads with [`Self::sample`] (the same sample, or the located
     /// error).
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn plain_sample<'a>(&self, text: &'a str, line_no: u64) -> Option<(SampleRef<'a>, usize)> {
-        let line = text.as_bytes();
-        let n = line.len();
-        let last = self.roles.len().checked_sub(1)?;
         let mut sample = SampleRef {
-            line: line_no,
+            line: 0,
             section: "",
             date: "",
             year: 0,
             waterbody: Waterbody::River,
             values: [None; ITEM_COUNT],
         };
+        let len = self.plain_sample_into(text, line_no, &mut sample)?;
+        Some((sample, len))
+    }
+
+    /// [`Self::plain_sample`] into `sample` (every field of it set anew), returning the line's length: the
+    /// reader's form, with no sample moved per line.
+    #[inline]
+    pub(crate) fn plain_sample_into<'a>(
+        &self,
+        text: &'a str,
+        line_no: u64,
+        sample: &mut SampleRef<'a>,
+    ) -> Option<usize> {
+        let line = text.as_bytes();
+        let n = line.len();
+        let last = self.roles.len().checked_sub(1)?;
+        sample.line = line_no;
+        sample.values = [None; ITEM_COUNT];
         let mut pos = 0usize;
         for (c, &role) in self.roles.iter().enumerate() {
             let start = pos;
@@ -720,7 +735,7 @@ impl SampleColumns {
         if sample.values[Item::Ph.index()].is_some_and(|ph| ph > 14.0) {
             return None;
         }
-        Some((sample, pos))
+        Some(pos)
     }
 
     /// The sample of a non-blank record whose field count is the header's.

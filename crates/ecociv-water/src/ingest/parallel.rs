@@ -113,13 +113,21 @@ fn plain_samples<'b>(
     let mut k = 0u64;
     let mut line_start = 0usize;
     let n = block.len();
+    let mut sample = SampleRef {
+        line: 0,
+        section: "",
+        date: "",
+        year: 0,
+        waterbody: Waterbody::River,
+        values: [None; ITEM_COUNT],
+    };
     while line_start < n {
         // The one-pass reading finds the line's end itself; another line is cut at its LF (a CR before it
         // dropped) and read field by field.
         let one_pass = text
             .and_then(|t| t.get(line_start..))
-            .and_then(|rest| cols.plain_sample(rest, first_line + k));
-        if let Some((sample, len)) = one_pass {
+            .and_then(|rest| cols.plain_sample_into(rest, first_line + k, &mut sample));
+        if let Some(len) = one_pass {
             each(&sample);
             let end = line_start + len;
             line_start = end + if block.get(end) == Some(&b'\r') { 2 } else { 1 };
