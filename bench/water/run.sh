@@ -47,9 +47,14 @@ done
 
 run() { # name, time-file, command...
   local name=$1 tf=$2; shift 2
+  # The wall time to the microsecond from bash's clock (GNU time prints hundredths: too coarse for a 0.1 s
+  # parse floor); CPU and memory from GNU time.
+  local t0=$EPOCHREALTIME
   /usr/bin/time -v "$@" 2> "$tf" >/dev/null || { cat "$tf" >&2; exit 1; }
+  local t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }' > "$tf.wall"
 }
-wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s }' "$1"; }
+wall() { cat "$1.wall"; }
 cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2/1024 }' "$1"; }
 
@@ -126,7 +131,11 @@ bytes=$(stat -c %s "$WORK/samples-$N.csv")
 row() { # label, rows, time-file
   local t; t=$(wall "$3")
   awk -v l="$1" -v n="$2" -v t="$t" -v c="$(cpu "$3")" -v r="$(rss "$3")" -v b="$bytes" -v big="$N" \
-    'BEGIN { mb = (n == big) ? sprintf("%.0f", b / t / 1e6) : "—"; printf "| %s | %d | %.2f | %s | %.2f | %s | %s |\n", l, n, t, c, n / t / 1e6, mb, r }'
+    'BEGIN { mb = (n == big) ? sprintf("%.0f", b / t / 1e6) : "—"; printf "| %s | %d | %.3f | %s | %.2f | %s | %s |\n", l, n, t, c, n / t / 1e6, mb, r }'
+}
+ratio() { # label, time-file, time-file of the reference → "label: wall x, CPU x"
+  awk -v l="$1" -v a="$(wall "$2")" -v b="$(wall "$3")" -v ca="$(cpu "$2")" -v cb="$(cpu "$3")" \
+    'BEGIN { printf "- %s: %.2f× in wall time (%.3f s / %.3f s), %.2f× in CPU time (%.2f s / %.2f s)\n", l, a / b, a, b, ca / cb, ca, cb }'
 }
 echo
 echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(rustc --version), Python $(python3 -c 'import platform; print(platform.python_version())'), Polars $(python3 -c 'import polars; print(polars.__version__)'), DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)')"
@@ -148,3 +157,9 @@ row "Polars $(python3 -c 'import polars; print(polars.__version__)') peer, strea
 row "DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)') peer, COPY (query) TO csv" "$N" "$(best duck)"
 row "CSV parse floor: bench/parse_floor.rs (split every field, every core)" "$N" "$(best rfloor)"
 row "CSV parse floor: DuckDB count(*) of the file, all varchar" "$N" "$WORK/floor.time"
+echo
+echo "Ratios (best rounds):"
+ratio "$LABEL --output against the parse floor (goal: within 3×)" "$(best rust)" "$(best rfloor)"
+[ -f "$WORK/rust-stdout.time" ] && [ "${CLASSIFY:-cli}" != example ] && ratio "ecociv water classify > stdout against the parse floor" "$WORK/rust-stdout.time" "$(best rfloor)"
+ratio "DuckDB against $LABEL --output (goal: 2× or more)" "$(best duck)" "$(best rust)"
+ratio "Polars against $LABEL --output" "$(best peer)" "$(best rust)"
