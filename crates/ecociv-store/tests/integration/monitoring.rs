@@ -695,3 +695,51 @@ async fn migration_0023_carries_the_readings_corrections_and_files_over() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+#[tokio::test]
+async fn the_years_with_readings_are_every_year_of_a_reading_gaps_and_timeless_readings_included() {
+    // `monitoring_years` (one recursive query seeking each series' first reading of each year) against the
+    // years of every reading stored: series with gap years, a year's last hour, a timeless (register)
+    // reading before a series' first year, and another domain's years kept apart.
+    for store in stores("monitoring_years").await {
+        with_example_zone(&store).await;
+        let at = |station: &str, time: &str| NewReading {
+            observed_at: time.into(),
+            ..reading(station, 0, "pm25", 1.0)
+        };
+        let air = vec![
+            at("A", "2019-05-01T00"),
+            at("A", "2019-06-01T00"),
+            at("A", "2021-01-01T00"),
+            at("A", "2024-12-31T23"),
+            at("B", "2020-01-01T00"),
+            at("R", ""),
+            at("R", "2026-03-01T00"),
+        ];
+        store
+            .append_monitoring_batch("450202", "air", "y.csv", &air)
+            .await
+            .unwrap_or_else(|e| panic!("{:?}: {e}", store.backend()));
+        store
+            .append_monitoring_batch("450202", "water.sections", "w.csv", &[at("S", "2030-01-01")])
+            .await
+            .unwrap();
+        let years = store.monitoring_years("450202", "air").await.unwrap();
+        assert_eq!(years, vec![2019, 2020, 2021, 2024, 2026], "{:?}", store.backend());
+        let mut every: Vec<i32> = store
+            .monitoring_cells("450202", "air", "", "~")
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|c| c.reading.observed_at.get(..4)?.parse().ok())
+            .collect();
+        every.sort_unstable();
+        every.dedup();
+        assert_eq!(years, every, "{:?}", store.backend());
+        assert_eq!(
+            store.monitoring_years("450202", "water.sections").await.unwrap(),
+            vec![2030]
+        );
+        assert!(store.monitoring_years("450202", "noise").await.unwrap().is_empty());
+    }
+}

@@ -29,17 +29,26 @@ pub enum MonitoringCommand {
     History(HistoryArgs),
 }
 
+/// Where the readings are: the database, the zone and the kind of monitoring data (the same three options for
+/// every `ecociv monitoring` command).
 #[derive(clap::Args)]
-pub struct CorrectArgs {
+pub struct Target {
     /// 数据库地址 (database URL)
     #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
     pub db: String,
     /// 区域代码 (the zone's code)
     #[arg(long)]
     pub zone: String,
-    /// 监测数据类型：air、sections、drinking_sources、black_odorous_bodies、black_odorous、ei (the kind)
+    /// 监测数据类型，如 air、air_daily、sections、noise、soil_development；写错时列出全部 (the kind; a wrong one
+    /// lists them all)
     #[arg(long, value_parser = kind_arg)]
     pub kind: Kind,
+}
+
+#[derive(clap::Args)]
+pub struct CorrectArgs {
+    #[command(flatten)]
+    pub target: Target,
     /// 更正人：已有账号的用户名 (who corrects: an existing account's user name)
     #[arg(long)]
     pub by: String,
@@ -55,15 +64,8 @@ pub struct CorrectArgs {
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// 数据库地址 (database URL)
-    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
-    pub db: String,
-    /// 区域代码 (the zone's code)
-    #[arg(long)]
-    pub zone: String,
-    /// 监测数据类型，如 air、air_daily、sections、noise、soil_development (the kind)
-    #[arg(long, value_parser = kind_arg)]
-    pub kind: Kind,
+    #[command(flatten)]
+    pub target: Target,
     /// 只检查，不写入 (check only; store nothing)
     #[arg(long)]
     pub dry_run: bool,
@@ -73,15 +75,8 @@ pub struct ImportArgs {
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
-    /// 数据库地址 (database URL)
-    #[arg(long, default_value = "sqlite://ecociv.sqlite3")]
-    pub db: String,
-    /// 区域代码 (the zone's code)
-    #[arg(long)]
-    pub zone: String,
-    /// 监测数据类型 (the kind)
-    #[arg(long, value_parser = kind_arg)]
-    pub kind: Kind,
+    #[command(flatten)]
+    pub target: Target,
     /// 站点（断面）名称 (the station or section)
     #[arg(long)]
     pub station: String,
@@ -110,9 +105,9 @@ pub fn run(command: MonitoringCommand) -> anyhow::Result<ExitCode> {
 
 async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     use ecociv_server::service::monitoring as service;
-    let store = open_store(&args.db).await?;
-    if store.zone(&args.zone).await?.is_none() {
-        eprintln!("数据库中没有区域 {} (no such zone in the database)", args.zone);
+    let store = open_store(&args.target.db).await?;
+    if store.zone(&args.target.zone).await?.is_none() {
+        eprintln!("数据库中没有区域 {} (no such zone in the database)", args.target.zone);
         return Ok(ExitCode::FAILURE);
     }
     let name = args
@@ -130,14 +125,14 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let spooled = ecociv_server::spool::Spooled::open(&args.file)
         .map_err(|e| anyhow::anyhow!("{}: 无法读取 (cannot read): {e}", args.file.display()))?;
     let imports = Arc::new(ecociv_server::spool::Imports::default());
-    let guard = imports.start(&args.zone, args.kind.code(), &name, args.dry_run);
+    let guard = imports.start(&args.target.zone, args.target.kind.code(), &name, args.dry_run);
     guard.import.total.store(spooled.len(), Ordering::Relaxed);
     let shown = ProgressLine::start(guard.import.clone());
     let outcome = service::store_spooled(
         &store,
         Some(guard.import.clone()),
-        &args.zone,
-        args.kind,
+        &args.target.zone,
+        args.target.kind,
         &name,
         &spooled,
         args.dry_run,
@@ -281,7 +276,7 @@ fn progress_text(progress: &serde_json::Value) -> String {
 }
 
 async fn correct(args: CorrectArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&args.db).await?;
+    let store = open_store(&args.target.db).await?;
     let user = store
         .user_by_username(&args.by)
         .await?
@@ -295,8 +290,8 @@ async fn correct(args: CorrectArgs) -> anyhow::Result<ExitCode> {
     let outcome = ecociv_server::service::corrections::apply(
         &store,
         &user.id,
-        &args.zone,
-        args.kind,
+        &args.target.zone,
+        args.target.kind,
         &name,
         bytes,
         args.reason.as_deref(),
@@ -334,18 +329,18 @@ async fn correct(args: CorrectArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn history(args: HistoryArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&args.db).await?;
+    let store = open_store(&args.target.db).await?;
     let history = ecociv_server::service::corrections::history(
         &store,
-        &args.zone,
-        args.kind,
+        &args.target.zone,
+        args.target.kind,
         &args.station,
         &args.parameter,
         &args.time,
     )
     .await
     .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let json = ecociv_server::service::corrections::history_json(args.kind, &history);
+    let json = ecociv_server::service::corrections::history_json(args.target.kind, &history);
     println!(
         "{} {} {}（{}）导入值 (imported): {}",
         history.station,
