@@ -574,6 +574,20 @@ pub struct SampleRef<'a> {
     pub values: Values,
 }
 
+impl SampleRef<'_> {
+    /// A sample with nothing in it, for a reader to fill in place ([`SampleColumns::plain_sample_into`]).
+    pub(crate) fn blank() -> Self {
+        SampleRef {
+            line: 0,
+            section: "",
+            date: "",
+            year: 0,
+            waterbody: Waterbody::River,
+            values: [None; ITEM_COUNT],
+        }
+    }
+}
+
 /// Where a sample's fields are, resolved from the header: the one interpretation of a sample record, for the
 /// csv reader ([`SampleReader`]) and the parallel reader's fast path alike.
 #[derive(Debug, Clone)]
@@ -638,14 +652,7 @@ impl SampleColumns {
     /// error).
     #[cfg(test)]
     pub(crate) fn plain_sample<'a>(&self, text: &'a str, line_no: u64) -> Option<(SampleRef<'a>, usize)> {
-        let mut sample = SampleRef {
-            line: 0,
-            section: "",
-            date: "",
-            year: 0,
-            waterbody: Waterbody::River,
-            values: [None; ITEM_COUNT],
-        };
+        let mut sample = SampleRef::blank();
         let len = self.plain_sample_into(text, line_no, &mut sample)?;
         Some((sample, len))
     }

@@ -113,14 +113,7 @@ fn plain_samples<'b>(
     let mut k = 0u64;
     let mut line_start = 0usize;
     let n = block.len();
-    let mut sample = SampleRef {
-        line: 0,
-        section: "",
-        date: "",
-        year: 0,
-        waterbody: Waterbody::River,
-        values: [None; ITEM_COUNT],
-    };
+    let mut sample = SampleRef::blank();
     while line_start < n {
         // The one-pass reading finds the line's end itself; another line is cut at its LF (a CR before it
         // dropped) and read field by field.
