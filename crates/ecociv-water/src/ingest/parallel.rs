@@ -616,9 +616,9 @@ fn read_header<R: Read>(input: &mut R, block: usize) -> Result<Start, StreamErro
 }
 
 /// The ordered block pipeline: cuts the input after the header (`carry` read already) into blocks of about
-/// `block` bytes at line ends, runs `work` on each (block, its first line) on `workers` threads, and hands the
-/// results to `take` **in input order** on one thread; the first error `take` returns stops everything and is
-/// returned. At the first block with a quote character (or a line longer than 16 blocks) it stops cutting and
+/// `block` bytes at line ends, runs `work` on each (block, (its first line, whether it holds a CR)) on
+/// `workers` threads, and hands the results to `take` **in input order** on one thread; the first error `take`
+/// returns stops everything and is returned. At the first block with a quote character (or a line longer than 16 blocks) it stops cutting and
 /// returns that rest with its first line, for the caller's sequential reader.
 fn in_blocks<R: Read, T: Send>(
     input: &mut R,
