@@ -3,6 +3,7 @@
 mod abuse;
 mod air;
 mod assess;
+mod db;
 mod hostile;
 mod ledger;
 mod map;
