@@ -1,6 +1,7 @@
 //! Benchmark harness (not a product path): `Store::monitoring_years` — the years with readings of a zone's
 //! domain, asked by the monitoring summary route — on a zone with a province's number of air series, side by
-//! side with the way it was found before session 11 (one query per series and year, each a round trip).
+//! side with the way it was found before session 11 (one query per series and year, each a round trip); and
+//! `Store::monitoring_orphans` (`ecociv db status`) beside its former query per series.
 //!
 //! Usage: `cargo run --release -p ecociv-store --example monitoring_years -- DB_URL [STATIONS] [ROUNDS]`
 //! (defaults 2,851 stations — the SYNTHETIC nation's — and 5 rounds). The first run fills the database: zone
@@ -56,6 +57,53 @@ async fn years_per_series(store: &Store, zone: &str, domain: &str) -> Vec<i32> {
         }
     }
     years.into_iter().collect()
+}
+
+/// The readings without their series as counted before: per zone, a query per series number (the next one on
+/// the readings' key) and one for its series, and the readings of a series not found counted.
+async fn orphans_per_series(store: &Store) -> u64 {
+    let mut orphans = 0u64;
+    let mut zone = String::new();
+    while let Some(next) = sqlx::query("SELECT MIN(zone_code) AS z FROM monitoring_reading WHERE zone_code > $1")
+        .bind(&zone)
+        .fetch_one(store.pool())
+        .await
+        .expect("zone")
+        .try_get::<Option<String>, _>("z")
+        .expect("z")
+    {
+        zone = next;
+        let mut after = i64::MIN;
+        while let Some(id) =
+            sqlx::query("SELECT MIN(series_id) AS id FROM monitoring_reading WHERE zone_code = $1 AND series_id > $2")
+                .bind(&zone)
+                .bind(after)
+                .fetch_one(store.pool())
+                .await
+                .expect("series number")
+                .try_get::<Option<i64>, _>("id")
+                .expect("id")
+        {
+            after = id;
+            let found = sqlx::query("SELECT id FROM monitoring_series WHERE zone_code = $1 AND id = $2")
+                .bind(&zone)
+                .bind(id)
+                .fetch_optional(store.pool())
+                .await
+                .expect("series");
+            if found.is_none() {
+                let n =
+                    sqlx::query("SELECT COUNT(*) AS n FROM monitoring_reading WHERE zone_code = $1 AND series_id = $2")
+                        .bind(&zone)
+                        .bind(id)
+                        .fetch_one(store.pool())
+                        .await
+                        .expect("count");
+                orphans += n.try_get::<i64, _>("n").expect("n") as u64;
+            }
+        }
+    }
+    orphans
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -124,5 +172,18 @@ async fn main() {
         if round == rounds {
             println!("years: {now:?}");
         }
+    }
+    println!();
+    println!("| round | orphans: one recursive query per zone (s) | a query per series (s) |");
+    println!("|---:|---:|---:|");
+    for round in 1..=rounds {
+        let t = Instant::now();
+        let now = store.monitoring_orphans().await.expect("orphans");
+        let one = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let before = orphans_per_series(&store).await;
+        let many = t.elapsed().as_secs_f64();
+        assert_eq!(now, before, "the two ways disagree");
+        println!("| {round} | {one:.3} | {many:.3} |");
     }
 }
